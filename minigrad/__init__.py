@@ -1,0 +1,86 @@
+"""minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
+
+from . import autograd
+from .autograd import GradcheckError, gradcheck
+from .dtypes import get_default_dtype, set_default_dtype
+from .factories import (
+    arange,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .ops import (
+    abs,
+    add,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    cat,
+    clamp,
+    clip,
+    cos,
+    div,
+    eq,
+    exp,
+    flatten,
+    ge,
+    gt,
+    le,
+    log,
+    log_softmax,
+    lt,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mul,
+    ne,
+    neg,
+    permute,
+    pow,
+    relu,
+    reshape,
+    sigmoid,
+    sin,
+    softmax,
+    sqrt,
+    squeeze,
+    stack,
+    std,
+    sub,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    var,
+    where,
+)
+from .random import manual_seed
+from .tensor import Tensor
+from . import dtypes as _dt
+
+float16 = half = _dt.float16
+float32 = float = _dt.float32
+float64 = double = _dt.float64
+int32 = int = _dt.int32
+int64 = long = _dt.int64
+bool = _dt.bool_
+
+__version__ = "0.1.0"

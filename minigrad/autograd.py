@@ -1,0 +1,153 @@
+"""``backward``, ``grad`` and ``gradcheck``: the user-facing side of the engine."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Sequence, Union
+
+import numpy as np
+
+from .engine import run_backward
+from .grad_mode import enable_grad, no_grad
+from .tensor import Tensor
+
+__all__ = ["backward", "grad", "gradcheck", "GradcheckError"]
+
+Tensors = Union[Tensor, Sequence[Tensor]]
+
+
+def _seq(x: Any) -> list:
+    return [x] if isinstance(x, Tensor) else list(x)
+
+
+def _seeds(outputs: list, grad_outputs: Any) -> list:
+    """The starting gradient of each output: given, or 1 for one-element outputs."""
+    given = [None] * len(outputs) if grad_outputs is None else _seq_or_none(grad_outputs)
+    seeds = []
+    for i, (t, g) in enumerate(zip(outputs, given)):
+        if not t._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+        if g is None:
+            if t.data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            seeds.append(np.ones(t.data.shape, t.data.dtype))
+            continue
+        arr = np.array(g.data if isinstance(g, Tensor) else g, dtype=t.data.dtype)
+        if arr.shape != t.data.shape:
+            raise RuntimeError(
+                f"backward: gradient has shape {arr.shape} but the output has shape {t.data.shape}"
+            )
+        seeds.append(arr)
+    return seeds
+
+
+def _seq_or_none(x: Any) -> list:
+    return [x] if x is None or isinstance(x, (Tensor, np.ndarray)) else list(x)
+
+
+def backward(tensors: Tensors, grad_tensors: Any = None, retain_graph: bool = False) -> None:
+    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``."""
+    outputs = _seq(tensors)
+    run_backward(outputs, _seeds(outputs, grad_tensors), retain_graph)
+
+
+def grad(
+    outputs: Tensors,
+    inputs: Tensors,
+    grad_outputs: Any = None,
+    retain_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple:
+    """The gradients of ``outputs`` with respect to ``inputs``, leaving every ``.grad`` alone."""
+    outs, ins = _seq(outputs), _seq(inputs)
+    for i, t in enumerate(ins):
+        if not t._requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad")
+    capture = {id(t): [t, None] for t in ins}
+    run_backward(outs, _seeds(outs, grad_outputs), retain_graph, capture)
+    result = []
+    for i, t in enumerate(ins):
+        g = capture[id(t)][1]
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} appears to not have been used in the graph. Set "
+                "allow_unused=True if this is the desired behavior."
+            )
+        result.append(None if g is None else Tensor._new(np.array(g, dtype=t.data.dtype)))
+    return tuple(result)
+
+
+class GradcheckError(RuntimeError):
+    """Analytical and numerical gradients disagree."""
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    inputs: Tensors,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> bool:
+    """Compare autograd's gradients of ``fn(*inputs)`` with central differences in float64.
+
+    For every output element o and input element x: |analytic - numeric| must be at
+    most ``atol + rtol * |numeric|``, numeric = (o(x + eps) - o(x - eps)) / (2 eps).
+    Returns True or raises :class:`GradcheckError` naming the input, index and values.
+    """
+    originals = _seq(inputs)
+    xs = [
+        Tensor(t.data.astype(np.float64), requires_grad=t._requires_grad)
+        if t.data.dtype.kind == "f"
+        else t
+        for t in originals
+    ]
+    diff = [i for i, t in enumerate(xs) if t._requires_grad]
+    if not diff:
+        raise ValueError("gradcheck: no input requires grad")
+
+    def flat_outputs() -> np.ndarray:
+        with no_grad():
+            return np.concatenate([o.data.reshape(-1) for o in _seq(fn(*xs))])
+
+    with enable_grad():
+        outs = _seq(fn(*xs))
+    for o in outs:
+        if o.data.dtype != np.float64:
+            raise GradcheckError(f"gradcheck: output has dtype {o.data.dtype}, expected float64")
+    # analytic Jacobian, one row per output element (one backward each)
+    sizes = [o.data.size for o in outs]
+    rows = {i: np.zeros((sum(sizes), xs[i].data.size)) for i in diff}
+    r = 0
+    for o in outs:
+        for j in range(o.data.size):
+            if o._requires_grad:
+                seed = np.zeros(o.data.shape)
+                seed.reshape(-1)[j] = 1.0
+                got = grad(o, [xs[i] for i in diff], seed, retain_graph=True, allow_unused=True)
+                for i, gi in zip(diff, got):
+                    if gi is not None:
+                        rows[i][r] = gi.data.reshape(-1)
+            r += 1
+    # numerical Jacobian, one column per input element (two forwards each)
+    for i in diff:
+        x = xs[i].data
+        flat = x.reshape(-1)  # a view: x is a fresh contiguous float64 copy
+        for e in range(flat.size):
+            old = flat[e]
+            flat[e] = old + eps
+            plus = flat_outputs()
+            flat[e] = old - eps
+            minus = flat_outputs()
+            flat[e] = old
+            numeric = (plus - minus) / (2 * eps)
+            analytic = rows[i][:, e]
+            bad = ~(np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric))
+            if bad.any():
+                j = int(np.argmax(bad))
+                raise GradcheckError(
+                    f"gradcheck: d(output element {j})/d(input {i} at index "
+                    f"{np.unravel_index(e, x.shape)}): analytical {analytic[j]!r}, "
+                    f"numerical {numeric[j]!r}"
+                )
+    return True

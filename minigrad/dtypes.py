@@ -1,0 +1,61 @@
+"""dtypes (aliases of NumPy dtypes), the default float dtype and PyTorch's type promotion."""
+
+from __future__ import annotations
+
+import numpy as np
+
+float16 = np.dtype("float16")
+float32 = np.dtype("float32")
+float64 = np.dtype("float64")
+int32 = np.dtype("int32")
+int64 = np.dtype("int64")
+bool_ = np.dtype("bool")
+
+_default = [float32]
+
+
+def set_default_dtype(dtype: object) -> None:
+    """Set the dtype that Python floats and float factories produce (float32 or float64)."""
+    d = np.dtype(dtype)  # type: ignore[call-overload]
+    if d not in (float32, float64):
+        raise TypeError(f"set_default_dtype: only float32 and float64 are supported, got {d}")
+    _default[0] = d
+
+
+def get_default_dtype() -> np.dtype:
+    """The current default float dtype."""
+    return _default[0]
+
+
+def _category(d: np.dtype) -> int:
+    return 0 if d.kind == "b" else 2 if d.kind in "fc" else 1
+
+
+def result_dtype(out: np.dtype, operands: tuple) -> np.dtype:
+    """PyTorch's result dtype for an elementwise op whose NumPy result has dtype ``out``.
+
+    ``operands`` holds arrays and Python scalars. PyTorch ranks bool < int < float;
+    dimensioned tensors decide within a category, 0-d tensors only when they rank
+    higher, and Python scalars only lift the category (floats to the default dtype).
+    Called only when the operands' dtypes differ or are not floats.
+    """
+    if out.kind == "b":
+        return out
+    arrays = [x for x in operands if isinstance(x, np.ndarray)]
+    dims = [x.dtype for x in arrays if x.ndim]
+    best = np.result_type(*dims) if dims else None
+    zero = [x.dtype for x in arrays if not x.ndim]
+    if zero:
+        z = np.result_type(*zero)
+        if best is None or _category(z) > _category(best):
+            best = z
+    for s in operands:
+        if not isinstance(s, np.ndarray):
+            sc = _category(np.asarray(s).dtype)
+            if best is None or sc > _category(best):
+                best = _default[0] if sc == 2 else int64 if sc == 1 else bool_
+    if best is None:
+        return out
+    if out.kind == "f" and best.kind != "f":  # true division or a float function of integers
+        return _default[0]
+    return best

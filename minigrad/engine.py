@@ -1,0 +1,228 @@
+"""The autograd engine: graph nodes, recording an op, and the iterative backward pass.
+
+An op's forward result becomes a Tensor whose ``grad_fn`` is a :class:`Node`. The node
+keeps, per input, the vector-Jacobian product (VJP) ``g -> g @ J`` and where the input
+came from: the input's own node, or the leaf Tensor itself. Nothing else of the
+forward pass is kept, so after backward only the structure of the graph remains.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from .grad_mode import _mode
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+VJP = Callable[[np.ndarray], np.ndarray]
+
+_seq = itertools.count()
+
+
+class Node:
+    """The backward function of one op (PyTorch's ``grad_fn``).
+
+    ``next[i]`` is where input ``i`` came from: its Node, a leaf Tensor, or None for a
+    Python number. ``vjps[i]`` maps the output's gradient to input ``i``'s (None when
+    that input needs no gradient). Nodes are numbered in creation order, which is a
+    topological order: an op's inputs always exist before it.
+    """
+
+    __slots__ = ("_name", "next", "vjps", "saved", "shape", "dtype", "seq", "g", "__weakref__")
+
+    def __init__(self, name, next, vjps, saved, shape, dtype):
+        self._name = name
+        self.next = next
+        self.vjps = vjps
+        self.saved = saved
+        self.shape = shape
+        self.dtype = dtype
+        self.seq = next_seq()
+        self.g = None
+
+    def name(self) -> str:
+        return self._name + "Backward"
+
+    @property
+    def next_functions(self) -> tuple:
+        """The input nodes and leaves, as in PyTorch (pairs ``(node_or_leaf, 0)``)."""
+        return tuple((n, 0) for n in self.next)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object>"
+
+
+next_seq = _seq.__next__
+
+
+def record(
+    out: np.ndarray,
+    name: str,
+    inputs: tuple,
+    vjps: tuple,
+    saved: tuple = (),
+    saves_out: bool = False,
+) -> "Tensor":
+    """Wrap ``out`` in a Tensor and, if grad mode is on and an input requires grad, a Node.
+
+    ``inputs`` are the op's operands (Tensors, or anything else for constants),
+    ``vjps[i]`` the VJP for ``inputs[i]``, ``saved`` the input Tensors whose arrays
+    the VJPs read (checked against in-place changes), and ``saves_out`` whether they
+    read the output array.
+    """
+    t = _new(out)
+    if not _mode.enabled:
+        return t
+    need = False
+    for x in inputs:
+        if type(x) is _Tensor and x._requires_grad:
+            need = True
+            break
+    if not need:
+        return t
+    next = tuple((x.grad_fn or x) if type(x) is _Tensor else None for x in inputs)
+    vjps = tuple(
+        f if type(x) is _Tensor and x._requires_grad else None for x, f in zip(inputs, vjps)
+    )
+    versions = tuple((x._version, x._version[0]) for x in saved)
+    if saves_out:
+        versions += ((t._version, 0),)
+    t.grad_fn = Node(name, next, vjps, versions, out.shape, out.dtype)
+    t._requires_grad = True
+    return t
+
+
+def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``g`` down to ``shape``: the VJP of broadcasting ``shape`` up to ``g.shape``."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
+    )
+    return g.sum(axis=axes).reshape(shape)
+
+
+def _order(roots: Sequence[Node]) -> list[Node]:
+    """Every node reachable from ``roots``, outputs before inputs (no recursion)."""
+    seen = set()
+    stack = list(roots)
+    nodes = []
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        nodes.append(n)
+        for p in n.next:
+            if type(p) is Node and id(p) not in seen:
+                stack.append(p)
+    nodes.sort(key=_by_seq, reverse=True)
+    return nodes
+
+
+def _by_seq(n: Node) -> int:
+    return n.seq
+
+
+def run_backward(
+    roots: Sequence["Tensor"],
+    grads: Sequence[np.ndarray],
+    retain_graph: bool,
+    capture: Optional[dict] = None,
+) -> None:
+    """Propagate ``grads`` from ``roots`` to every leaf that requires grad.
+
+    Without ``capture``, gradients accumulate into the leaves' ``.grad``. With it
+    (a dict ``id(tensor) -> [tensor, None]``, as ``autograd.grad`` uses), the
+    gradients of those tensors are summed into the dict and no ``.grad`` changes.
+    """
+    nodes_of_roots = []
+    for t, g in zip(roots, grads):
+        if t.grad_fn is None:
+            _to_leaf(t, g, capture)
+        else:
+            n = t.grad_fn
+            n.g = g if n.g is None else n.g + g
+            nodes_of_roots.append(n)
+    captured_nodes = {}
+    if capture:
+        for key, slot in capture.items():
+            if slot[0].grad_fn is not None:
+                captured_nodes[id(slot[0].grad_fn)] = slot
+    for node in _order(nodes_of_roots):
+        g = node.g
+        node.g = None
+        if g is None:
+            continue
+        if captured_nodes:
+            slot = captured_nodes.get(id(node))
+            if slot is not None:
+                slot[1] = g if slot[1] is None else slot[1] + g
+        vjps = node.vjps
+        if vjps is None:
+            raise RuntimeError(
+                f"{node.name()}: trying to backward through the graph a second time (or "
+                "directly access saved tensors after they have already been freed). Saved "
+                "intermediate values of the graph are freed when you call .backward() or "
+                "autograd.grad(). Specify retain_graph=True if you need to backward through "
+                "the graph a second time."
+            )
+        for vc, v in node.saved:
+            if vc[0] != v:
+                raise RuntimeError(
+                    f"{node.name()}: one of the variables needed for gradient computation has "
+                    f"been modified by an inplace operation: it is at version {vc[0]}; "
+                    f"expected version {v} instead."
+                )
+        for p, f in zip(node.next, vjps):
+            if f is None:
+                continue
+            gi = f(g)
+            if gi.shape != p.shape:
+                gi = unbroadcast(gi, p.shape)
+            if gi.dtype != p.dtype:
+                gi = gi.astype(p.dtype)
+            if type(p) is Node:
+                p.g = gi if p.g is None else p.g + gi
+            else:
+                _to_leaf(p, gi, capture, g)
+        if not retain_graph:
+            node.vjps = None
+            node.saved = ()
+
+
+def _to_leaf(leaf: "Tensor", gi: np.ndarray, capture: Optional[dict], g: Any = None) -> None:
+    """Accumulate ``gi`` into a leaf's ``.grad`` (or into ``capture``).
+
+    A fresh array from a VJP becomes the leaf's gradient as it is; one that may be
+    shared (the incoming gradient passed through, or a view) is copied first, so that
+    later in-place accumulation cannot change another tensor's gradient.
+    """
+    if capture is not None:
+        slot = capture.get(id(leaf))
+        if slot is not None:
+            slot[1] = gi if slot[1] is None else slot[1] + gi
+        return
+    if leaf.grad is None:
+        if gi is g or gi.base is not None or not gi.flags.writeable:
+            gi = gi.copy()
+        leaf.grad = _new(gi)
+    else:
+        leaf.grad.data += gi
+
+
+def _late_imports() -> None:
+    global _Tensor, _new
+    from .tensor import Tensor
+
+    _Tensor = Tensor
+    _new = Tensor._new
+
+
+_Tensor: Any = None
+_new: Any = None

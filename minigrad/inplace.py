@@ -1,0 +1,112 @@
+"""In-place operations (``add_``, ``+=``, ...): they change a tensor's array itself.
+
+Outside the graph (grad mode off, or nothing requires grad) they are one NumPy call
+with ``out=``. Inside it, the tensor is rebased: the op is recorded out of place on
+a stand-in for the old value, the result is written into the array, and the tensor
+takes the new node as its ``grad_fn``. Each change bumps the version counter, so a
+backward that saved the old array raises instead of using the new one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from . import ops
+from .grad_mode import _mode
+from .tensor import Tensor
+
+
+def _check_leaf(t: Tensor, name: str) -> None:
+    if t._requires_grad and t.grad_fn is None and _mode.enabled:
+        raise RuntimeError(
+            f"{name}: a leaf Variable that requires grad is being used in an in-place operation."
+        )
+
+
+def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> Tensor:
+    _check_leaf(t, name)
+    other_grad = isinstance(other, Tensor) and other._requires_grad
+    if _mode.enabled and (t._requires_grad or other_grad):
+        old = Tensor._new(t.data, t._version)
+        old.grad_fn, old._requires_grad = t.grad_fn, t._requires_grad
+        new = op(old, other)
+        _write(t, name, new.data)
+        t.grad_fn, t._requires_grad = new.grad_fn, True
+        return t
+    o = other.data if isinstance(other, Tensor) else other
+    try:
+        ufunc(t.data, o, out=t.data, casting="same_kind")
+    except TypeError as e:  # NumPy's UFuncTypeError: the result cannot be cast to t's dtype
+        raise RuntimeError(f"{name}: result type cannot be cast to {t.data.dtype}: {e}") from None
+    except ValueError:
+        raise ValueError(
+            f"{name}: shape {np.shape(o)} cannot be broadcast to the tensor's shape {t.data.shape}"
+        ) from None
+    t._version[0] += 1
+    return t
+
+
+def _write(t: Tensor, name: str, value: np.ndarray) -> None:
+    if np.shape(value) != t.data.shape:
+        raise ValueError(
+            f"{name}: result of shape {np.shape(value)} does not fit the tensor's shape "
+            f"{t.data.shape}"
+        )
+    np.copyto(t.data, value, casting="same_kind")
+    t._version[0] += 1
+
+
+def add_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    if alpha != 1:
+        other = other * alpha
+    return _apply(t, "add_", np.add, other, ops.add)
+
+
+def sub_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    if alpha != 1:
+        other = other * alpha
+    return _apply(t, "sub_", np.subtract, other, ops.sub)
+
+
+def mul_(t: Tensor, other: Any) -> Tensor:
+    return _apply(t, "mul_", np.multiply, other, ops.mul)
+
+
+def div_(t: Tensor, other: Any) -> Tensor:
+    return _apply(t, "div_", np.true_divide, other, ops.div)
+
+
+def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    return _apply(t, "clamp_", lambda a, _, out, casting: np.clip(a, min, max, out=out), None,
+                  lambda old, _: ops.clamp(old, min, max))  # fmt: skip
+
+
+def _assign(a: np.ndarray, value: Any, out: np.ndarray, casting: str) -> None:
+    np.copyto(out, value, casting="unsafe")
+
+
+def _replace(old: Tensor, value: Any) -> Tensor:
+    """``value`` in old's place: gradient to value, none to the old contents."""
+    return ops.where(np.zeros(old.data.shape, bool), old, value)
+
+
+def fill_(t: Tensor, value: Any) -> Tensor:
+    return _apply(t, "fill_", _assign, value, _replace)
+
+
+def copy_(t: Tensor, src: Any) -> Tensor:
+    return _apply(t, "copy_", _assign, src, _replace)
+
+
+def setitem_(t: Tensor, index: Any, value: Any) -> None:
+    """``t[index] = value``: allowed outside the graph (no_grad, or nothing requires grad)."""
+    _check_leaf(t, "setitem")
+    if _mode.enabled and (t._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
+        raise RuntimeError(
+            "setitem: assigning into a tensor that is part of the graph is not supported; "
+            "build the result with mg.where or mg.cat instead"
+        )
+    t.data[ops._index(index)] = value.data if isinstance(value, Tensor) else value
+    t._version[0] += 1

@@ -1,0 +1,814 @@
+"""The differentiable operations: each forward beside its vector-Jacobian products.
+
+Every op computes its result with NumPy and hands ``record`` one VJP per input:
+a function from the output's gradient ``g`` to that input's gradient. Broadcasting
+is undone once, by the engine (``engine.unbroadcast``), so the VJPs below are the
+plain calculus. ``x``/``a``/``b`` name input arrays, ``out`` the result array.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from . import dtypes
+from .engine import record
+from .tensor import Tensor, as_array
+
+_new = Tensor._new
+
+
+def as_tensor(x: Any) -> Tensor:
+    """``x`` itself if it is a Tensor, else a constant Tensor made from it."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _operand(x: Any) -> Any:
+    """The array of a Tensor; Python numbers stay numbers so NumPy treats them as weak."""
+    if type(x) is Tensor:
+        return x.data
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, (builtins.int, builtins.float, builtins.bool)):
+        return x
+    return as_array(x, copy=False)
+
+
+def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
+    """Apply a broadcasting NumPy ufunc, with PyTorch's dtypes and a clear shape error."""
+    A, B = a.data, _operand(b)
+    try:
+        out = fn(A, B)
+    except ValueError as e:
+        if "broadcast" not in str(e):
+            raise ValueError(f"{name}: {e}") from None
+        raise ValueError(
+            f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
+        ) from None
+    if out.dtype is not A.dtype or (type(B) is np.ndarray and B.dtype is not A.dtype):
+        dt = dtypes.result_dtype(out.dtype, (A, B))
+        if dt != out.dtype:
+            out = out.astype(dt)
+    return A, B, out
+
+
+def _unary_float(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Float functions of integer tensors give the default dtype, as in PyTorch."""
+    if out.dtype is not x.dtype and x.dtype.kind in "biu":
+        return out.astype(dtypes.get_default_dtype())
+    return out
+
+
+# ---- arithmetic ----------------------------------------------------------------------
+
+
+def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
+    """a + alpha * b.   da = g,   db = alpha * g."""
+    if alpha != 1:
+        b = mul(as_tensor(b), alpha)
+    A, B, out = _binary("add", np.add, a, b)
+    return record(out, "Add", (a, b), (_identity, _identity))
+
+
+def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
+    """a - alpha * b.   da = g,   db = -alpha * g."""
+    if alpha != 1:
+        b = mul(as_tensor(b), alpha)
+    A, B, out = _binary("sub", np.subtract, a, b)
+    return record(out, "Sub", (a, b), (_identity, np.negative))
+
+
+def rsub(a: Tensor, b: Any) -> Tensor:
+    """b - a (for ``2 - t``).   da = -g."""
+    A, B, out = _binary("sub", np.subtract, a, b)
+    return record(-out, "Rsub", (a,), (np.negative,))
+
+
+def mul(a: Tensor, b: Any) -> Tensor:
+    """a * b.   da = g * b,   db = g * a."""
+    A, B, out = _binary("mul", np.multiply, a, b)
+    return record(
+        out, "Mul", (a, b), (lambda g: g * B, lambda g: g * A), saved=_saved_for_product(a, b)
+    )
+
+
+def div(a: Tensor, b: Any) -> Tensor:
+    """a / b.   da = g / b,   db = -g * a / b**2."""
+    A, B, out = _binary("div", np.true_divide, a, b)
+    return record(
+        out, "Div", (a, b), (lambda g: g / B, lambda g: -g * A / (B * B)),
+        saved=_saved_for_product(a, b),
+    )  # fmt: skip
+
+
+def rdiv(a: Tensor, b: Any) -> Tensor:
+    """b / a (for ``1 / t``).   da = -g * b / a**2 = -g * out / a."""
+    A, B, out = _binary("div", lambda x, y: np.true_divide(y, x), a, b)
+    return record(out, "Div", (a,), (lambda g: -g * out / A,), saved=(a,), saves_out=True)
+
+
+def pow(a: Any, b: Any) -> Tensor:
+    """a ** b.   da = g * b * a**(b-1),   db = g * out * log(a)  (0 where a == 0)."""
+    a = as_tensor(a)
+    A, B, out = _binary("pow", np.power, a, b)
+    if not isinstance(b, Tensor) and B == 0:
+        return record(out, "Pow", (a,), (np.zeros_like,))
+    return record(
+        out, "Pow", (a, b),
+        (lambda g: g * B * np.power(A, B - 1), lambda g: g * _xlogy_out(out, A)),
+        saved=(a, b) if isinstance(b, Tensor) else (a,), saves_out=isinstance(b, Tensor),
+    )  # fmt: skip
+
+
+def rpow(a: Tensor, b: Any) -> Tensor:
+    """b ** a (for ``2 ** t``).   da = g * out * log(b)."""
+    A, B, out = _binary("pow", lambda x, y: np.power(y, x), a, b)
+    return record(out, "Pow", (a,), (lambda g: g * _xlogy_out(out, B),), saves_out=True)
+
+
+def _xlogy_out(out: np.ndarray, base: Any) -> np.ndarray:
+    """out * log(base), taken as 0 where base == 0 (PyTorch's convention for pow)."""
+    base = np.asarray(base)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(base == 0, 0, out * np.log(np.where(base == 0, 1, base)))
+
+
+def neg(x: Tensor) -> Tensor:
+    """-x.   dx = -g."""
+    return record(np.negative(x.data), "Neg", (x,), (np.negative,))
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """a @ b for 1-D, 2-D and batched operands (NumPy semantics).
+
+    Treating a 1-D ``a`` as a row (1, n) and a 1-D ``b`` as a column (n, 1):
+    da = g @ bᵀ,   db = aᵀ @ g   (batch dimensions summed by the engine).
+    """
+    a, b = as_tensor(a), as_tensor(b)
+    A, B = a.data, b.data
+    if A.ndim == 0 or B.ndim == 0:
+        raise ValueError(f"matmul: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
+    try:
+        out = np.matmul(A, B)
+    except ValueError:
+        raise ValueError(f"matmul: shapes {A.shape} and {B.shape} cannot be multiplied") from None
+    if A.dtype is not B.dtype:
+        dt = dtypes.result_dtype(out.dtype, (A, B))
+        if dt != out.dtype:
+            out = out.astype(dt)
+    if A.ndim == 2 and B.ndim == 2:
+        return record(out, "Matmul", (a, b), (lambda g: g @ B.T, lambda g: A.T @ g), saved=(a, b))
+    A2 = A[None, :] if A.ndim == 1 else A
+    B2 = B[:, None] if B.ndim == 1 else B
+
+    def lift(g: np.ndarray) -> np.ndarray:  # g in the shape of A2 @ B2
+        if B.ndim == 1:
+            g = g[..., None]
+        if A.ndim == 1:
+            g = np.expand_dims(g, -2)
+        return g
+
+    def vjp_a(g: np.ndarray) -> np.ndarray:
+        da = lift(g) @ np.swapaxes(B2, -1, -2)
+        return da[..., 0, :] if A.ndim == 1 else da
+
+    def vjp_b(g: np.ndarray) -> np.ndarray:
+        db = np.swapaxes(A2, -1, -2) @ lift(g)
+        return db[..., 0] if B.ndim == 1 else db
+
+    return record(out, "Matmul", (a, b), (vjp_a, vjp_b), saved=(a, b))
+
+
+def linear(x: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
+    X, W = x.data, weight.data
+    if X.shape[-1:] != W.shape[1:]:
+        raise ValueError(f"linear: input {X.shape} does not match weight {W.shape} (out, in)")
+    out = X @ W.T
+    if bias is None:
+        return record(
+            out, "Linear", (x, weight),
+            (lambda g: g @ W, lambda g: _flat(g).T @ _flat(X)), saved=(x, weight),
+        )  # fmt: skip
+    out += bias.data
+    return record(
+        out, "Linear", (x, weight, bias),
+        (lambda g: g @ W, lambda g: _flat(g).T @ _flat(X), lambda g: _flat(g).sum(0)),
+        saved=(x, weight),
+    )  # fmt: skip
+
+
+def _flat(a: np.ndarray) -> np.ndarray:
+    """Collapse leading (batch) dimensions: (..., n) -> (N, n)."""
+    return a if a.ndim == 2 else a.reshape(-1, a.shape[-1])
+
+
+def _identity(g: np.ndarray) -> np.ndarray:
+    return g
+
+
+def _saved_for_product(a: Tensor, b: Any) -> tuple:
+    """The operands a product's VJPs read: b for da, a for db."""
+    b_grad = isinstance(b, Tensor) and b._requires_grad
+    saved = (b,) if a._requires_grad and isinstance(b, Tensor) else ()
+    return saved + (a,) if b_grad else saved
+
+
+# ---- elementwise ---------------------------------------------------------------------
+
+
+def exp(x: Tensor) -> Tensor:
+    """exp(x).   dx = g * out."""
+    out = _unary_float(x.data, np.exp(x.data))
+    return record(out, "Exp", (x,), (lambda g: g * out,), saves_out=True)
+
+
+def log(x: Tensor) -> Tensor:
+    """log(x).   dx = g / x."""
+    X = x.data
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _unary_float(X, np.log(X))
+    return record(out, "Log", (x,), (lambda g: g / X,), saved=(x,))
+
+
+def sqrt(x: Tensor) -> Tensor:
+    """sqrt(x).   dx = g / (2 out)."""
+    with np.errstate(invalid="ignore"):
+        out = _unary_float(x.data, np.sqrt(x.data))
+    return record(out, "Sqrt", (x,), (lambda g: g / (2 * out),), saves_out=True)
+
+
+def abs(x: Tensor) -> Tensor:
+    """|x|.   dx = g * sign(x)  (0 at x == 0)."""
+    X = x.data
+    return record(np.abs(X), "Abs", (x,), (lambda g: g * np.sign(X),), saved=(x,))
+
+
+def sin(x: Tensor) -> Tensor:
+    """sin(x).   dx = g * cos(x)."""
+    X = x.data
+    return record(_unary_float(X, np.sin(X)), "Sin", (x,), (lambda g: g * np.cos(X),), saved=(x,))
+
+
+def cos(x: Tensor) -> Tensor:
+    """cos(x).   dx = -g * sin(x)."""
+    X = x.data
+    return record(_unary_float(X, np.cos(X)), "Cos", (x,), (lambda g: -g * np.sin(X),), saved=(x,))
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0).   dx = g * [out > 0]  (0 at x == 0, as PyTorch)."""
+    out = np.maximum(x.data, 0)
+    return record(out, "Relu", (x,), (lambda g: g * (out > 0),), saves_out=True)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + exp(-x)), computed as exp(-log(1 + exp(-x))) to stay finite.
+
+    dx = g * out * (1 - out).
+    """
+    out = _unary_float(x.data, np.exp(-np.logaddexp(0, -x.data)))
+    return record(out, "Sigmoid", (x,), (lambda g: g * out * (1 - out),), saves_out=True)
+
+
+def tanh(x: Tensor) -> Tensor:
+    """tanh(x).   dx = g * (1 - out**2)."""
+    out = _unary_float(x.data, np.tanh(x.data))
+    return record(out, "Tanh", (x,), (lambda g: g * (1 - out * out),), saves_out=True)
+
+
+def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """x limited to [min, max].   dx = g where min <= x <= max, else 0."""
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of 'min' or 'max' must not be None")
+    X = x.data
+    lo = None if min is None else _operand(min)
+    hi = None if max is None else _operand(max)
+    out = np.clip(X, lo, hi)
+    if out.dtype is not X.dtype:
+        out = out.astype(dtypes.result_dtype(out.dtype, tuple(v for v in (X, lo, hi) if v is not None)))
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        keep = np.ones(X.shape, bool)
+        if lo is not None:
+            keep &= X >= lo
+        if hi is not None:
+            keep &= X <= hi
+        return g * keep
+
+    return record(out, "Clamp", (x,), (vjp,), saved=(x,))
+
+
+clip = clamp
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """max(a, b) elementwise.   The gradient goes to the larger input; ties split it evenly."""
+    a = as_tensor(a)
+    A, B, out = _binary("maximum", np.maximum, a, b)
+    return record(
+        out, "Maximum", (a, b),
+        (lambda g: g * _share(A > B, A == B), lambda g: g * _share(B > A, A == B)),
+        saved=(a, b) if isinstance(b, Tensor) else (a,),
+    )  # fmt: skip
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """min(a, b) elementwise.   The gradient goes to the smaller input; ties split it evenly."""
+    a = as_tensor(a)
+    A, B, out = _binary("minimum", np.minimum, a, b)
+    return record(
+        out, "Minimum", (a, b),
+        (lambda g: g * _share(A < B, A == B), lambda g: g * _share(B < A, A == B)),
+        saved=(a, b) if isinstance(b, Tensor) else (a,),
+    )  # fmt: skip
+
+
+def _share(wins: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    return wins + 0.5 * ties
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """a where condition else b.   da = g * cond,   db = g * (1 - cond)."""
+    C = _operand(condition)
+    if isinstance(C, np.ndarray) and C.dtype != np.bool_:
+        C = C.astype(bool)
+    a = as_tensor(a)
+    A, B = a.data, _operand(b)
+    try:
+        out = np.where(C, A, B)
+    except ValueError:
+        raise ValueError(
+            f"where: shapes {np.shape(C)}, {A.shape} and {np.shape(B)} cannot be broadcast together"
+        ) from None
+    if out.dtype is not A.dtype:
+        out = out.astype(dtypes.result_dtype(out.dtype, (A, B)))
+    return record(
+        out, "Where", (a, b), (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g))
+    )
+
+
+# ---- reductions ----------------------------------------------------------------------
+
+
+def _axes(dim: Any, ndim: int) -> Optional[tuple]:
+    """Normalize ``dim`` (None, int, or tuple) to a tuple of non-negative axes."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, (builtins.int, np.integer)) else tuple(dim)
+    n = builtins.max(ndim, 1)
+    for d in dims:
+        if not -n <= d < n:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
+            )
+    return tuple(sorted(d % n for d in dims)) if ndim else ()
+
+
+def _expand_back(g: np.ndarray, axes: Optional[tuple], keepdim: bool, shape: tuple) -> np.ndarray:
+    """Undo a reduction's shape: re-insert reduced axes and broadcast to ``shape``."""
+    if axes is None:
+        return np.broadcast_to(g, shape)
+    if not keepdim and axes:
+        g = np.expand_dims(g, axes)
+    return np.broadcast_to(g, shape)
+
+
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Σ over ``dim`` (all by default).   dx = g broadcast back to x's shape."""
+    X = x.data
+    axes = _axes(dim, X.ndim)
+    out = np.sum(X, axis=axes, keepdims=keepdim)
+    if X.dtype.kind == "b":
+        out = out.astype(dtypes.int64)
+    out = np.asarray(out)
+    shape = X.shape
+    return record(out, "Sum", (x,), (lambda g: _expand_back(g, axes, keepdim, shape),))
+
+
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Mean over ``dim``.   dx = g / n broadcast back, n the number of averaged elements."""
+    X = x.data
+    if X.dtype.kind != "f":
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be floating point, got {X.dtype}")
+    axes = _axes(dim, X.ndim)
+    out = np.asarray(np.mean(X, axis=axes, keepdims=keepdim))
+    n = X.size // builtins.max(out.size, 1) if X.size else 0
+    shape = X.shape
+    return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
+
+
+def _correction(unbiased: bool, correction: Optional[int]) -> int:
+    return (1 if unbiased else 0) if correction is None else correction
+
+
+def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+        correction: Optional[int] = None) -> Tensor:  # fmt: skip
+    """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
+    X = x.data
+    axes = _axes(dim, X.ndim)
+    c = _correction(unbiased, correction)
+    mu = np.mean(X, axis=axes, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(np.var(X, axis=axes, ddof=c, keepdims=keepdim))
+    n = X.size // builtins.max(out.size, 1)
+    shape = X.shape
+    return record(
+        out, "Var", (x,), (lambda g: _expand_back(g, axes, keepdim, shape) * 2 * (X - mu) / (n - c),),
+        saved=(x,),
+    )  # fmt: skip
+
+
+def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+        correction: Optional[int] = None) -> Tensor:  # fmt: skip
+    """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
+    X = x.data
+    axes = _axes(dim, X.ndim)
+    c = _correction(unbiased, correction)
+    mu = np.mean(X, axis=axes, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(np.std(X, axis=axes, ddof=c, keepdims=keepdim))
+    n = X.size // builtins.max(out.size, 1)
+    shape = X.shape
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        o = _expand_back(out, axes, keepdim, shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _expand_back(g, axes, keepdim, shape) * (X - mu) / ((n - c) * o)
+
+    return record(out, "Std", (x,), (vjp,), saved=(x,), saves_out=True)
+
+
+def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """amax/amin: the gradient is shared evenly by the elements equal to the result."""
+    X = x.data
+    if X.size == 0:
+        raise RuntimeError(f"{name}(): expected a non-empty tensor, got shape {X.shape}")
+    axes = _axes(dim, X.ndim)
+    out = np.asarray(fn(X, axis=axes, keepdims=keepdim))
+    shape = X.shape
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        hit = X == _expand_back(out, axes, keepdim, shape)
+        count = np.sum(hit, axis=axes, keepdims=True)
+        return _expand_back(g, axes, keepdim, shape) * hit / count
+
+    return record(out, name.capitalize(), (x,), (vjp,), saved=(x,), saves_out=True)
+
+
+def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Largest value over ``dim``; ties share the gradient evenly."""
+    return _extreme("amax", np.max, x, dim, keepdim)
+
+
+def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Smallest value over ``dim``; ties share the gradient evenly."""
+    return _extreme("amin", np.min, x, dim, keepdim)
+
+
+MaxMin = namedtuple("MaxMin", ["values", "indices"])
+
+
+def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> MaxMin:
+    """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
+    X = x.data
+    if X.ndim == 0:
+        return MaxMin(_select(name, x, np.zeros((), np.int64), 0, keepdim), _new(np.zeros((), np.int64)))
+    d = _axes(dim, X.ndim)[0]
+    idx = np.expand_dims(arg(X, axis=d), d)
+    values = _select(name, x, idx, d, keepdim)
+    return MaxMin(values, _new(idx if keepdim else np.squeeze(idx, d)))
+
+
+def _select(name: str, x: Tensor, idx: np.ndarray, d: int, keepdim: bool) -> Tensor:
+    X = x.data
+    if X.ndim == 0:
+        return record(X.copy(), name.capitalize(), (x,), (_identity,))
+    out = np.take_along_axis(X, idx, d)
+    if not keepdim:
+        out = np.squeeze(out, d)
+    shape = X.shape
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(shape, g.dtype)
+        np.put_along_axis(dx, idx, g if keepdim else np.expand_dims(g, d), d)
+        return dx
+
+    return record(out, name.capitalize(), (x,), (vjp,))
+
+
+def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """max(): the largest element (ties share the gradient); max(dim): (values, indices).
+
+    ``max(a, b)`` with a Tensor ``b`` is ``maximum(a, b)``, as in PyTorch.
+    """
+    if isinstance(dim, Tensor):
+        return maximum(x, dim)
+    if dim is None:
+        return _extreme("max", np.max, x, None, False)
+    return _extreme_dim("max", np.argmax, x, dim, keepdim)
+
+
+def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """min(): the smallest element (ties share the gradient); min(dim): (values, indices)."""
+    if isinstance(dim, Tensor):
+        return minimum(x, dim)
+    if dim is None:
+        return _extreme("min", np.min, x, None, False)
+    return _extreme_dim("min", np.argmin, x, dim, keepdim)
+
+
+def argmax(x: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
+    """Index of the largest value (of the flattened tensor when ``dim`` is None)."""
+    return _new(np.asarray(_arg(np.argmax, x.data, dim, keepdim), dtype=np.int64))
+
+
+def argmin(x: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
+    """Index of the smallest value (of the flattened tensor when ``dim`` is None)."""
+    return _new(np.asarray(_arg(np.argmin, x.data, dim, keepdim), dtype=np.int64))
+
+
+def _arg(fn: Any, X: np.ndarray, dim: Optional[int], keepdim: bool) -> Any:
+    if dim is None:
+        r = fn(X)
+        return np.reshape(r, (1,) * X.ndim) if keepdim else r
+    return fn(X, axis=_axes(dim, X.ndim)[0] if X.ndim else None, keepdims=keepdim)
+
+
+# ---- softmax -------------------------------------------------------------------------
+
+
+def softmax(x: Tensor, dim: int) -> Tensor:
+    """exp(x) / Σ exp(x) along ``dim``.   dx = out * (g - Σ g * out)."""
+    X = x.data
+    d = _axes(dim, X.ndim)
+    e = np.exp(X - np.max(X, axis=d, keepdims=True))
+    out = e / np.sum(e, axis=d, keepdims=True)
+    return record(
+        out, "Softmax", (x,), (lambda g: out * (g - np.sum(g * out, axis=d, keepdims=True)),),
+        saves_out=True,
+    )  # fmt: skip
+
+
+def log_softmax(x: Tensor, dim: int) -> Tensor:
+    """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
+    X = x.data
+    d = _axes(dim, X.ndim)
+    shifted = X - np.max(X, axis=d, keepdims=True)
+    out = shifted - np.log(np.sum(np.exp(shifted), axis=d, keepdims=True))
+    return record(
+        out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
+        saves_out=True,
+    )  # fmt: skip
+
+
+# ---- shape ---------------------------------------------------------------------------
+
+
+def _shape_arg(shape: tuple) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(builtins.int(s) for s in shape)
+
+
+def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
+    """Record a shape op; an output that shares x's memory shares its version counter."""
+    t = record(out, name, (x,), (vjp,))
+    if np.may_share_memory(out, x.data):
+        t._version = x._version
+    return t
+
+
+def reshape(x: Tensor, *shape: Any) -> Tensor:
+    """x with a new shape (-1 inferred).   dx = g reshaped back."""
+    X = x.data
+    shape = _shape_arg(shape)
+    try:
+        out = X.reshape(shape)
+    except ValueError:
+        raise ValueError(f"reshape: shape {shape} is invalid for input of shape {X.shape} "
+                         f"({X.size} elements)") from None  # fmt: skip
+    old = X.shape
+    return _view(out, x, "Reshape", lambda g: g.reshape(old))
+
+
+view = reshape
+
+
+def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    """x with two dimensions swapped.   dx = g with them swapped back."""
+    X = x.data
+    n = builtins.max(X.ndim, 1)
+    if not (-n <= dim0 < n and -n <= dim1 < n):
+        raise IndexError(f"transpose: dims ({dim0}, {dim1}) out of range for shape {X.shape}")
+    if X.ndim == 0:
+        return _view(X, x, "Transpose", _identity)
+    d0, d1 = dim0 % n, dim1 % n
+    return _view(np.swapaxes(X, d0, d1), x, "Transpose", lambda g: np.swapaxes(g, d0, d1))
+
+
+def permute(x: Tensor, *dims: Any) -> Tensor:
+    """x with dimensions reordered.   dx = g with the inverse permutation."""
+    dims = _shape_arg(dims)
+    X = x.data
+    if sorted(d % builtins.max(X.ndim, 1) for d in dims) != list(range(X.ndim)):
+        raise ValueError(f"permute: dims {dims} are not a permutation of the {X.ndim} dims of {X.shape}")
+    inverse = tuple(np.argsort([d % X.ndim for d in dims])) if X.ndim else ()
+    return _view(np.transpose(X, dims), x, "Permute", lambda g: np.transpose(g, inverse))
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dimensions start_dim..end_dim into one."""
+    shape = x.data.shape
+    if not shape:
+        return reshape(x, 1)
+    s, e = start_dim % len(shape), end_dim % len(shape)
+    if s > e:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return reshape(x, *shape[:s], -1, *shape[e + 1 :])
+
+
+def squeeze(x: Tensor, dim: Any = None) -> Tensor:
+    """Remove dimensions of size 1 (all, or those in ``dim`` that have size 1)."""
+    shape = x.data.shape
+    axes = _axes(dim, len(shape)) if dim is not None else tuple(range(len(shape)))
+    keep = [n for i, n in enumerate(shape) if not (i in axes and n == 1)]
+    return reshape(x, *keep)
+
+
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    """Insert a dimension of size 1 at ``dim``."""
+    n = x.data.ndim + 1
+    if not -n <= dim < n:
+        raise IndexError(f"unsqueeze: dim {dim} out of range for a tensor of {x.data.ndim} dims")
+    shape = list(x.data.shape)
+    shape.insert(dim % n, 1)
+    return reshape(x, *shape)
+
+
+def expand(x: Tensor, *shape: Any) -> Tensor:
+    """x broadcast to ``shape`` (-1 keeps a size).   dx = g summed back (by the engine)."""
+    X = x.data
+    shape = _shape_arg(shape)
+    lead = len(shape) - X.ndim
+    target = tuple(X.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+    try:
+        out = np.broadcast_to(X, target)
+    except ValueError:
+        raise ValueError(f"expand: shape {X.shape} cannot be expanded to {shape}") from None
+    return _view(out, x, "Expand", _identity)
+
+
+def _index(index: Any) -> Any:
+    """Turn Tensors in an index into arrays and reject what PyTorch rejects."""
+    parts = index if isinstance(index, tuple) else (index,)
+    out = []
+    for p in parts:
+        if isinstance(p, Tensor):
+            p = p.data
+        elif isinstance(p, list):
+            p = np.asarray(p)
+            if p.dtype.kind not in "biu":
+                raise IndexError(f"index: list indices must be integers or booleans, got {p.dtype}")
+        elif isinstance(p, slice) and p.step is not None and p.step <= 0:
+            raise ValueError("index: step must be greater than zero")
+        if isinstance(p, np.ndarray) and p.dtype.kind not in "biu":
+            raise IndexError(f"index: tensors used as indices must be long or bool, got {p.dtype}")
+        out.append(p)
+    return tuple(out) if isinstance(index, tuple) else out[0]
+
+
+def _is_basic(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return builtins.all(
+        isinstance(p, (builtins.int, np.integer, slice)) or p is None or p is Ellipsis
+        for p in parts
+    )
+
+
+def getitem(x: Tensor, index: Any) -> Tensor:
+    """x[index].   dx = zeros with g added at the indexed places (repeats accumulate)."""
+    X = x.data
+    index = _index(index)
+    try:
+        out = X[index]
+    except IndexError as e:
+        raise IndexError(f"index: {e} (tensor of shape {X.shape})") from None
+    if not isinstance(out, np.ndarray):  # a single element comes back as a NumPy scalar
+        out = np.asarray(out)
+    shape = X.shape
+    basic = _is_basic(index)
+    repeats = not basic and builtins.any(
+        isinstance(p, np.ndarray) and p.dtype.kind != "b"
+        for p in (index if isinstance(index, tuple) else (index,))
+    )
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(shape, g.dtype)
+        if repeats:
+            np.add.at(dx, index, g)  # integer indices may repeat: accumulate
+        else:
+            dx[index] = g
+        return dx
+
+    if basic:
+        return _view(out, x, "Index", vjp)
+    return record(np.asarray(out), "Index", (x,), (vjp,))
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along ``dim``.   Each input gets its slice of g."""
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("cat: expected a non-empty sequence of tensors")
+    arrays = [t.data for t in tensors]
+    d = _axes(dim, arrays[0].ndim)[0]
+    try:
+        out = np.concatenate(arrays, axis=d)
+    except ValueError:
+        raise ValueError(f"cat: shapes {[a.shape for a in arrays]} do not match outside dim {dim}") from None
+    ends = np.cumsum([a.shape[d] for a in arrays])
+    vjps = tuple(_slice_vjp(d, e - a.shape[d], e) for a, e in zip(arrays, ends))
+    return record(out, "Cat", tuple(tensors), vjps)
+
+
+def _slice_vjp(d: int, start: int, stop: int) -> Any:
+    return lambda g: g[(slice(None),) * d + (slice(start, stop),)]
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along a new dimension ``dim``.   Each input gets its slice of g."""
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: expected a non-empty sequence of tensors")
+    arrays = [t.data for t in tensors]
+    n = arrays[0].ndim + 1
+    if not -n <= dim < n:
+        raise IndexError(f"stack: dim {dim} out of range for tensors of {n - 1} dims")
+    d = dim % n
+    try:
+        out = np.stack(arrays, axis=d)
+    except ValueError:
+        raise ValueError(f"stack: expects each tensor to be equal size, got {[a.shape for a in arrays]}") from None
+    vjps = tuple(_take_vjp(d, i) for i in range(len(arrays)))
+    return record(out, "Stack", tuple(tensors), vjps)
+
+
+def _take_vjp(d: int, i: int) -> Any:
+    return lambda g: np.take(g, i, axis=d)
+
+
+def clone(x: Tensor) -> Tensor:
+    """A copy of x.   dx = g."""
+    return record(x.data.copy(), "Clone", (x,), (_identity,))
+
+
+def to(x: Tensor, dtype: Any) -> Tensor:
+    """x cast to ``dtype`` (x itself if it already has it).   dx = g cast back."""
+    dtype = np.dtype(dtype)
+    if dtype == x.data.dtype:
+        return x
+    old = x.data.dtype
+    out = x.data.astype(dtype)
+    if dtype.kind not in "fc":
+        return _new(out)
+    return record(out, "To", (x,), (lambda g: g.astype(old),))
+
+
+# ---- comparisons (no gradient) -------------------------------------------------------
+
+
+def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
+    a = as_tensor(a)
+    A, B = a.data, _operand(b)
+    try:
+        return _new(np.asarray(fn(A, B)))
+    except ValueError:
+        raise ValueError(f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together") from None
+
+
+def lt(a: Any, b: Any) -> Tensor:
+    return _compare("lt", np.less, a, b)
+
+
+def le(a: Any, b: Any) -> Tensor:
+    return _compare("le", np.less_equal, a, b)
+
+
+def gt(a: Any, b: Any) -> Tensor:
+    return _compare("gt", np.greater, a, b)
+
+
+def ge(a: Any, b: Any) -> Tensor:
+    return _compare("ge", np.greater_equal, a, b)
+
+
+def eq(a: Any, b: Any) -> Tensor:
+    return _compare("eq", np.equal, a, b)
+
+
+def ne(a: Any, b: Any) -> Tensor:
+    return _compare("ne", np.not_equal, a, b)

@@ -1,0 +1,500 @@
+"""The Tensor: an ``np.ndarray`` plus what autograd needs to know about it."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional, Sequence, Union
+
+import numpy as np
+
+from . import dtypes
+from .grad_mode import _mode
+
+Number = Union[int, float, bool]
+Shape = tuple
+
+
+def _check_grad_dtype(dtype: np.dtype) -> None:
+    if dtype.kind not in "fc":
+        raise RuntimeError(
+            f"Only Tensors of floating point dtype can require gradients, got dtype {dtype}"
+        )
+
+
+def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
+    """Convert ``data`` to an ndarray as ``mg.tensor`` does (Python floats -> default dtype)."""
+    if isinstance(data, Tensor):
+        arr = data.data
+    elif isinstance(data, np.ndarray):
+        arr = data
+    else:
+        try:
+            arr = np.array(data)
+        except ValueError as e:
+            raise ValueError(f"tensor: cannot build a tensor from ragged or mixed data: {e}") from None
+        if arr.dtype == np.float64 and not _has_numpy_float64(data):
+            arr = arr.astype(dtypes.get_default_dtype())
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(f"tensor: unsupported data of dtype {arr.dtype} ({type(data).__name__})")
+    if dtype is not None:
+        return np.array(arr, dtype=np.dtype(dtype), copy=True if copy else None)
+    return arr.copy() if copy else arr
+
+
+def _has_numpy_float64(data: Any) -> bool:
+    """True if nested data holds a float64 ndarray/Tensor (which keeps its dtype)."""
+    if isinstance(data, (np.ndarray, Tensor)):
+        return data.dtype == np.float64
+    if isinstance(data, np.float64):
+        return True
+    if isinstance(data, (list, tuple)) and data:
+        return _has_numpy_float64(data[0])
+    return False
+
+
+class Tensor:
+    """An n-dimensional array that records the operations applied to it.
+
+    ``data`` is the underlying ``np.ndarray``; ``grad`` the accumulated gradient
+    (a Tensor, for leaves that require grad); ``grad_fn`` the backward node of the op
+    that produced it (None for leaves).
+    """
+
+    __slots__ = ("data", "grad", "grad_fn", "_requires_grad", "_version", "__weakref__")
+    __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        self.data = as_array(data, dtype)
+        self.grad: Optional[Tensor] = None
+        self.grad_fn = None
+        self._version = [0]
+        self._requires_grad = False
+        if requires_grad:
+            _check_grad_dtype(self.data.dtype)
+            self._requires_grad = True
+
+    @classmethod
+    def _new(cls, data: np.ndarray, version: Optional[list] = None) -> "Tensor":
+        """Wrap an array without copying or checking (the engine's fast path)."""
+        t = object.__new__(cls)
+        t.data = data
+        t.grad = None
+        t.grad_fn = None
+        t._requires_grad = False
+        t._version = [0] if version is None else version
+        return t
+
+    # ---- attributes -------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None and not value:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to "
+                "use a computed variable in a subgraph that doesn't require differentiation "
+                "use var_no_grad = var.detach()."
+            )
+        if value:
+            _check_grad_dtype(self.data.dtype)
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def shape(self) -> Shape:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def T(self) -> "Tensor":
+        return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
+
+    @property
+    def mT(self) -> "Tensor":
+        return _ops.transpose(self, -2, -1)
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def size(self, dim: Optional[int] = None) -> Union[Shape, int]:
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    # ---- conversion ---------------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        """The underlying array (no copy). Raises if the tensor requires grad, as PyTorch."""
+        if self._requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def item(self) -> Number:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+            )
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with {self.data.size} values is ambiguous"
+            )
+        return bool(self.data.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.data.item())
+
+    __hash__ = object.__hash__
+
+    def detach(self) -> "Tensor":
+        """A new leaf sharing this tensor's array (and version counter)."""
+        return Tensor._new(self.data, self._version)
+
+    def clone(self) -> "Tensor":
+        return _ops.clone(self)
+
+    def to(self, dtype: Any) -> "Tensor":
+        return _ops.to(self, dtype)
+
+    def float(self) -> "Tensor":
+        return _ops.to(self, dtypes.float32)
+
+    def double(self) -> "Tensor":
+        return _ops.to(self, dtypes.float64)
+
+    def long(self) -> "Tensor":
+        return _ops.to(self, dtypes.int64)
+
+    def int(self) -> "Tensor":
+        return _ops.to(self, dtypes.int32)
+
+    def bool(self) -> "Tensor":
+        return _ops.to(self, dtypes.bool_)
+
+    def __repr__(self) -> str:
+        body = np.array2string(
+            self.data,
+            separator=", ",
+            prefix="tensor(",
+            precision=4,
+            floatmode="maxprec_equal" if self.data.dtype.kind == "f" else "maxprec",
+        )
+        extras = []
+        if self.data.dtype != dtypes.get_default_dtype() and self.data.dtype.kind == "f" or (
+            self.data.dtype.kind not in "fb" and self.data.dtype != dtypes.int64
+        ):
+            extras.append(f"dtype=minigrad.{self.data.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    # ---- autograd ----------------------------------------------------------------
+    def backward(self, gradient: Any = None, retain_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is the vector in the vector-Jacobian product (shape of ``self``);
+        it may be omitted only for a one-element tensor.
+        """
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph=retain_graph)
+
+    # ---- arithmetic operators ----------------------------------------------------
+    def __add__(self, other: Any) -> "Tensor":
+        return _ops.add(self, other)
+
+    def __radd__(self, other: Any) -> "Tensor":
+        return _ops.add(self, other)
+
+    def __sub__(self, other: Any) -> "Tensor":
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> "Tensor":
+        return _ops.rsub(self, other)
+
+    def __mul__(self, other: Any) -> "Tensor":
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> "Tensor":
+        return _ops.mul(self, other)
+
+    def __truediv__(self, other: Any) -> "Tensor":
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> "Tensor":
+        return _ops.rdiv(self, other)
+
+    def __pow__(self, other: Any) -> "Tensor":
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other: Any) -> "Tensor":
+        return _ops.rpow(self, other)
+
+    def __matmul__(self, other: Any) -> "Tensor":
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return _ops.matmul(_ops.as_tensor(other), self)
+
+    def __neg__(self) -> "Tensor":
+        return _ops.neg(self)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    def __abs__(self) -> "Tensor":
+        return _ops.abs(self)
+
+    def __getitem__(self, index: Any) -> "Tensor":
+        return _ops.getitem(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        _inplace.setitem_(self, index, value)
+
+    # comparisons: bool tensors, no gradient
+    def __lt__(self, other: Any) -> "Tensor":
+        return _ops.lt(self, other)
+
+    def __le__(self, other: Any) -> "Tensor":
+        return _ops.le(self, other)
+
+    def __gt__(self, other: Any) -> "Tensor":
+        return _ops.gt(self, other)
+
+    def __ge__(self, other: Any) -> "Tensor":
+        return _ops.ge(self, other)
+
+    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return _ops.eq(self, other)
+
+    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return _ops.ne(self, other)
+
+    # ---- in-place ----------------------------------------------------------------
+    def __iadd__(self, other: Any) -> "Tensor":
+        return _inplace.add_(self, other)
+
+    def __isub__(self, other: Any) -> "Tensor":
+        return _inplace.sub_(self, other)
+
+    def __imul__(self, other: Any) -> "Tensor":
+        return _inplace.mul_(self, other)
+
+    def __itruediv__(self, other: Any) -> "Tensor":
+        return _inplace.div_(self, other)
+
+    def add_(self, other: Any, alpha: Number = 1) -> "Tensor":
+        return _inplace.add_(self, other, alpha)
+
+    def sub_(self, other: Any, alpha: Number = 1) -> "Tensor":
+        return _inplace.sub_(self, other, alpha)
+
+    def mul_(self, other: Any) -> "Tensor":
+        return _inplace.mul_(self, other)
+
+    def div_(self, other: Any) -> "Tensor":
+        return _inplace.div_(self, other)
+
+    def clamp_(self, min: Optional[Number] = None, max: Optional[Number] = None) -> "Tensor":
+        return _inplace.clamp_(self, min, max)
+
+    def zero_(self) -> "Tensor":
+        return _inplace.fill_(self, 0)
+
+    def fill_(self, value: Number) -> "Tensor":
+        return _inplace.fill_(self, value)
+
+    def copy_(self, src: Any) -> "Tensor":
+        return _inplace.copy_(self, src)
+
+    # ---- differentiable methods (forward and VJP live in ops.py) -------------------
+    def add(self, other: Any, alpha: Number = 1) -> "Tensor":
+        return _ops.add(self, other, alpha=alpha)
+
+    def sub(self, other: Any, alpha: Number = 1) -> "Tensor":
+        return _ops.sub(self, other, alpha=alpha)
+
+    def mul(self, other: Any) -> "Tensor":
+        return _ops.mul(self, other)
+
+    def div(self, other: Any) -> "Tensor":
+        return _ops.div(self, other)
+
+    def pow(self, exponent: Any) -> "Tensor":
+        return _ops.pow(self, exponent)
+
+    def matmul(self, other: Any) -> "Tensor":
+        return _ops.matmul(self, other)
+
+    def neg(self) -> "Tensor":
+        return _ops.neg(self)
+
+    def exp(self) -> "Tensor":
+        return _ops.exp(self)
+
+    def log(self) -> "Tensor":
+        return _ops.log(self)
+
+    def sqrt(self) -> "Tensor":
+        return _ops.sqrt(self)
+
+    def abs(self) -> "Tensor":
+        return _ops.abs(self)
+
+    def sin(self) -> "Tensor":
+        return _ops.sin(self)
+
+    def cos(self) -> "Tensor":
+        return _ops.cos(self)
+
+    def relu(self) -> "Tensor":
+        return _ops.relu(self)
+
+    def sigmoid(self) -> "Tensor":
+        return _ops.sigmoid(self)
+
+    def tanh(self) -> "Tensor":
+        return _ops.tanh(self)
+
+    def clamp(self, min: Optional[Number] = None, max: Optional[Number] = None) -> "Tensor":
+        return _ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other: Any) -> "Tensor":
+        return _ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> "Tensor":
+        return _ops.minimum(self, other)
+
+    def softmax(self, dim: int) -> "Tensor":
+        return _ops.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> "Tensor":
+        return _ops.log_softmax(self, dim)
+
+    def sum(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return _ops.sum(self, dim, keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return _ops.mean(self, dim, keepdim)
+
+    def var(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+            correction: Optional[int] = None) -> "Tensor":  # fmt: skip
+        return _ops.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+            correction: Optional[int] = None) -> "Tensor":  # fmt: skip
+        return _ops.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def amax(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return _ops.amax(self, dim, keepdim)
+
+    def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return _ops.amin(self, dim, keepdim)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _ops.max(self, dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _ops.min(self, dim, keepdim)
+
+    def argmax(self, dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
+        return _ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
+        return _ops.argmin(self, dim, keepdim)
+
+    def reshape(self, *shape: Any) -> "Tensor":
+        return _ops.reshape(self, *shape)
+
+    def view(self, *shape: Any) -> "Tensor":
+        return _ops.reshape(self, *shape)
+
+    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+        return _ops.transpose(self, dim0, dim1)
+
+    def t(self) -> "Tensor":
+        if self.data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D")
+        return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
+
+    def permute(self, *dims: Any) -> "Tensor":
+        return _ops.permute(self, *dims)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, dim: Any = None) -> "Tensor":
+        return _ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim: int) -> "Tensor":
+        return _ops.unsqueeze(self, dim)
+
+    def expand(self, *shape: Any) -> "Tensor":
+        return _ops.expand(self, *shape)
+
+    def expand_as(self, other: "Tensor") -> "Tensor":
+        return _ops.expand(self, *other.shape)
+
+    def view_as(self, other: "Tensor") -> "Tensor":
+        return _ops.reshape(self, *other.shape)
+
+    def reshape_as(self, other: "Tensor") -> "Tensor":
+        return _ops.reshape(self, *other.shape)
+
+
+from . import inplace as _inplace  # noqa: E402
+from . import ops as _ops  # noqa: E402
+from .engine import _late_imports  # noqa: E402
+
+_late_imports()
+_ = (Sequence, _mode)
