@@ -79,14 +79,14 @@ def record(
         return t
     need = False
     for x in inputs:
-        if type(x) is _Tensor and x._requires_grad:
+        if isinstance(x, _Tensor) and x._requires_grad:  # subclasses too (nn.Parameter)
             need = True
             break
     if not need:
         return t
-    next = tuple((x.grad_fn or x) if type(x) is _Tensor else None for x in inputs)
+    next = tuple((x.grad_fn or x) if isinstance(x, _Tensor) else None for x in inputs)
     vjps = tuple(
-        f if type(x) is _Tensor and x._requires_grad else None for x, f in zip(inputs, vjps)
+        f if isinstance(x, _Tensor) and x._requires_grad else None for x, f in zip(inputs, vjps)
     )
     versions = tuple((x._version, x._version[0]) for x in saved)
     if saves_out:

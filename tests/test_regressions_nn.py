@@ -1,0 +1,19 @@
+"""Regression tests for engine bugs found while building nn, optim and data."""
+
+import numpy as np
+
+import minigrad as mg
+
+
+class _SubTensor(mg.Tensor):
+    __slots__ = ()
+
+
+def test_subclass_of_tensor_is_recorded_in_the_graph():
+    # record() once tested `type(x) is Tensor`, so an nn.Parameter (a subclass) got no gradient
+    p = _SubTensor([1.0, 2.0], requires_grad=True)
+    y = (p * 3.0).sum()
+    assert y.requires_grad
+    assert y.grad_fn.name() == "SumBackward"
+    y.backward()
+    np.testing.assert_array_equal(p.grad.data, [3.0, 3.0])
