@@ -1,0 +1,194 @@
+"""Draw the computation graph behind a tensor with Graphviz: ``make_dot(loss)``.
+
+Data flows left to right: leaves (parameters in blue, inputs that need no gradient in
+grey) feed the op nodes (``MatmulBackward``, ...), which end in the root, highlighted.
+Building the graph needs only the ``graphviz`` Python package; rendering it needs
+Graphviz's ``dot`` program or, when that is missing, the ``graphviz-pure`` program.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import sysconfig
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+try:
+    import graphviz
+    from graphviz.backend import dot_command
+except ImportError as e:  # pragma: no cover - depends on the environment
+    raise ImportError("minigrad.viz needs the graphviz Python package: pip install graphviz") from e
+
+from .engine import Node
+from .tensor import Tensor
+
+INSTALL_HINT = (
+    "Rendering a graph needs Graphviz's `dot` program or the `graphviz-pure` program, and "
+    "neither is on PATH nor beside this Python. Install one of them:\n"
+    "  apt-get install graphviz    (Debian/Ubuntu; brew install graphviz on macOS, "
+    "conda install graphviz in conda)\n"
+    "  pip install graphviz-pure   (a self-contained port of dot; no system packages)\n"
+    "The graph's DOT source needs neither: graph.source, graph.save('graph.dot')."
+)
+
+SMALL = 8  # tensors with at most this many elements show their values, larger ones a summary
+
+_PARAM = {"fillcolor": "#cfe3f7", "color": "#3b78b5"}  # a leaf that requires grad
+_INPUT = {"fillcolor": "#ececec", "color": "#9a9a9a", "fontcolor": "#404040"}  # needs no grad
+_OP = {"fillcolor": "#ffffff", "color": "#606060"}
+_ROOT = {"fillcolor": "#fbe3a4", "color": "#b07d00", "penwidth": "2"}
+
+
+class RendererNotFound(graphviz.ExecutableNotFound):
+    """Neither ``dot`` nor ``graphviz-pure`` is installed (a ``graphviz.ExecutableNotFound``)."""
+
+    def __init__(self) -> None:
+        RuntimeError.__init__(self, INSTALL_HINT)
+
+
+def find_renderer() -> str | None:
+    """The path of Graphviz's ``dot``, else of ``graphviz-pure``, else None.
+
+    Both are looked for on PATH and then in this Python's scripts directory, where pip
+    puts ``graphviz-pure`` even when its virtual environment is not activated.
+    """
+    path = os.pathsep.join([os.environ.get("PATH", os.defpath), sysconfig.get_path("scripts")])
+    for program in ("dot", "graphviz-pure"):
+        found = shutil.which(program, path=path)
+        if found:
+            return found
+    return None
+
+
+_binary_lock = threading.Lock()
+
+
+def _with_renderer(run: Callable) -> Callable:
+    """Wrap a graphviz backend function to run :func:`find_renderer`'s program, not ``dot``."""
+
+    def run_with_renderer(*args: Any, **kwargs: Any) -> Any:
+        program = find_renderer()
+        if program is None:
+            raise RendererNotFound()
+        # graphviz reads the program's name from this module global on every call
+        with _binary_lock:
+            default = dot_command.DOT_BINARY
+            dot_command.DOT_BINARY = program
+            try:
+                return run(*args, **kwargs)
+            finally:
+                dot_command.DOT_BINARY = default
+
+    return run_with_renderer
+
+
+class Digraph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that renders with ``dot``, or with ``graphviz-pure`` without it.
+
+    ``render()``, ``pipe()`` and Jupyter's display all run Graphviz through these three
+    hooks of the graphviz package, so overriding them changes the program for all three.
+    """
+
+    @property
+    def _render(self) -> Callable:
+        return _with_renderer(super()._render)
+
+    @property
+    def _pipe_lines(self) -> Callable:
+        return _with_renderer(super()._pipe_lines)
+
+    @property
+    def _pipe_lines_string(self) -> Callable:
+        return _with_renderer(super()._pipe_lines_string)
+
+
+def make_dot(
+    root: Tensor, params: Any = None, show_data: bool = False, show_grad: bool = False
+) -> Digraph:
+    """The graph of ops and leaves that produced ``root``, as a ``graphviz.Digraph``.
+
+    Args:
+        root: the output tensor, e.g. the loss; its op node is highlighted.
+        params: names for leaves, a dict name -> Tensor or an ``nn.Module`` (its
+            ``named_parameters()``). Leaves that require grad are blue, the others grey.
+        show_data: add each leaf's values (at most ``SMALL`` elements; else min, mean,
+            max) and the root's. Op nodes keep no values after the forward pass, so
+            only the root, whose tensor we hold, shows its output.
+        show_grad: add each leaf's ``.grad`` (after ``backward()``), summarised likewise.
+
+    One node per distinct op (a shared subgraph is drawn once) and one edge per
+    operand, so ``a + a`` has two edges from ``a``. Python numbers are not drawn. The
+    walk is iterative, so graphs of any depth build.
+    """
+    if not isinstance(root, Tensor):
+        raise TypeError(f"make_dot: root must be a Tensor, got {type(root).__name__}")
+    if hasattr(params, "named_parameters"):
+        params = dict(params.named_parameters())
+    names = {id(t): name for name, t in (params or {}).items()}
+
+    dot = Digraph(
+        graph_attr={"rankdir": "LR", "nodesep": "0.12", "ranksep": "0.3"},
+        node_attr={
+            "shape": "box",
+            "style": "rounded,filled",
+            "fontname": "Helvetica",
+            "fontsize": "11",
+            "height": "0.3",
+            "margin": "0.1,0.04",
+        },
+        edge_attr={"color": "#707070", "arrowsize": "0.6"},
+    )
+    start = root.grad_fn or root
+    ids = {id(start): "n0"}  # DOT name of every node drawn or waiting on the stack
+    stack = [start]
+    while stack:
+        item = stack.pop()
+        me = ids[id(item)]
+        if isinstance(item, Node):
+            lines = [f"<b>{item.name()}</b>", _small(str(item.shape))]
+            style = _OP
+            tensor = root if item is start else None
+        else:
+            name = names.get(id(item))
+            lines = [f"<b>{html.escape(name)}</b>"] if name else []
+            lines.append(_small(f"{item.shape} {item.dtype}"))
+            style = _PARAM if item.requires_grad else _INPUT
+            tensor = item
+        if tensor is not None:
+            if show_data:
+                lines += _summary("data", tensor.data)
+            if show_grad and (tensor.grad is not None or tensor.is_leaf and tensor.requires_grad):
+                lines += _summary("grad", None if tensor.grad is None else tensor.grad.data)
+        dot.node(me, "<" + "<br/>".join(lines) + ">", **(_ROOT if item is start else style))
+        for x in item.next if isinstance(item, Node) else ():
+            if x is None:
+                continue
+            if id(x) not in ids:
+                ids[id(x)] = f"n{len(ids)}"
+                stack.append(x)
+            dot.edge(ids[id(x)], me)
+    return dot
+
+
+def _small(text: str) -> str:
+    return f'<font point-size="9" color="#505050">{html.escape(text)}</font>'
+
+
+def _summary(what: str, a: np.ndarray | None) -> list[str]:
+    """HTML label lines for an array: its values if small, else its min, mean and max."""
+    if a is None:
+        return [_mono(f"{what} None")]
+    if a.size <= SMALL:
+        rows = np.array2string(a, precision=4, suppress_small=True, separator=", ").splitlines()
+        return [_mono(f"{what} {rows[0]}")] + [_mono(" " * (len(what) + 1) + r) for r in rows[1:]]
+    f = a.astype(np.float64)
+    return [_mono(f"{what} min {f.min():.3g} mean {f.mean():.3g} max {f.max():.3g}")]
+
+
+def _mono(text: str) -> str:
+    return f'<font face="Courier" point-size="9">{html.escape(text)}</font>'
