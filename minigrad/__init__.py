@@ -1,6 +1,7 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
 from . import autograd
+from . import dtypes as _dt
 from .autograd import GradcheckError, gradcheck
 from .dtypes import get_default_dtype, set_default_dtype
 from .factories import (
@@ -74,7 +75,6 @@ from .ops import (
 )
 from .random import manual_seed
 from .tensor import Tensor
-from . import dtypes as _dt
 
 float16 = half = _dt.float16
 float32 = float = _dt.float32

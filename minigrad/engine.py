@@ -9,7 +9,8 @@ forward pass is kept, so after backward only the structure of the graph remains.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def record(
     vjps: tuple,
     saved: tuple = (),
     saves_out: bool = False,
-) -> "Tensor":
+) -> Tensor:
     """Wrap ``out`` in a Tensor and, if grad mode is on and an input requires grad, a Node.
 
     ``inputs`` are the op's operands (Tensors, or anything else for constants),
@@ -130,10 +131,10 @@ def _by_seq(n: Node) -> int:
 
 
 def run_backward(
-    roots: Sequence["Tensor"],
+    roots: Sequence[Tensor],
     grads: Sequence[np.ndarray],
     retain_graph: bool,
-    capture: Optional[dict] = None,
+    capture: dict | None = None,
 ) -> None:
     """Propagate ``grads`` from ``roots`` to every leaf that requires grad.
 
@@ -151,7 +152,7 @@ def run_backward(
             nodes_of_roots.append(n)
     captured_nodes = {}
     if capture:
-        for key, slot in capture.items():
+        for slot in capture.values():
             if slot[0].grad_fn is not None:
                 captured_nodes[id(slot[0].grad_fn)] = slot
     for node in _order(nodes_of_roots):
@@ -196,7 +197,7 @@ def run_backward(
             node.saved = ()
 
 
-def _to_leaf(leaf: "Tensor", gi: np.ndarray, capture: Optional[dict], g: Any = None) -> None:
+def _to_leaf(leaf: Tensor, gi: np.ndarray, capture: dict | None, g: Any = None) -> None:
     """Accumulate ``gi`` into a leaf's ``.grad`` (or into ``capture``).
 
     A fresh array from a VJP becomes the leaf's gradient as it is; one that may be

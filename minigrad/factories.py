@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -128,5 +128,5 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None,
     return _wrap(np.linspace(start, end, int(steps)).astype(_float(dtype)), requires_grad)
 
 
-def eye(n: int, m: Optional[int] = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _wrap(np.eye(n, m, dtype=_float(dtype)), requires_grad)

@@ -9,7 +9,8 @@ backward that saved the old array raises instead of using the new one.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

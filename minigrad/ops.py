@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import builtins
 from collections import namedtuple
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -150,7 +151,9 @@ def matmul(a: Any, b: Any) -> Tensor:
     a, b = as_tensor(a), as_tensor(b)
     A, B = a.data, b.data
     if A.ndim == 0 or B.ndim == 0:
-        raise ValueError(f"matmul: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
+        raise ValueError(
+            f"matmul: both arguments must be at least 1-D, got {A.shape} and {B.shape}"
+        )
     try:
         out = np.matmul(A, B)
     except ValueError:
@@ -182,7 +185,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     return record(out, "Matmul", (a, b), (vjp_a, vjp_b), saved=(a, b))
 
 
-def linear(x: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
     X, W = x.data, weight.data
     if X.shape[-1:] != W.shape[1:]:
@@ -289,7 +292,9 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     hi = None if max is None else _operand(max)
     out = np.clip(X, lo, hi)
     if out.dtype is not X.dtype:
-        out = out.astype(dtypes.result_dtype(out.dtype, tuple(v for v in (X, lo, hi) if v is not None)))
+        out = out.astype(
+            dtypes.result_dtype(out.dtype, tuple(v for v in (X, lo, hi) if v is not None))
+        )
 
     def vjp(g: np.ndarray) -> np.ndarray:
         keep = np.ones(X.shape, bool)
@@ -346,15 +351,13 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         ) from None
     if out.dtype is not A.dtype:
         out = out.astype(dtypes.result_dtype(out.dtype, (A, B)))
-    return record(
-        out, "Where", (a, b), (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g))
-    )
+    return record(out, "Where", (a, b), (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g)))
 
 
 # ---- reductions ----------------------------------------------------------------------
 
 
-def _axes(dim: Any, ndim: int) -> Optional[tuple]:
+def _axes(dim: Any, ndim: int) -> tuple | None:
     """Normalize ``dim`` (None, int, or tuple) to a tuple of non-negative axes."""
     if dim is None:
         return None
@@ -368,7 +371,7 @@ def _axes(dim: Any, ndim: int) -> Optional[tuple]:
     return tuple(sorted(d % n for d in dims)) if ndim else ()
 
 
-def _expand_back(g: np.ndarray, axes: Optional[tuple], keepdim: bool, shape: tuple) -> np.ndarray:
+def _expand_back(g: np.ndarray, axes: tuple | None, keepdim: bool, shape: tuple) -> np.ndarray:
     """Undo a reduction's shape: re-insert reduced axes and broadcast to ``shape``."""
     if axes is None:
         return np.broadcast_to(g, shape)
@@ -393,7 +396,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Mean over ``dim``.   dx = g / n broadcast back, n the number of averaged elements."""
     X = x.data
     if X.dtype.kind != "f":
-        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be floating point, got {X.dtype}")
+        raise RuntimeError(f"mean(): input dtype must be floating point, got {X.dtype}")
     axes = _axes(dim, X.ndim)
     out = np.asarray(np.mean(X, axis=axes, keepdims=keepdim))
     n = X.size // builtins.max(out.size, 1) if X.size else 0
@@ -401,12 +404,12 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
 
 
-def _correction(unbiased: bool, correction: Optional[int]) -> int:
+def _correction(unbiased: bool, correction: int | None) -> int:
     return (1 if unbiased else 0) if correction is None else correction
 
 
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
-        correction: Optional[int] = None) -> Tensor:  # fmt: skip
+        correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
     X = x.data
     axes = _axes(dim, X.ndim)
@@ -416,14 +419,15 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
         out = np.asarray(np.var(X, axis=axes, ddof=c, keepdims=keepdim))
     n = X.size // builtins.max(out.size, 1)
     shape = X.shape
-    return record(
-        out, "Var", (x,), (lambda g: _expand_back(g, axes, keepdim, shape) * 2 * (X - mu) / (n - c),),
-        saved=(x,),
-    )  # fmt: skip
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return _expand_back(g, axes, keepdim, shape) * 2 * (X - mu) / (n - c)
+
+    return record(out, "Var", (x,), (vjp,), saved=(x,))
 
 
 def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
-        correction: Optional[int] = None) -> Tensor:  # fmt: skip
+        correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
     X = x.data
     axes = _axes(dim, X.ndim)
@@ -476,7 +480,9 @@ def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> Max
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
     X = x.data
     if X.ndim == 0:
-        return MaxMin(_select(name, x, np.zeros((), np.int64), 0, keepdim), _new(np.zeros((), np.int64)))
+        return MaxMin(
+            _select(name, x, np.zeros((), np.int64), 0, keepdim), _new(np.zeros((), np.int64))
+        )
     d = _axes(dim, X.ndim)[0]
     idx = np.expand_dims(arg(X, axis=d), d)
     values = _select(name, x, idx, d, keepdim)
@@ -521,17 +527,17 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     return _extreme_dim("min", np.argmin, x, dim, keepdim)
 
 
-def argmax(x: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
+def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (of the flattened tensor when ``dim`` is None)."""
     return _new(np.asarray(_arg(np.argmax, x.data, dim, keepdim), dtype=np.int64))
 
 
-def argmin(x: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
+def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (of the flattened tensor when ``dim`` is None)."""
     return _new(np.asarray(_arg(np.argmin, x.data, dim, keepdim), dtype=np.int64))
 
 
-def _arg(fn: Any, X: np.ndarray, dim: Optional[int], keepdim: bool) -> Any:
+def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
     if dim is None:
         r = fn(X)
         return np.reshape(r, (1,) * X.ndim) if keepdim else r
@@ -615,7 +621,9 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
     dims = _shape_arg(dims)
     X = x.data
     if sorted(d % builtins.max(X.ndim, 1) for d in dims) != list(range(X.ndim)):
-        raise ValueError(f"permute: dims {dims} are not a permutation of the {X.ndim} dims of {X.shape}")
+        raise ValueError(
+            f"permute: dims {dims} are not a permutation of the {X.ndim} dims of {X.shape}"
+        )
     inverse = tuple(np.argsort([d % X.ndim for d in dims])) if X.ndim else ()
     return _view(np.transpose(X, dims), x, "Permute", lambda g: np.transpose(g, inverse))
 
@@ -729,7 +737,9 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     try:
         out = np.concatenate(arrays, axis=d)
     except ValueError:
-        raise ValueError(f"cat: shapes {[a.shape for a in arrays]} do not match outside dim {dim}") from None
+        raise ValueError(
+            f"cat: shapes {[a.shape for a in arrays]} do not match outside dim {dim}"
+        ) from None
     ends = np.cumsum([a.shape[d] for a in arrays])
     vjps = tuple(_slice_vjp(d, e - a.shape[d], e) for a, e in zip(arrays, ends))
     return record(out, "Cat", tuple(tensors), vjps)
@@ -752,7 +762,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     try:
         out = np.stack(arrays, axis=d)
     except ValueError:
-        raise ValueError(f"stack: expects each tensor to be equal size, got {[a.shape for a in arrays]}") from None
+        raise ValueError(
+            f"stack: expects each tensor to be equal size, got {[a.shape for a in arrays]}"
+        ) from None
     vjps = tuple(_take_vjp(d, i) for i in range(len(arrays)))
     return record(out, "Stack", tuple(tensors), vjps)
 
@@ -787,7 +799,9 @@ def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     try:
         return _new(np.asarray(fn(A, B)))
     except ValueError:
-        raise ValueError(f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together") from None
+        raise ValueError(
+            f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
+        ) from None
 
 
 def lt(a: Any, b: Any) -> Tensor:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional, Sequence, Union
+from collections.abc import Iterator
+from typing import Any, Union
 
 import numpy as np
 
 from . import dtypes
-from .grad_mode import _mode
 
 Number = Union[int, float, bool]
 Shape = tuple
@@ -30,7 +30,9 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
         try:
             arr = np.array(data)
         except ValueError as e:
-            raise ValueError(f"tensor: cannot build a tensor from ragged or mixed data: {e}") from None
+            raise ValueError(
+                f"tensor: cannot build a tensor from ragged or mixed data: {e}"
+            ) from None
         if arr.dtype == np.float64 and not _has_numpy_float64(data):
             arr = arr.astype(dtypes.get_default_dtype())
     if arr.dtype.kind not in "biufc":
@@ -64,7 +66,7 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data = as_array(data, dtype)
-        self.grad: Optional[Tensor] = None
+        self.grad: Tensor | None = None
         self.grad_fn = None
         self._version = [0]
         self._requires_grad = False
@@ -73,7 +75,7 @@ class Tensor:
             self._requires_grad = True
 
     @classmethod
-    def _new(cls, data: np.ndarray, version: Optional[list] = None) -> "Tensor":
+    def _new(cls, data: np.ndarray, version: list | None = None) -> Tensor:
         """Wrap an array without copying or checking (the engine's fast path)."""
         t = object.__new__(cls)
         t.data = data
@@ -100,7 +102,7 @@ class Tensor:
             _check_grad_dtype(self.data.dtype)
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         self.requires_grad = requires_grad
         return self
 
@@ -121,11 +123,11 @@ class Tensor:
         return self.data.dtype
 
     @property
-    def T(self) -> "Tensor":
+    def T(self) -> Tensor:
         return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
 
     @property
-    def mT(self) -> "Tensor":
+    def mT(self) -> Tensor:
         return _ops.transpose(self, -2, -1)
 
     def dim(self) -> int:
@@ -134,7 +136,7 @@ class Tensor:
     def numel(self) -> int:
         return int(self.data.size)
 
-    def size(self, dim: Optional[int] = None) -> Union[Shape, int]:
+    def size(self, dim: int | None = None) -> Shape | int:
         return self.data.shape if dim is None else self.data.shape[dim]
 
     def __len__(self) -> int:
@@ -142,7 +144,7 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return len(self.data)
 
-    def __iter__(self) -> Iterator["Tensor"]:
+    def __iter__(self) -> Iterator[Tensor]:
         if self.data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self.data)))
@@ -180,9 +182,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
-            raise RuntimeError(
-                f"Boolean value of Tensor with {self.data.size} values is ambiguous"
-            )
+            raise RuntimeError(f"Boolean value of Tensor with {self.data.size} values is ambiguous")
         return bool(self.data.item())
 
     def __index__(self) -> int:
@@ -192,29 +192,29 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """A new leaf sharing this tensor's array (and version counter)."""
         return Tensor._new(self.data, self._version)
 
-    def clone(self) -> "Tensor":
+    def clone(self) -> Tensor:
         return _ops.clone(self)
 
-    def to(self, dtype: Any) -> "Tensor":
+    def to(self, dtype: Any) -> Tensor:
         return _ops.to(self, dtype)
 
-    def float(self) -> "Tensor":
+    def float(self) -> Tensor:
         return _ops.to(self, dtypes.float32)
 
-    def double(self) -> "Tensor":
+    def double(self) -> Tensor:
         return _ops.to(self, dtypes.float64)
 
-    def long(self) -> "Tensor":
+    def long(self) -> Tensor:
         return _ops.to(self, dtypes.int64)
 
-    def int(self) -> "Tensor":
+    def int(self) -> Tensor:
         return _ops.to(self, dtypes.int32)
 
-    def bool(self) -> "Tensor":
+    def bool(self) -> Tensor:
         return _ops.to(self, dtypes.bool_)
 
     def __repr__(self) -> str:
@@ -226,8 +226,10 @@ class Tensor:
             floatmode="maxprec_equal" if self.data.dtype.kind == "f" else "maxprec",
         )
         extras = []
-        if self.data.dtype != dtypes.get_default_dtype() and self.data.dtype.kind == "f" or (
-            self.data.dtype.kind not in "fb" and self.data.dtype != dtypes.int64
+        if (
+            self.data.dtype != dtypes.get_default_dtype()
+            and self.data.dtype.kind == "f"
+            or (self.data.dtype.kind not in "fb" and self.data.dtype != dtypes.int64)
         ):
             extras.append(f"dtype=minigrad.{self.data.dtype}")
         if self.grad_fn is not None:
@@ -248,197 +250,197 @@ class Tensor:
         backward(self, gradient, retain_graph=retain_graph)
 
     # ---- arithmetic operators ----------------------------------------------------
-    def __add__(self, other: Any) -> "Tensor":
+    def __add__(self, other: Any) -> Tensor:
         return _ops.add(self, other)
 
-    def __radd__(self, other: Any) -> "Tensor":
+    def __radd__(self, other: Any) -> Tensor:
         return _ops.add(self, other)
 
-    def __sub__(self, other: Any) -> "Tensor":
+    def __sub__(self, other: Any) -> Tensor:
         return _ops.sub(self, other)
 
-    def __rsub__(self, other: Any) -> "Tensor":
+    def __rsub__(self, other: Any) -> Tensor:
         return _ops.rsub(self, other)
 
-    def __mul__(self, other: Any) -> "Tensor":
+    def __mul__(self, other: Any) -> Tensor:
         return _ops.mul(self, other)
 
-    def __rmul__(self, other: Any) -> "Tensor":
+    def __rmul__(self, other: Any) -> Tensor:
         return _ops.mul(self, other)
 
-    def __truediv__(self, other: Any) -> "Tensor":
+    def __truediv__(self, other: Any) -> Tensor:
         return _ops.div(self, other)
 
-    def __rtruediv__(self, other: Any) -> "Tensor":
+    def __rtruediv__(self, other: Any) -> Tensor:
         return _ops.rdiv(self, other)
 
-    def __pow__(self, other: Any) -> "Tensor":
+    def __pow__(self, other: Any) -> Tensor:
         return _ops.pow(self, other)
 
-    def __rpow__(self, other: Any) -> "Tensor":
+    def __rpow__(self, other: Any) -> Tensor:
         return _ops.rpow(self, other)
 
-    def __matmul__(self, other: Any) -> "Tensor":
+    def __matmul__(self, other: Any) -> Tensor:
         return _ops.matmul(self, other)
 
-    def __rmatmul__(self, other: Any) -> "Tensor":
+    def __rmatmul__(self, other: Any) -> Tensor:
         return _ops.matmul(_ops.as_tensor(other), self)
 
-    def __neg__(self) -> "Tensor":
+    def __neg__(self) -> Tensor:
         return _ops.neg(self)
 
-    def __pos__(self) -> "Tensor":
+    def __pos__(self) -> Tensor:
         return self
 
-    def __abs__(self) -> "Tensor":
+    def __abs__(self) -> Tensor:
         return _ops.abs(self)
 
-    def __getitem__(self, index: Any) -> "Tensor":
+    def __getitem__(self, index: Any) -> Tensor:
         return _ops.getitem(self, index)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         _inplace.setitem_(self, index, value)
 
     # comparisons: bool tensors, no gradient
-    def __lt__(self, other: Any) -> "Tensor":
+    def __lt__(self, other: Any) -> Tensor:
         return _ops.lt(self, other)
 
-    def __le__(self, other: Any) -> "Tensor":
+    def __le__(self, other: Any) -> Tensor:
         return _ops.le(self, other)
 
-    def __gt__(self, other: Any) -> "Tensor":
+    def __gt__(self, other: Any) -> Tensor:
         return _ops.gt(self, other)
 
-    def __ge__(self, other: Any) -> "Tensor":
+    def __ge__(self, other: Any) -> Tensor:
         return _ops.ge(self, other)
 
-    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return _ops.eq(self, other)
 
-    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return _ops.ne(self, other)
 
     # ---- in-place ----------------------------------------------------------------
-    def __iadd__(self, other: Any) -> "Tensor":
+    def __iadd__(self, other: Any) -> Tensor:
         return _inplace.add_(self, other)
 
-    def __isub__(self, other: Any) -> "Tensor":
+    def __isub__(self, other: Any) -> Tensor:
         return _inplace.sub_(self, other)
 
-    def __imul__(self, other: Any) -> "Tensor":
+    def __imul__(self, other: Any) -> Tensor:
         return _inplace.mul_(self, other)
 
-    def __itruediv__(self, other: Any) -> "Tensor":
+    def __itruediv__(self, other: Any) -> Tensor:
         return _inplace.div_(self, other)
 
-    def add_(self, other: Any, alpha: Number = 1) -> "Tensor":
+    def add_(self, other: Any, alpha: Number = 1) -> Tensor:
         return _inplace.add_(self, other, alpha)
 
-    def sub_(self, other: Any, alpha: Number = 1) -> "Tensor":
+    def sub_(self, other: Any, alpha: Number = 1) -> Tensor:
         return _inplace.sub_(self, other, alpha)
 
-    def mul_(self, other: Any) -> "Tensor":
+    def mul_(self, other: Any) -> Tensor:
         return _inplace.mul_(self, other)
 
-    def div_(self, other: Any) -> "Tensor":
+    def div_(self, other: Any) -> Tensor:
         return _inplace.div_(self, other)
 
-    def clamp_(self, min: Optional[Number] = None, max: Optional[Number] = None) -> "Tensor":
+    def clamp_(self, min: Number | None = None, max: Number | None = None) -> Tensor:
         return _inplace.clamp_(self, min, max)
 
-    def zero_(self) -> "Tensor":
+    def zero_(self) -> Tensor:
         return _inplace.fill_(self, 0)
 
-    def fill_(self, value: Number) -> "Tensor":
+    def fill_(self, value: Number) -> Tensor:
         return _inplace.fill_(self, value)
 
-    def copy_(self, src: Any) -> "Tensor":
+    def copy_(self, src: Any) -> Tensor:
         return _inplace.copy_(self, src)
 
     # ---- differentiable methods (forward and VJP live in ops.py) -------------------
-    def add(self, other: Any, alpha: Number = 1) -> "Tensor":
+    def add(self, other: Any, alpha: Number = 1) -> Tensor:
         return _ops.add(self, other, alpha=alpha)
 
-    def sub(self, other: Any, alpha: Number = 1) -> "Tensor":
+    def sub(self, other: Any, alpha: Number = 1) -> Tensor:
         return _ops.sub(self, other, alpha=alpha)
 
-    def mul(self, other: Any) -> "Tensor":
+    def mul(self, other: Any) -> Tensor:
         return _ops.mul(self, other)
 
-    def div(self, other: Any) -> "Tensor":
+    def div(self, other: Any) -> Tensor:
         return _ops.div(self, other)
 
-    def pow(self, exponent: Any) -> "Tensor":
+    def pow(self, exponent: Any) -> Tensor:
         return _ops.pow(self, exponent)
 
-    def matmul(self, other: Any) -> "Tensor":
+    def matmul(self, other: Any) -> Tensor:
         return _ops.matmul(self, other)
 
-    def neg(self) -> "Tensor":
+    def neg(self) -> Tensor:
         return _ops.neg(self)
 
-    def exp(self) -> "Tensor":
+    def exp(self) -> Tensor:
         return _ops.exp(self)
 
-    def log(self) -> "Tensor":
+    def log(self) -> Tensor:
         return _ops.log(self)
 
-    def sqrt(self) -> "Tensor":
+    def sqrt(self) -> Tensor:
         return _ops.sqrt(self)
 
-    def abs(self) -> "Tensor":
+    def abs(self) -> Tensor:
         return _ops.abs(self)
 
-    def sin(self) -> "Tensor":
+    def sin(self) -> Tensor:
         return _ops.sin(self)
 
-    def cos(self) -> "Tensor":
+    def cos(self) -> Tensor:
         return _ops.cos(self)
 
-    def relu(self) -> "Tensor":
+    def relu(self) -> Tensor:
         return _ops.relu(self)
 
-    def sigmoid(self) -> "Tensor":
+    def sigmoid(self) -> Tensor:
         return _ops.sigmoid(self)
 
-    def tanh(self) -> "Tensor":
+    def tanh(self) -> Tensor:
         return _ops.tanh(self)
 
-    def clamp(self, min: Optional[Number] = None, max: Optional[Number] = None) -> "Tensor":
+    def clamp(self, min: Number | None = None, max: Number | None = None) -> Tensor:
         return _ops.clamp(self, min, max)
 
     clip = clamp
 
-    def maximum(self, other: Any) -> "Tensor":
+    def maximum(self, other: Any) -> Tensor:
         return _ops.maximum(self, other)
 
-    def minimum(self, other: Any) -> "Tensor":
+    def minimum(self, other: Any) -> Tensor:
         return _ops.minimum(self, other)
 
-    def softmax(self, dim: int) -> "Tensor":
+    def softmax(self, dim: int) -> Tensor:
         return _ops.softmax(self, dim)
 
-    def log_softmax(self, dim: int) -> "Tensor":
+    def log_softmax(self, dim: int) -> Tensor:
         return _ops.log_softmax(self, dim)
 
-    def sum(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.sum(self, dim, keepdim)
 
-    def mean(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.mean(self, dim, keepdim)
 
     def var(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
-            correction: Optional[int] = None) -> "Tensor":  # fmt: skip
+            correction: int | None = None) -> Tensor:  # fmt: skip
         return _ops.var(self, dim, unbiased, keepdim, correction=correction)
 
     def std(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
-            correction: Optional[int] = None) -> "Tensor":  # fmt: skip
+            correction: int | None = None) -> Tensor:  # fmt: skip
         return _ops.std(self, dim, unbiased, keepdim, correction=correction)
 
-    def amax(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+    def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.amax(self, dim, keepdim)
 
-    def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+    def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.amin(self, dim, keepdim)
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
@@ -447,48 +449,50 @@ class Tensor:
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _ops.min(self, dim, keepdim)
 
-    def argmax(self, dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _ops.argmax(self, dim, keepdim)
 
-    def argmin(self, dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _ops.argmin(self, dim, keepdim)
 
-    def reshape(self, *shape: Any) -> "Tensor":
+    def reshape(self, *shape: Any) -> Tensor:
         return _ops.reshape(self, *shape)
 
-    def view(self, *shape: Any) -> "Tensor":
+    def view(self, *shape: Any) -> Tensor:
         return _ops.reshape(self, *shape)
 
-    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
         return _ops.transpose(self, dim0, dim1)
 
-    def t(self) -> "Tensor":
+    def t(self) -> Tensor:
         if self.data.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D")
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D"
+            )
         return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
 
-    def permute(self, *dims: Any) -> "Tensor":
+    def permute(self, *dims: Any) -> Tensor:
         return _ops.permute(self, *dims)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return _ops.flatten(self, start_dim, end_dim)
 
-    def squeeze(self, dim: Any = None) -> "Tensor":
+    def squeeze(self, dim: Any = None) -> Tensor:
         return _ops.squeeze(self, dim)
 
-    def unsqueeze(self, dim: int) -> "Tensor":
+    def unsqueeze(self, dim: int) -> Tensor:
         return _ops.unsqueeze(self, dim)
 
-    def expand(self, *shape: Any) -> "Tensor":
+    def expand(self, *shape: Any) -> Tensor:
         return _ops.expand(self, *shape)
 
-    def expand_as(self, other: "Tensor") -> "Tensor":
+    def expand_as(self, other: Tensor) -> Tensor:
         return _ops.expand(self, *other.shape)
 
-    def view_as(self, other: "Tensor") -> "Tensor":
+    def view_as(self, other: Tensor) -> Tensor:
         return _ops.reshape(self, *other.shape)
 
-    def reshape_as(self, other: "Tensor") -> "Tensor":
+    def reshape_as(self, other: Tensor) -> Tensor:
         return _ops.reshape(self, *other.shape)
 
 
@@ -497,4 +501,3 @@ from . import ops as _ops  # noqa: E402
 from .engine import _late_imports  # noqa: E402
 
 _late_imports()
-_ = (Sequence, _mode)

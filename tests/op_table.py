@@ -1,0 +1,242 @@
+"""The table of differentiable ops the gradient tests walk.
+
+Each case is an op, the shapes of its Tensor inputs and how to draw them. The
+tests check every case with central finite differences in float64 and compare the
+forward value with NumPy; the property tests draw more shapes for the binary ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import minigrad as mg
+
+
+@dataclass
+class Case:
+    name: str
+    fn: Callable  # on minigrad tensors
+    ref: Callable  # the same on NumPy arrays (forward value)
+    shapes: list  # list of tuples of input shapes
+    low: float = -2.0
+    high: float = 2.0
+    # draws inputs away from kinks (relu/abs at 0, ties in max) where differences lie
+    away_from: list = field(default_factory=list)
+
+    def inputs(self, shapes: tuple, seed: int = 0) -> list:
+        rng = np.random.default_rng(seed)
+        out = []
+        for s in shapes:
+            x = rng.uniform(self.low, self.high, size=s)
+            for k in self.away_from:
+                x = np.where(np.abs(x - k) < 0.1, x + 0.25, x)
+            out.append(x)
+        return out
+
+
+BROADCAST_PAIRS = [
+    ((2, 3), (2, 3)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((3,), (2, 3)),
+    ((2, 3), (3,)),
+    ((3, 1), (1, 4)),
+    ((2, 3, 4), (4,)),
+    ((2, 1, 4), (3, 1)),
+]
+
+UNARY_SHAPES = [((),), ((5,),), ((2, 3),), ((2, 3, 4),)]
+
+
+def _softmax(x: np.ndarray, d: int) -> np.ndarray:
+    e = np.exp(x - x.max(axis=d, keepdims=True))
+    return e / e.sum(axis=d, keepdims=True)
+
+
+CASES = [
+    # arithmetic
+    Case("add", lambda a, b: a + b, np.add, BROADCAST_PAIRS),
+    Case("sub", lambda a, b: a - b, np.subtract, BROADCAST_PAIRS),
+    Case("mul", lambda a, b: a * b, np.multiply, BROADCAST_PAIRS),
+    Case("div", lambda a, b: a / b, np.divide, BROADCAST_PAIRS, low=0.5, high=2.0),
+    Case("pow_tensor", lambda a, b: a**b, np.power, BROADCAST_PAIRS, low=0.5, high=2.0),
+    Case("maximum", mg.maximum, np.maximum, BROADCAST_PAIRS),
+    Case("minimum", mg.minimum, np.minimum, BROADCAST_PAIRS),
+    Case(
+        "add_alpha",
+        lambda a, b: mg.add(a, b, alpha=-2.5),
+        lambda a, b: a - 2.5 * b,
+        BROADCAST_PAIRS[:3],
+    ),  # fmt: skip
+    Case(
+        "where",
+        lambda a, b: mg.where(a > 0, a, b),
+        lambda a, b: np.where(a > 0, a, b),
+        BROADCAST_PAIRS,
+        away_from=[0.0],
+    ),  # fmt: skip
+    Case("neg", lambda a: -a, np.negative, UNARY_SHAPES),
+    Case("radd", lambda a: 2.5 + a, lambda a: 2.5 + a, UNARY_SHAPES),
+    Case("rsub", lambda a: 1 - a, lambda a: 1 - a, UNARY_SHAPES),
+    Case("rmul", lambda a: 3 * a, lambda a: 3 * a, UNARY_SHAPES),
+    Case("rdiv", lambda a: 1 / a, lambda a: 1 / a, UNARY_SHAPES, low=0.5),
+    Case("pow_number", lambda a: a**3, lambda a: a**3, UNARY_SHAPES),
+    Case("pow_half", lambda a: a**0.5, np.sqrt, UNARY_SHAPES, low=0.5),
+    Case("rpow", lambda a: 2**a, lambda a: 2**a, UNARY_SHAPES),
+    # elementwise
+    Case("exp", mg.exp, np.exp, UNARY_SHAPES),
+    Case("log", mg.log, np.log, UNARY_SHAPES, low=0.1),
+    Case("sqrt", mg.sqrt, np.sqrt, UNARY_SHAPES, low=0.1),
+    Case("abs", mg.abs, np.abs, UNARY_SHAPES, away_from=[0.0]),
+    Case("sin", mg.sin, np.sin, UNARY_SHAPES),
+    Case("cos", mg.cos, np.cos, UNARY_SHAPES),
+    Case("relu", mg.relu, lambda a: np.maximum(a, 0), UNARY_SHAPES, away_from=[0.0]),
+    Case("sigmoid", mg.sigmoid, lambda a: 1 / (1 + np.exp(-a)), UNARY_SHAPES),
+    Case("tanh", mg.tanh, np.tanh, UNARY_SHAPES),
+    Case(
+        "clamp",
+        lambda a: a.clamp(-0.5, 1.0),
+        lambda a: np.clip(a, -0.5, 1.0),
+        UNARY_SHAPES,
+        away_from=[-0.5, 1.0],
+    ),  # fmt: skip
+    Case(
+        "clamp_min",
+        lambda a: a.clamp(min=0.3),
+        lambda a: np.maximum(a, 0.3),
+        UNARY_SHAPES,
+        away_from=[0.3],
+    ),  # fmt: skip
+    # reductions
+    Case("sum", lambda a: a.sum(), np.sum, UNARY_SHAPES),
+    Case("sum_dim", lambda a: a.sum(1), lambda a: a.sum(1), [((2, 3),), ((2, 3, 4),)]),
+    Case(
+        "sum_dims_keep",
+        lambda a: a.sum((0, 2), keepdim=True),
+        lambda a: a.sum((0, 2), keepdims=True),
+        [((2, 3, 4),)],
+    ),  # fmt: skip
+    Case("mean", lambda a: a.mean(), np.mean, UNARY_SHAPES),
+    Case(
+        "mean_dim",
+        lambda a: a.mean(-1, keepdim=True),
+        lambda a: a.mean(-1, keepdims=True),
+        [((2, 3),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    Case("var", lambda a: a.var(), lambda a: a.var(ddof=1), UNARY_SHAPES[1:]),
+    Case(
+        "var_dim_biased",
+        lambda a: a.var(0, unbiased=False),
+        lambda a: a.var(0),
+        [((4, 3),), ((3, 2, 2),)],
+    ),  # fmt: skip
+    Case("std", lambda a: a.std(), lambda a: a.std(ddof=1), UNARY_SHAPES[1:]),
+    Case(
+        "std_dim",
+        lambda a: a.std(1, keepdim=True),
+        lambda a: a.std(1, ddof=1, keepdims=True),
+        [((2, 3),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    Case("amax", lambda a: a.amax(), np.max, UNARY_SHAPES),
+    Case("amax_dim", lambda a: a.amax((0, 1)), lambda a: a.max((0, 1)), [((2, 3, 4),)]),
+    Case(
+        "amin_dim",
+        lambda a: a.amin(1, keepdim=True),
+        lambda a: a.min(1, keepdims=True),
+        [((2, 3),)],
+    ),  # fmt: skip
+    Case("max", lambda a: a.max(), np.max, UNARY_SHAPES),
+    Case("min", lambda a: a.min(), np.min, UNARY_SHAPES),
+    Case("max_dim", lambda a: a.max(dim=1).values, lambda a: a.max(1), [((2, 3),), ((2, 3, 4),)]),
+    Case(
+        "min_dim_keep",
+        lambda a: a.min(dim=0, keepdim=True)[0],
+        lambda a: a.min(0, keepdims=True),
+        [((4, 3),)],
+    ),  # fmt: skip
+    Case("softmax", lambda a: a.softmax(-1), lambda a: _softmax(a, -1), [((5,),), ((2, 3),)]),
+    Case(
+        "log_softmax",
+        lambda a: a.log_softmax(1),
+        lambda a: np.log(_softmax(a, 1)),
+        [((2, 3),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    # matmul and linear
+    Case(
+        "matmul",
+        lambda a, b: a @ b,
+        np.matmul,
+        [
+            ((3, 4), (4, 2)),
+            ((4,), (4,)),
+            ((4,), (4, 3)),
+            ((3, 4), (4,)),
+            ((2, 3, 4), (4, 5)),
+            ((2, 3, 4), (2, 4, 5)),
+            ((4,), (2, 4, 3)),
+            ((2, 3, 4), (4,)),
+            ((2, 1, 3, 4), (5, 4, 2)),
+        ],
+    ),  # fmt: skip
+    Case(
+        "linear",
+        mg.ops.linear,
+        lambda x, w, b: x @ w.T + b,
+        [((5, 3), (4, 3), (4,)), ((3,), (4, 3), (4,)), ((2, 5, 3), (4, 3), (4,))],
+    ),  # fmt: skip
+    Case(
+        "linear_nobias", lambda x, w: mg.ops.linear(x, w), lambda x, w: x @ w.T, [((5, 3), (4, 3))]
+    ),  # fmt: skip
+    # shape
+    Case("reshape", lambda a: a.reshape(3, -1), lambda a: a.reshape(3, -1), [((2, 3),), ((3, 4),)]),
+    Case("view", lambda a: a.view(-1), lambda a: a.reshape(-1), [((2, 3),)]),
+    Case(
+        "transpose",
+        lambda a: a.transpose(0, -1),
+        lambda a: np.swapaxes(a, 0, -1),
+        [((2, 3),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    Case("T", lambda a: a.T, lambda a: a.T, [((2, 3),)]),
+    Case("permute", lambda a: a.permute(2, 0, 1), lambda a: a.transpose(2, 0, 1), [((2, 3, 4),)]),
+    Case("flatten", lambda a: a.flatten(1), lambda a: a.reshape(a.shape[0], -1), [((2, 3, 4),)]),
+    Case("squeeze", lambda a: a.squeeze(), np.squeeze, [((1, 3, 1),)]),
+    Case("squeeze_dim", lambda a: a.squeeze(0), lambda a: a[0], [((1, 3, 1),)]),
+    Case("unsqueeze", lambda a: a.unsqueeze(1), lambda a: a[:, None], [((2, 3),)]),
+    Case(
+        "expand",
+        lambda a: a.expand(2, 3, 4),
+        lambda a: np.broadcast_to(a, (2, 3, 4)),
+        [((3, 1),), ((1, 4),)],
+    ),  # fmt: skip
+    Case("index_basic", lambda a: a[1:, None, ::2], lambda a: a[1:, None, ::2], [((3, 5),)]),
+    Case("index_int", lambda a: a[1, ..., 2], lambda a: a[1, ..., 2], [((3, 4, 5),)]),
+    Case(
+        "index_array_repeats",
+        lambda a: a[np.array([0, 2, 0, 0])],
+        lambda a: a[np.array([0, 2, 0, 0])],
+        [((3, 2),)],
+    ),  # fmt: skip
+    Case(
+        "index_tensor_2d",
+        lambda a: a[mg.tensor([1, 1]), mg.tensor([0, 2])],
+        lambda a: a[[1, 1], [0, 2]],
+        [((3, 4),)],
+    ),  # fmt: skip
+    Case("index_mask", lambda a: a[a > 0], lambda a: a[a > 0], [((3, 4),)], away_from=[0.0]),
+    Case(
+        "cat",
+        lambda a, b: mg.cat([a, b], dim=1),
+        lambda a, b: np.concatenate([a, b], 1),
+        [((2, 3), (2, 2))],
+    ),  # fmt: skip
+    Case(
+        "stack",
+        lambda a, b: mg.stack([a, b], dim=1),
+        lambda a, b: np.stack([a, b], 1),
+        [((2, 3), (2, 3))],
+    ),  # fmt: skip
+    Case("clone", lambda a: a.clone(), np.copy, [((2, 3),)]),
+]

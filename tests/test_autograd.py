@@ -1,0 +1,255 @@
+"""Autograd semantics: accumulation, retain_graph, grad mode, detach, memory, deep chains."""
+
+import gc
+import threading
+import weakref
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad.engine import record
+
+
+def test_gradients_accumulate_over_two_backward_calls():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    grad_tensor = x.grad
+    (x * x).sum().backward()
+    assert x.grad.tolist() == [5.0, 7.0]
+    assert x.grad is grad_tensor  # accumulated in place, as PyTorch
+
+
+def test_second_backward_without_retain_graph_raises():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x.exp() * 2).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.tolist() == [4.0, 8.0]
+
+
+def test_non_scalar_backward_needs_gradient():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(
+        RuntimeError, match="grad can be implicitly created only for scalar outputs"
+    ):
+        (x * 2).backward()
+    (x * 2).backward(mg.tensor([1.0, 10.0]))
+    assert x.grad.tolist() == [2.0, 20.0]
+
+
+def test_backward_gradient_shape_must_match():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"shape \(3,\)"):
+        (x * 2).backward(mg.tensor([1.0, 1.0, 1.0]))
+
+
+def test_backward_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        mg.tensor([1.0]).sum().backward()
+
+
+def test_no_grad_context_manager_records_nothing():
+    x = mg.tensor([1.0], requires_grad=True)
+    with mg.no_grad():
+        assert not mg.is_grad_enabled()
+        y = x * 2
+        with mg.enable_grad():
+            z = x * 2
+    assert mg.is_grad_enabled()
+    assert y.grad_fn is None and not y.requires_grad
+    assert z.grad_fn is not None and z.requires_grad
+
+
+def test_no_grad_decorator():
+    @mg.no_grad()
+    def f(t):
+        return t * 2, mg.is_grad_enabled()
+
+    y, enabled = f(mg.tensor([1.0], requires_grad=True))
+    assert not enabled and y.grad_fn is None
+    assert mg.is_grad_enabled()
+
+
+def test_no_grad_restores_mode_after_exception():
+    with pytest.raises(ValueError):
+        with mg.no_grad():
+            raise ValueError
+    assert mg.is_grad_enabled()
+
+
+def test_set_grad_enabled_as_function_and_context():
+    with mg.set_grad_enabled(False):
+        assert not mg.is_grad_enabled()
+    assert mg.is_grad_enabled()
+    mg.set_grad_enabled(False)
+    try:
+        assert not mg.is_grad_enabled()
+    finally:
+        mg.set_grad_enabled(True)
+
+
+def test_grad_mode_is_thread_local():
+    seen = []
+    with mg.no_grad():
+        t = threading.Thread(target=lambda: seen.append(mg.is_grad_enabled()))
+        t.start()
+        t.join()
+    assert seen == [True]
+
+
+def test_detach_cuts_the_graph_and_shares_memory():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    d = (x * 2).detach()
+    assert d.grad_fn is None and not d.requires_grad and d.is_leaf
+    y = x * d
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 4.0]
+    e = x.detach()
+    with mg.no_grad():
+        e += 1
+    assert x.tolist() == [2.0, 3.0]
+
+
+def test_requires_grad_propagation():
+    a = mg.tensor([1.0], requires_grad=True)
+    b = mg.tensor([2.0])
+    assert (a + b).requires_grad and not (b * 2).requires_grad
+    assert (b * 2).is_leaf and not (a + b).is_leaf
+    assert not (a > 0).requires_grad
+    b.requires_grad_()
+    assert (b * 2).requires_grad
+
+
+def test_only_leaves_get_grad():
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    h = a * 2
+    h.sum().backward()
+    assert h.grad is None and a.grad is not None
+
+
+def test_long_chain_has_no_recursion_error():
+    x = mg.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0 + 0.0
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_saved_arrays_are_released_after_backward():
+    x = mg.tensor(np.ones(1000), requires_grad=True)
+    hidden = x * 2
+    probe = weakref.ref(hidden.data)
+    loss = hidden.exp().sum()  # exp saves its output; mul by 2 saves nothing
+    saved_out = weakref.ref(loss.grad_fn.next[0].vjps[0].__closure__[0].cell_contents)
+    del hidden
+    gc.collect()
+    assert probe() is None  # the graph does not keep a non-saved intermediate alive
+    assert saved_out() is not None  # the exp result is kept until backward
+    loss.backward()
+    gc.collect()
+    assert saved_out() is None
+    assert loss.grad_fn.vjps is None
+
+
+def test_autograd_grad_leaves_grad_untouched():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    w = mg.tensor([3.0, 4.0], requires_grad=True)
+    h = x * w
+    (gx, gh) = mg.autograd.grad((h * h).sum(), [x, h])
+    assert gx.tolist() == [2 * 3.0 * 3.0 * 1.0, 2 * 4.0 * 4.0 * 2.0]
+    assert gh.tolist() == [6.0, 16.0]
+    assert x.grad is None and w.grad is None
+
+
+def test_autograd_grad_unused_input():
+    x = mg.tensor([1.0], requires_grad=True)
+    z = mg.tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="not have been used"):
+        mg.autograd.grad((x * 2).sum(), [z])
+    assert mg.autograd.grad((x * 2).sum(), [x, z], allow_unused=True)[1] is None
+
+
+def test_inplace_on_leaf_requiring_grad_raises_but_not_under_no_grad():
+    p = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        p += 1
+    with mg.no_grad():
+        p -= 0.5 * mg.tensor([2.0, 2.0])
+        p.mul_(2).add_(mg.tensor([1.0, 1.0]), alpha=-1)
+    assert p.tolist() == [-1.0, 1.0]
+    assert p.requires_grad and p.is_leaf
+
+
+def test_modifying_a_saved_tensor_makes_backward_raise():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    w = mg.tensor([3.0, 4.0], requires_grad=True)
+    y = (x * w).sum()  # mul saved both
+    with mg.no_grad():
+        w.add_(1.0)
+    with pytest.raises(RuntimeError, match="MulBackward.*modified by an inplace operation"):
+        y.backward()
+
+
+def test_modifying_a_saved_output_makes_backward_raise():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    y.add_(1.0)  # non-leaf: allowed, but exp saved its output
+    with pytest.raises(RuntimeError, match="ExpBackward"):
+        y.sum().backward()
+
+
+def test_inplace_on_nonleaf_rebases_the_graph():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.add_(1.0)
+    y.mul_(3.0)
+    assert y.tolist() == [9.0, 15.0]
+    y.sum().backward()
+    assert x.grad.tolist() == [6.0, 6.0]
+
+
+def test_inplace_on_a_view_bumps_the_base_version():
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    a = mg.tensor([[1.0, 1.0], [1.0, 1.0]])
+    v = a[0]
+    y = (x * a).sum()
+    v.zero_()  # changes a's memory through a view
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+
+
+def test_version_counter_counts_inplace_changes():
+    t = mg.zeros(3)
+    assert t._version[0] == 0
+    t.add_(1)
+    t.fill_(2)
+    t[0] = 5
+    assert t._version[0] == 3
+    assert t.tolist() == [5.0, 2.0, 2.0]
+
+
+def test_gradcheck_detects_a_wrong_vjp():
+    def wrong_square(x):
+        X = x.data
+        return record(X * X, "WrongSquare", (x,), (lambda g: g * X,))  # missing factor 2
+
+    x = mg.tensor([0.5, 1.5], dtype=mg.float64, requires_grad=True)
+    with pytest.raises(mg.GradcheckError, match="input 0"):
+        mg.gradcheck(wrong_square, [x])
+    assert mg.GradcheckError is mg.autograd.GradcheckError
+
+
+def test_gradcheck_works_in_float64_for_float32_inputs():
+    x = mg.tensor([0.3, -0.7], requires_grad=True)
+    assert x.dtype == np.float32
+    assert mg.gradcheck(lambda t: (t * t).sin(), [x])

@@ -1,0 +1,126 @@
+"""Named regressions: the graphs where autograd engines usually go wrong."""
+
+import numpy as np
+
+import minigrad as mg
+
+
+def test_b_is_a_plus_a_c_is_b_plus_b():
+    a = mg.tensor(3.0, requires_grad=True)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert a.grad.item() == 4.0
+
+
+def test_x_is_a_plus_b_y_is_x_times_a():
+    a = mg.tensor(2.0, requires_grad=True)
+    b = mg.tensor(5.0, requires_grad=True)
+    x = a + b
+    y = x * a  # dy/da = x + a = 2a + b, dy/db = a
+    y.backward()
+    assert a.grad.item() == 9.0
+    assert b.grad.item() == 2.0
+
+
+def test_x_times_x():
+    x = mg.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    (x * x).sum().backward()
+    assert x.grad.tolist() == [2.0, -4.0, 6.0]
+
+
+def test_fan_out_100_ops():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    total = sum((x * float(k)).sum() for k in range(100))
+    total.backward()
+    assert x.grad.tolist() == [4950.0, 4950.0]
+
+
+def test_diamond_with_broadcast():
+    a = mg.tensor(np.ones((2, 3)), requires_grad=True)
+    b = mg.tensor(np.ones(3) * 2, requires_grad=True)
+    left = a * b
+    right = a + b
+    (left * right).sum().backward()
+    # d/da = b*(a+b) + a*b ; d/db = sum_rows(a*(a+b) + a*b)
+    np.testing.assert_allclose(a.grad.data, np.full((2, 3), 2 * 3 + 2))
+    np.testing.assert_allclose(b.grad.data, np.full(3, 2 * (3 + 2)))
+
+
+def test_relu_gradient_at_zero_is_zero():
+    x = mg.tensor([-1.0, 0.0, 1.0], requires_grad=True)
+    x.relu().sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 1.0]
+
+
+def test_abs_gradient_at_zero_is_zero():
+    x = mg.tensor([0.0], requires_grad=True)
+    x.abs().backward(mg.tensor([1.0]))
+    assert x.grad.tolist() == [0.0]
+
+
+def test_repeated_integer_indices_accumulate():
+    x = mg.tensor([10.0, 20.0, 30.0], requires_grad=True)
+    x[[0, 0, 2, 0]].sum().backward()
+    assert x.grad.tolist() == [3.0, 0.0, 1.0]
+    y = mg.tensor(np.zeros((2, 2)), requires_grad=True)
+    y[mg.tensor([1, 1]), mg.tensor([0, 0])].sum().backward()
+    assert y.grad.tolist() == [[0.0, 0.0], [2.0, 0.0]]
+
+
+def test_broadcast_scalar_with_row_then_reuse():
+    s = mg.tensor(2.0, requires_grad=True)
+    row = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    z = (s * row + s).sum()
+    z.backward()
+    assert s.grad.item() == 6.0 + 3.0
+    assert row.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_shared_leaf_gradients_are_not_aliased():
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    b = mg.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()
+    a.grad.data += 100
+    assert b.grad.tolist() == [1.0, 1.0]
+
+
+def test_gradient_of_a_passed_through_seed_is_a_copy():
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    seed = mg.tensor([5.0, 6.0])
+    (a + 0).backward(seed)
+    a.grad.data[0] = 0
+    assert seed.tolist() == [5.0, 6.0]
+
+
+def test_noncontiguous_views():
+    base = np.arange(24, dtype=np.float64).reshape(4, 6)
+    x = mg.tensor(base, requires_grad=True)
+    v = x.T[::2]  # a strided, non-contiguous view
+    w = mg.tensor(np.asfortranarray(np.ones((2, 3)) * 3.0), requires_grad=True)
+    (v.T @ w.T * 0 + v.T @ w.T).sum().backward()
+    assert mg.gradcheck(lambda a, b: a.T[::2].T @ b.T, [x, w])
+    assert x.grad.shape == (4, 6) and np.all(x.grad.data[:, 1::2] == 0)
+
+
+def test_transpose_of_transpose_and_permute_roundtrip():
+    x = mg.tensor(np.random.default_rng(0).normal(size=(2, 3, 4)), requires_grad=True)
+    y = x.permute(2, 0, 1).transpose(0, 2).reshape(-1)
+    g = np.arange(24.0)
+    y.backward(mg.tensor(g))
+    expected = np.transpose(np.swapaxes(g.reshape(3, 2, 4), 0, 2), (1, 2, 0))
+    np.testing.assert_array_equal(x.grad.data, expected)
+
+
+def test_int_float_promotion_like_pytorch():
+    i = mg.tensor([1, 2, 3])
+    f = mg.tensor([0.5, 0.5, 0.5])
+    assert i.dtype == np.int64 and f.dtype == np.float32
+    assert (i + f).dtype == np.float32
+    assert (i / i).dtype == np.float32
+    assert (i * 2.5).dtype == np.float32
+    assert (i + 1).dtype == np.int64
+    assert (f + mg.tensor(1.0, dtype=mg.float64)).dtype == np.float32  # 0-d does not promote
+    assert (f + mg.tensor([1.0], dtype=mg.float64)).dtype == np.float64
+    assert (f * 2.0).dtype == np.float32
+    assert i.exp().dtype == np.float32
