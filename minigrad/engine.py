@@ -78,21 +78,25 @@ def record(
     t = _new(out)
     if not _mode.enabled:
         return t
+    sources = []
+    needed = []
     need = False
-    for x in inputs:
-        if isinstance(x, _Tensor) and x._requires_grad:  # subclasses too (nn.Parameter)
-            need = True
-            break
+    for x, f in zip(inputs, vjps):
+        if isinstance(x, _Tensor):  # subclasses too (nn.Parameter)
+            sources.append(x.grad_fn or x)
+            if x._requires_grad:
+                needed.append(f)
+                need = True
+                continue
+        else:
+            sources.append(None)
+        needed.append(None)
     if not need:
         return t
-    next = tuple((x.grad_fn or x) if isinstance(x, _Tensor) else None for x in inputs)
-    vjps = tuple(
-        f if isinstance(x, _Tensor) and x._requires_grad else None for x, f in zip(inputs, vjps)
-    )
-    versions = tuple((x._version, x._version[0]) for x in saved)
+    versions = [(x._version, x._version[0]) for x in saved]
     if saves_out:
-        versions += ((t._version, 0),)
-    t.grad_fn = Node(name, next, vjps, versions, out.shape, out.dtype)
+        versions.append((t._version, 0))
+    t.grad_fn = Node(name, sources, needed, versions, out.shape, out.dtype)
     t._requires_grad = True
     return t
 
