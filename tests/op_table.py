@@ -63,8 +63,8 @@ CASES = [
     Case("mul", lambda a, b: a * b, np.multiply, BROADCAST_PAIRS),
     Case("div", lambda a, b: a / b, np.divide, BROADCAST_PAIRS, low=0.5, high=2.0),
     Case("pow_tensor", lambda a, b: a**b, np.power, BROADCAST_PAIRS, low=0.5, high=2.0),
-    Case("maximum", mg.maximum, np.maximum, BROADCAST_PAIRS),
-    Case("minimum", mg.minimum, np.minimum, BROADCAST_PAIRS),
+    Case("maximum", lambda a, b: mg.maximum(a, b), np.maximum, BROADCAST_PAIRS),
+    Case("minimum", lambda a, b: mg.minimum(a, b), np.minimum, BROADCAST_PAIRS),
     Case(
         "add_alpha",
         lambda a, b: mg.add(a, b, alpha=-2.5),
@@ -87,15 +87,15 @@ CASES = [
     Case("pow_half", lambda a: a**0.5, np.sqrt, UNARY_SHAPES, low=0.5),
     Case("rpow", lambda a: 2**a, lambda a: 2**a, UNARY_SHAPES),
     # elementwise
-    Case("exp", mg.exp, np.exp, UNARY_SHAPES),
-    Case("log", mg.log, np.log, UNARY_SHAPES, low=0.1),
-    Case("sqrt", mg.sqrt, np.sqrt, UNARY_SHAPES, low=0.1),
-    Case("abs", mg.abs, np.abs, UNARY_SHAPES, away_from=[0.0]),
-    Case("sin", mg.sin, np.sin, UNARY_SHAPES),
-    Case("cos", mg.cos, np.cos, UNARY_SHAPES),
-    Case("relu", mg.relu, lambda a: np.maximum(a, 0), UNARY_SHAPES, away_from=[0.0]),
-    Case("sigmoid", mg.sigmoid, lambda a: 1 / (1 + np.exp(-a)), UNARY_SHAPES),
-    Case("tanh", mg.tanh, np.tanh, UNARY_SHAPES),
+    Case("exp", lambda a: mg.exp(a), np.exp, UNARY_SHAPES),
+    Case("log", lambda a: mg.log(a), np.log, UNARY_SHAPES, low=0.1),
+    Case("sqrt", lambda a: mg.sqrt(a), np.sqrt, UNARY_SHAPES, low=0.1),
+    Case("abs", lambda a: mg.abs(a), np.abs, UNARY_SHAPES, away_from=[0.0]),
+    Case("sin", lambda a: mg.sin(a), np.sin, UNARY_SHAPES),
+    Case("cos", lambda a: mg.cos(a), np.cos, UNARY_SHAPES),
+    Case("relu", lambda a: mg.relu(a), lambda a: np.maximum(a, 0), UNARY_SHAPES, away_from=[0.0]),
+    Case("sigmoid", lambda a: mg.sigmoid(a), lambda a: 1 / (1 + np.exp(-a)), UNARY_SHAPES),
+    Case("tanh", lambda a: mg.tanh(a), np.tanh, UNARY_SHAPES),
     Case(
         "clamp",
         lambda a: a.clamp(-0.5, 1.0),
@@ -183,7 +183,7 @@ CASES = [
     ),  # fmt: skip
     Case(
         "linear",
-        mg.ops.linear,
+        lambda x, w, b: mg.ops.linear(x, w, b),
         lambda x, w, b: x @ w.T + b,
         [((5, 3), (4, 3), (4,)), ((3,), (4, 3), (4,)), ((2, 5, 3), (4, 3), (4,))],
     ),  # fmt: skip
