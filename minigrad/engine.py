@@ -31,15 +31,21 @@ class Node:
     Python number. ``vjps[i]`` maps the output's gradient to input ``i``'s (None when
     that input needs no gradient). Nodes are numbered in creation order, which is a
     topological order: an op's inputs always exist before it.
+
+    In-place changes stamp a tensor's version with a fresh number from the same
+    counter, so a saved tensor was changed after this node was recorded exactly when
+    its version is larger than ``seq``.
     """
 
-    __slots__ = ("_name", "next", "vjps", "saved", "shape", "dtype", "seq", "g", "__weakref__")
+    __slots__ = ("_name", "next", "vjps", "saved", "out_version", "shape", "dtype", "seq", "g",
+                 "__weakref__")  # fmt: skip
 
-    def __init__(self, name, next, vjps, saved, shape, dtype):
+    def __init__(self, name, next, vjps, saved, out_version, shape, dtype):
         self._name = name
         self.next = next
         self.vjps = vjps
         self.saved = saved
+        self.out_version = out_version
         self.shape = shape
         self.dtype = dtype
         self.seq = next_seq()
@@ -52,6 +58,20 @@ class Node:
     def next_functions(self) -> tuple:
         """The input nodes and leaves, as in PyTorch (pairs ``(node_or_leaf, 0)``)."""
         return tuple((n, 0) for n in self.next)
+
+    def check_saved(self) -> None:
+        """Raise if a tensor this node's VJPs read was changed in place after recording."""
+        for s in self.saved:
+            if s._version[0] > self.seq:
+                self._modified()
+        if self.out_version is not None and self.out_version[0] > self.seq:
+            self._modified()
+
+    def _modified(self) -> None:
+        raise RuntimeError(
+            f"{self.name()}: one of the variables needed for gradient computation has been "
+            "modified by an inplace operation after it was saved for backward"
+        )
 
     def __repr__(self) -> str:
         return f"<{self.name()} object>"
@@ -75,6 +95,8 @@ def record(
     the VJPs read (checked against in-place changes), and ``saves_out`` whether they
     read the output array.
     """
+    if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
+        out = np.asarray(out)
     t = _new(out)
     if not _mode.enabled:
         return t
@@ -93,10 +115,8 @@ def record(
         needed.append(None)
     if not need:
         return t
-    versions = [(x._version, x._version[0]) for x in saved]
-    if saves_out:
-        versions.append((t._version, 0))
-    t.grad_fn = Node(name, sources, needed, versions, out.shape, out.dtype)
+    t.grad_fn = Node(name, sources, needed, saved, t._version if saves_out else None,
+                     out.shape, out.dtype)  # fmt: skip
     t._requires_grad = True
     return t
 
@@ -177,13 +197,7 @@ def run_backward(
                 "autograd.grad(). Specify retain_graph=True if you need to backward through "
                 "the graph a second time."
             )
-        for vc, v in node.saved:
-            if vc[0] != v:
-                raise RuntimeError(
-                    f"{node.name()}: one of the variables needed for gradient computation has "
-                    f"been modified by an inplace operation: it is at version {vc[0]}; "
-                    f"expected version {v} instead."
-                )
+        node.check_saved()
         for p, f in zip(node.next, vjps):
             if f is None:
                 continue
@@ -199,6 +213,7 @@ def run_backward(
         if not retain_graph:
             node.vjps = None
             node.saved = ()
+            node.out_version = None
 
 
 def _to_leaf(leaf: Tensor, gi: np.ndarray, capture: dict | None, g: Any = None) -> None:

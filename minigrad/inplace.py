@@ -3,8 +3,9 @@
 Outside the graph (grad mode off, or nothing requires grad) they are one NumPy call
 with ``out=``. Inside it, the tensor is rebased: the op is recorded out of place on
 a stand-in for the old value, the result is written into the array, and the tensor
-takes the new node as its ``grad_fn``. Each change bumps the version counter, so a
-backward that saved the old array raises instead of using the new one.
+takes the new node as its ``grad_fn``. Each change stamps the tensor's version with
+a fresh sequence number, so a backward that saved the old array raises instead of
+using the new one.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .engine import next_seq
 from .grad_mode import _mode
 from .tensor import Tensor
 
@@ -45,7 +47,7 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
         raise ValueError(
             f"{name}: shape {np.shape(o)} cannot be broadcast to the tensor's shape {t.data.shape}"
         ) from None
-    t._version[0] += 1
+    t._version[0] = next_seq()
     return t
 
 
@@ -56,7 +58,7 @@ def _write(t: Tensor, name: str, value: np.ndarray) -> None:
             f"{t.data.shape}"
         )
     np.copyto(t.data, value, casting="same_kind")
-    t._version[0] += 1
+    t._version[0] = next_seq()
 
 
 def add_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
@@ -110,4 +112,4 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
             "build the result with mg.where or mg.cat instead"
         )
     t.data[ops._index(index)] = value.data if isinstance(value, Tensor) else value
-    t._version[0] += 1
+    t._version[0] = next_seq()
