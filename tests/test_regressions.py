@@ -124,3 +124,12 @@ def test_int_float_promotion_like_pytorch():
     assert (f + mg.tensor([1.0], dtype=mg.float64)).dtype == np.float64
     assert (f * 2.0).dtype == np.float32
     assert i.exp().dtype == np.float32
+
+
+def test_zero_dim_results_are_arrays_not_numpy_scalars():
+    x = mg.tensor(2.0, requires_grad=True)
+    for y in (x * 3, x.exp(), -x, x + x, mg.tensor([1.0, 2.0])[0], mg.tensor([1.0, 2.0]).sum()):
+        assert type(y.data) is np.ndarray and y.shape == ()
+    z = mg.tensor(2.0) * 3
+    z += 1  # in place on a 0-d result
+    assert z.item() == 7.0
