@@ -31,7 +31,7 @@ def _category(d: np.dtype) -> int:
     return 0 if d.kind == "b" else 2 if d.kind in "fc" else 1
 
 
-def _promote(ds: list) -> np.dtype:
+def promote(ds: list) -> np.dtype:
     """The widest dtype of the highest category (int64 + float32 -> float32, as PyTorch)."""
     top = max(_category(d) for d in ds)
     return np.result_type(*[d for d in ds if _category(d) == top])
@@ -49,10 +49,10 @@ def result_dtype(out: np.dtype, operands: tuple) -> np.dtype:
         return out
     arrays = [x for x in operands if isinstance(x, np.ndarray)]
     dims = [x.dtype for x in arrays if x.ndim]
-    best = _promote(dims) if dims else None
+    best = promote(dims) if dims else None
     zero = [x.dtype for x in arrays if not x.ndim]
     if zero:
-        z = _promote(zero)
+        z = promote(zero)
         if best is None or _category(z) > _category(best):
             best = z
     for s in operands:

@@ -137,6 +137,21 @@ def _xlogy_out(out: np.ndarray, base: Any) -> np.ndarray:
         return np.where(base == 0, 0, out * np.log(np.where(base == 0, 1, base)))
 
 
+def remainder(a: Any, b: Any) -> Tensor:
+    """a - floor(a / b) * b (sign of b, as Python's %).   da = g,   db = -g * floor(a / b)."""
+    a = as_tensor(a)
+    A, B, out = _binary("remainder", np.remainder, a, b)
+    return record(out, "Remainder", (a, b), (_identity, lambda g: -g * np.floor_divide(A, B)),
+                  saved=(a,))  # fmt: skip
+
+
+def floor_divide(a: Any, b: Any) -> Tensor:
+    """floor(a / b); piecewise constant, so it records no gradient."""
+    a = as_tensor(a)
+    A, B, out = _binary("floor_divide", np.floor_divide, a, b)
+    return _new(out)
+
+
 def neg(x: Tensor) -> Tensor:
     """-x.   dx = -g."""
     return record(np.negative(x.data), "Neg", (x,), (np.negative,))
@@ -362,6 +377,8 @@ def _axes(dim: Any, ndim: int) -> tuple | None:
     if dim is None:
         return None
     dims = (dim,) if isinstance(dim, (builtins.int, np.integer)) else tuple(dim)
+    if not dims:  # dim=() reduces over every dimension, as in PyTorch
+        return None
     n = builtins.max(ndim, 1)
     for d in dims:
         if not -n <= d < n:
@@ -732,7 +749,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("cat: expected a non-empty sequence of tensors")
-    arrays = [t.data for t in tensors]
+    arrays = _common_dtype([t.data for t in tensors])
     d = _axes(dim, arrays[0].ndim)[0]
     try:
         out = np.concatenate(arrays, axis=d)
@@ -745,6 +762,12 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return record(out, "Cat", tuple(tensors), vjps)
 
 
+def _common_dtype(arrays: list) -> list:
+    """Cast arrays to PyTorch's common dtype for cat/stack (int64 with float32 -> float32)."""
+    dt = dtypes.promote([a.dtype for a in arrays])
+    return [a if a.dtype == dt else a.astype(dt) for a in arrays]
+
+
 def _slice_vjp(d: int, start: int, stop: int) -> Any:
     return lambda g: g[(slice(None),) * d + (slice(start, stop),)]
 
@@ -754,7 +777,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: expected a non-empty sequence of tensors")
-    arrays = [t.data for t in tensors]
+    arrays = _common_dtype([t.data for t in tensors])
     n = arrays[0].ndim + 1
     if not -n <= dim < n:
         raise IndexError(f"stack: dim {dim} out of range for tensors of {n - 1} dims")

@@ -218,12 +218,15 @@ class Tensor:
         return _ops.to(self, dtypes.bool_)
 
     def __repr__(self) -> str:
+        d = self.data
+        finite = d[np.isfinite(d)] if d.dtype.kind == "f" else d
+        whole = d.dtype.kind != "f" or np.all(finite == np.round(finite))
         body = np.array2string(
-            self.data,
+            d,
             separator=", ",
             prefix="tensor(",
             precision=4,
-            floatmode="maxprec_equal" if self.data.dtype.kind == "f" else "maxprec",
+            floatmode="maxprec" if whole else "fixed",  # PyTorch: 1. for whole, 1.5000 else
         )
         extras = []
         if (
@@ -285,6 +288,18 @@ class Tensor:
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return _ops.matmul(_ops.as_tensor(other), self)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return _ops.floor_divide(_ops.as_tensor(other), self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return _ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return _ops.remainder(_ops.as_tensor(other), self)
 
     def __neg__(self) -> Tensor:
         return _ops.neg(self)

@@ -63,6 +63,7 @@ CASES = [
     Case("mul", lambda a, b: a * b, np.multiply, BROADCAST_PAIRS),
     Case("div", lambda a, b: a / b, np.divide, BROADCAST_PAIRS, low=0.5, high=2.0),
     Case("pow_tensor", lambda a, b: a**b, np.power, BROADCAST_PAIRS, low=0.5, high=2.0),
+    Case("remainder", lambda a, b: a % b, np.remainder, BROADCAST_PAIRS[:4], low=0.5),
     Case("maximum", lambda a, b: mg.maximum(a, b), np.maximum, BROADCAST_PAIRS),
     Case("minimum", lambda a, b: mg.minimum(a, b), np.minimum, BROADCAST_PAIRS),
     Case(

@@ -177,3 +177,27 @@ def test_inplace_dtype_mismatch_raises():
     t = mg.tensor([1, 2])
     with pytest.raises(RuntimeError, match="int64"):
         t.add_(1.5)
+
+
+def test_repr_formats_floats_like_pytorch():
+    assert repr(mg.tensor([[1.5, 2.0]])) == "tensor([[1.5000, 2.0000]])"
+    assert repr(mg.tensor(3.25)) == "tensor(3.2500)"
+    assert repr(mg.tensor([1.0, 2.0])) == "tensor([1., 2.])"
+
+
+def test_cat_and_stack_promote_like_pytorch():
+    assert mg.cat([mg.tensor([1]), mg.tensor([2.0])]).dtype == np.float32
+    assert mg.stack([mg.tensor([1]), mg.tensor([2])]).dtype == np.int64
+
+
+def test_empty_dim_tuple_reduces_everything():
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert x.sum(()).item() == 10.0 and x.amax(()).item() == 4.0
+
+
+def test_floor_divide_and_remainder():
+    assert (mg.tensor([5, -5]) // 2).tolist() == [2, -3]
+    assert (mg.tensor([5, -5]) % 3).tolist() == [2, 1]
+    assert (7 % mg.tensor([4])).tolist() == [3]
+    x = mg.tensor([5.5], requires_grad=True)
+    assert not (x // 2).requires_grad
