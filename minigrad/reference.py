@@ -37,9 +37,13 @@ sigmoid + bce with n_L outputs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+
+import minigrad as mg
+from minigrad import nn
 
 Array = np.ndarray
 
@@ -300,3 +304,268 @@ class ManualMLP:
             f"ManualMLP(layer_sizes={self.layer_sizes}, activations={self.activations}, "
             f"loss={self.loss_name!r}, dtype={self.dtype.name})"
         )
+
+    # ---- the module twin --------------------------------------------------------------------
+
+    @classmethod
+    def from_module(cls, seq: nn.Sequential, loss: str) -> ManualMLP:
+        """The ManualMLP with the architecture and a copy of the weights of ``seq``.
+
+        ``seq`` is the twin ``to_module`` builds: Linear layers, each followed by a ReLU,
+        Sigmoid or Tanh module or by nothing ("linear"); with "cross_entropy" it ends in a
+        Linear (logits) and the ManualMLP's last activation is "softmax".
+        """
+        layer_sizes, activations, linears = _read_sequential(seq, loss)
+        net = cls(layer_sizes, activations, loss, dtype=linears[0][1].weight.dtype)
+        for l, (_, linear) in enumerate(linears, start=1):
+            net.params[f"W{l}"] = np.array(linear.weight.data, dtype=net.dtype)
+            net.params[f"b{l}"] = np.array(linear.bias.data, dtype=net.dtype).reshape(-1, 1)
+        return net
+
+    def to_module(self) -> nn.Sequential:
+        """The twin nn.Sequential (samples as rows), holding a copy of these weights."""
+        layers = []
+        for l in range(1, self.L + 1):
+            n_l, n_prev = self.layer_sizes[l], self.layer_sizes[l - 1]
+            linear = nn.Linear(n_prev, n_l)
+            # Linear's weight (out, in) is W[l] itself; its bias (out,) is b[l] flattened
+            linear.weight = nn.Parameter(mg.tensor(self.params[f"W{l}"]))
+            linear.bias = nn.Parameter(mg.tensor(self.params[f"b{l}"][:, 0]))
+            layers.append(linear)
+            module = ACTIVATION_MODULES.get(self.activations[l - 1])
+            if module is not None:
+                layers.append(module())
+        return nn.Sequential(*layers)
+
+
+# Activation name -> module ("linear" has none, and the softmax before cross_entropy lives
+# inside nn.CrossEntropyLoss).
+ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
+    "relu": nn.ReLU,
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+}
+
+LOSS_MODULES: dict[str, type[nn.Module]] = {
+    "bce": nn.BCELoss,
+    "mse": nn.MSELoss,
+    "cross_entropy": nn.CrossEntropyLoss,
+}
+
+
+def _read_sequential(seq: nn.Sequential, loss: str) -> tuple[list[int], list[str], list]:
+    """(layer_sizes, activations, [(index in seq, Linear), ...]) of a twin Sequential.
+
+    Raises ValueError, naming the offending module, for anything that is not the twin.
+    """
+    if not isinstance(seq, nn.Sequential):
+        raise TypeError(f"expected an nn.Sequential, got {type(seq).__name__}")
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; choose from {list(LOSSES)}")
+    allowed = "Linear, ReLU, Sigmoid or Tanh"
+    layer_sizes: list[int] = []
+    activations: list[str] = []
+    linears: list[tuple[int, nn.Linear]] = []
+    previous_was_linear = False
+    for index, module in enumerate(seq):
+        where = f"module {index} ({type(module).__name__})"
+        if isinstance(module, nn.Linear):
+            if module.bias is None:
+                raise ValueError(f"{where}: the textbook layer Z = W A + b needs a bias")
+            n_out, n_in = module.weight.shape
+            if linears and n_in != layer_sizes[-1]:
+                raise ValueError(
+                    f"{where}: takes {n_in} inputs but the layer before gives {layer_sizes[-1]}"
+                )
+            if module.weight.dtype != module.bias.dtype or (
+                linears and module.weight.dtype != linears[0][1].weight.dtype
+            ):
+                raise ValueError(f"{where}: all parameters must share one dtype")
+            if not linears:
+                layer_sizes.append(n_in)
+            layer_sizes.append(n_out)
+            activations.append("linear")
+            linears.append((index, module))
+            previous_was_linear = True
+            continue
+        name = next((n for n, cls in ACTIVATION_MODULES.items() if isinstance(module, cls)), None)
+        if name is None:
+            hint = " (for cross_entropy, end in logits)" if isinstance(module, nn.Softmax) else ""
+            raise ValueError(f"{where}: the twin holds only {allowed} modules{hint}")
+        if not previous_was_linear:
+            raise ValueError(f"{where}: an activation must directly follow a Linear")
+        activations[-1] = name
+        previous_was_linear = False
+    if not linears:
+        raise ValueError("the Sequential holds no Linear layer")
+    if loss == "cross_entropy":
+        if activations[-1] != "linear":
+            raise ValueError(
+                "with cross_entropy the Sequential must end in a Linear (logits): "
+                "nn.CrossEntropyLoss applies the softmax itself"
+            )
+        activations[-1] = "softmax"
+    return layer_sizes, activations, linears
+
+
+def twin_parameter_names(seq: nn.Sequential, loss: str) -> dict[str, str]:
+    """{"0.weight": "W1", "0.bias": "b1", "2.weight": "W2", ...} for a twin Sequential."""
+    _, _, linears = _read_sequential(seq, loss)
+    names = {}
+    for l, (index, _) in enumerate(linears, start=1):
+        names[f"{index}.weight"] = f"W{l}"
+        names[f"{index}.bias"] = f"b{l}"
+    return names
+
+
+# ---- holding the hand-derived gradients against autograd --------------------------------
+
+
+class GradientRow(NamedTuple):
+    """One parameter's comparison. max_rel = max_abs / largest |entry| of the two gradients."""
+
+    name: str
+    shape: tuple[int, ...]
+    max_abs: float
+    max_rel: float
+    ok: bool
+
+
+# (atol, rtol) per dtype: a value passes if its difference is <= atol or <= rtol * its scale
+TOLERANCES: dict[np.dtype, tuple[float, float]] = {
+    np.dtype(np.float64): (1e-10, 1e-8),
+    np.dtype(np.float32): (1e-6, 1e-4),
+}
+
+
+@dataclass
+class CompareReport:
+    """What ``compare`` found: ``.ok``, ``.rows``, both losses; ``str()`` is a table."""
+
+    rows: list[GradientRow]
+    loss_autograd: float
+    loss_manual: float
+    loss: str
+    dtype: np.dtype
+    m: int
+    atol: float
+    rtol: float
+
+    @property
+    def loss_ok(self) -> bool:
+        difference = abs(self.loss_autograd - self.loss_manual)
+        return difference <= self.atol or difference <= self.rtol * abs(self.loss_autograd)
+
+    @property
+    def ok(self) -> bool:
+        return self.loss_ok and all(row.ok for row in self.rows)
+
+    def __str__(self) -> str:
+        def verdict(ok: bool) -> str:
+            return "PASS" if ok else "FAIL"
+
+        header = ("parameter", "shape", "max_abs", "max_rel", "result")
+        table = [header] + [
+            (r.name, str(r.shape), f"{r.max_abs:.2e}", f"{r.max_rel:.2e}", verdict(r.ok))
+            for r in self.rows
+        ]
+        widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+        lines = [
+            f"autograd vs hand-derived backprop: {self.loss} loss, {self.dtype.name}, "
+            f"batch of m={self.m}",
+            f"tolerance: a row passes if max_abs <= {self.atol:g} or max_rel <= {self.rtol:g}",
+            "  (max_rel = max_abs / the largest |entry| of that parameter's gradient)",
+            "",
+        ]
+        for i, line in enumerate(table):
+            lines.append("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip())
+            if i == 0:
+                lines.append("  ".join("-" * width for width in widths))
+        difference = abs(self.loss_autograd - self.loss_manual)
+        lines += [
+            "",
+            f"loss: autograd {self.loss_autograd:.12g}  manual {self.loss_manual:.12g}  "
+            f"|diff| {difference:.2e}  {verdict(self.loss_ok)}",
+            f"overall: {verdict(self.ok)}",
+        ]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        failed = [row.name for row in self.rows if not row.ok]
+        return f"CompareReport(ok={self.ok}, failed={failed}, loss={self.loss!r})"
+
+
+def _numpy(value: object) -> Array:
+    return value.detach().numpy() if isinstance(value, mg.Tensor) else np.asarray(value)
+
+
+def compare(
+    model: nn.Sequential,
+    x: object,
+    y: object,
+    loss: str,
+    atol: float | None = None,
+    rtol: float | None = None,
+) -> CompareReport:
+    """Gradients of one batch by autograd and by the hand-derived equations, side by side.
+
+    Args:
+        model: a twin Sequential (see ``ManualMLP.from_module``); its dtype is used throughout.
+        x: inputs, shape (m, n_0), as the model takes them (Tensor or array).
+        y: targets as the nn loss takes them: class indices of shape (m,) (or class
+            probabilities (m, n_L)) for "cross_entropy", else the output's shape (m, n_L).
+        loss: "bce", "mse" or "cross_entropy" (nn.BCELoss, nn.MSELoss, nn.CrossEntropyLoss).
+        atol, rtol: override the dtype's ``TOLERANCES``.
+
+    The model's ``.grad`` attributes are restored afterwards.
+    """
+    manual = ManualMLP.from_module(model, loss)
+    dtype = manual.dtype
+    if dtype not in TOLERANCES:
+        raise ValueError(f"compare supports float32 and float64 models, got {dtype}")
+    default_atol, default_rtol = TOLERANCES[dtype]
+    atol = default_atol if atol is None else atol
+    rtol = default_rtol if rtol is None else rtol
+
+    x = _numpy(x).astype(dtype)
+    y = _numpy(y)
+    n_L, m = manual.layer_sizes[-1], x.shape[0]
+    if loss == "cross_entropy" and y.ndim == 1:
+        target = mg.tensor(y.astype(np.int64))
+        Y = np.eye(n_L, dtype=dtype)[y.astype(np.int64)].T  # one-hot columns
+    else:
+        if y.shape != (m, n_L):
+            raise ValueError(f"y must have the model output's shape {(m, n_L)}, got {y.shape}")
+        target = mg.tensor(y.astype(dtype))
+        Y = y.astype(dtype).T
+
+    # Autograd, leaving the model's .grad as it was found
+    params = dict(model.named_parameters())
+    saved_grads = {name: p.grad for name, p in params.items()}
+    try:
+        for p in params.values():
+            p.grad = None
+        with mg.enable_grad():
+            J = LOSS_MODULES[loss]()(model(mg.tensor(x)), target)
+            J.backward()
+        autograd_grads = {name: p.grad.numpy().copy() for name, p in params.items()}
+        loss_autograd = J.item()
+    finally:
+        for name, p in params.items():
+            p.grad = saved_grads[name]
+
+    # By hand, in the textbook layout: X = xᵀ, one sample per column
+    manual.forward(x.T)
+    loss_manual = manual.loss(Y)
+    manual_grads = manual.backward(Y)
+
+    manual_names = twin_parameter_names(model, loss)
+    rows = []
+    for name, expected in autograd_grads.items():
+        got = manual_grads["d" + manual_names[name]].reshape(expected.shape)
+        max_abs = float(np.max(np.abs(got - expected)))
+        scale = float(max(np.max(np.abs(expected)), np.max(np.abs(got))))
+        max_rel = max_abs / scale if scale > 0 else 0.0  # both all zero: they agree
+        ok = max_abs <= atol or max_rel <= rtol
+        rows.append(GradientRow(name, tuple(expected.shape), max_abs, max_rel, ok))
+    return CompareReport(rows, loss_autograd, loss_manual, loss, dtype, m, atol, rtol)

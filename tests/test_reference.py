@@ -1,10 +1,15 @@
 """The hand-derived MLP (minigrad.reference) on its own, and held against autograd."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from minigrad import reference
-from minigrad.reference import ManualMLP
+import minigrad as mg
+from minigrad import nn, optim, reference
+from minigrad.reference import ManualMLP, compare
 
 # (layer_sizes, activations, loss): every activation, every loss, both shortcuts, the
 # general dA * g'(Z) rule at the output, and n_L > 1 for the elementwise-mean losses.
@@ -166,3 +171,221 @@ def test_backward_checks_labels():
     net.forward(np.zeros((3, 4)))
     with pytest.raises(ValueError, match=r"\(2, 4\)"):
         net.backward(np.zeros((4, 2)))
+
+
+# ---- against autograd: the module twin and compare -------------------------------------
+
+
+def twin_sequential(sizes, activations, loss, dtype=np.float64, seed=0):
+    """The twin nn.Sequential, built here from nn directly (not by to_module)."""
+    mg.manual_seed(seed)
+    modules = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
+    layers = []
+    for n_prev, n_l, g in zip(sizes[:-1], sizes[1:], activations):
+        layers.append(nn.Linear(n_prev, n_l))
+        if g in modules:
+            layers.append(modules[g]())
+    return nn.Sequential(*layers).to(dtype)
+
+
+def row_batch(sizes, loss, m, seed=0):
+    """The make_batch data in the modules' layout: x (m, n_0), y as the nn loss takes it."""
+    X, Y = make_batch(sizes, loss, m, seed)
+    y = Y.argmax(axis=0) if loss == "cross_entropy" else Y.T
+    return X.T, y
+
+
+@pytest.mark.parametrize("sizes, activations, loss", CASES, ids=CASE_IDS)
+def test_gradients_agree_with_autograd_float64(sizes, activations, loss):
+    model = twin_sequential(sizes, activations, loss)
+    x, y = row_batch(sizes, loss, m=16)
+    report = compare(model, x, y, loss)
+    assert report.ok, str(report)
+    assert [row.name for row in report.rows] == [name for name, _ in model.named_parameters()]
+    for row in report.rows:
+        assert row.max_abs <= 1e-12, str(report)
+        assert row.shape == dict(model.named_parameters())[row.name].shape
+    assert abs(report.loss_autograd - report.loss_manual) <= 1e-12
+
+
+@pytest.mark.parametrize("sizes, activations, loss", CASES, ids=CASE_IDS)
+def test_gradients_agree_with_autograd_float32(sizes, activations, loss):
+    model = twin_sequential(sizes, activations, loss, dtype=np.float32)
+    x, y = row_batch(sizes, loss, m=16)
+    report = compare(model, mg.tensor(x.astype(np.float32)), y, loss)
+    assert report.ok, str(report)
+    assert report.dtype == np.float32
+    assert ("float32" in str(report)) and ("1e-4" in str(report) or "0.0001" in str(report))
+    for row in report.rows:
+        assert row.max_rel <= 1e-5, str(report)  # a few float32 roundings, ~1e-7 each
+
+
+def test_report_table_names_every_row_and_both_losses():
+    model = twin_sequential([2, 8, 4, 1], ["relu", "relu", "sigmoid"], "bce")
+    report = compare(model, *row_batch([2, 8, 4, 1], "bce", m=8), "bce")
+    text = str(report)
+    for name in ("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"):
+        assert name in text
+    assert "parameter" in text and "max_abs" in text and "max_rel" in text
+    assert text.count("PASS") == 6 + 2  # six rows, the loss line, overall
+    assert f"{report.loss_autograd:.12g}" in text and "1e-10" in text
+
+
+def test_compare_leaves_the_models_grads_as_they_were():
+    model = twin_sequential([3, 5, 2], ["tanh", "linear"], "mse")
+    params = list(model.parameters())
+    params[0].grad = mg.ones(*params[0].shape, dtype=mg.float64)
+    before = params[0].grad
+    compare(model, *row_batch([3, 5, 2], "mse", m=4), "mse")
+    assert params[0].grad is before
+    np.testing.assert_array_equal(before.numpy(), 1.0)
+    assert all(p.grad is None for p in params[1:])
+
+
+@pytest.mark.parametrize("sizes, activations, loss", CASES[:4], ids=CASE_IDS[:4])
+def test_100_sgd_steps_side_by_side_stay_together(sizes, activations, loss):
+    model = twin_sequential(sizes, activations, loss)
+    manual = ManualMLP.from_module(model, loss)
+    names = reference.twin_parameter_names(model, loss)
+    lr, l2 = 0.1, 0.01
+    opt = optim.SGD(model.parameters(), lr=lr, weight_decay=l2)
+    loss_module = reference.LOSS_MODULES[loss]()
+    for step in range(100):
+        X, Y = make_batch(sizes, loss, m=8, seed=step)
+        x, y = row_batch(sizes, loss, m=8, seed=step)
+        opt.zero_grad()
+        target = mg.tensor(y) if loss != "cross_entropy" else mg.tensor(y.astype(np.int64))
+        loss_module(model(mg.tensor(x)), target).backward()
+        opt.step()
+        manual.forward(X)
+        manual.step(manual.backward(Y), lr, l2)
+    for name, p in model.named_parameters():
+        theta = manual.params[names[name]].reshape(p.shape)
+        assert np.max(np.abs(p.detach().numpy() - theta)) <= 1e-9, name
+
+
+def failing_rows(report):
+    return {row.name for row in report.rows if not row.ok}
+
+
+def test_wrong_sigmoid_derivative_fails_only_the_layers_below_it(monkeypatch):
+    # 2-3-3-2 sigmoid/tanh/sigmoid, bce: the output sigmoid uses the shortcut dZ = (A - Y)/n_L,
+    # so only layer 1 applies sigmoid' and only W1, b1 ("0.weight", "0.bias") can go wrong.
+    sizes, activations, loss = CASES[3]
+    model = twin_sequential(sizes, activations, loss)
+    x, y = row_batch(sizes, loss, m=16)
+    wrong = reference.Activation(reference.ACTIVATIONS["sigmoid"].g, lambda Z, A: A)  # not A(1-A)
+    monkeypatch.setitem(reference.ACTIVATIONS, "sigmoid", wrong)
+    report = compare(model, x, y, loss)
+    assert not report.ok
+    assert failing_rows(report) == {"0.weight", "0.bias"}, str(report)
+    assert report.loss_ok  # the forward pass is untouched
+    assert "FAIL" in str(report)
+
+
+def test_missing_1_over_m_in_db_fails_every_bias_and_no_weight(monkeypatch):
+    def linear_backward_without_m_in_db(dZ, A_prev, W, m):
+        return dZ @ A_prev.T / m, dZ.sum(axis=1, keepdims=True), W.T @ dZ
+
+    monkeypatch.setattr(reference, "linear_backward", linear_backward_without_m_in_db)
+    sizes, activations, loss = CASES[0]
+    model = twin_sequential(sizes, activations, loss)
+    report = compare(model, *row_batch(sizes, loss, m=16), loss)
+    assert failing_rows(report) == {"0.bias", "2.bias", "4.bias"}, str(report)
+
+
+def test_missing_1_over_n_L_in_the_mse_rule_fails_every_parameter(monkeypatch):
+    sizes, activations, loss = CASES[1]  # 3-5-2, n_L = 2
+    monkeypatch.setitem(reference.LOSSES, "mse", reference.Loss(
+        reference.LOSSES["mse"].per_sample, lambda A, Y: 2 * (A - Y)
+    ))  # fmt: skip
+    model = twin_sequential(sizes, activations, loss)
+    report = compare(model, *row_batch(sizes, loss, m=16), loss)
+    assert failing_rows(report) == {"0.weight", "0.bias", "2.weight", "2.bias"}, str(report)
+
+
+def test_wrong_tanh_derivative_fails_only_the_layers_below_it(monkeypatch):
+    sizes, activations, loss = CASES[5]  # 3-7-7-4 relu/tanh/softmax: tanh is layer 2
+    wrong = reference.Activation(np.tanh, lambda Z, A: 1 - A)  # not 1 - A²
+    monkeypatch.setitem(reference.ACTIVATIONS, "tanh", wrong)
+    model = twin_sequential(sizes, activations, loss)
+    report = compare(model, *row_batch(sizes, loss, m=16), loss)
+    assert failing_rows(report) == {"0.weight", "0.bias", "2.weight", "2.bias"}, str(report)
+
+
+@pytest.mark.parametrize("sizes, activations, loss", CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_module_round_trips_are_exact(sizes, activations, loss, dtype):
+    net = ManualMLP(sizes, activations, loss, dtype=dtype, seed=4)
+    net.params["b1"] += 0.25  # nonzero biases, so b <-> bias is really exercised
+    seq = net.to_module()
+    back = ManualMLP.from_module(seq, loss)
+    assert back.layer_sizes == net.layer_sizes and back.activations == net.activations
+    assert back.dtype == np.dtype(dtype)
+    for name, theta in net.params.items():
+        np.testing.assert_array_equal(back.params[name], theta)
+        assert back.params[name].dtype == np.dtype(dtype)
+        assert back.params[name] is not theta  # copied, not shared
+
+    model = twin_sequential(sizes, activations, loss, dtype=dtype)
+    again = ManualMLP.from_module(model, loss).to_module()
+    assert [type(module) for module in again] == [type(module) for module in model]
+    state, state_again = model.state_dict(), again.state_dict()
+    assert list(state) == list(state_again)
+    for name in state:
+        np.testing.assert_array_equal(state_again[name].numpy(), state[name].numpy())
+        assert state_again[name].dtype == state[name].dtype
+
+
+def test_twin_computes_the_same_function():
+    sizes, activations, loss = CASES[5]
+    net = ManualMLP(sizes, activations, loss, seed=5)
+    x, _ = row_batch(sizes, loss, m=6)
+    logits = net.to_module()(mg.tensor(x)).detach().numpy()
+    net.forward(x.T)
+    np.testing.assert_allclose(logits, net.cache["Z"][net.L].T, rtol=1e-13, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "make, loss, message",
+    [
+        (lambda: nn.Sequential(), "mse", "no Linear"),
+        (lambda: nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.ReLU()), "mse", "directly follow"),
+        (lambda: nn.Sequential(nn.ReLU(), nn.Linear(2, 3)), "mse", "directly follow"),
+        (lambda: nn.Sequential(nn.Linear(2, 3), nn.Dropout()), "mse", r"module 1 \(Dropout\)"),
+        (lambda: nn.Sequential(nn.Linear(2, 3), nn.Linear(4, 1)), "mse", "takes 4 inputs"),
+        (lambda: nn.Sequential(nn.Linear(2, 3, bias=False)), "mse", "bias"),
+        (lambda: nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1)), "cross_entropy", "logits"),
+        (lambda: nn.Sequential(nn.Linear(2, 3), nn.Sigmoid()), "cross_entropy", "end in a Linear"),
+        (lambda: nn.Sequential(nn.Linear(2, 3)), "hinge", "unknown loss"),
+        (
+            lambda: nn.Sequential(nn.Sequential(nn.Linear(2, 3))),
+            "mse",
+            r"module 0 \(Sequential\)",
+        ),
+    ],
+)
+def test_sequentials_that_are_not_the_twin_are_refused(make, loss, message):
+    with pytest.raises(ValueError, match=message):
+        ManualMLP.from_module(make(), loss)
+
+
+def test_from_module_wants_a_sequential():
+    with pytest.raises(TypeError, match="Sequential"):
+        ManualMLP.from_module(nn.Linear(2, 3), "mse")
+
+
+def test_compare_checks_the_targets_shape():
+    model = twin_sequential([3, 5, 2], ["tanh", "linear"], "mse")
+    x, y = row_batch([3, 5, 2], "mse", m=4)
+    with pytest.raises(ValueError, match=r"\(4, 2\)"):
+        compare(model, x, y.T, "mse")
+
+
+def test_example_runs_quick():
+    script = Path(__file__).parents[1] / "examples" / "compare_backprop.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "overall: PASS" in result.stdout and "final drift" in result.stdout
