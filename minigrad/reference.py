@@ -118,6 +118,7 @@ class Loss(NamedTuple):
     dA: Callable[[Array, Array], Array] | None
 
 
+# In dA[L] and the shortcuts, A.shape[0] is n_L: the 1/n_L of an elementwise mean.
 LOSSES: dict[str, Loss] = {
     "bce": Loss(_bce_per_sample, lambda A, Y: (A - Y) / (A * (1 - A)) / A.shape[0]),
     "mse": Loss(_mse_per_sample, lambda A, Y: 2 * (A - Y) / A.shape[0]),
