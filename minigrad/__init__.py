@@ -1,6 +1,6 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
-from . import autograd
+from . import autograd, data, nn, optim
 from . import dtypes as _dt
 from .autograd import GradcheckError, gradcheck
 from .dtypes import get_default_dtype, set_default_dtype
@@ -76,6 +76,7 @@ from .ops import (
     where,
 )
 from .random import manual_seed
+from .serialization import load, save
 from .tensor import Tensor
 
 float16 = half = _dt.float16

@@ -1,0 +1,74 @@
+"""``DataLoader``: iterate over a dataset in (shuffled) mini-batches."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from ..factories import tensor
+from ..random import generator
+from ..tensor import Tensor
+from .dataset import Dataset, TensorDataset
+
+
+def default_collate(samples: list) -> Any:
+    """Stack a list of samples into one batch, field by field, as PyTorch's default.
+
+    Tensors and arrays are stacked along a new first dimension, numbers become a
+    1-D Tensor, and tuples, lists and dicts are collated per field (a tuple or list
+    of fields becomes a list of batches).
+    """
+    first = samples[0]
+    if isinstance(first, Tensor):
+        return ops.stack(samples)
+    if isinstance(first, np.ndarray):
+        return Tensor(np.stack(samples))
+    if isinstance(first, (int, float, np.number)):
+        return tensor(np.array(samples))
+    if isinstance(first, Mapping):
+        return {key: default_collate([s[key] for s in samples]) for key in first}
+    if isinstance(first, Sequence) and not isinstance(first, str):
+        return [default_collate(list(field)) for field in zip(*samples)]
+    return samples
+
+
+class DataLoader:
+    """Batches of ``batch_size`` samples, in order or (``shuffle=True``) in a new random order
+    each epoch drawn from minigrad's seeded generator; ``drop_last`` skips a final short batch.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        batch_size: int = 1,
+        shuffle: bool = False,
+        drop_last: bool = False,
+    ) -> None:
+        if not isinstance(batch_size, int) or batch_size <= 0:
+            raise ValueError(
+                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
+            )
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def __iter__(self) -> Iterator[Any]:
+        n = len(self.dataset)
+        order = generator().permutation(n) if self.shuffle else np.arange(n)
+        for start in range(0, len(self) * self.batch_size, self.batch_size):
+            yield self._fetch(order[start : start + self.batch_size])
+
+    def _fetch(self, indices: np.ndarray) -> Any:
+        if isinstance(self.dataset, TensorDataset):
+            # one indexing op per tensor instead of stacking single rows: same batch, faster
+            return [t[indices] for t in self.dataset.tensors]
+        return default_collate([self.dataset[int(i)] for i in indices])

@@ -1,0 +1,34 @@
+"""Datasets: indexable collections of samples (``torch.utils.data``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..tensor import Tensor
+
+
+class Dataset:
+    """A map-style dataset: ``dataset[i]`` is sample i and ``len(dataset)`` their number."""
+
+    def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+
+
+class TensorDataset(Dataset):
+    """Samples are rows of tensors of equal length: ``dataset[i] == (t[i] for t in tensors)``."""
+
+    def __init__(self, *tensors: Tensor) -> None:
+        if any(t.shape[:1] != tensors[0].shape[:1] for t in tensors):
+            raise ValueError(
+                f"Size mismatch between tensors: first dimensions {[t.shape[:1] for t in tensors]}"
+            )
+        self.tensors = tensors
+
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
+        return tuple(t[index] for t in self.tensors)
+
+    def __len__(self) -> int:
+        return self.tensors[0].shape[0]

@@ -1,0 +1,322 @@
+"""Functional forms of the layers and losses (``torch.nn.functional``, imported as ``F``).
+
+The activations are the engine's ops. Dropout and the losses are ops of their own:
+each computes its value with NumPy and records, right beside it, the VJP of the whole
+expression (see ``ops.py``), so a loss is one graph node. ``cross_entropy``'s backward
+is the textbook (softmax - onehot) * g / N, finite for logits of any size.
+
+Loss shapes: ``input`` (N, C) or (N, C, d1, ...) or (C,) for the class losses, any
+shape for the elementwise ones. In every loss docstring, g' is the upstream gradient
+per element of the unreduced loss: g for 'none' and 'sum', g / N for 'mean'.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from ..engine import record
+from ..random import generator
+from ..tensor import Tensor
+
+relu = ops.relu
+sigmoid = ops.sigmoid
+tanh = ops.tanh
+linear = ops.linear
+
+
+def softmax(input: Tensor, dim: int | None = None) -> Tensor:
+    """exp(x) / Σ exp(x) along ``dim``."""
+    return ops.softmax(input, _softmax_dim("softmax", input, dim))
+
+
+def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
+    """x - log Σ exp(x) along ``dim``."""
+    return ops.log_softmax(input, _softmax_dim("log_softmax", input, dim))
+
+
+def _softmax_dim(name: str, input: Tensor, dim: int | None) -> int:
+    """``dim``, or PyTorch's deprecated implicit choice when it is None."""
+    if dim is not None:
+        return dim
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. "
+        "Change the call to include dim=X as an argument.",
+        stacklevel=3,
+    )
+    return 0 if input.ndim in (0, 1, 3) else 1
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: zero each element with probability p, scale the rest by 1 / (1 - p).
+
+    dx = g * mask / (1 - p). The identity when not training, so the expected value
+    of every element is the same in both modes.
+    """
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    X = input.data
+    if p == 1:
+        mask = np.zeros(X.shape, X.dtype)
+    else:
+        keep = generator().random(X.shape) >= p  # each element kept with probability 1 - p
+        mask = (keep / (1 - p)).astype(X.dtype)
+    return record(X * mask, "Dropout", (input,), (lambda g: g * mask,))
+
+
+# ---- losses ------------------------------------------------------------------------
+
+
+def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
+    """Reduce an elementwise loss; also return g -> g', the gradient of each element.
+
+    'mean' divides by ``count`` (the number of elements unless given).
+    """
+    if reduction == "none":
+        return loss, _identity
+    shape = loss.shape
+    if reduction == "sum":
+        return np.asarray(loss.sum(), loss.dtype), lambda g: np.broadcast_to(g, shape)
+    if reduction != "mean":
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    n = loss.size if count is None else count
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(loss.sum() / n, loss.dtype)
+    if n == 0:  # nothing counts (all targets ignored): NaN loss, as PyTorch, but no gradient
+        return out, lambda g: np.zeros(shape, loss.dtype)
+    return out, lambda g: np.broadcast_to(g / n, shape)
+
+
+def _identity(g: np.ndarray) -> np.ndarray:
+    return g
+
+
+def _array(x: Any) -> Any:
+    """The array of an optional weight (None stays None)."""
+    if x is None or isinstance(x, np.ndarray):
+        return x
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _same_size(name: str, X: np.ndarray, Y: np.ndarray) -> None:
+    if X.shape != Y.shape:
+        raise ValueError(
+            f"{name}: Using a target size ({Y.shape}) that is different to the input size "
+            f"({X.shape}) is not supported. Please ensure they have the same size."
+        )
+
+
+def _sigmoid(X: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0, -X))
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """(x - y)².   dx = 2 (x - y) g',   dy = -2 (x - y) g'."""
+    target = ops.as_tensor(target)
+    X, Y = input.data, target.data
+    if X.shape != Y.shape:
+        warnings.warn(
+            f"Using a target size ({Y.shape}) that is different to the input size ({X.shape}). "
+            "This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            stacklevel=2,
+        )
+    diff = X - Y
+    out, per_element = _reduce(diff * diff, reduction)
+
+    def vjp_input(g: np.ndarray) -> np.ndarray:
+        return 2 * diff * per_element(g)
+
+    return record(out, "MseLoss", (input, target), (vjp_input, lambda g: -vjp_input(g)))
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
+) -> Tensor:
+    """-w [y log x + (1 - y) log(1 - x)] for probabilities x, each log clamped at -100.
+
+    The clamp (PyTorch's) keeps x = 0 and x = 1 finite.
+    dx = w (x - y) / max(x (1 - x), 1e-12) g',   dy = w (log(1 - x) - log x) g'.
+    """
+    target = ops.as_tensor(target)
+    X, Y = input.data, target.data
+    _same_size("binary_cross_entropy", X, Y)
+    if np.any((X < 0) | (X > 1)):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    W = 1 if weight is None else _array(weight)
+    with np.errstate(divide="ignore"):
+        log_x = np.maximum(np.log(X), -100)
+        log_1mx = np.maximum(np.log1p(-X), -100)
+    out, per_element = _reduce(-W * (Y * log_x + (1 - Y) * log_1mx), reduction)
+    return record(
+        out, "BinaryCrossEntropy", (input, target),
+        (lambda g: W * (X - Y) / np.maximum(X * (1 - X), 1e-12) * per_element(g),
+         lambda g: W * (log_1mx - log_x) * per_element(g)),
+        saved=(input, target),
+    )  # fmt: skip
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
+) -> Tensor:
+    """BCE of sigmoid(x), in the stable form max(x, 0) - x y + log(1 + exp(-|x|)).
+
+    With ``pos_weight`` p (per class, the last dimension) the positive term counts
+    p times: (1 - y) x + (1 + (p - 1) y) log(1 + exp(-x)).
+    dx = w (sigmoid(x) - y) g', and with p: w ((1 + (p - 1) y) sigmoid(x) - p y) g';
+    dy = -w x g', and with p: w ((p - 1) log(1 + exp(-x)) - x) g'.
+    """
+    target = ops.as_tensor(target)
+    X, Y = input.data, target.data
+    _same_size("binary_cross_entropy_with_logits", X, Y)
+    W = 1 if weight is None else _array(weight)
+    P = _array(pos_weight)
+    log1p_exp = np.log1p(np.exp(-np.abs(X)))
+    if P is None:
+        loss = np.maximum(X, 0) - X * Y + log1p_exp
+    else:
+        softplus_neg = log1p_exp + np.maximum(-X, 0)  # log(1 + exp(-x)), stable
+        loss = (1 - Y) * X + (1 + (P - 1) * Y) * softplus_neg
+    out, per_element = _reduce(W * loss, reduction)
+
+    def vjp_input(g: np.ndarray) -> np.ndarray:
+        s = _sigmoid(X)
+        d = s - Y if P is None else (1 + (P - 1) * Y) * s - P * Y
+        return W * d * per_element(g)
+
+    def vjp_target(g: np.ndarray) -> np.ndarray:
+        d = -X if P is None else (P - 1) * softplus_neg - X
+        return W * d * per_element(g)
+
+    return record(
+        out, "BinaryCrossEntropyWithLogits", (input, target), (vjp_input, vjp_target),
+        saved=(input, target),
+    )  # fmt: skip
+
+
+def _class_axis(X: np.ndarray) -> int:
+    if X.ndim == 0:
+        raise ValueError("the input of a class loss must have at least 1 dimension (the classes)")
+    return 0 if X.ndim == 1 else 1
+
+
+def _index_targets(
+    X: np.ndarray, target: Tensor, weight: Any, ignore_index: int, axis: int
+) -> tuple:
+    """Check class-index targets; return (index, keep, w_y, w).
+
+    ``index`` is the target class (0 where ignored), ``keep`` marks the samples not
+    ignored, ``w_y`` the weight of each sample's class (0 where ignored) and ``w``
+    the class weights shaped to broadcast along the class axis.
+    """
+    T = target.data
+    if T.dtype.kind not in "iu":
+        raise RuntimeError(f"expected class-index targets of an integer dtype, but got {T.dtype}")
+    expected = X.shape[:axis] + X.shape[axis + 1 :]
+    if T.shape != expected:
+        raise ValueError(
+            f"Expected target of shape {expected} for input of shape {X.shape}, got {T.shape}"
+        )
+    C = X.shape[axis]
+    keep = T != ignore_index
+    bad = keep & ((T < 0) | (T >= C))
+    if bad.any():
+        raise IndexError(f"Target {T[bad][0]} is out of bounds.")
+    index = np.where(keep, T, 0)
+    w = np.ones(C, X.dtype) if weight is None else _array(weight)
+    if w.shape != (C,):
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {C} classes or no classes but "
+            f"got weight tensor of shape: {w.shape}"
+        )
+    w_y = w[index] * keep
+    return index, keep, w_y, w.reshape((C,) + (1,) * (X.ndim - axis - 1))
+
+
+def _gather(A: np.ndarray, index: np.ndarray, axis: int) -> np.ndarray:
+    """A[n, index[n]] along the class axis."""
+    return np.take_along_axis(A, np.expand_dims(index, axis), axis).squeeze(axis)
+
+
+def _scatter(shape: tuple, index: np.ndarray, values: np.ndarray, axis: int) -> np.ndarray:
+    """Zeros of ``shape`` with ``values[n]`` at [n, index[n]] along the class axis."""
+    out = np.zeros(shape, values.dtype)
+    np.put_along_axis(out, np.expand_dims(index, axis), np.expand_dims(values, axis), axis)
+    return out
+
+
+def nll_loss(
+    input: Tensor, target: Tensor, weight: Any = None, ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """-w[y] x[y] per sample, for log-probabilities x and class indices y.
+
+    'mean' divides by Σ w[y] over the samples whose target is not ``ignore_index``.
+    dx = -w[y] g' at the target class, 0 elsewhere.
+    """
+    X = input.data
+    axis = _class_axis(X)
+    index, keep, w_y, _ = _index_targets(X, ops.as_tensor(target), weight, ignore_index, axis)
+    loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
+    out, per_element = _reduce(loss, reduction, w_y.sum())
+    q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
+    return record(out, "NllLoss", (input,), (lambda g: -q * np.expand_dims(per_element(g), axis),))
+
+
+def cross_entropy(
+    input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
+    reduction: str = "mean", label_smoothing: float = 0.0,
+) -> Tensor:  # fmt: skip
+    """-Σ_c q[c] log softmax(x)[c] per sample, for logits x, in one fused op.
+
+    q is the target distribution times the class weights w: w[y] at class y for
+    class-index targets (integer dtype), w * y for class probabilities (float dtype,
+    the shape of x). Label smoothing ε mixes it with the uniform distribution:
+    (1 - ε) q + ε w / C. The log-softmax subtracts the row maximum first.
+    'mean' divides by Σ w[y] over non-ignored samples (index targets), or by the
+    number of samples (probability targets), as PyTorch.
+    dx = (Σ_c q[c] * softmax(x) - q) g'  (= (softmax - onehot) g' without weights),
+    dy = -(1 - ε) w log softmax(x) g'  (probability targets).
+    """
+    if not 0 <= label_smoothing <= 1:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    target = ops.as_tensor(target)
+    X, T = input.data, target.data
+    axis = _class_axis(X)
+    C = X.shape[axis]
+    shifted = X - X.max(axis, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis, keepdims=True))
+    eps = label_smoothing
+    if T.dtype.kind == "f":
+        _same_size("cross_entropy", X, T)
+        w = np.ones(C, X.dtype) if weight is None else _array(weight)
+        w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
+        q = w * (T * (1 - eps) + eps / C) if eps else w * T
+        loss = -(q * logp).sum(axis)
+        count = X.size // C
+
+        def vjp_target(g: np.ndarray) -> np.ndarray:
+            return -(1 - eps) * w * logp * np.expand_dims(per_element(g), axis)
+
+    else:
+        index, keep, w_y, w = _index_targets(X, target, weight, ignore_index, axis)
+        loss = -w_y * _gather(logp, index, axis)
+        q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
+        if eps:
+            loss = (1 - eps) * loss - eps / C * (w * logp).sum(axis)
+            q = (1 - eps) * q + eps / C * w * np.expand_dims(keep, axis)
+        loss = np.where(keep, loss, 0).astype(X.dtype)
+        count = w_y.sum()
+        vjp_target = None
+    out, per_element = _reduce(loss, reduction, count)
+
+    def vjp_input(g: np.ndarray) -> np.ndarray:
+        q_total = q.sum(axis, keepdims=True)
+        return (q_total * np.exp(logp) - q) * np.expand_dims(per_element(g), axis)
+
+    return record(out, "CrossEntropyLoss", (input, target), (vjp_input, vjp_target))

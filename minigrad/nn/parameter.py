@@ -1,0 +1,34 @@
+"""``nn.Parameter``: a Tensor that a Module registers as one of its parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor, as_array
+
+
+class Parameter(Tensor):
+    """A leaf Tensor with ``requires_grad=True`` that ``Module.__setattr__`` registers.
+
+    ``Parameter(t)`` shares ``t``'s array and version counter, as in PyTorch; other
+    data is converted as ``mg.tensor`` converts it. ``Parameter()`` is an empty float
+    tensor.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        if data is None:
+            data = np.empty(0, get_default_dtype())
+        self.data = as_array(data, copy=False)
+        self.grad = None
+        self.grad_fn = None
+        self._version = data._version if isinstance(data, Tensor) else [0]
+        self._requires_grad = False
+        self.requires_grad = requires_grad  # checks that the dtype can require grad
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()

@@ -1,0 +1,45 @@
+"""``nn.utils.clip_grad_norm_``: rescale gradients whose joint norm is too large."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def clip_grad_norm_(
+    parameters: Tensor | Iterable[Tensor],
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+) -> Tensor:
+    """Scale all gradients in place by min(1, max_norm / (total_norm + 1e-6)).
+
+    total_norm is the ``norm_type``-norm of all gradients taken together, as if they
+    were one vector (``inf`` for the largest absolute value). Returns it as a Tensor.
+    """
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    grads = [p.grad.data for p in parameters if p.grad is not None]
+    if not grads:
+        return Tensor(0.0)
+    norm_type = float(norm_type)
+    if norm_type == math.inf:
+        total = max(np.abs(g).max() for g in grads)
+    else:
+        norms = np.array([np.linalg.norm(g.ravel(), norm_type) for g in grads], grads[0].dtype)
+        total = np.linalg.norm(norms, norm_type)
+    total = np.asarray(total, grads[0].dtype)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(
+            f"The total norm of order {norm_type} for gradients from `parameters` is "
+            "non-finite, so it cannot be clipped. To disable this error and scale the "
+            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
+        )
+    scale = min(max_norm / (float(total) + 1e-6), 1.0)
+    for g in grads:
+        g *= scale
+    return Tensor._new(total)

@@ -1,0 +1,104 @@
+"""Adam and AdamW, as ``torch.optim.Adam`` and ``torch.optim.AdamW``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import get_default_dtype
+from ..factories import zeros_like
+from ..grad_mode import no_grad
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """PyTorch's Adam, step for step. For each parameter θ with gradient g, at step t:
+
+    g ← g + λ θ            (weight_decay λ; AdamW instead decays θ ← θ - γ λ θ first)
+    m ← β1 m + (1 - β1) g                  (first moment, ``exp_avg``)
+    v ← β2 v + (1 - β2) g²                 (second moment, ``exp_avg_sq``)
+    m̂ ← m / (1 - β1^t)
+    v̂ ← v / (1 - β2^t), or with amsgrad v_max ← max(v_max, v) and v̂ ← v_max / (1 - β2^t)
+    θ ← θ - γ m̂ / (sqrt(v̂) + ε)           (lr γ)
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if eps < 0.0:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        for i, beta in enumerate(betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(
+            lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+            decoupled_weight_decay=decoupled_weight_decay,
+        )  # fmt: skip
+        super().__init__(params, defaults)
+
+    @no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        loss = self._evaluate(closure)
+        for group in self.param_groups:
+            lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad.data
+                state = self.state[p]
+                if not state:
+                    state["step"] = Tensor(0.0, dtype=get_default_dtype())
+                    state["exp_avg"] = zeros_like(p)
+                    state["exp_avg_sq"] = zeros_like(p)
+                    if group["amsgrad"]:
+                        state["max_exp_avg_sq"] = zeros_like(p)
+                state["step"].data += 1
+                t = state["step"].item()
+                if wd != 0:
+                    if group["decoupled_weight_decay"]:
+                        p.mul_(1 - lr * wd)
+                    else:
+                        g = g + wd * p.data
+                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+                m *= beta1
+                m += (1 - beta1) * g
+                v *= beta2
+                v += (1 - beta2) * g * g
+                if group["amsgrad"]:
+                    v = np.maximum(
+                        state["max_exp_avg_sq"].data, v, out=state["max_exp_avg_sq"].data
+                    )
+                m_hat = m / (1 - beta1**t)
+                v_hat = v / (1 - beta2**t)
+                p.add_(m_hat / (np.sqrt(v_hat) + group["eps"]), alpha=-lr)
+        return loss
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: θ ← θ - γ λ θ, then the Adam step without λ in g."""
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True)

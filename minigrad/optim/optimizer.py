@@ -1,0 +1,141 @@
+"""``Optimizer``: the base class that holds parameter groups and per-parameter state.
+
+``param_groups`` is a list of dicts, each with its ``"params"`` and its own options
+(learning rate, ...); ``state`` maps a parameter to its buffers (momentum, moments).
+Subclasses implement ``step``, which updates the parameters' arrays in place with
+NumPy: no graph is recorded and no Tensor is created per step.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..grad_mode import enable_grad
+from ..tensor import Tensor
+
+
+class Optimizer:
+    """Base class of the optimizers; ``defaults`` holds the options a group may override."""
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or "
+                f"dicts, but got {type(params).__name__}"
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options (missing ones from ``defaults``)."""
+        params = param_group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(
+                    "optimizer can only optimize Tensors, but one of the params is "
+                    f"{type(p).__name__}"
+                )
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+        group = {**param_group, "params": params}
+        for name, default in self.defaults.items():
+            group.setdefault(name, default)
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError("optimizer contains a parameter group with duplicate parameters")
+        known = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in known for p in params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all parameters: to None (the default), or to zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.zero_()
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; subclasses define the rule."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _evaluate(closure: Callable[[], Any] | None) -> Any:
+        """The loss that ``closure`` (recomputing the model and its gradients) returns, if given."""
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    def state_dict(self) -> dict[str, Any]:
+        """``{"state": {index: buffers}, "param_groups": [{options, "params": [indices]}]}``.
+
+        Parameters are numbered in the order of the groups, as in PyTorch; the state's
+        Tensors are the optimizer's own (not copies).
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = [index[id(p)] for p in group["params"]]
+            groups.append(packed)
+        state = {index[id(p)]: s for p, s in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore options and state saved by ``state_dict`` (copies its Tensors)."""
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        for saved, group in zip(saved_groups, self.param_groups):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    "loaded state dict contains a parameter group that doesn't match the size "
+                    "of optimizer's group"
+                )
+        param_of = {
+            i: p for saved, group in zip(saved_groups, self.param_groups)
+            for i, p in zip(saved["params"], group["params"])
+        }  # fmt: skip
+        self.state = defaultdict(dict)
+        for i, buffers in state_dict["state"].items():
+            if i in param_of:
+                p = param_of[i]
+                self.state[p] = {k: _cast_like(v, p, k) for k, v in buffers.items()}
+        self.param_groups = [
+            {**copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
+             "params": group["params"]}
+            for saved, group in zip(saved_groups, self.param_groups)
+        ]  # fmt: skip
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
+        return "\n".join(lines) + "\n)"
+
+
+def _cast_like(value: Any, param: Tensor, key: str) -> Any:
+    """A copy of a state value; buffers other than ``step`` take the parameter's dtype."""
+    if not isinstance(value, Tensor):
+        return copy.deepcopy(value)
+    dtype = value.dtype if key == "step" else param.dtype
+    return Tensor(value.data, dtype=dtype)

@@ -1,0 +1,69 @@
+"""Stochastic gradient descent with momentum, as ``torch.optim.SGD``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..grad_mode import no_grad
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+class SGD(Optimizer):
+    """PyTorch's SGD, step for step. For each parameter θ with gradient g:
+
+        g ← g + λ θ                                       (weight_decay λ)
+        b ← g at the first step, else b ← μ b + (1 - τ) g   (momentum μ, dampening τ)
+        g ← g + μ b if nesterov, else g ← b                (only when μ ≠ 0)
+        θ ← θ - γ g                                       (lr γ)
+
+    ``b`` is ``state[θ]["momentum_buffer"]``.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float = 0,
+        nesterov: bool = False,
+    ) -> None:
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        defaults = dict(
+            lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+            nesterov=nesterov,
+        )  # fmt: skip
+        super().__init__(params, defaults)
+
+    @no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        loss = self._evaluate(closure)
+        for group in self.param_groups:
+            lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad.data
+                if group["weight_decay"] != 0:
+                    g = g + group["weight_decay"] * p.data
+                if mu != 0:
+                    state = self.state[p]
+                    if "momentum_buffer" not in state:
+                        state["momentum_buffer"] = Tensor(g)  # a copy
+                    else:
+                        b = state["momentum_buffer"].data
+                        b *= mu
+                        b += (1 - tau) * g
+                    b = state["momentum_buffer"].data
+                    g = g + mu * b if group["nesterov"] else b
+                p.add_(g, alpha=-lr)
+        return loss

@@ -1,0 +1,85 @@
+"""``minigrad.save`` and ``minigrad.load``: state dicts in NumPy's ``.npz`` format.
+
+A file is a zip archive with one ``NAME.npy`` member per tensor, exactly what
+``np.savez`` writes, so ``np.load`` reads it too. Nothing is pickled: loading uses
+``allow_pickle=False`` and accepts only numeric arrays, so a file cannot run code.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Mapping
+from typing import IO, Union
+
+import numpy as np
+
+from .tensor import Tensor
+
+FileLike = Union[str, os.PathLike, IO[bytes]]
+
+
+def save(state_dict: Mapping[str, Tensor], f: FileLike) -> None:
+    """Write a dict of name -> Tensor (e.g. ``model.state_dict()``) to the path or file ``f``.
+
+    The path is used exactly as given (no ``.npz`` suffix is added). Everything is
+    checked before the file is opened, so a bad ``state_dict`` leaves no file behind.
+    """
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(
+            f"minigrad.save writes a dict of name -> Tensor (such as model.state_dict()), "
+            f"got {type(state_dict).__name__}"
+        )
+    arrays = {}
+    for name, value in state_dict.items():
+        if not isinstance(name, str) or not isinstance(value, Tensor):
+            raise TypeError(
+                f"minigrad.save writes a dict of name -> Tensor; entry {name!r} is a "
+                f"{type(value).__name__}"
+            )
+        arrays[name] = value.data
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "wb") as file:
+            _write_npz(arrays, file)
+    else:
+        _write_npz(arrays, f)
+
+
+def _write_npz(arrays: dict[str, np.ndarray], file: IO[bytes]) -> None:
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, arr in arrays.items():
+            with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(arr), allow_pickle=False)
+
+
+def load(f: FileLike) -> dict[str, Tensor]:
+    """Read a file written by :func:`save` (or ``np.savez``): a dict of name -> Tensor.
+
+    A file that is not such an archive, is truncated or corrupted, or holds pickled
+    objects or non-numeric arrays raises ``RuntimeError`` naming the file, and
+    nothing is returned in part. (A path that cannot be opened raises ``OSError``.)
+    """
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as file:
+            return _read_npz(file, os.fspath(f))
+    return _read_npz(f, getattr(f, "name", repr(f)))
+
+
+def _read_npz(file: IO[bytes], name: str) -> dict[str, Tensor]:
+    try:
+        archive = np.load(file, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError("it holds a single array, not an .npz archive of named arrays")
+        with archive:
+            out = {}
+            for key in archive.files:
+                arr = archive[key]
+                if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "biufc":
+                    raise ValueError(f"entry {key!r} is not a numeric array")
+                out[key] = Tensor._new(arr)
+            return out
+    except Exception as e:  # any failure to parse the bytes is a bad file, whatever NumPy raised
+        raise RuntimeError(
+            f"minigrad.load: {name} is not a minigrad state dict (an .npz archive of numeric "
+            f"arrays) or is damaged: {type(e).__name__}: {e}"
+        ) from e
