@@ -253,46 +253,6 @@ class MinigradTrainer:
         return [p.data.copy() for p in self.model.parameters()]
 
 
-class RawMinigradTrainer:
-    """TEMPORARY until minigrad.nn and optim land: raw tensors and ops.linear."""
-
-    def __init__(self, problem: Problem) -> None:
-        import minigrad as mg
-
-        self.mg = mg
-        self.kind = problem.workload.loss
-        self.params = [mg.tensor(p, requires_grad=True) for W, b in problem.params for p in (W, b)]
-        self.batches = [(mg.tensor(x), mg.tensor(y)) for x, y in problem.batches]
-        self.rows = np.arange(problem.workload.batch)
-
-    def step(self, x: Any, y: Any) -> Any:
-        mg = self.mg
-        h = x
-        n = len(self.params) // 2
-        for i in range(n):
-            h = mg.ops.linear(h, self.params[2 * i], self.params[2 * i + 1])
-            if i < n - 1:
-                h = h.relu()
-        if self.kind == "bce":
-            a = h.sigmoid()
-            loss = -(y * a.log() + (1 - y) * (1 - a).log()).mean()
-        else:
-            loss = -h.log_softmax(1)[self.rows, y.data].mean()
-        for p in self.params:
-            p.grad = None
-        loss.backward()
-        with mg.no_grad():
-            for p in self.params:
-                p -= LR * p.grad
-        return loss
-
-    def loss_value(self, loss: Any) -> float:
-        return loss.item()
-
-    def parameters(self) -> list:
-        return [p.data.copy() for p in self.params]
-
-
 class TorchTrainer:
     """PyTorch eager on the CPU: the same model, loss and optimizer."""
 
@@ -326,10 +286,7 @@ def make_trainer(framework: str, problem: Problem, threads: int) -> Any:
     if framework == "numpy":
         return NumpyTrainer(problem)
     if framework == "minigrad":
-        try:
-            return MinigradTrainer(problem)
-        except (ImportError, AttributeError):
-            return RawMinigradTrainer(problem)
+        return MinigradTrainer(problem)
     if framework == "torch":
         return TorchTrainer(problem, threads)
     raise ValueError(f"unknown framework {framework!r}")
