@@ -33,7 +33,7 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
             raise ValueError(
                 f"tensor: cannot build a tensor from ragged or mixed data: {e}"
             ) from None
-        if arr.dtype == np.float64 and not _has_numpy_float64(data):
+        if dtype is None and arr.dtype == np.float64 and not _has_numpy_float64(data):
             arr = arr.astype(dtypes.get_default_dtype())
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"tensor: unsupported data of dtype {arr.dtype} ({type(data).__name__})")

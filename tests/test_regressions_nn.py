@@ -17,3 +17,11 @@ def test_subclass_of_tensor_is_recorded_in_the_graph():
     assert y.grad_fn.name() == "SumBackward"
     y.backward()
     np.testing.assert_array_equal(p.grad.data, [3.0, 3.0])
+
+
+def test_python_floats_with_an_explicit_float64_dtype_keep_full_precision():
+    # as_array once rounded Python floats to the default float32 before applying dtype=
+    assert mg.tensor([0.1], dtype=mg.float64).item() == 0.1
+    assert mg.tensor(0.1, dtype=mg.float64).item() == 0.1
+    assert mg.tensor([[1.0, 0.1]], dtype=mg.float64).data[0, 1] == 0.1
+    assert mg.tensor([0.1]).dtype == mg.float32  # without dtype=, the default dtype
