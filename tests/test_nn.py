@@ -433,7 +433,7 @@ def test_sequential_indexing_len_iteration_and_forward():
     x = mg.randn(4, 2)
     np.testing.assert_array_equal(seq(x).data, b(r(a(x))).data)
     with pytest.raises(IndexError, match="out of range"):
-        seq.__getitem__(3)
+        _ = seq[3]
 
 
 def test_sequential_from_ordered_dict_and_append():
@@ -470,7 +470,7 @@ def test_modulelist_registers_indexes_and_extends():
     layers.extend([nn.ReLU()])
     assert len(layers) == 4
     with pytest.raises(IndexError):
-        layers.__getitem__(4)
+        _ = layers[4]
     with pytest.raises(NotImplementedError):
         layers(mg.ones(1, 2))
 
