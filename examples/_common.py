@@ -16,6 +16,7 @@ matplotlib.use("Agg")  # write files; never open a window
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from mpl_toolkits.axes_grid1 import make_axes_locatable  # noqa: E402
 
 # One colour per class, from matplotlib's colour-blind-friendly "tab10".
 CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
@@ -94,12 +95,14 @@ def plot_decision_boundary(
     p = predict(grid)
 
     fig, ax = plt.subplots(figsize=(6.4, 5.6))
+    ax.set_aspect("equal")  # a circle in the data looks like a circle
     classes = int(labels.max()) + 1
     if p.ndim == 1:
         p = p.reshape(gx.shape)
         shade = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.5)
         ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.5)
-        fig.colorbar(shade, ax=ax, label="predicted P(class 1)")
+        bar_axes = make_axes_locatable(ax).append_axes("right", size="4%", pad=0.15)
+        fig.colorbar(shade, cax=bar_axes, label="predicted P(class 1)")  # as tall as the plot
         colors = ["#2166ac", "#b2182b"]  # the two ends of RdBu_r
     else:
         region = p.argmax(axis=1).reshape(gx.shape)
@@ -115,14 +118,15 @@ def plot_decision_boundary(
         )  # fmt: skip
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_title(title)
-    # below the plot, where it hides no point
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=classes, frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    # below the axis label (a fixed distance, in font sizes), where it hides no point
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, 0), borderaxespad=3, ncol=classes,
+        frameon=False,
+    )  # fmt: skip
+    fig.savefig(path, dpi=100, bbox_inches="tight")  # crop to what was drawn
     plt.close(fig)
     return path
 
