@@ -1,0 +1,106 @@
+"""TensorDataset, DataLoader and default_collate."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad.data import DataLoader, Dataset, TensorDataset, default_collate
+
+
+def _dataset(n=10):
+    x = mg.tensor(np.arange(n * 2, dtype=np.float32).reshape(n, 2))
+    y = mg.tensor(np.arange(n))
+    return TensorDataset(x, y)
+
+
+def test_tensor_dataset_indexes_rows_of_every_tensor():
+    ds = _dataset()
+    assert len(ds) == 10
+    x, y = ds[3]
+    np.testing.assert_array_equal(x.data, [6.0, 7.0])
+    assert y.item() == 3
+    with pytest.raises(ValueError, match="Size mismatch"):
+        TensorDataset(mg.zeros(3, 2), mg.zeros(4))
+
+
+def test_loader_yields_lists_of_stacked_tensors_in_order():
+    batches = list(DataLoader(_dataset(), batch_size=4))
+    assert len(batches) == 3
+    x, y = batches[0]
+    assert isinstance(batches[0], list)
+    np.testing.assert_array_equal(x.data, np.arange(8).reshape(4, 2))
+    np.testing.assert_array_equal(y.data, [0, 1, 2, 3])
+    assert y.dtype == mg.int64
+    np.testing.assert_array_equal(batches[2][1].data, [8, 9])  # the short last batch
+
+
+def test_len_and_drop_last():
+    ds = _dataset(10)
+    assert len(DataLoader(ds)) == 10
+    assert len(DataLoader(ds, batch_size=4)) == 3
+    loader = DataLoader(ds, batch_size=4, drop_last=True)
+    assert len(loader) == 2
+    assert [b[1].tolist() for b in loader] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert len(DataLoader(ds, batch_size=5, drop_last=True)) == 2
+
+
+def test_shuffle_visits_every_sample_once_in_a_new_order_each_epoch():
+    loader = DataLoader(_dataset(50), batch_size=8, shuffle=True)
+    mg.manual_seed(0)
+    first = np.concatenate([y.data for _, y in loader])
+    second = np.concatenate([y.data for _, y in loader])
+    assert sorted(first.tolist()) == list(range(50)) == sorted(second.tolist())
+    assert first.tolist() != list(range(50))
+    assert first.tolist() != second.tolist()
+    for x, y in loader:  # features stay with their labels
+        np.testing.assert_array_equal(x.data[:, 0], 2 * y.data)
+
+
+def test_shuffle_repeats_with_the_seed():
+    loader = DataLoader(_dataset(30), batch_size=7, shuffle=True)
+    mg.manual_seed(42)
+    a = [y.tolist() for _, y in loader]
+    mg.manual_seed(42)
+    b = [y.tolist() for _, y in loader]
+    mg.manual_seed(43)
+    c = [y.tolist() for _, y in loader]
+    assert a == b and a != c
+
+
+def test_batch_size_must_be_positive():
+    with pytest.raises(ValueError, match="positive integer"):
+        DataLoader(_dataset(), batch_size=0)
+
+
+class Squares(Dataset):
+    """A map-style dataset built by hand: sample i is (array [i, i²], float i / 2, int i)."""
+
+    def __len__(self):
+        return 5
+
+    def __getitem__(self, i):
+        return np.array([i, i * i], dtype=np.float32), i / 2, i
+
+
+def test_a_custom_dataset_is_collated_field_by_field():
+    x, half, idx = next(iter(DataLoader(Squares(), batch_size=3)))
+    np.testing.assert_array_equal(x.data, [[0, 0], [1, 1], [2, 4]])
+    assert x.dtype == mg.float32
+    np.testing.assert_array_equal(half.data, [0.0, 0.5, 1.0])
+    assert half.dtype == mg.float64  # Python floats collate to float64, as in PyTorch
+    assert idx.dtype == mg.int64 and idx.tolist() == [0, 1, 2]
+
+
+def test_default_collate_stacks_tensors_and_dicts():
+    batch = default_collate([{"a": mg.tensor([1.0, 2.0])}, {"a": mg.tensor([3.0, 4.0])}])
+    np.testing.assert_array_equal(batch["a"].data, [[1, 2], [3, 4]])
+    stacked = default_collate([(mg.ones(2), 1), (mg.zeros(2), 0)])
+    np.testing.assert_array_equal(stacked[0].data, [[1, 1], [0, 0]])
+    assert stacked[1].tolist() == [1, 0]
+
+
+def test_the_base_dataset_must_be_subclassed():
+    with pytest.raises(NotImplementedError):
+        Dataset()[0]
+    with pytest.raises(NotImplementedError):
+        len(Dataset())
