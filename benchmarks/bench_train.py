@@ -325,7 +325,11 @@ def worker(conn: Any, framework: str, threads: int) -> None:
                     losses.append(trainer.loss_value(trainer.step(*batches[i % len(batches)])))
                     i += 1
                 updates = [p - p0 for p, p0 in zip(trainer.parameters(), start)]
-                reply: Any = {"losses": losses, "updates": updates}
+                reply: Any = {
+                    "losses": losses,
+                    "updates": updates,
+                    "threads": threads_used(framework),
+                }
             else:
                 warmup, steps = counts
                 for _ in range(warmup):
@@ -357,9 +361,18 @@ def blas_threads() -> tuple:
     for pool in threadpool_info():
         if pool.get("user_api") == "blas":
             n = pool["num_threads"]
-            return n, f"{pool['internal_api']} {pool.get('version')} with {n} threads"
+            return n, f"{pool['internal_api']} {pool.get('version')}, threads={n}"
     n = os.cpu_count() or 1
     return n, f"no BLAS found by threadpoolctl; assumed {n} (os.cpu_count())"
+
+
+def threads_used(framework: str) -> str:
+    """What this process computes with: the BLAS and its threads (for torch, its pool)."""
+    if framework == "torch":
+        import torch
+
+        return f"torch {torch.__version__}, threads={torch.get_num_threads()}"
+    return f"NumPy {np.__version__}, BLAS {blas_threads()[1]}"
 
 
 def compare(reference: dict, result: dict) -> str | None:
@@ -411,7 +424,7 @@ def check(workers: dict, workload: str, steps: int) -> dict:
         elif fw != "numpy" and "error" not in reference and (why := compare(reference, result)):
             results[fw] = {"status": "FAILURE", "reason": why}
         else:
-            results[fw] = {"status": "ok", "losses": result["losses"]}
+            results[fw] = {"status": "ok", "losses": result["losses"], "threads": result["threads"]}
     return results
 
 
@@ -497,6 +510,9 @@ def parse_args(argv: list | None = None) -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=5, help="blocks per framework (default 5)")
     p.add_argument("--warmup", type=int, default=50, help="warm-up steps before round 1")
     p.add_argument("--block-warmup", type=int, default=5, help="warm-up steps before a block")
+    p.add_argument(
+        "--threads", type=int, default=0, help="BLAS/torch threads (default: NumPy's own)"
+    )
     p.add_argument("--check-steps", type=int, default=3, help="steps compared against numpy")
     p.add_argument("--check-only", action="store_true", help="run only the correctness check")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -516,8 +532,14 @@ def parse_args(argv: list | None = None) -> argparse.Namespace:
 
 def main(argv: list | None = None) -> int:
     args = parse_args(argv)
-    threads, blas = blas_threads()
-    notes = [f"NumPy BLAS: {blas}"]
+    if args.threads:
+        # Read by OpenBLAS, MKL and OpenMP when the worker processes start.
+        for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+            os.environ[var] = str(args.threads)
+        threads = args.threads
+    else:
+        threads = blas_threads()[0]  # NumPy's default, which torch is set to match
+    notes = []
     frameworks = [f for f in FRAMEWORKS if f in args.frameworks]
     skipped = {}
     if "torch" in frameworks:
@@ -526,7 +548,7 @@ def main(argv: list | None = None) -> int:
             skipped["torch"] = {"status": "skipped", "reason": "torch is not installed"}
             notes.append("torch: skipped (not installed; pip install torch==2.13.0)")
         else:
-            notes.append(f"torch: torch.set_num_threads({threads}), to match NumPy's BLAS")
+            notes.append(f"torch.set_num_threads({threads}) to match NumPy's BLAS threads")
     report: dict = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -536,12 +558,21 @@ def main(argv: list | None = None) -> int:
         },
         "settings": {
             k: getattr(args, k)
-            for k in ("steps", "rounds", "warmup", "block_warmup", "check_steps", "check_only")
+            for k in (
+                "steps",
+                "rounds",
+                "warmup",
+                "block_warmup",
+                "threads",
+                "check_steps",
+                "check_only",
+            )
         },
         "notes": notes,
         "workloads": {},
     }
     ok = True
+    used: dict = {}  # framework -> the threads its processes computed with
     for name in args.workloads:
         # Timing: each workload in fresh processes. Check only: one process per framework.
         if name == args.workloads[0] or not args.check_only:
@@ -557,8 +588,12 @@ def main(argv: list | None = None) -> int:
                 for w in workers.values():
                     w.stop()
         results |= skipped
+        for fw, r in results.items():
+            if "threads" in r:
+                used[fw] = r["threads"]
         ok &= all(r["status"] != "FAILURE" for r in results.values())
         report["workloads"][name] = {"frameworks": results, "ratios": ratios(results)}
+    notes[:0] = [f"{fw}: {used[fw]}" for fw in FRAMEWORKS if fw in used]
     report["ok"] = ok
     if args.json:
         print(json.dumps(report, indent=2))
