@@ -159,7 +159,7 @@ class NumpyTrainer:
         for l in range(L - 1, -1, -1):
             a_prev = x if l == 0 else A[l - 1]
             np.matmul(dZ[l].T, a_prev, out=self.dW[l])
-            np.sum(dZ[l], axis=0, out=self.db[l])
+            dZ[l].sum(axis=0, out=self.db[l])  # the method skips np.sum's dispatch
             if l > 0:
                 np.matmul(dZ[l], W[l], out=dZ[l - 1])
                 np.greater(a_prev, 0, out=self.mask[l - 1])
@@ -176,21 +176,23 @@ class NumpyTrainer:
         np.exp(a, out=a)
         a += 1
         np.reciprocal(a, out=a)
-        np.log(a, out=self.log_a)
-        np.subtract(1, a, out=self.log_1ma)
-        np.log(self.log_1ma, out=self.log_1ma)
+        log_a, log_1ma = self.log_a, self.log_1ma
+        np.log(a, out=log_a)
+        np.subtract(1, a, out=log_1ma)
+        np.log(log_1ma, out=log_1ma)
+        log_a -= log_1ma  # y log a + (1-y) log(1-a) = y (log a - log(1-a)) + log(1-a)
         n = a.size
-        loss = -(np.vdot(y, self.log_a) + np.vdot(1 - y, self.log_1ma)) / n
+        loss = -(np.vdot(y, log_a) + log_1ma.sum()) / n
         np.subtract(a, y, out=dz)
         dz *= 1 / n
         return loss
 
     def _softmax_cross_entropy(self, z: np.ndarray, y: np.ndarray, dz: np.ndarray) -> float:
         """loss = mean(log Σ exp z - z[y]);  dz = (softmax(z) - onehot(y)) / m."""
-        np.max(z, axis=1, keepdims=True, out=self.row_max)
+        z.max(axis=1, keepdims=True, out=self.row_max)
         z -= self.row_max
         np.exp(z, out=dz)
-        np.sum(dz, axis=1, keepdims=True, out=self.row_sum)
+        dz.sum(axis=1, keepdims=True, out=self.row_sum)
         m = z.shape[0]
         loss = (np.log(self.row_sum).sum() - z[self.rows, y].sum()) / m
         dz /= self.row_sum
