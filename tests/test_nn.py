@@ -127,6 +127,10 @@ def test_a_shared_module_is_listed_once():
     seq = nn.Sequential(lin, nn.ReLU(), lin)
     assert [n for n, _ in seq.named_parameters()] == ["0.weight", "0.bias"]
     assert [n for n, _ in seq.named_modules()] == ["", "0", "1"]
+    # as in PyTorch, the state dict lists a shared tensor under every name
+    assert list(seq.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    seq.load_state_dict({k: mg.zeros(*v.shape) for k, v in seq.state_dict().items()})
+    assert not lin.weight.data.any()
 
 
 def test_reassignment_keeps_the_place_and_none_or_del_remove():

@@ -296,7 +296,7 @@ def cross_entropy(
         _same_size("cross_entropy", X, T)
         w = np.ones(C, X.dtype) if weight is None else _array(weight)
         w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
-        q = w * (T * (1 - eps) + eps / C) if eps else w * T
+        q = w * (T * (1 - eps) + eps / C)
         loss = -(q * logp).sum(axis)
         count = X.size // C
 

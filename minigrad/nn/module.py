@@ -159,15 +159,22 @@ class Module:
         self._modules[name] = module
 
     # ---- walking the tree ----------------------------------------------------------
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every descendant, depth first, each once, with its dotted name."""
+    def named_modules(
+        self, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module and every descendant, depth first, with its dotted name.
+
+        A module reachable by several paths comes once, unless ``remove_duplicate``
+        is False (as ``state_dict`` needs: it lists shared tensors under every name).
+        """
         seen: set[int] = set()
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
-                continue
-            seen.add(id(module))
+            if remove_duplicate:
+                if id(module) in seen:
+                    continue
+                seen.add(id(module))
             yield name, module
             children = [
                 (f"{name}.{key}" if name else key, child)
@@ -288,7 +295,7 @@ class Module:
         are detached (plain Tensors that do not require grad).
         """
         out: OrderedDict[str, Tensor] = OrderedDict()
-        for module_name, module in self.named_modules(prefix):
+        for module_name, module in self.named_modules(prefix, remove_duplicate=False):
             dot = f"{module_name}." if module_name else ""
             for registry in (module._parameters, module._buffers):
                 for name, t in registry.items():

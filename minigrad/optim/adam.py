@@ -80,9 +80,9 @@ class Adam(Optimizer):
                 v *= beta2
                 v += (1 - beta2) * g * g
                 if group["amsgrad"]:
-                    v = np.maximum(
-                        state["max_exp_avg_sq"].data, v, out=state["max_exp_avg_sq"].data
-                    )
+                    v_max = state["max_exp_avg_sq"].data
+                    np.maximum(v_max, v, out=v_max)
+                    v = v_max
                 m_hat = m / (1 - beta1**t)
                 v_hat = v / (1 - beta2**t)
                 p.add_(m_hat / (np.sqrt(v_hat) + group["eps"]), alpha=-lr)
