@@ -1,4 +1,5 @@
-"""Every example runs with --quick, reaches its accuracy, and writes valid images.
+"""Every example runs with --quick, reaches its accuracy, and writes valid images;
+the tutorial's code runs and prints what the tutorial says it prints.
 
 Each script runs in its own process (the Python running the tests), from a temporary
 directory and with ``--out`` pointing there. The accuracy is read from the line
@@ -9,6 +10,8 @@ unless the environment sets MINIGRAD_REQUIRE_DOT=1.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -21,7 +24,9 @@ from typing import NamedTuple
 
 import pytest
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = ROOT / "examples"
+TUTORIAL = ROOT / "docs" / "tutorial.md"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -113,3 +118,29 @@ def test_svg_rendering_is_available_when_required() -> None:
             pytest.skip("neither `dot` nor `graphviz-pure` is installed; SVG checks skipped")
         return
     assert renderer_available(), "MINIGRAD_REQUIRE_DOT=1 but no Graphviz renderer was found"
+
+
+def test_tutorial_code_prints_what_the_tutorial_shows(tmp_path: Path, monkeypatch) -> None:
+    """Run the tutorial's ```python blocks in order, in one namespace; where a ```text block
+    follows one, it must be exactly what the code printed (e-notation numbers, which are
+    float rounding, are compared only as numbers of that form)."""
+    if not renderer_available() and os.environ.get("MINIGRAD_REQUIRE_DOT") != "1":
+        pytest.skip("the tutorial renders graphs; neither `dot` nor `graphviz-pure` is installed")
+    monkeypatch.chdir(tmp_path)  # the tutorial writes its graph drawings to the current dir
+    blocks = re.findall(r"```(python|text)\n(.*?)```", TUTORIAL.read_text(), flags=re.DOTALL)
+    assert blocks, "no code blocks found in docs/tutorial.md"
+    rounding = re.compile(r"-?\d\.\d+e[-+]\d+")
+    namespace: dict = {}
+    for i, (kind, body) in enumerate(blocks):
+        if kind != "python":
+            continue
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(body, f"docs/tutorial.md, code block {i}", "exec"), namespace)
+        if i + 1 < len(blocks) and blocks[i + 1][0] == "text":
+            shown = blocks[i + 1][1]
+            assert rounding.sub("<float>", printed.getvalue()) == rounding.sub("<float>", shown), (
+                f"code block {i} printed\n{printed.getvalue()}\nbut the tutorial shows\n{shown}"
+            )
+    for image in ("scalar_graph.svg", "mlp_graph.svg"):
+        check_svg(tmp_path / image)
