@@ -37,8 +37,10 @@ def default_collate(samples: list) -> Any:
 
 
 class DataLoader:
-    """Batches of ``batch_size`` samples, in order or (``shuffle=True``) in a new random order
-    each epoch drawn from minigrad's seeded generator; ``drop_last`` skips a final short batch.
+    """Iterate over ``dataset`` in batches of ``batch_size`` samples, each a list of Tensors.
+
+    With ``shuffle`` every epoch draws a new order from minigrad's seeded generator
+    (``mg.manual_seed`` makes it repeat); ``drop_last`` skips a final short batch.
     """
 
     def __init__(

@@ -75,21 +75,21 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
 def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     """Reduce an elementwise loss; also return g -> g', the gradient of each element.
 
-    'mean' divides by ``count`` (the number of elements unless given).
+    'mean' divides by ``count`` (the number of elements unless given). g' has the
+    loss's shape for 'none' and is 0-d otherwise (NumPy broadcasts it).
     """
     if reduction == "none":
         return loss, _identity
-    shape = loss.shape
     if reduction == "sum":
-        return np.asarray(loss.sum(), loss.dtype), lambda g: np.broadcast_to(g, shape)
+        return np.asarray(loss.sum(), loss.dtype), _identity
     if reduction != "mean":
         raise ValueError(f"{reduction} is not a valid value for reduction")
     n = loss.size if count is None else count
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.asarray(loss.sum() / n, loss.dtype)
     if n == 0:  # nothing counts (all targets ignored): NaN loss, as PyTorch, but no gradient
-        return out, lambda g: np.zeros(shape, loss.dtype)
-    return out, lambda g: np.broadcast_to(g / n, shape)
+        return out, np.zeros_like
+    return out, lambda g: g / n
 
 
 def _identity(g: np.ndarray) -> np.ndarray:
@@ -238,6 +238,11 @@ def _index_targets(
     return index, keep, w_y, w.reshape((C,) + (1,) * (X.ndim - axis - 1))
 
 
+def _along_classes(g: np.ndarray, axis: int) -> np.ndarray:
+    """A per-sample gradient (or a 0-d one) made to broadcast against the input (N, C, ...)."""
+    return np.expand_dims(g, axis) if g.ndim else g
+
+
 def _gather(A: np.ndarray, index: np.ndarray, axis: int) -> np.ndarray:
     """A[n, index[n]] along the class axis."""
     return np.take_along_axis(A, np.expand_dims(index, axis), axis).squeeze(axis)
@@ -265,7 +270,7 @@ def nll_loss(
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
     out, per_element = _reduce(loss, reduction, w_y.sum())
     q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
-    return record(out, "NllLoss", (input,), (lambda g: -q * np.expand_dims(per_element(g), axis),))
+    return record(out, "NllLoss", (input,), (lambda g: -q * _along_classes(per_element(g), axis),))
 
 
 def cross_entropy(
@@ -301,7 +306,7 @@ def cross_entropy(
         count = X.size // C
 
         def vjp_target(g: np.ndarray) -> np.ndarray:
-            return -(1 - eps) * w * logp * np.expand_dims(per_element(g), axis)
+            return -(1 - eps) * w * logp * _along_classes(per_element(g), axis)
 
     else:
         index, keep, w_y, w = _index_targets(X, target, weight, ignore_index, axis)
@@ -317,6 +322,6 @@ def cross_entropy(
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         q_total = q.sum(axis, keepdims=True)
-        return (q_total * np.exp(logp) - q) * np.expand_dims(per_element(g), axis)
+        return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
 
     return record(out, "CrossEntropyLoss", (input, target), (vjp_input, vjp_target))
