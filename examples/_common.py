@@ -53,7 +53,8 @@ def plot_learning_curve(
     if smooth > 1 and len(losses) >= smooth:
         ax.plot(steps, losses, color="#c6dbef", linewidth=0.6, label="training, per batch")
         mean = np.convolve(losses, np.ones(smooth) / smooth, mode="valid")
-        ax.plot(steps[smooth - 1 :], mean, color="#08519c", linewidth=2,
+        centre = steps[smooth // 2 :][: len(mean)]  # each mean drawn mid-window, not lagging
+        ax.plot(centre, mean, color="#08519c", linewidth=2,
                 label=f"training, mean of {smooth} batches")  # fmt: skip
     else:
         ax.plot(steps, losses, color="#08519c", linewidth=2, label="training")
