@@ -1,4 +1,4 @@
-"""What the examples share: their two flags, two plots, and the list of files they wrote.
+"""What the examples share: their two flags, their plots, graph files and list of outputs.
 
 Kept out of the examples so each of them reads as one story: data, model, training, result.
 """
@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from mpl_toolkits.axes_grid1 import make_axes_locatable  # noqa: E402
 
-# One colour per class, from matplotlib's colour-blind-friendly "tab10".
+# One colour per class: the first five of matplotlib's "tab10".
 CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
 
 

@@ -7,10 +7,10 @@ wedge, so no single line separates the classes and logistic regression fails; th
 post's 2-8-4-1 network (relu, relu, sigmoid; binary cross-entropy; batches of 64)
 reaches 98% test accuracy. This script
 
-1. trains that network with minigrad (nn.Sequential, optim.Adam, data.DataLoader),
-   showing the loss in a progress bar, and prints its test accuracy;
-2. holds autograd's gradients against the hand-derived backpropagation equations
-   (minigrad.reference.compare) and prints the report;
+1. holds autograd's gradients for that network against the hand-derived
+   backpropagation equations (minigrad.reference.compare) and prints the report;
+2. trains it with minigrad (nn.Sequential, optim.Adam, data.DataLoader), showing the
+   loss in a progress bar, and prints its test accuracy;
 3. writes the learning curve, the decision boundary and the graph of the loss.
 
     python examples/demo.py [--quick] [--out DIR]
@@ -87,6 +87,10 @@ def main() -> None:
 
     print(f"test accuracy: {accuracy(model, x_test, y_test):.4f}  (the blog post reports 0.98)")
 
+    def probability_of_class_1(points: np.ndarray) -> np.ndarray:
+        with mg.no_grad():
+            return model(mg.tensor(points)).numpy()[:, 0]
+
     out = args.out
     files = [
         plot_learning_curve(
@@ -99,7 +103,7 @@ def main() -> None:
         ),
         plot_decision_boundary(
             out / "decision_boundary.png",
-            lambda points: model(mg.tensor(points)).detach().numpy()[:, 0],
+            probability_of_class_1,
             x_test.numpy()[:1000],
             y_test.numpy()[:1000, 0].astype(int),
             title="P(class 1) over the plane, and 1,000 test points",
