@@ -1,6 +1,6 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
-from . import autograd, data, nn, optim
+from . import autograd, data, nn, optim, reference
 from . import dtypes as _dt
 from .autograd import GradcheckError, gradcheck
 from .dtypes import get_default_dtype, set_default_dtype
@@ -87,3 +87,12 @@ int64 = long = _dt.int64
 bool = _dt.bool_
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """``mg.viz`` imports on first use: it needs the optional graphviz package."""
+    if name == "viz":
+        import importlib
+
+        return importlib.import_module(".viz", __name__)
+    raise AttributeError(f"module 'minigrad' has no attribute {name!r}")
