@@ -570,6 +570,7 @@ def main(argv: list | None = None) -> int:
             "python": platform.python_version(),
             "numpy": np.__version__,
             "platform": platform.platform(),
+            "load_average_start": os.getloadavg(),
         },
         "settings": {
             k: getattr(args, k)
@@ -579,6 +580,7 @@ def main(argv: list | None = None) -> int:
                 "warmup",
                 "block_warmup",
                 "threads",
+                "clock",
                 "check_steps",
                 "check_only",
             )
@@ -609,6 +611,9 @@ def main(argv: list | None = None) -> int:
         ok &= all(r["status"] != "FAILURE" for r in results.values())
         report["workloads"][name] = {"frameworks": results, "ratios": ratios(results)}
     notes[:0] = [f"{fw}: {used[fw]}" for fw in FRAMEWORKS if fw in used]
+    start, end = report["machine"]["load_average_start"], os.getloadavg()
+    report["machine"]["load_average_end"] = end
+    notes.append(f"load average (1 min) {start[0]:.2f} at the start, {end[0]:.2f} at the end")
     report["ok"] = ok
     if args.save:
         with open(args.save, "w") as f:
