@@ -37,6 +37,7 @@ INSTALL_HINT = (
 )
 
 SMALL = 8  # tensors with at most this many elements show their values, larger ones a summary
+LARGE = 100  # in graphs with more nodes, a leaf used by several ops is drawn beside each
 
 _PARAM = {"fillcolor": "#cfe3f7", "color": "#3b78b5"}  # a leaf that requires grad
 _INPUT = {"fillcolor": "#ececec", "color": "#9a9a9a", "fontcolor": "#404040"}  # needs no grad
@@ -122,17 +123,30 @@ def make_dot(
         show_grad: add each leaf's ``.grad`` (after ``backward()``), summarised likewise.
 
     One node per distinct op (a shared subgraph is drawn once) and one edge per
-    operand, so ``a + a`` has two edges from ``a``. Python numbers are not drawn. The
-    walk is iterative, so graphs of any depth build.
+    operand, so ``a + a`` has two edges from ``a``. Python numbers are not drawn. In
+    graphs of more than ``LARGE`` nodes, a leaf used by several ops (an RNN's weights)
+    is drawn beside each of them, dashed, and ``dot`` places nodes with bounded effort:
+    edges across the whole graph would make it take minutes. The walk is iterative,
+    so graphs of any depth build.
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"make_dot: root must be a Tensor, got {type(root).__name__}")
     if hasattr(params, "named_parameters"):
         params = dict(params.named_parameters())
     names = {id(t): name for name, t in (params or {}).items()}
+    items, edges = _walk(root)
+    ids = {id(x): f"n{i}" for i, x in enumerate(items)}
+    users: dict[int, set] = {}  # leaf -> the ops that read it
+    for x, op in edges:
+        if not isinstance(x, Node):
+            users.setdefault(id(x), set()).add(id(op))
+    split = {k for k, ops in users.items() if len(ops) > 1} if len(items) > LARGE else set()
 
+    graph_attr = {"rankdir": "LR", "nodesep": "0.12", "ranksep": "0.3"}
+    if len(items) > LARGE:
+        graph_attr["nslimit"] = "1"  # bounds dot's placement work: seconds, not minutes
     dot = Digraph(
-        graph_attr={"rankdir": "LR", "nodesep": "0.12", "ranksep": "0.3"},
+        graph_attr=graph_attr,
         node_attr={
             "shape": "box",
             "style": "rounded,filled",
@@ -143,36 +157,68 @@ def make_dot(
         },
         edge_attr={"color": "#707070", "arrowsize": "0.6"},
     )
+    lines = {id(x): _lines(x, root, names, show_data, show_grad) for x in items}
+    for x in items:
+        if id(x) not in split:
+            dot.node(ids[id(x)], _html(lines[id(x)]), **_style(x, root))
+    for x, op in edges:
+        tail = ids[id(x)]
+        if id(x) in split:
+            tail += "_" + ids[id(op)]  # this op's copy of the leaf
+            copy = lines[id(x)] + [_small(f"used by {len(users[id(x)])} ops")]
+            dot.node(tail, _html(copy), **_style(x, root), style="rounded,filled,dashed")
+        dot.edge(tail, ids[id(op)])
+    return dot
+
+
+def _walk(root: Tensor) -> tuple[list, list]:
+    """Each op node and leaf behind ``root`` once, and an (input, op) edge per operand."""
     start = root.grad_fn or root
-    ids = {id(start): "n0"}  # DOT name of every node drawn or waiting on the stack
+    seen = {id(start)}
+    items, edges = [], []
     stack = [start]
     while stack:
         item = stack.pop()
-        me = ids[id(item)]
-        if isinstance(item, Node):
-            lines = [f"<b>{item.name()}</b>", _small(str(item.shape))]
-            style = _OP
-            tensor = root if item is start else None
-        else:
-            name = names.get(id(item))
-            lines = [f"<b>{html.escape(name)}</b>"] if name else []
-            lines.append(_small(f"{item.shape} {item.dtype}"))
-            style = _PARAM if item.requires_grad else _INPUT
-            tensor = item
-        if tensor is not None:
-            if show_data:
-                lines += _summary("data", tensor.data)
-            if show_grad and (tensor.grad is not None or tensor.is_leaf and tensor.requires_grad):
-                lines += _summary("grad", None if tensor.grad is None else tensor.grad.data)
-        dot.node(me, "<" + "<br/>".join(lines) + ">", **(_ROOT if item is start else style))
+        items.append(item)
         for x in item.next if isinstance(item, Node) else ():
             if x is None:
                 continue
-            if id(x) not in ids:
-                ids[id(x)] = f"n{len(ids)}"
+            edges.append((x, item))
+            if id(x) not in seen:
+                seen.add(id(x))
                 stack.append(x)
-            dot.edge(ids[id(x)], me)
-    return dot
+    return items, edges
+
+
+def _lines(item: Any, root: Tensor, names: dict, show_data: bool, show_grad: bool) -> list[str]:
+    """The lines of a node's label: op or leaf name, shape (and dtype), values if asked."""
+    if isinstance(item, Node):
+        lines = [f"<b>{item.name()}</b>", _small(str(item.shape))]
+        tensor = root if item is root.grad_fn else None
+    else:
+        name = names.get(id(item))
+        lines = [f"<b>{html.escape(name)}</b>"] if name else []
+        lines.append(_small(f"{item.shape} {item.dtype}"))
+        tensor = item
+    if tensor is not None:
+        if show_data:
+            lines += _summary("data", tensor.data)
+        if show_grad and (tensor.grad is not None or tensor.is_leaf and tensor.requires_grad):
+            lines += _summary("grad", None if tensor.grad is None else tensor.grad.data)
+    return lines
+
+
+def _html(lines: list[str]) -> str:
+    """A Graphviz HTML-like label of one centred line per entry."""
+    return "<" + "<br/>".join(lines) + ">"
+
+
+def _style(item: Any, root: Tensor) -> dict:
+    if item is root or item is root.grad_fn:
+        return _ROOT
+    if isinstance(item, Node):
+        return _OP
+    return _PARAM if item.requires_grad else _INPUT
 
 
 def _small(text: str) -> str:
