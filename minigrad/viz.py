@@ -142,7 +142,8 @@ def make_dot(
             users.setdefault(id(x), set()).add(id(op))
     split = {k for k, ops in users.items() if len(ops) > 1} if len(items) > LARGE else set()
 
-    graph_attr = {"rankdir": "LR", "nodesep": "0.12", "ranksep": "0.3"}
+    # ordering=in stacks an op's inputs in operand order: x, weight, bias of a Linear
+    graph_attr = {"rankdir": "LR", "ordering": "in", "nodesep": "0.12", "ranksep": "0.3"}
     if len(items) > LARGE:
         graph_attr["nslimit"] = "1"  # bounds dot's placement work: seconds, not minutes
     dot = Digraph(
@@ -167,7 +168,10 @@ def make_dot(
             tail += "_" + ids[id(op)]  # this op's copy of the leaf
             copy = lines[id(x)] + [_small(f"used by {len(users[id(x)])} ops")]
             dot.node(tail, _html(copy), **_style(x, root), style="rounded,filled,dashed")
-        dot.edge(tail, ids[id(op)])
+        if isinstance(x, Node):  # heavier op-to-op edges keep the chain of ops straight
+            dot.edge(tail, ids[id(op)], weight="4")
+        else:
+            dot.edge(tail, ids[id(op)])
     return dot
 
 
