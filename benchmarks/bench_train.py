@@ -45,6 +45,7 @@ SEED = 0
 N_BATCHES = 8  # distinct batches, cycled through
 LOSS_RTOL = 1e-4  # float32: losses agree to ~1e-6 relative; 1e-4 leaves room for BLAS order
 UPDATE_RTOL = 1e-3  # parameter updates, relative to the largest element of NumPy's
+NOISY = 1.5  # a framework's timings are flagged when their p75 exceeds NOISY x p25
 
 
 @dataclass(frozen=True)
@@ -497,6 +498,14 @@ def table(report: dict) -> str:
         lines.append(
             f"{name:<9}{cells[0]:>13}{cells[1]:>11}{cells[2]:>11}{rt[0]:>10}{rt[1]:>10}{rt[2]:>13}"
         )
+    noisy = [
+        f"{name}/{fw} (p25 {r['p25_us']:.0f}, p75 {r['p75_us']:.0f} µs)"
+        for name, entry in report["workloads"].items()
+        for fw, r in entry["frameworks"].items()
+        if "p25_us" in r and r["p75_us"] > NOISY * r["p25_us"]
+    ]
+    if noisy:
+        failures.append(f"noisy (p75 > {NOISY} x p25, other load?): " + ", ".join(noisy))
     return "\n".join(lines + failures)
 
 
