@@ -230,15 +230,20 @@ def _small(text: str) -> str:
 
 
 def _summary(what: str, a: np.ndarray | None) -> list[str]:
-    """HTML label lines for an array: its values if small, else its min, mean and max."""
+    """Label lines for an array: its values if small, else its min, mean and max."""
     if a is None:
-        return [_mono(f"{what} None")]
+        return [_mono(what, f"{what} None")]
     if a.size <= SMALL:
-        rows = np.array2string(a, precision=4, suppress_small=True, separator=", ").splitlines()
-        return [_mono(f"{what} {rows[0]}")] + [_mono(" " * (len(what) + 1) + r) for r in rows[1:]]
+        text = np.array2string(
+            a, precision=4, floatmode="maxprec_equal", suppress_small=True, separator=", "
+        )
+        rows = text.splitlines()
+        indent = " " * (len(what) + 1)  # rows stay aligned under the first
+        return [_mono(what, f"{what} {rows[0]}")] + [_mono(what, indent + r) for r in rows[1:]]
     f = a.astype(np.float64)
-    return [_mono(f"{what} min {f.min():.3g} mean {f.mean():.3g} max {f.max():.3g}")]
+    return [_mono(what, f"{what} min {f.min():.3g} mean {f.mean():.3g} max {f.max():.3g}")]
 
 
-def _mono(text: str) -> str:
-    return f'<font face="Courier" point-size="9">{html.escape(text)}</font>'
+def _mono(what: str, text: str) -> str:
+    color = "#a03000" if what == "grad" else "#000000"  # gradients stand out from values
+    return f'<font face="Courier" point-size="9" color="{color}">{html.escape(text)}</font>'
