@@ -162,12 +162,15 @@ def make_dot(
     for x in items:
         if id(x) not in split:
             dot.node(ids[id(x)], _html(lines[id(x)]), **_style(x, root))
+    copies = set()
     for x, op in edges:
         tail = ids[id(x)]
         if id(x) in split:
             tail += "_" + ids[id(op)]  # this op's copy of the leaf
-            copy = lines[id(x)] + [_small(f"used by {len(users[id(x)])} ops")]
-            dot.node(tail, _html(copy), **_style(x, root), style="rounded,filled,dashed")
+            if tail not in copies:  # an op may read the leaf twice: x * x
+                copies.add(tail)
+                copy = lines[id(x)] + [_small(f"used by {len(users[id(x)])} ops")]
+                dot.node(tail, _html(copy), **_style(x, root), style="rounded,filled,dashed")
         if isinstance(x, Node):  # heavier op-to-op edges keep the chain of ops straight
             dot.edge(tail, ids[id(op)], weight="4")
         else:

@@ -213,10 +213,11 @@ def rnn(steps: int):
     mg.manual_seed(0)
     Wx = mg.randn(3, 4, requires_grad=True)
     Wh = mg.randn(4, 4, requires_grad=True)
+    b = mg.zeros(4, requires_grad=True)
     h = mg.zeros(2, 4)
     for _ in range(steps):
-        h = (mg.randn(2, 3) @ Wx + h @ Wh).tanh()
-    return h.sum(), {"Wx": Wx, "Wh": Wh}
+        h = (mg.randn(2, 3) @ Wx + h @ Wh + b * b).tanh()  # b * b: read twice by one op
+    return h.sum(), {"Wx": Wx, "Wh": Wh, "b": b}
 
 
 def test_a_small_graph_draws_a_shared_weight_once():
@@ -230,6 +231,9 @@ def test_a_large_graph_draws_a_shared_weight_beside_each_op_that_reads_it():
     copies = [(lines, attrs) for lines, attrs in nodes(dot).values() if lines[0] == "Wh"]
     assert len(copies) == 40
     assert all(lines[-1] == "used by 40 ops" and "dashed" in attrs for lines, attrs in copies)
+    drawn = [line.split()[0] for line in dot.body if "label=" in line]
+    assert len(drawn) == len(set(drawn))  # each copy of b once, with two edges to its op
+    assert sum(lines[0] == "b" for lines, _ in nodes(dot).values()) == 40
     assert dot.graph_attr["nslimit"] == "1"
 
 
