@@ -66,6 +66,7 @@ def titles(dot: graphviz.Digraph) -> list[str]:
 
 
 def node_named(dot: graphviz.Digraph, title: str) -> tuple[list[str], str]:
+    """The one node whose label starts with ``title``."""
     (found,) = [n for n in nodes(dot).values() if n[0][0] == title]
     return found
 
@@ -74,7 +75,7 @@ def fill(attributes: str) -> str:
     return re.search(r'fillcolor="([^"]+)"', attributes).group(1)
 
 
-def mlp(batch: int = 5):
+def mlp():
     """A hand-made 3-2-2-1 MLP from tensors, its MSE loss after backward, and its leaves."""
     mg.manual_seed(0)
     p = {}
@@ -82,7 +83,7 @@ def mlp(batch: int = 5):
     for i in (1, 2, 3):
         p[f"W{i}"] = mg.randn(sizes[i - 1], sizes[i], requires_grad=True)
         p[f"b{i}"] = mg.zeros(sizes[i], requires_grad=True)
-    x, y = mg.randn(batch, 3), mg.randn(batch, 1)
+    x, y = mg.randn(5, 3), mg.randn(5, 1)
     h = (x @ p["W1"] + p["b1"]).relu()
     h = (h @ p["W2"] + p["b2"]).relu()
     loss = ((h @ p["W3"] + p["b3"] - y) ** 2).mean()
@@ -130,11 +131,11 @@ def test_diamond_draws_the_shared_node_once_and_an_edge_per_operand():
     c = b + b
     dot = viz.make_dot(c, {"a": a})
     assert titles(dot) == ["AddBackward", "AddBackward", "a"]
-    name = {lines[0]: key for key, (lines, _) in nodes(dot).items() if lines[0] == "a"}
+    (a_node,) = [key for key, (lines, _) in nodes(dot).items() if lines[0] == "a"]
     pairs = edges(dot)
     assert len(pairs) == 4
     assert len(set(pairs)) == 2  # each twice
-    assert sum(tail == name["a"] for tail, _ in pairs) == 2
+    assert sum(tail == a_node for tail, _ in pairs) == 2
 
 
 def test_python_numbers_are_not_nodes():
