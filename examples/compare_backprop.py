@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -93,7 +94,9 @@ def train_side_by_side(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="train 50 steps instead of 500")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="where the reports go")
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
 
     rng = np.random.default_rng(0)
     x, y = toy_data(2000, rng)
@@ -104,6 +107,8 @@ def main() -> int:
         report = compare(lesson_network(dtype), x_batch, y_batch, "bce")
         reports.append(report)
         print(report, end="\n\n")
+    report_file = args.out / "compare_backprop.txt"
+    report_file.write_text("\n\n".join(str(r) for r in reports) + "\n")
 
     steps = 50 if args.quick else 500
     checkpoints = [c for c in (1, 10, 50, 100, 200, 300, 400, 500) if c <= steps]
@@ -111,6 +116,7 @@ def main() -> int:
     drift_64 = train_side_by_side(x, y, np.float64, steps, checkpoints)
     drift_32 = train_side_by_side(x, y, np.float32, steps, checkpoints)
     print(f"\nfinal drift: float64 {drift_64:.2e}, float32 {drift_32:.2e}")
+    print(f"wrote {report_file}")
 
     if not all(report.ok for report in reports):
         print("FAIL: a gradient report failed", file=sys.stderr)
