@@ -51,7 +51,7 @@ EXAMPLES = [
     Example(
         "visualize_graph.py", None, ("graph.dot", "graph.svg", "graph_grad.dot", "graph_grad.svg")
     ),
-    Example("compare_backprop.py", None, ()),
+    Example("compare_backprop.py", None, ("compare_backprop.txt",)),
 ]
 
 
