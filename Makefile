@@ -6,17 +6,20 @@ PIP    := $(PY) -m pip
 
 $(VENV)/bin/activate:
 	python3 -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.dev: $(VENV)/bin/activate pyproject.toml
 	$(PIP) install --quiet -e ".[dev,viz]"
+	touch $@
+
+$(VENV)/.demo: $(VENV)/bin/activate pyproject.toml
+	$(PIP) install --quiet -e ".[demo]"
 	touch $@
 
 $(VENV)/.examples: $(VENV)/bin/activate pyproject.toml
 	$(PIP) install --quiet -e ".[examples]"
 	touch $@
 
-demo: $(VENV)/.examples
+demo: $(VENV)/.demo
 	$(PY) examples/demo.py
 
 test: $(VENV)/.dev $(VENV)/.examples
