@@ -19,7 +19,7 @@ order, so that drift of the (shared, noisy) machine hits all alike. Reported: th
 median time per step over all timed steps.
 
     python benchmarks/bench_train.py                      # all workloads, table
-    python benchmarks/bench_train.py --workloads tiny,mnist --steps 300 --rounds 7
+    python benchmarks/bench_train.py --workloads tiny,mnist --steps 200 --rounds 20
     python benchmarks/bench_train.py --json               # machine-readable
     python benchmarks/bench_train.py --check-only         # correctness check only
 """
@@ -522,8 +522,8 @@ def parse_args(argv: list | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated names")
     p.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="comma-separated names")
-    p.add_argument("--steps", type=int, default=200, help="timed steps per block (default 200)")
-    p.add_argument("--rounds", type=int, default=5, help="blocks per framework (default 5)")
+    p.add_argument("--steps", type=int, default=100, help="timed steps per block (default 100)")
+    p.add_argument("--rounds", type=int, default=10, help="blocks per framework (default 10)")
     p.add_argument("--warmup", type=int, default=50, help="warm-up steps before round 1")
     p.add_argument("--block-warmup", type=int, default=5, help="warm-up steps before a block")
     p.add_argument(
