@@ -143,7 +143,7 @@ class NumpyTrainer:
         self.row_sum = np.empty((m, 1), f32)
         self.rows = np.arange(m)
 
-    def step(self, x: np.ndarray, y: np.ndarray) -> float:
+    def step(self, x: np.ndarray, y: np.ndarray) -> np.floating:
         W, b, A, dZ = self.W, self.b, self.A, self.dZ
         L = len(W)
         a_prev = x
@@ -171,7 +171,7 @@ class NumpyTrainer:
             b[l] -= self.db[l]
         return loss
 
-    def _sigmoid_bce(self, a: np.ndarray, y: np.ndarray, dz: np.ndarray) -> float:
+    def _sigmoid_bce(self, a: np.ndarray, y: np.ndarray, dz: np.ndarray) -> np.floating:
         """a <- sigmoid(a); loss = -mean(y log a + (1-y) log(1-a)); dz = (a - y) / n."""
         np.negative(a, out=a)
         np.exp(a, out=a)
@@ -188,7 +188,7 @@ class NumpyTrainer:
         dz *= 1 / n
         return loss
 
-    def _softmax_cross_entropy(self, z: np.ndarray, y: np.ndarray, dz: np.ndarray) -> float:
+    def _softmax_cross_entropy(self, z: np.ndarray, y: np.ndarray, dz: np.ndarray) -> np.floating:
         """loss = mean(log Σ exp z - z[y]);  dz = (softmax(z) - onehot(y)) / m."""
         z.max(axis=1, keepdims=True, out=self.row_max)
         z -= self.row_max
