@@ -54,10 +54,9 @@ def _per_call(fn: Callable[[], Any], calls: int) -> float:
 
 def _calls_per_batch(fn: Callable[[], Any], batch_time: float) -> int:
     """How many calls of ``fn`` take about ``batch_time`` seconds (at least 1)."""
-    fn()
-    one = _per_call(fn, 1)
-    calls = max(1, int(batch_time / max(one, 1e-9)))
-    return max(1, int(batch_time / max(_per_call(fn, calls), 1e-9)))
+    fn()  # warm-up
+    rough = max(1, int(batch_time / max(_per_call(fn, 1), 1e-9)))
+    return max(1, int(batch_time / max(_per_call(fn, rough), 1e-9)))
 
 
 def time_pair(a: Callable[[], Any], b: Callable[[], Any], repeats: int, batch_time: float) -> tuple:
@@ -284,8 +283,15 @@ def bench_memory(args: argparse.Namespace) -> dict:
         "peak_mb": max(s["peak_mb"] for s in later) - base["peak_mb"],
         "rss_mb": max(s["rss_mb"] for s in later) - base["rss_mb"],
     }
+    # A leak grows steadily: from the second sample on, a few bytes per step would show.
+    late_bytes_per_step = (
+        (samples[-1]["traced_mb"] - later[0]["traced_mb"])
+        * 2**20
+        / max(samples[-1]["step"] - later[0]["step"], 1)
+    )
     # Flat: no more than 1 MB (a few batches' worth of temporaries) above step 100.
     return {"steps": args.mem_steps, "samples": samples, "growth_mb": growth,
+            "late_bytes_per_step": late_bytes_per_step,
             "flat": growth["traced_mb"] < 1 and growth["peak_mb"] < 1}  # fmt: skip
 
 
@@ -301,7 +307,11 @@ def memory_text(m: dict) -> str:
         f"growth after step 100: traced {g['traced_mb']:+.2f} MB, peak {g['peak_mb']:+.2f} MB, "
         f"RSS {g['rss_mb']:+.1f} MB -> {'flat' if m['flat'] else 'GROWING'}"
     )
-    lines.append("peak MB = tracemalloc peak since the previous sample")
+    first = m["samples"][min(1, len(m["samples"]) - 1)]["step"]
+    lines.append(
+        f"traced memory from step {first:,} to the end: {m['late_bytes_per_step']:+.1f} bytes/step"
+    )
+    lines.append("traced = tracemalloc's current; peak = its peak since the previous sample")
     return "\n".join(lines)
 
 
