@@ -5,10 +5,15 @@ Two views of the step of ``bench_train.py`` (same model, weights and batches):
 - ``phases``: median µs of each part of the step, timed one by one: forward
   (``model(x)``), loss, ``zero_grad``, ``backward``, ``opt.step``; and the same
   numbers as a share of the whole step;
+- ``backward``: the backward pass split into the time spent inside the VJP functions
+  (by op) and the rest, the engine's own work (ordering, checks, accumulation);
+  it wraps each node's VJPs, so it reads the engine's internals (``Node.vjps``);
 - ``cprofile``: the functions with the most own time (cProfile's tottime) per step,
   so that the cost of each engine piece (``record``, ``Tensor._new``, the backward
-  loop, the VJPs, the NumPy calls) can be read off in µs per step. cProfile itself
-  adds roughly 0.3-1 µs per Python call, so these add up to more than ``phases``.
+  loop, the NumPy calls) can be read off in µs per step. cProfile itself adds
+  roughly 0.3-1 µs per Python call, so small functions look dearer than they are;
+  and lambdas defined on the same line share one entry (pstats names a function by
+  file, line and name), so one of them hides the others: use ``backward`` for VJPs.
 
     python benchmarks/profile_step.py --workload tiny
     python benchmarks/profile_step.py --workload mnist --steps 2000 --top 30
@@ -65,6 +70,56 @@ def phases_text(result: dict) -> str:
     return "\n".join(lines)
 
 
+def backward_split(trainer: MinigradTrainer, steps: int) -> dict:
+    """Median µs per step of the whole backward, of each op's VJPs, and of the rest."""
+    from minigrad import engine
+
+    clock = time.perf_counter_ns
+    spent: dict = {}
+
+    def timed(key: str, vjp):
+        def wrapper(g):
+            t0 = clock()
+            gi = vjp(g)
+            spent[key] = spent.get(key, 0) + clock() - t0
+            return gi
+
+        return wrapper
+
+    x, y = trainer.batches[0]
+    totals, inside, per_op = [], [], {}
+    for _ in range(steps):
+        loss = trainer.loss_fn(trainer.model(x), y)
+        trainer.opt.zero_grad()
+        spent.clear()
+        for node in engine._order([loss.grad_fn]):
+            node.vjps = [None if f is None else timed(node.name(), f) for f in node.vjps]
+        t0 = clock()
+        loss.backward()
+        totals.append(clock() - t0)
+        inside.append(sum(spent.values()))
+        for key, ns in spent.items():
+            per_op.setdefault(key, []).append(ns)
+        trainer.opt.step()
+    total, vjps = np.median(totals) / 1e3, np.median(inside) / 1e3
+    return {
+        "backward_us": float(total),
+        "vjps_us": float(vjps),
+        "engine_us": float(total - vjps),
+        "per_op_us": {k: float(np.median(v)) / 1e3 for k, v in per_op.items()},
+    }
+
+
+def backward_text(r: dict) -> str:
+    lines = [
+        f"backward {r['backward_us']:.1f} µs/step: inside VJPs {r['vjps_us']:.1f}, "
+        f"engine's own work {r['engine_us']:.1f} (timing each VJP adds ~0.1 µs)"
+    ]
+    for name, us in r["per_op_us"].items():
+        lines.append(f"{us:>10.1f}  {name} (all its VJPs, all nodes of that op)")
+    return "\n".join(lines)
+
+
 def profile(trainer: MinigradTrainer, steps: int, top: int) -> str:
     batches = trainer.batches
     for i in range(steps // 5):
@@ -103,6 +158,11 @@ def main(argv: list | None = None) -> int:
     problem = make_problem(WORKLOADS[args.workload])
     print(f"workload {args.workload}, {args.steps} steps\n")
     print(phases_text(phases(MinigradTrainer(problem), args.steps)), end="\n\n")
+    try:
+        split = backward_split(MinigradTrainer(problem), args.steps)
+        print(backward_text(split), end="\n\n")
+    except (AttributeError, TypeError) as e:  # the engine's internals changed
+        print(f"backward split unavailable ({type(e).__name__}: {e})\n")
     print(profile(MinigradTrainer(problem), args.steps, args.top), flush=True)
     if args.pyinstrument:
         from pyinstrument import Profiler
