@@ -77,6 +77,16 @@ def backward_split(trainer: MinigradTrainer, steps: int) -> dict:
     clock = time.perf_counter_ns
     spent: dict = {}
 
+    def _graph_nodes(root):
+        """Every node reachable from ``root`` (the engine keeps no such list itself)."""
+        seen, stack = {root}, [root]
+        while stack:
+            for p in stack.pop().next:
+                if isinstance(p, engine.Node) and p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return seen
+
     def timed(key: str, vjp):
         def wrapper(g):
             t0 = clock()
@@ -92,7 +102,7 @@ def backward_split(trainer: MinigradTrainer, steps: int) -> dict:
         loss = trainer.loss_fn(trainer.model(x), y)
         trainer.opt.zero_grad()
         spent.clear()
-        for node in engine._order([loss.grad_fn]):
+        for node in _graph_nodes(loss.grad_fn):
             node.vjps = [None if f is None else timed(node.name(), f) for f in node.vjps]
         t0 = clock()
         loss.backward()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -132,28 +133,6 @@ def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     return g.sum(axis=axes).reshape(shape)
 
 
-def _order(roots: Sequence[Node]) -> list[Node]:
-    """Every node reachable from ``roots``, outputs before inputs (no recursion)."""
-    seen = set()
-    stack = list(roots)
-    nodes = []
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        nodes.append(n)
-        for p in n.next:
-            if type(p) is Node and id(p) not in seen:
-                stack.append(p)
-    nodes.sort(key=_by_seq, reverse=True)
-    return nodes
-
-
-def _by_seq(n: Node) -> int:
-    return n.seq
-
-
 def run_backward(
     roots: Sequence[Tensor],
     grads: Sequence[np.ndarray],
@@ -162,30 +141,43 @@ def run_backward(
 ) -> None:
     """Propagate ``grads`` from ``roots`` to every leaf that requires grad.
 
+    Nodes wait in a heap keyed by creation number and the newest runs first: every
+    consumer of a node is newer than it, so by the time a node runs, all gradient
+    contributions to it have arrived. Only nodes that receive a gradient are visited.
+
     Without ``capture``, gradients accumulate into the leaves' ``.grad``. With it
     (a dict ``id(tensor) -> [tensor, None]``, as ``autograd.grad`` uses), the
     gradients of those tensors are summed into the dict and no ``.grad`` changes.
     """
-    nodes_of_roots = []
+    heap: list = []
     for t, g in zip(roots, grads):
-        if t.grad_fn is None:
+        n = t.grad_fn
+        if n is None:
             _to_leaf(t, g, capture)
+        elif n.g is None:
+            n.g = g
+            heappush(heap, (-n.seq, n))
         else:
-            n = t.grad_fn
-            n.g = g if n.g is None else n.g + g
-            nodes_of_roots.append(n)
-    captured_nodes = {}
+            n.g = n.g + g
+    captured = {}
     if capture:
-        for slot in capture.values():
-            if slot[0].grad_fn is not None:
-                captured_nodes[id(slot[0].grad_fn)] = slot
-    for node in _order(nodes_of_roots):
+        captured = {id(s[0].grad_fn): s for s in capture.values() if s[0].grad_fn is not None}
+    try:
+        _drain(heap, retain_graph, capture, captured)
+    except BaseException:
+        for _, n in heap:  # leave no half-propagated gradient behind for the next call
+            n.g = None
+        raise
+
+
+def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict) -> None:
+    """Run the queued nodes, newest first, until every gradient has reached a leaf."""
+    while heap:
+        node = heappop(heap)[1]
         g = node.g
         node.g = None
-        if g is None:
-            continue
-        if captured_nodes:
-            slot = captured_nodes.get(id(node))
+        if captured:
+            slot = captured.get(id(node))
             if slot is not None:
                 slot[1] = g if slot[1] is None else slot[1] + g
         vjps = node.vjps
@@ -197,18 +189,28 @@ def run_backward(
                 "autograd.grad(). Specify retain_graph=True if you need to backward through "
                 "the graph a second time."
             )
-        node.check_saved()
+        if node.saved or node.out_version is not None:
+            node.check_saved()
         for p, f in zip(node.next, vjps):
             if f is None:
                 continue
             gi = f(g)
-            if gi.shape != p.shape:
-                gi = unbroadcast(gi, p.shape)
-            if gi.dtype != p.dtype:
-                gi = gi.astype(p.dtype)
             if type(p) is Node:
-                p.g = gi if p.g is None else p.g + gi
+                if gi.shape != p.shape:
+                    gi = unbroadcast(gi, p.shape)
+                if gi.dtype != p.dtype:
+                    gi = gi.astype(p.dtype)
+                if p.g is None:
+                    p.g = gi
+                    heappush(heap, (-p.seq, p))
+                else:
+                    p.g = p.g + gi
             else:
+                data = p.data
+                if gi.shape != data.shape:
+                    gi = unbroadcast(gi, data.shape)
+                if gi.dtype != data.dtype:
+                    gi = gi.astype(data.dtype)
                 _to_leaf(p, gi, capture, g)
         if not retain_graph:
             node.vjps = None

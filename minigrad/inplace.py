@@ -29,18 +29,18 @@ def _check_leaf(t: Tensor, name: str) -> None:
 
 
 def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> Tensor:
-    _check_leaf(t, name)
-    other_grad = isinstance(other, Tensor) and other._requires_grad
-    if _mode.enabled and (t._requires_grad or other_grad):
-        old = Tensor._new(t.data, t._version)
-        old.grad_fn, old._requires_grad = t.grad_fn, t._requires_grad
-        new = op(old, other)
-        _write(t, name, new.data)
-        t.grad_fn, t._requires_grad = new.grad_fn, True
-        return t
+    if _mode.enabled:
+        _check_leaf(t, name)
+        if t._requires_grad or (isinstance(other, Tensor) and other._requires_grad):
+            old = Tensor._new(t.data, t._version)
+            old.grad_fn, old._requires_grad = t.grad_fn, t._requires_grad
+            new = op(old, other)
+            _write(t, name, new.data)
+            t.grad_fn, t._requires_grad = new.grad_fn, True
+            return t
     o = other.data if isinstance(other, Tensor) else other
     try:
-        ufunc(t.data, o, out=t.data, casting="same_kind")
+        ufunc(t.data, o, out=t.data)
     except TypeError as e:  # NumPy's UFuncTypeError: the result cannot be cast to t's dtype
         raise RuntimeError(f"{name}: result type cannot be cast to {t.data.dtype}: {e}") from None
     except ValueError:
@@ -61,16 +61,21 @@ def _write(t: Tensor, name: str, value: np.ndarray) -> None:
     t._version[0] = next_seq()
 
 
+def _scaled(other: Any, alpha: Any) -> Any:
+    """alpha * other: a graph op when other is in the graph, else plain NumPy."""
+    if alpha == 1:
+        return other
+    if isinstance(other, Tensor):
+        return other * alpha if _mode.enabled and other._requires_grad else other.data * alpha
+    return np.multiply(other, alpha)
+
+
 def add_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
-    if alpha != 1:
-        other = other * alpha
-    return _apply(t, "add_", np.add, other, ops.add)
+    return _apply(t, "add_", np.add, _scaled(other, alpha), ops.add)
 
 
 def sub_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
-    if alpha != 1:
-        other = other * alpha
-    return _apply(t, "sub_", np.subtract, other, ops.sub)
+    return _apply(t, "sub_", np.subtract, _scaled(other, alpha), ops.sub)
 
 
 def mul_(t: Tensor, other: Any) -> Tensor:
@@ -82,11 +87,11 @@ def div_(t: Tensor, other: Any) -> Tensor:
 
 
 def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    return _apply(t, "clamp_", lambda a, _, out, casting: np.clip(a, min, max, out=out), None,
+    return _apply(t, "clamp_", lambda a, _, out: np.clip(a, min, max, out=out), None,
                   lambda old, _: ops.clamp(old, min, max))  # fmt: skip
 
 
-def _assign(a: np.ndarray, value: Any, out: np.ndarray, casting: str) -> None:
+def _assign(a: np.ndarray, value: Any, out: np.ndarray) -> None:
     np.copyto(out, value, casting="unsafe")
 
 

@@ -248,9 +248,7 @@ class Tensor:
         ``gradient`` is the vector in the vector-Jacobian product (shape of ``self``);
         it may be omitted only for a one-element tensor.
         """
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph=retain_graph)
+        _autograd.backward(self, gradient, retain_graph=retain_graph)
 
     # ---- arithmetic operators ----------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
@@ -511,6 +509,7 @@ class Tensor:
         return _ops.reshape(self, *other.shape)
 
 
+from . import autograd as _autograd  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from .engine import _late_imports  # noqa: E402

@@ -390,3 +390,20 @@ def test_an_invalid_reduction_is_refused_by_every_loss():
             loss(x, x)
     with pytest.raises(ValueError, match="not a valid value"):
         nn.NLLLoss(reduction="avg")(_t([[0.5, 0.5]]), mg.tensor([0]))
+
+
+def test_cross_entropy_fast_path_matches_the_general_path():
+    rng = np.random.default_rng(5)
+    logits = rng.normal(size=(7, 4)) * 3
+    target = mg.tensor(rng.integers(0, 4, size=7))
+    fast_x = mg.tensor(logits, requires_grad=True)
+    general_x = mg.tensor(logits, requires_grad=True)
+    fast = F.cross_entropy(fast_x, target)  # no weights, smoothing or ignored targets
+    general = F.cross_entropy(general_x, target, weight=mg.ones(4, dtype=mg.float64))
+    fast.backward()
+    general.backward()
+    np.testing.assert_allclose(fast.item(), general.item(), rtol=1e-14)
+    np.testing.assert_allclose(fast_x.grad.data, general_x.grad.data, rtol=1e-13, atol=1e-15)
+    assert mg.gradcheck(lambda x: F.cross_entropy(x, target), [fast_x])
+    with pytest.raises(IndexError, match="out of bounds"):
+        F.cross_entropy(fast_x, mg.tensor([0, 1, 2, 3, 4, 0, 0]))

@@ -25,3 +25,22 @@ def test_python_floats_with_an_explicit_float64_dtype_keep_full_precision():
     assert mg.tensor(0.1, dtype=mg.float64).item() == 0.1
     assert mg.tensor([[1.0, 0.1]], dtype=mg.float64).data[0, 1] == 0.1
     assert mg.tensor([0.1]).dtype == mg.float32  # without dtype=, the default dtype
+
+
+def test_registered_attributes_stay_in_step_with_the_registries():
+    from minigrad import nn
+
+    layer = nn.Linear(2, 3)
+    new_weight = nn.Parameter(mg.zeros(3, 2))
+    layer.weight = new_weight
+    assert layer.weight is new_weight and dict(layer.named_parameters())["weight"] is new_weight
+    layer.bias = None
+    assert layer.bias is None and "bias" not in dict(layer.named_parameters())
+    block = nn.Sequential(nn.Linear(2, 2))
+    block.extra = nn.ReLU()
+    del block.extra
+    assert not hasattr(block, "extra") and "extra" not in dict(block.named_children())
+    layer.register_buffer("running", mg.ones(3))
+    assert layer.running is layer._buffers["running"]
+    layer.running = mg.zeros(3)
+    assert layer.state_dict()["running"].tolist() == [0.0, 0.0, 0.0]

@@ -85,11 +85,9 @@ def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     if reduction != "mean":
         raise ValueError(f"{reduction} is not a valid value for reduction")
     n = loss.size if count is None else count
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.asarray(loss.sum() / n, loss.dtype)
     if n == 0:  # nothing counts (all targets ignored): NaN loss, as PyTorch, but no gradient
-        return out, np.zeros_like
-    return out, lambda g: g / n
+        return np.asarray(np.nan, loss.dtype), np.zeros_like
+    return np.asarray(loss.sum() / n, loss.dtype), lambda g: g / n
 
 
 def _identity(g: np.ndarray) -> np.ndarray:
@@ -146,19 +144,25 @@ def binary_cross_entropy(
     target = ops.as_tensor(target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy", X, Y)
-    if np.any((X < 0) | (X > 1)):
+    if X.size and (X.min() < 0 or X.max() > 1):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    W = 1 if weight is None else _array(weight)
+    W = None if weight is None else _array(weight)
     with np.errstate(divide="ignore"):
         log_x = np.maximum(np.log(X), -100)
         log_1mx = np.maximum(np.log1p(-X), -100)
-    out, per_element = _reduce(-W * (Y * log_x + (1 - Y) * log_1mx), reduction)
-    return record(
-        out, "BinaryCrossEntropy", (input, target),
-        (lambda g: W * (X - Y) / np.maximum(X * (1 - X), 1e-12) * per_element(g),
-         lambda g: W * (log_1mx - log_x) * per_element(g)),
-        saved=(input, target),
-    )  # fmt: skip
+    loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
+    out, per_element = _reduce(loss if W is None else W * loss, reduction)
+
+    def vjp_input(g: np.ndarray) -> np.ndarray:
+        d = (X - Y) / np.maximum(X * (1 - X), 1e-12)
+        return (d if W is None else W * d) * per_element(g)
+
+    def vjp_target(g: np.ndarray) -> np.ndarray:
+        d = log_1mx - log_x
+        return (d if W is None else W * d) * per_element(g)
+
+    return record(out, "BinaryCrossEntropy", (input, target), (vjp_input, vjp_target),
+                  saved=(input, target))  # fmt: skip
 
 
 def binary_cross_entropy_with_logits(
@@ -273,6 +277,33 @@ def nll_loss(
     return record(out, "NllLoss", (input,), (lambda g: -q * _along_classes(per_element(g), axis),))
 
 
+def _plain_indices(
+    X: np.ndarray, T: np.ndarray, weight: Any, ignore_index: int, reduction: str, eps: float
+) -> bool:
+    """The common case: (N, C) logits, N valid class indices, no weights or smoothing."""
+    return (
+        weight is None and not eps and reduction == "mean" and X.ndim == 2
+        and T.dtype.kind in "iu" and T.shape == X.shape[:1] and T.size > 0
+        and ignore_index < 0 and T.min() >= 0 and T.max() < X.shape[1]
+    )  # fmt: skip
+
+
+def _cross_entropy_mean(input: Tensor, target: Tensor, logp: np.ndarray) -> Tensor:
+    """-mean_n log softmax(x)[n, y_n].   dx = (softmax(x) - onehot(y)) g / N."""
+    T = target.data
+    rows = np.arange(len(T))
+    N = len(T)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        d = np.exp(logp)
+        d[rows, T] -= 1
+        d *= g / N
+        return d
+
+    out = np.asarray(-logp[rows, T].sum() / N, logp.dtype)
+    return record(out, "CrossEntropyLoss", (input, target), (vjp, None))
+
+
 def cross_entropy(
     input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
     reduction: str = "mean", label_smoothing: float = 0.0,
@@ -296,6 +327,8 @@ def cross_entropy(
     C = X.shape[axis]
     shifted = X - X.max(axis, keepdims=True)
     logp = shifted - np.log(np.exp(shifted).sum(axis, keepdims=True))
+    if _plain_indices(X, T, weight, ignore_index, reduction, label_smoothing):
+        return _cross_entropy_mean(input, target, logp)
     eps = label_smoothing
     if T.dtype.kind == "f":
         _same_size("cross_entropy", X, T)

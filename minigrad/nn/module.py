@@ -3,7 +3,8 @@
 A Module keeps three ordered dicts: its own parameters, buffers and sub-modules.
 Assigning a Parameter or a Module as an attribute registers it (``__setattr__``), so a
 model is a tree of modules whose parameters are named by their path in the tree
-(``encoder.fc1.weight``).
+(``encoder.fc1.weight``). Each registered entry is mirrored in the instance
+``__dict__`` so that ``self.weight`` in a ``forward`` is a plain attribute read.
 """
 
 from __future__ import annotations
@@ -71,11 +72,13 @@ class Module:
                     "(nn.Parameter or None expected)"
                 )
             params[name] = None
+            self._mirror(name, None)
         elif isinstance(value, Module):
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._unregister(name, keep=modules)
             modules[name] = value
+            self._mirror(name, value)
         elif modules is not None and name in modules:
             if value is not None:
                 raise TypeError(
@@ -83,6 +86,7 @@ class Module:
                     "(nn.Module or None expected)"
                 )
             modules[name] = None
+            self._mirror(name, None)
         elif buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
@@ -90,8 +94,13 @@ class Module:
                     "(Tensor or None expected)"
                 )
             buffers[name] = value
+            self._mirror(name, value)
         else:
             object.__setattr__(self, name, value)
+
+    def _mirror(self, name: str, value: Any) -> None:
+        """Keep a registered entry readable as a plain attribute (fast ``self.weight``)."""
+        object.__setattr__(self, name, value)
 
     def _unregister(self, name: str, keep: dict) -> None:
         """Drop ``name`` from the other registries before it is (re)registered in ``keep``.
@@ -124,6 +133,7 @@ class Module:
         for registry in (self._parameters, self._buffers, self._modules):
             if name in registry:
                 del registry[name]
+                self.__dict__.pop(name, None)
                 return
         object.__delattr__(self, name)
 
@@ -138,6 +148,7 @@ class Module:
                 "(nn.Parameter or None required)"
             )
         self._parameters[name] = param
+        self._mirror(name, param)
 
     def register_buffer(self, name: str, tensor: Tensor | None) -> None:
         """Add a Tensor that is saved in ``state_dict`` but is not a parameter."""
@@ -150,6 +161,7 @@ class Module:
                 "(Tensor or None required)"
             )
         self._buffers[name] = tensor
+        self._mirror(name, tensor)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under ``name`` (what attribute assignment does)."""
@@ -157,6 +169,7 @@ class Module:
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._check_name(name, self._modules, "module")
         self._modules[name] = module
+        self._mirror(name, module)
 
     # ---- walking the tree ----------------------------------------------------------
     def named_modules(

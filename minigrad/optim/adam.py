@@ -85,7 +85,7 @@ class Adam(Optimizer):
                     v = v_max
                 m_hat = m / (1 - beta1**t)
                 v_hat = v / (1 - beta2**t)
-                p.add_(m_hat / (np.sqrt(v_hat) + group["eps"]), alpha=-lr)
+                self._descend(p, lr * m_hat / (np.sqrt(v_hat) + group["eps"]))
         return loss
 
 

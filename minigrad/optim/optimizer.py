@@ -13,6 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
+from ..engine import next_seq
 from ..grad_mode import enable_grad
 from ..tensor import Tensor
 
@@ -73,6 +76,12 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; subclasses define the rule."""
         raise NotImplementedError
+
+    @staticmethod
+    def _descend(p: Tensor, step: np.ndarray) -> None:
+        """θ ← θ - step, in place: one NumPy call, and the version counter moves."""
+        np.subtract(p.data, step, out=p.data)
+        p._version[0] = next_seq()
 
     @staticmethod
     def _evaluate(closure: Callable[[], Any] | None) -> Any:

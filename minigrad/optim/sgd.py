@@ -65,5 +65,5 @@ class SGD(Optimizer):
                         b += (1 - tau) * g
                     b = state["momentum_buffer"].data
                     g = g + mu * b if group["nesterov"] else b
-                p.add_(g, alpha=-lr)
+                self._descend(p, lr * g)
         return loss
