@@ -39,7 +39,7 @@ class Node:
     """
 
     __slots__ = ("_name", "next", "vjps", "saved", "out_version", "shape", "dtype", "seq", "g",
-                 "__weakref__")  # fmt: skip
+                 "retained", "__weakref__")  # fmt: skip
 
     def __init__(self, name, next, vjps, saved, out_version, shape, dtype):
         self._name = name
@@ -51,6 +51,7 @@ class Node:
         self.dtype = dtype
         self.seq = next_seq()
         self.g = None
+        self.retained = None  # a weakref to the output, set by Tensor.retain_grad()
 
     def name(self) -> str:
         return self._name + "Backward"
@@ -176,6 +177,8 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
         node = heappop(heap)[1]
         g = node.g
         node.g = None
+        if node.retained is not None:
+            _retain(node, g)
         if captured:
             slot = captured.get(id(node))
             if slot is not None:
@@ -216,6 +219,17 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
             node.vjps = None
             node.saved = ()
             node.out_version = None
+
+
+def _retain(node: Node, g: np.ndarray) -> None:
+    """Store a non-leaf's gradient in its ``.grad`` (it asked with ``retain_grad()``)."""
+    t = node.retained()
+    if t is None or t.grad_fn is not node:
+        return
+    if t.grad is None:
+        t.grad = _new(np.array(g, dtype=node.dtype))
+    else:
+        t.grad.data = t.grad.data + g
 
 
 def _to_leaf(leaf: Tensor, gi: np.ndarray, capture: dict | None, g: Any = None) -> None:

@@ -253,3 +253,18 @@ def test_gradcheck_works_in_float64_for_float32_inputs():
     x = mg.tensor([0.3, -0.7], requires_grad=True)
     assert x.dtype == np.float32
     assert mg.gradcheck(lambda t: (t * t).sin(), [x])
+
+
+def test_retain_grad_keeps_a_non_leaf_gradient():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    h.retain_grad()
+    assert h.retains_grad and not (x * 2).retains_grad
+    y = (h * h).sum()
+    y.backward(retain_graph=True)
+    assert h.grad.tolist() == [6.0, 12.0]  # dy/dh = 2h
+    y.backward()
+    assert h.grad.tolist() == [12.0, 24.0]  # accumulates like a leaf's
+    assert x.grad.tolist() == [36.0, 72.0]
+    with pytest.raises(RuntimeError, match="requires_grad=False"):
+        mg.tensor([1.0]).retain_grad()
