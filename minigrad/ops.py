@@ -421,24 +421,24 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
 
 
-def _correction(unbiased: bool, correction: int | None) -> int:
-    return (1 if unbiased else 0) if correction is None else correction
+def _spread(x: Tensor, dim: Any, unbiased: bool, correction: int | None) -> tuple:
+    """What var and std share: the axes, the correction c, the mean and the count n."""
+    X = x.data
+    axes = _axes(dim, X.ndim)
+    c = (1 if unbiased else 0) if correction is None else correction
+    n = X.size if axes is None else builtins.int(np.prod([X.shape[a] for a in axes]))
+    return X, axes, c, np.mean(X, axis=axes, keepdims=True), n
 
 
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
-    X = x.data
-    axes = _axes(dim, X.ndim)
-    c = _correction(unbiased, correction)
-    mu = np.mean(X, axis=axes, keepdims=True)
+    X, axes, c, mu, n = _spread(x, dim, unbiased, correction)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.asarray(np.var(X, axis=axes, ddof=c, keepdims=keepdim))
-    n = X.size // builtins.max(out.size, 1)
-    shape = X.shape
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        return _expand_back(g, axes, keepdim, shape) * 2 * (X - mu) / (n - c)
+        return _expand_back(g, axes, keepdim, X.shape) * 2 * (X - mu) / (n - c)
 
     return record(out, "Var", (x,), (vjp,), saved=(x,))
 
@@ -446,19 +446,14 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
 def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
-    X = x.data
-    axes = _axes(dim, X.ndim)
-    c = _correction(unbiased, correction)
-    mu = np.mean(X, axis=axes, keepdims=True)
+    X, axes, c, mu, n = _spread(x, dim, unbiased, correction)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.asarray(np.std(X, axis=axes, ddof=c, keepdims=keepdim))
-    n = X.size // builtins.max(out.size, 1)
-    shape = X.shape
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        o = _expand_back(out, axes, keepdim, shape)
+        o = _expand_back(out, axes, keepdim, X.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _expand_back(g, axes, keepdim, shape) * (X - mu) / ((n - c) * o)
+            return _expand_back(g, axes, keepdim, X.shape) * (X - mu) / ((n - c) * o)
 
     return record(out, "Std", (x,), (vjp,), saved=(x,), saves_out=True)
 
