@@ -61,14 +61,6 @@ class Node:
         """The input nodes and leaves, as in PyTorch (pairs ``(node_or_leaf, 0)``)."""
         return tuple((n, 0) for n in self.next)
 
-    def check_saved(self) -> None:
-        """Raise if a tensor this node's VJPs read was changed in place after recording."""
-        for s in self.saved:
-            if s._version[0] > self.seq:
-                self._modified()
-        if self.out_version is not None and self.out_version[0] > self.seq:
-            self._modified()
-
     def _modified(self) -> None:
         raise RuntimeError(
             f"{self.name()}: one of the variables needed for gradient computation has been "
@@ -192,8 +184,12 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
                 "autograd.grad(). Specify retain_graph=True if you need to backward through "
                 "the graph a second time."
             )
-        if node.saved or node.out_version is not None:
-            node.check_saved()
+        seq = node.seq
+        for t in node.saved:
+            if t._version[0] > seq:
+                node._modified()
+        if node.out_version is not None and node.out_version[0] > seq:
+            node._modified()
         for p, f in zip(node.next, vjps):
             if f is None:
                 continue
@@ -201,20 +197,27 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
             if type(p) is Node:
                 if gi.shape != p.shape:
                     gi = unbroadcast(gi, p.shape)
-                if gi.dtype != p.dtype:
+                if gi.dtype is not p.dtype:
                     gi = gi.astype(p.dtype)
                 if p.g is None:
                     p.g = gi
                     heappush(heap, (-p.seq, p))
                 else:
                     p.g = p.g + gi
+                continue
+            data = p.data
+            if gi.shape != data.shape:
+                gi = unbroadcast(gi, data.shape)
+            if gi.dtype is not data.dtype:
+                gi = gi.astype(data.dtype)
+            if capture is not None:
+                _to_capture(capture, p, gi)
+            elif p.grad is None:
+                # a fresh array becomes .grad as it is; one that may be shared (g passed
+                # through, or a view) is copied, so later in-place accumulation is safe
+                p.grad = _new(gi.copy() if gi is g or gi.base is not None else gi)
             else:
-                data = p.data
-                if gi.shape != data.shape:
-                    gi = unbroadcast(gi, data.shape)
-                if gi.dtype != data.dtype:
-                    gi = gi.astype(data.dtype)
-                _to_leaf(p, gi, capture, g)
+                p.grad.data += gi
         if not retain_graph:
             node.vjps = None
             node.saved = ()
@@ -232,24 +235,21 @@ def _retain(node: Node, g: np.ndarray) -> None:
         t.grad.data = t.grad.data + g
 
 
-def _to_leaf(leaf: Tensor, gi: np.ndarray, capture: dict | None, g: Any = None) -> None:
-    """Accumulate ``gi`` into a leaf's ``.grad`` (or into ``capture``).
-
-    A fresh array from a VJP becomes the leaf's gradient as it is; one that may be
-    shared (the incoming gradient passed through, or a view) is copied first, so that
-    later in-place accumulation cannot change another tensor's gradient.
-    """
+def _to_leaf(leaf: Tensor, g: np.ndarray, capture: dict | None) -> None:
+    """A root that is itself a leaf: its gradient is the seed."""
     if capture is not None:
-        slot = capture.get(id(leaf))
-        if slot is not None:
-            slot[1] = gi if slot[1] is None else slot[1] + gi
-        return
-    if leaf.grad is None:
-        if gi is g or gi.base is not None or not gi.flags.writeable:
-            gi = gi.copy()
-        leaf.grad = _new(gi)
+        _to_capture(capture, leaf, g)
+    elif leaf.grad is None:
+        leaf.grad = _new(g.copy())
     else:
-        leaf.grad.data += gi
+        leaf.grad.data += g
+
+
+def _to_capture(capture: dict, leaf: Tensor, gi: np.ndarray) -> None:
+    """Sum a leaf's gradient into ``autograd.grad``'s result slot (if it asked for it)."""
+    slot = capture.get(id(leaf))
+    if slot is not None:
+        slot[1] = gi if slot[1] is None else slot[1] + gi
 
 
 def _late_imports() -> None:

@@ -203,9 +203,12 @@ def matmul(a: Any, b: Any) -> Tensor:
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
     X, W = x.data, weight.data
-    if X.shape[-1:] != W.shape[1:]:
-        raise ValueError(f"linear: input {X.shape} does not match weight {W.shape} (out, in)")
-    out = X @ W.T
+    try:
+        out = X @ W.T
+    except ValueError:
+        raise ValueError(
+            f"linear: input {X.shape} does not match weight {W.shape} (out, in)"
+        ) from None
     if bias is None:
         return record(
             out, "Linear", (x, weight),

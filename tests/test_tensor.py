@@ -201,3 +201,8 @@ def test_floor_divide_and_remainder():
     assert (7 % mg.tensor([4])).tolist() == [3]
     x = mg.tensor([5.5], requires_grad=True)
     assert not (x // 2).requires_grad
+
+
+def test_linear_shape_mismatch_names_op_and_shapes():
+    with pytest.raises(ValueError, match=r"linear.*\(2, 3\).*\(4, 5\)"):
+        mg.ops.linear(mg.ones(2, 3), mg.ones(4, 5), mg.ones(4))
