@@ -228,7 +228,25 @@ def _state_dict(model: Any, problem: Problem, tensor: Any) -> dict:
     return {name: tensor(a.copy()) for name, a in zip(names, arrays)}
 
 
-class MinigradTrainer:
+class _ModuleTrainer:
+    """A step as a PyTorch user writes it: model, loss, zero_grad, backward, SGD step."""
+
+    model: Any
+    loss_fn: Any
+    opt: Any
+
+    def step(self, x: Any, y: Any) -> Any:
+        loss = self.loss_fn(self.model(x), y)
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+        return loss
+
+    def loss_value(self, loss: Any) -> float:
+        return loss.item()
+
+
+class MinigradTrainer(_ModuleTrainer):
     """minigrad as a user writes it: nn.Sequential, an nn loss, optim.SGD."""
 
     def __init__(self, problem: Problem) -> None:
@@ -242,21 +260,11 @@ class MinigradTrainer:
         self.opt = optim.SGD(self.model.parameters(), lr=LR)
         self.batches = [(mg.tensor(x), mg.tensor(y)) for x, y in problem.batches]
 
-    def step(self, x: Any, y: Any) -> Any:
-        loss = self.loss_fn(self.model(x), y)
-        self.opt.zero_grad()
-        loss.backward()
-        self.opt.step()
-        return loss
-
-    def loss_value(self, loss: Any) -> float:
-        return loss.item()
-
     def parameters(self) -> list:
         return [p.data.copy() for p in self.model.parameters()]
 
 
-class TorchTrainer:
+class TorchTrainer(_ModuleTrainer):
     """PyTorch eager on the CPU: the same model, loss and optimizer."""
 
     def __init__(self, problem: Problem, threads: int) -> None:
@@ -270,16 +278,6 @@ class TorchTrainer:
         self.loss_fn = nn.BCELoss() if wl.loss == "bce" else nn.CrossEntropyLoss()
         self.opt = optim.SGD(self.model.parameters(), lr=LR)
         self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in problem.batches]
-
-    def step(self, x: Any, y: Any) -> Any:
-        loss = self.loss_fn(self.model(x), y)
-        self.opt.zero_grad()
-        loss.backward()
-        self.opt.step()
-        return loss
-
-    def loss_value(self, loss: Any) -> float:
-        return loss.item()
 
     def parameters(self) -> list:
         return [p.detach().numpy().copy() for p in self.model.parameters()]
