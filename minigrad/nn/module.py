@@ -139,29 +139,24 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or None, a declared but absent one, like ``bias=False``)."""
-        if "_parameters" not in self.__dict__:
-            raise AttributeError("cannot assign parameter before Module.__init__() call")
-        self._check_name(name, self._parameters, "parameter")
-        if param is not None and not isinstance(param, Parameter):
-            raise TypeError(
-                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
-                "(nn.Parameter or None required)"
-            )
-        self._parameters[name] = param
-        self._mirror(name, param)
+        self._register("_parameters", "parameter", Parameter, "nn.Parameter", name, param)
 
     def register_buffer(self, name: str, tensor: Tensor | None) -> None:
         """Add a Tensor that is saved in ``state_dict`` but is not a parameter."""
-        if "_buffers" not in self.__dict__:
-            raise AttributeError("cannot assign buffer before Module.__init__() call")
-        self._check_name(name, self._buffers, "buffer")
-        if tensor is not None and not isinstance(tensor, Tensor):
+        self._register("_buffers", "buffer", Tensor, "Tensor", name, tensor)
+
+    def _register(self, registry: str, kind: str, cls: type, required: str, name: str,
+                  value: Any) -> None:  # fmt: skip
+        if registry not in self.__dict__:
+            raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
+        self._check_name(name, self.__dict__[registry], kind)
+        if value is not None and not isinstance(value, cls):
             raise TypeError(
-                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
-                "(Tensor or None required)"
+                f"cannot assign '{type(value).__name__}' object to {kind} '{name}' "
+                f"({required} or None required)"
             )
-        self._buffers[name] = tensor
-        self._mirror(name, tensor)
+        self.__dict__[registry][name] = value
+        self._mirror(name, value)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under ``name`` (what attribute assignment does)."""
