@@ -9,7 +9,7 @@ forward pass is kept, so after backward only the structure of the graph remains.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,6 @@ from .grad_mode import _mode
 
 if TYPE_CHECKING:
     from .tensor import Tensor
-
-VJP = Callable[[np.ndarray], np.ndarray]
 
 _seq = itertools.count()
 
@@ -194,22 +192,17 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
             if f is None:
                 continue
             gi = f(g)
+            if gi.shape != p.shape:  # a Node and a leaf Tensor both know their shape and dtype
+                gi = unbroadcast(gi, p.shape)
+            if gi.dtype is not p.dtype:
+                gi = gi.astype(p.dtype)
             if type(p) is Node:
-                if gi.shape != p.shape:
-                    gi = unbroadcast(gi, p.shape)
-                if gi.dtype is not p.dtype:
-                    gi = gi.astype(p.dtype)
                 if p.g is None:
                     p.g = gi
                     heappush(heap, (-p.seq, p))
                 else:
                     p.g = p.g + gi
                 continue
-            data = p.data
-            if gi.shape != data.shape:
-                gi = unbroadcast(gi, data.shape)
-            if gi.dtype is not data.dtype:
-                gi = gi.astype(data.dtype)
             if capture is not None:
                 _to_capture(capture, p, gi)
             elif p.grad is None:

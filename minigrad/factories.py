@@ -8,16 +8,14 @@ import numpy as np
 
 from . import dtypes
 from .random import generator
-from .tensor import Tensor
+from .tensor import Tensor, size_arg
 
 
 def _shape(size: tuple) -> tuple:
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    for n in size:
-        if int(n) < 0:
-            raise ValueError(f"negative dimension in size {size}")
-    return tuple(int(n) for n in size)
+    shape = size_arg(size)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"negative dimension in size {shape}")
+    return shape
 
 
 def _float(dtype: Any) -> np.dtype:

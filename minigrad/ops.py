@@ -17,7 +17,7 @@ import numpy as np
 
 from . import dtypes
 from .engine import record
-from .tensor import Tensor, as_array
+from .tensor import Tensor, as_array, size_arg
 
 _new = Tensor._new
 
@@ -29,8 +29,6 @@ def as_tensor(x: Any) -> Tensor:
 
 def _operand(x: Any) -> Any:
     """The array of a Tensor; Python numbers stay numbers so NumPy treats them as weak."""
-    if type(x) is Tensor:
-        return x.data
     if isinstance(x, Tensor):
         return x.data
     if isinstance(x, (builtins.int, builtins.float, builtins.bool)):
@@ -50,10 +48,14 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
             f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
     if out.dtype is not A.dtype or (type(B) is np.ndarray and B.dtype is not A.dtype):
-        dt = dtypes.result_dtype(out.dtype, (A, B))
-        if dt != out.dtype:
-            out = out.astype(dt)
+        out = _promoted(out, (A, B))
     return A, B, out
+
+
+def _promoted(out: np.ndarray, operands: tuple) -> np.ndarray:
+    """``out`` cast to PyTorch's result dtype for ``operands`` (NumPy's can differ)."""
+    dt = dtypes.result_dtype(out.dtype, operands)
+    return out if dt == out.dtype else out.astype(dt)
 
 
 def _unary_float(x: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -71,7 +73,7 @@ def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     if alpha != 1:
         b = mul(as_tensor(b), alpha)
     A, B, out = _binary("add", np.add, a, b)
-    return record(out, "Add", (a, b), (_identity, _identity))
+    return record(out, "Add", (a, b), (identity, identity))
 
 
 def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
@@ -79,13 +81,13 @@ def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     if alpha != 1:
         b = mul(as_tensor(b), alpha)
     A, B, out = _binary("sub", np.subtract, a, b)
-    return record(out, "Sub", (a, b), (_identity, np.negative))
+    return record(out, "Sub", (a, b), (identity, np.negative))
 
 
 def rsub(a: Tensor, b: Any) -> Tensor:
     """b - a (for ``2 - t``).   da = -g."""
-    A, B, out = _binary("sub", np.subtract, a, b)
-    return record(-out, "Rsub", (a,), (np.negative,))
+    A, B, out = _binary("sub", lambda x, y: np.subtract(y, x), a, b)
+    return record(out, "Rsub", (a,), (np.negative,))
 
 
 def mul(a: Tensor, b: Any) -> Tensor:
@@ -120,7 +122,7 @@ def pow(a: Any, b: Any) -> Tensor:
     return record(
         out, "Pow", (a, b),
         (lambda g: g * B * np.power(A, B - 1), lambda g: g * _xlogy_out(out, A)),
-        saved=(a, b) if isinstance(b, Tensor) else (a,), saves_out=isinstance(b, Tensor),
+        saved=_tensors(a, b), saves_out=isinstance(b, Tensor),
     )  # fmt: skip
 
 
@@ -141,7 +143,7 @@ def remainder(a: Any, b: Any) -> Tensor:
     """a - floor(a / b) * b (sign of b, as Python's %).   da = g,   db = -g * floor(a / b)."""
     a = as_tensor(a)
     A, B, out = _binary("remainder", np.remainder, a, b)
-    return record(out, "Remainder", (a, b), (_identity, lambda g: -g * np.floor_divide(A, B)),
+    return record(out, "Remainder", (a, b), (identity, lambda g: -g * np.floor_divide(A, B)),
                   saved=(a,))  # fmt: skip
 
 
@@ -174,9 +176,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     except ValueError:
         raise ValueError(f"matmul: shapes {A.shape} and {B.shape} cannot be multiplied") from None
     if A.dtype is not B.dtype:
-        dt = dtypes.result_dtype(out.dtype, (A, B))
-        if dt != out.dtype:
-            out = out.astype(dt)
+        out = _promoted(out, (A, B))
     if A.ndim == 2 and B.ndim == 2:
         return record(out, "Matmul", (a, b), (lambda g: g @ B.T, lambda g: A.T @ g), saved=(a, b))
     A2 = A[None, :] if A.ndim == 1 else A
@@ -227,8 +227,14 @@ def _flat(a: np.ndarray) -> np.ndarray:
     return a if a.ndim == 2 else a.reshape(-1, a.shape[-1])
 
 
-def _identity(g: np.ndarray) -> np.ndarray:
+def identity(g: np.ndarray) -> np.ndarray:
+    """The VJP of an op whose Jacobian is the identity (add, clone, expand, ...)."""
     return g
+
+
+def _tensors(*xs: Any) -> tuple:
+    """The operands that are Tensors (what a VJP reading every operand saves)."""
+    return tuple(x for x in xs if isinstance(x, Tensor))
 
 
 def _saved_for_product(a: Tensor, b: Any) -> tuple:
@@ -291,8 +297,13 @@ def sigmoid(x: Tensor) -> Tensor:
 
     dx = g * out * (1 - out).
     """
-    out = _unary_float(x.data, np.exp(-np.logaddexp(0, -x.data)))
+    out = _unary_float(x.data, expit(x.data))
     return record(out, "Sigmoid", (x,), (lambda g: g * out * (1 - out),), saves_out=True)
+
+
+def expit(X: np.ndarray) -> np.ndarray:
+    """The logistic function on an array, finite for any input (shared with nn's losses)."""
+    return np.exp(-np.logaddexp(0, -X))
 
 
 def tanh(x: Tensor) -> Tensor:
@@ -310,9 +321,7 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     hi = None if max is None else _operand(max)
     out = np.clip(X, lo, hi)
     if out.dtype is not X.dtype:
-        out = out.astype(
-            dtypes.result_dtype(out.dtype, tuple(v for v in (X, lo, hi) if v is not None))
-        )
+        out = _promoted(out, tuple(v for v in (X, lo, hi) if v is not None))
 
     def vjp(g: np.ndarray) -> np.ndarray:
         keep = np.ones(X.shape, bool)
@@ -335,7 +344,7 @@ def maximum(a: Any, b: Any) -> Tensor:
     return record(
         out, "Maximum", (a, b),
         (lambda g: g * _share(A > B, A == B), lambda g: g * _share(B > A, A == B)),
-        saved=(a, b) if isinstance(b, Tensor) else (a,),
+        saved=_tensors(a, b),
     )  # fmt: skip
 
 
@@ -346,7 +355,7 @@ def minimum(a: Any, b: Any) -> Tensor:
     return record(
         out, "Minimum", (a, b),
         (lambda g: g * _share(A < B, A == B), lambda g: g * _share(B < A, A == B)),
-        saved=(a, b) if isinstance(b, Tensor) else (a,),
+        saved=_tensors(a, b),
     )  # fmt: skip
 
 
@@ -368,7 +377,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
             f"where: shapes {np.shape(C)}, {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
     if out.dtype is not A.dtype:
-        out = out.astype(dtypes.result_dtype(out.dtype, (A, B)))
+        out = _promoted(out, (A, B))
     return record(out, "Where", (a, b), (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g)))
 
 
@@ -393,11 +402,14 @@ def _axes(dim: Any, ndim: int) -> tuple | None:
 
 def _expand_back(g: np.ndarray, axes: tuple | None, keepdim: bool, shape: tuple) -> np.ndarray:
     """Undo a reduction's shape: re-insert reduced axes and broadcast to ``shape``."""
-    if axes is None:
-        return np.broadcast_to(g, shape)
-    if not keepdim and axes:
+    if axes and not keepdim:
         g = np.expand_dims(g, axes)
     return np.broadcast_to(g, shape)
+
+
+def _count(X: np.ndarray, axes: tuple | None) -> int:
+    """How many elements a reduction over ``axes`` combines into each result."""
+    return X.size if axes is None else builtins.int(np.prod([X.shape[a] for a in axes]))
 
 
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -407,7 +419,6 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     out = np.sum(X, axis=axes, keepdims=keepdim)
     if X.dtype.kind == "b":
         out = out.astype(dtypes.int64)
-    out = np.asarray(out)
     shape = X.shape
     return record(out, "Sum", (x,), (lambda g: _expand_back(g, axes, keepdim, shape),))
 
@@ -418,8 +429,8 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     if X.dtype.kind != "f":
         raise RuntimeError(f"mean(): input dtype must be floating point, got {X.dtype}")
     axes = _axes(dim, X.ndim)
-    out = np.asarray(np.mean(X, axis=axes, keepdims=keepdim))
-    n = X.size // builtins.max(out.size, 1) if X.size else 0
+    out = np.mean(X, axis=axes, keepdims=keepdim)
+    n = _count(X, axes)
     shape = X.shape
     return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
 
@@ -429,8 +440,7 @@ def _spread(x: Tensor, dim: Any, unbiased: bool, correction: int | None) -> tupl
     X = x.data
     axes = _axes(dim, X.ndim)
     c = (1 if unbiased else 0) if correction is None else correction
-    n = X.size if axes is None else builtins.int(np.prod([X.shape[a] for a in axes]))
-    return X, axes, c, np.mean(X, axis=axes, keepdims=True), n
+    return X, axes, c, np.mean(X, axis=axes, keepdims=True), _count(X, axes)
 
 
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
@@ -438,7 +448,7 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
     X, axes, c, mu, n = _spread(x, dim, unbiased, correction)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.asarray(np.var(X, axis=axes, ddof=c, keepdims=keepdim))
+        out = np.var(X, axis=axes, ddof=c, keepdims=keepdim)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         return _expand_back(g, axes, keepdim, X.shape) * 2 * (X - mu) / (n - c)
@@ -451,7 +461,7 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
     X, axes, c, mu, n = _spread(x, dim, unbiased, correction)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.asarray(np.std(X, axis=axes, ddof=c, keepdims=keepdim))
+        out = np.std(X, axis=axes, ddof=c, keepdims=keepdim)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         o = _expand_back(out, axes, keepdim, X.shape)
@@ -467,7 +477,7 @@ def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     if X.size == 0:
         raise RuntimeError(f"{name}(): expected a non-empty tensor, got shape {X.shape}")
     axes = _axes(dim, X.ndim)
-    out = np.asarray(fn(X, axis=axes, keepdims=keepdim))
+    out = fn(X, axis=axes, keepdims=keepdim)
     shape = X.shape
 
     def vjp(g: np.ndarray) -> np.ndarray:
@@ -494,10 +504,9 @@ MaxMin = namedtuple("MaxMin", ["values", "indices"])
 def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> MaxMin:
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
     X = x.data
-    if X.ndim == 0:
-        return MaxMin(
-            _select(name, x, np.zeros((), np.int64), 0, keepdim), _new(np.zeros((), np.int64))
-        )
+    if X.ndim == 0:  # the element itself, at index 0
+        value = record(X.copy(), name.capitalize(), (x,), (identity,))
+        return MaxMin(value, _new(np.zeros((), np.int64)))
     d = _axes(dim, X.ndim)[0]
     idx = np.expand_dims(arg(X, axis=d), d)
     values = _select(name, x, idx, d, keepdim)
@@ -506,8 +515,6 @@ def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> Max
 
 def _select(name: str, x: Tensor, idx: np.ndarray, d: int, keepdim: bool) -> Tensor:
     X = x.data
-    if X.ndim == 0:
-        return record(X.copy(), name.capitalize(), (x,), (_identity,))
     out = np.take_along_axis(X, idx, d)
     if not keepdim:
         out = np.squeeze(out, d)
@@ -576,23 +583,22 @@ def softmax(x: Tensor, dim: int) -> Tensor:
 
 def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
-    X = x.data
-    d = _axes(dim, X.ndim)
-    shifted = X - np.max(X, axis=d, keepdims=True)
-    out = shifted - np.log(np.sum(np.exp(shifted), axis=d, keepdims=True))
+    d = _axes(dim, x.data.ndim)
+    out = log_softmax_array(x.data, d)
     return record(
         out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
         saves_out=True,
     )  # fmt: skip
 
 
+def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
+    """x - log Σ exp(x) along ``axis`` on an array, the maximum subtracted first so that
+    no exp overflows (shared with nn's cross-entropy)."""
+    shifted = X - np.max(X, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
 # ---- shape ---------------------------------------------------------------------------
-
-
-def _shape_arg(shape: tuple) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(builtins.int(s) for s in shape)
 
 
 def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
@@ -606,7 +612,7 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
 def reshape(x: Tensor, *shape: Any) -> Tensor:
     """x with a new shape (-1 inferred).   dx = g reshaped back."""
     X = x.data
-    shape = _shape_arg(shape)
+    shape = size_arg(shape)
     try:
         out = X.reshape(shape)
     except ValueError:
@@ -626,14 +632,14 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     if not (-n <= dim0 < n and -n <= dim1 < n):
         raise IndexError(f"transpose: dims ({dim0}, {dim1}) out of range for shape {X.shape}")
     if X.ndim == 0:
-        return _view(X, x, "Transpose", _identity)
+        return _view(X, x, "Transpose", identity)
     d0, d1 = dim0 % n, dim1 % n
     return _view(np.swapaxes(X, d0, d1), x, "Transpose", lambda g: np.swapaxes(g, d0, d1))
 
 
 def permute(x: Tensor, *dims: Any) -> Tensor:
     """x with dimensions reordered.   dx = g with the inverse permutation."""
-    dims = _shape_arg(dims)
+    dims = size_arg(dims)
     X = x.data
     if sorted(d % builtins.max(X.ndim, 1) for d in dims) != list(range(X.ndim)):
         raise ValueError(
@@ -675,14 +681,14 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
 def expand(x: Tensor, *shape: Any) -> Tensor:
     """x broadcast to ``shape`` (-1 keeps a size).   dx = g summed back (by the engine)."""
     X = x.data
-    shape = _shape_arg(shape)
+    shape = size_arg(shape)
     lead = len(shape) - X.ndim
     target = tuple(X.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
     try:
         out = np.broadcast_to(X, target)
     except ValueError:
         raise ValueError(f"expand: shape {X.shape} cannot be expanded to {shape}") from None
-    return _view(out, x, "Expand", _identity)
+    return _view(out, x, "Expand", identity)
 
 
 def _index(index: Any) -> Any:
@@ -720,8 +726,6 @@ def getitem(x: Tensor, index: Any) -> Tensor:
         out = X[index]
     except IndexError as e:
         raise IndexError(f"index: {e} (tensor of shape {X.shape})") from None
-    if not isinstance(out, np.ndarray):  # a single element comes back as a NumPy scalar
-        out = np.asarray(out)
     shape = X.shape
     basic = _is_basic(index)
     repeats = not basic and builtins.any(
@@ -739,7 +743,7 @@ def getitem(x: Tensor, index: Any) -> Tensor:
 
     if basic:
         return _view(out, x, "Index", vjp)
-    return record(np.asarray(out), "Index", (x,), (vjp,))
+    return record(out, "Index", (x,), (vjp,))
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -796,7 +800,7 @@ def _take_vjp(d: int, i: int) -> Any:
 
 def clone(x: Tensor) -> Tensor:
     """A copy of x.   dx = g."""
-    return record(x.data.copy(), "Clone", (x,), (_identity,))
+    return record(x.data.copy(), "Clone", (x,), (identity,))
 
 
 def to(x: Tensor, dtype: Any) -> Tensor:

@@ -21,6 +21,13 @@ def _check_grad_dtype(dtype: np.dtype) -> None:
         )
 
 
+def size_arg(size: tuple) -> tuple:
+    """``f(2, 3)`` or ``f((2, 3))``: the sizes (or dims) as one tuple of ints."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    return tuple(int(n) for n in size)
+
+
 def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     """Convert ``data`` to an ndarray as ``mg.tensor`` does (Python floats -> default dtype)."""
     if isinstance(data, Tensor):

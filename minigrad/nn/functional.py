@@ -79,19 +79,15 @@ def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     loss's shape for 'none' and is 0-d otherwise (NumPy broadcasts it).
     """
     if reduction == "none":
-        return loss, _identity
+        return loss, ops.identity
     if reduction == "sum":
-        return np.asarray(loss.sum(), loss.dtype), _identity
+        return np.asarray(loss.sum(), loss.dtype), ops.identity
     if reduction != "mean":
         raise ValueError(f"{reduction} is not a valid value for reduction")
     n = loss.size if count is None else count
     if n == 0:  # nothing counts (all targets ignored): NaN loss, as PyTorch, but no gradient
         return np.asarray(np.nan, loss.dtype), np.zeros_like
     return np.asarray(loss.sum() / n, loss.dtype), lambda g: g / n
-
-
-def _identity(g: np.ndarray) -> np.ndarray:
-    return g
 
 
 def _array(x: Any) -> Any:
@@ -107,10 +103,6 @@ def _same_size(name: str, X: np.ndarray, Y: np.ndarray) -> None:
             f"{name}: Using a target size ({Y.shape}) that is different to the input size "
             f"({X.shape}) is not supported. Please ensure they have the same size."
         )
-
-
-def _sigmoid(X: np.ndarray) -> np.ndarray:
-    return np.exp(-np.logaddexp(0, -X))
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
@@ -189,7 +181,7 @@ def binary_cross_entropy_with_logits(
     out, per_element = _reduce(W * loss, reduction)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
-        s = _sigmoid(X)
+        s = ops.expit(X)
         d = s - Y if P is None else (1 + (P - 1) * Y) * s - P * Y
         return W * d * per_element(g)
 
@@ -325,8 +317,7 @@ def cross_entropy(
     X, T = input.data, target.data
     axis = _class_axis(X)
     C = X.shape[axis]
-    shifted = X - X.max(axis, keepdims=True)
-    logp = shifted - np.log(np.exp(shifted).sum(axis, keepdims=True))
+    logp = ops.log_softmax_array(X, axis)
     if _plain_indices(X, T, weight, ignore_index, reduction, label_smoothing):
         return _cross_entropy_mean(input, target, logp)
     eps = label_smoothing
