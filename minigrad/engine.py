@@ -27,8 +27,8 @@ class Node:
     """The backward function of one op (PyTorch's ``grad_fn``).
 
     ``next[i]`` is where input ``i`` came from: its Node, a leaf Tensor, or None for a
-    Python number. ``vjps[i]`` maps the output's gradient to input ``i``'s (None when
-    that input needs no gradient). Nodes are numbered in creation order, which is a
+    Python number. ``vjps[i]`` maps the output's gradient to input ``i``'s (None for
+    an input that never needs one); it runs only when that input requires grad. Nodes are numbered in creation order, which is a
     topological order: an op's inputs always exist before it.
 
     In-place changes stamp a tensor's version with a fresh number from the same
@@ -93,21 +93,17 @@ def record(
     if not _mode.enabled:
         return t
     sources = []
-    needed = []
     need = False
-    for x, f in zip(inputs, vjps):
+    for x in inputs:
         if isinstance(x, _Tensor):  # subclasses too (nn.Parameter)
             sources.append(x.grad_fn or x)
             if x._requires_grad:
-                needed.append(f)
                 need = True
-                continue
         else:
             sources.append(None)
-        needed.append(None)
     if not need:
         return t
-    t.grad_fn = Node(name, sources, needed, saved, t._version if saves_out else None,
+    t.grad_fn = Node(name, sources, vjps, saved, t._version if saves_out else None,
                      out.shape, out.dtype)  # fmt: skip
     t._requires_grad = True
     return t
@@ -189,14 +185,17 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
         if node.out_version is not None and node.out_version[0] > seq:
             node._modified()
         for p, f in zip(node.next, vjps):
-            if f is None:
+            if p is None or f is None:
+                continue
+            is_node = type(p) is Node
+            if not is_node and not p._requires_grad:  # a leaf that is a constant
                 continue
             gi = f(g)
             if gi.shape != p.shape:  # a Node and a leaf Tensor both know their shape and dtype
                 gi = unbroadcast(gi, p.shape)
             if gi.dtype is not p.dtype:
                 gi = gi.astype(p.dtype)
-            if type(p) is Node:
+            if is_node:
                 if p.g is None:
                     p.g = gi
                     heappush(heap, (-p.seq, p))

@@ -293,17 +293,23 @@ def relu(x: Tensor) -> Tensor:
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    """1 / (1 + exp(-x)), computed as exp(-log(1 + exp(-x))) to stay finite.
-
-    dx = g * out * (1 - out).
-    """
+    """1 / (1 + exp(-x)).   dx = g * out * (1 - out)."""
     out = _unary_float(x.data, expit(x.data))
     return record(out, "Sigmoid", (x,), (lambda g: g * out * (1 - out),), saves_out=True)
 
 
 def expit(X: np.ndarray) -> np.ndarray:
-    """The logistic function on an array, finite for any input (shared with nn's losses)."""
-    return np.exp(-np.logaddexp(0, -X))
+    """1 / (1 + exp(-x)) on an array, as PyTorch computes it (shared with nn's losses).
+
+    For x below about -88 (float32) exp(-x) overflows to inf and the result is 0,
+    its correct rounding, so the overflow warning is silenced.
+    """
+    if X.dtype.kind == "b":
+        X = X.astype(dtypes.get_default_dtype())
+    with np.errstate(over="ignore"):
+        e = np.asarray(np.exp(np.negative(X)))  # asarray: a 0-d input gives a scalar
+    e += 1
+    return np.reciprocal(e, out=e)
 
 
 def tanh(x: Tensor) -> Tensor:
