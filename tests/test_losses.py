@@ -73,11 +73,12 @@ def test_bce_by_hand(reduction):
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_bce_with_weight_by_hand_and_gradcheck(reduction):
-    x, y, w = _t([0.9, 0.2, 0.5], True), _t([1.0, 0.0, 0.25], True), _t([1.0, 2.0, 3.0])
+    # targets inside (0, 1): gradcheck moves them by 1e-6, and PyTorch refuses targets > 1
+    x, y, w = _t([0.9, 0.2, 0.5], True), _t([0.75, 0.1, 0.25], True), _t([1.0, 2.0, 3.0])
     loss = F.binary_cross_entropy(x, y, weight=w, reduction=reduction)
     expected = [
-        -math.log(0.9),
-        -2 * math.log(0.8),
+        -(0.75 * math.log(0.9) + 0.25 * math.log(0.1)),
+        -2 * (0.1 * math.log(0.2) + 0.9 * math.log(0.8)),
         -3 * (0.25 * math.log(0.5) + 0.75 * math.log(0.5)),
     ]
     np.testing.assert_allclose(loss.data, _reduce(expected, reduction), rtol=1e-14)
@@ -94,9 +95,20 @@ def test_bce_clamps_the_log_at_minus_100_as_pytorch():
     np.testing.assert_allclose(x.grad.data, [-1e12, 1e12, 0.0])
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("bad", [1.5, -0.5, math.nan])
+def test_bce_checks_its_input_and_target_as_pytorch(reduction, bad):
+    # PyTorch: "all elements of input/target should be between 0 and 1", NaN included
+    with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
+        F.binary_cross_entropy(_t([0.5, bad]), _t([1.0, 0.0]), reduction=reduction)
+    with pytest.raises(RuntimeError, match="all elements of target should be between 0 and 1"):
+        F.binary_cross_entropy(_t([0.5, 0.5]), _t([bad, 0.0]), reduction=reduction)
+    weight = _t([0.0, 1.0])  # a zero weight does not hide a bad input
+    with pytest.raises(RuntimeError, match="input should be between 0 and 1"):
+        F.binary_cross_entropy(_t([bad, 0.5]), _t([1.0, 0.0]), weight, reduction=reduction)
+
+
 def test_bce_checks_its_input():
-    with pytest.raises(RuntimeError, match="between 0 and 1"):
-        F.binary_cross_entropy(_t([1.5]), _t([1.0]))
     with pytest.raises(ValueError, match="same size"):
         F.binary_cross_entropy(_t([0.5, 0.5]), _t([[1.0, 0.0]]))
 

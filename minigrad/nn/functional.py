@@ -105,6 +105,12 @@ def _same_size(name: str, X: np.ndarray, Y: np.ndarray) -> None:
         )
 
 
+def _check_probabilities(name: str, P: np.ndarray) -> None:
+    """PyTorch's check that BCE's input and target are in [0, 1] (NaN is not)."""
+    if P.size and not (P.min() >= 0 and P.max() <= 1):
+        raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+
+
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """(x - y)².   dx = 2 (x - y) g',   dy = -2 (x - y) g'."""
     target = ops.as_tensor(target)
@@ -136,14 +142,15 @@ def binary_cross_entropy(
     target = ops.as_tensor(target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy", X, Y)
-    if X.size and (X.min() < 0 or X.max() > 1):
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    _check_probabilities("target", Y)
     W = None if weight is None else _array(weight)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_x = np.maximum(np.log(X), -100)
         log_1mx = np.maximum(np.log1p(-X), -100)
     loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
     out, per_element = _reduce(loss if W is None else W * loss, reduction)
+    if np.isnan(out).any():  # an input outside [0, 1] (or NaN) made a log NaN
+        _check_probabilities("input", X)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         d = (X - Y) / np.maximum(X * (1 - X), 1e-12)
