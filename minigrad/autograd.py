@@ -32,7 +32,9 @@ def _seeds(outputs: list, grad_outputs: Any) -> list:
         if g is None:
             if t.data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seeds.append(np.ones(t.data.shape, t.data.dtype))
+            seed = np.empty(t.data.shape, t.data.dtype)
+            seed.fill(1)  # np.ones is a Python function, several times slower for one element
+            seeds.append(seed)
             continue
         arr = np.array(g.data if isinstance(g, Tensor) else g, dtype=t.data.dtype)
         if arr.shape != t.data.shape:

@@ -28,8 +28,9 @@ class Node:
 
     ``next[i]`` is where input ``i`` came from: its Node, a leaf Tensor, or None for a
     Python number. ``vjps[i]`` maps the output's gradient to input ``i``'s (None for
-    an input that never needs one); it runs only when that input requires grad. Nodes are numbered in creation order, which is a
-    topological order: an op's inputs always exist before it.
+    an input that never needs one); it runs only when that input requires grad. Nodes
+    are numbered in creation order, which is a topological order: an op's inputs
+    always exist before it.
 
     In-place changes stamp a tensor's version with a fresh number from the same
     counter, so a saved tensor was changed after this node was recorded exactly when
@@ -188,13 +189,17 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
             if p is None or f is None:
                 continue
             is_node = type(p) is Node
-            if not is_node and not p._requires_grad:  # a leaf that is a constant
+            if is_node:
+                shape, dtype = p.shape, p.dtype
+            elif p._requires_grad:
+                shape, dtype = p.data.shape, p.data.dtype
+            else:  # a leaf that is a constant
                 continue
             gi = f(g)
-            if gi.shape != p.shape:  # a Node and a leaf Tensor both know their shape and dtype
-                gi = unbroadcast(gi, p.shape)
-            if gi.dtype is not p.dtype:
-                gi = gi.astype(p.dtype)
+            if gi.shape != shape:
+                gi = unbroadcast(gi, shape)
+            if gi.dtype is not dtype:
+                gi = gi.astype(dtype)
             if is_node:
                 if p.g is None:
                     p.g = gi

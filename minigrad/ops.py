@@ -211,17 +211,16 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise ValueError(
             f"linear: input {X.shape} does not match weight {W.shape} (out, in)"
         ) from None
+    rows = _flat(X)  # batch dimensions flattened: dW and db sum over all of them
+    vjps = (
+        lambda g: g.dot(W),
+        lambda g: _flat(g).T.dot(rows),
+        lambda g: np.add.reduce(_flat(g), 0),
+    )
     if bias is None:
-        return record(
-            out, "Linear", (x, weight),
-            (lambda g: g.dot(W), lambda g: _flat(g).T.dot(_flat(X))), saved=(x, weight),
-        )  # fmt: skip
+        return record(out, "Linear", (x, weight), vjps[:2], saved=(x, weight))
     out += bias.data
-    return record(
-        out, "Linear", (x, weight, bias),
-        (lambda g: g.dot(W), lambda g: _flat(g).T.dot(_flat(X)), lambda g: _flat(g).sum(0)),
-        saved=(x, weight),
-    )  # fmt: skip
+    return record(out, "Linear", (x, weight, bias), vjps, saved=(x, weight))
 
 
 def _flat(a: np.ndarray) -> np.ndarray:

@@ -81,13 +81,13 @@ def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     if reduction == "none":
         return loss, ops.identity
     if reduction == "sum":
-        return np.asarray(loss.sum(), loss.dtype), ops.identity
+        return np.asarray(np.add.reduce(loss, None), loss.dtype), ops.identity
     if reduction != "mean":
         raise ValueError(f"{reduction} is not a valid value for reduction")
     n = loss.size if count is None else count
     if n == 0:  # nothing counts (all targets ignored): NaN loss, as PyTorch, but no gradient
         return np.asarray(np.nan, loss.dtype), np.zeros_like
-    return np.asarray(loss.sum() / n, loss.dtype), lambda g: g / n
+    return np.asarray(np.add.reduce(loss, None) / n, loss.dtype), lambda g: g / n
 
 
 def _array(x: Any) -> Any:
@@ -107,7 +107,7 @@ def _same_size(name: str, X: np.ndarray, Y: np.ndarray) -> None:
 
 def _check_probabilities(name: str, P: np.ndarray) -> None:
     """PyTorch's check that BCE's input and target are in [0, 1] (NaN is not)."""
-    if P.size and not (P.min() >= 0 and P.max() <= 1):
+    if P.size and not (np.minimum.reduce(P, None) >= 0 and np.maximum.reduce(P, None) <= 1):
         raise RuntimeError(f"all elements of {name} should be between 0 and 1")
 
 
@@ -149,7 +149,7 @@ def binary_cross_entropy(
         log_1mx = np.maximum(np.log1p(-X), -100)
     loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
     out, per_element = _reduce(loss if W is None else W * loss, reduction)
-    if np.isnan(out).any():  # an input outside [0, 1] (or NaN) made a log NaN
+    if np.isnan(np.add.reduce(out, None)):  # an input outside [0, 1] (or NaN) made a log NaN
         _check_probabilities("input", X)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:

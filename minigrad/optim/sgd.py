@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .optimizer import Optimizer
 
@@ -44,17 +43,17 @@ class SGD(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
-    @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
+            wd, nesterov = group["weight_decay"], group["nesterov"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 g = p.grad.data
-                if group["weight_decay"] != 0:
-                    g = g + group["weight_decay"] * p.data
+                if wd != 0:
+                    g = g + wd * p.data
                 if mu != 0:
                     state = self.state[p]
                     if "momentum_buffer" not in state:
@@ -64,6 +63,6 @@ class SGD(Optimizer):
                         b *= mu
                         b += (1 - tau) * g
                     b = state["momentum_buffer"].data
-                    g = g + mu * b if group["nesterov"] else b
+                    g = g + mu * b if nesterov else b
                 self._descend(p, lr * g)
         return loss
