@@ -149,8 +149,8 @@ def binary_cross_entropy(
         log_1mx = np.maximum(np.log1p(-X), -100)
     loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
     out, per_element = _reduce(loss if W is None else W * loss, reduction)
-    if np.isnan(np.add.reduce(out, None)):  # an input outside [0, 1] (or NaN) made a log NaN
-        _check_probabilities("input", X)
+    if np.isnan(out if out.ndim == 0 else np.add.reduce(out, None)):
+        _check_probabilities("input", X)  # an input outside [0, 1] (or NaN) made a log NaN
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         d = (X - Y) / np.maximum(X * (1 - X), 1e-12)
