@@ -171,16 +171,14 @@ def matmul(a: Any, b: Any) -> Tensor:
         raise ValueError(
             f"matmul: both arguments must be at least 1-D, got {A.shape} and {B.shape}"
         )
-    plain = A.ndim == 2 and B.ndim == 2  # ndarray.dot: the same product, cheaper to call
     try:
-        out = A.dot(B) if plain else np.matmul(A, B)
+        out = np.matmul(A, B)
     except ValueError:
         raise ValueError(f"matmul: shapes {A.shape} and {B.shape} cannot be multiplied") from None
     if A.dtype is not B.dtype:
         out = _promoted(out, (A, B))
-    if plain:
-        return record(out, "Matmul", (a, b), (lambda g: g.dot(B.T), lambda g: A.T.dot(g)),
-                      saved=(a, b))  # fmt: skip
+    if A.ndim == 2 and B.ndim == 2:
+        return record(out, "Matmul", (a, b), (lambda g: g @ B.T, lambda g: A.T @ g), saved=(a, b))
     A2 = A[None, :] if A.ndim == 1 else A
     B2 = B[:, None] if B.ndim == 1 else B
 
@@ -206,15 +204,15 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
     X, W = x.data, weight.data
     try:
-        out = X.dot(W.T)  # for a 2-D right operand, ndarray.dot is matmul, cheaper to call
+        out = X @ W.T
     except ValueError:
         raise ValueError(
             f"linear: input {X.shape} does not match weight {W.shape} (out, in)"
         ) from None
     rows = _flat(X)  # batch dimensions flattened: dW and db sum over all of them
     vjps = (
-        lambda g: g.dot(W),
-        lambda g: _flat(g).T.dot(rows),
+        lambda g: g @ W,
+        lambda g: _flat(g).T @ rows,
         lambda g: np.add.reduce(_flat(g), 0),
     )
     if bias is None:
