@@ -114,14 +114,14 @@ def rdiv(a: Tensor, b: Any) -> Tensor:
 
 
 def pow(a: Any, b: Any) -> Tensor:
-    """a ** b.   da = g * b * a**(b-1),   db = g * out * log(a)  (0 where a == 0)."""
+    """a ** b.   da = g * b * a**(b-1)  (0 where b == 0),   db = g * out * log(a)  (0 at a == 0)."""
     a = as_tensor(a)
     A, B, out = _binary("pow", np.power, a, b)
     if not isinstance(b, Tensor) and B == 0:
         return record(out, "Pow", (a,), (np.zeros_like,))
     return record(
         out, "Pow", (a, b),
-        (lambda g: g * B * np.power(A, B - 1), lambda g: g * _xlogy_out(out, A)),
+        (lambda g: np.where(B == 0, 0, g * B * _power(A, B - 1)), lambda g: g * _xlogy_out(out, A)),
         saved=_tensors(a, b), saves_out=isinstance(b, Tensor),
     )  # fmt: skip
 
@@ -130,6 +130,12 @@ def rpow(a: Tensor, b: Any) -> Tensor:
     """b ** a (for ``2 ** t``).   da = g * out * log(b)."""
     A, B, out = _binary("pow", lambda x, y: np.power(y, x), a, b)
     return record(out, "Pow", (a,), (lambda g: g * _xlogy_out(out, B),), saves_out=True)
+
+
+def _power(a: Any, b: Any) -> Any:
+    """a ** b with NumPy's warnings for 0 ** negative silenced (the caller masks them)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.power(a, b)
 
 
 def _xlogy_out(out: np.ndarray, base: Any) -> np.ndarray:
@@ -268,9 +274,12 @@ def sqrt(x: Tensor) -> Tensor:
 
 
 def abs(x: Tensor) -> Tensor:
-    """|x|.   dx = g * sign(x)  (0 at x == 0)."""
+    """|x|.   dx = g * sign(x)  (0 at x == 0 and at NaN, as PyTorch's sgn)."""
     X = x.data
-    return record(np.abs(X), "Abs", (x,), (lambda g: g * np.sign(X),), saved=(x,))
+    return record(
+        np.abs(X), "Abs", (x,), (lambda g: g * np.subtract(X > 0, X < 0, dtype=g.dtype),),
+        saved=(x,),
+    )  # fmt: skip
 
 
 def sin(x: Tensor) -> Tensor:
@@ -286,9 +295,9 @@ def cos(x: Tensor) -> Tensor:
 
 
 def relu(x: Tensor) -> Tensor:
-    """max(x, 0).   dx = g * [out > 0]  (0 at x == 0, as PyTorch)."""
+    """max(x, 0).   dx = g * [out != 0]: 0 at x <= 0, g at x > 0 and at NaN, as PyTorch."""
     out = np.maximum(x.data, 0)
-    return record(out, "Relu", (x,), (lambda g: g * (out > 0),), saves_out=True)
+    return record(out, "Relu", (x,), (lambda g: g * (out != 0),), saves_out=True)
 
 
 def sigmoid(x: Tensor) -> Tensor:
@@ -334,7 +343,7 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
             keep &= X >= lo
         if hi is not None:
             keep &= X <= hi
-        return g * keep
+        return np.where(keep, g, 0)  # not g * keep: a masked inf or NaN gives 0, as PyTorch
 
     return record(out, "Clamp", (x,), (vjp,), saved=(x,))
 
@@ -468,10 +477,11 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.std(X, axis=axes, ddof=c, keepdims=keepdim)
 
-    def vjp(g: np.ndarray) -> np.ndarray:
+    def vjp(g: np.ndarray) -> np.ndarray:  # 0 where out == 0 (a constant slice), as PyTorch
         o = _expand_back(out, axes, keepdim, X.shape)
+        inv = np.divide(1, o, out=np.zeros(o.shape, o.dtype), where=o != 0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _expand_back(g, axes, keepdim, X.shape) * (X - mu) / ((n - c) * o)
+            return _expand_back(g, axes, keepdim, X.shape) * (X - mu) * inv / (n - c)
 
     return record(out, "Std", (x,), (vjp,), saved=(x,), saves_out=True)
 

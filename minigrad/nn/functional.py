@@ -131,6 +131,9 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return record(out, "MseLoss", (input, target), (vjp_input, lambda g: -vjp_input(g)))
 
 
+_BCE_EPS = float(np.float32(1e-12))  # PyTorch's clamp of x (1 - x), a float constant
+
+
 def binary_cross_entropy(
     input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
 ) -> Tensor:
@@ -153,7 +156,7 @@ def binary_cross_entropy(
         _check_probabilities("input", X)  # an input outside [0, 1] (or NaN) made a log NaN
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
-        d = (X - Y) / np.maximum(X * (1 - X), 1e-12)
+        d = (X - Y) / np.maximum(X * (1 - X), _BCE_EPS)
         return (d if W is None else W * d) * per_element(g)
 
     def vjp_target(g: np.ndarray) -> np.ndarray:
