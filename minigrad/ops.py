@@ -310,7 +310,7 @@ def expit(X: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(-x)) on an array, as PyTorch computes it (shared with nn's losses).
 
     For x below about -88 (float32) exp(-x) overflows to inf and the result is 0,
-    its correct rounding, so the overflow warning is silenced.
+    as in PyTorch, so the overflow warning is silenced.
     """
     if X.dtype.kind == "b":
         X = X.astype(dtypes.get_default_dtype())
