@@ -78,6 +78,7 @@ def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 
 def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a - alpha * b.   da = g,   db = -alpha * g."""
+    _refuse_bool(a, b)
     if alpha != 1:
         b = mul(as_tensor(b), alpha)
     A, B, out = _binary("sub", np.subtract, a, b)
@@ -86,8 +87,26 @@ def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 
 def rsub(a: Tensor, b: Any) -> Tensor:
     """b - a (for ``2 - t``).   da = -g."""
+    _refuse_bool(a, b)
     A, B, out = _binary("sub", lambda x, y: np.subtract(y, x), a, b)
     return record(out, "Rsub", (a,), (np.negative,))
+
+
+def _refuse_bool(a: Any, b: Any) -> None:
+    """PyTorch has no subtraction with a bool operand (tensor or Python bool)."""
+    bools = builtins.sum(
+        isinstance(v, builtins.bool) or getattr(v, "dtype", None) == np.bool_ for v in (a, b)
+    )
+    if bools == 2:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if bools:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
 
 
 def mul(a: Tensor, b: Any) -> Tensor:
