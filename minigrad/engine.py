@@ -95,15 +95,22 @@ def record(
         return t
     sources = []
     need = False
+    constant = False
     for x in inputs:
         if isinstance(x, _Tensor):  # subclasses too (nn.Parameter)
             sources.append(x.grad_fn or x)
             if x._requires_grad:
                 need = True
+            else:
+                constant = True
         else:
             sources.append(None)
+            constant = True
     if not need:
         return t
+    if constant:  # drop the VJPs of constants: their closures may hold large arrays
+        vjps = tuple(f if isinstance(x, _Tensor) and x._requires_grad else None
+                     for x, f in zip(inputs, vjps))  # fmt: skip
     t.grad_fn = Node(name, sources, vjps, saved, t._version if saves_out else None,
                      out.shape, out.dtype)  # fmt: skip
     t._requires_grad = True

@@ -133,3 +133,22 @@ def test_zero_dim_results_are_arrays_not_numpy_scalars():
     z = mg.tensor(2.0) * 3
     z += 1  # in place on a 0-d result
     assert z.item() == 7.0
+
+
+def test_a_constant_operand_does_not_keep_the_other_operands_array_alive():
+    # mask * h: only h needs a gradient (g * mask); the VJP that would give the mask's
+    # gradient reads h's array, and must not be kept, or every activation multiplied
+    # by a constant stays in memory until backward
+    import gc
+    import weakref
+
+    w = mg.tensor(np.ones(3), requires_grad=True)
+    h = w * 3.0
+    mask = mg.tensor(np.array([1.0, 0.0, 1.0]))
+    y = (mask * h) * 2.0
+    h_array = weakref.ref(h.data)
+    del h
+    gc.collect()
+    assert h_array() is None
+    y.sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [6.0, 0.0, 6.0])
