@@ -27,10 +27,9 @@ class Node:
     """The backward function of one op (PyTorch's ``grad_fn``).
 
     ``next[i]`` is where input ``i`` came from: its Node, a leaf Tensor, or None for a
-    Python number. ``vjps[i]`` maps the output's gradient to input ``i``'s (None for
-    an input that never needs one); it runs only when that input requires grad. Nodes
-    are numbered in creation order, which is a topological order: an op's inputs
-    always exist before it.
+    Python number. ``vjps[i]`` maps the output's gradient to input ``i``'s (None when
+    that input needs no gradient). Nodes are numbered in creation order, which is a
+    topological order: an op's inputs always exist before it.
 
     In-place changes stamp a tensor's version with a fresh number from the same
     counter, so a saved tensor was changed after this node was recorded exactly when
@@ -193,15 +192,13 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
         if node.out_version is not None and node.out_version[0] > seq:
             node._modified()
         for p, f in zip(node.next, vjps):
-            if p is None or f is None:
+            if f is None:  # record() kept VJPs only for inputs that require grad
                 continue
             is_node = type(p) is Node
             if is_node:
                 shape, dtype = p.shape, p.dtype
-            elif p._requires_grad:
+            else:  # a leaf: read its array, not the Tensor's properties
                 shape, dtype = p.data.shape, p.data.dtype
-            else:  # a leaf that is a constant
-                continue
             gi = f(g)
             if gi.shape != shape:
                 gi = unbroadcast(gi, shape)

@@ -138,9 +138,15 @@ def pow(a: Any, b: Any) -> Tensor:
     A, B, out = _binary("pow", np.power, a, b)
     if not isinstance(b, Tensor) and B == 0:
         return record(out, "Pow", (a,), (np.zeros_like,))
+    if isinstance(b, Tensor):  # where the exponent is 0, the base's gradient is 0
+
+        def vjp_a(g: np.ndarray) -> np.ndarray:
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1, masked
+                return np.where(B == 0, 0, g * B * np.power(A, B - 1))
+    else:
+        vjp_a = lambda g: g * B * np.power(A, B - 1)  # noqa: E731
     return record(
-        out, "Pow", (a, b),
-        (lambda g: np.where(B == 0, 0, g * B * _power(A, B - 1)), lambda g: g * _xlogy_out(out, A)),
+        out, "Pow", (a, b), (vjp_a, lambda g: g * _xlogy_out(out, A)),
         saved=_tensors(a, b), saves_out=isinstance(b, Tensor),
     )  # fmt: skip
 
@@ -149,12 +155,6 @@ def rpow(a: Tensor, b: Any) -> Tensor:
     """b ** a (for ``2 ** t``).   da = g * out * log(b)."""
     A, B, out = _binary("pow", lambda x, y: np.power(y, x), a, b)
     return record(out, "Pow", (a,), (lambda g: g * _xlogy_out(out, B),), saves_out=True)
-
-
-def _power(a: Any, b: Any) -> Any:
-    """a ** b with NumPy's warnings for 0 ** negative silenced (the caller masks them)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.power(a, b)
 
 
 def _xlogy_out(out: np.ndarray, base: Any) -> np.ndarray:

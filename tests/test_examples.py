@@ -115,10 +115,8 @@ def test_example(example: Example, tmp_path: Path) -> None:
 
 def test_svg_rendering_is_available_when_required() -> None:
     """MINIGRAD_REQUIRE_DOT=1 turns a missing renderer into a failure instead of a skip."""
-    if os.environ.get("MINIGRAD_REQUIRE_DOT") != "1":
-        if not renderer_available():
-            pytest.skip("neither `dot` nor `graphviz-pure` is installed; SVG checks skipped")
-        return
+    if os.environ.get("MINIGRAD_REQUIRE_DOT") != "1" and not renderer_available():
+        pytest.skip("neither `dot` nor `graphviz-pure` is installed; SVG checks skipped")
     assert renderer_available(), "MINIGRAD_REQUIRE_DOT=1 but no Graphviz renderer was found"
 
 
