@@ -75,6 +75,7 @@ def add_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
 
 
 def sub_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    ops.refuse_bool_sub(t, other)
     return _apply(t, "sub_", np.subtract, _scaled(other, alpha), ops.sub)
 
 

@@ -78,7 +78,7 @@ def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 
 def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a - alpha * b.   da = g,   db = -alpha * g."""
-    _refuse_bool(a, b)
+    refuse_bool_sub(a, b)
     if alpha != 1:
         b = mul(as_tensor(b), alpha)
     A, B, out = _binary("sub", np.subtract, a, b)
@@ -87,12 +87,12 @@ def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 
 def rsub(a: Tensor, b: Any) -> Tensor:
     """b - a (for ``2 - t``).   da = -g."""
-    _refuse_bool(a, b)
+    refuse_bool_sub(a, b)
     A, B, out = _binary("sub", lambda x, y: np.subtract(y, x), a, b)
     return record(out, "Rsub", (a,), (np.negative,))
 
 
-def _refuse_bool(a: Any, b: Any) -> None:
+def refuse_bool_sub(a: Any, b: Any) -> None:
     """PyTorch has no subtraction with a bool operand (tensor or Python bool)."""
     bools = builtins.sum(
         isinstance(v, builtins.bool) or getattr(v, "dtype", None) == np.bool_ for v in (a, b)

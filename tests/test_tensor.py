@@ -206,3 +206,14 @@ def test_floor_divide_and_remainder():
 def test_linear_shape_mismatch_names_op_and_shapes():
     with pytest.raises(ValueError, match=r"linear.*\(2, 3\).*\(4, 5\)"):
         mg.ops.linear(mg.ones(2, 3), mg.ones(4, 5), mg.ones(4))
+
+
+def test_subtraction_with_a_bool_operand_raises_as_in_pytorch_in_place_too():
+    t = mg.tensor([1.0, 2.0])
+    for op in (lambda: t - True, lambda: True - t, lambda: t.sub_(True)):
+        with pytest.raises(RuntimeError, match="with a bool tensor is not supported"):
+            op()
+    mask = mg.tensor([True, False])
+    with pytest.raises(RuntimeError, match="two bool tensors"):
+        mask.sub_(mask)
+    np.testing.assert_array_equal(t.data, [1.0, 2.0])  # nothing was written
