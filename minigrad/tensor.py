@@ -11,6 +11,7 @@ import numpy as np
 from . import dtypes
 
 Number = Union[int, float, bool]
+_object_new = object.__new__
 Shape = tuple
 
 
@@ -82,10 +83,10 @@ class Tensor:
             _check_grad_dtype(self.data.dtype)
             self._requires_grad = True
 
-    @classmethod
-    def _new(cls, data: np.ndarray, version: list | None = None) -> Tensor:
+    @staticmethod
+    def _new(data: np.ndarray, version: list | None = None) -> Tensor:
         """Wrap an array without copying or checking (the engine's fast path)."""
-        t = object.__new__(cls)
+        t = _object_new(Tensor)
         t.data = data
         t.grad = None
         t.grad_fn = None

@@ -12,6 +12,7 @@ per element of the unreduced loss: g for 'none' and 'sum', g / N for 'mean'.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -147,12 +148,10 @@ def binary_cross_entropy(
     _same_size("binary_cross_entropy", X, Y)
     _check_probabilities("target", Y)
     W = None if weight is None else _array(weight)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_x = np.maximum(np.log(X), -100)
-        log_1mx = np.maximum(np.log1p(-X), -100)
+    log_x, log_1mx = _clamped_logs(X)
     loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
     out, per_element = _reduce(loss if W is None else W * loss, reduction)
-    if np.isnan(out if out.ndim == 0 else np.add.reduce(out, None)):
+    if math.isnan(out if out.ndim == 0 else np.add.reduce(out, None)):
         _check_probabilities("input", X)  # an input outside [0, 1] (or NaN) made a log NaN
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
@@ -165,6 +164,12 @@ def binary_cross_entropy(
 
     return record(out, "BinaryCrossEntropy", (input, target), (vjp_input, vjp_target),
                   saved=(input, target))  # fmt: skip
+
+
+@np.errstate(divide="ignore", invalid="ignore")  # log 0 = -inf, clamped
+def _clamped_logs(X: np.ndarray) -> tuple:
+    """max(log x, -100) and max(log(1 - x), -100), as PyTorch's BCE."""
+    return np.maximum(np.log(X), -100), np.maximum(np.log1p(-X), -100)
 
 
 def binary_cross_entropy_with_logits(
