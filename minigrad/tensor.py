@@ -9,6 +9,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import dtypes
+from .printing import tensor_repr
 
 Number = Union[int, float, bool]
 _object_new = object.__new__
@@ -241,27 +242,20 @@ class Tensor:
 
     def __repr__(self) -> str:
         d = self.data
-        finite = d[np.isfinite(d)] if d.dtype.kind == "f" else d
-        whole = d.dtype.kind != "f" or np.all(finite == np.round(finite))
-        body = np.array2string(
-            d,
-            separator=", ",
-            prefix="tensor(",
-            precision=4,
-            floatmode="maxprec" if whole else "fixed",  # PyTorch: 1. for whole, 1.5000 else
-        )
-        extras = []
-        if (
-            self.data.dtype != dtypes.get_default_dtype()
-            and self.data.dtype.kind == "f"
-            or (self.data.dtype.kind not in "fb" and self.data.dtype != dtypes.int64)
-        ):
-            extras.append(f"dtype=minigrad.{self.data.dtype}")
+        suffixes = []
+        if d.size == 0 and d.ndim != 1:
+            suffixes.append(f"size={d.shape}")
+        if d.size == 0:  # no values to tell an int64 tensor from a float one
+            shown = d.dtype != dtypes.get_default_dtype()
+        else:
+            shown = d.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool_)
+        if shown:
+            suffixes.append(f"dtype=minigrad.{d.dtype}")
         if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
         elif self._requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+            suffixes.append("requires_grad=True")
+        return tensor_repr(d, suffixes)
 
     # ---- autograd ----------------------------------------------------------------
     def backward(self, gradient: Any = None, retain_graph: bool = False) -> None:

@@ -78,6 +78,31 @@ def test_repr_like_pytorch():
     assert "dtype=minigrad.float64" in repr(mg.tensor(np.array([1.5])))
 
 
+@pytest.mark.parametrize(
+    "make, text",
+    [  # the texts are what PyTorch 2.13 prints for the same tensors
+        (lambda: mg.tensor([1.5, -2.25, 3.0]), "tensor([ 1.5000, -2.2500,  3.0000])"),
+        (lambda: mg.tensor([1e10, 1.0]), "tensor([1.0000e+10, 1.0000e+00])"),
+        (lambda: mg.tensor([0.1, 1e-5]), "tensor([1.0000e-01, 1.0000e-05])"),
+        (lambda: mg.tensor([1.0, float("nan"), float("inf")]), "tensor([1., nan, inf])"),
+        (lambda: mg.zeros(0, 3), "tensor([], size=(0, 3))"),
+        (lambda: mg.tensor(2.5, requires_grad=True), "tensor(2.5000, requires_grad=True)"),
+        (
+            lambda: mg.arange(12).reshape(3, 4),
+            "tensor([[ 0,  1,  2,  3],\n        [ 4,  5,  6,  7],\n        [ 8,  9, 10, 11]])",
+        ),
+        (
+            lambda: mg.arange(2000.0),
+            "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n"
+            "        1.9990e+03])",
+        ),
+    ],
+)
+def test_repr_formats_as_pytorch(make, text):
+    assert repr(make()) == text
+    assert str(make()) == text
+
+
 def test_conversions():
     t = mg.tensor([1.5, -2.0], requires_grad=True)
     d = t.double()

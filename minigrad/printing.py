@@ -1,0 +1,109 @@
+"""``repr(tensor)``, laid out as PyTorch lays it out (its default print options).
+
+One format for all elements, chosen from the nonzero finite values: whole numbers
+print as ``1.``, others with 4 decimals (``1.5000``), and scientific notation
+(``1.0000e+08``) when the largest is over 1e8, the largest over the smallest is over
+1000, or (not whole) the smallest is under 1e-4. Elements are right-aligned to the
+widest of those values, wrapped at 80 columns, and a tensor of more than 1000
+elements shows its first and last 3 entries along each dimension.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+PRECISION = 4
+THRESHOLD = 1000  # more elements than this are summarized
+EDGEITEMS = 3
+LINEWIDTH = 80
+
+
+class _Formatter:
+    """The format and width that every element of one tensor is printed with."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.floating = values.dtype.kind == "f"
+        self.int_mode = True
+        self.sci_mode = False
+        self.width = 1
+        flat = values.reshape(-1)
+        if not self.floating:
+            self.width = max([1] + [len(str(v)) for v in flat.tolist()])
+            return
+        shown = flat[np.isfinite(flat) & (flat != 0)]
+        if shown.size == 0:
+            return
+        magnitude = np.abs(shown).astype(np.float64)
+        lo, hi = magnitude.min(), magnitude.max()
+        self.int_mode = bool(np.all(shown == np.ceil(shown)))
+        self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or (not self.int_mode and lo < 1.0e-4)
+        if self.sci_mode:
+            texts = [f"{v:.{PRECISION}e}" for v in shown.tolist()]
+        elif self.int_mode:
+            texts = [f"{v:.0f}." for v in shown.tolist()]
+        else:
+            texts = [f"{v:.{PRECISION}f}" for v in shown.tolist()]
+        self.width = max(len(s) for s in texts)
+
+    def format(self, value: float | int | bool) -> str:
+        if not self.floating:
+            text = str(value)
+        elif self.sci_mode:
+            text = f"{value:.{PRECISION}e}"
+        elif self.int_mode:
+            text = f"{value:.0f}" + ("" if math.isinf(value) or math.isnan(value) else ".")
+        else:
+            text = f"{value:.{PRECISION}f}"
+        return text.rjust(self.width)
+
+
+def _summarized(a: np.ndarray) -> np.ndarray:
+    """The entries that a summarized print shows: EDGEITEMS at each end of every dimension."""
+    for axis, n in enumerate(a.shape):
+        if n > 2 * EDGEITEMS:
+            keep = list(range(EDGEITEMS)) + list(range(n - EDGEITEMS, n))
+            a = np.take(a, keep, axis=axis)
+    return a
+
+
+def _body(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
+    """The bracketed rows of ``a``; ``indent`` is the column its opening bracket is at."""
+    if a.ndim == 0:
+        return fmt.format(a.item())
+    long = summarize and a.shape[0] > 2 * EDGEITEMS
+    if a.ndim == 1:
+        values = a.tolist()
+        cells = [fmt.format(v) for v in values]
+        if long:
+            cells = cells[:EDGEITEMS] + [" ..."] + cells[-EDGEITEMS:]
+        per_line = max(1, (LINEWIDTH - indent) // (fmt.width + 2))
+        lines = [", ".join(cells[i : i + per_line]) for i in range(0, len(cells), per_line)]
+        return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+    rows = range(a.shape[0])
+    if long:
+        rows = list(range(EDGEITEMS)) + [None] + list(range(a.shape[0] - EDGEITEMS, a.shape[0]))
+    parts = ["..." if i is None else _body(a[i], indent + 1, summarize, fmt) for i in rows]
+    return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(parts) + "]"
+
+
+def tensor_repr(data: np.ndarray, suffixes: list) -> str:
+    """``tensor(<values>, <suffixes>)``; a suffix that would pass 80 columns starts a new line."""
+    prefix = "tensor("
+    if data.size == 0:
+        text = prefix + "[]"
+    else:
+        summarize = data.size > THRESHOLD
+        fmt = _Formatter(_summarized(data) if summarize else data)
+        text = prefix + _body(data, len(prefix), summarize, fmt)
+    parts = [text]
+    line = len(text) - text.rfind("\n") + 1
+    for s in suffixes:
+        if line + len(s) + 2 > LINEWIDTH:
+            parts.append(",\n" + " " * len(prefix) + s)
+            line = len(prefix) + len(s)
+        else:
+            parts.append(", " + s)
+            line += len(s) + 2
+    return "".join(parts) + ")"
