@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .errors import OpError
 from .random import generator
 from .tensor import Tensor, size_arg
 
@@ -14,7 +15,7 @@ from .tensor import Tensor, size_arg
 def _shape(size: tuple) -> tuple:
     shape = size_arg(size)
     if any(n < 0 for n in shape):
-        raise ValueError(f"negative dimension in size {shape}")
+        raise OpError(f"negative dimension in size {shape}")
     return shape
 
 

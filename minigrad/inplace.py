@@ -17,6 +17,7 @@ import numpy as np
 
 from . import ops
 from .engine import next_seq
+from .errors import OpError
 from .grad_mode import _mode
 from .tensor import Tensor
 
@@ -44,7 +45,7 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
     except TypeError as e:  # NumPy's UFuncTypeError: the result cannot be cast to t's dtype
         raise RuntimeError(f"{name}: result type cannot be cast to {t.data.dtype}: {e}") from None
     except ValueError:
-        raise ValueError(
+        raise OpError(
             f"{name}: shape {np.shape(o)} cannot be broadcast to the tensor's shape {t.data.shape}"
         ) from None
     t._version[0] = next_seq()
@@ -53,7 +54,7 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
 
 def _write(t: Tensor, name: str, value: np.ndarray) -> None:
     if np.shape(value) != t.data.shape:
-        raise ValueError(
+        raise OpError(
             f"{name}: result of shape {np.shape(value)} does not fit the tensor's shape "
             f"{t.data.shape}"
         )

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import dtypes
 from .engine import record
+from .errors import OpError
 from .tensor import Tensor, as_array, size_arg
 
 _new = Tensor._new
@@ -43,8 +44,8 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
         out = fn(A, B)
     except ValueError as e:
         if "broadcast" not in str(e):
-            raise ValueError(f"{name}: {e}") from None
-        raise ValueError(
+            raise OpError(f"{name}: {e}") from None
+        raise OpError(
             f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
     if out.dtype is not A.dtype or (type(B) is np.ndarray and B.dtype is not A.dtype):
@@ -58,11 +59,12 @@ def _promoted(out: np.ndarray, operands: tuple) -> np.ndarray:
     return out if dt == out.dtype else out.astype(dt)
 
 
-def _unary_float(x: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """Float functions of integer tensors give the default dtype, as in PyTorch."""
-    if out.dtype is not x.dtype and x.dtype.kind in "biu":
-        return out.astype(dtypes.get_default_dtype())
-    return out
+def _unary_float(fn: Any, x: np.ndarray) -> np.ndarray:
+    """fn(x) for a float function: integer and bool tensors are computed in the default
+    dtype, as in PyTorch (NumPy would compute exp of a bool in float16)."""
+    if x.dtype.kind in "biu":
+        x = x.astype(dtypes.get_default_dtype())
+    return fn(x)
 
 
 # ---- arithmetic ----------------------------------------------------------------------
@@ -117,13 +119,39 @@ def mul(a: Tensor, b: Any) -> Tensor:
     )
 
 
-def div(a: Tensor, b: Any) -> Tensor:
-    """a / b.   da = g / b,   db = -g * a / b**2."""
+def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """a / b.   da = g / b,   db = -g * a / b**2.   (Rounded: see ``_rounded_div``.)"""
+    if rounding_mode is not None:
+        return _rounded_div(a, b, rounding_mode)
     A, B, out = _binary("div", np.true_divide, a, b)
     return record(
         out, "Div", (a, b), (lambda g: g / B, lambda g: -g * A / (B * B)),
         saved=_saved_for_product(a, b),
     )  # fmt: skip
+
+
+def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
+    """a / b rounded toward zero ('trunc') or down ('floor'), in the operands' dtype.
+
+    Piecewise constant, so its gradient is 0 (PyTorch records the node all the same).
+    """
+    if mode == "floor":
+        fn = np.floor_divide
+    elif mode == "trunc":
+        fn = _trunc_divide
+    else:
+        raise OpError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'"
+        )
+    A, B, out = _binary("div", fn, a, b)
+    return record(out, "Div", (a, b), (np.zeros_like, np.zeros_like))
+
+
+def _trunc_divide(A: Any, B: Any) -> np.ndarray:
+    """a / b rounded toward zero; integers stay integers."""
+    q = np.trunc(np.true_divide(A, B))
+    kind = np.result_type(A, B).kind
+    return q.astype(np.result_type(A, B)) if kind in "iu" else q
 
 
 def rdiv(a: Tensor, b: Any) -> Tensor:
@@ -181,6 +209,11 @@ def floor_divide(a: Any, b: Any) -> Tensor:
 
 def neg(x: Tensor) -> Tensor:
     """-x.   dx = -g."""
+    if x.data.dtype.kind == "b":
+        raise RuntimeError(
+            "neg: negation, the `-` operator, on a bool tensor is not supported; "
+            "to invert a mask, use ~ or logical_not()"
+        )
     return record(np.negative(x.data), "Neg", (x,), (np.negative,))
 
 
@@ -193,15 +226,12 @@ def matmul(a: Any, b: Any) -> Tensor:
     a, b = as_tensor(a), as_tensor(b)
     A, B = a.data, b.data
     if A.ndim == 0 or B.ndim == 0:
-        raise ValueError(
-            f"matmul: both arguments must be at least 1-D, got {A.shape} and {B.shape}"
-        )
+        raise OpError(f"matmul: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
+    _same_dtype("matmul", A, B)
     try:
         out = np.matmul(A, B)
     except ValueError:
-        raise ValueError(f"matmul: shapes {A.shape} and {B.shape} cannot be multiplied") from None
-    if A.dtype is not B.dtype:
-        out = _promoted(out, (A, B))
+        raise OpError(f"matmul: shapes {A.shape} and {B.shape} cannot be multiplied") from None
     if A.ndim == 2 and B.ndim == 2:
         return record(out, "Matmul", (a, b), (lambda g: g @ B.T, lambda g: A.T @ g), saved=(a, b))
     A2 = A[None, :] if A.ndim == 1 else A
@@ -228,10 +258,12 @@ def matmul(a: Any, b: Any) -> Tensor:
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
     X, W = x.data, weight.data
+    if X.dtype is not W.dtype:
+        _same_dtype("linear", X, W)
     try:
         out = X @ W.T
     except ValueError:
-        raise ValueError(
+        raise OpError(
             f"linear: input {X.shape} does not match weight {W.shape} (out, in)"
         ) from None
     rows = _flat(X)  # batch dimensions flattened: dW and db sum over all of them
@@ -244,6 +276,15 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         return record(out, "Linear", (x, weight), vjps[:2], saved=(x, weight))
     out += bias.data
     return record(out, "Linear", (x, weight, bias), vjps, saved=(x, weight))
+
+
+def _same_dtype(name: str, A: np.ndarray, B: np.ndarray) -> None:
+    """Matrix products do not promote: PyTorch refuses operands of different dtypes."""
+    if A.dtype != B.dtype:
+        raise RuntimeError(
+            f"{name}: expected both operands to have the same dtype, but got {A.dtype} and "
+            f"{B.dtype} (convert one, e.g. with .float() or .double())"
+        )
 
 
 def _flat(a: np.ndarray) -> np.ndarray:
@@ -273,14 +314,14 @@ def _saved_for_product(a: Tensor, b: Any) -> tuple:
 
 def exp(x: Tensor) -> Tensor:
     """exp(x).   dx = g * out."""
-    out = _unary_float(x.data, np.exp(x.data))
+    out = _unary_float(np.exp, x.data)
     return record(out, "Exp", (x,), (lambda g: g * out,), saves_out=True)
 
 
 def log(x: Tensor) -> Tensor:
     """log(x).   dx = g / x."""
     X = x.data
-    out = _unary_float(X, _log(X))
+    out = _unary_float(_log, X)
     return record(out, "Log", (x,), (lambda g: g / X,), saved=(x,))
 
 
@@ -290,7 +331,7 @@ _log = np.errstate(divide="ignore", invalid="ignore")(np.log)  # -inf at 0, NaN 
 def sqrt(x: Tensor) -> Tensor:
     """sqrt(x).   dx = g / (2 out)."""
     with np.errstate(invalid="ignore"):
-        out = _unary_float(x.data, np.sqrt(x.data))
+        out = _unary_float(np.sqrt, x.data)
     return record(out, "Sqrt", (x,), (lambda g: g / (2 * out),), saves_out=True)
 
 
@@ -306,13 +347,13 @@ def abs(x: Tensor) -> Tensor:
 def sin(x: Tensor) -> Tensor:
     """sin(x).   dx = g * cos(x)."""
     X = x.data
-    return record(_unary_float(X, np.sin(X)), "Sin", (x,), (lambda g: g * np.cos(X),), saved=(x,))
+    return record(_unary_float(np.sin, X), "Sin", (x,), (lambda g: g * np.cos(X),), saved=(x,))
 
 
 def cos(x: Tensor) -> Tensor:
     """cos(x).   dx = -g * sin(x)."""
     X = x.data
-    return record(_unary_float(X, np.cos(X)), "Cos", (x,), (lambda g: -g * np.sin(X),), saved=(x,))
+    return record(_unary_float(np.cos, X), "Cos", (x,), (lambda g: -g * np.sin(X),), saved=(x,))
 
 
 def relu(x: Tensor) -> Tensor:
@@ -323,7 +364,7 @@ def relu(x: Tensor) -> Tensor:
 
 def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + exp(-x)).   dx = g * (1 - out) * out  (in PyTorch's order)."""
-    out = _unary_float(x.data, expit(x.data))
+    out = _unary_float(expit, x.data)
     return record(out, "Sigmoid", (x,), (lambda g: g * (1 - out) * out,), saves_out=True)
 
 
@@ -334,8 +375,6 @@ def expit(X: np.ndarray) -> np.ndarray:
     For x below about -88 (float32) exp(-x) overflows to inf and the result is 0,
     as in PyTorch, so the overflow warning is silenced.
     """
-    if X.dtype.kind == "b":
-        X = X.astype(dtypes.get_default_dtype())
     e = np.asarray(np.exp(np.negative(X)))  # asarray: a 0-d input gives a scalar
     e += 1
     return np.reciprocal(e, out=e)
@@ -343,14 +382,14 @@ def expit(X: np.ndarray) -> np.ndarray:
 
 def tanh(x: Tensor) -> Tensor:
     """tanh(x).   dx = g * (1 - out**2)."""
-    out = _unary_float(x.data, np.tanh(x.data))
+    out = _unary_float(np.tanh, x.data)
     return record(out, "Tanh", (x,), (lambda g: g * (1 - out * out),), saves_out=True)
 
 
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """x limited to [min, max].   dx = g where min <= x <= max, else 0."""
     if min is None and max is None:
-        raise ValueError("clamp: at least one of 'min' or 'max' must not be None")
+        raise OpError("clamp: at least one of 'min' or 'max' must not be None")
     X = x.data
     lo = None if min is None else _operand(min)
     hi = None if max is None else _operand(max)
@@ -408,7 +447,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     try:
         out = np.where(C, A, B)
     except ValueError:
-        raise ValueError(
+        raise OpError(
             f"where: shapes {np.shape(C)}, {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
     if out.dtype is not A.dtype:
@@ -432,7 +471,11 @@ def _axes(dim: Any, ndim: int) -> tuple | None:
             raise IndexError(
                 f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
             )
-    return tuple(sorted(d % n for d in dims)) if ndim else ()
+    axes = sorted(d % n for d in dims)
+    for i in range(1, len(axes)):
+        if axes[i] == axes[i - 1]:
+            raise OpError(f"dim {axes[i]} appears multiple times in the list of dims {dims}")
+    return tuple(axes) if ndim else ()
 
 
 def _expand_back(g: np.ndarray, axes: tuple | None, keepdim: bool, shape: tuple) -> np.ndarray:
@@ -452,7 +495,7 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     X = x.data
     axes = _axes(dim, X.ndim)
     out = np.sum(X, axis=axes, keepdims=keepdim)
-    if X.dtype.kind == "b":
+    if X.dtype.kind in "biu" and out.dtype != dtypes.int64:  # PyTorch sums integers in int64
         out = out.astype(dtypes.int64)
     shape = X.shape
     return record(out, "Sum", (x,), (lambda g: _expand_back(g, axes, keepdim, shape),))
@@ -539,6 +582,10 @@ MaxMin = namedtuple("MaxMin", ["values", "indices"])
 
 def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> MaxMin:
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
+    if not isinstance(dim, (builtins.int, np.integer)):
+        raise TypeError(
+            f"{name}(dim=...): dim must be an int, got {dim!r} (amax/amin take several dims)"
+        )
     X = x.data
     if X.ndim == 0:  # the element itself, at index 0
         value = record(X.copy(), name.capitalize(), (x,), (identity,))
@@ -652,7 +699,7 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
     try:
         out = X.reshape(shape)
     except ValueError:
-        raise ValueError(f"reshape: shape {shape} is invalid for input of shape {X.shape} "
+        raise OpError(f"reshape: shape {shape} is invalid for input of shape {X.shape} "
                          f"({X.size} elements)") from None  # fmt: skip
     old = X.shape
     return _view(out, x, "Reshape", lambda g: g.reshape(old))
@@ -678,7 +725,7 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
     dims = size_arg(dims)
     X = x.data
     if sorted(d % builtins.max(X.ndim, 1) for d in dims) != list(range(X.ndim)):
-        raise ValueError(
+        raise OpError(
             f"permute: dims {dims} are not a permutation of the {X.ndim} dims of {X.shape}"
         )
     inverse = tuple(np.argsort([d % X.ndim for d in dims])) if X.ndim else ()
@@ -688,11 +735,12 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions start_dim..end_dim into one."""
     shape = x.data.shape
+    start, end = _axes(start_dim, len(shape)), _axes(end_dim, len(shape))  # range checks
     if not shape:
         return reshape(x, 1)
-    s, e = start_dim % len(shape), end_dim % len(shape)
+    s, e = start[0], end[0]
     if s > e:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     return reshape(x, *shape[:s], -1, *shape[e + 1 :])
 
 
@@ -723,7 +771,7 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     try:
         out = np.broadcast_to(X, target)
     except ValueError:
-        raise ValueError(f"expand: shape {X.shape} cannot be expanded to {shape}") from None
+        raise OpError(f"expand: shape {X.shape} cannot be expanded to {shape}") from None
     return _view(out, x, "Expand", identity)
 
 
@@ -786,13 +834,13 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along ``dim``.   Each input gets its slice of g."""
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
-        raise ValueError("cat: expected a non-empty sequence of tensors")
+        raise OpError("cat: expected a non-empty sequence of tensors")
     arrays = _common_dtype([t.data for t in tensors])
     d = _axes(dim, arrays[0].ndim)[0]
     try:
         out = np.concatenate(arrays, axis=d)
     except ValueError:
-        raise ValueError(
+        raise OpError(
             f"cat: shapes {[a.shape for a in arrays]} do not match outside dim {dim}"
         ) from None
     ends = np.cumsum([a.shape[d] for a in arrays])
@@ -814,7 +862,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along a new dimension ``dim``.   Each input gets its slice of g."""
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
-        raise ValueError("stack: expected a non-empty sequence of tensors")
+        raise OpError("stack: expected a non-empty sequence of tensors")
     arrays = _common_dtype([t.data for t in tensors])
     n = arrays[0].ndim + 1
     if not -n <= dim < n:
@@ -823,7 +871,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     try:
         out = np.stack(arrays, axis=d)
     except ValueError:
-        raise ValueError(
+        raise OpError(
             f"stack: expects each tensor to be equal size, got {[a.shape for a in arrays]}"
         ) from None
     vjps = tuple(_take_vjp(d, i) for i in range(len(arrays)))
@@ -860,7 +908,7 @@ def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     try:
         return _new(np.asarray(fn(A, B)))
     except ValueError:
-        raise ValueError(
+        raise OpError(
             f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
 

@@ -1,6 +1,7 @@
 """Named regressions: the graphs where autograd engines usually go wrong."""
 
 import numpy as np
+import pytest
 
 import minigrad as mg
 
@@ -152,3 +153,53 @@ def test_a_constant_operand_does_not_keep_the_other_operands_array_alive():
     assert h_array() is None
     y.sum().backward()
     np.testing.assert_array_equal(w.grad.data, [6.0, 0.0, 6.0])
+
+
+def test_float_functions_of_bool_and_int_tensors_compute_in_the_default_dtype():
+    # NumPy computes exp of a bool in float16 (2.71875); PyTorch in float32
+    out = mg.tensor([True, False]).exp()
+    assert out.dtype == mg.float32
+    assert abs(float(out.data[0]) - np.e) < 1e-6  # float16 would be off by 5e-4
+    assert mg.tensor([1, 4]).sqrt().data.tolist() == [1.0, 2.0]
+
+
+def test_shape_errors_are_runtime_errors_as_in_pytorch_and_value_errors():
+    for bad in (
+        lambda: mg.ones(2) + mg.ones(3),
+        lambda: mg.ones(2) @ mg.ones(3),
+        lambda: mg.ones(3).reshape(2, 2),
+        lambda: mg.cat([mg.ones(1, 2), mg.ones(1, 3)]),
+        lambda: mg.ones(2, 2).amax(dim=(0, 0)),
+    ):
+        with pytest.raises(RuntimeError) as info:
+            bad()
+        assert isinstance(info.value, ValueError)
+
+
+def test_matrix_products_refuse_mixed_dtypes_as_pytorch():
+    with pytest.raises(RuntimeError, match="matmul: .*float32 and float64"):
+        mg.ones(2, 2) @ mg.ones(2, 2, dtype=mg.float64)
+    with pytest.raises(RuntimeError, match="linear: .*float64 and float32"):
+        mg.nn.functional.linear(mg.ones(1, 2, dtype=mg.float64), mg.ones(3, 2))
+
+
+def test_dims_are_checked_and_max_takes_one_dim():
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        mg.ones(2).flatten(1)
+    with pytest.raises(TypeError, match="dim must be an int"):
+        mg.ones(2, 2).max(dim=(0, 1))
+    with pytest.raises(RuntimeError, match="bool tensor"):
+        -mg.tensor([True])
+
+
+def test_div_rounding_modes_and_their_zero_gradient():
+    a = mg.tensor([-3.5, 3.5], requires_grad=True)
+    assert a.div(2, rounding_mode="trunc").data.tolist() == [-1.0, 1.0]
+    floor = mg.div(a, 2, rounding_mode="floor")
+    assert floor.data.tolist() == [-2.0, 1.0]
+    floor.sum().backward()
+    assert a.grad.data.tolist() == [0.0, 0.0]
+    q = mg.div(mg.tensor([7, -7]), 2, rounding_mode="trunc")
+    assert q.dtype == mg.int64 and q.data.tolist() == [3, -3]
+    with pytest.raises(ValueError, match="rounding_mode"):
+        mg.div(a, 2, rounding_mode="round")
