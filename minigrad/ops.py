@@ -143,8 +143,16 @@ def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
         raise OpError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'"
         )
+    _check_int_divisor("div", a, b)
     A, B, out = _binary("div", fn, a, b)
     return record(out, "Div", (a, b), (np.zeros_like, np.zeros_like))
+
+
+def _check_int_divisor(name: str, a: Tensor, b: Any) -> None:
+    """Integer division by zero has no value: PyTorch raises (NumPy would give 0)."""
+    B = _operand(b)
+    if a.data.dtype.kind in "biu" and np.asarray(B).dtype.kind in "biu" and np.any(B == 0):
+        raise RuntimeError(f"ZeroDivisionError: {name} of integers by zero")
 
 
 def _trunc_divide(A: Any, B: Any) -> np.ndarray:
@@ -195,6 +203,7 @@ def _xlogy_out(out: np.ndarray, base: Any) -> np.ndarray:
 def remainder(a: Any, b: Any) -> Tensor:
     """a - floor(a / b) * b (sign of b, as Python's %).   da = g,   db = -g * floor(a / b)."""
     a = as_tensor(a)
+    _check_int_divisor("remainder", a, b)
     A, B, out = _binary("remainder", np.remainder, a, b)
     return record(out, "Remainder", (a, b), (identity, lambda g: -g * np.floor_divide(A, B)),
                   saved=(a,))  # fmt: skip
@@ -203,6 +212,7 @@ def remainder(a: Any, b: Any) -> Tensor:
 def floor_divide(a: Any, b: Any) -> Tensor:
     """floor(a / b); piecewise constant, so it records no gradient."""
     a = as_tensor(a)
+    _check_int_divisor("floor_divide", a, b)
     A, B, out = _binary("floor_divide", np.floor_divide, a, b)
     return _new(out)
 
@@ -553,9 +563,8 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
 def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """amax/amin: the gradient is shared evenly by the elements equal to the result."""
     X = x.data
-    if X.size == 0:
-        raise RuntimeError(f"{name}(): expected a non-empty tensor, got shape {X.shape}")
     axes = _axes(dim, X.ndim)
+    _check_nonempty(name, X, axes)
     out = fn(X, axis=axes, keepdims=keepdim)
     shape = X.shape
 
@@ -591,6 +600,7 @@ def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> Max
         value = record(X.copy(), name.capitalize(), (x,), (identity,))
         return MaxMin(value, _new(np.zeros((), np.int64)))
     d = _axes(dim, X.ndim)[0]
+    _check_nonempty(name, X, (d,))
     idx = np.expand_dims(arg(X, axis=d), d)
     values = _select(name, x, idx, d, keepdim)
     return MaxMin(values, _new(idx if keepdim else np.squeeze(idx, d)))
@@ -643,10 +653,26 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
+    axes = _axes(dim, X.ndim)
+    _check_nonempty(fn.__name__, X, axes)
     if dim is None:
         r = fn(X)
         return np.reshape(r, (1,) * X.ndim) if keepdim else r
-    return fn(X, axis=_axes(dim, X.ndim)[0] if X.ndim else None, keepdims=keepdim)
+    return fn(X, axis=axes[0] if X.ndim else None, keepdims=keepdim)
+
+
+def _check_nonempty(name: str, X: np.ndarray, axes: tuple | None) -> None:
+    """A max, min or arg-extreme needs elements along every reduced dim (PyTorch's errors)."""
+    if X.size:
+        return
+    if axes is None:
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument."
+        )
+    for d in axes:
+        if X.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
 # ---- softmax -------------------------------------------------------------------------
@@ -836,6 +862,9 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not tensors:
         raise OpError("cat: expected a non-empty sequence of tensors")
     arrays = _common_dtype([t.data for t in tensors])
+    for i, a in enumerate(arrays):
+        if a.ndim == 0:
+            raise OpError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
     d = _axes(dim, arrays[0].ndim)[0]
     try:
         out = np.concatenate(arrays, axis=d)

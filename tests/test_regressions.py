@@ -203,3 +203,32 @@ def test_div_rounding_modes_and_their_zero_gradient():
     assert q.dtype == mg.int64 and q.data.tolist() == [3, -3]
     with pytest.raises(ValueError, match="rounding_mode"):
         mg.div(a, 2, rounding_mode="round")
+
+
+def test_integer_division_by_zero_raises_as_pytorch():
+    for bad in (
+        lambda: mg.tensor([1, 2]) // 0,
+        lambda: mg.tensor([1, 2]) % mg.tensor([1, 0]),
+        lambda: mg.div(mg.tensor([1, 2]), 0, rounding_mode="trunc"),
+    ):
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            bad()
+    assert (mg.tensor([1.0, -1.0]) // 0).data.tolist() == [float("inf"), float("-inf")]
+
+
+def test_extremes_of_empty_tensors():
+    x = mg.ones(0, 3)
+    assert x.amax(1).shape == (0,)
+    assert x.max(dim=1).indices.shape == (0,)
+    assert x.argmax(dim=1).shape == (0,)
+    with pytest.raises(IndexError, match="reduction dim 0 to have non-zero size"):
+        x.amax(0)
+    with pytest.raises(IndexError, match="reduction dim 0"):
+        x.argmax(0)
+    with pytest.raises(RuntimeError, match="Specify the reduction dim"):
+        x.max()
+
+
+def test_cat_refuses_zero_dimensional_tensors():
+    with pytest.raises(RuntimeError, match=r"zero-dimensional tensor \(at position 1\)"):
+        mg.cat([mg.ones(1), mg.tensor(2.0)])
