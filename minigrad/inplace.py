@@ -29,10 +29,25 @@ def _check_leaf(t: Tensor, name: str) -> None:
         )
 
 
+def _check_not_shared(t: Tensor, name: str) -> None:
+    """Refuse to rebase a tensor whose memory a view shares.
+
+    The change would reach the other tensor's values but not its ``grad_fn`` (PyTorch
+    rewrites the base's graph; minigrad does not), so its gradients would be wrong.
+    """
+    if len(t._version) > 1:
+        raise RuntimeError(
+            f"{name}: in-place change of a tensor that shares memory with another (a view "
+            "such as a slice, reshape or transpose, or the base of one) while it is part of "
+            "the graph is not supported; use the out-of-place op (y = y * 2) or .clone() first"
+        )
+
+
 def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> Tensor:
     if _mode.enabled:
         _check_leaf(t, name)
         if t._requires_grad or (isinstance(other, Tensor) and other._requires_grad):
+            _check_not_shared(t, name)
             old = Tensor._new(t.data, t._version)
             old.grad_fn, old._requires_grad = t.grad_fn, t._requires_grad
             new = op(old, other)

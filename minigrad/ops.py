@@ -715,6 +715,8 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
     t = record(out, name, (x,), (vjp,))
     if np.may_share_memory(out, x.data):
         t._version = x._version
+        if len(x._version) == 1:  # mark the counter as shared by views (see inplace._apply)
+            x._version.append(True)
     return t
 
 

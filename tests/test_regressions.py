@@ -233,3 +233,28 @@ def test_extremes_of_empty_tensors():
 def test_cat_refuses_zero_dimensional_tensors():
     with pytest.raises(RuntimeError, match=r"zero-dimensional tensor \(at position 1\)"):
         mg.cat([mg.ones(1), mg.tensor(2.0)])
+
+
+def test_in_place_change_through_a_view_in_the_graph_raises_instead_of_a_wrong_gradient():
+    # PyTorch rewrites the base's graph here (x.grad would be [3, 1]); minigrad refuses
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    with pytest.raises(RuntimeError, match="shares memory"):
+        y[0:1].mul_(3)
+    y = x * 1
+    v = y.reshape(2, 1)
+    with pytest.raises(RuntimeError, match="shares memory"):
+        y.add_(1)  # the base, after a view of it was taken
+    with pytest.raises(RuntimeError, match="shares memory"):
+        x[0:1].mul_(3)  # a view of a leaf: would change the parameter itself
+    assert x.data.tolist() == [1.0, 2.0] and v.data.ravel().tolist() == [1.0, 2.0]
+
+
+def test_in_place_change_through_a_view_outside_the_graph_still_works():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with mg.no_grad():
+        x[0:1].mul_(3)
+    assert x.data.tolist() == [3.0, 2.0]
+    y = mg.tensor([1.0, 2.0])
+    y.reshape(2, 1).add_(1)
+    assert y.data.tolist() == [2.0, 3.0]
