@@ -74,10 +74,11 @@ def _body(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
         return fmt.format(a.item())
     long = summarize and a.shape[0] > 2 * EDGEITEMS
     if a.ndim == 1:
-        values = a.tolist()
-        cells = [fmt.format(v) for v in values]
         if long:
-            cells = cells[:EDGEITEMS] + [" ..."] + cells[-EDGEITEMS:]
+            head, tail = a[:EDGEITEMS].tolist(), a[-EDGEITEMS:].tolist()
+            cells = [fmt.format(v) for v in head] + [" ..."] + [fmt.format(v) for v in tail]
+        else:
+            cells = [fmt.format(v) for v in a.tolist()]
         per_line = max(1, (LINEWIDTH - indent) // (fmt.width + 2))
         lines = [", ".join(cells[i : i + per_line]) for i in range(0, len(cells), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
