@@ -2,7 +2,7 @@
 
 Outside the graph (grad mode off, or nothing requires grad) they are one NumPy call
 with ``out=``. Inside it, the tensor is rebased: the op is recorded out of place on
-a stand-in for the old value, the result is written into the array, and the tensor
+a copy of the old value, the result is written into the array, and the tensor
 takes the new node as its ``grad_fn``. Each change stamps the tensor's version with
 a fresh sequence number, so a backward that saved the old array raises instead of
 using the new one.
@@ -48,7 +48,9 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
         _check_leaf(t, name)
         if t._requires_grad or (isinstance(other, Tensor) and other._requires_grad):
             _check_not_shared(t, name)
-            old = Tensor._new(t.data, t._version)
+            # the op may save its input (mul_ and div_ for the other's gradient, clamp_
+            # for its mask): it gets the old values, since t's array is about to change
+            old = Tensor._new(t.data.copy())
             old.grad_fn, old._requires_grad = t.grad_fn, t._requires_grad
             new = op(old, other)
             _write(t, name, new.data)

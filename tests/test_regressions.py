@@ -258,3 +258,26 @@ def test_in_place_change_through_a_view_outside_the_graph_still_works():
     y = mg.tensor([1.0, 2.0])
     y.reshape(2, 1).add_(1)
     assert y.data.tolist() == [2.0, 3.0]
+
+
+def test_in_place_op_that_saves_its_input_keeps_the_old_values():
+    # y *= x: x's gradient is the old y, which the in-place write must not destroy
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    y *= x
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 4.0]
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    z = mg.zeros(2)
+    z.mul_(x)
+    z.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+
+
+def test_in_place_change_of_a_saved_tensor_still_raises():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    z = y * y  # saves y
+    y += 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()
