@@ -822,6 +822,39 @@ def _index(index: Any) -> Any:
     return tuple(out) if isinstance(index, tuple) else out[0]
 
 
+def _needs_two_steps(index: tuple) -> bool:
+    """Whether NumPy would order this index's result dims differently from PyTorch.
+
+    PyTorch applies ints, slices and None first and then the tensor indices to what is
+    left; NumPy counts an int as an advanced index when arrays are present, which can
+    move the result's dims (x[1, :, idx] is (n, k) in PyTorch, (k, n) in NumPy).
+    """
+    arrays = others = False
+    for p in index:
+        if isinstance(p, np.ndarray):
+            arrays = True
+        elif p is None or (isinstance(p, (builtins.int, np.integer)) and not isinstance(p, bool)):
+            others = True
+    return arrays and others
+
+
+def _split_index(index: tuple) -> tuple:
+    """(the basic part, the array part for what the basic part leaves), as PyTorch applies them."""
+    basic, advanced = [], []
+    for p in index:
+        if isinstance(p, np.ndarray):
+            basic += [slice(None)] * (p.ndim if p.dtype.kind == "b" else 1)
+            advanced.append(p)
+        elif p is Ellipsis:
+            basic.append(p)
+            advanced.append(p)
+        else:
+            basic.append(p)
+            if not isinstance(p, (builtins.int, np.integer)):  # an int's dim is gone
+                advanced.append(slice(None))
+    return tuple(basic), tuple(advanced)
+
+
 def _is_basic(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
     return builtins.all(
@@ -834,6 +867,9 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     """x[index].   dx = zeros with g added at the indexed places (repeats accumulate)."""
     X = x.data
     index = _index(index)
+    if isinstance(index, tuple) and _needs_two_steps(index):
+        basic, advanced = _split_index(index)
+        return getitem(getitem(x, basic), advanced)
     try:
         out = X[index]
     except IndexError as e:

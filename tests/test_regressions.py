@@ -281,3 +281,10 @@ def test_in_place_change_of_a_saved_tensor_still_raises():
     y += 1
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         z.sum().backward()
+
+
+def test_an_int_and_a_tensor_index_keep_pytorchs_dim_order():
+    # NumPy puts the advanced dims first for x[1, :, idx]; PyTorch selects with the int first
+    x = mg.arange(24.0).reshape(2, 3, 4)
+    assert x[1, :, mg.tensor([3, 0])].shape == (3, 2)
+    assert x[1, :, mg.tensor([3, 0])].tolist() == [[15.0, 12.0], [19.0, 16.0], [23.0, 20.0]]

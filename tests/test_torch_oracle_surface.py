@@ -448,3 +448,31 @@ def test_expression_matches_pytorch(expr):
         return
     assert m_err is None, f"{expr}: minigrad raises {m_err!r}, PyTorch gives {expected!r}"
     _assert_same(_plain(expected), _plain(got), expr)
+
+
+INDEXES = [
+    "[1, :, I]", "[1, I]", "[I, 1]", "[:, 1, I]", "[I, :, 1]", "[None, I]", "[I, None]",
+    "[1, None, I]", "[..., 1, I]", "[I, ..., 1]", "[1, I, J]", "[I, :, J]", "[1, :, I, J]",
+    "[1, I, :, J]", "[1, M]", "[1, :, M2]", "[0, I2]", "[1, 2, I]", "[-1, :, :, I]",
+    "[None, 1, None, I]", "[1, ::2, I]", "[I, 1:, J]", "[1, [0, 2], :, [1, 1]]",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("index", INDEXES)
+def test_mixed_int_and_tensor_indexing_matches_pytorch(index):
+    """PyTorch applies ints before tensor indices, which fixes where the result's dims go."""
+    x = np.arange(120.0).reshape(2, 3, 4, 5)
+    results = []
+    for lib in (torch, mg):
+        env = {
+            "I": lib.tensor([1, 0]), "J": lib.tensor([1, 3]), "M": lib.tensor([True, False, True]),
+            "M2": lib.tensor(np.ones((4, 5), bool)), "I2": lib.tensor([[0, 1], [2, 1]]),
+            "t": lib.tensor(x, requires_grad=True),
+        }  # fmt: skip
+        out = eval("t" + index, env)
+        out.backward(lib.tensor(np.arange(float(out.numel())).reshape(tuple(out.shape))))
+        results.append((out.detach().numpy(), env["t"].grad.detach().numpy()))
+    (t_out, t_grad), (m_out, m_grad) = results
+    assert m_out.shape == t_out.shape
+    np.testing.assert_array_equal(m_out, t_out)
+    np.testing.assert_array_equal(m_grad, t_grad)
