@@ -135,5 +135,10 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
             "setitem: assigning into a tensor that is part of the graph is not supported; "
             "build the result with mg.where or mg.cat instead"
         )
-    t.data[ops._index(index)] = value.data if isinstance(value, Tensor) else value
+    index = ops._index(index)
+    target = t.data
+    if isinstance(index, tuple) and ops._needs_two_steps(index):  # PyTorch's dim order
+        basic, index = ops._split_index(index)
+        target = target[basic]  # a view: writing into it writes into t
+    target[index] = value.data if isinstance(value, Tensor) else value
     t._version[0] = next_seq()

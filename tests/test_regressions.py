@@ -288,3 +288,10 @@ def test_an_int_and_a_tensor_index_keep_pytorchs_dim_order():
     x = mg.arange(24.0).reshape(2, 3, 4)
     assert x[1, :, mg.tensor([3, 0])].shape == (3, 2)
     assert x[1, :, mg.tensor([3, 0])].tolist() == [[15.0, 12.0], [19.0, 16.0], [23.0, 20.0]]
+
+
+def test_setitem_with_an_int_and_a_tensor_index_uses_pytorchs_dim_order():
+    x = mg.zeros(2, 3, 4)
+    x[1, :, mg.tensor([3, 0])] = mg.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])  # (3, 2)
+    assert x[1].tolist() == [[2.0, 0.0, 0.0, 1.0], [4.0, 0.0, 0.0, 3.0], [6.0, 0.0, 0.0, 5.0]]
+    assert x[0].sum().item() == 0.0
