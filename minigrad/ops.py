@@ -348,6 +348,8 @@ def sqrt(x: Tensor) -> Tensor:
 def abs(x: Tensor) -> Tensor:
     """|x|.   dx = g * sign(x)  (0 at x == 0 and at NaN, as PyTorch's sgn)."""
     X = x.data
+    if X.dtype.kind == "b":
+        raise NotImplementedError("abs: not implemented for bool tensors")
     return record(
         np.abs(X), "Abs", (x,), (lambda g: g * np.subtract(X > 0, X < 0, dtype=g.dtype),),
         saved=(x,),
@@ -368,6 +370,8 @@ def cos(x: Tensor) -> Tensor:
 
 def relu(x: Tensor) -> Tensor:
     """max(x, 0).   dx = g * [out != 0]: 0 at x <= 0, g at x > 0 and at NaN, as PyTorch."""
+    if x.data.dtype.kind == "b":
+        raise RuntimeError("relu: not supported for bool tensors")
     out = np.maximum(x.data, 0)
     return record(out, "Relu", (x,), (lambda g: g * (out != 0),), saves_out=True)
 
@@ -514,8 +518,7 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Mean over ``dim``.   dx = g / n broadcast back, n the number of averaged elements."""
     X = x.data
-    if X.dtype.kind != "f":
-        raise RuntimeError(f"mean(): input dtype must be floating point, got {X.dtype}")
+    _require_float("mean", X)
     axes = _axes(dim, X.ndim)
     out = np.mean(X, axis=axes, keepdims=keepdim)
     n = _count(X, axes)
@@ -523,9 +526,16 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
 
 
-def _spread(x: Tensor, dim: Any, unbiased: bool, correction: int | None) -> tuple:
+def _require_float(name: str, X: np.ndarray) -> None:
+    """Reductions that PyTorch defines only for floating point tensors."""
+    if X.dtype.kind != "f":
+        raise RuntimeError(f"{name}(): input dtype must be floating point, got {X.dtype}")
+
+
+def _spread(x: Tensor, dim: Any, unbiased: bool, correction: int | None, name: str) -> tuple:
     """What var and std share: the axes, the correction c, the mean and the count n."""
     X = x.data
+    _require_float(name, X)
     axes = _axes(dim, X.ndim)
     c = (1 if unbiased else 0) if correction is None else correction
     return X, axes, c, np.mean(X, axis=axes, keepdims=True), _count(X, axes)
@@ -534,7 +544,7 @@ def _spread(x: Tensor, dim: Any, unbiased: bool, correction: int | None) -> tupl
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
-    X, axes, c, mu, n = _spread(x, dim, unbiased, correction)
+    X, axes, c, mu, n = _spread(x, dim, unbiased, correction, "var")
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.var(X, axis=axes, ddof=c, keepdims=keepdim)
 
@@ -547,7 +557,7 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
 def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
-    X, axes, c, mu, n = _spread(x, dim, unbiased, correction)
+    X, axes, c, mu, n = _spread(x, dim, unbiased, correction, "std")
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.std(X, axis=axes, ddof=c, keepdims=keepdim)
 
@@ -653,6 +663,8 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
+    if X.dtype.kind == "b":
+        raise RuntimeError(f"{fn.__name__}: not implemented for bool tensors")
     axes = _axes(dim, X.ndim)
     _check_nonempty(fn.__name__, X, axes)
     if dim is None:
@@ -681,6 +693,7 @@ def _check_nonempty(name: str, X: np.ndarray, axes: tuple | None) -> None:
 def softmax(x: Tensor, dim: int) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``.   dx = out * (g - Σ g * out)."""
     X = x.data
+    _float_kernel("softmax", X)
     d = _axes(dim, X.ndim)
     e = np.exp(X - np.max(X, axis=d, keepdims=True))
     out = e / np.sum(e, axis=d, keepdims=True)
@@ -692,12 +705,19 @@ def softmax(x: Tensor, dim: int) -> Tensor:
 
 def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
+    _float_kernel("log_softmax", x.data)
     d = _axes(dim, x.data.ndim)
     out = log_softmax_array(x.data, d)
     return record(
         out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
         saves_out=True,
     )  # fmt: skip
+
+
+def _float_kernel(name: str, X: np.ndarray) -> None:
+    """PyTorch has no kernel of this op for integer or bool tensors."""
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f"{name}: not implemented for {X.dtype} tensors")
 
 
 def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:

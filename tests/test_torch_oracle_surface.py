@@ -476,3 +476,33 @@ def test_mixed_int_and_tensor_indexing_matches_pytorch(index):
     assert m_out.shape == t_out.shape
     np.testing.assert_array_equal(m_out, t_out)
     np.testing.assert_array_equal(m_grad, t_grad)
+
+
+DTYPE_DATA = {
+    "int64": [[1, -2], [3, 0]],
+    "bool": [[True, False], [True, True]],
+    "float32": [[1.5, -2.0], [0.0, 4.0]],
+    "float64": [[1.5, -2.0], [0.0, 4.0]],
+}
+METHODS = [
+    "exp()", "log()", "sqrt()", "abs()", "sin()", "cos()", "relu()", "sigmoid()", "tanh()",
+    "sum()", "mean()", "var()", "std()", "amax()", "amin()", "max()", "min()", "argmax()",
+    "argmin()", "clamp(0, 1)", "clamp(min=0.5)", "softmax(0)", "log_softmax(0)", "neg()",
+    "clone()", "float()", "long()", "bool()", "double()", "flatten()", "sum(0)", "mean(0)",
+    "max(0)[0]", "max(0)[1]", "amax(0)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", list(DTYPE_DATA))
+@pytest.mark.parametrize("method", METHODS)
+def test_method_accepts_or_refuses_each_dtype_as_pytorch(method, dtype):
+    expr = "M.tensor(d, dtype=M." + dtype + ")." + method
+    expected, t_err = _run(expr.replace("d,", repr(DTYPE_DATA[dtype]) + ","), torch)
+    got, m_err = _run(expr.replace("d,", repr(DTYPE_DATA[dtype]) + ","), mg)
+    if t_err is not None:
+        assert isinstance(m_err, type(t_err)), (
+            f"{expr}: PyTorch raises {t_err!r}, minigrad {m_err!r}"
+        )
+        return
+    assert m_err is None, f"{expr}: minigrad raises {m_err!r}"
+    _assert_same(_plain(expected), _plain(got), expr)
