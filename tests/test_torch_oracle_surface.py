@@ -496,9 +496,9 @@ METHODS = [
 @pytest.mark.parametrize("dtype", list(DTYPE_DATA))
 @pytest.mark.parametrize("method", METHODS)
 def test_method_accepts_or_refuses_each_dtype_as_pytorch(method, dtype):
-    expr = "M.tensor(d, dtype=M." + dtype + ")." + method
-    expected, t_err = _run(expr.replace("d,", repr(DTYPE_DATA[dtype]) + ","), torch)
-    got, m_err = _run(expr.replace("d,", repr(DTYPE_DATA[dtype]) + ","), mg)
+    expr = f"M.tensor({DTYPE_DATA[dtype]!r}, dtype=M.{dtype}).{method}"
+    expected, t_err = _run(expr, torch)
+    got, m_err = _run(expr, mg)
     if t_err is not None:
         assert isinstance(m_err, type(t_err)), (
             f"{expr}: PyTorch raises {t_err!r}, minigrad {m_err!r}"
