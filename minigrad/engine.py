@@ -213,12 +213,12 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
                 continue
             if capture is not None:
                 _to_capture(capture, p, gi)
-            elif p.grad is None:
+            elif p._grad is None:
                 # a fresh array becomes .grad as it is; one that may be shared (g passed
                 # through, or a view) is copied, so later in-place accumulation is safe
-                p.grad = _new(gi.copy() if gi is g or gi.base is not None else gi)
+                p._grad = _new(gi.copy() if gi is g or gi.base is not None else gi)
             else:
-                p.grad.data += gi
+                p._grad.data += gi
         if not retain_graph:
             node.vjps = None
             node.saved = ()
@@ -230,20 +230,20 @@ def _retain(node: Node, g: np.ndarray) -> None:
     t = node.retained()
     if t is None or t.grad_fn is not node:
         return
-    if t.grad is None:
-        t.grad = _new(np.array(g, dtype=node.dtype))
+    if t._grad is None:
+        t._grad = _new(np.array(g, dtype=node.dtype))
     else:
-        t.grad.data = t.grad.data + g
+        t._grad.data = t._grad.data + g
 
 
 def _to_leaf(leaf: Tensor, g: np.ndarray, capture: dict | None) -> None:
     """A root that is itself a leaf: its gradient is the seed."""
     if capture is not None:
         _to_capture(capture, leaf, g)
-    elif leaf.grad is None:
-        leaf.grad = _new(g.copy())
+    elif leaf._grad is None:
+        leaf._grad = _new(g.copy())
     else:
-        leaf.grad.data += g
+        leaf._grad.data += g
 
 
 def _to_capture(capture: dict, leaf: Tensor, gi: np.ndarray) -> None:

@@ -71,12 +71,12 @@ class Tensor:
     that produced it (None for leaves).
     """
 
-    __slots__ = ("data", "grad", "grad_fn", "_requires_grad", "_version", "__weakref__")
+    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "_version", "__weakref__")
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data = as_array(data, dtype)
-        self.grad: Tensor | None = None
+        self._grad: Tensor | None = None
         self.grad_fn = None
         self._version = [0]
         self._requires_grad = False
@@ -89,13 +89,34 @@ class Tensor:
         """Wrap an array without copying or checking (the engine's fast path)."""
         t = _object_new(Tensor)
         t.data = data
-        t.grad = None
+        t._grad = None
         t.grad_fn = None
         t._requires_grad = False
         t._version = [0] if version is None else version
         return t
 
     # ---- attributes -------------------------------------------------------------
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by ``backward()`` (leaves), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    "assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value.data.shape != self.data.shape or value.data.dtype != self.data.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of shape {value.data.shape} and dtype "
+                    f"{value.data.dtype} to a tensor of shape {self.data.shape} and dtype "
+                    f"{self.data.dtype}"
+                )
+        self._grad = value
+
     @property
     def requires_grad(self) -> bool:
         return self._requires_grad

@@ -295,3 +295,18 @@ def test_setitem_with_an_int_and_a_tensor_index_uses_pytorchs_dim_order():
     x[1, :, mg.tensor([3, 0])] = mg.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])  # (3, 2)
     assert x[1].tolist() == [[2.0, 0.0, 0.0, 1.0], [4.0, 0.0, 0.0, 3.0], [6.0, 0.0, 0.0, 5.0]]
     assert x[0].sum().item() == 0.0
+
+
+def test_assigned_grad_must_fit_the_tensor():
+    x = mg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="shape"):
+        x.grad = mg.ones(3)  # an optimizer would broadcast it silently
+    with pytest.raises(RuntimeError, match="dtype"):
+        x.grad = mg.ones(2, dtype=mg.float64)
+    with pytest.raises(TypeError, match="Tensor or None"):
+        x.grad = np.ones(2)
+    x.grad = mg.full((2,), 5.0)
+    (x * 2).sum().backward()
+    assert x.grad.tolist() == [7.0, 7.0]
+    x.grad = None
+    assert x.grad is None

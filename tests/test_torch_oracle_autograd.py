@@ -104,6 +104,10 @@ PROGRAMS = [
     "with M.no_grad():\n    x = M.tensor([1., 2.], requires_grad=True); x -= 0.5\nR = (x, x.requires_grad, x.is_leaf)",
     "x = M.tensor([1., 2.], requires_grad=True); x.requires_grad_(False); x.add_(1); R = x",
     "x = M.tensor([1., 2.], requires_grad=True); y = x.detach(); y.add_(1); R = x",
+    "x = M.ones(2, requires_grad=True); x.grad = M.ones(3)",
+    "x = M.ones(2, requires_grad=True); x.grad = M.ones(2, dtype=M.float64)",
+    "x = M.ones(2, requires_grad=True); x.grad = np.ones(2)",
+    "x = M.ones(2, requires_grad=True); x.grad = M.full((2,), 5.); (x * 2).sum().backward(); R = x.grad",
 ]
 
 

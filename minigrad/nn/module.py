@@ -267,12 +267,12 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the parameters' gradients: to None (the default), or to zeros."""
         for p in self.parameters():
-            if p.grad is None:
+            if p._grad is None:
                 continue
             if set_to_none:
-                p.grad = None
+                p._grad = None
             else:
-                p.grad.zero_()
+                p._grad.zero_()
 
     # ---- dtype ---------------------------------------------------------------------
     def to(self, dtype: Any) -> Module:
@@ -285,8 +285,8 @@ class Module:
         for t in (*self.parameters(), *self.buffers()):
             if t.data.dtype.kind == "f":
                 t.data = t.data.astype(dtype)
-                if t.grad is not None:
-                    t.grad.data = t.grad.data.astype(dtype)
+                if t._grad is not None:
+                    t._grad.data = t._grad.data.astype(dtype)
         return self
 
     def float(self) -> Module:

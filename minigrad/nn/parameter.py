@@ -24,7 +24,7 @@ class Parameter(Tensor):
         if data is None:
             data = np.empty(0, get_default_dtype())
         self.data = as_array(data, copy=False)
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._version = data._version if isinstance(data, Tensor) else [0]
         self._requires_grad = False

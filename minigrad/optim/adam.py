@@ -57,9 +57,9 @@ class Adam(Optimizer):
         for group in self.param_groups:
             lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
-                g = p.grad.data
+                g = p._grad.data
                 state = self.state[p]
                 if not state:
                     state["step"] = Tensor(0.0, dtype=get_default_dtype())

@@ -66,12 +66,12 @@ class Optimizer:
         """Reset the gradients of all parameters: to None (the default), or to zeros."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
                 if set_to_none:
-                    p.grad = None
+                    p._grad = None
                 else:
-                    p.grad.zero_()
+                    p._grad.zero_()
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; subclasses define the rule."""

@@ -49,9 +49,9 @@ class SGD(Optimizer):
             lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
             wd, nesterov = group["weight_decay"], group["nesterov"]
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
-                g = p.grad.data
+                g = p._grad.data
                 if wd != 0:
                     g = g + wd * p.data
                 if mu != 0:
