@@ -35,7 +35,7 @@ def _check_not_shared(t: Tensor, name: str) -> None:
     The change would reach the other tensor's values but not its ``grad_fn`` (PyTorch
     rewrites the base's graph; minigrad does not), so its gradients would be wrong.
     """
-    if len(t._version) > 1:
+    if len(t._version) > 1 and t._version[1]:  # a view of t's memory is alive
         raise RuntimeError(
             f"{name}: in-place change of a tensor that shares memory with another (a view "
             "such as a slice, reshape or transpose, or the base of one) while it is part of "

@@ -9,6 +9,7 @@ plain calculus. ``x``/``a``/``b`` name input arrays, ``out`` the result array.
 from __future__ import annotations
 
 import builtins
+import weakref
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
@@ -735,8 +736,9 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
     t = record(out, name, (x,), (vjp,))
     if np.may_share_memory(out, x.data):
         t._version = x._version
-        if len(x._version) == 1:  # mark the counter as shared by views (see inplace._apply)
-            x._version.append(True)
+        if len(x._version) == 1:  # the counter's second entry: the live views (inplace.py)
+            x._version.append(weakref.WeakSet())
+        x._version[1].add(t)
     return t
 
 

@@ -310,3 +310,12 @@ def test_assigned_grad_must_fit_the_tensor():
     assert x.grad.tolist() == [7.0, 7.0]
     x.grad = None
     assert x.grad is None
+
+
+def test_in_place_change_of_a_base_whose_views_are_gone_works():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.reshape(2, 1)  # a view, dropped at once
+    y.add_(1)
+    y.sum().backward()
+    assert y.data.tolist() == [3.0, 5.0] and x.grad.tolist() == [2.0, 2.0]
