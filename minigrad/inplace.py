@@ -137,8 +137,8 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
         )
     index = ops._index(index)
     target = t.data
-    if isinstance(index, tuple) and ops._needs_two_steps(index):  # PyTorch's dim order
-        basic, index = ops._split_index(index)
-        target = target[basic]  # a view: writing into it writes into t
+    split = ops._split_index(index)  # PyTorch's dim order
+    if split is not None:
+        target, index = target[split[0]], split[1]  # a view: writing into it writes into t
     target[index] = value.data if isinstance(value, Tensor) else value
     t._version[0] = next_seq()

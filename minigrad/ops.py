@@ -60,6 +60,14 @@ def _promoted(out: np.ndarray, operands: tuple) -> np.ndarray:
     return out if dt == out.dtype else out.astype(dt)
 
 
+def _refuse(
+    name: str, X: np.ndarray, kinds: str, error: type = RuntimeError, hint: str = ""
+) -> None:
+    """Raise ``error`` for a tensor of a dtype kind (NumPy's letters) that PyTorch refuses."""
+    if X.dtype.kind in kinds:
+        raise error(f"{name}: not supported for {X.dtype} tensors{hint}")
+
+
 def _unary_float(fn: Any, x: np.ndarray) -> np.ndarray:
     """fn(x) for a float function: integer and bool tensors are computed in the default
     dtype, as in PyTorch (NumPy would compute exp of a bool in float16)."""
@@ -159,8 +167,8 @@ def _check_int_divisor(name: str, a: Tensor, b: Any) -> None:
 def _trunc_divide(A: Any, B: Any) -> np.ndarray:
     """a / b rounded toward zero; integers stay integers."""
     q = np.trunc(np.true_divide(A, B))
-    kind = np.result_type(A, B).kind
-    return q.astype(np.result_type(A, B)) if kind in "iu" else q
+    dtype = np.result_type(A, B)
+    return q.astype(dtype) if dtype.kind in "iu" else q
 
 
 def rdiv(a: Tensor, b: Any) -> Tensor:
@@ -220,11 +228,7 @@ def floor_divide(a: Any, b: Any) -> Tensor:
 
 def neg(x: Tensor) -> Tensor:
     """-x.   dx = -g."""
-    if x.data.dtype.kind == "b":
-        raise RuntimeError(
-            "neg: negation, the `-` operator, on a bool tensor is not supported; "
-            "to invert a mask, use ~ or logical_not()"
-        )
+    _refuse("neg", x.data, "b", hint="; to invert a mask, use ~ or logical_not()")
     return record(np.negative(x.data), "Neg", (x,), (np.negative,))
 
 
@@ -349,8 +353,7 @@ def sqrt(x: Tensor) -> Tensor:
 def abs(x: Tensor) -> Tensor:
     """|x|.   dx = g * sign(x)  (0 at x == 0 and at NaN, as PyTorch's sgn)."""
     X = x.data
-    if X.dtype.kind == "b":
-        raise NotImplementedError("abs: not implemented for bool tensors")
+    _refuse("abs", X, "b", NotImplementedError)
     return record(
         np.abs(X), "Abs", (x,), (lambda g: g * np.subtract(X > 0, X < 0, dtype=g.dtype),),
         saved=(x,),
@@ -371,8 +374,8 @@ def cos(x: Tensor) -> Tensor:
 
 def relu(x: Tensor) -> Tensor:
     """max(x, 0).   dx = g * [out != 0]: 0 at x <= 0, g at x > 0 and at NaN, as PyTorch."""
-    if x.data.dtype.kind == "b":
-        raise RuntimeError("relu: not supported for bool tensors")
+    if x.data.dtype.kind == "b":  # checked inline: relu is on every training step's path
+        _refuse("relu", x.data, "b")
     out = np.maximum(x.data, 0)
     return record(out, "Relu", (x,), (lambda g: g * (out != 0),), saves_out=True)
 
@@ -519,7 +522,7 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Mean over ``dim``.   dx = g / n broadcast back, n the number of averaged elements."""
     X = x.data
-    _require_float("mean", X)
+    _refuse("mean", X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes(dim, X.ndim)
     out = np.mean(X, axis=axes, keepdims=keepdim)
     n = _count(X, axes)
@@ -527,16 +530,10 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
 
 
-def _require_float(name: str, X: np.ndarray) -> None:
-    """Reductions that PyTorch defines only for floating point tensors."""
-    if X.dtype.kind != "f":
-        raise RuntimeError(f"{name}(): input dtype must be floating point, got {X.dtype}")
-
-
 def _spread(x: Tensor, dim: Any, unbiased: bool, correction: int | None, name: str) -> tuple:
     """What var and std share: the axes, the correction c, the mean and the count n."""
     X = x.data
-    _require_float(name, X)
+    _refuse(name, X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes(dim, X.ndim)
     c = (1 if unbiased else 0) if correction is None else correction
     return X, axes, c, np.mean(X, axis=axes, keepdims=True), _count(X, axes)
@@ -664,8 +661,7 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
-    if X.dtype.kind == "b":
-        raise RuntimeError(f"{fn.__name__}: not implemented for bool tensors")
+    _refuse(fn.__name__, X, "b")
     axes = _axes(dim, X.ndim)
     _check_nonempty(fn.__name__, X, axes)
     if dim is None:
@@ -694,7 +690,7 @@ def _check_nonempty(name: str, X: np.ndarray, axes: tuple | None) -> None:
 def softmax(x: Tensor, dim: int) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``.   dx = out * (g - Σ g * out)."""
     X = x.data
-    _float_kernel("softmax", X)
+    _refuse("softmax", X, "biu", NotImplementedError)
     d = _axes(dim, X.ndim)
     e = np.exp(X - np.max(X, axis=d, keepdims=True))
     out = e / np.sum(e, axis=d, keepdims=True)
@@ -706,19 +702,13 @@ def softmax(x: Tensor, dim: int) -> Tensor:
 
 def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
-    _float_kernel("log_softmax", x.data)
+    _refuse("log_softmax", x.data, "biu", NotImplementedError)
     d = _axes(dim, x.data.ndim)
     out = log_softmax_array(x.data, d)
     return record(
         out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
         saves_out=True,
     )  # fmt: skip
-
-
-def _float_kernel(name: str, X: np.ndarray) -> None:
-    """PyTorch has no kernel of this op for integer or bool tensors."""
-    if X.dtype.kind != "f":
-        raise NotImplementedError(f"{name}: not implemented for {X.dtype} tensors")
 
 
 def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
@@ -844,36 +834,31 @@ def _index(index: Any) -> Any:
     return tuple(out) if isinstance(index, tuple) else out[0]
 
 
-def _needs_two_steps(index: tuple) -> bool:
-    """Whether NumPy would order this index's result dims differently from PyTorch.
+def _split_index(index: Any) -> tuple | None:
+    """(basic part, tensor part) to apply one after the other, as PyTorch does, or None
+    when NumPy already orders the result's dims as PyTorch.
 
     PyTorch applies ints, slices and None first and then the tensor indices to what is
     left; NumPy counts an int as an advanced index when arrays are present, which can
     move the result's dims (x[1, :, idx] is (n, k) in PyTorch, (k, n) in NumPy).
     """
-    arrays = others = False
-    for p in index:
-        if isinstance(p, np.ndarray):
-            arrays = True
-        elif p is None or (isinstance(p, (builtins.int, np.integer)) and not isinstance(p, bool)):
-            others = True
-    return arrays and others
-
-
-def _split_index(index: tuple) -> tuple:
-    """(the basic part, the array part for what the basic part leaves), as PyTorch applies them."""
+    if not isinstance(index, tuple):
+        return None
+    ints = [isinstance(p, (builtins.int, np.integer)) and not isinstance(p, bool) for p in index]
+    arrays = [isinstance(p, np.ndarray) for p in index]
+    if not builtins.any(arrays) or not builtins.any(i or p is None for i, p in zip(ints, index)):
+        return None
     basic, advanced = [], []
-    for p in index:
-        if isinstance(p, np.ndarray):
+    for p, is_int, is_array in zip(index, ints, arrays):
+        if is_array:
             basic += [slice(None)] * (p.ndim if p.dtype.kind == "b" else 1)
             advanced.append(p)
-        elif p is Ellipsis:
-            basic.append(p)
+            continue
+        basic.append(p)
+        if p is Ellipsis:
             advanced.append(p)
-        else:
-            basic.append(p)
-            if not isinstance(p, (builtins.int, np.integer)):  # an int's dim is gone
-                advanced.append(slice(None))
+        elif not is_int:  # an int's dim is gone; a slice's or None's is there to pass
+            advanced.append(slice(None))
     return tuple(basic), tuple(advanced)
 
 
@@ -889,9 +874,9 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     """x[index].   dx = zeros with g added at the indexed places (repeats accumulate)."""
     X = x.data
     index = _index(index)
-    if isinstance(index, tuple) and _needs_two_steps(index):
-        basic, advanced = _split_index(index)
-        return getitem(getitem(x, basic), advanced)
+    split = _split_index(index)
+    if split is not None:
+        return getitem(getitem(x, split[0]), split[1])
     try:
         out = X[index]
     except IndexError as e:

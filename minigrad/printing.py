@@ -30,7 +30,7 @@ class _Formatter:
         self.width = 1
         flat = values.reshape(-1)
         if not self.floating:
-            self.width = max([1] + [len(str(v)) for v in flat.tolist()])
+            self.width = max([1] + [len(self._text(v)) for v in flat.tolist()])
             return
         shown = flat[np.isfinite(flat) & (flat != 0)]
         if shown.size == 0:
@@ -39,24 +39,19 @@ class _Formatter:
         lo, hi = magnitude.min(), magnitude.max()
         self.int_mode = bool(np.all(shown == np.ceil(shown)))
         self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or (not self.int_mode and lo < 1.0e-4)
+        self.width = max(len(self._text(v)) for v in shown.tolist())
+
+    def _text(self, value: float | int | bool) -> str:
+        if not self.floating:
+            return str(value)
         if self.sci_mode:
-            texts = [f"{v:.{PRECISION}e}" for v in shown.tolist()]
-        elif self.int_mode:
-            texts = [f"{v:.0f}." for v in shown.tolist()]
-        else:
-            texts = [f"{v:.{PRECISION}f}" for v in shown.tolist()]
-        self.width = max(len(s) for s in texts)
+            return f"{value:.{PRECISION}e}"
+        if self.int_mode:
+            return f"{value:.0f}" + ("" if math.isinf(value) or math.isnan(value) else ".")
+        return f"{value:.{PRECISION}f}"
 
     def format(self, value: float | int | bool) -> str:
-        if not self.floating:
-            text = str(value)
-        elif self.sci_mode:
-            text = f"{value:.{PRECISION}e}"
-        elif self.int_mode:
-            text = f"{value:.0f}" + ("" if math.isinf(value) or math.isnan(value) else ".")
-        else:
-            text = f"{value:.{PRECISION}f}"
-        return text.rjust(self.width)
+        return self._text(value).rjust(self.width)
 
 
 def _summarized(a: np.ndarray) -> np.ndarray:
