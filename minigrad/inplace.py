@@ -3,9 +3,10 @@
 Outside the graph (grad mode off, or nothing requires grad) they are one NumPy call
 with ``out=``. Inside it, the tensor is rebased: the op is recorded out of place on
 a copy of the old value, the result is written into the array, and the tensor
-takes the new node as its ``grad_fn``. Each change stamps the tensor's version with
-a fresh sequence number, so a backward that saved the old array raises instead of
-using the new one.
+takes the new node as its ``grad_fn``. A change through a view rebases the view's
+base instead, as PyTorch's CopySlices, and re-derives every live view from it.
+Each change stamps the (shared) version with a fresh sequence number, so a backward
+that saved the old array raises instead of using the new one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .engine import next_seq
+from .engine import next_seq, record
 from .errors import OpError
 from .grad_mode import _mode
 from .tensor import Tensor
@@ -29,33 +30,29 @@ def _check_leaf(t: Tensor, name: str) -> None:
         )
 
 
-def _check_not_shared(t: Tensor, name: str) -> None:
-    """Refuse to rebase a tensor whose memory a view shares.
-
-    The change would reach the other tensor's values but not its ``grad_fn`` (PyTorch
-    rewrites the base's graph; minigrad does not), so its gradients would be wrong.
-    """
-    if len(t._version) > 1 and t._version[1]:  # a view of t's memory is alive
+def _check_writable(t: Tensor, name: str) -> None:
+    if not t.data.flags.writeable:  # an expanded view: several elements share one place
         raise RuntimeError(
-            f"{name}: in-place change of a tensor that shares memory with another (a view "
-            "such as a slice, reshape or transpose, or the base of one) while it is part of "
-            "the graph is not supported; use the out-of-place op (y = y * 2) or .clone() first"
+            f"{name}: unsupported operation: more than one element of the written-to tensor "
+            "refers to a single memory location. Please clone() the tensor before performing "
+            "the operation."
         )
 
 
+def _in_graph(t: Tensor, other: Any) -> bool:
+    return _mode.enabled and (
+        t._requires_grad or (isinstance(other, Tensor) and other._requires_grad)
+    )
+
+
 def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> Tensor:
-    if _mode.enabled:
-        _check_leaf(t, name)
-        if t._requires_grad or (isinstance(other, Tensor) and other._requires_grad):
-            _check_not_shared(t, name)
-            # the op may save its input (mul_ and div_ for the other's gradient, clamp_
-            # for its mask): it gets the old values, since t's array is about to change
-            old = Tensor._new(t.data.copy())
-            old.grad_fn, old._requires_grad = t.grad_fn, t._requires_grad
-            new = op(old, other)
-            _write(t, name, new.data)
-            t.grad_fn, t._requires_grad = new.grad_fn, True
-            return t
+    _check_leaf(t, name)
+    _check_writable(t, name)
+    if _in_graph(t, other):
+        # the op may save its input (mul_ and div_ for the other's gradient, clamp_
+        # for its mask): it gets the old values, since t's array is about to change
+        _rebase(t, name, op(_prior(t, t.data.copy()), other))
+        return t
     o = other.data if isinstance(other, Tensor) else other
     try:
         ufunc(t.data, o, out=t.data)
@@ -67,6 +64,108 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
         ) from None
     t._version[0] = next_seq()
     return t
+
+
+def _prior(t: Tensor, data: np.ndarray) -> Tensor:
+    """A stand-in for t before the change: t's place in the graph, over ``data``."""
+    old = Tensor._new(data)
+    old.grad_fn, old._requires_grad = t.grad_fn, t._requires_grad
+    return old
+
+
+def _rebase(t: Tensor, name: str, new: Tensor) -> None:
+    """Write ``new`` (t's new value, recorded out of place) into t's memory, and make the
+    graph say so: t's ``grad_fn`` becomes new's.
+
+    When views share the memory (t is a view, or the base of live ones), the change
+    belongs to the base, as PyTorch's CopySlices: base' = base with t's region
+    replaced by ``new``; then every live view is re-derived from base' (AsStrided), so
+    each one's gradient reaches the values it now holds.
+    """
+    version = t._version
+    views = list(version[1]) if len(version) > 1 else []
+    base = version[2]() if views else None
+    if base is None and all(v is t for v in views):  # no other tensor sees t's memory
+        _write(t, name, new.data)
+        t.grad_fn, t._requires_grad = new.grad_fn, True
+        return
+    if base is None or not (t is base or any(v is t for v in views)):
+        raise RuntimeError(
+            f"{name}: in-place change inside the graph of memory that other tensors share, "
+            "whose base tensor is gone, is not supported; .clone() it first"
+        )
+    if t is base:
+        _write(t, name, new.data)
+        base.grad_fn = new.grad_fn
+    else:
+        if base._requires_grad and base.grad_fn is None:
+            raise RuntimeError(
+                f"{name}: a view of a leaf Variable that requires grad is being used in an "
+                "in-place operation."
+            )
+        region = _region(base.data, t.data)
+        prior = _prior(base, base.data)  # CopySlices reads none of the old values
+        _write(t, name, new.data)
+        base.grad_fn = _copy_slices(prior, new, region).grad_fn
+    base._requires_grad = True
+    for v in views:
+        _as_view(v, base)
+
+
+def _copy_slices(base: Tensor, src: Tensor, region: np.ndarray) -> Tensor:
+    """base with its elements at ``region`` (flat positions) taken from src.
+
+    dbase = g with the region zeroed,   dsrc = g at the region.
+    """
+
+    def vjp_base(g: np.ndarray) -> np.ndarray:
+        g = g.copy()  # C order, so reshape(-1) is a view
+        g.reshape(-1)[region] = 0
+        return g
+
+    return record(base.data, "CopySlices", (base, src), (vjp_base, lambda g: np.take(g, region)))
+
+
+def _as_view(v: Tensor, base: Tensor) -> None:
+    """Make the view v's grad_fn read it off ``base`` as it now is.   dbase = g scattered
+    into zeros at v's region."""
+    region = _region(base.data, v.data)
+    shape = base.data.shape
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        out = np.zeros(shape, g.dtype)
+        out.reshape(-1)[region] = g
+        return out
+
+    v.grad_fn, v._requires_grad = record(v.data, "AsStrided", (base,), (vjp,)).grad_fn, True
+
+
+def _region(B: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """Where each element of V, a view of B's memory, sits in B: flat (C-order)
+    positions in B, shaped as V. Found from the arrays' addresses and strides."""
+    item = B.itemsize
+
+    def offsets(A: np.ndarray) -> np.ndarray:  # each element's address, in items from B's
+        start = A.__array_interface__["data"][0] - B.__array_interface__["data"][0]
+        if start % item or any(s % item for s in A.strides):
+            raise RuntimeError("in-place change through a view of an unaligned layout")
+        o = np.full(A.shape, start // item, np.intp)
+        for k, (n, s) in enumerate(zip(A.shape, A.strides)):
+            o += (np.arange(n) * (s // item)).reshape((n,) + (1,) * (A.ndim - k - 1))
+        return o
+
+    wanted = offsets(V)
+    if B.flags.c_contiguous:  # an element's address is its position
+        where = wanted
+        found = V.size == 0 or (where.min() >= 0 and where.max() < B.size)
+    else:
+        spots = offsets(B).reshape(-1)
+        order = np.argsort(spots)
+        where = order[np.searchsorted(spots[order], wanted).clip(0, max(B.size - 1, 0))]
+        found = np.array_equal(spots[where], wanted)
+    if not found:
+        raise RuntimeError("in-place change through a view that is not inside its base")
+    return where
 
 
 def _write(t: Tensor, name: str, value: np.ndarray) -> None:
@@ -128,17 +227,11 @@ def copy_(t: Tensor, src: Any) -> Tensor:
 
 
 def setitem_(t: Tensor, index: Any, value: Any) -> None:
-    """``t[index] = value``: allowed outside the graph (no_grad, or nothing requires grad)."""
+    """``t[index] = value``. In the graph it records ``ops.index_put`` and rebases t."""
     _check_leaf(t, "setitem")
-    if _mode.enabled and (t._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
-        raise RuntimeError(
-            "setitem: assigning into a tensor that is part of the graph is not supported; "
-            "build the result with mg.where or mg.cat instead"
-        )
-    index = ops._index(index)
-    target = t.data
-    split = ops._split_index(index)  # PyTorch's dim order
-    if split is not None:
-        target, index = target[split[0]], split[1]  # a view: writing into it writes into t
-    target[index] = value.data if isinstance(value, Tensor) else value
+    _check_writable(t, "setitem")
+    if _in_graph(t, value):
+        _rebase(t, "setitem", ops.index_put(_prior(t, t.data), index, value))
+        return
+    ops.assign_at(t.data, ops._index(index), value.data if isinstance(value, Tensor) else value)
     t._version[0] = next_seq()

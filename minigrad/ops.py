@@ -405,7 +405,11 @@ def tanh(x: Tensor) -> Tensor:
 
 
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    """x limited to [min, max].   dx = g where min <= x <= max, else 0."""
+    """x limited to [min, max] (min wins where min > max, as PyTorch).
+
+    dx = g where min <= x <= max;   dmin = g where x < min < max;
+    dmax = g where x > max or max < min  (bounds given as Tensors get gradients).
+    """
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
     X = x.data
@@ -423,7 +427,15 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
             keep &= X <= hi
         return np.where(keep, g, 0)  # not g * keep: a masked inf or NaN gives 0, as PyTorch
 
-    return record(out, "Clamp", (x,), (vjp,), saved=(x,))
+    def vjp_min(g: np.ndarray) -> np.ndarray:
+        below = X < lo if hi is None else (X < lo) & (lo < hi)
+        return np.where(below, g, 0)
+
+    def vjp_max(g: np.ndarray) -> np.ndarray:
+        above = X > hi if lo is None else (X > hi) | (hi < lo)
+        return np.where(above, g, 0)
+
+    return record(out, "Clamp", (x, min, max), (vjp, vjp_min, vjp_max), saved=_tensors(x, min, max))
 
 
 clip = clamp
@@ -725,10 +737,10 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
     """Record a shape op; an output that shares x's memory shares its version counter."""
     t = record(out, name, (x,), (vjp,))
     if np.may_share_memory(out, x.data):
-        t._version = x._version
-        if len(x._version) == 1:  # the counter's second entry: the live views (inplace.py)
-            x._version.append(weakref.WeakSet())
-        x._version[1].add(t)
+        t._version = version = x._version
+        if len(version) == 1:  # the counter's other entries: the live views, their base
+            version += [weakref.WeakSet(), weakref.ref(x)]  # (for inplace.py)
+        version[1].add(t)
     return t
 
 
@@ -745,7 +757,16 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
     return _view(out, x, "Reshape", lambda g: g.reshape(old))
 
 
-view = reshape
+def view(x: Tensor, *shape: Any) -> Tensor:
+    """reshape that shares x's memory, or raises where that needs a copy (as PyTorch)."""
+    out = reshape(x, *shape)
+    if out.data.size and not np.may_share_memory(out.data, x.data):
+        raise RuntimeError(
+            f"view: view size is not compatible with input tensor's size and stride (at least "
+            f"one dimension spans across two contiguous subspaces): shape {x.data.shape} with "
+            f"strides {x.data.strides} to {out.data.shape}. Use .reshape(...) instead."
+        )
+    return out
 
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
@@ -812,6 +833,8 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
         out = np.broadcast_to(X, target)
     except ValueError:
         raise OpError(f"expand: shape {X.shape} cannot be expanded to {shape}") from None
+    if not any(s == 0 and n > 1 for s, n in zip(out.strides, target)):
+        out = X.reshape(target)  # no element repeats: a writable view, as in PyTorch
     return _view(out, x, "Expand", identity)
 
 
@@ -883,6 +906,8 @@ def getitem(x: Tensor, index: Any) -> Tensor:
         raise IndexError(f"index: {e} (tensor of shape {X.shape})") from None
     shape = X.shape
     basic = _is_basic(index)
+    if basic and type(out) is not np.ndarray:  # a NumPy scalar: take the 0-d view instead
+        out = X[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
     repeats = not basic and builtins.any(
         isinstance(p, np.ndarray) and p.dtype.kind != "b"
         for p in (index if isinstance(index, tuple) else (index,))
@@ -899,6 +924,53 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     if basic:
         return _view(out, x, "Index", vjp)
     return record(out, "Index", (x,), (vjp,))
+
+
+def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
+    """A copy of x with x[index] = value: what ``x[index] = value`` records in the graph.
+
+    dx = g with the indexed places zeroed,   dvalue = g[index] (summed to value's shape).
+    """
+    index = _index(index)
+    V = value.data if isinstance(value, Tensor) else value
+    out = x.data.copy()
+    assign_at(out, index, V)
+
+    def vjp_x(g: np.ndarray) -> np.ndarray:
+        g = g.copy()
+        target, at = _located(g, index)
+        target[at] = 0
+        return g
+
+    def vjp_value(g: np.ndarray) -> np.ndarray:
+        target, at = _located(g, index)
+        dv = target[at]
+        lead = np.ndim(V) - dv.ndim  # a value may carry extra leading dims of size 1
+        return dv.reshape((1,) * lead + dv.shape) if lead > 0 else dv
+
+    name = "CopySlices" if _is_basic(index) else "IndexPut"
+    return record(out, name, (x, value), (vjp_x, vjp_value))
+
+
+def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
+    """X[index] = value in PyTorch's dim order, with PyTorch's errors (``index`` from _index)."""
+    target, at = _located(X, index)
+    try:
+        target[at] = value
+    except IndexError as e:
+        raise IndexError(f"setitem: {e} (tensor of shape {X.shape})") from None
+    except ValueError:
+        raise OpError(
+            f"setitem: value of shape {np.shape(value)} cannot be broadcast to the indexed "
+            f"shape {np.shape(target[at])} of a tensor of shape {X.shape}"
+        ) from None
+
+
+def _located(X: np.ndarray, index: Any) -> tuple:
+    """(array, index) such that array[index] is X[index] in PyTorch's dim order; the
+    array is X or a view of it, so that assigning to array[index] writes into X."""
+    split = _split_index(index)
+    return (X, index) if split is None else (X[split[0]], split[1])
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:

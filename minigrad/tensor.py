@@ -509,7 +509,7 @@ class Tensor:
         return _ops.reshape(self, *shape)
 
     def view(self, *shape: Any) -> Tensor:
-        return _ops.reshape(self, *shape)
+        return _ops.view(self, *shape)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         return _ops.transpose(self, dim0, dim1)
@@ -540,7 +540,7 @@ class Tensor:
         return _ops.expand(self, *other.shape)
 
     def view_as(self, other: Tensor) -> Tensor:
-        return _ops.reshape(self, *other.shape)
+        return _ops.view(self, *other.shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
         return _ops.reshape(self, *other.shape)

@@ -235,19 +235,115 @@ def test_cat_refuses_zero_dimensional_tensors():
         mg.cat([mg.ones(1), mg.tensor(2.0)])
 
 
-def test_in_place_change_through_a_view_in_the_graph_raises_instead_of_a_wrong_gradient():
-    # PyTorch rewrites the base's graph here (x.grad would be [3, 1]); minigrad refuses
+def test_in_place_change_through_a_view_rebases_the_base():
+    # y = x * 1; y[0:1] *= 3 makes y = [3 x0, x1]: dy.sum()/dx = [3, 1], as PyTorch
     x = mg.tensor([1.0, 2.0], requires_grad=True)
     y = x * 1
-    with pytest.raises(RuntimeError, match="shares memory"):
-        y[0:1].mul_(3)
+    y[0:1].mul_(3)
+    assert y.grad_fn.name() == "CopySlicesBackward"
+    y.sum().backward()
+    assert y.tolist() == [3.0, 2.0] and x.grad.tolist() == [3.0, 1.0]
+
+
+def test_live_views_follow_an_in_place_change_of_their_base():
+    # v = y.reshape(2, 1) taken before y += x: v holds 2x and its gradient says so
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
     y = x * 1
     v = y.reshape(2, 1)
-    with pytest.raises(RuntimeError, match="shares memory"):
-        y.add_(1)  # the base, after a view of it was taken
-    with pytest.raises(RuntimeError, match="shares memory"):
-        x[0:1].mul_(3)  # a view of a leaf: would change the parameter itself
-    assert x.data.tolist() == [1.0, 2.0] and v.data.ravel().tolist() == [1.0, 2.0]
+    y.add_(x)
+    (v * v).sum().backward()
+    assert v.data.ravel().tolist() == [2.0, 4.0]
+    assert x.grad.tolist() == [8.0, 16.0]  # d/dx (2x)² = 8x
+
+
+def test_in_place_change_of_a_view_of_a_leaf_raises_and_leaves_it_alone():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        x[0:1].mul_(3)
+    assert x.data.tolist() == [1.0, 2.0]
+
+
+def test_assignment_into_a_tensor_of_the_graph():
+    # z[:, 1] = 3s; z[0] += s  ->  z = [[s, 4s], [0, 3s]], Σ z² = 26 s², d/ds = 52 s
+    s = mg.tensor(2.0, requires_grad=True)
+    z = mg.zeros(2, 2)
+    z[:, 1] = s * 3
+    z[0] += s
+    (z * z).sum().backward()
+    assert z.tolist() == [[2.0, 8.0], [0.0, 6.0]]
+    assert s.grad.item() == 104.0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda y, w: y[0:1].mul_(w[0]),
+        lambda y, w: y.T[1].add_(w[1:]),
+        lambda y, w: y.reshape(-1)[::2].clamp_(max=w[0]),
+        lambda y, w: y.__setitem__((slice(None), 0), w[:2] * 2),
+        lambda y, w: y.__setitem__(y > 0.5, w[2]),
+        lambda y, w: y.__setitem__(([1, 0],), w[:2].exp()),
+        lambda y, w: y[1].__setitem__(0, w.sum()),
+    ],
+)
+def test_in_place_changes_through_views_pass_gradcheck(change):
+    def f(x, w):
+        y = x * x  # a non-leaf to change
+        view = y[1:]  # a live view, re-derived after the change
+        change(y, w)
+        return (y * y).sum() + (view * x[1:]).sum()
+
+    rng = np.random.default_rng(0)
+    x = mg.tensor(rng.normal(size=(2, 2)), dtype=mg.float64, requires_grad=True)
+    w = mg.tensor(rng.normal(size=3), dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(f, (x, w))
+
+
+def test_clamp_gives_tensor_bounds_their_gradient():
+    # PyTorch's rule: dmin where x < min < max, dmax where x > max or max < min
+    x = mg.tensor([1.0, 5.0, 3.0, -2.0], requires_grad=True)
+    lo = mg.tensor([2.0, 0.0, 4.0, 1.0], requires_grad=True)
+    hi = mg.tensor([3.0, 4.0, 3.5, 0.0], requires_grad=True)
+    y = mg.clamp(x, lo, hi)
+    (y * mg.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    assert y.tolist() == [2.0, 4.0, 3.5, 0.0]
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert lo.grad.tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert hi.grad.tolist() == [0.0, 2.0, 3.0, 4.0]
+    top = mg.tensor(2.5, dtype=mg.float64, requires_grad=True)
+    xs = mg.tensor([1.0, 5.0, 3.0], dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(lambda a, m: a.clamp(max=m) * a, (xs, top))
+
+
+def test_an_int_index_gives_a_zero_dim_view():
+    y = mg.zeros(2, 3)
+    y[1][2].fill_(5)  # y[1][2] shares y's memory, as in PyTorch
+    assert y[1, 2].item() == 5.0
+
+
+def test_view_refuses_to_copy_where_reshape_copies():
+    x = mg.arange(6.0).reshape(2, 3).T
+    assert x.reshape(6).tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        x.view(6)
+
+
+def test_in_place_on_an_expanded_tensor():
+    y = mg.ones(3)
+    y.expand(1, 3).add_(1)  # no element repeats: a view, and y changes
+    assert y.tolist() == [2.0, 2.0, 2.0]
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        y.expand(2, 3).add_(1)
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        y.expand(2, 3)[:, 0] = 5.0
+
+
+def test_assignment_errors_name_the_shapes():
+    y = mg.zeros(2, 3)
+    with pytest.raises(RuntimeError, match=r"value of shape \(4,\) cannot be broadcast"):
+        y[0] = mg.ones(4)
+    with pytest.raises(IndexError, match=r"tensor of shape \(2, 3\)"):
+        y[2] = 1.0
 
 
 def test_in_place_change_through_a_view_outside_the_graph_still_works():
