@@ -82,9 +82,9 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
     replaced by ``new``; then every live view is re-derived from base' (AsStrided), so
     each one's gradient reaches the values it now holds.
     """
-    version = t._version
-    views = list(version[1]) if len(version) > 1 else []
-    base = version[2]() if views else None
+    family = t._views
+    views = list(family[0]) if family else []
+    base = family[1]() if views else None
     if base is None and all(v is t for v in views):  # no other tensor sees t's memory
         _write(t, name, new.data)
         t.grad_fn, t._requires_grad = new.grad_fn, True
@@ -123,7 +123,10 @@ def _copy_slices(base: Tensor, src: Tensor, region: np.ndarray) -> Tensor:
         g.reshape(-1)[region] = 0
         return g
 
-    return record(base.data, "CopySlices", (base, src), (vjp_base, lambda g: np.take(g, region)))
+    def vjp_src(g: np.ndarray) -> np.ndarray:
+        return np.asarray(np.take(g, region))  # asarray: a 0-d region gives a scalar
+
+    return record(base.data, "CopySlices", (base, src), (vjp_base, vjp_src))
 
 
 def _as_view(v: Tensor, base: Tensor) -> None:

@@ -737,10 +737,11 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
     """Record a shape op; an output that shares x's memory shares its version counter."""
     t = record(out, name, (x,), (vjp,))
     if np.may_share_memory(out, x.data):
-        t._version = version = x._version
-        if len(version) == 1:  # the counter's other entries: the live views, their base
-            version += [weakref.WeakSet(), weakref.ref(x)]  # (for inplace.py)
-        version[1].add(t)
+        t._version = x._version
+        if x._views is None:  # [live views, base], for in-place changes (inplace.py)
+            x._views = [weakref.WeakSet(), weakref.ref(x)]
+        t._views = x._views
+        t._views[0].add(t)
     return t
 
 

@@ -71,7 +71,9 @@ class Tensor:
     that produced it (None for leaves).
     """
 
-    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "_version", "__weakref__")
+    # _version: [counter], shared by every tensor over the same memory (views, detach());
+    # _views: [live views, base] shared by a base and its views (inplace.py), or None
+    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "_version", "_views", "__weakref__")
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -79,6 +81,7 @@ class Tensor:
         self._grad: Tensor | None = None
         self.grad_fn = None
         self._version = [0]
+        self._views = None
         self._requires_grad = False
         if requires_grad:
             _check_grad_dtype(self.data.dtype)
@@ -93,6 +96,7 @@ class Tensor:
         t.grad_fn = None
         t._requires_grad = False
         t._version = [0] if version is None else version
+        t._views = None
         return t
 
     # ---- attributes -------------------------------------------------------------
