@@ -154,6 +154,7 @@ VIEW_PROGRAMS = [
     "x = M.ones(2, 3, requires_grad=True); y = x * 1; c = y[0].clone(); c.mul_(2); (y * c).sum().backward(); R = (y, c, x.grad)",
     "x = M.tensor([1., 5., 3., -2.], requires_grad=True); lo = M.tensor([2., 0., 4., 1.], requires_grad=True); hi = M.tensor(3., requires_grad=True); (M.clamp(x, lo, hi) * x).sum().backward(); R = (x.grad, lo.grad, hi.grad)",
     "x = M.tensor([1., 5., 3., -2.], requires_grad=True); m = M.tensor([2.], requires_grad=True); y = x * 1; y[1:].clamp_(min=m); y.sum().backward(); R = (y, x.grad, m.grad)",
+    "x = M.tensor([[1., 2.], [3., 4.], [5., 6.]], dtype=M.float64, requires_grad=True); z = M.from_numpy(np.arange(12.).reshape(3, 4).T); v = z[1:, ::2]; v.mul_(x); z.T[0].add_(x[0, 0]); ((z * z).sum() + (v * v).sum()).backward(); R = (z, x.grad)",
     "x = M.arange(24.).reshape(2, 3, 4).requires_grad_(); y = x * 1; y[:, 0, :] *= 2; y.transpose(0, 2)[0] += 1; (y * y).sum().backward(); R = (y, x.grad)",
     "x = M.arange(24.).reshape(2, 3, 4).requires_grad_(); y = x * 1; y.permute(2, 0, 1)[1:3, :, ::2].mul_(-1); (y * x).sum().backward(); R = (y, x.grad)",
 ]
