@@ -45,9 +45,27 @@ def _in_graph(t: Tensor, other: Any) -> bool:
     )
 
 
+def _check_no_grad_view(t: Tensor, other: Any, name: str) -> None:
+    """PyTorch forbids changing, with grad mode on, a view taken under no_grad from a
+    base that requires grad (or with an operand that does): which history is meant?"""
+    family = t._views
+    if family is None or not _mode.enabled or not any(v is t for v in family[2]):
+        return
+    base = family[1]()
+    if (base is not None and base._requires_grad) or _in_graph(t, other):
+        raise RuntimeError(
+            f"{name}: A view was created in no_grad mode and is being modified inplace with "
+            "grad mode enabled. Given that this use case is ambiguous and error-prone, it is "
+            "forbidden. You can clarify your code by moving both the view and the inplace "
+            "either both inside the no_grad block (if you don't want the inplace to be "
+            "tracked) or both outside (if you want the inplace to be tracked)."
+        )
+
+
 def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> Tensor:
     _check_leaf(t, name)
     _check_writable(t, name)
+    _check_no_grad_view(t, other, name)
     if _in_graph(t, other):
         # the op may save its input (mul_ and div_ for the other's gradient, clamp_
         # for its mask): it gets the old values, since t's array is about to change
@@ -87,7 +105,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
     base = family[1]() if views else None
     if base is None and all(v is t for v in views):  # no other tensor sees t's memory
         _write(t, name, new.data)
-        t.grad_fn, t._requires_grad = new.grad_fn, True
+        _set_grad_fn(t, new.grad_fn)
         return
     if base is None or not (t is base or any(v is t for v in views)):
         raise RuntimeError(
@@ -96,7 +114,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
         )
     if t is base:
         _write(t, name, new.data)
-        base.grad_fn = new.grad_fn
+        _set_grad_fn(base, new.grad_fn)
     else:
         if base._requires_grad and base.grad_fn is None:
             raise RuntimeError(
@@ -106,10 +124,17 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
         region = _region(base.data, t.data)
         prior = _prior(base, base.data)  # CopySlices reads none of the old values
         _write(t, name, new.data)
-        base.grad_fn = _copy_slices(prior, new, region).grad_fn
-    base._requires_grad = True
+        _set_grad_fn(base, _copy_slices(prior, new, region).grad_fn)
     for v in views:
         _as_view(v, base)
+
+
+def _set_grad_fn(t: Tensor, node: Any) -> None:
+    """t's history is now ``node``; a gradient t asked to retain stays asked for."""
+    old = t.grad_fn
+    if old is not None and old.retained is not None and old.retained() is t:
+        node.retained, old.retained = old.retained, None
+    t.grad_fn, t._requires_grad = node, True
 
 
 def _copy_slices(base: Tensor, src: Tensor, region: np.ndarray) -> Tensor:
@@ -140,7 +165,7 @@ def _as_view(v: Tensor, base: Tensor) -> None:
         out.reshape(-1)[region] = g
         return out
 
-    v.grad_fn, v._requires_grad = record(v.data, "AsStrided", (base,), (vjp,)).grad_fn, True
+    _set_grad_fn(v, record(v.data, "AsStrided", (base,), (vjp,)).grad_fn)
 
 
 def _region(B: np.ndarray, V: np.ndarray) -> np.ndarray:
@@ -233,6 +258,7 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
     """``t[index] = value``. In the graph it records ``ops.index_put`` and rebases t."""
     _check_leaf(t, "setitem")
     _check_writable(t, "setitem")
+    _check_no_grad_view(t, value, "setitem")
     if _in_graph(t, value):
         _rebase(t, "setitem", ops.index_put(_prior(t, t.data), index, value))
         return

@@ -19,6 +19,7 @@ import numpy as np
 from . import dtypes
 from .engine import record
 from .errors import OpError
+from .grad_mode import _mode
 from .tensor import Tensor, as_array, size_arg
 
 _new = Tensor._new
@@ -738,10 +739,12 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
     t = record(out, name, (x,), (vjp,))
     if np.may_share_memory(out, x.data):
         t._version = x._version
-        if x._views is None:  # [live views, base], for in-place changes (inplace.py)
-            x._views = [weakref.WeakSet(), weakref.ref(x)]
-        t._views = x._views
-        t._views[0].add(t)
+        if x._views is None:  # [live views, base, views made under no_grad] (inplace.py)
+            x._views = [weakref.WeakSet(), weakref.ref(x), weakref.WeakSet()]
+        family = t._views = x._views
+        family[0].add(t)
+        if not _mode.enabled or any(v is x for v in family[2]):
+            family[2].add(t)
     return t
 
 
