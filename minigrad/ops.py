@@ -443,29 +443,30 @@ clip = clamp
 
 
 def maximum(a: Any, b: Any) -> Tensor:
-    """max(a, b) elementwise.   The gradient goes to the larger input; ties split it evenly."""
+    """max(a, b) elementwise.   Each input gets g where it is larger, g/2 at ties, 0 where
+    it is smaller (exactly 0, even for an inf or NaN g); both get g next to a NaN, as PyTorch."""
     a = as_tensor(a)
     A, B, out = _binary("maximum", np.maximum, a, b)
     return record(
         out, "Maximum", (a, b),
-        (lambda g: g * _share(A > B, A == B), lambda g: g * _share(B > A, A == B)),
+        (lambda g: _unless(A < B, A == B, g), lambda g: _unless(B < A, A == B, g)),
         saved=_tensors(a, b),
     )  # fmt: skip
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """min(a, b) elementwise.   The gradient goes to the smaller input; ties split it evenly."""
+    """min(a, b) elementwise.   As maximum, with the smaller input winning."""
     a = as_tensor(a)
     A, B, out = _binary("minimum", np.minimum, a, b)
     return record(
         out, "Minimum", (a, b),
-        (lambda g: g * _share(A < B, A == B), lambda g: g * _share(B < A, A == B)),
+        (lambda g: _unless(A > B, A == B, g), lambda g: _unless(B > A, A == B, g)),
         saved=_tensors(a, b),
     )  # fmt: skip
 
 
-def _share(wins: np.ndarray, ties: np.ndarray) -> np.ndarray:
-    return wins + 0.5 * ties
+def _unless(loses: np.ndarray, ties: np.ndarray, g: np.ndarray) -> np.ndarray:
+    return np.where(loses, 0, np.where(ties, g / 2, g))
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
@@ -787,6 +788,8 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
 
 def permute(x: Tensor, *dims: Any) -> Tensor:
     """x with dimensions reordered.   dx = g with the inverse permutation."""
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = size_arg(dims)
     X = x.data
     if sorted(d % builtins.max(X.ndim, 1) for d in dims) != list(range(X.ndim)):

@@ -108,6 +108,8 @@ PROGRAMS = [
     "x = M.ones(2, requires_grad=True); x.grad = M.ones(2, dtype=M.float64)",
     "x = M.ones(2, requires_grad=True); x.grad = np.ones(2)",
     "x = M.ones(2, requires_grad=True); x.grad = M.full((2,), 5.); (x * 2).sum().backward(); R = x.grad",
+    "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.maximum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
+    "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.minimum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
 ]
 
 # In-place changes through views and assignments into tensors of the graph: PyTorch
