@@ -374,7 +374,8 @@ def cos(x: Tensor) -> Tensor:
 
 
 def relu(x: Tensor) -> Tensor:
-    """max(x, 0).   dx = g * [out != 0]: 0 at x <= 0, g at x > 0 and at NaN, as PyTorch."""
+    """max(x, 0).   dx = g * [out != 0]: 0 at x <= 0, g at x > 0 and at NaN, as PyTorch
+    (but a NaN or inf g at x <= 0 stays NaN: a multiply, not PyTorch's slower where)."""
     if x.data.dtype.kind == "b":  # checked inline: relu is on every training step's path
         _refuse("relu", x.data, "b")
     out = np.maximum(x.data, 0)
