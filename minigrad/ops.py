@@ -130,12 +130,12 @@ def mul(a: Tensor, b: Any) -> Tensor:
 
 
 def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
-    """a / b.   da = g / b,   db = -g * a / b**2.   (Rounded: see ``_rounded_div``.)"""
+    """a / b.   da = g / b,   db = -g * (a / b) / b  (PyTorch's order: b² may underflow)."""
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
     A, B, out = _binary("div", np.true_divide, a, b)
     return record(
-        out, "Div", (a, b), (lambda g: g / B, lambda g: -g * A / (B * B)),
+        out, "Div", (a, b), (lambda g: g / B, lambda g: -g * (A / B / B)),
         saved=_saved_for_product(a, b),
     )  # fmt: skip
 
@@ -181,7 +181,7 @@ def rdiv(a: Tensor, b: Any) -> Tensor:
 def pow(a: Any, b: Any) -> Tensor:
     """a ** b.   da = g * b * a**(b-1)  (0 where b == 0),   db = g * out * log(a)  (0 at a == 0)."""
     a = as_tensor(a)
-    A, B, out = _binary("pow", np.power, a, b)
+    A, B, out = _binary("pow", _power, a, b)
     if not isinstance(b, Tensor) and B == 0:
         return record(out, "Pow", (a,), (np.zeros_like,))
     if isinstance(b, Tensor):  # where the exponent is 0, the base's gradient is 0
@@ -190,24 +190,49 @@ def pow(a: Any, b: Any) -> Tensor:
             with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1, masked
                 return np.where(B == 0, 0, g * B * np.power(A, B - 1))
     else:
-        vjp_a = lambda g: g * B * np.power(A, B - 1)  # noqa: E731
+        vjp_a = lambda g: g * B * _power(A, B - 1)  # noqa: E731
     return record(
-        out, "Pow", (a, b), (vjp_a, lambda g: g * _xlogy_out(out, A)),
+        out, "Pow", (a, b), (vjp_a, lambda g: g * _out_log_base(out, A, B)),
         saved=_tensors(a, b), saves_out=isinstance(b, Tensor),
     )  # fmt: skip
+
+
+@np.errstate(divide="ignore", invalid="ignore")  # 0 ** -1 = inf, (-1) ** 0.5 = NaN, quietly
+def _power(A: np.ndarray, e: Any) -> np.ndarray:
+    """A ** e. For a float A and a number e, computed as PyTorch's kernel does for the
+    exponents it special-cases (sqrt, 1 / sqrt, products, reciprocals), so that -0.0,
+    inf and NaN give PyTorch's results in the forward and in the VJP's A ** (e - 1)."""
+    if not isinstance(e, (builtins.int, builtins.float)) or A.dtype.kind != "f":
+        return np.power(A, e)
+    if e == 0.5:
+        return np.sqrt(A)
+    if e == -0.5:
+        return 1 / np.sqrt(A)
+    if e == 1:
+        return A.copy()
+    if e == 2:
+        return A * A
+    if e == 3:
+        return A * A * A
+    if e == -1:
+        return 1 / A
+    if e == -2:
+        return 1 / (A * A)
+    return np.power(A, e)
 
 
 def rpow(a: Tensor, b: Any) -> Tensor:
     """b ** a (for ``2 ** t``).   da = g * out * log(b)."""
     A, B, out = _binary("pow", lambda x, y: np.power(y, x), a, b)
-    return record(out, "Pow", (a,), (lambda g: g * _xlogy_out(out, B),), saves_out=True)
+    return record(out, "Pow", (a,), (lambda g: g * _out_log_base(out, B, A),), saves_out=True)
 
 
-def _xlogy_out(out: np.ndarray, base: Any) -> np.ndarray:
-    """out * log(base), taken as 0 where base == 0 (PyTorch's convention for pow)."""
+@np.errstate(divide="ignore", invalid="ignore")
+def _out_log_base(out: np.ndarray, base: Any, exponent: Any) -> np.ndarray:
+    """out * log(base): d(base ** e)/de. Taken as 0 where base == 0 and e >= 0 (out is
+    0 or 1 there), as PyTorch; for e < 0 it is inf * -inf."""
     base = np.asarray(base)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(base == 0, 0, out * np.log(np.where(base == 0, 1, base)))
+    return np.where((base == 0) & (np.asarray(exponent) >= 0), 0, out * np.log(base))
 
 
 def remainder(a: Any, b: Any) -> Tensor:
@@ -596,7 +621,13 @@ def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
         count = np.sum(hit, axis=axes, keepdims=True)
         return _expand_back(g, axes, keepdim, shape) * hit / count
 
-    return record(out, name.capitalize(), (x,), (vjp,), saved=(x,), saves_out=True)
+    def vjp_whole(g: np.ndarray) -> np.ndarray:  # max()/min(): NaNs are the extreme if any
+        hit = np.isnan(X) if np.isnan(out) else X == out
+        return np.where(hit, g / np.count_nonzero(hit), 0)
+
+    whole = dim is None and name in ("max", "min")
+    return record(out, name.capitalize(), (x,), (vjp_whole if whole else vjp,), saved=(x,),
+                  saves_out=True)  # fmt: skip
 
 
 def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:

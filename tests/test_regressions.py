@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+import minigrad.nn.functional as F
 
 
 def test_b_is_a_plus_a_c_is_b_plus_b():
@@ -313,6 +314,42 @@ def test_clamp_gives_tensor_bounds_their_gradient():
     top = mg.tensor(2.5, dtype=mg.float64, requires_grad=True)
     xs = mg.tensor([1.0, 5.0, 3.0], dtype=mg.float64, requires_grad=True)
     assert mg.gradcheck(lambda a, m: a.clamp(max=m) * a, (xs, top))
+
+
+def test_division_gradient_does_not_underflow_in_float32():
+    # db = -g (a / b) / b, PyTorch's order: b * b = 1e-40 would underflow to 0 in float32
+    a = mg.tensor([1e-20], requires_grad=True)
+    b = mg.tensor([1e-20], requires_grad=True)
+    (a / b).sum().backward()
+    assert np.isfinite(b.grad.item()) and b.grad.item() == pytest.approx(-1e20, rel=1e-6)
+
+
+def test_losses_at_saturated_probabilities_follow_pytorchs_formulas():
+    inf = float("inf")
+    # BCE's target gradient is -logit(x), unclamped: -inf at x = 1
+    x = mg.tensor([0.25, 1.0], dtype=mg.float64)
+    y = mg.tensor([0.5, 0.5], dtype=mg.float64, requires_grad=True)
+    F.binary_cross_entropy(x, y, reduction="sum").backward()
+    assert y.grad.tolist() == [pytest.approx(np.log(0.75) - np.log(0.25)), -inf]
+    # with logits: (1 - y) x - log sigmoid(x): inf at x = inf, inf - inf = NaN at -inf
+    z = mg.tensor([inf, -inf, 0.0], dtype=mg.float64)
+    loss = F.binary_cross_entropy_with_logits(z, mg.full((3,), 0.5, dtype=mg.float64),
+                                              reduction="none")  # fmt: skip
+    assert loss[0].item() == inf and np.isnan(loss[1].item())
+    assert loss[2].item() == pytest.approx(np.log(2))
+
+
+def test_pow_and_max_at_special_values_follow_pytorchs_kernels():
+    inf = float("inf")
+    x = mg.tensor([-0.0, 4.0], dtype=mg.float64, requires_grad=True)
+    (x**0.5).sum().backward()  # 0.5 / sqrt(x): sqrt(-0.0) = -0.0, so -inf
+    assert x.grad.tolist() == [-inf, 0.25]
+    e = mg.tensor([-1.0, 2.0], dtype=mg.float64, requires_grad=True)
+    (mg.zeros(2, dtype=mg.float64) ** e).sum().backward()  # out log(base): inf * -inf; 0
+    assert e.grad.tolist() == [-inf, 0.0]
+    m = mg.tensor([1.0, float("nan"), 3.0, float("nan")], requires_grad=True)
+    m.max().backward()  # a NaN maximum: the NaNs share the gradient
+    assert m.grad.tolist() == [0.0, 0.5, 0.0, 0.5]
 
 
 def test_an_int_index_gives_a_zero_dim_view():

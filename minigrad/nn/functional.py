@@ -141,7 +141,7 @@ def binary_cross_entropy(
     """-w [y log x + (1 - y) log(1 - x)] for probabilities x, each log clamped at -100.
 
     The clamp (PyTorch's) keeps x = 0 and x = 1 finite.
-    dx = w (x - y) / max(x (1 - x), 1e-12) g',   dy = w (log(1 - x) - log x) g'.
+    dx = w (x - y) / max(x (1 - x), 1e-12) g',   dy = -w logit(x) g'  (unclamped, as PyTorch).
     """
     target = ops.as_tensor(target)
     X, Y = input.data, target.data
@@ -159,7 +159,7 @@ def binary_cross_entropy(
         return (d if W is None else W * d) * per_element(g)
 
     def vjp_target(g: np.ndarray) -> np.ndarray:
-        d = log_1mx - log_x
+        d = _neg_logit(X)
         return (d if W is None else W * d) * per_element(g)
 
     return record(out, "BinaryCrossEntropy", (input, target), (vjp_input, vjp_target),
@@ -172,36 +172,46 @@ def _clamped_logs(X: np.ndarray) -> tuple:
     return np.maximum(np.log(X), -100), np.maximum(np.log1p(-X), -100)
 
 
+@np.errstate(divide="ignore", invalid="ignore")  # ±inf at 0 and 1
+def _neg_logit(X: np.ndarray) -> np.ndarray:
+    """-log(x / (1 - x)) = log(1 - x) - log x."""
+    return np.log1p(-X) - np.log(X)
+
+
+@np.errstate(invalid="ignore")  # inf - inf = NaN at x = -inf, as PyTorch, without a warning
+def _logits_loss(X: np.ndarray, Y: np.ndarray, q: Any, log_sig: np.ndarray) -> np.ndarray:
+    return (1 - Y) * X - q * log_sig
+
+
+def _log_sigmoid(X: np.ndarray) -> np.ndarray:
+    """log sigmoid(x) = min(x, 0) - log(1 + exp(-|x|)), finite for every finite x."""
+    return np.minimum(X, 0) - np.log1p(np.exp(-np.abs(X)))
+
+
 def binary_cross_entropy_with_logits(
     input: Tensor, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
 ) -> Tensor:
-    """BCE of sigmoid(x), in the stable form max(x, 0) - x y + log(1 + exp(-|x|)).
-
-    With ``pos_weight`` p (per class, the last dimension) the positive term counts
-    p times: (1 - y) x + (1 + (p - 1) y) log(1 + exp(-x)).
-    dx = w (sigmoid(x) - y) g', and with p: w ((1 + (p - 1) y) sigmoid(x) - p y) g';
-    dy = -w x g', and with p: w ((p - 1) log(1 + exp(-x)) - x) g'.
+    """BCE of sigmoid(x) from the logits x, in PyTorch's stable form
+    (1 - y) x - q log sigmoid(x),  with q = 1 + (p - 1) y for ``pos_weight`` p (per class,
+    the last dimension; p = 1 without it: the positive term counts p times).
+    dx = w (q sigmoid(x) - p y) g',   dy = w (log sigmoid(-x) - p log sigmoid(x)) g'.
     """
     target = ops.as_tensor(target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy_with_logits", X, Y)
     W = 1 if weight is None else _array(weight)
     P = _array(pos_weight)
-    log1p_exp = np.log1p(np.exp(-np.abs(X)))
-    if P is None:
-        loss = np.maximum(X, 0) - X * Y + log1p_exp
-    else:
-        softplus_neg = log1p_exp + np.maximum(-X, 0)  # log(1 + exp(-x)), stable
-        loss = (1 - Y) * X + (1 + (P - 1) * Y) * softplus_neg
-    out, per_element = _reduce(W * loss, reduction)
+    log_sig = _log_sigmoid(X)
+    q = 1 if P is None else (P - 1) * Y + 1
+    out, per_element = _reduce(W * _logits_loss(X, Y, q, log_sig), reduction)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         s = ops.expit(X)
-        d = s - Y if P is None else (1 + (P - 1) * Y) * s - P * Y
+        d = s - Y if P is None else q * s - P * Y
         return W * d * per_element(g)
 
     def vjp_target(g: np.ndarray) -> np.ndarray:
-        d = -X if P is None else (P - 1) * softplus_neg - X
+        d = -X if P is None else _log_sigmoid(-X) - P * log_sig
         return W * d * per_element(g)
 
     return record(
