@@ -54,6 +54,21 @@ UNARY = {
     "rpow": lambda M, x: 2.0**x,
     "rdiv": lambda M, x: 1 / x,
     "square": lambda M, x: x * x,
+    "std0": lambda M, x: x.std(0, keepdim=True),
+    "var_all": lambda M, x: x.var(),
+    "cos": lambda M, x: x.cos(),
+    "clamp_min": lambda M, x: x.clamp(min=0.5),
+    "log_softmax0": lambda M, x: x.log_softmax(0),
+    "softmax0": lambda M, x: x.softmax(0),
+    "amax_dims": lambda M, x: x.amax((0, 1)),
+    "nll_loss": lambda M, x: M.nn.functional.nll_loss(x, M.tensor([0, 2, 1])),
+    "cross_entropy_smoothing": lambda M, x: M.nn.functional.cross_entropy(
+        x, M.tensor([0, 2, 1]), label_smoothing=0.2
+    ),
+    "cross_entropy_none": lambda M, x: M.nn.functional.cross_entropy(
+        x, M.tensor([0, 2, 1]), reduction="none"
+    ),
+    "linear": lambda M, x: M.nn.functional.linear(x, x, x[0]),
 }  # relu is left out on purpose: README, a NaN gradient where the input is <= 0
 BINARY = {
     "add": lambda M, x, y: x + y,
@@ -74,6 +89,10 @@ BINARY = {
     ),
     "bce": lambda M, x, y: M.nn.functional.binary_cross_entropy(x.sigmoid(), y.sigmoid()),
     "mse": lambda M, x, y: M.nn.functional.mse_loss(x, y),
+    "cross_entropy_probabilities": lambda M, x, y: M.nn.functional.cross_entropy(
+        x, y.softmax(-1), label_smoothing=0.1
+    ),
+    "clamp_tensor": lambda M, x, y: M.clamp(x, y, y + 1),
 }
 
 
@@ -93,7 +112,7 @@ def _case(k: int) -> tuple:
     return data, r.choice(sorted(BINARY)), (r.randrange(2), r.randrange(2))
 
 
-CASES = [_case(k) for k in range(400)]
+CASES = [_case(k) for k in range(500)]
 
 
 def _run(M, k):
