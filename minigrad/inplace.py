@@ -48,10 +48,10 @@ def _in_graph(t: Tensor, other: Any) -> bool:
 def _check_no_grad_view(t: Tensor, other: Any, name: str) -> None:
     """PyTorch forbids changing, with grad mode on, a view taken under no_grad from a
     base that requires grad (or with an operand that does): which history is meant?"""
-    family = t._views
-    if family is None or not _mode.enabled or not any(v is t for v in family[2]):
+    views = t._views
+    if views is None or not _mode.enabled or not any(v is t for v in views.no_grad):
         return
-    base = family[1]()
+    base = views.base()
     if (base is not None and base._requires_grad) or _in_graph(t, other):
         raise RuntimeError(
             f"{name}: A view was created in no_grad mode and is being modified inplace with "
@@ -100,9 +100,8 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
     replaced by ``new``; then every live view is re-derived from base' (AsStrided), so
     each one's gradient reaches the values it now holds.
     """
-    family = t._views
-    views = list(family[0]) if family else []
-    base = family[1]() if views else None
+    views = list(t._views.live) if t._views else []
+    base = t._views.base() if views else None
     if base is None and all(v is t for v in views):  # no other tensor sees t's memory
         _write(t, name, new.data)
         _set_grad_fn(t, new.grad_fn)

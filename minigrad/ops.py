@@ -9,7 +9,6 @@ plain calculus. ``x``/``a``/``b`` name input arrays, ``out`` the result array.
 from __future__ import annotations
 
 import builtins
-import weakref
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
@@ -20,7 +19,7 @@ from . import dtypes
 from .engine import record
 from .errors import OpError
 from .grad_mode import _mode
-from .tensor import Tensor, as_array, size_arg
+from .tensor import Tensor, Views, as_array, size_arg
 
 _new = Tensor._new
 
@@ -772,12 +771,12 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
     t = record(out, name, (x,), (vjp,))
     if np.may_share_memory(out, x.data):
         t._version = x._version
-        if x._views is None:  # [live views, base, views made under no_grad] (inplace.py)
-            x._views = [weakref.WeakSet(), weakref.ref(x), weakref.WeakSet()]
-        family = t._views = x._views
-        family[0].add(t)
-        if not _mode.enabled or any(v is x for v in family[2]):
-            family[2].add(t)
+        if x._views is None:
+            x._views = Views(x)
+        views = t._views = x._views
+        views.live.add(t)
+        if not _mode.enabled or any(v is x for v in views.no_grad):
+            views.no_grad.add(t)
     return t
 
 

@@ -63,6 +63,18 @@ def _has_numpy_float64(data: Any) -> bool:
     return False
 
 
+class Views:
+    """A base tensor and the views of its memory that are alive, for in-place changes
+    (inplace.py); ``no_grad`` holds the views taken with grad mode off."""
+
+    __slots__ = ("base", "live", "no_grad")
+
+    def __init__(self, base: Tensor) -> None:
+        self.base = weakref.ref(base)
+        self.live: weakref.WeakSet = weakref.WeakSet()
+        self.no_grad: weakref.WeakSet = weakref.WeakSet()
+
+
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
@@ -72,7 +84,7 @@ class Tensor:
     """
 
     # _version: [counter], shared by every tensor over the same memory (views, detach());
-    # _views: [live views, base] shared by a base and its views (inplace.py), or None
+    # _views: the Views shared by a base and the views taken of it, or None
     __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "_version", "_views", "__weakref__")
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
