@@ -767,7 +767,8 @@ def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
 
 
 def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
-    """Record a shape op; an output that shares x's memory shares its version counter."""
+    """Record a shape op. An output that shares x's memory shares its version counter
+    and joins x's Views (a view of a view taken under no_grad counts as taken so too)."""
     t = record(out, name, (x,), (vjp,))
     if np.may_share_memory(out, x.data):
         t._version = x._version
