@@ -49,7 +49,7 @@ def _check_no_grad_view(t: Tensor, other: Any, name: str) -> None:
     """PyTorch forbids changing, with grad mode on, a view taken under no_grad from a
     base that requires grad (or with an operand that does): which history is meant?"""
     views = t._views
-    if views is None or not _mode.enabled or not any(v is t for v in views.no_grad):
+    if views is None or not _mode.enabled or not views.taken_under_no_grad(t):
         return
     base = views.base()
     if (base is not None and base._requires_grad) or _in_graph(t, other):

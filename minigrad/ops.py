@@ -776,7 +776,9 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
             x._views = Views(x)
         views = t._views = x._views
         views.live.add(t)
-        if not _mode.enabled or any(v is x for v in views.no_grad):
+        if not _mode.enabled or views.taken_under_no_grad(x):
+            if views.no_grad is None:
+                views.no_grad = weakref.WeakSet()
             views.no_grad.add(t)
     return t
 

@@ -65,14 +65,17 @@ def _has_numpy_float64(data: Any) -> bool:
 
 class Views:
     """A base tensor and the views of its memory that are alive, for in-place changes
-    (inplace.py); ``no_grad`` holds the views taken with grad mode off."""
+    (inplace.py); ``no_grad`` holds the views taken with grad mode off (None if none)."""
 
     __slots__ = ("base", "live", "no_grad")
 
     def __init__(self, base: Tensor) -> None:
         self.base = weakref.ref(base)
         self.live: weakref.WeakSet = weakref.WeakSet()
-        self.no_grad: weakref.WeakSet = weakref.WeakSet()
+        self.no_grad: weakref.WeakSet | None = None
+
+    def taken_under_no_grad(self, t: Tensor) -> bool:
+        return self.no_grad is not None and any(v is t for v in self.no_grad)
 
 
 class Tensor:
