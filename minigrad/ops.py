@@ -777,9 +777,7 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
         views = t._views = x._views
         views.live.add(t)
         if not _mode.enabled or views.taken_under_no_grad(x):
-            if views.no_grad is None:
-                views.no_grad = weakref.WeakSet()
-            views.no_grad.add(t)
+            views.add_no_grad(t)
     return t
 
 

@@ -77,6 +77,11 @@ class Views:
     def taken_under_no_grad(self, t: Tensor) -> bool:
         return self.no_grad is not None and any(v is t for v in self.no_grad)
 
+    def add_no_grad(self, t: Tensor) -> None:
+        if self.no_grad is None:
+            self.no_grad = weakref.WeakSet()
+        self.no_grad.add(t)
+
 
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
