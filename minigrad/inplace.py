@@ -261,5 +261,5 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
     if _in_graph(t, value):
         _rebase(t, "setitem", ops.index_put(_prior(t, t.data), index, value))
         return
-    ops.assign_at(t.data, ops._index(index), value.data if isinstance(value, Tensor) else value)
+    ops.assign_at(t.data, index, value.data if isinstance(value, Tensor) else value)
     t._version[0] = next_seq()

@@ -992,8 +992,8 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
 
 
 def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
-    """X[index] = value in PyTorch's dim order, with PyTorch's errors (``index`` from _index)."""
-    target, at = _located(X, index)
+    """X[index] = value in PyTorch's dim order, with PyTorch's errors."""
+    target, at = _located(X, _index(index))
     try:
         target[at] = value
     except IndexError as e:
