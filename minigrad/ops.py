@@ -178,7 +178,8 @@ def rdiv(a: Tensor, b: Any) -> Tensor:
 
 
 def pow(a: Any, b: Any) -> Tensor:
-    """a ** b.   da = g * b * a**(b-1)  (0 where b == 0),   db = g * out * log(a)  (0 at a == 0)."""
+    """a ** b.   da = g * b * a**(b-1)  (0 where b == 0),
+    db = g * out * log(a)  (0 where a == 0 and b >= 0)."""
     a = as_tensor(a)
     A, B, out = _binary("pow", _power, a, b)
     if not isinstance(b, Tensor) and B == 0:
@@ -491,6 +492,7 @@ def minimum(a: Any, b: Any) -> Tensor:
 
 
 def _unless(loses: np.ndarray, ties: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g where an input wins, g / 2 at ties, exactly 0 where it loses."""
     return np.where(loses, 0, np.where(ties, g / 2, g))
 
 
