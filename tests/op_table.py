@@ -86,6 +86,13 @@ CASES = [
     Case("rdiv", lambda a: 1 / a, lambda a: 1 / a, UNARY_SHAPES, low=0.5),
     Case("pow_number", lambda a: a**3, lambda a: a**3, UNARY_SHAPES),
     Case("pow_half", lambda a: a**0.5, np.sqrt, UNARY_SHAPES, low=0.5),
+    # the exponents PyTorch's pow kernel special-cases (ops._power), each a branch
+    Case("pow_minus_half", lambda a: a**-0.5, lambda a: a**-0.5, UNARY_SHAPES, low=0.5),
+    Case("pow_one", lambda a: a**1, lambda a: a, UNARY_SHAPES),
+    Case("pow_two", lambda a: a**2, np.square, UNARY_SHAPES),
+    Case("pow_minus_one", lambda a: a**-1, lambda a: 1 / a, UNARY_SHAPES, low=0.5),
+    Case("pow_minus_two", lambda a: a**-2, lambda a: a**-2.0, UNARY_SHAPES, low=0.5),
+    Case("pow_one_and_a_half", lambda a: a**1.5, lambda a: a**1.5, UNARY_SHAPES, low=0.5),
     Case("rpow", lambda a: 2**a, lambda a: 2**a, UNARY_SHAPES),
     # elementwise
     Case("exp", lambda a: mg.exp(a), np.exp, UNARY_SHAPES),
