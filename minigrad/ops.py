@@ -580,12 +580,18 @@ def _spread(x: Tensor, dim: Any, unbiased: bool, correction: int | None, name: s
     return X, axes, c, np.mean(X, axis=axes, keepdims=True), _count(X, axes)
 
 
+@np.errstate(divide="ignore", invalid="ignore", over="ignore")  # NaN, inf as PyTorch
+def _moment(fn: Any, X: np.ndarray, axes: Any, c: int, keepdim: bool) -> np.ndarray:
+    """np.var or np.std, accumulated in float64 as PyTorch does for float32 (the squares
+    of values above 1.8e19 overflow float32), in X's dtype."""
+    return fn(X, axis=axes, ddof=c, keepdims=keepdim, dtype=np.float64).astype(X.dtype)
+
+
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
     X, axes, c, mu, n = _spread(x, dim, unbiased, correction, "var")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.var(X, axis=axes, ddof=c, keepdims=keepdim)
+    out = _moment(np.var, X, axes, c, keepdim)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         return _expand_back(g, axes, keepdim, X.shape) * 2 * (X - mu) / (n - c)
@@ -597,8 +603,7 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
         correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
     X, axes, c, mu, n = _spread(x, dim, unbiased, correction, "std")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.std(X, axis=axes, ddof=c, keepdims=keepdim)
+    out = _moment(np.std, X, axes, c, keepdim)
 
     def vjp(g: np.ndarray) -> np.ndarray:  # 0 where out == 0 (a constant slice), as PyTorch
         o = _expand_back(out, axes, keepdim, X.shape)

@@ -352,6 +352,16 @@ def test_pow_and_max_at_special_values_follow_pytorchs_kernels():
     assert m.grad.tolist() == [0.0, 0.5, 0.0, 0.5]
 
 
+def test_float32_var_and_std_accumulate_in_float64_as_pytorch():
+    # (1e30)² overflows float32; PyTorch accumulates in double and so does minigrad
+    x = mg.tensor([[1e30, 1.0, 1.0], [0.5, 2.0, 3.0]], requires_grad=True)
+    s = x.std(1)
+    assert s.dtype == mg.float32 and s[0].item() == pytest.approx(1e30 / np.sqrt(3), rel=1e-6)
+    s.sum().backward()
+    assert np.isfinite(x.grad.data).all()
+    assert x.var(0).tolist()[1:] == [0.5, 2.0]
+
+
 def test_an_int_index_gives_a_zero_dim_view():
     y = mg.zeros(2, 3)
     y[1][2].fill_(5)  # y[1][2] shares y's memory, as in PyTorch
