@@ -1,7 +1,7 @@
 """Special values against PyTorch: ±0, ±inf, NaN, 1e±30 and ties, through every op.
 
-Each case draws two 3x3 float64 inputs where about 40% of the entries are special,
-applies one op (or loss) and backpropagates a random gradient. minigrad and PyTorch
+Each case draws two 3x3 inputs, in float64 and again in float32, where about 40% of
+the entries are special, applies one op (or loss) and backpropagates a random gradient. minigrad and PyTorch
 must give the same values and gradients (NaN for NaN, inf for inf, of the same sign;
 the sign of a zero may differ), or both raise. This holds the corners of the VJPs to
 PyTorch's formulas: which inputs get the gradient at ties and next to a NaN, where a
@@ -115,9 +115,10 @@ def _case(k: int) -> tuple:
 CASES = [_case(k) for k in range(500)]
 
 
-def _run(M, k):
+def _run(M, k, dtype):
     data, name, which = CASES[k]
-    leaves = [M.tensor(d, dtype=M.float64, requires_grad=True) for d in data]
+    dtype = getattr(M, dtype)
+    leaves = [M.tensor(d, dtype=dtype, requires_grad=True) for d in data]
     args = [leaves[i] for i in which]
     fn = UNARY.get(name) or BINARY[name]
     with warnings.catch_warnings():
@@ -125,37 +126,42 @@ def _run(M, k):
         try:
             out = fn(M, *args)
             g = np.random.default_rng(k).normal(size=tuple(out.shape))
-            out.backward(M.tensor(g, dtype=M.float64))
+            out.backward(M.tensor(g, dtype=out.dtype))
         except Exception as e:  # noqa: BLE001 - the exception is what is compared
             return None, e
     grads = [None if t.grad is None else np.array(t.grad.tolist()) for t in leaves]
     return (np.array(out.tolist()), grads), None
 
 
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
+TOLERANCES = {"float64": (1e-9, 1e-12), "float32": (2e-5, 1e-5)}  # rtol, atol per max |b|
+
+
+def _same(a: np.ndarray, b: np.ndarray, dtype: str) -> bool:
     nan = np.isnan(a)
     if a.shape != b.shape or not np.array_equal(nan, np.isnan(b)):
         return False
     a, b = a[~nan], b[~nan]
+    rtol, atol = TOLERANCES[dtype]
     finite = np.abs(b[np.isfinite(b)])
-    atol = 1e-12 * (finite.max() if finite.size else 1.0)  # rounding next to larger entries
-    return bool((np.isclose(a, b, rtol=1e-9, atol=atol) | (a == b)).all())  # inf == inf
+    atol *= finite.max() if finite.size else 1.0  # rounding next to larger entries
+    return bool((np.isclose(a, b, rtol=rtol, atol=atol) | (a == b)).all())  # inf == inf
 
 
+@pytest.mark.parametrize("dtype", sorted(TOLERANCES))
 @pytest.mark.parametrize("k", range(len(CASES)))
-def test_special_values_match_pytorch(k):
+def test_special_values_match_pytorch(k, dtype):
     data, name, which = CASES[k]
-    expected, t_err = _run(torch, k)
-    got, m_err = _run(mg, k)
-    where = f"{name}{which} of {[d.tolist() for d in data]}"
+    expected, t_err = _run(torch, k, dtype)
+    got, m_err = _run(mg, k, dtype)
+    where = f"{name}{which} in {dtype} of {[d.tolist() for d in data]}"
     if t_err is not None:
         assert isinstance(m_err, type(t_err)), (
             f"{where}: PyTorch raises {t_err!r}, minigrad {m_err!r}"
         )
         return
     assert m_err is None, f"{where}: minigrad raises {m_err!r}"
-    assert _same(got[0], expected[0]), f"{where}: values {got[0]} != {expected[0]}"
+    assert _same(got[0], expected[0], dtype), f"{where}: values {got[0]} != {expected[0]}"
     for g, e in zip(got[1], expected[1]):
         assert (g is None) == (e is None), where
         if e is not None:
-            assert _same(g, e), f"{where}: gradient {g} != {e}"
+            assert _same(g, e, dtype), f"{where}: gradient {g} != {e}"
