@@ -1,12 +1,12 @@
 """Special values against PyTorch: ±0, ±inf, NaN, 1e±30 and ties, through every op.
 
 Each case draws two 3x3 inputs, in float64 and again in float32, where about 40% of
-the entries are special, applies one op (or loss) and backpropagates a random gradient. minigrad and PyTorch
-must give the same values and gradients (NaN for NaN, inf for inf, of the same sign;
-the sign of a zero may differ), or both raise. This holds the corners of the VJPs to
-PyTorch's formulas: which inputs get the gradient at ties and next to a NaN, where a
-0 * inf appears, and which order of operations underflows. Runs only where torch is
-installed.
+the entries are special, applies one op (or loss) and backpropagates a random
+gradient. minigrad and PyTorch must give the same values and gradients (NaN for NaN,
+inf for inf, of the same sign; the sign of a zero may differ), or both raise. This
+holds the corners of the VJPs to PyTorch's formulas: which inputs get the gradient at
+ties and next to a NaN, where a 0 * inf appears, which order of operations
+underflows, and what is accumulated in double. Runs only where torch is installed.
 """
 
 import random
