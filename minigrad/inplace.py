@@ -236,6 +236,11 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
                   lambda old, _: ops.clamp(old, min, max))  # fmt: skip
 
 
+def relu_(t: Tensor) -> Tensor:
+    return _apply(t, "relu_", lambda a, _, out: np.maximum(a, 0, out=out), None,
+                  lambda old, _: ops.relu(old))  # fmt: skip
+
+
 def _assign(a: np.ndarray, value: Any, out: np.ndarray) -> None:
     np.copyto(out, value, casting="unsafe")
 

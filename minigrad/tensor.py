@@ -422,6 +422,9 @@ class Tensor:
     def clamp_(self, min: Number | None = None, max: Number | None = None) -> Tensor:
         return _inplace.clamp_(self, min, max)
 
+    def relu_(self) -> Tensor:
+        return _inplace.relu_(self)
+
     def zero_(self) -> Tensor:
         return _inplace.fill_(self, 0)
 

@@ -23,10 +23,14 @@ from ..engine import record
 from ..random import generator
 from ..tensor import Tensor
 
-relu = ops.relu
 sigmoid = ops.sigmoid
 tanh = ops.tanh
 linear = ops.linear
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0); with ``inplace`` it overwrites x (``x.relu_()``)."""
+    return input.relu_() if inplace else ops.relu(input)
 
 
 def softmax(input: Tensor, dim: int | None = None) -> Tensor:
@@ -51,11 +55,11 @@ def _softmax_dim(name: str, input: Tensor, dim: int | None) -> int:
     return 0 if input.ndim in (0, 1, 3) else 1
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Inverted dropout: zero each element with probability p, scale the rest by 1 / (1 - p).
 
     dx = g * mask / (1 - p). The identity when not training, so the expected value
-    of every element is the same in both modes.
+    of every element is the same in both modes. ``inplace`` overwrites x (``x.mul_(mask)``).
     """
     if not 0 <= p <= 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -67,6 +71,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     else:
         keep = generator().random(X.shape) >= p  # each element kept with probability 1 - p
         mask = (keep / (1 - p)).astype(X.dtype)
+    if inplace:
+        return input.mul_(mask)
     return record(X * mask, "Dropout", (input,), (lambda g: g * mask,))
 
 
