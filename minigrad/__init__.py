@@ -1,8 +1,9 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
-from . import autograd, data, nn, optim, reference
+from . import autograd, cuda, data, nn, optim, reference
 from . import dtypes as _dt
 from .autograd import GradcheckError, gradcheck
+from .device import device
 from .dtypes import get_default_dtype, set_default_dtype
 from .factories import (
     arange,

@@ -8,6 +8,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from . import device as _device
 from . import dtypes
 from .printing import tensor_repr
 
@@ -267,8 +268,25 @@ class Tensor:
     def clone(self) -> Tensor:
         return _ops.clone(self)
 
-    def to(self, dtype: Any) -> Tensor:
-        return _ops.to(self, dtype)
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(other)`` (its dtype):
+        this tensor if nothing changes (a copy with ``copy=True``), as PyTorch."""
+        if args and isinstance(args[0], Tensor):
+            args = (args[0].data.dtype,) + args[1:]
+        dtype = _device.dtype_of_to(args, kwargs)
+        out = self if dtype is None else _ops.to(self, dtype)
+        return _ops.clone(out) if out is self and kwargs.get("copy") else out
+
+    @property
+    def device(self) -> _device.device:
+        return _device.CPU
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, device: Any = "cuda") -> Tensor:
+        _device.check(device)
+        return self
 
     def float(self) -> Tensor:
         return _ops.to(self, dtypes.float32)

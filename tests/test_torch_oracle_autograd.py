@@ -120,6 +120,13 @@ PROGRAMS = [
     "x = M.tensor([[1., -2.], [-3., 4.]], requires_grad=True); h = x * 2; d = M.nn.Dropout(0.5, inplace=True); d.eval(); R = (d(h) is h, h)",
     "x = M.tensor([[1., -2.], [-3., 4.]], requires_grad=True); h = x * 2; y = M.nn.functional.dropout(h, 1.0, True, True); y.sum().backward(); R = (y is h, y, x.grad)",
     "m = M.nn.Sequential(M.nn.Linear(2, 3), M.nn.ReLU(inplace=True), M.nn.Linear(3, 1)); R = repr(m)",
+    "device = M.device('cuda' if M.cuda.is_available() else 'cpu'); m = M.nn.Linear(2, 3).to(device); x = M.ones(4, 2, device=device); R = (tuple(m(x).shape), str(x.device), repr(x.device), x.device == M.device('cpu'), M.cuda.device_count())",
+    "t = M.ones(2); R = (t.to('cpu') is t, t.cpu() is t, t.to(M.float32) is t, str(t.to('cpu', M.float64).dtype).split('.')[-1], str(t.to(device='cpu', dtype=M.float64).dtype).split('.')[-1])",
+    "t = M.ones(2); u = t.to('cpu', copy=True); R = (u is t, u, str(t.to(M.zeros(1, dtype=M.float64)).dtype).split('.')[-1])",
+    "t = M.ones(2, requires_grad=True); (t.to('cpu', M.float64) * 3).sum().backward(); R = t.grad",
+    "m = M.nn.Linear(2, 3); R = (m.to('cpu') is m, m.cpu() is m, str(m.to('cpu', M.float64).weight.dtype).split('.')[-1], str(M.nn.Linear(2, 3, device='cpu', dtype=M.float64).bias.dtype).split('.')[-1])",
+    "R = (repr(M.device('cuda:1')), str(M.device('cpu')), M.device('cuda:1') == M.device('cuda'), M.device('cpu').type)",
+    "R = (tuple(M.randn(2, device='cpu').shape), M.arange(3, device='cpu'), M.full((2,), 1.5, device='cpu'), M.zeros_like(M.ones(2), device='cpu'), M.tensor([1., 2.], device='cpu'))",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.maximum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.minimum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
 ]

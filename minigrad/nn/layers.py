@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
+from ..device import check as check_device
 from ..ops import relu as _relu
 from ..tensor import Tensor
 from . import functional as F
@@ -29,9 +30,11 @@ class Linear(Module):
     """
 
     def __init__(
-        self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None
-    ) -> None:
+        self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
+        dtype: Any = None,
+    ) -> None:  # fmt: skip
         super().__init__()
+        check_device(device)
         self.in_features = in_features
         self.out_features = out_features
         dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)

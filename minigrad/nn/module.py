@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
+from ..device import check as check_device
+from ..device import dtype_of_to
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .parameter import Parameter
@@ -275,8 +277,12 @@ class Module:
                 p._grad.zero_()
 
     # ---- dtype ---------------------------------------------------------------------
-    def to(self, dtype: Any) -> Module:
-        """Cast floating point parameters, their gradients and buffers to ``dtype`` in place."""
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Cast floating point parameters, their gradients and buffers to a dtype in place:
+        ``to(dtype)``, ``to(device)`` (the CPU: nothing to do) or ``to(device, dtype)``."""
+        dtype = dtype_of_to(args, kwargs)
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(
@@ -291,6 +297,13 @@ class Module:
 
     def float(self) -> Module:
         return self.to(dtypes.float32)
+
+    def cpu(self) -> Module:
+        return self
+
+    def cuda(self, device: Any = "cuda") -> Module:
+        check_device(device)
+        return self
 
     def double(self) -> Module:
         return self.to(dtypes.float64)
