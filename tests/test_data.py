@@ -104,3 +104,14 @@ def test_the_base_dataset_must_be_subclassed():
         Dataset()[0]
     with pytest.raises(NotImplementedError):
         len(Dataset())
+
+
+def test_collate_fn_num_workers_and_pin_memory_as_pytorch():
+    ds = mg.data.TensorDataset(mg.arange(6.0), mg.arange(6))
+    loader = mg.data.DataLoader(
+        ds, batch_size=4, num_workers=2, pin_memory=True,
+        collate_fn=lambda samples: (len(samples), samples[0][0].item()),
+    )  # fmt: skip
+    assert list(loader) == [(4, 0.0), (2, 4.0)]  # loaded in this process all the same
+    with pytest.raises(ValueError, match="num_workers option should be non-negative"):
+        mg.data.DataLoader(ds, num_workers=-1)

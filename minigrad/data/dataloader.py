@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,10 @@ class DataLoader:
     """Iterate over ``dataset`` in batches of ``batch_size`` samples, each a list of Tensors.
 
     With ``shuffle`` every epoch draws a new order from minigrad's seeded generator
-    (``mg.manual_seed`` makes it repeat); ``drop_last`` skips a final short batch.
+    (``mg.manual_seed`` makes it repeat); ``drop_last`` skips a final short batch;
+    ``collate_fn`` turns a list of samples into a batch (``default_collate`` if None).
+    ``num_workers`` and ``pin_memory`` are accepted for PyTorch programs: batches are
+    loaded in this process, on the CPU, either way.
     """
 
     def __init__(
@@ -49,15 +52,27 @@ class DataLoader:
         batch_size: int = 1,
         shuffle: bool = False,
         drop_last: bool = False,
+        *,
+        num_workers: int = 0,
+        collate_fn: Callable[[list], Any] | None = None,
+        pin_memory: bool = False,
     ) -> None:
         if not isinstance(batch_size, int) or batch_size <= 0:
             raise ValueError(
                 f"batch_size should be a positive integer value, but got batch_size={batch_size}"
             )
+        if num_workers < 0:
+            raise ValueError(
+                "num_workers option should be non-negative; use num_workers=0 to disable "
+                "multiprocessing."
+            )
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.drop_last = drop_last
+        self.num_workers = num_workers
+        self.collate_fn = collate_fn
+        self.pin_memory = pin_memory
 
     def __len__(self) -> int:
         n = len(self.dataset)
@@ -70,6 +85,8 @@ class DataLoader:
             yield self._fetch(order[start : start + self.batch_size])
 
     def _fetch(self, indices: np.ndarray) -> Any:
+        if self.collate_fn is not None:
+            return self.collate_fn([self.dataset[int(i)] for i in indices])
         if isinstance(self.dataset, TensorDataset):
             # one indexing op per tensor instead of stacking single rows: same batch, faster
             return [t[indices] for t in self.dataset.tensors]
