@@ -412,6 +412,12 @@ class Tensor:
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return _ops.ne(self, other)
 
+    lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__  # method forms
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        """``mg.where(condition, self, other)``."""
+        return _ops.where(condition, self, other)
+
     # ---- in-place ----------------------------------------------------------------
     def __iadd__(self, other: Any) -> Tensor:
         return _inplace.add_(self, other)
