@@ -276,7 +276,7 @@ class Module:
             else:
                 p._grad.zero_()
 
-    # ---- dtype ---------------------------------------------------------------------
+    # ---- dtype and device ----------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Cast floating point parameters, their gradients and buffers to a dtype in place:
         ``to(dtype)``, ``to(device)`` (the CPU: nothing to do) or ``to(device, dtype)``."""
