@@ -708,3 +708,20 @@ def test_clip_grad_norm_inf_norm_missing_grads_and_nonfinite():
     assert nn.utils.clip_grad_norm_([nn.Parameter(mg.zeros(2))], 1.0).item() == 0
     with pytest.raises(RuntimeError, match="non-finite"):
         nn.utils.clip_grad_norm_(_with_grads([math.nan]), 1.0, error_if_nonfinite=True)
+
+
+def test_non_persistent_buffers_stay_out_of_the_state_dict():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(2, 2)
+            self.register_buffer("table", mg.ones(3), persistent=False)
+            self.register_buffer("count", mg.zeros(1))
+
+    net = Net()
+    assert list(net.state_dict()) == ["count", "lin.weight", "lin.bias"]
+    assert [name for name, _ in net.named_buffers()] == ["table", "count"]
+    assert net.load_state_dict(net.state_dict()) == ([], [])  # no missing "table"
+    net.register_buffer("table", mg.ones(3))  # registered again, persistent
+    assert "table" in net.state_dict()
+    assert net.double().table.dtype == mg.float64  # still cast with the module

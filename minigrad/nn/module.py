@@ -47,6 +47,7 @@ class Module:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -114,6 +115,8 @@ class Module:
         for registry in (self._parameters, self._buffers, self._modules):
             if registry is not keep:
                 registry.pop(name, None)
+        if keep is not self._buffers:
+            self._non_persistent_buffers_set.discard(name)
 
     def _check_name(self, name: str, registry: dict, kind: str) -> None:
         if not isinstance(name, str):
@@ -136,6 +139,7 @@ class Module:
             if name in registry:
                 del registry[name]
                 self.__dict__.pop(name, None)
+                self._non_persistent_buffers_set.discard(name)
                 return
         object.__delattr__(self, name)
 
@@ -143,9 +147,13 @@ class Module:
         """Add a parameter (or None, a declared but absent one, like ``bias=False``)."""
         self._register("_parameters", "parameter", Parameter, "nn.Parameter", name, param)
 
-    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
-        """Add a Tensor that is saved in ``state_dict`` but is not a parameter."""
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Add a Tensor that is not a parameter; it is in ``state_dict`` if ``persistent``."""
         self._register("_buffers", "buffer", Tensor, "Tensor", name, tensor)
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
 
     def _register(self, registry: str, kind: str, cls: type, required: str, name: str,
                   value: Any) -> None:  # fmt: skip
@@ -318,9 +326,10 @@ class Module:
         out: OrderedDict[str, Tensor] = OrderedDict()
         for module_name, module in self.named_modules(prefix, remove_duplicate=False):
             dot = f"{module_name}." if module_name else ""
+            skip = module._non_persistent_buffers_set  # buffer names only
             for registry in (module._parameters, module._buffers):
                 for name, t in registry.items():
-                    if t is not None:
+                    if t is not None and name not in skip:
                         out[dot + name] = t if keep_vars else t.detach()
         return out
 
