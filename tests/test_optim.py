@@ -281,8 +281,8 @@ def test_step_with_a_closure_returns_its_loss():
 def test_optimizer_repr_is_pytorchs():
     opt = optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1, momentum=0.9)
     assert repr(opt) == (
-        "SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1\n    momentum: 0.9\n"
-        "    nesterov: False\n    weight_decay: 0\n)"
+        "SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1\n    maximize: False\n"
+        "    momentum: 0.9\n    nesterov: False\n    weight_decay: 0\n)"
     )
 
 
@@ -298,8 +298,24 @@ def test_state_dict_has_pytorchs_structure():
     sd = opt.state_dict()
     assert list(sd) == ["state", "param_groups"]
     assert sd["param_groups"] == [
-        dict(lr=0.1, momentum=0.9, dampening=0, weight_decay=0, nesterov=False, params=[0, 1]),
-        dict(lr=0.5, momentum=0.9, dampening=0, weight_decay=0, nesterov=False, params=[2]),
+        dict(
+            lr=0.1,
+            momentum=0.9,
+            dampening=0,
+            weight_decay=0,
+            nesterov=False,
+            maximize=False,
+            params=[0, 1],
+        ),
+        dict(
+            lr=0.5,
+            momentum=0.9,
+            dampening=0,
+            weight_decay=0,
+            nesterov=False,
+            maximize=False,
+            params=[2],
+        ),
     ]
     assert list(sd["state"]) == [0, 2]
     np.testing.assert_array_equal(sd["state"][2]["momentum_buffer"].data, [1.0, 1.0])
@@ -431,3 +447,29 @@ def test_steplr_updates_every_group_and_resumes_from_its_state_dict():
         sched.step()
         resumed.step()
     assert resumed.get_last_lr() == sched.get_last_lr() == pytest.approx([0.001, 0.004])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps, **kw: mg.optim.SGD(
+            ps, lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True, **kw
+        ),
+        lambda ps, **kw: mg.optim.Adam(ps, lr=0.1, weight_decay=0.1, **kw),
+        lambda ps, **kw: mg.optim.AdamW(ps, lr=0.1, amsgrad=True, **kw),
+    ],
+)
+def test_maximize_climbs_as_descending_the_negated_loss(make):
+    # PyTorch's maximize negates the gradient first: the same steps as minimizing -loss
+    def run(maximize):
+        p = mg.nn.Parameter(mg.tensor([1.0, -2.0, 3.0], dtype=mg.float64))
+        opt = make([p], maximize=True) if maximize else make([p])
+        for _ in range(4):
+            opt.zero_grad()
+            loss = (p * p * mg.tensor([1.0, 2.0, 3.0], dtype=mg.float64)).sum()
+            (loss if maximize else -loss).backward()
+            opt.step()
+        return p.data
+
+    np.testing.assert_array_equal(run(True), run(False))
+    assert run(False).tolist() != [1.0, -2.0, 3.0]

@@ -17,6 +17,7 @@ OPTIMIZERS = {
     ),  # fmt: skip
     "adam": lambda lib, ps: lib.optim.Adam(ps, lr=0.01, weight_decay=1e-3),
     "adamw": lambda lib, ps: lib.optim.AdamW(ps, lr=0.01),
+    "adam_maximize": lambda lib, ps: lib.optim.Adam(ps, lr=0.01, maximize=True),
 }
 LOSSES = {
     "cross_entropy": (

@@ -17,6 +17,7 @@ from .optimizer import Optimizer
 class Adam(Optimizer):
     """PyTorch's Adam, step for step. For each parameter θ with gradient g, at step t:
 
+    g ← -g                 (only with maximize)
     g ← g + λ θ            (weight_decay λ; AdamW instead decays θ ← θ - γ λ θ first)
     m ← β1 m + (1 - β1) g                  (first moment, ``exp_avg``)
     v ← β2 v + (1 - β2) g²                 (second moment, ``exp_avg_sq``)
@@ -34,6 +35,7 @@ class Adam(Optimizer):
         weight_decay: float = 0,
         amsgrad: bool = False,
         *,
+        maximize: bool = False,
         decoupled_weight_decay: bool = False,
     ) -> None:
         if lr < 0.0:
@@ -47,7 +49,7 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         defaults = dict(
             lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-            decoupled_weight_decay=decoupled_weight_decay,
+            decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
         )  # fmt: skip
         super().__init__(params, defaults)
 
@@ -59,7 +61,7 @@ class Adam(Optimizer):
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = p._grad.data
+                g = -p._grad.data if group["maximize"] else p._grad.data
                 state = self.state[p]
                 if not state:
                     state["step"] = Tensor(0.0, dtype=get_default_dtype())
@@ -100,5 +102,8 @@ class AdamW(Adam):
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)  # fmt: skip

@@ -128,8 +128,8 @@ class Optimizer:
             if i in param_of:
                 p = param_of[i]
                 self.state[p] = {k: _cast_like(v, p, k) for k, v in buffers.items()}
-        self.param_groups = [
-            {**copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
+        self.param_groups = [  # options a saved group lacks (an older save) take the defaults
+            {**self.defaults, **copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
              "params": group["params"]}
             for saved, group in zip(saved_groups, self.param_groups)
         ]  # fmt: skip

@@ -12,6 +12,7 @@ from .optimizer import Optimizer
 class SGD(Optimizer):
     """PyTorch's SGD, step for step. For each parameter θ with gradient g:
 
+        g ← -g                                            (only with maximize)
         g ← g + λ θ                                       (weight_decay λ)
         b ← g at the first step, else b ← μ b + (1 - τ) g   (momentum μ, dampening τ)
         g ← g + μ b if nesterov, else g ← b                (only when μ ≠ 0)
@@ -28,6 +29,8 @@ class SGD(Optimizer):
         dampening: float = 0,
         weight_decay: float = 0,
         nesterov: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -39,7 +42,7 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         defaults = dict(
             lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-            nesterov=nesterov,
+            nesterov=nesterov, maximize=maximize,
         )  # fmt: skip
         super().__init__(params, defaults)
 
@@ -47,11 +50,11 @@ class SGD(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
-            wd, nesterov = group["weight_decay"], group["nesterov"]
+            wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = p._grad.data
+                g = -p._grad.data if maximize else p._grad.data
                 if wd != 0:
                     g = g + wd * p.data
                 if mu != 0:
