@@ -725,3 +725,25 @@ def test_non_persistent_buffers_stay_out_of_the_state_dict():
     net.register_buffer("table", mg.ones(3))  # registered again, persistent
     assert "table" in net.state_dict()
     assert net.double().table.dtype == mg.float64  # still cast with the module
+
+
+def test_state_dict_prefix_is_prepended_as_given():
+    # PyTorch's prefix carries its own dot; "p." gave "p..0.weight" before
+    net = nn.Sequential(nn.Linear(1, 1))
+    assert list(net.state_dict(prefix="p.")) == ["p.0.weight", "p.0.bias"]
+
+
+def test_sequential_and_module_list_edit_like_lists_and_renumber():
+    seq = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Tanh(), nn.Linear(3, 1))
+    del seq[1:3]
+    seq.insert(-1, nn.Sigmoid())
+    seq[0] = nn.Identity()
+    assert [type(m).__name__ for m in seq] == ["Identity", "Sigmoid", "Linear"]
+    assert [name for name, _ in seq.named_parameters()] == ["2.weight", "2.bias"]
+    mods = nn.ModuleList([nn.ReLU(), nn.Tanh()])
+    del mods[0]
+    mods.insert(0, nn.Sigmoid())
+    assert [name for name, _ in mods.named_children()] == ["0", "1"]
+    assert [type(m).__name__ for m in mods] == ["Sigmoid", "Tanh"]
+    with pytest.raises(IndexError, match="Index out of range: 5"):
+        mods.insert(5, nn.ReLU())

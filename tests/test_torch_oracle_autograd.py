@@ -127,6 +127,13 @@ PROGRAMS = [
     "m = M.nn.Linear(2, 3); R = (m.to('cpu') is m, m.cpu() is m, str(m.to('cpu', M.float64).weight.dtype).split('.')[-1], str(M.nn.Linear(2, 3, device='cpu', dtype=M.float64).bias.dtype).split('.')[-1])",
     "R = (repr(M.device('cuda:1')), str(M.device('cpu')), M.device('cuda:1') == M.device('cuda'), M.device('cpu').type)",
     "R = (tuple(M.randn(2, device='cpu').shape), M.arange(3, device='cpu'), M.full((2,), 1.5, device='cpu'), M.zeros_like(M.ones(2), device='cpu'), M.tensor([1., 2.], device='cpu'))",
+    "s = M.nn.Sequential(M.nn.Linear(2, 3), M.nn.ReLU()); s[0] = M.nn.Linear(2, 5); R = repr(s)",
+    "s = M.nn.Sequential(M.nn.Linear(2, 3), M.nn.ReLU()); del s[0]; R = (repr(s), len(s), [n for n, _ in s.named_modules()])",
+    "s = M.nn.Sequential(M.nn.Linear(2, 3), M.nn.ReLU(), M.nn.Tanh(), M.nn.Linear(3, 1)); del s[1:3]; s.insert(-1, M.nn.Sigmoid()); s.insert(0, M.nn.ReLU()); s[1] = M.nn.Identity(); R = (repr(s), [n for n, _ in s.named_parameters()])",
+    "s = M.nn.Sequential(M.nn.Linear(2, 3)); s.extend([M.nn.ReLU(), M.nn.Linear(3, 1)]); R = repr(s)",
+    "s = M.nn.Sequential(M.nn.Linear(2, 3)); s.insert(2, M.nn.ReLU())",
+    "l = M.nn.ModuleList([M.nn.ReLU(), M.nn.Tanh(), M.nn.Sigmoid()]); del l[0]; del l[-1]; l.insert(1, M.nn.ReLU()); l.insert(0, M.nn.Linear(1, 1)); R = (repr(l), [n for n, _ in l.named_parameters()])",
+    "R = (list(M.nn.Linear(1, 1).state_dict(prefix='m.').keys()), list(M.nn.Sequential(M.nn.Linear(1, 1)).state_dict(prefix='net.').keys()))",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.maximum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.minimum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
 ]

@@ -90,8 +90,23 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
+    def __setitem__(self, idx: int, module: Module) -> None:
+        self.add_module(list(self._modules)[_checked_index(idx, len(self))], module)
+
+    def __delitem__(self, idx: int | slice) -> None:
+        _delete(self, idx)
+
     def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> Sequential:
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        _insert(self, index, module)
         return self
 
     def forward(self, input: Any) -> Any:
@@ -117,6 +132,9 @@ class ModuleList(Module):
     def __setitem__(self, idx: int, module: Module) -> None:
         self.add_module(str(_checked_index(idx, len(self))), module)
 
+    def __delitem__(self, idx: int | slice) -> None:
+        _delete(self, idx)
+
     def __len__(self) -> int:
         return len(self._modules)
 
@@ -131,6 +149,9 @@ class ModuleList(Module):
         for module in modules:
             self.append(module)
         return self
+
+    def insert(self, index: int, module: Module) -> None:
+        _insert(self, index, module)
 
     def __repr__(self) -> str:
         """As PyTorch: runs of identical children are shown once, as ``(0-2): 3 x Linear(...)``."""
@@ -157,6 +178,29 @@ def _checked_index(idx: int, n: int) -> int:
     if not -n <= idx < n:
         raise IndexError(f"index {idx} is out of range")
     return idx % n
+
+
+def _delete(owner: Module, idx: int | slice) -> None:
+    """Remove a child (or a slice of them); the rest are renumbered "0", "1", ... as PyTorch."""
+    modules = list(owner._modules.values())
+    del modules[idx if isinstance(idx, slice) else _checked_index(idx, len(modules))]
+    _renumber(owner, modules)
+
+
+def _insert(owner: Module, index: int, module: Module) -> None:
+    """Put ``module`` before position ``index`` (negative counts from the end)."""
+    modules = list(owner._modules.values())
+    if not -len(modules) <= index <= len(modules):
+        raise IndexError(f"Index out of range: {index}")
+    modules.insert(index, module)
+    _renumber(owner, modules)
+
+
+def _renumber(owner: Module, modules: list) -> None:
+    for name in list(owner._modules):
+        delattr(owner, name)
+    for i, module in enumerate(modules):
+        owner.add_module(str(i), module)
 
 
 class Identity(Module):

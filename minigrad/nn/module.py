@@ -318,14 +318,15 @@ class Module:
 
     # ---- state dict ----------------------------------------------------------------
     def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
-        """Every parameter and buffer by dotted name (a module's own first, then its children's).
+        """Every parameter and buffer by dotted name (a module's own first, then its children's),
+        each key starting with ``prefix`` (as PyTorch, which gives it with its dot: "model.").
 
         The values share memory with the module's tensors; without ``keep_vars`` they
         are detached (plain Tensors that do not require grad).
         """
         out: OrderedDict[str, Tensor] = OrderedDict()
-        for module_name, module in self.named_modules(prefix, remove_duplicate=False):
-            dot = f"{module_name}." if module_name else ""
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            dot = prefix + (f"{module_name}." if module_name else "")
             skip = module._non_persistent_buffers_set  # buffer names only
             for registry in (module._parameters, module._buffers):
                 for name, t in registry.items():
