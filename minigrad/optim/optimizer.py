@@ -109,7 +109,8 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore options and state saved by ``state_dict`` (copies its Tensors)."""
+        """Restore options and state saved by ``state_dict``. As PyTorch, the state keeps its
+        Tensors (cast only where a parameter has another dtype): a live state_dict is shared."""
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -143,8 +144,9 @@ class Optimizer:
 
 
 def _cast_like(value: Any, param: Tensor, key: str) -> Any:
-    """A copy of a state value; buffers other than ``step`` take the parameter's dtype."""
-    if not isinstance(value, Tensor):
-        return copy.deepcopy(value)
-    dtype = value.dtype if key == "step" else param.dtype
-    return Tensor(value.data, dtype=dtype)
+    """A state value as PyTorch loads it: the same object (so an optimizer loaded from
+    another's live state_dict shares its buffers, as in PyTorch), except that a buffer
+    other than ``step`` of another dtype is cast to the parameter's."""
+    if not isinstance(value, Tensor) or key == "step" or value.dtype == param.dtype:
+        return value
+    return Tensor(value.data, dtype=param.dtype)
