@@ -134,6 +134,8 @@ PROGRAMS = [
     "s = M.nn.Sequential(M.nn.Linear(2, 3)); s.insert(2, M.nn.ReLU())",
     "l = M.nn.ModuleList([M.nn.ReLU(), M.nn.Tanh(), M.nn.Sigmoid()]); del l[0]; del l[-1]; l.insert(1, M.nn.ReLU()); l.insert(0, M.nn.Linear(1, 1)); R = (repr(l), [n for n, _ in l.named_parameters()])",
     "R = (list(M.nn.Linear(1, 1).state_dict(prefix='m.').keys()), list(M.nn.Sequential(M.nn.Linear(1, 1)).state_dict(prefix='net.').keys()))",
+    "p = M.nn.Parameter(M.tensor([1., 2.], dtype=M.float64)); o = M.optim.Adam([p], lr=0.1)\nfor _ in range(3):\n    o.zero_grad(); (p * p).sum().backward(); o.step()\nq = M.nn.Parameter(p.detach().clone()); o2 = M.optim.Adam([q], lr=0.1); o2.load_state_dict(o.state_dict())\nfor _ in range(2):\n    o.zero_grad(); (p * p).sum().backward(); o.step(); o2.zero_grad(); (q * q).sum().backward(); o2.step()\nR = (p, q)",
+    "p = M.nn.Parameter(M.tensor([1., 2.])); o = M.optim.SGD([p], lr=0.1, momentum=0.9)\nfor _ in range(2):\n    o.zero_grad(); (p * p).sum().backward(); o.step()\nq = M.nn.Parameter(p.detach().clone()); o2 = M.optim.SGD([q], lr=0.1, momentum=0.9); o2.load_state_dict(o.state_dict())\nfor _ in range(2):\n    o.zero_grad(); (p * p).sum().backward(); o.step(); o2.zero_grad(); (q * q).sum().backward(); o2.step()\nR = (p, q)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.maximum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.minimum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
 ]
