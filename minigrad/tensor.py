@@ -268,6 +268,13 @@ class Tensor:
     def clone(self) -> Tensor:
         return _ops.clone(self)
 
+    def contiguous(self) -> Tensor:
+        """This tensor if its array is C-contiguous, else a C-contiguous copy (as clone)."""
+        return self if self.data.flags.c_contiguous else _ops.clone(self)
+
+    def is_contiguous(self) -> bool:
+        return self.data.flags.c_contiguous
+
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(other)`` (its dtype):
         this tensor if nothing changes (a copy with ``copy=True``), as PyTorch."""

@@ -462,3 +462,14 @@ def test_in_place_change_of_a_base_whose_views_are_gone_works():
     y.add_(1)
     y.sum().backward()
     assert y.data.tolist() == [3.0, 5.0] and x.grad.tolist() == [2.0, 2.0]
+
+
+def test_contiguous_makes_a_transpose_viewable_and_stays_differentiable():
+    x = mg.arange(6.0).reshape(2, 3).requires_grad_()
+    t = x.T
+    assert not t.is_contiguous() and t.contiguous().is_contiguous()
+    assert x.contiguous() is x
+    y = t.contiguous().view(6)
+    (y * mg.arange(6.0)).sum().backward()
+    assert y.tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    assert x.grad.tolist() == [[0.0, 2.0, 4.0], [1.0, 3.0, 5.0]]
