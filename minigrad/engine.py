@@ -52,7 +52,8 @@ class Node:
         self.retained = None  # a weakref to the output, set by Tensor.retain_grad()
 
     def name(self) -> str:
-        return self._name + "Backward"
+        # PyTorch names the node of an in-place change through a view "CopySlices"
+        return self._name if self._name == "CopySlices" else self._name + "Backward"
 
     @property
     def next_functions(self) -> tuple:
