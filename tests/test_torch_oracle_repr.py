@@ -99,6 +99,10 @@ def test_repr_of_op_results_and_under_float64_default():
     # PyTorch numbers its backward classes (MulBackward0); minigrad's names have no number
     assert repr(m * 2) == repr(t * 2).replace("MulBackward0", "MulBackward")
     assert repr(m.sum()) == repr(t.sum()).replace("SumBackward0", "SumBackward")
+    ym, yt = m * 1, t * 1
+    ym[0:1] *= 3
+    yt[0:1] *= 3
+    assert repr(ym) == repr(yt)  # an in-place change through a view: grad_fn=<CopySlices>
     old_t, old_m = torch.get_default_dtype(), mg.get_default_dtype()
     torch.set_default_dtype(torch.float64)
     mg.set_default_dtype(mg.float64)
