@@ -266,5 +266,5 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
     if _in_graph(t, value):
         _rebase(t, "setitem", ops.index_put(_prior(t, t.data), index, value))
         return
-    ops.assign_at(t.data, index, value.data if isinstance(value, Tensor) else value)
+    ops.assign_at(t.data, index, value)
     t._version[0] = next_seq()

@@ -980,7 +980,7 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
     index = _index(index)
     V = value.data if isinstance(value, Tensor) else value
     out = x.data.copy()
-    assign_at(out, index, V)
+    assign_at(out, index, value)
 
     def vjp_x(g: np.ndarray) -> np.ndarray:
         g = g.copy()
@@ -999,8 +999,19 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
 
 
 def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
-    """X[index] = value in PyTorch's dim order, with PyTorch's errors."""
-    target, at = _located(X, _index(index))
+    """X[index] = value in PyTorch's dim order, with PyTorch's errors.
+
+    A Tensor value of another dtype is cast for a basic index (ints, slices, None, ...:
+    PyTorch's copy_); with tensor or mask indices (PyTorch's index_put) it must match."""
+    index = _index(index)
+    if isinstance(value, Tensor):
+        if value.data.dtype != X.dtype and not _is_basic(index):
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{X.dtype} for the destination and {value.data.dtype} for the source."
+            )
+        value = value.data
+    target, at = _located(X, index)
     try:
         target[at] = value
     except IndexError as e:

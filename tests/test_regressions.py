@@ -473,3 +473,13 @@ def test_contiguous_makes_a_transpose_viewable_and_stays_differentiable():
     (y * mg.arange(6.0)).sum().backward()
     assert y.tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
     assert x.grad.tolist() == [[0.0, 2.0, 4.0], [1.0, 3.0, 5.0]]
+
+
+def test_assignment_through_tensor_indices_needs_the_same_dtype_as_pytorch():
+    z = mg.zeros(3)
+    z[0:2] = mg.tensor([1, 2])  # a basic index casts, as PyTorch's copy_
+    assert z.tolist() == [1.0, 2.0, 0.0]
+    with pytest.raises(RuntimeError, match="Index put requires the source and destination"):
+        z[mg.tensor([0, 2])] = mg.tensor([1, 2])
+    z[mg.tensor([0, 2])] = 5  # a Python number is fine
+    assert z.tolist() == [5.0, 2.0, 5.0]
