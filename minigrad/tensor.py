@@ -46,6 +46,11 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
             ) from None
         if dtype is None and arr.dtype == np.float64 and not _has_numpy_float64(data):
             arr = arr.astype(dtypes.get_default_dtype())
+    if arr.dtype.kind == "O":  # an element that is not a number (None, a dict, ...)
+        odd = [v for v in arr.reshape(-1) if not isinstance(v, (int, float))]
+        if not odd:  # only numbers: Python ints beyond int64
+            raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
+        raise RuntimeError(f"tensor: Could not infer dtype of {type(odd[0]).__name__}")
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"tensor: unsupported data of dtype {arr.dtype} ({type(data).__name__})")
     if dtype is not None:
