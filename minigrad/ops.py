@@ -157,8 +157,15 @@ def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
     return record(out, "Div", (a, b), (np.zeros_like, np.zeros_like))
 
 
+def _refuse_bools(name: str, a: Tensor, b: Any) -> None:
+    """PyTorch has no //, % or ** for two bools (a bool result): NotImplementedError."""
+    if a.data.dtype.kind == "b" and np.asarray(_operand(b)).dtype.kind == "b":
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
+
+
 def _check_int_divisor(name: str, a: Tensor, b: Any) -> None:
     """Integer division by zero has no value: PyTorch raises (NumPy would give 0)."""
+    _refuse_bools(name, a, b)
     B = _operand(b)
     if a.data.dtype.kind in "biu" and np.asarray(B).dtype.kind in "biu" and np.any(B == 0):
         raise RuntimeError(f"ZeroDivisionError: {name} of integers by zero")
@@ -181,6 +188,8 @@ def pow(a: Any, b: Any) -> Tensor:
     """a ** b.   da = g * b * a**(b-1)  (0 where b == 0),
     db = g * out * log(a)  (0 where a == 0 and b >= 0)."""
     a = as_tensor(a)
+    if isinstance(b, Tensor):  # a bool ** a Python bool is a copy or ones, as PyTorch
+        _refuse_bools("pow", a, b)
     A, B, out = _binary("pow", _power, a, b)
     if not isinstance(b, Tensor) and B == 0:
         return record(out, "Pow", (a,), (np.zeros_like,))
@@ -201,7 +210,15 @@ def pow(a: Any, b: Any) -> Tensor:
 def _power(A: np.ndarray, e: Any) -> np.ndarray:
     """A ** e. For a float A and a number e, computed as PyTorch's kernel does for the
     exponents it special-cases (sqrt, 1 / sqrt, products, reciprocals), so that -0.0,
-    inf and NaN give PyTorch's results in the forward and in the VJP's A ** (e - 1)."""
+    inf and NaN give PyTorch's results in the forward and in the VJP's A ** (e - 1).
+    Integers to a negative integer Tensor power are PyTorch's too: 1 for 1, ±1 for -1,
+    else 0 (a negative Python int exponent raises, as in PyTorch)."""
+    if isinstance(e, np.ndarray) and e.dtype.kind in "iu" and np.asarray(A).dtype.kind in "biu":
+        neg = e < 0
+        if neg.any():
+            ones = np.where(e % 2 == 0, 1, -1)  # (-1) ** e
+            at_neg = np.where(A == 1, 1, np.where(A == -1, ones, 0))
+            return np.where(neg, at_neg, np.power(A, np.where(neg, 0, e)))
     if not isinstance(e, (builtins.int, builtins.float)) or A.dtype.kind != "f":
         return np.power(A, e)
     if e == 0.5:
@@ -223,7 +240,8 @@ def _power(A: np.ndarray, e: Any) -> np.ndarray:
 
 def rpow(a: Tensor, b: Any) -> Tensor:
     """b ** a (for ``2 ** t``).   da = g * out * log(b)."""
-    A, B, out = _binary("pow", lambda x, y: np.power(y, x), a, b)
+    _refuse_bools("pow", a, b)
+    A, B, out = _binary("pow", lambda x, y: _power(np.asarray(y), x), a, b)
     return record(out, "Pow", (a,), (lambda g: g * _out_log_base(out, B, A),), saves_out=True)
 
 
@@ -471,7 +489,7 @@ clip = clamp
 def maximum(a: Any, b: Any) -> Tensor:
     """max(a, b) elementwise.   Each input gets g where it is larger, g/2 at ties, 0 where
     it is smaller (exactly 0, even for an inf or NaN g); both get g next to a NaN, as PyTorch."""
-    a = as_tensor(a)
+    _tensors_only("maximum", a, b)
     A, B, out = _binary("maximum", np.maximum, a, b)
     return record(
         out, "Maximum", (a, b),
@@ -482,13 +500,23 @@ def maximum(a: Any, b: Any) -> Tensor:
 
 def minimum(a: Any, b: Any) -> Tensor:
     """min(a, b) elementwise.   As maximum, with the smaller input winning."""
-    a = as_tensor(a)
+    _tensors_only("minimum", a, b)
     A, B, out = _binary("minimum", np.minimum, a, b)
     return record(
         out, "Minimum", (a, b),
         (lambda g: _unless(A > B, A == B, g), lambda g: _unless(B > A, A == B, g)),
         saved=_tensors(a, b),
     )  # fmt: skip
+
+
+def _tensors_only(name: str, a: Any, b: Any) -> None:
+    """PyTorch's maximum/minimum take two Tensors (clamp takes a number)."""
+    for arg, position, x in (("input", 1, a), ("other", 2, b)):
+        if not isinstance(x, Tensor):
+            raise TypeError(
+                f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                f"{type(x).__name__} (for a number, use clamp)"
+            )
 
 
 def _unless(loses: np.ndarray, ties: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -509,8 +537,8 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         raise OpError(
             f"where: shapes {np.shape(C)}, {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
-    if out.dtype is not A.dtype:
-        out = _promoted(out, (A, B))
+    if out.dtype is not A.dtype or (type(B) is np.ndarray and B.dtype is not A.dtype):
+        out = _promoted(out, (A, B))  # PyTorch's promotion (a 0-d operand counts less)
     return record(out, "Where", (a, b), (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g)))
 
 
