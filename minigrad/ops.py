@@ -743,19 +743,22 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
     _refuse(fn.__name__, X, "b")
     axes = _axes(dim, X.ndim)
-    _check_nonempty(fn.__name__, X, axes)
+    _check_nonempty(fn.__name__, X, axes, IndexError)
     if dim is None:
         r = fn(X)
         return np.reshape(r, (1,) * X.ndim) if keepdim else r
     return fn(X, axis=axes[0] if X.ndim else None, keepdims=keepdim)
 
 
-def _check_nonempty(name: str, X: np.ndarray, axes: tuple | None) -> None:
-    """A max, min or arg-extreme needs elements along every reduced dim (PyTorch's errors)."""
+def _check_nonempty(
+    name: str, X: np.ndarray, axes: tuple | None, whole_error: type = RuntimeError
+) -> None:
+    """A max, min or arg-extreme needs elements along every reduced dim (PyTorch's errors:
+    for the whole tensor a RuntimeError, an IndexError for argmax/argmin)."""
     if X.size:
         return
     if axes is None:
-        raise RuntimeError(
+        raise whole_error(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
             "Specify the reduction dim with the 'dim' argument."
         )
@@ -772,8 +775,11 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     X = x.data
     _refuse("softmax", X, "biu", NotImplementedError)
     d = _axes(dim, X.ndim)
-    e = np.exp(X - np.max(X, axis=d, keepdims=True))
-    out = e / np.sum(e, axis=d, keepdims=True)
+    if X.size:
+        e = np.exp(X - np.max(X, axis=d, keepdims=True))
+        out = e / np.sum(e, axis=d, keepdims=True)
+    else:  # nothing to normalize (np.max of an empty axis raises)
+        out = X.copy()
     return record(
         out, "Softmax", (x,), (lambda g: out * (g - np.sum(g * out, axis=d, keepdims=True)),),
         saves_out=True,
@@ -794,6 +800,8 @@ def log_softmax(x: Tensor, dim: int) -> Tensor:
 def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
     """x - log Σ exp(x) along ``axis`` on an array, the maximum subtracted first so that
     no exp overflows (shared with nn's cross-entropy)."""
+    if not X.size:  # nothing to normalize (np.max of an empty axis raises)
+        return X.copy()
     shifted = X - np.max(X, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 

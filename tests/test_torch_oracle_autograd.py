@@ -153,6 +153,9 @@ PROGRAMS = [
     "x = M.tensor([[1., 2., 3.], [0.5, -1., 2.]], dtype=M.float64, requires_grad=True); w = M.tensor([0.3, -0.7, 1.1], dtype=M.float64, requires_grad=True); y = x * 1; y[0] = M.ones(2, 3)",
     "x = M.tensor([[1., 2., 3.], [0.5, -1., 2.]], dtype=M.float64, requires_grad=True); w = M.tensor([0.3, -0.7, 1.1], dtype=M.float64, requires_grad=True); z = M.zeros(2, 3, dtype=M.int64); z[0] = M.tensor([1.7, 2.2, -3.9], dtype=M.float64); R = z",
     "x = M.tensor([[1., 2., 3.], [0.5, -1., 2.]], dtype=M.float64, requires_grad=True); w = M.tensor([0.3, -0.7, 1.1], dtype=M.float64, requires_grad=True); z = M.zeros(3); z[M.tensor([0, 2])] = M.tensor([1, 2]); R = z",
+    "x = M.zeros(0, 3, requires_grad=True); x.log_softmax(0).sum().backward(); R = x.grad",
+    "x = M.zeros(0, 3, requires_grad=True); (x.softmax(0) * 2).sum().backward(); R = x.grad",
+    "x = M.tensor(2., requires_grad=True); (x.T * 3).backward(); R = (x.grad, x.T)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.maximum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.minimum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
 ]
