@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import ops
 from ..engine import record
+from ..errors import OpError
 from ..random import generator
 from ..tensor import Tensor
 
@@ -104,6 +105,16 @@ def _array(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
+_TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
+                "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
+                "float64": "Double"}  # fmt: skip
+
+
+def _torch_name(dtype: np.dtype) -> str:
+    """PyTorch's name of a dtype in its error messages ("Long", "Float", ...)."""
+    return _TORCH_NAMES.get(np.dtype(dtype).name, str(dtype))
+
+
 def _same_size(name: str, X: np.ndarray, Y: np.ndarray) -> None:
     if X.shape != Y.shape:
         raise ValueError(
@@ -129,7 +140,16 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
             "Please ensure they have the same size.",
             stacklevel=2,
         )
-    diff = X - Y
+    if X.dtype.kind != "f" and Y.dtype.kind != "f":
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_torch_name(X.dtype)}'")
+    if Y.dtype.kind != "f":
+        Y = Y.astype(X.dtype)  # an int or bool target counts in the input's dtype (PyTorch's)
+    try:
+        diff = X - Y
+    except ValueError:
+        raise OpError(
+            f"mse_loss: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
+        ) from None
     out, per_element = _reduce(diff * diff, reduction)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
@@ -152,6 +172,11 @@ def binary_cross_entropy(
     target = ops.as_tensor(target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy", X, Y)
+    if Y.dtype != X.dtype:
+        raise RuntimeError(
+            f"binary_cross_entropy: Found dtype {_torch_name(Y.dtype)} but expected "
+            f"{_torch_name(X.dtype)}"
+        )
     _check_probabilities("target", Y)
     W = None if weight is None else _array(weight)
     log_x, log_1mx = _clamped_logs(X)
@@ -205,6 +230,11 @@ def binary_cross_entropy_with_logits(
     target = ops.as_tensor(target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy_with_logits", X, Y)
+    if Y.dtype.kind != "f":
+        raise RuntimeError(
+            f"binary_cross_entropy_with_logits: result type {_torch_name(X.dtype)} can't be "
+            f"cast to the desired output type {_torch_name(Y.dtype)}"
+        )
     W = 1 if weight is None else _array(weight)
     P = _array(pos_weight)
     log_sig = _log_sigmoid(X)
@@ -242,13 +272,28 @@ def _index_targets(
     the class weights shaped to broadcast along the class axis.
     """
     T = target.data
-    if T.dtype.kind not in "iu":
-        raise RuntimeError(f"expected class-index targets of an integer dtype, but got {T.dtype}")
-    expected = X.shape[:axis] + X.shape[axis + 1 :]
-    if T.shape != expected:
-        raise ValueError(
-            f"Expected target of shape {expected} for input of shape {X.shape}, got {T.shape}"
+    if T.dtype != np.int64 and T.dtype != np.uint8:
+        if T.ndim == X.ndim and T.dtype.kind == "f":  # probabilities of the wrong shape
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_torch_name(T.dtype)}"
         )
+    expected = X.shape[:axis] + X.shape[axis + 1 :]
+    if X.ndim == 1 and T.ndim == 1:  # one sample: a target of size 1 is its class
+        if T.shape != (1,):
+            raise ValueError(
+                f"For 1D input, 1D target must have size 1, but got target size: {T.shape[0]}"
+            )
+        T = T.reshape(())
+    if T.shape != expected:  # PyTorch's three messages (and classes) for it
+        if X.ndim >= 2 and T.ndim <= 1:
+            raise ValueError(
+                f"Expected input batch_size ({X.shape[0]}) to match target batch_size "
+                f"({T.shape[0] if T.ndim else 0})."
+            )
+        if X.ndim <= 2:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise RuntimeError(f"Expected target size {list(expected)}, got {list(T.shape)}")
     C = X.shape[axis]
     keep = T != ignore_index
     bad = keep & ((T < 0) | (T >= C))
@@ -306,7 +351,7 @@ def _plain_indices(
     """The common case: (N, C) logits, N valid class indices, no weights or smoothing."""
     return (
         weight is None and not eps and reduction == "mean" and X.ndim == 2
-        and T.dtype.kind in "iu" and T.shape == X.shape[:1] and T.size > 0
+        and (T.dtype == np.int64 or T.dtype == np.uint8) and T.shape == X.shape[:1] and T.size > 0
         and ignore_index < 0 and T.min() >= 0 and T.max() < X.shape[1]
     )  # fmt: skip
 
@@ -352,8 +397,12 @@ def cross_entropy(
     if _plain_indices(X, T, weight, ignore_index, reduction, label_smoothing):
         return _cross_entropy_mean(input, target, logp)
     eps = label_smoothing
-    if T.dtype.kind == "f":
-        _same_size("cross_entropy", X, T)
+    if T.shape == X.shape and T.dtype.kind != "f":
+        raise RuntimeError(
+            "Expected floating point type for target with class probabilities, got "
+            f"{_torch_name(T.dtype)}"
+        )
+    if T.dtype.kind == "f" and T.shape == X.shape:  # class probabilities
         w = np.ones(C, X.dtype) if weight is None else _array(weight)
         w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
         q = w * (T * (1 - eps) + eps / C)
