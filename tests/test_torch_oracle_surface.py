@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the expressions are data, one per line
 """Tensor semantics against PyTorch, expression by expression.
 
 Each expression is evaluated with ``M`` bound to torch and to minigrad. Both must raise
@@ -129,6 +130,24 @@ EXPRESSIONS = [
     "M.zeros(0, 3).log_softmax(0)",
     "M.zeros(0, 3).softmax(0)",
     "M.zeros(3, 0).softmax(1)",
+    "M.nn.functional.cross_entropy(M.tensor([[0.1, 0.2, 0.3, 0.4], [1., -1., 0.5, 0.], [2., 0., 0., 1.]]), M.tensor([0, 1, 2], dtype=M.int32))",
+    "M.nn.functional.cross_entropy(M.tensor([[0.1, 0.2, 0.3, 0.4], [1., -1., 0.5, 0.], [2., 0., 0., 1.]]), M.tensor([0., 1., 2.]))",
+    "M.nn.functional.cross_entropy(M.tensor([[0.1, 0.2, 0.3, 0.4], [1., -1., 0.5, 0.], [2., 0., 0., 1.]]), M.zeros(3, 4, dtype=M.int64))",
+    "M.nn.functional.cross_entropy(M.tensor([[0.1, 0.2, 0.3, 0.4], [1., -1., 0.5, 0.], [2., 0., 0., 1.]]), M.tensor([0, 1]))",
+    "M.nn.functional.cross_entropy(M.tensor([[0.1, 0.2, 0.3, 0.4], [1., -1., 0.5, 0.], [2., 0., 0., 1.]]), M.tensor(1))",
+    "M.nn.functional.cross_entropy(M.tensor([[0.1, 0.2, 0.3, 0.4], [1., -1., 0.5, 0.], [2., 0., 0., 1.]]), M.zeros(3, 5))",
+    "M.nn.functional.nll_loss(M.tensor([[0.1, 0.2, 0.3, 0.4], [1., -1., 0.5, 0.], [2., 0., 0., 1.]]), M.zeros(3, 4, dtype=M.int64))",
+    "M.nn.functional.cross_entropy(M.zeros(2, 3, 4), M.zeros(2, 3, dtype=M.int64))",
+    "M.nn.functional.cross_entropy(M.tensor([0.5, -1., 2., 0.3]), M.tensor([1, 2]))",
+    "M.nn.functional.nll_loss(M.tensor([0.5, -1., 2., 0.3]), M.tensor([2]))",
+    "M.nn.functional.mse_loss(M.tensor([1., 2., 3.]), M.tensor([1, 2, 4]))",
+    "M.nn.functional.mse_loss(M.tensor([1., 2., 3.]), M.tensor([True, False, True]))",
+    "M.nn.functional.mse_loss(M.tensor([1, 2]), M.tensor([1, 3]))",
+    "M.nn.functional.mse_loss(M.tensor([1., 2., 3.]), M.tensor([1., 2.]))",
+    "M.nn.functional.binary_cross_entropy(M.tensor([0.2, 0.7]), M.tensor([0, 1]))",
+    "M.nn.functional.binary_cross_entropy(M.tensor([0.2, 0.7]), M.tensor([0., 1.], dtype=M.float64))",
+    "M.nn.functional.binary_cross_entropy_with_logits(M.tensor([0.2, 0.7]), M.tensor([0, 1]))",
+    "M.nn.functional.binary_cross_entropy_with_logits(M.tensor([0.2, 0.7]), M.tensor([0., 1.], dtype=M.float64))",
     "M.tensor([1., 2., 3.]).lt(2)",
     "M.tensor([1., 2., 3.]).le(M.tensor([0., 2., 5.]))",
     "M.tensor([1., 2., 3.]).gt(2)",
