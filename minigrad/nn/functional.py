@@ -105,6 +105,7 @@ def _array(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
+_INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # PyTorch's Long and Byte targets
 _TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
                 "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
                 "float64": "Double"}  # fmt: skip
@@ -272,7 +273,7 @@ def _index_targets(
     the class weights shaped to broadcast along the class axis.
     """
     T = target.data
-    if T.dtype != np.int64 and T.dtype != np.uint8:
+    if T.dtype not in _INDEX_DTYPES:
         if T.ndim == X.ndim and T.dtype.kind == "f":  # probabilities of the wrong shape
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         raise RuntimeError(
@@ -351,7 +352,7 @@ def _plain_indices(
     """The common case: (N, C) logits, N valid class indices, no weights or smoothing."""
     return (
         weight is None and not eps and reduction == "mean" and X.ndim == 2
-        and (T.dtype == np.int64 or T.dtype == np.uint8) and T.shape == X.shape[:1] and T.size > 0
+        and T.dtype in _INDEX_DTYPES and T.shape == X.shape[:1] and T.size > 0
         and ignore_index < 0 and T.min() >= 0 and T.max() < X.shape[1]
     )  # fmt: skip
 
