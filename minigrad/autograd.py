@@ -36,7 +36,9 @@ def _seeds(outputs: list, grad_outputs: Any) -> list:
             seed.fill(1)  # np.ones is a Python function, several times slower for one element
             seeds.append(seed)
             continue
-        arr = np.array(g.data if isinstance(g, Tensor) else g, dtype=t.data.dtype)
+        if not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        arr = np.array(g.data, dtype=t.data.dtype)
         if arr.shape != t.data.shape:
             raise RuntimeError(
                 f"backward: gradient has shape {arr.shape} but the output has shape {t.data.shape}"
@@ -127,7 +129,8 @@ def gradcheck(
             if o._requires_grad:
                 seed = np.zeros(o.data.shape)
                 seed.reshape(-1)[j] = 1.0
-                got = grad(o, [xs[i] for i in diff], seed, retain_graph=True, allow_unused=True)
+                got = grad(o, [xs[i] for i in diff], Tensor._new(seed), retain_graph=True,
+                           allow_unused=True)  # fmt: skip
                 for i, gi in zip(diff, got):
                     if gi is not None:
                         rows[i][r] = gi.data.reshape(-1)
