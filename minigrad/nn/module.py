@@ -218,30 +218,36 @@ class Module:
             yield child
 
     def _named_members(
-        self, registry: str, prefix: str, recurse: bool
+        self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Any]]:
-        """Tensors of one registry of every module (or only this one), each once."""
+        """Tensors of one registry of every module (or only this one), each once unless
+        ``remove_duplicate`` is False (then under every name it has)."""
         seen: set[int] = set()
-        walk = self.named_modules(prefix) if recurse else [(prefix, self)]
+        walk = (
+            self.named_modules(prefix, remove_duplicate=remove_duplicate) if recurse
+            else [(prefix, self)]
+        )  # fmt: skip
         for module_name, module in walk:
             for name, t in getattr(module, registry).items():
-                if t is None or id(t) in seen:
+                if t is None or (remove_duplicate and id(t) in seen):
                     continue
                 seen.add(id(t))
                 yield (f"{module_name}.{name}" if module_name else name), t
 
     def named_parameters(
-        self, prefix: str = "", recurse: bool = True
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
         """``(name, parameter)`` pairs: a module's own parameters, then its children's."""
-        return self._named_members("_parameters", prefix, recurse)
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        return self._named_members("_buffers", prefix, recurse)
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
