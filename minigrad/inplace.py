@@ -155,13 +155,17 @@ def _copy_slices(base: Tensor, src: Tensor, region: np.ndarray) -> Tensor:
 
 def _as_view(v: Tensor, base: Tensor) -> None:
     """Make the view v's grad_fn read it off ``base`` as it now is.   dbase = g scattered
-    into zeros at v's region."""
+    into zeros at v's region, summed where the region repeats a place (an expand)."""
     region = _region(base.data, v.data)
     shape = base.data.shape
+    repeats = np.unique(region).size != region.size
 
     def vjp(g: np.ndarray) -> np.ndarray:
         out = np.zeros(shape, g.dtype)
-        out.reshape(-1)[region] = g
+        if repeats:
+            np.add.at(out.reshape(-1), region, g)
+        else:
+            out.reshape(-1)[region] = g
         return out
 
     _set_grad_fn(v, record(v.data, "AsStrided", (base,), (vjp,)).grad_fn)

@@ -483,3 +483,13 @@ def test_assignment_through_tensor_indices_needs_the_same_dtype_as_pytorch():
         z[mg.tensor([0, 2])] = mg.tensor([1, 2])
     z[mg.tensor([0, 2])] = 5  # a Python number is fine
     assert z.tolist() == [5.0, 2.0, 5.0]
+
+
+def test_an_expanded_view_of_a_changed_base_sums_its_gradient():
+    # e repeats y's places; after y *= 2 its gradient to y must add both rows (1 + 10)
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    e = y.expand(2, 3)
+    y.mul_(2)
+    (e * mg.tensor([[1.0], [10.0]])).sum().backward()
+    assert x.grad.tolist() == [22.0, 22.0, 22.0]

@@ -198,6 +198,7 @@ PROGRAMS = [
     "m = M.nn.Linear(2, 2, bias=False); R = (m.bias, list(m.state_dict().keys()), repr(m))",
     "m = M.nn.Linear(2, 2); m.weight.requires_grad_(False); R = [p.requires_grad for p in m.parameters()]",
     "m = M.nn.Linear(2, 2); R = (type(m.weight).__name__, m.weight.is_leaf, repr(m.weight)[:22])",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); y = x * 1; e = y.expand(2, 3); y.mul_(2); (e * M.tensor([[1.], [10.]])).sum().backward(); R = (e, x.grad)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.maximum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.minimum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
 ]
