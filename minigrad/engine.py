@@ -118,10 +118,13 @@ def record(
 
 
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum ``g`` down to ``shape``: the VJP of broadcasting ``shape`` up to ``g.shape``."""
+    """Sum ``g`` down to ``shape``: the VJP of broadcasting ``shape`` up to ``g.shape``
+    (which may also drop leading dims of size 1, as an assignment ``x[i] = v`` does)."""
     if g.shape == shape:
         return g
     lead = g.ndim - len(shape)
+    if lead < 0:
+        g, lead = g.reshape((1,) * -lead + g.shape), 0
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
     )

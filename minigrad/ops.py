@@ -385,12 +385,12 @@ def log(x: Tensor) -> Tensor:
 
 
 _log = np.errstate(divide="ignore", invalid="ignore")(np.log)  # -inf at 0, NaN below, quietly
+_sqrt = np.errstate(invalid="ignore")(np.sqrt)  # NaN below 0, quietly
 
 
 def sqrt(x: Tensor) -> Tensor:
     """sqrt(x).   dx = g / (2 out)."""
-    with np.errstate(invalid="ignore"):
-        out = _unary_float(np.sqrt, x.data)
+    out = _unary_float(_sqrt, x.data)
     return record(out, "Sqrt", (x,), (lambda g: g / (2 * out),), saves_out=True)
 
 
@@ -1014,9 +1014,8 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
     dx = g with the indexed places zeroed,   dvalue = g[index] (summed to value's shape).
     """
     index = _index(index)
-    V = value.data if isinstance(value, Tensor) else value
     out = x.data.copy()
-    assign_at(out, index, value)
+    _assign(out, index, value)
 
     def vjp_x(g: np.ndarray) -> np.ndarray:
         g = g.copy()
@@ -1026,9 +1025,7 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
 
     def vjp_value(g: np.ndarray) -> np.ndarray:
         target, at = _located(g, index)
-        dv = target[at]
-        lead = np.ndim(V) - dv.ndim  # a value may carry extra leading dims of size 1
-        return dv.reshape((1,) * lead + dv.shape) if lead > 0 else dv
+        return target[at]
 
     name = "CopySlices" if _is_basic(index) else "IndexPut"
     return record(out, name, (x, value), (vjp_x, vjp_value))
@@ -1039,7 +1036,11 @@ def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
 
     A Tensor value of another dtype is cast for a basic index (ints, slices, None, ...:
     PyTorch's copy_); with tensor or mask indices (PyTorch's index_put) it must match."""
-    index = _index(index)
+    _assign(X, _index(index), value)
+
+
+def _assign(X: np.ndarray, index: Any, value: Any) -> None:
+    """assign_at for an index already normalized by ``_index``."""
     if isinstance(value, Tensor):
         if value.data.dtype != X.dtype and not _is_basic(index):
             raise RuntimeError(

@@ -398,12 +398,12 @@ def cross_entropy(
     if _plain_indices(X, T, weight, ignore_index, reduction, label_smoothing):
         return _cross_entropy_mean(input, target, logp)
     eps = label_smoothing
-    if T.shape == X.shape and T.dtype.kind != "f":
-        raise RuntimeError(
-            "Expected floating point type for target with class probabilities, got "
-            f"{_torch_name(T.dtype)}"
-        )
-    if T.dtype.kind == "f" and T.shape == X.shape:  # class probabilities
+    if T.shape == X.shape:  # class probabilities
+        if T.dtype.kind != "f":
+            raise RuntimeError(
+                "Expected floating point type for target with class probabilities, got "
+                f"{_torch_name(T.dtype)}"
+            )
         w = np.ones(C, X.dtype) if weight is None else _array(weight)
         w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
         q = w * (T * (1 - eps) + eps / C)

@@ -58,10 +58,11 @@ class Adam(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+            maximize = group["maximize"]
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = -p._grad.data if group["maximize"] else p._grad.data
+                g = -p._grad.data if maximize else p._grad.data
                 state = self.state[p]
                 if not state:
                     state["step"] = Tensor(0.0, dtype=get_default_dtype())
