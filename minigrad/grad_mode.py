@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,11 +24,21 @@ def is_grad_enabled() -> bool:
 
 
 class _GradModeContext:
-    """Context manager and decorator that sets grad mode and restores it on exit."""
+    """Context manager and decorator that sets grad mode and restores it on exit.
+
+    As a decorator, with or without parentheses (``@mg.no_grad`` or ``@mg.no_grad()``),
+    it sets the mode for each call; for a generator function, for each step of the
+    generator (as PyTorch), so that code around the generator keeps its own mode.
+    """
 
     _target = True
 
-    def __init__(self) -> None:
+    def __new__(cls, fn: Any = None) -> Any:
+        if fn is None:
+            return super().__new__(cls)
+        return cls()(fn)  # the bare decorator: @mg.no_grad
+
+    def __init__(self, fn: Any = None) -> None:
         self._prev: list[bool] = []
 
     def __enter__(self) -> None:
@@ -37,17 +48,54 @@ class _GradModeContext:
     def __exit__(self, *exc: object) -> None:
         _mode.enabled = self._prev.pop()
 
+    def _clone(self) -> _GradModeContext:
+        return self.__class__()
+
     def __call__(self, fn: F) -> F:
+        clone = self._clone
+        if inspect.isgeneratorfunction(fn):
+
+            @functools.wraps(fn)
+            def generator(*args: Any, **kwargs: Any) -> Any:
+                return _stepped(clone, fn(*args, **kwargs))
+
+            return generator  # type: ignore[return-value]
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__():
+            with clone():
                 return fn(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 
 
+def _stepped(context: Callable[[], Any], gen: Generator) -> Generator:
+    """Run ``gen`` with each of its steps (send, throw, close) inside ``context()``."""
+    with context():
+        try:
+            value = gen.send(None)
+        except StopIteration as stop:
+            return stop.value
+    while True:
+        try:
+            request = yield value
+        except GeneratorExit:
+            with context():
+                gen.close()
+            raise
+        except BaseException as e:
+            step: Callable[[], Any] = functools.partial(gen.throw, e)
+        else:
+            step = functools.partial(gen.send, request)
+        with context():
+            try:
+                value = step()
+            except StopIteration as stop:
+                return stop.value
+
+
 class no_grad(_GradModeContext):
-    """Record nothing inside: ``with mg.no_grad(): ...`` or ``@mg.no_grad()``."""
+    """Record nothing inside: ``with mg.no_grad(): ...``, ``@mg.no_grad()`` or ``@mg.no_grad``."""
 
     _target = False
 
@@ -58,15 +106,27 @@ class enable_grad(_GradModeContext):
     _target = True
 
 
-class set_grad_enabled:
-    """Set grad mode now; used as a context manager, restore the previous mode on exit."""
+class set_grad_enabled(_GradModeContext):
+    """Set grad mode to ``mode`` now (PyTorch's semantics: the call itself sets it); as a
+    context manager, set it on entry and restore the mode found at the call on exit."""
+
+    def __new__(cls, mode: bool) -> Any:
+        return object.__new__(cls)
 
     def __init__(self, mode: bool) -> None:
-        self._prev = _mode.enabled
-        _mode.enabled = bool(mode)
+        self._target = bool(mode)
+        self._before = _mode.enabled
+        _mode.enabled = self._target
 
     def __enter__(self) -> None:
-        pass
+        _mode.enabled = self._target
 
     def __exit__(self, *exc: object) -> None:
-        _mode.enabled = self._prev
+        _mode.enabled = self._before
+
+    def _clone(self) -> _GradModeContext:
+        return set_grad_enabled(self._target)
+
+    def __call__(self, fn: F) -> F:
+        _mode.enabled = self._before  # as a decorator it sets the mode only inside calls
+        return super().__call__(fn)

@@ -11,6 +11,7 @@ that saved the old array raises instead of using the new one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -232,10 +233,12 @@ def mul_(t: Tensor, other: Any) -> Tensor:
 
 
 def div_(t: Tensor, other: Any) -> Tensor:
-    return _apply(t, "div_", np.true_divide, other, ops.div)
+    return _apply(t, "div_", ops._true_divide, other, ops.div)
 
 
 def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    if min is None and max is None:
+        raise OpError("clamp_: at least one of 'min' or 'max' must not be None")
     return _apply(t, "clamp_", lambda a, _, out: np.clip(a, min, max, out=out), None,
                   lambda old, _: ops.clamp(old, min, max))  # fmt: skip
 
@@ -255,10 +258,22 @@ def _replace(old: Tensor, value: Any) -> Tensor:
 
 
 def fill_(t: Tensor, value: Any) -> Tensor:
+    """Every element becomes ``value``: a number or a 0-d tensor."""
+    if isinstance(value, Tensor) and value.data.ndim:
+        raise RuntimeError(
+            "fill_ only supports 0-dimension value tensor but got tensor with "
+            f"{value.data.ndim} dimensions"
+        )
+    if t.data.dtype.kind in "biu" and isinstance(value, float) and not math.isfinite(value):
+        raise RuntimeError(f"fill_: value {value} cannot be converted to type {t.data.dtype}")
     return _apply(t, "fill_", _assign, value, _replace)
 
 
 def copy_(t: Tensor, src: Any) -> Tensor:
+    """t's elements become ``src``'s, which broadcasts to t's shape (not beyond it)."""
+    shape = np.shape(src.data if isinstance(src, Tensor) else src)
+    if len(shape) > t.data.ndim:
+        raise OpError(f"copy_: src of shape {shape} does not broadcast to shape {t.data.shape}")
     return _apply(t, "copy_", _assign, src, _replace)
 
 

@@ -9,6 +9,7 @@ plain calculus. ``x``/``a``/``b`` name input arrays, ``out`` the result array.
 from __future__ import annotations
 
 import builtins
+import warnings
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
@@ -29,12 +30,20 @@ def as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+OPERANDS = (Tensor, builtins.int, builtins.float, np.ndarray, np.generic)
+
+
 def _operand(x: Any) -> Any:
-    """The array of a Tensor; Python numbers stay numbers so NumPy treats them as weak."""
+    """The array of a Tensor; Python numbers stay numbers so NumPy treats them as weak.
+    Other Python objects (lists, None, strings) are refused, as PyTorch refuses them."""
     if isinstance(x, Tensor):
         return x.data
-    if isinstance(x, (builtins.int, builtins.float, builtins.bool)):
+    if isinstance(x, (builtins.int, builtins.float)):  # bool is an int
         return x
+    if not isinstance(x, OPERANDS):
+        raise TypeError(
+            f"expected a Tensor, a number or an array as operand, but got {type(x).__name__}"
+        )
     return as_array(x, copy=False)
 
 
@@ -82,7 +91,7 @@ def _unary_float(fn: Any, x: np.ndarray) -> np.ndarray:
 def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a + alpha * b.   da = g,   db = alpha * g."""
     if alpha != 1:
-        b = mul(as_tensor(b), alpha)
+        b = _scaled(a, b, alpha)
     A, B, out = _binary("add", np.add, a, b)
     return record(out, "Add", (a, b), (identity, identity))
 
@@ -91,9 +100,22 @@ def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a - alpha * b.   da = g,   db = -alpha * g."""
     refuse_bool_sub(a, b)
     if alpha != 1:
-        b = mul(as_tensor(b), alpha)
+        b = _scaled(a, b, alpha)
     A, B, out = _binary("sub", np.subtract, a, b)
     return record(out, "Sub", (a, b), (identity, np.negative))
+
+
+def _scaled(a: Tensor, b: Any, alpha: Any) -> Tensor:
+    """alpha * b for add/sub; integer tensors take only an integer alpha, as in PyTorch."""
+    if (
+        isinstance(alpha, builtins.float)
+        and a.data.dtype.kind in "biu"
+        and (np.asarray(_operand(b)).dtype.kind in "biu")
+    ):
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
+    return mul(as_tensor(b), alpha)
 
 
 def rsub(a: Tensor, b: Any) -> Tensor:
@@ -132,11 +154,18 @@ def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
     """a / b.   da = g / b,   db = -g * (a / b) / b  (PyTorch's order: b² may underflow)."""
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
-    A, B, out = _binary("div", np.true_divide, a, b)
+    A, B, out = _binary("div", _true_divide, a, b)
     return record(
         out, "Div", (a, b), (lambda g: g / B, lambda g: -g * (A / B / B)),
         saved=_saved_for_product(a, b),
     )  # fmt: skip
+
+
+# x / 0 is ±inf or NaN, quietly, as in PyTorch (NumPy warns)
+_quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+_true_divide = _quiet(np.true_divide)
+_floor_divide = _quiet(np.floor_divide)
+_remainder = _quiet(np.remainder)
 
 
 def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
@@ -145,7 +174,7 @@ def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
     Piecewise constant, so its gradient is 0 (PyTorch records the node all the same).
     """
     if mode == "floor":
-        fn = np.floor_divide
+        fn = _floor_divide
     elif mode == "trunc":
         fn = _trunc_divide
     else:
@@ -173,14 +202,14 @@ def _check_int_divisor(name: str, a: Tensor, b: Any) -> None:
 
 def _trunc_divide(A: Any, B: Any) -> np.ndarray:
     """a / b rounded toward zero; integers stay integers."""
-    q = np.trunc(np.true_divide(A, B))
+    q = np.trunc(_true_divide(A, B))
     dtype = np.result_type(A, B)
     return q.astype(dtype) if dtype.kind in "iu" else q
 
 
 def rdiv(a: Tensor, b: Any) -> Tensor:
     """b / a (for ``1 / t``).   da = -g * b / a**2 = -g * out / a."""
-    A, B, out = _binary("div", lambda x, y: np.true_divide(y, x), a, b)
+    A, B, out = _binary("div", lambda x, y: _true_divide(y, x), a, b)
     return record(out, "Div", (a,), (lambda g: -g * out / A,), saved=(a,), saves_out=True)
 
 
@@ -257,7 +286,7 @@ def remainder(a: Any, b: Any) -> Tensor:
     """a - floor(a / b) * b (sign of b, as Python's %).   da = g,   db = -g * floor(a / b)."""
     a = as_tensor(a)
     _check_int_divisor("remainder", a, b)
-    A, B, out = _binary("remainder", np.remainder, a, b)
+    A, B, out = _binary("remainder", _remainder, a, b)
     return record(out, "Remainder", (a, b), (identity, lambda g: -g * np.floor_divide(A, B)),
                   saved=(a,))  # fmt: skip
 
@@ -266,7 +295,7 @@ def floor_divide(a: Any, b: Any) -> Tensor:
     """floor(a / b); piecewise constant, so it records no gradient."""
     a = as_tensor(a)
     _check_int_divisor("floor_divide", a, b)
-    A, B, out = _binary("floor_divide", np.floor_divide, a, b)
+    A, B, out = _binary("floor_divide", _floor_divide, a, b)
     return _new(out)
 
 
@@ -319,6 +348,13 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     X, W = x.data, weight.data
     if X.dtype is not W.dtype:
         _same_dtype("linear", X, W)
+    if bias is not None and bias.data.dtype is not X.dtype:
+        _same_dtype("linear", X, bias.data)
+    if W.ndim == 1:  # a vector of weights: x @ w, one output per row (no out dim)
+        if bias is not None and X.ndim > 1:  # PyTorch's addmm refuses it
+            raise OpError(f"linear: a 1-D weight {W.shape} with a bias needs a 1-D input")
+        out = matmul(x, weight)
+        return out if bias is None else add(out, bias)
     try:
         out = X @ W.T
     except ValueError:
@@ -333,7 +369,12 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     )
     if bias is None:
         return record(out, "Linear", (x, weight), vjps[:2], saved=(x, weight))
-    out += bias.data
+    try:
+        out += bias.data
+    except ValueError:
+        raise OpError(
+            f"linear: bias {bias.data.shape} does not match the output {out.shape}"
+        ) from None
     return record(out, "Linear", (x, weight, bias), vjps, saved=(x, weight))
 
 
@@ -527,8 +568,11 @@ def _unless(loses: np.ndarray, ties: np.ndarray, g: np.ndarray) -> np.ndarray:
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """a where condition else b.   da = g * cond,   db = g * (1 - cond)."""
     C = _operand(condition)
-    if isinstance(C, np.ndarray) and C.dtype != np.bool_:
-        C = C.astype(bool)
+    if np.asarray(C).dtype != np.bool_:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{np.asarray(C).dtype}"
+        )
     a = as_tensor(a)
     A, B = a.data, _operand(b)
     try:
@@ -593,7 +637,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     X = x.data
     _refuse("mean", X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes(dim, X.ndim)
-    out = np.mean(X, axis=axes, keepdims=keepdim)
+    out = _mean(X, axes, keepdim)
     n = _count(X, axes)
     shape = X.shape
     return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
@@ -605,7 +649,16 @@ def _spread(x: Tensor, dim: Any, unbiased: bool, correction: int | None, name: s
     _refuse(name, X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes(dim, X.ndim)
     c = (1 if unbiased else 0) if correction is None else correction
-    return X, axes, c, np.mean(X, axis=axes, keepdims=True), _count(X, axes)
+    return X, axes, c, _mean(X, axes, True), _count(X, axes)
+
+
+def _mean(X: np.ndarray, axes: Any, keepdim: bool) -> np.ndarray:
+    """np.mean; over no elements it is NaN, quietly (NumPy warns, PyTorch does not)."""
+    if X.size:
+        return np.mean(X, axis=axes, keepdims=keepdim)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.mean(X, axis=axes, keepdims=keepdim)
 
 
 @np.errstate(divide="ignore", invalid="ignore", over="ignore")  # NaN, inf as PyTorch
@@ -928,7 +981,7 @@ def _index(index: Any) -> Any:
         if isinstance(p, Tensor):
             p = p.data
         elif isinstance(p, list):
-            p = np.asarray(p)
+            p = np.asarray(p) if p else np.zeros(0, np.int64)  # [] selects nothing
             if p.dtype.kind not in "biu":
                 raise IndexError(f"index: list indices must be integers or booleans, got {p.dtype}")
         elif isinstance(p, slice) and p.step is not None and p.step <= 0:
@@ -1072,6 +1125,10 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise OpError("cat: expected a non-empty sequence of tensors")
+    if builtins.any(t.data.ndim > 1 for t in tensors):  # PyTorch skips legacy empty (0,) tensors
+        kept = [t for t in tensors if t.data.shape != (0,)]
+        if len(kept) < len(tensors):
+            return cat(kept, dim)
     arrays = _common_dtype([t.data for t in tensors])
     for i, a in enumerate(arrays):
         if a.ndim == 0:
@@ -1175,3 +1232,36 @@ def eq(a: Any, b: Any) -> Tensor:
 
 def ne(a: Any, b: Any) -> Tensor:
     return _compare("ne", np.not_equal, a, b)
+
+
+# ---- bitwise and logical (bool and integer tensors, no gradient) -----------------------
+
+
+def _bitwise(name: str, fn: Any, a: Any, b: Any) -> Tensor:
+    a = as_tensor(a)
+    for V in (a.data, _operand(b)):
+        if np.asarray(V).dtype.kind not in "biu":
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Float'")
+    return _new(np.asarray(_binary(name, fn, a, b)[2]))
+
+
+def bitwise_and(a: Any, b: Any) -> Tensor:
+    """a & b: logical and for bools, bitwise for integers."""
+    return _bitwise("bitwise_and", np.bitwise_and, a, b)
+
+
+def bitwise_or(a: Any, b: Any) -> Tensor:
+    return _bitwise("bitwise_or", np.bitwise_or, a, b)
+
+
+def bitwise_xor(a: Any, b: Any) -> Tensor:
+    return _bitwise("bitwise_xor", np.bitwise_xor, a, b)
+
+
+def bitwise_not(a: Tensor) -> Tensor:
+    """~a: logical not for bools, bitwise for integers."""
+    if a.data.dtype.kind not in "biu":
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
+    return _new(np.invert(a.data))

@@ -153,10 +153,12 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        if self.grad_fn is not None and not value:
+        if self.grad_fn is not None:
             raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to "
-                "use a computed variable in a subgraph that doesn't require differentiation "
+                "you can only change requires_grad flags of leaf variables."
+                if value
+                else "you can only change requires_grad flags of leaf variables. If you want "
+                "to use a computed variable in a subgraph that doesn't require differentiation "
                 "use var_no_grad = var.detach()."
             )
         if value:
@@ -164,7 +166,8 @@ class Tensor:
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        self.requires_grad = requires_grad
+        if not (requires_grad and self.grad_fn is not None):  # a non-leaf already requires it
+            self.requires_grad = requires_grad
         return self
 
     def retain_grad(self) -> None:
@@ -251,10 +254,30 @@ class Tensor:
         return self.data.tolist()
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
+
+    def _scalar(self) -> Number:
+        if self.data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.data.item()
+
+    def __format__(self, spec: str) -> str:
+        """A 0-d tensor formats as its number (``f"{loss:.4f}"``), as in PyTorch."""
+        if self.data.ndim == 0 and type(self) is Tensor:
+            return format(self.data.item(), spec)
+        return object.__format__(self, spec)
+
+    def __contains__(self, element: Any) -> bool:
+        """``v in t``: whether some element of ``t`` equals ``v`` (broadcast)."""
+        if not isinstance(element, _ops.OPERANDS) or isinstance(element, np.ndarray):
+            raise RuntimeError(
+                "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                f"{type(element).__name__}"
+            )
+        return bool(_ops.eq(self, element).data.any())
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
@@ -262,7 +285,7 @@ class Tensor:
         return bool(self.data.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self.data.dtype.kind not in "biu" or self.data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.data.item())
 
@@ -420,13 +443,42 @@ class Tensor:
     def __ge__(self, other: Any) -> Tensor:
         return _ops.ge(self, other)
 
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+    # t == None is False and t != None True, as in PyTorch (Python's identity fallback)
+    def __eq__(self, other: Any) -> Any:
+        return _ops.eq(self, other) if isinstance(other, _ops.OPERANDS) else NotImplemented
+
+    def __ne__(self, other: Any) -> Any:
+        return _ops.ne(self, other) if isinstance(other, _ops.OPERANDS) else NotImplemented
+
+    lt, le, gt, ge = __lt__, __le__, __gt__, __ge__  # method forms
+
+    def eq(self, other: Any) -> Tensor:
         return _ops.eq(self, other)
 
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def ne(self, other: Any) -> Tensor:
         return _ops.ne(self, other)
 
-    lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__  # method forms
+    # bitwise and logical: bool and integer tensors, no gradient
+    def __and__(self, other: Any) -> Tensor:
+        return _ops.bitwise_and(self, other)
+
+    def __or__(self, other: Any) -> Tensor:
+        return _ops.bitwise_or(self, other)
+
+    def __xor__(self, other: Any) -> Tensor:
+        return _ops.bitwise_xor(self, other)
+
+    def __rand__(self, other: Any) -> Tensor:
+        return _ops.bitwise_and(self, other)
+
+    def __ror__(self, other: Any) -> Tensor:
+        return _ops.bitwise_or(self, other)
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return _ops.bitwise_xor(self, other)
+
+    def __invert__(self) -> Tensor:
+        return _ops.bitwise_not(self)
 
     def where(self, condition: Any, other: Any) -> Tensor:
         """``mg.where(condition, self, other)``."""

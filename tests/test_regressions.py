@@ -1,5 +1,7 @@
 """Named regressions: the graphs where autograd engines usually go wrong."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -493,3 +495,41 @@ def test_an_expanded_view_of_a_changed_base_sums_its_gradient():
     y.mul_(2)
     (e * mg.tensor([[1.0], [10.0]])).sum().backward()
     assert x.grad.tolist() == [22.0, 22.0, 22.0]
+
+
+def test_division_by_zero_and_empty_means_give_inf_and_nan_quietly():
+    x = mg.tensor([1.0, -2.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's RuntimeWarnings would raise here
+        assert (x / 0).tolist()[:2] == [np.inf, -np.inf] and np.isnan((x / 0).tolist()[2])
+        assert (1 / x).tolist()[2] == np.inf
+        assert (x // 0).tolist()[:2] == [np.inf, -np.inf]
+        assert np.isnan((x % 0).data).all()
+        assert x.clone().div_(0).tolist()[:2] == [np.inf, -np.inf]
+        assert np.isnan(mg.zeros(0, 3).mean(0).data).all() and mg.zeros(0, 3).mean(0).shape == (3,)
+
+
+def test_no_grad_decorates_generators_step_by_step_and_without_parentheses():
+    x = mg.ones(2, requires_grad=True)
+
+    @mg.no_grad
+    def f():
+        return (x * 2).requires_grad
+
+    @mg.no_grad()
+    def gen():
+        yield (x * 2).requires_grad
+        yield mg.is_grad_enabled()
+
+    assert f() is False
+    g = gen()
+    assert next(g) is False and mg.is_grad_enabled()  # the caller's mode between steps
+    assert next(g) is False and (x * 2).requires_grad
+
+
+def test_set_grad_enabled_as_a_decorator_leaves_the_mode_alone():
+    @mg.set_grad_enabled(False)
+    def k():
+        return mg.is_grad_enabled()
+
+    assert mg.is_grad_enabled() and k() is False and mg.is_grad_enabled()

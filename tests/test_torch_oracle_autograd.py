@@ -201,6 +201,28 @@ PROGRAMS = [
     "x = M.tensor([1., 2., 3.], requires_grad=True); y = x * 1; e = y.expand(2, 3); y.mul_(2); (e * M.tensor([[1.], [10.]])).sum().backward(); R = (e, x.grad)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.maximum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
     "a = M.tensor([1., float('nan'), 2., 3., 5.], requires_grad=True); b = M.tensor([1., 1., float('nan'), 4., 2.], requires_grad=True); M.minimum(a, b).backward(M.tensor([1., 2., 3., float('inf'), float('nan')])); R = (a.grad, b.grad)",
+    # grad mode as decorators (bare, on generators, set_grad_enabled), requires_grad on non-leaves
+    "x = M.ones(2, requires_grad=True)\n@M.no_grad\ndef f():\n    return (x * 2).requires_grad\nR = (f(), M.is_grad_enabled())",
+    "x = M.ones(2, requires_grad=True)\n@M.enable_grad\ndef f():\n    return (x * 2).requires_grad\nwith M.no_grad():\n    R = (f(), M.is_grad_enabled())",
+    "x = M.ones(2, requires_grad=True)\n@M.no_grad()\ndef gen():\n    yield (x * 2).requires_grad\n    r = yield M.is_grad_enabled()\n    yield r\ng = gen()\nR = [next(g), M.is_grad_enabled(), next(g), g.send(7), M.is_grad_enabled()]\ng.close()",
+    "@M.no_grad()\ndef gen():\n    try:\n        yield 1\n    except ValueError:\n        yield M.is_grad_enabled()\ng = gen(); next(g)\nR = (g.throw(ValueError()), M.is_grad_enabled())\ng.close()",
+    "@M.no_grad()\ndef gen():\n    yield 1\n    yield 2\ng = gen(); next(g); g.close()\nR = M.is_grad_enabled()",
+    "@M.no_grad()\ndef gen():\n    yield M.is_grad_enabled()\n    return 5\ng = gen()\nR = [next(g), M.is_grad_enabled()]\ntry:\n    next(g)\nexcept StopIteration as e:\n    R.append(e.value)",
+    "@M.set_grad_enabled(False)\ndef k():\n    return M.is_grad_enabled()\nR = (M.is_grad_enabled(), k(), M.is_grad_enabled())",
+    "s = M.set_grad_enabled(False); R = [M.is_grad_enabled()]; M.set_grad_enabled(True)\nwith s:\n    R.append(M.is_grad_enabled())\nR.append(M.is_grad_enabled())",
+    "with M.set_grad_enabled(False):\n    R = [M.is_grad_enabled()]\n    with M.enable_grad():\n        R.append(M.is_grad_enabled())\nR.append(M.is_grad_enabled())",
+    "x = M.ones(2, requires_grad=True); y = x * 2; y.requires_grad = True; R = y",
+    "x = M.ones(2, requires_grad=True); y = x * 2; y.requires_grad_(True); R = y",
+    "x = M.ones(2, requires_grad=True); y = x * 2; y.requires_grad_(False); R = y",
+    # a 1-D weight in F.linear, number-first function forms, cat of a legacy empty tensor
+    "x = M.tensor([[1., -2., 3.], [4., 5., -6.]], requires_grad=True); w = M.tensor([1., 2., 3.], requires_grad=True)\nM.nn.functional.linear(x, w).sum().backward(); R = (x.grad, w.grad)",
+    "x = M.tensor([1., -2., 3.], requires_grad=True); w = M.tensor([1., 2., 3.], requires_grad=True); b = M.tensor(.5, requires_grad=True)\nM.nn.functional.linear(x, w, b).backward(); R = (x.grad, w.grad, b.grad)",
+    "x = M.tensor([1., 2.], requires_grad=True); (M.sub(1, x) * M.div(1, x)).sum().backward(); R = x.grad",
+    "x = M.tensor([1., 2.], requires_grad=True); y = M.cat([M.tensor([]), x.reshape(1, 2), x.reshape(1, 2) * 3]); y.sum().backward(); R = (y, x.grad)",
+    "a = M.tensor([]); x = M.tensor([[1., 2.]], requires_grad=True)\nfor _ in range(3):\n    a = M.cat([a, x * 2])\na.sum().backward(); R = (a, x.grad)",
+    "p = M.nn.Parameter(M.ones(2)); o = M.optim.SGD([p, p], lr=.1); p.grad = M.ones(2); o.step(); R = (p, len(o.param_groups[0]['params']))",
+    "m = M.nn.Linear(2, 1); m.load_state_dict({'weight': np.ones((1, 2), np.float32), 'bias': M.zeros(1)}); R = m.weight",
+    "m = M.nn.Linear(2, 1); m.load_state_dict([('weight', M.ones(1, 2)), ('bias', M.zeros(1))]); R = m.weight",
 ]
 
 # In-place changes through views and assignments into tensors of the graph: PyTorch

@@ -98,6 +98,22 @@ def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     return np.asarray(np.add.reduce(loss, None) / n, loss.dtype), lambda g: g / n
 
 
+def _weight(name: str, arg: str, weight: Any, shape: tuple) -> Any:
+    """The array of an optional per-element weight, which must broadcast to ``shape``."""
+    W = _array(weight)
+    if W is not None and np.shape(W) != shape:
+        try:
+            fits = np.broadcast_shapes(np.shape(W), shape) == shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise OpError(
+                f"{name}: {arg} of shape {np.shape(W)} cannot be broadcast to the input's "
+                f"shape {shape}"
+            )
+    return W
+
+
 def _array(x: Any) -> Any:
     """The array of an optional weight (None stays None)."""
     if x is None or isinstance(x, np.ndarray):
@@ -179,7 +195,7 @@ def binary_cross_entropy(
             f"{_torch_name(X.dtype)}"
         )
     _check_probabilities("target", Y)
-    W = None if weight is None else _array(weight)
+    W = _weight("binary_cross_entropy", "weight", weight, X.shape)
     log_x, log_1mx = _clamped_logs(X)
     loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
     out, per_element = _reduce(loss if W is None else W * loss, reduction)
@@ -236,8 +252,9 @@ def binary_cross_entropy_with_logits(
             f"binary_cross_entropy_with_logits: result type {_torch_name(X.dtype)} can't be "
             f"cast to the desired output type {_torch_name(Y.dtype)}"
         )
-    W = 1 if weight is None else _array(weight)
-    P = _array(pos_weight)
+    name = "binary_cross_entropy_with_logits"
+    W = 1 if weight is None else _weight(name, "weight", weight, X.shape)
+    P = _weight(name, "pos_weight", pos_weight, X.shape)
     log_sig = _log_sigmoid(X)
     q = 1 if P is None else (P - 1) * Y + 1
     out, per_element = _reduce(W * _logits_loss(X, Y, q, log_sig), reduction)
@@ -388,8 +405,9 @@ def cross_entropy(
     dx = (Σ_c q[c] * softmax(x) - q) g'  (= (softmax - onehot) g' without weights),
     dy = -(1 - ε) w log softmax(x) g'  (probability targets).
     """
-    if not 0 <= label_smoothing <= 1:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if label_smoothing > 1:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    label_smoothing = max(label_smoothing, 0.0)  # PyTorch smooths only for ε > 0
     target = ops.as_tensor(target)
     X, T = input.data, target.data
     axis = _class_axis(X)
@@ -404,6 +422,8 @@ def cross_entropy(
                 "Expected floating point type for target with class probabilities, got "
                 f"{_torch_name(T.dtype)}"
             )
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
         w = np.ones(C, X.dtype) if weight is None else _array(weight)
         w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
         q = w * (T * (1 - eps) + eps / C)

@@ -349,6 +349,8 @@ class Module:
         comes first, so a ``RuntimeError`` leaves the module unchanged. Returns the
         named tuple ``(missing_keys, unexpected_keys)``.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -358,10 +360,15 @@ class Module:
         if strict and unexpected:
             errors.append(f"Unexpected key(s) in state_dict: {_quoted(unexpected)}. ")
         for key, t in own.items():
-            if key in state_dict and np.shape(state_dict[key]) != t.shape:
+            if key in state_dict and not isinstance(state_dict[key], Tensor):
+                errors.append(
+                    f'While copying the parameter named "{key}", expected Tensor from '
+                    f"checkpoint but received {type(state_dict[key])}"
+                )
+            elif key in state_dict and state_dict[key].shape != t.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape "
-                    f"{np.shape(state_dict[key])} from checkpoint, the shape in current model is "
+                    f"{state_dict[key].shape} from checkpoint, the shape in current model is "
                     f"{t.shape}."
                 )
         if errors:

@@ -9,6 +9,7 @@ NumPy: no graph is recorded and no Tensor is created per step.
 from __future__ import annotations
 
 import copy
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -56,7 +57,12 @@ class Optimizer:
         for name, default in self.defaults.items():
             group.setdefault(name, default)
         if len({id(p) for p in params}) != len(params):
-            raise ValueError("optimizer contains a parameter group with duplicate parameters")
+            warnings.warn(  # PyTorch keeps them (each is updated once per copy), and warns
+                "optimizer contains a parameter group with duplicate parameters; in future, "
+                "this will cause an error",
+                UserWarning,
+                stacklevel=3,
+            )
         known = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in known for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
