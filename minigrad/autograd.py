@@ -66,6 +66,8 @@ def grad(
 ) -> tuple:
     """The gradients of ``outputs`` with respect to ``inputs``, leaving every ``.grad`` alone."""
     outs, ins = _seq(outputs), _seq(inputs)
+    if not ins:
+        raise RuntimeError("grad requires non-empty inputs.")
     for i, t in enumerate(ins):
         if not t._requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad")
@@ -111,12 +113,15 @@ def gradcheck(
     if not diff:
         raise ValueError("gradcheck: no input requires grad")
 
+    def float_outputs() -> list:  # integer and bool outputs have no gradient to check
+        return [o for o in _seq(fn(*xs)) if o.data.dtype.kind not in "biu"]
+
     def flat_outputs() -> np.ndarray:
         with no_grad():
-            return np.concatenate([o.data.reshape(-1) for o in _seq(fn(*xs))])
+            return np.concatenate([o.data.reshape(-1) for o in float_outputs()] or [np.zeros(0)])
 
     with enable_grad():
-        outs = _seq(fn(*xs))
+        outs = float_outputs()
     for o in outs:
         if o.data.dtype != np.float64:
             raise GradcheckError(f"gradcheck: output has dtype {o.data.dtype}, expected float64")

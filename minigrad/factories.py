@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+import operator
 from typing import Any
 
 import numpy as np
@@ -10,11 +13,27 @@ from . import dtypes
 from .device import check as check_device
 from .errors import OpError
 from .random import generator
-from .tensor import Tensor, size_arg
+from .tensor import Tensor
 
 
-def _shape(size: tuple) -> tuple:
-    shape = size_arg(size)
+def _int(value: Any, name: str) -> int:
+    """An int argument (int, NumPy integer, 0-d int tensor); PyTorch refuses floats and bools."""
+    if isinstance(value, (bool, np.bool_)) or not hasattr(type(value), "__index__"):
+        raise TypeError(f"argument '{name}' must be int, not {type(value).__name__}")
+    return operator.index(value)
+
+
+def _shape(sizes: tuple, size: Any = None) -> tuple:
+    """The shape of ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``."""
+    if size is not None:
+        if sizes:
+            raise TypeError("got multiple values for argument 'size'")
+        sizes = (size,)
+    if not sizes:
+        raise TypeError("missing 1 required positional argument: 'size'")
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = sizes[0]
+    shape = tuple(_int(n, "size") for n in sizes)
     if any(n < 0 for n in shape):
         raise OpError(f"negative dimension in size {shape}")
     return shape
@@ -22,6 +41,32 @@ def _shape(size: tuple) -> tuple:
 
 def _float(dtype: Any) -> np.dtype:
     return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+
+
+def _no_kernel(kernel: str, dtype: np.dtype) -> NotImplementedError:
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{dtype}'")
+
+
+def random_dtype(dtype: Any, kernel: str) -> np.dtype:
+    """The dtype random samples fill: a float one, as PyTorch has no random kernel for the rest."""
+    dt = _float(dtype)
+    if dt.kind != "f":
+        raise _no_kernel(kernel, dt)
+    return dt
+
+
+def check_fits(values: Any, dtype: np.dtype) -> None:
+    """PyTorch's RuntimeError for numbers ``dtype`` cannot hold: NaN, inf or out of range for an
+    integer dtype, a finite number beyond the largest of a float dtype."""
+    v = np.asarray(values)
+    if dtype.kind in "iu":
+        fits = (v >= np.iinfo(dtype).min) & (v <= np.iinfo(dtype).max)  # False for NaN
+    elif dtype.kind == "f":
+        fits = ~(np.isfinite(v) & (np.abs(v) > np.finfo(dtype).max))
+    else:
+        return
+    if not np.all(fits):
+        raise RuntimeError(f"value cannot be converted to type {dtype} without overflow")
 
 
 def _wrap(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
@@ -35,7 +80,10 @@ def _wrap(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (Python floats become the default dtype)."""
     check_device(device)
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    t = Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    if dtype is not None and t.dtype.kind in "iu" and not isinstance(data, (Tensor, np.ndarray)):
+        check_fits(np.array(data), t.dtype)  # PyTorch checks Python numbers, not arrays
+    return t
 
 
 def from_numpy(arr: np.ndarray) -> Tensor:
@@ -45,26 +93,30 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     return Tensor._new(arr)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    return _wrap(np.zeros(_shape(size), _float(dtype)), requires_grad, device)
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
+          device: Any = None) -> Tensor:  # fmt: skip
+    return _wrap(np.zeros(_shape(sizes, size), _float(dtype)), requires_grad, device)
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    return _wrap(np.ones(_shape(size), _float(dtype)), requires_grad, device)
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Tensor:  # fmt: skip
+    return _wrap(np.ones(_shape(sizes, size), _float(dtype)), requires_grad, device)
 
 
 def full(
     size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
     """A tensor of ``fill_value``; its dtype follows the value (bool, int64, default float)."""
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     if dtype is None:
         dtype = (
             dtypes.bool_ if isinstance(fill_value, (bool, np.bool_))
             else dtypes.int64 if isinstance(fill_value, (int, np.integer))
             else dtypes.get_default_dtype()
         )  # fmt: skip
-    size = (size,) if isinstance(size, int) else tuple(size)
-    return _wrap(np.full(_shape(size), fill_value, np.dtype(dtype)), requires_grad, device)
+    check_fits(fill_value, np.dtype(dtype))
+    return _wrap(np.full(_shape((size,)), fill_value, np.dtype(dtype)), requires_grad, device)
 
 
 def zeros_like(
@@ -82,69 +134,167 @@ def ones_like(
 def full_like(
     t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    return _wrap(np.full(t.shape, fill_value, dtype or t.dtype), requires_grad, device)
+    dt = np.dtype(dtype or t.dtype)
+    check_fits(fill_value, dt)
+    return _wrap(np.full(t.shape, fill_value, dt), requires_grad, device)
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def randn(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
+          device: Any = None) -> Tensor:  # fmt: skip
     """Standard normal samples."""
-    dt = _float(dtype)
-    return _wrap(
-        generator().standard_normal(_shape(size)).astype(dt, copy=False), requires_grad, device
-    )
+    dt = random_dtype(dtype, "normal_kernel_cpu")
+    arr = generator().standard_normal(_shape(sizes, size)).astype(dt, copy=False)
+    return _wrap(arr, requires_grad, device)
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def rand(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Tensor:  # fmt: skip
     """Uniform samples in [0, 1)."""
-    dt = _float(dtype)
-    return _wrap(generator().random(_shape(size)).astype(dt, copy=False), requires_grad, device)
+    dt = random_dtype(dtype, "check_uniform_bounds")
+    return _wrap(
+        generator().random(_shape(sizes, size)).astype(dt, copy=False), requires_grad, device
+    )
 
 
 def randn_like(
     t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    return randn(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
+    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
 
 
 def rand_like(
     t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    return rand(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
+    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
 
 
-def randint(low: int, high: Any = None, size: Any = None, dtype: Any = None,
+def randint(low: Any = 0, high: Any = None, size: Any = None, dtype: Any = None,
             requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
     """Integers in [low, high); ``randint(high, size)`` draws from [0, high)."""
-    if size is None:
-        if high is None or not isinstance(high, (tuple, list)):
-            raise TypeError("randint: size must be given, e.g. randint(0, 10, (3,))")
+    if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
-    arr = generator().integers(low, high, size=_shape(tuple(size)), dtype=np.int64)
-    return _wrap(arr.astype(dtype) if dtype is not None else arr, requires_grad, device)
+    if high is None or not isinstance(size, (tuple, list)):
+        raise TypeError("randint: expected randint(low=0, high, size), size a tuple of ints")
+    low, high = _int(low, "low"), _int(high, "high")
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    dt = dtypes.int64 if dtype is None else np.dtype(dtype)
+    if dt.kind == "b" and high > 2:
+        raise RuntimeError("randint: to - 1 is out of bounds for bool")
+    check_fits((low, high - 1), dt)
+    arr = generator().integers(low, high, size=_shape((size,)), dtype=np.int64)
+    return _wrap(arr.astype(dt, copy=False), requires_grad, device)
 
 
 def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
-    arr = generator().permutation(int(n)).astype(np.int64)
-    return _wrap(arr.astype(dtype) if dtype is not None else arr, requires_grad, device)
+    dt = dtypes.int64 if dtype is None else np.dtype(dtype)
+    if dt.kind == "b":
+        raise _no_kernel("randperm", dt)
+    (n,) = _shape((n,))
+    check_fits(n - 1, dt)
+    return _wrap(generator().permutation(n).astype(dt), requires_grad, device)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
+def _number(value: Any, name: str) -> Any:
+    """A range bound: a number, or a 0-d tensor read as its Python number."""
+    if isinstance(value, Tensor) and value.ndim == 0:
+        value = value.item()
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"argument '{name}' must be Number, not {type(value).__name__}")
+    return value
+
+
+def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
            requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
-    """Values from start (default 0) to end (excluded); int64 for ints, else the default float."""
-    if end is None:
+    """Values from start (default 0) to end (excluded); int64 for ints, else the default float.
+
+    An integer ``dtype`` truncates start, end and step to ints first, as PyTorch does.
+    """
+    if end is None:  # arange(end)
         start, end = 0, start
+    elif start is None:  # arange(end=...)
+        start = 0
+    if end is None:
+        raise TypeError("arange() missing 1 required positional argument: 'end'")
+    start, end, step = _number(start, "start"), _number(end, "end"), _number(step, "step")
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if ints else dtypes.get_default_dtype()
-    return _wrap(np.arange(start, end, step).astype(dtype), requires_grad, device)
+    dt = np.dtype(dtype)
+    if dt.kind == "b":
+        raise _no_kernel("arange_cpu", dt)
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if dt.kind in "iu" and math.isfinite(step):
+        start, end, step = int(start), int(end), int(step)
+    if not step != 0:  # 0 or NaN; PyTorch raises ValueError when an int dtype truncates the step
+        raise OpError("step must be nonzero")
+    if not (step > 0 and end >= start or step < 0 and end <= start):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    return _wrap(np.arange(start, end, step).astype(dt), requires_grad, device)
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None,
+def _mul_add(a: Any, k: np.ndarray, c: Any, dtype: np.dtype) -> np.ndarray:
+    """a * k + c (k: integers 0 <= k < 2**26) as PyTorch's kernel computes it for ``dtype``.
+
+    float16 rounds after each operation; the other dtypes compile to a fused multiply-add, one
+    rounding, done here in float64: a * k == p + err exactly (Dekker: a split into its high 26
+    bits and the rest, each times k exact), p + c == s + e exactly (Knuth's two-sum).
+    """
+    if dtype == dtypes.float16:
+        return c + a * k.astype(dtype)
+    a, k, c = np.float64(a), k.astype(np.float64), np.float64(c)
+    p = a * k
+    hi = (a.view(np.int64) & -(1 << 27)).view(np.float64)
+    err = (hi * k - p) + (a - hi) * k
+    s = p + c
+    e = (p - (s - c)) + (c - (s - (s - c)))
+    return np.where(np.isfinite(s), s + (e + err), s)
+
+
+def linspace(start: Any, end: Any, steps: int, dtype: Any = None,
              requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
-    return _wrap(np.linspace(start, end, int(steps)).astype(_float(dtype)), requires_grad, device)
+    """``steps`` values evenly spaced from start to end.
+
+    As PyTorch's kernel, with step = (end - start) / (steps - 1) in ``dtype`` (double for
+    integer dtypes): the first half is start + i * step, the second end - (steps - 1 - i) * step,
+    each rounded once as the fused multiply-adds the kernel compiles to. Both ends are exact.
+    """
+    dt = _float(dtype)
+    if dt.kind == "b":
+        raise _no_kernel("linspace_cpu", dt)
+    steps = _int(steps, "steps")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    for v in (start, end):
+        if isinstance(v, Tensor) and v.ndim:
+            raise RuntimeError("linspace only supports 0-dimensional start and end tensors")
+    start, end = _number(start, "start"), _number(end, "end")
+    if steps < 2:  # start alone, or nothing: PyTorch checks only the values it uses
+        check_fits([start] * steps, dt)
+        return _wrap(np.full(steps, start, dt), requires_grad, device)
+    check_fits((start, end), dt)
+    work = np.dtype(np.float64) if dt.kind in "iu" else dt
+    s, e = np.array([start, end], dt).astype(work)
+    i = np.arange(steps)
+    with np.errstate(invalid="ignore", over="ignore"):
+        step = (e - s) / work.type(steps - 1)
+        values = np.where(
+            i < steps // 2, _mul_add(step, i, s, dt), _mul_add(-step, steps - 1 - i, e, dt)
+        )
+    return _wrap(values.astype(dt), requires_grad, device)
 
 
 def eye(
     n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
+    """The n x m identity matrix (m defaults to n)."""
+    n = _int(n, "n")
+    m = n if m is None else _int(m, "m")
+    for name, v in (("n", n), ("m", m)):
+        if v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _wrap(np.eye(n, m, dtype=_float(dtype)), requires_grad, device)

@@ -210,8 +210,8 @@ def _lines(item: Any, root: Tensor, names: dict, show_data: bool, show_grad: boo
     if tensor is not None:
         if show_data:
             lines += _summary("data", tensor.data)
-        if show_grad and (tensor.grad is not None or tensor.is_leaf and tensor.requires_grad):
-            lines += _summary("grad", None if tensor.grad is None else tensor.grad.data)
+        if show_grad and (tensor._grad is not None or tensor.is_leaf and tensor.requires_grad):
+            lines += _summary("grad", None if tensor._grad is None else tensor._grad.data)
     return lines
 
 

@@ -1,5 +1,7 @@
 """TensorDataset, DataLoader and default_collate."""
 
+from collections import namedtuple
+
 import numpy as np
 import pytest
 
@@ -19,8 +21,10 @@ def test_tensor_dataset_indexes_rows_of_every_tensor():
     x, y = ds[3]
     np.testing.assert_array_equal(x.data, [6.0, 7.0])
     assert y.item() == 3
-    with pytest.raises(ValueError, match="Size mismatch"):
+    with pytest.raises(AssertionError, match="Size mismatch"):  # PyTorch's class
         TensorDataset(mg.zeros(3, 2), mg.zeros(4))
+    with pytest.raises(IndexError):  # a 0-d tensor has no rows
+        TensorDataset(mg.tensor(1.0))
 
 
 def test_loader_yields_lists_of_stacked_tensors_in_order():
@@ -99,10 +103,37 @@ def test_default_collate_stacks_tensors_and_dicts():
     assert stacked[1].tolist() == [1, 0]
 
 
+Pair = namedtuple("Pair", "x y")
+
+
+def test_default_collate_keeps_namedtuples_and_strings():
+    batch = default_collate([Pair(mg.ones(2), 1), Pair(mg.zeros(2), 2)])
+    assert type(batch) is Pair
+    np.testing.assert_array_equal(batch.x.data, [[1, 1], [0, 0]])
+    assert batch.y.tolist() == [1, 2]
+    assert default_collate(["a", "b"]) == ["a", "b"]
+    names, ids = default_collate([("a", 1), ("b", 2)])
+    assert names == ("a", "b") and ids.tolist() == [1, 2]
+    assert default_collate([b"a", b"b"]) == [b"a", b"b"]  # bytes are not sequences of ints
+
+
+def test_default_collate_numbers_take_pytorch_dtypes():
+    assert default_collate([1, 2.5]).dtype == mg.float32  # an int first: torch.tensor(batch)
+    assert default_collate([2.5, 1]).dtype == mg.float64  # a float first: float64
+    assert default_collate([np.float32(1), np.float32(2)]).dtype == mg.float32
+
+
+def test_default_collate_refuses_what_it_cannot_batch():
+    with pytest.raises(TypeError, match="found <class 'NoneType'>"):
+        default_collate([None, None])
+    with pytest.raises(RuntimeError, match="equal size"):
+        default_collate([[1, 2], [3]])
+
+
 def test_the_base_dataset_must_be_subclassed():
     with pytest.raises(NotImplementedError):
         Dataset()[0]
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(TypeError, match="has no len"):  # PyTorch's Dataset defines no __len__
         len(Dataset())
 
 

@@ -42,7 +42,7 @@ def test_mse_by_hand(reduction):
     x, y = _t([[1.0, 2.0], [3.0, 4.0]], True), _t([[0.0, 2.0], [5.0, 1.0]])
     loss = F.mse_loss(x, y, reduction=reduction)
     np.testing.assert_array_equal(loss.data, _reduce([[1, 0], [4, 9]], reduction))
-    loss.backward(mg.ones(*loss.shape, dtype=loss.dtype))
+    loss.backward(mg.ones(loss.shape, dtype=loss.dtype))
     scale = 1 / 4 if reduction == "mean" else 1
     np.testing.assert_array_equal(x.grad.data, np.array([[2, 0], [-4, 6]]) * scale)
     assert loss.grad_fn.name() == "MseLossBackward"
@@ -187,7 +187,7 @@ def test_cross_entropy_by_hand(reduction):
 def test_cross_entropy_backward_is_softmax_minus_onehot(reduction):
     x = _t(LOGITS, True)
     loss = F.cross_entropy(x, mg.tensor(TARGETS), reduction=reduction)
-    loss.backward(mg.ones(*loss.shape, dtype=loss.dtype))
+    loss.backward(mg.ones(loss.shape, dtype=loss.dtype))
     softmax = np.exp(_log_softmax(LOGITS))
     onehot = np.eye(3)[TARGETS]
     scale = 1 / 4 if reduction == "mean" else 1
@@ -277,7 +277,7 @@ def test_cross_entropy_is_finite_with_exact_gradients_at_1e4(dtype, reduction):
     x = mg.tensor([[1e4, 0.0, -1e4], [0.0, 1e4, -1e4]], dtype=dtype, requires_grad=True)
     loss = F.cross_entropy(x, mg.tensor([0, 2]), reduction=reduction)
     np.testing.assert_array_equal(loss.data, _reduce([0.0, 2e4], reduction))
-    loss.backward(mg.ones(*loss.shape, dtype=dtype))
+    loss.backward(mg.ones(loss.shape, dtype=dtype))
     scale = 0.5 if reduction == "mean" else 1.0
     np.testing.assert_array_equal(x.grad.data, np.array([[0, 0, 0], [0, 1, -1]]) * scale)
 
@@ -326,7 +326,7 @@ def test_nll_by_hand_and_gradcheck(reduction):
     expected = [-logp.data[n, t] for n, t in enumerate(TARGETS)]
     np.testing.assert_array_equal(loss.data, _reduce(expected, reduction))
     assert loss.grad_fn.name() == "NllLossBackward"
-    loss.backward(mg.ones(*loss.shape, dtype=loss.dtype))
+    loss.backward(mg.ones(loss.shape, dtype=loss.dtype))
     scale = 1 / 4 if reduction == "mean" else 1
     np.testing.assert_array_equal(logp.grad.data, -np.eye(3)[TARGETS] * scale)
     assert mg.gradcheck(lambda a: F.nll_loss(a, mg.tensor(TARGETS), reduction=reduction), [logp])

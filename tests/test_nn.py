@@ -129,7 +129,7 @@ def test_a_shared_module_is_listed_once():
     assert [n for n, _ in seq.named_modules()] == ["", "0", "1"]
     # as in PyTorch, the state dict lists a shared tensor under every name
     assert list(seq.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
-    seq.load_state_dict({k: mg.zeros(*v.shape) for k, v in seq.state_dict().items()})
+    seq.load_state_dict({k: mg.zeros(v.shape) for k, v in seq.state_dict().items()})
     assert not lin.weight.data.any()
 
 

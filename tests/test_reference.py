@@ -234,7 +234,7 @@ def test_report_table_names_every_row_and_both_losses():
 def test_compare_leaves_the_models_grads_as_they_were():
     model = twin_sequential([3, 5, 2], ["tanh", "linear"], "mse")
     params = list(model.parameters())
-    params[0].grad = mg.ones(*params[0].shape, dtype=mg.float64)
+    params[0].grad = mg.ones(params[0].shape, dtype=mg.float64)
     before = params[0].grad
     compare(model, *row_batch([3, 5, 2], "mse", m=4), "mse")
     assert params[0].grad is before

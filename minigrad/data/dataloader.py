@@ -8,32 +8,43 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops
+from .. import dtypes, ops
 from ..factories import tensor
 from ..random import generator
 from ..tensor import Tensor
 from .dataset import Dataset, TensorDataset
 
 
-def default_collate(samples: list) -> Any:
+def default_collate(samples: Sequence) -> Any:
     """Stack a list of samples into one batch, field by field, as PyTorch's default.
 
-    Tensors and arrays are stacked along a new first dimension, numbers become a
-    1-D Tensor, and tuples, lists and dicts are collated per field (a tuple or list
-    of fields becomes a list of batches).
+    Tensors and NumPy arrays or scalars are stacked along a new first dimension, Python
+    numbers become a 1-D Tensor (floats in float64), strings stay a sequence, dicts and
+    namedtuples are collated per field, other tuples and lists become a list of batches.
     """
     first = samples[0]
     if isinstance(first, Tensor):
         return ops.stack(samples)
-    if isinstance(first, np.ndarray):
+    if isinstance(first, (np.ndarray, np.generic)):
         return Tensor(np.stack(samples))
-    if isinstance(first, (int, float, np.number)):
-        return tensor(np.array(samples))
+    if isinstance(first, float):
+        return tensor(samples, dtype=dtypes.float64)
+    if isinstance(first, int):
+        return tensor(samples)
+    if isinstance(first, (str, bytes)):
+        return samples
     if isinstance(first, Mapping):
         return {key: default_collate([s[key] for s in samples]) for key in first}
-    if isinstance(first, Sequence) and not isinstance(first, str):
-        return [default_collate(list(field)) for field in zip(*samples)]
-    return samples
+    if isinstance(first, tuple) and hasattr(first, "_fields"):  # a namedtuple
+        return type(first)(*(default_collate(field) for field in zip(*samples)))
+    if isinstance(first, Sequence):
+        if any(len(s) != len(first) for s in samples):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        return [default_collate(field) for field in zip(*samples)]
+    raise TypeError(
+        "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
+        f"found {type(first)}"
+    )
 
 
 class DataLoader:

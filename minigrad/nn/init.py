@@ -8,8 +8,12 @@ minigrad's seeded generator, and returns the tensor. For a weight of shape
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
+import numpy as np
+
+from ..factories import full_like, random_dtype
 from ..grad_mode import no_grad
 from ..random import generator
 from ..tensor import Tensor
@@ -24,7 +28,7 @@ def calculate_gain(nonlinearity: str, param: Any = None) -> float:
     linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
                   "conv_transpose2d", "conv_transpose3d"]  # fmt: skip
     if nonlinearity in linear_fns or nonlinearity == "sigmoid":
-        return 1.0
+        return 1
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":
@@ -50,17 +54,28 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Fill with samples of U(a, b)."""
+    dt = random_dtype(tensor.dtype, "check_uniform_bounds")
+    for name, bound in (("from", a), ("to", b)):
+        if not abs(bound) <= np.finfo(dt).max:  # inf and NaN too
+            raise RuntimeError(f"{name} is out of bounds for {dt}")
+    if a > b:
+        raise RuntimeError(
+            f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}"
+        )
     return _fill(tensor, generator().uniform(a, b, tensor.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Fill with samples of N(mean, std²)."""
+    if not std >= 0.0:  # NaN too
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    random_dtype(tensor.dtype, "normal_kernel_cpu")
     return _fill(tensor, generator().normal(mean, std, tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    """Fill with ``val``."""
-    return _fill(tensor, val)
+    """Fill with ``val`` (PyTorch's RuntimeError if the dtype cannot hold it, e.g. NaN in ints)."""
+    return _fill(tensor, full_like(tensor, val))
 
 
 def ones_(tensor: Tensor) -> Tensor:
@@ -69,6 +84,14 @@ def ones_(tensor: Tensor) -> Tensor:
 
 def zeros_(tensor: Tensor) -> Tensor:
     return _fill(tensor, 0)
+
+
+def _no_elements(tensor: Tensor) -> bool:
+    """True, with PyTorch's warning, for a tensor with no elements (kaiming's early return)."""
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return True
+    return False
 
 
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
@@ -108,10 +131,11 @@ def kaiming_uniform_(
 
     ``fan`` is fan_in (keeps the forward variance) or fan_out (the backward variance).
     """
-    if 0 in tensor.shape:
+    if _no_elements(tensor):
         return tensor
-    std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
-    bound = math.sqrt(3.0) * std
+    fan = _calculate_correct_fan(tensor, mode)
+    std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    bound = math.sqrt(3.0) * std  # in PyTorch's order, to the last bit
     return uniform_(tensor, -bound, bound)
 
 
@@ -119,7 +143,7 @@ def kaiming_normal_(
     tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"
 ) -> Tensor:
     """He: N(0, std²) with std = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a)."""
-    if 0 in tensor.shape:
+    if _no_elements(tensor):
         return tensor
-    std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
-    return normal_(tensor, 0.0, std)
+    fan = _calculate_correct_fan(tensor, mode)
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
