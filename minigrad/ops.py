@@ -346,15 +346,9 @@ def matmul(a: Any, b: Any) -> Tensor:
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
     X, W = x.data, weight.data
-    if X.dtype is not W.dtype:
-        _same_dtype("linear", X, W)
-    if bias is not None and bias.data.dtype is not X.dtype:
-        _same_dtype("linear", X, bias.data)
-    if W.ndim == 1:  # a vector of weights: x @ w, one output per row (no out dim)
-        if bias is not None and X.ndim > 1:  # PyTorch's addmm refuses it
-            raise OpError(f"linear: a 1-D weight {W.shape} with a bias needs a 1-D input")
-        out = matmul(x, weight)
-        return out if bias is None else add(out, bias)
+    B = None if bias is None else bias.data
+    if X.dtype is not W.dtype or W.ndim != 2 or (B is not None and B.dtype is not X.dtype):
+        return _linear_unusual(x, weight, bias)
     try:
         out = X @ W.T
     except ValueError:
@@ -367,15 +361,26 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         lambda g: _flat(g).T @ rows,
         lambda g: np.add.reduce(_flat(g), 0),
     )
-    if bias is None:
+    if B is None:
         return record(out, "Linear", (x, weight), vjps[:2], saved=(x, weight))
     try:
-        out += bias.data
+        out += B
     except ValueError:
-        raise OpError(
-            f"linear: bias {bias.data.shape} does not match the output {out.shape}"
-        ) from None
+        raise OpError(f"linear: bias {B.shape} does not match the output {out.shape}") from None
     return record(out, "Linear", (x, weight, bias), vjps, saved=(x, weight))
+
+
+def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+    """linear with mixed dtypes (an error, as in PyTorch) or a 1-D weight w: x @ w (+ b)."""
+    for t in (weight, bias):
+        if t is not None and t.data.dtype is not x.data.dtype:
+            _same_dtype("linear", x.data, t.data)
+    if weight.data.ndim != 1:
+        raise OpError(f"linear: weight must be 1-D or 2-D (out, in), got {weight.data.shape}")
+    if bias is not None and x.data.ndim > 1:  # PyTorch's addmm refuses it
+        raise OpError(f"linear: a 1-D weight {weight.data.shape} with a bias needs a 1-D input")
+    out = matmul(x, weight)
+    return out if bias is None else add(out, bias)
 
 
 def _same_dtype(name: str, A: np.ndarray, B: np.ndarray) -> None:
