@@ -223,6 +223,8 @@ PROGRAMS = [
     "p = M.nn.Parameter(M.ones(2)); o = M.optim.SGD([p, p], lr=.1); p.grad = M.ones(2); o.step(); R = (p, len(o.param_groups[0]['params']))",
     "m = M.nn.Linear(2, 1); m.load_state_dict({'weight': np.ones((1, 2), np.float32), 'bias': M.zeros(1)}); R = m.weight",
     "m = M.nn.Linear(2, 1); m.load_state_dict([('weight', M.ones(1, 2)), ('bias', M.zeros(1))]); R = m.weight",
+    "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([p], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 2, 0.5)\nR = []\nfor e in [5, 1, 3, None, None]:\n    s.step(e); R.append((s.get_last_lr(), s.last_epoch, o.param_groups[0]['lr']))",
+    "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([{'params': [p], 'lr': .3}], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 1, 0.5)\no.param_groups[0]['lr'] = 5.; s.step(); R = [s.get_last_lr()]; s.step(2); R.append(s.get_last_lr())",
 ]
 
 # In-place changes through views and assignments into tensors of the graph: PyTorch

@@ -6,6 +6,7 @@ A scheduler writes the new rate into every ``optimizer.param_groups[i]["lr"]``.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .optimizer import Optimizer
@@ -39,11 +40,28 @@ class LRScheduler:
         """The rates the last ``step()`` set."""
         return self._last_lr
 
-    def step(self) -> None:
-        self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch; ``step(epoch)`` (deprecated in PyTorch) jumps to ``epoch``
+        and takes the closed-form rate."""
+        if epoch is None:
+            self.last_epoch += 1
+            lrs = self.get_lr()
+        else:
+            warnings.warn(
+                "The epoch parameter in `scheduler.step()` was not necessary and is being "
+                "deprecated where possible. Please use `scheduler.step()` to step the scheduler.",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.last_epoch = epoch
+            lrs = self._closed_form_lr()
+        for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _closed_form_lr(self) -> list[float]:
+        """The rates at epoch ``last_epoch`` computed from ``base_lrs`` alone."""
+        raise NotImplementedError
 
     def state_dict(self) -> dict[str, Any]:
         """Everything but the optimizer (which has its own ``state_dict``)."""
@@ -71,3 +89,6 @@ class StepLR(LRScheduler):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return lrs
         return [lr * self.gamma for lr in lrs]
+
+    def _closed_form_lr(self) -> list[float]:
+        return [lr * self.gamma ** (self.last_epoch // self.step_size) for lr in self.base_lrs]
