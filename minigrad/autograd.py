@@ -95,12 +95,14 @@ def gradcheck(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    raise_exception: bool = True,
 ) -> bool:
     """Compare autograd's gradients of ``fn(*inputs)`` with central differences in float64.
 
     For every output element o and input element x: |analytic - numeric| must be at
     most ``atol + rtol * |numeric|``, numeric = (o(x + eps) - o(x - eps)) / (2 eps).
-    Returns True or raises :class:`GradcheckError` naming the input, index and values.
+    Returns True or raises :class:`GradcheckError` naming the input, index and values
+    (returns False instead with ``raise_exception=False``).
     """
     originals = _seq(inputs)
     xs = [
@@ -156,6 +158,8 @@ def gradcheck(
             bad = ~(np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric))
             if bad.any():
                 j = int(np.argmax(bad))
+                if not raise_exception:
+                    return False
                 raise GradcheckError(
                     f"gradcheck: d(output element {j})/d(input {i} at index "
                     f"{np.unravel_index(e, x.shape)}): analytical {analytic[j]!r}, "

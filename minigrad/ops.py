@@ -1127,7 +1127,7 @@ def _located(X: np.ndarray, index: Any) -> tuple:
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along ``dim``.   Each input gets its slice of g."""
-    tensors = [as_tensor(t) for t in tensors]
+    tensors = _sequence("cat", tensors)
     if not tensors:
         raise OpError("cat: expected a non-empty sequence of tensors")
     if builtins.any(t.data.ndim > 1 for t in tensors):  # PyTorch skips legacy empty (0,) tensors
@@ -1150,6 +1150,13 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return record(out, "Cat", tuple(tensors), vjps)
 
 
+def _sequence(name: str, tensors: Any) -> list:
+    """cat's and stack's operands as a list of Tensors (a Tensor itself is refused)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' must be a sequence of Tensors, not Tensor")
+    return [as_tensor(t) for t in tensors]
+
+
 def _common_dtype(arrays: list) -> list:
     """Cast arrays to PyTorch's common dtype for cat/stack (int64 with float32 -> float32)."""
     dt = dtypes.promote([a.dtype for a in arrays])
@@ -1162,7 +1169,7 @@ def _slice_vjp(d: int, start: int, stop: int) -> Any:
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along a new dimension ``dim``.   Each input gets its slice of g."""
-    tensors = [as_tensor(t) for t in tensors]
+    tensors = _sequence("stack", tensors)
     if not tensors:
         raise OpError("stack: expected a non-empty sequence of tensors")
     arrays = _common_dtype([t.data for t in tensors])
