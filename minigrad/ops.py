@@ -973,7 +973,7 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
         out = np.broadcast_to(X, target)
     except ValueError:
         raise OpError(f"expand: shape {X.shape} cannot be expanded to {shape}") from None
-    if not any(s == 0 and n > 1 for s, n in zip(out.strides, target)):
+    if not builtins.any(s == 0 and n > 1 for s, n in zip(out.strides, target)):
         out = X.reshape(target)  # no element repeats: a writable view, as in PyTorch
     return _view(out, x, "Expand", identity)
 
@@ -1277,3 +1277,42 @@ def bitwise_not(a: Tensor) -> Tensor:
             "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
         )
     return _new(np.invert(a.data))
+
+
+# ---- tests of values (bool results, no gradient) ---------------------------------------
+
+
+def all(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether every element (over ``dim``) is nonzero."""
+    return _new(np.asarray(np.all(x.data, axis=_axes(dim, x.data.ndim), keepdims=keepdim)))
+
+
+def any(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether some element (over ``dim``) is nonzero."""
+    return _new(np.asarray(np.any(x.data, axis=_axes(dim, x.data.ndim), keepdims=keepdim)))
+
+
+def isnan(x: Tensor) -> Tensor:
+    return _new(np.isnan(x.data))
+
+
+def isinf(x: Tensor) -> Tensor:
+    return _new(np.isinf(x.data))
+
+
+def isfinite(x: Tensor) -> Tensor:
+    return _new(np.isfinite(x.data))
+
+
+def allclose(
+    a: Tensor, b: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> builtins.bool:
+    """|a - b| <= atol + rtol |b| everywhere (broadcast); a and b of the same dtype."""
+    if a.data.dtype != b.data.dtype:
+        raise RuntimeError(f"allclose: {a.data.dtype} did not match {b.data.dtype}")
+    try:
+        return builtins.bool(np.allclose(a.data, b.data, rtol, atol, equal_nan))
+    except ValueError:
+        raise OpError(
+            f"allclose: shapes {a.data.shape} and {b.data.shape} cannot be broadcast together"
+        ) from None

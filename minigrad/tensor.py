@@ -490,6 +490,28 @@ class Tensor:
     def __invert__(self) -> Tensor:
         return _ops.bitwise_not(self)
 
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.all(self, dim, keepdim)
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.any(self, dim, keepdim)
+
+    def isnan(self) -> Tensor:
+        return _ops.isnan(self)
+
+    def isinf(self) -> Tensor:
+        return _ops.isinf(self)
+
+    def isfinite(self) -> Tensor:
+        return _ops.isfinite(self)
+
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+                 equal_nan: bool = False) -> bool:  # fmt: skip
+        return _ops.allclose(self, other, rtol, atol, equal_nan)
+
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
     def where(self, condition: Any, other: Any) -> Tensor:
         """``mg.where(condition, self, other)``."""
         return _ops.where(condition, self, other)
