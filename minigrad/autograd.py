@@ -8,6 +8,7 @@ from typing import Any, Union
 import numpy as np
 
 from .engine import run_backward
+from .factories import tensor
 from .grad_mode import enable_grad, no_grad
 from .tensor import Tensor
 
@@ -106,7 +107,7 @@ def gradcheck(
     """
     originals = _seq(inputs)
     xs = [
-        Tensor(t.data.astype(np.float64), requires_grad=t._requires_grad)
+        tensor(t.data, dtype=np.float64, requires_grad=t._requires_grad)
         if t.data.dtype.kind == "f"
         else t
         for t in originals

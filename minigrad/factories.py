@@ -13,7 +13,7 @@ from . import dtypes
 from .device import check as check_device
 from .errors import OpError
 from .random import generator
-from .tensor import Tensor
+from .tensor import Tensor, as_array
 
 
 def _int(value: Any, name: str) -> int:
@@ -80,7 +80,7 @@ def _wrap(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (Python floats become the default dtype)."""
     check_device(device)
-    t = Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    t = _wrap(as_array(data, dtype), requires_grad)
     if dtype is not None and t.dtype.kind in "iu" and not isinstance(data, (Tensor, np.ndarray)):
         check_fits(np.array(data), t.dtype)  # PyTorch checks Python numbers, not arrays
     return t

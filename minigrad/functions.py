@@ -36,7 +36,7 @@ def _number_input(op: Any) -> Any:
     @functools.wraps(op)
     def function(input: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(input, (int, float)):  # a Python number: a 0-d tensor, weak as a number
-            input = Tensor(input)
+            input = ops.as_tensor(input)
         return checked(input, *args, **kwargs)
 
     return function

@@ -27,7 +27,7 @@ _new = Tensor._new
 
 def as_tensor(x: Any) -> Tensor:
     """``x`` itself if it is a Tensor, else a constant Tensor made from it."""
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else _new(as_array(x))
 
 
 OPERANDS = (Tensor, builtins.int, builtins.float, np.ndarray, np.generic)

@@ -39,12 +39,18 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     elif isinstance(data, np.ndarray):
         arr = data
     else:
+        if isinstance(data, (list, tuple)) and isinstance(_first(data), Tensor):
+            data = _scalars(data)
         try:
             arr = np.array(data)
-        except ValueError as e:
-            raise ValueError(
-                f"tensor: cannot build a tensor from ragged or mixed data: {e}"
-            ) from None
+        except ValueError as e:  # ragged, or a Tensor among numbers: try them as numbers
+            try:
+                data = _scalars(data)
+                arr = np.array(data)
+            except ValueError:
+                raise ValueError(
+                    f"tensor: cannot build a tensor from ragged or mixed data: {e}"
+                ) from None
         if dtype is None and arr.dtype == np.float64 and not _has_numpy_float64(data):
             arr = arr.astype(dtypes.get_default_dtype())
     if arr.dtype.kind == "O":  # an element that is not a number (None, a dict, ...)
@@ -61,13 +67,47 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
 
 def _has_numpy_float64(data: Any) -> bool:
     """True if nested data holds a float64 ndarray/Tensor (which keeps its dtype)."""
-    if isinstance(data, (np.ndarray, Tensor)):
-        return data.dtype == np.float64
-    if isinstance(data, np.float64):
-        return True
-    if isinstance(data, (list, tuple)) and data:
-        return _has_numpy_float64(data[0])
-    return False
+    first = _first(data)
+    if isinstance(first, (np.ndarray, Tensor)):
+        return first.dtype == np.float64
+    return isinstance(first, np.float64)
+
+
+def _first(data: Any) -> Any:
+    """The first element of nested lists (NumPy infers the dtype from the elements)."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
+
+
+def _scalars(data: Any) -> Any:
+    """Nested lists with the one-element Tensors in them read as numbers of their dtype,
+    as PyTorch reads them (``mg.tensor([loss1, loss2])`` has shape (2,))."""
+    if isinstance(data, Tensor):
+        if data.data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data.data.reshape(())[()]
+    if isinstance(data, (list, tuple)):
+        return [_scalars(v) for v in data]
+    return data
+
+
+def _legacy_array(args: tuple, dtype: Any) -> np.ndarray:
+    """The array of ``Tensor(*args)`` (see ``Tensor.__init__``)."""
+    dt = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+    if not args:
+        return np.empty(0, dt)
+    if all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in args):
+        return np.zeros(args, dt)  # sizes (PyTorch leaves the values uninitialized)
+    if len(args) != 1 or isinstance(args[0], (float, bool, np.generic)):
+        raise TypeError(
+            "Tensor(): expected data (a sequence, an array or a Tensor) or sizes (ints), "
+            f"got {', '.join(type(a).__name__ for a in args)}"
+        )
+    data = args[0]
+    if isinstance(data, Tensor) and dtype is None:
+        return data.data
+    return as_array(data, dt)
 
 
 class Views:
@@ -103,11 +143,16 @@ class Tensor:
     __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "_version", "_views", "__weakref__")
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
-        self.data = as_array(data, dtype)
+    def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        """PyTorch's legacy constructor: ``Tensor(data)`` in the default float dtype (a
+        Tensor keeps its dtype and shares its array), ``Tensor(2, 3)`` zeros of that shape,
+        ``Tensor()`` empty. ``requires_grad`` and ``dtype`` are minigrad's additions;
+        ``mg.tensor`` keeps the data's dtype."""
+        self.data = _legacy_array(args, dtype)
         self._grad: Tensor | None = None
         self.grad_fn = None
-        self._version = [0]
+        shared = len(args) == 1 and isinstance(args[0], Tensor) and args[0].data is self.data
+        self._version = args[0]._version if shared else [0]
         self._views = None
         self._requires_grad = False
         if requires_grad:

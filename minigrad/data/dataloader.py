@@ -26,7 +26,7 @@ def default_collate(samples: Sequence) -> Any:
     if isinstance(first, Tensor):
         return ops.stack(samples)
     if isinstance(first, (np.ndarray, np.generic)):
-        return Tensor(np.stack(samples))
+        return tensor(np.stack(samples))
     if isinstance(first, float):
         return tensor(samples, dtype=dtypes.float64)
     if isinstance(first, int):

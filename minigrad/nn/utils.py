@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..factories import tensor
 from ..tensor import Tensor
 
 
@@ -25,7 +26,7 @@ def clip_grad_norm_(
         parameters = [parameters]
     grads = [p.grad.data for p in parameters if p.grad is not None]
     if not grads:
-        return Tensor(0.0)
+        return tensor(0.0)
     norm_type = float(norm_type)
     if norm_type == math.inf:
         total = max(np.abs(g).max() for g in grads)

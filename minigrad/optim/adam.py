@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import get_default_dtype
-from ..factories import zeros_like
+from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
-from ..tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -65,7 +64,7 @@ class Adam(Optimizer):
                 g = -p._grad.data if maximize else p._grad.data
                 state = self.state[p]
                 if not state:
-                    state["step"] = Tensor(0.0, dtype=get_default_dtype())
+                    state["step"] = tensor(0.0, dtype=get_default_dtype())
                     state["exp_avg"] = zeros_like(p)
                     state["exp_avg_sq"] = zeros_like(p)
                     if group["amsgrad"]:

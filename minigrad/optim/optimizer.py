@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import next_seq
+from ..factories import tensor
 from ..grad_mode import enable_grad
 from ..tensor import Tensor
 
@@ -160,4 +161,4 @@ def _cast_like(value: Any, param: Tensor, key: str) -> Any:
     other than ``step`` of another dtype is cast to the parameter's."""
     if not isinstance(value, Tensor) or key == "step" or value.dtype == param.dtype:
         return value
-    return Tensor(value.data, dtype=param.dtype)
+    return tensor(value.data, dtype=param.dtype)

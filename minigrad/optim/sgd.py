@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..tensor import Tensor
+from ..factories import tensor
 from .optimizer import Optimizer
 
 
@@ -60,7 +60,7 @@ class SGD(Optimizer):
                 if mu != 0:
                     state = self.state[p]
                     if "momentum_buffer" not in state:
-                        state["momentum_buffer"] = Tensor(g)  # a copy
+                        state["momentum_buffer"] = tensor(g)  # a copy
                     else:
                         b = state["momentum_buffer"].data
                         b *= mu
