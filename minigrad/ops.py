@@ -321,7 +321,8 @@ def matmul(a: Any, b: Any) -> Tensor:
     except ValueError:
         raise OpError(f"matmul: shapes {A.shape} and {B.shape} cannot be multiplied") from None
     if A.ndim == 2 and B.ndim == 2:
-        return record(out, "Matmul", (a, b), (lambda g: g @ B.T, lambda g: A.T @ g), saved=(a, b))
+        return record(out, "Matmul", (a, b), (lambda g: g @ B.T, lambda g: A.T @ g),
+                      saved=_saved_for_product(a, b))  # fmt: skip
     A2 = A[None, :] if A.ndim == 1 else A
     B2 = B[:, None] if B.ndim == 1 else B
 
@@ -340,7 +341,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         db = np.swapaxes(A2, -1, -2) @ lift(g)
         return db[..., 0] if B.ndim == 1 else db
 
-    return record(out, "Matmul", (a, b), (vjp_a, vjp_b), saved=(a, b))
+    return record(out, "Matmul", (a, b), (vjp_a, vjp_b), saved=_saved_for_product(a, b))
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -356,18 +357,22 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: input {X.shape} does not match weight {W.shape} (out, in)"
         ) from None
     rows = _flat(X)  # batch dimensions flattened: dW and db sum over all of them
+    if weight._requires_grad:  # what the VJPs read (checked for in-place changes)
+        saved = (weight, x) if x._requires_grad else (x,)  # dx reads W, dW reads x
+    else:
+        saved = _saved_for_product(x, weight)
     vjps = (
         lambda g: g @ W,
         lambda g: _flat(g).T @ rows,
         lambda g: np.add.reduce(_flat(g), 0),
     )
     if B is None:
-        return record(out, "Linear", (x, weight), vjps[:2], saved=(x, weight))
+        return record(out, "Linear", (x, weight), vjps[:2], saved=saved)
     try:
         out += B
     except ValueError:
         raise OpError(f"linear: bias {B.shape} does not match the output {out.shape}") from None
-    return record(out, "Linear", (x, weight, bias), vjps, saved=(x, weight))
+    return record(out, "Linear", (x, weight, bias), vjps, saved=saved)
 
 
 def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:

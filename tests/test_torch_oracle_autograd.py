@@ -223,6 +223,16 @@ PROGRAMS = [
     "p = M.nn.Parameter(M.ones(2)); o = M.optim.SGD([p, p], lr=.1); p.grad = M.ones(2); o.step(); R = (p, len(o.param_groups[0]['params']))",
     "m = M.nn.Linear(2, 1); m.load_state_dict({'weight': np.ones((1, 2), np.float32), 'bias': M.zeros(1)}); R = m.weight",
     "m = M.nn.Linear(2, 1); m.load_state_dict([('weight', M.ones(1, 2)), ('bias', M.zeros(1))]); R = m.weight",
+    # which operands an op saves, seen through in-place changes before backward
+    "x = M.ones(2, 3, requires_grad=True); a = x * 1; h = a @ M.ones(3, 2); a.mul_(2); h.sum().backward(); R = x.grad",
+    "x = M.ones(2, 3, requires_grad=True); a = x * 1; w = M.ones(2, 3); h = M.nn.functional.linear(a, w); a.mul_(2); h.sum().backward(); R = x.grad",
+    "x = M.ones(2, 3, requires_grad=True); a = x * 1; w = M.ones(2, 3); h = M.nn.functional.linear(a, w); w.mul_(2); h.sum().backward(); R = x.grad",
+    "w = M.ones(2, 3, requires_grad=True); a = M.ones(2, 3); h = M.nn.functional.linear(a, w * 1); a.mul_(2); h.sum().backward(); R = w.grad",
+    "w = M.ones(3, 2, requires_grad=True); a = M.ones(2, 3); h = a @ (w * 1); a.mul_(2); h.sum().backward(); R = w.grad",
+    "w = M.ones(3, 2, requires_grad=True); b = M.ones(2, 3); h = b @ w; b.add_(1); h.sum().backward(); R = w.grad",
+    "x = M.tensor([1., 2.], requires_grad=True); y = x * 1; t = M.zeros(2); l = M.nn.functional.mse_loss(y, t); y.add_(1); l.backward(); R = x.grad",
+    "x = M.tensor([1., 2.], requires_grad=True); t = M.zeros(2); l = M.nn.functional.mse_loss(x * 1, t); t.add_(1); l.backward(); R = x.grad",
+    "x = M.tensor([[1., 2.]], requires_grad=True); y = x * 1; l = M.nn.functional.nll_loss(y, M.tensor([1])); y.add_(1); l.backward(); R = x.grad",
     "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([p], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 2, 0.5)\nR = []\nfor e in [5, 1, 3, None, None]:\n    s.step(e); R.append((s.get_last_lr(), s.last_epoch, o.param_groups[0]['lr']))",
     "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([{'params': [p], 'lr': .3}], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 1, 0.5)\no.param_groups[0]['lr'] = 5.; s.step(); R = [s.get_last_lr()]; s.step(2); R.append(s.get_last_lr())",
 ]

@@ -172,7 +172,9 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     def vjp_input(g: np.ndarray) -> np.ndarray:
         return 2 * diff * per_element(g)
 
-    return record(out, "MseLoss", (input, target), (vjp_input, lambda g: -vjp_input(g)))
+    # saved only for the version check: PyTorch saves both, so changing either raises
+    return record(out, "MseLoss", (input, target), (vjp_input, lambda g: -vjp_input(g)),
+                  saved=(input, target))  # fmt: skip
 
 
 _BCE_EPS = float(np.float32(1e-12))  # PyTorch's clamp of x (1 - x), a float constant
@@ -360,7 +362,9 @@ def nll_loss(
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
     out, per_element = _reduce(loss, reduction, w_y.sum())
     q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
-    return record(out, "NllLoss", (input,), (lambda g: -q * _along_classes(per_element(g), axis),))
+    vjp = lambda g: -q * _along_classes(per_element(g), axis)  # noqa: E731
+    # input saved only for the version check: PyTorch saves it, so changing it raises
+    return record(out, "NllLoss", (input,), (vjp,), saved=(input,))
 
 
 def _plain_indices(
