@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Mapping
-from typing import IO, Union
+from typing import IO, Any, Union
 
 import numpy as np
 
+from .device import check as check_device
+from .device import device
 from .tensor import Tensor
 
 FileLike = Union[str, os.PathLike, IO[bytes]]
@@ -52,13 +54,17 @@ def _write_npz(arrays: dict[str, np.ndarray], file: IO[bytes]) -> None:
                 np.lib.format.write_array(member, np.asanyarray(arr), allow_pickle=False)
 
 
-def load(f: FileLike) -> dict[str, Tensor]:
+def load(f: FileLike, map_location: Any = None, *, weights_only: Any = None) -> dict[str, Tensor]:
     """Read a file written by :func:`save` (or ``np.savez``): a dict of name -> Tensor.
 
     A file that is not such an archive, is truncated or corrupted, or holds pickled
     objects or non-numeric arrays raises ``RuntimeError`` naming the file, and
     nothing is returned in part. (A path that cannot be opened raises ``OSError``.)
+    ``map_location`` may name the CPU, the only device; ``weights_only`` is accepted as
+    PyTorch's, and minigrad only ever reads arrays.
     """
+    if isinstance(map_location, (str, device)):  # callables and dicts move nothing here
+        check_device(map_location)
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as file:
             return _read_npz(file, os.fspath(f))

@@ -71,6 +71,17 @@ def test_file_objects_work_both_ways():
     _assert_bit_exact(sd, mg.load(buffer))
 
 
+def test_load_takes_pytorchs_map_location_and_weights_only(tmp_path):
+    sd = _model(0).state_dict()
+    path = tmp_path / "m.pt"
+    mg.save(sd, path)
+    for kwargs in ({"map_location": "cpu"}, {"map_location": mg.device("cpu")},
+                   {"weights_only": True}, {"map_location": lambda s, loc: s}):  # fmt: skip
+        _assert_bit_exact(sd, mg.load(path, **kwargs))
+    with pytest.raises(RuntimeError, match="CPU only"):
+        mg.load(path, map_location="cuda:0")
+
+
 def test_save_refuses_what_is_not_a_state_dict_and_writes_nothing(tmp_path):
     path = tmp_path / "bad"
     with pytest.raises(TypeError, match="dict of name -> Tensor"):

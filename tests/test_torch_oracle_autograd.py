@@ -233,6 +233,8 @@ PROGRAMS = [
     "x = M.tensor([1., 2.], requires_grad=True); y = x * 1; t = M.zeros(2); l = M.nn.functional.mse_loss(y, t); y.add_(1); l.backward(); R = x.grad",
     "x = M.tensor([1., 2.], requires_grad=True); t = M.zeros(2); l = M.nn.functional.mse_loss(x * 1, t); t.add_(1); l.backward(); R = x.grad",
     "x = M.tensor([[1., 2.]], requires_grad=True); y = x * 1; l = M.nn.functional.nll_loss(y, M.tensor([1])); y.add_(1); l.backward(); R = x.grad",
+    "m = M.nn.Linear(2, 1); o = M.optim.SGD(m.named_parameters(), lr=.1); m(M.ones(3, 2)).sum().backward(); o.step(); R = (o.param_groups[0]['param_names'], o.state_dict()['param_groups'][0]['param_names'], m.weight.grad)",
+    "m = M.nn.Linear(2, 1); o = M.optim.Adam([{'params': m.named_parameters(), 'lr': 1.}]); m(M.ones(3, 2)).sum().backward(); o.step(); R = (o.param_groups[0]['param_names'], m.bias.grad)",
     "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([p], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 2, 0.5)\nR = []\nfor e in [5, 1, 3, None, None]:\n    s.step(e); R.append((s.get_last_lr(), s.last_epoch, o.param_groups[0]['lr']))",
     "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([{'params': [p], 'lr': .3}], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 1, 0.5)\no.param_groups[0]['lr'] = 5.; s.step(); R = [s.get_last_lr()]; s.step(2); R.append(s.get_last_lr())",
 ]

@@ -51,6 +51,9 @@ class Optimizer:
                 "ordering of tensors in sets will change between runs. Please use a list instead."
             )
         params = [params] if isinstance(params, Tensor) else list(params)
+        names = None
+        if params and isinstance(params[0], tuple):  # model.named_parameters(), as PyTorch
+            names, params = [n for n, _ in params], [p for _, p in params]
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(
@@ -60,6 +63,8 @@ class Optimizer:
             if not p.is_leaf:
                 raise ValueError("can't optimize a non-leaf Tensor")
         group = {**param_group, "params": params}
+        if names is not None:
+            group["param_names"] = names
         for name, default in self.defaults.items():
             group.setdefault(name, default)
         if len({id(p) for p in params}) != len(params):
