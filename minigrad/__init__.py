@@ -1,6 +1,6 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
-from . import autograd, cuda, data, nn, optim, reference
+from . import autograd, cuda, data, nn, optim, reference, utils
 from . import dtypes as _dt
 from .autograd import GradcheckError, gradcheck
 from .device import device
@@ -73,7 +73,14 @@ from .functions import (
     unsqueeze,
     var,
 )
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .ops import (
     bitwise_and,
     bitwise_not,

@@ -13,6 +13,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _Mode(threading.local):
     enabled = True
+    inference = False
 
 
 _mode = _Mode()
@@ -130,3 +131,36 @@ class set_grad_enabled(_GradModeContext):
     def __call__(self, fn: F) -> F:
         _mode.enabled = self._before  # as a decorator it sets the mode only inside calls
         return super().__call__(fn)
+
+
+class inference_mode(_GradModeContext):
+    """``no_grad`` under PyTorch's newer name: ``inference_mode(False)`` changes nothing.
+
+    Divergence: PyTorch also marks the tensors made inside as inference tensors, which
+    autograd then refuses to save; here they are plain tensors that require no grad.
+    """
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # the bare decorator: @mg.inference_mode
+            return cls()(mode)
+        return object.__new__(cls)
+
+    def __init__(self, mode: Any = True) -> None:
+        super().__init__()
+        self._mode = bool(mode)
+
+    def __enter__(self) -> None:
+        self._prev.append((_mode.enabled, _mode.inference))
+        if self._mode:
+            _mode.enabled, _mode.inference = False, True
+
+    def __exit__(self, *exc: object) -> None:
+        _mode.enabled, _mode.inference = self._prev.pop()
+
+    def _clone(self) -> _GradModeContext:
+        return inference_mode(self._mode)
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()``."""
+    return _mode.inference

@@ -146,3 +146,10 @@ def test_collate_fn_num_workers_and_pin_memory_as_pytorch():
     assert list(loader) == [(4, 0.0), (2, 4.0)]  # loaded in this process all the same
     with pytest.raises(ValueError, match="num_workers option should be non-negative"):
         mg.data.DataLoader(ds, num_workers=-1)
+
+
+def test_pytorchs_import_path_torch_utils_data_works():
+    from minigrad.utils.data import DataLoader, Dataset, TensorDataset
+
+    assert DataLoader is mg.data.DataLoader and TensorDataset is mg.data.TensorDataset
+    assert Dataset is mg.data.Dataset and mg.utils.data.default_collate is mg.data.default_collate

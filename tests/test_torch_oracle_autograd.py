@@ -223,6 +223,11 @@ PROGRAMS = [
     "p = M.nn.Parameter(M.ones(2)); o = M.optim.SGD([p, p], lr=.1); p.grad = M.ones(2); o.step(); R = (p, len(o.param_groups[0]['params']))",
     "m = M.nn.Linear(2, 1); m.load_state_dict({'weight': np.ones((1, 2), np.float32), 'bias': M.zeros(1)}); R = m.weight",
     "m = M.nn.Linear(2, 1); m.load_state_dict([('weight', M.ones(1, 2)), ('bias', M.zeros(1))]); R = m.weight",
+    # inference_mode as no_grad (context, decorator, mode=False)
+    "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    y = x * 2\n    R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\nR.append((y.requires_grad, y.grad_fn is None, M.is_grad_enabled(), M.is_inference_mode_enabled()))",
+    "x = M.ones(2, requires_grad=True)\nwith M.inference_mode(False):\n    R = (M.is_grad_enabled(), M.is_inference_mode_enabled(), (x * 2).requires_grad)",
+    "@M.inference_mode()\ndef f():\n    return M.is_grad_enabled(), M.is_inference_mode_enabled()\n@M.inference_mode\ndef g():\n    return M.is_grad_enabled(), M.is_inference_mode_enabled()\nR = (f(), g(), M.is_grad_enabled(), M.is_inference_mode_enabled())",
+    "with M.no_grad():\n    with M.inference_mode():\n        with M.enable_grad():\n            R = (M.is_grad_enabled(), M.is_inference_mode_enabled())",
     # which operands an op saves, seen through in-place changes before backward
     "x = M.ones(2, 3, requires_grad=True); a = x * 1; h = a @ M.ones(3, 2); a.mul_(2); h.sum().backward(); R = x.grad",
     "x = M.ones(2, 3, requires_grad=True); a = x * 1; w = M.ones(2, 3); h = M.nn.functional.linear(a, w); a.mul_(2); h.sum().backward(); R = x.grad",

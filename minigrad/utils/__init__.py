@@ -1,0 +1,5 @@
+"""``minigrad.utils``: PyTorch's ``torch.utils`` path, so ``torch.utils.data`` ports as is."""
+
+from . import data
+
+__all__ = ["data"]
