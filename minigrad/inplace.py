@@ -243,6 +243,12 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
                   lambda old, _: ops.clamp(old, min, max))  # fmt: skip
 
 
+def masked_fill_(t: Tensor, mask: Any, value: Any) -> Tensor:
+    M = ops.fill_mask("masked_fill_", t, mask, value, inplace=True)
+    return _apply(t, "masked_fill_", lambda a, v, out: np.copyto(out, v, "unsafe", M), value,
+                  lambda old, v: ops.masked_fill(old, M, v))  # fmt: skip
+
+
 def relu_(t: Tensor) -> Tensor:
     return _apply(t, "relu_", lambda a, _, out: np.maximum(a, 0, out=out), None,
                   lambda old, _: ops.relu(old))  # fmt: skip

@@ -596,6 +596,41 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     return record(out, "Where", (a, b), (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g)))
 
 
+def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
+    """x with ``value`` where ``mask`` (a bool tensor broadcast to x's shape), in x's dtype.
+    dx = g where not mask,   dvalue = Σ g where mask  (a 0-d tensor value)."""
+    M = fill_mask("masked_fill", x, mask, value)
+    X = x.data
+    out = np.where(M, _operand(value), X).astype(X.dtype, copy=False)
+    vjps = (lambda g: np.where(M, 0, g), lambda g: np.asarray(np.add.reduce(g, None, where=M)))
+    return record(out, "MaskedFill", (x, value), vjps)
+
+
+def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False) -> Any:
+    """masked_fill's mask, after PyTorch's checks of mask and value. It must broadcast
+    with x's shape; in place, to x's shape (out of place, x may be broadcast too)."""
+    M = _operand(mask)
+    if np.asarray(M).dtype != np.bool_:
+        raise RuntimeError(
+            f"{name} only supports boolean masks, but got mask with dtype {np.asarray(M).dtype}"
+        )
+    if isinstance(value, Tensor) and value.data.ndim:
+        raise RuntimeError(
+            f"{name} only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value.data.ndim} dimension(s)"
+        )
+    try:
+        shape = np.broadcast_shapes(np.shape(M), x.data.shape)
+    except ValueError:
+        shape = None
+    if shape is None or (inplace and shape != x.data.shape):
+        raise OpError(
+            f"{name}: mask of shape {np.shape(M)} does not broadcast to the tensor's shape "
+            f"{x.data.shape}"
+        )
+    return M
+
+
 # ---- reductions ----------------------------------------------------------------------
 
 

@@ -557,6 +557,12 @@ class Tensor:
     def is_floating_point(self) -> bool:
         return self.data.dtype.kind == "f"
 
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        return _ops.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return _inplace.masked_fill_(self, mask, value)
+
     def where(self, condition: Any, other: Any) -> Tensor:
         """``mg.where(condition, self, other)``."""
         return _ops.where(condition, self, other)

@@ -79,6 +79,19 @@ CASES = [
         BROADCAST_PAIRS,
         away_from=[0.0],
     ),  # fmt: skip
+    Case(
+        "masked_fill",
+        lambda a, v: a.masked_fill(a > 0, v.sum()),
+        lambda a, v: np.where(a > 0, v.sum(), a),
+        [((3, 4), (1,)), ((2, 3, 4), (2,))],
+        away_from=[0.0],
+    ),  # fmt: skip
+    Case(
+        "masked_fill_broadcasts_x",
+        lambda a: a.masked_fill(mg.tensor([[True, False, True]] * 4), 0.5),
+        lambda a: np.where(np.array([[True, False, True]] * 4), 0.5, a),
+        [((1, 3),), ((4, 1),)],
+    ),  # fmt: skip
     Case("neg", lambda a: -a, np.negative, UNARY_SHAPES),
     Case("radd", lambda a: 2.5 + a, lambda a: 2.5 + a, UNARY_SHAPES),
     Case("rsub", lambda a: 1 - a, lambda a: 1 - a, UNARY_SHAPES),

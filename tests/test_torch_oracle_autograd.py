@@ -223,6 +223,13 @@ PROGRAMS = [
     "p = M.nn.Parameter(M.ones(2)); o = M.optim.SGD([p, p], lr=.1); p.grad = M.ones(2); o.step(); R = (p, len(o.param_groups[0]['params']))",
     "m = M.nn.Linear(2, 1); m.load_state_dict({'weight': np.ones((1, 2), np.float32), 'bias': M.zeros(1)}); R = m.weight",
     "m = M.nn.Linear(2, 1); m.load_state_dict([('weight', M.ones(1, 2)), ('bias', M.zeros(1))]); R = m.weight",
+    # masked_fill: gradients to x and to a 0-d value, out of place and in place
+    "x = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); v = M.tensor(2., requires_grad=True); m = M.tensor([[True, False], [False, True]])\ny = (x * 1).masked_fill(m, v); (y * M.tensor([[1., 2.], [3., 4.]])).sum().backward(); R = (y, x.grad, v.grad)",
+    "x = M.tensor([[1., 2.]], requires_grad=True); y = x.masked_fill(M.tensor([[True], [False]]), 0.); (y * M.tensor([[1., 2.], [3., 4.]])).sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); v = M.tensor(2., requires_grad=True)\ny = x * 1; y.masked_fill_(M.tensor([True, False]), v); (y * y).sum().backward(); R = (y, x.grad, v.grad)",
+    "x = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); y = x.exp(); y.masked_fill_(M.tensor([True, False]), 0.); y.sum().backward(); R = x.grad",
+    "x = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); x.masked_fill_(M.tensor([True, False]), 0.); R = x",
+    "x = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); y = x * 1; y.T.masked_fill_(M.tensor([True, False]), 0.); (y * x).sum().backward(); R = (y, x.grad)",
     # inference_mode as no_grad (context, decorator, mode=False)
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    y = x * 2\n    R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\nR.append((y.requires_grad, y.grad_fn is None, M.is_grad_enabled(), M.is_inference_mode_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode(False):\n    R = (M.is_grad_enabled(), M.is_inference_mode_enabled(), (x * 2).requires_grad)",

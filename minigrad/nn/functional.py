@@ -29,6 +29,23 @@ tanh = ops.tanh
 linear = ops.linear
 
 
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 indices of shape s -> (s..., num_classes), 1 at each index (no gradient);
+    num_classes -1 means the largest index + 1."""
+    T = tensor.data
+    if T.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        if T.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(T.max()) + 1
+    if T.size and T.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if T.size and T.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._new((T[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0); with ``inplace`` it overwrites x (``x.relu_()``)."""
     return input.relu_() if inplace else ops.relu(input)
