@@ -747,3 +747,19 @@ def test_sequential_and_module_list_edit_like_lists_and_renumber():
     assert [type(m).__name__ for m in mods] == ["Sigmoid", "Tanh"]
     with pytest.raises(IndexError, match="Index out of range: 5"):
         mods.insert(5, nn.ReLU())
+
+
+def test_sequential_calls_a_childs_own_call_and_an_instance_forward():
+    # Sequential skips Module.__call__'s frame; a child's own __call__ or a forward set
+    # on the instance must still be what runs, as in PyTorch
+    class PlusOne(nn.Module):
+        def forward(self, x):
+            return x * 2
+
+        def __call__(self, x):
+            return self.forward(x) + 1
+
+    assert nn.Sequential(PlusOne(), nn.ReLU())(mg.tensor([1.0, -3.0])).tolist() == [3.0, 0.0]
+    relu = nn.ReLU()
+    relu.forward = lambda x: x * 10
+    assert nn.Sequential(relu)(mg.tensor([1.0, -3.0])).tolist() == [10.0, -30.0]
