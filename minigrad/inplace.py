@@ -246,7 +246,7 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
 def masked_fill_(t: Tensor, mask: Any, value: Any) -> Tensor:
     M = ops.fill_mask("masked_fill_", t, mask, value, inplace=True)
     return _apply(t, "masked_fill_", lambda a, v, out: np.copyto(out, v, "unsafe", M), value,
-                  lambda old, v: ops.masked_fill(old, M, v))  # fmt: skip
+                  lambda old, v: ops.masked_fill(old, mask, v))  # fmt: skip
 
 
 def relu_(t: Tensor) -> Tensor:

@@ -593,7 +593,8 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         ) from None
     if out.dtype is not A.dtype or (type(B) is np.ndarray and B.dtype is not A.dtype):
         out = _promoted(out, (A, B))  # PyTorch's promotion (a 0-d operand counts less)
-    return record(out, "Where", (a, b), (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g)))
+    vjps = (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g))
+    return record(out, "Where", (a, b), vjps, saved=_tensors(condition))
 
 
 def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
@@ -603,7 +604,7 @@ def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
     X = x.data
     out = np.where(M, _operand(value), X).astype(X.dtype, copy=False)
     vjps = (lambda g: np.where(M, 0, g), lambda g: np.asarray(np.add.reduce(g, None, where=M)))
-    return record(out, "MaskedFill", (x, value), vjps)
+    return record(out, "MaskedFill", (x, value), vjps, saved=_tensors(mask))
 
 
 def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False) -> Any:
@@ -1073,13 +1074,15 @@ def _is_basic(index: Any) -> bool:
     )
 
 
-def getitem(x: Tensor, index: Any) -> Tensor:
-    """x[index].   dx = zeros with g added at the indexed places (repeats accumulate)."""
+def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
+    """x[index].   dx = zeros with g added at the indexed places (repeats accumulate).
+    The VJP reads index tensors (``_keys``), so changing them in place makes backward raise."""
     X = x.data
+    keys = _keys or _tensors(*(index if isinstance(index, tuple) else (index,)))
     index = _index(index)
     split = _split_index(index)
     if split is not None:
-        return getitem(getitem(x, split[0]), split[1])
+        return getitem(getitem(x, split[0]), split[1], keys)
     try:
         out = X[index]
     except IndexError as e:
@@ -1103,7 +1106,7 @@ def getitem(x: Tensor, index: Any) -> Tensor:
 
     if basic:
         return _view(out, x, "Index", vjp)
-    return record(out, "Index", (x,), (vjp,))
+    return record(out, "Index", (x,), (vjp,), saved=keys)
 
 
 def index_put(x: Tensor, index: Any, value: Any) -> Tensor:

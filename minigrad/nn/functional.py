@@ -375,13 +375,14 @@ def nll_loss(
     """
     X = input.data
     axis = _class_axis(X)
-    index, keep, w_y, _ = _index_targets(X, ops.as_tensor(target), weight, ignore_index, axis)
+    target = ops.as_tensor(target)
+    index, keep, w_y, _ = _index_targets(X, target, weight, ignore_index, axis)
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
     out, per_element = _reduce(loss, reduction, w_y.sum())
     q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
     vjp = lambda g: -q * _along_classes(per_element(g), axis)  # noqa: E731
-    # input saved only for the version check: PyTorch saves it, so changing it raises
-    return record(out, "NllLoss", (input,), (vjp,), saved=(input,))
+    # saved only for the version check: PyTorch saves them, so changing either raises
+    return record(out, "NllLoss", (input,), (vjp,), saved=(input, target))
 
 
 def _plain_indices(
@@ -408,7 +409,7 @@ def _cross_entropy_mean(input: Tensor, target: Tensor, logp: np.ndarray) -> Tens
         return d
 
     out = np.asarray(-logp[rows, T].sum() / N, logp.dtype)
-    return record(out, "CrossEntropyLoss", (input, target), (vjp, None))
+    return record(out, "CrossEntropyLoss", (input, target), (vjp, None), saved=(target,))
 
 
 def cross_entropy(
@@ -470,4 +471,5 @@ def cross_entropy(
         q_total = q.sum(axis, keepdims=True)
         return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
 
-    return record(out, "CrossEntropyLoss", (input, target), (vjp_input, vjp_target))
+    return record(out, "CrossEntropyLoss", (input, target), (vjp_input, vjp_target),
+                  saved=(target,))  # fmt: skip
