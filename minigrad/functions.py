@@ -2,8 +2,8 @@
 PyTorch's check of the first argument, done here so the methods (``t.exp()``, the
 operators) do not pay for it.
 
-``add``, ``sub``, ``mul`` and ``div`` take a Python number first (``mg.sub(1, t)`` is
-``1 - t``, as in PyTorch); the others need a Tensor and raise PyTorch's TypeError.
+``add``, ``sub``, ``mul`` and ``div`` take a number first (``mg.sub(1, t)`` is ``1 - t``,
+as in PyTorch); the others need a Tensor and raise PyTorch's TypeError.
 ``pow``, ``where``, ``maximum``/``minimum``, ``remainder``, ``floor_divide``, ``cat``
 and ``stack`` check their arguments themselves.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 from typing import Any
+
+import numpy as np
 
 from . import ops
 from .tensor import Tensor
@@ -30,22 +32,40 @@ def _tensor_input(op: Any) -> Any:
     return function
 
 
-def _number_input(op: Any) -> Any:
-    checked = _tensor_input(op)
-
-    @functools.wraps(op)
-    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(input, (int, float)):  # a Python number: a 0-d tensor, weak as a number
-            input = ops.as_tensor(input)
-        return checked(input, *args, **kwargs)
-
-    return function
+_NUMBERS = (int, float, np.number, np.bool_)
+_add, _sub, _mul, _div = (_tensor_input(op) for op in (ops.add, ops.sub, ops.mul, ops.div))
 
 
-add = _number_input(ops.add)
-sub = _number_input(ops.sub)
-mul = _number_input(ops.mul)
-div = _number_input(ops.div)
+# A number first stays a number, weak in type promotion as in PyTorch: the reflected op
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input + alpha * other."""
+    if isinstance(input, _NUMBERS) and isinstance(other, Tensor):
+        return ops.add(other if alpha == 1 else ops.mul(other, alpha), input)
+    return _add(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other, alpha)
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input - alpha * other."""
+    if isinstance(input, _NUMBERS) and isinstance(other, Tensor):
+        return ops.rsub(other if alpha == 1 else ops.mul(other, alpha), input)
+    return _sub(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other, alpha)
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    """input * other."""
+    if isinstance(input, _NUMBERS) and isinstance(other, Tensor):
+        return ops.mul(other, input)
+    return _mul(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other)
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """input / other, rounded toward zero ('trunc') or down ('floor') if asked."""
+    if isinstance(input, _NUMBERS) and isinstance(other, Tensor) and rounding_mode is None:
+        return ops.rdiv(other, input)
+    if isinstance(input, _NUMBERS):
+        input = ops.as_tensor(input)
+    return _div(input, other, rounding_mode=rounding_mode)
+
 
 abs = _tensor_input(ops.abs)
 all = _tensor_input(ops.all)
