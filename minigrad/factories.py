@@ -82,7 +82,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
     check_device(device)
     t = _wrap(as_array(data, dtype), requires_grad)
     if dtype is not None and t.dtype.kind in "iu" and not isinstance(data, (Tensor, np.ndarray)):
-        check_fits(np.array(data), t.dtype)  # PyTorch checks Python numbers, not arrays
+        check_fits(as_array(data, copy=False), t.dtype)  # PyTorch checks Python numbers, not arrays
     return t
 
 
@@ -168,11 +168,15 @@ def rand_like(
     return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
 
 
-def randint(low: Any = 0, high: Any = None, size: Any = None, dtype: Any = None,
+def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = None,
             requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
-    """Integers in [low, high); ``randint(high, size)`` draws from [0, high)."""
+    """Integers in [low, high) (low 0 if not given); ``randint(high, size)`` draws from
+    [0, high)."""
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
-        low, high, size = 0, low, high
+        low, high, size = None, low, high
+    elif high is None:  # randint(high, size=size)
+        low, high = None, low
+    low = 0 if low is None else low
     if high is None or not isinstance(size, (tuple, list)):
         raise TypeError("randint: expected randint(low=0, high, size), size a tuple of ints")
     low, high = _int(low, "low"), _int(high, "high")

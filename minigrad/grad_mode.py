@@ -115,7 +115,11 @@ class set_grad_enabled(_GradModeContext):
         return object.__new__(cls)
 
     def __init__(self, mode: bool) -> None:
-        self._target = bool(mode)
+        if not isinstance(mode, bool):
+            raise TypeError(
+                f"set_grad_enabled(): argument 'enabled' must be bool, not {type(mode).__name__}"
+            )
+        self._target = mode
         self._before = _mode.enabled
         _mode.enabled = self._target
 
@@ -134,7 +138,8 @@ class set_grad_enabled(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """``no_grad`` under PyTorch's newer name: ``inference_mode(False)`` changes nothing.
+    """``no_grad`` under PyTorch's newer name. ``inference_mode(False)`` turns grad mode
+    back on, as PyTorch's does, even inside ``no_grad``.
 
     Divergence: PyTorch also marks the tensors made inside as inference tensors, which
     autograd then refuses to save; here they are plain tensors that require no grad.
@@ -151,8 +156,7 @@ class inference_mode(_GradModeContext):
 
     def __enter__(self) -> None:
         self._prev.append((_mode.enabled, _mode.inference))
-        if self._mode:
-            _mode.enabled, _mode.inference = False, True
+        _mode.enabled, _mode.inference = not self._mode, self._mode
 
     def __exit__(self, *exc: object) -> None:
         _mode.enabled, _mode.inference = self._prev.pop()

@@ -217,6 +217,8 @@ def pow(a: Any, b: Any) -> Tensor:
     """a ** b.   da = g * b * a**(b-1)  (0 where b == 0),
     db = g * out * log(a)  (0 where a == 0 and b >= 0)."""
     a = as_tensor(a)
+    if isinstance(b, np.ndarray):  # an array exponent: elementwise, as a Tensor's
+        b = as_tensor(b)
     if isinstance(b, Tensor):  # a bool ** a Python bool is a copy or ones, as PyTorch
         _refuse_bools("pow", a, b)
     A, B, out = _binary("pow", _power, a, b)

@@ -53,6 +53,9 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
                 ) from None
         if dtype is None and arr.dtype == np.float64 and not _has_numpy_float64(data):
             arr = arr.astype(dtypes.get_default_dtype())
+    if arr.dtype.kind in "fu" and arr.size and isinstance(data, (list, tuple)) and _only_ints(data):
+        # NumPy widened Python ints beyond int64 to uint64 or float64; PyTorch refuses them
+        raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
     if arr.dtype.kind == "O":  # an element that is not a number (None, a dict, ...)
         odd = [v for v in arr.reshape(-1) if not isinstance(v, (int, float))]
         if not odd:  # only numbers: Python ints beyond int64
@@ -71,6 +74,10 @@ def _has_numpy_float64(data: Any) -> bool:
     if isinstance(first, (np.ndarray, Tensor)):
         return first.dtype == np.float64
     return isinstance(first, np.float64)
+
+
+def _only_ints(data: list | tuple) -> bool:
+    return all(type(v) is int for v in np.array(data, dtype=object).reshape(-1))
 
 
 def _first(data: Any) -> Any:

@@ -533,3 +533,10 @@ def test_set_grad_enabled_as_a_decorator_leaves_the_mode_alone():
         return mg.is_grad_enabled()
 
     assert mg.is_grad_enabled() and k() is False and mg.is_grad_enabled()
+
+
+def test_an_array_exponent_is_elementwise_with_its_gradient():
+    # x ** ndarray raised NumPy's "truth value of an array is ambiguous"
+    x = mg.tensor([1.5, 2.0], dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(lambda t: t ** np.array([2.0, 3.0]), [x])
+    assert (x ** np.array([2.0, 3.0])).tolist() == [2.25, 8.0]

@@ -248,6 +248,8 @@ PROGRAMS = [
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode(False):\n    R = (M.is_grad_enabled(), M.is_inference_mode_enabled(), (x * 2).requires_grad)",
     "@M.inference_mode()\ndef f():\n    return M.is_grad_enabled(), M.is_inference_mode_enabled()\n@M.inference_mode\ndef g():\n    return M.is_grad_enabled(), M.is_inference_mode_enabled()\nR = (f(), g(), M.is_grad_enabled(), M.is_inference_mode_enabled())",
     "with M.no_grad():\n    with M.inference_mode():\n        with M.enable_grad():\n            R = (M.is_grad_enabled(), M.is_inference_mode_enabled())",
+    "with M.no_grad():\n    with M.inference_mode(False):\n        R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\nR.append(M.is_grad_enabled())",
+    "with M.inference_mode():\n    with M.inference_mode(False):\n        R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\n    R.append((M.is_grad_enabled(), M.is_inference_mode_enabled()))",
     # which operands an op saves, seen through in-place changes before backward
     "x = M.ones(2, 3, requires_grad=True); a = x * 1; h = a @ M.ones(3, 2); a.mul_(2); h.sum().backward(); R = x.grad",
     "x = M.ones(2, 3, requires_grad=True); a = x * 1; w = M.ones(2, 3); h = M.nn.functional.linear(a, w); a.mul_(2); h.sum().backward(); R = x.grad",

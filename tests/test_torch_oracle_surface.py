@@ -554,6 +554,15 @@ EXPRESSIONS = [
     "M.mul(2.5, 2)",
     "M.div(1, 2)",
     "M.sub(1., M.tensor([1., 2.], dtype=M.float64))",
+    # found by a third probe: array exponents, randint(high, size=), ints beyond int64
+    "M.ones(2) ** np.array([1., 2.])",
+    "M.randint(5, size=(3,)).shape",
+    "M.tensor([2 ** 63, 1])",
+    "M.tensor([2 ** 63, 1], dtype=M.int64)",
+    "M.tensor([2 ** 64])",
+    "M.tensor([-2 ** 63])",
+    "M.tensor([M.tensor([1]), 2.5], dtype=M.int64)",
+    "M.set_grad_enabled(0)",
     # from a probe of the surface (session 2026-11-23): formatting, operands, function forms
     "f'{M.tensor(2.5):.3f}'",
     "f'{M.tensor(2.5)}'",
