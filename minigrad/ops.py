@@ -155,10 +155,9 @@ def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
     A, B, out = _binary("div", _true_divide, a, b)
-    return record(
-        out, "Div", (a, b), (lambda g: g / B, lambda g: -g * (A / B / B)),
-        saved=_saved_for_product(a, b),
-    )  # fmt: skip
+    b_grad = isinstance(b, Tensor) and b._requires_grad  # db reads a and b, da reads b
+    return record(out, "Div", (a, b), (lambda g: g / B, lambda g: -g * (A / B / B)),
+                  saved=_tensors(a, b) if b_grad else _tensors(b))  # fmt: skip
 
 
 # x / 0 is ±inf or NaN, quietly, as in PyTorch (NumPy warns)
@@ -289,8 +288,9 @@ def remainder(a: Any, b: Any) -> Tensor:
     a = as_tensor(a)
     _check_int_divisor("remainder", a, b)
     A, B, out = _binary("remainder", _remainder, a, b)
+    b_grad = isinstance(b, Tensor) and b._requires_grad  # only db reads a and b
     return record(out, "Remainder", (a, b), (identity, lambda g: -g * np.floor_divide(A, B)),
-                  saved=(a,))  # fmt: skip
+                  saved=_tensors(a, b) if b_grad else ())  # fmt: skip
 
 
 def floor_divide(a: Any, b: Any) -> Tensor:
@@ -791,11 +791,14 @@ def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> Max
     d = _axes(dim, X.ndim)[0]
     _check_nonempty(name, X, (d,))
     idx = np.expand_dims(arg(X, axis=d), d)
-    values = _select(name, x, idx, d, keepdim)
-    return MaxMin(values, _new(idx if keepdim else np.squeeze(idx, d)))
+    indices = _new(idx if keepdim else np.squeeze(idx, d))
+    return MaxMin(_select(name, x, idx, d, keepdim, indices), indices)
 
 
-def _select(name: str, x: Tensor, idx: np.ndarray, d: int, keepdim: bool) -> Tensor:
+def _select(
+    name: str, x: Tensor, idx: np.ndarray, d: int, keepdim: bool, indices: Tensor
+) -> Tensor:
+    """x's values at ``idx`` along d; the VJP reads the returned ``indices``' array."""
     X = x.data
     out = np.take_along_axis(X, idx, d)
     if not keepdim:
@@ -807,7 +810,7 @@ def _select(name: str, x: Tensor, idx: np.ndarray, d: int, keepdim: bool) -> Ten
         np.put_along_axis(dx, idx, g if keepdim else np.expand_dims(g, d), d)
         return dx
 
-    return record(out, name.capitalize(), (x,), (vjp,))
+    return record(out, name.capitalize(), (x,), (vjp,), saved=(indices,))
 
 
 def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
@@ -1116,6 +1119,7 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
 
     dx = g with the indexed places zeroed,   dvalue = g[index] (summed to value's shape).
     """
+    keys = _tensors(*(index if isinstance(index, tuple) else (index,)))  # read by the VJPs
     index = _index(index)
     out = x.data.copy()
     _assign(out, index, value)
@@ -1131,7 +1135,7 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
         return target[at]
 
     name = "CopySlices" if _is_basic(index) else "IndexPut"
-    return record(out, name, (x, value), (vjp_x, vjp_value))
+    return record(out, name, (x, value), (vjp_x, vjp_value), saved=keys)
 
 
 def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
