@@ -165,6 +165,7 @@ _quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
 _true_divide = _quiet(np.true_divide)
 _floor_divide = _quiet(np.floor_divide)
 _remainder = _quiet(np.remainder)
+_reciprocal = _quiet(np.reciprocal)
 
 
 def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
@@ -207,9 +208,12 @@ def _trunc_divide(A: Any, B: Any) -> np.ndarray:
 
 
 def rdiv(a: Tensor, b: Any) -> Tensor:
-    """b / a (for ``1 / t``).   da = -g * b / a**2 = -g * out / a."""
-    A, B, out = _binary("div", lambda x, y: _true_divide(y, x), a, b)
-    return record(out, "Div", (a,), (lambda g: -g * out / A,), saved=(a,), saves_out=True)
+    """b / a (for ``1 / t``) as PyTorch computes it: r = 1 / a, then r * b (a Mul node).
+    dr/da: da = -g * r²  (it reads r, not a: a may change in place afterwards)."""
+    R = _unary_float(_reciprocal, a.data)
+    r = record(R, "Reciprocal", (a,), (lambda g: -g * (R * R),), saves_out=True)
+    with np.errstate(invalid="ignore"):  # inf * 0 = NaN (0 / 0), quietly
+        return mul(r, b)
 
 
 def pow(a: Any, b: Any) -> Tensor:

@@ -260,6 +260,12 @@ PROGRAMS = [
     "x = M.tensor([[.1, .9, .3]], requires_grad=True); w = M.tensor([1., 2., 3.]); l = M.nn.functional.cross_entropy(x, M.tensor([1]), weight=w); w.mul_(4); l.backward(); R = x.grad",
     "x = M.tensor([[.1, .9, .3]], requires_grad=True); t = M.tensor([[.2, .5, .3]], requires_grad=True); w = M.tensor([1., 2., 3.]); l = M.nn.functional.cross_entropy(x, t, weight=w); w.mul_(4); l.backward(); R = (x.grad, t.grad)",
     "x = M.tensor([[.1, .9, .3]], requires_grad=True); w = M.tensor([1., 2., 3.]); l = M.nn.functional.nll_loss(x, M.tensor([1]), weight=w); w.mul_(4); l.backward(); R = x.grad",
+    # c / t is (1 / t) * c, as PyTorch computes it: its values, its node, and what it saves
+    "x = M.tensor([2., -4.], requires_grad=True); b = x * 1; y = 1.0 / b; b.add_(1); y.sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([2., -4.], requires_grad=True); b = x * 1; y = 3.0 / b; y.add_(1); y.sum().backward(); R = (y, x.grad, y.grad_fn.name()[:3])",
+    "x = M.tensor([2., 0., -0., float('inf')], requires_grad=True); y = 3.0 / x; y.sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([0., 1.], requires_grad=True); y = 0. / x; y.sum().backward(); R = (y, x.grad)",
+    "x = M.tensor(np.random.default_rng(0).uniform(-10, 10, 500).astype(np.float32)); R = [c / x for c in (1., 2., 3., .1, 7.5, -2.5)]",
     # inference_mode as no_grad (context, decorator, mode=False)
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    y = x * 2\n    R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\nR.append((y.requires_grad, y.grad_fn is None, M.is_grad_enabled(), M.is_inference_mode_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode(False):\n    R = (M.is_grad_enabled(), M.is_inference_mode_enabled(), (x * 2).requires_grad)",
