@@ -24,6 +24,11 @@ def _seq(x: Any) -> list:
 def _seeds(outputs: list, grad_outputs: Any) -> list:
     """The starting gradient of each output: given, or 1 for one-element outputs."""
     given = [None] * len(outputs) if grad_outputs is None else _seq_or_none(grad_outputs)
+    for g in given:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+    if len(given) != len(outputs):
+        raise RuntimeError(f"grad: got {len(outputs)} tensors and {len(given)} gradients")
     seeds = []
     for i, (t, g) in enumerate(zip(outputs, given)):
         if not t._requires_grad:
@@ -37,8 +42,6 @@ def _seeds(outputs: list, grad_outputs: Any) -> list:
             seed.fill(1)  # np.ones is a Python function, several times slower for one element
             seeds.append(seed)
             continue
-        if not isinstance(g, Tensor):
-            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         arr = np.array(g.data, dtype=t.data.dtype)
         if arr.shape != t.data.shape:
             raise RuntimeError(

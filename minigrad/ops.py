@@ -517,7 +517,13 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     X = x.data
     lo = None if min is None else _operand(min)
     hi = None if max is None else _operand(max)
-    out = np.clip(X, lo, hi)
+    try:
+        out = np.clip(X, lo, hi)
+    except ValueError:
+        raise OpError(
+            f"clamp: bounds of shapes {np.shape(lo)} and {np.shape(hi)} cannot be broadcast "
+            f"to {X.shape}"
+        ) from None
     if out.dtype is not X.dtype:
         out = _promoted(out, tuple(v for v in (X, lo, hi) if v is not None))
 
@@ -789,7 +795,8 @@ def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> Max
             f"{name}(dim=...): dim must be an int, got {dim!r} (amax/amin take several dims)"
         )
     X = x.data
-    if X.ndim == 0:  # the element itself, at index 0
+    if X.ndim == 0:  # the element itself, at index 0 (dim 0 or -1, as for one dim)
+        _axes(dim, 1)
         value = record(X.copy(), name.capitalize(), (x,), (identity,))
         return MaxMin(value, _new(np.zeros((), np.int64)))
     d = _axes(dim, X.ndim)[0]
@@ -936,6 +943,8 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
     """x with a new shape (-1 inferred).   dx = g reshaped back."""
     X = x.data
     shape = size_arg(shape)
+    if builtins.any(n < -1 for n in shape):
+        raise OpError(f"reshape: invalid shape dimension in {shape}")
     try:
         out = X.reshape(shape)
     except ValueError:
@@ -975,7 +984,10 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = size_arg(dims)
     X = x.data
-    if sorted(d % builtins.max(X.ndim, 1) for d in dims) != list(range(X.ndim)):
+    n = builtins.max(X.ndim, 1)
+    if len(dims) == X.ndim and not builtins.all(-n <= d < n for d in dims):
+        raise IndexError(f"permute: dims {dims} out of range for a tensor of {X.ndim} dims")
+    if sorted(d % n for d in dims) != list(range(X.ndim)):
         raise OpError(
             f"permute: dims {dims} are not a permutation of the {X.ndim} dims of {X.shape}"
         )

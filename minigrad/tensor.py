@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import warnings
 import weakref
 from collections.abc import Iterator
@@ -29,7 +30,12 @@ def size_arg(size: tuple) -> tuple:
     """``f(2, 3)`` or ``f((2, 3))``: the sizes (or dims) as one tuple of ints."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    return tuple(int(n) for n in size)
+    try:
+        return tuple(operator.index(n) for n in size)  # ints only: 2.5 is refused, not cut
+    except TypeError:
+        raise TypeError(
+            f"expected a sequence of ints, but got {tuple(type(n).__name__ for n in size)}"
+        ) from None
 
 
 def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:

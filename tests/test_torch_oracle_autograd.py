@@ -266,6 +266,8 @@ PROGRAMS = [
     "x = M.tensor([2., 0., -0., float('inf')], requires_grad=True); y = 3.0 / x; y.sum().backward(); R = (y, x.grad)",
     "x = M.tensor([0., 1.], requires_grad=True); y = 0. / x; y.sum().backward(); R = (y, x.grad)",
     "x = M.tensor(np.random.default_rng(0).uniform(-10, 10, 500).astype(np.float32)); R = [c / x for c in (1., 2., 3., .1, 7.5, -2.5)]",
+    "x = M.ones(2, 3, requires_grad=True); R = M.autograd.grad([(x * 2).sum(), (x * 3).sum()], [x], grad_outputs=[M.tensor(1.)])",
+    "x = M.ones(2, 3, requires_grad=True); R = M.autograd.grad([(x * 2).sum(), (x * 3).sum()], [x], grad_outputs=[M.tensor(1.), M.tensor(2.)])",
     # inference_mode as no_grad (context, decorator, mode=False)
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    y = x * 2\n    R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\nR.append((y.requires_grad, y.grad_fn is None, M.is_grad_enabled(), M.is_inference_mode_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode(False):\n    R = (M.is_grad_enabled(), M.is_inference_mode_enabled(), (x * 2).requires_grad)",

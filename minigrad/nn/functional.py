@@ -343,12 +343,7 @@ def _index_targets(
     if bad.any():
         raise IndexError(f"Target {T[bad][0]} is out of bounds.")
     index = np.where(keep, T, 0)
-    w = np.ones(C, X.dtype) if weight is None else _array(weight)
-    if w.shape != (C,):
-        raise RuntimeError(
-            f"weight tensor should be defined either for all {C} classes or no classes but "
-            f"got weight tensor of shape: {w.shape}"
-        )
+    w = _class_weights(weight, C, X.dtype)
     w_y = w[index] * keep
     return index, keep, w_y, w.reshape((C,) + (1,) * (X.ndim - axis - 1))
 
@@ -389,6 +384,17 @@ def nll_loss(
     vjp = lambda g: -q * _along_classes(per_element(g), axis)  # noqa: E731
     # saved only for the version check: PyTorch saves them, so changing either raises
     return record(out, "NllLoss", (input,), (vjp,), saved=_tensors(input, target, weight))
+
+
+def _class_weights(weight: Any, C: int, dtype: np.dtype) -> np.ndarray:
+    """The class losses' per-class weights (ones without them), one per class."""
+    w = np.ones(C, dtype) if weight is None else _array(weight)
+    if w.shape != (C,):
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {C} classes or no classes but "
+            f"got weight tensor of shape: {w.shape}"
+        )
+    return w
 
 
 def _plain_indices(
@@ -452,8 +458,7 @@ def cross_entropy(
             )
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
-        w = np.ones(C, X.dtype) if weight is None else _array(weight)
-        w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
+        w = _class_weights(weight, C, X.dtype).reshape((C,) + (1,) * (X.ndim - axis - 1))
         q = w * (T * (1 - eps) + eps / C)
         loss = -(q * logp).sum(axis)
         count = X.size // C
