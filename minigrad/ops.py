@@ -647,11 +647,23 @@ def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False
 # ---- reductions ----------------------------------------------------------------------
 
 
-def _axes(dim: Any, ndim: int) -> tuple | None:
-    """Normalize ``dim`` (None, int, or tuple) to a tuple of non-negative axes."""
+def _axes(dim: Any, ndim: int, single: bool = False) -> tuple | None:
+    """Normalize ``dim`` (None, int, or tuple; only an int if ``single``) to a tuple of
+    non-negative axes."""
     if dim is None:
         return None
-    dims = (dim,) if isinstance(dim, (builtins.int, np.integer)) else tuple(dim)
+    one = isinstance(dim, (builtins.int, np.integer)) and not isinstance(dim, builtins.bool)
+    many = isinstance(dim, (tuple, list)) and not single
+    if (
+        not (one or many)
+        or many
+        and not builtins.all(
+            isinstance(d, (builtins.int, np.integer)) and not isinstance(d, builtins.bool)
+            for d in dim
+        )
+    ):
+        raise TypeError(f"dim must be an int{'' if single else ' or a tuple of ints'}, got {dim!r}")
+    dims = (dim,) if one else tuple(dim)
     if not dims:  # dim=() reduces over every dimension, as in PyTorch
         return None
     n = builtins.max(ndim, 1)
@@ -799,7 +811,7 @@ def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> Max
         _axes(dim, 1)
         value = record(X.copy(), name.capitalize(), (x,), (identity,))
         return MaxMin(value, _new(np.zeros((), np.int64)))
-    d = _axes(dim, X.ndim)[0]
+    d = _axes(dim, X.ndim, single=True)[0]
     _check_nonempty(name, X, (d,))
     idx = np.expand_dims(arg(X, axis=d), d)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
@@ -857,7 +869,7 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
     _refuse(fn.__name__, X, "b")
-    axes = _axes(dim, X.ndim)
+    axes = _axes(dim, X.ndim, single=True)
     _check_nonempty(fn.__name__, X, axes, IndexError)
     if dim is None:
         r = fn(X)
@@ -889,7 +901,7 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``.   dx = out * (g - Σ g * out)."""
     X = x.data
     _refuse("softmax", X, "biu", NotImplementedError)
-    d = _axes(dim, X.ndim)
+    d = _axes(dim, X.ndim, single=True)
     if X.size:
         e = np.exp(X - np.max(X, axis=d, keepdims=True))
         out = e / np.sum(e, axis=d, keepdims=True)
@@ -904,7 +916,7 @@ def softmax(x: Tensor, dim: int) -> Tensor:
 def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
     _refuse("log_softmax", x.data, "biu", NotImplementedError)
-    d = _axes(dim, x.data.ndim)
+    d = _axes(dim, x.data.ndim, single=True)
     out = log_softmax_array(x.data, d)
     return record(
         out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
@@ -998,7 +1010,7 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions start_dim..end_dim into one."""
     shape = x.data.shape
-    start, end = _axes(start_dim, len(shape)), _axes(end_dim, len(shape))  # range checks
+    start, end = _axes(start_dim, len(shape), True), _axes(end_dim, len(shape), True)
     if not shape:
         return reshape(x, 1)
     s, e = start[0], end[0]
@@ -1203,7 +1215,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     for i, a in enumerate(arrays):
         if a.ndim == 0:
             raise OpError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
-    d = _axes(dim, arrays[0].ndim)[0]
+    d = _axes(dim, arrays[0].ndim, single=True)[0]
     try:
         out = np.concatenate(arrays, axis=d)
     except ValueError:
