@@ -647,21 +647,18 @@ def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False
 # ---- reductions ----------------------------------------------------------------------
 
 
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (builtins.int, np.integer)) and not isinstance(v, builtins.bool)
+
+
 def _axes(dim: Any, ndim: int, single: bool = False) -> tuple | None:
     """Normalize ``dim`` (None, int, or tuple; only an int if ``single``) to a tuple of
     non-negative axes."""
     if dim is None:
         return None
-    one = isinstance(dim, (builtins.int, np.integer)) and not isinstance(dim, builtins.bool)
-    many = isinstance(dim, (tuple, list)) and not single
-    if (
-        not (one or many)
-        or many
-        and not builtins.all(
-            isinstance(d, (builtins.int, np.integer)) and not isinstance(d, builtins.bool)
-            for d in dim
-        )
-    ):
+    one = _is_int(dim)
+    many = not single and isinstance(dim, (tuple, list)) and builtins.all(map(_is_int, dim))
+    if not (one or many):
         raise TypeError(f"dim must be an int{'' if single else ' or a tuple of ints'}, got {dim!r}")
     dims = (dim,) if one else tuple(dim)
     if not dims:  # dim=() reduces over every dimension, as in PyTorch
