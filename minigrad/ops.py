@@ -589,12 +589,8 @@ def _unless(loses: np.ndarray, ties: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """a where condition else b.   da = g * cond,   db = g * (1 - cond)."""
-    C = _operand(condition)
-    if np.asarray(C).dtype != np.bool_:
-        raise RuntimeError(
-            "where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{np.asarray(C).dtype}"
-        )
+    C = _bool_mask(condition, "where expected condition to be a boolean tensor, but got a tensor "
+               "with dtype")  # fmt: skip
     a = as_tensor(a)
     A, B = a.data, _operand(b)
     try:
@@ -607,6 +603,14 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         out = _promoted(out, (A, B))  # PyTorch's promotion (a 0-d operand counts less)
     vjps = (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g))
     return record(out, "Where", (a, b), vjps, saved=_tensors(condition))
+
+
+def _bool_mask(mask: Any, error: str) -> Any:
+    """The array of a bool mask or condition; any other dtype raises ``error`` + its dtype."""
+    M = _operand(mask)
+    if np.asarray(M).dtype != np.bool_:
+        raise RuntimeError(f"{error} {np.asarray(M).dtype}")
+    return M
 
 
 def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
@@ -622,11 +626,7 @@ def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
 def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False) -> Any:
     """masked_fill's mask, after PyTorch's checks of mask and value. It must broadcast
     with x's shape; in place, to x's shape (out of place, x may be broadcast too)."""
-    M = _operand(mask)
-    if np.asarray(M).dtype != np.bool_:
-        raise RuntimeError(
-            f"{name} only supports boolean masks, but got mask with dtype {np.asarray(M).dtype}"
-        )
+    M = _bool_mask(mask, f"{name} only supports boolean masks, but got mask with dtype")
     if isinstance(value, Tensor) and value.data.ndim:
         raise RuntimeError(
             f"{name} only supports a 0-dimensional value tensor, but got tensor with "
@@ -799,13 +799,9 @@ MaxMin = namedtuple("MaxMin", ["values", "indices"])
 
 def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> MaxMin:
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
-    if not isinstance(dim, (builtins.int, np.integer)):
-        raise TypeError(
-            f"{name}(dim=...): dim must be an int, got {dim!r} (amax/amin take several dims)"
-        )
     X = x.data
     if X.ndim == 0:  # the element itself, at index 0 (dim 0 or -1, as for one dim)
-        _axes(dim, 1)
+        _axes(dim, 1, single=True)
         value = record(X.copy(), name.capitalize(), (x,), (identity,))
         return MaxMin(value, _new(np.zeros((), np.int64)))
     d = _axes(dim, X.ndim, single=True)[0]
@@ -1068,6 +1064,11 @@ def _index(index: Any) -> Any:
     return tuple(out) if isinstance(index, tuple) else out[0]
 
 
+def _index_tensors(index: Any) -> tuple:
+    """The Tensors in an index: the VJPs read their arrays (saved for the version check)."""
+    return _tensors(*(index if isinstance(index, tuple) else (index,)))
+
+
 def _split_index(index: Any) -> tuple | None:
     """(basic part, tensor part) to apply one after the other, as PyTorch does, or None
     when NumPy already orders the result's dims as PyTorch.
@@ -1108,7 +1109,7 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     """x[index].   dx = zeros with g added at the indexed places (repeats accumulate).
     The VJP reads index tensors (``_keys``), so changing them in place makes backward raise."""
     X = x.data
-    keys = _keys or _tensors(*(index if isinstance(index, tuple) else (index,)))
+    keys = _keys or _index_tensors(index)
     index = _index(index)
     split = _split_index(index)
     if split is not None:
@@ -1144,7 +1145,7 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
 
     dx = g with the indexed places zeroed,   dvalue = g[index] (summed to value's shape).
     """
-    keys = _tensors(*(index if isinstance(index, tuple) else (index,)))  # read by the VJPs
+    keys = _index_tensors(index)
     index = _index(index)
     out = x.data.copy()
     _assign(out, index, value)

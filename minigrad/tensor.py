@@ -97,9 +97,7 @@ def _scalars(data: Any) -> Any:
     """Nested lists with the one-element Tensors in them read as numbers of their dtype,
     as PyTorch reads them (``mg.tensor([loss1, loss2])`` has shape (2,))."""
     if isinstance(data, Tensor):
-        if data.data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
-        return data.data.reshape(())[()]
+        return data._scalar()
     if isinstance(data, (list, tuple)):
         return [_scalars(v) for v in data]
     return data
@@ -110,7 +108,7 @@ def _legacy_array(args: tuple, dtype: Any) -> np.ndarray:
     dt = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
     if not args:
         return np.empty(0, dt)
-    if all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in args):
+    if all(map(_ops._is_int, args)):
         return np.zeros(args, dt)  # sizes (PyTorch leaves the values uninitialized)
     if len(args) != 1 or isinstance(args[0], (float, bool, np.generic)):
         raise TypeError(
@@ -327,10 +325,11 @@ class Tensor:
     def __int__(self) -> int:
         return int(self._scalar())
 
-    def _scalar(self) -> Number:
+    def _scalar(self) -> np.generic:
+        """The one element, as a NumPy scalar of this tensor's dtype."""
         if self.data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return self.data.item()
+        return self.data.reshape(())[()]
 
     def __format__(self, spec: str) -> str:
         """A 0-d tensor formats as its number (``f"{loss:.4f}"``), as in PyTorch."""

@@ -115,12 +115,6 @@ def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     return np.asarray(np.add.reduce(loss, None) / n, loss.dtype), lambda g: g / n
 
 
-def _tensors(*xs: Any) -> tuple:
-    """The Tensors among a loss's arguments: what its VJPs read, saved for the check that
-    they were not changed in place before backward (weights too, as PyTorch)."""
-    return tuple(x for x in xs if isinstance(x, Tensor))
-
-
 def _weight(name: str, arg: str, weight: Any, shape: tuple) -> Any:
     """The array of an optional per-element weight, which must broadcast to ``shape``."""
     W = _array(weight)
@@ -235,7 +229,7 @@ def binary_cross_entropy(
         d = _neg_logit(X)
         return (d if W is None else W * d) * per_element(g)
 
-    saved = (input, target) if W is None else _tensors(input, target, weight)
+    saved = (input, target) if W is None else ops._tensors(input, target, weight)
     return record(out, "BinaryCrossEntropy", (input, target), (vjp_input, vjp_target), saved=saved)
 
 
@@ -295,7 +289,7 @@ def binary_cross_entropy_with_logits(
 
     return record(
         out, "BinaryCrossEntropyWithLogits", (input, target), (vjp_input, vjp_target),
-        saved=_tensors(input, target, weight, pos_weight),
+        saved=ops._tensors(input, target, weight, pos_weight),
     )  # fmt: skip
 
 
@@ -383,7 +377,7 @@ def nll_loss(
     q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
     vjp = lambda g: -q * _along_classes(per_element(g), axis)  # noqa: E731
     # saved only for the version check: PyTorch saves them, so changing either raises
-    return record(out, "NllLoss", (input,), (vjp,), saved=_tensors(input, target, weight))
+    return record(out, "NllLoss", (input,), (vjp,), saved=ops._tensors(input, target, weight))
 
 
 def _class_weights(weight: Any, C: int, dtype: np.dtype) -> np.ndarray:
@@ -483,4 +477,4 @@ def cross_entropy(
         return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
 
     return record(out, "CrossEntropyLoss", (input, target), (vjp_input, vjp_target),
-                  saved=_tensors(target, weight))  # fmt: skip
+                  saved=ops._tensors(target, weight))  # fmt: skip
