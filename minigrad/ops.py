@@ -589,8 +589,8 @@ def _unless(loses: np.ndarray, ties: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """a where condition else b.   da = g * cond,   db = g * (1 - cond)."""
-    C = _bool_mask(condition, "where expected condition to be a boolean tensor, but got a tensor "
-               "with dtype")  # fmt: skip
+    error = "where expected condition to be a boolean tensor, but got a tensor with dtype"
+    C = _bool_mask(condition, error)
     a = as_tensor(a)
     A, B = a.data, _operand(b)
     try:
