@@ -17,8 +17,13 @@ __all__ = ["backward", "grad", "gradcheck", "GradcheckError"]
 Tensors = Union[Tensor, Sequence[Tensor]]
 
 
-def _seq(x: Any) -> list:
-    return [x] if isinstance(x, Tensor) else list(x)
+def _seq(x: Any, what: str) -> list:
+    """A Tensor or a sequence of Tensors, as a list."""
+    xs = [x] if isinstance(x, Tensor) else list(x)
+    for t in xs:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{what} must be Tensors, but got {type(t).__name__}")
+    return xs
 
 
 def _seeds(outputs: list, grad_outputs: Any) -> list:
@@ -57,7 +62,7 @@ def _seq_or_none(x: Any) -> list:
 
 def backward(tensors: Tensors, grad_tensors: Any = None, retain_graph: bool = False) -> None:
     """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``."""
-    outputs = _seq(tensors)
+    outputs = _seq(tensors, "backward: tensors")
     run_backward(outputs, _seeds(outputs, grad_tensors), retain_graph)
 
 
@@ -69,7 +74,7 @@ def grad(
     allow_unused: bool = False,
 ) -> tuple:
     """The gradients of ``outputs`` with respect to ``inputs``, leaving every ``.grad`` alone."""
-    outs, ins = _seq(outputs), _seq(inputs)
+    outs, ins = _seq(outputs, "grad: outputs"), _seq(inputs, "grad: inputs")
     if not ins:
         raise RuntimeError("grad requires non-empty inputs.")
     for i, t in enumerate(ins):
@@ -108,7 +113,7 @@ def gradcheck(
     Returns True or raises :class:`GradcheckError` naming the input, index and values
     (returns False instead with ``raise_exception=False``).
     """
-    originals = _seq(inputs)
+    originals = _seq(inputs, "gradcheck: inputs")
     xs = [
         tensor(t.data, dtype=np.float64, requires_grad=t._requires_grad)
         if t.data.dtype.kind == "f"
@@ -120,7 +125,7 @@ def gradcheck(
         raise ValueError("gradcheck: no input requires grad")
 
     def float_outputs() -> list:  # integer and bool outputs have no gradient to check
-        return [o for o in _seq(fn(*xs)) if o.data.dtype.kind not in "biu"]
+        return [o for o in _seq(fn(*xs), "gradcheck: outputs") if o.data.dtype.kind not in "biu"]
 
     def flat_outputs() -> np.ndarray:
         with no_grad():

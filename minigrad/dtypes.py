@@ -16,10 +16,10 @@ _default = [float32]
 
 def set_default_dtype(dtype: object) -> None:
     """Set the dtype that Python floats and float factories produce (float32 or float64)."""
-    d = np.dtype(dtype)  # type: ignore[call-overload]
-    if d not in (float32, float64):
-        raise TypeError(f"set_default_dtype: only float32 and float64 are supported, got {d}")
-    _default[0] = d
+    # np.dtype(dtype) alone would read "float32" and None (as float64): PyTorch refuses them
+    if not isinstance(dtype, (np.dtype, type)) or np.dtype(dtype) not in (float32, float64):
+        raise TypeError(f"set_default_dtype: only float32 and float64 are supported, got {dtype!r}")
+    _default[0] = np.dtype(dtype)
 
 
 def get_default_dtype() -> np.dtype:

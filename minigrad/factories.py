@@ -13,7 +13,7 @@ from . import dtypes
 from .device import check as check_device
 from .errors import OpError
 from .random import generator
-from .tensor import Tensor, as_array
+from .tensor import Tensor, as_array, check_bool, check_tensor
 
 
 def _int(value: Any, name: str) -> int:
@@ -69,8 +69,9 @@ def check_fits(values: Any, dtype: np.dtype) -> None:
         raise RuntimeError(f"value cannot be converted to type {dtype} without overflow")
 
 
-def _wrap(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
+def _wrap(arr: np.ndarray, requires_grad: bool, device: Any, name: str) -> Tensor:
     check_device(device)  # the CPU, the only device (device.py)
+    check_bool(name, "requires_grad", requires_grad)
     t = Tensor._new(arr)
     if requires_grad:
         t.requires_grad = True
@@ -80,7 +81,7 @@ def _wrap(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (Python floats become the default dtype)."""
     check_device(device)
-    t = _wrap(as_array(data, dtype), requires_grad)
+    t = _wrap(as_array(data, dtype), requires_grad, None, "tensor")
     if dtype is not None and t.dtype.kind in "iu" and not isinstance(data, (Tensor, np.ndarray)):
         check_fits(as_array(data, copy=False), t.dtype)  # PyTorch checks Python numbers, not arrays
     return t
@@ -90,17 +91,19 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     """A tensor sharing ``arr``'s memory (changes to one show in the other)."""
     if not isinstance(arr, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(arr).__name__})")
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(f"from_numpy: can't convert an array of dtype {arr.dtype} (numbers only)")
     return Tensor._new(arr)
 
 
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Tensor:  # fmt: skip
-    return _wrap(np.zeros(_shape(sizes, size), _float(dtype)), requires_grad, device)
+    return _wrap(np.zeros(_shape(sizes, size), _float(dtype)), requires_grad, device, "zeros")
 
 
 def ones(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
          device: Any = None) -> Tensor:  # fmt: skip
-    return _wrap(np.ones(_shape(sizes, size), _float(dtype)), requires_grad, device)
+    return _wrap(np.ones(_shape(sizes, size), _float(dtype)), requires_grad, device, "ones")
 
 
 def full(
@@ -109,34 +112,50 @@ def full(
     """A tensor of ``fill_value``; its dtype follows the value (bool, int64, default float)."""
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+    fill_value = _fill_value("full", fill_value)
     if dtype is None:
         dtype = (
-            dtypes.bool_ if isinstance(fill_value, (bool, np.bool_))
+            dtypes.bool_ if isinstance(fill_value, bool)
             else dtypes.int64 if isinstance(fill_value, (int, np.integer))
             else dtypes.get_default_dtype()
         )  # fmt: skip
     check_fits(fill_value, np.dtype(dtype))
-    return _wrap(np.full(_shape((size,)), fill_value, np.dtype(dtype)), requires_grad, device)
+    return _wrap(
+        np.full(_shape((size,)), fill_value, np.dtype(dtype)), requires_grad, device, "full"
+    )
+
+
+def _fill_value(op: str, value: Any) -> Any:
+    """A fill value is a number (a NumPy bool counts as one) or a 0-d Tensor's number."""
+    if isinstance(value, Tensor) and value.ndim == 0:
+        return value.item()
+    if not isinstance(value, (numbers.Number, np.bool_)):
+        raise TypeError(f"{op}(): argument 'fill_value' must be Number, not {type(value).__name__}")
+    return value
 
 
 def zeros_like(
     t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    return _wrap(np.zeros(t.shape, dtype or t.dtype), requires_grad, device)
+    check_tensor("zeros_like", "input", t)
+    return _wrap(np.zeros(t.shape, dtype or t.dtype), requires_grad, device, "zeros_like")
 
 
 def ones_like(
     t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    return _wrap(np.ones(t.shape, dtype or t.dtype), requires_grad, device)
+    check_tensor("ones_like", "input", t)
+    return _wrap(np.ones(t.shape, dtype or t.dtype), requires_grad, device, "ones_like")
 
 
 def full_like(
     t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
+    check_tensor("full_like", "input", t)
+    fill_value = _fill_value("full_like", fill_value)
     dt = np.dtype(dtype or t.dtype)
     check_fits(fill_value, dt)
-    return _wrap(np.full(t.shape, fill_value, dt), requires_grad, device)
+    return _wrap(np.full(t.shape, fill_value, dt), requires_grad, device, "full_like")
 
 
 def randn(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
@@ -144,7 +163,7 @@ def randn(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool 
     """Standard normal samples."""
     dt = random_dtype(dtype, "normal_kernel_cpu")
     arr = generator().standard_normal(_shape(sizes, size)).astype(dt, copy=False)
-    return _wrap(arr, requires_grad, device)
+    return _wrap(arr, requires_grad, device, "randn")
 
 
 def rand(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
@@ -152,7 +171,10 @@ def rand(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool =
     """Uniform samples in [0, 1)."""
     dt = random_dtype(dtype, "check_uniform_bounds")
     return _wrap(
-        generator().random(_shape(sizes, size)).astype(dt, copy=False), requires_grad, device
+        generator().random(_shape(sizes, size)).astype(dt, copy=False),
+        requires_grad,
+        device,
+        "rand",
     )
 
 
@@ -189,7 +211,7 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
         raise RuntimeError("randint: to - 1 is out of bounds for bool")
     check_fits((low, high - 1), dt)
     arr = generator().integers(low, high, size=_shape((size,)), dtype=np.int64)
-    return _wrap(arr.astype(dt, copy=False), requires_grad, device)
+    return _wrap(arr.astype(dt, copy=False), requires_grad, device, "randint")
 
 
 def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
@@ -199,7 +221,7 @@ def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any
         raise _no_kernel("randperm", dt)
     (n,) = _shape((n,))
     check_fits(n - 1, dt)
-    return _wrap(generator().permutation(n).astype(dt), requires_grad, device)
+    return _wrap(generator().permutation(n).astype(dt), requires_grad, device, "randperm")
 
 
 def _number(value: Any, name: str) -> Any:
@@ -238,7 +260,7 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
         raise OpError("step must be nonzero")
     if not (step > 0 and end >= start or step < 0 and end <= start):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    return _wrap(np.arange(start, end, step).astype(dt), requires_grad, device)
+    return _wrap(np.arange(start, end, step).astype(dt), requires_grad, device, "arange")
 
 
 def _mul_add(a: Any, k: np.ndarray, c: Any, dtype: np.dtype) -> np.ndarray:
@@ -279,7 +301,7 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None,
     start, end = _number(start, "start"), _number(end, "end")
     if steps < 2:  # start alone, or nothing: PyTorch checks only the values it uses
         check_fits([start] * steps, dt)
-        return _wrap(np.full(steps, start, dt), requires_grad, device)
+        return _wrap(np.full(steps, start, dt), requires_grad, device, "linspace")
     check_fits((start, end), dt)
     work = np.dtype(np.float64) if dt.kind in "iu" else dt
     s, e = np.array([start, end], dt).astype(work)
@@ -289,7 +311,7 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None,
         values = np.where(
             i < steps // 2, _mul_add(step, i, s, dt), _mul_add(-step, steps - 1 - i, e, dt)
         )
-    return _wrap(values.astype(dt), requires_grad, device)
+    return _wrap(values.astype(dt), requires_grad, device, "linspace")
 
 
 def eye(
@@ -301,4 +323,4 @@ def eye(
     for name, v in (("n", n), ("m", m)):
         if v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
-    return _wrap(np.eye(n, m, dtype=_float(dtype)), requires_grad, device)
+    return _wrap(np.eye(n, m, dtype=_float(dtype)), requires_grad, device, "eye")

@@ -12,6 +12,7 @@ that saved the old array raises instead of using the new one.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -210,22 +211,24 @@ def _write(t: Tensor, name: str, value: np.ndarray) -> None:
     t._version[0] = next_seq()
 
 
-def _scaled(other: Any, alpha: Any) -> Any:
+def _scaled(name: str, other: Any, alpha: Any) -> Any:
     """alpha * other: a graph op when other is in the graph, else plain NumPy."""
     if alpha == 1:
         return other
+    if not isinstance(alpha, (numbers.Number, Tensor)):
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
     if isinstance(other, Tensor):
         return other * alpha if _mode.enabled and other._requires_grad else other.data * alpha
     return np.multiply(other, alpha)
 
 
 def add_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
-    return _apply(t, "add_", np.add, _scaled(other, alpha), ops.add)
+    return _apply(t, "add_", np.add, _scaled("add_", other, alpha), ops.add)
 
 
 def sub_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
     ops.refuse_bool_sub(t, other)
-    return _apply(t, "sub_", np.subtract, _scaled(other, alpha), ops.sub)
+    return _apply(t, "sub_", np.subtract, _scaled("sub_", other, alpha), ops.sub)
 
 
 def mul_(t: Tensor, other: Any) -> Tensor:
@@ -277,6 +280,8 @@ def fill_(t: Tensor, value: Any) -> Tensor:
 
 def copy_(t: Tensor, src: Any) -> Tensor:
     """t's elements become ``src``'s, which broadcasts to t's shape (not beyond it)."""
+    if not isinstance(src, (Tensor, numbers.Number)):  # PyTorch takes a Tensor or a number
+        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     shape = np.shape(src.data if isinstance(src, Tensor) else src)
     if len(shape) > t.data.ndim:
         raise OpError(f"copy_: src of shape {shape} does not broadcast to shape {t.data.shape}")

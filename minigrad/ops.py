@@ -9,6 +9,7 @@ plain calculus. ``x``/``a``/``b`` name input arrays, ``out`` the result array.
 from __future__ import annotations
 
 import builtins
+import numbers
 import warnings
 from collections import namedtuple
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from . import dtypes
 from .engine import record
 from .errors import OpError
 from .grad_mode import _mode
-from .tensor import Tensor, Views, as_array, size_arg
+from .tensor import Tensor, Views, as_array, check_bool, check_tensor, size_arg
 
 _new = Tensor._new
 
@@ -40,6 +41,8 @@ def _operand(x: Any) -> Any:
         return x.data
     if isinstance(x, (builtins.int, builtins.float)):  # bool is an int
         return x
+    if isinstance(x, np.number):  # PyTorch reads a NumPy number as a Python number
+        return x.item()
     if not isinstance(x, OPERANDS):
         raise TypeError(
             f"expected a Tensor, a number or an array as operand, but got {type(x).__name__}"
@@ -107,6 +110,8 @@ def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 
 def _scaled(a: Tensor, b: Any, alpha: Any) -> Tensor:
     """alpha * b for add/sub; integer tensors take only an integer alpha, as in PyTorch."""
+    if not isinstance(alpha, (numbers.Number, Tensor)):
+        raise TypeError(f"add(): argument 'alpha' must be Number, not {type(alpha).__name__}")
     if (
         isinstance(alpha, builtins.float)
         and a.data.dtype.kind in "biu"
@@ -317,6 +322,9 @@ def matmul(a: Any, b: Any) -> Tensor:
     Treating a 1-D ``a`` as a row (1, n) and a 1-D ``b`` as a column (n, 1):
     da = g @ bᵀ,   db = aᵀ @ g   (batch dimensions summed by the engine).
     """
+    for x in (a, b):  # Tensors and arrays; a number is not a matrix, as in PyTorch
+        if not isinstance(x, (Tensor, np.ndarray)):
+            raise TypeError(f"matmul: expected a Tensor or an array, got {type(x).__name__}")
     a, b = as_tensor(a), as_tensor(b)
     A, B = a.data, b.data
     if A.ndim == 0 or B.ndim == 0:
@@ -352,6 +360,11 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
+    if not (isinstance(x, Tensor) and isinstance(weight, Tensor)
+            and (bias is None or isinstance(bias, Tensor))):  # fmt: skip
+        for arg, t in (("input", x), ("weight", weight), ("bias", bias)):
+            if t is not None:
+                check_tensor("linear", arg, t)
     X, W = x.data, weight.data
     B = None if bias is None else bias.data
     if X.dtype is not W.dtype or W.ndim != 2 or (B is not None and B.dtype is not X.dtype):
@@ -692,6 +705,7 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Σ over ``dim`` (all by default).   dx = g broadcast back to x's shape."""
     X = x.data
     axes = _axes(dim, X.ndim)
+    check_bool("sum", "keepdim", keepdim)
     out = np.sum(X, axis=axes, keepdims=keepdim)
     if X.dtype.kind in "biu" and out.dtype != dtypes.int64:  # PyTorch sums integers in int64
         out = out.astype(dtypes.int64)
@@ -704,17 +718,22 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     X = x.data
     _refuse("mean", X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes(dim, X.ndim)
+    check_bool("mean", "keepdim", keepdim)
     out = _mean(X, axes, keepdim)
     n = _count(X, axes)
     shape = X.shape
     return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
 
 
-def _spread(x: Tensor, dim: Any, unbiased: bool, correction: int | None, name: str) -> tuple:
+def _spread(
+    x: Tensor, dim: Any, unbiased: bool, keepdim: bool, correction: int | None, name: str
+) -> tuple:
     """What var and std share: the axes, the correction c, the mean and the count n."""
     X = x.data
     _refuse(name, X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes(dim, X.ndim)
+    check_bool(name, "unbiased", unbiased)
+    check_bool(name, "keepdim", keepdim)
     c = (1 if unbiased else 0) if correction is None else correction
     return X, axes, c, _mean(X, axes, True), _count(X, axes)
 
@@ -738,7 +757,7 @@ def _moment(fn: Any, X: np.ndarray, axes: Any, c: int, keepdim: bool) -> np.ndar
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
-    X, axes, c, mu, n = _spread(x, dim, unbiased, correction, "var")
+    X, axes, c, mu, n = _spread(x, dim, unbiased, keepdim, correction, "var")
     out = _moment(np.var, X, axes, c, keepdim)
 
     def vjp(g: np.ndarray) -> np.ndarray:
@@ -750,7 +769,7 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
 def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
-    X, axes, c, mu, n = _spread(x, dim, unbiased, correction, "std")
+    X, axes, c, mu, n = _spread(x, dim, unbiased, keepdim, correction, "std")
     out = _moment(np.std, X, axes, c, keepdim)
 
     def vjp(g: np.ndarray) -> np.ndarray:  # 0 where out == 0 (a constant slice), as PyTorch
@@ -766,6 +785,7 @@ def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """amax/amin: the gradient is shared evenly by the elements equal to the result."""
     X = x.data
     axes = _axes(dim, X.ndim)
+    check_bool(name, "keepdim", keepdim)
     _check_nonempty(name, X, axes)
     out = fn(X, axis=axes, keepdims=keepdim)
     shape = X.shape
@@ -800,6 +820,7 @@ MaxMin = namedtuple("MaxMin", ["values", "indices"])
 def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> MaxMin:
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
     X = x.data
+    check_bool(name, "keepdim", keepdim)
     if X.ndim == 0:  # the element itself, at index 0 (dim 0 or -1, as for one dim)
         _axes(dim, 1, single=True)
         value = record(X.copy(), name.capitalize(), (x,), (identity,))
@@ -863,6 +884,7 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
     _refuse(fn.__name__, X, "b")
     axes = _axes(dim, X.ndim, single=True)
+    check_bool(fn.__name__, "keepdim", keepdim)
     _check_nonempty(fn.__name__, X, axes, IndexError)
     if dim is None:
         r = fn(X)
@@ -974,12 +996,10 @@ def view(x: Tensor, *shape: Any) -> Tensor:
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     """x with two dimensions swapped.   dx = g with them swapped back."""
     X = x.data
-    n = builtins.max(X.ndim, 1)
-    if not (-n <= dim0 < n and -n <= dim1 < n):
-        raise IndexError(f"transpose: dims ({dim0}, {dim1}) out of range for shape {X.shape}")
+    axes = _axes(dim0, X.ndim, single=True) + _axes(dim1, X.ndim, single=True)
     if X.ndim == 0:
         return _view(X, x, "Transpose", identity)
-    d0, d1 = dim0 % n, dim1 % n
+    d0, d1 = axes
     return _view(np.swapaxes(X, d0, d1), x, "Transpose", lambda g: np.swapaxes(g, d0, d1))
 
 
@@ -1022,11 +1042,9 @@ def squeeze(x: Tensor, dim: Any = None) -> Tensor:
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``."""
-    n = x.data.ndim + 1
-    if not -n <= dim < n:
-        raise IndexError(f"unsqueeze: dim {dim} out of range for a tensor of {x.data.ndim} dims")
+    (d,) = _axes(dim, x.data.ndim + 1, single=True)
     shape = list(x.data.shape)
-    shape.insert(dim % n, 1)
+    shape.insert(d, 1)
     return reshape(x, *shape)
 
 
@@ -1226,10 +1244,15 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 
 def _sequence(name: str, tensors: Any) -> list:
-    """cat's and stack's operands as a list of Tensors (a Tensor itself is refused)."""
-    if isinstance(tensors, Tensor):
-        raise TypeError(f"{name}(): argument 'tensors' must be a sequence of Tensors, not Tensor")
-    return [as_tensor(t) for t in tensors]
+    """cat's and stack's operands: a list or tuple of Tensors, as PyTorch takes them."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(
+            f"{name}(): argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}"
+        )
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{name}(): expected Tensor as element {i}, but got {type(t).__name__}")
+    return list(tensors)
 
 
 def _common_dtype(arrays: list) -> list:
@@ -1248,10 +1271,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not tensors:
         raise OpError("stack: expected a non-empty sequence of tensors")
     arrays = _common_dtype([t.data for t in tensors])
-    n = arrays[0].ndim + 1
-    if not -n <= dim < n:
-        raise IndexError(f"stack: dim {dim} out of range for tensors of {n - 1} dims")
-    d = dim % n
+    (d,) = _axes(dim, arrays[0].ndim + 1, single=True)
     try:
         out = np.stack(arrays, axis=d)
     except ValueError:
@@ -1359,11 +1379,13 @@ def bitwise_not(a: Tensor) -> Tensor:
 
 def all(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (over ``dim``) is nonzero."""
+    check_bool("all", "keepdim", keepdim)
     return _new(np.asarray(np.all(x.data, axis=_axes(dim, x.data.ndim), keepdims=keepdim)))
 
 
 def any(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether some element (over ``dim``) is nonzero."""
+    check_bool("any", "keepdim", keepdim)
     return _new(np.asarray(np.any(x.data, axis=_axes(dim, x.data.ndim), keepdims=keepdim)))
 
 

@@ -11,7 +11,10 @@ _state = {"rng": np.random.default_rng(_DEFAULT_SEED)}
 
 def manual_seed(seed: int) -> np.random.Generator:
     """Seed every random draw minigrad makes (factories, init, dropout, shuffling)."""
-    _state["rng"] = np.random.default_rng(int(seed))
+    seed = int(seed)
+    if not -(2**63) <= seed < 2**64:  # PyTorch's range; a negative seed wraps around
+        raise ValueError(f"manual_seed: seed {seed} is outside [-2**63, 2**64)")
+    _state["rng"] = np.random.default_rng(seed % 2**64)
     return _state["rng"]
 
 

@@ -38,6 +38,18 @@ def size_arg(size: tuple) -> tuple:
         ) from None
 
 
+def check_bool(op: str, name: str, value: Any) -> None:
+    """PyTorch takes only a Python bool for a flag: ``keepdim='a'`` is a TypeError."""
+    if value is not True and value is not False:
+        raise TypeError(f"{op}(): argument '{name}' must be bool, not {type(value).__name__}")
+
+
+def check_tensor(op: str, name: str, value: Any) -> None:
+    """Refuse a non-Tensor where PyTorch takes only a Tensor (TypeError, as PyTorch)."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(value).__name__}")
+
+
 def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     """Convert ``data`` to an ndarray as ``mg.tensor`` does (Python floats -> default dtype)."""
     if isinstance(data, Tensor):
@@ -75,11 +87,13 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
 
 
 def _has_numpy_float64(data: Any) -> bool:
-    """True if nested data holds a float64 ndarray/Tensor (which keeps its dtype)."""
-    first = _first(data)
-    if isinstance(first, (np.ndarray, Tensor)):
-        return first.dtype == np.float64
-    return isinstance(first, np.float64)
+    """True if nested data holds a float64 NumPy number, array or Tensor: then, as in
+    PyTorch, the result is float64 (Python floats alone give the default dtype)."""
+    if isinstance(data, (list, tuple)):
+        return any(map(_has_numpy_float64, data))
+    if isinstance(data, (np.ndarray, Tensor)):
+        return data.dtype == np.float64
+    return isinstance(data, np.float64)
 
 
 def _only_ints(data: list | tuple) -> bool:
@@ -166,6 +180,7 @@ class Tensor:
         self._version = args[0]._version if shared else [0]
         self._views = None
         self._requires_grad = False
+        check_bool("Tensor", "requires_grad", requires_grad)
         if requires_grad:
             _check_grad_dtype(self.data.dtype)
             self._requires_grad = True
@@ -219,6 +234,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
+        if value is not True and value is not False:
+            raise RuntimeError(f"requires_grad must be a bool, got {type(value).__name__}")
         if self.grad_fn is not None:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables."
@@ -229,9 +246,10 @@ class Tensor:
             )
         if value:
             _check_grad_dtype(self.data.dtype)
-        self._requires_grad = bool(value)
+        self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        check_bool("requires_grad_", "requires_grad", requires_grad)
         if not (requires_grad and self.grad_fn is not None):  # a non-leaf already requires it
             self.requires_grad = requires_grad
         return self

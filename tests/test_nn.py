@@ -59,7 +59,7 @@ AUTOENCODER_PARAMS = [
 
 def _set(t, values):
     with mg.no_grad():
-        t.copy_(np.asarray(values, dtype=t.dtype))
+        t.copy_(mg.from_numpy(np.asarray(values, dtype=t.dtype)))
 
 
 # ---- Parameter -------------------------------------------------------------------------

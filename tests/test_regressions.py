@@ -540,3 +540,33 @@ def test_an_array_exponent_is_elementwise_with_its_gradient():
     x = mg.tensor([1.5, 2.0], dtype=mg.float64, requires_grad=True)
     assert mg.gradcheck(lambda t: t ** np.array([2.0, 3.0]), [x])
     assert (x ** np.array([2.0, 3.0])).tolist() == [2.25, 8.0]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: F.mse_loss(mg.ones(2, 3), 1.0),
+        lambda: F.mse_loss(np.ones((2, 3)), mg.ones(2, 3)),
+        lambda: F.binary_cross_entropy(mg.rand(2), [1.0, 0.0]),
+        lambda: F.binary_cross_entropy_with_logits(mg.rand(2), 1.0),
+        lambda: mg.autograd.grad("a", [mg.ones(2, requires_grad=True)]),
+        lambda: mg.autograd.grad(mg.ones(2, requires_grad=True).sum(), ["a"]),
+        lambda: mg.autograd.backward([mg.ones(2, requires_grad=True).sum(), 1.0]),
+    ],
+)
+def test_non_tensor_arguments_are_type_errors_naming_the_op(call):
+    # PyTorch's losses fail here with AttributeError ('float' object has no attribute
+    # 'size'); a TypeError that names the op and the argument says more
+    with pytest.raises(TypeError, match=r"(loss|entropy|logits|grad|backward).*(Tensor|got)"):
+        call()
+
+
+def test_requires_grad_takes_only_a_bool_as_in_pytorch():
+    t = mg.zeros(2)
+    with pytest.raises(RuntimeError, match="requires_grad must be a bool"):
+        t.requires_grad = "yes"
+    with pytest.raises(TypeError, match="requires_grad_"):
+        t.requires_grad_(1)
+    assert t.requires_grad is False
+    t.requires_grad = True
+    assert t.requires_grad is True

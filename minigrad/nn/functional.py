@@ -22,7 +22,7 @@ from .. import ops
 from ..engine import record
 from ..errors import OpError
 from ..random import generator
-from ..tensor import Tensor
+from ..tensor import Tensor, check_tensor
 
 sigmoid = ops.sigmoid
 tanh = ops.tanh
@@ -144,6 +144,12 @@ _TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short
                 "float64": "Double"}  # fmt: skip
 
 
+def _check_tensors(name: str, input: Any, target: Any) -> None:
+    """A loss takes Tensors, as PyTorch's do (a list or array target is a TypeError)."""
+    check_tensor(name, "input", input)
+    check_tensor(name, "target", target)
+
+
 def _torch_name(dtype: np.dtype) -> str:
     """PyTorch's name of a dtype in its error messages ("Long", "Float", ...)."""
     return _TORCH_NAMES.get(np.dtype(dtype).name, str(dtype))
@@ -165,7 +171,7 @@ def _check_probabilities(name: str, P: np.ndarray) -> None:
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """(x - y)².   dx = 2 (x - y) g',   dy = -2 (x - y) g'."""
-    target = ops.as_tensor(target)
+    _check_tensors("mse_loss", input, target)
     X, Y = input.data, target.data
     if X.shape != Y.shape:
         warnings.warn(
@@ -205,7 +211,7 @@ def binary_cross_entropy(
     The clamp (PyTorch's) keeps x = 0 and x = 1 finite.
     dx = w (x - y) / max(x (1 - x), 1e-12) g',   dy = -w logit(x) g'  (unclamped, as PyTorch).
     """
-    target = ops.as_tensor(target)
+    _check_tensors("binary_cross_entropy", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy", X, Y)
     if Y.dtype != X.dtype:
@@ -263,7 +269,7 @@ def binary_cross_entropy_with_logits(
     the last dimension; p = 1 without it: the positive term counts p times).
     dx = w (q sigmoid(x) - p y) g',   dy = w (log sigmoid(-x) - p log sigmoid(x)) g'.
     """
-    target = ops.as_tensor(target)
+    _check_tensors("binary_cross_entropy_with_logits", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy_with_logits", X, Y)
     if Y.dtype.kind != "f":
@@ -368,9 +374,10 @@ def nll_loss(
     'mean' divides by Σ w[y] over the samples whose target is not ``ignore_index``.
     dx = -w[y] g' at the target class, 0 elsewhere.
     """
+    _check_tensors("nll_loss", input, target)
     X = input.data
+    ops._refuse("nll_loss", X, "biu", NotImplementedError)
     axis = _class_axis(X)
-    target = ops.as_tensor(target)
     index, keep, w_y, _ = _index_targets(X, target, weight, ignore_index, axis)
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
     out, per_element = _reduce(loss, reduction, w_y.sum())
@@ -436,8 +443,9 @@ def cross_entropy(
     if label_smoothing > 1:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     label_smoothing = max(label_smoothing, 0.0)  # PyTorch smooths only for ε > 0
-    target = ops.as_tensor(target)
+    _check_tensors("cross_entropy", input, target)
     X, T = input.data, target.data
+    ops._refuse("cross_entropy", X, "biu", NotImplementedError)
     axis = _class_axis(X)
     C = X.shape[axis]
     logp = ops.log_softmax_array(X, axis)

@@ -49,7 +49,7 @@ def calculate_gain(nonlinearity: str, param: Any = None) -> float:
 def _fill(tensor: Tensor, values: Any) -> Tensor:
     """Write ``values`` into ``tensor`` in place, outside the graph."""
     with no_grad():
-        return tensor.copy_(values)
+        return tensor.copy_(Tensor._new(np.asarray(values)))
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import dtypes
 from ..device import check as check_device
+from ..factories import _shape
 from ..ops import relu as _relu
 from ..tensor import Tensor
 from . import functional as F
@@ -40,7 +41,8 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
-        self.weight = Parameter(np.empty((out_features, in_features), dtype))
+        shape = _shape(((out_features, in_features),))  # ints >= 0, or PyTorch's errors
+        self.weight = Parameter(np.empty(shape, dtype))
         if bias:
             self.bias = Parameter(np.empty(out_features, dtype))
         else:
