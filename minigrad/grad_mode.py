@@ -12,16 +12,23 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Mode(threading.local):
-    enabled = True
+    grad = True  # grad mode, as is_grad_enabled() reports it
     inference = False
+    enabled = True  # whether ops record: grad mode outside inference mode
 
 
 _mode = _Mode()
 
 
+def _set(grad: bool, inference: bool = False) -> None:
+    _mode.grad, _mode.inference = grad, inference
+    _mode.enabled = grad and not inference
+
+
 def is_grad_enabled() -> bool:
-    """True when new operations are recorded in the graph (per thread)."""
-    return _mode.enabled
+    """True when grad mode is on (per thread): new operations are recorded in the graph,
+    unless inference mode is on too."""
+    return _mode.grad
 
 
 class _GradModeContext:
@@ -43,11 +50,11 @@ class _GradModeContext:
         self._prev: list[bool] = []
 
     def __enter__(self) -> None:
-        self._prev.append(_mode.enabled)
-        _mode.enabled = self._target
+        self._prev.append(_mode.grad)
+        _set(self._target, _mode.inference)
 
     def __exit__(self, *exc: object) -> None:
-        _mode.enabled = self._prev.pop()
+        _set(self._prev.pop(), _mode.inference)
 
     def _clone(self) -> _GradModeContext:
         return self.__class__()
@@ -120,26 +127,27 @@ class set_grad_enabled(_GradModeContext):
                 f"set_grad_enabled(): argument 'enabled' must be bool, not {type(mode).__name__}"
             )
         self._target = mode
-        self._before = _mode.enabled
-        _mode.enabled = self._target
+        self._before = _mode.grad
+        _set(mode, _mode.inference)
 
     def __enter__(self) -> None:
-        _mode.enabled = self._target
+        _set(self._target, _mode.inference)
 
     def __exit__(self, *exc: object) -> None:
-        _mode.enabled = self._before
+        _set(self._before, _mode.inference)
 
     def _clone(self) -> _GradModeContext:
         return set_grad_enabled(self._target)
 
     def __call__(self, fn: F) -> F:
-        _mode.enabled = self._before  # as a decorator it sets the mode only inside calls
+        _set(self._before, _mode.inference)  # as a decorator it sets the mode only inside calls
         return super().__call__(fn)
 
 
 class inference_mode(_GradModeContext):
-    """``no_grad`` under PyTorch's newer name. ``inference_mode(False)`` turns grad mode
-    back on, as PyTorch's does, even inside ``no_grad``.
+    """Record nothing inside, not even under ``enable_grad()``; grad mode is off inside.
+    ``inference_mode(False)`` turns grad mode back on, as PyTorch's does, even inside
+    ``no_grad``.
 
     Divergence: PyTorch also marks the tensors made inside as inference tensors, which
     autograd then refuses to save; here they are plain tensors that require no grad.
@@ -155,11 +163,11 @@ class inference_mode(_GradModeContext):
         self._mode = bool(mode)
 
     def __enter__(self) -> None:
-        self._prev.append((_mode.enabled, _mode.inference))
-        _mode.enabled, _mode.inference = not self._mode, self._mode
+        self._prev.append((_mode.grad, _mode.inference))
+        _set(not self._mode, self._mode)
 
     def __exit__(self, *exc: object) -> None:
-        _mode.enabled, _mode.inference = self._prev.pop()
+        _set(*self._prev.pop())
 
     def _clone(self) -> _GradModeContext:
         return inference_mode(self._mode)

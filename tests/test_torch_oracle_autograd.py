@@ -275,6 +275,9 @@ PROGRAMS = [
     "with M.no_grad():\n    with M.inference_mode():\n        with M.enable_grad():\n            R = (M.is_grad_enabled(), M.is_inference_mode_enabled())",
     "with M.no_grad():\n    with M.inference_mode(False):\n        R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\nR.append(M.is_grad_enabled())",
     "with M.inference_mode():\n    with M.inference_mode(False):\n        R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\n    R.append((M.is_grad_enabled(), M.is_inference_mode_enabled()))",
+    # inside inference mode nothing records, even with grad mode on again
+    "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
+    "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",
     # which operands an op saves, seen through in-place changes before backward
     "x = M.ones(2, 3, requires_grad=True); a = x * 1; h = a @ M.ones(3, 2); a.mul_(2); h.sum().backward(); R = x.grad",
     "x = M.ones(2, 3, requires_grad=True); a = x * 1; w = M.ones(2, 3); h = M.nn.functional.linear(a, w); a.mul_(2); h.sum().backward(); R = x.grad",
