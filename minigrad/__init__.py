@@ -102,6 +102,9 @@ from .tensor import Tensor
 float16 = half = _dt.float16
 float32 = float = _dt.float32
 float64 = double = _dt.float64
+uint8 = _dt.uint8
+int8 = _dt.int8
+int16 = short = _dt.int16
 int32 = int = _dt.int32
 int64 = long = _dt.int64
 bool = _dt.bool_

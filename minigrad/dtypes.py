@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 float16 = np.dtype("float16")
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
+uint8 = np.dtype("uint8")
+int8 = np.dtype("int8")
+int16 = np.dtype("int16")
 int32 = np.dtype("int32")
 int64 = np.dtype("int64")
 bool_ = np.dtype("bool")
@@ -20,6 +25,20 @@ def set_default_dtype(dtype: object) -> None:
     if not isinstance(dtype, (np.dtype, type)) or np.dtype(dtype) not in (float32, float64):
         raise TypeError(f"set_default_dtype: only float32 and float64 are supported, got {dtype!r}")
     _default[0] = np.dtype(dtype)
+
+
+def check_fits(values: Any, dtype: np.dtype) -> None:
+    """PyTorch's RuntimeError for numbers ``dtype`` cannot hold: NaN, inf or out of range for an
+    integer dtype, a finite number beyond the largest of a float dtype."""
+    v = np.asarray(values)
+    if dtype.kind in "iu":
+        fits = (v >= np.iinfo(dtype).min) & (v <= np.iinfo(dtype).max)  # False for NaN
+    elif dtype.kind == "f":
+        fits = ~(np.isfinite(v) & (np.abs(v) > np.finfo(dtype).max))
+    else:
+        return
+    if not np.all(fits):
+        raise RuntimeError(f"value cannot be converted to type {dtype} without overflow")
 
 
 def get_default_dtype() -> np.dtype:

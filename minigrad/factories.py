@@ -11,6 +11,7 @@ import numpy as np
 
 from . import dtypes
 from .device import check as check_device
+from .dtypes import check_fits
 from .errors import OpError
 from .random import generator
 from .tensor import Tensor, as_array, check_bool, check_tensor
@@ -53,20 +54,6 @@ def random_dtype(dtype: Any, kernel: str) -> np.dtype:
     if dt.kind != "f":
         raise _no_kernel(kernel, dt)
     return dt
-
-
-def check_fits(values: Any, dtype: np.dtype) -> None:
-    """PyTorch's RuntimeError for numbers ``dtype`` cannot hold: NaN, inf or out of range for an
-    integer dtype, a finite number beyond the largest of a float dtype."""
-    v = np.asarray(values)
-    if dtype.kind in "iu":
-        fits = (v >= np.iinfo(dtype).min) & (v <= np.iinfo(dtype).max)  # False for NaN
-    elif dtype.kind == "f":
-        fits = ~(np.isfinite(v) & (np.abs(v) > np.finfo(dtype).max))
-    else:
-        return
-    if not np.all(fits):
-        raise RuntimeError(f"value cannot be converted to type {dtype} without overflow")
 
 
 def _wrap(arr: np.ndarray, requires_grad: bool, device: Any, name: str) -> Tensor:

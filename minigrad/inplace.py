@@ -11,7 +11,6 @@ that saved the old array raises instead of using the new one.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .dtypes import check_fits
 from .engine import next_seq, record
 from .errors import OpError
 from .grad_mode import _mode
@@ -42,8 +42,11 @@ def _check_writable(t: Tensor, name: str) -> None:
 
 
 def _in_graph(t: Tensor, other: Any) -> bool:
+    """Whether changing t in place records a node: an integer or bool t cannot carry a
+    gradient, so writing a value that requires grad into it is a plain cast."""
     return _mode.enabled and (
-        t._requires_grad or (isinstance(other, Tensor) and other._requires_grad)
+        t._requires_grad
+        or (isinstance(other, Tensor) and other._requires_grad and t.data.dtype.kind in "fc")
     )
 
 
@@ -273,8 +276,8 @@ def fill_(t: Tensor, value: Any) -> Tensor:
             "fill_ only supports 0-dimension value tensor but got tensor with "
             f"{value.data.ndim} dimensions"
         )
-    if t.data.dtype.kind in "biu" and isinstance(value, float) and not math.isfinite(value):
-        raise RuntimeError(f"fill_: value {value} cannot be converted to type {t.data.dtype}")
+    if not isinstance(value, Tensor):
+        check_fits(value, t.data.dtype)
     return _apply(t, "fill_", _assign, value, _replace)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import numbers
+import operator
 import warnings
 from collections import namedtuple
 from collections.abc import Sequence
@@ -27,8 +28,11 @@ _new = Tensor._new
 
 
 def as_tensor(x: Any) -> Tensor:
-    """``x`` itself if it is a Tensor, else a constant Tensor made from it."""
-    return x if isinstance(x, Tensor) else _new(as_array(x))
+    """``x`` itself if it is a Tensor, else a constant Tensor made from it (a NumPy number
+    counts as a Python number, as in PyTorch)."""
+    if isinstance(x, Tensor):
+        return x
+    return _new(as_array(x.item() if isinstance(x, np.number) else x))
 
 
 OPERANDS = (Tensor, builtins.int, builtins.float, np.ndarray, np.generic)
@@ -92,26 +96,27 @@ def _unary_float(fn: Any, x: np.ndarray) -> np.ndarray:
 
 
 def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
-    """a + alpha * b.   da = g,   db = alpha * g."""
+    """a + b.   da = g,   db = g."""
     if alpha != 1:
-        b = _scaled(a, b, alpha)
+        return _add_scaled("add", a, b, alpha)
     A, B, out = _binary("add", np.add, a, b)
     return record(out, "Add", (a, b), (identity, identity))
 
 
 def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
-    """a - alpha * b.   da = g,   db = -alpha * g."""
+    """a - b.   da = g,   db = -g."""
     refuse_bool_sub(a, b)
     if alpha != 1:
-        b = _scaled(a, b, alpha)
+        return _add_scaled("sub", a, b, alpha)
     A, B, out = _binary("sub", np.subtract, a, b)
     return record(out, "Sub", (a, b), (identity, np.negative))
 
 
-def _scaled(a: Tensor, b: Any, alpha: Any) -> Tensor:
-    """alpha * b for add/sub; integer tensors take only an integer alpha, as in PyTorch."""
+def _add_scaled(name: str, a: Tensor, b: Any, alpha: Any) -> Tensor:
+    """a ± alpha * b, in the dtype of a ± b (alpha does not promote), as PyTorch.
+    da = g,   db = ± alpha * g.   Integer tensors take only an integer alpha."""
     if not isinstance(alpha, (numbers.Number, Tensor)):
-        raise TypeError(f"add(): argument 'alpha' must be Number, not {type(alpha).__name__}")
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
     if (
         isinstance(alpha, builtins.float)
         and a.data.dtype.kind in "biu"
@@ -120,7 +125,10 @@ def _scaled(a: Tensor, b: Any, alpha: Any) -> Tensor:
         raise RuntimeError(
             "For integral input tensors, argument alpha must not be a floating point number."
         )
-    return mul(as_tensor(b), alpha)
+    k = alpha.item() if isinstance(alpha, Tensor) else alpha
+    k = -k if name == "sub" else k
+    A, B, out = _binary(name, lambda x, y: x + k * y, a, b)
+    return record(out, name.capitalize(), (a, b), (identity, lambda g: k * g))
 
 
 def rsub(a: Tensor, b: Any) -> Tensor:
@@ -541,7 +549,7 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
         out = _promoted(out, tuple(v for v in (X, lo, hi) if v is not None))
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        keep = np.ones(X.shape, bool)
+        keep = np.ones(g.shape, bool)  # a bound may broadcast the output beyond X
         if lo is not None:
             keep &= X >= lo
         if hi is not None:
@@ -603,7 +611,10 @@ def _unless(loses: np.ndarray, ties: np.ndarray, g: np.ndarray) -> np.ndarray:
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """a where condition else b.   da = g * cond,   db = g * (1 - cond)."""
     error = "where expected condition to be a boolean tensor, but got a tensor with dtype"
-    C = _bool_mask(condition, error)
+    if isinstance(condition, Tensor) and condition.data.dtype == np.uint8:
+        C = _uint8_mask(condition.data, "where")
+    else:
+        C = _bool_mask(condition, error)
     a = as_tensor(a)
     A, B = a.data, _operand(b)
     try:
@@ -616,6 +627,16 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         out = _promoted(out, (A, B))  # PyTorch's promotion (a 0-d operand counts less)
     vjps = (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g))
     return record(out, "Where", (a, b), vjps, saved=_tensors(condition))
+
+
+def _uint8_mask(M: np.ndarray, name: str) -> np.ndarray:
+    """A uint8 mask, which PyTorch still reads as a bool mask (deprecated)."""
+    warnings.warn(
+        f"{name} with dtype uint8 is deprecated, please use a dtype bool instead.",
+        UserWarning,
+        stacklevel=4,
+    )
+    return M != 0
 
 
 def _bool_mask(mask: Any, error: str) -> Any:
@@ -631,6 +652,15 @@ def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
     dx = g where not mask,   dvalue = Σ g where mask  (a 0-d tensor value)."""
     M = fill_mask("masked_fill", x, mask, value)
     X = x.data
+    if (
+        _mode.enabled
+        and isinstance(value, Tensor)
+        and value._requires_grad
+        and X.dtype.kind not in "fc"
+    ):
+        raise RuntimeError(
+            f"masked_fill: autograd does not support dtype {X.dtype} (value requires grad)"
+        )
     out = np.where(M, _operand(value), X).astype(X.dtype, copy=False)
     vjps = (lambda g: np.where(M, 0, g), lambda g: np.asarray(np.add.reduce(g, None, where=M)))
     return record(out, "MaskedFill", (x, value), vjps, saved=_tensors(mask))
@@ -645,6 +675,8 @@ def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False
             f"{name} only supports a 0-dimensional value tensor, but got tensor with "
             f"{value.data.ndim} dimension(s)"
         )
+    if not isinstance(value, Tensor):
+        dtypes.check_fits(value, x.data.dtype)
     try:
         shape = np.broadcast_shapes(np.shape(M), x.data.shape)
     except ValueError:
@@ -661,6 +693,9 @@ def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False
 
 
 def _is_int(v: Any) -> bool:
+    """An int, a NumPy int or a one-element integer Tensor (not a bool), as PyTorch's dims."""
+    if isinstance(v, Tensor):
+        return v.data.size == 1 and v.data.dtype.kind in "iu"
     return isinstance(v, (builtins.int, np.integer)) and not isinstance(v, builtins.bool)
 
 
@@ -673,7 +708,7 @@ def _axes(dim: Any, ndim: int, single: bool = False) -> tuple | None:
     many = not single and isinstance(dim, (tuple, list)) and builtins.all(map(_is_int, dim))
     if not (one or many):
         raise TypeError(f"dim must be an int{'' if single else ' or a tuple of ints'}, got {dim!r}")
-    dims = (dim,) if one else tuple(dim)
+    dims = (operator.index(dim),) if one else tuple(map(operator.index, dim))
     if not dims:  # dim=() reduces over every dimension, as in PyTorch
         return None
     n = builtins.max(ndim, 1)
@@ -731,6 +766,8 @@ def _spread(
     """What var and std share: the axes, the correction c, the mean and the count n."""
     X = x.data
     _refuse(name, X, "biu", hint=" (it needs a floating point dtype)")
+    if isinstance(dim, builtins.bool):  # PyTorch's overload var(unbiased)
+        dim, unbiased = None, dim
     axes = _axes(dim, X.ndim)
     check_bool(name, "unbiased", unbiased)
     check_bool(name, "keepdim", keepdim)
@@ -1078,6 +1115,8 @@ def _index(index: Any) -> Any:
             raise ValueError("index: step must be greater than zero")
         if isinstance(p, np.ndarray) and p.dtype.kind not in "biu":
             raise IndexError(f"index: tensors used as indices must be long or bool, got {p.dtype}")
+        if isinstance(p, np.ndarray) and p.dtype == np.uint8:
+            p = _uint8_mask(p, "indexing")
         out.append(p)
     return tuple(out) if isinstance(index, tuple) else out[0]
 
@@ -1186,14 +1225,17 @@ def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
     """X[index] = value in PyTorch's dim order, with PyTorch's errors.
 
     A Tensor value of another dtype is cast for a basic index (ints, slices, None, ...:
-    PyTorch's copy_); with tensor or mask indices (PyTorch's index_put) it must match."""
+    PyTorch's copy_) and, if it has one element, for a single mask (masked_fill_); with
+    other tensor or mask indices (PyTorch's index_put) it must match."""
     _assign(X, _index(index), value)
 
 
 def _assign(X: np.ndarray, index: Any, value: Any) -> None:
     """assign_at for an index already normalized by ``_index``."""
     if isinstance(value, Tensor):
-        if value.data.dtype != X.dtype and not _is_basic(index):
+        # a one-element value under a single mask is PyTorch's masked_fill_: it casts too
+        cast = _is_basic(index) or (value.data.size == 1 and _is_mask(index))
+        if value.data.dtype != X.dtype and not cast:
             raise RuntimeError(
                 "Index put requires the source and destination dtypes match, got "
                 f"{X.dtype} for the destination and {value.data.dtype} for the source."
@@ -1209,6 +1251,13 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
             f"setitem: value of shape {np.shape(value)} cannot be broadcast to the indexed "
             f"shape {np.shape(target[at])} of a tensor of shape {X.shape}"
         ) from None
+
+
+def _is_mask(index: Any) -> bool:
+    """Whether a normalized index is one bool array."""
+    if type(index) is tuple and len(index) == 1:
+        index = index[0]
+    return isinstance(index, np.ndarray) and index.dtype == np.bool_
 
 
 def _located(X: np.ndarray, index: Any) -> tuple:

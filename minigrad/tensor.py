@@ -31,6 +31,8 @@ def size_arg(size: tuple) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     try:
+        if any(isinstance(n, (bool, np.bool_)) for n in size):
+            raise TypeError
         return tuple(operator.index(n) for n in size)  # ints only: 2.5 is refused, not cut
     except TypeError:
         raise TypeError(

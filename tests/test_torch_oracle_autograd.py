@@ -275,6 +275,18 @@ PROGRAMS = [
     "with M.no_grad():\n    with M.inference_mode():\n        with M.enable_grad():\n            R = (M.is_grad_enabled(), M.is_inference_mode_enabled())",
     "with M.no_grad():\n    with M.inference_mode(False):\n        R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\nR.append(M.is_grad_enabled())",
     "with M.inference_mode():\n    with M.inference_mode(False):\n        R = [(M.is_grad_enabled(), M.is_inference_mode_enabled())]\n    R.append((M.is_grad_enabled(), M.is_inference_mode_enabled()))",
+    # from a probe of dtypes and operand kinds (third session of 2026-11-23)
+    "x = M.tensor(1.5, requires_grad=True); b = M.tensor([1., 2.], requires_grad=True); x.clamp(max=b).sum().backward(); R = (x.grad, b.grad)",
+    "x = M.tensor(1.5, requires_grad=True); b = M.tensor([1., 2.], requires_grad=True); c = M.tensor([0., 1.8], requires_grad=True); (x.clamp(min=c, max=b) * M.tensor([2., 3.])).sum().backward(); R = (x.grad, b.grad, c.grad)",
+    "x = M.tensor([3., 4.], requires_grad=True); y = M.tensor([1., 2.], requires_grad=True); z = x.add(y, alpha=2.5); (z * z).sum().backward(); R = (z, x.grad, y.grad)",
+    "x = M.tensor([3., 4.], dtype=M.float64, requires_grad=True); y = M.tensor([1., 2.], requires_grad=True); z = x.sub(y, alpha=-3); (z * z).sum().backward(); R = (z, x.grad, y.grad)",
+    "v = M.tensor(0.5, requires_grad=True); t = M.tensor([1, 2]); t[0] = v; R = (t, t.requires_grad)",
+    "v = M.tensor(2.5, requires_grad=True); t = M.tensor([1, 2]); t.copy_(v); R = (t, t.requires_grad)",
+    "v = M.tensor(5., dtype=M.float64, requires_grad=True); x = M.zeros(3, requires_grad=True); y = x * 1; y[M.tensor([True, False, True])] = v * 2; (y * M.tensor([1., 2., 3.])).sum().backward(); R = (y, x.grad, v.grad)",
+    "x = M.zeros(3); x[M.tensor([True, False, True])] = M.tensor(5); R = x",
+    "x = M.zeros(3); x[M.tensor([True, False, True])] = M.tensor([5.], dtype=M.float64); R = x",
+    "x = M.zeros(3)\ntry:\n    x[M.tensor([0, 2])] = M.tensor(5.5, dtype=M.float64)\n    R = x\nexcept RuntimeError:\n    R = 'raised'",
+    "x = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); y = x[M.tensor([1, 0], dtype=M.uint8)]; (y * 3).sum().backward(); R = (y, x.grad)",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",

@@ -115,9 +115,12 @@ def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     return np.asarray(np.add.reduce(loss, None) / n, loss.dtype), lambda g: g / n
 
 
-def _weight(name: str, arg: str, weight: Any, shape: tuple) -> Any:
-    """The array of an optional per-element weight, which must broadcast to ``shape``."""
+def _weight(name: str, arg: str, weight: Any, shape: tuple, dtype: np.dtype) -> Any:
+    """The array of an optional per-element weight, which must broadcast to ``shape``,
+    in the loss's ``dtype`` (PyTorch computes the loss in it)."""
     W = _array(weight)
+    if W is not None and W.dtype != dtype:
+        W = W.astype(dtype)
     if W is not None and np.shape(W) != shape:
         try:
             fits = np.broadcast_shapes(np.shape(W), shape) == shape
@@ -220,7 +223,7 @@ def binary_cross_entropy(
             f"{_torch_name(X.dtype)}"
         )
     _check_probabilities("target", Y)
-    W = _weight("binary_cross_entropy", "weight", weight, X.shape)
+    W = _weight("binary_cross_entropy", "weight", weight, X.shape, X.dtype)
     log_x, log_1mx = _clamped_logs(X)
     loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
     out, per_element = _reduce(loss if W is None else W * loss, reduction)
@@ -278,11 +281,12 @@ def binary_cross_entropy_with_logits(
             f"cast to the desired output type {_torch_name(Y.dtype)}"
         )
     name = "binary_cross_entropy_with_logits"
-    W = 1 if weight is None else _weight(name, "weight", weight, X.shape)
-    P = _weight(name, "pos_weight", pos_weight, X.shape)
+    W = 1 if weight is None else _weight(name, "weight", weight, X.shape, Y.dtype)
+    P = _weight(name, "pos_weight", pos_weight, X.shape, Y.dtype)
     log_sig = _log_sigmoid(X)
     q = 1 if P is None else (P - 1) * Y + 1
-    out, per_element = _reduce(W * _logits_loss(X, Y, q, log_sig), reduction)
+    loss = W * _logits_loss(X, Y, q, log_sig)  # in the target's dtype, as PyTorch's
+    out, per_element = _reduce(loss.astype(Y.dtype, copy=False), reduction)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         s = ops.expit(X)
@@ -390,6 +394,11 @@ def nll_loss(
 def _class_weights(weight: Any, C: int, dtype: np.dtype) -> np.ndarray:
     """The class losses' per-class weights (ones without them), one per class."""
     w = np.ones(C, dtype) if weight is None else _array(weight)
+    if w.dtype != dtype:
+        raise RuntimeError(
+            f"expected scalar type {_torch_name(dtype)} but found {_torch_name(w.dtype)} "
+            "(the class weights must have the input's dtype)"
+        )
     if w.shape != (C,):
         raise RuntimeError(
             f"weight tensor should be defined either for all {C} classes or no classes but "
