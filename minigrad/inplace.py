@@ -245,7 +245,9 @@ def div_(t: Tensor, other: Any) -> Tensor:
 def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise OpError("clamp_: at least one of 'min' or 'max' must not be None")
-    return _apply(t, "clamp_", lambda a, _, out: np.clip(a, min, max, out=out), None,
+    # a bound that requires grad puts t in the graph, as another operand would
+    bound = min if isinstance(min, Tensor) and min._requires_grad else max
+    return _apply(t, "clamp_", lambda a, _, out: np.clip(a, min, max, out=out), bound,
                   lambda old, _: ops.clamp(old, min, max))  # fmt: skip
 
 

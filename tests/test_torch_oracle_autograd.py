@@ -287,6 +287,8 @@ PROGRAMS = [
     "x = M.zeros(3); x[M.tensor([True, False, True])] = M.tensor([5.], dtype=M.float64); R = x",
     "x = M.zeros(3)\ntry:\n    x[M.tensor([0, 2])] = M.tensor(5.5, dtype=M.float64)\n    R = x\nexcept RuntimeError:\n    R = 'raised'",
     "x = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); y = x[M.tensor([1, 0], dtype=M.uint8)]; (y * 3).sum().backward(); R = (y, x.grad)",
+    "t = M.tensor([1., 5.]); b = M.tensor([3., 4.], requires_grad=True); t.clamp_(max=b); (t * M.tensor([2., 3.])).sum().backward(); R = (t, b.grad)",
+    "t = M.tensor([1., 5.]); a = M.tensor([2., 0.], requires_grad=True); t.clamp_(min=a, max=M.tensor([3., 4.])); (t * M.tensor([2., 3.])).sum().backward(); R = (t, a.grad)",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",
