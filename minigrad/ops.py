@@ -368,14 +368,18 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
-    if not (isinstance(x, Tensor) and isinstance(weight, Tensor)
-            and (bias is None or isinstance(bias, Tensor))):  # fmt: skip
+    try:
+        X, W = x.data, weight.data
+        B = None if bias is None else bias.data
+        unusual = (
+            X.dtype is not W.dtype or W.ndim != 2 or (B is not None and B.dtype is not X.dtype)
+        )
+    except AttributeError:  # not Tensors (an ndarray's .data is a memoryview, with no dtype)
         for arg, t in (("input", x), ("weight", weight), ("bias", bias)):
             if t is not None:
                 check_tensor("linear", arg, t)
-    X, W = x.data, weight.data
-    B = None if bias is None else bias.data
-    if X.dtype is not W.dtype or W.ndim != 2 or (B is not None and B.dtype is not X.dtype):
+        raise
+    if unusual:
         return _linear_unusual(x, weight, bias)
     try:
         out = X @ W.T

@@ -149,8 +149,9 @@ _TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short
 
 def _check_tensors(name: str, input: Any, target: Any) -> None:
     """A loss takes Tensors, as PyTorch's do (a list or array target is a TypeError)."""
-    check_tensor(name, "input", input)
-    check_tensor(name, "target", target)
+    if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
+        check_tensor(name, "input", input)
+        check_tensor(name, "target", target)
 
 
 def _torch_name(dtype: np.dtype) -> str:
