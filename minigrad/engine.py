@@ -204,6 +204,8 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
             else:  # a leaf: read its array, not the Tensor's properties
                 shape, dtype = p.data.shape, p.data.dtype
             gi = f(g)
+            if type(gi) is not np.ndarray:  # NumPy gives scalars for 0-d results
+                gi = np.asarray(gi)
             if gi.shape != shape:
                 gi = unbroadcast(gi, shape)
             if gi.dtype is not dtype:

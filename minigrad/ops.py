@@ -1104,8 +1104,9 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     return _view(out, x, "Expand", identity)
 
 
-def _index(index: Any) -> Any:
-    """Turn Tensors in an index into arrays and reject what PyTorch rejects."""
+def _index(index: Any, ndim: int) -> Any:
+    """Turn Tensors in an index (of a tensor of ``ndim`` dims) into arrays, read it as
+    PyTorch does where NumPy differs, and reject what PyTorch rejects."""
     parts = index if isinstance(index, tuple) else (index,)
     out = []
     for p in parts:
@@ -1121,8 +1122,30 @@ def _index(index: Any) -> Any:
             raise IndexError(f"index: tensors used as indices must be long or bool, got {p.dtype}")
         if isinstance(p, np.ndarray) and p.dtype == np.uint8:
             p = _uint8_mask(p, "indexing")
+        if isinstance(p, np.ndarray) and p.ndim == 0 and p.dtype.kind in "iu":
+            p = builtins.int(p)  # a 0-d integer tensor indexes as an int: a view
         out.append(p)
+    if builtins.any(isinstance(p, np.ndarray) for p in out):
+        out = _expand_ellipsis(out, ndim)
+    else:  # without tensor indices True is a new dim of size 1 where it stands, as None
+        out = [None if p is True else p for p in out]
     return tuple(out) if isinstance(index, tuple) else out[0]
+
+
+def _expand_ellipsis(parts: list, ndim: int) -> list:
+    """'...' as the slices it stands for. NumPy counts even an empty '...' as separating
+    the tensor indices around it (their dims then go first); PyTorch does not."""
+    at = [i for i, p in enumerate(parts) if p is Ellipsis]
+    if len(at) != 1:
+        return parts
+    used = builtins.sum(
+        (p.ndim if p.dtype.kind == "b" else 1) if isinstance(p, np.ndarray) else p is not None
+        for p in parts
+        if p is not Ellipsis
+    )
+    if used > ndim:
+        return parts  # too many indices: NumPy's error
+    return parts[: at[0]] + [slice(None)] * (ndim - used) + parts[at[0] + 1 :]
 
 
 def _index_tensors(index: Any) -> tuple:
@@ -1171,7 +1194,7 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     The VJP reads index tensors (``_keys``), so changing them in place makes backward raise."""
     X = x.data
     keys = _keys or _index_tensors(index)
-    index = _index(index)
+    index = _index(index, X.ndim)
     split = _split_index(index)
     if split is not None:
         return getitem(getitem(x, split[0]), split[1], keys)
@@ -1207,7 +1230,7 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
     dx = g with the indexed places zeroed,   dvalue = g[index] (summed to value's shape).
     """
     keys = _index_tensors(index)
-    index = _index(index)
+    index = _index(index, x.data.ndim)
     out = x.data.copy()
     _assign(out, index, value)
 
@@ -1231,7 +1254,7 @@ def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
     A Tensor value of another dtype is cast for a basic index (ints, slices, None, ...:
     PyTorch's copy_) and, if it has one element, for a single mask (masked_fill_); with
     other tensor or mask indices (PyTorch's index_put) it must match."""
-    _assign(X, _index(index), value)
+    _assign(X, _index(index, X.ndim), value)
 
 
 def _assign(X: np.ndarray, index: Any, value: Any) -> None:
