@@ -145,7 +145,8 @@ def run_backward(
 
     Without ``capture``, gradients accumulate into the leaves' ``.grad``. With it
     (a dict ``id(tensor) -> [tensor, None]``, as ``autograd.grad`` uses), the
-    gradients of those tensors are summed into the dict and no ``.grad`` changes.
+    gradients of those tensors are summed into the dict and no ``.grad`` changes, and
+    only the nodes through which a gradient reaches them run, as in PyTorch.
     """
     heap: list = []
     for t, g in zip(roots, grads):
@@ -158,18 +159,44 @@ def run_backward(
         else:
             n.g = n.g + g
     captured = {}
+    needed = None
     if capture:
         captured = {id(s[0].grad_fn): s for s in capture.values() if s[0].grad_fn is not None}
+        needed = _leading_to([t.grad_fn for t in roots if t.grad_fn is not None], capture, captured)
     try:
-        _drain(heap, retain_graph, capture, captured)
+        _drain(heap, retain_graph, capture, captured, needed)
     except BaseException:
         for _, n in heap:  # leave no half-propagated gradient behind for the next call
             n.g = None
         raise
 
 
-def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict) -> None:
-    """Run the queued nodes, newest first, until every gradient has reached a leaf."""
+def _leading_to(roots: list, capture: dict, captured: dict) -> dict:
+    """For each node reachable from ``roots``: whether a captured tensor (a leaf in
+    ``capture`` or a node in ``captured``) is reachable from it. Depth first, iterative."""
+    needed: dict = {}
+    stack = [(n, False) for n in roots]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in needed:
+            continue
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.next if type(p) is Node and id(p) not in needed)
+            continue
+        needed[id(node)] = id(node) in captured or any(
+            needed[id(p)] if type(p) is Node else id(p) in capture
+            for p in node.next
+            if p is not None
+        )
+    return needed
+
+
+def _drain(
+    heap: list, retain_graph: bool, capture: dict | None, captured: dict, needed: dict | None
+) -> None:
+    """Run the queued nodes, newest first, until every gradient has reached a leaf (or,
+    with ``needed``, every node that leads to a captured tensor has run)."""
     while heap:
         node = heappop(heap)[1]
         g = node.g
@@ -199,6 +226,8 @@ def _drain(heap: list, retain_graph: bool, capture: dict | None, captured: dict)
             if f is None:  # record() kept VJPs only for inputs that require grad
                 continue
             is_node = type(p) is Node
+            if needed is not None and (not needed[id(p)] if is_node else id(p) not in capture):
+                continue
             if is_node:
                 shape, dtype = p.shape, p.dtype
             else:  # a leaf: read its array, not the Tensor's properties

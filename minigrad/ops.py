@@ -9,6 +9,7 @@ plain calculus. ``x``/``a``/``b`` name input arrays, ``out`` the result array.
 from __future__ import annotations
 
 import builtins
+import math
 import numbers
 import operator
 import warnings
@@ -289,7 +290,8 @@ def rpow(a: Tensor, b: Any) -> Tensor:
     """b ** a (for ``2 ** t``).   da = g * out * log(b)."""
     _refuse_bools("pow", a, b)
     A, B, out = _binary("pow", lambda x, y: _power(np.asarray(y), x), a, b)
-    return record(out, "Pow", (a,), (lambda g: g * _out_log_base(out, B, A),), saves_out=True)
+    return record(out, "Pow", (a,), (lambda g: g * _out_log_base(out, B, A),), saved=(a,),
+                  saves_out=True)  # fmt: skip
 
 
 @np.errstate(divide="ignore", invalid="ignore")
@@ -371,8 +373,11 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     try:
         X, W = x.data, weight.data
         B = None if bias is None else bias.data
+        # equal dtypes are nearly always the same object: `is not` first, `!=` for the rest
         unusual = (
-            X.dtype is not W.dtype or W.ndim != 2 or (B is not None and B.dtype is not X.dtype)
+            (X.dtype is not W.dtype and X.dtype != W.dtype)
+            or W.ndim != 2
+            or (B is not None and B.dtype is not X.dtype and B.dtype != X.dtype)
         )
     except AttributeError:  # not Tensors (an ndarray's .data is a memoryview, with no dtype)
         for arg, t in (("input", x), ("weight", weight), ("bias", bias)):
@@ -430,7 +435,7 @@ def _same_dtype(name: str, A: np.ndarray, B: np.ndarray) -> None:
 
 def _flat(a: np.ndarray) -> np.ndarray:
     """Collapse leading (batch) dimensions: (..., n) -> (N, n)."""
-    return a if a.ndim == 2 else a.reshape(-1, a.shape[-1])
+    return a if a.ndim == 2 else a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
 
 
 def identity(g: np.ndarray) -> np.ndarray:
@@ -619,15 +624,15 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         C = _uint8_mask(condition.data, "where")
     else:
         C = _bool_mask(condition, error)
-    a = as_tensor(a)
-    A, B = a.data, _operand(b)
+    A, B = _operand(a), _operand(b)  # Python numbers stay numbers: weak in the promotion
     try:
         out = np.where(C, A, B)
     except ValueError:
         raise OpError(
-            f"where: shapes {np.shape(C)}, {A.shape} and {np.shape(B)} cannot be broadcast together"
+            f"where: shapes {np.shape(C)}, {np.shape(A)} and {np.shape(B)} cannot be broadcast "
+            "together"
         ) from None
-    if out.dtype is not A.dtype or (type(B) is np.ndarray and B.dtype is not A.dtype):
+    if not (type(A) is np.ndarray and type(B) is np.ndarray and A.dtype is B.dtype is out.dtype):
         out = _promoted(out, (A, B))  # PyTorch's promotion (a 0-d operand counts less)
     vjps = (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g))
     return record(out, "Where", (a, b), vjps, saved=_tensors(condition))
@@ -665,7 +670,7 @@ def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
         raise RuntimeError(
             f"masked_fill: autograd does not support dtype {X.dtype} (value requires grad)"
         )
-    out = np.where(M, _operand(value), X).astype(X.dtype, copy=False)
+    out = _contiguous(np.where(M, _operand(value), X).astype(X.dtype, copy=False))
     vjps = (lambda g: np.where(M, 0, g), lambda g: np.asarray(np.add.reduce(g, None, where=M)))
     return record(out, "MaskedFill", (x, value), vjps, saved=_tensors(mask))
 
@@ -767,7 +772,10 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 def _spread(
     x: Tensor, dim: Any, unbiased: bool, keepdim: bool, correction: int | None, name: str
 ) -> tuple:
-    """What var and std share: the axes, the correction c, the mean and the count n."""
+    """What var and std share: the axes, the correction c, the deviations x - mean and the
+    count n. The deviations are computed in float64 (PyTorch accumulates float32 in it)
+    from x minus its first element along the axes, so that they are exactly 0 on a
+    constant slice, as PyTorch's are: std's gradient is 0 there."""
     X = x.data
     _refuse(name, X, "biu", hint=" (it needs a floating point dtype)")
     if isinstance(dim, builtins.bool):  # PyTorch's overload var(unbiased)
@@ -776,7 +784,11 @@ def _spread(
     check_bool(name, "unbiased", unbiased)
     check_bool(name, "keepdim", keepdim)
     c = (1 if unbiased else 0) if correction is None else correction
-    return X, axes, c, _mean(X, axes, True), _count(X, axes)
+    Xw = X.astype(np.float64, copy=False)
+    first = tuple(slice(0, 1) if axes is None or i in axes else slice(None) for i in range(X.ndim))
+    ref = Xw[first]
+    D = Xw - np.where(np.isfinite(ref), ref, 0)  # an inf or NaN first element shifts nothing
+    return X, axes, c, D - _mean(D, axes, True), _count(X, axes)
 
 
 def _mean(X: np.ndarray, axes: Any, keepdim: bool) -> np.ndarray:
@@ -789,20 +801,22 @@ def _mean(X: np.ndarray, axes: Any, keepdim: bool) -> np.ndarray:
 
 
 @np.errstate(divide="ignore", invalid="ignore", over="ignore")  # NaN, inf as PyTorch
-def _moment(fn: Any, X: np.ndarray, axes: Any, c: int, keepdim: bool) -> np.ndarray:
-    """np.var or np.std, accumulated in float64 as PyTorch does for float32 (the squares
-    of values above 1.8e19 overflow float32), in X's dtype."""
-    return fn(X, axis=axes, ddof=c, keepdims=keepdim, dtype=np.float64).astype(X.dtype)
+def _variance(dev: np.ndarray, axes: Any, n: int, c: int, keepdim: bool, dtype: np.dtype,
+              root: bool = False) -> np.ndarray:  # fmt: skip
+    """Σ dev² / max(n - c, 0) over ``axes`` (``dev`` = x - mean, float64), or its square
+    root, cast to ``dtype`` (a float32 variance above 3.4e38 is inf, as PyTorch's)."""
+    v = np.sum(dev * dev, axis=axes, keepdims=keepdim) / builtins.max(n - c, 0)
+    return (np.sqrt(v) if root else v).astype(dtype)
 
 
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
-    X, axes, c, mu, n = _spread(x, dim, unbiased, keepdim, correction, "var")
-    out = _moment(np.var, X, axes, c, keepdim)
+    X, axes, c, dev, n = _spread(x, dim, unbiased, keepdim, correction, "var")
+    out = _variance(dev, axes, n, c, keepdim, X.dtype)
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        return _expand_back(g, axes, keepdim, X.shape) * 2 * (X - mu) / (n - c)
+        return _expand_back(g, axes, keepdim, X.shape) * 2 * dev / (n - c)
 
     return record(out, "Var", (x,), (vjp,), saved=(x,))
 
@@ -810,14 +824,14 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
 def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
-    X, axes, c, mu, n = _spread(x, dim, unbiased, keepdim, correction, "std")
-    out = _moment(np.std, X, axes, c, keepdim)
+    X, axes, c, dev, n = _spread(x, dim, unbiased, keepdim, correction, "std")
+    out = _variance(dev, axes, n, c, keepdim, X.dtype, root=True)
 
     def vjp(g: np.ndarray) -> np.ndarray:  # 0 where out == 0 (a constant slice), as PyTorch
         o = _expand_back(out, axes, keepdim, X.shape)
         inv = np.divide(1, o, out=np.zeros(o.shape, o.dtype), where=o != 0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _expand_back(g, axes, keepdim, X.shape) * (X - mu) * inv / (n - c)
+            return _expand_back(g, axes, keepdim, X.shape) * dev * inv / (n - c)
 
     return record(out, "Std", (x,), (vjp,), saved=(x,), saves_out=True)
 
@@ -828,7 +842,7 @@ def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     axes = _axes(dim, X.ndim)
     check_bool(name, "keepdim", keepdim)
     _check_nonempty(name, X, axes)
-    out = fn(X, axis=axes, keepdims=keepdim)
+    out = _contiguous(fn(X, axis=axes, keepdims=keepdim))
     shape = X.shape
 
     def vjp(g: np.ndarray) -> np.ndarray:
@@ -878,7 +892,7 @@ def _select(
 ) -> Tensor:
     """x's values at ``idx`` along d; the VJP reads the returned ``indices``' array."""
     X = x.data
-    out = np.take_along_axis(X, idx, d)
+    out = _contiguous(np.take_along_axis(X, idx, d))
     if not keepdim:
         out = np.squeeze(out, d)
     shape = X.shape
@@ -960,7 +974,7 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     d = _axes(dim, X.ndim, single=True)
     if X.size:
         e = np.exp(X - np.max(X, axis=d, keepdims=True))
-        out = e / np.sum(e, axis=d, keepdims=True)
+        out = _contiguous(e / np.sum(e, axis=d, keepdims=True))
     else:  # nothing to normalize (np.max of an empty axis raises)
         out = X.copy()
     return record(
@@ -973,7 +987,7 @@ def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
     _refuse("log_softmax", x.data, "biu", NotImplementedError)
     d = _axes(dim, x.data.ndim, single=True)
-    out = log_softmax_array(x.data, d)
+    out = _contiguous(log_softmax_array(x.data, d))
     return record(
         out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
         saves_out=True,
@@ -1070,7 +1084,9 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     s, e = start[0], end[0]
     if s > e:
         raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-    return reshape(x, *shape[:s], -1, *shape[e + 1 :])
+    if s == e:  # nothing to merge: x itself, as PyTorch returns it
+        return x
+    return reshape(x, *shape[:s], math.prod(shape[s : e + 1]), *shape[e + 1 :])
 
 
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
@@ -1102,6 +1118,13 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     if not builtins.any(s == 0 and n > 1 for s, n in zip(out.strides, target)):
         out = X.reshape(target)  # no element repeats: a writable view, as in PyTorch
     return _view(out, x, "Expand", identity)
+
+
+def _contiguous(a: Any) -> Any:
+    """``a`` in C order. NumPy gives results the layout of their input; PyTorch makes
+    these ops' results (softmax, advanced indexing, cat, ...) contiguous, so that
+    ``view`` of them works and ``reshape`` of them is a view."""
+    return a if a.flags.c_contiguous else a.copy()
 
 
 def _index(index: Any, ndim: int) -> Any:
@@ -1206,6 +1229,8 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     basic = _is_basic(index)
     if basic and type(out) is not np.ndarray:  # a NumPy scalar: take the 0-d view instead
         out = X[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+    elif not basic:
+        out = _contiguous(out)
     repeats = not basic and builtins.any(
         isinstance(p, np.ndarray) and p.dtype.kind != "b"
         for p in (index if isinstance(index, tuple) else (index,))
@@ -1309,7 +1334,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             raise OpError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
     d = _axes(dim, arrays[0].ndim, single=True)[0]
     try:
-        out = np.concatenate(arrays, axis=d)
+        out = _contiguous(np.concatenate(arrays, axis=d))
     except ValueError:
         raise OpError(
             f"cat: shapes {[a.shape for a in arrays]} do not match outside dim {dim}"
@@ -1349,7 +1374,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     arrays = _common_dtype([t.data for t in tensors])
     (d,) = _axes(dim, arrays[0].ndim + 1, single=True)
     try:
-        out = np.stack(arrays, axis=d)
+        out = _contiguous(np.stack(arrays, axis=d))
     except ValueError:
         raise OpError(
             f"stack: expects each tensor to be equal size, got {[a.shape for a in arrays]}"

@@ -738,9 +738,13 @@ class Tensor:
         return _ops.argmin(self, dim, keepdim)
 
     def reshape(self, *shape: Any) -> Tensor:
+        if not shape:  # x.reshape(()) is a 0-d tensor; x.reshape() is a mistake
+            raise TypeError('reshape() missing 1 required positional argument: "shape"')
         return _ops.reshape(self, *shape)
 
     def view(self, *shape: Any) -> Tensor:
+        if not shape:
+            raise TypeError('view() missing 1 required positional argument: "shape"')
         return _ops.view(self, *shape)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:

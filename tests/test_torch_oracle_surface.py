@@ -844,6 +844,26 @@ EXPRESSIONS = [
     "M.nn.functional.cross_entropy(M.ones(2, 3), M.tensor([0, 1]), weight=M.ones(3, dtype=M.int64))",
     "M.nn.functional.nll_loss(M.ones(2, 3), M.tensor([0, 1]), weight=M.ones(3, dtype=M.float64))",
     "M.nn.functional.cross_entropy(M.ones(2, 3), M.full((2, 3), .5, dtype=M.float64))",
+    # from a fuzzer of random programs (third session of 2026-11-23)
+    "M.where(M.tensor([True, False]), 0.1, M.tensor([1., 2.], dtype=M.float64))",
+    "M.where(M.tensor([True, False]), 1e-50, M.tensor([1., 2.], dtype=M.float64))",
+    "M.where(M.tensor([True, False]), 1e300, M.tensor([1., 2.], dtype=M.float64))",
+    "M.where(M.tensor([True, False]), 0.1, 0.2)",
+    "M.where(M.tensor([True, False]), 1, 2)",
+    "M.where(M.tensor([True, False]), 1, M.tensor([1., 2.]))",
+    "M.where(M.tensor([True, False]), [1., 2.], M.tensor([1., 2.]))",
+    "M.ones(2).reshape()",
+    "M.ones(2).view()",
+    "M.ones(1).reshape(())",
+    "M.nn.functional.linear(M.zeros(0), M.zeros(2, 0), M.ones(2))",
+    "M.nn.functional.linear(M.zeros(3, 0), M.zeros(2, 0))",
+    "M.nn.functional.binary_cross_entropy(M.full((2,), .3), M.full((2,), .6), weight=M.ones(2, requires_grad=True))",
+    "M.nn.functional.binary_cross_entropy_with_logits(M.full((2,), .3), M.full((2,), .6), pos_weight=M.ones(2, requires_grad=True))",
+    "M.nn.functional.binary_cross_entropy_with_logits(M.full((2,), .3), M.full((2,), .6), weight=M.ones(2, requires_grad=True))",
+    "M.nn.functional.cross_entropy(M.ones(2, 3), M.tensor([0, 1]), weight=M.ones(3, requires_grad=True))",
+    "M.nn.functional.nll_loss(M.ones(2, 3), M.tensor([0, 1]), weight=M.ones(3, requires_grad=True))",
+    "M.nn.functional.cross_entropy(M.ones(2, 3), M.full((2, 3), .5), weight=M.ones(3, requires_grad=True))",
+    "M.nn.functional.cross_entropy(M.ones(2, 3), M.full((2, 3), .5), weight=M.ones(3, dtype=M.float64))",
 ]
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from .. import ops
 from ..engine import record
 from ..errors import OpError
+from ..grad_mode import _mode
 from ..random import generator
 from ..tensor import Tensor, check_tensor
 
@@ -118,6 +119,7 @@ def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
 def _weight(name: str, arg: str, weight: Any, shape: tuple, dtype: np.dtype) -> Any:
     """The array of an optional per-element weight, which must broadcast to ``shape``,
     in the loss's ``dtype`` (PyTorch computes the loss in it)."""
+    _no_grad_weight(name, arg, weight)
     W = _array(weight)
     if W is not None and W.dtype != dtype:
         W = W.astype(dtype)
@@ -132,6 +134,15 @@ def _weight(name: str, arg: str, weight: Any, shape: tuple, dtype: np.dtype) -> 
                 f"shape {shape}"
             )
     return W
+
+
+def _no_grad_weight(name: str, arg: str, weight: Any) -> None:
+    """PyTorch's loss kernels give their weights no gradient: it refuses one that asks."""
+    if isinstance(weight, Tensor) and weight._requires_grad and _mode.enabled:
+        raise RuntimeError(
+            f"The function '{name}' is not differentiable with respect to argument '{arg}'. "
+            "This input cannot have requires_grad True."
+        )
 
 
 def _array(x: Any) -> Any:
@@ -392,10 +403,14 @@ def nll_loss(
     return record(out, "NllLoss", (input,), (vjp,), saved=ops._tensors(input, target, weight))
 
 
-def _class_weights(weight: Any, C: int, dtype: np.dtype) -> np.ndarray:
-    """The class losses' per-class weights (ones without them), one per class."""
+def _class_weights(weight: Any, C: int, dtype: np.dtype, strict: bool = True) -> np.ndarray:
+    """The class losses' per-class weights (ones without them), one per class; with
+    ``strict`` (PyTorch's fused kernels) they must have the input's dtype and need no
+    gradient."""
     w = np.ones(C, dtype) if weight is None else _array(weight)
-    if w.dtype != dtype:
+    if strict:
+        _no_grad_weight("nll_loss", "weight", weight)
+    if strict and w.dtype != dtype:
         raise RuntimeError(
             f"expected scalar type {_torch_name(dtype)} but found {_torch_name(w.dtype)} "
             "(the class weights must have the input's dtype)"
@@ -470,13 +485,21 @@ def cross_entropy(
             )
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
-        w = _class_weights(weight, C, X.dtype).reshape((C,) + (1,) * (X.ndim - axis - 1))
-        q = w * (T * (1 - eps) + eps / C)
+        # computed with weights, not a fused kernel, in PyTorch: they may be of another
+        # dtype (the loss promotes) and get a gradient, dw = -Σ_samples p log softmax(x) g'
+        w = _class_weights(weight, C, X.dtype, strict=False)
+        w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
+        p = T * (1 - eps) + eps / C
+        q = w * p
         loss = -(q * logp).sum(axis)
         count = X.size // C
 
         def vjp_target(g: np.ndarray) -> np.ndarray:
             return -(1 - eps) * w * logp * _along_classes(per_element(g), axis)
+
+        def vjp_weight(g: np.ndarray) -> np.ndarray:
+            d = -p * logp * _along_classes(per_element(g), axis)
+            return d.sum(tuple(i for i in range(X.ndim) if i != axis))
 
     else:
         index, keep, w_y, w = _index_targets(X, target, weight, ignore_index, axis)
@@ -487,12 +510,13 @@ def cross_entropy(
             q = (1 - eps) * q + eps / C * w * np.expand_dims(keep, axis)
         loss = np.where(keep, loss, 0).astype(X.dtype)
         count = w_y.sum()
-        vjp_target = None
+        vjp_target = vjp_weight = None
     out, per_element = _reduce(loss, reduction, count)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         q_total = q.sum(axis, keepdims=True)
         return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
 
-    return record(out, "CrossEntropyLoss", (input, target), (vjp_input, vjp_target),
-                  saved=ops._tensors(target, weight))  # fmt: skip
+    vjps = (vjp_input, vjp_target, vjp_weight)
+    saved = ops._tensors(target, weight)
+    return record(out, "CrossEntropyLoss", (input, target, weight), vjps, saved=saved)
