@@ -279,15 +279,19 @@ def test_load_state_dict_casts_to_the_parameters_dtype():
 
 def test_load_state_dict_strict_lists_missing_and_unexpected_keys():
     m = nn.Linear(2, 3)
-    before = m.weight.data.copy()
+    bias = m.bias.data.copy()
     with pytest.raises(RuntimeError) as info:
-        m.load_state_dict({"weight": mg.zeros(3, 2), "extra": mg.zeros(1), "more": mg.zeros(1)})
+        m.load_state_dict(
+            {"weight": mg.full((3, 2), 7.0), "extra": mg.zeros(1), "more": mg.zeros(1)}
+        )
     assert str(info.value) == (
         "Error(s) in loading state_dict for Linear:\n"
         '\tMissing key(s) in state_dict: "bias". \n'
         '\tUnexpected key(s) in state_dict: "extra", "more". '
     )
-    np.testing.assert_array_equal(m.weight.data, before)  # nothing was loaded
+    # as in PyTorch, what fits was copied before the error
+    np.testing.assert_array_equal(m.weight.data, np.full((3, 2), 7.0))
+    np.testing.assert_array_equal(m.bias.data, bias)
 
 
 def test_load_state_dict_shape_mismatch_names_the_key_and_both_shapes():

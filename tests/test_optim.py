@@ -7,6 +7,7 @@ and AdamW, written out on plain Python floats, one parameter element at a time.
 import copy
 import gc
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -279,10 +280,37 @@ def test_step_with_a_closure_returns_its_loss():
     assert theta.item() == pytest.approx(3 - 0.25 * 6)
 
 
+@pytest.mark.parametrize(
+    ("make", "keys"),
+    [
+        (
+            lambda ps: optim.SGD(ps, lr=0.1),
+            "lr momentum dampening weight_decay nesterov maximize foreach differentiable fused",
+        ),
+        (
+            optim.Adam,
+            "lr betas eps weight_decay amsgrad maximize foreach capturable differentiable fused "
+            "decoupled_weight_decay",
+        ),
+        (
+            optim.AdamW,
+            "lr betas eps weight_decay amsgrad maximize foreach capturable differentiable fused "
+            "decoupled_weight_decay",
+        ),
+    ],
+)
+def test_param_groups_have_pytorchs_keys_in_its_order(make, keys):
+    opt = make([nn.Parameter(mg.ones(1))])
+    assert list(opt.param_groups[0]) == ["params"] + keys.split()
+    with pytest.raises(NotImplementedError, match="differentiable"):
+        type(opt)([nn.Parameter(mg.ones(1))], lr=0.1, differentiable=True)
+
+
 def test_optimizer_repr_is_pytorchs():
     opt = optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1, momentum=0.9)
     assert repr(opt) == (
-        "SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1\n    maximize: False\n"
+        "SGD (\nParameter Group 0\n    dampening: 0\n    differentiable: False\n"
+        "    foreach: None\n    fused: None\n    lr: 0.1\n    maximize: False\n"
         "    momentum: 0.9\n    nesterov: False\n    weight_decay: 0\n)"
     )
 
@@ -306,6 +334,9 @@ def test_state_dict_has_pytorchs_structure():
             weight_decay=0,
             nesterov=False,
             maximize=False,
+            foreach=None,
+            differentiable=False,
+            fused=None,
             params=[0, 1],
         ),
         dict(
@@ -315,6 +346,9 @@ def test_state_dict_has_pytorchs_structure():
             weight_decay=0,
             nesterov=False,
             maximize=False,
+            foreach=None,
+            differentiable=False,
+            fused=None,
             params=[2],
         ),
     ]
@@ -428,11 +462,30 @@ def test_steplr_multiplies_by_gamma_every_step_size_epochs():
     assert seen == [1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25]
 
 
+def test_a_scheduler_stepped_before_its_optimizer_warns_once_as_pytorch():
+    opt = optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1)
+    sched = optim.lr_scheduler.StepLR(opt, step_size=1)
+    with pytest.warns(UserWarning, match=r"lr_scheduler.step\(\)` before `optimizer.step\(\)"):
+        sched.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sched.step()  # only the first step is checked
+        fresh = optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1)
+        in_order = optim.lr_scheduler.StepLR(fresh, step_size=1)
+        fresh.step()
+        in_order.step()
+    assert list(sched.state_dict()) == [
+        "step_size", "gamma", "base_lrs", "last_epoch", "_step_count", "_is_initial",
+        "_get_lr_called_within_step", "_last_lr",
+    ]  # fmt: skip
+
+
 def test_steplr_updates_every_group_and_resumes_from_its_state_dict():
     w, b = nn.Parameter(mg.ones(1)), nn.Parameter(mg.ones(1))
     opt = optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.4}], lr=0.1)
     sched = optim.lr_scheduler.StepLR(opt, step_size=2)
     for _ in range(2):
+        opt.step()
         sched.step()
     assert sched.get_last_lr() == pytest.approx([0.01, 0.04])
     state = sched.state_dict()

@@ -34,7 +34,9 @@ def default_collate(samples: Sequence) -> Any:
     if isinstance(first, (str, bytes)):
         return samples
     if isinstance(first, Mapping):
-        return {key: default_collate([s[key] for s in samples]) for key in first}
+        return _same_mapping(
+            first, {key: default_collate([s[key] for s in samples]) for key in first}
+        )
     if isinstance(first, tuple) and hasattr(first, "_fields"):  # a namedtuple
         return type(first)(*(default_collate(field) for field in zip(*samples)))
     if isinstance(first, Sequence):
@@ -47,8 +49,31 @@ def default_collate(samples: Sequence) -> Any:
     )
 
 
+def default_convert(sample: Any) -> Any:
+    """One sample as ``batch_size=None`` yields it: NumPy arrays become Tensors (sharing
+    memory), sequences lists, field by field; nothing is stacked."""
+    if isinstance(sample, np.ndarray) and sample.dtype.kind in "biufc":
+        return Tensor._new(sample)
+    if isinstance(sample, Mapping):
+        return _same_mapping(sample, {key: default_convert(v) for key, v in sample.items()})
+    if isinstance(sample, tuple) and hasattr(sample, "_fields"):  # a namedtuple
+        return type(sample)(*(default_convert(v) for v in sample))
+    if isinstance(sample, Sequence) and not isinstance(sample, (str, bytes)):
+        return [default_convert(v) for v in sample]
+    return sample
+
+
+def _same_mapping(like: Mapping, fields: dict) -> Mapping:
+    """``fields`` in the mapping type of ``like`` (an OrderedDict stays one), else a dict."""
+    try:
+        return type(like)(fields)
+    except TypeError:
+        return fields
+
+
 class DataLoader:
-    """Iterate over ``dataset`` in batches of ``batch_size`` samples, each a list of Tensors.
+    """Iterate over ``dataset`` in batches of ``batch_size`` samples, each a list of Tensors
+    (with ``batch_size=None``, sample by sample, converted by ``default_convert``).
 
     With ``shuffle`` every epoch draws a new order from minigrad's seeded generator
     (``mg.manual_seed`` makes it repeat); ``drop_last`` skips a final short batch;
@@ -60,7 +85,7 @@ class DataLoader:
     def __init__(
         self,
         dataset: Dataset,
-        batch_size: int = 1,
+        batch_size: int | None = 1,
         shuffle: bool = False,
         drop_last: bool = False,
         *,
@@ -68,7 +93,14 @@ class DataLoader:
         collate_fn: Callable[[list], Any] | None = None,
         pin_memory: bool = False,
     ) -> None:
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
+        if batch_size is None and drop_last:
+            raise ValueError(
+                "batch_size=None option disables auto-batching and is mutually exclusive with "
+                "drop_last"
+            )
+        if batch_size is not None and (
+            not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0
+        ):
             raise ValueError(
                 f"batch_size should be a positive integer value, but got batch_size={batch_size}"
             )
@@ -89,18 +121,25 @@ class DataLoader:
 
     def __len__(self) -> int:
         n = len(self.dataset)
+        if self.batch_size is None:
+            return n
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
         order = generator().permutation(n) if self.shuffle else np.arange(n)
+        if self.batch_size is None:
+            convert = self.collate_fn or default_convert
+            for i in order:
+                yield convert(self.dataset[int(i)])
+            return
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             yield self._fetch(order[start : start + self.batch_size])
 
     def _fetch(self, indices: np.ndarray) -> Any:
         if self.collate_fn is not None:
             return self.collate_fn([self.dataset[int(i)] for i in indices])
-        if isinstance(self.dataset, TensorDataset):
+        if type(self.dataset).__getitem__ is TensorDataset.__getitem__:
             # one indexing op per tensor instead of stacking single rows: same batch, faster
             return [t[indices] for t in self.dataset.tensors]
         return default_collate([self.dataset[int(i)] for i in indices])

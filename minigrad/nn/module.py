@@ -345,9 +345,9 @@ class Module:
     ) -> _IncompatibleKeys:
         """Copy ``state_dict``'s values into this module's parameters and buffers.
 
-        With ``strict`` every key must match; mismatched shapes always raise. The check
-        comes first, so a ``RuntimeError`` leaves the module unchanged. Returns the
-        named tuple ``(missing_keys, unexpected_keys)``.
+        With ``strict`` every key must match; mismatched shapes always raise. As in
+        PyTorch, the values that fit are copied before the ``RuntimeError`` that lists
+        the others. Returns the named tuple ``(missing_keys, unexpected_keys)``.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
@@ -360,26 +360,27 @@ class Module:
         if strict and unexpected:
             errors.append(f"Unexpected key(s) in state_dict: {_quoted(unexpected)}. ")
         for key, t in own.items():
-            if key in state_dict and not isinstance(state_dict[key], Tensor):
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            if not isinstance(value, Tensor):
                 errors.append(
                     f'While copying the parameter named "{key}", expected Tensor from '
-                    f"checkpoint but received {type(state_dict[key])}"
+                    f"checkpoint but received {type(value)}"
                 )
-            elif key in state_dict and state_dict[key].shape != t.shape:
+            elif value.shape != t.shape:
                 errors.append(
-                    f"size mismatch for {key}: copying a param with shape "
-                    f"{state_dict[key].shape} from checkpoint, the shape in current model is "
-                    f"{t.shape}."
+                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                    f"checkpoint, the shape in current model is {t.shape}."
                 )
+            else:
+                with no_grad():
+                    t.copy_(value)
         if errors:
             raise RuntimeError(
                 f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                 + "\n\t".join(errors)
             )
-        with no_grad():
-            for key, t in own.items():
-                if key in state_dict:
-                    t.copy_(state_dict[key])
         return _IncompatibleKeys(missing, unexpected)
 
     # ---- repr ----------------------------------------------------------------------

@@ -20,7 +20,8 @@ def clip_grad_norm_(
     """Scale all gradients in place by min(1, max_norm / (total_norm + 1e-6)).
 
     total_norm is the ``norm_type``-norm of all gradients taken together, as if they
-    were one vector (``inf`` for the largest absolute value). Returns it as a Tensor.
+    were one vector (``inf`` for the largest absolute value), in the gradients' common
+    dtype, in which the scale is computed too (as PyTorch). Returns it as a Tensor.
     """
     if isinstance(parameters, Tensor):
         parameters = [parameters]
@@ -28,19 +29,23 @@ def clip_grad_norm_(
     if not grads:
         return tensor(0.0)
     norm_type = float(norm_type)
+    dtype = np.result_type(*grads)
     if norm_type == math.inf:
-        total = max(np.abs(g).max() for g in grads)
+        if any(g.size == 0 for g in grads):
+            raise RuntimeError(
+                "clip_grad_norm_: cannot compute the infinity norm of an empty gradient"
+            )
+        total = np.asarray(max(np.abs(g).max() for g in grads), dtype)
     else:
-        norms = np.array([np.linalg.norm(g.ravel(), norm_type) for g in grads], grads[0].dtype)
-        total = np.linalg.norm(norms, norm_type)
-    total = np.asarray(total, grads[0].dtype)
+        norms = np.array([np.linalg.norm(g.ravel(), norm_type) for g in grads], dtype)
+        total = np.asarray(np.linalg.norm(norms, norm_type), dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
             "non-finite, so it cannot be clipped. To disable this error and scale the "
             "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
         )
-    scale = min(max_norm / (float(total) + 1e-6), 1.0)
+    scale = np.minimum(max_norm / (total + 1e-6), 1.0)  # in the norm's dtype
     for g in grads:
-        g *= scale
+        g *= scale.astype(g.dtype)
     return Tensor._new(total)

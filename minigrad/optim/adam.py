@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -20,9 +21,12 @@ class Adam(Optimizer):
     g ← g + λ θ            (weight_decay λ; AdamW instead decays θ ← θ - γ λ θ first)
     m ← β1 m + (1 - β1) g                  (first moment, ``exp_avg``)
     v ← β2 v + (1 - β2) g²                 (second moment, ``exp_avg_sq``)
-    m̂ ← m / (1 - β1^t)
-    v̂ ← v / (1 - β2^t), or with amsgrad v_max ← max(v_max, v) and v̂ ← v_max / (1 - β2^t)
-    θ ← θ - γ m̂ / (sqrt(v̂) + ε)           (lr γ)
+    θ ← θ - γ m̂ / (sqrt(v̂) + ε),   m̂ = m / (1 - β1^t),  v̂ = v / (1 - β2^t)   (lr γ)
+    (with amsgrad, v_max ← max(v_max, v) takes v's place in v̂).
+
+    The arithmetic runs in PyTorch's order, so that the rounding is the same: m moves
+    toward g by (1 - β1) (``lerp``), and θ ← θ - (γ / (1 - β1^t)) m / (sqrt(v) /
+    sqrt(1 - β2^t) + ε).
     """
 
     def __init__(
@@ -35,6 +39,10 @@ class Adam(Optimizer):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
         if lr < 0.0:
@@ -49,13 +57,15 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         defaults = dict(
             lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-            decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
+            maximize=maximize, foreach=foreach, capturable=capturable,
+            differentiable=self._no_differentiable(differentiable), fused=fused,
+            decoupled_weight_decay=decoupled_weight_decay,
         )  # fmt: skip
         super().__init__(params, defaults)
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._evaluate(closure)
+        loss = self._begin_step(closure)
         for group in self.param_groups:
             lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
             maximize = group["maximize"]
@@ -78,18 +88,25 @@ class Adam(Optimizer):
                     else:
                         g = g + wd * p.data
                 m, v = state["exp_avg"].data, state["exp_avg_sq"].data
-                m *= beta1
-                m += (1 - beta1) * g
+                _lerp(m, g, 1 - beta1)
                 v *= beta2
                 v += (1 - beta2) * g * g
                 if group["amsgrad"]:
                     v_max = state["max_exp_avg_sq"].data
                     np.maximum(v_max, v, out=v_max)
                     v = v_max
-                m_hat = m / (1 - beta1**t)
-                v_hat = v / (1 - beta2**t)
-                self._descend(p, lr * m_hat / (np.sqrt(v_hat) + group["eps"]))
+                denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + group["eps"]
+                self._descend(p, lr / (1 - beta1**t) * (m / denom))
         return loss
+
+
+def _lerp(start: np.ndarray, end: np.ndarray, w: float) -> None:
+    """start ← start + w (end - start), in place, in PyTorch's two forms (each is exact at
+    its own end of [0, 1])."""
+    if w < 0.5:
+        start += w * (end - start)
+    else:
+        np.subtract(end, (end - start) * (1 - w), out=start)
 
 
 class AdamW(Adam):
@@ -105,6 +122,11 @@ class AdamW(Adam):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
-                         decoupled_weight_decay=True)  # fmt: skip
+                         foreach=foreach, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)  # fmt: skip

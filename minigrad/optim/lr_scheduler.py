@@ -32,7 +32,12 @@ class LRScheduler:
                 )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        # PyTorch's bookkeeping, kept under its names so that state_dict() has its keys
+        self._step_count = 0
+        self._is_initial = True
+        self._get_lr_called_within_step = False
         self.step()
+        self._is_initial = False
 
     def get_lr(self) -> list[float]:
         """The rate of each group for epoch ``last_epoch``."""
@@ -45,6 +50,18 @@ class LRScheduler:
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch; ``step(epoch)`` (deprecated in PyTorch) jumps to ``epoch``
         and takes the closed-form rate."""
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn(
+                "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch "
+                "1.1.0 and later, you should call them in the opposite order: "
+                "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will "
+                "result in PyTorch skipping the first value of the learning rate schedule. See "
+                "more details at https://pytorch.org/docs/stable/optim.html"
+                "#how-to-adjust-learning-rate",
+                UserWarning,
+                stacklevel=2,
+            )
+        self._step_count += 1
         if epoch is None:
             self.last_epoch += 1
             lrs = self.get_lr()

@@ -101,8 +101,20 @@ class Optimizer:
         p._version[0] = next_seq()
 
     @staticmethod
-    def _evaluate(closure: Callable[[], Any] | None) -> Any:
-        """The loss that ``closure`` (recomputing the model and its gradients) returns, if given."""
+    def _no_differentiable(differentiable: bool) -> bool:
+        """PyTorch's ``differentiable=True`` records the step in the graph; minigrad's
+        steps write arrays and record nothing."""
+        if differentiable:
+            raise NotImplementedError(
+                "differentiable=True: minigrad's optimizer steps record nothing"
+            )
+        return differentiable
+
+    def _begin_step(self, closure: Callable[[], Any] | None) -> Any:
+        """Start a step: note that one ran (a scheduler stepped before any warns, as
+        PyTorch's) and return the loss that ``closure`` (recomputing the model and its
+        gradients) returns, if given."""
+        self._opt_called = True
         if closure is None:
             return None
         with enable_grad():

@@ -18,7 +18,9 @@ class SGD(Optimizer):
         g ← g + μ b if nesterov, else g ← b                (only when μ ≠ 0)
         θ ← θ - γ g                                       (lr γ)
 
-    ``b`` is ``state[θ]["momentum_buffer"]``.
+    ``b`` is ``state[θ]["momentum_buffer"]``. ``foreach``, ``differentiable`` and
+    ``fused`` choose among PyTorch's implementations; minigrad has one, and keeps them in
+    the groups only so that ``state_dict()`` reads as PyTorch's (see ``Optimizer``).
     """
 
     def __init__(
@@ -31,6 +33,9 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -42,12 +47,13 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         defaults = dict(
             lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-            nesterov=nesterov, maximize=maximize,
+            nesterov=nesterov, maximize=maximize, foreach=foreach,
+            differentiable=self._no_differentiable(differentiable), fused=fused,
         )  # fmt: skip
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._evaluate(closure)
+        loss = self._begin_step(closure)
         for group in self.param_groups:
             lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
             wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
