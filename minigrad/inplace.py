@@ -76,7 +76,7 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
         # for its mask): it gets the old values, since t's array is about to change
         _rebase(t, name, op(_prior(t, t.data.copy()), other))
         return t
-    o = other.data if isinstance(other, Tensor) else other
+    o = None if other is None else ops._operand(other)  # refuses lists, strings, ...
     try:
         ufunc(t.data, o, out=t.data)
     except TypeError as e:  # NumPy's UFuncTypeError: the result cannot be cast to t's dtype
@@ -246,6 +246,9 @@ def div_(t: Tensor, other: Any) -> Tensor:
 def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise OpError("clamp_: at least one of 'min' or 'max' must not be None")
+    for bound in (min, max):
+        if bound is not None:
+            ops._operand(bound)  # a number, array or Tensor (TypeError otherwise)
     # a bound that requires grad puts t in the graph, as another operand would
     bound = min if isinstance(min, Tensor) and min._requires_grad else max
     return _apply(t, "clamp_", lambda a, _, out: np.clip(a, min, max, out=out), bound,
@@ -296,6 +299,8 @@ def copy_(t: Tensor, src: Any) -> Tensor:
 
 def setitem_(t: Tensor, index: Any, value: Any) -> None:
     """``t[index] = value``. In the graph it records ``ops.index_put`` and rebases t."""
+    if isinstance(value, (str, bytes, list, tuple)) or value is None:
+        raise TypeError(f"can't assign a {type(value).__name__} to a Tensor")
     _check_leaf(t, "setitem")
     _check_writable(t, "setitem")
     _check_no_grad_view(t, value, "setitem")

@@ -488,7 +488,7 @@ class Tensor:
         return _ops.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return _ops.matmul(_ops.as_tensor(other), self)
+        return _ops.matmul(other, self)
 
     def __floordiv__(self, other: Any) -> Tensor:
         return _ops.floor_divide(self, other)

@@ -312,6 +312,9 @@ PROGRAMS = [
     "x = M.arange(24.).reshape(2, 3, 4).transpose(0, 2); R = (M.nn.functional.softmax(x, dim=-1).view(-1), M.nn.functional.log_softmax(x, dim=1).view(-1), x.amax(dim=1).view(-1), M.cat([x, x]).view(-1), M.stack([x, x], dim=1).view(-1), x.masked_fill(x > 1, 0.).view(-1))",
     "a = M.arange(12.).reshape(2, 3, 2); v = a[:, [2, 0]]; r = v.reshape(8); v.fill_(1.5); R = r",
     "a = M.arange(12.).reshape(3, 4); v = a[M.tensor([True, False, True])]; r = v.view(-1); r.mul_(2); R = (v, a)",
+    "x = M.ones(2, 3)\ntry:\n    x[0] = [1., 2., 3.]\n    R = x\nexcept TypeError:\n    R = 'TypeError'",
+    "x = M.ones(2, 3)\ntry:\n    x[0] = 'a'\n    R = x\nexcept TypeError:\n    R = 'TypeError'",
+    "x = M.ones(2, 3); x[0] = 2.; x[1, 1:] = M.tensor([5., 6.]); R = x",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",

@@ -331,6 +331,11 @@ def _index_targets(
     the class weights shaped to broadcast along the class axis.
     """
     T = target.data
+    if X.ndim >= 2 and (T.ndim == 0 or T.shape[0] != X.shape[0]):  # PyTorch checks it first
+        raise ValueError(
+            f"Expected input batch_size ({X.shape[0]}) to match target batch_size "
+            f"({T.shape[0] if T.ndim else 0})."
+        )
     if T.dtype not in _INDEX_DTYPES:
         if T.ndim == X.ndim and T.dtype.kind == "f":  # probabilities of the wrong shape
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
@@ -344,12 +349,7 @@ def _index_targets(
                 f"For 1D input, 1D target must have size 1, but got target size: {T.shape[0]}"
             )
         T = T.reshape(())
-    if T.shape != expected:  # PyTorch's three messages (and classes) for it
-        if X.ndim >= 2 and T.ndim <= 1:
-            raise ValueError(
-                f"Expected input batch_size ({X.shape[0]}) to match target batch_size "
-                f"({T.shape[0] if T.ndim else 0})."
-            )
+    if T.shape != expected:  # PyTorch's messages (and classes) for it
         if X.ndim <= 2:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         raise RuntimeError(f"Expected target size {list(expected)}, got {list(T.shape)}")
