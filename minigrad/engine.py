@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 _seq = itertools.count()
+_ndarray = np.ndarray  # a module global: looked up once per edge in the backward loop
 
 
 class Node:
@@ -233,7 +234,7 @@ def _drain(
             else:  # a leaf: read its array, not the Tensor's properties
                 shape, dtype = p.data.shape, p.data.dtype
             gi = f(g)
-            if type(gi) is not np.ndarray:  # NumPy gives scalars for 0-d results
+            if type(gi) is not _ndarray:  # NumPy gives scalars for 0-d results
                 gi = np.asarray(gi)
             if gi.shape != shape:
                 gi = unbroadcast(gi, shape)
