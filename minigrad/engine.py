@@ -202,6 +202,8 @@ def _drain(
         node = heappop(heap)[1]
         g = node.g
         node.g = None
+        if type(g) is not _ndarray:  # a sum of two 0-d gradients is a NumPy scalar
+            g = np.asarray(g)
         if node.retained is not None:
             _retain(node, g)
         if captured:
@@ -234,12 +236,12 @@ def _drain(
             else:  # a leaf: read its array, not the Tensor's properties
                 shape, dtype = p.data.shape, p.data.dtype
             gi = f(g)
-            if type(gi) is not _ndarray:  # NumPy gives scalars for 0-d results
-                gi = np.asarray(gi)
             if gi.shape != shape:
                 gi = unbroadcast(gi, shape)
             if gi.dtype is not dtype:
                 gi = gi.astype(dtype)
+            if type(gi) is not _ndarray:  # NumPy gives scalars for 0-d results
+                gi = np.asarray(gi)
             if is_node:
                 if p.g is None:
                     p.g = gi

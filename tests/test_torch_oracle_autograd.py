@@ -315,6 +315,8 @@ PROGRAMS = [
     "x = M.ones(2, 3)\ntry:\n    x[0] = [1., 2., 3.]\n    R = x\nexcept TypeError:\n    R = 'TypeError'",
     "x = M.ones(2, 3)\ntry:\n    x[0] = 'a'\n    R = x\nexcept TypeError:\n    R = 'TypeError'",
     "x = M.ones(2, 3); x[0] = 2.; x[1, 1:] = M.tensor([5., 6.]); R = x",
+    "w = M.tensor(.5, requires_grad=True); (M.tensor([1., 2.]) * w).sum().backward(); w.grad.zero_(); (w * 3).backward(); R = w.grad",
+    "p = M.nn.Parameter(M.tensor(1.5, dtype=M.float64)); o = M.optim.SGD([p], lr=.1, momentum=.9)\nfor _ in range(3):\n    o.zero_grad(set_to_none=False); (M.tensor([1., 2.], dtype=M.float64) * p * p).sum().backward(); o.step()\nR = (p, p.grad)",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",
