@@ -149,21 +149,23 @@ def run_backward(
     gradients of those tensors are summed into the dict and no ``.grad`` changes, and
     only the nodes through which a gradient reaches them run, as in PyTorch.
     """
+    captured: dict = {}
+    needed = None
+    if capture:
+        captured = {id(s[0].grad_fn): s for s in capture.values() if s[0].grad_fn is not None}
+        needed = _leading_to([t.grad_fn for t in roots if t.grad_fn is not None], capture, captured)
     heap: list = []
     for t, g in zip(roots, grads):
         n = t.grad_fn
         if n is None:
             _to_leaf(t, g, capture)
+        elif needed is not None and not needed[id(n)] and id(n) not in captured:
+            continue  # autograd.grad: no gradient flows from this root to the inputs
         elif n.g is None:
             n.g = g
             heappush(heap, (-n.seq, n))
         else:
             n.g = n.g + g
-    captured = {}
-    needed = None
-    if capture:
-        captured = {id(s[0].grad_fn): s for s in capture.values() if s[0].grad_fn is not None}
-        needed = _leading_to([t.grad_fn for t in roots if t.grad_fn is not None], capture, captured)
     try:
         _drain(heap, retain_graph, capture, captured, needed)
     except BaseException:
@@ -173,8 +175,9 @@ def run_backward(
 
 
 def _leading_to(roots: list, capture: dict, captured: dict) -> dict:
-    """For each node reachable from ``roots``: whether a captured tensor (a leaf in
-    ``capture`` or a node in ``captured``) is reachable from it. Depth first, iterative."""
+    """For each node reachable from ``roots``: whether it must run, that is whether a
+    captured tensor (a leaf in ``capture`` or a node in ``captured``) is reachable from
+    one of its inputs. Depth first, iterative."""
     needed: dict = {}
     stack = [(n, False) for n in roots]
     while stack:
@@ -185,8 +188,8 @@ def _leading_to(roots: list, capture: dict, captured: dict) -> dict:
             stack.append((node, True))
             stack.extend((p, False) for p in node.next if type(p) is Node and id(p) not in needed)
             continue
-        needed[id(node)] = id(node) in captured or any(
-            needed[id(p)] if type(p) is Node else id(p) in capture
+        needed[id(node)] = any(
+            (needed[id(p)] or id(p) in captured) if type(p) is Node else id(p) in capture
             for p in node.next
             if p is not None
         )
@@ -210,6 +213,8 @@ def _drain(
             slot = captured.get(id(node))
             if slot is not None:
                 slot[1] = g if slot[1] is None else slot[1] + g
+            if not needed[id(node)]:  # captured, and nothing captured lies beyond it
+                continue
         vjps = node.vjps
         if vjps is None:
             raise RuntimeError(
@@ -229,7 +234,9 @@ def _drain(
             if f is None:  # record() kept VJPs only for inputs that require grad
                 continue
             is_node = type(p) is Node
-            if needed is not None and (not needed[id(p)] if is_node else id(p) not in capture):
+            if needed is not None and (
+                not (needed[id(p)] or id(p) in captured) if is_node else id(p) not in capture
+            ):
                 continue
             if is_node:
                 shape, dtype = p.shape, p.dtype

@@ -224,7 +224,8 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
            requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
     """Values from start (default 0) to end (excluded); int64 for ints, else the default float.
 
-    An integer ``dtype`` truncates start, end and step to ints first, as PyTorch does.
+    int64 truncates start, end and step to ints first, as PyTorch does; the smaller integer
+    dtypes take the length from the numbers as given and truncate for the values, as PyTorch.
     """
     if end is None:  # arange(end)
         start, end = 0, start
@@ -241,12 +242,17 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
         raise _no_kernel("arange_cpu", dt)
     if not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
-    if dt.kind in "iu" and math.isfinite(step):
+    if dt == dtypes.int64 and math.isfinite(step):
         start, end, step = int(start), int(end), int(step)
-    if not step != 0:  # 0 or NaN; PyTorch raises ValueError when an int dtype truncates the step
+    if not step != 0:  # 0 or NaN; PyTorch raises ValueError when int64 truncates the step
         raise OpError("step must be nonzero")
     if not (step > 0 and end >= start or step < 0 and end <= start):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if dt.kind in "iu" and dt != dtypes.int64 and math.isfinite(step):
+        # PyTorch takes the length from the numbers as given, the values from them truncated
+        n = math.ceil((end - start) / step)
+        values = int(start) + np.arange(n, dtype=np.int64) * int(step)
+        return _wrap(values.astype(dt), requires_grad, device, "arange")
     return _wrap(np.arange(start, end, step).astype(dt), requires_grad, device, "arange")
 
 

@@ -67,8 +67,16 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
             f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
     if out.dtype is not A.dtype or (type(B) is np.ndarray and B.dtype is not A.dtype):
-        out = _promoted(out, (A, B))
+        dt = dtypes.result_dtype(out.dtype, (A, B))
+        if dt != out.dtype:  # PyTorch casts the operands to its result dtype, then computes
+            with np.errstate(over="ignore", invalid="ignore"):  # 1e39 is inf in float32
+                A, B = _cast(A, dt), _cast(B, dt)
+                out = _cast(fn(A, B), dt)  # NumPy computes bool ** bool in int8
     return A, B, out
+
+
+def _cast(x: Any, dtype: np.dtype) -> np.ndarray:
+    return np.asarray(x).astype(dtype, copy=False)
 
 
 def _promoted(out: np.ndarray, operands: tuple) -> np.ndarray:
@@ -195,23 +203,34 @@ def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
         raise OpError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'"
         )
-    _check_int_divisor("div", a, b)
+    A, B = a.data, _operand(b)
+    _check_int_divisor("div", A, B)
     A, B, out = _binary("div", fn, a, b)
     return record(out, "Div", (a, b), (np.zeros_like, np.zeros_like))
 
 
-def _refuse_bools(name: str, a: Tensor, b: Any) -> None:
+def _refuse_bools(name: str, A: Any, B: Any) -> None:
     """PyTorch has no //, % or ** for two bools (a bool result): NotImplementedError."""
-    if a.data.dtype.kind == "b" and np.asarray(_operand(b)).dtype.kind == "b":
+    if np.asarray(A).dtype.kind == "b" and np.asarray(B).dtype.kind == "b":
         raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
 
 
-def _check_int_divisor(name: str, a: Tensor, b: Any) -> None:
+def _check_int_divisor(name: str, A: Any, B: Any) -> None:
     """Integer division by zero has no value: PyTorch raises (NumPy would give 0)."""
-    _refuse_bools(name, a, b)
-    B = _operand(b)
-    if a.data.dtype.kind in "biu" and np.asarray(B).dtype.kind in "biu" and np.any(B == 0):
+    _refuse_bools(name, A, B)
+    if np.asarray(A).dtype.kind in "biu" and np.asarray(B).dtype.kind in "biu" and np.any(B == 0):
         raise RuntimeError(f"ZeroDivisionError: {name} of integers by zero")
+
+
+def _binary_either(name: str, fn: Any, a: Any, b: Any) -> tuple:
+    """``_binary`` for fn(a, b) where ``a`` may be a number and ``b`` the Tensor (``7 // t``):
+    the number stays a weak operand, as in PyTorch."""
+    if isinstance(a, Tensor):
+        return _binary(name, fn, a, b)
+    if not isinstance(b, Tensor):
+        return _binary(name, fn, as_tensor(a), b)
+    B, A, out = _binary(name, lambda y, x: fn(x, y), b, a)
+    return A, B, out
 
 
 def _trunc_divide(A: Any, B: Any) -> np.ndarray:
@@ -233,11 +252,13 @@ def rdiv(a: Tensor, b: Any) -> Tensor:
 def pow(a: Any, b: Any) -> Tensor:
     """a ** b.   da = g * b * a**(b-1)  (0 where b == 0),
     db = g * out * log(a)  (0 where a == 0 and b >= 0)."""
+    if isinstance(b, Tensor) and not isinstance(a, Tensor):
+        return rpow(b, a)  # the number stays a weak operand
     a = as_tensor(a)
     if isinstance(b, np.ndarray):  # an array exponent: elementwise, as a Tensor's
         b = as_tensor(b)
     if isinstance(b, Tensor):  # a bool ** a Python bool is a copy or ones, as PyTorch
-        _refuse_bools("pow", a, b)
+        _refuse_bools("pow", a.data, b.data)
     A, B, out = _binary("pow", _power, a, b)
     if not isinstance(b, Tensor) and B == 0:
         return record(out, "Pow", (a,), (np.zeros_like,))
@@ -288,7 +309,7 @@ def _power(A: np.ndarray, e: Any) -> np.ndarray:
 
 def rpow(a: Tensor, b: Any) -> Tensor:
     """b ** a (for ``2 ** t``).   da = g * out * log(b)."""
-    _refuse_bools("pow", a, b)
+    _refuse_bools("pow", a.data, _operand(b))
     A, B, out = _binary("pow", lambda x, y: _power(np.asarray(y), x), a, b)
     return record(out, "Pow", (a,), (lambda g: g * _out_log_base(out, B, A),), saved=(a,),
                   saves_out=True)  # fmt: skip
@@ -303,21 +324,32 @@ def _out_log_base(out: np.ndarray, base: Any, exponent: Any) -> np.ndarray:
 
 
 def remainder(a: Any, b: Any) -> Tensor:
-    """a - floor(a / b) * b (sign of b, as Python's %).   da = g,   db = -g * floor(a / b)."""
-    a = as_tensor(a)
-    _check_int_divisor("remainder", a, b)
-    A, B, out = _binary("remainder", _remainder, a, b)
+    """a - floor(a / b) * b (sign of b, as Python's %).   da = g,   db = -g * floor(a / b).
+    PyTorch has no db when a is a number (``2.5 % t``): backward raises there, as in PyTorch."""
+    A, B, out = _binary_either("remainder", _remainder, a, b)
+    _check_int_divisor("remainder", A, B)
+    if not isinstance(a, Tensor):
+        return record(out, "Remainder", (b,), (_no_vjp("remainder"),))
     b_grad = isinstance(b, Tensor) and b._requires_grad  # only db reads a and b
     return record(out, "Remainder", (a, b), (identity, lambda g: -g * np.floor_divide(A, B)),
                   saved=_tensors(a, b) if b_grad else ())  # fmt: skip
 
 
 def floor_divide(a: Any, b: Any) -> Tensor:
-    """floor(a / b); piecewise constant, so it records no gradient."""
-    a = as_tensor(a)
-    _check_int_divisor("floor_divide", a, b)
-    A, B, out = _binary("floor_divide", _floor_divide, a, b)
-    return _new(out)
+    """floor(a / b). PyTorch records it but has no derivative for it: backward raises."""
+    A, B, out = _binary_either("floor_divide", _floor_divide, a, b)
+    _check_int_divisor("floor_divide", A, B)
+    vjp = _no_vjp("floor_divide")
+    return record(out, "FloorDivide", (a, b), (vjp, vjp))
+
+
+def _no_vjp(name: str) -> Any:
+    """The VJP of an op PyTorch records without a derivative."""
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        raise RuntimeError(f"derivative for {name} is not implemented")
+
+    return vjp
 
 
 def neg(x: Tensor) -> Tensor:
@@ -554,8 +586,11 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
             f"clamp: bounds of shapes {np.shape(lo)} and {np.shape(hi)} cannot be broadcast "
             f"to {X.shape}"
         ) from None
-    if out.dtype is not X.dtype:
-        out = _promoted(out, tuple(v for v in (X, lo, hi) if v is not None))
+    bounds = tuple(v for v in (lo, hi) if v is not None)
+    if out.dtype is not X.dtype or builtins.any(
+        getattr(v, "dtype", X.dtype) != X.dtype for v in bounds
+    ):
+        out = _promoted(out, (X, *bounds))
 
     def vjp(g: np.ndarray) -> np.ndarray:
         keep = np.ones(g.shape, bool)  # a bound may broadcast the output beyond X
@@ -1141,6 +1176,8 @@ def _index(index: Any, ndim: int) -> Any:
                 raise IndexError(f"index: list indices must be integers or booleans, got {p.dtype}")
         elif isinstance(p, slice) and p.step is not None and p.step <= 0:
             raise ValueError("index: step must be greater than zero")
+        elif isinstance(p, bool):  # PyTorch: a new dim of size 1 (True) or 0, indexed: a copy
+            p = np.array(p)
         if isinstance(p, np.ndarray) and p.dtype.kind not in "biu":
             raise IndexError(f"index: tensors used as indices must be long or bool, got {p.dtype}")
         if isinstance(p, np.ndarray) and p.dtype == np.uint8:
@@ -1150,8 +1187,6 @@ def _index(index: Any, ndim: int) -> Any:
         out.append(p)
     if builtins.any(isinstance(p, np.ndarray) for p in out):
         out = _expand_ellipsis(out, ndim)
-    else:  # without tensor indices True is a new dim of size 1 where it stands, as None
-        out = [None if p is True else p for p in out]
     return tuple(out) if isinstance(index, tuple) else out[0]
 
 
@@ -1388,8 +1423,26 @@ def _take_vjp(d: int, i: int) -> Any:
 
 
 def clone(x: Tensor) -> Tensor:
-    """A copy of x.   dx = g."""
-    return record(x.data.copy(), "Clone", (x,), (identity,))
+    """A copy of x.   dx = g.
+    It keeps x's memory layout where x is dense (x.T.clone() is not contiguous), as PyTorch."""
+    X = x.data
+    return record(X.copy(order="K" if _dense(X) else "C"), "Clone", (x,), (identity,))
+
+
+def contiguous(x: Tensor) -> Tensor:
+    """x if its array is C-contiguous, else a C-contiguous copy (a Clone node).   dx = g."""
+    X = x.data
+    return x if X.flags.c_contiguous else record(X.copy(), "Clone", (x,), (identity,))
+
+
+def _dense(X: np.ndarray) -> bool:
+    """Whether X's elements fill its memory without gaps, in some order of its dims."""
+    step = X.itemsize
+    for stride, n in sorted((s, n) for s, n in zip(X.strides, X.shape) if n != 1):
+        if stride != step:
+            return False
+        step *= n
+    return True
 
 
 def to(x: Tensor, dtype: Any) -> Tensor:

@@ -386,8 +386,8 @@ class Tensor:
         return _ops.clone(self)
 
     def contiguous(self) -> Tensor:
-        """This tensor if its array is C-contiguous, else a C-contiguous copy (as clone)."""
-        return self if self.data.flags.c_contiguous else _ops.clone(self)
+        """This tensor if its array is C-contiguous, else a C-contiguous copy."""
+        return _ops.contiguous(self)
 
     def is_contiguous(self) -> bool:
         return self.data.flags.c_contiguous
@@ -494,13 +494,13 @@ class Tensor:
         return _ops.floor_divide(self, other)
 
     def __rfloordiv__(self, other: Any) -> Tensor:
-        return _ops.floor_divide(_ops.as_tensor(other), self)
+        return _ops.floor_divide(other, self)
 
     def __mod__(self, other: Any) -> Tensor:
         return _ops.remainder(self, other)
 
     def __rmod__(self, other: Any) -> Tensor:
-        return _ops.remainder(_ops.as_tensor(other), self)
+        return _ops.remainder(other, self)
 
     def __neg__(self) -> Tensor:
         return _ops.neg(self)

@@ -570,3 +570,89 @@ def test_requires_grad_takes_only_a_bool_as_in_pytorch():
     assert t.requires_grad is False
     t.requires_grad = True
     assert t.requires_grad is True
+
+
+def test_a_python_bool_index_is_a_copy_with_one_new_dim():
+    x = mg.arange(6.0).reshape(2, 3)
+    y = x[True]
+    y.fill_(5.0)  # a copy, as PyTorch's advanced index: x is unchanged
+    assert x.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    assert x[True, True].shape == (1, 2, 3) and x[True, False].shape == (0, 2, 3)
+    assert x[1, :, True].shape == (3, 1)  # the int goes first, as in PyTorch
+
+
+def test_a_number_left_of_floordiv_mod_pow_stays_weak():
+    t = mg.tensor(2, dtype=mg.int32)  # a 0-d tensor outranks a number, as in PyTorch
+    for r in (7 // t, np.int32(7) % t, mg.pow(3, t), mg.floor_divide(7, t)):
+        assert r.dtype == mg.int32
+    assert (2.5 // mg.tensor(1.5, dtype=mg.float64)).dtype == mg.float64
+    assert (2.5 // mg.tensor(1.5)).dtype == mg.float32
+
+
+def test_mixed_dtypes_compute_in_the_result_dtype():
+    # int64 * 0.14415... is float32: both operands become float32 first, then multiply (one
+    # rounding), as in PyTorch; computing in float64 and rounding gives another float32 here
+    c = 0.14415961271963373
+    assert (mg.tensor([442]) * c).item() == (mg.tensor([442.0]) * c).item()
+    assert (mg.tensor(c, dtype=mg.float64) * mg.tensor([442.0])).item() == np.float32(
+        np.float32(442) * np.float32(c)
+    )
+    assert np.isnan((mg.tensor([1, 0]) * 1e39).data[1])  # 1e39 is inf in float32; 0 * inf
+    assert mg.tensor(1.5, dtype=mg.float64).clamp(min=mg.tensor([1.5, 2.25])).dtype == mg.float32
+
+
+def test_autograd_grad_skips_nodes_off_the_way_to_its_inputs():
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    b = mg.tensor([3.0], requires_grad=True)
+    y = a * 1
+    c = y.cos()
+    y.add_(1)  # c's saved input changed; c does not lead to b, so it does not run
+    (gb,) = mg.autograd.grad([c, b * 2], [b], grad_outputs=[mg.ones(2), mg.ones(1)])
+    assert gb.tolist() == [2.0]
+    z = y.max()
+    y.mul_(2)
+    assert mg.autograd.grad(z, z)[0].item() == 1.0  # z's own node need not run either
+    w = a * 2
+    w.retain_grad()
+    mg.autograd.grad([w, b * 3], [b], grad_outputs=[mg.ones(2), mg.ones(1)])
+    assert w.grad is None  # off the way: not retained
+
+
+def test_label_smoothing_reads_a_copy_of_probability_targets():
+    x = mg.tensor([[0.2, -1.0, 0.5]], dtype=mg.float64, requires_grad=True)
+    p = mg.tensor([[0.2, 0.3, 0.5]], dtype=mg.float64)
+    loss = F.cross_entropy(x, p, label_smoothing=0.1)
+    expected = (np.exp(x.data) / np.exp(x.data).sum()) - (0.9 * p.data + 0.1 / 3)
+    p.mul_(2)
+    loss.backward()
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
+    plain = F.cross_entropy(x, p)  # without smoothing the target itself is saved
+    p.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        plain.backward()
+
+
+def test_clone_keeps_a_dense_layout_and_contiguous_does_not():
+    x = mg.arange(6.0).reshape(2, 3)
+    c = x.T.clone()
+    assert not c.is_contiguous() and x[:, ::2].clone().is_contiguous()
+    r = c.reshape(6)  # a copy, so the change below does not reach it
+    c.mul_(0)
+    assert r.tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    assert x.T.contiguous().view(6).tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+
+
+def test_arange_with_a_small_integer_dtype_takes_its_length_from_the_numbers():
+    assert mg.arange(2.5, dtype=mg.int32).tolist() == [0, 1, 2]  # ceil(2.5) values
+    assert mg.arange(2.5, dtype=mg.int64).tolist() == [0, 1]  # int64 truncates first
+    assert mg.arange(0, 2, 0.5, dtype=mg.int32).tolist() == [0, 0, 0, 0]  # step 0.5 -> 0
+    with pytest.raises(ValueError, match="step must be nonzero"):
+        mg.arange(0, 2, 0.5, dtype=mg.int64)
+
+
+def test_floor_divide_records_without_a_derivative_as_pytorch():
+    a = mg.tensor([1.5, 2.25], requires_grad=True)
+    for y in (a // 2, 7.5 % a):
+        assert y.requires_grad
+        with pytest.raises(RuntimeError, match="derivative for .* is not implemented"):
+            y.sum().backward()

@@ -225,7 +225,10 @@ def test_floor_divide_and_remainder():
     assert (mg.tensor([5, -5]) % 3).tolist() == [2, 1]
     assert (7 % mg.tensor([4])).tolist() == [3]
     x = mg.tensor([5.5], requires_grad=True)
-    assert not (x // 2).requires_grad
+    y = x // 2  # as PyTorch: recorded, with no derivative
+    assert y.requires_grad and y.grad_fn.name() == "FloorDivideBackward"
+    with pytest.raises(RuntimeError, match="derivative for floor_divide is not implemented"):
+        y.sum().backward()
 
 
 def test_linear_shape_mismatch_names_op_and_shapes():

@@ -317,6 +317,29 @@ PROGRAMS = [
     "x = M.ones(2, 3); x[0] = 2.; x[1, 1:] = M.tensor([5., 6.]); R = x",
     "w = M.tensor(.5, requires_grad=True); (M.tensor([1., 2.]) * w).sum().backward(); w.grad.zero_(); (w * 3).backward(); R = w.grad",
     "p = M.nn.Parameter(M.tensor(1.5, dtype=M.float64)); o = M.optim.SGD([p], lr=.1, momentum=.9)\nfor _ in range(3):\n    o.zero_grad(set_to_none=False); (M.tensor([1., 2.], dtype=M.float64) * p * p).sum().backward(); o.step()\nR = (p, p.grad)",
+    # a Python bool index is an advanced index: a copy, not a view
+    "x = M.zeros(2, 3); y = x[True]; y.fill_(5.); R = (x, y)",
+    "x = M.zeros(3); y = x[::2, True]; y.fill_(5.); R = x",
+    "a = M.tensor([1., 2.], requires_grad=True); y = a[..., True]; y.mul_(2); y.sum().backward(); R = (y, a.grad)",
+    "a = M.tensor([[1., 2.], [3., 4.]], dtype=M.float64, requires_grad=True); y = a[1, :, True]; (y * M.tensor([[3.], [5.]], dtype=M.float64)).sum().backward(); R = (y, a.grad)",
+    "x = M.zeros(2, 3); x[True, 1] = 7.; R = x",
+    # floor_divide records, with no derivative
+    "a = M.tensor([1.5, 2.25], requires_grad=True); y = a // 2; R = y.requires_grad; y.sum().backward()",
+    "a = M.tensor([1.5, 2.25], dtype=M.float64, requires_grad=True); y = 7.5 % a; y.sum().backward(); R = (y, a.grad)",
+    # autograd.grad runs only the nodes on the way to its inputs: no version check or retain elsewhere
+    "a = M.tensor([1., 2.], requires_grad=True); b = M.tensor([3.], requires_grad=True); y = a * 1; c = y.cos(); y.add_(1); R = M.autograd.grad([c, b * 2], [b], grad_outputs=[M.ones(2), M.ones(1)])",
+    "a = M.tensor([1., 2.], requires_grad=True); y = a * 1; z = y.max(); y.add_(1); R = M.autograd.grad(z, z)",
+    "a = M.tensor([1., 2.], requires_grad=True); b = M.tensor([3., 4.], requires_grad=True); y = a * 2; y.retain_grad(); z = b * 3; M.autograd.grad([y, z], [b], grad_outputs=[M.ones(2), M.ones(2)]); R = y.grad",
+    "a = M.tensor([1., 2.], requires_grad=True); b = M.tensor([3., 4.], requires_grad=True); y = a * 2; y.retain_grad(); M.autograd.grad((y * b).sum(), [a]); R = y.grad",
+    "a = M.tensor([1., 2.], requires_grad=True); y = a * 2; y.retain_grad(); g = M.autograd.grad(y, [y], M.ones(2)); R = (g, y.grad)",
+    "a = M.tensor([1., 2.], requires_grad=True); y = a * 1; z = y.exp(); w = z * 2; y.add_(1); R = M.autograd.grad(w.sum(), [z])",
+    # label smoothing makes a copy of probability targets; without it the target is saved
+    "x = M.tensor([[0.2, -1.0, 0.5]], dtype=M.float64, requires_grad=True); p = M.tensor([[0.2, 0.3, 0.5]], dtype=M.float64); l = M.nn.functional.cross_entropy(x, p, label_smoothing=0.1); p.mul_(2); l.backward(); R = x.grad",
+    "x = M.tensor([[0.2, -1.0, 0.5]], dtype=M.float64, requires_grad=True); p = M.tensor([[0.2, 0.3, 0.5]], dtype=M.float64); l = M.nn.functional.cross_entropy(x, p, weight=M.tensor([1., 2., 3.], dtype=M.float64), label_smoothing=0.1); p.mul_(2); l.backward(); R = x.grad",
+    "x = M.tensor([[0.2, -1.0, 0.5]], dtype=M.float64, requires_grad=True); p = M.tensor([[0.2, 0.3, 0.5]], dtype=M.float64); l = M.nn.functional.cross_entropy(x, p); p.mul_(2); l.backward(); R = x.grad",
+    # a clone keeps a transpose's layout, so reshape of it is a copy
+    "x = M.tensor([[0., 1., 2.], [3., 4., 5.]]); c = x.T.clone(); r = c.reshape(6); c.mul_(0); R = r",
+    "x = M.tensor([[0., 1., 2.], [3., 4., 5.]]); c = x.T.contiguous(); r = c.reshape(6); c.mul_(0); R = r",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",

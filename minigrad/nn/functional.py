@@ -491,6 +491,7 @@ def cross_entropy(
         w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
         p = T * (1 - eps) + eps / C
         q = w * p
+        read = target if eps == 0 else None  # PyTorch's VJPs read the smoothed copy of it
         loss = -(q * logp).sum(axis)
         count = X.size // C
 
@@ -511,6 +512,7 @@ def cross_entropy(
         loss = np.where(keep, loss, 0).astype(X.dtype)
         count = w_y.sum()
         vjp_target = vjp_weight = None
+        read = target
     out, per_element = _reduce(loss, reduction, count)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
@@ -518,5 +520,5 @@ def cross_entropy(
         return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
 
     vjps = (vjp_input, vjp_target, vjp_weight)
-    saved = ops._tensors(target, weight)
+    saved = ops._tensors(read, weight)
     return record(out, "CrossEntropyLoss", (input, target, weight), vjps, saved=saved)
