@@ -249,6 +249,10 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     for bound in (min, max):
         if bound is not None:
             ops._operand(bound)  # a number, array or Tensor (TypeError otherwise)
+            if t.data.dtype.kind == "b" and isinstance(bound, bool):
+                raise NotImplementedError(
+                    "clamp_: no kernel for bool tensors with Python bool bounds"
+                )
     # a bound that requires grad puts t in the graph, as another operand would
     bound = min if isinstance(min, Tensor) and min._requires_grad else max
     return _apply(t, "clamp_", lambda a, _, out: np.clip(a, min, max, out=out), bound,

@@ -261,7 +261,7 @@ def pow(a: Any, b: Any) -> Tensor:
         _refuse_bools("pow", a.data, b.data)
     A, B, out = _binary("pow", _power, a, b)
     if not isinstance(b, Tensor) and B == 0:
-        return record(out, "Pow", (a,), (np.zeros_like,))
+        return record(out, "Pow", (a,), (np.zeros_like,), saved=(a,))  # saved, as PyTorch
     if isinstance(b, Tensor):  # where the exponent is 0, the base's gradient is 0
 
         def vjp_a(g: np.ndarray) -> np.ndarray:
@@ -372,6 +372,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     if A.ndim == 0 or B.ndim == 0:
         raise OpError(f"matmul: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
     _same_dtype("matmul", A, B)
+    _refuse("matmul", A, "b", NotImplementedError)
     try:
         out = np.matmul(A, B)
     except ValueError:
@@ -591,6 +592,8 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
         getattr(v, "dtype", X.dtype) != X.dtype for v in bounds
     ):
         out = _promoted(out, (X, *bounds))
+    if out.dtype.kind == "b" and not builtins.all(isinstance(v, np.ndarray) for v in bounds):
+        raise NotImplementedError("clamp: no kernel for a bool result with Python bool bounds")
 
     def vjp(g: np.ndarray) -> np.ndarray:
         keep = np.ones(g.shape, bool)  # a bound may broadcast the output beyond X
@@ -1045,7 +1048,8 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
     """Record a shape op. An output that shares x's memory shares its version counter
     and joins x's Views (a view of a view taken under no_grad counts as taken so too)."""
     t = record(out, name, (x,), (vjp,))
-    if np.may_share_memory(out, x.data):
+    # an empty view shares no bytes with x, but PyTorch counts it as a view all the same
+    if np.may_share_memory(out, x.data) or (out.size == 0 and out.base is not None):
         t._version = x._version
         if x._views is None:
             x._views = Views(x)

@@ -506,6 +506,8 @@ class Tensor:
         return _ops.neg(self)
 
     def __pos__(self) -> Tensor:
+        if self.data.dtype.kind == "b":
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
 
     def __abs__(self) -> Tensor:

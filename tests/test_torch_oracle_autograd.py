@@ -340,6 +340,11 @@ PROGRAMS = [
     # a clone keeps a transpose's layout, so reshape of it is a copy
     "x = M.tensor([[0., 1., 2.], [3., 4., 5.]]); c = x.T.clone(); r = c.reshape(6); c.mul_(0); R = r",
     "x = M.tensor([[0., 1., 2.], [3., 4., 5.]]); c = x.T.contiguous(); r = c.reshape(6); c.mul_(0); R = r",
+    # y ** 0 saves y; an empty view is a view (it shares the version counter and is rebased)
+    "a = M.tensor([1., 2.], requires_grad=True); y = a * 1; z = y ** 0.0; y.add_(1); z.sum().backward(); R = a.grad",
+    "a = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); w = M.ones(2, 2, requires_grad=True); y = a * 1; z = y[:0] @ w; y.add_(1); z.sum().backward(); R = w.grad",
+    "a = M.tensor([1., 2.], requires_grad=True); b = M.tensor([3., 4.], requires_grad=True); y = a * 1; e = y[:0]; y.add_(b); (e * 2).sum().backward(); R = (a.grad, b.grad)",
+    "a = M.tensor([1., 2.], requires_grad=True); y = a * 1; e = y[2:].reshape(0, 3); y.mul_(2); (e * 2).sum().backward(); R = a.grad",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",

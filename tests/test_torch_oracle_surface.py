@@ -921,6 +921,16 @@ EXPRESSIONS = [
     "M.arange(6.).reshape(2, 3)[:, ::2].clone().is_contiguous()",
     "M.arange(6.).reshape(2, 3).T.contiguous().is_contiguous()",
     "M.arange(6.).reshape(2, 3).T.clone().view(6)",
+    # bools: no + operator, no matmul kernel, no clamp kernel with Python bool bounds
+    "+M.tensor([True, False])",
+    "M.tensor([True, False]) @ M.tensor([True, True])",
+    "M.tensor([[True], [False]]) @ M.tensor([[True, True]])",
+    "M.tensor([True, False]).clamp(min=True)",
+    "M.tensor([True, False]).clamp(min=True, max=1)",
+    "M.tensor([True, False]).clamp(0, 1)",
+    "M.tensor([True, False]).clamp(min=M.tensor(True))",
+    "M.tensor([True, False]).clamp_(min=True)",
+    "M.tensor([True, False]).clamp(min=0.5)",
 ]
 
 
