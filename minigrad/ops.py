@@ -951,6 +951,8 @@ def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     if isinstance(dim, Tensor):
         return maximum(x, dim)
     if dim is None:
+        if keepdim is not False:
+            raise TypeError("max(): keepdim needs a dim (max(dim, keepdim)), as in PyTorch")
         return _extreme("max", np.max, x, None, False)
     return _extreme_dim("max", np.argmax, x, dim, keepdim)
 
@@ -960,6 +962,8 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     if isinstance(dim, Tensor):
         return minimum(x, dim)
     if dim is None:
+        if keepdim is not False:
+            raise TypeError("min(): keepdim needs a dim (min(dim, keepdim)), as in PyTorch")
         return _extreme("min", np.min, x, None, False)
     return _extreme_dim("min", np.argmin, x, dim, keepdim)
 

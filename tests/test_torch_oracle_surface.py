@@ -931,6 +931,10 @@ EXPRESSIONS = [
     "M.tensor([True, False]).clamp(min=M.tensor(True))",
     "M.tensor([True, False]).clamp_(min=True)",
     "M.tensor([True, False]).clamp(min=0.5)",
+    "M.ones(2, 3).max(keepdim=True)",
+    "M.ones(2, 3).min(dim=None, keepdim=True)",
+    "M.ones(2, 3).sum(None, True)",
+    "M.ones(2, 3).mean(dim=None, keepdim=True)",
 ]
 
 
