@@ -27,18 +27,25 @@ def set_default_dtype(dtype: object) -> None:
     _default[0] = np.dtype(dtype)
 
 
-def check_fits(values: Any, dtype: np.dtype) -> None:
+def check_fits(values: Any, dtype: np.dtype) -> Any:
     """PyTorch's RuntimeError for numbers ``dtype`` cannot hold: NaN, inf or out of range for an
-    integer dtype, a finite number beyond the largest of a float dtype."""
+    integer dtype, a finite number beyond the largest of a float dtype. An unsigned dtype also
+    takes negatives down to minus its largest value, which wrap (-1 is 255 in uint8): returns
+    the values as ``dtype`` can hold them."""
     v = np.asarray(values)
     if dtype.kind in "iu":
-        fits = (v >= np.iinfo(dtype).min) & (v <= np.iinfo(dtype).max)  # False for NaN
+        top = np.iinfo(dtype).max
+        low = -top if dtype.kind == "u" else np.iinfo(dtype).min
+        fits = (v >= low) & (v <= top)  # False for NaN
     elif dtype.kind == "f":
         fits = ~(np.isfinite(v) & (np.abs(v) > np.finfo(dtype).max))
     else:
-        return
+        return values
     if not np.all(fits):
         raise RuntimeError(f"value cannot be converted to type {dtype} without overflow")
+    if dtype.kind == "u" and np.any(v < 0):
+        return v.astype(np.int64).astype(dtype)[()]  # wraps, as PyTorch's cast
+    return values
 
 
 def get_default_dtype() -> np.dtype:

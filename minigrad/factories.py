@@ -14,7 +14,7 @@ from .device import check as check_device
 from .dtypes import check_fits
 from .errors import OpError
 from .random import generator
-from .tensor import Tensor, as_array, check_bool, check_tensor
+from .tensor import Tensor, _default_like, as_array, check_bool, check_tensor
 
 
 def _int(value: Any, name: str) -> int:
@@ -58,6 +58,8 @@ def random_dtype(dtype: Any, kernel: str) -> np.dtype:
 
 def _wrap(arr: np.ndarray, requires_grad: bool, device: Any, name: str) -> Tensor:
     check_device(device)  # the CPU, the only device (device.py)
+    if requires_grad is None:  # the factories read None as False, as PyTorch's (not tensor())
+        requires_grad = False
     check_bool(name, "requires_grad", requires_grad)
     t = Tensor._new(arr)
     if requires_grad:
@@ -68,6 +70,7 @@ def _wrap(arr: np.ndarray, requires_grad: bool, device: Any, name: str) -> Tenso
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (Python floats become the default dtype)."""
     check_device(device)
+    check_bool("tensor", "requires_grad", requires_grad)
     t = _wrap(as_array(data, dtype), requires_grad, None, "tensor")
     if dtype is not None and t.dtype.kind in "iu" and not isinstance(data, (Tensor, np.ndarray)):
         check_fits(as_array(data, copy=False), t.dtype)  # PyTorch checks Python numbers, not arrays
@@ -80,7 +83,7 @@ def from_numpy(arr: np.ndarray) -> Tensor:
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(arr).__name__})")
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"from_numpy: can't convert an array of dtype {arr.dtype} (numbers only)")
-    return Tensor._new(arr)
+    return Tensor._new(as_array(arr, copy=False))  # refuses a non-native byte order
 
 
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
@@ -104,9 +107,10 @@ def full(
         dtype = (
             dtypes.bool_ if isinstance(fill_value, bool)
             else dtypes.int64 if isinstance(fill_value, (int, np.integer))
+            else _default_like(np.dtype(complex)) if isinstance(fill_value, complex)
             else dtypes.get_default_dtype()
         )  # fmt: skip
-    check_fits(fill_value, np.dtype(dtype))
+    fill_value = check_fits(fill_value, np.dtype(dtype))
     return _wrap(
         np.full(_shape((size,)), fill_value, np.dtype(dtype)), requires_grad, device, "full"
     )
@@ -141,7 +145,7 @@ def full_like(
     check_tensor("full_like", "input", t)
     fill_value = _fill_value("full_like", fill_value)
     dt = np.dtype(dtype or t.dtype)
-    check_fits(fill_value, dt)
+    fill_value = check_fits(fill_value, dt)
     return _wrap(np.full(t.shape, fill_value, dt), requires_grad, device, "full_like")
 
 
@@ -168,12 +172,14 @@ def rand(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool =
 def randn_like(
     t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
+    check_tensor("randn_like", "input", t)
     return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
 
 
 def rand_like(
     t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
+    check_tensor("rand_like", "input", t)
     return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
 
 
@@ -196,6 +202,12 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
     dt = dtypes.int64 if dtype is None else np.dtype(dtype)
     if dt.kind == "b" and high > 2:
         raise RuntimeError("randint: to - 1 is out of bounds for bool")
+    if dt.kind in "iu":  # the bounds themselves must fit (no wrapping here)
+        info = np.iinfo(dt)
+        if not info.min <= low <= info.max:
+            raise RuntimeError(f"randint: from is out of bounds for {dt}")
+        if high - 1 > info.max:
+            raise RuntimeError(f"randint: to - 1 is out of bounds for {dt}")
     check_fits((low, high - 1), dt)
     arr = generator().integers(low, high, size=_shape((size,)), dtype=np.int64)
     return _wrap(arr.astype(dt, copy=False), requires_grad, device, "randint")

@@ -287,7 +287,7 @@ def fill_(t: Tensor, value: Any) -> Tensor:
             f"{value.data.ndim} dimensions"
         )
     if not isinstance(value, Tensor):
-        check_fits(value, t.data.dtype)
+        value = check_fits(value, t.data.dtype)
     return _apply(t, "fill_", _assign, value, _replace)
 
 

@@ -36,7 +36,7 @@ class _Formatter:
         if shown.size == 0:
             return
         magnitude = np.abs(shown).astype(np.float64)
-        lo, hi = magnitude.min(), magnitude.max()
+        lo, hi = float(magnitude.min()), float(magnitude.max())  # hi / lo may be inf
         self.int_mode = bool(np.all(shown == np.ceil(shown)))
         self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or (not self.int_mode and lo < 1.0e-4)
         self.width = max(len(self._text(v)) for v in shown.tolist())

@@ -16,6 +16,16 @@ from .printing import tensor_repr
 
 Number = Union[int, float, bool]
 _object_new = object.__new__
+
+
+def _rebuild(cls: type, data: np.ndarray, requires_grad: bool) -> Tensor:
+    """A leaf of class ``cls`` over ``data`` (unpickling, copy and deepcopy)."""
+    t = _object_new(cls)
+    t.data, t._grad, t.grad_fn, t._version, t._views = data, None, None, [0], None
+    t._requires_grad = requires_grad
+    return t
+
+
 Shape = tuple
 
 
@@ -58,6 +68,11 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
         arr = data.data
     elif isinstance(data, np.ndarray):
         arr = data
+        if not arr.dtype.isnative:
+            raise ValueError(
+                "given numpy array has byte order different from the native byte order. "
+                "Conversion between byte orders is currently not supported."
+            )
     else:
         if isinstance(data, (list, tuple)) and isinstance(_first(data), Tensor):
             data = _scalars(data)
@@ -71,8 +86,8 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
                 raise ValueError(
                     f"tensor: cannot build a tensor from ragged or mixed data: {e}"
                 ) from None
-        if dtype is None and arr.dtype == np.float64 and not _has_numpy_float64(data):
-            arr = arr.astype(dtypes.get_default_dtype())
+        if dtype is None and arr.dtype.kind in "fc" and not _has_numpy_wide(data, arr.dtype):
+            arr = arr.astype(_default_like(arr.dtype))
     if arr.dtype.kind in "fu" and arr.size and isinstance(data, (list, tuple)) and _only_ints(data):
         # NumPy widened Python ints beyond int64 to uint64 or float64; PyTorch refuses them
         raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
@@ -88,14 +103,21 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     return arr.copy() if copy else arr
 
 
-def _has_numpy_float64(data: Any) -> bool:
-    """True if nested data holds a float64 NumPy number, array or Tensor: then, as in
-    PyTorch, the result is float64 (Python floats alone give the default dtype)."""
+def _has_numpy_wide(data: Any, dtype: np.dtype) -> bool:
+    """True if nested data holds a NumPy number, array or Tensor of ``dtype`` (float64 or
+    complex128): then, as in PyTorch, the result keeps it (Python floats alone give the
+    default dtype, Python complex numbers the matching complex dtype)."""
     if isinstance(data, (list, tuple)):
-        return any(map(_has_numpy_float64, data))
+        return any(_has_numpy_wide(v, dtype) for v in data)
     if isinstance(data, (np.ndarray, Tensor)):
-        return data.dtype == np.float64
-    return isinstance(data, np.float64)
+        return data.dtype == dtype
+    return isinstance(data, np.generic) and data.dtype == dtype
+
+
+def _default_like(dtype: np.dtype) -> np.dtype:
+    """The default float dtype, or the complex dtype made of it, for a float or complex dtype."""
+    default = dtypes.get_default_dtype()
+    return default if dtype.kind == "f" else np.result_type(default, np.complex64)
 
 
 def _only_ints(data: list | tuple) -> bool:
@@ -222,6 +244,8 @@ class Tensor:
                     "assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}"
                 )
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
             if value.data.shape != self.data.shape or value.data.dtype != self.data.dtype:
                 raise RuntimeError(
                     f"attempting to assign a gradient of shape {value.data.shape} and dtype "
@@ -293,6 +317,11 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:
+        if self.data.ndim < 2:
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. Got "
+                f"{self.data.ndim}-D tensor."
+            )
         return _ops.transpose(self, -2, -1)
 
     def dim(self) -> int:
@@ -302,7 +331,18 @@ class Tensor:
         return int(self.data.size)
 
     def size(self, dim: int | None = None) -> Shape | int:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        shape = self.data.shape
+        if dim is None:
+            return shape
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"size(): argument 'dim' must be int, not {type(dim).__name__}")
+        n = len(shape)
+        if not -n <= dim < n:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                f"but got {dim})"
+            )
+        return shape[dim]
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
@@ -314,10 +354,29 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self.data)))
 
+    # ---- copying and pickling: the values, the dtype and requires_grad, as PyTorch -------
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        """Pickle and copy.copy: no graph and no .grad (a non-leaf comes back as a leaf)."""
+        return _rebuild, (type(self), self.data, self._requires_grad)
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """A leaf with a copy of the array and of .grad; non-leaves raise, as in PyTorch."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the "
+                "deepcopy protocol at the moment."
+            )
+        t = _rebuild(type(self), self.data.copy(), self._requires_grad)
+        memo[id(self)] = t
+        if self._grad is not None:
+            t._grad = self._grad.__deepcopy__(memo)
+        return t
+
     # ---- conversion ---------------------------------------------------------------
     def numpy(self) -> np.ndarray:
-        """The underlying array (no copy). Raises if the tensor requires grad, as PyTorch."""
-        if self._requires_grad:
+        """The underlying array (no copy). Raises if the tensor requires grad and grad mode
+        is on, as PyTorch."""
+        if self._requires_grad and _mode.grad:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead."
@@ -325,6 +384,8 @@ class Tensor:
         return self.data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """``np.asarray(t)``: as ``t.numpy()`` (so not for a tensor that requires grad)."""
+        self.numpy()  # PyTorch's check
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
@@ -788,5 +849,6 @@ from . import autograd as _autograd  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from .engine import _late_imports  # noqa: E402
+from .grad_mode import _mode  # noqa: E402
 
 _late_imports()

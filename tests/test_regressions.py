@@ -656,3 +656,34 @@ def test_floor_divide_records_without_a_derivative_as_pytorch():
         assert y.requires_grad
         with pytest.raises(RuntimeError, match="derivative for .* is not implemented"):
             y.sum().backward()
+
+
+def test_pickle_and_deepcopy_keep_values_and_requires_grad_but_no_graph():
+    import copy
+    import pickle
+
+    x = mg.ones(2, requires_grad=True)
+    (x * 2).sum().backward()
+    x[0]  # a view once taken used to make the tensor unpicklable (a weakref)
+    z = pickle.loads(pickle.dumps(x))
+    assert z.tolist() == [1.0, 1.0] and z.requires_grad and z.grad is None
+    y = pickle.loads(pickle.dumps(x * 3))  # a non-leaf comes back as a leaf, as PyTorch
+    assert y.is_leaf and y.requires_grad and y.tolist() == [3.0, 3.0]
+    d = copy.deepcopy(x)
+    assert d.grad.tolist() == [2.0, 2.0] and d.grad is not x.grad
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(x * 2)
+    m = mg.nn.Linear(2, 1)
+    m(mg.ones(1, 2)).sum().backward()
+    m2 = copy.deepcopy(m)
+    assert isinstance(m2.weight, mg.nn.Parameter) and m2.weight.grad is None  # as PyTorch
+    m2.weight.data[...] = 0
+    assert m.weight.data.any()  # a copy, not a share
+
+
+def test_numpy_of_a_tensor_that_requires_grad_only_under_no_grad():
+    x = mg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        np.asarray(x)
+    with mg.no_grad():
+        assert x.numpy().tolist() == [1.0, 1.0]

@@ -345,6 +345,18 @@ PROGRAMS = [
     "a = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); w = M.ones(2, 2, requires_grad=True); y = a * 1; z = y[:0] @ w; y.add_(1); z.sum().backward(); R = w.grad",
     "a = M.tensor([1., 2.], requires_grad=True); b = M.tensor([3., 4.], requires_grad=True); y = a * 1; e = y[:0]; y.add_(b); (e * 2).sum().backward(); R = (a.grad, b.grad)",
     "a = M.tensor([1., 2.], requires_grad=True); y = a * 1; e = y[2:].reshape(0, 3); y.mul_(2); (e * 2).sum().backward(); R = a.grad",
+    # pickling and copying: values, dtype and requires_grad; deepcopy only of leaves
+    "import pickle; x = M.ones(2, requires_grad=True); (x * 2).sum().backward(); v = x[0]; z = pickle.loads(pickle.dumps(x)); R = (z, z.grad, z.is_leaf)",
+    "import pickle; x = M.ones(2, requires_grad=True); z = pickle.loads(pickle.dumps(x * 2)); R = (z, z.is_leaf, z.grad_fn is None)",
+    "import copy; x = M.ones(2, requires_grad=True); (x * 2).sum().backward(); z = copy.deepcopy(x); R = (z, z.grad, z.grad is x.grad)",
+    "import copy; x = M.ones(2, requires_grad=True); copy.deepcopy(x * 2)",
+    "import copy; m = M.nn.Linear(2, 1); m(M.ones(1, 2)).sum().backward(); m2 = copy.deepcopy(m); R = (m2.weight.grad, type(m2.weight).__name__, m2.weight.requires_grad, bool((m2.weight == m.weight).all()))",
+    "import pickle; m = M.nn.Linear(2, 2); m.weight.T; m2 = pickle.loads(pickle.dumps(m)); R = (type(m2.weight).__name__, m2.weight.requires_grad, tuple(m2.weight.shape), bool((m2.bias == m.bias).all()))",
+    "import copy; x = M.ones(2); y = copy.copy(x); y.add_(1); R = x",
+    "x = M.ones(2, requires_grad=True)\nwith M.no_grad():\n    R = x.numpy().tolist()",
+    "x = M.ones(2, requires_grad=True); np.asarray(x)",
+    "x = M.ones(2, requires_grad=True); x.grad = x",
+    "R = repr(M.optim.SGD([{'params': [M.ones(1)]}, {'params': [M.ones(1)], 'lr': 0.1}], lr=0.2))",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",

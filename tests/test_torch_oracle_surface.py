@@ -935,6 +935,34 @@ EXPRESSIONS = [
     "M.ones(2, 3).min(dim=None, keepdim=True)",
     "M.ones(2, 3).sum(None, True)",
     "M.ones(2, 3).mean(dim=None, keepdim=True)",
+    # fill values and bounds of integer dtypes: unsigned ones take negatives down to -max
+    "M.full((1,), -1, dtype=M.uint8)",
+    "M.full((1,), -255, dtype=M.uint8)",
+    "M.full((1,), -256, dtype=M.uint8)",
+    "M.full((1,), 256, dtype=M.uint8)",
+    "M.zeros(1, dtype=M.uint8).fill_(-1)",
+    "M.full_like(M.zeros(1, dtype=M.uint8), -3)",
+    "M.randint(-1, 2, (3,), dtype=M.uint8)",
+    "M.randint(0, 257, (3,), dtype=M.uint8)",
+    "M.randint(0, 256, (3,), dtype=M.uint8).shape",
+    # complex numbers get the default complex dtype; other byte orders are refused
+    "M.full((2,), 1+2j).dtype",
+    "M.tensor([1j]).dtype",
+    "M.tensor([np.complex128(1j)]).dtype",
+    "M.tensor(np.array([1., 2.], dtype='>f8'))",
+    "M.from_numpy(np.array([1., 2.], dtype='>f8'))",
+    # arguments
+    "M.zeros(2, requires_grad=None)",
+    "M.full((2,), 1., requires_grad=None)",
+    "M.tensor([1.], requires_grad=None)",
+    "M.ones(2, 3).size(True)",
+    "M.ones(2, 3).size(-3)",
+    "M.ones(2, 3).size(-2)",
+    "M.tensor(1.).size(0)",
+    "M.ones(2).mT",
+    "M.ones(2, 2, 3).mT",
+    "M.rand_like([1.])",
+    "M.randn_like(np.ones(2))",
 ]
 
 

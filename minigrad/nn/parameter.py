@@ -31,5 +31,11 @@ class Parameter(Tensor):
         self._requires_grad = False
         self.requires_grad = requires_grad  # checks that the dtype can require grad
 
+    def __deepcopy__(self, memo: dict) -> Parameter:
+        """A Parameter over a copy of the array, without .grad (as PyTorch's)."""
+        p = Parameter(self.data.copy(), self.requires_grad)
+        memo[id(self)] = p
+        return p
+
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
