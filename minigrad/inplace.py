@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
+from . import dtypes, ops
 from .dtypes import check_fits
 from .engine import next_seq, record
 from .errors import OpError
@@ -77,6 +77,8 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
         _rebase(t, name, op(_prior(t, t.data.copy()), other))
         return t
     o = None if other is None else ops._operand(other)  # refuses lists, strings, ...
+    if type(o) is np.ndarray and o.dtype is not t.data.dtype:
+        o = _in_result_dtype(t.data, o)
     try:
         ufunc(t.data, o, out=t.data)
     except TypeError as e:  # NumPy's UFuncTypeError: the result cannot be cast to t's dtype
@@ -87,6 +89,13 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
         ) from None
     t._version[0] = next_seq()
     return t
+
+
+def _in_result_dtype(a: np.ndarray, o: np.ndarray) -> np.ndarray:
+    """``o`` cast to PyTorch's result dtype for ``a`` and ``o`` when that is ``a``'s dtype and
+    NumPy would compute wider (a 0-d float64 operand, an int array): PyTorch computes in it."""
+    dt = dtypes.result_dtype(np.result_type(a, o), (a, o))
+    return o.astype(dt) if dt == a.dtype else o
 
 
 def _prior(t: Tensor, data: np.ndarray) -> Tensor:

@@ -963,6 +963,10 @@ EXPRESSIONS = [
     "M.ones(2, 2, 3).mT",
     "M.rand_like([1.])",
     "M.randn_like(np.ones(2))",
+    "M.tensor([442.]).mul_(M.tensor(0.14415961271963373, dtype=M.float64)) == M.tensor([442.]) * 0.14415961271963373",
+    "M.tensor([442.]).mul_(M.tensor([0.14415961271963373], dtype=M.float64))",
+    "M.tensor([0.14415961271963373]).mul_(M.tensor([442]))",
+    "M.tensor([0.14415961271963373]).add_(M.tensor(3, dtype=M.int32))",
 ]
 
 
