@@ -159,8 +159,10 @@ def run_backward(
         n = t.grad_fn
         if n is None:
             _to_leaf(t, g, capture)
-        elif needed is not None and not needed[id(n)] and id(n) not in captured:
-            continue  # autograd.grad: no gradient flows from this root to the inputs
+        elif needed is not None and len(roots) > 1 and not needed[id(n)] and id(n) not in captured:
+            # autograd.grad: no gradient flows from this root to the inputs. (A single root
+            # is queued all the same, as in PyTorch: its retained grad is kept, it does not run)
+            continue
         elif n.g is None:
             n.g = g
             heappush(heap, (-n.seq, n))
@@ -278,7 +280,7 @@ def _retain(node: Node, g: np.ndarray) -> None:
     if t._grad is None:
         t._grad = _new(np.array(g, dtype=node.dtype))
     else:
-        t._grad.data = t._grad.data + g
+        t._grad.data = np.asarray(t._grad.data + g)  # a sum of 0-d arrays is a NumPy scalar
 
 
 def _to_leaf(leaf: Tensor, g: np.ndarray, capture: dict | None) -> None:

@@ -311,6 +311,7 @@ def rpow(a: Tensor, b: Any) -> Tensor:
     """b ** a (for ``2 ** t``).   da = g * out * log(b)."""
     _refuse_bools("pow", a.data, _operand(b))
     A, B, out = _binary("pow", lambda x, y: _power(np.asarray(y), x), a, b)
+    out = _contiguous(out)  # PyTorch's number ** tensor is in C order, whatever a's layout
     return record(out, "Pow", (a,), (lambda g: g * _out_log_base(out, B, A),), saved=(a,),
                   saves_out=True)  # fmt: skip
 
@@ -788,7 +789,7 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     X = x.data
     axes = _axes(dim, X.ndim)
     check_bool("sum", "keepdim", keepdim)
-    out = np.sum(X, axis=axes, keepdims=keepdim)
+    out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim))  # C order, as PyTorch's
     if X.dtype.kind in "biu" and out.dtype != dtypes.int64:  # PyTorch sums integers in int64
         out = out.astype(dtypes.int64)
     shape = X.shape
@@ -801,7 +802,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     _refuse("mean", X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes(dim, X.ndim)
     check_bool("mean", "keepdim", keepdim)
-    out = _mean(X, axes, keepdim)
+    out = _contiguous(_mean(X, axes, keepdim))
     n = _count(X, axes)
     shape = X.shape
     return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
@@ -844,7 +845,7 @@ def _variance(dev: np.ndarray, axes: Any, n: int, c: int, keepdim: bool, dtype: 
     """Σ dev² / max(n - c, 0) over ``axes`` (``dev`` = x - mean, float64), or its square
     root, cast to ``dtype`` (a float32 variance above 3.4e38 is inf, as PyTorch's)."""
     v = np.sum(dev * dev, axis=axes, keepdims=keepdim) / builtins.max(n - c, 0)
-    return (np.sqrt(v) if root else v).astype(dtype)
+    return _contiguous((np.sqrt(v) if root else v).astype(dtype))
 
 
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,

@@ -357,6 +357,12 @@ PROGRAMS = [
     "x = M.ones(2, requires_grad=True); np.asarray(x)",
     "x = M.ones(2, requires_grad=True); x.grad = x",
     "R = repr(M.optim.SGD([{'params': [M.ones(1)]}, {'params': [M.ones(1)], 'lr': 0.1}], lr=0.2))",
+    # a 0-d retained grad summed from two backward passes stays a tensor that can be zeroed
+    "a = M.tensor([2., 3.], requires_grad=True); y = a.mean(); y.retain_grad(); l = y * 2; l.backward(retain_graph=True); l.backward(); g = y.grad.clone(); y.grad.zero_(); R = (g, y.grad)",
+    # a single root is queued even when nothing flows from it to the inputs: its retained grad is kept
+    "a = M.tensor(1., requires_grad=True); y = a * 2; v = -y; y.add_(1); v.retain_grad(); r = M.autograd.grad(v, y, allow_unused=True); R = (r, v.grad)",
+    "a = M.tensor(1., requires_grad=True); b = M.tensor(1., requires_grad=True); v = -(a * 2); v.retain_grad(); u = a * 3; u.retain_grad(); r = M.autograd.grad([v, u], b, allow_unused=True); R = (r, v.grad, u.grad)",
+    "x = M.tensor(np.arange(24.).reshape(4, 3, 2)).transpose(-1, -2); y = x.sum(dim=0); y.reshape(-1).zero_(); R = y",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",

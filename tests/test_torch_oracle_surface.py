@@ -967,6 +967,15 @@ EXPRESSIONS = [
     "M.tensor([442.]).mul_(M.tensor([0.14415961271963373], dtype=M.float64))",
     "M.tensor([0.14415961271963373]).mul_(M.tensor([442]))",
     "M.tensor([0.14415961271963373]).add_(M.tensor(3, dtype=M.int32))",
+    "M.nn.functional.one_hot(M.tensor([0, 2]), np.float64(3))",
+    "M.nn.functional.one_hot(M.tensor([0, 2]), True)",
+    "M.nn.functional.one_hot(M.tensor([0, 2]), np.int64(3))",
+    # reductions and number ** tensor are in C order, so reshape of them is a view
+    "M.arange(24.).reshape(4, 3, 2).transpose(-1, -2).sum(dim=0).view(-1)",
+    "M.arange(24.).reshape(4, 3, 2).transpose(-1, -2).mean(dim=0).view(-1)",
+    "M.arange(24.).reshape(4, 3, 2).transpose(-1, -2).var(dim=0).view(-1)",
+    "M.arange(24.).reshape(4, 3, 2).transpose(-1, -2).std(dim=0).view(-1)",
+    "(2.0 ** (M.arange(4.).reshape(1, 2, 2) / 10).permute(2, 1, 0)).view(4)",
 ]
 
 

@@ -34,6 +34,10 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 indices of shape s -> (s..., num_classes), 1 at each index (no gradient);
     num_classes -1 means the largest index + 1."""
     T = tensor.data
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
+        raise TypeError(
+            f"one_hot(): argument 'num_classes' must be int, not {type(num_classes).__name__}"
+        )
     if T.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
