@@ -138,7 +138,9 @@ def test_bce_with_logits_weight_and_pos_weight(reduction):
     loss = F.binary_cross_entropy_with_logits(x, y, w, reduction=reduction, pos_weight=pw)
     expected = w.data * _bce_of_sigmoid(x.data, y.data, pw.data)
     np.testing.assert_allclose(loss.data, _reduce(expected, reduction), rtol=1e-12)
-    fn = lambda a, b: F.binary_cross_entropy_with_logits(a, b, w, reduction, pw)
+    fn = lambda a, b: F.binary_cross_entropy_with_logits(
+        a, b, w, reduction=reduction, pos_weight=pw
+    )
     assert mg.gradcheck(fn, [x, y])
 
 
@@ -369,20 +371,20 @@ def test_loss_modules_match_the_functions(reduction):
     idx = mg.tensor([2, 0])
     w = _t([1.0, 2.0, 0.5])
     pairs = [
-        (nn.MSELoss(reduction=reduction)(x, probs), F.mse_loss(x, probs, reduction)),
+        (nn.MSELoss(reduction=reduction)(x, probs), F.mse_loss(x, probs, reduction=reduction)),
         (
-            nn.BCELoss(w, reduction)(probs, probs),
-            F.binary_cross_entropy(probs, probs, w, reduction),
+            nn.BCELoss(w, reduction=reduction)(probs, probs),
+            F.binary_cross_entropy(probs, probs, w, reduction=reduction),
         ),
         (
-            nn.BCEWithLogitsLoss(w, reduction, pos_weight=w)(x, probs),
-            F.binary_cross_entropy_with_logits(x, probs, w, reduction, pos_weight=w),
+            nn.BCEWithLogitsLoss(w, reduction=reduction, pos_weight=w)(x, probs),
+            F.binary_cross_entropy_with_logits(x, probs, w, reduction=reduction, pos_weight=w),
         ),
         (
             nn.CrossEntropyLoss(w, ignore_index=0, reduction=reduction, label_smoothing=0.1)(
                 x, idx
             ),
-            F.cross_entropy(x, idx, w, 0, reduction, 0.1),
+            F.cross_entropy(x, idx, w, None, 0, None, reduction, 0.1),
         ),
         (nn.NLLLoss(w, reduction=reduction)(x, idx), F.nll_loss(x, idx, w, reduction=reduction)),
     ]

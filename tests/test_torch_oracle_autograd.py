@@ -363,6 +363,20 @@ PROGRAMS = [
     "a = M.tensor(1., requires_grad=True); y = a * 2; v = -y; y.add_(1); v.retain_grad(); r = M.autograd.grad(v, y, allow_unused=True); R = (r, v.grad)",
     "a = M.tensor(1., requires_grad=True); b = M.tensor(1., requires_grad=True); v = -(a * 2); v.retain_grad(); u = a * 3; u.retain_grad(); r = M.autograd.grad([v, u], b, allow_unused=True); R = (r, v.grad, u.grad)",
     "x = M.tensor(np.arange(24.).reshape(4, 3, 2)).transpose(-1, -2); y = x.sum(dim=0); y.reshape(-1).zero_(); R = y",
+    # writing a Module's dicts directly (model surgery) is what attribute access sees
+    "class N(M.nn.Module):\n    def __init__(self):\n        super().__init__(); self.fc = M.nn.Linear(1, 1, bias=False)\n    def forward(self, x):\n        return self.fc(x)\nn = N(); new = M.nn.Linear(1, 1, bias=False)\nwith M.no_grad():\n    new.weight.fill_(3.)\nn._modules['fc'] = new\nR = (n(M.ones(1, 1)), n.fc is new, n.state_dict()['fc.weight'])",
+    "m = M.nn.Sequential(M.nn.Linear(1, 1)); del m._modules['0']; R = (hasattr(m, '0'), len(m))",
+    "m = M.nn.Linear(1, 1, bias=False); p = M.nn.Parameter(M.tensor([[2.]])); m._parameters['weight'] = p; R = (m.weight is p, m(M.ones(1, 1)))",
+    "m = M.nn.Linear(1, 1); m._buffers['b'] = M.ones(1); R = (m.b, [n for n, _ in m.named_buffers()])",
+    "import copy; m = M.nn.Linear(2, 2); c = copy.copy(m); c.weight = M.nn.Parameter(M.zeros(2, 2)); R = (m.weight is c.weight, list(m.parameters())[0] is c.weight)",
+    "m = M.nn.Sequential(M.nn.Linear(1, 1)); R = ([n for n, _ in m.named_modules(set(), 'p')], [n for n, _ in m.named_modules(prefix='q')], [n for n, _ in m.named_modules({m[0]})])",
+    # the loss modules take PyTorch's positional arguments, the deprecated flags included
+    "l = M.nn.NLLLoss(None, True); R = (l.reduction, l.ignore_index, l(M.tensor([[-1., -2.], [-0.5, -3.]], dtype=M.float64), M.tensor([1, 0])))",
+    "l = M.nn.CrossEntropyLoss(None, None, 1, False); R = (l.reduction, l.ignore_index)",
+    "R = [M.nn.MSELoss(a, b).reduction for a, b in [(None, None), (True, True), (False, True), (True, False), (False, None)]]",
+    "l = M.nn.BCEWithLogitsLoss(None, None, None, 'sum'); R = l.reduction",
+    "l = M.nn.BCELoss(M.ones(2), False); R = (l.reduction, l.weight)",
+    "l = M.nn.MSELoss(reduce=False); R = l(M.tensor([1., 2.]), M.tensor([0., 0.]))",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",

@@ -976,6 +976,13 @@ EXPRESSIONS = [
     "M.arange(24.).reshape(4, 3, 2).transpose(-1, -2).var(dim=0).view(-1)",
     "M.arange(24.).reshape(4, 3, 2).transpose(-1, -2).std(dim=0).view(-1)",
     "(2.0 ** (M.arange(4.).reshape(1, 2, 2) / 10).permute(2, 1, 0)).view(4)",
+    # the functional losses take PyTorch's positional arguments, the deprecated flags included
+    "M.nn.functional.mse_loss(M.tensor([1., 2.]), M.tensor([0., 0.]), None, False)",
+    "M.nn.functional.mse_loss(M.tensor([1., 2.]), M.tensor([0., 0.]), False)",
+    "M.nn.functional.binary_cross_entropy(M.tensor([.2, .7]), M.tensor([0., 1.]), None, None, False)",
+    "M.nn.functional.binary_cross_entropy_with_logits(M.tensor([.2, .7]), M.tensor([0., 1.]), None, None, None, 'sum')",
+    "M.nn.functional.nll_loss(M.tensor([[-1., -2.], [-.5, -3.]]), M.tensor([1, 0]), None, None, 1)",
+    "M.nn.functional.cross_entropy(M.tensor([[1., 2.], [.5, 3.]]), M.tensor([1, 0]), None, None, -100, False)",
 ]
 
 

@@ -188,8 +188,28 @@ def _check_probabilities(name: str, P: np.ndarray) -> None:
         raise RuntimeError(f"all elements of {name} should be between 0 and 1")
 
 
-def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def _legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
+    """PyTorch's deprecated ``size_average``/``reduce`` flags as a ``reduction`` (with its
+    warning): both true (or None) is 'mean', reduce alone 'sum', no reduce 'none'."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(
+        "size_average and reduce args will be deprecated, please use "
+        f"reduction='{reduction}' instead.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return reduction
+
+
+def mse_loss(
+    input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:  # fmt: skip
     """(x - y)².   dx = 2 (x - y) g',   dy = -2 (x - y) g'."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
     _check_tensors("mse_loss", input, target)
     X, Y = input.data, target.data
     if X.shape != Y.shape:
@@ -223,13 +243,16 @@ _BCE_EPS = float(np.float32(1e-12))  # PyTorch's clamp of x (1 - x), a float con
 
 
 def binary_cross_entropy(
-    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
-) -> Tensor:
+    input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
+    reduce: bool | None = None, reduction: str = "mean",
+) -> Tensor:  # fmt: skip
     """-w [y log x + (1 - y) log(1 - x)] for probabilities x, each log clamped at -100.
 
     The clamp (PyTorch's) keeps x = 0 and x = 1 finite.
     dx = w (x - y) / max(x (1 - x), 1e-12) g',   dy = -w logit(x) g'  (unclamped, as PyTorch).
     """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
     _check_tensors("binary_cross_entropy", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy", X, Y)
@@ -281,13 +304,16 @@ def _log_sigmoid(X: np.ndarray) -> np.ndarray:
 
 
 def binary_cross_entropy_with_logits(
-    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
-) -> Tensor:
+    input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
+    reduce: bool | None = None, reduction: str = "mean", pos_weight: Any = None,
+) -> Tensor:  # fmt: skip
     """BCE of sigmoid(x) from the logits x, in PyTorch's stable form
     (1 - y) x - q log sigmoid(x),  with q = 1 + (p - 1) y for ``pos_weight`` p (per class,
     the last dimension; p = 1 without it: the positive term counts p times).
     dx = w (q sigmoid(x) - p y) g',   dy = w (log sigmoid(-x) - p log sigmoid(x)) g'.
     """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
     _check_tensors("binary_cross_entropy_with_logits", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy_with_logits", X, Y)
@@ -386,14 +412,16 @@ def _scatter(shape: tuple, index: np.ndarray, values: np.ndarray, axis: int) -> 
 
 
 def nll_loss(
-    input: Tensor, target: Tensor, weight: Any = None, ignore_index: int = -100,
-    reduction: str = "mean",
+    input: Tensor, target: Tensor, weight: Any = None, size_average: bool | None = None,
+    ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
 ) -> Tensor:  # fmt: skip
     """-w[y] x[y] per sample, for log-probabilities x and class indices y.
 
     'mean' divides by Σ w[y] over the samples whose target is not ``ignore_index``.
     dx = -w[y] g' at the target class, 0 elsewhere.
     """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
     _check_tensors("nll_loss", input, target)
     X = input.data
     ops._refuse("nll_loss", X, "biu", NotImplementedError)
@@ -455,8 +483,9 @@ def _cross_entropy_mean(input: Tensor, target: Tensor, logp: np.ndarray) -> Tens
 
 
 def cross_entropy(
-    input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
-    reduction: str = "mean", label_smoothing: float = 0.0,
+    input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
+    ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+    label_smoothing: float = 0.0,
 ) -> Tensor:  # fmt: skip
     """-Σ_c q[c] log softmax(x)[c] per sample, for logits x, in one fused op.
 
@@ -469,6 +498,8 @@ def cross_entropy(
     dx = (Σ_c q[c] * softmax(x) - q) g'  (= (softmax - onehot) g' without weights),
     dy = -(1 - ε) w log softmax(x) g'  (probability targets).
     """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
     if label_smoothing > 1:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     label_smoothing = max(label_smoothing, 0.0)  # PyTorch smooths only for ε > 0

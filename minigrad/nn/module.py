@@ -4,11 +4,14 @@ A Module keeps three ordered dicts: its own parameters, buffers and sub-modules.
 Assigning a Parameter or a Module as an attribute registers it (``__setattr__``), so a
 model is a tree of modules whose parameters are named by their path in the tree
 (``encoder.fc1.weight``). Each registered entry is mirrored in the instance
-``__dict__`` so that ``self.weight`` in a ``forward`` is a plain attribute read.
+``__dict__`` so that ``self.weight`` in a ``forward`` is a plain attribute read (PyTorch
+finds it through ``__getattr__``, which costs 5% of a small model's training step); the
+dicts keep the mirror in step when written directly (``model._modules["fc"] = new``).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -34,6 +37,45 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
+class _Registry(OrderedDict):
+    """A Module's parameters, buffers or children by name. Writing to it directly, as model
+    surgery does (``model._modules["fc"] = new``, ``del model._modules["fc"]``), updates
+    the owner's attribute mirror too."""
+
+    def __init__(self, owner: Module) -> None:
+        super().__init__()
+        self.owner = weakref.ref(owner)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, value)
+        owner = self.owner()
+        if owner is not None:
+            object.__setattr__(owner, name, value)
+
+    def __delitem__(self, name: str) -> None:
+        super().__delitem__(name)
+        owner = self.owner()
+        if owner is not None:
+            owner.__dict__.pop(name, None)
+
+    def pop(self, name: str, *default: Any) -> Any:
+        if name not in self:
+            return super().pop(name, *default)
+        value = self[name]
+        del self[name]
+        return value
+
+    def __reduce__(self) -> tuple:  # pickle and deepcopy: the owner is the copied module
+        return _registry, (self.owner(), list(self.items()))
+
+
+def _registry(owner: Module, items: list) -> _Registry:
+    registry = _Registry(owner)
+    for name, value in items:
+        OrderedDict.__setitem__(registry, name, value)  # the owner's mirror comes with it
+    return registry
+
+
 class Module:
     """Base class for all neural network modules; subclasses define ``forward``.
 
@@ -45,10 +87,10 @@ class Module:
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
-        object.__setattr__(self, "_parameters", OrderedDict())
-        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_parameters", _Registry(self))
+        object.__setattr__(self, "_buffers", _Registry(self))
         object.__setattr__(self, "_non_persistent_buffers_set", set())
-        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_modules", _Registry(self))
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -178,21 +220,22 @@ class Module:
 
     # ---- walking the tree ----------------------------------------------------------
     def named_modules(
-        self, prefix: str = "", remove_duplicate: bool = True
+        self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Module]]:
         """This module and every descendant, depth first, with its dotted name.
 
         A module reachable by several paths comes once, unless ``remove_duplicate``
         is False (as ``state_dict`` needs: it lists shared tensors under every name).
+        Modules in ``memo`` (a set, which the walk adds to) are skipped, as in PyTorch.
         """
-        seen: set[int] = set()
+        seen: set = set() if memo is None else memo
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
             name, module = stack.pop()
             if remove_duplicate:
-                if id(module) in seen:
+                if module in seen:
                     continue
-                seen.add(id(module))
+                seen.add(module)
             yield name, module
             children = [
                 (f"{name}.{key}" if name else key, child)
@@ -224,7 +267,7 @@ class Module:
         ``remove_duplicate`` is False (then under every name it has)."""
         seen: set[int] = set()
         walk = (
-            self.named_modules(prefix, remove_duplicate=remove_duplicate) if recurse
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse
             else [(prefix, self)]
         )  # fmt: skip
         for module_name, module in walk:
