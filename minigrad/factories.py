@@ -208,7 +208,8 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
             raise RuntimeError(f"randint: from is out of bounds for {dt}")
         if high - 1 > info.max:
             raise RuntimeError(f"randint: to - 1 is out of bounds for {dt}")
-    check_fits((low, high - 1), dt)
+    else:
+        check_fits((low, high - 1), dt)
     arr = generator().integers(low, high, size=_shape((size,)), dtype=np.int64)
     return _wrap(arr.astype(dt, copy=False), requires_grad, device, "randint")
 

@@ -203,8 +203,7 @@ def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
         raise OpError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'"
         )
-    A, B = a.data, _operand(b)
-    _check_int_divisor("div", A, B)
+    _check_int_divisor("div", a.data, _operand(b))  # first: trunc of x / 0 would warn
     A, B, out = _binary("div", fn, a, b)
     return record(out, "Div", (a, b), (np.zeros_like, np.zeros_like))
 
@@ -330,7 +329,7 @@ def remainder(a: Any, b: Any) -> Tensor:
     A, B, out = _binary_either("remainder", _remainder, a, b)
     _check_int_divisor("remainder", A, B)
     if not isinstance(a, Tensor):
-        return record(out, "Remainder", (b,), (_no_vjp("remainder"),))
+        return record(out, "Remainder", (b,), (_no_remainder_vjp,))
     b_grad = isinstance(b, Tensor) and b._requires_grad  # only db reads a and b
     return record(out, "Remainder", (a, b), (identity, lambda g: -g * np.floor_divide(A, B)),
                   saved=_tensors(a, b) if b_grad else ())  # fmt: skip
@@ -340,8 +339,7 @@ def floor_divide(a: Any, b: Any) -> Tensor:
     """floor(a / b). PyTorch records it but has no derivative for it: backward raises."""
     A, B, out = _binary_either("floor_divide", _floor_divide, a, b)
     _check_int_divisor("floor_divide", A, B)
-    vjp = _no_vjp("floor_divide")
-    return record(out, "FloorDivide", (a, b), (vjp, vjp))
+    return record(out, "FloorDivide", (a, b), (_no_floor_divide_vjp, _no_floor_divide_vjp))
 
 
 def _no_vjp(name: str) -> Any:
@@ -351,6 +349,10 @@ def _no_vjp(name: str) -> Any:
         raise RuntimeError(f"derivative for {name} is not implemented")
 
     return vjp
+
+
+_no_floor_divide_vjp = _no_vjp("floor_divide")
+_no_remainder_vjp = _no_vjp("remainder")
 
 
 def neg(x: Tensor) -> Tensor:

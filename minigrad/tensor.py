@@ -12,6 +12,7 @@ import numpy as np
 
 from . import device as _device
 from . import dtypes
+from .grad_mode import _mode
 from .printing import tensor_repr
 
 Number = Union[int, float, bool]
@@ -849,6 +850,5 @@ from . import autograd as _autograd  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from .engine import _late_imports  # noqa: E402
-from .grad_mode import _mode  # noqa: E402
 
 _late_imports()
