@@ -767,3 +767,26 @@ def test_sequential_calls_a_childs_own_call_and_an_instance_forward():
     relu = nn.ReLU()
     relu.forward = lambda x: x * 10
     assert nn.Sequential(relu)(mg.tensor([1.0, -3.0])).tolist() == [10.0, -30.0]
+
+
+def test_forward_hooks_see_and_replace_inputs_and_outputs_and_can_be_removed():
+    layer = nn.Linear(1, 1)
+    with mg.no_grad():
+        layer.weight.fill_(2.0)
+        layer.bias.fill_(0.0)
+    seen = []
+    pre = layer.register_forward_pre_hook(lambda m, args: args[0] * 3)
+    post = layer.register_forward_hook(lambda m, args, out: seen.append(out.item()) or out + 1)
+    model = nn.Sequential(layer, nn.ReLU())  # Sequential's shortcut past __call__ keeps hooks
+    assert model(mg.ones(1, 1)).item() == 7.0 and seen == [6.0]
+    pre.remove()
+    post.remove()
+    assert model(mg.ones(1, 1)).item() == 2.0 and seen == [6.0]
+
+
+def test_module_dict_registers_its_modules_in_order():
+    d = nn.ModuleDict({"b": nn.Linear(1, 2), "a": nn.ReLU()})
+    d["c"] = nn.Linear(2, 1)
+    assert list(d) == ["b", "a", "c"]
+    assert [n for n, _ in d.named_parameters()] == ["b.weight", "b.bias", "c.weight", "c.bias"]
+    assert isinstance(d.pop("a"), nn.ReLU) and list(d.keys()) == ["b", "c"]

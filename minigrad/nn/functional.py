@@ -84,8 +84,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     dx = g * mask / (1 - p). The identity when not training, so the expected value
     of every element is the same in both modes. ``inplace`` overwrites x (``x.mul_(mask)``).
     """
-    if not 0 <= p <= 1:
+    if p < 0 or p > 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p != p:  # NaN: PyTorch's Python check lets it through, its kernel raises
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0:
         return input
     X = input.data

@@ -1,4 +1,5 @@
-"""Layers: ``Linear``, the containers ``Sequential`` and ``ModuleList``, and activations.
+"""Layers: ``Linear``, the containers ``Sequential``, ``ModuleList`` and ``ModuleDict``,
+and activations.
 
 Input shapes follow PyTorch: rows are samples, ``x.shape == (batch, features)``.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -113,11 +114,38 @@ class Sequential(Module):
         _insert(self, index, module)
         return self
 
+    def pop(self, idx: int | slice) -> Any:
+        module = self[idx]
+        del self[idx]
+        return module
+
+    def __add__(self, other: Sequential) -> Sequential:
+        """A new Sequential of this one's modules, then ``other``'s (the same objects)."""
+        return Sequential(*self, *_sequential(other))
+
+    def __iadd__(self, other: Sequential) -> Sequential:
+        return self.extend(_sequential(other))
+
+    def __mul__(self, n: int) -> Sequential:
+        """A new Sequential of this one's modules ``n`` times over (the same objects)."""
+        return Sequential(*(list(self) * _factor(self, n)))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, n: int) -> Sequential:
+        return self.extend(list(self) * (_factor(self, n) - 1))
+
+    def __dir__(self) -> list:
+        return [key for key in super().__dir__() if not key.isdigit()]
+
     def forward(self, input: Any) -> Any:
         for module in self._modules.values():
-            # Module.__call__ only calls forward (there are no hooks): skip its frame
+            # without hooks Module.__call__ only calls forward: skip its frame
             call = type(module).__call__
-            input = module.forward(input) if call is _module_call else call(module, input)
+            if call is _module_call and not (module._forward_pre_hooks or module._forward_hooks):
+                input = module.forward(input)
+            else:
+                input = call(module, input)
         return input
 
 
@@ -159,10 +187,25 @@ class ModuleList(Module):
     def insert(self, index: int, module: Module) -> None:
         _insert(self, index, module)
 
+    def pop(self, idx: int | slice) -> Any:
+        module = self[idx]
+        del self[idx]
+        return module
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        """A new ModuleList of this one's modules, then ``other``'s (the same objects)."""
+        return ModuleList([*self, *other])
+
+    def __iadd__(self, other: Iterable[Module]) -> ModuleList:
+        return self.extend(other)
+
+    def __dir__(self) -> list:
+        return [key for key in super().__dir__() if not key.isdigit()]
+
     def __repr__(self) -> str:
         """As PyTorch: runs of identical children are shown once, as ``(0-2): 3 x Linear(...)``."""
         if not len(self):
-            return "ModuleList()"
+            return f"{type(self).__name__}()"
         runs: list[list] = []  # [first index, last index, repr]
         for i, module in enumerate(self):
             text = repr(module)
@@ -177,7 +220,88 @@ class ModuleList(Module):
             else:
                 line = f"({first}-{last}): {last - first + 1} x {text}"
             lines.append("\n  ".join(line.split("\n")))
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters are registered, in insertion order."""
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._modules
+
+    def keys(self) -> Iterable[str]:
+        return self._modules.keys()
+
+    def values(self) -> Iterable[Module]:
+        return self._modules.values()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        return self._modules.items()
+
+    def pop(self, key: str) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        for key in list(self._modules):
+            del self[key]
+
+    def update(self, modules: Mapping[str, Module] | Iterable) -> None:
+        """Add modules from a mapping, or from an iterable of (name, module) pairs."""
+        if not isinstance(modules, Iterable):
+            raise TypeError(
+                "ModuleDict.update should be called with an iterable of key/value pairs, "
+                f"but got {type(modules).__name__}"
+            )
+        pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
+        for j, pair in enumerate(pairs):
+            if not isinstance(pair, Iterable):
+                raise TypeError(
+                    f"ModuleDict update sequence element #{j} should be Iterable; is "
+                    f"{type(pair).__name__}"
+                )
+            if len(pair) != 2:
+                raise ValueError(
+                    f"ModuleDict update sequence element #{j} has length {len(pair)}; 2 is required"
+                )
+            self[pair[0]] = pair[1]
+
+
+def _sequential(other: Any) -> Sequential:
+    if not isinstance(other, Sequential):
+        raise ValueError(
+            f"add operator supports only objects of Sequential class, but {type(other)} is given."
+        )
+    return other
+
+
+def _factor(owner: Sequential, n: Any) -> int:
+    if not isinstance(n, int):
+        raise TypeError(f"unsupported operand type(s) for *: {type(owner)} and {type(n)}")
+    if n <= 0:
+        raise ValueError(f"Non-positive multiplication factor {n} for {type(owner)}")
+    return n
 
 
 def _checked_index(idx: int, n: int) -> int:
@@ -283,7 +407,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        if not 0 <= p <= 1:
+        if p < 0 or p > 1:  # PyTorch's test: NaN passes
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p = p
         self.inplace = inplace

@@ -11,6 +11,7 @@ dicts keep the mirror in step when written directly (``model._modules["fc"] = ne
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
@@ -23,6 +24,7 @@ from ..device import check as check_device
 from ..device import dtype_of_to
 from ..grad_mode import no_grad
 from ..tensor import Tensor
+from ..utils.hooks import RemovableHandle
 from .parameter import Parameter
 
 
@@ -91,6 +93,10 @@ class Module:
         object.__setattr__(self, "_buffers", _Registry(self))
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", _Registry(self))
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks_with_kwargs", {})
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks_with_kwargs", {})
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -98,7 +104,55 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._forward_pre_hooks or self._forward_hooks:
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
+        """``forward`` between the hooks: a pre-hook may replace the arguments, a forward
+        hook the output (by returning something other than None), as in PyTorch."""
+        for key, hook in list(self._forward_pre_hooks.items()):
+            if key in self._forward_pre_hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(
+                            "forward pre-hook must return None or a tuple of (new_args, "
+                            f"new_kwargs), but got {result}."
+                        )
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for key, hook in list(self._forward_hooks.items()):
+            if key in self._forward_hooks_with_kwargs:
+                result = hook(self, args, kwargs, output)
+            else:
+                result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def register_forward_pre_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args)`` before each ``forward`` (``hook(module, args, kwargs)``
+        with ``with_kwargs``); ``prepend`` puts it before the hooks already there."""
+        return _add_hook(
+            self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs, hook, prepend,
+            with_kwargs,
+        )  # fmt: skip
+
+    def register_forward_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after each ``forward`` (``hook(module, args,
+        kwargs, output)`` with ``with_kwargs``); ``prepend`` puts it first."""
+        return _add_hook(
+            self._forward_hooks, self._forward_hooks_with_kwargs, hook, prepend, with_kwargs
+        )
 
     # ---- registration ------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -210,6 +264,10 @@ class Module:
         self.__dict__[registry][name] = value
         self._mirror(name, value)
 
+    def register_module(self, name: str, module: Module | None) -> None:
+        """The same as ``add_module``."""
+        self.add_module(name, module)
+
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under ``name`` (what attribute assignment does)."""
         if module is not None and not isinstance(module, Module):
@@ -219,6 +277,39 @@ class Module:
         self._mirror(name, module)
 
     # ---- walking the tree ----------------------------------------------------------
+    def get_submodule(self, target: str) -> Module:
+        """The sub-module at the dotted path ``target`` ("" is this module)."""
+        module = self
+        for name in target.split(".") if target else []:
+            if not hasattr(module, name):
+                raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+            module = getattr(module, name)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{name}` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target`` (``"fc1.weight"``)."""
+        module, name = self._owner_of(target)
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path ``target``."""
+        module, name = self._owner_of(target)
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return getattr(module, name)
+
+    def _owner_of(self, target: str) -> tuple[Module, str]:
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        return module, name
+
     def named_modules(
         self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Module]]:
@@ -335,7 +426,7 @@ class Module:
 
     # ---- dtype and device ----------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Cast floating point parameters, their gradients and buffers to a dtype in place:
+        """Cast floating point parameters (in place), their gradients and buffers to a dtype:
         ``to(dtype)``, ``to(device)`` (the CPU: nothing to do) or ``to(device, dtype)``."""
         dtype = dtype_of_to(args, kwargs)
         if dtype is None:
@@ -345,11 +436,19 @@ class Module:
             raise TypeError(
                 f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
             )
-        for t in (*self.parameters(), *self.buffers()):
-            if t.data.dtype.kind == "f":
-                t.data = t.data.astype(dtype)
-                if t._grad is not None:
-                    t._grad.data = t._grad.data.astype(dtype)
+        for p in self.parameters():  # the same Parameter objects, with new arrays
+            if p.data.dtype.kind == "f":
+                p.data = p.data.astype(dtype)
+                if p._grad is not None:
+                    p._grad.data = p._grad.data.astype(dtype)
+        for module in self.modules():  # buffers are replaced, as PyTorch's
+            for name, b in list(module._buffers.items()):
+                if b is not None and b.data.dtype.kind == "f":
+                    module._buffers[name] = b.to(dtype)
+        return self
+
+    def share_memory(self) -> Module:
+        """Nothing to do: arrays already live in this process's memory."""
         return self
 
     def float(self) -> Module:
@@ -366,59 +465,90 @@ class Module:
         return self.to(dtypes.float64)
 
     # ---- state dict ----------------------------------------------------------------
-    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
+    def state_dict(
+        self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
+    ) -> OrderedDict[str, Tensor]:
         """Every parameter and buffer by dotted name (a module's own first, then its children's),
         each key starting with ``prefix`` (as PyTorch, which gives it with its dot: "model.").
 
         The values share memory with the module's tensors; without ``keep_vars`` they
-        are detached (plain Tensors that do not require grad).
+        are detached (plain Tensors that do not require grad). They are written into
+        ``destination`` (a new OrderedDict by default), which is returned.
         """
-        out: OrderedDict[str, Tensor] = OrderedDict()
+        if args:  # PyTorch's deprecated positional form: (destination, prefix, keep_vars)
+            warnings.warn(
+                "Positional args are being deprecated, use kwargs instead.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            destination = args[0] if destination is None else destination
+            prefix = args[1] if len(args) > 1 and prefix == "" else prefix
+            keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
+        out = OrderedDict() if destination is None else destination
         for module_name, module in self.named_modules(remove_duplicate=False):
             dot = prefix + (f"{module_name}." if module_name else "")
-            skip = module._non_persistent_buffers_set  # buffer names only
-            for registry in (module._parameters, module._buffers):
-                for name, t in registry.items():
-                    if t is not None and name not in skip:
-                        out[dot + name] = t if keep_vars else t.detach()
+            for name, t in module._local_state().items():
+                out[dot + name] = t if keep_vars else t.detach()
         return out
 
+    def _local_state(self) -> dict:
+        """This module's own parameters and persistent buffers that are not None, by name."""
+        skip = self._non_persistent_buffers_set  # buffer names only
+        state = {name: p for name, p in self._parameters.items() if p is not None}
+        state.update(
+            (name, b) for name, b in self._buffers.items() if b is not None and name not in skip
+        )
+        return state
+
     def load_state_dict(
-        self, state_dict: Mapping[str, Any], strict: bool = True
+        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
     ) -> _IncompatibleKeys:
-        """Copy ``state_dict``'s values into this module's parameters and buffers.
+        """Copy ``state_dict``'s values into this module's parameters and buffers (with
+        ``assign``, make them the parameters and buffers instead, as PyTorch).
 
         With ``strict`` every key must match; mismatched shapes always raise. As in
         PyTorch, the values that fit are copied before the ``RuntimeError`` that lists
-        the others. Returns the named tuple ``(missing_keys, unexpected_keys)``.
+        the others, a key under a child that is None is ignored, and a value of shape
+        (1,) fills a 0-d tensor. Returns the named tuple ``(missing_keys, unexpected_keys)``.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        errors = []
-        if strict and missing:
-            errors.append(f"Missing key(s) in state_dict: {_quoted(missing)}. ")
+        missing, unexpected, errors = [], [], []
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            dot = f"{module_name}." if module_name else ""
+            local = module._local_state()
+            for key, t in ((dot + name, t) for name, t in local.items()):
+                if key not in state_dict:
+                    missing.append(key)
+                    continue
+                value = state_dict[key]
+                if not isinstance(value, Tensor):
+                    errors.append(
+                        f'While copying the parameter named "{key}", expected Tensor from '
+                        f"checkpoint but received {type(value)}"
+                    )
+                    continue
+                if t.ndim == 0 and value.shape == (1,):  # PyTorch's rule for old checkpoints
+                    value = value[0]
+                if value.shape != t.shape:
+                    errors.append(
+                        f"size mismatch for {key}: copying a param with shape {value.shape} "
+                        f"from checkpoint, the shape in current model is {t.shape}."
+                    )
+                elif assign:
+                    _assign(module, key[len(dot) :], t, value)
+                else:
+                    with no_grad():
+                        t.copy_(value)
+            for key in state_dict:  # a key names a local tensor, or a path through a child
+                if key.startswith(dot):
+                    head, *rest = key[len(dot) :].split(".", 1)
+                    if head not in (module._modules if rest else local):
+                        unexpected.append(key)
         if strict and unexpected:
-            errors.append(f"Unexpected key(s) in state_dict: {_quoted(unexpected)}. ")
-        for key, t in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            if not isinstance(value, Tensor):
-                errors.append(
-                    f'While copying the parameter named "{key}", expected Tensor from '
-                    f"checkpoint but received {type(value)}"
-                )
-            elif value.shape != t.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                    f"checkpoint, the shape in current model is {t.shape}."
-                )
-            else:
-                with no_grad():
-                    t.copy_(value)
+            errors.insert(0, f"Unexpected key(s) in state_dict: {_quoted(unexpected)}. ")
+        if strict and missing:
+            errors.insert(0, f"Missing key(s) in state_dict: {_quoted(missing)}. ")
         if errors:
             raise RuntimeError(
                 f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
@@ -427,6 +557,9 @@ class Module:
         return _IncompatibleKeys(missing, unexpected)
 
     # ---- repr ----------------------------------------------------------------------
+    def _get_name(self) -> str:
+        return type(self).__name__
+
     def extra_repr(self) -> str:
         """The module's own settings, shown inside its parentheses in ``repr``."""
         return ""
@@ -450,6 +583,28 @@ def _indent(text: str, spaces: int) -> str:
     """Indent every line of ``text`` but the first (a child's repr inside its parent's)."""
     first, *rest = text.split("\n")
     return "\n".join([first] + [" " * spaces + line for line in rest])
+
+
+def _add_hook(hooks: OrderedDict, with_kwargs_ids: dict, hook: Callable, prepend: bool,
+              with_kwargs: bool) -> RemovableHandle:  # fmt: skip
+    handle = RemovableHandle(hooks, with_kwargs_ids)
+    hooks[handle.id] = hook
+    if with_kwargs:
+        with_kwargs_ids[handle.id] = True
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
+
+
+def _assign(module: Module, name: str, old: Tensor, value: Tensor) -> None:
+    """``load_state_dict(assign=True)``: ``value`` replaces ``old``, a parameter staying a
+    Parameter with ``old``'s requires_grad."""
+    if isinstance(old, Parameter):
+        if isinstance(value, Parameter):
+            value.requires_grad_(old.requires_grad)
+        else:
+            value = Parameter(value, requires_grad=old.requires_grad)
+    setattr(module, name, value)
 
 
 def _quoted(keys: list) -> str:

@@ -32,8 +32,9 @@ class Parameter(Tensor):
         self.requires_grad = requires_grad  # checks that the dtype can require grad
 
     def __deepcopy__(self, memo: dict) -> Parameter:
-        """A Parameter over a copy of the array, without .grad (as PyTorch's)."""
-        p = Parameter(self.data.copy(), self.requires_grad)
+        """A Parameter (of this one's class) over a copy of the array, without .grad (as
+        PyTorch's)."""
+        p = type(self)(self.data.copy(), self.requires_grad)
         memo[id(self)] = p
         return p
 

@@ -1,5 +1,5 @@
 """``minigrad.utils``: PyTorch's ``torch.utils`` path, so ``torch.utils.data`` ports as is."""
 
-from . import data
+from . import data, hooks
 
-__all__ = ["data"]
+__all__ = ["data", "hooks"]

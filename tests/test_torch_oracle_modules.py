@@ -1,0 +1,89 @@
+# ruff: noqa: E501 - the programs are data, one per line
+"""nn.Module's API against PyTorch, program by program: containers, hooks, lookups by
+path, loading state dicts and dtype casts. Each program binds its result to ``R``; both
+frameworks must give the same result or raise the same class of exception."""
+
+import pytest
+from test_torch_oracle_autograd import _plain, _run
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+PROGRAMS = [
+    # containers
+    "s = M.nn.Sequential(M.nn.ReLU(), M.nn.Tanh(), M.nn.Sigmoid()); m = s.pop(1); R = (repr(m), repr(s))",
+    "s = M.nn.Sequential(M.nn.ReLU(), M.nn.Tanh(), M.nn.Sigmoid()); m = s.pop(slice(0, 2)); R = (repr(m), repr(s))",
+    "a, b = M.nn.ReLU(), M.nn.Tanh(); s = M.nn.Sequential(a) + M.nn.Sequential(b, a); R = (repr(s), s[2] is a)",
+    "R = M.nn.Sequential(M.nn.ReLU()) + [M.nn.Tanh()]",
+    "s = M.nn.Sequential(M.nn.ReLU()); t = s; s += M.nn.Sequential(M.nn.Tanh()); R = (repr(s), s is t)",
+    "a = M.nn.Linear(1, 1); s = M.nn.Sequential(a, M.nn.ReLU()) * 2; R = (repr(s), s[2] is a, len(list(s.parameters())))",
+    "R = repr(3 * M.nn.Sequential(M.nn.ReLU()))",
+    "R = M.nn.Sequential(M.nn.ReLU()) * 0",
+    "R = M.nn.Sequential(M.nn.ReLU()) * 1.5",
+    "s = M.nn.Sequential(M.nn.ReLU(), M.nn.Tanh()); s *= 2; R = repr(s)",
+    "R = ('0' in dir(M.nn.Sequential(M.nn.ReLU())), '0' in dir(M.nn.ModuleList([M.nn.ReLU()])))",
+    "l = M.nn.ModuleList([M.nn.ReLU(), M.nn.Tanh(), M.nn.Sigmoid()]); m = l.pop(-1); R = (repr(m), repr(l))",
+    "l = M.nn.ModuleList([M.nn.ReLU()]) + [M.nn.Tanh()]; R = (type(l).__name__, repr(l))",
+    "l = M.nn.ModuleList([M.nn.ReLU()]); t = l; l += [M.nn.Tanh()]; R = (repr(l), l is t)",
+    "class Blocks(M.nn.ModuleList): pass\nR = (repr(Blocks([M.nn.ReLU(), M.nn.ReLU()])), repr(Blocks()))",
+    "d = M.nn.ModuleDict({'fc': M.nn.Linear(2, 1), 'act': M.nn.ReLU()}); R = (repr(d), list(d), list(d.keys()), [n for n, _ in d.named_parameters()], 'fc' in d, len(d))",
+    "d = M.nn.ModuleDict([('b', M.nn.ReLU()), ('a', M.nn.Tanh())]); d['c'] = M.nn.Sigmoid(); m = d.pop('a'); R = (repr(m), list(d), [k for k, _ in d.items()], [repr(v) for v in d.values()])",
+    "d = M.nn.ModuleDict({'a': M.nn.ReLU()}); d.update(M.nn.ModuleDict({'b': M.nn.Tanh()})); del d['a']; R = list(d)",
+    "d = M.nn.ModuleDict({'a': M.nn.ReLU()}); d.clear(); R = (len(d), repr(d))",
+    "R = M.nn.ModuleDict([('a', M.nn.ReLU(), 1)])",
+    "R = M.nn.ModuleDict(5)",
+    "R = M.nn.ModuleDict({'a': 3})",
+    "R = M.nn.ModuleDict({'a': M.nn.ReLU()})(M.ones(1))",
+    "R = list(M.nn.ModuleDict({'p': M.nn.Linear(1, 1)}).state_dict())",
+    # forward hooks
+    "m = M.nn.Linear(2, 2)\nwith M.no_grad(): m.weight.copy_(M.tensor([[1., 2.], [3., 4.]])); m.bias.zero_()\nlog = []; m.register_forward_pre_hook(lambda mod, a: log.append(len(a))); m.register_forward_hook(lambda mod, a, o: o * 2); m.register_forward_hook(lambda mod, a, o: log.append(o.tolist()), prepend=True); R = (m(M.ones(1, 2)), log)",
+    "m = M.nn.Linear(1, 1)\nwith M.no_grad(): m.weight.fill_(2.); m.bias.fill_(1.)\ns = M.nn.Sequential(m, M.nn.ReLU()); h = m.register_forward_hook(lambda mod, a, o: -o); y1 = s(M.ones(1, 1)); h.remove(); R = (y1, s(M.ones(1, 1)), len(m._forward_hooks))",
+    "m = M.nn.Linear(1, 1)\nwith M.no_grad(): m.weight.fill_(2.); m.bias.fill_(0.)\nm.register_forward_pre_hook(lambda mod, a: a[0] * 5); R = m(M.ones(1, 1))",
+    "m = M.nn.Linear(1, 1)\nwith M.no_grad(): m.weight.fill_(2.); m.bias.fill_(0.)\nm.register_forward_pre_hook(lambda mod, a, k: ((a[0] * 3,), k), with_kwargs=True); R = m(M.ones(1, 1))",
+    "m = M.nn.Linear(1, 1); m.register_forward_pre_hook(lambda mod, a, k: 5, with_kwargs=True); R = m(M.ones(1, 1))",
+    "m = M.nn.Linear(1, 1)\nwith M.no_grad(): m.weight.fill_(2.); m.bias.fill_(0.)\nm.register_forward_hook(lambda mod, a, k, o: o + len(k), with_kwargs=True); R = m(input=M.ones(1, 1))",
+    "m = M.nn.Linear(1, 1)\nwith M.no_grad(): m.weight.fill_(2.); m.bias.fill_(0.)\nwith m.register_forward_hook(lambda mod, a, o: o * 0): y = m(M.ones(1, 1))\nR = (y, m(M.ones(1, 1)))",
+    "m = M.nn.Linear(1, 1, dtype=M.float64)\nwith M.no_grad(): m.weight.fill_(2.); m.bias.fill_(0.)\nm.register_forward_hook(lambda mod, a, o: o * o); x = M.tensor([[3.]], dtype=M.float64, requires_grad=True); m(x).sum().backward(); R = (x.grad, m.weight.grad)",
+    "class Bad(M.nn.Module):\n    def __init__(self): self.k = 2\n    def forward(self, x): return x * self.k\nR = Bad()(M.ones(1))",
+    # lookups by path
+    "s = M.nn.Sequential(OrderedDict(a=M.nn.Sequential(OrderedDict(b=M.nn.Linear(1, 1))))); R = (type(s.get_submodule('a.b')).__name__, s.get_submodule('') is s, tuple(s.get_parameter('a.b.weight').shape))",
+    "R = M.nn.Sequential(OrderedDict(a=M.nn.Linear(1, 1))).get_submodule('a.c')",
+    "R = M.nn.Sequential(OrderedDict(a=M.nn.Linear(1, 1))).get_submodule('a.weight')",
+    "R = M.nn.Sequential(OrderedDict(a=M.nn.Linear(1, 1))).get_parameter('a')",
+    "R = M.nn.Sequential(OrderedDict(a=M.nn.Linear(1, 1))).get_parameter('a.x')",
+    "m = M.nn.Linear(1, 1); m.register_buffer('rb', M.zeros(1)); R = (m.get_buffer('rb'), m._get_name(), m.share_memory() is m)",
+    "R = M.nn.Linear(1, 1).get_buffer('weight')",
+    "m = M.nn.Module(); m.register_module('q', M.nn.ReLU()); R = repr(m)",
+    # dtype casts replace buffers, keep parameters
+    "m = M.nn.Linear(1, 1); m.register_buffer('f', M.tensor([1.])); b, w = m.f, m.weight; m.double(); R = (m.f is b, m.weight is w, [str(t.dtype).replace('torch.', '') for t in (b, m.f, w)])",
+    # state dicts
+    "s = M.nn.Sequential(OrderedDict(a=M.nn.Linear(1, 1), b=M.nn.Linear(1, 1))); R = tuple(s.load_state_dict({'b.x': M.ones(1), 'a.y': M.ones(1), 'z': M.ones(1), 'a.weight': M.ones(1, 1), 'a.bias': M.ones(1), 'b.weight': M.ones(1, 1), 'b.bias': M.ones(1), 'a': M.ones(1), 'a.weight.q': M.ones(1)}, strict=False))",
+    "s = M.nn.Sequential(OrderedDict(a=M.nn.Linear(1, 1), b=M.nn.Linear(1, 1))); R = s.load_state_dict({'b.x': M.ones(1), 'a.weight': M.ones(1, 1)})",
+    "m = M.nn.Module(); m.a = M.nn.Linear(1, 1); m.a = None; R = tuple(m.load_state_dict({'a.weight': M.ones(1, 1)}, strict=False))",
+    "m = M.nn.Module(); m.register_buffer('s', M.tensor(1.)); m.p = M.nn.Parameter(M.tensor(1.)); m.load_state_dict({'s': M.tensor([2.]), 'p': M.tensor([3.])}); R = (m.s, m.p)",
+    "m = M.nn.Module(); m.register_buffer('s', M.tensor(1.)); R = m.load_state_dict({'s': M.tensor([2., 3.])})",
+    "m = M.nn.Linear(1, 1); w = M.full((1, 1), 7.); b = M.nn.Parameter(M.full((1,), 2.), requires_grad=False); m.load_state_dict({'weight': w, 'bias': b}, assign=True)\nwith M.no_grad(): w.fill_(9.)\nR = (type(m.weight).__name__, m.weight, m.bias is b, b.requires_grad, [n for n, _ in m.named_parameters()])",
+    "m = M.nn.Linear(1, 1); m.register_buffer('f', M.zeros(2)); f = M.ones(2); m.load_state_dict({'weight': M.ones(1, 1), 'bias': M.ones(1), 'f': f}, assign=True); R = m.f is f",
+    "R = list(M.nn.Linear(1, 1).state_dict(None, 'x.'))",
+    "d = OrderedDict(); m = M.nn.Linear(1, 1); R = (m.state_dict(destination=d, prefix='p.') is d, list(d))",
+    "R = [v.requires_grad for v in M.nn.Linear(1, 1).state_dict(None, '', True).values()]",
+    # deep copies and Dropout's argument check
+    "import copy\nclass MyP(M.nn.Parameter): pass\nR = type(copy.deepcopy(MyP(M.ones(1)))).__name__",
+    "R = repr(M.nn.Dropout(float('nan')))",
+    "R = M.nn.functional.dropout(M.ones(2), float('nan'))",
+    "R = M.nn.Dropout(1.5)",
+]
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_module_program_matches_pytorch(program):
+    expected, t_err = _run("from collections import OrderedDict\n" + program, torch)
+    got, m_err = _run("from collections import OrderedDict\n" + program, mg)
+    if t_err is not None:
+        assert m_err is not None, f"PyTorch raises {t_err!r}, minigrad gives {got!r}"
+        assert isinstance(m_err, type(t_err)), f"{m_err!r} is not a {type(t_err)}"
+        return
+    assert m_err is None, f"minigrad raises {m_err!r}, PyTorch gives {expected!r}"
+    assert _plain(got) == _plain(expected)
