@@ -38,7 +38,7 @@ class Node:
     """
 
     __slots__ = ("_name", "next", "vjps", "saved", "out_version", "shape", "dtype", "seq", "g",
-                 "retained", "__weakref__")  # fmt: skip
+                 "retained", "_hooks", "__weakref__")  # fmt: skip
 
     def __init__(self, name, next, vjps, saved, out_version, shape, dtype):
         self._name = name
@@ -51,6 +51,7 @@ class Node:
         self.seq = next_seq()
         self.g = None
         self.retained = None  # a weakref to the output, set by Tensor.retain_grad()
+        self._hooks = None  # the output's gradient hooks (Tensor.register_hook), or None
 
     def name(self) -> str:
         # PyTorch names the node of an in-place change through a view "CopySlices"
@@ -202,21 +203,24 @@ def _drain(
     heap: list, retain_graph: bool, capture: dict | None, captured: dict, needed: dict | None
 ) -> None:
     """Run the queued nodes, newest first, until every gradient has reached a leaf (or,
-    with ``needed``, every node that leads to a captured tensor has run)."""
+    with ``needed``, every node that leads to a captured tensor has run). Leaves with
+    hooks get their gradient last, once, summed over all paths."""
+    hooked: dict = {}
     while heap:
         node = heappop(heap)[1]
         g = node.g
         node.g = None
         if type(g) is not _ndarray:  # a sum of two 0-d gradients is a NumPy scalar
             g = np.asarray(g)
+        slot = captured.get(id(node)) if captured else None
+        if slot is not None:  # autograd.grad returns the gradient before the hooks, as PyTorch
+            slot[1] = g if slot[1] is None else slot[1] + g
+        if node._hooks is not None:
+            g = _run_hooks(node._hooks, g)
         if node.retained is not None:
             _retain(node, g)
-        if captured:
-            slot = captured.get(id(node))
-            if slot is not None:
-                slot[1] = g if slot[1] is None else slot[1] + g
-            if not needed[id(node)]:  # captured, and nothing captured lies beyond it
-                continue
+        if slot is not None and not needed[id(node)]:  # nothing captured lies beyond it
+            continue
         vjps = node.vjps
         if vjps is None:
             raise RuntimeError(
@@ -258,7 +262,11 @@ def _drain(
                 else:
                     p.g = p.g + gi
                 continue
-            if capture is not None:
+            if p._hooks is not None:  # hooks see the sum over all paths: add it up first
+                hooked[id(p)] = (
+                    (p, gi.copy()) if id(p) not in hooked else (p, hooked[id(p)][1] + gi)
+                )
+            elif capture is not None:
                 _to_capture(capture, p, gi)
             elif p._grad is None:
                 # a fresh array becomes .grad as it is; one that may be shared (g passed
@@ -270,6 +278,8 @@ def _drain(
             node.vjps = None
             node.saved = ()
             node.out_version = None
+    for leaf, g in hooked.values():
+        _to_leaf(leaf, g, capture)
 
 
 def _retain(node: Node, g: np.ndarray) -> None:
@@ -283,8 +293,34 @@ def _retain(node: Node, g: np.ndarray) -> None:
         t._grad.data = np.asarray(t._grad.data + g)  # a sum of 0-d arrays is a NumPy scalar
 
 
+def _run_hooks(hooks: dict, g: np.ndarray) -> np.ndarray:
+    """Pass a gradient through ``register_hook``'s hooks in order. Each gets its own copy
+    (which it may change in place); a Tensor it returns replaces the gradient."""
+    for hook in list(hooks.values()):
+        arg = _new(g.copy())
+        out = hook(arg)
+        if out is None:
+            g = arg.data
+            continue
+        name = getattr(hook, "__name__", type(hook).__name__)
+        if not isinstance(out, _Tensor):
+            raise TypeError(f"hook '{name}' must return a Tensor or None, but returned "
+                            f"'{type(out).__name__}'")  # fmt: skip
+        if out.data.shape != g.shape:
+            raise RuntimeError(f"hook '{name}' has changed the size of value: from "
+                               f"{g.shape} to {out.data.shape}")  # fmt: skip
+        if out.data.dtype != g.dtype:
+            raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                               f"{g.dtype} got {out.data.dtype})")  # fmt: skip
+        g = out.data
+    return g
+
+
 def _to_leaf(leaf: Tensor, g: np.ndarray, capture: dict | None) -> None:
-    """A root that is itself a leaf: its gradient is the seed."""
+    """A gradient for a leaf as a whole: the seed of a root that is a leaf, or the sum
+    over all paths of a leaf with hooks."""
+    if leaf._hooks is not None:
+        g = _run_hooks(leaf._hooks, g)
     if capture is not None:
         _to_capture(capture, leaf, g)
     elif leaf._grad is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 import warnings
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Union
 
 import numpy as np
@@ -22,7 +22,7 @@ _object_new = object.__new__
 def _rebuild(cls: type, data: np.ndarray, requires_grad: bool) -> Tensor:
     """A leaf of class ``cls`` over ``data`` (unpickling, copy and deepcopy)."""
     t = _object_new(cls)
-    t.data, t._grad, t.grad_fn, t._version, t._views = data, None, None, [0], None
+    t.data, t._grad, t.grad_fn, t._version, t._views, t._hooks = data, None, None, [0], None, None
     t._requires_grad = requires_grad
     return t
 
@@ -189,8 +189,10 @@ class Tensor:
     """
 
     # _version: [counter], shared by every tensor over the same memory (views, detach());
-    # _views: the Views shared by a base and the views taken of it, or None
-    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "_version", "_views", "__weakref__")
+    # _views: the Views shared by a base and the views taken of it, or None;
+    # _hooks: a leaf's gradient hooks (register_hook), or None
+    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "_version", "_views", "_hooks",
+                 "__weakref__")  # fmt: skip
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -204,6 +206,7 @@ class Tensor:
         shared = len(args) == 1 and isinstance(args[0], Tensor) and args[0].data is self.data
         self._version = args[0]._version if shared else [0]
         self._views = None
+        self._hooks = None
         self._requires_grad = False
         check_bool("Tensor", "requires_grad", requires_grad)
         if requires_grad:
@@ -220,6 +223,7 @@ class Tensor:
         t._requires_grad = False
         t._version = [0] if version is None else version
         t._views = None
+        t._hooks = None
         return t
 
     # ---- attributes -------------------------------------------------------------
@@ -287,6 +291,25 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
             self.grad_fn.retained = weakref.ref(self)
+
+    def register_hook(self, hook: Callable) -> Any:
+        """Call ``hook(grad)`` with this tensor's gradient in every backward pass; a Tensor
+        it returns replaces the gradient (for a leaf, before it is added to ``.grad``).
+
+        As in PyTorch, a non-leaf's hook belongs to the op that made it: after an
+        in-place change it still sees the gradient of the value before the change.
+        Returns a handle whose ``remove()`` unregisters the hook.
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        owner = self if self.grad_fn is None else self.grad_fn
+        if owner._hooks is None:
+            owner._hooks = {}
+        from .utils.hooks import RemovableHandle  # minigrad.utils imports the data package
+
+        handle = RemovableHandle(owner._hooks)
+        owner._hooks[handle.id] = hook
+        return handle
 
     @property
     def retains_grad(self) -> bool:

@@ -28,6 +28,7 @@ class Parameter(Tensor):
         self.grad_fn = None
         self._version = data._version if isinstance(data, Tensor) else [0]
         self._views = None
+        self._hooks = None
         self._requires_grad = False
         self.requires_grad = requires_grad  # checks that the dtype can require grad
 
