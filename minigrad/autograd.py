@@ -100,56 +100,64 @@ class GradcheckError(RuntimeError):
 
 def gradcheck(
     fn: Callable[..., Any],
-    inputs: Tensors,
+    inputs: Any,
+    *,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    fast_mode: bool = False,
 ) -> bool:
     """Compare autograd's gradients of ``fn(*inputs)`` with central differences in float64.
 
-    For every output element o and input element x: |analytic - numeric| must be at
-    most ``atol + rtol * |numeric|``, numeric = (o(x + eps) - o(x - eps)) / (2 eps).
-    Returns True or raises :class:`GradcheckError` naming the input, index and values
-    (returns False instead with ``raise_exception=False``).
+    For every output element o that requires grad and every input element x: |analytic -
+    numeric| must be at most ``atol + rtol * |numeric|``, numeric = (o(x + eps) - o(x -
+    eps)) / (2 eps). Inputs that are not Tensors are passed as they are. Returns True or
+    raises :class:`GradcheckError` naming the input, index and values (returns False
+    instead with ``raise_exception=False``). ``nondet_tol`` and ``fast_mode`` are
+    accepted for PyTorch's sake: minigrad's backward is deterministic and it always
+    checks the whole Jacobian.
     """
-    originals = _seq(inputs, "gradcheck: inputs")
+    originals = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     xs = [
         tensor(t.data, dtype=np.float64, requires_grad=t._requires_grad)
-        if t.data.dtype.kind == "f"
+        if isinstance(t, Tensor) and t.data.dtype.kind == "f"
         else t
         for t in originals
     ]
-    diff = [i for i, t in enumerate(xs) if t._requires_grad]
+    diff = [i for i, t in enumerate(xs) if isinstance(t, Tensor) and t._requires_grad]
     if not diff:
         raise ValueError("gradcheck: no input requires grad")
-
-    def float_outputs() -> list:  # integer and bool outputs have no gradient to check
-        return [o for o in _seq(fn(*xs), "gradcheck: outputs") if o.data.dtype.kind not in "biu"]
+    with enable_grad():
+        outs = _seq(fn(*xs), "gradcheck: outputs")
+    # as PyTorch: the outputs that require grad, or if none does, every float output,
+    # whose numerical gradient must then be zero
+    checked = [k for k, o in enumerate(outs) if o._requires_grad] or [
+        k for k, o in enumerate(outs) if o.data.dtype.kind in "fc"
+    ]
+    outs = [outs[k] for k in checked]
 
     def flat_outputs() -> np.ndarray:
         with no_grad():
-            return np.concatenate([o.data.reshape(-1) for o in float_outputs()] or [np.zeros(0)])
+            values = _seq(fn(*xs), "gradcheck: outputs")
+            return np.concatenate(
+                [values[k].data.astype(np.float64).reshape(-1) for k in checked] or [np.zeros(0)]
+            )
 
-    with enable_grad():
-        outs = float_outputs()
-    for o in outs:
-        if o.data.dtype != np.float64:
-            raise GradcheckError(f"gradcheck: output has dtype {o.data.dtype}, expected float64")
     # analytic Jacobian, one row per output element (one backward each)
     sizes = [o.data.size for o in outs]
     rows = {i: np.zeros((sum(sizes), xs[i].data.size)) for i in diff}
     r = 0
-    for o in outs:
+    for o in outs if outs and outs[0]._requires_grad else ():  # else every row stays zero
         for j in range(o.data.size):
-            if o._requires_grad:
-                seed = np.zeros(o.data.shape)
-                seed.reshape(-1)[j] = 1.0
-                got = grad(o, [xs[i] for i in diff], Tensor._new(seed), retain_graph=True,
-                           allow_unused=True)  # fmt: skip
-                for i, gi in zip(diff, got):
-                    if gi is not None:
-                        rows[i][r] = gi.data.reshape(-1)
+            seed = np.zeros(o.data.shape, o.data.dtype)
+            seed.reshape(-1)[j] = 1.0
+            got = grad(o, [xs[i] for i in diff], Tensor._new(seed), retain_graph=True,
+                       allow_unused=True)  # fmt: skip
+            for i, gi in zip(diff, got):
+                if gi is not None:
+                    rows[i][r] = gi.data.reshape(-1)
             r += 1
     # numerical Jacobian, one column per input element (two forwards each)
     for i in diff:

@@ -1,7 +1,8 @@
 # ruff: noqa: E501 - the programs are data, one per line
 """nn.Module's API against PyTorch, program by program: containers, hooks, lookups by
-path, loading state dicts and dtype casts. Each program binds its result to ``R``; both
-frameworks must give the same result or raise the same class of exception."""
+path, loading state dicts and dtype casts; then optimizers, schedulers, init and
+gradcheck at their edges. Each program binds its result to ``R``; both frameworks must
+give the same result or raise the same class of exception."""
 
 import pytest
 from test_torch_oracle_autograd import _plain, _run
@@ -77,7 +78,67 @@ PROGRAMS = [
 ]
 
 
-@pytest.mark.parametrize("program", PROGRAMS)
+_P = "p = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); "
+_WARNINGS = "import warnings\nwith warnings.catch_warnings(record=True) as caught:\n    warnings.simplefilter('always')\n"
+OPTIM_PROGRAMS = [
+    # a parameter listed twice: buffers read before any is written; the last index in state_dict
+    _P
+    + "opt = M.optim.SGD([p, p], lr=.1, momentum=.9); p.grad = M.tensor([1., -1.], dtype=M.float64); opt.step(); opt.step(); sd = opt.state_dict(); R = (p, sd['param_groups'][0]['params'], list(sd['state']))",
+    _P
+    + "opt = M.optim.SGD([p, p], lr=.1, momentum=.9, nesterov=True); p.grad = M.tensor([1., -1.], dtype=M.float64); opt.step(); opt.step(); R = p",
+    _P
+    + "q = M.tensor([3.], dtype=M.float64, requires_grad=True); opt = M.optim.Adam([{'params': [p, q, p]}, {'params': [M.zeros(1, requires_grad=True)]}]); p.grad = M.ones(2, dtype=M.float64); q.grad = M.ones(1, dtype=M.float64); opt.step(); sd = opt.state_dict(); R = ([g['params'] for g in sd['param_groups']], sorted(sd['state']), sd['state'][2]['step'], p)",
+    # loading: options a saved group lacks get fixed defaults; AdamW stays decoupled; a numeric step
+    _P
+    + "a = M.optim.SGD([p], lr=.1, momentum=.9); sd = a.state_dict(); del sd['param_groups'][0]['nesterov']; b = M.optim.SGD([p], lr=.1, momentum=.9, nesterov=True); b.load_state_dict(sd); R = (b.param_groups[0]['nesterov'], b.param_groups[0]['fused'])",
+    _P
+    + "a = M.optim.Adam([p], lr=.1, weight_decay=.5); p.grad = M.ones(2, dtype=M.float64); a.step(); w = M.optim.AdamW([p], lr=.1, weight_decay=.5); w.load_state_dict(a.state_dict()); w.step(); R = (w.param_groups[0]['decoupled_weight_decay'], p)",
+    _P
+    + "a = M.optim.Adam([p], lr=.1); p.grad = M.ones(2, dtype=M.float64); a.step(); sd = a.state_dict(); sd['state'][0]['step'] = 1.0; b = M.optim.Adam([p], lr=.1); b.load_state_dict(sd); b.step(); R = (p, b.state[p]['step'])",
+    _P
+    + "a = M.optim.Adam([p]); sd = a.state_dict(); del sd['param_groups'][0]['amsgrad']; b = M.optim.Adam([p], amsgrad=True); b.load_state_dict(sd); R = b.param_groups[0]['amsgrad']",
+    # hyperparameter checks that NaN fails
+    _P + "R = M.optim.Adam([p], lr=float('nan'))",
+    _P + "R = M.optim.Adam([p], eps=float('nan'))",
+    _P + "R = M.optim.AdamW([p], weight_decay=float('nan'))",
+    _P + "R = M.optim.SGD([p], lr=float('nan')).param_groups[0]['lr'] != 0",
+    # schedulers
+    _P
+    + "opt = M.optim.SGD([p], lr=1.); s = M.optim.lr_scheduler.StepLR(opt, 2); opt.add_param_group({'params': [M.zeros(1, requires_grad=True)], 'lr': .5}); R = s.step(4)",
+    _P
+    + "opt = M.optim.SGD([p], lr=1.); s = M.optim.lr_scheduler.StepLR(opt, 2); opt.add_param_group({'params': [M.zeros(1, requires_grad=True)], 'lr': .5}); s.step(); R = s.step()",
+    _P
+    + "opt = M.optim.SGD([p], lr=1.); s = M.optim.lr_scheduler.StepLR(opt, 2)\n"
+    + _WARNINGS
+    + "    s.get_lr(); opt.step(); s.step()\nR = [str(w.message)[:40] for w in caught]",
+    _P
+    + "opt = M.optim.SGD([p], lr=1.); p.grad = M.ones(2, dtype=M.float64); opt.step(); s = M.optim.lr_scheduler.StepLR(opt, 2)\n"
+    + _WARNINGS
+    + "    s.step()\nR = ([str(w.message)[:40] for w in caught], s.get_last_lr())",
+    _P
+    + "class Plain(M.optim.Optimizer):\n    def step(self, closure=None): pass\nopt = Plain([p], {'lr': 1.}); s = M.optim.lr_scheduler.StepLR(opt, 1)\n"
+    + _WARNINGS
+    + "    opt.step(); s.step()\nR = ([str(w.message)[:40] for w in caught], s.get_last_lr())",
+    # init and clipping: PyTorch's keyword arguments and spellings
+    "R = tuple(M.nn.init.kaiming_uniform_(M.zeros(4, 3), mode='FAN_OUT', generator=None).shape)",
+    "R = tuple(M.nn.init.xavier_normal_(M.zeros(4, 3), generator=None).shape)",
+    "R = M.nn.init.kaiming_normal_(M.zeros(4, 3), mode='fan_middle')",
+    _P
+    + "p.grad = M.tensor([3., 4.], dtype=M.float64); n = M.nn.utils.clip_grad_norm_([p], 1., foreach=None); R = (n, p.grad)",
+    _WARNINGS
+    + "    n = M.nn.utils.clip_grad_norm_((q for q in []), 1.)\nR = [str(w.message)[:40] for w in caught]",
+    # gradcheck: only outputs that require grad, unless none does; inputs that are not Tensors
+    "x = M.tensor([.3, -1.2], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(lambda a: (a * 2, a.detach() * 3), (x,))",
+    "x = M.tensor([.3, -1.2], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(lambda a: a.detach() * 3, (x,), raise_exception=False)",
+    "x = M.tensor([.3, -1.2], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(lambda a: a.detach() * 0, (x,))",
+    "x = M.tensor([.3, -1.2], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(lambda a, k: a * k, (x, 3.))",
+    "x = M.tensor([.3, -1.2], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(lambda a: (a * 2).float(), (x,), raise_exception=False)",
+    "x = M.tensor([.3, -1.2], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(lambda a: (a * 2).float(), (x,), atol=.1, rtol=.1, nondet_tol=0., fast_mode=True)",
+    "x = M.tensor([.3, -1.2], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(lambda a: a.exp(), (x,), 1e-6)",
+]
+
+
+@pytest.mark.parametrize("program", PROGRAMS + OPTIM_PROGRAMS)
 def test_module_program_matches_pytorch(program):
     expected, t_err = _run("from collections import OrderedDict\n" + program, torch)
     got, m_err = _run("from collections import OrderedDict\n" + program, mg)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import types
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -16,15 +18,24 @@ def clip_grad_norm_(
     max_norm: float,
     norm_type: float = 2.0,
     error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
 ) -> Tensor:
     """Scale all gradients in place by min(1, max_norm / (total_norm + 1e-6)).
 
     total_norm is the ``norm_type``-norm of all gradients taken together, as if they
     were one vector (``inf`` for the largest absolute value), in the gradients' common
     dtype, in which the scale is computed too (as PyTorch). Returns it as a Tensor.
+    ``foreach`` picks among PyTorch's implementations; minigrad has one.
     """
     if isinstance(parameters, Tensor):
         parameters = [parameters]
+    elif isinstance(parameters, types.GeneratorType):
+        parameters = list(parameters)
+        if not parameters:
+            warnings.warn(
+                "`parameters` is an empty generator, no gradient clipping will occur.",
+                stacklevel=2,
+            )
     grads = [p.grad.data for p in parameters if p.grad is not None]
     if not grads:
         return tensor(0.0)

@@ -11,6 +11,7 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
+from ..tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -45,15 +46,15 @@ class Adam(Optimizer):
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        if lr < 0.0:
+        if not 0.0 <= lr:  # written so that NaN fails, as PyTorch's checks
             raise ValueError(f"Invalid learning rate: {lr}")
-        if eps < 0.0:
+        if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")
         for i in range(2):  # betas[1] is an IndexError for one beta, as in PyTorch
             beta = betas[i]
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-        if weight_decay < 0.0:
+        if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         defaults = dict(
             lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
@@ -62,6 +63,18 @@ class Adam(Optimizer):
             decoupled_weight_decay=decoupled_weight_decay,
         )  # fmt: skip
         super().__init__(params, defaults)
+
+    _option_defaults = dict(
+        amsgrad=False, maximize=False, foreach=None, capturable=False, differentiable=False,
+        decoupled_weight_decay=False, fused=None,
+    )  # fmt: skip
+
+    def _upgrade(self) -> None:
+        """Also: a ``step`` saved as a number becomes a Tensor, as PyTorch's."""
+        super()._upgrade()
+        for state in self.state.values():
+            if "step" in state and not isinstance(state["step"], Tensor):
+                state["step"] = tensor(float(state["step"]), dtype=get_default_dtype())
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -130,3 +143,8 @@ class AdamW(Adam):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
                          foreach=foreach, capturable=capturable, differentiable=differentiable,
                          fused=fused, decoupled_weight_decay=True)  # fmt: skip
+
+    def _upgrade(self) -> None:
+        super()._upgrade()
+        for group in self.param_groups:  # AdamW's decay is decoupled, whatever was saved
+            group["decoupled_weight_decay"] = True

@@ -110,11 +110,10 @@ class Optimizer:
             )
         return differentiable
 
-    def _begin_step(self, closure: Callable[[], Any] | None) -> Any:
-        """Start a step: note that one ran (a scheduler stepped before any warns, as
-        PyTorch's) and return the loss that ``closure`` (recomputing the model and its
+    @staticmethod
+    def _begin_step(closure: Callable[[], Any] | None) -> Any:
+        """Start a step: return the loss that ``closure`` (recomputing the model and its
         gradients) returns, if given."""
-        self._opt_called = True
         if closure is None:
             return None
         with enable_grad():
@@ -123,16 +122,19 @@ class Optimizer:
     def state_dict(self) -> dict[str, Any]:
         """``{"state": {index: buffers}, "param_groups": [{options, "params": [indices]}]}``.
 
-        Parameters are numbered in the order of the groups, as in PyTorch; the state's
-        Tensors are the optimizer's own (not copies).
+        Parameters are numbered by position across the groups, as in PyTorch (a parameter
+        listed twice in a group gets its last position); the state's Tensors are the
+        optimizer's own (not copies).
         """
         index: dict[int, int] = {}
         groups = []
+        start = 0
         for group in self.param_groups:
-            for p in group["params"]:
-                index.setdefault(id(p), len(index))
+            params = group["params"]
+            index.update({id(p): i for i, p in enumerate(params, start) if id(p) not in index})
+            start += len(params)
             packed = {k: v for k, v in group.items() if k != "params"}
-            packed["params"] = [index[id(p)] for p in group["params"]]
+            packed["params"] = [index[id(p)] for p in params]
             groups.append(packed)
         state = {index[id(p)]: s for p, s in self.state.items()}
         return {"state": state, "param_groups": groups}
@@ -158,11 +160,21 @@ class Optimizer:
             if i in param_of:
                 p = param_of[i]
                 self.state[p] = {k: _cast_like(v, p, k) for k, v in buffers.items()}
-        self.param_groups = [  # options a saved group lacks (an older save) take the defaults
-            {**self.defaults, **copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
+        self.param_groups = [
+            {**copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
              "params": group["params"]}
             for saved, group in zip(saved_groups, self.param_groups)
         ]  # fmt: skip
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Fill in what a state_dict saved by an older version lacks (PyTorch's
+        ``__setstate__``: fixed defaults, not this optimizer's own options)."""
+        for group in self.param_groups:
+            for name, value in self._option_defaults.items():
+                group.setdefault(name, value)
+
+    _option_defaults: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

@@ -52,26 +52,33 @@ class SGD(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _option_defaults = dict(
+        nesterov=False, maximize=False, foreach=None, differentiable=False, fused=False
+    )
+
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
         for group in self.param_groups:
             lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
             wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
+            params = [p for p in group["params"] if p._grad is not None]
+            # as PyTorch: every buffer is read before any is written, so that a parameter
+            # listed twice starts from the same buffer both times
+            buffers = [self.state[p].get("momentum_buffer") for p in params] if mu != 0 else ()
+            for i, p in enumerate(params):
                 g = -p._grad.data if maximize else p._grad.data
                 if wd != 0:
                     g = g + wd * p.data
                 if mu != 0:
-                    state = self.state[p]
-                    if "momentum_buffer" not in state:
-                        state["momentum_buffer"] = tensor(g)  # a copy
+                    if buffers[i] is None:
+                        buffers[i] = tensor(g)  # a copy
                     else:
-                        b = state["momentum_buffer"].data
+                        b = buffers[i].data
                         b *= mu
                         b += (1 - tau) * g
-                    b = state["momentum_buffer"].data
+                    b = buffers[i].data
                     g = g + mu * b if nesterov else b
                 self._descend(p, lr * g)
+            for p, b in zip(params, buffers):
+                self.state[p]["momentum_buffer"] = b
         return loss
