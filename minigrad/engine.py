@@ -51,7 +51,9 @@ class Node:
         self.seq = next_seq()
         self.g = None
         self.retained = None  # a weakref to the output, set by Tensor.retain_grad()
-        self._hooks = None  # the output's gradient hooks (Tensor.register_hook), or None
+        # the output's gradient hooks (Tensor.register_hook), or None if neither they nor
+        # retain_grad need to see the gradient
+        self._hooks = None
 
     def name(self) -> str:
         # PyTorch names the node of an in-place change through a view "CopySlices"
@@ -212,15 +214,16 @@ def _drain(
         node.g = None
         if type(g) is not _ndarray:  # a sum of two 0-d gradients is a NumPy scalar
             g = np.asarray(g)
-        slot = captured.get(id(node)) if captured else None
-        if slot is not None:  # autograd.grad returns the gradient before the hooks, as PyTorch
-            slot[1] = g if slot[1] is None else slot[1] + g
-        if node._hooks is not None:
+        if captured:  # autograd.grad returns the gradient before the hooks, as PyTorch
+            slot = captured.get(id(node))
+            if slot is not None:
+                slot[1] = g if slot[1] is None else slot[1] + g
+        if node._hooks is not None:  # register_hook's hooks, then retain_grad's
             g = _run_hooks(node._hooks, g)
-        if node.retained is not None:
-            _retain(node, g)
-        if slot is not None and not needed[id(node)]:  # nothing captured lies beyond it
-            continue
+            if node.retained is not None:
+                _retain(node, g)
+        if captured and slot is not None and not needed[id(node)]:
+            continue  # nothing captured lies beyond it
         vjps = node.vjps
         if vjps is None:
             raise RuntimeError(

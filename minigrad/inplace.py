@@ -147,6 +147,8 @@ def _set_grad_fn(t: Tensor, node: Any) -> None:
     old = t.grad_fn
     if old is not None and old.retained is not None and old.retained() is t:
         node.retained, old.retained = old.retained, None
+        if node._hooks is None:
+            node._hooks = {}  # so that backward looks
     node.dtype = t.data.dtype  # the op's result was cast into t: its gradient has t's dtype
     t.grad_fn, t._requires_grad = node, True
 

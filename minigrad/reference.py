@@ -23,15 +23,18 @@ J = (1/m) Σ_i ℓ_i, the per-sample losses are
     mse:            ℓ_i = (1/n_L) Σ_k (A - Y)²[k, i]
     cross_entropy:  ℓ_i = -Σ_k (Y log A)[k, i]           (Y one-hot, A = softmax(Z))
 
-so the 1/m lives in dW and db, and the 1/n_L of an elementwise mean lives in dA[L]:
+so the 1/m lives in dW and db, and the 1/n_L of an elementwise mean lives in dA[L]
+(bce takes probabilities, so it goes with a sigmoid output, and cross_entropy with softmax):
 
-    bce:            dA[L] = (A - Y) / (A (1 - A)) / n_L
-    mse:            dA[L] = 2 (A - Y) / n_L
-    sigmoid + bce:            dZ[L] = (A - Y) / n_L       (the two combined)
-    softmax + cross_entropy:  dZ[L] = A - Y
+    bce:                      dA[L] = (A - Y) / (A (1 - A)) / n_L
+    mse:                      dA[L] = 2 (A - Y) / n_L
+    sigmoid + bce:            dZ[L] = (A - Y) / n_L        (the two combined)
+    softmax + cross_entropy:  dZ[L] = A - Y                (A Σ_k Y[k] - Y for targets whose
+                                                            columns need not sum to 1)
 
 Measured against the batch loss, ∂J/∂Z[L] = dZ[L] / m, e.g. (A - Y) / (n_L m) for
-sigmoid + bce with n_L outputs.
+sigmoid + bce with n_L outputs. Like nn.BCELoss, bce clamps A (1 - A) at 1e-12 in its
+gradient, so an output saturated to exactly 0 or 1 passes back no gradient.
 """
 
 from __future__ import annotations
@@ -67,18 +70,12 @@ def _log_softmax(Z: Array) -> Array:
     return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
 
 
-def _softmax_prime(Z: Array, A: Array) -> Array:
-    raise NotImplementedError(
-        "softmax's Jacobian is not elementwise; it is only used as the output layer with "
-        "cross_entropy, where dZ[L] = A - Y"
-    )
-
-
 class Activation(NamedTuple):
-    """An activation g, and g'(Z) given both Z and A = g(Z) (sigmoid and tanh use A)."""
+    """An activation g, and g'(Z) given both Z and A = g(Z) (sigmoid and tanh use A; None
+    for softmax, whose Jacobian is not elementwise: it only ends a cross_entropy network)."""
 
     g: Callable[[Array], Array]
-    g_prime: Callable[[Array, Array], Array]
+    g_prime: Callable[[Array, Array], Array] | None
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -87,7 +84,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation(_sigmoid, lambda Z, A: A * (1 - A)),
     "tanh": Activation(np.tanh, lambda Z, A: 1 - A * A),
     "linear": Activation(lambda Z: Z, lambda Z, A: np.ones_like(Z)),
-    "softmax": Activation(_softmax, _softmax_prime),
+    "softmax": Activation(_softmax, None),
 }
 
 # ---- losses: the per-sample loss ℓ_i and dA[L] = ∂ℓ_i/∂A[L], one column per sample --------
@@ -100,15 +97,18 @@ def _log(P: Array) -> Array:
 
 
 def _bce_per_sample(Z: Array, A: Array, Y: Array) -> Array:
+    """(1/n_L) Σ_k -(Y log A + (1 - Y) log(1 - A)), each log clamped at -100."""
     return -(Y * _log(A) + (1 - Y) * _log(1 - A)).mean(axis=0)
 
 
 def _mse_per_sample(Z: Array, A: Array, Y: Array) -> Array:
+    """(1/n_L) Σ_k (A - Y)²."""
     return ((A - Y) ** 2).mean(axis=0)
 
 
 def _cross_entropy_per_sample(Z: Array, A: Array, Y: Array) -> Array:
-    return -(Y * _log_softmax(Z)).sum(axis=0)  # log A from Z: exact even where A underflows
+    """-Σ_k Y log softmax(Z), log A taken from Z: exact even where A underflows."""
+    return -(Y * _log_softmax(Z)).sum(axis=0)
 
 
 class Loss(NamedTuple):
@@ -120,15 +120,25 @@ class Loss(NamedTuple):
 
 # In dA[L] and the shortcuts, A.shape[0] is n_L: the 1/n_L of an elementwise mean.
 LOSSES: dict[str, Loss] = {
-    "bce": Loss(_bce_per_sample, lambda A, Y: (A - Y) / (A * (1 - A)) / A.shape[0]),
+    "bce": Loss(
+        _bce_per_sample, lambda A, Y: (A - Y) / np.maximum(A * (1 - A), 1e-12) / A.shape[0]
+    ),
     "mse": Loss(_mse_per_sample, lambda A, Y: 2 * (A - Y) / A.shape[0]),
     "cross_entropy": Loss(_cross_entropy_per_sample, None),
 }
 
+
+def _sigmoid_bce(A: Array, Y: Array) -> Array:
+    """(A - Y) / n_L, scaled down where the clamp max(A (1 - A), 1e-12) of bce's dA[L]
+    holds (A within 1e-12 of 0 or 1), and 0 where A is exactly 0 or 1."""
+    saturation = np.minimum(A * (1 - A) / 1e-12, 1)  # 1 unless A is within 1e-12 of 0 or 1
+    return (A - Y) * saturation / A.shape[0]
+
+
 # Output activation and loss whose dZ[L] = dA[L] * g'(Z[L]) simplifies to a short formula.
 SHORTCUTS: dict[tuple[str, str], Callable[[Array, Array], Array]] = {
-    ("sigmoid", "bce"): lambda A, Y: (A - Y) / A.shape[0],
-    ("softmax", "cross_entropy"): lambda A, Y: A - Y,
+    ("sigmoid", "bce"): _sigmoid_bce,
+    ("softmax", "cross_entropy"): lambda A, Y: A * Y.sum(axis=0, keepdims=True) - Y,
 }
 
 
@@ -159,7 +169,8 @@ class ManualMLP:
 
     Attributes:
         params: {"W1": (n_1, n_0), "b1": (n_1, 1), ..., "WL", "bL"}.
-        cache: {"Z": [None, Z[1], ..., Z[L]], "A": [A[0], ..., A[L]]} from the last forward.
+        cache: {"Z": [None, Z[1], ..., Z[L]], "A": [A[0], ..., A[L]]} from the last forward,
+            and "dZ": [None, dZ[1], ..., dZ[L]] from the last backward.
     """
 
     def __init__(
@@ -170,6 +181,10 @@ class ManualMLP:
         dtype: type | np.dtype = np.float64,
         seed: int | None = None,
     ) -> None:
+        if isinstance(activations, str):
+            raise TypeError(f"activations must be a list of names, got the string {activations!r}")
+        if any(not isinstance(n, (int, np.integer)) for n in layer_sizes):
+            raise TypeError(f"layer sizes must be integers, got {layer_sizes}")
         self.layer_sizes = [int(n) for n in layer_sizes]
         self.activations = list(activations)
         self.loss_name = loss
@@ -211,6 +226,11 @@ class ManualMLP:
             raise ValueError(
                 "cross_entropy needs a softmax output layer and softmax needs cross_entropy, "
                 f"got activations {self.activations} with loss {self.loss_name!r}"
+            )
+        if self.loss_name == "bce" and self.activations[-1] != "sigmoid":
+            raise ValueError(
+                "bce takes probabilities: it needs a sigmoid output layer, got "
+                f"{self.activations[-1]!r}"
             )
 
     # ---- forward and backward -------------------------------------------------------------
@@ -256,13 +276,15 @@ class ManualMLP:
         shortcut = SHORTCUTS.get((self.activations[-1], self.loss_name))
         dA = None if shortcut is not None else LOSSES[self.loss_name].dA(A[L], Y)
         grads: dict[str, Array] = {}
+        dZ: list[Array | None] = [None] * (L + 1)
         for l in range(L, 0, -1):
             if l == L and shortcut is not None:
-                dZ = shortcut(A[L], Y)
+                dZ[l] = shortcut(A[L], Y)
             else:
-                dZ = dA * ACTIVATIONS[self.activations[l - 1]].g_prime(Z[l], A[l])
+                dZ[l] = dA * ACTIVATIONS[self.activations[l - 1]].g_prime(Z[l], A[l])
             W = self.params[f"W{l}"]
-            grads[f"dW{l}"], grads[f"db{l}"], dA = linear_backward(dZ, A[l - 1], W, m)
+            grads[f"dW{l}"], grads[f"db{l}"], dA = linear_backward(dZ[l], A[l - 1], W, m)
+        self.cache["dZ"] = dZ
         return {d: grads[d] for l in range(1, L + 1) for d in (f"dW{l}", f"db{l}")}
 
     # ---- training ---------------------------------------------------------------------------
@@ -357,7 +379,8 @@ LOSS_MODULES: dict[str, type[nn.Module]] = {
 def _read_sequential(seq: nn.Sequential, loss: str) -> tuple[list[int], list[str], list]:
     """(layer_sizes, activations, [(index in seq, Linear), ...]) of a twin Sequential.
 
-    Raises ValueError, naming the offending module, for anything that is not the twin.
+    Raises ValueError, naming the offending module, for anything that is not the twin
+    (TypeError if ``seq`` is not a Sequential).
     """
     if not isinstance(seq, nn.Sequential):
         raise TypeError(f"expected an nn.Sequential, got {type(seq).__name__}")
@@ -371,6 +394,9 @@ def _read_sequential(seq: nn.Sequential, loss: str) -> tuple[list[int], list[str
     for index, module in enumerate(seq):
         where = f"module {index} ({type(module).__name__})"
         if isinstance(module, nn.Linear):
+            if any(module is seen for _, seen in linears):
+                raise ValueError(f"{where}: the same Linear used twice (the textbook MLP "
+                                 "has its own weights in each layer)")  # fmt: skip
             if module.bias is None:
                 raise ValueError(f"{where}: the textbook layer Z = W A + b needs a bias")
             n_out, n_in = module.weight.shape
@@ -423,7 +449,8 @@ def twin_parameter_names(seq: nn.Sequential, loss: str) -> dict[str, str]:
 
 
 class GradientRow(NamedTuple):
-    """One parameter's comparison. max_rel = max_abs / largest |entry| of the two gradients."""
+    """One parameter's comparison: the largest |difference| of an entry, and the largest
+    |difference| / scale, where an entry's scale is the size of the terms summed into it."""
 
     name: str
     shape: tuple[int, ...]
@@ -432,10 +459,10 @@ class GradientRow(NamedTuple):
     ok: bool
 
 
-# (atol, rtol) per dtype: a value passes if its difference is <= atol or <= rtol * its scale
+# (atol, rtol) per dtype: an entry passes if |difference| <= atol + rtol * its scale
 TOLERANCES: dict[np.dtype, tuple[float, float]] = {
-    np.dtype(np.float64): (1e-10, 1e-8),
-    np.dtype(np.float32): (1e-6, 1e-4),
+    np.dtype(np.float64): (0.0, 1e-10),  # about 1e6 roundings of 1.1e-16
+    np.dtype(np.float32): (0.0, 1e-5),  # about 170 roundings of 6e-8
 }
 
 
@@ -455,7 +482,7 @@ class CompareReport:
     @property
     def loss_ok(self) -> bool:
         difference = abs(self.loss_autograd - self.loss_manual)
-        return difference <= self.atol or difference <= self.rtol * abs(self.loss_autograd)
+        return difference <= self.atol + self.rtol * max(1.0, abs(self.loss_autograd))
 
     @property
     def ok(self) -> bool:
@@ -474,8 +501,11 @@ class CompareReport:
         lines = [
             f"autograd vs hand-derived backprop: {self.loss} loss, {self.dtype.name}, "
             f"batch of m={self.m}",
-            f"tolerance: a row passes if max_abs <= {self.atol:g} or max_rel <= {self.rtol:g}",
-            "  (max_rel = max_abs / the largest |entry| of that parameter's gradient)",
+            f"tolerance: a row passes if every entry's |diff| <= {self.atol:g} + {self.rtol:g} "
+            "* scale",
+            "  (scale: the backward pass on absolute values, the size of the terms summed "
+            "into the entry;",
+            "   max_rel = the largest |diff| / scale)",
             "",
         ]
         for i, line in enumerate(table):
@@ -494,6 +524,29 @@ class CompareReport:
     def __repr__(self) -> str:
         failed = [row.name for row in self.rows if not row.ok]
         return f"CompareReport(ok={self.ok}, failed={failed}, loss={self.loss!r})"
+
+
+def _term_scales(net: ManualMLP, Y: Array) -> dict[str, Array]:
+    """The last backward pass again on absolute values: for each gradient entry, the size
+    of the terms summed into it. Rounding errors are relative to this, not to the entry,
+    which may be a small difference of large terms (A[L] - Y for a model that fits)."""
+    Z, A = net.cache["Z"], net.cache["A"]
+    L, m, n_L = net.L, A[0].shape[1], A[net.L].shape[0]
+    size = np.abs(A[L]) + np.abs(Y)  # the terms of A[L] - Y, where every dZ[L] starts
+    if net.loss_name == "mse":  # dZ[L] = 2 (A - Y) / n_L * g'(Z[L])
+        D = 2 * size / n_L * np.abs(ACTIVATIONS[net.activations[-1]].g_prime(Z[L], A[L]))
+    elif net.loss_name == "bce":  # sigmoid + bce: dZ[L] = (A - Y) / n_L
+        D = size / n_L
+    else:  # softmax + cross_entropy: dZ[L] = A Σ_k Y[k] - Y
+        D = np.abs(A[L]) * np.abs(Y).sum(axis=0, keepdims=True) + np.abs(Y)
+    scales = {}
+    for l in range(L, 0, -1):
+        scales[f"dW{l}"] = D @ np.abs(A[l - 1]).T / m
+        scales[f"db{l}"] = D.sum(axis=1, keepdims=True) / m
+        if l > 1:
+            g_prime = ACTIVATIONS[net.activations[l - 2]].g_prime(Z[l - 1], A[l - 1])
+            D = (np.abs(net.params[f"W{l}"]).T @ D) * np.abs(g_prime)
+    return scales
 
 
 def _numpy(value: object) -> Array:
@@ -530,18 +583,29 @@ def compare(
 
     x = _numpy(x).astype(dtype)
     y = _numpy(y)
-    n_L, m = manual.layer_sizes[-1], x.shape[0]
+    n_0, n_L = manual.layer_sizes[0], manual.layer_sizes[-1]
+    if x.ndim != 2 or x.shape[1] != n_0:
+        raise ValueError(f"x must have shape (m, {n_0}), one sample per row, got {x.shape}")
+    m = x.shape[0]
     if loss == "cross_entropy" and y.ndim == 1:
+        if y.shape != (m,) or not np.all((y == np.round(y)) & (y >= 0) & (y < n_L)):
+            raise ValueError(
+                f"y must hold m={m} class indices in [0, {n_L}), got {y.shape} {y.dtype} "
+                f"values from {y.min(initial=0)} to {y.max(initial=0)}"
+            )
         target = mg.tensor(y.astype(np.int64))
         Y = np.eye(n_L, dtype=dtype)[y.astype(np.int64)].T  # one-hot columns
     else:
         if y.shape != (m, n_L):
-            raise ValueError(f"y must have the model output's shape {(m, n_L)}, got {y.shape}")
+            indices = " or class indices of shape (m,)" if loss == "cross_entropy" else ""
+            raise ValueError(
+                f"y must have the model output's shape {(m, n_L)}{indices}, got {y.shape}"
+            )
         target = mg.tensor(y.astype(dtype))
         Y = y.astype(dtype).T
 
-    # Autograd, leaving the model's .grad as it was found
-    params = dict(model.named_parameters())
+    # Autograd, leaving the model's .grad as it was found (frozen parameters are not compared)
+    params = {name: p for name, p in model.named_parameters() if p.requires_grad}
     saved_grads = {name: p.grad for name, p in params.items()}
     try:
         for p in params.values():
@@ -559,14 +623,18 @@ def compare(
     manual.forward(x.T)
     loss_manual = manual.loss(Y)
     manual_grads = manual.backward(Y)
+    scales = _term_scales(manual, Y)
 
     manual_names = twin_parameter_names(model, loss)
     rows = []
     for name, expected in autograd_grads.items():
-        got = manual_grads["d" + manual_names[name]].reshape(expected.shape)
-        max_abs = float(np.max(np.abs(got - expected)))
-        scale = float(max(np.max(np.abs(expected)), np.max(np.abs(got))))
-        max_rel = max_abs / scale if scale > 0 else 0.0  # both all zero: they agree
-        ok = max_abs <= atol or max_rel <= rtol
-        rows.append(GradientRow(name, tuple(expected.shape), max_abs, max_rel, ok))
+        key = "d" + manual_names[name]
+        got = manual_grads[key].reshape(expected.shape)
+        scale = scales[key].reshape(expected.shape)
+        difference = np.abs(got - expected)
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0: both exactly 0
+            relative = np.where(difference == 0, 0.0, difference / scale)
+        ok = bool(np.all(difference <= atol + rtol * scale))
+        rows.append(GradientRow(name, tuple(expected.shape), float(difference.max(initial=0)),
+                                float(relative.max(initial=0)), ok))  # fmt: skip
     return CompareReport(rows, loss_autograd, loss_manual, loss, dtype, m, atol, rtol)

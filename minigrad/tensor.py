@@ -291,6 +291,8 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
             self.grad_fn.retained = weakref.ref(self)
+            if self.grad_fn._hooks is None:
+                self.grad_fn._hooks = {}  # so that backward looks
 
     def register_hook(self, hook: Callable) -> Any:
         """Call ``hook(grad)`` with this tensor's gradient in every backward pass; a Tensor

@@ -13,7 +13,7 @@ import os
 import shutil
 import sysconfig
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -133,6 +133,11 @@ def make_dot(
         raise TypeError(f"make_dot: root must be a Tensor, got {type(root).__name__}")
     if hasattr(params, "named_parameters"):
         params = dict(params.named_parameters())
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(
+            "make_dot: params must be a dict name -> Tensor or a Module, got "
+            f"{type(params).__name__}"
+        )
     names = {id(t): name for name, t in (params or {}).items()}
     items, edges = _walk(root)
     ids = {id(x): f"n{i}" for i, x in enumerate(items)}

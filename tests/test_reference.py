@@ -215,9 +215,9 @@ def test_gradients_agree_with_autograd_float32(sizes, activations, loss):
     report = compare(model, mg.tensor(x.astype(np.float32)), y, loss)
     assert report.ok, str(report)
     assert report.dtype == np.float32
-    assert ("float32" in str(report)) and ("1e-4" in str(report) or "0.0001" in str(report))
+    assert ("float32" in str(report)) and "1e-05" in str(report)
     for row in report.rows:
-        assert row.max_rel <= 1e-5, str(report)  # a few float32 roundings, ~1e-7 each
+        assert row.max_rel <= 1e-6, str(report)  # a few float32 roundings, ~6e-8 each
 
 
 def test_report_table_names_every_row_and_both_losses():
@@ -389,3 +389,78 @@ def test_example_runs_quick():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "overall: PASS" in result.stdout and "final drift" in result.stdout
+
+
+class _HalfGradTanh(nn.Tanh):
+    """tanh forward, half of its gradient backward: a deliberately wrong derivative."""
+
+    def forward(self, z):
+        t = z.tanh()
+        return 0.5 * t + 0.5 * t.detach()
+
+
+def test_compare_catches_a_wrong_gradient_even_when_the_gradients_are_tiny():
+    # nearly converged (gradients ~1e-11): an absolute tolerance of 1e-10 let 50% errors pass
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 5), _HalfGradTanh(), nn.Linear(5, 1)).double()
+    x = mg.randn(64, 4, dtype=mg.float64)
+    with mg.no_grad():
+        y = model(x).numpy() + 1e-8 * np.random.default_rng(0).standard_normal((64, 1))
+    report = compare(model, x, y, "mse")
+    assert not report.ok
+    assert [row.ok for row in report.rows] == [False, False, True, True], str(report)
+
+
+def test_saturated_sigmoid_output_passes_no_gradient_as_bce_loss():
+    # a float32 sigmoid rounds to exactly 1 at logit 17: nn.BCELoss's clamp of x(1 - x)
+    # then sends back 0, and the hand-derived dZ[L] does the same
+    model = twin_sequential([2, 3, 1], ["tanh", "sigmoid"], "bce", dtype=np.float32)
+    with mg.no_grad():
+        model[2].bias.fill_(40.0)
+    x = np.random.default_rng(1).standard_normal((8, 2)).astype(np.float32)
+    y = np.zeros((8, 1), np.float32)
+    report = compare(model, x, y, "bce")
+    assert report.ok, str(report)
+
+
+def test_cross_entropy_targets_whose_rows_do_not_sum_to_one():
+    model = twin_sequential([4, 6, 3], ["relu", "softmax"], "cross_entropy")
+    x = np.random.default_rng(2).standard_normal((5, 4))
+    y = np.random.default_rng(3).random((5, 3)) * 2  # rows sum to anything in (0, 6)
+    report = compare(model, x, y, "cross_entropy")
+    assert report.ok, str(report)
+
+
+def test_compare_skips_frozen_parameters():
+    model = twin_sequential([3, 5, 2], ["tanh", "linear"], "mse")
+    model[0].bias.requires_grad_(False)
+    report = compare(model, *row_batch([3, 5, 2], "mse", m=4), "mse")
+    assert report.ok and [row.name for row in report.rows] == ["0.weight", "2.weight", "2.bias"]
+
+
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda: ManualMLP([2, 3], ["relu"], "bce"), "sigmoid output"),
+        (lambda: ManualMLP([2, 3], "relu", "mse"), "list of names"),
+        (lambda: ManualMLP([2.7, 3], ["relu"], "mse"), "integers"),
+    ],
+)
+def test_manual_mlp_refuses_what_it_cannot_derive(build, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        build()
+
+
+@pytest.mark.parametrize("y", [[0, 1, 3, 2], [0, 1, 0.5, 2], [0, 1, -1, 2]])
+def test_compare_refuses_class_indices_out_of_range_or_fractional(y):
+    model = twin_sequential([4, 6, 3], ["relu", "softmax"], "cross_entropy")
+    x = np.random.default_rng(2).standard_normal((4, 4))
+    with pytest.raises(ValueError, match="class indices"):
+        compare(model, x, np.array(y), "cross_entropy")
+
+
+def test_compare_refuses_a_linear_used_twice():
+    shared = nn.Linear(3, 3).double()
+    model = nn.Sequential(shared, nn.Tanh(), shared)
+    with pytest.raises(ValueError, match="used twice"):
+        compare(model, np.zeros((2, 3)), np.zeros((2, 3)), "mse")

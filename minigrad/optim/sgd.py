@@ -61,11 +61,14 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
             wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
-            params = [p for p in group["params"] if p._grad is not None]
-            # as PyTorch: every buffer is read before any is written, so that a parameter
-            # listed twice starts from the same buffer both times
-            buffers = [self.state[p].get("momentum_buffer") for p in params] if mu != 0 else ()
+            params, buffers = group["params"], ()
+            if mu != 0:  # as PyTorch: every buffer is read before any is written (so that a
+                # parameter listed twice starts from the same buffer both times)
+                params = [p for p in params if p._grad is not None]
+                buffers = [self.state[p].get("momentum_buffer") for p in params]
             for i, p in enumerate(params):
+                if p._grad is None:
+                    continue
                 g = -p._grad.data if maximize else p._grad.data
                 if wd != 0:
                     g = g + wd * p.data
