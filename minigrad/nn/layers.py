@@ -20,7 +20,7 @@ from ..ops import relu as _relu
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .module import Module
+from .module import Module, hooks_in_use
 from .parameter import Parameter
 
 _module_call = Module.__call__
@@ -139,13 +139,14 @@ class Sequential(Module):
         return [key for key in super().__dir__() if not key.isdigit()]
 
     def forward(self, input: Any) -> Any:
+        if hooks_in_use[0]:
+            for module in self._modules.values():
+                input = module(input)
+            return input
         for module in self._modules.values():
             # without hooks Module.__call__ only calls forward: skip its frame
             call = type(module).__call__
-            if call is _module_call and not (module._forward_pre_hooks or module._forward_hooks):
-                input = module.forward(input)
-            else:
-                input = call(module, input)
+            input = module.forward(input) if call is _module_call else call(module, input)
         return input
 
 
