@@ -266,8 +266,11 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
                 )
     # a bound that requires grad puts t in the graph, as another operand would
     bound = min if isinstance(min, Tensor) and min._requires_grad else max
-    return _apply(t, "clamp_", lambda a, _, out: np.clip(a, min, max, out=out), bound,
-                  lambda old, _: ops.clamp(old, min, max))  # fmt: skip
+
+    def clamped(a: np.ndarray, _: Any, out: np.ndarray) -> None:
+        np.copyto(out, ops.clip_array(a, min, max), "unsafe")
+
+    return _apply(t, "clamp_", clamped, bound, lambda old, _: ops.clamp(old, min, max))
 
 
 def masked_fill_(t: Tensor, mask: Any, value: Any) -> Tensor:

@@ -572,8 +572,17 @@ def tanh(x: Tensor) -> Tensor:
     return record(out, "Tanh", (x,), (lambda g: g * (1 - out * out),), saves_out=True)
 
 
+def clip_array(X: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
+    """np.clip, but x itself wherever it equals its clamped value, as PyTorch (clamping
+    -0.0 at min 0 leaves -0.0; NumPy gives 0.0)."""
+    out = np.asarray(np.clip(X, lo, hi))  # asarray: NumPy gives 0-d results as scalars
+    if out.dtype.kind == "f":
+        np.copyto(out, X, where=out == X, casting="unsafe")
+    return out
+
+
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    """x limited to [min, max] (min wins where min > max, as PyTorch).
+    """x limited to [min, max] (max wins where min > max, as PyTorch).
 
     dx = g where min <= x <= max;   dmin = g where x < min < max;
     dmax = g where x > max or max < min  (bounds given as Tensors get gradients).
@@ -584,7 +593,7 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     lo = None if min is None else _operand(min)
     hi = None if max is None else _operand(max)
     try:
-        out = np.clip(X, lo, hi)
+        out = clip_array(X, lo, hi)
     except ValueError:
         raise OpError(
             f"clamp: bounds of shapes {np.shape(lo)} and {np.shape(hi)} cannot be broadcast "

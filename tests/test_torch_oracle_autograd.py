@@ -400,6 +400,9 @@ PROGRAMS = [
     "x=M.tensor([[1.,2.]],requires_grad=True); L=[]; y=x.expand(3,2); y.register_hook(lambda g: L.append(g.shape)); y.sum().backward(); R=(L[0][0], x.grad)",
     "x=M.tensor([1.,2.],requires_grad=True); y=x.detach(); R=y.register_hook(lambda g: g)",
     "w=M.nn.Linear(2,1); w.weight.register_hook(lambda g: g*0); w(M.ones(1,2)).sum().backward(); R=(w.weight.grad, w.bias.grad)",
+    # clamp keeps x where it equals its clamped value: -0.0 stays -0.0 (sqrt's gradient at -0.0 is -inf)
+    "x = M.tensor([-0.0, 0.0, -1.0, 4.0], dtype=M.float64, requires_grad=True); y = x.clamp(min=0.0); y.sqrt().sum().backward(); R = (1 / y, x.grad)",
+    "x = M.tensor([-0.0, 0.0, 2.0], dtype=M.float64); y = x.clone(); y.clamp_(max=-0.0); z = x.clone(); z.clamp_(min=0.0, max=0.0); R = (1 / y, 1 / z, 1 / x.clamp(-0.0, 0.0))",
     # inside inference mode nothing records, even with grad mode on again
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.enable_grad():\n        y = x * 2\n        R = [(M.is_grad_enabled(), y.requires_grad, y.grad_fn is None)]\n    with M.set_grad_enabled(True):\n        R.append(((x * 2).requires_grad, M.is_grad_enabled()))\n    R.append(M.is_grad_enabled())\nR.append(((x * 2).requires_grad, M.is_grad_enabled()))",
     "x = M.ones(2, requires_grad=True)\nwith M.inference_mode():\n    with M.no_grad():\n        with M.inference_mode(False):\n            R = [(M.is_grad_enabled(), (x * 2).requires_grad)]\n        R.append(M.is_grad_enabled())\nR.append((x * 3).requires_grad)",
