@@ -268,7 +268,7 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     bound = min if isinstance(min, Tensor) and min._requires_grad else max
 
     def clamped(a: np.ndarray, _: Any, out: np.ndarray) -> None:
-        np.copyto(out, ops.clip_array(a, min, max), "unsafe")
+        np.copyto(out, ops.clip_array(a, min, max), "same_kind")  # float into int raises
 
     return _apply(t, "clamp_", clamped, bound, lambda old, _: ops.clamp(old, min, max))
 

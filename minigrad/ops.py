@@ -417,7 +417,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         )
     except AttributeError:  # not Tensors (an ndarray's .data is a memoryview, with no dtype)
         for arg, t in (("input", x), ("weight", weight), ("bias", bias)):
-            if t is not None:
+            if t is not None or arg != "bias":
                 check_tensor("linear", arg, t)
         raise
     if unusual:
@@ -542,15 +542,23 @@ def cos(x: Tensor) -> Tensor:
 def relu(x: Tensor) -> Tensor:
     """max(x, 0).   dx = g * [out != 0]: 0 at x <= 0, g at x > 0 and at NaN, as PyTorch
     (but a NaN or inf g at x <= 0 stays NaN: a multiply, not PyTorch's slower where)."""
-    if x.data.dtype.kind == "b":  # checked inline: relu is on every training step's path
-        _refuse("relu", x.data, "b")
+    try:
+        if x.data.dtype.kind == "b":  # checked inline: relu is on every training step's path
+            _refuse("relu", x.data, "b")
+    except AttributeError:  # not a Tensor (an ndarray's .data is a memoryview)
+        check_tensor("relu", "input", x)
+        raise
     out = np.maximum(x.data, 0)
     return record(out, "Relu", (x,), (lambda g: g * (out != 0),), saves_out=True)
 
 
 def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + exp(-x)).   dx = g * (1 - out) * out  (in PyTorch's order)."""
-    out = _unary_float(expit, x.data)
+    try:
+        out = _unary_float(expit, x.data)
+    except AttributeError:  # not a Tensor
+        check_tensor("sigmoid", "input", x)
+        raise
     return record(out, "Sigmoid", (x,), (lambda g: g * (1 - out) * out,), saves_out=True)
 
 
@@ -568,7 +576,11 @@ def expit(X: np.ndarray) -> np.ndarray:
 
 def tanh(x: Tensor) -> Tensor:
     """tanh(x).   dx = g * (1 - out**2)."""
-    out = _unary_float(np.tanh, x.data)
+    try:
+        out = _unary_float(np.tanh, x.data)
+    except AttributeError:  # not a Tensor
+        check_tensor("tanh", "input", x)
+        raise
     return record(out, "Tanh", (x,), (lambda g: g * (1 - out * out),), saves_out=True)
 
 
@@ -1348,6 +1360,8 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
                 f"{X.dtype} for the destination and {value.data.dtype} for the source."
             )
         value = value.data
+    elif isinstance(value, numbers.Number):  # PyTorch's RuntimeError for NaN into an int...
+        value = dtypes.check_fits(value, X.dtype)
     target, at = _located(X, index)
     try:
         target[at] = value

@@ -240,6 +240,7 @@ class ManualMLP:
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim != 2 or X.shape[0] != self.layer_sizes[0]:
             raise ValueError(f"X must have shape ({self.layer_sizes[0]}, m), got {X.shape}")
+        self._check_params()
         Z: list[Array | None] = [None]
         A: list[Array] = [X]
         for l in range(1, self.L + 1):
@@ -250,6 +251,15 @@ class ManualMLP:
         self.cache = {"Z": Z, "A": A}
         return A[self.L]
 
+    def _check_params(self) -> None:
+        """Every W[l] (n_l, n_{l-1}) and b[l] (n_l, 1), as the layer sizes say."""
+        for l in range(1, self.L + 1):
+            n_l, n_prev = self.layer_sizes[l], self.layer_sizes[l - 1]
+            for name, shape in ((f"W{l}", (n_l, n_prev)), (f"b{l}", (n_l, 1))):
+                got = np.shape(self.params.get(name))
+                if got != shape:
+                    raise ValueError(f"params[{name!r}] must have shape {shape}, got {got}")
+
     def _labels(self, Y: Array) -> Array:
         Y = np.asarray(Y, dtype=self.dtype)
         if not self.cache:
@@ -257,6 +267,8 @@ class ManualMLP:
         expected = self.cache["A"][self.L].shape
         if Y.shape != expected:
             raise ValueError(f"Y must have the shape of A[L], {expected}, got {Y.shape}")
+        if self.loss_name == "bce" and not np.all((Y >= 0) & (Y <= 1)):
+            raise ValueError("bce: all elements of Y should be between 0 and 1")
         return Y
 
     def loss(self, Y: Array) -> float:
@@ -347,6 +359,7 @@ class ManualMLP:
 
     def to_module(self) -> nn.Sequential:
         """The twin nn.Sequential (samples as rows), holding a copy of these weights."""
+        self._check_params()
         layers = []
         for l in range(1, self.L + 1):
             n_l, n_prev = self.layer_sizes[l], self.layer_sizes[l - 1]
@@ -587,11 +600,13 @@ def compare(
     if x.ndim != 2 or x.shape[1] != n_0:
         raise ValueError(f"x must have shape (m, {n_0}), one sample per row, got {x.shape}")
     m = x.shape[0]
+    if m == 0:
+        raise ValueError("compare needs a batch of at least one sample, got x of shape (0, n_0)")
     if loss == "cross_entropy" and y.ndim == 1:
-        if y.shape != (m,) or not np.all((y == np.round(y)) & (y >= 0) & (y < n_L)):
+        if y.shape != (m,) or y.dtype.kind not in "iu" or not np.all((y >= 0) & (y < n_L)):
             raise ValueError(
-                f"y must hold m={m} class indices in [0, {n_L}), got {y.shape} {y.dtype} "
-                f"values from {y.min(initial=0)} to {y.max(initial=0)}"
+                f"y must hold m={m} integer class indices in [0, {n_L}), got {y.shape} "
+                f"{y.dtype} values from {y.min(initial=0)} to {y.max(initial=0)}"
             )
         target = mg.tensor(y.astype(np.int64))
         Y = np.eye(n_L, dtype=dtype)[y.astype(np.int64)].T  # one-hot columns

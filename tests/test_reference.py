@@ -464,3 +464,23 @@ def test_compare_refuses_a_linear_used_twice():
     model = nn.Sequential(shared, nn.Tanh(), shared)
     with pytest.raises(ValueError, match="used twice"):
         compare(model, np.zeros((2, 3)), np.zeros((2, 3)), "mse")
+
+
+def test_manual_mlp_checks_its_parameters_and_bce_targets():
+    net = ManualMLP([2, 3, 1], ["tanh", "sigmoid"], "bce", seed=0)
+    net.forward(np.zeros((2, 4)))
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        net.backward(np.full((1, 4), 3.0))
+    net.params["W1"] = np.ones((3, 3))
+    with pytest.raises(ValueError, match=r"params\['W1'\] must have shape \(3, 2\)"):
+        net.to_module()
+    with pytest.raises(ValueError, match="W1"):
+        net.forward(np.zeros((2, 4)))
+
+
+def test_compare_refuses_float_class_targets_and_an_empty_batch():
+    model = twin_sequential([4, 6, 3], ["relu", "softmax"], "cross_entropy")
+    with pytest.raises(ValueError, match="integer class indices"):
+        compare(model, np.zeros((4, 4)), np.ones(4), "cross_entropy")
+    with pytest.raises(ValueError, match="at least one sample"):
+        compare(model, np.zeros((0, 4)), np.zeros(0, np.int64), "cross_entropy")

@@ -23,7 +23,7 @@ from ..engine import record
 from ..errors import OpError
 from ..grad_mode import _mode
 from ..random import generator
-from ..tensor import Tensor, check_tensor
+from ..tensor import Tensor, check_bool, check_tensor
 
 sigmoid = ops.sigmoid
 tanh = ops.tanh
@@ -33,6 +33,7 @@ linear = ops.linear
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 indices of shape s -> (s..., num_classes), 1 at each index (no gradient);
     num_classes -1 means the largest index + 1."""
+    check_tensor("one_hot", "input", tensor)
     T = tensor.data
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
         raise TypeError(
@@ -53,17 +54,26 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0); with ``inplace`` it overwrites x (``x.relu_()``)."""
+    check_tensor("relu", "input", input)
     return input.relu_() if inplace else ops.relu(input)
 
 
 def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``."""
+    _check_has_method("softmax", input)
     return ops.softmax(input, _softmax_dim("softmax", input, dim))
 
 
 def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """x - log Σ exp(x) along ``dim``."""
+    _check_has_method("log_softmax", input)
     return ops.log_softmax(input, _softmax_dim("log_softmax", input, dim))
+
+
+def _check_has_method(name: str, input: Any) -> None:
+    """PyTorch calls ``input.softmax(dim)``: an AttributeError for a non-Tensor."""
+    if not isinstance(input, Tensor):
+        raise AttributeError(f"{name}: input must be a Tensor, got {type(input).__name__}")
 
 
 def _softmax_dim(name: str, input: Tensor, dim: int | None) -> int:
@@ -88,9 +98,15 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if p != p:  # NaN: PyTorch's Python check lets it through, its kernel raises
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    check_tensor("dropout", "input", input)
+    check_bool("dropout", "train", training)
     if not training or p == 0:
         return input
     X = input.data
+    if X.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"dropout: result type Float can't be cast to the desired output type {X.dtype}"
+        )
     if p == 1:
         mask = np.zeros(X.shape, X.dtype)
     else:
@@ -319,6 +335,10 @@ def binary_cross_entropy_with_logits(
     _check_tensors("binary_cross_entropy_with_logits", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy_with_logits", X, Y)
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f'binary_cross_entropy_with_logits: "log_sigmoid" not implemented for {X.dtype}'
+        )
     if Y.dtype.kind != "f":
         raise RuntimeError(
             f"binary_cross_entropy_with_logits: result type {_torch_name(X.dtype)} can't be "
@@ -363,6 +383,8 @@ def _index_targets(
     the class weights shaped to broadcast along the class axis.
     """
     T = target.data
+    if not isinstance(ignore_index, (int, np.integer)):
+        raise TypeError(f"argument 'ignore_index' must be int, not {type(ignore_index).__name__}")
     if X.ndim >= 2 and (T.ndim == 0 or T.shape[0] != X.shape[0]):  # PyTorch checks it first
         raise ValueError(
             f"Expected input batch_size ({X.shape[0]}) to match target batch_size "

@@ -17,7 +17,7 @@ from .. import dtypes
 from ..device import check as check_device
 from ..factories import _shape
 from ..ops import relu as _relu
-from ..tensor import Tensor
+from ..tensor import Tensor, check_tensor
 from . import functional as F
 from . import init
 from .module import Module, hooks_in_use
@@ -429,6 +429,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input: Tensor) -> Tensor:
+        check_tensor("flatten", "input", input)
         return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
