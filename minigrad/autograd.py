@@ -19,7 +19,10 @@ Tensors = Union[Tensor, Sequence[Tensor]]
 
 def _seq(x: Any, what: str) -> list:
     """A Tensor or a sequence of Tensors, as a list."""
-    xs = [x] if isinstance(x, Tensor) else list(x)
+    try:
+        xs = [x] if isinstance(x, Tensor) else list(x)
+    except TypeError:  # a number: not a sequence
+        raise TypeError(f"{what} must be Tensors, but got {type(x).__name__}") from None
     for t in xs:
         if not isinstance(t, Tensor):
             raise TypeError(f"{what} must be Tensors, but got {type(t).__name__}")

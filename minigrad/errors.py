@@ -7,3 +7,12 @@ class OpError(ValueError, RuntimeError):
     PyTorch raises RuntimeError here and NumPy ValueError; this is both, so code written
     for either catches it.
     """
+
+
+class NotATensorError(TypeError, AttributeError):
+    """A list, array or number where an op takes only a Tensor.
+
+    The argument's type is wrong (TypeError); PyTorch, which calls one of the Tensor's
+    methods on it there (``target.size()``, ``input.softmax(dim)``), raises AttributeError.
+    This is both.
+    """

@@ -39,9 +39,10 @@ def as_tensor(x: Any) -> Tensor:
 OPERANDS = (Tensor, builtins.int, builtins.float, np.ndarray, np.generic)
 
 
-def _operand(x: Any) -> Any:
+def _operand(x: Any, op: str = "") -> Any:
     """The array of a Tensor; Python numbers stay numbers so NumPy treats them as weak.
-    Other Python objects (lists, None, strings) are refused, as PyTorch refuses them."""
+    Other Python objects (lists, None, strings) are refused, as PyTorch refuses them
+    (the message names ``op`` when given)."""
     if isinstance(x, Tensor):
         return x.data
     if isinstance(x, (builtins.int, builtins.float)):  # bool is an int
@@ -50,14 +51,15 @@ def _operand(x: Any) -> Any:
         return x.item()
     if not isinstance(x, OPERANDS):
         raise TypeError(
-            f"expected a Tensor, a number or an array as operand, but got {type(x).__name__}"
+            f"{op}{': ' if op else ''}expected a Tensor, a number or an array as operand, "
+            f"but got {type(x).__name__}"
         )
     return as_array(x, copy=False)
 
 
 def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
     """Apply a broadcasting NumPy ufunc, with PyTorch's dtypes and a clear shape error."""
-    A, B = a.data, _operand(b)
+    A, B = a.data, _operand(b, name)
     try:
         out = fn(A, B)
     except ValueError as e:

@@ -43,8 +43,12 @@ def save(state_dict: Mapping[str, Tensor], f: FileLike) -> None:
     if isinstance(f, (str, os.PathLike)):
         with open(f, "wb") as file:
             _write_npz(arrays, file)
-    else:
+    elif hasattr(f, "write"):
         _write_npz(arrays, f)
+    else:
+        raise TypeError(
+            f"minigrad.save: f must be a path or a file opened for writing, got {type(f).__name__}"
+        )
 
 
 def _write_npz(arrays: dict[str, np.ndarray], file: IO[bytes]) -> None:

@@ -138,7 +138,7 @@ def make_dot(
             "make_dot: params must be a dict name -> Tensor or a Module, got "
             f"{type(params).__name__}"
         )
-    names = {id(t): name for name, t in (params or {}).items()}
+    names = {id(t): str(name) for name, t in (params or {}).items()}
     items, edges = _walk(root)
     ids = {id(x): f"n{i}" for i, x in enumerate(items)}
     users: dict[int, set] = {}  # leaf -> the ops that read it

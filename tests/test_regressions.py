@@ -687,3 +687,20 @@ def test_numpy_of_a_tensor_that_requires_grad_only_under_no_grad():
         np.asarray(x)
     with mg.no_grad():
         assert x.numpy().tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: mg.ones(2) + "a", TypeError, "add: expected a Tensor"),
+        (lambda: mg.save({"a": mg.ones(1)}, None), TypeError, "path or a file"),
+        (lambda: mg.gradcheck(lambda a: 3.0, (mg.ones(2, requires_grad=True),)), TypeError,
+         "outputs must be Tensors, but got float"),
+        (lambda: F.mse_loss(mg.ones(2), [1.0, 2.0]), AttributeError, "mse_loss.*target"),
+        (lambda: F.softmax([1.0], 0), AttributeError, "softmax.*input"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_name_the_op(call, error, message):
+    # found by a probe of bad input: these were NumPy's or Python's own errors
+    with pytest.raises(error, match=message):
+        call()

@@ -1005,6 +1005,11 @@ EXPRESSIONS = [
     "M.tensor([1, 2]).__setitem__(0, float('inf'))",
     "M.zeros(2, dtype=M.uint8).__setitem__(0, 300)",
     "M.zeros(2, dtype=M.int8).__setitem__(slice(None), -129)",
+    "M.nn.functional.mse_loss(M.zeros(2), [1., 2.])",
+    "M.nn.functional.binary_cross_entropy([1., 0.], M.zeros(2))",
+    "M.nn.functional.binary_cross_entropy_with_logits(M.zeros(2), [1., 0.])",
+    "M.nn.functional.cross_entropy(M.zeros(2, 3), [0, 1])",
+    "M.nn.functional.nll_loss([[0., 1.]], M.tensor([0]))",
 ]
 
 

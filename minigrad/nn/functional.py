@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import ops
 from ..engine import record
-from ..errors import OpError
+from ..errors import NotATensorError, OpError
 from ..grad_mode import _mode
 from ..random import generator
 from ..tensor import Tensor, check_bool, check_tensor
@@ -71,9 +71,11 @@ def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
 
 
 def _check_has_method(name: str, input: Any) -> None:
-    """PyTorch calls ``input.softmax(dim)``: an AttributeError for a non-Tensor."""
+    """PyTorch calls ``input.softmax(dim)``: also an AttributeError for a non-Tensor."""
     if not isinstance(input, Tensor):
-        raise AttributeError(f"{name}: input must be a Tensor, got {type(input).__name__}")
+        raise NotATensorError(
+            f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}"
+        )
 
 
 def _softmax_dim(name: str, input: Tensor, dim: int | None) -> int:
@@ -181,10 +183,18 @@ _TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short
 
 
 def _check_tensors(name: str, input: Any, target: Any) -> None:
-    """A loss takes Tensors, as PyTorch's do (a list or array target is a TypeError)."""
-    if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
+    """A loss takes Tensors, as PyTorch's do: a list or array is a TypeError for the class
+    losses, also an AttributeError for the elementwise ones (PyTorch asks for its ``.size()``)."""
+    if isinstance(input, Tensor) and isinstance(target, Tensor):
+        return
+    if name in ("nll_loss", "cross_entropy"):
         check_tensor(name, "input", input)
         check_tensor(name, "target", target)
+    for arg, t in (("input", input), ("target", target)):
+        if not isinstance(t, Tensor):
+            raise NotATensorError(
+                f"{name}(): argument '{arg}' must be Tensor, not {type(t).__name__}"
+            )
 
 
 def _torch_name(dtype: np.dtype) -> str:
