@@ -797,6 +797,14 @@ def _axes(dim: Any, ndim: int, single: bool = False) -> tuple | None:
     return tuple(axes) if ndim else ()
 
 
+def _one_axis(op: str, arg: str, dim: Any, ndim: int) -> int:
+    """``dim`` as one non-negative axis of ``ndim``; None is PyTorch's TypeError here."""
+    if dim is None:
+        raise TypeError(f"{op}(): argument '{arg}' must be int, not NoneType")
+    axes = _axes(dim, ndim, single=True)
+    return axes[0] if axes else 0  # a 0-d tensor's dim 0 or -1
+
+
 def _expand_back(g: np.ndarray, axes: tuple | None, keepdim: bool, shape: tuple) -> np.ndarray:
     """Undo a reduction's shape: re-insert reduced axes and broadcast to ``shape``."""
     if axes and not keepdim:
@@ -1120,10 +1128,12 @@ def view(x: Tensor, *shape: Any) -> Tensor:
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     """x with two dimensions swapped.   dx = g with them swapped back."""
     X = x.data
-    axes = _axes(dim0, X.ndim, single=True) + _axes(dim1, X.ndim, single=True)
+    d0, d1 = (
+        _one_axis("transpose", "dim0", dim0, X.ndim),
+        _one_axis("transpose", "dim1", dim1, X.ndim),
+    )
     if X.ndim == 0:
         return _view(X, x, "Transpose", identity)
-    d0, d1 = axes
     return _view(np.swapaxes(X, d0, d1), x, "Transpose", lambda g: np.swapaxes(g, d0, d1))
 
 
@@ -1168,7 +1178,7 @@ def squeeze(x: Tensor, dim: Any = None) -> Tensor:
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``."""
-    (d,) = _axes(dim, x.data.ndim + 1, single=True)
+    d = _one_axis("unsqueeze", "dim", dim, x.data.ndim + 1)
     shape = list(x.data.shape)
     shape.insert(d, 1)
     return reshape(x, *shape)
@@ -1293,7 +1303,7 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     try:
         out = X[index]
     except IndexError as e:
-        raise IndexError(f"index: {e} (tensor of shape {X.shape})") from None
+        raise _index_error("index", e, index, X) from None
     shape = X.shape
     basic = _is_basic(index)
     if basic and type(out) is not np.ndarray:  # a NumPy scalar: take the 0-d view instead
@@ -1351,6 +1361,14 @@ def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
     _assign(X, _index(index, X.ndim), value)
 
 
+def _index_error(op: str, e: IndexError, index: Any, X: np.ndarray) -> Exception:
+    """NumPy's IndexError, with the op and shape; a string in the index is PyTorch's
+    TypeError."""
+    parts = index if isinstance(index, tuple) else (index,)
+    cls = TypeError if builtins.any(isinstance(i, str) for i in parts) else IndexError
+    return cls(f"{op}: {e} (tensor of shape {X.shape})")
+
+
 def _assign(X: np.ndarray, index: Any, value: Any) -> None:
     """assign_at for an index already normalized by ``_index``."""
     if isinstance(value, Tensor):
@@ -1368,7 +1386,7 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
     try:
         target[at] = value
     except IndexError as e:
-        raise IndexError(f"setitem: {e} (tensor of shape {X.shape})") from None
+        raise _index_error("setitem", e, index, X) from None
     except ValueError:
         raise OpError(
             f"setitem: value of shape {np.shape(value)} cannot be broadcast to the indexed "
@@ -1403,7 +1421,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     for i, a in enumerate(arrays):
         if a.ndim == 0:
             raise OpError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
-    d = _axes(dim, arrays[0].ndim, single=True)[0]
+    d = _one_axis("cat", "dim", dim, arrays[0].ndim)
     try:
         out = _contiguous(np.concatenate(arrays, axis=d))
     except ValueError:
@@ -1443,7 +1461,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not tensors:
         raise OpError("stack: expected a non-empty sequence of tensors")
     arrays = _common_dtype([t.data for t in tensors])
-    (d,) = _axes(dim, arrays[0].ndim + 1, single=True)
+    d = _one_axis("stack", "dim", dim, arrays[0].ndim + 1)
     try:
         out = _contiguous(np.stack(arrays, axis=d))
     except ValueError:

@@ -1010,6 +1010,15 @@ EXPRESSIONS = [
     "M.nn.functional.binary_cross_entropy_with_logits(M.zeros(2), [1., 0.])",
     "M.nn.functional.cross_entropy(M.zeros(2, 3), [0, 1])",
     "M.nn.functional.nll_loss([[0., 1.]], M.tensor([0]))",
+    "M.zeros(2).unsqueeze(None)",
+    "M.zeros(2, 2).transpose(None, 1)",
+    "M.zeros(2, 2).transpose(0, None)",
+    "M.cat([M.zeros(2)], None)",
+    "M.stack([M.zeros(2)], None)",
+    "M.zeros(()).transpose(0, -1)",
+    "M.zeros(2)['a']",
+    "M.zeros(2, 2)[0, 'a']",
+    "M.zeros(2).__setitem__('a', 1.)",
 ]
 
 
