@@ -80,7 +80,10 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
     if type(o) is np.ndarray and o.dtype is not t.data.dtype:
         o = _in_result_dtype(t.data, o)
     try:
-        ufunc(t.data, o, out=t.data)
+        try:
+            ufunc(t.data, o, out=t.data)
+        except OverflowError:  # a Python int t's dtype cannot hold wraps into it, as PyTorch
+            ufunc(t.data, ops.wrapped_int(o, t.data.dtype), out=t.data)
     except TypeError as e:  # NumPy's UFuncTypeError: the result cannot be cast to t's dtype
         raise RuntimeError(f"{name}: result type cannot be cast to {t.data.dtype}: {e}") from None
     except ValueError:

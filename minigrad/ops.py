@@ -61,7 +61,11 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
     """Apply a broadcasting NumPy ufunc, with PyTorch's dtypes and a clear shape error."""
     A, B = a.data, _operand(b, name)
     try:
-        out = fn(A, B)
+        try:
+            out = fn(A, B)
+        except OverflowError:  # NumPy refuses a Python int the tensor's dtype cannot hold
+            B = wrapped_int(B, A.dtype)
+            out = fn(A, B)
     except ValueError as e:
         if "broadcast" not in str(e):
             raise OpError(f"{name}: {e}") from None
@@ -75,6 +79,15 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
                 A, B = _cast(A, dt), _cast(B, dt)
                 out = _cast(fn(A, B), dt)  # NumPy computes bool ** bool in int8
     return A, B, out
+
+
+def wrapped_int(b: Any, dtype: np.dtype) -> Any:
+    """A Python int that an integer ``dtype`` cannot hold, wrapped into it as PyTorch casts
+    the number to the tensor's dtype: 300 is 44 in uint8, -300 is 212."""
+    if type(b) is not builtins.int or dtype.kind not in "iu":
+        return b
+    info = np.iinfo(dtype)
+    return b if info.min <= b <= info.max else np.array(b).astype(dtype)[()]
 
 
 def _cast(x: Any, dtype: np.dtype) -> np.ndarray:
@@ -1516,7 +1529,7 @@ def to(x: Tensor, dtype: Any) -> Tensor:
 
 def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     a = as_tensor(a)
-    A, B = a.data, _operand(b)
+    A, B = a.data, wrapped_int(_operand(b), a.data.dtype)
     try:
         return _new(np.asarray(fn(A, B)))
     except ValueError:

@@ -1019,6 +1019,16 @@ EXPRESSIONS = [
     "M.zeros(2)['a']",
     "M.zeros(2, 2)[0, 'a']",
     "M.zeros(2).__setitem__('a', 1.)",
+    "M.tensor([5, 200], dtype=M.uint8) + (-300)",
+    "M.tensor([5, 200], dtype=M.uint8) * 300",
+    "M.tensor([5, 200], dtype=M.uint8) < 300",
+    "M.tensor([5, 200], dtype=M.uint8) == 261",
+    "M.tensor([5, -100], dtype=M.int8) + 200",
+    "M.tensor([5, -100], dtype=M.int8) - 1000",
+    "300 - M.tensor([5, 200], dtype=M.uint8)",
+    "M.tensor([5, 200], dtype=M.uint8).clone().add_(300)",
+    "M.tensor([5, -100], dtype=M.int8).clone().mul_(1000)",
+    "M.tensor([5, 200], dtype=M.uint8) + 44",
 ]
 
 
