@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .grad_mode import _mode
+from .grad_mode import _mode, _set
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -214,16 +214,18 @@ def _drain(
         node.g = None
         if type(g) is not _ndarray:  # a sum of two 0-d gradients is a NumPy scalar
             g = np.asarray(g)
-        if captured:  # autograd.grad returns the gradient before the hooks, as PyTorch
-            slot = captured.get(id(node))
-            if slot is not None:
-                slot[1] = g if slot[1] is None else slot[1] + g
+        # autograd.grad takes the gradient of a tensor it asks for: as PyTorch, before the
+        # tensor's hooks if the pass goes on beyond it, after them if it ends there
+        slot = captured.get(id(node)) if captured else None
+        if slot is not None and needed[id(node)]:
+            slot[1] = g if slot[1] is None else slot[1] + g
         if node._hooks is not None:  # register_hook's hooks, then retain_grad's
             g = _run_hooks(node._hooks, g)
             if node.retained is not None:
                 _retain(node, g)
-        if captured and slot is not None and not needed[id(node)]:
-            continue  # nothing captured lies beyond it
+        if slot is not None and not needed[id(node)]:
+            slot[1] = g if slot[1] is None else slot[1] + g
+            continue
         vjps = node.vjps
         if vjps is None:
             raise RuntimeError(
@@ -297,11 +299,17 @@ def _retain(node: Node, g: np.ndarray) -> None:
 
 
 def _run_hooks(hooks: dict, g: np.ndarray) -> np.ndarray:
-    """Pass a gradient through ``register_hook``'s hooks in order. Each gets its own copy
-    (which it may change in place); a Tensor it returns replaces the gradient."""
+    """Pass a gradient through ``register_hook``'s hooks in order, with grad mode off (as
+    PyTorch's backward). Each gets its own copy (which it may change in place); a Tensor
+    it returns replaces the gradient."""
     for hook in list(hooks.values()):
         arg = _new(g.copy())
-        out = hook(arg)
+        grad, inference = _mode.grad, _mode.inference
+        _set(False, inference)
+        try:
+            out = hook(arg)
+        finally:
+            _set(grad, inference)
         if out is None:
             g = arg.data
             continue

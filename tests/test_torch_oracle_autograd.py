@@ -400,6 +400,12 @@ PROGRAMS = [
     "x=M.tensor([[1.,2.]],requires_grad=True); L=[]; y=x.expand(3,2); y.register_hook(lambda g: L.append(g.shape)); y.sum().backward(); R=(L[0][0], x.grad)",
     "x=M.tensor([1.,2.],requires_grad=True); y=x.detach(); R=y.register_hook(lambda g: g)",
     "w=M.nn.Linear(2,1); w.weight.register_hook(lambda g: g*0); w(M.ones(1,2)).sum().backward(); R=(w.weight.grad, w.bias.grad)",
+    # autograd.grad of a tensor with hooks: after them where the pass ends there, before them where it goes on
+    "a = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); b = a * 2; b.register_hook(lambda g: g * 10); R = M.autograd.grad((b * b).sum(), [b])",
+    "a = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); b = a * 2; b.register_hook(lambda g: g * 10); R = M.autograd.grad(b, [b], grad_outputs=M.ones(2, dtype=M.float64))",
+    "a = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); b = a * 2; b.register_hook(lambda g: g * 10); R = M.autograd.grad((b * b).sum(), [b, a])",
+    # hooks run with grad mode off
+    "a = M.tensor([1., 2.], requires_grad=True); L = []; (a * 2).register_hook(lambda g: L.append(M.is_grad_enabled())); b = a * 2; b.register_hook(lambda g: L.append(M.is_grad_enabled())); b.sum().backward(); R = (L, M.is_grad_enabled())",
     # clamp keeps x where it equals its clamped value: -0.0 stays -0.0 (sqrt's gradient at -0.0 is -inf)
     "x = M.tensor([-0.0, 0.0, -1.0, 4.0], dtype=M.float64, requires_grad=True); y = x.clamp(min=0.0); y.sqrt().sum().backward(); R = (1 / y, x.grad)",
     "x = M.tensor([-0.0, 0.0, 2.0], dtype=M.float64); y = x.clone(); y.clamp_(max=-0.0); z = x.clone(); z.clamp_(min=0.0, max=0.0); R = (1 / y, 1 / z, 1 / x.clamp(-0.0, 0.0))",

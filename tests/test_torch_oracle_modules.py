@@ -45,6 +45,7 @@ PROGRAMS = [
     "m = M.nn.Linear(1, 1)\nwith M.no_grad(): m.weight.fill_(2.); m.bias.fill_(0.)\nm.register_forward_hook(lambda mod, a, k, o: o + len(k), with_kwargs=True); R = m(input=M.ones(1, 1))",
     "m = M.nn.Linear(1, 1)\nwith M.no_grad(): m.weight.fill_(2.); m.bias.fill_(0.)\nwith m.register_forward_hook(lambda mod, a, o: o * 0): y = m(M.ones(1, 1))\nR = (y, m(M.ones(1, 1)))",
     "m = M.nn.Linear(1, 1, dtype=M.float64)\nwith M.no_grad(): m.weight.fill_(2.); m.bias.fill_(0.)\nm.register_forward_hook(lambda mod, a, o: o * o); x = M.tensor([[3.]], dtype=M.float64, requires_grad=True); m(x).sum().backward(); R = (x.grad, m.weight.grad)",
+    "m = M.nn.Linear(1, 1); L = []; m.register_forward_hook(lambda mod, a, o: L.append(o if o is None else tuple(o.shape)), always_call=True); m.register_forward_hook(lambda mod, a, o: L.append(1))\ntry: m(M.ones(2, 2))\nexcept RuntimeError: pass\nR = (L, m(M.ones(1, 1)).shape == (1, 1), len(L))",
     # lookups by path
     "s = M.nn.Sequential(OrderedDict(a=M.nn.Sequential(OrderedDict(b=M.nn.Linear(1, 1))))); R = (type(s.get_submodule('a.b')).__name__, s.get_submodule('') is s, tuple(s.get_parameter('a.b.weight').shape))",
     "R = M.nn.Sequential(OrderedDict(a=M.nn.Linear(1, 1))).get_submodule('a.c')",

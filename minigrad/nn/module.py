@@ -97,6 +97,7 @@ class Module:
         object.__setattr__(self, "_forward_pre_hooks_with_kwargs", {})
         object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "_forward_hooks_with_kwargs", {})
+        object.__setattr__(self, "_forward_hooks_always_called", {})
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -125,34 +126,44 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
-        for key, hook in list(self._forward_hooks.items()):
-            if key in self._forward_hooks_with_kwargs:
-                result = hook(self, args, kwargs, output)
-            else:
-                result = hook(self, args, output)
+        try:
+            output = self.forward(*args, **kwargs)
+        except Exception:
+            for key in [k for k in self._forward_hooks if k in self._forward_hooks_always_called]:
+                self._run_forward_hook(key, args, kwargs, None)  # output None, as PyTorch
+            raise
+        for key in list(self._forward_hooks):
+            result = self._run_forward_hook(key, args, kwargs, output)
             if result is not None:
                 output = result
         return output
+
+    def _run_forward_hook(self, key: int, args: tuple, kwargs: dict, output: Any) -> Any:
+        hook = self._forward_hooks[key]
+        if key in self._forward_hooks_with_kwargs:
+            return hook(self, args, kwargs, output)
+        return hook(self, args, output)
 
     def register_forward_pre_hook(
         self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
     ) -> RemovableHandle:
         """Call ``hook(module, args)`` before each ``forward`` (``hook(module, args, kwargs)``
         with ``with_kwargs``); ``prepend`` puts it before the hooks already there."""
-        return _add_hook(
-            self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs, hook, prepend,
-            with_kwargs,
-        )  # fmt: skip
+        flags = ((self._forward_pre_hooks_with_kwargs, with_kwargs),)
+        return _add_hook(self._forward_pre_hooks, hook, prepend, flags)
 
     def register_forward_hook(
-        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
-    ) -> RemovableHandle:
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:  # fmt: skip
         """Call ``hook(module, args, output)`` after each ``forward`` (``hook(module, args,
-        kwargs, output)`` with ``with_kwargs``); ``prepend`` puts it first."""
-        return _add_hook(
-            self._forward_hooks, self._forward_hooks_with_kwargs, hook, prepend, with_kwargs
+        kwargs, output)`` with ``with_kwargs``); ``prepend`` puts it first; with
+        ``always_call`` it runs (with output None) when ``forward`` raises, too."""
+        flags = (
+            (self._forward_hooks_with_kwargs, with_kwargs),
+            (self._forward_hooks_always_called, always_call),
         )
+        return _add_hook(self._forward_hooks, hook, prepend, flags)
 
     # ---- registration ------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -590,13 +601,15 @@ def _indent(text: str, spaces: int) -> str:
 hooks_in_use = [False]
 
 
-def _add_hook(hooks: OrderedDict, with_kwargs_ids: dict, hook: Callable, prepend: bool,
-              with_kwargs: bool) -> RemovableHandle:  # fmt: skip
+def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool, flags: tuple) -> RemovableHandle:
+    """Register ``hook``; ``flags`` are (dict, wanted) pairs, a dict marking the hooks
+    registered with an option (``with_kwargs``, ``always_call``) when it is wanted."""
     hooks_in_use[0] = True
-    handle = RemovableHandle(hooks, with_kwargs_ids)
+    handle = RemovableHandle(hooks, *(marked for marked, _ in flags))
     hooks[handle.id] = hook
-    if with_kwargs:
-        with_kwargs_ids[handle.id] = True
+    for marked, wanted in flags:
+        if wanted:
+            marked[handle.id] = True
     if prepend:
         hooks.move_to_end(handle.id, last=False)
     return handle
