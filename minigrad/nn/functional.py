@@ -184,12 +184,8 @@ _TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short
 
 def _check_tensors(name: str, input: Any, target: Any) -> None:
     """A loss takes Tensors, as PyTorch's do: a list or array is a TypeError for the class
-    losses, also an AttributeError for the elementwise ones (PyTorch asks for its ``.size()``)."""
-    if isinstance(input, Tensor) and isinstance(target, Tensor):
-        return
-    if name in ("nll_loss", "cross_entropy"):
-        check_tensor(name, "input", input)
-        check_tensor(name, "target", target)
+    losses and an AttributeError for the elementwise ones (PyTorch asks for its ``.size()``),
+    so NotATensorError, which is both."""
     for arg, t in (("input", input), ("target", target)):
         if not isinstance(t, Tensor):
             raise NotATensorError(
