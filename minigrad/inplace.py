@@ -139,6 +139,11 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
             )
         region = _region(base.data, t.data)
         prior = _prior(base, base.data)  # CopySlices reads none of the old values
+        op = new.grad_fn
+        if t.grad_fn is not None and op is not None and op.next[0] is t.grad_fn:
+            # as PyTorch's CopySlices, the changed view's old node is bypassed (its hooks
+            # and retained grad see nothing): the op reads the view off the base directly
+            op.next[0] = _view_node(prior, t.data.copy(), region).grad_fn
         _write(t, name, new.data)
         _set_grad_fn(base, _copy_slices(prior, new, region).grad_fn)
     for v in views:
@@ -174,9 +179,14 @@ def _copy_slices(base: Tensor, src: Tensor, region: np.ndarray) -> Tensor:
 
 
 def _as_view(v: Tensor, base: Tensor) -> None:
-    """Make the view v's grad_fn read it off ``base`` as it now is.   dbase = g scattered
-    into zeros at v's region, summed where the region repeats a place (an expand)."""
-    region = _region(base.data, v.data)
+    """Make the view v's grad_fn read it off ``base`` as it now is."""
+    _set_grad_fn(v, _view_node(base, v.data, _region(base.data, v.data)).grad_fn)
+
+
+def _view_node(base: Tensor, values: np.ndarray, region: np.ndarray) -> Tensor:
+    """``values``, the elements of ``base`` at ``region``, as an AsStrided op of base.
+    dbase = g scattered into zeros at the region, summed where the region repeats a
+    place (an expand)."""
     shape = base.data.shape
     repeats = np.unique(region).size != region.size
 
@@ -188,7 +198,7 @@ def _as_view(v: Tensor, base: Tensor) -> None:
             out.reshape(-1)[region] = g
         return out
 
-    _set_grad_fn(v, record(v.data, "AsStrided", (base,), (vjp,)).grad_fn)
+    return record(values, "AsStrided", (base,), (vjp,))
 
 
 def _region(B: np.ndarray, V: np.ndarray) -> np.ndarray:

@@ -404,6 +404,11 @@ PROGRAMS = [
     "a = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); b = a * 2; b.register_hook(lambda g: g * 10); R = M.autograd.grad((b * b).sum(), [b])",
     "a = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); b = a * 2; b.register_hook(lambda g: g * 10); R = M.autograd.grad(b, [b], grad_outputs=M.ones(2, dtype=M.float64))",
     "a = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); b = a * 2; b.register_hook(lambda g: g * 10); R = M.autograd.grad((b * b).sum(), [b, a])",
+    # an in-place change of a view bypasses the view's old node (PyTorch's CopySlices): its hooks do not run
+    "a = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); b = a * 1; v = b[:1]; v.register_hook(lambda g: g * 10); v.add_(1); b.sum().backward(); R = a.grad",
+    "a = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); b = a * 1; v = b[:1]; v.add_(1); v.register_hook(lambda g: g * 10); (b * b).sum().backward(); R = a.grad",
+    "a = M.tensor([1., 2., 3.], dtype=M.float64, requires_grad=True); b = a * 1; v = b[1:]; v.retain_grad(); v.mul_(v); (b * b).sum().backward(); R = (a.grad, v.grad)",
+    "a = M.tensor([1., 2., 3.], dtype=M.float64, requires_grad=True); b = a * 2; v = b[::2]; w = v * 1; v.register_hook(lambda g: g * 100); v.mul_(3); (b.sum() + w.sum()).backward(); R = a.grad",
     # hooks run with grad mode off
     "a = M.tensor([1., 2.], requires_grad=True); L = []; (a * 2).register_hook(lambda g: L.append(M.is_grad_enabled())); b = a * 2; b.register_hook(lambda g: L.append(M.is_grad_enabled())); b.sum().backward(); R = (L, M.is_grad_enabled())",
     # clamp keeps x where it equals its clamped value: -0.0 stays -0.0 (sqrt's gradient at -0.0 is -inf)
