@@ -152,15 +152,16 @@ def gradcheck(
     sizes = [o.data.size for o in outs]
     rows = {i: np.zeros((sum(sizes), xs[i].data.size)) for i in diff}
     r = 0
-    for o in outs if outs and outs[0]._requires_grad else ():  # else every row stays zero
+    for o in outs:
         for j in range(o.data.size):
-            seed = np.zeros(o.data.shape, o.data.dtype)
-            seed.reshape(-1)[j] = 1.0
-            got = grad(o, [xs[i] for i in diff], Tensor._new(seed), retain_graph=True,
-                       allow_unused=True)  # fmt: skip
-            for i, gi in zip(diff, got):
-                if gi is not None:
-                    rows[i][r] = gi.data.reshape(-1)
+            if o._requires_grad:  # else no output does, and the row stays zero
+                seed = np.zeros(o.data.shape, o.data.dtype)
+                seed.reshape(-1)[j] = 1.0
+                got = grad(o, [xs[i] for i in diff], Tensor._new(seed), retain_graph=True,
+                           allow_unused=True)  # fmt: skip
+                for i, gi in zip(diff, got):
+                    if gi is not None:
+                        rows[i][r] = gi.data.reshape(-1)
             r += 1
     # numerical Jacobian, one column per input element (two forwards each)
     for i in diff:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .grad_mode import _mode, _set
+from .grad_mode import _mode, no_grad
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -218,13 +218,13 @@ def _drain(
         # tensor's hooks if the pass goes on beyond it, after them if it ends there
         slot = captured.get(id(node)) if captured else None
         if slot is not None and needed[id(node)]:
-            slot[1] = g if slot[1] is None else slot[1] + g
+            _add_to(slot, g)
         if node._hooks is not None:  # register_hook's hooks, then retain_grad's
             g = _run_hooks(node._hooks, g)
             if node.retained is not None:
                 _retain(node, g)
         if slot is not None and not needed[id(node)]:
-            slot[1] = g if slot[1] is None else slot[1] + g
+            _add_to(slot, g)
             continue
         vjps = node.vjps
         if vjps is None:
@@ -268,9 +268,7 @@ def _drain(
                     p.g = p.g + gi
                 continue
             if p._hooks is not None:  # hooks see the sum over all paths: add it up first
-                hooked[id(p)] = (
-                    (p, gi.copy()) if id(p) not in hooked else (p, hooked[id(p)][1] + gi)
-                )
+                _add_to(hooked.setdefault(id(p), [p, None]), gi)
             elif capture is not None:
                 _to_capture(capture, p, gi)
             elif p._grad is None:
@@ -304,12 +302,8 @@ def _run_hooks(hooks: dict, g: np.ndarray) -> np.ndarray:
     it returns replaces the gradient."""
     for hook in list(hooks.values()):
         arg = _new(g.copy())
-        grad, inference = _mode.grad, _mode.inference
-        _set(False, inference)
-        try:
+        with no_grad():
             out = hook(arg)
-        finally:
-            _set(grad, inference)
         if out is None:
             g = arg.data
             continue
@@ -344,7 +338,12 @@ def _to_capture(capture: dict, leaf: Tensor, gi: np.ndarray) -> None:
     """Sum a leaf's gradient into ``autograd.grad``'s result slot (if it asked for it)."""
     slot = capture.get(id(leaf))
     if slot is not None:
-        slot[1] = gi if slot[1] is None else slot[1] + gi
+        _add_to(slot, gi)
+
+
+def _add_to(slot: list, g: np.ndarray) -> None:
+    """Sum ``g`` into ``slot[1]`` (a gradient being collected, None before the first)."""
+    slot[1] = g if slot[1] is None else slot[1] + g
 
 
 def _late_imports() -> None:

@@ -118,10 +118,12 @@ class Loss(NamedTuple):
     dA: Callable[[Array, Array], Array] | None
 
 
+BCE_EPS = nn.functional._BCE_EPS  # nn.BCELoss's clamp of A (1 - A) in its gradient
+
 # In dA[L] and the shortcuts, A.shape[0] is n_L: the 1/n_L of an elementwise mean.
 LOSSES: dict[str, Loss] = {
     "bce": Loss(
-        _bce_per_sample, lambda A, Y: (A - Y) / np.maximum(A * (1 - A), 1e-12) / A.shape[0]
+        _bce_per_sample, lambda A, Y: (A - Y) / np.maximum(A * (1 - A), BCE_EPS) / A.shape[0]
     ),
     "mse": Loss(_mse_per_sample, lambda A, Y: 2 * (A - Y) / A.shape[0]),
     "cross_entropy": Loss(_cross_entropy_per_sample, None),
@@ -129,9 +131,9 @@ LOSSES: dict[str, Loss] = {
 
 
 def _sigmoid_bce(A: Array, Y: Array) -> Array:
-    """(A - Y) / n_L, scaled down where the clamp max(A (1 - A), 1e-12) of bce's dA[L]
-    holds (A within 1e-12 of 0 or 1), and 0 where A is exactly 0 or 1."""
-    saturation = np.minimum(A * (1 - A) / 1e-12, 1)  # 1 unless A is within 1e-12 of 0 or 1
+    """(A - Y) / n_L, scaled down where the clamp max(A (1 - A), ε) of bce's dA[L] holds
+    (A within ε of 0 or 1), and 0 where A is exactly 0 or 1."""
+    saturation = np.minimum(A * (1 - A) / BCE_EPS, 1)  # 1 unless A is within ε of 0 or 1
     return (A - Y) * saturation / A.shape[0]
 
 
@@ -169,8 +171,7 @@ class ManualMLP:
 
     Attributes:
         params: {"W1": (n_1, n_0), "b1": (n_1, 1), ..., "WL", "bL"}.
-        cache: {"Z": [None, Z[1], ..., Z[L]], "A": [A[0], ..., A[L]]} from the last forward,
-            and "dZ": [None, dZ[1], ..., dZ[L]] from the last backward.
+        cache: {"Z": [None, Z[1], ..., Z[L]], "A": [A[0], ..., A[L]]} from the last forward.
     """
 
     def __init__(
@@ -288,15 +289,13 @@ class ManualMLP:
         shortcut = SHORTCUTS.get((self.activations[-1], self.loss_name))
         dA = None if shortcut is not None else LOSSES[self.loss_name].dA(A[L], Y)
         grads: dict[str, Array] = {}
-        dZ: list[Array | None] = [None] * (L + 1)
         for l in range(L, 0, -1):
             if l == L and shortcut is not None:
-                dZ[l] = shortcut(A[L], Y)
+                dZ = shortcut(A[L], Y)
             else:
-                dZ[l] = dA * ACTIVATIONS[self.activations[l - 1]].g_prime(Z[l], A[l])
+                dZ = dA * ACTIVATIONS[self.activations[l - 1]].g_prime(Z[l], A[l])
             W = self.params[f"W{l}"]
-            grads[f"dW{l}"], grads[f"db{l}"], dA = linear_backward(dZ[l], A[l - 1], W, m)
-        self.cache["dZ"] = dZ
+            grads[f"dW{l}"], grads[f"db{l}"], dA = linear_backward(dZ, A[l - 1], W, m)
         return {d: grads[d] for l in range(1, L + 1) for d in (f"dW{l}", f"db{l}")}
 
     # ---- training ---------------------------------------------------------------------------
