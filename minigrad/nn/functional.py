@@ -60,13 +60,13 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``."""
-    _check_tensors("softmax", input=input)
+    _check_tensors("softmax", input)
     return ops.softmax(input, _softmax_dim("softmax", input, dim))
 
 
 def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """x - log Σ exp(x) along ``dim``."""
-    _check_tensors("log_softmax", input=input)
+    _check_tensors("log_softmax", input)
     return ops.log_softmax(input, _softmax_dim("log_softmax", input, dim))
 
 
@@ -174,11 +174,11 @@ _TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short
                 "float64": "Double"}  # fmt: skip
 
 
-def _check_tensors(name: str, **args: Any) -> None:
+def _check_tensors(name: str, *tensors: Any) -> None:
     """PyTorch's error for an argument that is not a Tensor: NotATensorError, both the
     TypeError of its class losses and the AttributeError of the ops where it calls a
     method of the argument (``target.size()``, ``input.softmax(dim)``)."""
-    for arg, t in args.items():
+    for arg, t in zip(("input", "target"), tensors):
         if not isinstance(t, Tensor):
             raise NotATensorError(
                 f"{name}(): argument '{arg}' must be Tensor, not {type(t).__name__}"
@@ -226,7 +226,7 @@ def mse_loss(
     """(x - y)².   dx = 2 (x - y) g',   dy = -2 (x - y) g'."""
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    _check_tensors("mse_loss", input=input, target=target)
+    _check_tensors("mse_loss", input, target)
     X, Y = input.data, target.data
     if X.shape != Y.shape:
         warnings.warn(
@@ -269,7 +269,7 @@ def binary_cross_entropy(
     """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    _check_tensors("binary_cross_entropy", input=input, target=target)
+    _check_tensors("binary_cross_entropy", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy", X, Y)
     if Y.dtype != X.dtype:
@@ -330,7 +330,7 @@ def binary_cross_entropy_with_logits(
     """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    _check_tensors("binary_cross_entropy_with_logits", input=input, target=target)
+    _check_tensors("binary_cross_entropy_with_logits", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy_with_logits", X, Y)
     if X.dtype.kind != "f":
@@ -444,7 +444,7 @@ def nll_loss(
     """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    _check_tensors("nll_loss", input=input, target=target)
+    _check_tensors("nll_loss", input, target)
     X = input.data
     ops._refuse("nll_loss", X, "biu", NotImplementedError)
     axis = _class_axis(X)
@@ -525,7 +525,7 @@ def cross_entropy(
     if label_smoothing > 1:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     label_smoothing = max(label_smoothing, 0.0)  # PyTorch smooths only for ε > 0
-    _check_tensors("cross_entropy", input=input, target=target)
+    _check_tensors("cross_entropy", input, target)
     X, T = input.data, target.data
     ops._refuse("cross_entropy", X, "biu", NotImplementedError)
     axis = _class_axis(X)
