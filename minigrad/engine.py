@@ -55,6 +55,10 @@ class Node:
         # retain_grad need to see the gradient
         self._hooks = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _node_subclasses.add(cls)  # autograd.Function's nodes
+
     def name(self) -> str:
         # PyTorch names the node of an in-place change through a view "CopySlices"
         return self._name if self._name == "CopySlices" else self._name + "Backward"
@@ -75,6 +79,7 @@ class Node:
 
 
 next_seq = _seq.__next__
+_node_subclasses: set = set()
 
 
 def record(
@@ -191,10 +196,12 @@ def _leading_to(roots: list, capture: dict, captured: dict) -> dict:
             continue
         if not children_done:
             stack.append((node, True))
-            stack.extend((p, False) for p in node.next if type(p) is Node and id(p) not in needed)
+            stack.extend(
+                (p, False) for p in node.next if isinstance(p, Node) and id(p) not in needed
+            )
             continue
         needed[id(node)] = any(
-            (needed[id(p)] or id(p) in captured) if type(p) is Node else id(p) in capture
+            (needed[id(p)] or id(p) in captured) if isinstance(p, Node) else id(p) in capture
             for p in node.next
             if p is not None
         )
@@ -244,7 +251,8 @@ def _drain(
         for p, f in zip(node.next, vjps):
             if f is None:  # record() kept VJPs only for inputs that require grad
                 continue
-            is_node = type(p) is Node
+            # by exact type: isinstance is slower for the leaves (Tensors)
+            is_node = type(p) is Node or type(p) in _node_subclasses
             if needed is not None and (
                 not (needed[id(p)] or id(p) in captured) if is_node else id(p) not in capture
             ):
@@ -254,6 +262,8 @@ def _drain(
             else:  # a leaf: read its array, not the Tensor's properties
                 shape, dtype = p.data.shape, p.data.dtype
             gi = f(g)
+            if gi is None:  # a Function's backward may give no gradient to an input
+                continue
             if gi.shape != shape:
                 gi = unbroadcast(gi, shape)
             if gi.dtype is not dtype:

@@ -1,100 +1,16 @@
-"""``backward``, ``grad`` and ``gradcheck``: the user-facing side of the engine."""
+"""``gradcheck``: autograd's gradients against central finite differences."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Union
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from .engine import run_backward
-from .factories import tensor
-from .grad_mode import enable_grad, no_grad
-from .tensor import Tensor
-
-__all__ = ["backward", "grad", "gradcheck", "GradcheckError"]
-
-Tensors = Union[Tensor, Sequence[Tensor]]
-
-
-def _seq(x: Any, what: str) -> list:
-    """A Tensor or a sequence of Tensors, as a list."""
-    try:
-        xs = [x] if isinstance(x, Tensor) else list(x)
-    except TypeError:  # a number: not a sequence
-        raise TypeError(f"{what} must be Tensors, but got {type(x).__name__}") from None
-    for t in xs:
-        if not isinstance(t, Tensor):
-            raise TypeError(f"{what} must be Tensors, but got {type(t).__name__}")
-    return xs
-
-
-def _seeds(outputs: list, grad_outputs: Any) -> list:
-    """The starting gradient of each output: given, or 1 for one-element outputs."""
-    given = [None] * len(outputs) if grad_outputs is None else _seq_or_none(grad_outputs)
-    for g in given:
-        if g is not None and not isinstance(g, Tensor):
-            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-    if len(given) != len(outputs):
-        raise RuntimeError(f"grad: got {len(outputs)} tensors and {len(given)} gradients")
-    seeds = []
-    for i, (t, g) in enumerate(zip(outputs, given)):
-        if not t._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn"
-            )
-        if g is None:
-            if t.data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seed = np.empty(t.data.shape, t.data.dtype)
-            seed.fill(1)  # np.ones is a Python function, several times slower for one element
-            seeds.append(seed)
-            continue
-        arr = np.array(g.data, dtype=t.data.dtype)
-        if arr.shape != t.data.shape:
-            raise RuntimeError(
-                f"backward: gradient has shape {arr.shape} but the output has shape {t.data.shape}"
-            )
-        seeds.append(arr)
-    return seeds
-
-
-def _seq_or_none(x: Any) -> list:
-    return [x] if x is None or isinstance(x, (Tensor, np.ndarray)) else list(x)
-
-
-def backward(tensors: Tensors, grad_tensors: Any = None, retain_graph: bool = False) -> None:
-    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``."""
-    outputs = _seq(tensors, "backward: tensors")
-    run_backward(outputs, _seeds(outputs, grad_tensors), retain_graph)
-
-
-def grad(
-    outputs: Tensors,
-    inputs: Tensors,
-    grad_outputs: Any = None,
-    retain_graph: bool = False,
-    allow_unused: bool = False,
-) -> tuple:
-    """The gradients of ``outputs`` with respect to ``inputs``, leaving every ``.grad`` alone."""
-    outs, ins = _seq(outputs, "grad: outputs"), _seq(inputs, "grad: inputs")
-    if not ins:
-        raise RuntimeError("grad requires non-empty inputs.")
-    for i, t in enumerate(ins):
-        if not t._requires_grad:
-            raise RuntimeError(f"grad: input {i} does not require grad")
-    capture = {id(t): [t, None] for t in ins}
-    run_backward(outs, _seeds(outs, grad_outputs), retain_graph, capture)
-    result = []
-    for i, t in enumerate(ins):
-        g = capture[id(t)][1]
-        if g is None and not allow_unused:
-            raise RuntimeError(
-                f"grad: input {i} appears to not have been used in the graph. Set "
-                "allow_unused=True if this is the desired behavior."
-            )
-        result.append(None if g is None else Tensor._new(np.array(g, dtype=t.data.dtype)))
-    return tuple(result)
+from ..factories import tensor
+from ..grad_mode import enable_grad, no_grad
+from ..tensor import Tensor
+from . import _seq, grad
 
 
 class GradcheckError(RuntimeError):
