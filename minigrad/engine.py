@@ -338,7 +338,13 @@ def _to_leaf(leaf: Tensor, g: np.ndarray, capture: dict | None) -> None:
         g = _run_hooks(leaf._hooks, g)
     if capture is not None:
         _to_capture(capture, leaf, g)
-    elif leaf._grad is None:
+    else:
+        accumulate(leaf, g)
+
+
+def accumulate(leaf: Tensor, g: np.ndarray) -> None:
+    """Add ``g`` into ``leaf.grad`` (a copy of it, the first time)."""
+    if leaf._grad is None:
         leaf._grad = _new(g.copy())
     else:
         leaf._grad.data += g

@@ -532,13 +532,20 @@ class Tensor:
         return tensor_repr(d, suffixes)
 
     # ---- autograd ----------------------------------------------------------------
-    def backward(self, gradient: Any = None, retain_graph: bool = False) -> None:
-        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad
+        (with ``inputs``, of those tensors only).
 
         ``gradient`` is the vector in the vector-Jacobian product (shape of ``self``);
         it may be omitted only for a one-element tensor.
         """
-        _autograd.backward(self, gradient, retain_graph=retain_graph)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs)
 
     # ---- arithmetic operators ----------------------------------------------------
     def __add__(self, other: Any) -> Tensor:

@@ -277,3 +277,26 @@ def test_retain_grad_keeps_a_non_leaf_gradient():
     assert x.grad.tolist() == [36.0, 72.0]
     with pytest.raises(RuntimeError, match="requires_grad=False"):
         mg.tensor([1.0]).retain_grad()
+
+
+def test_backward_with_inputs_accumulates_only_into_them():
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    b = mg.tensor([3.0, 4.0], requires_grad=True)
+    h = a * 2
+    y = (h * b).sum()
+    y.backward(inputs=[h], retain_graph=True)
+    assert a.grad is None and b.grad is None
+    np.testing.assert_array_equal(h.grad.data, [3.0, 4.0])
+    y.backward(inputs=[b, h])
+    np.testing.assert_array_equal(b.grad.data, [2.0, 4.0])
+    np.testing.assert_array_equal(h.grad.data, [6.0, 8.0])  # accumulated, as retain_grad
+    assert a.grad is None
+
+
+def test_create_graph_says_it_is_not_supported():
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="backward: create_graph=True"):
+        (a * a).sum().backward(create_graph=True)
+    with pytest.raises(NotImplementedError, match="grad: create_graph=True"):
+        mg.autograd.grad((a * a).sum(), [a], create_graph=True)
+    assert a.grad is None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Union
 
 import numpy as np
 
-from ..engine import run_backward
+from ..engine import accumulate, run_backward
 from ..tensor import Tensor
 
 __all__ = ["backward", "grad", "gradcheck", "GradcheckError", "Function", "FunctionCtx"]
@@ -61,20 +62,65 @@ def _seq_or_none(x: Any) -> list:
     return [x] if x is None or isinstance(x, (Tensor, np.ndarray)) else list(x)
 
 
-def backward(tensors: Tensors, grad_tensors: Any = None, retain_graph: bool = False) -> None:
-    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``."""
+def backward(
+    tensors: Tensors,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Tensors | None = None,
+) -> None:
+    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``; with
+    ``inputs``, into those tensors' ``.grad`` only (a non-leaf among them retains its
+    gradient, as with ``retain_grad()``)."""
+    _no_graph_of_backward("backward", create_graph)
     outputs = _seq(tensors, "backward: tensors")
-    run_backward(outputs, _seeds(outputs, grad_tensors), retain_graph)
+    seeds = _seeds(outputs, grad_tensors)
+    if inputs is None:
+        run_backward(outputs, seeds, bool(retain_graph))
+        return
+    ins = _seq(inputs, "backward: inputs")
+    if not ins:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    for t in ins:
+        t.retain_grad()  # raises for a tensor that does not require grad, as PyTorch
+    capture = {id(t): [t, None] for t in ins}
+    run_backward(outputs, seeds, bool(retain_graph), capture)
+    for t, g in capture.values():
+        if t.grad_fn is None and g is not None:  # a non-leaf's .grad was kept in the pass
+            accumulate(t, g)
 
 
 def grad(
     outputs: Tensors,
     inputs: Tensors,
     grad_outputs: Any = None,
-    retain_graph: bool = False,
-    allow_unused: bool = False,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
 ) -> tuple:
-    """The gradients of ``outputs`` with respect to ``inputs``, leaving every ``.grad`` alone."""
+    """The gradients of ``outputs`` with respect to ``inputs``, leaving every ``.grad``
+    alone. An input the outputs do not depend on raises, or with ``allow_unused`` gets
+    None (zeros with ``materialize_grads``)."""
+    _no_graph_of_backward("grad", create_graph)
+    if is_grads_batched:
+        raise NotImplementedError("grad: is_grads_batched=True is not supported by minigrad")
+    if not only_inputs:
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To "
+            "accumulate gradient for other parts of the graph, please use "
+            "minigrad.autograd.backward.",
+            FutureWarning,
+            stacklevel=2,
+        )
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, "
+            "but got: allow_unused=False."
+        )
+    allow_unused = materialize_grads if allow_unused is None else allow_unused
     outs, ins = _seq(outputs, "grad: outputs"), _seq(inputs, "grad: inputs")
     if not ins:
         raise RuntimeError("grad requires non-empty inputs.")
@@ -82,7 +128,7 @@ def grad(
         if not t._requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad")
     capture = {id(t): [t, None] for t in ins}
-    run_backward(outs, _seeds(outs, grad_outputs), retain_graph, capture)
+    run_backward(outs, _seeds(outs, grad_outputs), bool(retain_graph), capture)
     result = []
     for i, t in enumerate(ins):
         g = capture[id(t)][1]
@@ -91,8 +137,18 @@ def grad(
                 f"grad: input {i} appears to not have been used in the graph. Set "
                 "allow_unused=True if this is the desired behavior."
             )
+        if g is None and materialize_grads:
+            g = np.zeros_like(t.data)
         result.append(None if g is None else Tensor._new(np.array(g, dtype=t.data.dtype)))
     return tuple(result)
+
+
+def _no_graph_of_backward(name: str, create_graph: bool) -> None:
+    if create_graph:
+        raise NotImplementedError(
+            f"{name}: create_graph=True (recording the backward pass, for higher-order "
+            "gradients) is not supported by minigrad: its VJPs are NumPy code"
+        )
 
 
 from .function import Function, FunctionCtx  # noqa: E402
