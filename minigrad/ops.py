@@ -599,6 +599,18 @@ def tanh(x: Tensor) -> Tensor:
     return record(out, "Tanh", (x,), (lambda g: g * (1 - out * out),), saves_out=True)
 
 
+def round(x: Tensor, *, decimals: int = 0) -> Tensor:
+    """x rounded half to even, at ``decimals`` places (rint(x * 10^d) / 10^d).
+    dx = 0 (piecewise constant; PyTorch records the node all the same)."""
+    X = x.data
+    _refuse("round", X, "b", NotImplementedError)
+    if not isinstance(decimals, (builtins.int, np.integer)) or isinstance(decimals, builtins.bool):
+        raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
+    if decimals and X.dtype.kind in "iu":
+        raise NotImplementedError(f"round: decimals={decimals} is not supported for {X.dtype}")
+    return record(np.round(X, decimals), "Round", (x,), (np.zeros_like,))
+
+
 def clip_array(X: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
     """np.clip, but x itself wherever it equals its clamped value, as PyTorch (clamping
     -0.0 at min 0 leaves -0.0; NumPy gives 0.0)."""
@@ -1081,6 +1093,30 @@ def log_softmax(x: Tensor, dim: int) -> Tensor:
         out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
         saves_out=True,
     )  # fmt: skip
+
+
+def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """log Σ exp(x) over ``dim`` (int or tuple), the max subtracted first unless it is ±inf
+    (as PyTorch: an all -inf slice gives -inf, a +inf gives inf). Integers and bools are
+    computed in the default float dtype.   dx = g * exp(x - out) = g * softmax(x, dim)."""
+    X = x.data
+    if X.dtype.kind in "biu":
+        X = X.astype(dtypes.get_default_dtype())
+    if isinstance(dim, (tuple, list)) and not dim:  # PyTorch's error for dim=()
+        raise RuntimeError(f"logsumexp: dim=() is not supported for a tensor of shape {X.shape}")
+    axes = _axes(dim, X.ndim)
+    check_bool("logsumexp", "keepdim", keepdim)
+    m = np.max(X, axis=axes, keepdims=True, initial=-np.inf)
+    m = np.where(np.isinf(m), 0, m)
+    with np.errstate(divide="ignore"):  # log(0) = -inf for an all -inf or empty slice
+        kept = np.log(np.sum(np.exp(X - m), axis=axes, keepdims=True)) + m
+    out = _contiguous(kept if keepdim else np.squeeze(kept, axes))
+
+    @_quiet  # -inf - -inf is NaN, as in PyTorch's gradient
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return _expand_back(g, axes, keepdim, X.shape) * np.exp(X - kept)
+
+    return record(out, "Logsumexp", (x,), (vjp,), saved=(x,), saves_out=True)
 
 
 def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:

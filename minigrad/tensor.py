@@ -782,6 +782,9 @@ class Tensor:
 
     clip = clamp
 
+    def round(self, *, decimals: int = 0) -> Tensor:
+        return _ops.round(self, decimals=decimals)
+
     def maximum(self, other: Any) -> Tensor:
         return _ops.maximum(self, other)
 
@@ -793,6 +796,9 @@ class Tensor:
 
     def log_softmax(self, dim: int) -> Tensor:
         return _ops.log_softmax(self, dim)
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        return _ops.logsumexp(self, dim, keepdim)
 
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.sum(self, dim, keepdim)

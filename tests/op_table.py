@@ -131,6 +131,16 @@ CASES = [
         UNARY_SHAPES,
         away_from=[0.3],
     ),  # fmt: skip
+    Case(
+        "round",
+        lambda a: a.round(),
+        np.round,
+        UNARY_SHAPES,
+        away_from=[-1.5, -0.5, 0.5, 1.5],
+    ),  # fmt: skip
+    Case(
+        "round_decimals", lambda a: mg.round(a, decimals=1), lambda a: np.round(a, 1), [((2, 3),)]
+    ),
     # reductions
     Case("sum", lambda a: a.sum(), np.sum, UNARY_SHAPES),
     Case("sum_dim", lambda a: a.sum(1), lambda a: a.sum(1), [((2, 3),), ((2, 3, 4),)]),
@@ -184,6 +194,18 @@ CASES = [
         lambda a: a.log_softmax(1),
         lambda a: np.log(_softmax(a, 1)),
         [((2, 3),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    Case(
+        "logsumexp",
+        lambda a: a.logsumexp(-1),
+        lambda a: np.log(np.exp(a).sum(-1)),
+        [((5,),), ((2, 3),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    Case(
+        "logsumexp_dims_keep",
+        lambda a: mg.logsumexp(a, (0, 2), keepdim=True),
+        lambda a: np.log(np.exp(a).sum((0, 2), keepdims=True)),
+        [((2, 3, 4),)],
     ),  # fmt: skip
     # matmul and linear
     Case(

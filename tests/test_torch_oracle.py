@@ -34,6 +34,8 @@ TORCH_MG = SimpleNamespace(
             "cat",
             "stack",
             "tensor",
+            "round",
+            "logsumexp",
         )  # fmt: skip
     },
     ops=SimpleNamespace(linear=torch.nn.functional.linear),

@@ -431,6 +431,12 @@ PROGRAMS = [
     "m = M.nn.Linear(2, 1); o = M.optim.Adam([{'params': m.named_parameters(), 'lr': 1.}]); m(M.ones(3, 2)).sum().backward(); o.step(); R = (o.param_groups[0]['param_names'], m.bias.grad)",
     "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([p], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 2, 0.5)\nR = []\nfor e in [5, 1, 3, None, None]:\n    s.step(e); R.append((s.get_last_lr(), s.last_epoch, o.param_groups[0]['lr']))",
     "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([{'params': [p], 'lr': .3}], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 1, 0.5)\no.param_groups[0]['lr'] = 5.; s.step(); R = [s.get_last_lr()]; s.step(2); R.append(s.get_last_lr())",
+    "x = M.tensor([0.4, 1.5, 2.5, -0.5], requires_grad=True); y = x.round(); (y * x).sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([1.26, -2.35], dtype=M.float64, requires_grad=True); y = M.round(x, decimals=1); y.sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([[1., 2., -3.], [3., 4., float('-inf')]], dtype=M.float64, requires_grad=True); y = x.logsumexp(1); y.backward(M.tensor([1., 2.], dtype=M.float64)); R = (y, x.grad)",
+    "x = M.tensor([float('-inf'), float('-inf')], requires_grad=True); y = x.logsumexp(0); y.backward(); R = (y, x.grad)",
+    "x = M.tensor([[1000., 999.], [0., -1.]], dtype=M.float64, requires_grad=True); y = x.logsumexp((0, 1), keepdim=True); y.sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([1., 2.], requires_grad=True); y = x.logsumexp(0); y.add_(1); y.backward()",
 ]
 
 # In-place changes through views and assignments into tensors of the graph: PyTorch
