@@ -376,27 +376,57 @@ def neg(x: Tensor) -> Tensor:
     return record(np.negative(x.data), "Neg", (x,), (np.negative,))
 
 
+def mm(a: Tensor, b: Tensor) -> Tensor:
+    """a @ b for matrices (n, m) @ (m, p) only.   da = g @ bᵀ,   db = aᵀ @ g."""
+    for arg, t in (("self", a), ("mat2", b)):
+        check_tensor("mm", arg, t)
+        if t.data.ndim != 2:
+            raise RuntimeError(f"mm: {arg} must be a matrix, got shape {t.data.shape}")
+    return _matmul(a, b, "mm")
+
+
+def bmm(a: Tensor, b: Tensor) -> Tensor:
+    """a @ b for batches of matrices (B, n, m) @ (B, m, p), equal batch sizes only.
+    da = g @ bᵀ,   db = aᵀ @ g  (per batch element)."""
+    for arg, t in (("batch1", a), ("batch2", b)):
+        check_tensor("bmm", "mat2" if t is b else "input", t)
+        if t.data.ndim != 3:
+            raise RuntimeError(f"bmm: {arg} must be a 3D tensor, got shape {t.data.shape}")
+    (n, _, m), want = a.data.shape, b.data.shape
+    if want[:2] != (n, m):
+        raise RuntimeError(
+            f"bmm: expected size for first two dimensions of batch2 tensor to be: [{n}, {m}] "
+            f"but got: [{want[0]}, {want[1]}] (batch1 {a.data.shape}, batch2 {want})"
+        )
+    return _matmul(a, b, "bmm")
+
+
 def matmul(a: Any, b: Any) -> Tensor:
     """a @ b for 1-D, 2-D and batched operands (NumPy semantics).
 
     Treating a 1-D ``a`` as a row (1, n) and a 1-D ``b`` as a column (n, 1):
     da = g @ bᵀ,   db = aᵀ @ g   (batch dimensions summed by the engine).
     """
+    return _matmul(a, b, "matmul")
+
+
+def _matmul(a: Any, b: Any, name: str) -> Tensor:
+    """matmul, mm and bmm: ``name`` goes on the errors and the node (MatmulBackward, ...)."""
     for x in (a, b):  # Tensors and arrays; a number is not a matrix, as in PyTorch
         if not isinstance(x, (Tensor, np.ndarray)):
-            raise TypeError(f"matmul: expected a Tensor or an array, got {type(x).__name__}")
+            raise TypeError(f"matmul: expected a Tensor or an array, got {type(x)._name__}")
     a, b = as_tensor(a), as_tensor(b)
     A, B = a.data, b.data
     if A.ndim == 0 or B.ndim == 0:
-        raise OpError(f"matmul: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
-    _same_dtype("matmul", A, B)
-    _refuse("matmul", A, "b", NotImplementedError)
+        raise OpError(f"{name}: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
+    _same_dtype(name, A, B)
+    _refuse(name, A, "b", NotImplementedError)
     try:
         out = np.matmul(A, B)
     except ValueError:
-        raise OpError(f"matmul: shapes {A.shape} and {B.shape} cannot be multiplied") from None
+        raise OpError(f"{name}: shapes {A.shape} and {B.shape} cannot be multiplied") from None
     if A.ndim == 2 and B.ndim == 2:
-        return record(out, "Matmul", (a, b), (lambda g: g @ B.T, lambda g: A.T @ g),
+        return record(out, name.capitalize(), (a, b), (lambda g: g @ B.T, lambda g: A.T @ g),
                       saved=_saved_for_product(a, b))  # fmt: skip
     A2 = A[None, :] if A.ndim == 1 else A
     B2 = B[:, None] if B.ndim == 1 else B
@@ -416,7 +446,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         db = np.swapaxes(A2, -1, -2) @ lift(g)
         return db[..., 0] if B.ndim == 1 else db
 
-    return record(out, "Matmul", (a, b), (vjp_a, vjp_b), saved=_saved_for_product(a, b))
+    return record(out, name.capitalize(), (a, b), (vjp_a, vjp_b), saved=_saved_for_product(a, b))
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -1246,6 +1276,27 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     if not builtins.any(s == 0 and n > 1 for s, n in zip(out.strides, target)):
         out = X.reshape(target)  # no element repeats: a writable view, as in PyTorch
     return _view(out, x, "Expand", identity)
+
+
+def tril(x: Tensor, diagonal: int = 0) -> Tensor:
+    """x with the elements above diagonal ``diagonal`` of its last two dims zeroed
+    (j - i > diagonal).   dx = tril(g, diagonal)."""
+    return _triangle("tril", np.tril, x, diagonal)
+
+
+def triu(x: Tensor, diagonal: int = 0) -> Tensor:
+    """x with the elements below diagonal ``diagonal`` of its last two dims zeroed
+    (j - i < diagonal).   dx = triu(g, diagonal)."""
+    return _triangle("triu", np.triu, x, diagonal)
+
+
+def _triangle(name: str, fn: Any, x: Tensor, k: int) -> Tensor:
+    X = x.data
+    if X.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions, got {X.shape}")
+    if not _is_int(k) or isinstance(k, Tensor):
+        raise TypeError(f"{name}(): argument 'diagonal' must be int, not {type(k).__name__}")
+    return record(fn(X, k), name.capitalize(), (x,), (lambda g: fn(g, k),))
 
 
 def _contiguous(a: Any) -> Any:

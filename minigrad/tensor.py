@@ -747,6 +747,12 @@ class Tensor:
     def matmul(self, other: Any) -> Tensor:
         return _ops.matmul(self, other)
 
+    def mm(self, mat2: Tensor) -> Tensor:
+        return _ops.mm(self, mat2)
+
+    def bmm(self, batch2: Tensor) -> Tensor:
+        return _ops.bmm(self, batch2)
+
     def neg(self) -> Tensor:
         return _ops.neg(self)
 
@@ -851,6 +857,12 @@ class Tensor:
                 f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D"
             )
         return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return _ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return _ops.triu(self, diagonal)
 
     def permute(self, *dims: Any) -> Tensor:
         return _ops.permute(self, *dims)

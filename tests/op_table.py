@@ -224,6 +224,8 @@ CASES = [
             ((2, 1, 3, 4), (5, 4, 2)),
         ],
     ),  # fmt: skip
+    Case("mm", lambda a, b: mg.mm(a, b), np.matmul, [((3, 4), (4, 2)), ((1, 3), (3, 1))]),
+    Case("bmm", lambda a, b: a.bmm(b), np.matmul, [((2, 3, 4), (2, 4, 5)), ((1, 2, 2), (1, 2, 3))]),
     Case(
         "linear",
         lambda x, w, b: mg.ops.linear(x, w, b),
@@ -254,6 +256,10 @@ CASES = [
         lambda a: np.broadcast_to(a, (2, 3, 4)),
         [((3, 1),), ((1, 4),)],
     ),  # fmt: skip
+    Case("tril", lambda a: a.tril(), np.tril, [((3, 3),), ((2, 4),), ((2, 3, 4),)]),
+    Case("tril_diagonal", lambda a: mg.tril(a, -1), lambda a: np.tril(a, -1), [((4, 3),)]),
+    Case("triu", lambda a: a.triu(1), lambda a: np.triu(a, 1), [((3, 3),), ((2, 3, 4),)]),
+    Case("triu_below", lambda a: mg.triu(a, diagonal=-1), lambda a: np.triu(a, -1), [((3, 2),)]),
     Case("index_basic", lambda a: a[1:, None, ::2], lambda a: a[1:, None, ::2], [((3, 5),)]),
     Case("index_int", lambda a: a[1, ..., 2], lambda a: a[1, ..., 2], [((3, 4, 5),)]),
     Case(

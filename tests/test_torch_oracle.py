@@ -36,6 +36,9 @@ TORCH_MG = SimpleNamespace(
             "tensor",
             "round",
             "logsumexp",
+            "mm",
+            "tril",
+            "triu",
         )  # fmt: skip
     },
     ops=SimpleNamespace(linear=torch.nn.functional.linear),

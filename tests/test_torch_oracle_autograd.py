@@ -437,6 +437,13 @@ PROGRAMS = [
     "x = M.tensor([float('-inf'), float('-inf')], requires_grad=True); y = x.logsumexp(0); y.backward(); R = (y, x.grad)",
     "x = M.tensor([[1000., 999.], [0., -1.]], dtype=M.float64, requires_grad=True); y = x.logsumexp((0, 1), keepdim=True); y.sum().backward(); R = (y, x.grad)",
     "x = M.tensor([1., 2.], requires_grad=True); y = x.logsumexp(0); y.add_(1); y.backward()",
+    "x = M.arange(9., requires_grad=True); y = x.reshape(3, 3).tril(); (y * y).sum().backward(); R = (y, x.grad)",
+    "x = M.arange(24., requires_grad=True); y = x.reshape(2, 3, 4).triu(1); y.backward(M.arange(24.).reshape(2, 3, 4)); R = (y, x.grad)",
+    "x = M.ones(3, 2, requires_grad=True); y = M.tril(x, -1) + M.triu(x, 1); y.sum().backward(); R = (y, x.grad)",
+    "x = M.ones(2, 2, requires_grad=True); y = x.tril(); y.mul_(2); y.sum().backward(); R = x.grad",
+    "a = M.arange(6., requires_grad=True); b = M.arange(6., requires_grad=True); y = M.mm(a.reshape(2, 3), b.reshape(3, 2)); (y * y).sum().backward(); R = (y, a.grad, b.grad)",
+    "a = M.arange(12., requires_grad=True); b = M.arange(24., requires_grad=True); y = a.reshape(2, 2, 3).bmm(b.reshape(2, 3, 4)); (y * y).sum().backward(); R = (y, a.grad, b.grad)",
+    "a = M.ones(2, 3, requires_grad=True); b = M.ones(3, 2); y = M.mm(a, b); b.add_(1); y.sum().backward(); R = a.grad",
 ]
 
 # In-place changes through views and assignments into tensors of the graph: PyTorch
