@@ -963,6 +963,71 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     return record(out, "Std", (x,), (vjp,), saved=(x,), saves_out=True)
 
 
+def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The vector p-norm over ``dim`` (all dims by default): (Σ |x|^p)^(1/p); max |x| for
+    p = inf, min |x| for -inf, the count of nonzeros for 0. 'fro' is p = 2 over at most two
+    dims. As PyTorch's linalg.vector_norm_backward, with s = sgn(x) and g, out broadcast back:
+    p = 2: dx = g x / out (0 where out = 0);  p = 1: dx = g s;  p = ±inf: g s shared by the
+    elements with |x| = out;  p = 0: none (x.grad stays None);
+    else dx = g s |x|^(p-1) / out^(p-1)  (0 where out = 0)."""
+    X = x.data
+    if isinstance(p, str):
+        if p != "fro" or (isinstance(dim, (tuple, list)) and len(dim) > 2):
+            raise (NotImplementedError if p == "nuc" else RuntimeError)(
+                f"norm: p={p!r} with dim={dim!r} is not supported (minigrad has the vector "
+                "norms and 'fro' over at most two dims)"
+            )
+        p = 2.0
+    if X.dtype.kind not in "fc":
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {X.dtype}"
+        )
+    axes = _axes(dim, X.ndim)
+    check_bool("norm", "keepdim", keepdim)
+    A = np.abs(X)
+    if math.isinf(p):
+        if 0 in (X.shape if axes is None else [X.shape[a] for a in axes]):
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {p} norm over an empty dim of {X.shape}"
+            )
+        out = (np.max if p > 0 else np.min)(A, axis=axes, keepdims=keepdim)
+    elif p == 0:
+        out = np.sum(A != 0, axis=axes, keepdims=keepdim).astype(X.dtype)
+    elif p == 1:
+        out = np.sum(A, axis=axes, keepdims=keepdim)
+    elif p == 2:
+        out = np.sqrt(np.sum(A * A, axis=axes, keepdims=keepdim))
+    else:
+        with np.errstate(divide="ignore", over="ignore"):  # 0 ** -1 = inf, as PyTorch
+            out = np.sum(A**p, axis=axes, keepdims=keepdim) ** (1 / p)
+    out = _contiguous(np.asarray(out))
+    shape = X.shape
+
+    @_quiet
+    def vjp(g: np.ndarray) -> np.ndarray:
+        g, o, s = (
+            _expand_back(g, axes, keepdim, shape),
+            _expand_back(out, axes, keepdim, shape),
+            np.sign(X),
+        )
+        if p == 1:
+            return s * g
+        if p == 2:
+            return g * np.where(o == 0, 0, X / o)
+        if math.isinf(p):
+            hit = (A == o) | np.isnan(A)
+            return s * (g / np.sum(hit, axis=axes, keepdims=True) * hit)
+        if p < 1:
+            return s * np.where(X == 0, 0, A ** (p - 1)) * g * o ** (1 - p)
+        scale = np.where(o == 0, 0, g / o ** (p - 1))
+        return (s * A ** (p - 1) if p < 2 else X * A ** (p - 2)) * scale
+
+    # p = 0: PyTorch's backward gives no gradient at all (x.grad stays None)
+    return record(out, "LinalgVectorNorm", (x,), (None if p == 0 else vjp,), saved=(x,),
+                  saves_out=True)  # fmt: skip
+
+
 def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """amax/amin: the gradient is shared evenly by the elements equal to the result."""
     X = x.data
@@ -1055,6 +1120,32 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
             raise TypeError("min(): keepdim needs a dim (min(dim, keepdim)), as in PyTorch")
         return _extreme("min", np.min, x, None, False)
     return _extreme_dim("min", np.argmin, x, dim, keepdim)
+
+
+TopK = namedtuple("topk", ["values", "indices"])
+
+
+def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopK:
+    """The k largest (or smallest) elements along ``dim`` and their indices, largest
+    first (NaN counts as largest); always sorted.   dx = g at the picked indices, 0 elsewhere."""
+    X = x.data
+    if not _is_int(k) or isinstance(k, Tensor):
+        raise TypeError(f"topk(): argument 'k' must be int, not {type(k).__name__}")
+    _refuse("topk", X, "b")
+    check_bool("topk", "largest", largest)
+    check_bool("topk", "sorted", sorted)
+    d = _one_axis("topk", "dim", dim, X.ndim)
+    n = X.shape[d] if X.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError(f"topk: selected index k out of range: k={k} for a dim of size {n}")
+    if X.ndim == 0:  # the element itself, at index 0, for k 0 or 1 (as PyTorch)
+        return TopK(record(X.copy(), "Topk", (x,), (identity,)), _new(np.zeros((), np.int64)))
+    order = np.argsort(X, axis=d, kind="stable")
+    if largest:
+        order = np.flip(order, axis=d)
+    idx = np.take(order, np.arange(k), axis=d)
+    indices = _new(idx)
+    return TopK(_select("topk", x, idx, d, True, indices), indices)
 
 
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -1426,6 +1517,46 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     if basic:
         return _view(out, x, "Index", vjp)
     return record(out, "Index", (x,), (vjp,), saved=keys)
+
+
+def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    """Values of x picked along ``dim`` by ``index`` (int64 or int32, as many dims as x,
+    index.size(d) <= x.size(d) for d != dim): for dim = 1, out[i, j] = x[i, index[i, j]],
+    of index's shape.   dx = zeros of x's shape with g added at the picked places
+    (repeated indices accumulate)."""
+    check_tensor("gather", "index", index)
+    X, I = x.data, index.data
+    d = _one_axis("gather", "dim", dim, X.ndim)
+    if I.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {I.dtype}")
+    Xv, Iv = X.reshape(X.shape or (1,)), I.reshape(I.shape or (1,))  # a 0-d tensor is 1-D here
+    if Iv.ndim != Xv.ndim:
+        raise RuntimeError(
+            "gather(): Index tensor must have the same number of dimensions as input tensor, "
+            f"got index {I.shape} and input {X.shape}"
+        )
+    for k, (m, n) in enumerate(zip(Iv.shape, Xv.shape)):
+        if k != d and m > n:
+            raise RuntimeError(
+                f"gather(): Size does not match at dimension {k} expected index {list(I.shape)} "
+                f"to be no larger than self {list(X.shape)} apart from dimension {d}"
+            )
+    bad = (Iv < 0) | (Iv >= Xv.shape[d])
+    if bad.any():
+        raise RuntimeError(
+            f"gather(): index {Iv[bad][0]} is out of bounds for dimension {d} with size "
+            f"{Xv.shape[d]} (input {X.shape})"
+        )
+    at = list(np.indices(Iv.shape, sparse=True))
+    at[d] = Iv
+    at = tuple(at)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(Xv.shape, g.dtype)
+        np.add.at(dx, at, g.reshape(Iv.shape))
+        return dx.reshape(X.shape)
+
+    return record(Xv[at].reshape(I.shape), "Gather", (x,), (vjp,), saved=(index,))
 
 
 def index_put(x: Tensor, index: Any, value: Any) -> Tensor:

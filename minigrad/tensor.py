@@ -832,6 +832,15 @@ class Tensor:
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _ops.min(self, dim, keepdim)
 
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        return _ops.topk(self, k, dim, largest, sorted)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.norm(self, p, dim, keepdim)
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        return _ops.gather(self, dim, index)
+
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _ops.argmax(self, dim, keepdim)
 

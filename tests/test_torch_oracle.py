@@ -39,6 +39,9 @@ TORCH_MG = SimpleNamespace(
             "mm",
             "tril",
             "triu",
+            "gather",
+            "norm",
+            "topk",
         )  # fmt: skip
     },
     ops=SimpleNamespace(linear=torch.nn.functional.linear),
