@@ -326,6 +326,12 @@ CASES = [
         lambda a: np.take_along_axis(a[:, :1, :2], np.array([[[1, 0]], [[1, 1]]]), 0),
         [((2, 3, 4),)],
     ),  # fmt: skip
+    Case(
+        "embedding",
+        lambda w: mg.nn.functional.embedding(mg.tensor([[0, 2], [3, 3]]), w),
+        lambda w: w[np.array([[0, 2], [3, 3]])],
+        [((4, 3),), ((5, 1),)],
+    ),  # fmt: skip
     Case("index_basic", lambda a: a[1:, None, ::2], lambda a: a[1:, None, ::2], [((3, 5),)]),
     Case("index_int", lambda a: a[1, ..., 2], lambda a: a[1, ..., 2], [((3, 4, 5),)]),
     Case(

@@ -45,6 +45,7 @@ TORCH_MG = SimpleNamespace(
         )  # fmt: skip
     },
     ops=SimpleNamespace(linear=torch.nn.functional.linear),
+    nn=SimpleNamespace(functional=torch.nn.functional),
 )
 
 PARAMS = [

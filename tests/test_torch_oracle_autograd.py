@@ -470,6 +470,19 @@ PROGRAMS = [
     "x = M.tensor(2., requires_grad=True); r = x.topk(1); r.values.backward(); R = (r, x.grad)",
     "x = M.tensor([0., 3., -4.], dtype=M.float64, requires_grad=True); y = x.norm(p=0); R = M.autograd.grad(y, x, allow_unused=True)",
     "x = M.tensor([0., 3., -4.], dtype=M.float64, requires_grad=True); y = x.norm(p=0) + x.sum(); y.backward(); R = (y, x.grad)",
+    "w = M.arange(12., requires_grad=True); y = M.nn.functional.embedding(M.tensor([[0, 2], [3, 3]]), w.reshape(4, 3)); y.backward(M.arange(12.).reshape(2, 2, 3)); R = (y, w.grad)",
+    "w = M.arange(12., requires_grad=True); y = M.nn.functional.embedding(M.tensor([1, 1, 1, 0]), w.reshape(4, 3), padding_idx=0); (y * y).sum().backward(); R = (y, w.grad)",
+    "w = M.arange(12., requires_grad=True); y = M.nn.functional.embedding(M.tensor([3, 1, 3]), w.reshape(4, 3), padding_idx=-1); y.sum().backward(); R = (y, w.grad)",
+    "w = M.arange(12., requires_grad=True); y = M.nn.functional.embedding(M.tensor(2), w.reshape(4, 3)); y.sum().backward(); R = (y, w.grad)",
+    "w = M.arange(12., requires_grad=True); y = M.nn.functional.embedding(M.tensor([[2]], dtype=M.int32), w.reshape(4, 3)); y.sum().backward(); R = (y, w.grad)",
+    "w = M.arange(12., requires_grad=True); R = M.nn.functional.embedding(M.tensor([4]), w.reshape(4, 3))",
+    "w = M.arange(12., requires_grad=True); R = M.nn.functional.embedding(M.tensor([-1]), w.reshape(4, 3))",
+    "w = M.arange(12., requires_grad=True); R = M.nn.functional.embedding(M.tensor([1.]), w.reshape(4, 3))",
+    "w = M.arange(12., requires_grad=True); R = M.nn.functional.embedding(M.tensor([1]), w.reshape(4, 3), padding_idx=4)",
+    "w = M.arange(12., requires_grad=True); R = M.nn.functional.embedding(M.tensor([1]), w.reshape(4, 3), padding_idx=-5)",
+    "R = M.nn.functional.embedding(M.tensor([1]), M.ones(4))",
+    "R = M.nn.functional.embedding(M.tensor([1]), M.ones(4, 2)).grad_fn is None",
+    "w = M.ones(4, 2, requires_grad=True); i = M.tensor([1, 2]); y = M.nn.functional.embedding(i, w); i.add_(1); y.sum().backward()",
 ]
 
 # In-place changes through views and assignments into tensors of the graph: PyTorch
