@@ -414,7 +414,7 @@ def _matmul(a: Any, b: Any, name: str) -> Tensor:
     """matmul, mm and bmm: ``name`` goes on the errors and the node (MatmulBackward, ...)."""
     for x in (a, b):  # Tensors and arrays; a number is not a matrix, as in PyTorch
         if not isinstance(x, (Tensor, np.ndarray)):
-            raise TypeError(f"matmul: expected a Tensor or an array, got {type(x)._name__}")
+            raise TypeError(f"matmul: expected a Tensor or an array, got {type(x).__name__}")
     a, b = as_tensor(a), as_tensor(b)
     A, B = a.data, b.data
     if A.ndim == 0 or B.ndim == 0:
@@ -978,6 +978,10 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
                 "norms and 'fro' over at most two dims)"
             )
         p = 2.0
+    elif p is None:
+        p = 2.0
+    elif not isinstance(p, numbers.Real):
+        raise TypeError(f"norm(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
     if X.dtype.kind not in "fc":
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "

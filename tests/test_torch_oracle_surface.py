@@ -1168,6 +1168,10 @@ EXPRESSIONS = [
     "tuple(M.tensor([1., float('nan'), 3.]).topk(2))",
     "tuple(M.tensor([1., float('nan'), 3.]).topk(2, largest=False))",
     "tuple(M.tensor([[1., 5., 3.]], requires_grad=True).topk(2))",
+    "M.tensor([3., 4.]).norm(p=None)",
+    "M.tensor([[3., 4.]]).norm(None, 1)",
+    "M.tensor([3., 4.]).norm(p=[1])",
+    "M.tensor([3., 4.]).norm(p=True)",
 ]
 
 
