@@ -1227,6 +1227,8 @@ def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     X = x.data
     if X.dtype.kind in "biu":
         X = X.astype(dtypes.get_default_dtype())
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     if isinstance(dim, (tuple, list)) and not dim:  # PyTorch's error for dim=()
         raise RuntimeError(f"logsumexp: dim=() is not supported for a tensor of shape {X.shape}")
     axes = _axes(dim, X.ndim)
@@ -1389,8 +1391,9 @@ def _triangle(name: str, fn: Any, x: Tensor, k: int) -> Tensor:
     X = x.data
     if X.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions, got {X.shape}")
-    if not _is_int(k) or isinstance(k, Tensor):
+    if not _is_int(k):
         raise TypeError(f"{name}(): argument 'diagonal' must be int, not {type(k).__name__}")
+    k = operator.index(k)
     return record(fn(X, k), name.capitalize(), (x,), (lambda g: fn(g, k),))
 
 

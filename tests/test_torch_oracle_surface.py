@@ -1172,6 +1172,17 @@ EXPRESSIONS = [
     "M.tensor([[3., 4.]]).norm(None, 1)",
     "M.tensor([3., 4.]).norm(p=[1])",
     "M.tensor([3., 4.]).norm(p=True)",
+    "M.tensor([[1., 2.]]).logsumexp(dim=None)",
+    "M.tensor([[1., 2.]]).logsumexp([0, 1])",
+    "M.tensor([[1., 2.]]).logsumexp((0, 0))",
+    "M.tensor([[1., 2.]]).norm(dim=(0, 0))",
+    "M.tensor([[1., 2.]]).topk(1, dim=None)",
+    "M.tensor([[1., 2.]]).gather(None, M.tensor([[0]]))",
+    "M.tensor([[1., 2.], [3., 4.]]).tril(diagonal=M.tensor(-1))",
+    "M.tensor([[1., 2.], [3., 4.]]).triu(diagonal=M.tensor(1.))",
+    "M.nn.functional.embedding(M.tensor([], dtype=M.long), M.ones(2, 3))",
+    "M.nn.functional.embedding(M.tensor([0, 1]), M.ones(2, 0))",
+    "M.nn.functional.embedding([0, 1], M.ones(2, 3))",
 ]
 
 
