@@ -376,27 +376,57 @@ def neg(x: Tensor) -> Tensor:
     return record(np.negative(x.data), "Neg", (x,), (np.negative,))
 
 
+def mm(a: Tensor, b: Tensor) -> Tensor:
+    """a @ b for matrices (n, m) @ (m, p) only.   da = g @ bᵀ,   db = aᵀ @ g."""
+    for arg, t in (("self", a), ("mat2", b)):
+        check_tensor("mm", arg, t)
+        if t.data.ndim != 2:
+            raise RuntimeError(f"mm: {arg} must be a matrix, got shape {t.data.shape}")
+    return _matmul(a, b, "mm")
+
+
+def bmm(a: Tensor, b: Tensor) -> Tensor:
+    """a @ b for batches of matrices (B, n, m) @ (B, m, p), equal batch sizes only.
+    da = g @ bᵀ,   db = aᵀ @ g  (per batch element)."""
+    for arg, t in (("batch1", a), ("batch2", b)):
+        check_tensor("bmm", "mat2" if t is b else "input", t)
+        if t.data.ndim != 3:
+            raise RuntimeError(f"bmm: {arg} must be a 3D tensor, got shape {t.data.shape}")
+    (n, _, m), want = a.data.shape, b.data.shape
+    if want[:2] != (n, m):
+        raise RuntimeError(
+            f"bmm: expected size for first two dimensions of batch2 tensor to be: [{n}, {m}] "
+            f"but got: [{want[0]}, {want[1]}] (batch1 {a.data.shape}, batch2 {want})"
+        )
+    return _matmul(a, b, "bmm")
+
+
 def matmul(a: Any, b: Any) -> Tensor:
     """a @ b for 1-D, 2-D and batched operands (NumPy semantics).
 
     Treating a 1-D ``a`` as a row (1, n) and a 1-D ``b`` as a column (n, 1):
     da = g @ bᵀ,   db = aᵀ @ g   (batch dimensions summed by the engine).
     """
+    return _matmul(a, b, "matmul")
+
+
+def _matmul(a: Any, b: Any, name: str) -> Tensor:
+    """matmul, mm and bmm: ``name`` goes on the errors and the node (MatmulBackward, ...)."""
     for x in (a, b):  # Tensors and arrays; a number is not a matrix, as in PyTorch
         if not isinstance(x, (Tensor, np.ndarray)):
             raise TypeError(f"matmul: expected a Tensor or an array, got {type(x).__name__}")
     a, b = as_tensor(a), as_tensor(b)
     A, B = a.data, b.data
     if A.ndim == 0 or B.ndim == 0:
-        raise OpError(f"matmul: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
-    _same_dtype("matmul", A, B)
-    _refuse("matmul", A, "b", NotImplementedError)
+        raise OpError(f"{name}: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
+    _same_dtype(name, A, B)
+    _refuse(name, A, "b", NotImplementedError)
     try:
         out = np.matmul(A, B)
     except ValueError:
-        raise OpError(f"matmul: shapes {A.shape} and {B.shape} cannot be multiplied") from None
+        raise OpError(f"{name}: shapes {A.shape} and {B.shape} cannot be multiplied") from None
     if A.ndim == 2 and B.ndim == 2:
-        return record(out, "Matmul", (a, b), (lambda g: g @ B.T, lambda g: A.T @ g),
+        return record(out, name.capitalize(), (a, b), (lambda g: g @ B.T, lambda g: A.T @ g),
                       saved=_saved_for_product(a, b))  # fmt: skip
     A2 = A[None, :] if A.ndim == 1 else A
     B2 = B[:, None] if B.ndim == 1 else B
@@ -416,7 +446,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         db = np.swapaxes(A2, -1, -2) @ lift(g)
         return db[..., 0] if B.ndim == 1 else db
 
-    return record(out, "Matmul", (a, b), (vjp_a, vjp_b), saved=_saved_for_product(a, b))
+    return record(out, name.capitalize(), (a, b), (vjp_a, vjp_b), saved=_saved_for_product(a, b))
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -597,6 +627,18 @@ def tanh(x: Tensor) -> Tensor:
         check_tensor("tanh", "input", x)
         raise
     return record(out, "Tanh", (x,), (lambda g: g * (1 - out * out),), saves_out=True)
+
+
+def round(x: Tensor, *, decimals: int = 0) -> Tensor:
+    """x rounded half to even, at ``decimals`` places (rint(x * 10^d) / 10^d).
+    dx = 0 (piecewise constant; PyTorch records the node all the same)."""
+    X = x.data
+    _refuse("round", X, "b", NotImplementedError)
+    if not isinstance(decimals, (builtins.int, np.integer)) or isinstance(decimals, builtins.bool):
+        raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
+    if decimals and X.dtype.kind in "iu":
+        raise NotImplementedError(f"round: decimals={decimals} is not supported for {X.dtype}")
+    return record(np.round(X, decimals), "Round", (x,), (np.zeros_like,))
 
 
 def clip_array(X: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
@@ -921,6 +963,75 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     return record(out, "Std", (x,), (vjp,), saved=(x,), saves_out=True)
 
 
+def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The vector p-norm over ``dim`` (all dims by default): (Σ |x|^p)^(1/p); max |x| for
+    p = inf, min |x| for -inf, the count of nonzeros for 0. 'fro' is p = 2 over at most two
+    dims. As PyTorch's linalg.vector_norm_backward, with s = sgn(x) and g, out broadcast back:
+    p = 2: dx = g x / out (0 where out = 0);  p = 1: dx = g s;  p = ±inf: g s shared by the
+    elements with |x| = out;  p = 0: none (x.grad stays None);
+    else dx = g s |x|^(p-1) / out^(p-1)  (0 where out = 0)."""
+    X = x.data
+    if isinstance(p, str):
+        if p != "fro" or (isinstance(dim, (tuple, list)) and len(dim) > 2):
+            raise (NotImplementedError if p == "nuc" else RuntimeError)(
+                f"norm: p={p!r} with dim={dim!r} is not supported (minigrad has the vector "
+                "norms and 'fro' over at most two dims)"
+            )
+        p = 2.0
+    elif p is None:
+        p = 2.0
+    elif not isinstance(p, numbers.Real):
+        raise TypeError(f"norm(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
+    if X.dtype.kind not in "fc":
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {X.dtype}"
+        )
+    axes = _axes(dim, X.ndim)
+    check_bool("norm", "keepdim", keepdim)
+    A = np.abs(X)
+    if math.isinf(p):
+        if 0 in (X.shape if axes is None else [X.shape[a] for a in axes]):
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {p} norm over an empty dim of {X.shape}"
+            )
+        out = (np.max if p > 0 else np.min)(A, axis=axes, keepdims=keepdim)
+    elif p == 0:
+        out = np.sum(A != 0, axis=axes, keepdims=keepdim).astype(X.dtype)
+    elif p == 1:
+        out = np.sum(A, axis=axes, keepdims=keepdim)
+    elif p == 2:
+        out = np.sqrt(np.sum(A * A, axis=axes, keepdims=keepdim))
+    else:
+        with np.errstate(divide="ignore", over="ignore"):  # 0 ** -1 = inf, as PyTorch
+            out = np.sum(A**p, axis=axes, keepdims=keepdim) ** (1 / p)
+    out = _contiguous(np.asarray(out))
+    shape = X.shape
+
+    @_quiet
+    def vjp(g: np.ndarray) -> np.ndarray:
+        g, o, s = (
+            _expand_back(g, axes, keepdim, shape),
+            _expand_back(out, axes, keepdim, shape),
+            np.sign(X),
+        )
+        if p == 1:
+            return s * g
+        if p == 2:
+            return g * np.where(o == 0, 0, X / o)
+        if math.isinf(p):
+            hit = (A == o) | np.isnan(A)
+            return s * (g / np.sum(hit, axis=axes, keepdims=True) * hit)
+        if p < 1:
+            return s * np.where(X == 0, 0, A ** (p - 1)) * g * o ** (1 - p)
+        scale = np.where(o == 0, 0, g / o ** (p - 1))
+        return (s * A ** (p - 1) if p < 2 else X * A ** (p - 2)) * scale
+
+    # p = 0: PyTorch's backward gives no gradient at all (x.grad stays None)
+    return record(out, "LinalgVectorNorm", (x,), (None if p == 0 else vjp,), saved=(x,),
+                  saves_out=True)  # fmt: skip
+
+
 def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """amax/amin: the gradient is shared evenly by the elements equal to the result."""
     X = x.data
@@ -1015,6 +1126,32 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     return _extreme_dim("min", np.argmin, x, dim, keepdim)
 
 
+TopK = namedtuple("topk", ["values", "indices"])
+
+
+def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopK:
+    """The k largest (or smallest) elements along ``dim`` and their indices, largest
+    first (NaN counts as largest); always sorted.   dx = g at the picked indices, 0 elsewhere."""
+    X = x.data
+    if not _is_int(k) or isinstance(k, Tensor):
+        raise TypeError(f"topk(): argument 'k' must be int, not {type(k).__name__}")
+    _refuse("topk", X, "b")
+    check_bool("topk", "largest", largest)
+    check_bool("topk", "sorted", sorted)
+    d = _one_axis("topk", "dim", dim, X.ndim)
+    n = X.shape[d] if X.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError(f"topk: selected index k out of range: k={k} for a dim of size {n}")
+    if X.ndim == 0:  # the element itself, at index 0, for k 0 or 1 (as PyTorch)
+        return TopK(record(X.copy(), "Topk", (x,), (identity,)), _new(np.zeros((), np.int64)))
+    order = np.argsort(X, axis=d, kind="stable")
+    if largest:
+        order = np.flip(order, axis=d)
+    idx = np.take(order, np.arange(k), axis=d)
+    indices = _new(idx)
+    return TopK(_select("topk", x, idx, d, True, indices), indices)
+
+
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (of the flattened tensor when ``dim`` is None)."""
     return _new(np.asarray(_arg(np.argmax, x.data, dim, keepdim), dtype=np.int64))
@@ -1081,6 +1218,32 @@ def log_softmax(x: Tensor, dim: int) -> Tensor:
         out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
         saves_out=True,
     )  # fmt: skip
+
+
+def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """log Σ exp(x) over ``dim`` (int or tuple), the max subtracted first unless it is ±inf
+    (as PyTorch: an all -inf slice gives -inf, a +inf gives inf). Integers and bools are
+    computed in the default float dtype.   dx = g * exp(x - out) = g * softmax(x, dim)."""
+    X = x.data
+    if X.dtype.kind in "biu":
+        X = X.astype(dtypes.get_default_dtype())
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
+    if isinstance(dim, (tuple, list)) and not dim:  # PyTorch's error for dim=()
+        raise RuntimeError(f"logsumexp: dim=() is not supported for a tensor of shape {X.shape}")
+    axes = _axes(dim, X.ndim)
+    check_bool("logsumexp", "keepdim", keepdim)
+    m = np.max(X, axis=axes, keepdims=True, initial=-np.inf)
+    m = np.where(np.isinf(m), 0, m)
+    with np.errstate(divide="ignore"):  # log(0) = -inf for an all -inf or empty slice
+        kept = np.log(np.sum(np.exp(X - m), axis=axes, keepdims=True)) + m
+    out = _contiguous(kept if keepdim else np.squeeze(kept, axes))
+
+    @_quiet  # -inf - -inf is NaN, as in PyTorch's gradient
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return _expand_back(g, axes, keepdim, X.shape) * np.exp(X - kept)
+
+    return record(out, "Logsumexp", (x,), (vjp,), saved=(x,), saves_out=True)
 
 
 def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
@@ -1212,6 +1375,28 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     return _view(out, x, "Expand", identity)
 
 
+def tril(x: Tensor, diagonal: int = 0) -> Tensor:
+    """x with the elements above diagonal ``diagonal`` of its last two dims zeroed
+    (j - i > diagonal).   dx = tril(g, diagonal)."""
+    return _triangle("tril", np.tril, x, diagonal)
+
+
+def triu(x: Tensor, diagonal: int = 0) -> Tensor:
+    """x with the elements below diagonal ``diagonal`` of its last two dims zeroed
+    (j - i < diagonal).   dx = triu(g, diagonal)."""
+    return _triangle("triu", np.triu, x, diagonal)
+
+
+def _triangle(name: str, fn: Any, x: Tensor, k: int) -> Tensor:
+    X = x.data
+    if X.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions, got {X.shape}")
+    if not _is_int(k):
+        raise TypeError(f"{name}(): argument 'diagonal' must be int, not {type(k).__name__}")
+    k = operator.index(k)
+    return record(fn(X, k), name.capitalize(), (x,), (lambda g: fn(g, k),))
+
+
 def _contiguous(a: Any) -> Any:
     """``a`` in C order. NumPy gives results the layout of their input; PyTorch makes
     these ops' results (softmax, advanced indexing, cat, ...) contiguous, so that
@@ -1339,6 +1524,46 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     if basic:
         return _view(out, x, "Index", vjp)
     return record(out, "Index", (x,), (vjp,), saved=keys)
+
+
+def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    """Values of x picked along ``dim`` by ``index`` (int64 or int32, as many dims as x,
+    index.size(d) <= x.size(d) for d != dim): for dim = 1, out[i, j] = x[i, index[i, j]],
+    of index's shape.   dx = zeros of x's shape with g added at the picked places
+    (repeated indices accumulate)."""
+    check_tensor("gather", "index", index)
+    X, I = x.data, index.data
+    d = _one_axis("gather", "dim", dim, X.ndim)
+    if I.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {I.dtype}")
+    Xv, Iv = X.reshape(X.shape or (1,)), I.reshape(I.shape or (1,))  # a 0-d tensor is 1-D here
+    if Iv.ndim != Xv.ndim:
+        raise RuntimeError(
+            "gather(): Index tensor must have the same number of dimensions as input tensor, "
+            f"got index {I.shape} and input {X.shape}"
+        )
+    for k, (m, n) in enumerate(zip(Iv.shape, Xv.shape)):
+        if k != d and m > n:
+            raise RuntimeError(
+                f"gather(): Size does not match at dimension {k} expected index {list(I.shape)} "
+                f"to be no larger than self {list(X.shape)} apart from dimension {d}"
+            )
+    bad = (Iv < 0) | (Iv >= Xv.shape[d])
+    if bad.any():
+        raise RuntimeError(
+            f"gather(): index {Iv[bad][0]} is out of bounds for dimension {d} with size "
+            f"{Xv.shape[d]} (input {X.shape})"
+        )
+    at = list(np.indices(Iv.shape, sparse=True))
+    at[d] = Iv
+    at = tuple(at)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(Xv.shape, g.dtype)
+        np.add.at(dx, at, g.reshape(Iv.shape))
+        return dx.reshape(X.shape)
+
+    return record(Xv[at].reshape(I.shape), "Gather", (x,), (vjp,), saved=(index,))
 
 
 def index_put(x: Tensor, index: Any, value: Any) -> Tensor:

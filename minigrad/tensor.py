@@ -754,6 +754,12 @@ class Tensor:
     def matmul(self, other: Any) -> Tensor:
         return _ops.matmul(self, other)
 
+    def mm(self, mat2: Tensor) -> Tensor:
+        return _ops.mm(self, mat2)
+
+    def bmm(self, batch2: Tensor) -> Tensor:
+        return _ops.bmm(self, batch2)
+
     def neg(self) -> Tensor:
         return _ops.neg(self)
 
@@ -789,6 +795,9 @@ class Tensor:
 
     clip = clamp
 
+    def round(self, *, decimals: int = 0) -> Tensor:
+        return _ops.round(self, decimals=decimals)
+
     def maximum(self, other: Any) -> Tensor:
         return _ops.maximum(self, other)
 
@@ -800,6 +809,9 @@ class Tensor:
 
     def log_softmax(self, dim: int) -> Tensor:
         return _ops.log_softmax(self, dim)
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        return _ops.logsumexp(self, dim, keepdim)
 
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.sum(self, dim, keepdim)
@@ -827,6 +839,15 @@ class Tensor:
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _ops.min(self, dim, keepdim)
 
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        return _ops.topk(self, k, dim, largest, sorted)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.norm(self, p, dim, keepdim)
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        return _ops.gather(self, dim, index)
+
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _ops.argmax(self, dim, keepdim)
 
@@ -852,6 +873,12 @@ class Tensor:
                 f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D"
             )
         return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return _ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return _ops.triu(self, diagonal)
 
     def permute(self, *dims: Any) -> Tensor:
         return _ops.permute(self, *dims)

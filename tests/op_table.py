@@ -131,6 +131,16 @@ CASES = [
         UNARY_SHAPES,
         away_from=[0.3],
     ),  # fmt: skip
+    Case(
+        "round",
+        lambda a: a.round(),
+        np.round,
+        UNARY_SHAPES,
+        away_from=[-1.5, -0.5, 0.5, 1.5],
+    ),  # fmt: skip
+    Case(
+        "round_decimals", lambda a: mg.round(a, decimals=1), lambda a: np.round(a, 1), [((2, 3),)]
+    ),
     # reductions
     Case("sum", lambda a: a.sum(), np.sum, UNARY_SHAPES),
     Case("sum_dim", lambda a: a.sum(1), lambda a: a.sum(1), [((2, 3),), ((2, 3, 4),)]),
@@ -178,12 +188,78 @@ CASES = [
         lambda a: a.min(0, keepdims=True),
         [((4, 3),)],
     ),  # fmt: skip
+    Case(
+        "topk",
+        lambda a: a.topk(2).values,
+        lambda a: -np.sort(-a, -1)[..., :2],
+        [((5,),), ((2, 5),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    Case(
+        "topk_smallest_dim0",
+        lambda a: mg.topk(a, 2, dim=0, largest=False)[0],
+        lambda a: np.sort(a, 0)[:2],
+        [((3, 4),)],
+    ),  # fmt: skip
+    Case("norm", lambda a: a.norm(), lambda a: np.sqrt((a * a).sum()), UNARY_SHAPES[1:]),
+    Case(
+        "norm_fro_dims",
+        lambda a: a.norm(p="fro", dim=(0, 2), keepdim=True),
+        lambda a: np.sqrt((a * a).sum((0, 2), keepdims=True)),
+        [((2, 3, 4),)],
+    ),  # fmt: skip
+    Case(
+        "norm_1",
+        lambda a: mg.norm(a, 1, dim=1),
+        lambda a: np.abs(a).sum(1),
+        [((2, 3),), ((2, 3, 4),)],
+        away_from=[0.0],
+    ),  # fmt: skip
+    Case(
+        "norm_inf",
+        lambda a: a.norm(p=float("inf"), dim=-1),
+        lambda a: np.abs(a).max(-1),
+        [((2, 3),), ((2, 3, 4),)],
+        away_from=[0.0],
+    ),  # fmt: skip
+    Case(
+        "norm_3",
+        lambda a: a.norm(p=3, dim=(0, 1)),
+        lambda a: (np.abs(a) ** 3).sum((0, 1)) ** (1 / 3),
+        [((2, 3),), ((2, 3, 4),)],
+        away_from=[0.0],
+    ),  # fmt: skip
+    Case(
+        "norm_1_5",
+        lambda a: a.norm(p=1.5, dim=0),
+        lambda a: (np.abs(a) ** 1.5).sum(0) ** (1 / 1.5),
+        [((4, 3),)],
+        away_from=[0.0],
+    ),  # fmt: skip
+    Case(
+        "norm_half",
+        lambda a: a.norm(p=0.5),
+        lambda a: (np.abs(a) ** 0.5).sum() ** 2,
+        [((5,),), ((2, 3),)],
+        away_from=[0.0],
+    ),  # fmt: skip
     Case("softmax", lambda a: a.softmax(-1), lambda a: _softmax(a, -1), [((5,),), ((2, 3),)]),
     Case(
         "log_softmax",
         lambda a: a.log_softmax(1),
         lambda a: np.log(_softmax(a, 1)),
         [((2, 3),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    Case(
+        "logsumexp",
+        lambda a: a.logsumexp(-1),
+        lambda a: np.log(np.exp(a).sum(-1)),
+        [((5,),), ((2, 3),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    Case(
+        "logsumexp_dims_keep",
+        lambda a: mg.logsumexp(a, (0, 2), keepdim=True),
+        lambda a: np.log(np.exp(a).sum((0, 2), keepdims=True)),
+        [((2, 3, 4),)],
     ),  # fmt: skip
     # matmul and linear
     Case(
@@ -202,6 +278,8 @@ CASES = [
             ((2, 1, 3, 4), (5, 4, 2)),
         ],
     ),  # fmt: skip
+    Case("mm", lambda a, b: mg.mm(a, b), np.matmul, [((3, 4), (4, 2)), ((1, 3), (3, 1))]),
+    Case("bmm", lambda a, b: a.bmm(b), np.matmul, [((2, 3, 4), (2, 4, 5)), ((1, 2, 2), (1, 2, 3))]),
     Case(
         "linear",
         lambda x, w, b: mg.ops.linear(x, w, b),
@@ -231,6 +309,28 @@ CASES = [
         lambda a: a.expand(2, 3, 4),
         lambda a: np.broadcast_to(a, (2, 3, 4)),
         [((3, 1),), ((1, 4),)],
+    ),  # fmt: skip
+    Case("tril", lambda a: a.tril(), np.tril, [((3, 3),), ((2, 4),), ((2, 3, 4),)]),
+    Case("tril_diagonal", lambda a: mg.tril(a, -1), lambda a: np.tril(a, -1), [((4, 3),)]),
+    Case("triu", lambda a: a.triu(1), lambda a: np.triu(a, 1), [((3, 3),), ((2, 3, 4),)]),
+    Case("triu_below", lambda a: mg.triu(a, diagonal=-1), lambda a: np.triu(a, -1), [((3, 2),)]),
+    Case(
+        "gather",
+        lambda a: a.gather(1, mg.tensor([[0, 0, 2], [1, 1, 1]])),
+        lambda a: np.take_along_axis(a[:2], np.array([[0, 0, 2], [1, 1, 1]]), 1),
+        [((2, 3),), ((3, 4),)],
+    ),  # fmt: skip
+    Case(
+        "gather_smaller_index",
+        lambda a: mg.gather(a, 0, mg.tensor([[[1, 0]], [[1, 1]]])),
+        lambda a: np.take_along_axis(a[:, :1, :2], np.array([[[1, 0]], [[1, 1]]]), 0),
+        [((2, 3, 4),)],
+    ),  # fmt: skip
+    Case(
+        "embedding",
+        lambda w: mg.nn.functional.embedding(mg.tensor([[0, 2], [3, 3]]), w),
+        lambda w: w[np.array([[0, 2], [3, 3]])],
+        [((4, 3),), ((5, 1),)],
     ),  # fmt: skip
     Case("index_basic", lambda a: a[1:, None, ::2], lambda a: a[1:, None, ::2], [((3, 5),)]),
     Case("index_int", lambda a: a[1, ..., 2], lambda a: a[1, ..., 2], [((3, 4, 5),)]),

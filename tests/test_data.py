@@ -153,3 +153,33 @@ def test_pytorchs_import_path_torch_utils_data_works():
 
     assert DataLoader is mg.data.DataLoader and TensorDataset is mg.data.TensorDataset
     assert Dataset is mg.data.Dataset and mg.utils.data.default_collate is mg.data.default_collate
+
+
+def test_random_split_is_a_seeded_partition_of_the_dataset():
+    from minigrad.data import Subset, random_split
+
+    mg.manual_seed(3)
+    parts = random_split(range(10, 30), [0.5, 0.3, 0.2])
+    assert [len(p) for p in parts] == [10, 6, 4]
+    assert all(isinstance(p, Subset) for p in parts)
+    seen = [x for p in parts for x in (p[i] for i in range(len(p)))]
+    assert sorted(seen) == list(range(10, 30))  # disjoint and covering
+    assert seen != list(range(10, 30))  # shuffled
+    mg.manual_seed(3)
+    again = random_split(range(10, 30), [10, 6, 4])
+    assert [p.indices for p in again] == [p.indices for p in parts]
+    assert [p.indices for p in random_split(range(10, 30), [10, 6, 4])] != [
+        p.indices for p in parts
+    ]
+    with pytest.raises(TypeError, match="generator"):  # minigrad has one generator
+        random_split(range(4), [2, 2], generator=object())
+
+
+def test_subset_reads_through_to_the_dataset():
+    from minigrad.data import Subset
+
+    sub = Subset(_dataset(), [7, 2])
+    assert len(sub) == 2
+    x, y = sub[0]
+    assert y.item() == 7 and x.tolist() == [14.0, 15.0]
+    assert [b[1].tolist() for b in DataLoader(sub, batch_size=2)] == [[7, 2]]

@@ -790,3 +790,27 @@ def test_module_dict_registers_its_modules_in_order():
     assert list(d) == ["b", "a", "c"]
     assert [n for n, _ in d.named_parameters()] == ["b.weight", "b.bias", "c.weight", "c.bias"]
     assert isinstance(d.pop("a"), nn.ReLU) and list(d.keys()) == ["b", "c"]
+
+
+def test_embedding_draws_its_weight_from_n01_and_zeros_the_padding_row():
+    mg.manual_seed(5)
+    e = nn.Embedding(400, 5, padding_idx=-1)
+    assert e.padding_idx == 399 and repr(e) == "Embedding(400, 5, padding_idx=399)"
+    assert e.weight.shape == (400, 5) and e.weight.dtype == mg.float32
+    assert np.all(e.weight.data[399] == 0) and np.all(e.weight.data[:399] != 0)
+    w = e.weight.data[:399]
+    assert abs(w.mean()) < 0.05 and abs(w.std() - 1) < 0.05
+    mg.manual_seed(5)
+    np.testing.assert_array_equal(nn.Embedding(400, 5, padding_idx=-1).weight.data, e.weight.data)
+    assert [n for n, _ in e.named_parameters()] == ["weight"]
+
+
+def test_embedding_gradient_accumulates_repeats_and_skips_the_padding_row():
+    e = nn.Embedding(4, 2, padding_idx=0)
+    idx = mg.tensor([[1, 1, 0], [3, 1, 0]])
+    out = e(idx)
+    assert out.shape == (2, 3, 2) and out.grad_fn.name() == "EmbeddingBackward"
+    out.backward(mg.ones(2, 3, 2))
+    assert e.weight.grad.tolist() == [[0.0, 0.0], [3.0, 3.0], [0.0, 0.0], [1.0, 1.0]]
+    with pytest.raises(IndexError, match="out of range"):
+        e(mg.tensor([4]))

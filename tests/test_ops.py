@@ -144,3 +144,45 @@ def test_grad_fn_names():
     assert (a + 1).grad_fn.name() == "AddBackward"
     assert a.sigmoid().grad_fn.name() == "SigmoidBackward"
     assert a.sum().grad_fn.name() == "SumBackward"
+
+
+def test_new_ops_grad_fn_names():
+    a = mg.ones(2, 2, 2, requires_grad=True)
+    m = a[0]
+    assert mg.mm(m, m).grad_fn.name() == "MmBackward"
+    assert mg.bmm(a, a).grad_fn.name() == "BmmBackward"
+    assert m.tril().grad_fn.name() == "TrilBackward"
+    assert m.triu().grad_fn.name() == "TriuBackward"
+    assert m.round().grad_fn.name() == "RoundBackward"
+    assert m.logsumexp(0).grad_fn.name() == "LogsumexpBackward"
+    assert m.norm().grad_fn.name() == "LinalgVectorNormBackward"
+    assert m.gather(0, mg.tensor([[0, 1]])).grad_fn.name() == "GatherBackward"
+    assert m.topk(1).values.grad_fn.name() == "TopkBackward"
+
+
+def test_topk_returns_values_and_indices_by_name():
+    x = mg.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]], requires_grad=True)
+    r = x.topk(2)
+    assert r._fields == ("values", "indices") and type(r).__name__ == "topk"
+    values, indices = r
+    assert values is r.values and indices is r.indices
+    assert indices.tolist() == [[1, 2], [2, 0]] and indices.dtype == mg.int64
+    assert not indices.requires_grad
+    values.backward(mg.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    assert x.grad.tolist() == [[0.0, 1.0, 2.0], [4.0, 0.0, 3.0]]
+
+
+def test_gather_gradient_accumulates_repeated_indices():
+    x = mg.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+    y = x.gather(1, mg.tensor([[2, 2, 0, 2]]))
+    assert y.tolist() == [[3.0, 3.0, 1.0, 3.0]]
+    y.sum().backward()
+    assert x.grad.tolist() == [[1.0, 0.0, 3.0]]
+    with pytest.raises(RuntimeError, match=r"gather\(\): index 3 is out of bounds"):
+        x.gather(1, mg.tensor([[3]]))
+
+
+def test_norm_gradient_is_zero_at_the_zero_vector():
+    x = mg.zeros(3, dtype=mg.float64, requires_grad=True)
+    x.norm().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]

@@ -34,9 +34,18 @@ TORCH_MG = SimpleNamespace(
             "cat",
             "stack",
             "tensor",
+            "round",
+            "logsumexp",
+            "mm",
+            "tril",
+            "triu",
+            "gather",
+            "norm",
+            "topk",
         )  # fmt: skip
     },
     ops=SimpleNamespace(linear=torch.nn.functional.linear),
+    nn=SimpleNamespace(functional=torch.nn.functional),
 )
 
 PARAMS = [

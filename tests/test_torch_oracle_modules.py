@@ -73,6 +73,17 @@ PROGRAMS = [
     "R = repr(M.nn.Dropout(float('nan')))",
     "R = M.nn.functional.dropout(M.ones(2), float('nan'))",
     "R = M.nn.Dropout(1.5)",
+    # Embedding: padding_idx, repr, errors, gradients of repeated indices
+    "R = (repr(M.nn.Embedding(10, 3)), repr(M.nn.Embedding(10, 3, padding_idx=0)), repr(M.nn.Embedding(10, 3, padding_idx=-1)), M.nn.Embedding(10, 3, padding_idx=-1).padding_idx)",
+    "R = M.nn.Embedding(10, 3, padding_idx=10)",
+    "R = M.nn.Embedding(10, 3, padding_idx=-11)",
+    "e = M.nn.Embedding(10, 3, padding_idx=1); y = e(M.tensor([[1, 2], [2, 1]])); y.sum().backward(); R = (tuple(y.shape), e.weight.grad)",
+    "e = M.nn.Embedding(10, 3); R = e(M.tensor([[1., 2.]]))",
+    "e = M.nn.Embedding(10, 3); R = e(M.tensor([10]))",
+    "e = M.nn.Embedding(5, 2); M.nn.init.ones_(e.weight); y = e(M.tensor([[0, 4, 4]])); (y * 2).sum().backward(); R = (y, e.weight.grad)",
+    "e = M.nn.Embedding(10, 3, padding_idx=2); R = (e.weight[2], str(e.weight.dtype).split('.')[-1], tuple(e.weight.shape), e.weight.requires_grad, list(e.state_dict()), e.embedding_dim, e.num_embeddings, e.padding_idx)",
+    "R = str(M.nn.Embedding(10, 3, dtype=M.float64).weight.dtype).split('.')[-1]",
+    "R = repr(M.nn.Sequential(M.nn.Embedding(4, 2, padding_idx=-2), M.nn.Flatten()))",
 ]
 
 

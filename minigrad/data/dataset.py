@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import warnings
+from collections.abc import Sequence
 from typing import Any
 
+from ..random import generator as _generator
 from ..tensor import Tensor
 
 
@@ -30,3 +35,62 @@ class TensorDataset(Dataset):
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order: ``subset[i]`` is
+    ``dataset[indices[i]]``."""
+
+    def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
+        self.dataset = dataset
+        self.indices = indices
+
+    def __getitem__(self, idx: Any) -> Any:
+        if isinstance(idx, list):
+            return self.dataset[[self.indices[i] for i in idx]]
+        return self.dataset[self.indices[idx]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = None) -> list:
+    """Split ``dataset`` into non-overlapping Subsets of ``lengths``, in a random order.
+
+    ``lengths`` are ints summing to len(dataset), or fractions summing to 1: each split
+    gets floor(n * fraction), and the remainder goes one by one to the splits from the
+    first, as PyTorch. The order is drawn from minigrad's generator (``mg.manual_seed``),
+    so it differs from PyTorch's numbers; ``generator`` must be None.
+    """
+    if generator is not None:
+        raise TypeError(
+            "random_split: minigrad draws from its one generator (mg.manual_seed); "
+            "pass generator=None"
+        )
+    n = len(dataset)
+    total = sum(lengths)
+    if math.isclose(total, 1) and total <= 1:
+        sizes = []
+        for i, frac in enumerate(lengths):
+            if frac < 0 or frac > 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+            sizes.append(int(math.floor(n * frac)))
+        for i in range(n - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+        for i, size in enumerate(sizes):
+            if size == 0:
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in an empty dataset.",
+                    stacklevel=2,
+                )
+        lengths = sizes
+    if sum(lengths) != n:
+        raise ValueError(
+            "Sum of input lengths does not equal the length of the input dataset! "
+            f"(lengths {list(lengths)}, {n} samples)"
+        )
+    order = _generator().permutation(n).tolist()
+    return [
+        Subset(dataset, order[end - size : end])
+        for end, size in zip(itertools.accumulate(lengths), lengths)
+    ]

@@ -3,6 +3,7 @@
 from . import functional, init, utils
 from .layers import (
     Dropout,
+    Embedding,
     Flatten,
     Identity,
     Linear,
@@ -24,6 +25,7 @@ __all__ = [
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",
+    "Embedding",
     "Flatten",
     "Identity",
     "Linear",

@@ -52,6 +52,48 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._new((T[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of ``weight`` (num_embeddings, embedding_dim) picked by an int64/int32 index
+    tensor of any shape: out = weight[input], of shape (*input.shape, embedding_dim).
+    dweight = g's rows added into zeros at the indices (repeats accumulate); the
+    ``padding_idx`` row (negative counts from the end) gets none."""
+    check_tensor("embedding", "input", input)
+    check_tensor("embedding", "weight", weight)
+    I, W = input.data, weight.data
+    if I.dtype not in (np.int64, np.int32):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got {I.dtype} instead (while checking arguments for embedding)"
+        )
+    if W.ndim != 2:
+        raise RuntimeError(f"embedding: 'weight' must be 2-D, got shape {W.shape}")
+    n = W.shape[0]
+    pad = padding_index(padding_idx, n)
+    if I.size and (I.min() < 0 or I.max() >= n):
+        bad = I[(I < 0) | (I >= n)].flat[0]
+        raise IndexError(
+            f"embedding: index out of range in self: index {bad} for a weight of {n} rows"
+        )
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dw = np.zeros(W.shape, g.dtype)
+        np.add.at(dw, I, g)  # repeated indices accumulate
+        if pad is not None:
+            dw[pad] = 0
+        return dw
+
+    return record(W[I], "Embedding", (weight,), (vjp,), saved=(input,))
+
+
+def padding_index(padding_idx: int | None, n: int) -> int | None:
+    """``padding_idx`` as a row of a table of ``n`` rows (-1 is the last), or None."""
+    if padding_idx is None:
+        return None
+    if not -n <= padding_idx < n:
+        raise AssertionError("Padding_idx must be within num_embeddings")
+    return padding_idx % n
+
+
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0); with ``inplace`` it overwrites x (``x.relu_()``)."""
     check_tensor("relu", "input", input)

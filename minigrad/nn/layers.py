@@ -16,6 +16,7 @@ import numpy as np
 from .. import dtypes
 from ..device import check as check_device
 from ..factories import _shape
+from ..grad_mode import no_grad
 from ..ops import relu as _relu
 from ..tensor import Tensor, check_tensor
 from . import functional as F
@@ -65,6 +66,42 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
+
+
+class Embedding(Module):
+    """A lookup table of ``num_embeddings`` vectors of size ``embedding_dim``: the
+    ``weight`` (num_embeddings, embedding_dim), drawn from N(0, 1) as PyTorch does.
+
+    Input: int indices of any shape; output (*, embedding_dim). The ``padding_idx`` row
+    (negative counts from the end) starts at zero and gets no gradient.
+    """
+
+    def __init__(
+        self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+        device: Any = None, dtype: Any = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        check_device(device)
+        self.num_embeddings = num_embeddings
+        self.embedding_dim = embedding_dim
+        self.padding_idx = F.padding_index(padding_idx, num_embeddings)
+        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        self.weight = Parameter(np.empty(_shape(((num_embeddings, embedding_dim),)), dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw the weight from N(0, 1); zero the padding row."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx].fill_(0)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.embedding(input, self.weight, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        pad = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
 
 
 class Sequential(Module):
