@@ -57,7 +57,10 @@ class Node:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _node_subclasses.add(cls)  # autograd.Function's nodes
+        global _function_nodes
+        if cls.__name__ != "BackwardCFunction":  # each autograd.Function's node class
+            _node_subclasses.add(cls)
+            _function_nodes = True
 
     def name(self) -> str:
         # PyTorch names the node of an in-place change through a view "CopySlices"
@@ -80,6 +83,7 @@ class Node:
 
 next_seq = _seq.__next__
 _node_subclasses: set = set()
+_function_nodes = False  # whether an autograd.Function has been defined
 
 
 def record(
@@ -251,8 +255,9 @@ def _drain(
         for p, f in zip(node.next, vjps):
             if f is None:  # record() kept VJPs only for inputs that require grad
                 continue
-            # by exact type: isinstance is slower for the leaves (Tensors)
-            is_node = type(p) is Node or type(p) in _node_subclasses
+            # by exact type: isinstance is slow for the leaves, and so is looking in the set
+            # of autograd.Function node classes, done only once there is one
+            is_node = type(p) is Node or (_function_nodes and type(p) in _node_subclasses)
             if needed is not None and (
                 not (needed[id(p)] or id(p) in captured) if is_node else id(p) not in capture
             ):
