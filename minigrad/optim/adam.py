@@ -11,7 +11,6 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
-from ..tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -72,9 +71,7 @@ class Adam(Optimizer):
     def _upgrade(self) -> None:
         """Also: a ``step`` saved as a number becomes a Tensor, as PyTorch's."""
         super()._upgrade()
-        for state in self.state.values():
-            if "step" in state and not isinstance(state["step"], Tensor):
-                state["step"] = tensor(float(state["step"]), dtype=get_default_dtype())
+        self._steps_as_tensors()
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:

@@ -1,0 +1,183 @@
+"""RMSprop, Adagrad and the learning-rate schedulers against PyTorch's documented rules.
+
+The references are PyTorch's pseudo-code written out in NumPy (float64), and the
+schedules' closed forms on Python floats; tests/test_torch_oracle_optim2.py holds the
+same classes against PyTorch itself.
+"""
+
+import gc
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn, optim
+from minigrad.engine import Node
+
+THETA0 = np.array([0.5, -1.5, 2.0])
+
+
+def _grad(theta):  # ∇ of ½ Σ a (θ - c)²
+    return np.array([1.0, 2.0, 0.5]) * (theta - np.array([1.0, -1.0, 2.5]))
+
+
+def _run(make, steps):
+    p = nn.Parameter(mg.tensor(THETA0, dtype=mg.float64))
+    opt = make([p])
+    for _ in range(steps):
+        p.grad = mg.tensor(_grad(p.data), dtype=mg.float64)
+        opt.step()
+    return p.data
+
+
+def rmsprop_reference(steps, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
+                      centered=False, maximize=False):  # fmt: skip
+    theta, v, b, g_avg = THETA0.copy(), np.zeros(3), np.zeros(3), np.zeros(3)
+    for _ in range(steps):
+        g = _grad(theta)
+        g = -g if maximize else g
+        g = g + weight_decay * theta
+        v = alpha * v + (1 - alpha) * g**2
+        v_tilde = v
+        if centered:
+            g_avg = alpha * g_avg + (1 - alpha) * g
+            v_tilde = v - g_avg**2
+        if momentum > 0:
+            b = momentum * b + g / (np.sqrt(v_tilde) + eps)
+            theta = theta - lr * b
+        else:
+            theta = theta - lr * g / (np.sqrt(v_tilde) + eps)
+    return theta
+
+
+def adagrad_reference(steps, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
+                      initial_accumulator_value=0.0, eps=1e-10, maximize=False):  # fmt: skip
+    theta, s = THETA0.copy(), np.full(3, initial_accumulator_value)
+    for t in range(1, steps + 1):
+        g = _grad(theta)
+        g = -g if maximize else g
+        g = g + weight_decay * theta
+        clr = lr / (1 + (t - 1) * lr_decay)
+        s = s + g**2
+        theta = theta - clr * g / (np.sqrt(s) + eps)
+    return theta
+
+
+RMSPROP_OPTIONS = [
+    {},
+    dict(lr=0.05, alpha=0.9),
+    dict(lr=0.01, momentum=0.9),
+    dict(lr=0.01, centered=True),
+    dict(lr=0.02, momentum=0.5, centered=True, weight_decay=0.1, eps=1e-4),
+    dict(lr=0.01, maximize=True),
+]
+ADAGRAD_OPTIONS = [
+    {},
+    dict(lr=0.5, lr_decay=0.1),
+    dict(lr=0.1, weight_decay=0.2),
+    dict(lr=0.1, initial_accumulator_value=1.0, eps=1e-3),
+    dict(lr=0.1, maximize=True),
+]
+
+
+@pytest.mark.parametrize("options", RMSPROP_OPTIONS)
+def test_rmsprop_follows_pytorchs_pseudo_code(options):
+    got = _run(lambda ps: optim.RMSprop(ps, **options), 12)
+    np.testing.assert_allclose(got, rmsprop_reference(12, **options), rtol=1e-12)
+    assert not np.allclose(got, THETA0)
+
+
+@pytest.mark.parametrize("options", ADAGRAD_OPTIONS)
+def test_adagrad_follows_pytorchs_pseudo_code(options):
+    got = _run(lambda ps: optim.Adagrad(ps, **options), 12)
+    np.testing.assert_allclose(got, adagrad_reference(12, **options), rtol=1e-12)
+    assert not np.allclose(got, THETA0)
+
+
+def test_adagrads_first_step_moves_each_element_by_lr():
+    # s = g², so the step is lr * g / |g| (eps aside): every element moves by lr
+    got = _run(lambda ps: optim.Adagrad(ps, lr=0.1), 1)
+    np.testing.assert_allclose(np.abs(got - THETA0), 0.1, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda ps: optim.RMSprop(ps, lr=-1.0), "Invalid learning rate: -1.0"),
+        (lambda ps: optim.RMSprop(ps, eps=-1.0), "Invalid epsilon value: -1.0"),
+        (lambda ps: optim.RMSprop(ps, momentum=-1.0), "Invalid momentum value: -1.0"),
+        (lambda ps: optim.RMSprop(ps, weight_decay=-1.0), "Invalid weight_decay value: -1.0"),
+        (lambda ps: optim.RMSprop(ps, alpha=-1.0), "Invalid alpha value: -1.0"),
+        (lambda ps: optim.Adagrad(ps, lr=-1.0), "Invalid learning rate: -1.0"),
+        (lambda ps: optim.Adagrad(ps, lr_decay=-1.0), "Invalid lr_decay value: -1.0"),
+        (lambda ps: optim.Adagrad(ps, weight_decay=-1.0), "Invalid weight_decay value: -1.0"),
+        (
+            lambda ps: optim.Adagrad(ps, initial_accumulator_value=-1.0),
+            "Invalid initial_accumulator_value value: -1.0",
+        ),
+        (lambda ps: optim.Adagrad(ps, eps=-1.0), "Invalid epsilon value: -1.0"),
+    ],
+)
+def test_bad_hyper_parameters_raise_pytorchs_messages(make, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        make([nn.Parameter(mg.ones(1))])
+
+
+@pytest.mark.parametrize("cls", [optim.RMSprop, optim.Adagrad])
+def test_differentiable_is_refused_and_defaults_are_pytorchs(cls):
+    with pytest.raises(NotImplementedError, match="differentiable"):
+        cls([nn.Parameter(mg.ones(1))], differentiable=True)
+    group = cls([nn.Parameter(mg.ones(1))]).param_groups[0]
+    assert group["lr"] == 1e-2
+    assert group["eps"] == (1e-8 if cls is optim.RMSprop else 1e-10)
+
+
+def test_adagrad_makes_every_parameters_state_at_construction():
+    w, b = nn.Parameter(mg.ones(2, 2)), nn.Parameter(mg.ones(3, dtype=mg.float64))
+    opt = optim.Adagrad([w, b], initial_accumulator_value=0.5)
+    for p in (w, b):
+        assert opt.state[p]["step"].item() == 0.0 and opt.state[p]["step"].dtype == mg.float32
+        assert opt.state[p]["sum"].dtype == p.dtype
+        np.testing.assert_array_equal(opt.state[p]["sum"].data, np.full(p.shape, 0.5))
+    b.grad = mg.ones(3, dtype=mg.float64)
+    opt.step()  # w has no gradient: untouched, its step stays 0
+    assert opt.state[w]["step"].item() == 0.0 and opt.state[b]["step"].item() == 1.0
+    np.testing.assert_array_equal(w.data, np.ones((2, 2)))
+
+
+def test_rmsprop_keeps_only_the_buffers_its_options_use():
+    p = nn.Parameter(mg.ones(2))
+    for options, keys in [
+        ({}, ["step", "square_avg"]),
+        (dict(momentum=0.9), ["step", "square_avg", "momentum_buffer"]),
+        (dict(centered=True), ["step", "square_avg", "grad_avg"]),
+    ]:
+        opt = optim.RMSprop([p], **options)
+        p.grad = mg.ones(2)
+        opt.step()
+        assert list(opt.state[p]) == keys
+
+
+def _live(cls):
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if issubclass(type(o), cls))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: optim.RMSprop(ps, momentum=0.9, centered=True, weight_decay=0.1),
+        lambda ps: optim.Adagrad(ps, weight_decay=0.1, lr_decay=0.1),
+    ],
+    ids=["RMSprop", "Adagrad"],
+)
+def test_a_step_builds_no_graph_and_creates_no_tensors(make):
+    model = nn.Linear(4, 3)
+    opt = make(model.parameters())
+    for p in model.parameters():
+        p.grad = mg.ones(*p.shape)
+    opt.step()  # the first step creates the state buffers
+    tensors, nodes = _live(mg.Tensor), _live(Node)
+    opt.step()
+    assert (_live(mg.Tensor), _live(Node)) == (tensors, nodes)
+    assert all(p.is_leaf and p.grad_fn is None for p in model.parameters())
