@@ -6,6 +6,7 @@ same classes against PyTorch itself.
 """
 
 import gc
+import math
 
 import numpy as np
 import pytest
@@ -181,3 +182,131 @@ def test_a_step_builds_no_graph_and_creates_no_tensors(make):
     opt.step()
     assert (_live(mg.Tensor), _live(Node)) == (tensors, nodes)
     assert all(p.is_leaf and p.grad_fn is None for p in model.parameters())
+
+
+# ---- schedulers ------------------------------------------------------------------------
+
+S = optim.lr_scheduler
+
+
+def _rates(make, epochs, lrs=(1.0, 0.4)):
+    """The rate of each group at epochs 0 .. epochs - 1."""
+    opt = optim.SGD([{"params": [nn.Parameter(mg.ones(1))], "lr": lr} for lr in lrs])
+    sched = make(opt)
+    seen = []
+    for _ in range(epochs):
+        assert sched.get_last_lr() == [g["lr"] for g in opt.param_groups]
+        seen.append(sched.get_last_lr())
+        opt.step()
+        sched.step()
+    return seen
+
+
+def _assert_rates(seen, factor, lrs=(1.0, 0.4)):
+    for e, rates in enumerate(seen):
+        assert rates == pytest.approx([lr * factor(e) for lr in lrs], rel=1e-12), f"epoch {e}"
+
+
+def test_multisteplr_multiplies_at_each_milestone_twice_at_a_repeated_one():
+    seen = _rates(lambda opt: S.MultiStepLR(opt, [2, 5, 5], gamma=0.5), 8)
+    _assert_rates(seen, lambda e: 0.5 ** sum(m <= e for m in (2, 5, 5)))
+
+
+def test_exponentiallr_multiplies_every_epoch():
+    _assert_rates(_rates(lambda opt: S.ExponentialLR(opt, 0.9), 10), lambda e: 0.9**e)
+
+
+@pytest.mark.parametrize("eta_min", [0.0, 0.05])
+def test_cosine_annealing_follows_the_closed_form_down_and_back_up(eta_min):
+    T = 5
+    seen = _rates(lambda opt: S.CosineAnnealingLR(opt, T, eta_min), 3 * T)  # past T_max
+    for e, rates in enumerate(seen):
+        expected = [eta_min + (lr - eta_min) * (1 + math.cos(math.pi * e / T)) / 2
+                    for lr in (1.0, 0.4)]  # fmt: skip
+        assert rates == pytest.approx(expected, rel=1e-9, abs=1e-15), f"epoch {e}"
+    assert seen[T] == pytest.approx([eta_min] * 2) and seen[2 * T] == pytest.approx([1.0, 0.4])
+
+
+def test_lambdalr_takes_one_function_or_one_per_group():
+    _assert_rates(
+        _rates(lambda opt: S.LambdaLR(opt, lambda e: 1 / (e + 1)), 6), lambda e: 1 / (e + 1)
+    )
+    seen = _rates(lambda opt: S.LambdaLR(opt, [lambda e: 2.0**e, lambda e: e]), 4)
+    assert seen == [[2.0**e, 0.4 * e] for e in range(4)]
+    with pytest.raises(ValueError, match="^Expected 2 lr_lambdas, but got 1$"):
+        _rates(lambda opt: S.LambdaLR(opt, [lambda e: 1.0]), 1)
+
+
+def test_lambdalr_state_dict_keeps_a_callable_objects_attributes_only():
+    class Scale:
+        def __init__(self, k):
+            self.k = k
+
+        def __call__(self, e):
+            return self.k
+
+    opt = optim.SGD([nn.Parameter(mg.ones(1))], lr=1.0)
+    sched = S.LambdaLR(opt, [Scale(0.5)])
+    state = sched.state_dict()
+    assert state["lr_lambdas"] == [{"k": 0.5}] and list(state)[-1] == "lr_lambdas"
+    other = S.LambdaLR(optim.SGD([nn.Parameter(mg.ones(1))], lr=1.0), [Scale(3.0)])
+    other.load_state_dict(state)
+    assert other.lr_lambdas[0].k == 0.5
+    assert S.LambdaLR(opt, lambda e: 1.0).state_dict()["lr_lambdas"] == [None]
+
+
+def test_linearlr_moves_the_factor_linearly_then_holds_it():
+    s, f, n = 0.25, 0.75, 4
+    seen = _rates(lambda opt: S.LinearLR(opt, s, f, n), 8)
+    _assert_rates(seen, lambda e: s + (f - s) * min(e, n) / n)
+    with pytest.raises(ValueError, match="^Ending multiplicative factor"):
+        _rates(lambda opt: S.LinearLR(opt, end_factor=1.5), 1)
+
+
+def _plateau(metrics, **options):
+    opt = optim.SGD([nn.Parameter(mg.ones(1))], lr=1.0)
+    sched = S.ReduceLROnPlateau(opt, **options)
+    rates = []
+    for m in metrics:
+        sched.step(m)
+        rates.append(sched.get_last_lr()[0])
+    return rates
+
+
+def test_reduce_lr_on_plateau_waits_patience_epochs_then_cools_down():
+    flat = [1.0] * 9  # the first epoch improves on inf, every later one is bad
+    assert _plateau(flat, patience=2, factor=0.5) == [
+        1.0,
+        1.0,
+        1.0,
+        0.5,
+        0.5,
+        0.5,
+        0.25,
+        0.25,
+        0.25,
+    ]
+    assert _plateau(flat, patience=0, cooldown=2, factor=0.5) == [
+        1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125, 0.125,
+    ]  # fmt: skip
+    assert _plateau(flat, patience=0, factor=0.5, min_lr=0.3) == [
+        1.0,
+        0.5,
+        0.3,
+        0.3,
+        0.3,
+        0.3,
+        0.3,
+        0.3,
+        0.3,
+    ]
+
+
+def test_reduce_lr_on_plateau_measures_improvement_by_its_threshold():
+    # 1.0 → 0.9999 improves by 1e-4 relative: not more than the default threshold 1e-4
+    assert _plateau([1.0, 0.9999], patience=0) == [1.0, 0.1]
+    assert _plateau([1.0, 0.9998], patience=0) == [1.0, 1.0]
+    assert _plateau([1.0, 0.96], patience=0, threshold=0.05, threshold_mode="abs") == [1.0, 0.1]
+    assert _plateau([1.0, 1.2, 1.1], patience=0, mode="max") == [1.0, 1.0, 0.1]
+    with pytest.raises(ValueError, match="^Factor should be < 1.0.$"):
+        _plateau([], factor=1.0)

@@ -188,3 +188,220 @@ OPTIM_PROGRAMS = [
 @pytest.mark.parametrize("program", OPTIM_PROGRAMS)
 def test_optimizer_program_matches_pytorch(program):
     _matches_pytorch(program)
+
+
+# ---- schedulers --------------------------------------------------------------------------
+
+
+class _Warmup:  # a callable object: LambdaLR's state_dict keeps its attributes
+    def __init__(self, epochs):
+        self.epochs = epochs
+
+    def __call__(self, epoch):
+        return min(1.0, (epoch + 1) / self.epochs)
+
+
+SCHEDULERS = {
+    "multistep": lambda S, opt, **kw: S.MultiStepLR(opt, milestones=[2, 5, 5, 9], gamma=0.5, **kw),
+    "multistep_default": lambda S, opt, **kw: S.MultiStepLR(opt, [3], **kw),
+    "exponential": lambda S, opt, **kw: S.ExponentialLR(opt, gamma=0.9, **kw),
+    "cosine": lambda S, opt, **kw: S.CosineAnnealingLR(opt, T_max=7, **kw),
+    "cosine_eta_min": lambda S, opt, **kw: S.CosineAnnealingLR(opt, T_max=4, eta_min=0.01, **kw),
+    "lambda": lambda S, opt, **kw: S.LambdaLR(opt, lambda e: 0.95**e, **kw),
+    "lambda_per_group": lambda S, opt, **kw: S.LambdaLR(
+        opt, [lambda e: 1 / (e + 1), _Warmup(4)], **kw
+    ),
+    "linear": lambda S, opt, **kw: S.LinearLR(opt, **kw),
+    "linear_down": lambda S, opt, **kw: S.LinearLR(
+        opt, start_factor=1.0, end_factor=0.1, total_iters=6, **kw
+    ),
+    "step": lambda S, opt, **kw: S.StepLR(opt, 3, 0.5, **kw),
+}
+
+
+def _optimizer(lib, lrs=(0.1, 0.35)):
+    return lib.optim.SGD([{"params": [lib.zeros(1, requires_grad=True)], "lr": lr} for lr in lrs])
+
+
+def _schedule(lib, sched, opt, epochs):
+    seen = []
+    for _ in range(epochs):
+        opt.step()
+        sched.step()
+        seen.append((sched.last_epoch, sched.get_last_lr(), [g["lr"] for g in opt.param_groups]))
+    return seen
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS))
+def test_scheduler_matches_pytorch_exactly_step_by_step(name):
+    ours, theirs = _optimizer(mg), _optimizer(torch)
+    sched = SCHEDULERS[name](mg.optim.lr_scheduler, ours)
+    their_sched = SCHEDULERS[name](torch.optim.lr_scheduler, theirs)
+    assert (sched.last_epoch, sched.get_last_lr()) == (
+        their_sched.last_epoch,
+        their_sched.get_last_lr(),
+    )
+    assert sched.base_lrs == their_sched.base_lrs
+    assert _schedule(mg, sched, ours, 25) == _schedule(torch, their_sched, theirs, 25)
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS))
+def test_scheduler_follows_a_rate_set_by_hand_as_pytorch(name):
+    # the recursive forms start from the group's current rate
+    runs = []
+    for lib in (mg, torch):
+        opt = _optimizer(lib)
+        sched = SCHEDULERS[name](lib.optim.lr_scheduler, opt)
+        seen = _schedule(lib, sched, opt, 3)
+        opt.param_groups[1]["lr"] = 0.2
+        runs.append(seen + _schedule(lib, sched, opt, 10))
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS))
+def test_scheduler_step_with_an_epoch_takes_pytorchs_closed_form(name):
+    runs = []
+    for lib in (mg, torch):
+        opt = _optimizer(lib)
+        sched = SCHEDULERS[name](lib.optim.lr_scheduler, opt)
+        with pytest.warns(UserWarning, match="epoch parameter in `scheduler.step\\(\\)`"):
+            for epoch in (4, 9, 2, 13, 13):
+                opt.step()
+                sched.step(epoch)
+        runs.append((sched.last_epoch, sched.get_last_lr(), _schedule(lib, sched, opt, 3)))
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS))
+def test_scheduler_resumed_with_last_epoch_matches_pytorch(name):
+    runs = []
+    for lib in (mg, torch):
+        opt = _optimizer(lib)
+        for group in opt.param_groups:
+            group["initial_lr"] = group["lr"] * 2
+        sched = SCHEDULERS[name](lib.optim.lr_scheduler, opt, last_epoch=6)
+        runs.append((sched.last_epoch, sched.get_last_lr(), _schedule(lib, sched, opt, 8)))
+    assert runs[0] == runs[1]
+
+
+def _comparable(state):
+    """A scheduler's state_dict, with what cannot compare across frameworks (the functions
+    of LambdaLR; ``Counter``, which equals a dict) made plain."""
+    return {k: dict(v) if k == "milestones" else v for k, v in state.items()}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS))
+def test_scheduler_state_dict_is_pytorchs_and_resumes(name):
+    states = []
+    for lib in (mg, torch):
+        opt = _optimizer(lib)
+        sched = SCHEDULERS[name](lib.optim.lr_scheduler, opt)
+        _schedule(lib, sched, opt, 5)
+        states.append(copy.deepcopy(_comparable(sched.state_dict())))
+    assert list(states[0]) == list(states[1])
+    assert states[0] == states[1]
+    opt = _optimizer(mg)
+    sched = SCHEDULERS[name](mg.optim.lr_scheduler, opt)
+    _schedule(mg, sched, opt, 5)
+    saved_opt, saved = copy.deepcopy(opt.state_dict()), copy.deepcopy(sched.state_dict())
+    fresh_opt = _optimizer(mg)
+    fresh = SCHEDULERS[name](mg.optim.lr_scheduler, fresh_opt)
+    fresh_opt.load_state_dict(saved_opt)
+    fresh.load_state_dict(saved)
+    assert _schedule(mg, fresh, fresh_opt, 12) == _schedule(mg, sched, opt, 12)
+
+
+PLATEAUS = {
+    "default": dict(),
+    "patience": dict(patience=2, factor=0.5),
+    "cooldown": dict(patience=1, cooldown=2, factor=0.5),
+    "abs": dict(patience=0, threshold=0.05, threshold_mode="abs"),
+    "max_rel": dict(mode="max", patience=1, threshold=0.01),
+    "max_abs": dict(mode="max", patience=1, threshold=0.1, threshold_mode="abs"),
+    "min_lrs": dict(patience=0, factor=0.5, min_lr=[0.02, 0.1]),
+    "eps": dict(patience=0, factor=0.9, min_lr=0.09, eps=1e-3),
+}
+METRICS = [1.0, 0.9, 0.95, 0.9, 0.8999, 0.91, 0.92, 0.93, 0.7, 0.7, 0.71, 0.75] * 3
+
+
+@pytest.mark.parametrize("name", sorted(PLATEAUS))
+def test_reduce_lr_on_plateau_matches_pytorch_exactly(name):
+    runs = []
+    for lib in (mg, torch):
+        opt = _optimizer(lib)
+        sched = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, **PLATEAUS[name])
+        seen = [sched.get_last_lr()]
+        for i, metric in enumerate(METRICS):
+            sched.step(lib.tensor(metric) if i % 3 == 0 else metric)  # a one-element tensor too
+            seen.append(
+                (
+                    sched.get_last_lr(),
+                    sched.best,
+                    sched.num_bad_epochs,
+                    sched.cooldown_counter,
+                    sched.last_epoch,
+                )
+            )
+        runs.append((seen, copy.deepcopy(sched.state_dict())))
+    assert runs[0][0] == runs[1][0]
+    assert list(runs[0][1]) == list(runs[1][1]) and runs[0][1] == runs[1][1]
+
+
+def test_reduce_lr_on_plateau_resumes_from_its_state_dict():
+    opt = _optimizer(mg)
+    sched = mg.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", patience=1, cooldown=1)
+    for metric in METRICS[:7]:
+        sched.step(metric)
+    saved_opt, saved = copy.deepcopy(opt.state_dict()), copy.deepcopy(sched.state_dict())
+    fresh_opt = _optimizer(mg)
+    fresh = mg.optim.lr_scheduler.ReduceLROnPlateau(
+        fresh_opt
+    )  # mode and the rest come from the state
+    fresh_opt.load_state_dict(saved_opt)
+    fresh.load_state_dict(saved)
+    for metric in METRICS[7:]:
+        sched.step(metric)
+        fresh.step(metric)
+        assert fresh.get_last_lr() == sched.get_last_lr()
+    assert fresh.get_last_lr() != saved["_last_lr"]
+
+
+_O = "opt = M.optim.SGD([M.zeros(1, requires_grad=True)], lr=.1); "
+_S = "M.optim.lr_scheduler."
+SCHEDULER_PROGRAMS = [
+    _O + f"R = {_S}LinearLR(opt, start_factor=0)",
+    _O + f"R = {_S}LinearLR(opt, start_factor=1.5)",
+    _O + f"R = {_S}LinearLR(opt, end_factor=-.1)",
+    _O + f"R = {_S}LambdaLR(opt, [lambda e: 1., lambda e: 2.])",
+    _O + f"R = {_S}LambdaLR(opt, (lambda e: .5,)).get_last_lr()",
+    _O + f"R = {_S}ExponentialLR(opt)",
+    _O + f"R = {_S}MultiStepLR(opt, [2, 2], 0.5).milestones[2]",
+    _O + f"s = {_S}CosineAnnealingLR(opt, T_max=0); R = s.step()",
+    _O + f"R = {_S}ReduceLROnPlateau(opt, factor=1.0)",
+    _O + f"R = {_S}ReduceLROnPlateau(opt, mode='mean')",
+    _O + f"R = {_S}ReduceLROnPlateau(opt, threshold_mode='relative')",
+    _O + f"R = {_S}ReduceLROnPlateau(opt, min_lr=[0., 0.])",
+    f"R = {_S}ReduceLROnPlateau(None)",
+    f"R = {_S}ExponentialLR(None, .5)",
+    _O
+    + f"s = {_S}ReduceLROnPlateau(opt, patience=0, min_lr=[0.])\nopt.add_param_group({{'params': [M.ones(1, requires_grad=True)]}}); s.step(1.); R = s.step(2.)",
+    _O
+    + f"s = {_S}ReduceLROnPlateau(opt, patience=0)\nopt.add_param_group({{'params': [M.ones(1, requires_grad=True)], 'lr': 1.}}); s.step(1.); s.step(2.); R = (s.get_last_lr(), s.min_lrs)",
+    _O
+    + f"s = {_S}ReduceLROnPlateau(opt); R = (list(s.state_dict()), s.last_epoch, s.best, s.get_last_lr(), 'initial_lr' in opt.param_groups[0])",
+    _O + f"s = {_S}ReduceLROnPlateau(opt); R = s.step('a')",
+    _O
+    + f"s = {_S}ReduceLROnPlateau(opt, patience=0)\nfor m in (3., 4., float('nan'), 5.): s.step(m)\nR = (s.get_last_lr(), s.best, s.num_bad_epochs)",
+    _O
+    + f"s = {_S}LambdaLR(opt, lambda e: 2. ** e); R = (list(s.state_dict()), s.state_dict()['lr_lambdas'])",
+    _O
+    + f"s = {_S}CosineAnnealingLR(opt, 3); R = (list(s.state_dict()), [s.step() or s.get_last_lr()[0] for _ in range(8)])",
+    _O + f"s = {_S}MultiStepLR(opt, [1]); R = s.get_lr()",
+    _O + f"s = {_S}LinearLR(opt, total_iters=0); opt.step(); s.step(); R = s.get_last_lr()",
+    _O + f"s = {_S}LinearLR(opt, total_iters=0); R = s.step(3)",
+]
+
+
+@pytest.mark.parametrize("program", SCHEDULER_PROGRAMS)
+def test_scheduler_program_matches_pytorch(program):
+    _matches_pytorch(program)
