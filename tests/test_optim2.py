@@ -1,4 +1,5 @@
-"""RMSprop, Adagrad and the learning-rate schedulers against PyTorch's documented rules.
+"""RMSprop, Adagrad, Adamax, NAdam, RAdam and the learning-rate schedulers against
+PyTorch's documented rules.
 
 The references are PyTorch's pseudo-code written out in NumPy (float64), and the
 schedules' closed forms on Python floats; tests/test_torch_oracle_optim2.py holds the
@@ -169,8 +170,11 @@ def _live(cls):
     [
         lambda ps: optim.RMSprop(ps, momentum=0.9, centered=True, weight_decay=0.1),
         lambda ps: optim.Adagrad(ps, weight_decay=0.1, lr_decay=0.1),
+        lambda ps: optim.Adamax(ps, weight_decay=0.1),
+        lambda ps: optim.NAdam(ps, weight_decay=0.1, decoupled_weight_decay=True),
+        lambda ps: optim.RAdam(ps, betas=(0.5, 0.5), weight_decay=0.1),
     ],
-    ids=["RMSprop", "Adagrad"],
+    ids=["RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam"],
 )
 def test_a_step_builds_no_graph_and_creates_no_tensors(make):
     model = nn.Linear(4, 3)
@@ -182,6 +186,84 @@ def test_a_step_builds_no_graph_and_creates_no_tensors(make):
     opt.step()
     assert (_live(mg.Tensor), _live(Node)) == (tensors, nodes)
     assert all(p.is_leaf and p.grad_fn is None for p in model.parameters())
+
+
+def adamax_reference(steps, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    (b1, b2), theta, m, u = betas, THETA0.copy(), np.zeros(3), np.zeros(3)
+    for t in range(1, steps + 1):
+        g = _grad(theta) + weight_decay * theta
+        m = b1 * m + (1 - b1) * g
+        u = np.maximum(b2 * u, np.abs(g) + eps)
+        theta = theta - lr / (1 - b1**t) * m / u
+    return theta
+
+
+def nadam_reference(steps, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                    momentum_decay=4e-3, decoupled_weight_decay=False):  # fmt: skip
+    (b1, b2), theta, m, v = betas, THETA0.copy(), np.zeros(3), np.zeros(3)
+    mu_product = np.float32(1.0)  # PyTorch keeps it in a float32 tensor
+    for t in range(1, steps + 1):
+        g = _grad(theta)
+        if decoupled_weight_decay:
+            theta = theta * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * theta
+        mu = b1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))
+        mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
+        mu_product = np.float32(mu_product * np.float32(mu))
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        denom = np.sqrt(v / (1 - b2**t)) + eps
+        theta = theta - lr * (1 - mu) / (1 - float(mu_product)) * g / denom
+        theta = theta - lr * mu_next / (1 - float(mu_product) * mu_next) * m / denom
+    return theta
+
+
+def radam_reference(steps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                    decoupled_weight_decay=False):  # fmt: skip
+    (b1, b2), theta, m, v = betas, THETA0.copy(), np.zeros(3), np.zeros(3)
+    rho_inf = 2 / (1 - b2) - 1
+    for t in range(1, steps + 1):
+        g = _grad(theta)
+        if decoupled_weight_decay:
+            theta = theta * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * theta
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        m_hat = m / (1 - b1**t)
+        rho_t = rho_inf - 2 * t * b2**t / (1 - b2**t)
+        if rho_t > 5:
+            rect = math.sqrt(
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            )
+            theta = theta - lr * m_hat * math.sqrt(1 - b2**t) / (np.sqrt(v) + eps) * rect
+        else:
+            theta = theta - lr * m_hat
+    return theta
+
+
+@pytest.mark.parametrize(
+    ("cls", "reference", "options"),
+    [
+        (optim.Adamax, adamax_reference, {}),
+        (
+            optim.Adamax,
+            adamax_reference,
+            dict(lr=0.1, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1),
+        ),
+        (optim.NAdam, nadam_reference, {}),
+        (optim.NAdam, nadam_reference, dict(lr=0.1, momentum_decay=0.05, weight_decay=0.1)),
+        (optim.NAdam, nadam_reference, dict(lr=0.1, weight_decay=0.1, decoupled_weight_decay=True)),
+        (optim.RAdam, radam_reference, {}),  # ρ_t ≤ 5 for the first steps: the plain update
+        (optim.RAdam, radam_reference, dict(lr=0.1, betas=(0.8, 0.9), weight_decay=0.1)),
+        (optim.RAdam, radam_reference, dict(lr=0.1, weight_decay=0.1, decoupled_weight_decay=True)),
+    ],
+)
+def test_adam_variants_follow_pytorchs_pseudo_code(cls, reference, options):
+    got = _run(lambda ps: cls(ps, **options), 12)
+    np.testing.assert_allclose(got, reference(12, **options), rtol=1e-12)
+    assert not np.allclose(got, THETA0)
 
 
 # ---- schedulers ------------------------------------------------------------------------
