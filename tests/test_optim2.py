@@ -392,3 +392,65 @@ def test_reduce_lr_on_plateau_measures_improvement_by_its_threshold():
     assert _plateau([1.0, 1.2, 1.1], patience=0, mode="max") == [1.0, 1.0, 0.1]
     with pytest.raises(ValueError, match="^Factor should be < 1.0.$"):
         _plateau([], factor=1.0)
+
+
+# ---- nn.init: trunc_normal_, orthogonal_, eye_ --------------------------------------------
+
+
+def _phi(x):
+    return math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+
+def _Phi(x):
+    return (1 + math.erf(x / math.sqrt(2))) / 2
+
+
+@pytest.mark.parametrize(
+    ("mean", "std", "a", "b"),
+    [(0.0, 1.0, -2.0, 2.0), (0.5, 2.0, -1.0, 0.0), (0.0, 1.0, 1.0, 3.0), (0.0, 1.0, -0.1, 0.1)],
+    ids=["default", "one-sided", "tail", "narrow"],  # the last two take the uniform proposals
+)
+def test_trunc_normal_draws_the_truncated_normal(mean, std, a, b):
+    mg.manual_seed(0)
+    n = 200_000
+    x = nn.init.trunc_normal_(mg.zeros(n), mean, std, a, b).data.astype(np.float64)
+    assert a <= x.min() and x.max() <= b
+    alpha, beta = (a - mean) / std, (b - mean) / std
+    Z = _Phi(beta) - _Phi(alpha)
+    mu = mean + std * (_phi(alpha) - _phi(beta)) / Z
+    var = std**2 * (1 + (alpha * _phi(alpha) - beta * _phi(beta)) / Z
+                    - ((_phi(alpha) - _phi(beta)) / Z) ** 2)  # fmt: skip
+    assert abs(x.mean() - mu) < 5 * math.sqrt(var / n)
+    assert x.std() == pytest.approx(math.sqrt(var), rel=0.01)
+    for q in np.linspace(a, b, 7)[1:-1]:  # the CDF, within a Kolmogorov-Smirnov bound
+        assert abs((x <= q).mean() - (_Phi((q - mean) / std) - _Phi(alpha)) / Z) < 2 / math.sqrt(n)
+
+
+def test_trunc_normal_warns_when_the_mean_is_far_from_the_interval():
+    with pytest.warns(UserWarning, match="^mean is more than 2 std from"):
+        nn.init.trunc_normal_(mg.zeros(10), mean=5.0, a=-1.0, b=1.0)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (4, 4), (6, 2, 2), (2, 3, 2)])
+def test_orthogonal_fills_a_semi_orthogonal_matrix_times_gain(shape):
+    mg.manual_seed(0)
+    w = nn.init.orthogonal_(mg.zeros(*shape, dtype=mg.float64), gain=2.0).data
+    w = w.reshape(shape[0], -1)
+    small = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
+    np.testing.assert_allclose(small, 4.0 * np.eye(min(w.shape)), atol=1e-12)
+
+
+def test_orthogonal_is_uniform_over_rotations():
+    # Haar: each entry of a random n×n orthogonal matrix has mean 0 and variance 1/n
+    mg.manual_seed(1)
+    draws = np.stack([nn.init.orthogonal_(mg.zeros(4, 4)).data for _ in range(4000)])
+    np.testing.assert_allclose(draws.mean(axis=0), 0.0, atol=0.05)
+    np.testing.assert_allclose(draws.var(axis=0), 0.25, atol=0.03)
+
+
+def test_eye_fills_the_identity_and_checks_dimensions():
+    w = nn.Parameter(mg.full((2, 3), 7.0))
+    assert nn.init.eye_(w) is w and w.requires_grad
+    np.testing.assert_array_equal(w.data, np.eye(2, 3))
+    with pytest.raises(ValueError, match="^Only tensors with 2 dimensions are supported$"):
+        nn.init.eye_(mg.zeros(2, 2, 2))

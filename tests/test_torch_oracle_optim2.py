@@ -459,3 +459,32 @@ SCHEDULER_PROGRAMS = [
 @pytest.mark.parametrize("program", SCHEDULER_PROGRAMS)
 def test_scheduler_program_matches_pytorch(program):
     _matches_pytorch(program)
+
+
+# ---- nn.init: the draws cannot match PyTorch's generator; everything around them can ----
+
+_I = "M.nn.init."
+INIT_PROGRAMS = [
+    f"x = M.zeros(50, dtype=M.float64); t = {_I}trunc_normal_(x, a=-.5, b=.5); R = (t is x, str(t.dtype).split('.')[-1], bool((t >= -.5).all()), bool((t <= .5).all()), bool((t != 0).all()))",
+    f"x = M.zeros(4, 3, requires_grad=True); t = {_I}trunc_normal_(x, 1., .01, 0., 10.); R = (t is x, x.requires_grad, x.is_leaf, bool((x > .9).all() and (x < 1.1).all()))",
+    f"x = M.zeros(200); {_I}trunc_normal_(x, 0., 1., 3., 4.); R = bool((x >= 3.).all() and (x <= 4.).all())",
+    f"R = {_I}trunc_normal_(M.zeros(3, dtype=M.int64))",
+    f"R = {_I}trunc_normal_(M.zeros(3, dtype=M.int64), a=5., b=6.)",
+    "import warnings\nwith warnings.catch_warnings(record=True) as caught:\n    warnings.simplefilter('always')\n"
+    + f"    {_I}trunc_normal_(M.zeros(3), mean=10.)\nR = [str(w.message) for w in caught]",
+    f"R = {_I}orthogonal_(M.zeros(3))",
+    f"x = M.zeros(0, 3); R = ({_I}orthogonal_(x) is x, tuple(x.shape))",
+    f"R = {_I}orthogonal_(M.zeros(2, 2, dtype=M.int64))",
+    f"x = M.zeros(3, 5, dtype=M.float64, requires_grad=True); w = {_I}orthogonal_(x, gain=3.); R = (w is x, x.requires_grad, bool(((x @ x.T) - 9 * M.eye(3, dtype=M.float64)).abs().max() < 1e-12))",
+    f"x = M.zeros(6, 2, 2); {_I}orthogonal_(x); y = x.reshape(6, 4); R = bool(((y.T @ y) - M.eye(4)).abs().max() < 1e-5)",
+    f"R = ({_I}eye_(M.zeros(2, 3)), {_I}eye_(M.zeros(3, 2, dtype=M.float64)), {_I}eye_(M.zeros(2, 2, dtype=M.int64)), {_I}eye_(M.zeros(2, 2, dtype=M.bool)))",
+    f"x = M.full((2, 2), 5., requires_grad=True); y = {_I}eye_(x); R = (y is x, x, x.is_leaf)",
+    f"R = {_I}eye_(M.zeros(2))",
+    f"R = {_I}eye_(M.zeros(2, 2, 2))",
+    f"R = {_I}eye_(M.zeros(0, 3))",
+]
+
+
+@pytest.mark.parametrize("program", INIT_PROGRAMS)
+def test_init_program_matches_pytorch(program):
+    _matches_pytorch(program)
