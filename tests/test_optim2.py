@@ -125,13 +125,21 @@ def test_bad_hyper_parameters_raise_pytorchs_messages(make, message):
         make([nn.Parameter(mg.ones(1))])
 
 
-@pytest.mark.parametrize("cls", [optim.RMSprop, optim.Adagrad])
-def test_differentiable_is_refused_and_defaults_are_pytorchs(cls):
+@pytest.mark.parametrize(
+    ("cls", "lr", "eps"),
+    [
+        (optim.RMSprop, 1e-2, 1e-8),
+        (optim.Adagrad, 1e-2, 1e-10),
+        (optim.Adamax, 2e-3, 1e-8),
+        (optim.NAdam, 2e-3, 1e-8),
+        (optim.RAdam, 1e-3, 1e-8),
+    ],
+)
+def test_differentiable_is_refused_and_defaults_are_pytorchs(cls, lr, eps):
     with pytest.raises(NotImplementedError, match="differentiable"):
         cls([nn.Parameter(mg.ones(1))], differentiable=True)
     group = cls([nn.Parameter(mg.ones(1))]).param_groups[0]
-    assert group["lr"] == 1e-2
-    assert group["eps"] == (1e-8 if cls is optim.RMSprop else 1e-10)
+    assert (group["lr"], group["eps"], group["weight_decay"]) == (lr, eps, 0)
 
 
 def test_adagrad_makes_every_parameters_state_at_construction():

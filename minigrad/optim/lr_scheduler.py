@@ -206,9 +206,6 @@ class CosineAnnealingLR(LRScheduler):
         e, T, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._group_lrs()
-        if self._step_count == 1 and e > 0:  # resumed at last_epoch: the closed form
-            return [eta_min + (base - eta_min) * (1 + math.cos(e * math.pi / T)) / 2
-                    for base in self.base_lrs]  # fmt: skip
         if (e - 1 - T) % (2 * T) == 0:  # leaving the minimum, where the ratio below is 0/0
             return [lr + (base - eta_min) * (1 - math.cos(math.pi / T)) / 2
                     for base, lr in zip(self.base_lrs, self._group_lrs(), strict=True)]  # fmt: skip

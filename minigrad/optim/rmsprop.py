@@ -64,12 +64,8 @@ class RMSprop(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, alpha, mu, wd = (
-                group["lr"],
-                group["alpha"],
-                group["momentum"],
-                group["weight_decay"],
-            )
+            lr, alpha, mu = group["lr"], group["alpha"], group["momentum"]
+            wd = group["weight_decay"]
             for p in group["params"]:
                 if p._grad is None:
                     continue
