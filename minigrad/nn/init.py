@@ -159,3 +159,69 @@ def kaiming_normal_(
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)
+
+
+def trunc_normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+    generator: Any = None,
+) -> Tensor:  # fmt: skip
+    """Fill with samples of N(mean, std²) conditioned on [a, b], by rejection, as PyTorch:
+    normal draws redrawn until inside when [a, b] holds more than 30% of the mass, else
+    uniform draws on [a, b] accepted with probability exp(-½ ((x - mean) / std)²) / peak.
+    """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+            "The distribution of values may be incorrect.",
+            stacklevel=2,
+        )
+    rng, shape = _generator(generator), tensor.shape
+
+    def norm_cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+        random_dtype(tensor.dtype, "normal_kernel_cpu")
+        values = rng.normal(mean, std, shape)
+        while (outside := (values < a) | (values > b)).any():
+            values[outside] = rng.normal(mean, std, int(outside.sum()))
+    else:
+        random_dtype(tensor.dtype, "check_uniform_bounds")
+        log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+        values = np.empty(shape)
+        pending = np.ones(shape, dtype=bool)
+        while pending.any():
+            x = rng.uniform(a, b, int(pending.sum()))
+            accept = np.log(rng.uniform(size=x.size)) <= -0.5 * ((x - mean) / std) ** 2 - log_peak
+            done = np.flatnonzero(pending)[accept]
+            values.flat[done] = x[accept]
+            pending.flat[done] = False
+    return _fill(tensor, values)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain``: Q of the QR decomposition of a
+    standard normal (rows, cols) matrix, cols = the product of the other dimensions, its
+    columns' signs set so that R's diagonal is positive (then Q is uniform, Haar)."""
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    random_dtype(tensor.dtype, "normal_kernel_cpu")
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flattened = _generator(generator).normal(0.0, 1.0, (rows, cols))
+    if rows < cols:
+        flattened = flattened.T
+    q, r = np.linalg.qr(flattened)
+    q *= np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tensor.shape))
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity: ones on the diagonal, zeros elsewhere."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    return _fill(tensor, np.eye(*tensor.shape))

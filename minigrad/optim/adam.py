@@ -11,7 +11,6 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
-from ..tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -46,16 +45,7 @@ class Adam(Optimizer):
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        if not 0.0 <= lr:  # written so that NaN fails, as PyTorch's checks
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        for i in range(2):  # betas[1] is an IndexError for one beta, as in PyTorch
-            beta = betas[i]
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_arguments(lr, betas, eps, weight_decay)
         defaults = dict(
             lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
             maximize=maximize, foreach=foreach, capturable=capturable,
@@ -72,9 +62,7 @@ class Adam(Optimizer):
     def _upgrade(self) -> None:
         """Also: a ``step`` saved as a number becomes a Tensor, as PyTorch's."""
         super()._upgrade()
-        for state in self.state.values():
-            if "step" in state and not isinstance(state["step"], Tensor):
-                state["step"] = tensor(float(state["step"]), dtype=get_default_dtype())
+        self._steps_as_tensors()
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -111,6 +99,22 @@ class Adam(Optimizer):
                 denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + group["eps"]
                 self._descend(p, lr / (1 - beta1**t) * (m / denom))
         return loss
+
+
+def _check_adam_arguments(
+    lr: float, betas: tuple[float, float], eps: float, weight_decay: float
+) -> None:
+    """PyTorch's checks of the arguments the Adam family shares, with its messages."""
+    if not 0.0 <= lr:  # written so that NaN fails, as PyTorch's checks
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    for i in range(2):  # betas[1] is an IndexError for one beta, as in PyTorch
+        beta = betas[i]
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
 
 def _lerp(start: np.ndarray, end: np.ndarray, w: float) -> None:

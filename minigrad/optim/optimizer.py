@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..engine import next_seq
 from ..factories import tensor
 from ..grad_mode import enable_grad
@@ -175,6 +176,13 @@ class Optimizer:
                 group.setdefault(name, value)
 
     _option_defaults: dict[str, Any] = {}
+
+    def _steps_as_tensors(self) -> None:
+        """A ``step`` saved as a number becomes a Tensor, as PyTorch's ``__setstate__``
+        does for the optimizers that count steps."""
+        for state in self.state.values():
+            if "step" in state and not isinstance(state["step"], Tensor):
+                state["step"] = tensor(float(state["step"]), dtype=get_default_dtype())
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

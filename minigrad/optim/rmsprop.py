@@ -1,0 +1,101 @@
+"""RMSprop, as ``torch.optim.RMSprop``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import get_default_dtype
+from ..factories import tensor, zeros_like
+from ..grad_mode import no_grad
+from .adam import _lerp
+from .optimizer import Optimizer
+
+
+class RMSprop(Optimizer):
+    """PyTorch's RMSprop, step for step. For each parameter θ with gradient g:
+
+    g ← -g                       (only with maximize)
+    g ← g + λ θ                  (weight_decay λ)
+    v ← α v + (1 - α) g²         (``square_avg``)
+    v' ← v - ḡ²,  ḡ ← α ḡ + (1 - α) g    (only when centered; ḡ is ``grad_avg``)
+    b ← μ b + g / (sqrt(v') + ε),  θ ← θ - γ b    (momentum μ > 0, ``momentum_buffer``)
+    θ ← θ - γ g / (sqrt(v') + ε)                  (otherwise; lr γ)
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum: float = 0,
+        centered: bool = False,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        for name, value in (("learning rate", lr), ("epsilon value", eps),
+                            ("momentum value", momentum), ("weight_decay value", weight_decay),
+                            ("alpha value", alpha)):  # fmt: skip
+            if not 0.0 <= value:  # NaN fails too, as PyTorch's checks
+                raise ValueError(f"Invalid {name}: {value}")
+        defaults = dict(
+            lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
+            weight_decay=weight_decay, capturable=capturable, foreach=foreach,
+            maximize=maximize, differentiable=self._no_differentiable(differentiable),
+        )  # fmt: skip
+        super().__init__(params, defaults)
+
+    _option_defaults = dict(
+        momentum=0, centered=False, foreach=None, maximize=False, differentiable=False,
+        capturable=False,
+    )  # fmt: skip
+
+    def _upgrade(self) -> None:
+        super()._upgrade()
+        self._steps_as_tensors()
+
+    @no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        loss = self._begin_step(closure)
+        for group in self.param_groups:
+            lr, alpha, mu = group["lr"], group["alpha"], group["momentum"]
+            wd = group["weight_decay"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                g = -p._grad.data if group["maximize"] else p._grad.data
+                state = self.state[p]
+                if not state:
+                    state["step"] = tensor(0.0, dtype=get_default_dtype())
+                    state["square_avg"] = zeros_like(p)
+                    if mu > 0:
+                        state["momentum_buffer"] = zeros_like(p)
+                    if group["centered"]:
+                        state["grad_avg"] = zeros_like(p)
+                state["step"].data += 1
+                if wd != 0:
+                    g = g + wd * p.data
+                v = state["square_avg"].data
+                v *= alpha
+                v += (1 - alpha) * g * g
+                if group["centered"]:
+                    g_avg = state["grad_avg"].data
+                    _lerp(g_avg, g, 1 - alpha)
+                    avg = np.sqrt(v - g_avg * g_avg)
+                else:
+                    avg = np.sqrt(v)
+                avg += group["eps"]
+                if mu > 0:
+                    b = state["momentum_buffer"].data
+                    b *= mu
+                    b += g / avg
+                    self._descend(p, lr * b)
+                else:
+                    self._descend(p, lr * g / avg)
+        return loss
