@@ -255,12 +255,16 @@ def _trunc_divide(A: Any, B: Any) -> np.ndarray:
 
 
 def rdiv(a: Tensor, b: Any) -> Tensor:
-    """b / a (for ``1 / t``) as PyTorch computes it: r = 1 / a, then r * b (a Mul node).
-    dr/da: da = -g * r²  (it reads r, not a: a may change in place afterwards)."""
-    R = _unary_float(_reciprocal, a.data)
-    r = record(R, "Reciprocal", (a,), (lambda g: -g * (R * R),), saves_out=True)
+    """b / a (for ``1 / t``) as PyTorch computes it: r = 1 / a, then r * b (a Mul node)."""
     with np.errstate(invalid="ignore"):  # inf * 0 = NaN (0 / 0), quietly
-        return mul(r, b)
+        return mul(reciprocal(a), b)
+
+
+def reciprocal(x: Tensor) -> Tensor:
+    """1 / x (integers and bools in the default float dtype).   dx = -g * out²  (it reads
+    out, not x: x may change in place afterwards)."""
+    R = _unary_float(_reciprocal, x.data)
+    return record(R, "Reciprocal", (x,), (lambda g: -g * (R * R),), saves_out=True)
 
 
 def pow(a: Any, b: Any) -> Tensor:
