@@ -123,7 +123,8 @@ def atan(x: Tensor) -> Tensor:
 
 
 def atan2(a: Tensor, b: Tensor) -> Tensor:
-    """The angle of the point (b, a), broadcast.   da = g b / (a² + b²),  db = -g a / (a² + b²)."""
+    """The angle of the point (b, a), broadcast.   da = g b / (a² + b²),  db = -g a / (a² + b²)
+    (both 0 at a = b = 0, as PyTorch)."""
     check_tensor("atan2", "other", b)
     A, B = a.data, b.data
     dt = dtypes.promote([A.dtype, B.dtype])
@@ -136,15 +137,15 @@ def atan2(a: Tensor, b: Tensor) -> Tensor:
         raise OpError(
             f"atan2: shapes {A.shape} and {B.shape} cannot be broadcast together"
         ) from None
-    r = _quiet(lambda: 1 / (A * A + B * B))
+    r = _quiet(lambda: np.where((A == 0) & (B == 0), 0, 1 / (A * A + B * B)))  # 0 at (0, 0)
     return record(out, "Atan2", (a, b), (lambda g: g * B * r(), lambda g: g * -A * r()),
                   saved=(a, b))  # fmt: skip
 
 
 def sign(x: Tensor) -> Tensor:
-    """-1, 0 or 1 by the sign of x (NaN stays NaN; bools stay bools).   dx = 0."""
+    """-1, 0 or 1 by the sign of x (0 for NaN, as PyTorch; bools stay bools).   dx = 0."""
     X = x.data
-    out = X.copy() if X.dtype.kind in "bu" else np.sign(X)
+    out = X.copy() if X.dtype.kind == "b" else np.subtract(X > 0, X < 0, dtype=X.dtype)
     return record(out, "Sign", (x,), (np.zeros_like,))
 
 
@@ -246,8 +247,9 @@ def _exclusive_products(X: np.ndarray, d: int) -> np.ndarray:
 
 
 def prod(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """Π x over ``dim`` (one dim, or all).   dx = g * Π of the other elements (exact
-    where x has zeros: one zero gets the product of the rest, the rest get 0)."""
+    """Π x over ``dim`` (one dim, or all).   dx = g * out / x where the slice has no zero
+    (as PyTorch: NaN at an inf), else g * Π of the other elements (one zero gets the
+    product of the rest, the rest get 0)."""
     X = x.data
     check_bool("prod", "keepdim", keepdim)
     if dim is None and keepdim:
@@ -256,17 +258,23 @@ def prod(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
     X = X.astype(_int_to_long(X, dtype), copy=False)
     flat = X.reshape(-1) if d is None or not X.ndim else X
     axis = 0 if d is None or not X.ndim else d
-    out = _contiguous(np.asarray(np.prod(flat, axis=axis, keepdims=keepdim and X.ndim > 0)))
+    kept = np.prod(flat, axis=axis, keepdims=True)
+    dropped = () if d is None or not X.ndim else kept.shape[:d] + kept.shape[d + 1 :]
+    out = _contiguous(kept.reshape(kept.shape if keepdim and X.ndim else dropped))
     shape = X.shape
 
+    @_quiet
     def vjp(g: np.ndarray) -> np.ndarray:
         if flat.size == 0:
             return np.zeros(shape, g.dtype)
-        if d is not None and X.ndim and not keepdim:
-            g = np.expand_dims(g, d)
-        return (g * _exclusive_products(flat, axis)).reshape(shape)
+        g = g.reshape(kept.shape)
+        dx = kept / flat
+        zero = (flat == 0).any(axis, keepdims=True)
+        if zero.any():
+            dx = np.where(zero, _exclusive_products(flat, axis), dx)
+        return (g * dx).reshape(shape)
 
-    return record(out, "Prod", (x,), (vjp,), saved=(x,))
+    return record(out, "Prod", (x,), (vjp,), saved=(x,), saves_out=True)
 
 
 def cumsum(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
@@ -293,6 +301,8 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 
     @_quiet
     def vjp(g: np.ndarray) -> np.ndarray:
+        if not X.size:
+            return np.zeros(X.shape, g.dtype)
         Xm, Gm, Om = (np.moveaxis(a, d, -1) for a in (X, g, out))
         n = Xm.shape[-1]
         k = np.arange(n)
@@ -301,7 +311,7 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         tail = np.flip(np.cumsum(np.flip(Gm * Om, -1), -1), -1)
         dx = np.where(k < z, tail / np.where(k < z, Xm, 1), 0)
         # at z: (Π_{j<z} x_j) Σ_{k>=z} g_k Π_{z<j<=k} x_j
-        before = np.take_along_axis(Om, np.maximum(z - 1, 0), -1) if n else Om
+        before = np.take_along_axis(Om, np.maximum(z - 1, 0), -1)
         before = np.where(z > 0, before, 1)
         rest = np.cumprod(np.where(k <= z, 1, Xm), -1)
         at_z = before * np.sum(np.where(k >= z, Gm * rest, 0), -1, keepdims=True)
@@ -401,8 +411,9 @@ def tile(x: Tensor, *dims: Any) -> Tensor:
     return repeat(x, *((1,) * (x.data.ndim - len(dims)) + dims))
 
 
-def _piece(x: Tensor, d: int, start: int, length: int, name: str) -> Tensor:
-    """x[start:start+length] along d, a view.   dx = g put in its place in zeros."""
+def _piece(x: Tensor, d: int, start: int, length: int, name: str, multi: bool = True) -> Tensor:
+    """x[start:start+length] along d, a view (one of several unless not ``multi``).
+    dx = g put in its place in zeros."""
     at = (slice(None),) * d + (slice(start, start + length),)
     shape = x.data.shape
 
@@ -411,7 +422,7 @@ def _piece(x: Tensor, d: int, start: int, length: int, name: str) -> Tensor:
         dx[at] = g
         return dx
 
-    return _view(x.data[at], x, name, vjp)
+    return _view(x.data[at], x, name, vjp, multi_output=multi)
 
 
 def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
@@ -429,7 +440,7 @@ def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
         start += n
     if length < 0 or start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return _piece(x, d, start, length, "Slice")
+    return _piece(x, d, start, length, "Slice", multi=False)
 
 
 def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
@@ -481,7 +492,7 @@ def unbind(x: Tensor, dim: int = 0) -> tuple:
             dx[at] = g
             return dx
 
-        return _view(X[at + (Ellipsis,)], x, "Unbind", vjp)
+        return _view(X[at + (Ellipsis,)], x, "Unbind", vjp, multi_output=True)
 
     return tuple(select(i) for i in range(X.shape[d]))
 
@@ -496,6 +507,10 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if I.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if not X.ndim and I.size != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {I.size} value(s)"
+        )
     Xv, I = X.reshape(X.shape or (1,)), I.reshape(-1)
     bad = (I < 0) | (I >= Xv.shape[d])
     if bad.any():
@@ -592,6 +607,7 @@ def trace(x: Tensor) -> Tensor:
     X = x.data
     if X.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {X.ndim}")
+    _refuse("trace", X, "b", NotImplementedError)
     out = np.asarray(np.trace(X, dtype=np.int64 if X.dtype.kind in "biu" else X.dtype))
     return record(out, "Trace", (x,), (lambda g: g * np.eye(*X.shape, dtype=g.dtype),))
 

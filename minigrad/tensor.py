@@ -162,14 +162,16 @@ def _legacy_array(args: tuple, dtype: Any) -> np.ndarray:
 
 class Views:
     """A base tensor and the views of its memory that are alive, for in-place changes
-    (inplace.py); ``no_grad`` holds the views taken with grad mode off (None if none)."""
+    (inplace.py); ``no_grad`` holds the views taken with grad mode off, ``multi_output``
+    those of ops that return several views (split, unbind), or views of these (None if none)."""
 
-    __slots__ = ("base", "live", "no_grad")
+    __slots__ = ("base", "live", "no_grad", "multi_output")
 
     def __init__(self, base: Tensor) -> None:
         self.base = weakref.ref(base)
         self.live: weakref.WeakSet = weakref.WeakSet()
         self.no_grad: weakref.WeakSet | None = None
+        self.multi_output: weakref.WeakSet | None = None
 
     def taken_under_no_grad(self, t: Tensor) -> bool:
         return self.no_grad is not None and any(v is t for v in self.no_grad)
@@ -178,6 +180,14 @@ class Views:
         if self.no_grad is None:
             self.no_grad = weakref.WeakSet()
         self.no_grad.add(t)
+
+    def from_multi_output(self, t: Tensor) -> bool:
+        return self.multi_output is not None and any(v is t for v in self.multi_output)
+
+    def add_multi_output(self, t: Tensor) -> None:
+        if self.multi_output is None:
+            self.multi_output = weakref.WeakSet()
+        self.multi_output.add(t)
 
 
 class Tensor:
