@@ -371,7 +371,7 @@ def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     axes = () if dims is None else (dims,) if _is_int(dims) else size_arg((dims,))
     if len(shifts) != builtins.max(len(axes), 1) or (dims is None and len(shifts) != 1):
         raise RuntimeError(
-            f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(axes)}"
+            f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(axes)}"
         )
     if dims is None:
         out = np.roll(X.reshape(-1), shifts[0]).reshape(X.shape)
@@ -434,12 +434,16 @@ def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
     start, n = operator.index(start.item() if isinstance(start, Tensor) else start), X.shape[d]
     if not -n <= start <= n:
         raise IndexError(
-            f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
+            f"narrow(): start out of range (expected to be in range of [{-n}, {n}], but got "
+            f"{start}) for dim {d} of a tensor of shape {X.shape}"
         )
     if start < 0:
         start += n
     if length < 0 or start + length > n:
-        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+        raise RuntimeError(
+            f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}) of "
+            f"dim {d} of a tensor of shape {X.shape}."
+        )
     return _piece(x, d, start, length, "Slice", multi=False)
 
 
@@ -481,7 +485,7 @@ def unbind(x: Tensor, dim: int = 0) -> tuple:
     """The slices of x along ``dim``, each without that dim (views)."""
     X = x.data
     if not X.ndim:
-        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
     d = _one_axis("unbind", "dim", dim, X.ndim)
 
     def select(i: int) -> Tensor:
@@ -615,13 +619,6 @@ def trace(x: Tensor) -> Tensor:
 # ---- products of vectors and matrices ------------------------------------------------
 
 
-def _check_ndim(op: str, arg: str, t: Any, ndim: int) -> None:
-    check_tensor(op, arg, t)
-    if t.data.ndim != ndim:
-        kind = "1-D" if ndim == 1 else "a matrix"
-        raise RuntimeError(f"{op}: Expected {arg} to be {kind}, but got {t.data.ndim}-D")
-
-
 def outer(a: Tensor, b: Tensor) -> Tensor:
     """a[i] * b[j] of two vectors, as PyTorch's a.reshape(n, 1) * b (a Mul node)."""
     check_tensor("outer", "vec2", b)
@@ -636,10 +633,10 @@ def dot(a: Tensor, b: Tensor) -> Tensor:
     check_tensor("dot", "tensor", b)
     A, B = a.data, b.data
     if A.ndim != 1 or B.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {A.ndim}D and {B.ndim}D tensors")
+        raise RuntimeError(f"dot: 1D tensors expected, but got {A.ndim}D and {B.ndim}D tensors")
     if A.size != B.size:
         raise RuntimeError(
-            f"inconsistent tensor size, expected tensor [{A.size}] and src [{B.size}] to have "
+            f"dot: inconsistent tensor size, expected tensor [{A.size}] and src [{B.size}] to have "
             f"the same number of elements, but got {A.size} and {B.size} elements respectively"
         )
     _same_dtype("dot", A, B)
@@ -653,12 +650,12 @@ def mv(a: Tensor, v: Tensor) -> Tensor:
     check_tensor("mv", "vec", v)
     if a.data.ndim != 2 or v.data.ndim != 1:
         raise RuntimeError(
-            f"vector + matrix @ vector expected, got 1, {a.data.ndim}, {v.data.ndim}"
+            f"mv: vector + matrix @ vector expected, got 1, {a.data.ndim}, {v.data.ndim}"
         )
     if a.data.shape[1] != v.data.shape[0]:
         n, m = a.data.shape
         raise RuntimeError(
-            f"size mismatch, got input ({n}), mat ({n}x{m}), vec ({v.data.shape[0]})"
+            f"mv: size mismatch, got input ({n}), mat ({n}x{m}), vec ({v.data.shape[0]})"
         )
     return _matmul(a, v, "mv")
 
@@ -670,11 +667,11 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     for arg, t in (("mat1", mat1), ("mat2", mat2)):
         check_tensor("addmm", arg, t)
         if t.data.ndim != 2:
-            raise RuntimeError(f"{arg} must be a matrix, got {t.data.ndim}-D tensor")
+            raise RuntimeError(f"addmm: {arg} must be a matrix, got {t.data.ndim}-D tensor")
     C, A, B = input.data, mat1.data, mat2.data
     if A.shape[1] != B.shape[0]:
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({A.shape[0]}x{A.shape[1]} and "
+            f"addmm: mat1 and mat2 shapes cannot be multiplied ({A.shape[0]}x{A.shape[1]} and "
             f"{B.shape[0]}x{B.shape[1]})"
         )
     _same_dtype("addmm", A, B)
