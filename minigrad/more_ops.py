@@ -17,9 +17,9 @@ import numpy as np
 
 from . import dtypes
 from .engine import record
-from .errors import OpError
 from .ops import (
     _axes,
+    _binary,
     _contiguous,
     _is_int,
     _matmul,
@@ -36,7 +36,6 @@ from .ops import (
     permute,
     pow,
     reshape,
-    transpose,
 )
 from .tensor import Tensor, check_bool, check_tensor, size_arg
 
@@ -126,18 +125,12 @@ def atan2(a: Tensor, b: Tensor) -> Tensor:
     """The angle of the point (b, a), broadcast.   da = g b / (a² + b²),  db = -g a / (a² + b²)
     (both 0 at a = b = 0, as PyTorch)."""
     check_tensor("atan2", "other", b)
-    A, B = a.data, b.data
-    dt = dtypes.promote([A.dtype, B.dtype])
-    if dt.kind in "biu":
-        dt = dtypes.get_default_dtype()
-    A, B = A.astype(dt, copy=False), B.astype(dt, copy=False)
-    try:
-        out = np.arctan2(A, B)
-    except ValueError:
-        raise OpError(
-            f"atan2: shapes {A.shape} and {B.shape} cannot be broadcast together"
-        ) from None
-    r = _quiet(lambda: np.where((A == 0) & (B == 0), 0, 1 / (A * A + B * B)))  # 0 at (0, 0)
+    A, B, out = _binary("atan2", np.arctan2, a, b)
+
+    @_quiet
+    def r() -> np.ndarray:
+        return np.where((A == 0) & (B == 0), 0, 1 / (A * A + B * B))
+
     return record(out, "Atan2", (a, b), (lambda g: g * B * r(), lambda g: g * -A * r()),
                   saved=(a, b))  # fmt: skip
 
@@ -227,7 +220,7 @@ def _renamed(t: Tensor, name: str) -> Tensor:
 # ---- products and scans --------------------------------------------------------------
 
 
-def _int_to_long(X: np.ndarray, dtype: Any) -> np.dtype | None:
+def _int_to_long(X: np.ndarray, dtype: Any) -> np.dtype:
     """The dtype a product or scan computes in: ``dtype`` if given, int64 for integers
     and bools (as PyTorch), else X's."""
     if dtype is not None:
@@ -237,13 +230,12 @@ def _int_to_long(X: np.ndarray, dtype: Any) -> np.dtype | None:
 
 def _exclusive_products(X: np.ndarray, d: int) -> np.ndarray:
     """Π_{j≠i} x_j along axis d for every i, without dividing (exact where x has zeros)."""
-    ones = np.ones_like(np.take(X, [0], axis=d))
-    before = np.cumprod(np.concatenate([ones, np.take(X, range(X.shape[d] - 1), axis=d)], d), d)
-    flipped = np.flip(X, d)
-    after = np.cumprod(
-        np.concatenate([ones, np.take(flipped, range(X.shape[d] - 1), axis=d)], d), d
-    )
-    return before * np.flip(after, d)
+
+    def before(A: np.ndarray) -> np.ndarray:  # Π_{j<i} a_j: the running product, shifted
+        ones = np.ones_like(np.take(A, [0], axis=d))
+        return np.cumprod(np.concatenate([ones, np.take(A, range(A.shape[d] - 1), d)], d), d)
+
+    return before(X) * np.flip(before(np.flip(X, d)), d)
 
 
 def prod(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
@@ -359,28 +351,23 @@ def flip(x: Tensor, *dims: Any) -> Tensor:
     """x reversed along ``dims`` (a copy, as PyTorch's).   dx = g reversed back."""
     dims = size_arg(dims)
     axes = _axes(dims, x.data.ndim) if dims else ()  # flip(()) is a copy
-    out = np.flip(x.data, axes).copy()
+    out = np.flip(x.data, axes).copy(order="K")  # x's layout, as PyTorch
     return record(out, "Flip", (x,), (lambda g: np.flip(g, axes),))
 
 
 def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     """x shifted circularly by ``shifts`` along ``dims`` (the flattened x without dims).
     dx = g shifted back."""
-    X = x.data
     shifts = (shifts,) if _is_int(shifts) else size_arg((shifts,))
-    axes = () if dims is None else (dims,) if _is_int(dims) else size_arg((dims,))
-    if len(shifts) != builtins.max(len(axes), 1) or (dims is None and len(shifts) != 1):
+    dims = () if dims is None else (dims,) if _is_int(dims) else size_arg((dims,))
+    if len(shifts) != len(dims) and not (len(shifts) == 1 and not dims):
         raise RuntimeError(
-            f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(axes)}"
+            f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
         )
-    if dims is None:
-        out = np.roll(X.reshape(-1), shifts[0]).reshape(X.shape)
-        return record(
-            out, "Roll", (x,), (lambda g: np.roll(g.reshape(-1), -shifts[0]).reshape(X.shape),)
-        )
-    axes = tuple(_one_axis("roll", "dims", a, X.ndim) for a in axes)
+    axes = tuple(_one_axis("roll", "dims", a, x.data.ndim) for a in dims) if dims else None
     back = tuple(-s for s in shifts)
-    return record(np.roll(X, shifts, axes), "Roll", (x,), (lambda g: np.roll(g, back, axes),))
+    out = np.roll(x.data, shifts, axes)
+    return record(out, "Roll", (x,), (lambda g: np.roll(g, back, axes),))
 
 
 def repeat(x: Tensor, *sizes: Any) -> Tensor:
@@ -522,14 +509,15 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
             f"index_select(): index {I[bad][0]} is out of bounds for dimension {d} with size "
             f"{Xv.shape[d]}"
         )
+    picked = np.take(Xv, I, axis=d)
     at = (slice(None),) * d + (I,)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         dx = np.zeros(Xv.shape, g.dtype)
-        np.add.at(dx, at, g.reshape(np.shape(Xv[at])))
+        np.add.at(dx, at, g.reshape(picked.shape))
         return dx.reshape(X.shape)
 
-    out = np.take(Xv, I, axis=d).reshape(np.shape(Xv[at]) if X.ndim else I.shape)
+    out = picked if X.ndim else picked.reshape(())
     return record(out, "IndexSelect", (x,), (vjp,), saved=(index,))
 
 
@@ -544,21 +532,15 @@ def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:
             f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
             f"contain the same number of dims as destination ({list(dst)} dims)"
         )
+    axes = {}
     for arg, dims in (("source", src), ("destination", dst)):
-        axes = [_one_axis("movedim", arg, a, n) for a in dims]
-        if len(set(axes)) != len(axes):
+        axes[arg] = [_one_axis("movedim", arg, a, n) for a in dims]
+        if len(set(axes[arg])) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{arg}` ({list(dims)})")
-    src = [_one_axis("movedim", "source", a, n) for a in src]
-    dst = [_one_axis("movedim", "destination", a, n) for a in dst]
-    order = [i for i in range(n) if i not in src]
-    for to, frm in sorted(zip(dst, src)):
+    order = [i for i in range(n) if i not in axes["source"]]
+    for to, frm in sorted(zip(axes["destination"], axes["source"])):
         order.insert(to, frm)
     return permute(x, *order) if n else reshape(x, ())
-
-
-def swapaxes(x: Tensor, axis0: int, axis1: int) -> Tensor:
-    """transpose(x, axis0, axis1)."""
-    return transpose(x, axis0, axis1)
 
 
 def _diagonal_view(A: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
