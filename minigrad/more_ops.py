@@ -436,7 +436,9 @@ def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
 
 def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """x cut along ``dim`` into pieces of a size (the last may be smaller) or of the
-    given sizes, as views."""
+    given sizes, as views. Changing a piece in place inside the graph raises, as in
+    PyTorch; but after an in-place change of x, PyTorch refuses to use the pieces at all,
+    where minigrad re-derives them from x (as chunk's and unbind's)."""
     X = x.data
     d = _one_axis("split", "dim", dim, X.ndim)
     n = X.shape[d]

@@ -8,9 +8,14 @@ Both must agree, or both raise (minigrad's exception an instance of PyTorch's cl
 Runs only where torch is installed.
 """
 
+import random
+
+import numpy as np
 import pytest
 from test_torch_oracle_autograd import _run as _run_program
 from test_torch_oracle_surface import _assert_same, _plain, _run
+from test_torch_oracle_views import ASSIGN, IN_PLACE, OPS, VIEWS
+from test_torch_oracle_views import _run as _run_views
 from torch_oracle import import_torch
 
 import minigrad as mg
@@ -479,3 +484,56 @@ def test_grad_fn_name_matches_pytorch(expr):
         x = M.tensor([[0.5, 0.25], [0.75, 0.125]], requires_grad=True)
         names.append(eval(expr, {"M": M, "x": x}).grad_fn.name())
     assert names[1] == names[0].rstrip("0123456789")
+
+
+# split, chunk and unbind are left out: once their base changes in place, PyTorch refuses
+# to use their outputs at all, where minigrad re-derives them (a divergence, see more_ops.py)
+NEW_VIEWS = [
+    "{v}.narrow(0, 0, 1)", "{v}.narrow(-1, 1, 1)", "{v}.diagonal()", "{v}.diagonal(1)",
+    "{v}.movedim(0, -1)", "{v}.swapaxes(0, -1)",
+]  # fmt: skip
+NEW_OPS = [
+    "{v}.flip(0)", "{v}.roll(1)", "{v}.cumsum(0)", "{v}.cumprod(-1)", "{v}.prod(0, keepdim=True)",
+    "{v}.sort(0)[0]", "{v}.index_select(0, M.tensor([0, 0]))", "{v}.tan()", "{v}.atan2({v})",
+    "{v}.logit(0.1)", "{v}.square()", "{v}.repeat(2, 1)",
+]  # fmt: skip
+
+
+def _view_program(rng: random.Random) -> str:
+    """A random program of the new views and ops among the old ones (as test_torch_oracle_views)."""
+    lines = ["y = x * 1.0 + w.sum() * 0.1"]
+    names = ["y"]
+    for i in range(rng.randint(1, 7)):
+        kind, v = rng.random(), rng.choice(names)
+        if kind < 0.45:
+            choices = (NEW_VIEWS * 2 + VIEWS) if kind < 0.3 else (NEW_OPS * 2 + OPS)
+            names.append(f"v{i}")
+            lines.append(f"v{i} = " + rng.choice(choices).format(v=v))
+        elif kind < 0.5:
+            lines.append("with M.no_grad():\n    " + rng.choice(IN_PLACE + ASSIGN).format(v=v))
+        else:
+            lines.append(rng.choice(IN_PLACE if kind < 0.75 else ASSIGN).format(v=v))
+    ends = [f"({n} * {n}).sum()" for n in names]
+    lines.append("R = " + " + ".join(rng.sample(ends, rng.randint(1, len(ends)))))
+    return "\n".join(lines)
+
+
+_rng = random.Random(2027)
+RANDOM_PROGRAMS = [_view_program(_rng) for _ in range(200)]
+
+
+@pytest.mark.parametrize("k", range(len(RANDOM_PROGRAMS)))
+def test_random_view_program_matches_pytorch(k):
+    program = RANDOM_PROGRAMS[k]
+    expected, t_err = _run_views(torch, program, k)
+    got, m_err = _run_views(mg, program, k)
+    if t_err is not None:
+        assert m_err is not None, f"{program}\nPyTorch raises {t_err!r}, minigrad does not"
+        assert isinstance(m_err, type(t_err)), f"{program}\n{m_err!r} is not a {type(t_err)}"
+        return
+    assert m_err is None, f"{program}\nminigrad raises {m_err!r}"
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-10, err_msg=program)
+    for g, e in zip(got[1], expected[1]):
+        assert (g is None) == (e is None), program
+        if e is not None:
+            np.testing.assert_allclose(g, e, rtol=1e-9, atol=1e-12, err_msg=program)
