@@ -173,13 +173,14 @@ def frac(x: Tensor) -> Tensor:
 
 
 def logit(x: Tensor, eps: float | None = None) -> Tensor:
-    """log(z / (1 - z)), z = x clamped to [eps, 1 - eps] (x itself without eps).
+    """log(z / (1 - z)), z = x clamped to [eps, 1 - eps] (eps where x < eps first, as
+    PyTorch for eps > 0.5; x itself without eps).
     dx = g / (x (1 - x)); outside [eps, 1 - eps] 0, or NaN outside [0, 1] without eps."""
     X = x.data
     if X.dtype.kind in "biu":
         X = X.astype(dtypes.get_default_dtype())
     lo, hi = (0, 1) if eps is None else (eps, 1 - eps)
-    Z = X if eps is None else np.clip(X, lo, hi)
+    Z = X if eps is None else np.where(X < lo, lo, np.where(X > hi, hi, X)).astype(X.dtype)
     out = _quiet(lambda: np.log(Z / (1 - Z)))()
     outside = np.nan if eps is None else 0
 
@@ -196,6 +197,7 @@ def nan_to_num(
     """x with NaN, inf and -inf replaced (by default with 0 and the dtype's largest and
     smallest finite values).   dx = g where x is finite, 0 elsewhere."""
     X = x.data
+    nan = 0.0 if nan is None else nan
     out = np.nan_to_num(X, copy=True, nan=nan, posinf=posinf, neginf=neginf)
     return record(out, "NanToNum", (x,), (lambda g: g * np.isfinite(X),), saved=(x,))
 
@@ -347,8 +349,15 @@ def argsort(x: Tensor, dim: int = -1, descending: bool = False, *, stable: bool 
 # ---- shape and selection -------------------------------------------------------------
 
 
+def _required(op: str, name: str, args: tuple) -> None:
+    """PyTorch's TypeError for a method called without its sizes or dims."""
+    if not args:
+        raise TypeError(f'{op}() missing 1 required positional arguments: "{name}"')
+
+
 def flip(x: Tensor, *dims: Any) -> Tensor:
     """x reversed along ``dims`` (a copy, as PyTorch's).   dx = g reversed back."""
+    _required("flip", "dims", dims)
     dims = size_arg(dims)
     axes = _axes(dims, x.data.ndim) if dims else ()  # flip(()) is a copy
     out = np.flip(x.data, axes).copy(order="K")  # x's layout, as PyTorch
@@ -374,6 +383,7 @@ def repeat(x: Tensor, *sizes: Any) -> Tensor:
     """x tiled ``sizes[i]`` times along dim i (sizes may add leading dims).
     dx = g summed over the copies."""
     X = x.data
+    _required("repeat", "repeats", sizes)
     sizes = size_arg(sizes)
     if len(sizes) < X.ndim:
         raise RuntimeError(
@@ -394,6 +404,7 @@ def repeat(x: Tensor, *sizes: Any) -> Tensor:
 
 def tile(x: Tensor, *dims: Any) -> Tensor:
     """repeat, with ones put before ``dims`` when they are fewer than x's dims."""
+    _required("tile", "dims", dims)
     dims = size_arg(dims)
     return repeat(x, *((1,) * (x.data.ndim - len(dims)) + dims))
 
@@ -467,7 +478,9 @@ def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple:
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = x.data.shape[_one_axis("chunk", "dim", dim, x.data.ndim)] if x.data.ndim else 1
-    return split(x, builtins.max(-(-n // chunks), 1), dim)
+    if n == 0:  # as many empty pieces as asked for, as PyTorch
+        return split(x, [0] * chunks, dim)
+    return split(x, -(-n // chunks), dim)
 
 
 def unbind(x: Tensor, dim: int = 0) -> tuple:

@@ -1104,8 +1104,7 @@ def _own(t: Tensor, dtype: Any) -> Any:
 
 def _new_size(op: str, size: tuple) -> tuple:
     """new_zeros' and new_ones' sizes: required, as ints or one sequence."""
-    if not size:
-        raise TypeError(f'{op}() missing 1 required positional arguments: "size"')
+    _more._required(op, "size", size)
     return size_arg(size)
 
 
