@@ -348,6 +348,7 @@ PROGRAMS = [
     + "y = x.logit(); y.sum().backward(); R = (y, x.grad)",
     X.format("[0., 0.1, 0.5, 0.9, 1., 2.]")
     + "y = x.logit(eps=0.1); y.sum().backward(); R = (y, x.grad)",
+    X.format("[0.3, 0.5, 0.7]") + "y = x.logit(eps=0.6); y.sum().backward(); R = (y, x.grad)",
     X.format("[float('nan'), float('inf'), -float('inf'), 2.]")
     + "y = x.nan_to_num(); (y * 3).sum().backward(); R = (y, x.grad)",
     X.format("[-1.5, -0., 0., 2.5, float('inf')]")
