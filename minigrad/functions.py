@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
+from . import more_ops, ops
 from .tensor import Tensor
 
 
@@ -119,3 +119,61 @@ tril = _tensor_input(ops.tril)
 triu = _tensor_input(ops.triu)
 unsqueeze = _tensor_input(ops.unsqueeze)
 var = _tensor_input(ops.var)
+
+
+# more_ops.py
+acos = _tensor_input(more_ops.acos)
+addmm = _tensor_input(more_ops.addmm)
+argsort = _tensor_input(more_ops.argsort)
+asin = _tensor_input(more_ops.asin)
+atan = _tensor_input(more_ops.atan)
+atan2 = _tensor_input(more_ops.atan2)
+ceil = _tensor_input(more_ops.ceil)
+chunk = _tensor_input(more_ops.chunk)
+clamp_max = _tensor_input(more_ops.clamp_max)
+clamp_min = _tensor_input(more_ops.clamp_min)
+cosh = _tensor_input(more_ops.cosh)
+cumprod = _tensor_input(more_ops.cumprod)
+cumsum = _tensor_input(more_ops.cumsum)
+diag = _tensor_input(more_ops.diag)
+diagonal = _tensor_input(more_ops.diagonal)
+dot = _tensor_input(more_ops.dot)
+exp2 = _tensor_input(more_ops.exp2)
+expm1 = _tensor_input(more_ops.expm1)
+floor = _tensor_input(more_ops.floor)
+frac = _tensor_input(more_ops.frac)
+index_select = _tensor_input(more_ops.index_select)
+log10 = _tensor_input(more_ops.log10)
+log1p = _tensor_input(more_ops.log1p)
+log2 = _tensor_input(more_ops.log2)
+logit = _tensor_input(more_ops.logit)
+movedim = _tensor_input(more_ops.movedim)
+mv = _tensor_input(more_ops.mv)
+nan_to_num = _tensor_input(more_ops.nan_to_num)
+narrow = _tensor_input(more_ops.narrow)
+outer = _tensor_input(more_ops.outer)
+prod = _tensor_input(more_ops.prod)
+roll = _tensor_input(more_ops.roll)
+rsqrt = _tensor_input(more_ops.rsqrt)
+sign = _tensor_input(more_ops.sign)
+sinh = _tensor_input(more_ops.sinh)
+sort = _tensor_input(more_ops.sort)
+split = _tensor_input(more_ops.split)
+square = _tensor_input(more_ops.square)
+tan = _tensor_input(more_ops.tan)
+tile = _tensor_input(more_ops.tile)
+trace = _tensor_input(more_ops.trace)
+trunc = _tensor_input(more_ops.trunc)
+unbind = _tensor_input(more_ops.unbind)
+moveaxis = movedim
+reciprocal = _tensor_input(ops.reciprocal)
+swapaxes = swapdims = transpose
+
+
+def flip(input: Any, dims: Any) -> Tensor:
+    """input reversed along ``dims`` (a tuple or list of ints, as PyTorch's function)."""
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(
+            f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"
+        )
+    return _tensor_input(more_ops.flip)(input, dims)

@@ -52,9 +52,19 @@ def _in_graph(t: Tensor, other: Any) -> bool:
 
 def _check_no_grad_view(t: Tensor, other: Any, name: str) -> None:
     """PyTorch forbids changing, with grad mode on, a view taken under no_grad from a
-    base that requires grad (or with an operand that does): which history is meant?"""
+    base that requires grad (or with an operand that does): which history is meant?
+    Nor may a view that split, chunk or unbind returned be changed inside the graph."""
     views = t._views
-    if views is None or not _mode.enabled or not views.taken_under_no_grad(t):
+    if views is None or not _mode.enabled:
+        return
+    if views.from_multi_output(t) and _in_graph(t, other):
+        raise RuntimeError(
+            f"{name}: a view returned by a function that returns multiple views (split, "
+            "chunk, unbind), or a view of one, is being modified inplace. Such functions do "
+            "not allow the output views to be modified inplace. You should replace the "
+            "inplace operation by an out-of-place one."
+        )
+    if not views.taken_under_no_grad(t):
         return
     base = views.base()
     if (base is not None and base._requires_grad) or _in_graph(t, other):

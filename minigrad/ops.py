@@ -255,12 +255,16 @@ def _trunc_divide(A: Any, B: Any) -> np.ndarray:
 
 
 def rdiv(a: Tensor, b: Any) -> Tensor:
-    """b / a (for ``1 / t``) as PyTorch computes it: r = 1 / a, then r * b (a Mul node).
-    dr/da: da = -g * r²  (it reads r, not a: a may change in place afterwards)."""
-    R = _unary_float(_reciprocal, a.data)
-    r = record(R, "Reciprocal", (a,), (lambda g: -g * (R * R),), saves_out=True)
+    """b / a (for ``1 / t``) as PyTorch computes it: r = 1 / a, then r * b (a Mul node)."""
     with np.errstate(invalid="ignore"):  # inf * 0 = NaN (0 / 0), quietly
-        return mul(r, b)
+        return mul(reciprocal(a), b)
+
+
+def reciprocal(x: Tensor) -> Tensor:
+    """1 / x (integers and bools in the default float dtype).   dx = -g * out²  (it reads
+    out, not x: x may change in place afterwards)."""
+    R = _unary_float(_reciprocal, x.data)
+    return record(R, "Reciprocal", (x,), (lambda g: -g * (R * R),), saves_out=True)
 
 
 def pow(a: Any, b: Any) -> Tensor:
@@ -1258,9 +1262,10 @@ def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
 # ---- shape ---------------------------------------------------------------------------
 
 
-def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
+def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any, multi_output: bool = False) -> Tensor:
     """Record a shape op. An output that shares x's memory shares its version counter
-    and joins x's Views (a view of a view taken under no_grad counts as taken so too)."""
+    and joins x's Views (a view of a view taken under no_grad counts as taken so too; so
+    does one of a ``multi_output`` op's views, one of several that op returns)."""
     t = record(out, name, (x,), (vjp,))
     # an empty view shares no bytes with x, but PyTorch counts it as a view all the same
     if np.may_share_memory(out, x.data) or (out.size == 0 and out.base is not None):
@@ -1271,6 +1276,8 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
         views.live.add(t)
         if not _mode.enabled or views.taken_under_no_grad(x):
             views.add_no_grad(t)
+        elif multi_output or views.from_multi_output(x):
+            views.add_multi_output(t)
     return t
 
 

@@ -162,14 +162,16 @@ def _legacy_array(args: tuple, dtype: Any) -> np.ndarray:
 
 class Views:
     """A base tensor and the views of its memory that are alive, for in-place changes
-    (inplace.py); ``no_grad`` holds the views taken with grad mode off (None if none)."""
+    (inplace.py); ``no_grad`` holds the views taken with grad mode off, ``multi_output``
+    those of ops that return several views (split, unbind), or views of these (None if none)."""
 
-    __slots__ = ("base", "live", "no_grad")
+    __slots__ = ("base", "live", "no_grad", "multi_output")
 
     def __init__(self, base: Tensor) -> None:
         self.base = weakref.ref(base)
         self.live: weakref.WeakSet = weakref.WeakSet()
         self.no_grad: weakref.WeakSet | None = None
+        self.multi_output: weakref.WeakSet | None = None
 
     def taken_under_no_grad(self, t: Tensor) -> bool:
         return self.no_grad is not None and any(v is t for v in self.no_grad)
@@ -178,6 +180,14 @@ class Views:
         if self.no_grad is None:
             self.no_grad = weakref.WeakSet()
         self.no_grad.add(t)
+
+    def from_multi_output(self, t: Tensor) -> bool:
+        return self.multi_output is not None and any(v is t for v in self.multi_output)
+
+    def add_multi_output(self, t: Tensor) -> None:
+        if self.multi_output is None:
+            self.multi_output = weakref.WeakSet()
+        self.multi_output.add(t)
 
 
 class Tensor:
@@ -904,9 +914,204 @@ class Tensor:
     def reshape_as(self, other: Tensor) -> Tensor:
         return _ops.reshape(self, *other.shape)
 
+    # ---- more ops (forward and VJP live in more_ops.py) ----------------------------
+    def square(self) -> Tensor:
+        return _more.square(self)
+
+    def reciprocal(self) -> Tensor:
+        return _ops.reciprocal(self)
+
+    def rsqrt(self) -> Tensor:
+        return _more.rsqrt(self)
+
+    def log1p(self) -> Tensor:
+        return _more.log1p(self)
+
+    def expm1(self) -> Tensor:
+        return _more.expm1(self)
+
+    def log2(self) -> Tensor:
+        return _more.log2(self)
+
+    def log10(self) -> Tensor:
+        return _more.log10(self)
+
+    def exp2(self) -> Tensor:
+        return _more.exp2(self)
+
+    def sign(self) -> Tensor:
+        return _more.sign(self)
+
+    def floor(self) -> Tensor:
+        return _more.floor(self)
+
+    def ceil(self) -> Tensor:
+        return _more.ceil(self)
+
+    def trunc(self) -> Tensor:
+        return _more.trunc(self)
+
+    def frac(self) -> Tensor:
+        return _more.frac(self)
+
+    def sinh(self) -> Tensor:
+        return _more.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return _more.cosh(self)
+
+    def tan(self) -> Tensor:
+        return _more.tan(self)
+
+    def asin(self) -> Tensor:
+        return _more.asin(self)
+
+    def acos(self) -> Tensor:
+        return _more.acos(self)
+
+    def atan(self) -> Tensor:
+        return _more.atan(self)
+
+    def atan2(self, other: Tensor) -> Tensor:
+        return _more.atan2(self, other)
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        return _more.logit(self, eps)
+
+    def clamp_min(self, min: Any) -> Tensor:
+        return _more.clamp_min(self, min)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        return _more.clamp_max(self, max)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None,
+                   neginf: float | None = None) -> Tensor:  # fmt: skip
+        return _more.nan_to_num(self, nan, posinf, neginf)
+
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _more.prod(self, dim, keepdim, dtype=dtype)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return _more.cumsum(self, dim, dtype=dtype)
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return _more.cumprod(self, dim, dtype=dtype)
+
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
+        return _more.sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+        return _more.argsort(self, dim, descending, stable=stable)
+
+    def flip(self, *dims: Any) -> Tensor:
+        return _more.flip(self, *dims)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return _more.roll(self, shifts, dims)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        return _more.repeat(self, *sizes)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return _more.tile(self, *dims)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple:
+        return _more.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        return _more.chunk(self, chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple:
+        return _more.unbind(self, dim)
+
+    def narrow(self, dim: int, start: Any, length: int) -> Tensor:
+        return _more.narrow(self, dim, start, length)
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        return _more.index_select(self, dim, index)
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return _more.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        return _ops.transpose(self, axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.transpose(self, dim0, dim1)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return _more.diagonal(self, offset, dim1, dim2)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return _more.diag(self, diagonal)
+
+    def trace(self) -> Tensor:
+        return _more.trace(self)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        return _more.outer(self, vec2)
+
+    def dot(self, tensor: Tensor) -> Tensor:
+        return _more.dot(self, tensor)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        return _more.mv(self, vec)
+
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _more.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    # ---- new tensors like this one: its dtype unless told ----------------------------
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:  # fmt: skip
+        return _factories.zeros(*_new_size("new_zeros", size), dtype=_own(self, dtype),
+                                device=device, requires_grad=requires_grad)  # fmt: skip
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:  # fmt: skip
+        return _factories.ones(*_new_size("new_ones", size), dtype=_own(self, dtype),
+                               device=device, requires_grad=requires_grad)  # fmt: skip
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:  # fmt: skip
+        return _factories.full(size, fill_value, dtype=_own(self, dtype), device=device,
+                               requires_grad=requires_grad)  # fmt: skip
+
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
+                   requires_grad: bool = False) -> Tensor:  # fmt: skip
+        """A copy of ``data`` in this tensor's dtype (or ``dtype``): a new leaf."""
+        if isinstance(data, Tensor):
+            warnings.warn(
+                "To copy construct from a tensor, it is recommended to use "
+                "sourceTensor.detach().clone() or sourceTensor.detach().clone()"
+                ".requires_grad_(True), rather than tensor.new_tensor(sourceTensor).",
+                UserWarning,
+                stacklevel=2,
+            )
+        return _factories.tensor(data, dtype=_own(self, dtype), device=device,
+                                 requires_grad=requires_grad)  # fmt: skip
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """This tensor cast to ``other``'s dtype (itself if it has it already)."""
+        return _ops.to(self, other.data.dtype)
+
+
+def _own(t: Tensor, dtype: Any) -> Any:
+    """The dtype of a ``new_*`` tensor: t's unless given."""
+    return t.data.dtype if dtype is None else dtype
+
+
+def _new_size(op: str, size: tuple) -> tuple:
+    """new_zeros' and new_ones' sizes: required, as ints or one sequence."""
+    _more._required(op, "size", size)
+    return size_arg(size)
+
 
 from . import autograd as _autograd  # noqa: E402
+from . import factories as _factories  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
+from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from .engine import _late_imports  # noqa: E402
 

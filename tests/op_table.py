@@ -360,4 +360,148 @@ CASES = [
         [((2, 3), (2, 3))],
     ),  # fmt: skip
     Case("clone", lambda a: a.clone(), np.copy, [((2, 3),)]),
+    # more_ops.py: elementwise
+    Case("square", lambda a: a.square(), np.square, UNARY_SHAPES),
+    Case("reciprocal", lambda a: a.reciprocal(), lambda a: 1 / a, UNARY_SHAPES, low=0.5),
+    Case("rsqrt", lambda a: a.rsqrt(), lambda a: 1 / np.sqrt(a), UNARY_SHAPES, low=0.5),
+    Case("log1p", lambda a: a.log1p(), np.log1p, UNARY_SHAPES, low=-0.5),
+    Case("expm1", lambda a: a.expm1(), np.expm1, UNARY_SHAPES),
+    Case("log2", lambda a: a.log2(), np.log2, UNARY_SHAPES, low=0.1),
+    Case("log10", lambda a: a.log10(), np.log10, UNARY_SHAPES, low=0.1),
+    Case("exp2", lambda a: a.exp2(), np.exp2, UNARY_SHAPES),
+    Case("sign", lambda a: a.sign(), np.sign, UNARY_SHAPES, away_from=[0.0]),
+    Case("floor", lambda a: a.floor(), np.floor, UNARY_SHAPES, away_from=[-1.0, 0.0, 1.0]),
+    Case("ceil", lambda a: a.ceil(), np.ceil, UNARY_SHAPES, away_from=[-1.0, 0.0, 1.0]),
+    Case("trunc", lambda a: a.trunc(), np.trunc, UNARY_SHAPES, away_from=[-1.0, 0.0, 1.0]),
+    Case(
+        "frac",
+        lambda a: a.frac(),
+        lambda a: a - np.trunc(a),
+        UNARY_SHAPES,
+        away_from=[-1.0, 0.0, 1.0],
+    ),  # fmt: skip
+    Case("sinh", lambda a: a.sinh(), np.sinh, UNARY_SHAPES),
+    Case("cosh", lambda a: a.cosh(), np.cosh, UNARY_SHAPES),
+    Case("tan", lambda a: a.tan(), np.tan, UNARY_SHAPES, low=-1.2, high=1.2),
+    Case("asin", lambda a: a.asin(), np.arcsin, UNARY_SHAPES, low=-0.9, high=0.9),
+    Case("acos", lambda a: a.acos(), np.arccos, UNARY_SHAPES, low=-0.9, high=0.9),
+    Case("atan", lambda a: a.atan(), np.arctan, UNARY_SHAPES),
+    Case("atan2", lambda a, b: a.atan2(b), np.arctan2, BROADCAST_PAIRS, away_from=[0.0]),
+    Case(
+        "logit", lambda a: a.logit(), lambda a: np.log(a / (1 - a)), UNARY_SHAPES, low=0.1, high=0.9
+    ),  # fmt: skip
+    Case(
+        "logit_eps",
+        lambda a: a.logit(eps=0.2),
+        lambda a: np.log(np.clip(a, 0.2, 0.8) / (1 - np.clip(a, 0.2, 0.8))),
+        [((5,),), ((2, 3),)],
+        low=0.0,
+        high=1.0,
+        away_from=[0.2, 0.8],
+    ),  # fmt: skip
+    Case(
+        "clamp_min_method",
+        lambda a: a.clamp_min(0.3),
+        lambda a: np.maximum(a, 0.3),
+        UNARY_SHAPES,
+        away_from=[0.3],
+    ),  # fmt: skip
+    Case(
+        "clamp_max_method",
+        lambda a: a.clamp_max(-0.2),
+        lambda a: np.minimum(a, -0.2),
+        UNARY_SHAPES,
+        away_from=[-0.2],
+    ),  # fmt: skip
+    Case("nan_to_num", lambda a: a.nan_to_num(), lambda a: a, UNARY_SHAPES),
+    # more_ops.py: products, scans and sorting
+    Case("prod", lambda a: a.prod(), np.prod, UNARY_SHAPES),
+    Case("prod_dim", lambda a: a.prod(1), lambda a: a.prod(1), [((2, 3),), ((2, 3, 4),)]),
+    Case(
+        "prod_dim_keep",
+        lambda a: a.prod(-1, keepdim=True),
+        lambda a: a.prod(-1, keepdims=True),
+        [((5,),), ((2, 3),)],
+    ),  # fmt: skip
+    Case("cumsum", lambda a: a.cumsum(0), lambda a: np.cumsum(a, 0), [((5,),), ((2, 3),)]),
+    Case("cumsum_last", lambda a: a.cumsum(-1), lambda a: np.cumsum(a, -1), [((2, 3, 4),)]),
+    Case("cumprod", lambda a: a.cumprod(1), lambda a: np.cumprod(a, 1), [((2, 3),), ((2, 4, 3),)]),
+    Case("cumprod_first", lambda a: a.cumprod(0), lambda a: np.cumprod(a, 0), [((5,),)]),
+    Case(
+        "sort",
+        lambda a: a.sort().values,
+        lambda a: np.sort(a, -1),
+        [((5,),), ((2, 3),), ((2, 3, 4),)],
+    ),  # fmt: skip
+    Case(
+        "sort_descending_dim0",
+        lambda a: a.sort(0, descending=True)[0],
+        lambda a: -np.sort(-a, 0),
+        [((4, 3),)],
+    ),  # fmt: skip
+    # more_ops.py: shape and selection
+    Case("flip", lambda a: a.flip(0), lambda a: a[::-1], [((5,),), ((2, 3),)]),
+    Case("flip_dims", lambda a: a.flip(0, 2), lambda a: a[::-1, :, ::-1], [((2, 3, 4),)]),
+    Case("roll", lambda a: a.roll(2), lambda a: np.roll(a, 2), [((5,),), ((2, 3),)]),
+    Case(
+        "roll_dims",
+        lambda a: a.roll((1, -1), (0, 2)),
+        lambda a: np.roll(a, (1, -1), (0, 2)),
+        [((2, 3, 4),)],
+    ),  # fmt: skip
+    Case("repeat", lambda a: a.repeat(2, 1, 3), lambda a: np.tile(a, (2, 1, 3)), [((2, 3),)]),
+    Case("tile", lambda a: a.tile(2), lambda a: np.tile(a, 2), [((3,),), ((2, 3),)]),
+    Case(
+        "split",
+        lambda a: a.split(2, dim=1)[1] * a.split(2, dim=1)[0][:, :1],
+        lambda a: a[:, 2:4] * a[:, :1],
+        [((2, 5),)],
+    ),  # fmt: skip
+    Case(
+        "split_sizes",
+        lambda a: a.split([1, 3])[1],
+        lambda a: a[1:],
+        [((4,),), ((4, 2),)],
+    ),  # fmt: skip
+    Case("chunk", lambda a: a.chunk(3, -1)[-1], lambda a: a[..., 4:], [((2, 5),)]),
+    Case(
+        "unbind",
+        lambda a: a.unbind(1)[2] * a.unbind(1)[0],
+        lambda a: a[:, 2] * a[:, 0],
+        [((4, 3),)],
+    ),
+    Case("narrow", lambda a: a.narrow(1, -3, 2), lambda a: a[:, -3:-1], [((2, 4),), ((3, 5, 2),)]),
+    Case(
+        "index_select",
+        lambda a: a.index_select(1, mg.tensor([2, 0, 2])),
+        lambda a: a[:, [2, 0, 2]],
+        [((2, 3),), ((3, 4, 2),)],
+    ),  # fmt: skip
+    Case(
+        "movedim",
+        lambda a: a.movedim((0, 1), (2, 0)),
+        lambda a: np.moveaxis(a, (0, 1), (2, 0)),
+        [((2, 3, 4),)],
+    ),  # fmt: skip
+    Case("swapaxes", lambda a: a.swapaxes(0, 2), lambda a: np.swapaxes(a, 0, 2), [((2, 3, 4),)]),
+    Case("diagonal", lambda a: a.diagonal(), np.diagonal, [((3, 3),), ((2, 4),)]),
+    Case(
+        "diagonal_offset_dims",
+        lambda a: a.diagonal(-1, 2, 0),
+        lambda a: np.diagonal(a, -1, 2, 0),
+        [((3, 2, 4),)],
+    ),  # fmt: skip
+    Case("diag_vector", lambda a: a.diag(1), lambda a: np.diag(a, 1), [((3,),)]),
+    Case("diag_matrix", lambda a: a.diag(-1), lambda a: np.diag(a, -1), [((3, 3),), ((4, 2),)]),
+    Case("trace", lambda a: a.trace(), np.trace, [((3, 3),), ((2, 4),)]),
+    # more_ops.py: products of vectors and matrices
+    Case("outer", lambda a, b: a.outer(b), np.outer, [((3,), (4,)), ((1,), (2,))]),
+    Case("dot", lambda a, b: a.dot(b), np.dot, [((3,), (3,))]),
+    Case("mv", lambda a, b: a.mv(b), np.matmul, [((2, 3), (3,)), ((1, 4), (4,))]),
+    Case(
+        "addmm",
+        lambda c, a, b: c.addmm(a, b, beta=0.5, alpha=-2),
+        lambda c, a, b: 0.5 * c + -2 * (a @ b),
+        [((2, 4), (2, 3), (3, 4)), ((4,), (2, 3), (3, 4)), ((1, 1), (3, 2), (2, 2))],
+    ),  # fmt: skip
 ]

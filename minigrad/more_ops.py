@@ -1,0 +1,689 @@
+"""More of PyTorch's differentiable ops: elementwise math, products and scans, sorting,
+shape and selection, and products of vectors and matrices.
+
+As in ``ops.py``, each forward sits beside its vector-Jacobian products; ``X`` names
+the input array, ``out`` the result array, ``g`` the output's gradient.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import operator
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .engine import record
+from .ops import (
+    _axes,
+    _binary,
+    _contiguous,
+    _is_int,
+    _matmul,
+    _one_axis,
+    _quiet,
+    _refuse,
+    _same_dtype,
+    _select,
+    _unary_float,
+    _view,
+    clamp,
+    identity,
+    mul,
+    permute,
+    pow,
+    reshape,
+)
+from .tensor import Tensor, check_bool, check_tensor, size_arg
+
+_new = Tensor._new
+
+
+# ---- elementwise ---------------------------------------------------------------------
+
+
+def _float_op(name: str, fn: Any, x: Tensor, vjp: Any, saves_out: bool = False) -> Tensor:
+    """fn(x) for a float function (integers and bools computed in the default dtype),
+    quietly at the edges of its domain (inf, NaN), as PyTorch. ``vjp(g, X, out)`` is the
+    input's gradient; it reads x (saved) unless ``saves_out``."""
+    X = x.data
+    out = _unary_float(_quiet(fn), X)
+    return record(out, name, (x,), (_quiet(lambda g: vjp(g, X, out)),),
+                  saved=() if saves_out else (x,), saves_out=saves_out)  # fmt: skip
+
+
+def square(x: Tensor) -> Tensor:
+    """x * x, as PyTorch's pow(x, 2) (integers stay integers, bools become int64)."""
+    return pow(x.long() if x.data.dtype == np.bool_ else x, 2)
+
+
+def rsqrt(x: Tensor) -> Tensor:
+    """1 / sqrt(x).   dx = -g * out³ / 2."""
+    return _float_op("Rsqrt", lambda X: 1 / np.sqrt(X), x,
+                     lambda g, X, out: -0.5 * g * out**3, saves_out=True)  # fmt: skip
+
+
+def log1p(x: Tensor) -> Tensor:
+    """log(1 + x), exact for small x.   dx = g / (x + 1)."""
+    return _float_op("Log1P", np.log1p, x, lambda g, X, out: g / (X + 1))
+
+
+def expm1(x: Tensor) -> Tensor:
+    """exp(x) - 1, exact for small x.   dx = g * (out + 1)."""
+    return _float_op("Expm1", np.expm1, x, lambda g, X, out: g * (out + 1), saves_out=True)
+
+
+def log2(x: Tensor) -> Tensor:
+    """log₂ x.   dx = g / (x ln 2)."""
+    return _float_op("Log2", np.log2, x, lambda g, X, out: g / (X * math.log(2)))
+
+
+def log10(x: Tensor) -> Tensor:
+    """log₁₀ x.   dx = g / (x ln 10)."""
+    return _float_op("Log10", np.log10, x, lambda g, X, out: g / (X * math.log(10)))
+
+
+def exp2(x: Tensor) -> Tensor:
+    """2 ** x.   dx = g * out * ln 2."""
+    return _float_op("Exp2", np.exp2, x, lambda g, X, out: g * out * math.log(2), saves_out=True)
+
+
+def sinh(x: Tensor) -> Tensor:
+    """sinh x.   dx = g * cosh x."""
+    return _float_op("Sinh", np.sinh, x, lambda g, X, out: g * np.cosh(X))
+
+
+def cosh(x: Tensor) -> Tensor:
+    """cosh x.   dx = g * sinh x."""
+    return _float_op("Cosh", np.cosh, x, lambda g, X, out: g * np.sinh(X))
+
+
+def tan(x: Tensor) -> Tensor:
+    """tan x.   dx = g * (1 + out²)."""
+    return _float_op("Tan", np.tan, x, lambda g, X, out: g * (1 + out * out), saves_out=True)
+
+
+def asin(x: Tensor) -> Tensor:
+    """arcsin x.   dx = g / sqrt(1 - x²)."""
+    return _float_op("Asin", np.arcsin, x, lambda g, X, out: g / np.sqrt(1 - X * X))
+
+
+def acos(x: Tensor) -> Tensor:
+    """arccos x.   dx = -g / sqrt(1 - x²)."""
+    return _float_op("Acos", np.arccos, x, lambda g, X, out: -g / np.sqrt(1 - X * X))
+
+
+def atan(x: Tensor) -> Tensor:
+    """arctan x.   dx = g / (1 + x²)."""
+    return _float_op("Atan", np.arctan, x, lambda g, X, out: g / (X * X + 1))
+
+
+def atan2(a: Tensor, b: Tensor) -> Tensor:
+    """The angle of the point (b, a), broadcast.   da = g b / (a² + b²),  db = -g a / (a² + b²)
+    (both 0 at a = b = 0, as PyTorch)."""
+    check_tensor("atan2", "other", b)
+    A, B, out = _binary("atan2", np.arctan2, a, b)
+
+    @_quiet
+    def r() -> np.ndarray:
+        return np.where((A == 0) & (B == 0), 0, 1 / (A * A + B * B))
+
+    return record(out, "Atan2", (a, b), (lambda g: g * B * r(), lambda g: g * -A * r()),
+                  saved=(a, b))  # fmt: skip
+
+
+def sign(x: Tensor) -> Tensor:
+    """-1, 0 or 1 by the sign of x (0 for NaN, as PyTorch; bools stay bools).   dx = 0."""
+    X = x.data
+    out = X.copy() if X.dtype.kind == "b" else np.subtract(X > 0, X < 0, dtype=X.dtype)
+    return record(out, "Sign", (x,), (np.zeros_like,))
+
+
+def _rounding(name: str, fn: Any, x: Tensor) -> Tensor:
+    """floor, ceil and trunc: integers are copied, bools refused (as PyTorch).   dx = 0."""
+    X = x.data
+    _refuse(name, X, "b", NotImplementedError)
+    out = X.copy() if X.dtype.kind in "iu" else fn(X)
+    return record(out, name.capitalize(), (x,), (np.zeros_like,))
+
+
+def floor(x: Tensor) -> Tensor:
+    """The largest integer <= x.   dx = 0."""
+    return _rounding("floor", np.floor, x)
+
+
+def ceil(x: Tensor) -> Tensor:
+    """The smallest integer >= x.   dx = 0."""
+    return _rounding("ceil", np.ceil, x)
+
+
+def trunc(x: Tensor) -> Tensor:
+    """x rounded toward zero.   dx = 0."""
+    return _rounding("trunc", np.trunc, x)
+
+
+def frac(x: Tensor) -> Tensor:
+    """x - trunc(x) (the sign of x); floats only, as PyTorch.   dx = g."""
+    X = x.data
+    _refuse("frac", X, "biu", NotImplementedError)
+    return record(_quiet(lambda: X - np.trunc(X))(), "Frac", (x,), (identity,))
+
+
+def logit(x: Tensor, eps: float | None = None) -> Tensor:
+    """log(z / (1 - z)), z = x clamped to [eps, 1 - eps] (eps where x < eps first, as
+    PyTorch for eps > 0.5; x itself without eps).
+    dx = g / (x (1 - x)); outside [eps, 1 - eps] 0, or NaN outside [0, 1] without eps."""
+    X = x.data
+    if X.dtype.kind in "biu":
+        X = X.astype(dtypes.get_default_dtype())
+    lo, hi = (0, 1) if eps is None else (eps, 1 - eps)
+    Z = X if eps is None else np.where(X < lo, lo, np.where(X > hi, hi, X)).astype(X.dtype)
+    out = _quiet(lambda: np.log(Z / (1 - Z)))()
+    outside = np.nan if eps is None else 0
+
+    @_quiet
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return np.where((X < lo) | (X > hi), outside, g / (X * (1 - X)))
+
+    return record(out, "Logit", (x,), (vjp,), saved=(x,))
+
+
+def nan_to_num(
+    x: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+) -> Tensor:
+    """x with NaN, inf and -inf replaced (by default with 0 and the dtype's largest and
+    smallest finite values).   dx = g where x is finite, 0 elsewhere."""
+    X = x.data
+    nan = 0.0 if nan is None else nan
+    out = np.nan_to_num(X, copy=True, nan=nan, posinf=posinf, neginf=neginf)
+    return record(out, "NanToNum", (x,), (lambda g: g * np.isfinite(X),), saved=(x,))
+
+
+def clamp_min(x: Tensor, min: Any) -> Tensor:
+    """max(x, min), as clamp(x, min=min)."""
+    return _renamed(clamp(x, min, None), "ClampMin")
+
+
+def clamp_max(x: Tensor, max: Any) -> Tensor:
+    """min(x, max), as clamp(x, max=max)."""
+    return _renamed(clamp(x, None, max), "ClampMax")
+
+
+def _renamed(t: Tensor, name: str) -> Tensor:
+    """t with its node named as PyTorch names it (an op that reuses another's forward)."""
+    if t.grad_fn is not None:
+        t.grad_fn._name = name
+    return t
+
+
+# ---- products and scans --------------------------------------------------------------
+
+
+def _int_to_long(X: np.ndarray, dtype: Any) -> np.dtype:
+    """The dtype a product or scan computes in: ``dtype`` if given, int64 for integers
+    and bools (as PyTorch), else X's."""
+    if dtype is not None:
+        return np.dtype(dtype)
+    return np.dtype(np.int64) if X.dtype.kind in "biu" else X.dtype
+
+
+def _exclusive_products(X: np.ndarray, d: int) -> np.ndarray:
+    """Π_{j≠i} x_j along axis d for every i, without dividing (exact where x has zeros)."""
+
+    def before(A: np.ndarray) -> np.ndarray:  # Π_{j<i} a_j: the running product, shifted
+        ones = np.ones_like(np.take(A, [0], axis=d))
+        return np.cumprod(np.concatenate([ones, np.take(A, range(A.shape[d] - 1), d)], d), d)
+
+    return before(X) * np.flip(before(np.flip(X, d)), d)
+
+
+def prod(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Π x over ``dim`` (one dim, or all).   dx = g * out / x where the slice has no zero
+    (as PyTorch: NaN at an inf), else g * Π of the other elements (one zero gets the
+    product of the rest, the rest get 0)."""
+    X = x.data
+    check_bool("prod", "keepdim", keepdim)
+    if dim is None and keepdim:
+        raise TypeError("prod(): keepdim needs a dim (prod(dim, keepdim)), as in PyTorch")
+    d = None if dim is None else _one_axis("prod", "dim", dim, X.ndim)
+    X = X.astype(_int_to_long(X, dtype), copy=False)
+    flat = X.reshape(-1) if d is None or not X.ndim else X
+    axis = 0 if d is None or not X.ndim else d
+    kept = np.prod(flat, axis=axis, keepdims=True)
+    dropped = () if d is None or not X.ndim else kept.shape[:d] + kept.shape[d + 1 :]
+    out = _contiguous(kept.reshape(kept.shape if keepdim and X.ndim else dropped))
+    shape = X.shape
+
+    @_quiet
+    def vjp(g: np.ndarray) -> np.ndarray:
+        if flat.size == 0:
+            return np.zeros(shape, g.dtype)
+        g = g.reshape(kept.shape)
+        dx = kept / flat
+        zero = (flat == 0).any(axis, keepdims=True)
+        if zero.any():
+            dx = np.where(zero, _exclusive_products(flat, axis), dx)
+        return (g * dx).reshape(shape)
+
+    return record(out, "Prod", (x,), (vjp,), saved=(x,), saves_out=True)
+
+
+def cumsum(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running sums along ``dim``.   dx = running sums of g from the end."""
+    X = x.data
+    d = _one_axis("cumsum", "dim", dim, X.ndim)
+    X = X.astype(_int_to_long(X, dtype), copy=False)
+    if not X.ndim:
+        return record(X.copy(), "Cumsum", (x,), (identity,))
+    out = np.cumsum(X, axis=d)
+    return record(out, "Cumsum", (x,), (lambda g: np.flip(np.cumsum(np.flip(g, d), d), d),))
+
+
+def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running products along ``dim``: out_k = Π_{j<=k} x_j.
+    dx_i = Σ_{k>=i} g_k Π_{j<=k, j≠i} x_j, exact where x has zeros: before the first zero
+    z it is Σ_{k>=i} g_k out_k / x_i; at z the products skip x_z; after z it is 0."""
+    X = x.data
+    d = _one_axis("cumprod", "dim", dim, X.ndim)
+    X = X.astype(_int_to_long(X, dtype), copy=False)
+    if not X.ndim:
+        return record(X.copy(), "Cumprod", (x,), (identity,))
+    out = np.cumprod(X, axis=d)
+
+    @_quiet
+    def vjp(g: np.ndarray) -> np.ndarray:
+        if not X.size:
+            return np.zeros(X.shape, g.dtype)
+        Xm, Gm, Om = (np.moveaxis(a, d, -1) for a in (X, g, out))
+        n = Xm.shape[-1]
+        k = np.arange(n)
+        zero = Xm == 0
+        z = np.where(zero.any(-1), zero.argmax(-1), n)[..., None]  # the first zero
+        tail = np.flip(np.cumsum(np.flip(Gm * Om, -1), -1), -1)
+        dx = np.where(k < z, tail / np.where(k < z, Xm, 1), 0)
+        # at z: (Π_{j<z} x_j) Σ_{k>=z} g_k Π_{z<j<=k} x_j
+        before = np.take_along_axis(Om, np.maximum(z - 1, 0), -1)
+        before = np.where(z > 0, before, 1)
+        rest = np.cumprod(np.where(k <= z, 1, Xm), -1)
+        at_z = before * np.sum(np.where(k >= z, Gm * rest, 0), -1, keepdims=True)
+        dx = np.where(k == z, at_z, dx)
+        return np.moveaxis(dx, -1, d)
+
+    return record(out, "Cumprod", (x,), (vjp,), saved=(x,), saves_out=True)
+
+
+# ---- sorting -------------------------------------------------------------------------
+
+Sort = namedtuple("sort", ["values", "indices"])
+
+
+def _sort_order(X: np.ndarray, d: int, descending: bool) -> np.ndarray:
+    """The stable order along d: ascending with NaN last, or descending with NaN first and
+    equal elements in their original order (as PyTorch)."""
+    if not descending:
+        return np.argsort(X, axis=d, kind="stable")
+    return X.shape[d] - 1 - np.flip(np.argsort(np.flip(X, d), axis=d, kind="stable"), d)
+
+
+def sort(x: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Sort:
+    """(values, indices) of x sorted along ``dim`` (ties keep their order: always stable).
+    dx = g scattered back to the indices."""
+    X = x.data
+    d = _one_axis("sort", "dim", dim, X.ndim)
+    check_bool("sort", "descending", descending)
+    check_bool("sort", "stable", stable)
+    if not X.ndim:
+        return Sort(record(X.copy(), "Sort", (x,), (identity,)), _new(np.zeros((), np.int64)))
+    indices = _new(_sort_order(X, d, descending))
+    return Sort(_select("sort", x, indices.data, d, True, indices), indices)
+
+
+def argsort(x: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+    """The indices that sort x along ``dim`` (int64, no gradient): sort(...).indices."""
+    return sort(x, dim, descending, stable=stable).indices
+
+
+# ---- shape and selection -------------------------------------------------------------
+
+
+def _required(op: str, name: str, args: tuple) -> None:
+    """PyTorch's TypeError for a method called without its sizes or dims."""
+    if not args:
+        raise TypeError(f'{op}() missing 1 required positional arguments: "{name}"')
+
+
+def flip(x: Tensor, *dims: Any) -> Tensor:
+    """x reversed along ``dims`` (a copy, as PyTorch's).   dx = g reversed back."""
+    _required("flip", "dims", dims)
+    dims = size_arg(dims)
+    axes = _axes(dims, x.data.ndim) if dims else ()  # flip(()) is a copy
+    out = np.flip(x.data, axes).copy(order="K")  # x's layout, as PyTorch
+    return record(out, "Flip", (x,), (lambda g: np.flip(g, axes),))
+
+
+def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """x shifted circularly by ``shifts`` along ``dims`` (the flattened x without dims).
+    dx = g shifted back."""
+    shifts = (shifts,) if _is_int(shifts) else size_arg((shifts,))
+    dims = () if dims is None else (dims,) if _is_int(dims) else size_arg((dims,))
+    if len(shifts) != len(dims) and not (len(shifts) == 1 and not dims):
+        raise RuntimeError(
+            f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
+        )
+    axes = tuple(_one_axis("roll", "dims", a, x.data.ndim) for a in dims) if dims else None
+    back = tuple(-s for s in shifts)
+    out = np.roll(x.data, shifts, axes)
+    return record(out, "Roll", (x,), (lambda g: np.roll(g, back, axes),))
+
+
+def repeat(x: Tensor, *sizes: Any) -> Tensor:
+    """x tiled ``sizes[i]`` times along dim i (sizes may add leading dims).
+    dx = g summed over the copies."""
+    X = x.data
+    _required("repeat", "repeats", sizes)
+    sizes = size_arg(sizes)
+    if len(sizes) < X.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+            f"of tensor (repeat {sizes} of a tensor of shape {X.shape})"
+        )
+    if builtins.any(n < 0 for n in sizes):
+        raise RuntimeError(f"repeat: negative repeat count in {sizes}")
+    shape = (1,) * (len(sizes) - X.ndim) + X.shape
+    out = np.tile(X.reshape(shape), sizes)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        pairs = [n for pair in zip(sizes, shape) for n in pair]  # (s0, n0, s1, n1, ...)
+        return g.reshape(pairs).sum(axis=tuple(range(0, len(pairs), 2))).reshape(X.shape)
+
+    return record(out, "Repeat", (x,), (vjp,))
+
+
+def tile(x: Tensor, *dims: Any) -> Tensor:
+    """repeat, with ones put before ``dims`` when they are fewer than x's dims."""
+    _required("tile", "dims", dims)
+    dims = size_arg(dims)
+    return repeat(x, *((1,) * (x.data.ndim - len(dims)) + dims))
+
+
+def _piece(x: Tensor, d: int, start: int, length: int, name: str, multi: bool = True) -> Tensor:
+    """x[start:start+length] along d, a view (one of several unless not ``multi``).
+    dx = g put in its place in zeros."""
+    at = (slice(None),) * d + (slice(start, start + length),)
+    shape = x.data.shape
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(shape, g.dtype)
+        dx[at] = g
+        return dx
+
+    return _view(x.data[at], x, name, vjp, multi_output=multi)
+
+
+def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
+    """The ``length`` elements from ``start`` along ``dim`` (a view)."""
+    X = x.data
+    if not X.ndim:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = _one_axis("narrow", "dim", dim, X.ndim)
+    start, n = operator.index(start.item() if isinstance(start, Tensor) else start), X.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(
+            f"narrow(): start out of range (expected to be in range of [{-n}, {n}], but got "
+            f"{start}) for dim {d} of a tensor of shape {X.shape}"
+        )
+    if start < 0:
+        start += n
+    if length < 0 or start + length > n:
+        raise RuntimeError(
+            f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}) of "
+            f"dim {d} of a tensor of shape {X.shape}."
+        )
+    return _piece(x, d, start, length, "Slice", multi=False)
+
+
+def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    """x cut along ``dim`` into pieces of a size (the last may be smaller) or of the
+    given sizes, as views. Changing a piece in place inside the graph raises, as in
+    PyTorch; but after an in-place change of x, PyTorch refuses to use the pieces at all,
+    where minigrad re-derives them from x (as chunk's and unbind's)."""
+    X = x.data
+    d = _one_axis("split", "dim", dim, X.ndim)
+    n = X.shape[d]
+    if _is_int(split_size_or_sections):
+        size = operator.index(split_size_or_sections)
+        if size == 0 and n:
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+            )
+        sizes = [builtins.min(size, n - s) for s in range(0, n, size)] if n else [0]
+        name = "Split"
+    else:
+        sizes = list(size_arg((split_size_or_sections,)))
+        if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                f"size at dimension {d}), but got split_sizes={sizes}"
+            )
+        name = "SplitWithSizes"
+    starts = np.cumsum([0] + sizes[:-1])
+    return tuple(_piece(x, d, builtins.int(s), k, name) for s, k in zip(starts, sizes))
+
+
+def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """x split into ``chunks`` pieces of ceil(n / chunks) elements (fewer if n runs out)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = x.data.shape[_one_axis("chunk", "dim", dim, x.data.ndim)] if x.data.ndim else 1
+    if n == 0:  # as many empty pieces as asked for, as PyTorch
+        return split(x, [0] * chunks, dim)
+    return split(x, -(-n // chunks), dim)
+
+
+def unbind(x: Tensor, dim: int = 0) -> tuple:
+    """The slices of x along ``dim``, each without that dim (views)."""
+    X = x.data
+    if not X.ndim:
+        raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
+    d = _one_axis("unbind", "dim", dim, X.ndim)
+
+    def select(i: int) -> Tensor:
+        at = (slice(None),) * d + (i,)
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            dx = np.zeros(X.shape, g.dtype)
+            dx[at] = g
+            return dx
+
+        return _view(X[at + (Ellipsis,)], x, "Unbind", vjp, multi_output=True)
+
+    return tuple(select(i) for i in range(X.shape[d]))
+
+
+def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of x at ``index`` (a vector of int64 or int32) along ``dim``.
+    dx = zeros with g added at the indexed slices (repeated indices accumulate)."""
+    check_tensor("index_select", "index", index)
+    X, I = x.data, index.data
+    d = _one_axis("index_select", "dim", dim, X.ndim)
+    if I.dtype not in (np.int64, np.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if I.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if not X.ndim and I.size != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {I.size} value(s)"
+        )
+    Xv, I = X.reshape(X.shape or (1,)), I.reshape(-1)
+    bad = (I < 0) | (I >= Xv.shape[d])
+    if bad.any():
+        raise RuntimeError(
+            f"index_select(): index {I[bad][0]} is out of bounds for dimension {d} with size "
+            f"{Xv.shape[d]}"
+        )
+    picked = np.take(Xv, I, axis=d)
+    at = (slice(None),) * d + (I,)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(Xv.shape, g.dtype)
+        np.add.at(dx, at, g.reshape(picked.shape))
+        return dx.reshape(X.shape)
+
+    out = picked if X.ndim else picked.reshape(())
+    return record(out, "IndexSelect", (x,), (vjp,), saved=(index,))
+
+
+def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:
+    """x with dims ``source`` moved to positions ``destination`` (the rest keep their
+    order): a permute."""
+    n = x.data.ndim
+    src = (source,) if _is_int(source) else size_arg((source,))
+    dst = (destination,) if _is_int(destination) else size_arg((destination,))
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+            f"contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    axes = {}
+    for arg, dims in (("source", src), ("destination", dst)):
+        axes[arg] = [_one_axis("movedim", arg, a, n) for a in dims]
+        if len(set(axes[arg])) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{arg}` ({list(dims)})")
+    order = [i for i in range(n) if i not in axes["source"]]
+    for to, frm in sorted(zip(axes["destination"], axes["source"])):
+        order.insert(to, frm)
+    return permute(x, *order) if n else reshape(x, ())
+
+
+def _diagonal_view(A: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
+    """np.diagonal's view, writable where A is (NumPy gives it read-only)."""
+    out = np.diagonal(A, offset, d1, d2)
+    if A.flags.writeable:
+        out.flags.writeable = True
+    return out
+
+
+def diagonal(x: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The elements x[..., i, ..., i + offset, ...] of dims dim1, dim2, as the last dim
+    (a view).   dx = zeros with g on that diagonal."""
+    X = x.data
+    d1 = _one_axis("diagonal", "dim1", dim1, X.ndim)
+    d2 = _one_axis("diagonal", "dim2", dim2, X.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    offset = operator.index(offset)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(X.shape, g.dtype)
+        _diagonal_view(dx, offset, d1, d2)[...] = g
+        return dx
+
+    return _view(_diagonal_view(X, offset, d1, d2), x, "Diagonal", vjp)
+
+
+def diag(x: Tensor, diagonal: int = 0) -> Tensor:
+    """A 1-D x as the ``diagonal``-th diagonal of a square matrix (dx = that diagonal of
+    g), or a 2-D x's diagonal as a new vector (dx = g put on the diagonal)."""
+    X = x.data
+    k = operator.index(diagonal)
+    if X.ndim == 1:
+        return record(np.diag(X, k), "DiagEmbed", (x,), (lambda g: np.diagonal(g, k).copy(),))
+    if X.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {X.ndim}D")
+    out = np.diagonal(X, k).copy()
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(X.shape, g.dtype)
+        _diagonal_view(dx, k, 0, 1)[...] = g
+        return dx
+
+    return record(out, "Diagonal", (x,), (vjp,))
+
+
+def trace(x: Tensor) -> Tensor:
+    """Σ_i x[i, i] of a matrix (integers summed in int64).   dx = g on the diagonal."""
+    X = x.data
+    if X.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {X.ndim}")
+    _refuse("trace", X, "b", NotImplementedError)
+    out = np.asarray(np.trace(X, dtype=np.int64 if X.dtype.kind in "biu" else X.dtype))
+    return record(out, "Trace", (x,), (lambda g: g * np.eye(*X.shape, dtype=g.dtype),))
+
+
+# ---- products of vectors and matrices ------------------------------------------------
+
+
+def outer(a: Tensor, b: Tensor) -> Tensor:
+    """a[i] * b[j] of two vectors, as PyTorch's a.reshape(n, 1) * b (a Mul node)."""
+    check_tensor("outer", "vec2", b)
+    for arg, t in (("self", a), ("vec2", b)):
+        if t.data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {arg}, but got {t.data.ndim}-D")
+    return mul(reshape(a, -1, 1), b)
+
+
+def dot(a: Tensor, b: Tensor) -> Tensor:
+    """Σ a_i b_i of two vectors of one size and dtype.   da = g b,   db = g a."""
+    check_tensor("dot", "tensor", b)
+    A, B = a.data, b.data
+    if A.ndim != 1 or B.ndim != 1:
+        raise RuntimeError(f"dot: 1D tensors expected, but got {A.ndim}D and {B.ndim}D tensors")
+    if A.size != B.size:
+        raise RuntimeError(
+            f"dot: inconsistent tensor size, expected tensor [{A.size}] and src [{B.size}] to have "
+            f"the same number of elements, but got {A.size} and {B.size} elements respectively"
+        )
+    _same_dtype("dot", A, B)
+    _refuse("dot", A, "b", NotImplementedError)
+    return record(np.asarray(np.dot(A, B)), "Dot", (a, b), (lambda g: g * B, lambda g: g * A),
+                  saved=(a, b))  # fmt: skip
+
+
+def mv(a: Tensor, v: Tensor) -> Tensor:
+    """A matrix times a vector, (n, m) @ (m,).   da = g vᵀ,   dv = aᵀ g."""
+    check_tensor("mv", "vec", v)
+    if a.data.ndim != 2 or v.data.ndim != 1:
+        raise RuntimeError(
+            f"mv: vector + matrix @ vector expected, got 1, {a.data.ndim}, {v.data.ndim}"
+        )
+    if a.data.shape[1] != v.data.shape[0]:
+        n, m = a.data.shape
+        raise RuntimeError(
+            f"mv: size mismatch, got input ({n}), mat ({n}x{m}), vec ({v.data.shape[0]})"
+        )
+    return _matmul(a, v, "mv")
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape
+    (and ignored, NaN included, when beta is 0).
+    dinput = beta g,   dmat1 = alpha g @ mat2ᵀ,   dmat2 = alpha mat1ᵀ @ g."""
+    for arg, t in (("mat1", mat1), ("mat2", mat2)):
+        check_tensor("addmm", arg, t)
+        if t.data.ndim != 2:
+            raise RuntimeError(f"addmm: {arg} must be a matrix, got {t.data.ndim}-D tensor")
+    C, A, B = input.data, mat1.data, mat2.data
+    if A.shape[1] != B.shape[0]:
+        raise RuntimeError(
+            f"addmm: mat1 and mat2 shapes cannot be multiplied ({A.shape[0]}x{A.shape[1]} and "
+            f"{B.shape[0]}x{B.shape[1]})"
+        )
+    _same_dtype("addmm", A, B)
+    _same_dtype("addmm", C, A)
+    target = (A.shape[0], B.shape[1])
+    try:
+        C = np.broadcast_to(C, target)
+    except ValueError:
+        raise RuntimeError(
+            f"addmm: the input of shape {input.data.shape} cannot be expanded to the product's "
+            f"shape {target}"
+        ) from None
+    product = A @ B
+    out = alpha * product if beta == 0 else beta * C + alpha * product
+    out = np.asarray(out, dtype=A.dtype)
+    return record(out, "Addmm", (input, mat1, mat2),
+                  (lambda g: beta * g, lambda g: alpha * (g @ B.T), lambda g: alpha * (A.T @ g)),
+                  saved=(mat1, mat2))  # fmt: skip
