@@ -1,6 +1,19 @@
 """``minigrad.nn``: modules, layers and losses; ``functional``, ``init`` and ``utils``."""
 
 from . import functional, init, utils
+from .activation import (
+    ELU,
+    GELU,
+    SELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    Mish,
+    ReLU6,
+    SiLU,
+    Softplus,
+    Softsign,
+)
 from .layers import (
     Dropout,
     Embedding,
@@ -21,6 +34,17 @@ from .module import Module
 from .parameter import Parameter
 
 __all__ = [
+    "ELU",
+    "GELU",
+    "SELU",
+    "Hardtanh",
+    "LeakyReLU",
+    "LogSigmoid",
+    "Mish",
+    "ReLU6",
+    "SiLU",
+    "Softplus",
+    "Softsign",
     "BCELoss",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",

@@ -18,12 +18,14 @@ from typing import Any
 
 import numpy as np
 
+from .. import inplace as _inplace
 from .. import ops
 from ..engine import record
 from ..errors import NotATensorError, OpError
 from ..grad_mode import _mode
 from ..random import generator
 from ..tensor import Tensor, check_bool, check_tensor
+from .erf import erf
 
 sigmoid = ops.sigmoid
 tanh = ops.tanh
@@ -98,6 +100,210 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0); with ``inplace`` it overwrites x (``x.relu_()``)."""
     check_tensor("relu", "input", input)
     return input.relu_() if inplace else ops.relu(input)
+
+
+# ---- activations -------------------------------------------------------------------
+# Each records PyTorch's node and computes its forward and VJP with PyTorch's formulas, in
+# its order, so float64 results agree to the last bit or two. Narrower floats are computed
+# in float64 and rounded once: NumPy's float32 exp, log1p and tanh are off by a few units
+# in the last place, more than PyTorch's. ``inplace=True`` overwrites x, recorded as the
+# op on x's old values (as ``relu_``).
+
+
+def _float_input(name: str, input: Any, kernel: str) -> np.ndarray:
+    """An activation's input as a float64 array: it must be a float Tensor (PyTorch has
+    no integer kernel)."""
+    check_tensor(name, "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for "
+                                  f"'{_torch_name(X.dtype)}'")  # fmt: skip
+    return X.astype(np.float64, copy=False)
+
+
+def _activation(out: np.ndarray, name: str, input: Tensor, vjp: Any) -> Tensor:
+    """Record an activation's float64 result in the input's dtype (the engine casts the
+    VJP's result likewise)."""
+    out = out.astype(input.data.dtype, copy=False)
+    return record(out, name, (input,), (vjp,), saved=(input,))
+
+
+def _in_place(op: Any, input: Tensor, *args: Any) -> Tensor:
+    """``op(input, *args)`` written into ``input`` (an activation's ``inplace=True``)."""
+    name = op.__name__ + "_"
+
+    def write(a: np.ndarray, _: Any, out: np.ndarray) -> None:
+        np.copyto(out, op(Tensor._new(a), *args).data)
+
+    return _inplace._apply(input, name, write, None, lambda old, _: op(old, *args))
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, else s x (s = ``negative_slope``).   dx = g for x > 0, else s g (at 0 too)."""
+    X = _float_input("leaky_relu", input, "leaky_relu_cpu")
+    if inplace:
+        return _in_place(leaky_relu, input, negative_slope)
+    pos = X > 0
+    out = np.where(pos, X, X * negative_slope)
+    vjp = lambda g: np.where(pos, g, g * negative_slope)  # noqa: E731
+    return _activation(out, "LeakyRelu", input, vjp)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, else α (exp(x) - 1).   dx = g for x > 0, else α exp(x) g."""
+    if inplace:
+        return _in_place(elu, input, alpha)
+    return _elu("elu", input, alpha, 1.0)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """λ x for x > 0, else λ α (exp(x) - 1), with PyTorch's constants α ≈ 1.6733, λ ≈ 1.0507
+    (an ELU, as PyTorch records it).   dx = λ g for x > 0, else λ α exp(x) g."""
+    if inplace:
+        return _in_place(selu, input)
+    return _elu("selu", input, _SELU_ALPHA, _SELU_SCALE)
+
+
+@np.errstate(over="ignore")  # exp(x) of a large x > 0 is not used
+def _elu(name: str, input: Tensor, alpha: float, scale: float) -> Tensor:
+    X = _float_input(name, input, "elu_cpu")
+    neg = X <= 0
+    out = np.where(neg, np.expm1(X) * (alpha * scale), X * scale)
+
+    @np.errstate(over="ignore")
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return np.where(neg, g * (alpha * scale) * np.exp(X), g * scale)
+
+    return _activation(out, "Elu", input, vjp)
+
+
+_SQRT1_2 = math.sqrt(0.5)
+_GELU_PDF = 1 / math.sqrt(2 * math.pi)
+_GELU_BETA = math.sqrt(2 / math.pi)  # the tanh form's constants, PyTorch's
+_GELU_KAPPA = 0.044715
+
+
+@np.errstate(over="ignore", invalid="ignore")  # x³ of a huge x is inf; tanh(inf) is 1
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x Φ(x), Φ the standard normal CDF: Φ(x) = (1 + erf(x / √2)) / 2, or with
+    ``approximate='tanh'`` (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2.
+    dx = g (Φ(x) + x φ(x)), φ(x) = exp(-x²/2) / √(2π)  (for 'tanh', the derivative of its form)."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"gelu: approximate argument must be either none or tanh, "
+                           f"not {approximate!r}")  # fmt: skip
+    X = _float_input("gelu", input, "GeluKernelImpl")
+    if approximate == "none":
+        cdf = 0.5 * (1 + erf(X * _SQRT1_2))
+        out = X * cdf
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            return g * (cdf + X * (np.exp(-0.5 * X * X) * _GELU_PDF))
+
+    else:
+        t = np.tanh(_GELU_BETA * (X + _GELU_KAPPA * (X * X * X)))
+        out = 0.5 * X * (1 + t)
+
+        @np.errstate(over="ignore", invalid="ignore")
+        def vjp(g: np.ndarray) -> np.ndarray:
+            slope = _GELU_BETA * (1 + 3 * _GELU_KAPPA * (X * X))
+            return g * (0.5 * (1 + t) + 0.5 * X * (1 - t * t) * slope)
+
+    return _activation(out, "Gelu", input, vjp)
+
+
+@np.errstate(over="ignore")  # exp(-x) of x < -710 is inf: the result is -0, as PyTorch's
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x σ(x), σ the sigmoid.   dx = g σ(x) (1 + x (1 - σ(x)))."""
+    X = _float_input("silu", input, "silu_cpu")
+    if inplace:
+        return _in_place(silu, input)
+    out = X / (1 + np.exp(-X))
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        s = ops.expit(X)
+        return g * s * (1 + X * (1 - s))
+
+    return _activation(out, "Silu", input, vjp)
+
+
+@np.errstate(over="ignore")  # exp(βx) overflows only where x is returned as it is
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(βx)) / β, and x itself where βx > ``threshold``.
+    dx = g exp(βx) / (exp(βx) + 1), and g where βx > threshold."""
+    X = _float_input("softplus", input, "softplus_cpu")
+    bx = X * beta
+    linear = bx > threshold
+    out = np.where(linear, X, np.log1p(np.exp(bx)) / beta)
+
+    @np.errstate(over="ignore", invalid="ignore")
+    def vjp(g: np.ndarray) -> np.ndarray:
+        z = np.exp(bx)
+        return np.where(linear, g, g * z / (z + 1))
+
+    return _activation(out, "Softplus", input, vjp)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log σ(x) = min(x, 0) - log(1 + exp(-|x|)), finite for every finite x.
+    dx = g ([x < 0] - s z / (1 + z)),  z = exp(-|x|), s = 1 for x < 0 else -1  (= g σ(-x))."""
+    X = _float_input("logsigmoid", input, "log_sigmoid_cpu")
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        neg = X < 0
+        z = np.exp(-np.abs(X))
+        return g * (neg - np.where(neg, 1, -1) * (z / (1 + z)))
+
+    return _activation(_log_sigmoid(X), "LogSigmoid", input, vjp)
+
+
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
+    """x clamped to [min_val, max_val].   dx = g strictly inside, 0 at and beyond the bounds."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val cannot be greater than max_val (got {min_val} > "
+                         f"{max_val})")  # fmt: skip
+    check_tensor("hardtanh", "input", input)
+    X = input.data
+    if X.dtype.kind == "b":
+        raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh")
+    if inplace:
+        return _in_place(hardtanh, input, min_val, max_val)
+    out = ops.clip_array(X, min_val, max_val).astype(X.dtype, copy=False)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return np.where((X <= min_val) | (X >= max_val), 0, g)
+
+    return record(out, "Hardtanh", (input,), (vjp,), saved=(input,))
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6): ``hardtanh(x, 0, 6)``, as PyTorch records it."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+@np.errstate(over="ignore")  # exp(x) is inf only where tanh(log1p(inf)) = 1 is right
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x tanh(softplus(x)).   dx = g (t + x σ(x) (1 - t²)),  t = tanh(softplus(x))."""
+    X = _float_input("mish", input, "mish_cpu")
+    if inplace:
+        return _in_place(mish, input)
+    t = np.tanh(np.log1p(np.exp(X)))
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return g * (t + X * ops.expit(X) * (1 - t * t))
+
+    return _activation(X * t, "Mish", input, vjp)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|), composed of abs, add and div as PyTorch's (its node is a DivBackward)."""
+    _check_tensors("softsign", input)
+    return input / (input.abs() + 1)
 
 
 def softmax(input: Tensor, dim: int | None = None) -> Tensor:

@@ -1,0 +1,131 @@
+"""Activations, losses, LayerNorm/BatchNorm1d, Unflatten, normalize and cosine_similarity:
+finite differences in float64, independent NumPy formulas, edge values. (PyTorch's
+values are compared in test_torch_oracle_nn2.py.)"""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.nn.functional as F
+from minigrad import nn
+from minigrad.nn.erf import erf
+
+# away from the kinks (0, ±1, 6), where finite differences straddle two pieces
+_POINTS = [-7.0, -2.5, -1.3, -0.4, 0.3, 0.9, 1.7, 4.0, 6.5]
+
+ACTIVATIONS = {
+    "leaky_relu": lambda x: F.leaky_relu(x, 0.2),
+    "elu": lambda x: F.elu(x, 0.7),
+    "selu": F.selu,
+    "gelu": F.gelu,
+    "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),
+    "silu": F.silu,
+    "softplus": lambda x: F.softplus(x, beta=1.5, threshold=5.0),
+    "logsigmoid": F.logsigmoid,
+    "hardtanh": lambda x: F.hardtanh(x, -2.0, 3.0),
+    "relu6": F.relu6,
+    "mish": F.mish,
+    "softsign": F.softsign,
+}
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_gradcheck(name):
+    x = mg.tensor([_POINTS, [p / 3 for p in _POINTS]], dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(ACTIVATIONS[name], [x])
+
+
+def _gelu(x):
+    return x * 0.5 * (1 + np.array([math.erf(v / math.sqrt(2)) for v in x]))
+
+
+def _log1pexp(x):
+    return np.logaddexp(0, x)
+
+
+# independent formulas: NumPy's own, written without PyTorch's rearrangements
+FORMULAS = {
+    "leaky_relu": lambda x: np.where(x > 0, x, 0.2 * x),
+    "elu": lambda x: np.where(x > 0, x, 0.7 * (np.exp(x) - 1)),
+    "selu": lambda x: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * np.expm1(x)),
+    "gelu": _gelu,
+    "gelu_tanh": lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))),
+    "silu": lambda x: x / (1 + np.exp(-x)),
+    "softplus": lambda x: np.where(1.5 * x > 5, x, _log1pexp(1.5 * x) / 1.5),
+    "logsigmoid": lambda x: -_log1pexp(-x),
+    "hardtanh": lambda x: np.clip(x, -2, 3),
+    "relu6": lambda x: np.clip(x, 0, 6),
+    "mish": lambda x: x * np.tanh(_log1pexp(x)),
+    "softsign": lambda x: x / (1 + np.abs(x)),
+}
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_values_by_formula(name):
+    x = np.array(_POINTS + [0.0, -1.0, 1.0, 6.0, 20.0])
+    got = ACTIVATIONS[name](mg.tensor(x, dtype=mg.float64)).data
+    np.testing.assert_allclose(got, FORMULAS[name](x), rtol=1e-14, atol=1e-300)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+@pytest.mark.parametrize("dtype", [mg.float32, mg.float64])
+def test_activation_large_inputs_are_finite_and_quiet(name, dtype):
+    x = mg.tensor([-1e4, -800.0, 800.0, 1e4], dtype=dtype, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow or invalid-value warnings
+        with np.errstate(all="raise", under="ignore"):  # underflow to 0 is right
+            y = ACTIVATIONS[name](x)
+            y.sum().backward()
+    assert y.dtype == dtype and x.grad.dtype == dtype
+    assert np.isfinite(y.data).all() and np.isfinite(x.grad.data).all()
+    with np.errstate(over="ignore"):  # the plain formulas overflow where they are not used
+        want = FORMULAS[name](x.data.astype(np.float64))
+    np.testing.assert_allclose(y.data, want, rtol=1e-6)
+
+
+def test_erf_matches_math_erf_to_the_last_bit_or_so():
+    x = np.concatenate([np.linspace(-7, 7, 20001), [1e-300, 5e-324, -1e-20, 0.999999, 1.0]])
+    want = np.array([math.erf(v) for v in x])
+    ulps = np.abs(erf(x) - want) / np.spacing(np.abs(want))
+    assert ulps.max() <= 1.5
+
+
+def test_erf_edges():
+    got = erf(np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 6.0, -1e4]))
+    np.testing.assert_array_equal(got[[0, 2, 3, 5, 6]], [0.0, 1.0, -1.0, 1.0, -1.0])
+    assert math.copysign(1, got[1]) == -1 and np.isnan(got[4])
+    assert erf(np.float32(0.5)) == math.erf(0.5)  # a scalar, computed in float64
+
+
+def test_in_place_activation_overwrites_and_differentiates():
+    x = mg.tensor([-1.0, 2.0], dtype=mg.float64, requires_grad=True)
+    h = x * 1
+    y = F.elu(h, inplace=True)
+    assert y is h
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [math.exp(-1), 1.0])
+    with pytest.raises(RuntimeError, match="leaf"):
+        F.silu(x, inplace=True)
+
+
+def test_activation_errors_name_the_op_and_dtype():
+    with pytest.raises(NotImplementedError, match="gelu.*Long"):
+        F.gelu(mg.tensor([1, 2]))
+    with pytest.raises(TypeError, match="mish.*list"):
+        F.mish([1.0])
+    with pytest.raises(RuntimeError, match="approximate"):
+        F.gelu(mg.ones(1), approximate="erf")
+    with pytest.raises(ValueError, match=r"hardtanh.*2\.0 > 1\.0"):
+        F.hardtanh(mg.ones(1), 2.0, 1.0)
+
+
+def test_activation_modules_keep_arguments():
+    m = nn.Softplus(beta=2.0, threshold=3.0)
+    x = mg.tensor([0.5, 4.0], dtype=mg.float64)
+    np.testing.assert_array_equal(m(x).data, F.softplus(x, 2.0, 3.0).data)
+    assert repr(nn.Sequential(nn.GELU("tanh"), nn.ReLU6())) == (
+        "Sequential(\n  (0): GELU(approximate='tanh')\n  (1): ReLU6()\n)"
+    )

@@ -1,0 +1,145 @@
+# ruff: noqa: E501 - the programs are data, one per line
+"""Activations, more losses, LayerNorm/BatchNorm1d, Unflatten, normalize and
+cosine_similarity against PyTorch, program by program (the harness of
+test_torch_oracle_autograd: both frameworks must give equal results, or raise the same
+class of exception)."""
+
+import numpy as np
+import pytest
+from test_torch_oracle_autograd import test_program_matches_pytorch as _matches_pytorch
+from torch_oracle import import_torch
+
+torch = import_torch()
+
+import minigrad as mg  # noqa: E402
+
+_EDGES = "[-1e4, -30., -6., -2.5, -1., -1e-3, -0., 0., 1e-8, 0.5, 1., 2., 3.1, 6., 20., 25., 1e4]"
+_NAME = "y.grad_fn.name().rstrip('0123456789')"
+
+ACTIVATIONS = [
+    "F.leaky_relu(x)",
+    "F.leaky_relu(x, 0.2)",
+    "F.leaky_relu(x, negative_slope=-0.5)",
+    "F.elu(x)",
+    "F.elu(x, alpha=0.5)",
+    "F.selu(x)",
+    "F.gelu(x)",
+    "F.gelu(x, approximate='tanh')",
+    "F.silu(x)",
+    "F.softplus(x)",
+    "F.softplus(x, beta=2, threshold=5)",
+    "F.softplus(x, beta=0.5, threshold=10.)",
+    "F.logsigmoid(x)",
+    "F.hardtanh(x)",
+    "F.hardtanh(x, -2., 0.5)",
+    "F.hardtanh(x, min_val=1., max_val=1.)",
+    "F.relu6(x)",
+    "F.mish(x)",
+    "F.softsign(x)",
+    "M.nn.LeakyReLU(0.1)(x)",
+    "M.nn.ELU(2.)(x)",
+    "M.nn.SELU()(x)",
+    "M.nn.GELU('tanh')(x)",
+    "M.nn.GELU()(x)",
+    "M.nn.SiLU()(x)",
+    "M.nn.Softplus(3., 2.)(x)",
+    "M.nn.LogSigmoid()(x)",
+    "M.nn.Hardtanh(-3., 3.)(x)",
+    "M.nn.ReLU6()(x)",
+    "M.nn.Mish()(x)",
+    "M.nn.Softsign()(x)",
+]
+
+_F = "F = M.nn.functional\n"
+PROGRAMS = [
+    # values, node names and gradients at edge values, the kinks included (0, ±1, 6, 20)
+    *(
+        f"{_F}x = M.tensor({_EDGES}, dtype=M.float64, requires_grad=True); y = {a}; w = M.arange(1., 18., dtype=M.float64) / 7; (y * w).sum().backward(); R = (y, x.grad, {_NAME})"
+        for a in ACTIVATIONS
+    ),
+    # inf and NaN
+    *(
+        f"{_F}x = M.tensor([-float('inf'), float('inf'), float('nan')], dtype=M.float64, requires_grad=True); y = {a}; y.sum().backward(); R = (y, x.grad)"
+        for a in ACTIVATIONS
+    ),
+    # a 0-d input and a 2-d one
+    *(
+        f"{_F}x = M.tensor(-0.25, dtype=M.float64, requires_grad=True); y = {a}; y.backward(); R = (y, x.grad)"
+        for a in ACTIVATIONS
+    ),
+    *(
+        f"{_F}x = M.tensor([[-1.5, 0.25], [2., -3.]], dtype=M.float64, requires_grad=True); y = {a}; y.sum().backward(); R = (y, x.grad)"
+        for a in ACTIVATIONS
+    ),
+    # integer and bool inputs: most have no kernel; hardtanh and relu6 keep the integer dtype
+    *(f"{_F}x = M.tensor([-3, 0, 2, 9]); R = {a}" for a in ACTIVATIONS),
+    *(f"{_F}x = M.tensor([True, False]); R = {a}" for a in ACTIVATIONS),
+    *(f"{_F}x = [1., -1.]; R = {a}" for a in ACTIVATIONS if a.startswith("F.")),
+    # arguments
+    f"{_F}R = F.gelu(M.ones(2), approximate='exact')",
+    f"{_F}R = F.hardtanh(M.ones(2), 2., 1.)",
+    "R = M.nn.Hardtanh(2., 1.)",
+    "R = M.nn.Hardtanh(1., 1.)",
+    "import warnings\nwith warnings.catch_warnings(record=True) as w:\n    warnings.simplefilter('always'); m = M.nn.Hardtanh(min_value=-2., max_value=3.)\nR = (repr(m), [str(c.message) for c in w], [c.category.__name__ for c in w])",
+    # in place: the input is overwritten, the graph goes through it
+    *(
+        f"{_F}x = M.tensor([-2., -0.5, 0., 0.5, 7.], dtype=M.float64, requires_grad=True); h = x * 1; y = {a}; (y * y).sum().backward(); R = (y is h, y, h, x.grad)"
+        for a in [
+            "F.leaky_relu(h, 0.1, inplace=True)",
+            "F.elu(h, inplace=True)",
+            "F.selu(h, True)",
+            "F.silu(h, inplace=True)",
+            "F.hardtanh(h, inplace=True)",
+            "F.relu6(h, inplace=True)",
+            "F.mish(h, inplace=True)",
+            "M.nn.LeakyReLU(0.3, True)(h)",
+            "M.nn.ELU(0.5, inplace=True)(h)",
+            "M.nn.SELU(True)(h)",
+            "M.nn.SiLU(True)(h)",
+            "M.nn.Mish(True)(h)",
+            "M.nn.Hardtanh(-0.2, 0.4, True)(h)",
+            "M.nn.ReLU6(True)(h)",
+        ]
+    ),
+    f"{_F}x = M.tensor([-2., 0.5]); y = F.elu(x, inplace=True); R = (y is x, x)",
+    f"{_F}x = M.tensor([-2., 0.5], requires_grad=True); R = F.leaky_relu(x, inplace=True)",
+    # a saved input changed in place: the backward refuses (softsign's abs saves it too)
+    *(
+        f"{_F}x = M.tensor([-2., 0.5], dtype=M.float64, requires_grad=True); h = x * 1; y = {a.replace('(x', '(h')}; h.mul_(2); y.sum().backward(); R = x.grad"
+        for a in ACTIVATIONS
+    ),
+    # reprs
+    "R = [repr(m) for m in (M.nn.LeakyReLU(), M.nn.LeakyReLU(0.2, True), M.nn.ELU(), M.nn.ELU(0.5, True), M.nn.GELU(), M.nn.GELU('tanh'), M.nn.SiLU(), M.nn.SiLU(True), M.nn.Softplus(), M.nn.Softplus(2, 10), M.nn.LogSigmoid(), M.nn.Hardtanh(), M.nn.Hardtanh(-2, 2, True), M.nn.ReLU6(), M.nn.ReLU6(True), M.nn.Mish(), M.nn.Mish(True), M.nn.Softsign(), M.nn.SELU(), M.nn.SELU(True))]",
+    "m = M.nn.ReLU6(); R = (m.min_val, m.max_val, m.inplace, isinstance(m, M.nn.Hardtanh), M.nn.GELU().approximate, M.nn.Softplus().beta, M.nn.LeakyReLU().negative_slope)",
+]
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_nn2_program_matches_pytorch(program):
+    _matches_pytorch(program)
+
+
+def _values_and_grads(M, activation, x, dtype):
+    t = M.tensor(x, dtype=dtype, requires_grad=True)
+    y = eval(activation, {"M": M, "F": M.nn.functional, "x": t})
+    (y * y).sum().backward()
+    return (
+        [np.asarray(a) for a in (y.detach().numpy(), t.grad.numpy())]
+        if M is torch
+        else [y.data, t.grad.data]
+    )
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_float32_activation_is_as_accurate_as_pytorch(activation):
+    # NumPy's and PyTorch's float32 elementary functions differ in the last bits, so a
+    # float32 result must be as close to the exact one (PyTorch in float64) as PyTorch's
+    # float32 result is, give or take 2 units in the last place
+    x = np.array([-90.0, -7.5, -2.0, -0.3, 0.0, 0.7, 1.5, 4.0, 30.0, 1e4], np.float32)
+    got = _values_and_grads(mg, activation, x, mg.float32)
+    want = _values_and_grads(torch, activation, x, torch.float32)
+    exact = _values_and_grads(torch, activation, x, torch.float64)
+    for g, w, e in zip(got, want, exact):
+        assert g.dtype == w.dtype == np.float32
+        ulp = np.spacing(np.abs(e).astype(np.float32))
+        assert np.all(np.abs(g - e) <= np.abs(w - e) + 2 * ulp), (g, w, e)
