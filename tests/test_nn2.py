@@ -129,3 +129,100 @@ def test_activation_modules_keep_arguments():
     assert repr(nn.Sequential(nn.GELU("tanh"), nn.ReLU6())) == (
         "Sequential(\n  (0): GELU(approximate='tanh')\n  (1): ReLU6()\n)"
     )
+
+
+# ---- losses ----------------------------------------------------------------------------
+
+_REDUCTIONS = ["mean", "sum", "none"]
+# differences away from every kink (0, β = 1 or 0.5, δ = 1 or 2)
+_X = [[-2.0, 0.3, 1.2, 3.5], [0.5, 2.2, -1.1, 0.05]]
+_Y = [[-1.2, 0.1, 0.1, 1.0], [1.3, 0.0, 0.0, -0.3]]
+
+LOSSES = {
+    "l1": lambda x, y, r: F.l1_loss(x, y, reduction=r),
+    "smooth_l1": lambda x, y, r: F.smooth_l1_loss(x, y, reduction=r, beta=0.5),
+    "huber": lambda x, y, r: F.huber_loss(x, y, reduction=r, delta=2.0),
+}
+
+
+def _smooth_l1(d, beta):
+    return np.where(np.abs(d) < beta, d * d / (2 * beta), np.abs(d) - beta / 2)
+
+
+LOSS_FORMULAS = {
+    "l1": np.abs,
+    "smooth_l1": lambda d: _smooth_l1(d, 0.5),
+    "huber": lambda d: 2.0 * _smooth_l1(d, 2.0),  # Huber(δ) = δ SmoothL1(β = δ)
+}
+
+
+def _reduced(loss, reduction):
+    return {"none": loss, "sum": loss.sum(), "mean": loss.mean()}[reduction]
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@pytest.mark.parametrize("reduction", _REDUCTIONS)
+def test_loss_gradcheck_and_formula(name, reduction):
+    x = mg.tensor(_X, dtype=mg.float64, requires_grad=True)
+    y = mg.tensor(_Y, dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(lambda a, b: LOSSES[name](a, b, reduction), [x, y])
+    want = _reduced(LOSS_FORMULAS[name](np.array(_X) - np.array(_Y)), reduction)
+    np.testing.assert_allclose(LOSSES[name](x, y, reduction).data, want, rtol=1e-15)
+
+
+@pytest.mark.parametrize("reduction", [*_REDUCTIONS, "batchmean"])
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div_gradcheck_and_formula(reduction, log_target):
+    x = mg.tensor([[-2.0, -0.5, -1.2], [-0.1, -3.0, -0.7]], dtype=mg.float64, requires_grad=True)
+    p = np.array([[0.2, 0.3, 0.5], [0.5, 0.25, 0.25]])
+    y = mg.tensor(np.log(p) if log_target else p, dtype=mg.float64, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 'mean' warns
+        fn = lambda a, b: F.kl_div(a, b, reduction=reduction, log_target=log_target)  # noqa: E731
+        assert mg.gradcheck(fn, [x, y])
+        loss = p * (np.log(p) - x.data)
+        want = loss.sum() / 2 if reduction == "batchmean" else _reduced(loss, reduction)
+        np.testing.assert_allclose(fn(x, y).data, want, rtol=1e-14)
+
+
+def test_kl_div_zero_target_counts_zero():
+    loss = F.kl_div(mg.tensor([-1.0, -2.0]), mg.tensor([0.0, 1.0]), reduction="none")
+    np.testing.assert_array_equal(loss.data, [0.0, 2.0])
+
+
+def test_loss_warnings_are_pytorchs():
+    with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
+        F.kl_div(mg.zeros(2), mg.ones(2))
+    with pytest.warns(UserWarning, match="target size"):
+        F.smooth_l1_loss(mg.zeros(3, 1), mg.zeros(3))
+    with pytest.warns(UserWarning, match="reduction='sum'"):
+        nn.SmoothL1Loss(size_average=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # batchmean, sum and none do not warn
+        F.kl_div(mg.zeros(2), mg.ones(2), reduction="batchmean")
+
+
+def test_loss_modules_pass_their_options():
+    x, y = mg.tensor(_X, dtype=mg.float64), mg.tensor(_Y, dtype=mg.float64)
+    cases = [
+        (nn.L1Loss(reduction="sum"), F.l1_loss(x, y, reduction="sum")),
+        (nn.SmoothL1Loss(beta=0.5), F.smooth_l1_loss(x, y, beta=0.5)),
+        (nn.HuberLoss("none", 2.0), F.huber_loss(x, y, "none", 2.0)),
+    ]
+    for module, want in cases:
+        np.testing.assert_array_equal(module(x, y).data, want.data)
+    m = nn.KLDivLoss(reduction="batchmean", log_target=True)
+    np.testing.assert_array_equal(
+        m(x, y).data, F.kl_div(x, y, reduction="batchmean", log_target=True).data
+    )
+
+
+def test_loss_errors_name_the_op():
+    with pytest.raises(RuntimeError, match="beta"):
+        F.smooth_l1_loss(mg.ones(2), mg.ones(2), beta=-1.0)
+    with pytest.raises(RuntimeError, match="delta"):
+        F.huber_loss(mg.ones(2), mg.ones(2), delta=0.0)
+    with pytest.raises(NotImplementedError, match="smooth_l1_loss.*Long"):
+        F.smooth_l1_loss(mg.tensor([1]), mg.tensor([2]))
+    with pytest.raises(RuntimeError, match="kl_div.*Integral"):
+        F.kl_div(mg.ones(2), mg.tensor([1, 0]), reduction="sum")

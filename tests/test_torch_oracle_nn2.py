@@ -114,6 +114,83 @@ PROGRAMS = [
 ]
 
 
+LOSSES = [
+    "F.l1_loss(x, y{r})",
+    "F.smooth_l1_loss(x, y{r})",
+    "F.smooth_l1_loss(x, y{r}, beta=0.5)",
+    "F.smooth_l1_loss(x, y{r}, beta=0.)",
+    "F.huber_loss(x, y{r})",
+    "F.huber_loss(x, y{r}, delta=0.5)",
+    "M.nn.L1Loss({m})(x, y)",
+    "M.nn.SmoothL1Loss({m}, beta=2.)(x, y)",
+    "M.nn.HuberLoss({m}, delta=2.)(x, y)",
+]
+_KL = [
+    "F.kl_div(x, p{r})",
+    "F.kl_div(x, q{r}, log_target=True)",
+    "M.nn.KLDivLoss({m})(x, p)",
+    "M.nn.KLDivLoss({m}, log_target=True)(x, q)",
+]
+# differences 0, ±0.5, ±1, ±2 and more: each kink (0, β, δ) with both sides
+_XY = "x = M.tensor([[-2., 0., 1., 3.5], [0.5, 2., -1., 0.25]], dtype=M.float64, requires_grad=True); y = M.tensor([[-1., 0., 0., 1.5], [1., 0., 0., -0.25]], dtype=M.float64, requires_grad=True)"
+# log-probabilities x; target probabilities with zeros, and log-probabilities
+_XPQ = "x = M.tensor([[-2., -0.5, -1.2], [-0.1, -3., -0.7]], dtype=M.float64, requires_grad=True); p = M.tensor([[0.2, 0., 0.8], [0.5, 0.25, 0.25]], dtype=M.float64, requires_grad=True); q = M.tensor([[-1.6, -0.3, -2.], [-0.2, -5., -1.]], dtype=M.float64, requires_grad=True)"
+_REDUCTIONS = ["mean", "sum", "none"]
+_ALL = ["F.l1_loss", "F.smooth_l1_loss", "F.huber_loss", "F.kl_div"]
+_DTYPES = ["float32", "float64", "int64", "bool"]
+
+PROGRAMS += [
+    *(
+        f"{_F}{_XY}; L = {loss.format(r=f', reduction={red!r}', m=f'reduction={red!r}')}; L.sum().backward(); R = (L, x.grad, y.grad, L.grad_fn.name().rstrip('0123456789'))"
+        for loss in LOSSES
+        for red in _REDUCTIONS
+    ),
+    *(
+        f"{_F}{_XPQ}; L = {loss.format(r=f', reduction={red!r}', m=f'reduction={red!r}')}; L.sum().backward(); R = (L, x.grad, p.grad, q.grad, L.grad_fn.name().rstrip('0123456789'))"
+        for loss in _KL
+        for red in [*_REDUCTIONS, "batchmean"]
+    ),
+    # the legacy flags, where PyTorch takes them
+    *(
+        f"{_F}{_XY}; L = {f}(x, y, size_average={sa}, reduce={rd}); L.sum().backward(); R = (L, x.grad)"
+        for f in ("F.l1_loss", "F.smooth_l1_loss", "F.kl_div")
+        for sa, rd in [(False, None), (None, False), (True, True)]
+    ),
+    f"{_F}{_XY}; R = F.huber_loss(x, y, size_average=False)",
+    "R = M.nn.HuberLoss(size_average=False)",
+    "R = (M.nn.SmoothL1Loss(False).reduction, M.nn.L1Loss(reduce=False).reduction, M.nn.KLDivLoss(None, False).reduction, M.nn.SmoothL1Loss().beta, M.nn.HuberLoss().delta, M.nn.KLDivLoss().log_target)",
+    "R = [repr(m) for m in (M.nn.L1Loss(), M.nn.SmoothL1Loss(beta=0.5), M.nn.HuberLoss(delta=2.), M.nn.KLDivLoss(reduction='batchmean', log_target=True))]",
+    # result dtypes (and PyTorch's refusals) for every pair of input and target dtypes
+    *(
+        f"{_F}R = {f}(M.ones(2, dtype=M.{a}), M.zeros(2, dtype=M.{b}), reduction='sum')"
+        for f in _ALL
+        for a in _DTYPES
+        for b in _DTYPES
+    ),
+    *(f"{_F}R = {f}(M.ones(2, dtype=M.int64), M.zeros(2, dtype=M.int64))" for f in _ALL),
+    # 0-d, 1-d, empty, broadcast and mismatched shapes
+    *(
+        f"{_F}x = M.tensor({v}, dtype=M.float64, requires_grad=True); L = {f}(x, M.zeros({shape}, dtype=M.float64), reduction={red!r}); L.sum().backward(); R = (L, x.grad)"
+        for f in _ALL
+        for v, shape in [("-0.5", "()"), ("[-0.5, 3.]", "2"), ("[[-0.5], [3.]]", "3"), ("[]", "0")]
+        for red in ["mean", "sum"]
+    ),
+    *(f"{_F}R = {f}(M.ones(2), M.ones(3))" for f in _ALL),
+    *(f"{_F}R = {f}(M.ones(2, 3), M.ones(3), reduction='batchmean')" for f in ["F.kl_div"]),
+    f"{_F}R = (F.kl_div(M.zeros(2, 3), M.ones(2, 3), reduction='batchmean'), F.kl_div(M.zeros(3), M.ones(3), reduction='batchmean'), F.kl_div(M.zeros(()), M.ones(()), reduction='batchmean'), F.kl_div(M.zeros(0, 2), M.ones(0, 2), reduction='batchmean'))",
+    f"{_F}R = F.kl_div(M.tensor([-1., -2.]), M.tensor([-0.5, 0.5]), reduction='none')",
+    # arguments
+    *(f"{_F}R = {f}(M.ones(2), M.ones(2), reduction='avg')" for f in _ALL),
+    *(f"{_F}R = {f}([1.], M.ones(1))" for f in _ALL),
+    *(f"{_F}R = {f}(M.ones(1), 1.)" for f in _ALL),
+    f"{_F}R = F.smooth_l1_loss(M.ones(2), M.ones(2), beta=-1.)",
+    f"{_F}R = F.huber_loss(M.ones(2), M.ones(2), delta=0.)",
+    f"{_F}R = F.huber_loss(M.ones(2), M.ones(2), delta=-1.)",
+    # a target changed in place after the loss saved it
+    *(f"{_F}{_XY}; t = y * 1; L = {f}(x, t); t.mul_(2); L.backward(); R = x.grad" for f in _ALL),
+]
+
+
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_nn2_program_matches_pytorch(program):
     _matches_pytorch(program)

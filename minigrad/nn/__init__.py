@@ -29,7 +29,17 @@ from .layers import (
     Softmax,
     Tanh,
 )
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from .module import Module
 from .parameter import Parameter
 
@@ -38,11 +48,15 @@ __all__ = [
     "GELU",
     "SELU",
     "Hardtanh",
+    "HuberLoss",
+    "KLDivLoss",
+    "L1Loss",
     "LeakyReLU",
     "LogSigmoid",
     "Mish",
     "ReLU6",
     "SiLU",
+    "SmoothL1Loss",
     "Softplus",
     "Softsign",
     "BCELoss",

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes, ops
 from .. import inplace as _inplace
-from .. import ops
 from ..engine import record
 from ..errors import NotATensorError, OpError
 from ..grad_mode import _mode
@@ -467,6 +467,17 @@ def _legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
     return reduction
 
 
+def _warn_if_broadcast(X: np.ndarray, Y: np.ndarray) -> None:
+    """PyTorch's warning for an elementwise loss whose target has another shape."""
+    if X.shape != Y.shape:
+        warnings.warn(
+            f"Using a target size ({Y.shape}) that is different to the input size ({X.shape}). "
+            "This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            stacklevel=3,
+        )
+
+
 def mse_loss(
     input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
     reduction: str = "mean",
@@ -476,13 +487,7 @@ def mse_loss(
         reduction = _legacy_reduction(size_average, reduce)
     _check_tensors("mse_loss", input, target)
     X, Y = input.data, target.data
-    if X.shape != Y.shape:
-        warnings.warn(
-            f"Using a target size ({Y.shape}) that is different to the input size ({X.shape}). "
-            "This will likely lead to incorrect results due to broadcasting. "
-            "Please ensure they have the same size.",
-            stacklevel=2,
-        )
+    _warn_if_broadcast(X, Y)
     if X.dtype.kind != "f" and Y.dtype.kind != "f":
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_torch_name(X.dtype)}'")
     if Y.dtype.kind != "f":
@@ -501,6 +506,152 @@ def mse_loss(
     # saved only for the version check: PyTorch saves both, so changing either raises
     return record(out, "MseLoss", (input, target), (vjp_input, lambda g: -vjp_input(g)),
                   saved=(input, target))  # fmt: skip
+
+
+def _reduced(loss: Tensor, reduction: str) -> Tensor:
+    """A loss composed of ops, reduced with ops as PyTorch's composite losses are."""
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.mean()
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def l1_loss(
+    input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """|x - y|, composed of sub, abs and mean or sum as PyTorch's (so its nodes are theirs).
+    dx = sign(x - y) g'  (0 where x = y),   dy = -dx."""
+    _check_tensors("l1_loss", input, target)
+    _warn_if_broadcast(input.data, target.data)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    return _reduced(ops.abs(input - target), reduction)
+
+
+def _difference(name: str, kernel: str, input: Tensor, target: Tensor) -> np.ndarray:
+    """x - y in PyTorch's promoted dtype, which must be a float one."""
+    X, Y = input.data, target.data
+    dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
+    if dt.kind != "f":
+        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for '{_torch_name(dt)}'")
+    try:
+        return np.subtract(X, Y, dtype=dt)
+    except ValueError:
+        raise OpError(
+            f"{name}: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
+        ) from None
+
+
+def _fused_loss(
+    name: str, out: np.ndarray, slope: Any, D: np.ndarray, per_element: Any, input: Tensor,
+    target: Tensor,
+) -> Tensor:  # fmt: skip
+    """Record a loss of d = x - y as one node, given its derivative ``slope(d)``:
+    dx = slope(d) g',   dy = slope(y - x) g'  (as PyTorch: 0, not -0, where x = y)."""
+    vjps = (lambda g: slope(D) * per_element(g), lambda g: slope(0 - D) * per_element(g))
+    return record(out, name, (input, target), vjps, saved=(input, target))
+
+
+def smooth_l1_loss(
+    input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+    reduction: str = "mean", beta: float = 1.0,
+) -> Tensor:  # fmt: skip
+    """0.5 d² / β where |d| < β, else |d| - 0.5 β, for d = x - y (``l1_loss`` for β = 0).
+    dx = clip(d / β, -1, 1) g',   dy = -dx."""
+    _check_tensors("smooth_l1_loss", input, target)
+    _warn_if_broadcast(input.data, target.data)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+    if beta < 0:
+        raise RuntimeError(
+            f"smooth_l1_loss does not support negative values for beta (got {beta})."
+        )
+    D = _difference("smooth_l1_loss", "smooth_l1_cpu", input, target)
+    A = np.abs(D)
+    out, per_element = _reduce(np.where(A < beta, 0.5 * D * D / beta, A - 0.5 * beta), reduction)
+    slope = lambda d: np.clip(d / beta, -1, 1)  # noqa: E731
+    return _fused_loss("SmoothL1Loss", out, slope, D, per_element, input, target)
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """0.5 d² where |d| < δ, else δ (|d| - 0.5 δ), for d = x - y, in the input's dtype.
+    dx = clip(d, -δ, δ) g',   dy = -dx."""
+    _check_tensors("huber_loss", input, target)
+    X, Y = input.data, target.data
+    _warn_if_broadcast(X, Y)
+    if delta <= 0:
+        raise RuntimeError(
+            f"huber_loss does not support non-positive values for delta (got {delta})."
+        )
+    dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
+    if dt.kind != X.dtype.kind and X.dtype.kind != "f":
+        raise RuntimeError(f"huber_loss: result type {_torch_name(dt)} can't be cast to the "
+                           f"desired output type {_torch_name(X.dtype)}")  # fmt: skip
+    D = _difference("huber_loss", "huber_cpu", input, target).astype(X.dtype, copy=False)
+    A = np.abs(D)
+    out, per_element = _reduce(
+        np.where(A < delta, 0.5 * D * D, delta * (A - 0.5 * delta)), reduction
+    )
+    slope = lambda d: np.clip(d, -delta, delta)  # noqa: E731
+    return _fused_loss("HuberLoss", out, slope, D, per_element, input, target)
+
+
+def kl_div(
+    input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+    reduction: str = "mean", log_target: bool = False,
+) -> Tensor:  # fmt: skip
+    """KL(target ‖ exp(input)) per element, for log-probabilities x and probabilities y:
+    y log y - y x  (0 where y = 0), or exp(y) (y - x) for log-probabilities y (``log_target``).
+    Composed of ops as PyTorch's. 'batchmean' divides the sum by the batch size x.shape[0];
+    'mean' (by the number of elements) warns, as PyTorch.
+    dx = -y g',   dy = (log y + 1 - x) g'  (or exp(y) (y - x + 1) g')."""
+    check_tensor("kl_div", "input", input)
+    check_tensor("kl_div", "target", target)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.",
+            stacklevel=2,
+        )
+    if input.data.dtype.kind != "f" or target.data.dtype.kind != "f":
+        raise RuntimeError(
+            f"kl_div: Integral inputs not supported (input {input.dtype}, target {target.dtype})."
+        )
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = _xlogx(target) - target * input
+    if reduction != "batchmean":
+        return _reduced(loss, reduction)
+    return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+
+
+def _xlogx(y: Tensor) -> Tensor:
+    """y log y, 0 at y = 0: PyTorch's xlogy(y, y), a node with y as both of its inputs.
+    dy = xlogy(y != 0, y) g + (y / y) g  (NaN at y = 0, as PyTorch)."""
+    Y = y.data
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(Y == 0, 0, Y * np.log(Y)).astype(Y.dtype)
+
+    @np.errstate(divide="ignore", invalid="ignore")
+    def vjp_self(g: np.ndarray) -> np.ndarray:
+        return g * np.where(Y == 0, 0, np.log(Y))
+
+    @np.errstate(divide="ignore", invalid="ignore")
+    def vjp_other(g: np.ndarray) -> np.ndarray:
+        return g * Y / Y
+
+    return record(out, "Xlogy", (y, y), (vjp_self, vjp_other), saved=(y,))
 
 
 _BCE_EPS = float(np.float32(1e-12))  # PyTorch's clamp of x (1 - x), a float constant
