@@ -226,3 +226,100 @@ def test_loss_errors_name_the_op():
         F.smooth_l1_loss(mg.tensor([1]), mg.tensor([2]))
     with pytest.raises(RuntimeError, match="kl_div.*Integral"):
         F.kl_div(mg.ones(2), mg.tensor([1, 0]), reduction="sum")
+
+
+# ---- normalization ---------------------------------------------------------------------
+
+_RNG = np.random.default_rng(7)
+_X3 = _RNG.normal(size=(4, 3, 5))
+
+
+def _t(a, requires_grad=True):
+    return mg.tensor(a, dtype=mg.float64, requires_grad=requires_grad)
+
+
+def test_layer_norm_gradcheck_and_formula():
+    x, w, b = _t(_X3), _t(_RNG.normal(size=(3, 5))), _t(_RNG.normal(size=(3, 5)))
+    assert mg.gradcheck(lambda a, c, d: F.layer_norm(a, (3, 5), c, d, eps=1e-3), [x, w, b])
+    assert mg.gradcheck(lambda a: F.layer_norm(a, (5,)), [x])
+    mean = _X3.mean((1, 2), keepdims=True)
+    want = (_X3 - mean) / np.sqrt(_X3.var((1, 2), keepdims=True) + 1e-3) * w.data + b.data
+    np.testing.assert_allclose(F.layer_norm(x, (3, 5), w, b, 1e-3).data, want, rtol=1e-13)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_gradcheck_and_formula(training):
+    x, w, b = _t(_X3), _t(_RNG.normal(size=3)), _t(_RNG.normal(size=3))
+    rm, rv = _RNG.normal(size=3), _RNG.uniform(0.5, 2, size=3)
+
+    def fn(a, c, d):
+        stats = (None, None) if training else (_t(rm, False), _t(rv, False))
+        return F.batch_norm(a, *stats, c, d, training=training, eps=1e-3)
+
+    assert mg.gradcheck(fn, [x, w, b])
+    assert mg.gradcheck(fn, [x[:, :, 0], w, b])  # (N, C)
+    mean = _X3.mean((0, 2), keepdims=True) if training else rm[:, None]
+    var = _X3.var((0, 2), keepdims=True) if training else rv[:, None]
+    want = (_X3 - mean) / np.sqrt(var + 1e-3) * w.data[:, None] + b.data[:, None]
+    np.testing.assert_allclose(fn(x, w, b).data, want, rtol=1e-13)
+
+
+def test_batch_norm_running_stats_by_hand():
+    m = nn.BatchNorm1d(3, momentum=0.25, dtype=mg.float64)
+    m(_t(_X3, False))
+    n = 4 * 5
+    np.testing.assert_allclose(m.running_mean.data, 0.25 * _X3.mean((0, 2)), rtol=1e-14)
+    unbiased = _X3.var((0, 2)) * n / (n - 1)
+    np.testing.assert_allclose(m.running_var.data, 0.75 + 0.25 * unbiased, rtol=1e-14)
+    assert m.num_batches_tracked.item() == 1 and m.num_batches_tracked.dtype == mg.int64
+    cumulative = nn.BatchNorm1d(3, momentum=None, dtype=mg.float64)
+    for k in range(3):
+        cumulative(_t(_X3 * (k + 1), False))
+    means = [(_X3 * (k + 1)).mean((0, 2)) for k in range(3)]
+    np.testing.assert_allclose(cumulative.running_mean.data, np.mean(means, 0), rtol=1e-13)
+    m.eval()
+    before = m.running_mean.data.copy()
+    m(_t(_X3, False))
+    np.testing.assert_array_equal(m.running_mean.data, before)
+    assert list(m.state_dict()) == [
+        "weight", "bias", "running_mean", "running_var", "num_batches_tracked"
+    ]  # fmt: skip
+
+
+def _norm_modules(M, dtype):
+    ln, bn = M.nn.LayerNorm(5, dtype=dtype), M.nn.BatchNorm1d(3, dtype=dtype)
+    with M.no_grad():
+        ln.weight.copy_(M.tensor(np.linspace(-1, 2, 5), dtype=dtype))
+        bn.weight.copy_(M.tensor([0.5, -1.5, 2.0], dtype=dtype))
+    return ln, bn
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_float32_normalization_is_as_accurate_as_pytorch(which):
+    from torch_oracle import import_torch
+
+    torch = import_torch()
+    results = []
+    for M, dtype in ((mg, mg.float32), (torch, torch.float32), (torch, torch.float64)):
+        x = M.tensor(_X3.astype(np.float32), dtype=dtype, requires_grad=True)
+        y = _norm_modules(M, dtype)[which](x)
+        # a linear loss: its gradient, x's upstream one, is the same in every precision
+        (y * M.tensor(_X3.astype(np.float32) ** 2, dtype=dtype)).sum().backward()
+        results.append(
+            [np.asarray(a.detach().numpy() if M is torch else a.data) for a in (y, x.grad)]
+        )
+    for got, want, exact in zip(*results):
+        assert got.dtype == want.dtype == np.float32
+        ulp = np.spacing(np.abs(exact).astype(np.float32))
+        assert np.all(np.abs(got - exact) <= np.abs(want - exact) + 2 * ulp)
+
+
+def test_normalization_errors():
+    with pytest.raises(RuntimeError, match=r"layer_norm.*normalized_shape=\[3\].*\[2, 4\]"):
+        F.layer_norm(mg.ones(2, 4), (3,))
+    with pytest.raises(ValueError, match="more than 1 value per channel"):
+        nn.BatchNorm1d(3)(mg.ones(1, 3))
+    with pytest.raises(ValueError, match="got 4D input"):
+        nn.BatchNorm1d(3)(mg.ones(2, 3, 1, 1))
+    with pytest.raises(RuntimeError, match="batch_norm: running_mean should contain 4 elements"):
+        nn.BatchNorm1d(3)(mg.ones(2, 4))

@@ -191,6 +191,73 @@ PROGRAMS += [
 ]
 
 
+# inputs of 2 and 3 dims, a weighted sum as the loss so that every gradient is nonzero
+_X2 = "x = M.tensor([[0.5, -1.2, 2.0, 0.1], [3.0, 0.7, -0.4, 1.5], [-2.2, 0.0, 1.1, 0.9]], dtype=M.float64, requires_grad=True); w = M.arange(12., dtype=M.float64).reshape(3, 4) ** 1.5 / 9"
+_X3 = "x = (M.arange(24., dtype=M.float64).reshape(2, 3, 4) ** 1.3 % 5 - 2).requires_grad_(); w = M.arange(24., dtype=M.float64).reshape(2, 3, 4) ** 1.5 / 40"
+_PARAMS = "W = (M.arange(1., {n}., dtype=M.float64) / 3).reshape({s}).requires_grad_(); B = (M.arange({n} - 1., dtype=M.float64) / 5 - 0.3).reshape({s}).requires_grad_()"
+_SET_BN = "\nwith M.no_grad(): m.weight.copy_(M.tensor([0.5, -1.5, 2.], dtype=M.float64)); m.bias.copy_(M.tensor([0.1, 0.2, -0.3], dtype=M.float64))\n"
+
+PROGRAMS += [
+    # layer_norm: values and gradients of input, weight and bias
+    f"{_F}{_X2}; {_PARAMS.format(n=5, s='4')}; y = F.layer_norm(x, (4,), W, B); (y * w).sum().backward(); R = (y, x.grad, W.grad, B.grad, {_NAME})",
+    f"{_F}{_X2}; y = F.layer_norm(x, [4], eps=0.1); (y * w).sum().backward(); R = (y, x.grad)",
+    f"{_F}{_X2}; {_PARAMS.format(n=13, s='3, 4')}; y = F.layer_norm(x, (3, 4), W, B); (y * w).sum().backward(); R = (y, x.grad, W.grad, B.grad)",
+    f"{_F}{_X3}; {_PARAMS.format(n=5, s='4')}; y = F.layer_norm(x, (4,), W); (y * w).sum().backward(); R = (y, x.grad, W.grad)",
+    f"{_F}{_X3}; {_PARAMS.format(n=13, s='3, 4')}; y = F.layer_norm(x, (3, 4), None, B); (y * w).sum().backward(); R = (y, x.grad, B.grad)",
+    f"{_F}{_X3}; y = F.layer_norm(x, x.shape); (y * w).sum().backward(); R = (y, x.grad)",
+    f"{_F}R = F.layer_norm(M.ones(2, 4), (4,))",
+    f"{_F}R = F.layer_norm(M.ones(2, 4), (4,), eps=0.)",
+    # nn.LayerNorm
+    f"{_X3}; m = M.nn.LayerNorm(4, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(M.tensor([1., -2., 0.5, 3.])); m.bias.copy_(M.tensor([0., 1., -1., 2.]))\ny = m(x); (y * w).sum().backward(); R = (y, x.grad, m.weight.grad, m.bias.grad)",
+    f"{_X3}; m = M.nn.LayerNorm([3, 4], eps=1e-3, elementwise_affine=False, dtype=M.float64); y = m(x); (y * w).sum().backward(); R = (y, x.grad, list(m.parameters()), m.weight, m.bias)",
+    f"{_X3}; m = M.nn.LayerNorm((4,), bias=False, dtype=M.float64); y = m(x); (y * w).sum().backward(); R = (y, x.grad, m.weight.grad, m.bias)",
+    "m = M.nn.LayerNorm(3); R = (repr(m), m.normalized_shape, m.weight, m.bias, list(m.state_dict()), M.nn.LayerNorm(3, dtype=M.float64).weight.dtype == M.float64)",
+    "R = [repr(M.nn.LayerNorm(s, **k)) for s, k in [((2, 3), {}), ([4], {'elementwise_affine': False}), (5, {'bias': False}), (2, {'eps': 0.1})]]",
+    f"{_F}R = F.layer_norm(M.ones(2, 4), (3,))",
+    f"{_F}R = F.layer_norm(M.ones(2, 4), (2, 4, 1))",
+    f"{_F}R = F.layer_norm(M.ones(2, 4), (4,), M.ones(3))",
+    f"{_F}R = F.layer_norm(M.ones(2, 4), (4,), None, M.ones(2, 4))",
+    f"{_F}R = F.layer_norm(M.ones(2, 4, dtype=M.int64), (4,))",
+    f"{_F}R = F.layer_norm(M.ones(2, 4), (4,), M.ones(4, dtype=M.float64))",
+    f"{_F}R = F.layer_norm(M.ones(2, 4), 4)",
+    f"{_F}R = F.layer_norm([1.], (1,))",
+    "R = M.nn.LayerNorm(3)(M.ones(2, 4))",
+    # nn.BatchNorm1d in training: batch statistics; the running ones move (unbiased variance)
+    f"{_X2[: -len(_X2) + _X2.index(';')]}.T.contiguous().detach().requires_grad_(); w = M.arange(12., dtype=M.float64).reshape(4, 3) ** 1.5 / 9; m = M.nn.BatchNorm1d(3, dtype=M.float64){_SET_BN}y = m(x); (y * w).sum().backward(); R = (y, x.grad, m.weight.grad, m.bias.grad, m.running_mean, m.running_var, m.num_batches_tracked, {_NAME})",
+    f"{_X3}; m = M.nn.BatchNorm1d(3, dtype=M.float64){_SET_BN}y = m(x); (y * w).sum().backward(); R = (y, x.grad, m.weight.grad, m.bias.grad, m.running_mean, m.running_var)",
+    f"{_X3}; m = M.nn.BatchNorm1d(3, momentum=0.3, eps=0.01, dtype=M.float64); y1 = m(x); y2 = m(x * 2 + 1); R = (y2, m.running_mean, m.running_var, m.num_batches_tracked)",
+    # momentum None: the cumulative average of the batches' statistics
+    f"{_X3}; m = M.nn.BatchNorm1d(3, momentum=None, dtype=M.float64)\nfor k in range(3): m(x * (k + 1) - k)\nR = (m.running_mean, m.running_var, m.num_batches_tracked)",
+    # eval: the running statistics, which stay as they are
+    f"{_X3}; m = M.nn.BatchNorm1d(3, dtype=M.float64){_SET_BN}m(x * 3 - 1); m.eval(); y = m(x); (y * w).sum().backward(); R = (y, x.grad, m.weight.grad, m.bias.grad, m.running_mean, m.running_var, m.num_batches_tracked, {_NAME})",
+    f"{_X2}; m = M.nn.BatchNorm1d(4, dtype=M.float64).eval(); y = m(x); (y * w).sum().backward(); R = (y, x.grad)",
+    # without running statistics: batch statistics in eval too; without affine parameters
+    f"{_X3}; m = M.nn.BatchNorm1d(3, track_running_stats=False, dtype=M.float64); y = m(x); m.eval(); z = m(x); (z * w).sum().backward(); R = (y, z, x.grad, m.running_mean, m.num_batches_tracked, list(m.state_dict()))",
+    f"{_X3}; m = M.nn.BatchNorm1d(3, affine=False, dtype=M.float64); y = m(x); (y * w).sum().backward(); R = (y, x.grad, m.weight, list(m.state_dict()))",
+    f"{_X3}; m = M.nn.BatchNorm1d(3, bias=False, dtype=M.float64); y = m(x); (y * w).sum().backward(); R = (y, x.grad, m.bias, list(m.state_dict()))",
+    "m = M.nn.BatchNorm1d(3); R = (repr(m), list(m.state_dict().items()), [n for n, _ in m.named_buffers()], m.num_batches_tracked.dtype == M.int64)",
+    "R = [repr(M.nn.BatchNorm1d(4, **k)) for k in [{}, {'momentum': None}, {'affine': False}, {'track_running_stats': False}, {'eps': 0.1, 'bias': False}]]",
+    "m = M.nn.BatchNorm1d(2); m(M.tensor([[1., 2.], [3., 5.]])); m.reset_running_stats(); R = (m.running_mean, m.running_var, m.num_batches_tracked)",
+    "m = M.nn.BatchNorm1d(2); m(M.tensor([[1., 2.], [3., 5.]])); s = M.nn.BatchNorm1d(2); s.load_state_dict(m.state_dict()); R = (s.running_mean, s.running_var, s.num_batches_tracked)",
+    "m = M.nn.BatchNorm1d(2, dtype=M.float64)\nwith M.no_grad(): y = m(M.tensor([[1., 2.], [3., 5.]], dtype=M.float64))\nR = (y, m.running_mean, m.num_batches_tracked)",
+    "R = M.nn.BatchNorm1d(3)(M.ones(1, 3))",
+    "R = M.nn.BatchNorm1d(3)(M.ones(1, 3, 1))",
+    "R = M.nn.BatchNorm1d(3).eval()(M.tensor([[1., 2., 3.]]))",
+    "R = M.nn.BatchNorm1d(3)(M.ones(2, 3, 4, 5))",
+    "R = M.nn.BatchNorm1d(3)(M.ones(3))",
+    "R = M.nn.BatchNorm1d(3)(M.ones(2, 4))",
+    "R = M.nn.BatchNorm1d(3)(M.ones(2, 3, dtype=M.int64))",
+    "R = M.nn.BatchNorm1d(3)(M.ones(2, 3, dtype=M.float64))",
+    # F.batch_norm
+    f"{_F}{_X3}; rm, rv = M.tensor([0.1, -0.2, 0.3], dtype=M.float64), M.tensor([1.5, 0.5, 2.], dtype=M.float64); {_PARAMS.format(n=4, s='3')}; y = F.batch_norm(x, rm, rv, W, B, training=True, momentum=0.2, eps=1e-3); (y * w).sum().backward(); R = (y, x.grad, W.grad, B.grad, rm, rv)",
+    f"{_F}{_X3}; rm, rv = M.tensor([0.1, -0.2, 0.3], dtype=M.float64), M.tensor([1.5, 0.5, 2.], dtype=M.float64); {_PARAMS.format(n=4, s='3')}; y = F.batch_norm(x, rm, rv, W, B); (y * w).sum().backward(); R = (y, x.grad, W.grad, B.grad, rm, rv)",
+    f"{_F}{_X3}; y = F.batch_norm(x, None, None, training=True); (y * w).sum().backward(); R = (y, x.grad)",
+    f"{_F}R = F.batch_norm(M.ones(2, 3), None, None)",
+    f"{_F}R = F.batch_norm(M.ones(2, 3), M.zeros(4), M.ones(4))",
+    f"{_F}R = F.batch_norm(M.ones(2, 3), M.zeros(3), M.ones(3), M.ones(2))",
+]
+
+
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_nn2_program_matches_pytorch(program):
     _matches_pytorch(program)

@@ -41,9 +41,12 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module
+from .normalization import BatchNorm1d, LayerNorm
 from .parameter import Parameter
 
 __all__ = [
+    "BatchNorm1d",
+    "LayerNorm",
     "ELU",
     "GELU",
     "SELU",

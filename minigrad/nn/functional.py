@@ -22,7 +22,7 @@ from .. import dtypes, ops
 from .. import inplace as _inplace
 from ..engine import record
 from ..errors import NotATensorError, OpError
-from ..grad_mode import _mode
+from ..grad_mode import _mode, no_grad
 from ..random import generator
 from ..tensor import Tensor, check_bool, check_tensor
 from .erf import erf
@@ -978,3 +978,143 @@ def cross_entropy(
     vjps = (vjp_input, vjp_target, vjp_weight)
     saved = ops._tensors(read, weight)
     return record(out, "CrossEntropyLoss", (input, target, weight), vjps, saved=saved)
+
+
+# ---- normalization ---------------------------------------------------------------------
+
+
+def layer_norm(
+    input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+    bias: Tensor | None = None, eps: float = 1e-5,
+) -> Tensor:  # fmt: skip
+    """(x - μ) / sqrt(σ² + eps) w + b, μ and σ² (biased) over the last dims, which must
+    be ``normalized_shape``; w and b have that shape."""
+    check_tensor("layer_norm", "input", input)
+    if not isinstance(normalized_shape, (tuple, list)):
+        raise TypeError("layer_norm(): argument 'normalized_shape' must be tuple of ints, not "
+                        f"{type(normalized_shape).__name__}")  # fmt: skip
+    shape = tuple(normalized_shape)
+    X = input.data
+    k = len(shape)
+    if k == 0 or X.shape[X.ndim - k :] != shape or k > X.ndim:
+        raise RuntimeError(
+            f"layer_norm: Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size{list(X.shape)}"
+        )
+    for arg, p in (("weight", weight), ("bias", bias)):
+        if p is not None and p.data.shape != shape:
+            raise RuntimeError(
+                f"layer_norm: Expected {arg} to be of same shape as normalized_shape, but got "
+                f"{arg} of shape {list(p.data.shape)} and normalized_shape = {list(shape)}"
+            )
+    _check_norm_dtypes("layer_norm", "LayerNormKernelImpl", X, weight, bias)
+    axes = tuple(range(X.ndim - k, X.ndim))
+    mean, var = _moments(X.astype(np.float64, copy=False), axes)
+    return _normalized("NativeLayerNorm", input, weight, bias, mean, var, eps, shape, axes)
+
+
+def batch_norm(
+    input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+    weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+    momentum: float = 0.1, eps: float = 1e-5,
+) -> Tensor:  # fmt: skip
+    """(x - μ) / sqrt(σ² + eps) w + b per channel (dim 1) of x (N, C, *).
+
+    Training: μ and σ² (biased) of the batch, over every dim but 1; the running stats,
+    if given, move toward them in place: r = (1 - momentum) r + momentum s, with the
+    unbiased variance for ``running_var``. Otherwise μ and σ² are the running stats.
+    """
+    check_tensor("batch_norm", "input", input)
+    X = input.data
+    if X.ndim < 2:
+        raise ValueError(f"batch_norm: expected an input with a channel dim 1, got shape {X.shape}")
+    C = X.shape[1]
+    for arg, t in (("running_mean", running_mean), ("running_var", running_var),
+                   ("weight", weight), ("bias", bias)):  # fmt: skip
+        if t is not None and t.data.size != C:
+            raise RuntimeError(f"batch_norm: {arg} should contain {C} elements not {t.data.size}")
+    _check_norm_dtypes("batch_norm", "batch_norm", X, weight, bias, running_mean, running_var)
+    axes = (0, *range(2, X.ndim))
+    shape = (C,) + (1,) * (X.ndim - 2)  # a per-channel vector, broadcast along dim 1
+    if not training:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm: running_mean must be defined in evaluation mode")
+        mean, var = running_mean.data.reshape(shape), running_var.data.reshape(shape)
+        return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, None)
+    n = X.size // C
+    if n == 1:
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {X.shape}"
+        )
+    mean, var = _moments(X.astype(np.float64, copy=False), axes)
+    with no_grad():
+        if running_mean is not None:
+            new = momentum * mean.reshape(C) + (1 - momentum) * running_mean.data
+            running_mean.copy_(Tensor._new(new))
+        if running_var is not None:
+            unbiased = var.reshape(C) * (n / (n - 1))
+            new = momentum * unbiased + (1 - momentum) * running_var.data
+            running_var.copy_(Tensor._new(new))
+    return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, axes)
+
+
+def _check_norm_dtypes(name: str, kernel: str, X: np.ndarray, *params: Any) -> None:
+    """A float input, and parameters and stats of its dtype (PyTorch's CPU kernels)."""
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for "
+                                  f"'{_torch_name(X.dtype)}'")  # fmt: skip
+    for p in params:
+        if p is not None and p.data.dtype != X.dtype:
+            raise RuntimeError(
+                f"{name}: mixed dtype (CPU): expect parameter to have scalar type of "
+                f"{_torch_name(X.dtype)}, got {_torch_name(p.data.dtype)}"
+            )
+
+
+@np.errstate(invalid="ignore", divide="ignore")  # NaN over no elements, as PyTorch
+def _moments(X: np.ndarray, axes: tuple) -> tuple:
+    """Mean and biased variance over ``axes`` (kept as dims of size 1)."""
+    mean = X.mean(axes, keepdims=True)
+    dev = X - mean
+    return mean, (dev * dev).mean(axes, keepdims=True)
+
+
+def _normalized(
+    name: str, input: Tensor, weight: Tensor | None, bias: Tensor | None, mean: np.ndarray,
+    var: np.ndarray, eps: float, shape: tuple, axes: tuple | None,
+) -> Tensor:  # fmt: skip
+    """x̂ w + b with x̂ = (x - μ) r, r = 1 / sqrt(σ² + eps), w and b reshaped to ``shape``,
+    computed in float64 and rounded once to x's dtype (float32 sums lose too much).
+
+    μ and σ² are x's moments over ``axes``, or constants (BatchNorm's running stats) when
+    ``axes`` is None. With ĝ = g w:
+    dx = r (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)) (means over ``axes``),  or dx = r ĝ for constants;
+    dw = Σ g x̂,   db = Σ g  (sums over the dims w is broadcast along).
+    """
+    X = input.data.astype(np.float64, copy=False)
+    r = 1 / np.sqrt(var + eps)
+    xhat = (X - mean) * r
+    W = None if weight is None else weight.data.reshape(shape).astype(np.float64, copy=False)
+    out = xhat if W is None else xhat * W
+    if bias is not None:
+        out = out + bias.data.reshape(shape)
+    padded = (1,) * (X.ndim - len(shape)) + shape
+    param_axes = tuple(i for i, n in enumerate(padded) if n == 1)
+
+    def vjp_input(g: np.ndarray) -> np.ndarray:
+        gh = g if W is None else g * W
+        if axes is None:
+            return gh * r
+        return r * (
+            gh - gh.mean(axes, keepdims=True) - xhat * (gh * xhat).mean(axes, keepdims=True)
+        )
+
+    def vjp_weight(g: np.ndarray) -> np.ndarray:
+        return np.sum(g * xhat, axis=param_axes).reshape(weight.data.shape)
+
+    def vjp_bias(g: np.ndarray) -> np.ndarray:
+        return np.sum(g, axis=param_axes).reshape(bias.data.shape)
+
+    out = out.astype(input.data.dtype, copy=False)
+    return record(out, name, (input, weight, bias), (vjp_input, vjp_weight, vjp_bias),
+                  saved=ops._tensors(input, weight))  # fmt: skip
