@@ -323,3 +323,51 @@ def test_normalization_errors():
         nn.BatchNorm1d(3)(mg.ones(2, 3, 1, 1))
     with pytest.raises(RuntimeError, match="batch_norm: running_mean should contain 4 elements"):
         nn.BatchNorm1d(3)(mg.ones(2, 4))
+
+
+# ---- Unflatten, normalize, cosine_similarity -------------------------------------------
+
+
+@pytest.mark.parametrize("p", [1.0, 2.0, 3.0])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_normalize_gradcheck_and_formula(p, dim):
+    x = _t(_X3[:, :, 0])
+    assert mg.gradcheck(lambda a: F.normalize(a, p, dim), [x])
+    norm = (np.abs(_X3[:, :, 0]) ** p).sum(dim, keepdims=True) ** (1 / p)
+    np.testing.assert_allclose(F.normalize(x, p, dim).data, _X3[:, :, 0] / norm, rtol=1e-14)
+
+
+def test_normalize_floors_the_norm_at_eps():
+    y = F.normalize(_t([[0.0, 0.0], [3e-13, 4e-13]]), eps=1e-12)
+    np.testing.assert_allclose(y.data, [[0.0, 0.0], [0.3, 0.4]], rtol=1e-14)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_cosine_similarity_gradcheck_and_formula(dim):
+    a, b = _X3[:, :, 0], _X3[:1, :, 1]  # (4, 3) and (1, 3): broadcast
+    x, y = _t(a), _t(b)
+    assert mg.gradcheck(lambda u, v: F.cosine_similarity(u, v, dim), [x, y])
+    b = np.broadcast_to(b, a.shape)
+    want = (a * b).sum(dim) / (np.linalg.norm(a, axis=dim) * np.linalg.norm(b, axis=dim))
+    np.testing.assert_allclose(F.cosine_similarity(x, y, dim).data, want, rtol=1e-14)
+
+
+def test_cosine_similarity_of_a_zero_vector_is_zero():
+    c = F.cosine_similarity(_t([[0.0, 0.0], [1.0, 1.0]]), _t([[1.0, 2.0], [-1.0, -1.0]]))
+    np.testing.assert_allclose(c.data, [0.0, -1.0], rtol=1e-15)
+    with pytest.raises(RuntimeError, match="cosine_similarity.*floating point.*Long"):
+        F.cosine_similarity(mg.tensor([[1, 2]]), mg.tensor([[2, 1]]))
+
+
+def test_unflatten_shapes_and_gradient():
+    x = _t(np.arange(24.0).reshape(2, 12))
+    y = nn.Unflatten(1, (3, -1))(x)
+    assert y.shape == (2, 3, 4)
+    np.testing.assert_array_equal(y.data, np.arange(24.0).reshape(2, 3, 4))
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, 2 * x.data)
+    assert nn.Unflatten(-1, [2, 2, 3])(x).shape == (2, 2, 2, 3)
+    with pytest.raises(RuntimeError, match=r"unflatten: Provided sizes \[5, 2\]"):
+        nn.Unflatten(1, (5, 2))(x)
+    with pytest.raises(TypeError, match="pos 1"):
+        nn.Unflatten(1, (2, 3.0))

@@ -258,6 +258,54 @@ PROGRAMS += [
 ]
 
 
+_V = "x = M.tensor([[3., -4., 0.], [0., 0., 0.], [1e-13, 0., -2e-13]], dtype=M.float64, requires_grad=True); w = M.tensor([[1., 2., -1.], [0.5, 3., 1.], [2., -1., 4.]], dtype=M.float64)"
+_V2 = "y = M.tensor([[1., 2., 2.], [0., 1., 0.], [-1., 0.5, 3.]], dtype=M.float64, requires_grad=True)"
+
+PROGRAMS += [
+    # nn.Unflatten
+    "x = M.arange(24., dtype=M.float64).reshape(2, 12).requires_grad_(); y = M.nn.Unflatten(1, (3, 4))(x); (y * y).sum().backward(); R = (y, x.grad)",
+    "x = M.arange(24.).reshape(2, 3, 4); R = [M.nn.Unflatten(d, s)(x) for d, s in [(-1, [2, 2]), (0, (1, 2)), (1, (3, 1)), (2, (-1, 2)), (-3, [2, -1, 1]), (1, [3])]]",
+    "R = [repr(M.nn.Unflatten(*a)) for a in [(1, (2, 3)), (-1, [2, -1]), (0, (5,))]]",
+    "R = M.nn.Unflatten(1, (2, 2))(M.ones(2, 6))",
+    "R = M.nn.Unflatten(1, (-1, -1))(M.ones(2, 6))",
+    "R = M.nn.Unflatten(1, (-1, 4))(M.ones(2, 6))",
+    "R = M.nn.Unflatten(3, (2, 3))(M.ones(2, 6))",
+    "R = M.nn.Unflatten(1, (2., 3))",
+    "R = M.nn.Unflatten(1, 6)",
+    # F.normalize: p, dim, the eps floor (a zero row), broadcasting not needed
+    *(
+        f"{_F}{_V}; y = F.normalize(x{a}); (y * w).sum().backward(); R = (y, x.grad, {_NAME})"
+        for a in [
+            "",
+            ", dim=0",
+            ", p=1",
+            ", p=3., dim=-1",
+            ", p=float('inf')",
+            ", eps=1e-3",
+            ", 2, 1, 0.5",
+        ]
+    ),
+    f"{_F}x = M.tensor([3., -4.], requires_grad=True); y = F.normalize(x, dim=0); y[0].backward(); R = (y, x.grad)",
+    f"{_F}R = F.normalize(M.tensor([[1, 2]]))",
+    f"{_F}R = F.normalize(M.ones(2, 3), dim=2)",
+    f"{_F}R = F.normalize([1., 2.])",
+    # F.cosine_similarity: broadcasting, zero vectors (the eps floor), integer inputs
+    *(
+        f"{_F}{_V}; {_V2}; c = F.cosine_similarity(x, y{a}); (c * M.tensor([1., -2., 3.], dtype=M.float64)).sum().backward(); R = (c, x.grad, y.grad, c.grad_fn.name().rstrip('0123456789'))"
+        for a in ["", ", dim=0", ", eps=1e-2", ", 1, 0.5", ", dim=-1"]
+    ),
+    f"{_F}{_V}; {_V2}; c = F.cosine_similarity(x[:1], y); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}{_V}; {_V2}; c = F.cosine_similarity(x[:1], y, dim=0); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}{_V}; c = F.cosine_similarity(x, M.tensor([1., 2., 3.], dtype=M.float64), dim=-1); c.sum().backward(); R = (c, x.grad)",
+    f"{_F}R = (F.cosine_similarity(M.tensor([[1, 2]]), M.tensor([[2., 1.]])), F.cosine_similarity(M.tensor([[1, 2]]), M.tensor([[2., 1.]], dtype=M.float64)), F.cosine_similarity(M.tensor([[1., 0.]]), M.tensor([[True, True]])))",
+    f"{_F}R = F.cosine_similarity(M.tensor([[1, 2]]), M.tensor([[2, 1]]))",
+    f"{_F}R = F.cosine_similarity(M.ones(2, 3), M.ones(3, 3))",
+    f"{_F}R = F.cosine_similarity(M.ones(2, 3), M.ones(2, 3), dim=2)",
+    f"{_F}R = F.cosine_similarity(M.ones(2, 3), [1., 2., 3.])",
+    f"{_F}R = F.cosine_similarity(M.ones(3), M.ones(3), dim=0)",
+]
+
+
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_nn2_program_matches_pytorch(program):
     _matches_pytorch(program)

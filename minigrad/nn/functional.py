@@ -1118,3 +1118,35 @@ def _normalized(
     out = out.astype(input.data.dtype, copy=False)
     return record(out, name, (input, weight, bias), (vjp_input, vjp_weight, vjp_bias),
                   saved=ops._tensors(input, weight))  # fmt: skip
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """x / max(‖x‖_p, eps), the norm along ``dim``: composed of norm, clamp and div as
+    PyTorch's, so its gradients are theirs."""
+    _check_tensors("normalize", input)
+    return input / input.norm(p, dim, keepdim=True).clamp(min=eps)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1 / max(‖x1‖, eps)) (x2 / max(‖x2‖, eps)) along ``dim``, x1 and x2 broadcast
+    together; integer inputs count in the common float dtype. As PyTorch, the clamp at eps
+    changes the norms in place outside the graph: the gradient ignores it."""
+    check_tensor("cosine_similarity", "x1", x1)
+    check_tensor("cosine_similarity", "x2", x2)
+    A, B = x1.data, x2.data
+    dt = dtypes.result_dtype(np.result_type(A, B), (A, B))
+    if dt.kind != "f":
+        raise RuntimeError("cosine_similarity: expected common dtype to be floating point, yet "
+                           f"common dtype is {_torch_name(dt)}")  # fmt: skip
+    try:
+        shape = np.broadcast_shapes(A.shape, B.shape)
+    except ValueError:
+        raise OpError(
+            f"cosine_similarity: shapes {A.shape} and {B.shape} cannot be broadcast together"
+        ) from None
+    x1, x2 = ((x if x.data.dtype.kind == "f" else x.to(dt)).expand(*shape) for x in (x1, x2))
+    n1, n2 = (x.norm(2, dim, keepdim=True).clone() for x in (x1, x2))
+    with no_grad():
+        n1.clamp_(min=eps)
+        n2.clamp_(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
