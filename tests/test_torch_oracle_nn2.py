@@ -241,6 +241,7 @@ PROGRAMS += [
     "m = M.nn.BatchNorm1d(2); m(M.tensor([[1., 2.], [3., 5.]])); s = M.nn.BatchNorm1d(2); s.load_state_dict(m.state_dict()); R = (s.running_mean, s.running_var, s.num_batches_tracked)",
     "m = M.nn.BatchNorm1d(2, dtype=M.float64)\nwith M.no_grad(): y = m(M.tensor([[1., 2.], [3., 5.]], dtype=M.float64))\nR = (y, m.running_mean, m.num_batches_tracked)",
     "R = M.nn.BatchNorm1d(3)(M.ones(1, 3))",
+    "m = M.nn.BatchNorm1d(2); y = m(M.ones(0, 2)); z = M.nn.functional.batch_norm(M.ones(0, 2, 3), M.zeros(2), M.ones(2), training=True); m.eval(); R = (y, z, m(M.ones(0, 2)), m.running_mean, m.running_var, m.num_batches_tracked)",
     "R = M.nn.BatchNorm1d(3)(M.ones(1, 3, 1))",
     "R = M.nn.BatchNorm1d(3).eval()(M.tensor([[1., 2., 3.]]))",
     "R = M.nn.BatchNorm1d(3)(M.ones(2, 3, 4, 5))",

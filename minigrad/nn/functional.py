@@ -1,9 +1,12 @@
 """Functional forms of the layers and losses (``torch.nn.functional``, imported as ``F``).
 
-The activations are the engine's ops. Dropout and the losses are ops of their own:
-each computes its value with NumPy and records, right beside it, the VJP of the whole
-expression (see ``ops.py``), so a loss is one graph node. ``cross_entropy``'s backward
-is the textbook (softmax - onehot) * g / N, finite for logits of any size.
+``relu``, ``sigmoid`` and ``tanh`` are the engine's ops. The other activations, dropout,
+the losses and the normalizations are ops of their own: each computes its value with
+NumPy and records, right beside it, the VJP of the whole expression (see ``ops.py``), so
+a loss is one graph node. Where PyTorch composes a function of other ops (``l1_loss``,
+``kl_div``, ``softsign``, ``normalize``, ``cosine_similarity``), so does minigrad.
+``cross_entropy``'s backward is the textbook (softmax - onehot) * g / N, finite for
+logits of any size.
 
 Loss shapes: ``input`` (N, C) or (N, C, d1, ...) or (C,) for the class losses, any
 shape for the elementwise ones. In every loss docstring, g' is the upstream gradient
@@ -1047,11 +1050,11 @@ def batch_norm(
             f"Expected more than 1 value per channel when training, got input size {X.shape}"
         )
     mean, var = _moments(X.astype(np.float64, copy=False), axes)
-    with no_grad():
-        if running_mean is not None:
+    with no_grad():  # an empty batch leaves them as they are, as PyTorch
+        if running_mean is not None and n:
             new = momentum * mean.reshape(C) + (1 - momentum) * running_mean.data
             running_mean.copy_(Tensor._new(new))
-        if running_var is not None:
+        if running_var is not None and n:
             unbiased = var.reshape(C) * (n / (n - 1))
             new = momentum * unbiased + (1 - momentum) * running_var.data
             running_var.copy_(Tensor._new(new))
@@ -1071,12 +1074,11 @@ def _check_norm_dtypes(name: str, kernel: str, X: np.ndarray, *params: Any) -> N
             )
 
 
-@np.errstate(invalid="ignore", divide="ignore")  # NaN over no elements, as PyTorch
 def _moments(X: np.ndarray, axes: tuple) -> tuple:
-    """Mean and biased variance over ``axes`` (kept as dims of size 1)."""
-    mean = X.mean(axes, keepdims=True)
+    """Mean and biased variance over ``axes`` (kept as dims of size 1; NaN over none)."""
+    mean = ops._mean(X, axes, True)
     dev = X - mean
-    return mean, (dev * dev).mean(axes, keepdims=True)
+    return mean, ops._mean(dev * dev, axes, True)
 
 
 def _normalized(
