@@ -371,3 +371,19 @@ def test_unflatten_shapes_and_gradient():
         nn.Unflatten(1, (5, 2))(x)
     with pytest.raises(TypeError, match="pos 1"):
         nn.Unflatten(1, (2, 3.0))
+
+
+@pytest.mark.parametrize("reduction", _REDUCTIONS)
+def test_weighted_l1_and_huber_gradcheck_and_formula(reduction):
+    x, y = _t(_X), _t(_Y)
+    v = _t([[0.5, 2.0, 1.0, 0.1], [3.0, 1.0, 0.25, 1.0]])
+    l1 = lambda a, b, w: F.l1_loss(a, b, reduction=reduction, weight=w)  # noqa: E731
+    huber = lambda a, b, w: F.huber_loss(a, b, reduction, 2.0, w)  # noqa: E731
+    assert mg.gradcheck(l1, [x, y, v])
+    assert mg.gradcheck(huber, [x, y, v])
+    d, w = np.array(_X) - np.array(_Y), v.data
+    want = w * np.abs(d)
+    want = want.sum() / w.sum() if reduction == "mean" else _reduced(want, reduction)
+    np.testing.assert_allclose(l1(x, y, v).data, want, rtol=1e-15)
+    want = _reduced(w * LOSS_FORMULAS["huber"](d), reduction)
+    np.testing.assert_allclose(huber(x, y, v).data, want, rtol=1e-15)

@@ -183,6 +183,20 @@ PROGRAMS += [
     *(f"{_F}R = {f}(M.ones(2), M.ones(2), reduction='avg')" for f in _ALL),
     *(f"{_F}R = {f}([1.], M.ones(1))" for f in _ALL),
     *(f"{_F}R = {f}(M.ones(1), 1.)" for f in _ALL),
+    # per-element weights (l1_loss's 'mean' divides by their sum, huber_loss's by the count)
+    *(
+        f"{_F}{_XY}; v = M.tensor([[0.5, 2., 1., 0.], [3., 1., 0.25, 1.]], dtype=M.float64, requires_grad=True); L = {f}(x, y, reduction={red!r}, weight=v); L.sum().backward(); R = (L, x.grad, y.grad, v.grad)"
+        for f in ("F.l1_loss", "F.huber_loss")
+        for red in _REDUCTIONS
+    ),
+    *(
+        f"{_F}R = {f}(M.ones(2, 2), M.ones(2, 2), weight=M.ones(2))"
+        for f in ("F.l1_loss", "F.huber_loss")
+    ),
+    *(
+        f"{_F}R = {f}(M.ones(2, 2), M.ones(2, 2), reduction='avg', weight=M.ones(2, 2))"
+        for f in ("F.l1_loss", "F.huber_loss")
+    ),
     f"{_F}R = F.smooth_l1_loss(M.ones(2), M.ones(2), beta=-1.)",
     f"{_F}R = F.huber_loss(M.ones(2), M.ones(2), delta=0.)",
     f"{_F}R = F.huber_loss(M.ones(2), M.ones(2), delta=-1.)",

@@ -522,17 +522,31 @@ def _reduced(loss: Tensor, reduction: str) -> Tensor:
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+def _weighted(loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
+    """An elementwise loss times its ``weight``, which must have the input's shape."""
+    check_tensor("loss", "weight", weight)
+    if weight.shape != input.shape:
+        raise ValueError(f"Weights and input must have the same size (got weight of shape "
+                         f"{weight.shape} for input of shape {input.shape}).")  # fmt: skip
+    return loss * weight
+
+
 def l1_loss(
     input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
-    reduction: str = "mean",
+    reduction: str = "mean", weight: Tensor | None = None,
 ) -> Tensor:  # fmt: skip
-    """|x - y|, composed of sub, abs and mean or sum as PyTorch's (so its nodes are theirs).
+    """|x - y| (times ``weight``, whose 'mean' is Σ w |x - y| / Σ w), composed of sub, abs
+    and mean or sum as PyTorch's (so its nodes are theirs).
     dx = sign(x - y) g'  (0 where x = y),   dy = -dx."""
     _check_tensors("l1_loss", input, target)
     _warn_if_broadcast(input.data, target.data)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    return _reduced(ops.abs(input - target), reduction)
+    loss = ops.abs(input - target)
+    if weight is None:
+        return _reduced(loss, reduction)
+    loss = _weighted(loss, weight, input)
+    return loss.sum() / weight.sum() if reduction == "mean" else _reduced(loss, reduction)
 
 
 def _difference(name: str, kernel: str, input: Tensor, target: Tensor) -> np.ndarray:
@@ -582,12 +596,19 @@ def smooth_l1_loss(
     return _fused_loss("SmoothL1Loss", out, slope, D, per_element, input, target)
 
 
-def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    """0.5 d² where |d| < δ, else δ (|d| - 0.5 δ), for d = x - y, in the input's dtype.
+def huber_loss(
+    input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
+    weight: Tensor | None = None,
+) -> Tensor:  # fmt: skip
+    """0.5 d² where |d| < δ, else δ (|d| - 0.5 δ), for d = x - y, in the input's dtype
+    (times ``weight``, with the reduction composed of ops as PyTorch's).
     dx = clip(d, -δ, δ) g',   dy = -dx."""
     _check_tensors("huber_loss", input, target)
     X, Y = input.data, target.data
     _warn_if_broadcast(X, Y)
+    if weight is not None:
+        loss = huber_loss(input, target, "none", delta)
+        return _reduced(_weighted(loss, weight, input), reduction)
     if delta <= 0:
         raise RuntimeError(
             f"huber_loss does not support non-positive values for delta (got {delta})."
