@@ -522,11 +522,11 @@ def _reduced(loss: Tensor, reduction: str) -> Tensor:
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def _weighted(loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
+def _weighted(name: str, loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
     """An elementwise loss times its ``weight``, which must have the input's shape."""
-    check_tensor("loss", "weight", weight)
+    check_tensor(name, "weight", weight)
     if weight.shape != input.shape:
-        raise ValueError(f"Weights and input must have the same size (got weight of shape "
+        raise ValueError(f"{name}: Weights and input must have the same size (got weight of shape "
                          f"{weight.shape} for input of shape {input.shape}).")  # fmt: skip
     return loss * weight
 
@@ -545,7 +545,7 @@ def l1_loss(
     loss = ops.abs(input - target)
     if weight is None:
         return _reduced(loss, reduction)
-    loss = _weighted(loss, weight, input)
+    loss = _weighted("l1_loss", loss, weight, input)
     return loss.sum() / weight.sum() if reduction == "mean" else _reduced(loss, reduction)
 
 
@@ -608,7 +608,7 @@ def huber_loss(
     _warn_if_broadcast(X, Y)
     if weight is not None:
         loss = huber_loss(input, target, "none", delta)
-        return _reduced(_weighted(loss, weight, input), reduction)
+        return _reduced(_weighted("huber_loss", loss, weight, input), reduction)
     if delta <= 0:
         raise RuntimeError(
             f"huber_loss does not support non-positive values for delta (got {delta})."
@@ -1068,7 +1068,8 @@ def batch_norm(
     n = X.size // C
     if n == 1:
         raise ValueError(
-            f"Expected more than 1 value per channel when training, got input size {X.shape}"
+            f"batch_norm: Expected more than 1 value per channel when training, got input size "
+            f"{X.shape}"
         )
     mean, var = _moments(X.astype(np.float64, copy=False), axes)
     with no_grad():  # an empty batch leaves them as they are, as PyTorch

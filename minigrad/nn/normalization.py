@@ -113,7 +113,7 @@ class BatchNorm1d(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in (2, 3):
-            raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
+            raise ValueError(f"BatchNorm1d: expected 2D or 3D input (got {input.ndim}D input)")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)
