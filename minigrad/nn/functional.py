@@ -1,9 +1,12 @@
 """Functional forms of the layers and losses (``torch.nn.functional``, imported as ``F``).
 
-The activations are the engine's ops. Dropout and the losses are ops of their own:
-each computes its value with NumPy and records, right beside it, the VJP of the whole
-expression (see ``ops.py``), so a loss is one graph node. ``cross_entropy``'s backward
-is the textbook (softmax - onehot) * g / N, finite for logits of any size.
+``relu``, ``sigmoid`` and ``tanh`` are the engine's ops. The other activations, dropout,
+the losses and the normalizations are ops of their own: each computes its value with
+NumPy and records, right beside it, the VJP of the whole expression (see ``ops.py``), so
+a loss is one graph node. Where PyTorch composes a function of other ops (``l1_loss``,
+``kl_div``, ``softsign``, ``normalize``, ``cosine_similarity``), so does minigrad.
+``cross_entropy``'s backward is the textbook (softmax - onehot) * g / N, finite for
+logits of any size.
 
 Loss shapes: ``input`` (N, C) or (N, C, d1, ...) or (C,) for the class losses, any
 shape for the elementwise ones. In every loss docstring, g' is the upstream gradient
@@ -18,12 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops
+from .. import dtypes, ops
+from .. import inplace as _inplace
 from ..engine import record
 from ..errors import NotATensorError, OpError
-from ..grad_mode import _mode
+from ..grad_mode import _mode, no_grad
 from ..random import generator
 from ..tensor import Tensor, check_bool, check_tensor
+from .erf import erf
 
 sigmoid = ops.sigmoid
 tanh = ops.tanh
@@ -98,6 +103,210 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0); with ``inplace`` it overwrites x (``x.relu_()``)."""
     check_tensor("relu", "input", input)
     return input.relu_() if inplace else ops.relu(input)
+
+
+# ---- activations -------------------------------------------------------------------
+# Each records PyTorch's node and computes its forward and VJP with PyTorch's formulas, in
+# its order, so float64 results agree to the last bit or two. Narrower floats are computed
+# in float64 and rounded once: NumPy's float32 exp, log1p and tanh are off by a few units
+# in the last place, more than PyTorch's. ``inplace=True`` overwrites x, recorded as the
+# op on x's old values (as ``relu_``).
+
+
+def _float_input(name: str, input: Any, kernel: str) -> np.ndarray:
+    """An activation's input as a float64 array: it must be a float Tensor (PyTorch has
+    no integer kernel)."""
+    check_tensor(name, "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for "
+                                  f"'{_torch_name(X.dtype)}'")  # fmt: skip
+    return X.astype(np.float64, copy=False)
+
+
+def _activation(out: np.ndarray, name: str, input: Tensor, vjp: Any) -> Tensor:
+    """Record an activation's float64 result in the input's dtype (the engine casts the
+    VJP's result likewise)."""
+    out = out.astype(input.data.dtype, copy=False)
+    return record(out, name, (input,), (vjp,), saved=(input,))
+
+
+def _in_place(op: Any, input: Tensor, *args: Any) -> Tensor:
+    """``op(input, *args)`` written into ``input`` (an activation's ``inplace=True``)."""
+    name = op.__name__ + "_"
+
+    def write(a: np.ndarray, _: Any, out: np.ndarray) -> None:
+        np.copyto(out, op(Tensor._new(a), *args).data)
+
+    return _inplace._apply(input, name, write, None, lambda old, _: op(old, *args))
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, else s x (s = ``negative_slope``).   dx = g for x > 0, else s g (at 0 too)."""
+    X = _float_input("leaky_relu", input, "leaky_relu_cpu")
+    if inplace:
+        return _in_place(leaky_relu, input, negative_slope)
+    pos = X > 0
+    out = np.where(pos, X, X * negative_slope)
+    vjp = lambda g: np.where(pos, g, g * negative_slope)  # noqa: E731
+    return _activation(out, "LeakyRelu", input, vjp)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, else α (exp(x) - 1).   dx = g for x > 0, else α exp(x) g."""
+    if inplace:
+        return _in_place(elu, input, alpha)
+    return _elu("elu", input, alpha, 1.0)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """λ x for x > 0, else λ α (exp(x) - 1), with PyTorch's constants α ≈ 1.6733, λ ≈ 1.0507
+    (an ELU, as PyTorch records it).   dx = λ g for x > 0, else λ α exp(x) g."""
+    if inplace:
+        return _in_place(selu, input)
+    return _elu("selu", input, _SELU_ALPHA, _SELU_SCALE)
+
+
+@np.errstate(over="ignore")  # exp(x) of a large x > 0 is not used
+def _elu(name: str, input: Tensor, alpha: float, scale: float) -> Tensor:
+    X = _float_input(name, input, "elu_cpu")
+    neg = X <= 0
+    out = np.where(neg, np.expm1(X) * (alpha * scale), X * scale)
+
+    @np.errstate(over="ignore")
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return np.where(neg, g * (alpha * scale) * np.exp(X), g * scale)
+
+    return _activation(out, "Elu", input, vjp)
+
+
+_SQRT1_2 = math.sqrt(0.5)
+_GELU_PDF = 1 / math.sqrt(2 * math.pi)
+_GELU_BETA = math.sqrt(2 / math.pi)  # the tanh form's constants, PyTorch's
+_GELU_KAPPA = 0.044715
+
+
+@np.errstate(over="ignore", invalid="ignore")  # x³ of a huge x is inf; tanh(inf) is 1
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x Φ(x), Φ the standard normal CDF: Φ(x) = (1 + erf(x / √2)) / 2, or with
+    ``approximate='tanh'`` (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2.
+    dx = g (Φ(x) + x φ(x)), φ(x) = exp(-x²/2) / √(2π)  (for 'tanh', the derivative of its form)."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"gelu: approximate argument must be either none or tanh, "
+                           f"not {approximate!r}")  # fmt: skip
+    X = _float_input("gelu", input, "GeluKernelImpl")
+    if approximate == "none":
+        cdf = 0.5 * (1 + erf(X * _SQRT1_2))
+        out = X * cdf
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            return g * (cdf + X * (np.exp(-0.5 * X * X) * _GELU_PDF))
+
+    else:
+        t = np.tanh(_GELU_BETA * (X + _GELU_KAPPA * (X * X * X)))
+        out = 0.5 * X * (1 + t)
+
+        @np.errstate(over="ignore", invalid="ignore")
+        def vjp(g: np.ndarray) -> np.ndarray:
+            slope = _GELU_BETA * (1 + 3 * _GELU_KAPPA * (X * X))
+            return g * (0.5 * (1 + t) + 0.5 * X * (1 - t * t) * slope)
+
+    return _activation(out, "Gelu", input, vjp)
+
+
+@np.errstate(over="ignore")  # exp(-x) of x < -710 is inf: the result is -0, as PyTorch's
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x σ(x), σ the sigmoid.   dx = g σ(x) (1 + x (1 - σ(x)))."""
+    X = _float_input("silu", input, "silu_cpu")
+    if inplace:
+        return _in_place(silu, input)
+    out = X / (1 + np.exp(-X))
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        s = ops.expit(X)
+        return g * s * (1 + X * (1 - s))
+
+    return _activation(out, "Silu", input, vjp)
+
+
+@np.errstate(over="ignore")  # exp(βx) overflows only where x is returned as it is
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(βx)) / β, and x itself where βx > ``threshold``.
+    dx = g exp(βx) / (exp(βx) + 1), and g where βx > threshold."""
+    X = _float_input("softplus", input, "softplus_cpu")
+    bx = X * beta
+    linear = bx > threshold
+    out = np.where(linear, X, np.log1p(np.exp(bx)) / beta)
+
+    @np.errstate(over="ignore", invalid="ignore")
+    def vjp(g: np.ndarray) -> np.ndarray:
+        z = np.exp(bx)
+        return np.where(linear, g, g * z / (z + 1))
+
+    return _activation(out, "Softplus", input, vjp)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log σ(x) = min(x, 0) - log(1 + exp(-|x|)), finite for every finite x.
+    dx = g ([x < 0] - s z / (1 + z)),  z = exp(-|x|), s = 1 for x < 0 else -1  (= g σ(-x))."""
+    X = _float_input("logsigmoid", input, "log_sigmoid_cpu")
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        neg = X < 0
+        z = np.exp(-np.abs(X))
+        return g * (neg - np.where(neg, 1, -1) * (z / (1 + z)))
+
+    return _activation(_log_sigmoid(X), "LogSigmoid", input, vjp)
+
+
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
+    """x clamped to [min_val, max_val].   dx = g strictly inside, 0 at and beyond the bounds."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val cannot be greater than max_val (got {min_val} > "
+                         f"{max_val})")  # fmt: skip
+    check_tensor("hardtanh", "input", input)
+    X = input.data
+    if X.dtype.kind == "b":
+        raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh")
+    if inplace:
+        return _in_place(hardtanh, input, min_val, max_val)
+    out = ops.clip_array(X, min_val, max_val).astype(X.dtype, copy=False)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return np.where((X <= min_val) | (X >= max_val), 0, g)
+
+    return record(out, "Hardtanh", (input,), (vjp,), saved=(input,))
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6): ``hardtanh(x, 0, 6)``, as PyTorch records it."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+@np.errstate(over="ignore")  # exp(x) is inf only where tanh(log1p(inf)) = 1 is right
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x tanh(softplus(x)).   dx = g (t + x σ(x) (1 - t²)),  t = tanh(softplus(x))."""
+    X = _float_input("mish", input, "mish_cpu")
+    if inplace:
+        return _in_place(mish, input)
+    t = np.tanh(np.log1p(np.exp(X)))
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return g * (t + X * ops.expit(X) * (1 - t * t))
+
+    return _activation(X * t, "Mish", input, vjp)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|), composed of abs, add and div as PyTorch's (its node is a DivBackward)."""
+    _check_tensors("softsign", input)
+    return input / (input.abs() + 1)
 
 
 def softmax(input: Tensor, dim: int | None = None) -> Tensor:
@@ -261,6 +470,17 @@ def _legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
     return reduction
 
 
+def _warn_if_broadcast(X: np.ndarray, Y: np.ndarray) -> None:
+    """PyTorch's warning for an elementwise loss whose target has another shape."""
+    if X.shape != Y.shape:
+        warnings.warn(
+            f"Using a target size ({Y.shape}) that is different to the input size ({X.shape}). "
+            "This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            stacklevel=3,
+        )
+
+
 def mse_loss(
     input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
     reduction: str = "mean",
@@ -270,13 +490,7 @@ def mse_loss(
         reduction = _legacy_reduction(size_average, reduce)
     _check_tensors("mse_loss", input, target)
     X, Y = input.data, target.data
-    if X.shape != Y.shape:
-        warnings.warn(
-            f"Using a target size ({Y.shape}) that is different to the input size ({X.shape}). "
-            "This will likely lead to incorrect results due to broadcasting. "
-            "Please ensure they have the same size.",
-            stacklevel=2,
-        )
+    _warn_if_broadcast(X, Y)
     if X.dtype.kind != "f" and Y.dtype.kind != "f":
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_torch_name(X.dtype)}'")
     if Y.dtype.kind != "f":
@@ -295,6 +509,173 @@ def mse_loss(
     # saved only for the version check: PyTorch saves both, so changing either raises
     return record(out, "MseLoss", (input, target), (vjp_input, lambda g: -vjp_input(g)),
                   saved=(input, target))  # fmt: skip
+
+
+def _reduced(loss: Tensor, reduction: str) -> Tensor:
+    """A loss composed of ops, reduced with ops as PyTorch's composite losses are."""
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.mean()
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _weighted(name: str, loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
+    """An elementwise loss times its ``weight``, which must have the input's shape."""
+    check_tensor(name, "weight", weight)
+    if weight.shape != input.shape:
+        raise ValueError(f"{name}: Weights and input must have the same size (got weight of shape "
+                         f"{weight.shape} for input of shape {input.shape}).")  # fmt: skip
+    return loss * weight
+
+
+def l1_loss(
+    input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+    reduction: str = "mean", weight: Tensor | None = None,
+) -> Tensor:  # fmt: skip
+    """|x - y| (times ``weight``, whose 'mean' is Σ w |x - y| / Σ w), composed of sub, abs
+    and mean or sum as PyTorch's (so its nodes are theirs).
+    dx = sign(x - y) g'  (0 where x = y),   dy = -dx."""
+    _check_tensors("l1_loss", input, target)
+    _warn_if_broadcast(input.data, target.data)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    loss = ops.abs(input - target)
+    if weight is None:
+        return _reduced(loss, reduction)
+    loss = _weighted("l1_loss", loss, weight, input)
+    return loss.sum() / weight.sum() if reduction == "mean" else _reduced(loss, reduction)
+
+
+def _difference(name: str, kernel: str, input: Tensor, target: Tensor) -> np.ndarray:
+    """x - y in PyTorch's promoted dtype, which must be a float one."""
+    X, Y = input.data, target.data
+    dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
+    if dt.kind != "f":
+        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for '{_torch_name(dt)}'")
+    try:
+        return np.subtract(X, Y, dtype=dt)
+    except ValueError:
+        raise OpError(
+            f"{name}: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
+        ) from None
+
+
+def _fused_loss(
+    name: str, out: np.ndarray, slope: Any, D: np.ndarray, per_element: Any, input: Tensor,
+    target: Tensor,
+) -> Tensor:  # fmt: skip
+    """Record a loss of d = x - y as one node, given its derivative ``slope(d)``:
+    dx = slope(d) g',   dy = slope(y - x) g'  (as PyTorch: 0, not -0, where x = y)."""
+    vjps = (lambda g: slope(D) * per_element(g), lambda g: slope(0 - D) * per_element(g))
+    return record(out, name, (input, target), vjps, saved=(input, target))
+
+
+def smooth_l1_loss(
+    input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+    reduction: str = "mean", beta: float = 1.0,
+) -> Tensor:  # fmt: skip
+    """0.5 d² / β where |d| < β, else |d| - 0.5 β, for d = x - y (``l1_loss`` for β = 0).
+    dx = clip(d / β, -1, 1) g',   dy = -dx."""
+    _check_tensors("smooth_l1_loss", input, target)
+    _warn_if_broadcast(input.data, target.data)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+    if beta < 0:
+        raise RuntimeError(
+            f"smooth_l1_loss does not support negative values for beta (got {beta})."
+        )
+    D = _difference("smooth_l1_loss", "smooth_l1_cpu", input, target)
+    A = np.abs(D)
+    out, per_element = _reduce(np.where(A < beta, 0.5 * D * D / beta, A - 0.5 * beta), reduction)
+    slope = lambda d: np.clip(d / beta, -1, 1)  # noqa: E731
+    return _fused_loss("SmoothL1Loss", out, slope, D, per_element, input, target)
+
+
+def huber_loss(
+    input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
+    weight: Tensor | None = None,
+) -> Tensor:  # fmt: skip
+    """0.5 d² where |d| < δ, else δ (|d| - 0.5 δ), for d = x - y, in the input's dtype
+    (times ``weight``, with the reduction composed of ops as PyTorch's).
+    dx = clip(d, -δ, δ) g',   dy = -dx."""
+    _check_tensors("huber_loss", input, target)
+    X, Y = input.data, target.data
+    _warn_if_broadcast(X, Y)
+    if weight is not None:
+        loss = huber_loss(input, target, "none", delta)
+        return _reduced(_weighted("huber_loss", loss, weight, input), reduction)
+    if delta <= 0:
+        raise RuntimeError(
+            f"huber_loss does not support non-positive values for delta (got {delta})."
+        )
+    dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
+    if dt.kind != X.dtype.kind and X.dtype.kind != "f":
+        raise RuntimeError(f"huber_loss: result type {_torch_name(dt)} can't be cast to the "
+                           f"desired output type {_torch_name(X.dtype)}")  # fmt: skip
+    D = _difference("huber_loss", "huber_cpu", input, target).astype(X.dtype, copy=False)
+    A = np.abs(D)
+    out, per_element = _reduce(
+        np.where(A < delta, 0.5 * D * D, delta * (A - 0.5 * delta)), reduction
+    )
+    slope = lambda d: np.clip(d, -delta, delta)  # noqa: E731
+    return _fused_loss("HuberLoss", out, slope, D, per_element, input, target)
+
+
+def kl_div(
+    input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+    reduction: str = "mean", log_target: bool = False,
+) -> Tensor:  # fmt: skip
+    """KL(target ‖ exp(input)) per element, for log-probabilities x and probabilities y:
+    y log y - y x  (0 where y = 0), or exp(y) (y - x) for log-probabilities y (``log_target``).
+    Composed of ops as PyTorch's. 'batchmean' divides the sum by the batch size x.shape[0];
+    'mean' (by the number of elements) warns, as PyTorch.
+    dx = -y g',   dy = (log y + 1 - x) g'  (or exp(y) (y - x + 1) g')."""
+    check_tensor("kl_div", "input", input)
+    check_tensor("kl_div", "target", target)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.",
+            stacklevel=2,
+        )
+    if input.data.dtype.kind != "f" or target.data.dtype.kind != "f":
+        raise RuntimeError(
+            f"kl_div: Integral inputs not supported (input {input.dtype}, target {target.dtype})."
+        )
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = _xlogx(target) - target * input
+    if reduction != "batchmean":
+        return _reduced(loss, reduction)
+    return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+
+
+def _xlogx(y: Tensor) -> Tensor:
+    """y log y, 0 at y = 0: PyTorch's xlogy(y, y), a node with y as both of its inputs.
+    dy = xlogy(y != 0, y) g + (y / y) g  (NaN at y = 0, as PyTorch)."""
+    Y = y.data
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(Y == 0, 0, Y * np.log(Y)).astype(Y.dtype)
+
+    @np.errstate(divide="ignore", invalid="ignore")
+    def vjp_self(g: np.ndarray) -> np.ndarray:
+        return g * np.where(Y == 0, 0, np.log(Y))
+
+    @np.errstate(divide="ignore", invalid="ignore")
+    def vjp_other(g: np.ndarray) -> np.ndarray:
+        return g * Y / Y
+
+    return record(out, "Xlogy", (y, y), (vjp_self, vjp_other), saved=(y,))
 
 
 _BCE_EPS = float(np.float32(1e-12))  # PyTorch's clamp of x (1 - x), a float constant
@@ -621,3 +1002,175 @@ def cross_entropy(
     vjps = (vjp_input, vjp_target, vjp_weight)
     saved = ops._tensors(read, weight)
     return record(out, "CrossEntropyLoss", (input, target, weight), vjps, saved=saved)
+
+
+# ---- normalization ---------------------------------------------------------------------
+
+
+def layer_norm(
+    input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+    bias: Tensor | None = None, eps: float = 1e-5,
+) -> Tensor:  # fmt: skip
+    """(x - μ) / sqrt(σ² + eps) w + b, μ and σ² (biased) over the last dims, which must
+    be ``normalized_shape``; w and b have that shape."""
+    check_tensor("layer_norm", "input", input)
+    if not isinstance(normalized_shape, (tuple, list)):
+        raise TypeError("layer_norm(): argument 'normalized_shape' must be tuple of ints, not "
+                        f"{type(normalized_shape).__name__}")  # fmt: skip
+    shape = tuple(normalized_shape)
+    X = input.data
+    k = len(shape)
+    if k == 0 or X.shape[X.ndim - k :] != shape or k > X.ndim:
+        raise RuntimeError(
+            f"layer_norm: Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size{list(X.shape)}"
+        )
+    for arg, p in (("weight", weight), ("bias", bias)):
+        if p is not None and p.data.shape != shape:
+            raise RuntimeError(
+                f"layer_norm: Expected {arg} to be of same shape as normalized_shape, but got "
+                f"{arg} of shape {list(p.data.shape)} and normalized_shape = {list(shape)}"
+            )
+    _check_norm_dtypes("layer_norm", "LayerNormKernelImpl", X, weight, bias)
+    axes = tuple(range(X.ndim - k, X.ndim))
+    mean, var = _moments(X.astype(np.float64, copy=False), axes)
+    return _normalized("NativeLayerNorm", input, weight, bias, mean, var, eps, shape, axes)
+
+
+def batch_norm(
+    input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+    weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+    momentum: float = 0.1, eps: float = 1e-5,
+) -> Tensor:  # fmt: skip
+    """(x - μ) / sqrt(σ² + eps) w + b per channel (dim 1) of x (N, C, *).
+
+    Training: μ and σ² (biased) of the batch, over every dim but 1; the running stats,
+    if given, move toward them in place: r = (1 - momentum) r + momentum s, with the
+    unbiased variance for ``running_var``. Otherwise μ and σ² are the running stats.
+    """
+    check_tensor("batch_norm", "input", input)
+    X = input.data
+    if X.ndim < 2:
+        raise ValueError(f"batch_norm: expected an input with a channel dim 1, got shape {X.shape}")
+    C = X.shape[1]
+    for arg, t in (("running_mean", running_mean), ("running_var", running_var),
+                   ("weight", weight), ("bias", bias)):  # fmt: skip
+        if t is not None and t.data.size != C:
+            raise RuntimeError(f"batch_norm: {arg} should contain {C} elements not {t.data.size}")
+    _check_norm_dtypes("batch_norm", "batch_norm", X, weight, bias, running_mean, running_var)
+    axes = (0, *range(2, X.ndim))
+    shape = (C,) + (1,) * (X.ndim - 2)  # a per-channel vector, broadcast along dim 1
+    if not training:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm: running_mean must be defined in evaluation mode")
+        mean, var = running_mean.data.reshape(shape), running_var.data.reshape(shape)
+        return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, None)
+    n = X.size // C
+    if n == 1:
+        raise ValueError(
+            f"batch_norm: Expected more than 1 value per channel when training, got input size "
+            f"{X.shape}"
+        )
+    mean, var = _moments(X.astype(np.float64, copy=False), axes)
+    with no_grad():  # an empty batch leaves them as they are, as PyTorch
+        if running_mean is not None and n:
+            new = momentum * mean.reshape(C) + (1 - momentum) * running_mean.data
+            running_mean.copy_(Tensor._new(new))
+        if running_var is not None and n:
+            unbiased = var.reshape(C) * (n / (n - 1))
+            new = momentum * unbiased + (1 - momentum) * running_var.data
+            running_var.copy_(Tensor._new(new))
+    return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, axes)
+
+
+def _check_norm_dtypes(name: str, kernel: str, X: np.ndarray, *params: Any) -> None:
+    """A float input, and parameters and stats of its dtype (PyTorch's CPU kernels)."""
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for "
+                                  f"'{_torch_name(X.dtype)}'")  # fmt: skip
+    for p in params:
+        if p is not None and p.data.dtype != X.dtype:
+            raise RuntimeError(
+                f"{name}: mixed dtype (CPU): expect parameter to have scalar type of "
+                f"{_torch_name(X.dtype)}, got {_torch_name(p.data.dtype)}"
+            )
+
+
+def _moments(X: np.ndarray, axes: tuple) -> tuple:
+    """Mean and biased variance over ``axes`` (kept as dims of size 1; NaN over none)."""
+    mean = ops._mean(X, axes, True)
+    dev = X - mean
+    return mean, ops._mean(dev * dev, axes, True)
+
+
+def _normalized(
+    name: str, input: Tensor, weight: Tensor | None, bias: Tensor | None, mean: np.ndarray,
+    var: np.ndarray, eps: float, shape: tuple, axes: tuple | None,
+) -> Tensor:  # fmt: skip
+    """x̂ w + b with x̂ = (x - μ) r, r = 1 / sqrt(σ² + eps), w and b reshaped to ``shape``,
+    computed in float64 and rounded once to x's dtype (float32 sums lose too much).
+
+    μ and σ² are x's moments over ``axes``, or constants (BatchNorm's running stats) when
+    ``axes`` is None. With ĝ = g w:
+    dx = r (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)) (means over ``axes``),  or dx = r ĝ for constants;
+    dw = Σ g x̂,   db = Σ g  (sums over the dims w is broadcast along).
+    """
+    X = input.data.astype(np.float64, copy=False)
+    r = 1 / np.sqrt(var + eps)
+    xhat = (X - mean) * r
+    W = None if weight is None else weight.data.reshape(shape).astype(np.float64, copy=False)
+    out = xhat if W is None else xhat * W
+    if bias is not None:
+        out = out + bias.data.reshape(shape)
+    padded = (1,) * (X.ndim - len(shape)) + shape
+    param_axes = tuple(i for i, n in enumerate(padded) if n == 1)
+
+    def vjp_input(g: np.ndarray) -> np.ndarray:
+        gh = g if W is None else g * W
+        if axes is None:
+            return gh * r
+        return r * (
+            gh - gh.mean(axes, keepdims=True) - xhat * (gh * xhat).mean(axes, keepdims=True)
+        )
+
+    def vjp_weight(g: np.ndarray) -> np.ndarray:
+        return np.sum(g * xhat, axis=param_axes).reshape(weight.data.shape)
+
+    def vjp_bias(g: np.ndarray) -> np.ndarray:
+        return np.sum(g, axis=param_axes).reshape(bias.data.shape)
+
+    out = out.astype(input.data.dtype, copy=False)
+    return record(out, name, (input, weight, bias), (vjp_input, vjp_weight, vjp_bias),
+                  saved=ops._tensors(input, weight))  # fmt: skip
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """x / max(‖x‖_p, eps), the norm along ``dim``: composed of norm, clamp and div as
+    PyTorch's, so its gradients are theirs."""
+    _check_tensors("normalize", input)
+    return input / input.norm(p, dim, keepdim=True).clamp(min=eps)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1 / max(‖x1‖, eps)) (x2 / max(‖x2‖, eps)) along ``dim``, x1 and x2 broadcast
+    together; integer inputs count in the common float dtype. As PyTorch, the clamp at eps
+    changes the norms in place outside the graph: the gradient ignores it."""
+    check_tensor("cosine_similarity", "x1", x1)
+    check_tensor("cosine_similarity", "x2", x2)
+    A, B = x1.data, x2.data
+    dt = dtypes.result_dtype(np.result_type(A, B), (A, B))
+    if dt.kind != "f":
+        raise RuntimeError("cosine_similarity: expected common dtype to be floating point, yet "
+                           f"common dtype is {_torch_name(dt)}")  # fmt: skip
+    try:
+        shape = np.broadcast_shapes(A.shape, B.shape)
+    except ValueError:
+        raise OpError(
+            f"cosine_similarity: shapes {A.shape} and {B.shape} cannot be broadcast together"
+        ) from None
+    x1, x2 = ((x if x.data.dtype.kind == "f" else x.to(dt)).expand(*shape) for x in (x1, x2))
+    n1, n2 = (x.norm(2, dim, keepdim=True).clone() for x in (x1, x2))
+    with no_grad():
+        n1.clamp_(min=eps)
+        n2.clamp_(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)

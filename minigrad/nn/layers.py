@@ -471,3 +471,44 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dimension ``dim`` into ``unflattened_size`` (one entry may be -1, inferred):
+    (N, 12) -> (N, 3, 4) for ``Unflatten(1, (3, 4))``."""
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError("unflattened_size must be a tuple of ints, but found type "
+                            f"{type(unflattened_size).__name__}")  # fmt: skip
+        for i, n in enumerate(unflattened_size):
+            if not isinstance(n, int):
+                raise TypeError("unflattened_size must be tuple of ints, but found element of "
+                                f"type {type(n).__name__} at pos {i}")  # fmt: skip
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        check_tensor("unflatten", "input", input)
+        shape = input.shape
+        d = self.dim + len(shape) if self.dim < 0 else self.dim
+        if not 0 <= d < len(shape):
+            raise IndexError(
+                f"unflatten: dim {self.dim} is out of range for a tensor of {len(shape)} dims"
+            )
+        sizes = tuple(self.unflattened_size)
+        known = math.prod(n for n in sizes if n != -1)
+        if (
+            sizes.count(-1) > 1
+            or (-1 not in sizes and known != shape[d])
+            or (-1 in sizes and (known == 0 or shape[d] % known))
+        ):
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                f"{self.dim} ({shape[d]}) in the input tensor"
+            )
+        return input.reshape(*shape[:d], *sizes, *shape[d + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
