@@ -83,15 +83,8 @@ class Adam(Optimizer):
                         state["max_exp_avg_sq"] = zeros_like(p)
                 state["step"].data += 1
                 t = state["step"].item()
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.mul_(1 - lr * wd)
-                    else:
-                        g = g + wd * p.data
-                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
-                _lerp(m, g, 1 - beta1)
-                v *= beta2
-                v += (1 - beta2) * g * g
+                g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
+                m, v = _moments(state, g, beta1, beta2)
                 if group["amsgrad"]:
                     v_max = state["max_exp_avg_sq"].data
                     np.maximum(v_max, v, out=v_max)
@@ -115,6 +108,25 @@ def _check_adam_arguments(
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
     if not 0.0 <= weight_decay:
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+def _weight_decay(p: Any, g: np.ndarray, lr: float, wd: float, decoupled: bool) -> np.ndarray:
+    """L2 decay g + λθ, or (decoupled, AdamW's) θ ← θ (1 - γλ) in place and g as it is."""
+    if wd == 0:
+        return g
+    if decoupled:
+        p.mul_(1 - lr * wd)
+        return g
+    return g + wd * p.data
+
+
+def _moments(state: dict, g: np.ndarray, beta1: float, beta2: float) -> tuple:
+    """m ← β1 m + (1 - β1) g,  v ← β2 v + (1 - β2) g², in place, in PyTorch's order."""
+    m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+    _lerp(m, g, 1 - beta1)
+    v *= beta2
+    v += (1 - beta2) * g * g
+    return m, v
 
 
 def _lerp(start: np.ndarray, end: np.ndarray, w: float) -> None:

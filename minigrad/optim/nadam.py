@@ -11,7 +11,7 @@ from ..dtypes import get_default_dtype
 from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
 from ..tensor import Tensor
-from .adam import _check_adam_arguments, _lerp
+from .adam import _check_adam_arguments, _moments, _weight_decay
 from .optimizer import Optimizer
 
 
@@ -81,19 +81,12 @@ class NAdam(Optimizer):
                     state["exp_avg_sq"] = zeros_like(p)
                 state["step"].data += 1
                 t = state["step"].item()
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.mul_(1 - lr * wd)
-                    else:
-                        g = g + wd * p.data
+                g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
                 mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
                 mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
                 state["mu_product"].data *= mu  # rounded to its (float32) dtype, as PyTorch's
                 mu_product = state["mu_product"].item()
-                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
-                _lerp(m, g, 1 - beta1)
-                v *= beta2
-                v += (1 - beta2) * g * g
+                m, v = _moments(state, g, beta1, beta2)
                 denom = np.sqrt(v / (1 - beta2**t))
                 denom += group["eps"]
                 self._descend(p, lr * (1.0 - mu) / (1.0 - mu_product) * g / denom)

@@ -10,7 +10,7 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
-from .adam import _check_adam_arguments, _lerp
+from .adam import _check_adam_arguments, _moments, _weight_decay
 from .optimizer import Optimizer
 
 
@@ -72,15 +72,8 @@ class RAdam(Optimizer):
                     state["exp_avg_sq"] = zeros_like(p)
                 state["step"].data += 1
                 t = state["step"].item()
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.mul_(1 - lr * wd)
-                    else:
-                        g = g + wd * p.data
-                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
-                _lerp(m, g, 1 - beta1)
-                v *= beta2
-                v += (1 - beta2) * g * g
+                g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
+                m, v = _moments(state, g, beta1, beta2)
                 bias_correction2 = 1 - beta2**t
                 update = m / (1 - beta1**t) * lr
                 rho_inf = 2 / (1 - beta2) - 1
