@@ -79,7 +79,11 @@ def _run(M, program, seed):
 
 @pytest.mark.parametrize("k", range(len(PROGRAMS)))
 def test_program_matches_pytorch(k):
-    program = PROGRAMS[k]
+    check_program(PROGRAMS[k], k)
+
+
+def check_program(program: str, k: int) -> None:
+    """Run ``program`` (inputs drawn from seed k) in both frameworks and compare."""
     expected, t_err = _run(torch, program, k)
     got, m_err = _run(mg, program, k)
     if t_err is not None:
