@@ -876,21 +876,31 @@ def _count(X: np.ndarray, axes: tuple | None) -> int:
     return X.size if axes is None else builtins.int(np.prod([X.shape[a] for a in axes]))
 
 
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Σ over ``dim`` (all by default).   dx = g broadcast back to x's shape."""
-    X = x.data
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Σ over ``dim`` (all by default), in ``dtype`` if given (x cast to it first).
+    dx = g broadcast back to x's shape."""
+    X = x.data if dtype is None else x.data.astype(_dtype_arg("sum", dtype), copy=False)
     axes = _axes(dim, X.ndim)
     check_bool("sum", "keepdim", keepdim)
-    out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim))  # C order, as PyTorch's
-    if X.dtype.kind in "biu" and out.dtype != dtypes.int64:  # PyTorch sums integers in int64
-        out = out.astype(dtypes.int64)
+    out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim, dtype=dtype))  # C order, as PyTorch's
+    if dtype is None and X.dtype.kind in "biu" and out.dtype != dtypes.int64:
+        out = out.astype(dtypes.int64)  # PyTorch sums integers in int64
     shape = X.shape
     return record(out, "Sum", (x,), (lambda g: _expand_back(g, axes, keepdim, shape),))
 
 
-def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Mean over ``dim``.   dx = g / n broadcast back, n the number of averaged elements."""
-    X = x.data
+def _dtype_arg(name: str, dtype: Any) -> np.dtype:
+    """A reduction's ``dtype=``: a minigrad dtype (``mg.float64``), as PyTorch's."""
+    if not isinstance(dtype, np.dtype):
+        raise TypeError(f"{name}(): argument 'dtype' must be a dtype (mg.float64, ...), "
+                        f"not {type(dtype).__name__}")  # fmt: skip
+    return dtype
+
+
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Mean over ``dim``, in ``dtype`` if given (x cast to it first).
+    dx = g / n broadcast back, n the number of averaged elements."""
+    X = x.data if dtype is None else x.data.astype(_dtype_arg("mean", dtype), copy=False)
     _refuse("mean", X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes(dim, X.ndim)
     check_bool("mean", "keepdim", keepdim)

@@ -431,6 +431,10 @@ PROGRAMS = [
     "m = M.nn.Linear(2, 1); o = M.optim.Adam([{'params': m.named_parameters(), 'lr': 1.}]); m(M.ones(3, 2)).sum().backward(); o.step(); R = (o.param_groups[0]['param_names'], m.bias.grad)",
     "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([p], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 2, 0.5)\nR = []\nfor e in [5, 1, 3, None, None]:\n    s.step(e); R.append((s.get_last_lr(), s.last_epoch, o.param_groups[0]['lr']))",
     "p = M.nn.Parameter(M.ones(1)); o = M.optim.SGD([{'params': [p], 'lr': .3}], lr=1.); s = M.optim.lr_scheduler.StepLR(o, 1, 0.5)\no.param_groups[0]['lr'] = 5.; s.step(); R = [s.get_last_lr()]; s.step(2); R.append(s.get_last_lr())",
+    # dtype= on sum and mean: the gradient comes back in x's dtype
+    "x = M.tensor([1., 2.], requires_grad=True); y = x.sum(dtype=M.float64) * M.tensor(3., dtype=M.float64); y.backward(); R = (y, x.grad)",
+    "x = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); y = x.mean(dtype=M.float32); y.backward(); R = (y, x.grad)",
+    "x = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); y = x.sum(0, dtype=M.float64); (y * y).sum().backward(); R = (y, x.grad)",
     # backward(inputs=...), retain_graph=None, and autograd.grad's other arguments
     "a = M.tensor([1., 2.], requires_grad=True); b = M.tensor([3., 4.], requires_grad=True); (a * b).sum().backward(inputs=[a]); R = (a.grad, b.grad)",
     "a = M.tensor([1., 2.], requires_grad=True); b = M.tensor([3., 4.], requires_grad=True); (a * b).sum().backward(inputs=b); R = (a.grad, b.grad)",

@@ -1183,6 +1183,21 @@ EXPRESSIONS = [
     "M.nn.functional.embedding(M.tensor([], dtype=M.long), M.ones(2, 3))",
     "M.nn.functional.embedding(M.tensor([0, 1]), M.ones(2, 0))",
     "M.nn.functional.embedding([0, 1], M.ones(2, 3))",
+    # dtype= on sum and mean
+    "M.tensor([1, 2, 3]).sum(dtype=M.float32)",
+    "M.tensor([1, 2, 3]).sum(dtype=M.int32)",
+    "M.tensor([True, True]).sum(dtype=M.int8)",
+    "M.tensor([1., 2.5]).sum(dtype=M.int64)",
+    "M.tensor([[1., 2.5]]).sum(1, True, dtype=M.float64)",
+    "M.sum(M.tensor([1, 2]), 0, dtype=M.float64)",
+    "M.tensor([1, 2, 3]).mean(dtype=M.float32)",
+    "M.tensor([1, 2, 3]).mean(dtype=M.int64)",
+    "M.mean(M.tensor([1, 2]), dtype=M.float64)",
+    "M.tensor([1., 2.]).sum(dtype='float64')",
+    "M.tensor([1., 2.]).sum(dtype=M.bool)",
+    "M.tensor([0.5, 2.]).mean(dtype=M.float16)",
+    "M.tensor([1., 2.], requires_grad=True).sum(dtype=M.float64)",
+    "M.tensor([1., 2.], requires_grad=True).mean(0, dtype=M.float64)",
 ]
 
 
