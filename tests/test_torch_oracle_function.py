@@ -192,3 +192,40 @@ PROGRAMS = [
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_function_program_matches_pytorch(program):
     _matches_pytorch(FUNCTIONS + program)
+
+
+_J = "F = M.autograd.functional; x = M.tensor([1., 2.], dtype=M.float64); y = M.tensor([3., 4.], dtype=M.float64); A = M.tensor([[1., 2.], [3., 4.]], dtype=M.float64); "
+FUNCTIONAL_PROGRAMS = [
+    _J + "R = F.jacobian(lambda a: a * a, x)",
+    _J + "R = F.jacobian(lambda a: a.exp().sum(), x)",
+    _J + "R = F.jacobian(lambda a, b: a * b, (x, y))",
+    _J + "R = F.jacobian(lambda a: (a * 2, a.sum()), x)",
+    _J + "R = F.jacobian(lambda a, b: (a * b, a.sum()), (x, y))",
+    _J + "R = F.jacobian(lambda a, b: a * 2, (x, y))",
+    _J + "R = F.jacobian(lambda a, b: a * 2, (x, y), strict=True)",
+    _J + "R = F.jacobian(lambda a: M.ones(2), x)",
+    _J + "R = F.jacobian(lambda a: M.ones(2), x, strict=True)",
+    _J + "R = F.jacobian(lambda a: a.T @ a, A)",
+    _J + "R = F.jacobian(lambda a: a.softmax(0), x)",
+    _J + "R = F.jacobian(lambda a: 3.0, x)",
+    _J + "R = F.jacobian(lambda a, b: a * b, [x, y])",
+    _J + "R = F.jacobian(lambda a: a * 2, 3.0)",
+    _J + "R = F.jacobian(lambda a: a * 2, M.tensor([1, 2]))",
+    _J + "R = (F.jacobian(lambda a: a * a, x, vectorize=True), x.grad, x.requires_grad)",
+    _J + "R = F.jacobian(lambda a: a.float() * 2, x)",
+    _J + "R = F.vjp(lambda a: a * a, x, M.ones(2, dtype=M.float64))",
+    _J + "R = F.vjp(lambda a: (a * a).sum(), x)",
+    _J + "R = F.vjp(lambda a: a * a, x)",
+    _J + "R = F.vjp(lambda a, b: a * b, (x, y), M.ones(2, dtype=M.float64))",
+    _J
+    + "R = F.vjp(lambda a: (a * 2, a.sum()), x, (M.ones(2, dtype=M.float64), M.tensor(1., dtype=M.float64)))",
+    _J + "R = F.vjp(lambda a: a * a, x, M.ones(3, dtype=M.float64))",
+    _J + "R = F.vjp(lambda a, b: a * 2, (x, y), M.ones(2, dtype=M.float64))",
+    _J + "R = F.vjp(lambda a, b: a * 2, (x, y), M.ones(2, dtype=M.float64), strict=True)",
+    _J + "R = F.vjp(lambda a: M.ones(2, dtype=M.float64), x, M.ones(2, dtype=M.float64))",
+]
+
+
+@pytest.mark.parametrize("program", FUNCTIONAL_PROGRAMS)
+def test_functional_program_matches_pytorch(program):
+    _matches_pytorch(program)

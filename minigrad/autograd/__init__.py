@@ -151,5 +151,6 @@ def _no_graph_of_backward(name: str, create_graph: bool) -> None:
         )
 
 
+from . import functional  # noqa: E402
 from .function import Function, FunctionCtx  # noqa: E402
 from .gradcheck import GradcheckError, gradcheck  # noqa: E402

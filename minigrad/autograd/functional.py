@@ -1,0 +1,135 @@
+"""``jacobian`` and ``vjp`` of a function of tensors, as ``torch.autograd.functional``.
+
+Both run the function on detached copies of the inputs that require grad, then reverse
+mode: ``vjp`` one backward pass (vᵀ J), ``jacobian`` one per output element (row j of
+J is e_jᵀ J). Neither touches the inputs' ``.grad``; the results require no grad.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..grad_mode import enable_grad
+from ..tensor import Tensor
+from . import _no_graph_of_backward, grad
+
+__all__ = ["jacobian", "vjp"]
+
+
+def _as_tuple(x: Any, what: str, fn_name: str) -> tuple[bool, tuple]:
+    """(whether x was a tuple, x as a tuple of Tensors)."""
+    if isinstance(x, Tensor):
+        return False, (x,)
+    if isinstance(x, tuple) and all(isinstance(t, Tensor) for t in x):
+        return True, x
+    raise TypeError(
+        f"The {what} given to {fn_name} must be either a Tensor or a tuple of Tensors but "
+        f"the given {what} has type {type(x)}."
+    )
+
+
+def _run(func: Callable, inputs: Any, fn_name: str) -> tuple:
+    """func on inputs that require grad: (inputs were a tuple, inputs, outputs were a
+    tuple, outputs)."""
+    in_tuple, xs = _as_tuple(inputs, "inputs", fn_name)
+    xs = tuple(x.detach().requires_grad_() for x in xs)
+    with enable_grad():
+        outs = func(*xs)
+    out_tuple, ys = _as_tuple(outs, "outputs of the user-provided function", fn_name)
+    return in_tuple, xs, out_tuple, ys
+
+
+def _independent(i: int | None, k: int) -> RuntimeError:
+    which = "The output" if i is None else f"Output {i}"
+    return RuntimeError(
+        f"{which} of the user-provided function is independent of input {k}. This is not "
+        "allowed in strict mode."
+    )
+
+
+def vjp(
+    func: Callable, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple:
+    """(func(inputs), vᵀ J): the gradient of Σ v · func(inputs) with respect to each input
+    (zeros for an input the outputs do not depend on; with ``strict``, an error). ``v``
+    has the outputs' shapes; it may be omitted for a single one-element output."""
+    _no_graph_of_backward("vjp", create_graph)
+    in_tuple, xs, out_tuple, ys = _run(func, inputs, "vjp")
+    if v is None:
+        if len(ys) != 1 or ys[0].data.size != 1:
+            raise RuntimeError(
+                "The vector v can only be None if the user-provided function returns a "
+                "single Tensor with a single element."
+            )
+        vs = (Tensor._new(np.ones_like(ys[0].data)),)
+    else:
+        vs = _as_tuple(v, "v", "vjp")[1]
+        if len(vs) != len(ys):
+            raise RuntimeError(f"v is a tuple of invalid length: should be {len(ys)} but got "
+                               f"{len(vs)}.")  # fmt: skip
+        for y, w in zip(ys, vs):
+            if w.data.shape != y.data.shape:
+                raise RuntimeError(f"v has invalid size: should be {y.shape} but got {w.shape}.")
+    pairs = [(y, w) for y, w in zip(ys, vs) if y._requires_grad]
+    if strict and len(pairs) < len(ys):
+        raise _independent(None, 0)
+    grads = [None] * len(xs)
+    if pairs:
+        grads = list(grad([y for y, _ in pairs], xs, [w for _, w in pairs], allow_unused=True))
+    for k, (x, g) in enumerate(zip(xs, grads)):
+        if g is None:
+            if strict:
+                raise _independent(None, k)
+            grads[k] = Tensor._new(np.zeros_like(x.data))
+    outputs = tuple(y.detach() for y in ys)
+    return (outputs if out_tuple else outputs[0]), (tuple(grads) if in_tuple else grads[0])
+
+
+def jacobian(
+    func: Callable,
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    strategy: str = "reverse-mode",
+) -> Any:
+    """The Jacobian of func at inputs: for output y and input x, a tensor of shape
+    ``y.shape + x.shape`` with J[j..., k...] = ∂y[j...] / ∂x[k...]; a tuple over the inputs
+    and/or the outputs where those are tuples (``J[i][k]`` for output i, input k). An
+    output that does not depend on an input gives zeros (with ``strict``, an error).
+    ``vectorize`` is accepted and changes nothing: one backward pass per output element."""
+    _no_graph_of_backward("jacobian", create_graph)
+    if strategy != "reverse-mode":
+        raise NotImplementedError(
+            f"jacobian: strategy={strategy!r} (forward-mode AD) is not supported by minigrad; "
+            "use strategy='reverse-mode'"
+        )
+    in_tuple, xs, out_tuple, ys = _run(func, inputs, "jacobian")
+    jac = []
+    for i, y in enumerate(ys):
+        rows = [np.zeros((y.data.size,) + x.data.shape, x.data.dtype) for x in xs]
+        if y._requires_grad:
+            seed = np.zeros(y.data.size, y.data.dtype)
+            for j in range(y.data.size):
+                seed[j] = 1
+                e_j = Tensor._new(seed.reshape(y.data.shape).copy())
+                seed[j] = 0
+                for k, g in enumerate(grad(y, xs, e_j, retain_graph=True, allow_unused=True)):
+                    if g is not None:
+                        rows[k][j] = g.data
+                    elif strict:
+                        raise _independent(i, k)
+        elif strict:
+            raise RuntimeError(
+                f"Output {i} of the user-provided function does not require gradients. The "
+                "outputs must be computed in a differentiable manner from the input when "
+                "running in strict mode."
+            )
+        jac.append(tuple(Tensor._new(r.reshape(y.data.shape + x.data.shape))
+                         for r, x in zip(rows, xs)))  # fmt: skip
+    if out_tuple:
+        return tuple(j if in_tuple else j[0] for j in jac)
+    return jac[0] if in_tuple else jac[0][0]
