@@ -124,21 +124,33 @@ def test_a_long_chain_of_functions_runs_backward_without_recursion():
     assert x.grad.item() == 1.0
 
 
-def test_unsupported_uses_say_so():
+def test_several_outputs_with_gradients_each_get_a_node_ahead_of_the_ctx():
     class Two(Function):
         @staticmethod
         def forward(ctx, x):
-            return x * 2, x * 3
+            ctx.save_for_backward(x)
+            return x * 2, x**2
 
         @staticmethod
         def backward(ctx, g1, g2):
-            return g1 * 2 + g2 * 3
+            (x,) = ctx.saved_tensors
+            ctx.calls = getattr(ctx, "calls", 0) + 1
+            return g1 * 2 + g2 * 2 * x
 
-    with pytest.raises(NotImplementedError, match="Two: forward returned 2 differentiable"):
-        Two.apply(_f64(2))
+    x = _f64(3)
+    a, b = Two.apply(x)
+    assert a.grad_fn is not b.grad_fn and a.grad_fn.name() == b.grad_fn.name() == "TwoBackward"
+    ctx = a.grad_fn.next_functions[0][0]
+    assert b.grad_fn.next_functions[0][0] is ctx and ctx.next_functions == ((x, 0),)
+    (a.sum() + (b * 3).sum()).backward()
+    np.testing.assert_allclose(x.grad.data, 2 + 6 * x.data, rtol=1e-12)
+    assert ctx.calls == 1  # one backward for both outputs
+    assert mg.gradcheck(lambda t: Two.apply(t)[0] * Two.apply(t)[1], (_f64(3, seed=4),))
     with mg.no_grad():  # nothing is recorded: both outputs come back
         assert len(Two.apply(_f64(2))) == 2
 
+
+def test_mark_dirty_says_it_is_not_supported():
     class Dirty(Function):
         @staticmethod
         def forward(ctx, x):

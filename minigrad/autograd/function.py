@@ -87,12 +87,16 @@ class BackwardCFunction(FunctionCtx, Node):
     def _run_backward(self, g: np.ndarray) -> list:
         """Call the user's backward with the output's gradient; one array (or None) per
         input, checked as PyTorch checks them."""
+        if self._slots is None:  # one differentiable output: g is its gradient
+            slots = [g if k == self._diff[0] else None for k in range(len(self._output_meta))]
+        else:  # several: their nodes left their gradients in the slots (none if unused)
+            slots, self._slots = self._slots, [None] * len(self._slots)
         grad_outputs = [
             None if meta is None
-            else Tensor._new(g) if k == self._diff_output
+            else Tensor._new(gk) if gk is not None
             else Tensor._new(np.zeros(*meta)) if self.materialize_grads
             else None
-            for k, meta in enumerate(self._output_meta)
+            for gk, meta in zip(slots, self._output_meta)
         ]  # fmt: skip
         with no_grad():
             grads = self._forward_cls.backward(self, *grad_outputs)
@@ -155,8 +159,8 @@ class Function:
     *grad_outputs)`` methods, and call ``MyFn.apply(*args)``. A ``forward(*args)``
     without ctx and a ``setup_context(ctx, inputs, output)`` work too.
 
-    minigrad records one differentiable output per call: the others must be marked
-    with ``ctx.mark_non_differentiable`` (or be integer tensors or not tensors).
+    With several outputs that have gradients, each output's ``grad_fn`` is a node of its
+    own, ahead of the ctx (PyTorch's outputs share the ctx as their ``grad_fn``).
     """
 
     _backward_cls: type = BackwardCFunction
@@ -233,15 +237,9 @@ class Function:
         ]  # fmt: skip
         if not diff:
             return output
-        if len(diff) > 1:
-            raise NotImplementedError(
-                f"{cls.__name__}: forward returned {len(diff)} differentiable outputs; "
-                "minigrad's Function records one (mark the others with "
-                "ctx.mark_non_differentiable)"
-            )
-        out = outputs[diff[0]]
         ctx._inputs = inputs
-        ctx._diff_output = diff[0]
+        ctx._diff = diff
+        ctx._slots = None if len(diff) == 1 else [None] * len(outputs)
         ctx._output_meta = [
             (o.data.shape, o.data.dtype) if isinstance(o, Tensor) else None for o in outputs
         ]
@@ -253,11 +251,32 @@ class Function:
         sources = [inputs[i].grad_fn or inputs[i] for i in tensors]
         vjps = tuple(functools.partial(_input_grad, ctx, i) if need[i] else None for i in tensors)
         saved = tuple(t for t in ctx.to_save if t is not None)
-        Node.__init__(ctx, cls.__name__, sources, vjps, saved, None, out.data.shape,
-                      out.data.dtype)  # fmt: skip
-        out.grad_fn = ctx
-        out._requires_grad = True
+        if len(diff) == 1:
+            out = outputs[diff[0]]
+            Node.__init__(ctx, cls.__name__, sources, vjps, saved, None, out.data.shape,
+                          out.data.dtype)  # fmt: skip
+            out.grad_fn = ctx
+            out._requires_grad = True
+            return output
+        # Several outputs with gradients: minigrad's nodes have one output each, so each
+        # output gets a node of its own that leaves its gradient in ctx's slot and passes
+        # an empty array on to ctx, which runs after all of them (it is older)
+        Node.__init__(ctx, cls.__name__, sources, vjps, saved, None, _PASS.shape, _PASS.dtype)
+        for k in diff:
+            o = outputs[k]
+            o.grad_fn = Node(cls.__name__, [ctx], (functools.partial(_to_slot, ctx, k),), (),
+                             None, o.data.shape, o.data.dtype)  # fmt: skip
+            o._requires_grad = True
         return output
+
+
+_PASS = np.empty(0)
+
+
+def _to_slot(ctx: BackwardCFunction, k: int, g: np.ndarray) -> np.ndarray:
+    """Output k's VJP: keep its gradient for ctx's backward, which gets all of them."""
+    ctx._slots[k] = g if ctx._slots[k] is None else ctx._slots[k] + g
+    return _PASS
 
 
 def once_differentiable(fn: Callable) -> Callable:
