@@ -12,7 +12,6 @@ Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output siz
 
 from __future__ import annotations
 
-import math
 import operator
 from typing import Any
 
@@ -36,8 +35,10 @@ def _ints(op: str, name: str, value: Any, n: int) -> tuple:
     if len(items) == 1:
         return items * n
     if len(items) != n:
-        raise OpError(f"{op}: expected {name} to be a single integer value or a list of {n} "
-                      f"values to match the convolution dimensions, but got {name}={list(items)}")  # fmt: skip
+        raise OpError(
+            f"{op}: expected {name} to be a single integer value or a list of {n} values to "
+            f"match the convolution dimensions, but got {name}={list(items)}"
+        )
     return items
 
 
@@ -48,7 +49,8 @@ def conv2d(
     input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
     padding: Any = 0, dilation: Any = 1, groups: int = 1,
 ) -> Tensor:  # fmt: skip
-    """out[n, o] = b[o] + Σ_{c in o's group, i, j} W[o, c, i, j] x_pad[n, c, s·oh + d·i, s·ow + d·j].
+    """out[n, o, oh, ow] = b[o] + Σ_{c in o's group, i, j} W[o, c, i, j] xp[n, c, hi, wj],
+    with xp the zero-padded input, hi = s·oh + d·i and wj = s·ow + d·j.
 
     input (N, C, H, W) or (C, H, W), weight (O, C/groups, kH, kW), bias (O,); padding an
     int, a pair, 'valid' (0) or 'same' (output size = input size, stride 1 only).
@@ -117,8 +119,10 @@ def _convolution(
             "channels instead"
         )
     if W.shape[0] % groups:
-        raise OpError(f"{op}: Given groups={groups}, expected weight to be divisible by "
-                      f"{groups} at dimension 0, but got weight of size {list(W.shape)}")  # fmt: skip
+        raise OpError(
+            f"{op}: Given groups={groups}, expected weight to be divisible by {groups} at "
+            f"dimension 0, but got weight of size {list(W.shape)}"
+        )
     if X.dtype != W.dtype:
         raise OpError(f"{op}: Input type ({X.dtype}) and weight type ({W.dtype}) should be "
                       "the same")  # fmt: skip
@@ -207,3 +211,263 @@ def _conv2d(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: in
         return dX[:, :, pads[0][0] : pads[0][0] + H, pads[1][0] : pads[1][0] + Wd]
 
     return out.reshape(N, O, OH, OW), vjp_x, vjp_w
+
+
+# ---- pooling -------------------------------------------------------------------------
+
+
+def _pool_args(op: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any) -> tuple:
+    """kernel, stride (the kernel when None or empty), padding and dilation as pairs,
+    checked as PyTorch checks them."""
+
+    def pair(name: str, v: Any) -> tuple:
+        items = v if isinstance(v, (tuple, list)) else (v,)
+        for x in items:
+            if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
+                raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not "
+                                f"{type(x).__name__}")  # fmt: skip
+        if len(items) not in (1, 2):
+            raise OpError(f"{op}: {name} must either be a single int, or a tuple of two ints")
+        return tuple(int(x) for x in items) * (3 - len(items))
+
+    k = pair("kernel_size", kernel_size)
+    s = (
+        k
+        if stride is None or (isinstance(stride, (tuple, list)) and not stride)
+        else pair("stride", stride)
+    )
+    p, d = pair("padding", padding), pair("dilation", dilation)
+    if min(k) <= 0:
+        raise OpError(f"{op}: kernel size should be greater than zero, but got kernel_size={k}")
+    if min(s) <= 0:
+        raise OpError(f"{op}: stride should be greater than zero, but got stride={s}")
+    if min(d) <= 0:
+        raise OpError(f"{op}: dilation should be greater than zero, but got dilation={d}")
+    if min(p) < 0:
+        raise OpError(f"{op}: pad must be non-negative, but got pad: {p}")
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise OpError(f"{op}: pad should be at most half of effective kernel size, but got "
+                      f"pad={p}, kernel_size={k} and dilation={d}")  # fmt: skip
+    return k, s, p, d
+
+
+def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    """PyTorch's pooling output size along one dim: in ceil mode a last window may start in
+    the right padding, never beyond it."""
+    out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+def _pool_input(op: str, input: Tensor, k: tuple, s: tuple, p: tuple, d: tuple,
+                ceil_mode: bool) -> tuple:  # fmt: skip
+    """The input as (N, C, H, W), whether it was batched, and the output size (OH, OW)."""
+    check_tensor(op, "input", input)
+    check_bool(op, "ceil_mode", ceil_mode)
+    X = input.data
+    if X.ndim not in (3, 4) or 0 in X.shape[-3:]:
+        raise OpError(f"{op}: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
+                      f"size for input, but got: {list(X.shape)}")  # fmt: skip
+    batched = X.ndim == 4
+    X4 = X if batched else X[None]
+    OH, OW = (_pool_size(n, *a, ceil_mode) for n, a in zip(X4.shape[2:], zip(k, s, p, d)))
+    if OH < 1 or OW < 1:
+        raise OpError(f"{op}: Given input size: ({'x'.join(map(str, X4.shape[1:]))}). "
+                      f"Calculated output size: ({X4.shape[1]}x{OH}x{OW}). Output size is too "
+                      "small")  # fmt: skip
+    return X4, batched, OH, OW
+
+
+def _windows(Xp: np.ndarray, k: tuple, s: tuple, d: tuple, OH: int, OW: int) -> np.ndarray:
+    """The (N, C, OH, OW, kH, kW) view of the windows of a padded input."""
+    win = sliding_window_view(Xp, (d[0] * (k[0] - 1) + 1, d[1] * (k[1] - 1) + 1), axis=(2, 3))
+    return win[:, :, : s[0] * (OH - 1) + 1 : s[0], : s[1] * (OW - 1) + 1 : s[1], :: d[0], :: d[1]]
+
+
+def _padding_right(n: int, out: int, k: int, s: int, p: int, d: int) -> int:
+    """The padding after the input so that the last window fits (ceil mode may need more)."""
+    return max(p, (out - 1) * s + d * (k - 1) + 1 - n - p)
+
+
+def max_pool2d(
+    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+    ceil_mode: bool = False, return_indices: bool = False,
+) -> Any:  # fmt: skip
+    """out[n, c, oh, ow] = max over the window at (s·oh - p, s·ow - p), of k points d apart.
+
+    dx = g sent to the input element that is each window's maximum: the first in row-major
+    order at ties, the last NaN if any (PyTorch's scan). ``return_indices`` adds the int64
+    flat index (h * W + w) of each maximum in its input plane.
+    """
+    k, s, p, d = _pool_args("max_pool2d", kernel_size, stride, padding, dilation)
+    check_bool("max_pool2d", "return_indices", return_indices)
+    X, batched, OH, OW = _pool_input("max_pool2d", input, k, s, p, d, ceil_mode)
+    N, C, H, W = X.shape
+    low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
+    right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
+    Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])), constant_values=low)
+    win = _windows(Xp, k, s, d, OH, OW).reshape(N, C, OH, OW, k[0] * k[1])
+    arg = win.argmax(-1)
+    if X.dtype.kind == "f":
+        nan = np.isnan(win)
+        if nan.any():  # PyTorch takes a NaN over anything, and a later NaN over an earlier
+            last = win.shape[-1] - 1 - nan[..., ::-1].argmax(-1)
+            arg = np.where(nan.any(-1), last, arg)
+    out = np.take_along_axis(win, arg[..., None], -1)[..., 0]
+    rows = np.arange(OH)[:, None] * s[0] - p[0] + arg // k[1] * d[0]
+    cols = np.arange(OW) * s[1] - p[1] + arg % k[1] * d[1]
+    if p[0] or p[1] or ceil_mode:
+        # a window of only the lowest value: PyTorch keeps its first point inside the input
+        first_r = np.arange(OH)[:, None] * s[0] - p[0]
+        first_r = first_r + -(first_r // d[0]) * d[0] * (first_r < 0)
+        first_c = np.arange(OW) * s[1] - p[1]
+        first_c = first_c + -(first_c // d[1]) * d[1] * (first_c < 0)
+        outside = (rows < 0) | (rows >= H) | (cols < 0) | (cols >= W)
+        rows, cols = np.where(outside, first_r, rows), np.where(outside, first_c, cols)
+    index = (rows * W + cols).astype(np.int64)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        g = g if batched else g[None]
+        flat = (np.arange(N * C, dtype=np.int64) * (H * W))[:, None] + index.reshape(N * C, -1)
+        dx = np.bincount(flat.ravel(), g.ravel(), N * C * H * W).astype(g.dtype, copy=False)
+        return dx.reshape(input.data.shape)
+
+    if not batched:
+        out, index = out[0], index[0]
+    result = record(np.ascontiguousarray(out), "MaxPool2DWithIndices", (input,), (vjp,))
+    if return_indices:
+        return result, Tensor._new(np.ascontiguousarray(index))
+    return result
+
+
+def avg_pool2d(
+    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+    ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None,
+) -> Tensor:  # fmt: skip
+    """out = Σ window / divisor; the window of x zero-padded by p, the divisor its number of
+    points inside the padded input (count_include_pad) or inside the input, or
+    ``divisor_override``. Integer inputs divide with truncation, as PyTorch.
+    dx = g / divisor added to every point of each window."""
+    k, s, p, d = _pool_args("avg_pool2d", kernel_size, stride, padding, 1)
+    check_bool("avg_pool2d", "count_include_pad", count_include_pad)
+    X, batched, OH, OW = _pool_input("avg_pool2d", input, k, s, p, d, ceil_mode)
+    if divisor_override is not None and divisor_override == 0:
+        raise OpError("avg_pool2d: divisor must be not zero")
+    N, C, H, W = X.shape
+    right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
+    Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])))
+    sums = _windows(Xp, k, s, d, OH, OW).sum((-2, -1), dtype=X.dtype)
+    if divisor_override is not None:
+        div = np.asarray(divisor_override)
+    else:
+        per_dim = []
+        for n, o, kk, ss, pp in zip((H, W), (OH, OW), k, s, p):
+            start = np.arange(o) * ss - pp
+            end = np.minimum(start + kk, n + pp)
+            if not count_include_pad:
+                start, end = np.maximum(start, 0), np.minimum(end, n)
+            per_dim.append(end - start)
+        div = per_dim[0][:, None] * per_dim[1]
+    if X.dtype.kind in "biu":
+        out = (np.sign(sums) * (np.abs(sums) // div)).astype(X.dtype)
+    else:
+        out = (sums / div).astype(X.dtype, copy=False)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        g = (g if batched else g[None]) / div
+        dx = np.zeros(Xp.shape, g.dtype)
+        for i in range(k[0]):
+            for j in range(k[1]):
+                dx[
+                    :, :, i : i + s[0] * (OH - 1) + 1 : s[0], j : j + s[1] * (OW - 1) + 1 : s[1]
+                ] += g
+        return dx[:, :, p[0] : p[0] + H, p[1] : p[1] + W].reshape(input.data.shape)
+
+    return record(out if batched else out[0], "AvgPool2D", (input,), (vjp,))
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average over the windows [floor(i·H/OH), ceil((i+1)·H/OH)) x the same along W.
+
+    With P (OH, H) and Q (OW, W) the 0/1 window matrices and n the window sizes:
+    out = P x Qᵀ / n,   dx = Pᵀ (g / n) Q. An output of (1, 1) is the mean over H and W, as
+    in PyTorch (its node is MeanBackward).
+    """
+    check_tensor("adaptive_avg_pool2d", "input", input)
+    X = input.data
+    if X.ndim not in (3, 4):
+        raise OpError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(X.shape)}")
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    if len(sizes) != 2:
+        raise OpError("adaptive_avg_pool2d: output_size must be 2")
+    for v in sizes:
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
+            raise TypeError(f"adaptive_avg_pool2d(): argument 'output_size' must be tuple of "
+                            f"ints, not {type(v).__name__}")  # fmt: skip
+    OH, OW = (X.shape[i - 2] if v is None else int(v) for i, v in enumerate(sizes))
+    if OH < 0 or OW < 0:
+        raise OpError("adaptive_avg_pool2d: elements of output_size must be greater than or "
+                      f"equal to 0 but received {{{OH}, {OW}}}")  # fmt: skip
+    if (OH, OW) == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f'"adaptive_avg_pool2d" not implemented for {X.dtype}')
+    P, Q = (_window_matrix(n, o, X.dtype) for n, o in zip(X.shape[-2:], (OH, OW)))
+    n = P.sum(1)[:, None] * Q.sum(1)
+    out = np.matmul(np.matmul(P, X), Q.T) / n
+    return record(out, "AdaptiveAvgPool2D", (input,), (lambda g: P.T @ (g / n) @ Q,))
+
+
+def _window_matrix(n: int, out: int, dtype: np.dtype) -> np.ndarray:
+    """(out, n): row i is 1 on the adaptive window [floor(i n / out), ceil((i+1) n / out))."""
+    i = np.arange(out)
+    start, end = i * n // out, -(-(i + 1) * n // out)
+    j = np.arange(n)
+    return ((j >= start[:, None]) & (j < end[:, None])).astype(dtype)
+
+
+# ---- padding -------------------------------------------------------------------------
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad (or, with negative amounts, crop) the last len(pad) / 2 dims: pad = (left of the
+    last dim, right of it, left of the one before, ...), new places filled with ``value``.
+    dx = g at the places of x (cropped places get none). Only mode 'constant'."""
+    check_tensor("pad", "input", input)
+    if not isinstance(pad, (tuple, list)):
+        raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, not "
+                        f"{type(pad).__name__}")  # fmt: skip
+    for i, v in enumerate(pad):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, but "
+                            f"found element of type {type(v).__name__} at pos {i}")  # fmt: skip
+    if mode != "constant":
+        if mode in ("reflect", "replicate", "circular"):
+            raise NotImplementedError(f"pad: mode '{mode}' is not supported by minigrad")
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    X = input.data
+    if len(pad) % 2:
+        raise OpError("pad: Padding length must be divisible by 2")
+    if len(pad) > 2 * X.ndim:
+        raise OpError(f"pad: Padding length should be less than or equal to two times the "
+                      f"input dimension but got padding length {len(pad)} and input of "
+                      f"dimension {X.ndim}")  # fmt: skip
+    lead = X.ndim - len(pad) // 2
+    pairs = [(0, 0)] * lead + [(int(pad[2 * i]), int(pad[2 * i + 1]))
+                               for i in reversed(range(len(pad) // 2))]  # fmt: skip
+    shape = tuple(n + lo + hi for n, (lo, hi) in zip(X.shape, pairs))
+    if min(shape, default=0) < 0:
+        raise OpError(f"pad: the padding {tuple(pad)} leaves a negative size {shape} of the "
+                      f"input {X.shape}")  # fmt: skip
+    src = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(X.shape, pairs))
+    dst = tuple(slice(max(lo, 0), m - max(hi, 0)) for m, (lo, hi) in zip(shape, pairs))
+    out = np.full(shape, 0 if value is None else value, X.dtype)
+    out[dst] = X[src]
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(X.shape, g.dtype)
+        dx[src] = g[dst]
+        return dx
+
+    return record(out, "ConstantPadNd", (input,), (vjp,))
