@@ -1,6 +1,7 @@
 """``minigrad.nn``: modules, layers and losses; ``functional``, ``init`` and ``utils``."""
 
 from . import functional, init, utils
+from .conv_layers import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .layers import (
     Dropout,
     Embedding,
@@ -21,14 +22,19 @@ from .module import Module
 from .parameter import Parameter
 
 __all__ = [
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "Conv1d",
+    "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
     "Embedding",
     "Flatten",
     "Identity",
     "Linear",
+    "MaxPool2d",
     "LogSoftmax",
     "MSELoss",
     "Module",

@@ -22,6 +22,8 @@ from ..engine import record
 from ..errors import OpError
 from ..tensor import Tensor, check_bool, check_tensor
 
+__all__ = ["adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "max_pool2d", "pad"]
+
 
 def _ints(op: str, name: str, value: Any, n: int) -> tuple:
     """An int or a sequence of n ints (or 1, repeated) as a tuple of n ints, as PyTorch

@@ -621,3 +621,6 @@ def cross_entropy(
     vjps = (vjp_input, vjp_target, vjp_weight)
     saved = ops._tensors(read, weight)
     return record(out, "CrossEntropyLoss", (input, target, weight), vjps, saved=saved)
+
+
+from .conv import *  # noqa: E402, F403 - conv1d, conv2d, pooling and pad
