@@ -169,7 +169,7 @@ def _convolution(
         lambda g: vjp_w(lift(g)).reshape(W.shape),
         lambda g: np.add.reduce(lift(g), (0, 2, 3)),
     )
-    saved = tuple(t for t, other in ((input, weight), (weight, input)) if other._requires_grad)
+    saved = (input, weight)  # as PyTorch, both: a later in-place change to either is an error
     if bias is None:
         return record(out, "Convolution", (input, weight), vjps[:2], saved=saved)
     return record(out, "Convolution", (input, weight, bias), vjps, saved=saved)
