@@ -7,7 +7,7 @@ node (ConvolutionBackward): its forward gathers the windows of the padded input 
 the column gradients back with one strided add per kernel offset (col2im).
 
 Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output size,
-``cols`` the (G, N*OH*OW, C/G*kH*kW) matrix of windows.
+``cols`` the (G, C/G*kH*kW, N*OH*OW) matrix of windows.
 """
 
 from __future__ import annotations
@@ -188,18 +188,19 @@ def _conv2d(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: in
     win = win[:, :, :: s[0], :: s[1], :: d[0], :: d[1]]  # (N, C, OH, OW, kH, kW)
     OH, OW = win.shape[2:4]
     K = Cg * kH * kW
-    # (G, N*OH*OW, K): the one copy of the forward pass
-    cols = win.reshape(N, G, Cg, OH, OW, kH, kW).transpose(1, 0, 3, 4, 2, 5, 6)
-    cols = cols.reshape(G, N * OH * OW, K)
+    # (G, K, N*OH*OW), the one copy of the forward pass: its rows are long runs of output
+    # pixels, which copy and multiply several times faster than (N*OH*OW, K)
+    cols = win.reshape(N, G, Cg, OH, OW, kH, kW).transpose(1, 2, 5, 6, 0, 3, 4)
+    cols = np.ascontiguousarray(cols).reshape(G, K, N * OH * OW)
     Wm = W.reshape(G, Og, K)
-    out = np.matmul(cols, Wm.transpose(0, 2, 1))  # (G, N*OH*OW, Og)
-    out = np.ascontiguousarray(out.reshape(G, N, OH * OW, Og).transpose(1, 0, 3, 2))
+    out = np.matmul(Wm, cols).reshape(G, Og, N, OH, OW)  # (G, Og, N*OH*OW)
+    out = np.ascontiguousarray(out.transpose(2, 0, 1, 3, 4))
 
     def g_rows(g: np.ndarray) -> np.ndarray:  # (N, O, OH, OW) -> (G, Og, N*OH*OW)
         return g.reshape(N, G, Og, OH * OW).transpose(1, 2, 0, 3).reshape(G, Og, N * OH * OW)
 
     def vjp_w(g: np.ndarray) -> np.ndarray:
-        return np.matmul(g_rows(g), cols)  # (G, Og, K)
+        return np.matmul(g_rows(g), cols.transpose(0, 2, 1))  # (G, Og, K)
 
     def vjp_x(g: np.ndarray) -> np.ndarray:
         dcols = np.matmul(Wm.transpose(0, 2, 1), g_rows(g))  # (G, K, N*OH*OW)
