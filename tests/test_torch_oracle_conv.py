@@ -302,4 +302,6 @@ def test_float32_matches_pytorch(name, xs, ws, kwargs):
                         for v in (y, *(i.grad for i in ins))])  # fmt: skip
     for want, got in zip(*results):
         assert got.dtype == np.float32
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        # atol as torch.testing's for float32: a sum of 27 products of size ~1 that cancels
+        # to ~0.1 is only good to ~27 * 6e-8 * 3 in absolute terms, whatever its order
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
