@@ -178,3 +178,34 @@ def test_errors_name_the_op_and_the_shapes(call, words):
         call()
     for word in words:
         assert word in str(info.value)
+
+
+def test_dropout2d_zeros_whole_channels_and_scales_the_rest():
+    mg.manual_seed(0)
+    x = mg.tensor(np.arange(1.0, 1 + 200 * 8 * 9).reshape(200, 8, 3, 3), requires_grad=True)
+    y = F.dropout2d(x, 0.25)
+    (y * y).sum().backward()
+    kept = (y.data != 0).reshape(200, 8, 9)
+    assert np.all(kept == kept[..., :1])  # one decision per (n, c) channel
+    assert abs(1 - kept[..., 0].mean() - 0.25) < 0.03  # 1600 channels: sd of the rate 0.011
+    scale = 1 / 0.75
+    np.testing.assert_array_equal(y.data, np.where(y.data != 0, x.data * scale, 0))
+    np.testing.assert_array_equal(x.grad.data, 2 * y.data * np.where(y.data != 0, scale, 0))
+
+
+def test_dropout2d_of_a_3d_input_drops_channels_of_n_c_l_with_pytorch_warning():
+    mg.manual_seed(1)
+    with pytest.warns(UserWarning, match="3D input to dropout2d"):
+        y = F.dropout2d(mg.ones(50, 6, 4), 0.5)
+    assert np.all(y.data == y.data[..., :1])
+    assert 0 < (y.data == 0).mean() < 1
+
+
+def test_dropout2d_in_place_changes_the_input():
+    mg.manual_seed(2)
+    x = mg.ones(3, 4, 2, 2, requires_grad=True)
+    h = x * 1
+    y = F.dropout2d(h, 0.5, inplace=True)
+    assert y is h
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, h.data)

@@ -149,6 +149,17 @@ OTHER_PROGRAMS = [
     _ints("x", (2, 3, 7, 6), 13, 17)
     + "y, i = M.nn.MaxPool2d(3, 2, 1, return_indices=True, ceil_mode=True)(x); z = M.nn.AvgPool2d(2, ceil_mode=True, count_include_pad=False)(y); u = M.nn.AdaptiveAvgPool2d(1)(z); (u * u).sum().backward(); R = (y, i, z, u, x.grad)",
     "m = M.nn.Conv2d(4, 16, 3, padding='same', padding_mode='zeros'); R = tuple(m(M.ones(2, 4, 5, 5)).shape)",
+    # Dropout2d: the deterministic cases (p = 0 and 1, eval mode), repr, errors
+    "x = M.ones(2, 3, 4, 4, requires_grad=True); y = M.nn.functional.dropout2d(x, 1.0); y.sum().backward(); R = (y, x.grad, y.grad_fn.name().rstrip('0123456789'))",
+    "x = M.ones(2, 3, 4, 4, requires_grad=True); R = (M.nn.functional.dropout2d(x, 0.0) is x, M.nn.functional.dropout2d(x, 0.5, training=False) is x, M.nn.Dropout2d().eval()(x) is x, M.nn.functional.dropout2d(M.ones(3), 0.0))",
+    "R = (M.nn.functional.dropout2d(M.ones(2, 3, 4, dtype=M.int64), 1.0), repr(M.nn.Dropout2d()), repr(M.nn.Dropout2d(0.2, True)))",
+    "R = M.nn.functional.dropout2d(M.ones(3), 0.5)",
+    "R = M.nn.functional.dropout2d(M.ones(2, 3, 4, 4, dtype=M.int64), 0.5)",
+    "R = M.nn.functional.dropout2d(M.ones(2, 3, 4, 4), 0.5, training=1)",
+    "R = M.nn.functional.dropout2d(M.ones(2, 3, 4, 4), float('nan'))",
+    "R = M.nn.functional.dropout2d(M.ones(2, 3, 4, 4), 1.5)",
+    "R = M.nn.Dropout2d(-0.1)",
+    "R = M.nn.functional.dropout2d(M.ones(2, 3, 4, 4, requires_grad=True), 0.5, inplace=True)",
     # module argument errors
     "R = M.nn.Conv2d(3, 16, 3, groups=2)",
     "R = M.nn.Conv2d(4, 15, 3, groups=2)",

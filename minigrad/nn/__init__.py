@@ -1,7 +1,7 @@
 """``minigrad.nn``: modules, layers and losses; ``functional``, ``init`` and ``utils``."""
 
 from . import functional, init, utils
-from .conv_layers import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
+from .conv_layers import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout2d, MaxPool2d
 from .layers import (
     Dropout,
     Embedding,
@@ -30,6 +30,7 @@ __all__ = [
     "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
+    "Dropout2d",
     "Embedding",
     "Flatten",
     "Identity",

@@ -13,6 +13,7 @@ Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output siz
 from __future__ import annotations
 
 import operator
+import warnings
 from typing import Any
 
 import numpy as np
@@ -20,9 +21,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..engine import record
 from ..errors import OpError
+from ..random import generator
 from ..tensor import Tensor, check_bool, check_tensor
 
-__all__ = ["adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "max_pool2d", "pad"]
+__all__ = [
+    "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "dropout2d", "max_pool2d", "pad",
+]  # fmt: skip
 
 
 def _ints(op: str, name: str, value: Any, n: int) -> tuple:
@@ -474,3 +478,55 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         return dx
 
     return record(out, "ConstantPadNd", (input,), (vjp,))
+
+
+# ---- channel dropout -----------------------------------------------------------------
+
+
+def dropout2d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:
+    """Zero whole feature maps: each (n, c) channel with probability p, the rest scaled by
+    1 / (1 - p).   dx = g * mask, the mask of shape (N, C, 1, 1).
+
+    Input (N, C, H, W); a 3-D input is read as (N, C, L), as PyTorch reads it (with its
+    warning). The identity when not training or when p is 0.
+    """
+    if p < 0 or p > 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p != p:  # NaN: PyTorch's Python check lets it through, its kernel raises
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    check_tensor("dropout2d", "input", input)
+    X = input.data
+    if X.ndim not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {X.ndim}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead.",
+            stacklevel=2,
+        )
+    if X.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim.",
+            stacklevel=2,
+        )
+    check_bool("feature_dropout", "train", training)
+    if not training or p == 0:
+        return input
+    if X.ndim < 2:
+        raise OpError(f"dropout2d: Feature dropout requires at least 2 dimensions in the input, "
+                      f"got {list(X.shape)}")  # fmt: skip
+    shape = X.shape[:2] + (1,) * (X.ndim - 2)
+    if p == 1:
+        mask = np.zeros(shape, X.dtype)
+    elif X.dtype.kind not in "fc":
+        raise OpError(f"dropout2d: result type Float can't be cast to the desired output type "
+                      f"{X.dtype}")  # fmt: skip
+    else:
+        keep = generator().random(shape) >= p  # each channel kept with probability 1 - p
+        mask = (keep / (1 - p)).astype(X.dtype)
+    if inplace:
+        return input.mul_(mask)
+    return record(X * mask, "Mul", (input,), (lambda g: g * mask,))

@@ -1,5 +1,6 @@
-"""Convolution and pooling layers: ``Conv1d``, ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` and
-``AdaptiveAvgPool2d``, with PyTorch's arguments, attributes, initialization and repr.
+"""Convolution and pooling layers: ``Conv1d``, ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``,
+``AdaptiveAvgPool2d`` and ``Dropout2d``, with PyTorch's arguments, attributes,
+initialization and repr.
 
 The math is in ``conv.py``; the layers hold the parameters and the settings.
 """
@@ -214,3 +215,21 @@ class AdaptiveAvgPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class Dropout2d(Module):
+    """In training, zero each channel of (N, C, H, W) with probability p and scale the rest
+    by 1 / (1 - p) (see ``conv.dropout2d``); in evaluation mode the identity."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return conv.dropout2d(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
