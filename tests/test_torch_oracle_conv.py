@@ -114,6 +114,37 @@ POOL_PROGRAMS = [
     _pool((2, 3, 4), "pad({x}, (-1, -1), value=-1.)"),
     _pool((2, 3, 4), "pad({x}, ())"),
     _pool((2, 3, 4), "pad({x}, (2, 0, 1, 1))", x_expr="x.transpose(0, 2)"),
+    _pool((2, 3, 4), "pad({x}, (1, 2), mode='reflect')"),
+    _pool((2, 3, 4), "pad({x}, (1, 2), mode='replicate')"),
+    _pool((2, 3, 4), "pad({x}, (1, 2), mode='circular')"),
+    _pool((2, 3, 4), "pad({x}, (3, 3), mode='reflect')"),
+    _pool((2, 3, 4), "pad({x}, (3, 3), mode='replicate')"),
+    _pool((2, 3, 4), "pad({x}, (3, 3), mode='circular')"),
+    _pool((2, 3, 4), "pad({x}, (-1, 2), mode='reflect')"),
+    _pool((2, 3, 4), "pad({x}, (-1, 2), mode='replicate')"),
+    _pool((2, 3, 4), "pad({x}, (-1, 2), mode='circular')"),
+    _pool((2, 3, 4), "pad({x}, (2, -1), mode='reflect')"),
+    _pool((2, 3, 4), "pad({x}, (2, -1), mode='replicate')"),
+    _pool((2, 3, 4), "pad({x}, (2, -1), mode='circular')"),
+    _pool((2, 3, 4), "pad({x}, (-2, 3), mode='reflect')"),
+    _pool((2, 3, 4), "pad({x}, (-2, 3), mode='replicate')"),
+    _pool((2, 3, 4), "pad({x}, (0, 0), mode='reflect')"),
+    _pool((2, 3, 4), "pad({x}, (0, 0), mode='replicate')"),
+    _pool((2, 3, 4), "pad({x}, (0, 0), mode='circular')"),
+    _pool((2, 3, 4), "pad({x}, (1, 2, 2, 1), mode='reflect')"),
+    _pool((2, 3, 4), "pad({x}, (1, 2, 2, 1), mode='replicate')"),
+    _pool((2, 3, 4), "pad({x}, (1, 2, 2, 1), mode='circular')"),
+    _pool((2, 3, 4), "pad({x}, (-1, 3, 2, -1), mode='reflect')"),
+    _pool((2, 3, 4), "pad({x}, (-1, 3, 2, -1), mode='replicate')"),
+    _pool((2, 3, 4), "pad({x}, (-1, 3, 2, -1), mode='circular')"),
+    _pool((3, 4), "pad({x}, (1, 3), mode='reflect')"),
+    _pool((3, 4), "pad({x}, (1, 3), mode='replicate')"),
+    _pool((3, 4), "pad({x}, (1, 3), mode='circular')"),
+    _pool((1, 2, 2, 3, 3), "pad({x}, (1, 2, 1, 0, 1, 1), mode='reflect')"),
+    _pool((1, 2, 2, 3, 3), "pad({x}, (1, 2, 1, 0, 1, 1), mode='replicate')"),
+    _pool((1, 2, 2, 3, 3), "pad({x}, (1, 2, 1, 0, 1, 1), mode='circular')"),
+    _pool((2, 4, 3), "pad({x}, (1, 2, 0, 1), mode='reflect')", x_expr="x.transpose(1, 2)"),
+    _pool((2, 3, 4), "pad({x}, (1, 2), mode='replicate', value=0.)"),
 ]
 
 OTHER_PROGRAMS = [
@@ -149,6 +180,28 @@ OTHER_PROGRAMS = [
     _ints("x", (2, 3, 7, 6), 13, 17)
     + "y, i = M.nn.MaxPool2d(3, 2, 1, return_indices=True, ceil_mode=True)(x); z = M.nn.AvgPool2d(2, ceil_mode=True, count_include_pad=False)(y); u = M.nn.AdaptiveAvgPool2d(1)(z); (u * u).sum().backward(); R = (y, i, z, u, x.grad)",
     "m = M.nn.Conv2d(4, 16, 3, padding='same', padding_mode='zeros'); R = tuple(m(M.ones(2, 4, 5, 5)).shape)",
+    "m = M.nn.Conv2d(4, 16, 3, padding='same', padding_mode='zeros'); R = tuple(m(M.ones(2, 4, 5, 5)).shape)",
+    _ints("x", (2, 2, 5, 4))
+    + _ints("w", (3, 2, 3, 2), 5, 7)
+    + "m = M.nn.Conv2d(2, 3, (3, 2), padding=(2, 1), padding_mode='reflect', bias=False, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w)\ny = m(x); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad)",
+    _ints("x", (2, 2, 5, 4))
+    + _ints("w", (3, 2, 3, 2), 5, 7)
+    + "m = M.nn.Conv2d(2, 3, (3, 2), padding='same', dilation=(2, 1), padding_mode='reflect', bias=False, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w)\ny = m(x); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad)",
+    _ints("x", (2, 2, 5, 4))
+    + _ints("w", (3, 2, 3, 2), 5, 7)
+    + "m = M.nn.Conv2d(2, 3, (3, 2), padding=(2, 1), padding_mode='replicate', bias=False, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w)\ny = m(x); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad)",
+    _ints("x", (2, 2, 5, 4))
+    + _ints("w", (3, 2, 3, 2), 5, 7)
+    + "m = M.nn.Conv2d(2, 3, (3, 2), padding='same', dilation=(2, 1), padding_mode='replicate', bias=False, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w)\ny = m(x); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad)",
+    _ints("x", (2, 2, 5, 4))
+    + _ints("w", (3, 2, 3, 2), 5, 7)
+    + "m = M.nn.Conv2d(2, 3, (3, 2), padding=(2, 1), padding_mode='circular', bias=False, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w)\ny = m(x); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad)",
+    _ints("x", (2, 2, 5, 4))
+    + _ints("w", (3, 2, 3, 2), 5, 7)
+    + "m = M.nn.Conv2d(2, 3, (3, 2), padding='same', dilation=(2, 1), padding_mode='circular', bias=False, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w)\ny = m(x); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad)",
+    _ints("x", (2, 7))
+    + _ints("w", (3, 2, 4), 5, 7)
+    + "m = M.nn.Conv1d(2, 3, 4, padding='same', padding_mode='circular', bias=False, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w)\ny = m(x); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad)",
     # Dropout2d: the deterministic cases (p = 0 and 1, eval mode), repr, errors
     "x = M.ones(2, 3, 4, 4, requires_grad=True); y = M.nn.functional.dropout2d(x, 1.0); y.sum().backward(); R = (y, x.grad, y.grad_fn.name().rstrip('0123456789'))",
     "x = M.ones(2, 3, 4, 4, requires_grad=True); R = (M.nn.functional.dropout2d(x, 0.0) is x, M.nn.functional.dropout2d(x, 0.5, training=False) is x, M.nn.Dropout2d().eval()(x) is x, M.nn.functional.dropout2d(M.ones(3), 0.0))",
@@ -240,6 +293,16 @@ ERROR_PROGRAMS = [
     "R = M.nn.functional.pad(M.ones(2, 3), (True, 0))",
     "R = M.nn.functional.pad(M.ones(2, 3), 1)",
     "R = M.nn.functional.pad(M.ones(2, 3), (1, 0), mode='foo')",
+    "R = M.nn.functional.pad(M.ones(2, 3, 4), (4, 0), mode='reflect')",
+    "R = M.nn.functional.pad(M.ones(2, 3, 4), (1, 4), mode='reflect')",
+    "R = M.nn.functional.pad(M.ones(2, 3, 4), (5, 2), mode='circular')",
+    "R = M.nn.functional.pad(M.ones(2, 3, 4), (-3, -3), mode='replicate')",
+    "R = M.nn.functional.pad(M.ones(2, 3, 4), (1, 1, 1, 1, 1, 1), mode='reflect')",
+    "R = M.nn.functional.pad(M.ones(4), (1, 1), mode='replicate')",
+    "R = M.nn.functional.pad(M.ones(1, 1, 1, 2, 2, 2), (1, 1), mode='circular')",
+    "R = M.nn.functional.pad(M.ones(2, 2, 2, 2), (1, 1), mode='circular')",
+    "R = M.nn.functional.pad(M.ones(2, 3, 4), (1, 1), mode='reflect', value=1.)",
+    "R = M.nn.functional.pad(M.ones(2, 3, 4), (1,), mode='reflect')",
 ]
 
 

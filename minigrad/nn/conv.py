@@ -439,8 +439,12 @@ def _window_matrix(n: int, out: int, dtype: np.dtype) -> np.ndarray:
 
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
     """Pad (or, with negative amounts, crop) the last len(pad) / 2 dims: pad = (left of the
-    last dim, right of it, left of the one before, ...), new places filled with ``value``.
-    dx = g at the places of x (cropped places get none). Only mode 'constant'."""
+    last dim, right of it, left of the one before, ...).
+
+    'constant' fills the new places with ``value`` (any number of dims): dx = g at the
+    places of x. 'reflect', 'replicate' and 'circular' (the last 1, 2 or 3 dims of a
+    batched or unbatched input) copy places of x: see ``_pad_by_index``.
+    """
     check_tensor("pad", "input", input)
     if not isinstance(pad, (tuple, list)):
         raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, not "
@@ -449,13 +453,13 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
             raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, but "
                             f"found element of type {type(v).__name__} at pos {i}")  # fmt: skip
-    if mode != "constant":
-        if mode in ("reflect", "replicate", "circular"):
-            raise NotImplementedError(f"pad: mode '{mode}' is not supported by minigrad")
+    if mode != "constant" and mode not in _INDEX_PADS:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     X = input.data
     if len(pad) % 2:
         raise OpError("pad: Padding length must be divisible by 2")
+    if mode != "constant":
+        return _pad_by_index(input, tuple(int(v) for v in pad), mode, value)
     if len(pad) > 2 * X.ndim:
         raise OpError(f"pad: Padding length should be less than or equal to two times the "
                       f"input dimension but got padding length {len(pad)} and input of "
@@ -478,6 +482,65 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         return dx
 
     return record(out, "ConstantPadNd", (input,), (vjp,))
+
+
+# the node names: PyTorch's circular pad is an assignment into slices
+_INDEX_PADS = {"reflect": "ReflectionPad", "replicate": "ReplicationPad", "circular": "CopySlices"}
+
+
+def _pad_by_index(input: Tensor, pad: tuple, mode: str, value: Any) -> Tensor:
+    """out = x[idx] along each padded dim, idx mapping an output place j to the input
+    place of t = j - left: |t| mirrored at the ends (reflect), t clipped (replicate), or
+    t wrapped around the (cropped) dim (circular). dx = Sᵀ g along each dim, S the 0/1
+    matrix of idx: a place gets the gradients of all its copies."""
+    X = input.data
+    k = len(pad) // 2
+    if value is not None and value != 0:
+        raise OpError(f'pad: Padding mode "{mode}" doesn\'t take in value argument')
+    if X.ndim not in (k + 1, k + 2) or not 1 <= k <= 3:
+        raise NotImplementedError(
+            f"pad: Padding size {len(pad)} is not supported for {X.ndim}D input tensor "
+            f"(mode '{mode}' pads the last 1, 2 or 3 dims of an input with 1 or 2 more)"
+        )
+    maps = []
+    for i in range(k):
+        axis, (lo, hi) = X.ndim - 1 - i, pad[2 * i : 2 * i + 2]
+        n = X.shape[axis]
+        if n + lo + hi < 0:
+            raise OpError(f"pad: the padding {pad} leaves a negative size of the input "
+                          f"{list(X.shape)}")  # fmt: skip
+        t = np.arange(n + lo + hi) - lo
+        if mode == "reflect":
+            if lo >= n or hi >= n:
+                raise OpError(f"pad: Padding size should be less than the corresponding input "
+                              f"dimension, but got: padding ({lo}, {hi}) at dimension {axis} "
+                              f"of input {list(X.shape)}")  # fmt: skip
+            t = np.abs(t)
+            idx = np.where(t >= n, 2 * (n - 1) - t, t)
+        elif mode == "replicate":
+            idx = np.clip(t, 0, n - 1)
+        else:  # PyTorch crops first, then wraps around what is left, at most once (it
+            # refuses more without grad, and with grad gets the gradient wrong)
+            start = max(-lo, 0)
+            m = n - start - max(-hi, 0)
+            if max(lo, 0) > m or max(hi, 0) > m:
+                raise OpError(f"pad: Padding value causes wrapping around more than once "
+                              f"(padding {pad}, input {list(X.shape)})")  # fmt: skip
+            idx = start + (np.arange(m + max(lo, 0) + max(hi, 0)) - max(lo, 0)) % m
+        maps.append((axis, n, idx))
+    out = X
+    for axis, _, idx in maps:
+        out = np.take(out, idx, axis)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        for axis, n, idx in reversed(maps):
+            S = (idx[:, None] == np.arange(n)).astype(g.dtype)
+            g = np.moveaxis(np.moveaxis(g, axis, -1) @ S, -1, axis)
+        return g
+
+    name = _INDEX_PADS[mode]
+    name = name if mode == "circular" else f"{name}{k}D"
+    return record(np.ascontiguousarray(out), name, (input,), (vjp,))
 
 
 # ---- channel dropout -----------------------------------------------------------------

@@ -98,15 +98,17 @@ class _ConvNd(Module):
 
     def _padded(self, input: Tensor) -> tuple:
         """The input and the padding for the conv: a padding_mode other than 'zeros' pads
-        the input itself (with F.pad, which has only the constant mode in minigrad)."""
+        the input itself (F.pad, with PyTorch's _reversed_padding_repeated_twice)."""
         if self.padding_mode == "zeros":
             return input, self.padding
-        if isinstance(self.padding, str):
-            raise NotImplementedError(
-                f"{type(self).__name__}: padding='{self.padding}' with padding_mode="
-                f"'{self.padding_mode}' is not supported by minigrad"
-            )
-        pads = tuple(p for p in reversed(self.padding) for _ in range(2))
+        if self.padding == "same":
+            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+            pairs = [(t // 2, t - t // 2) for t in totals]
+        elif self.padding == "valid":
+            pairs = [(0, 0)] * self._nd
+        else:
+            pairs = [(p, p) for p in self.padding]
+        pads = tuple(v for pair in reversed(pairs) for v in pair)
         return conv.pad(input, pads, mode=self.padding_mode), 0
 
     def extra_repr(self) -> str:
