@@ -35,6 +35,7 @@ CONV2D_CASES = [
 
 
 @pytest.mark.parametrize("xs, ws, kwargs", CONV2D_CASES)
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")
 def test_conv2d_gradients_match_finite_differences(xs, ws, kwargs):
     x, w, b = _rand(*xs), _rand(*ws, seed=1), _rand(ws[0], seed=2)
     assert mg.gradcheck(lambda x, w, b: F.conv2d(x, w, b, **kwargs), (x, w, b))
@@ -238,3 +239,10 @@ def test_dropout2d_in_place_changes_the_input():
     assert y is h
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.data, h.data)
+
+
+def test_same_padding_of_an_even_kernel_warns_as_pytorch():
+    with pytest.warns(UserWarning, match="even kernel lengths"):
+        y = F.conv2d(mg.ones(1, 1, 5, 5), mg.ones(1, 1, 2, 3), padding="same")
+    assert y.shape == (1, 1, 5, 5)
+    assert y.tolist()[0][0][4] == [2.0, 3.0, 3.0, 3.0, 2.0]  # the odd row of padding is below

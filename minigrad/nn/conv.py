@@ -107,6 +107,12 @@ def _convolution(
             # as PyTorch: the odd one of an uneven total goes on the right
             pads = tuple((di * (ki - 1) // 2, di * (ki - 1) - di * (ki - 1) // 2)
                          for di, ki in zip(d, k))  # fmt: skip
+            if any(lo != hi for lo, hi in pads):
+                warnings.warn(
+                    "Using padding='same' with even kernel lengths and odd dilation may require "
+                    "a zero-padded copy of the input be created",
+                    stacklevel=3,
+                )
         else:
             raise OpError(f"{op}: Invalid padding string: {padding!r}")
     else:
