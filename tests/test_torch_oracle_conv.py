@@ -359,6 +359,7 @@ FLOAT32_CASES = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")
 @pytest.mark.parametrize("name, xs, ws, kwargs", FLOAT32_CASES)
 def test_float32_matches_pytorch(name, xs, ws, kwargs):
     rng = np.random.default_rng(0)
