@@ -98,28 +98,7 @@ def _convolution(
     if min(d) <= 0:
         raise OpError(f"{op}: non-positive dilation is not supported")
     k = W.shape[2:]
-    if isinstance(padding, str):
-        if padding == "valid":
-            pads = ((0, 0),) * nd
-        elif padding == "same":
-            if max(s) != 1:
-                raise OpError(f"{op}: padding='same' is not supported for strided convolutions")
-            # as PyTorch: the odd one of an uneven total goes on the right
-            pads = tuple((di * (ki - 1) // 2, di * (ki - 1) - di * (ki - 1) // 2)
-                         for di, ki in zip(d, k))  # fmt: skip
-            if any(lo != hi for lo, hi in pads):
-                warnings.warn(
-                    "Using padding='same' with even kernel lengths and odd dilation may require "
-                    "a zero-padded copy of the input be created",
-                    stacklevel=3,
-                )
-        else:
-            raise OpError(f"{op}: Invalid padding string: {padding!r}")
-    else:
-        p = _ints(op, "padding", padding, nd)
-        if min(p) < 0:
-            raise OpError(f"{op}: negative padding is not supported")
-        pads = tuple((pi, pi) for pi in p)
+    pads = _conv_padding(op, padding, s, d, k)
     if groups <= 0:
         raise OpError(f"{op}: non-positive groups is not supported")
     batched = X.ndim == nd + 2
@@ -183,6 +162,34 @@ def _convolution(
     if bias is None:
         return record(out, "Convolution", (input, weight), vjps[:2], saved=saved)
     return record(out, "Convolution", (input, weight, bias), vjps, saved=saved)
+
+
+def _conv_padding(op: str, padding: Any, s: tuple, d: tuple, k: tuple) -> tuple:
+    """A conv's padding as (before, after) per spatial dim: an int or ints, 'valid' (none)
+    or 'same' (a total of d (k - 1) per dim, the odd one after, as PyTorch)."""
+    nd = len(k)
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = ((0, 0),) * nd
+        elif padding == "same":
+            if max(s) != 1:
+                raise OpError(f"{op}: padding='same' is not supported for strided convolutions")
+            pads = tuple((di * (ki - 1) // 2, di * (ki - 1) - di * (ki - 1) // 2)
+                         for di, ki in zip(d, k))  # fmt: skip
+            if any(lo != hi for lo, hi in pads):
+                warnings.warn(
+                    "Using padding='same' with even kernel lengths and odd dilation may require "
+                    "a zero-padded copy of the input be created",
+                    stacklevel=4,
+                )
+        else:
+            raise OpError(f"{op}: Invalid padding string: {padding!r}")
+    else:
+        p = _ints(op, "padding", padding, nd)
+        if min(p) < 0:
+            raise OpError(f"{op}: negative padding is not supported")
+        pads = tuple((pi, pi) for pi in p)
+    return pads
 
 
 def _conv2d(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: int) -> tuple:
