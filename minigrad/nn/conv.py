@@ -299,10 +299,15 @@ def _pool_input(op: str, input: Tensor, k: tuple, s: tuple, p: tuple, d: tuple,
     return X4, batched, OH, OW
 
 
-def _windows(Xp: np.ndarray, k: tuple, s: tuple, d: tuple, OH: int, OW: int) -> np.ndarray:
-    """The (N, C, OH, OW, kH, kW) view of the windows of a padded input."""
-    win = sliding_window_view(Xp, (d[0] * (k[0] - 1) + 1, d[1] * (k[1] - 1) + 1), axis=(2, 3))
-    return win[:, :, : s[0] * (OH - 1) + 1 : s[0], : s[1] * (OW - 1) + 1 : s[1], :: d[0], :: d[1]]
+def _offsets(Xp: np.ndarray, k: tuple, s: tuple, d: tuple, OH: int, OW: int) -> Any:
+    """For each kernel point (i, j) in row-major order, the (N, C, OH, OW) view of the
+    padded input at that point of every window. A loop over the kernel, not the pixels:
+    a few large strided NumPy ops are faster than reducing windows of 4 or 9 elements."""
+    for i in range(k[0]):
+        r = i * d[0]
+        for j in range(k[1]):
+            c = j * d[1]
+            yield Xp[:, :, r : r + s[0] * (OH - 1) + 1 : s[0], c : c + s[1] * (OW - 1) + 1 : s[1]]
 
 
 def _padding_right(n: int, out: int, k: int, s: int, p: int, d: int) -> int:
@@ -327,14 +332,18 @@ def max_pool2d(
     low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
     right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
     Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])), constant_values=low)
-    win = _windows(Xp, k, s, d, OH, OW).reshape(N, C, OH, OW, k[0] * k[1])
-    arg = win.argmax(-1)
-    if X.dtype.kind == "f":
-        nan = np.isnan(win)
-        if nan.any():  # PyTorch takes a NaN over anything, and a later NaN over an earlier
-            last = win.shape[-1] - 1 - nan[..., ::-1].argmax(-1)
-            arg = np.where(nan.any(-1), last, arg)
-    out = np.take_along_axis(win, arg[..., None], -1)[..., 0]
+    # one strided slice per kernel point; the index is PyTorch's scan: the first of tied
+    # maxima, but the last NaN (a NaN replaces anything, and a later NaN an earlier one)
+    points = list(_offsets(Xp, k, s, d, OH, OW))
+    out = points[0].copy()
+    for v in points[1:]:
+        np.maximum(out, v, out=out)  # NaN wins
+    arg = np.zeros((N, C, OH, OW), np.intp)
+    for t in range(len(points) - 1, -1, -1):  # the first equal to the maximum, last
+        np.copyto(arg, t, where=points[t] == out)
+    if X.dtype.kind == "f" and np.isnan(out).any():
+        for t, v in enumerate(points):
+            np.copyto(arg, t, where=np.isnan(v))
     rows = np.arange(OH)[:, None] * s[0] - p[0] + arg // k[1] * d[0]
     cols = np.arange(OW) * s[1] - p[1] + arg % k[1] * d[1]
     if p[0] or p[1] or ceil_mode:
@@ -377,7 +386,9 @@ def avg_pool2d(
     N, C, H, W = X.shape
     right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
     Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])))
-    sums = _windows(Xp, k, s, d, OH, OW).sum((-2, -1), dtype=X.dtype)
+    sums = np.zeros((N, C, OH, OW), X.dtype)
+    for v in _offsets(Xp, k, s, d, OH, OW):  # in PyTorch's order of summation
+        sums += v
     if divisor_override is not None:
         div = np.asarray(divisor_override)
     else:
