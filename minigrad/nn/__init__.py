@@ -14,6 +14,7 @@ from .activation import (
     Softplus,
     Softsign,
 )
+from .conv_layers import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout2d, MaxPool2d
 from .layers import (
     Dropout,
     Embedding,
@@ -63,14 +64,20 @@ __all__ = [
     "SmoothL1Loss",
     "Softplus",
     "Softsign",
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "Conv1d",
+    "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
+    "Dropout2d",
     "Embedding",
     "Flatten",
     "Identity",
     "Linear",
+    "MaxPool2d",
     "LogSoftmax",
     "MSELoss",
     "Module",

@@ -1,0 +1,619 @@
+"""Convolution, pooling and padding: each forward beside its vector-Jacobian products.
+
+Shapes are PyTorch's: input (N, C, H, W) or unbatched (C, H, W); a 2-D conv weight is
+(O, C / groups, kH, kW). conv1d is conv2d on a height of 1. A convolution is one graph
+node (ConvolutionBackward): its forward gathers the windows of the padded input with
+``sliding_window_view`` (im2col) and does one matmul per group batch; its input VJP puts
+the column gradients back with one strided add per kernel offset (col2im).
+
+Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output size,
+``cols`` the (G, C/G*kH*kW, N*OH*OW) matrix of windows.
+"""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..engine import record
+from ..errors import OpError
+from ..random import generator
+from ..tensor import Tensor, check_bool, check_tensor
+
+__all__ = [
+    "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "dropout2d", "max_pool2d", "pad",
+]  # fmt: skip
+
+
+def _ints(op: str, name: str, value: Any, n: int) -> tuple:
+    """An int or a sequence of n ints (or 1, repeated) as a tuple of n ints, as PyTorch
+    reads stride, padding and dilation (a float or a bool is a TypeError)."""
+    items = value if isinstance(value, (tuple, list)) else (value,)
+    for v in items:
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not "
+                            f"{type(v).__name__}")  # fmt: skip
+    items = tuple(operator.index(v) for v in items)
+    if len(items) == 1:
+        return items * n
+    if len(items) != n:
+        raise OpError(
+            f"{op}: expected {name} to be a single integer value or a list of {n} values to "
+            f"match the convolution dimensions, but got {name}={list(items)}"
+        )
+    return items
+
+
+# ---- convolution ---------------------------------------------------------------------
+
+
+def conv2d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+    padding: Any = 0, dilation: Any = 1, groups: int = 1,
+) -> Tensor:  # fmt: skip
+    """out[n, o, oh, ow] = b[o] + Σ_{c in o's group, i, j} W[o, c, i, j] xp[n, c, hi, wj],
+    with xp the zero-padded input, hi = s·oh + d·i and wj = s·ow + d·j.
+
+    input (N, C, H, W) or (C, H, W), weight (O, C/groups, kH, kW), bias (O,); padding an
+    int, a pair, 'valid' (0) or 'same' (output size = input size, stride 1 only).
+    dx = col2im(g Wᵀ),   dW = gᵀ cols,   db = Σ_{n, oh, ow} g.
+    """
+    return _convolution("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv1d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+    padding: Any = 0, dilation: Any = 1, groups: int = 1,
+) -> Tensor:  # fmt: skip
+    """conv2d on a height of 1: input (N, C, L) or (C, L), weight (O, C/groups, k)."""
+    return _convolution("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _convolution(
+    op: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
+    padding: Any, dilation: Any, groups: int,
+) -> Tensor:  # fmt: skip
+    """Check the arguments as PyTorch does, lift the input to (N, C, H, W), convolve."""
+    check_tensor(op, "input", input)
+    check_tensor(op, "weight", weight)
+    if bias is not None:
+        check_tensor(op, "bias", bias)
+    X, W = input.data, weight.data
+    if X.ndim not in (nd + 1, nd + 2):
+        raise OpError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {op}, "
+                      f"but got input of size: {list(X.shape)}")  # fmt: skip
+    if W.ndim != nd + 2:
+        raise OpError(f"{op}: expected a {nd + 2}-D weight (out_channels, in_channels / "
+                      f"groups, *kernel_size), but got weight of size {list(W.shape)}")  # fmt: skip
+    s = _ints(op, "stride", stride, nd)
+    d = _ints(op, "dilation", dilation, nd)
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
+        raise TypeError(f"{op}(): argument 'groups' must be int, not {type(groups).__name__}")
+    if min(s) <= 0:
+        raise OpError(f"{op}: non-positive stride is not supported")
+    if min(d) <= 0:
+        raise OpError(f"{op}: non-positive dilation is not supported")
+    k = W.shape[2:]
+    pads = _conv_padding(op, padding, s, d, k)
+    if groups <= 0:
+        raise OpError(f"{op}: non-positive groups is not supported")
+    batched = X.ndim == nd + 2
+    C = X.shape[1 if batched else 0]
+    if C != W.shape[1] * groups:
+        raise OpError(
+            f"{op}: Given groups={groups}, weight of size {list(W.shape)}, expected "
+            f"input{list(X.shape)} to have {W.shape[1] * groups} channels, but got {C} "
+            "channels instead"
+        )
+    if W.shape[0] % groups:
+        raise OpError(
+            f"{op}: Given groups={groups}, expected weight to be divisible by {groups} at "
+            f"dimension 0, but got weight of size {list(W.shape)}"
+        )
+    if X.dtype != W.dtype:
+        raise OpError(f"{op}: Input type ({X.dtype}) and weight type ({W.dtype}) should be "
+                      "the same")  # fmt: skip
+    B = None
+    if bias is not None:
+        B = bias.data
+        if B.shape != (W.shape[0],):
+            raise OpError(f"{op}: Given weight of size {list(W.shape)}, expected bias to be "
+                          f"1-dimensional with {W.shape[0]} elements, but got bias of size "
+                          f"{list(B.shape)} instead")  # fmt: skip
+        if B.dtype != X.dtype:
+            raise OpError(f"{op}: Input type ({X.dtype}) and bias type ({B.dtype}) should be "
+                          "the same")  # fmt: skip
+    spatial = X.shape[-nd:]
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads))
+    span = tuple(di * (ki - 1) + 1 for di, ki in zip(d, k))
+    if any(sp > n for sp, n in zip(span, padded)):
+        raise OpError(
+            f"{op}: Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+            f"Kernel size: ({' x '.join(map(str, span))}). Kernel size can't be greater than "
+            f"actual input size (input {list(X.shape)}, weight {list(W.shape)})"
+        )
+    X4 = X if batched else X[None]
+    W4 = W
+    if nd == 1:  # a height of 1
+        X4, W4 = X4[:, :, None, :], W[:, :, None, :]
+        s, d, pads = (1, *s), (1, *d), ((0, 0), *pads)
+    out, vjp_x, vjp_w = _conv2d(X4, W4, s, pads, d, groups)
+    if B is not None:
+        out += B[:, None, None]
+    if nd == 1:
+        out = out[:, :, 0]
+    if not batched:
+        out = out[0]
+
+    def lift(g: np.ndarray) -> np.ndarray:  # the output's gradient as (N, O, OH, OW)
+        g = g if batched else g[None]
+        return g[:, :, None, :] if nd == 1 else g
+
+    vjps = (
+        lambda g: vjp_x(lift(g)).reshape(X.shape),
+        lambda g: vjp_w(lift(g)).reshape(W.shape),
+        lambda g: np.add.reduce(lift(g), (0, 2, 3)),
+    )
+    saved = (input, weight)  # as PyTorch, both: a later in-place change to either is an error
+    if bias is None:
+        return record(out, "Convolution", (input, weight), vjps[:2], saved=saved)
+    return record(out, "Convolution", (input, weight, bias), vjps, saved=saved)
+
+
+def _conv_padding(op: str, padding: Any, s: tuple, d: tuple, k: tuple) -> tuple:
+    """A conv's padding as (before, after) per spatial dim: an int or ints, 'valid' (none)
+    or 'same' (a total of d (k - 1) per dim, the odd one after, as PyTorch)."""
+    nd = len(k)
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = ((0, 0),) * nd
+        elif padding == "same":
+            if max(s) != 1:
+                raise OpError(f"{op}: padding='same' is not supported for strided convolutions")
+            pads = tuple((di * (ki - 1) // 2, di * (ki - 1) - di * (ki - 1) // 2)
+                         for di, ki in zip(d, k))  # fmt: skip
+            if any(lo != hi for lo, hi in pads):
+                warnings.warn(
+                    "Using padding='same' with even kernel lengths and odd dilation may require "
+                    "a zero-padded copy of the input be created",
+                    stacklevel=4,
+                )
+        else:
+            raise OpError(f"{op}: Invalid padding string: {padding!r}")
+    else:
+        p = _ints(op, "padding", padding, nd)
+        if min(p) < 0:
+            raise OpError(f"{op}: negative padding is not supported")
+        pads = tuple((pi, pi) for pi in p)
+    return pads
+
+
+def _conv2d(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: int) -> tuple:
+    """The convolution of arrays X (N, C, H, W) and W (O, C/G, kH, kW): the output
+    (N, O, OH, OW) and the VJPs for X and W (from g of that shape)."""
+    N, C, H, Wd = X.shape
+    O, Cg, kH, kW = W.shape
+    Og = O // G
+    if any(lo or hi for lo, hi in pads):
+        X = np.pad(X, ((0, 0), (0, 0), *pads))
+    Hp, Wp = X.shape[2:]
+    win = sliding_window_view(X, (d[0] * (kH - 1) + 1, d[1] * (kW - 1) + 1), axis=(2, 3))
+    win = win[:, :, :: s[0], :: s[1], :: d[0], :: d[1]]  # (N, C, OH, OW, kH, kW)
+    OH, OW = win.shape[2:4]
+    K = Cg * kH * kW
+    # (G, K, N*OH*OW), the one copy of the forward pass: its rows are long runs of output
+    # pixels, which copy and multiply several times faster than (N*OH*OW, K)
+    cols = win.reshape(N, G, Cg, OH, OW, kH, kW).transpose(1, 2, 5, 6, 0, 3, 4)
+    cols = np.ascontiguousarray(cols).reshape(G, K, N * OH * OW)
+    Wm = W.reshape(G, Og, K)
+    out = np.matmul(Wm, cols).reshape(G, Og, N, OH, OW)  # (G, Og, N*OH*OW)
+    out = np.ascontiguousarray(out.transpose(2, 0, 1, 3, 4))
+
+    def g_rows(g: np.ndarray) -> np.ndarray:  # (N, O, OH, OW) -> (G, Og, N*OH*OW)
+        return g.reshape(N, G, Og, OH * OW).transpose(1, 2, 0, 3).reshape(G, Og, N * OH * OW)
+
+    def vjp_w(g: np.ndarray) -> np.ndarray:
+        return np.matmul(g_rows(g), cols.transpose(0, 2, 1))  # (G, Og, K)
+
+    def vjp_x(g: np.ndarray) -> np.ndarray:
+        dcols = np.matmul(Wm.transpose(0, 2, 1), g_rows(g))  # (G, K, N*OH*OW)
+        dcols = dcols.reshape(G, Cg, kH, kW, N, OH, OW)
+        dX = np.zeros((G, Cg, N, Hp, Wp), dcols.dtype)
+        for i in range(kH):
+            rows = slice(i * d[0], i * d[0] + s[0] * (OH - 1) + 1, s[0])
+            for j in range(kW):
+                dX[..., rows, j * d[1] : j * d[1] + s[1] * (OW - 1) + 1 : s[1]] += dcols[:, :, i, j]
+        dX = dX.reshape(C, N, Hp, Wp).transpose(1, 0, 2, 3)
+        return dX[:, :, pads[0][0] : pads[0][0] + H, pads[1][0] : pads[1][0] + Wd]
+
+    return out.reshape(N, O, OH, OW), vjp_x, vjp_w
+
+
+# ---- pooling -------------------------------------------------------------------------
+
+
+def _pool_args(op: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any) -> tuple:
+    """kernel, stride (the kernel when None or empty), padding and dilation as pairs,
+    checked as PyTorch checks them."""
+
+    def pair(name: str, v: Any) -> tuple:
+        items = v if isinstance(v, (tuple, list)) else (v,)
+        for x in items:
+            if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
+                raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not "
+                                f"{type(x).__name__}")  # fmt: skip
+        if len(items) not in (1, 2):
+            raise OpError(f"{op}: {name} must either be a single int, or a tuple of two ints")
+        return tuple(int(x) for x in items) * (3 - len(items))
+
+    k = pair("kernel_size", kernel_size)
+    s = (
+        k
+        if stride is None or (isinstance(stride, (tuple, list)) and not stride)
+        else pair("stride", stride)
+    )
+    p, d = pair("padding", padding), pair("dilation", dilation)
+    if min(k) <= 0:
+        raise OpError(f"{op}: kernel size should be greater than zero, but got kernel_size={k}")
+    if min(s) <= 0:
+        raise OpError(f"{op}: stride should be greater than zero, but got stride={s}")
+    if min(d) <= 0:
+        raise OpError(f"{op}: dilation should be greater than zero, but got dilation={d}")
+    if min(p) < 0:
+        raise OpError(f"{op}: pad must be non-negative, but got pad: {p}")
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise OpError(f"{op}: pad should be at most half of effective kernel size, but got "
+                      f"pad={p}, kernel_size={k} and dilation={d}")  # fmt: skip
+    return k, s, p, d
+
+
+def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    """PyTorch's pooling output size along one dim: in ceil mode a last window may start in
+    the right padding, never beyond it."""
+    out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+def _pool_input(op: str, input: Tensor, k: tuple, s: tuple, p: tuple, d: tuple,
+                ceil_mode: bool) -> tuple:  # fmt: skip
+    """The input as (N, C, H, W), whether it was batched, and the output size (OH, OW)."""
+    check_tensor(op, "input", input)
+    check_bool(op, "ceil_mode", ceil_mode)
+    X = input.data
+    if X.ndim not in (3, 4) or 0 in X.shape[-3:]:
+        raise OpError(f"{op}: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
+                      f"size for input, but got: {list(X.shape)}")  # fmt: skip
+    batched = X.ndim == 4
+    X4 = X if batched else X[None]
+    OH, OW = (_pool_size(n, *a, ceil_mode) for n, a in zip(X4.shape[2:], zip(k, s, p, d)))
+    if OH < 1 or OW < 1:
+        raise OpError(f"{op}: Given input size: ({'x'.join(map(str, X4.shape[1:]))}). "
+                      f"Calculated output size: ({X4.shape[1]}x{OH}x{OW}). Output size is too "
+                      "small")  # fmt: skip
+    return X4, batched, OH, OW
+
+
+def _offsets(Xp: np.ndarray, k: tuple, s: tuple, d: tuple, OH: int, OW: int) -> Any:
+    """For each kernel point (i, j) in row-major order, the (N, C, OH, OW) view of the
+    padded input at that point of every window. A loop over the kernel, not the pixels:
+    a few large strided NumPy ops are faster than reducing windows of 4 or 9 elements."""
+    for i in range(k[0]):
+        r = i * d[0]
+        for j in range(k[1]):
+            c = j * d[1]
+            yield Xp[:, :, r : r + s[0] * (OH - 1) + 1 : s[0], c : c + s[1] * (OW - 1) + 1 : s[1]]
+
+
+def _padding_right(n: int, out: int, k: int, s: int, p: int, d: int) -> int:
+    """The padding after the input so that the last window fits (ceil mode may need more)."""
+    return max(p, (out - 1) * s + d * (k - 1) + 1 - n - p)
+
+
+def max_pool2d(
+    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+    ceil_mode: bool = False, return_indices: bool = False,
+) -> Any:  # fmt: skip
+    """out[n, c, oh, ow] = max over the window at (s·oh - p, s·ow - p), of k points d apart.
+
+    dx = g sent to the input element that is each window's maximum: the first in row-major
+    order at ties, the last NaN if any (PyTorch's scan). ``return_indices`` adds the int64
+    flat index (h * W + w) of each maximum in its input plane.
+    """
+    k, s, p, d = _pool_args("max_pool2d", kernel_size, stride, padding, dilation)
+    check_bool("max_pool2d", "return_indices", return_indices)
+    X, batched, OH, OW = _pool_input("max_pool2d", input, k, s, p, d, ceil_mode)
+    N, C, H, W = X.shape
+    low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
+    right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
+    Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])), constant_values=low)
+    # one strided slice per kernel point; the index is PyTorch's scan: the first of tied
+    # maxima, but the last NaN (a NaN replaces anything, and a later NaN an earlier one)
+    points = list(_offsets(Xp, k, s, d, OH, OW))
+    out = points[0].copy()
+    for v in points[1:]:
+        np.maximum(out, v, out=out)  # NaN wins
+    arg = np.zeros((N, C, OH, OW), np.intp)
+    for t in range(len(points) - 1, -1, -1):  # the first equal to the maximum, last
+        np.copyto(arg, t, where=points[t] == out)
+    if X.dtype.kind == "f" and np.isnan(out).any():
+        for t, v in enumerate(points):
+            np.copyto(arg, t, where=np.isnan(v))
+    rows = np.arange(OH)[:, None] * s[0] - p[0] + arg // k[1] * d[0]
+    cols = np.arange(OW) * s[1] - p[1] + arg % k[1] * d[1]
+    if p[0] or p[1] or ceil_mode:
+        # a window of only the lowest value: PyTorch keeps its first point inside the input
+        first_r = np.arange(OH)[:, None] * s[0] - p[0]
+        first_r = first_r + -(first_r // d[0]) * d[0] * (first_r < 0)
+        first_c = np.arange(OW) * s[1] - p[1]
+        first_c = first_c + -(first_c // d[1]) * d[1] * (first_c < 0)
+        outside = (rows < 0) | (rows >= H) | (cols < 0) | (cols >= W)
+        rows, cols = np.where(outside, first_r, rows), np.where(outside, first_c, cols)
+    index = (rows * W + cols).astype(np.int64)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        g = g if batched else g[None]
+        flat = (np.arange(N * C, dtype=np.int64) * (H * W))[:, None] + index.reshape(N * C, -1)
+        dx = np.bincount(flat.ravel(), g.ravel(), N * C * H * W).astype(g.dtype, copy=False)
+        return dx.reshape(input.data.shape)
+
+    if not batched:
+        out, index = out[0], index[0]
+    result = record(np.ascontiguousarray(out), "MaxPool2DWithIndices", (input,), (vjp,))
+    if return_indices:
+        return result, Tensor._new(np.ascontiguousarray(index))
+    return result
+
+
+def avg_pool2d(
+    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+    ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None,
+) -> Tensor:  # fmt: skip
+    """out = Σ window / divisor; the window of x zero-padded by p, the divisor its number of
+    points inside the padded input (count_include_pad) or inside the input, or
+    ``divisor_override``. Integer inputs divide with truncation, as PyTorch.
+    dx = g / divisor added to every point of each window."""
+    k, s, p, d = _pool_args("avg_pool2d", kernel_size, stride, padding, 1)
+    check_bool("avg_pool2d", "count_include_pad", count_include_pad)
+    X, batched, OH, OW = _pool_input("avg_pool2d", input, k, s, p, d, ceil_mode)
+    if divisor_override is not None and divisor_override == 0:
+        raise OpError("avg_pool2d: divisor must be not zero")
+    N, C, H, W = X.shape
+    right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
+    Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])))
+    sums = np.zeros((N, C, OH, OW), X.dtype)
+    for v in _offsets(Xp, k, s, d, OH, OW):  # in PyTorch's order of summation
+        sums += v
+    if divisor_override is not None:
+        div = np.asarray(divisor_override)
+    else:
+        per_dim = []
+        for n, o, kk, ss, pp in zip((H, W), (OH, OW), k, s, p):
+            start = np.arange(o) * ss - pp
+            end = np.minimum(start + kk, n + pp)
+            if not count_include_pad:
+                start, end = np.maximum(start, 0), np.minimum(end, n)
+            per_dim.append(end - start)
+        div = per_dim[0][:, None] * per_dim[1]
+    if X.dtype.kind in "biu":
+        out = (np.sign(sums) * (np.abs(sums) // div)).astype(X.dtype)
+    else:
+        out = (sums / div).astype(X.dtype, copy=False)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        g = (g if batched else g[None]) / div
+        dx = np.zeros(Xp.shape, g.dtype)
+        for i in range(k[0]):
+            for j in range(k[1]):
+                dx[
+                    :, :, i : i + s[0] * (OH - 1) + 1 : s[0], j : j + s[1] * (OW - 1) + 1 : s[1]
+                ] += g
+        return dx[:, :, p[0] : p[0] + H, p[1] : p[1] + W].reshape(input.data.shape)
+
+    return record(out if batched else out[0], "AvgPool2D", (input,), (vjp,))
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average over the windows [floor(i·H/OH), ceil((i+1)·H/OH)) x the same along W.
+
+    With P (OH, H) and Q (OW, W) the 0/1 window matrices and n the window sizes:
+    out = P x Qᵀ / n,   dx = Pᵀ (g / n) Q. An output of (1, 1) is the mean over H and W, as
+    in PyTorch (its node is MeanBackward).
+    """
+    check_tensor("adaptive_avg_pool2d", "input", input)
+    X = input.data
+    if X.ndim not in (3, 4):
+        raise OpError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(X.shape)}")
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    if len(sizes) != 2:
+        raise OpError("adaptive_avg_pool2d: output_size must be 2")
+    for v in sizes:
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
+            raise TypeError(f"adaptive_avg_pool2d(): argument 'output_size' must be tuple of "
+                            f"ints, not {type(v).__name__}")  # fmt: skip
+    OH, OW = (X.shape[i - 2] if v is None else int(v) for i, v in enumerate(sizes))
+    if OH < 0 or OW < 0:
+        raise OpError("adaptive_avg_pool2d: elements of output_size must be greater than or "
+                      f"equal to 0 but received {{{OH}, {OW}}}")  # fmt: skip
+    if (OH, OW) == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f'"adaptive_avg_pool2d" not implemented for {X.dtype}')
+    P, Q = (_window_matrix(n, o, X.dtype) for n, o in zip(X.shape[-2:], (OH, OW)))
+    n = P.sum(1)[:, None] * Q.sum(1)
+    out = np.matmul(np.matmul(P, X), Q.T) / n
+    return record(out, "AdaptiveAvgPool2D", (input,), (lambda g: P.T @ (g / n) @ Q,))
+
+
+def _window_matrix(n: int, out: int, dtype: np.dtype) -> np.ndarray:
+    """(out, n): row i is 1 on the adaptive window [floor(i n / out), ceil((i+1) n / out))."""
+    i = np.arange(out)
+    start, end = i * n // out, -(-(i + 1) * n // out)
+    j = np.arange(n)
+    return ((j >= start[:, None]) & (j < end[:, None])).astype(dtype)
+
+
+# ---- padding -------------------------------------------------------------------------
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad (or, with negative amounts, crop) the last len(pad) / 2 dims: pad = (left of the
+    last dim, right of it, left of the one before, ...).
+
+    'constant' fills the new places with ``value`` (any number of dims): dx = g at the
+    places of x. 'reflect', 'replicate' and 'circular' (the last 1, 2 or 3 dims of a
+    batched or unbatched input) copy places of x: see ``_pad_by_index``.
+    """
+    check_tensor("pad", "input", input)
+    if not isinstance(pad, (tuple, list)):
+        raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, not "
+                        f"{type(pad).__name__}")  # fmt: skip
+    for i, v in enumerate(pad):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, but "
+                            f"found element of type {type(v).__name__} at pos {i}")  # fmt: skip
+    if mode != "constant" and mode not in _INDEX_PADS:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    X = input.data
+    if len(pad) % 2:
+        raise OpError("pad: Padding length must be divisible by 2")
+    if mode != "constant":
+        return _pad_by_index(input, tuple(int(v) for v in pad), mode, value)
+    if len(pad) > 2 * X.ndim:
+        raise OpError(f"pad: Padding length should be less than or equal to two times the "
+                      f"input dimension but got padding length {len(pad)} and input of "
+                      f"dimension {X.ndim}")  # fmt: skip
+    lead = X.ndim - len(pad) // 2
+    pairs = [(0, 0)] * lead + [(int(pad[2 * i]), int(pad[2 * i + 1]))
+                               for i in reversed(range(len(pad) // 2))]  # fmt: skip
+    shape = tuple(n + lo + hi for n, (lo, hi) in zip(X.shape, pairs))
+    if min(shape, default=0) < 0:
+        raise OpError(f"pad: the padding {tuple(pad)} leaves a negative size {shape} of the "
+                      f"input {X.shape}")  # fmt: skip
+    src = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(X.shape, pairs))
+    dst = tuple(slice(max(lo, 0), m - max(hi, 0)) for m, (lo, hi) in zip(shape, pairs))
+    out = np.full(shape, 0 if value is None else value, X.dtype)
+    out[dst] = X[src]
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(X.shape, g.dtype)
+        dx[src] = g[dst]
+        return dx
+
+    return record(out, "ConstantPadNd", (input,), (vjp,))
+
+
+# the node names: PyTorch's circular pad is an assignment into slices
+_INDEX_PADS = {"reflect": "ReflectionPad", "replicate": "ReplicationPad", "circular": "CopySlices"}
+
+
+def _pad_by_index(input: Tensor, pad: tuple, mode: str, value: Any) -> Tensor:
+    """out = x[idx] along each padded dim, idx mapping an output place j to the input
+    place of t = j - left: |t| mirrored at the ends (reflect), t clipped (replicate), or
+    t wrapped around the (cropped) dim (circular). dx = Sᵀ g along each dim, S the 0/1
+    matrix of idx: a place gets the gradients of all its copies."""
+    X = input.data
+    k = len(pad) // 2
+    if value is not None and value != 0:
+        raise OpError(f'pad: Padding mode "{mode}" doesn\'t take in value argument')
+    if X.ndim not in (k + 1, k + 2) or not 1 <= k <= 3:
+        raise NotImplementedError(
+            f"pad: Padding size {len(pad)} is not supported for {X.ndim}D input tensor "
+            f"(mode '{mode}' pads the last 1, 2 or 3 dims of an input with 1 or 2 more)"
+        )
+    maps = []
+    for i in range(k):
+        axis, (lo, hi) = X.ndim - 1 - i, pad[2 * i : 2 * i + 2]
+        n = X.shape[axis]
+        if n + lo + hi < 0:
+            raise OpError(f"pad: the padding {pad} leaves a negative size of the input "
+                          f"{list(X.shape)}")  # fmt: skip
+        t = np.arange(n + lo + hi) - lo
+        if mode == "reflect":
+            if lo >= n or hi >= n:
+                raise OpError(f"pad: Padding size should be less than the corresponding input "
+                              f"dimension, but got: padding ({lo}, {hi}) at dimension {axis} "
+                              f"of input {list(X.shape)}")  # fmt: skip
+            t = np.abs(t)
+            idx = np.where(t >= n, 2 * (n - 1) - t, t)
+        elif mode == "replicate":
+            idx = np.clip(t, 0, n - 1)
+        else:  # PyTorch crops first, then wraps around what is left, at most once (it
+            # refuses more without grad, and with grad gets the gradient wrong)
+            start = max(-lo, 0)
+            m = n - start - max(-hi, 0)
+            if max(lo, 0) > m or max(hi, 0) > m:
+                raise OpError(f"pad: Padding value causes wrapping around more than once "
+                              f"(padding {pad}, input {list(X.shape)})")  # fmt: skip
+            idx = start + (np.arange(m + max(lo, 0) + max(hi, 0)) - max(lo, 0)) % m
+        maps.append((axis, n, idx))
+    out = X
+    for axis, _, idx in maps:
+        out = np.take(out, idx, axis)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        for axis, n, idx in reversed(maps):
+            S = (idx[:, None] == np.arange(n)).astype(g.dtype)
+            g = np.moveaxis(np.moveaxis(g, axis, -1) @ S, -1, axis)
+        return g
+
+    name = _INDEX_PADS[mode]
+    name = name if mode == "circular" else f"{name}{k}D"
+    return record(np.ascontiguousarray(out), name, (input,), (vjp,))
+
+
+# ---- channel dropout -----------------------------------------------------------------
+
+
+def dropout2d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:
+    """Zero whole feature maps: each (n, c) channel with probability p, the rest scaled by
+    1 / (1 - p).   dx = g * mask, the mask of shape (N, C, 1, 1).
+
+    Input (N, C, H, W); a 3-D input is read as (N, C, L), as PyTorch reads it (with its
+    warning). The identity when not training or when p is 0.
+    """
+    if p < 0 or p > 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p != p:  # NaN: PyTorch's Python check lets it through, its kernel raises
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    check_tensor("dropout2d", "input", input)
+    X = input.data
+    if X.ndim not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {X.ndim}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead.",
+            stacklevel=2,
+        )
+    if X.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim.",
+            stacklevel=2,
+        )
+    check_bool("feature_dropout", "train", training)
+    if not training or p == 0:
+        return input
+    if X.ndim < 2:
+        raise OpError(f"dropout2d: Feature dropout requires at least 2 dimensions in the input, "
+                      f"got {list(X.shape)}")  # fmt: skip
+    shape = X.shape[:2] + (1,) * (X.ndim - 2)
+    if p == 1:
+        mask = np.zeros(shape, X.dtype)
+    elif X.dtype.kind not in "fc":
+        raise OpError(f"dropout2d: result type Float can't be cast to the desired output type "
+                      f"{X.dtype}")  # fmt: skip
+    else:
+        keep = generator().random(shape) >= p  # each channel kept with probability 1 - p
+        mask = (keep / (1 - p)).astype(X.dtype)
+    if inplace:
+        return input.mul_(mask)
+    return record(X * mask, "Mul", (input,), (lambda g: g * mask,))

@@ -1,0 +1,237 @@
+"""Convolution and pooling layers: ``Conv1d``, ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``,
+``AdaptiveAvgPool2d`` and ``Dropout2d``, with PyTorch's arguments, attributes,
+initialization and repr.
+
+The math is in ``conv.py``; the layers hold the parameters and the settings.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..device import check as check_device
+from ..factories import _shape
+from ..tensor import Tensor
+from . import conv, init
+from .module import Module
+from .parameter import Parameter
+
+_PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
+
+
+def _ntuple(value: Any, n: int) -> tuple:
+    """PyTorch's _pair / _single: an iterable as a tuple, anything else repeated n times."""
+    try:
+        return tuple(value)
+    except TypeError:
+        return (value,) * n
+
+
+class _ConvNd(Module):
+    """What Conv1d and Conv2d share: the checks of the arguments, the parameters W of shape
+    (out_channels, in_channels / groups, *kernel_size) and b (out_channels,), their
+    initialization and the repr."""
+
+    _nd = 0
+
+    def __init__(
+        self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+        padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
+        padding_mode: str = "zeros", device: Any = None, dtype: Any = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        check_device(device)
+        n = self._nd
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+        kernel_size, stride, dilation = (_ntuple(v, n) for v in (kernel_size, stride, dilation))
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(
+                    f"Invalid padding string {padding!r}, should be one of {{'same', 'valid'}}"
+                )
+            if padding == "same" and any(s != 1 for s in stride):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+        else:
+            padding = _ntuple(padding, n)
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(
+                f"padding_mode must be one of {_PADDING_MODES}, but got padding_mode="
+                f"'{padding_mode}'"
+            )
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.transposed = False
+        self.output_padding = (0,) * n
+        self.groups = groups
+        self.padding_mode = padding_mode
+        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        shape = _shape(((out_channels, in_channels // groups, *kernel_size),))
+        self.weight = Parameter(np.empty(shape, dtype))
+        if bias:
+            self.bias = Parameter(np.empty(out_channels, dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """W from kaiming_uniform_(a=sqrt(5)); b from U(±1/sqrt(fan_in)), fan_in =
+        in_channels / groups * prod(kernel_size)."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            if fan_in != 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
+
+    def _padded(self, input: Tensor) -> tuple:
+        """The input and the padding for the conv: a padding_mode other than 'zeros' pads
+        the input itself (F.pad, with PyTorch's _reversed_padding_repeated_twice)."""
+        if self.padding_mode == "zeros":
+            return input, self.padding
+        if self.padding == "same":
+            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+            pairs = [(t // 2, t - t // 2) for t in totals]
+        elif self.padding == "valid":
+            pairs = [(0, 0)] * self._nd
+        else:
+            pairs = [(p, p) for p in self.padding]
+        pads = tuple(v for pair in reversed(pairs) for v in pair)
+        return conv.pad(input, pads, mode=self.padding_mode), 0
+
+    def extra_repr(self) -> str:
+        n = self._nd
+        s = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
+        if self.padding != (0,) * n:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * n:
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution (see ``conv.conv2d``): input (N, C_in, H, W) or (C_in, H, W),
+    output (N, C_out, OH, OW), OH = (H + 2p - d (k - 1) - 1) // s + 1."""
+
+    _nd = 2
+
+    def forward(self, input: Tensor) -> Tensor:
+        x, padding = self._padded(input)
+        return conv.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation,
+                           self.groups)  # fmt: skip
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution (see ``conv.conv1d``): input (N, C_in, L) or (C_in, L),
+    output (N, C_out, OL), OL = (L + 2p - d (k - 1) - 1) // s + 1."""
+
+    _nd = 1
+
+    def forward(self, input: Tensor) -> Tensor:
+        x, padding = self._padded(input)
+        return conv.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation,
+                           self.groups)  # fmt: skip
+
+
+class MaxPool2d(Module):
+    """The maximum of each window (see ``conv.max_pool2d``); stride defaults to the kernel."""
+
+    def __init__(
+        self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+        return_indices: bool = False, ceil_mode: bool = False,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input: Tensor) -> Any:
+        return conv.max_pool2d(
+            input, self.kernel_size, self.stride, self.padding, self.dilation,
+            ceil_mode=self.ceil_mode, return_indices=self.return_indices,
+        )  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class AvgPool2d(Module):
+    """The mean of each window (see ``conv.avg_pool2d``); stride defaults to the kernel."""
+
+    def __init__(
+        self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+        count_include_pad: bool = True, divisor_override: int | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, input: Tensor) -> Tensor:
+        return conv.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                               self.count_include_pad, self.divisor_override)  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size (see ``conv.adaptive_avg_pool2d``)."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return conv.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class Dropout2d(Module):
+    """In training, zero each channel of (N, C, H, W) with probability p and scale the rest
+    by 1 / (1 - p) (see ``conv.dropout2d``); in evaluation mode the identity."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return conv.dropout2d(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
