@@ -16,3 +16,11 @@ class NotATensorError(TypeError, AttributeError):
     methods on it there (``target.size()``, ``input.softmax(dim)``), raises AttributeError.
     This is both.
     """
+
+
+class IndexOutOfRangeError(IndexError, RuntimeError):
+    """An index past the end of a dim in a gathering op (``index_select``).
+
+    PyTorch raises IndexError or RuntimeError depending on the dim and its kernel's path;
+    this is both.
+    """

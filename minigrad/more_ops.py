@@ -17,6 +17,7 @@ import numpy as np
 
 from . import dtypes
 from .engine import record
+from .errors import IndexOutOfRangeError
 from .ops import (
     _axes,
     _binary,
@@ -25,6 +26,7 @@ from .ops import (
     _matmul,
     _one_axis,
     _quiet,
+    _reduce_dtype,
     _refuse,
     _same_dtype,
     _select,
@@ -222,12 +224,12 @@ def _renamed(t: Tensor, name: str) -> Tensor:
 # ---- products and scans --------------------------------------------------------------
 
 
-def _int_to_long(X: np.ndarray, dtype: Any) -> np.dtype:
+def _int_to_long(x: Tensor, dtype: Any, name: str) -> np.dtype:
     """The dtype a product or scan computes in: ``dtype`` if given, int64 for integers
-    and bools (as PyTorch), else X's."""
+    and bools (as PyTorch), else x's."""
     if dtype is not None:
-        return np.dtype(dtype)
-    return np.dtype(np.int64) if X.dtype.kind in "biu" else X.dtype
+        return _reduce_dtype(name, x, dtype)
+    return np.dtype(np.int64) if x.data.dtype.kind in "biu" else x.data.dtype
 
 
 def _exclusive_products(X: np.ndarray, d: int) -> np.ndarray:
@@ -249,7 +251,7 @@ def prod(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
     if dim is None and keepdim:
         raise TypeError("prod(): keepdim needs a dim (prod(dim, keepdim)), as in PyTorch")
     d = None if dim is None else _one_axis("prod", "dim", dim, X.ndim)
-    X = X.astype(_int_to_long(X, dtype), copy=False)
+    X = X.astype(_int_to_long(x, dtype, "prod"), copy=False)
     flat = X.reshape(-1) if d is None or not X.ndim else X
     axis = 0 if d is None or not X.ndim else d
     kept = np.prod(flat, axis=axis, keepdims=True)
@@ -275,7 +277,7 @@ def cumsum(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``.   dx = running sums of g from the end."""
     X = x.data
     d = _one_axis("cumsum", "dim", dim, X.ndim)
-    X = X.astype(_int_to_long(X, dtype), copy=False)
+    X = X.astype(_int_to_long(x, dtype, "cumsum"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumsum", (x,), (identity,))
     out = np.cumsum(X, axis=d)
@@ -288,7 +290,7 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     z it is Σ_{k>=i} g_k out_k / x_i; at z the products skip x_z; after z it is 0."""
     X = x.data
     d = _one_axis("cumprod", "dim", dim, X.ndim)
-    X = X.astype(_int_to_long(X, dtype), copy=False)
+    X = X.astype(_int_to_long(x, dtype, "cumprod"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumprod", (x,), (identity,))
     out = np.cumprod(X, axis=d)
@@ -382,9 +384,12 @@ def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
 def repeat(x: Tensor, *sizes: Any) -> Tensor:
     """x tiled ``sizes[i]`` times along dim i (sizes may add leading dims).
     dx = g summed over the copies."""
-    X = x.data
     _required("repeat", "repeats", sizes)
-    sizes = size_arg(sizes)
+    return _repeat(x, size_arg(sizes))
+
+
+def _repeat(x: Tensor, sizes: tuple) -> Tensor:
+    X = x.data
     if len(sizes) < X.ndim:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions "
@@ -406,7 +411,7 @@ def tile(x: Tensor, *dims: Any) -> Tensor:
     """repeat, with ones put before ``dims`` when they are fewer than x's dims."""
     _required("tile", "dims", dims)
     dims = size_arg(dims)
-    return repeat(x, *((1,) * (x.data.ndim - len(dims)) + dims))
+    return _repeat(x, (1,) * (x.data.ndim - len(dims)) + dims)
 
 
 def _piece(x: Tensor, d: int, start: int, length: int, name: str, multi: bool = True) -> Tensor:
@@ -430,6 +435,8 @@ def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _one_axis("narrow", "dim", dim, X.ndim)
     start, n = operator.index(start.item() if isinstance(start, Tensor) else start), X.shape[d]
+    if length < 0:
+        raise RuntimeError(f"narrow(): length must be non-negative, got {length}")
     if not -n <= start <= n:
         raise IndexError(
             f"narrow(): start out of range (expected to be in range of [{-n}, {n}], but got "
@@ -437,7 +444,7 @@ def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
         )
     if start < 0:
         start += n
-    if length < 0 or start + length > n:
+    if start + length > n:
         raise RuntimeError(
             f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}) of "
             f"dim {d} of a tensor of shape {X.shape}."
@@ -451,6 +458,8 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     PyTorch; but after an in-place change of x, PyTorch refuses to use the pieces at all,
     where minigrad re-derives them from x (as chunk's and unbind's)."""
     X = x.data
+    if not X.ndim:
+        raise RuntimeError("split: a 0-dim tensor cannot be split (it has no dim to split)")
     d = _one_axis("split", "dim", dim, X.ndim)
     n = X.shape[d]
     if _is_int(split_size_or_sections):
@@ -477,7 +486,9 @@ def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple:
     """x split into ``chunks`` pieces of ceil(n / chunks) elements (fewer if n runs out)."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    n = x.data.shape[_one_axis("chunk", "dim", dim, x.data.ndim)] if x.data.ndim else 1
+    if not x.data.ndim:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    n = x.data.shape[_one_axis("chunk", "dim", dim, x.data.ndim)]
     if n == 0:  # as many empty pieces as asked for, as PyTorch
         return split(x, [0] * chunks, dim)
     return split(x, -(-n // chunks), dim)
@@ -520,7 +531,7 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
     Xv, I = X.reshape(X.shape or (1,)), I.reshape(-1)
     bad = (I < 0) | (I >= Xv.shape[d])
     if bad.any():
-        raise RuntimeError(
+        raise IndexOutOfRangeError(
             f"index_select(): index {I[bad][0]} is out of bounds for dimension {d} with size "
             f"{Xv.shape[d]}"
         )
@@ -606,9 +617,9 @@ def diag(x: Tensor, diagonal: int = 0) -> Tensor:
 def trace(x: Tensor) -> Tensor:
     """Σ_i x[i, i] of a matrix (integers summed in int64).   dx = g on the diagonal."""
     X = x.data
+    _refuse("trace", X, "b", NotImplementedError)
     if X.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {X.ndim}")
-    _refuse("trace", X, "b", NotImplementedError)
     out = np.asarray(np.trace(X, dtype=np.int64 if X.dtype.kind in "biu" else X.dtype))
     return record(out, "Trace", (x,), (lambda g: g * np.eye(*X.shape, dtype=g.dtype),))
 
@@ -681,6 +692,8 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
             f"addmm: the input of shape {input.data.shape} cannot be expanded to the product's "
             f"shape {target}"
         ) from None
+    if A.dtype.kind in "biu":  # PyTorch casts the scalars to the integer dtype
+        alpha, beta = builtins.int(alpha), builtins.int(beta)
     product = A @ B
     out = alpha * product if beta == 0 else beta * C + alpha * product
     out = np.asarray(out, dtype=A.dtype)

@@ -879,7 +879,7 @@ def _count(X: np.ndarray, axes: tuple | None) -> int:
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Σ over ``dim`` (all by default), in ``dtype`` if given (x cast to it first).
     dx = g broadcast back to x's shape."""
-    X = x.data if dtype is None else x.data.astype(_dtype_arg("sum", dtype), copy=False)
+    X = x.data if dtype is None else x.data.astype(_reduce_dtype("sum", x, dtype), copy=False)
     axes = _axes(dim, X.ndim)
     check_bool("sum", "keepdim", keepdim)
     out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim, dtype=dtype))  # C order, as PyTorch's
@@ -889,18 +889,22 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None)
     return record(out, "Sum", (x,), (lambda g: _expand_back(g, axes, keepdim, shape),))
 
 
-def _dtype_arg(name: str, dtype: Any) -> np.dtype:
-    """A reduction's ``dtype=``: a minigrad dtype (``mg.float64``), as PyTorch's."""
+def _reduce_dtype(name: str, x: Tensor, dtype: Any) -> np.dtype:
+    """A reduction's ``dtype=``: a minigrad dtype (``mg.float64``), and a float one if x
+    is to carry a gradient through it, as PyTorch's."""
     if not isinstance(dtype, np.dtype):
         raise TypeError(f"{name}(): argument 'dtype' must be a dtype (mg.float64, ...), "
                         f"not {type(dtype).__name__}")  # fmt: skip
+    if dtype.kind not in "fc" and x._requires_grad and _mode.enabled:
+        raise RuntimeError(f"{name}: autograd does not support dtype {dtype} (the input "
+                           "requires grad); use a floating point dtype")  # fmt: skip
     return dtype
 
 
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Mean over ``dim``, in ``dtype`` if given (x cast to it first).
     dx = g / n broadcast back, n the number of averaged elements."""
-    X = x.data if dtype is None else x.data.astype(_dtype_arg("mean", dtype), copy=False)
+    X = x.data if dtype is None else x.data.astype(_reduce_dtype("mean", x, dtype), copy=False)
     _refuse("mean", X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes(dim, X.ndim)
     check_bool("mean", "keepdim", keepdim)
@@ -1027,7 +1031,7 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
         g, o, s = (
             _expand_back(g, axes, keepdim, shape),
             _expand_back(out, axes, keepdim, shape),
-            np.sign(X),
+            np.subtract(X > 0, X < 0, dtype=X.dtype),  # sgn, 0 at NaN as PyTorch's
         )
         if p == 1:
             return s * g
@@ -1243,7 +1247,7 @@ def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
         X = X.astype(dtypes.get_default_dtype())
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
-    if isinstance(dim, (tuple, list)) and not dim:  # PyTorch's error for dim=()
+    if isinstance(dim, (tuple, list)) and not dim and X.ndim:  # PyTorch's error for dim=()
         raise RuntimeError(f"logsumexp: dim=() is not supported for a tensor of shape {X.shape}")
     axes = _axes(dim, X.ndim)
     check_bool("logsumexp", "keepdim", keepdim)
@@ -1560,7 +1564,7 @@ def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
             f"got index {I.shape} and input {X.shape}"
         )
     for k, (m, n) in enumerate(zip(Iv.shape, Xv.shape)):
-        if k != d and m > n:
+        if k != d and m > n and Iv.size:  # PyTorch checks no sizes for an empty index
             raise RuntimeError(
                 f"gather(): Size does not match at dimension {k} expected index {list(I.shape)} "
                 f"to be no larger than self {list(X.shape)} apart from dimension {d}"

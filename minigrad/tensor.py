@@ -1063,14 +1063,14 @@ class Tensor:
         return _more.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
     # ---- new tensors like this one: its dtype unless told ----------------------------
-    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+    def new_zeros(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Tensor:  # fmt: skip
-        return _factories.zeros(*_new_size("new_zeros", size), dtype=_own(self, dtype),
+        return _factories.zeros(size=_new_size("new_zeros", sizes, size), dtype=_own(self, dtype),
                                 device=device, requires_grad=requires_grad)  # fmt: skip
 
-    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+    def new_ones(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Tensor:  # fmt: skip
-        return _factories.ones(*_new_size("new_ones", size), dtype=_own(self, dtype),
+        return _factories.ones(size=_new_size("new_ones", sizes, size), dtype=_own(self, dtype),
                                device=device, requires_grad=requires_grad)  # fmt: skip
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
@@ -1102,10 +1102,12 @@ def _own(t: Tensor, dtype: Any) -> Any:
     return t.data.dtype if dtype is None else dtype
 
 
-def _new_size(op: str, size: tuple) -> tuple:
-    """new_zeros' and new_ones' sizes: required, as ints or one sequence."""
-    _more._required(op, "size", size)
-    return size_arg(size)
+def _new_size(op: str, sizes: tuple, size: Any) -> tuple:
+    """new_zeros' and new_ones' size: required, as ints, one sequence or ``size=``."""
+    if size is not None:
+        return size_arg((size,))
+    _more._required(op, "size", sizes)
+    return size_arg(sizes)
 
 
 from . import autograd as _autograd  # noqa: E402

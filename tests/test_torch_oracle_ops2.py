@@ -311,6 +311,30 @@ EXPRESSIONS = [
     "M.tensor([1., 2.], requires_grad=True).argsort()",
     "M.tensor([1., 2.], requires_grad=True).sign()",
     "M.tensor([1., 2.], requires_grad=True).split(1)",
+    # found by probe 19
+    "M.addmm(M.tensor([[0]]), M.tensor([[-1, 2]]), M.tensor([[0], [-4]]), alpha=-1.5)",
+    "M.addmm(M.tensor([[3]]), M.tensor([[-1, 2]]), M.tensor([[0], [-4]]), beta=0.5)",
+    "M.tensor([1.5, 2.5], requires_grad=True).sum(dtype=M.int64)",
+    "M.tensor([1.5, 2.5], requires_grad=True).cumsum(0, dtype=M.int64)",
+    "M.tensor([1.5, 2.5], requires_grad=True).prod(dtype=M.int64)",
+    "M.tensor([1.5, 2.5], requires_grad=True).cumprod(0, dtype=M.int64)",
+    "M.tensor([1.5, 2.5], requires_grad=True).sum(dtype=M.bool)",
+    "M.tensor([1.5, 2.5]).sum(dtype=M.int64)",
+    "M.tensor([1.]).new_zeros(())",
+    "M.tensor([1.]).new_ones([])",
+    "M.tensor([1.]).new_zeros(size=(2,))",
+    "M.tensor([1.]).new_ones(size=[2, 1], dtype=M.int64)",
+    "M.tensor(1.5).tile(())",
+    "M.tensor(1.5).logsumexp(())",
+    "M.tensor([1., 2.]).logsumexp(())",
+    "M.tensor([[[0.5]]]).gather(1, M.zeros((0, 0, 2), dtype=M.int64))",
+    "M.ones(2, 3).gather(0, M.zeros(0, 5, dtype=M.int64))",
+    "M.tensor([1., 2.]).index_select(0, M.tensor([2]))",
+    "M.tensor([1., 2.]).index_select(0, M.tensor([-1]))",
+    "M.tensor(1.5).split(1)",
+    "M.tensor(1.5).chunk(2)",
+    "M.ones(1, 3).narrow(0, 2, -1)",
+    "M.tensor([True, False]).trace()",
 ]
 
 
@@ -452,6 +476,11 @@ PROGRAMS = [
     # float32 stays float32 through the new ops
     "x = M.tensor([[0.5, 0.25], [0.75, 0.125]], requires_grad=True); y = x.logit().atan().tan().cumprod(0).prod(1).sort()[0].flip(0).roll(1).repeat(2); y.sum().backward(); R = (y, x.grad)",
     "x = M.tensor([[0.5, 0.25], [0.75, 0.125]], requires_grad=True); y = M.addmm(x[0], x, x.T).diagonal().dot(x.mv(x[1])) + x.trace(); y.backward(); R = (y, x.grad)",
+    # found by probe 19: sgn(NaN) = 0 in norm's gradient
+    "x = M.tensor([-0.0, 3.0, float('nan')], dtype=M.float64, requires_grad=True); x.norm(1).backward(); R = x.grad",
+    "x = M.tensor([float('nan'), float('inf')], dtype=M.float64, requires_grad=True); x.norm(float('inf')).backward(); R = x.grad",
+    "x = M.tensor([float('nan'), 2.], dtype=M.float64, requires_grad=True); x.norm(-float('inf')).backward(); R = x.grad",
+    "x = M.tensor([float('nan'), 2.], dtype=M.float64, requires_grad=True); x.norm(3).backward(); R = x.grad",
 ]
 
 # in-place changes through the new views reach the base, as PyTorch's views
