@@ -145,15 +145,20 @@ class RNNCellBase(Module):
                 raise RuntimeError(
                     f"{name}: Input batch size {B} doesn't match hidden{i} batch size {h.shape[0]}"
                 )
-            if h.dim() != 2:
+            if h.dim() < 2:
                 raise IndexError(
-                    f"{name}: hidden{i} of shape {tuple(h.shape)} has no hidden dimension "
-                    f"(Dimension out of range)"
+                    f"{name}: hidden{i} of shape {tuple(h.shape)} has no hidden dimension: "
+                    "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
                 )
             if h.shape[1] != self.hidden_size:
                 raise RuntimeError(
                     f"{name}: hidden{i} has inconsistent hidden_size: got {h.shape[1]}, "
                     f"expected {self.hidden_size}"
+                )
+            if h.dim() != 2:  # a 2-D hx beside a 1-D input
+                raise RuntimeError(
+                    f"{name}: hidden{i} of shape {tuple(h.shape)[1:]} does not fit the "
+                    f"unbatched input: expected ({self.hidden_size},)"
                 )
             states.append(h)
         return input, tuple(states), batched
