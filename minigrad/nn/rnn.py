@@ -38,7 +38,10 @@ from .parameter import Parameter
 State = tuple  # (h,) for RNN and GRU, (h, c) for LSTM
 
 
-# ---- one time step, given gi = W_ih x + b_ih --------------------------------------------
+# ---- one time step ------------------------------------------------------------------------
+# gi is the input's part of the gates, W_ih x + b_ih. A sequence layer computes it for all
+# time steps at once and, where the hidden bias is outside every nonlinearity (RNN, LSTM),
+# folds b_hh into it too (passing b_hh=None): one bias add per sequence, not per step.
 
 
 def _rnn_tanh_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
@@ -72,6 +75,18 @@ _STEPS: dict[str, Callable] = {
     "LSTM": _lstm_step,
     "GRU": _gru_step,
 }
+
+
+def _input_gates(mode: str, x: Tensor, w_ih: Tensor, b_ih: Tensor | None,
+                 b_hh: Tensor | None) -> tuple:  # fmt: skip
+    """W_ih x + b_ih for all time steps of x (T, B, input_size), with b_hh folded in where
+    the step allows; and the hidden bias the step still has to add."""
+    gi = F.linear(x, w_ih, b_ih)
+    if mode == "GRU" or b_hh is None:
+        return gi, b_hh
+    return gi + b_hh, None
+
+
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
@@ -429,7 +444,8 @@ class RNNBase(Module):
                 k = layer * directions + direction
                 w_ih, w_hh, *biases = self.all_weights[k]
                 b_ih, b_hh = biases if biases else (None, None)
-                gis = F.linear(x, w_ih, b_ih).unbind(0)  # every step's W_ih x + b_ih at once
+                gi, b_hh = _input_gates(self.mode, x, w_ih, b_ih, b_hh)
+                gis = gi.unbind(0)
                 if starts is None:
                     state = tuple(
                         zeros(B, self.hidden_size, dtype=x.dtype) for _ in range(n_states)
