@@ -260,3 +260,27 @@ def test_sequence_layer_is_used_inside_a_model_and_trains():
         opt.step()
     assert all(p.grad is not None for p in model.parameters())
     assert losses[-1] < 0.1 * losses[0]
+
+
+def _graph_nodes(root):
+    seen, todo, names = set(), [root.grad_fn], []
+    while todo:
+        node = todo.pop()
+        if isinstance(node, mg.Tensor) or node is None or id(node) in seen:
+            continue  # a leaf, or seen
+        seen.add(id(node))
+        names.append(node.name())
+        todo.extend(n for n, _ in node.next_functions)
+    return names
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_input_projection_is_one_matmul_per_layer_and_direction(bidirectional):
+    """The loop over time holds only h W_hhᵀ: x W_ihᵀ + b_ih is one Linear node per
+    layer and direction over the whole sequence, so there are D * L * (T + 1) of them."""
+    T, L = 7, 2
+    D = 2 if bidirectional else 1
+    out, (h, c) = nn.LSTM(3, 4, num_layers=L, bidirectional=bidirectional)(mg.zeros(T, 2, 3))
+    names = _graph_nodes(out.sum() + h.sum() + c.sum())
+    assert names.count("LinearBackward") == D * L * (T + 1)
+    assert names.count("UnbindBackward") == D * L * T
