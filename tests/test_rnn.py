@@ -284,3 +284,17 @@ def test_input_projection_is_one_matmul_per_layer_and_direction(bidirectional):
     names = _graph_nodes(out.sum() + h.sum() + c.sum())
     assert names.count("LinearBackward") == D * L * (T + 1)
     assert names.count("UnbindBackward") == D * L * T
+
+
+@pytest.mark.parametrize("T", [1, 2, 3, 4, 5, 9, 10, 17, 50])
+def test_time_steps_cut_any_length_in_order_with_their_gradient(T):
+    from minigrad.nn.rnn import _time_steps
+
+    gi = _randn(T, 2, 3)
+    steps = _time_steps(gi)
+    assert len(steps) == T
+    for t, step in enumerate(steps):
+        np.testing.assert_array_equal(step.detach().numpy(), gi[t].detach().numpy())
+    weights = np.arange(T * 6.0).reshape(T, 2, 3)
+    sum(s * mg.tensor(w) for s, w in zip(steps, weights)).sum().backward()
+    np.testing.assert_array_equal(gi.grad.numpy(), weights)

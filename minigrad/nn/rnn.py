@@ -87,6 +87,17 @@ def _input_gates(mode: str, x: Tensor, w_ih: Tensor, b_ih: Tensor | None,
     return gi + b_hh, None
 
 
+def _time_steps(gi: Tensor) -> list:
+    """gi (T, B, G) cut into its T steps. The backward of each of unbind's pieces writes
+    its gradient into zeros as large as gi, so unbind alone costs O(T²) over a sequence;
+    cutting gi into blocks of about sqrt(T) steps first makes it O(T^1.5)."""
+    T = gi.shape[0]
+    block = math.isqrt(T - 1) + 1  # ceil(sqrt(T))
+    if block * 2 > T:  # too short for blocks to pay
+        return list(gi.unbind(0))
+    return [step for part in gi.split(block, 0) for step in part.unbind(0)]
+
+
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
@@ -445,7 +456,7 @@ class RNNBase(Module):
                 w_ih, w_hh, *biases = self.all_weights[k]
                 b_ih, b_hh = biases if biases else (None, None)
                 gi, b_hh = _input_gates(self.mode, x, w_ih, b_ih, b_hh)
-                gis = gi.unbind(0)
+                gis = _time_steps(gi)
                 if starts is None:
                     state = tuple(
                         zeros(B, self.hidden_size, dtype=x.dtype) for _ in range(n_states)
