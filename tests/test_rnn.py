@@ -298,3 +298,22 @@ def test_time_steps_cut_any_length_in_order_with_their_gradient(T):
     weights = np.arange(T * 6.0).reshape(T, 2, 3)
     sum(s * mg.tensor(w) for s, w in zip(steps, weights)).sum().backward()
     np.testing.assert_array_equal(gi.grad.numpy(), weights)
+
+
+@pytest.mark.parametrize(
+    "make, shape, error",
+    [
+        (lambda: nn.LSTM(3, 4, batch_first=True), (2, 5, 6), RuntimeError),
+        (lambda: nn.GRU(3, 4), (1, 2, 3, 4), ValueError),
+        (lambda: nn.RNN(3, 4), (5, 7), RuntimeError),
+        (lambda: nn.LSTMCell(3, 4), (2, 5), RuntimeError),
+        (lambda: nn.GRUCell(3, 4), (2, 2, 3), ValueError),
+    ],
+)
+def test_bad_input_message_names_the_layer_and_the_input_shape(make, shape, error):
+    layer = make()
+    with pytest.raises(error) as raised:
+        layer(mg.zeros(*shape))
+    message = str(raised.value)
+    assert message.startswith(type(layer).__name__ + ": ")
+    assert f"(input of shape {shape})" in message

@@ -148,7 +148,10 @@ class RNNCellBase(Module):
         (zeros where hx is None); and whether the input had a batch dimension."""
         name = type(self).__name__
         if input.dim() not in (1, 2):
-            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+            raise ValueError(
+                f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead (input of "
+                f"shape {tuple(input.shape)})"
+            )
         for h, what in zip(hx, names):
             if h is not None and h.dim() not in (1, 2):
                 raise ValueError(f"{name}: Expected {what} to be 1D or 2D, got {h.dim()}D instead")
@@ -158,7 +161,8 @@ class RNNCellBase(Module):
         B, n_in = input.shape
         if n_in != self.input_size:
             raise RuntimeError(
-                f"{name}: input has inconsistent input_size: got {n_in} expected {self.input_size}"
+                f"{name}: input has inconsistent input_size: got {n_in} expected "
+                f"{self.input_size} (input of shape {tuple(input.shape)})"
             )
         states = []
         for i, h in enumerate(hx):
@@ -381,8 +385,12 @@ class RNNBase(Module):
         name = "RNN" if self.mode.startswith("RNN") else self.mode
         if input.dim() not in (2, 3):
             got = f"{input.dim()}D tensor" if name == "RNN" else f"{input.dim()}D"
-            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {got} instead")
+            raise ValueError(
+                f"{name}: Expected input to be 2D or 3D, got {got} instead (input of shape "
+                f"{tuple(input.shape)})"
+            )
         batched = input.dim() == 3
+        shape = tuple(input.shape)
         if hx is not None:
             want = 3 if batched else 2
             if any(h.dim() != want for h in hx):
@@ -400,7 +408,7 @@ class RNNBase(Module):
         if not batched:
             input = input.unsqueeze(batch_dim)
         x = input.transpose(0, 1) if self.batch_first else input
-        self._check(name, x, hx)
+        self._check(name, x, hx, shape)
         out, states = self._layers(x, hx)
         if self.batch_first:
             out = out.transpose(0, 1)
@@ -408,7 +416,9 @@ class RNNBase(Module):
             return out.squeeze(batch_dim), tuple(s.squeeze(1) for s in states)
         return out, states
 
-    def _check(self, name: str, x: Tensor, hx: tuple | None) -> None:
+    def _check(self, name: str, x: Tensor, hx: tuple | None, shape: tuple) -> None:
+        """PyTorch's checks of the input (of the given shape, x (T, B, input_size) now)
+        and of the states."""
         weight = self.weight_ih_l0
         if x.dtype != weight.dtype:
             raise ValueError(
@@ -419,7 +429,7 @@ class RNNBase(Module):
         if x.shape[-1] != self.input_size:
             raise RuntimeError(
                 f"{name}: input.size(-1) must be equal to input_size. Expected "
-                f"{self.input_size}, got {x.shape[-1]}"
+                f"{self.input_size}, got {x.shape[-1]} (input of shape {shape})"
             )
         if x.shape[0] == 0:
             raise RuntimeError(f"{name}: Expected sequence length to be larger than 0 in RNN")
