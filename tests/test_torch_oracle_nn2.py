@@ -350,3 +350,69 @@ def test_float32_activation_is_as_accurate_as_pytorch(activation):
         assert g.dtype == w.dtype == np.float32
         ulp = np.spacing(np.abs(e).astype(np.float32))
         assert np.all(np.abs(g - e) <= np.abs(w - e) + 2 * ulp), (g, w, e)
+
+
+# mixed float dtypes with 0-d and broadcast operands: PyTorch broadcasts input and target
+# first (so a 0-d operand is not a weak one in promotion) and computes in the result dtype
+_MIXED_X = {
+    "()": "-0.078348024622405",
+    "2": "[1.0722119808197021, -0.3]",
+    "2, 2": "[[0.1, -2.2], [0.7, 0.25]]",
+}
+_MIXED_Y = {
+    "()": "0.8951917886734009",
+    "2": "[1.0846877098083496, 0.125]",
+    "2, 2": "[[0.375, 1.5], [0.25, 0.75]]",
+}
+_MIXED_SHAPES = [
+    ("()", "2"),
+    ("2", "()"),
+    ("2, 2", "2"),
+    ("2", "2, 2"),
+    ("()", "()"),
+    ("2, 2", "2, 2"),
+]
+_MIXED_DTYPES = [("float32", "float64"), ("float64", "float32")]
+
+
+def _mixed(sx, sy, dx, dy, grad):
+    g = ", requires_grad=True" if grad else ""
+    return f"{_F}x = M.tensor({_MIXED_X[sx]}, dtype=M.{dx}{g}); y = M.tensor({_MIXED_Y[sy]}, dtype=M.{dy}{g})"
+
+
+PROGRAMS += [
+    # l1_loss and smooth_l1_loss: the result in the promoted dtype, each gradient in its own
+    *(
+        f"{_mixed(sx, sy, dx, dy, True)}; L = {loss.format(r=f', reduction={red!r}', m=f'reduction={red!r}')}; L.sum().backward(); R = (L, x.grad, y.grad)"
+        for loss in LOSSES
+        if "uber" not in loss
+        for red in _REDUCTIONS
+        for sx, sy in _MIXED_SHAPES
+        for dx, dy in _MIXED_DTYPES
+    ),
+    # huber_loss: computed in the promoted dtype, stored in the input's
+    *(
+        f"{_mixed(sx, sy, dx, dy, False)}; R = {loss.format(r=f', reduction={red!r}', m=f'reduction={red!r}')}"
+        for loss in LOSSES
+        if "uber" in loss
+        for red in _REDUCTIONS
+        for sx, sy in _MIXED_SHAPES
+        for dx, dy in _MIXED_DTYPES
+    ),
+    # ... whose backward refuses two dtypes (PyTorch's kernel), whichever needs the gradient
+    *(
+        f"{_mixed(sx, sy, dx, dy, False)}; {v}.requires_grad_(); L = F.huber_loss(x, y, reduction='sum'); L.backward(); R = {v}.grad"
+        for sx, sy in _MIXED_SHAPES[:3]
+        for dx, dy in [*_MIXED_DTYPES, ("float32", "int64"), ("float64", "float64")]
+        for v in ("x", "y")
+        if dy != "int64" or v == "x"
+    ),
+    # kl_div does not broadcast first: only its dtypes (float32 exp and log differ by ulps)
+    *(
+        f"{_mixed(sx, sy, dx, dy, True)}; p = q = y; L = {loss.format(r=f', reduction={red!r}', m=f'reduction={red!r}')}; L.sum().backward(); R = (tuple(L.shape), [str(d).split('.')[-1] for d in (L.dtype, x.grad.dtype, y.grad.dtype)])"
+        for loss in _KL
+        for red in [*_REDUCTIONS, "batchmean"]
+        for sx, sy in _MIXED_SHAPES
+        for dx, dy in _MIXED_DTYPES
+    ),
+]

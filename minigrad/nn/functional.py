@@ -542,35 +542,59 @@ def l1_loss(
     _warn_if_broadcast(input.data, target.data)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    loss = ops.abs(input - target)
+    loss = ops.abs(ops.sub(*_broadcast("l1_loss", input, target)))
     if weight is None:
         return _reduced(loss, reduction)
     loss = _weighted("l1_loss", loss, weight, input)
     return loss.sum() / weight.sum() if reduction == "mean" else _reduced(loss, reduction)
 
 
-def _difference(name: str, kernel: str, input: Tensor, target: Tensor) -> np.ndarray:
-    """x - y in PyTorch's promoted dtype, which must be a float one."""
+def _broadcast(name: str, input: Tensor, target: Tensor) -> tuple:
+    """input and target expanded to their common shape, as PyTorch's elementwise losses
+    do first (``torch.broadcast_tensors``): so a 0-d operand promotes as a dimensioned
+    one, and a broadcast operand's gradient is cast to its dtype before it is summed."""
     X, Y = input.data, target.data
-    dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
-    if dt.kind != "f":
-        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for '{_torch_name(dt)}'")
+    if X.shape == Y.shape:
+        return input, target
     try:
-        return np.subtract(X, Y, dtype=dt)
+        shape = np.broadcast_shapes(X.shape, Y.shape)
     except ValueError:
         raise OpError(
             f"{name}: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
         ) from None
+    return tuple(t if t.shape == shape else ops.expand(t, shape) for t in (input, target))
+
+
+def _difference(name: str, kernel: str, input: Tensor, target: Tensor) -> np.ndarray:
+    """x - y of operands of one shape, in PyTorch's promoted dtype, a float one."""
+    X, Y = input.data, target.data
+    dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
+    if dt.kind != "f":
+        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for '{_torch_name(dt)}'")
+    return np.subtract(X, Y, dtype=dt)
 
 
 def _fused_loss(
     name: str, out: np.ndarray, slope: Any, D: np.ndarray, per_element: Any, input: Tensor,
-    target: Tensor,
+    target: Tensor, one_dtype: bool = False,
 ) -> Tensor:  # fmt: skip
     """Record a loss of d = x - y as one node, given its derivative ``slope(d)``:
-    dx = slope(d) g',   dy = slope(y - x) g'  (as PyTorch: 0, not -0, where x = y)."""
+    dx = slope(d) g',   dy = slope(y - x) g'  (as PyTorch: 0, not -0, where x = y).
+    ``one_dtype``: the backward raises, as PyTorch's kernel, if x and y differ in dtype."""
     vjps = (lambda g: slope(D) * per_element(g), lambda g: slope(0 - D) * per_element(g))
+    X, Y = input.data, target.data
+    if one_dtype and X.dtype != Y.dtype:
+        vjps = (_refuse_dtype(Y.dtype, X.dtype), _refuse_dtype(X.dtype, Y.dtype))
     return record(out, name, (input, target), vjps, saved=(input, target))
+
+
+def _refuse_dtype(found: np.dtype, expected: np.dtype) -> Any:
+    """A VJP that raises PyTorch's error for an operand of another dtype."""
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        raise RuntimeError(f"Found dtype {_torch_name(found)} but expected {_torch_name(expected)}")
+
+    return vjp
 
 
 def smooth_l1_loss(
@@ -589,6 +613,7 @@ def smooth_l1_loss(
         raise RuntimeError(
             f"smooth_l1_loss does not support negative values for beta (got {beta})."
         )
+    input, target = _broadcast("smooth_l1_loss", input, target)
     D = _difference("smooth_l1_loss", "smooth_l1_cpu", input, target)
     A = np.abs(D)
     out, per_element = _reduce(np.where(A < beta, 0.5 * D * D / beta, A - 0.5 * beta), reduction)
@@ -600,8 +625,9 @@ def huber_loss(
     input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
     weight: Tensor | None = None,
 ) -> Tensor:  # fmt: skip
-    """0.5 d² where |d| < δ, else δ (|d| - 0.5 δ), for d = x - y, in the input's dtype
-    (times ``weight``, with the reduction composed of ops as PyTorch's).
+    """0.5 d² where |d| < δ, else δ (|d| - 0.5 δ), for d = x - y, computed in the promoted
+    dtype and stored in the input's (times ``weight``, with the reduction composed of ops
+    as PyTorch's). As PyTorch's, the backward refuses an input and target of two dtypes.
     dx = clip(d, -δ, δ) g',   dy = -dx."""
     _check_tensors("huber_loss", input, target)
     X, Y = input.data, target.data
@@ -613,17 +639,18 @@ def huber_loss(
         raise RuntimeError(
             f"huber_loss does not support non-positive values for delta (got {delta})."
         )
+    input, target = _broadcast("huber_loss", input, target)
+    X, Y = input.data, target.data
     dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
     if dt.kind != X.dtype.kind and X.dtype.kind != "f":
         raise RuntimeError(f"huber_loss: result type {_torch_name(dt)} can't be cast to the "
                            f"desired output type {_torch_name(X.dtype)}")  # fmt: skip
-    D = _difference("huber_loss", "huber_cpu", input, target).astype(X.dtype, copy=False)
+    D = _difference("huber_loss", "huber_cpu", input, target)
     A = np.abs(D)
-    out, per_element = _reduce(
-        np.where(A < delta, 0.5 * D * D, delta * (A - 0.5 * delta)), reduction
-    )
+    loss = np.where(A < delta, 0.5 * D * D, delta * (A - 0.5 * delta))
+    out, per_element = _reduce(loss.astype(X.dtype, copy=False), reduction)
     slope = lambda d: np.clip(d, -delta, delta)  # noqa: E731
-    return _fused_loss("HuberLoss", out, slope, D, per_element, input, target)
+    return _fused_loss("HuberLoss", out, slope, D, per_element, input, target, True)
 
 
 def kl_div(
