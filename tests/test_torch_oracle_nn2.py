@@ -416,3 +416,63 @@ PROGRAMS += [
         for dx, dy in _MIXED_DTYPES
     ),
 ]
+
+
+_EMB_W = "w = M.tensor([[0.5, -1.5, 2.], [3., 4., 0.], [0.1, 0.2, -0.3], [-2., 1., 1.], [1e-3, 0., 0.]], dtype=M.float64{})"
+_EMB_G = "(e * M.arange(e.numel(), dtype=M.float64).reshape(e.shape)).sum().backward()"
+
+PROGRAMS += [
+    # max_norm: the rows the input picks are scaled in place (unrecorded) before the lookup
+    *(
+        f"{_F}{_EMB_W.format('')}; e = F.embedding(M.tensor({i}), w, max_norm={mx}, norm_type={p}); R = (e, w)"
+        for i in ("[1, 3, 1]", "[[0, 4], [2, 2]]", "[-1, 4]")
+        for mx in (1.0, 2.5, 0.0, -1.0)
+        for p in (2.0, 1.0, 3.0, "float('inf')", 0.5, 0.0, -1.0)
+    ),
+    f"{_F}w = M.tensor([[3., 4.], [1., 1.], [0., 5.]]); e = F.embedding(M.tensor([0, 2]), w, max_norm=1.); R = (e, w)",
+    f"{_F}w = M.tensor([[3., 4.], [1., 1.], [0., 5.]]); e = F.embedding(M.tensor([], dtype=M.int64), w, max_norm=1.); R = (e, w)",
+    f"{_F}w = M.tensor([[3., 4.], [1., 1.], [0., 5.]]); e = F.embedding(M.tensor([[2, 0]], dtype=M.int32), w, None, 1., 1.); R = (e, w)",
+    # out of range: the rows before it (in sorted order) are scaled, then it raises
+    *(
+        f"{_F}{_EMB_W.format('')}\ntry:\n    F.embedding(M.tensor({i}), w, max_norm=1.)\nexcept IndexError:\n    R = w"
+        for i in ("[0, 1, 5]", "[-6, 1]", "[-1, 1, 5]", "[3, 9]")
+    ),
+    f"{_F}R = F.embedding(M.tensor([1, 5]), M.ones(5, 2), max_norm=1.)",
+    f"{_F}R = F.embedding(M.tensor([1.]), M.ones(5, 2), max_norm=1.)",
+    f"{_F}R = F.embedding(M.tensor([1]), M.tensor([[1, 2], [3, 4]]), max_norm=1.)",
+    # the in-place scaling moves the weight's version: a graph that saved it refuses
+    f"{_F}w = M.tensor([[0.1, 0.2], [3., 4.]], requires_grad=True); h = w * 1; y = (h * h).sum(); e = F.embedding(M.tensor([1]), h, max_norm=1.); y.backward(); R = w.grad",
+    f"{_F}w = M.tensor([[0.1, 0.2], [3., 4.]], requires_grad=True); h = w * 1; y = h.sum() * 2; e = F.embedding(M.tensor([1]), h, max_norm=1.); y.backward(); R = (e, h, w.grad)",
+    f"{_F}w = M.nn.Parameter(M.tensor([[0.1, 0.2], [3., 4.]], dtype=M.float64)); e = F.embedding(M.tensor([1, 1]), w, max_norm=1.); e.sum().backward(); R = (e, w, w.grad)",
+    # scale_grad_by_freq: each row's gradient divided by its index's count; with padding_idx and max_norm
+    *(
+        f"{_F}{_EMB_W.format(', requires_grad=True')}; e = F.embedding(M.tensor({i}), w, {pad}, {mx}, 2., {sg}); {_EMB_G}; R = (e, w.grad, e.grad_fn.name().rstrip('0123456789'))"
+        for i in (
+            "[1, 3, 1]",
+            "[[0, 1], [1, 1]]",
+            "[[2, 2, 2, 2], [0, 1, 2, 4]]",
+            "[4, 4, 4, 4, 0]",
+        )
+        for sg in (False, True)
+        for pad in (None, 1, -1)
+        for mx in (None, 1.0)
+    ),
+    # nn.Embedding: PyTorch's arguments in its order, _weight, _freeze, from_pretrained, repr
+    "m = M.nn.Embedding(3, 2, None, 1.0); R = (repr(m), m.max_norm, m.norm_type, m.scale_grad_by_freq, m.sparse, m.padding_idx, m.weight.requires_grad, m.weight.shape)",
+    "m = M.nn.Embedding(3, 2, -1, 2, 1., True, True); R = (repr(m), m.max_norm, m.norm_type, m.scale_grad_by_freq, m.sparse, m.padding_idx, m.weight[2])",
+    "R = [repr(M.nn.Embedding(3, 2, **k)) for k in [{}, {'norm_type': 2}, {'norm_type': 1}, {'max_norm': 0.5}, {'scale_grad_by_freq': True}, {'padding_idx': 0, 'max_norm': 1., 'norm_type': 3., 'scale_grad_by_freq': True}]]",
+    "m = M.nn.Embedding(3, 2, _freeze=True); R = (m.weight.requires_grad, list(m.parameters())[0].requires_grad)",
+    "w = M.arange(6., dtype=M.float64).reshape(3, 2); m = M.nn.Embedding(3, 2, _weight=w); w.add_(1); R = (m.weight, m(M.tensor([2, 0])))",
+    "R = M.nn.Embedding(3, 2, _weight=M.ones(2, 3))",
+    "R = M.nn.Embedding(3, 2, _weight=M.ones(3, 2, dtype=M.float64), dtype=M.float32).weight.dtype == M.float64",
+    "e = M.arange(6., dtype=M.float64).reshape(3, 2); m = M.nn.Embedding.from_pretrained(e); R = (repr(m), m.weight, m.padding_idx, m.max_norm, m(M.tensor([1])))",
+    "e = M.tensor([[3., 4.], [1., 1.], [0., 5.]], dtype=M.float64); m = M.nn.Embedding.from_pretrained(e, False, -1, 1.5, 3., True); y = m(M.tensor([0, 2, 2])); y.sum().backward(); R = (repr(m), y, e, m.weight.grad)",
+    "e = M.tensor([[3., 4.], [1., 1.], [0., 5.]], dtype=M.float64); m = M.nn.Embedding.from_pretrained(e, freeze=False, max_norm=1.); y = m(M.tensor([[0], [2]])); R = (y, e, m.weight)",
+    "R = M.nn.Embedding.from_pretrained(M.ones(3))",
+    # an index out of range: IndexError, but PyTorch's empty-row kernel raises a RuntimeError
+    f"{_F}R = F.embedding(M.tensor([3]), M.zeros(3, 2))",
+    f"{_F}R = F.embedding(M.tensor([-1]), M.zeros(3, 2))",
+    f"{_F}R = F.embedding(M.tensor([3]), M.zeros(3, 0))",
+    f"{_F}R = F.embedding(M.tensor([-1]), M.zeros(3, 0))",
+    f"{_F}R = F.embedding(M.tensor([[2, 0]]), M.zeros(3, 0))",
+]

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import dtypes, ops
 from .. import inplace as _inplace
-from ..engine import record
+from ..engine import next_seq, record
 from ..errors import NotATensorError, OpError
 from ..grad_mode import _mode, no_grad
 from ..random import generator
@@ -57,11 +57,17 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._new((T[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+def embedding(
+    input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+    norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False,
+) -> Tensor:  # fmt: skip
     """Rows of ``weight`` (num_embeddings, embedding_dim) picked by an int64/int32 index
     tensor of any shape: out = weight[input], of shape (*input.shape, embedding_dim).
-    dweight = g's rows added into zeros at the indices (repeats accumulate); the
-    ``padding_idx`` row (negative counts from the end) gets none."""
+    dweight = g's rows added into zeros at the indices (repeats accumulate), each divided
+    by its index's count in ``input`` if ``scale_grad_by_freq``; the ``padding_idx`` row
+    (negative counts from the end) gets none. With ``max_norm``, first each row that
+    ``input`` picks whose ``norm_type``-norm exceeds it is scaled in place, unrecorded,
+    to norm max_norm: row *= max_norm / (norm + 1e-7) (PyTorch's embedding_renorm_)."""
     check_tensor("embedding", "input", input)
     check_tensor("embedding", "weight", weight)
     I, W = input.data, weight.data
@@ -74,13 +80,25 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
         raise RuntimeError(f"embedding: 'weight' must be 2-D, got shape {W.shape}")
     n = W.shape[0]
     pad = padding_index(padding_idx, n)
+    if sparse:
+        raise NotImplementedError(
+            "embedding: sparse=True (a sparse gradient for the weight) is not supported: "
+            "minigrad has dense tensors only; use sparse=False"
+        )
+    if max_norm is not None:
+        _embedding_renorm(weight, I, max_norm, norm_type)
     if I.size and (I.min() < 0 or I.max() >= n):
         bad = I[(I < 0) | (I >= n)].flat[0]
+        if W.shape[1] == 0:  # PyTorch's empty-row kernel checks its indices itself
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
         raise IndexError(
             f"embedding: index out of range in self: index {bad} for a weight of {n} rows"
         )
 
     def vjp(g: np.ndarray) -> np.ndarray:
+        if scale_grad_by_freq:
+            counts = np.bincount(I.ravel(), minlength=n)
+            g = g * (1.0 / counts[I]).astype(g.dtype)[..., None]
         dw = np.zeros(W.shape, g.dtype)
         np.add.at(dw, I, g)  # repeated indices accumulate
         if pad is not None:
@@ -88,6 +106,31 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
         return dw
 
     return record(W[I], "Embedding", (weight,), (vjp,), saved=(input,))
+
+
+def _embedding_renorm(weight: Tensor, I: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """Scale in place, unrecorded, the rows of ``weight`` that ``I`` picks whose norm
+    exceeds ``max_norm``, in PyTorch's order: the distinct indices sorted, a negative one
+    counting from the end (so a row named both ways is visited twice) until one is out
+    of range, which raises. The weight's version moves once."""
+    W = weight.data
+    n = W.shape[0]
+    rows = np.unique(I)
+    bad = (rows < -n) | (rows >= n)
+    valid = rows[: np.argmax(bad)] if bad.any() else rows
+    for group in (valid[valid < 0] + n, valid[valid >= 0]):
+        if not group.size:
+            continue
+        norms = ops.norm(Tensor._new(W[group]), norm_type, 1).data.astype(np.float64)
+        big = norms > max_norm
+        scale = max_norm / (norms[big] + 1e-7)
+        W[group[big]] *= scale.astype(W.dtype)[:, None]
+    if bad.any():  # the rows before it stay scaled, and the version stays, as PyTorch's
+        k, shape = rows[np.argmax(bad)], list(W.shape)
+        raise IndexError(
+            f"select(): index {k} out of range for tensor of size {shape} at dimension 0"
+        )
+    weight._version[0] = next_seq()
 
 
 def padding_index(padding_idx: int | None, n: int) -> int | None:
