@@ -282,6 +282,25 @@ PROGRAMS += [
     "x = M.arange(24.).reshape(2, 3, 4); R = [M.nn.Unflatten(d, s)(x) for d, s in [(-1, [2, 2]), (0, (1, 2)), (1, (3, 1)), (2, (-1, 2)), (-3, [2, -1, 1]), (1, [3])]]",
     "R = [repr(M.nn.Unflatten(*a)) for a in [(1, (2, 3)), (-1, [2, -1]), (0, (5,))]]",
     "R = M.nn.Unflatten(1, (2, 2))(M.ones(2, 6))",
+    # no elements: the -1 is inferred from the unflattened dim's size
+    *(
+        f"x = M.zeros({shape}, requires_grad=True); y = M.nn.Unflatten({d}, {s})(x); y.sum().backward(); R = (y, x.grad)"
+        for shape, d, s in [
+            ("0, 4", 1, (2, -1)),
+            ("0, 4", 1, (-1, 4)),
+            ("2, 0", 1, (0, -1)),
+            ("2, 0", 1, (-1, 0)),
+            ("2, 0", 1, (3, -1)),
+            ("0, 0", 1, (2, -1)),
+            ("0, 4", 1, (3, -1)),
+            ("0, 4", 0, (2, -1)),
+            ("0, 4", 0, (0, -1)),
+            ("0, 4", 0, (-1,)),
+            ("3, 0", 0, (3, -1)),
+            ("0, 6", 1, (-1, -1)),
+            ("0, 6", -1, [3, -1, 1]),
+        ]
+    ),
     "R = M.nn.Unflatten(1, (-1, -1))(M.ones(2, 6))",
     "R = M.nn.Unflatten(1, (-1, 4))(M.ones(2, 6))",
     "R = M.nn.Unflatten(3, (2, 3))(M.ones(2, 6))",

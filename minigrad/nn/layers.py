@@ -550,6 +550,8 @@ class Unflatten(Module):
                 f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
                 f"{self.dim} ({shape[d]}) in the input tensor"
             )
+        # the -1 from the dim's size, not the total: a tensor with no elements has one too
+        sizes = tuple(shape[d] // known if n == -1 else n for n in sizes)
         return input.reshape(*shape[:d], *sizes, *shape[d + 1 :])
 
     def extra_repr(self) -> str:
