@@ -495,3 +495,15 @@ PROGRAMS += [
     f"{_F}R = F.embedding(M.tensor([-1]), M.zeros(3, 0))",
     f"{_F}R = F.embedding(M.tensor([[2, 0]]), M.zeros(3, 0))",
 ]
+
+PROGRAMS += [
+    # an operand broadcast to a shape with no elements (a dim of 1 taken to 0)
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([[-2.5, 1.]], requires_grad=True); c = F.cosine_similarity(x, y, dim=0); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([[-2.5, 1.]], requires_grad=True); c = F.cosine_similarity(x, y, dim=1); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([-2.5, 1.], requires_grad=True); c = F.cosine_similarity(y, x, dim=-1); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}x = M.zeros(2, 0, 3, requires_grad=True); y = M.ones(2, 1, 3, requires_grad=True); c = F.cosine_similarity(x, y, dim=1); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([[-2.5, 1.]], requires_grad=True); L = F.l1_loss(x, y); L.backward(); R = (L, x.grad, y.grad)",
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([-2.5, 1.], requires_grad=True); L = F.smooth_l1_loss(x, y, reduction='sum'); L.backward(); R = (L, x.grad, y.grad)",
+    f"{_F}x = M.tensor([[-2.5, 1.]], requires_grad=True); y = M.zeros(0, 1); L = F.huber_loss(x, y, reduction='none'); L.sum().backward(); R = (L, x.grad)",
+    f"{_F}x = M.tensor(1.5, requires_grad=True); y = M.zeros(0, 3); L = F.l1_loss(x, y, reduction='none'); L.sum().backward(); R = (L, x.grad)",
+]
