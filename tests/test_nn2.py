@@ -387,3 +387,14 @@ def test_weighted_l1_and_huber_gradcheck_and_formula(reduction):
     np.testing.assert_allclose(l1(x, y, v).data, want, rtol=1e-15)
     want = _reduced(w * LOSS_FORMULAS["huber"](d), reduction)
     np.testing.assert_allclose(huber(x, y, v).data, want, rtol=1e-15)
+
+
+def test_embedding_sparse_gradient_is_refused_at_the_lookup():
+    # PyTorch makes a sparse weight gradient; minigrad has dense tensors only. The module
+    # keeps the flag (repr, state) but its lookup raises.
+    m = nn.Embedding(3, 2, sparse=True)
+    assert repr(m) == "Embedding(3, 2, sparse=True)" and m.sparse is True
+    with pytest.raises(NotImplementedError, match="sparse=True"):
+        m(mg.tensor([0, 1]))
+    with pytest.raises(NotImplementedError, match="sparse=True"):
+        F.embedding(mg.tensor([0]), mg.ones(3, 2), sparse=True)

@@ -282,6 +282,25 @@ PROGRAMS += [
     "x = M.arange(24.).reshape(2, 3, 4); R = [M.nn.Unflatten(d, s)(x) for d, s in [(-1, [2, 2]), (0, (1, 2)), (1, (3, 1)), (2, (-1, 2)), (-3, [2, -1, 1]), (1, [3])]]",
     "R = [repr(M.nn.Unflatten(*a)) for a in [(1, (2, 3)), (-1, [2, -1]), (0, (5,))]]",
     "R = M.nn.Unflatten(1, (2, 2))(M.ones(2, 6))",
+    # no elements: the -1 is inferred from the unflattened dim's size
+    *(
+        f"x = M.zeros({shape}, requires_grad=True); y = M.nn.Unflatten({d}, {s})(x); y.sum().backward(); R = (y, x.grad)"
+        for shape, d, s in [
+            ("0, 4", 1, (2, -1)),
+            ("0, 4", 1, (-1, 4)),
+            ("2, 0", 1, (0, -1)),
+            ("2, 0", 1, (-1, 0)),
+            ("2, 0", 1, (3, -1)),
+            ("0, 0", 1, (2, -1)),
+            ("0, 4", 1, (3, -1)),
+            ("0, 4", 0, (2, -1)),
+            ("0, 4", 0, (0, -1)),
+            ("0, 4", 0, (-1,)),
+            ("3, 0", 0, (3, -1)),
+            ("0, 6", 1, (-1, -1)),
+            ("0, 6", -1, [3, -1, 1]),
+        ]
+    ),
     "R = M.nn.Unflatten(1, (-1, -1))(M.ones(2, 6))",
     "R = M.nn.Unflatten(1, (-1, 4))(M.ones(2, 6))",
     "R = M.nn.Unflatten(3, (2, 3))(M.ones(2, 6))",
@@ -350,3 +369,141 @@ def test_float32_activation_is_as_accurate_as_pytorch(activation):
         assert g.dtype == w.dtype == np.float32
         ulp = np.spacing(np.abs(e).astype(np.float32))
         assert np.all(np.abs(g - e) <= np.abs(w - e) + 2 * ulp), (g, w, e)
+
+
+# mixed float dtypes with 0-d and broadcast operands: PyTorch broadcasts input and target
+# first (so a 0-d operand is not a weak one in promotion) and computes in the result dtype
+_MIXED_X = {
+    "()": "-0.078348024622405",
+    "2": "[1.0722119808197021, -0.3]",
+    "2, 2": "[[0.1, -2.2], [0.7, 0.25]]",
+}
+_MIXED_Y = {
+    "()": "0.8951917886734009",
+    "2": "[1.0846877098083496, 0.125]",
+    "2, 2": "[[0.375, 1.5], [0.25, 0.75]]",
+}
+_MIXED_SHAPES = [
+    ("()", "2"),
+    ("2", "()"),
+    ("2, 2", "2"),
+    ("2", "2, 2"),
+    ("()", "()"),
+    ("2, 2", "2, 2"),
+]
+_MIXED_DTYPES = [("float32", "float64"), ("float64", "float32")]
+
+
+def _mixed(sx, sy, dx, dy, grad):
+    g = ", requires_grad=True" if grad else ""
+    return f"{_F}x = M.tensor({_MIXED_X[sx]}, dtype=M.{dx}{g}); y = M.tensor({_MIXED_Y[sy]}, dtype=M.{dy}{g})"
+
+
+PROGRAMS += [
+    # l1_loss and smooth_l1_loss: the result in the promoted dtype, each gradient in its own
+    *(
+        f"{_mixed(sx, sy, dx, dy, True)}; L = {loss.format(r=f', reduction={red!r}', m=f'reduction={red!r}')}; L.sum().backward(); R = (L, x.grad, y.grad)"
+        for loss in LOSSES
+        if "uber" not in loss
+        for red in _REDUCTIONS
+        for sx, sy in _MIXED_SHAPES
+        for dx, dy in _MIXED_DTYPES
+    ),
+    # huber_loss: computed in the promoted dtype, stored in the input's
+    *(
+        f"{_mixed(sx, sy, dx, dy, False)}; R = {loss.format(r=f', reduction={red!r}', m=f'reduction={red!r}')}"
+        for loss in LOSSES
+        if "uber" in loss
+        for red in _REDUCTIONS
+        for sx, sy in _MIXED_SHAPES
+        for dx, dy in _MIXED_DTYPES
+    ),
+    # ... whose backward refuses two dtypes (PyTorch's kernel), whichever needs the gradient
+    *(
+        f"{_mixed(sx, sy, dx, dy, False)}; {v}.requires_grad_(); L = F.huber_loss(x, y, reduction='sum'); L.backward(); R = {v}.grad"
+        for sx, sy in _MIXED_SHAPES[:3]
+        for dx, dy in [*_MIXED_DTYPES, ("float32", "int64"), ("float64", "float64")]
+        for v in ("x", "y")
+        if dy != "int64" or v == "x"
+    ),
+    # kl_div does not broadcast first: only its dtypes (float32 exp and log differ by ulps)
+    *(
+        f"{_mixed(sx, sy, dx, dy, True)}; p = q = y; L = {loss.format(r=f', reduction={red!r}', m=f'reduction={red!r}')}; L.sum().backward(); R = (tuple(L.shape), [str(d).split('.')[-1] for d in (L.dtype, x.grad.dtype, y.grad.dtype)])"
+        for loss in _KL
+        for red in [*_REDUCTIONS, "batchmean"]
+        for sx, sy in _MIXED_SHAPES
+        for dx, dy in _MIXED_DTYPES
+    ),
+]
+
+
+_EMB_W = "w = M.tensor([[0.5, -1.5, 2.], [3., 4., 0.], [0.1, 0.2, -0.3], [-2., 1., 1.], [1e-3, 0., 0.]], dtype=M.float64{})"
+_EMB_G = "(e * M.arange(e.numel(), dtype=M.float64).reshape(e.shape)).sum().backward()"
+
+PROGRAMS += [
+    # max_norm: the rows the input picks are scaled in place (unrecorded) before the lookup
+    *(
+        f"{_F}{_EMB_W.format('')}; e = F.embedding(M.tensor({i}), w, max_norm={mx}, norm_type={p}); R = (e, w)"
+        for i in ("[1, 3, 1]", "[[0, 4], [2, 2]]", "[-1, 4]")
+        for mx in (1.0, 2.5, 0.0, -1.0)
+        for p in (2.0, 1.0, 3.0, "float('inf')", 0.5, 0.0, -1.0)
+    ),
+    f"{_F}w = M.tensor([[3., 4.], [1., 1.], [0., 5.]]); e = F.embedding(M.tensor([0, 2]), w, max_norm=1.); R = (e, w)",
+    f"{_F}w = M.tensor([[3., 4.], [1., 1.], [0., 5.]]); e = F.embedding(M.tensor([], dtype=M.int64), w, max_norm=1.); R = (e, w)",
+    f"{_F}w = M.tensor([[3., 4.], [1., 1.], [0., 5.]]); e = F.embedding(M.tensor([[2, 0]], dtype=M.int32), w, None, 1., 1.); R = (e, w)",
+    # out of range: the rows before it (in sorted order) are scaled, then it raises
+    *(
+        f"{_F}{_EMB_W.format('')}\ntry:\n    F.embedding(M.tensor({i}), w, max_norm=1.)\nexcept IndexError:\n    R = w"
+        for i in ("[0, 1, 5]", "[-6, 1]", "[-1, 1, 5]", "[3, 9]")
+    ),
+    f"{_F}R = F.embedding(M.tensor([1, 5]), M.ones(5, 2), max_norm=1.)",
+    f"{_F}R = F.embedding(M.tensor([1.]), M.ones(5, 2), max_norm=1.)",
+    f"{_F}R = F.embedding(M.tensor([1]), M.tensor([[1, 2], [3, 4]]), max_norm=1.)",
+    # the in-place scaling moves the weight's version: a graph that saved it refuses
+    f"{_F}w = M.tensor([[0.1, 0.2], [3., 4.]], requires_grad=True); h = w * 1; y = (h * h).sum(); e = F.embedding(M.tensor([1]), h, max_norm=1.); y.backward(); R = w.grad",
+    f"{_F}w = M.tensor([[0.1, 0.2], [3., 4.]], requires_grad=True); h = w * 1; y = h.sum() * 2; e = F.embedding(M.tensor([1]), h, max_norm=1.); y.backward(); R = (e, h, w.grad)",
+    f"{_F}w = M.nn.Parameter(M.tensor([[0.1, 0.2], [3., 4.]], dtype=M.float64)); e = F.embedding(M.tensor([1, 1]), w, max_norm=1.); e.sum().backward(); R = (e, w, w.grad)",
+    # scale_grad_by_freq: each row's gradient divided by its index's count; with padding_idx and max_norm
+    *(
+        f"{_F}{_EMB_W.format(', requires_grad=True')}; e = F.embedding(M.tensor({i}), w, {pad}, {mx}, 2., {sg}); {_EMB_G}; R = (e, w.grad, e.grad_fn.name().rstrip('0123456789'))"
+        for i in (
+            "[1, 3, 1]",
+            "[[0, 1], [1, 1]]",
+            "[[2, 2, 2, 2], [0, 1, 2, 4]]",
+            "[4, 4, 4, 4, 0]",
+        )
+        for sg in (False, True)
+        for pad in (None, 1, -1)
+        for mx in (None, 1.0)
+    ),
+    # nn.Embedding: PyTorch's arguments in its order, _weight, _freeze, from_pretrained, repr
+    "m = M.nn.Embedding(3, 2, None, 1.0); R = (repr(m), m.max_norm, m.norm_type, m.scale_grad_by_freq, m.sparse, m.padding_idx, m.weight.requires_grad, m.weight.shape)",
+    "m = M.nn.Embedding(3, 2, -1, 2, 1., True, True); R = (repr(m), m.max_norm, m.norm_type, m.scale_grad_by_freq, m.sparse, m.padding_idx, m.weight[2])",
+    "R = [repr(M.nn.Embedding(3, 2, **k)) for k in [{}, {'norm_type': 2}, {'norm_type': 1}, {'max_norm': 0.5}, {'scale_grad_by_freq': True}, {'padding_idx': 0, 'max_norm': 1., 'norm_type': 3., 'scale_grad_by_freq': True}]]",
+    "m = M.nn.Embedding(3, 2, _freeze=True); R = (m.weight.requires_grad, list(m.parameters())[0].requires_grad)",
+    "w = M.arange(6., dtype=M.float64).reshape(3, 2); m = M.nn.Embedding(3, 2, _weight=w); w.add_(1); R = (m.weight, m(M.tensor([2, 0])))",
+    "R = M.nn.Embedding(3, 2, _weight=M.ones(2, 3))",
+    "R = M.nn.Embedding(3, 2, _weight=M.ones(3, 2, dtype=M.float64), dtype=M.float32).weight.dtype == M.float64",
+    "e = M.arange(6., dtype=M.float64).reshape(3, 2); m = M.nn.Embedding.from_pretrained(e); R = (repr(m), m.weight, m.padding_idx, m.max_norm, m(M.tensor([1])))",
+    "e = M.tensor([[3., 4.], [1., 1.], [0., 5.]], dtype=M.float64); m = M.nn.Embedding.from_pretrained(e, False, -1, 1.5, 3., True); y = m(M.tensor([0, 2, 2])); y.sum().backward(); R = (repr(m), y, e, m.weight.grad)",
+    "e = M.tensor([[3., 4.], [1., 1.], [0., 5.]], dtype=M.float64); m = M.nn.Embedding.from_pretrained(e, freeze=False, max_norm=1.); y = m(M.tensor([[0], [2]])); R = (y, e, m.weight)",
+    "R = M.nn.Embedding.from_pretrained(M.ones(3))",
+    # an index out of range: IndexError, but PyTorch's empty-row kernel raises a RuntimeError
+    f"{_F}R = F.embedding(M.tensor([3]), M.zeros(3, 2))",
+    f"{_F}R = F.embedding(M.tensor([-1]), M.zeros(3, 2))",
+    f"{_F}R = F.embedding(M.tensor([3]), M.zeros(3, 0))",
+    f"{_F}R = F.embedding(M.tensor([-1]), M.zeros(3, 0))",
+    f"{_F}R = F.embedding(M.tensor([[2, 0]]), M.zeros(3, 0))",
+]
+
+PROGRAMS += [
+    # an operand broadcast to a shape with no elements (a dim of 1 taken to 0)
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([[-2.5, 1.]], requires_grad=True); c = F.cosine_similarity(x, y, dim=0); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([[-2.5, 1.]], requires_grad=True); c = F.cosine_similarity(x, y, dim=1); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([-2.5, 1.], requires_grad=True); c = F.cosine_similarity(y, x, dim=-1); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}x = M.zeros(2, 0, 3, requires_grad=True); y = M.ones(2, 1, 3, requires_grad=True); c = F.cosine_similarity(x, y, dim=1); c.sum().backward(); R = (c, x.grad, y.grad)",
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([[-2.5, 1.]], requires_grad=True); L = F.l1_loss(x, y); L.backward(); R = (L, x.grad, y.grad)",
+    f"{_F}x = M.zeros(0, 2, requires_grad=True); y = M.tensor([-2.5, 1.], requires_grad=True); L = F.smooth_l1_loss(x, y, reduction='sum'); L.backward(); R = (L, x.grad, y.grad)",
+    f"{_F}x = M.tensor([[-2.5, 1.]], requires_grad=True); y = M.zeros(0, 1); L = F.huber_loss(x, y, reduction='none'); L.sum().backward(); R = (L, x.grad)",
+    f"{_F}x = M.tensor(1.5, requires_grad=True); y = M.zeros(0, 3); L = F.l1_loss(x, y, reduction='none'); L.sum().backward(); R = (L, x.grad)",
+]

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import dtypes, ops
 from .. import inplace as _inplace
-from ..engine import record
+from ..engine import next_seq, record
 from ..errors import NotATensorError, OpError
 from ..grad_mode import _mode, no_grad
 from ..random import generator
@@ -57,11 +57,17 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._new((T[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+def embedding(
+    input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+    norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False,
+) -> Tensor:  # fmt: skip
     """Rows of ``weight`` (num_embeddings, embedding_dim) picked by an int64/int32 index
     tensor of any shape: out = weight[input], of shape (*input.shape, embedding_dim).
-    dweight = g's rows added into zeros at the indices (repeats accumulate); the
-    ``padding_idx`` row (negative counts from the end) gets none."""
+    dweight = g's rows added into zeros at the indices (repeats accumulate), each divided
+    by its index's count in ``input`` if ``scale_grad_by_freq``; the ``padding_idx`` row
+    (negative counts from the end) gets none. With ``max_norm``, first each row that
+    ``input`` picks whose ``norm_type``-norm exceeds it is scaled in place, unrecorded,
+    to norm max_norm: row *= max_norm / (norm + 1e-7) (PyTorch's embedding_renorm_)."""
     check_tensor("embedding", "input", input)
     check_tensor("embedding", "weight", weight)
     I, W = input.data, weight.data
@@ -74,13 +80,25 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
         raise RuntimeError(f"embedding: 'weight' must be 2-D, got shape {W.shape}")
     n = W.shape[0]
     pad = padding_index(padding_idx, n)
+    if sparse:
+        raise NotImplementedError(
+            "embedding: sparse=True (a sparse gradient for the weight) is not supported: "
+            "minigrad has dense tensors only; use sparse=False"
+        )
+    if max_norm is not None:
+        _embedding_renorm(weight, I, max_norm, norm_type)
     if I.size and (I.min() < 0 or I.max() >= n):
         bad = I[(I < 0) | (I >= n)].flat[0]
+        if W.shape[1] == 0:  # PyTorch's empty-row kernel checks its indices itself
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
         raise IndexError(
             f"embedding: index out of range in self: index {bad} for a weight of {n} rows"
         )
 
     def vjp(g: np.ndarray) -> np.ndarray:
+        if scale_grad_by_freq:
+            counts = np.bincount(I.ravel(), minlength=n)
+            g = g * (1.0 / counts[I]).astype(g.dtype)[..., None]
         dw = np.zeros(W.shape, g.dtype)
         np.add.at(dw, I, g)  # repeated indices accumulate
         if pad is not None:
@@ -88,6 +106,31 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
         return dw
 
     return record(W[I], "Embedding", (weight,), (vjp,), saved=(input,))
+
+
+def _embedding_renorm(weight: Tensor, I: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """Scale in place, unrecorded, the rows of ``weight`` that ``I`` picks whose norm
+    exceeds ``max_norm``, in PyTorch's order: the distinct indices sorted, a negative one
+    counting from the end (so a row named both ways is visited twice) until one is out
+    of range, which raises. The weight's version moves once."""
+    W = weight.data
+    n = W.shape[0]
+    rows = np.unique(I)
+    bad = (rows < -n) | (rows >= n)
+    valid = rows[: np.argmax(bad)] if bad.any() else rows
+    for group in (valid[valid < 0] + n, valid[valid >= 0]):
+        if not group.size:
+            continue
+        norms = ops.norm(Tensor._new(W[group]), norm_type, 1).data.astype(np.float64)
+        big = norms > max_norm
+        scale = max_norm / (norms[big] + 1e-7)
+        W[group[big]] *= scale.astype(W.dtype)[:, None]
+    if bad.any():  # the rows before it stay scaled, and the version stays, as PyTorch's
+        k, shape = rows[np.argmax(bad)], list(W.shape)
+        raise IndexError(
+            f"select(): index {k} out of range for tensor of size {shape} at dimension 0"
+        )
+    weight._version[0] = next_seq()
 
 
 def padding_index(padding_idx: int | None, n: int) -> int | None:
@@ -542,35 +585,67 @@ def l1_loss(
     _warn_if_broadcast(input.data, target.data)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    loss = ops.abs(input - target)
+    loss = ops.abs(ops.sub(*_broadcast("l1_loss", input, target)))
     if weight is None:
         return _reduced(loss, reduction)
     loss = _weighted("l1_loss", loss, weight, input)
     return loss.sum() / weight.sum() if reduction == "mean" else _reduced(loss, reduction)
 
 
-def _difference(name: str, kernel: str, input: Tensor, target: Tensor) -> np.ndarray:
-    """x - y in PyTorch's promoted dtype, which must be a float one."""
+def _broadcast(name: str, input: Tensor, target: Tensor) -> tuple:
+    """input and target expanded to their common shape, as PyTorch's elementwise losses
+    do first (``torch.broadcast_tensors``): so a 0-d operand promotes as a dimensioned
+    one, and a broadcast operand's gradient is cast to its dtype before it is summed."""
     X, Y = input.data, target.data
-    dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
-    if dt.kind != "f":
-        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for '{_torch_name(dt)}'")
+    if X.shape == Y.shape:
+        return input, target
     try:
-        return np.subtract(X, Y, dtype=dt)
+        shape = np.broadcast_shapes(X.shape, Y.shape)
     except ValueError:
         raise OpError(
             f"{name}: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
         ) from None
+    return tuple(t if t.shape == shape else _expand(t, shape) for t in (input, target))
+
+
+def _expand(t: Tensor, shape: tuple) -> Tensor:
+    """``t`` expanded to ``shape``; to a shape with no elements through its nonempty
+    version, sliced (``ops.expand`` refuses to take a dim of size 1 to 0)."""
+    if 0 not in shape or t.data.size == 0:
+        return ops.expand(t, shape)
+    return ops.expand(t, tuple(max(n, 1) for n in shape))[tuple(slice(0, n) for n in shape)]
+
+
+def _difference(name: str, kernel: str, input: Tensor, target: Tensor) -> np.ndarray:
+    """x - y of operands of one shape, in PyTorch's promoted dtype, a float one."""
+    X, Y = input.data, target.data
+    dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
+    if dt.kind != "f":
+        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for '{_torch_name(dt)}'")
+    return np.subtract(X, Y, dtype=dt)
 
 
 def _fused_loss(
     name: str, out: np.ndarray, slope: Any, D: np.ndarray, per_element: Any, input: Tensor,
-    target: Tensor,
+    target: Tensor, one_dtype: bool = False,
 ) -> Tensor:  # fmt: skip
     """Record a loss of d = x - y as one node, given its derivative ``slope(d)``:
-    dx = slope(d) g',   dy = slope(y - x) g'  (as PyTorch: 0, not -0, where x = y)."""
+    dx = slope(d) g',   dy = slope(y - x) g'  (as PyTorch: 0, not -0, where x = y).
+    ``one_dtype``: the backward raises, as PyTorch's kernel, if x and y differ in dtype."""
     vjps = (lambda g: slope(D) * per_element(g), lambda g: slope(0 - D) * per_element(g))
+    X, Y = input.data, target.data
+    if one_dtype and X.dtype != Y.dtype:
+        vjps = (_refuse_dtype(Y.dtype, X.dtype), _refuse_dtype(X.dtype, Y.dtype))
     return record(out, name, (input, target), vjps, saved=(input, target))
+
+
+def _refuse_dtype(found: np.dtype, expected: np.dtype) -> Any:
+    """A VJP that raises PyTorch's error for an operand of another dtype."""
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        raise RuntimeError(f"Found dtype {_torch_name(found)} but expected {_torch_name(expected)}")
+
+    return vjp
 
 
 def smooth_l1_loss(
@@ -589,6 +664,7 @@ def smooth_l1_loss(
         raise RuntimeError(
             f"smooth_l1_loss does not support negative values for beta (got {beta})."
         )
+    input, target = _broadcast("smooth_l1_loss", input, target)
     D = _difference("smooth_l1_loss", "smooth_l1_cpu", input, target)
     A = np.abs(D)
     out, per_element = _reduce(np.where(A < beta, 0.5 * D * D / beta, A - 0.5 * beta), reduction)
@@ -600,8 +676,9 @@ def huber_loss(
     input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
     weight: Tensor | None = None,
 ) -> Tensor:  # fmt: skip
-    """0.5 d² where |d| < δ, else δ (|d| - 0.5 δ), for d = x - y, in the input's dtype
-    (times ``weight``, with the reduction composed of ops as PyTorch's).
+    """0.5 d² where |d| < δ, else δ (|d| - 0.5 δ), for d = x - y, computed in the promoted
+    dtype and stored in the input's (times ``weight``, with the reduction composed of ops
+    as PyTorch's). As PyTorch's, the backward refuses an input and target of two dtypes.
     dx = clip(d, -δ, δ) g',   dy = -dx."""
     _check_tensors("huber_loss", input, target)
     X, Y = input.data, target.data
@@ -613,17 +690,18 @@ def huber_loss(
         raise RuntimeError(
             f"huber_loss does not support non-positive values for delta (got {delta})."
         )
+    input, target = _broadcast("huber_loss", input, target)
+    X, Y = input.data, target.data
     dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
     if dt.kind != X.dtype.kind and X.dtype.kind != "f":
         raise RuntimeError(f"huber_loss: result type {_torch_name(dt)} can't be cast to the "
                            f"desired output type {_torch_name(X.dtype)}")  # fmt: skip
-    D = _difference("huber_loss", "huber_cpu", input, target).astype(X.dtype, copy=False)
+    D = _difference("huber_loss", "huber_cpu", input, target)
     A = np.abs(D)
-    out, per_element = _reduce(
-        np.where(A < delta, 0.5 * D * D, delta * (A - 0.5 * delta)), reduction
-    )
+    loss = np.where(A < delta, 0.5 * D * D, delta * (A - 0.5 * delta))
+    out, per_element = _reduce(loss.astype(X.dtype, copy=False), reduction)
     slope = lambda d: np.clip(d, -delta, delta)  # noqa: E731
-    return _fused_loss("HuberLoss", out, slope, D, per_element, input, target)
+    return _fused_loss("HuberLoss", out, slope, D, per_element, input, target, True)
 
 
 def kl_div(
@@ -1168,7 +1246,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
         raise OpError(
             f"cosine_similarity: shapes {A.shape} and {B.shape} cannot be broadcast together"
         ) from None
-    x1, x2 = ((x if x.data.dtype.kind == "f" else x.to(dt)).expand(*shape) for x in (x1, x2))
+    x1, x2 = (_expand(x if x.data.dtype.kind == "f" else x.to(dt), shape) for x in (x1, x2))
     n1, n2 = (x.norm(2, dim, keepdim=True).clone() for x in (x1, x2))
     with no_grad():
         n1.clamp_(min=eps)

@@ -70,14 +70,19 @@ class Linear(Module):
 
 class Embedding(Module):
     """A lookup table of ``num_embeddings`` vectors of size ``embedding_dim``: the
-    ``weight`` (num_embeddings, embedding_dim), drawn from N(0, 1) as PyTorch does.
+    ``weight`` (num_embeddings, embedding_dim), drawn from N(0, 1) as PyTorch does, or
+    ``_weight`` (shared, not copied).
 
     Input: int indices of any shape; output (*, embedding_dim). The ``padding_idx`` row
-    (negative counts from the end) starts at zero and gets no gradient.
+    (negative counts from the end) starts at zero and gets no gradient. ``max_norm``,
+    ``norm_type`` and ``scale_grad_by_freq`` as in ``F.embedding``; ``sparse=True`` is
+    kept but its lookup raises (minigrad's gradients are dense).
     """
 
     def __init__(
         self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+        max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+        sparse: bool = False, _weight: Tensor | None = None, _freeze: bool = False,
         device: Any = None, dtype: Any = None,
     ) -> None:  # fmt: skip
         super().__init__()
@@ -85,9 +90,35 @@ class Embedding(Module):
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         self.padding_idx = F.padding_index(padding_idx, num_embeddings)
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
-        self.weight = Parameter(np.empty(_shape(((num_embeddings, embedding_dim),)), dtype))
-        self.reset_parameters()
+        self.max_norm = max_norm
+        self.norm_type = norm_type
+        self.scale_grad_by_freq = scale_grad_by_freq
+        if _weight is None:
+            dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+            shape = _shape(((num_embeddings, embedding_dim),))
+            self.weight = Parameter(np.empty(shape, dtype), requires_grad=not _freeze)
+            self.reset_parameters()
+        else:
+            if list(_weight.shape) != [num_embeddings, embedding_dim]:
+                raise AssertionError(
+                    "Shape of weight does not match num_embeddings and embedding_dim"
+                )
+            self.weight = Parameter(_weight, requires_grad=not _freeze)
+        self.sparse = sparse
+
+    @classmethod
+    def from_pretrained(
+        cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None,
+        max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+    ) -> Embedding:  # fmt: skip
+        """An Embedding over the 2-D ``embeddings`` (shared, not copied), frozen (no
+        gradient) unless ``freeze`` is False."""
+        if embeddings.dim() != 2:
+            raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
+        rows, cols = embeddings.shape
+        return cls(rows, cols, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
+                   _weight=embeddings, _freeze=freeze)  # fmt: skip
 
     def reset_parameters(self) -> None:
         """Draw the weight from N(0, 1); zero the padding row."""
@@ -97,11 +128,22 @@ class Embedding(Module):
                 self.weight[self.padding_idx].fill_(0)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.embedding(input, self.weight, self.padding_idx)
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                           self.scale_grad_by_freq, self.sparse)  # fmt: skip
 
     def extra_repr(self) -> str:
-        pad = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
-        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq is not False:
+            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        if self.sparse is not False:
+            s += ", sparse=True"
+        return s
 
 
 class Sequential(Module):
@@ -508,6 +550,8 @@ class Unflatten(Module):
                 f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
                 f"{self.dim} ({shape[d]}) in the input tensor"
             )
+        # the -1 from the dim's size, not the total: a tensor with no elements has one too
+        sizes = tuple(shape[d] // known if n == -1 else n for n in sizes)
         return input.reshape(*shape[:d], *sizes, *shape[d + 1 :])
 
     def extra_repr(self) -> str:
