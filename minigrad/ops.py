@@ -1391,7 +1391,9 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
         out = np.broadcast_to(X, target)
     except ValueError:
         raise OpError(f"expand: shape {X.shape} cannot be expanded to {shape}") from None
-    if not builtins.any(s == 0 and n > 1 for s, n in zip(out.strides, target)):
+    if out.size == X.size and not builtins.any(
+        s == 0 and n > 1 for s, n in zip(out.strides, target)
+    ):
         out = X.reshape(target)  # no element repeats: a writable view, as in PyTorch
     return _view(out, x, "Expand", identity)
 

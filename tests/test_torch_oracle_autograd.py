@@ -435,6 +435,7 @@ PROGRAMS = [
     "x = M.tensor([1., 2.], requires_grad=True); y = x.sum(dtype=M.float64) * M.tensor(3., dtype=M.float64); y.backward(); R = (y, x.grad)",
     "x = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); y = x.mean(dtype=M.float32); y.backward(); R = (y, x.grad)",
     "x = M.tensor([[1., 2.], [3., 4.]], requires_grad=True); y = x.sum(0, dtype=M.float64); (y * y).sum().backward(); R = (y, x.grad)",
+    "x = M.ones(1, 2, requires_grad=True); y = x.expand(0, 2); y.sum().backward(); R = (y, x.grad)",
     # backward(inputs=...), retain_graph=None, and autograd.grad's other arguments
     "a = M.tensor([1., 2.], requires_grad=True); b = M.tensor([3., 4.], requires_grad=True); (a * b).sum().backward(inputs=[a]); R = (a.grad, b.grad)",
     "a = M.tensor([1., 2.], requires_grad=True); b = M.tensor([3., 4.], requires_grad=True); (a * b).sum().backward(inputs=b); R = (a.grad, b.grad)",

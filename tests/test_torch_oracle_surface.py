@@ -1198,6 +1198,9 @@ EXPRESSIONS = [
     "M.tensor([0.5, 2.]).mean(dtype=M.float16)",
     "M.tensor([1., 2.], requires_grad=True).sum(dtype=M.float64)",
     "M.tensor([1., 2.], requires_grad=True).mean(0, dtype=M.float64)",
+    "M.ones(1, 2).expand(0, 2)",
+    "M.ones(1, 2).expand(3, 0, 2)",
+    "M.ones(1, 1).expand(2, 0)",
 ]
 
 

@@ -605,15 +605,7 @@ def _broadcast(name: str, input: Tensor, target: Tensor) -> tuple:
         raise OpError(
             f"{name}: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
         ) from None
-    return tuple(t if t.shape == shape else _expand(t, shape) for t in (input, target))
-
-
-def _expand(t: Tensor, shape: tuple) -> Tensor:
-    """``t`` expanded to ``shape``; to a shape with no elements through its nonempty
-    version, sliced (``ops.expand`` refuses to take a dim of size 1 to 0)."""
-    if 0 not in shape or t.data.size == 0:
-        return ops.expand(t, shape)
-    return ops.expand(t, tuple(max(n, 1) for n in shape))[tuple(slice(0, n) for n in shape)]
+    return tuple(t if t.shape == shape else ops.expand(t, shape) for t in (input, target))
 
 
 def _difference(name: str, kernel: str, input: Tensor, target: Tensor) -> np.ndarray:
@@ -1246,7 +1238,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
         raise OpError(
             f"cosine_similarity: shapes {A.shape} and {B.shape} cannot be broadcast together"
         ) from None
-    x1, x2 = (_expand(x if x.data.dtype.kind == "f" else x.to(dt), shape) for x in (x1, x2))
+    x1, x2 = (ops.expand(x if x.data.dtype.kind == "f" else x.to(dt), shape) for x in (x1, x2))
     n1, n2 = (x.norm(2, dim, keepdim=True).clone() for x in (x1, x2))
     with no_grad():
         n1.clamp_(min=eps)
