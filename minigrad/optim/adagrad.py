@@ -65,10 +65,6 @@ class Adagrad(Optimizer):
         start = self.defaults["initial_accumulator_value"]
         self.state[p] = {"step": tensor(0.0, dtype=get_default_dtype()), "sum": full_like(p, start)}
 
-    def _upgrade(self) -> None:
-        super()._upgrade()
-        self._steps_as_tensors()
-
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)

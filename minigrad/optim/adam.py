@@ -59,11 +59,6 @@ class Adam(Optimizer):
         decoupled_weight_decay=False, fused=None,
     )  # fmt: skip
 
-    def _upgrade(self) -> None:
-        """Also: a ``step`` saved as a number becomes a Tensor, as PyTorch's."""
-        super()._upgrade()
-        self._steps_as_tensors()
-
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)

@@ -46,10 +46,6 @@ class Adamax(Optimizer):
 
     _option_defaults = dict(foreach=None, maximize=False, differentiable=False, capturable=False)
 
-    def _upgrade(self) -> None:
-        super()._upgrade()
-        self._steps_as_tensors()
-
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)

@@ -58,7 +58,6 @@ class NAdam(Optimizer):
 
     def _upgrade(self) -> None:
         super()._upgrade()
-        self._steps_as_tensors()
         for state in self.state.values():
             if "mu_product" in state and not isinstance(state["mu_product"], Tensor):
                 state["mu_product"] = tensor(state["mu_product"], dtype=get_default_dtype())

@@ -170,19 +170,16 @@ class Optimizer:
 
     def _upgrade(self) -> None:
         """Fill in what a state_dict saved by an older version lacks (PyTorch's
-        ``__setstate__``: fixed defaults, not this optimizer's own options)."""
+        ``__setstate__``: fixed defaults, not this optimizer's own options), and make a
+        ``step`` saved as a number a Tensor (for the optimizers that count steps)."""
         for group in self.param_groups:
             for name, value in self._option_defaults.items():
                 group.setdefault(name, value)
-
-    _option_defaults: dict[str, Any] = {}
-
-    def _steps_as_tensors(self) -> None:
-        """A ``step`` saved as a number becomes a Tensor, as PyTorch's ``__setstate__``
-        does for the optimizers that count steps."""
         for state in self.state.values():
             if "step" in state and not isinstance(state["step"], Tensor):
                 state["step"] = tensor(float(state["step"]), dtype=get_default_dtype())
+
+    _option_defaults: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

@@ -52,10 +52,6 @@ class RAdam(Optimizer):
         capturable=False,
     )  # fmt: skip
 
-    def _upgrade(self) -> None:
-        super()._upgrade()
-        self._steps_as_tensors()
-
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)

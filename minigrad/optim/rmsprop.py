@@ -56,10 +56,6 @@ class RMSprop(Optimizer):
         capturable=False,
     )  # fmt: skip
 
-    def _upgrade(self) -> None:
-        super()._upgrade()
-        self._steps_as_tensors()
-
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
