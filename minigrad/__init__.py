@@ -127,6 +127,7 @@ from .functions import (
     triu,
     trunc,
     unbind,
+    unflatten,
     unsqueeze,
     var,
 )

@@ -165,6 +165,7 @@ tile = _tensor_input(more_ops.tile)
 trace = _tensor_input(more_ops.trace)
 trunc = _tensor_input(more_ops.trunc)
 unbind = _tensor_input(more_ops.unbind)
+unflatten = _tensor_input(more_ops.unflatten)
 moveaxis = movedim
 reciprocal = _tensor_input(ops.reciprocal)
 swapaxes = swapdims = transpose

@@ -428,6 +428,27 @@ def _piece(x: Tensor, d: int, start: int, length: int, name: str, multi: bool = 
     return _view(x.data[at], x, name, vjp, multi_output=multi)
 
 
+def unflatten(x: Tensor, dim: int, sizes: Any) -> Tensor:
+    """x with dim ``dim`` split into dims of ``sizes`` (one may be -1: the rest of it).
+    A reshape: dx = g reshaped back."""
+    shape = x.data.shape
+    d = _one_axis("unflatten", "dim", dim, len(shape))
+    sizes = tuple(sizes)
+    known = math.prod(n for n in sizes if n != -1)
+    if (
+        sizes.count(-1) > 1
+        or (-1 not in sizes and known != shape[d])
+        or (-1 in sizes and (known == 0 or shape[d] % known))
+    ):
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+            f"{dim} ({shape[d]}) in the input tensor"
+        )
+    # the -1 from the dim's size, not the total: a tensor with no elements has one too
+    sizes = tuple(shape[d] // known if n == -1 else n for n in sizes)
+    return reshape(x, *shape[:d], *sizes, *shape[d + 1 :])
+
+
 def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
     """The ``length`` elements from ``start`` along ``dim`` (a view)."""
     X = x.data

@@ -1024,6 +1024,9 @@ class Tensor:
     def unbind(self, dim: int = 0) -> tuple:
         return _more.unbind(self, dim)
 
+    def unflatten(self, dim: int, sizes: Any) -> Tensor:
+        return _more.unflatten(self, dim, sizes)
+
     def narrow(self, dim: int, start: Any, length: int) -> Tensor:
         return _more.narrow(self, dim, start, length)
 

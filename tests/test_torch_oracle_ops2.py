@@ -312,6 +312,13 @@ EXPRESSIONS = [
     "M.tensor([1., 2.], requires_grad=True).sign()",
     "M.tensor([1., 2.], requires_grad=True).split(1)",
     # found by probe 19
+    "M.arange(12.).reshape(3, 4).unflatten(1, (2, -1))",
+    "M.unflatten(M.arange(12.).reshape(3, 4), -1, [2, 2])",
+    "M.zeros(0, 4).unflatten(1, (2, -1))",
+    "M.arange(12.).reshape(3, 4).unflatten(1, (3, -1))",
+    "M.arange(12.).reshape(3, 4).unflatten(2, (2, 2))",
+    "M.arange(12.).reshape(3, 4).unflatten(0, (-1, -1))",
+    "M.arange(4., requires_grad=True).unflatten(0, (2, 2))",
     "M.addmm(M.tensor([[0]]), M.tensor([[-1, 2]]), M.tensor([[0], [-4]]), alpha=-1.5)",
     "M.addmm(M.tensor([[3]]), M.tensor([[-1, 2]]), M.tensor([[0], [-4]]), beta=0.5)",
     "M.tensor([1.5, 2.5], requires_grad=True).sum(dtype=M.int64)",

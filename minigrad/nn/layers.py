@@ -533,26 +533,7 @@ class Unflatten(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         check_tensor("unflatten", "input", input)
-        shape = input.shape
-        d = self.dim + len(shape) if self.dim < 0 else self.dim
-        if not 0 <= d < len(shape):
-            raise IndexError(
-                f"unflatten: dim {self.dim} is out of range for a tensor of {len(shape)} dims"
-            )
-        sizes = tuple(self.unflattened_size)
-        known = math.prod(n for n in sizes if n != -1)
-        if (
-            sizes.count(-1) > 1
-            or (-1 not in sizes and known != shape[d])
-            or (-1 in sizes and (known == 0 or shape[d] % known))
-        ):
-            raise RuntimeError(
-                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
-                f"{self.dim} ({shape[d]}) in the input tensor"
-            )
-        # the -1 from the dim's size, not the total: a tensor with no elements has one too
-        sizes = tuple(shape[d] // known if n == -1 else n for n in sizes)
-        return input.reshape(*shape[:d], *sizes, *shape[d + 1 :])
+        return input.unflatten(self.dim, self.unflattened_size)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
