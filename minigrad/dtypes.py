@@ -53,6 +53,12 @@ def get_default_dtype() -> np.dtype:
     return _default[0]
 
 
+def or_default(dtype: object) -> np.dtype:
+    """``dtype`` as a NumPy dtype, or the default dtype when it is None (what every
+    factory and layer takes as its ``dtype=``)."""
+    return get_default_dtype() if dtype is None else np.dtype(dtype)
+
+
 def _category(d: np.dtype) -> int:
     return 0 if d.kind == "b" else 2 if d.kind in "fc" else 1
 

@@ -40,17 +40,13 @@ def _shape(sizes: tuple, size: Any = None) -> tuple:
     return shape
 
 
-def _float(dtype: Any) -> np.dtype:
-    return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
-
-
 def _no_kernel(kernel: str, dtype: np.dtype) -> NotImplementedError:
     return NotImplementedError(f"\"{kernel}\" not implemented for '{dtype}'")
 
 
 def random_dtype(dtype: Any, kernel: str) -> np.dtype:
     """The dtype random samples fill: a float one, as PyTorch has no random kernel for the rest."""
-    dt = _float(dtype)
+    dt = dtypes.or_default(dtype)
     if dt.kind != "f":
         raise _no_kernel(kernel, dt)
     return dt
@@ -88,12 +84,16 @@ def from_numpy(arr: np.ndarray) -> Tensor:
 
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Tensor:  # fmt: skip
-    return _wrap(np.zeros(_shape(sizes, size), _float(dtype)), requires_grad, device, "zeros")
+    return _wrap(
+        np.zeros(_shape(sizes, size), dtypes.or_default(dtype)), requires_grad, device, "zeros"
+    )
 
 
 def ones(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
          device: Any = None) -> Tensor:  # fmt: skip
-    return _wrap(np.ones(_shape(sizes, size), _float(dtype)), requires_grad, device, "ones")
+    return _wrap(
+        np.ones(_shape(sizes, size), dtypes.or_default(dtype)), requires_grad, device, "ones"
+    )
 
 
 def full(
@@ -295,7 +295,7 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None,
     integer dtypes): the first half is start + i * step, the second end - (steps - 1 - i) * step,
     each rounded once as the fused multiply-adds the kernel compiles to. Both ends are exact.
     """
-    dt = _float(dtype)
+    dt = dtypes.or_default(dtype)
     if dt.kind == "b":
         raise _no_kernel("linspace_cpu", dt)
     steps = _int(steps, "steps")
@@ -329,4 +329,4 @@ def eye(
     for name, v in (("n", n), ("m", m)):
         if v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
-    return _wrap(np.eye(n, m, dtype=_float(dtype)), requires_grad, device, "eye")
+    return _wrap(np.eye(n, m, dtype=dtypes.or_default(dtype)), requires_grad, device, "eye")

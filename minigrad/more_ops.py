@@ -38,6 +38,7 @@ from .ops import (
     permute,
     pow,
     reshape,
+    sgn,
 )
 from .tensor import Tensor, check_bool, check_tensor, size_arg
 
@@ -140,7 +141,7 @@ def atan2(a: Tensor, b: Tensor) -> Tensor:
 def sign(x: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of x (0 for NaN, as PyTorch; bools stay bools).   dx = 0."""
     X = x.data
-    out = X.copy() if X.dtype.kind == "b" else np.subtract(X > 0, X < 0, dtype=X.dtype)
+    out = X.copy() if X.dtype.kind == "b" else sgn(X, X.dtype)
     return record(out, "Sign", (x,), (np.zeros_like,))
 
 

@@ -566,12 +566,17 @@ def sqrt(x: Tensor) -> Tensor:
     return record(out, "Sqrt", (x,), (lambda g: g / (2 * out),), saves_out=True)
 
 
+def sgn(X: np.ndarray, dtype: Any) -> np.ndarray:
+    """-1, 0 or 1 by the sign of x, and 0 at NaN (PyTorch's sgn; NumPy's sign gives NaN)."""
+    return np.subtract(X > 0, X < 0, dtype=dtype)
+
+
 def abs(x: Tensor) -> Tensor:
     """|x|.   dx = g * sign(x)  (0 at x == 0 and at NaN, as PyTorch's sgn)."""
     X = x.data
     _refuse("abs", X, "b", NotImplementedError)
     return record(
-        np.abs(X), "Abs", (x,), (lambda g: g * np.subtract(X > 0, X < 0, dtype=g.dtype),),
+        np.abs(X), "Abs", (x,), (lambda g: g * sgn(X, g.dtype),),
         saved=(x,),
     )  # fmt: skip
 
@@ -1031,7 +1036,7 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
         g, o, s = (
             _expand_back(g, axes, keepdim, shape),
             _expand_back(out, axes, keepdim, shape),
-            np.subtract(X > 0, X < 0, dtype=X.dtype),  # sgn, 0 at NaN as PyTorch's
+            sgn(X, X.dtype),
         )
         if p == 1:
             return s * g

@@ -144,7 +144,7 @@ def _scalars(data: Any) -> Any:
 
 def _legacy_array(args: tuple, dtype: Any) -> np.ndarray:
     """The array of ``Tensor(*args)`` (see ``Tensor.__init__``)."""
-    dt = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+    dt = dtypes.or_default(dtype)
     if not args:
         return np.empty(0, dt)
     if all(map(_ops._is_int, args)):

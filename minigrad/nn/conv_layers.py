@@ -77,7 +77,7 @@ class _ConvNd(Module):
         self.output_padding = (0,) * n
         self.groups = groups
         self.padding_mode = padding_mode
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        dtype = dtypes.or_default(dtype)
         shape = _shape(((out_channels, in_channels // groups, *kernel_size),))
         self.weight = Parameter(np.empty(shape, dtype))
         if bias:

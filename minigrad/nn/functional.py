@@ -594,8 +594,9 @@ def l1_loss(
 
 def _broadcast(name: str, input: Tensor, target: Tensor) -> tuple:
     """input and target expanded to their common shape, as PyTorch's elementwise losses
-    do first (``torch.broadcast_tensors``): so a 0-d operand promotes as a dimensioned
-    one, and a broadcast operand's gradient is cast to its dtype before it is summed."""
+    and cosine_similarity do first (``torch.broadcast_tensors``): so a 0-d operand
+    promotes as a dimensioned one, and a broadcast operand's gradient is cast to its dtype
+    before it is summed."""
     X, Y = input.data, target.data
     if X.shape == Y.shape:
         return input, target
@@ -1232,13 +1233,8 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     if dt.kind != "f":
         raise RuntimeError("cosine_similarity: expected common dtype to be floating point, yet "
                            f"common dtype is {_torch_name(dt)}")  # fmt: skip
-    try:
-        shape = np.broadcast_shapes(A.shape, B.shape)
-    except ValueError:
-        raise OpError(
-            f"cosine_similarity: shapes {A.shape} and {B.shape} cannot be broadcast together"
-        ) from None
-    x1, x2 = (ops.expand(x if x.data.dtype.kind == "f" else x.to(dt), shape) for x in (x1, x2))
+    floats = (x if x.data.dtype.kind == "f" else x.to(dt) for x in (x1, x2))
+    x1, x2 = _broadcast("cosine_similarity", *floats)
     n1, n2 = (x.norm(2, dim, keepdim=True).clone() for x in (x1, x2))
     with no_grad():
         n1.clamp_(min=eps)

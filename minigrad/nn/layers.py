@@ -42,7 +42,7 @@ class Linear(Module):
         check_device(device)
         self.in_features = in_features
         self.out_features = out_features
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        dtype = dtypes.or_default(dtype)
         shape = _shape(((out_features, in_features),))  # ints >= 0, or PyTorch's errors
         self.weight = Parameter(np.empty(shape, dtype))
         if bias:
@@ -94,7 +94,7 @@ class Embedding(Module):
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
         if _weight is None:
-            dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+            dtype = dtypes.or_default(dtype)
             shape = _shape(((num_embeddings, embedding_dim),))
             self.weight = Parameter(np.empty(shape, dtype), requires_grad=not _freeze)
             self.reset_parameters()

@@ -31,7 +31,7 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        dtype = dtypes.or_default(dtype)
         if elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype))
             if bias:
@@ -79,7 +79,7 @@ class BatchNorm1d(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        dtype = dtypes.or_default(dtype)
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype))
             if bias:

@@ -118,7 +118,7 @@ class RNNCellBase(Module):
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        dtype = dtypes.or_default(dtype)
         gates = num_chunks * hidden_size
         self.weight_ih = Parameter(np.empty(_shape(((gates, input_size),)), dtype))
         self.weight_hh = Parameter(np.empty(_shape(((gates, hidden_size),)), dtype))
@@ -332,7 +332,7 @@ class RNNBase(Module):
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
         self.proj_size = proj_size
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        dtype = dtypes.or_default(dtype)
         gates = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
         self._flat_weights_names: list[str] = []
