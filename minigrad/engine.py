@@ -8,6 +8,7 @@ forward pass is kept, so after backward only the structure of the graph remains.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from heapq import heappop, heappush
@@ -57,10 +58,7 @@ class Node:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        global _function_nodes
-        if cls.__name__ != "BackwardCFunction":  # each autograd.Function's node class
-            _node_subclasses.add(cls)
-            _function_nodes = True
+        _node_subclasses.add(cls)
 
     def name(self) -> str:
         # PyTorch names the node of an in-place change through a view "CopySlices"
@@ -68,8 +66,8 @@ class Node:
 
     @property
     def next_functions(self) -> tuple:
-        """The input nodes and leaves, as in PyTorch (pairs ``(node_or_leaf, 0)``)."""
-        return tuple((n, 0) for n in self.next)
+        """The input nodes and leaves, as in PyTorch: pairs ``(node_or_leaf, output_nr)``."""
+        return tuple((n.node, n.output_nr) if type(n) is Output else (n, 0) for n in self.next)
 
     def _modified(self) -> None:
         raise RuntimeError(
@@ -83,7 +81,68 @@ class Node:
 
 next_seq = _seq.__next__
 _node_subclasses: set = set()
-_function_nodes = False  # whether an autograd.Function has been defined
+_subclass_nodes = False  # whether a node of a subclass (Output, a Function's) may be in a graph
+
+
+def uses_node_subclasses() -> None:
+    """Make the backward pass look for nodes of Node's subclasses, not only for Nodes. (It
+    tells nodes from leaves by exact type, which is cheap, until there may be such nodes.)"""
+    global _subclass_nodes
+    _subclass_nodes = True
+
+
+PASS = np.empty(0)  # what an Output passes on to its node: the gradient waits in a slot
+
+
+class Output(Node):
+    """Output ``output_nr`` of ``node``, an op with several outputs (split's pieces, an
+    autograd.Function's outputs).
+
+    PyTorch's nodes may have several outputs; minigrad's have one. So each output gets an
+    Output, which leaves the output's gradient in ``slots[output_nr]`` and passes an
+    empty array on to ``node``. The node is older than all of its Outputs, so it runs
+    after them and reads every slot at once (with :func:`take`). Users do not see
+    Outputs: the tensor's ``grad_fn`` is ``node``, and its consumers' ``next_functions``
+    say ``(node, output_nr)``.
+    """
+
+    __slots__ = ("node", "output_nr")
+
+    def __init__(self, node: Node, output_nr: int, slots: list, shape: tuple, dtype: Any):
+        keep = functools.partial(_keep, node, slots, output_nr)
+        Node.__init__(self, node._name, [node], (keep,), (), None, shape, dtype)
+        self.node = node
+        self.output_nr = output_nr
+        uses_node_subclasses()
+
+    def name(self) -> str:
+        return self.node.name()
+
+
+def set_outputs(node: Node, tensors: Sequence, slots: list) -> None:
+    """Make ``tensors[k]`` output k of ``node`` (skipping entries that are None); their
+    gradients wait in ``slots`` (a list as long as ``tensors``) until ``node`` runs.
+    ``node`` itself must be recorded with the shape and dtype of :data:`PASS`."""
+    for k, t in enumerate(tensors):
+        if t is not None:
+            t._node = Output(node, k, slots, t.data.shape, t.data.dtype)
+            t._requires_grad = True
+
+
+def take(slots: list) -> list:
+    """The gradients the Outputs left in ``slots`` (None for an output that got none),
+    emptying the slots for the next backward pass."""
+    got = slots[:]
+    slots[:] = [None] * len(slots)
+    return got
+
+
+def _keep(node: Node, slots: list, k: int, g: np.ndarray) -> np.ndarray:
+    """Output k's VJP: keep its gradient in the slot for ``node``, pass nothing on."""
+    if node.g is None:  # the first output this pass: drop what an interrupted pass left
+        slots[:] = [None] * len(slots)
+    slots[k] = g if slots[k] is None else slots[k] + g
+    return PASS
 
 
 def record(
@@ -111,7 +170,7 @@ def record(
     constant = False
     for x in inputs:
         if isinstance(x, _Tensor):  # subclasses too (nn.Parameter)
-            sources.append(x.grad_fn or x)
+            sources.append(x._node or x)
             if x._requires_grad:
                 need = True
             else:
@@ -124,7 +183,7 @@ def record(
     if constant:  # drop the VJPs of constants: their closures may hold large arrays
         vjps = tuple(f if isinstance(x, _Tensor) and x._requires_grad else None
                      for x, f in zip(inputs, vjps))  # fmt: skip
-    t.grad_fn = Node(name, sources, vjps, saved, t._version if saves_out else None,
+    t._node = Node(name, sources, vjps, saved, t._version if saves_out else None,
                      out.shape, out.dtype)  # fmt: skip
     t._requires_grad = True
     return t
@@ -164,11 +223,11 @@ def run_backward(
     captured: dict = {}
     needed = None
     if capture:
-        captured = {id(s[0].grad_fn): s for s in capture.values() if s[0].grad_fn is not None}
-        needed = _leading_to([t.grad_fn for t in roots if t.grad_fn is not None], capture, captured)
+        captured = {id(s[0]._node): s for s in capture.values() if s[0]._node is not None}
+        needed = _leading_to([t._node for t in roots if t._node is not None], capture, captured)
     heap: list = []
     for t, g in zip(roots, grads):
-        n = t.grad_fn
+        n = t._node
         if n is None:
             _to_leaf(t, g, capture)
         elif needed is not None and len(roots) > 1 and not needed[id(n)] and id(n) not in captured:
@@ -256,8 +315,8 @@ def _drain(
             if f is None:  # record() kept VJPs only for inputs that require grad
                 continue
             # by exact type: isinstance is slow for the leaves, and so is looking in the set
-            # of autograd.Function node classes, done only once there is one
-            is_node = type(p) is Node or (_function_nodes and type(p) in _node_subclasses)
+            # of Node's subclasses, done only once there may be such a node
+            is_node = type(p) is Node or (_subclass_nodes and type(p) in _node_subclasses)
             if needed is not None and (
                 not (needed[id(p)] or id(p) in captured) if is_node else id(p) not in capture
             ):
@@ -303,7 +362,7 @@ def _drain(
 def _retain(node: Node, g: np.ndarray) -> None:
     """Store a non-leaf's gradient in its ``.grad`` (it asked with ``retain_grad()``)."""
     t = node.retained()
-    if t is None or t.grad_fn is not node:
+    if t is None or t._node is not node:
         return
     if t._grad is None:
         t._grad = _new(np.array(g, dtype=node.dtype))

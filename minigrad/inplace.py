@@ -26,7 +26,7 @@ from .tensor import Tensor
 
 
 def _check_leaf(t: Tensor, name: str) -> None:
-    if t._requires_grad and t.grad_fn is None and _mode.enabled:
+    if t._requires_grad and t._node is None and _mode.enabled:
         raise RuntimeError(
             f"{name}: a leaf Variable that requires grad is being used in an in-place operation."
         )
@@ -114,7 +114,7 @@ def _in_result_dtype(a: np.ndarray, o: np.ndarray) -> np.ndarray:
 def _prior(t: Tensor, data: np.ndarray) -> Tensor:
     """A stand-in for t before the change: t's place in the graph, over ``data``."""
     old = Tensor._new(data)
-    old.grad_fn, old._requires_grad = t.grad_fn, t._requires_grad
+    old._node, old._requires_grad = t._node, t._requires_grad
     return old
 
 
@@ -131,7 +131,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
     base = t._views.base() if views else None
     if base is None and all(v is t for v in views):  # no other tensor sees t's memory
         _write(t, name, new.data)
-        _set_grad_fn(t, new.grad_fn)
+        _set_grad_fn(t, new._node)
         return
     if base is None or not (t is base or any(v is t for v in views)):
         raise RuntimeError(
@@ -140,35 +140,35 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
         )
     if t is base:
         _write(t, name, new.data)
-        _set_grad_fn(base, new.grad_fn)
+        _set_grad_fn(base, new._node)
     else:
-        if base._requires_grad and base.grad_fn is None:
+        if base._requires_grad and base._node is None:
             raise RuntimeError(
                 f"{name}: a view of a leaf Variable that requires grad is being used in an "
                 "in-place operation."
             )
         region = _region(base.data, t.data)
         prior = _prior(base, base.data)  # CopySlices reads none of the old values
-        op = new.grad_fn
-        if t.grad_fn is not None and op is not None and op.next[0] is t.grad_fn:
+        op = new._node
+        if t._node is not None and op is not None and op.next[0] is t._node:
             # as PyTorch's CopySlices, the changed view's old node is bypassed (its hooks
             # and retained grad see nothing): the op reads the view off the base directly
-            op.next[0] = _view_node(prior, t.data.copy(), region).grad_fn
+            op.next[0] = _view_node(prior, t.data.copy(), region)._node
         _write(t, name, new.data)
-        _set_grad_fn(base, _copy_slices(prior, new, region).grad_fn)
+        _set_grad_fn(base, _copy_slices(prior, new, region)._node)
     for v in views:
         _as_view(v, base)
 
 
 def _set_grad_fn(t: Tensor, node: Any) -> None:
     """t's history is now ``node``; a gradient t asked to retain stays asked for."""
-    old = t.grad_fn
+    old = t._node
     if old is not None and old.retained is not None and old.retained() is t:
         node.retained, old.retained = old.retained, None
         if node._hooks is None:
             node._hooks = {}  # so that backward looks
     node.dtype = t.data.dtype  # the op's result was cast into t: its gradient has t's dtype
-    t.grad_fn, t._requires_grad = node, True
+    t._node, t._requires_grad = node, True
 
 
 def _copy_slices(base: Tensor, src: Tensor, region: np.ndarray) -> Tensor:
@@ -190,7 +190,7 @@ def _copy_slices(base: Tensor, src: Tensor, region: np.ndarray) -> Tensor:
 
 def _as_view(v: Tensor, base: Tensor) -> None:
     """Make the view v's grad_fn read it off ``base`` as it now is."""
-    _set_grad_fn(v, _view_node(base, v.data, _region(base.data, v.data)).grad_fn)
+    _set_grad_fn(v, _view_node(base, v.data, _region(base.data, v.data))._node)
 
 
 def _view_node(base: Tensor, values: np.ndarray, region: np.ndarray) -> Tensor:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .engine import record
+from .engine import PASS, Node, record, set_outputs, take
 from .errors import IndexOutOfRangeError
 from .ops import (
     _axes,
@@ -217,8 +217,8 @@ def clamp_max(x: Tensor, max: Any) -> Tensor:
 
 def _renamed(t: Tensor, name: str) -> Tensor:
     """t with its node named as PyTorch names it (an op that reuses another's forward)."""
-    if t.grad_fn is not None:
-        t.grad_fn._name = name
+    if t._node is not None:
+        t._node._name = name
     return t
 
 
@@ -415,9 +415,8 @@ def tile(x: Tensor, *dims: Any) -> Tensor:
     return _repeat(x, (1,) * (x.data.ndim - len(dims)) + dims)
 
 
-def _piece(x: Tensor, d: int, start: int, length: int, name: str, multi: bool = True) -> Tensor:
-    """x[start:start+length] along d, a view (one of several unless not ``multi``).
-    dx = g put in its place in zeros."""
+def _piece(x: Tensor, d: int, start: int, length: int, name: str) -> Tensor:
+    """x[start:start+length] along d, a view.   dx = g put in its place in zeros."""
     at = (slice(None),) * d + (slice(start, start + length),)
     shape = x.data.shape
 
@@ -426,7 +425,29 @@ def _piece(x: Tensor, d: int, start: int, length: int, name: str, multi: bool = 
         dx[at] = g
         return dx
 
-    return _view(x.data[at], x, name, vjp, multi_output=multi)
+    return _view(x.data[at], x, name, vjp)
+
+
+def _pieces(x: Tensor, ats: list, name: str) -> tuple:
+    """The views ``x.data[at]`` for each ``at`` in ``ats``, outputs of one node (as
+    PyTorch's split and unbind).   dx = each piece's g put in its place in zeros, once:
+    the backward is linear in the number of pieces."""
+    X = x.data
+    pieces = tuple(_view(X[at], x, name, None, multi_output=True) for at in ats)
+    if not pieces or pieces[0]._node is None:  # nothing recorded
+        return pieces
+    slots: list = [None] * len(pieces)
+
+    def vjp(_: np.ndarray) -> np.ndarray:
+        dx = np.zeros(X.shape, X.dtype)
+        for at, gk in zip(ats, take(slots)):
+            if gk is not None:
+                dx[at] = gk
+        return dx
+
+    node = Node(name, [x._node or x], (vjp,), (), None, PASS.shape, PASS.dtype)
+    set_outputs(node, pieces, slots)
+    return pieces
 
 
 def unflatten(x: Tensor, dim: int, sizes: Any) -> Tensor:
@@ -471,7 +492,7 @@ def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
             f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}) of "
             f"dim {d} of a tensor of shape {X.shape}."
         )
-    return _piece(x, d, start, length, "Slice", multi=False)
+    return _piece(x, d, start, length, "Slice")
 
 
 def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
@@ -500,8 +521,9 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
                 f"size at dimension {d}), but got split_sizes={sizes}"
             )
         name = "SplitWithSizes"
-    starts = np.cumsum([0] + sizes[:-1])
-    return tuple(_piece(x, d, builtins.int(s), k, name) for s, k in zip(starts, sizes))
+    starts = np.cumsum([0] + sizes[:-1]).tolist()
+    lead = (slice(None),) * d
+    return _pieces(x, [lead + (slice(s, s + k),) for s, k in zip(starts, sizes)], name)
 
 
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple:
@@ -522,18 +544,8 @@ def unbind(x: Tensor, dim: int = 0) -> tuple:
     if not X.ndim:
         raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
     d = _one_axis("unbind", "dim", dim, X.ndim)
-
-    def select(i: int) -> Tensor:
-        at = (slice(None),) * d + (i,)
-
-        def vjp(g: np.ndarray) -> np.ndarray:
-            dx = np.zeros(X.shape, g.dtype)
-            dx[at] = g
-            return dx
-
-        return _view(X[at + (Ellipsis,)], x, "Unbind", vjp, multi_output=True)
-
-    return tuple(select(i) for i in range(X.shape[d]))
+    lead = (slice(None),) * d
+    return _pieces(x, [lead + (i, Ellipsis) for i in range(X.shape[d])], "Unbind")
 
 
 def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:

@@ -22,7 +22,7 @@ _object_new = object.__new__
 def _rebuild(cls: type, data: np.ndarray, requires_grad: bool) -> Tensor:
     """A leaf of class ``cls`` over ``data`` (unpickling, copy and deepcopy)."""
     t = _object_new(cls)
-    t.data, t._grad, t.grad_fn, t._version, t._views, t._hooks = data, None, None, [0], None, None
+    t.data, t._grad, t._node, t._version, t._views, t._hooks = data, None, None, [0], None, None
     t._requires_grad = requires_grad
     return t
 
@@ -198,10 +198,12 @@ class Tensor:
     that produced it (None for leaves).
     """
 
+    # _node: the engine's node for this tensor: its grad_fn or, for one output of an op
+    # with several (split's pieces), that output's engine.Output (grad_fn is the op's node);
     # _version: [counter], shared by every tensor over the same memory (views, detach());
     # _views: the Views shared by a base and the views taken of it, or None;
     # _hooks: a leaf's gradient hooks (register_hook), or None
-    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "_version", "_views", "_hooks",
+    __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
                  "__weakref__")  # fmt: skip
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
@@ -212,7 +214,7 @@ class Tensor:
         ``mg.tensor`` keeps the data's dtype."""
         self.data = _legacy_array(args, dtype)
         self._grad: Tensor | None = None
-        self.grad_fn = None
+        self._node = None
         shared = len(args) == 1 and isinstance(args[0], Tensor) and args[0].data is self.data
         self._version = args[0]._version if shared else [0]
         self._views = None
@@ -229,7 +231,7 @@ class Tensor:
         t = _object_new(Tensor)
         t.data = data
         t._grad = None
-        t.grad_fn = None
+        t._node = None
         t._requires_grad = False
         t._version = [0] if version is None else version
         t._views = None
@@ -240,7 +242,7 @@ class Tensor:
     @property
     def grad(self) -> Tensor | None:
         """The gradient accumulated by ``backward()`` (leaves), or None."""
-        if self.grad_fn is not None and not self.retains_grad:
+        if self._node is not None and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
                 "Its .grad attribute won't be populated during autograd.backward(). If you "
@@ -277,7 +279,7 @@ class Tensor:
     def requires_grad(self, value: bool) -> None:
         if value is not True and value is not False:
             raise RuntimeError(f"requires_grad must be a bool, got {type(value).__name__}")
-        if self.grad_fn is not None:
+        if self._node is not None:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables."
                 if value
@@ -291,7 +293,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         check_bool("requires_grad_", "requires_grad", requires_grad)
-        if not (requires_grad and self.grad_fn is not None):  # a non-leaf already requires it
+        if not (requires_grad and self._node is not None):  # a non-leaf already requires it
             self.requires_grad = requires_grad
         return self
 
@@ -299,10 +301,10 @@ class Tensor:
         """Keep this non-leaf tensor's gradient in ``.grad`` after ``backward()``."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is not None:
-            self.grad_fn.retained = weakref.ref(self)
-            if self.grad_fn._hooks is None:
-                self.grad_fn._hooks = {}  # so that backward looks
+        if self._node is not None:
+            self._node.retained = weakref.ref(self)
+            if self._node._hooks is None:
+                self._node._hooks = {}  # so that backward looks
 
     def register_hook(self, hook: Callable) -> Any:
         """Call ``hook(grad)`` with this tensor's gradient in every backward pass; a Tensor
@@ -314,7 +316,7 @@ class Tensor:
         """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        owner = self if self.grad_fn is None else self.grad_fn
+        owner = self if self._node is None else self._node
         if owner._hooks is None:
             owner._hooks = {}
         from .utils.hooks import RemovableHandle  # minigrad.utils imports the data package
@@ -326,12 +328,18 @@ class Tensor:
     @property
     def retains_grad(self) -> bool:
         """True for a non-leaf tensor whose ``.grad`` is kept (see ``retain_grad``)."""
-        n = self.grad_fn
+        n = self._node
         return n is not None and n.retained is not None and n.retained() is self
 
     @property
     def is_leaf(self) -> bool:
-        return self.grad_fn is None
+        return self._node is None
+
+    @property
+    def grad_fn(self) -> Any:
+        """The backward node of the op that made this tensor (None for leaves)."""
+        n = self._node
+        return n.node if type(n) is Output else n
 
     @property
     def shape(self) -> Shape:
@@ -397,7 +405,7 @@ class Tensor:
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         """A leaf with a copy of the array and of .grad; non-leaves raise, as in PyTorch."""
-        if self.grad_fn is not None:
+        if self._node is not None:
             raise RuntimeError(
                 "Only Tensors created explicitly by the user (graph leaves) support the "
                 "deepcopy protocol at the moment."
@@ -535,8 +543,8 @@ class Tensor:
             shown = d.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool_)
         if shown:
             suffixes.append(f"dtype=minigrad.{d.dtype}")
-        if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+        if self._node is not None:
+            suffixes.append(f"grad_fn=<{self._node.name()}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
         return tensor_repr(d, suffixes)
@@ -1118,6 +1126,6 @@ from . import factories as _factories  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
-from .engine import _late_imports  # noqa: E402
+from .engine import Output, _late_imports  # noqa: E402
 
 _late_imports()

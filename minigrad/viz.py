@@ -24,7 +24,7 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError("minigrad.viz needs the graphviz Python package: pip install graphviz") from e
 
-from .engine import Node
+from .engine import Node, Output
 from .tensor import Tensor
 
 INSTALL_HINT = (
@@ -139,7 +139,7 @@ def make_dot(
             f"{type(params).__name__}"
         )
     names = {id(t): str(name) for name, t in (params or {}).items()}
-    items, edges = _walk(root)
+    items, edges, outs = _walk(root)
     ids = {id(x): f"n{i}" for i, x in enumerate(items)}
     users: dict[int, set] = {}  # leaf -> the ops that read it
     for x, op in edges:
@@ -163,7 +163,7 @@ def make_dot(
         },
         edge_attr={"color": "#707070", "arrowsize": "0.6"},
     )
-    lines = {id(x): _lines(x, root, names, show_data, show_grad) for x in items}
+    lines = {id(x): _lines(x, root, names, outs, show_data, show_grad) for x in items}
     for x in items:
         if id(x) not in split:
             dot.node(ids[id(x)], _html(lines[id(x)]), **_style(x, root))
@@ -183,9 +183,11 @@ def make_dot(
     return dot
 
 
-def _walk(root: Tensor) -> tuple[list, list]:
-    """Each op node and leaf behind ``root`` once, and an (input, op) edge per operand."""
-    start = root.grad_fn or root
+def _walk(root: Tensor) -> tuple[list, list, dict]:
+    """Each op node and leaf behind ``root`` once, and an (input, op) edge per operand;
+    for ops with several outputs (split), the shapes of those reached, by output number."""
+    outs: dict = {}
+    start = _op(root._node, outs) or root
     seen = {id(start)}
     items, edges = [], []
     stack = [start]
@@ -195,17 +197,33 @@ def _walk(root: Tensor) -> tuple[list, list]:
         for x in item.next if isinstance(item, Node) else ():
             if x is None:
                 continue
+            x = _op(x, outs)
             edges.append((x, item))
             if id(x) not in seen:
                 seen.add(id(x))
                 stack.append(x)
-    return items, edges
+    return items, edges, outs
 
 
-def _lines(item: Any, root: Tensor, names: dict, show_data: bool, show_grad: bool) -> list[str]:
-    """The lines of a node's label: op or leaf name, shape (and dtype), values if asked."""
+def _op(x: Any, outs: dict) -> Any:
+    """The op behind an edge: for one output of several (an engine.Output), the op itself,
+    noting that output's shape in ``outs``."""
+    if type(x) is not Output:
+        return x
+    outs.setdefault(id(x.node), {})[x.output_nr] = x.shape
+    return x.node
+
+
+def _lines(
+    item: Any, root: Tensor, names: dict, outs: dict, show_data: bool, show_grad: bool
+) -> list[str]:
+    """The lines of a node's label: op or leaf name, shape (and dtype), values if asked.
+    An op with several outputs shows the shapes of those in the graph."""
     if isinstance(item, Node):
-        lines = [f"<b>{item.name()}</b>", _small(str(item.shape))]
+        shapes = outs.get(id(item))
+        shape = " ".join(dict.fromkeys(str(shapes[k]) for k in sorted(shapes))) if shapes \
+            else str(item.shape)  # fmt: skip
+        lines = [f"<b>{item.name()}</b>", _small(shape)]
         tensor = root if item is root.grad_fn else None
     else:
         name = names.get(id(item))

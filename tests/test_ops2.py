@@ -186,6 +186,70 @@ def test_in_place_change_of_a_split_output_in_the_graph_raises():
     assert y.tolist() == [2.0, 2.0, 3.0, 4.0]
 
 
+def _gradient_elements(loss: mg.Tensor) -> int:
+    """Run loss.backward(), counting the elements of every gradient array a VJP returns
+    (each is allocated, and added into its input's gradient, once)."""
+    count = 0
+
+    def counted(f):
+        def vjp(g):
+            nonlocal count
+            gi = f(g)
+            count += 0 if gi is None else np.size(gi)
+            return gi
+
+        return vjp
+
+    seen, todo = set(), [loss.grad_fn]
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, mg.engine.Node) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.vjps = tuple(None if f is None else counted(f) for f in node.vjps)
+        todo.extend(node.next)
+    loss.backward()
+    return count
+
+
+CUTS = {
+    "unbind": lambda y: y.unbind(0),
+    "unbind_dim1": lambda y: y.T.unbind(1),
+    "split": lambda y: y.split(1),
+    "split_sizes": lambda y: y.split([1] * y.shape[0]),
+    "chunk": lambda y: y.chunk(y.shape[0]),
+    "split_then_unbind": lambda y: [s for p in y.split(4) for s in p.unbind()],
+}
+
+
+@pytest.mark.parametrize("cut", CUTS.values(), ids=CUTS.keys())
+def test_backward_of_t_pieces_is_linear_in_t(cut):
+    """One node puts all pieces' gradients in dx: the gradients passed back grow as T
+    (3.9x from T=16 to T=64), where a full-size dx per piece made them grow as T² (12x)."""
+
+    def elements(T: int) -> int:
+        x = mg.tensor(np.arange(T * 5.0).reshape(T, 5), requires_grad=True)
+        pieces = cut(x * 1)
+        n = _gradient_elements(sum((p * p).sum() for p in pieces[::2]) + pieces[1].sum())
+        expected = np.arange(T * 5.0).reshape(T, 5) * (np.arange(T) % 2 == 0)[:, None] * 2
+        expected[1] += 1
+        np.testing.assert_array_equal(x.grad.numpy(), expected)
+        return n
+
+    assert elements(64) <= 4.2 * elements(16)
+
+
+def test_lstm_backward_is_linear_in_the_sequence_length():
+    """Its input gates are cut into time steps by unbind (4.0x from T=50 to T=200)."""
+
+    def elements(T: int) -> int:
+        mg.manual_seed(0)
+        out, (h, c) = mg.nn.LSTM(3, 4)(mg.randn(T, 2, 3))
+        return _gradient_elements(out.sum() + h.sum())
+
+    assert elements(200) <= 4.2 * elements(50)
+
+
 def test_in_place_change_through_narrow_and_diagonal_reaches_the_base_gradient():
     x = _leaf([[1.0, 2.0], [3.0, 4.0]])
     y = x * 1

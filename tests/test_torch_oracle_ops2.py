@@ -351,6 +351,7 @@ def test_expression_matches_pytorch(expr):
 
 
 X = "x = M.tensor({}, dtype=M.float64, requires_grad=True); "
+Y = "x = M.arange(12., dtype=M.float64).reshape(4, 3).requires_grad_(); y = x * 1; "
 PROGRAMS = [
     # gradients at the edges of the domains
     X.format("[0., 1., -1., 4., float('inf')]")
@@ -488,6 +489,46 @@ PROGRAMS = [
     "x = M.tensor([float('nan'), float('inf')], dtype=M.float64, requires_grad=True); x.norm(float('inf')).backward(); R = x.grad",
     "x = M.tensor([float('nan'), 2.], dtype=M.float64, requires_grad=True); x.norm(-float('inf')).backward(); R = x.grad",
     "x = M.tensor([float('nan'), 2.], dtype=M.float64, requires_grad=True); x.norm(3).backward(); R = x.grad",
+    # the pieces of split, chunk and unbind: one joint node puts their gradients in dx
+    Y
+    + "a, b = y.split(2); h = a.register_hook(lambda g: g * 3); (a * b).sum().backward(); R = x.grad",
+    Y
+    + "a, b = y.split(2); a.register_hook(lambda g: g.mul_(2)); b.register_hook(lambda g: None); (a * b).sum().backward(); R = x.grad",
+    Y
+    + "p = y.unbind(); p[1].retain_grad(); (p[0] * p[1] * p[3]).sum().backward(); R = (p[1].grad, p[2].grad, x.grad)",
+    Y
+    + "p = x.unbind(1); p[2].retain_grad(); (p[2] * p[0]).sum().backward(); R = (p[2].grad, x.grad)",
+    Y + "a, b = y.chunk(2); R = M.autograd.grad((a * b).sum(), a)",
+    Y + "a, b = y.chunk(2, 1); R = M.autograd.grad((a.sum(1) * b.sum(1)).sum(), [b, x])",
+    Y + "p = x.unbind(); R = M.autograd.grad((p[0] * p[2]).sum(), [p[2], p[0]])",
+    Y + "p = x.split(1); R = M.autograd.grad((p[0] * p[2]).sum(), p[1], allow_unused=True)",
+    Y + "a, b = y.split([1, 3]); (a * a + a.exp() + (b * a).sum(0)).sum().backward(); R = x.grad",
+    Y + "p = y.unbind(); z = p[2] * p[2]; (z + p[2]).sum().backward(); R = x.grad",
+    Y + "p = y.unbind(1); (p[1] * 5).sum().backward(); R = x.grad",
+    Y + "p = x.split([0, 3, 0, 1]); (p[3] * 2).sum().backward(); R = (p[0], x.grad)",
+    Y
+    + "a, b = y.split([1, 3]); z = (a.sum() * b).sum(); z.backward(retain_graph=True); z.backward(); R = x.grad",
+    Y + "a, b = y.split([1, 3]); z = (a.sum() * b).sum(); z.backward(); z.backward()",
+    Y
+    + "a, b, c, d = y.unbind(); (a * b).sum().backward(retain_graph=True); (d * 3).sum().backward(); R = x.grad",
+    Y
+    + "a, b = y.chunk(2); h = a.register_hook(lambda g: 1 / 0); z = (a * b).sum()\ntry:\n    z.backward(retain_graph=True)\nexcept ZeroDivisionError:\n    pass\nh.remove(); z.backward(); R = x.grad",
+    Y
+    + "p = [q for r in y.split([3, 1]) for q in r.unbind(1)]; (sum(q * k for k, q in enumerate(p)) ** 2).sum().backward(); R = x.grad",
+    Y + "a, b = y.split(2); v = a.unbind(1); (v[0] * b.T[1:]).sum().backward(); R = (v[0], x.grad)",
+    "x = M.arange(12.).reshape(4, 3).requires_grad_(); p = x.double().unbind(1); (p[0] * p[2]).sum().backward(); R = x.grad",
+    "x = M.arange(12.).reshape(4, 3).requires_grad_(); p = x.unbind(); (p[0].double() * p[1]).sum().backward(); R = x.grad",
+    Y + "a, b = y.split(2); a.mul_(2)",
+    Y + "p = y.unbind(1); p[0].unsqueeze(0).add_(1)",
+    # the pieces share one node, as PyTorch's: grad_fn and next_functions' output numbers
+    Y
+    + "p = y.unbind(); R = ([q.grad_fn is p[0].grad_fn for q in p], p[0].grad_fn.name().rstrip('0123456789'), [k for _, k in (p[3] * p[1]).grad_fn.next_functions])",
+    Y
+    + "p = y.split([1, 2], 1); R = (p[0].grad_fn is p[1].grad_fn, p[1].grad_fn.name().rstrip('0123456789'), [k for _, k in (p[1] + p[0]).grad_fn.next_functions])",
+    Y
+    + "p = y.chunk(2); q = y.chunk(2); R = (p[0].grad_fn is q[0].grad_fn, p[1].grad_fn.name().rstrip('0123456789'), p[1].grad_fn.next_functions[0][0] is y.grad_fn)",
+    Y
+    + "p = y.split(2); R = (p[1].is_leaf, p[1].requires_grad, p[1].retains_grad, p[1]._version == y._version)",
 ]
 
 # in-place changes through the new views reach the base, as PyTorch's views

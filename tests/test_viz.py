@@ -138,6 +138,23 @@ def test_diamond_draws_the_shared_node_once_and_an_edge_per_operand():
     assert sum(tail == a_node for tail, _ in pairs) == 2
 
 
+def test_an_op_with_several_outputs_is_one_node_labelled_with_their_shapes():
+    # split's pieces are outputs of one node, as in PyTorch: one SplitWithSizesBackward,
+    # an edge from it to each op that reads a piece, and the pieces' shapes on its label
+    x = mg.randn(4, 3, requires_grad=True)
+    a, b = x.split([1, 3])
+    dot = viz.make_dot(a.sum() + b.sum(), {"x": x})
+    assert titles(dot) == ["AddBackward", "SplitWithSizesBackward", "SumBackward",
+                           "SumBackward", "x"]  # fmt: skip
+    lines, _ = node_named(dot, "SplitWithSizesBackward")
+    assert lines[1] == "(1, 3) (3, 3)"
+    (split,) = [k for k, (lines, _) in nodes(dot).items() if lines[0] == "SplitWithSizesBackward"]
+    assert sum(tail == split for tail, _ in edges(dot)) == 2
+    # a piece as the root: its op is the root's node
+    lines, attributes = node_named(viz.make_dot(x.unbind(1)[2]), "UnbindBackward")
+    assert lines[1] == "(4,)" and fill(attributes) == "#fbe3a4"
+
+
 def test_python_numbers_are_not_nodes():
     x = mg.randn(3, requires_grad=True)
     dot = viz.make_dot(2 * x + 1)

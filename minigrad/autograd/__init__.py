@@ -86,7 +86,7 @@ def backward(
     capture = {id(t): [t, None] for t in ins}
     run_backward(outputs, seeds, bool(retain_graph), capture)
     for t, g in capture.values():
-        if t.grad_fn is None and g is not None:  # a non-leaf's .grad was kept in the pass
+        if t._node is None and g is not None:  # a non-leaf's .grad was kept in the pass
             accumulate(t, g)
 
 

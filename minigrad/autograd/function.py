@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Node
+from ..engine import PASS, Node, set_outputs, take, uses_node_subclasses
 from ..grad_mode import _mode, no_grad
 from ..tensor import Tensor
 
@@ -89,8 +89,8 @@ class BackwardCFunction(FunctionCtx, Node):
         input, checked as PyTorch checks them."""
         if self._slots is None:  # one differentiable output: g is its gradient
             slots = [g if k == self._diff[0] else None for k in range(len(self._output_meta))]
-        else:  # several: their nodes left their gradients in the slots (none if unused)
-            slots, self._slots = self._slots, [None] * len(self._slots)
+        else:  # several: their Outputs left their gradients in the slots (none if unused)
+            slots = take(self._slots)
         grad_outputs = [
             None if meta is None
             else Tensor._new(gk) if gk is not None
@@ -159,8 +159,8 @@ class Function:
     *grad_outputs)`` methods, and call ``MyFn.apply(*args)``. A ``forward(*args)``
     without ctx and a ``setup_context(ctx, inputs, output)`` work too.
 
-    With several outputs that have gradients, each output's ``grad_fn`` is a node of its
-    own, ahead of the ctx (PyTorch's outputs share the ctx as their ``grad_fn``).
+    With several outputs that have gradients, they all have the ctx as ``grad_fn``, and
+    ``backward`` gets one gradient per output.
     """
 
     _backward_cls: type = BackwardCFunction
@@ -169,6 +169,7 @@ class Function:
         super().__init_subclass__(**kwargs)
         cls._backward_cls = type(cls.__name__ + "Backward", (BackwardCFunction,),
                                  {"_forward_cls": cls, "__module__": cls.__module__})  # fmt: skip
+        uses_node_subclasses()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(
@@ -248,35 +249,21 @@ class Function:
         ctx._grads_for = ctx._grads = None
         # one edge per tensor input, as PyTorch's next_functions (numbers have none)
         tensors = [i for i, x in enumerate(inputs) if isinstance(x, Tensor)]
-        sources = [inputs[i].grad_fn or inputs[i] for i in tensors]
+        sources = [inputs[i]._node or inputs[i] for i in tensors]
         vjps = tuple(functools.partial(_input_grad, ctx, i) if need[i] else None for i in tensors)
         saved = tuple(t for t in ctx.to_save if t is not None)
         if len(diff) == 1:
             out = outputs[diff[0]]
             Node.__init__(ctx, cls.__name__, sources, vjps, saved, None, out.data.shape,
                           out.data.dtype)  # fmt: skip
-            out.grad_fn = ctx
+            out._node = ctx
             out._requires_grad = True
             return output
-        # Several outputs with gradients: minigrad's nodes have one output each, so each
-        # output gets a node of its own that leaves its gradient in ctx's slot and passes
-        # an empty array on to ctx, which runs after all of them (it is older)
-        Node.__init__(ctx, cls.__name__, sources, vjps, saved, None, _PASS.shape, _PASS.dtype)
-        for k in diff:
-            o = outputs[k]
-            o.grad_fn = Node(cls.__name__, [ctx], (functools.partial(_to_slot, ctx, k),), (),
-                             None, o.data.shape, o.data.dtype)  # fmt: skip
-            o._requires_grad = True
+        # several outputs with gradients: each is an engine.Output of ctx, whose backward
+        # gets all their gradients at once
+        Node.__init__(ctx, cls.__name__, sources, vjps, saved, None, PASS.shape, PASS.dtype)
+        set_outputs(ctx, [o if k in diff else None for k, o in enumerate(outputs)], ctx._slots)
         return output
-
-
-_PASS = np.empty(0)
-
-
-def _to_slot(ctx: BackwardCFunction, k: int, g: np.ndarray) -> np.ndarray:
-    """Output k's VJP: keep its gradient for ctx's backward, which gets all of them."""
-    ctx._slots[k] = g if ctx._slots[k] is None else ctx._slots[k] + g
-    return _PASS
 
 
 def once_differentiable(fn: Callable) -> Callable:

@@ -25,7 +25,7 @@ class Parameter(Tensor):
             data = np.empty(0, get_default_dtype())
         self.data = as_array(data, copy=False)
         self._grad = None
-        self.grad_fn = None
+        self._node = None
         self._version = data._version if isinstance(data, Tensor) else [0]
         self._views = None
         self._hooks = None

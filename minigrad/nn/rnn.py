@@ -88,14 +88,9 @@ def _input_gates(mode: str, x: Tensor, w_ih: Tensor, b_ih: Tensor | None,
 
 
 def _time_steps(gi: Tensor) -> list:
-    """gi (T, B, G) cut into its T steps. The backward of each of unbind's pieces writes
-    its gradient into zeros as large as gi, so unbind alone costs O(T²) over a sequence;
-    cutting gi into blocks of about sqrt(T) steps first makes it O(T^1.5)."""
-    T = gi.shape[0]
-    block = math.isqrt(T - 1) + 1  # ceil(sqrt(T))
-    if block * 2 > T:  # too short for blocks to pay
-        return list(gi.unbind(0))
-    return [step for part in gi.split(block, 0) for step in part.unbind(0)]
+    """gi (T, B, G) cut into its T steps (unbind's backward puts their gradients into one
+    array as large as gi: linear in T)."""
+    return list(gi.unbind(0))
 
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -118,7 +113,7 @@ class RNNCellBase(Module):
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        dtype = dtypes.or_default(dtype)
+        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
         gates = num_chunks * hidden_size
         self.weight_ih = Parameter(np.empty(_shape(((gates, input_size),)), dtype))
         self.weight_hh = Parameter(np.empty(_shape(((gates, hidden_size),)), dtype))
@@ -332,7 +327,7 @@ class RNNBase(Module):
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
         self.proj_size = proj_size
-        dtype = dtypes.or_default(dtype)
+        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
         gates = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
         self._flat_weights_names: list[str] = []
