@@ -18,7 +18,9 @@ import numpy as np
 from . import dtypes
 from .engine import PASS, Node, record, set_outputs, take
 from .errors import IndexOutOfRangeError
+from .grad_mode import _mode
 from .ops import (
+    _as_view,
     _axes,
     _binary,
     _contiguous,
@@ -433,8 +435,8 @@ def _pieces(x: Tensor, ats: list, name: str) -> tuple:
     PyTorch's split and unbind).   dx = each piece's g put in its place in zeros, once:
     the backward is linear in the number of pieces."""
     X = x.data
-    pieces = tuple(_view(X[at], x, name, None, multi_output=True) for at in ats)
-    if not pieces or pieces[0]._node is None:  # nothing recorded
+    pieces = tuple(_as_view(Tensor._new(X[at]), x, multi_output=True) for at in ats)
+    if not (pieces and _mode.enabled and x._requires_grad):
         return pieces
     slots: list = [None] * len(pieces)
 

@@ -1281,11 +1281,16 @@ def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
 # ---- shape ---------------------------------------------------------------------------
 
 
-def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any, multi_output: bool = False) -> Tensor:
-    """Record a shape op. An output that shares x's memory shares its version counter
-    and joins x's Views (a view of a view taken under no_grad counts as taken so too; so
-    does one of a ``multi_output`` op's views, one of several that op returns)."""
-    t = record(out, name, (x,), (vjp,))
+def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
+    """Record a shape op."""
+    return _as_view(record(out, name, (x,), (vjp,)), x)
+
+
+def _as_view(t: Tensor, x: Tensor, multi_output: bool = False) -> Tensor:
+    """t, the result of a shape op on x. If it shares x's memory it shares its version
+    counter and joins x's Views (a view of a view taken under no_grad counts as taken so
+    too; so does one of a ``multi_output`` op's views, one of several that op returns)."""
+    out = t.data
     # an empty view shares no bytes with x, but PyTorch counts it as a view all the same
     if np.may_share_memory(out, x.data) or (out.size == 0 and out.base is not None):
         t._version = x._version
