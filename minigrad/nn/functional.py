@@ -1143,15 +1143,123 @@ def batch_norm(
             f"{X.shape}"
         )
     mean, var = _moments(X.astype(np.float64, copy=False), axes)
-    with no_grad():  # an empty batch leaves them as they are, as PyTorch
-        if running_mean is not None and n:
-            new = momentum * mean.reshape(C) + (1 - momentum) * running_mean.data
-            running_mean.copy_(Tensor._new(new))
-        if running_var is not None and n:
-            unbiased = var.reshape(C) * (n / (n - 1))
-            new = momentum * unbiased + (1 - momentum) * running_var.data
-            running_var.copy_(Tensor._new(new))
+    if n:  # an empty batch leaves the running stats as they are, as PyTorch
+        _update_running(running_mean, running_var, mean.reshape(C), var.reshape(C) * (n / (n - 1)),
+                        momentum)  # fmt: skip
     return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, axes)
+
+
+def _update_running(
+    running_mean: Tensor | None, running_var: Tensor | None, mean: np.ndarray,
+    unbiased_var: np.ndarray, momentum: float,
+) -> None:  # fmt: skip
+    """r = (1 - momentum) r + momentum s, in place, for each running stat that is given."""
+    with no_grad():
+        for r, s in ((running_mean, mean), (running_var, unbiased_var)):
+            if r is not None:
+                r.copy_(Tensor._new(momentum * s + (1 - momentum) * r.data))
+
+
+def group_norm(
+    input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:  # fmt: skip
+    """(x - μ) / sqrt(σ² + eps) w + b for x (N, C, *): μ and σ² (biased) of each sample's
+    ``num_groups`` groups of C / num_groups consecutive channels (with all of dims 2+);
+    w and b (C,) per channel."""
+    check_tensor("group_norm", "input", input)
+    X = input.data
+    if X.ndim < 2:
+        raise RuntimeError(
+            f"group_norm: Expected at least 2 dimensions for input tensor but received {X.ndim}"
+        )
+    N, C = X.shape[:2]
+    # PyTorch's check, N C / num_groups values per group (and its ZeroDivisionError for 0)
+    if N * C // num_groups * math.prod(X.shape[2:]) == 1:
+        raise ValueError(
+            "group_norm: Expected more than 1 value per channel when training, got input size "
+            f"{[N * C // num_groups, num_groups, *X.shape[2:]]}"
+        )
+    if num_groups <= 0:
+        raise RuntimeError(
+            f"group_norm: Expected num groups to be greater than 0, got {num_groups}"
+        )
+    if C % num_groups:
+        raise RuntimeError(
+            "group_norm: Expected number of channels in input to be divisible by num_groups, "
+            f"but got input of shape {list(X.shape)} and num_groups={num_groups}"
+        )
+    for arg, p in (("weight", weight), ("bias", bias)):
+        if p is not None and p.data.shape != (C,):
+            raise RuntimeError(
+                f"group_norm: Expected {arg} to be a vector of size equal to the number of "
+                f"channels in input, but got {arg} of shape {list(p.data.shape)} and input of "
+                f"shape {list(X.shape)}"
+            )
+    _check_norm_dtypes("group_norm", "GroupNormKernelImpl", X, weight, bias)
+    return _grouped("NativeGroupNorm", input, num_groups, weight, bias, eps)[0]
+
+
+def instance_norm(
+    input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
+    weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
+    momentum: float = 0.1, eps: float = 1e-5,
+) -> Tensor:  # fmt: skip
+    """(x - μ) / sqrt(σ² + eps) w + b for x (N, C, *), w and b (C,) per channel.
+
+    With ``use_input_stats``, μ and σ² (biased) are each sample's own, per channel over
+    dims 2+ (a group norm of C groups), and the running stats, if given, move toward their
+    mean over the batch (the unbiased variances') as in ``batch_norm``; otherwise μ and σ²
+    are the running stats, as ``batch_norm`` in eval.
+    """
+    check_tensor("instance_norm", "input", input)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError(
+            "instance_norm: running_mean and running_var must either both be None or neither "
+            "be None"
+        )
+    if not use_input_stats:
+        if running_mean is None:
+            raise RuntimeError("instance_norm: Expected running_mean and running_var to be "
+                               "defined when use_input_stats is false")  # fmt: skip
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    X = input.data
+    n = math.prod(X.shape[2:])
+    if n == 1:
+        raise ValueError(
+            f"instance_norm: Expected more than 1 spatial element when training, got input size "
+            f"{X.shape}"
+        )
+    N, C = X.shape[:2]
+    for arg, t in (("running_mean", running_mean), ("running_var", running_var),
+                   ("weight", weight), ("bias", bias)):  # fmt: skip
+        if t is not None and t.data.size != C:
+            raise RuntimeError(
+                f"instance_norm: {arg} should contain {C} elements not {t.data.size}"
+            )
+    _check_norm_dtypes("instance_norm", "batch_norm", X, weight, bias, running_mean, running_var)
+    # PyTorch's node is a batch norm of x viewed as (1, N C, *)
+    out, mean, var = _grouped("NativeBatchNorm", input, C, weight, bias, eps)
+    if N and running_mean is not None:
+        _update_running(running_mean, running_var, mean.reshape(N, C).mean(0),
+                        (var.reshape(N, C) * (n / (n - 1))).mean(0), momentum)  # fmt: skip
+    return out
+
+
+def _grouped(
+    name: str, input: Tensor, groups: int, weight: Tensor | None, bias: Tensor | None,
+    eps: float,
+) -> tuple:  # fmt: skip
+    """Group norm: x (N, C, *) viewed as (N, groups, C / groups, *), normalized over the
+    dims from 2 on; w and b (C,) viewed as (groups, C / groups, 1, ...). Returns the output
+    with the groups' μ and σ² (N, groups, 1, ...)."""
+    X = input.data
+    view = (X.shape[0], groups, X.shape[1] // groups, *X.shape[2:])
+    axes = tuple(range(2, len(view)))
+    mean, var = _moments(X.reshape(view).astype(np.float64, copy=False), axes)
+    shape = view[1:3] + (1,) * (X.ndim - 2)
+    out = _normalized(name, input, weight, bias, mean, var, eps, shape, axes, view)
+    return out, mean, var
 
 
 def _check_norm_dtypes(name: str, kernel: str, X: np.ndarray, *params: Any) -> None:
@@ -1176,17 +1284,18 @@ def _moments(X: np.ndarray, axes: tuple) -> tuple:
 
 def _normalized(
     name: str, input: Tensor, weight: Tensor | None, bias: Tensor | None, mean: np.ndarray,
-    var: np.ndarray, eps: float, shape: tuple, axes: tuple | None,
+    var: np.ndarray, eps: float, shape: tuple, axes: tuple | None, view: tuple | None = None,
 ) -> Tensor:  # fmt: skip
     """x̂ w + b with x̂ = (x - μ) r, r = 1 / sqrt(σ² + eps), w and b reshaped to ``shape``,
-    computed in float64 and rounded once to x's dtype (float32 sums lose too much).
+    computed in float64 and rounded once to x's dtype (float32 sums lose too much). All of
+    it on x reshaped to ``view`` if given (GroupNorm's groups), the result in x's shape.
 
     μ and σ² are x's moments over ``axes``, or constants (BatchNorm's running stats) when
     ``axes`` is None. With ĝ = g w:
     dx = r (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)) (means over ``axes``),  or dx = r ĝ for constants;
     dw = Σ g x̂,   db = Σ g  (sums over the dims w is broadcast along).
     """
-    X = input.data.astype(np.float64, copy=False)
+    X = input.data.astype(np.float64, copy=False).reshape(view or input.data.shape)
     r = 1 / np.sqrt(var + eps)
     xhat = (X - mean) * r
     W = None if weight is None else weight.data.reshape(shape).astype(np.float64, copy=False)
@@ -1197,20 +1306,23 @@ def _normalized(
     param_axes = tuple(i for i, n in enumerate(padded) if n == 1)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
+        g = g.reshape(X.shape)
         gh = g if W is None else g * W
         if axes is None:
-            return gh * r
-        return r * (
-            gh - gh.mean(axes, keepdims=True) - xhat * (gh * xhat).mean(axes, keepdims=True)
-        )
+            dx = gh * r
+        else:
+            dx = r * (
+                gh - gh.mean(axes, keepdims=True) - xhat * (gh * xhat).mean(axes, keepdims=True)
+            )
+        return dx.reshape(input.data.shape)
 
     def vjp_weight(g: np.ndarray) -> np.ndarray:
-        return np.sum(g * xhat, axis=param_axes).reshape(weight.data.shape)
+        return np.sum(g.reshape(X.shape) * xhat, axis=param_axes).reshape(weight.data.shape)
 
     def vjp_bias(g: np.ndarray) -> np.ndarray:
-        return np.sum(g, axis=param_axes).reshape(bias.data.shape)
+        return np.sum(g.reshape(X.shape), axis=param_axes).reshape(bias.data.shape)
 
-    out = out.astype(input.data.dtype, copy=False)
+    out = out.reshape(input.data.shape).astype(input.data.dtype, copy=False)
     return record(out, name, (input, weight, bias), (vjp_input, vjp_weight, vjp_bias),
                   saved=ops._tensors(input, weight))  # fmt: skip
 

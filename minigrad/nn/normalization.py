@@ -1,8 +1,10 @@
-"""Normalization layers: ``LayerNorm`` and ``BatchNorm1d``, as PyTorch's."""
+"""Normalization layers, as PyTorch's: ``LayerNorm``, ``GroupNorm``, ``BatchNorm1d/2d/3d``
+and ``InstanceNorm1d/2d``."""
 
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -31,22 +33,12 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        dtype = dtypes.or_default(dtype)
-        if elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape, dtype))
-            if bias:
-                self.bias = Parameter(np.zeros(self.normalized_shape, dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(
+            self, self.normalized_shape, elementwise_affine, bias, dtypes.or_default(dtype)
+        )
 
     def reset_parameters(self) -> None:
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -58,14 +50,69 @@ class LayerNorm(Module):
         )
 
 
-class BatchNorm1d(Module):
-    """Normalize each channel of (N, C) or (N, C, L) input over the batch (and L).
+class GroupNorm(Module):
+    """Normalize each sample's ``num_groups`` groups of channels of (N, C, *) input, then
+    scale by ``weight`` (ones at first) and shift by ``bias`` (zeros), both (C,), when
+    ``affine``."""
 
-    In training it uses the batch's mean and (biased) variance and updates the buffers
-    ``running_mean`` and ``running_var`` (with the unbiased variance) by ``momentum``, or
-    by their cumulative average when momentum is None; in eval it uses them. ``weight``
-    (ones at first) and ``bias`` (zeros) scale and shift each channel when ``affine``.
-    """
+    def __init__(
+        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+        device: Any = None, dtype: Any = None, *, bias: bool = True,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        check_device(device)
+        if num_channels % num_groups != 0:
+            raise ValueError(
+                f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})"
+            )
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        _affine_parameters(self, num_channels, affine, bias, dtypes.or_default(dtype))
+
+    def reset_parameters(self) -> None:
+        _reset_affine(self)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+def _affine_parameters(
+    module: Module, shape: Any, affine: bool, bias: bool, dtype: np.dtype
+) -> None:  # fmt: skip
+    """``weight`` (ones) and ``bias`` (zeros) of ``shape`` when ``affine``, else None."""
+    if affine:
+        module.weight = Parameter(np.ones(shape, dtype))
+        if bias:
+            module.bias = Parameter(np.zeros(shape, dtype))
+        else:
+            module.register_parameter("bias", None)
+    else:
+        module.register_parameter("weight", None)
+        module.register_parameter("bias", None)
+
+
+def _reset_affine(module: Module) -> None:
+    """``weight`` back to ones and ``bias`` to zeros, those that are not None."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
+class _NormBase(Module):
+    """Per-channel (dim 1) ``weight`` and ``bias`` when ``affine``, and the buffers
+    ``running_mean``, ``running_var`` and ``num_batches_tracked`` when
+    ``track_running_stats``: what the batch and instance norms share."""
+
+    _dims: tuple = ()  # the input dims each subclass accepts
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
@@ -80,15 +127,7 @@ class BatchNorm1d(Module):
         self.affine = affine
         self.track_running_stats = track_running_stats
         dtype = dtypes.or_default(dtype)
-        if affine:
-            self.weight = Parameter(np.ones(num_features, dtype))
-            if bias:
-                self.bias = Parameter(np.zeros(num_features, dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_features, affine, bias, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor._new(np.zeros(num_features, dtype)))
             self.register_buffer("running_var", Tensor._new(np.ones(num_features, dtype)))
@@ -106,14 +145,34 @@ class BatchNorm1d(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.ndim not in self._dims:
+            raise ValueError(
+                f"{type(self).__name__}: expected {' or '.join(f'{d}D' for d in self._dims)} "
+                f"input (got {input.ndim}D input)"
+            )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class _BatchNorm(_NormBase):
+    """Normalize each channel (dim 1) over the batch and dims 2+.
+
+    In training it uses the batch's mean and (biased) variance and updates the buffers
+    ``running_mean`` and ``running_var`` (with the unbiased variance) by ``momentum``, or
+    by their cumulative average when momentum is None; in eval it uses them. ``weight``
+    (ones at first) and ``bias`` (zeros) scale and shift each channel when ``affine``.
+    """
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim not in (2, 3):
-            raise ValueError(f"BatchNorm1d: expected 2D or 3D input (got {input.ndim}D input)")
+        self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)
@@ -126,9 +185,70 @@ class BatchNorm1d(Module):
             self.weight, self.bias, use_batch, factor, self.eps,
         )  # fmt: skip
 
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, bias={self.bias is not None}, "
-            f"track_running_stats={self.track_running_stats}"
-        )
+
+class BatchNorm1d(_BatchNorm):
+    """Batch norm of (N, C) or (N, C, L) input."""
+
+    _dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch norm of (N, C, H, W) input."""
+
+    _dims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch norm of (N, C, D, H, W) input."""
+
+    _dims = (5,)
+
+
+class _InstanceNorm(_NormBase):
+    """Normalize each sample's channels over dims 2+ (``F.instance_norm``); an input
+    without the batch dim is one sample. The running stats, when tracked, move as
+    BatchNorm's (``num_batches_tracked`` stays 0, as PyTorch) and are used in eval."""
+
+    def __init__(
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+        affine: bool = False, track_running_stats: bool = False, device: Any = None,
+        dtype: Any = None, *, bias: bool = True,
+    ) -> None:  # fmt: skip
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)  # fmt: skip
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input_dim(input)
+        unbatched = input.ndim == self._dims[0]
+        channels = input.shape[0 if unbatched else 1]
+        if channels != self.num_features:
+            dim = 0 if unbatched else 1
+            if self.affine:
+                raise ValueError(
+                    f"{type(self).__name__}: expected input's size at dim={dim} to match "
+                    f"num_features ({self.num_features}), but got: {channels}."
+                )
+            warnings.warn(
+                f"input's size at dim={dim} does not match num_features. You can silence this "
+                "warning by not passing in num_features, which is not used because affine=False",
+                stacklevel=2,
+            )
+        x = input.unsqueeze(0) if unbatched else input
+        y = F.instance_norm(
+            x, self.running_mean, self.running_var, self.weight, self.bias,
+            self.training or not self.track_running_stats,
+            0.0 if self.momentum is None else self.momentum, self.eps,
+        )  # fmt: skip
+        return y.squeeze(0) if unbatched else y
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance norm of (N, C, L) or (C, L) input."""
+
+    _dims = (2, 3)
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance norm of (N, C, H, W) or (C, H, W) input."""
+
+    _dims = (3, 4)
