@@ -61,8 +61,10 @@ class Node:
         _node_subclasses.add(cls)
 
     def name(self) -> str:
-        # PyTorch names the node of an in-place change through a view "CopySlices"
-        return self._name if self._name == "CopySlices" else self._name + "Backward"
+        # PyTorch names the node of an in-place change through a view "CopySlices", and a
+        # few with a suffix after "Backward" ("DiagonalBackward_copy"): those are kept whole
+        n = self._name
+        return n if n == "CopySlices" or "Backward" in n else n + "Backward"
 
     @property
     def next_functions(self) -> tuple:

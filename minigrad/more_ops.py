@@ -30,6 +30,7 @@ from .ops import (
     _quiet,
     _reduce_dtype,
     _refuse,
+    _reshape,
     _same_dtype,
     _select,
     _unary_float,
@@ -41,6 +42,7 @@ from .ops import (
     pow,
     reshape,
     sgn,
+    sort_order,
 )
 from .tensor import Tensor, check_bool, check_tensor, size_arg
 
@@ -276,6 +278,15 @@ def prod(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
     return record(out, "Prod", (x,), (vjp,), saved=(x,), saves_out=True)
 
 
+def _running_sum(X: np.ndarray, d: int) -> np.ndarray:
+    """np.cumsum along d, whose sums start from +0 as PyTorch's, so none is -0 (NumPy starts
+    from the first element: a leading -0, and the running sums of -0s after it, stay -0)."""
+    out = np.cumsum(X, axis=d)
+    if out.dtype.kind == "f":
+        out += 0.0  # -0 + 0 = +0, every other value unchanged
+    return out
+
+
 def cumsum(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``.   dx = running sums of g from the end."""
     X = x.data
@@ -283,8 +294,8 @@ def cumsum(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     X = X.astype(_int_to_long(x, dtype, "cumsum"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumsum", (x,), (identity,))
-    out = np.cumsum(X, axis=d)
-    return record(out, "Cumsum", (x,), (lambda g: np.flip(np.cumsum(np.flip(g, d), d), d),))
+    out = _running_sum(X, d)
+    return record(out, "Cumsum", (x,), (lambda g: np.flip(_running_sum(np.flip(g, d), d), d),))
 
 
 def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
@@ -325,14 +336,6 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 Sort = namedtuple("sort", ["values", "indices"])
 
 
-def _sort_order(X: np.ndarray, d: int, descending: bool) -> np.ndarray:
-    """The stable order along d: ascending with NaN last, or descending with NaN first and
-    equal elements in their original order (as PyTorch)."""
-    if not descending:
-        return np.argsort(X, axis=d, kind="stable")
-    return X.shape[d] - 1 - np.flip(np.argsort(np.flip(X, d), axis=d, kind="stable"), d)
-
-
 def sort(x: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Sort:
     """(values, indices) of x sorted along ``dim`` (ties keep their order: always stable).
     dx = g scattered back to the indices."""
@@ -342,7 +345,7 @@ def sort(x: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = F
     check_bool("sort", "stable", stable)
     if not X.ndim:
         return Sort(record(X.copy(), "Sort", (x,), (identity,)), _new(np.zeros((), np.int64)))
-    indices = _new(_sort_order(X, d, descending))
+    indices = _new(sort_order(X, d, descending))
     return Sort(_select("sort", x, indices.data, d, True, indices), indices)
 
 
@@ -470,7 +473,7 @@ def unflatten(x: Tensor, dim: int, sizes: Any) -> Tensor:
         )
     # the -1 from the dim's size, not the total: a tensor with no elements has one too
     sizes = tuple(shape[d] // known if n == -1 else n for n in sizes)
-    return reshape(x, *shape[:d], *sizes, *shape[d + 1 :])
+    return _reshape(x, (*shape[:d], *sizes, *shape[d + 1 :]), "View")
 
 
 def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
@@ -602,7 +605,7 @@ def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:
     order = [i for i in range(n) if i not in axes["source"]]
     for to, frm in sorted(zip(axes["destination"], axes["source"])):
         order.insert(to, frm)
-    return permute(x, *order) if n else reshape(x, ())
+    return permute(x, *order) if n else _view(x.data.view(), x, "Alias", identity)
 
 
 def _diagonal_view(A: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
@@ -647,7 +650,7 @@ def diag(x: Tensor, diagonal: int = 0) -> Tensor:
         _diagonal_view(dx, k, 0, 1)[...] = g
         return dx
 
-    return record(out, "Diagonal", (x,), (vjp,))
+    return record(out, "DiagonalBackward_copy", (x,), (vjp,))  # PyTorch's diagonal_copy
 
 
 def trace(x: Tensor) -> Tensor:
@@ -706,7 +709,7 @@ def mv(a: Tensor, v: Tensor) -> Tensor:
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape
-    (and ignored, NaN included, when beta is 0).
+    (and ignored, NaN included, when beta is 0; the product likewise when alpha is 0).
     dinput = beta g,   dmat1 = alpha g @ mat2ᵀ,   dmat2 = alpha mat1ᵀ @ g."""
     for arg, t in (("mat1", mat1), ("mat2", mat2)):
         check_tensor("addmm", arg, t)
@@ -730,8 +733,12 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
         ) from None
     if A.dtype.kind in "biu":  # PyTorch casts the scalars to the integer dtype
         alpha, beta = builtins.int(alpha), builtins.int(beta)
-    product = A @ B
-    out = alpha * product if beta == 0 else beta * C + alpha * product
+    if alpha == 0 or not A.shape[1]:  # PyTorch's gemm skips the product: no NaN or ±0 from it
+        out = np.zeros(target, A.dtype) if beta == 0 else beta * C
+    elif beta == 0:  # the sums start from +0, as PyTorch's: alpha < 0 times a 0 is +0
+        out = alpha * (A @ B) + 0
+    else:
+        out = beta * C + alpha * (A @ B)
     out = np.asarray(out, dtype=A.dtype)
     return record(out, "Addmm", (input, mat1, mat2),
                   (lambda g: beta * g, lambda g: alpha * (g @ B.T), lambda g: alpha * (A.T @ g)),

@@ -1013,15 +1013,18 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
     axes = _axes(dim, X.ndim)
     check_bool("norm", "keepdim", keepdim)
     A = np.abs(X)
+    sizes = X.shape if axes is None else [X.shape[a] for a in axes]
     if math.isinf(p):
-        if 0 in (X.shape if axes is None else [X.shape[a] for a in axes]):
+        if 0 in sizes:
             raise RuntimeError(
                 f"linalg.vector_norm cannot compute the {p} norm over an empty dim of {X.shape}"
             )
         out = (np.max if p > 0 else np.min)(A, axis=axes, keepdims=keepdim)
     elif p == 0:
         out = np.sum(A != 0, axis=axes, keepdims=keepdim).astype(X.dtype)
-    elif p == 1:
+    elif p == 1 or math.prod(sizes) == 1:
+        # over one element the norm is |x|, as PyTorch's (no |x|^p to overflow or underflow:
+        # [1e300].norm() is 1e300; over more elements PyTorch does not rescale, nor does this)
         out = np.sum(A, axis=axes, keepdims=keepdim)
     elif p == 2:
         out = np.sqrt(np.sum(A * A, axis=axes, keepdims=keepdim))
@@ -1152,9 +1155,20 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
 TopK = namedtuple("topk", ["values", "indices"])
 
 
+def sort_order(X: np.ndarray, d: int, descending: bool) -> np.ndarray:
+    """The stable order along d: ascending with NaN last, or descending with NaN first and
+    equal elements in their original order (as PyTorch)."""
+    if not descending:
+        return np.argsort(X, axis=d, kind="stable")
+    return X.shape[d] - 1 - np.flip(np.argsort(np.flip(X, d), axis=d, kind="stable"), d)
+
+
 def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopK:
     """The k largest (or smallest) elements along ``dim`` and their indices, largest
-    first (NaN counts as largest); always sorted.   dx = g at the picked indices, 0 elsewhere."""
+    first (NaN counts as largest); always sorted.   dx = g at the picked indices, 0 elsewhere.
+    Equal elements come in index order, as ``sort(stable=True)``. PyTorch's order of ties
+    is whatever its partial sort (std::nth_element, std::partial_sort) leaves, which no
+    simple rule gives, so the indices of tied values may differ from PyTorch's (a divergence)."""
     X = x.data
     if not _is_int(k) or isinstance(k, Tensor):
         raise TypeError(f"topk(): argument 'k' must be int, not {type(k).__name__}")
@@ -1167,10 +1181,7 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
         raise RuntimeError(f"topk: selected index k out of range: k={k} for a dim of size {n}")
     if X.ndim == 0:  # the element itself, at index 0, for k 0 or 1 (as PyTorch)
         return TopK(record(X.copy(), "Topk", (x,), (identity,)), _new(np.zeros((), np.int64)))
-    order = np.argsort(X, axis=d, kind="stable")
-    if largest:
-        order = np.flip(order, axis=d)
-    idx = np.take(order, np.arange(k), axis=d)
+    idx = np.take(sort_order(X, d, largest), np.arange(k), axis=d)
     indices = _new(idx)
     return TopK(_select("topk", x, idx, d, True, indices), indices)
 
@@ -1307,8 +1318,13 @@ def _as_view(t: Tensor, x: Tensor, multi_output: bool = False) -> Tensor:
 
 def reshape(x: Tensor, *shape: Any) -> Tensor:
     """x with a new shape (-1 inferred).   dx = g reshaped back."""
+    return _reshape(x, size_arg(shape))
+
+
+def _reshape(x: Tensor, shape: tuple, name: str | None = None) -> Tensor:
+    """reshape, its node named ``name``, or as PyTorch's reshape names it: a View of a
+    contiguous x, a ReshapeAlias of a strided one, an UnsafeView where it copies."""
     X = x.data
-    shape = size_arg(shape)
     if builtins.any(n < -1 for n in shape):
         raise OpError(f"reshape: invalid shape dimension in {shape}")
     try:
@@ -1317,12 +1333,15 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
         raise OpError(f"reshape: shape {shape} is invalid for input of shape {X.shape} "
                          f"({X.size} elements)") from None  # fmt: skip
     old = X.shape
-    return _view(out, x, "Reshape", lambda g: g.reshape(old))
+    if name is None and x._requires_grad:  # the name only matters to a node
+        shared = not out.size or np.may_share_memory(out, X)
+        name = ("View" if X.flags.c_contiguous else "ReshapeAlias") if shared else "UnsafeView"
+    return _view(out, x, name, lambda g: g.reshape(old))
 
 
 def view(x: Tensor, *shape: Any) -> Tensor:
     """reshape that shares x's memory, or raises where that needs a copy (as PyTorch)."""
-    out = reshape(x, *shape)
+    out = _reshape(x, size_arg(shape), "View")
     if out.data.size and not np.may_share_memory(out.data, x.data):
         raise RuntimeError(
             f"view: view size is not compatible with input tensor's size and stride (at least "
@@ -1380,7 +1399,7 @@ def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     shape = x.data.shape
     axes = _axes(dim, len(shape)) if dim is not None else tuple(range(len(shape)))
     keep = [n for i, n in enumerate(shape) if not (i in axes and n == 1)]
-    return reshape(x, *keep)
+    return _reshape(x, tuple(keep), "Squeeze")
 
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
@@ -1388,7 +1407,7 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
     d = _one_axis("unsqueeze", "dim", dim, x.data.ndim + 1)
     shape = list(x.data.shape)
     shape.insert(d, 1)
-    return reshape(x, *shape)
+    return _reshape(x, tuple(shape), "Unsqueeze")
 
 
 def expand(x: Tensor, *shape: Any) -> Tensor:
@@ -1522,6 +1541,28 @@ def _is_basic(index: Any) -> bool:
     )
 
 
+def _basic_index_name(index: Any, shape: tuple) -> str:
+    """PyTorch's name for x[index] of ints, slices, None and '...': its last step (Select for
+    an int, Unsqueeze for None, Slice for a slice short of the whole dim), Alias if none;
+    a lone slice (not in a tuple) is always a Slice."""
+    if isinstance(index, slice):
+        return "Slice"
+    parts = index if isinstance(index, tuple) else (index,)
+    name, d = "Alias", 0
+    for p in parts:
+        if p is None:
+            name = "Unsqueeze"
+        elif p is Ellipsis:  # the dims it stands for
+            d += len(shape) - builtins.sum(q is not None and q is not Ellipsis for q in parts)
+        elif isinstance(p, slice):
+            if p.indices(shape[d]) != (0, shape[d], 1):
+                name = "Slice"
+            d += 1
+        else:
+            name, d = "Select", d + 1
+    return name
+
+
 def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     """x[index].   dx = zeros with g added at the indexed places (repeats accumulate).
     The VJP reads index tensors (``_keys``), so changing them in place makes backward raise."""
@@ -1554,8 +1595,8 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
             dx[index] = g
         return dx
 
-    if basic:
-        return _view(out, x, "Index", vjp)
+    if basic:  # the name only matters to a node
+        return _view(out, x, _basic_index_name(index, shape) if x._requires_grad else "", vjp)
     return record(out, "Index", (x,), (vjp,), saved=keys)
 
 
@@ -1779,7 +1820,7 @@ def to(x: Tensor, dtype: Any) -> Tensor:
     out = x.data.astype(dtype)
     if dtype.kind not in "fc":
         return _new(out)
-    return record(out, "To", (x,), (lambda g: g.astype(old),))
+    return record(out, "ToCopy", (x,), (lambda g: g.astype(old),))
 
 
 # ---- comparisons (no gradient) -------------------------------------------------------

@@ -356,7 +356,7 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         if not self.data.ndim:  # a 0-d tensor is its own transpose (a view of it)
-            return _ops.reshape(self, ())
+            return _ops.permute(self, ())
         return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
 
     @property

@@ -174,21 +174,49 @@ def _activation(out: np.ndarray, name: str, input: Tensor, vjp: Any) -> Tensor:
     return record(out, name, (input,), (vjp,), saved=(input,))
 
 
-def _in_place(op: Any, input: Tensor, *args: Any) -> Tensor:
-    """``op(input, *args)`` written into ``input`` (an activation's ``inplace=True``)."""
+def _in_place(op: Any, input: Tensor, *args: Any, backward_error: str | None = None) -> Tensor:
+    """``op(input, *args)`` written into ``input`` (an activation's ``inplace=True``); with
+    ``backward_error``, the recorded node raises it as its backward runs (PyTorch's in-place
+    ELU and LeakyReLU with a negative slope, whose gradient it takes from the result)."""
     name = op.__name__ + "_"
 
     def write(a: np.ndarray, _: Any, out: np.ndarray) -> None:
         np.copyto(out, op(Tensor._new(a), *args).data)
 
-    return _inplace._apply(input, name, write, None, lambda old, _: op(old, *args))
+    def recorded(old: Tensor, _: Any) -> Tensor:
+        out = op(old, *args)
+        if backward_error is not None and out.grad_fn is not None:
+
+            def refuse(g: np.ndarray) -> np.ndarray:
+                raise RuntimeError(backward_error)
+
+            out.grad_fn.vjps = (refuse,)
+        return out
+
+    return _inplace._apply(input, name, write, None, recorded)
+
+
+_NEGATIVE_SLOPE = (
+    "In-place {} backward calculation is triggered with a negative slope which is not "
+    "supported. This is caused by calling in-place forward function with a negative slope, "
+    "please call out-of-place version instead."
+)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, else s x (s = ``negative_slope``).   dx = g for x > 0, else s g (at 0 too)."""
     X = _float_input("leaky_relu", input, "leaky_relu_cpu")
     if inplace:
-        return _in_place(leaky_relu, input, negative_slope)
+        error = (
+            None
+            if negative_slope >= 0
+            else _NEGATIVE_SLOPE.format("leakyReLu")
+            + (
+                " File an issue at https://github.com/pytorch/pytorch if you do require supporting "
+                "in-place leakRelu backward calculation with negative slope"
+            )
+        )
+        return _in_place(leaky_relu, input, negative_slope, backward_error=error)
     pos = X > 0
     out = np.where(pos, X, X * negative_slope)
     vjp = lambda g: np.where(pos, g, g * negative_slope)  # noqa: E731
@@ -198,7 +226,8 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, else α (exp(x) - 1).   dx = g for x > 0, else α exp(x) g."""
     if inplace:
-        return _in_place(elu, input, alpha)
+        error = None if alpha >= 0 else _NEGATIVE_SLOPE.format("elu")
+        return _in_place(elu, input, alpha, backward_error=error)
     return _elu("elu", input, alpha, 1.0)
 
 
@@ -217,12 +246,12 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 @np.errstate(over="ignore")  # exp(x) of a large x > 0 is not used
 def _elu(name: str, input: Tensor, alpha: float, scale: float) -> Tensor:
     X = _float_input(name, input, "elu_cpu")
-    neg = X <= 0
-    out = np.where(neg, np.expm1(X) * (alpha * scale), X * scale)
+    # ±0 gives ±0 (x λ), as PyTorch, also for α < 0; the gradient at 0 is α λ g, as PyTorch's
+    out = np.where(X < 0, np.expm1(X) * (alpha * scale), X * scale)
 
     @np.errstate(over="ignore")
     def vjp(g: np.ndarray) -> np.ndarray:
-        return np.where(neg, g * (alpha * scale) * np.exp(X), g * scale)
+        return np.where(X <= 0, g * (alpha * scale) * np.exp(X), g * scale)
 
     return _activation(out, "Elu", input, vjp)
 
