@@ -22,7 +22,7 @@ from .dtypes import check_fits
 from .engine import next_seq, record
 from .errors import OpError
 from .grad_mode import _mode
-from .tensor import Tensor
+from .tensor import FunctionOutputViews, Tensor
 
 
 def _check_leaf(t: Tensor, name: str) -> None:
@@ -53,10 +53,24 @@ def _in_graph(t: Tensor, other: Any) -> bool:
 def _check_no_grad_view(t: Tensor, other: Any, name: str) -> None:
     """PyTorch forbids changing, with grad mode on, a view taken under no_grad from a
     base that requires grad (or with an operand that does): which history is meant?
-    Nor may a view that split, chunk or unbind returned be changed inside the graph."""
+    Nor may a view that split, chunk or unbind returned be changed inside the graph, nor
+    an input that an autograd.Function returned as it is (or a view of it)."""
     views = t._views
     if views is None or not _mode.enabled:
         return
+    if type(views) is FunctionOutputViews and _in_graph(t, other):
+        what = (
+            "is being modified inplace" if views.base() is t
+            else "its base or another view of its base has been modified inplace"
+        )  # fmt: skip
+        raise RuntimeError(
+            f"{name}: {views.name} is a view and {what}. This view was created "
+            "inside a custom Function (or because an input was returned as-is) and the "
+            "autograd logic to handle view+inplace would override the custom backward "
+            "associated with the custom Function, leading to incorrect gradients. This "
+            "behavior is forbidden. You can fix this by cloning the output of the custom "
+            "Function."
+        )
     if views.from_multi_output(t) and _in_graph(t, other):
         raise RuntimeError(
             f"{name}: a view returned by a function that returns multiple views (split, "

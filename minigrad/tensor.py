@@ -190,6 +190,18 @@ class Views:
         self.multi_output.add(t)
 
 
+class FunctionOutputViews(Views):
+    """The Views of an ``autograd.Function``'s output that is one of its inputs returned as
+    it is (the base): ``name`` says which output ("Output 0 of MyFn"). Changing it, or a
+    view of it, in place inside the graph raises, as in PyTorch."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, base: Tensor, name: str) -> None:
+        super().__init__(base)
+        self.name = name
+
+
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..engine import PASS, Node, set_outputs, take, uses_node_subclasses
 from ..grad_mode import _mode, no_grad
-from ..tensor import Tensor
+from ..tensor import FunctionOutputViews, Tensor
 
 __all__ = ["BackwardCFunction", "Function", "FunctionCtx", "once_differentiable"]
 
@@ -169,7 +169,6 @@ class Function:
         super().__init_subclass__(**kwargs)
         cls._backward_cls = type(cls.__name__ + "Backward", (BackwardCFunction,),
                                  {"_forward_cls": cls, "__module__": cls.__module__})  # fmt: skip
-        uses_node_subclasses()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(
@@ -219,20 +218,20 @@ class Function:
                 f"{cls.__name__}: minigrad's Function does not support ctx.mark_dirty "
                 "(in-place changes to inputs); return a new tensor instead"
             )
-        outputs = output if isinstance(output, tuple) else (output,)
+        returned = output if isinstance(output, tuple) else (output,)
         # an input (or any tensor already in a graph) returned as it is comes back as a
         # new tensor sharing its array, which the node can own
         outputs = tuple(
             Tensor._new(o.data, o._version)
             if isinstance(o, Tensor) and (o._requires_grad or any(o is x for x in inputs))
             else o
-            for o in outputs
+            for o in returned
         )
         output = outputs if isinstance(output, tuple) else outputs[0]
         if not (_mode.enabled and any(ctx.needs_input_grad)):
             return output
         diff = [
-            k for k, o in enumerate(outputs)
+            k for k, o in enumerate(returned)
             if isinstance(o, Tensor) and o.data.dtype.kind in "fc"
             and not any(o is n for n in ctx.non_differentiable)
         ]  # fmt: skip
@@ -246,12 +245,18 @@ class Function:
         ]
         need = ctx.needs_input_grad
         ctx._last_input = max(i for i, n in enumerate(need) if n)
+        for k in diff:  # PyTorch forbids changing an input returned as it is in place
+            if any(returned[k] is x for x in inputs):
+                outputs[k]._views = FunctionOutputViews(outputs[k], f"Output {k} of {cls.__name__}")
         ctx._grads_for = ctx._grads = None
         # one edge per tensor input, as PyTorch's next_functions (numbers have none)
         tensors = [i for i, x in enumerate(inputs) if isinstance(x, Tensor)]
         sources = [inputs[i]._node or inputs[i] for i in tensors]
         vjps = tuple(functools.partial(_input_grad, ctx, i) if need[i] else None for i in tensors)
         saved = tuple(t for t in ctx.to_save if t is not None)
+        # only now, not when the class is defined: a Function that is defined (as the
+        # module hooks' is) but never applied costs the backward pass nothing
+        uses_node_subclasses()
         if len(diff) == 1:
             out = outputs[diff[0]]
             Node.__init__(ctx, cls.__name__, sources, vjps, saved, None, out.data.shape,

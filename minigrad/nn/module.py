@@ -24,7 +24,7 @@ from ..device import check as check_device
 from ..device import dtype_of_to
 from ..grad_mode import no_grad
 from ..tensor import Tensor
-from ..utils.hooks import RemovableHandle
+from ..utils.hooks import BackwardHook, RemovableHandle
 from .parameter import Parameter
 
 
@@ -98,6 +98,8 @@ class Module:
         object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "_forward_hooks_with_kwargs", {})
         object.__setattr__(self, "_forward_hooks_always_called", {})
+        object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -105,13 +107,19 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if hooks_in_use[0] and (self._forward_pre_hooks or self._forward_hooks):
+        if hooks_in_use[0] and (
+            self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+            or self._backward_pre_hooks
+        ):  # fmt: skip
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
         """``forward`` between the hooks: a pre-hook may replace the arguments, a forward
-        hook the output (by returning something other than None), as in PyTorch."""
+        hook the output (by returning something other than None), as in PyTorch. With
+        backward hooks, the tensors in the arguments (after the pre-hooks) and in the
+        output (after the forward hooks) pass through the nodes that run them; the hooks
+        of this call are those registered now."""
         for key, hook in list(self._forward_pre_hooks.items()):
             if key in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
@@ -126,6 +134,12 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        backward_hook = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            backward_hook = BackwardHook(
+                self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values())
+            )
+            args = backward_hook.setup_input_hook(args)
         try:
             output = self.forward(*args, **kwargs)
         except Exception:
@@ -136,6 +150,14 @@ class Module:
             result = self._run_forward_hook(key, args, kwargs, output)
             if result is not None:
                 output = result
+        if backward_hook is not None:
+            if not isinstance(output, (Tensor, tuple)):
+                warnings.warn(
+                    "For backward hooks to be called, module output should be a Tensor or a "
+                    f"tuple of Tensors but received {type(output)}",
+                    stacklevel=2,
+                )
+            output = backward_hook.setup_output_hook(output)
         return output
 
     def _run_forward_hook(self, key: int, args: tuple, kwargs: dict, output: Any) -> Any:
@@ -164,6 +186,23 @@ class Module:
             (self._forward_hooks_always_called, always_call),
         )
         return _add_hook(self._forward_hooks, hook, prepend, flags)
+
+    def register_full_backward_pre_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` each time the gradients of a call's outputs
+        are there, before those of its inputs are computed; a tuple it returns replaces
+        ``grad_output``. ``prepend`` puts it before the hooks already there."""
+        return _add_hook(self._backward_pre_hooks, hook, prepend, ())
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` each time the gradients of a
+        call's positional Tensor inputs are computed (with ``grad_input`` all None when
+        no input requires grad: then when those of its outputs are); a tuple it returns
+        replaces ``grad_input``. Entries are None for arguments that are not Tensors.
+        As in PyTorch, the forward sees each input through an identity node, which it
+        must not change in place."""
+        return _add_hook(self._backward_hooks, hook, prepend, ())
 
     # ---- registration ------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -596,8 +635,8 @@ def _indent(text: str, spaces: int) -> str:
     return "\n".join([first] + [" " * spaces + line for line in rest])
 
 
-# True once any module has had a forward hook: until then no call looks for hooks (the
-# lookups cost about 1% of a small model's training step)
+# True once any module has had a hook: until then no call looks for hooks (the lookups
+# cost about 1% of a small model's training step)
 hooks_in_use = [False]
 
 
