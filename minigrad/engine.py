@@ -61,10 +61,8 @@ class Node:
         _node_subclasses.add(cls)
 
     def name(self) -> str:
-        # PyTorch names the node of an in-place change through a view "CopySlices", and a
-        # few with a suffix after "Backward" ("DiagonalBackward_copy"): those are kept whole
         n = self._name
-        return n if n == "CopySlices" or "Backward" in n else n + "Backward"
+        return n if n in _WHOLE_NAMES else n + "Backward"
 
     @property
     def next_functions(self) -> tuple:
@@ -82,6 +80,9 @@ class Node:
 
 
 next_seq = _seq.__next__
+# PyTorch's names that are not an op's name followed by "Backward": the node of an in-place
+# change through a view, and diag's of a matrix
+_WHOLE_NAMES = frozenset(("CopySlices", "DiagonalBackward_copy"))
 _node_subclasses: set = set()
 _subclass_nodes = False  # whether a node of a subclass (Output, a Function's) may be in a graph
 
