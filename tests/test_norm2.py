@@ -60,6 +60,10 @@ LAYERS = {
         lambda: nn.InstanceNorm2d(2, affine=True, track_running_stats=True, dtype=mg.float64),
         (3, 2, 2, 3),
     ),
+    "InstanceNorm3d": (
+        lambda: nn.InstanceNorm3d(2, affine=True, track_running_stats=True, dtype=mg.float64),
+        (2, 2, 2, 3, 2),
+    ),
 }
 
 

@@ -43,7 +43,13 @@ PROGRAMS = [
     "m = M.nn.BatchNorm3d(2, dtype=M.float64); R = (list(m.state_dict().items()), [n for n, _ in m.named_parameters()])",
     *(
         f"R = [repr(M.nn.{cls}(4, **k)) for k in [{{}}, {{'momentum': None}}, {{'affine': False}}, {{'track_running_stats': False}}, {{'eps': 0.1, 'bias': False}}]]"
-        for cls in ["BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d"]
+        for cls in [
+            "BatchNorm2d",
+            "BatchNorm3d",
+            "InstanceNorm1d",
+            "InstanceNorm2d",
+            "InstanceNorm3d",
+        ]
     ),
     "R = [repr(M.nn.GroupNorm(*a, **k)) for a, k in [((2, 4), {}), ((1, 3), {'eps': 0.1}), ((3, 6), {'affine': False}), ((2, 2), {'bias': False})]]",
     "m = M.nn.BatchNorm2d(2, dtype=M.float64); m(M.arange(8., dtype=M.float64).reshape(2, 2, 2, 1)); s = M.nn.BatchNorm2d(2, dtype=M.float64); s.load_state_dict(m.state_dict()); R = (s.running_mean, s.running_var, s.num_batches_tracked)",
@@ -112,6 +118,9 @@ PROGRAMS = [
     "R = M.nn.InstanceNorm2d(3)(M.ones(2, 3, 4))",
     "R = M.nn.InstanceNorm2d(3)(M.ones(3, 4, 4, 4, 4))",
     "R = M.nn.InstanceNorm2d(3)(M.ones(2, 3, 1, 1))",
+    "R = M.nn.InstanceNorm3d(3)(M.ones(2, 3, 4))",
+    "R = M.nn.InstanceNorm3d(2)(M.arange(48., dtype=M.float64).reshape(2, 2, 2, 3, 2) ** 1.5)",
+    "x = (M.arange(24., dtype=M.float64).reshape(2, 2, 3, 2) ** 1.5).requires_grad_(); m = M.nn.InstanceNorm3d(2, affine=True, track_running_stats=True, dtype=M.float64); y = m(x); (y * y.detach()).sum().backward(); m.eval(); R = (y, x.grad, m.weight.grad, m.running_mean, m.running_var, m(x))",
     "R = M.nn.InstanceNorm1d(3, track_running_stats=True).eval()(M.arange(6.).reshape(1, 3, 2) ** 2)",
     f"{_F}{_X3}; W = (M.arange(1., 7., dtype=M.float64) / 3).requires_grad_(); B = (M.arange(6., dtype=M.float64) / 5 - 0.3).requires_grad_(); rm = M.zeros(6, dtype=M.float64); rv = M.ones(6, dtype=M.float64); y = F.instance_norm(x, rm, rv, W, B, momentum=0.2, eps=0.1); (y * w).sum().backward(); R = (y, x.grad, W.grad, B.grad, rm, rv)",
     f"{_F}{_X3}; rm = M.arange(6., dtype=M.float64) / 4; rv = M.arange(1., 7., dtype=M.float64); y = F.instance_norm(x, rm, rv, use_input_stats=False); (y * w).sum().backward(); R = (y, x.grad, rm, rv)",

@@ -1,5 +1,5 @@
 """Normalization layers, as PyTorch's: ``LayerNorm``, ``GroupNorm``, ``BatchNorm1d/2d/3d``
-and ``InstanceNorm1d/2d``."""
+and ``InstanceNorm1d/2d/3d``."""
 
 from __future__ import annotations
 
@@ -252,3 +252,9 @@ class InstanceNorm2d(_InstanceNorm):
     """Instance norm of (N, C, H, W) or (C, H, W) input."""
 
     _dims = (3, 4)
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance norm of (N, C, D, H, W) or (C, D, H, W) input."""
+
+    _dims = (4, 5)
