@@ -117,6 +117,7 @@ from .functions import (
     sum,
     swapaxes,
     swapdims,
+    t,
     tan,
     tanh,
     tile,

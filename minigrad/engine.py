@@ -40,6 +40,7 @@ class Node:
 
     __slots__ = ("_name", "next", "vjps", "saved", "out_version", "shape", "dtype", "seq", "g",
                  "retained", "_hooks", "__weakref__")  # fmt: skip
+    frees = True  # whether backward frees the VJPs (and what they read); see KEEPS_VJPS
 
     def __init__(self, name, next, vjps, saved, out_version, shape, dtype):
         self._name = name
@@ -83,6 +84,15 @@ next_seq = _seq.__next__
 # PyTorch's names that are not an op's name followed by "Backward": the node of an in-place
 # change through a view, and diag's of a matrix
 _WHOLE_NAMES = frozenset(("CopySlices", "DiagonalBackward_copy"))
+# The ops whose VJPs read no array, only shapes, axes or dtypes: PyTorch's nodes that save
+# no tensor. Backward does not free them (as it frees the others, with what their VJPs read),
+# so another backward may pass through them again, as in PyTorch: `y = x + 1` twice, or
+# each of split's pieces on its own. tests/test_autograd.py checks that each holds no array.
+KEEPS_VJPS = frozenset((
+    "Add", "Sub", "Rsub", "Neg", "Sum", "Mean", "Clone", "ToCopy", "View", "ReshapeAlias",
+    "UnsafeView", "Squeeze", "Unsqueeze", "Permute", "Transpose", "T", "Expand", "Alias",
+    "Slice", "Select", "Cat", "Stack", "Split", "SplitWithSizes", "Unbind", "Flip",
+))  # fmt: skip
 _node_subclasses: set = set()
 _subclass_nodes = False  # whether a node of a subclass (Output, a Function's) may be in a graph
 
@@ -110,6 +120,7 @@ class Output(Node):
     """
 
     __slots__ = ("node", "output_nr")
+    frees = False  # an Output reads no array: a later backward may pass through it again
 
     def __init__(self, node: Node, output_nr: int, slots: list, shape: tuple, dtype: Any):
         keep = functools.partial(_keep, node, slots, output_nr)
@@ -354,7 +365,7 @@ def _drain(
                 p._grad = _new(gi.copy() if gi is g or gi.base is not None else gi)
             else:
                 p._grad.data += gi
-        if not retain_graph:
+        if not retain_graph and node.frees and node._name not in KEEPS_VJPS:
             node.vjps = None
             node.saved = ()
             node.out_version = None

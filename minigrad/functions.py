@@ -169,6 +169,7 @@ unflatten = _tensor_input(more_ops.unflatten)
 moveaxis = movedim
 reciprocal = _tensor_input(ops.reciprocal)
 swapaxes = swapdims = transpose
+t = _tensor_input(more_ops.t)
 
 
 def flip(input: Any, dims: Any) -> Tensor:

@@ -442,9 +442,10 @@ def _pieces(x: Tensor, ats: list, name: str) -> tuple:
     if not (pieces and _mode.enabled and x._requires_grad):
         return pieces
     slots: list = [None] * len(pieces)
+    shape, dtype = X.shape, X.dtype  # not X: the node keeps its VJP after backward
 
     def vjp(_: np.ndarray) -> np.ndarray:
-        dx = np.zeros(X.shape, X.dtype)
+        dx = np.zeros(shape, dtype)
         for at, gk in zip(ats, take(slots)):
             if gk is not None:
                 dx[at] = gk
@@ -512,6 +513,10 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     n = X.shape[d]
     if _is_int(split_size_or_sections):
         size = operator.index(split_size_or_sections)
+        if size < 0:
+            raise RuntimeError(
+                f"split expects split_size be non-negative, but got split_size={size}"
+            )
         if size == 0 and n:
             raise RuntimeError(
                 f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
@@ -584,6 +589,14 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
 
     out = picked if X.ndim else picked.reshape(())
     return record(out, "IndexSelect", (x,), (vjp,), saved=(index,))
+
+
+def t(x: Tensor) -> Tensor:
+    """The transpose of a matrix (a vector or a 0-d tensor as it is), a view.
+    dx = gᵀ."""
+    if x.data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.data.ndim}D")
+    return _renamed(permute(x, tuple(range(x.data.ndim - 1, -1, -1))), "T")
 
 
 def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:

@@ -516,7 +516,9 @@ class Tensor:
             args = (args[0].data.dtype,) + args[1:]
         dtype = _device.dtype_of_to(args, kwargs)
         out = self if dtype is None else _ops.to(self, dtype)
-        return _ops.clone(out) if out is self and kwargs.get("copy") else out
+        if out is self and kwargs.get("copy"):  # PyTorch's node is a ToCopy all the same
+            return _more._renamed(_ops.clone(self), "ToCopy")
+        return out
 
     @property
     def device(self) -> _device.device:
@@ -898,11 +900,7 @@ class Tensor:
         return _ops.transpose(self, dim0, dim1)
 
     def t(self) -> Tensor:
-        if self.data.ndim > 2:
-            raise RuntimeError(
-                f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D"
-            )
-        return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
+        return _more.t(self)
 
     def tril(self, diagonal: int = 0) -> Tensor:
         return _ops.tril(self, diagonal)

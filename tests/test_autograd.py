@@ -1,5 +1,6 @@
 """Autograd semantics: accumulation, retain_graph, grad mode, detach, memory, deep chains."""
 
+import functools
 import gc
 import threading
 import weakref
@@ -160,7 +161,66 @@ def test_saved_arrays_are_released_after_backward():
     loss.backward()
     gc.collect()
     assert saved_out() is None
-    assert loss.grad_fn.vjps is None
+    assert loss.grad_fn.next[0].vjps is None  # exp's, freed
+    assert loss.grad_fn.vjps is not None  # sum's VJP reads no array: kept, as PyTorch's
+
+
+def _arrays_in(f, seen=None) -> list:
+    """The non-empty ndarrays a VJP can reach through closures, partials and bound methods."""
+    seen = set() if seen is None else seen
+    if id(f) in seen:
+        return []
+    seen.add(id(f))
+    if isinstance(f, np.ndarray):
+        return [f] if f.size else []
+    if isinstance(f, (list, tuple)):
+        return [a for x in f for a in _arrays_in(x, seen)]
+    if isinstance(f, functools.partial):
+        return _arrays_in((f.func, f.args, tuple(f.keywords.values())), seen)
+    cells = getattr(f, "__closure__", None) or ()
+    return [a for c in cells for a in _arrays_in(c.cell_contents, seen)]
+
+
+KEPT = {
+    "Add": lambda x: x + x[0], "Sub": lambda x: x - x[0], "Rsub": lambda x: 1 - x,
+    "Neg": lambda x: -x,
+    "Sum": lambda x: x.sum(0), "Mean": lambda x: x.mean(), "Clone": lambda x: x.clone(),
+    "ToCopy": lambda x: x.float(), "View": lambda x: x.view(6),
+    "ReshapeAlias": lambda x: x.T.reshape(3, 2), "UnsafeView": lambda x: x.T.reshape(6),
+    "Squeeze": lambda x: x[None].squeeze(0), "Unsqueeze": lambda x: x.unsqueeze(1),
+    "Permute": lambda x: x.permute(1, 0), "Transpose": lambda x: x.transpose(0, 1),
+    "T": lambda x: x.t(), "Expand": lambda x: x[:1].expand(4, 3), "Alias": lambda x: x[...],
+    "Slice": lambda x: x[:, 1:], "Select": lambda x: x[1], "Cat": lambda x: mg.cat([x, x]),
+    "Stack": lambda x: mg.stack([x, x]), "Split": lambda x: x.split(1)[0],
+    "SplitWithSizes": lambda x: x.split([1, 1])[1], "Unbind": lambda x: x.unbind(1)[0],
+    "Flip": lambda x: x.flip(0),
+}  # fmt: skip
+
+
+def test_the_nodes_backward_keeps_read_no_array():
+    """Backward keeps the VJPs of the ops in engine.KEEPS_VJPS (as PyTorch keeps its nodes
+    that save no tensor): each must hold no array, or the graph would keep it alive."""
+    assert set(KEPT) == set(mg.engine.KEEPS_VJPS)
+    for name, op in KEPT.items():
+        y = op(mg.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True))
+        node = y.grad_fn
+        assert node.name() == name + "Backward"
+        reached = node.vjps + tuple(o.node.vjps for o in [y._node] if o is not node)
+        assert _arrays_in(reached) == [], name
+    # a node that saves its input is caught
+    assert _arrays_in(mg.tensor([1.0, 2.0], requires_grad=True).exp().grad_fn.vjps)
+
+
+def test_backward_again_through_nodes_that_save_no_array_works_as_in_pytorch():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x + 1).sum()
+    y.backward()
+    y.backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+    z = (x * x).sum()
+    z.backward()
+    with pytest.raises(RuntimeError, match="MulBackward: trying to backward through the graph"):
+        z.backward()
 
 
 def test_autograd_grad_leaves_grad_untouched():

@@ -311,6 +311,12 @@ EXPRESSIONS = [
     "M.tensor([1., 2.], requires_grad=True).argsort()",
     "M.tensor([1., 2.], requires_grad=True).sign()",
     "M.tensor([1., 2.], requires_grad=True).split(1)",
+    "M.tensor([1., 2., 3.]).split(-1)",
+    "M.zeros(0).split(-1)",
+    "M.t(M.arange(6.).reshape(2, 3))",
+    "M.t(M.ones(2, 2, 2))",
+    "M.arange(3.).t()",
+    "M.tensor(2.).t()",
     # found by probe 19
     "M.arange(12.).reshape(3, 4).unflatten(1, (2, -1))",
     "M.unflatten(M.arange(12.).reshape(3, 4), -1, [2, 2])",
@@ -520,6 +526,11 @@ PROGRAMS = [
     "x = M.arange(12.).reshape(4, 3).requires_grad_(); p = x.unbind(); (p[0].double() * p[1]).sum().backward(); R = x.grad",
     Y + "a, b = y.split(2); a.mul_(2)",
     Y + "p = y.unbind(1); p[0].unsqueeze(0).add_(1)",
+    # the split node and its outputs read no array: each piece may be backpropagated alone
+    "x = M.arange(4., requires_grad=True); q = x.split(1); q[0].sum().backward(); q[1].sum().backward(); (q[1] * 2).sum().backward(); R = x.grad",
+    "x = M.arange(6., requires_grad=True); a, b = x.reshape(2, 3).unbind(); a.sum().backward(); b.sum().backward(); R = x.grad",
+    "x = M.arange(6., requires_grad=True); a, b = (x * 2).chunk(2); a.sum().backward(); b.sum().backward()",
+    "x = M.arange(6., requires_grad=True); a, b = (x + 2).chunk(2); a.sum().backward(); b.sum().backward(); R = x.grad",
     # the pieces share one node, as PyTorch's: grad_fn and next_functions' output numbers
     Y
     + "p = y.unbind(); R = ([q.grad_fn is p[0].grad_fn for q in p], p[0].grad_fn.name().rstrip('0123456789'), [k for _, k in (p[3] * p[1]).grad_fn.next_functions])",
@@ -578,7 +589,8 @@ GRAD_FN_NAMES = [
     "x.split([1, 1])[1]", "x.chunk(2)[0]", "x.unbind()[1]", "x.narrow(0, 0, 1)",
     "x.index_select(0, M.tensor([0]))", "x.movedim(0, 1)", "x.swapaxes(0, 1)", "x.diagonal()",
     "M.diag(x[0])", "x.trace()", "x[0].outer(x[1])", "x[0].dot(x[1])", "x.mv(x[0])",
-    "M.addmm(x, x, x)",
+    "M.addmm(x, x, x)", "x.t()", "M.t(x)", "x[0].t()", "x.to(M.float32, copy=True)",
+    "x.to(M.float64)",
 ]  # fmt: skip
 
 

@@ -254,6 +254,7 @@ class Function:
         sources = [inputs[i]._node or inputs[i] for i in tensors]
         vjps = tuple(functools.partial(_input_grad, ctx, i) if need[i] else None for i in tensors)
         saved = tuple(t for t in ctx.to_save if t is not None)
+        ctx.frees = bool(saved)  # as PyTorch, backward frees only the saved tensors
         # only now, not when the class is defined: a Function that is defined (as the
         # module hooks' is) but never applied costs the backward pass nothing
         uses_node_subclasses()
