@@ -365,7 +365,7 @@ def _drain(
                 p._grad = _new(gi.copy() if gi is g or gi.base is not None else gi)
             else:
                 p._grad.data += gi
-        if not retain_graph and node.frees and node._name not in KEEPS_VJPS:
+        if not retain_graph and node._name not in KEEPS_VJPS and (type(node) is Node or node.frees):
             node.vjps = None
             node.saved = ()
             node.out_version = None
