@@ -36,6 +36,7 @@ from .ops import (
     _unary_float,
     _view,
     clamp,
+    contiguous,
     identity,
     mul,
     permute,
@@ -43,6 +44,7 @@ from .ops import (
     reshape,
     sgn,
     sort_order,
+    view,
 )
 from .tensor import Tensor, check_bool, check_tensor, size_arg
 
@@ -525,7 +527,12 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
         name = "Split"
     else:
         sizes = list(size_arg((split_size_or_sections,)))
-        if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
+        if builtins.any(s < 0 for s in sizes):
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                f"split_sizes={sizes}"
+            )
+        if builtins.sum(sizes) != n:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
                 f"size at dimension {d}), but got split_sizes={sizes}"
@@ -534,6 +541,123 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     starts = np.cumsum([0] + sizes[:-1]).tolist()
     lead = (slice(None),) * d
     return _pieces(x, [lead + (slice(s, s + k),) for s, k in zip(starts, sizes)], name)
+
+
+def split_with_sizes(x: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
+    """x cut along ``dim`` into pieces of the given sizes (a sequence of ints summing to
+    the dim's size), views that are outputs of one node, as ``split`` with a list."""
+    if not isinstance(split_sizes, (tuple, list)):
+        raise TypeError(
+            "split_with_sizes(): argument 'split_sizes' (position 1) must be tuple of ints, "
+            f"not {type(split_sizes).__name__}"
+        )
+    if not x.data.ndim:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    return split(x, list(split_sizes), dim)
+
+
+def _tensor_split_arg(arg: Any) -> Any:
+    """tensor_split's ``indices_or_sections`` as an int (sections) or a tuple of indices;
+    a Tensor must hold int64, 0-d for sections, 1-d for indices (as PyTorch)."""
+    if isinstance(arg, Tensor):
+        A = arg.data
+        if A.ndim > 1:
+            raise RuntimeError(
+                "tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                f"one-dimensional tensor, but got a tensor with {A.ndim} dims"
+            )
+        if A.dtype != dtypes.int64:
+            from .nn.functional import _torch_name
+
+            raise RuntimeError(
+                "tensor_split expected tensor_indices_or_sections to have dtype of long, but "
+                f"got {_torch_name(A.dtype)}"
+            )
+        return builtins.int(A) if A.ndim == 0 else tuple(A.tolist())
+    if _is_int(arg):
+        return operator.index(arg)
+    if isinstance(arg, (tuple, list)):
+        try:
+            return size_arg((arg,))
+        except TypeError:
+            pass
+    raise TypeError(
+        f"tensor_split() received an invalid combination of arguments - got "
+        f"({type(arg).__name__}), but expected one of: (tuple of ints indices, int dim = 0), "
+        "(Tensor tensor_indices_or_sections, int dim = 0), (int sections, int dim = 0)"
+    )
+
+
+def tensor_split(x: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+    """x cut along ``dim`` into ``sections`` pieces (the first n % sections of them one
+    longer), or at the given ``indices`` (as Python slices: x[:i0], x[i0:i1], ..., x[ik:]).
+    Each piece is a view with its own Slice node, as in PyTorch."""
+    arg = _tensor_split_arg(indices_or_sections)
+    X = x.data
+    if not X.ndim:
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
+    d = _one_axis("tensor_split", "dim", dim, X.ndim)
+    n = X.shape[d]
+    if isinstance(arg, builtins.int):
+        if arg <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {arg}")
+        size, extra = divmod(n, arg)
+        bounds = [k * size + builtins.min(k, extra) for k in range(arg + 1)]
+    else:
+        # each index as a slice bound: negative ones count from the end, then clamped
+        bounds = [0, *(builtins.min(builtins.max(i + n if i < 0 else i, 0), n) for i in arg), n]
+    return tuple(
+        _piece(x, d, start, builtins.max(stop - start, 0), "Slice")
+        for start, stop in zip(bounds, bounds[1:])
+    )
+
+
+def _split_by(name: str, x: Tensor, indices_or_sections: Any, dim: int, ndim: int) -> tuple:
+    """hsplit, vsplit, dsplit: tensor_split along ``dim``, for at least ``ndim`` dims; an
+    int must divide the dim's size."""
+    X = x.data
+    if X.ndim < ndim:
+        raise RuntimeError(
+            f"torch.{name} requires a tensor with at least {ndim} dimension, but got a tensor "
+            f"with {X.ndim} dimensions!"
+        )
+    if _is_int(indices_or_sections) and not isinstance(indices_or_sections, Tensor):
+        k = operator.index(indices_or_sections)
+        if k == 0 or X.shape[dim] % k:
+            raise RuntimeError(
+                f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                f"dimension {X.shape[dim]} is not divisible by the split_size {k}!"
+            )
+    elif not isinstance(indices_or_sections, (tuple, list, Tensor)):
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got "
+            f"({type(indices_or_sections).__name__}), but expected (int sections) or "
+            "(tuple of ints indices)"
+        )
+    return tensor_split(x, indices_or_sections, dim)
+
+
+def hsplit(x: Tensor, indices_or_sections: Any) -> tuple:
+    """tensor_split along dim 1 (dim 0 of a 1-d tensor)."""
+    return _split_by("hsplit", x, indices_or_sections, 1 if x.data.ndim > 1 else 0, 1)
+
+
+def vsplit(x: Tensor, indices_or_sections: Any) -> tuple:
+    """tensor_split along dim 0 of a tensor of at least 2 dims."""
+    return _split_by("vsplit", x, indices_or_sections, 0, 2)
+
+
+def dsplit(x: Tensor, indices_or_sections: Any) -> tuple:
+    """tensor_split along dim 2 of a tensor of at least 3 dims."""
+    return _split_by("dsplit", x, indices_or_sections, 2, 3)
+
+
+def ravel(x: Tensor) -> Tensor:
+    """x as 1-d: a view if x is contiguous, else a view of a contiguous copy (PyTorch's
+    View node after a Clone, where reshape would record an UnsafeView)."""
+    return view(contiguous(x), -1)
 
 
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple:

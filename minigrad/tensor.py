@@ -520,6 +520,22 @@ class Tensor:
             return _more._renamed(_ops.clone(self), "ToCopy")
         return out
 
+    def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:
+        """With no dtype, PyTorch's name of this tensor's type ('torch.FloatTensor', ...);
+        with one (a dtype or such a name), this tensor converted as by ``.to(dtype)``."""
+        if dtype is None:
+            return _TYPE_NAMES[self.data.dtype.name]
+        if isinstance(dtype, str):
+            if dtype.startswith("torch.cuda."):
+                _device.check("cuda")
+            name = dtype
+            dtype = _TYPE_DTYPES.get(dtype)
+        else:
+            name = getattr(dtype, "__name__", str(dtype))
+        if not isinstance(dtype, np.dtype) or dtype.name not in _TYPE_NAMES:
+            raise ValueError(f"invalid type: {name!r}")
+        return self if dtype == self.data.dtype else _ops.to(self, dtype)
+
     @property
     def device(self) -> _device.device:
         return _device.CPU
@@ -1036,6 +1052,24 @@ class Tensor:
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         return _more.split(self, split_size, dim)
 
+    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
+        return _more.split_with_sizes(self, split_sizes, dim)
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
+        return _more.tensor_split(self, indices_or_sections, dim)
+
+    def hsplit(self, indices_or_sections: Any) -> tuple:
+        return _more.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections: Any) -> tuple:
+        return _more.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections: Any) -> tuple:
+        return _more.dsplit(self, indices_or_sections)
+
+    def ravel(self) -> Tensor:
+        return _more.ravel(self)
+
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
         return _more.chunk(self, chunks, dim)
 
@@ -1130,6 +1164,15 @@ def _new_size(op: str, sizes: tuple, size: Any) -> tuple:
     _more._required(op, "size", sizes)
     return size_arg(sizes)
 
+
+# PyTorch's (CPU) tensor type names, which ``Tensor.type()`` returns and takes
+_TYPE_NAMES = {
+    "float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+    "float16": "torch.HalfTensor", "uint8": "torch.ByteTensor", "int8": "torch.CharTensor",
+    "int16": "torch.ShortTensor", "int32": "torch.IntTensor", "int64": "torch.LongTensor",
+    "bool": "torch.BoolTensor",
+}  # fmt: skip
+_TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 
 from . import autograd as _autograd  # noqa: E402
 from . import factories as _factories  # noqa: E402

@@ -174,11 +174,13 @@ def _activation(out: np.ndarray, name: str, input: Tensor, vjp: Any) -> Tensor:
     return record(out, name, (input,), (vjp,), saved=(input,))
 
 
-def _in_place(op: Any, input: Tensor, *args: Any, backward_error: str | None = None) -> Tensor:
+def _in_place(
+    op: Any, input: Tensor, *args: Any, backward_error: str | None = None, name: str = ""
+) -> Tensor:
     """``op(input, *args)`` written into ``input`` (an activation's ``inplace=True``); with
     ``backward_error``, the recorded node raises it as its backward runs (PyTorch's in-place
     ELU and LeakyReLU with a negative slope, whose gradient it takes from the result)."""
-    name = op.__name__ + "_"
+    name = name or op.__name__ + "_"
 
     def write(a: np.ndarray, _: Any, out: np.ndarray) -> None:
         np.copyto(out, op(Tensor._new(a), *args).data)
@@ -342,18 +344,48 @@ def hardtanh(
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val cannot be greater than max_val (got {min_val} > "
                          f"{max_val})")  # fmt: skip
+    return _hardtanh(input, min_val, max_val, inplace)
+
+
+def _hardtanh(input: Tensor, min_val: float, max_val: float, inplace: bool = False) -> Tensor:
+    """hardtanh without its check of the bounds (PyTorch's ``hardtanh_`` has none: with
+    min_val > max_val every element is max_val)."""
     check_tensor("hardtanh", "input", input)
     X = input.data
     if X.dtype.kind == "b":
         raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh")
     if inplace:
-        return _in_place(hardtanh, input, min_val, max_val)
+        return _in_place(_hardtanh, input, min_val, max_val, name="hardtanh_")
     out = ops.clip_array(X, min_val, max_val).astype(X.dtype, copy=False)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         return np.where((X <= min_val) | (X >= max_val), 0, g)
 
     return record(out, "Hardtanh", (input,), (vjp,), saved=(input,))
+
+
+def relu_(input: Tensor) -> Tensor:
+    """In-place relu: ``relu(input, inplace=True)``."""
+    check_tensor("relu_", "input", input)
+    return input.relu_()
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place elu: ``elu(input, alpha, inplace=True)``."""
+    check_tensor("elu_", "input", input)
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """In-place leaky_relu: ``leaky_relu(input, negative_slope, inplace=True)``."""
+    check_tensor("leaky_relu_", "input", input)
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """In-place hardtanh, without hardtanh's check that min_val <= max_val (as PyTorch)."""
+    check_tensor("hardtanh_", "input", input)
+    return _hardtanh(input, min_val, max_val, inplace=True)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
