@@ -136,8 +136,13 @@ class Output(Node):
 def set_outputs(node: Node, tensors: Sequence, slots: list) -> None:
     """Make ``tensors[k]`` output k of ``node`` (skipping entries that are None); their
     gradients wait in ``slots`` (a list as long as ``tensors``) until ``node`` runs.
-    ``node`` itself must be recorded with the shape and dtype of :data:`PASS`."""
-    for k, t in enumerate(tensors):
+    ``node`` itself must be recorded with the shape and dtype of :data:`PASS`.
+
+    The newest node runs first, so the Outputs are made last to first: output 0's runs
+    first, and hooks on the outputs run in their order (PyTorch runs them in the order
+    they were registered, which is that order when they were registered one per output)."""
+    for k in range(len(tensors) - 1, -1, -1):
+        t = tensors[k]
         if t is not None:
             t._node = Output(node, k, slots, t.data.shape, t.data.dtype)
             t._requires_grad = True

@@ -526,6 +526,9 @@ PROGRAMS = [
     "x = M.arange(12.).reshape(4, 3).requires_grad_(); p = x.unbind(); (p[0].double() * p[1]).sum().backward(); R = x.grad",
     Y + "a, b = y.split(2); a.mul_(2)",
     Y + "p = y.unbind(1); p[0].unsqueeze(0).add_(1)",
+    # hooks on the pieces run in the pieces' order (registered in that order)
+    "x = M.arange(6., requires_grad=True); p = (x * 1).split(2); log = []\nfor k, q in enumerate(p):\n    q.register_hook(lambda g, k=k: log.append((k, g)))\n(p[0] + p[1] * 2 + p[2] * 3).sum().backward(); R = (log, x.grad)",
+    "x = M.arange(6., requires_grad=True); p = (x * 1).reshape(3, 2).unbind(1); log = []\nfor k, q in enumerate(p):\n    q.register_hook(lambda g, k=k: log.append((k, g)))\n(p[0] * p[1]).sum().backward(); R = (log, x.grad)",
     # the split node and its outputs read no array: each piece may be backpropagated alone
     "x = M.arange(4., requires_grad=True); q = x.split(1); q[0].sum().backward(); q[1].sum().backward(); (q[1] * 2).sum().backward(); R = x.grad",
     "x = M.arange(6., requires_grad=True); a, b = x.reshape(2, 3).unbind(); a.sum().backward(); b.sum().backward(); R = x.grad",
