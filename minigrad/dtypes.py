@@ -18,6 +18,17 @@ bool_ = np.dtype("bool")
 
 _default = [float32]
 
+# PyTorch's names of the dtypes, as its messages ("Long", "Float") and type names
+# ("torch.FloatTensor") have them
+TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
+               "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
+               "float64": "Double"}  # fmt: skip
+
+
+def torch_name(dtype: Any) -> str:
+    """PyTorch's name of a dtype in its error messages ("Long", "Float", ...)."""
+    return TORCH_NAMES.get(np.dtype(dtype).name, str(dtype))
+
 
 def set_default_dtype(dtype: object) -> None:
     """Set the dtype that Python floats and float factories produce (float32 or float64)."""

@@ -129,9 +129,6 @@ class Output(Node):
         self.output_nr = output_nr
         uses_node_subclasses()
 
-    def name(self) -> str:
-        return self.node.name()
-
 
 def set_outputs(node: Node, tensors: Sequence, slots: list) -> None:
     """Make ``tensors[k]`` output k of ``node`` (skipping entries that are None); their

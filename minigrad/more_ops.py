@@ -567,11 +567,9 @@ def _tensor_split_arg(arg: Any) -> Any:
                 f"one-dimensional tensor, but got a tensor with {A.ndim} dims"
             )
         if A.dtype != dtypes.int64:
-            from .nn.functional import _torch_name
-
             raise RuntimeError(
                 "tensor_split expected tensor_indices_or_sections to have dtype of long, but "
-                f"got {_torch_name(A.dtype)}"
+                f"got {dtypes.torch_name(A.dtype)}"
             )
         return builtins.int(A) if A.ndim == 0 else tuple(A.tolist())
     if _is_int(arg):

@@ -1333,16 +1333,18 @@ def _reshape(x: Tensor, shape: tuple, name: str | None = None) -> Tensor:
         raise OpError(f"reshape: shape {shape} is invalid for input of shape {X.shape} "
                          f"({X.size} elements)") from None  # fmt: skip
     old = X.shape
-    if name is None and x._requires_grad:  # the name only matters to a node
-        shared = not out.size or np.may_share_memory(out, X)
-        name = ("View" if X.flags.c_contiguous else "ReshapeAlias") if shared else "UnsafeView"
-    return _view(out, x, name, lambda g: g.reshape(old))
+    t = _view(out, x, name or "View", lambda g: g.reshape(old))
+    if name is None and t._node is not None:  # a view shares x's version counter
+        shared = t._version is x._version
+        t._node._name = ("View" if X.flags.c_contiguous else "ReshapeAlias") if shared \
+            else "UnsafeView"  # fmt: skip
+    return t
 
 
 def view(x: Tensor, *shape: Any) -> Tensor:
     """reshape that shares x's memory, or raises where that needs a copy (as PyTorch)."""
     out = _reshape(x, size_arg(shape), "View")
-    if out.data.size and not np.may_share_memory(out.data, x.data):
+    if out.data.size and out._version is not x._version:  # a copy: not a view of x
         raise RuntimeError(
             f"view: view size is not compatible with input tensor's size and stride (at least "
             f"one dimension spans across two contiguous subspaces): shape {x.data.shape} with "

@@ -1166,12 +1166,7 @@ def _new_size(op: str, sizes: tuple, size: Any) -> tuple:
 
 
 # PyTorch's (CPU) tensor type names, which ``Tensor.type()`` returns and takes
-_TYPE_NAMES = {
-    "float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
-    "float16": "torch.HalfTensor", "uint8": "torch.ByteTensor", "int8": "torch.CharTensor",
-    "int16": "torch.ShortTensor", "int32": "torch.IntTensor", "int64": "torch.LongTensor",
-    "bool": "torch.BoolTensor",
-}  # fmt: skip
+_TYPE_NAMES = {k: f"torch.{v}Tensor" for k, v in dtypes.TORCH_NAMES.items()}
 _TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 
 from . import autograd as _autograd  # noqa: E402

@@ -163,7 +163,7 @@ def _float_input(name: str, input: Any, kernel: str) -> np.ndarray:
     X = input.data
     if X.dtype.kind != "f":
         raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for "
-                                  f"'{_torch_name(X.dtype)}'")  # fmt: skip
+                                  f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
     return X.astype(np.float64, copy=False)
 
 
@@ -524,9 +524,6 @@ def _array(x: Any) -> Any:
 
 
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # PyTorch's Long and Byte targets
-_TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
-                "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
-                "float64": "Double"}  # fmt: skip
 
 
 def _check_tensors(name: str, *tensors: Any) -> None:
@@ -538,11 +535,6 @@ def _check_tensors(name: str, *tensors: Any) -> None:
             raise NotATensorError(
                 f"{name}(): argument '{arg}' must be Tensor, not {type(t).__name__}"
             )
-
-
-def _torch_name(dtype: np.dtype) -> str:
-    """PyTorch's name of a dtype in its error messages ("Long", "Float", ...)."""
-    return _TORCH_NAMES.get(np.dtype(dtype).name, str(dtype))
 
 
 def _same_size(name: str, X: np.ndarray, Y: np.ndarray) -> None:
@@ -596,7 +588,7 @@ def mse_loss(
     X, Y = input.data, target.data
     _warn_if_broadcast(X, Y)
     if X.dtype.kind != "f" and Y.dtype.kind != "f":
-        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_torch_name(X.dtype)}'")
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'")
     if Y.dtype.kind != "f":
         Y = Y.astype(X.dtype)  # an int or bool target counts in the input's dtype (PyTorch's)
     try:
@@ -675,7 +667,9 @@ def _difference(name: str, kernel: str, input: Tensor, target: Tensor) -> np.nda
     X, Y = input.data, target.data
     dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
     if dt.kind != "f":
-        raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for '{_torch_name(dt)}'")
+        raise NotImplementedError(
+            f"{name}: \"{kernel}\" not implemented for '{dtypes.torch_name(dt)}'"
+        )
     return np.subtract(X, Y, dtype=dt)
 
 
@@ -697,7 +691,9 @@ def _refuse_dtype(found: np.dtype, expected: np.dtype) -> Any:
     """A VJP that raises PyTorch's error for an operand of another dtype."""
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        raise RuntimeError(f"Found dtype {_torch_name(found)} but expected {_torch_name(expected)}")
+        raise RuntimeError(
+            f"Found dtype {dtypes.torch_name(found)} but expected {dtypes.torch_name(expected)}"
+        )
 
     return vjp
 
@@ -748,8 +744,8 @@ def huber_loss(
     X, Y = input.data, target.data
     dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
     if dt.kind != X.dtype.kind and X.dtype.kind != "f":
-        raise RuntimeError(f"huber_loss: result type {_torch_name(dt)} can't be cast to the "
-                           f"desired output type {_torch_name(X.dtype)}")  # fmt: skip
+        raise RuntimeError(f"huber_loss: result type {dtypes.torch_name(dt)} can't be cast to the "
+                           f"desired output type {dtypes.torch_name(X.dtype)}")  # fmt: skip
     D = _difference("huber_loss", "huber_cpu", input, target)
     A = np.abs(D)
     loss = np.where(A < delta, 0.5 * D * D, delta * (A - 0.5 * delta))
@@ -829,8 +825,8 @@ def binary_cross_entropy(
     _same_size("binary_cross_entropy", X, Y)
     if Y.dtype != X.dtype:
         raise RuntimeError(
-            f"binary_cross_entropy: Found dtype {_torch_name(Y.dtype)} but expected "
-            f"{_torch_name(X.dtype)}"
+            f"binary_cross_entropy: Found dtype {dtypes.torch_name(Y.dtype)} but expected "
+            f"{dtypes.torch_name(X.dtype)}"
         )
     _check_probabilities("target", Y)
     W = _weight("binary_cross_entropy", "weight", weight, X.shape, X.dtype)
@@ -894,8 +890,8 @@ def binary_cross_entropy_with_logits(
         )
     if Y.dtype.kind != "f":
         raise RuntimeError(
-            f"binary_cross_entropy_with_logits: result type {_torch_name(X.dtype)} can't be "
-            f"cast to the desired output type {_torch_name(Y.dtype)}"
+            f"binary_cross_entropy_with_logits: result type {dtypes.torch_name(X.dtype)} can't be "
+            f"cast to the desired output type {dtypes.torch_name(Y.dtype)}"
         )
     name = "binary_cross_entropy_with_logits"
     W = 1 if weight is None else _weight(name, "weight", weight, X.shape, Y.dtype)
@@ -947,7 +943,7 @@ def _index_targets(
         if T.ndim == X.ndim and T.dtype.kind == "f":  # probabilities of the wrong shape
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {_torch_name(T.dtype)}"
+            f"expected target dtype to be Long or Byte, but got {dtypes.torch_name(T.dtype)}"
         )
     expected = X.shape[:axis] + X.shape[axis + 1 :]
     if X.ndim == 1 and T.ndim == 1:  # one sample: a target of size 1 is its class
@@ -1021,8 +1017,8 @@ def _class_weights(weight: Any, C: int, dtype: np.dtype, strict: bool = True) ->
         _no_grad_weight("nll_loss", "weight", weight)
     if strict and w.dtype != dtype:
         raise RuntimeError(
-            f"expected scalar type {_torch_name(dtype)} but found {_torch_name(w.dtype)} "
-            "(the class weights must have the input's dtype)"
+            f"expected scalar type {dtypes.torch_name(dtype)} but found "
+            f"{dtypes.torch_name(w.dtype)} (the class weights must have the input's dtype)"
         )
     if w.shape != (C,):
         raise RuntimeError(
@@ -1093,7 +1089,7 @@ def cross_entropy(
         if T.dtype.kind != "f":
             raise RuntimeError(
                 "Expected floating point type for target with class probabilities, got "
-                f"{_torch_name(T.dtype)}"
+                f"{dtypes.torch_name(T.dtype)}"
             )
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
@@ -1327,12 +1323,12 @@ def _check_norm_dtypes(name: str, kernel: str, X: np.ndarray, *params: Any) -> N
     """A float input, and parameters and stats of its dtype (PyTorch's CPU kernels)."""
     if X.dtype.kind != "f":
         raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for "
-                                  f"'{_torch_name(X.dtype)}'")  # fmt: skip
+                                  f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
     for p in params:
         if p is not None and p.data.dtype != X.dtype:
             raise RuntimeError(
                 f"{name}: mixed dtype (CPU): expect parameter to have scalar type of "
-                f"{_torch_name(X.dtype)}, got {_torch_name(p.data.dtype)}"
+                f"{dtypes.torch_name(X.dtype)}, got {dtypes.torch_name(p.data.dtype)}"
             )
 
 
@@ -1405,7 +1401,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     dt = dtypes.result_dtype(np.result_type(A, B), (A, B))
     if dt.kind != "f":
         raise RuntimeError("cosine_similarity: expected common dtype to be floating point, yet "
-                           f"common dtype is {_torch_name(dt)}")  # fmt: skip
+                           f"common dtype is {dtypes.torch_name(dt)}")  # fmt: skip
     floats = (x if x.data.dtype.kind == "f" else x.to(dt) for x in (x1, x2))
     x1, x2 = _broadcast("cosine_similarity", *floats)
     n1, n2 = (x.norm(2, dim, keepdim=True).clone() for x in (x1, x2))

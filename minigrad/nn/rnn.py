@@ -87,12 +87,6 @@ def _input_gates(mode: str, x: Tensor, w_ih: Tensor, b_ih: Tensor | None,
     return gi + b_hh, None
 
 
-def _time_steps(gi: Tensor) -> list:
-    """gi (T, B, G) cut into its T steps (unbind's backward puts their gradients into one
-    array as large as gi: linear in T)."""
-    return list(gi.unbind(0))
-
-
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
@@ -461,7 +455,7 @@ class RNNBase(Module):
                 w_ih, w_hh, *biases = self.all_weights[k]
                 b_ih, b_hh = biases if biases else (None, None)
                 gi, b_hh = _input_gates(self.mode, x, w_ih, b_ih, b_hh)
-                gis = _time_steps(gi)
+                gis = gi.unbind(0)  # its T steps (one node; its backward is linear in T)
                 if starts is None:
                     state = tuple(
                         zeros(B, self.hidden_size, dtype=x.dtype) for _ in range(n_states)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
-from ..factories import tensor, zeros_like
+from ..factories import zeros_like
 from ..grad_mode import no_grad
+from ..tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -64,20 +65,8 @@ class Adam(Optimizer):
         loss = self._begin_step(closure)
         for group in self.param_groups:
             lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                g = -p._grad.data if maximize else p._grad.data
-                state = self.state[p]
-                if not state:
-                    state["step"] = tensor(0.0, dtype=get_default_dtype())
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = zeros_like(p)
-                state["step"].data += 1
-                t = state["step"].item()
+            names = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
+            for p, g, state, t in self._with_grads(group, partial(_zeros, names=names)):
                 g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
                 m, v = _moments(state, g, beta1, beta2)
                 if group["amsgrad"]:
@@ -87,6 +76,11 @@ class Adam(Optimizer):
                 denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + group["eps"]
                 self._descend(p, lr / (1 - beta1**t) * (m / denom))
         return loss
+
+
+def _zeros(p: Tensor, names: tuple) -> dict:
+    """A buffer of zeros like p under each of ``names``."""
+    return {name: zeros_like(p) for name in names}
 
 
 def _check_adam_arguments(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
-from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
-from .adam import _check_adam_arguments, _lerp
+from .adam import _check_adam_arguments, _lerp, _zeros
 from .optimizer import Optimizer
+
+_BUFFERS = ("exp_avg", "exp_inf")
 
 
 class Adamax(Optimizer):
@@ -51,22 +52,13 @@ class Adamax(Optimizer):
         loss = self._begin_step(closure)
         for group in self.param_groups:
             (beta1, beta2), wd = group["betas"], group["weight_decay"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                g = -p._grad.data if group["maximize"] else p._grad.data
-                state = self.state[p]
-                if not state:
-                    state["step"] = tensor(0.0, dtype=get_default_dtype())
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_inf"] = zeros_like(p)
-                state["step"].data += 1
+            for p, g, state, t in self._with_grads(group, partial(_zeros, names=_BUFFERS)):
                 if wd != 0:
                     g = g + wd * p.data
                 m, u = state["exp_avg"].data, state["exp_inf"].data
                 _lerp(m, g, 1 - beta1)
                 u *= beta2
                 np.maximum(u, np.abs(g) + group["eps"], out=u)
-                clr = group["lr"] / (1 - beta1 ** state["step"].item())
+                clr = group["lr"] / (1 - beta1**t)
                 self._descend(p, clr * m / u)
         return loss

@@ -8,11 +8,19 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import get_default_dtype
-from ..factories import tensor, zeros_like
+from ..factories import tensor
 from ..grad_mode import no_grad
 from ..tensor import Tensor
-from .adam import _check_adam_arguments, _moments, _weight_decay
+from .adam import _check_adam_arguments, _moments, _weight_decay, _zeros
 from .optimizer import Optimizer
+
+
+def _buffers(p: Tensor) -> dict:
+    """A new state's buffers, in PyTorch's order: the product of the μ's so far, and the moments."""
+    return {
+        "mu_product": tensor(1.0, dtype=get_default_dtype()),
+        **_zeros(p, ("exp_avg", "exp_avg_sq")),
+    }
 
 
 class NAdam(Optimizer):
@@ -68,18 +76,7 @@ class NAdam(Optimizer):
         for group in self.param_groups:
             lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
             psi = group["momentum_decay"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                g = -p._grad.data if group["maximize"] else p._grad.data
-                state = self.state[p]
-                if not state:
-                    state["step"] = tensor(0.0, dtype=get_default_dtype())
-                    state["mu_product"] = tensor(1.0, dtype=get_default_dtype())
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                state["step"].data += 1
-                t = state["step"].item()
+            for p, g, state, t in self._with_grads(group, _buffers):
                 g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
                 mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
                 mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -110,6 +110,21 @@ class Optimizer:
                 "differentiable=True: minigrad's optimizer steps record nothing"
             )
         return differentiable
+
+    def _with_grads(self, group: dict, buffers: Callable[[Tensor], dict]) -> Iterator[tuple]:
+        """``(p, g, state, t)`` for each parameter of ``group`` that has a gradient: g is
+        it (negated with ``maximize``), state p's, t its step count with this step. A state
+        begins at step 0 with the buffers ``buffers(p)`` returns."""
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            g = -p._grad.data if group["maximize"] else p._grad.data
+            state = self.state[p]
+            if not state:
+                state["step"] = tensor(0.0, dtype=get_default_dtype())
+                state.update(buffers(p))
+            state["step"].data += 1
+            yield p, g, state, state["step"].item()
 
     @staticmethod
     def _begin_step(closure: Callable[[], Any] | None) -> Any:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
-from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
-from .adam import _check_adam_arguments, _moments, _weight_decay
+from .adam import _check_adam_arguments, _moments, _weight_decay, _zeros
 from .optimizer import Optimizer
+
+_BUFFERS = ("exp_avg", "exp_avg_sq")
 
 
 class RAdam(Optimizer):
@@ -57,17 +58,7 @@ class RAdam(Optimizer):
         loss = self._begin_step(closure)
         for group in self.param_groups:
             lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                g = -p._grad.data if group["maximize"] else p._grad.data
-                state = self.state[p]
-                if not state:
-                    state["step"] = tensor(0.0, dtype=get_default_dtype())
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                state["step"].data += 1
-                t = state["step"].item()
+            for p, g, state, t in self._with_grads(group, partial(_zeros, names=_BUFFERS)):
                 g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
                 m, v = _moments(state, g, beta1, beta2)
                 bias_correction2 = 1 - beta2**t

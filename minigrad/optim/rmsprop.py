@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
-from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
-from .adam import _lerp
+from .adam import _lerp, _zeros
 from .optimizer import Optimizer
 
 
@@ -62,19 +61,9 @@ class RMSprop(Optimizer):
         for group in self.param_groups:
             lr, alpha, mu = group["lr"], group["alpha"], group["momentum"]
             wd = group["weight_decay"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                g = -p._grad.data if group["maximize"] else p._grad.data
-                state = self.state[p]
-                if not state:
-                    state["step"] = tensor(0.0, dtype=get_default_dtype())
-                    state["square_avg"] = zeros_like(p)
-                    if mu > 0:
-                        state["momentum_buffer"] = zeros_like(p)
-                    if group["centered"]:
-                        state["grad_avg"] = zeros_like(p)
-                state["step"].data += 1
+            names = (("square_avg",) + (("momentum_buffer",) if mu > 0 else ())
+                     + (("grad_avg",) if group["centered"] else ()))  # fmt: skip
+            for p, g, state, _ in self._with_grads(group, partial(_zeros, names=names)):
                 if wd != 0:
                     g = g + wd * p.data
                 v = state["square_avg"].data
