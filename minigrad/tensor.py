@@ -214,9 +214,10 @@ class Tensor:
     # with several (split's pieces), that output's engine.Output (grad_fn is the op's node);
     # _version: [counter], shared by every tensor over the same memory (views, detach());
     # _views: the Views shared by a base and the views taken of it, or None;
-    # _hooks: a leaf's gradient hooks (register_hook), or None
+    # _hooks: a leaf's gradient hooks (register_hook), or None;
+    # _grad_acc: a leaf's engine.AccumulateGrad, unset until next_functions asks for it
     __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
-                 "__weakref__")  # fmt: skip
+                 "_grad_acc", "__weakref__")  # fmt: skip
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -335,6 +336,25 @@ class Tensor:
 
         handle = RemovableHandle(owner._hooks)
         owner._hooks[handle.id] = hook
+        return handle
+
+    def register_post_accumulate_grad_hook(self, hook: Callable) -> Any:
+        """Call ``hook(tensor)`` on this leaf each time a backward pass has added to its
+        ``.grad`` (not in ``autograd.grad``). Returns a handle whose ``remove()``
+        unregisters the hook."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._node is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        from .utils.hooks import RemovableHandle
+
+        hooks = grad_accumulator(self)._post_accumulate
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if self._hooks is None:
+            self._hooks = {}  # so that backward hands the gradient to engine.accumulate
         return handle
 
     @property
@@ -1174,6 +1194,6 @@ from . import factories as _factories  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
-from .engine import Output, _late_imports  # noqa: E402
+from .engine import Output, _late_imports, grad_accumulator  # noqa: E402
 
 _late_imports()

@@ -1,0 +1,75 @@
+# ruff: noqa: E501 - the programs are data, one per line
+"""The graph's nodes as PyTorch users walk and hook them, against PyTorch: next_functions
+(AccumulateGrad for a leaf, None for an input that needs no gradient), a node's
+register_prehook / register_hook, an AccumulateGrad's hooks and
+Tensor.register_post_accumulate_grad_hook: values, order and errors."""
+
+import pytest
+from test_torch_oracle_autograd import test_program_matches_pytorch as _matches_pytorch
+from torch_oracle import import_torch
+
+torch = import_torch()
+
+LEAF = "x = M.tensor([1., 2., 3.], requires_grad=True); c = M.tensor([4., 5., 6.]); L = []; "
+PIECES = "x = M.tensor([1., 2., 3., 4.], requires_grad=True); L = []; a, b = x.split(2); "
+
+PROGRAMS = [
+    # next_functions: a leaf's AccumulateGrad (one per leaf), None for what needs no gradient
+    LEAF + "R = [(n is None, k) for n, k in (x * 2).grad_fn.next_functions]",
+    LEAF + "R = [(n is None, k) for n, k in (c + x).grad_fn.next_functions]",
+    LEAF + "n = (x * c).grad_fn.next_functions[0][0]; R = (n.name(), n.variable is x, n.next_functions, n.metadata)",
+    LEAF + "R = (x * 2).grad_fn.next_functions[0][0] is (x + c).grad_fn.next_functions[0][0]",
+    LEAF + "y = (x * c).exp().sum(); R = [n.name().rstrip('0123456789') for n, _ in y.grad_fn.next_functions[0][0].next_functions]",
+    LEAF + "y = x * c; y.grad_fn.metadata['k'] = 1; R = (y.grad_fn.metadata, (x + 1).grad_fn.metadata)",
+    # a node's prehooks and hooks: what they see, in which order, and what they replace
+    LEAF + "y = x * c; y.grad_fn.register_prehook(lambda go: L.append(('pre', go))); y.grad_fn.register_hook(lambda gi, go: L.append(('hook', gi, go))); y.sum().backward(); R = (L, x.grad)",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: L.append('hook')); y.grad_fn.register_prehook(lambda go: L.append('pre')); y.register_hook(lambda g: L.append('tensor')); y.retain_grad(); y.sum().backward(); R = (L, y.grad)",
+    LEAF + "y = x * c; y.grad_fn.register_prehook(lambda go: (go[0] * 2,)); y.grad_fn.register_prehook(lambda go: L.append(go)); y.sum().backward(); R = (L, x.grad)",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: (gi[0] + 1, None)); y.grad_fn.register_hook(lambda gi, go: L.append(gi)); y.sum().backward(); R = (L, x.grad)",
+    LEAF + "y = x * c; y.register_hook(lambda g: g * 3); y.grad_fn.register_prehook(lambda go: L.append(go)); y.sum().backward(); R = (L, x.grad)",
+    LEAF + "y = x * c; y.grad_fn.register_prehook(lambda go: (None,)); (y.sum() + x.sum()).backward(); R = x.grad",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: (None, None)); (y.sum() + x.sum()).backward(); R = x.grad",
+    LEAF + "y = x * c; h = y.grad_fn.register_hook(lambda gi, go: (gi[0] * 0, None)); h.remove(); y.sum().backward(); R = x.grad",
+    LEAF + "y = x * c; y.grad_fn.register_prehook(lambda go: L.append(M.is_grad_enabled())); y.sum().backward(); R = L",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: L.append(1)); s = y.sum(); s.backward(retain_graph=True); s.backward(); R = (L, x.grad)",
+    LEAF + "y = x * c; z = y * y; y.grad_fn.register_hook(lambda gi, go: L.append(gi)); R = (M.autograd.grad(z.sum(), x), L, x.grad)",
+    LEAF + "w = M.tensor([2.], requires_grad=True); y = x * w; y.grad_fn.register_hook(lambda gi, go: L.append([tuple(g.shape) for g in gi])); y.sum().backward(); R = (L, w.grad)",
+    LEAF + "y = x.double() * 2; y.grad_fn.register_hook(lambda gi, go: L.append((gi[0].dtype == M.float32, go[0].dtype == M.float64))); y.sum().backward(); R = (L, x.grad)",
+    LEAF + "y = (x * c).sum(); y.grad_fn.register_prehook(lambda go: (go[0] * 10,)); y.backward(); R = x.grad",
+    LEAF + "y = x * c; z = y + y; y.grad_fn.register_prehook(lambda go: L.append(go)); z.sum().backward(); R = (L, x.grad)",
+    # what a hook may return
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: (gi[0],)); y.sum().backward()",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: gi[0]); y.sum().backward()",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: [gi[0], None]); y.sum().backward()",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: (1, None)); y.sum().backward()",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: (M.ones(2), None)); y.sum().backward()",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: (gi[0].double(), None)); y.sum().backward()",
+    LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: (gi[0], M.ones(3))); y.sum().backward()",
+    LEAF + "y = x * c; y.grad_fn.register_prehook(lambda go: (go[0], go[0])); y.sum().backward()",
+    LEAF + "y = x * c; y.grad_fn.register_prehook(lambda go: go[0]); y.sum().backward()",
+    LEAF + "y = x * c; y.grad_fn.register_prehook(lambda go: (M.ones(2),)); y.sum().backward()",
+    # an op with several outputs: one node, its prehooks see every output's gradient
+    PIECES + "n = a.grad_fn; n.register_prehook(lambda go: L.append(go)); n.register_hook(lambda gi, go: L.append(gi)); (a * 2).sum().backward(); R = (L, x.grad)",
+    PIECES + "n = a.grad_fn; n.register_prehook(lambda go: (go[0] * 3, go[1])); (a * 2 + b).sum().backward(); R = x.grad",
+    PIECES + "n = b.grad_fn; n.register_prehook(lambda go: (None, go[1])); (a * 2 + b).sum().backward(); R = x.grad",
+    PIECES + "a.grad_fn.register_prehook(lambda go: (go[0], M.ones(2))); (a * 2).sum().backward()",
+    PIECES + "a.grad_fn.register_hook(lambda gi, go: (gi[0] * 0,)); (a * 2 + b).sum().backward(); R = x.grad",
+    # a leaf's AccumulateGrad: its hooks, in order with the leaf's own
+    LEAF + "acc = (x * c).grad_fn.next_functions[0][0]; acc.register_prehook(lambda go: L.append(('pre', go))); acc.register_hook(lambda gi, go: L.append(('hook', gi, go))); x.register_hook(lambda g: L.append(('tensor', g))); x.register_post_accumulate_grad_hook(lambda t: L.append(('post', t.grad))); (x * c).sum().backward(); R = (L, x.grad)",
+    LEAF + "acc = (x * c).grad_fn.next_functions[0][0]; acc.register_prehook(lambda go: (go[0] * 10,)); (x * c).sum().backward(); (x * 2).sum().backward(); R = x.grad",
+    LEAF + "acc = (x * c).grad_fn.next_functions[0][0]; acc.register_prehook(lambda go: (None,)); (x * c).sum().backward(); R = x.grad",
+    LEAF + "acc = (x * c).grad_fn.next_functions[0][0]; acc.register_hook(lambda gi, go: ()); (x * c).sum().backward(); R = x.grad",
+    LEAF + "acc = (x * c).grad_fn.next_functions[0][0]; acc.register_hook(lambda gi, go: (go[0],)); (x * c).sum().backward()",
+    LEAF + "acc = (x * c).grad_fn.next_functions[0][0]; acc.register_prehook(lambda go: L.append(go)); x.register_post_accumulate_grad_hook(lambda t: L.append(t.grad)); R = (M.autograd.grad((x * c).sum(), x), L, x.grad)",
+    LEAF + "x.register_post_accumulate_grad_hook(lambda t: L.append(t.grad.clone())); (x * c).sum().backward(); (x * x).sum().backward(); R = (L, x.grad)",
+    LEAF + "h = x.register_post_accumulate_grad_hook(lambda t: L.append(1)); h.remove(); (x * c).sum().backward(); R = (L, x.grad)",
+    LEAF + "x.register_post_accumulate_grad_hook(lambda t: L.append(t.grad.clone())); (x * c).sum().backward(inputs=[x]); R = L",
+    LEAF + "x.register_post_accumulate_grad_hook(lambda t: t.grad.mul_(0.5)); (x * c).sum().backward(); R = x.grad",
+    LEAF + "(x * 2).register_post_accumulate_grad_hook(lambda t: None)",
+    LEAF + "c.register_post_accumulate_grad_hook(lambda t: None)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_node_program_matches_pytorch(program):
+    _matches_pytorch(program)
