@@ -544,7 +544,9 @@ def _hooked(node: Node, g: np.ndarray, vjps: tuple) -> tuple:
                 )
                 ins[i] = np.asarray(unbroadcast(f(g), shape), dtype)
     ins = _through(hooks, ins, outs)
-    return tuple(None if gi is None else functools.partial(_given, gi) for gi in ins)
+    # copies: the gradients may be one array (add's) or a hook's tensor, and a leaf's .grad
+    # takes its gradient as it is the first time, then adds into it in place
+    return tuple(None if gi is None else functools.partial(_given, gi.copy()) for gi in ins)
 
 
 def _through(hooks: dict, grads: list, *seen: list) -> list:

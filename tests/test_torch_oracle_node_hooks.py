@@ -36,6 +36,8 @@ PROGRAMS = [
     LEAF + "w = M.tensor([2.], requires_grad=True); y = x * w; y.grad_fn.register_hook(lambda gi, go: L.append([tuple(g.shape) for g in gi])); y.sum().backward(); R = (L, w.grad)",
     LEAF + "y = x.double() * 2; y.grad_fn.register_hook(lambda gi, go: L.append((gi[0].dtype == M.float32, go[0].dtype == M.float64))); y.sum().backward(); R = (L, x.grad)",
     LEAF + "y = (x * c).sum(); y.grad_fn.register_prehook(lambda go: (go[0] * 10,)); y.backward(); R = x.grad",
+    LEAF + "w = M.ones(3, requires_grad=True); y = x + w; y.grad_fn.register_prehook(lambda go: (go[0] * 2,)); y.sum().backward(); (x * 3).sum().backward(); R = (x.grad, w.grad)",
+    LEAF + "w = M.ones(3, requires_grad=True); t = M.ones(3); y = x + w; y.grad_fn.register_hook(lambda gi, go: (t, t)); y.sum().backward(); (x * 3).sum().backward(); R = (x.grad, w.grad, t)",
     LEAF + "y = x * c; z = y + y; y.grad_fn.register_prehook(lambda go: L.append(go)); z.sum().backward(); R = (L, x.grad)",
     # what a hook may return
     LEAF + "y = x * c; y.grad_fn.register_hook(lambda gi, go: (gi[0],)); y.sum().backward()",
