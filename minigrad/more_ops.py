@@ -35,7 +35,7 @@ from .ops import (
     _select,
     _unary_float,
     _view,
-    clamp,
+    clamp_op,
     contiguous,
     identity,
     mul,
@@ -213,12 +213,12 @@ def nan_to_num(
 
 def clamp_min(x: Tensor, min: Any) -> Tensor:
     """max(x, min), as clamp(x, min=min)."""
-    return _renamed(clamp(x, min, None), "ClampMin")
+    return clamp_op(x, min, None, "ClampMin")
 
 
 def clamp_max(x: Tensor, max: Any) -> Tensor:
     """min(x, max), as clamp(x, max=max)."""
-    return _renamed(clamp(x, None, max), "ClampMax")
+    return clamp_op(x, None, max, "ClampMax")
 
 
 def _renamed(t: Tensor, name: str) -> Tensor:

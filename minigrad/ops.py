@@ -285,11 +285,11 @@ def pow(a: Any, b: Any) -> Tensor:
         def vjp_a(g: np.ndarray) -> np.ndarray:
             with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1, masked
                 return np.where(B == 0, 0, g * B * np.power(A, B - 1))
-    else:
-        vjp_a = lambda g: g * B * _power(A, B - 1)  # noqa: E731
+    else:  # a number exponent is not an input of the graph, as in PyTorch
+        return record(out, "Pow", (a,), (lambda g: g * B * _power(A, B - 1),), saved=(a,))
     return record(
         out, "Pow", (a, b), (vjp_a, lambda g: g * _out_log_base(out, A, B)),
-        saved=_tensors(a, b), saves_out=isinstance(b, Tensor),
+        saved=_tensors(a, b), saves_out=True,
     )  # fmt: skip
 
 
@@ -665,6 +665,13 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     dx = g where min <= x <= max;   dmin = g where x < min < max;
     dmax = g where x > max or max < min  (bounds given as Tensors get gradients).
     """
+    return clamp_op(x, min, max, "Clamp")
+
+
+def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
+    """clamp, clamp_min (``name`` "ClampMin") or clamp_max ("ClampMax"). As in PyTorch,
+    the bounds are inputs of the graph only when one is a Tensor: clamp's both,
+    clamp_min's and clamp_max's the one they take."""
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
     X = x.data
@@ -701,7 +708,13 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
         above = X > hi if lo is None else (X > hi) | (hi < lo)
         return np.where(above, g, 0)
 
-    return record(out, "Clamp", (x, min, max), (vjp, vjp_min, vjp_max), saved=_tensors(x, min, max))
+    saved = _tensors(x, min, max)
+    if len(saved) == 1:  # numbers for bounds
+        return record(out, name, (x,), (vjp,), saved=saved)
+    if name == "Clamp":
+        return record(out, name, (x, min, max), (vjp, vjp_min, vjp_max), saved=saved)
+    bound, vjp_bound = (min, vjp_min) if name == "ClampMin" else (max, vjp_max)
+    return record(out, name, (x, bound), (vjp, vjp_bound), saved=saved)
 
 
 clip = clamp
@@ -799,7 +812,10 @@ def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
             f"masked_fill: autograd does not support dtype {X.dtype} (value requires grad)"
         )
     out = _contiguous(np.where(M, _operand(value), X).astype(X.dtype, copy=False))
-    vjps = (lambda g: np.where(M, 0, g), lambda g: np.asarray(np.add.reduce(g, None, where=M)))
+    vjp = lambda g: np.where(M, 0, g)  # noqa: E731
+    if not isinstance(value, Tensor):  # a number is not an input of the graph, as in PyTorch
+        return record(out, "MaskedFill", (x,), (vjp,), saved=_tensors(mask))
+    vjps = (vjp, lambda g: np.asarray(np.add.reduce(g, None, where=M)))
     return record(out, "MaskedFill", (x, value), vjps, saved=_tensors(mask))
 
 
