@@ -54,6 +54,9 @@ class _NodeAPI:
         hooks[handle.id] = hook
         return handle
 
+    def __repr__(self) -> str:
+        return f"<{short_name(self)} object>"
+
     @property
     def metadata(self) -> dict:
         """A dict for the user's own notes on this node, empty at first (as PyTorch's)."""
@@ -121,8 +124,11 @@ class Node(_NodeAPI):
             "modified by an inplace operation after it was saved for backward"
         )
 
-    def __repr__(self) -> str:
-        return f"<{self.name()} object>"
+
+def short_name(node: _NodeAPI) -> str:
+    """The node's name as PyTorch's repr shows it: its class's, without the C++ namespace
+    that ``name()`` has for some (``torch::autograd::CopySlices`` is ``CopySlices``)."""
+    return node.name().rpartition("::")[2]
 
 
 def _edge(n: Any) -> tuple:
@@ -158,9 +164,6 @@ class AccumulateGrad(_NodeAPI):
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
 
-    def __repr__(self) -> str:
-        return "<AccumulateGrad object>"
-
     def _add_hook(self, kind: int, hook: Callable) -> Any:
         _watch(self._leaf())
         return super()._add_hook(kind, hook)
@@ -185,7 +188,8 @@ def _watch(leaf: Tensor | None) -> None:
 next_seq = _seq.__next__
 # PyTorch's names that are not an op's name followed by "Backward": the node of an in-place
 # change through a view, and diag's of a matrix
-_WHOLE_NAMES = frozenset(("CopySlices", "DiagonalBackward_copy"))
+COPY_SLICES = "torch::autograd::CopySlices"  # PyTorch's; repr and viz show "CopySlices"
+_WHOLE_NAMES = frozenset((COPY_SLICES, "DiagonalBackward_copy", "torch::autograd::CopyBackwards"))
 # The ops whose VJPs read no array, only shapes, axes or dtypes: PyTorch's nodes that save
 # no tensor. Backward does not free them (as it frees the others, with what their VJPs read),
 # so another backward may pass through them again, as in PyTorch: `y = x + 1` twice, or
@@ -193,7 +197,8 @@ _WHOLE_NAMES = frozenset(("CopySlices", "DiagonalBackward_copy"))
 KEEPS_VJPS = frozenset((
     "Add", "Sub", "Rsub", "Neg", "Sum", "Mean", "Clone", "ToCopy", "View", "ReshapeAlias",
     "UnsafeView", "Squeeze", "Unsqueeze", "Permute", "Transpose", "T", "Expand", "Alias",
-    "Slice", "Select", "Cat", "Stack", "Split", "SplitWithSizes", "Unbind", "Flip",
+    "Slice", "Select", "Cat", "Stack", "Split", "SplitWithSizes", "Unbind", "Flip", "Zero",
+    "Fill", "torch::autograd::CopyBackwards",
 ))  # fmt: skip
 _node_subclasses: set = set()
 _subclass_nodes = False  # whether a node of a subclass (Output, a Function's) may be in a graph

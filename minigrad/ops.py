@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .engine import record
+from .engine import COPY_SLICES, record
 from .errors import OpError
 from .grad_mode import _mode
 from .tensor import Tensor, Views, as_array, check_bool, check_tensor, size_arg
@@ -349,6 +349,8 @@ def remainder(a: Any, b: Any) -> Tensor:
     _check_int_divisor("remainder", A, B)
     if not isinstance(a, Tensor):
         return record(out, "Remainder", (b,), (_no_remainder_vjp,))
+    if not isinstance(b, Tensor):  # a number divisor is not an input of the graph
+        return record(out, "Remainder", (a,), (identity,))
     b_grad = isinstance(b, Tensor) and b._requires_grad  # only db reads a and b
     return record(out, "Remainder", (a, b), (identity, lambda g: -g * np.floor_divide(A, B)),
                   saved=_tensors(a, b) if b_grad else ())  # fmt: skip
@@ -1559,26 +1561,41 @@ def _is_basic(index: Any) -> bool:
     )
 
 
-def _basic_index_name(index: Any, shape: tuple) -> str:
-    """PyTorch's name for x[index] of ints, slices, None and '...': its last step (Select for
-    an int, Unsqueeze for None, Slice for a slice short of the whole dim), Alias if none;
-    a lone slice (not in a tuple) is always a Slice."""
-    if isinstance(index, slice):
-        return "Slice"
-    parts = index if isinstance(index, tuple) else (index,)
-    name, d = "Alias", 0
-    for p in parts:
+def _index_steps(index: tuple, shape: tuple) -> list:
+    """x[index] of ints, slices, None and '...' as PyTorch takes it: one view after another,
+    left to right, a Select for an int, an Unsqueeze for None, a Slice for a slice short of
+    the whole dim. Each step is ``(at, name)``: the index of the step's view of the result
+    so far."""
+    steps = []
+    src = d = 0  # the dim of x, and of the result so far, that the next part indexes
+    for p in index:
+        lead = (slice(None),) * d
         if p is None:
-            name = "Unsqueeze"
-        elif p is Ellipsis:  # the dims it stands for
-            d += len(shape) - builtins.sum(q is not None and q is not Ellipsis for q in parts)
-        elif isinstance(p, slice):
-            if p.indices(shape[d]) != (0, shape[d], 1):
-                name = "Slice"
+            steps.append((lead + (None,), "Unsqueeze"))
             d += 1
+        elif p is Ellipsis:  # the dims it stands for
+            k = len(shape) - builtins.sum(q is not None and q is not Ellipsis for q in index)
+            src, d = src + k, d + k
+        elif isinstance(p, slice):
+            if p.indices(shape[src]) != (0, shape[src], 1):
+                steps.append((lead + (p,), "Slice"))
+            src, d = src + 1, d + 1
         else:
-            name, d = "Select", d + 1
-    return name
+            steps.append((lead + (p,), "Select"))
+            src += 1
+    return steps
+
+
+def _index_step(x: Tensor, at: tuple, name: str) -> Tensor:
+    """The view x[at], one step of a basic index.   dx = zeros with g at ``at``."""
+    shape = x.data.shape
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(shape, g.dtype)
+        dx[at] = g
+        return dx
+
+    return _view(x.data[at + (Ellipsis,)], x, name, vjp)  # '...': a 0-d view, not a scalar
 
 
 def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
@@ -1613,9 +1630,25 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
             dx[index] = g
         return dx
 
-    if basic:  # the name only matters to a node
-        return _view(out, x, _basic_index_name(index, shape) if x._requires_grad else "", vjp)
-    return record(out, "Index", (x,), (vjp,), saved=keys)
+    if not basic:
+        return record(out, "Index", (x,), (vjp,), saved=keys)
+    if not (x._requires_grad and _mode.enabled):  # no node: one view, and no name for it
+        return _view(out, x, "", vjp)
+    if not isinstance(index, tuple):  # a lone int, None or slice: one step, even for x[:]
+        name = (
+            "Select"
+            if isinstance(index, (builtins.int, np.integer))
+            else (
+                "Unsqueeze" if index is None else "Slice" if isinstance(index, slice) else "Alias"
+            )
+        )
+        return _view(out, x, name, vjp)
+    steps = _index_steps(index, shape)
+    if not steps:  # only full slices and '...'
+        return _view(out, x, "Alias", vjp)
+    for at, name in steps:
+        x = _index_step(x, at, name)
+    return x
 
 
 def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
@@ -1678,7 +1711,7 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
         target, at = _located(g, index)
         return target[at]
 
-    name = "CopySlices" if _is_basic(index) else "IndexPut"
+    name = COPY_SLICES if _is_basic(index) else "IndexPut"
     return record(out, name, (x, value), (vjp_x, vjp_value), saved=keys)
 
 

@@ -594,7 +594,7 @@ class Tensor:
         if shown:
             suffixes.append(f"dtype=minigrad.{d.dtype}")
         if self._node is not None:
-            suffixes.append(f"grad_fn=<{self._node.name()}>")
+            suffixes.append(f"grad_fn=<{short_name(self._node)}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
         return tensor_repr(d, suffixes)
@@ -794,8 +794,75 @@ class Tensor:
     def relu_(self) -> Tensor:
         return _inplace.relu_(self)
 
+    # in-place forms of elementwise ops: x.exp_() makes x its own exp, in its memory
+    def abs_(self) -> Tensor:
+        return _inplace.unary_(self, "abs_", Tensor.abs)
+
+    def neg_(self) -> Tensor:
+        return _inplace.unary_(self, "neg_", Tensor.neg)
+
+    def exp_(self) -> Tensor:
+        return _inplace.unary_(self, "exp_", Tensor.exp)
+
+    def log_(self) -> Tensor:
+        return _inplace.unary_(self, "log_", Tensor.log)
+
+    def sqrt_(self) -> Tensor:
+        return _inplace.unary_(self, "sqrt_", Tensor.sqrt)
+
+    def rsqrt_(self) -> Tensor:
+        return _inplace.unary_(self, "rsqrt_", Tensor.rsqrt)
+
+    def sigmoid_(self) -> Tensor:
+        return _inplace.unary_(self, "sigmoid_", Tensor.sigmoid)
+
+    def tanh_(self) -> Tensor:
+        return _inplace.unary_(self, "tanh_", Tensor.tanh)
+
+    def sin_(self) -> Tensor:
+        return _inplace.unary_(self, "sin_", Tensor.sin)
+
+    def cos_(self) -> Tensor:
+        return _inplace.unary_(self, "cos_", Tensor.cos)
+
+    def reciprocal_(self) -> Tensor:
+        return _inplace.unary_(self, "reciprocal_", Tensor.reciprocal)
+
+    def square_(self) -> Tensor:
+        return _inplace.unary_(self, "square_", Tensor.square)
+
+    def floor_(self) -> Tensor:
+        return _inplace.unary_(self, "floor_", Tensor.floor)
+
+    def ceil_(self) -> Tensor:
+        return _inplace.unary_(self, "ceil_", Tensor.ceil)
+
+    def trunc_(self) -> Tensor:
+        return _inplace.unary_(self, "trunc_", Tensor.trunc)
+
+    def sign_(self) -> Tensor:
+        return _inplace.unary_(self, "sign_", Tensor.sign)
+
+    def log1p_(self) -> Tensor:
+        return _inplace.unary_(self, "log1p_", Tensor.log1p)
+
+    def expm1_(self) -> Tensor:
+        return _inplace.unary_(self, "expm1_", Tensor.expm1)
+
+    def round_(self, *, decimals: int = 0) -> Tensor:
+        return _inplace.unary_(self, "round_", lambda x: x.round(decimals=decimals))
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return _inplace.binary_(self, "pow_", Tensor.pow, exponent)
+
+    def clamp_min_(self, min: Any) -> Tensor:
+        return _inplace.binary_(self, "clamp_min_", Tensor.clamp_min, min)
+
+    def clamp_max_(self, max: Any) -> Tensor:
+        return _inplace.binary_(self, "clamp_max_", Tensor.clamp_max, max)
+
     def zero_(self) -> Tensor:
-        return _inplace.fill_(self, 0)
+        return _inplace.zero_(self)
 
     def fill_(self, value: Number) -> Tensor:
         return _inplace.fill_(self, value)
@@ -1194,6 +1261,6 @@ from . import factories as _factories  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
-from .engine import Output, _late_imports, grad_accumulator  # noqa: E402
+from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa: E402
 
 _late_imports()
