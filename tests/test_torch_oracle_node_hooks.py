@@ -107,6 +107,10 @@ GRAPHS = [
     "x % 2", "x % w", "(x * 1).zero_()", "(x * 1).fill_(2.)", "(x * 1).fill_(v[0])",
     "(x * 1).copy_(w)", "M.zeros(2, 3).copy_(x)", "(x * 1).exp_()", "(x * 1).pow_(2)",
     "(x * 1).clamp_min_(0.)", "(x * 1).sigmoid_().neg_()",
+    "M.nn.functional.conv2d(x[None, None], w[None, None, :, :2])",
+    "M.nn.functional.conv2d(x[None, None], w[None, None, :, :2], v[:1])",
+    "M.nn.functional.batch_norm(x, None, None, v, v, training=True)",
+    "M.nn.functional.pad(x[None], (1, 1), mode='reflect')", "M.addmm(v[:2], x, w.T)",
 ]  # fmt: skip
 
 

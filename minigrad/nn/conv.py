@@ -159,8 +159,7 @@ def _convolution(
         lambda g: np.add.reduce(lift(g), (0, 2, 3)),
     )
     saved = (input, weight)  # as PyTorch, both: a later in-place change to either is an error
-    if bias is None:
-        return record(out, "Convolution", (input, weight), vjps[:2], saved=saved)
+    # a missing bias is an input all the same, as PyTorch's: next_functions has (None, 0)
     return record(out, "Convolution", (input, weight, bias), vjps, saved=saved)
 
 
