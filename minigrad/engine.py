@@ -186,8 +186,8 @@ def _watch(leaf: Tensor | None) -> None:
 
 
 next_seq = _seq.__next__
-# PyTorch's names that are not an op's name followed by "Backward": the node of an in-place
-# change through a view, and diag's of a matrix
+# PyTorch's names that are not an op's name followed by "Backward": the nodes of an in-place
+# change through a view and of copy_, and diag's of a matrix
 COPY_SLICES = "torch::autograd::CopySlices"  # PyTorch's; repr and viz show "CopySlices"
 _WHOLE_NAMES = frozenset((COPY_SLICES, "DiagonalBackward_copy", "torch::autograd::CopyBackwards"))
 # The ops whose VJPs read no array, only shapes, axes or dtypes: PyTorch's nodes that save
