@@ -321,19 +321,26 @@ def relu_(t: Tensor) -> Tensor:
                   lambda old, _: ops.relu(old))  # fmt: skip
 
 
-def unary_(t: Tensor, name: str, fn: Callable) -> Tensor:
-    """t = fn(t) in t's memory (``exp_``, ``sigmoid_``, ...; the result must fit t's dtype).
-    In the graph it is fn's node, as in PyTorch."""
-    return binary_(t, name, lambda x, _: fn(x), None)
-
-
-def binary_(t: Tensor, name: str, fn: Callable, other: Any) -> Tensor:
-    """t = fn(t, other) in t's memory (``pow_``, ``clamp_min_``)."""
-
-    def written(a: np.ndarray, o: Any, out: np.ndarray) -> None:
-        np.copyto(out, fn(Tensor._new(a), o).data, casting="same_kind")  # float into int raises
-
-    return _apply(t, name, written, other, fn)
+def op_(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
+    """t = fn(t, *others) in t's memory: the in-place form of an out-of-place op
+    (``exp_``, ``pow_``, ``lerp_``, ...). The result must fit t's shape and dtype. In the
+    graph it is fn's node, recorded on t's old value, as in PyTorch."""
+    _check_leaf(t, name)
+    _check_writable(t, name)
+    grad = next((o for o in others if isinstance(o, Tensor) and o._requires_grad), None)
+    _check_no_grad_view(t, grad, name)
+    if _in_graph(t, grad):
+        _rebase(t, name, fn(_prior(t, t.data.copy()), *others))
+        return t
+    new = fn(Tensor._new(t.data), *others).data  # a stand-in for t: no graph, no views
+    try:
+        _write(t, name, new)
+    except TypeError:  # NumPy's cast error: a float result cannot go into an integer t
+        raise RuntimeError(
+            f"{name}: result type {dtypes.torch_name(new.dtype)} can't be cast to the desired "
+            f"output type {dtypes.torch_name(t.data.dtype)}"
+        ) from None
+    return t
 
 
 def _assign(a: np.ndarray, value: Any, out: np.ndarray) -> None:

@@ -796,70 +796,70 @@ class Tensor:
 
     # in-place forms of elementwise ops: x.exp_() makes x its own exp, in its memory
     def abs_(self) -> Tensor:
-        return _inplace.unary_(self, "abs_", Tensor.abs)
+        return _inplace.op_(self, "abs_", Tensor.abs)
 
     def neg_(self) -> Tensor:
-        return _inplace.unary_(self, "neg_", Tensor.neg)
+        return _inplace.op_(self, "neg_", Tensor.neg)
 
     def exp_(self) -> Tensor:
-        return _inplace.unary_(self, "exp_", Tensor.exp)
+        return _inplace.op_(self, "exp_", Tensor.exp)
 
     def log_(self) -> Tensor:
-        return _inplace.unary_(self, "log_", Tensor.log)
+        return _inplace.op_(self, "log_", Tensor.log)
 
     def sqrt_(self) -> Tensor:
-        return _inplace.unary_(self, "sqrt_", Tensor.sqrt)
+        return _inplace.op_(self, "sqrt_", Tensor.sqrt)
 
     def rsqrt_(self) -> Tensor:
-        return _inplace.unary_(self, "rsqrt_", Tensor.rsqrt)
+        return _inplace.op_(self, "rsqrt_", Tensor.rsqrt)
 
     def sigmoid_(self) -> Tensor:
-        return _inplace.unary_(self, "sigmoid_", Tensor.sigmoid)
+        return _inplace.op_(self, "sigmoid_", Tensor.sigmoid)
 
     def tanh_(self) -> Tensor:
-        return _inplace.unary_(self, "tanh_", Tensor.tanh)
+        return _inplace.op_(self, "tanh_", Tensor.tanh)
 
     def sin_(self) -> Tensor:
-        return _inplace.unary_(self, "sin_", Tensor.sin)
+        return _inplace.op_(self, "sin_", Tensor.sin)
 
     def cos_(self) -> Tensor:
-        return _inplace.unary_(self, "cos_", Tensor.cos)
+        return _inplace.op_(self, "cos_", Tensor.cos)
 
     def reciprocal_(self) -> Tensor:
-        return _inplace.unary_(self, "reciprocal_", Tensor.reciprocal)
+        return _inplace.op_(self, "reciprocal_", Tensor.reciprocal)
 
     def square_(self) -> Tensor:
-        return _inplace.unary_(self, "square_", Tensor.square)
+        return _inplace.op_(self, "square_", Tensor.square)
 
     def floor_(self) -> Tensor:
-        return _inplace.unary_(self, "floor_", Tensor.floor)
+        return _inplace.op_(self, "floor_", Tensor.floor)
 
     def ceil_(self) -> Tensor:
-        return _inplace.unary_(self, "ceil_", Tensor.ceil)
+        return _inplace.op_(self, "ceil_", Tensor.ceil)
 
     def trunc_(self) -> Tensor:
-        return _inplace.unary_(self, "trunc_", Tensor.trunc)
+        return _inplace.op_(self, "trunc_", Tensor.trunc)
 
     def sign_(self) -> Tensor:
-        return _inplace.unary_(self, "sign_", Tensor.sign)
+        return _inplace.op_(self, "sign_", Tensor.sign)
 
     def log1p_(self) -> Tensor:
-        return _inplace.unary_(self, "log1p_", Tensor.log1p)
+        return _inplace.op_(self, "log1p_", Tensor.log1p)
 
     def expm1_(self) -> Tensor:
-        return _inplace.unary_(self, "expm1_", Tensor.expm1)
+        return _inplace.op_(self, "expm1_", Tensor.expm1)
 
     def round_(self, *, decimals: int = 0) -> Tensor:
-        return _inplace.unary_(self, "round_", lambda x: x.round(decimals=decimals))
+        return _inplace.op_(self, "round_", lambda x: x.round(decimals=decimals))
 
     def pow_(self, exponent: Any) -> Tensor:
-        return _inplace.binary_(self, "pow_", Tensor.pow, exponent)
+        return _inplace.op_(self, "pow_", Tensor.pow, exponent)
 
     def clamp_min_(self, min: Any) -> Tensor:
-        return _inplace.binary_(self, "clamp_min_", Tensor.clamp_min, min)
+        return _inplace.op_(self, "clamp_min_", Tensor.clamp_min, min)
 
     def clamp_max_(self, max: Any) -> Tensor:
-        return _inplace.binary_(self, "clamp_max_", Tensor.clamp_max, max)
+        return _inplace.op_(self, "clamp_max_", Tensor.clamp_max, max)
 
     def zero_(self) -> Tensor:
         return _inplace.zero_(self)
@@ -1095,6 +1095,26 @@ class Tensor:
 
     def atan2(self, other: Tensor) -> Tensor:
         return _more.atan2(self, other)
+
+    def lerp(self, end: Tensor, weight: Any) -> Tensor:
+        return _more.lerp(self, end, weight)
+
+    def lerp_(self, end: Tensor, weight: Any) -> Tensor:
+        return _inplace.op_(self, "lerp_", _more.lerp, end, weight)
+
+    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return _more.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcmul_(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return _inplace.op_(self, "addcmul_", lambda x, a, b: _more.addcmul(x, a, b, value=value),
+                            tensor1, tensor2)  # fmt: skip
+
+    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return _more.addcdiv(self, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return _inplace.op_(self, "addcdiv_", lambda x, a, b: _more.addcdiv(x, a, b, value=value),
+                            tensor1, tensor2)  # fmt: skip
 
     def logit(self, eps: float | None = None) -> Tensor:
         return _more.logit(self, eps)
