@@ -108,3 +108,127 @@ def test_vector_round_trip():
     vec = utils.parameters_to_vector([a, b]) * 2
     utils.vector_to_parameters(vec, [a, b])
     np.testing.assert_array_equal(utils.parameters_to_vector([a, b]).data, vec.data)
+
+
+# ---- schedulers ---------------------------------------------------------------------
+
+S = mg.optim.lr_scheduler
+
+
+def _sgd(lr=1.0, **kw):
+    return mg.optim.SGD([mg.zeros(1, requires_grad=True)], lr=lr, **kw)
+
+
+def _rates(sched, opt, steps):
+    rates = [sched.get_last_lr()[0]]
+    for _ in range(steps):
+        opt.step()
+        sched.step()
+        rates.append(sched.get_last_lr()[0])
+    return rates
+
+
+def test_constant_lr_holds_a_factor_then_lets_go():
+    opt = _sgd(0.8)
+    assert _rates(S.ConstantLR(opt, factor=0.5, total_iters=2), opt, 3) == [0.4, 0.4, 0.8, 0.8]
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        S.ConstantLR(_sgd(), factor=2.0)
+
+
+def test_multiplicative_lr_multiplies_from_the_second_epoch():
+    opt = _sgd(1.0)
+    assert _rates(S.MultiplicativeLR(opt, lambda e: 0.5), opt, 3) == [1.0, 0.5, 0.25, 0.125]
+    with pytest.raises(TypeError, match="lr_lambda should be a function"):
+        S.MultiplicativeLR(_sgd(), 0.5)
+
+
+def test_polynomial_lr_reaches_zero_and_stays():
+    opt = _sgd(1.0)
+    rates = _rates(S.PolynomialLR(opt, total_iters=2, power=2.0), opt, 4)
+    assert rates == [1.0, 0.25, 0.0, 0.0, 0.0]
+
+
+def test_warm_restarts_restart_and_grow_the_period():
+    opt = _sgd(1.0)
+    sched = S.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2)
+    rates = _rates(sched, opt, 7)
+    expected = [
+        1.0,
+        0.5,
+        1.0,
+        (1 + math.cos(math.pi / 4)) / 2,
+        0.5,
+        (1 + math.cos(3 * math.pi / 4)) / 2,
+        1.0,
+        None,
+    ]
+    np.testing.assert_allclose(rates[:7], expected[:7], rtol=1e-15)
+    sched.step(2.5)  # half an epoch into the second period (of 4 epochs)
+    assert (sched.T_cur, sched.T_i, sched.last_epoch) == (0.5, 4, 2)
+    np.testing.assert_allclose(sched.get_last_lr(), [(1 + math.cos(math.pi / 8)) / 2], rtol=1e-15)
+    with pytest.raises(ValueError, match="Expected positive integer T_0"):
+        S.CosineAnnealingWarmRestarts(_sgd(), T_0=0)
+    with pytest.raises(ValueError, match="Expected non-negative epoch"):
+        sched.step(-1)
+
+
+def test_cyclic_lr_triangle_and_momentum_the_other_way():
+    opt = _sgd(1.0, momentum=0.9)
+    sched = S.CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2, step_size_down=2)
+    momenta = [opt.param_groups[0]["momentum"]]
+    rates = [sched.get_last_lr()[0]]
+    for _ in range(5):
+        opt.step()
+        sched.step()
+        rates.append(sched.get_last_lr()[0])
+        momenta.append(opt.param_groups[0]["momentum"])
+    np.testing.assert_allclose(rates, [0.1, 0.3, 0.5, 0.3, 0.1, 0.3], rtol=1e-15)
+    np.testing.assert_allclose(momenta, [0.9, 0.85, 0.8, 0.85, 0.9, 0.85], rtol=1e-15)
+    opt = _sgd(1.0)
+    sched = S.CyclicLR(opt, 0.0, 1.0, step_size_up=1, mode="triangular2", cycle_momentum=False)
+    assert _rates(sched, opt, 5) == [0.0, 1.0, 0.0, 0.5, 0.0, 0.25]
+    with pytest.raises(ValueError, match="mode is invalid"):
+        S.CyclicLR(_sgd(), 0.1, 1.0, mode="saw")
+    with pytest.raises(ValueError, match="must support momentum or beta1"):
+        S.CyclicLR(mg.optim.Adagrad([mg.zeros(1, requires_grad=True)]), 0.1, 1.0)
+
+
+def test_one_cycle_warms_up_then_anneals_to_the_floor_and_cycles_adams_beta1():
+    opt = mg.optim.Adam([mg.zeros(1, requires_grad=True)], betas=(0.5, 0.99))
+    sched = S.OneCycleLR(opt, max_lr=1.0, total_steps=5, pct_start=0.4, anneal_strategy="linear",
+                         div_factor=4.0, final_div_factor=5.0)  # fmt: skip
+    # up from 1/4 to 1 over steps 0..1, down to 1/20 over steps 1..4
+    np.testing.assert_allclose(
+        _rates(sched, opt, 4), [0.25, 1.0, 1 - 0.95 / 3, 1 - 1.9 / 3, 0.05], rtol=1e-15
+    )
+    assert opt.param_groups[0]["betas"] == (0.95, 0.99)  # back to max_momentum
+    opt.step()
+    sched.step()  # step 5 = total_steps: extrapolated, allowed
+    with pytest.raises(ValueError, match="Tried to step 6 times"):
+        sched.step()
+    with pytest.raises(ValueError, match="You must define either total_steps OR"):
+        S.OneCycleLR(_sgd(), 1.0)
+    with pytest.raises(ValueError, match="anneal_strategy must be one of"):
+        S.OneCycleLR(_sgd(), 1.0, 10, anneal_strategy="cosine")
+
+
+def test_sequential_lr_hands_over_at_the_milestone():
+    opt = _sgd(1.0)
+    sched = S.SequentialLR(opt, [S.ConstantLR(opt, 0.5, total_iters=10), S.ExponentialLR(opt, 0.5)],
+                           milestones=[2])  # fmt: skip
+    assert _rates(sched, opt, 4) == [0.5, 0.5, 1.0, 0.5, 0.25]
+    with pytest.raises(ValueError, match="one more than the number of milestone"):
+        S.SequentialLR(opt, [S.ConstantLR(opt)], milestones=[2])
+
+
+def test_chained_scheduler_composes_its_schedulers():
+    opt = _sgd(1.0)
+    sched = S.ChainedScheduler([S.ConstantLR(opt, 0.5, total_iters=2), S.ExponentialLR(opt, 0.5)])
+    assert _rates(sched, opt, 3) == [0.5, 0.25, 0.25, 0.125]
+    saved = sched.state_dict()
+    assert [list(s)[:2] for s in saved["_schedulers"]] == [
+        ["factor", "total_iters"],
+        ["gamma", "base_lrs"],
+    ]
+    with pytest.raises(ValueError, match="ReduceLROnPlateau"):
+        S.ChainedScheduler([S.ReduceLROnPlateau(opt)])
