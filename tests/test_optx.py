@@ -2,6 +2,7 @@
 optimizers Adadelta, Rprop and ASGD: behaviour worked out by hand (no PyTorch here;
 tests/test_torch_oracle_optx.py holds them against it)."""
 
+import copy
 import math
 
 import numpy as np
@@ -232,3 +233,98 @@ def test_chained_scheduler_composes_its_schedulers():
     ]
     with pytest.raises(ValueError, match="ReduceLROnPlateau"):
         S.ChainedScheduler([S.ReduceLROnPlateau(opt)])
+
+
+# ---- optimizers ---------------------------------------------------------------------
+
+
+def _step(opt, p, grad):
+    p.grad = mg.tensor(grad, dtype=p.dtype)
+    opt.step()
+    return p.data.copy()
+
+
+def test_adadelta_steps_by_the_ratio_of_running_rms():
+    p = mg.tensor([1.0], dtype=mg.float64, requires_grad=True)
+    opt = mg.optim.Adadelta([p], lr=0.5, rho=0.9, eps=1e-6, weight_decay=0.1)
+    g = 2.0 + 0.1 * 1.0  # with weight decay
+    v = 0.1 * g * g
+    delta = math.sqrt(1e-6) / math.sqrt(v + 1e-6) * g
+    np.testing.assert_allclose(_step(opt, p, [2.0]), [1.0 - 0.5 * delta], rtol=1e-15)
+    np.testing.assert_allclose(opt.state[p]["acc_delta"].data, [0.1 * delta * delta], rtol=1e-15)
+    assert (
+        list(opt.state[p]) == ["step", "square_avg", "acc_delta"]
+        and opt.state[p]["step"].item() == 1
+    )
+    with pytest.raises(ValueError, match="Invalid rho value"):
+        mg.optim.Adadelta([p], rho=1.5)
+
+
+def test_adadelta_maximize_climbs():
+    p = mg.tensor([1.0], dtype=mg.float64, requires_grad=True)
+    assert _step(mg.optim.Adadelta([p], maximize=True), p, [2.0])[0] > 1.0
+
+
+def test_rprop_grows_steps_on_agreement_and_skips_a_sign_flip():
+    p = mg.tensor([1.0, 1.0], dtype=mg.float64, requires_grad=True)
+    opt = mg.optim.Rprop([p], lr=0.1, etas=(0.5, 1.2), step_sizes=(1e-6, 50))
+    np.testing.assert_allclose(_step(opt, p, [1.0, -1.0]), [0.9, 1.1], rtol=1e-15)
+    # the first element's gradient keeps its sign: its step grows; the second flips: its
+    # step shrinks, and it does not move
+    np.testing.assert_allclose(_step(opt, p, [2.0, 1.0]), [0.9 - 0.12, 1.1], rtol=1e-15)
+    np.testing.assert_allclose(opt.state[p]["step_size"].data, [0.12, 0.05], rtol=1e-15)
+    np.testing.assert_array_equal(opt.state[p]["prev"].data, [2.0, 0.0])
+    # after a flip there is no comparison: the step size stays
+    np.testing.assert_allclose(
+        _step(opt, p, [1.0, 1.0]), [0.9 - 0.12 - 0.144, 1.1 - 0.05], rtol=1e-15
+    )
+    with pytest.raises(ValueError, match="Invalid eta values: 1.5, 2"):
+        mg.optim.Rprop([p], etas=(1.5, 2))
+
+
+def test_rprop_clamps_the_step_size_and_ignores_a_later_lr():
+    p = mg.tensor([0.0], dtype=mg.float64, requires_grad=True)
+    opt = mg.optim.Rprop([p], lr=0.1, etas=(0.5, 2.0), step_sizes=(0.01, 0.3))
+    for _ in range(4):
+        _step(opt, p, [1.0])
+    opt.param_groups[0]["lr"] = 100.0
+    _step(opt, p, [1.0])
+    np.testing.assert_allclose(p.data, [-(0.1 + 0.2 + 0.3 + 0.3 + 0.3)], rtol=1e-15)
+
+
+def test_asgd_decays_steps_and_averages_after_t0():
+    p = mg.tensor([1.0], dtype=mg.float64, requires_grad=True)
+    opt = mg.optim.ASGD([p], lr=0.1, lambd=0.01, alpha=0.75, t0=1)
+    eta = float(np.float32(0.1))  # eta and mu are kept in the default dtype, float32
+    theta = 1.0 * (1 - 0.01 * eta) - eta * 2.0
+    np.testing.assert_allclose(_step(opt, p, [2.0]), [theta], rtol=1e-15)
+    np.testing.assert_array_equal(opt.state[p]["ax"].data, [theta])  # mu = 1: a copy
+    assert opt.state[p]["eta"].item() == np.float32(0.1 / (1 + 0.01 * 0.1 * 1) ** 0.75)
+    assert opt.state[p]["mu"].item() == 1.0  # 1 / max(1, 1 - t0)
+    eta = opt.state[p]["eta"].item()
+    theta2 = theta * (1 - 0.01 * eta) - eta * 2.0
+    np.testing.assert_allclose(_step(opt, p, [2.0]), [theta2], rtol=1e-15)
+    assert opt.state[p]["mu"].item() == 1.0  # 1 / max(1, 2 - t0)
+    theta3 = _step(opt, p, [2.0])[0]
+    assert opt.state[p]["mu"].item() == 0.5
+    np.testing.assert_allclose(opt.state[p]["ax"].data, [theta3], rtol=1e-15)  # mu was 1
+    theta4 = _step(opt, p, [2.0])[0]
+    np.testing.assert_allclose(
+        opt.state[p]["ax"].data, [theta3 + (theta4 - theta3) * 0.5], rtol=1e-15
+    )
+    with pytest.raises(ValueError, match="Invalid weight_decay value"):
+        mg.optim.ASGD([p], weight_decay=-1)
+
+
+@pytest.mark.parametrize("cls", [mg.optim.Adadelta, mg.optim.Rprop, mg.optim.ASGD])
+def test_new_optimizers_refuse_differentiable_and_round_trip_their_state(cls):
+    with pytest.raises(NotImplementedError, match="differentiable"):
+        cls([mg.zeros(1, requires_grad=True)], differentiable=True)
+    p = mg.tensor([1.0, -1.0], requires_grad=True)
+    opt = cls([p], capturable=False, foreach=None)
+    _step(opt, p, [0.5, 2.0])
+    clone = mg.tensor(p.data.copy(), requires_grad=True)
+    resumed = cls([clone])
+    resumed.load_state_dict(copy.deepcopy(opt.state_dict()))  # a live one shares buffers
+    for grad in ([1.0, -1.0], [0.25, 0.5]):
+        np.testing.assert_array_equal(_step(opt, p, grad), _step(resumed, clone, grad))

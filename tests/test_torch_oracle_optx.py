@@ -15,7 +15,16 @@ import math
 import numpy as np
 import pytest
 from test_torch_oracle_autograd import test_program_matches_pytorch as _matches_pytorch
-from test_torch_oracle_optim2 import _as_numpy, _comparable, _optimizer
+from test_torch_oracle_optim2 import (
+    TOLERANCES,
+    _as_numpy,
+    _assert_close,
+    _assert_same_state,
+    _comparable,
+    _optimizer,
+    _params,
+    _train,
+)
 from torch_oracle import import_torch
 
 import minigrad as mg
@@ -402,4 +411,220 @@ SCHEDULER_PROGRAMS = [
 
 @pytest.mark.parametrize("program", SCHEDULER_PROGRAMS)
 def test_new_scheduler_program_matches_pytorch(program):
+    _matches_pytorch(program)
+
+
+# ---- optimizers ---------------------------------------------------------------------
+
+# name: (optimizer, scheduler or None); ps are the four parameters of test_torch_oracle_optim2
+OPTIMIZERS = {
+    "adadelta": (lambda L, ps: L.optim.Adadelta(ps), None),
+    "adadelta_every_option": (lambda L, ps: L.optim.Adadelta(
+        [{"params": ps[:2]}, {"params": ps[2:], "rho": 0.95, "weight_decay": 0, "lr": 0.2}],
+        lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.1, maximize=True), None),
+    "adadelta_scheduled": (lambda L, ps: L.optim.Adadelta(ps, lr=2.0), lambda S, o: S.OneCycleLR(o, 3.0, 40, cycle_momentum=False)),
+    "rprop": (lambda L, ps: L.optim.Rprop(ps), None),
+    "rprop_every_option": (lambda L, ps: L.optim.Rprop(
+        [{"params": ps[:2]}, {"params": ps[2:], "etas": (0.6, 1.1), "step_sizes": (0.01, 1.0)}],
+        lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2), maximize=True), None),
+    "rprop_scheduled": (lambda L, ps: L.optim.Rprop(ps, lr=0.1), lambda S, o: S.ExponentialLR(o, 0.5)),
+    "asgd": (lambda L, ps: L.optim.ASGD(ps), None),
+    "asgd_averaging": (lambda L, ps: L.optim.ASGD(ps, lr=0.05, lambd=0.01, alpha=0.5, t0=5, weight_decay=0.1), None),
+    "asgd_every_option": (lambda L, ps: L.optim.ASGD(
+        [{"params": ps[:2]}, {"params": ps[2:], "lr": 0.1, "t0": 2, "lambd": 0.1}],
+        lr=0.02, lambd=1e-3, alpha=0.9, t0=10, weight_decay=0.05, maximize=True), None),
+    "asgd_scheduled": (lambda L, ps: L.optim.ASGD(ps, lr=0.05, t0=3), lambda S, o: S.CyclicLR(o, 0.01, 0.1, 4, cycle_momentum=False)),
+}  # fmt: skip
+
+
+def _make(lib, name, params):
+    make_opt, make_sched = OPTIMIZERS[name]
+    opt = make_opt(lib, params)
+    return opt, make_sched and make_sched(lib.optim.lr_scheduler, opt)
+
+
+def _steps(lib, opt, sched, params, steps, start):
+    """Each step's parameters, state (numbers) and rates."""
+    for k in range(start, start + steps):
+        values = _train(lib, opt, params, 1, start=k)[0]
+        if sched is not None:
+            sched.step()
+        state = {i: {key: _as_numpy(v).copy() for key, v in s.items()}
+                 for i, s in opt.state_dict()["state"].items()}  # fmt: skip
+        yield values, state, sched and sched.get_last_lr(), opt.state_dict()["param_groups"]
+
+
+def _assert_steps_agree(ours, theirs, dtype):
+    count = 0
+    for (values, state, lrs, groups), (t_values, t_state, t_lrs, t_groups) in zip(
+        ours, theirs, strict=True
+    ):
+        _assert_close([values], [t_values], dtype)
+        assert list(state) == list(t_state)
+        for i in state:
+            assert list(state[i]) == list(t_state[i])
+            for key, value in state[i].items():
+                assert value.dtype == t_state[i][key].dtype, (i, key)
+                np.testing.assert_allclose(
+                    value, t_state[i][key], **TOLERANCES[dtype], err_msg=f"{i} {key}"
+                )
+        assert lrs == t_lrs and groups == t_groups
+        count += 1
+    return count
+
+
+@pytest.mark.parametrize(
+    ("name", "dtype"),
+    [(name, "float64") for name in sorted(OPTIMIZERS)]
+    + [(name, "float32") for name in sorted(OPTIMIZERS) if not name.endswith("_scheduled")],
+)
+def test_new_optimizer_matches_pytorch_step_by_step(name, dtype):
+    ours, theirs = _params(mg, dtype), _params(torch, dtype)
+    (opt, sched), (their_opt, their_sched) = _make(mg, name, ours), _make(torch, name, theirs)
+    steps = _assert_steps_agree(
+        _steps(mg, opt, sched, ours, 25, 0),
+        _steps(torch, their_opt, their_sched, theirs, 25, 0),
+        dtype,
+    )
+    assert steps == 25
+    _assert_same_state(opt, their_opt, ours, theirs, dtype)
+
+
+def _resume(lib, name, values, state, start):
+    """A fresh optimizer (and scheduler) on parameters of ``values`` loads ``state`` (its
+    state_dicts) and takes 12 steps from step ``start``."""
+    params = [lib.tensor(v.copy(), requires_grad=True) for v in values]
+    opt, sched = _make(lib, name, params)
+    opt.load_state_dict(state[0])
+    if sched is not None:
+        sched.load_state_dict(state[1])
+    return list(_steps(lib, opt, sched, params, 12, start))
+
+
+def _midway(lib, name, dtype):
+    """10 steps; then the parameters' values, the state_dicts (copied, as a file holds
+    them), and the 12 steps after them; and the values and state_dicts after those."""
+    params = _params(lib, dtype)
+    opt, sched = _make(lib, name, params)
+    list(_steps(lib, opt, sched, params, 10, 0))
+    saved = (
+        [_as_numpy(p).copy() for p in params],
+        copy.deepcopy((opt.state_dict(), sched and sched.state_dict())),
+    )
+    uninterrupted = list(_steps(lib, opt, sched, params, 12, 10))
+    end = (
+        [_as_numpy(p).copy() for p in params],
+        copy.deepcopy((opt.state_dict(), sched and sched.state_dict())),
+    )
+    return saved, uninterrupted, end
+
+
+def _to_minigrad(state_dict):
+    """PyTorch's optimizer state_dict with minigrad Tensors in its state."""
+    state = {i: {k: mg.tensor(v.numpy(), dtype=getattr(mg, str(v.dtype)[6:])) for k, v in s.items()}
+             for i, s in state_dict["state"].items()}  # fmt: skip
+    return {"state": state, "param_groups": copy.deepcopy(state_dict["param_groups"])}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_new_optimizer_state_dict_round_trip_mid_run_matches_pytorch(name, dtype):
+    (values, state), uninterrupted, _ = _midway(mg, name, dtype)
+    (their_values, their_state), their_uninterrupted, (their_end, their_end_state) = _midway(
+        torch, name, dtype
+    )
+    resumed = _resume(mg, name, values, state, 10)
+    assert (
+        _assert_steps_agree(resumed, _resume(torch, name, their_values, their_state, 10), dtype)
+        == 12
+    )
+    assert _assert_steps_agree(uninterrupted, their_uninterrupted, dtype) == 12
+    for a, b in zip(resumed, uninterrupted, strict=True):  # resumed, the run is the same
+        for x, y in zip(a[0], b[0], strict=True):
+            np.testing.assert_array_equal(x, y)
+    # and from PyTorch's own state_dicts, saved after 22 steps, both go on as PyTorch
+    ours = _resume(
+        mg,
+        name,
+        their_end,
+        (_to_minigrad(their_end_state[0]), copy.deepcopy(their_end_state[1])),
+        22,
+    )
+    assert (
+        _assert_steps_agree(ours, _resume(torch, name, their_end, their_end_state, 22), dtype) == 12
+    )
+
+
+_P = "p = M.tensor([1., -2.], dtype=M.float64, requires_grad=True); q = M.tensor([3.], dtype=M.float64, requires_grad=True); "
+_G = "p.grad = M.tensor([.5, -1.], dtype=M.float64); q.grad = M.tensor([2.], dtype=M.float64); "
+OPTIM_PROGRAMS = [
+    *[
+        _P + f"R = M.optim.Adadelta([p], {arg})"
+        for arg in (
+            "lr=-1.",
+            "rho=1.5",
+            "rho=-.1",
+            "rho=float('nan')",
+            "eps=-1.",
+            "weight_decay=-1.",
+            "lr=float('nan')",
+        )
+    ],
+    *[
+        _P + f"R = M.optim.Rprop([p], {arg})"
+        for arg in (
+            "lr=-1.",
+            "etas=(1., 1.2)",
+            "etas=(.5, 1.)",
+            "etas=(0., 2.)",
+            "etas=(.5,)",
+            "lr=float('nan')",
+        )
+    ],
+    *[
+        _P + f"R = M.optim.ASGD([p], {arg})"
+        for arg in ("lr=-1.", "weight_decay=-1.", "lr=float('nan')")
+    ],
+    _P + "R = M.optim.Adadelta([p], .5, .8, 1e-3, .1, None, True)",
+    _P
+    + "R = M.optim.Adadelta([p], .5, .8, 1e-3, .1, None, capturable=True, maximize=True).param_groups[0]['maximize']",
+    _P + "R = M.optim.Rprop([p], .5, (.4, 1.3), (1e-3, 1.), True)",
+    _P + "R = M.optim.ASGD([p], .5, 1e-3, .5, 10., .1, None, True).param_groups[0]['maximize']",
+    _P
+    + "R = [list(M.optim.Adadelta([p]).param_groups[0]), list(M.optim.Rprop([p]).param_groups[0]), list(M.optim.ASGD([p]).param_groups[0])]",
+    _P
+    + "R = [repr(M.optim.Adadelta([p])), repr(M.optim.Rprop([{'params': [p]}, {'params': [q], 'lr': .5}])), repr(M.optim.ASGD([p]))]",
+    _P
+    + _G
+    + "opts = [M.optim.Adadelta([p, q]), M.optim.Rprop([p, q]), M.optim.ASGD([p, q])]\nfor o in opts: o.step()\nR = [(list(o.state[p]), [o.state[p][k] for k in o.state[p]]) for o in opts] + [p, q]",
+    # the state begins with a parameter's first gradient; Rprop's step size from the group's lr then
+    _P
+    + _G
+    + "o = M.optim.Rprop([p, q], lr=.1); q.grad = None; o.step(); o.param_groups[0]['lr'] = 5.; q.grad = M.tensor([1.], dtype=M.float64); o.step(); R = (len(o.state), o.state[q]['step_size'], o.state[p]['step_size'], p, q)",
+    _P
+    + _G
+    + "o = M.optim.ASGD([p], lr=.1); o.param_groups[0]['lr'] = .3; o.step(); R = (o.state[p]['eta'], p)",
+    _P + "o = M.optim.Adadelta([p]); R = (o.step(), len(o.state), o.step(lambda: 3.))",
+    # Rprop: the sign flips (no step where it did), zero gradients, NaN, the step size clamped
+    _P
+    + "o = M.optim.Rprop([p], lr=.3, step_sizes=(.1, .5))\nfor g in ([1., 1.], [1., -1.], [1., 2.], [0., 3.], [-1., float('nan')], [2., 1.]):\n    p.grad = M.tensor(g, dtype=M.float64); o.step()\nR = (p, o.state[p]['step_size'], o.state[p]['prev'])",
+    _P
+    + "o = M.optim.Rprop([p], step_sizes=(1., .5)); p.grad = M.ones(2, dtype=M.float64); o.step(); o.step(); R = (p, o.state[p]['step_size'])",
+    # loading: missing options get fixed defaults; numbers saved as step, eta, mu become tensors
+    _P
+    + _G
+    + "a = M.optim.ASGD([p], t0=1.); a.step(); a.step(); sd = a.state_dict(); del sd['param_groups'][0]['maximize']; s = sd['state'][0]; s['step'] = 2.; s['eta'] = s['eta'].item(); s['mu'] = s['mu'].item(); b = M.optim.ASGD([p], maximize=True); b.load_state_dict(sd); b.step(); R = (b.param_groups[0]['maximize'], b.state[p]['step'], b.state[p]['eta'], b.state[p]['mu'], b.state[p]['ax'], p)",
+    _P
+    + _G
+    + "a = M.optim.Rprop([p]); a.step(); sd = a.state_dict(); del sd['param_groups'][0]['foreach']; sd['state'][0]['step'] = 1; b = M.optim.Rprop([p]); b.load_state_dict(sd); b.step(); R = (b.param_groups[0]['foreach'], b.state[p]['step'], p)",
+    _P
+    + _G
+    + "a = M.optim.Adadelta([p]); a.step(); b = M.optim.Adadelta([p]); b.load_state_dict(a.state_dict()); b.step(); R = (b.state[p]['square_avg'], b.state[p]['acc_delta'], p)",
+    # float32 parameters under a float64 default dtype: ASGD's eta and mu in float64
+    "M.set_default_dtype(M.float64)\ntry:\n    p = M.tensor([1., 2.], dtype=M.float32, requires_grad=True); o = M.optim.ASGD([p], lr=.1, t0=0.); p.grad = M.tensor([1., -1.], dtype=M.float32)\n    for _ in range(3): o.step()\n    R = (o.state[p]['eta'], o.state[p]['mu'], o.state[p]['ax'], p)\nfinally:\n    M.set_default_dtype(M.float32)",
+]
+
+
+@pytest.mark.parametrize("program", OPTIM_PROGRAMS)
+def test_new_optimizer_program_matches_pytorch(program):
     _matches_pytorch(program)
