@@ -40,30 +40,12 @@ def clip_grad_norm_(
                 "`parameters` is an empty generator, no gradient clipping will occur.",
                 stacklevel=2,
             )
-    grads = [p.grad.data for p in parameters if p.grad is not None]
+    grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
         return tensor(0.0)
-    norm_type = float(norm_type)
-    dtype = np.result_type(*grads)
-    if norm_type == math.inf:
-        if any(g.size == 0 for g in grads):
-            raise RuntimeError(
-                "clip_grad_norm_: cannot compute the infinity norm of an empty gradient"
-            )
-        total = np.asarray(max(np.abs(g).max() for g in grads), dtype)
-    else:
-        norms = np.array([np.linalg.norm(g.ravel(), norm_type) for g in grads], dtype)
-        total = np.asarray(np.linalg.norm(norms, norm_type), dtype)
-    if error_if_nonfinite and not np.isfinite(total):
-        raise RuntimeError(
-            f"The total norm of order {norm_type} for gradients from `parameters` is "
-            "non-finite, so it cannot be clipped. To disable this error and scale the "
-            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
-        )
-    scale = np.minimum(max_norm / (total + 1e-6), 1.0)  # in the norm's dtype
-    for g in grads:
-        g *= scale.astype(g.dtype)
-    return Tensor._new(total)
+    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(parameters, max_norm, total)
+    return total
 
 
 def get_total_norm(
