@@ -2,17 +2,27 @@
 
 from . import functional, init, utils
 from .activation import (
+    CELU,
     ELU,
     GELU,
+    GLU,
     SELU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
     Hardtanh,
     LeakyReLU,
     LogSigmoid,
     Mish,
+    PReLU,
     ReLU6,
     SiLU,
+    Softmin,
     Softplus,
+    Softshrink,
     Softsign,
+    Tanhshrink,
+    Threshold,
 )
 from .conv_layers import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout2d, MaxPool2d
 from .layers import (
@@ -118,4 +128,14 @@ __all__ = [
     "functional",
     "init",
     "utils",
+    "CELU",
+    "GLU",
+    "Hardshrink",
+    "Hardsigmoid",
+    "Hardswish",
+    "PReLU",
+    "Softmin",
+    "Softshrink",
+    "Tanhshrink",
+    "Threshold",
 ]

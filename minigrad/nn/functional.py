@@ -1411,4 +1411,5 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
+from .activation_ops import *  # noqa: E402, F403 - hardswish, glu, prelu, the shrinks...
 from .conv import *  # noqa: E402, F403 - conv1d, conv2d, pooling and pad
