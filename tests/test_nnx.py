@@ -154,3 +154,189 @@ def test_reprs():
 def test_activation_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---- containers and layers -------------------------------------------------------------
+
+
+def _t(shape, seed, scale=1.0):
+    return mg.tensor(np.random.default_rng(seed).normal(size=shape) * scale, requires_grad=True)
+
+
+def test_pairwise_distance_gradcheck_with_broadcasting():
+    for p in (2.0, 1.0, 3.0, float("inf")):
+        assert mg.gradcheck(
+            lambda a, b, p=p: F.pairwise_distance(a, b, p), [_t((3, 4), 0), _t((4,), 1)]
+        )
+    assert mg.gradcheck(
+        lambda a, b: F.pairwise_distance(a, b, keepdim=True), [_t((2, 1, 4), 2), _t((3, 4), 3)]
+    )
+
+
+def test_pairwise_distance_formula():
+    a, b = _t((3, 4), 0), _t((3, 4), 1)
+    want = np.linalg.norm(a.data - b.data + 1e-6, axis=-1)
+    np.testing.assert_allclose(nn.PairwiseDistance()(a, b).data, want, rtol=1e-12)
+    assert nn.PairwiseDistance(keepdim=True)(a, b).shape == (3, 1)
+
+
+def test_cosine_similarity_module():
+    a, b = _t((3, 4), 0), _t((3, 4), 1)
+    want = (
+        (a.data * b.data).sum(1) / np.linalg.norm(a.data, axis=1) / np.linalg.norm(b.data, axis=1)
+    )
+    np.testing.assert_allclose(nn.CosineSimilarity()(a, b).data, want, rtol=1e-12)
+    assert repr(nn.CosineSimilarity()) == "CosineSimilarity()"
+
+
+POOLS_1D = {
+    "max_pool1d": lambda x: F.max_pool1d(x, 3, 2, 1),
+    "max_pool1d_dilated": lambda x: F.max_pool1d(x, 2, 1, 1, dilation=2, ceil_mode=True),
+    "avg_pool1d": lambda x: F.avg_pool1d(x, 3, 2, 1),
+    "avg_pool1d_no_pad_count": lambda x: F.avg_pool1d(x, 3, 2, 1, True, False),
+    "adaptive_avg_pool1d": lambda x: F.adaptive_avg_pool1d(x, 3),
+    "adaptive_avg_pool1d_up": lambda x: F.adaptive_avg_pool1d(x, 9),
+    "constant_pad1d": nn.ConstantPad1d((2, -1), 1.5),
+    "zero_pad2d": nn.ZeroPad2d((1, 2, 0, 1)),
+}
+
+
+@pytest.mark.parametrize("name", POOLS_1D)
+@pytest.mark.parametrize("shape", [(2, 3, 7), (3, 7)])
+def test_pool1d_and_pad_gradcheck(name, shape):
+    # distinct values: no ties for the maximum
+    x = mg.tensor(
+        np.random.default_rng(0).permutation(np.prod(shape)).reshape(shape) / 7.0,
+        requires_grad=True,
+    )
+    assert mg.gradcheck(POOLS_1D[name], [x])
+
+
+def test_pool1d_is_the_2d_pool_over_a_unit_height():
+    x = _t((2, 3, 7), 4)
+    y, i = F.max_pool1d(x, 3, 2, 1, return_indices=True)
+    y2, i2 = F.max_pool2d(x.unsqueeze(-2), (1, 3), (1, 2), (0, 1), return_indices=True)
+    assert y.shape == i.shape == (2, 3, 4)
+    np.testing.assert_array_equal(y.data, y2.data[:, :, 0])
+    np.testing.assert_array_equal(i.data, i2.data[:, :, 0])
+    windows = np.lib.stride_tricks.sliding_window_view(x.data, 2, axis=-1)[..., ::2, :]
+    np.testing.assert_allclose(F.avg_pool1d(x, 2).data, windows.mean(-1), rtol=1e-12)
+    np.testing.assert_allclose(F.adaptive_avg_pool1d(x, 1).data, x.data.mean(-1, keepdims=True))
+
+
+def test_rms_norm_gradcheck_and_formula():
+    x, w = _t((2, 3, 4), 5), _t((4,), 6)
+    assert mg.gradcheck(lambda a, b: F.rms_norm(a, (4,), b), [x, w])
+    assert mg.gradcheck(lambda a: F.rms_norm(a, (3, 4), eps=0.1), [x])
+    X = x.data
+    want = X / np.sqrt((X * X).mean(-1, keepdims=True) + np.finfo(np.float64).eps) * w.data
+    np.testing.assert_allclose(F.rms_norm(x, (4,), w).data, want, rtol=1e-12)
+
+
+def test_rms_norm_module():
+    m = nn.RMSNorm([3, 4])
+    assert repr(m) == "RMSNorm((3, 4), eps=None, elementwise_affine=True)"
+    assert m.weight.shape == (3, 4) and np.all(m.weight.data == 1)
+    assert list(m.state_dict()) == ["weight"]
+    assert nn.RMSNorm(4, elementwise_affine=False).weight is None
+
+
+def test_bilinear_gradcheck_and_formula():
+    a, b, W, c = _t((2, 3, 3), 7), _t((2, 3, 4), 8), _t((5, 3, 4), 9), _t((5,), 10)
+    assert mg.gradcheck(F.bilinear, [a, b, W, c])
+    assert mg.gradcheck(F.bilinear, [a[0, 0], b[0, 0], W])
+    want = np.einsum("nki,oij,nkj->nko", a.data, W.data, b.data) + c.data
+    np.testing.assert_allclose(F.bilinear(a, b, W, c).data, want, rtol=1e-12)
+
+
+def test_bilinear_module_init_and_repr():
+    mg.manual_seed(0)
+    m = nn.Bilinear(4, 3, 2)
+    assert repr(m) == "Bilinear(in1_features=4, in2_features=3, out_features=2, bias=True)"
+    assert m.weight.shape == (2, 4, 3) and m.bias.shape == (2,)
+    assert 0.25 < np.abs(m.weight.data).max() <= 0.5  # U(±1/sqrt(4))
+    assert np.abs(m.bias.data).max() <= 0.5
+    assert m(mg.ones(5, 4), mg.ones(5, 3)).shape == (5, 2)
+    assert nn.Bilinear(2, 2, 1, bias=False).bias is None
+
+
+def test_parameter_list():
+    p = nn.ParameterList([mg.ones(2), nn.Parameter(mg.zeros(3))])
+    p.append(mg.ones(1)).extend([mg.ones(4)])
+    p += [mg.zeros(1)]
+    assert len(p) == 5 and all(isinstance(q, nn.Parameter) for q in p)
+    assert list(p.state_dict()) == ["0", "1", "2", "3", "4"]
+    assert p[-1] is p[4] and len(p[1:3]) == 2 and p[1:3][0] is p[1]
+    p[0] = mg.full((2,), 3.0)
+    assert isinstance(p[0], nn.Parameter) and p[0].tolist() == [3.0, 3.0]
+    assert repr(nn.ParameterList([mg.ones(2, 3), 5])) == (
+        "ParameterList(\n    (0): Parameter containing: [torch.float32 of size 2x3]\n"
+        "    (1): Object of type: int\n)"
+    )
+
+
+def test_parameter_dict():
+    d = nn.ParameterDict({"b": mg.ones(2), "a": mg.zeros(1)})
+    assert list(d) == ["a", "b"]  # a plain dict in sorted order, as PyTorch
+    d["c"] = mg.ones(3)
+    d.update([("z", mg.ones(1))])
+    assert list(d.keys()) == ["a", "b", "c", "z"] and len(d) == 4 and "c" in d
+    assert list(d.state_dict()) == ["a", "b", "c", "z"]
+    assert isinstance(d["c"], nn.Parameter)
+    assert d.pop("c").shape == (3,) and d.popitem()[0] == "z" and list(d) == ["a", "b"]
+    e = d | nn.ParameterDict({"y": mg.ones(1)})
+    assert list(e) == ["a", "b", "y"] and e["a"] is d["a"]
+    assert repr(nn.ParameterDict({"w": mg.ones(2, dtype=mg.float64)})) == (
+        "ParameterDict(  (w): Parameter containing: [torch.DoubleTensor of size 2])"
+    )  # one line inline, as PyTorch's Module repr
+
+
+def test_pads_and_pools_reprs():
+    got = [
+        repr(m)
+        for m in (
+            nn.ZeroPad2d(1), nn.ConstantPad1d(2, 3.5), nn.ConstantPad2d((1, 2, 3, 4), 1),
+            nn.MaxPool1d(3), nn.AvgPool1d(3), nn.AdaptiveAvgPool1d(2), nn.PairwiseDistance(),
+        )
+    ]  # fmt: skip
+    assert got == [
+        "ZeroPad2d((1, 1, 1, 1))", "ConstantPad1d(padding=(2, 2), value=3.5)",
+        "ConstantPad2d(padding=(1, 2, 3, 4), value=1)",
+        "MaxPool1d(kernel_size=3, stride=3, padding=0, dilation=1, ceil_mode=False)",
+        "AvgPool1d(kernel_size=(3,), stride=(3,), padding=(0,))",
+        "AdaptiveAvgPool1d(output_size=2)", "PairwiseDistance()",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: nn.ParameterList([mg.ones(1)])[1], IndexError, "out of range"),
+        (lambda: nn.ParameterList().extend(mg.ones(2)), TypeError, "iterable"),
+        (lambda: nn.ParameterList()(mg.ones(1)), RuntimeError, "should not be called"),
+        (lambda: nn.ParameterDict()[1], TypeError, "not a string"),
+        (lambda: nn.ParameterDict().update(3), TypeError, "iterable of key/value pairs"),
+        (lambda: nn.ParameterDict().update([(1,)]), ValueError, "has length 1"),
+        (lambda: nn.ParameterDict()(1), RuntimeError, "should not be called"),
+        (lambda: F.max_pool1d(mg.ones(2, 3, 7), (2, 2)), RuntimeError, "kernel_size"),
+        (lambda: F.max_pool1d(mg.ones(1, 2, 3, 7), 2), RuntimeError, "2D or 3D"),
+        (lambda: F.avg_pool1d(mg.ones(2, 3, 7), 2, padding=2), RuntimeError, "half"),
+        (lambda: F.rms_norm(mg.ones(2, 7), (3,)), RuntimeError, "normalized_shape"),
+        (lambda: F.rms_norm(mg.ones(2, 7), 7), TypeError, "tuple of ints"),
+        (lambda: F.rms_norm(mg.ones(2, 7), (7,), mg.ones(3)), RuntimeError, "weight"),
+        (
+            lambda: F.bilinear(mg.ones(2, 3), mg.ones(2, 4), mg.ones(5, 4, 4)),
+            RuntimeError,
+            "input1 size",
+        ),
+        (
+            lambda: F.bilinear(mg.ones(2, 3), mg.ones(4), mg.ones(5, 3, 4)),
+            RuntimeError,
+            "dimensions",
+        ),
+        (lambda: nn.Bilinear(0, 2, 3), ValueError, "in1_features must be > 0"),
+    ],
+)
+def test_layer_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -191,3 +191,212 @@ def test_float32_activation_is_as_accurate_as_pytorch(activation):
         assert g.dtype == w.dtype == np.float32
         ulp = np.spacing(np.abs(e).astype(np.float32))
         assert np.all(np.abs(g - e) <= np.abs(w - e) + 2 * ulp), (g, w, e)
+
+
+# ---- containers and layers -------------------------------------------------------------
+
+_PL = "p = M.nn.ParameterList([M.nn.Parameter(M.ones(2, 3)), M.full((3,), 2., dtype=M.float64), 5])"
+_PD = "d = M.nn.ParameterDict({'b': M.ones(2), 'a': M.nn.Parameter(M.ones(1, dtype=M.float64)), 'c': 'str'})"
+_NET = "class Net(M.nn.Module):\n    def __init__(s):\n        super().__init__(); s.ps = M.nn.ParameterList([M.ones(2), M.zeros(3)]); s.pd = M.nn.ParameterDict({'w': M.ones(1), 'v': M.zeros(2)})\n    def forward(s, x):\n        return x * s.ps[0] + s.pd['v']\nn = Net()"
+# x and y of 2 rows of 4, a row of each equal, for the distances
+_D = "x = M.tensor([[0.5, -1., 2., 0.], [1., 1., 1., 1.]], dtype=M.float64, requires_grad=True); y = M.tensor([[1.5, -1., 0., 0.25], [1., 1., 1., 1.]], dtype=M.float64, requires_grad=True)"
+_L = "x = ((M.arange(42., dtype=M.float64).reshape(2, 3, 7) * 7 % 11 - 5) / 4).requires_grad_(); w = M.arange(1., 100., dtype=M.float64)"
+_W = "(y * w[: y.numel()].reshape(y.shape)).sum().backward()"
+
+PROGRAMS += [
+    # ParameterList: registration, indexing, iteration, append/extend, repr, state_dict
+    f"{_PL}; R = (repr(p), list(p.state_dict()), len(p), [type(v).__name__ for v in p], p[1].requires_grad, [k for k, _ in p.named_parameters()], p[-1], p[-2].dtype == M.float64)",
+    f"{_PL}; q = p[1:]; r = p[::-1]; R = (repr(q), len(q), q[0] is p[1], repr(r), type(q).__name__)",
+    "p = M.nn.ParameterList(); p.append(M.zeros(2)).extend([M.ones(1, dtype=M.float64)]); p += [M.ones(4)]; p.extend((M.nn.Parameter(M.ones(1), requires_grad=False),)); R = (repr(p), len(p), list(p.state_dict()), [q.requires_grad for q in p])",
+    f"{_PL}; p[0] = M.full((2,), 3.); p[-1] = M.zeros(1); R = (p[0], p[2], type(p[0]).__name__, repr(p))",
+    f"{_PL}; R = [k for k in dir(p) if k.isdigit()]",
+    "R = (repr(M.nn.ParameterList([M.ones(2, 3)])), repr(M.nn.ParameterList()), repr(M.nn.ParameterDict({'w': M.ones(2, dtype=M.float64)})), repr(M.nn.ParameterDict()))",
+    "t = M.ones(2); p = M.nn.ParameterList([t]); R = (p[0] is t, p[0])",
+    "p = M.nn.ParameterList([M.ones(2), M.full((2,), 2.)]); (p[0] * p[1]).sum().backward(); R = (p[0].grad, p[1].grad)",
+    *(
+        f"{_PL}; R = {e}"
+        for e in ("p[3]", "p[-4]", "p.extend(M.ones(2))", "p.extend(3)", "p(M.ones(1))", "p['0']")
+    ),
+    "R = M.nn.ParameterList([M.ones(2, dtype=M.int64)])",
+    # ParameterDict: a plain dict in sorted order, an OrderedDict or pairs in theirs
+    f"{_PD}; R = (repr(d), list(d.state_dict()), list(d.keys()), list(d), len(d), 'a' in d, 'z' in d, d.get('z', 3), d['a'].dtype == M.float64, type(d['b']).__name__, list(reversed(d)))",
+    "import collections; d = M.nn.ParameterDict(collections.OrderedDict([('b', M.ones(1)), ('a', M.ones(2))])); R = (list(d), repr(d))",
+    "d = M.nn.ParameterDict([('z', M.ones(1)), ('y', M.ones(2))]); d['x'] = M.zeros(3); d.update({'w': M.ones(1), 'a': M.ones(1)}); d.update([('b', M.ones(1))]); R = (list(d), repr(d), list(d.state_dict()), [k for k, _ in d.named_parameters()])",
+    f"{_PD}; v = d.pop('b'); k, w = d.popitem(); s = d.setdefault('e', M.ones(3)); s2 = d.setdefault('a'); R = (v, k, w, s, s2, list(d), list(d.state_dict()))",
+    f"{_PD}; del d['a']; e = d.copy(); d.clear(); R = (list(d), list(e), e['b'] is e.get('b'), list(d.state_dict()), list(e.state_dict()))",
+    f"{_PD}; e = M.nn.ParameterDict({{'z': M.zeros(1), 'a': M.zeros(3)}}); f = d | e; g = e | d; d |= e; R = (list(f), list(g), list(d), f['a'].shape, g['a'].shape, list(d.fromkeys(['p', 'q'], M.ones(1))))",
+    f"{_PD}; R = [(k, type(v).__name__) for k, v in d.items()] + [type(v).__name__ for v in d.values()]",
+    "d = M.nn.ParameterDict({'a': M.ones(2)}); d2 = M.nn.ParameterDict({'b': M.full((2,), 3.)}); (d['a'] * d2['b']).sum().backward(); R = (d['a'].grad, d2['b'].grad)",
+    *(
+        f"{_PD}; R = {e}"
+        for e in (
+            "d[1]",
+            "d['zz']",
+            "d.update(3)",
+            "d.update([(1,)])",
+            "d.update([1])",
+            "d.update([('a', M.ones(1), 1)])",
+            "d(1)",
+            "M.nn.ParameterDict().popitem()",
+            "d.pop('zz')",
+        )
+    ),
+    # both inside a module: the names in the state dict, the repr, the gradients
+    f"{_NET}; y = n(M.ones(2)); y.sum().backward(); R = (repr(n), list(n.state_dict()), [k for k, _ in n.named_parameters()], n.ps[0].grad, n.pd['v'].grad, n.pd['w'].grad)",
+    f"{_NET}; sd = {{k: v * 2 for k, v in n.state_dict().items()}}; n.load_state_dict(sd); R = (n.ps[1], n.pd['w'])",
+    # CosineSimilarity and PairwiseDistance (F.pairwise_distance: a norm of x - y + eps)
+    f"{_D}; m = M.nn.CosineSimilarity(); c = m(x, y); c.sum().backward(); R = (c, x.grad, y.grad, repr(m), m.dim, m.eps)",
+    f"{_D}; m = M.nn.CosineSimilarity(dim=0, eps=1e-3); c = m(x, y); (c * M.arange(1., 5., dtype=M.float64)).sum().backward(); R = (c, x.grad, y.grad)",
+    *(
+        f"{_F}{_D}; d = F.pairwise_distance(x, y, {p}, {eps}, {keep}); (d * M.arange(1., d.numel() + 1., dtype=M.float64).reshape(d.shape)).sum().backward(); R = (d, x.grad, y.grad)"
+        for p in ("2.", "1.", "3.", "float('inf')", "0.5", "0.", "-1.")
+        for eps in ("1e-6", "0.")
+        for keep in (False, True)
+    ),
+    *(
+        f"{_F}x = M.tensor({a}, dtype=M.float64, requires_grad=True); y = M.tensor({b}, dtype=M.float64, requires_grad=True); d = F.pairwise_distance(x, y); d.sum().backward(); R = (d, x.grad, y.grad)"
+        for a, b in (
+            ("[[1., 2., 3.], [0., 0., 1.]]", "[0.5, 2., -1.]"),
+            ("[0.5, 2., -1.]", "[[1., 2., 3.], [0., 0., 1.]]"),
+            ("[[[1., 2.]], [[0., 3.]]]", "[[1., 0.], [2., 2.], [0., -1.]]"),
+            ("[1., 2., 3.]", "[0., 2., 1.]"),
+            ("2.5", "1."),
+            ("[1., 2., 3.]", "1."),
+        )
+    ),
+    f"{_D}; m = M.nn.PairwiseDistance(1., 1e-3, True); d = m(x, y); d.sum().backward(); R = (d, x.grad, repr(m), m.norm, m.eps, m.keepdim)",
+    f"{_F}R = F.pairwise_distance(M.ones(3), M.ones(4))",
+    f"{_F}R = F.pairwise_distance([1.], M.ones(1))",
+    # the constant pads (F.pad): values, gradients, negative amounts crop, reprs
+    *(
+        f"{_L}; m = {m}; y = m(x); {_W}; R = (y, x.grad, repr(m), m.padding)"
+        for m in (
+            "M.nn.ConstantPad1d(2, 3.5)",
+            "M.nn.ConstantPad1d((0, 3), -1.)",
+            "M.nn.ConstantPad1d((-2, 1), 0.)",
+            "M.nn.ZeroPad2d(1)",
+            "M.nn.ZeroPad2d((1, 0, 2, -1))",
+            "M.nn.ConstantPad2d((2, 1, 0, 1), 0.25)",
+            "M.nn.ConstantPad2d([1, 1, 1, 1], 7)",
+        )
+    ),
+    f"{_L}; m = M.nn.ZeroPad2d((1, 2, 0, 1)); y = m(x[0]); {_W}; R = (y, x.grad)",
+    "R = M.nn.ConstantPad2d((1, 2, 3), 0.)(M.ones(2, 3))",
+    "R = M.nn.ZeroPad2d(1)(M.ones(3))",
+    # the 1-d poolings: the 2-d ones over a unit height
+    *(
+        f"{_F}{_L}; y = {f}; {_W}; R = (y, x.grad, {_NAME})"
+        for f in (
+            "F.max_pool1d(x, 2)",
+            "F.max_pool1d(x, 3, 2, 1)",
+            "F.max_pool1d(x, 3, stride=1, padding=1, dilation=2)",
+            "F.max_pool1d(x, (2,), (3,), ceil_mode=True)",
+            "F.max_pool1d(x.round() + 0., 3, 1)",
+            "F.max_pool1d(x[0], 2, 2, 1, ceil_mode=True)",
+            "F.avg_pool1d(x, 2)",
+            "F.avg_pool1d(x, 3, 2, 1)",
+            "F.avg_pool1d(x, 3, 2, 1, count_include_pad=False)",
+            "F.avg_pool1d(x, 4, 2, 2, ceil_mode=True)",
+            "F.avg_pool1d(x, 4, 3, 1, True, False)",
+            "F.avg_pool1d(x[1], [3])",
+            "F.adaptive_avg_pool1d(x, 3)",
+            "F.adaptive_avg_pool1d(x, 1)",
+            "F.adaptive_avg_pool1d(x, 7)",
+            "F.adaptive_avg_pool1d(x, 10)",
+            "F.adaptive_avg_pool1d(x[0], (4,))",
+            "M.nn.MaxPool1d(3, 2)(x)",
+            "M.nn.AvgPool1d(3, padding=1)(x)",
+            "M.nn.AdaptiveAvgPool1d(2)(x)",
+        )
+    ),
+    f"{_F}{_L}; y, i = F.max_pool1d(x, 3, 2, 1, return_indices=True); {_W}; R = (y, i, x.grad)",
+    f"{_F}{_L}; y, i = M.nn.MaxPool1d(2, return_indices=True, ceil_mode=True)(x[0]); {_W}; R = (y, i, x.grad)",
+    "R = [repr(m) for m in (M.nn.MaxPool1d(3), M.nn.MaxPool1d(2, 1, 1, 2, True, True), M.nn.AvgPool1d(3), M.nn.AvgPool1d(2, 1, 1, True, False), M.nn.AdaptiveAvgPool1d(2), M.nn.AdaptiveAvgPool1d((3,)))]",
+    "m = M.nn.AvgPool1d(3); n = M.nn.MaxPool1d(3); R = (m.kernel_size, m.stride, m.padding, m.ceil_mode, m.count_include_pad, n.kernel_size, n.stride, n.return_indices)",
+    *(
+        f"{_F}R = {e}"
+        for e in (
+            "F.max_pool1d(M.ones(2, 3, 7), (2, 2))",
+            "F.max_pool1d(M.ones(2, 3, 7), 2.)",
+            "F.max_pool1d(M.ones(1, 2, 3, 7), 2)",
+            "F.max_pool1d(M.ones(3), 2)",
+            "F.max_pool1d(M.ones(2, 3, 7), 2, padding=2)",
+            "F.max_pool1d(M.ones(2, 3, 7), 9)",
+            "F.avg_pool1d(M.ones(1, 2, 3, 7), 2)",
+            "F.avg_pool1d(M.ones(2, 3, 7), 2, padding=2)",
+            "F.adaptive_avg_pool1d(M.ones(1, 2, 3, 7), 2)",
+            "F.adaptive_avg_pool1d(M.ones(2, 3, 7), (2, 2))",
+            "F.max_pool1d([1., 2.], 2)",
+        )
+    ),
+    # rms_norm: eps None is the dtype's machine epsilon; the weight's gradient
+    *(
+        f"{_F}{_L}; v = (M.arange(1., {n + 1}., dtype=M.float64).reshape({s}) / 3).requires_grad_(); y = F.rms_norm(x, ({s},), {wt}, {eps}); {_W}; R = (y, x.grad, v.grad)"
+        for n, s in ((7, "7"), (21, "3, 7"))
+        for wt in ("v", "None")
+        for eps in ("None", "1e-5", "0.5")
+    ),
+    f"{_F}x = M.tensor([[0., 0.], [1e-9, -1e-9]], dtype=M.float64, requires_grad=True); y = F.rms_norm(x, [2]); y.sum().backward(); R = (y, x.grad)",
+    f"{_F}x = M.tensor([[0., 0.], [1e-8, -1e-8]], dtype=M.float64, requires_grad=True); y = F.rms_norm(x, [2], eps=1.1920928955078125e-07); y.sum().backward(); R = (y, x.grad)",
+    f"{_L}; m = M.nn.RMSNorm(7, dtype=M.float64)\nwith M.no_grad(): m.weight.mul_(M.arange(7., dtype=M.float64) - 3)\ny = m(x); {_W}; R = (y, x.grad, m.weight.grad, list(m.state_dict()), repr(m))",
+    f"{_L}; m = M.nn.RMSNorm([3, 7], eps=1e-3, elementwise_affine=False); y = m(x.float()); R = (repr(m), m.weight, list(m.parameters()), m.normalized_shape, m.eps)",
+    "m = M.nn.RMSNorm((2, 3)); R = (m.weight, repr(m), m.weight.dtype == M.float32, M.nn.RMSNorm(2, dtype=M.float64).weight.dtype == M.float64)",
+    *(
+        f"{_F}R = {e}"
+        for e in (
+            "F.rms_norm(M.ones(2, 3, 7), (3,))",
+            "F.rms_norm(M.ones(2, 3, 7), (7,), M.ones(3))",
+            "F.rms_norm(M.ones(2, 3, 7, dtype=M.int64), (7,))",
+            "F.rms_norm(M.ones(2, 3, 7), 7)",
+            "F.rms_norm(M.ones(2, 7), (2, 2, 7))",
+            "M.nn.RMSNorm(3)(M.ones(2, 4))",
+        )
+    ),
+    # bilinear: x1ᵀ W x2 + b, with batch dims, without bias, 1-d inputs
+    *(
+        f"{_F}a = (M.arange({na}., dtype=M.float64).reshape({sa}) % 3 - 1).requires_grad_(); b = (M.arange({nb}., dtype=M.float64).reshape({sb}) % 4 / 2).requires_grad_(); W = (M.arange(60., dtype=M.float64).reshape(5, 3, 4) % 7 - 3).requires_grad_(); c = M.tensor([0.5, -1., 2., 0., 1.], dtype=M.float64, requires_grad=True); y = F.bilinear(a, b, W, {bias}); (y * M.arange(1., y.numel() + 1., dtype=M.float64).reshape(y.shape)).sum().backward(); R = (y, a.grad, b.grad, W.grad, {'c.grad' if bias == 'c' else 'None'})"
+        for na, sa, nb, sb in (
+            (6, "2, 3", 8, "2, 4"),
+            (18, "2, 3, 3", 24, "2, 3, 4"),
+            (3, "3", 4, "4"),
+        )
+        for bias in ("c", "None")
+    ),
+    "m = M.nn.Bilinear(3, 4, 5, dtype=M.float64); R = (repr(m), m.weight.shape, m.bias.shape, list(m.state_dict()), M.nn.Bilinear(2, 2, 1, bias=False).bias, repr(M.nn.Bilinear(2, 2, 1, False)), m.weight.dtype == M.float64)",
+    "R = M.nn.Bilinear(0, 2, 3)",
+    *(
+        f"{_F}R = {e}"
+        for e in (
+            "F.bilinear(M.ones(2, 3), M.ones(2, 4), M.ones(5, 3, 4, dtype=M.float64))",
+            "F.bilinear(M.ones(2, 3), M.ones(4), M.ones(5, 3, 4))",
+            "F.bilinear(M.ones(2, 3), M.ones(3, 4), M.ones(5, 3, 4))",
+            "F.bilinear(M.ones(2, 2), M.ones(2, 4), M.ones(5, 3, 4))",
+            "F.bilinear(M.ones(2, 3), M.ones(2, 3), M.ones(5, 3, 4))",
+            "F.bilinear(M.ones(2, 3), M.ones(2, 4), M.ones(5, 3, 4), M.ones(4))",
+        )
+    ),
+]
+
+
+def _rms_norm_values_and_grads(M, x, dtype, dims, eps):
+    t = M.tensor(x, dtype=dtype, requires_grad=True)
+    y = M.nn.functional.rms_norm(t, dims, eps=eps)
+    (y * M.arange(1.0, 43.0, dtype=dtype).reshape(2, 3, 7)).sum().backward()
+    pair = (y.detach(), t.grad)
+    return [np.asarray(a.numpy() if M is torch else a.data) for a in pair]
+
+
+@pytest.mark.parametrize("dims", [(7,), (3, 7)])
+@pytest.mark.parametrize("eps", [None, 1e-5])
+def test_float32_rms_norm_is_as_accurate_as_pytorch(dims, eps):
+    # as close to the exact result (float64, with float32's eps for eps=None) as PyTorch's
+    # float32 result, give or take 2 units in the last place
+    x = (np.arange(42.0).reshape(2, 3, 7) ** 1.7 % 5 - 2).astype(np.float32)
+    got = _rms_norm_values_and_grads(mg, x, mg.float32, dims, eps)
+    want = _rms_norm_values_and_grads(torch, x, torch.float32, dims, eps)
+    eps32 = float(np.finfo(np.float32).eps) if eps is None else eps
+    exact = _rms_norm_values_and_grads(torch, x, torch.float64, dims, eps32)
+    for g, w, e in zip(got, want, exact):
+        assert g.dtype == w.dtype == np.float32
+        ulp = np.spacing(np.abs(e).astype(np.float32))
+        assert np.all(np.abs(g - e) <= np.abs(w - e) + 2 * ulp), (g, w, e)

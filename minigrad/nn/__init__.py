@@ -24,8 +24,23 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
-from .conv_layers import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout2d, MaxPool2d
+from .conv_layers import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    ConstantPad1d,
+    ConstantPad2d,
+    Conv1d,
+    Conv2d,
+    Dropout2d,
+    MaxPool1d,
+    MaxPool2d,
+    ZeroPad2d,
+)
 from .layers import (
+    Bilinear,
+    CosineSimilarity,
     Dropout,
     Embedding,
     Flatten,
@@ -34,6 +49,9 @@ from .layers import (
     LogSoftmax,
     ModuleDict,
     ModuleList,
+    PairwiseDistance,
+    ParameterDict,
+    ParameterList,
     ReLU,
     Sequential,
     Sigmoid,
@@ -62,6 +80,7 @@ from .normalization import (
     InstanceNorm2d,
     InstanceNorm3d,
     LayerNorm,
+    RMSNorm,
 )
 from .parameter import Parameter
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
@@ -138,4 +157,16 @@ __all__ = [
     "Softshrink",
     "Tanhshrink",
     "Threshold",
+    "AdaptiveAvgPool1d",
+    "AvgPool1d",
+    "Bilinear",
+    "ConstantPad1d",
+    "ConstantPad2d",
+    "CosineSimilarity",
+    "MaxPool1d",
+    "PairwiseDistance",
+    "ParameterDict",
+    "ParameterList",
+    "RMSNorm",
+    "ZeroPad2d",
 ]
