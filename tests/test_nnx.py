@@ -340,3 +340,246 @@ def test_pads_and_pools_reprs():
 def test_layer_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---- losses ------------------------------------------------------------------------------
+
+_RNG = np.random.default_rng(1)
+_A = _RNG.normal(size=(4, 5))
+_B = _RNG.normal(size=(4, 5))
+_SIGNS = np.where(_RNG.random((4, 5)) < 0.5, -1.0, 1.0)
+_ROW_SIGNS = np.array([1.0, -1.0, -1.0, 1.0])
+
+
+def _f64(a, grad=True):
+    return mg.tensor(a, dtype=mg.float64, requires_grad=grad)
+
+
+# away from the kinks: margins never hit exactly
+LOSSES = {
+    "margin_ranking": (
+        lambda a, b, r: F.margin_ranking_loss(a, b, _f64(_SIGNS, False), 0.3, reduction=r),
+        2,
+    ),
+    "hinge_embedding": (
+        lambda a, r: F.hinge_embedding_loss(a, _f64(_SIGNS, False), 0.7, reduction=r),
+        1,
+    ),
+    "soft_margin": (lambda a, r: F.soft_margin_loss(a, _f64(_SIGNS, False), reduction=r), 1),
+    "cosine_embedding": (
+        lambda a, b, r: F.cosine_embedding_loss(a, b, _f64(_ROW_SIGNS, False), -0.2, reduction=r),
+        2,
+    ),
+    "triplet_margin": (
+        lambda a, b, r: F.triplet_margin_loss(a, b, a.flip(0) * 2, 2.0, reduction=r),
+        2,
+    ),
+    "triplet_margin_swap": (
+        lambda a, b, r: F.triplet_margin_loss(a, b, b * 0.5 + 1, 1.5, 1, swap=True, reduction=r),
+        2,
+    ),
+    "poisson_nll": (lambda a, b, r: F.poisson_nll_loss(a, b.abs() * 3, reduction=r), 2),
+    "poisson_nll_rates": (
+        lambda a, b, r: F.poisson_nll_loss(a.abs(), b.abs() * 3, False, True, reduction=r),
+        2,
+    ),
+    "gaussian_nll": (
+        lambda a, b, r: F.gaussian_nll_loss(a, b, _f64(np.abs(_A) + 0.1, False), reduction=r),
+        2,
+    ),
+    "gaussian_nll_var": (
+        lambda a, b, r: F.gaussian_nll_loss(a, a * 0.5, b.abs() + 0.1, full=True, reduction=r),
+        2,
+    ),
+    "multilabel_soft_margin": (
+        lambda a, r: F.multilabel_soft_margin_loss(a, _f64((_SIGNS + 1) / 2, False), reduction=r),
+        1,
+    ),
+    "multi_margin": (lambda a, r: F.multi_margin_loss(a, mg.tensor([0, 3, 4, 1]), reduction=r), 1),
+    "multi_margin_p2": (
+        lambda a, r: F.multi_margin_loss(
+            a, mg.tensor([0, 3, 4, 1]), 2, 0.5, _f64([1.0, 2, 0.5, 1, 3], False), reduction=r
+        ),
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name", LOSSES)
+def test_loss_gradcheck(name, reduction):
+    f, n = LOSSES[name]
+    inputs = [_f64(_A), _f64(_B)][:n]
+    assert mg.gradcheck(lambda *xs: f(*xs, reduction), inputs)
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+LOSS_FORMULAS = {
+    "margin_ranking": lambda: np.maximum(0, -_SIGNS * (_A - _B) + 0.3),
+    "hinge_embedding": lambda: np.where(_SIGNS == 1, _A, np.maximum(0, 0.7 - _A)),
+    "soft_margin": lambda: np.log1p(np.exp(-_SIGNS * _A)),
+    "cosine_embedding": lambda: np.where(
+        _ROW_SIGNS == 1,
+        1 - (cos := (_A * _B).sum(1) / np.linalg.norm(_A, axis=1) / np.linalg.norm(_B, axis=1)),
+        np.maximum(0, cos + 0.2),
+    ),
+    "poisson_nll": lambda: np.exp(_A) - np.abs(_B) * 3 * _A,
+    "gaussian_nll": lambda: 0.5 * (np.log(np.abs(_A) + 0.1) + (_A - _B) ** 2 / (np.abs(_A) + 0.1)),
+    "multilabel_soft_margin": lambda: (
+        -((y := (_SIGNS + 1) / 2) * np.log(_sigmoid(_A)) + (1 - y) * np.log(_sigmoid(-_A))).mean(1)
+    ),
+    "multi_margin": lambda: np.array(
+        [
+            sum(max(0, 1 - _A[i, y] + _A[i, j]) for j in range(5) if j != y) / 5
+            for i, y in enumerate([0, 3, 4, 1])
+        ]
+    ),
+}
+
+
+@pytest.mark.parametrize("name", LOSS_FORMULAS)
+def test_loss_formula(name):
+    f, n = LOSSES[name]
+    got = f(*[_f64(_A), _f64(_B)][:n], "none")
+    np.testing.assert_allclose(got.data, LOSS_FORMULAS[name](), rtol=1e-12, atol=1e-15)
+
+
+def test_multi_margin_gradient_skips_classes_on_the_margin():
+    x = _f64([[0.5, 1.5, 0.5, -1.0]])  # z = 0 for classes 0 and 2: not counted
+    F.multi_margin_loss(x, mg.tensor([1])).backward()
+    assert x.grad.tolist() == [[0.0, 0.0, 0.0, 0.0]]
+
+
+def test_margin_ranking_gradient_at_the_margin_as_clamp():
+    a, b = _f64([1.0]), _f64([1.0])  # -y (a - b) + 0 = 0: the clamp passes the gradient
+    F.margin_ranking_loss(a, b, _f64([1.0], False)).backward()
+    assert a.grad.tolist() == [-1.0] and b.grad.tolist() == [1.0]
+
+
+def test_gaussian_nll_variance_shapes():
+    x, y = _f64(_A), _f64(_B)
+    full = F.gaussian_nll_loss(x, y, mg.ones(4, 5, dtype=mg.float64), reduction="none")
+    for var in (
+        mg.ones(4, dtype=mg.float64),
+        mg.ones(4, 1, dtype=mg.float64),
+        mg.ones(1, 5, dtype=mg.float64),
+        1.0,
+    ):
+        np.testing.assert_array_equal(
+            F.gaussian_nll_loss(x, y, var, reduction="none").data, full.data
+        )
+
+
+def test_loss_reprs_and_defaults():
+    got = [
+        repr(m)
+        for m in (
+            nn.MarginRankingLoss(),
+            nn.TripletMarginLoss(),
+            nn.GaussianNLLLoss(),
+            nn.MultiMarginLoss(),
+        )
+    ]
+    assert got == [
+        "MarginRankingLoss()",
+        "TripletMarginLoss()",
+        "GaussianNLLLoss()",
+        "MultiMarginLoss()",
+    ]
+    m = nn.PoissonNLLLoss()
+    assert (m.log_input, m.full, m.eps, m.reduction) == (True, False, 1e-8, "mean")
+    assert list(nn.MultiMarginLoss(weight=mg.ones(3)).state_dict()) == ["weight"]
+    with pytest.raises(TypeError):
+        nn.GaussianNLLLoss(True)  # keyword-only, as PyTorch's
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (
+            lambda: F.margin_ranking_loss(mg.ones(2, 3), mg.ones(2, 3), mg.ones(3)),
+            RuntimeError,
+            "same dimension",
+        ),
+        (
+            lambda: F.hinge_embedding_loss(mg.ones(2), mg.ones(2), reduction="avg"),
+            ValueError,
+            "not a valid value",
+        ),
+        (
+            lambda: F.soft_margin_loss(mg.ones(2), mg.ones(2, requires_grad=True)),
+            RuntimeError,
+            "not differentiable",
+        ),
+        (
+            lambda: F.cosine_embedding_loss(mg.ones(2, 3), mg.ones(2, 3), mg.ones(2, 1)),
+            RuntimeError,
+            "multi-target",
+        ),
+        (
+            lambda: F.cosine_embedding_loss(mg.ones(3), mg.ones(3), mg.ones(2)),
+            RuntimeError,
+            "expects 2D input",
+        ),
+        (
+            lambda: F.triplet_margin_loss(mg.ones(2), mg.ones(2), mg.ones(2), margin=0),
+            ValueError,
+            "greater than 0",
+        ),
+        (
+            lambda: F.triplet_margin_loss(mg.ones(2, 2), mg.ones(2, 2), mg.ones(2)),
+            RuntimeError,
+            "number of dimensions",
+        ),
+        (lambda: nn.TripletMarginLoss(margin=-1.0), ValueError, "greater than 0"),
+        (
+            lambda: F.poisson_nll_loss(mg.ones(2), mg.ones(2), reduction="avg"),
+            ValueError,
+            "not a valid value",
+        ),
+        (
+            lambda: F.gaussian_nll_loss(mg.ones(2, 4), mg.ones(2, 4), mg.ones(3)),
+            ValueError,
+            "incorrect size",
+        ),
+        (lambda: F.gaussian_nll_loss(mg.ones(2), mg.ones(2), -1.0), ValueError, "negative"),
+        (
+            lambda: F.gaussian_nll_loss(mg.ones(2), mg.ones(2), mg.ones(2), reduction="avg"),
+            ValueError,
+            "not valid",
+        ),
+        (
+            lambda: F.multilabel_soft_margin_loss(mg.ones(2, 2), mg.ones(2, 2), reduction="avg"),
+            ValueError,
+            "not valid",
+        ),
+        (
+            lambda: F.multi_margin_loss(mg.ones(2, 3), mg.tensor([0, 3])),
+            RuntimeError,
+            "target out of range",
+        ),
+        (
+            lambda: F.multi_margin_loss(mg.ones(2, 3), mg.tensor([0])),
+            RuntimeError,
+            "Expected target size",
+        ),
+        (lambda: F.multi_margin_loss(mg.ones(2, 3), mg.tensor([0.0, 1.0])), RuntimeError, "Long"),
+        (
+            lambda: F.multi_margin_loss(mg.ones(2, 3), mg.tensor([0, 1]), p=3),
+            ValueError,
+            "p == 1 and p == 2",
+        ),
+        (
+            lambda: F.multi_margin_loss(mg.ones(2, 3), mg.tensor([0, 1]), weight=mg.ones(2)),
+            RuntimeError,
+            "inconsistent weight",
+        ),
+        (lambda: nn.MultiMarginLoss(weight=mg.ones(2, 2)), ValueError, "1D tensor"),
+    ],
+)
+def test_loss_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
