@@ -53,9 +53,8 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     return record(out, "Hardswish", (input,), (vjp,), saved=(input,))
 
 
-_SIXTH = np.float32(1) / np.float32(
-    6
-)  # PyTorch's backward multiplies by this float, also for double
+# PyTorch's backward multiplies by this float constant, also for double
+_SIXTH = np.float32(1) / np.float32(6)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
