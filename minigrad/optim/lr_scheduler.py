@@ -223,6 +223,16 @@ class CosineAnnealingLR(LRScheduler):
         ]
 
 
+def _lambdas(optimizer: Optimizer, lr_lambda: Any) -> list:
+    """LambdaLR's and MultiplicativeLR's ``lr_lambda``: one function per param group."""
+    groups = len(optimizer.param_groups)
+    if not isinstance(lr_lambda, (list, tuple)):
+        return [lr_lambda] * groups
+    if len(lr_lambda) != groups:
+        raise ValueError(f"Expected {groups} lr_lambdas, but got {len(lr_lambda)}")
+    return list(lr_lambda)
+
+
 class LambdaLR(LRScheduler):
     """Each group's rate is initial_lr * lr_lambda(epoch): one function for every group,
     or a list of one per group."""
@@ -234,14 +244,7 @@ class LambdaLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         self.optimizer = optimizer
-        if not isinstance(lr_lambda, (list, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        elif len(lr_lambda) != len(optimizer.param_groups):
-            raise ValueError(
-                f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}"
-            )
-        else:
-            self.lr_lambdas = list(lr_lambda)
+        self.lr_lambdas = _lambdas(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
     def state_dict(self) -> dict[str, Any]:
@@ -528,14 +531,7 @@ class MultiplicativeLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         self.optimizer = optimizer
-        if not isinstance(lr_lambda, (list, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        elif len(lr_lambda) != len(optimizer.param_groups):
-            raise ValueError(
-                f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}"
-            )
-        else:
-            self.lr_lambdas = list(lr_lambda)
+        self.lr_lambdas = _lambdas(optimizer, lr_lambda)
         for fn in self.lr_lambdas:
             if not callable(fn):
                 raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
