@@ -59,14 +59,10 @@ def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = 
 
     ``lengths`` are ints summing to len(dataset), or fractions summing to 1: each split
     gets floor(n * fraction), and the remainder goes one by one to the splits from the
-    first, as PyTorch. The order is drawn from minigrad's generator (``mg.manual_seed``),
-    so it differs from PyTorch's numbers; ``generator`` must be None.
+    first, as PyTorch. The order is drawn from ``generator`` (a ``mg.Generator``), or
+    from minigrad's default generator (``mg.manual_seed``) if None, so it differs from
+    PyTorch's numbers.
     """
-    if generator is not None:
-        raise TypeError(
-            "random_split: minigrad draws from its one generator (mg.manual_seed); "
-            "pass generator=None"
-        )
     n = len(dataset)
     total = sum(lengths)
     if math.isclose(total, 1) and total <= 1:
@@ -89,7 +85,7 @@ def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = 
             "Sum of input lengths does not equal the length of the input dataset! "
             f"(lengths {list(lengths)}, {n} samples)"
         )
-    order = _generator().permutation(n).tolist()
+    order = _generator(generator, "randperm").permutation(n).tolist()
     return [
         Subset(dataset, order[end - size : end])
         for end, size in zip(itertools.accumulate(lengths), lengths)
