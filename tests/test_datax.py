@@ -5,7 +5,15 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.data import random_split
+from minigrad.data import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+    random_split,
+)
 
 
 def _draws(g):
@@ -117,3 +125,94 @@ def test_random_split_and_init_draw_from_the_generator():
     w2 = mg.nn.init.kaiming_uniform_(mg.zeros(3, 4), generator=mg.Generator().manual_seed(8))
     w3 = mg.nn.init.normal_(mg.zeros(3, 4), generator=mg.Generator().manual_seed(8))
     assert w1.tolist() == w3.tolist() and w1.tolist() != w2.tolist()
+
+
+def test_sequential_and_batch_samplers():
+    assert list(SequentialSampler(range(4))) == [0, 1, 2, 3] and len(SequentialSampler("abc")) == 3
+    batches = BatchSampler(SequentialSampler(range(7)), 3, False)
+    assert list(batches) == [[0, 1, 2], [3, 4, 5], [6]] and len(batches) == 3
+    batches = BatchSampler(SequentialSampler(range(7)), 3, drop_last=True)
+    assert list(batches) == [[0, 1, 2], [3, 4, 5]] and len(batches) == 2
+    assert list(BatchSampler(iter([5, 6]), 4, False)) == [[5, 6]]  # any iterable
+    with pytest.raises(ValueError, match="batch_size should be a positive integer value"):
+        BatchSampler(range(3), 0, False)
+    with pytest.raises(ValueError, match="drop_last should be a boolean value"):
+        BatchSampler(range(3), 2, 1)
+
+
+def test_random_sampler_permutes_and_repeats_with_its_generator():
+    s = RandomSampler(range(10), generator=mg.Generator().manual_seed(3))
+    first, second = list(s), list(s)
+    assert sorted(first) == sorted(second) == list(range(10)) and first != second
+    again = RandomSampler(range(10), generator=mg.Generator().manual_seed(3))
+    assert list(again) == first and len(again) == 10
+    more = list(RandomSampler(range(4), num_samples=10, generator=mg.Generator()))
+    assert len(more) == 10 and sorted(more[:8]) == [0, 0, 1, 1, 2, 2, 3, 3]
+    assert len(set(more[8:])) == 2
+    drawn = list(RandomSampler(range(3), replacement=True, num_samples=50))
+    assert len(drawn) == 50 and set(drawn) == {0, 1, 2}
+    mg.manual_seed(6)  # without a generator: the default one, as shuffle=True today
+    assert list(RandomSampler(range(9))) == np.random.default_rng(6).permutation(9).tolist()
+
+
+def test_random_sampler_errors():
+    with pytest.raises(TypeError, match="replacement should be a boolean value"):
+        RandomSampler(range(3), replacement=1)
+    with pytest.raises(ValueError, match="num_samples should be a positive integer value"):
+        RandomSampler(range(3), num_samples=0)
+    with pytest.raises(ValueError, match="num_samples=0"):
+        RandomSampler([])
+    with pytest.raises(TypeError, match="generator"):
+        list(RandomSampler(range(3), generator=object()))
+
+
+def test_subset_random_sampler_shuffles_the_given_indices():
+    s = SubsetRandomSampler([10, 20, 30, 40], generator=mg.Generator().manual_seed(1))
+    a = list(s)
+    assert sorted(a) == [10, 20, 30, 40] and len(s) == 4
+    assert list(SubsetRandomSampler([10, 20, 30, 40], mg.Generator().manual_seed(1))) == a
+
+
+def test_weighted_random_sampler_follows_the_weights():
+    g = mg.Generator().manual_seed(0)
+    drawn = list(WeightedRandomSampler([1.0, 0.0, 3.0], 4000, generator=g))
+    assert len(drawn) == 4000 and set(drawn) == {0, 2}
+    assert abs(drawn.count(2) / 4000 - 0.75) < 0.03
+    s = WeightedRandomSampler(mg.tensor([5.0, 1.0, 0.0, 2.0]), 4, replacement=False, generator=g)
+    assert sorted(list(s)) == [0, 1, 2, 3] and len(s) == 4
+    assert list(s)[-1] == 2  # a zero weight comes only after every positive one
+    firsts = [list(WeightedRandomSampler([9.0, 1.0], 1, False, g))[0] for _ in range(500)]
+    assert 0.85 < firsts.count(0) / 500 < 0.95
+    assert s.weights.dtype == mg.float64
+    a = list(WeightedRandomSampler([1, 2, 3], 20, generator=mg.Generator().manual_seed(4)))
+    assert list(WeightedRandomSampler([1, 2, 3], 20, generator=mg.Generator().manual_seed(4))) == a
+
+
+def test_weighted_random_sampler_errors():
+    with pytest.raises(ValueError, match="num_samples should be a positive integer value"):
+        WeightedRandomSampler([1.0], True)
+    with pytest.raises(ValueError, match="replacement should be a boolean value"):
+        WeightedRandomSampler([1.0], 1, replacement=None)
+    with pytest.raises(ValueError, match=r"weights should be a 1d sequence .* shape \(1, 2\)"):
+        WeightedRandomSampler([[1.0, 2.0]], 1)
+    with pytest.raises(RuntimeError, match="without replacement"):
+        list(WeightedRandomSampler([1.0, 2.0], 3, replacement=False))
+    with pytest.raises(RuntimeError, match="element < 0"):
+        list(WeightedRandomSampler([-1.0, 2.0], 1))
+    with pytest.raises(RuntimeError, match="sum of probabilities <= 0"):
+        list(WeightedRandomSampler([0.0, 0.0], 1))
+
+
+def test_a_custom_sampler_subclasses_sampler():
+    class Evens(Sampler[int]):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(0, self.n, 2))
+
+    assert list(BatchSampler(Evens(9), 2, False)) == [[0, 2], [4, 6], [8]]
+    with pytest.raises(NotImplementedError):
+        iter(Sampler())
+    with pytest.raises(TypeError):
+        len(Sampler())

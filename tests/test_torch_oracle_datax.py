@@ -6,8 +6,11 @@ indices, which calls raise and with which exception class (and, where marked, me
 Runs only where torch is installed."""
 
 import pytest
+from test_torch_oracle_autograd import _run
 from test_torch_oracle_autograd import test_program_matches_pytorch as _matches_pytorch
 from torch_oracle import import_torch
+
+import minigrad as mg
 
 torch = import_torch()
 
@@ -53,3 +56,63 @@ GENERATOR_PROGRAMS = [
 @pytest.mark.parametrize("program", GENERATOR_PROGRAMS)
 def test_generator_program_matches_pytorch(program):
     _matches_pytorch(program)
+
+
+D = "M.utils.data."
+SAMPLER_PROGRAMS = [
+    f"R = list({D}SequentialSampler(range(5))), len({D}SequentialSampler('abc'))",
+    f"R = [list({D}BatchSampler({D}SequentialSampler(range(n)), b, d)) for n in (0, 1, 6, 7) for b in (1, 3, 7) for d in (False, True)]",
+    f"R = [len({D}BatchSampler({D}SequentialSampler(range(n)), b, d)) for n in (0, 1, 6, 7) for b in (1, 3, 7) for d in (False, True)]",
+    f"R = list({D}BatchSampler(iter([4, 5, 6]), 2, False))",
+    f"R = list({D}BatchSampler([[1], [2], [3]], batch_size=2, drop_last=True))",
+    f"R = len({D}BatchSampler(iter([4, 5, 6]), 2, False))",
+    f"s = {D}RandomSampler(range(6)); R = (len(s), sorted(s), s.num_samples, s.replacement, s.generator)",
+    f"s = {D}RandomSampler(range(4), num_samples=10, generator=M.Generator()); R = (len(s), len(list(s)), set(s) == {0, 1, 2, 3})",
+    f"s = {D}RandomSampler(range(4), replacement=True, num_samples=7); R = (len(s), len(list(s)), all(0 <= i < 4 for i in s))",
+    f"s = {D}RandomSampler(range(3), num_samples=True); R = (len(s), len(list(s)))",
+    f"s = {D}SubsetRandomSampler([7, 3, 9], generator=M.Generator()); R = (len(s), sorted(s), s.indices)",
+    f"s = {D}WeightedRandomSampler([1.0, 0.0, 2.0], 5); R = (len(s), len(list(s)), 1 in list(s), s.num_samples, s.replacement, s.weights.dtype == M.float64)",
+    f"s = {D}WeightedRandomSampler([1, 0, 2], 3, replacement=False, generator=M.Generator()); R = (sorted(s), list(s)[-1])",
+    f"R = issubclass({D}BatchSampler, {D}Sampler), issubclass({D}RandomSampler, {D}Sampler), isinstance({D}SequentialSampler([]), {D}Sampler)",
+    f"class S({D}Sampler[int]):\n    def __iter__(self):\n        return iter([2, 0])\nR = list({D}BatchSampler(S(), 1, False))",
+    f"R = len({D}Sampler())",
+    f"R = iter({D}Sampler())",
+    f"R = list({D}RandomSampler(range(3), generator=object()))",
+]
+SAMPLER_ERRORS = [  # same exception class and message
+    f"{D}BatchSampler(range(3), 0, False)",
+    f"{D}BatchSampler(range(3), True, False)",
+    f"{D}BatchSampler(range(3), 2.0, False)",
+    f"{D}BatchSampler(range(3), 2, 1)",
+    f"{D}RandomSampler(range(3), replacement=1)",
+    f"{D}RandomSampler(range(3), num_samples=0)",
+    f"{D}RandomSampler(range(3), num_samples=2.0)",
+    f"{D}RandomSampler([])",
+    f"{D}WeightedRandomSampler([1.0], 0)",
+    f"{D}WeightedRandomSampler([1.0], True)",
+    f"{D}WeightedRandomSampler([1.0], 1, replacement=None)",
+    f"{D}WeightedRandomSampler([[1.0, 2.0]], 1)",
+    f"{D}WeightedRandomSampler(5.0, 1)",
+    f"list({D}WeightedRandomSampler([1.0, 2.0], 3, replacement=False))",
+    f"list({D}WeightedRandomSampler([-1.0, 2.0], 1))",
+    f"list({D}WeightedRandomSampler([float('nan'), 2.0], 1))",
+    f"list({D}WeightedRandomSampler([0.0, 0.0], 1))",
+]
+
+
+@pytest.mark.parametrize("program", SAMPLER_PROGRAMS)
+def test_sampler_program_matches_pytorch(program):
+    _matches_pytorch(program)
+
+
+def _raises_as_pytorch(program):
+    """The program raises in both, the same exception class with the same message."""
+    _, t_err = _run("R = " + program, torch)
+    _, m_err = _run("R = " + program, mg)
+    assert t_err is not None and m_err is not None, (t_err, m_err)
+    assert type(m_err) is type(t_err) and str(m_err) == str(t_err), (m_err, t_err)
+
+
+@pytest.mark.parametrize("program", SAMPLER_ERRORS)
+def test_sampler_error_matches_pytorch(program):
+    _raises_as_pytorch(program)
