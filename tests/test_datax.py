@@ -7,10 +7,12 @@ import pytest
 import minigrad as mg
 from minigrad.data import (
     BatchSampler,
+    DataLoader,
     RandomSampler,
     Sampler,
     SequentialSampler,
     SubsetRandomSampler,
+    TensorDataset,
     WeightedRandomSampler,
     random_split,
 )
@@ -216,3 +218,151 @@ def test_a_custom_sampler_subclasses_sampler():
         iter(Sampler())
     with pytest.raises(TypeError):
         len(Sampler())
+
+
+def _rows(n=10):
+    return TensorDataset(mg.arange(n), mg.arange(n) * 10)
+
+
+def _firsts(loader):
+    return [b[0].tolist() for b in loader]
+
+
+def test_shuffle_keeps_the_default_stream_of_today():
+    mg.manual_seed(5)
+    orders = [_firsts(DataLoader(_rows(11), batch_size=11, shuffle=True)) for _ in range(2)]
+    rng = np.random.default_rng(5)
+    assert orders == [[rng.permutation(11).tolist()] for _ in range(2)]
+
+
+def test_a_loader_shuffles_with_its_generator():
+    loader = DataLoader(
+        _rows(), batch_size=3, shuffle=True, generator=mg.Generator().manual_seed(1)
+    )
+    mg.manual_seed(0)
+    first, second = _firsts(loader), _firsts(loader)
+    assert first != second  # a new order every epoch
+    assert sorted(sum(first, [])) == list(range(10)) and [len(b) for b in first] == [3, 3, 3, 1]
+    mg.manual_seed(123)  # the default generator plays no part
+    again = DataLoader(_rows(), 3, True, generator=mg.Generator().manual_seed(1))
+    assert [_firsts(again), _firsts(again)] == [first, second]
+    assert (
+        isinstance(loader.sampler, RandomSampler) and loader.sampler.generator is loader.generator
+    )
+
+
+def test_loader_takes_pytorchs_positional_order_and_samplers():
+    ds = _rows(7)
+    loader = DataLoader(ds, 2, False, SubsetRandomSampler([6, 0, 3]), None, 0, None, False, True)
+    assert loader.drop_last is True and len(loader) == 1 and len(_firsts(loader)[0]) == 2
+    batches = BatchSampler(SequentialSampler(ds), 3, False)
+    loader = DataLoader(ds, batch_sampler=batches)
+    assert (
+        loader.batch_size is None and loader.batch_sampler is batches and loader.drop_last is False
+    )
+    assert _firsts(loader) == [[0, 1, 2], [3, 4, 5], [6]] and len(loader) == 3
+    assert _firsts(DataLoader(ds, batch_sampler=[[4, 1], [2]])) == [[4, 1], [2]]
+    loader = DataLoader(ds, batch_size=None, sampler=[5, 2])
+    assert [x.tolist() for x, _ in loader] == [5, 2] and len(loader) == 2
+    assert isinstance(DataLoader(ds).sampler, SequentialSampler)
+    assert DataLoader(ds).collate_fn is mg.data.default_collate
+    assert DataLoader(ds, batch_size=None).collate_fn is mg.data.default_convert
+
+
+def test_a_dataset_with_getitems_fetches_a_batch_at_once():
+    class Batched(mg.data.Dataset):
+        calls = []
+
+        def __getitems__(self, indices):
+            self.calls.append(indices)
+            return [i * 2 for i in indices]
+
+        def __len__(self):
+            return 5
+
+    loader = DataLoader(Batched(), batch_size=2)
+    assert [b.tolist() for b in loader] == [[0, 2], [4, 6], [8]]
+    assert Batched.calls == [[0, 1], [2, 3], [4]]
+
+
+def test_loader_argument_errors():
+    ds = _rows(4)
+    with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
+        DataLoader(ds, shuffle=True, sampler=[0, 1])
+    for kwargs in ({"batch_size": 2}, {"shuffle": True}, {"sampler": [0]}, {"drop_last": True}):
+        with pytest.raises(ValueError, match="batch_sampler option is mutually exclusive"):
+            DataLoader(ds, batch_sampler=[[0]], **kwargs)
+    with pytest.raises(ValueError, match="timeout option should be non-negative"):
+        DataLoader(ds, timeout=-1)
+    with pytest.raises(ValueError, match="prefetch_factor option could only be specified"):
+        DataLoader(ds, prefetch_factor=2)
+    with pytest.raises(ValueError, match="persistent_workers option needs num_workers > 0"):
+        DataLoader(ds, persistent_workers=True)
+    with pytest.raises(ValueError, match="multiprocessing_context can only be used"):
+        DataLoader(ds, multiprocessing_context="spawn")
+    with pytest.raises(ValueError, match="valid start method"):
+        DataLoader(ds, num_workers=1, multiprocessing_context="nope")
+    with pytest.raises(TypeError, match="valid context object"):
+        DataLoader(ds, num_workers=1, multiprocessing_context=3)
+    loader = DataLoader(ds, num_workers=2, persistent_workers=True, multiprocessing_context="spawn")
+    assert loader.prefetch_factor == 2 and len(_firsts(loader)) == 4  # loaded in this process
+    with pytest.raises(ValueError, match="batch_size attribute should not be set after"):
+        loader.batch_size = 3
+    loader.num_workers = 0  # not one of the frozen attributes
+
+
+class _Count(mg.data.IterableDataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        return iter(range(self.n))
+
+
+class _Sized(_Count):
+    def __len__(self):
+        return self.n
+
+
+def test_iterable_datasets_are_batched_in_order():
+    assert [b.tolist() for b in DataLoader(_Count(7), batch_size=3)] == [[0, 1, 2], [3, 4, 5], [6]]
+    loader = DataLoader(_Count(7), batch_size=3, drop_last=True)
+    assert [b.tolist() for b in loader] == [[0, 1, 2], [3, 4, 5]]
+    assert list(DataLoader(_Count(3), batch_size=None)) == [0, 1, 2]
+    assert [b.tolist() for b in DataLoader(_Count(2))] == [[0], [1]]
+    with pytest.raises(TypeError):
+        len(DataLoader(_Count(3)))
+    assert len(DataLoader(_Sized(7), batch_size=3)) == 3
+    assert len(DataLoader(_Sized(7), batch_size=3, drop_last=True)) == 2
+    with pytest.raises(ValueError, match="expected unspecified shuffle option"):
+        DataLoader(_Count(3), shuffle=True)
+    with pytest.raises(ValueError, match="expected unspecified sampler option"):
+        DataLoader(_Count(3), sampler=[0])
+    with pytest.raises(TypeError, match="abstract"):
+        mg.data.IterableDataset()
+    assert mg.data.get_worker_info() is None
+
+
+def test_chain_concat_and_stack_datasets():
+    chain = _Count(2) + _Sized(3)
+    assert isinstance(chain, mg.data.ChainDataset) and list(chain) == [0, 1, 0, 1, 2]
+    with pytest.raises(TypeError):
+        len(chain)
+    assert len(mg.data.ChainDataset([_Sized(2), _Sized(3)])) == 5
+    with pytest.raises(AssertionError, match="ChainDataset only supports IterableDataset"):
+        list(mg.data.ChainDataset([_Sized(1), [1]]))
+    concat = _rows(3) + _rows(2)
+    assert isinstance(concat, mg.data.ConcatDataset) and concat.cumulative_sizes == [3, 5]
+    assert [int(concat[i][1]) for i in range(-5, 5)] == [0, 10, 20, 0, 10] * 2
+    with pytest.raises(ValueError, match="absolute value of index"):
+        concat[-6]
+    with pytest.raises(AssertionError, match="does not support IterableDataset"):
+        mg.data.ConcatDataset([_rows(2), _Sized(2)])
+    assert _firsts(DataLoader(concat, batch_size=4)) == [[0, 1, 2, 0], [1]]
+    stack = mg.data.StackDataset(_rows(3), range(3))
+    assert len(stack) == 3 and stack[1][1] == 1 and int(stack[1][0][1]) == 10
+    named = mg.data.StackDataset(x=range(3), y=range(10, 13))
+    assert named[2] == {"x": 2, "y": 12}
+    assert [b["y"].tolist() for b in DataLoader(named, batch_size=2)] == [[10, 11], [12]]
+    with pytest.raises(ValueError, match="Size mismatch between datasets"):
+        mg.data.StackDataset(range(2), range(3))

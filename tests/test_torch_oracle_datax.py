@@ -116,3 +116,115 @@ def _raises_as_pytorch(program):
 @pytest.mark.parametrize("program", SAMPLER_ERRORS)
 def test_sampler_error_matches_pytorch(program):
     _raises_as_pytorch(program)
+
+
+T = "ds = M.utils.data.TensorDataset(M.arange(10.).reshape(5, 2), M.arange(5)); "
+IT = "class It(M.utils.data.IterableDataset):\n    def __iter__(self):\n        return iter([M.tensor([i, i + 1]) for i in range(5)])\n"
+SIT = IT.replace("It(", "SIt(") + "    def __len__(self):\n        return 5\n"
+LOADER_PROGRAMS = [
+    T
+    + f"R = [(tuple(x.shape), y.tolist()) for x, y in {D}DataLoader(ds, 2, False, [4, 3, 0, 1, 2])]",
+    T
+    + f"R = [(tuple(x.shape), y.tolist()) for x, y in {D}DataLoader(ds, 2, False, None, None, 0, None, False, True)]",
+    T
+    + f"R = [len({D}DataLoader(ds, b, sampler=s, drop_last=d)) for s in (None, range(3)) for b in (1, 2, 5, 6) for d in (False, True)] + [len({D}DataLoader(ds, None, sampler=range(2)))]",
+    T
+    + f"L = {D}DataLoader(ds, 2, True); R = (len(L), [len(y) for _, y in L], sorted(i for _, y in L for i in y.tolist()), type(L.sampler).__name__, len(L.sampler))",
+    T
+    + f"L = {D}DataLoader(ds, 2, shuffle=True, generator=M.Generator().manual_seed(0)); R = (len(L), type(L.sampler).__name__, L.sampler.generator is L.generator, type(L.batch_sampler).__name__)",
+    T
+    + f"L = {D}DataLoader(ds); R = (L.batch_size, L.drop_last, type(L.sampler).__name__, type(L.batch_sampler).__name__, L.batch_sampler.batch_size, L.dataset is ds, L.num_workers, L.pin_memory, L.timeout, L.worker_init_fn, L.multiprocessing_context, L.generator, L.prefetch_factor, L.persistent_workers, L.pin_memory_device, L.in_order, L.collate_fn.__name__)",
+    T
+    + f"L = {D}DataLoader(ds, batch_size=None); R = (L.batch_size, L.batch_sampler, L.collate_fn.__name__, len(L), [y.tolist() for _, y in L])",
+    T
+    + f"L = {D}DataLoader(ds, sampler=[4, 0, 2], batch_size=2); R = ([y.tolist() for _, y in L], len(L), L.sampler)",
+    T
+    + f"L = {D}DataLoader(ds, sampler={D}SequentialSampler(range(3))); R = [y.tolist() for _, y in L]",
+    T
+    + f"L = {D}DataLoader(ds, batch_sampler=[[3, 1], [0]]); R = ([y.tolist() for _, y in L], len(L), L.batch_size, L.drop_last, type(L.sampler).__name__)",
+    T
+    + f"B = {D}BatchSampler({D}SequentialSampler(ds), 2, True); L = {D}DataLoader(ds, batch_sampler=B); R = ([y.tolist() for _, y in L], len(L))",
+    T
+    + f"L = {D}DataLoader(ds, batch_sampler=[[3, 1]], batch_size=1, shuffle=False, drop_last=False); R = [y.tolist() for _, y in L]",
+    T + f"L = {D}DataLoader(ds, 2, False, None, None, 0, lambda b: len(b)); R = list(L)",
+    T + f"L = {D}DataLoader(ds, shuffle=False, sampler=[1]); R = len(L)",
+    T
+    + f"L = {D}DataLoader(ds, num_workers=2, prefetch_factor=3, persistent_workers=True); R = (L.prefetch_factor, L.persistent_workers, len(L))",
+    T + f"R = {D}DataLoader(ds, num_workers=1).prefetch_factor",
+    T
+    + f"L = {D}DataLoader(ds); L.num_workers = 0; L.collate_fn = None; R = (L.num_workers, L.collate_fn, L.generator)",
+    T
+    + f"L = {D}DataLoader(ds, batch_sampler=[[0]], drop_last=False, batch_size=1, sampler=None, shuffle=None); R = len(L)",
+    IT + f"R = [b.tolist() for b in {D}DataLoader(It(), batch_size=2)]",
+    IT + f"R = [b.tolist() for b in {D}DataLoader(It(), batch_size=2, drop_last=True)]",
+    IT + f"R = [b.tolist() for b in {D}DataLoader(It(), batch_size=None)]",
+    IT + f"R = [b.tolist() for b in {D}DataLoader(It(), shuffle=False)]",
+    IT
+    + f"L = {D}DataLoader(It(), 3); R = (L.batch_size, type(L.batch_sampler).__name__, L.drop_last)",
+    IT + f"R = len({D}DataLoader(It()))",
+    IT + "R = len(It())",
+    SIT
+    + f"R = [len({D}DataLoader(SIt(), b, drop_last=d)) for b in (1, 2, 5, 6) for d in (False, True)] + [len({D}DataLoader(SIt(), None))]",
+    SIT + f"R = [b.tolist() for b in {D}DataLoader(SIt() + SIt(), batch_size=4)]",
+    IT + SIT + "c = SIt() + It(); R = (type(c).__name__, len(list(c)))",
+    SIT + f"R = len({D}ChainDataset([SIt(), SIt()]))",
+    IT + f"R = len({D}ChainDataset([It(), [1]]))",
+    IT + f"R = list({D}ChainDataset([It(), [1]]))",
+    f"R = {D}IterableDataset()",
+    f"R = ({D}get_worker_info(), issubclass({D}IterableDataset, {D}Dataset), issubclass({D}ChainDataset, {D}IterableDataset))",
+    T
+    + "c = ds + ds; R = (type(c).__name__, len(c), c.cumulative_sizes, [c[i][1].tolist() for i in (0, 4, 5, 9, -1, -10)])",
+    f"c = {D}ConcatDataset([range(3), [7], range(0), range(10, 12)]); R = ([c[i] for i in range(len(c))], c.cumulative_sizes, c[-1], c[-6])",
+    f"c = {D}ConcatDataset([range(3)]); R = c[3]",
+    f"c = {D}ConcatDataset([range(3), range(2)]); R = c[-6]",
+    f"R = {D}ConcatDataset([])",
+    IT + f"R = {D}ConcatDataset([range(2), It()])",
+    f"R = {D}ConcatDataset.cumsum([range(2), range(3)])",
+    T
+    + f"c = {D}ConcatDataset([ds, ds]); R = [(tuple(x.shape), y.tolist()) for x, y in {D}DataLoader(c, batch_size=4)]",
+    f"s = {D}StackDataset(range(3), range(10, 13)); R = (len(s), s[1], s[-1])",
+    f"s = {D}StackDataset(a=range(3), b=range(10, 13)); R = (len(s), s[1])",
+    f"s = {D}StackDataset(a=range(3), b=range(10, 13)); R = [(d['a'].tolist(), d['b'].tolist()) for d in {D}DataLoader(s, 2)]",
+    f"R = {D}StackDataset(range(2), b=range(2))",
+    f"R = {D}StackDataset()",
+    f"R = {D}StackDataset(range(2), range(3))",
+]
+LOADER_ERRORS = [  # same exception class and message
+    "M.utils.data.DataLoader(range(4), shuffle=True, sampler=[0])",
+    "M.utils.data.DataLoader(range(4), batch_sampler=[[0]], batch_size=2)",
+    "M.utils.data.DataLoader(range(4), batch_sampler=[[0]], shuffle=True)",
+    "M.utils.data.DataLoader(range(4), batch_sampler=[[0]], sampler=[0])",
+    "M.utils.data.DataLoader(range(4), batch_sampler=[[0]], drop_last=True)",
+    "M.utils.data.DataLoader(range(4), sampler=[0], batch_size=-1)",
+    "M.utils.data.DataLoader(range(4), timeout=-1)",
+    "M.utils.data.DataLoader(range(4), prefetch_factor=2)",
+    "M.utils.data.DataLoader(range(4), num_workers=1, prefetch_factor=-1)",
+    "M.utils.data.DataLoader(range(4), persistent_workers=True)",
+    "M.utils.data.DataLoader(range(4), multiprocessing_context='spawn')",
+    "M.utils.data.DataLoader(range(4), num_workers=1, multiprocessing_context='nope')",
+    "M.utils.data.DataLoader(range(4), num_workers=1, multiprocessing_context=3)",
+    "setattr(M.utils.data.DataLoader(range(4)), 'batch_size', 2)",
+    "setattr(M.utils.data.DataLoader(range(4)), 'sampler', None)",
+    "setattr(M.utils.data.DataLoader(range(4)), 'dataset', [])",
+    "M.utils.data.DataLoader(M.utils.data.ChainDataset([]), shuffle=True)",
+    "M.utils.data.DataLoader(M.utils.data.ChainDataset([]), sampler=[0])",
+    "M.utils.data.DataLoader(M.utils.data.ChainDataset([]), batch_sampler=[[0]])",
+    "M.utils.data.ConcatDataset([])",
+    "M.utils.data.ConcatDataset([range(2), M.utils.data.ChainDataset([])])",
+    "M.utils.data.ConcatDataset([range(2)])[-3]",
+    "list(M.utils.data.ChainDataset([[1]]))",
+    "M.utils.data.StackDataset(range(2), b=range(2))",
+    "M.utils.data.StackDataset()",
+    "M.utils.data.StackDataset(range(2), range(3))",
+    "M.utils.data.StackDataset(a=range(2), b=range(3))",
+]
+
+
+@pytest.mark.parametrize("program", LOADER_PROGRAMS)
+def test_loader_and_dataset_program_matches_pytorch(program):
+    _matches_pytorch(program)
+
+
+@pytest.mark.parametrize("program", LOADER_ERRORS)
+def test_loader_and_dataset_error_matches_pytorch(program):
+    _raises_as_pytorch(program)
