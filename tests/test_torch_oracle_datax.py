@@ -162,6 +162,8 @@ LOADER_PROGRAMS = [
     IT
     + f"L = {D}DataLoader(It(), 3); R = (L.batch_size, type(L.batch_sampler).__name__, L.drop_last)",
     IT + f"R = len({D}DataLoader(It()))",
+    T
+    + f"i = iter({D}DataLoader(ds, 2)); R = (len(i), next(i)[1].tolist(), iter(i) is i, len(list(i)))",
     IT + "R = len(It())",
     SIT
     + f"R = [len({D}DataLoader(SIt(), b, drop_last=d)) for b in (1, 2, 5, 6) for d in (False, True)] + [len({D}DataLoader(SIt(), None))]",

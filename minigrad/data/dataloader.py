@@ -230,7 +230,10 @@ class DataLoader:
             return n
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> _LoaderIter:
+        return _LoaderIter(self)
+
+    def _batches(self) -> Iterator[Any]:
         if self._iterable:
             items = iter(self.dataset)
             if self.batch_sampler is None:
@@ -260,6 +263,23 @@ class DataLoader:
         if getitems:
             return self.collate_fn(getitems(indices))
         return self.collate_fn([self.dataset[i] for i in indices])
+
+
+class _LoaderIter:
+    """One pass over a loader's batches; ``len()`` is the loader's, as PyTorch's iterators."""
+
+    def __init__(self, loader: DataLoader) -> None:
+        self._loader = loader
+        self._batches = loader._batches()
+
+    def __iter__(self) -> _LoaderIter:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._batches)
+
+    def __len__(self) -> int:
+        return len(self._loader)
 
 
 def _context(context: Any, num_workers: int) -> Any:
