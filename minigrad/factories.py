@@ -13,7 +13,7 @@ from . import dtypes
 from .device import check as check_device
 from .dtypes import check_fits
 from .errors import OpError
-from .random import generator
+from .random import generator as _rng
 from .tensor import Tensor, _default_like, as_array, check_bool, check_tensor
 
 
@@ -149,20 +149,20 @@ def full_like(
     return _wrap(np.full(t.shape, fill_value, dt), requires_grad, device, "full_like")
 
 
-def randn(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
-          device: Any = None) -> Tensor:  # fmt: skip
-    """Standard normal samples."""
+def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+          requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
+    """Standard normal samples (from ``generator``, a :class:`Generator`, if given)."""
     dt = random_dtype(dtype, "normal_kernel_cpu")
-    arr = generator().standard_normal(_shape(sizes, size)).astype(dt, copy=False)
+    arr = _rng(generator, "randn").standard_normal(_shape(sizes, size)).astype(dt, copy=False)
     return _wrap(arr, requires_grad, device, "randn")
 
 
-def rand(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
-         device: Any = None) -> Tensor:  # fmt: skip
-    """Uniform samples in [0, 1)."""
+def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+         requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
+    """Uniform samples in [0, 1) (from ``generator``, a :class:`Generator`, if given)."""
     dt = random_dtype(dtype, "check_uniform_bounds")
     return _wrap(
-        generator().random(_shape(sizes, size)).astype(dt, copy=False),
+        _rng(generator, "rand").random(_shape(sizes, size)).astype(dt, copy=False),
         requires_grad,
         device,
         "rand",
@@ -170,21 +170,44 @@ def rand(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool =
 
 
 def randn_like(
-    t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    t: Tensor,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    *,
+    generator: Any = None,
 ) -> Tensor:
     check_tensor("randn_like", "input", t)
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
+    return randn(
+        t.shape,
+        generator=generator,
+        dtype=dtype or t.dtype,
+        requires_grad=requires_grad,
+        device=device,
+    )
 
 
 def rand_like(
-    t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    t: Tensor,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    *,
+    generator: Any = None,
 ) -> Tensor:
     check_tensor("rand_like", "input", t)
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
+    return rand(
+        t.shape,
+        generator=generator,
+        dtype=dtype or t.dtype,
+        requires_grad=requires_grad,
+        device=device,
+    )
 
 
 def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = None,
-            requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
+            requires_grad: bool = False, device: Any = None, *,
+            generator: Any = None) -> Tensor:  # fmt: skip
     """Integers in [low, high) (low 0 if not given); ``randint(high, size)`` draws from
     [0, high)."""
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
@@ -210,18 +233,21 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
             raise RuntimeError(f"randint: to - 1 is out of bounds for {dt}")
     else:
         check_fits((low, high - 1), dt)
-    arr = generator().integers(low, high, size=_shape((size,)), dtype=np.int64)
+    arr = _rng(generator, "randint").integers(low, high, size=_shape((size,)), dtype=np.int64)
     return _wrap(arr.astype(dt, copy=False), requires_grad, device, "randint")
 
 
-def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any = None, *,
+             generator: Any = None) -> Tensor:  # fmt: skip
     """A random permutation of 0..n-1 (int64)."""
     dt = dtypes.int64 if dtype is None else np.dtype(dtype)
     if dt.kind == "b":
         raise _no_kernel("randperm", dt)
     (n,) = _shape((n,))
     check_fits(n - 1, dt)
-    return _wrap(generator().permutation(n).astype(dt), requires_grad, device, "randperm")
+    return _wrap(
+        _rng(generator, "randperm").permutation(n).astype(dt), requires_grad, device, "randperm"
+    )
 
 
 def _number(value: Any, name: str) -> Any:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .. import dtypes, ops
 from ..factories import tensor
-from ..random import generator
 from ..tensor import Tensor
-from .dataset import Dataset, TensorDataset
+from .dataset import Dataset, IterableDataset, TensorDataset
+from .sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    _InfiniteConstantSampler,
+)
 
 
 def default_collate(samples: Sequence) -> Any:
@@ -71,75 +79,229 @@ def _same_mapping(like: Mapping, fields: dict) -> Mapping:
         return fields
 
 
+def get_worker_info() -> None:
+    """Information about the loader's worker process this runs in: None, as minigrad loads
+    every batch in the main process (PyTorch's answer there)."""
+    return None
+
+
 class DataLoader:
     """Iterate over ``dataset`` in batches of ``batch_size`` samples, each a list of Tensors
     (with ``batch_size=None``, sample by sample, converted by ``default_convert``).
 
-    With ``shuffle`` every epoch draws a new order from minigrad's seeded generator
-    (``mg.manual_seed`` makes it repeat); ``drop_last`` skips a final short batch;
+    PyTorch's arguments, defaults and checks. The indices come from ``sampler`` (default: in
+    order, or with ``shuffle`` a :class:`RandomSampler` drawing a new order every epoch from
+    ``generator``, or from minigrad's default generator, ``mg.manual_seed``), grouped by a
+    :class:`BatchSampler` (``drop_last`` skips a final short batch) unless ``batch_sampler``
+    gives the batches. An :class:`IterableDataset` is batched in the order it yields its items.
     ``collate_fn`` turns a list of samples into a batch (``default_collate`` if None).
-    ``num_workers`` and ``pin_memory`` are accepted for PyTorch programs: batches are
-    loaded in this process, on the CPU, either way.
+    ``num_workers``, ``pin_memory``, ``timeout``, ``worker_init_fn``,
+    ``multiprocessing_context``, ``prefetch_factor``, ``persistent_workers``,
+    ``pin_memory_device`` and ``in_order`` are checked and kept for PyTorch programs, but
+    batches are loaded in this process, on the CPU, in order, either way (``worker_init_fn``
+    is not called, and :func:`get_worker_info` is None).
     """
+
+    _FROZEN = (
+        "batch_size",
+        "batch_sampler",
+        "sampler",
+        "drop_last",
+        "dataset",
+        "persistent_workers",
+    )
 
     def __init__(
         self,
         dataset: Dataset,
         batch_size: int | None = 1,
-        shuffle: bool = False,
-        drop_last: bool = False,
-        *,
+        shuffle: bool | None = None,
+        sampler: Sampler | Iterable | None = None,
+        batch_sampler: Sampler[list] | Iterable[list] | None = None,
         num_workers: int = 0,
         collate_fn: Callable[[list], Any] | None = None,
         pin_memory: bool = False,
+        drop_last: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Callable[[int], None] | None = None,
+        multiprocessing_context: Any = None,
+        generator: Any = None,
+        *,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
     ) -> None:
-        if batch_size is None and drop_last:
-            raise ValueError(
-                "batch_size=None option disables auto-batching and is mutually exclusive with "
-                "drop_last"
-            )
-        if batch_size is not None and (
-            not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0
-        ):
-            raise ValueError(
-                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
-            )
-        if not isinstance(drop_last, bool):
-            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
         if num_workers < 0:
             raise ValueError(
                 "num_workers option should be non-negative; use num_workers=0 to disable "
                 "multiprocessing."
             )
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError(
+                "prefetch_factor option could only be specified in multiprocessing."
+                "let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor "
+                "to None."
+            )
+        if num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2
+        elif prefetch_factor is not None and prefetch_factor < 0:
+            raise ValueError("prefetch_factor option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
         self.dataset = dataset
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.drop_last = drop_last
         self.num_workers = num_workers
-        self.collate_fn = collate_fn
+        self.prefetch_factor = prefetch_factor
         self.pin_memory = pin_memory
+        self.pin_memory_device = pin_memory_device
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = _context(multiprocessing_context, num_workers)
+        self.in_order = in_order
+
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            if shuffle not in {False, None}:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified shuffle option, "
+                    f"but got shuffle={shuffle}"
+                )
+            if sampler is not None:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified sampler option, "
+                    f"but got sampler={sampler}"
+                )
+            if batch_sampler is not None:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified batch_sampler "
+                    f"option, but got batch_sampler={batch_sampler}"
+                )
+        else:
+            shuffle = bool(shuffle)
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, "
+                    "sampler, and drop_last"
+                )
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError(
+                "batch_size=None option disables auto-batching and is mutually exclusive with "
+                "drop_last"
+            )
+        if sampler is None:
+            if self._iterable:
+                sampler = _InfiniteConstantSampler()
+            elif shuffle:
+                sampler = RandomSampler(dataset, generator=generator)
+            else:
+                sampler = SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        if collate_fn is None:
+            collate_fn = default_collate if batch_sampler is not None else default_convert
+        self.collate_fn = collate_fn
+        self.persistent_workers = persistent_workers
+        self._initialized = True
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        if attr in self._FROZEN and getattr(self, "_initialized", False):
+            raise ValueError(
+                f"{attr} attribute should not be set after {type(self).__name__} is initialized"
+            )
+        super().__setattr__(attr, value)
 
     def __len__(self) -> int:
+        if not self._iterable:
+            return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
         n = len(self.dataset)
         if self.batch_size is None:
             return n
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
-    def __iter__(self) -> Iterator[Any]:
-        n = len(self.dataset)
-        order = generator().permutation(n) if self.shuffle else np.arange(n)
-        if self.batch_size is None:
-            convert = self.collate_fn or default_convert
-            for i in order:
-                yield convert(self.dataset[int(i)])
-            return
-        for start in range(0, len(self) * self.batch_size, self.batch_size):
-            yield self._fetch(order[start : start + self.batch_size])
+    def __iter__(self) -> _LoaderIter:
+        return _LoaderIter(self)
 
-    def _fetch(self, indices: np.ndarray) -> Any:
-        if self.collate_fn is not None:
-            return self.collate_fn([self.dataset[int(i)] for i in indices])
-        if type(self.dataset).__getitem__ is TensorDataset.__getitem__:
+    def _batches(self) -> Iterator[Any]:
+        if self._iterable:
+            items = iter(self.dataset)
+            if self.batch_sampler is None:
+                yield from map(self.collate_fn, items)
+                return
+            for indices in self.batch_sampler:  # lists of None: only their lengths count
+                batch = list(itertools.islice(items, len(indices)))
+                if not batch or (self.drop_last and len(batch) < len(indices)):
+                    return
+                yield self.collate_fn(batch)
+            return
+        if self.batch_sampler is None:
+            for index in self.sampler:
+                yield self.collate_fn(self.dataset[index])
+            return
+        for indices in self.batch_sampler:
+            yield self._fetch(indices)
+
+    def _fetch(self, indices: list) -> Any:
+        if self.collate_fn is default_collate and (
+            type(self.dataset).__getitem__ is TensorDataset.__getitem__
+        ):
             # one indexing op per tensor instead of stacking single rows: same batch, faster
-            return [t[indices] for t in self.dataset.tensors]
-        return default_collate([self.dataset[int(i)] for i in indices])
+            rows = np.asarray(indices, dtype=np.int64)
+            return [t[rows] for t in self.dataset.tensors]
+        getitems = getattr(self.dataset, "__getitems__", None)
+        if getitems:
+            return self.collate_fn(getitems(indices))
+        return self.collate_fn([self.dataset[i] for i in indices])
+
+
+class _LoaderIter:
+    """One pass over a loader's batches; ``len()`` is the loader's, as PyTorch's iterators."""
+
+    def __init__(self, loader: DataLoader) -> None:
+        self._loader = loader
+        self._batches = loader._batches()
+
+    def __iter__(self) -> _LoaderIter:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._batches)
+
+    def __len__(self) -> int:
+        return len(self._loader)
+
+
+def _context(context: Any, num_workers: int) -> Any:
+    """PyTorch's check of ``multiprocessing_context`` (a start method's name, or a context)."""
+    if context is None:
+        return None
+    if num_workers <= 0:
+        raise ValueError(
+            "multiprocessing_context can only be used with multi-process loading "
+            f"(num_workers > 0), but got num_workers={num_workers}"
+        )
+    if isinstance(context, str):
+        methods = multiprocessing.get_all_start_methods()
+        if context not in methods:
+            raise ValueError(
+                "multiprocessing_context option should specify a valid start method in "
+                f"{methods!r}, but got multiprocessing_context={context!r}"
+            )
+        context = multiprocessing.get_context(context)
+    if not isinstance(context, multiprocessing.context.BaseContext):
+        raise TypeError(
+            "multiprocessing_context option should be a valid context object or a string "
+            f"specifying the start method, but got multiprocessing_context={context}"
+        )
+    return context

@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 from ..random import generator as _generator
 from ..tensor import Tensor
 
+T_co = TypeVar("T_co", covariant=True)
 
-class Dataset:
+
+class Dataset(Generic[T_co]):
     """A map-style dataset: ``dataset[i]`` is sample i and ``len(dataset)`` their number.
 
     Subclasses define ``__getitem__`` and ``__len__`` (without it ``len()`` is a TypeError).
+    ``a + b`` is their :class:`ConcatDataset`.
     """
 
-    def __getitem__(self, index: int) -> Any:
+    def __getitem__(self, index: int) -> T_co:
         raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
+
+    def __add__(self, other: Dataset) -> ConcatDataset:
+        return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset[T_co], Iterable[T_co]):
+    """A dataset that is a stream of samples: subclasses define ``__iter__`` (it is abstract,
+    so the class itself cannot be instantiated) and may define ``__len__``.
+
+    A ``DataLoader`` batches the items in the order ``__iter__`` yields them; it loads them
+    in this process, so :func:`get_worker_info` is None there. ``a + b`` chains them.
+    """
+
+    def __add__(self, other: Dataset) -> ChainDataset:
+        return ChainDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -35,6 +54,84 @@ class TensorDataset(Dataset):
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
+
+
+class StackDataset(Dataset):
+    """Datasets of equal length side by side: sample i is the tuple of their samples i
+    (``StackDataset(a, b)``) or a dict of them by name (``StackDataset(x=a, y=b)``)."""
+
+    def __init__(self, *args: Dataset, **kwargs: Dataset) -> None:
+        if args and kwargs:
+            raise ValueError(
+                "Supported either ``tuple``- (via ``args``) or"
+                "``dict``- (via ``kwargs``) like input/output, but both types are given."
+            )
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
+        datasets = list(args or kwargs.values())
+        self._length = len(datasets[0])
+        if any(self._length != len(dataset) for dataset in datasets):
+            raise ValueError("Size mismatch between datasets")
+        self.datasets = args or kwargs
+
+    def __getitem__(self, index: Any) -> tuple | dict:
+        if isinstance(self.datasets, dict):
+            return {key: dataset[index] for key, dataset in self.datasets.items()}
+        return tuple(dataset[index] for dataset in self.datasets)
+
+    def __len__(self) -> int:
+        return self._length
+
+
+class ConcatDataset(Dataset):
+    """Map-style datasets one after the other: indices run through the first, then the
+    second, ... (``cumulative_sizes`` are the running totals of their lengths)."""
+
+    @staticmethod
+    def cumsum(sequence: Iterable[Dataset]) -> list[int]:
+        return list(itertools.accumulate(len(d) for d in sequence))
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        self.datasets = list(datasets)
+        if len(self.datasets) == 0:
+            raise AssertionError("datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = self.cumsum(self.datasets)
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, idx: int) -> Any:
+        if idx < 0:
+            if -idx > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            idx = len(self) + idx
+        dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
+        start = self.cumulative_sizes[dataset_idx - 1] if dataset_idx else 0
+        return self.datasets[dataset_idx][idx - start]
+
+
+class ChainDataset(IterableDataset):
+    """Iterable datasets one after the other, chained as they are iterated."""
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        self.datasets = datasets
+
+    def __iter__(self) -> Iterator:
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self) -> int:
+        total = 0
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            total += len(d)
+        return total
 
 
 class Subset(Dataset):
@@ -59,14 +156,10 @@ def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = 
 
     ``lengths`` are ints summing to len(dataset), or fractions summing to 1: each split
     gets floor(n * fraction), and the remainder goes one by one to the splits from the
-    first, as PyTorch. The order is drawn from minigrad's generator (``mg.manual_seed``),
-    so it differs from PyTorch's numbers; ``generator`` must be None.
+    first, as PyTorch. The order is drawn from ``generator`` (a ``mg.Generator``), or
+    from minigrad's default generator (``mg.manual_seed``) if None, so it differs from
+    PyTorch's numbers.
     """
-    if generator is not None:
-        raise TypeError(
-            "random_split: minigrad draws from its one generator (mg.manual_seed); "
-            "pass generator=None"
-        )
     n = len(dataset)
     total = sum(lengths)
     if math.isclose(total, 1) and total <= 1:
@@ -89,7 +182,7 @@ def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = 
             "Sum of input lengths does not equal the length of the input dataset! "
             f"(lengths {list(lengths)}, {n} samples)"
         )
-    order = _generator().permutation(n).tolist()
+    order = _generator(generator, "randperm").permutation(n).tolist()
     return [
         Subset(dataset, order[end - size : end])
         for end, size in zip(itertools.accumulate(lengths), lengths)

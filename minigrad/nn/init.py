@@ -1,7 +1,8 @@
 """Parameter initialization with PyTorch's formulas (``torch.nn.init``).
 
 Every function fills its tensor in place, records nothing in the graph, draws from
-minigrad's seeded generator, and returns the tensor. For a weight of shape
+``generator`` (a ``mg.Generator``) or else minigrad's seeded default generator, and
+returns the tensor. For a weight of shape
 ``(out, in, *kernel)``: fan_in = in * prod(kernel), fan_out = out * prod(kernel).
 """
 
@@ -74,12 +75,8 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any 
 
 
 def _generator(given: Any) -> np.random.Generator:
-    """minigrad has one generator (seeded by ``mg.manual_seed``): ``generator=None`` only."""
-    if given is not None:
-        raise TypeError(
-            "init: minigrad draws from its one generator (mg.manual_seed); pass generator=None"
-        )
-    return generator()
+    """``given``'s NumPy generator (a ``mg.Generator``), or the default one's if None."""
+    return generator(given, "init")
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
