@@ -110,9 +110,9 @@ def full(
             else _default_like(np.dtype(complex)) if isinstance(fill_value, complex)
             else dtypes.get_default_dtype()
         )  # fmt: skip
-    fill_value = check_fits(fill_value, np.dtype(dtype))
+    fill_value = check_fits(fill_value, dtypes.as_dtype(dtype))
     return _wrap(
-        np.full(_shape((size,)), fill_value, np.dtype(dtype)), requires_grad, device, "full"
+        np.full(_shape((size,)), fill_value, dtypes.as_dtype(dtype)), requires_grad, device, "full"
     )
 
 
@@ -199,7 +199,7 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    dt = dtypes.int64 if dtype is None else np.dtype(dtype)
+    dt = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
     if dt.kind == "b" and high > 2:
         raise RuntimeError("randint: to - 1 is out of bounds for bool")
     if dt.kind in "iu":  # the bounds themselves must fit (no wrapping here)
@@ -216,7 +216,7 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
 
 def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
-    dt = dtypes.int64 if dtype is None else np.dtype(dtype)
+    dt = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
     if dt.kind == "b":
         raise _no_kernel("randperm", dt)
     (n,) = _shape((n,))
@@ -250,7 +250,7 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if ints else dtypes.get_default_dtype()
-    dt = np.dtype(dtype)
+    dt = dtypes.as_dtype(dtype)
     if dt.kind == "b":
         raise _no_kernel("arange_cpu", dt)
     if not (math.isfinite(start) and math.isfinite(end)):

@@ -51,9 +51,12 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(T.max()) + 1
     if T.size and T.min() < 0:
-        raise RuntimeError("Class values must be non-negative.")
+        raise RuntimeError(f"one_hot: Class values must be non-negative, got {T.min()}.")
     if T.size and T.max() >= num_classes:
-        raise RuntimeError("Class values must be smaller than num_classes.")
+        raise RuntimeError(
+            f"one_hot: Class values must be smaller than num_classes ({num_classes}), "
+            f"got {T.max()}."
+        )
     return Tensor._new((T[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
@@ -220,7 +223,13 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
         )
         return _in_place(leaky_relu, input, negative_slope, backward_error=error)
     pos = X > 0
-    out = np.where(pos, X, X * negative_slope)
+    try:
+        out = np.where(pos, X, X * negative_slope)
+    except TypeError:  # NumPy's ufunc error for a slope that is not a number
+        raise TypeError(
+            "leaky_relu(): argument 'negative_slope' must be a number, "
+            f"not {type(negative_slope).__name__}"
+        ) from None
     vjp = lambda g: np.where(pos, g, g * negative_slope)  # noqa: E731
     return _activation(out, "LeakyRelu", input, vjp)
 
@@ -443,8 +452,13 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     dx = g * mask / (1 - p). The identity when not training, so the expected value
     of every element is the same in both modes. ``inplace`` overwrites x (``x.mul_(mask)``).
     """
-    if p < 0 or p > 1:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    try:
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout: probability has to be between 0 and 1, but got {p}")
+    except TypeError:  # not a number
+        raise TypeError(
+            f"dropout(): argument 'p' must be a number, not {type(p).__name__}"
+        ) from None
     if p != p:  # NaN: PyTorch's Python check lets it through, its kernel raises
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     check_tensor("dropout", "input", input)
@@ -469,7 +483,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 # ---- losses ------------------------------------------------------------------------
 
 
-def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
+def _reduce(name: str, loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     """Reduce an elementwise loss; also return g -> g', the gradient of each element.
 
     'mean' divides by ``count`` (the number of elements unless given). g' has the
@@ -480,7 +494,7 @@ def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     if reduction == "sum":
         return np.asarray(np.add.reduce(loss, None), loss.dtype), ops.identity
     if reduction != "mean":
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+        raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
     n = loss.size if count is None else count
     if n == 0:  # nothing counts (all targets ignored): NaN loss, as PyTorch, but no gradient
         return np.asarray(np.nan, loss.dtype), np.zeros_like
@@ -548,7 +562,19 @@ def _same_size(name: str, X: np.ndarray, Y: np.ndarray) -> None:
 def _check_probabilities(name: str, P: np.ndarray) -> None:
     """PyTorch's check that BCE's input and target are in [0, 1] (NaN is not)."""
     if P.size and not (np.minimum.reduce(P, None) >= 0 and np.maximum.reduce(P, None) <= 1):
-        raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+        _refuse_integers("binary_cross_entropy", P)
+        raise RuntimeError(
+            f"binary_cross_entropy: all elements of {name} should be between 0 and 1 "
+            f"(of shape {P.shape}, from {np.min(P)} to {np.max(P)})"
+        )
+
+
+def _refuse_integers(name: str, X: np.ndarray) -> None:
+    """PyTorch has no kernel of the float losses for integer or bool tensors."""
+    if X.dtype.kind in "biu":
+        raise NotImplementedError(
+            f"{name}: \"{name}\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
 
 
 def _legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
@@ -587,9 +613,13 @@ def mse_loss(
     _check_tensors("mse_loss", input, target)
     X, Y = input.data, target.data
     _warn_if_broadcast(X, Y)
-    if X.dtype.kind != "f" and Y.dtype.kind != "f":
-        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'")
-    if Y.dtype.kind != "f":
+    if X.dtype.kind != "f":
+        if Y.dtype.kind != "f":
+            raise NotImplementedError(
+                f"mse_loss: \"mse_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+            )
+        X = X.astype(Y.dtype)  # an int or bool input counts in the target's dtype (PyTorch's)
+    elif Y.dtype.kind != "f":
         Y = Y.astype(X.dtype)  # an int or bool target counts in the input's dtype (PyTorch's)
     try:
         diff = X - Y
@@ -597,7 +627,7 @@ def mse_loss(
         raise OpError(
             f"mse_loss: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
         ) from None
-    out, per_element = _reduce(diff * diff, reduction)
+    out, per_element = _reduce("mse_loss", diff * diff, reduction)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         return 2 * diff * per_element(g)
@@ -607,7 +637,7 @@ def mse_loss(
                   saved=(input, target))  # fmt: skip
 
 
-def _reduced(loss: Tensor, reduction: str) -> Tensor:
+def _reduced(name: str, loss: Tensor, reduction: str) -> Tensor:
     """A loss composed of ops, reduced with ops as PyTorch's composite losses are."""
     if reduction == "none":
         return loss
@@ -615,7 +645,7 @@ def _reduced(loss: Tensor, reduction: str) -> Tensor:
         return loss.sum()
     if reduction == "mean":
         return loss.mean()
-    raise ValueError(f"{reduction} is not a valid value for reduction")
+    raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
 
 
 def _weighted(name: str, loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
@@ -640,9 +670,11 @@ def l1_loss(
         reduction = _legacy_reduction(size_average, reduce)
     loss = ops.abs(ops.sub(*_broadcast("l1_loss", input, target)))
     if weight is None:
-        return _reduced(loss, reduction)
+        return _reduced("l1_loss", loss, reduction)
     loss = _weighted("l1_loss", loss, weight, input)
-    return loss.sum() / weight.sum() if reduction == "mean" else _reduced(loss, reduction)
+    return (
+        loss.sum() / weight.sum() if reduction == "mean" else _reduced("l1_loss", loss, reduction)
+    )
 
 
 def _broadcast(name: str, input: Tensor, target: Tensor) -> tuple:
@@ -717,7 +749,9 @@ def smooth_l1_loss(
     input, target = _broadcast("smooth_l1_loss", input, target)
     D = _difference("smooth_l1_loss", "smooth_l1_cpu", input, target)
     A = np.abs(D)
-    out, per_element = _reduce(np.where(A < beta, 0.5 * D * D / beta, A - 0.5 * beta), reduction)
+    out, per_element = _reduce(
+        "smooth_l1_loss", np.where(A < beta, 0.5 * D * D / beta, A - 0.5 * beta), reduction
+    )
     slope = lambda d: np.clip(d / beta, -1, 1)  # noqa: E731
     return _fused_loss("SmoothL1Loss", out, slope, D, per_element, input, target)
 
@@ -735,7 +769,7 @@ def huber_loss(
     _warn_if_broadcast(X, Y)
     if weight is not None:
         loss = huber_loss(input, target, "none", delta)
-        return _reduced(_weighted("huber_loss", loss, weight, input), reduction)
+        return _reduced("huber_loss", _weighted("huber_loss", loss, weight, input), reduction)
     if delta <= 0:
         raise RuntimeError(
             f"huber_loss does not support non-positive values for delta (got {delta})."
@@ -749,7 +783,7 @@ def huber_loss(
     D = _difference("huber_loss", "huber_cpu", input, target)
     A = np.abs(D)
     loss = np.where(A < delta, 0.5 * D * D, delta * (A - 0.5 * delta))
-    out, per_element = _reduce(loss.astype(X.dtype, copy=False), reduction)
+    out, per_element = _reduce("huber_loss", loss.astype(X.dtype, copy=False), reduction)
     slope = lambda d: np.clip(d, -delta, delta)  # noqa: E731
     return _fused_loss("HuberLoss", out, slope, D, per_element, input, target, True)
 
@@ -784,7 +818,7 @@ def kl_div(
     else:
         loss = _xlogx(target) - target * input
     if reduction != "batchmean":
-        return _reduced(loss, reduction)
+        return _reduced("kl_div", loss, reduction)
     return loss.sum() / input.shape[0] if input.ndim else loss.sum()
 
 
@@ -832,7 +866,7 @@ def binary_cross_entropy(
     W = _weight("binary_cross_entropy", "weight", weight, X.shape, X.dtype)
     log_x, log_1mx = _clamped_logs(X)
     loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
-    out, per_element = _reduce(loss if W is None else W * loss, reduction)
+    out, per_element = _reduce("binary_cross_entropy", loss if W is None else W * loss, reduction)
     if math.isnan(out if out.ndim == 0 else np.add.reduce(out, None)):
         _check_probabilities("input", X)  # an input outside [0, 1] (or NaN) made a log NaN
 
@@ -899,7 +933,9 @@ def binary_cross_entropy_with_logits(
     log_sig = _log_sigmoid(X)
     q = 1 if P is None else (P - 1) * Y + 1
     loss = W * _logits_loss(X, Y, q, log_sig)  # in the target's dtype, as PyTorch's
-    out, per_element = _reduce(loss.astype(Y.dtype, copy=False), reduction)
+    out, per_element = _reduce(
+        "binary_cross_entropy_with_logits", loss.astype(Y.dtype, copy=False), reduction
+    )
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         s = ops.expit(X)
@@ -916,14 +952,16 @@ def binary_cross_entropy_with_logits(
     )  # fmt: skip
 
 
-def _class_axis(X: np.ndarray) -> int:
+def _class_axis(name: str, X: np.ndarray) -> int:
     if X.ndim == 0:
-        raise ValueError("the input of a class loss must have at least 1 dimension (the classes)")
+        raise OpError(
+            f"{name}: the input must have at least 1 dimension (the classes), got a 0-d tensor"
+        )
     return 0 if X.ndim == 1 else 1
 
 
 def _index_targets(
-    X: np.ndarray, target: Tensor, weight: Any, ignore_index: int, axis: int
+    name: str, X: np.ndarray, target: Tensor, weight: Any, ignore_index: int, axis: int
 ) -> tuple:
     """Check class-index targets; return (index, keep, w_y, w).
 
@@ -933,36 +971,51 @@ def _index_targets(
     """
     T = target.data
     if not isinstance(ignore_index, (int, np.integer)):
-        raise TypeError(f"argument 'ignore_index' must be int, not {type(ignore_index).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'ignore_index' must be int, not {type(ignore_index).__name__}"
+        )
     if X.ndim >= 2 and (T.ndim == 0 or T.shape[0] != X.shape[0]):  # PyTorch checks it first
         raise ValueError(
-            f"Expected input batch_size ({X.shape[0]}) to match target batch_size "
-            f"({T.shape[0] if T.ndim else 0})."
+            f"{name}: Expected input batch_size ({X.shape[0]}) to match target batch_size "
+            f"({T.shape[0] if T.ndim else 0}) (input of shape {X.shape}, target {T.shape})."
         )
     if T.dtype not in _INDEX_DTYPES:
         if T.ndim == X.ndim and T.dtype.kind == "f":  # probabilities of the wrong shape
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+            raise RuntimeError(
+                f"{name}: 0D or 1D target tensor expected, multi-target not supported "
+                f"(input of shape {X.shape}, target {T.shape})"
+            )
         raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {dtypes.torch_name(T.dtype)}"
+            f"{name}: expected target dtype to be Long or Byte, "
+            f"but got {dtypes.torch_name(T.dtype)} (the targets are class indices)"
         )
     expected = X.shape[:axis] + X.shape[axis + 1 :]
     if X.ndim == 1 and T.ndim == 1:  # one sample: a target of size 1 is its class
         if T.shape != (1,):
             raise ValueError(
-                f"For 1D input, 1D target must have size 1, but got target size: {T.shape[0]}"
+                f"{name}: For 1D input, 1D target must have size 1, but got target size: "
+                f"{T.shape[0]}"
             )
         T = T.reshape(())
     if T.shape != expected:  # PyTorch's messages (and classes) for it
         if X.ndim <= 2:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        raise RuntimeError(f"Expected target size {list(expected)}, got {list(T.shape)}")
+            raise RuntimeError(
+                f"{name}: 0D or 1D target tensor expected, multi-target not supported "
+                f"(input of shape {X.shape}, target {T.shape})"
+            )
+        raise RuntimeError(
+            f"{name}: Expected target size {list(expected)}, got {list(T.shape)} "
+            f"(input of shape {X.shape})"
+        )
     C = X.shape[axis]
     keep = T != ignore_index
     bad = keep & ((T < 0) | (T >= C))
     if bad.any():
-        raise IndexError(f"Target {T[bad][0]} is out of bounds.")
+        raise IndexError(
+            f"{name}: Target {T[bad][0]} is out of bounds (the input has {C} classes)."
+        )
     index = np.where(keep, T, 0)
-    w = _class_weights(weight, C, X.dtype)
+    w = _class_weights(name, weight, C, X.dtype)
     w_y = w[index] * keep
     return index, keep, w_y, w.reshape((C,) + (1,) * (X.ndim - axis - 1))
 
@@ -995,34 +1048,37 @@ def nll_loss(
     """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    _check_tensors("nll_loss", input, target)
+    name = "nll_loss"
+    _check_tensors(name, input, target)
     X = input.data
     ops._refuse("nll_loss", X, "biu", NotImplementedError)
-    axis = _class_axis(X)
-    index, keep, w_y, _ = _index_targets(X, target, weight, ignore_index, axis)
+    axis = _class_axis(name, X)
+    index, keep, w_y, _ = _index_targets(name, X, target, weight, ignore_index, axis)
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
-    out, per_element = _reduce(loss, reduction, w_y.sum())
+    out, per_element = _reduce("nll_loss", loss, reduction, w_y.sum())
     q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
     vjp = lambda g: -q * _along_classes(per_element(g), axis)  # noqa: E731
     # saved only for the version check: PyTorch saves them, so changing either raises
     return record(out, "NllLoss", (input,), (vjp,), saved=ops._tensors(input, target, weight))
 
 
-def _class_weights(weight: Any, C: int, dtype: np.dtype, strict: bool = True) -> np.ndarray:
+def _class_weights(
+    name: str, weight: Any, C: int, dtype: np.dtype, strict: bool = True
+) -> np.ndarray:
     """The class losses' per-class weights (ones without them), one per class; with
     ``strict`` (PyTorch's fused kernels) they must have the input's dtype and need no
     gradient."""
     w = np.ones(C, dtype) if weight is None else _array(weight)
     if strict:
-        _no_grad_weight("nll_loss", "weight", weight)
+        _no_grad_weight(name, "weight", weight)
     if strict and w.dtype != dtype:
         raise RuntimeError(
-            f"expected scalar type {dtypes.torch_name(dtype)} but found "
+            f"{name}: expected scalar type {dtypes.torch_name(dtype)} but found "
             f"{dtypes.torch_name(w.dtype)} (the class weights must have the input's dtype)"
         )
     if w.shape != (C,):
         raise RuntimeError(
-            f"weight tensor should be defined either for all {C} classes or no classes but "
+            f"{name}: weight tensor should be defined either for all {C} classes or no classes but "
             f"got weight tensor of shape: {w.shape}"
         )
     return w
@@ -1074,12 +1130,15 @@ def cross_entropy(
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
     if label_smoothing > 1:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise RuntimeError(
+            f"cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
+        )
     label_smoothing = max(label_smoothing, 0.0)  # PyTorch smooths only for ε > 0
-    _check_tensors("cross_entropy", input, target)
+    name = "cross_entropy"
+    _check_tensors(name, input, target)
     X, T = input.data, target.data
     ops._refuse("cross_entropy", X, "biu", NotImplementedError)
-    axis = _class_axis(X)
+    axis = _class_axis(name, X)
     C = X.shape[axis]
     logp = ops.log_softmax_array(X, axis)
     if _plain_indices(X, T, weight, ignore_index, reduction, label_smoothing):
@@ -1088,14 +1147,16 @@ def cross_entropy(
     if T.shape == X.shape:  # class probabilities
         if T.dtype.kind != "f":
             raise RuntimeError(
-                "Expected floating point type for target with class probabilities, got "
-                f"{dtypes.torch_name(T.dtype)}"
+                "cross_entropy: Expected floating point type for target with class "
+                f"probabilities, got {dtypes.torch_name(T.dtype)}"
             )
         if ignore_index >= 0:
-            raise RuntimeError("ignore_index is not supported for floating point target")
+            raise RuntimeError(
+                "cross_entropy: ignore_index is not supported for floating point target"
+            )
         # computed with weights, not a fused kernel, in PyTorch: they may be of another
         # dtype (the loss promotes) and get a gradient, dw = -Σ_samples p log softmax(x) g'
-        w = _class_weights(weight, C, X.dtype, strict=False)
+        w = _class_weights(name, weight, C, X.dtype, strict=False)
         w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
         p = T * (1 - eps) + eps / C
         q = w * p
@@ -1111,7 +1172,7 @@ def cross_entropy(
             return d.sum(tuple(i for i in range(X.ndim) if i != axis))
 
     else:
-        index, keep, w_y, w = _index_targets(X, target, weight, ignore_index, axis)
+        index, keep, w_y, w = _index_targets(name, X, target, weight, ignore_index, axis)
         loss = -w_y * _gather(logp, index, axis)
         q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
         if eps:
@@ -1121,7 +1182,7 @@ def cross_entropy(
         count = w_y.sum()
         vjp_target = vjp_weight = None
         read = target
-    out, per_element = _reduce(loss, reduction, count)
+    out, per_element = _reduce("cross_entropy", loss, reduction, count)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         q_total = q.sum(axis, keepdims=True)

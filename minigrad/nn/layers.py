@@ -487,8 +487,11 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        if p < 0 or p > 1:  # PyTorch's test: NaN passes
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        try:
+            if p < 0 or p > 1:  # PyTorch's test: NaN passes
+                raise ValueError(f"Dropout: probability has to be between 0 and 1, but got {p}")
+        except TypeError:  # not a number
+            raise TypeError(f"Dropout: p must be a number, not {type(p).__name__}") from None
         self.p = p
         self.inplace = inplace
 
