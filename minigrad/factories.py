@@ -17,15 +17,17 @@ from .random import generator
 from .tensor import Tensor, _default_like, as_array, check_bool, check_tensor
 
 
-def _int(value: Any, name: str) -> int:
+def _int(value: Any, name: str, op: str = "") -> int:
     """An int argument (int, NumPy integer, 0-d int tensor); PyTorch refuses floats and bools."""
     if isinstance(value, (bool, np.bool_)) or not hasattr(type(value), "__index__"):
-        raise TypeError(f"argument '{name}' must be int, not {type(value).__name__}")
+        raise TypeError(
+            f"{op}{': ' if op else ''}argument '{name}' must be int, not {type(value).__name__}"
+        )
     return operator.index(value)
 
 
-def _shape(sizes: tuple, size: Any = None) -> tuple:
-    """The shape of ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``."""
+def _shape(sizes: tuple, size: Any = None, op: str = "") -> tuple:
+    """The shape of ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (errors name ``op``)."""
     if size is not None:
         if sizes:
             raise TypeError("got multiple values for argument 'size'")
@@ -34,9 +36,9 @@ def _shape(sizes: tuple, size: Any = None) -> tuple:
         raise TypeError("missing 1 required positional argument: 'size'")
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = sizes[0]
-    shape = tuple(_int(n, "size") for n in sizes)
+    shape = tuple(_int(n, "size", op) for n in sizes)
     if any(n < 0 for n in shape):
-        raise OpError(f"negative dimension in size {shape}")
+        raise OpError(f"{op}{': ' if op else ''}negative dimension in size {shape}")
     return shape
 
 
@@ -85,14 +87,20 @@ def from_numpy(arr: np.ndarray) -> Tensor:
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Tensor:  # fmt: skip
     return _wrap(
-        np.zeros(_shape(sizes, size), dtypes.or_default(dtype)), requires_grad, device, "zeros"
+        np.zeros(_shape(sizes, size, "zeros"), dtypes.or_default(dtype)),
+        requires_grad,
+        device,
+        "zeros",
     )
 
 
 def ones(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
          device: Any = None) -> Tensor:  # fmt: skip
     return _wrap(
-        np.ones(_shape(sizes, size), dtypes.or_default(dtype)), requires_grad, device, "ones"
+        np.ones(_shape(sizes, size, "ones"), dtypes.or_default(dtype)),
+        requires_grad,
+        device,
+        "ones",
     )
 
 
@@ -112,7 +120,10 @@ def full(
         )  # fmt: skip
     fill_value = check_fits(fill_value, dtypes.as_dtype(dtype))
     return _wrap(
-        np.full(_shape((size,)), fill_value, dtypes.as_dtype(dtype)), requires_grad, device, "full"
+        np.full(_shape((size,), op="full"), fill_value, dtypes.as_dtype(dtype)),
+        requires_grad,
+        device,
+        "full",
     )
 
 
@@ -153,7 +164,7 @@ def randn(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool 
           device: Any = None) -> Tensor:  # fmt: skip
     """Standard normal samples."""
     dt = random_dtype(dtype, "normal_kernel_cpu")
-    arr = generator().standard_normal(_shape(sizes, size)).astype(dt, copy=False)
+    arr = generator().standard_normal(_shape(sizes, size, "randn")).astype(dt, copy=False)
     return _wrap(arr, requires_grad, device, "randn")
 
 
@@ -162,7 +173,7 @@ def rand(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool =
     """Uniform samples in [0, 1)."""
     dt = random_dtype(dtype, "check_uniform_bounds")
     return _wrap(
-        generator().random(_shape(sizes, size)).astype(dt, copy=False),
+        generator().random(_shape(sizes, size, "rand")).astype(dt, copy=False),
         requires_grad,
         device,
         "rand",
@@ -210,7 +221,7 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
             raise RuntimeError(f"randint: to - 1 is out of bounds for {dt}")
     else:
         check_fits((low, high - 1), dt)
-    arr = generator().integers(low, high, size=_shape((size,)), dtype=np.int64)
+    arr = generator().integers(low, high, size=_shape((size,), op="randint"), dtype=np.int64)
     return _wrap(arr.astype(dt, copy=False), requires_grad, device, "randint")
 
 
@@ -219,7 +230,7 @@ def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any
     dt = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
     if dt.kind == "b":
         raise _no_kernel("randperm", dt)
-    (n,) = _shape((n,))
+    (n,) = _shape((n,), op="randperm")
     check_fits(n - 1, dt)
     return _wrap(generator().permutation(n).astype(dt), requires_grad, device, "randperm")
 

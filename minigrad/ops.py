@@ -392,8 +392,9 @@ def mm(a: Tensor, b: Tensor) -> Tensor:
 def bmm(a: Tensor, b: Tensor) -> Tensor:
     """a @ b for batches of matrices (B, n, m) @ (B, m, p), equal batch sizes only.
     da = g @ bᵀ,   db = aᵀ @ g  (per batch element)."""
+    check_tensor("bmm", "input", a)
+    check_tensor("bmm", "mat2", b)
     for arg, t in (("batch1", a), ("batch2", b)):
-        check_tensor("bmm", "mat2" if t is b else "input", t)
         if t.data.ndim != 3:
             raise RuntimeError(f"bmm: {arg} must be a 3D tensor, got shape {t.data.shape}")
     (n, _, m), want = a.data.shape, b.data.shape

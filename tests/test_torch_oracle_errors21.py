@@ -58,6 +58,14 @@ EXPRESSIONS = [
     # BCE of integer tensors: PyTorch has no kernel (minigrad checked the range first)
     "M.nn.functional.binary_cross_entropy(M.tensor([[1, 2]]), M.tensor([[1, 2]]))",
     "M.nn.BCELoss()(M.tensor([3, 0]), M.tensor([3, 0]))",
+    # bmm checks that both are tensors before their shapes
+    "M.bmm(M.ones(2, 3), [[1.], [2.], [3.]])",
+    # clip_grad_norm_ reads max_norm as a float first, with or without gradients
+    "M.nn.utils.clip_grad_norm_([M.nn.Parameter(M.ones(2))], max_norm='x')",
+    # softmax and log_softmax take a dtype to compute in
+    "M.nn.functional.softmax(M.tensor([[1., 2., 4.]]), 1, dtype=M.float64)",
+    "M.nn.functional.log_softmax(M.tensor([[1., 2.], [0., -3.]]), dim=0, dtype=M.float64)",
+    "M.nn.functional.softmax(M.ones(2, 3), 1, dtype=M.int64)",
     # mse_loss of an integer input and a float target: float32, as PyTorch promotes (was float64)
     "M.nn.functional.mse_loss(M.tensor([0, 1, 3]), M.tensor([0., 1., 1.]))",
     "M.nn.functional.mse_loss(M.tensor([[0], [1]]), M.tensor([0., 2.]), reduction='none')",

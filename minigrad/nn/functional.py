@@ -422,15 +422,23 @@ def softsign(input: Tensor) -> Tensor:
     return input / (input.abs() + 1)
 
 
-def softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    """exp(x) / Σ exp(x) along ``dim``."""
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """exp(x) / Σ exp(x) along ``dim``, of x cast to ``dtype`` first if given."""
     _check_tensors("softmax", input)
+    if dtype is not None:
+        input = ops.to(input, dtypes.as_dtype(dtype, "softmax"))
     return ops.softmax(input, _softmax_dim("softmax", input, dim))
 
 
-def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    """x - log Σ exp(x) along ``dim``."""
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """x - log Σ exp(x) along ``dim``, of x cast to ``dtype`` first if given."""
     _check_tensors("log_softmax", input)
+    if dtype is not None:
+        input = ops.to(input, dtypes.as_dtype(dtype, "log_softmax"))
     return ops.log_softmax(input, _softmax_dim("log_softmax", input, dim))
 
 

@@ -43,7 +43,9 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         dtype = dtypes.or_default(dtype)
-        shape = _shape(((out_features, in_features),))  # ints >= 0, or PyTorch's errors
+        shape = _shape(
+            ((out_features, in_features),), op="Linear"
+        )  # ints >= 0, or PyTorch's errors
         self.weight = Parameter(np.empty(shape, dtype))
         if bias:
             self.bias = Parameter(np.empty(out_features, dtype))
@@ -95,7 +97,7 @@ class Embedding(Module):
         self.scale_grad_by_freq = scale_grad_by_freq
         if _weight is None:
             dtype = dtypes.or_default(dtype)
-            shape = _shape(((num_embeddings, embedding_dim),))
+            shape = _shape(((num_embeddings, embedding_dim),), op="Embedding")
             self.weight = Parameter(np.empty(shape, dtype), requires_grad=not _freeze)
             self.reset_parameters()
         else:

@@ -36,10 +36,10 @@ def clip_grad_norm_(
                 "`parameters` is an empty generator, no gradient clipping will occur.",
                 stacklevel=2,
             )
+    max_norm, norm_type = float(max_norm), float(norm_type)  # first, as PyTorch: 'x' raises
     grads = [p.grad.data for p in parameters if p.grad is not None]
     if not grads:
         return tensor(0.0)
-    norm_type = float(norm_type)
     dtype = np.result_type(*grads)
     if norm_type == math.inf:
         if any(g.size == 0 for g in grads):
