@@ -400,7 +400,7 @@ def repeat(x: Tensor, *sizes: Any) -> Tensor:
     return _repeat(x, size_arg(sizes, "repeat"))
 
 
-def _repeat(x: Tensor, sizes: tuple) -> Tensor:
+def _repeat(x: Tensor, sizes: tuple, name: str = "repeat") -> Tensor:
     X = x.data
     if len(sizes) < X.ndim:
         raise RuntimeError(
@@ -408,7 +408,7 @@ def _repeat(x: Tensor, sizes: tuple) -> Tensor:
             f"of tensor (repeat {sizes} of a tensor of shape {X.shape})"
         )
     if builtins.any(n < 0 for n in sizes):
-        raise RuntimeError(f"repeat: negative repeat count in {sizes}")
+        raise RuntimeError(f"{name}: negative repeat count in {sizes}")
     shape = (1,) * (len(sizes) - X.ndim) + X.shape
     out = np.tile(X.reshape(shape), sizes)
 
@@ -423,7 +423,7 @@ def tile(x: Tensor, *dims: Any) -> Tensor:
     """repeat, with ones put before ``dims`` when they are fewer than x's dims."""
     _required("tile", "dims", dims)
     dims = size_arg(dims, "tile")
-    return _repeat(x, (1,) * (x.data.ndim - len(dims)) + dims)
+    return _repeat(x, (1,) * (x.data.ndim - len(dims)) + dims, "tile")
 
 
 def _piece(x: Tensor, d: int, start: int, length: int, name: str) -> Tensor:

@@ -924,7 +924,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
 
 
 def _spread(
-    x: Tensor, dim: Any, unbiased: bool, keepdim: bool, correction: int | None, name: str
+    x: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: int | None, name: str
 ) -> tuple:
     """What var and std share: the axes, the correction c, the deviations x - mean and the
     count n. The deviations are computed in float64 (PyTorch accumulates float32 in it)
@@ -934,6 +934,13 @@ def _spread(
     _refuse(name, X, "biu", hint=" (it needs a floating point dtype)")
     if isinstance(dim, builtins.bool):  # PyTorch's overload var(unbiased)
         dim, unbiased = None, dim
+    if unbiased is NOT_GIVEN:
+        unbiased = True
+    elif correction is not None:  # two overloads of PyTorch's: no call has both
+        raise TypeError(
+            f"{name}(): takes unbiased or correction, not both "
+            f"(got unbiased={unbiased!r}, correction={correction!r})"
+        )
     axes = _axes(name, dim, X.ndim)
     check_bool(name, "unbiased", unbiased)
     check_bool(name, "keepdim", keepdim)
@@ -963,7 +970,7 @@ def _variance(dev: np.ndarray, axes: Any, n: int, c: int, keepdim: bool, dtype: 
     return _contiguous((np.sqrt(v) if root else v).astype(dtype))
 
 
-def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+def var(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
     X, axes, c, dev, n = _spread(x, dim, unbiased, keepdim, correction, "var")
@@ -975,7 +982,7 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     return record(out, "Var", (x,), (vjp,), saved=(x,))
 
 
-def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+def std(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
     X, axes, c, dev, n = _spread(x, dim, unbiased, keepdim, correction, "std")

@@ -880,11 +880,11 @@ class Tensor:
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         return _ops.mean(self, dim, keepdim, dtype=dtype)
 
-    def var(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+    def var(self, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
             correction: int | None = None) -> Tensor:  # fmt: skip
         return _ops.var(self, dim, unbiased, keepdim, correction=correction)
 
-    def std(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+    def std(self, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
             correction: int | None = None) -> Tensor:  # fmt: skip
         return _ops.std(self, dim, unbiased, keepdim, correction=correction)
 

@@ -174,6 +174,10 @@ ARGUMENT_CASES = [
     ("a.prod(dim=None)", TypeError, r"^prod\(\): argument 'dim' must be int, not NoneType"),
     ("a.softmax(dim=None)", TypeError, r"^softmax\(\): argument 'dim' must be int, not NoneType"),
     ("a.log_softmax(None)", TypeError, r"^log_softmax\(\): argument 'dim' must be int, not NoneType"),
+    ("a.std(dim=1, unbiased=False, correction=1)", TypeError, r"^std\(\): takes unbiased or correction, not both \(got unbiased=False, correction=1\)"),
+    ("a.var(True, correction=0)", TypeError, r"^var\(\): takes unbiased or correction, not both"),
+    ("a.tile(-1)", RuntimeError, r"^tile: negative repeat count in \(1, -1\)"),
+    ("a.to(5)", RuntimeError, r"device 'cuda:5' is not available"),
     ("e.norm(-1)", RuntimeError, r"cannot compute the -1 norm over an empty dim of \(0, 3\)"),
     ("e.norm(-0.5, dim=0)", RuntimeError, r"cannot compute the -0\.5 norm over an empty dim of \(0, 3\)"),
 ]  # fmt: skip

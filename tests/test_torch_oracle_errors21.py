@@ -32,6 +32,13 @@ EXPRESSIONS = [
     f"tuple({A}.max(M.tensor(1), keepdim=True))",
     f"tuple({A}.min(M.tensor(0), keepdim=False))",
     f"tuple({A}.max(M.tensor(1), True))",
+    # var and std take unbiased or correction: PyTorch has no overload with both
+    f"{A}.std(dim=1, unbiased=False, correction=1)",
+    f"{A}.var(True, correction=0)",
+    f"{A}.var(1, True, correction=0)",
+    f"M.var({A}, unbiased=True, correction=0)",
+    # an int in to() is a device index, not a dtype
+    f"{A}.to(5)",
     # a negative p-norm of nothing has no value (minigrad gave inf)
     "M.zeros(0, 3).norm(-1)",
     "M.zeros(0, 3).norm(-2, dim=0)",
