@@ -135,6 +135,8 @@ LOSS_CASES = [
     ("F.binary_cross_entropy(a, mg.ones(2, 3))", RuntimeError, r"^binary_cross_entropy: all elements of input should be between 0 and 1 \(of shape \(2, 3\), from 1\.0 to 6\.0\)"),
     ("F.binary_cross_entropy(p, p * 3)", RuntimeError, r"^binary_cross_entropy: all elements of target should be between 0 and 1 \(of shape \(2, 3\)"),
     ("F.binary_cross_entropy(i, i)", NotImplementedError, r"^binary_cross_entropy: \"binary_cross_entropy\" not implemented for 'Long'"),
+    ("F.binary_cross_entropy(mg.tensor([0, 1]), mg.tensor([0, 1]))", NotImplementedError, r"^binary_cross_entropy: \"binary_cross_entropy\" not implemented for 'Long'"),
+    ("F.binary_cross_entropy(bo, bo)", NotImplementedError, r"^binary_cross_entropy: \"binary_cross_entropy\" not implemented for 'Bool'"),
     ("F.mse_loss(i, i)", NotImplementedError, r"^mse_loss: \"mse_cpu\" not implemented for 'Long'"),
     ("F.one_hot(mg.tensor([-1, 0]))", RuntimeError, r"^one_hot: Class values must be non-negative, got -1"),
     ("F.one_hot(mg.tensor([3]), 2)", RuntimeError, r"^one_hot: Class values must be smaller than num_classes \(2\), got 3"),

@@ -65,6 +65,9 @@ EXPRESSIONS = [
     # BCE of integer tensors: PyTorch has no kernel (minigrad checked the range first)
     "M.nn.functional.binary_cross_entropy(M.tensor([[1, 2]]), M.tensor([[1, 2]]))",
     "M.nn.BCELoss()(M.tensor([3, 0]), M.tensor([3, 0]))",
+    "M.nn.functional.binary_cross_entropy(M.tensor([0, 1]), M.tensor([0, 1]))",
+    "M.nn.functional.binary_cross_entropy(M.tensor([True, False]), M.tensor([True, False]))",
+    "M.nn.BCELoss(reduction='none')(M.tensor([[1], [0]], dtype=M.int32), M.tensor([[1], [0]], dtype=M.int32))",
     # bmm checks that both are tensors before their shapes
     "M.bmm(M.ones(2, 3), [[1.], [2.], [3.]])",
     # clip_grad_norm_ reads max_norm as a float first, with or without gradients

@@ -872,7 +872,11 @@ def binary_cross_entropy(
         )
     _check_probabilities("target", Y)
     W = _weight("binary_cross_entropy", "weight", weight, X.shape, X.dtype)
-    log_x, log_1mx = _clamped_logs(X)
+    try:
+        log_x, log_1mx = _clamped_logs(X)
+    except TypeError:  # an integer or bool input, which only PyTorch's dtype check refuses
+        _refuse_integers("binary_cross_entropy", X)
+        raise
     loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
     out, per_element = _reduce("binary_cross_entropy", loss if W is None else W * loss, reduction)
     if math.isnan(out if out.ndim == 0 else np.add.reduce(out, None)):
@@ -892,8 +896,9 @@ def binary_cross_entropy(
 
 @np.errstate(divide="ignore", invalid="ignore")  # log 0 = -inf, clamped
 def _clamped_logs(X: np.ndarray) -> tuple:
-    """max(log x, -100) and max(log(1 - x), -100), as PyTorch's BCE."""
-    return np.maximum(np.log(X), -100), np.maximum(np.log1p(-X), -100)
+    """max(log x, -100) and max(log(1 - x), -100), as PyTorch's BCE. An integer or bool
+    x raises TypeError (casting 'no': NumPy would take the log of an int in float64)."""
+    return np.maximum(np.log(X, casting="no"), -100), np.maximum(np.log1p(-X), -100)
 
 
 @np.errstate(divide="ignore", invalid="ignore")  # ±inf at 0 and 1
