@@ -180,6 +180,9 @@ ARGUMENT_CASES = [
     ("a.var(True, correction=0)", TypeError, r"^var\(\): takes unbiased or correction, not both"),
     ("a.tile(-1)", RuntimeError, r"^tile: negative repeat count in \(1, -1\)"),
     ("a.to(5)", RuntimeError, r"device 'cuda:5' is not available"),
+    ("F.kl_div(v, v, log_target='x')", TypeError, r"^kl_div\(\): argument 'log_target' must be bool, not str"),
+    ("F.cosine_similarity(v, v, dim=0, eps=-1.0)", RuntimeError, r"^cosine_similarity: eps must be non-negative, got: -1\.0"),
+    ("F.softplus(a, beta='x')", TypeError, r"^softplus\(\): beta and threshold must be numbers, got 'x' and 20\.0"),
     ("e.norm(-1)", RuntimeError, r"cannot compute the -1 norm over an empty dim of \(0, 3\)"),
     ("e.norm(-0.5, dim=0)", RuntimeError, r"cannot compute the -0\.5 norm over an empty dim of \(0, 3\)"),
 ]  # fmt: skip
@@ -242,3 +245,27 @@ def test_parameter_takes_tensors_and_arrays_but_not_lists():
     assert nn.Parameter(t).data is t.data
     assert nn.Parameter(np.zeros(3, np.float32)).shape == (3,)
     assert nn.Parameter().shape == (0,)
+
+
+def test_an_optimizer_state_of_another_shape_is_refused_when_loaded():
+    """It used to load, and the next step raised NumPy's broadcast error from deep inside."""
+    w = nn.Parameter(mg.ones(2))
+    w.grad = mg.ones(2)
+    opt = mg.optim.Adam([w], lr=0.1)
+    opt.step()
+    saved = opt.state_dict()
+    saved["state"][0]["exp_avg"] = mg.ones(3)
+    with pytest.raises(
+        OpError,
+        match=r"^Adam\.load_state_dict: state 'exp_avg' of shape \(3,\) does not match its parameter's shape \(2,\)",
+    ):
+        opt.load_state_dict(saved)
+    saved["state"][0]["exp_avg"] = mg.ones(2)  # the right shape loads, and steps
+    opt.load_state_dict(saved)
+    opt.step()
+    assert opt.state[w]["step"].item() == 2.0
+
+
+def test_dropout_takes_a_zero_dim_tensor_probability():
+    out = F.dropout(mg.ones(40, 50), p=mg.tensor(0.5))
+    assert set(np.unique(out.numpy())) == {0.0, 2.0}

@@ -76,6 +76,11 @@ EXPRESSIONS = [
     "M.nn.functional.softmax(M.tensor([[1., 2., 4.]]), 1, dtype=M.float64)",
     "M.nn.functional.log_softmax(M.tensor([[1., 2.], [0., -3.]]), dim=0, dtype=M.float64)",
     "M.nn.functional.softmax(M.ones(2, 3), 1, dtype=M.int64)",
+    # flags and bounds of composite functions
+    "M.nn.functional.kl_div(M.ones(2), M.ones(2), log_target='x')",
+    "M.nn.functional.cosine_similarity(M.ones(3), M.ones(3), dim=0, eps=-1.)",
+    "tuple(M.nn.functional.dropout(M.ones(2, 3), p=M.tensor(0.5)).shape)",
+    "(M.nn.functional.dropout(M.ones(2, 3), p=M.tensor(0.25)) * 0).sum()",
     # mse_loss of an integer input and a float target: float32, as PyTorch promotes (was float64)
     "M.nn.functional.mse_loss(M.tensor([0, 1, 3]), M.tensor([0., 1., 1.]))",
     "M.nn.functional.mse_loss(M.tensor([[0], [1]]), M.tensor([0., 2.]), reduction='none')",

@@ -321,8 +321,13 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     """log(1 + exp(βx)) / β, and x itself where βx > ``threshold``.
     dx = g exp(βx) / (exp(βx) + 1), and g where βx > threshold."""
     X = _float_input("softplus", input, "softplus_cpu")
-    bx = X * beta
-    linear = bx > threshold
+    try:
+        bx = X * beta
+        linear = bx > threshold
+    except TypeError:  # NumPy's ufunc error for an argument that is not a number
+        raise TypeError(
+            f"softplus(): beta and threshold must be numbers, got {beta!r} and {threshold!r}"
+        ) from None
     out = np.where(linear, X, np.log1p(np.exp(bx)) / beta)
 
     @np.errstate(over="ignore", invalid="ignore")
@@ -460,6 +465,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     dx = g * mask / (1 - p). The identity when not training, so the expected value
     of every element is the same in both modes. ``inplace`` overwrites x (``x.mul_(mask)``).
     """
+    if isinstance(p, Tensor):  # a 0-d tensor, as PyTorch takes it
+        p = p.item()
     try:
         if p < 0 or p > 1:
             raise ValueError(f"dropout: probability has to be between 0 and 1, but got {p}")
@@ -807,6 +814,7 @@ def kl_div(
     dx = -y g',   dy = (log y + 1 - x) g'  (or exp(y) (y - x + 1) g')."""
     check_tensor("kl_div", "input", input)
     check_tensor("kl_div", "target", target)
+    check_bool("kl_div", "log_target", log_target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
     elif reduction == "mean":
@@ -1471,6 +1479,8 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     changes the norms in place outside the graph: the gradient ignores it."""
     check_tensor("cosine_similarity", "x1", x1)
     check_tensor("cosine_similarity", "x2", x2)
+    if eps < 0:
+        raise RuntimeError(f"cosine_similarity: eps must be non-negative, got: {eps}")
     A, B = x1.data, x2.data
     dt = dtypes.result_dtype(np.result_type(A, B), (A, B))
     if dt.kind != "f":
