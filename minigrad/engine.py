@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,48 @@ _seq = itertools.count()
 _ndarray = np.ndarray  # a module global: looked up once per edge in the backward loop
 
 
-class Node:
+class _NodeAPI:
+    """What PyTorch's nodes offer their users besides ``name()`` and ``next_functions``:
+    hooks around the node's backward, and a dict for notes."""
+
+    __slots__ = ()
+
+    def register_prehook(self, hook: Callable) -> Any:
+        """Call ``hook(grad_outputs)`` before the node runs, with a tuple of the gradients
+        of its outputs (None for an output that got none); a tuple it returns replaces
+        them. Returns a handle whose ``remove()`` unregisters the hook."""
+        return self._add_hook(0, hook)
+
+    def register_hook(self, hook: Callable) -> Any:
+        """Call ``hook(grad_inputs, grad_outputs)`` after the node has run, with the
+        gradients it computed for its inputs (None for an input that needs none) and the
+        ones it got; a tuple it returns replaces ``grad_inputs``. Returns a handle."""
+        return self._add_hook(1, hook)
+
+    def _add_hook(self, kind: int, hook: Callable) -> Any:
+        from .utils.hooks import RemovableHandle  # minigrad.utils imports the data package
+
+        if self._node_hooks is None:
+            self._node_hooks = ({}, {})  # (prehooks, hooks)
+        hooks = self._node_hooks[kind]
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def __repr__(self) -> str:
+        return f"<{short_name(self)} object>"
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for the user's own notes on this node, empty at first (as PyTorch's)."""
+        try:
+            return self._metadata
+        except AttributeError:  # made when first asked for
+            self._metadata = {}
+            return self._metadata
+
+
+class Node(_NodeAPI):
     """The backward function of one op (PyTorch's ``grad_fn``).
 
     ``next[i]`` is where input ``i`` came from: its Node, a leaf Tensor, or None for a
@@ -38,8 +80,11 @@ class Node:
     its version is larger than ``seq``.
     """
 
+    # _node_hooks: (prehooks, hooks) from register_prehook and register_hook, or None;
+    # _slots: where the gradients of a node with several outputs wait (set by set_outputs)
     __slots__ = ("_name", "next", "vjps", "saved", "out_version", "shape", "dtype", "seq", "g",
-                 "retained", "_hooks", "__weakref__")  # fmt: skip
+                 "retained", "_hooks", "_node_hooks", "_slots", "_metadata",
+                 "__weakref__")  # fmt: skip
     frees = True  # whether backward frees the VJPs (and what they read); see KEEPS_VJPS
 
     def __init__(self, name, next, vjps, saved, out_version, shape, dtype):
@@ -56,6 +101,7 @@ class Node:
         # the output's gradient hooks (Tensor.register_hook), or None if neither they nor
         # retain_grad need to see the gradient
         self._hooks = None
+        self._node_hooks = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -67,8 +113,10 @@ class Node:
 
     @property
     def next_functions(self) -> tuple:
-        """The input nodes and leaves, as in PyTorch: pairs ``(node_or_leaf, output_nr)``."""
-        return tuple((n.node, n.output_nr) if type(n) is Output else (n, 0) for n in self.next)
+        """Where each input's gradient goes, as in PyTorch: pairs ``(node, output_nr)``, the
+        node an input's op, or a leaf's :class:`AccumulateGrad`, or None for an input that
+        needs no gradient."""
+        return tuple(_edge(n) for n in self.next)
 
     def _modified(self) -> None:
         raise RuntimeError(
@@ -76,14 +124,72 @@ class Node:
             "modified by an inplace operation after it was saved for backward"
         )
 
-    def __repr__(self) -> str:
-        return f"<{self.name()} object>"
+
+def short_name(node: _NodeAPI) -> str:
+    """The node's name as PyTorch's repr shows it: its class's, without the C++ namespace
+    that ``name()`` has for some (``torch::autograd::CopySlices`` is ``CopySlices``)."""
+    return node.name().rpartition("::")[2]
+
+
+def _edge(n: Any) -> tuple:
+    """``next_functions``' pair for ``n``, an entry of a node's ``next``."""
+    if type(n) is Output:
+        return n.node, n.output_nr
+    if isinstance(n, Node):
+        return n, 0
+    if n is None or not n._requires_grad:  # a number, or a tensor that needs no gradient
+        return None, 0
+    return grad_accumulator(n), 0
+
+
+class AccumulateGrad(_NodeAPI):
+    """The node that adds a leaf's gradient into its ``.grad``, as PyTorch's: what
+    ``next_functions`` names for a leaf that requires grad. A leaf has one, made when
+    first asked for; its hooks run only when a gradient is added to ``.grad`` (not in
+    ``autograd.grad``): the prehooks, then the post-accumulate-grad hooks, then the hooks."""
+
+    __slots__ = ("_leaf", "_node_hooks", "_post_accumulate", "_metadata")
+    next_functions = ()
+
+    def __init__(self, leaf: Tensor) -> None:
+        self._leaf = weakref.ref(leaf)  # the leaf keeps its AccumulateGrad, not the reverse
+        self._node_hooks = None
+        self._post_accumulate: dict = {}  # Tensor.register_post_accumulate_grad_hook's
+
+    @property
+    def variable(self) -> Tensor | None:
+        """The leaf."""
+        return self._leaf()
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def _add_hook(self, kind: int, hook: Callable) -> Any:
+        _watch(self._leaf())
+        return super()._add_hook(kind, hook)
+
+
+def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
+    """The leaf's AccumulateGrad (in the Tensor slot ``_grad_acc``, unset until asked for)."""
+    try:
+        return leaf._grad_acc
+    except AttributeError:
+        leaf._grad_acc = AccumulateGrad(leaf)
+        return leaf._grad_acc
+
+
+def _watch(leaf: Tensor | None) -> None:
+    """Make backward hand ``leaf``'s gradient to :func:`_to_leaf` (which runs its hooks)
+    rather than add it to ``.grad`` on the spot."""
+    if leaf is not None and leaf._hooks is None:
+        leaf._hooks = {}
 
 
 next_seq = _seq.__next__
-# PyTorch's names that are not an op's name followed by "Backward": the node of an in-place
-# change through a view, and diag's of a matrix
-_WHOLE_NAMES = frozenset(("CopySlices", "DiagonalBackward_copy"))
+# PyTorch's names that are not an op's name followed by "Backward": the nodes of an in-place
+# change through a view and of copy_, and diag's of a matrix
+COPY_SLICES = "torch::autograd::CopySlices"  # PyTorch's; repr and viz show "CopySlices"
+_WHOLE_NAMES = frozenset((COPY_SLICES, "DiagonalBackward_copy", "torch::autograd::CopyBackwards"))
 # The ops whose VJPs read no array, only shapes, axes or dtypes: PyTorch's nodes that save
 # no tensor. Backward does not free them (as it frees the others, with what their VJPs read),
 # so another backward may pass through them again, as in PyTorch: `y = x + 1` twice, or
@@ -91,7 +197,8 @@ _WHOLE_NAMES = frozenset(("CopySlices", "DiagonalBackward_copy"))
 KEEPS_VJPS = frozenset((
     "Add", "Sub", "Rsub", "Neg", "Sum", "Mean", "Clone", "ToCopy", "View", "ReshapeAlias",
     "UnsafeView", "Squeeze", "Unsqueeze", "Permute", "Transpose", "T", "Expand", "Alias",
-    "Slice", "Select", "Cat", "Stack", "Split", "SplitWithSizes", "Unbind", "Flip",
+    "Slice", "Select", "Cat", "Stack", "Split", "SplitWithSizes", "Unbind", "Flip", "Zero",
+    "Fill", "torch::autograd::CopyBackwards",
 ))  # fmt: skip
 _node_subclasses: set = set()
 _subclass_nodes = False  # whether a node of a subclass (Output, a Function's) may be in a graph
@@ -138,6 +245,7 @@ def set_outputs(node: Node, tensors: Sequence, slots: list) -> None:
     The newest node runs first, so the Outputs are made last to first: output 0's runs
     first, and hooks on the outputs run in their order (PyTorch runs them in the order
     they were registered, which is that order when they were registered one per output)."""
+    node._slots = slots
     for k in range(len(tensors) - 1, -1, -1):
         t = tensors[k]
         if t is not None:
@@ -327,6 +435,8 @@ def _drain(
                 node._modified()
         if node.out_version is not None and node.out_version[0] > seq:
             node._modified()
+        if node._node_hooks is not None:
+            vjps = _hooked(node, g, vjps)
         for p, f in zip(node.next, vjps):
             if f is None:  # record() kept VJPs only for inputs that require grad
                 continue
@@ -397,18 +507,91 @@ def _run_hooks(hooks: dict, g: np.ndarray) -> np.ndarray:
         if out is None:
             g = arg.data
             continue
-        name = getattr(hook, "__name__", type(hook).__name__)
         if not isinstance(out, _Tensor):
-            raise TypeError(f"hook '{name}' must return a Tensor or None, but returned "
-                            f"'{type(out).__name__}'")  # fmt: skip
-        if out.data.shape != g.shape:
-            raise RuntimeError(f"hook '{name}' has changed the size of value: from "
-                               f"{g.shape} to {out.data.shape}")  # fmt: skip
-        if out.data.dtype != g.dtype:
-            raise RuntimeError(f"hook '{name}' has changed the type of value (was "
-                               f"{g.dtype} got {out.data.dtype})")  # fmt: skip
-        g = out.data
+            raise TypeError(f"hook '{_hook_name(hook)}' must return a Tensor or None, but "
+                            f"returned '{type(out).__name__}'")  # fmt: skip
+        g = _same_kind(hook, out.data, g)
     return g
+
+
+def _hook_name(hook: Callable) -> str:
+    return getattr(hook, "__name__", type(hook).__name__)
+
+
+def _same_kind(hook: Callable, new: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``new``, a hook's replacement for the gradient ``g``, if it has g's shape and dtype."""
+    if new.shape != g.shape:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value: from "
+                           f"{g.shape} to {new.shape}")  # fmt: skip
+    if new.dtype != g.dtype:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value (was "
+                           f"{g.dtype} got {new.dtype})")  # fmt: skip
+    return new
+
+
+def _hooked(node: Node, g: np.ndarray, vjps: tuple) -> tuple:
+    """Run ``node``'s VJPs between its hooks, as PyTorch: the prehooks see the gradients of
+    its outputs, the hooks those and the gradients of its inputs; either may replace what
+    it sees. Returns VJPs that give the inputs' gradients so found."""
+    prehooks, hooks = node._node_hooks
+    slots = getattr(node, "_slots", None)  # several outputs: their gradients wait there
+    outs = _through(prehooks, [g] if slots is None else list(slots))
+    if slots is None:
+        g = outs[0]
+    else:
+        slots[:] = outs
+    ins = [None] * len(vjps)
+    if any(o is not None for o in outs):
+        for i, (p, f) in enumerate(zip(node.next, vjps)):
+            if f is not None:  # as the backward loop hands it on: summed, in the input's dtype
+                shape, dtype = (
+                    (p.shape, p.dtype) if isinstance(p, Node) else (p.data.shape, p.data.dtype)
+                )
+                ins[i] = np.asarray(unbroadcast(f(g), shape), dtype)
+    ins = _through(hooks, ins, outs)
+    # copies: the gradients may be one array (add's) or a hook's tensor, and a leaf's .grad
+    # takes its gradient as it is the first time, then adds into it in place
+    return tuple(None if gi is None else functools.partial(_given, gi.copy()) for gi in ins)
+
+
+def _through(hooks: dict, grads: list, *seen: list) -> list:
+    """``grads`` (arrays or None) through node hooks in order, with grad mode off: each is
+    called with them and the gradients ``seen``, as tuples of Tensors of their own copies,
+    and may return a tuple that replaces ``grads``."""
+    with no_grad():
+        for hook in list(hooks.values()):
+            out = hook(_tensors(grads), *map(_tensors, seen))
+            grads = _replaced(hook, out, grads)
+    return grads
+
+
+def _given(gi: np.ndarray, _: np.ndarray) -> np.ndarray:
+    return gi
+
+
+def _tensors(grads: list) -> tuple:
+    """Gradients (arrays or None) as a node hook sees them: Tensors of their own copies."""
+    return tuple(None if g is None else _new(g.copy()) for g in grads)
+
+
+def _replaced(hook: Callable, out: Any, grads: list) -> list:
+    """The gradients a node hook returned (a tuple of Tensors or None) to replace ``grads``,
+    checked as PyTorch checks them; ``grads`` if it returned None."""
+    if out is None:
+        return grads
+    if not isinstance(out, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(out).__name__}'")
+    if len(out) != len(grads):
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has returned an incorrect number of "
+                           f"values (got {len(out)}, but expected {len(grads)})")  # fmt: skip
+    new = []
+    for o, g in zip(out, grads):
+        if o is not None and not isinstance(o, _Tensor):
+            raise TypeError(f"expected Variable, but hook returned '{type(o).__name__}'")
+        if o is not None and g is None:
+            raise RuntimeError("can't replace a None gradient with a non-None value")
+        new.append(None if o is None else _same_kind(hook, o.data, g))
+    return new
 
 
 def _to_leaf(leaf: Tensor, g: np.ndarray, capture: dict | None) -> None:
@@ -423,11 +606,25 @@ def _to_leaf(leaf: Tensor, g: np.ndarray, capture: dict | None) -> None:
 
 
 def accumulate(leaf: Tensor, g: np.ndarray) -> None:
-    """Add ``g`` into ``leaf.grad`` (a copy of it, the first time)."""
+    """Add ``g`` into ``leaf.grad`` (a copy of it, the first time), between the hooks of
+    the leaf's AccumulateGrad if it has one."""
+    acc = getattr(leaf, "_grad_acc", None)
+    if acc is not None and acc._node_hooks is not None:
+        (g,) = _through(acc._node_hooks[0], [g])
+        if g is None:
+            return
     if leaf._grad is None:
         leaf._grad = _new(g.copy())
     else:
         leaf._grad.data += g
+    if acc is None:
+        return
+    with no_grad():
+        for hook in list(acc._post_accumulate.values()):
+            if hook(leaf) is not None:
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+    if acc._node_hooks is not None:
+        _through(acc._node_hooks[1], [], [g])
 
 
 def _to_capture(capture: dict, leaf: Tensor, gi: np.ndarray) -> None:

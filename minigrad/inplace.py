@@ -19,7 +19,7 @@ import numpy as np
 
 from . import dtypes, ops
 from .dtypes import check_fits
-from .engine import next_seq, record
+from .engine import COPY_SLICES, next_seq, record
 from .errors import OpError
 from .grad_mode import _mode
 from .tensor import FunctionOutputViews, Tensor
@@ -199,7 +199,7 @@ def _copy_slices(base: Tensor, src: Tensor, region: np.ndarray) -> Tensor:
     def vjp_src(g: np.ndarray) -> np.ndarray:
         return np.asarray(np.take(g, region))  # asarray: a 0-d region gives a scalar
 
-    return record(base.data, "CopySlices", (base, src), (vjp_base, vjp_src))
+    return record(base.data, COPY_SLICES, (base, src), (vjp_base, vjp_src))
 
 
 def _as_view(v: Tensor, base: Tensor) -> None:
@@ -321,13 +321,49 @@ def relu_(t: Tensor) -> Tensor:
                   lambda old, _: ops.relu(old))  # fmt: skip
 
 
+def op_(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
+    """t = fn(t, *others) in t's memory: the in-place form of an out-of-place op
+    (``exp_``, ``pow_``, ``lerp_``, ...). The result must fit t's shape and dtype. In the
+    graph it is fn's node, recorded on t's old value, as in PyTorch."""
+    _check_leaf(t, name)
+    _check_writable(t, name)
+    grad = next((o for o in others if isinstance(o, Tensor) and o._requires_grad), None)
+    _check_no_grad_view(t, grad, name)
+    if _in_graph(t, grad):
+        _rebase(t, name, fn(_prior(t, t.data.copy()), *others))
+        return t
+    new = fn(Tensor._new(t.data), *others).data  # a stand-in for t: no graph, no views
+    try:
+        _write(t, name, new)
+    except TypeError:  # NumPy's cast error: a float result cannot go into an integer t
+        raise RuntimeError(
+            f"{name}: result type {dtypes.torch_name(new.dtype)} can't be cast to the desired "
+            f"output type {dtypes.torch_name(t.data.dtype)}"
+        ) from None
+    return t
+
+
 def _assign(a: np.ndarray, value: Any, out: np.ndarray) -> None:
     np.copyto(out, value, casting="unsafe")
 
 
-def _replace(old: Tensor, value: Any) -> Tensor:
-    """``value`` in old's place: gradient to value, none to the old contents."""
-    return ops.where(np.zeros(old.data.shape, bool), old, value)
+def _replace(name: str) -> Callable:
+    """The op that puts ``value`` in old's place (in old's dtype), named as PyTorch's node
+    for it: zeros for the old contents' gradient; a Tensor value (an input, as PyTorch's)
+    gets g, summed to its shape."""
+
+    def replace(old: Tensor, value: Any) -> Tensor:
+        out = np.empty_like(old.data)
+        np.copyto(out, value.data if isinstance(value, Tensor) else value, casting="unsafe")
+        if isinstance(value, Tensor):
+            return record(out, name, (old, value), (np.zeros_like, lambda g: g))
+        return record(out, name, (old,), (np.zeros_like,))
+
+    return replace
+
+
+def zero_(t: Tensor) -> Tensor:
+    return _apply(t, "zero_", _assign, 0, _replace("Zero"))
 
 
 def fill_(t: Tensor, value: Any) -> Tensor:
@@ -339,7 +375,7 @@ def fill_(t: Tensor, value: Any) -> Tensor:
         )
     if not isinstance(value, Tensor):
         value = check_fits(value, t.data.dtype)
-    return _apply(t, "fill_", _assign, value, _replace)
+    return _apply(t, "fill_", _assign, value, _replace("Fill"))
 
 
 def copy_(t: Tensor, src: Any) -> Tensor:
@@ -349,7 +385,7 @@ def copy_(t: Tensor, src: Any) -> Tensor:
     shape = np.shape(src.data if isinstance(src, Tensor) else src)
     if len(shape) > t.data.ndim:
         raise OpError(f"copy_: src of shape {shape} does not broadcast to shape {t.data.shape}")
-    return _apply(t, "copy_", _assign, src, _replace)
+    return _apply(t, "copy_", _assign, src, _replace("torch::autograd::CopyBackwards"))
 
 
 def setitem_(t: Tensor, index: Any, value: Any) -> None:

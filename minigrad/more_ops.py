@@ -17,7 +17,7 @@ import numpy as np
 
 from . import dtypes
 from .engine import PASS, Node, record, set_outputs, take
-from .errors import IndexOutOfRangeError
+from .errors import IndexOutOfRangeError, OpError
 from .grad_mode import _mode
 from .ops import (
     NOT_GIVEN,
@@ -36,7 +36,7 @@ from .ops import (
     _select,
     _unary_float,
     _view,
-    clamp,
+    clamp_op,
     contiguous,
     identity,
     mul,
@@ -214,12 +214,12 @@ def nan_to_num(
 
 def clamp_min(x: Tensor, min: Any) -> Tensor:
     """max(x, min), as clamp(x, min=min)."""
-    return _renamed(clamp(x, min, None), "ClampMin")
+    return clamp_op(x, min, None, "ClampMin")
 
 
 def clamp_max(x: Tensor, max: Any) -> Tensor:
     """min(x, max), as clamp(x, max=max)."""
-    return _renamed(clamp(x, None, max), "ClampMax")
+    return clamp_op(x, None, max, "ClampMax")
 
 
 def _renamed(t: Tensor, name: str) -> Tensor:
@@ -884,3 +884,71 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     return record(out, "Addmm", (input, mat1, mat2),
                   (lambda g: beta * g, lambda g: alpha * (g @ B.T), lambda g: alpha * (A.T @ g)),
                   saved=(mat1, mat2))  # fmt: skip
+
+
+# ---- blends of several tensors: lerp, addcmul, addcdiv ------------------------------------
+
+
+def _operands(name: str, *xs: Any) -> tuple:
+    """The arrays of ``xs`` (Tensors; numbers stay numbers), cast to PyTorch's result dtype
+    of them all, and that dtype."""
+    arrays = tuple(x.data if isinstance(x, Tensor) else x for x in xs)
+    dt = dtypes.result_dtype(np.result_type(*arrays), arrays)
+    try:
+        np.broadcast_shapes(*(np.shape(a) for a in arrays))
+    except ValueError:
+        shapes = ", ".join(str(np.shape(a)) for a in arrays)
+        raise OpError(f"{name}: shapes {shapes} cannot be broadcast together") from None
+    return tuple(np.asarray(a, dt) if isinstance(a, np.ndarray) else a for a in arrays), dt
+
+
+def lerp(x: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """x + w (end - x), as PyTorch computes it: end - (end - x)(1 - w) where |w| >= 0.5,
+    so that w = 1 gives end exactly.   dx = g (1 - w),   dend = g w,   dw = g (end - x)."""
+    check_tensor("lerp", "end", end)
+    X = x.data
+    for arg, t in (("end", end), ("weight", weight)):  # a 0-d weight is a number to PyTorch
+        if isinstance(t, Tensor) and t.data.dtype != X.dtype and (arg == "end" or t.data.ndim):
+            raise RuntimeError(
+                f"lerp: expected dtype {X.dtype} for `{arg}` but got dtype {t.data.dtype}"
+            )
+    if X.dtype.kind not in "fc":
+        raise NotImplementedError(f"lerp: not implemented for dtype {X.dtype}")
+    (X, E, W), _ = _operands("lerp", x, end, weight)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = np.where(np.abs(W) < 0.5, X + W * (E - X), E - (E - X) * (1 - W))
+    vjps = (lambda g: g * (1 - W), lambda g: g * W, lambda g: g * (E - X))
+    if not isinstance(weight, Tensor):  # a number weight is not an input of the graph
+        return record(out, "Lerp", (x, end), vjps[:2])
+    return record(out, "Lerp", (x, end, weight), vjps, saved=(x, end, weight))
+
+
+def addcmul(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """x + value * t1 * t2, broadcast.   dx = g,   dt1 = g (t2 value),   dt2 = g (t1 value)."""
+    check_tensor("addcmul", "tensor1", tensor1)
+    check_tensor("addcmul", "tensor2", tensor2)
+    (X, A, B), dt = _operands("addcmul", x, tensor1, tensor2)
+    v = dt.type(value)  # in the result's dtype, as PyTorch casts it (0.5 is 0 for integers)
+    out = X + v * A * B
+    return record(out, "Addcmul", (x, tensor1, tensor2),
+                  (identity, lambda g: g * (B * v), lambda g: g * (A * v)),
+                  saved=(tensor1, tensor2))  # fmt: skip
+
+
+def addcdiv(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """x + value * t1 / t2, broadcast (floats only).   dx = g,   dt1 = g (value / t2),
+    dt2 = -g (value t1 / t2²)."""
+    check_tensor("addcdiv", "tensor1", tensor1)
+    check_tensor("addcdiv", "tensor2", tensor2)
+    if tensor1.data.dtype.kind in "biu" and tensor2.data.dtype.kind in "biu":
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future release "
+            "addcdiv will perform a true division of tensor1 and tensor2. Use "
+            "(input + value * tensor1 / tensor2) instead."
+        )
+    (X, A, B), dt = _operands("addcdiv", x, tensor1, tensor2)
+    v = dt.type(value)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = X + v * A / B
+    vjps = (identity, _quiet(lambda g: g * (v / B)), _quiet(lambda g: -g * (v * A / (B * B))))
+    return record(out, "Addcdiv", (x, tensor1, tensor2), vjps, saved=(tensor1, tensor2))

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .engine import record
+from .engine import COPY_SLICES, record
 from .errors import OpError
 from .grad_mode import _mode
 from .tensor import NOT_GIVEN, Tensor, Views, as_array, check_bool, check_tensor, size_arg
@@ -285,11 +285,11 @@ def pow(a: Any, b: Any) -> Tensor:
         def vjp_a(g: np.ndarray) -> np.ndarray:
             with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1, masked
                 return np.where(B == 0, 0, g * B * np.power(A, B - 1))
-    else:
-        vjp_a = lambda g: g * B * _power(A, B - 1)  # noqa: E731
+    else:  # a number exponent is not an input of the graph, as in PyTorch
+        return record(out, "Pow", (a,), (lambda g: g * B * _power(A, B - 1),), saved=(a,))
     return record(
         out, "Pow", (a, b), (vjp_a, lambda g: g * _out_log_base(out, A, B)),
-        saved=_tensors(a, b), saves_out=isinstance(b, Tensor),
+        saved=_tensors(a, b), saves_out=True,
     )  # fmt: skip
 
 
@@ -349,6 +349,8 @@ def remainder(a: Any, b: Any) -> Tensor:
     _check_int_divisor("remainder", A, B)
     if not isinstance(a, Tensor):
         return record(out, "Remainder", (b,), (_no_remainder_vjp,))
+    if not isinstance(b, Tensor):  # a number divisor is not an input of the graph
+        return record(out, "Remainder", (a,), (identity,))
     b_grad = isinstance(b, Tensor) and b._requires_grad  # only db reads a and b
     return record(out, "Remainder", (a, b), (identity, lambda g: -g * np.floor_divide(A, B)),
                   saved=_tensors(a, b) if b_grad else ())  # fmt: skip
@@ -666,6 +668,13 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     dx = g where min <= x <= max;   dmin = g where x < min < max;
     dmax = g where x > max or max < min  (bounds given as Tensors get gradients).
     """
+    return clamp_op(x, min, max, "Clamp")
+
+
+def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
+    """clamp, clamp_min (``name`` "ClampMin") or clamp_max ("ClampMax"). As in PyTorch,
+    the bounds are inputs of the graph only when one is a Tensor: clamp's both,
+    clamp_min's and clamp_max's the one they take."""
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
     X = x.data
@@ -702,7 +711,13 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
         above = X > hi if lo is None else (X > hi) | (hi < lo)
         return np.where(above, g, 0)
 
-    return record(out, "Clamp", (x, min, max), (vjp, vjp_min, vjp_max), saved=_tensors(x, min, max))
+    saved = _tensors(x, min, max)
+    if len(saved) == 1:  # numbers for bounds
+        return record(out, name, (x,), (vjp,), saved=saved)
+    if name == "Clamp":
+        return record(out, name, (x, min, max), (vjp, vjp_min, vjp_max), saved=saved)
+    bound, vjp_bound = (min, vjp_min) if name == "ClampMin" else (max, vjp_max)
+    return record(out, name, (x, bound), (vjp, vjp_bound), saved=saved)
 
 
 clip = clamp
@@ -800,7 +815,10 @@ def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
             f"masked_fill: autograd does not support dtype {X.dtype} (value requires grad)"
         )
     out = _contiguous(np.where(M, _operand(value), X).astype(X.dtype, copy=False))
-    vjps = (lambda g: np.where(M, 0, g), lambda g: np.asarray(np.add.reduce(g, None, where=M)))
+    vjp = lambda g: np.where(M, 0, g)  # noqa: E731
+    if not isinstance(value, Tensor):  # a number is not an input of the graph, as in PyTorch
+        return record(out, "MaskedFill", (x,), (vjp,), saved=_tensors(mask))
+    vjps = (vjp, lambda g: np.asarray(np.add.reduce(g, None, where=M)))
     return record(out, "MaskedFill", (x, value), vjps, saved=_tensors(mask))
 
 
@@ -1574,26 +1592,41 @@ def _is_basic(index: Any) -> bool:
     )
 
 
-def _basic_index_name(index: Any, shape: tuple) -> str:
-    """PyTorch's name for x[index] of ints, slices, None and '...': its last step (Select for
-    an int, Unsqueeze for None, Slice for a slice short of the whole dim), Alias if none;
-    a lone slice (not in a tuple) is always a Slice."""
-    if isinstance(index, slice):
-        return "Slice"
-    parts = index if isinstance(index, tuple) else (index,)
-    name, d = "Alias", 0
-    for p in parts:
+def _index_steps(index: tuple, shape: tuple) -> list:
+    """x[index] of ints, slices, None and '...' as PyTorch takes it: one view after another,
+    left to right, a Select for an int, an Unsqueeze for None, a Slice for a slice short of
+    the whole dim. Each step is ``(at, name)``: the index of the step's view of the result
+    so far."""
+    steps = []
+    src = d = 0  # the dim of x, and of the result so far, that the next part indexes
+    for p in index:
+        lead = (slice(None),) * d
         if p is None:
-            name = "Unsqueeze"
-        elif p is Ellipsis:  # the dims it stands for
-            d += len(shape) - builtins.sum(q is not None and q is not Ellipsis for q in parts)
-        elif isinstance(p, slice):
-            if p.indices(shape[d]) != (0, shape[d], 1):
-                name = "Slice"
+            steps.append((lead + (None,), "Unsqueeze"))
             d += 1
+        elif p is Ellipsis:  # the dims it stands for
+            k = len(shape) - builtins.sum(q is not None and q is not Ellipsis for q in index)
+            src, d = src + k, d + k
+        elif isinstance(p, slice):
+            if p.indices(shape[src]) != (0, shape[src], 1):
+                steps.append((lead + (p,), "Slice"))
+            src, d = src + 1, d + 1
         else:
-            name, d = "Select", d + 1
-    return name
+            steps.append((lead + (p,), "Select"))
+            src += 1
+    return steps
+
+
+def _index_step(x: Tensor, at: tuple, name: str) -> Tensor:
+    """The view x[at], one step of a basic index.   dx = zeros with g at ``at``."""
+    shape = x.data.shape
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(shape, g.dtype)
+        dx[at] = g
+        return dx
+
+    return _view(x.data[at + (Ellipsis,)], x, name, vjp)  # '...': a 0-d view, not a scalar
 
 
 def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
@@ -1628,9 +1661,25 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
             dx[index] = g
         return dx
 
-    if basic:  # the name only matters to a node
-        return _view(out, x, _basic_index_name(index, shape) if x._requires_grad else "", vjp)
-    return record(out, "Index", (x,), (vjp,), saved=keys)
+    if not basic:
+        return record(out, "Index", (x,), (vjp,), saved=keys)
+    if not (x._requires_grad and _mode.enabled):  # no node: one view, and no name for it
+        return _view(out, x, "", vjp)
+    if not isinstance(index, tuple):  # a lone int, None or slice: one step, even for x[:]
+        name = (
+            "Select"
+            if isinstance(index, (builtins.int, np.integer))
+            else (
+                "Unsqueeze" if index is None else "Slice" if isinstance(index, slice) else "Alias"
+            )
+        )
+        return _view(out, x, name, vjp)
+    steps = _index_steps(index, shape)
+    if not steps:  # only full slices and '...'
+        return _view(out, x, "Alias", vjp)
+    for at, name in steps:
+        x = _index_step(x, at, name)
+    return x
 
 
 def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
@@ -1693,7 +1742,7 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
         target, at = _located(g, index)
         return target[at]
 
-    name = "CopySlices" if _is_basic(index) else "IndexPut"
+    name = COPY_SLICES if _is_basic(index) else "IndexPut"
     return record(out, name, (x, value), (vjp_x, vjp_value), saved=keys)
 
 

@@ -226,9 +226,10 @@ class Tensor:
     # with several (split's pieces), that output's engine.Output (grad_fn is the op's node);
     # _version: [counter], shared by every tensor over the same memory (views, detach());
     # _views: the Views shared by a base and the views taken of it, or None;
-    # _hooks: a leaf's gradient hooks (register_hook), or None
+    # _hooks: a leaf's gradient hooks (register_hook), or None;
+    # _grad_acc: a leaf's engine.AccumulateGrad, unset until next_functions asks for it
     __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
-                 "__weakref__")  # fmt: skip
+                 "_grad_acc", "__weakref__")  # fmt: skip
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -347,6 +348,25 @@ class Tensor:
 
         handle = RemovableHandle(owner._hooks)
         owner._hooks[handle.id] = hook
+        return handle
+
+    def register_post_accumulate_grad_hook(self, hook: Callable) -> Any:
+        """Call ``hook(tensor)`` on this leaf each time a backward pass has added to its
+        ``.grad`` (not in ``autograd.grad``). Returns a handle whose ``remove()``
+        unregisters the hook."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._node is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        from .utils.hooks import RemovableHandle
+
+        hooks = grad_accumulator(self)._post_accumulate
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if self._hooks is None:
+            self._hooks = {}  # so that backward hands the gradient to engine.accumulate
         return handle
 
     @property
@@ -587,7 +607,7 @@ class Tensor:
         if shown:
             suffixes.append(f"dtype=minigrad.{d.dtype}")
         if self._node is not None:
-            suffixes.append(f"grad_fn=<{self._node.name()}>")
+            suffixes.append(f"grad_fn=<{short_name(self._node)}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
         return tensor_repr(d, suffixes)
@@ -787,8 +807,75 @@ class Tensor:
     def relu_(self) -> Tensor:
         return _inplace.relu_(self)
 
+    # in-place forms of elementwise ops: x.exp_() makes x its own exp, in its memory
+    def abs_(self) -> Tensor:
+        return _inplace.op_(self, "abs_", Tensor.abs)
+
+    def neg_(self) -> Tensor:
+        return _inplace.op_(self, "neg_", Tensor.neg)
+
+    def exp_(self) -> Tensor:
+        return _inplace.op_(self, "exp_", Tensor.exp)
+
+    def log_(self) -> Tensor:
+        return _inplace.op_(self, "log_", Tensor.log)
+
+    def sqrt_(self) -> Tensor:
+        return _inplace.op_(self, "sqrt_", Tensor.sqrt)
+
+    def rsqrt_(self) -> Tensor:
+        return _inplace.op_(self, "rsqrt_", Tensor.rsqrt)
+
+    def sigmoid_(self) -> Tensor:
+        return _inplace.op_(self, "sigmoid_", Tensor.sigmoid)
+
+    def tanh_(self) -> Tensor:
+        return _inplace.op_(self, "tanh_", Tensor.tanh)
+
+    def sin_(self) -> Tensor:
+        return _inplace.op_(self, "sin_", Tensor.sin)
+
+    def cos_(self) -> Tensor:
+        return _inplace.op_(self, "cos_", Tensor.cos)
+
+    def reciprocal_(self) -> Tensor:
+        return _inplace.op_(self, "reciprocal_", Tensor.reciprocal)
+
+    def square_(self) -> Tensor:
+        return _inplace.op_(self, "square_", Tensor.square)
+
+    def floor_(self) -> Tensor:
+        return _inplace.op_(self, "floor_", Tensor.floor)
+
+    def ceil_(self) -> Tensor:
+        return _inplace.op_(self, "ceil_", Tensor.ceil)
+
+    def trunc_(self) -> Tensor:
+        return _inplace.op_(self, "trunc_", Tensor.trunc)
+
+    def sign_(self) -> Tensor:
+        return _inplace.op_(self, "sign_", Tensor.sign)
+
+    def log1p_(self) -> Tensor:
+        return _inplace.op_(self, "log1p_", Tensor.log1p)
+
+    def expm1_(self) -> Tensor:
+        return _inplace.op_(self, "expm1_", Tensor.expm1)
+
+    def round_(self, *, decimals: int = 0) -> Tensor:
+        return _inplace.op_(self, "round_", lambda x: x.round(decimals=decimals))
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return _inplace.op_(self, "pow_", Tensor.pow, exponent)
+
+    def clamp_min_(self, min: Any) -> Tensor:
+        return _inplace.op_(self, "clamp_min_", Tensor.clamp_min, min)
+
+    def clamp_max_(self, max: Any) -> Tensor:
+        return _inplace.op_(self, "clamp_max_", Tensor.clamp_max, max)
+
     def zero_(self) -> Tensor:
-        return _inplace.fill_(self, 0)
+        return _inplace.zero_(self)
 
     def fill_(self, value: Number) -> Tensor:
         return _inplace.fill_(self, value)
@@ -1022,6 +1109,26 @@ class Tensor:
     def atan2(self, other: Tensor) -> Tensor:
         return _more.atan2(self, other)
 
+    def lerp(self, end: Tensor, weight: Any) -> Tensor:
+        return _more.lerp(self, end, weight)
+
+    def lerp_(self, end: Tensor, weight: Any) -> Tensor:
+        return _inplace.op_(self, "lerp_", _more.lerp, end, weight)
+
+    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return _more.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcmul_(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return _inplace.op_(self, "addcmul_", lambda x, a, b: _more.addcmul(x, a, b, value=value),
+                            tensor1, tensor2)  # fmt: skip
+
+    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return _more.addcdiv(self, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return _inplace.op_(self, "addcdiv_", lambda x, a, b: _more.addcdiv(x, a, b, value=value),
+                            tensor1, tensor2)  # fmt: skip
+
     def logit(self, eps: float | None = None) -> Tensor:
         return _more.logit(self, eps)
 
@@ -1187,6 +1294,6 @@ from . import factories as _factories  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
-from .engine import Output, _late_imports  # noqa: E402
+from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa: E402
 
 _late_imports()

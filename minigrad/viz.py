@@ -24,7 +24,7 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError("minigrad.viz needs the graphviz Python package: pip install graphviz") from e
 
-from .engine import Node, Output
+from .engine import Node, Output, short_name
 from .tensor import Tensor
 
 INSTALL_HINT = (
@@ -223,7 +223,7 @@ def _lines(
         shapes = outs.get(id(item))
         shape = " ".join(dict.fromkeys(str(shapes[k]) for k in sorted(shapes))) if shapes \
             else str(item.shape)  # fmt: skip
-        lines = [f"<b>{item.name()}</b>", _small(shape)]
+        lines = [f"<b>{short_name(item)}</b>", _small(shape)]
         tensor = root if item is root.grad_fn else None
     else:
         name = names.get(id(item))

@@ -266,8 +266,8 @@ def _graph_nodes(root):
     seen, todo, names = set(), [root.grad_fn], []
     while todo:
         node = todo.pop()
-        if isinstance(node, mg.Tensor) or node is None or id(node) in seen:
-            continue  # a leaf, or seen
+        if node is None or id(node) in seen:
+            continue  # an input that needs no gradient, or seen
         seen.add(id(node))
         names.append(node.name())
         todo.extend(n for n, _ in node.next_functions)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..engine import record
+from ..engine import COPY_SLICES, record
 from ..errors import OpError
 from ..random import generator
 from ..tensor import Tensor, check_bool, check_tensor
@@ -159,8 +159,7 @@ def _convolution(
         lambda g: np.add.reduce(lift(g), (0, 2, 3)),
     )
     saved = (input, weight)  # as PyTorch, both: a later in-place change to either is an error
-    if bias is None:
-        return record(out, "Convolution", (input, weight), vjps[:2], saved=saved)
+    # a missing bias is an input all the same, as PyTorch's: next_functions has (None, 0)
     return record(out, "Convolution", (input, weight, bias), vjps, saved=saved)
 
 
@@ -509,7 +508,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
 
 
 # the node names: PyTorch's circular pad is an assignment into slices
-_INDEX_PADS = {"reflect": "ReflectionPad", "replicate": "ReplicationPad", "circular": "CopySlices"}
+_INDEX_PADS = {"reflect": "ReflectionPad", "replicate": "ReplicationPad", "circular": COPY_SLICES}
 
 
 def _pad_by_index(input: Tensor, pad: tuple, mode: str, value: Any) -> Tensor:

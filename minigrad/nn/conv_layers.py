@@ -16,7 +16,7 @@ from .. import dtypes
 from ..device import check as check_device
 from ..factories import _shape
 from ..tensor import Tensor
-from . import conv, init
+from . import conv, init, layer_ops
 from .module import Module
 from .parameter import Parameter
 
@@ -237,3 +237,86 @@ class Dropout2d(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class MaxPool1d(MaxPool2d):
+    """The maximum of each window along L of (N, C, L) (see ``F.max_pool1d``); stride
+    defaults to the kernel."""
+
+    def forward(self, input: Tensor) -> Any:
+        return layer_ops.max_pool1d(
+            input, self.kernel_size, self.stride, self.padding, self.dilation,
+            ceil_mode=self.ceil_mode, return_indices=self.return_indices,
+        )  # fmt: skip
+
+
+class AvgPool1d(Module):
+    """The mean of each window along L of (N, C, L) (see ``F.avg_pool1d``); its sizes are
+    kept as 1-tuples, as PyTorch's."""
+
+    def __init__(
+        self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self.kernel_size = _ntuple(kernel_size, 1)
+        self.stride = _ntuple(stride if stride is not None else kernel_size, 1)
+        self.padding = _ntuple(padding, 1)
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def forward(self, input: Tensor) -> Tensor:
+        return layer_ops.avg_pool1d(
+            input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+            self.count_include_pad,
+        )  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    """Average pooling along L of (N, C, L) to ``output_size`` (see ``F.adaptive_avg_pool1d``)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return layer_ops.adaptive_avg_pool1d(input, self.output_size)
+
+
+class _ConstantPadNd(Module):
+    """Pad the last dims with ``value`` (``F.pad``, mode 'constant'); ``padding`` as
+    (left, right, top, bottom...), from an int or a sequence."""
+
+    _n = 0
+
+    def __init__(self, padding: Any, value: float) -> None:
+        super().__init__()
+        self.value = value
+        self.padding = _ntuple(padding, 2 * self._n)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return conv.pad(input, self.padding, "constant", self.value)
+
+    def extra_repr(self) -> str:
+        return f"padding={self.padding}, value={self.value}"
+
+
+class ConstantPad1d(_ConstantPadNd):
+    """Pad the last dim: ``padding`` an int or (left, right)."""
+
+    _n = 1
+
+
+class ConstantPad2d(_ConstantPadNd):
+    """Pad the last 2 dims: ``padding`` an int or (left, right, top, bottom)."""
+
+    _n = 2
+
+
+class ZeroPad2d(ConstantPad2d):
+    """Pad the last 2 dims with zeros."""
+
+    def __init__(self, padding: Any) -> None:
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"

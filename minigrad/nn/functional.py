@@ -1129,7 +1129,8 @@ def _cross_entropy_mean(input: Tensor, target: Tensor, logp: np.ndarray) -> Tens
         return d
 
     out = np.asarray(-logp[rows, T].sum() / N, logp.dtype)
-    return record(out, "CrossEntropyLoss", (input, target), (vjp, None), saved=(target,))
+    # class indices are not an input of the graph, as in PyTorch (no gradient goes there)
+    return record(out, "CrossEntropyLoss", (input,), (vjp,), saved=(target,))
 
 
 def cross_entropy(
@@ -1209,8 +1210,10 @@ def cross_entropy(
         q_total = q.sum(axis, keepdims=True)
         return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
 
-    vjps = (vjp_input, vjp_target, vjp_weight)
     saved = ops._tensors(read, weight)
+    if vjp_target is None:  # class indices: as above, only the logits are an input
+        return record(out, "CrossEntropyLoss", (input,), (vjp_input,), saved=saved)
+    vjps = (vjp_input, vjp_target, vjp_weight)
     return record(out, "CrossEntropyLoss", (input, target, weight), vjps, saved=saved)
 
 
@@ -1467,10 +1470,10 @@ def _normalized(
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
-    """x / max(‖x‖_p, eps), the norm along ``dim``: composed of norm, clamp and div as
-    PyTorch's, so its gradients are theirs."""
+    """x / max(‖x‖_p, eps), the norm along ``dim``: composed of norm, clamp_min, expand
+    and div as PyTorch's, so its gradients (and graph) are theirs."""
     _check_tensors("normalize", input)
-    return input / input.norm(p, dim, keepdim=True).clamp(min=eps)
+    return input / input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
@@ -1495,4 +1498,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
+from .activation_ops import *  # noqa: E402, F403 - hardswish, glu, prelu, the shrinks...
 from .conv import *  # noqa: E402, F403 - conv1d, conv2d, pooling and pad
+from .layer_ops import *  # noqa: E402, F403 - pairwise_distance, 1-d pooling, rms_norm...
+from .loss_ops import *  # noqa: E402, F403 - margin, embedding, NLL and multi-label losses

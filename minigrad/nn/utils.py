@@ -1,4 +1,6 @@
-"""``nn.utils.clip_grad_norm_``: rescale gradients whose joint norm is too large."""
+"""``nn.utils``: clip gradients (``clip_grad_norm_``, ``clip_grad_value_``, and the two
+halves of the first, ``get_total_norm`` and ``clip_grads_with_norm_``), and flatten the
+parameters into one vector and back (``parameters_to_vector``, ``vector_to_parameters``)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..factories import tensor
+from ..grad_mode import no_grad
+from ..ops import cat
 from ..tensor import Tensor
 
 
@@ -36,27 +40,97 @@ def clip_grad_norm_(
                 "`parameters` is an empty generator, no gradient clipping will occur.",
                 stacklevel=2,
             )
-    max_norm, norm_type = float(max_norm), float(norm_type)  # first, as PyTorch: 'x' raises
-    grads = [p.grad.data for p in parameters if p.grad is not None]
+    max_norm = float(max_norm)  # first, as PyTorch: max_norm='x' raises without gradients too
+    grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
         return tensor(0.0)
-    dtype = np.result_type(*grads)
-    if norm_type == math.inf:
-        if any(g.size == 0 for g in grads):
-            raise RuntimeError(
-                "clip_grad_norm_: cannot compute the infinity norm of an empty gradient"
-            )
-        total = np.asarray(max(np.abs(g).max() for g in grads), dtype)
-    else:
-        norms = np.array([np.linalg.norm(g.ravel(), norm_type) for g in grads], dtype)
-        total = np.asarray(np.linalg.norm(norms, norm_type), dtype)
+    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(parameters, max_norm, total)
+    return total
+
+
+def get_total_norm(
+    tensors: Tensor | Iterable[Tensor],
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
+    """The ``norm_type``-norm of ``tensors`` taken together, as if they were one vector:
+    the norm of their norms, in their common dtype (``tensor(0.)`` for none)."""
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if not tensors:
+        return tensor(0.0)
+    norm_type = float(norm_type)
+    arrays = [t.data for t in tensors]
+    if math.isinf(norm_type) and any(a.size == 0 for a in arrays):
+        raise RuntimeError(
+            "_foreach_norm cannot compute the infinity norm on an empty tensor because the "
+            "operation does not have an identity"
+        )
+    norms = np.array([np.linalg.norm(a.ravel(), norm_type) for a in arrays],
+                     np.result_type(*arrays))  # fmt: skip
+    total = np.asarray(np.linalg.norm(norms, norm_type), norms.dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
             "non-finite, so it cannot be clipped. To disable this error and scale the "
             "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
         )
-    scale = np.minimum(max_norm / (total + 1e-6), 1.0)  # in the norm's dtype
+    return Tensor._new(total)
+
+
+def clip_grads_with_norm_(
+    parameters: Tensor | Iterable[Tensor],
+    max_norm: float,
+    total_norm: Tensor,
+    foreach: bool | None = None,
+) -> None:
+    """Scale the gradients in place by min(1, max_norm / (total_norm + 1e-6)), the factor
+    computed in ``total_norm``'s dtype (``clip_grad_norm_`` with the norm given)."""
+    parameters = [parameters] if isinstance(parameters, Tensor) else parameters
+    grads = [p.grad.data for p in parameters if p.grad is not None]
+    max_norm = float(max_norm)
+    if not grads:
+        return
+    scale = np.minimum(max_norm / (total_norm.data + 1e-6), 1.0)
     for g in grads:
         g *= scale.astype(g.dtype)
-    return Tensor._new(total)
+
+
+def clip_grad_value_(
+    parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: bool | None = None
+) -> None:
+    """Clamp every gradient in place into [-clip_value, clip_value], as ``clamp_min`` then
+    ``clamp_max``: NaN stays NaN, and with a negative ``clip_value`` every element becomes
+    ``clip_value``. As in PyTorch, parameters none of which has a gradient are an error."""
+    parameters = [parameters] if isinstance(parameters, Tensor) else parameters
+    clip_value = float(clip_value)
+    grads = [p.grad.data for p in parameters if p.grad is not None]
+    if not grads:
+        raise RuntimeError("clip_grad_value_: expected at least one parameter with a gradient")
+    for g in grads:
+        np.copyto(g, -clip_value, where=g < -clip_value)
+        np.copyto(g, clip_value, where=g > clip_value)
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """The parameters flattened and joined into one 1-D Tensor (a copy, differentiable:
+    ``cat`` of their ``view(-1)``)."""
+    return cat([p.view(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Point each parameter's data at its slice of ``vec``, in order, reshaped to the
+    parameter's shape: they share ``vec``'s memory and take its dtype, as in PyTorch."""
+    if not isinstance(vec, Tensor):
+        kind = type(vec)
+        name = (
+            kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        )
+        raise TypeError(f"expected torch.Tensor, but got: {name}")
+    pointer = 0
+    with no_grad():
+        for p in parameters:
+            n = p.numel()
+            p.data = vec[pointer : pointer + n].view_as(p).data
+            pointer += n

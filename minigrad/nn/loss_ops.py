@@ -1,0 +1,305 @@
+"""More losses of ``nn.functional``: the margin and embedding losses, Poisson and Gaussian
+negative log-likelihoods, and the multi-label / multi-class margin losses.
+
+Where PyTorch composes a loss of other ops (all but two), so does minigrad, in PyTorch's
+order, so its nodes and gradients are PyTorch's; ``soft_margin_loss`` and
+``multi_margin_loss`` are kernels of their own in PyTorch, and one node each here, the
+VJP beside the forward. As in ``functional``, g' is the upstream gradient per element of
+the unreduced loss.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes, ops
+from ..engine import record
+from ..factories import ones_like, zeros_like
+from ..grad_mode import no_grad
+from ..tensor import Tensor, check_tensor
+from .functional import (
+    _legacy_reduction,
+    _no_grad_weight,
+    _reduce,
+    _reduced,
+    logsigmoid,
+    pairwise_distance,
+)
+
+__all__ = [
+    "cosine_embedding_loss", "gaussian_nll_loss", "hinge_embedding_loss",
+    "margin_ranking_loss", "multi_margin_loss", "multilabel_soft_margin_loss",
+    "poisson_nll_loss", "soft_margin_loss", "triplet_margin_loss",
+]  # fmt: skip
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """The reduction, checked before anything is computed (as PyTorch's enum), or the one
+    the deprecated flags name."""
+    if size_average is not None or reduce is not None:
+        return _legacy_reduction(size_average, reduce)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _tensors(name: str, **tensors: Any) -> None:
+    for arg, t in tensors.items():
+        check_tensor(name, arg, t)
+
+
+def margin_ranking_loss(
+    input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+    size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """max(0, -y (x1 - x2) + margin), y = ±1 saying which of x1, x2 should rank higher.
+    Composed of ops as PyTorch's.   dx1 = -y g' where -y (x1 - x2) + margin >= 0 (the clamp
+    passes the gradient at 0, as PyTorch's), else 0;   dx2 = -dx1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _tensors("margin_ranking_loss", input1=input1, input2=input2, target=target)
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} "
+        )
+    return _reduced(
+        "margin_ranking_loss", (-target * (input1 - input2) + margin).clamp_min(0), reduction
+    )
+
+
+def hinge_embedding_loss(
+    input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,
+    reduce: bool | None = None, reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """x where y = 1, max(0, margin - x) where y = -1 (their sum where y is neither ±1, as
+    PyTorch's composition), for distances x."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _tensors("hinge_embedding_loss", input=input, target=target)
+    zeros = zeros_like(input)
+    output_margin = ops.where(target != 1, (margin - input).clamp_min(0), zeros)
+    output_self = ops.where(target != -1, input, zeros)
+    return _reduced("hinge_embedding_loss", output_margin + output_self, reduction)
+
+
+def soft_margin_loss(
+    input: Tensor, target: Tensor, size_average: bool | None = None,
+    reduce: bool | None = None, reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """log(1 + exp(-y x)), for labels y = ±1 broadcast to x's shape, in x's dtype.
+    dx = -y z / (1 + z) g',  z = exp(-y x)  (the target gets no gradient, as PyTorch's)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _tensors("soft_margin_loss", input=input, target=target)
+    _no_grad_weight("soft_margin_loss", "target", target)
+    X = input.data
+    try:
+        Y = np.broadcast_to(target.data, X.shape)
+    except ValueError:
+        raise RuntimeError(f"soft_margin_loss: the size of target {list(target.shape)} cannot be "
+                           f"broadcast to the input's {list(X.shape)}") from None  # fmt: skip
+    X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
+    with np.errstate(over="ignore"):
+        z = np.exp(-Y64 * X64)
+    out, per_element = _reduce("soft_margin_loss", np.log1p(z).astype(X.dtype), reduction)
+
+    @np.errstate(invalid="ignore")  # inf / inf = NaN, as PyTorch's
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return -Y64 * z / (1 + z) * per_element(g)
+
+    return record(out, "SoftMarginLoss", (input,), (vjp,), saved=(input, target))
+
+
+_COSINE_EPS = float(np.float32(1e-12))  # PyTorch's float constant, added to each squared magnitude
+
+
+def cosine_embedding_loss(
+    input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+    size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1, the cosine
+    along the last dim of x1, x2 (N, D) or (D,), with y (N,) or (). Composed as PyTorch's:
+    cos = Σ x1 x2 / sqrt((Σ x1² + 1e-12) (Σ x2² + 1e-12))."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _tensors("cosine_embedding_loss", input1=input1, input2=input2, target=target)
+    d = target.ndim
+    if d > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input1.ndim != d + 1 or input2.ndim != d + 1:
+        raise RuntimeError(
+            f"{d}D target tensor expects {d + 1}D input tensors, but found inputs with sizes "
+            f"{list(input1.shape)} and {list(input2.shape)}."
+        )
+    prod_sum = (input1 * input2).sum(d)
+    mag_square1 = (input1 * input1).sum(d) + _COSINE_EPS
+    mag_square2 = (input2 * input2).sum(d) + _COSINE_EPS
+    cos = prod_sum / (mag_square1 * mag_square2).sqrt()
+    zeros = zeros_like(cos)
+    output_pos = ops.where(target == 1, 1 - cos, zeros)
+    output_neg = ops.where(target == -1, (cos - margin).clamp_min(0), zeros)
+    return _reduced("cosine_embedding_loss", output_pos + output_neg, reduction)
+
+
+def triplet_margin_loss(
+    anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+    eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
+    reduce: bool | None = None, reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """max(0, margin + d(a, p) - d(a, n)), d the pairwise distance ‖x - y + eps‖_p along the
+    last dim; with ``swap``, d(a, n) is min(d(a, n), d(p, n)). Composed as PyTorch's."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    _tensors("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and "
+            f"negative {negative.ndim}D inputs"
+        )
+    dist_pos = pairwise_distance(anchor, positive, p, eps)
+    dist_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        dist_neg = ops.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduced("triplet_margin_loss", (margin + dist_pos - dist_neg).clamp_min(0), reduction)
+
+
+def poisson_nll_loss(
+    input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+    size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """exp(x) - y x for log-rates x (``log_input``), else x - y log(x + eps) for rates x;
+    with ``full``, plus Stirling's y log y - y + log(2π y) / 2 where y > 1. Composed as
+    PyTorch's."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    _tensors("poisson_nll_loss", input=input, target=target)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _reduced("poisson_nll_loss", loss, reduction)
+
+
+def gaussian_nll_loss(
+    input: Tensor, target: Tensor, var: Any, full: bool = False, eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """(log v + (x - y)² / v) / 2 (+ log(2π) / 2 with ``full``), v the variance clamped at
+    ``eps`` outside the graph, as PyTorch's. ``var`` has x's shape, or lacks its last dim,
+    or has 1 where x has one other size (one variance shared), or is a float."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ones_like(input)
+    elif not isinstance(var, Tensor):
+        raise TypeError(f"gaussian_nll_loss(): argument 'var' must be Tensor or float, not "
+                        f"{type(var).__name__}")  # fmt: skip
+    elif np.any(var.data < 0):
+        raise ValueError("var has negative entry/entries")
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:
+            var = var.unsqueeze(-1)
+        elif input.ndim == var.ndim and sum(
+            b for a, b in zip(input.shape, var.shape) if a != b
+        ) == 1:  # fmt: skip
+            pass  # heteroscedastic: one variance along a dim
+        else:
+            raise ValueError("var is of incorrect size")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduced("gaussian_nll_loss", loss, reduction)
+
+
+def multilabel_soft_margin_loss(
+    input: Tensor, target: Tensor, weight: Tensor | None = None,
+    size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """-(y log σ(x) + (1 - y) log σ(-x)) (times ``weight``), averaged over the classes (the
+    last dim): one loss per sample. Composed as PyTorch's."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.ndim - 1
+    loss = loss.sum(class_dim) / input.size(class_dim)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    return _reduced("multilabel_soft_margin_loss", loss, reduction)
+
+
+def multi_margin_loss(
+    input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
+    size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """Σ_{i ≠ y} w[y] max(0, margin - x[y] + x[i])^p / C per sample, x (N, C) or (C,) and
+    class indices y (N,) or ().
+    dx[i] = w[y] p z^(p-1) / C g' for each i ≠ y with z = margin - x[y] + x[i] > 0,
+    dx[y] = -Σ_i dx[i]."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    _tensors("multi_margin_loss", input=input, target=target)
+    X, T = input.data, target.data
+    if not ((X.ndim == 2 and X.shape[1]) or (X.ndim == 1 and X.shape[0]) or X.ndim == 0):
+        raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch "
+                           f"size, but got: {list(X.shape)}")  # fmt: skip
+    n, C = (X.shape[0] if X.ndim == 2 else 1), (X.shape[-1] if X.ndim else 1)
+    if T.ndim > 1 or T.size != n:
+        raise RuntimeError(
+            "multi_margin_loss: target tensor should be 1-D with size equal to the number of "
+            f"input samples (batch size). Expected target size [{n}], but got {list(T.shape)}. "
+            f"Input has shape {list(X.shape)}."
+        )
+    if T.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {dtypes.torch_name(T.dtype)}")
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"multi_margin_loss_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    if weight is not None and weight.data.size != C:
+        raise RuntimeError(f"inconsistent weight size, expected {C} but got {list(weight.shape)}")
+    if weight is not None and weight.data.dtype != X.dtype:
+        raise RuntimeError(f"expected scalar type {dtypes.torch_name(X.dtype)} but found "
+                           f"{dtypes.torch_name(weight.data.dtype)}")  # fmt: skip
+    _no_grad_weight("multi_margin_loss", "weight", weight)
+    X2, y = X.reshape(n, C), T.reshape(n)
+    if np.any((y < 0) | (y >= C)):
+        raise RuntimeError("target out of range")
+    rows = np.arange(n)
+    z = margin - X2[rows, y][:, None] + X2
+    z[rows, y] = 0  # the target's own class does not count
+    active = z > 0
+    w_y = (np.ones(n, X.dtype) if weight is None else weight.data[y])[:, None]
+    h = np.where(active, z if p == 1 else z * z, 0) * w_y
+    loss = (h.sum(1) / C).astype(X.dtype)
+    out, per_element = _reduce(
+        "multi_margin_loss", loss.reshape(T.shape), reduction
+    )  # 'none': the target's shape
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        gs = np.reshape(per_element(g), (-1, 1))
+        d = np.where(active, 1 if p == 1 else 2 * z, 0) * w_y / C * gs
+        d[rows, y] = 0 - d.sum(1)  # +0 where no class counts, as PyTorch's
+        return d.reshape(X.shape)
+
+    saved = ops._tensors(input, target, weight)
+    return record(out, "MultiMarginLoss", (input,), (vjp,), saved=saved)
