@@ -110,8 +110,20 @@ LOSS_CASES = [
     for name, args in [
         ("mse_loss", "a, a"), ("l1_loss", "a, a"), ("smooth_l1_loss", "a, a"), ("huber_loss", "a, a"),
         ("kl_div", "a, a"), ("binary_cross_entropy", "p, p"), ("binary_cross_entropy_with_logits", "a, p"),
-        ("cross_entropy", "a, lab"), ("nll_loss", "a, lab"),
+        ("cross_entropy", "a, lab"), ("nll_loss", "a, lab"), ("margin_ranking_loss", "v, v, v"),
+        ("hinge_embedding_loss", "a, a"), ("soft_margin_loss", "a, a"),
+        ("cosine_embedding_loss", "a, a, mg.ones(2)"), ("triplet_margin_loss", "a, a, a"),
+        ("poisson_nll_loss", "a, a"), ("multi_margin_loss", "a, lab"),
     ]
+] + [
+    ("F.gaussian_nll_loss(a, a, mg.ones(2, 3), reduction='avg')", ValueError, "^gaussian_nll_loss: avg is not valid"),
+    ("F.multilabel_soft_margin_loss(a, p, reduction='avg')", ValueError, "^multilabel_soft_margin_loss: avg is not valid"),
+    ("F.gaussian_nll_loss(a, a, mg.ones(4))", ValueError, r"^gaussian_nll_loss: var is of incorrect size \(4,\) \(input of shape \(2, 3\)\)"),
+    ("F.gaussian_nll_loss(a, a, -mg.ones(2, 3))", ValueError, "^gaussian_nll_loss: var has negative entry"),
+    ("F.multi_margin_loss(a, mg.tensor([0, 3]))", RuntimeError, r"^multi_margin_loss: target out of range \(the input has 3 classes, target from 0 to 3\)"),
+    ("F.multi_margin_loss(a, lab, p=3)", ValueError, "^multi_margin_loss: only p == 1 and p == 2 supported, got 3"),
+    ("F.multi_margin_loss(a, lab, weight=mg.ones(2))", RuntimeError, r"^multi_margin_loss: inconsistent weight size, expected 3 but got \[2\]"),
+    ("F.multi_margin_loss(a, mg.tensor([0.0, 1.0]))", RuntimeError, "^multi_margin_loss: expected scalar type Long but found Float"),
 ] + [
     ("nn.MSELoss(reduction=None)(a, a)", ValueError, "^mse_loss: None is not a valid value for reduction"),
     ("nn.CrossEntropyLoss(reduction='x')(a, lab)", ValueError, "^cross_entropy: x is not a valid value"),
