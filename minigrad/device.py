@@ -68,6 +68,8 @@ def dtype_of_to(args: tuple, kwargs: dict) -> Any:
     for a in args:
         if isinstance(a, (str, device)):
             check(a)
+        elif isinstance(a, int) and not isinstance(a, bool):  # an accelerator's index
+            check(f"cuda:{a}")
         elif dtype is None:
             dtype = a
         else:

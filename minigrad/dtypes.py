@@ -64,10 +64,21 @@ def get_default_dtype() -> np.dtype:
     return _default[0]
 
 
-def or_default(dtype: object) -> np.dtype:
+def or_default(dtype: object, op: str = "") -> np.dtype:
     """``dtype`` as a NumPy dtype, or the default dtype when it is None (what every
     factory and layer takes as its ``dtype=``)."""
-    return get_default_dtype() if dtype is None else np.dtype(dtype)
+    return get_default_dtype() if dtype is None else as_dtype(dtype, op)
+
+
+def as_dtype(dtype: object, op: str = "") -> np.dtype:
+    """A ``dtype=`` argument as a NumPy dtype. Names are refused, as PyTorch refuses them:
+    NumPy would read ``'float'`` as float64, where ``torch.float`` is float32."""
+    if isinstance(dtype, str):
+        raise TypeError(
+            f"{op or 'tensor'}(): argument 'dtype' must be a dtype (mg.float32, ...), "
+            f"not the name {dtype!r}"
+        )
+    return np.dtype(dtype)
 
 
 def _category(d: np.dtype) -> int:

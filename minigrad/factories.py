@@ -17,15 +17,17 @@ from .random import generator as _rng
 from .tensor import Tensor, _default_like, as_array, check_bool, check_tensor
 
 
-def _int(value: Any, name: str) -> int:
+def _int(value: Any, name: str, op: str = "") -> int:
     """An int argument (int, NumPy integer, 0-d int tensor); PyTorch refuses floats and bools."""
     if isinstance(value, (bool, np.bool_)) or not hasattr(type(value), "__index__"):
-        raise TypeError(f"argument '{name}' must be int, not {type(value).__name__}")
+        raise TypeError(
+            f"{op}{': ' if op else ''}argument '{name}' must be int, not {type(value).__name__}"
+        )
     return operator.index(value)
 
 
-def _shape(sizes: tuple, size: Any = None) -> tuple:
-    """The shape of ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``."""
+def _shape(sizes: tuple, size: Any = None, op: str = "") -> tuple:
+    """The shape of ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (errors name ``op``)."""
     if size is not None:
         if sizes:
             raise TypeError("got multiple values for argument 'size'")
@@ -34,9 +36,9 @@ def _shape(sizes: tuple, size: Any = None) -> tuple:
         raise TypeError("missing 1 required positional argument: 'size'")
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = sizes[0]
-    shape = tuple(_int(n, "size") for n in sizes)
+    shape = tuple(_int(n, "size", op) for n in sizes)
     if any(n < 0 for n in shape):
-        raise OpError(f"negative dimension in size {shape}")
+        raise OpError(f"{op}{': ' if op else ''}negative dimension in size {shape}")
     return shape
 
 
@@ -85,14 +87,20 @@ def from_numpy(arr: np.ndarray) -> Tensor:
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Tensor:  # fmt: skip
     return _wrap(
-        np.zeros(_shape(sizes, size), dtypes.or_default(dtype)), requires_grad, device, "zeros"
+        np.zeros(_shape(sizes, size, "zeros"), dtypes.or_default(dtype)),
+        requires_grad,
+        device,
+        "zeros",
     )
 
 
 def ones(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
          device: Any = None) -> Tensor:  # fmt: skip
     return _wrap(
-        np.ones(_shape(sizes, size), dtypes.or_default(dtype)), requires_grad, device, "ones"
+        np.ones(_shape(sizes, size, "ones"), dtypes.or_default(dtype)),
+        requires_grad,
+        device,
+        "ones",
     )
 
 
@@ -110,9 +118,12 @@ def full(
             else _default_like(np.dtype(complex)) if isinstance(fill_value, complex)
             else dtypes.get_default_dtype()
         )  # fmt: skip
-    fill_value = check_fits(fill_value, np.dtype(dtype))
+    fill_value = check_fits(fill_value, dtypes.as_dtype(dtype))
     return _wrap(
-        np.full(_shape((size,)), fill_value, np.dtype(dtype)), requires_grad, device, "full"
+        np.full(_shape((size,), op="full"), fill_value, dtypes.as_dtype(dtype)),
+        requires_grad,
+        device,
+        "full",
     )
 
 
@@ -153,7 +164,11 @@ def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = Non
           requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
     """Standard normal samples (from ``generator``, a :class:`Generator`, if given)."""
     dt = random_dtype(dtype, "normal_kernel_cpu")
-    arr = _rng(generator, "randn").standard_normal(_shape(sizes, size)).astype(dt, copy=False)
+    arr = (
+        _rng(generator, "randn")
+        .standard_normal(_shape(sizes, size, "randn"))
+        .astype(dt, copy=False)
+    )
     return _wrap(arr, requires_grad, device, "randn")
 
 
@@ -162,7 +177,7 @@ def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None
     """Uniform samples in [0, 1) (from ``generator``, a :class:`Generator`, if given)."""
     dt = random_dtype(dtype, "check_uniform_bounds")
     return _wrap(
-        _rng(generator, "rand").random(_shape(sizes, size)).astype(dt, copy=False),
+        _rng(generator, "rand").random(_shape(sizes, size, "rand")).astype(dt, copy=False),
         requires_grad,
         device,
         "rand",
@@ -222,7 +237,7 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    dt = dtypes.int64 if dtype is None else np.dtype(dtype)
+    dt = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
     if dt.kind == "b" and high > 2:
         raise RuntimeError("randint: to - 1 is out of bounds for bool")
     if dt.kind in "iu":  # the bounds themselves must fit (no wrapping here)
@@ -233,17 +248,19 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
             raise RuntimeError(f"randint: to - 1 is out of bounds for {dt}")
     else:
         check_fits((low, high - 1), dt)
-    arr = _rng(generator, "randint").integers(low, high, size=_shape((size,)), dtype=np.int64)
+    arr = _rng(generator, "randint").integers(
+        low, high, size=_shape((size,), op="randint"), dtype=np.int64
+    )
     return _wrap(arr.astype(dt, copy=False), requires_grad, device, "randint")
 
 
 def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any = None, *,
              generator: Any = None) -> Tensor:  # fmt: skip
     """A random permutation of 0..n-1 (int64)."""
-    dt = dtypes.int64 if dtype is None else np.dtype(dtype)
+    dt = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
     if dt.kind == "b":
         raise _no_kernel("randperm", dt)
-    (n,) = _shape((n,))
+    (n,) = _shape((n,), op="randperm")
     check_fits(n - 1, dt)
     return _wrap(
         _rng(generator, "randperm").permutation(n).astype(dt), requires_grad, device, "randperm"
@@ -276,7 +293,7 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if ints else dtypes.get_default_dtype()
-    dt = np.dtype(dtype)
+    dt = dtypes.as_dtype(dtype)
     if dt.kind == "b":
         raise _no_kernel("arange_cpu", dt)
     if not (math.isfinite(start) and math.isfinite(end)):

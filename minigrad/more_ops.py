@@ -20,6 +20,7 @@ from .engine import PASS, Node, record, set_outputs, take
 from .errors import IndexOutOfRangeError, OpError
 from .grad_mode import _mode
 from .ops import (
+    NOT_GIVEN,
     _as_view,
     _axes,
     _binary,
@@ -249,12 +250,15 @@ def _exclusive_products(X: np.ndarray, d: int) -> np.ndarray:
     return before(X) * np.flip(before(np.flip(X, d)), d)
 
 
-def prod(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def prod(x: Tensor, dim: Any = NOT_GIVEN, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Π x over ``dim`` (one dim, or all).   dx = g * out / x where the slice has no zero
     (as PyTorch: NaN at an inf), else g * Π of the other elements (one zero gets the
     product of the rest, the rest get 0)."""
     X = x.data
     check_bool("prod", "keepdim", keepdim)
+    if dim is None:  # PyTorch has no overload for it: not the whole tensor
+        raise TypeError("prod(): argument 'dim' must be int, not NoneType")
+    dim = None if dim is NOT_GIVEN else dim
     if dim is None and keepdim:
         raise TypeError("prod(): keepdim needs a dim (prod(dim, keepdim)), as in PyTorch")
     d = None if dim is None else _one_axis("prod", "dim", dim, X.ndim)
@@ -368,8 +372,8 @@ def _required(op: str, name: str, args: tuple) -> None:
 def flip(x: Tensor, *dims: Any) -> Tensor:
     """x reversed along ``dims`` (a copy, as PyTorch's).   dx = g reversed back."""
     _required("flip", "dims", dims)
-    dims = size_arg(dims)
-    axes = _axes(dims, x.data.ndim) if dims else ()  # flip(()) is a copy
+    dims = size_arg(dims, "flip")
+    axes = _axes("flip", dims, x.data.ndim) if dims else ()  # flip(()) is a copy
     out = np.flip(x.data, axes).copy(order="K")  # x's layout, as PyTorch
     return record(out, "Flip", (x,), (lambda g: np.flip(g, axes),))
 
@@ -377,8 +381,8 @@ def flip(x: Tensor, *dims: Any) -> Tensor:
 def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     """x shifted circularly by ``shifts`` along ``dims`` (the flattened x without dims).
     dx = g shifted back."""
-    shifts = (shifts,) if _is_int(shifts) else size_arg((shifts,))
-    dims = () if dims is None else (dims,) if _is_int(dims) else size_arg((dims,))
+    shifts = (shifts,) if _is_int(shifts) else size_arg((shifts,), "roll")
+    dims = () if dims is None else (dims,) if _is_int(dims) else size_arg((dims,), "roll")
     if len(shifts) != len(dims) and not (len(shifts) == 1 and not dims):
         raise RuntimeError(
             f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
@@ -393,10 +397,10 @@ def repeat(x: Tensor, *sizes: Any) -> Tensor:
     """x tiled ``sizes[i]`` times along dim i (sizes may add leading dims).
     dx = g summed over the copies."""
     _required("repeat", "repeats", sizes)
-    return _repeat(x, size_arg(sizes))
+    return _repeat(x, size_arg(sizes, "repeat"))
 
 
-def _repeat(x: Tensor, sizes: tuple) -> Tensor:
+def _repeat(x: Tensor, sizes: tuple, name: str = "repeat") -> Tensor:
     X = x.data
     if len(sizes) < X.ndim:
         raise RuntimeError(
@@ -404,7 +408,7 @@ def _repeat(x: Tensor, sizes: tuple) -> Tensor:
             f"of tensor (repeat {sizes} of a tensor of shape {X.shape})"
         )
     if builtins.any(n < 0 for n in sizes):
-        raise RuntimeError(f"repeat: negative repeat count in {sizes}")
+        raise RuntimeError(f"{name}: negative repeat count in {sizes}")
     shape = (1,) * (len(sizes) - X.ndim) + X.shape
     out = np.tile(X.reshape(shape), sizes)
 
@@ -418,8 +422,8 @@ def _repeat(x: Tensor, sizes: tuple) -> Tensor:
 def tile(x: Tensor, *dims: Any) -> Tensor:
     """repeat, with ones put before ``dims`` when they are fewer than x's dims."""
     _required("tile", "dims", dims)
-    dims = size_arg(dims)
-    return _repeat(x, (1,) * (x.data.ndim - len(dims)) + dims)
+    dims = size_arg(dims, "tile")
+    return _repeat(x, (1,) * (x.data.ndim - len(dims)) + dims, "tile")
 
 
 def _piece(x: Tensor, d: int, start: int, length: int, name: str) -> Tensor:
@@ -526,7 +530,7 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
         sizes = [builtins.min(size, n - s) for s in range(0, n, size)] if n else [0]
         name = "Split"
     else:
-        sizes = list(size_arg((split_size_or_sections,)))
+        sizes = list(size_arg((split_size_or_sections,), "split"))
         if builtins.any(s < 0 for s in sizes):
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes have only non-negative entries, but got "
@@ -576,7 +580,7 @@ def _tensor_split_arg(arg: Any) -> Any:
         return operator.index(arg)
     if isinstance(arg, (tuple, list)):
         try:
-            return size_arg((arg,))
+            return size_arg((arg,), "tensor_split")
         except TypeError:
             pass
     raise TypeError(
@@ -600,7 +604,7 @@ def tensor_split(x: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
     n = X.shape[d]
     if isinstance(arg, builtins.int):
         if arg <= 0:
-            raise RuntimeError(f"number of sections must be larger than 0, got {arg}")
+            raise RuntimeError(f"tensor_split: number of sections must be larger than 0, got {arg}")
         size, extra = divmod(n, arg)
         bounds = [k * size + builtins.min(k, extra) for k in range(arg + 1)]
     else:
@@ -660,6 +664,8 @@ def ravel(x: Tensor) -> Tensor:
 
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple:
     """x split into ``chunks`` pieces of ceil(n / chunks) elements (fewer if n runs out)."""
+    if not _is_int(chunks) or isinstance(chunks, Tensor):
+        raise TypeError(f"chunk(): argument 'chunks' must be int, not {type(chunks).__name__}")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     if not x.data.ndim:
@@ -725,8 +731,8 @@ def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:
     """x with dims ``source`` moved to positions ``destination`` (the rest keep their
     order): a permute."""
     n = x.data.ndim
-    src = (source,) if _is_int(source) else size_arg((source,))
-    dst = (destination,) if _is_int(destination) else size_arg((destination,))
+    src = (source,) if _is_int(source) else size_arg((source,), "movedim")
+    dst = (destination,) if _is_int(destination) else size_arg((destination,), "movedim")
     if len(src) != len(dst):
         raise RuntimeError(
             f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "

@@ -23,7 +23,7 @@ from . import dtypes
 from .engine import COPY_SLICES, record
 from .errors import OpError
 from .grad_mode import _mode
-from .tensor import Tensor, Views, as_array, check_bool, check_tensor, size_arg
+from .tensor import NOT_GIVEN, Tensor, Views, as_array, check_bool, check_tensor, size_arg
 
 _new = Tensor._new
 
@@ -394,8 +394,9 @@ def mm(a: Tensor, b: Tensor) -> Tensor:
 def bmm(a: Tensor, b: Tensor) -> Tensor:
     """a @ b for batches of matrices (B, n, m) @ (B, m, p), equal batch sizes only.
     da = g @ bᵀ,   db = aᵀ @ g  (per batch element)."""
+    check_tensor("bmm", "input", a)
+    check_tensor("bmm", "mat2", b)
     for arg, t in (("batch1", a), ("batch2", b)):
-        check_tensor("bmm", "mat2" if t is b else "input", t)
         if t.data.ndim != 3:
             raise RuntimeError(f"bmm: {arg} must be a 3D tensor, got shape {t.data.shape}")
     (n, _, m), want = a.data.shape, b.data.shape
@@ -677,8 +678,8 @@ def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
     X = x.data
-    lo = None if min is None else _operand(min)
-    hi = None if max is None else _operand(max)
+    lo = None if min is None else _operand(min, "clamp")
+    hi = None if max is None else _operand(max, "clamp")
     try:
         out = clip_array(X, lo, hi)
     except ValueError:
@@ -767,7 +768,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         C = _uint8_mask(condition.data, "where")
     else:
         C = _bool_mask(condition, error)
-    A, B = _operand(a), _operand(b)  # Python numbers stay numbers: weak in the promotion
+    A, B = _operand(a, "where"), _operand(b, "where")  # numbers stay weak in the promotion
     try:
         out = np.where(C, A, B)
     except ValueError:
@@ -831,7 +832,7 @@ def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False
             f"{value.data.ndim} dimension(s)"
         )
     if not isinstance(value, Tensor):
-        dtypes.check_fits(value, x.data.dtype)
+        dtypes.check_fits(_operand(value, name), x.data.dtype)
     try:
         shape = np.broadcast_shapes(np.shape(M), x.data.shape)
     except ValueError:
@@ -854,15 +855,17 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, (builtins.int, np.integer)) and not isinstance(v, builtins.bool)
 
 
-def _axes(dim: Any, ndim: int, single: bool = False) -> tuple | None:
+def _axes(op: str, dim: Any, ndim: int, single: bool = False) -> tuple | None:
     """Normalize ``dim`` (None, int, or tuple; only an int if ``single``) to a tuple of
-    non-negative axes."""
+    non-negative axes; the errors name ``op``."""
     if dim is None:
         return None
     one = _is_int(dim)
     many = not single and isinstance(dim, (tuple, list)) and builtins.all(map(_is_int, dim))
     if not (one or many):
-        raise TypeError(f"dim must be an int{'' if single else ' or a tuple of ints'}, got {dim!r}")
+        raise TypeError(
+            f"{op}: dim must be an int{'' if single else ' or a tuple of ints'}, got {dim!r}"
+        )
     dims = (operator.index(dim),) if one else tuple(map(operator.index, dim))
     if not dims:  # dim=() reduces over every dimension, as in PyTorch
         return None
@@ -870,12 +873,13 @@ def _axes(dim: Any, ndim: int, single: bool = False) -> tuple | None:
     for d in dims:
         if not -n <= d < n:
             raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
+                f"{op}: Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                f"but got {d})"
             )
     axes = sorted(d % n for d in dims)
     for i in range(1, len(axes)):
         if axes[i] == axes[i - 1]:
-            raise OpError(f"dim {axes[i]} appears multiple times in the list of dims {dims}")
+            raise OpError(f"{op}: dim {axes[i]} appears multiple times in the list of dims {dims}")
     return tuple(axes) if ndim else ()
 
 
@@ -883,7 +887,7 @@ def _one_axis(op: str, arg: str, dim: Any, ndim: int) -> int:
     """``dim`` as one non-negative axis of ``ndim``; None is PyTorch's TypeError here."""
     if dim is None:
         raise TypeError(f"{op}(): argument '{arg}' must be int, not NoneType")
-    axes = _axes(dim, ndim, single=True)
+    axes = _axes(op, dim, ndim, single=True)
     return axes[0] if axes else 0  # a 0-d tensor's dim 0 or -1
 
 
@@ -903,7 +907,7 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None)
     """Σ over ``dim`` (all by default), in ``dtype`` if given (x cast to it first).
     dx = g broadcast back to x's shape."""
     X = x.data if dtype is None else x.data.astype(_reduce_dtype("sum", x, dtype), copy=False)
-    axes = _axes(dim, X.ndim)
+    axes = _axes("sum", dim, X.ndim)
     check_bool("sum", "keepdim", keepdim)
     out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim, dtype=dtype))  # C order, as PyTorch's
     if dtype is None and X.dtype.kind in "biu" and out.dtype != dtypes.int64:
@@ -929,7 +933,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
     dx = g / n broadcast back, n the number of averaged elements."""
     X = x.data if dtype is None else x.data.astype(_reduce_dtype("mean", x, dtype), copy=False)
     _refuse("mean", X, "biu", hint=" (it needs a floating point dtype)")
-    axes = _axes(dim, X.ndim)
+    axes = _axes("mean", dim, X.ndim)
     check_bool("mean", "keepdim", keepdim)
     out = _contiguous(_mean(X, axes, keepdim))
     n = _count(X, axes)
@@ -938,7 +942,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
 
 
 def _spread(
-    x: Tensor, dim: Any, unbiased: bool, keepdim: bool, correction: int | None, name: str
+    x: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: int | None, name: str
 ) -> tuple:
     """What var and std share: the axes, the correction c, the deviations x - mean and the
     count n. The deviations are computed in float64 (PyTorch accumulates float32 in it)
@@ -948,7 +952,14 @@ def _spread(
     _refuse(name, X, "biu", hint=" (it needs a floating point dtype)")
     if isinstance(dim, builtins.bool):  # PyTorch's overload var(unbiased)
         dim, unbiased = None, dim
-    axes = _axes(dim, X.ndim)
+    if unbiased is NOT_GIVEN:
+        unbiased = True
+    elif correction is not None:  # two overloads of PyTorch's: no call has both
+        raise TypeError(
+            f"{name}(): takes unbiased or correction, not both "
+            f"(got unbiased={unbiased!r}, correction={correction!r})"
+        )
+    axes = _axes(name, dim, X.ndim)
     check_bool(name, "unbiased", unbiased)
     check_bool(name, "keepdim", keepdim)
     c = (1 if unbiased else 0) if correction is None else correction
@@ -977,7 +988,7 @@ def _variance(dev: np.ndarray, axes: Any, n: int, c: int, keepdim: bool, dtype: 
     return _contiguous((np.sqrt(v) if root else v).astype(dtype))
 
 
-def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+def var(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
     X, axes, c, dev, n = _spread(x, dim, unbiased, keepdim, correction, "var")
@@ -989,7 +1000,7 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     return record(out, "Var", (x,), (vjp,), saved=(x,))
 
 
-def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+def std(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
     X, axes, c, dev, n = _spread(x, dim, unbiased, keepdim, correction, "std")
@@ -1028,15 +1039,16 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
             f"Got {X.dtype}"
         )
-    axes = _axes(dim, X.ndim)
+    axes = _axes("norm", dim, X.ndim)
     check_bool("norm", "keepdim", keepdim)
     A = np.abs(X)
     sizes = X.shape if axes is None else [X.shape[a] for a in axes]
-    if math.isinf(p):
-        if 0 in sizes:
+    if math.isinf(p) or p < 0:
+        if 0 in sizes:  # the max, min or Σ |x|^p of nothing has no value (no identity)
             raise RuntimeError(
                 f"linalg.vector_norm cannot compute the {p} norm over an empty dim of {X.shape}"
             )
+    if math.isinf(p):
         out = (np.max if p > 0 else np.min)(A, axis=axes, keepdims=keepdim)
     elif p == 0:
         out = np.sum(A != 0, axis=axes, keepdims=keepdim).astype(X.dtype)
@@ -1079,7 +1091,7 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
 def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """amax/amin: the gradient is shared evenly by the elements equal to the result."""
     X = x.data
-    axes = _axes(dim, X.ndim)
+    axes = _axes(name, dim, X.ndim)
     check_bool(name, "keepdim", keepdim)
     _check_nonempty(name, X, axes)
     out = _contiguous(fn(X, axis=axes, keepdims=keepdim))
@@ -1117,10 +1129,10 @@ def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> Max
     X = x.data
     check_bool(name, "keepdim", keepdim)
     if X.ndim == 0:  # the element itself, at index 0 (dim 0 or -1, as for one dim)
-        _axes(dim, 1, single=True)
+        _axes(name, dim, 1, single=True)
         value = record(X.copy(), name.capitalize(), (x,), (identity,))
         return MaxMin(value, _new(np.zeros((), np.int64)))
-    d = _axes(dim, X.ndim, single=True)[0]
+    d = _axes(name, dim, X.ndim, single=True)[0]
     _check_nonempty(name, X, (d,))
     idx = np.expand_dims(arg(X, axis=d), d)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
@@ -1145,25 +1157,38 @@ def _select(
     return record(out, name.capitalize(), (x,), (vjp,), saved=(indices,))
 
 
-def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+def _whole_or_dim(name: str, dim: Any, keepdim: Any) -> Any:
+    """max's and min's dim: NOT_GIVEN for the whole tensor; an explicit None is PyTorch's
+    TypeError (it has no overload for it), not the whole tensor."""
+    if dim is None:
+        raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType")
+    return dim
+
+
+def max(x: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     """max(): the largest element (ties share the gradient); max(dim): (values, indices).
 
-    ``max(a, b)`` with a Tensor ``b`` is ``maximum(a, b)``, as in PyTorch.
+    ``max(a, b)`` with a Tensor ``b`` is ``maximum(a, b)``, as in PyTorch; with a
+    ``keepdim``, a one-element integer Tensor is a dim.
     """
-    if isinstance(dim, Tensor):
+    if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
         return maximum(x, dim)
-    if dim is None:
+    dim = _whole_or_dim("max", dim, keepdim)
+    keepdim = False if keepdim is NOT_GIVEN else keepdim
+    if dim is NOT_GIVEN:
         if keepdim is not False:
             raise TypeError("max(): keepdim needs a dim (max(dim, keepdim)), as in PyTorch")
         return _extreme("max", np.max, x, None, False)
     return _extreme_dim("max", np.argmax, x, dim, keepdim)
 
 
-def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+def min(x: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     """min(): the smallest element (ties share the gradient); min(dim): (values, indices)."""
-    if isinstance(dim, Tensor):
+    if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
         return minimum(x, dim)
-    if dim is None:
+    dim = _whole_or_dim("min", dim, keepdim)
+    keepdim = False if keepdim is NOT_GIVEN else keepdim
+    if dim is NOT_GIVEN:
         if keepdim is not False:
             raise TypeError("min(): keepdim needs a dim (min(dim, keepdim)), as in PyTorch")
         return _extreme("min", np.min, x, None, False)
@@ -1216,7 +1241,7 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
     _refuse(fn.__name__, X, "b")
-    axes = _axes(dim, X.ndim, single=True)
+    axes = _axes(fn.__name__, dim, X.ndim, single=True)
     check_bool(fn.__name__, "keepdim", keepdim)
     _check_nonempty(fn.__name__, X, axes, IndexError)
     if dim is None:
@@ -1249,7 +1274,9 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``.   dx = out * (g - Σ g * out)."""
     X = x.data
     _refuse("softmax", X, "biu", NotImplementedError)
-    d = _axes(dim, X.ndim, single=True)
+    d = _axes("softmax", dim, X.ndim, single=True)
+    if dim is None:  # not all elements, as a None axis would make it
+        raise TypeError("softmax(): argument 'dim' must be int, not NoneType")
     if X.size:
         e = np.exp(X - np.max(X, axis=d, keepdims=True))
         out = _contiguous(e / np.sum(e, axis=d, keepdims=True))
@@ -1264,7 +1291,9 @@ def softmax(x: Tensor, dim: int) -> Tensor:
 def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
     _refuse("log_softmax", x.data, "biu", NotImplementedError)
-    d = _axes(dim, x.data.ndim, single=True)
+    d = _axes("log_softmax", dim, x.data.ndim, single=True)
+    if dim is None:
+        raise TypeError("log_softmax(): argument 'dim' must be int, not NoneType")
     out = _contiguous(log_softmax_array(x.data, d))
     return record(
         out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
@@ -1283,7 +1312,7 @@ def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     if isinstance(dim, (tuple, list)) and not dim and X.ndim:  # PyTorch's error for dim=()
         raise RuntimeError(f"logsumexp: dim=() is not supported for a tensor of shape {X.shape}")
-    axes = _axes(dim, X.ndim)
+    axes = _axes("logsumexp", dim, X.ndim)
     check_bool("logsumexp", "keepdim", keepdim)
     m = np.max(X, axis=axes, keepdims=True, initial=-np.inf)
     m = np.where(np.isinf(m), 0, m)
@@ -1336,20 +1365,21 @@ def _as_view(t: Tensor, x: Tensor, multi_output: bool = False) -> Tensor:
 
 def reshape(x: Tensor, *shape: Any) -> Tensor:
     """x with a new shape (-1 inferred).   dx = g reshaped back."""
-    return _reshape(x, size_arg(shape))
+    return _reshape(x, size_arg(shape, "reshape"))
 
 
 def _reshape(x: Tensor, shape: tuple, name: str | None = None) -> Tensor:
     """reshape, its node named ``name``, or as PyTorch's reshape names it: a View of a
     contiguous x, a ReshapeAlias of a strided one, an UnsafeView where it copies."""
     X = x.data
+    op = "view" if name == "View" else "reshape"
     if builtins.any(n < -1 for n in shape):
-        raise OpError(f"reshape: invalid shape dimension in {shape}")
+        raise OpError(f"{op}: invalid shape dimension in {shape}")
     try:
         out = X.reshape(shape)
     except ValueError:
-        raise OpError(f"reshape: shape {shape} is invalid for input of shape {X.shape} "
-                         f"({X.size} elements)") from None  # fmt: skip
+        raise OpError(f"{op}: shape {shape} is invalid for input of shape {X.shape} "
+                      f"({X.size} elements)") from None  # fmt: skip
     old = X.shape
     t = _view(out, x, name or "View", lambda g: g.reshape(old))
     if name is None and t._node is not None:  # a view shares x's version counter
@@ -1361,7 +1391,7 @@ def _reshape(x: Tensor, shape: tuple, name: str | None = None) -> Tensor:
 
 def view(x: Tensor, *shape: Any) -> Tensor:
     """reshape that shares x's memory, or raises where that needs a copy (as PyTorch)."""
-    out = _reshape(x, size_arg(shape), "View")
+    out = _reshape(x, size_arg(shape, "view"), "View")
     if out.data.size and out._version is not x._version:  # a copy: not a view of x
         raise RuntimeError(
             f"view: view size is not compatible with input tensor's size and stride (at least "
@@ -1387,7 +1417,7 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
     """x with dimensions reordered.   dx = g with the inverse permutation."""
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
-    dims = size_arg(dims)
+    dims = size_arg(dims, "permute")
     X = x.data
     n = builtins.max(X.ndim, 1)
     if len(dims) == X.ndim and not builtins.all(-n <= d < n for d in dims):
@@ -1403,7 +1433,8 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions start_dim..end_dim into one."""
     shape = x.data.shape
-    start, end = _axes(start_dim, len(shape), True), _axes(end_dim, len(shape), True)
+    start = _axes("flatten", start_dim, len(shape), True)
+    end = _axes("flatten", end_dim, len(shape), True)
     if not shape:
         return reshape(x, 1)
     s, e = start[0], end[0]
@@ -1417,7 +1448,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     """Remove dimensions of size 1 (all, or those in ``dim`` that have size 1)."""
     shape = x.data.shape
-    axes = _axes(dim, len(shape)) if dim is not None else tuple(range(len(shape)))
+    axes = _axes("squeeze", dim, len(shape)) if dim is not None else tuple(range(len(shape)))
     keep = [n for i, n in enumerate(shape) if not (i in axes and n == 1)]
     return _reshape(x, tuple(keep), "Squeeze")
 
@@ -1433,7 +1464,7 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
 def expand(x: Tensor, *shape: Any) -> Tensor:
     """x broadcast to ``shape`` (-1 keeps a size).   dx = g summed back (by the engine)."""
     X = x.data
-    shape = size_arg(shape)
+    shape = size_arg(shape, "expand")
     lead = len(shape) - X.ndim
     target = tuple(X.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
     try:
@@ -1879,7 +1910,7 @@ def to(x: Tensor, dtype: Any) -> Tensor:
 
 def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     a = as_tensor(a)
-    A, B = a.data, wrapped_int(_operand(b), a.data.dtype)
+    A, B = a.data, wrapped_int(_operand(b, name), a.data.dtype)
     try:
         return _new(np.asarray(fn(A, B)))
     except ValueError:
@@ -1917,7 +1948,7 @@ def ne(a: Any, b: Any) -> Tensor:
 
 def _bitwise(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     a = as_tensor(a)
-    for V in (a.data, _operand(b)):
+    for V in (a.data, _operand(b, name)):
         if np.asarray(V).dtype.kind not in "biu":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Float'")
     return _new(np.asarray(_binary(name, fn, a, b)[2]))
@@ -1951,13 +1982,13 @@ def bitwise_not(a: Tensor) -> Tensor:
 def all(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (over ``dim``) is nonzero."""
     check_bool("all", "keepdim", keepdim)
-    return _new(np.asarray(np.all(x.data, axis=_axes(dim, x.data.ndim), keepdims=keepdim)))
+    return _new(np.asarray(np.all(x.data, axis=_axes("all", dim, x.data.ndim), keepdims=keepdim)))
 
 
 def any(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether some element (over ``dim``) is nonzero."""
     check_bool("any", "keepdim", keepdim)
-    return _new(np.asarray(np.any(x.data, axis=_axes(dim, x.data.ndim), keepdims=keepdim)))
+    return _new(np.asarray(np.any(x.data, axis=_axes("any", dim, x.data.ndim), keepdims=keepdim)))
 
 
 def isnan(x: Tensor) -> Tensor:

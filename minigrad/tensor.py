@@ -30,6 +30,16 @@ def _rebuild(cls: type, data: np.ndarray, requires_grad: bool) -> Tensor:
 Shape = tuple
 
 
+class _NotGiven:
+    """The default of an argument whose absence means something else than None."""
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+NOT_GIVEN: Any = _NotGiven()
+
+
 def _check_grad_dtype(dtype: np.dtype) -> None:
     if dtype.kind not in "fc":
         raise RuntimeError(
@@ -37,8 +47,9 @@ def _check_grad_dtype(dtype: np.dtype) -> None:
         )
 
 
-def size_arg(size: tuple) -> tuple:
-    """``f(2, 3)`` or ``f((2, 3))``: the sizes (or dims) as one tuple of ints."""
+def size_arg(size: tuple, op: str = "") -> tuple:
+    """``f(2, 3)`` or ``f((2, 3))``: the sizes (or dims) as one tuple of ints (the error
+    names ``op`` when given)."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     try:
@@ -47,7 +58,8 @@ def size_arg(size: tuple) -> tuple:
         return tuple(operator.index(n) for n in size)  # ints only: 2.5 is refused, not cut
     except TypeError:
         raise TypeError(
-            f"expected a sequence of ints, but got {tuple(type(n).__name__ for n in size)}"
+            f"{op}{': ' if op else ''}expected a sequence of ints, "
+            f"but got {tuple(type(n).__name__ for n in size)}"
         ) from None
 
 
@@ -100,7 +112,7 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"tensor: unsupported data of dtype {arr.dtype} ({type(data).__name__})")
     if dtype is not None:
-        return np.array(arr, dtype=np.dtype(dtype), copy=True if copy else None)
+        return np.array(arr, dtype=dtypes.as_dtype(dtype), copy=True if copy else None)
     return arr.copy() if copy else arr
 
 
@@ -415,7 +427,7 @@ class Tensor:
         n = len(shape)
         if not -n <= dim < n:
             raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                f"size: Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                 f"but got {dim})"
             )
         return shape[dim]
@@ -469,7 +481,8 @@ class Tensor:
     def item(self) -> Number:
         if self.data.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+                f"item: a Tensor with {self.data.size} elements cannot be converted to Scalar "
+                f"(shape {self.data.shape})"
             )
         return self.data.item()
 
@@ -954,11 +967,11 @@ class Tensor:
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         return _ops.mean(self, dim, keepdim, dtype=dtype)
 
-    def var(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+    def var(self, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
             correction: int | None = None) -> Tensor:  # fmt: skip
         return _ops.var(self, dim, unbiased, keepdim, correction=correction)
 
-    def std(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+    def std(self, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
             correction: int | None = None) -> Tensor:  # fmt: skip
         return _ops.std(self, dim, unbiased, keepdim, correction=correction)
 
@@ -968,10 +981,10 @@ class Tensor:
     def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.amin(self, dim, keepdim)
 
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
         return _ops.max(self, dim, keepdim)
 
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
         return _ops.min(self, dim, keepdim)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
@@ -1129,7 +1142,7 @@ class Tensor:
                    neginf: float | None = None) -> Tensor:  # fmt: skip
         return _more.nan_to_num(self, nan, posinf, neginf)
 
-    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    def prod(self, dim: Any = NOT_GIVEN, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         return _more.prod(self, dim, keepdim, dtype=dtype)
 
     def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
@@ -1267,9 +1280,9 @@ def _own(t: Tensor, dtype: Any) -> Any:
 def _new_size(op: str, sizes: tuple, size: Any) -> tuple:
     """new_zeros' and new_ones' size: required, as ints, one sequence or ``size=``."""
     if size is not None:
-        return size_arg((size,))
+        return size_arg((size,), op)
     _more._required(op, "size", sizes)
-    return size_arg(sizes)
+    return size_arg(sizes, op)
 
 
 # PyTorch's (CPU) tensor type names, which ``Tensor.type()`` returns and takes

@@ -78,7 +78,9 @@ class _ConvNd(Module):
         self.groups = groups
         self.padding_mode = padding_mode
         dtype = dtypes.or_default(dtype)
-        shape = _shape(((out_channels, in_channels // groups, *kernel_size),))
+        shape = _shape(
+            ((out_channels, in_channels // groups, *kernel_size),), op=type(self).__name__
+        )
         self.weight = Parameter(np.empty(shape, dtype))
         if bias:
             self.bias = Parameter(np.empty(out_channels, dtype))

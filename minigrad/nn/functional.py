@@ -51,9 +51,12 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(T.max()) + 1
     if T.size and T.min() < 0:
-        raise RuntimeError("Class values must be non-negative.")
+        raise RuntimeError(f"one_hot: Class values must be non-negative, got {T.min()}.")
     if T.size and T.max() >= num_classes:
-        raise RuntimeError("Class values must be smaller than num_classes.")
+        raise RuntimeError(
+            f"one_hot: Class values must be smaller than num_classes ({num_classes}), "
+            f"got {T.max()}."
+        )
     return Tensor._new((T[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
@@ -220,7 +223,13 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
         )
         return _in_place(leaky_relu, input, negative_slope, backward_error=error)
     pos = X > 0
-    out = np.where(pos, X, X * negative_slope)
+    try:
+        out = np.where(pos, X, X * negative_slope)
+    except TypeError:  # NumPy's ufunc error for a slope that is not a number
+        raise TypeError(
+            "leaky_relu(): argument 'negative_slope' must be a number, "
+            f"not {type(negative_slope).__name__}"
+        ) from None
     vjp = lambda g: np.where(pos, g, g * negative_slope)  # noqa: E731
     return _activation(out, "LeakyRelu", input, vjp)
 
@@ -312,8 +321,13 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     """log(1 + exp(βx)) / β, and x itself where βx > ``threshold``.
     dx = g exp(βx) / (exp(βx) + 1), and g where βx > threshold."""
     X = _float_input("softplus", input, "softplus_cpu")
-    bx = X * beta
-    linear = bx > threshold
+    try:
+        bx = X * beta
+        linear = bx > threshold
+    except TypeError:  # NumPy's ufunc error for an argument that is not a number
+        raise TypeError(
+            f"softplus(): beta and threshold must be numbers, got {beta!r} and {threshold!r}"
+        ) from None
     out = np.where(linear, X, np.log1p(np.exp(bx)) / beta)
 
     @np.errstate(over="ignore", invalid="ignore")
@@ -413,15 +427,23 @@ def softsign(input: Tensor) -> Tensor:
     return input / (input.abs() + 1)
 
 
-def softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    """exp(x) / Σ exp(x) along ``dim``."""
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """exp(x) / Σ exp(x) along ``dim``, of x cast to ``dtype`` first if given."""
     _check_tensors("softmax", input)
+    if dtype is not None:
+        input = ops.to(input, dtypes.as_dtype(dtype, "softmax"))
     return ops.softmax(input, _softmax_dim("softmax", input, dim))
 
 
-def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    """x - log Σ exp(x) along ``dim``."""
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """x - log Σ exp(x) along ``dim``, of x cast to ``dtype`` first if given."""
     _check_tensors("log_softmax", input)
+    if dtype is not None:
+        input = ops.to(input, dtypes.as_dtype(dtype, "log_softmax"))
     return ops.log_softmax(input, _softmax_dim("log_softmax", input, dim))
 
 
@@ -443,8 +465,15 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     dx = g * mask / (1 - p). The identity when not training, so the expected value
     of every element is the same in both modes. ``inplace`` overwrites x (``x.mul_(mask)``).
     """
-    if p < 0 or p > 1:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if isinstance(p, Tensor):  # a 0-d tensor, as PyTorch takes it
+        p = p.item()
+    try:
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout: probability has to be between 0 and 1, but got {p}")
+    except TypeError:  # not a number
+        raise TypeError(
+            f"dropout(): argument 'p' must be a number, not {type(p).__name__}"
+        ) from None
     if p != p:  # NaN: PyTorch's Python check lets it through, its kernel raises
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     check_tensor("dropout", "input", input)
@@ -469,7 +498,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 # ---- losses ------------------------------------------------------------------------
 
 
-def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
+def _reduce(name: str, loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     """Reduce an elementwise loss; also return g -> g', the gradient of each element.
 
     'mean' divides by ``count`` (the number of elements unless given). g' has the
@@ -480,7 +509,7 @@ def _reduce(loss: np.ndarray, reduction: str, count: Any = None) -> tuple:
     if reduction == "sum":
         return np.asarray(np.add.reduce(loss, None), loss.dtype), ops.identity
     if reduction != "mean":
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+        raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
     n = loss.size if count is None else count
     if n == 0:  # nothing counts (all targets ignored): NaN loss, as PyTorch, but no gradient
         return np.asarray(np.nan, loss.dtype), np.zeros_like
@@ -548,7 +577,19 @@ def _same_size(name: str, X: np.ndarray, Y: np.ndarray) -> None:
 def _check_probabilities(name: str, P: np.ndarray) -> None:
     """PyTorch's check that BCE's input and target are in [0, 1] (NaN is not)."""
     if P.size and not (np.minimum.reduce(P, None) >= 0 and np.maximum.reduce(P, None) <= 1):
-        raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+        _refuse_integers("binary_cross_entropy", P)
+        raise RuntimeError(
+            f"binary_cross_entropy: all elements of {name} should be between 0 and 1 "
+            f"(of shape {P.shape}, from {np.min(P)} to {np.max(P)})"
+        )
+
+
+def _refuse_integers(name: str, X: np.ndarray) -> None:
+    """PyTorch has no kernel of the float losses for integer or bool tensors."""
+    if X.dtype.kind in "biu":
+        raise NotImplementedError(
+            f"{name}: \"{name}\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
 
 
 def _legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
@@ -587,9 +628,13 @@ def mse_loss(
     _check_tensors("mse_loss", input, target)
     X, Y = input.data, target.data
     _warn_if_broadcast(X, Y)
-    if X.dtype.kind != "f" and Y.dtype.kind != "f":
-        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'")
-    if Y.dtype.kind != "f":
+    if X.dtype.kind != "f":
+        if Y.dtype.kind != "f":
+            raise NotImplementedError(
+                f"mse_loss: \"mse_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+            )
+        X = X.astype(Y.dtype)  # an int or bool input counts in the target's dtype (PyTorch's)
+    elif Y.dtype.kind != "f":
         Y = Y.astype(X.dtype)  # an int or bool target counts in the input's dtype (PyTorch's)
     try:
         diff = X - Y
@@ -597,7 +642,7 @@ def mse_loss(
         raise OpError(
             f"mse_loss: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
         ) from None
-    out, per_element = _reduce(diff * diff, reduction)
+    out, per_element = _reduce("mse_loss", diff * diff, reduction)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         return 2 * diff * per_element(g)
@@ -607,7 +652,7 @@ def mse_loss(
                   saved=(input, target))  # fmt: skip
 
 
-def _reduced(loss: Tensor, reduction: str) -> Tensor:
+def _reduced(name: str, loss: Tensor, reduction: str) -> Tensor:
     """A loss composed of ops, reduced with ops as PyTorch's composite losses are."""
     if reduction == "none":
         return loss
@@ -615,7 +660,7 @@ def _reduced(loss: Tensor, reduction: str) -> Tensor:
         return loss.sum()
     if reduction == "mean":
         return loss.mean()
-    raise ValueError(f"{reduction} is not a valid value for reduction")
+    raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
 
 
 def _weighted(name: str, loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
@@ -640,9 +685,11 @@ def l1_loss(
         reduction = _legacy_reduction(size_average, reduce)
     loss = ops.abs(ops.sub(*_broadcast("l1_loss", input, target)))
     if weight is None:
-        return _reduced(loss, reduction)
+        return _reduced("l1_loss", loss, reduction)
     loss = _weighted("l1_loss", loss, weight, input)
-    return loss.sum() / weight.sum() if reduction == "mean" else _reduced(loss, reduction)
+    return (
+        loss.sum() / weight.sum() if reduction == "mean" else _reduced("l1_loss", loss, reduction)
+    )
 
 
 def _broadcast(name: str, input: Tensor, target: Tensor) -> tuple:
@@ -717,7 +764,9 @@ def smooth_l1_loss(
     input, target = _broadcast("smooth_l1_loss", input, target)
     D = _difference("smooth_l1_loss", "smooth_l1_cpu", input, target)
     A = np.abs(D)
-    out, per_element = _reduce(np.where(A < beta, 0.5 * D * D / beta, A - 0.5 * beta), reduction)
+    out, per_element = _reduce(
+        "smooth_l1_loss", np.where(A < beta, 0.5 * D * D / beta, A - 0.5 * beta), reduction
+    )
     slope = lambda d: np.clip(d / beta, -1, 1)  # noqa: E731
     return _fused_loss("SmoothL1Loss", out, slope, D, per_element, input, target)
 
@@ -735,7 +784,7 @@ def huber_loss(
     _warn_if_broadcast(X, Y)
     if weight is not None:
         loss = huber_loss(input, target, "none", delta)
-        return _reduced(_weighted("huber_loss", loss, weight, input), reduction)
+        return _reduced("huber_loss", _weighted("huber_loss", loss, weight, input), reduction)
     if delta <= 0:
         raise RuntimeError(
             f"huber_loss does not support non-positive values for delta (got {delta})."
@@ -749,7 +798,7 @@ def huber_loss(
     D = _difference("huber_loss", "huber_cpu", input, target)
     A = np.abs(D)
     loss = np.where(A < delta, 0.5 * D * D, delta * (A - 0.5 * delta))
-    out, per_element = _reduce(loss.astype(X.dtype, copy=False), reduction)
+    out, per_element = _reduce("huber_loss", loss.astype(X.dtype, copy=False), reduction)
     slope = lambda d: np.clip(d, -delta, delta)  # noqa: E731
     return _fused_loss("HuberLoss", out, slope, D, per_element, input, target, True)
 
@@ -765,6 +814,7 @@ def kl_div(
     dx = -y g',   dy = (log y + 1 - x) g'  (or exp(y) (y - x + 1) g')."""
     check_tensor("kl_div", "input", input)
     check_tensor("kl_div", "target", target)
+    check_bool("kl_div", "log_target", log_target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
     elif reduction == "mean":
@@ -784,7 +834,7 @@ def kl_div(
     else:
         loss = _xlogx(target) - target * input
     if reduction != "batchmean":
-        return _reduced(loss, reduction)
+        return _reduced("kl_div", loss, reduction)
     return loss.sum() / input.shape[0] if input.ndim else loss.sum()
 
 
@@ -830,9 +880,13 @@ def binary_cross_entropy(
         )
     _check_probabilities("target", Y)
     W = _weight("binary_cross_entropy", "weight", weight, X.shape, X.dtype)
-    log_x, log_1mx = _clamped_logs(X)
+    try:
+        log_x, log_1mx = _clamped_logs(X)
+    except TypeError:  # an integer or bool input, which only PyTorch's dtype check refuses
+        _refuse_integers("binary_cross_entropy", X)
+        raise
     loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
-    out, per_element = _reduce(loss if W is None else W * loss, reduction)
+    out, per_element = _reduce("binary_cross_entropy", loss if W is None else W * loss, reduction)
     if math.isnan(out if out.ndim == 0 else np.add.reduce(out, None)):
         _check_probabilities("input", X)  # an input outside [0, 1] (or NaN) made a log NaN
 
@@ -850,8 +904,9 @@ def binary_cross_entropy(
 
 @np.errstate(divide="ignore", invalid="ignore")  # log 0 = -inf, clamped
 def _clamped_logs(X: np.ndarray) -> tuple:
-    """max(log x, -100) and max(log(1 - x), -100), as PyTorch's BCE."""
-    return np.maximum(np.log(X), -100), np.maximum(np.log1p(-X), -100)
+    """max(log x, -100) and max(log(1 - x), -100), as PyTorch's BCE. An integer or bool
+    x raises TypeError (casting 'no': NumPy would take the log of an int in float64)."""
+    return np.maximum(np.log(X, casting="no"), -100), np.maximum(np.log1p(-X), -100)
 
 
 @np.errstate(divide="ignore", invalid="ignore")  # ±inf at 0 and 1
@@ -899,7 +954,9 @@ def binary_cross_entropy_with_logits(
     log_sig = _log_sigmoid(X)
     q = 1 if P is None else (P - 1) * Y + 1
     loss = W * _logits_loss(X, Y, q, log_sig)  # in the target's dtype, as PyTorch's
-    out, per_element = _reduce(loss.astype(Y.dtype, copy=False), reduction)
+    out, per_element = _reduce(
+        "binary_cross_entropy_with_logits", loss.astype(Y.dtype, copy=False), reduction
+    )
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         s = ops.expit(X)
@@ -916,14 +973,16 @@ def binary_cross_entropy_with_logits(
     )  # fmt: skip
 
 
-def _class_axis(X: np.ndarray) -> int:
+def _class_axis(name: str, X: np.ndarray) -> int:
     if X.ndim == 0:
-        raise ValueError("the input of a class loss must have at least 1 dimension (the classes)")
+        raise OpError(
+            f"{name}: the input must have at least 1 dimension (the classes), got a 0-d tensor"
+        )
     return 0 if X.ndim == 1 else 1
 
 
 def _index_targets(
-    X: np.ndarray, target: Tensor, weight: Any, ignore_index: int, axis: int
+    name: str, X: np.ndarray, target: Tensor, weight: Any, ignore_index: int, axis: int
 ) -> tuple:
     """Check class-index targets; return (index, keep, w_y, w).
 
@@ -933,36 +992,51 @@ def _index_targets(
     """
     T = target.data
     if not isinstance(ignore_index, (int, np.integer)):
-        raise TypeError(f"argument 'ignore_index' must be int, not {type(ignore_index).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'ignore_index' must be int, not {type(ignore_index).__name__}"
+        )
     if X.ndim >= 2 and (T.ndim == 0 or T.shape[0] != X.shape[0]):  # PyTorch checks it first
         raise ValueError(
-            f"Expected input batch_size ({X.shape[0]}) to match target batch_size "
-            f"({T.shape[0] if T.ndim else 0})."
+            f"{name}: Expected input batch_size ({X.shape[0]}) to match target batch_size "
+            f"({T.shape[0] if T.ndim else 0}) (input of shape {X.shape}, target {T.shape})."
         )
     if T.dtype not in _INDEX_DTYPES:
         if T.ndim == X.ndim and T.dtype.kind == "f":  # probabilities of the wrong shape
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+            raise RuntimeError(
+                f"{name}: 0D or 1D target tensor expected, multi-target not supported "
+                f"(input of shape {X.shape}, target {T.shape})"
+            )
         raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {dtypes.torch_name(T.dtype)}"
+            f"{name}: expected target dtype to be Long or Byte, "
+            f"but got {dtypes.torch_name(T.dtype)} (the targets are class indices)"
         )
     expected = X.shape[:axis] + X.shape[axis + 1 :]
     if X.ndim == 1 and T.ndim == 1:  # one sample: a target of size 1 is its class
         if T.shape != (1,):
             raise ValueError(
-                f"For 1D input, 1D target must have size 1, but got target size: {T.shape[0]}"
+                f"{name}: For 1D input, 1D target must have size 1, but got target size: "
+                f"{T.shape[0]}"
             )
         T = T.reshape(())
     if T.shape != expected:  # PyTorch's messages (and classes) for it
         if X.ndim <= 2:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        raise RuntimeError(f"Expected target size {list(expected)}, got {list(T.shape)}")
+            raise RuntimeError(
+                f"{name}: 0D or 1D target tensor expected, multi-target not supported "
+                f"(input of shape {X.shape}, target {T.shape})"
+            )
+        raise RuntimeError(
+            f"{name}: Expected target size {list(expected)}, got {list(T.shape)} "
+            f"(input of shape {X.shape})"
+        )
     C = X.shape[axis]
     keep = T != ignore_index
     bad = keep & ((T < 0) | (T >= C))
     if bad.any():
-        raise IndexError(f"Target {T[bad][0]} is out of bounds.")
+        raise IndexError(
+            f"{name}: Target {T[bad][0]} is out of bounds (the input has {C} classes)."
+        )
     index = np.where(keep, T, 0)
-    w = _class_weights(weight, C, X.dtype)
+    w = _class_weights(name, weight, C, X.dtype)
     w_y = w[index] * keep
     return index, keep, w_y, w.reshape((C,) + (1,) * (X.ndim - axis - 1))
 
@@ -995,34 +1069,37 @@ def nll_loss(
     """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    _check_tensors("nll_loss", input, target)
+    name = "nll_loss"
+    _check_tensors(name, input, target)
     X = input.data
     ops._refuse("nll_loss", X, "biu", NotImplementedError)
-    axis = _class_axis(X)
-    index, keep, w_y, _ = _index_targets(X, target, weight, ignore_index, axis)
+    axis = _class_axis(name, X)
+    index, keep, w_y, _ = _index_targets(name, X, target, weight, ignore_index, axis)
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
-    out, per_element = _reduce(loss, reduction, w_y.sum())
+    out, per_element = _reduce("nll_loss", loss, reduction, w_y.sum())
     q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
     vjp = lambda g: -q * _along_classes(per_element(g), axis)  # noqa: E731
     # saved only for the version check: PyTorch saves them, so changing either raises
     return record(out, "NllLoss", (input,), (vjp,), saved=ops._tensors(input, target, weight))
 
 
-def _class_weights(weight: Any, C: int, dtype: np.dtype, strict: bool = True) -> np.ndarray:
+def _class_weights(
+    name: str, weight: Any, C: int, dtype: np.dtype, strict: bool = True
+) -> np.ndarray:
     """The class losses' per-class weights (ones without them), one per class; with
     ``strict`` (PyTorch's fused kernels) they must have the input's dtype and need no
     gradient."""
     w = np.ones(C, dtype) if weight is None else _array(weight)
     if strict:
-        _no_grad_weight("nll_loss", "weight", weight)
+        _no_grad_weight(name, "weight", weight)
     if strict and w.dtype != dtype:
         raise RuntimeError(
-            f"expected scalar type {dtypes.torch_name(dtype)} but found "
+            f"{name}: expected scalar type {dtypes.torch_name(dtype)} but found "
             f"{dtypes.torch_name(w.dtype)} (the class weights must have the input's dtype)"
         )
     if w.shape != (C,):
         raise RuntimeError(
-            f"weight tensor should be defined either for all {C} classes or no classes but "
+            f"{name}: weight tensor should be defined either for all {C} classes or no classes but "
             f"got weight tensor of shape: {w.shape}"
         )
     return w
@@ -1075,12 +1152,15 @@ def cross_entropy(
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
     if label_smoothing > 1:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise RuntimeError(
+            f"cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
+        )
     label_smoothing = max(label_smoothing, 0.0)  # PyTorch smooths only for ε > 0
-    _check_tensors("cross_entropy", input, target)
+    name = "cross_entropy"
+    _check_tensors(name, input, target)
     X, T = input.data, target.data
     ops._refuse("cross_entropy", X, "biu", NotImplementedError)
-    axis = _class_axis(X)
+    axis = _class_axis(name, X)
     C = X.shape[axis]
     logp = ops.log_softmax_array(X, axis)
     if _plain_indices(X, T, weight, ignore_index, reduction, label_smoothing):
@@ -1089,14 +1169,16 @@ def cross_entropy(
     if T.shape == X.shape:  # class probabilities
         if T.dtype.kind != "f":
             raise RuntimeError(
-                "Expected floating point type for target with class probabilities, got "
-                f"{dtypes.torch_name(T.dtype)}"
+                "cross_entropy: Expected floating point type for target with class "
+                f"probabilities, got {dtypes.torch_name(T.dtype)}"
             )
         if ignore_index >= 0:
-            raise RuntimeError("ignore_index is not supported for floating point target")
+            raise RuntimeError(
+                "cross_entropy: ignore_index is not supported for floating point target"
+            )
         # computed with weights, not a fused kernel, in PyTorch: they may be of another
         # dtype (the loss promotes) and get a gradient, dw = -Σ_samples p log softmax(x) g'
-        w = _class_weights(weight, C, X.dtype, strict=False)
+        w = _class_weights(name, weight, C, X.dtype, strict=False)
         w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
         p = T * (1 - eps) + eps / C
         q = w * p
@@ -1112,7 +1194,7 @@ def cross_entropy(
             return d.sum(tuple(i for i in range(X.ndim) if i != axis))
 
     else:
-        index, keep, w_y, w = _index_targets(X, target, weight, ignore_index, axis)
+        index, keep, w_y, w = _index_targets(name, X, target, weight, ignore_index, axis)
         loss = -w_y * _gather(logp, index, axis)
         q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
         if eps:
@@ -1122,7 +1204,7 @@ def cross_entropy(
         count = w_y.sum()
         vjp_target = vjp_weight = None
         read = target
-    out, per_element = _reduce(loss, reduction, count)
+    out, per_element = _reduce("cross_entropy", loss, reduction, count)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         q_total = q.sum(axis, keepdims=True)
@@ -1400,6 +1482,8 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     changes the norms in place outside the graph: the gradient ignores it."""
     check_tensor("cosine_similarity", "x1", x1)
     check_tensor("cosine_similarity", "x2", x2)
+    if eps < 0:
+        raise RuntimeError(f"cosine_similarity: eps must be non-negative, got: {eps}")
     A, B = x1.data, x2.data
     dt = dtypes.result_dtype(np.result_type(A, B), (A, B))
     if dt.kind != "f":

@@ -44,7 +44,9 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         dtype = dtypes.or_default(dtype)
-        shape = _shape(((out_features, in_features),))  # ints >= 0, or PyTorch's errors
+        shape = _shape(
+            ((out_features, in_features),), op="Linear"
+        )  # ints >= 0, or PyTorch's errors
         self.weight = Parameter(np.empty(shape, dtype))
         if bias:
             self.bias = Parameter(np.empty(out_features, dtype))
@@ -96,7 +98,7 @@ class Embedding(Module):
         self.scale_grad_by_freq = scale_grad_by_freq
         if _weight is None:
             dtype = dtypes.or_default(dtype)
-            shape = _shape(((num_embeddings, embedding_dim),))
+            shape = _shape(((num_embeddings, embedding_dim),), op="Embedding")
             self.weight = Parameter(np.empty(shape, dtype), requires_grad=not _freeze)
             self.reset_parameters()
         else:
@@ -488,8 +490,11 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        if p < 0 or p > 1:  # PyTorch's test: NaN passes
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        try:
+            if p < 0 or p > 1:  # PyTorch's test: NaN passes
+                raise ValueError(f"Dropout: probability has to be between 0 and 1, but got {p}")
+        except TypeError:  # not a number
+            raise TypeError(f"Dropout: p must be a number, not {type(p).__name__}") from None
         self.p = p
         self.inplace = inplace
 

@@ -38,13 +38,13 @@ __all__ = [
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+def _reduction(name: str, size_average: bool | None, reduce: bool | None, reduction: str) -> str:
     """The reduction, checked before anything is computed (as PyTorch's enum), or the one
     the deprecated flags name."""
     if size_average is not None or reduce is not None:
         return _legacy_reduction(size_average, reduce)
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+        raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
     return reduction
 
 
@@ -60,14 +60,16 @@ def margin_ranking_loss(
     """max(0, -y (x1 - x2) + margin), y = ±1 saying which of x1, x2 should rank higher.
     Composed of ops as PyTorch's.   dx1 = -y g' where -y (x1 - x2) + margin >= 0 (the clamp
     passes the gradient at 0, as PyTorch's), else 0;   dx2 = -dx1."""
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _reduction("margin_ranking_loss", size_average, reduce, reduction)
     _tensors("margin_ranking_loss", input1=input1, input2=input2, target=target)
     if not input1.ndim == input2.ndim == target.ndim:
         raise RuntimeError(
             "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
             f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} "
         )
-    return _reduced((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+    return _reduced(
+        "margin_ranking_loss", (-target * (input1 - input2) + margin).clamp_min(0), reduction
+    )
 
 
 def hinge_embedding_loss(
@@ -76,12 +78,12 @@ def hinge_embedding_loss(
 ) -> Tensor:  # fmt: skip
     """x where y = 1, max(0, margin - x) where y = -1 (their sum where y is neither ±1, as
     PyTorch's composition), for distances x."""
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _reduction("hinge_embedding_loss", size_average, reduce, reduction)
     _tensors("hinge_embedding_loss", input=input, target=target)
     zeros = zeros_like(input)
     output_margin = ops.where(target != 1, (margin - input).clamp_min(0), zeros)
     output_self = ops.where(target != -1, input, zeros)
-    return _reduced(output_margin + output_self, reduction)
+    return _reduced("hinge_embedding_loss", output_margin + output_self, reduction)
 
 
 def soft_margin_loss(
@@ -90,7 +92,7 @@ def soft_margin_loss(
 ) -> Tensor:  # fmt: skip
     """log(1 + exp(-y x)), for labels y = ±1 broadcast to x's shape, in x's dtype.
     dx = -y z / (1 + z) g',  z = exp(-y x)  (the target gets no gradient, as PyTorch's)."""
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _reduction("soft_margin_loss", size_average, reduce, reduction)
     _tensors("soft_margin_loss", input=input, target=target)
     _no_grad_weight("soft_margin_loss", "target", target)
     X = input.data
@@ -102,7 +104,7 @@ def soft_margin_loss(
     X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
     with np.errstate(over="ignore"):
         z = np.exp(-Y64 * X64)
-    out, per_element = _reduce(np.log1p(z).astype(X.dtype), reduction)
+    out, per_element = _reduce("soft_margin_loss", np.log1p(z).astype(X.dtype), reduction)
 
     @np.errstate(invalid="ignore")  # inf / inf = NaN, as PyTorch's
     def vjp(g: np.ndarray) -> np.ndarray:
@@ -121,7 +123,7 @@ def cosine_embedding_loss(
     """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1, the cosine
     along the last dim of x1, x2 (N, D) or (D,), with y (N,) or (). Composed as PyTorch's:
     cos = Σ x1 x2 / sqrt((Σ x1² + 1e-12) (Σ x2² + 1e-12))."""
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _reduction("cosine_embedding_loss", size_average, reduce, reduction)
     _tensors("cosine_embedding_loss", input1=input1, input2=input2, target=target)
     d = target.ndim
     if d > 1:
@@ -138,7 +140,7 @@ def cosine_embedding_loss(
     zeros = zeros_like(cos)
     output_pos = ops.where(target == 1, 1 - cos, zeros)
     output_neg = ops.where(target == -1, (cos - margin).clamp_min(0), zeros)
-    return _reduced(output_pos + output_neg, reduction)
+    return _reduced("cosine_embedding_loss", output_pos + output_neg, reduction)
 
 
 def triplet_margin_loss(
@@ -148,7 +150,7 @@ def triplet_margin_loss(
 ) -> Tensor:  # fmt: skip
     """max(0, margin + d(a, p) - d(a, n)), d the pairwise distance ‖x - y + eps‖_p along the
     last dim; with ``swap``, d(a, n) is min(d(a, n), d(p, n)). Composed as PyTorch's."""
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _reduction("triplet_margin_loss", size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
     _tensors("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
@@ -162,7 +164,7 @@ def triplet_margin_loss(
     dist_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         dist_neg = ops.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
-    return _reduced((margin + dist_pos - dist_neg).clamp_min(0), reduction)
+    return _reduced("triplet_margin_loss", (margin + dist_pos - dist_neg).clamp_min(0), reduction)
 
 
 def poisson_nll_loss(
@@ -176,7 +178,7 @@ def poisson_nll_loss(
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+        raise ValueError(f"poisson_nll_loss: {reduction} is not a valid value for reduction")
     _tensors("poisson_nll_loss", input=input, target=target)
     if log_input:
         loss = input.exp() - target * input
@@ -185,7 +187,7 @@ def poisson_nll_loss(
     if full:
         stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
         loss = loss + stirling.masked_fill(target <= 1, 0)
-    return _reduced(loss, reduction)
+    return _reduced("poisson_nll_loss", loss, reduction)
 
 
 def gaussian_nll_loss(
@@ -197,13 +199,13 @@ def gaussian_nll_loss(
     or has 1 where x has one other size (one variance shared), or is a float."""
     if isinstance(var, float):
         if var < 0:
-            raise ValueError("var has negative entry/entries")
+            raise ValueError("gaussian_nll_loss: var has negative entry/entries")
         var = var * ones_like(input)
     elif not isinstance(var, Tensor):
         raise TypeError(f"gaussian_nll_loss(): argument 'var' must be Tensor or float, not "
                         f"{type(var).__name__}")  # fmt: skip
     elif np.any(var.data < 0):
-        raise ValueError("var has negative entry/entries")
+        raise ValueError("gaussian_nll_loss: var has negative entry/entries")
     if var.shape != input.shape:
         if input.shape[:-1] == var.shape:
             var = var.unsqueeze(-1)
@@ -212,16 +214,19 @@ def gaussian_nll_loss(
         ) == 1:  # fmt: skip
             pass  # heteroscedastic: one variance along a dim
         else:
-            raise ValueError("var is of incorrect size")
+            raise ValueError(
+                f"gaussian_nll_loss: var is of incorrect size {tuple(var.shape)} "
+                f"(input of shape {tuple(input.shape)})"
+            )
     if reduction not in _REDUCTIONS:
-        raise ValueError(reduction + " is not valid")
+        raise ValueError(f"gaussian_nll_loss: {reduction} is not valid")
     var = var.clone()
     with no_grad():
         var.clamp_(min=eps)
     loss = 0.5 * (var.log() + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
-    return _reduced(loss, reduction)
+    return _reduced("gaussian_nll_loss", loss, reduction)
 
 
 def multilabel_soft_margin_loss(
@@ -238,8 +243,8 @@ def multilabel_soft_margin_loss(
     class_dim = input.ndim - 1
     loss = loss.sum(class_dim) / input.size(class_dim)
     if reduction not in _REDUCTIONS:
-        raise ValueError(reduction + " is not valid")
-    return _reduced(loss, reduction)
+        raise ValueError(f"multilabel_soft_margin_loss: {reduction} is not valid")
+    return _reduced("multilabel_soft_margin_loss", loss, reduction)
 
 
 def multi_margin_loss(
@@ -250,11 +255,11 @@ def multi_margin_loss(
     class indices y (N,) or ().
     dx[i] = w[y] p z^(p-1) / C g' for each i ≠ y with z = margin - x[y] + x[i] > 0,
     dx[y] = -Σ_i dx[i]."""
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _reduction("multi_margin_loss", size_average, reduce, reduction)
     if p not in (1, 2):
-        raise ValueError("only p == 1 and p == 2 supported")
+        raise ValueError(f"multi_margin_loss: only p == 1 and p == 2 supported, got {p!r}")
     if weight is not None and weight.ndim != 1:
-        raise ValueError("weight must be one-dimensional")
+        raise ValueError("multi_margin_loss: weight must be one-dimensional")
     _tensors("multi_margin_loss", input=input, target=target)
     X, T = input.data, target.data
     if not ((X.ndim == 2 and X.shape[1]) or (X.ndim == 1 and X.shape[0]) or X.ndim == 0):
@@ -268,20 +273,30 @@ def multi_margin_loss(
             f"Input has shape {list(X.shape)}."
         )
     if T.dtype != np.int64:
-        raise RuntimeError(f"expected scalar type Long but found {dtypes.torch_name(T.dtype)}")
+        raise RuntimeError(
+            f"multi_margin_loss: expected scalar type Long but found {dtypes.torch_name(T.dtype)}"
+        )
     if X.dtype.kind != "f":
         raise NotImplementedError(
             f"\"multi_margin_loss_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
         )
     if weight is not None and weight.data.size != C:
-        raise RuntimeError(f"inconsistent weight size, expected {C} but got {list(weight.shape)}")
+        raise RuntimeError(
+            f"multi_margin_loss: inconsistent weight size, expected {C} but got "
+            f"{list(weight.shape)}"
+        )
     if weight is not None and weight.data.dtype != X.dtype:
-        raise RuntimeError(f"expected scalar type {dtypes.torch_name(X.dtype)} but found "
-                           f"{dtypes.torch_name(weight.data.dtype)}")  # fmt: skip
+        raise RuntimeError(
+            f"multi_margin_loss: expected scalar type {dtypes.torch_name(X.dtype)} but found "
+            f"{dtypes.torch_name(weight.data.dtype)}"
+        )
     _no_grad_weight("multi_margin_loss", "weight", weight)
     X2, y = X.reshape(n, C), T.reshape(n)
     if np.any((y < 0) | (y >= C)):
-        raise RuntimeError("target out of range")
+        raise RuntimeError(
+            f"multi_margin_loss: target out of range (the input has {C} classes, "
+            f"target from {y.min()} to {y.max()})"
+        )
     rows = np.arange(n)
     z = margin - X2[rows, y][:, None] + X2
     z[rows, y] = 0  # the target's own class does not count
@@ -289,7 +304,9 @@ def multi_margin_loss(
     w_y = (np.ones(n, X.dtype) if weight is None else weight.data[y])[:, None]
     h = np.where(active, z if p == 1 else z * z, 0) * w_y
     loss = (h.sum(1) / C).astype(X.dtype)
-    out, per_element = _reduce(loss.reshape(T.shape), reduction)  # 'none': the target's shape
+    out, per_element = _reduce(
+        "multi_margin_loss", loss.reshape(T.shape), reduction
+    )  # 'none': the target's shape
 
     def vjp(g: np.ndarray) -> np.ndarray:
         gs = np.reshape(per_element(g), (-1, 1))

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import dtypes
 from ..device import check as check_device
+from ..errors import OpError
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -84,14 +85,26 @@ class GroupNorm(Module):
         )
 
 
+def _filled(module: Module, fn: Any, shape: Any, dtype: np.dtype) -> np.ndarray:
+    """``fn(shape, dtype)`` (np.ones or np.zeros), its errors naming the layer."""
+    try:
+        return fn(shape, dtype)
+    except ValueError:
+        raise OpError(
+            f"{type(module).__name__}: Trying to create tensor with negative dimension: {shape}"
+        ) from None
+    except TypeError:
+        raise TypeError(f"{type(module).__name__}: the sizes must be ints, got {shape!r}") from None
+
+
 def _affine_parameters(
     module: Module, shape: Any, affine: bool, bias: bool, dtype: np.dtype
 ) -> None:  # fmt: skip
     """``weight`` (ones) and ``bias`` (zeros) of ``shape`` when ``affine``, else None."""
     if affine:
-        module.weight = Parameter(np.ones(shape, dtype))
+        module.weight = Parameter(_filled(module, np.ones, shape, dtype))
         if bias:
-            module.bias = Parameter(np.zeros(shape, dtype))
+            module.bias = Parameter(_filled(module, np.zeros, shape, dtype))
         else:
             module.register_parameter("bias", None)
     else:
@@ -129,7 +142,8 @@ class _NormBase(Module):
         dtype = dtypes.or_default(dtype)
         _affine_parameters(self, num_features, affine, bias, dtype)
         if track_running_stats:
-            self.register_buffer("running_mean", Tensor._new(np.zeros(num_features, dtype)))
+            zeros = _filled(self, np.zeros, num_features, dtype)
+            self.register_buffer("running_mean", Tensor._new(zeros))
             self.register_buffer("running_var", Tensor._new(np.ones(num_features, dtype)))
             self.register_buffer("num_batches_tracked", Tensor._new(np.array(0, np.int64)))
         else:

@@ -7,22 +7,29 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import get_default_dtype
-from ..tensor import Tensor, as_array
+from ..errors import NotATensorError
+from ..tensor import Tensor, as_array, check_bool
 
 
 class Parameter(Tensor):
     """A leaf Tensor with ``requires_grad=True`` that ``Module.__setattr__`` registers.
 
-    ``Parameter(t)`` shares ``t``'s array and version counter, as in PyTorch; other
-    data is converted as ``mg.tensor`` converts it. ``Parameter()`` is an empty float
-    tensor.
+    ``Parameter(t)`` shares ``t``'s array and version counter, as in PyTorch; an ndarray
+    is taken as ``mg.from_numpy`` takes it, other data refused (as PyTorch refuses it).
+    ``Parameter()`` is an empty float tensor.
     """
 
     __slots__ = ()
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        check_bool("Parameter", "requires_grad", requires_grad)
         if data is None:
             data = np.empty(0, get_default_dtype())
+        elif not isinstance(data, (Tensor, np.ndarray)):  # PyTorch calls data.detach()
+            raise NotATensorError(
+                f"Parameter: data must be a Tensor, not {type(data).__name__} "
+                "(wrap it: nn.Parameter(mg.tensor(data)))"
+            )
         self.data = as_array(data, copy=False)
         self._grad = None
         self._node = None

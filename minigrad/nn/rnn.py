@@ -109,8 +109,12 @@ class RNNCellBase(Module):
         self.bias = bias
         dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
         gates = num_chunks * hidden_size
-        self.weight_ih = Parameter(np.empty(_shape(((gates, input_size),)), dtype))
-        self.weight_hh = Parameter(np.empty(_shape(((gates, hidden_size),)), dtype))
+        self.weight_ih = Parameter(
+            np.empty(_shape(((gates, input_size),), op=type(self).__name__), dtype)
+        )
+        self.weight_hh = Parameter(
+            np.empty(_shape(((gates, hidden_size),), op=type(self).__name__), dtype)
+        )
         if bias:
             self.bias_ih = Parameter(np.empty(gates, dtype))
             self.bias_hh = Parameter(np.empty(gates, dtype))

@@ -40,6 +40,7 @@ def clip_grad_norm_(
                 "`parameters` is an empty generator, no gradient clipping will occur.",
                 stacklevel=2,
             )
+    max_norm = float(max_norm)  # first, as PyTorch: max_norm='x' raises without gradients too
     grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
         return tensor(0.0)

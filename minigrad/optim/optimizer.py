@@ -18,6 +18,7 @@ import numpy as np
 
 from ..dtypes import get_default_dtype
 from ..engine import next_seq
+from ..errors import OpError
 from ..factories import tensor
 from ..grad_mode import enable_grad
 from ..tensor import Tensor
@@ -175,7 +176,9 @@ class Optimizer:
         for i, buffers in state_dict["state"].items():
             if i in param_of:
                 p = param_of[i]
-                self.state[p] = {k: _cast_like(v, p, k) for k, v in buffers.items()}
+                self.state[p] = {
+                    k: _cast_like(type(self).__name__, v, p, k) for k, v in buffers.items()
+                }
         self.param_groups = [
             {**copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
              "params": group["params"]}
@@ -205,10 +208,16 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
-def _cast_like(value: Any, param: Tensor, key: str) -> Any:
+def _cast_like(name: str, value: Any, param: Tensor, key: str) -> Any:
     """A state value as PyTorch loads it: the same object (so an optimizer loaded from
     another's live state_dict shares its buffers, as in PyTorch), except that a buffer
-    other than ``step`` of another dtype is cast to the parameter's."""
+    other than ``step`` of another dtype is cast to the parameter's. A buffer of another
+    shape is refused here (PyTorch's next step raises, from deep in its update)."""
+    if isinstance(value, Tensor) and value.ndim and value.shape != param.shape:
+        raise OpError(
+            f"{name}.load_state_dict: state {key!r} of shape {value.shape} does not match "
+            f"its parameter's shape {param.shape}"
+        )
     if not isinstance(value, Tensor) or key == "step" or value.dtype == param.dtype:
         return value
     return tensor(value.data, dtype=param.dtype)
