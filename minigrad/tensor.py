@@ -1224,6 +1224,100 @@ class Tensor:
     def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
         return _more.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
+    # ---- special functions and more elementwise math (more_ops.py) ----------------------
+    def erf(self) -> Tensor:
+        return _more.erf(self)
+
+    def erf_(self) -> Tensor:
+        return _inplace.op_(self, "erf_", Tensor.erf)
+
+    def erfc(self) -> Tensor:
+        return _more.erfc(self)
+
+    def erfc_(self) -> Tensor:
+        return _inplace.op_(self, "erfc_", Tensor.erfc)
+
+    def erfinv(self) -> Tensor:
+        return _more.erfinv(self)
+
+    def erfinv_(self) -> Tensor:
+        return _inplace.op_(self, "erfinv_", Tensor.erfinv)
+
+    def sinc(self) -> Tensor:
+        return _more.sinc(self)
+
+    def sinc_(self) -> Tensor:
+        return _inplace.op_(self, "sinc_", Tensor.sinc)
+
+    def asinh(self) -> Tensor:
+        return _more.asinh(self)
+
+    def asinh_(self) -> Tensor:
+        return _inplace.op_(self, "asinh_", Tensor.asinh)
+
+    def acosh(self) -> Tensor:
+        return _more.acosh(self)
+
+    def acosh_(self) -> Tensor:
+        return _inplace.op_(self, "acosh_", Tensor.acosh)
+
+    def atanh(self) -> Tensor:
+        return _more.atanh(self)
+
+    def atanh_(self) -> Tensor:
+        return _inplace.op_(self, "atanh_", Tensor.atanh)
+
+    def deg2rad(self) -> Tensor:
+        return _more.deg2rad(self)
+
+    def deg2rad_(self) -> Tensor:
+        return _inplace.op_(self, "deg2rad_", Tensor.deg2rad)
+
+    def rad2deg(self) -> Tensor:
+        return _more.rad2deg(self)
+
+    def rad2deg_(self) -> Tensor:
+        return _inplace.op_(self, "rad2deg_", Tensor.rad2deg)
+
+    def sgn(self) -> Tensor:
+        return _more.sgn(self)
+
+    def sgn_(self) -> Tensor:
+        return _inplace.op_(self, "sgn_", Tensor.sgn)
+
+    def logaddexp(self, other: Any) -> Tensor:
+        return _more.logaddexp(self, other)
+
+    def logaddexp2(self, other: Any) -> Tensor:
+        return _more.logaddexp2(self, other)
+
+    def hypot(self, other: Any) -> Tensor:
+        return _more.hypot(self, other)
+
+    def hypot_(self, other: Any) -> Tensor:
+        return _inplace.op_(self, "hypot_", Tensor.hypot, other)
+
+    def xlogy(self, other: Any) -> Tensor:
+        return _more.xlogy(self, other)
+
+    def xlogy_(self, other: Any) -> Tensor:
+        return _inplace.op_(self, "xlogy_", Tensor.xlogy, other)
+
+    def float_power(self, exponent: Any) -> Tensor:
+        return _more.float_power(self, exponent)
+
+    def fmod(self, other: Any) -> Tensor:
+        return _more.fmod(self, other)
+
+    def fmod_(self, other: Any) -> Tensor:
+        return _inplace.op_(self, "fmod_", Tensor.fmod, other)
+
+    def fmax(self, other: Any) -> Tensor:
+        return _more.fmax(self, other)
+
+    def fmin(self, other: Any) -> Tensor:
+        return _more.fmin(self, other)
+
     # ---- new tensors like this one: its dtype unless told ----------------------------
     def new_zeros(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Tensor:  # fmt: skip
