@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import more_ops, ops
+from . import more_ops, ops, select_ops
 from .tensor import Tensor
 
 
@@ -206,3 +206,35 @@ def flip(input: Any, dims: Any) -> Tensor:
             f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"
         )
     return _tensor_input(more_ops.flip)(input, dims)
+
+
+# select_ops.py
+masked_select = _tensor_input(select_ops.masked_select)
+take_along_dim = _tensor_input(select_ops.take_along_dim)
+take = _tensor_input(select_ops.take)
+index_add = _tensor_input(select_ops.index_add)
+index_copy = _tensor_input(select_ops.index_copy)
+index_fill = _tensor_input(select_ops.index_fill)
+scatter = _tensor_input(select_ops.scatter)
+scatter_add = _tensor_input(select_ops.scatter_add)
+nonzero = _tensor_input(select_ops.nonzero)
+argwhere = _tensor_input(select_ops.argwhere)
+repeat_interleave = _tensor_input(select_ops.repeat_interleave)
+broadcast_to = _tensor_input(select_ops.broadcast_to)
+diff = _tensor_input(select_ops.diff)
+cross = _tensor_input(select_ops.cross)
+cummax = _tensor_input(select_ops.cummax)
+cummin = _tensor_input(select_ops.cummin)
+kthvalue = _tensor_input(select_ops.kthvalue)
+median = _tensor_input(select_ops.median)
+unique = _tensor_input(select_ops.unique)
+count_nonzero = _tensor_input(select_ops.count_nonzero)
+logical_and = _tensor_input(select_ops.logical_and)
+logical_or = _tensor_input(select_ops.logical_or)
+logical_xor = _tensor_input(select_ops.logical_xor)
+logical_not = _tensor_input(select_ops.logical_not)
+isclose = _tensor_input(select_ops.isclose)
+equal = _tensor_input(select_ops.equal)
+isneginf = _tensor_input(select_ops.isneginf)
+isposinf = _tensor_input(select_ops.isposinf)
+signbit = _tensor_input(select_ops.signbit)

@@ -136,3 +136,139 @@ def test_in_place_forms_change_the_tensor():
 def test_group1_errors_name_the_op(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---- group 2: selecting, indexing and scattering ---------------------------------------
+
+X6 = [[0.5, -1.25, 2.0], [3.0, 0.75, 1.5]]
+IDX = mg.tensor([[0, 0], [2, 0]])  # repeated indices
+SELECTIONS = {
+    "masked_select (broadcast)": lambda x: x[0].masked_select(mg.tensor([[True, False, True]] * 2)),
+    "take_along_dim": lambda x: x.take_along_dim(IDX, 1),
+    "take_along_dim (flat)": lambda x: x.take_along_dim(mg.tensor([5, 5, 0])),
+    "take": lambda x: mg.take(x, mg.tensor([[5, -1], [0, 0]])),
+    "index_fill": lambda x: x.index_fill(1, mg.tensor([2, 2]), -1.0),
+    "scatter (value)": lambda x: x.scatter(1, IDX, 2.0),
+    "repeat_interleave": lambda x: x.repeat_interleave(2, dim=0),
+    "repeat_interleave (flat)": lambda x: mg.repeat_interleave(x, 3),
+    "repeat_interleave (tensor)": lambda x: x.repeat_interleave(mg.tensor([0, 3, 1]), dim=1),
+    "broadcast_to": lambda x: x.broadcast_to((4, 2, 3)),
+    "diff": lambda x: x.diff(n=2, dim=1, prepend=x[:, :1] * 2, append=x),
+    "cummax": lambda x: x.cummax(1).values,
+    "cummin": lambda x: mg.cummin(x, 0).values,
+    "kthvalue": lambda x: x.kthvalue(2, 1).values,
+    "median": lambda x: x.median(),
+    "median (dim)": lambda x: x.median(0, keepdim=True).values,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SELECTIONS))
+def test_selection_gradients_match_finite_differences(name):
+    assert mg.gradcheck(lambda x: SELECTIONS[name](x) ** 2, (leaf(X6),))
+
+
+SOURCED = {
+    "index_add": lambda x, s: x.index_add(1, mg.tensor([2, 2]), s, alpha=-1.5),
+    "index_copy": lambda x, s: mg.index_copy(x, 1, mg.tensor([2, 0]), s),
+    "scatter": lambda x, s: x.scatter(1, mg.tensor([[0, 1], [2, 0]]), s),  # repeats: either wins
+    "scatter_add": lambda x, s: mg.scatter_add(x, 1, IDX, s),
+    "cross": lambda x, s: mg.cross(x, s.repeat(1, 2)[:, :3], dim=1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SOURCED))
+def test_sourced_gradients_match_finite_differences(name):
+    s = leaf([[1.5, -2.0], [0.25, 4.0]])
+    assert mg.gradcheck(lambda x, t: SOURCED[name](x, t) ** 2, (leaf(X6), s))
+
+
+def test_index_fill_value_tensor_gets_the_sum_of_its_slices():
+    v = leaf(3.0)
+    assert mg.gradcheck(lambda x, w: leaf(X6).index_fill(0, mg.tensor([1]), w) * x, (leaf(X6), v))
+
+
+def test_scattered_values_and_in_place_forms():
+    x = mg.zeros(2, 3)
+    assert x.scatter_add(1, IDX, mg.ones(2, 2)).tolist() == [[2.0, 0.0, 0.0], [1.0, 0.0, 1.0]]
+    assert x.index_add(0, mg.tensor([1, 1]), mg.ones(2, 3)).tolist()[1] == [2.0, 2.0, 2.0]
+    y = mg.zeros(2, 3)
+    assert y.index_fill_(1, mg.tensor([0]), 5.0) is y and y.tolist()[0] == [5.0, 0.0, 0.0]
+    y.scatter_(1, mg.tensor([[2]]), 7.0)
+    assert y.tolist()[0] == [5.0, 0.0, 7.0]
+
+
+def test_nonzero_argwhere_unique_and_counts():
+    x = mg.tensor([[0, 2], [3, 0]])
+    assert x.nonzero().tolist() == [[0, 1], [1, 0]] and mg.argwhere(x).tolist() == [[0, 1], [1, 0]]
+    rows, cols = x.nonzero(as_tuple=True)
+    assert rows.tolist() == [0, 1] and cols.tolist() == [1, 0]
+    values, inverse, counts = mg.unique(x, return_inverse=True, return_counts=True)
+    assert values.tolist() == [0, 2, 3] and inverse.tolist() == [[0, 1], [2, 0]]
+    assert counts.tolist() == [2, 1, 1] and x.count_nonzero().item() == 2
+    assert mg.repeat_interleave(mg.tensor([2, 0, 1])).tolist() == [0, 0, 2]
+
+
+def test_median_is_the_lower_median():
+    assert mg.tensor([4.0, 1.0, 3.0, 2.0]).median().item() == 2.0
+    v, i = mg.tensor([[4.0, 1.0, 3.0, 2.0]]).median(1)
+    assert v.tolist() == [2.0] and i.tolist() == [3]
+
+
+def test_cummax_reports_the_last_index_of_a_tie():
+    v, i = mg.tensor([1.0, 3.0, 3.0, 2.0]).cummax(0)
+    assert v.tolist() == [1.0, 3.0, 3.0, 3.0] and i.tolist() == [0, 1, 2, 2]
+
+
+def test_logical_ops_and_value_tests():
+    a, b = mg.tensor([0.0, 1.0, 2.0]), mg.tensor([1, 0, 3])
+    assert a.logical_and(b).tolist() == [False, False, True]
+    assert mg.logical_or(a, b).tolist() == [True, True, True]
+    assert mg.logical_xor(a, b).tolist() == [True, True, False]
+    assert a.logical_not().tolist() == [True, False, False]
+    assert mg.isclose(a, a * (1 + 1e-7)).all().item() and not mg.equal(a, a[:2])
+    inf = float("inf")
+    assert mg.tensor([-inf, inf]).isneginf().tolist() == [True, False]
+    assert mg.isposinf(mg.tensor([-inf, inf])).tolist() == [False, True]
+    assert mg.tensor([-0.0, 0.0]).signbit().tolist() == [True, False]
+
+
+def test_unique_has_no_derivative():
+    x = leaf([3.0, 1.0, 3.0])
+    y = x.unique()
+    assert y.grad_fn.name() == "Unique2Backward"
+    with pytest.raises(NotImplementedError, match="_unique2"):
+        y.sum().backward()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: mg.zeros(2).masked_select(mg.tensor([1, 0])), RuntimeError, "masked_select"),
+        (lambda: mg.zeros(2).take(mg.tensor([2])), IndexError, "take"),
+        (
+            lambda: mg.zeros(2, 2).index_add(0, mg.tensor([2]), mg.ones(1, 2)),
+            IndexError,
+            "index_add",
+        ),
+        (
+            lambda: mg.zeros(2).index_copy(0, mg.tensor([0]), mg.ones(1, dtype=mg.float64)),
+            RuntimeError,
+            "index_copy",
+        ),
+        (lambda: mg.zeros(2, 2).scatter(1, mg.tensor([[2]]), 1.0), RuntimeError, "scatter"),
+        (
+            lambda: mg.zeros(2, 2).scatter_add(1, mg.tensor([0]), mg.ones(1)),
+            RuntimeError,
+            "dimensions",
+        ),
+        (lambda: mg.zeros(2).kthvalue(3), RuntimeError, "kthvalue"),
+        (lambda: mg.cross(mg.zeros(2, 3), mg.zeros(3)), RuntimeError, "linalg.cross"),
+        (lambda: mg.zeros(2).repeat_interleave(-1), RuntimeError, "repeat_interleave"),
+        (lambda: mg.tensor(1.0).diff(), RuntimeError, "diff"),
+        (lambda: mg.logical_and(mg.zeros(2), 1), TypeError, "logical_and"),
+        (lambda: mg.isclose(mg.zeros(2), mg.zeros(2, dtype=mg.float64)), RuntimeError, "Float"),
+    ],
+)
+def test_group2_errors_name_the_op(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

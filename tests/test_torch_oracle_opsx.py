@@ -201,3 +201,232 @@ def test_group1_graph_matches_pytorch(expr):
 
 def test_grad_fn_names_helper_still_works():
     assert grad_fn_names("x.erf()") == ("ErfBackward", "ErfBackward")
+
+
+# ---- group 2: selecting, indexing and scattering ---------------------------------------
+
+A = "M.tensor([[0.5, -1., 2.], [3., 0., 1.]])"
+AI = "M.tensor([[5, -1, 2], [3, 0, 1]])"
+AD = "M.tensor([[0.5, -1., 2.], [3., 0., 1.]], dtype=M.float64)"
+EXPRESSIONS_2 = [
+    # masked_select
+    f"{A}.masked_select(M.tensor([True, False, True]))",
+    f"M.masked_select({AI}, M.tensor([[True], [False]]))",
+    "M.masked_select(M.tensor([1., 2.]), M.tensor([[True, False], [True, True]]))",
+    f"{A}.masked_select(M.tensor([1, 0, 1]))",
+    f"{A}.masked_select(M.tensor([True, False]))",
+    "M.tensor(2.).masked_select(M.tensor(True))",
+    "M.zeros(0, 2).masked_select(M.tensor([True, False]))",
+    # take_along_dim / take
+    f"{A}.take_along_dim(M.tensor([[0], [2]]), 1)",
+    f"{A}.take_along_dim(M.tensor([[1, 0, 0]]), 0)",
+    f"M.take_along_dim({AI}, M.tensor([5, 0, 3]))",
+    f"{A}.take_along_dim(M.tensor([[0]]), -1)",
+    f"{A}.take_along_dim(M.tensor([0]), 1)",
+    f"{A}.take_along_dim(M.tensor([[0.]]), 1)",
+    f"{A}.take(M.tensor([[5, 0], [-1, 2]]))",
+    f"M.take({AI}, M.tensor(3))",
+    f"{A}.take(M.tensor([6]))",
+    f"{A}.take(M.tensor([1], dtype=M.int32))",
+    # index_add / index_copy / index_fill
+    f"{A}.index_add(1, M.tensor([0, 0]), M.ones(2, 2), alpha=2)",
+    f"{AI}.index_add(0, M.tensor([1, 1, 0]), M.ones(3, 3, dtype=M.int64), alpha=0.5)",
+    f"M.index_add({A}, -1, M.tensor([2]), M.ones(2, 1))",
+    f"{A}.index_add(1, M.tensor([3]), M.ones(2, 1))",
+    f"{A}.index_add(1, M.tensor([0]), M.ones(2, 1, dtype=M.float64))",
+    f"{A}.index_add(1, M.tensor([0.]), M.ones(2, 1))",
+    f"{A}.index_copy(1, M.tensor([2, 0]), M.tensor([[7., 8.], [9., 10.]]))",
+    f"M.index_copy({AI}, 0, M.tensor([1]), M.tensor([[4, 4, 4]]))",
+    f"{A}.index_fill(1, M.tensor([2, 0]), -3.)",
+    f"{AI}.index_fill(0, M.tensor([1]), 7)",
+    f"M.index_fill({A}, 0, M.tensor([0]), M.tensor(4.))",
+    f"{A}.index_fill(0, M.tensor([0]), M.tensor([4.]))",
+    f"{A}.index_fill(0, M.tensor([[0]]), 1.)",
+    # scatter / scatter_add
+    f"{A}.scatter(1, M.tensor([[0, 0], [1, 2]]), M.tensor([[1., 2.], [3., 4.]]))",
+    f"{A}.scatter(0, M.tensor([[1, 0, 1]]), M.tensor([[1., 2., 3.], [4., 5., 6.]]))",
+    f"{A}.scatter(1, M.tensor([[2], [0]]), 9.)",
+    f"{A}.scatter(1, M.tensor([[2], [0]]), value=9.)",
+    f"{AI}.scatter(1, M.tensor([[2], [0]]), 9)",
+    f"{A}.scatter(1, M.tensor([[3]]), 9.)",
+    f"{A}.scatter(1, M.tensor([[0, 1]]), M.ones(2, 2, dtype=M.float64))",
+    f"{A}.scatter(1, M.tensor([0, 1]), 9.)",
+    f"{A}.scatter_add(1, M.tensor([[0, 0], [1, 2]]), M.tensor([[1., 2.], [3., 4.]]))",
+    f"M.scatter_add({AI}, 0, M.tensor([[1, 1, 1], [1, 1, 1]]), M.ones(2, 3, dtype=M.int64))",
+    f"M.scatter({A}, 0, M.zeros(0, 3, dtype=M.int64), 1.)",
+    # nonzero / argwhere
+    f"{A}.nonzero()",
+    f"{A}.nonzero(as_tuple=True)",
+    "M.nonzero(M.tensor([True, False, True]))",
+    "M.tensor(2.).nonzero()",
+    "M.tensor(0.).nonzero(as_tuple=True)",
+    f"M.argwhere({AI})",
+    "M.zeros(0, 2).nonzero()",
+    # repeat_interleave / broadcast_to
+    f"{A}.repeat_interleave(2)",
+    f"{A}.repeat_interleave(2, dim=1)",
+    f"{A}.repeat_interleave(M.tensor([1, 2]), dim=0)",
+    f"{A}.repeat_interleave(M.tensor([0, 2, 1]), -1)",
+    f"{A}.repeat_interleave(M.tensor(3), 0)",
+    f"M.repeat_interleave({AI}, 0)",
+    "M.repeat_interleave(M.tensor([1, 3, 0]))",
+    "M.tensor(2.).repeat_interleave(3)",
+    f"{A}.repeat_interleave(M.tensor([1, 2, 3]), 0)",
+    f"{A}.repeat_interleave(-1)",
+    f"{A}.broadcast_to((2, 2, 3))",
+    "M.broadcast_to(M.tensor([1, 2]), [3, 2])",
+    f"{A}.broadcast_to((3, 3))",
+    # diff
+    f"{A}.diff()",
+    f"{AI}.diff(dim=0)",
+    f"{A}.diff(n=2)",
+    f"{A}.diff(n=3)",
+    f"{A}.diff(n=2, dim=0)",
+    f"{A}.diff(prepend=M.zeros(2, 1), append=M.ones(2, 2))",
+    f"M.diff({A}, 1, 0, {A})",
+    "M.tensor(1.).diff()",
+    "M.tensor([True, False]).diff()",
+    # cross
+    f"M.cross({A}, M.tensor([[1., 0., 0.], [0., 1., 0.]]), dim=1)",
+    f"M.cross({A}, M.tensor([1., 2., 3.]), dim=-1)",
+    f"{AI}.cross(M.tensor([[1, 2, 3]]), dim=1)",
+    f"M.linalg.cross({A}, {A}.flip(0))",
+    f"M.linalg.cross({A}, M.ones(2, 2))",
+    "M.cross(M.ones(3, 2), M.ones(3, 2), dim=0)",
+    # cummax / cummin
+    f"tuple({A}.cummax(1))",
+    f"tuple({A}.cummin(0))",
+    "tuple(M.tensor([1., 3., 3., 2., 5., 5.]).cummax(0))",
+    "tuple(M.tensor([1., 3., float('nan'), 2., 5.]).cummax(0))",
+    "tuple(M.tensor([3, 1, 1, 2]).cummin(0))",
+    "tuple(M.tensor(2.).cummax(0))",
+    "tuple(M.zeros(0, 2).cummin(1))",
+    f"type({A}.cummax(1)).__name__",
+    # kthvalue / median
+    f"tuple({A}.kthvalue(2))",
+    f"tuple({A}.kthvalue(1, 0, True))",
+    f"tuple(M.kthvalue({AI}, 3, dim=1))",
+    f"tuple({A}.kthvalue(4))",
+    f"tuple({A}.kthvalue(0))",
+    f"{A}.median()",
+    f"{AI}.median()",
+    "M.tensor([4., 1., 3., 2.]).median()",
+    "M.tensor([4., float('nan'), 3., 2.]).median()",
+    f"tuple({A}.median(1))",
+    f"tuple({A}.median(0, keepdim=True))",
+    "tuple(M.tensor([[4., 1., 3., 2.]]).median(1))",
+    "M.tensor(2.).median()",
+    "tuple(M.tensor(2.).median(0))",
+    f"type({A}.median(1)).__name__",
+    # unique
+    "M.tensor([3., 1., 3., 2., 1.]).unique()",
+    "M.unique(M.tensor([[3, 1], [3, 2]]), return_inverse=True, return_counts=True)",
+    "M.tensor([3, 1, 3]).unique(sorted=True, return_counts=True)",
+    "M.tensor([3, 1, 3]).unique(return_inverse=True)",
+    "M.zeros(0).unique()",
+    "M.tensor([True, False, True]).unique()",
+    # tests of values
+    f"{A}.count_nonzero()",
+    f"M.count_nonzero({AI}, dim=1)",
+    f"{A}.count_nonzero((0, 1))",
+    f"{A}.logical_and(M.tensor([1., 0., 0.]))",
+    f"M.logical_or({AI}, M.tensor([True, False, False]))",
+    f"M.logical_xor({A}, {AI})",
+    f"{A}.logical_not()",
+    "M.logical_not(M.tensor([0, 3]))",
+    f"{A}.logical_and(1)",
+    f"M.isclose({A}, {A} + 1e-6)",
+    "M.tensor([1., float('nan')]).isclose(M.tensor([1.1, float('nan')]), rtol=0.2, equal_nan=True)",
+    f"M.isclose({A}, M.zeros(3, dtype=M.float64))",
+    f"M.equal({A}, {A})",
+    f"M.equal({A}, {A}[0])",
+    f"{A}.equal({A} * 2)",
+    "M.tensor([float('nan')]).equal(M.tensor([float('nan')]))",
+    "M.tensor([-float('inf'), 0., float('inf'), float('nan')]).isneginf()",
+    "M.isposinf(M.tensor([-float('inf'), 0., float('inf'), float('nan')]))",
+    "M.tensor([-0., 0., -1., float('nan')]).signbit()",
+    "M.signbit(M.tensor([-1, 2]))",
+    "M.isneginf(M.tensor([1, 2]))",
+]
+
+
+@pytest.mark.parametrize("expr", EXPRESSIONS_2)
+def test_group2_expression_matches_pytorch(expr):
+    _expression_matches(expr)
+
+
+XS = "x = M.tensor([[0.5, -1., 2.], [3., 0., 1.]], dtype=M.{}, requires_grad=True); "
+PROGRAMS_2 = [
+    XS.format(dt) + p
+    for dt in ("float32", "float64")
+    for p in [
+        "y = x.masked_select(M.tensor([True, False, True])); (y * M.arange(4.).to(y.dtype)).sum().backward(); R = (y, x.grad)",
+        "y = x[0].masked_select(M.tensor([[True, False, True], [True, True, False]])); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.take_along_dim(M.tensor([[0, 0], [2, 1]]), 1); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.take_along_dim(M.tensor([[0], [1]]), 0); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.take_along_dim(M.tensor([5, 5, 0])); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.take(M.tensor([[5, 5], [-6, 1]])); (y * y).sum().backward(); R = (y, x.grad)",
+        "s = M.tensor([[1., 2.], [3., 4.]], dtype=x.dtype, requires_grad=True); y = x.index_add(1, M.tensor([2, 2]), s, alpha=-2); (y * y).sum().backward(); R = (y, x.grad, s.grad)",
+        "s = M.tensor([[1., 2.], [3., 4.]], dtype=x.dtype, requires_grad=True); y = x.index_copy(1, M.tensor([2, 0]), s); (y * y).sum().backward(); R = (y, x.grad, s.grad)",
+        "v = M.tensor(3., dtype=x.dtype, requires_grad=True); y = x.index_fill(1, M.tensor([2, 0]), v); (y * y).sum().backward(); R = (y, x.grad, v.grad)",
+        "y = x.index_fill(0, M.tensor([1]), -1.); (y * y).sum().backward(); R = (y, x.grad)",
+        "s = M.tensor([[1., 2.], [4., 5.]], dtype=x.dtype, requires_grad=True); y = x.scatter(1, M.tensor([[2, 0], [1, 1]]), s); (y * y).sum().backward(); R = (y, x.grad, s.grad)",
+        "y = x.scatter(0, M.tensor([[1, 0, 1]]), 5.); (y * y).sum().backward(); R = (y, x.grad)",
+        "s = M.tensor([[1., 2.], [4., 5.]], dtype=x.dtype, requires_grad=True); y = x.scatter_add(1, M.tensor([[2, 2], [1, 1]]), s); (y * y).sum().backward(); R = (y, x.grad, s.grad)",
+        "y = x.repeat_interleave(2, dim=1); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.repeat_interleave(3); (y * M.arange(18.).to(y.dtype)).sum().backward(); R = (y, x.grad)",
+        "y = x.repeat_interleave(M.tensor([2, 0, 1]), dim=1); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.broadcast_to((2, 2, 3)); (y * M.arange(12.).reshape(2, 2, 3).to(y.dtype)).sum().backward(); R = (y, x.grad)",
+        "y = x.diff(n=2, prepend=x[:, :1] * 3); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.diff(dim=0, append=x); (y * y).sum().backward(); R = (y, x.grad)",
+        "w = M.tensor([[1., -2., 0.5]], dtype=x.dtype, requires_grad=True); y = M.cross(x, w, dim=1); (y * y).sum().backward(); R = (y, x.grad, w.grad)",
+        "y = M.linalg.cross(x, x.flip(0)); (y * y).sum().backward(); R = (y, x.grad)",
+        "v, i = x.cummax(1); (v * M.arange(6.).reshape(2, 3).to(v.dtype)).sum().backward(); R = (v, i, x.grad)",
+        "v, i = x.cummin(0); (v * v).sum().backward(); R = (v, i, x.grad)",
+        "v, i = x.kthvalue(2, 1); (v * v).sum().backward(); R = (v, i, x.grad)",
+        "v, i = x.kthvalue(1, 0, keepdim=True); (v * v).sum().backward(); R = (v, i, x.grad)",
+        "y = x.median(); (y * y).backward(); R = (y, x.grad)",
+        "v, i = x.median(1); (v * v).sum().backward(); R = (v, i, x.grad)",
+        "v, i = x.median(0, True); (v * v).sum().backward(); R = (v, i, x.grad)",
+    ]
+] + [
+    "x = M.tensor([1., 2., 2., 0.], requires_grad=True); y = x.median(); y.backward(); R = (y, x.grad)",
+    "x = M.tensor([1., 2., 2., 2., 5.], requires_grad=True); y = (x * 1).median(); y.backward(); R = (y, x.grad)",
+    "x = M.tensor([1., float('nan'), 2., float('nan')], requires_grad=True); y = x.median(); y.backward(); R = (y, x.grad)",
+    "x = M.tensor([1., 3., 3., 2., 5., 5.], requires_grad=True); v, i = x.cummax(0); v.sum().backward(); R = (v, i, x.grad)",
+    "x = M.tensor([1., 3., 3., 2., 0., 0.], requires_grad=True); v, i = x.cummin(0); v.sum().backward(); R = (v, i, x.grad)",
+    "x = M.tensor([3., 1., 3., 2.], requires_grad=True); y = x.unique(); R = (y, y.requires_grad, y.grad_fn.name().rstrip('0123456789'))",
+    "x = M.tensor([3., 1., 3., 2.], requires_grad=True); x.unique().sum().backward()",
+    "x = M.tensor([1., 2.], requires_grad=True); i = M.tensor([1, 1]); y = x.take(i); i[0] = 0; y.sum().backward()",
+    "x = M.tensor([1., 2.], requires_grad=True); y = x * 1; y.index_add_(0, M.tensor([1]), M.tensor([5.])); (y * y).sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([1., 2.], requires_grad=True); s = M.tensor([5.], requires_grad=True); y = x * 1; y.index_copy_(0, M.tensor([1]), s); (y * y).sum().backward(); R = (y, x.grad, s.grad)",
+    "x = M.tensor([1., 2.], requires_grad=True); y = x * 1; y.index_fill_(0, M.tensor([0]), 7.); y.scatter_(0, M.tensor([1]), 3.); (y * y).sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([1., 2.], requires_grad=True); s = M.tensor([5., 6.], requires_grad=True); y = x * 1; y.scatter_add_(0, M.tensor([1, 1]), s); y.scatter_(0, M.tensor([0, 0]), s * 2); (y * y).sum().backward(); R = (y, x.grad, s.grad)",
+    "x = M.tensor([1., 2.], requires_grad=True); x.index_fill_(0, M.tensor([0]), 7.)",
+    "x = M.tensor([1, 2]); x.index_add_(0, M.tensor([0, 0]), M.tensor([3, 4])); x.scatter_(0, M.tensor([1]), 9); R = x",
+]
+
+
+@pytest.mark.parametrize("program", PROGRAMS_2)
+def test_group2_program_matches_pytorch(program):
+    _check_program(program)
+
+
+GRAPH_2 = [
+    "x.masked_select(M.tensor([True, False]))", "x.take_along_dim(i, 1)", "x.take_along_dim(i)",
+    "x.take(i)", "x.index_add(1, M.tensor([0]), x[:, :1])", "x.index_add(1, M.tensor([0]), c[:, :1])",
+    "c.index_add(1, M.tensor([0]), x[:, :1])", "x.index_copy(0, M.tensor([1]), c[:1])",
+    "x.index_fill(0, M.tensor([1]), 2.)", "x.index_fill(0, M.tensor([1]), M.tensor(2.))",
+    "c.index_fill(0, M.tensor([1]), x[0, 0])", "x.scatter(1, i, c)", "x.scatter(1, i, 2.)",
+    "c.scatter(1, i, x)", "x.scatter_add(1, i, x)", "c.scatter_add(1, i, x)",
+    "x.repeat_interleave(2)", "x.repeat_interleave(2, 1)", "x.repeat_interleave(M.tensor([1, 2]), 0)",
+    "x.broadcast_to((3, 2, 2))", "x.diff()", "x.diff(dim=0, prepend=c)",
+    "M.cross(x.repeat(1, 2)[:, :3], c.repeat(1, 2)[:, :3], dim=1)", "x.cummax(0)[0]", "x.cummin(1)[0]",
+    "x.kthvalue(1)[0]", "x.median()", "x.median(0)[0]", "x.unique()",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expr", GRAPH_2)
+def test_group2_graph_matches_pytorch(expr):
+    pytorch, minigrad = graph_inputs(expr)
+    assert minigrad == pytorch
