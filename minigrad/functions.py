@@ -238,3 +238,25 @@ equal = _tensor_input(select_ops.equal)
 isneginf = _tensor_input(select_ops.isneginf)
 isposinf = _tensor_input(select_ops.isposinf)
 signbit = _tensor_input(select_ops.signbit)
+
+
+# PyTorch's other names for the ops above
+absolute = abs
+negative = neg
+multiply = mul
+subtract = sub
+divide = div
+fix = trunc
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+ger = outer
+fliplr = _tensor_input(more_ops.fliplr)
+flipud = _tensor_input(more_ops.flipud)
+rot90 = _tensor_input(more_ops.rot90)
+inner = _tensor_input(more_ops.inner)
+vdot = _tensor_input(more_ops.vdot)
+kron = _tensor_input(more_ops.kron)
+
+
+def true_divide(dividend: Any, divisor: Any) -> Tensor:
+    """dividend / divisor (div without a rounding mode)."""
+    return div(dividend, divisor)

@@ -40,6 +40,7 @@ from .ops import (
     clamp_op,
     contiguous,
     identity,
+    mm,
     mul,
     permute,
     pow,
@@ -1155,3 +1156,86 @@ def fmin(a: Tensor, b: Tensor) -> Tensor:
     """min(a, b) elementwise, a NaN losing to a number.   da = g where a <= b or b is NaN,
     db = g elsewhere."""
     return _nan_ignoring("fmin", np.fmin, a, b, np.less_equal)
+
+
+# ---- flips, rotations and products PyTorch programs use ---------------------------------
+
+
+def fliplr(x: Tensor) -> Tensor:
+    """x reversed along dim 1 (x of at least 2 dims)."""
+    if x.data.ndim < 2:
+        raise RuntimeError("fliplr: Input must be >= 2-d.")
+    return flip(x, 1)
+
+
+def flipud(x: Tensor) -> Tensor:
+    """x reversed along dim 0 (x of at least 1 dim)."""
+    if x.data.ndim < 1:
+        raise RuntimeError("flipud: Input must be >= 1-d.")
+    return flip(x, 0)
+
+
+def rot90(x: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+    """x turned k quarter turns in the plane of ``dims``, from dims[0] toward dims[1]
+    (a flip and a transpose, as PyTorch: the result is a copy, transposed for odd k).
+    dx = g turned back."""
+    X = x.data
+    dims = size_arg((dims,))
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if X.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {X.ndim}")
+    d0, d1 = (_one_axis("rot90", "dims", d, X.ndim) for d in dims)
+    if d0 == d1:
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}"
+        )
+    k %= 4
+    if k == 1:
+        out = np.swapaxes(np.flip(X, d1).copy(), d0, d1)
+    elif k == 2:
+        out = np.flip(X, (d0, d1)).copy()
+    elif k == 3:
+        out = np.swapaxes(np.flip(X, d0).copy(), d0, d1)
+    else:
+        out = X.copy()
+    return record(out, "Rot90", (x,), (lambda g: np.rot90(g, -k, axes=(d0, d1)),))
+
+
+def inner(a: Tensor, b: Tensor) -> Tensor:
+    """Σ over the last dims of a and b: out[i..., j...] = Σ_k a[i..., k] b[j..., k]
+    (a product with a 0-d tensor), as PyTorch's tensordot: views around an mm or a dot."""
+    check_tensor("inner", "other", b)
+    A, B = a.data, b.data
+    if not A.ndim or not B.ndim:
+        return mul(a, b)
+    if A.shape[-1] != B.shape[-1]:
+        raise RuntimeError(
+            "inner() the last dimension must match on both input tensors but got shapes "
+            f"{list(A.shape)} and {list(B.shape)}"
+        )
+    n = A.shape[-1]
+    last_first = permute(b, B.ndim - 1, *range(B.ndim - 1))
+    if A.ndim == 1 and B.ndim == 1:
+        return _reshape(dot(a, last_first), (), "View")
+    product = mm(reshape(a, -1, n), reshape(last_first, n, -1))
+    return _reshape(product, A.shape[:-1] + B.shape[:-1], "View")
+
+
+def vdot(a: Tensor, b: Tensor) -> Tensor:
+    """Σ a_i b_i of two vectors (for real tensors, dot; PyTorch conjugates a complex a).
+    da = g b,   db = g a."""
+    check_tensor("vdot", "other", b)
+    return _renamed(dot(a, b), "Vdot")
+
+
+def kron(a: Tensor, b: Tensor) -> Tensor:
+    """The Kronecker product: out[i·m + k] = a[i] b[k] in every dim (the fewer dims
+    padded with leading 1s); as PyTorch, a product of two reshapes, reshaped."""
+    check_tensor("kron", "other", b)
+    n = builtins.max(a.data.ndim, b.data.ndim)
+    sa = (1,) * (n - a.data.ndim) + a.data.shape
+    sb = (1,) * (n - b.data.ndim) + b.data.shape
+    spread_a = _reshape(a, tuple(v for s in sa for v in (s, 1)), "UnsafeView")
+    spread_b = _reshape(b, tuple(v for s in sb for v in (1, s)), "UnsafeView")
+    return _reshape(mul(spread_a, spread_b), tuple(p * q for p, q in zip(sa, sb)), "UnsafeView")

@@ -1429,6 +1429,63 @@ class Tensor:
     def signbit(self) -> Tensor:
         return _sel.signbit(self)
 
+    # ---- PyTorch's other names for ops above, and flips, rotations, products ----------
+    absolute = abs
+    absolute_ = abs_
+    negative = neg
+    negative_ = neg_
+    multiply = mul
+    multiply_ = mul_
+    subtract = sub
+    subtract_ = sub_
+    divide = div
+    true_divide = div
+    fix = trunc
+    fix_ = trunc_
+    ndimension = dim
+
+    def divide_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return _inplace.op_(self, "div_", lambda t, o: t.div(o, rounding_mode=rounding_mode), other)
+
+    def true_divide_(self, other: Any) -> Tensor:
+        return self.div_(other)
+
+    def greater(self, other: Any) -> Tensor:
+        return _ops.gt(self, other)
+
+    def greater_equal(self, other: Any) -> Tensor:
+        return _ops.ge(self, other)
+
+    def less(self, other: Any) -> Tensor:
+        return _ops.lt(self, other)
+
+    def less_equal(self, other: Any) -> Tensor:
+        return _ops.le(self, other)
+
+    def not_equal(self, other: Any) -> Tensor:
+        return _ops.ne(self, other)
+
+    def fliplr(self) -> Tensor:
+        return _more.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return _more.flipud(self)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        return _more.rot90(self, k, dims)
+
+    def inner(self, other: Tensor) -> Tensor:
+        return _more.inner(self, other)
+
+    def ger(self, vec2: Tensor) -> Tensor:
+        return _more.outer(self, vec2)
+
+    def vdot(self, other: Tensor) -> Tensor:
+        return _more.vdot(self, other)
+
+    def kron(self, other: Tensor) -> Tensor:
+        return _more.kron(self, other)
+
     # ---- new tensors like this one: its dtype unless told ----------------------------
     def new_zeros(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Tensor:  # fmt: skip

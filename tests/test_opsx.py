@@ -272,3 +272,67 @@ def test_unique_has_no_derivative():
 def test_group2_errors_name_the_op(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---- group 3: PyTorch's other names, flips, rotations and products ----------------------
+
+
+def test_aliases_are_the_same_ops():
+    x, y = mg.tensor([[1.5, -2.0]]), mg.tensor([[2.0], [4.0]])
+    pairs = [
+        (mg.absolute(x), x.abs()), (x.negative(), -x), (mg.multiply(x, y), x * y),
+        (x.subtract(y, alpha=2), x - 2 * y),
+        (mg.divide(x, y, rounding_mode="floor"), x.div(y, rounding_mode="floor")),
+        (mg.true_divide(x, y), x / y), (x.fix(), x.trunc()), (mg.greater(x, y), x > y),
+        (x.greater_equal(y), x >= y), (mg.less(x, y), x < y), (x.less_equal(y), x <= y),
+        (mg.not_equal(x, 1.5), x != 1.5), (mg.ger(x[0], y[:, 0]), mg.outer(x[0], y[:, 0])),
+    ]  # fmt: skip
+    for got, want in pairs:
+        assert got.dtype == want.dtype and got.tolist() == want.tolist()
+    assert x.absolute().grad_fn is None and mg.tensor(1.0).ndimension() == 0 and x.ndimension() == 2
+    assert mg.tensor([1.0], requires_grad=True).negative().grad_fn.name() == "NegBackward"
+
+
+PRODUCTS = {
+    "fliplr": lambda a, b: a.fliplr() * b,
+    "flipud": lambda a, b: mg.flipud(a) * b,
+    "rot90": lambda a, b: a.rot90() @ b,
+    "rot90 (k=3, dims reversed)": lambda a, b: mg.rot90(a, 3, (1, 0)) @ b,
+    "rot90 (k=2)": lambda a, b: a.rot90(2) * b,
+    "inner": lambda a, b: mg.inner(a, b),
+    "inner (vectors)": lambda a, b: a[0].inner(b[1]),
+    "vdot": lambda a, b: mg.vdot(a[1], b[0]),
+    "kron": lambda a, b: mg.kron(a, b),
+    "kron (broadcast dims)": lambda a, b: b[0].kron(a),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTS))
+def test_product_gradients_match_finite_differences(name):
+    a, b = leaf([[0.5, -1.5], [2.0, 0.25]]), leaf([[1.0, 3.0], [-0.5, 2.0]])
+    assert mg.gradcheck(lambda s, t: PRODUCTS[name](s, t) ** 2, (a, b))
+    assert mg.gradcheck(lambda s: PRODUCTS[name](s, s), (a,))
+
+
+def test_rot90_and_kron_values():
+    x = mg.tensor([[1, 2], [3, 4]])
+    assert x.rot90().tolist() == [[2, 4], [1, 3]] and x.rot90(-1).tolist() == [[3, 1], [4, 2]]
+    assert x.rot90(4).tolist() == x.tolist()
+    assert mg.kron(mg.tensor([1, 10]), x).tolist() == [[1, 2, 10, 20], [3, 4, 30, 40]]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: mg.tensor([1.0]).fliplr(), RuntimeError, "fliplr"),
+        (lambda: mg.tensor(1.0).flipud(), RuntimeError, "flipud"),
+        (lambda: mg.ones(2, 2).rot90(1, (0, 0)), RuntimeError, "rotation dims"),
+        (lambda: mg.ones(2).rot90(), RuntimeError, "total dims"),
+        (lambda: mg.inner(mg.ones(2), mg.ones(3)), RuntimeError, "inner"),
+        (lambda: mg.vdot(mg.ones(2, 2), mg.ones(2, 2)), RuntimeError, "1D"),
+        (lambda: mg.kron([1.0], mg.ones(2)), TypeError, "kron"),
+    ],
+)
+def test_group3_errors_name_the_op(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -430,3 +430,78 @@ GRAPH_2 = [
 def test_group2_graph_matches_pytorch(expr):
     pytorch, minigrad = graph_inputs(expr)
     assert minigrad == pytorch
+
+
+# ---- group 3: PyTorch's other names, flips, rotations and products ----------------------
+
+EXPRESSIONS_3 = [
+    f"{A}.absolute()", f"M.absolute({AI})", "M.absolute(M.tensor([True]))", f"{A}.negative()",
+    f"M.negative({AI})", "M.negative(M.tensor([True]))", f"M.multiply({A}, 2)", f"{A}.multiply({AI})",
+    f"M.subtract({A}, {A}, alpha=2)", f"{AI}.subtract(1)", f"M.divide({A}, 2, rounding_mode='floor')",
+    f"{AI}.divide(2)", f"{AI}.divide(2, rounding_mode='trunc')", f"M.true_divide({AI}, 2)",
+    f"{A}.true_divide({A})", f"M.greater({A}, 1)", f"{A}.greater_equal(0.5)", f"M.less({AI}, 1)",
+    f"{A}.less_equal({AI})", f"M.not_equal({A}, 0)", f"{A}.not_equal({A})", f"{A}.fix()",
+    f"M.fix({AI})", "M.tensor([-1.5, 2.7]).fix()", f"{A}.ndimension()", "M.tensor(1.).ndimension()",
+    f"{A}.fliplr()", f"M.flipud({A})", "M.tensor([1, 2, 3]).flipud()", "M.tensor([1, 2, 3]).fliplr()",
+    "M.tensor(1.).flipud()", f"{A}.rot90()", f"{A}.rot90(2)", f"M.rot90({A}, 3)", f"{A}.rot90(0)",
+    f"{A}.rot90(-1, [1, 0])", f"{A}.rot90(5, (0, -1))", f"{A}.rot90(1, [0, 0])", f"{A}.rot90(1, [0])",
+    "M.tensor([1., 2.]).rot90()", "M.arange(24.).reshape(2, 3, 4).rot90(1, (2, 0))",
+    f"{A}.rot90().is_contiguous()", f"{A}.rot90(2).is_contiguous()",
+    "M.inner(M.tensor([1., 2., 3.]), M.tensor([4., 5., 6.]))", f"M.inner({A}, M.tensor([1., 2., 3.]))",
+    f"{A}.inner({A})", f"M.inner({A}, M.arange(12.).reshape(2, 2, 3))", f"M.inner({A}, M.tensor(2.))",
+    f"M.inner({AI}, {AI})", f"M.inner({A}, M.ones(2))", f"M.inner({A}, {AD})",
+    "M.ger(M.tensor([1., 2.]), M.tensor([3., 4., 5.]))", "M.tensor([1, 2]).ger(M.tensor([3, 4]))",
+    "M.vdot(M.tensor([1., 2.]), M.tensor([3., 4.]))", "M.tensor([1, 2]).vdot(M.tensor([3, 4]))",
+    f"M.vdot({A}, {A})", "M.vdot(M.ones(2), M.ones(2, dtype=M.float64))",
+    f"M.kron({A}, {A})", f"M.kron(M.tensor([1., 2.]), {A})", "M.kron(M.tensor([1., 2.]), M.tensor(2.))",
+    f"{AI}.kron(M.tensor([[1], [2]]))", "M.kron(M.tensor([1, 2]), M.tensor([[1.]]))",
+    "M.kron(M.zeros(0, 2), M.ones(2))",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expr", EXPRESSIONS_3)
+def test_group3_expression_matches_pytorch(expr):
+    _expression_matches(expr)
+
+
+PROGRAMS_3 = [
+    XS.format(dt) + p
+    for dt in ("float32", "float64")
+    for p in [
+        "y = x.absolute() + x.negative() * 2 + x.multiply(x) + x.subtract(x * x, alpha=3) + x.divide(2.5) + x.true_divide(x + 5) + x.fix(); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.fliplr() * M.arange(6.).reshape(2, 3).to(x.dtype) + x.flipud(); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.rot90(); (y * M.arange(6.).reshape(3, 2).to(x.dtype)).sum().backward(); R = (y, x.grad)",
+        "y = x.rot90(3, [1, 0]); (y * M.arange(6.).reshape(3, 2).to(x.dtype)).sum().backward(); R = (y, x.grad)",
+        "y = x.rot90(2) * x; y.sum().backward(); R = (y, x.grad)",
+        "y = x.inner(x); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x[0].inner(x[1]); y.backward(); R = (y, x.grad)",
+        "y = M.inner(x, x[1]); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x[0].ger(x[1]) + M.ger(x[1], x[0]); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = M.vdot(x[0], x[1] * 2); y.backward(); R = (y, x.grad)",
+        "y = M.kron(x, x[:, :2]); (y * y).sum().backward(); R = (y, x.grad)",
+        "y = x.kron(x[0]); (y * M.arange(18.).reshape(2, 9).to(x.dtype)).sum().backward(); R = (y, x.grad)",
+    ]
+] + [
+    "x = M.tensor([1.5, -2.], requires_grad=True); y = x * 1; y.absolute_(); y.negative_(); y.multiply_(3); y.subtract_(x, alpha=2); y.divide_(2); y.true_divide_(3); y.fix_(); (y * x).sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([7., -7.], requires_grad=True); y = x * 1; y.divide_(2, rounding_mode='floor'); (y * x).sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([1., 2.], requires_grad=True); x.absolute_()",
+]
+
+
+@pytest.mark.parametrize("program", PROGRAMS_3)
+def test_group3_program_matches_pytorch(program):
+    _check_program(program)
+
+
+GRAPH_3 = [
+    "x.absolute()", "x.negative()", "M.multiply(x, c)", "x.subtract(c)", "x.divide(c)", "M.true_divide(x, 2)",
+    "x.divide(2, rounding_mode='floor')", "x.fix()", "x.fliplr()", "x.flipud()", "x.rot90()", "x.rot90(2)",
+    "x.rot90(0)", "x.inner(c)", "x[0].inner(c[0])", "M.inner(x, c[0])", "x[0].ger(c[0])", "M.vdot(x[0], c[0])",
+    "M.kron(x, c)", "M.kron(c, x[0])",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expr", GRAPH_3)
+def test_group3_graph_matches_pytorch(expr):
+    pytorch, minigrad = graph_inputs(expr)
+    assert minigrad == pytorch
