@@ -136,6 +136,7 @@ from .functions import (
     median,
     min,
     mm,
+    mode,
     moveaxis,
     movedim,
     mul,

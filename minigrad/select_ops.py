@@ -366,6 +366,8 @@ def diff(x: Tensor, n: int = 1, dim: int = -1, prepend: Any = None, append: Any 
     parts = [p for p in (prepend, x, append) if p is not None]
     if len(parts) > 1:
         x = cat([p if isinstance(p, Tensor) else as_tensor(p) for p in parts], d)
+    if n == 0:  # a copy, as PyTorch's (whose node is a CopyBackwards, here a Clone)
+        return clone(x)
     for _ in range(n):
         m = x.data.shape[d]
         if m == 0:
@@ -503,6 +505,33 @@ def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
         return np.where(hit, g / np.count_nonzero(hit), 0)
 
     return record(out, "Median", (x,), (vjp,), saved=(x,), saves_out=True)
+
+
+Mode = namedtuple("mode", ["values", "indices"])
+
+
+def mode(x: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
+    """(values, indices): the most frequent value along ``dim`` (the smallest of equally
+    frequent ones; NaNs are all different) and the last index it is at, as PyTorch's.
+    dx = g at that index."""
+    X = x.data
+    check_bool("mode", "keepdim", keepdim)
+    d = _one_axis("mode", "dim", dim, X.ndim)
+    if not X.ndim:
+        return Mode(record(X.copy(), "Mode", (x,), (identity,)), _new(np.zeros((), np.int64)))
+    if X.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    rows = np.moveaxis(X, d, -1).reshape(-1, X.shape[d])
+    idx = np.zeros(rows.shape[0], np.int64)
+    for r, row in enumerate(rows):
+        ordered = np.sort(row, kind="stable")
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        counts = np.diff(np.r_[starts, row.size])
+        value = ordered[starts[np.argmax(counts)]]  # the first of the most frequent: smallest
+        idx[r] = np.flatnonzero(row == value)[-1] if value == value else np.argmax(np.isnan(row))
+    idx = np.expand_dims(idx.reshape(np.moveaxis(X, d, -1).shape[:-1]), d)
+    indices = _new(idx if keepdim else np.squeeze(idx, d))
+    return Mode(_select("mode", x, idx, d, keepdim, indices), indices)
 
 
 def _no_unique_vjp(g: np.ndarray) -> np.ndarray:

@@ -1394,6 +1394,9 @@ class Tensor:
     def median(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _sel.median(self, dim, keepdim)
 
+    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+        return _sel.mode(self, dim, keepdim)
+
     def unique(self, sorted: bool = True, return_inverse: bool = False,
                return_counts: bool = False, dim: Any = None) -> Any:  # fmt: skip
         return _sel.unique(self, sorted, return_inverse, return_counts, dim)

@@ -157,6 +157,7 @@ SELECTIONS = {
     "cummax": lambda x: x.cummax(1).values,
     "cummin": lambda x: mg.cummin(x, 0).values,
     "kthvalue": lambda x: x.kthvalue(2, 1).values,
+    "mode (distinct values: the smallest)": lambda x: x.mode(1).values,
     "median": lambda x: x.median(),
     "median (dim)": lambda x: x.median(0, keepdim=True).values,
 }
@@ -212,6 +213,14 @@ def test_median_is_the_lower_median():
     assert mg.tensor([4.0, 1.0, 3.0, 2.0]).median().item() == 2.0
     v, i = mg.tensor([[4.0, 1.0, 3.0, 2.0]]).median(1)
     assert v.tolist() == [2.0] and i.tolist() == [3]
+
+
+def test_mode_is_the_smallest_most_frequent_value_at_its_last_index():
+    v, i = mg.mode(mg.tensor([[3.0, 1.0, 3.0, 1.0, 2.0]]), 1)
+    assert v.tolist() == [1.0] and i.tolist() == [3]
+    x = leaf([[3.0, 1.0, 3.0, 1.0, 2.0]])
+    x.mode(1).values.sum().backward()
+    assert x.grad.tolist() == [[0.0, 0.0, 0.0, 1.0, 0.0]]
 
 
 def test_cummax_reports_the_last_index_of_a_tie():

@@ -318,6 +318,19 @@ EXPRESSIONS_2 = [
     "M.tensor(2.).median()",
     "tuple(M.tensor(2.).median(0))",
     f"type({A}.median(1)).__name__",
+    # mode
+    "tuple(M.tensor([[3., 1., 3., 1., 2.], [5., 5., 4., 4., 4.], [2., 7., 7., 2., 9.]]).mode(1))",
+    "tuple(M.tensor([[3., 1., 3.], [5., 5., 4.]]).mode(0, keepdim=True))",
+    "tuple(M.tensor([1., float('nan'), float('nan'), 2.]).mode())",
+    "tuple(M.mode(M.tensor([2, 2, 1, 1])))",
+    "tuple(M.tensor([True, False, True]).mode())",
+    "tuple(M.tensor(3.).mode())",
+    "tuple(M.zeros(0).mode())",
+    "tuple(M.zeros(2, 0).mode(0))",
+    "tuple(M.zeros(2, 0).mode(1))",
+    "tuple(M.zeros(0, 2).mode(0))",
+    "type(M.tensor([1.]).mode()).__name__",
+    "M.tensor([1., 2.]).diff(n=0)",
     # unique
     "M.tensor([3., 1., 3., 2., 1.]).unique()",
     "M.unique(M.tensor([[3, 1], [3, 2]]), return_inverse=True, return_counts=True)",
@@ -386,6 +399,8 @@ PROGRAMS_2 = [
         "v, i = x.kthvalue(2, 1); (v * v).sum().backward(); R = (v, i, x.grad)",
         "v, i = x.kthvalue(1, 0, keepdim=True); (v * v).sum().backward(); R = (v, i, x.grad)",
         "y = x.median(); (y * y).backward(); R = (y, x.grad)",
+        "v, i = x.repeat(1, 2).mode(1); (v * v).sum().backward(); R = (v, i, x.grad)",
+        "v, i = (x * 0 + M.tensor([[1.], [2.]], dtype=x.dtype)).mode(0, keepdim=True); (v * v).sum().backward(); R = (v, i, x.grad)",
         "v, i = x.median(1); (v * v).sum().backward(); R = (v, i, x.grad)",
         "v, i = x.median(0, True); (v * v).sum().backward(); R = (v, i, x.grad)",
     ]
@@ -422,7 +437,7 @@ GRAPH_2 = [
     "x.repeat_interleave(2)", "x.repeat_interleave(2, 1)", "x.repeat_interleave(M.tensor([1, 2]), 0)",
     "x.broadcast_to((3, 2, 2))", "x.diff()", "x.diff(dim=0, prepend=c)",
     "M.cross(x.repeat(1, 2)[:, :3], c.repeat(1, 2)[:, :3], dim=1)", "x.cummax(0)[0]", "x.cummin(1)[0]",
-    "x.kthvalue(1)[0]", "x.median()", "x.median(0)[0]", "x.unique()",
+    "x.kthvalue(1)[0]", "x.mode(0)[0]", "x.median()", "x.median(0)[0]", "x.unique()",
 ]  # fmt: skip
 
 
