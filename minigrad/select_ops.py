@@ -538,17 +538,27 @@ def _no_unique_vjp(g: np.ndarray) -> np.ndarray:
     raise NotImplementedError("the derivative for '_unique2' is not implemented.")
 
 
+def _no_unique_dim_vjp(g: np.ndarray) -> np.ndarray:
+    raise NotImplementedError("the derivative for 'unique_dim' is not implemented.")
+
+
 def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: Any = None) -> Any:  # fmt: skip
-    """The distinct elements of x, sorted (always, as PyTorch on the CPU), and if asked the
-    index of each element of x among them (x's shape) and their counts. PyTorch records
-    the node but has no derivative for it: backward raises."""
-    if dim is not None:
-        raise NotImplementedError("unique: dim is not supported by minigrad")
+    """The distinct elements of x (or, along ``dim``, its distinct slices), sorted (always,
+    as PyTorch on the CPU), and if asked the index of each element (slice) of x among them
+    and their counts. PyTorch records the node but has no derivative for it: backward
+    raises."""
     X = x.data
-    values, inverse, counts = np.unique(X.reshape(-1), return_inverse=True, return_counts=True)
-    out = record(values, "Unique2", (x,), (_no_unique_vjp,))
-    extra = ((_new(inverse.reshape(X.shape).astype(np.int64)),) if return_inverse else ()) + (
+    if dim is None:
+        values, inverse, counts = np.unique(X.reshape(-1), return_inverse=True, return_counts=True)
+        out = record(values, "Unique2", (x,), (_no_unique_vjp,))
+        inverse = inverse.reshape(X.shape)
+    else:
+        d = _one_axis("unique", "dim", dim, X.ndim)
+        values, inverse, counts = np.unique(X, return_inverse=True, return_counts=True, axis=d)
+        out = record(values, "UniqueDim", (x,), (_no_unique_dim_vjp,))
+        inverse = inverse.reshape(-1)
+    extra = ((_new(inverse.astype(np.int64)),) if return_inverse else ()) + (
         (_new(counts.astype(np.int64)),) if return_counts else ()
     )
     return (out, *extra) if extra else out

@@ -247,6 +247,12 @@ def test_unique_has_no_derivative():
     assert y.grad_fn.name() == "Unique2Backward"
     with pytest.raises(NotImplementedError, match="_unique2"):
         y.sum().backward()
+    rows, inverse = mg.unique(
+        leaf([[1.0, 2.0], [0.0, 5.0], [1.0, 2.0]]), dim=0, return_inverse=True
+    )
+    assert rows.tolist() == [[0.0, 5.0], [1.0, 2.0]] and inverse.tolist() == [1, 0, 1]
+    with pytest.raises(NotImplementedError, match="unique_dim"):
+        rows.sum().backward()
 
 
 @pytest.mark.parametrize(
