@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import more_ops, ops
+from . import more_ops, ops, select_ops
 from .tensor import Tensor
 
 
@@ -175,6 +175,24 @@ trunc = _tensor_input(more_ops.trunc)
 unbind = _tensor_input(more_ops.unbind)
 unflatten = _tensor_input(more_ops.unflatten)
 vsplit = _tensor_input(more_ops.vsplit)
+acosh = _tensor_input(more_ops.acosh)
+asinh = _tensor_input(more_ops.asinh)
+atanh = _tensor_input(more_ops.atanh)
+deg2rad = _tensor_input(more_ops.deg2rad)
+erf = _tensor_input(more_ops.erf)
+erfc = _tensor_input(more_ops.erfc)
+erfinv = _tensor_input(more_ops.erfinv)
+fmax = _tensor_input(more_ops.fmax)
+fmin = _tensor_input(more_ops.fmin)
+fmod = _tensor_input(more_ops.fmod)
+hypot = _tensor_input(more_ops.hypot)
+logaddexp = _tensor_input(more_ops.logaddexp)
+logaddexp2 = _tensor_input(more_ops.logaddexp2)
+rad2deg = _tensor_input(more_ops.rad2deg)
+sgn = _tensor_input(more_ops.sgn)
+sinc = _tensor_input(more_ops.sinc)
+xlogy = more_ops.xlogy  # either argument may be the number
+float_power = more_ops.float_power
 moveaxis = movedim
 reciprocal = _tensor_input(ops.reciprocal)
 swapaxes = swapdims = transpose
@@ -188,3 +206,58 @@ def flip(input: Any, dims: Any) -> Tensor:
             f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"
         )
     return _tensor_input(more_ops.flip)(input, dims)
+
+
+# select_ops.py
+masked_select = _tensor_input(select_ops.masked_select)
+take_along_dim = _tensor_input(select_ops.take_along_dim)
+take = _tensor_input(select_ops.take)
+index_add = _tensor_input(select_ops.index_add)
+index_copy = _tensor_input(select_ops.index_copy)
+index_fill = _tensor_input(select_ops.index_fill)
+scatter = _tensor_input(select_ops.scatter)
+scatter_add = _tensor_input(select_ops.scatter_add)
+nonzero = _tensor_input(select_ops.nonzero)
+argwhere = _tensor_input(select_ops.argwhere)
+repeat_interleave = _tensor_input(select_ops.repeat_interleave)
+broadcast_to = _tensor_input(select_ops.broadcast_to)
+diff = _tensor_input(select_ops.diff)
+cross = _tensor_input(select_ops.cross)
+cummax = _tensor_input(select_ops.cummax)
+cummin = _tensor_input(select_ops.cummin)
+kthvalue = _tensor_input(select_ops.kthvalue)
+median = _tensor_input(select_ops.median)
+mode = _tensor_input(select_ops.mode)
+unique = _tensor_input(select_ops.unique)
+count_nonzero = _tensor_input(select_ops.count_nonzero)
+logical_and = _tensor_input(select_ops.logical_and)
+logical_or = _tensor_input(select_ops.logical_or)
+logical_xor = _tensor_input(select_ops.logical_xor)
+logical_not = _tensor_input(select_ops.logical_not)
+isclose = _tensor_input(select_ops.isclose)
+equal = _tensor_input(select_ops.equal)
+isneginf = _tensor_input(select_ops.isneginf)
+isposinf = _tensor_input(select_ops.isposinf)
+signbit = _tensor_input(select_ops.signbit)
+
+
+# PyTorch's other names for the ops above
+absolute = abs
+negative = neg
+multiply = mul
+subtract = sub
+divide = div
+fix = trunc
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+ger = outer
+fliplr = _tensor_input(more_ops.fliplr)
+flipud = _tensor_input(more_ops.flipud)
+rot90 = _tensor_input(more_ops.rot90)
+inner = _tensor_input(more_ops.inner)
+vdot = _tensor_input(more_ops.vdot)
+kron = _tensor_input(more_ops.kron)
+
+
+def true_divide(dividend: Any, divisor: Any) -> Tensor:
+    """dividend / divisor (div without a rounding mode)."""
+    return div(dividend, divisor)

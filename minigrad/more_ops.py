@@ -24,6 +24,7 @@ from .ops import (
     _as_view,
     _axes,
     _binary,
+    _check_int_divisor,
     _contiguous,
     _is_int,
     _matmul,
@@ -34,19 +35,22 @@ from .ops import (
     _reshape,
     _same_dtype,
     _select,
+    _tensors,
     _unary_float,
     _view,
     clamp_op,
     contiguous,
     identity,
+    mm,
     mul,
     permute,
     pow,
     reshape,
-    sgn,
     sort_order,
     view,
 )
+from .ops import sgn as _sign_array
+from .ops import to as _to
 from .tensor import Tensor, check_bool, check_tensor, size_arg
 
 _new = Tensor._new
@@ -148,7 +152,7 @@ def atan2(a: Tensor, b: Tensor) -> Tensor:
 def sign(x: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of x (0 for NaN, as PyTorch; bools stay bools).   dx = 0."""
     X = x.data
-    out = X.copy() if X.dtype.kind == "b" else sgn(X, X.dtype)
+    out = X.copy() if X.dtype.kind == "b" else _sign_array(X, X.dtype)
     return record(out, "Sign", (x,), (np.zeros_like,))
 
 
@@ -952,3 +956,292 @@ def addcdiv(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> T
         out = X + v * A / B
     vjps = (identity, _quiet(lambda g: g * (v / B)), _quiet(lambda g: -g * (v * A / (B * B))))
     return record(out, "Addcdiv", (x, tensor1, tensor2), vjps, saved=(tensor1, tensor2))
+
+
+# ---- special functions and more elementwise math ---------------------------------------
+
+_SQRT_PI = math.sqrt(math.pi)
+
+
+def erf(x: Tensor) -> Tensor:
+    """erf x = 2/√π ∫₀ˣ exp(-t²) dt.   dx = g 2/√π exp(-x²)."""
+    from .nn.erf import erf as erf_array  # nn imports this module: import on use
+
+    return _float_op("Erf", lambda X: erf_array(X).astype(X.dtype), x,
+                     lambda g, X, out: g * (2 / _SQRT_PI) * np.exp(-X * X))  # fmt: skip
+
+
+_erfc64 = np.frompyfunc(math.erfc, 1, 1)
+
+
+def erfc(x: Tensor) -> Tensor:
+    """1 - erf x, without the cancellation for large x.   dx = -g 2/√π exp(-x²)."""
+    return _float_op("Erfc", lambda X: np.asarray(_erfc64(X.astype(np.float64)), X.dtype), x,
+                     lambda g, X, out: g * (-2 / _SQRT_PI) * np.exp(-X * X))  # fmt: skip
+
+
+def _erfinv_array(Y: np.ndarray) -> np.ndarray:
+    """The inverse of erf on [-1, 1] (±inf at ±1, NaN outside): Giles' single-precision
+    approximation, then Newton steps on erf in float64."""
+    from .nn.erf import erf as erf_array
+
+    y = Y.astype(np.float64)
+    w = -np.log((1 - y) * (1 + y))
+    small = w < 5
+    ws, wb = w - 2.5, np.sqrt(np.where(small, 5, w)) - 3
+    ps = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+          -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]  # fmt: skip
+    pb = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+          -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]  # fmt: skip
+    p = np.zeros_like(y)
+    for a, b in zip(ps, pb):
+        p = np.where(small, p * ws + a, p * wb + b)
+    z = p * y
+    for _ in range(3):  # Newton: z -= (erf z - y) / erf'(z)
+        z = z - (erf_array(z) - y) / ((2 / _SQRT_PI) * np.exp(-z * z))
+    z = np.where(np.abs(y) == 1, np.copysign(np.inf, y), z)
+    return np.where(np.abs(y) > 1, np.nan, z).astype(Y.dtype)
+
+
+def erfinv(x: Tensor) -> Tensor:
+    """The y with erf y = x (for x in [-1, 1]).   dx = g √π/2 exp(erfinv(x)²) (from x, as
+    PyTorch: it saves x, not the result)."""
+    vjp = lambda g, X, out: g * (_SQRT_PI / 2) * np.exp(np.square(_erfinv_array(X)))  # noqa: E731
+    return _float_op("Erfinv", _erfinv_array, x, vjp)
+
+
+def _float_pair(name: str, fn: Any, a: Tensor, b: Tensor) -> tuple:
+    """fn(a, b) for two Tensors, promoted as PyTorch; floats only (NotImplementedError)."""
+    _tensors_only_pair(name, a, b)
+    if a.data.dtype.kind in "biu" and b.data.dtype.kind in "biu":
+        raise NotImplementedError(
+            f"\"{name}_cpu\" not implemented for '{dtypes.torch_name(a.data.dtype)}'"
+        )
+    return _binary(name, _quiet(fn), a, b)
+
+
+def _tensors_only_pair(name: str, a: Any, b: Any) -> None:
+    """PyTorch's TypeError for an op of two Tensors given a number."""
+    for arg, position, v in (("input", 1, a), ("other", 2, b)):
+        if not isinstance(v, Tensor):
+            raise TypeError(
+                f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                f"{type(v).__name__}"
+            )
+
+
+def logaddexp(a: Tensor, b: Tensor) -> Tensor:
+    """log(exp a + exp b), without overflow.   da = g / (1 + exp(b - a)),
+    db = g / (1 + exp(a - b))."""
+    A, B, out = _float_pair("logaddexp", np.logaddexp, a, b)
+    vjps = (_quiet(lambda g: g / (1 + np.exp(B - A))), _quiet(lambda g: g / (1 + np.exp(A - B))))
+    return record(out, "Logaddexp", (a, b), vjps, saved=(a, b))
+
+
+def logaddexp2(a: Tensor, b: Tensor) -> Tensor:
+    """log₂(2^a + 2^b), without overflow.   da = g / (1 + 2^(b - a)),   db = g / (1 + 2^(a - b))."""
+    A, B, out = _float_pair("logaddexp2", np.logaddexp2, a, b)
+    vjps = (_quiet(lambda g: g / (1 + np.exp2(B - A))), _quiet(lambda g: g / (1 + np.exp2(A - B))))
+    return record(out, "Logaddexp2", (a, b), vjps, saved=(a, b))
+
+
+def hypot(a: Tensor, b: Tensor) -> Tensor:
+    """sqrt(a² + b²), without overflow.   da = g a / out,   db = g b / out."""
+    A, B, out = _float_pair("hypot", np.hypot, a, b)
+    vjps = (_quiet(lambda g: g * A / out), _quiet(lambda g: g * B / out))
+    return record(out, "Hypot", (a, b), vjps, saved=(a, b), saves_out=True)
+
+
+def xlogy(a: Any, b: Any) -> Tensor:
+    """a log b, 0 where a = 0 (NaN where b is NaN); integers in the default float dtype.
+    Either may be a number (not an input of the graph then).
+    da = xlogy(g, b), 0 where a = 0 and b <= 0 (as PyTorch),   db = g a / b."""
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(
+            f"xlogy(): expected a Tensor, got {type(a).__name__} and {type(b).__name__}"
+        )
+    (A, B), dt = _operands("xlogy", a, b)
+    if dt.kind in "biu":
+        dt = dtypes.get_default_dtype()
+        A, B = (v.astype(dt) if isinstance(v, np.ndarray) else v for v in (A, B))
+
+    @_quiet
+    def log_b_unless_a_is_0() -> np.ndarray:
+        return np.where(np.isnan(B), np.nan, np.where(A == 0, 0, np.log(B)))
+
+    out = np.asarray(log_b_unless_a_is_0() * np.where(A == 0, 1, A), dt)
+
+    @_quiet
+    def vjp_a(g: np.ndarray) -> np.ndarray:
+        xlogy_g_b = np.where(np.isnan(B), np.nan, np.where(g == 0, 0, g * np.log(B)))
+        return np.where((A == 0) & (B <= 0), 0, xlogy_g_b)
+
+    vjp_b = _quiet(lambda g: g * A / B)
+    inputs, vjps = zip(*((t, v) for t, v in ((a, vjp_a), (b, vjp_b)) if isinstance(t, Tensor)))
+    return record(out, "Xlogy", inputs, vjps, saved=_tensors(a, b))
+
+
+def sinc(x: Tensor) -> Tensor:
+    """sin(πx) / (πx), 1 at x = 0.   dx = g (πx cos πx - sin πx) / (πx²), 0 at x = 0."""
+
+    @_quiet
+    def vjp(g: np.ndarray, X: np.ndarray, out: np.ndarray) -> np.ndarray:
+        px = math.pi * X
+        return g * np.where(X == 0, 0, (px * np.cos(px) - np.sin(px)) / (px * X))
+
+    return _float_op("Sinc", np.sinc, x, vjp)
+
+
+def asinh(x: Tensor) -> Tensor:
+    """arsinh x.   dx = g / sqrt(x² + 1)."""
+    return _float_op("Asinh", np.arcsinh, x, lambda g, X, out: g / np.sqrt(X * X + 1))
+
+
+def acosh(x: Tensor) -> Tensor:
+    """arcosh x (x >= 1).   dx = g / sqrt(x² - 1)."""
+    return _float_op("Acosh", np.arccosh, x, lambda g, X, out: g / np.sqrt(X * X - 1))
+
+
+def atanh(x: Tensor) -> Tensor:
+    """artanh x (|x| <= 1).   dx = g / (1 - x²)."""
+    return _float_op("Atanh", np.arctanh, x, lambda g, X, out: g / (1 - X * X))
+
+
+def deg2rad(x: Tensor) -> Tensor:
+    """x π/180.   dx = g π/180."""
+    out = _unary_float(lambda X: X * (math.pi / 180), x.data)
+    return record(out, "Deg2Rad", (x,), (lambda g: g * (math.pi / 180),))
+
+
+def rad2deg(x: Tensor) -> Tensor:
+    """x 180/π.   dx = g 180/π."""
+    out = _unary_float(lambda X: X * (180 / math.pi), x.data)
+    return record(out, "Rad2Deg", (x,), (lambda g: g * (180 / math.pi),))
+
+
+def float_power(a: Any, b: Any) -> Tensor:
+    """a ** b in float64, as PyTorch's: pow of the operands cast to float64 (ToCopy nodes)."""
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError("float_power(): expected a Tensor as the base or the exponent")
+    a, b = (_to(v, np.dtype(np.float64)) if isinstance(v, Tensor) else float(v) for v in (a, b))
+    return pow(a, b)
+
+
+def sgn(x: Tensor) -> Tensor:
+    """The sign of x (for real x, as sign).   dx = 0."""
+    return _renamed(sign(x), "Sgn")
+
+
+def fmod(a: Tensor, b: Any) -> Tensor:
+    """a - trunc(a / b) * b (the sign of a, as C's fmod).   da = g,   db = -g trunc(a / b)."""
+    A, B, out = _binary("fmod", _quiet(np.fmod), a, b)
+    _check_int_divisor("fmod", A, B)
+    if not isinstance(b, Tensor):  # a number divisor is not an input of the graph
+        return record(out, "Fmod", (a,), (identity,))
+    return record(out, "Fmod", (a, b), (identity, _quiet(lambda g: -g * np.trunc(A / B))),
+                  saved=(a, b))  # fmt: skip
+
+
+def _nan_ignoring(name: str, fn: Any, a: Tensor, b: Tensor, wins: Any) -> Tensor:
+    """fmax and fmin: a gets g where it wins (ties included) or b is NaN, b the rest."""
+    _tensors_only_pair(name, a, b)
+    A, B, out = _binary(name, fn, a, b)
+    first = lambda: wins(A, B) | np.isnan(B)  # noqa: E731
+    return record(out, name.capitalize(), (a, b),
+                  (lambda g: np.where(first(), g, 0), lambda g: np.where(first(), 0, g)),
+                  saved=(a, b))  # fmt: skip
+
+
+def fmax(a: Tensor, b: Tensor) -> Tensor:
+    """max(a, b) elementwise, a NaN losing to a number.   da = g where a >= b or b is NaN,
+    db = g elsewhere."""
+    return _nan_ignoring("fmax", np.fmax, a, b, np.greater_equal)
+
+
+def fmin(a: Tensor, b: Tensor) -> Tensor:
+    """min(a, b) elementwise, a NaN losing to a number.   da = g where a <= b or b is NaN,
+    db = g elsewhere."""
+    return _nan_ignoring("fmin", np.fmin, a, b, np.less_equal)
+
+
+# ---- flips, rotations and products PyTorch programs use ---------------------------------
+
+
+def fliplr(x: Tensor) -> Tensor:
+    """x reversed along dim 1 (x of at least 2 dims)."""
+    if x.data.ndim < 2:
+        raise RuntimeError("fliplr: Input must be >= 2-d.")
+    return flip(x, 1)
+
+
+def flipud(x: Tensor) -> Tensor:
+    """x reversed along dim 0 (x of at least 1 dim)."""
+    if x.data.ndim < 1:
+        raise RuntimeError("flipud: Input must be >= 1-d.")
+    return flip(x, 0)
+
+
+def rot90(x: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+    """x turned k quarter turns in the plane of ``dims``, from dims[0] toward dims[1]
+    (a flip and a transpose, as PyTorch: the result is a copy, transposed for odd k).
+    dx = g turned back."""
+    X = x.data
+    dims = size_arg((dims,))
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if X.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {X.ndim}")
+    d0, d1 = (_one_axis("rot90", "dims", d, X.ndim) for d in dims)
+    if d0 == d1:
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}"
+        )
+    k %= 4
+    if k == 1:
+        out = np.swapaxes(np.flip(X, d1).copy(), d0, d1)
+    elif k == 2:
+        out = np.flip(X, (d0, d1)).copy()
+    elif k == 3:
+        out = np.swapaxes(np.flip(X, d0).copy(), d0, d1)
+    else:
+        out = X.copy()
+    return record(out, "Rot90", (x,), (lambda g: np.rot90(g, -k, axes=(d0, d1)),))
+
+
+def inner(a: Tensor, b: Tensor) -> Tensor:
+    """Σ over the last dims of a and b: out[i..., j...] = Σ_k a[i..., k] b[j..., k]
+    (a product with a 0-d tensor), as PyTorch's tensordot: views around an mm or a dot."""
+    check_tensor("inner", "other", b)
+    A, B = a.data, b.data
+    if not A.ndim or not B.ndim:
+        return mul(a, b)
+    if A.shape[-1] != B.shape[-1]:
+        raise RuntimeError(
+            "inner() the last dimension must match on both input tensors but got shapes "
+            f"{list(A.shape)} and {list(B.shape)}"
+        )
+    n = A.shape[-1]
+    last_first = permute(b, B.ndim - 1, *range(B.ndim - 1))
+    if A.ndim == 1 and B.ndim == 1:
+        return _reshape(dot(a, last_first), (), "View")
+    product = mm(reshape(a, -1, n), reshape(last_first, n, -1))
+    return _reshape(product, A.shape[:-1] + B.shape[:-1], "View")
+
+
+def vdot(a: Tensor, b: Tensor) -> Tensor:
+    """Σ a_i b_i of two vectors (for real tensors, dot; PyTorch conjugates a complex a).
+    da = g b,   db = g a."""
+    check_tensor("vdot", "other", b)
+    return _renamed(dot(a, b), "Vdot")
+
+
+def kron(a: Tensor, b: Tensor) -> Tensor:
+    """The Kronecker product: out[i·m + k] = a[i] b[k] in every dim (the fewer dims
+    padded with leading 1s); as PyTorch, a product of two reshapes, reshaped."""
+    check_tensor("kron", "other", b)
+    n = builtins.max(a.data.ndim, b.data.ndim)
+    sa = (1,) * (n - a.data.ndim) + a.data.shape
+    sb = (1,) * (n - b.data.ndim) + b.data.shape
+    spread_a = _reshape(a, tuple(v for s in sa for v in (s, 1)), "UnsafeView")
+    spread_b = _reshape(b, tuple(v for s in sb for v in (1, s)), "UnsafeView")
+    return _reshape(mul(spread_a, spread_b), tuple(p * q for p, q in zip(sa, sb)), "UnsafeView")

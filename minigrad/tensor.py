@@ -1237,6 +1237,271 @@ class Tensor:
     def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
         return _more.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
+    # ---- special functions and more elementwise math (more_ops.py) ----------------------
+    def erf(self) -> Tensor:
+        return _more.erf(self)
+
+    def erf_(self) -> Tensor:
+        return _inplace.op_(self, "erf_", Tensor.erf)
+
+    def erfc(self) -> Tensor:
+        return _more.erfc(self)
+
+    def erfc_(self) -> Tensor:
+        return _inplace.op_(self, "erfc_", Tensor.erfc)
+
+    def erfinv(self) -> Tensor:
+        return _more.erfinv(self)
+
+    def erfinv_(self) -> Tensor:
+        return _inplace.op_(self, "erfinv_", Tensor.erfinv)
+
+    def sinc(self) -> Tensor:
+        return _more.sinc(self)
+
+    def sinc_(self) -> Tensor:
+        return _inplace.op_(self, "sinc_", Tensor.sinc)
+
+    def asinh(self) -> Tensor:
+        return _more.asinh(self)
+
+    def asinh_(self) -> Tensor:
+        return _inplace.op_(self, "asinh_", Tensor.asinh)
+
+    def acosh(self) -> Tensor:
+        return _more.acosh(self)
+
+    def acosh_(self) -> Tensor:
+        return _inplace.op_(self, "acosh_", Tensor.acosh)
+
+    def atanh(self) -> Tensor:
+        return _more.atanh(self)
+
+    def atanh_(self) -> Tensor:
+        return _inplace.op_(self, "atanh_", Tensor.atanh)
+
+    def deg2rad(self) -> Tensor:
+        return _more.deg2rad(self)
+
+    def deg2rad_(self) -> Tensor:
+        return _inplace.op_(self, "deg2rad_", Tensor.deg2rad)
+
+    def rad2deg(self) -> Tensor:
+        return _more.rad2deg(self)
+
+    def rad2deg_(self) -> Tensor:
+        return _inplace.op_(self, "rad2deg_", Tensor.rad2deg)
+
+    def sgn(self) -> Tensor:
+        return _more.sgn(self)
+
+    def sgn_(self) -> Tensor:
+        return _inplace.op_(self, "sgn_", Tensor.sgn)
+
+    def logaddexp(self, other: Any) -> Tensor:
+        return _more.logaddexp(self, other)
+
+    def logaddexp2(self, other: Any) -> Tensor:
+        return _more.logaddexp2(self, other)
+
+    def hypot(self, other: Any) -> Tensor:
+        return _more.hypot(self, other)
+
+    def hypot_(self, other: Any) -> Tensor:
+        return _inplace.op_(self, "hypot_", Tensor.hypot, other)
+
+    def xlogy(self, other: Any) -> Tensor:
+        return _more.xlogy(self, other)
+
+    def xlogy_(self, other: Any) -> Tensor:
+        return _inplace.op_(self, "xlogy_", Tensor.xlogy, other)
+
+    def float_power(self, exponent: Any) -> Tensor:
+        return _more.float_power(self, exponent)
+
+    def fmod(self, other: Any) -> Tensor:
+        return _more.fmod(self, other)
+
+    def fmod_(self, other: Any) -> Tensor:
+        return _inplace.op_(self, "fmod_", Tensor.fmod, other)
+
+    def fmax(self, other: Any) -> Tensor:
+        return _more.fmax(self, other)
+
+    def fmin(self, other: Any) -> Tensor:
+        return _more.fmin(self, other)
+
+    # ---- selecting, indexing and scattering (select_ops.py) ------------------------------
+    def masked_select(self, mask: Tensor) -> Tensor:
+        return _sel.masked_select(self, mask)
+
+    def take_along_dim(self, indices: Tensor, dim: Any = None) -> Tensor:
+        return _sel.take_along_dim(self, indices, dim)
+
+    def take(self, index: Tensor) -> Tensor:
+        return _sel.take(self, index)
+
+    def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        return _sel.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        add = lambda t, s: _sel.index_add(t, dim, index, s, alpha=alpha)  # noqa: E731
+        return _inplace.op_(self, "index_add_", add, source)
+
+    def index_copy(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return _sel.index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return _inplace.op_(self, "index_copy_", lambda t, s: _sel.index_copy(t, dim, index, s),
+                            source)  # fmt: skip
+
+    def index_fill(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        return _sel.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        return _inplace.op_(self, "index_fill_", lambda t, v: _sel.index_fill(t, dim, index, v),
+                            value)  # fmt: skip
+
+    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+        return _sel.scatter(self, dim, index, src, value=value)
+
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+        return _inplace.op_(self, "scatter_", lambda t, s: _sel.scatter(t, dim, index, s),
+                            value if src is None else src)  # fmt: skip
+
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return _sel.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return _inplace.op_(self, "scatter_add_", lambda t, s: _sel.scatter_add(t, dim, index, s),
+                            src)  # fmt: skip
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        return _sel.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self) -> Tensor:
+        return _sel.argwhere(self)
+
+    def repeat_interleave(self, repeats: Any = None, dim: Any = None, *,
+                          output_size: Any = None) -> Tensor:  # fmt: skip
+        return _sel.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def broadcast_to(self, size: Any) -> Tensor:
+        return _sel.broadcast_to(self, size)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        return _sel.diff(self, n, dim, prepend, append)
+
+    def cross(self, other: Tensor, dim: Any = None) -> Tensor:
+        return _sel.cross(self, other, dim)
+
+    def cummax(self, dim: int) -> Any:
+        return _sel.cummax(self, dim)
+
+    def cummin(self, dim: int) -> Any:
+        return _sel.cummin(self, dim)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        return _sel.kthvalue(self, k, dim, keepdim)
+
+    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _sel.median(self, dim, keepdim)
+
+    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+        return _sel.mode(self, dim, keepdim)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False,
+               return_counts: bool = False, dim: Any = None) -> Any:  # fmt: skip
+        return _sel.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        return _sel.count_nonzero(self, dim)
+
+    def logical_and(self, other: Tensor) -> Tensor:
+        return _sel.logical_and(self, other)
+
+    def logical_or(self, other: Tensor) -> Tensor:
+        return _sel.logical_or(self, other)
+
+    def logical_xor(self, other: Tensor) -> Tensor:
+        return _sel.logical_xor(self, other)
+
+    def logical_not(self) -> Tensor:
+        return _sel.logical_not(self)
+
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+                equal_nan: bool = False) -> Tensor:  # fmt: skip
+        return _sel.isclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other: Tensor) -> bool:
+        return _sel.equal(self, other)
+
+    def isneginf(self) -> Tensor:
+        return _sel.isneginf(self)
+
+    def isposinf(self) -> Tensor:
+        return _sel.isposinf(self)
+
+    def signbit(self) -> Tensor:
+        return _sel.signbit(self)
+
+    # ---- PyTorch's other names for ops above, and flips, rotations, products ----------
+    absolute = abs
+    absolute_ = abs_
+    negative = neg
+    negative_ = neg_
+    multiply = mul
+    multiply_ = mul_
+    subtract = sub
+    subtract_ = sub_
+    divide = div
+    true_divide = div
+    fix = trunc
+    fix_ = trunc_
+    ndimension = dim
+
+    def divide_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return _inplace.op_(self, "div_", lambda t, o: t.div(o, rounding_mode=rounding_mode), other)
+
+    def true_divide_(self, other: Any) -> Tensor:
+        return self.div_(other)
+
+    def greater(self, other: Any) -> Tensor:
+        return _ops.gt(self, other)
+
+    def greater_equal(self, other: Any) -> Tensor:
+        return _ops.ge(self, other)
+
+    def less(self, other: Any) -> Tensor:
+        return _ops.lt(self, other)
+
+    def less_equal(self, other: Any) -> Tensor:
+        return _ops.le(self, other)
+
+    def not_equal(self, other: Any) -> Tensor:
+        return _ops.ne(self, other)
+
+    def fliplr(self) -> Tensor:
+        return _more.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return _more.flipud(self)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        return _more.rot90(self, k, dims)
+
+    def inner(self, other: Tensor) -> Tensor:
+        return _more.inner(self, other)
+
+    def ger(self, vec2: Tensor) -> Tensor:
+        return _more.outer(self, vec2)
+
+    def vdot(self, other: Tensor) -> Tensor:
+        return _more.vdot(self, other)
+
+    def kron(self, other: Tensor) -> Tensor:
+        return _more.kron(self, other)
+
     # ---- new tensors like this one: its dtype unless told ----------------------------
     def new_zeros(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Tensor:  # fmt: skip
@@ -1294,6 +1559,7 @@ from . import factories as _factories  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
+from . import select_ops as _sel  # noqa: E402
 from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa: E402
 
 _late_imports()

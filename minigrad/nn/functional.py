@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes, ops
+from .. import dtypes, more_ops, ops
 from .. import inplace as _inplace
 from ..engine import next_seq, record
 from ..errors import NotATensorError, OpError
@@ -839,21 +839,8 @@ def kl_div(
 
 
 def _xlogx(y: Tensor) -> Tensor:
-    """y log y, 0 at y = 0: PyTorch's xlogy(y, y), a node with y as both of its inputs.
-    dy = xlogy(y != 0, y) g + (y / y) g  (NaN at y = 0, as PyTorch)."""
-    Y = y.data
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(Y == 0, 0, Y * np.log(Y)).astype(Y.dtype)
-
-    @np.errstate(divide="ignore", invalid="ignore")
-    def vjp_self(g: np.ndarray) -> np.ndarray:
-        return g * np.where(Y == 0, 0, np.log(Y))
-
-    @np.errstate(divide="ignore", invalid="ignore")
-    def vjp_other(g: np.ndarray) -> np.ndarray:
-        return g * Y / Y
-
-    return record(out, "Xlogy", (y, y), (vjp_self, vjp_other), saved=(y,))
+    """y log y, 0 at y = 0: PyTorch's xlogy(y, y), a node with y as both of its inputs."""
+    return more_ops.xlogy(y, y)
 
 
 _BCE_EPS = float(np.float32(1e-12))  # PyTorch's clamp of x (1 - x), a float constant

@@ -1,0 +1,638 @@
+"""PyTorch's ops that select, index and scatter (masked_select, take, index_add,
+scatter, nonzero, repeat_interleave, diff, cross, cummax, kthvalue, median, unique, ...)
+and tests of values without gradients (logical_and, isclose, ...).
+
+As in ``ops.py``, each forward sits beside its vector-Jacobian products; ``X`` names
+the input array, ``out`` the result array, ``g`` the output's gradient. Ops that PyTorch
+composes of others (take_along_dim, repeat_interleave, diff) are composed the same way
+here, so that their graphs have PyTorch's nodes.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .engine import record
+from .errors import IndexOutOfRangeError, OpError
+from .more_ops import _tensors_only_pair, index_select, narrow
+from .ops import (
+    _axes,
+    _binary,
+    _one_axis,
+    _select,
+    as_tensor,
+    cat,
+    clone,
+    expand,
+    flatten,
+    gather,
+    identity,
+    reshape,
+    sort_order,
+    sub,
+    unsqueeze,
+)
+from .tensor import Tensor, check_bool, check_tensor, size_arg
+
+_new = Tensor._new
+
+
+# ---- selecting, indexing and scattering ------------------------------------------------
+
+
+def masked_select(x: Tensor, mask: Tensor) -> Tensor:
+    """The elements of x where ``mask`` (bool, broadcast with x), as a 1-D tensor.
+    dx = zeros with g put back where mask (summed over broadcast dims by the engine)."""
+    check_tensor("masked_select", "mask", mask)
+    X, M = x.data, mask.data
+    if M.dtype != np.bool_:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {M.dtype}")
+    try:
+        shape = np.broadcast_shapes(X.shape, M.shape)
+    except ValueError:
+        raise OpError(
+            f"masked_select: mask of shape {M.shape} does not broadcast with {X.shape}"
+        ) from None
+    Mb = np.broadcast_to(M, shape)
+    out = np.broadcast_to(X, shape)[Mb]
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(shape, g.dtype)
+        dx[Mb] = g
+        return dx
+
+    return record(out, "MaskedSelect", (x,), (vjp,), saved=(mask,))
+
+
+def _check_index(name: str, index: Any, ints: tuple = (np.int64,)) -> np.ndarray:
+    """An index tensor's array, which must hold int64 (or ``ints``), as PyTorch's."""
+    check_tensor(name, "index", index)
+    if index.data.dtype not in ints:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index, got {index.data.dtype}")
+    return index.data
+
+
+def take_along_dim(x: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
+    """The values of x at ``indices`` along ``dim`` (x and indices broadcast, but for dim),
+    or of the flattened x without dim: PyTorch's gather of an expand (of a view)."""
+    I = _check_index("take_along_dim", indices)
+    if dim is None:
+        return gather(reshape(x, -1), 0, reshape(indices, -1))
+    X = x.data
+    d = _one_axis("take_along_dim", "dim", dim, X.ndim)
+    if I.ndim != X.ndim:
+        raise RuntimeError(
+            "torch.take_along_dim(): input and indices should have the same number of "
+            f"dimensions, but got {X.ndim} dimensions for input, and {I.ndim} dimensions for "
+            "indices"
+        )
+    try:
+        shape = list(np.broadcast_shapes(X.shape[:d] + (1,) + X.shape[d + 1 :],
+                                         I.shape[:d] + (1,) + I.shape[d + 1 :]))  # fmt: skip
+    except ValueError:
+        raise OpError(f"take_along_dim: shapes {X.shape} and {I.shape} do not broadcast") from None
+    xs, is_ = list(shape), list(shape)
+    xs[d], is_[d] = X.shape[d], I.shape[d]
+    return gather(expand(x, *xs), d, expand(indices, *is_))
+
+
+def take(x: Tensor, index: Tensor) -> Tensor:
+    """The elements of the flattened x at ``index`` (int64; negative counts from the end),
+    in index's shape.   dx = zeros with g added at the taken places."""
+    I = _check_index("take", index)
+    X = x.data
+    n = X.size
+    bad = (I < -n) | (I >= n)
+    if bad.any():
+        raise IndexError(
+            f"take(): tried to access index {I[bad].flat[0]} on a tensor of {n} elements"
+        )
+    flat = np.where(I < 0, I + n, I)
+    out = X.reshape(-1)[flat]
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(n, g.dtype)
+        np.add.at(dx, flat, g)
+        return dx.reshape(X.shape)
+
+    return record(out, "Take", (x,), (vjp,), saved=(index,))
+
+
+def _index_along(name: str, x: Tensor, dim: int, index: Tensor) -> tuple:
+    """dim as an axis and ``at``, the index of the slices of x at ``index`` along it, after
+    PyTorch's checks (a vector of int64 within the dim's size)."""
+    X = x.data
+    I = _check_index(name, index)
+    if I.ndim > 1:  # PyTorch's index_select raises an IndexError, the others a RuntimeError
+        raise IndexOutOfRangeError(f"{name}(): Index is supposed to be a vector")
+    d = _one_axis(name, "dim", dim, X.ndim)
+    n = X.shape[d] if X.ndim else 1
+    I = I.reshape(-1)
+    bad = (I < -n) | (I >= n)
+    if bad.any():
+        raise IndexOutOfRangeError(
+            f"{name}(): index {I[bad][0]} is out of bounds for dimension {d} with size {n}"
+        )
+    return d, (slice(None),) * d + (np.where(I < 0, I + n, I),)
+
+
+def _source(name: str, x: Tensor, source: Tensor, d: int, at: tuple) -> np.ndarray:
+    """index_add's and index_copy's source: x's dtype, and the shape of x[at]."""
+    check_tensor(name, "source", source)
+    X, S = x.data, source.data
+    if S.dtype != X.dtype:
+        raise RuntimeError(
+            f"{name}(): self ({dtypes.torch_name(X.dtype)}) and source "
+            f"({dtypes.torch_name(S.dtype)}) must have the same scalar type"
+        )
+    want = X.reshape(X.shape or (1,))[at].shape
+    if S.reshape(S.shape or (1,)).shape != want:
+        raise RuntimeError(f"{name}(): source of shape {S.shape} does not match {want}")
+    return S.reshape(want)
+
+
+def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    """x with alpha * source's slices added at ``index`` along ``dim`` (repeats add up).
+    dx = g,   dsource = alpha g[index]."""
+    d, at = _index_along("index_add", x, dim, index)
+    S = _source("index_add", x, source, d, at)
+    X = x.data
+    a = X.dtype.type(alpha)  # in x's dtype, as PyTorch casts it (0.5 is 0 for integers)
+    out = X.reshape(X.shape or (1,)).copy()
+    np.add.at(out, at, a * S)
+    out = out.reshape(X.shape)
+    vjp_s = lambda g: a * g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
+    return record(out, "IndexAdd", (x, source), (identity, vjp_s), saved=(index,))
+
+
+def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """x with source's slices put at ``index`` along ``dim``.
+    dx = g with the slices at index zeroed,   dsource = g[index]."""
+    d, at = _index_along("index_copy", x, dim, index)
+    S = _source("index_copy", x, source, d, at)
+    X = x.data
+    out = X.reshape(X.shape or (1,)).copy()
+    out[at] = S
+    vjp_s = lambda g: g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
+    return record(out.reshape(X.shape), "IndexCopy", (x, source), (_zeroed_at(at), vjp_s),
+                  saved=(index,))  # fmt: skip
+
+
+def _zeroed_at(at: tuple) -> Any:
+    """The VJP that zeroes g at ``at`` (the places an op overwrote)."""
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        g = g.copy()
+        g.reshape(g.shape or (1,))[at] = 0
+        return g
+
+    return vjp
+
+
+def index_fill(x: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """x with ``value`` (a number or a 0-d tensor) in the slices at ``index`` along ``dim``.
+    dx = g with those slices zeroed,   dvalue = Σ g over them."""
+    d, at = _index_along("index_fill", x, dim, index)
+    if isinstance(value, Tensor) and value.data.ndim:
+        raise RuntimeError(
+            "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value.data.ndim} dimension(s)."
+        )
+    X = x.data
+    out = X.reshape(X.shape or (1,)).copy()
+    out[at] = value.data if isinstance(value, Tensor) else value
+    out = out.reshape(X.shape)
+    if not isinstance(value, Tensor):  # a number is not an input of the graph
+        return record(out, "IndexFill", (x,), (_zeroed_at(at),), saved=(index,))
+    vjp_v = lambda g: np.asarray(g.reshape(g.shape or (1,))[at].sum())  # noqa: E731
+    return record(out, "IndexFill", (x, value), (_zeroed_at(at), vjp_v), saved=(index,))
+
+
+def _scatter_at(name: str, x: Tensor, dim: int, index: Tensor, src: Any) -> tuple:
+    """dim as an axis, ``at`` (the places of x that ``index`` names: index[i][j] along dim,
+    i, j elsewhere) and ``pick`` (src's elements for them), after PyTorch's checks."""
+    X = x.data
+    I = _check_index(name, index)
+    d = _one_axis(name, "dim", dim, X.ndim)
+    Xv, Iv = X.reshape(X.shape or (1,)), I.reshape(I.shape or (1,))
+    if Iv.ndim != Xv.ndim:
+        raise RuntimeError(
+            "Index tensor must have the same number of dimensions as self tensor "
+            f"({name}: index {I.shape}, self {X.shape})"
+        )
+    S = src.data if isinstance(src, Tensor) else None
+    if S is not None and S.reshape(S.shape or (1,)).ndim != Iv.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    for k, m in enumerate(Iv.shape):
+        if Iv.size and (
+            (k != d and m > Xv.shape[k])
+            or (S is not None and m > S.reshape(S.shape or (1,)).shape[k])
+        ):
+            raise RuntimeError(
+                f"Expected index {list(I.shape)} to be no larger than self {list(X.shape)} apart "
+                f"from dimension {d} and to be no larger size than src"
+            )
+    bad = (Iv < 0) | (Iv >= Xv.shape[d])
+    if bad.any():
+        raise RuntimeError(
+            f"{name}(): index {Iv[bad][0]} is out of bounds for dimension {d} with size "
+            f"{Xv.shape[d]}"
+        )
+    at = list(np.indices(Iv.shape, sparse=True))
+    at[d] = Iv
+    pick = tuple(slice(0, m) for m in Iv.shape)
+    return tuple(at), pick
+
+
+def scatter(x: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+    """x with src[i][j] (or ``value``) put at index[i][j] along ``dim`` (for dim 1).
+    dx = g with those places zeroed,   dsrc = g at them (0 where src is not used)."""
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError("scatter() missing 1 required argument: 'src' or 'value'")
+    at, pick = _scatter_at("scatter", x, dim, index, src)
+    X = x.data
+    out = X.reshape(X.shape or (1,)).copy()
+    if not isinstance(src, Tensor):  # a number is not an input of the graph
+        out[at] = src
+        return record(out.reshape(X.shape), "Scatter", (x,), (_zeroed_at(at),), saved=(index,))
+    S = src.data
+    if S.dtype != X.dtype:
+        raise RuntimeError(
+            f"scatter(): Expected self.dtype to be equal to src.dtype ({X.dtype} and {S.dtype})"
+        )
+    out[at] = S.reshape(S.shape or (1,))[pick]
+    return record(out.reshape(X.shape), "Scatter", (x, src),
+                  (_zeroed_at(at), _picked_back(at, pick, S.shape)), saved=(index,))  # fmt: skip
+
+
+def _picked_back(at: tuple, pick: tuple, shape: tuple) -> Any:
+    """The VJP of src in scatter and scatter_add: g at ``at``, in src's places ``pick``."""
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        ds = np.zeros(shape or (1,), g.dtype)
+        ds[pick] = g.reshape(g.shape or (1,))[at]
+        return ds.reshape(shape)
+
+    return vjp
+
+
+def scatter_add(x: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """x with src[i][j] added at index[i][j] along ``dim`` (for dim 1; repeats add up).
+    dx = g,   dsrc = g at those places (0 where src is not used)."""
+    check_tensor("scatter_add", "src", src)
+    at, pick = _scatter_at("scatter_add", x, dim, index, src)
+    X, S = x.data, src.data
+    if S.dtype != X.dtype:
+        raise RuntimeError(
+            f"scatter_add(): Expected self.dtype to be equal to src.dtype ({X.dtype} and {S.dtype})"
+        )
+    out = X.reshape(X.shape or (1,)).copy()
+    np.add.at(out, at, S.reshape(S.shape or (1,))[pick])
+    return record(out.reshape(X.shape), "ScatterAdd", (x, src),
+                  (identity, _picked_back(at, pick, S.shape)), saved=(index,))  # fmt: skip
+
+
+def nonzero(x: Tensor, *, as_tuple: bool = False) -> Any:
+    """The indices of x's nonzero elements: an (n, x.ndim) int64 tensor, or one vector per
+    dim (``as_tuple``; a 0-d x counts as 1-d there)."""
+    X = x.data
+    if as_tuple:
+        return tuple(_new(i.astype(np.int64)) for i in np.nonzero(X.reshape(X.shape or (1,))))
+    return _new(np.argwhere(X).astype(np.int64))
+
+
+def argwhere(x: Tensor) -> Tensor:
+    """nonzero(x): the (n, x.ndim) indices of x's nonzero elements."""
+    return nonzero(x)
+
+
+def repeat_interleave(x: Tensor, repeats: Any = None, dim: Any = None, *,
+                      output_size: Any = None) -> Tensor:  # fmt: skip
+    """Each element (or slice along ``dim``; of the flattened x without dim) repeated
+    ``repeats`` times (an int, or a tensor of one count per element). As PyTorch: an int
+    is an expand and a copy (Clone, View nodes), a tensor an index_select.
+    repeat_interleave(counts) alone is arange(n) repeated by the counts."""
+    if repeats is None:
+        R = _check_index("repeat_interleave", x, (np.int64, np.int32))
+        if R.ndim > 1:
+            raise RuntimeError("repeat_interleave: repeats must be 0-dim or 1-dim tensor")
+        return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(np.int64))
+    if dim is None:
+        x, d = flatten(x), 0
+    else:
+        d = _one_axis("repeat_interleave", "dim", dim, x.data.ndim)
+    n = x.data.shape[d] if x.data.ndim else 1
+    if isinstance(repeats, Tensor) and repeats.data.size != 1:
+        R = repeats.data
+        if R.ndim > 1 or R.size != n:
+            raise RuntimeError(
+                f"repeat_interleave: repeats must have the same size as input along dim, but "
+                f"got repeats.size(0) = {R.size} and input.size({d}) = {n}"
+            )
+        if (R < 0).any():
+            raise RuntimeError("repeat_interleave: repeats can not be negative")
+        return index_select(x, d, _new(np.repeat(np.arange(n), R).astype(np.int64)))
+    k = builtins.int(repeats.data.reshape(())) if isinstance(repeats, Tensor) else repeats
+    if k < 0:
+        raise RuntimeError("repeat_interleave: repeats can not be negative")
+    if not x.data.ndim:
+        x = reshape(x, 1)
+    shape = x.data.shape
+    grown = expand(unsqueeze(x, d + 1), *shape[: d + 1], k, *shape[d + 1 :])
+    return reshape(clone(grown), *shape[:d], shape[d] * k, *shape[d + 1 :])
+
+
+def broadcast_to(x: Tensor, size: Any) -> Tensor:
+    """x expanded to ``size`` (an Expand view)."""
+    return expand(x, *size_arg((size,)))
+
+
+def diff(x: Tensor, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+    """The n-th forward difference along ``dim``: out[i] = x[i + 1] - x[i], n times, of
+    prepend, x and append joined along dim (PyTorch's Slice and Sub nodes)."""
+    X = x.data
+    if not X.ndim:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = _one_axis("diff", "dim", dim, X.ndim)
+    parts = [p for p in (prepend, x, append) if p is not None]
+    if len(parts) > 1:
+        x = cat([p if isinstance(p, Tensor) else as_tensor(p) for p in parts], d)
+    if n == 0:  # a copy, as PyTorch's (whose node is a CopyBackwards, here a Clone)
+        return clone(x)
+    for _ in range(n):
+        m = x.data.shape[d]
+        if m == 0:
+            break
+        later, earlier = narrow(x, d, 1, m - 1), narrow(x, d, 0, m - 1)
+        if x.data.dtype == np.bool_:  # PyTorch's difference of bools is their xor
+            x = _new(np.logical_xor(later.data, earlier.data))
+        else:
+            x = sub(later, earlier)
+    return x
+
+
+def cross(a: Tensor, b: Tensor, dim: Any = None) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (of the same number of dims, broadcast;
+    without dim, the first dim
+    of size 3, as torch.cross).   da = b × g,   db = g × a."""
+    check_tensor("cross", "other", b)
+    if a.data.ndim != b.data.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    A, B, out = _binary("cross", lambda P, Q: np.broadcast_arrays(P, Q)[0] * 1, a, b)
+    if dim is None:
+        sizes = [i for i, s in enumerate(out.shape) if s == 3]
+        if not sizes:
+            raise RuntimeError("no dimension of size 3 in input")
+        d = sizes[0]
+    else:
+        d = _one_axis("cross", "dim", dim, out.ndim)
+    if out.shape[d] != 3:
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {d} must have length 3. Got shapes {A.shape} "
+            f"and {B.shape}"
+        )
+    if A.dtype.kind == "b":
+        raise NotImplementedError("cross: not implemented for bool tensors")
+    A, B = np.broadcast_arrays(A, B)
+    out = np.cross(A, B, axis=d)
+    return record(out, "LinalgCross", (a, b),
+                  (lambda g: np.cross(B, g, axis=d), lambda g: np.cross(g, A, axis=d)),
+                  saved=(a, b))  # fmt: skip
+
+
+linalg_cross = cross
+
+
+Cum = namedtuple("cummax", ["values", "indices"])
+CumMin = namedtuple("cummin", ["values", "indices"])
+
+
+def _cumulative_extreme(name: str, better: Any, x: Tensor, dim: int) -> tuple:
+    """cummax/cummin: the running extreme along dim and the index it was last reached at
+    (a NaN wins and stays).   dx = g added at those indices."""
+    X = x.data
+    d = _one_axis(name, "dim", dim, X.ndim)
+    Xm = np.moveaxis(X.reshape(X.shape or (1,)), d if X.ndim else 0, -1)
+    values, idx = np.empty_like(Xm), np.zeros(Xm.shape, np.int64)
+    if Xm.shape[-1] and Xm.size:
+        cur, at = Xm[..., 0].copy(), np.zeros(Xm.shape[:-1], np.int64)
+        isnan = np.isnan(cur) if X.dtype.kind == "f" else np.zeros(cur.shape, bool)
+        for k in range(Xm.shape[-1]):
+            v = Xm[..., k]
+            vnan = np.isnan(v) if X.dtype.kind == "f" else np.zeros(v.shape, bool)
+            take_ = (~isnan & (better(v, cur) | (v == cur))) | vnan
+            cur, at = np.where(take_, v, cur), np.where(take_, k, at)
+            isnan |= vnan
+            values[..., k], idx[..., k] = cur, at
+    values = np.moveaxis(values, -1, d if X.ndim else 0).reshape(X.shape)
+    idx = np.moveaxis(idx, -1, d if X.ndim else 0).reshape(X.shape)
+    indices = _new(idx)
+    shape = X.shape
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(shape or (1,), g.dtype)
+        pos = list(np.indices(idx.reshape(shape or (1,)).shape, sparse=True))
+        pos[d if shape else 0] = idx.reshape(shape or (1,))
+        np.add.at(dx, tuple(pos), g.reshape(shape or (1,)))
+        return dx.reshape(shape)
+
+    tup = Cum if name == "cummax" else CumMin
+    return tup(record(values, name.capitalize(), (x,), (vjp,), saved=(indices,)), indices)
+
+
+def cummax(x: Tensor, dim: int) -> tuple:
+    """(values, indices): the running maximum along ``dim`` and where it was last reached."""
+    return _cumulative_extreme("cummax", np.greater, x, dim)
+
+
+def cummin(x: Tensor, dim: int) -> tuple:
+    """(values, indices): the running minimum along ``dim`` and where it was last reached."""
+    return _cumulative_extreme("cummin", np.less, x, dim)
+
+
+KthValue = namedtuple("kthvalue", ["values", "indices"])
+Median = namedtuple("median", ["values", "indices"])
+
+
+def _kth(name: str, x: Tensor, k: Any, dim: int, keepdim: bool, tup: Any) -> tuple:
+    """The k-th smallest (1-based) along dim and its index (NaN sorts last); dx = g there."""
+    X = x.data
+    check_bool(name, "keepdim", keepdim)
+    d = _one_axis(name, "dim", dim, X.ndim)
+    n = X.shape[d] if X.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"{name}(): selected number k out of range for dimension {d}")
+    if not X.ndim:
+        return tup(
+            record(X.copy(), name.capitalize(), (x,), (identity,)), _new(np.zeros((), np.int64))
+        )
+    idx = np.take(sort_order(X, d, False), [k - 1], axis=d)
+    indices = _new(idx if keepdim else np.squeeze(idx, d))
+    return tup(_select(name, x, idx, d, keepdim, indices), indices)
+
+
+def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:
+    """(values, indices) of the k-th smallest elements along ``dim``."""
+    return _kth("kthvalue", x, k, dim, keepdim, KthValue)
+
+
+def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The lower median (the ((n - 1) // 2)-th smallest; NaN if there is a NaN). Of all of x:
+    one value, the gradient shared by the elements equal to it; along ``dim``:
+    (values, indices), the gradient going to the index."""
+    X = x.data
+    if dim is not None:
+        n = X.shape[_one_axis("median", "dim", dim, X.ndim)] if X.ndim else 1
+        if n == 0:
+            raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size.")
+        return _kth("median", x, (n - 1) // 2 + 1, dim, keepdim, Median)
+    if not X.size:
+        return record(np.asarray(np.nan, X.dtype), "Median", (x,), (np.zeros_like,))
+    flat = np.sort(X.reshape(-1), kind="stable")
+    out = np.asarray(flat[(X.size - 1) // 2] if not np.isnan(flat[-1:]).any() else flat[-1])
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        hit = np.isnan(X) if np.isnan(out) else X == out
+        return np.where(hit, g / np.count_nonzero(hit), 0)
+
+    return record(out, "Median", (x,), (vjp,), saved=(x,), saves_out=True)
+
+
+Mode = namedtuple("mode", ["values", "indices"])
+
+
+def mode(x: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
+    """(values, indices): the most frequent value along ``dim`` (the smallest of equally
+    frequent ones; NaNs are all different) and the last index it is at, as PyTorch's.
+    dx = g at that index."""
+    X = x.data
+    check_bool("mode", "keepdim", keepdim)
+    d = _one_axis("mode", "dim", dim, X.ndim)
+    if not X.ndim:
+        return Mode(record(X.copy(), "Mode", (x,), (identity,)), _new(np.zeros((), np.int64)))
+    if X.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    rows = np.moveaxis(X, d, -1).reshape(-1, X.shape[d])
+    idx = np.zeros(rows.shape[0], np.int64)
+    for r, row in enumerate(rows):
+        ordered = np.sort(row, kind="stable")
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        counts = np.diff(np.r_[starts, row.size])
+        value = ordered[starts[np.argmax(counts)]]  # the first of the most frequent: smallest
+        idx[r] = np.flatnonzero(row == value)[-1] if value == value else np.argmax(np.isnan(row))
+    idx = np.expand_dims(idx.reshape(np.moveaxis(X, d, -1).shape[:-1]), d)
+    indices = _new(idx if keepdim else np.squeeze(idx, d))
+    return Mode(_select("mode", x, idx, d, keepdim, indices), indices)
+
+
+def _no_unique_vjp(g: np.ndarray) -> np.ndarray:
+    raise NotImplementedError("the derivative for '_unique2' is not implemented.")
+
+
+def _no_unique_dim_vjp(g: np.ndarray) -> np.ndarray:
+    raise NotImplementedError("the derivative for 'unique_dim' is not implemented.")
+
+
+def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False, dim: Any = None) -> Any:  # fmt: skip
+    """The distinct elements of x (or, along ``dim``, its distinct slices), sorted (always,
+    as PyTorch on the CPU), and if asked the index of each element (slice) of x among them
+    and their counts. PyTorch records the node but has no derivative for it: backward
+    raises."""
+    X = x.data
+    if dim is None:
+        values, inverse, counts = np.unique(X.reshape(-1), return_inverse=True, return_counts=True)
+        out = record(values, "Unique2", (x,), (_no_unique_vjp,))
+        inverse = inverse.reshape(X.shape)
+    else:
+        d = _one_axis("unique", "dim", dim, X.ndim)
+        values, inverse, counts = np.unique(X, return_inverse=True, return_counts=True, axis=d)
+        out = record(values, "UniqueDim", (x,), (_no_unique_dim_vjp,))
+        inverse = inverse.reshape(-1)
+    extra = ((_new(inverse.astype(np.int64)),) if return_inverse else ()) + (
+        (_new(counts.astype(np.int64)),) if return_counts else ()
+    )
+    return (out, *extra) if extra else out
+
+
+# ---- tests of values (no gradient) -----------------------------------------------------
+
+
+def count_nonzero(x: Tensor, dim: Any = None) -> Tensor:
+    """How many elements (over ``dim``: an int or a tuple) are nonzero, as int64."""
+    axes = _axes(dim, x.data.ndim)
+    return _new(np.asarray(np.count_nonzero(x.data, axis=axes), np.int64))
+
+
+def _logical(name: str, fn: Any, a: Tensor, b: Tensor) -> Tensor:
+    _tensors_only_pair(name, a, b)
+    try:
+        return _new(np.asarray(fn(a.data.astype(bool), b.data.astype(bool))))
+    except ValueError:
+        raise OpError(
+            f"{name}: shapes {a.data.shape} and {b.data.shape} cannot be broadcast"
+        ) from None
+
+
+def logical_and(a: Tensor, b: Tensor) -> Tensor:
+    """a and b elementwise (nonzero is true), a bool tensor."""
+    return _logical("logical_and", np.logical_and, a, b)
+
+
+def logical_or(a: Tensor, b: Tensor) -> Tensor:
+    """a or b elementwise (nonzero is true), a bool tensor."""
+    return _logical("logical_or", np.logical_or, a, b)
+
+
+def logical_xor(a: Tensor, b: Tensor) -> Tensor:
+    """a xor b elementwise (nonzero is true), a bool tensor."""
+    return _logical("logical_xor", np.logical_xor, a, b)
+
+
+def logical_not(a: Tensor) -> Tensor:
+    """not a elementwise (zero is false), a bool tensor."""
+    return _new(np.logical_not(a.data))
+
+
+def isclose(a: Tensor, b: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:  # fmt: skip
+    """|a - b| <= atol + rtol |b| elementwise (broadcast); a and b of the same dtype."""
+    check_tensor("isclose", "other", b)
+    if a.data.dtype != b.data.dtype:
+        raise RuntimeError(
+            f"{dtypes.torch_name(a.data.dtype)} did not match {dtypes.torch_name(b.data.dtype)}"
+        )
+    try:
+        return _new(np.asarray(np.isclose(a.data, b.data, rtol, atol, equal_nan)))
+    except ValueError:
+        raise OpError(
+            f"isclose: shapes {a.data.shape} and {b.data.shape} cannot be broadcast"
+        ) from None
+
+
+def equal(a: Tensor, b: Tensor) -> builtins.bool:
+    """Whether a and b have the same shape and elements (NaN is not equal to itself)."""
+    check_tensor("equal", "other", b)
+    return a.data.shape == b.data.shape and builtins.bool(np.array_equal(a.data, b.data))
+
+
+def isneginf(x: Tensor) -> Tensor:
+    return _new(np.isneginf(x.data))
+
+
+def isposinf(x: Tensor) -> Tensor:
+    return _new(np.isposinf(x.data))
+
+
+def signbit(x: Tensor) -> Tensor:
+    """Whether the sign bit is set (True for -0.0)."""
+    return _new(np.signbit(x.data))
