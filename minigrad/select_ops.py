@@ -569,7 +569,7 @@ def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,
 
 def count_nonzero(x: Tensor, dim: Any = None) -> Tensor:
     """How many elements (over ``dim``: an int or a tuple) are nonzero, as int64."""
-    axes = _axes(dim, x.data.ndim)
+    axes = _axes("count_nonzero", dim, x.data.ndim)
     return _new(np.asarray(np.count_nonzero(x.data, axis=axes), np.int64))
 
 
