@@ -218,11 +218,6 @@ def test_float32_layer_keeps_float32():
     assert out.dtype == h.dtype == c.dtype == mg.float32
 
 
-def test_lstm_proj_size_is_not_implemented():
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        nn.LSTM(3, 4, proj_size=2)
-
-
 def test_cell_refuses_a_2d_hidden_beside_a_1d_input():
     """PyTorch returns a (4, 4) result here (hx broadcast over a batch that is not
     there); minigrad raises."""

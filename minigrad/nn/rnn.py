@@ -271,6 +271,8 @@ class RNNBase(Module):
     (T, B, input_size), or (B, T, input_size) with ``batch_first``, or unbatched
     (T, input_size); output (T, B, D * hidden_size) in the same layout, and the final
     states (num_layers * D, B, hidden_size). Between layers, dropout when training.
+    An LSTM with ``proj_size`` P > 0 projects each step's h to P by ``weight_hr_l{l}``
+    (P, hidden_size), as PyTorch's: its output and h are of size P, c of hidden_size.
     """
 
     def __init__(
@@ -312,8 +314,6 @@ class RNNBase(Module):
             )
         if proj_size >= hidden_size:
             raise ValueError("proj_size has to be smaller than hidden_size")
-        if proj_size:
-            raise NotImplementedError("minigrad's LSTM has no proj_size: use proj_size=0")
         if mode not in _GATES:
             raise ValueError("Unrecognized RNN mode: " + mode)
         self.mode = mode
@@ -328,15 +328,18 @@ class RNNBase(Module):
         dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
         gates = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
+        out_size = proj_size or hidden_size  # of h: an LSTM with proj_size projects h
         self._flat_weights_names: list[str] = []
         self._all_weights: list[list[str]] = []
         for layer in range(num_layers):
-            n_in = input_size if layer == 0 else hidden_size * directions
+            n_in = input_size if layer == 0 else out_size * directions
             for direction in range(directions):
                 suffix = "_reverse" if direction == 1 else ""
-                shapes = {"weight_ih": (gates, n_in), "weight_hh": (gates, hidden_size)}
+                shapes = {"weight_ih": (gates, n_in), "weight_hh": (gates, out_size)}
                 if bias:
                     shapes.update(bias_ih=(gates,), bias_hh=(gates,))
+                if proj_size:
+                    shapes["weight_hr"] = (proj_size, hidden_size)
                 names = []
                 for kind, shape in shapes.items():
                     name = f"{kind}_l{layer}{suffix}"
@@ -360,6 +363,8 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.bias is not True:
@@ -426,13 +431,10 @@ class RNNBase(Module):
             )
         if x.shape[0] == 0:
             raise RuntimeError(f"{name}: Expected sequence length to be larger than 0 in RNN")
-        expected = (
-            (2 if self.bidirectional else 1) * self.num_layers,
-            x.shape[1],
-            self.hidden_size,
-        )
+        sizes = (self.proj_size or self.hidden_size, self.hidden_size)  # of h, of c
         for i, h in enumerate(hx or ()):
             which = f"[{i}]" if len(hx) > 1 else ""
+            expected = ((2 if self.bidirectional else 1) * self.num_layers, x.shape[1], sizes[i])
             if tuple(h.shape) != expected:
                 raise RuntimeError(
                     f"{name}: Expected hidden{which} size {expected}, got {list(h.shape)}"
@@ -445,7 +447,8 @@ class RNNBase(Module):
 
     def _layers(self, x: Tensor, hx: tuple | None) -> tuple:
         """x (T, B, input_size), hx a tuple of (L * D, B, H) or None: the output
-        (T, B, D * H) and the final states, each (L * D, B, H)."""
+        (T, B, D * H) and the final states, each (L * D, B, H) (h's H is proj_size if set:
+        each step's h is projected, h ← W_hr h)."""
         step = _STEPS[self.mode]
         n_states = 2 if self.mode == "LSTM" else 1
         T, B = x.shape[:2]
@@ -456,19 +459,21 @@ class RNNBase(Module):
             outputs = []
             for direction in range(directions):
                 k = layer * directions + direction
-                w_ih, w_hh, *biases = self.all_weights[k]
-                b_ih, b_hh = biases if biases else (None, None)
+                w_ih, w_hh, *rest = self.all_weights[k]
+                w_hr = rest.pop() if self.proj_size else None
+                b_ih, b_hh = rest if rest else (None, None)
                 gi, b_hh = _input_gates(self.mode, x, w_ih, b_ih, b_hh)
                 gis = gi.unbind(0)  # its T steps (one node; its backward is linear in T)
                 if starts is None:
-                    state = tuple(
-                        zeros(B, self.hidden_size, dtype=x.dtype) for _ in range(n_states)
-                    )
+                    sizes = (self.proj_size or self.hidden_size, self.hidden_size)[:n_states]
+                    state = tuple(zeros(B, size, dtype=x.dtype) for size in sizes)
                 else:
                     state = tuple(s[k] for s in starts)
                 hs: list = [None] * T
                 for t in reversed(range(T)) if direction else range(T):
                     state = step(gis[t], state, w_hh, b_hh)
+                    if w_hr is not None:
+                        state = (F.linear(state[0], w_hr), state[1])
                     hs[t] = state[0]
                 outputs.append(stack(hs, 0))
                 finals.append(state)
