@@ -71,3 +71,9 @@ def test_lstm_with_projections_trains():
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.8 * losses[0]
+
+
+@pytest.mark.parametrize("cls", ["RNN", "GRU"])
+def test_proj_size_is_only_for_lstm(cls):
+    with pytest.raises(ValueError, match="proj_size argument is only supported for LSTM"):
+        getattr(mg.nn, cls)(3, 5, proj_size=2)

@@ -316,6 +316,8 @@ class RNNBase(Module):
             raise ValueError("proj_size has to be smaller than hidden_size")
         if mode not in _GATES:
             raise ValueError("Unrecognized RNN mode: " + mode)
+        if proj_size and mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -491,7 +493,7 @@ class RNN(RNNBase):
         self, input_size: int, hidden_size: int, num_layers: int = 1,
         nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
         dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
-        dtype: Any = None,
+        dtype: Any = None, *, proj_size: int = 0,
     ) -> None:  # fmt: skip
         modes = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}
         if nonlinearity not in modes:
@@ -501,7 +503,7 @@ class RNN(RNNBase):
         self.nonlinearity = nonlinearity
         super().__init__(
             modes[nonlinearity], input_size, hidden_size, num_layers, bias, batch_first,
-            dropout, bidirectional, device=device, dtype=dtype,
+            dropout, bidirectional, proj_size, device=device, dtype=dtype,
         )  # fmt: skip
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple:
@@ -535,11 +537,11 @@ class GRU(RNNBase):
     def __init__(
         self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
         batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-        device: Any = None, dtype: Any = None,
+        device: Any = None, dtype: Any = None, *, proj_size: int = 0,
     ) -> None:  # fmt: skip
         super().__init__(
             "GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
-            bidirectional, device=device, dtype=dtype,
+            bidirectional, proj_size, device=device, dtype=dtype,
         )  # fmt: skip
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple:
