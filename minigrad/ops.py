@@ -1344,13 +1344,17 @@ def _view(out: np.ndarray, x: Tensor, name: str, vjp: Any) -> Tensor:
     return _as_view(record(out, name, (x,), (vjp,)), x)
 
 
+def _shares(out: np.ndarray, X: np.ndarray) -> bool:
+    """Whether ``out``, made from X by a shape op, is a view of it. (An empty view shares no
+    bytes with X, but PyTorch counts it as a view all the same.)"""
+    return np.may_share_memory(out, X) or (out.size == 0 and out.base is not None)
+
+
 def _as_view(t: Tensor, x: Tensor, multi_output: bool = False) -> Tensor:
     """t, the result of a shape op on x. If it shares x's memory it shares its version
     counter and joins x's Views (a view of a view taken under no_grad counts as taken so
     too; so does one of a ``multi_output`` op's views, one of several that op returns)."""
-    out = t.data
-    # an empty view shares no bytes with x, but PyTorch counts it as a view all the same
-    if np.may_share_memory(out, x.data) or (out.size == 0 and out.base is not None):
+    if _shares(t.data, x.data):
         t._version = x._version
         if x._views is None:
             x._views = Views(x)
@@ -1369,8 +1373,9 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
 
 
 def _reshape(x: Tensor, shape: tuple, name: str | None = None) -> Tensor:
-    """reshape, its node named ``name``, or as PyTorch's reshape names it: a View of a
-    contiguous x, a ReshapeAlias of a strided one, an UnsafeView where it copies."""
+    """reshape, its node named ``name``, or as PyTorch's reshape records it: a View of a
+    contiguous x, a ReshapeAlias of a strided one; where it copies, a Clone of x (in C
+    order) and an UnsafeView of that, which is not a view."""
     X = x.data
     op = "view" if name == "View" else "reshape"
     if builtins.any(n < -1 for n in shape):
@@ -1381,11 +1386,13 @@ def _reshape(x: Tensor, shape: tuple, name: str | None = None) -> Tensor:
         raise OpError(f"{op}: shape {shape} is invalid for input of shape {X.shape} "
                       f"({X.size} elements)") from None  # fmt: skip
     old = X.shape
-    t = _view(out, x, name or "View", lambda g: g.reshape(old))
-    if name is None and t._node is not None:  # a view shares x's version counter
-        shared = t._version is x._version
-        t._node._name = ("View" if X.flags.c_contiguous else "ReshapeAlias") if shared \
-            else "UnsafeView"  # fmt: skip
+    back = lambda g: g.reshape(old)  # noqa: E731
+    if name is None and x._requires_grad and _mode.enabled and not _shares(out, X):
+        copy = record(out.reshape(old), "Clone", (x,), (identity,))
+        return record(out, "UnsafeView", (copy,), (back,))
+    t = _view(out, x, name or "View", back)
+    if name is None and t._node is not None:
+        t._node._name = "View" if X.flags.c_contiguous else "ReshapeAlias"
     return t
 
 

@@ -111,6 +111,8 @@ GRAPHS = [
     "M.nn.functional.conv2d(x[None, None], w[None, None, :, :2], v[:1])",
     "M.nn.functional.batch_norm(x, None, None, v, v, training=True)",
     "M.nn.functional.pad(x[None], (1, 1), mode='reflect')", "M.addmm(v[:2], x, w.T)",
+    "x.T.reshape(-1)", "x.transpose(1, 0).reshape(3, 2)", "x.T.flatten()", "x[:, ::2].reshape(4)",
+    "x.reshape(3, 2)", "x.T.reshape(3, 2)", "x[0].reshape(3, 1)", "(x * 1).T.reshape(-1).unsqueeze(0)",
 ]  # fmt: skip
 
 
