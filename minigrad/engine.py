@@ -118,6 +118,20 @@ class Node(_NodeAPI):
         needs no gradient."""
         return tuple(_edge(n) for n in self.next)
 
+    def _grad_outputs(self, g: np.ndarray) -> list:
+        """The gradients of the node's outputs, as its hooks see them: g, or those waiting
+        in the slots of a node with several outputs (None for one that got none)."""
+        slots = getattr(self, "_slots", None)
+        return [g] if slots is None else list(slots)
+
+    def _set_grad_outputs(self, outs: list, g: np.ndarray) -> np.ndarray:
+        """Put the outputs' gradients a hook gave back in place; what the VJPs take then."""
+        slots = getattr(self, "_slots", None)
+        if slots is None:
+            return outs[0]
+        slots[:] = outs
+        return g
+
     def _modified(self) -> None:
         raise RuntimeError(
             f"{self.name()}: one of the variables needed for gradient computation has been "
@@ -534,12 +548,8 @@ def _hooked(node: Node, g: np.ndarray, vjps: tuple) -> tuple:
     its outputs, the hooks those and the gradients of its inputs; either may replace what
     it sees. Returns VJPs that give the inputs' gradients so found."""
     prehooks, hooks = node._node_hooks
-    slots = getattr(node, "_slots", None)  # several outputs: their gradients wait there
-    outs = _through(prehooks, [g] if slots is None else list(slots))
-    if slots is None:
-        g = outs[0]
-    else:
-        slots[:] = outs
+    outs = _through(prehooks, node._grad_outputs(g))
+    g = node._set_grad_outputs(outs, g)
     ins = [None] * len(vjps)
     if any(o is not None for o in outs):
         for i, (p, f) in enumerate(zip(node.next, vjps)):

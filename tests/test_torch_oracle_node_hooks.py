@@ -16,6 +16,13 @@ torch = import_torch()
 
 LEAF = "x = M.tensor([1., 2., 3.], requires_grad=True); c = M.tensor([4., 5., 6.]); L = []; "
 PIECES = "x = M.tensor([1., 2., 3., 4.], requires_grad=True); L = []; a, b = x.split(2); "
+FUNCS = (
+    "class Two(M.autograd.Function):\n    @staticmethod\n    def forward(ctx, a):\n        return a * 2, a.argmax()\n"
+    "    @staticmethod\n    def backward(ctx, g, gi):\n        return g * 2\n"
+    "class Both(M.autograd.Function):\n    @staticmethod\n    def forward(ctx, a):\n        return a * 2, a * 3\n"
+    "    @staticmethod\n    def backward(ctx, g1, g2):\n        return g1 * 2 + g2 * 3\n"
+    "x = M.tensor([1., 2., 3.], requires_grad=True); L = []\n"
+)
 
 PROGRAMS = [
     # next_functions: a leaf's AccumulateGrad (one per leaf), None for what needs no gradient
@@ -60,6 +67,12 @@ PROGRAMS = [
     PIECES + "n = b.grad_fn; n.register_prehook(lambda go: (None, go[1])); (a * 2 + b).sum().backward(); R = x.grad",
     PIECES + "a.grad_fn.register_prehook(lambda go: (go[0], M.ones(2))); (a * 2).sum().backward()",
     PIECES + "a.grad_fn.register_hook(lambda gi, go: (gi[0] * 0,)); (a * 2 + b).sum().backward(); R = x.grad",
+    # a Function's node: one gradient per output in its hooks, None for the others
+    FUNCS + "p, i = Two.apply(x); n = p.grad_fn; n.register_prehook(lambda go: L.append(go)); n.register_hook(lambda gi, go: L.append((gi, go))); p.sum().backward(); R = (L, x.grad)",
+    FUNCS + "p, i = Two.apply(x); p.grad_fn.register_prehook(lambda go: (go[0] * 3, None)); p.sum().backward(); R = x.grad",
+    FUNCS + "p, i = Two.apply(x); p.grad_fn.register_prehook(lambda go: (go[0], M.ones(1))); p.sum().backward()",
+    FUNCS + "p, q = Both.apply(x); p.grad_fn.register_prehook(lambda go: L.append(go)); (p * 2).sum().backward(); R = (L, x.grad)",
+    FUNCS + "p, q = Both.apply(x); p.grad_fn.register_prehook(lambda go: (go[0], go[0] * 0 if go[1] is None else go[1] * 5)); (p + q).sum().backward(); R = x.grad",
     # a leaf's AccumulateGrad: its hooks, in order with the leaf's own
     LEAF + "acc = (x * c).grad_fn.next_functions[0][0]; acc.register_prehook(lambda go: L.append(('pre', go))); acc.register_hook(lambda gi, go: L.append(('hook', gi, go))); x.register_hook(lambda g: L.append(('tensor', g))); x.register_post_accumulate_grad_hook(lambda t: L.append(('post', t.grad))); (x * c).sum().backward(); R = (L, x.grad)",
     LEAF + "acc = (x * c).grad_fn.next_functions[0][0]; acc.register_prehook(lambda go: (go[0] * 10,)); (x * c).sum().backward(); (x * 2).sum().backward(); R = x.grad",

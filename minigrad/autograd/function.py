@@ -84,6 +84,17 @@ class BackwardCFunction(FunctionCtx, Node):
         kept = iter(self.saved)  # the engine drops them after the backward
         return tuple(None if t is None else next(kept) for t in self.to_save)
 
+    def _grad_outputs(self, g: np.ndarray) -> list:
+        """One gradient per output, as PyTorch's hooks see them (None for the others)."""
+        if self._slots is not None:
+            return super()._grad_outputs(g)
+        return [g if k == self._diff[0] else None for k in range(len(self._output_meta))]
+
+    def _set_grad_outputs(self, outs: list, g: np.ndarray) -> np.ndarray:
+        if self._slots is not None:
+            return super()._set_grad_outputs(outs, g)
+        return outs[self._diff[0]]
+
     def _run_backward(self, g: np.ndarray) -> list:
         """Call the user's backward with the output's gradient; one array (or None) per
         input, checked as PyTorch checks them."""
