@@ -351,9 +351,13 @@ def remainder(a: Any, b: Any) -> Tensor:
         return record(out, "Remainder", (b,), (_no_remainder_vjp,))
     if not isinstance(b, Tensor):  # a number divisor is not an input of the graph
         return record(out, "Remainder", (a,), (identity,))
-    b_grad = isinstance(b, Tensor) and b._requires_grad  # only db reads a and b
-    return record(out, "Remainder", (a, b), (identity, lambda g: -g * np.floor_divide(A, B)),
-                  saved=_tensors(a, b) if b_grad else ())  # fmt: skip
+    return record(
+        out,
+        "Remainder",
+        (a, b),
+        (identity, lambda g: -g * np.floor_divide(A, B)),
+        saved=_tensors(a, b) if b._requires_grad else (),
+    )  # only db reads a and b
 
 
 def floor_divide(a: Any, b: Any) -> Tensor:
@@ -1157,7 +1161,7 @@ def _select(
     return record(out, name.capitalize(), (x,), (vjp,), saved=(indices,))
 
 
-def _whole_or_dim(name: str, dim: Any, keepdim: Any) -> Any:
+def _whole_or_dim(name: str, dim: Any) -> Any:
     """max's and min's dim: NOT_GIVEN for the whole tensor; an explicit None is PyTorch's
     TypeError (it has no overload for it), not the whole tensor."""
     if dim is None:
@@ -1173,7 +1177,7 @@ def max(x: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     """
     if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
         return maximum(x, dim)
-    dim = _whole_or_dim("max", dim, keepdim)
+    dim = _whole_or_dim("max", dim)
     keepdim = False if keepdim is NOT_GIVEN else keepdim
     if dim is NOT_GIVEN:
         if keepdim is not False:
@@ -1186,7 +1190,7 @@ def min(x: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     """min(): the smallest element (ties share the gradient); min(dim): (values, indices)."""
     if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
         return minimum(x, dim)
-    dim = _whole_or_dim("min", dim, keepdim)
+    dim = _whole_or_dim("min", dim)
     keepdim = False if keepdim is NOT_GIVEN else keepdim
     if dim is NOT_GIVEN:
         if keepdim is not False:
@@ -1274,9 +1278,9 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``.   dx = out * (g - Σ g * out)."""
     X = x.data
     _refuse("softmax", X, "biu", NotImplementedError)
-    d = _axes("softmax", dim, X.ndim, single=True)
     if dim is None:  # not all elements, as a None axis would make it
         raise TypeError("softmax(): argument 'dim' must be int, not NoneType")
+    d = _axes("softmax", dim, X.ndim, single=True)
     if X.size:
         e = np.exp(X - np.max(X, axis=d, keepdims=True))
         out = _contiguous(e / np.sum(e, axis=d, keepdims=True))
@@ -1291,9 +1295,9 @@ def softmax(x: Tensor, dim: int) -> Tensor:
 def log_softmax(x: Tensor, dim: int) -> Tensor:
     """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
     _refuse("log_softmax", x.data, "biu", NotImplementedError)
-    d = _axes("log_softmax", dim, x.data.ndim, single=True)
     if dim is None:
         raise TypeError("log_softmax(): argument 'dim' must be int, not NoneType")
+    d = _axes("log_softmax", dim, x.data.ndim, single=True)
     out = _contiguous(log_softmax_array(x.data, d))
     return record(
         out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
@@ -1672,18 +1676,11 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
         return record(out, "Index", (x,), (vjp,), saved=keys)
     if not (x._requires_grad and _mode.enabled):  # no node: one view, and no name for it
         return _view(out, x, "", vjp)
-    if not isinstance(index, tuple):  # a lone int, None or slice: one step, even for x[:]
-        name = (
-            "Select"
-            if isinstance(index, (builtins.int, np.integer))
-            else (
-                "Unsqueeze" if index is None else "Slice" if isinstance(index, slice) else "Alias"
-            )
-        )
-        return _view(out, x, name, vjp)
-    steps = _index_steps(index, shape)
-    if not steps:  # only full slices and '...'
-        return _view(out, x, "Alias", vjp)
+    if isinstance(index, slice):  # a lone slice is a Slice, even x[:] (as PyTorch's)
+        return _view(out, x, "Slice", vjp)
+    steps = _index_steps(index if isinstance(index, tuple) else (index,), shape)
+    if len(steps) < 2:  # one view: its step's, or an Alias for only full slices and '...'
+        return _view(out, x, steps[0][1] if steps else "Alias", vjp)
     for at, name in steps:
         x = _index_step(x, at, name)
     return x

@@ -48,7 +48,8 @@ def _reduction(name: str, size_average: bool | None, reduce: bool | None, reduct
     return reduction
 
 
-def _tensors(name: str, **tensors: Any) -> None:
+def _check_arguments(name: str, **tensors: Any) -> None:
+    """Each argument a Tensor, or check_tensor's TypeError naming it."""
     for arg, t in tensors.items():
         check_tensor(name, arg, t)
 
@@ -61,7 +62,7 @@ def margin_ranking_loss(
     Composed of ops as PyTorch's.   dx1 = -y g' where -y (x1 - x2) + margin >= 0 (the clamp
     passes the gradient at 0, as PyTorch's), else 0;   dx2 = -dx1."""
     reduction = _reduction("margin_ranking_loss", size_average, reduce, reduction)
-    _tensors("margin_ranking_loss", input1=input1, input2=input2, target=target)
+    _check_arguments("margin_ranking_loss", input1=input1, input2=input2, target=target)
     if not input1.ndim == input2.ndim == target.ndim:
         raise RuntimeError(
             "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
@@ -79,7 +80,7 @@ def hinge_embedding_loss(
     """x where y = 1, max(0, margin - x) where y = -1 (their sum where y is neither ±1, as
     PyTorch's composition), for distances x."""
     reduction = _reduction("hinge_embedding_loss", size_average, reduce, reduction)
-    _tensors("hinge_embedding_loss", input=input, target=target)
+    _check_arguments("hinge_embedding_loss", input=input, target=target)
     zeros = zeros_like(input)
     output_margin = ops.where(target != 1, (margin - input).clamp_min(0), zeros)
     output_self = ops.where(target != -1, input, zeros)
@@ -93,7 +94,7 @@ def soft_margin_loss(
     """log(1 + exp(-y x)), for labels y = ±1 broadcast to x's shape, in x's dtype.
     dx = -y z / (1 + z) g',  z = exp(-y x)  (the target gets no gradient, as PyTorch's)."""
     reduction = _reduction("soft_margin_loss", size_average, reduce, reduction)
-    _tensors("soft_margin_loss", input=input, target=target)
+    _check_arguments("soft_margin_loss", input=input, target=target)
     _no_grad_weight("soft_margin_loss", "target", target)
     X = input.data
     try:
@@ -124,7 +125,7 @@ def cosine_embedding_loss(
     along the last dim of x1, x2 (N, D) or (D,), with y (N,) or (). Composed as PyTorch's:
     cos = Σ x1 x2 / sqrt((Σ x1² + 1e-12) (Σ x2² + 1e-12))."""
     reduction = _reduction("cosine_embedding_loss", size_average, reduce, reduction)
-    _tensors("cosine_embedding_loss", input1=input1, input2=input2, target=target)
+    _check_arguments("cosine_embedding_loss", input1=input1, input2=input2, target=target)
     d = target.ndim
     if d > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
@@ -153,7 +154,7 @@ def triplet_margin_loss(
     reduction = _reduction("triplet_margin_loss", size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
-    _tensors("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
+    _check_arguments("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
     if not anchor.ndim == positive.ndim == negative.ndim:
         raise RuntimeError(
             "The anchor, positive, and negative tensors are expected to have the same number "
@@ -179,7 +180,7 @@ def poisson_nll_loss(
         reduction = _legacy_reduction(size_average, reduce)
     if reduction not in _REDUCTIONS:
         raise ValueError(f"poisson_nll_loss: {reduction} is not a valid value for reduction")
-    _tensors("poisson_nll_loss", input=input, target=target)
+    _check_arguments("poisson_nll_loss", input=input, target=target)
     if log_input:
         loss = input.exp() - target * input
     else:
@@ -260,7 +261,7 @@ def multi_margin_loss(
         raise ValueError(f"multi_margin_loss: only p == 1 and p == 2 supported, got {p!r}")
     if weight is not None and weight.ndim != 1:
         raise ValueError("multi_margin_loss: weight must be one-dimensional")
-    _tensors("multi_margin_loss", input=input, target=target)
+    _check_arguments("multi_margin_loss", input=input, target=target)
     X, T = input.data, target.data
     if not ((X.ndim == 2 and X.shape[1]) or (X.ndim == 1 and X.shape[0]) or X.ndim == 0):
         raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch "
