@@ -52,7 +52,7 @@ class _Registry(OrderedDict):
         super().__setitem__(name, value)
         owner = self.owner()
         if owner is not None:
-            object.__setattr__(owner, name, value)
+            owner._mirror(name, value)
 
     def __delitem__(self, name: str) -> None:
         super().__delitem__(name)
@@ -66,6 +66,16 @@ class _Registry(OrderedDict):
         value = self[name]
         del self[name]
         return value
+
+    def popitem(self) -> tuple[str, Any]:
+        if not self:
+            raise KeyError("popitem(): dictionary is empty")
+        name = next(reversed(self))
+        return name, self.pop(name)
+
+    def clear(self) -> None:
+        for name in list(self):
+            del self[name]
 
     def __reduce__(self) -> tuple:  # pickle and deepcopy: the owner is the copied module
         return _registry, (self.owner(), list(self.items()))
@@ -244,12 +254,26 @@ class Module:
                 )
             buffers[name] = value
             self._mirror(name, value)
+        elif name in ("_parameters", "_buffers", "_modules") and params is not None:
+            self._replace_registry(name, value)
         else:
             object.__setattr__(self, name, value)
 
+    def _replace_registry(self, registry: str, entries: Mapping[str, Any]) -> None:
+        """``self._modules = OrderedDict(...)`` (as PyTorch's own containers do): the old
+        entries stop being attributes, the new ones become attributes."""
+        for name in self.__dict__[registry]:
+            self.__dict__.pop(name, None)
+        object.__setattr__(self, registry, _Registry(self))
+        for name, value in entries.items():
+            self.__dict__[registry][name] = value
+
     def _mirror(self, name: str, value: Any) -> None:
-        """Keep a registered entry readable as a plain attribute (fast ``self.weight``)."""
-        object.__setattr__(self, name, value)
+        """Keep a registered entry readable as a plain attribute (fast ``self.weight``),
+        unless the class defines the name (a method, a property): then, as in PyTorch,
+        reading it finds the class's attribute, and the entry is only in its registry."""
+        if not hasattr(type(self), name):
+            object.__setattr__(self, name, value)
 
     def _unregister(self, name: str, keep: dict) -> None:
         """Drop ``name`` from the other registries before it is (re)registered in ``keep``.
