@@ -76,3 +76,46 @@ def test_sequential_insert_refuses_a_non_module_and_indices_must_be_ints():
     with pytest.raises(TypeError):
         nn.ModuleList([nn.ReLU()]).pop(0.0)
     assert isinstance(s[mg.tensor(0).item()], nn.ReLU)
+
+
+def test_optimizer_group_is_the_dict_given_and_its_edits_count():
+    p = mg.tensor([1.0, 2.0], dtype=mg.float64, requires_grad=True)
+    group = {"params": (p,)}
+    opt = mg.optim.SGD([group], lr=0.1)
+    assert opt.param_groups[0] is group and group["params"] == [p] and group["lr"] == 0.1
+    group["lr"] = 2.0
+    p.grad = mg.ones(2, dtype=mg.float64)
+    opt.step()
+    assert p.tolist() == [1.0 - 2.0, 2.0 - 2.0]  # θ - lr g with the edited lr
+
+
+def test_optimizer_groups_are_all_named_or_all_unnamed():
+    p = mg.zeros(2, requires_grad=True)
+    q = mg.zeros(1, requires_grad=True)
+    with pytest.raises(ValueError):
+        mg.optim.SGD([{"params": [("a", p)]}, {"params": [q]}], lr=0.1)
+    with pytest.raises(ValueError):
+        mg.optim.SGD([("a", p), q], lr=0.1)
+    opt = mg.optim.SGD([{"params": [("a", p)]}, {"params": [("b", q)]}], lr=0.1)
+    assert [g["param_names"] for g in opt.param_groups] == [["a"], ["b"]]
+
+
+def test_optimizer_takes_a_non_leaf_that_retains_grad():
+    p = mg.tensor([1.0, 2.0], dtype=mg.float64, requires_grad=True)
+    y = p * 2
+    with pytest.raises(ValueError):
+        mg.optim.SGD([y], lr=0.1)
+    y.retain_grad()
+    opt = mg.optim.SGD([y], lr=0.5)
+    y.sum().backward()
+    opt.step()
+    assert y.tolist() == [2.0 - 0.5, 4.0 - 0.5]
+
+
+def test_optimizer_keeps_state_saved_under_an_unknown_index():
+    p = mg.zeros(2, requires_grad=True)
+    opt = mg.optim.SGD([p], lr=0.1, momentum=0.9)
+    buf = mg.ones(2)
+    opt.load_state_dict({"state": {5: {"momentum_buffer": buf}}, "param_groups": [{"params": [0]}]})
+    assert opt.state[5]["momentum_buffer"] is buf
+    assert list(opt.state_dict()["state"]) == [5]

@@ -45,6 +45,36 @@ MODULE_PROGRAMS = [
     "R = repr(M.nn.Sequential(M.nn.ReLU(), M.nn.Tanh())[np.int64(-1)])",
 ]
 
+_P = "p = M.tensor([1., 2.], dtype=M.float64, requires_grad=True); q = M.tensor([3.], dtype=M.float64, requires_grad=True); "
+OPTIM_PROGRAMS = [
+    # the group dict given is the group itself, filled in, as in PyTorch
+    _P
+    + "g = {'params': (p,), 'lr': .5}; o = M.optim.SGD([g], lr=.1); R = (o.param_groups[0] is g, type(g['params']).__name__, sorted(g))",
+    _P
+    + "g = {'params': [p]}; o = M.optim.SGD([g], lr=.1); g['lr'] = 2.; p.grad = M.ones(2, dtype=M.float64); o.step(); R = p",
+    _P
+    + "o = M.optim.SGD([p], lr=.1); g = {'params': q}; o.add_param_group(g); R = (o.param_groups[1] is g, g['lr'])",
+    _P + "R = M.optim.SGD([p], lr=.1).add_param_group([q])",
+    # named and unnamed groups do not mix; a group is all named or all unnamed
+    _P + "R = M.optim.SGD([{'params': [('a', p)]}, {'params': [q]}], lr=.1)",
+    _P + "R = M.optim.SGD([{'params': [p]}, {'params': [('b', q)]}], lr=.1)",
+    _P + "R = M.optim.SGD([('a', p), q], lr=.1)",
+    _P
+    + "o = M.optim.SGD([{'params': [('a', p)]}, {'params': [('b', q)]}], lr=.1); R = [g['param_names'] for g in o.state_dict()['param_groups']]",
+    # a non-leaf that retains its gradient can be optimized
+    _P
+    + "y = p * 2; y.retain_grad(); o = M.optim.SGD([y], lr=.1); y.sum().backward(); o.step(); R = y",
+    _P + "R = M.optim.SGD([p * 2], lr=.1)",
+    # state saved under an index that names no parameter is kept under that index
+    _P
+    + "o = M.optim.SGD([p], lr=.1, momentum=.9); o.load_state_dict({'state': {5: {'momentum_buffer': M.ones(2)}}, 'param_groups': [{'lr': .3, 'params': [0]}]}); R = (sorted(o.state_dict()['state']), o.state_dict()['state'][5]['momentum_buffer'], o.param_groups[0]['lr'])",
+]
+
+
+@pytest.mark.parametrize("program", OPTIM_PROGRAMS)
+def test_optimizer_program_matches_pytorch(program):
+    _matches_pytorch(program)
+
 
 @pytest.mark.parametrize("program", MODULE_PROGRAMS)
 def test_module_program_matches_pytorch(program):
