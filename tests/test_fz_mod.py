@@ -119,3 +119,13 @@ def test_optimizer_keeps_state_saved_under_an_unknown_index():
     opt.load_state_dict({"state": {5: {"momentum_buffer": buf}}, "param_groups": [{"params": [0]}]})
     assert opt.state[5]["momentum_buffer"] is buf
     assert list(opt.state_dict()["state"]) == [5]
+
+
+def test_state_dict_keys_of_a_child_named_empty_start_with_a_dot():
+    net = nn.Module()
+    setattr(net, "", nn.Linear(1, 1))  # attribute assignment does not check names
+    sd = net.state_dict(prefix="top.")
+    assert list(sd) == ["top..weight", "top..bias"]
+    result = net.load_state_dict({"weight": mg.ones(1, 1)}, strict=False)
+    assert result.missing_keys == [".weight", ".bias"]
+    assert result.unexpected_keys == ["weight"]

@@ -30,6 +30,9 @@ MODULE_PROGRAMS = [
     "l = M.nn.Linear(1, 1); l._parameters.clear(); R = (hasattr(l, 'weight'), hasattr(l, 'bias'), list(l.state_dict()))",
     "l = M.nn.Linear(1, 1); k, p = l._parameters.popitem(); R = (k, hasattr(l, 'bias'), hasattr(l, 'weight'))",
     "R = M.nn.Module()._buffers.popitem()",
+    # a child named "" (attribute assignment does not check names): its keys start with "."
+    "n = M.nn.Module(); setattr(n, '', M.nn.Linear(1, 1)); sd = n.state_dict(); R = (list(sd), [k for k, _ in n.named_parameters()], n.load_state_dict(sd, strict=True))",
+    "n = M.nn.Module(); setattr(n, '', M.nn.Linear(1, 1)); R = n.load_state_dict({'weight': M.ones(1, 1), 'bias': M.ones(1)}, strict=False)",
     # container errors: PyTorch's exception types
     "d = M.nn.ModuleDict({'a': M.nn.ReLU()}); del d['b']",
     "d = M.nn.ModuleDict({'a': M.nn.ReLU()}); del d[1]",

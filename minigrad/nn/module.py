@@ -559,11 +559,20 @@ class Module:
             prefix = args[1] if len(args) > 1 and prefix == "" else prefix
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
         out = OrderedDict() if destination is None else destination
-        for module_name, module in self.named_modules(remove_duplicate=False):
-            dot = prefix + (f"{module_name}." if module_name else "")
+        for dot, module in self._prefixed_modules(prefix):
             for name, t in module._local_state().items():
                 out[dot + name] = t if keep_vars else t.detach()
         return out
+
+    def _prefixed_modules(self, prefix: str) -> Iterator[tuple[str, Module]]:
+        """Every module under every path, depth first, with its keys' prefix: ``prefix``,
+        then each child's name and a dot (so a child named "" gives ".", as PyTorch's)."""
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            dot, module = stack.pop()
+            yield dot, module
+            children = [(f"{dot}{k}.", c) for k, c in module._modules.items() if c is not None]
+            stack.extend(reversed(children))
 
     def _local_state(self) -> dict:
         """This module's own parameters and persistent buffers that are not None, by name."""
@@ -588,8 +597,7 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
-        for module_name, module in self.named_modules(remove_duplicate=False):
-            dot = f"{module_name}." if module_name else ""
+        for dot, module in self._prefixed_modules(""):
             local = module._local_state()
             for key, t in ((dot + name, t) for name, t in local.items()):
                 if key not in state_dict:
