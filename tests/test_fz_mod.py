@@ -129,3 +129,19 @@ def test_state_dict_keys_of_a_child_named_empty_start_with_a_dot():
     result = net.load_state_dict({"weight": mg.ones(1, 1)}, strict=False)
     assert result.missing_keys == [".weight", ".bias"]
     assert result.unexpected_keys == ["weight"]
+
+
+def test_a_copied_optimizer_steps_its_own_parameters_after_a_scheduler_wrapped_step():
+    import copy
+    import pickle
+
+    p = mg.zeros(2, dtype=mg.float64, requires_grad=True)
+    opt = mg.optim.SGD([p], lr=0.5)
+    mg.optim.lr_scheduler.StepLR(opt, 2)  # wraps opt.step
+    twin = copy.deepcopy(opt)
+    q = twin.param_groups[0]["params"][0]
+    q.grad = mg.ones(2, dtype=mg.float64)
+    twin.step()
+    assert q.tolist() == [-0.5, -0.5] and p.tolist() == [0.0, 0.0]
+    restored = pickle.loads(pickle.dumps(opt))
+    assert restored.param_groups[0]["lr"] == 0.5

@@ -68,6 +68,11 @@ OPTIM_PROGRAMS = [
     _P
     + "y = p * 2; y.retain_grad(); o = M.optim.SGD([y], lr=.1); y.sum().backward(); o.step(); R = y",
     _P + "R = M.optim.SGD([p * 2], lr=.1)",
+    # a copy of an optimizer that a scheduler watches steps its own parameters; pickling works
+    _P
+    + "import copy\no = M.optim.SGD([p], lr=.1); s = M.optim.lr_scheduler.StepLR(o, 2); o2 = copy.deepcopy(o); p2 = o2.param_groups[0]['params'][0]; p2.grad = M.ones(2, dtype=M.float64); o2.step(); R = (p2, p, hasattr(o2.step, '_wrapped_by_lr_sched'))",
+    _P
+    + "import pickle\no = M.optim.Adam([p], lr=.1); s = M.optim.lr_scheduler.StepLR(o, 2); p.grad = M.ones(2, dtype=M.float64); o.step(); o3 = pickle.loads(pickle.dumps(o)); R = (o3.param_groups[0]['lr'], sorted(o3.state_dict()['state'][0]), o3.state_dict()['state'][0]['exp_avg'])",
     # state saved under an index that names no parameter is kept under that index
     _P
     + "o = M.optim.SGD([p], lr=.1, momentum=.9); o.load_state_dict({'state': {5: {'momentum_buffer': M.ones(2)}}, 'param_groups': [{'lr': .3, 'params': [0]}]}); R = (sorted(o.state_dict()['state']), o.state_dict()['state'][5]['momentum_buffer'], o.param_groups[0]['lr'])",

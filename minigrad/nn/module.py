@@ -254,7 +254,7 @@ class Module:
                 )
             buffers[name] = value
             self._mirror(name, value)
-        elif name in ("_parameters", "_buffers", "_modules") and params is not None:
+        elif name in ("_parameters", "_buffers", "_modules") and isinstance(value, Mapping):
             self._replace_registry(name, value)
         else:
             object.__setattr__(self, name, value)
@@ -262,7 +262,7 @@ class Module:
     def _replace_registry(self, registry: str, entries: Mapping[str, Any]) -> None:
         """``self._modules = OrderedDict(...)`` (as PyTorch's own containers do): the old
         entries stop being attributes, the new ones become attributes."""
-        for name in self.__dict__[registry]:
+        for name in self.__dict__.get(registry, ()):
             self.__dict__.pop(name, None)
         object.__setattr__(self, registry, _Registry(self))
         for name, value in entries.items():

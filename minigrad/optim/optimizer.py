@@ -96,6 +96,14 @@ class Optimizer:
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickle and deepcopy keep, as PyTorch's: the options, state and groups, not
+        the wrapper a scheduler puts on ``step`` (it calls the original optimizer)."""
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to None (the default), or to zeros."""
         for group in self.param_groups:
