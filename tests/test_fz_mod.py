@@ -145,3 +145,20 @@ def test_a_copied_optimizer_steps_its_own_parameters_after_a_scheduler_wrapped_s
     assert q.tolist() == [-0.5, -0.5] and p.tolist() == [0.0, 0.0]
     restored = pickle.loads(pickle.dumps(opt))
     assert restored.param_groups[0]["lr"] == 0.5
+
+
+def test_set_submodule_replaces_or_adds_by_dotted_path():
+    net = nn.Sequential(OrderedDict(a=nn.Sequential(OrderedDict(b=nn.Linear(1, 1)))))
+    net.a.x = 3
+    net.set_submodule("a.b", nn.Tanh())
+    net.set_submodule("a.z", nn.Linear(1, 2))
+    assert isinstance(net.a.b, nn.Tanh)
+    assert [k for k, _ in net.named_parameters()] == ["a.z.weight", "a.z.bias"]
+    with pytest.raises(AttributeError):
+        net.set_submodule("a.q", nn.ReLU(), strict=True)
+    with pytest.raises(AttributeError):
+        net.set_submodule("a.x", nn.ReLU())  # not a module there
+    with pytest.raises(ValueError):
+        net.set_submodule("", nn.ReLU())
+    with pytest.raises(ValueError):
+        net.set_submodule("a.b", 3)

@@ -13,6 +13,7 @@ from torch_oracle import import_torch
 torch = import_torch()
 
 _CLASS_ATTR = "class N(M.nn.Module):\n    head = property(lambda self: 'prop')\n    def __init__(self):\n        super().__init__()\n"
+_TREE = "s = M.nn.Sequential(OrderedDict(a=M.nn.Sequential(OrderedDict(b=M.nn.Linear(1, 1))), c=M.nn.ReLU())); s.a.x = 3; "
 MODULE_PROGRAMS = [
     # a registered name that the class defines: reading it finds the class's attribute
     _CLASS_ATTR
@@ -33,6 +34,16 @@ MODULE_PROGRAMS = [
     # a child named "" (attribute assignment does not check names): its keys start with "."
     "n = M.nn.Module(); setattr(n, '', M.nn.Linear(1, 1)); sd = n.state_dict(); R = (list(sd), [k for k, _ in n.named_parameters()], n.load_state_dict(sd, strict=True))",
     "n = M.nn.Module(); setattr(n, '', M.nn.Linear(1, 1)); R = n.load_state_dict({'weight': M.ones(1, 1), 'bias': M.ones(1)}, strict=False)",
+    # set_submodule: replace or add a sub-module by its dotted path
+    _TREE
+    + "s.set_submodule('a.b', M.nn.Tanh()); s.set_submodule('a.z', M.nn.ReLU()); R = (repr(s), [k for k, _ in s.named_parameters()])",
+    _TREE + "R = s.set_submodule('a.z', M.nn.Tanh(), strict=True)",
+    _TREE + "s.set_submodule('a.b', M.nn.Tanh(), strict=True); R = repr(s)",
+    _TREE + "R = s.set_submodule('', M.nn.Tanh())",
+    _TREE + "R = s.set_submodule('a.b', 3)",
+    _TREE + "R = s.set_submodule('q.b', M.nn.Tanh())",
+    _TREE + "R = s.set_submodule('a.x', M.nn.Tanh())",
+    _TREE + "R = s.set_submodule('a.b.weight', M.nn.Tanh())",
     # container errors: PyTorch's exception types
     "d = M.nn.ModuleDict({'a': M.nn.ReLU()}); del d['b']",
     "d = M.nn.ModuleDict({'a': M.nn.ReLU()}); del d[1]",
