@@ -162,3 +162,12 @@ def test_set_submodule_replaces_or_adds_by_dotted_path():
         net.set_submodule("", nn.ReLU())
     with pytest.raises(ValueError):
         net.set_submodule("a.b", 3)
+
+
+def test_optimizer_load_keeps_its_param_names_when_the_saved_groups_have_none():
+    p = mg.zeros(2, requires_grad=True)
+    plain = mg.optim.Adam([p], lr=0.1)
+    named = mg.optim.Adam([("w", p)], lr=0.2)
+    named.load_state_dict(plain.state_dict())
+    assert named.param_groups[0]["param_names"] == ["w"]
+    assert named.param_groups[0]["lr"] == 0.1

@@ -75,6 +75,11 @@ OPTIM_PROGRAMS = [
     _P + "R = M.optim.SGD([('a', p), q], lr=.1)",
     _P
     + "o = M.optim.SGD([{'params': [('a', p)]}, {'params': [('b', q)]}], lr=.1); R = [g['param_names'] for g in o.state_dict()['param_groups']]",
+    # loading a state saved without names keeps this optimizer's names
+    _P
+    + "a = M.optim.Adam([p, q], lr=.1); p.grad = M.ones(2, dtype=M.float64); a.step(); b = M.optim.Adam([('a', p), ('b', q)], lr=.2); b.load_state_dict(a.state_dict()); R = (list(b.param_groups[0]), b.state_dict()['param_groups'][0]['param_names'], b.param_groups[0]['lr'])",
+    _P
+    + "a = M.optim.Adam([('x', p), ('y', q)], lr=.1); b = M.optim.Adam([('a', p), ('b', q)], lr=.2); b.load_state_dict(a.state_dict()); R = b.param_groups[0]['param_names']",
     # a non-leaf that retains its gradient can be optimized
     _P
     + "y = p * 2; y.retain_grad(); o = M.optim.SGD([y], lr=.1); y.sum().backward(); o.step(); R = y",

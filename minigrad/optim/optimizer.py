@@ -195,6 +195,7 @@ class Optimizer:
             i: p for saved, group in zip(saved_groups, self.param_groups)
             for i, p in zip(saved["params"], group["params"])
         }  # fmt: skip
+        param_names = [group.get("param_names") for group in self.param_groups]
         self.state = defaultdict(dict)
         for i, buffers in state_dict["state"].items():
             if i in param_of:
@@ -209,6 +210,9 @@ class Optimizer:
              "params": group["params"]}
             for saved, group in zip(saved_groups, self.param_groups)
         ]  # fmt: skip
+        for group, old in zip(self.param_groups, param_names):  # kept unless saved, as PyTorch
+            if old is not None:
+                group.setdefault("param_names", old)
         self._upgrade()
 
     def _upgrade(self) -> None:
