@@ -171,3 +171,30 @@ def test_optimizer_load_keeps_its_param_names_when_the_saved_groups_have_none():
     named.load_state_dict(plain.state_dict())
     assert named.param_groups[0]["param_names"] == ["w"]
     assert named.param_groups[0]["lr"] == 0.1
+
+
+def test_extra_state_is_saved_after_the_tensors_and_loaded_back():
+    class Counter(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(1, 1)
+            self.calls = 3
+
+        def get_extra_state(self):
+            return {"calls": self.calls}
+
+        def set_extra_state(self, state):
+            self.calls = state["calls"]
+
+    net = nn.Sequential(Counter())
+    sd = net.state_dict()
+    assert list(sd) == ["0._extra_state", "0.fc.weight", "0.fc.bias"]
+    assert sd["0._extra_state"] == {"calls": 3}
+    other = nn.Sequential(Counter())
+    other[0].calls = 0
+    assert other.load_state_dict(sd).missing_keys == []
+    assert other[0].calls == 3
+    del sd["0._extra_state"]
+    assert other.load_state_dict(sd, strict=False).missing_keys == ["0._extra_state"]
+    with pytest.raises(RuntimeError):
+        nn.Module().get_extra_state()

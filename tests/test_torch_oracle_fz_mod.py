@@ -14,6 +14,17 @@ torch = import_torch()
 
 _CLASS_ATTR = "class N(M.nn.Module):\n    head = property(lambda self: 'prop')\n    def __init__(self):\n        super().__init__()\n"
 _TREE = "s = M.nn.Sequential(OrderedDict(a=M.nn.Sequential(OrderedDict(b=M.nn.Linear(1, 1))), c=M.nn.ReLU())); s.a.x = 3; "
+_EXTRA = """class X(M.nn.Module):
+    def __init__(self):
+        super().__init__(); self.lin = M.nn.Linear(1, 1); self.v = 0
+    def get_extra_state(self): return {'v': self.v}
+    def set_extra_state(self, s): self.v = s['v'] + 1
+class G(M.nn.Module):
+    def get_extra_state(self): return 5
+class S(M.nn.Module):
+    def set_extra_state(self, s): self.got = s
+s = M.nn.Sequential(X(), M.nn.Sequential(X(), G()), S())
+"""
 MODULE_PROGRAMS = [
     # a registered name that the class defines: reading it finds the class's attribute
     _CLASS_ATTR
@@ -44,6 +55,17 @@ MODULE_PROGRAMS = [
     _TREE + "R = s.set_submodule('q.b', M.nn.Tanh())",
     _TREE + "R = s.set_submodule('a.x', M.nn.Tanh())",
     _TREE + "R = s.set_submodule('a.b.weight', M.nn.Tanh())",
+    # extra state: get_extra_state's value is saved as "_extra_state", set_extra_state loads it
+    _EXTRA
+    + "R = [(k, v if not hasattr(v, 'shape') else 'T') for k, v in s.state_dict(prefix='p.').items()]",
+    _EXTRA
+    + "r = s.load_state_dict(s.state_dict(), strict=False); R = (r.missing_keys, r.unexpected_keys, s[0].v, s[1][0].v)",
+    _EXTRA + "R = s.load_state_dict(s.state_dict())",
+    _EXTRA + "sd = s.state_dict(); sd['2._extra_state'] = 7; s.load_state_dict(sd); R = s[2].got",
+    _EXTRA
+    + "sd = s.state_dict(); sd['2._extra_state'] = 7; sd['0.lin._extra_state'] = 1; del sd['0._extra_state']; r = s.load_state_dict(sd, strict=False); R = (r.missing_keys, r.unexpected_keys)",
+    "R = M.nn.Module().get_extra_state()",
+    "R = M.nn.Module().set_extra_state(1)",
     # container errors: PyTorch's exception types
     "d = M.nn.ModuleDict({'a': M.nn.ReLU()}); del d['b']",
     "d = M.nn.ModuleDict({'a': M.nn.ReLU()}); del d[1]",

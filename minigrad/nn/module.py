@@ -27,6 +27,8 @@ from ..tensor import Tensor
 from ..utils.hooks import BackwardHook, RemovableHandle
 from .parameter import Parameter
 
+_EXTRA_STATE = "_extra_state"  # the state_dict key of what get_extra_state returns
+
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     """What ``load_state_dict`` returns: the keys it did not find and did not expect."""
@@ -577,7 +579,22 @@ class Module:
         for dot, module in self._prefixed_modules(prefix):
             for name, t in module._local_state().items():
                 out[dot + name] = t if keep_vars else t.detach()
+            if type(module).get_extra_state is not Module.get_extra_state:
+                out[dot + _EXTRA_STATE] = module.get_extra_state()
         return out
+
+    def get_extra_state(self) -> Any:
+        """What a module saves besides its tensors (as ``"_extra_state"`` in ``state_dict``):
+        override it, and ``set_extra_state`` to load it back."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called."
+        )
+
+    def set_extra_state(self, state: Any) -> None:
+        """Load what ``get_extra_state`` returned (override both)."""
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called."
+        )
 
     def _prefixed_modules(self, prefix: str) -> Iterator[tuple[str, Module]]:
         """Every module under every path, depth first, with its keys' prefix: ``prefix``,
@@ -637,8 +654,14 @@ class Module:
                 else:
                     with no_grad():
                         t.copy_(value)
+            extra = dot + _EXTRA_STATE
+            has_extra = type(module).set_extra_state is not Module.set_extra_state
+            if has_extra and extra in state_dict:
+                module.set_extra_state(state_dict[extra])
+            elif has_extra:
+                missing.append(extra)
             for key in state_dict:  # a key names a local tensor, or a path through a child
-                if key.startswith(dot):
+                if key.startswith(dot) and not (has_extra and key == extra):
                     head, *rest = key[len(dot) :].split(".", 1)
                     if head not in (module._modules if rest else local):
                         unexpected.append(key)
