@@ -198,3 +198,16 @@ def test_extra_state_is_saved_after_the_tensors_and_loaded_back():
     assert other.load_state_dict(sd, strict=False).missing_keys == ["0._extra_state"]
     with pytest.raises(RuntimeError):
         nn.Module().get_extra_state()
+
+
+def test_zero_grad_without_none_detaches_a_gradient_that_requires_grad():
+    p = mg.zeros(2, requires_grad=True)
+    leaf = mg.ones(2, requires_grad=True)
+    p.grad = leaf
+    mg.optim.SGD([p], lr=0.1).zero_grad(set_to_none=False)
+    assert p.grad is leaf and not leaf.requires_grad and p.grad.tolist() == [0.0, 0.0]
+    lin = nn.Linear(2, 1)
+    lin.weight.grad = mg.ones(1, 2, requires_grad=True) * 3  # in a graph
+    lin.zero_grad(set_to_none=False)
+    assert lin.weight.grad.grad_fn is None and not lin.weight.grad.requires_grad
+    assert lin.weight.grad.tolist() == [[0.0, 0.0]]

@@ -111,6 +111,12 @@ OPTIM_PROGRAMS = [
     + "import copy\no = M.optim.SGD([p], lr=.1); s = M.optim.lr_scheduler.StepLR(o, 2); o2 = copy.deepcopy(o); p2 = o2.param_groups[0]['params'][0]; p2.grad = M.ones(2, dtype=M.float64); o2.step(); R = (p2, p, hasattr(o2.step, '_wrapped_by_lr_sched'))",
     _P
     + "import pickle\no = M.optim.Adam([p], lr=.1); s = M.optim.lr_scheduler.StepLR(o, 2); p.grad = M.ones(2, dtype=M.float64); o.step(); o3 = pickle.loads(pickle.dumps(o)); R = (o3.param_groups[0]['lr'], sorted(o3.state_dict()['state'][0]), o3.state_dict()['state'][0]['exp_avg'])",
+    # zero_grad(set_to_none=False) takes a gradient that requires grad out of its graph
+    _P
+    + "g = M.ones(2, dtype=M.float64, requires_grad=True); p.grad = g; o = M.optim.SGD([p], lr=.1); o.zero_grad(set_to_none=False); R = (p.grad, p.grad is g, g.requires_grad)",
+    _P
+    + "g = M.ones(2, dtype=M.float64, requires_grad=True); p.grad = g * 2; o = M.optim.SGD([p], lr=.1); o.zero_grad(set_to_none=False); R = (p.grad, p.grad.grad_fn is None)",
+    "l = M.nn.Linear(2, 1); g = M.ones(1, 2, requires_grad=True); l.weight.grad = g; l.bias.grad = M.ones(1, requires_grad=True) * 3; l.zero_grad(set_to_none=False); R = (l.weight.grad, l.weight.grad is g, l.bias.grad)",
     # state saved under an index that names no parameter is kept under that index
     _P
     + "o = M.optim.SGD([p], lr=.1, momentum=.9); o.load_state_dict({'state': {5: {'momentum_buffer': M.ones(2)}}, 'param_groups': [{'lr': .3, 'params': [0]}]}); R = (sorted(o.state_dict()['state']), o.state_dict()['state'][5]['momentum_buffer'], o.param_groups[0]['lr'])",

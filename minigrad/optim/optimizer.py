@@ -112,8 +112,13 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p._grad = None
-                else:
-                    p._grad.zero_()
+                    continue
+                if p._grad.requires_grad:  # as PyTorch, a gradient in a graph leaves it first
+                    if p._grad.grad_fn is None:
+                        p._grad.requires_grad_(False)
+                    else:
+                        p._grad = p._grad.detach()
+                p._grad.zero_()
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; subclasses define the rule."""
