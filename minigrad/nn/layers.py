@@ -193,6 +193,8 @@ class Sequential(Module):
         return self
 
     def insert(self, index: int, module: Module) -> Sequential:
+        if not isinstance(module, Module):  # PyTorch's check, and its exception
+            raise AssertionError(f"Sequential.insert: module should be a Module, got {module!r}")
         _insert(self, index, module)
         return self
 
@@ -321,7 +323,7 @@ class ModuleDict(Module):
         self.add_module(key, module)
 
     def __delitem__(self, key: str) -> None:
-        delattr(self, key)
+        del self._modules[key]
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -388,6 +390,7 @@ def _factor(owner: Sequential, n: Any) -> int:
 
 
 def _checked_index(idx: int, n: int) -> int:
+    idx = operator.index(idx)
     if not -n <= idx < n:
         raise IndexError(f"index {idx} is out of range")
     return idx % n

@@ -27,6 +27,8 @@ from ..tensor import Tensor
 from ..utils.hooks import BackwardHook, RemovableHandle
 from .parameter import Parameter
 
+_EXTRA_STATE = "_extra_state"  # the state_dict key of what get_extra_state returns
+
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     """What ``load_state_dict`` returns: the keys it did not find and did not expect."""
@@ -52,7 +54,7 @@ class _Registry(OrderedDict):
         super().__setitem__(name, value)
         owner = self.owner()
         if owner is not None:
-            object.__setattr__(owner, name, value)
+            owner._mirror(name, value)
 
     def __delitem__(self, name: str) -> None:
         super().__delitem__(name)
@@ -66,6 +68,16 @@ class _Registry(OrderedDict):
         value = self[name]
         del self[name]
         return value
+
+    def popitem(self) -> tuple[str, Any]:
+        if not self:
+            raise KeyError("popitem(): dictionary is empty")
+        name = next(reversed(self))
+        return name, self.pop(name)
+
+    def clear(self) -> None:
+        for name in list(self):
+            del self[name]
 
     def __reduce__(self) -> tuple:  # pickle and deepcopy: the owner is the copied module
         return _registry, (self.owner(), list(self.items()))
@@ -244,12 +256,26 @@ class Module:
                 )
             buffers[name] = value
             self._mirror(name, value)
+        elif name in ("_parameters", "_buffers", "_modules") and isinstance(value, Mapping):
+            self._replace_registry(name, value)
         else:
             object.__setattr__(self, name, value)
 
+    def _replace_registry(self, registry: str, entries: Mapping[str, Any]) -> None:
+        """``self._modules = OrderedDict(...)`` (as PyTorch's own containers do): the old
+        entries stop being attributes, the new ones become attributes."""
+        for name in self.__dict__.get(registry, ()):
+            self.__dict__.pop(name, None)
+        object.__setattr__(self, registry, _Registry(self))
+        for name, value in entries.items():
+            self.__dict__[registry][name] = value
+
     def _mirror(self, name: str, value: Any) -> None:
-        """Keep a registered entry readable as a plain attribute (fast ``self.weight``)."""
-        object.__setattr__(self, name, value)
+        """Keep a registered entry readable as a plain attribute (fast ``self.weight``),
+        unless the class defines the name (a method, a property): then, as in PyTorch,
+        reading it finds the class's attribute, and the entry is only in its registry."""
+        if not hasattr(type(self), name):
+            object.__setattr__(self, name, value)
 
     def _unregister(self, name: str, keep: dict) -> None:
         """Drop ``name`` from the other registries before it is (re)registered in ``keep``.
@@ -337,6 +363,21 @@ class Module:
             if not isinstance(module, Module):
                 raise AttributeError(f"`{name}` is not an nn.Module")
         return module
+
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Put ``module`` at the dotted path ``target`` (``"encoder.fc1"``), replacing the
+        sub-module there or, unless ``strict``, adding it to the parent there."""
+        if target == "":
+            raise ValueError("set_submodule: cannot set the submodule without a target name")
+        if not isinstance(module, Module):
+            raise ValueError(f"set_submodule: `module` is not an nn.Module, found {type(module)}")
+        path, _, name = target.rpartition(".")
+        parent = self.get_submodule(path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
 
     def get_parameter(self, target: str) -> Parameter:
         """The parameter at the dotted path ``target`` (``"fc1.weight"``)."""
@@ -471,8 +512,13 @@ class Module:
                 continue
             if set_to_none:
                 p._grad = None
-            else:
-                p._grad.zero_()
+                continue
+            if p._grad.requires_grad:  # as PyTorch, a gradient in a graph leaves it first
+                if p._grad.grad_fn is None:
+                    p._grad.requires_grad_(False)
+                else:
+                    p._grad = p._grad.detach()
+            p._grad.zero_()
 
     # ---- dtype and device ----------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Module:
@@ -535,11 +581,35 @@ class Module:
             prefix = args[1] if len(args) > 1 and prefix == "" else prefix
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
         out = OrderedDict() if destination is None else destination
-        for module_name, module in self.named_modules(remove_duplicate=False):
-            dot = prefix + (f"{module_name}." if module_name else "")
+        for dot, module in self._prefixed_modules(prefix):
             for name, t in module._local_state().items():
                 out[dot + name] = t if keep_vars else t.detach()
+            if type(module).get_extra_state is not Module.get_extra_state:
+                out[dot + _EXTRA_STATE] = module.get_extra_state()
         return out
+
+    def get_extra_state(self) -> Any:
+        """What a module saves besides its tensors (as ``"_extra_state"`` in ``state_dict``):
+        override it, and ``set_extra_state`` to load it back."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called."
+        )
+
+    def set_extra_state(self, state: Any) -> None:
+        """Load what ``get_extra_state`` returned (override both)."""
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called."
+        )
+
+    def _prefixed_modules(self, prefix: str) -> Iterator[tuple[str, Module]]:
+        """Every module under every path, depth first, with its keys' prefix: ``prefix``,
+        then each child's name and a dot (so a child named "" gives ".", as PyTorch's)."""
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            dot, module = stack.pop()
+            yield dot, module
+            children = [(f"{dot}{k}.", c) for k, c in module._modules.items() if c is not None]
+            stack.extend(reversed(children))
 
     def _local_state(self) -> dict:
         """This module's own parameters and persistent buffers that are not None, by name."""
@@ -564,8 +634,7 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
-        for module_name, module in self.named_modules(remove_duplicate=False):
-            dot = f"{module_name}." if module_name else ""
+        for dot, module in self._prefixed_modules(""):
             local = module._local_state()
             for key, t in ((dot + name, t) for name, t in local.items()):
                 if key not in state_dict:
@@ -590,8 +659,14 @@ class Module:
                 else:
                     with no_grad():
                         t.copy_(value)
+            extra = dot + _EXTRA_STATE
+            has_extra = type(module).set_extra_state is not Module.set_extra_state
+            if has_extra and extra in state_dict:
+                module.set_extra_state(state_dict[extra])
+            elif has_extra:
+                missing.append(extra)
             for key in state_dict:  # a key names a local tensor, or a path through a child
-                if key.startswith(dot):
+                if key.startswith(dot) and not (has_extra and key == extra):
                     head, *rest = key[len(dot) :].split(".", 1)
                     if head not in (module._modules if rest else local):
                         unexpected.append(key)

@@ -45,7 +45,12 @@ class Optimizer:
             self.add_param_group(group)
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a group of parameters with its own options (missing ones from ``defaults``)."""
+        """Add a group of parameters with its own options (missing ones from ``defaults``).
+
+        As in PyTorch, the dict itself becomes the group (its ``"params"`` made a list, the
+        missing options filled in), and the groups are all named or all unnamed."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
         params = param_group["params"]
         if isinstance(params, set):
             raise TypeError(
@@ -53,22 +58,26 @@ class Optimizer:
                 "ordering of tensors in sets will change between runs. Please use a list instead."
             )
         params = [params] if isinstance(params, Tensor) else list(params)
-        names = None
-        if params and isinstance(params[0], tuple):  # model.named_parameters(), as PyTorch
-            names, params = [n for n, _ in params], [p for _, p in params]
+        names = [p[0] for p in params if isinstance(p, tuple)]  # model.named_parameters()
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
+        param_group["params"] = params
+        if names:
+            if len(names) != len(params):
+                raise ValueError(
+                    "all optimizer params should be with/without names. Some param names are "
+                    "missing"
+                )
+            param_group["param_names"] = names
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(
                     "optimizer can only optimize Tensors, but one of the params is "
                     f"{type(p).__name__}"
                 )
-            if not p.is_leaf:
+            if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
-        group = {**param_group, "params": params}
-        if names is not None:
-            group["param_names"] = names
         for name, default in self.defaults.items():
-            group.setdefault(name, default)
+            param_group.setdefault(name, default)
         if len({id(p) for p in params}) != len(params):
             warnings.warn(  # PyTorch keeps them (each is updated once per copy), and warns
                 "optimizer contains a parameter group with duplicate parameters; in future, "
@@ -76,10 +85,24 @@ class Optimizer:
                 UserWarning,
                 stacklevel=3,
             )
+        for group in self.param_groups:
+            if ("param_names" in param_group) != ("param_names" in group):
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. cannot add param "
+                    f"group {'with' if names else 'without'} names to the optimizer"
+                )
         known = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in known for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
-        self.param_groups.append(group)
+        self.param_groups.append(param_group)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickle and deepcopy keep, as PyTorch's: the options, state and groups, not
+        the wrapper a scheduler puts on ``step`` (it calls the original optimizer)."""
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to None (the default), or to zeros."""
@@ -89,8 +112,13 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p._grad = None
-                else:
-                    p._grad.zero_()
+                    continue
+                if p._grad.requires_grad:  # as PyTorch, a gradient in a graph leaves it first
+                    if p._grad.grad_fn is None:
+                        p._grad.requires_grad_(False)
+                    else:
+                        p._grad = p._grad.detach()
+                p._grad.zero_()
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; subclasses define the rule."""
@@ -153,7 +181,7 @@ class Optimizer:
             packed = {k: v for k, v in group.items() if k != "params"}
             packed["params"] = [index[id(p)] for p in params]
             groups.append(packed)
-        state = {index[id(p)]: s for p, s in self.state.items()}
+        state = {index[id(p)] if isinstance(p, Tensor) else p: s for p, s in self.state.items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -172,6 +200,7 @@ class Optimizer:
             i: p for saved, group in zip(saved_groups, self.param_groups)
             for i, p in zip(saved["params"], group["params"])
         }  # fmt: skip
+        param_names = [group.get("param_names") for group in self.param_groups]
         self.state = defaultdict(dict)
         for i, buffers in state_dict["state"].items():
             if i in param_of:
@@ -179,11 +208,16 @@ class Optimizer:
                 self.state[p] = {
                     k: _cast_like(type(self).__name__, v, p, k) for k, v in buffers.items()
                 }
+            else:  # kept under its index, as PyTorch keeps it
+                self.state[i] = buffers
         self.param_groups = [
             {**copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
              "params": group["params"]}
             for saved, group in zip(saved_groups, self.param_groups)
         ]  # fmt: skip
+        for group, old in zip(self.param_groups, param_names):  # kept unless saved, as PyTorch
+            if old is not None:
+                group.setdefault("param_names", old)
         self._upgrade()
 
     def _upgrade(self) -> None:
