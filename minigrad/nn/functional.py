@@ -969,8 +969,9 @@ def _class_axis(name: str, X: np.ndarray) -> int:
 
 
 def _index_targets(
-    name: str, X: np.ndarray, target: Tensor, weight: Any, ignore_index: int, axis: int
-) -> tuple:
+    name: str, X: np.ndarray, target: Tensor, weight: Any, ignore_index: int, axis: int,
+    reduction: str,
+) -> tuple:  # fmt: skip
     """Check class-index targets; return (index, keep, w_y, w).
 
     ``index`` is the target class (0 where ignored), ``keep`` marks the samples not
@@ -1015,7 +1016,14 @@ def _index_targets(
             f"{name}: Expected target size {list(expected)}, got {list(T.shape)} "
             f"(input of shape {X.shape})"
         )
+    if X.ndim > 2 and T.dtype != np.int64 and (X.size or reduction == "none"):
+        raise RuntimeError(  # PyTorch's kernel for N-d inputs takes Long targets only (see
+            # _refused_backward for an empty one)
+            f"{name}: expected scalar type Long but found {dtypes.torch_name(T.dtype)} "
+            f"(the target of an input of shape {X.shape})"
+        )
     C = X.shape[axis]
+    w = _class_weights(name, weight, C, X.dtype)  # checked before the targets, as PyTorch
     keep = T != ignore_index
     bad = keep & ((T < 0) | (T >= C))
     if bad.any():
@@ -1023,7 +1031,6 @@ def _index_targets(
             f"{name}: Target {T[bad][0]} is out of bounds (the input has {C} classes)."
         )
     index = np.where(keep, T, 0)
-    w = _class_weights(name, weight, C, X.dtype)
     w_y = w[index] * keep
     return index, keep, w_y, w.reshape((C,) + (1,) * (X.ndim - axis - 1))
 
@@ -1061,13 +1068,31 @@ def nll_loss(
     X = input.data
     ops._refuse("nll_loss", X, "biu", NotImplementedError)
     axis = _class_axis(name, X)
-    index, keep, w_y, _ = _index_targets(name, X, target, weight, ignore_index, axis)
+    index, keep, w_y, _ = _index_targets(name, X, target, weight, ignore_index, axis, reduction)
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
     out, per_element = _reduce("nll_loss", loss, reduction, w_y.sum())
     q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
     vjp = lambda g: -q * _along_classes(per_element(g), axis)  # noqa: E731
+    vjp = _refused_backward(X, target.data) or vjp
     # saved only for the version check: PyTorch saves them, so changing either raises
     return record(out, "NllLoss", (input,), (vjp,), saved=ops._tensors(input, target, weight))
+
+
+def _refused_backward(X: np.ndarray, T: np.ndarray) -> Any:
+    """A VJP raising PyTorch's error where its class losses' forward takes the class-index
+    targets but their backward does not: a target of shape (1,) for one sample x (C,), and
+    a Byte target of an empty N-d x; else None."""
+    if X.ndim == 1 and T.ndim == 1 and T.shape != X.shape:
+        error = f"size mismatch (got input: {list(X.shape)}, target: {list(T.shape)})"
+    elif X.ndim > 2 and T.dtype != np.int64:
+        error = f"expected scalar type Long but found {dtypes.torch_name(T.dtype)}"
+    else:
+        return None
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        raise RuntimeError(f"nll_loss_backward: {error} (input of shape {X.shape})")
+
+    return vjp
 
 
 def _class_weights(
@@ -1166,24 +1191,30 @@ def cross_entropy(
         # computed with weights, not a fused kernel, in PyTorch: they may be of another
         # dtype (the loss promotes) and get a gradient, dw = -Σ_samples p log softmax(x) g'
         w = _class_weights(name, weight, C, X.dtype, strict=False)
-        w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
-        p = T * (1 - eps) + eps / C
-        q = w * p
+        w = w.reshape((C,) + (1,) * (X.ndim - axis - 1)).astype(np.result_type(X, T, w))
+        p = T * (1 - eps) + eps / C  # in the target's dtype, as PyTorch smooths it
+        q = w * p  # in the loss's dtype
         read = target if eps == 0 else None  # PyTorch's VJPs read the smoothed copy of it
         loss = -(q * logp).sum(axis)
         count = X.size // C
 
         def vjp_target(g: np.ndarray) -> np.ndarray:
-            return -(1 - eps) * w * logp * _along_classes(per_element(g), axis)
+            d = -w * logp * _along_classes(per_element(g), axis)
+            return d if eps == 0 else d.astype(T.dtype) * (1 - eps)  # through the smoothed y
 
         def vjp_weight(g: np.ndarray) -> np.ndarray:
             d = -p * logp * _along_classes(per_element(g), axis)
             return d.sum(tuple(i for i in range(X.ndim) if i != axis))
 
     else:
-        index, keep, w_y, w = _index_targets(name, X, target, weight, ignore_index, axis)
+        index, keep, w_y, w = _index_targets(name, X, target, weight, ignore_index, axis, reduction)
         loss = -w_y * _gather(logp, index, axis)
         q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
+        if eps and X.ndim == 1 and T.ndim == 1:
+            raise RuntimeError(
+                "cross_entropy: output with shape [] doesn't match the broadcast shape [1] (an "
+                f"input of shape {X.shape} with label_smoothing and a target of shape {T.shape})"
+            )
         if eps:
             loss = (1 - eps) * loss - eps / C * (w * logp).sum(axis)
             q = (1 - eps) * q + eps / C * w * np.expand_dims(keep, axis)
@@ -1197,6 +1228,8 @@ def cross_entropy(
         q_total = q.sum(axis, keepdims=True)
         return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
 
+    if not T.dtype.kind == "f":
+        vjp_input = _refused_backward(X, T) or vjp_input
     saved = ops._tensors(read, weight)
     if vjp_target is None:  # class indices: as above, only the logits are an input
         return record(out, "CrossEntropyLoss", (input,), (vjp_input,), saved=saved)

@@ -1,0 +1,167 @@
+# ruff: noqa: E501 - the programs are data, one per line
+"""nn.functional, the nn layers and losses against PyTorch where a random search over their
+arguments found them to differ (the harness of test_torch_oracle_autograd: equal results,
+or the same class of exception), with the torch-free checks of the same fixes."""
+
+import numpy as np
+import pytest
+from test_torch_oracle_autograd import test_program_matches_pytorch as _matches_pytorch
+from torch_oracle import import_torch
+
+torch = import_torch()
+
+import minigrad as mg  # noqa: E402
+import minigrad.nn.functional as F  # noqa: E402
+
+_F = "F = M.nn.functional\n"
+_X3 = "x = M.linspace(-2., 3., 24, dtype=M.float64).reshape(2, 3, 4).requires_grad_()"
+_X4 = "x = M.linspace(-2., 3., 48, dtype=M.float64).reshape(2, 3, 4, 2).requires_grad_()"
+_X1 = "x = M.tensor([0.5, -1., 2.], dtype=M.float64, requires_grad=True)"
+_E3 = "x = M.zeros(0, 3, 2, dtype=M.float64, requires_grad=True)"
+
+PROGRAMS = [
+    # an N-d input takes Long targets only (Byte is for (N, C) and (C,) inputs) ...
+    *(
+        f"{_F}{x}; t = M.zeros({s}, dtype=M.uint8); L = {call}; L.sum().backward(); R = (L, x.grad)"
+        for x, s in ((_X3, "2, 4"), (_X4, "2, 4, 2"))
+        for call in (
+            "F.nll_loss(x, t)",
+            "F.nll_loss(x, t, reduction='none')",
+            "F.cross_entropy(x, t, reduction='sum')",
+            "F.cross_entropy(x, t, label_smoothing=0.2)",
+            "M.nn.CrossEntropyLoss()(x, t)",
+        )
+    ),
+    # ... but of an empty one, the forward takes them and the backward raises
+    *(
+        f"{_F}{_E3}; t = M.zeros(0, 2, dtype=M.uint8); L = {call}; R = L; L.backward(); R = (L, x.grad)"
+        for call in (
+            "F.nll_loss(x, t)",
+            "F.nll_loss(x, t, reduction='sum')",
+            "F.cross_entropy(x, t)",
+            "F.cross_entropy(x, t, reduction='sum', label_smoothing=0.3)",
+        )
+    ),
+    *(
+        f"{_F}{_E3}; t = M.zeros(0, 2, dtype=M.uint8); R = {call}"
+        for call in (
+            "F.nll_loss(x, t, reduction='none')",
+            "F.cross_entropy(x, t, reduction='none')",
+        )
+    ),
+    # the class weights are checked before the targets' range
+    *(
+        f"{_F}{x}; t = M.tensor({t}); w = {w}; R = {call}"
+        for x, t in (
+            ("x = M.randn(2, 3, dtype=M.float64)", "[1, 7]"),
+            ("x = M.randn(2, 3, dtype=M.float64)", "[-1, 0]"),
+            ("x = M.randn(2, 3, 2, dtype=M.float64)", "[[1, 5], [0, 0]]"),
+            ("x = M.randn(3, dtype=M.float64)", "9"),
+        )
+        for w in (
+            "M.ones(4, dtype=M.float64)",
+            "M.ones(3, dtype=M.float32)",
+            "M.ones(3, dtype=M.float64, requires_grad=True)",
+        )
+        for call in (
+            "F.nll_loss(x, t, weight=w)",
+            "F.cross_entropy(x, t, weight=w, ignore_index=1)",
+            "F.cross_entropy(x, t, weight=w, label_smoothing=0.1)",
+            "M.nn.NLLLoss(w)(x, t)",
+        )
+    ),
+    # one sample (C,) with a target of shape (1,): the forward takes it, the backward raises
+    *(
+        f"{_F}{_X1}; t = M.tensor([1]); L = {call}; R = L; L.sum().backward(); R = (L, x.grad)"
+        for call in (
+            "F.nll_loss(x, t)",
+            "F.nll_loss(x, t, reduction='none')",
+            "F.nll_loss(x, t, weight=M.ones(3, dtype=M.float64), ignore_index=1)",
+            "F.cross_entropy(x, t)",
+            "F.cross_entropy(x, t, reduction='sum', weight=M.ones(3, dtype=M.float64))",
+            "M.nn.CrossEntropyLoss(reduction='none')(x, t)",
+        )
+    ),
+    # ... and a forward with label smoothing raises; a (1,) target of a (1,) input is its class
+    f"{_F}{_X1}; t = M.tensor([1]); R = F.cross_entropy(x, t, label_smoothing=0.1)",
+    f"{_F}{_X1}; t = M.tensor([1]); R = F.cross_entropy(x, t, reduction='none', label_smoothing=0.5)",
+    f"{_F}x = M.tensor([0.5], dtype=M.float64, requires_grad=True); t = M.tensor([0]); L = F.nll_loss(x, t); L.backward(); R = (L, x.grad)",
+]
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_fz_fn_program_matches_pytorch(program):
+    _matches_pytorch(program)
+
+
+def _probability_loss(M, dx, dt, dw, smoothing, reduction):
+    rng = np.random.default_rng(5)
+    x = M.tensor(rng.standard_normal((3, 4)) * 30, dtype=getattr(M, dx), requires_grad=True)
+    t = M.tensor(rng.random((3, 4)), dtype=getattr(M, dt), requires_grad=True)
+    w = M.tensor(rng.random(4), dtype=getattr(M, dw))
+    L = M.nn.functional.cross_entropy(
+        x, t, weight=w, reduction=reduction, label_smoothing=smoothing
+    )
+    L.sum().backward()
+    return [np.asarray(a.detach().numpy()) for a in (L, x.grad, t.grad)]
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("reduction", ["sum", "none"])
+@pytest.mark.parametrize("dx", ["float64", "float32"])
+def test_probability_targets_weighted_in_the_promoted_dtype_as_pytorch(dx, smoothing, reduction):
+    # a float32 target and float32 weights of a float64 loss: PyTorch multiplies them into
+    # the float64 log-softmax one at a time, in float64 (minigrad multiplied them in float32)
+    got = _probability_loss(mg, dx, "float32", "float32", smoothing, reduction)
+    want = _probability_loss(torch, dx, "float32", "float32", smoothing, reduction)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype
+        tol = 1e-12 if dx == "float64" else 1e-6
+        np.testing.assert_allclose(g, w, rtol=tol, atol=tol)
+
+
+# ---- without torch -------------------------------------------------------------------
+
+
+def test_probability_targets_weighted_in_float64():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 4)) * 30
+    T, W = rng.random((3, 4)).astype(np.float32), rng.random(4).astype(np.float32)
+    L = F.cross_entropy(mg.tensor(X), mg.tensor(T), weight=mg.tensor(W), reduction="sum")
+    logp = X - X.max(1, keepdims=True)
+    logp -= np.log(np.exp(logp).sum(1, keepdims=True))
+    expected = -(T.astype(np.float64) * W.astype(np.float64) * logp).sum()
+    assert L.dtype == mg.float64
+    assert abs(L.item() - expected) <= 1e-12 * abs(expected)
+
+
+@pytest.mark.parametrize("loss", [F.nll_loss, F.cross_entropy])
+def test_byte_targets_of_an_nd_input_raise(loss):
+    x = mg.randn(2, 3, 4, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Long"):
+        loss(x, mg.zeros(2, 4, dtype=mg.uint8))
+    empty = mg.zeros(0, 3, 4, requires_grad=True)
+    L = loss(empty, mg.zeros(0, 4, dtype=mg.uint8))
+    with pytest.raises(RuntimeError, match="Long"):
+        L.backward()
+    # a Long target of the same input, and a Byte one of an (N, C) input, work
+    loss(x, mg.zeros(2, 4, dtype=mg.int64)).backward()
+    loss(mg.randn(2, 3), mg.zeros(2, dtype=mg.uint8))
+
+
+@pytest.mark.parametrize("loss", [F.nll_loss, F.cross_entropy])
+def test_weight_is_checked_before_the_targets(loss):
+    x = mg.randn(2, 3)
+    with pytest.raises(RuntimeError, match="weight"):
+        loss(x, mg.tensor([0, 9]), weight=mg.ones(4))
+    with pytest.raises(IndexError):
+        loss(x, mg.tensor([0, 9]), weight=mg.ones(3))
+
+
+@pytest.mark.parametrize("loss", [F.nll_loss, F.cross_entropy])
+def test_one_sample_with_a_target_of_size_one_has_no_backward(loss):
+    x = mg.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    L = loss(x, mg.tensor([1]))
+    assert L.item() == loss(x, mg.tensor(1)).item()
+    with pytest.raises(RuntimeError, match="size mismatch"):
+        L.backward()
