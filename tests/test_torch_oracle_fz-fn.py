@@ -88,6 +88,87 @@ PROGRAMS = [
     f"{_F}x = M.tensor([0.5], dtype=M.float64, requires_grad=True); t = M.tensor([0]); L = F.nll_loss(x, t); L.backward(); R = (L, x.grad)",
 ]
 
+_XY = "x = M.tensor([[0.5, -1., 2.], [3., 0.25, -2.]], dtype=M.float64, requires_grad=True); y = M.tensor([[1., -1., 0.], [2.5, 1., -1.]], dtype=M.float64, requires_grad=True)"
+_P = "x = M.tensor([[0.5, 0.1, 0.9], [0.3, 0.7, 0.2]], dtype=M.float64, requires_grad=True); y = M.tensor([[1., 0., 0.5], [0., 1., 1.]], dtype=M.float64)"
+_BAD_REDUCTION = [
+    # the reduction is checked before the kernel runs (ValueError) ...
+    f"{_F}{_XY}; R = F.huber_loss(x, y, reduction='batchmean', delta=-1.)",
+    f"{_F}{_XY}; R = F.smooth_l1_loss(x, y, reduction='bad', beta=-1.)",
+    f"{_F}{_XY}; R = F.smooth_l1_loss(x, y, reduction='bad', beta=0.)",
+    f"{_F}{_XY}; R = F.kl_div(x, y.long(), reduction='bad')",
+    f"{_F}{_XY}; R = F.l1_loss(x, y.bool(), reduction='bad')",
+    f"{_F}{_XY}; R = F.mse_loss(x, y.bool(), reduction='bad')",
+    f"{_F}{_XY}; R = F.binary_cross_entropy(x, y, reduction='bad')",
+    f"{_F}{_P}; R = F.binary_cross_entropy(x, y.float(), reduction='bad')",
+    f"{_F}{_XY}; R = F.binary_cross_entropy_with_logits(x, y.long(), reduction='bad')",
+    f"{_F}x = M.randn(2, 3); R = F.cross_entropy(x, M.tensor([0, 7]), reduction='bad')",
+    f"{_F}x = M.randn(2, 3); R = F.cross_entropy(x, M.tensor([0, 1]), reduction='bad', label_smoothing=2.)",
+    f"{_F}x = M.randn(2, 3); R = F.nll_loss(x, M.tensor([0, 7]), reduction='bad')",
+    f"{_F}x = M.randn(2, 3); R = F.nll_loss(x, M.tensor([0, 1]), weight=M.ones(4), reduction='bad')",
+    # ... and the deprecated 'elementwise_mean' is 'mean' where PyTorch's enum reads it
+    *(
+        f"{_F}{x}; L = {call}; L.backward(); R = (L, x.grad)"
+        for x, call in (
+            (_XY, "F.mse_loss(x, y, reduction='elementwise_mean')"),
+            (_XY, "F.l1_loss(x, y, reduction='elementwise_mean')"),
+            (_XY, "F.smooth_l1_loss(x, y, reduction='elementwise_mean', beta=0.5)"),
+            (_XY, "F.huber_loss(x, y, reduction='elementwise_mean')"),
+            (_XY, "F.kl_div(x, y, reduction='elementwise_mean')"),
+            (_XY, "F.soft_margin_loss(x, y, reduction='elementwise_mean')"),
+            (_XY, "F.hinge_embedding_loss(x, y, reduction='elementwise_mean')"),
+            (
+                _XY,
+                "F.margin_ranking_loss(x, y, M.ones(2, 3, dtype=M.float64), reduction='elementwise_mean')",
+            ),
+            (
+                _XY,
+                "F.binary_cross_entropy_with_logits(x, y.clamp(0, 1), reduction='elementwise_mean')",
+            ),
+            (_P, "F.binary_cross_entropy(x, y, reduction='elementwise_mean')"),
+            (_XY, "F.cross_entropy(x, M.tensor([0, 2]), reduction='elementwise_mean')"),
+            (_XY, "F.nll_loss(x, M.tensor([0, 2]), reduction='elementwise_mean')"),
+            (_XY, "M.nn.MSELoss(reduction='elementwise_mean')(x, y)"),
+            # not where PyTorch's Python code reads the reduction itself
+            (
+                _XY,
+                "F.l1_loss(x, y, reduction='elementwise_mean', weight=M.ones(2, 3, dtype=M.float64))",
+            ),
+            (
+                _XY,
+                "F.huber_loss(x, y, reduction='elementwise_mean', weight=M.ones(2, 3, dtype=M.float64))",
+            ),
+            (_XY, "F.poisson_nll_loss(x, y, reduction='elementwise_mean')"),
+            (_XY, "F.multilabel_soft_margin_loss(x, y, reduction='elementwise_mean')"),
+        )
+    ),
+]
+# mse_loss takes a weight of the input's shape, as l1_loss: its 'mean' is Σ w (x - y)² / Σ w
+_MSE_WEIGHTED = [
+    f"{_F}{_XY}; w = M.tensor([[1., 2., 0.5], [0., 3., 1.]], dtype=M.float64, requires_grad=True); L = F.mse_loss({a}, weight=w, {r}); L.sum().backward(); R = (L, x.grad, y.grad, w.grad)"
+    for a in ("x, y", "x, y[0]", "x[0], y")
+    for r in (
+        "reduction='mean'",
+        "reduction='sum'",
+        "reduction='none'",
+        "reduction='bad'",
+        "size_average=False",
+    )
+]
+PROGRAMS += [
+    *_BAD_REDUCTION,
+    *_MSE_WEIGHTED,
+    f"{_F}{_XY}; R = F.l1_loss(x, y[0], weight=M.ones(3, dtype=M.float64))",
+    # nll_loss's gradient is +0 away from the targets and at the ignored samples
+    f"{_F}{_XY}; L = F.nll_loss(x, M.tensor([0, 2])); L.backward(); R = (L, x.grad)",
+    f"{_F}{_XY}; L = F.nll_loss(x, M.tensor([0, 2]), ignore_index=2, reduction='none'); L.sum().backward(); R = (L, x.grad)",
+    f"{_F}x = M.linspace(-2., 3., 24, dtype=M.float64).reshape(2, 3, 4).requires_grad_(); L = F.nll_loss(x, M.tensor([[0, 2, 1, 1], [2, 2, 0, 1]]), weight=M.tensor([1., 2., 0.5], dtype=M.float64), ignore_index=1, reduction='sum'); L.backward(); R = (L, x.grad)",
+    # soft_margin_loss negates its target, which cannot be bool
+    f"{_F}{_XY}; L = F.soft_margin_loss(x, y > 0); R = L; L.backward(); R = (L, x.grad)",
+    # multi_margin_loss: w[y] weighs only the classes that count (a NaN weight of none is not read)
+    f"{_F}x = M.tensor([[0.5], [2.]], dtype=M.float64, requires_grad=True); L = F.multi_margin_loss(x, M.tensor([0, 0]), weight=M.tensor([float('nan')], dtype=M.float64)); L.backward(); R = (L, x.grad)",
+    f"{_F}x = M.tensor([[0.5, 3., -1.], [2., 0., 2.5]], dtype=M.float64, requires_grad=True); L = F.multi_margin_loss(x, M.tensor([1, 0]), p=2, weight=M.tensor([float('nan'), 2., 1.], dtype=M.float64), reduction='none'); L.sum().backward(); R = (L, x.grad)",
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -165,3 +246,62 @@ def test_one_sample_with_a_target_of_size_one_has_no_backward(loss):
     assert L.item() == loss(x, mg.tensor(1)).item()
     with pytest.raises(RuntimeError, match="size mismatch"):
         L.backward()
+
+
+def test_weighted_mse_loss_is_the_weighted_mean_of_squares():
+    x = mg.tensor([[0.5, -1.0, 2.0], [3.0, 0.25, -2.0]], dtype=mg.float64, requires_grad=True)
+    y = mg.tensor([1.0, -1.0, 0.0], dtype=mg.float64)
+    w = mg.tensor([[1.0, 2.0, 0.5], [0.0, 3.0, 1.0]], dtype=mg.float64)
+    D2 = (x.data - y.data) ** 2
+    L = F.mse_loss(x, y, weight=w)
+    assert L.item() == pytest.approx((w.data * D2).sum() / w.data.sum(), rel=1e-14)
+    np.testing.assert_allclose(F.mse_loss(x, y, weight=w, reduction="none").data, w.data * D2)
+    assert mg.gradcheck(lambda a: F.mse_loss(a, y, weight=w), [x])
+    with pytest.raises(ValueError):
+        F.mse_loss(x, y, weight=w[0])
+
+
+@pytest.mark.parametrize("reduction", ["bad", "batchmean"])
+def test_a_bad_reduction_is_a_value_error_before_the_arguments_are_read(reduction):
+    x = mg.tensor([0.5, 2.0])
+    with pytest.raises(ValueError, match="reduction"):
+        F.huber_loss(x, x, reduction=reduction, delta=-1.0)
+    with pytest.raises(ValueError, match="reduction"):
+        F.binary_cross_entropy(x, x, reduction=reduction)  # x > 1 is not a probability
+    with pytest.raises(ValueError, match="reduction"):
+        F.cross_entropy(x.reshape(1, 2), mg.tensor([5]), reduction=reduction)
+
+
+def test_elementwise_mean_is_mean_with_a_warning():
+    x = mg.tensor([0.5, -1.0, 2.0])
+    y = mg.tensor([1.0, 1.0, 0.0])
+    with pytest.warns(UserWarning, match="elementwise_mean"):
+        L = F.smooth_l1_loss(x, y, reduction="elementwise_mean")
+    assert L.item() == F.smooth_l1_loss(x, y).item()
+
+
+def test_multi_margin_weight_weighs_only_the_classes_that_count():
+    x = mg.tensor([[0.5, 3.0, -1.0], [2.0, 0.0, 2.5]], dtype=mg.float64, requires_grad=True)
+    t = mg.tensor([1, 0])
+    w = mg.tensor([float("nan"), 2.0, 1.0], dtype=mg.float64)  # row 0 has no active class
+    L = F.multi_margin_loss(x, t, weight=w, reduction="none")
+    assert L.data[0] == 0 and np.isnan(L.data[1])
+    L[0].backward()
+    assert np.all(x.grad.data[0] == 0)
+
+
+def test_soft_margin_loss_of_bool_targets_has_no_backward():
+    x = mg.tensor([0.5, -1.0], requires_grad=True)
+    L = F.soft_margin_loss(x, mg.tensor([True, False]))
+    assert L.item() == pytest.approx((np.log1p(np.exp(-0.5)) + np.log(2)) / 2)
+    with pytest.raises(RuntimeError, match="bool"):
+        L.backward()
+
+
+def test_nll_loss_gradient_is_positive_zero_off_the_targets():
+    x = mg.tensor([[0.5, -1.0, 2.0], [3.0, 0.25, -2.0]], requires_grad=True)
+    F.nll_loss(x, mg.tensor([0, 2]), ignore_index=2).backward()
+    zeros = np.ones(x.shape, bool)
+    zeros[0, 0] = False
+    assert x.grad.data[0, 0] == -1.0
+    assert np.all(x.grad.data[zeros] == 0) and not np.any(np.signbit(x.grad.data[zeros]))

@@ -607,6 +607,23 @@ def _legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
     return reduction
 
 
+def _reduction(name: str, size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """The reduction the deprecated flags name, or ``reduction`` checked as PyTorch's
+    ``_Reduction.get_enum`` does before its kernel runs (ValueError), its deprecated
+    'elementwise_mean' read as 'mean' with a warning."""
+    if size_average is not None or reduce is not None:
+        return _legacy_reduction(size_average, reduce)
+    if reduction in ("mean", "sum", "none"):
+        return reduction
+    if reduction == "elementwise_mean":
+        warnings.warn(
+            "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+            stacklevel=3,
+        )
+        return "mean"
+    raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
+
+
 def _warn_if_broadcast(X: np.ndarray, Y: np.ndarray) -> None:
     """PyTorch's warning for an elementwise loss whose target has another shape."""
     if X.shape != Y.shape:
@@ -620,14 +637,19 @@ def _warn_if_broadcast(X: np.ndarray, Y: np.ndarray) -> None:
 
 def mse_loss(
     input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
-    reduction: str = "mean",
+    reduction: str = "mean", weight: Tensor | None = None,
 ) -> Tensor:  # fmt: skip
-    """(x - y)².   dx = 2 (x - y) g',   dy = -2 (x - y) g'."""
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    """(x - y)² (times ``weight``, whose 'mean' is Σ w (x - y)² / Σ w, composed of ops as
+    PyTorch's).   dx = 2 (x - y) g',   dy = -2 (x - y) g'."""
     _check_tensors("mse_loss", input, target)
     X, Y = input.data, target.data
     _warn_if_broadcast(X, Y)
+    if weight is not None:
+        if size_average is not None or reduce is not None:
+            reduction = _legacy_reduction(size_average, reduce)
+        loss = ops.sub(*_broadcast("mse_loss", input, target)) ** 2
+        return _weighted_reduced("mse_loss", _weighted("mse_loss", loss, weight, input), weight,
+                                 reduction)  # fmt: skip
     if X.dtype.kind != "f":
         if Y.dtype.kind != "f":
             raise NotImplementedError(
@@ -642,6 +664,7 @@ def mse_loss(
         raise OpError(
             f"mse_loss: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
         ) from None
+    reduction = _reduction("mse_loss", size_average, reduce, reduction)
     out, per_element = _reduce("mse_loss", diff * diff, reduction)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
@@ -661,6 +684,16 @@ def _reduced(name: str, loss: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
         return loss.mean()
     raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
+
+
+def _weighted_reduced(name: str, loss: Tensor, weight: Tensor, reduction: str) -> Tensor:
+    """A weighted loss reduced as PyTorch's: its 'mean' is Σ w loss / Σ w."""
+    if reduction == "mean":
+        return loss.sum() / weight.sum()
+    if reduction in ("sum", "none"):
+        return _reduced(name, loss, reduction)
+    raise ValueError(f"{name}: Invalid reduction mode: {reduction}. Expected one of 'none', "
+                     "'mean', 'sum'.")  # fmt: skip
 
 
 def _weighted(name: str, loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
@@ -683,13 +716,12 @@ def l1_loss(
     _warn_if_broadcast(input.data, target.data)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    loss = ops.abs(ops.sub(*_broadcast("l1_loss", input, target)))
+    expanded = _broadcast("l1_loss", input, target)
     if weight is None:
-        return _reduced("l1_loss", loss, reduction)
-    loss = _weighted("l1_loss", loss, weight, input)
-    return (
-        loss.sum() / weight.sum() if reduction == "mean" else _reduced("l1_loss", loss, reduction)
-    )
+        reduction = _reduction("l1_loss", None, None, reduction)  # before the kernel, as PyTorch
+        return _reduced("l1_loss", ops.abs(ops.sub(*expanded)), reduction)
+    loss = _weighted("l1_loss", ops.abs(ops.sub(*expanded)), weight, input)
+    return _weighted_reduced("l1_loss", loss, weight, reduction)
 
 
 def _broadcast(name: str, input: Tensor, target: Tensor) -> tuple:
@@ -755,13 +787,14 @@ def smooth_l1_loss(
     _warn_if_broadcast(input.data, target.data)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
+    input, target = _broadcast("smooth_l1_loss", input, target)
+    reduction = _reduction("smooth_l1_loss", None, None, reduction)
     if beta == 0:
         return l1_loss(input, target, reduction=reduction)
     if beta < 0:
         raise RuntimeError(
             f"smooth_l1_loss does not support negative values for beta (got {beta})."
         )
-    input, target = _broadcast("smooth_l1_loss", input, target)
     D = _difference("smooth_l1_loss", "smooth_l1_cpu", input, target)
     A = np.abs(D)
     out, per_element = _reduce(
@@ -785,11 +818,12 @@ def huber_loss(
     if weight is not None:
         loss = huber_loss(input, target, "none", delta)
         return _reduced("huber_loss", _weighted("huber_loss", loss, weight, input), reduction)
+    input, target = _broadcast("huber_loss", input, target)
+    reduction = _reduction("huber_loss", None, None, reduction)
     if delta <= 0:
         raise RuntimeError(
             f"huber_loss does not support non-positive values for delta (got {delta})."
         )
-    input, target = _broadcast("huber_loss", input, target)
     X, Y = input.data, target.data
     dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
     if dt.kind != X.dtype.kind and X.dtype.kind != "f":
@@ -817,14 +851,17 @@ def kl_div(
     check_bool("kl_div", "log_target", log_target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    elif reduction == "mean":
-        warnings.warn(
-            "reduction: 'mean' divides the total loss by both the batch size and the support "
-            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
-            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
-            "major release.",
-            stacklevel=2,
-        )
+    else:
+        if reduction == "mean":
+            warnings.warn(
+                "reduction: 'mean' divides the total loss by both the batch size and the support "
+                "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+                "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+                "major release.",
+                stacklevel=2,
+            )
+        if reduction != "batchmean":
+            reduction = _reduction("kl_div", None, None, reduction)
     if input.data.dtype.kind != "f" or target.data.dtype.kind != "f":
         raise RuntimeError(
             f"kl_div: Integral inputs not supported (input {input.dtype}, target {target.dtype})."
@@ -855,8 +892,7 @@ def binary_cross_entropy(
     The clamp (PyTorch's) keeps x = 0 and x = 1 finite.
     dx = w (x - y) / max(x (1 - x), 1e-12) g',   dy = -w logit(x) g'  (unclamped, as PyTorch).
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _reduction("binary_cross_entropy", size_average, reduce, reduction)
     _check_tensors("binary_cross_entropy", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy", X, Y)
@@ -921,8 +957,7 @@ def binary_cross_entropy_with_logits(
     the last dimension; p = 1 without it: the positive term counts p times).
     dx = w (q sigmoid(x) - p y) g',   dy = w (log sigmoid(-x) - p log sigmoid(x)) g'.
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _reduction("binary_cross_entropy_with_logits", size_average, reduce, reduction)
     _check_tensors("binary_cross_entropy_with_logits", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy_with_logits", X, Y)
@@ -1061,8 +1096,7 @@ def nll_loss(
     'mean' divides by Σ w[y] over the samples whose target is not ``ignore_index``.
     dx = -w[y] g' at the target class, 0 elsewhere.
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _reduction("nll_loss", size_average, reduce, reduction)
     name = "nll_loss"
     _check_tensors(name, input, target)
     X = input.data
@@ -1071,8 +1105,13 @@ def nll_loss(
     index, keep, w_y, _ = _index_targets(name, X, target, weight, ignore_index, axis, reduction)
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
     out, per_element = _reduce("nll_loss", loss, reduction, w_y.sum())
-    q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
-    vjp = lambda g: -q * _along_classes(per_element(g), axis)  # noqa: E731
+    w_y = w_y.astype(X.dtype)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        # -w[y] g' at [n, y_n], +0 elsewhere and at the ignored samples, as PyTorch's
+        d = np.where(keep, -w_y * per_element(g), 0).astype(X.dtype, copy=False)
+        return _scatter(X.shape, index, d, axis)
+
     vjp = _refused_backward(X, target.data) or vjp
     # saved only for the version check: PyTorch saves them, so changing either raises
     return record(out, "NllLoss", (input,), (vjp,), saved=ops._tensors(input, target, weight))
@@ -1161,8 +1200,7 @@ def cross_entropy(
     dx = (Σ_c q[c] * softmax(x) - q) g'  (= (softmax - onehot) g' without weights),
     dy = -(1 - ε) w log softmax(x) g'  (probability targets).
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _reduction("cross_entropy", size_average, reduce, reduction)
     if label_smoothing > 1:
         raise RuntimeError(
             f"cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"

@@ -25,6 +25,7 @@ from .functional import (
     _no_grad_weight,
     _reduce,
     _reduced,
+    _reduction,
     logsigmoid,
     pairwise_distance,
 )
@@ -36,16 +37,6 @@ __all__ = [
 ]  # fmt: skip
 
 _REDUCTIONS = ("none", "mean", "sum")
-
-
-def _reduction(name: str, size_average: bool | None, reduce: bool | None, reduction: str) -> str:
-    """The reduction, checked before anything is computed (as PyTorch's enum), or the one
-    the deprecated flags name."""
-    if size_average is not None or reduce is not None:
-        return _legacy_reduction(size_average, reduce)
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
-    return reduction
 
 
 def _check_arguments(name: str, **tensors: Any) -> None:
@@ -109,6 +100,9 @@ def soft_margin_loss(
 
     @np.errstate(invalid="ignore")  # inf / inf = NaN, as PyTorch's
     def vjp(g: np.ndarray) -> np.ndarray:
+        if Y.dtype.kind == "b":  # PyTorch's backward negates it
+            raise RuntimeError("soft_margin_loss_backward: Negation, the `-` operator, on a bool "
+                               "tensor is not supported (the target, of ±1)")  # fmt: skip
         return -Y64 * z / (1 + z) * per_element(g)
 
     return record(out, "SoftMarginLoss", (input,), (vjp,), saved=(input, target))
@@ -303,7 +297,7 @@ def multi_margin_loss(
     z[rows, y] = 0  # the target's own class does not count
     active = z > 0
     w_y = (np.ones(n, X.dtype) if weight is None else weight.data[y])[:, None]
-    h = np.where(active, z if p == 1 else z * z, 0) * w_y
+    h = np.where(active, (z if p == 1 else z * z) * w_y, 0)  # w[y] weighs the active terms
     loss = (h.sum(1) / C).astype(X.dtype)
     out, per_element = _reduce(
         "multi_margin_loss", loss.reshape(T.shape), reduction
@@ -311,7 +305,7 @@ def multi_margin_loss(
 
     def vjp(g: np.ndarray) -> np.ndarray:
         gs = np.reshape(per_element(g), (-1, 1))
-        d = np.where(active, 1 if p == 1 else 2 * z, 0) * w_y / C * gs
+        d = np.where(active, (1 if p == 1 else 2 * z) * w_y, 0) / C * gs
         d[rows, y] = 0 - d.sum(1)  # +0 where no class counts, as PyTorch's
         return d.reshape(X.shape)
 
