@@ -169,6 +169,57 @@ PROGRAMS += [
     f"{_F}x = M.tensor([[0.5, 3., -1.], [2., 0., 2.5]], dtype=M.float64, requires_grad=True); L = F.multi_margin_loss(x, M.tensor([1, 0]), p=2, weight=M.tensor([float('nan'), 2., 1.], dtype=M.float64), reduction='none'); L.sum().backward(); R = (L, x.grad)",
 ]
 
+PROGRAMS += [
+    # one_hot of an empty tensor needs num_classes > 0
+    *(
+        f"{_F}R = F.one_hot(M.zeros({s}, dtype=M.int64), {c})"
+        for s in ("0", "(2, 0)")
+        for c in (-1, 0, -2, 3)
+    ),
+    f"{_F}R = F.one_hot(M.tensor([0, 2]), 0)",
+    # dropout with p = 1 multiplies x of any dtype by a zero of its dtype; 0 < p < 1 needs a float
+    *(
+        f"{_F}x = M.tensor([1, 2, 3], dtype=M.{dt}); R = {call}"
+        for dt in ("int64", "bool")
+        for call in (
+            "F.dropout(x, 1.)",
+            "F.dropout(x.clone(), 1., inplace=True)",
+            "F.dropout(x, 0.5)",
+            "M.nn.Dropout(1.)(x)",
+        )
+    ),
+    # a constant pad crops at most the whole dim
+    *(
+        f"{_F}x = M.ones({s}, dtype=M.float64, requires_grad=True); y = F.pad(x, {p}); y.sum().backward(); R = (y, x.grad)"
+        for s, p in (
+            ("3, 0", "(2, -1, 2, -1)"),
+            ("3, 0", "(1, -1)"),
+            ("3, 1", "(-2, 1)"),
+            ("3, 1", "(1, -2)"),
+            ("3, 2", "(-3, 2)"),
+            ("3, 2", "(-2, 1)"),
+            ("3, 2", "(-1, -1)"),
+        )
+    ),
+    # reflect and replicate take an empty batch, no other empty dim
+    *(
+        f"{_F}x = M.ones({s}, dtype=M.float64, requires_grad=True); y = F.pad(x, {p}, mode='{m}'); y.sum().backward(); R = (y, x.grad)"
+        for m in ("reflect", "replicate")
+        for s, p in (
+            ("0, 3", "(1, 1)"),
+            ("0, 2, 3", "(1, 1)"),
+            ("2, 0, 3", "(1, 1)"),
+            ("0, 2, 3", "(1, 1, 1, 1)"),
+            ("0, 1, 2, 3", "(1, 1, 1, 1)"),
+            ("1, 0, 2, 3", "(1, 1, 1, 1)"),
+            ("0, 3", "(1, 1, 1, 1)"),
+        )
+    ),
+    # cosine_similarity's dim is an int
+    f"{_F}x = M.ones(3, dtype=M.float64); R = F.cosine_similarity(x, x, dim=None)",
+    f"{_F}x = M.ones((), dtype=M.float64); R = M.nn.CosineSimilarity(dim=None)(x, x)",
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -305,3 +356,35 @@ def test_nll_loss_gradient_is_positive_zero_off_the_targets():
     zeros[0, 0] = False
     assert x.grad.data[0, 0] == -1.0
     assert np.all(x.grad.data[zeros] == 0) and not np.any(np.signbit(x.grad.data[zeros]))
+
+
+def test_one_hot_of_an_empty_tensor_needs_the_number_of_classes():
+    assert F.one_hot(mg.zeros(0, dtype=mg.int64), 3).shape == (0, 3)
+    for c in (-1, 0):
+        with pytest.raises(RuntimeError, match="empty"):
+            F.one_hot(mg.zeros(0, dtype=mg.int64), c)
+
+
+def test_dropout_of_everything_keeps_the_dtype():
+    x = mg.tensor([1, 2, 3])
+    y = F.dropout(x, 1.0)
+    assert y.dtype == mg.int64 and y.tolist() == [0, 0, 0]
+    with pytest.raises(RuntimeError):
+        F.dropout(x, 0.5)
+
+
+def test_pad_crops_at_most_the_whole_dim():
+    x = mg.ones(3, 2)
+    assert F.pad(x, (-1, -1)).shape == (3, 0)
+    assert F.pad(x, (-2, 3)).shape == (3, 3)
+    with pytest.raises(RuntimeError, match="crops"):
+        F.pad(x, (-3, 2))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate"])
+def test_pad_by_copies_refuses_empty_dims_but_the_batch(mode):
+    assert F.pad(mg.ones(0, 2, 3), (1, 1), mode=mode).shape == (0, 2, 5)
+    for shape in ((0, 3), (2, 0, 3)):
+        with pytest.raises(RuntimeError, match="non-zero"):
+            F.pad(mg.ones(*shape), (1, 1), mode=mode)
+    assert F.pad(mg.ones(0, 3), (1, 1), mode="circular").shape == (0, 5)

@@ -491,6 +491,9 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     pairs = [(0, 0)] * lead + [(int(pad[2 * i]), int(pad[2 * i + 1]))
                                for i in reversed(range(len(pad) // 2))]  # fmt: skip
     shape = tuple(n + lo + hi for n, (lo, hi) in zip(X.shape, pairs))
+    if any(n + min(lo, 0) + min(hi, 0) < 0 for n, (lo, hi) in zip(X.shape, pairs)):
+        raise OpError(f"pad: the padding {tuple(pad)} crops more than the input {X.shape} has "
+                      "(narrow(): length must be non-negative)")  # fmt: skip
     if min(shape, default=0) < 0:
         raise OpError(f"pad: the padding {tuple(pad)} leaves a negative size {shape} of the "
                       f"input {X.shape}")  # fmt: skip
@@ -524,6 +527,11 @@ def _pad_by_index(input: Tensor, pad: tuple, mode: str, value: Any) -> Tensor:
         raise NotImplementedError(
             f"pad: Padding size {len(pad)} is not supported for {X.ndim}D input tensor "
             f"(mode '{mode}' pads the last 1, 2 or 3 dims of an input with 1 or 2 more)"
+        )
+    if mode != "circular" and 0 in X.shape[X.ndim - k - 1 :]:
+        raise OpError(  # PyTorch's kernels take an empty batch, no other empty dim
+            f"pad: Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size "
+            f"and other non-zero dimensions for input, but got: {list(X.shape)} (mode '{mode}')"
         )
     maps = []
     for i in range(k):

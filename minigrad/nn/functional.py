@@ -46,9 +46,12 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         )
     if T.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if T.size == 0 and num_classes <= 0:
+        raise RuntimeError(
+            f"one_hot: Can not infer total number of classes from empty tensor (num_classes="
+            f"{num_classes}, input of shape {T.shape})."
+        )
     if num_classes == -1:
-        if T.size == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(T.max()) + 1
     if T.size and T.min() < 0:
         raise RuntimeError(f"one_hot: Class values must be non-negative, got {T.min()}.")
@@ -481,12 +484,12 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0:
         return input
     X = input.data
-    if X.dtype.kind not in "fc":
+    if p == 1:  # x times a zero of its dtype, as PyTorch (of any dtype)
+        mask = np.zeros(X.shape, X.dtype)
+    elif X.dtype.kind not in "fc":
         raise RuntimeError(
             f"dropout: result type Float can't be cast to the desired output type {X.dtype}"
         )
-    if p == 1:
-        mask = np.zeros(X.shape, X.dtype)
     else:
         keep = generator().random(X.shape) >= p  # each element kept with probability 1 - p
         mask = (keep / (1 - p)).astype(X.dtype)
@@ -1540,6 +1543,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     changes the norms in place outside the graph: the gradient ignores it."""
     check_tensor("cosine_similarity", "x1", x1)
     check_tensor("cosine_similarity", "x2", x2)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(
+            f"cosine_similarity(): argument 'dim' must be int, not {type(dim).__name__}"
+        )
     if eps < 0:
         raise RuntimeError(f"cosine_similarity: eps must be non-negative, got: {eps}")
     A, B = x1.data, x2.data
