@@ -220,6 +220,38 @@ PROGRAMS += [
     f"{_F}x = M.ones((), dtype=M.float64); R = M.nn.CosineSimilarity(dim=None)(x, x)",
 ]
 
+_BN = "x = M.linspace(-2., 3., 24, dtype=M.float64).reshape(2, 4, 3).requires_grad_(); w = M.linspace(0.5, 2., 4, dtype=M.float64).requires_grad_(); b = M.linspace(-1., 1., 4, dtype=M.float64).requires_grad_()"
+_EMPTY = "x = M.zeros({}, dtype=M.float64, requires_grad=True); w = M.linspace(0.5, 2., {}, dtype=M.float64).requires_grad_(); b = M.linspace(-1., 1., {}, dtype=M.float64).requires_grad_(); rm = M.zeros({}, dtype=M.float64); rv = M.ones({}, dtype=M.float64)"
+PROGRAMS += [
+    # batch_norm's eps: positive in training, non-negative otherwise
+    *(
+        f"{_F}{_BN}; rm = M.zeros(4, dtype=M.float64); rv = M.ones(4, dtype=M.float64); y = F.batch_norm(x, rm, rv, w, b, training={t}, eps={e}); y.sum().backward(); R = (y, x.grad, rm, rv)"
+        for t in (True, False)
+        for e in (0.0, -1.0, 1e-5)
+    ),
+    f"{_F}{_BN}; R = M.nn.BatchNorm1d(4, eps=0., dtype=M.float64)(x)",
+    # one value per channel is refused first, the running stats' sizes before their pairing
+    f"{_F}x = M.ones(1, 4, dtype=M.float64); R = F.batch_norm(x, M.zeros(5, dtype=M.float64), M.ones(4, dtype=M.float64), training=True)",
+    f"{_F}{_BN}; R = F.batch_norm(x, None, M.ones(4, dtype=M.float64), training=True)",
+    f"{_F}{_BN}; R = F.batch_norm(x, M.zeros(4, dtype=M.float64), None, training=True)",
+    f"{_F}{_BN}; R = F.batch_norm(x, M.zeros(5, dtype=M.float64), None, training=True)",
+    # an empty input: a copy times w[0] plus b[0], nothing else checked (and no division by C = 0)
+    *(
+        f"{_F}{_EMPTY.format(s, c, c, c, c)}; y = F.batch_norm(x, {a}, training={t}); y.sum().backward(); R = (y, x.grad, rm, rv, w.grad, b.grad)"
+        for s, c in (("0, 4", 4), ("0, 4, 3", 5), ("2, 4, 0", 4), ("2, 0", 0), ("0, 0", 1))
+        for t in (True, False)
+        for a in ("rm, rv, w, b", "None, None, w, b", "None, rv, None, b", "rm, None")
+    ),
+    # instance_norm of an empty input: no samples make w[0] raise and the running stats NaN
+    *(
+        f"{_F}{_EMPTY.format(s, c, c, c, c)}; y = F.instance_norm(x, {a}, use_input_stats={u}); y.sum().backward(); R = (y, x.grad, rm, rv)"
+        for s, c in (("0, 4, 3", 4), ("2, 4, 0", 4), ("0, 4, 3", 5), ("2, 4, 0", 5), ("0, 1, 3", 2))
+        for u in (True, False)
+        for a in ("rm, rv", "rm, rv, w, b", "None, None, None, b", "rm, None", "None, None")
+    ),
+    f"{_F}x = M.ones(2, 4, 3); R = F.instance_norm(x, M.zeros(4), None, use_input_stats=False)",
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -388,3 +420,29 @@ def test_pad_by_copies_refuses_empty_dims_but_the_batch(mode):
         with pytest.raises(RuntimeError, match="non-zero"):
             F.pad(mg.ones(*shape), (1, 1), mode=mode)
     assert F.pad(mg.ones(0, 3), (1, 1), mode="circular").shape == (0, 5)
+
+
+def test_batch_norm_eps_and_empty_inputs():
+    x = mg.randn(2, 4)
+    with pytest.raises(ValueError, match="positive"):
+        F.batch_norm(x, None, None, training=True, eps=0.0)
+    with pytest.raises(ValueError, match="non-negative"):
+        F.batch_norm(x, mg.zeros(4), mg.ones(4), eps=-1.0)
+    empty = mg.zeros(0, 4, requires_grad=True)
+    w = mg.ones(5, requires_grad=True)
+    y = F.batch_norm(empty, None, None, w, training=False)  # no stats, w of another size
+    y.sum().backward()
+    assert y.shape == (0, 4) and w.grad.tolist() == [0.0] * 5
+    assert F.batch_norm(mg.zeros(2, 0), None, None, training=True).shape == (2, 0)
+
+
+def test_instance_norm_of_no_samples():
+    x = mg.zeros(0, 4, 3)
+    rm, rv = mg.zeros(4), mg.ones(4)
+    F.instance_norm(x, rm, rv)
+    assert np.isnan(rm.data).all() and np.isnan(rv.data).all()
+    with pytest.raises(IndexError):
+        F.instance_norm(x, weight=mg.ones(4))
+    rm, rv = mg.zeros(4), mg.ones(4)
+    F.instance_norm(mg.zeros(2, 4, 0), rm, rv)  # samples without elements: stats stay
+    assert rm.tolist() == [0.0] * 4 and rv.tolist() == [1.0] * 4

@@ -1324,13 +1324,26 @@ def batch_norm(
     """
     check_tensor("batch_norm", "input", input)
     X = input.data
+    if training and X.shape[0] * math.prod(X.shape[2:]) == 1:
+        raise ValueError(
+            f"batch_norm: Expected more than 1 value per channel when training, got input size "
+            f"{X.shape}"
+        )
+    if eps <= 0 and (training or eps < 0):
+        bound = "positive during training" if training else "non-negative"
+        raise ValueError(f"batch_norm eps must be {bound}, but got {eps}")
     if X.ndim < 2:
         raise ValueError(f"batch_norm: expected an input with a channel dim 1, got shape {X.shape}")
+    if X.size == 0:
+        return _empty_norm(input, weight, bias)
     C = X.shape[1]
     for arg, t in (("running_mean", running_mean), ("running_var", running_var),
                    ("weight", weight), ("bias", bias)):  # fmt: skip
         if t is not None and t.data.size != C:
             raise RuntimeError(f"batch_norm: {arg} should contain {C} elements not {t.data.size}")
+    if training and (running_mean is None) != (running_var is None):
+        raise ValueError("batch_norm: running_mean and running_var must either both be None or "
+                         "neither be None")  # fmt: skip
     _check_norm_dtypes("batch_norm", "batch_norm", X, weight, bias, running_mean, running_var)
     axes = (0, *range(2, X.ndim))
     shape = (C,) + (1,) * (X.ndim - 2)  # a per-channel vector, broadcast along dim 1
@@ -1340,16 +1353,21 @@ def batch_norm(
         mean, var = running_mean.data.reshape(shape), running_var.data.reshape(shape)
         return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, None)
     n = X.size // C
-    if n == 1:
-        raise ValueError(
-            f"batch_norm: Expected more than 1 value per channel when training, got input size "
-            f"{X.shape}"
-        )
     mean, var = _moments(X.astype(np.float64, copy=False), axes)
-    if n:  # an empty batch leaves the running stats as they are, as PyTorch
-        _update_running(running_mean, running_var, mean.reshape(C), var.reshape(C) * (n / (n - 1)),
-                        momentum)  # fmt: skip
+    _update_running(running_mean, running_var, mean.reshape(C), var.reshape(C) * (n / (n - 1)),
+                    momentum)  # fmt: skip
     return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, axes)
+
+
+def _empty_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
+    """PyTorch's batch norm of an empty input: a copy of it, times w[0], plus b[0], composed
+    of those ops; the running stats stay and the other arguments are not checked."""
+    out = input.clone()
+    if weight is not None:
+        out = out * weight[0]
+    if bias is not None:
+        out = out + bias[0]
+    return out
 
 
 def _update_running(
@@ -1416,23 +1434,25 @@ def instance_norm(
     are the running stats, as ``batch_norm`` in eval.
     """
     check_tensor("instance_norm", "input", input)
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("instance_norm: Expected running_mean and running_var to be defined "
+                           "when use_input_stats is false")  # fmt: skip
+    X = input.data
+    n = math.prod(X.shape[2:])
+    if use_input_stats and n == 1:
+        raise ValueError(
+            f"instance_norm: Expected more than 1 spatial element when training, got input size "
+            f"{X.shape}"
+        )
+    if X.size == 0 and X.ndim >= 2:
+        return _empty_instance_norm(input, running_mean, running_var, weight, bias, use_input_stats)
     if (running_mean is None) != (running_var is None):
         raise ValueError(
             "instance_norm: running_mean and running_var must either both be None or neither "
             "be None"
         )
     if not use_input_stats:
-        if running_mean is None:
-            raise RuntimeError("instance_norm: Expected running_mean and running_var to be "
-                               "defined when use_input_stats is false")  # fmt: skip
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
-    X = input.data
-    n = math.prod(X.shape[2:])
-    if n == 1:
-        raise ValueError(
-            f"instance_norm: Expected more than 1 spatial element when training, got input size "
-            f"{X.shape}"
-        )
     N, C = X.shape[:2]
     for arg, t in (("running_mean", running_mean), ("running_var", running_var),
                    ("weight", weight), ("bias", bias)):  # fmt: skip
@@ -1447,6 +1467,30 @@ def instance_norm(
         _update_running(running_mean, running_var, mean.reshape(N, C).mean(0),
                         (var.reshape(N, C) * (n / (n - 1))).mean(0), momentum)  # fmt: skip
     return out
+
+
+def _empty_instance_norm(
+    input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+    weight: Tensor | None, bias: Tensor | None, use_input_stats: bool,
+) -> Tensor:  # fmt: skip
+    """PyTorch's instance norm of an empty x (N, C, *): the batch norm of an empty input
+    (``_empty_norm``) of x viewed as (1, N C, *), w and b repeated N times; with N = 0, w[0]
+    of none raises, and the running stats become the mean of none, NaN."""
+    N, C = input.shape[:2]
+    if N == 0 and (weight is not None or bias is not None):
+        raise IndexError("instance_norm: select(): index 0 out of range for tensor of size [0] "
+                         "at dimension 0 (the weight repeated for no samples)")  # fmt: skip
+    for arg, r in (("running_mean", running_mean), ("running_var", running_var)):
+        # as their update, by the mean over the samples of shape (C,), broadcast when N = 0
+        if use_input_stats and r is not None and r.data.size != C and (N or C != 1):
+            raise RuntimeError(f"instance_norm: {arg} should contain {C} elements not "
+                               f"{r.data.size}")  # fmt: skip
+    if N == 0 and use_input_stats:
+        with no_grad():
+            for r in (running_mean, running_var):
+                if r is not None:
+                    r.fill_(math.nan)
+    return _empty_norm(input, weight, bias)
 
 
 def _grouped(
