@@ -252,6 +252,19 @@ PROGRAMS += [
     f"{_F}x = M.ones(2, 4, 3); R = F.instance_norm(x, M.zeros(4), None, use_input_stats=False)",
 ]
 
+PROGRAMS += [
+    # max pooling of an empty batch has a backward
+    *(
+        f"{_F}x = M.zeros({s}, dtype=M.float64, requires_grad=True); y = {call}; y.sum().backward(); R = (y, x.grad)"
+        for s, call in (
+            ("0, 2, 4, 5", "F.max_pool2d(x, 2)"),
+            ("0, 2, 4, 5", "F.max_pool2d(x, 3, 1, 1, ceil_mode=True)"),
+            ("0, 1, 7", "F.max_pool1d(x, 2, 3)"),
+            ("0, 1, 7", "M.nn.MaxPool1d(3, padding=1)(x)"),
+        )
+    ),
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -446,3 +459,9 @@ def test_instance_norm_of_no_samples():
     rm, rv = mg.zeros(4), mg.ones(4)
     F.instance_norm(mg.zeros(2, 4, 0), rm, rv)  # samples without elements: stats stay
     assert rm.tolist() == [0.0] * 4 and rv.tolist() == [1.0] * 4
+
+
+def test_max_pool_of_an_empty_batch_has_a_gradient():
+    x = mg.zeros(0, 2, 4, 5, requires_grad=True)
+    F.max_pool2d(x, 2).sum().backward()
+    assert x.grad.shape == (0, 2, 4, 5)

@@ -357,7 +357,7 @@ def max_pool2d(
 
     def vjp(g: np.ndarray) -> np.ndarray:
         g = g if batched else g[None]
-        flat = (np.arange(N * C, dtype=np.int64) * (H * W))[:, None] + index.reshape(N * C, -1)
+        flat = (np.arange(N * C, dtype=np.int64) * (H * W))[:, None] + index.reshape(N * C, OH * OW)
         dx = np.bincount(flat.ravel(), g.ravel(), N * C * H * W).astype(g.dtype, copy=False)
         return dx.reshape(input.data.shape)
 
