@@ -265,6 +265,15 @@ PROGRAMS += [
     ),
 ]
 
+PROGRAMS += [
+    # embedding checks padding_idx first (an AssertionError), then the indices' dtype
+    *(
+        f"{_F}w = M.ones(3, 2, dtype=M.float64, requires_grad=True); R = F.embedding(M.tensor({i}), w, padding_idx={p})"
+        for i in ("[0., 1.]", "[0, 1]", "[0, 5]")
+        for p in (3, -4, 2, None)
+    ),
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -465,3 +474,10 @@ def test_max_pool_of_an_empty_batch_has_a_gradient():
     x = mg.zeros(0, 2, 4, 5, requires_grad=True)
     F.max_pool2d(x, 2).sum().backward()
     assert x.grad.shape == (0, 2, 4, 5)
+
+
+def test_embedding_checks_padding_idx_before_the_indices():
+    with pytest.raises(AssertionError):
+        F.embedding(mg.tensor([0.0, 1.0]), mg.ones(3, 2), padding_idx=3)
+    with pytest.raises(RuntimeError):
+        F.embedding(mg.tensor([0.0, 1.0]), mg.ones(3, 2), padding_idx=2)

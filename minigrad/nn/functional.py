@@ -77,6 +77,8 @@ def embedding(
     check_tensor("embedding", "input", input)
     check_tensor("embedding", "weight", weight)
     I, W = input.data, weight.data
+    if padding_idx is not None and W.ndim:  # checked first, as PyTorch's
+        padding_index(padding_idx, W.shape[0])
     if I.dtype not in (np.int64, np.int32):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "
