@@ -274,6 +274,16 @@ PROGRAMS += [
     ),
 ]
 
+PROGRAMS += [
+    # Byte targets with class weights and label smoothing: PyTorch's mean gathers their weights
+    *(
+        f"{_F}x = M.linspace(-2., 3., {n}, dtype=M.float64).reshape({s}).requires_grad_(); t = M.tensor({t}, dtype=M.uint8); L = F.cross_entropy(x, t, weight=M.tensor([1., 2., 0.5], dtype=M.float64), label_smoothing={e}, reduction='{r}'); L.sum().backward(); R = (L, x.grad)"
+        for n, s, t in ((6, "2, 3", "[0, 2]"), (3, "3", "1"))
+        for e in (0.0, 0.1)
+        for r in ("mean", "sum", "none")
+    ),
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):

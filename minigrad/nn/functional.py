@@ -1253,6 +1253,11 @@ def cross_entropy(
         index, keep, w_y, w = _index_targets(name, X, target, weight, ignore_index, axis, reduction)
         loss = -w_y * _gather(logp, index, axis)
         q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
+        if eps and weight is not None and reduction == "mean" and T.dtype == np.uint8:
+            raise RuntimeError(  # PyTorch gathers the targets' weights for the mean
+                "cross_entropy: gather(): Expected dtype int32/int64 for index (Byte targets "
+                "with weights and label smoothing)"
+            )
         if eps and X.ndim == 1 and T.ndim == 1:
             raise RuntimeError(
                 "cross_entropy: output with shape [] doesn't match the broadcast shape [1] (an "
