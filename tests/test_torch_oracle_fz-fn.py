@@ -284,6 +284,16 @@ PROGRAMS += [
     ),
 ]
 
+PROGRAMS += [
+    # dropout2d: p = 1 zeroes an input of any shape, an empty one is returned as it is
+    *(
+        f"{_F}x = M.ones({s}, dtype=M.float64, requires_grad=True); y = F.dropout2d(x * 1, {p}); y.sum().backward(); R = (y, x.grad)"
+        for s in ("()", "3", "0", "0, 3", "2, 3", "2, 3, 2")
+        for p in (1.0, 0.0)
+    ),
+    *(f"{_F}R = F.dropout2d(M.ones({s}, dtype=M.int64), 0.5)" for s in ("0", "0, 3", "2, 3")),
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -491,3 +501,13 @@ def test_embedding_checks_padding_idx_before_the_indices():
         F.embedding(mg.tensor([0.0, 1.0]), mg.ones(3, 2), padding_idx=3)
     with pytest.raises(RuntimeError):
         F.embedding(mg.tensor([0.0, 1.0]), mg.ones(3, 2), padding_idx=2)
+
+
+def test_dropout2d_of_everything_takes_any_shape():
+    x = mg.ones(3, requires_grad=True)
+    y = F.dropout2d(x, 1.0)
+    y.sum().backward()
+    assert y.tolist() == [0.0] * 3 and x.grad.tolist() == [0.0] * 3
+    assert F.dropout2d(mg.ones(0), 0.5).shape == (0,)
+    with pytest.raises(RuntimeError):
+        F.dropout2d(mg.ones(3), 0.5)

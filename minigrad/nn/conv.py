@@ -607,9 +607,9 @@ def dropout2d(
             stacklevel=2,
         )
     check_bool("feature_dropout", "train", training)
-    if not training or p == 0:
+    if not training or p == 0 or X.size == 0:
         return input
-    if X.ndim < 2:
+    if X.ndim < 2 and p != 1:  # p = 1 zeroes x of any shape, as PyTorch's
         raise OpError(f"dropout2d: Feature dropout requires at least 2 dimensions in the input, "
                       f"got {list(X.shape)}")  # fmt: skip
     shape = X.shape[:2] + (1,) * (X.ndim - 2)
