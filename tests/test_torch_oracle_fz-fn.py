@@ -511,3 +511,19 @@ def test_dropout2d_of_everything_takes_any_shape():
     assert F.dropout2d(mg.ones(0), 0.5).shape == (0,)
     with pytest.raises(RuntimeError):
         F.dropout2d(mg.ones(3), 0.5)
+
+
+def test_cosine_similarity_dim_must_be_an_int():
+    x = mg.ones(2, 3)
+    with pytest.raises(TypeError, match="dim"):
+        F.cosine_similarity(x, x, dim=None)
+    assert F.cosine_similarity(x, x, dim=1).tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_byte_targets_with_weights_and_smoothing_have_no_mean():
+    x, t, w = mg.randn(2, 3), mg.tensor([0, 2], dtype=mg.uint8), mg.ones(3)
+    with pytest.raises(RuntimeError, match="gather"):
+        F.cross_entropy(x, t, weight=w, label_smoothing=0.1)
+    total = F.cross_entropy(x, t, weight=w, label_smoothing=0.1, reduction="sum")
+    mean = F.cross_entropy(x, t.long(), weight=w, label_smoothing=0.1)
+    assert total.item() == pytest.approx(2 * mean.item())
