@@ -294,6 +294,18 @@ PROGRAMS += [
     *(f"{_F}R = F.dropout2d(M.ones({s}, dtype=M.int64), 0.5)" for s in ("0", "0, 3", "2, 3")),
 ]
 
+PROGRAMS += [
+    # adaptive_avg_pool2d to (1, 1) is a mean over the last two dims of any input of 2 or more
+    *(
+        f"{_F}x = M.linspace(-2., 3., {n}, dtype=M.float64).reshape({s}).requires_grad_(); y = F.adaptive_avg_pool2d(x, {o}); y.sum().backward(); R = (y, x.grad, y.grad_fn.name().rstrip('0123456789'))"
+        for n, s in ((6, "2, 3"), (3, "3"), (120, "1, 2, 3, 4, 5"), (24, "2, 3, 4"))
+        for o in ("1", "(1, 1)", "(None, 1)", "2")
+    ),
+    # gelu's approximate is a keyword-only str
+    f"{_F}R = F.gelu(M.ones(2), approximate=None)",
+    f"{_F}R = F.gelu(M.ones(2), 'tanh')",
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -527,3 +539,17 @@ def test_byte_targets_with_weights_and_smoothing_have_no_mean():
     total = F.cross_entropy(x, t, weight=w, label_smoothing=0.1, reduction="sum")
     mean = F.cross_entropy(x, t.long(), weight=w, label_smoothing=0.1)
     assert total.item() == pytest.approx(2 * mean.item())
+
+
+def test_adaptive_avg_pool2d_to_one_is_a_mean_of_any_input():
+    x = mg.arange(6.0).reshape(2, 3)
+    assert F.adaptive_avg_pool2d(x, 1).tolist() == [[2.5]]
+    with pytest.raises(RuntimeError):
+        F.adaptive_avg_pool2d(x, 2)
+
+
+def test_gelu_approximate_is_a_keyword_str():
+    with pytest.raises(TypeError):
+        F.gelu(mg.ones(2), "tanh")
+    with pytest.raises(TypeError):
+        F.gelu(mg.ones(2), approximate=None)

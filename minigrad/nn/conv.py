@@ -426,8 +426,6 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """
     check_tensor("adaptive_avg_pool2d", "input", input)
     X = input.data
-    if X.ndim not in (3, 4):
-        raise OpError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(X.shape)}")
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
     if len(sizes) != 2:
         raise OpError("adaptive_avg_pool2d: output_size must be 2")
@@ -435,6 +433,13 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
             raise TypeError(f"adaptive_avg_pool2d(): argument 'output_size' must be tuple of "
                             f"ints, not {type(v).__name__}")  # fmt: skip
+    if isinstance(output_size, (tuple, list)) and X.ndim < 3:  # PyTorch's Python checks it
+        raise ValueError(f"adaptive_avg_pool2d: Input dimension should be at least 3, got "
+                         f"{list(X.shape)}")  # fmt: skip
+    if tuple(sizes) == (1, 1):  # of any input of 2 dims or more, as PyTorch's shortcut
+        return input.mean((-1, -2), keepdim=True)
+    if X.ndim not in (3, 4):
+        raise OpError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(X.shape)}")
     OH, OW = (X.shape[i - 2] if v is None else int(v) for i, v in enumerate(sizes))
     if OH < 0 or OW < 0:
         raise OpError("adaptive_avg_pool2d: elements of output_size must be greater than or "

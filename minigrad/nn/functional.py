@@ -279,10 +279,14 @@ _GELU_KAPPA = 0.044715
 
 
 @np.errstate(over="ignore", invalid="ignore")  # x³ of a huge x is inf; tanh(inf) is 1
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
     """x Φ(x), Φ the standard normal CDF: Φ(x) = (1 + erf(x / √2)) / 2, or with
     ``approximate='tanh'`` (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2.
     dx = g (Φ(x) + x φ(x)), φ(x) = exp(-x²/2) / √(2π)  (for 'tanh', the derivative of its form)."""
+    if not isinstance(approximate, str):
+        raise TypeError(
+            f"gelu(): argument 'approximate' must be str, not {type(approximate).__name__}"
+        )
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"gelu: approximate argument must be either none or tanh, "
                            f"not {approximate!r}")  # fmt: skip
