@@ -306,6 +306,12 @@ PROGRAMS += [
     f"{_F}R = F.gelu(M.ones(2), 'tanh')",
 ]
 
+PROGRAMS += [
+    # one_hot's argument is named input, as PyTorch's
+    f"{_F}R = F.one_hot(input=M.tensor([1, 0]), num_classes=3)",
+    f"{_F}R = F.one_hot(tensor=M.tensor([1, 0]), num_classes=3)",
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -553,3 +559,7 @@ def test_gelu_approximate_is_a_keyword_str():
         F.gelu(mg.ones(2), "tanh")
     with pytest.raises(TypeError):
         F.gelu(mg.ones(2), approximate=None)
+
+
+def test_one_hot_takes_input_by_name():
+    assert F.one_hot(input=mg.tensor([1, 0]), num_classes=2).tolist() == [[0, 1], [1, 0]]

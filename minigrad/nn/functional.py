@@ -35,11 +35,11 @@ tanh = ops.tanh
 linear = ops.linear
 
 
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:
     """int64 indices of shape s -> (s..., num_classes), 1 at each index (no gradient);
     num_classes -1 means the largest index + 1."""
-    check_tensor("one_hot", "input", tensor)
-    T = tensor.data
+    check_tensor("one_hot", "input", input)
+    T = input.data
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
         raise TypeError(
             f"one_hot(): argument 'num_classes' must be int, not {type(num_classes).__name__}"
