@@ -312,6 +312,28 @@ PROGRAMS += [
     f"{_F}R = F.one_hot(tensor=M.tensor([1, 0]), num_classes=3)",
 ]
 
+_IY = "y = M.tensor([[1., -1., 1.], [-1., 1., 0.]])"
+PROGRAMS += [
+    # hinge_embedding_loss of an integer input stays in its dtype (the margin truncated)
+    *(
+        f"{_F}x = M.tensor([[1, 0, 2], [-1, 3, 0]], dtype=M.{d}); {_IY}; R = F.hinge_embedding_loss(x, y, margin={m}, reduction='{r}')"
+        for d in ("int64", "int32", "bool")
+        for m in (1.5, -0.5)
+        for r in ("none", "sum", "mean")
+    ),
+    # soft_margin_loss needs a float input
+    *(
+        f"{_F}x = M.tensor([[1, 0, 2], [-1, 3, 0]], dtype=M.{d}); {_IY}; R = F.soft_margin_loss(x, y)"
+        for d in ("int64", "bool")
+    ),
+    # multi_margin_loss checks the input's dtype before the target's
+    *(
+        f"{_F}x = M.tensor([[1, 0, 2], [-1, 3, 0]], dtype=M.{d}); R = F.multi_margin_loss(x, M.tensor([0, 1], dtype=M.{t}))"
+        for d in ("int64", "bool", "float64")
+        for t in ("int32", "uint8", "int64")
+    ),
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -563,3 +585,16 @@ def test_gelu_approximate_is_a_keyword_str():
 
 def test_one_hot_takes_input_by_name():
     assert F.one_hot(input=mg.tensor([1, 0]), num_classes=2).tolist() == [[0, 1], [1, 0]]
+
+
+def test_integer_inputs_of_the_margin_losses():
+    x = mg.tensor([[1, 0, 2], [-1, 3, 0]])
+    y = mg.tensor([[1.0, -1.0, 1.0], [-1.0, 1.0, 0.0]])
+    L = F.hinge_embedding_loss(x, y, margin=1.5, reduction="none")
+    assert L.dtype == mg.int64 and L.tolist() == [[1, 1, 2], [2, 3, 1]]
+    with pytest.raises(RuntimeError):
+        F.hinge_embedding_loss(x, y)  # the mean of integers
+    with pytest.raises(RuntimeError):
+        F.soft_margin_loss(x, y)
+    with pytest.raises(NotImplementedError):
+        F.multi_margin_loss(x, mg.tensor([0, 1], dtype=mg.int32))

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import dtypes, ops
 from ..engine import record
-from ..factories import ones_like, zeros_like
+from ..factories import full_like, ones_like, zeros_like
 from ..grad_mode import no_grad
 from ..tensor import Tensor, check_tensor
 from .functional import (
@@ -72,6 +72,14 @@ def hinge_embedding_loss(
     PyTorch's composition), for distances x."""
     reduction = _reduction("hinge_embedding_loss", size_average, reduce, reduction)
     _check_arguments("hinge_embedding_loss", input=input, target=target)
+    kind = input.data.dtype.kind
+    if kind == "b":
+        raise RuntimeError(
+            "hinge_embedding_loss: Subtraction, the `-` operator, with two bool tensors is not "
+            "supported (margin - input, of a bool input)"
+        )
+    if kind in "iu":  # PyTorch fills the margin into x's dtype: an integer input stays one
+        margin = full_like(input, margin)
     zeros = zeros_like(input)
     output_margin = ops.where(target != 1, (margin - input).clamp_min(0), zeros)
     output_self = ops.where(target != -1, input, zeros)
@@ -88,6 +96,11 @@ def soft_margin_loss(
     _check_arguments("soft_margin_loss", input=input, target=target)
     _no_grad_weight("soft_margin_loss", "target", target)
     X = input.data
+    if X.dtype.kind != "f":  # PyTorch's kernel negates a bool input and has no integer result
+        raise RuntimeError(
+            f"soft_margin_loss: result type Float can't be cast to the desired output type "
+            f"{dtypes.torch_name(X.dtype)} (of the input)"
+        )
     try:
         Y = np.broadcast_to(target.data, X.shape)
     except ValueError:
@@ -267,13 +280,13 @@ def multi_margin_loss(
             f"input samples (batch size). Expected target size [{n}], but got {list(T.shape)}. "
             f"Input has shape {list(X.shape)}."
         )
-    if T.dtype != np.int64:
-        raise RuntimeError(
-            f"multi_margin_loss: expected scalar type Long but found {dtypes.torch_name(T.dtype)}"
-        )
     if X.dtype.kind != "f":
         raise NotImplementedError(
             f"\"multi_margin_loss_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    if T.dtype != np.int64:
+        raise RuntimeError(
+            f"multi_margin_loss: expected scalar type Long but found {dtypes.torch_name(T.dtype)}"
         )
     if weight is not None and weight.data.size != C:
         raise RuntimeError(
