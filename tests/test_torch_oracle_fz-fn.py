@@ -334,6 +334,28 @@ PROGRAMS += [
     ),
 ]
 
+PROGRAMS += [
+    # the dtypes PyTorch's kernels refuse
+    *(
+        f"{_F}x = M.tensor([[1, 0], [2, 3]], dtype=M.{d}); R = {c}"
+        for c in (
+            "F.hardtanh(x)",
+            "F.hardtanh(x, 0, 2)",
+            "F.relu6(x)",
+            "M.nn.Hardtanh()(x)",
+            "F.pad(x[None], (1, 1), mode='reflect')",
+            "F.pad(x[None], (1, 1), mode='replicate')",
+            "F.pad(x[None], (1, 1), mode='circular')",
+            "F.max_pool1d(x[None], 2)",
+            "F.max_pool2d(x[None, None], 2)",
+            "F.avg_pool1d(x[None], 2)",
+            "F.avg_pool2d(x[None, None], 2)",
+            "F.conv1d(x[None], M.ones(1, 2, 1, dtype=x.dtype))",
+        )
+        for d in ("int64", "int32", "uint8", "bool", "float64")
+    ),
+]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_fz_fn_program_matches_pytorch(program):
@@ -598,3 +620,22 @@ def test_integer_inputs_of_the_margin_losses():
         F.soft_margin_loss(x, y)
     with pytest.raises(NotImplementedError):
         F.multi_margin_loss(x, mg.tensor([0, 1], dtype=mg.int32))
+
+
+def test_kernels_refuse_the_dtypes_pytorch_has_none_for():
+    x = mg.tensor([[1, 0], [2, 3]], dtype=mg.uint8)
+    with pytest.raises(RuntimeError, match="unsigned"):
+        F.hardtanh(x)
+    assert F.hardtanh(x, 0, 2).tolist() == [[1, 0], [2, 2]]
+    b = x.bool()
+    for call in (
+        lambda: F.pad(b[None], (1, 1), mode="reflect"),
+        lambda: F.max_pool1d(x.long()[None], 2),
+        lambda: F.max_pool2d(b[None, None], 2),
+        lambda: F.avg_pool2d(x[None, None], 2),
+        lambda: F.conv1d(b[None], mg.ones(1, 2, 1, dtype=mg.bool)),
+    ):
+        with pytest.raises(NotImplementedError):
+            call()
+    assert F.max_pool2d(x.long()[None, None], 2).tolist() == [[[[3]]]]
+    assert F.avg_pool2d(x.long()[None, None], 2).tolist() == [[[[1]]]]

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .. import dtypes
 from ..engine import COPY_SLICES, record
 from ..errors import OpError
 from ..random import generator
@@ -136,6 +137,8 @@ def _convolution(
             f"Kernel size: ({' x '.join(map(str, span))}). Kernel size can't be greater than "
             f"actual input size (input {list(X.shape)}, weight {list(W.shape)})"
         )
+    if X.dtype.kind == "b":
+        raise NotImplementedError(f"{op}: \"slow_conv2d_cpu\" not implemented for 'Bool'")
     X4 = X if batched else X[None]
     W4 = W
     if nd == 1:  # a height of 1
@@ -327,6 +330,8 @@ def max_pool2d(
     k, s, p, d = _pool_args("max_pool2d", kernel_size, stride, padding, dilation)
     check_bool("max_pool2d", "return_indices", return_indices)
     X, batched, OH, OW = _pool_input("max_pool2d", input, k, s, p, d, ceil_mode)
+    if X.dtype.kind == "b":
+        raise NotImplementedError("max_pool2d: \"max_pool2d\" not implemented for 'Bool'")
     N, C, H, W = X.shape
     low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
     right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
@@ -382,6 +387,10 @@ def avg_pool2d(
     X, batched, OH, OW = _pool_input("avg_pool2d", input, k, s, p, d, ceil_mode)
     if divisor_override is not None and divisor_override == 0:
         raise OpError("avg_pool2d: divisor must be not zero")
+    if X.dtype.kind != "f" and X.dtype != np.int64:  # PyTorch's kernels: floats and Long
+        raise NotImplementedError(
+            f"avg_pool2d: \"avg_pool2d\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
     N, C, H, W = X.shape
     right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
     Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])))
@@ -538,6 +547,9 @@ def _pad_by_index(input: Tensor, pad: tuple, mode: str, value: Any) -> Tensor:
             f"pad: Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size "
             f"and other non-zero dimensions for input, but got: {list(X.shape)} (mode '{mode}')"
         )
+    if mode != "circular" and X.dtype.kind == "b":
+        kernel = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{k}d"
+        raise NotImplementedError(f"pad: \"{kernel}\" not implemented for 'Bool'")
     maps = []
     for i in range(k):
         axis, (lo, hi) = X.ndim - 1 - i, pad[2 * i : 2 * i + 2]
