@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .. import dtypes
 from ..engine import COPY_SLICES, record
 from ..errors import OpError
 from ..random import generator
@@ -136,6 +137,8 @@ def _convolution(
             f"Kernel size: ({' x '.join(map(str, span))}). Kernel size can't be greater than "
             f"actual input size (input {list(X.shape)}, weight {list(W.shape)})"
         )
+    if X.dtype.kind == "b":
+        raise NotImplementedError(f"{op}: \"slow_conv2d_cpu\" not implemented for 'Bool'")
     X4 = X if batched else X[None]
     W4 = W
     if nd == 1:  # a height of 1
@@ -327,6 +330,8 @@ def max_pool2d(
     k, s, p, d = _pool_args("max_pool2d", kernel_size, stride, padding, dilation)
     check_bool("max_pool2d", "return_indices", return_indices)
     X, batched, OH, OW = _pool_input("max_pool2d", input, k, s, p, d, ceil_mode)
+    if X.dtype.kind == "b":
+        raise NotImplementedError("max_pool2d: \"max_pool2d\" not implemented for 'Bool'")
     N, C, H, W = X.shape
     low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
     right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
@@ -357,7 +362,7 @@ def max_pool2d(
 
     def vjp(g: np.ndarray) -> np.ndarray:
         g = g if batched else g[None]
-        flat = (np.arange(N * C, dtype=np.int64) * (H * W))[:, None] + index.reshape(N * C, -1)
+        flat = (np.arange(N * C, dtype=np.int64) * (H * W))[:, None] + index.reshape(N * C, OH * OW)
         dx = np.bincount(flat.ravel(), g.ravel(), N * C * H * W).astype(g.dtype, copy=False)
         return dx.reshape(input.data.shape)
 
@@ -382,6 +387,10 @@ def avg_pool2d(
     X, batched, OH, OW = _pool_input("avg_pool2d", input, k, s, p, d, ceil_mode)
     if divisor_override is not None and divisor_override == 0:
         raise OpError("avg_pool2d: divisor must be not zero")
+    if X.dtype.kind != "f" and X.dtype != np.int64:  # PyTorch's kernels: floats and Long
+        raise NotImplementedError(
+            f"avg_pool2d: \"avg_pool2d\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
     N, C, H, W = X.shape
     right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
     Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])))
@@ -426,8 +435,6 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """
     check_tensor("adaptive_avg_pool2d", "input", input)
     X = input.data
-    if X.ndim not in (3, 4):
-        raise OpError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(X.shape)}")
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
     if len(sizes) != 2:
         raise OpError("adaptive_avg_pool2d: output_size must be 2")
@@ -435,6 +442,13 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
             raise TypeError(f"adaptive_avg_pool2d(): argument 'output_size' must be tuple of "
                             f"ints, not {type(v).__name__}")  # fmt: skip
+    if isinstance(output_size, (tuple, list)) and X.ndim < 3:  # PyTorch's Python checks it
+        raise ValueError(f"adaptive_avg_pool2d: Input dimension should be at least 3, got "
+                         f"{list(X.shape)}")  # fmt: skip
+    if tuple(sizes) == (1, 1):  # of any input of 2 dims or more, as PyTorch's shortcut
+        return input.mean((-1, -2), keepdim=True)
+    if X.ndim not in (3, 4):
+        raise OpError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(X.shape)}")
     OH, OW = (X.shape[i - 2] if v is None else int(v) for i, v in enumerate(sizes))
     if OH < 0 or OW < 0:
         raise OpError("adaptive_avg_pool2d: elements of output_size must be greater than or "
@@ -491,6 +505,9 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     pairs = [(0, 0)] * lead + [(int(pad[2 * i]), int(pad[2 * i + 1]))
                                for i in reversed(range(len(pad) // 2))]  # fmt: skip
     shape = tuple(n + lo + hi for n, (lo, hi) in zip(X.shape, pairs))
+    if any(n + min(lo, 0) + min(hi, 0) < 0 for n, (lo, hi) in zip(X.shape, pairs)):
+        raise OpError(f"pad: the padding {tuple(pad)} crops more than the input {X.shape} has "
+                      "(narrow(): length must be non-negative)")  # fmt: skip
     if min(shape, default=0) < 0:
         raise OpError(f"pad: the padding {tuple(pad)} leaves a negative size {shape} of the "
                       f"input {X.shape}")  # fmt: skip
@@ -525,6 +542,14 @@ def _pad_by_index(input: Tensor, pad: tuple, mode: str, value: Any) -> Tensor:
             f"pad: Padding size {len(pad)} is not supported for {X.ndim}D input tensor "
             f"(mode '{mode}' pads the last 1, 2 or 3 dims of an input with 1 or 2 more)"
         )
+    if mode != "circular" and 0 in X.shape[X.ndim - k - 1 :]:
+        raise OpError(  # PyTorch's kernels take an empty batch, no other empty dim
+            f"pad: Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size "
+            f"and other non-zero dimensions for input, but got: {list(X.shape)} (mode '{mode}')"
+        )
+    if mode != "circular" and X.dtype.kind == "b":
+        kernel = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{k}d"
+        raise NotImplementedError(f"pad: \"{kernel}\" not implemented for 'Bool'")
     maps = []
     for i in range(k):
         axis, (lo, hi) = X.ndim - 1 - i, pad[2 * i : 2 * i + 2]
@@ -599,9 +624,9 @@ def dropout2d(
             stacklevel=2,
         )
     check_bool("feature_dropout", "train", training)
-    if not training or p == 0:
+    if not training or p == 0 or X.size == 0:
         return input
-    if X.ndim < 2:
+    if X.ndim < 2 and p != 1:  # p = 1 zeroes x of any shape, as PyTorch's
         raise OpError(f"dropout2d: Feature dropout requires at least 2 dimensions in the input, "
                       f"got {list(X.shape)}")  # fmt: skip
     shape = X.shape[:2] + (1,) * (X.ndim - 2)

@@ -35,20 +35,23 @@ tanh = ops.tanh
 linear = ops.linear
 
 
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:
     """int64 indices of shape s -> (s..., num_classes), 1 at each index (no gradient);
     num_classes -1 means the largest index + 1."""
-    check_tensor("one_hot", "input", tensor)
-    T = tensor.data
+    check_tensor("one_hot", "input", input)
+    T = input.data
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
         raise TypeError(
             f"one_hot(): argument 'num_classes' must be int, not {type(num_classes).__name__}"
         )
     if T.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if T.size == 0 and num_classes <= 0:
+        raise RuntimeError(
+            f"one_hot: Can not infer total number of classes from empty tensor (num_classes="
+            f"{num_classes}, input of shape {T.shape})."
+        )
     if num_classes == -1:
-        if T.size == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(T.max()) + 1
     if T.size and T.min() < 0:
         raise RuntimeError(f"one_hot: Class values must be non-negative, got {T.min()}.")
@@ -74,6 +77,8 @@ def embedding(
     check_tensor("embedding", "input", input)
     check_tensor("embedding", "weight", weight)
     I, W = input.data, weight.data
+    if padding_idx is not None and W.ndim:  # checked first, as PyTorch's
+        padding_index(padding_idx, W.shape[0])
     if I.dtype not in (np.int64, np.int32):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "
@@ -274,10 +279,14 @@ _GELU_KAPPA = 0.044715
 
 
 @np.errstate(over="ignore", invalid="ignore")  # x³ of a huge x is inf; tanh(inf) is 1
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
     """x Φ(x), Φ the standard normal CDF: Φ(x) = (1 + erf(x / √2)) / 2, or with
     ``approximate='tanh'`` (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2.
     dx = g (Φ(x) + x φ(x)), φ(x) = exp(-x²/2) / √(2π)  (for 'tanh', the derivative of its form)."""
+    if not isinstance(approximate, str):
+        raise TypeError(
+            f"gelu(): argument 'approximate' must be str, not {type(approximate).__name__}"
+        )
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"gelu: approximate argument must be either none or tanh, "
                            f"not {approximate!r}")  # fmt: skip
@@ -368,6 +377,9 @@ def _hardtanh(input: Tensor, min_val: float, max_val: float, inplace: bool = Fal
     X = input.data
     if X.dtype.kind == "b":
         raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh")
+    if X.dtype.kind == "u" and (min_val < 0 or max_val < 0):
+        raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type with negative "
+                           f"limits ({min_val}, {max_val})")  # fmt: skip
     if inplace:
         return _in_place(_hardtanh, input, min_val, max_val, name="hardtanh_")
     out = ops.clip_array(X, min_val, max_val).astype(X.dtype, copy=False)
@@ -481,12 +493,12 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0:
         return input
     X = input.data
-    if X.dtype.kind not in "fc":
+    if p == 1:  # x times a zero of its dtype, as PyTorch (of any dtype)
+        mask = np.zeros(X.shape, X.dtype)
+    elif X.dtype.kind not in "fc":
         raise RuntimeError(
             f"dropout: result type Float can't be cast to the desired output type {X.dtype}"
         )
-    if p == 1:
-        mask = np.zeros(X.shape, X.dtype)
     else:
         keep = generator().random(X.shape) >= p  # each element kept with probability 1 - p
         mask = (keep / (1 - p)).astype(X.dtype)
@@ -607,6 +619,23 @@ def _legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
     return reduction
 
 
+def _reduction(name: str, size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """The reduction the deprecated flags name, or ``reduction`` checked as PyTorch's
+    ``_Reduction.get_enum`` does before its kernel runs (ValueError), its deprecated
+    'elementwise_mean' read as 'mean' with a warning."""
+    if size_average is not None or reduce is not None:
+        return _legacy_reduction(size_average, reduce)
+    if reduction in ("mean", "sum", "none"):
+        return reduction
+    if reduction == "elementwise_mean":
+        warnings.warn(
+            "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+            stacklevel=3,
+        )
+        return "mean"
+    raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
+
+
 def _warn_if_broadcast(X: np.ndarray, Y: np.ndarray) -> None:
     """PyTorch's warning for an elementwise loss whose target has another shape."""
     if X.shape != Y.shape:
@@ -620,14 +649,19 @@ def _warn_if_broadcast(X: np.ndarray, Y: np.ndarray) -> None:
 
 def mse_loss(
     input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
-    reduction: str = "mean",
+    reduction: str = "mean", weight: Tensor | None = None,
 ) -> Tensor:  # fmt: skip
-    """(x - y)².   dx = 2 (x - y) g',   dy = -2 (x - y) g'."""
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    """(x - y)² (times ``weight``, whose 'mean' is Σ w (x - y)² / Σ w, composed of ops as
+    PyTorch's).   dx = 2 (x - y) g',   dy = -2 (x - y) g'."""
     _check_tensors("mse_loss", input, target)
     X, Y = input.data, target.data
     _warn_if_broadcast(X, Y)
+    if weight is not None:
+        if size_average is not None or reduce is not None:
+            reduction = _legacy_reduction(size_average, reduce)
+        loss = ops.sub(*_broadcast("mse_loss", input, target)) ** 2
+        return _weighted_reduced("mse_loss", _weighted("mse_loss", loss, weight, input), weight,
+                                 reduction)  # fmt: skip
     if X.dtype.kind != "f":
         if Y.dtype.kind != "f":
             raise NotImplementedError(
@@ -642,6 +676,7 @@ def mse_loss(
         raise OpError(
             f"mse_loss: the size of input {X.shape} and of target {Y.shape} cannot be broadcast"
         ) from None
+    reduction = _reduction("mse_loss", size_average, reduce, reduction)
     out, per_element = _reduce("mse_loss", diff * diff, reduction)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
@@ -661,6 +696,16 @@ def _reduced(name: str, loss: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
         return loss.mean()
     raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
+
+
+def _weighted_reduced(name: str, loss: Tensor, weight: Tensor, reduction: str) -> Tensor:
+    """A weighted loss reduced as PyTorch's: its 'mean' is Σ w loss / Σ w."""
+    if reduction == "mean":
+        return loss.sum() / weight.sum()
+    if reduction in ("sum", "none"):
+        return _reduced(name, loss, reduction)
+    raise ValueError(f"{name}: Invalid reduction mode: {reduction}. Expected one of 'none', "
+                     "'mean', 'sum'.")  # fmt: skip
 
 
 def _weighted(name: str, loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
@@ -683,13 +728,12 @@ def l1_loss(
     _warn_if_broadcast(input.data, target.data)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    loss = ops.abs(ops.sub(*_broadcast("l1_loss", input, target)))
+    expanded = _broadcast("l1_loss", input, target)
     if weight is None:
-        return _reduced("l1_loss", loss, reduction)
-    loss = _weighted("l1_loss", loss, weight, input)
-    return (
-        loss.sum() / weight.sum() if reduction == "mean" else _reduced("l1_loss", loss, reduction)
-    )
+        reduction = _reduction("l1_loss", None, None, reduction)  # before the kernel, as PyTorch
+        return _reduced("l1_loss", ops.abs(ops.sub(*expanded)), reduction)
+    loss = _weighted("l1_loss", ops.abs(ops.sub(*expanded)), weight, input)
+    return _weighted_reduced("l1_loss", loss, weight, reduction)
 
 
 def _broadcast(name: str, input: Tensor, target: Tensor) -> tuple:
@@ -755,13 +799,14 @@ def smooth_l1_loss(
     _warn_if_broadcast(input.data, target.data)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
+    input, target = _broadcast("smooth_l1_loss", input, target)
+    reduction = _reduction("smooth_l1_loss", None, None, reduction)
     if beta == 0:
         return l1_loss(input, target, reduction=reduction)
     if beta < 0:
         raise RuntimeError(
             f"smooth_l1_loss does not support negative values for beta (got {beta})."
         )
-    input, target = _broadcast("smooth_l1_loss", input, target)
     D = _difference("smooth_l1_loss", "smooth_l1_cpu", input, target)
     A = np.abs(D)
     out, per_element = _reduce(
@@ -785,11 +830,12 @@ def huber_loss(
     if weight is not None:
         loss = huber_loss(input, target, "none", delta)
         return _reduced("huber_loss", _weighted("huber_loss", loss, weight, input), reduction)
+    input, target = _broadcast("huber_loss", input, target)
+    reduction = _reduction("huber_loss", None, None, reduction)
     if delta <= 0:
         raise RuntimeError(
             f"huber_loss does not support non-positive values for delta (got {delta})."
         )
-    input, target = _broadcast("huber_loss", input, target)
     X, Y = input.data, target.data
     dt = dtypes.result_dtype(np.result_type(X, Y), (X, Y))
     if dt.kind != X.dtype.kind and X.dtype.kind != "f":
@@ -817,14 +863,17 @@ def kl_div(
     check_bool("kl_div", "log_target", log_target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
-    elif reduction == "mean":
-        warnings.warn(
-            "reduction: 'mean' divides the total loss by both the batch size and the support "
-            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
-            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
-            "major release.",
-            stacklevel=2,
-        )
+    else:
+        if reduction == "mean":
+            warnings.warn(
+                "reduction: 'mean' divides the total loss by both the batch size and the support "
+                "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+                "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+                "major release.",
+                stacklevel=2,
+            )
+        if reduction != "batchmean":
+            reduction = _reduction("kl_div", None, None, reduction)
     if input.data.dtype.kind != "f" or target.data.dtype.kind != "f":
         raise RuntimeError(
             f"kl_div: Integral inputs not supported (input {input.dtype}, target {target.dtype})."
@@ -855,8 +904,7 @@ def binary_cross_entropy(
     The clamp (PyTorch's) keeps x = 0 and x = 1 finite.
     dx = w (x - y) / max(x (1 - x), 1e-12) g',   dy = -w logit(x) g'  (unclamped, as PyTorch).
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _reduction("binary_cross_entropy", size_average, reduce, reduction)
     _check_tensors("binary_cross_entropy", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy", X, Y)
@@ -921,8 +969,7 @@ def binary_cross_entropy_with_logits(
     the last dimension; p = 1 without it: the positive term counts p times).
     dx = w (q sigmoid(x) - p y) g',   dy = w (log sigmoid(-x) - p log sigmoid(x)) g'.
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _reduction("binary_cross_entropy_with_logits", size_average, reduce, reduction)
     _check_tensors("binary_cross_entropy_with_logits", input, target)
     X, Y = input.data, target.data
     _same_size("binary_cross_entropy_with_logits", X, Y)
@@ -969,8 +1016,9 @@ def _class_axis(name: str, X: np.ndarray) -> int:
 
 
 def _index_targets(
-    name: str, X: np.ndarray, target: Tensor, weight: Any, ignore_index: int, axis: int
-) -> tuple:
+    name: str, X: np.ndarray, target: Tensor, weight: Any, ignore_index: int, axis: int,
+    reduction: str,
+) -> tuple:  # fmt: skip
     """Check class-index targets; return (index, keep, w_y, w).
 
     ``index`` is the target class (0 where ignored), ``keep`` marks the samples not
@@ -1015,7 +1063,14 @@ def _index_targets(
             f"{name}: Expected target size {list(expected)}, got {list(T.shape)} "
             f"(input of shape {X.shape})"
         )
+    if X.ndim > 2 and T.dtype != np.int64 and (X.size or reduction == "none"):
+        raise RuntimeError(  # PyTorch's kernel for N-d inputs takes Long targets only (see
+            # _refused_backward for an empty one)
+            f"{name}: expected scalar type Long but found {dtypes.torch_name(T.dtype)} "
+            f"(the target of an input of shape {X.shape})"
+        )
     C = X.shape[axis]
+    w = _class_weights(name, weight, C, X.dtype)  # checked before the targets, as PyTorch
     keep = T != ignore_index
     bad = keep & ((T < 0) | (T >= C))
     if bad.any():
@@ -1023,7 +1078,6 @@ def _index_targets(
             f"{name}: Target {T[bad][0]} is out of bounds (the input has {C} classes)."
         )
     index = np.where(keep, T, 0)
-    w = _class_weights(name, weight, C, X.dtype)
     w_y = w[index] * keep
     return index, keep, w_y, w.reshape((C,) + (1,) * (X.ndim - axis - 1))
 
@@ -1054,20 +1108,42 @@ def nll_loss(
     'mean' divides by Σ w[y] over the samples whose target is not ``ignore_index``.
     dx = -w[y] g' at the target class, 0 elsewhere.
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _reduction("nll_loss", size_average, reduce, reduction)
     name = "nll_loss"
     _check_tensors(name, input, target)
     X = input.data
     ops._refuse("nll_loss", X, "biu", NotImplementedError)
     axis = _class_axis(name, X)
-    index, keep, w_y, _ = _index_targets(name, X, target, weight, ignore_index, axis)
+    index, keep, w_y, _ = _index_targets(name, X, target, weight, ignore_index, axis, reduction)
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)
     out, per_element = _reduce("nll_loss", loss, reduction, w_y.sum())
-    q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
-    vjp = lambda g: -q * _along_classes(per_element(g), axis)  # noqa: E731
+    w_y = w_y.astype(X.dtype)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        # -w[y] g' at [n, y_n], +0 elsewhere and at the ignored samples, as PyTorch's
+        d = np.where(keep, -w_y * per_element(g), 0).astype(X.dtype, copy=False)
+        return _scatter(X.shape, index, d, axis)
+
+    vjp = _refused_backward(X, target.data) or vjp
     # saved only for the version check: PyTorch saves them, so changing either raises
     return record(out, "NllLoss", (input,), (vjp,), saved=ops._tensors(input, target, weight))
+
+
+def _refused_backward(X: np.ndarray, T: np.ndarray) -> Any:
+    """A VJP raising PyTorch's error where its class losses' forward takes the class-index
+    targets but their backward does not: a target of shape (1,) for one sample x (C,), and
+    a Byte target of an empty N-d x; else None."""
+    if X.ndim == 1 and T.ndim == 1 and T.shape != X.shape:
+        error = f"size mismatch (got input: {list(X.shape)}, target: {list(T.shape)})"
+    elif X.ndim > 2 and T.dtype != np.int64:
+        error = f"expected scalar type Long but found {dtypes.torch_name(T.dtype)}"
+    else:
+        return None
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        raise RuntimeError(f"nll_loss_backward: {error} (input of shape {X.shape})")
+
+    return vjp
 
 
 def _class_weights(
@@ -1136,8 +1212,7 @@ def cross_entropy(
     dx = (Σ_c q[c] * softmax(x) - q) g'  (= (softmax - onehot) g' without weights),
     dy = -(1 - ε) w log softmax(x) g'  (probability targets).
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _reduction("cross_entropy", size_average, reduce, reduction)
     if label_smoothing > 1:
         raise RuntimeError(
             f"cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
@@ -1166,24 +1241,35 @@ def cross_entropy(
         # computed with weights, not a fused kernel, in PyTorch: they may be of another
         # dtype (the loss promotes) and get a gradient, dw = -Σ_samples p log softmax(x) g'
         w = _class_weights(name, weight, C, X.dtype, strict=False)
-        w = w.reshape((C,) + (1,) * (X.ndim - axis - 1))
-        p = T * (1 - eps) + eps / C
-        q = w * p
+        w = w.reshape((C,) + (1,) * (X.ndim - axis - 1)).astype(np.result_type(X, T, w))
+        p = T * (1 - eps) + eps / C  # in the target's dtype, as PyTorch smooths it
+        q = w * p  # in the loss's dtype
         read = target if eps == 0 else None  # PyTorch's VJPs read the smoothed copy of it
         loss = -(q * logp).sum(axis)
         count = X.size // C
 
         def vjp_target(g: np.ndarray) -> np.ndarray:
-            return -(1 - eps) * w * logp * _along_classes(per_element(g), axis)
+            d = -w * logp * _along_classes(per_element(g), axis)
+            return d if eps == 0 else d.astype(T.dtype) * (1 - eps)  # through the smoothed y
 
         def vjp_weight(g: np.ndarray) -> np.ndarray:
             d = -p * logp * _along_classes(per_element(g), axis)
             return d.sum(tuple(i for i in range(X.ndim) if i != axis))
 
     else:
-        index, keep, w_y, w = _index_targets(name, X, target, weight, ignore_index, axis)
+        index, keep, w_y, w = _index_targets(name, X, target, weight, ignore_index, axis, reduction)
         loss = -w_y * _gather(logp, index, axis)
         q = _scatter(X.shape, index, w_y.astype(X.dtype), axis)
+        if eps and weight is not None and reduction == "mean" and T.dtype == np.uint8:
+            raise RuntimeError(  # PyTorch gathers the targets' weights for the mean
+                "cross_entropy: gather(): Expected dtype int32/int64 for index (Byte targets "
+                "with weights and label smoothing)"
+            )
+        if eps and X.ndim == 1 and T.ndim == 1:
+            raise RuntimeError(
+                "cross_entropy: output with shape [] doesn't match the broadcast shape [1] (an "
+                f"input of shape {X.shape} with label_smoothing and a target of shape {T.shape})"
+            )
         if eps:
             loss = (1 - eps) * loss - eps / C * (w * logp).sum(axis)
             q = (1 - eps) * q + eps / C * w * np.expand_dims(keep, axis)
@@ -1197,6 +1283,8 @@ def cross_entropy(
         q_total = q.sum(axis, keepdims=True)
         return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
 
+    if not T.dtype.kind == "f":
+        vjp_input = _refused_backward(X, T) or vjp_input
     saved = ops._tensors(read, weight)
     if vjp_target is None:  # class indices: as above, only the logits are an input
         return record(out, "CrossEntropyLoss", (input,), (vjp_input,), saved=saved)
@@ -1250,13 +1338,26 @@ def batch_norm(
     """
     check_tensor("batch_norm", "input", input)
     X = input.data
+    if training and X.shape[0] * math.prod(X.shape[2:]) == 1:
+        raise ValueError(
+            f"batch_norm: Expected more than 1 value per channel when training, got input size "
+            f"{X.shape}"
+        )
+    if eps <= 0 and (training or eps < 0):
+        bound = "positive during training" if training else "non-negative"
+        raise ValueError(f"batch_norm eps must be {bound}, but got {eps}")
     if X.ndim < 2:
         raise ValueError(f"batch_norm: expected an input with a channel dim 1, got shape {X.shape}")
+    if X.size == 0:
+        return _empty_norm(input, weight, bias)
     C = X.shape[1]
     for arg, t in (("running_mean", running_mean), ("running_var", running_var),
                    ("weight", weight), ("bias", bias)):  # fmt: skip
         if t is not None and t.data.size != C:
             raise RuntimeError(f"batch_norm: {arg} should contain {C} elements not {t.data.size}")
+    if training and (running_mean is None) != (running_var is None):
+        raise ValueError("batch_norm: running_mean and running_var must either both be None or "
+                         "neither be None")  # fmt: skip
     _check_norm_dtypes("batch_norm", "batch_norm", X, weight, bias, running_mean, running_var)
     axes = (0, *range(2, X.ndim))
     shape = (C,) + (1,) * (X.ndim - 2)  # a per-channel vector, broadcast along dim 1
@@ -1266,16 +1367,21 @@ def batch_norm(
         mean, var = running_mean.data.reshape(shape), running_var.data.reshape(shape)
         return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, None)
     n = X.size // C
-    if n == 1:
-        raise ValueError(
-            f"batch_norm: Expected more than 1 value per channel when training, got input size "
-            f"{X.shape}"
-        )
     mean, var = _moments(X.astype(np.float64, copy=False), axes)
-    if n:  # an empty batch leaves the running stats as they are, as PyTorch
-        _update_running(running_mean, running_var, mean.reshape(C), var.reshape(C) * (n / (n - 1)),
-                        momentum)  # fmt: skip
+    _update_running(running_mean, running_var, mean.reshape(C), var.reshape(C) * (n / (n - 1)),
+                    momentum)  # fmt: skip
     return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, axes)
+
+
+def _empty_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
+    """PyTorch's batch norm of an empty input: a copy of it, times w[0], plus b[0], composed
+    of those ops; the running stats stay and the other arguments are not checked."""
+    out = input.clone()
+    if weight is not None:
+        out = out * weight[0]
+    if bias is not None:
+        out = out + bias[0]
+    return out
 
 
 def _update_running(
@@ -1342,23 +1448,25 @@ def instance_norm(
     are the running stats, as ``batch_norm`` in eval.
     """
     check_tensor("instance_norm", "input", input)
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("instance_norm: Expected running_mean and running_var to be defined "
+                           "when use_input_stats is false")  # fmt: skip
+    X = input.data
+    n = math.prod(X.shape[2:])
+    if use_input_stats and n == 1:
+        raise ValueError(
+            f"instance_norm: Expected more than 1 spatial element when training, got input size "
+            f"{X.shape}"
+        )
+    if X.size == 0 and X.ndim >= 2:
+        return _empty_instance_norm(input, running_mean, running_var, weight, bias, use_input_stats)
     if (running_mean is None) != (running_var is None):
         raise ValueError(
             "instance_norm: running_mean and running_var must either both be None or neither "
             "be None"
         )
     if not use_input_stats:
-        if running_mean is None:
-            raise RuntimeError("instance_norm: Expected running_mean and running_var to be "
-                               "defined when use_input_stats is false")  # fmt: skip
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
-    X = input.data
-    n = math.prod(X.shape[2:])
-    if n == 1:
-        raise ValueError(
-            f"instance_norm: Expected more than 1 spatial element when training, got input size "
-            f"{X.shape}"
-        )
     N, C = X.shape[:2]
     for arg, t in (("running_mean", running_mean), ("running_var", running_var),
                    ("weight", weight), ("bias", bias)):  # fmt: skip
@@ -1373,6 +1481,30 @@ def instance_norm(
         _update_running(running_mean, running_var, mean.reshape(N, C).mean(0),
                         (var.reshape(N, C) * (n / (n - 1))).mean(0), momentum)  # fmt: skip
     return out
+
+
+def _empty_instance_norm(
+    input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+    weight: Tensor | None, bias: Tensor | None, use_input_stats: bool,
+) -> Tensor:  # fmt: skip
+    """PyTorch's instance norm of an empty x (N, C, *): the batch norm of an empty input
+    (``_empty_norm``) of x viewed as (1, N C, *), w and b repeated N times; with N = 0, w[0]
+    of none raises, and the running stats become the mean of none, NaN."""
+    N, C = input.shape[:2]
+    if N == 0 and (weight is not None or bias is not None):
+        raise IndexError("instance_norm: select(): index 0 out of range for tensor of size [0] "
+                         "at dimension 0 (the weight repeated for no samples)")  # fmt: skip
+    for arg, r in (("running_mean", running_mean), ("running_var", running_var)):
+        # as their update, by the mean over the samples of shape (C,), broadcast when N = 0
+        if use_input_stats and r is not None and r.data.size != C and (N or C != 1):
+            raise RuntimeError(f"instance_norm: {arg} should contain {C} elements not "
+                               f"{r.data.size}")  # fmt: skip
+    if N == 0 and use_input_stats:
+        with no_grad():
+            for r in (running_mean, running_var):
+                if r is not None:
+                    r.fill_(math.nan)
+    return _empty_norm(input, weight, bias)
 
 
 def _grouped(
@@ -1469,6 +1601,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     changes the norms in place outside the graph: the gradient ignores it."""
     check_tensor("cosine_similarity", "x1", x1)
     check_tensor("cosine_similarity", "x2", x2)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(
+            f"cosine_similarity(): argument 'dim' must be int, not {type(dim).__name__}"
+        )
     if eps < 0:
         raise RuntimeError(f"cosine_similarity: eps must be non-negative, got: {eps}")
     A, B = x1.data, x2.data

@@ -70,6 +70,11 @@ def max_pool1d(
     )
     p, d = _single(op, "padding", padding), _single(op, "dilation", dilation)
     x = _pool1d_input(op, input)
+    if x.data.dtype.kind != "f":  # PyTorch's 1-d kernel has floats only (the 2-d one more)
+        raise NotImplementedError(
+            f'max_pool1d: "max_pool1d_impl" not implemented for '
+            f"'{dtypes.torch_name(x.data.dtype)}'"
+        )
     out = conv.max_pool2d(x, (1, k), (1, s), (0, p), (1, d), ceil_mode, return_indices)
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)

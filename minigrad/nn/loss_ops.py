@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import dtypes, ops
 from ..engine import record
-from ..factories import ones_like, zeros_like
+from ..factories import full_like, ones_like, zeros_like
 from ..grad_mode import no_grad
 from ..tensor import Tensor, check_tensor
 from .functional import (
@@ -25,6 +25,7 @@ from .functional import (
     _no_grad_weight,
     _reduce,
     _reduced,
+    _reduction,
     logsigmoid,
     pairwise_distance,
 )
@@ -36,16 +37,6 @@ __all__ = [
 ]  # fmt: skip
 
 _REDUCTIONS = ("none", "mean", "sum")
-
-
-def _reduction(name: str, size_average: bool | None, reduce: bool | None, reduction: str) -> str:
-    """The reduction, checked before anything is computed (as PyTorch's enum), or the one
-    the deprecated flags name."""
-    if size_average is not None or reduce is not None:
-        return _legacy_reduction(size_average, reduce)
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
-    return reduction
 
 
 def _check_arguments(name: str, **tensors: Any) -> None:
@@ -81,6 +72,14 @@ def hinge_embedding_loss(
     PyTorch's composition), for distances x."""
     reduction = _reduction("hinge_embedding_loss", size_average, reduce, reduction)
     _check_arguments("hinge_embedding_loss", input=input, target=target)
+    kind = input.data.dtype.kind
+    if kind == "b":
+        raise RuntimeError(
+            "hinge_embedding_loss: Subtraction, the `-` operator, with two bool tensors is not "
+            "supported (margin - input, of a bool input)"
+        )
+    if kind in "iu":  # PyTorch fills the margin into x's dtype: an integer input stays one
+        margin = full_like(input, margin)
     zeros = zeros_like(input)
     output_margin = ops.where(target != 1, (margin - input).clamp_min(0), zeros)
     output_self = ops.where(target != -1, input, zeros)
@@ -97,6 +96,11 @@ def soft_margin_loss(
     _check_arguments("soft_margin_loss", input=input, target=target)
     _no_grad_weight("soft_margin_loss", "target", target)
     X = input.data
+    if X.dtype.kind != "f":  # PyTorch's kernel negates a bool input and has no integer result
+        raise RuntimeError(
+            f"soft_margin_loss: result type Float can't be cast to the desired output type "
+            f"{dtypes.torch_name(X.dtype)} (of the input)"
+        )
     try:
         Y = np.broadcast_to(target.data, X.shape)
     except ValueError:
@@ -109,6 +113,9 @@ def soft_margin_loss(
 
     @np.errstate(invalid="ignore")  # inf / inf = NaN, as PyTorch's
     def vjp(g: np.ndarray) -> np.ndarray:
+        if Y.dtype.kind == "b":  # PyTorch's backward negates it
+            raise RuntimeError("soft_margin_loss_backward: Negation, the `-` operator, on a bool "
+                               "tensor is not supported (the target, of ±1)")  # fmt: skip
         return -Y64 * z / (1 + z) * per_element(g)
 
     return record(out, "SoftMarginLoss", (input,), (vjp,), saved=(input, target))
@@ -273,13 +280,13 @@ def multi_margin_loss(
             f"input samples (batch size). Expected target size [{n}], but got {list(T.shape)}. "
             f"Input has shape {list(X.shape)}."
         )
-    if T.dtype != np.int64:
-        raise RuntimeError(
-            f"multi_margin_loss: expected scalar type Long but found {dtypes.torch_name(T.dtype)}"
-        )
     if X.dtype.kind != "f":
         raise NotImplementedError(
             f"\"multi_margin_loss_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    if T.dtype != np.int64:
+        raise RuntimeError(
+            f"multi_margin_loss: expected scalar type Long but found {dtypes.torch_name(T.dtype)}"
         )
     if weight is not None and weight.data.size != C:
         raise RuntimeError(
@@ -303,7 +310,7 @@ def multi_margin_loss(
     z[rows, y] = 0  # the target's own class does not count
     active = z > 0
     w_y = (np.ones(n, X.dtype) if weight is None else weight.data[y])[:, None]
-    h = np.where(active, z if p == 1 else z * z, 0) * w_y
+    h = np.where(active, (z if p == 1 else z * z) * w_y, 0)  # w[y] weighs the active terms
     loss = (h.sum(1) / C).astype(X.dtype)
     out, per_element = _reduce(
         "multi_margin_loss", loss.reshape(T.shape), reduction
@@ -311,7 +318,7 @@ def multi_margin_loss(
 
     def vjp(g: np.ndarray) -> np.ndarray:
         gs = np.reshape(per_element(g), (-1, 1))
-        d = np.where(active, 1 if p == 1 else 2 * z, 0) * w_y / C * gs
+        d = np.where(active, (1 if p == 1 else 2 * z) * w_y, 0) / C * gs
         d[rows, y] = 0 - d.sum(1)  # +0 where no class counts, as PyTorch's
         return d.reshape(X.shape)
 
