@@ -200,7 +200,8 @@ def logit(x: Tensor, eps: float | None = None) -> Tensor:
 
     @_quiet
     def vjp(g: np.ndarray) -> np.ndarray:
-        return np.where((X < lo) | (X > hi), outside, g / (X * (1 - X)))
+        # |x (1 - x)|: at x = -0 the slope is +inf, as at 0 (PyTorch's)
+        return np.where((X < lo) | (X > hi), outside, g / np.abs(X * (1 - X)))
 
     return record(out, "Logit", (x,), (vjp,), saved=(x,))
 

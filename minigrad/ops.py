@@ -999,6 +999,8 @@ def var(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = F
     out = _variance(dev, axes, n, c, keepdim, X.dtype)
 
     def vjp(g: np.ndarray) -> np.ndarray:
+        if n - c <= 0 and (axes is None or not X.ndim):  # PyTorch's 2 / (n - c) = inf
+            return g * np.where(X == _mean(X, None, False), np.nan, np.inf)  # inf * 0 = NaN
         return _expand_back(g, axes, keepdim, X.shape) * 2 * dev / (n - c)
 
     return record(out, "Var", (x,), (vjp,), saved=(x,))
@@ -1011,6 +1013,8 @@ def std(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = F
     out = _variance(dev, axes, n, c, keepdim, X.dtype, root=True)
 
     def vjp(g: np.ndarray) -> np.ndarray:  # 0 where out == 0 (a constant slice), as PyTorch
+        if n - c <= 0 and (axes is None or not X.ndim):  # var's inf or NaN times g / (2 out)
+            return np.full(X.shape, np.nan)
         o = _expand_back(out, axes, keepdim, X.shape)
         inv = np.divide(1, o, out=np.zeros(o.shape, o.dtype), where=o != 0)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -1459,7 +1463,8 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     """Remove dimensions of size 1 (all, or those in ``dim`` that have size 1)."""
     shape = x.data.shape
-    axes = _axes("squeeze", dim, len(shape)) if dim is not None else tuple(range(len(shape)))
+    # dim=() squeezes nothing (unlike a reduction's dim=(), which is every dim)
+    axes = (_axes("squeeze", dim, len(shape)) or ()) if dim is not None else range(len(shape))
     keep = [n for i, n in enumerate(shape) if not (i in axes and n == 1)]
     return _reshape(x, tuple(keep), "Squeeze")
 
@@ -1983,16 +1988,24 @@ def bitwise_not(a: Tensor) -> Tensor:
 # ---- tests of values (bool results, no gradient) ---------------------------------------
 
 
+def _test_axes(op: str, dim: Any, ndim: int) -> tuple | None:
+    """all/any's axes: as a reduction's, but dim=() (or []) reduces nothing (PyTorch's)."""
+    axes = _axes(op, dim, ndim)
+    return () if axes is None and isinstance(dim, (tuple, list)) else axes
+
+
 def all(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (over ``dim``) is nonzero."""
     check_bool("all", "keepdim", keepdim)
-    return _new(np.asarray(np.all(x.data, axis=_axes("all", dim, x.data.ndim), keepdims=keepdim)))
+    axes = _test_axes("all", dim, x.data.ndim)
+    return _new(np.asarray(np.all(x.data, axis=axes, keepdims=keepdim)))
 
 
 def any(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether some element (over ``dim``) is nonzero."""
     check_bool("any", "keepdim", keepdim)
-    return _new(np.asarray(np.any(x.data, axis=_axes("any", dim, x.data.ndim), keepdims=keepdim)))
+    axes = _test_axes("any", dim, x.data.ndim)
+    return _new(np.asarray(np.any(x.data, axis=axes, keepdims=keepdim)))
 
 
 def isnan(x: Tensor) -> Tensor:

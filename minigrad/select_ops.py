@@ -24,6 +24,7 @@ from .ops import (
     _axes,
     _binary,
     _one_axis,
+    _refuse,
     _select,
     as_tensor,
     cat,
@@ -326,6 +327,8 @@ def repeat_interleave(x: Tensor, repeats: Any = None, dim: Any = None, *,
         return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(np.int64))
     if dim is None:
         x, d = flatten(x), 0
+    elif not x.data.ndim:  # PyTorch: a 0-d tensor has no dim to repeat along
+        raise IndexError(f"repeat_interleave: a 0-d tensor has no dim {dim}")
     else:
         d = _one_axis("repeat_interleave", "dim", dim, x.data.ndim)
     n = x.data.shape[d] if x.data.ndim else 1
@@ -469,12 +472,15 @@ def _kth(name: str, x: Tensor, k: Any, dim: int, keepdim: bool, tup: Any) -> tup
     check_bool(name, "keepdim", keepdim)
     d = _one_axis(name, "dim", dim, X.ndim)
     n = X.shape[d] if X.ndim else 1
+    if n == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"{name}(): selected number k out of range for dimension {d}")
     if not X.ndim:
         return tup(
             record(X.copy(), name.capitalize(), (x,), (identity,)), _new(np.zeros((), np.int64))
         )
+    _refuse(name, X, "b", NotImplementedError)  # past PyTorch's shortcuts for 0-d and empty
     idx = np.take(sort_order(X, d, False), [k - 1], axis=d)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
     return tup(_select(name, x, idx, d, keepdim, indices), indices)
@@ -492,11 +498,14 @@ def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     X = x.data
     if dim is not None:
         n = X.shape[_one_axis("median", "dim", dim, X.ndim)] if X.ndim else 1
-        if n == 0:
-            raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size.")
-        return _kth("median", x, (n - 1) // 2 + 1, dim, keepdim, Median)
+        if not X.ndim:  # kthvalue's shortcut for a 0-d tensor, which median has not
+            _refuse("median", X, "b", NotImplementedError)
+        return _kth("median", x, (n - 1) // 2 + 1 if n else 1, dim, keepdim, Median)
     if not X.size:
-        return record(np.asarray(np.nan, X.dtype), "Median", (x,), (np.zeros_like,))
+        return record(
+            np.asarray(np.nan, X.dtype), "Median", (x,), (lambda g: np.zeros(X.shape, g.dtype),)
+        )
+    _refuse("median", X, "b", NotImplementedError)
     flat = np.sort(X.reshape(-1), kind="stable")
     out = np.asarray(flat[(X.size - 1) // 2] if not np.isnan(flat[-1:]).any() else flat[-1])
 

@@ -405,6 +405,8 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:
+        if not self.data.ndim:  # PyTorch: the identity on a 0-d tensor, as .T
+            return _ops.permute(self, ())
         if self.data.ndim < 2:
             raise RuntimeError(
                 "tensor.mT is only supported on matrices or batches of matrices. Got "
