@@ -41,6 +41,38 @@ def _check_writable(t: Tensor, name: str) -> None:
         )
 
 
+def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) -> None:
+    """PyTorch refuses to write into ``a`` from a Tensor in ``others`` that shares part of its
+    memory (and, if ``full``, as the index ops, all of it): the result would depend on
+    the order the elements are written in. As PyTorch, only dense layouts are compared."""
+    for o in others:
+        if not isinstance(o, Tensor):
+            continue
+        b = o.data
+        if a.base is None and b.base is None and a is not b:
+            continue  # two arrays that own their memory
+        if not (a.size and b.size and _dense(a) and _dense(b) and np.may_share_memory(a, b)):
+            continue
+        same = a.ctypes.data == b.ctypes.data and a.nbytes == b.nbytes and a.strides == b.strides
+        if full or not same:
+            raise RuntimeError(
+                f"{name}: unsupported operation: some elements of the input tensor and the "
+                "written-to tensor refer to a single memory location. Please clone() the "
+                "tensor before performing the operation."
+            )
+
+
+def _dense(a: np.ndarray) -> bool:
+    """Whether a's elements fill its span of memory with no gap or repeat (its dims in some
+    order are in C order): PyTorch's is_non_overlapping_and_dense."""
+    step = a.itemsize
+    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
+        if stride != step:
+            return False
+        step *= n
+    return True
+
+
 def _in_graph(t: Tensor, other: Any) -> bool:
     """Whether changing t in place records a node: an integer or bool t cannot carry a
     gradient, so writing a value that requires grad into it is a plain cast."""
@@ -144,7 +176,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
     views = list(t._views.live) if t._views else []
     base = t._views.base() if views else None
     if base is None and all(v is t for v in views):  # no other tensor sees t's memory
-        _write(t, name, new.data)
+        _write(t, name, new.data, new)
         _set_grad_fn(t, new._node)
         return
     if base is None or not (t is base or any(v is t for v in views)):
@@ -153,7 +185,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
             "whose base tensor is gone, is not supported; .clone() it first"
         )
     if t is base:
-        _write(t, name, new.data)
+        _write(t, name, new.data, new)
         _set_grad_fn(base, new._node)
     else:
         if base._requires_grad and base._node is None:
@@ -168,7 +200,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
             # as PyTorch's CopySlices, the changed view's old node is bypassed (its hooks
             # and retained grad see nothing): the op reads the view off the base directly
             op.next[0] = _view_node(prior, t.data.copy(), region)._node
-        _write(t, name, new.data)
+        _write(t, name, new.data, new)
         _set_grad_fn(base, _copy_slices(prior, new, region)._node)
     for v in views:
         _as_view(v, base)
@@ -253,7 +285,10 @@ def _region(B: np.ndarray, V: np.ndarray) -> np.ndarray:
     return where
 
 
-def _write(t: Tensor, name: str, value: np.ndarray) -> None:
+def _write(t: Tensor, name: str, value: np.ndarray, new: Tensor | None = None) -> None:
+    """t's array becomes ``value``. If ``new`` (value, recorded out of place) is an op's
+    output that its backward reads (exp_, tanh_, ...), the op now saves t itself, as
+    PyTorch's in-place op: a later change to t makes that backward raise."""
     if np.shape(value) != t.data.shape:
         raise OpError(
             f"{name}: result of shape {np.shape(value)} does not fit the tensor's shape "
@@ -261,6 +296,10 @@ def _write(t: Tensor, name: str, value: np.ndarray) -> None:
         )
     np.copyto(t.data, value, casting="same_kind")
     t._version[0] = next_seq()
+    node = None if new is None else new._node
+    if node is not None and node.out_version is new._version:
+        node.out_version = t._version
+        node.seq = next_seq()  # recorded after this write, which it must not count
 
 
 def _scaled(name: str, other: Any, alpha: Any) -> Any:
@@ -275,19 +314,23 @@ def _scaled(name: str, other: Any, alpha: Any) -> Any:
 
 
 def add_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    _check_overlap("add_", t.data, (other,))
     return _apply(t, "add_", np.add, _scaled("add_", other, alpha), ops.add)
 
 
 def sub_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
     ops.refuse_bool_sub(t, other)
+    _check_overlap("sub_", t.data, (other,))
     return _apply(t, "sub_", np.subtract, _scaled("sub_", other, alpha), ops.sub)
 
 
 def mul_(t: Tensor, other: Any) -> Tensor:
+    _check_overlap("mul_", t.data, (other,))
     return _apply(t, "mul_", np.multiply, other, ops.mul)
 
 
 def div_(t: Tensor, other: Any) -> Tensor:
+    _check_overlap("div_", t.data, (other,))
     return _apply(t, "div_", ops._true_divide, other, ops.div)
 
 
@@ -301,6 +344,7 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
                 raise NotImplementedError(
                     "clamp_: no kernel for bool tensors with Python bool bounds"
                 )
+    _check_overlap("clamp_", t.data, (min, max))
     # a bound that requires grad puts t in the graph, as another operand would
     bound = min if isinstance(min, Tensor) and min._requires_grad else max
 
@@ -321,12 +365,18 @@ def relu_(t: Tensor) -> Tensor:
                   lambda old, _: ops.relu(old))  # fmt: skip
 
 
+# in-place ops that refuse a source sharing any of t's memory (the others: a part of it)
+_INDEX_OPS = frozenset({"index_add_", "index_copy_", "scatter_", "scatter_add_"})
+
+
 def op_(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
     """t = fn(t, *others) in t's memory: the in-place form of an out-of-place op
     (``exp_``, ``pow_``, ``lerp_``, ...). The result must fit t's shape and dtype. In the
     graph it is fn's node, recorded on t's old value, as in PyTorch."""
     _check_leaf(t, name)
     _check_writable(t, name)
+    if name != "index_fill_":  # which reads its value as a number
+        _check_overlap(name, t.data, others, full=name in _INDEX_OPS)
     grad = next((o for o in others if isinstance(o, Tensor) and o._requires_grad), None)
     _check_no_grad_view(t, grad, name)
     if _in_graph(t, grad):
@@ -383,8 +433,14 @@ def copy_(t: Tensor, src: Any) -> Tensor:
     if not isinstance(src, (Tensor, numbers.Number)):  # PyTorch takes a Tensor or a number
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     shape = np.shape(src.data if isinstance(src, Tensor) else src)
-    if len(shape) > t.data.ndim:
-        raise OpError(f"copy_: src of shape {shape} does not broadcast to shape {t.data.shape}")
+    try:
+        if np.broadcast_shapes(shape, t.data.shape) != t.data.shape:
+            raise ValueError
+    except ValueError:
+        raise OpError(
+            f"copy_: src of shape {shape} does not broadcast to shape {t.data.shape}"
+        ) from None
+    _check_overlap("copy_", t.data, (src,))
     return _apply(t, "copy_", _assign, src, _replace("torch::autograd::CopyBackwards"))
 
 
@@ -394,6 +450,12 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
         raise TypeError(f"can't assign a {type(value).__name__} to a Tensor")
     _check_leaf(t, "setitem")
     _check_writable(t, "setitem")
+    if isinstance(value, Tensor):
+        at = ops._index(index, t.data.ndim)
+        if ops._is_basic(at):  # PyTorch's copy_ into t[index]
+            _check_overlap("setitem", t.data[at], (value,))
+        elif value.data.size != 1 or not ops._is_mask(at):  # index_put_, not masked_fill_
+            _check_overlap("setitem", t.data, (value,), full=True)
     _check_no_grad_view(t, value, "setitem")
     if _in_graph(t, value):
         _rebase(t, "setitem", ops.index_put(_prior(t, t.data), index, value))

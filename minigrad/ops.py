@@ -1539,6 +1539,8 @@ def _index(index: Any, ndim: int) -> Any:
             raise ValueError("index: step must be greater than zero")
         elif isinstance(p, bool):  # PyTorch: a new dim of size 1 (True) or 0, indexed: a copy
             p = np.array(p)
+        elif isinstance(p, np.ndarray) and not p.size and p.dtype.kind == "f":
+            p = p.astype(np.int64)  # PyTorch reads an array as a list, and an empty one as []
         if isinstance(p, np.ndarray) and p.dtype.kind not in "biu":
             raise IndexError(f"index: tensors used as indices must be long or bool, got {p.dtype}")
         if isinstance(p, np.ndarray) and p.dtype == np.uint8:
@@ -1728,7 +1730,9 @@ def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
         np.add.at(dx, at, g.reshape(Iv.shape))
         return dx.reshape(X.shape)
 
-    return record(Xv[at].reshape(I.shape), "Gather", (x,), (vjp,), saved=(index,))
+    # x is saved only for the version check: PyTorch saves it (for its sizes), so a change
+    # to x after gather makes the backward raise there too
+    return record(Xv[at].reshape(I.shape), "Gather", (x,), (vjp,), saved=(x, index))
 
 
 def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
@@ -1759,8 +1763,9 @@ def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
     """X[index] = value in PyTorch's dim order, with PyTorch's errors.
 
     A Tensor value of another dtype is cast for a basic index (ints, slices, None, ...:
-    PyTorch's copy_) and, if it has one element, for a single mask (masked_fill_); with
-    other tensor or mask indices (PyTorch's index_put) it must match."""
+    PyTorch's copy_) and, if it has one element, for a single mask among basic parts
+    (masked_fill_); with other tensor or mask indices (PyTorch's index_put) it must match.
+    Leading dims of size 1 of the value are dropped first, as PyTorch does."""
     _assign(X, _index(index, X.ndim), value)
 
 
@@ -1783,6 +1788,9 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
                 f"{X.dtype} for the destination and {value.data.dtype} for the source."
             )
         value = value.data
+    if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == 1:
+        lead = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
+        value = value.reshape(value.shape[lead:])  # PyTorch's slicePrefix1sSize
     elif isinstance(value, numbers.Number):  # PyTorch's RuntimeError for NaN into an int...
         value = dtypes.check_fits(value, X.dtype)
     target, at = _located(X, index)
@@ -1798,10 +1806,11 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
 
 
 def _is_mask(index: Any) -> bool:
-    """Whether a normalized index is one bool array."""
-    if type(index) is tuple and len(index) == 1:
-        index = index[0]
-    return isinstance(index, np.ndarray) and index.dtype == np.bool_
+    """Whether a normalized index's one array is a bool array of 1 or more dims (its other
+    parts basic; PyTorch indexes with a 0-d bool as with a Python bool, a long index)."""
+    parts = index if type(index) is tuple else (index,)
+    arrays = [p for p in parts if isinstance(p, np.ndarray)]
+    return len(arrays) == 1 and arrays[0].dtype == np.bool_ and arrays[0].ndim > 0
 
 
 def _located(X: np.ndarray, index: Any) -> tuple:

@@ -67,7 +67,7 @@ def masked_select(x: Tensor, mask: Tensor) -> Tensor:
         dx[Mb] = g
         return dx
 
-    return record(out, "MaskedSelect", (x,), (vjp,), saved=(mask,))
+    return record(out, "MaskedSelect", (x,), (vjp,), saved=(x, mask))  # x: as PyTorch saves it
 
 
 def _check_index(name: str, index: Any, ints: tuple = (np.int64,)) -> np.ndarray:
@@ -121,7 +121,7 @@ def take(x: Tensor, index: Tensor) -> Tensor:
         np.add.at(dx, flat, g)
         return dx.reshape(X.shape)
 
-    return record(out, "Take", (x,), (vjp,), saved=(index,))
+    return record(out, "Take", (x,), (vjp,), saved=(x, index))  # x: as PyTorch saves it
 
 
 def _index_along(name: str, x: Tensor, dim: int, index: Tensor) -> tuple:
@@ -152,6 +152,11 @@ def _source(name: str, x: Tensor, source: Tensor, d: int, at: tuple) -> np.ndarr
             f"({dtypes.torch_name(S.dtype)}) must have the same scalar type"
         )
     want = X.reshape(X.shape or (1,))[at].shape
+    if name == "index_add" and S.ndim != X.ndim:  # index_copy takes a 0-d source for a vector
+        raise RuntimeError(
+            f"index_add(): source tensor shape must match self tensor shape, excluding the "
+            f"specified dimension. Got self.shape = {list(X.shape)} source.shape = {list(S.shape)}"
+        )
     if S.reshape(S.shape or (1,)).shape != want:
         raise RuntimeError(f"{name}(): source of shape {S.shape} does not match {want}")
     return S.reshape(want)
@@ -168,7 +173,8 @@ def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any 
     np.add.at(out, at, a * S)
     out = out.reshape(X.shape)
     vjp_s = lambda g: a * g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
-    return record(out, "IndexAdd", (x, source), (identity, vjp_s), saved=(index,))
+    # source is saved as PyTorch saves it (for its shape): a change to it makes backward raise
+    return record(out, "IndexAdd", (x, source), (identity, vjp_s), saved=(index, source))
 
 
 def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
@@ -181,7 +187,7 @@ def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     out[at] = S
     vjp_s = lambda g: g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
     return record(out.reshape(X.shape), "IndexCopy", (x, source), (_zeroed_at(at), vjp_s),
-                  saved=(index,))  # fmt: skip
+                  saved=(index, source))  # fmt: skip
 
 
 def _zeroed_at(at: tuple) -> Any:

@@ -68,3 +68,106 @@ def test_var_and_std_of_all_elements_with_no_degrees_of_freedom():
     x.grad = None  # along a dim, 2 / (n - c) is finite for n < c
     x.var(0, correction=4).backward()
     np.testing.assert_allclose(x.grad.numpy(), 2 * (x.data - x.data.mean()) / (3 - 4))
+
+
+@pytest.mark.parametrize("op", ["exp_", "tanh_", "sigmoid_", "sqrt_", "relu_", "reciprocal_"])
+def test_changing_the_result_of_an_in_place_op_that_saved_it_makes_backward_raise(op):
+    """exp_'s backward reads its result, which is the tensor itself: a later change to it
+    would give a wrong gradient, so backward refuses (without the change it is right)."""
+    x = mg.tensor([0.5, 1.5, 2.0], dtype=mg.float64, requires_grad=True)
+    y = x * 1
+    getattr(y, op)()
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    y = x * 1
+    getattr(y, op)()
+    (y * 2).sum().backward()
+    fn = {
+        "exp_": np.exp,
+        "tanh_": np.tanh,
+        "sigmoid_": lambda a: 1 / (1 + np.exp(-a)),
+        "sqrt_": np.sqrt,
+        "relu_": lambda a: np.maximum(a, 0),
+        "reciprocal_": lambda a: 1 / a,
+    }
+    a, eps = x.data, 1e-6
+    expected = 2 * (fn[op](a + eps) - fn[op](a - eps)) / (2 * eps)
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda y: y.gather(1, mg.tensor([[0], [2]])),
+        lambda y: y.take(mg.tensor([0, 4])),
+        lambda y: y.masked_select(y > 0),
+    ],
+)
+def test_an_op_that_saved_its_input_raises_after_the_input_changes(make):
+    x = mg.tensor([[0.5, -1.5, 2.0], [1.0, 3.0, -2.5]], dtype=mg.float64, requires_grad=True)
+    y = x * 1
+    out = make(y)
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
+
+
+def test_index_add_and_index_copy_raise_after_their_source_changes():
+    for op in ("index_add", "index_copy"):
+        s = mg.ones(1, 3, dtype=mg.float64, requires_grad=True) * 2
+        out = getattr(mg.zeros(2, 3, dtype=mg.float64), op)(0, mg.tensor([1]), s)
+        s.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            out.sum().backward()
+    with pytest.raises(RuntimeError, match="index_add"):  # a 0-d source for a vector
+        mg.zeros(3).index_add(0, mg.tensor([0]), mg.tensor(2.0))
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda y: y.add_(y[0]),
+        lambda y: y[:2].add_(y[1:]),
+        lambda y: y[1:].copy_(y[:-1]),
+        lambda y: y.clamp_(y[0], y[1]),
+        lambda y: y.lerp_(y[1], 0.5),
+        lambda y: y.__setitem__([0, 1, 2], y),
+        lambda y: y.__setitem__(slice(1, None), y[:-1]),
+        lambda y: y.index_add_(0, mg.tensor([0, 1, 2]), y),
+    ],
+)
+def test_writing_from_memory_that_overlaps_the_target_raises(write):
+    """The result would depend on the order the elements are written in."""
+    y = mg.arange(9.0).reshape(3, 3)
+    before = y.numpy().copy()
+    with pytest.raises(RuntimeError, match="single memory location"):
+        write(y)
+    np.testing.assert_array_equal(y.numpy(), before)
+
+
+def test_writing_from_the_same_memory_or_a_number_read_from_it_is_allowed():
+    y = mg.arange(9.0).reshape(3, 3)
+    a = y.numpy().copy()
+    y.mul_(y)
+    y.masked_fill_(y > 10, y[0, 1])
+    y[0] = y[1]
+    expected = a * a
+    expected[expected > 10] = expected[0, 1]
+    expected[0] = expected[1]
+    np.testing.assert_array_equal(y.numpy(), expected)
+
+
+def test_setitem_drops_leading_unit_dims_of_the_value_and_casts_under_a_mask():
+    y = mg.zeros(2, 3, dtype=mg.float64)
+    y[0, 1] = mg.ones(1, 1, dtype=mg.float64) * 3  # into one element
+    y[mg.tensor([False, True]), 2] = mg.tensor(2.5)  # float32 into float64: masked_fill
+    np.testing.assert_array_equal(y.numpy(), [[0, 3, 0], [0, 0, 2.5]])
+    with pytest.raises(RuntimeError, match="dtypes match"):  # an int index: index_put
+        y[[0], 1] = mg.tensor(2.5)
+
+
+def test_an_empty_numpy_float_array_indexes_nothing():
+    assert mg.zeros(2, 3)[np.array([])].shape == (0, 3)
+    with pytest.raises(IndexError):
+        mg.zeros(2, 3)[mg.tensor([])]

@@ -1,9 +1,10 @@
 """Awkward inputs to tensor ops, against PyTorch: 0-d and empty tensors, dim=(), bool
-dtypes, degrees of freedom <= 0, signed zeros. Each case is a small program run in both
-frameworks on the same leaves; the values, dtypes, shapes and the leaves' gradients
-(after a backward of a weighted sum) must agree, or both must raise (minigrad's exception
-an instance of PyTorch's class). Found by a differential fuzzer; runs only where torch
-is installed.
+dtypes, degrees of freedom <= 0, signed zeros, in-place changes after an op saved a
+tensor, writes from memory that overlaps, setitem's value shapes and dtypes. Each case
+is a small program run in both frameworks on the same leaves; the values, dtypes,
+shapes and the leaves' gradients (after a backward of a weighted sum) must agree, or
+both must raise (minigrad's exception an instance of PyTorch's class). Found by a
+differential fuzzer; runs only where torch is installed.
 """
 
 import warnings
@@ -57,6 +58,52 @@ CASES = [
     ("R = x.std(correction=2)", [F64[0, :2]]),
     ("R = x.var(dim=0, correction=3)", [F64]),
     ("R = x.std(dim=1, correction=4)", [F64]),
+    # an in-place op whose backward reads its result (exp_, tanh_, ...) saved the tensor
+    # itself: changing it again makes backward raise (minigrad kept a private copy)
+    ("y = x * 1\ny.exp_()\ny.add_(1)\nR = y", [F64]),
+    ("y = x * 1\ny.tanh_()\ny[0] = 0.5\nR = y", [F64]),
+    ("y = x * 1\nv = y[0]\nv.sigmoid_()\ny.mul_(2)\nR = y", [F64]),
+    ("y = x * 1\ny.relu_()\nR = y * 2", [F64]),  # no change after it: fine
+    ("y = x * 1\ny.sqrt_()\nz = y * 2\ny.reciprocal_()\nR = (y, z)", [F64 * F64]),
+    # gather, take, masked_select, index_add and index_copy save a tensor they read only
+    # the shape of: a later change to it makes backward raise, as in PyTorch
+    ("y = x * 1\nR = y.gather(1, M.tensor([[0], [2]]))\ny.add_(1)", [F64]),
+    ("y = x * 1\nR = y.take(M.tensor([0, 4]))\ny.add_(1)", [F64]),
+    ("y = x * 1\nR = y.masked_select(y > 0)\ny.add_(1)", [F64]),
+    ("y = x * 1\ns = x[:1] * 2\nR = y.index_add(0, M.tensor([1]), s)\ns.add_(1)", [F64]),
+    ("y = x * 1\ns = x[:1] * 2\nR = y.index_copy(0, M.tensor([1]), s)\ns.add_(1)", [F64]),
+    ("R = M.zeros(3, dtype=M.float64).index_add(0, M.tensor([0]), x[0, 0])", [F64]),
+    # writing into a tensor from an input sharing part of its memory: RuntimeError
+    ("y = x * 1\ny.add_(y[0])", [F64]),
+    ("y = x[:, :2] * 1\ny.add_(y.T)", [F64]),
+    ("y = x * 1\ny[1:].copy_(y[:-1])", [F64]),
+    ("y = x * 1\ny.clamp_(y[0], y[1])", [F64]),
+    ("y = x * 1\ny.lerp_(y[1], 0.5)", [F64]),
+    ("y = x * 1\ny[[0, 1]] = y", [F64]),
+    ("y = x * 1\ny[M.tensor([True, False])] = y[1]", [F64]),
+    ("y = x * 1\ny[1:] = y[:1]", [F64]),
+    ("y = x * 1\ny.index_add_(0, M.tensor([0, 1]), y)", [F64]),
+    ("y = x * 1\ny.scatter_(0, M.tensor([[1, 0, 1]]), y[:1])", [F64]),
+    # ... but not from the same memory, a layout PyTorch does not compare, or a number
+    ("y = x * 1\ny.mul_(y)\nR = y", [F64]),
+    ("y = x * 1\ny[0].add_(y[:, 0].sum())\nR = y", [F64]),
+    ("y = x * 1\ny[:, 0] = y[0, :2]\nR = y", [F64]),
+    ("y = x * 1\ny.masked_fill_(y > 0, y[0, 0])\nR = y", [F64]),
+    ("y = x * 1\ny[y > 0] = y[1, 1]\nR = y", [F64]),
+    ("y = x * 1\ny.index_fill_(1, M.tensor([0]), y[1, 1])\nR = y", [F64]),
+    ("y = x * 1\ny[0] = y[1]\nR = y", [F64]),
+    # setitem drops the value's leading dims of size 1; one value under a mask among
+    # basic parts is a masked_fill (it casts); an empty NumPy float array indexes nothing
+    ("y = x * 1\ny[0, 1] = x[1, :1] * 3\nR = y", [F64]),
+    ("y = x * 1\ny[M.tensor([True, False]), 0] = x[1, 1].float()\nR = y", [F64]),
+    ("y = x * 1\ny[np.array([False, True]), None, 2] = M.tensor(2.5)\nR = y", [F64]),
+    ("y = x * 1\ny[M.tensor(True)] = x[0, 0].float()", [F64]),
+    ("y = x * 1\ny[[0], 1] = x[1, 1].float()", [F64]),
+    ("R = x[np.array([])]", [F64]),
+    ("R = x[:, np.array([])]", [F64]),
+    ("R = x[M.tensor([])]", [F64]),
+    # copy_ from a shape that does not broadcast: RuntimeError
+    ("y = x * 1\ny.copy_(M.ones(3, 3, dtype=M.float64))", [F64]),
 ]
 
 
@@ -65,12 +112,13 @@ def _run(M, program, arrays):
     for a in arrays:
         t = M.tensor(a)
         leaves.append(t.requires_grad_(True) if a.dtype.kind == "f" else t)
-    env = {"M": M, "x": leaves[0]}
+    env = {"M": M, "np": np, "x": leaves[0]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             exec(program, env)
-            outs = env["R"] if isinstance(env["R"], tuple) else (env["R"],)
+            R = env.get("R", ())
+            outs = R if isinstance(R, tuple) else (R,)
             loss = None
             rng = np.random.default_rng(0)
             for o in outs:
