@@ -208,7 +208,8 @@ _reciprocal = _quiet(np.reciprocal)
 def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
     """a / b rounded toward zero ('trunc') or down ('floor'), in the operands' dtype.
 
-    Piecewise constant, so its gradient is 0 (PyTorch records the node all the same).
+    Piecewise constant, so its gradient is 0 (PyTorch records the node all the same, and
+    saves what its formula for a true division would read).
     """
     if mode == "floor":
         fn = _floor_divide
@@ -220,7 +221,8 @@ def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
         )
     _check_int_divisor("div", a.data, _operand(b))  # first: trunc of x / 0 would warn
     A, B, out = _binary("div", fn, a, b)
-    return record(out, "Div", (a, b), (np.zeros_like, np.zeros_like))
+    saved = _read_by((a, (b,)), (b, (a, b)))
+    return record(out, "Div", (a, b), (np.zeros_like, np.zeros_like), saved=saved)
 
 
 def _refuse_bools(name: str, A: Any, B: Any) -> None:
@@ -538,6 +540,20 @@ def identity(g: np.ndarray) -> np.ndarray:
 def _tensors(*xs: Any) -> tuple:
     """The operands that are Tensors (what a VJP reading every operand saves)."""
     return tuple(x for x in xs if isinstance(x, Tensor))
+
+
+def _read_by(*pairs: tuple) -> tuple:
+    """What to save, as PyTorch does, for the VJPs of the inputs that require grad: ``pairs``
+    of (input, the operands its VJP reads); each Tensor once."""
+    saved: list = []
+    for x, reads in pairs:
+        if isinstance(x, Tensor) and x._requires_grad:
+            saved += [
+                r
+                for r in reads
+                if isinstance(r, Tensor) and builtins.all(r is not s for s in saved)
+            ]
+    return tuple(saved)
 
 
 def _saved_for_product(a: Tensor, b: Any) -> tuple:

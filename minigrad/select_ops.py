@@ -174,7 +174,7 @@ def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any 
     out = out.reshape(X.shape)
     vjp_s = lambda g: a * g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
     # source is saved as PyTorch saves it (for its shape): a change to it makes backward raise
-    return record(out, "IndexAdd", (x, source), (identity, vjp_s), saved=(index, source))
+    return record(out, "IndexAdd", (x, source), (identity, vjp_s), saved=(index, *_own(source)))
 
 
 def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
@@ -187,7 +187,12 @@ def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     out[at] = S
     vjp_s = lambda g: g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
     return record(out.reshape(X.shape), "IndexCopy", (x, source), (_zeroed_at(at), vjp_s),
-                  saved=(index, source))  # fmt: skip
+                  saved=(index, *_own(source)))  # fmt: skip
+
+
+def _own(x: Tensor) -> tuple:
+    """(x,) if its own VJP is needed (it requires grad), else (): what reads x's shape saves."""
+    return (x,) if x._requires_grad else ()
 
 
 def _zeroed_at(at: tuple) -> Any:
@@ -415,7 +420,7 @@ def cross(a: Tensor, b: Tensor, dim: Any = None) -> Tensor:
     out = np.cross(A, B, axis=d)
     return record(out, "LinalgCross", (a, b),
                   (lambda g: np.cross(B, g, axis=d), lambda g: np.cross(g, A, axis=d)),
-                  saved=(a, b))  # fmt: skip
+                  saved=tuple(s for s, t in ((b, a), (a, b)) if t._requires_grad))  # fmt: skip
 
 
 linalg_cross = cross
@@ -455,7 +460,8 @@ def _cumulative_extreme(name: str, better: Any, x: Tensor, dim: int) -> tuple:
         return dx.reshape(shape)
 
     tup = Cum if name == "cummax" else CumMin
-    return tup(record(values, name.capitalize(), (x,), (vjp,), saved=(indices,)), indices)
+    out = record(values, name.capitalize(), (x,), (vjp,), saved=(x, indices))  # x: as PyTorch
+    return tup(out, indices)
 
 
 def cummax(x: Tensor, dim: int) -> tuple:

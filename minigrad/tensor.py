@@ -1327,6 +1327,12 @@ class Tensor:
     def fmod_(self, other: Any) -> Tensor:
         return _inplace.op_(self, "fmod_", Tensor.fmod, other)
 
+    def remainder(self, other: Any) -> Tensor:
+        return _ops.remainder(self, other)
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return _ops.floor_divide(self, other)
+
     def fmax(self, other: Any) -> Tensor:
         return _more.fmax(self, other)
 

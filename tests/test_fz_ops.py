@@ -171,3 +171,58 @@ def test_an_empty_numpy_float_array_indexes_nothing():
     assert mg.zeros(2, 3)[np.array([])].shape == (0, 3)
     with pytest.raises(IndexError):
         mg.zeros(2, 3)[mg.tensor([])]
+
+
+def _changed_then_backward(op, grads, changed):
+    """out = op(a, b); the tensor ``changed`` changed in place; backward. The error, or None."""
+    a = mg.tensor([[0.5, -1.5, 2.0], [1.0, 3.0, -2.5]], requires_grad="a" in grads) * 1
+    b = mg.tensor([[1.5, 2.0, -0.5], [0.25, -1.0, 4.0]], requires_grad="b" in grads) * 1
+    out = op(a, b)
+    {"a": a, "b": b}[changed].add_(1)
+    try:
+        out.sum().backward()
+    except RuntimeError as e:
+        return e
+    return None
+
+
+@pytest.mark.parametrize(
+    "op,grads,changed",
+    [
+        (mg.hypot, "b", "a"),  # db = g b / out reads b, not a
+        (lambda a, b: mg.lerp(a, b, b), "a", "a"),  # da = g (1 - w) reads w = b
+        (lambda a, b: mg.addcmul(a, a, b), "a", "a"),  # dt1 = g t2 reads b only
+        (lambda a, b: mg.addmm(a[:, :2], a, b.T[:, :2]), "a", "a"),  # dmat1 = g mat2ᵀ
+        (lambda a, b: mg.fmod(a, b), "a", "b"),  # da = g: nothing saved
+        (mg.kron, "ab", "a"),  # a product of reshapes that are not views
+        (lambda a, b: a.index_add(0, mg.tensor([0]), b[:1]), "a", "b"),
+    ],
+)
+def test_an_op_saves_only_what_the_gradients_it_computes_read(op, grads, changed):
+    assert _changed_then_backward(op, grads, changed) is None
+
+
+@pytest.mark.parametrize(
+    "op,grads,changed",
+    [
+        (lambda a, b: a.cummax(1).values, "a", "a"),  # saved as PyTorch saves it
+        (lambda a, b: a.div(b, rounding_mode="trunc"), "a", "b"),
+        (lambda a, b: a.div(b, rounding_mode="floor"), "b", "a"),
+        (mg.hypot, "ab", "a"),
+        (lambda a, b: mg.lerp(a, b, a), "b", "a"),
+    ],
+)
+def test_an_op_that_saved_a_tensor_raises_after_it_changes(op, grads, changed):
+    assert "modified by an inplace operation" in str(_changed_then_backward(op, grads, changed))
+
+
+def test_kron_still_has_the_gradient_of_its_formula():
+    a = mg.tensor([[1.0, 2.0], [3.0, -1.0]], dtype=mg.float64, requires_grad=True)
+    b = mg.tensor([[0.5, -2.0, 1.5]], dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(mg.kron, [a, b])
+
+
+def test_remainder_and_floor_divide_methods():
+    a, b = mg.tensor([5.0, -5.0, 7.5]), mg.tensor([3.0, 3.0, -2.0])
+    np.testing.assert_array_equal(a.remainder(b).numpy(), np.remainder(a.numpy(), b.numpy()))
+    np.testing.assert_array_equal(a.floor_divide(b).numpy(), np.floor_divide(a.numpy(), b.numpy()))

@@ -106,6 +106,47 @@ CASES = [
     ("y = x * 1\ny.copy_(M.ones(3, 3, dtype=M.float64))", [F64]),
 ]
 
+# What an op saves for backward, as PyTorch: ``out = f(a, b)``, then a or b changed in
+# place, then backward. It raises exactly when the op saved the changed tensor, which
+# PyTorch does for the VJPs of the inputs that require grad (only a, only b, or both);
+# minigrad saved too much (hypot, lerp, addcmul, addmm, ...: a needless error) or too
+# little (cummax, rounded division: no error).
+SAVING_OPS = [
+    "M.hypot(a, b)", "M.lerp(a, b, a)", "M.lerp(a, b, b)", "M.dot(a[0], b[0])",
+    "M.vdot(a[0], b[0])", "M.addcmul(a, a, b)", "M.addcmul(b, a, a)", "M.addcdiv(a, a, b)",
+    "M.addcdiv(a, b, a.abs() + 1)",
+    "M.fmod(a, b)", "M.fmod(b, a)", "M.kron(a, b)", "M.addmm(a[:, :2], a, b.T[:, :2])",
+    "a.index_add(0, M.tensor([0]), b[:1])", "a.index_copy(0, M.tensor([0]), b[:1])",
+    "a.div(b, rounding_mode='trunc')", "a.div(b, rounding_mode='floor')",
+    "M.cross(a[:, :3], b[:, :3])", "a.cummax(0).values", "b.cummin(1).values",
+    "a.remainder(b)", "a.floor_divide(b)", "a * b", "M.atan2(a, b)",
+]  # fmt: skip
+
+
+def _saving_run(M, op, grads, changed):
+    r = np.random.default_rng(0)
+    a = M.tensor(r.normal(size=(3, 4)) + 0.1, requires_grad="a" in grads) * 1
+    b = M.tensor(r.normal(size=(3, 4)) + 0.2, requires_grad="b" in grads) * 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            out = eval(op, {"M": M, "a": a, "b": b})
+            {"a": a, "b": b}[changed].add_(1)
+            if out.requires_grad:
+                out.sum().backward()
+        except RuntimeError as e:
+            return e
+    return None
+
+
+@pytest.mark.parametrize("grads", ["a", "b", "ab"])
+@pytest.mark.parametrize("changed", ["a", "b"])
+@pytest.mark.parametrize("op", SAVING_OPS)
+def test_what_an_op_saves_matches_pytorch(op, grads, changed):
+    expected = _saving_run(torch, op, grads, changed)
+    got = _saving_run(mg, op, grads, changed)
+    assert (got is None) == (expected is None), f"PyTorch: {expected!r}, minigrad: {got!r}"
+
 
 def _run(M, program, arrays):
     leaves = []
