@@ -299,7 +299,10 @@ def _write(t: Tensor, name: str, value: np.ndarray, new: Tensor | None = None) -
     node = None if new is None else new._node
     if node is not None and node.out_version is new._version:
         node.out_version = t._version
-        node.seq = next_seq()  # recorded after this write, which it must not count
+        # recorded after this write, which it must not count, unless it saved t as an
+        # input too (t.hypot_(t)): that input changed, as in PyTorch
+        if all(s._version is not t._version for s in node.saved):
+            node.seq = next_seq()
 
 
 def _scaled(name: str, other: Any, alpha: Any) -> Any:
@@ -452,8 +455,9 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
     _check_writable(t, "setitem")
     if isinstance(value, Tensor):
         at = ops._index(index, t.data.ndim)
-        if ops._is_basic(at):  # PyTorch's copy_ into t[index]
-            _check_overlap("setitem", t.data[at], (value,))
+        if ops._is_basic(at):  # PyTorch's copy_ into t[index] (fill_ from a 0-d value)
+            if value.data.ndim:
+                _check_overlap("setitem", t.data[at], (value,))
         elif value.data.size != 1 or not ops._is_mask(at):  # index_put_, not masked_fill_
             _check_overlap("setitem", t.data, (value,), full=True)
     _check_no_grad_view(t, value, "setitem")

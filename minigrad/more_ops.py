@@ -1134,8 +1134,11 @@ def float_power(a: Any, b: Any) -> Tensor:
 
 
 def sgn(x: Tensor) -> Tensor:
-    """The sign of x (for real x, as sign).   dx = 0."""
-    return _renamed(sign(x), "Sgn")
+    """The sign of x (for real x, as sign).   dx = 0, though PyTorch's formula (for complex
+    x) saves x and the result, so a change to either makes backward raise."""
+    X = x.data
+    out = X.copy() if X.dtype.kind == "b" else _sign_array(X, X.dtype)
+    return record(out, "Sgn", (x,), (np.zeros_like,), saved=(x,), saves_out=True)
 
 
 def fmod(a: Tensor, b: Any) -> Tensor:

@@ -235,7 +235,8 @@ def _check_int_divisor(name: str, A: Any, B: Any) -> None:
     """Integer division by zero has no value: PyTorch raises (NumPy would give 0)."""
     _refuse_bools(name, A, B)
     if np.asarray(A).dtype.kind in "biu" and np.asarray(B).dtype.kind in "biu" and np.any(B == 0):
-        raise RuntimeError(f"ZeroDivisionError: {name} of integers by zero")
+        if math.prod(np.broadcast_shapes(np.shape(A), np.shape(B))):  # empty: no division
+            raise RuntimeError(f"ZeroDivisionError: {name} of integers by zero")
 
 
 def _binary_either(name: str, fn: Any, a: Any, b: Any) -> tuple:

@@ -800,8 +800,10 @@ class Tensor:
     def mul_(self, other: Any) -> Tensor:
         return _inplace.mul_(self, other)
 
-    def div_(self, other: Any) -> Tensor:
-        return _inplace.div_(self, other)
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is None:
+            return _inplace.div_(self, other)
+        return self.divide_(other, rounding_mode=rounding_mode)
 
     def clamp_(self, min: Number | None = None, max: Number | None = None) -> Tensor:
         return _inplace.clamp_(self, min, max)

@@ -226,3 +226,30 @@ def test_remainder_and_floor_divide_methods():
     a, b = mg.tensor([5.0, -5.0, 7.5]), mg.tensor([3.0, 3.0, -2.0])
     np.testing.assert_array_equal(a.remainder(b).numpy(), np.remainder(a.numpy(), b.numpy()))
     np.testing.assert_array_equal(a.floor_divide(b).numpy(), np.floor_divide(a.numpy(), b.numpy()))
+
+
+def test_an_in_place_op_on_itself_saved_the_old_operand_and_raises():
+    """t.hypot_(t): backward would read t as the operand, which the op changed."""
+    x = mg.tensor([0.5, 1.5], dtype=mg.float64, requires_grad=True)
+    y = x * 1
+    y.hypot_(y)
+    with pytest.raises(RuntimeError, match="HypotBackward"):
+        y.sum().backward()
+
+
+def test_div_in_place_with_a_rounding_mode():
+    y = mg.tensor([7.0, -7.0, 5.5])
+    y.div_(mg.tensor([2.0, 2.0, -2.0]), rounding_mode="floor")
+    np.testing.assert_array_equal(y.numpy(), np.floor(np.array([7.0, -7.0, 5.5]) / [2, 2, -2]))
+
+
+def test_integer_division_by_zero_of_an_empty_tensor_is_empty():
+    assert (mg.zeros(0, dtype=mg.int64) // 0).shape == (0,)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        mg.ones(2, dtype=mg.int64) // 0
+
+
+def test_setitem_from_a_0d_view_of_the_same_tensor_fills():
+    y = mg.arange(6.0).reshape(2, 3)
+    y[:] = y[1, 2]
+    np.testing.assert_array_equal(y.numpy(), np.full((2, 3), 5.0))

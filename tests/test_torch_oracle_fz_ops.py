@@ -104,6 +104,18 @@ CASES = [
     ("R = x[M.tensor([])]", [F64]),
     # copy_ from a shape that does not broadcast: RuntimeError
     ("y = x * 1\ny.copy_(M.ones(3, 3, dtype=M.float64))", [F64]),
+    # an in-place op with t itself as an operand saved that operand before the write
+    ("y = x * 1\ny.hypot_(y)\nR = y", [F64]),
+    ("y = x * 1\ny.pow_(y)\nR = y", [F64 * F64]),
+    ("y = x * 1\ny.lerp_(y, 0.5)\nR = y", [F64]),
+    # div_ takes rounding_mode; sgn saves its input and result (PyTorch's formula)
+    ("y = x * 1\ny.div_(x.detach() + 5, rounding_mode='floor')\nR = y", [F64]),
+    ("y = x * 1\nv = y.sgn()\nv.exp_()\nR = v", [F64]),
+    ("y = x * 1\nv = y.sgn()\ny.exp_()\nR = v", [F64]),
+    # integer division by zero of no elements is no error
+    ("R = (x.long()[:0] // 0, x.long()[:, :0] % M.zeros(2, 1, dtype=M.int64))", [F64]),
+    # setitem from a 0-d value is PyTorch's fill_: read as a number, even from t's memory
+    ("y = x * 1\ny[:] = y[0, 0]\nR = y", [F64]),
 ]
 
 # What an op saves for backward, as PyTorch: ``out = f(a, b)``, then a or b changed in
