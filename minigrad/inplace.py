@@ -32,13 +32,22 @@ def _check_leaf(t: Tensor, name: str) -> None:
         )
 
 
-def _check_writable(t: Tensor, name: str) -> None:
-    if not t.data.flags.writeable:  # an expanded view: several elements share one place
+def _check_writable(t: Tensor, name: str, a: np.ndarray | None = None) -> None:
+    """Refuse to write into t (or its part ``a``) where several of its elements share one
+    place (a dim of stride 0, from expand), as PyTorch; or into read-only memory."""
+    a = t.data if a is None else a
+    if not a.flags.writeable or (0 in a.strides and _repeats(a)):
         raise RuntimeError(
             f"{name}: unsupported operation: more than one element of the written-to tensor "
             "refers to a single memory location. Please clone() the tensor before performing "
             "the operation."
         )
+
+
+def _repeats(a: np.ndarray) -> bool:
+    """Whether an element of ``a`` is at the place of another (NumPy gives an empty array
+    strides of 0)."""
+    return a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
 
 def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) -> None:
@@ -447,15 +456,27 @@ def copy_(t: Tensor, src: Any) -> Tensor:
     return _apply(t, "copy_", _assign, src, _replace("torch::autograd::CopyBackwards"))
 
 
+def _part(X: np.ndarray, at: Any) -> np.ndarray:
+    """X[at] for a basic index, as a view even where it is one element (an int is a slice)."""
+    parts = at if isinstance(at, tuple) else (at,)
+    return X[
+        tuple(slice(p, p + 1 or None) if isinstance(p, (int, np.integer)) else p for p in parts)
+    ]
+
+
 def setitem_(t: Tensor, index: Any, value: Any) -> None:
     """``t[index] = value``. In the graph it records ``ops.index_put`` and rebases t."""
     if isinstance(value, (str, bytes, list, tuple)) or value is None:
         raise TypeError(f"can't assign a {type(value).__name__} to a Tensor")
     _check_leaf(t, "setitem")
-    _check_writable(t, "setitem")
+    at = ops._index(index, t.data.ndim)
+    basic = ops._is_basic(at)
+    # PyTorch's copy_ into t[at] needs only that part free of repeats; in the graph all of t
+    # is rewritten, so all of it must be (where PyTorch would write the part alone)
+    part = basic and not _in_graph(t, value)
+    _check_writable(t, "setitem", _part(t.data, at) if part else None)
     if isinstance(value, Tensor):
-        at = ops._index(index, t.data.ndim)
-        if ops._is_basic(at):  # PyTorch's copy_ into t[index] (fill_ from a 0-d value)
+        if basic:  # (fill_ from a 0-d value)
             if value.data.ndim:
                 _check_overlap("setitem", t.data[at], (value,))
         elif value.data.size != 1 or not ops._is_mask(at):  # index_put_, not masked_fill_

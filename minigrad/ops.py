@@ -1508,6 +1508,8 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
         s == 0 and n > 1 for s, n in zip(out.strides, target)
     ):
         out = X.reshape(target)  # no element repeats: a writable view, as in PyTorch
+    elif X.flags.writeable:  # writable as in PyTorch, where no element of the part repeats
+        out = np.lib.stride_tricks.as_strided(X, target, out.strides)
     return _view(out, x, "Expand", identity)
 
 

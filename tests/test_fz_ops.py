@@ -253,3 +253,22 @@ def test_setitem_from_a_0d_view_of_the_same_tensor_fills():
     y = mg.arange(6.0).reshape(2, 3)
     y[:] = y[1, 2]
     np.testing.assert_array_equal(y.numpy(), np.full((2, 3), 5.0))
+
+
+def test_a_part_of_an_expanded_tensor_without_repeats_can_change_in_place():
+    """Writing into v[0] writes into x's memory once per element; into v, twice."""
+    x = mg.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 4.0]], dtype=mg.float64, requires_grad=True)
+    y = x * 1
+    v = y.expand(2, 2, 3)
+    v.diagonal().mul_(2)  # v[i, i, :] is y[i]: the whole of y, once
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(y.numpy(), 2 * x.data)
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * 2 * y.numpy())  # d(2x)² / dx = 8x
+    with pytest.raises(RuntimeError, match="single memory location"):
+        v.add_(1)
+    z = mg.zeros(1, 3)
+    w = z.expand(4, 3)
+    w[2] = 5.0  # outside the graph, only the part written to must not repeat
+    np.testing.assert_array_equal(z.numpy(), [[5.0, 5.0, 5.0]])
+    with pytest.raises(RuntimeError, match="single memory location"):
+        w[:, 0] = 1.0

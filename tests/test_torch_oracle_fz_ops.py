@@ -116,6 +116,16 @@ CASES = [
     ("R = (x.long()[:0] // 0, x.long()[:, :0] % M.zeros(2, 1, dtype=M.int64))", [F64]),
     # setitem from a 0-d value is PyTorch's fill_: read as a number, even from t's memory
     ("y = x * 1\ny[:] = y[0, 0]\nR = y", [F64]),
+    # a part of an expanded tensor in which no element repeats may be changed in place;
+    # the whole of it, or a part that repeats, may not
+    ("y = x * 1\nv = y.expand(2, 2, 3)\nv.diagonal().sub_(1)\nR = y", [F64]),
+    ("y = x * 1\nv = y.expand(2, 2, 3)\nv[0].exp_()\nR = (y, v)", [F64]),
+    ("y = x * 1\nv = y.expand(2, 2, 3)\nv[1].copy_(x * 2)\nR = y", [F64]),
+    ("y = x * 1\nv = y.expand(2, 2, 3)\nv[0][v[0] > 0] = 7.0\nR = y", [F64]),
+    ("y = x * 1\nv = y.expand(2, 2, 3)\nv.add_(1)", [F64]),
+    ("y = x * 1\nv = y.expand(2, 2, 3)\nv[:, 0] = 1.0", [F64]),
+    ("y = x.detach() * 1\nv = y[:1].expand(3, 3)\nv[0] = 2.0\nR = y", [F64]),
+    ("y = x.detach() * 1\nv = y.expand(2, 2, 3)\nv.unsqueeze(0)[0, 0] = 7.0\nR = y", [F64]),
 ]
 
 # What an op saves for backward, as PyTorch: ``out = f(a, b)``, then a or b changed in
