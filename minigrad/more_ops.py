@@ -39,6 +39,7 @@ from .ops import (
     _select,
     _tensors,
     _unary_float,
+    _unsafe_view,
     _view,
     clamp_op,
     contiguous,
@@ -1232,9 +1233,9 @@ def inner(a: Tensor, b: Tensor) -> Tensor:
     n = A.shape[-1]
     last_first = permute(b, B.ndim - 1, *range(B.ndim - 1))
     if A.ndim == 1 and B.ndim == 1:
-        return _reshape(dot(a, last_first), (), "View")
+        return _unsafe_view(dot(a, last_first), (), "View")
     product = mm(reshape(a, -1, n), reshape(last_first, n, -1))
-    return _reshape(product, A.shape[:-1] + B.shape[:-1], "View")
+    return _unsafe_view(product, A.shape[:-1] + B.shape[:-1], "View")
 
 
 def vdot(a: Tensor, b: Tensor) -> Tensor:
@@ -1254,10 +1255,3 @@ def kron(a: Tensor, b: Tensor) -> Tensor:
     spread_a = _unsafe_view(a, tuple(v for s in sa for v in (s, 1)))
     spread_b = _unsafe_view(b, tuple(v for s in sb for v in (1, s)))
     return _unsafe_view(mul(spread_a, spread_b), tuple(p * q for p, q in zip(sa, sb)))
-
-
-def _unsafe_view(x: Tensor, shape: tuple) -> Tensor:
-    """x reshaped, sharing its memory but not a view of it (PyTorch's _unsafe_view): its own
-    version, so the product that saves it does not see later changes to x."""
-    old = x.data.shape
-    return record(x.data.reshape(shape), "UnsafeView", (x,), (lambda g: g.reshape(old),))

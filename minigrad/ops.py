@@ -1421,6 +1421,15 @@ def _reshape(x: Tensor, shape: tuple, name: str | None = None) -> Tensor:
     return t
 
 
+def _unsafe_view(x: Tensor, shape: tuple, name: str = "UnsafeView") -> Tensor:
+    """x reshaped, sharing its memory but not a view of it (PyTorch's _unsafe_view; or its
+    view of an op's internal result, which only that view holds: to minigrad, whose views
+    do not keep their base alive, the same). Its own version: an op that saves it does not
+    see later changes to x."""
+    old = x.data.shape
+    return record(x.data.reshape(shape), name, (x,), (lambda g: g.reshape(old),))
+
+
 def view(x: Tensor, *shape: Any) -> Tensor:
     """reshape that shares x's memory, or raises where that needs a copy (as PyTorch)."""
     out = _reshape(x, size_arg(shape, "view"), "View")

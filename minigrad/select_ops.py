@@ -26,6 +26,7 @@ from .ops import (
     _one_axis,
     _refuse,
     _select,
+    _unsafe_view,
     as_tensor,
     cat,
     clone,
@@ -360,7 +361,7 @@ def repeat_interleave(x: Tensor, repeats: Any = None, dim: Any = None, *,
         x = reshape(x, 1)
     shape = x.data.shape
     grown = expand(unsqueeze(x, d + 1), *shape[: d + 1], k, *shape[d + 1 :])
-    return reshape(clone(grown), *shape[:d], shape[d] * k, *shape[d + 1 :])
+    return _unsafe_view(clone(grown), (*shape[:d], shape[d] * k, *shape[d + 1 :]), "View")
 
 
 def broadcast_to(x: Tensor, size: Any) -> Tensor:
@@ -494,6 +495,10 @@ def _kth(name: str, x: Tensor, k: Any, dim: int, keepdim: bool, tup: Any) -> tup
         )
     _refuse(name, X, "b", NotImplementedError)  # past PyTorch's shortcuts for 0-d and empty
     idx = np.take(sort_order(X, d, False), [k - 1], axis=d)
+    if name == "median" and X.dtype.kind == "f":  # a NaN makes the median NaN: the first one
+        nan = np.isnan(X)
+        if nan.any():
+            idx = np.where(nan.any(d, keepdims=True), np.argmax(nan, d, keepdims=True), idx)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
     return tup(_select(name, x, idx, d, keepdim, indices), indices)
 
@@ -506,7 +511,7 @@ def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:
 def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median (the ((n - 1) // 2)-th smallest; NaN if there is a NaN). Of all of x:
     one value, the gradient shared by the elements equal to it; along ``dim``:
-    (values, indices), the gradient going to the index."""
+    (values, indices), the gradient going to the index (a row's first NaN, if it has one)."""
     X = x.data
     if dim is not None:
         n = X.shape[_one_axis("median", "dim", dim, X.ndim)] if X.ndim else 1

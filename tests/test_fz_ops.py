@@ -272,3 +272,20 @@ def test_a_part_of_an_expanded_tensor_without_repeats_can_change_in_place():
     np.testing.assert_array_equal(z.numpy(), [[5.0, 5.0, 5.0]])
     with pytest.raises(RuntimeError, match="single memory location"):
         w[:, 0] = 1.0
+
+
+def test_the_result_of_repeat_interleave_can_change_in_place():
+    x = mg.tensor([1.0, -2.0], dtype=mg.float64, requires_grad=True)
+    v = (x * 1).repeat_interleave(2)
+    v[::2] *= 3  # [3x0, x0, 3x1, x1]
+    (v * v).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * (9 + 1) * x.data)
+
+
+def test_median_along_a_dim_is_nan_at_the_first_nan():
+    x = mg.tensor([[1.0, np.nan, 3.0, np.nan], [2.0, 0.0, 5.0, 1.0]], requires_grad=True)
+    m = x.median(1)
+    assert np.isnan(m.values.detach().numpy()[0]) and m.values.detach().numpy()[1] == 1.0
+    assert m.indices.tolist() == [1, 3]
+    m.values.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0, 1, 0, 0], [0, 0, 0, 1]])

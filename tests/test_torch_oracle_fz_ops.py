@@ -126,6 +126,14 @@ CASES = [
     ("y = x * 1\nv = y.expand(2, 2, 3)\nv[:, 0] = 1.0", [F64]),
     ("y = x.detach() * 1\nv = y[:1].expand(3, 3)\nv[0] = 2.0\nR = y", [F64]),
     ("y = x.detach() * 1\nv = y.expand(2, 2, 3)\nv.unsqueeze(0)[0, 0] = 7.0\nR = y", [F64]),
+    # the result of repeat_interleave or inner (a view of an internal result) can change
+    # in place (minigrad: "base tensor is gone")
+    ("y = x * 1\nv = y.repeat_interleave(2)\nv[::2] *= 3\nR = v", [F64]),
+    ("y = x * 1\nv = y.repeat_interleave(2, dim=1)\nv.flatten()[1:].zero_()\nR = v", [F64]),
+    ("y = x * 1\nv = M.inner(y, y)\nv[0].mul_(2)\nR = v", [F64]),
+    # median along a dim is NaN where the row has a NaN, at the row's first NaN
+    ("R = x.median(1)", [np.array([[1.0, np.nan, 3.0, np.nan], [2.0, 0.0, 5.0, 1.0]])]),
+    ("R = x.median(0, keepdim=True)", [np.array([[1.0, np.nan], [np.nan, 0.0], [2.0, 5.0]])]),
 ]
 
 # What an op saves for backward, as PyTorch: ``out = f(a, b)``, then a or b changed in
