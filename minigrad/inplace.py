@@ -197,7 +197,10 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
         _write(t, name, new.data, new)
         _set_grad_fn(base, new._node)
     else:
-        if base._requires_grad and base._node is None:
+        leaf = getattr(t, "_base", base)  # the base, or a view between: a leaf requiring grad?
+        if (base._requires_grad and base._node is None) or (
+            leaf._requires_grad and leaf._node is None
+        ):
             raise RuntimeError(
                 f"{name}: a view of a leaf Variable that requires grad is being used in an "
                 "in-place operation."

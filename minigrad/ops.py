@@ -1385,6 +1385,13 @@ def _as_view(t: Tensor, x: Tensor, multi_output: bool = False) -> Tensor:
             x._views = Views(x)
         views = t._views = x._views
         views.live.add(t)
+        # kept alive (a change to t in place is a change to it), or the nearest view
+        # between that is a leaf requiring grad (which keeps the base alive)
+        base = views.base()
+        if x is base or (x._requires_grad and x._node is None):
+            t._base = x
+        else:
+            t._base = getattr(x, "_base", base)
         if not _mode.enabled or views.taken_under_no_grad(x):
             views.add_no_grad(t)
         elif multi_output or views.from_multi_output(x):

@@ -227,9 +227,11 @@ class Tensor:
     # _version: [counter], shared by every tensor over the same memory (views, detach());
     # _views: the Views shared by a base and the views taken of it, or None;
     # _hooks: a leaf's gradient hooks (register_hook), or None;
-    # _grad_acc: a leaf's engine.AccumulateGrad, unset until next_functions asks for it
+    # _grad_acc: a leaf's engine.AccumulateGrad, unset until next_functions asks for it;
+    # _base: a view's base, which the view keeps alive (as PyTorch's), or a view between
+    # that is a leaf requiring grad (ops._as_view); unset on tensors that are not views
     __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
-                 "_grad_acc", "__weakref__")  # fmt: skip
+                 "_grad_acc", "_base", "__weakref__")  # fmt: skip
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:

@@ -289,3 +289,16 @@ def test_median_along_a_dim_is_nan_at_the_first_nan():
     assert m.indices.tolist() == [1, 3]
     m.values.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [[0, 1, 0, 0], [0, 0, 0, 1]])
+
+
+def test_a_view_keeps_its_base_alive_for_in_place_changes():
+    """v is a view of stack's result, which nothing else holds: changing a part of v in
+    place changes that result, so its gradient is that of the new values."""
+    x = mg.tensor([[1.0, -2.0], [3.0, 0.5]], dtype=mg.float64, requires_grad=True)
+    v = mg.stack([x * 1, x * 1])[0]
+    v[0].mul_(3)  # v = [3 x0, x1]
+    (v * v).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * x.data * [[9.0, 9.0], [1.0, 1.0]])
+    w = mg.arange(6.0).reshape(2, 3).requires_grad_()  # a leaf that is a view of arange's
+    with pytest.raises(RuntimeError, match="view of a leaf"):
+        w[0].mul_(2)

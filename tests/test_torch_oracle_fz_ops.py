@@ -131,6 +131,15 @@ CASES = [
     ("y = x * 1\nv = y.repeat_interleave(2)\nv[::2] *= 3\nR = v", [F64]),
     ("y = x * 1\nv = y.repeat_interleave(2, dim=1)\nv.flatten()[1:].zero_()\nR = v", [F64]),
     ("y = x * 1\nv = M.inner(y, y)\nv[0].mul_(2)\nR = v", [F64]),
+    # a view keeps its base alive, so a view of a temporary result (stack(...)[0], x.T.ravel(),
+    # cat(...).view(-1)) can be changed in place through a view of it (minigrad: "base
+    # tensor is gone"); a view of a leaf that requires grad still cannot
+    ("y = x * 1\nv = M.stack([y, y])[0]\nv[0].mul_(2)\nR = v", [F64]),
+    ("y = x * 1\nv = y.T.ravel()\nv[0].mul_(2)\nR = v", [F64]),
+    ("y = x * 1\nv = M.cat([y, y]).view(-1)\nv[1:3].mul_(2)\nR = v", [F64]),
+    ("y = x * 1\nv = y.sum(0, keepdim=True).expand(2, 3)[0]\nv[0].mul_(2)\nR = v", [F64]),
+    ("b = M.arange(6.0)\nw = b.reshape(2, 3).requires_grad_()\nw.diagonal().zero_()", [F64]),
+    ("w = M.arange(6.0).reshape(2, 3).requires_grad_()\nw[0].mul_(2)", [F64]),
     # median along a dim is NaN where the row has a NaN, at the row's first NaN
     ("R = x.median(1)", [np.array([[1.0, np.nan, 3.0, np.nan], [2.0, 0.0, 5.0, 1.0]])]),
     ("R = x.median(0, keepdim=True)", [np.array([[1.0, np.nan], [np.nan, 0.0], [2.0, 5.0]])]),
