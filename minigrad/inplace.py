@@ -50,10 +50,12 @@ def _repeats(a: np.ndarray) -> bool:
     return a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
 
-def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) -> None:
+def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False,
+                   expanded: bool = False) -> None:  # fmt: skip
     """PyTorch refuses to write into ``a`` from a Tensor in ``others`` that shares part of its
     memory (and, if ``full``, as the index ops, all of it): the result would depend on
-    the order the elements are written in. As PyTorch, only dense layouts are compared."""
+    the order the elements are written in. As PyTorch, only dense layouts are compared
+    (``expanded``: the others were expanded to a's shape, as setitem does)."""
     for o in others:
         if not isinstance(o, Tensor):
             continue
@@ -63,12 +65,21 @@ def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) 
         if not (a.size and b.size and _dense(a) and _dense(b) and np.may_share_memory(a, b)):
             continue
         same = a.ctypes.data == b.ctypes.data and a.nbytes == b.nbytes and a.strides == b.strides
+        if expanded and not same:  # PyTorch's expand gives a new dim of size 1 its natural stride
+            same = (
+                a.ctypes.data == b.ctypes.data and a.nbytes == b.nbytes and _steps(a) == _steps(b)
+            )
         if full or not same:
             raise RuntimeError(
                 f"{name}: unsupported operation: some elements of the input tensor and the "
                 "written-to tensor refer to a single memory location. Please clone() the "
                 "tensor before performing the operation."
             )
+
+
+def _steps(a: np.ndarray) -> list:
+    """a's strides, where they matter (a dim of size 1 has any stride)."""
+    return [s for s, n in zip(a.strides, a.shape) if n != 1]
 
 
 def _dense(a: np.ndarray) -> bool:
@@ -479,9 +490,13 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
     part = basic and not _in_graph(t, value)
     _check_writable(t, "setitem", _part(t.data, at) if part else None)
     if isinstance(value, Tensor):
-        if basic:  # (fill_ from a 0-d value)
-            if value.data.ndim:
-                _check_overlap("setitem", t.data[at], (value,))
+        if basic:  # PyTorch's fill_ from a 0-d value, else the value expanded to the part
+            if value.data.ndim:  # first: an element it repeats is not compared
+                try:
+                    spread = Tensor._new(np.broadcast_to(value.data, np.shape(t.data[at])))
+                except ValueError:
+                    spread = None  # the assignment raises
+                _check_overlap("setitem", _part(t.data, at), (spread,), expanded=True)
         elif value.data.size != 1 or not ops._is_mask(at):  # index_put_, not masked_fill_
             _check_overlap("setitem", t.data, (value,), full=True)
     _check_no_grad_view(t, value, "setitem")

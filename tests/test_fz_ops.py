@@ -302,3 +302,14 @@ def test_a_view_keeps_its_base_alive_for_in_place_changes():
     w = mg.arange(6.0).reshape(2, 3).requires_grad_()  # a leaf that is a view of arange's
     with pytest.raises(RuntimeError, match="view of a leaf"):
         w[0].mul_(2)
+
+
+def test_setitem_from_a_value_it_spreads_over_the_part_is_allowed():
+    """y[:] = y[0] repeats row 0 over y (NumPy reads it first): PyTorch expands the value
+    before comparing memory, and an expanded value is not compared."""
+    y = mg.arange(6.0).reshape(2, 3)
+    y[:] = y[0]
+    np.testing.assert_array_equal(y.numpy(), [[0, 1, 2], [0, 1, 2]])
+    z = mg.arange(4.0)
+    with pytest.raises(RuntimeError, match="single memory location"):
+        z[1:] = z[:3]  # not spread: a shifted copy of overlapping memory

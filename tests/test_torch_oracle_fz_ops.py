@@ -84,6 +84,12 @@ CASES = [
     ("y = x * 1\ny[1:] = y[:1]", [F64]),
     ("y = x * 1\ny.index_add_(0, M.tensor([0, 1]), y)", [F64]),
     ("y = x * 1\ny.scatter_(0, M.tensor([[1, 0, 1]]), y[:1])", [F64]),
+    ("y = x * 1\ny[0:1].copy_(y[0])", [F64]),
+    # setitem expands the value to the part first: a value it repeats is not compared, nor
+    # one that is the part itself with another shape
+    ("y = x * 1\ny[:] = y[0]\nR = y", [F64]),
+    ("y = x * 1\ny[..., None, :] = y[1]\nR = y", [F64]),
+    ("y = x * 1\ny[0:1] = y[0]\nR = y", [F64]),
     # ... but not from the same memory, a layout PyTorch does not compare, or a number
     ("y = x * 1\ny.mul_(y)\nR = y", [F64]),
     ("y = x * 1\ny[0].add_(y[:, 0].sum())\nR = y", [F64]),
