@@ -50,12 +50,10 @@ def _repeats(a: np.ndarray) -> bool:
     return a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
 
-def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False,
-                   expanded: bool = False) -> None:  # fmt: skip
+def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) -> None:
     """PyTorch refuses to write into ``a`` from a Tensor in ``others`` that shares part of its
     memory (and, if ``full``, as the index ops, all of it): the result would depend on
-    the order the elements are written in. As PyTorch, only dense layouts are compared
-    (``expanded``: the others were expanded to a's shape, as setitem does)."""
+    the order the elements are written in. As PyTorch, only dense layouts are compared."""
     for o in others:
         if not isinstance(o, Tensor):
             continue
@@ -65,21 +63,12 @@ def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False,
         if not (a.size and b.size and _dense(a) and _dense(b) and np.may_share_memory(a, b)):
             continue
         same = a.ctypes.data == b.ctypes.data and a.nbytes == b.nbytes and a.strides == b.strides
-        if expanded and not same:  # PyTorch's expand gives a new dim of size 1 its natural stride
-            same = (
-                a.ctypes.data == b.ctypes.data and a.nbytes == b.nbytes and _steps(a) == _steps(b)
-            )
         if full or not same:
             raise RuntimeError(
                 f"{name}: unsupported operation: some elements of the input tensor and the "
                 "written-to tensor refer to a single memory location. Please clone() the "
                 "tensor before performing the operation."
             )
-
-
-def _steps(a: np.ndarray) -> list:
-    """a's strides, where they matter (a dim of size 1 has any stride)."""
-    return [s for s, n in zip(a.strides, a.shape) if n != 1]
 
 
 def _dense(a: np.ndarray) -> bool:
@@ -470,12 +459,56 @@ def copy_(t: Tensor, src: Any) -> Tensor:
     return _apply(t, "copy_", _assign, src, _replace("torch::autograd::CopyBackwards"))
 
 
-def _part(X: np.ndarray, at: Any) -> np.ndarray:
-    """X[at] for a basic index, as a view even where it is one element (an int is a slice)."""
+def _expanded(V: np.ndarray, shape: tuple) -> Tensor | None:
+    """V as PyTorch's setitem expands the value to the part's ``shape``: leading dims of size
+    1 dropped, then expanded with its strides (a new dim: its natural stride; a dim of
+    size 1 spread: 0). None where it does not fit (the assignment raises)."""
+    lead = next((i for i, n in enumerate(V.shape) if n != 1), V.ndim)
+    sizes, strides = V.shape[lead:], V.strides[lead:]
+    if len(sizes) > len(shape):
+        return None
+    out = [0] * len(shape)
+    k = len(shape) - len(sizes)
+    for i in range(len(shape) - 1, -1, -1):
+        if i >= k:
+            n, st = sizes[i - k], strides[i - k]
+        else:
+            n, st = 1, shape[i + 1] * out[i + 1] if i + 1 < len(shape) else V.itemsize
+        if n != shape[i]:
+            if n != 1:
+                return None
+            st = 0
+        out[i] = st
+    return Tensor._new(np.lib.stride_tricks.as_strided(V, shape, out, writeable=False))
+
+
+def _torch_strides(A: np.ndarray) -> np.ndarray:
+    """A with the strides PyTorch gives a dim of size 1 that None inserted (NumPy: 0; PyTorch:
+    the next dim's size times its stride), for comparing layouts."""
+    strides = list(A.strides)
+    for i in range(A.ndim - 1, -1, -1):
+        if A.shape[i] == 1 and strides[i] == 0:
+            strides[i] = A.shape[i + 1] * strides[i + 1] if i + 1 < A.ndim else A.itemsize
+    return np.lib.stride_tricks.as_strided(A, A.shape, strides, writeable=False)
+
+
+def _sliced(X: np.ndarray, at: Any) -> np.ndarray:
+    """X with an index's ints, slices and None applied and its arrays not (PyTorch applies
+    those first; index_put_ writes into that)."""
     parts = at if isinstance(at, tuple) else (at,)
-    return X[
-        tuple(slice(p, p + 1 or None) if isinstance(p, (int, np.integer)) else p for p in parts)
-    ]
+    basic: list = []
+    for p in parts:
+        if isinstance(p, np.ndarray):
+            basic += [slice(None)] * (p.ndim if p.dtype == np.bool_ else 1)
+        else:
+            basic.append(p)
+    return X[tuple(basic)]
+
+
+def _part(X: np.ndarray, at: Any) -> np.ndarray:
+    """X[at] for a basic index, as a view even where it is one element (a 0-d view)."""
+    parts = at if isinstance(at, tuple) else (at,)
+    return X[parts if any(p is Ellipsis for p in parts) else (*parts, Ellipsis)]
 
 
 def setitem_(t: Tensor, index: Any, value: Any) -> None:
@@ -487,18 +520,19 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
     basic = ops._is_basic(at)
     # PyTorch's copy_ into t[at] needs only that part free of repeats; in the graph all of t
     # is rewritten, so all of it must be (where PyTorch would write the part alone)
-    part = basic and not _in_graph(t, value)
-    _check_writable(t, "setitem", _part(t.data, at) if part else None)
+    try:
+        part = _part(t.data, at) if basic else None
+        sliced = None if basic else _sliced(t.data, at)
+    except IndexError:  # out of range: the assignment raises, naming the shapes
+        basic, part, sliced = False, None, None
+    _check_writable(t, "setitem", part if not _in_graph(t, value) else None)
     if isinstance(value, Tensor):
-        if basic:  # PyTorch's fill_ from a 0-d value, else the value expanded to the part
-            if value.data.ndim:  # first: an element it repeats is not compared
-                try:
-                    spread = Tensor._new(np.broadcast_to(value.data, np.shape(t.data[at])))
-                except ValueError:
-                    spread = None  # the assignment raises
-                _check_overlap("setitem", _part(t.data, at), (spread,), expanded=True)
-        elif value.data.size != 1 or not ops._is_mask(at):  # index_put_, not masked_fill_
-            _check_overlap("setitem", t.data, (value,), full=True)
+        if part is not None:  # PyTorch's fill_ from a 0-d value, else the value expanded
+            if value.data.ndim:  # to the part first: an element it repeats is not compared
+                target = _torch_strides(part)
+                _check_overlap("setitem", target, (_expanded(value.data, target.shape),))
+        elif sliced is not None and (value.data.size != 1 or not ops._is_mask(at)):
+            _check_overlap("setitem", sliced, (value,), full=True)  # index_put_, not masked_fill_
     _check_no_grad_view(t, value, "setitem")
     if _in_graph(t, value):
         _rebase(t, "setitem", ops.index_put(_prior(t, t.data), index, value))
