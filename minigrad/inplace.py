@@ -464,7 +464,7 @@ def _expanded(V: np.ndarray, shape: tuple) -> Tensor | None:
     1 dropped, then expanded with its strides (a new dim: its natural stride; a dim of
     size 1 spread: 0). None where it does not fit (the assignment raises)."""
     if V.shape == tuple(shape):  # copied as it is
-        return Tensor._new(V)
+        return Tensor._new(_torch_strides(V))
     lead = next((i for i, n in enumerate(V.shape) if n != 1), V.ndim)
     sizes, strides = V.shape[lead:], V.strides[lead:]
     if len(sizes) > len(shape):

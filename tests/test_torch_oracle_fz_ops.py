@@ -95,6 +95,7 @@ CASES = [
     ("y = x * 1\ny[0:1, None] = y[0]\nR = y", [F64]),
     ("y = x * 1\ny[::3] = y[0]", [F64]),  # a part of size 1 sliced with a step
     ("y = x * 1\nv = y[:1]\nv[::2] *= 3\nR = y", [F64]),  # the part itself: copied as it is
+    ("y = x * 1\ny[0::3, None] += 1\nR = y", [F64]),
     ("y = x * 1\ny[1:, [0, 1]] = y[0, :2]\nR = y", [F64]),  # the rows written: not row 0
     ("y = x * 1\ny[2:, M.tensor([], dtype=M.int64)] = y[0, :0]\nR = y", [F64]),
     # ... but not from the same memory, a layout PyTorch does not compare, or a number
