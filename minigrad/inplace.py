@@ -32,13 +32,54 @@ def _check_leaf(t: Tensor, name: str) -> None:
         )
 
 
-def _check_writable(t: Tensor, name: str) -> None:
-    if not t.data.flags.writeable:  # an expanded view: several elements share one place
+def _check_writable(t: Tensor, name: str, a: np.ndarray | None = None) -> None:
+    """Refuse to write into t (or its part ``a``) where several of its elements share one
+    place (a dim of stride 0, from expand), as PyTorch; or into read-only memory."""
+    a = t.data if a is None else a
+    if not a.flags.writeable or (0 in a.strides and _repeats(a)):
         raise RuntimeError(
             f"{name}: unsupported operation: more than one element of the written-to tensor "
             "refers to a single memory location. Please clone() the tensor before performing "
             "the operation."
         )
+
+
+def _repeats(a: np.ndarray) -> bool:
+    """Whether an element of ``a`` is at the place of another (NumPy gives an empty array
+    strides of 0)."""
+    return a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+
+
+def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) -> None:
+    """PyTorch refuses to write into ``a`` from a Tensor in ``others`` that shares part of its
+    memory (and, if ``full``, as the index ops, all of it): the result would depend on
+    the order the elements are written in. As PyTorch, only dense layouts are compared."""
+    for o in others:
+        if not isinstance(o, Tensor):
+            continue
+        b = o.data
+        if a.base is None and b.base is None and a is not b:
+            continue  # two arrays that own their memory
+        if not (a.size and b.size and _dense(a) and _dense(b) and np.may_share_memory(a, b)):
+            continue
+        same = a.ctypes.data == b.ctypes.data and a.nbytes == b.nbytes and a.strides == b.strides
+        if full or not same:
+            raise RuntimeError(
+                f"{name}: unsupported operation: some elements of the input tensor and the "
+                "written-to tensor refer to a single memory location. Please clone() the "
+                "tensor before performing the operation."
+            )
+
+
+def _dense(a: np.ndarray) -> bool:
+    """Whether a's elements fill its span of memory with no gap or repeat (its dims in some
+    order are in C order): PyTorch's is_non_overlapping_and_dense."""
+    step = a.itemsize
+    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
+        if stride != step:
+            return False
+        step *= n
+    return True
 
 
 def _in_graph(t: Tensor, other: Any) -> bool:
@@ -144,7 +185,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
     views = list(t._views.live) if t._views else []
     base = t._views.base() if views else None
     if base is None and all(v is t for v in views):  # no other tensor sees t's memory
-        _write(t, name, new.data)
+        _write(t, name, new.data, new)
         _set_grad_fn(t, new._node)
         return
     if base is None or not (t is base or any(v is t for v in views)):
@@ -153,10 +194,13 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
             "whose base tensor is gone, is not supported; .clone() it first"
         )
     if t is base:
-        _write(t, name, new.data)
+        _write(t, name, new.data, new)
         _set_grad_fn(base, new._node)
     else:
-        if base._requires_grad and base._node is None:
+        leaf = getattr(t, "_base", base)  # the base, or a view between: a leaf requiring grad?
+        if (base._requires_grad and base._node is None) or (
+            leaf._requires_grad and leaf._node is None
+        ):
             raise RuntimeError(
                 f"{name}: a view of a leaf Variable that requires grad is being used in an "
                 "in-place operation."
@@ -168,7 +212,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
             # as PyTorch's CopySlices, the changed view's old node is bypassed (its hooks
             # and retained grad see nothing): the op reads the view off the base directly
             op.next[0] = _view_node(prior, t.data.copy(), region)._node
-        _write(t, name, new.data)
+        _write(t, name, new.data, new)
         _set_grad_fn(base, _copy_slices(prior, new, region)._node)
     for v in views:
         _as_view(v, base)
@@ -253,7 +297,10 @@ def _region(B: np.ndarray, V: np.ndarray) -> np.ndarray:
     return where
 
 
-def _write(t: Tensor, name: str, value: np.ndarray) -> None:
+def _write(t: Tensor, name: str, value: np.ndarray, new: Tensor | None = None) -> None:
+    """t's array becomes ``value``. If ``new`` (value, recorded out of place) is an op's
+    output that its backward reads (exp_, tanh_, ...), the op now saves t itself, as
+    PyTorch's in-place op: a later change to t makes that backward raise."""
     if np.shape(value) != t.data.shape:
         raise OpError(
             f"{name}: result of shape {np.shape(value)} does not fit the tensor's shape "
@@ -261,6 +308,13 @@ def _write(t: Tensor, name: str, value: np.ndarray) -> None:
         )
     np.copyto(t.data, value, casting="same_kind")
     t._version[0] = next_seq()
+    node = None if new is None else new._node
+    if node is not None and node.out_version is new._version:
+        node.out_version = t._version
+        # recorded after this write, which it must not count, unless it saved t as an
+        # input too (t.hypot_(t)): that input changed, as in PyTorch
+        if all(s._version is not t._version for s in node.saved):
+            node.seq = next_seq()
 
 
 def _scaled(name: str, other: Any, alpha: Any) -> Any:
@@ -275,19 +329,23 @@ def _scaled(name: str, other: Any, alpha: Any) -> Any:
 
 
 def add_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    _check_overlap("add_", t.data, (other,))
     return _apply(t, "add_", np.add, _scaled("add_", other, alpha), ops.add)
 
 
 def sub_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
     ops.refuse_bool_sub(t, other)
+    _check_overlap("sub_", t.data, (other,))
     return _apply(t, "sub_", np.subtract, _scaled("sub_", other, alpha), ops.sub)
 
 
 def mul_(t: Tensor, other: Any) -> Tensor:
+    _check_overlap("mul_", t.data, (other,))
     return _apply(t, "mul_", np.multiply, other, ops.mul)
 
 
 def div_(t: Tensor, other: Any) -> Tensor:
+    _check_overlap("div_", t.data, (other,))
     return _apply(t, "div_", ops._true_divide, other, ops.div)
 
 
@@ -301,6 +359,7 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
                 raise NotImplementedError(
                     "clamp_: no kernel for bool tensors with Python bool bounds"
                 )
+    _check_overlap("clamp_", t.data, (min, max))
     # a bound that requires grad puts t in the graph, as another operand would
     bound = min if isinstance(min, Tensor) and min._requires_grad else max
 
@@ -321,12 +380,18 @@ def relu_(t: Tensor) -> Tensor:
                   lambda old, _: ops.relu(old))  # fmt: skip
 
 
+# in-place ops that refuse a source sharing any of t's memory (the others: a part of it)
+_INDEX_OPS = frozenset({"index_add_", "index_copy_", "scatter_", "scatter_add_"})
+
+
 def op_(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
     """t = fn(t, *others) in t's memory: the in-place form of an out-of-place op
     (``exp_``, ``pow_``, ``lerp_``, ...). The result must fit t's shape and dtype. In the
     graph it is fn's node, recorded on t's old value, as in PyTorch."""
     _check_leaf(t, name)
     _check_writable(t, name)
+    if name != "index_fill_":  # which reads its value as a number
+        _check_overlap(name, t.data, others, full=name in _INDEX_OPS)
     grad = next((o for o in others if isinstance(o, Tensor) and o._requires_grad), None)
     _check_no_grad_view(t, grad, name)
     if _in_graph(t, grad):
@@ -383,9 +448,69 @@ def copy_(t: Tensor, src: Any) -> Tensor:
     if not isinstance(src, (Tensor, numbers.Number)):  # PyTorch takes a Tensor or a number
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     shape = np.shape(src.data if isinstance(src, Tensor) else src)
-    if len(shape) > t.data.ndim:
-        raise OpError(f"copy_: src of shape {shape} does not broadcast to shape {t.data.shape}")
+    try:
+        if np.broadcast_shapes(shape, t.data.shape) != t.data.shape:
+            raise ValueError
+    except ValueError:
+        raise OpError(
+            f"copy_: src of shape {shape} does not broadcast to shape {t.data.shape}"
+        ) from None
+    _check_overlap("copy_", t.data, (src,))
     return _apply(t, "copy_", _assign, src, _replace("torch::autograd::CopyBackwards"))
+
+
+def _expanded(V: np.ndarray, shape: tuple) -> Tensor | None:
+    """V as PyTorch's setitem expands the value to the part's ``shape``: leading dims of size
+    1 dropped, then expanded with its strides (a new dim: its natural stride; a dim of
+    size 1 spread: 0). None where it does not fit (the assignment raises)."""
+    if V.shape == tuple(shape):  # copied as it is
+        return Tensor._new(_torch_strides(V))
+    lead = next((i for i, n in enumerate(V.shape) if n != 1), V.ndim)
+    sizes, strides = V.shape[lead:], V.strides[lead:]
+    if len(sizes) > len(shape):
+        return None
+    out = [0] * len(shape)
+    k = len(shape) - len(sizes)
+    for i in range(len(shape) - 1, -1, -1):
+        if i >= k:
+            n, st = sizes[i - k], strides[i - k]
+        else:
+            n, st = 1, shape[i + 1] * out[i + 1] if i + 1 < len(shape) else V.itemsize
+        if n != shape[i]:
+            if n != 1:
+                return None
+            st = 0
+        out[i] = st
+    return Tensor._new(np.lib.stride_tricks.as_strided(V, shape, out, writeable=False))
+
+
+def _torch_strides(A: np.ndarray) -> np.ndarray:
+    """A with the strides PyTorch gives a dim of size 1 that None inserted (NumPy: 0; PyTorch:
+    the next dim's size times its stride), for comparing layouts."""
+    strides = list(A.strides)
+    for i in range(A.ndim - 1, -1, -1):
+        if A.shape[i] == 1 and strides[i] == 0:
+            strides[i] = A.shape[i + 1] * strides[i + 1] if i + 1 < A.ndim else A.itemsize
+    return np.lib.stride_tricks.as_strided(A, A.shape, strides, writeable=False)
+
+
+def _sliced(X: np.ndarray, at: Any) -> np.ndarray:
+    """X with an index's ints, slices and None applied and its arrays not (PyTorch applies
+    those first; index_put_ writes into that)."""
+    parts = at if isinstance(at, tuple) else (at,)
+    basic: list = []
+    for p in parts:
+        if isinstance(p, np.ndarray):
+            basic += [slice(None)] * (p.ndim if p.dtype == np.bool_ else 1)
+        else:
+            basic.append(p)
+    return X[tuple(basic)]
+
+
+def _part(X: np.ndarray, at: Any) -> np.ndarray:
+    """X[at] for a basic index, as a view even where it is one element (a 0-d view)."""
+    parts = at if isinstance(at, tuple) else (at,)
+    return X[parts if any(p is Ellipsis for p in parts) else (*parts, Ellipsis)]
 
 
 def setitem_(t: Tensor, index: Any, value: Any) -> None:
@@ -393,7 +518,23 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
     if isinstance(value, (str, bytes, list, tuple)) or value is None:
         raise TypeError(f"can't assign a {type(value).__name__} to a Tensor")
     _check_leaf(t, "setitem")
-    _check_writable(t, "setitem")
+    at = ops._index(index, t.data.ndim)
+    basic = ops._is_basic(at)
+    # PyTorch's copy_ into t[at] needs only that part free of repeats; in the graph all of t
+    # is rewritten, so all of it must be (where PyTorch would write the part alone)
+    try:
+        part = _part(t.data, at) if basic else None
+        sliced = None if basic else _sliced(t.data, at)
+    except IndexError:  # out of range: the assignment raises, naming the shapes
+        basic, part, sliced = False, None, None
+    _check_writable(t, "setitem", part if not _in_graph(t, value) else None)
+    if isinstance(value, Tensor):
+        if part is not None:  # PyTorch's fill_ from a 0-d value, else the value expanded
+            if value.data.ndim:  # to the part first: an element it repeats is not compared
+                target = _torch_strides(part)
+                _check_overlap("setitem", target, (_expanded(value.data, target.shape),))
+        elif sliced is not None and (value.data.size != 1 or not ops._is_mask(at)):
+            _check_overlap("setitem", sliced, (value,), full=True)  # index_put_, not masked_fill_
     _check_no_grad_view(t, value, "setitem")
     if _in_graph(t, value):
         _rebase(t, "setitem", ops.index_put(_prior(t, t.data), index, value))

@@ -30,13 +30,16 @@ from .ops import (
     _matmul,
     _one_axis,
     _quiet,
+    _read_by,
     _reduce_dtype,
     _refuse,
     _reshape,
     _same_dtype,
+    _saved_for_product,
     _select,
     _tensors,
     _unary_float,
+    _unsafe_view,
     _view,
     clamp_op,
     contiguous,
@@ -200,7 +203,8 @@ def logit(x: Tensor, eps: float | None = None) -> Tensor:
 
     @_quiet
     def vjp(g: np.ndarray) -> np.ndarray:
-        return np.where((X < lo) | (X > hi), outside, g / (X * (1 - X)))
+        # |x (1 - x)|: at x = -0 the slope is +inf, as at 0 (PyTorch's)
+        return np.where((X < lo) | (X > hi), outside, g / np.abs(X * (1 - X)))
 
     return record(out, "Logit", (x,), (vjp,), saved=(x,))
 
@@ -834,7 +838,7 @@ def dot(a: Tensor, b: Tensor) -> Tensor:
     _same_dtype("dot", A, B)
     _refuse("dot", A, "b", NotImplementedError)
     return record(np.asarray(np.dot(A, B)), "Dot", (a, b), (lambda g: g * B, lambda g: g * A),
-                  saved=(a, b))  # fmt: skip
+                  saved=_saved_for_product(a, b))  # fmt: skip
 
 
 def mv(a: Tensor, v: Tensor) -> Tensor:
@@ -887,7 +891,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     out = np.asarray(out, dtype=A.dtype)
     return record(out, "Addmm", (input, mat1, mat2),
                   (lambda g: beta * g, lambda g: alpha * (g @ B.T), lambda g: alpha * (A.T @ g)),
-                  saved=(mat1, mat2))  # fmt: skip
+                  saved=_saved_for_product(mat1, mat2))  # fmt: skip
 
 
 # ---- blends of several tensors: lerp, addcmul, addcdiv ------------------------------------
@@ -924,7 +928,8 @@ def lerp(x: Tensor, end: Tensor, weight: Any) -> Tensor:
     vjps = (lambda g: g * (1 - W), lambda g: g * W, lambda g: g * (E - X))
     if not isinstance(weight, Tensor):  # a number weight is not an input of the graph
         return record(out, "Lerp", (x, end), vjps[:2])
-    return record(out, "Lerp", (x, end, weight), vjps, saved=(x, end, weight))
+    saved = _read_by((x, (weight,)), (end, (weight,)), (weight, (x, end)))
+    return record(out, "Lerp", (x, end, weight), vjps, saved=saved)
 
 
 def addcmul(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
@@ -936,7 +941,7 @@ def addcmul(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> T
     out = X + v * A * B
     return record(out, "Addcmul", (x, tensor1, tensor2),
                   (identity, lambda g: g * (B * v), lambda g: g * (A * v)),
-                  saved=(tensor1, tensor2))  # fmt: skip
+                  saved=_saved_for_product(tensor1, tensor2))  # fmt: skip
 
 
 def addcdiv(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
@@ -955,7 +960,8 @@ def addcdiv(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> T
     with np.errstate(divide="ignore", invalid="ignore"):
         out = X + v * A / B
     vjps = (identity, _quiet(lambda g: g * (v / B)), _quiet(lambda g: -g * (v * A / (B * B))))
-    return record(out, "Addcdiv", (x, tensor1, tensor2), vjps, saved=(tensor1, tensor2))
+    saved = _read_by((tensor1, (tensor2,)), (tensor2, (tensor1, tensor2)))
+    return record(out, "Addcdiv", (x, tensor1, tensor2), vjps, saved=saved)
 
 
 # ---- special functions and more elementwise math ---------------------------------------
@@ -1049,7 +1055,8 @@ def hypot(a: Tensor, b: Tensor) -> Tensor:
     """sqrt(a² + b²), without overflow.   da = g a / out,   db = g b / out."""
     A, B, out = _float_pair("hypot", np.hypot, a, b)
     vjps = (_quiet(lambda g: g * A / out), _quiet(lambda g: g * B / out))
-    return record(out, "Hypot", (a, b), vjps, saved=(a, b), saves_out=True)
+    saved = _read_by((a, (a,)), (b, (b,)))
+    return record(out, "Hypot", (a, b), vjps, saved=saved, saves_out=True)
 
 
 def xlogy(a: Any, b: Any) -> Tensor:
@@ -1128,8 +1135,11 @@ def float_power(a: Any, b: Any) -> Tensor:
 
 
 def sgn(x: Tensor) -> Tensor:
-    """The sign of x (for real x, as sign).   dx = 0."""
-    return _renamed(sign(x), "Sgn")
+    """The sign of x (for real x, as sign).   dx = 0, though PyTorch's formula (for complex
+    x) saves x and the result, so a change to either makes backward raise."""
+    X = x.data
+    out = X.copy() if X.dtype.kind == "b" else _sign_array(X, X.dtype)
+    return record(out, "Sgn", (x,), (np.zeros_like,), saved=(x,), saves_out=True)
 
 
 def fmod(a: Tensor, b: Any) -> Tensor:
@@ -1139,7 +1149,7 @@ def fmod(a: Tensor, b: Any) -> Tensor:
     if not isinstance(b, Tensor):  # a number divisor is not an input of the graph
         return record(out, "Fmod", (a,), (identity,))
     return record(out, "Fmod", (a, b), (identity, _quiet(lambda g: -g * np.trunc(A / B))),
-                  saved=(a, b))  # fmt: skip
+                  saved=_read_by((b, (a, b))))  # fmt: skip
 
 
 def _nan_ignoring(name: str, fn: Any, a: Tensor, b: Tensor, wins: Any) -> Tensor:
@@ -1223,9 +1233,9 @@ def inner(a: Tensor, b: Tensor) -> Tensor:
     n = A.shape[-1]
     last_first = permute(b, B.ndim - 1, *range(B.ndim - 1))
     if A.ndim == 1 and B.ndim == 1:
-        return _reshape(dot(a, last_first), (), "View")
+        return _unsafe_view(dot(a, last_first), (), "View")
     product = mm(reshape(a, -1, n), reshape(last_first, n, -1))
-    return _reshape(product, A.shape[:-1] + B.shape[:-1], "View")
+    return _unsafe_view(product, A.shape[:-1] + B.shape[:-1], "View")
 
 
 def vdot(a: Tensor, b: Tensor) -> Tensor:
@@ -1242,6 +1252,6 @@ def kron(a: Tensor, b: Tensor) -> Tensor:
     n = builtins.max(a.data.ndim, b.data.ndim)
     sa = (1,) * (n - a.data.ndim) + a.data.shape
     sb = (1,) * (n - b.data.ndim) + b.data.shape
-    spread_a = _reshape(a, tuple(v for s in sa for v in (s, 1)), "UnsafeView")
-    spread_b = _reshape(b, tuple(v for s in sb for v in (1, s)), "UnsafeView")
-    return _reshape(mul(spread_a, spread_b), tuple(p * q for p, q in zip(sa, sb)), "UnsafeView")
+    spread_a = _unsafe_view(a, tuple(v for s in sa for v in (s, 1)))
+    spread_b = _unsafe_view(b, tuple(v for s in sb for v in (1, s)))
+    return _unsafe_view(mul(spread_a, spread_b), tuple(p * q for p, q in zip(sa, sb)))

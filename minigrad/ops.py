@@ -208,7 +208,8 @@ _reciprocal = _quiet(np.reciprocal)
 def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
     """a / b rounded toward zero ('trunc') or down ('floor'), in the operands' dtype.
 
-    Piecewise constant, so its gradient is 0 (PyTorch records the node all the same).
+    Piecewise constant, so its gradient is 0 (PyTorch records the node all the same, and
+    saves what its formula for a true division would read).
     """
     if mode == "floor":
         fn = _floor_divide
@@ -220,7 +221,8 @@ def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
         )
     _check_int_divisor("div", a.data, _operand(b))  # first: trunc of x / 0 would warn
     A, B, out = _binary("div", fn, a, b)
-    return record(out, "Div", (a, b), (np.zeros_like, np.zeros_like))
+    saved = _read_by((a, (b,)), (b, (a, b)))
+    return record(out, "Div", (a, b), (np.zeros_like, np.zeros_like), saved=saved)
 
 
 def _refuse_bools(name: str, A: Any, B: Any) -> None:
@@ -233,7 +235,8 @@ def _check_int_divisor(name: str, A: Any, B: Any) -> None:
     """Integer division by zero has no value: PyTorch raises (NumPy would give 0)."""
     _refuse_bools(name, A, B)
     if np.asarray(A).dtype.kind in "biu" and np.asarray(B).dtype.kind in "biu" and np.any(B == 0):
-        raise RuntimeError(f"ZeroDivisionError: {name} of integers by zero")
+        if math.prod(np.broadcast_shapes(np.shape(A), np.shape(B))):  # empty: no division
+            raise RuntimeError(f"ZeroDivisionError: {name} of integers by zero")
 
 
 def _binary_either(name: str, fn: Any, a: Any, b: Any) -> tuple:
@@ -538,6 +541,20 @@ def identity(g: np.ndarray) -> np.ndarray:
 def _tensors(*xs: Any) -> tuple:
     """The operands that are Tensors (what a VJP reading every operand saves)."""
     return tuple(x for x in xs if isinstance(x, Tensor))
+
+
+def _read_by(*pairs: tuple) -> tuple:
+    """What to save, as PyTorch does, for the VJPs of the inputs that require grad: ``pairs``
+    of (input, the operands its VJP reads); each Tensor once."""
+    saved: list = []
+    for x, reads in pairs:
+        if isinstance(x, Tensor) and x._requires_grad:
+            saved += [
+                r
+                for r in reads
+                if isinstance(r, Tensor) and builtins.all(r is not s for s in saved)
+            ]
+    return tuple(saved)
 
 
 def _saved_for_product(a: Tensor, b: Any) -> tuple:
@@ -999,6 +1016,8 @@ def var(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = F
     out = _variance(dev, axes, n, c, keepdim, X.dtype)
 
     def vjp(g: np.ndarray) -> np.ndarray:
+        if n - c <= 0 and (axes is None or not X.ndim):  # PyTorch's 2 / (n - c) = inf
+            return g * np.where(X == _mean(X, None, False), np.nan, np.inf)  # inf * 0 = NaN
         return _expand_back(g, axes, keepdim, X.shape) * 2 * dev / (n - c)
 
     return record(out, "Var", (x,), (vjp,), saved=(x,))
@@ -1011,6 +1030,8 @@ def std(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = F
     out = _variance(dev, axes, n, c, keepdim, X.dtype, root=True)
 
     def vjp(g: np.ndarray) -> np.ndarray:  # 0 where out == 0 (a constant slice), as PyTorch
+        if n - c <= 0 and (axes is None or not X.ndim):  # var's inf or NaN times g / (2 out)
+            return np.full(X.shape, np.nan)
         o = _expand_back(out, axes, keepdim, X.shape)
         inv = np.divide(1, o, out=np.zeros(o.shape, o.dtype), where=o != 0)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -1364,6 +1385,13 @@ def _as_view(t: Tensor, x: Tensor, multi_output: bool = False) -> Tensor:
             x._views = Views(x)
         views = t._views = x._views
         views.live.add(t)
+        # kept alive (a change to t in place is a change to it), or the nearest view
+        # between that is a leaf requiring grad (which keeps the base alive)
+        base = views.base()
+        if x is base or (x._requires_grad and x._node is None):
+            t._base = x
+        else:
+            t._base = getattr(x, "_base", base)
         if not _mode.enabled or views.taken_under_no_grad(x):
             views.add_no_grad(t)
         elif multi_output or views.from_multi_output(x):
@@ -1398,6 +1426,15 @@ def _reshape(x: Tensor, shape: tuple, name: str | None = None) -> Tensor:
     if name is None and t._node is not None:
         t._node._name = "View" if X.flags.c_contiguous else "ReshapeAlias"
     return t
+
+
+def _unsafe_view(x: Tensor, shape: tuple, name: str = "UnsafeView") -> Tensor:
+    """x reshaped, sharing its memory but not a view of it (PyTorch's _unsafe_view; or its
+    view of an op's internal result, which only that view holds: to minigrad, whose views
+    do not keep their base alive, the same). Its own version: an op that saves it does not
+    see later changes to x."""
+    old = x.data.shape
+    return record(x.data.reshape(shape), name, (x,), (lambda g: g.reshape(old),))
 
 
 def view(x: Tensor, *shape: Any) -> Tensor:
@@ -1459,7 +1496,8 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     """Remove dimensions of size 1 (all, or those in ``dim`` that have size 1)."""
     shape = x.data.shape
-    axes = _axes("squeeze", dim, len(shape)) if dim is not None else tuple(range(len(shape)))
+    # dim=() squeezes nothing (unlike a reduction's dim=(), which is every dim)
+    axes = (_axes("squeeze", dim, len(shape)) or ()) if dim is not None else range(len(shape))
     keep = [n for i, n in enumerate(shape) if not (i in axes and n == 1)]
     return _reshape(x, tuple(keep), "Squeeze")
 
@@ -1486,6 +1524,8 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
         s == 0 and n > 1 for s, n in zip(out.strides, target)
     ):
         out = X.reshape(target)  # no element repeats: a writable view, as in PyTorch
+    elif X.flags.writeable:  # writable as in PyTorch, where no element of the part repeats
+        out = np.lib.stride_tricks.as_strided(X, target, out.strides)
     return _view(out, x, "Expand", identity)
 
 
@@ -1534,6 +1574,8 @@ def _index(index: Any, ndim: int) -> Any:
             raise ValueError("index: step must be greater than zero")
         elif isinstance(p, bool):  # PyTorch: a new dim of size 1 (True) or 0, indexed: a copy
             p = np.array(p)
+        elif isinstance(p, np.ndarray) and not p.size and p.dtype.kind == "f":
+            p = p.astype(np.int64)  # PyTorch reads an array as a list, and an empty one as []
         if isinstance(p, np.ndarray) and p.dtype.kind not in "biu":
             raise IndexError(f"index: tensors used as indices must be long or bool, got {p.dtype}")
         if isinstance(p, np.ndarray) and p.dtype == np.uint8:
@@ -1723,7 +1765,9 @@ def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
         np.add.at(dx, at, g.reshape(Iv.shape))
         return dx.reshape(X.shape)
 
-    return record(Xv[at].reshape(I.shape), "Gather", (x,), (vjp,), saved=(index,))
+    # x is saved only for the version check: PyTorch saves it (for its sizes), so a change
+    # to x after gather makes the backward raise there too
+    return record(Xv[at].reshape(I.shape), "Gather", (x,), (vjp,), saved=(x, index))
 
 
 def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
@@ -1754,8 +1798,9 @@ def assign_at(X: np.ndarray, index: Any, value: Any) -> None:
     """X[index] = value in PyTorch's dim order, with PyTorch's errors.
 
     A Tensor value of another dtype is cast for a basic index (ints, slices, None, ...:
-    PyTorch's copy_) and, if it has one element, for a single mask (masked_fill_); with
-    other tensor or mask indices (PyTorch's index_put) it must match."""
+    PyTorch's copy_) and, if it has one element, for a single mask among basic parts
+    (masked_fill_); with other tensor or mask indices (PyTorch's index_put) it must match.
+    Leading dims of size 1 of the value are dropped first, as PyTorch does."""
     _assign(X, _index(index, X.ndim), value)
 
 
@@ -1778,6 +1823,9 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
                 f"{X.dtype} for the destination and {value.data.dtype} for the source."
             )
         value = value.data
+    if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == 1:
+        lead = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
+        value = value.reshape(value.shape[lead:])  # PyTorch's slicePrefix1sSize
     elif isinstance(value, numbers.Number):  # PyTorch's RuntimeError for NaN into an int...
         value = dtypes.check_fits(value, X.dtype)
     target, at = _located(X, index)
@@ -1793,10 +1841,11 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
 
 
 def _is_mask(index: Any) -> bool:
-    """Whether a normalized index is one bool array."""
-    if type(index) is tuple and len(index) == 1:
-        index = index[0]
-    return isinstance(index, np.ndarray) and index.dtype == np.bool_
+    """Whether a normalized index's one array is a bool array of 1 or more dims (its other
+    parts basic; PyTorch indexes with a 0-d bool as with a Python bool, a long index)."""
+    parts = index if type(index) is tuple else (index,)
+    arrays = [p for p in parts if isinstance(p, np.ndarray)]
+    return len(arrays) == 1 and arrays[0].dtype == np.bool_ and arrays[0].ndim > 0
 
 
 def _located(X: np.ndarray, index: Any) -> tuple:
@@ -1983,16 +2032,24 @@ def bitwise_not(a: Tensor) -> Tensor:
 # ---- tests of values (bool results, no gradient) ---------------------------------------
 
 
+def _test_axes(op: str, dim: Any, ndim: int) -> tuple | None:
+    """all/any's axes: as a reduction's, but dim=() (or []) reduces nothing (PyTorch's)."""
+    axes = _axes(op, dim, ndim)
+    return () if axes is None and isinstance(dim, (tuple, list)) else axes
+
+
 def all(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (over ``dim``) is nonzero."""
     check_bool("all", "keepdim", keepdim)
-    return _new(np.asarray(np.all(x.data, axis=_axes("all", dim, x.data.ndim), keepdims=keepdim)))
+    axes = _test_axes("all", dim, x.data.ndim)
+    return _new(np.asarray(np.all(x.data, axis=axes, keepdims=keepdim)))
 
 
 def any(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether some element (over ``dim``) is nonzero."""
     check_bool("any", "keepdim", keepdim)
-    return _new(np.asarray(np.any(x.data, axis=_axes("any", dim, x.data.ndim), keepdims=keepdim)))
+    axes = _test_axes("any", dim, x.data.ndim)
+    return _new(np.asarray(np.any(x.data, axis=axes, keepdims=keepdim)))
 
 
 def isnan(x: Tensor) -> Tensor:

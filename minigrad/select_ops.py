@@ -24,7 +24,9 @@ from .ops import (
     _axes,
     _binary,
     _one_axis,
+    _refuse,
     _select,
+    _unsafe_view,
     as_tensor,
     cat,
     clone,
@@ -66,7 +68,7 @@ def masked_select(x: Tensor, mask: Tensor) -> Tensor:
         dx[Mb] = g
         return dx
 
-    return record(out, "MaskedSelect", (x,), (vjp,), saved=(mask,))
+    return record(out, "MaskedSelect", (x,), (vjp,), saved=(x, mask))  # x: as PyTorch saves it
 
 
 def _check_index(name: str, index: Any, ints: tuple = (np.int64,)) -> np.ndarray:
@@ -120,7 +122,7 @@ def take(x: Tensor, index: Tensor) -> Tensor:
         np.add.at(dx, flat, g)
         return dx.reshape(X.shape)
 
-    return record(out, "Take", (x,), (vjp,), saved=(index,))
+    return record(out, "Take", (x,), (vjp,), saved=(x, index))  # x: as PyTorch saves it
 
 
 def _index_along(name: str, x: Tensor, dim: int, index: Tensor) -> tuple:
@@ -151,6 +153,11 @@ def _source(name: str, x: Tensor, source: Tensor, d: int, at: tuple) -> np.ndarr
             f"({dtypes.torch_name(S.dtype)}) must have the same scalar type"
         )
     want = X.reshape(X.shape or (1,))[at].shape
+    if name == "index_add" and S.ndim != X.ndim:  # index_copy takes a 0-d source for a vector
+        raise RuntimeError(
+            f"index_add(): source tensor shape must match self tensor shape, excluding the "
+            f"specified dimension. Got self.shape = {list(X.shape)} source.shape = {list(S.shape)}"
+        )
     if S.reshape(S.shape or (1,)).shape != want:
         raise RuntimeError(f"{name}(): source of shape {S.shape} does not match {want}")
     return S.reshape(want)
@@ -167,7 +174,8 @@ def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any 
     np.add.at(out, at, a * S)
     out = out.reshape(X.shape)
     vjp_s = lambda g: a * g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
-    return record(out, "IndexAdd", (x, source), (identity, vjp_s), saved=(index,))
+    # source is saved as PyTorch saves it (for its shape): a change to it makes backward raise
+    return record(out, "IndexAdd", (x, source), (identity, vjp_s), saved=(index, *_own(source)))
 
 
 def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
@@ -180,7 +188,12 @@ def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     out[at] = S
     vjp_s = lambda g: g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
     return record(out.reshape(X.shape), "IndexCopy", (x, source), (_zeroed_at(at), vjp_s),
-                  saved=(index,))  # fmt: skip
+                  saved=(index, *_own(source)))  # fmt: skip
+
+
+def _own(x: Tensor) -> tuple:
+    """(x,) if its own VJP is needed (it requires grad), else (): what reads x's shape saves."""
+    return (x,) if x._requires_grad else ()
 
 
 def _zeroed_at(at: tuple) -> Any:
@@ -326,6 +339,8 @@ def repeat_interleave(x: Tensor, repeats: Any = None, dim: Any = None, *,
         return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(np.int64))
     if dim is None:
         x, d = flatten(x), 0
+    elif not x.data.ndim:  # PyTorch: a 0-d tensor has no dim to repeat along
+        raise IndexError(f"repeat_interleave: a 0-d tensor has no dim {dim}")
     else:
         d = _one_axis("repeat_interleave", "dim", dim, x.data.ndim)
     n = x.data.shape[d] if x.data.ndim else 1
@@ -346,7 +361,7 @@ def repeat_interleave(x: Tensor, repeats: Any = None, dim: Any = None, *,
         x = reshape(x, 1)
     shape = x.data.shape
     grown = expand(unsqueeze(x, d + 1), *shape[: d + 1], k, *shape[d + 1 :])
-    return reshape(clone(grown), *shape[:d], shape[d] * k, *shape[d + 1 :])
+    return _unsafe_view(clone(grown), (*shape[:d], shape[d] * k, *shape[d + 1 :]), "View")
 
 
 def broadcast_to(x: Tensor, size: Any) -> Tensor:
@@ -406,7 +421,7 @@ def cross(a: Tensor, b: Tensor, dim: Any = None) -> Tensor:
     out = np.cross(A, B, axis=d)
     return record(out, "LinalgCross", (a, b),
                   (lambda g: np.cross(B, g, axis=d), lambda g: np.cross(g, A, axis=d)),
-                  saved=(a, b))  # fmt: skip
+                  saved=tuple(s for s, t in ((b, a), (a, b)) if t._requires_grad))  # fmt: skip
 
 
 linalg_cross = cross
@@ -446,7 +461,8 @@ def _cumulative_extreme(name: str, better: Any, x: Tensor, dim: int) -> tuple:
         return dx.reshape(shape)
 
     tup = Cum if name == "cummax" else CumMin
-    return tup(record(values, name.capitalize(), (x,), (vjp,), saved=(indices,)), indices)
+    out = record(values, name.capitalize(), (x,), (vjp,), saved=(x, indices))  # x: as PyTorch
+    return tup(out, indices)
 
 
 def cummax(x: Tensor, dim: int) -> tuple:
@@ -469,13 +485,20 @@ def _kth(name: str, x: Tensor, k: Any, dim: int, keepdim: bool, tup: Any) -> tup
     check_bool(name, "keepdim", keepdim)
     d = _one_axis(name, "dim", dim, X.ndim)
     n = X.shape[d] if X.ndim else 1
+    if n == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"{name}(): selected number k out of range for dimension {d}")
     if not X.ndim:
         return tup(
             record(X.copy(), name.capitalize(), (x,), (identity,)), _new(np.zeros((), np.int64))
         )
+    _refuse(name, X, "b", NotImplementedError)  # past PyTorch's shortcuts for 0-d and empty
     idx = np.take(sort_order(X, d, False), [k - 1], axis=d)
+    if name == "median" and X.dtype.kind == "f":  # a NaN makes the median NaN: the first one
+        nan = np.isnan(X)
+        if nan.any():
+            idx = np.where(nan.any(d, keepdims=True), np.argmax(nan, d, keepdims=True), idx)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
     return tup(_select(name, x, idx, d, keepdim, indices), indices)
 
@@ -488,15 +511,18 @@ def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:
 def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median (the ((n - 1) // 2)-th smallest; NaN if there is a NaN). Of all of x:
     one value, the gradient shared by the elements equal to it; along ``dim``:
-    (values, indices), the gradient going to the index."""
+    (values, indices), the gradient going to the index (a row's first NaN, if it has one)."""
     X = x.data
     if dim is not None:
         n = X.shape[_one_axis("median", "dim", dim, X.ndim)] if X.ndim else 1
-        if n == 0:
-            raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size.")
-        return _kth("median", x, (n - 1) // 2 + 1, dim, keepdim, Median)
+        if not X.ndim:  # kthvalue's shortcut for a 0-d tensor, which median has not
+            _refuse("median", X, "b", NotImplementedError)
+        return _kth("median", x, (n - 1) // 2 + 1 if n else 1, dim, keepdim, Median)
     if not X.size:
-        return record(np.asarray(np.nan, X.dtype), "Median", (x,), (np.zeros_like,))
+        return record(
+            np.asarray(np.nan, X.dtype), "Median", (x,), (lambda g: np.zeros(X.shape, g.dtype),)
+        )
+    _refuse("median", X, "b", NotImplementedError)
     flat = np.sort(X.reshape(-1), kind="stable")
     out = np.asarray(flat[(X.size - 1) // 2] if not np.isnan(flat[-1:]).any() else flat[-1])
 

@@ -227,9 +227,11 @@ class Tensor:
     # _version: [counter], shared by every tensor over the same memory (views, detach());
     # _views: the Views shared by a base and the views taken of it, or None;
     # _hooks: a leaf's gradient hooks (register_hook), or None;
-    # _grad_acc: a leaf's engine.AccumulateGrad, unset until next_functions asks for it
+    # _grad_acc: a leaf's engine.AccumulateGrad, unset until next_functions asks for it;
+    # _base: a view's base, which the view keeps alive (as PyTorch's), or a view between
+    # that is a leaf requiring grad (ops._as_view); unset on tensors that are not views
     __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
-                 "_grad_acc", "__weakref__")  # fmt: skip
+                 "_grad_acc", "_base", "__weakref__")  # fmt: skip
     __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -405,6 +407,8 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:
+        if not self.data.ndim:  # PyTorch: the identity on a 0-d tensor, as .T
+            return _ops.permute(self, ())
         if self.data.ndim < 2:
             raise RuntimeError(
                 "tensor.mT is only supported on matrices or batches of matrices. Got "
@@ -798,8 +802,10 @@ class Tensor:
     def mul_(self, other: Any) -> Tensor:
         return _inplace.mul_(self, other)
 
-    def div_(self, other: Any) -> Tensor:
-        return _inplace.div_(self, other)
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is None:
+            return _inplace.div_(self, other)
+        return self.divide_(other, rounding_mode=rounding_mode)
 
     def clamp_(self, min: Number | None = None, max: Number | None = None) -> Tensor:
         return _inplace.clamp_(self, min, max)
@@ -1324,6 +1330,12 @@ class Tensor:
 
     def fmod_(self, other: Any) -> Tensor:
         return _inplace.op_(self, "fmod_", Tensor.fmod, other)
+
+    def remainder(self, other: Any) -> Tensor:
+        return _ops.remainder(self, other)
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return _ops.floor_divide(self, other)
 
     def fmax(self, other: Any) -> Tensor:
         return _more.fmax(self, other)
