@@ -137,27 +137,31 @@ def _fill_value(op: str, value: Any) -> Any:
 
 
 def zeros_like(
-    t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    check_tensor("zeros_like", "input", t)
-    return _wrap(np.zeros(t.shape, dtype or t.dtype), requires_grad, device, "zeros_like")
+    check_tensor("zeros_like", "input", input)
+    return _wrap(np.zeros(input.shape, dtype or input.dtype), requires_grad, device, "zeros_like")
 
 
 def ones_like(
-    t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    check_tensor("ones_like", "input", t)
-    return _wrap(np.ones(t.shape, dtype or t.dtype), requires_grad, device, "ones_like")
+    check_tensor("ones_like", "input", input)
+    return _wrap(np.ones(input.shape, dtype or input.dtype), requires_grad, device, "ones_like")
 
 
 def full_like(
-    t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    input: Tensor,
+    fill_value: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
 ) -> Tensor:
-    check_tensor("full_like", "input", t)
+    check_tensor("full_like", "input", input)
     fill_value = _fill_value("full_like", fill_value)
-    dt = np.dtype(dtype or t.dtype)
+    dt = np.dtype(dtype or input.dtype)
     fill_value = check_fits(fill_value, dt)
-    return _wrap(np.full(t.shape, fill_value, dt), requires_grad, device, "full_like")
+    return _wrap(np.full(input.shape, fill_value, dt), requires_grad, device, "full_like")
 
 
 def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
@@ -185,36 +189,36 @@ def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None
 
 
 def randn_like(
-    t: Tensor,
+    input: Tensor,
     dtype: Any = None,
     requires_grad: bool = False,
     device: Any = None,
     *,
     generator: Any = None,
 ) -> Tensor:
-    check_tensor("randn_like", "input", t)
+    check_tensor("randn_like", "input", input)
     return randn(
-        t.shape,
+        input.shape,
         generator=generator,
-        dtype=dtype or t.dtype,
+        dtype=dtype or input.dtype,
         requires_grad=requires_grad,
         device=device,
     )
 
 
 def rand_like(
-    t: Tensor,
+    input: Tensor,
     dtype: Any = None,
     requires_grad: bool = False,
     device: Any = None,
     *,
     generator: Any = None,
 ) -> Tensor:
-    check_tensor("rand_like", "input", t)
+    check_tensor("rand_like", "input", input)
     return rand(
-        t.shape,
+        input.shape,
         generator=generator,
-        dtype=dtype or t.dtype,
+        dtype=dtype or input.dtype,
         requires_grad=requires_grad,
         device=device,
     )

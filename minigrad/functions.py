@@ -164,7 +164,7 @@ rsqrt = _tensor_input(more_ops.rsqrt)
 sign = _tensor_input(more_ops.sign)
 sinh = _tensor_input(more_ops.sinh)
 sort = _tensor_input(more_ops.sort)
-split = _tensor_input(more_ops.split)
+split = more_ops.split  # its tensor argument is named 'tensor', as PyTorch's
 split_with_sizes = _tensor_input(more_ops.split_with_sizes)
 square = _tensor_input(more_ops.square)
 tan = _tensor_input(more_ops.tan)
@@ -195,7 +195,14 @@ xlogy = more_ops.xlogy  # either argument may be the number
 float_power = more_ops.float_power
 moveaxis = movedim
 reciprocal = _tensor_input(ops.reciprocal)
-swapaxes = swapdims = transpose
+swapdims = transpose
+
+
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    """transpose, under PyTorch's (NumPy's) names for the two dims."""
+    return transpose(input, axis0, axis1)
+
+
 t = _tensor_input(more_ops.t)
 
 
@@ -258,6 +265,6 @@ vdot = _tensor_input(more_ops.vdot)
 kron = _tensor_input(more_ops.kron)
 
 
-def true_divide(dividend: Any, divisor: Any) -> Tensor:
+def true_divide(input: Any, other: Any) -> Tensor:
     """dividend / divisor (div without a rounding mode)."""
-    return div(dividend, divisor)
+    return div(input, other)

@@ -72,91 +72,93 @@ def _float_op(name: str, fn: Any, x: Tensor, vjp: Any, saves_out: bool = False) 
                   saved=() if saves_out else (x,), saves_out=saves_out)  # fmt: skip
 
 
-def square(x: Tensor) -> Tensor:
+def square(input: Tensor) -> Tensor:
     """x * x, as PyTorch's pow(x, 2) (integers stay integers, bools become int64)."""
-    return pow(x.long() if x.data.dtype == np.bool_ else x, 2)
+    return pow(input.long() if input.data.dtype == np.bool_ else input, 2)
 
 
-def rsqrt(x: Tensor) -> Tensor:
+def rsqrt(input: Tensor) -> Tensor:
     """1 / sqrt(x).   dx = -g * out³ / 2."""
-    return _float_op("Rsqrt", lambda X: 1 / np.sqrt(X), x,
+    return _float_op("Rsqrt", lambda X: 1 / np.sqrt(X), input,
                      lambda g, X, out: -0.5 * g * out**3, saves_out=True)  # fmt: skip
 
 
-def log1p(x: Tensor) -> Tensor:
+def log1p(input: Tensor) -> Tensor:
     """log(1 + x), exact for small x.   dx = g / (x + 1)."""
-    return _float_op("Log1P", np.log1p, x, lambda g, X, out: g / (X + 1))
+    return _float_op("Log1P", np.log1p, input, lambda g, X, out: g / (X + 1))
 
 
-def expm1(x: Tensor) -> Tensor:
+def expm1(input: Tensor) -> Tensor:
     """exp(x) - 1, exact for small x.   dx = g * (out + 1)."""
-    return _float_op("Expm1", np.expm1, x, lambda g, X, out: g * (out + 1), saves_out=True)
+    return _float_op("Expm1", np.expm1, input, lambda g, X, out: g * (out + 1), saves_out=True)
 
 
-def log2(x: Tensor) -> Tensor:
+def log2(input: Tensor) -> Tensor:
     """log₂ x.   dx = g / (x ln 2)."""
-    return _float_op("Log2", np.log2, x, lambda g, X, out: g / (X * math.log(2)))
+    return _float_op("Log2", np.log2, input, lambda g, X, out: g / (X * math.log(2)))
 
 
-def log10(x: Tensor) -> Tensor:
+def log10(input: Tensor) -> Tensor:
     """log₁₀ x.   dx = g / (x ln 10)."""
-    return _float_op("Log10", np.log10, x, lambda g, X, out: g / (X * math.log(10)))
+    return _float_op("Log10", np.log10, input, lambda g, X, out: g / (X * math.log(10)))
 
 
-def exp2(x: Tensor) -> Tensor:
+def exp2(input: Tensor) -> Tensor:
     """2 ** x.   dx = g * out * ln 2."""
-    return _float_op("Exp2", np.exp2, x, lambda g, X, out: g * out * math.log(2), saves_out=True)
+    return _float_op(
+        "Exp2", np.exp2, input, lambda g, X, out: g * out * math.log(2), saves_out=True
+    )
 
 
-def sinh(x: Tensor) -> Tensor:
+def sinh(input: Tensor) -> Tensor:
     """sinh x.   dx = g * cosh x."""
-    return _float_op("Sinh", np.sinh, x, lambda g, X, out: g * np.cosh(X))
+    return _float_op("Sinh", np.sinh, input, lambda g, X, out: g * np.cosh(X))
 
 
-def cosh(x: Tensor) -> Tensor:
+def cosh(input: Tensor) -> Tensor:
     """cosh x.   dx = g * sinh x."""
-    return _float_op("Cosh", np.cosh, x, lambda g, X, out: g * np.sinh(X))
+    return _float_op("Cosh", np.cosh, input, lambda g, X, out: g * np.sinh(X))
 
 
-def tan(x: Tensor) -> Tensor:
+def tan(input: Tensor) -> Tensor:
     """tan x.   dx = g * (1 + out²)."""
-    return _float_op("Tan", np.tan, x, lambda g, X, out: g * (1 + out * out), saves_out=True)
+    return _float_op("Tan", np.tan, input, lambda g, X, out: g * (1 + out * out), saves_out=True)
 
 
-def asin(x: Tensor) -> Tensor:
+def asin(input: Tensor) -> Tensor:
     """arcsin x.   dx = g / sqrt(1 - x²)."""
-    return _float_op("Asin", np.arcsin, x, lambda g, X, out: g / np.sqrt(1 - X * X))
+    return _float_op("Asin", np.arcsin, input, lambda g, X, out: g / np.sqrt(1 - X * X))
 
 
-def acos(x: Tensor) -> Tensor:
+def acos(input: Tensor) -> Tensor:
     """arccos x.   dx = -g / sqrt(1 - x²)."""
-    return _float_op("Acos", np.arccos, x, lambda g, X, out: -g / np.sqrt(1 - X * X))
+    return _float_op("Acos", np.arccos, input, lambda g, X, out: -g / np.sqrt(1 - X * X))
 
 
-def atan(x: Tensor) -> Tensor:
+def atan(input: Tensor) -> Tensor:
     """arctan x.   dx = g / (1 + x²)."""
-    return _float_op("Atan", np.arctan, x, lambda g, X, out: g / (X * X + 1))
+    return _float_op("Atan", np.arctan, input, lambda g, X, out: g / (X * X + 1))
 
 
-def atan2(a: Tensor, b: Tensor) -> Tensor:
+def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (b, a), broadcast.   da = g b / (a² + b²),  db = -g a / (a² + b²)
     (both 0 at a = b = 0, as PyTorch)."""
-    check_tensor("atan2", "other", b)
-    A, B, out = _binary("atan2", np.arctan2, a, b)
+    check_tensor("atan2", "other", other)
+    A, B, out = _binary("atan2", np.arctan2, input, other)
 
     @_quiet
     def r() -> np.ndarray:
         return np.where((A == 0) & (B == 0), 0, 1 / (A * A + B * B))
 
-    return record(out, "Atan2", (a, b), (lambda g: g * B * r(), lambda g: g * -A * r()),
-                  saved=(a, b))  # fmt: skip
+    return record(out, "Atan2", (input, other), (lambda g: g * B * r(), lambda g: g * -A * r()),
+                  saved=(input, other))  # fmt: skip
 
 
-def sign(x: Tensor) -> Tensor:
+def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of x (0 for NaN, as PyTorch; bools stay bools).   dx = 0."""
-    X = x.data
+    X = input.data
     out = X.copy() if X.dtype.kind == "b" else _sign_array(X, X.dtype)
-    return record(out, "Sign", (x,), (np.zeros_like,))
+    return record(out, "Sign", (input,), (np.zeros_like,))
 
 
 def _rounding(name: str, fn: Any, x: Tensor) -> Tensor:
@@ -167,33 +169,33 @@ def _rounding(name: str, fn: Any, x: Tensor) -> Tensor:
     return record(out, name.capitalize(), (x,), (np.zeros_like,))
 
 
-def floor(x: Tensor) -> Tensor:
+def floor(input: Tensor) -> Tensor:
     """The largest integer <= x.   dx = 0."""
-    return _rounding("floor", np.floor, x)
+    return _rounding("floor", np.floor, input)
 
 
-def ceil(x: Tensor) -> Tensor:
+def ceil(input: Tensor) -> Tensor:
     """The smallest integer >= x.   dx = 0."""
-    return _rounding("ceil", np.ceil, x)
+    return _rounding("ceil", np.ceil, input)
 
 
-def trunc(x: Tensor) -> Tensor:
+def trunc(input: Tensor) -> Tensor:
     """x rounded toward zero.   dx = 0."""
-    return _rounding("trunc", np.trunc, x)
+    return _rounding("trunc", np.trunc, input)
 
 
-def frac(x: Tensor) -> Tensor:
+def frac(input: Tensor) -> Tensor:
     """x - trunc(x) (the sign of x); floats only, as PyTorch.   dx = g."""
-    X = x.data
+    X = input.data
     _refuse("frac", X, "biu", NotImplementedError)
-    return record(_quiet(lambda: X - np.trunc(X))(), "Frac", (x,), (identity,))
+    return record(_quiet(lambda: X - np.trunc(X))(), "Frac", (input,), (identity,))
 
 
-def logit(x: Tensor, eps: float | None = None) -> Tensor:
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(z / (1 - z)), z = x clamped to [eps, 1 - eps] (eps where x < eps first, as
     PyTorch for eps > 0.5; x itself without eps).
     dx = g / (x (1 - x)); outside [eps, 1 - eps] 0, or NaN outside [0, 1] without eps."""
-    X = x.data
+    X = input.data
     if X.dtype.kind in "biu":
         X = X.astype(dtypes.get_default_dtype())
     lo, hi = (0, 1) if eps is None else (eps, 1 - eps)
@@ -206,28 +208,28 @@ def logit(x: Tensor, eps: float | None = None) -> Tensor:
         # |x (1 - x)|: at x = -0 the slope is +inf, as at 0 (PyTorch's)
         return np.where((X < lo) | (X > hi), outside, g / np.abs(X * (1 - X)))
 
-    return record(out, "Logit", (x,), (vjp,), saved=(x,))
+    return record(out, "Logit", (input,), (vjp,), saved=(input,))
 
 
 def nan_to_num(
-    x: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+    input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
 ) -> Tensor:
     """x with NaN, inf and -inf replaced (by default with 0 and the dtype's largest and
     smallest finite values).   dx = g where x is finite, 0 elsewhere."""
-    X = x.data
+    X = input.data
     nan = 0.0 if nan is None else nan
     out = np.nan_to_num(X, copy=True, nan=nan, posinf=posinf, neginf=neginf)
-    return record(out, "NanToNum", (x,), (lambda g: g * np.isfinite(X),), saved=(x,))
+    return record(out, "NanToNum", (input,), (lambda g: g * np.isfinite(X),), saved=(input,))
 
 
-def clamp_min(x: Tensor, min: Any) -> Tensor:
+def clamp_min(input: Tensor, min: Any) -> Tensor:
     """max(x, min), as clamp(x, min=min)."""
-    return clamp_op(x, min, None, "ClampMin")
+    return clamp_op(input, min, None, "ClampMin")
 
 
-def clamp_max(x: Tensor, max: Any) -> Tensor:
+def clamp_max(input: Tensor, max: Any) -> Tensor:
     """min(x, max), as clamp(x, max=max)."""
-    return clamp_op(x, None, max, "ClampMax")
+    return clamp_op(input, None, max, "ClampMax")
 
 
 def _renamed(t: Tensor, name: str) -> Tensor:
@@ -258,11 +260,13 @@ def _exclusive_products(X: np.ndarray, d: int) -> np.ndarray:
     return before(X) * np.flip(before(np.flip(X, d)), d)
 
 
-def prod(x: Tensor, dim: Any = NOT_GIVEN, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def prod(
+    input: Tensor, dim: Any = NOT_GIVEN, keepdim: bool = False, *, dtype: Any = None
+) -> Tensor:
     """Π x over ``dim`` (one dim, or all).   dx = g * out / x where the slice has no zero
     (as PyTorch: NaN at an inf), else g * Π of the other elements (one zero gets the
     product of the rest, the rest get 0)."""
-    X = x.data
+    X = input.data
     check_bool("prod", "keepdim", keepdim)
     if dim is None:  # PyTorch has no overload for it: not the whole tensor
         raise TypeError("prod(): argument 'dim' must be int, not NoneType")
@@ -270,7 +274,7 @@ def prod(x: Tensor, dim: Any = NOT_GIVEN, keepdim: bool = False, *, dtype: Any =
     if dim is None and keepdim:
         raise TypeError("prod(): keepdim needs a dim (prod(dim, keepdim)), as in PyTorch")
     d = None if dim is None else _one_axis("prod", "dim", dim, X.ndim)
-    X = X.astype(_int_to_long(x, dtype, "prod"), copy=False)
+    X = X.astype(_int_to_long(input, dtype, "prod"), copy=False)
     flat = X.reshape(-1) if d is None or not X.ndim else X
     axis = 0 if d is None or not X.ndim else d
     kept = np.prod(flat, axis=axis, keepdims=True)
@@ -289,7 +293,7 @@ def prod(x: Tensor, dim: Any = NOT_GIVEN, keepdim: bool = False, *, dtype: Any =
             dx = np.where(zero, _exclusive_products(flat, axis), dx)
         return (g * dx).reshape(shape)
 
-    return record(out, "Prod", (x,), (vjp,), saved=(x,), saves_out=True)
+    return record(out, "Prod", (input,), (vjp,), saved=(input,), saves_out=True)
 
 
 def _running_sum(X: np.ndarray, d: int) -> np.ndarray:
@@ -301,26 +305,26 @@ def _running_sum(X: np.ndarray, d: int) -> np.ndarray:
     return out
 
 
-def cumsum(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``.   dx = running sums of g from the end."""
-    X = x.data
+    X = input.data
     d = _one_axis("cumsum", "dim", dim, X.ndim)
-    X = X.astype(_int_to_long(x, dtype, "cumsum"), copy=False)
+    X = X.astype(_int_to_long(input, dtype, "cumsum"), copy=False)
     if not X.ndim:
-        return record(X.copy(), "Cumsum", (x,), (identity,))
+        return record(X.copy(), "Cumsum", (input,), (identity,))
     out = _running_sum(X, d)
-    return record(out, "Cumsum", (x,), (lambda g: np.flip(_running_sum(np.flip(g, d), d), d),))
+    return record(out, "Cumsum", (input,), (lambda g: np.flip(_running_sum(np.flip(g, d), d), d),))
 
 
-def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running products along ``dim``: out_k = Π_{j<=k} x_j.
     dx_i = Σ_{k>=i} g_k Π_{j<=k, j≠i} x_j, exact where x has zeros: before the first zero
     z it is Σ_{k>=i} g_k out_k / x_i; at z the products skip x_z; after z it is 0."""
-    X = x.data
+    X = input.data
     d = _one_axis("cumprod", "dim", dim, X.ndim)
-    X = X.astype(_int_to_long(x, dtype, "cumprod"), copy=False)
+    X = X.astype(_int_to_long(input, dtype, "cumprod"), copy=False)
     if not X.ndim:
-        return record(X.copy(), "Cumprod", (x,), (identity,))
+        return record(X.copy(), "Cumprod", (input,), (identity,))
     out = np.cumprod(X, axis=d)
 
     @_quiet
@@ -342,7 +346,7 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         dx = np.where(k == z, at_z, dx)
         return np.moveaxis(dx, -1, d)
 
-    return record(out, "Cumprod", (x,), (vjp,), saved=(x,), saves_out=True)
+    return record(out, "Cumprod", (input,), (vjp,), saved=(input,), saves_out=True)
 
 
 # ---- sorting -------------------------------------------------------------------------
@@ -350,22 +354,24 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 Sort = namedtuple("sort", ["values", "indices"])
 
 
-def sort(x: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Sort:
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Sort:
     """(values, indices) of x sorted along ``dim`` (ties keep their order: always stable).
     dx = g scattered back to the indices."""
-    X = x.data
+    X = input.data
     d = _one_axis("sort", "dim", dim, X.ndim)
     check_bool("sort", "descending", descending)
     check_bool("sort", "stable", stable)
     if not X.ndim:
-        return Sort(record(X.copy(), "Sort", (x,), (identity,)), _new(np.zeros((), np.int64)))
+        return Sort(record(X.copy(), "Sort", (input,), (identity,)), _new(np.zeros((), np.int64)))
     indices = _new(sort_order(X, d, descending))
-    return Sort(_select("sort", x, indices.data, d, True, indices), indices)
+    return Sort(_select("sort", input, indices.data, d, True, indices), indices)
 
 
-def argsort(x: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+def argsort(
+    input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False
+) -> Tensor:
     """The indices that sort x along ``dim`` (int64, no gradient): sort(...).indices."""
-    return sort(x, dim, descending, stable=stable).indices
+    return sort(input, dim, descending, stable=stable).indices
 
 
 # ---- shape and selection -------------------------------------------------------------
@@ -386,7 +392,7 @@ def flip(x: Tensor, *dims: Any) -> Tensor:
     return record(out, "Flip", (x,), (lambda g: np.flip(g, axes),))
 
 
-def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     """x shifted circularly by ``shifts`` along ``dims`` (the flattened x without dims).
     dx = g shifted back."""
     shifts = (shifts,) if _is_int(shifts) else size_arg((shifts,), "roll")
@@ -395,10 +401,10 @@ def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
         raise RuntimeError(
             f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
         )
-    axes = tuple(_one_axis("roll", "dims", a, x.data.ndim) for a in dims) if dims else None
+    axes = tuple(_one_axis("roll", "dims", a, input.data.ndim) for a in dims) if dims else None
     back = tuple(-s for s in shifts)
-    out = np.roll(x.data, shifts, axes)
-    return record(out, "Roll", (x,), (lambda g: np.roll(g, back, axes),))
+    out = np.roll(input.data, shifts, axes)
+    return record(out, "Roll", (input,), (lambda g: np.roll(g, back, axes),))
 
 
 def repeat(x: Tensor, *sizes: Any) -> Tensor:
@@ -427,11 +433,11 @@ def _repeat(x: Tensor, sizes: tuple, name: str = "repeat") -> Tensor:
     return record(out, "Repeat", (x,), (vjp,))
 
 
-def tile(x: Tensor, *dims: Any) -> Tensor:
+def tile(input: Tensor, *dims: Any) -> Tensor:
     """repeat, with ones put before ``dims`` when they are fewer than x's dims."""
     _required("tile", "dims", dims)
     dims = size_arg(dims, "tile")
-    return _repeat(x, (1,) * (x.data.ndim - len(dims)) + dims, "tile")
+    return _repeat(input, (1,) * (input.data.ndim - len(dims)) + dims, "tile")
 
 
 def _piece(x: Tensor, d: int, start: int, length: int, name: str) -> Tensor:
@@ -470,10 +476,10 @@ def _pieces(x: Tensor, ats: list, name: str) -> tuple:
     return pieces
 
 
-def unflatten(x: Tensor, dim: int, sizes: Any) -> Tensor:
+def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     """x with dim ``dim`` split into dims of ``sizes`` (one may be -1: the rest of it).
     A reshape: dx = g reshaped back."""
-    shape = x.data.shape
+    shape = input.data.shape
     d = _one_axis("unflatten", "dim", dim, len(shape))
     sizes = tuple(sizes)
     known = math.prod(n for n in sizes if n != -1)
@@ -488,12 +494,12 @@ def unflatten(x: Tensor, dim: int, sizes: Any) -> Tensor:
         )
     # the -1 from the dim's size, not the total: a tensor with no elements has one too
     sizes = tuple(shape[d] // known if n == -1 else n for n in sizes)
-    return _reshape(x, (*shape[:d], *sizes, *shape[d + 1 :]), "View")
+    return _reshape(input, (*shape[:d], *sizes, *shape[d + 1 :]), "View")
 
 
-def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
+def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
     """The ``length`` elements from ``start`` along ``dim`` (a view)."""
-    X = x.data
+    X = input.data
     if not X.ndim:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _one_axis("narrow", "dim", dim, X.ndim)
@@ -512,15 +518,15 @@ def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
             f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}) of "
             f"dim {d} of a tensor of shape {X.shape}."
         )
-    return _piece(x, d, start, length, "Slice")
+    return _piece(input, d, start, length, "Slice")
 
 
-def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """x cut along ``dim`` into pieces of a size (the last may be smaller) or of the
     given sizes, as views. Changing a piece in place inside the graph raises, as in
     PyTorch; but after an in-place change of x, PyTorch refuses to use the pieces at all,
     where minigrad re-derives them from x (as chunk's and unbind's)."""
-    X = x.data
+    X = tensor.data
     if not X.ndim:
         raise RuntimeError("split: a 0-dim tensor cannot be split (it has no dim to split)")
     d = _one_axis("split", "dim", dim, X.ndim)
@@ -552,10 +558,10 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
         name = "SplitWithSizes"
     starts = np.cumsum([0] + sizes[:-1]).tolist()
     lead = (slice(None),) * d
-    return _pieces(x, [lead + (slice(s, s + k),) for s, k in zip(starts, sizes)], name)
+    return _pieces(tensor, [lead + (slice(s, s + k),) for s, k in zip(starts, sizes)], name)
 
 
-def split_with_sizes(x: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
+def split_with_sizes(input: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
     """x cut along ``dim`` into pieces of the given sizes (a sequence of ints summing to
     the dim's size), views that are outputs of one node, as ``split`` with a list."""
     if not isinstance(split_sizes, (tuple, list)):
@@ -563,9 +569,9 @@ def split_with_sizes(x: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
             "split_with_sizes(): argument 'split_sizes' (position 1) must be tuple of ints, "
             f"not {type(split_sizes).__name__}"
         )
-    if not x.data.ndim:
+    if not input.data.ndim:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
-    return split(x, list(split_sizes), dim)
+    return split(input, list(split_sizes), dim)
 
 
 def _tensor_split_arg(arg: Any) -> Any:
@@ -598,12 +604,12 @@ def _tensor_split_arg(arg: Any) -> Any:
     )
 
 
-def tensor_split(x: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
     """x cut along ``dim`` into ``sections`` pieces (the first n % sections of them one
     longer), or at the given ``indices`` (as Python slices: x[:i0], x[i0:i1], ..., x[ik:]).
     Each piece is a view with its own Slice node, as in PyTorch."""
     arg = _tensor_split_arg(indices_or_sections)
-    X = x.data
+    X = input.data
     if not X.ndim:
         raise RuntimeError(
             "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
@@ -619,7 +625,7 @@ def tensor_split(x: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
         # each index as a slice bound: negative ones count from the end, then clamped
         bounds = [0, *(builtins.min(builtins.max(i + n if i < 0 else i, 0), n) for i in arg), n]
     return tuple(
-        _piece(x, d, start, builtins.max(stop - start, 0), "Slice")
+        _piece(input, d, start, builtins.max(stop - start, 0), "Slice")
         for start, stop in zip(bounds, bounds[1:])
     )
 
@@ -649,56 +655,56 @@ def _split_by(name: str, x: Tensor, indices_or_sections: Any, dim: int, ndim: in
     return tensor_split(x, indices_or_sections, dim)
 
 
-def hsplit(x: Tensor, indices_or_sections: Any) -> tuple:
+def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
     """tensor_split along dim 1 (dim 0 of a 1-d tensor)."""
-    return _split_by("hsplit", x, indices_or_sections, 1 if x.data.ndim > 1 else 0, 1)
+    return _split_by("hsplit", input, indices_or_sections, 1 if input.data.ndim > 1 else 0, 1)
 
 
-def vsplit(x: Tensor, indices_or_sections: Any) -> tuple:
+def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
     """tensor_split along dim 0 of a tensor of at least 2 dims."""
-    return _split_by("vsplit", x, indices_or_sections, 0, 2)
+    return _split_by("vsplit", input, indices_or_sections, 0, 2)
 
 
-def dsplit(x: Tensor, indices_or_sections: Any) -> tuple:
+def dsplit(input: Tensor, indices_or_sections: Any) -> tuple:
     """tensor_split along dim 2 of a tensor of at least 3 dims."""
-    return _split_by("dsplit", x, indices_or_sections, 2, 3)
+    return _split_by("dsplit", input, indices_or_sections, 2, 3)
 
 
-def ravel(x: Tensor) -> Tensor:
+def ravel(input: Tensor) -> Tensor:
     """x as 1-d: a view if x is contiguous, else a view of a contiguous copy (PyTorch's
     View node after a Clone, where reshape would record an UnsafeView)."""
-    return view(contiguous(x), -1)
+    return view(contiguous(input), -1)
 
 
-def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple:
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """x split into ``chunks`` pieces of ceil(n / chunks) elements (fewer if n runs out)."""
     if not _is_int(chunks) or isinstance(chunks, Tensor):
         raise TypeError(f"chunk(): argument 'chunks' must be int, not {type(chunks).__name__}")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    if not x.data.ndim:
+    if not input.data.ndim:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
-    n = x.data.shape[_one_axis("chunk", "dim", dim, x.data.ndim)]
+    n = input.data.shape[_one_axis("chunk", "dim", dim, input.data.ndim)]
     if n == 0:  # as many empty pieces as asked for, as PyTorch
-        return split(x, [0] * chunks, dim)
-    return split(x, -(-n // chunks), dim)
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-n // chunks), dim)
 
 
-def unbind(x: Tensor, dim: int = 0) -> tuple:
+def unbind(input: Tensor, dim: int = 0) -> tuple:
     """The slices of x along ``dim``, each without that dim (views)."""
-    X = x.data
+    X = input.data
     if not X.ndim:
         raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
     d = _one_axis("unbind", "dim", dim, X.ndim)
     lead = (slice(None),) * d
-    return _pieces(x, [lead + (i, Ellipsis) for i in range(X.shape[d])], "Unbind")
+    return _pieces(input, [lead + (i, Ellipsis) for i in range(X.shape[d])], "Unbind")
 
 
-def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices of x at ``index`` (a vector of int64 or int32) along ``dim``.
     dx = zeros with g added at the indexed slices (repeated indices accumulate)."""
     check_tensor("index_select", "index", index)
-    X, I = x.data, index.data
+    X, I = input.data, index.data
     d = _one_axis("index_select", "dim", dim, X.ndim)
     if I.dtype not in (np.int64, np.int32):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
@@ -724,21 +730,23 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
         return dx.reshape(X.shape)
 
     out = picked if X.ndim else picked.reshape(())
-    return record(out, "IndexSelect", (x,), (vjp,), saved=(index,))
+    return record(out, "IndexSelect", (input,), (vjp,), saved=(index,))
 
 
-def t(x: Tensor) -> Tensor:
+def t(input: Tensor) -> Tensor:
     """The transpose of a matrix (a vector or a 0-d tensor as it is), a view.
     dx = gᵀ."""
-    if x.data.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.data.ndim}D")
-    return _renamed(permute(x, tuple(range(x.data.ndim - 1, -1, -1))), "T")
+    if input.data.ndim > 2:
+        raise RuntimeError(
+            f"t() expects a tensor with <= 2 dimensions, but self is {input.data.ndim}D"
+        )
+    return _renamed(permute(input, tuple(range(input.data.ndim - 1, -1, -1))), "T")
 
 
-def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     """x with dims ``source`` moved to positions ``destination`` (the rest keep their
     order): a permute."""
-    n = x.data.ndim
+    n = input.data.ndim
     src = (source,) if _is_int(source) else size_arg((source,), "movedim")
     dst = (destination,) if _is_int(destination) else size_arg((destination,), "movedim")
     if len(src) != len(dst):
@@ -754,7 +762,7 @@ def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:
     order = [i for i in range(n) if i not in axes["source"]]
     for to, frm in sorted(zip(axes["destination"], axes["source"])):
         order.insert(to, frm)
-    return permute(x, *order) if n else _view(x.data.view(), x, "Alias", identity)
+    return permute(input, *order) if n else _view(input.data.view(), input, "Alias", identity)
 
 
 def _diagonal_view(A: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
@@ -765,10 +773,10 @@ def _diagonal_view(A: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
     return out
 
 
-def diagonal(x: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The elements x[..., i, ..., i + offset, ...] of dims dim1, dim2, as the last dim
     (a view).   dx = zeros with g on that diagonal."""
-    X = x.data
+    X = input.data
     d1 = _one_axis("diagonal", "dim1", dim1, X.ndim)
     d2 = _one_axis("diagonal", "dim2", dim2, X.ndim)
     if d1 == d2:
@@ -780,16 +788,16 @@ def diagonal(x: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor
         _diagonal_view(dx, offset, d1, d2)[...] = g
         return dx
 
-    return _view(_diagonal_view(X, offset, d1, d2), x, "Diagonal", vjp)
+    return _view(_diagonal_view(X, offset, d1, d2), input, "Diagonal", vjp)
 
 
-def diag(x: Tensor, diagonal: int = 0) -> Tensor:
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A 1-D x as the ``diagonal``-th diagonal of a square matrix (dx = that diagonal of
     g), or a 2-D x's diagonal as a new vector (dx = g put on the diagonal)."""
-    X = x.data
+    X = input.data
     k = operator.index(diagonal)
     if X.ndim == 1:
-        return record(np.diag(X, k), "DiagEmbed", (x,), (lambda g: np.diagonal(g, k).copy(),))
+        return record(np.diag(X, k), "DiagEmbed", (input,), (lambda g: np.diagonal(g, k).copy(),))
     if X.ndim != 2:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {X.ndim}D")
     out = np.diagonal(X, k).copy()
@@ -799,35 +807,35 @@ def diag(x: Tensor, diagonal: int = 0) -> Tensor:
         _diagonal_view(dx, k, 0, 1)[...] = g
         return dx
 
-    return record(out, "DiagonalBackward_copy", (x,), (vjp,))  # PyTorch's diagonal_copy
+    return record(out, "DiagonalBackward_copy", (input,), (vjp,))  # PyTorch's diagonal_copy
 
 
-def trace(x: Tensor) -> Tensor:
+def trace(input: Tensor) -> Tensor:
     """Σ_i x[i, i] of a matrix (integers summed in int64).   dx = g on the diagonal."""
-    X = x.data
+    X = input.data
     _refuse("trace", X, "b", NotImplementedError)
     if X.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {X.ndim}")
     out = np.asarray(np.trace(X, dtype=np.int64 if X.dtype.kind in "biu" else X.dtype))
-    return record(out, "Trace", (x,), (lambda g: g * np.eye(*X.shape, dtype=g.dtype),))
+    return record(out, "Trace", (input,), (lambda g: g * np.eye(*X.shape, dtype=g.dtype),))
 
 
 # ---- products of vectors and matrices ------------------------------------------------
 
 
-def outer(a: Tensor, b: Tensor) -> Tensor:
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """a[i] * b[j] of two vectors, as PyTorch's a.reshape(n, 1) * b (a Mul node)."""
-    check_tensor("outer", "vec2", b)
-    for arg, t in (("self", a), ("vec2", b)):
+    check_tensor("outer", "vec2", vec2)
+    for arg, t in (("self", input), ("vec2", vec2)):
         if t.data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {arg}, but got {t.data.ndim}-D")
-    return mul(reshape(a, -1, 1), b)
+    return mul(reshape(input, -1, 1), vec2)
 
 
-def dot(a: Tensor, b: Tensor) -> Tensor:
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """Σ a_i b_i of two vectors of one size and dtype.   da = g b,   db = g a."""
-    check_tensor("dot", "tensor", b)
-    A, B = a.data, b.data
+    check_tensor("dot", "tensor", tensor)
+    A, B = input.data, tensor.data
     if A.ndim != 1 or B.ndim != 1:
         raise RuntimeError(f"dot: 1D tensors expected, but got {A.ndim}D and {B.ndim}D tensors")
     if A.size != B.size:
@@ -837,23 +845,24 @@ def dot(a: Tensor, b: Tensor) -> Tensor:
         )
     _same_dtype("dot", A, B)
     _refuse("dot", A, "b", NotImplementedError)
-    return record(np.asarray(np.dot(A, B)), "Dot", (a, b), (lambda g: g * B, lambda g: g * A),
-                  saved=_saved_for_product(a, b))  # fmt: skip
+    return record(np.asarray(np.dot(A, B)), "Dot", (input, tensor),
+                  (lambda g: g * B, lambda g: g * A),
+                  saved=_saved_for_product(input, tensor))  # fmt: skip
 
 
-def mv(a: Tensor, v: Tensor) -> Tensor:
+def mv(input: Tensor, vec: Tensor) -> Tensor:
     """A matrix times a vector, (n, m) @ (m,).   da = g vᵀ,   dv = aᵀ g."""
-    check_tensor("mv", "vec", v)
-    if a.data.ndim != 2 or v.data.ndim != 1:
+    check_tensor("mv", "vec", vec)
+    if input.data.ndim != 2 or vec.data.ndim != 1:
         raise RuntimeError(
-            f"mv: vector + matrix @ vector expected, got 1, {a.data.ndim}, {v.data.ndim}"
+            f"mv: vector + matrix @ vector expected, got 1, {input.data.ndim}, {vec.data.ndim}"
         )
-    if a.data.shape[1] != v.data.shape[0]:
-        n, m = a.data.shape
+    if input.data.shape[1] != vec.data.shape[0]:
+        n, m = input.data.shape
         raise RuntimeError(
-            f"mv: size mismatch, got input ({n}), mat ({n}x{m}), vec ({v.data.shape[0]})"
+            f"mv: size mismatch, got input ({n}), mat ({n}x{m}), vec ({vec.data.shape[0]})"
         )
-    return _matmul(a, v, "mv")
+    return _matmul(input, vec, "mv")
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
@@ -910,11 +919,11 @@ def _operands(name: str, *xs: Any) -> tuple:
     return tuple(np.asarray(a, dt) if isinstance(a, np.ndarray) else a for a in arrays), dt
 
 
-def lerp(x: Tensor, end: Tensor, weight: Any) -> Tensor:
+def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """x + w (end - x), as PyTorch computes it: end - (end - x)(1 - w) where |w| >= 0.5,
     so that w = 1 gives end exactly.   dx = g (1 - w),   dend = g w,   dw = g (end - x)."""
     check_tensor("lerp", "end", end)
-    X = x.data
+    X = input.data
     for arg, t in (("end", end), ("weight", weight)):  # a 0-d weight is a number to PyTorch
         if isinstance(t, Tensor) and t.data.dtype != X.dtype and (arg == "end" or t.data.ndim):
             raise RuntimeError(
@@ -922,29 +931,29 @@ def lerp(x: Tensor, end: Tensor, weight: Any) -> Tensor:
             )
     if X.dtype.kind not in "fc":
         raise NotImplementedError(f"lerp: not implemented for dtype {X.dtype}")
-    (X, E, W), _ = _operands("lerp", x, end, weight)
+    (X, E, W), _ = _operands("lerp", input, end, weight)
     with np.errstate(invalid="ignore", over="ignore"):
         out = np.where(np.abs(W) < 0.5, X + W * (E - X), E - (E - X) * (1 - W))
     vjps = (lambda g: g * (1 - W), lambda g: g * W, lambda g: g * (E - X))
     if not isinstance(weight, Tensor):  # a number weight is not an input of the graph
-        return record(out, "Lerp", (x, end), vjps[:2])
-    saved = _read_by((x, (weight,)), (end, (weight,)), (weight, (x, end)))
-    return record(out, "Lerp", (x, end, weight), vjps, saved=saved)
+        return record(out, "Lerp", (input, end), vjps[:2])
+    saved = _read_by((input, (weight,)), (end, (weight,)), (weight, (input, end)))
+    return record(out, "Lerp", (input, end, weight), vjps, saved=saved)
 
 
-def addcmul(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """x + value * t1 * t2, broadcast.   dx = g,   dt1 = g (t2 value),   dt2 = g (t1 value)."""
     check_tensor("addcmul", "tensor1", tensor1)
     check_tensor("addcmul", "tensor2", tensor2)
-    (X, A, B), dt = _operands("addcmul", x, tensor1, tensor2)
+    (X, A, B), dt = _operands("addcmul", input, tensor1, tensor2)
     v = dt.type(value)  # in the result's dtype, as PyTorch casts it (0.5 is 0 for integers)
     out = X + v * A * B
-    return record(out, "Addcmul", (x, tensor1, tensor2),
+    return record(out, "Addcmul", (input, tensor1, tensor2),
                   (identity, lambda g: g * (B * v), lambda g: g * (A * v)),
                   saved=_saved_for_product(tensor1, tensor2))  # fmt: skip
 
 
-def addcdiv(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """x + value * t1 / t2, broadcast (floats only).   dx = g,   dt1 = g (value / t2),
     dt2 = -g (value t1 / t2²)."""
     check_tensor("addcdiv", "tensor1", tensor1)
@@ -955,13 +964,13 @@ def addcdiv(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> T
             "addcdiv will perform a true division of tensor1 and tensor2. Use "
             "(input + value * tensor1 / tensor2) instead."
         )
-    (X, A, B), dt = _operands("addcdiv", x, tensor1, tensor2)
+    (X, A, B), dt = _operands("addcdiv", input, tensor1, tensor2)
     v = dt.type(value)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = X + v * A / B
     vjps = (identity, _quiet(lambda g: g * (v / B)), _quiet(lambda g: -g * (v * A / (B * B))))
     saved = _read_by((tensor1, (tensor2,)), (tensor2, (tensor1, tensor2)))
-    return record(out, "Addcdiv", (x, tensor1, tensor2), vjps, saved=saved)
+    return record(out, "Addcdiv", (input, tensor1, tensor2), vjps, saved=saved)
 
 
 # ---- special functions and more elementwise math ---------------------------------------
@@ -969,20 +978,20 @@ def addcdiv(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> T
 _SQRT_PI = math.sqrt(math.pi)
 
 
-def erf(x: Tensor) -> Tensor:
+def erf(input: Tensor) -> Tensor:
     """erf x = 2/√π ∫₀ˣ exp(-t²) dt.   dx = g 2/√π exp(-x²)."""
     from .nn.erf import erf as erf_array  # nn imports this module: import on use
 
-    return _float_op("Erf", lambda X: erf_array(X).astype(X.dtype), x,
+    return _float_op("Erf", lambda X: erf_array(X).astype(X.dtype), input,
                      lambda g, X, out: g * (2 / _SQRT_PI) * np.exp(-X * X))  # fmt: skip
 
 
 _erfc64 = np.frompyfunc(math.erfc, 1, 1)
 
 
-def erfc(x: Tensor) -> Tensor:
+def erfc(input: Tensor) -> Tensor:
     """1 - erf x, without the cancellation for large x.   dx = -g 2/√π exp(-x²)."""
-    return _float_op("Erfc", lambda X: np.asarray(_erfc64(X.astype(np.float64)), X.dtype), x,
+    return _float_op("Erfc", lambda X: np.asarray(_erfc64(X.astype(np.float64)), X.dtype), input,
                      lambda g, X, out: g * (-2 / _SQRT_PI) * np.exp(-X * X))  # fmt: skip
 
 
@@ -1009,11 +1018,11 @@ def _erfinv_array(Y: np.ndarray) -> np.ndarray:
     return np.where(np.abs(y) > 1, np.nan, z).astype(Y.dtype)
 
 
-def erfinv(x: Tensor) -> Tensor:
+def erfinv(input: Tensor) -> Tensor:
     """The y with erf y = x (for x in [-1, 1]).   dx = g √π/2 exp(erfinv(x)²) (from x, as
     PyTorch: it saves x, not the result)."""
     vjp = lambda g, X, out: g * (_SQRT_PI / 2) * np.exp(np.square(_erfinv_array(X)))  # noqa: E731
-    return _float_op("Erfinv", _erfinv_array, x, vjp)
+    return _float_op("Erfinv", _erfinv_array, input, vjp)
 
 
 def _float_pair(name: str, fn: Any, a: Tensor, b: Tensor) -> tuple:
@@ -1036,38 +1045,38 @@ def _tensors_only_pair(name: str, a: Any, b: Any) -> None:
             )
 
 
-def logaddexp(a: Tensor, b: Tensor) -> Tensor:
+def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     """log(exp a + exp b), without overflow.   da = g / (1 + exp(b - a)),
     db = g / (1 + exp(a - b))."""
-    A, B, out = _float_pair("logaddexp", np.logaddexp, a, b)
+    A, B, out = _float_pair("logaddexp", np.logaddexp, input, other)
     vjps = (_quiet(lambda g: g / (1 + np.exp(B - A))), _quiet(lambda g: g / (1 + np.exp(A - B))))
-    return record(out, "Logaddexp", (a, b), vjps, saved=(a, b))
+    return record(out, "Logaddexp", (input, other), vjps, saved=(input, other))
 
 
-def logaddexp2(a: Tensor, b: Tensor) -> Tensor:
+def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     """log₂(2^a + 2^b), without overflow.   da = g / (1 + 2^(b - a)),   db = g / (1 + 2^(a - b))."""
-    A, B, out = _float_pair("logaddexp2", np.logaddexp2, a, b)
+    A, B, out = _float_pair("logaddexp2", np.logaddexp2, input, other)
     vjps = (_quiet(lambda g: g / (1 + np.exp2(B - A))), _quiet(lambda g: g / (1 + np.exp2(A - B))))
-    return record(out, "Logaddexp2", (a, b), vjps, saved=(a, b))
+    return record(out, "Logaddexp2", (input, other), vjps, saved=(input, other))
 
 
-def hypot(a: Tensor, b: Tensor) -> Tensor:
+def hypot(input: Tensor, other: Tensor) -> Tensor:
     """sqrt(a² + b²), without overflow.   da = g a / out,   db = g b / out."""
-    A, B, out = _float_pair("hypot", np.hypot, a, b)
+    A, B, out = _float_pair("hypot", np.hypot, input, other)
     vjps = (_quiet(lambda g: g * A / out), _quiet(lambda g: g * B / out))
-    saved = _read_by((a, (a,)), (b, (b,)))
-    return record(out, "Hypot", (a, b), vjps, saved=saved, saves_out=True)
+    saved = _read_by((input, (input,)), (other, (other,)))
+    return record(out, "Hypot", (input, other), vjps, saved=saved, saves_out=True)
 
 
-def xlogy(a: Any, b: Any) -> Tensor:
+def xlogy(input: Any, other: Any) -> Tensor:
     """a log b, 0 where a = 0 (NaN where b is NaN); integers in the default float dtype.
     Either may be a number (not an input of the graph then).
     da = xlogy(g, b), 0 where a = 0 and b <= 0 (as PyTorch),   db = g a / b."""
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(
-            f"xlogy(): expected a Tensor, got {type(a).__name__} and {type(b).__name__}"
+            f"xlogy(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
         )
-    (A, B), dt = _operands("xlogy", a, b)
+    (A, B), dt = _operands("xlogy", input, other)
     if dt.kind in "biu":
         dt = dtypes.get_default_dtype()
         A, B = (v.astype(dt) if isinstance(v, np.ndarray) else v for v in (A, B))
@@ -1084,11 +1093,13 @@ def xlogy(a: Any, b: Any) -> Tensor:
         return np.where((A == 0) & (B <= 0), 0, xlogy_g_b)
 
     vjp_b = _quiet(lambda g: g * A / B)
-    inputs, vjps = zip(*((t, v) for t, v in ((a, vjp_a), (b, vjp_b)) if isinstance(t, Tensor)))
-    return record(out, "Xlogy", inputs, vjps, saved=_tensors(a, b))
+    inputs, vjps = zip(
+        *((t, v) for t, v in ((input, vjp_a), (other, vjp_b)) if isinstance(t, Tensor))
+    )
+    return record(out, "Xlogy", inputs, vjps, saved=_tensors(input, other))
 
 
-def sinc(x: Tensor) -> Tensor:
+def sinc(input: Tensor) -> Tensor:
     """sin(πx) / (πx), 1 at x = 0.   dx = g (πx cos πx - sin πx) / (πx²), 0 at x = 0."""
 
     @_quiet
@@ -1096,60 +1107,63 @@ def sinc(x: Tensor) -> Tensor:
         px = math.pi * X
         return g * np.where(X == 0, 0, (px * np.cos(px) - np.sin(px)) / (px * X))
 
-    return _float_op("Sinc", np.sinc, x, vjp)
+    return _float_op("Sinc", np.sinc, input, vjp)
 
 
-def asinh(x: Tensor) -> Tensor:
+def asinh(input: Tensor) -> Tensor:
     """arsinh x.   dx = g / sqrt(x² + 1)."""
-    return _float_op("Asinh", np.arcsinh, x, lambda g, X, out: g / np.sqrt(X * X + 1))
+    return _float_op("Asinh", np.arcsinh, input, lambda g, X, out: g / np.sqrt(X * X + 1))
 
 
-def acosh(x: Tensor) -> Tensor:
+def acosh(input: Tensor) -> Tensor:
     """arcosh x (x >= 1).   dx = g / sqrt(x² - 1)."""
-    return _float_op("Acosh", np.arccosh, x, lambda g, X, out: g / np.sqrt(X * X - 1))
+    return _float_op("Acosh", np.arccosh, input, lambda g, X, out: g / np.sqrt(X * X - 1))
 
 
-def atanh(x: Tensor) -> Tensor:
+def atanh(input: Tensor) -> Tensor:
     """artanh x (|x| <= 1).   dx = g / (1 - x²)."""
-    return _float_op("Atanh", np.arctanh, x, lambda g, X, out: g / (1 - X * X))
+    return _float_op("Atanh", np.arctanh, input, lambda g, X, out: g / (1 - X * X))
 
 
-def deg2rad(x: Tensor) -> Tensor:
+def deg2rad(input: Tensor) -> Tensor:
     """x π/180.   dx = g π/180."""
-    out = _unary_float(lambda X: X * (math.pi / 180), x.data)
-    return record(out, "Deg2Rad", (x,), (lambda g: g * (math.pi / 180),))
+    out = _unary_float(lambda X: X * (math.pi / 180), input.data)
+    return record(out, "Deg2Rad", (input,), (lambda g: g * (math.pi / 180),))
 
 
-def rad2deg(x: Tensor) -> Tensor:
+def rad2deg(input: Tensor) -> Tensor:
     """x 180/π.   dx = g 180/π."""
-    out = _unary_float(lambda X: X * (180 / math.pi), x.data)
-    return record(out, "Rad2Deg", (x,), (lambda g: g * (180 / math.pi),))
+    out = _unary_float(lambda X: X * (180 / math.pi), input.data)
+    return record(out, "Rad2Deg", (input,), (lambda g: g * (180 / math.pi),))
 
 
-def float_power(a: Any, b: Any) -> Tensor:
+def float_power(input: Any, exponent: Any) -> Tensor:
     """a ** b in float64, as PyTorch's: pow of the operands cast to float64 (ToCopy nodes)."""
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         raise TypeError("float_power(): expected a Tensor as the base or the exponent")
-    a, b = (_to(v, np.dtype(np.float64)) if isinstance(v, Tensor) else float(v) for v in (a, b))
-    return pow(a, b)
+    input, exponent = (
+        _to(v, np.dtype(np.float64)) if isinstance(v, Tensor) else float(v)
+        for v in (input, exponent)
+    )
+    return pow(input, exponent)
 
 
-def sgn(x: Tensor) -> Tensor:
+def sgn(input: Tensor) -> Tensor:
     """The sign of x (for real x, as sign).   dx = 0, though PyTorch's formula (for complex
     x) saves x and the result, so a change to either makes backward raise."""
-    X = x.data
+    X = input.data
     out = X.copy() if X.dtype.kind == "b" else _sign_array(X, X.dtype)
-    return record(out, "Sgn", (x,), (np.zeros_like,), saved=(x,), saves_out=True)
+    return record(out, "Sgn", (input,), (np.zeros_like,), saved=(input,), saves_out=True)
 
 
-def fmod(a: Tensor, b: Any) -> Tensor:
+def fmod(input: Tensor, other: Any) -> Tensor:
     """a - trunc(a / b) * b (the sign of a, as C's fmod).   da = g,   db = -g trunc(a / b)."""
-    A, B, out = _binary("fmod", _quiet(np.fmod), a, b)
+    A, B, out = _binary("fmod", _quiet(np.fmod), input, other)
     _check_int_divisor("fmod", A, B)
-    if not isinstance(b, Tensor):  # a number divisor is not an input of the graph
-        return record(out, "Fmod", (a,), (identity,))
-    return record(out, "Fmod", (a, b), (identity, _quiet(lambda g: -g * np.trunc(A / B))),
-                  saved=_read_by((b, (a, b))))  # fmt: skip
+    if not isinstance(other, Tensor):  # a number divisor is not an input of the graph
+        return record(out, "Fmod", (input,), (identity,))
+    return record(out, "Fmod", (input, other), (identity, _quiet(lambda g: -g * np.trunc(A / B))),
+                  saved=_read_by((other, (input, other))))  # fmt: skip
 
 
 def _nan_ignoring(name: str, fn: Any, a: Tensor, b: Tensor, wins: Any) -> Tensor:
@@ -1162,40 +1176,40 @@ def _nan_ignoring(name: str, fn: Any, a: Tensor, b: Tensor, wins: Any) -> Tensor
                   saved=(a, b))  # fmt: skip
 
 
-def fmax(a: Tensor, b: Tensor) -> Tensor:
+def fmax(input: Tensor, other: Tensor) -> Tensor:
     """max(a, b) elementwise, a NaN losing to a number.   da = g where a >= b or b is NaN,
     db = g elsewhere."""
-    return _nan_ignoring("fmax", np.fmax, a, b, np.greater_equal)
+    return _nan_ignoring("fmax", np.fmax, input, other, np.greater_equal)
 
 
-def fmin(a: Tensor, b: Tensor) -> Tensor:
+def fmin(input: Tensor, other: Tensor) -> Tensor:
     """min(a, b) elementwise, a NaN losing to a number.   da = g where a <= b or b is NaN,
     db = g elsewhere."""
-    return _nan_ignoring("fmin", np.fmin, a, b, np.less_equal)
+    return _nan_ignoring("fmin", np.fmin, input, other, np.less_equal)
 
 
 # ---- flips, rotations and products PyTorch programs use ---------------------------------
 
 
-def fliplr(x: Tensor) -> Tensor:
+def fliplr(input: Tensor) -> Tensor:
     """x reversed along dim 1 (x of at least 2 dims)."""
-    if x.data.ndim < 2:
+    if input.data.ndim < 2:
         raise RuntimeError("fliplr: Input must be >= 2-d.")
-    return flip(x, 1)
+    return flip(input, 1)
 
 
-def flipud(x: Tensor) -> Tensor:
+def flipud(input: Tensor) -> Tensor:
     """x reversed along dim 0 (x of at least 1 dim)."""
-    if x.data.ndim < 1:
+    if input.data.ndim < 1:
         raise RuntimeError("flipud: Input must be >= 1-d.")
-    return flip(x, 0)
+    return flip(input, 0)
 
 
-def rot90(x: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+def rot90(input: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:
     """x turned k quarter turns in the plane of ``dims``, from dims[0] toward dims[1]
     (a flip and a transpose, as PyTorch: the result is a copy, transposed for odd k).
     dx = g turned back."""
-    X = x.data
+    X = input.data
     dims = size_arg((dims,))
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
@@ -1215,43 +1229,43 @@ def rot90(x: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:
         out = np.swapaxes(np.flip(X, d0).copy(), d0, d1)
     else:
         out = X.copy()
-    return record(out, "Rot90", (x,), (lambda g: np.rot90(g, -k, axes=(d0, d1)),))
+    return record(out, "Rot90", (input,), (lambda g: np.rot90(g, -k, axes=(d0, d1)),))
 
 
-def inner(a: Tensor, b: Tensor) -> Tensor:
+def inner(input: Tensor, other: Tensor) -> Tensor:
     """Σ over the last dims of a and b: out[i..., j...] = Σ_k a[i..., k] b[j..., k]
     (a product with a 0-d tensor), as PyTorch's tensordot: views around an mm or a dot."""
-    check_tensor("inner", "other", b)
-    A, B = a.data, b.data
+    check_tensor("inner", "other", other)
+    A, B = input.data, other.data
     if not A.ndim or not B.ndim:
-        return mul(a, b)
+        return mul(input, other)
     if A.shape[-1] != B.shape[-1]:
         raise RuntimeError(
             "inner() the last dimension must match on both input tensors but got shapes "
             f"{list(A.shape)} and {list(B.shape)}"
         )
     n = A.shape[-1]
-    last_first = permute(b, B.ndim - 1, *range(B.ndim - 1))
+    last_first = permute(other, B.ndim - 1, *range(B.ndim - 1))
     if A.ndim == 1 and B.ndim == 1:
-        return _unsafe_view(dot(a, last_first), (), "View")
-    product = mm(reshape(a, -1, n), reshape(last_first, n, -1))
+        return _unsafe_view(dot(input, last_first), (), "View")
+    product = mm(reshape(input, -1, n), reshape(last_first, n, -1))
     return _unsafe_view(product, A.shape[:-1] + B.shape[:-1], "View")
 
 
-def vdot(a: Tensor, b: Tensor) -> Tensor:
+def vdot(input: Tensor, other: Tensor) -> Tensor:
     """Σ a_i b_i of two vectors (for real tensors, dot; PyTorch conjugates a complex a).
     da = g b,   db = g a."""
-    check_tensor("vdot", "other", b)
-    return _renamed(dot(a, b), "Vdot")
+    check_tensor("vdot", "other", other)
+    return _renamed(dot(input, other), "Vdot")
 
 
-def kron(a: Tensor, b: Tensor) -> Tensor:
+def kron(input: Tensor, other: Tensor) -> Tensor:
     """The Kronecker product: out[i·m + k] = a[i] b[k] in every dim (the fewer dims
     padded with leading 1s); as PyTorch, a product of two reshapes, reshaped."""
-    check_tensor("kron", "other", b)
-    n = builtins.max(a.data.ndim, b.data.ndim)
-    sa = (1,) * (n - a.data.ndim) + a.data.shape
-    sb = (1,) * (n - b.data.ndim) + b.data.shape
-    spread_a = _unsafe_view(a, tuple(v for s in sa for v in (s, 1)))
-    spread_b = _unsafe_view(b, tuple(v for s in sb for v in (1, s)))
+    check_tensor("kron", "other", other)
+    n = builtins.max(input.data.ndim, other.data.ndim)
+    sa = (1,) * (n - input.data.ndim) + input.data.shape
+    sb = (1,) * (n - other.data.ndim) + other.data.shape
+    spread_a = _unsafe_view(input, tuple(v for s in sa for v in (s, 1)))
+    spread_b = _unsafe_view(other, tuple(v for s in sb for v in (1, s)))
     return _unsafe_view(mul(spread_a, spread_b), tuple(p * q for p, q in zip(sa, sb)))

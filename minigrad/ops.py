@@ -263,36 +263,36 @@ def rdiv(a: Tensor, b: Any) -> Tensor:
         return mul(reciprocal(a), b)
 
 
-def reciprocal(x: Tensor) -> Tensor:
+def reciprocal(input: Tensor) -> Tensor:
     """1 / x (integers and bools in the default float dtype).   dx = -g * out²  (it reads
     out, not x: x may change in place afterwards)."""
-    R = _unary_float(_reciprocal, x.data)
-    return record(R, "Reciprocal", (x,), (lambda g: -g * (R * R),), saves_out=True)
+    R = _unary_float(_reciprocal, input.data)
+    return record(R, "Reciprocal", (input,), (lambda g: -g * (R * R),), saves_out=True)
 
 
-def pow(a: Any, b: Any) -> Tensor:
+def pow(input: Any, exponent: Any) -> Tensor:
     """a ** b.   da = g * b * a**(b-1)  (0 where b == 0),
     db = g * out * log(a)  (0 where a == 0 and b >= 0)."""
-    if isinstance(b, Tensor) and not isinstance(a, Tensor):
-        return rpow(b, a)  # the number stays a weak operand
-    a = as_tensor(a)
-    if isinstance(b, np.ndarray):  # an array exponent: elementwise, as a Tensor's
-        b = as_tensor(b)
-    if isinstance(b, Tensor):  # a bool ** a Python bool is a copy or ones, as PyTorch
-        _refuse_bools("pow", a.data, b.data)
-    A, B, out = _binary("pow", _power, a, b)
-    if not isinstance(b, Tensor) and B == 0:
-        return record(out, "Pow", (a,), (np.zeros_like,), saved=(a,))  # saved, as PyTorch
-    if isinstance(b, Tensor):  # where the exponent is 0, the base's gradient is 0
+    if isinstance(exponent, Tensor) and not isinstance(input, Tensor):
+        return rpow(exponent, input)  # the number stays a weak operand
+    input = as_tensor(input)
+    if isinstance(exponent, np.ndarray):  # an array exponent: elementwise, as a Tensor's
+        exponent = as_tensor(exponent)
+    if isinstance(exponent, Tensor):  # a bool ** a Python bool is a copy or ones, as PyTorch
+        _refuse_bools("pow", input.data, exponent.data)
+    A, B, out = _binary("pow", _power, input, exponent)
+    if not isinstance(exponent, Tensor) and B == 0:
+        return record(out, "Pow", (input,), (np.zeros_like,), saved=(input,))  # saved, as PyTorch
+    if isinstance(exponent, Tensor):  # where the exponent is 0, the base's gradient is 0
 
         def vjp_a(g: np.ndarray) -> np.ndarray:
             with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1, masked
                 return np.where(B == 0, 0, g * B * np.power(A, B - 1))
     else:  # a number exponent is not an input of the graph, as in PyTorch
-        return record(out, "Pow", (a,), (lambda g: g * B * _power(A, B - 1),), saved=(a,))
+        return record(out, "Pow", (input,), (lambda g: g * B * _power(A, B - 1),), saved=(input,))
     return record(
-        out, "Pow", (a, b), (vjp_a, lambda g: g * _out_log_base(out, A, B)),
-        saved=_tensors(a, b), saves_out=True,
+        out, "Pow", (input, exponent), (vjp_a, lambda g: g * _out_log_base(out, A, B)),
+        saved=_tensors(input, exponent), saves_out=True,
     )  # fmt: skip
 
 
@@ -345,29 +345,29 @@ def _out_log_base(out: np.ndarray, base: Any, exponent: Any) -> np.ndarray:
     return np.where((base == 0) & (np.asarray(exponent) >= 0), 0, out * np.log(base))
 
 
-def remainder(a: Any, b: Any) -> Tensor:
+def remainder(input: Any, other: Any) -> Tensor:
     """a - floor(a / b) * b (sign of b, as Python's %).   da = g,   db = -g * floor(a / b).
     PyTorch has no db when a is a number (``2.5 % t``): backward raises there, as in PyTorch."""
-    A, B, out = _binary_either("remainder", _remainder, a, b)
+    A, B, out = _binary_either("remainder", _remainder, input, other)
     _check_int_divisor("remainder", A, B)
-    if not isinstance(a, Tensor):
-        return record(out, "Remainder", (b,), (_no_remainder_vjp,))
-    if not isinstance(b, Tensor):  # a number divisor is not an input of the graph
-        return record(out, "Remainder", (a,), (identity,))
+    if not isinstance(input, Tensor):
+        return record(out, "Remainder", (other,), (_no_remainder_vjp,))
+    if not isinstance(other, Tensor):  # a number divisor is not an input of the graph
+        return record(out, "Remainder", (input,), (identity,))
     return record(
         out,
         "Remainder",
-        (a, b),
+        (input, other),
         (identity, lambda g: -g * np.floor_divide(A, B)),
-        saved=_tensors(a, b) if b._requires_grad else (),
+        saved=_tensors(input, other) if other._requires_grad else (),
     )  # only db reads a and b
 
 
-def floor_divide(a: Any, b: Any) -> Tensor:
+def floor_divide(input: Any, other: Any) -> Tensor:
     """floor(a / b). PyTorch records it but has no derivative for it: backward raises."""
-    A, B, out = _binary_either("floor_divide", _floor_divide, a, b)
+    A, B, out = _binary_either("floor_divide", _floor_divide, input, other)
     _check_int_divisor("floor_divide", A, B)
-    return record(out, "FloorDivide", (a, b), (_no_floor_divide_vjp, _no_floor_divide_vjp))
+    return record(out, "FloorDivide", (input, other), (_no_floor_divide_vjp, _no_floor_divide_vjp))
 
 
 def _no_vjp(name: str) -> Any:
@@ -383,45 +383,45 @@ _no_floor_divide_vjp = _no_vjp("floor_divide")
 _no_remainder_vjp = _no_vjp("remainder")
 
 
-def neg(x: Tensor) -> Tensor:
+def neg(input: Tensor) -> Tensor:
     """-x.   dx = -g."""
-    _refuse("neg", x.data, "b", hint="; to invert a mask, use ~ or logical_not()")
-    return record(np.negative(x.data), "Neg", (x,), (np.negative,))
+    _refuse("neg", input.data, "b", hint="; to invert a mask, use ~ or logical_not()")
+    return record(np.negative(input.data), "Neg", (input,), (np.negative,))
 
 
-def mm(a: Tensor, b: Tensor) -> Tensor:
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """a @ b for matrices (n, m) @ (m, p) only.   da = g @ bᵀ,   db = aᵀ @ g."""
-    for arg, t in (("self", a), ("mat2", b)):
+    for arg, t in (("self", input), ("mat2", mat2)):
         check_tensor("mm", arg, t)
         if t.data.ndim != 2:
             raise RuntimeError(f"mm: {arg} must be a matrix, got shape {t.data.shape}")
-    return _matmul(a, b, "mm")
+    return _matmul(input, mat2, "mm")
 
 
-def bmm(a: Tensor, b: Tensor) -> Tensor:
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """a @ b for batches of matrices (B, n, m) @ (B, m, p), equal batch sizes only.
     da = g @ bᵀ,   db = aᵀ @ g  (per batch element)."""
-    check_tensor("bmm", "input", a)
-    check_tensor("bmm", "mat2", b)
-    for arg, t in (("batch1", a), ("batch2", b)):
+    check_tensor("bmm", "input", input)
+    check_tensor("bmm", "mat2", mat2)
+    for arg, t in (("batch1", input), ("batch2", mat2)):
         if t.data.ndim != 3:
             raise RuntimeError(f"bmm: {arg} must be a 3D tensor, got shape {t.data.shape}")
-    (n, _, m), want = a.data.shape, b.data.shape
+    (n, _, m), want = input.data.shape, mat2.data.shape
     if want[:2] != (n, m):
         raise RuntimeError(
             f"bmm: expected size for first two dimensions of batch2 tensor to be: [{n}, {m}] "
-            f"but got: [{want[0]}, {want[1]}] (batch1 {a.data.shape}, batch2 {want})"
+            f"but got: [{want[0]}, {want[1]}] (batch1 {input.data.shape}, batch2 {want})"
         )
-    return _matmul(a, b, "bmm")
+    return _matmul(input, mat2, "bmm")
 
 
-def matmul(a: Any, b: Any) -> Tensor:
+def matmul(input: Any, other: Any) -> Tensor:
     """a @ b for 1-D, 2-D and batched operands (NumPy semantics).
 
     Treating a 1-D ``a`` as a row (1, n) and a 1-D ``b`` as a column (n, 1):
     da = g @ bᵀ,   db = aᵀ @ g   (batch dimensions summed by the engine).
     """
-    return _matmul(a, b, "matmul")
+    return _matmul(input, other, "matmul")
 
 
 def _matmul(a: Any, b: Any, name: str) -> Tensor:
@@ -463,10 +463,10 @@ def _matmul(a: Any, b: Any, name: str) -> Tensor:
     return record(out, name.capitalize(), (a, b), (vjp_a, vjp_b), saved=_saved_for_product(a, b))
 
 
-def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
     try:
-        X, W = x.data, weight.data
+        X, W = input.data, weight.data
         B = None if bias is None else bias.data
         # equal dtypes are nearly always the same object: `is not` first, `!=` for the rest
         unusual = (
@@ -475,12 +475,12 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             or (B is not None and B.dtype is not X.dtype and B.dtype != X.dtype)
         )
     except AttributeError:  # not Tensors (an ndarray's .data is a memoryview, with no dtype)
-        for arg, t in (("input", x), ("weight", weight), ("bias", bias)):
+        for arg, t in (("input", input), ("weight", weight), ("bias", bias)):
             if t is not None or arg != "bias":
                 check_tensor("linear", arg, t)
         raise
     if unusual:
-        return _linear_unusual(x, weight, bias)
+        return _linear_unusual(input, weight, bias)
     try:
         out = X @ W.T
     except ValueError:
@@ -489,21 +489,21 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         ) from None
     rows = _flat(X)  # batch dimensions flattened: dW and db sum over all of them
     if weight._requires_grad:  # what the VJPs read (checked for in-place changes)
-        saved = (weight, x) if x._requires_grad else (x,)  # dx reads W, dW reads x
+        saved = (weight, input) if input._requires_grad else (input,)  # dx reads W, dW reads x
     else:
-        saved = _saved_for_product(x, weight)
+        saved = _saved_for_product(input, weight)
     vjps = (
         lambda g: g @ W,
         lambda g: _flat(g).T @ rows,
         lambda g: np.add.reduce(_flat(g), 0),
     )
     if B is None:
-        return record(out, "Linear", (x, weight), vjps[:2], saved=saved)
+        return record(out, "Linear", (input, weight), vjps[:2], saved=saved)
     try:
         out += B
     except ValueError:
         raise OpError(f"linear: bias {B.shape} does not match the output {out.shape}") from None
-    return record(out, "Linear", (x, weight, bias), vjps, saved=saved)
+    return record(out, "Linear", (input, weight, bias), vjps, saved=saved)
 
 
 def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
@@ -567,27 +567,27 @@ def _saved_for_product(a: Tensor, b: Any) -> tuple:
 # ---- elementwise ---------------------------------------------------------------------
 
 
-def exp(x: Tensor) -> Tensor:
+def exp(input: Tensor) -> Tensor:
     """exp(x).   dx = g * out."""
-    out = _unary_float(np.exp, x.data)
-    return record(out, "Exp", (x,), (lambda g: g * out,), saves_out=True)
+    out = _unary_float(np.exp, input.data)
+    return record(out, "Exp", (input,), (lambda g: g * out,), saves_out=True)
 
 
-def log(x: Tensor) -> Tensor:
+def log(input: Tensor) -> Tensor:
     """log(x).   dx = g / x."""
-    X = x.data
+    X = input.data
     out = _unary_float(_log, X)
-    return record(out, "Log", (x,), (lambda g: g / X,), saved=(x,))
+    return record(out, "Log", (input,), (lambda g: g / X,), saved=(input,))
 
 
 _log = np.errstate(divide="ignore", invalid="ignore")(np.log)  # -inf at 0, NaN below, quietly
 _sqrt = np.errstate(invalid="ignore")(np.sqrt)  # NaN below 0, quietly
 
 
-def sqrt(x: Tensor) -> Tensor:
+def sqrt(input: Tensor) -> Tensor:
     """sqrt(x).   dx = g / (2 out)."""
-    out = _unary_float(_sqrt, x.data)
-    return record(out, "Sqrt", (x,), (lambda g: g / (2 * out),), saves_out=True)
+    out = _unary_float(_sqrt, input.data)
+    return record(out, "Sqrt", (input,), (lambda g: g / (2 * out),), saves_out=True)
 
 
 def sgn(X: np.ndarray, dtype: Any) -> np.ndarray:
@@ -595,49 +595,53 @@ def sgn(X: np.ndarray, dtype: Any) -> np.ndarray:
     return np.subtract(X > 0, X < 0, dtype=dtype)
 
 
-def abs(x: Tensor) -> Tensor:
+def abs(input: Tensor) -> Tensor:
     """|x|.   dx = g * sign(x)  (0 at x == 0 and at NaN, as PyTorch's sgn)."""
-    X = x.data
+    X = input.data
     _refuse("abs", X, "b", NotImplementedError)
     return record(
-        np.abs(X), "Abs", (x,), (lambda g: g * sgn(X, g.dtype),),
-        saved=(x,),
+        np.abs(X), "Abs", (input,), (lambda g: g * sgn(X, g.dtype),),
+        saved=(input,),
     )  # fmt: skip
 
 
-def sin(x: Tensor) -> Tensor:
+def sin(input: Tensor) -> Tensor:
     """sin(x).   dx = g * cos(x)."""
-    X = x.data
-    return record(_unary_float(np.sin, X), "Sin", (x,), (lambda g: g * np.cos(X),), saved=(x,))
+    X = input.data
+    return record(
+        _unary_float(np.sin, X), "Sin", (input,), (lambda g: g * np.cos(X),), saved=(input,)
+    )
 
 
-def cos(x: Tensor) -> Tensor:
+def cos(input: Tensor) -> Tensor:
     """cos(x).   dx = -g * sin(x)."""
-    X = x.data
-    return record(_unary_float(np.cos, X), "Cos", (x,), (lambda g: -g * np.sin(X),), saved=(x,))
+    X = input.data
+    return record(
+        _unary_float(np.cos, X), "Cos", (input,), (lambda g: -g * np.sin(X),), saved=(input,)
+    )
 
 
-def relu(x: Tensor) -> Tensor:
+def relu(input: Tensor) -> Tensor:
     """max(x, 0).   dx = g * [out != 0]: 0 at x <= 0, g at x > 0 and at NaN, as PyTorch
     (but a NaN or inf g at x <= 0 stays NaN: a multiply, not PyTorch's slower where)."""
     try:
-        if x.data.dtype.kind == "b":  # checked inline: relu is on every training step's path
-            _refuse("relu", x.data, "b")
+        if input.data.dtype.kind == "b":  # checked inline: relu is on every training step's path
+            _refuse("relu", input.data, "b")
     except AttributeError:  # not a Tensor (an ndarray's .data is a memoryview)
-        check_tensor("relu", "input", x)
+        check_tensor("relu", "input", input)
         raise
-    out = np.maximum(x.data, 0)
-    return record(out, "Relu", (x,), (lambda g: g * (out != 0),), saves_out=True)
+    out = np.maximum(input.data, 0)
+    return record(out, "Relu", (input,), (lambda g: g * (out != 0),), saves_out=True)
 
 
-def sigmoid(x: Tensor) -> Tensor:
+def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + exp(-x)).   dx = g * (1 - out) * out  (in PyTorch's order)."""
     try:
-        out = _unary_float(expit, x.data)
+        out = _unary_float(expit, input.data)
     except AttributeError:  # not a Tensor
-        check_tensor("sigmoid", "input", x)
+        check_tensor("sigmoid", "input", input)
         raise
-    return record(out, "Sigmoid", (x,), (lambda g: g * (1 - out) * out,), saves_out=True)
+    return record(out, "Sigmoid", (input,), (lambda g: g * (1 - out) * out,), saves_out=True)
 
 
 @np.errstate(over="ignore")  # as a decorator it costs half of what a with-block does
@@ -652,26 +656,26 @@ def expit(X: np.ndarray) -> np.ndarray:
     return np.reciprocal(e, out=e)
 
 
-def tanh(x: Tensor) -> Tensor:
+def tanh(input: Tensor) -> Tensor:
     """tanh(x).   dx = g * (1 - out**2)."""
     try:
-        out = _unary_float(np.tanh, x.data)
+        out = _unary_float(np.tanh, input.data)
     except AttributeError:  # not a Tensor
-        check_tensor("tanh", "input", x)
+        check_tensor("tanh", "input", input)
         raise
-    return record(out, "Tanh", (x,), (lambda g: g * (1 - out * out),), saves_out=True)
+    return record(out, "Tanh", (input,), (lambda g: g * (1 - out * out),), saves_out=True)
 
 
-def round(x: Tensor, *, decimals: int = 0) -> Tensor:
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """x rounded half to even, at ``decimals`` places (rint(x * 10^d) / 10^d).
     dx = 0 (piecewise constant; PyTorch records the node all the same)."""
-    X = x.data
+    X = input.data
     _refuse("round", X, "b", NotImplementedError)
     if not isinstance(decimals, (builtins.int, np.integer)) or isinstance(decimals, builtins.bool):
         raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
     if decimals and X.dtype.kind in "iu":
         raise NotImplementedError(f"round: decimals={decimals} is not supported for {X.dtype}")
-    return record(np.round(X, decimals), "Round", (x,), (np.zeros_like,))
+    return record(np.round(X, decimals), "Round", (input,), (np.zeros_like,))
 
 
 def clip_array(X: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
@@ -683,13 +687,13 @@ def clip_array(X: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
     return out
 
 
-def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """x limited to [min, max] (max wins where min > max, as PyTorch).
 
     dx = g where min <= x <= max;   dmin = g where x < min < max;
     dmax = g where x > max or max < min  (bounds given as Tensors get gradients).
     """
-    return clamp_op(x, min, max, "Clamp")
+    return clamp_op(input, min, max, "Clamp")
 
 
 def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
@@ -744,26 +748,26 @@ def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
 clip = clamp
 
 
-def maximum(a: Any, b: Any) -> Tensor:
+def maximum(input: Any, other: Any) -> Tensor:
     """max(a, b) elementwise.   Each input gets g where it is larger, g/2 at ties, 0 where
     it is smaller (exactly 0, even for an inf or NaN g); both get g next to a NaN, as PyTorch."""
-    _tensors_only("maximum", a, b)
-    A, B, out = _binary("maximum", np.maximum, a, b)
+    _tensors_only("maximum", input, other)
+    A, B, out = _binary("maximum", np.maximum, input, other)
     return record(
-        out, "Maximum", (a, b),
+        out, "Maximum", (input, other),
         (lambda g: _unless(A < B, A == B, g), lambda g: _unless(B < A, A == B, g)),
-        saved=_tensors(a, b),
+        saved=_tensors(input, other),
     )  # fmt: skip
 
 
-def minimum(a: Any, b: Any) -> Tensor:
+def minimum(input: Any, other: Any) -> Tensor:
     """min(a, b) elementwise.   As maximum, with the smaller input winning."""
-    _tensors_only("minimum", a, b)
-    A, B, out = _binary("minimum", np.minimum, a, b)
+    _tensors_only("minimum", input, other)
+    A, B, out = _binary("minimum", np.minimum, input, other)
     return record(
-        out, "Minimum", (a, b),
+        out, "Minimum", (input, other),
         (lambda g: _unless(A > B, A == B, g), lambda g: _unless(B > A, A == B, g)),
-        saved=_tensors(a, b),
+        saved=_tensors(input, other),
     )  # fmt: skip
 
 
@@ -782,14 +786,14 @@ def _unless(loses: np.ndarray, ties: np.ndarray, g: np.ndarray) -> np.ndarray:
     return np.where(loses, 0, np.where(ties, g / 2, g))
 
 
-def where(condition: Any, a: Any, b: Any) -> Tensor:
+def where(condition: Any, input: Any, other: Any) -> Tensor:
     """a where condition else b.   da = g * cond,   db = g * (1 - cond)."""
     error = "where expected condition to be a boolean tensor, but got a tensor with dtype"
     if isinstance(condition, Tensor) and condition.data.dtype == np.uint8:
         C = _uint8_mask(condition.data, "where")
     else:
         C = _bool_mask(condition, error)
-    A, B = _operand(a, "where"), _operand(b, "where")  # numbers stay weak in the promotion
+    A, B = _operand(input, "where"), _operand(other, "where")  # numbers stay weak in the promotion
     try:
         out = np.where(C, A, B)
     except ValueError:
@@ -800,7 +804,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     if not (type(A) is np.ndarray and type(B) is np.ndarray and A.dtype is B.dtype is out.dtype):
         out = _promoted(out, (A, B))  # PyTorch's promotion (a 0-d operand counts less)
     vjps = (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g))
-    return record(out, "Where", (a, b), vjps, saved=_tensors(condition))
+    return record(out, "Where", (input, other), vjps, saved=_tensors(condition))
 
 
 def _uint8_mask(M: np.ndarray, name: str) -> np.ndarray:
@@ -924,17 +928,21 @@ def _count(X: np.ndarray, axes: tuple | None) -> int:
     return X.size if axes is None else builtins.int(np.prod([X.shape[a] for a in axes]))
 
 
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Σ over ``dim`` (all by default), in ``dtype`` if given (x cast to it first).
     dx = g broadcast back to x's shape."""
-    X = x.data if dtype is None else x.data.astype(_reduce_dtype("sum", x, dtype), copy=False)
+    X = (
+        input.data
+        if dtype is None
+        else input.data.astype(_reduce_dtype("sum", input, dtype), copy=False)
+    )
     axes = _axes("sum", dim, X.ndim)
     check_bool("sum", "keepdim", keepdim)
     out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim, dtype=dtype))  # C order, as PyTorch's
     if dtype is None and X.dtype.kind in "biu" and out.dtype != dtypes.int64:
         out = out.astype(dtypes.int64)  # PyTorch sums integers in int64
     shape = X.shape
-    return record(out, "Sum", (x,), (lambda g: _expand_back(g, axes, keepdim, shape),))
+    return record(out, "Sum", (input,), (lambda g: _expand_back(g, axes, keepdim, shape),))
 
 
 def _reduce_dtype(name: str, x: Tensor, dtype: Any) -> np.dtype:
@@ -949,17 +957,21 @@ def _reduce_dtype(name: str, x: Tensor, dtype: Any) -> np.dtype:
     return dtype
 
 
-def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Mean over ``dim``, in ``dtype`` if given (x cast to it first).
     dx = g / n broadcast back, n the number of averaged elements."""
-    X = x.data if dtype is None else x.data.astype(_reduce_dtype("mean", x, dtype), copy=False)
+    X = (
+        input.data
+        if dtype is None
+        else input.data.astype(_reduce_dtype("mean", input, dtype), copy=False)
+    )
     _refuse("mean", X, "biu", hint=" (it needs a floating point dtype)")
     axes = _axes("mean", dim, X.ndim)
     check_bool("mean", "keepdim", keepdim)
     out = _contiguous(_mean(X, axes, keepdim))
     n = _count(X, axes)
     shape = X.shape
-    return record(out, "Mean", (x,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
+    return record(out, "Mean", (input,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
 
 
 def _spread(
@@ -1009,10 +1021,10 @@ def _variance(dev: np.ndarray, axes: Any, n: int, c: int, keepdim: bool, dtype: 
     return _contiguous((np.sqrt(v) if root else v).astype(dtype))
 
 
-def var(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
+def var(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
-    X, axes, c, dev, n = _spread(x, dim, unbiased, keepdim, correction, "var")
+    X, axes, c, dev, n = _spread(input, dim, unbiased, keepdim, correction, "var")
     out = _variance(dev, axes, n, c, keepdim, X.dtype)
 
     def vjp(g: np.ndarray) -> np.ndarray:
@@ -1020,13 +1032,13 @@ def var(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = F
             return g * np.where(X == _mean(X, None, False), np.nan, np.inf)  # inf * 0 = NaN
         return _expand_back(g, axes, keepdim, X.shape) * 2 * dev / (n - c)
 
-    return record(out, "Var", (x,), (vjp,), saved=(x,))
+    return record(out, "Var", (input,), (vjp,), saved=(input,))
 
 
-def std(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
+def std(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
-    X, axes, c, dev, n = _spread(x, dim, unbiased, keepdim, correction, "std")
+    X, axes, c, dev, n = _spread(input, dim, unbiased, keepdim, correction, "std")
     out = _variance(dev, axes, n, c, keepdim, X.dtype, root=True)
 
     def vjp(g: np.ndarray) -> np.ndarray:  # 0 where out == 0 (a constant slice), as PyTorch
@@ -1037,17 +1049,17 @@ def std(x: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = F
         with np.errstate(divide="ignore", invalid="ignore"):
             return _expand_back(g, axes, keepdim, X.shape) * dev * inv / (n - c)
 
-    return record(out, "Std", (x,), (vjp,), saved=(x,), saves_out=True)
+    return record(out, "Std", (input,), (vjp,), saved=(input,), saves_out=True)
 
 
-def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
     """The vector p-norm over ``dim`` (all dims by default): (Σ |x|^p)^(1/p); max |x| for
     p = inf, min |x| for -inf, the count of nonzeros for 0. 'fro' is p = 2 over at most two
     dims. As PyTorch's linalg.vector_norm_backward, with s = sgn(x) and g, out broadcast back:
     p = 2: dx = g x / out (0 where out = 0);  p = 1: dx = g s;  p = ±inf: g s shared by the
     elements with |x| = out;  p = 0: none (x.grad stays None);
     else dx = g s |x|^(p-1) / out^(p-1)  (0 where out = 0)."""
-    X = x.data
+    X = input.data
     if isinstance(p, str):
         if p != "fro" or (isinstance(dim, (tuple, list)) and len(dim) > 2):
             raise (NotImplementedError if p == "nuc" else RuntimeError)(
@@ -1109,7 +1121,7 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
         return (s * A ** (p - 1) if p < 2 else X * A ** (p - 2)) * scale
 
     # p = 0: PyTorch's backward gives no gradient at all (x.grad stays None)
-    return record(out, "LinalgVectorNorm", (x,), (None if p == 0 else vjp,), saved=(x,),
+    return record(out, "LinalgVectorNorm", (input,), (None if p == 0 else vjp,), saved=(input,),
                   saves_out=True)  # fmt: skip
 
 
@@ -1136,14 +1148,14 @@ def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
                   saves_out=True)  # fmt: skip
 
 
-def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def amax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Largest value over ``dim``; ties share the gradient evenly."""
-    return _extreme("amax", np.max, x, dim, keepdim)
+    return _extreme("amax", np.max, input, dim, keepdim)
 
 
-def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def amin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Smallest value over ``dim``; ties share the gradient evenly."""
-    return _extreme("amin", np.min, x, dim, keepdim)
+    return _extreme("amin", np.min, input, dim, keepdim)
 
 
 MaxMin = namedtuple("MaxMin", ["values", "indices"])
@@ -1190,34 +1202,34 @@ def _whole_or_dim(name: str, dim: Any) -> Any:
     return dim
 
 
-def max(x: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
+def max(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     """max(): the largest element (ties share the gradient); max(dim): (values, indices).
 
     ``max(a, b)`` with a Tensor ``b`` is ``maximum(a, b)``, as in PyTorch; with a
     ``keepdim``, a one-element integer Tensor is a dim.
     """
     if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
-        return maximum(x, dim)
+        return maximum(input, dim)
     dim = _whole_or_dim("max", dim)
     keepdim = False if keepdim is NOT_GIVEN else keepdim
     if dim is NOT_GIVEN:
         if keepdim is not False:
             raise TypeError("max(): keepdim needs a dim (max(dim, keepdim)), as in PyTorch")
-        return _extreme("max", np.max, x, None, False)
-    return _extreme_dim("max", np.argmax, x, dim, keepdim)
+        return _extreme("max", np.max, input, None, False)
+    return _extreme_dim("max", np.argmax, input, dim, keepdim)
 
 
-def min(x: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
+def min(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     """min(): the smallest element (ties share the gradient); min(dim): (values, indices)."""
     if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
-        return minimum(x, dim)
+        return minimum(input, dim)
     dim = _whole_or_dim("min", dim)
     keepdim = False if keepdim is NOT_GIVEN else keepdim
     if dim is NOT_GIVEN:
         if keepdim is not False:
             raise TypeError("min(): keepdim needs a dim (min(dim, keepdim)), as in PyTorch")
-        return _extreme("min", np.min, x, None, False)
-    return _extreme_dim("min", np.argmin, x, dim, keepdim)
+        return _extreme("min", np.min, input, None, False)
+    return _extreme_dim("min", np.argmin, input, dim, keepdim)
 
 
 TopK = namedtuple("topk", ["values", "indices"])
@@ -1231,13 +1243,13 @@ def sort_order(X: np.ndarray, d: int, descending: bool) -> np.ndarray:
     return X.shape[d] - 1 - np.flip(np.argsort(np.flip(X, d), axis=d, kind="stable"), d)
 
 
-def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopK:
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopK:
     """The k largest (or smallest) elements along ``dim`` and their indices, largest
     first (NaN counts as largest); always sorted.   dx = g at the picked indices, 0 elsewhere.
     Equal elements come in index order, as ``sort(stable=True)``. PyTorch's order of ties
     is whatever its partial sort (std::nth_element, std::partial_sort) leaves, which no
     simple rule gives, so the indices of tied values may differ from PyTorch's (a divergence)."""
-    X = x.data
+    X = input.data
     if not _is_int(k) or isinstance(k, Tensor):
         raise TypeError(f"topk(): argument 'k' must be int, not {type(k).__name__}")
     _refuse("topk", X, "b")
@@ -1248,20 +1260,20 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
     if not 0 <= k <= n:
         raise RuntimeError(f"topk: selected index k out of range: k={k} for a dim of size {n}")
     if X.ndim == 0:  # the element itself, at index 0, for k 0 or 1 (as PyTorch)
-        return TopK(record(X.copy(), "Topk", (x,), (identity,)), _new(np.zeros((), np.int64)))
+        return TopK(record(X.copy(), "Topk", (input,), (identity,)), _new(np.zeros((), np.int64)))
     idx = np.take(sort_order(X, d, largest), np.arange(k), axis=d)
     indices = _new(idx)
-    return TopK(_select("topk", x, idx, d, True, indices), indices)
+    return TopK(_select("topk", input, idx, d, True, indices), indices)
 
 
-def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (of the flattened tensor when ``dim`` is None)."""
-    return _new(np.asarray(_arg(np.argmax, x.data, dim, keepdim), dtype=np.int64))
+    return _new(np.asarray(_arg(np.argmax, input.data, dim, keepdim), dtype=np.int64))
 
 
-def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (of the flattened tensor when ``dim`` is None)."""
-    return _new(np.asarray(_arg(np.argmin, x.data, dim, keepdim), dtype=np.int64))
+    return _new(np.asarray(_arg(np.argmin, input.data, dim, keepdim), dtype=np.int64))
 
 
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
@@ -1295,9 +1307,9 @@ def _check_nonempty(
 # ---- softmax -------------------------------------------------------------------------
 
 
-def softmax(x: Tensor, dim: int) -> Tensor:
+def softmax(input: Tensor, dim: int) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``.   dx = out * (g - Σ g * out)."""
-    X = x.data
+    X = input.data
     _refuse("softmax", X, "biu", NotImplementedError)
     if dim is None:  # not all elements, as a None axis would make it
         raise TypeError("softmax(): argument 'dim' must be int, not NoneType")
@@ -1308,29 +1320,29 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     else:  # nothing to normalize (np.max of an empty axis raises)
         out = X.copy()
     return record(
-        out, "Softmax", (x,), (lambda g: out * (g - np.sum(g * out, axis=d, keepdims=True)),),
+        out, "Softmax", (input,), (lambda g: out * (g - np.sum(g * out, axis=d, keepdims=True)),),
         saves_out=True,
     )  # fmt: skip
 
 
-def log_softmax(x: Tensor, dim: int) -> Tensor:
+def log_softmax(input: Tensor, dim: int) -> Tensor:
     """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
-    _refuse("log_softmax", x.data, "biu", NotImplementedError)
+    _refuse("log_softmax", input.data, "biu", NotImplementedError)
     if dim is None:
         raise TypeError("log_softmax(): argument 'dim' must be int, not NoneType")
-    d = _axes("log_softmax", dim, x.data.ndim, single=True)
-    out = _contiguous(log_softmax_array(x.data, d))
+    d = _axes("log_softmax", dim, input.data.ndim, single=True)
+    out = _contiguous(log_softmax_array(input.data, d))
     return record(
-        out, "LogSoftmax", (x,), (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),),
-        saves_out=True,
+        out, "LogSoftmax", (input,),
+        (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),), saves_out=True,
     )  # fmt: skip
 
 
-def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log Σ exp(x) over ``dim`` (int or tuple), the max subtracted first unless it is ±inf
     (as PyTorch: an all -inf slice gives -inf, a +inf gives inf). Integers and bools are
     computed in the default float dtype.   dx = g * exp(x - out) = g * softmax(x, dim)."""
-    X = x.data
+    X = input.data
     if X.dtype.kind in "biu":
         X = X.astype(dtypes.get_default_dtype())
     if dim is None:
@@ -1349,7 +1361,7 @@ def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     def vjp(g: np.ndarray) -> np.ndarray:
         return _expand_back(g, axes, keepdim, X.shape) * np.exp(X - kept)
 
-    return record(out, "Logsumexp", (x,), (vjp,), saved=(x,), saves_out=True)
+    return record(out, "Logsumexp", (input,), (vjp,), saved=(input,), saves_out=True)
 
 
 def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
@@ -1399,9 +1411,9 @@ def _as_view(t: Tensor, x: Tensor, multi_output: bool = False) -> Tensor:
     return t
 
 
-def reshape(x: Tensor, *shape: Any) -> Tensor:
+def reshape(input: Tensor, *shape: Any) -> Tensor:
     """x with a new shape (-1 inferred).   dx = g reshaped back."""
-    return _reshape(x, size_arg(shape, "reshape"))
+    return _reshape(input, size_arg(shape, "reshape"))
 
 
 def _reshape(x: Tensor, shape: tuple, name: str | None = None) -> Tensor:
@@ -1449,24 +1461,24 @@ def view(x: Tensor, *shape: Any) -> Tensor:
     return out
 
 
-def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """x with two dimensions swapped.   dx = g with them swapped back."""
-    X = x.data
+    X = input.data
     d0, d1 = (
         _one_axis("transpose", "dim0", dim0, X.ndim),
         _one_axis("transpose", "dim1", dim1, X.ndim),
     )
     if X.ndim == 0:
-        return _view(X, x, "Transpose", identity)
-    return _view(np.swapaxes(X, d0, d1), x, "Transpose", lambda g: np.swapaxes(g, d0, d1))
+        return _view(X, input, "Transpose", identity)
+    return _view(np.swapaxes(X, d0, d1), input, "Transpose", lambda g: np.swapaxes(g, d0, d1))
 
 
-def permute(x: Tensor, *dims: Any) -> Tensor:
+def permute(input: Tensor, *dims: Any) -> Tensor:
     """x with dimensions reordered.   dx = g with the inverse permutation."""
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = size_arg(dims, "permute")
-    X = x.data
+    X = input.data
     n = builtins.max(X.ndim, 1)
     if len(dims) == X.ndim and not builtins.all(-n <= d < n for d in dims):
         raise IndexError(f"permute: dims {dims} out of range for a tensor of {X.ndim} dims")
@@ -1475,39 +1487,39 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
             f"permute: dims {dims} are not a permutation of the {X.ndim} dims of {X.shape}"
         )
     inverse = tuple(np.argsort([d % X.ndim for d in dims])) if X.ndim else ()
-    return _view(np.transpose(X, dims), x, "Permute", lambda g: np.transpose(g, inverse))
+    return _view(np.transpose(X, dims), input, "Permute", lambda g: np.transpose(g, inverse))
 
 
-def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions start_dim..end_dim into one."""
-    shape = x.data.shape
+    shape = input.data.shape
     start = _axes("flatten", start_dim, len(shape), True)
     end = _axes("flatten", end_dim, len(shape), True)
     if not shape:
-        return reshape(x, 1)
+        return reshape(input, 1)
     s, e = start[0], end[0]
     if s > e:
         raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     if s == e:  # nothing to merge: x itself, as PyTorch returns it
-        return x
-    return reshape(x, *shape[:s], math.prod(shape[s : e + 1]), *shape[e + 1 :])
+        return input
+    return reshape(input, *shape[:s], math.prod(shape[s : e + 1]), *shape[e + 1 :])
 
 
-def squeeze(x: Tensor, dim: Any = None) -> Tensor:
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     """Remove dimensions of size 1 (all, or those in ``dim`` that have size 1)."""
-    shape = x.data.shape
+    shape = input.data.shape
     # dim=() squeezes nothing (unlike a reduction's dim=(), which is every dim)
     axes = (_axes("squeeze", dim, len(shape)) or ()) if dim is not None else range(len(shape))
     keep = [n for i, n in enumerate(shape) if not (i in axes and n == 1)]
-    return _reshape(x, tuple(keep), "Squeeze")
+    return _reshape(input, tuple(keep), "Squeeze")
 
 
-def unsqueeze(x: Tensor, dim: int) -> Tensor:
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``."""
-    d = _one_axis("unsqueeze", "dim", dim, x.data.ndim + 1)
-    shape = list(x.data.shape)
+    d = _one_axis("unsqueeze", "dim", dim, input.data.ndim + 1)
+    shape = list(input.data.shape)
     shape.insert(d, 1)
-    return _reshape(x, tuple(shape), "Unsqueeze")
+    return _reshape(input, tuple(shape), "Unsqueeze")
 
 
 def expand(x: Tensor, *shape: Any) -> Tensor:
@@ -1529,16 +1541,16 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     return _view(out, x, "Expand", identity)
 
 
-def tril(x: Tensor, diagonal: int = 0) -> Tensor:
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """x with the elements above diagonal ``diagonal`` of its last two dims zeroed
     (j - i > diagonal).   dx = tril(g, diagonal)."""
-    return _triangle("tril", np.tril, x, diagonal)
+    return _triangle("tril", np.tril, input, diagonal)
 
 
-def triu(x: Tensor, diagonal: int = 0) -> Tensor:
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """x with the elements below diagonal ``diagonal`` of its last two dims zeroed
     (j - i < diagonal).   dx = triu(g, diagonal)."""
-    return _triangle("triu", np.triu, x, diagonal)
+    return _triangle("triu", np.triu, input, diagonal)
 
 
 def _triangle(name: str, fn: Any, x: Tensor, k: int) -> Tensor:
@@ -1728,13 +1740,13 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     return x
 
 
-def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """Values of x picked along ``dim`` by ``index`` (int64 or int32, as many dims as x,
     index.size(d) <= x.size(d) for d != dim): for dim = 1, out[i, j] = x[i, index[i, j]],
     of index's shape.   dx = zeros of x's shape with g added at the picked places
     (repeated indices accumulate)."""
     check_tensor("gather", "index", index)
-    X, I = x.data, index.data
+    X, I = input.data, index.data
     d = _one_axis("gather", "dim", dim, X.ndim)
     if I.dtype not in (np.int64, np.int32):
         raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {I.dtype}")
@@ -1767,7 +1779,7 @@ def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
 
     # x is saved only for the version check: PyTorch saves it (for its sizes), so a change
     # to x after gather makes the backward raise there too
-    return record(Xv[at].reshape(I.shape), "Gather", (x,), (vjp,), saved=(x, index))
+    return record(Xv[at].reshape(I.shape), "Gather", (input,), (vjp,), saved=(input, index))
 
 
 def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
@@ -1972,28 +1984,28 @@ def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
         ) from None
 
 
-def lt(a: Any, b: Any) -> Tensor:
-    return _compare("lt", np.less, a, b)
+def lt(input: Any, other: Any) -> Tensor:
+    return _compare("lt", np.less, input, other)
 
 
-def le(a: Any, b: Any) -> Tensor:
-    return _compare("le", np.less_equal, a, b)
+def le(input: Any, other: Any) -> Tensor:
+    return _compare("le", np.less_equal, input, other)
 
 
-def gt(a: Any, b: Any) -> Tensor:
-    return _compare("gt", np.greater, a, b)
+def gt(input: Any, other: Any) -> Tensor:
+    return _compare("gt", np.greater, input, other)
 
 
-def ge(a: Any, b: Any) -> Tensor:
-    return _compare("ge", np.greater_equal, a, b)
+def ge(input: Any, other: Any) -> Tensor:
+    return _compare("ge", np.greater_equal, input, other)
 
 
-def eq(a: Any, b: Any) -> Tensor:
-    return _compare("eq", np.equal, a, b)
+def eq(input: Any, other: Any) -> Tensor:
+    return _compare("eq", np.equal, input, other)
 
 
-def ne(a: Any, b: Any) -> Tensor:
-    return _compare("ne", np.not_equal, a, b)
+def ne(input: Any, other: Any) -> Tensor:
+    return _compare("ne", np.not_equal, input, other)
 
 
 # ---- bitwise and logical (bool and integer tensors, no gradient) -----------------------
@@ -2007,26 +2019,27 @@ def _bitwise(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     return _new(np.asarray(_binary(name, fn, a, b)[2]))
 
 
-def bitwise_and(a: Any, b: Any) -> Tensor:
+def bitwise_and(input: Any, other: Any) -> Tensor:
     """a & b: logical and for bools, bitwise for integers."""
-    return _bitwise("bitwise_and", np.bitwise_and, a, b)
+    return _bitwise("bitwise_and", np.bitwise_and, input, other)
 
 
-def bitwise_or(a: Any, b: Any) -> Tensor:
-    return _bitwise("bitwise_or", np.bitwise_or, a, b)
+def bitwise_or(input: Any, other: Any) -> Tensor:
+    return _bitwise("bitwise_or", np.bitwise_or, input, other)
 
 
-def bitwise_xor(a: Any, b: Any) -> Tensor:
-    return _bitwise("bitwise_xor", np.bitwise_xor, a, b)
+def bitwise_xor(input: Any, other: Any) -> Tensor:
+    return _bitwise("bitwise_xor", np.bitwise_xor, input, other)
 
 
-def bitwise_not(a: Tensor) -> Tensor:
+def bitwise_not(input: Tensor) -> Tensor:
     """~a: logical not for bools, bitwise for integers."""
-    if a.data.dtype.kind not in "biu":
-        raise TypeError(
-            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+    if input.data.dtype.kind not in "biu":
+        raise NotImplementedError(
+            f'bitwise_not: "bitwise_not_cpu" not implemented for '
+            f"'{dtypes.torch_name(input.data.dtype)}' (integer and bool tensors only)"
         )
-    return _new(np.invert(a.data))
+    return _new(np.invert(input.data))
 
 
 # ---- tests of values (bool results, no gradient) ---------------------------------------
@@ -2038,41 +2051,42 @@ def _test_axes(op: str, dim: Any, ndim: int) -> tuple | None:
     return () if axes is None and isinstance(dim, (tuple, list)) else axes
 
 
-def all(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (over ``dim``) is nonzero."""
     check_bool("all", "keepdim", keepdim)
-    axes = _test_axes("all", dim, x.data.ndim)
-    return _new(np.asarray(np.all(x.data, axis=axes, keepdims=keepdim)))
+    axes = _test_axes("all", dim, input.data.ndim)
+    return _new(np.asarray(np.all(input.data, axis=axes, keepdims=keepdim)))
 
 
-def any(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether some element (over ``dim``) is nonzero."""
     check_bool("any", "keepdim", keepdim)
-    axes = _test_axes("any", dim, x.data.ndim)
-    return _new(np.asarray(np.any(x.data, axis=axes, keepdims=keepdim)))
+    axes = _test_axes("any", dim, input.data.ndim)
+    return _new(np.asarray(np.any(input.data, axis=axes, keepdims=keepdim)))
 
 
-def isnan(x: Tensor) -> Tensor:
-    return _new(np.isnan(x.data))
+def isnan(input: Tensor) -> Tensor:
+    return _new(np.isnan(input.data))
 
 
-def isinf(x: Tensor) -> Tensor:
-    return _new(np.isinf(x.data))
+def isinf(input: Tensor) -> Tensor:
+    return _new(np.isinf(input.data))
 
 
-def isfinite(x: Tensor) -> Tensor:
-    return _new(np.isfinite(x.data))
+def isfinite(input: Tensor) -> Tensor:
+    return _new(np.isfinite(input.data))
 
 
 def allclose(
-    a: Tensor, b: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> builtins.bool:
     """|a - b| <= atol + rtol |b| everywhere (broadcast); a and b of the same dtype."""
-    if a.data.dtype != b.data.dtype:
-        raise RuntimeError(f"allclose: {a.data.dtype} did not match {b.data.dtype}")
+    if input.data.dtype != other.data.dtype:
+        raise RuntimeError(f"allclose: {input.data.dtype} did not match {other.data.dtype}")
     try:
-        return builtins.bool(np.allclose(a.data, b.data, rtol, atol, equal_nan))
+        return builtins.bool(np.allclose(input.data, other.data, rtol, atol, equal_nan))
     except ValueError:
         raise OpError(
-            f"allclose: shapes {a.data.shape} and {b.data.shape} cannot be broadcast together"
+            f"allclose: shapes {input.data.shape} and {other.data.shape} cannot be broadcast "
+            "together"
         ) from None

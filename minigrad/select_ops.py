@@ -47,11 +47,11 @@ _new = Tensor._new
 # ---- selecting, indexing and scattering ------------------------------------------------
 
 
-def masked_select(x: Tensor, mask: Tensor) -> Tensor:
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of x where ``mask`` (bool, broadcast with x), as a 1-D tensor.
     dx = zeros with g put back where mask (summed over broadcast dims by the engine)."""
     check_tensor("masked_select", "mask", mask)
-    X, M = x.data, mask.data
+    X, M = input.data, mask.data
     if M.dtype != np.bool_:
         raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {M.dtype}")
     try:
@@ -68,7 +68,9 @@ def masked_select(x: Tensor, mask: Tensor) -> Tensor:
         dx[Mb] = g
         return dx
 
-    return record(out, "MaskedSelect", (x,), (vjp,), saved=(x, mask))  # x: as PyTorch saves it
+    return record(
+        out, "MaskedSelect", (input,), (vjp,), saved=(input, mask)
+    )  # x: as PyTorch saves it
 
 
 def _check_index(name: str, index: Any, ints: tuple = (np.int64,)) -> np.ndarray:
@@ -79,13 +81,13 @@ def _check_index(name: str, index: Any, ints: tuple = (np.int64,)) -> np.ndarray
     return index.data
 
 
-def take_along_dim(x: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
+def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
     """The values of x at ``indices`` along ``dim`` (x and indices broadcast, but for dim),
     or of the flattened x without dim: PyTorch's gather of an expand (of a view)."""
     I = _check_index("take_along_dim", indices)
     if dim is None:
-        return gather(reshape(x, -1), 0, reshape(indices, -1))
-    X = x.data
+        return gather(reshape(input, -1), 0, reshape(indices, -1))
+    X = input.data
     d = _one_axis("take_along_dim", "dim", dim, X.ndim)
     if I.ndim != X.ndim:
         raise RuntimeError(
@@ -100,14 +102,14 @@ def take_along_dim(x: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
         raise OpError(f"take_along_dim: shapes {X.shape} and {I.shape} do not broadcast") from None
     xs, is_ = list(shape), list(shape)
     xs[d], is_[d] = X.shape[d], I.shape[d]
-    return gather(expand(x, *xs), d, expand(indices, *is_))
+    return gather(expand(input, *xs), d, expand(indices, *is_))
 
 
-def take(x: Tensor, index: Tensor) -> Tensor:
+def take(input: Tensor, index: Tensor) -> Tensor:
     """The elements of the flattened x at ``index`` (int64; negative counts from the end),
     in index's shape.   dx = zeros with g added at the taken places."""
     I = _check_index("take", index)
-    X = x.data
+    X = input.data
     n = X.size
     bad = (I < -n) | (I >= n)
     if bad.any():
@@ -122,7 +124,7 @@ def take(x: Tensor, index: Tensor) -> Tensor:
         np.add.at(dx, flat, g)
         return dx.reshape(X.shape)
 
-    return record(out, "Take", (x,), (vjp,), saved=(x, index))  # x: as PyTorch saves it
+    return record(out, "Take", (input,), (vjp,), saved=(input, index))  # x: as PyTorch saves it
 
 
 def _index_along(name: str, x: Tensor, dim: int, index: Tensor) -> tuple:
@@ -163,31 +165,31 @@ def _source(name: str, x: Tensor, source: Tensor, d: int, at: tuple) -> np.ndarr
     return S.reshape(want)
 
 
-def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """x with alpha * source's slices added at ``index`` along ``dim`` (repeats add up).
     dx = g,   dsource = alpha g[index]."""
-    d, at = _index_along("index_add", x, dim, index)
-    S = _source("index_add", x, source, d, at)
-    X = x.data
+    d, at = _index_along("index_add", input, dim, index)
+    S = _source("index_add", input, source, d, at)
+    X = input.data
     a = X.dtype.type(alpha)  # in x's dtype, as PyTorch casts it (0.5 is 0 for integers)
     out = X.reshape(X.shape or (1,)).copy()
     np.add.at(out, at, a * S)
     out = out.reshape(X.shape)
     vjp_s = lambda g: a * g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
     # source is saved as PyTorch saves it (for its shape): a change to it makes backward raise
-    return record(out, "IndexAdd", (x, source), (identity, vjp_s), saved=(index, *_own(source)))
+    return record(out, "IndexAdd", (input, source), (identity, vjp_s), saved=(index, *_own(source)))
 
 
-def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """x with source's slices put at ``index`` along ``dim``.
     dx = g with the slices at index zeroed,   dsource = g[index]."""
-    d, at = _index_along("index_copy", x, dim, index)
-    S = _source("index_copy", x, source, d, at)
-    X = x.data
+    d, at = _index_along("index_copy", input, dim, index)
+    S = _source("index_copy", input, source, d, at)
+    X = input.data
     out = X.reshape(X.shape or (1,)).copy()
     out[at] = S
     vjp_s = lambda g: g.reshape(g.shape or (1,))[at].reshape(source.data.shape)  # noqa: E731
-    return record(out.reshape(X.shape), "IndexCopy", (x, source), (_zeroed_at(at), vjp_s),
+    return record(out.reshape(X.shape), "IndexCopy", (input, source), (_zeroed_at(at), vjp_s),
                   saved=(index, *_own(source)))  # fmt: skip
 
 
@@ -207,23 +209,23 @@ def _zeroed_at(at: tuple) -> Any:
     return vjp
 
 
-def index_fill(x: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """x with ``value`` (a number or a 0-d tensor) in the slices at ``index`` along ``dim``.
     dx = g with those slices zeroed,   dvalue = Σ g over them."""
-    d, at = _index_along("index_fill", x, dim, index)
+    d, at = _index_along("index_fill", input, dim, index)
     if isinstance(value, Tensor) and value.data.ndim:
         raise RuntimeError(
             "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
             f"{value.data.ndim} dimension(s)."
         )
-    X = x.data
+    X = input.data
     out = X.reshape(X.shape or (1,)).copy()
     out[at] = value.data if isinstance(value, Tensor) else value
     out = out.reshape(X.shape)
     if not isinstance(value, Tensor):  # a number is not an input of the graph
-        return record(out, "IndexFill", (x,), (_zeroed_at(at),), saved=(index,))
+        return record(out, "IndexFill", (input,), (_zeroed_at(at),), saved=(index,))
     vjp_v = lambda g: np.asarray(g.reshape(g.shape or (1,))[at].sum())  # noqa: E731
-    return record(out, "IndexFill", (x, value), (_zeroed_at(at), vjp_v), saved=(index,))
+    return record(out, "IndexFill", (input, value), (_zeroed_at(at), vjp_v), saved=(index,))
 
 
 def _scatter_at(name: str, x: Tensor, dim: int, index: Tensor, src: Any) -> tuple:
@@ -262,26 +264,28 @@ def _scatter_at(name: str, x: Tensor, dim: int, index: Tensor, src: Any) -> tupl
     return tuple(at), pick
 
 
-def scatter(x: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+def scatter(
+    input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None
+) -> Tensor:
     """x with src[i][j] (or ``value``) put at index[i][j] along ``dim`` (for dim 1).
     dx = g with those places zeroed,   dsrc = g at them (0 where src is not used)."""
     if src is None:
         src = value
     if src is None:
         raise TypeError("scatter() missing 1 required argument: 'src' or 'value'")
-    at, pick = _scatter_at("scatter", x, dim, index, src)
-    X = x.data
+    at, pick = _scatter_at("scatter", input, dim, index, src)
+    X = input.data
     out = X.reshape(X.shape or (1,)).copy()
     if not isinstance(src, Tensor):  # a number is not an input of the graph
         out[at] = src
-        return record(out.reshape(X.shape), "Scatter", (x,), (_zeroed_at(at),), saved=(index,))
+        return record(out.reshape(X.shape), "Scatter", (input,), (_zeroed_at(at),), saved=(index,))
     S = src.data
     if S.dtype != X.dtype:
         raise RuntimeError(
             f"scatter(): Expected self.dtype to be equal to src.dtype ({X.dtype} and {S.dtype})"
         )
     out[at] = S.reshape(S.shape or (1,))[pick]
-    return record(out.reshape(X.shape), "Scatter", (x, src),
+    return record(out.reshape(X.shape), "Scatter", (input, src),
                   (_zeroed_at(at), _picked_back(at, pick, S.shape)), saved=(index,))  # fmt: skip
 
 
@@ -296,54 +300,54 @@ def _picked_back(at: tuple, pick: tuple, shape: tuple) -> Any:
     return vjp
 
 
-def scatter_add(x: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """x with src[i][j] added at index[i][j] along ``dim`` (for dim 1; repeats add up).
     dx = g,   dsrc = g at those places (0 where src is not used)."""
     check_tensor("scatter_add", "src", src)
-    at, pick = _scatter_at("scatter_add", x, dim, index, src)
-    X, S = x.data, src.data
+    at, pick = _scatter_at("scatter_add", input, dim, index, src)
+    X, S = input.data, src.data
     if S.dtype != X.dtype:
         raise RuntimeError(
             f"scatter_add(): Expected self.dtype to be equal to src.dtype ({X.dtype} and {S.dtype})"
         )
     out = X.reshape(X.shape or (1,)).copy()
     np.add.at(out, at, S.reshape(S.shape or (1,))[pick])
-    return record(out.reshape(X.shape), "ScatterAdd", (x, src),
+    return record(out.reshape(X.shape), "ScatterAdd", (input, src),
                   (identity, _picked_back(at, pick, S.shape)), saved=(index,))  # fmt: skip
 
 
-def nonzero(x: Tensor, *, as_tuple: bool = False) -> Any:
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """The indices of x's nonzero elements: an (n, x.ndim) int64 tensor, or one vector per
     dim (``as_tuple``; a 0-d x counts as 1-d there)."""
-    X = x.data
+    X = input.data
     if as_tuple:
         return tuple(_new(i.astype(np.int64)) for i in np.nonzero(X.reshape(X.shape or (1,))))
     return _new(np.argwhere(X).astype(np.int64))
 
 
-def argwhere(x: Tensor) -> Tensor:
+def argwhere(input: Tensor) -> Tensor:
     """nonzero(x): the (n, x.ndim) indices of x's nonzero elements."""
-    return nonzero(x)
+    return nonzero(input)
 
 
-def repeat_interleave(x: Tensor, repeats: Any = None, dim: Any = None, *,
+def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *,
                       output_size: Any = None) -> Tensor:  # fmt: skip
     """Each element (or slice along ``dim``; of the flattened x without dim) repeated
     ``repeats`` times (an int, or a tensor of one count per element). As PyTorch: an int
     is an expand and a copy (Clone, View nodes), a tensor an index_select.
     repeat_interleave(counts) alone is arange(n) repeated by the counts."""
     if repeats is None:
-        R = _check_index("repeat_interleave", x, (np.int64, np.int32))
+        R = _check_index("repeat_interleave", input, (np.int64, np.int32))
         if R.ndim > 1:
             raise RuntimeError("repeat_interleave: repeats must be 0-dim or 1-dim tensor")
         return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(np.int64))
     if dim is None:
-        x, d = flatten(x), 0
-    elif not x.data.ndim:  # PyTorch: a 0-d tensor has no dim to repeat along
+        input, d = flatten(input), 0
+    elif not input.data.ndim:  # PyTorch: a 0-d tensor has no dim to repeat along
         raise IndexError(f"repeat_interleave: a 0-d tensor has no dim {dim}")
     else:
-        d = _one_axis("repeat_interleave", "dim", dim, x.data.ndim)
-    n = x.data.shape[d] if x.data.ndim else 1
+        d = _one_axis("repeat_interleave", "dim", dim, input.data.ndim)
+    n = input.data.shape[d] if input.data.ndim else 1
     if isinstance(repeats, Tensor) and repeats.data.size != 1:
         R = repeats.data
         if R.ndim > 1 or R.size != n:
@@ -353,56 +357,58 @@ def repeat_interleave(x: Tensor, repeats: Any = None, dim: Any = None, *,
             )
         if (R < 0).any():
             raise RuntimeError("repeat_interleave: repeats can not be negative")
-        return index_select(x, d, _new(np.repeat(np.arange(n), R).astype(np.int64)))
+        return index_select(input, d, _new(np.repeat(np.arange(n), R).astype(np.int64)))
     k = builtins.int(repeats.data.reshape(())) if isinstance(repeats, Tensor) else repeats
     if k < 0:
         raise RuntimeError("repeat_interleave: repeats can not be negative")
-    if not x.data.ndim:
-        x = reshape(x, 1)
-    shape = x.data.shape
-    grown = expand(unsqueeze(x, d + 1), *shape[: d + 1], k, *shape[d + 1 :])
+    if not input.data.ndim:
+        input = reshape(input, 1)
+    shape = input.data.shape
+    grown = expand(unsqueeze(input, d + 1), *shape[: d + 1], k, *shape[d + 1 :])
     return _unsafe_view(clone(grown), (*shape[:d], shape[d] * k, *shape[d + 1 :]), "View")
 
 
-def broadcast_to(x: Tensor, size: Any) -> Tensor:
+def broadcast_to(input: Tensor, size: Any) -> Tensor:
     """x expanded to ``size`` (an Expand view)."""
-    return expand(x, *size_arg((size,)))
+    return expand(input, *size_arg((size,)))
 
 
-def diff(x: Tensor, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+def diff(
+    input: Tensor, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None
+) -> Tensor:
     """The n-th forward difference along ``dim``: out[i] = x[i + 1] - x[i], n times, of
     prepend, x and append joined along dim (PyTorch's Slice and Sub nodes)."""
-    X = x.data
+    X = input.data
     if not X.ndim:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
     d = _one_axis("diff", "dim", dim, X.ndim)
-    parts = [p for p in (prepend, x, append) if p is not None]
+    parts = [p for p in (prepend, input, append) if p is not None]
     if len(parts) > 1:
-        x = cat([p if isinstance(p, Tensor) else as_tensor(p) for p in parts], d)
+        input = cat([p if isinstance(p, Tensor) else as_tensor(p) for p in parts], d)
     if n == 0:  # a copy, as PyTorch's (whose node is a CopyBackwards, here a Clone)
-        return clone(x)
+        return clone(input)
     for _ in range(n):
-        m = x.data.shape[d]
+        m = input.data.shape[d]
         if m == 0:
             break
-        later, earlier = narrow(x, d, 1, m - 1), narrow(x, d, 0, m - 1)
-        if x.data.dtype == np.bool_:  # PyTorch's difference of bools is their xor
-            x = _new(np.logical_xor(later.data, earlier.data))
+        later, earlier = narrow(input, d, 1, m - 1), narrow(input, d, 0, m - 1)
+        if input.data.dtype == np.bool_:  # PyTorch's difference of bools is their xor
+            input = _new(np.logical_xor(later.data, earlier.data))
         else:
-            x = sub(later, earlier)
-    return x
+            input = sub(later, earlier)
+    return input
 
 
-def cross(a: Tensor, b: Tensor, dim: Any = None) -> Tensor:
+def cross(input: Tensor, other: Tensor, dim: Any = None) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (of the same number of dims, broadcast;
     without dim, the first dim
     of size 3, as torch.cross).   da = b × g,   db = g × a."""
-    check_tensor("cross", "other", b)
-    if a.data.ndim != b.data.ndim:
+    check_tensor("cross", "other", other)
+    if input.data.ndim != other.data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    A, B, out = _binary("cross", lambda P, Q: np.broadcast_arrays(P, Q)[0] * 1, a, b)
+    A, B, out = _binary("cross", lambda P, Q: np.broadcast_arrays(P, Q)[0] * 1, input, other)
     if dim is None:
         sizes = [i for i, s in enumerate(out.shape) if s == 3]
         if not sizes:
@@ -419,9 +425,10 @@ def cross(a: Tensor, b: Tensor, dim: Any = None) -> Tensor:
         raise NotImplementedError("cross: not implemented for bool tensors")
     A, B = np.broadcast_arrays(A, B)
     out = np.cross(A, B, axis=d)
-    return record(out, "LinalgCross", (a, b),
+    saved = tuple(s for s, t in ((other, input), (input, other)) if t._requires_grad)
+    return record(out, "LinalgCross", (input, other),
                   (lambda g: np.cross(B, g, axis=d), lambda g: np.cross(g, A, axis=d)),
-                  saved=tuple(s for s, t in ((b, a), (a, b)) if t._requires_grad))  # fmt: skip
+                  saved=saved)  # fmt: skip
 
 
 linalg_cross = cross
@@ -465,14 +472,14 @@ def _cumulative_extreme(name: str, better: Any, x: Tensor, dim: int) -> tuple:
     return tup(out, indices)
 
 
-def cummax(x: Tensor, dim: int) -> tuple:
+def cummax(input: Tensor, dim: int) -> tuple:
     """(values, indices): the running maximum along ``dim`` and where it was last reached."""
-    return _cumulative_extreme("cummax", np.greater, x, dim)
+    return _cumulative_extreme("cummax", np.greater, input, dim)
 
 
-def cummin(x: Tensor, dim: int) -> tuple:
+def cummin(input: Tensor, dim: int) -> tuple:
     """(values, indices): the running minimum along ``dim`` and where it was last reached."""
-    return _cumulative_extreme("cummin", np.less, x, dim)
+    return _cumulative_extreme("cummin", np.less, input, dim)
 
 
 KthValue = namedtuple("kthvalue", ["values", "indices"])
@@ -503,24 +510,24 @@ def _kth(name: str, x: Tensor, k: Any, dim: int, keepdim: bool, tup: Any) -> tup
     return tup(_select(name, x, idx, d, keepdim, indices), indices)
 
 
-def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:
     """(values, indices) of the k-th smallest elements along ``dim``."""
-    return _kth("kthvalue", x, k, dim, keepdim, KthValue)
+    return _kth("kthvalue", input, k, dim, keepdim, KthValue)
 
 
-def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median (the ((n - 1) // 2)-th smallest; NaN if there is a NaN). Of all of x:
     one value, the gradient shared by the elements equal to it; along ``dim``:
     (values, indices), the gradient going to the index (a row's first NaN, if it has one)."""
-    X = x.data
+    X = input.data
     if dim is not None:
         n = X.shape[_one_axis("median", "dim", dim, X.ndim)] if X.ndim else 1
         if not X.ndim:  # kthvalue's shortcut for a 0-d tensor, which median has not
             _refuse("median", X, "b", NotImplementedError)
-        return _kth("median", x, (n - 1) // 2 + 1 if n else 1, dim, keepdim, Median)
+        return _kth("median", input, (n - 1) // 2 + 1 if n else 1, dim, keepdim, Median)
     if not X.size:
         return record(
-            np.asarray(np.nan, X.dtype), "Median", (x,), (lambda g: np.zeros(X.shape, g.dtype),)
+            np.asarray(np.nan, X.dtype), "Median", (input,), (lambda g: np.zeros(X.shape, g.dtype),)
         )
     _refuse("median", X, "b", NotImplementedError)
     flat = np.sort(X.reshape(-1), kind="stable")
@@ -530,21 +537,21 @@ def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
         hit = np.isnan(X) if np.isnan(out) else X == out
         return np.where(hit, g / np.count_nonzero(hit), 0)
 
-    return record(out, "Median", (x,), (vjp,), saved=(x,), saves_out=True)
+    return record(out, "Median", (input,), (vjp,), saved=(input,), saves_out=True)
 
 
 Mode = namedtuple("mode", ["values", "indices"])
 
 
-def mode(x: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
     """(values, indices): the most frequent value along ``dim`` (the smallest of equally
     frequent ones; NaNs are all different) and the last index it is at, as PyTorch's.
     dx = g at that index."""
-    X = x.data
+    X = input.data
     check_bool("mode", "keepdim", keepdim)
     d = _one_axis("mode", "dim", dim, X.ndim)
     if not X.ndim:
-        return Mode(record(X.copy(), "Mode", (x,), (identity,)), _new(np.zeros((), np.int64)))
+        return Mode(record(X.copy(), "Mode", (input,), (identity,)), _new(np.zeros((), np.int64)))
     if X.shape[d] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     rows = np.moveaxis(X, d, -1).reshape(-1, X.shape[d])
@@ -557,7 +564,7 @@ def mode(x: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
         idx[r] = np.flatnonzero(row == value)[-1] if value == value else np.argmax(np.isnan(row))
     idx = np.expand_dims(idx.reshape(np.moveaxis(X, d, -1).shape[:-1]), d)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
-    return Mode(_select("mode", x, idx, d, keepdim, indices), indices)
+    return Mode(_select("mode", input, idx, d, keepdim, indices), indices)
 
 
 def _no_unique_vjp(g: np.ndarray) -> np.ndarray:
@@ -568,21 +575,21 @@ def _no_unique_dim_vjp(g: np.ndarray) -> np.ndarray:
     raise NotImplementedError("the derivative for 'unique_dim' is not implemented.")
 
 
-def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: Any = None) -> Any:  # fmt: skip
     """The distinct elements of x (or, along ``dim``, its distinct slices), sorted (always,
     as PyTorch on the CPU), and if asked the index of each element (slice) of x among them
     and their counts. PyTorch records the node but has no derivative for it: backward
     raises."""
-    X = x.data
+    X = input.data
     if dim is None:
         values, inverse, counts = np.unique(X.reshape(-1), return_inverse=True, return_counts=True)
-        out = record(values, "Unique2", (x,), (_no_unique_vjp,))
+        out = record(values, "Unique2", (input,), (_no_unique_vjp,))
         inverse = inverse.reshape(X.shape)
     else:
         d = _one_axis("unique", "dim", dim, X.ndim)
         values, inverse, counts = np.unique(X, return_inverse=True, return_counts=True, axis=d)
-        out = record(values, "UniqueDim", (x,), (_no_unique_dim_vjp,))
+        out = record(values, "UniqueDim", (input,), (_no_unique_dim_vjp,))
         inverse = inverse.reshape(-1)
     extra = ((_new(inverse.astype(np.int64)),) if return_inverse else ()) + (
         (_new(counts.astype(np.int64)),) if return_counts else ()
@@ -593,10 +600,10 @@ def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,
 # ---- tests of values (no gradient) -----------------------------------------------------
 
 
-def count_nonzero(x: Tensor, dim: Any = None) -> Tensor:
+def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """How many elements (over ``dim``: an int or a tuple) are nonzero, as int64."""
-    axes = _axes("count_nonzero", dim, x.data.ndim)
-    return _new(np.asarray(np.count_nonzero(x.data, axis=axes), np.int64))
+    axes = _axes("count_nonzero", dim, input.data.ndim)
+    return _new(np.asarray(np.count_nonzero(input.data, axis=axes), np.int64))
 
 
 def _logical(name: str, fn: Any, a: Tensor, b: Tensor) -> Tensor:
@@ -609,56 +616,57 @@ def _logical(name: str, fn: Any, a: Tensor, b: Tensor) -> Tensor:
         ) from None
 
 
-def logical_and(a: Tensor, b: Tensor) -> Tensor:
+def logical_and(input: Tensor, other: Tensor) -> Tensor:
     """a and b elementwise (nonzero is true), a bool tensor."""
-    return _logical("logical_and", np.logical_and, a, b)
+    return _logical("logical_and", np.logical_and, input, other)
 
 
-def logical_or(a: Tensor, b: Tensor) -> Tensor:
+def logical_or(input: Tensor, other: Tensor) -> Tensor:
     """a or b elementwise (nonzero is true), a bool tensor."""
-    return _logical("logical_or", np.logical_or, a, b)
+    return _logical("logical_or", np.logical_or, input, other)
 
 
-def logical_xor(a: Tensor, b: Tensor) -> Tensor:
+def logical_xor(input: Tensor, other: Tensor) -> Tensor:
     """a xor b elementwise (nonzero is true), a bool tensor."""
-    return _logical("logical_xor", np.logical_xor, a, b)
+    return _logical("logical_xor", np.logical_xor, input, other)
 
 
-def logical_not(a: Tensor) -> Tensor:
+def logical_not(input: Tensor) -> Tensor:
     """not a elementwise (zero is false), a bool tensor."""
-    return _new(np.logical_not(a.data))
+    return _new(np.logical_not(input.data))
 
 
-def isclose(a: Tensor, b: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:  # fmt: skip
     """|a - b| <= atol + rtol |b| elementwise (broadcast); a and b of the same dtype."""
-    check_tensor("isclose", "other", b)
-    if a.data.dtype != b.data.dtype:
-        raise RuntimeError(
-            f"{dtypes.torch_name(a.data.dtype)} did not match {dtypes.torch_name(b.data.dtype)}"
-        )
+    check_tensor("isclose", "other", other)
+    if input.data.dtype != other.data.dtype:
+        names = dtypes.torch_name(input.data.dtype), dtypes.torch_name(other.data.dtype)
+        raise RuntimeError(f"isclose: {names[0]} did not match {names[1]}")
     try:
-        return _new(np.asarray(np.isclose(a.data, b.data, rtol, atol, equal_nan)))
+        return _new(np.asarray(np.isclose(input.data, other.data, rtol, atol, equal_nan)))
     except ValueError:
         raise OpError(
-            f"isclose: shapes {a.data.shape} and {b.data.shape} cannot be broadcast"
+            f"isclose: shapes {input.data.shape} and {other.data.shape} cannot be broadcast"
         ) from None
 
 
-def equal(a: Tensor, b: Tensor) -> builtins.bool:
+def equal(input: Tensor, other: Tensor) -> builtins.bool:
     """Whether a and b have the same shape and elements (NaN is not equal to itself)."""
-    check_tensor("equal", "other", b)
-    return a.data.shape == b.data.shape and builtins.bool(np.array_equal(a.data, b.data))
+    check_tensor("equal", "other", other)
+    return input.data.shape == other.data.shape and builtins.bool(
+        np.array_equal(input.data, other.data)
+    )
 
 
-def isneginf(x: Tensor) -> Tensor:
-    return _new(np.isneginf(x.data))
+def isneginf(input: Tensor) -> Tensor:
+    return _new(np.isneginf(input.data))
 
 
-def isposinf(x: Tensor) -> Tensor:
-    return _new(np.isposinf(x.data))
+def isposinf(input: Tensor) -> Tensor:
+    return _new(np.isposinf(input.data))
 
 
-def signbit(x: Tensor) -> Tensor:
+def signbit(input: Tensor) -> Tensor:
     """Whether the sign bit is set (True for -0.0)."""
-    return _new(np.signbit(x.data))
+    return _new(np.signbit(input.data))

@@ -746,6 +746,11 @@ class Tensor:
         return _ops.bitwise_xor(self, other)
 
     def __invert__(self) -> Tensor:
+        if self.data.dtype.kind not in "biu":  # the operator's error is a TypeError
+            raise TypeError(
+                f"~ (operator.invert) is only implemented on integer and Boolean-type tensors, "
+                f"not {self.data.dtype}"
+            )
         return _ops.bitwise_not(self)
 
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -911,8 +916,8 @@ class Tensor:
     def mm(self, mat2: Tensor) -> Tensor:
         return _ops.mm(self, mat2)
 
-    def bmm(self, batch2: Tensor) -> Tensor:
-        return _ops.bmm(self, batch2)
+    def bmm(self, mat2: Tensor) -> Tensor:
+        return _ops.bmm(self, mat2)
 
     def neg(self) -> Tensor:
         return _ops.neg(self)
