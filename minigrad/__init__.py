@@ -5,6 +5,27 @@ from . import dtypes as _dt
 from .autograd import GradcheckError, gradcheck
 from .device import device
 from .dtypes import get_default_dtype, set_default_dtype
+from .extra_ops import (
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    as_tensor,
+    clone,
+    concat,
+    concatenate,
+    einsum,
+    empty,
+    empty_like,
+    is_floating_point,
+    is_tensor,
+    masked_fill,
+    numel,
+    positive,
+)
 from .factories import (
     arange,
     eye,

@@ -1,0 +1,217 @@
+"""The functions of extra_ops.py without PyTorch: formulas, finite-difference gradients
+(float64) and error types."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+
+def _leaf(shape, seed=0):
+    rng = np.random.default_rng(seed)
+    return mg.tensor(rng.standard_normal(shape), dtype=mg.float64, requires_grad=True)
+
+
+# ---- group 1: aliases, function forms, factories -------------------------------------
+
+
+def test_function_forms_call_the_methods():
+    x = _leaf((2, 3))
+    assert mg.clone(x).grad_fn.name() == "CloneBackward"
+    np.testing.assert_array_equal(mg.clone(x).data, x.data)
+    assert mg.numel(x) == 6 and mg.numel(mg.zeros(0, 4)) == 0
+    assert mg.is_tensor(x) and mg.is_tensor(mg.nn.Parameter(mg.ones(1)))
+    assert not mg.is_tensor(np.ones(1)) and not mg.is_tensor(1.0)
+    assert mg.is_floating_point(x) and not mg.is_floating_point(mg.tensor([1]))
+    mask = mg.tensor([True, False, True])
+    np.testing.assert_array_equal(mg.masked_fill(x, mask, 0.0).data, np.where(mask.data, 0, x.data))
+
+
+@pytest.mark.parametrize("name", ["clone", "numel", "is_floating_point", "positive"])
+def test_function_forms_refuse_non_tensors(name):
+    with pytest.raises(TypeError):
+        getattr(mg, name)([1.0])
+
+
+def test_positive_is_its_input_and_refuses_bool():
+    x = _leaf(3)
+    assert mg.positive(x) is x
+    with pytest.raises(RuntimeError):
+        mg.positive(mg.tensor([True]))
+
+
+@pytest.mark.parametrize(
+    "alias,name",
+    [("arccos", "acos"), ("arccosh", "acosh"), ("arcsin", "asin"), ("arcsinh", "asinh"),
+     ("arctan", "atan"), ("arctanh", "atanh")],
+)  # fmt: skip
+def test_arc_aliases(alias, name):
+    x = mg.tensor([0.2, 0.5, 0.9], dtype=mg.float64) + (1.5 if name == "acosh" else 0)
+    np.testing.assert_array_equal(getattr(mg, alias)(x).data, getattr(mg, name)(x).data)
+
+
+def test_arctan2_is_atan2():
+    a, b = _leaf(3, 0), _leaf((2, 3), 1)
+    np.testing.assert_array_equal(mg.arctan2(a, b).data, np.arctan2(a.data, b.data))
+    assert mg.gradcheck(mg.arctan2, [a, b])
+
+
+def test_concat_and_concatenate_are_cat():
+    a, b = _leaf((2, 3), 0), _leaf((1, 3), 1)
+    want = np.concatenate([a.data, b.data])
+    for out in (mg.concat([a, b]), mg.concatenate([a, b]), mg.concatenate((a, b), axis=0),
+                mg.concatenate([a, b], dim=0)):  # fmt: skip
+        np.testing.assert_array_equal(out.data, want)
+        assert out.grad_fn.name() == "CatBackward"
+    np.testing.assert_array_equal(mg.concatenate([a, a], axis=1).data, np.hstack([a.data, a.data]))
+
+
+def test_empty_and_empty_like_take_zeros_signature():
+    assert mg.empty(2, 3).shape == (2, 3) and mg.empty((2, 3)).dtype == mg.get_default_dtype()
+    assert mg.empty(size=(4,)).shape == (4,)
+    e = mg.empty(2, dtype=mg.float64, requires_grad=True)
+    assert e.dtype == mg.float64 and e.requires_grad and e.is_leaf
+    x = mg.tensor([[1, 2]])
+    assert mg.empty_like(x).shape == (1, 2) and mg.empty_like(x).dtype == mg.int64
+    assert mg.empty_like(x, dtype=mg.float32).dtype == mg.float32
+    with pytest.raises(RuntimeError):
+        mg.empty(-1)
+    with pytest.raises(TypeError):
+        mg.empty_like(np.ones(2))
+
+
+def test_as_tensor_shares_or_copies():
+    a = np.arange(3.0)
+    t = mg.as_tensor(a)
+    t[0] = 5.0
+    assert a[0] == 5.0 and t.dtype == mg.float64  # shared, the array's dtype kept
+    c = mg.as_tensor(a, dtype=mg.float32)
+    c[1] = 7.0
+    assert a[1] == 1.0  # another dtype: a copy
+    u = mg.ones(2)
+    assert mg.as_tensor(u) is u and mg.as_tensor(u, dtype=mg.float32) is u
+    x = mg.ones(2, requires_grad=True)
+    y = mg.as_tensor(x, dtype=mg.float64)
+    assert y.dtype == mg.float64 and y.grad_fn.name() == "ToCopyBackward"
+    assert mg.as_tensor([1, 2]).dtype == mg.int64 and mg.as_tensor(3.0).dtype == mg.float32
+    assert mg.as_tensor(np.float64(3.0)).dtype == mg.float64
+
+
+# ---- group 2: einsum ---------------------------------------------------------------------
+
+EINSUM_CASES = [
+    ("i,i->i", [(3,), (1,)]), ("i,i", [(3,), (3,)]), ("ii", [(3, 3)]), ("ii->i", [(3, 3)]),
+    ("ij->", [(2, 3)]), ("ij->ji", [(2, 3)]), ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
+    ("...,...", [(2, 3), (3,)]), ("...i,...i", [(2, 3), (5, 1, 3)]), ("i...", [(2, 3, 4)]),
+    ("bA,Ab", [(2, 3), (3, 2)]), ("i,j->ij", [(3,), (4,)]), ("ijk->k", [(2, 3, 4)]),
+    ("iij->j", [(3, 3, 2)]), ("iij->ij", [(3, 3, 2)]), ("ij,ij->i", [(3, 1), (1, 4)]),
+    ("i,i,i", [(3,), (3,), (3,)]), ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
+    ("ik,k->", [(2, 3), (3,)]), ("ij,k->ij", [(2, 3), (4,)]), (",i->i", [(), (3,)]),
+    ("->", [()]), ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]), ("ii,i->i", [(3, 3), (3,)]),
+    ("iji->j", [(3, 2, 3)]), ("a...b,b...->a...", [(2, 3, 4), (4, 3)]),
+    ("ij,ij,ij->", [(2, 3), (2, 1), (1, 3)]), ("iii->i", [(2, 2, 2)]), (" i j -> j i ", [(2, 3)]),
+]  # fmt: skip
+
+
+def _einsum_reference(eq, arrays):
+    """np.einsum after broadcasting the size-1 dims that einsum broadcasts (NumPy does not)."""
+    eq = eq.replace(" ", "")
+    lhs = eq.split("->")[0].split(",")
+    sizes = {}
+    for term, a in zip(lhs, arrays):
+        for c, n in zip(term.replace("...", ""), a.shape[: len(term.split("...")[0])]):
+            sizes[c] = max(sizes.get(c, 1), n)
+        rest = term.split("...")[-1] if "..." in term else ""
+        for c, n in zip(rest, a.shape[a.ndim - len(rest) :]):
+            sizes[c] = max(sizes.get(c, 1), n)
+    full = []
+    for term, a in zip(lhs, arrays):
+        head, _, tail = term.partition("...") if "..." in term else (term, "", "")
+        shape = list(a.shape)
+        for k, c in enumerate(head):
+            shape[k] = sizes[c]
+        for k, c in enumerate(tail):
+            shape[a.ndim - len(tail) + k] = sizes[c]
+        full.append(np.broadcast_to(a, shape))
+    return np.einsum(eq, *full)
+
+
+@pytest.mark.parametrize("eq,shapes", EINSUM_CASES)
+def test_einsum_value_and_gradient(eq, shapes):
+    xs = [_leaf(s, k) for k, s in enumerate(shapes)]
+    out = mg.einsum(eq, *xs)
+    np.testing.assert_allclose(out.data, _einsum_reference(eq, [x.data for x in xs]), rtol=1e-12)
+    assert out.grad_fn.name() == "EinsumBackward"
+    assert mg.gradcheck(lambda *a: mg.einsum(eq, *a), xs)
+    assert mg.gradcheck(lambda *a: mg.einsum(eq, list(a)), xs)  # operands as one list
+
+
+def test_einsum_matmul_and_trace_formulas():
+    a, b = _leaf((2, 3), 0), _leaf((3, 4), 1)
+    np.testing.assert_allclose(mg.einsum("ij,jk->ik", a, b).data, a.data @ b.data, rtol=1e-12)
+    m = _leaf((4, 4))
+    assert mg.einsum("ii", m).item() == pytest.approx(np.trace(m.data))
+    mg.einsum("ii", m).backward()
+    np.testing.assert_array_equal(m.grad.data, np.eye(4))  # d trace = I
+
+
+def test_einsum_promotes_dtypes():
+    x = mg.ones(3)
+    assert mg.einsum("i,i->i", x, x.double()).dtype == mg.float64
+    assert mg.einsum("i,i->i", x.long(), x).dtype == mg.float32
+    assert mg.einsum("i,i->i", x.long(), x.long()).dtype == mg.int64
+
+
+def test_einsum_result_does_not_alias_its_input():
+    x = mg.tensor([1.0, 2.0])
+    y = mg.einsum("i->i", x)
+    y.data[0] = 9.0
+    assert x.data[0] == 1.0
+
+
+@pytest.mark.parametrize(
+    "eq,shapes",
+    [("i", [(3, 3)]), ("i,j", [(3,)]), ("i", [(3,), (3,)]), ("i->j", [(3,)]), ("i->ii", [(3,)]),
+     ("i 1->", [(3,)]), ("ii->i", [(2, 3)]), ("i..", [(3,)]), ("i->i->i", [(3,)]),
+     ("i,i->i", [(3,), (2,)]), ("...i...", [(3,)]), ("ij...", [(3,)]), ("i,->i", [(3,)]),
+     ("i,i", [(3,), (0,)])],
+)  # fmt: skip
+def test_einsum_errors(eq, shapes):
+    with pytest.raises(RuntimeError, match="einsum"):
+        mg.einsum(eq, *[mg.ones(s) for s in shapes])
+
+
+def test_einsum_argument_types():
+    with pytest.raises(ValueError):
+        mg.einsum("i")
+    with pytest.raises(TypeError):
+        mg.einsum("i", [1.0])
+    with pytest.raises(TypeError):
+        mg.einsum("i", 3)
+
+
+def test_einsum_sums_letters_of_one_operand_and_broadcasts_back():
+    # d/dx Σ_ij x_i y_j = Σ_j y_j for every i
+    x, y = _leaf(3, 0), _leaf(4, 1)
+    mg.einsum("i,j->", x, y).backward()
+    np.testing.assert_allclose(x.grad.data, np.full(3, y.data.sum()), rtol=1e-12)
+    np.testing.assert_allclose(y.grad.data, np.full(4, x.data.sum()), rtol=1e-12)
+
+
+def test_einsum_gradcheck_over_random_contractions():
+    rng = np.random.default_rng(7)
+    letters = "ijkl"
+    for _ in range(25):
+        n_ops = int(rng.integers(1, 4))
+        terms = ["".join(rng.choice(list(letters), int(rng.integers(0, 4)))) for _ in range(n_ops)]
+        used = sorted(set("".join(terms)))
+        out = "".join(c for c in used if rng.random() < 0.5)
+        sizes = {c: int(rng.integers(1, 4)) for c in letters}
+        shapes = [tuple(sizes[c] for c in t) for t in terms]
+        eq = ",".join(terms) + "->" + out
+        xs = [_leaf(s, k) for k, s in enumerate(shapes)]
+        np.testing.assert_allclose(
+            mg.einsum(eq, *xs).data, np.einsum(eq, *[x.data for x in xs]), rtol=1e-10, atol=1e-12
+        )
+        assert mg.gradcheck(lambda *a, eq=eq: mg.einsum(eq, *a), xs), eq
