@@ -9,6 +9,8 @@ Most are compositions of existing differentiable ops (``hstack`` is ``cat`` of
 
 from __future__ import annotations
 
+import operator
+import warnings
 from typing import Any
 
 import numpy as np
@@ -16,6 +18,7 @@ import numpy as np
 from . import dtypes, factories, functions, ops
 from .device import check as check_device
 from .engine import record
+from .errors import OpError
 from .tensor import Tensor, check_tensor
 
 # ---- aliases and function forms of Tensor methods ------------------------------------
@@ -246,3 +249,364 @@ def _einsum_parse(equation: str, shapes: list) -> tuple:
         letters = "".join(terms)
         out = ell + "".join(sorted(c for c in sizes if letters.count(c) == 1 and c not in ell))
     return terms, out, sizes
+
+
+# ---- stacking, grids and broadcasting ----------------------------------------------------
+
+
+def _tensor_args(name: str, tensors: tuple, one_list: bool = True) -> tuple:
+    """``f(a, b)`` or (if ``one_list``) ``f([a, b])``: the Tensors, as one tuple."""
+    if one_list and len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"{name}(): expected Tensor as element {i} in argument 0, "
+                f"but got {type(t).__name__}"
+            )
+    return tensors
+
+
+def _at_least(name: str, tensors: tuple, n: int) -> Any:
+    """Each tensor with at least ``n`` dims: 0-d as (1,)*n, 1-d (k,) as (1, k) and, for
+    n = 3, (1, k, 1); 2-d (m, k) as (m, k, 1). One tensor in, one out; else a tuple."""
+    single = len(tensors) == 1 and isinstance(tensors[0], Tensor)
+    out = tuple(_lift(t, n) for t in _tensor_args(name, tensors))
+    return out[0] if single else out
+
+
+def _lift(t: Tensor, n: int) -> Tensor:
+    if t.ndim >= n:
+        return t
+    if t.ndim == 0:
+        return t.reshape((1,) * n)
+    if t.ndim == 1:
+        t = t.unsqueeze(0)
+    return t.unsqueeze(-1) if n == 3 else t
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each input with at least one dim (a 0-d tensor becomes shape (1,))."""
+    return _at_least("atleast_1d", tensors, 1)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each input with at least two dims: () -> (1, 1), (k,) -> (1, k)."""
+    return _at_least("atleast_2d", tensors, 2)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each input with at least three dims: () -> (1, 1, 1), (k,) -> (1, k, 1),
+    (m, k) -> (m, k, 1)."""
+    return _at_least("atleast_3d", tensors, 3)
+
+
+def _stack_args(name: str, tensors: Any) -> list:
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not {type(tensors).__name__}")  # fmt: skip
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return list(_tensor_args(name, tuple(tensors)))
+
+
+def hstack(tensors: Any) -> Tensor:
+    """Join column-wise: cat of atleast_1d along dim 0 for 1-d inputs, else dim 1."""
+    ts = atleast_1d(_stack_args("hstack", tensors))
+    return ops.cat(ts, 0 if ts[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Any) -> Tensor:
+    """Join row-wise: cat of atleast_2d along dim 0."""
+    return ops.cat(atleast_2d(_stack_args("vstack", tensors)), 0)
+
+
+def dstack(tensors: Any) -> Tensor:
+    """Join depth-wise: cat of atleast_3d along dim 2."""
+    return ops.cat(atleast_3d(_stack_args("dstack", tensors)), 2)
+
+
+def column_stack(tensors: Any) -> Tensor:
+    """Join as columns: 0-d and 1-d inputs become (n, 1) columns, then cat along dim 1."""
+    ts = _stack_args("column_stack", tensors)
+    return ops.cat([t.reshape(t.numel(), 1) if t.ndim <= 1 else t for t in ts], 1)
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple:
+    """Coordinate grids of the 1-d (or 0-d) inputs x_1..x_n: output k has shape
+    (len x_1, ..., len x_n) and holds x_k along its dim k (with indexing='xy' the first
+    two dims swap: NumPy's Cartesian order). Each output is an expand of its input."""
+    tensors = _tensor_args("meshgrid", tensors)
+    if indexing is None:
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+            "argument.",
+            UserWarning,
+            stacklevel=2,
+        )
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            f'meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"meshgrid: expected 0D or 1D tensors, but got shape {t.shape}")
+        if t.dtype != tensors[0].dtype:
+            raise RuntimeError(f"meshgrid expects all tensors to have the same dtype, got "
+                               f"{tensors[0].dtype} and {t.dtype}")  # fmt: skip
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) > 1:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(tensors)
+    for t, a in zip(tensors, axes):
+        shape[a] = t.numel()
+    grids = []
+    for t, a in zip(tensors, axes):
+        view = [1] * len(tensors)
+        view[a] = t.numel()
+        grids.append(t.reshape(view).expand(shape))
+    return tuple(grids)
+
+
+def broadcast_shapes(*shapes: Any) -> tuple:
+    """The shape that all ``shapes`` (tuples of ints, or ints) broadcast to."""
+    sizes = []
+    for s in shapes:
+        s = (s,) if isinstance(s, int) else s
+        for n in s:
+            if not isinstance(n, int) or isinstance(n, bool):
+                raise TypeError(f"broadcast_shapes: expected a shape of ints, got {s!r}")
+            if n < 0:
+                raise ValueError(f"broadcast_shapes: negative dimension in shape {tuple(s)}")
+        sizes.append(tuple(s))
+    try:
+        return np.broadcast_shapes(*sizes)
+    except ValueError:
+        raise RuntimeError(
+            f"broadcast_shapes: shapes {sizes} cannot be broadcast together"
+        ) from None
+
+
+def broadcast_tensors(*tensors: Any) -> tuple:
+    """The inputs expanded to their common broadcast shape (an input of that shape is
+    returned itself, as PyTorch)."""
+    tensors = _tensor_args("broadcast_tensors", tensors, one_list=False)
+    try:
+        shape = np.broadcast_shapes(*(t.shape for t in tensors))
+    except ValueError:
+        raise OpError(f"broadcast_tensors: shapes {[t.shape for t in tensors]} cannot be "
+                      "broadcast together") from None  # fmt: skip
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
+
+
+# ---- contractions and distances ---------------------------------------------------------
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Σ over the contracted dims: with dims=k, a's last k dims against b's first k; with
+    dims=(dims_a, dims_b), those lists pairwise. The free dims of a, then of b, remain.
+    Computed as a permute and reshape of each into a matrix and one mm, so the gradient
+    flows through those nodes."""
+    check_tensor("tensordot", "a", a)
+    check_tensor("tensordot", "b", b)
+    if isinstance(dims, Tensor):
+        dims = dims.item() if dims.ndim == 0 else dims.tolist()
+    if isinstance(dims, int) and not isinstance(dims, bool):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    elif isinstance(dims, (list, tuple)) and len(dims) == 2:
+        da, db = dims
+        for name, d in (("dims_self", da), ("dims_other", db)):
+            if not isinstance(d, (list, tuple)):
+                raise TypeError(f"tensordot(): argument '{name}' must be tuple of ints, "
+                                f"not {type(d).__name__}")  # fmt: skip
+        if len(da) != len(db):
+            raise RuntimeError(f"tensordot: both dimension lists should have same length, got "
+                               f"{list(da)} and {list(db)}")  # fmt: skip
+    else:
+        raise RuntimeError(
+            "tensordot expects dims to be int or tuple[list[int], list[int]] or "
+            f"list[list[int]] containing two lists, but got dims={dims}"
+        )
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"tensordot: both inputs should have same dtype, got {a.dtype} and "
+                           f"{b.dtype}")  # fmt: skip
+    da = [ops._one_axis("tensordot", "dims", d, a.ndim) for d in da]
+    db = [ops._one_axis("tensordot", "dims", d, b.ndim) for d in db]
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(
+                f"tensordot: contracted dimensions need to match, but first has size "
+                f"{a.shape[i]} in dim {i} and second has size {b.shape[j]} in dim {j}"
+            )
+    free_a = [i for i in range(a.ndim) if i not in da]
+    free_b = [j for j in range(b.ndim) if j not in db]
+    k = int(np.prod([a.shape[i] for i in da]))
+    A = (a.permute(*free_a, *da) if a.ndim else a).reshape(
+        -1 if k else int(np.prod([a.shape[i] for i in free_a])), k
+    )
+    B = (b.permute(*db, *free_b) if b.ndim else b).reshape(
+        k, -1 if k else int(np.prod([b.shape[j] for j in free_b]))
+    )
+    return ops.mm(A, B).reshape([a.shape[i] for i in free_a] + [b.shape[j] for j in free_b])
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "") -> Tensor:
+    """The p-norm distance between each row of x1 (..., P, M) and each row of x2
+    (..., R, M), batch dims broadcast: out[..., i, j] = ‖x1[..., i, :] - x2[..., j, :]‖_p,
+    shape (..., P, R). With d = x1_i - x2_j:
+    d x1_i = Σ_j g_ij ∂out_ij/∂d,   d x2_j = -Σ_i g_ij ∂out_ij/∂d,   ∂out/∂d =
+    sign(d) |d|^(p-1) / out^(p-1) (p = 1: sign(d); p = inf: sign(d) where |d| = out;
+    p = 0: 0), and 0 where out = 0 or d = 0, as PyTorch."""
+    check_tensor("cdist", "x1", x1)
+    check_tensor("cdist", "x2", x2)
+    X1, X2 = x1.data, x2.data
+    for name, X in (("X1", X1), ("X2", X2)):
+        if X.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {X.ndim}D")
+        if X.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {X.dtype}")
+    if X1.dtype != X2.dtype:
+        raise RuntimeError(f"cdist: expected both inputs to have the same dtype, got {X1.dtype} "
+                           f"and {X2.dtype}")  # fmt: skip
+    if X1.shape[-1] != X2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{X1.shape[-1]} X2: {X2.shape[-1]}")  # fmt: skip
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    try:
+        np.broadcast_shapes(X1.shape[:-2], X2.shape[:-2])
+    except ValueError:
+        raise OpError(f"cdist: batch dims of {X1.shape} and {X2.shape} do not broadcast") from None
+    D = X1[..., :, None, :] - X2[..., None, :, :]  # (..., P, R, M)
+    A = np.abs(D)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if p == 0:
+            out = np.sum(D != 0, axis=-1).astype(D.dtype)
+        elif p == np.inf:
+            out = np.max(A, axis=-1, initial=0)
+        elif p == 1:
+            out = np.sum(A, axis=-1)
+        elif p == 2:
+            out = np.sqrt(np.sum(D * D, axis=-1))
+        else:
+            out = np.sum(A**p, axis=-1) ** (1 / p)
+
+    @np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    def dd(g: np.ndarray) -> np.ndarray:
+        """g times ∂out/∂d, shape (..., P, R, M)."""
+        o = out[..., None]
+        if p == 0:
+            return np.zeros(D.shape, g.dtype)
+        if p == np.inf:
+            step = np.sign(D) * (A == o)
+        elif p == 1:
+            step = np.sign(D)
+        else:
+            step = np.sign(D) * A ** (p - 1) / o ** (p - 1)
+        return np.where((o == 0) | (D == 0), 0, g[..., None] * step)
+
+    vjps = (lambda g: dd(g).sum(axis=-2), lambda g: -dd(g).sum(axis=-3))
+    return record(out, "Cdist", (x1, x2), vjps, saved=(x1, x2), saves_out=True)
+
+
+# ---- diagonal matrices and triangle indices -------------------------------------------------
+
+
+def block_diag(*tensors: Any) -> Tensor:
+    """The inputs (each 0-d, 1-d as one row, or 2-d) as blocks along the diagonal of a
+    zero matrix, in their promoted dtype.   Each input's gradient is its block of g."""
+    tensors = _tensor_args("block_diag", tensors, one_list=False)
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
+                               f"Input {i} has {t.ndim} dimensions")  # fmt: skip
+    if not tensors:
+        return factories.zeros(1, 0)
+    blocks = [t.data.reshape(1, -1) if t.ndim < 2 else t.data for t in tensors]
+    dt = dtypes.promote([b.dtype for b in blocks])
+    rows, cols = (
+        np.cumsum([0] + [b.shape[0] for b in blocks]),
+        np.cumsum([0] + [b.shape[1] for b in blocks]),
+    )
+    out = np.zeros((rows[-1], cols[-1]), dt)
+    for b, r, c in zip(blocks, rows, cols):
+        out[r : r + b.shape[0], c : c + b.shape[1]] = b
+    vjps = tuple(
+        _block_vjp(slice(r, r + b.shape[0]), slice(c, c + b.shape[1]), t.shape)
+        for t, b, r, c in zip(tensors, blocks, rows, cols)
+    )
+    return record(out, "BlockDiag", tensors, vjps)
+
+
+def _block_vjp(rows: slice, cols: slice, shape: tuple) -> Any:
+    return lambda g: g[rows, cols].reshape(shape)
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """input's last dim (length n) put on the ``offset``-th diagonal of new dims dim1, dim2
+    (of size n + |offset|; zeros elsewhere).   dx = that diagonal of g."""
+    check_tensor("diag_embed", "input", input)
+    X = input.data
+    d1 = ops._one_axis("diag_embed", "dim1", dim1, X.ndim + 1)
+    d2 = ops._one_axis("diag_embed", "dim2", dim2, X.ndim + 1)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    offset = operator.index(offset)
+    n = X.shape[-1] + abs(offset)
+    rest = list(X.shape[:-1])
+    shape = rest[:]
+    for d in sorted((d1, d2)):
+        shape.insert(d, n)
+    out = np.zeros(shape, X.dtype)
+    _diag(out, offset, d1, d2)[...] = X
+    return record(out, "DiagEmbed", (input,), (lambda g: _diag(g, offset, d1, d2).copy(),))
+
+
+def _diag(A: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
+    """The ``offset``-th diagonal of dims d1, d2 of A, as its last dim (writable if A is)."""
+    view = np.diagonal(A, offset, d1, d2)
+    if A.flags.writeable:
+        view.flags.writeable = True
+    return view
+
+
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:
+    """The flattened input on the ``offset``-th diagonal of a square matrix."""
+    check_tensor("diagflat", "input", input)
+    return diag_embed(input.reshape(-1), offset)
+
+
+def _triangle_indices(name: str, keep: Any, row: int, col: int, offset: int, dtype: Any) -> Tensor:
+    row, col = factories._int(row, "row", name), factories._int(col, "col", name)
+    offset = factories._int(offset, "offset", name)
+    for arg, v in (("row", row), ("col", col)):
+        if v < 0:
+            raise RuntimeError(f"{arg} must be non-negative, got {v}")
+    dt = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
+    if dt.kind not in "iu":
+        raise NotImplementedError(f"\"{name}\" not implemented for '{dt}'")
+    rows, cols = np.nonzero(keep(np.ones((row, col), bool), offset))
+    return factories._wrap(np.stack([rows, cols]).astype(dt), False, None, name)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None,
+                 device: Any = None) -> Tensor:  # fmt: skip
+    """The (row, column) indices of the lower triangle of a row x col matrix (on and below
+    the ``offset``-th diagonal), row by row, as a (2, N) tensor."""
+    check_device(device)
+    return _triangle_indices("tril_indices", np.tril, row, col, offset, dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None,
+                 device: Any = None) -> Tensor:  # fmt: skip
+    """The (row, column) indices of the upper triangle (on and above the ``offset``-th
+    diagonal) of a row x col matrix, row by row, as a (2, N) tensor."""
+    check_device(device)
+    return _triangle_indices("triu_indices", np.triu, row, col, offset, dtype)

@@ -42,9 +42,15 @@ def test_positive_is_its_input_and_refuses_bool():
 
 @pytest.mark.parametrize(
     "alias,name",
-    [("arccos", "acos"), ("arccosh", "acosh"), ("arcsin", "asin"), ("arcsinh", "asinh"),
-     ("arctan", "atan"), ("arctanh", "atanh")],
-)  # fmt: skip
+    [
+        ("arccos", "acos"),
+        ("arccosh", "acosh"),
+        ("arcsin", "asin"),
+        ("arcsinh", "asinh"),
+        ("arctan", "atan"),
+        ("arctanh", "atanh"),
+    ],
+)
 def test_arc_aliases(alias, name):
     x = mg.tensor([0.2, 0.5, 0.9], dtype=mg.float64) + (1.5 if name == "acosh" else 0)
     np.testing.assert_array_equal(getattr(mg, alias)(x).data, getattr(mg, name)(x).data)
@@ -59,8 +65,12 @@ def test_arctan2_is_atan2():
 def test_concat_and_concatenate_are_cat():
     a, b = _leaf((2, 3), 0), _leaf((1, 3), 1)
     want = np.concatenate([a.data, b.data])
-    for out in (mg.concat([a, b]), mg.concatenate([a, b]), mg.concatenate((a, b), axis=0),
-                mg.concatenate([a, b], dim=0)):  # fmt: skip
+    for out in (
+        mg.concat([a, b]),
+        mg.concatenate([a, b]),
+        mg.concatenate((a, b), axis=0),
+        mg.concatenate([a, b], dim=0),
+    ):
         np.testing.assert_array_equal(out.data, want)
         assert out.grad_fn.name() == "CatBackward"
     np.testing.assert_array_equal(mg.concatenate([a, a], axis=1).data, np.hstack([a.data, a.data]))
@@ -100,18 +110,38 @@ def test_as_tensor_shares_or_copies():
 # ---- group 2: einsum ---------------------------------------------------------------------
 
 EINSUM_CASES = [
-    ("i,i->i", [(3,), (1,)]), ("i,i", [(3,), (3,)]), ("ii", [(3, 3)]), ("ii->i", [(3, 3)]),
-    ("ij->", [(2, 3)]), ("ij->ji", [(2, 3)]), ("ij,jk->ik", [(2, 3), (3, 4)]),
-    ("ij,jk", [(2, 3), (3, 4)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
-    ("...,...", [(2, 3), (3,)]), ("...i,...i", [(2, 3), (5, 1, 3)]), ("i...", [(2, 3, 4)]),
-    ("bA,Ab", [(2, 3), (3, 2)]), ("i,j->ij", [(3,), (4,)]), ("ijk->k", [(2, 3, 4)]),
-    ("iij->j", [(3, 3, 2)]), ("iij->ij", [(3, 3, 2)]), ("ij,ij->i", [(3, 1), (1, 4)]),
-    ("i,i,i", [(3,), (3,), (3,)]), ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
-    ("ik,k->", [(2, 3), (3,)]), ("ij,k->ij", [(2, 3), (4,)]), (",i->i", [(), (3,)]),
-    ("->", [()]), ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]), ("ii,i->i", [(3, 3), (3,)]),
-    ("iji->j", [(3, 2, 3)]), ("a...b,b...->a...", [(2, 3, 4), (4, 3)]),
-    ("ij,ij,ij->", [(2, 3), (2, 1), (1, 3)]), ("iii->i", [(2, 2, 2)]), (" i j -> j i ", [(2, 3)]),
-]  # fmt: skip
+    ("i,i->i", [(3,), (1,)]),
+    ("i,i", [(3,), (3,)]),
+    ("ii", [(3, 3)]),
+    ("ii->i", [(3, 3)]),
+    ("ij->", [(2, 3)]),
+    ("ij->ji", [(2, 3)]),
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),
+    ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
+    ("...,...", [(2, 3), (3,)]),
+    ("...i,...i", [(2, 3), (5, 1, 3)]),
+    ("i...", [(2, 3, 4)]),
+    ("bA,Ab", [(2, 3), (3, 2)]),
+    ("i,j->ij", [(3,), (4,)]),
+    ("ijk->k", [(2, 3, 4)]),
+    ("iij->j", [(3, 3, 2)]),
+    ("iij->ij", [(3, 3, 2)]),
+    ("ij,ij->i", [(3, 1), (1, 4)]),
+    ("i,i,i", [(3,), (3,), (3,)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
+    ("ik,k->", [(2, 3), (3,)]),
+    ("ij,k->ij", [(2, 3), (4,)]),
+    (",i->i", [(), (3,)]),
+    ("->", [()]),
+    ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]),
+    ("ii,i->i", [(3, 3), (3,)]),
+    ("iji->j", [(3, 2, 3)]),
+    ("a...b,b...->a...", [(2, 3, 4), (4, 3)]),
+    ("ij,ij,ij->", [(2, 3), (2, 1), (1, 3)]),
+    ("iii->i", [(2, 2, 2)]),
+    (" i j -> j i ", [(2, 3)]),
+]
 
 
 def _einsum_reference(eq, arrays):
@@ -172,11 +202,23 @@ def test_einsum_result_does_not_alias_its_input():
 
 @pytest.mark.parametrize(
     "eq,shapes",
-    [("i", [(3, 3)]), ("i,j", [(3,)]), ("i", [(3,), (3,)]), ("i->j", [(3,)]), ("i->ii", [(3,)]),
-     ("i 1->", [(3,)]), ("ii->i", [(2, 3)]), ("i..", [(3,)]), ("i->i->i", [(3,)]),
-     ("i,i->i", [(3,), (2,)]), ("...i...", [(3,)]), ("ij...", [(3,)]), ("i,->i", [(3,)]),
-     ("i,i", [(3,), (0,)])],
-)  # fmt: skip
+    [
+        ("i", [(3, 3)]),
+        ("i,j", [(3,)]),
+        ("i", [(3,), (3,)]),
+        ("i->j", [(3,)]),
+        ("i->ii", [(3,)]),
+        ("i 1->", [(3,)]),
+        ("ii->i", [(2, 3)]),
+        ("i..", [(3,)]),
+        ("i->i->i", [(3,)]),
+        ("i,i->i", [(3,), (2,)]),
+        ("...i...", [(3,)]),
+        ("ij...", [(3,)]),
+        ("i,->i", [(3,)]),
+        ("i,i", [(3,), (0,)]),
+    ],
+)
 def test_einsum_errors(eq, shapes):
     with pytest.raises(RuntimeError, match="einsum"):
         mg.einsum(eq, *[mg.ones(s) for s in shapes])
@@ -215,3 +257,224 @@ def test_einsum_gradcheck_over_random_contractions():
             mg.einsum(eq, *xs).data, np.einsum(eq, *[x.data for x in xs]), rtol=1e-10, atol=1e-12
         )
         assert mg.gradcheck(lambda *a, eq=eq: mg.einsum(eq, *a), xs), eq
+
+
+# ---- group 3: stacking, grids, broadcasting, contractions, diagonals ------------------------
+
+
+def test_atleast_shapes():
+    s, v, m = mg.tensor(2.0), mg.ones(3), mg.ones(2, 3)
+    assert [t.shape for t in mg.atleast_1d(s, v, m)] == [(1,), (3,), (2, 3)]
+    assert [t.shape for t in mg.atleast_2d([s, v, m])] == [(1, 1), (1, 3), (2, 3)]
+    assert [t.shape for t in mg.atleast_3d(s, v, m)] == [(1, 1, 1), (1, 3, 1), (2, 3, 1)]
+    assert mg.atleast_1d(v) is v and mg.atleast_1d() == ()
+    with pytest.raises(TypeError):
+        mg.atleast_1d(1.0)
+
+
+@pytest.mark.parametrize(
+    "fn,np_fn,shapes",
+    [
+        (mg.hstack, np.hstack, [(), (3,), (2,)]),
+        (mg.hstack, np.hstack, [(2, 3), (2, 1)]),
+        (mg.vstack, np.vstack, [(3,), (2, 3)]),
+        (mg.dstack, np.dstack, [(3,), (1, 3), (1, 3, 2)]),
+        (mg.column_stack, np.column_stack, [(2,), (2, 3), (2, 1)]),
+    ],
+)
+def test_stacks_match_numpy_and_gradcheck(fn, np_fn, shapes):
+    xs = [_leaf(s, k) for k, s in enumerate(shapes)]
+    np.testing.assert_array_equal(fn(xs).data, np_fn([x.data for x in xs]))
+    assert fn(xs).grad_fn.name() == "CatBackward"
+    assert mg.gradcheck(lambda *a: fn(list(a)), xs)
+
+
+@pytest.mark.parametrize("fn", [mg.hstack, mg.vstack, mg.dstack, mg.column_stack])
+def test_stacks_refuse_empty_and_non_sequences(fn):
+    with pytest.raises(RuntimeError):
+        fn([])
+    with pytest.raises(TypeError):
+        fn(mg.ones(3))
+
+
+@pytest.mark.parametrize("indexing", ["ij", "xy"])
+def test_meshgrid_matches_numpy_and_gradcheck(indexing):
+    xs = [_leaf(3, 0), _leaf(2, 1), _leaf(4, 2)]
+    grids = mg.meshgrid(*xs, indexing=indexing)
+    for g, want in zip(grids, np.meshgrid(*[x.data for x in xs], indexing=indexing)):
+        np.testing.assert_array_equal(g.data, want)
+    assert isinstance(grids, tuple)
+    assert mg.gradcheck(
+        lambda *a: sum(g.sum() * (k + 1) for k, g in enumerate(mg.meshgrid(*a, indexing=indexing))),
+        xs,
+    )
+
+
+def test_meshgrid_warning_and_errors():
+    with pytest.warns(UserWarning, match="indexing"):
+        mg.meshgrid(mg.ones(2), mg.ones(3))
+    for call in (
+        lambda: mg.meshgrid(mg.ones(2), indexing="ji"),
+        lambda: mg.meshgrid(indexing="ij"),
+        lambda: mg.meshgrid(mg.ones(2, 2), indexing="ij"),
+        lambda: mg.meshgrid(mg.ones(2), mg.ones(2, dtype=mg.float64), indexing="ij"),
+    ):
+        with pytest.raises(RuntimeError):
+            call()
+
+
+def test_broadcast_tensors_and_shapes():
+    a, b = _leaf(3, 0), _leaf((2, 1), 1)
+    outs = mg.broadcast_tensors(a, b)
+    for o, want in zip(outs, np.broadcast_arrays(a.data, b.data)):
+        np.testing.assert_array_equal(o.data, want)
+    assert mg.gradcheck(
+        lambda x, y: sum(o.sum() * (k + 2) for k, o in enumerate(mg.broadcast_tensors(x, y))),
+        [a, b],
+    )
+    assert mg.broadcast_shapes((2, 1), (3,)) == (2, 3) and mg.broadcast_shapes(2, (3, 1)) == (3, 2)
+    assert mg.broadcast_shapes() == ()
+    with pytest.raises(RuntimeError):
+        mg.broadcast_shapes((2,), (3,))
+    with pytest.raises(RuntimeError):
+        mg.broadcast_tensors(mg.ones(2), mg.ones(3))
+    with pytest.raises(ValueError):
+        mg.broadcast_shapes((-1,))
+    with pytest.raises(TypeError):
+        mg.broadcast_shapes((2.0,))
+
+
+@pytest.mark.parametrize(
+    "sa,sb,dims",
+    [
+        ((2, 3, 4), (3, 4, 5), 2),
+        ((2, 3, 4), (4, 5, 2), ([2, 0], [0, 2])),
+        ((2, 3), (4,), 0),
+        ((3,), (3,), 1),
+        ((), (3,), 0),
+        ((2, 3), (3, 2), [[-1], [0]]),
+    ],
+)
+def test_tensordot_matches_numpy_and_gradcheck(sa, sb, dims):
+    a, b = _leaf(sa, 0), _leaf(sb, 1)
+    np.testing.assert_allclose(
+        mg.tensordot(a, b, dims).data, np.tensordot(a.data, b.data, dims), rtol=1e-12
+    )
+    assert mg.gradcheck(lambda x, y: mg.tensordot(x, y, dims), [a, b])
+
+
+@pytest.mark.parametrize("dims", [-1, 4, ([1], [1]), ([1, 2], [0]), 2.0])
+def test_tensordot_errors(dims):
+    with pytest.raises(RuntimeError):
+        mg.tensordot(mg.ones(2, 3, 4), mg.ones(3, 4, 5), dims)
+
+
+def test_tensordot_refuses_int_pairs_and_mixed_dtypes():
+    with pytest.raises(TypeError):
+        mg.tensordot(mg.ones(2, 3), mg.ones(3, 2), (1, 0))
+    with pytest.raises(RuntimeError):
+        mg.tensordot(mg.ones(2, 3), mg.ones(3, 2, dtype=mg.float64), 1)
+
+
+def _cdist_reference(x1, x2, p):
+    d = np.abs(x1[..., :, None, :] - x2[..., None, :, :])
+    if p == 0:
+        return (d != 0).sum(-1).astype(d.dtype)
+    if p == np.inf:
+        return d.max(-1)
+    return (d**p).sum(-1) ** (1 / p)
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, 0.5, 1.5, float("inf"), 0.0])
+@pytest.mark.parametrize(
+    "s1,s2", [((4, 3), (5, 3)), ((2, 4, 3), (1, 5, 3)), ((3, 1, 2, 2), (2, 3, 2))]
+)
+def test_cdist_formula_and_gradcheck(p, s1, s2):
+    x1, x2 = _leaf(s1, 0), _leaf(s2, 1)  # random normals: no ties, no zero distances
+    np.testing.assert_allclose(
+        mg.cdist(x1, x2, p).data, _cdist_reference(x1.data, x2.data, p), rtol=1e-12
+    )
+    assert mg.gradcheck(lambda a, b: mg.cdist(a, b, p), [x1, x2])
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, 0.5, float("inf"), 0.0])
+def test_cdist_gradient_is_zero_at_zero_distance(p):
+    x1 = mg.zeros(2, 3, dtype=mg.float64, requires_grad=True)
+    mg.cdist(x1, mg.zeros(4, 3, dtype=mg.float64), p).sum().backward()
+    np.testing.assert_array_equal(x1.grad.data, np.zeros((2, 3)))
+    # and 0 along a component where the points agree (PyTorch's rule for every p)
+    y = mg.tensor([[1.0, 2.0, 3.0]], dtype=mg.float64, requires_grad=True)
+    mg.cdist(y, mg.tensor([[1.0, 0.0, 5.0]], dtype=mg.float64), p).sum().backward()
+    assert y.grad.data[0, 0] == 0 and np.isfinite(y.grad.data).all()
+
+
+def test_cdist_errors():
+    for call in (
+        lambda: mg.cdist(mg.ones(3), mg.ones(3)),
+        lambda: mg.cdist(mg.ones(2, 3), mg.ones(2, 2)),
+        lambda: mg.cdist(mg.ones(2, 3), mg.ones(2, 3), p=-1),
+        lambda: mg.cdist(mg.ones(2, 3, dtype=mg.int64), mg.ones(2, 3, dtype=mg.int64)),
+        lambda: mg.cdist(mg.ones(2, 3), mg.ones(2, 3, dtype=mg.float64)),
+        lambda: mg.cdist(mg.ones(2, 4, 3), mg.ones(3, 5, 3)),
+    ):
+        with pytest.raises(RuntimeError):
+            call()
+
+
+def test_block_diag_formula_and_gradcheck():
+    a, b, c = _leaf((2, 3), 0), _leaf(3, 1), _leaf((), 2)
+    out = mg.block_diag(a, b, c)
+    want = np.zeros((4, 7))
+    want[:2, :3], want[2, 3:6], want[3, 6] = a.data, b.data, c.data
+    np.testing.assert_array_equal(out.data, want)
+    assert out.grad_fn.name() == "BlockDiagBackward"
+    assert mg.gradcheck(mg.block_diag, [a, b, c])
+    assert mg.block_diag().shape == (1, 0)
+    assert mg.block_diag(mg.ones(1, 1, dtype=mg.int64), mg.ones(1)).dtype == mg.float32
+    with pytest.raises(RuntimeError):
+        mg.block_diag(mg.ones(2, 2, 2))
+
+
+@pytest.mark.parametrize(
+    "shape,args", [((3,), ()), ((2, 3), (1,)), ((2, 3), (-2, 0, 2)), ((2, 3, 4), (1, 3, 1))]
+)
+def test_diag_embed_formula_and_gradcheck(shape, args):
+    x = _leaf(shape)
+    out = mg.diag_embed(x, *args)
+    offset, d1, d2 = (list(args) + [0, -2, -1][len(args) :])[:3]
+    np.testing.assert_array_equal(np.diagonal(out.data, offset, d1, d2), x.data)
+    assert np.count_nonzero(out.data) == np.count_nonzero(x.data)
+    assert mg.gradcheck(lambda t: mg.diag_embed(t, *args), [x])
+
+
+def test_diagflat_and_diag_embed_errors():
+    x = _leaf((2, 3))
+    np.testing.assert_array_equal(mg.diagflat(x, -1).data, np.diagflat(x.data, -1))
+    assert mg.gradcheck(lambda t: mg.diagflat(t, 1), [x])
+    with pytest.raises(RuntimeError):
+        mg.diag_embed(x, 0, 0, 0)
+    with pytest.raises(IndexError):
+        mg.diag_embed(x, 0, 3, 0)
+
+
+@pytest.mark.parametrize(
+    "row,col,offset", [(3, 4, 0), (3, 4, 1), (3, 4, -5), (0, 4, 0), (5, 2, 1), (4, 4, 10)]
+)
+def test_triangle_indices_match_numpy(row, col, offset):
+    np.testing.assert_array_equal(
+        mg.tril_indices(row, col, offset).data, np.tril_indices(row, offset, col)
+    )
+    np.testing.assert_array_equal(
+        mg.triu_indices(row, col, offset).data, np.triu_indices(row, offset, col)
+    )
+    assert mg.tril_indices(row, col, offset).dtype == mg.int64
+    assert mg.triu_indices(row, col, offset, dtype=mg.int32).dtype == mg.int32
+
+
+def test_triangle_indices_errors():
+    with pytest.raises(RuntimeError):
+        mg.tril_indices(-1, 3)
+    with pytest.raises(NotImplementedError):
+        mg.triu_indices(3, 3, dtype=mg.float32)
+    with pytest.raises(TypeError):
+        mg.tril_indices(3.0, 3)

@@ -248,3 +248,150 @@ def test_einsum_errors_match_pytorch(eq, shapes):
 )  # fmt: skip
 def test_einsum_arguments_and_dtypes_match_pytorch(expr):
     _check(expr)
+
+
+# ---- group 3: stacking, grids, broadcasting, tensordot, cdist, diagonals --------------------
+
+GROUP3 = [
+    "M.atleast_1d(M.tensor(2.))", "M.atleast_1d(M.ones(3))", "M.atleast_1d(M.tensor(2.), M.ones(3))", "M.atleast_1d([M.tensor(2.), M.ones(3)])",
+    "M.atleast_1d((M.tensor(2.),))", "M.atleast_2d(M.tensor(2.))", "M.atleast_2d(M.ones(3))", "M.atleast_3d(M.ones(3))", "M.atleast_3d(M.ones(2, 3))",
+    "M.atleast_3d(M.tensor(2.))", "M.atleast_3d(M.ones(2, 3, 4, 5))", "M.atleast_1d(1.0)", "M.atleast_1d()", "M.atleast_2d([M.ones(3), 1.0])",
+    "M.hstack([M.tensor(2.), M.arange(3.)])", "M.hstack([M.ones(2, 3), M.zeros(2, 1)])", "M.vstack([M.ones(3), M.zeros(3)])", "M.vstack([M.tensor(1.), M.tensor(2.)])",
+    "M.dstack([M.ones(3), M.zeros(3)])", "M.dstack([M.ones(2, 3), M.zeros(2, 3)])", "M.column_stack([M.ones(3), M.arange(3.)])", "M.column_stack([M.tensor(2.), M.ones(3)])",
+    "M.column_stack([M.ones(2, 3), M.arange(2.)])", "M.hstack(M.ones(3))", "M.hstack([])", "M.vstack([])", "M.dstack([])", "M.column_stack([])",
+    "M.hstack([M.arange(3), M.ones(3)])", "M.column_stack([M.ones(3, 1, 1), M.ones(3)])", "M.vstack([M.ones(2, 3, 4), M.ones(1, 3, 4)])", "M.hstack([M.ones(2), [1.]])",
+    "M.hstack((M.ones(2), M.ones(3)))", "M.dstack([M.ones(2, 3), M.ones(3, 3)])",
+    "M.meshgrid(M.arange(3.), M.arange(2.), indexing='ij')", "M.meshgrid(M.arange(3.), M.arange(2.), indexing='xy')", "M.meshgrid([M.arange(3.), M.arange(2.)], indexing='ij')",
+    "M.meshgrid(M.tensor(2.), M.arange(3.), indexing='ij')", "M.meshgrid(M.ones(2, 3), M.arange(3.), indexing='ij')", "M.meshgrid(M.arange(3.), indexing='bad')",
+    "M.meshgrid(indexing='ij')", "M.meshgrid(M.arange(3.), M.arange(3), indexing='ij')", "M.meshgrid(M.arange(3.), M.arange(2.))",
+    "M.meshgrid(M.arange(3.), M.arange(2.), M.arange(4.), indexing='xy')", "M.meshgrid(M.arange(3.), indexing='xy')",
+    "M.meshgrid(M.arange(3.), M.arange(2.), M.arange(4.), indexing='ij')",
+    "M.broadcast_tensors(M.ones(3), M.ones(2, 3))", "M.broadcast_tensors(M.ones(3), M.ones(2))", "M.broadcast_tensors(M.ones(3))", "M.broadcast_tensors()",
+    "M.broadcast_tensors([M.ones(3)])", "M.broadcast_tensors(M.ones(3, 1), M.arange(4))",
+    "M.broadcast_shapes((2, 1), (3,))", "M.broadcast_shapes(2, (3, 1))", "M.broadcast_shapes((2,), (3,))", "M.broadcast_shapes()", "M.broadcast_shapes([2, 1], [1, 4])",
+    "M.broadcast_shapes((-1,),)", "M.broadcast_shapes((2.0,),)", "M.broadcast_shapes((0,), (1,))", "M.broadcast_shapes((0,), (2,))",
+    "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5))", "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5), dims=([1, 2], [0, 1]))",
+    "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5), dims=[[1], [0]])", "M.tensordot(M.arange(6.).reshape(2, 3), M.arange(4.), dims=0)",
+    "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5), dims=M.tensor(2))",
+    "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5), dims=M.tensor([[1, 2], [0, 1]]))",
+    "M.tensordot(M.ones(2, 3, 4), M.ones(3, 4, 5), dims=-1)", "M.tensordot(M.ones(2, 3, 4), M.ones(3, 4, 5), dims=4)", "M.tensordot(M.ones(2, 3, 4), M.ones(3, 4, 5), dims=([1], [1]))",
+    "M.tensordot(M.ones(2, 3, 4), M.ones(3, 4, 5, dtype=M.float64))", "M.tensordot(M.ones(2, 3, 4), M.ones(3, 4, 5), dims=2.0)",
+    "M.tensordot(M.ones(2, 3, 4), M.ones(3, 4, 5), dims=([1, 2], [0]))", "M.tensordot(M.ones(2, 3, 4), M.ones(3, 4, 5), dims=(1, 0))",
+    "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(12.).reshape(4, 3), dims=([2, 1], [0, 1]))",
+    "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5), dims=([-2, -1], [0, 1]))",
+    "M.tensordot(M.arange(24).reshape(2, 3, 4), M.arange(60).reshape(3, 4, 5))", "M.tensordot(M.ones(2, 3, 4), M.ones(3, 4, 5), dims=3)",
+    "M.tensordot(M.ones(2, 0), M.ones(0, 3), dims=1)", "M.tensordot(M.ones(2, 3), M.ones(3, 2), dims=([0], [5]))", "M.tensordot(M.tensor(2.), M.ones(3), dims=0)",
+    "M.tensordot(M.ones(3), M.ones(3), dims=1)",
+    "M.block_diag(M.ones(2, 3), M.arange(3.), M.tensor(5.))", "M.block_diag()", "M.block_diag(M.ones(2, 3, dtype=M.int64), M.arange(3.))", "M.block_diag(M.ones(2, 2, 2))",
+    "M.block_diag(M.ones(0, 2), M.arange(3.))", "M.block_diag([M.ones(2)])", "M.block_diag(M.arange(4).reshape(2, 2), M.tensor([[True]]))",
+    "M.diag_embed(M.arange(3.))", "M.diag_embed(M.arange(6.).reshape(2, 3), 1)", "M.diag_embed(M.arange(6.).reshape(2, 3), -1, 0, 2)",
+    "M.diag_embed(M.arange(6.).reshape(2, 3), dim1=0, dim2=0)", "M.diag_embed(M.tensor(2.))", "M.diag_embed(M.arange(6.).reshape(2, 3), dim1=3)",
+    "M.diag_embed(M.arange(6.).reshape(2, 3), 0, -1, -2)", "M.diag_embed(M.arange(6).reshape(2, 3), 2, 2, 0)", "M.diag_embed(M.arange(24.).reshape(2, 3, 4), -2, 1, 3)",
+    "M.diagflat(M.arange(6.).reshape(2, 3))", "M.diagflat(M.arange(6.).reshape(2, 3), -2)", "M.diagflat(M.tensor(2.))", "M.diagflat(M.arange(3.), offset=1)", "M.diagflat([1.])",
+    "M.tril_indices(3, 4)", "M.tril_indices(3, 4, 1)", "M.tril_indices(3, 4, -5)", "M.triu_indices(3, 4, -1)", "M.triu_indices(0, 4)", "M.triu_indices(3, 4, 10)",
+    "M.tril_indices(-1, 4)", "M.tril_indices(3, 4, dtype=M.int32)", "M.tril_indices(3, 4, dtype=M.float32)", "M.tril_indices(3.0, 4)", "M.triu_indices(5, 2, 1)",
+    "M.tril_indices(4, -2)", "M.triu_indices(4, 4, offset=2)",
+    "M.cdist(M.ones(4, 3), M.ones(5, 2))", "M.cdist(M.ones(3), M.ones(3))", "M.cdist(M.ones(4, 3), M.ones(5, 3), p=-1)", "M.cdist(M.ones(4, 3, dtype=M.int64), M.ones(5, 3, dtype=M.int64))",
+    "M.cdist(M.ones(4, 3), M.ones(5, 3, dtype=M.float64))", "M.cdist(M.zeros(0, 3), M.ones(5, 3))", "M.cdist(M.ones(2, 4, 3), M.ones(3, 5, 3))",
+    "M.cdist(M.ones(2, 4, 3), M.ones(1, 5, 3)).shape", "M.cdist([[1.]], M.ones(1, 1))",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expr", GROUP3)
+def test_group3_matches_pytorch(expr):
+    _check(expr)
+
+
+def test_meshgrid_warns_without_indexing_as_pytorch():
+    # PyTorch warns once per process (an earlier test may have used up its warning)
+    with pytest.warns(UserWarning, match="indexing"):
+        mg.meshgrid(mg.arange(2.0), mg.arange(3.0))
+    for M in (torch, mg):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            M.meshgrid(M.arange(2.0), M.arange(3.0), indexing="ij")
+
+
+def test_broadcast_tensors_and_atleast_return_inputs_that_fit():
+    for M in (torch, mg):
+        x, m = M.ones(3), M.ones(2, 3)
+        assert M.broadcast_tensors(x, m)[1] is m
+        assert M.atleast_1d(x) is x and M.atleast_2d(m) is m
+
+
+GRADIENT_PROGRAMS = [
+    # (expression of leaves a, b, c, their shapes)
+    ("M.hstack([a, b, c])", [(), (3,), (2,)]), ("M.hstack([a, b])", [(2, 3), (2, 1)]), ("M.vstack([a, b, c])", [(3,), (2, 3), (1, 3)]), ("M.vstack([a, b])", [(), ()]),
+    ("M.dstack([a, b, c])", [(3,), (1, 3), (1, 3, 2)]), ("M.column_stack([a, b, c])", [(2,), (2, 3), (2, 1)]), ("M.column_stack([a, b])", [(), ()]),
+    ("M.atleast_1d(a)", [()]), ("M.atleast_2d(a)", [(3,)]), ("M.atleast_3d(a)", [(2, 3)]), ("M.atleast_3d(a)", [()]), ("M.atleast_2d(a)", [()]),
+    ("M.meshgrid(a, b, indexing='ij')", [(3,), (2,)]), ("M.meshgrid(a, b, c, indexing='xy')", [(3,), (2,), (4,)]), ("M.meshgrid(a, b, indexing='xy')", [(), (2,)]),
+    ("M.broadcast_tensors(a, b, c)", [(3,), (2, 1), (1, 1, 3)]), ("M.tensordot(a, b)", [(2, 3, 4), (3, 4, 5)]),
+    ("M.tensordot(a, b, dims=([2, 0], [0, 2]))", [(2, 3, 4), (4, 5, 2)]), ("M.tensordot(a, b, dims=0)", [(2, 3), (4,)]), ("M.tensordot(a, b, dims=1)", [(3,), (3,)]),
+    ("M.tensordot(a, b, dims=0)", [(), (3,)]), ("M.block_diag(a, b, c)", [(2, 3), (3,), ()]), ("M.block_diag(a, b)", [(0, 2), (2, 2)]),
+    ("M.diag_embed(a)", [(2, 3)]), ("M.diag_embed(a, 1)", [(3,)]), ("M.diag_embed(a, -2, 0, 2)", [(2, 3)]), ("M.diag_embed(a, 1, 3, 1)", [(2, 3, 4)]),
+    ("M.diagflat(a)", [(2, 3)]), ("M.diagflat(a, -1)", [()]), ("M.einsum('ij,jk->ik', a.T, b)", [(3, 2), (3, 4)]),
+]  # fmt: skip
+
+
+def _outputs(y):
+    return list(y) if isinstance(y, (tuple, list)) else [y]
+
+
+@pytest.mark.parametrize("transpose", [False, True])
+@pytest.mark.parametrize("expr,shapes", GRADIENT_PROGRAMS)
+def test_group3_gradients_and_grad_fns_match_pytorch(expr, shapes, transpose):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s[::-1] if transpose else s) for s in shapes]
+    results = []
+    weights = None
+    for M in (torch, mg):
+        leaves = [M.tensor(x, dtype=M.float64, requires_grad=True) for x in arrays]
+        names = {
+            k: (x.permute(*reversed(range(x.ndim))) if transpose and x.ndim else x)
+            for k, x in zip("abc", leaves)
+        }
+        ys = _outputs(eval(expr, {"M": M, **names}))
+        if weights is None:
+            weights = [rng.standard_normal(tuple(y.shape)) for y in ys]
+        sum(
+            ((y * M.tensor(w)).sum() for y, w in zip(ys, weights)), M.tensor(0.0, dtype=M.float64)
+        ).backward()
+        fns = [None if y.grad_fn is None else y.grad_fn.name().rstrip("0123456789") for y in ys]
+        results.append((ys, [x.grad for x in leaves], fns))
+    (ty, tg, tf), (my, mgrad, mf) = results
+    _same([y.detach() for y in ty], [y.detach() for y in my], expr, 1e-12)
+    _same(tg, mgrad, expr, 1e-12)
+    if "einsum" not in expr and "tensordot" not in expr:  # PyTorch's graphs of those differ
+        assert tf == mf, f"{expr}: torch {tf}, minigrad {mf}"
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 0.0, 3.0, 0.5, 1.5, float("inf")])
+@pytest.mark.parametrize("seed", range(6))
+def test_cdist_values_and_gradients_match_pytorch(p, seed):
+    rng = np.random.default_rng(seed)
+    batch = [(), (2,), (3, 1)][seed % 3]
+    batch2 = [(), (1,), (2,)][seed % 3]
+    m = int(rng.integers(1, 4))
+    # small integers: repeated points (zero distances), equal components (ties for inf)
+    x1 = rng.integers(-2, 3, batch + (int(rng.integers(1, 5)), m)).astype(np.float64)
+    x2 = rng.integers(-2, 3, batch2 + (int(rng.integers(1, 5)), m)).astype(np.float64)
+    x1[..., 0, :] = x2[..., 0, :] = 0  # a zero distance in every batch
+    results = []
+    for M in (torch, mg):
+        a = M.tensor(x1, requires_grad=True)
+        b = M.tensor(x2, requires_grad=True)
+        y = M.cdist(a.transpose(-1, -2).transpose(-1, -2), b, p=p)
+        w = M.tensor(np.random.default_rng(seed + 100).standard_normal(tuple(y.shape)))
+        (y * w).sum().backward()
+        results.append((y.detach(), a.grad, b.grad, y.grad_fn.name().rstrip("0123456789")))
+    for e, g in zip(results[0], results[1]):
+        _same(e, g, f"cdist p={p} seed={seed}", 1e-10)
+
+
+def test_cdist_float32_matches_pytorch():
+    rng = np.random.default_rng(3)
+    x1, x2 = rng.standard_normal((6, 4)), rng.standard_normal((5, 4))
+    outs = [
+        M.cdist(M.tensor(x1, dtype=M.float32), M.tensor(x2, dtype=M.float32)) for M in (torch, mg)
+    ]
+    _same(outs[0], outs[1], "cdist float32", 1e-5)
