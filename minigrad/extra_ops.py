@@ -9,6 +9,7 @@ Most are compositions of existing differentiable ops (``hstack`` is ``cat`` of
 
 from __future__ import annotations
 
+import builtins
 import operator
 import warnings
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes, factories, functions, ops
+from . import random as _random
 from .device import check as check_device
 from .engine import record
 from .errors import OpError
@@ -610,3 +612,357 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None,
     diagonal) of a row x col matrix, row by row, as a (2, N) tensor."""
     check_device(device)
     return _triangle_indices("triu_indices", np.triu, row, col, offset, dtype)
+
+
+# ---- NaN-aware and paired reductions -------------------------------------------------------
+
+
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Σ over ``dim`` (all by default) of the elements that are not NaN; integers sum in
+    int64.   dx = g broadcast back, 0 where x is NaN."""
+    check_tensor("nansum", "input", input)
+    X = input.data if dtype is None else input.data.astype(dtypes.as_dtype(dtype, "nansum"))
+    axes = ops._axes("nansum", dim, X.ndim)
+    out = ops._contiguous(np.asarray(np.nansum(X, axis=axes, keepdims=keepdim)))
+    if dtype is None and X.dtype.kind in "biu":
+        out = out.astype(dtypes.int64)
+    if X.dtype.kind not in "fc":
+        return Tensor._new(out)
+    keep = ~np.isnan(X)
+    return record(
+        out.astype(X.dtype, copy=False),
+        "Nansum",
+        (input,),
+        (lambda g: ops._expand_back(g, axes, keepdim, X.shape) * keep,),
+    )
+
+
+def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """The mean over ``dim`` of the elements that are not NaN (NaN if there are none):
+    nansum / count, so the gradient flows through those two ops."""
+    check_tensor("nanmean", "input", input)
+    if input.dtype.kind not in "fc":
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {input.dtype}")  # fmt: skip
+    x = input if dtype is None else ops.to(input, dtypes.as_dtype(dtype, "nanmean"))
+    count = functions.logical_not(functions.isnan(x)).sum(dim, keepdim)
+    return nansum(x, dim, keepdim) / count
+
+
+def var_mean(input: Tensor, dim: Any = None, unbiased: Any = ops.NOT_GIVEN, keepdim: bool = False,
+             *, correction: Any = None) -> tuple:  # fmt: skip
+    """(var(input, ...), mean(input, ...)) over the same dims (the arguments as ``var``'s)."""
+    check_tensor("var_mean", "input", input)
+    return _spread_mean("var", input, dim, unbiased, keepdim, correction)
+
+
+def std_mean(input: Tensor, dim: Any = None, unbiased: Any = ops.NOT_GIVEN, keepdim: bool = False,
+             *, correction: Any = None) -> tuple:  # fmt: skip
+    """(std(input, ...), mean(input, ...)) over the same dims (the arguments as ``std``'s)."""
+    check_tensor("std_mean", "input", input)
+    return _spread_mean("std", input, dim, unbiased, keepdim, correction)
+
+
+def _spread_mean(name: str, x: Tensor, dim: Any, unbiased: Any, keepdim: bool, c: Any) -> tuple:
+    if x.dtype.kind not in "fc":
+        raise RuntimeError(f"{name}_mean only support floating point and complex dtypes, "
+                           f"got {x.dtype}")  # fmt: skip
+    spread = getattr(ops, name)(x, dim, unbiased, keepdim, correction=c)
+    if isinstance(dim, bool):  # the overload var_mean(input, unbiased)
+        dim = None
+    return spread, ops.mean(x, dim, keepdim)
+
+
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None,
+             requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
+    """``steps`` values base ** e, e evenly spaced from start to end."""
+    exponents = factories.linspace(start, end, steps, dtype=dtypes.float64)
+    dt = dtypes.or_default(dtype)
+    with np.errstate(over="ignore"):
+        values = np.power(float(base), exponents.data)
+    return factories._wrap(values.astype(dt), requires_grad, device, "logspace")
+
+
+# ---- sampling ----------------------------------------------------------------------------------
+
+
+def _zero_vjp(g: np.ndarray) -> np.ndarray:
+    return np.zeros_like(g)
+
+
+def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None,
+           dtype: Any = None, requires_grad: bool = False,
+           device: Any = None) -> Tensor:  # fmt: skip
+    """Samples of N(mean, std²), mean and std Tensors (broadcast) or numbers: with two
+    numbers, ``size`` gives the shape. The samples' gradient is 0, as PyTorch's."""
+    rng = _random.generator(generator, "normal")
+    tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
+    if not tensors:
+        if size is None:
+            raise TypeError("normal(): with a number mean and std, the argument 'size' is needed")
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        dt = factories.random_dtype(dtype, "normal_kernel_cpu")
+        shape = factories._shape((size,), op="normal")
+        arr = (rng.standard_normal(shape) * std + mean).astype(dt)
+        return factories._wrap(arr, requires_grad, device, "normal")
+    dt = tensors[0].dtype
+    if dt.kind != "f":
+        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{dt}'")
+    M, S = (t.data if isinstance(t, Tensor) else t for t in (mean, std))
+    if np.any(np.asarray(S) < 0):
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    try:
+        shape = np.broadcast_shapes(np.shape(M), np.shape(S))
+    except ValueError:
+        raise OpError(f"normal: the shapes of mean {np.shape(M)} and std {np.shape(S)} do not "
+                      "broadcast") from None  # fmt: skip
+    out = (rng.standard_normal(shape) * S + M).astype(dt)
+    return record(out, "Normal", (mean, std), (_zero_vjp, _zero_vjp))
+
+
+def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
+    """0/1 samples, 1 with probability input (or ``p`` for every element), in input's
+    dtype. The samples' gradient is 0 (with ``p``, PyTorch has none: backward raises)."""
+    check_tensor("bernoulli", "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{X.dtype}'")
+    if p is not None and not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    if p is None and not np.all((X >= 0) & (X <= 1)):
+        raise RuntimeError("bernoulli: expected all probabilities in input to be in [0, 1]")
+    u = _random.generator(generator, "bernoulli").random(X.shape)
+    out = (u < (X if p is None else p)).astype(X.dtype)
+    vjp = _zero_vjp if p is None else ops._no_vjp("bernoulli with a probability p")
+    return record(out, "Bernoulli", (input,), (vjp,))
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
+                generator: Any = None) -> Tensor:  # fmt: skip
+    """``num_samples`` category indices per row of the weights ``input`` (1-d or 2-d),
+    drawn with probability weight / Σ weight, with or without replacement (int64).
+
+    Without replacement, each row keeps the categories with the largest w / E, E ~ Exp(1)
+    (the exponential race, as PyTorch): so a zero weight is drawn only once all others are.
+    """
+    check_tensor("multinomial", "input", input)
+    W = input.data
+    if W.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{W.dtype}")  # fmt: skip
+    if W.ndim not in (1, 2):
+        raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got {W.ndim}")
+    n = factories._int(num_samples, "num_samples", "multinomial")
+    if n <= 0:
+        raise RuntimeError(f"multinomial: cannot sample n_sample <= 0 samples (got {n})")
+    if not replacement and n > W.shape[-1]:
+        raise RuntimeError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples "
+                           f"without replacement ({n} > {W.shape[-1]})")  # fmt: skip
+    rows = W.reshape(-1, W.shape[-1]).astype(np.float64)
+    if not np.all(np.isfinite(rows) & (rows >= 0)):
+        raise RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or "
+                           "element < 0")  # fmt: skip
+    if np.any(rows.sum(-1) <= 0):
+        raise RuntimeError("multinomial: invalid multinomial distribution (sum of probabilities "
+                           "<= 0)")  # fmt: skip
+    rng = _random.generator(generator, "multinomial")
+    if replacement:
+        cdf = np.cumsum(rows, -1)
+        u = rng.random((rows.shape[0], n)) * cdf[:, -1:]
+        out = np.stack([np.searchsorted(c, v, side="right") for c, v in zip(cdf, u)])
+        out = np.minimum(out, rows.shape[1] - 1)  # u * total rounded up to the total
+    else:
+        keys = rows / rng.standard_exponential(rows.shape)
+        out = np.argsort(-keys, axis=-1, kind="stable")[:, :n]
+    out = out.astype(dtypes.int64).reshape(W.shape[:-1] + (n,))
+    return Tensor._new(np.ascontiguousarray(out))
+
+
+# ---- searching and counting --------------------------------------------------------------
+
+
+def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = False,
+                 right: bool = False, side: str | None = None,
+                 sorter: Any = None) -> Tensor:  # fmt: skip
+    """For each value, the index where inserting it keeps the innermost dim of
+    ``sorted_sequence`` sorted: the first such place, or (right=True, side='right') the
+    last. A 1-d sequence serves every value; else its leading dims match values'."""
+    check_tensor("searchsorted", "sorted_sequence", sorted_sequence)
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                               f"got {side}")  # fmt: skip
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, "
+                               "got side of left while right was True")  # fmt: skip
+        right = side == "right"
+    S = sorted_sequence.data
+    if S.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive "
+                           "dimension, but got 0 dimension")  # fmt: skip
+    if sorter is not None:
+        check_tensor("searchsorted", "sorter", sorter)
+        S = np.take_along_axis(S, sorter.data, -1)
+    scalar = not isinstance(values, Tensor)
+    if scalar and not isinstance(values, (int, float)):
+        raise TypeError(f"searchsorted(): argument 'values' must be Tensor or Number, not "
+                        f"{type(values).__name__}")  # fmt: skip
+    V = np.asarray(values) if scalar else values.data
+    if S.ndim > 1 and (scalar or S.shape[:-1] != V.shape[:-1]):
+        raise RuntimeError(
+            f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+            f"dimensions of boundaries tensor and input value tensor must match, but we got "
+            f"boundaries tensor {S.shape} and input value tensor {V.shape}"
+        )
+    how = "right" if right else "left"
+    if S.ndim == 1:
+        out = np.searchsorted(S, V, side=how)
+    else:
+        lead = int(np.prod(S.shape[:-1]))
+        out = np.empty((lead, V.shape[-1]), np.int64)
+        for k, (s, v) in enumerate(zip(S.reshape(lead, S.shape[-1]), V.reshape(lead, V.shape[-1]))):
+            out[k] = np.searchsorted(s, v, side=how)
+        out = out.reshape(V.shape)
+    return Tensor._new(np.asarray(out, np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
+              right: bool = False) -> Tensor:  # fmt: skip
+    """The bucket of each element of input among the 1-d sorted ``boundaries``: i with
+    boundaries[i-1] < x <= boundaries[i] (right=True: boundaries[i-1] <= x < boundaries[i])."""
+    check_tensor("bucketize", "boundaries", boundaries)
+    if not isinstance(input, (Tensor, int, float)):
+        raise TypeError(f"bucketize(): argument 'input' must be Tensor or Number, not "
+                        f"{type(input).__name__}")  # fmt: skip
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    """out[k] = the number of times k occurs in the 1-d non-negative integer input (or the
+    sum of the ``weights`` at those places: float32 weights sum in float32, others in float64)."""
+    check_tensor("bincount", "input", input)
+    X = input.data
+    if X.dtype.kind == "b" or X.dtype.kind not in "iu":
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{X.dtype}'")
+    if X.ndim != 1 or (X.size and X.min() < 0):
+        raise RuntimeError(f"bincount only supports 1-d non-negative integral inputs, got shape "
+                           f"{X.shape}")  # fmt: skip
+    minlength = factories._int(minlength, "minlength", "bincount")
+    if minlength < 0:
+        raise RuntimeError(f"bincount: minlength should be >= 0, got {minlength}")
+    if weights is None:
+        return Tensor._new(np.bincount(X, minlength=minlength).astype(dtypes.int64))
+    check_tensor("bincount", "weights", weights)
+    w = weights.data
+    if w.shape != X.shape:
+        raise RuntimeError(f"bincount: weights should be 1-d and have the same length as input, "
+                           f"got {w.shape} and {X.shape}")  # fmt: skip
+    dt = dtypes.float32 if w.dtype == dtypes.float32 else dtypes.float64
+    out = np.bincount(X, w.astype(np.float64), minlength).astype(dt)
+    return record(out, "Bincount", (weights,), (ops._no_vjp("bincount"),))
+
+
+# ---- elementwise --------------------------------------------------------------------------------
+
+
+def heaviside(input: Tensor, values: Tensor) -> Tensor:
+    """The step function: 0 where input < 0, ``values`` where input == 0, 1 where
+    input > 0 (NaN counts as not positive), broadcast. Not differentiable."""
+    check_tensor("heaviside", "input", input)
+    check_tensor("heaviside", "values", values)
+    X, V = input.data, values.data
+    if X.dtype != V.dtype:
+        raise RuntimeError(f"heaviside is not yet implemented for tensors with different dtypes "
+                           f"({X.dtype} and {V.dtype})")  # fmt: skip
+    try:
+        out = np.where(X == 0, V, X > 0).astype(X.dtype)
+    except ValueError:
+        raise OpError(f"heaviside: shapes {X.shape} and {V.shape} cannot be broadcast") from None
+    vjp = ops._no_vjp("heaviside")
+    return record(ops._contiguous(out), "Heaviside", (input, values), (vjp, vjp))
+
+
+def copysign(input: Tensor, other: Any) -> Tensor:
+    """|input| with the sign of other (a Tensor or a number), broadcast; integers give the
+    default float dtype.   dinput = g * out / input (0 where input is 0),   dother = 0."""
+    check_tensor("copysign", "input", input)
+    A, B, out = ops._binary("copysign", np.copysign, input, other)
+    if out.dtype.kind not in "fc":
+        out = out.astype(dtypes.get_default_dtype())
+    elif A.dtype.kind in "biu" and (not isinstance(B, np.ndarray) or B.dtype.kind in "biu"):
+        out = out.astype(dtypes.get_default_dtype())
+
+    def d_input(g: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(A == 0, 0, g * (out / A))
+
+    return record(out, "Copysign", (input, other), (d_input, _zero_vjp), saved=(input,),
+                  saves_out=True)  # fmt: skip
+
+
+# ---- dtype information ---------------------------------------------------------------------------
+
+
+class finfo:
+    """The numerical properties of a floating point dtype, as ``torch.finfo``: ``bits``,
+    ``eps``, ``max``, ``min``, ``tiny`` (= ``smallest_normal``), ``resolution`` (Python
+    numbers) and ``dtype`` (its name). Without an argument, the default dtype's."""
+
+    def __init__(self, type: Any = None) -> None:
+        dt = dtypes.get_default_dtype() if type is None else _info_dtype("finfo", type)
+        if dt.kind != "f":
+            raise TypeError("finfo() requires a floating point input type. Use iinfo to handle "
+                            f"'{dt}'")  # fmt: skip
+        info = np.finfo(dt)
+        self.bits = int(info.bits)
+        self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = 10.0 ** -int(info.precision)  # a Python float, as PyTorch's
+        self.dtype = str(dt)
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, finfo) and self.dtype == other.dtype
+
+    def __hash__(self) -> int:
+        return hash(("finfo", self.dtype))
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, "
+                f"tiny={self.tiny:g}, dtype={self.dtype})")  # fmt: skip
+
+
+class iinfo:
+    """The range of an integer dtype, as ``torch.iinfo``: ``bits``, ``min``, ``max`` (Python
+    ints) and ``dtype`` (its name)."""
+
+    def __init__(self, type: Any) -> None:
+        dt = _info_dtype("iinfo", type)
+        if dt.kind == "b":
+            raise TypeError(f"{dt} is not supported by iinfo")
+        if dt.kind not in "iu":
+            raise TypeError("iinfo() requires an integer input type. Use finfo to handle "
+                            f"'{dt}'")  # fmt: skip
+        info = np.iinfo(dt)
+        self.bits, self.min, self.max = int(info.bits), int(info.min), int(info.max)
+        self.dtype = str(dt)
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, iinfo) and self.dtype == other.dtype
+
+    def __hash__(self) -> int:
+        return hash(("iinfo", self.dtype))
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+def _info_dtype(name: str, type: Any) -> np.dtype:
+    """finfo's and iinfo's argument: a minigrad dtype (a NumPy dtype), not a name."""
+    if not isinstance(type, np.dtype):
+        raise TypeError(f"{name}(): argument 'type' (position 1) must be a dtype (mg.float32, "
+                        f"...), not {builtins.type(type).__name__}")  # fmt: skip
+    return type

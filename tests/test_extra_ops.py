@@ -478,3 +478,219 @@ def test_triangle_indices_errors():
         mg.triu_indices(3, 3, dtype=mg.float32)
     with pytest.raises(TypeError):
         mg.tril_indices(3.0, 3)
+
+
+# ---- group 4: NaN-aware and paired reductions, sampling, searching, dtype info --------------
+
+_WITH_NAN = np.array([[1.5, np.nan, -3.0], [0.25, 5.0, np.nan]])
+
+
+@pytest.mark.parametrize("dim,keepdim", [(None, False), (1, False), (0, True), ((0, 1), True)])
+def test_nansum_and_nanmean_formulas_and_gradcheck(dim, keepdim):
+    x = mg.tensor(_WITH_NAN, requires_grad=True)
+    axis = dim if not isinstance(dim, tuple) else tuple(dim)
+    np.testing.assert_allclose(
+        mg.nansum(x, dim, keepdim).data, np.nansum(_WITH_NAN, axis, keepdims=keepdim)
+    )
+    np.testing.assert_allclose(
+        mg.nanmean(x, dim, keepdim).data, np.nanmean(_WITH_NAN, axis, keepdims=keepdim)
+    )
+    assert mg.nansum(x, dim, keepdim).grad_fn.name() == "NansumBackward"
+    assert mg.gradcheck(lambda t: mg.nansum(t, dim, keepdim), [x])
+    assert mg.gradcheck(lambda t: mg.nanmean(t, dim, keepdim), [x])
+    mg.nansum(x).backward()
+    np.testing.assert_array_equal(x.grad.data, ~np.isnan(_WITH_NAN))  # 0 at the NaNs
+
+
+def test_nansum_dtypes_and_nanmean_refuses_integers():
+    assert mg.nansum(mg.tensor([1, 2], dtype=mg.int32)).dtype == mg.int64
+    assert mg.nansum(mg.tensor([True, True])).item() == 2
+    assert mg.nansum(mg.tensor(_WITH_NAN), dtype=mg.float32).dtype == mg.float32
+    assert np.isnan(mg.nanmean(mg.tensor([np.nan])).item())
+    with pytest.raises(RuntimeError):
+        mg.nanmean(mg.tensor([1, 2]))
+
+
+@pytest.mark.parametrize("name", ["var_mean", "std_mean"])
+@pytest.mark.parametrize(
+    "args,kwargs",
+    [
+        ((), {}),
+        ((1,), {}),
+        ((1,), {"correction": 0, "keepdim": True}),
+        (((0, 1),), {}),
+        ((True,), {}),
+        ((0, False, True), {}),
+    ],
+)
+def test_var_mean_and_std_mean_are_the_pair(name, args, kwargs):
+    x = _leaf((3, 4))
+    spread, mean = getattr(mg, name)(x, *args, **kwargs)
+    want = getattr(mg, name.split("_")[0])(x, *args, **kwargs)
+    np.testing.assert_allclose(spread.data, want.data, rtol=1e-12)
+    dim = None if args and isinstance(args[0], bool) else (args[0] if args else None)
+    keepdim = kwargs.get("keepdim", args[2] if len(args) > 2 else False)
+    np.testing.assert_allclose(mean.data, x.mean(dim, keepdim).data, rtol=1e-12)
+    fn = getattr(mg, name)
+    assert mg.gradcheck(lambda t: fn(t, *args, **kwargs)[0] * 2 + fn(t, *args, **kwargs)[1], [x])
+    with pytest.raises(RuntimeError):
+        fn(mg.tensor([1, 2]))
+
+
+def test_logspace_formula():
+    for start, end, steps, base in [
+        (0, 2, 3, 10.0),
+        (-1, 2, 7, 10.0),
+        (0.5, 3.5, 4, 3.0),
+        (2, 0, 5, 0.5),
+    ]:
+        want = base ** np.linspace(start, end, steps)
+        np.testing.assert_allclose(
+            mg.logspace(start, end, steps, base, dtype=mg.float64).data, want, rtol=1e-14
+        )
+    assert mg.logspace(0, 3, 4, dtype=mg.int64).tolist() == [1, 10, 100, 1000]
+    assert mg.logspace(0, 2, 3).dtype == mg.float32 and mg.logspace(0, 2, 0).shape == (0,)
+
+
+def test_normal_forms_statistics_and_seed():
+    mg.manual_seed(0)
+    a = mg.normal(2.0, 3.0, (20000,))
+    assert abs(a.mean().item() - 2.0) < 0.1 and abs(a.std().item() - 3.0) < 0.1
+    mg.manual_seed(0)
+    np.testing.assert_array_equal(mg.normal(2.0, 3.0, (20000,)).data, a.data)
+    mean, std = mg.tensor([[-5.0], [5.0]]), mg.tensor([0.5, 2.0, 4.0])
+    s = mg.stack([mg.normal(mean, std) for _ in range(4000)])
+    assert s.shape == (4000, 2, 3)
+    np.testing.assert_allclose(s.mean(0).data, np.broadcast_to(mean.data, (2, 3)), atol=0.25)
+    np.testing.assert_allclose(s.std(0).data, np.broadcast_to(std.data, (2, 3)), rtol=0.1)
+    g1, g2 = mg.Generator().manual_seed(3), mg.Generator().manual_seed(3)
+    np.testing.assert_array_equal(
+        mg.normal(mean, 1.0, generator=g1).data, mg.normal(mean, 1.0, generator=g2).data
+    )
+    m = mg.zeros(3, requires_grad=True)
+    mg.normal(m, 2.0).sum().backward()
+    np.testing.assert_array_equal(m.grad.data, np.zeros(3))  # as PyTorch: no gradient
+    with pytest.raises(RuntimeError):
+        mg.normal(m, -1.0)
+    with pytest.raises(TypeError):
+        mg.normal(0.0, 1.0)
+
+
+def test_bernoulli_frequencies_and_seed():
+    p = mg.tensor([0.0, 0.2, 0.7, 1.0], dtype=mg.float64)
+    mg.manual_seed(1)
+    draws = mg.stack([mg.bernoulli(p) for _ in range(5000)])
+    assert draws.dtype == mg.float64 and set(np.unique(draws.data)) <= {0.0, 1.0}
+    np.testing.assert_allclose(draws.mean(0).data, p.data, atol=0.03)
+    assert mg.bernoulli(mg.full((4000,), 0.5), 0.1).mean().item() < 0.15
+    g = mg.Generator().manual_seed(5)
+    first = mg.bernoulli(mg.full((50,), 0.5), generator=g)
+    g.manual_seed(5)
+    np.testing.assert_array_equal(mg.bernoulli(mg.full((50,), 0.5), generator=g).data, first.data)
+    with pytest.raises(RuntimeError):
+        mg.bernoulli(mg.tensor([1.5]))
+    with pytest.raises(NotImplementedError):
+        mg.bernoulli(mg.tensor([1, 0]))
+
+
+def test_multinomial_frequencies_and_rules():
+    w = mg.tensor([1.0, 2.0, 3.0, 0.0])
+    mg.manual_seed(2)
+    draws = mg.multinomial(w, 30000, replacement=True)
+    assert draws.dtype == mg.int64 and draws.shape == (30000,)
+    np.testing.assert_allclose(np.bincount(draws.data, minlength=4) / 30000, w.data / 6, atol=0.015)
+    # without replacement: distinct categories; the zero weight only once the others are drawn
+    for _ in range(50):
+        d = mg.multinomial(w, 4).tolist()
+        assert sorted(d) == [0, 1, 2, 3] and d[-1] == 3
+    firsts = np.bincount([mg.multinomial(w, 1).item() for _ in range(6000)], minlength=4) / 6000
+    np.testing.assert_allclose(firsts, w.data / 6, atol=0.03)
+    rows = mg.multinomial(mg.tensor([[0.0, 1.0], [1.0, 0.0]]), 1)
+    assert rows.tolist() == [[1], [0]]
+    mg.manual_seed(4)
+    a = mg.multinomial(w, 3)
+    mg.manual_seed(4)
+    assert mg.multinomial(w, 3).tolist() == a.tolist()
+    for call in (
+        lambda: mg.multinomial(w, 5),
+        lambda: mg.multinomial(w, 0),
+        lambda: mg.multinomial(-w, 1),
+        lambda: mg.multinomial(mg.zeros(3), 1),
+        lambda: mg.multinomial(mg.ones(2, 2, 2), 1),
+        lambda: mg.multinomial(mg.tensor([1, 2]), 1),
+    ):
+        with pytest.raises(RuntimeError):
+            call()
+
+
+def test_searchsorted_and_bucketize_match_numpy():
+    seq = mg.tensor([1.0, 3.0, 5.0, 7.0, 9.0])
+    v = mg.tensor([[3.0, 6.0, 9.0], [0.0, 10.0, 5.0]])
+    for right in (False, True):
+        want = np.searchsorted(seq.data, v.data, side="right" if right else "left")
+        np.testing.assert_array_equal(mg.searchsorted(seq, v, right=right).data, want)
+        np.testing.assert_array_equal(mg.bucketize(v, seq, right=right).data, want)
+    rows = mg.tensor([[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]])
+    out = mg.searchsorted(rows, mg.tensor([[3.0], [3.0]]), side="right")
+    assert out.tolist() == [[2], [1]] and out.dtype == mg.int64
+    assert mg.searchsorted(seq, v, out_int32=True).dtype == mg.int32
+    assert mg.searchsorted(
+        mg.tensor([5.0, 1.0, 3.0]), mg.tensor([2.0]), sorter=mg.tensor([1, 2, 0])
+    ).tolist() == [1]
+    assert mg.searchsorted(rows, mg.zeros(2, 0)).shape == (2, 0)
+    with pytest.raises(RuntimeError):
+        mg.searchsorted(seq, v, right=True, side="left")
+    with pytest.raises(RuntimeError):
+        mg.bucketize(v, rows)
+
+
+def test_bincount_matches_numpy():
+    x = mg.tensor([0, 1, 1, 3])
+    np.testing.assert_array_equal(
+        mg.bincount(x, minlength=6).data, np.bincount(x.data, minlength=6)
+    )
+    w = mg.tensor([0.5, 1.0, 2.0, 3.0])
+    out = mg.bincount(x, w)
+    np.testing.assert_allclose(out.data, np.bincount(x.data, w.data))
+    assert out.dtype == mg.float32 and mg.bincount(x, mg.tensor([1, 2, 3, 4])).dtype == mg.float64
+    with pytest.raises(RuntimeError):
+        mg.bincount(mg.tensor([-1, 1]))
+    with pytest.raises(NotImplementedError):
+        mg.bincount(mg.tensor([1.0]))
+
+
+def test_heaviside_and_copysign():
+    x = mg.tensor([-1.5, 0.0, 2.0, -0.0])
+    np.testing.assert_array_equal(mg.heaviside(x, mg.tensor([0.5])).data, np.heaviside(x.data, 0.5))
+    assert mg.heaviside(mg.tensor([np.nan]), mg.tensor([0.5])).item() == 0.0  # as PyTorch
+    with pytest.raises(RuntimeError):
+        mg.heaviside(x, mg.tensor([0.5], dtype=mg.float64))
+    with pytest.raises(TypeError):
+        mg.heaviside(x, 0.5)
+    a, b = _leaf((2, 3), 0), _leaf(3, 1)
+    np.testing.assert_array_equal(mg.copysign(a, b).data, np.copysign(a.data, b.data))
+    assert mg.gradcheck(mg.copysign, [a, b])
+    assert mg.gradcheck(lambda t: mg.copysign(t, -2.0), [a])
+    assert mg.copysign(mg.tensor([1, -2]), 1).dtype == mg.float32
+    z = mg.tensor([0.0, -0.0], requires_grad=True)
+    mg.copysign(z, -1.0).sum().backward()
+    np.testing.assert_array_equal(z.grad.data, [0.0, 0.0])
+
+
+def test_finfo_and_iinfo_match_numpy():
+    for dt in (mg.float16, mg.float32, mg.float64):
+        info, ref = mg.finfo(dt), np.finfo(dt)
+        assert (info.bits, info.eps, info.max, info.min) == (ref.bits, ref.eps, ref.max, ref.min)
+        assert info.tiny == info.smallest_normal == ref.smallest_normal
+        assert info.resolution == 10.0**-ref.precision and info.dtype == str(dt)
+    assert mg.finfo().dtype == str(mg.get_default_dtype())
+    for dt in (mg.uint8, mg.int8, mg.int16, mg.int32, mg.int64):
+        info, ref = mg.iinfo(dt), np.iinfo(dt)
+        assert (info.bits, info.min, info.max, info.dtype) == (ref.bits, ref.min, ref.max, str(dt))
+    for call in (
+        lambda: mg.finfo(mg.int64),
+        lambda: mg.iinfo(mg.float32),
+        lambda: mg.iinfo(mg.bool),
+    ):
+        with pytest.raises(TypeError):
+            call()

@@ -395,3 +395,170 @@ def test_cdist_float32_matches_pytorch():
         M.cdist(M.tensor(x1, dtype=M.float32), M.tensor(x2, dtype=M.float32)) for M in (torch, mg)
     ]
     _same(outs[0], outs[1], "cdist float32", 1e-5)
+
+
+# ---- group 4: NaN-aware and paired reductions, logspace, searching, counting, dtype info -----
+
+_N = "M.tensor([[1., float('nan'), 3.], [4., 5., float('nan')]])"
+GROUP4 = [f"M.nansum({_N})", f"M.nansum({_N}, 1)", f"M.nansum({_N}, dim=(0, 1), keepdim=True)", f"M.nansum({_N}, dtype=M.float64)", "M.nansum(M.tensor([1, 2]))",
+ "M.nansum(M.tensor([True, True]))", "M.nanmean(M.tensor([1, 2]))", f"M.nanmean({_N})", f"M.nanmean({_N}, 1)", "M.nanmean(M.tensor([float('nan')]))",
+ "M.nansum(M.tensor([1, 2], dtype=M.int32))", f"M.nansum({_N}, 2)", f"M.nanmean({_N}, (0,), True)", "M.nansum([1.])", f"M.nanmean({_N}, dtype=M.float64)",
+ "M.nansum(M.zeros(0))", "M.nanmean(M.zeros(0, 2), 0)",
+ "M.var_mean(M.arange(12.).reshape(3, 4))", "M.var_mean(M.arange(12.).reshape(3, 4), 1)", "M.var_mean(M.arange(12.).reshape(3, 4), 1, correction=0, keepdim=True)",
+ "M.std_mean(M.arange(12.).reshape(3, 4), (0, 1))", "M.var_mean(M.arange(12.).reshape(3, 4), unbiased=False)", "M.var_mean(M.arange(12.).reshape(3, 4), 1, True)",
+ "M.var_mean(M.arange(12.).reshape(3, 4), 1, False, True)", "M.std_mean(M.arange(12.).reshape(3, 4), True)", "M.std_mean(M.arange(12.).reshape(3, 4), False)", "M.var_mean(M.tensor([1, 2]))",
+ "M.std_mean(M.arange(12.).reshape(3, 4), dim=0, correction=2)", "M.var_mean([1.])", "M.std_mean(M.arange(12.).reshape(3, 4), 5)",
+ "M.logspace(0, 2, 3)", "M.logspace(0, 2, 3, base=2)", "M.logspace(0, 2, 3, dtype=M.int64)", "M.logspace(0, 2, 3, 2.0)", "M.logspace(0, 2, 0)", "M.logspace(-1, 2, 7)",
+ "M.logspace(0, 3, 4, dtype=M.int64)", "M.logspace(0.5, 3.5, 4, base=3., dtype=M.float64)", "M.logspace(0, 2, 3, requires_grad=True)", "M.logspace(0, 2, 1)", "M.logspace(2, 0, 5, base=0.5)",
+ "M.logspace(0, 2, -1)",
+ "M.searchsorted(M.tensor([1., 3., 5., 7., 9.]), M.tensor([[3., 6., 9.], [3., 6., 9.]]))", "M.searchsorted(M.tensor([1., 3., 5., 7., 9.]), M.tensor([[3., 6., 9.], [3., 6., 9.]]), right=True)",
+ "M.searchsorted(M.tensor([1., 3., 5., 7., 9.]), M.tensor([[3., 6., 9.]]), side='right')", "M.searchsorted(M.tensor([1., 3., 5., 7., 9.]), M.tensor([[3., 6., 9.]]), out_int32=True)",
+ "M.searchsorted(M.tensor([1., 3., 5., 7., 9.]), 5)", "M.searchsorted(M.tensor([1., 3., 5., 7., 9.]), 5.0, right=True)", "M.searchsorted(M.tensor([1., 3.]), M.tensor([3.]), right=True, side='left')",
+ "M.searchsorted(M.tensor([1., 3.]), M.tensor([3.]), side='bad')", "M.searchsorted(M.tensor([[1., 3., 5.], [2., 4., 6.]]), M.tensor([[3., 6.], [3., 6.]]))",
+ "M.searchsorted(M.tensor([[1., 3., 5.], [2., 4., 6.], [0., 1., 2.]]), M.tensor([[3., 6.], [3., 6.]]))", "M.searchsorted(M.tensor([1., 3., 5.]), M.tensor([3, 6]))",
+ "M.searchsorted(M.tensor([1, 3, 5]), M.tensor([3., 6.]))", "M.searchsorted(M.tensor([5., 1., 3.]), M.tensor([2.]), sorter=M.tensor([1, 2, 0]))",
+ "M.searchsorted(M.tensor(1.), M.tensor([1.]))", "M.searchsorted(M.tensor([1., 3.]), M.tensor(4.))", "M.searchsorted([1.], M.tensor([1.]))",
+ "M.searchsorted(M.tensor([[1., 3.]]), M.tensor(3.))", "M.searchsorted(M.tensor([[1., 3.], [2., 4.]]), M.tensor([[2.5], [2.5]]), side='right')",
+ "M.bucketize(M.tensor([[3, 6, 9], [3, 6, 9]]), M.tensor([1, 3, 5, 7, 9]))", "M.bucketize(M.tensor([[3, 6, 9]]), M.tensor([1, 3, 5, 7, 9]), right=True)",
+ "M.bucketize(M.tensor([3, 6]), M.tensor([1, 3, 5]), out_int32=True)", "M.bucketize(5, M.tensor([1, 3, 5, 7]))", "M.bucketize(M.tensor([3]), M.tensor([[1, 3, 5]]))",
+ "M.bucketize(M.tensor([3., 6.]), M.tensor([1, 3, 5]))", "M.bucketize(M.tensor(4), M.tensor([1, 3, 5]))", "M.bucketize([1], M.tensor([1, 3]))",
+ "M.bincount(M.tensor([0, 1, 1, 3]))", "M.bincount(M.tensor([0, 1, 1, 3]), minlength=6)", "M.bincount(M.tensor([0, 1, 1, 3]), M.tensor([.5, 1., 2., 3.]))",
+ "M.bincount(M.tensor([0, 1, 1, 3]), M.tensor([.5, 1., 2., 3.], dtype=M.float64))", "M.bincount(M.tensor([0, 1, 1, 3]), M.tensor([1, 2, 3, 4]))", "M.bincount(M.tensor([-1, 1]))",
+ "M.bincount(M.tensor([[1]]))", "M.bincount(M.tensor([1.]))", "M.bincount(M.tensor([], dtype=M.int64))", "M.bincount(M.tensor([1]), minlength=-1)", "M.bincount(M.tensor([0, 1]), M.tensor([1.]))",
+ "M.bincount(M.tensor([0, 1], dtype=M.int32))", "M.bincount(M.tensor([True, False]))", "M.bincount(M.tensor([0, 1]), M.tensor([True, False]))", "M.bincount(M.tensor([0, 1], dtype=M.uint8))",
+ "M.bincount(M.tensor([], dtype=M.int64), minlength=3)", "M.bincount([1])",
+ "M.heaviside(M.tensor([-1.5, 0., 2.]), M.tensor([0.5]))", "M.heaviside(M.tensor([-1.5, 0., 2.]), M.tensor(0.5))", "M.heaviside(M.tensor([-1.5, 0., 2.]), M.tensor([0.5], dtype=M.float64))",
+ "M.heaviside(M.tensor([-1.5, 0., 2.]), 0.5)", "M.heaviside(M.tensor([-1, 0, 2]), M.tensor([7]))", "M.heaviside(M.tensor([-1., 0., 1.]), M.tensor([0.5, 0.25]))",
+ "M.heaviside(M.tensor([True, False]), M.tensor([True]))", "M.heaviside(M.tensor([float('nan'), -0.]), M.tensor([0.5]))", "M.heaviside(M.tensor([[0.], [1.]]), M.tensor([0.5, 0.25]))",
+ "M.copysign(M.tensor([-1., 0., 2., -0.]), M.tensor([1., -1., -0., 0.]))", "M.copysign(M.tensor([-1., 0., 2., -0.]), -1)", "M.copysign(M.tensor([-1., 0., 2., -0.]), -1.)",
+ "M.copysign(M.tensor([1, -2]), M.tensor([-1, 1]))", "M.copysign(M.tensor([1, -2]), 1)", "M.copysign(M.tensor([-1., 0., 2., -0.]), M.tensor([1.], dtype=M.float64))",
+ "M.copysign(M.tensor([-1., 0.]), M.ones(3))", "M.copysign(2., M.tensor([1.]))", "M.copysign(M.tensor([True]), M.tensor([False]))", "M.copysign(M.tensor([1, 2]), M.tensor([-1.5, 1.], dtype=M.float64))",
+ "M.copysign(M.tensor([1., 2.], dtype=M.float64), M.tensor(-1.))", "M.copysign(M.tensor([1, 2], dtype=M.int32), -1.5)", "M.copysign(M.tensor([1., 2.]), M.tensor([-1], dtype=M.int64))",
+ "M.finfo(M.float32).eps", "M.finfo(M.float32).max", "M.finfo(M.float32).min", "M.finfo(M.float32).tiny", "M.finfo(M.float32).bits", "M.finfo(M.float32).dtype", "M.finfo(M.float32).resolution",
+ "M.finfo(M.float32).smallest_normal", "M.finfo().eps", "M.finfo(M.float64).eps", "M.finfo(M.float64).max", "M.finfo(M.float16).tiny", "M.finfo(M.float16).eps", "M.finfo(M.float16).max", "M.finfo(M.float16).resolution",
+ "M.iinfo(M.int64).max", "M.iinfo(M.int64).min", "M.iinfo(M.uint8).min", "M.iinfo(M.uint8).max", "M.iinfo(M.int32).bits", "M.iinfo(M.int8).dtype", "M.iinfo(M.int16).max",
+ "M.finfo(M.int64)", "M.iinfo(M.float32)", "M.iinfo(M.bool)", "M.finfo(M.bool)", "M.finfo('float32')", "repr(M.finfo(M.float32))", "repr(M.iinfo(M.int32))", "repr(M.finfo(M.float64))",
+ "M.finfo(M.float32) == M.finfo(M.float32)", "type(M.finfo(M.float32).eps).__name__", "type(M.iinfo(M.int32).max).__name__",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expr", GROUP4)
+def test_group4_matches_pytorch(expr):
+    _check(expr)
+
+
+GROUP4_GRADIENTS = [
+    ("M.nansum(a)", "Nansum"), ("M.nansum(a, 1)", "Nansum"), ("M.nansum(a, (0, 1), True)", "Nansum"),
+    ("M.nanmean(a)", "Div"), ("M.nanmean(a, 0, True)", "Div"), ("M.var_mean(a.nan_to_num(), 1)", None),
+    ("M.std_mean(a.nan_to_num(), 0, correction=0)", None), ("M.var_mean(a.nan_to_num(), (0, 1), keepdim=True)", None),
+    ("M.std_mean(a.nan_to_num(), True)", None), ("M.copysign(a.nan_to_num(), b)", "Copysign"),
+    ("M.copysign(a.nan_to_num(), -1.5)", "Copysign"), ("M.normal(a.nan_to_num(), 2.0)", "Normal"),
+    ("M.normal(a.nan_to_num(), b.abs())", "Normal"), ("M.normal(0.5, b.abs())", "Normal"),
+    ("M.bernoulli(b.sigmoid())", "Bernoulli"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("transpose", [False, True])
+@pytest.mark.parametrize("expr,name", GROUP4_GRADIENTS)
+def test_group4_gradients_match_pytorch(expr, name, transpose):
+    a_data = np.array([[1.5, np.nan, -3.0], [0.0, 5.0, np.nan]])
+    b_data = np.array([[-1.0, 2.0, -0.0], [0.5, -2.5, 1.0]])
+    results = []
+    for M in (torch, mg):
+        a = M.tensor(a_data.T.copy() if transpose else a_data, requires_grad=True)
+        b = M.tensor(b_data.T.copy() if transpose else b_data, requires_grad=True)
+        names = {"a": a.T if transpose else a, "b": b.T if transpose else b}
+        ys = _outputs(eval(expr, {"M": M, **names}))
+        sum((y * (k + 1.5)).sum() for k, y in enumerate(ys)).backward()
+        fns = [y.grad_fn.name().rstrip("0123456789") for y in ys]
+        grads = [M.zeros(2) if x.grad is None else x.grad for x in (a, b)]
+        results.append((ys, grads, fns))
+    (ty, tg, tf), (my, mgrad, mf) = results
+    if name not in (
+        "Normal",
+        "Bernoulli",
+    ):  # random values differ: only their gradients are compared
+        _same([y.detach() for y in ty], [y.detach() for y in my], expr, 1e-12)
+    _same(tg, mgrad, expr, 1e-12)
+    if name is not None:  # var_mean and std_mean are var and mean here (PyTorch: one node)
+        assert tf == mf == [name + "Backward"] * len(ys)
+
+
+def test_finfo_iinfo_attributes_match_pytorch():
+    for name in ("float16", "float32", "float64"):
+        t, m = torch.finfo(getattr(torch, name)), mg.finfo(getattr(mg, name))
+        for attr in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+            assert getattr(t, attr) == getattr(m, attr) and type(getattr(t, attr)) is type(
+                getattr(m, attr)
+            ), (name, attr)
+        assert repr(t) == repr(m)
+    for name in ("uint8", "int8", "int16", "int32", "int64"):
+        t, m = torch.iinfo(getattr(torch, name)), mg.iinfo(getattr(mg, name))
+        for attr in ("bits", "max", "min", "dtype"):
+            assert getattr(t, attr) == getattr(m, attr), (name, attr)
+        assert repr(t) == repr(m)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_searchsorted_and_bucketize_random_match_pytorch(seed):
+    rng = np.random.default_rng(seed)
+    lead = [(), (2,), (2, 3)][seed % 3]
+    seq = np.sort(rng.integers(-3, 4, lead + (int(rng.integers(1, 6)),)), -1).astype(np.float64)
+    vals = rng.integers(-4, 5, lead + (int(rng.integers(0, 4)),)).astype(np.float64)
+    for right in (False, True):
+        for M_expr in ("M.searchsorted(s, v, right={r})", "M.searchsorted(s, v, side={side!r})"):
+            expr = M_expr.format(r=right, side="right" if right else "left")
+            outs = [
+                eval(expr, {"M": M, "s": M.tensor(seq), "v": M.tensor(vals)}) for M in (torch, mg)
+            ]
+            _same(outs[0], outs[1], f"{expr} {seq} {vals}")
+        if not lead:
+            outs = [M.bucketize(M.tensor(vals), M.tensor(seq), right=right) for M in (torch, mg)]
+            _same(outs[0], outs[1], f"bucketize {seq} {vals}")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_bincount_random_matches_pytorch(seed):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 6, int(rng.integers(0, 12)))
+    w = rng.standard_normal(x.shape)
+    minlength = int(rng.integers(0, 9))
+    for weights in (None, "float32", "float64", "int64"):
+        outs = []
+        for M in (torch, mg):
+            wt = (
+                None
+                if weights is None
+                else M.tensor(w * 3, dtype=getattr(M, weights))
+                if weights != "int64"
+                else M.tensor((w * 3).astype(np.int64))
+            )
+            outs.append(M.bincount(M.tensor(x, dtype=M.int64), wt, minlength))
+        _same(outs[0], outs[1], f"bincount {x} {weights} {minlength}", 1e-5)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    ["M.normal(M.zeros(3), M.ones(2, 1))", "M.normal(M.zeros(3), 2.0)", "M.normal(M.zeros(3))", "M.normal(0.0, M.ones(2, 1))",
+     "M.normal(0., 1., (2, 3))", "M.normal(0., 1., size=(2, 3))", "M.normal(0., 1.)", "M.normal(M.zeros(3), -1.)", "M.normal(M.zeros(3), -M.ones(2, 1))",
+     "M.normal(2, 3, (2,))", "M.normal(0., 1., (2,), dtype=M.float64)", "M.normal(M.zeros(3, dtype=M.int64), 1.)", "M.normal(M.zeros(3), M.ones(2, 1, dtype=M.float64))",
+     "M.normal(0., 1., (2,), requires_grad=True)", "M.normal(M.zeros(3), M.ones(4))", "M.normal(M.zeros(3, dtype=M.float64), 1.)", "M.normal(0., 1., (2,), dtype=M.int64)",
+     "M.bernoulli(M.full((3,), 0.5))", "M.bernoulli(M.full((3,), 0.5), 0.3)", "M.bernoulli(M.full((3,), 0.5), p=0.3)", "M.bernoulli(M.tensor([1.5]))", "M.bernoulli(M.tensor([1, 0]))",
+     "M.bernoulli(M.tensor([0.5], dtype=M.float64))", "M.bernoulli(M.full((3,), 0.5), 1.5)", "M.bernoulli([0.5])", "M.bernoulli(M.full((3,), 0.5, requires_grad=True))",
+     "M.multinomial(M.tensor([1., 2., 3., 0.]), 2)", "M.multinomial(M.tensor([1., 2., 3., 0.]), 4)", "M.multinomial(M.tensor([1., 2., 3., 0.]), 5, True)",
+     "M.multinomial(M.tensor([1., 2., 3., 0.]), 0)", "M.multinomial(M.ones(2, 4), 2)", "M.multinomial(-M.ones(3), 2)", "M.multinomial(M.zeros(3), 1)",
+     "M.multinomial(M.ones(2, 2, 2), 1)", "M.multinomial(M.tensor([1, 2]), 1)", "M.multinomial(M.tensor([1., 2., 3., 0.]), 5)", "M.multinomial(M.tensor([float('nan'), 1.]), 1)",
+     "M.multinomial(M.tensor([float('inf'), 1.]), 1)", "M.multinomial(M.ones(3), -1)", "M.multinomial(M.ones(0), 1)", "M.multinomial(M.ones(4, dtype=M.float64), 2)",
+     "M.multinomial(M.ones(3, requires_grad=True), 2)", "M.multinomial(M.tensor(1.), 1)", "M.multinomial(M.ones(2, 3), 3, replacement=True)"],
+)  # fmt: skip
+def test_sampling_shapes_dtypes_and_errors_match_pytorch(expr):
+    expected, t_err = _run(expr, torch)
+    got, m_err = _run(expr, mg)
+    if t_err is not None:
+        assert m_err is not None and isinstance(m_err, type(t_err)), (
+            f"{expr}: {m_err!r} vs {t_err!r}"
+        )
+        return
+    assert m_err is None, f"{expr}: minigrad raises {m_err!r}"
+    assert str(expected.dtype).replace("torch.", "") == str(got.dtype), expr
+    assert tuple(expected.shape) == got.shape and expected.requires_grad == got.requires_grad, expr
