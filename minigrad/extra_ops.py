@@ -136,8 +136,9 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                 f"einsum(): expected Tensor as element {i} in argument 1, "
                 f"but got {type(t).__name__}"
             )
-    terms, out, sizes = _einsum_parse(equation, [t.data.shape for t in operands])
-    dt = dtypes.promote([t.data.dtype for t in operands])
+    shapes = [t.data.shape for t in operands]
+    terms, out, sizes = _einsum_parse(equation, shapes)
+    dt = _einsum_dtype(terms, out, shapes, [t.data.dtype for t in operands])
     # every operand broadcast to the full size of each of its letters
     arrays = [
         np.broadcast_to(t.data.astype(dt, copy=False), [sizes[c] for c in s])
@@ -145,7 +146,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     ]
     spec = ",".join(terms) + "->" + out
     result = np.einsum(spec, *arrays, optimize=len(arrays) > 2)
-    result = np.array(result, copy=True)  # a view for "ij->ji": PyTorch's is a view too
+    # np.einsum may return a view of the operand ("ij->ji"); the result owns its memory
+    result = np.array(result, copy=True)
     vjps = tuple(_einsum_vjp(i, terms, out, arrays, sizes) for i in range(len(terms)))
     return record(result, "Einsum", operands, vjps, saved=operands)
 
@@ -173,6 +175,39 @@ def _einsum_vjp(i: int, terms: list, out: str, arrays: list, sizes: dict) -> Any
         return dx
 
     return vjp
+
+
+def _einsum_dtype(terms: list, out: str, shapes: list, dts: list) -> np.dtype:
+    """The result's dtype as PyTorch's einsum finds it: it contracts the operands left to
+    right; a dim summed within one operand goes through sum (integers and bools become
+    int64), a pair summed over a dim both have goes through bmm (which takes one dtype, no
+    bools: RuntimeError, NotImplementedError), a pair without one is a promoting product.
+    Size-1 dims are squeezed, not summed, except when there is one operand."""
+    last = {c: i for i, t in enumerate(terms) for c in t}
+    last.update((c, len(terms)) for c in out)
+    big = [{c for c, n in zip(t, shape) if n > 1} for t, shape in zip(terms, shapes)]
+
+    def summed(dt: np.dtype, letters: Any) -> np.dtype:
+        return dtypes.int64 if dt.kind in "biu" and letters else dt
+
+    if len(terms) == 1:
+        return summed(dts[0], [c for c in terms[0] if last[c] == 0])
+    dt = summed(dts[0], [c for c in big[0] if last[c] == 0])
+    have = {c for c in big[0] if last[c] != 0}
+    for i in range(1, len(terms)):
+        b = dts[i]
+        done = {c for c in set(terms[i]) | have if last[c] == i}
+        both = {c for c in done if c in have and c in big[i]}
+        dt = summed(dt, [c for c in done - both if c in have])
+        b = summed(b, [c for c in done - both if c in big[i]])
+        if both and dt.kind == "b":
+            raise NotImplementedError("einsum(): \"bmm\" not implemented for 'Bool'")
+        if both and dt != b:
+            raise RuntimeError(f"einsum(): expected scalar type {dt} but found {b} (PyTorch "
+                               "contracts operands of one dtype only)")  # fmt: skip
+        dt = dtypes.promote([dt, b])
+        have = (have | big[i]) - done
+    return dt
 
 
 def _einsum_parse(equation: str, shapes: list) -> tuple:
@@ -459,7 +494,15 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     return ops.mm(A, B).reshape([a.shape[i] for i in free_a] + [b.shape[j] for j in free_b])
 
 
-def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "") -> Tensor:
+_COMPUTE_MODES = (
+    "use_mm_for_euclid_dist_if_necessary",
+    "use_mm_for_euclid_dist",
+    "donot_use_mm_for_euclid_dist",
+)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
+          compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:  # fmt: skip
     """The p-norm distance between each row of x1 (..., P, M) and each row of x2
     (..., R, M), batch dims broadcast: out[..., i, j] = ‖x1[..., i, :] - x2[..., j, :]‖_p,
     shape (..., P, R). With d = x1_i - x2_j:
@@ -468,6 +511,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "") -> Ten
     p = 0: 0), and 0 where out = 0 or d = 0, as PyTorch."""
     check_tensor("cdist", "x1", x1)
     check_tensor("cdist", "x2", x2)
+    if compute_mode not in _COMPUTE_MODES:  # each computes the same distances here
+        raise ValueError(f"cdist: {compute_mode} is not a valid value for compute_mode")
     X1, X2 = x1.data, x2.data
     for name, X in (("X1", X1), ("X2", X2)):
         if X.ndim < 2:

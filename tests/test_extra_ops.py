@@ -193,6 +193,17 @@ def test_einsum_promotes_dtypes():
     assert mg.einsum("i,i->i", x.long(), x.long()).dtype == mg.int64
 
 
+def test_einsum_dtypes_follow_how_pytorch_contracts():
+    i32 = mg.tensor([1, 2, 3], dtype=mg.int32)
+    assert mg.einsum("i->", i32).dtype == mg.int64  # a sum: integers sum in int64
+    assert mg.einsum("i,i", i32, i32).dtype == mg.int32  # a contraction of two operands
+    assert mg.einsum("i->", mg.tensor([True, True])).item() == 2
+    with pytest.raises(RuntimeError):
+        mg.einsum("ij,jk", mg.ones(2, 3), mg.ones(3, 2, dtype=mg.float64))
+    with pytest.raises(NotImplementedError):
+        mg.einsum("i,i", mg.tensor([True, False]), mg.tensor([True, True]))
+
+
 def test_einsum_result_does_not_alias_its_input():
     x = mg.tensor([1.0, 2.0])
     y = mg.einsum("i->i", x)

@@ -49,9 +49,9 @@ def _same(expected, got, where, tol=1e-6):
         assert expected == got, f"{where}: torch {expected!r}, minigrad {got!r}"
 
 
-def _check(expr, tol=1e-6):
-    expected, t_err = _run(expr, torch)
-    got, m_err = _run(expr, mg)
+def _check(expr, tol=1e-6, names=None):
+    expected, t_err = _run(expr, torch, **(names or {}))
+    got, m_err = _run(expr, mg, **(names or {}))
     if t_err is not None:
         assert m_err is not None, f"{expr}: PyTorch raises {t_err!r}, minigrad gives {got!r}"
         assert isinstance(m_err, type(t_err)), f"{expr}: {m_err!r} is not a {type(t_err)}"
@@ -244,7 +244,10 @@ def test_einsum_errors_match_pytorch(eq, shapes):
     ["M.einsum('i')", "M.einsum('i', 3)", "M.einsum('i', [1.])", "M.einsum('i', [M.ones(2)])",
      "M.einsum('i,i', (M.ones(2), M.ones(2)))", "M.einsum('i,i->i', M.ones(3), M.ones(3, dtype=M.float64))",
      "M.einsum('i,i->i', M.ones(3, dtype=M.int64), M.ones(3))", "M.einsum('i,i->i', M.arange(3), M.arange(3))",
-     "M.einsum('i,i', M.arange(3), M.arange(3))"],
+     "M.einsum('i,i', M.arange(3), M.arange(3))",
+     "M.einsum('ij,jk', M.arange(6).reshape(2, 3), M.arange(3.).reshape(3, 1))",
+     "M.einsum('i->', M.tensor([1, 2], dtype=M.int32))", "M.einsum('i,i', M.tensor([True]), M.tensor([True]))", "M.einsum('i,i', M.tensor([True, False]), M.tensor([True, True]))",
+     "M.einsum('i->', M.tensor([True, True]))", "M.einsum('i,j->', M.tensor([True]), M.tensor([True, False]))"],
 )  # fmt: skip
 def test_einsum_arguments_and_dtypes_match_pytorch(expr):
     _check(expr)
@@ -562,3 +565,22 @@ def test_sampling_shapes_dtypes_and_errors_match_pytorch(expr):
     assert m_err is None, f"{expr}: minigrad raises {m_err!r}"
     assert str(expected.dtype).replace("torch.", "") == str(got.dtype), expr
     assert tuple(expected.shape) == got.shape and expected.requires_grad == got.requires_grad, expr
+
+
+@pytest.mark.parametrize("seed", range(400))
+def test_einsum_dtypes_of_mixed_and_integer_operands_match_pytorch(seed):
+    """PyTorch's einsum dtype comes from how it contracts (sum promotes integers to int64,
+    bmm takes one dtype, products promote): values, dtypes and exception types agree."""
+    rng = np.random.default_rng(seed)
+    eq, shapes = _random_equation(rng)
+    kinds = ("float32", "float64", "int32", "int64")
+    dts = (
+        ["bool"] * len(shapes)
+        if seed % 5 == 0
+        else [kinds[int(rng.integers(0, 4))] for _ in shapes]
+    )
+    arrays = [rng.integers(0, 3, s) for s in shapes]
+    _check(
+        f"M.einsum({eq!r}, *[M.tensor(a).to(getattr(M, d)) for a, d in zip(arrays, dts)])",
+        names={"arrays": arrays, "dts": dts},
+    )
