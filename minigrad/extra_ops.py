@@ -720,11 +720,28 @@ def _spread_mean(name: str, x: Tensor, dim: Any, unbiased: Any, keepdim: bool, c
 
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None,
              requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
-    """``steps`` values base ** e, e evenly spaced from start to end."""
-    exponents = factories.linspace(start, end, steps, dtype=dtypes.float64)
+    """``steps`` values base ** e, e evenly spaced from start to end, as PyTorch's kernel:
+    step = (end - start) / (steps - 1), e = start + i step for the first half and
+    end - (steps - 1 - i) step for the second, in float64 (for an integer dtype, start
+    and end are first truncated to integers, unless steps is 1)."""
     dt = dtypes.or_default(dtype)
+    if dt.kind == "b":
+        raise factories._no_kernel("logspace_cpu", dt)
+    steps = factories._int(steps, "steps", "logspace")
+    if steps < 0:
+        raise RuntimeError(f"logspace: number of steps must be non-negative, got {steps}")
+    start, end = factories._number(start, "start"), factories._number(end, "end")
+    used = (start, end) if steps > 1 else (start,) * steps
+    dtypes.check_fits(used, dt)
+    if dt.kind == "u" and any(v < 0 and isinstance(v, float) for v in used):  # ints wrap
+        raise RuntimeError(f"logspace: value cannot be converted to type {dt} without overflow")
+    if dt.kind in "iu" and steps > 1:
+        start, end = int(start), int(end)
+    i = np.arange(steps)
+    step = (end - start) / (steps - 1) if steps > 1 else 0.0
+    exponents = np.where(i < max(steps // 2, 1), start + step * i, end - step * (steps - 1 - i))
     with np.errstate(over="ignore"):
-        values = np.power(float(base), exponents.data)
+        values = np.power(float(base), exponents.astype(np.float64))
     return factories._wrap(values.astype(dt), requires_grad, device, "logspace")
 
 

@@ -560,6 +560,8 @@ def test_logspace_formula():
             mg.logspace(start, end, steps, base, dtype=mg.float64).data, want, rtol=1e-14
         )
     assert mg.logspace(0, 3, 4, dtype=mg.int64).tolist() == [1, 10, 100, 1000]
+    assert mg.logspace(2.5, 7.0, 1, dtype=mg.float64).item() == 10**2.5  # one step: start
+    assert mg.logspace(2.5, 3.5, 2, 2.0, dtype=mg.int64).tolist() == [4, 8]  # ints truncate
     assert mg.logspace(0, 2, 3).dtype == mg.float32 and mg.logspace(0, 2, 0).shape == (0,)
 
 

@@ -584,3 +584,17 @@ def test_einsum_dtypes_of_mixed_and_integer_operands_match_pytorch(seed):
         f"M.einsum({eq!r}, *[M.tensor(a).to(getattr(M, d)) for a, d in zip(arrays, dts)])",
         names={"arrays": arrays, "dts": dts},
     )
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_logspace_random_matches_pytorch(seed):
+    rng = np.random.default_rng(seed)
+    start = float(np.round(rng.uniform(-4, 4), int(rng.integers(0, 3))))
+    end = float(np.round(rng.uniform(-4, 4), int(rng.integers(0, 3))))
+    if rng.random() < 0.3:
+        start, end = int(start), int(end)
+    steps = int(rng.integers(0, 12))
+    base = [10.0, 2.0, 2, 0.5, 3.0, np.e, 1.5][seed % 7]
+    dtype = ["float32", "float64", "int64", "int32", "int16"][seed % 5]
+    tol = {"float32": 1e-6, "float64": 1e-13}.get(dtype, 0)
+    _check(f"M.logspace({start!r}, {end!r}, {steps}, {base!r}, dtype=M.{dtype})", tol)
