@@ -1,10 +1,13 @@
 """More of PyTorch's ``torch.*`` functions: aliases, small factories, einsum, stacking and
-grids, distances, NaN-aware and paired reductions, sampling, searching and dtype info.
+grids, distances, diagonal matrices, NaN-aware and paired reductions, sampling, searching
+and counting, and dtype information.
 
-Most are compositions of existing differentiable ops (``hstack`` is ``cat`` of
-``atleast_1d``), so their graphs are made of the nodes those ops record. ``einsum`` and
-``cdist`` are nodes of their own: each forward sits beside its vector-Jacobian products,
-``g`` the output's gradient, as in ``ops.py``.
+Where PyTorch's function is a composition of ops minigrad has, it is one here too
+(``hstack`` is ``cat`` of ``atleast_1d``, ``tensordot`` a permute, reshape and ``mm``), so
+its graph is made of the nodes those ops record. The others record a node of their own
+(``Einsum``, ``Cdist``, ``BlockDiag``, ``DiagEmbed``, ``Nansum``, ``Copysign``, and the
+samplers' ``Normal``/``Bernoulli`` with PyTorch's zero gradient): each forward sits beside
+its vector-Jacobian products, ``g`` the output's gradient, as in ``ops.py``.
 """
 
 from __future__ import annotations
@@ -759,10 +762,18 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
     numbers, ``size`` gives the shape. The samples' gradient is 0, as PyTorch's."""
     rng = _random.generator(generator, "normal")
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
+    numbers = [x for x in (mean, std) if not isinstance(x, Tensor)]
+    if not builtins.all(isinstance(x, (int, float)) for x in numbers):
+        raise TypeError(f"normal(): mean and std must be Tensors or numbers, got "
+                        f"{type(mean).__name__} and {type(std).__name__}")  # fmt: skip
+    if tensors and (size is not None or dtype is not None or requires_grad):
+        raise TypeError("normal(): size, dtype and requires_grad go only with a number mean "
+                        "and std (the sample's shape and dtype are the tensors')")  # fmt: skip
     if not tensors:
-        if size is None:
-            raise TypeError("normal(): with a number mean and std, the argument 'size' is needed")
-        if std < 0:
+        if not isinstance(size, (tuple, list)):
+            raise TypeError("normal(): with a number mean and std, the argument 'size' (a "
+                            "tuple of ints) is needed")  # fmt: skip
+        if not std >= 0:  # NaN too
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         dt = factories.random_dtype(dtype, "normal_kernel_cpu")
         shape = factories._shape((size,), op="normal")
@@ -772,7 +783,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
     if dt.kind != "f":
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{dt}'")
     M, S = (t.data if isinstance(t, Tensor) else t for t in (mean, std))
-    if np.any(np.asarray(S) < 0):
+    if not np.all(np.asarray(S) >= 0):  # NaN too
         raise RuntimeError("normal expects all elements of std >= 0.0")
     try:
         shape = np.broadcast_shapes(np.shape(M), np.shape(S))

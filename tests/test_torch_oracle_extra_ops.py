@@ -552,7 +552,11 @@ def test_bincount_random_matches_pytorch(seed):
      "M.multinomial(M.tensor([1., 2., 3., 0.]), 0)", "M.multinomial(M.ones(2, 4), 2)", "M.multinomial(-M.ones(3), 2)", "M.multinomial(M.zeros(3), 1)",
      "M.multinomial(M.ones(2, 2, 2), 1)", "M.multinomial(M.tensor([1, 2]), 1)", "M.multinomial(M.tensor([1., 2., 3., 0.]), 5)", "M.multinomial(M.tensor([float('nan'), 1.]), 1)",
      "M.multinomial(M.tensor([float('inf'), 1.]), 1)", "M.multinomial(M.ones(3), -1)", "M.multinomial(M.ones(0), 1)", "M.multinomial(M.ones(4, dtype=M.float64), 2)",
-     "M.multinomial(M.ones(3, requires_grad=True), 2)", "M.multinomial(M.tensor(1.), 1)", "M.multinomial(M.ones(2, 3), 3, replacement=True)"],
+     "M.multinomial(M.ones(3, requires_grad=True), 2)", "M.multinomial(M.tensor(1.), 1)", "M.multinomial(M.ones(2, 3), 3, replacement=True)",
+     "M.normal(M.zeros(3), M.ones(3), (3,))", "M.normal(M.zeros(3), 1.0, size=(3,))", "M.normal(M.zeros(3), 1.0, dtype=M.float64)",
+     "M.normal(M.zeros(3), 1.0, requires_grad=True)", "M.normal(mean=M.zeros(3), std=M.ones(3))", "M.normal(mean=M.zeros(3))", "M.normal(0.5, std=M.ones(3))",
+     "M.normal(M.zeros(3), 2)", "M.normal(True, 1., (2,))", "M.normal(0., M.ones(3, dtype=M.int64))", "M.normal(0., float('nan'), (2,))",
+     "M.normal(M.zeros(2), M.tensor([float('nan'), 1.]))", "M.normal(M.zeros(0), 1.)", "M.normal(0., 1., [2, 3])", "M.normal(0., 1., 3)", "M.normal([0.], 1.)"],
 )  # fmt: skip
 def test_sampling_shapes_dtypes_and_errors_match_pytorch(expr):
     expected, t_err = _run(expr, torch)
