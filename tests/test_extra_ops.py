@@ -440,6 +440,10 @@ def test_block_diag_formula_and_gradcheck():
     np.testing.assert_array_equal(out.data, want)
     assert out.grad_fn.name() == "BlockDiagBackward"
     assert mg.gradcheck(mg.block_diag, [a, b, c])
+    # a (0,) input is a row of width 0: the gradient follows the forward's placement
+    empty, b2 = mg.zeros(0, dtype=mg.float64, requires_grad=True), _leaf(2, 3)
+    assert mg.block_diag(empty, b2).shape == (2, 2)
+    assert mg.gradcheck(mg.block_diag, [empty, b2, c])
     assert mg.block_diag().shape == (1, 0)
     assert mg.block_diag(mg.ones(1, 1, dtype=mg.int64), mg.ones(1)).dtype == mg.float32
     with pytest.raises(RuntimeError):
