@@ -874,9 +874,21 @@ def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = Fals
     if S.ndim == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive "
                            "dimension, but got 0 dimension")  # fmt: skip
+    if S.dtype.kind == "b":
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     if sorter is not None:
         check_tensor("searchsorted", "sorter", sorter)
-        S = np.take_along_axis(S, sorter.data, -1)
+        order = sorter.data
+        if order.dtype != dtypes.int64:
+            raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but "
+                               f"got dtype {order.dtype}")  # fmt: skip
+        if order.shape != S.shape:
+            raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same "
+                               f"size, but got boundary tensor {S.shape} and got sorter tensor "
+                               f"{order.shape}")  # fmt: skip
+        if order.size and (order.min() < 0 or order.max() >= S.shape[-1]):
+            raise RuntimeError("torch.searchsorted(): sorter index out of range")
+        S = np.take_along_axis(S, order, -1)
     scalar = not isinstance(values, Tensor)
     if scalar and not isinstance(values, (int, float)):
         raise TypeError(f"searchsorted(): argument 'values' must be Tensor or Number, not "

@@ -445,6 +445,22 @@ GROUP4 = [f"M.nansum({_N})", f"M.nansum({_N}, 1)", f"M.nansum({_N}, dim=(0, 1), 
 ]  # fmt: skip
 
 
+GROUP4 += ["M.searchsorted(M.tensor([[5., 1., 3.], [2., 9., 4.]]), M.tensor([[2., 4.], [3., 10.]]), sorter=M.tensor([[1, 2, 0], [0, 2, 1]]))",
+     "M.searchsorted(M.tensor([5., 1., 3.]), 4.0, sorter=M.tensor([1, 2, 0]))", "M.searchsorted(M.tensor([1., 3.]), 2, out_int32=True)",
+     "M.searchsorted(M.tensor([1., 3.]), M.tensor([2.]), sorter=M.tensor([0]))", "M.searchsorted(M.tensor([1., 3.]), M.tensor([2.]), sorter=M.tensor([0., 1.]))",
+     "M.searchsorted(M.tensor([1., 3.]), M.tensor([2.]), sorter=M.tensor([0, 5]))", "M.searchsorted(M.tensor([1., 3.]), M.tensor([[2.]]))",
+     "M.searchsorted(M.tensor([1., 3.]), True)", "M.searchsorted(M.tensor([1., 3.]), M.tensor([True]))", "M.searchsorted(M.tensor([True, False]), M.tensor([True]))",
+     "M.searchsorted(M.zeros(0), M.tensor([1.]))", "M.searchsorted(M.zeros(2, 0), M.ones(2, 1))", "M.searchsorted(M.tensor([1., 3.]), M.tensor([2.]), side=None, right=True)",
+     "M.searchsorted(M.tensor([1., 3.]), M.tensor([2.]), side='right', right=True)", "M.searchsorted(M.tensor([1., 3.]), M.tensor([2.]), side='left', right=False)",
+     "M.bucketize(M.tensor([[2.5, 9.]]), M.tensor([1., 3.]), right=True, out_int32=True)", "M.bucketize(2.5, M.tensor([1., 3.]), out_int32=True)",
+     "M.heaviside(M.tensor([[0., -1.], [2., 0.]]).T, M.tensor([[0.5], [0.25]]))", "M.heaviside(M.tensor(0.), M.tensor([0.5, 0.25]))", "M.heaviside(M.tensor([0, -1, 2], dtype=M.int32), M.tensor(5, dtype=M.int32))",
+     "M.heaviside(M.tensor([0.]), M.tensor([0.5], requires_grad=True))", "M.copysign(M.tensor([1., 2.]), M.tensor([True, False]))", "M.copysign(M.tensor([True, False]), -1)",
+     "M.copysign(M.tensor([1., -2.], dtype=M.float64), M.tensor(-1.))", "M.copysign(M.tensor([1., -2.]), np.float64(-1.))", "M.copysign(M.tensor([1, -2], dtype=M.int32), M.tensor([1., -1.], dtype=M.float64))",
+     "M.nansum(M.tensor([1., 2.]), keepdim='a')", "M.nansum(M.tensor([1., 2.]), 1.5)", "M.nansum(M.tensor(3.), 0)", "M.nansum(M.tensor(3.), -1, True)", "M.nanmean(M.tensor(3.), 0)",
+     "M.nansum(M.tensor([1., 2.]), dtype=M.int64)", "M.nansum(M.tensor([1, 2]), dtype=M.float32)", "M.nanmean(M.tensor([1., 2.]), dtype=M.float64)", "M.nanmean(M.tensor([1., 2.], dtype=M.float64), dtype=M.float32)",
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("expr", GROUP4)
 def test_group4_matches_pytorch(expr):
     _check(expr)
