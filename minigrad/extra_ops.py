@@ -531,39 +531,68 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
     try:
-        np.broadcast_shapes(X1.shape[:-2], X2.shape[:-2])
+        batch = np.broadcast_shapes(X1.shape[:-2], X2.shape[:-2])
     except ValueError:
         raise OpError(f"cdist: batch dims of {X1.shape} and {X2.shape} do not broadcast") from None
-    D = X1[..., :, None, :] - X2[..., None, :, :]  # (..., P, R, M)
-    A = np.abs(D)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if p == 0:
-            out = np.sum(D != 0, axis=-1).astype(D.dtype)
-        elif p == np.inf:
-            out = np.max(A, axis=-1, initial=0)
-        elif p == 1:
-            out = np.sum(A, axis=-1)
-        elif p == 2:
-            out = np.sqrt(np.sum(D * D, axis=-1))
-        else:
-            out = np.sum(A**p, axis=-1) ** (1 / p)
+    X1, X2 = np.broadcast_to(X1, batch + X1.shape[-2:]), np.broadcast_to(X2, batch + X2.shape[-2:])
+    P, R, M = X1.shape[-2], X2.shape[-2], X1.shape[-1]
+    # the differences d are (..., P, R, M): made a block of rows at a time, never all at once
+    step = max(1, _DIFF_BLOCK // max(1, R * M * int(np.prod(batch))))
+    blocks = [slice(i, i + step) for i in range(0, P, step)]
+    out = np.zeros(batch + (P, R), X1.dtype)
+    for rows in blocks:
+        out[..., rows, :] = _p_norm(_diff(X1, X2, rows), p)
 
-    @np.errstate(divide="ignore", invalid="ignore", over="ignore")
-    def dd(g: np.ndarray) -> np.ndarray:
-        """g times ∂out/∂d, shape (..., P, R, M)."""
-        o = out[..., None]
-        if p == 0:
-            return np.zeros(D.shape, g.dtype)
-        if p == np.inf:
-            step = np.sign(D) * (A == o)
-        elif p == 1:
-            step = np.sign(D)
-        else:
-            step = np.sign(D) * A ** (p - 1) / o ** (p - 1)
-        return np.where((o == 0) | (D == 0), 0, g[..., None] * step)
+    def vjp(g: np.ndarray, first: bool) -> np.ndarray:
+        dx = np.zeros((X1 if first else X2).shape, g.dtype)
+        for rows in blocks:
+            dd = _p_norm_step(_diff(X1, X2, rows), out[..., rows, :], g[..., rows, :], p)
+            if first:
+                dx[..., rows, :] = dd.sum(axis=-2)
+            else:
+                dx -= dd.sum(axis=-3)
+        return dx
 
-    vjps = (lambda g: dd(g).sum(axis=-2), lambda g: -dd(g).sum(axis=-3))
+    vjps = (lambda g: vjp(g, True), lambda g: vjp(g, False))
     return record(out, "Cdist", (x1, x2), vjps, saved=(x1, x2), saves_out=True)
+
+
+_DIFF_BLOCK = 1 << 22  # how many elements of cdist's differences are held at once
+
+
+def _diff(X1: np.ndarray, X2: np.ndarray, rows: slice) -> np.ndarray:
+    """d = x1_i - x2_j for the rows i of X1 in ``rows``: shape (..., rows, R, M)."""
+    return X1[..., rows, None, :] - X2[..., None, :, :]
+
+
+@np.errstate(divide="ignore", invalid="ignore", over="ignore")
+def _p_norm(D: np.ndarray, p: float) -> np.ndarray:
+    """‖d‖_p over the last dim (p = 0 counts the nonzero components, p = inf is the max)."""
+    A = np.abs(D)
+    if p == 0:
+        return np.sum(D != 0, axis=-1).astype(D.dtype)
+    if p == np.inf:
+        return np.max(A, axis=-1, initial=0)
+    if p == 1:
+        return np.sum(A, axis=-1)
+    if p == 2:
+        return np.sqrt(np.sum(D * D, axis=-1))
+    return np.sum(A**p, axis=-1) ** (1 / p)
+
+
+@np.errstate(divide="ignore", invalid="ignore", over="ignore")
+def _p_norm_step(D: np.ndarray, out: np.ndarray, g: np.ndarray, p: float) -> np.ndarray:
+    """g times ∂‖d‖_p/∂d, shape of D; 0 where the norm or the component is 0."""
+    if p == 0:
+        return np.zeros(D.shape, g.dtype)
+    A, o = np.abs(D), out[..., None]
+    if p == np.inf:
+        step = np.sign(D) * (A == o)
+    elif p == 1:
+        step = np.sign(D)
+    else:
+        step = np.sign(D) * A ** (p - 1) / o ** (p - 1)
+    return np.where((o == 0) | (D == 0), 0, g[..., None] * step)
 
 
 # ---- diagonal matrices and triangle indices -------------------------------------------------

@@ -711,3 +711,21 @@ def test_finfo_and_iinfo_match_numpy():
     ):
         with pytest.raises(TypeError):
             call()
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 0.5, float("inf")])
+def test_cdist_in_blocks_of_rows_is_the_same(p, monkeypatch):
+    from minigrad import extra_ops
+
+    x1, x2 = _leaf((2, 5, 3), 0), _leaf((1, 4, 3), 1)
+    whole = mg.cdist(x1, x2, p)
+    whole.sum().backward()
+    g1, g2 = x1.grad.data.copy(), x2.grad.data.copy()
+    x1.grad = x2.grad = None
+    monkeypatch.setattr(extra_ops, "_DIFF_BLOCK", 7)  # one row of 4 x 3 differences per block
+    blocked = mg.cdist(x1, x2, p)
+    np.testing.assert_array_equal(blocked.data, whole.data)
+    blocked.sum().backward()
+    np.testing.assert_allclose(x1.grad.data, g1, rtol=1e-12)
+    np.testing.assert_allclose(x2.grad.data, g2, rtol=1e-12)
+    assert mg.gradcheck(lambda a, b: mg.cdist(a, b, p), [x1, x2])

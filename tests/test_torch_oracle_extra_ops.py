@@ -691,3 +691,31 @@ def test_random_contractions_and_diagonals_match_pytorch(seed):
     assert not isinstance(results[1], Exception), f"{desc}: minigrad raises {results[1]!r}"
     _same(results[0][0], results[1][0], desc, 1e-10)
     _same(results[0][1], results[1][1], desc, 1e-10)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cdist_many_points_match_pytorch(dtype):
+    """More than 25 points: PyTorch computes p=2 through a matrix product there; the
+    distances and gradients still agree (repeated points included)."""
+    rng = np.random.default_rng(11)
+    x1 = rng.standard_normal((2, 40, 5))
+    x2 = np.concatenate([x1[:1, :6], rng.standard_normal((1, 30, 5))], axis=1)
+    w = rng.standard_normal((2, 40, 36))
+    results = []
+    for M in (torch, mg):
+        a = M.tensor(x1, dtype=getattr(M, dtype), requires_grad=True)
+        b = M.tensor(x2, dtype=getattr(M, dtype), requires_grad=True)
+        y = M.cdist(a, b)
+        (y * M.tensor(w, dtype=getattr(M, dtype))).sum().backward()
+        results.append((y.detach(), a.grad, b.grad))
+    tol = 1e-10 if dtype == "float64" else 2e-4
+    (ty, tga, tgb), (my, mga, mgb) = results
+    # at the repeated points minigrad's distance is exactly 0; PyTorch's product leaves the
+    # square root of a rounding error there (a divergence of accuracy, not of the gradient)
+    same_point = np.zeros(my.shape, bool)
+    same_point[0, np.arange(6), np.arange(6)] = True
+    assert (my.data[same_point] == 0).all() and (ty.numpy()[same_point] < 1e-2).all()
+    np.testing.assert_allclose(my.data[~same_point], ty.numpy()[~same_point], rtol=tol, atol=tol)
+    # PyTorch differentiates its product there too: (x1 - x2) / dist for a repeated point
+    # is the rounding error of 2 x1 - 2 x2 over sqrt(rounding error), about 1e-9 in float64
+    _same([tga, tgb], [mga, mgb], f"cdist {dtype}", 1e-8 if dtype == "float64" else tol)
