@@ -415,13 +415,17 @@ def broadcast_shapes(*shapes: Any) -> tuple:
     """The shape that all ``shapes`` (tuples of ints, or ints) broadcast to."""
     sizes = []
     for s in shapes:
-        s = (s,) if isinstance(s, int) else s
+        if isinstance(s, int):  # a bool too, as PyTorch
+            s = (s,)
+        elif not isinstance(s, (tuple, list)):
+            raise RuntimeError(f"broadcast_shapes: input shapes should be ints, tuples of ints "
+                               f"or lists of ints, got {s!r}")  # fmt: skip
         for n in s:
-            if not isinstance(n, int) or isinstance(n, bool):
+            if not isinstance(n, int):
                 raise TypeError(f"broadcast_shapes: expected a shape of ints, got {s!r}")
             if n < 0:
                 raise ValueError(f"broadcast_shapes: negative dimension in shape {tuple(s)}")
-        sizes.append(tuple(s))
+        sizes.append(tuple(int(n) for n in s))
     try:
         return np.broadcast_shapes(*sizes)
     except ValueError:

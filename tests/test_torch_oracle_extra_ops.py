@@ -272,7 +272,7 @@ GROUP3 = [
     "M.broadcast_tensors(M.ones(3), M.ones(2, 3))", "M.broadcast_tensors(M.ones(3), M.ones(2))", "M.broadcast_tensors(M.ones(3))", "M.broadcast_tensors()",
     "M.broadcast_tensors([M.ones(3)])", "M.broadcast_tensors(M.ones(3, 1), M.arange(4))",
     "M.broadcast_shapes((2, 1), (3,))", "M.broadcast_shapes(2, (3, 1))", "M.broadcast_shapes((2,), (3,))", "M.broadcast_shapes()", "M.broadcast_shapes([2, 1], [1, 4])",
-    "M.broadcast_shapes((-1,),)", "M.broadcast_shapes((2.0,),)", "M.broadcast_shapes((0,), (1,))", "M.broadcast_shapes((0,), (2,))",
+    "M.broadcast_shapes((-1,),)", "M.broadcast_shapes((2.0,),)", "M.broadcast_shapes((0,), (1,))", "M.broadcast_shapes(np.int64(2))", "M.broadcast_shapes(M.tensor(3))", "M.broadcast_shapes((2,), 2.0)", "M.broadcast_shapes(True)", "M.broadcast_shapes((True, 2))", "M.broadcast_shapes((0,), (2,))",
     "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5))", "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5), dims=([1, 2], [0, 1]))",
     "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5), dims=[[1], [0]])", "M.tensordot(M.arange(6.).reshape(2, 3), M.arange(4.), dims=0)",
     "M.tensordot(M.arange(24.).reshape(2, 3, 4), M.arange(60.).reshape(3, 4, 5), dims=M.tensor(2))",
