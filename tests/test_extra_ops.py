@@ -729,3 +729,20 @@ def test_cdist_in_blocks_of_rows_is_the_same(p, monkeypatch):
     np.testing.assert_allclose(x1.grad.data, g1, rtol=1e-12)
     np.testing.assert_allclose(x2.grad.data, g2, rtol=1e-12)
     assert mg.gradcheck(lambda a, b: mg.cdist(a, b, p), [x1, x2])
+
+
+def test_einsum_of_one_tensor_twice_sums_both_gradients():
+    x = _leaf(4)
+    mg.einsum("i,i->", x, x).backward()  # d Σ x_i² = 2x
+    np.testing.assert_allclose(x.grad.data, 2 * x.data, rtol=1e-12)
+    m = _leaf((3, 3), 1)
+    assert mg.gradcheck(lambda a: mg.einsum("ij,jk,ki->", a, a, a), [m])  # d tr(A³) = 3 (A²)ᵀ
+
+
+def test_einsum_backward_refuses_an_operand_changed_in_place():
+    a, b = _leaf((2, 3), 0), mg.tensor(np.ones((3, 2)))
+    y = mg.einsum("ij,jk->ik", a, b)
+    with mg.no_grad():
+        b.mul_(2.0)
+    with pytest.raises(RuntimeError, match="Einsum"):
+        y.sum().backward()
