@@ -1016,8 +1016,17 @@ def _mean(X: np.ndarray, axes: Any, keepdim: bool) -> np.ndarray:
 def _variance(dev: np.ndarray, axes: Any, n: int, c: int, keepdim: bool, dtype: np.dtype,
               root: bool = False) -> np.ndarray:  # fmt: skip
     """Σ dev² / max(n - c, 0) over ``axes`` (``dev`` = x - mean, float64), or its square
-    root, cast to ``dtype`` (a float32 variance above 3.4e38 is inf, as PyTorch's)."""
-    v = np.sum(dev * dev, axis=axes, keepdims=keepdim) / builtins.max(n - c, 0)
+    root, cast to ``dtype`` (a float32 variance above 3.4e38 is inf, as PyTorch's). With
+    no degrees of freedom left it is inf or NaN, and PyTorch's warning says why."""
+    if n - c <= 0:
+        warnings.warn(
+            f"{'std' if root else 'var'}(): degrees of freedom is <= 0. Correction should be "
+            "strictly less than the reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=3,
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.sum(dev * dev, axis=axes, keepdims=keepdim) / builtins.max(n - c, 0)
     return _contiguous((np.sqrt(v) if root else v).astype(dtype))
 
 
@@ -1030,7 +1039,8 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool
     def vjp(g: np.ndarray) -> np.ndarray:
         if n - c <= 0 and (axes is None or not X.ndim):  # PyTorch's 2 / (n - c) = inf
             return g * np.where(X == _mean(X, None, False), np.nan, np.inf)  # inf * 0 = NaN
-        return _expand_back(g, axes, keepdim, X.shape) * 2 * dev / (n - c)
+        with np.errstate(divide="ignore", invalid="ignore"):  # n <= c: ±inf, as PyTorch
+            return _expand_back(g, axes, keepdim, X.shape) * 2 * dev / (n - c)
 
     return record(out, "Var", (input,), (vjp,), saved=(input,))
 

@@ -1519,6 +1519,59 @@ class Tensor:
     def kron(self, other: Tensor) -> Tensor:
         return _more.kron(self, other)
 
+    # ---- method forms of extra_ops.py's functions -------------------------------------
+    def arccos(self) -> Tensor:
+        return _more.acos(self)
+
+    def arccosh(self) -> Tensor:
+        return _more.acosh(self)
+
+    def arcsin(self) -> Tensor:
+        return _more.asin(self)
+
+    def arcsinh(self) -> Tensor:
+        return _more.asinh(self)
+
+    def arctan(self) -> Tensor:
+        return _more.atan(self)
+
+    def arctanh(self) -> Tensor:
+        return _more.atanh(self)
+
+    def arctan2(self, other: Tensor) -> Tensor:
+        return _more.atan2(self, other)
+
+    def positive(self) -> Tensor:
+        return _extra.positive(self)
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
+        return _extra.bernoulli(self, p, generator=generator)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> Tensor:  # fmt: skip
+        return _extra.multinomial(self, num_samples, replacement, generator=generator)
+
+    def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+        return _extra.bincount(self, weights, minlength)
+
+    def copysign(self, other: Any) -> Tensor:
+        return _extra.copysign(self, other)
+
+    def heaviside(self, values: Tensor) -> Tensor:
+        return _extra.heaviside(self, values)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        return _extra.diag_embed(self, offset, dim1, dim2)
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        return _extra.diagflat(self, offset)
+
+    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _extra.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _extra.nanmean(self, dim, keepdim, dtype=dtype)
+
     # ---- new tensors like this one: its dtype unless told ----------------------------
     def new_zeros(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Tensor:  # fmt: skip
@@ -1572,6 +1625,7 @@ _TYPE_NAMES = {k: f"torch.{v}Tensor" for k, v in dtypes.TORCH_NAMES.items()}
 _TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 
 from . import autograd as _autograd  # noqa: E402
+from . import extra_ops as _extra  # noqa: E402
 from . import factories as _factories  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import more_ops as _more  # noqa: E402

@@ -719,3 +719,46 @@ def test_cdist_many_points_match_pytorch(dtype):
     # PyTorch differentiates its product there too: (x1 - x2) / dist for a repeated point
     # is the rounding error of 2 x1 - 2 x2 over sqrt(rounding error), about 1e-9 in float64
     _same([tga, tgb], [mga, mgb], f"cdist {dtype}", 1e-8 if dtype == "float64" else tol)
+
+
+METHODS = [
+    "arccos()", "arccosh()", "arcsin()", "arcsinh()", "arctan()", "arctanh()",
+    "arctan2(X.flip(0))", "positive()", "copysign(-1.0)", "copysign(X.flip(0))",
+    "heaviside(X.flip(0))", "diag_embed()", "diag_embed(1, 0, 1)", "diagflat(-1)",
+    "nansum()", "nansum(0, True)", "nanmean(dim=0)", "nanmean(dtype=M.float64)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_method_forms_as_pytorch(method):
+    """The Tensor methods of the extra functions: values and gradients as PyTorch's."""
+    results = []
+    for M in (mg, torch):
+        base = M.tensor([[0.25, -0.5, 0.0], [1.5, float("nan"), 0.75]], dtype=M.float64)
+        if method.startswith("arccosh"):
+            base = base.abs() + 1
+        if method.startswith(("arctanh", "arcsin", "arccos(")):
+            base = base / 2
+        X = base.clone().requires_grad_()
+        out = eval(f"X.{method}", {"X": X, "M": M})
+        if method.startswith("heaviside"):  # recorded without a derivative, in both
+            with pytest.raises(RuntimeError, match="not implemented"):
+                out.sum().backward()
+            X.grad = M.zeros_like(X)
+        else:
+            out.nan_to_num().sum().backward()
+        results.append((out.detach().numpy(), X.grad.numpy()))
+    (ours, our_grad), (theirs, their_grad) = results
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(our_grad, their_grad, rtol=1e-12, equal_nan=True)
+
+
+def test_integer_method_forms_as_pytorch():
+    for code in ["bincount()", "bincount(minlength=6)", "bincount(X.float() / 2)"]:
+        ours = eval(f"X.{code}", {"X": mg.tensor([1, 1, 3, 0])})
+        theirs = eval(f"X.{code}", {"X": torch.tensor([1, 1, 3, 0])})
+        assert ours.tolist() == theirs.tolist() and str(ours.dtype) == str(theirs.dtype)[6:]
+    probs = mg.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    assert probs.multinomial(1).tolist() == [[1], [2]]
+    assert mg.tensor([0.0, 1.0, 1.0, 0.0]).bernoulli().tolist() == [0.0, 1.0, 1.0, 0.0]
