@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 import warnings
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Union
 
 import numpy as np
@@ -1610,6 +1610,23 @@ class Tensor:
 def _own(t: Tensor, dtype: Any) -> Any:
     """The dtype of a ``new_*`` tensor: t's unless given."""
     return t.data.dtype if dtype is None else dtype
+
+
+def zero_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
+    """What Module.zero_grad and Optimizer.zero_grad do: each parameter's ``.grad`` to None,
+    or to zeros in place (a gradient in a graph leaves it first, as in PyTorch)."""
+    for p in params:
+        if p._grad is None:
+            continue
+        if set_to_none:
+            p._grad = None
+            continue
+        if p._grad._requires_grad:
+            if p._grad._node is None:
+                p._grad.requires_grad_(False)
+            else:
+                p._grad = p._grad.detach()
+        p._grad.zero_()
 
 
 def _new_size(op: str, sizes: tuple, size: Any) -> tuple:

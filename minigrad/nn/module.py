@@ -23,7 +23,7 @@ from .. import dtypes
 from ..device import check as check_device
 from ..device import dtype_of_to
 from ..grad_mode import no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, zero_grads
 from ..utils.hooks import BackwardHook, RemovableHandle
 from .parameter import Parameter
 
@@ -507,18 +507,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the parameters' gradients: to None (the default), or to zeros."""
-        for p in self.parameters():
-            if p._grad is None:
-                continue
-            if set_to_none:
-                p._grad = None
-                continue
-            if p._grad.requires_grad:  # as PyTorch, a gradient in a graph leaves it first
-                if p._grad.grad_fn is None:
-                    p._grad.requires_grad_(False)
-                else:
-                    p._grad = p._grad.detach()
-            p._grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     # ---- dtype and device ----------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Module:

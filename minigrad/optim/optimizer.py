@@ -21,7 +21,7 @@ from ..engine import next_seq
 from ..errors import OpError
 from ..factories import tensor
 from ..grad_mode import enable_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, zero_grads
 
 
 class Optimizer:
@@ -106,19 +106,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to None (the default), or to zeros."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                if set_to_none:
-                    p._grad = None
-                    continue
-                if p._grad.requires_grad:  # as PyTorch, a gradient in a graph leaves it first
-                    if p._grad.grad_fn is None:
-                        p._grad.requires_grad_(False)
-                    else:
-                        p._grad = p._grad.detach()
-                p._grad.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; subclasses define the rule."""
