@@ -60,7 +60,9 @@ def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) 
         b = o.data
         if a.base is None and b.base is None and a is not b:
             continue  # two arrays that own their memory
-        if not (a.size and b.size and _dense(a) and _dense(b) and np.may_share_memory(a, b)):
+        if not (
+            a.size and b.size and ops._dense(a) and ops._dense(b) and np.may_share_memory(a, b)
+        ):
             continue
         same = a.ctypes.data == b.ctypes.data and a.nbytes == b.nbytes and a.strides == b.strides
         if full or not same:
@@ -69,17 +71,6 @@ def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) 
                 "written-to tensor refer to a single memory location. Please clone() the "
                 "tensor before performing the operation."
             )
-
-
-def _dense(a: np.ndarray) -> bool:
-    """Whether a's elements fill its span of memory with no gap or repeat (its dims in some
-    order are in C order): PyTorch's is_non_overlapping_and_dense."""
-    step = a.itemsize
-    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
-        if stride != step:
-            return False
-        step *= n
-    return True
 
 
 def _in_graph(t: Tensor, other: Any) -> bool:

@@ -1959,7 +1959,8 @@ def contiguous(x: Tensor) -> Tensor:
 
 
 def _dense(X: np.ndarray) -> bool:
-    """Whether X's elements fill its memory without gaps, in some order of its dims."""
+    """Whether X's elements fill its span of memory with no gap or repeat (its dims in some
+    order are in C order): PyTorch's is_non_overlapping_and_dense."""
     step = X.itemsize
     for stride, n in sorted((s, n) for s, n in zip(X.strides, X.shape) if n != 1):
         if stride != step:
