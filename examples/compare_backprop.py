@@ -9,7 +9,7 @@ textbook derivation that minigrad.reference follows. This script
 
 It exits with status 1 if a report fails or the float64 twins drift apart by more than 1e-9.
 
-    python examples/compare_backprop.py [--quick]
+    python examples/compare_backprop.py [--quick] [--out DIR]
 """
 
 from __future__ import annotations

@@ -97,9 +97,9 @@ def gradcheck(
                 j = int(np.argmax(bad))
                 if not raise_exception:
                     return False
+                index = tuple(int(k) for k in np.unravel_index(e, x.shape))
                 raise GradcheckError(
-                    f"gradcheck: d(output element {j})/d(input {i} at index "
-                    f"{np.unravel_index(e, x.shape)}): analytical {analytic[j]!r}, "
-                    f"numerical {numeric[j]!r}"
+                    f"gradcheck: d(output element {j})/d(input {i} at index {index}): "
+                    f"analytical {float(analytic[j])!r}, numerical {float(numeric[j])!r}"
                 )
     return True
