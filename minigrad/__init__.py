@@ -259,6 +259,7 @@ from .functions import (
     var,
     vdot,
     vsplit,
+    where,
     xlogy,
 )
 from .grad_mode import (
@@ -281,7 +282,6 @@ from .ops import (
     pow,
     remainder,
     stack,
-    where,
 )
 from .random import (
     Generator,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import more_ops, ops, select_ops
-from .tensor import Tensor
+from .tensor import NOT_GIVEN, Tensor
 
 
 def _tensor_input(op: Any) -> Any:
@@ -268,3 +268,13 @@ kron = _tensor_input(more_ops.kron)
 def true_divide(input: Any, other: Any) -> Tensor:
     """dividend / divisor (div without a rounding mode)."""
     return div(input, other)
+
+
+def where(condition: Any, input: Any = NOT_GIVEN, other: Any = NOT_GIVEN) -> Any:
+    """input where condition else other (``ops.where``); with the condition alone, the
+    indices of its nonzero elements, one vector per dim (``nonzero(as_tuple=True)``)."""
+    if input is NOT_GIVEN and other is NOT_GIVEN:
+        return select_ops.nonzero(condition, as_tuple=True)
+    if input is NOT_GIVEN or other is NOT_GIVEN:
+        raise TypeError("where() takes the condition alone, or with both input and other")
+    return ops.where(condition, input, other)

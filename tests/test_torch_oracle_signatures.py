@@ -210,3 +210,17 @@ def _outcome_f(M, functional, code):
         return eval(code, {**_operands(M), "F": functional})
     except Exception as e:
         return type(e)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "M.where(M.tensor([[True, False], [False, True]]))",
+        "M.where(M.tensor([1, 0, 2]))",
+        "M.where(M.tensor(True))",
+        "M.where(condition=M.tensor([0.0, 1.5]))",
+        "M.where(M.tensor([True, False]), M.tensor([1.0, 2.0]))",
+    ],
+)
+def test_where_of_the_condition_alone_gives_its_indices(code):
+    _assert_same(code)
