@@ -54,8 +54,10 @@ Array = np.ndarray
 
 
 def _sigmoid(Z: Array) -> Array:
-    """1 / (1 + exp(-Z)), written as exp(-log(1 + exp(-Z))) so no exp overflows."""
-    return np.exp(-np.logaddexp(0, -Z))
+    """1 / (1 + exp(-Z)), rounded as PyTorch computes it (so a saturated output is the same
+    1 or 0 in both, and bce's log clamps agree); exp(-Z) overflowing to inf gives 0."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-Z))
 
 
 def _softmax(Z: Array) -> Array:
@@ -222,7 +224,11 @@ class ManualMLP:
         if self.dtype.kind != "f":
             raise ValueError(f"dtype must be a floating dtype, got {self.dtype}")
         if "softmax" in self.activations[:-1]:
-            raise ValueError("softmax is supported only as the last activation")
+            raise ValueError(
+                "softmax is supported only as the last activation, got activations "
+                f"{self.activations} (softmax in hidden layer "
+                f"{self.activations.index('softmax') + 1})"
+            )
         if (self.activations[-1] == "softmax") != (self.loss_name == "cross_entropy"):
             raise ValueError(
                 "cross_entropy needs a softmax output layer and softmax needs cross_entropy, "
@@ -269,7 +275,12 @@ class ManualMLP:
         if Y.shape != expected:
             raise ValueError(f"Y must have the shape of A[L], {expected}, got {Y.shape}")
         if self.loss_name == "bce" and not np.all((Y >= 0) & (Y <= 1)):
-            raise ValueError("bce: all elements of Y should be between 0 and 1")
+            # RuntimeError, as nn.BCELoss raises for such targets
+            low, high = np.nanmin(Y, initial=np.inf), np.nanmax(Y, initial=-np.inf)
+            raise RuntimeError(
+                f"bce: all elements of Y should be between 0 and 1, got Y of shape {Y.shape} "
+                f"with values from {low} to {high}" + (" and NaN" if np.isnan(Y).any() else "")
+            )
         return Y
 
     def loss(self, Y: Array) -> float:
@@ -602,10 +613,15 @@ def compare(
     if m == 0:
         raise ValueError("compare needs a batch of at least one sample, got x of shape (0, n_0)")
     if loss == "cross_entropy" and y.ndim == 1:
-        if y.shape != (m,) or y.dtype.kind not in "iu" or not np.all((y >= 0) & (y < n_L)):
-            raise ValueError(
-                f"y must hold m={m} integer class indices in [0, {n_L}), got {y.shape} "
-                f"{y.dtype} values from {y.min(initial=0)} to {y.max(initial=0)}"
+        # the exception types nn.CrossEntropyLoss raises for such targets
+        if y.shape != (m,):
+            raise ValueError(f"y must hold m={m} class indices, got shape {y.shape}")
+        if y.dtype.kind not in "iu":
+            raise RuntimeError(f"y must hold integer class indices, got dtype {y.dtype}")
+        if not np.all((y >= 0) & (y < n_L)):
+            bad = y[(y < 0) | (y >= n_L)][0]
+            raise IndexError(
+                f"y: class index {bad} is out of bounds: class indices lie in [0, {n_L})"
             )
         target = mg.tensor(y.astype(np.int64))
         Y = np.eye(n_L, dtype=dtype)[y.astype(np.int64)].T  # one-hot columns
