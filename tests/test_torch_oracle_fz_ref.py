@@ -256,3 +256,17 @@ def test_bad_names_and_shapes_raise_value_error():
     with pytest.raises(ValueError, match="Softmax"):
         compare(seq, np.ones((4, 2)), np.zeros(4, np.int64), "cross_entropy")
     assert mg.float64 == seq[0].weight.dtype
+
+
+@pytest.mark.parametrize("normalized", [True, False])
+def test_cross_entropy_with_class_probabilities_matches_torch(normalized):
+    """Y of probabilities (columns summing to 1, or not): nn.CrossEntropyLoss's
+    probability targets, dZ[L] = A Σ_k Y[k] - Y."""
+    rng = np.random.default_rng(11)
+    net = ManualMLP([3, 6, 4], ["tanh", "softmax"], "cross_entropy", seed=11)
+    X = rng.standard_normal((3, 7))
+    Y = rng.random((4, 7))
+    if normalized:
+        Y /= Y.sum(axis=0, keepdims=True)
+    check_against_torch(net, X, Y, torch.from_numpy(Y.T.copy()))
+    assert compare(net.to_module(), X.T, Y.T, "cross_entropy").ok
