@@ -54,8 +54,10 @@ Array = np.ndarray
 
 
 def _sigmoid(Z: Array) -> Array:
-    """1 / (1 + exp(-Z)), written as exp(-log(1 + exp(-Z))) so no exp overflows."""
-    return np.exp(-np.logaddexp(0, -Z))
+    """1 / (1 + exp(-Z)), rounded as PyTorch computes it (so a saturated output is the same
+    1 or 0 in both, and bce's log clamps agree); exp(-Z) overflowing to inf gives 0."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-Z))
 
 
 def _softmax(Z: Array) -> Array:
@@ -222,7 +224,11 @@ class ManualMLP:
         if self.dtype.kind != "f":
             raise ValueError(f"dtype must be a floating dtype, got {self.dtype}")
         if "softmax" in self.activations[:-1]:
-            raise ValueError("softmax is supported only as the last activation")
+            raise ValueError(
+                "softmax is supported only as the last activation, got activations "
+                f"{self.activations} (softmax in hidden layer "
+                f"{self.activations.index('softmax') + 1})"
+            )
         if (self.activations[-1] == "softmax") != (self.loss_name == "cross_entropy"):
             raise ValueError(
                 "cross_entropy needs a softmax output layer and softmax needs cross_entropy, "
@@ -269,7 +275,12 @@ class ManualMLP:
         if Y.shape != expected:
             raise ValueError(f"Y must have the shape of A[L], {expected}, got {Y.shape}")
         if self.loss_name == "bce" and not np.all((Y >= 0) & (Y <= 1)):
-            raise ValueError("bce: all elements of Y should be between 0 and 1")
+            # RuntimeError, as nn.BCELoss raises for such targets
+            low, high = np.nanmin(Y, initial=np.inf), np.nanmax(Y, initial=-np.inf)
+            raise RuntimeError(
+                f"bce: all elements of Y should be between 0 and 1, got Y of shape {Y.shape} "
+                f"with values from {low} to {high}" + (" and NaN" if np.isnan(Y).any() else "")
+            )
         return Y
 
     def loss(self, Y: Array) -> float:
@@ -538,22 +549,48 @@ class CompareReport:
         return f"CompareReport(ok={self.ok}, failed={failed}, loss={self.loss!r})"
 
 
+def _g_prime_size(name: str, Z: Array, A: Array, size_Z: Array) -> Array:
+    """|g'(Z)| plus how far it moves when Z moves by the size of its terms, size_Z:
+    |g''| size_Z, with g'' = g' (1 - 2A) for sigmoid and -2 A g' for tanh."""
+    g_prime = np.abs(ACTIVATIONS[name].g_prime(Z, A))
+    if name == "sigmoid":
+        return g_prime * (1 + np.abs(1 - 2 * A) * size_Z)
+    if name == "tanh":
+        return g_prime * (1 + 2 * np.abs(A) * size_Z)
+    return g_prime  # relu and linear: g'' = 0
+
+
 def _term_scales(net: ManualMLP, Y: Array) -> dict[str, Array]:
     """The last backward pass again on absolute values: for each gradient entry, the size
     of the terms summed into it. Rounding errors are relative to this, not to the entry,
-    which may be a small difference of large terms (A[L] - Y for a model that fits)."""
+    which may be a small difference of large terms (A[L] - Y for a model that fits).
+
+    The forward pass's roundings (autograd sums W A + b in another order) enter as the
+    size of the terms of each Z[l] and A[l], which move A[L] and so dZ[L] (and g'(Z[L]) for
+    mse). A hidden layer's g'(Z) is taken as computed: bounding how roundings move it, or
+    its cancellation near saturation (1 - A² for tanh), would let real errors pass."""
     Z, A = net.cache["Z"], net.cache["A"]
     L, m, n_L = net.L, A[0].shape[1], A[net.L].shape[0]
-    size = np.abs(A[L]) + np.abs(Y)  # the terms of A[L] - Y, where every dZ[L] starts
+    # Forward: the size of the terms of Z[l] = W A + b, and of A[l] = g(Z[l]) with them
+    size_Z: list[Array | None] = [None]
+    size_A = [np.abs(A[0])]
+    for l in range(1, L + 1):
+        size_Z.append(np.abs(net.params[f"W{l}"]) @ size_A[l - 1] + np.abs(net.params[f"b{l}"]))
+        g_prime = ACTIVATIONS[net.activations[l - 1]].g_prime
+        if g_prime is None:  # softmax: moves by at most 2 A max_k ΔZ[k] down a column
+            size_A.append(np.abs(A[l]) * (1 + 2 * size_Z[l].max(axis=0, keepdims=True)))
+        else:
+            size_A.append(np.abs(g_prime(Z[l], A[l])) * size_Z[l] + np.abs(A[l]))
+    size = size_A[L] + np.abs(Y)  # the terms of A[L] - Y, where every dZ[L] starts
     if net.loss_name == "mse":  # dZ[L] = 2 (A - Y) / n_L * g'(Z[L])
-        D = 2 * size / n_L * np.abs(ACTIVATIONS[net.activations[-1]].g_prime(Z[L], A[L]))
+        D = 2 * size / n_L * _g_prime_size(net.activations[-1], Z[L], A[L], size_Z[L])
     elif net.loss_name == "bce":  # sigmoid + bce: dZ[L] = (A - Y) / n_L
         D = size / n_L
     else:  # softmax + cross_entropy: dZ[L] = A Σ_k Y[k] - Y
-        D = np.abs(A[L]) * np.abs(Y).sum(axis=0, keepdims=True) + np.abs(Y)
+        D = size_A[L] * np.abs(Y).sum(axis=0, keepdims=True) + np.abs(Y)
     scales = {}
     for l in range(L, 0, -1):
-        scales[f"dW{l}"] = D @ np.abs(A[l - 1]).T / m
+        scales[f"dW{l}"] = D @ size_A[l - 1].T / m
         scales[f"db{l}"] = D.sum(axis=1, keepdims=True) / m
         if l > 1:
             g_prime = ACTIVATIONS[net.activations[l - 2]].g_prime(Z[l - 1], A[l - 1])
@@ -602,10 +639,15 @@ def compare(
     if m == 0:
         raise ValueError("compare needs a batch of at least one sample, got x of shape (0, n_0)")
     if loss == "cross_entropy" and y.ndim == 1:
-        if y.shape != (m,) or y.dtype.kind not in "iu" or not np.all((y >= 0) & (y < n_L)):
-            raise ValueError(
-                f"y must hold m={m} integer class indices in [0, {n_L}), got {y.shape} "
-                f"{y.dtype} values from {y.min(initial=0)} to {y.max(initial=0)}"
+        # the exception types nn.CrossEntropyLoss raises for such targets
+        if y.shape != (m,):
+            raise ValueError(f"y must hold m={m} class indices, got shape {y.shape}")
+        if y.dtype.kind not in "iu":
+            raise RuntimeError(f"y must hold integer class indices, got dtype {y.dtype}")
+        if not np.all((y >= 0) & (y < n_L)):
+            bad = y[(y < 0) | (y >= n_L)][0]
+            raise IndexError(
+                f"y: class index {bad} is out of bounds: class indices lie in [0, {n_L})"
             )
         target = mg.tensor(y.astype(np.int64))
         Y = np.eye(n_L, dtype=dtype)[y.astype(np.int64)].T  # one-hot columns
@@ -646,7 +688,8 @@ def compare(
         got = manual_grads[key].reshape(expected.shape)
         scale = scales[key].reshape(expected.shape)
         difference = np.abs(got - expected)
-        with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0: both exactly 0
+        # 0 / 0 where both are exactly 0; a subnormal scale may overflow the quotient
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             relative = np.where(difference == 0, 0.0, difference / scale)
         ok = bool(np.all(difference <= atol + rtol * scale))
         rows.append(GradientRow(name, tuple(expected.shape), float(difference.max(initial=0)),
