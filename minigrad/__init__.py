@@ -31,6 +31,7 @@ from .extra_ops import (
     copysign,
     diag_embed,
     diagflat,
+    dist,
     dstack,
     einsum,
     empty,

@@ -501,6 +501,14 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     return ops.mm(A, B).reshape([a.shape[i] for i in free_a] + [b.shape[j] for j in free_b])
 
 
+def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
+    """‖input - other‖_p over all elements, the two broadcast: ``norm`` of the difference,
+    so the gradient flows through sub and norm (PyTorch: one DistBackward node)."""
+    check_tensor("dist", "input", input)
+    check_tensor("dist", "other", other)
+    return ops.norm(ops.sub(input, other), p)
+
+
 _COMPUTE_MODES = (
     "use_mm_for_euclid_dist_if_necessary",
     "use_mm_for_euclid_dist",

@@ -775,6 +775,47 @@ class Tensor:
     def is_floating_point(self) -> bool:
         return self.data.dtype.kind == "f"
 
+    def is_complex(self) -> bool:
+        return self.data.dtype.kind == "c"
+
+    def is_signed(self) -> bool:
+        return self.data.dtype.kind in "ifc"
+
+    is_cuda = False  # minigrad computes on the CPU only
+    is_cpu = True
+
+    # ---- the memory behind the tensor, in PyTorch's units (elements, not bytes) ---------
+    def nelement(self) -> int:
+        return int(self.data.size)
+
+    def element_size(self) -> int:
+        return self.data.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.data.nbytes
+
+    def stride(self, dim: int | None = None) -> Any:
+        """How many elements apart consecutive entries of each dim are (a tuple, or dim's)."""
+        strides = tuple(s // self.data.itemsize for s in self.data.strides)
+        return strides if dim is None else strides[_ops._one_axis("stride", "dim", dim, self.ndim)]
+
+    def data_ptr(self) -> int:
+        """The address of the first element."""
+        return self.data.__array_interface__["data"][0]
+
+    def storage_offset(self) -> int:
+        """How many elements into its memory (the array owning it) the tensor begins."""
+        owner = self.data
+        while isinstance(owner.base, np.ndarray):
+            owner = owner.base
+        start = owner.__array_interface__["data"][0]
+        return (self.data_ptr() - start) // self.data.itemsize
+
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         return _ops.masked_fill(self, mask, value)
 
@@ -963,11 +1004,13 @@ class Tensor:
     def minimum(self, other: Any) -> Tensor:
         return _ops.minimum(self, other)
 
-    def softmax(self, dim: int) -> Tensor:
-        return _ops.softmax(self, dim)
+    def softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        x = self if dtype is None else _ops.to(self, dtypes.as_dtype(dtype, "softmax"))
+        return _ops.softmax(x, dim)
 
-    def log_softmax(self, dim: int) -> Tensor:
-        return _ops.log_softmax(self, dim)
+    def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        x = self if dtype is None else _ops.to(self, dtypes.as_dtype(dtype, "log_softmax"))
+        return _ops.log_softmax(x, dim)
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
         return _ops.logsumexp(self, dim, keepdim)
@@ -1013,15 +1056,13 @@ class Tensor:
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _ops.argmin(self, dim, keepdim)
 
-    def reshape(self, *shape: Any) -> Tensor:
-        if not shape:  # x.reshape(()) is a 0-d tensor; x.reshape() is a mistake
-            raise TypeError('reshape() missing 1 required positional argument: "shape"')
-        return _ops.reshape(self, *shape)
+    def reshape(self, *sizes: Any, shape: Any = NOT_GIVEN) -> Tensor:
+        sizes = _sizes_or_keyword("reshape", "shape", sizes, shape)
+        return _ops.reshape(self, *sizes)
 
-    def view(self, *shape: Any) -> Tensor:
-        if not shape:
-            raise TypeError('view() missing 1 required positional argument: "shape"')
-        return _ops.view(self, *shape)
+    def view(self, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
+        sizes = _sizes_or_keyword("view", "size", sizes, size)
+        return _ops.view(self, *sizes)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         return _ops.transpose(self, dim0, dim1)
@@ -1035,8 +1076,10 @@ class Tensor:
     def triu(self, diagonal: int = 0) -> Tensor:
         return _ops.triu(self, diagonal)
 
-    def permute(self, *dims: Any) -> Tensor:
-        return _ops.permute(self, *dims)
+    def permute(self, *order: Any, dims: Any = NOT_GIVEN) -> Tensor:
+        if dims is not NOT_GIVEN:
+            order = _sizes_or_keyword("permute", "dims", order, dims)
+        return _ops.permute(self, *order)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return _ops.flatten(self, start_dim, end_dim)
@@ -1047,8 +1090,10 @@ class Tensor:
     def unsqueeze(self, dim: int) -> Tensor:
         return _ops.unsqueeze(self, dim)
 
-    def expand(self, *shape: Any) -> Tensor:
-        return _ops.expand(self, *shape)
+    def expand(self, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
+        if size is not NOT_GIVEN:
+            sizes = _sizes_or_keyword("expand", "size", sizes, size)
+        return _ops.expand(self, *sizes)
 
     def expand_as(self, other: Tensor) -> Tensor:
         return _ops.expand(self, *other.shape)
@@ -1572,10 +1617,84 @@ class Tensor:
     def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         return _extra.nanmean(self, dim, keepdim, dtype=dtype)
 
+    def dist(self, other: Any, p: Any = 2) -> Tensor:
+        return _extra.dist(self, other, p)
+
+    # ---- filled in place with random numbers, or a diagonal (as nn.init does) ---------
+    def uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Each element drawn from U[from, to)."""
+        if from_ > to:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                               f"from={from_} > to={to}")  # fmt: skip
+        draw = _random.generator(generator, "uniform_").random
+        return self._refill(
+            "uniform_", "check_uniform_bounds", lambda s: from_ + (to - from_) * draw(s)
+        )
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Each element drawn from N(mean, std²)."""
+        if not std >= 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        draw = _random.generator(generator, "normal_").standard_normal
+        return self._refill("normal_", "normal_kernel_cpu", lambda s: mean + std * draw(s))
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Each element drawn from Exp(lambd) (mean 1 / lambd)."""
+        if not lambd > 0:
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+        draw = _random.generator(generator, "exponential_").standard_exponential
+        return self._refill("exponential_", "exponential", lambda s: draw(s) / lambd)
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        """Each element 1 with probability p (a number, or a Tensor broadcast to this one's
+        shape), else 0, in this tensor's dtype."""
+        P = p.data if isinstance(p, Tensor) else p
+        if not np.all((np.asarray(P) >= 0) & (np.asarray(P) <= 1)):
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        draw = _random.generator(generator, "bernoulli_").random
+        return self._refill("bernoulli_", None, lambda s: draw(s) < P)
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
+        """``fill_value`` on the main diagonal (all dims of equal length beyond 2-d; a tall
+        matrix with ``wrap`` starts again after a row's gap, as NumPy's fill_diagonal)."""
+        if self.ndim < 2:
+            raise RuntimeError("fill_diagonal_: dimensions must larger than 1")
+        if self.ndim > 2 and len(set(self.shape)) > 1:
+            raise RuntimeError(f"fill_diagonal_: all dimensions of input must be of equal length, "
+                               f"got {self.shape}")  # fmt: skip
+
+        def filled(_: tuple) -> np.ndarray:
+            out = self.data.copy()
+            np.fill_diagonal(out, fill_value, wrap=wrap)
+            return out
+
+        return self._refill("fill_diagonal_", None, filled)
+
+    def _refill(self, name: str, kernel: str | None, values: Callable) -> Tensor:
+        """The tensor's elements replaced in place by ``values(shape)``, as ``copy_`` does
+        (a leaf that requires grad refuses outside no_grad; in a graph, the old values get
+        no gradient). ``kernel``: PyTorch's, which takes floating dtypes only."""
+        if kernel is not None and self.data.dtype.kind != "f":
+            if name == "exponential_":
+                raise RuntimeError("Exponential distribution is a continuous probability "
+                                   f"distribution. dtype must be a floating point but you "
+                                   f"specified {self.data.dtype}")  # fmt: skip
+            dtype = dtypes.torch_name(self.data.dtype)
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype}' ({name})")
+        _inplace._check_leaf(self, name)
+        new = np.asarray(values(self.shape)).astype(self.data.dtype)
+        return self.copy_(Tensor._new(new))
+
     # ---- new tensors like this one: its dtype unless told ----------------------------
     def new_zeros(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Tensor:  # fmt: skip
         return _factories.zeros(size=_new_size("new_zeros", sizes, size), dtype=_own(self, dtype),
+                                device=device, requires_grad=requires_grad)  # fmt: skip
+
+    def new_empty(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:  # fmt: skip
+        """As new_zeros (PyTorch leaves the values unspecified; here they are 0)."""
+        return _factories.zeros(size=_new_size("new_empty", sizes, size), dtype=_own(self, dtype),
                                 device=device, requires_grad=requires_grad)  # fmt: skip
 
     def new_ones(self, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
@@ -1629,6 +1748,18 @@ def zero_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
         p._grad.zero_()
 
 
+def _sizes_or_keyword(op: str, name: str, sizes: tuple, keyword: Any) -> tuple:
+    """A shape given as arguments (``x.view(2, 3)``, ``x.view((2, 3))``) or by keyword
+    (``x.view(size=(2, 3))``, as PyTorch takes it), not both and not neither."""
+    if keyword is NOT_GIVEN:
+        if not sizes:  # x.view(()) is a 0-d tensor; x.view() is a mistake
+            raise TypeError(f'{op}() missing 1 required positional argument: "{name}"')
+        return sizes
+    if sizes:
+        raise TypeError(f"{op}() got multiple values for argument '{name}'")
+    return (keyword,)
+
+
 def _new_size(op: str, sizes: tuple, size: Any) -> tuple:
     """new_zeros' and new_ones' size: required, as ints, one sequence or ``size=``."""
     if size is not None:
@@ -1647,6 +1778,7 @@ from . import factories as _factories  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
+from . import random as _random  # noqa: E402
 from . import select_ops as _sel  # noqa: E402
 from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa: E402
 
