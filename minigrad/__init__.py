@@ -2,6 +2,7 @@
 
 from . import autograd, cuda, data, linalg, nn, optim, reference, utils
 from . import dtypes as _dt
+from . import numpy_names as _numpy_names
 from .autograd import GradcheckError, gradcheck
 from .device import device
 from .dtypes import get_default_dtype, set_default_dtype
@@ -307,6 +308,8 @@ int64 = long = _dt.int64
 bool = _dt.bool_
 
 __version__ = "0.1.0"
+
+_numpy_names.accept_in_namespace(globals())  # mg.sum(x, axis=0), as PyTorch takes it
 
 
 def __getattr__(name: str):

@@ -1781,5 +1781,7 @@ from . import ops as _ops  # noqa: E402
 from . import random as _random  # noqa: E402
 from . import select_ops as _sel  # noqa: E402
 from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa: E402
+from .numpy_names import accept_in_class  # noqa: E402
 
 _late_imports()
+accept_in_class(Tensor)  # x.sum(axis=0, keepdims=True), as PyTorch takes it

@@ -49,3 +49,11 @@ def test_no_one_letter_tensor_names(name, params):
 )
 def test_keyword_calls(call):
     assert call().item() == 8.0
+
+
+def test_numpy_names_for_dim_and_keepdim():
+    x = mg.arange(6.0).reshape(2, 3)
+    assert x.sum(axis=1, keepdims=True).tolist() == [[3.0], [12.0]]
+    assert mg.mean(x, axis=0).tolist() == [1.5, 2.5, 3.5]
+    with pytest.raises(TypeError, match="alias"):
+        x.sum(dim=0, axis=1)

@@ -58,6 +58,18 @@ EXPRESSIONS = [
     "M.ones(2, dtype=M.int64).exponential_()",
     "M.ones(2, requires_grad=True).uniform_()",
     "M.ones(2, requires_grad=True).fill_diagonal_(0)",
+    # NumPy's names for dim and keepdim, which PyTorch's argument parser takes
+    "M.arange(6.0).reshape(2, 3).sum(axis=1).tolist()",
+    "M.arange(6.0).reshape(2, 3).mean(axis=0, keepdims=True).tolist()",
+    "M.sum(M.arange(6.0).reshape(2, 3), axis=0).tolist()",
+    "M.arange(6.0).reshape(2, 3).max(axis=1).values.tolist()",
+    "M.arange(6.0).reshape(2, 3).argmax(axis=0).tolist()",
+    "M.arange(6.0).reshape(2, 3).std(axis=1).tolist()",
+    "M.arange(6.0).reshape(2, 3).cumsum(axis=1).tolist()",
+    "M.arange(6.0).reshape(2, 3).softmax(axis=0).tolist()",
+    "M.cat([M.ones(2), M.zeros(1)], axis=0).tolist()",
+    "M.arange(6.0).reshape(2, 3).unsqueeze(axis=1).shape",
+    "M.arange(6.0).reshape(2, 3).amin(axis=(0, 1), keepdims=True).tolist()",
 ]
 
 
