@@ -106,7 +106,8 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to None (the default), or to zeros."""
-        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
+        for group in self.param_groups:  # each group's list as it is: no generator per step
+            zero_grads(group["params"], set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; subclasses define the rule."""
