@@ -471,6 +471,52 @@ def _softmax_dim(name: str, input: Tensor, dim: int | None) -> int:
     return 0 if input.ndim in (0, 1, 3) else 1
 
 
+def scaled_dot_product_attention(
+    query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+    dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+    enable_gqa: bool = False,
+) -> Tensor:  # fmt: skip
+    """softmax(Q Kᵀ · scale + B) V, scale = 1/√E by default, for Q (..., L, E), K (..., S, E),
+    V (..., S, Ev): out (..., L, Ev). B is 0, or -inf where a bool ``attn_mask`` is False
+    (or above the diagonal with ``is_causal``), or a float ``attn_mask`` added as it is.
+    With ``enable_gqa``, K and V's heads (dim -3) repeat to Q's. Composed of matmul, mul,
+    add or masked_fill, softmax and dropout, so the gradient flows through those nodes
+    (PyTorch's CPU kernel is one node)."""
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        check_tensor("scaled_dot_product_attention", name, t)
+    if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
+        raise RuntimeError(
+            f"scaled_dot_product_attention: query, key and value need at least 2 dims, got "
+            f"{query.shape}, {key.shape} and {value.shape}"
+        )
+    if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
+        raise RuntimeError(
+            f"scaled_dot_product_attention: query {query.shape}, key {key.shape} and value "
+            f"{value.shape} do not fit (query and key share E, key and value share S)"
+        )
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
+                           "when is_causal=True")  # fmt: skip
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        key = key.repeat_interleave(query.shape[-3] // key.shape[-3], -3)
+        value = value.repeat_interleave(query.shape[-3] // value.shape[-3], -3)
+    factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = ops.matmul(query, key.transpose(-2, -1)) * factor
+    L, S = query.shape[-2], key.shape[-2]
+    if is_causal:
+        attn_mask = Tensor._new(np.tril(np.ones((L, S), bool)))
+    if attn_mask is not None:
+        check_tensor("scaled_dot_product_attention", "attn_mask", attn_mask)
+        if attn_mask.data.dtype == np.bool_:
+            scores = scores.masked_fill(attn_mask.logical_not(), -math.inf)
+        else:
+            scores = scores + attn_mask
+    weights = ops.softmax(scores, -1)
+    if dropout_p > 0:
+        weights = dropout(weights, dropout_p)
+    return ops.matmul(weights, value)
+
+
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Inverted dropout: zero each element with probability p, scale the rest by 1 / (1 - p).
 
