@@ -29,3 +29,15 @@ def test_a_causal_output_ignores_later_positions():
     np.testing.assert_array_equal(out.numpy()[:2], out2.numpy()[:2])
     assert not np.allclose(out.numpy()[2:], out2.numpy()[2:])
     np.testing.assert_allclose(out.numpy()[0], v.numpy()[0], rtol=1e-12)  # key 0 alone
+
+
+def test_multihead_attention_gradcheck_and_shapes():
+    mg.manual_seed(0)
+    mha = mg.nn.MultiheadAttention(4, 2, dtype=mg.float64, batch_first=True)
+    rng = np.random.default_rng(2)
+    q = mg.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True)
+    kv = mg.tensor(rng.standard_normal((2, 5, 4)), requires_grad=True)
+    out, weights = mha(q, kv, kv)
+    assert out.shape == (2, 3, 4) and weights.shape == (2, 3, 5)
+    np.testing.assert_allclose(weights.sum(-1).detach().numpy(), np.ones((2, 3)), rtol=1e-12)
+    assert mg.gradcheck(lambda q, kv: mha(q, kv, kv)[0], [q, kv])

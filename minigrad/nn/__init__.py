@@ -24,6 +24,7 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .attention import MultiheadAttention
 from .conv_layers import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,

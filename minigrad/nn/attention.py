@@ -1,0 +1,195 @@
+"""``nn.MultiheadAttention``: attention of several heads over projections of its inputs.
+
+For query (L, N, E), key (S, N, kdim) and value (S, N, vdim) (batch first with
+``batch_first``; no N for an unbatched input), each of the H heads takes its E / H columns
+of the projections Q = q W_qᵀ + b_q, K = k W_kᵀ + b_k, V = v W_vᵀ + b_v:
+head_h = softmax(Q_h K_hᵀ / √(E/H) + M) V_h, and the output is concat(head_1..head_H) W_oᵀ + b_o.
+M is the mask: -inf where a bool mask is True (a position that may not be attended to, the
+opposite of ``F.scaled_dot_product_attention``'s), or a float mask as it is. All of it is
+composed of existing ops, so the gradient flows through their nodes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes, ops
+from ..device import check as check_device
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .layers import Linear
+from .module import Module
+from .parameter import Parameter
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear under the name PyTorch gives MultiheadAttention's output projection."""
+
+
+class MultiheadAttention(Module):
+    """Multi-head attention, as PyTorch's (see the module's docstring for the math).
+
+    ``add_bias_kv`` and ``add_zero_attn`` are not supported (NotImplementedError).
+    """
+
+    def __init__(
+        self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
+        add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
+        vdim: int | None = None, batch_first: bool = False, device: Any = None,
+        dtype: Any = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        check_device(device)
+        if embed_dim <= 0 or num_heads <= 0:
+            raise ValueError(
+                f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} "
+                f"and num_heads={num_heads} instead"
+            )
+        if embed_dim % num_heads:
+            raise AssertionError("embed_dim must be divisible by num_heads")
+        if add_bias_kv or add_zero_attn:
+            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are "
+                                      "not supported")  # fmt: skip
+        dt = dtypes.or_default(dtype)
+        self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
+        self.kdim = embed_dim if kdim is None else kdim
+        self.vdim = embed_dim if vdim is None else vdim
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        self.batch_first = batch_first
+        self.head_dim = embed_dim // num_heads
+        if self._qkv_same_embed_dim:
+            self.in_proj_weight = Parameter(np.empty((3 * embed_dim, embed_dim), dt))
+            for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
+                self.register_parameter(name, None)
+        else:
+            self.q_proj_weight = Parameter(np.empty((embed_dim, embed_dim), dt))
+            self.k_proj_weight = Parameter(np.empty((embed_dim, self.kdim), dt))
+            self.v_proj_weight = Parameter(np.empty((embed_dim, self.vdim), dt))
+            self.register_parameter("in_proj_weight", None)
+        if bias:
+            self.in_proj_bias = Parameter(np.empty(3 * embed_dim, dt))
+        else:
+            self.register_parameter("in_proj_bias", None)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dt)
+        self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
+        self._reset_parameters()
+
+    def _reset_parameters(self) -> None:
+        """The projections from xavier_uniform_, the biases 0 (PyTorch's)."""
+        if self._qkv_same_embed_dim:
+            init.xavier_uniform_(self.in_proj_weight)
+        else:
+            for w in (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
+                init.xavier_uniform_(w)
+        if self.in_proj_bias is not None:
+            init.constant_(self.in_proj_bias, 0.0)
+            init.constant_(self.out_proj.bias, 0.0)
+
+    def forward(
+        self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None = None,
+        need_weights: bool = True, attn_mask: Tensor | None = None,
+        average_attn_weights: bool = True, is_causal: bool = False,
+    ) -> tuple:  # fmt: skip
+        """(attention output, the attention weights or None). The weights are averaged
+        over the heads (N, L, S), or per head (N, H, L, S) without ``average_attn_weights``.
+        ``is_causal`` is only a hint, as in PyTorch: the causal ``attn_mask`` is required."""
+        if is_causal and attn_mask is None:
+            raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use "
+                               "the Transformer module method `generate_square_subsequent_mask` "
+                               "to create this mask.")  # fmt: skip
+        batched = query.ndim == 3
+        if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
+            raise AssertionError(
+                f"MultiheadAttention: query, key and value should be all 2-D (unbatched) or all "
+                f"3-D (batched), got {query.shape}, {key.shape} and {value.shape}"
+            )
+        if batched and self.batch_first:
+            query, key, value = (x.transpose(0, 1) for x in (query, key, value))
+        if not batched:
+            query, key, value = (x.unsqueeze(1) for x in (query, key, value))
+            if key_padding_mask is not None:
+                key_padding_mask = key_padding_mask.unsqueeze(0)
+        L, N, E = query.shape
+        S = key.shape[0]
+        H, hd = self.num_heads, self.head_dim
+        if E != self.embed_dim:
+            raise AssertionError(f"was expecting embedding dimension of {self.embed_dim}, "
+                                 f"but got {E}")  # fmt: skip
+        if key.shape[:2] != value.shape[:2]:
+            raise AssertionError(f"key shape {key.shape} does not match value shape "
+                                 f"{value.shape}")  # fmt: skip
+        q, k, v = self._project(query, key, value)
+        mask = self._mask(attn_mask, key_padding_mask, query.dtype, L, S, N)
+        # (L, N, E) -> (N * H, L, hd): each head of each sample its own batch entry
+        q, k, v = (x.reshape(x.shape[0], N * H, hd).transpose(0, 1) for x in (q, k, v))
+        scores = ops.bmm(q * math.sqrt(1.0 / hd), k.transpose(-2, -1))
+        if mask is not None:
+            scores = scores + mask
+        weights = ops.softmax(scores, -1)
+        if self.training and self.dropout > 0:
+            weights = F.dropout(weights, self.dropout)
+        out = ops.bmm(weights, v).transpose(0, 1).reshape(L * N, E)
+        out = self.out_proj(out).reshape(L, N, E)
+        if batched and self.batch_first:
+            out = out.transpose(0, 1)
+        elif not batched:
+            out = out.squeeze(1)
+        if not need_weights:
+            return out, None
+        weights = weights.reshape(N, H, L, S)
+        if average_attn_weights:
+            weights = weights.mean(1)
+        return out, (weights if batched else weights.squeeze(0))
+
+    def _project(self, query: Tensor, key: Tensor, value: Tensor) -> tuple:
+        """q W_qᵀ + b_q, k W_kᵀ + b_k, v W_vᵀ + b_v (the packed weight's thirds, or three)."""
+        E = self.embed_dim
+        b = self.in_proj_bias
+        biases = (None, None, None) if b is None else (b[:E], b[E : 2 * E], b[2 * E :])
+        if self._qkv_same_embed_dim:
+            W = self.in_proj_weight
+            weights = (W[:E], W[E : 2 * E], W[2 * E :])
+        else:
+            weights = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
+        return tuple(F.linear(x, w, c) for x, w, c in zip((query, key, value), weights, biases))
+
+    def _mask(self, attn_mask: Any, key_padding_mask: Any, dtype: Any, L: int, S: int,
+              N: int) -> Tensor | None:  # fmt: skip
+        """The additive mask of the scores, (1 or N * H, L, S): -inf where a bool mask is
+        True, a float mask as it is, the key padding mask spread over the heads."""
+        mask = None
+        if attn_mask is not None:
+            mask = _additive(attn_mask, dtype, "attn_mask")
+            if mask.ndim == 2:
+                if mask.shape != (L, S):
+                    raise RuntimeError(f"The shape of the 2D attn_mask is {mask.shape}, but "
+                                       f"should be {(L, S)}.")  # fmt: skip
+                mask = mask.unsqueeze(0)
+            elif mask.shape != (N * self.num_heads, L, S):
+                raise RuntimeError(f"The shape of the 3D attn_mask is {mask.shape}, but should "
+                                   f"be {(N * self.num_heads, L, S)}.")  # fmt: skip
+        if key_padding_mask is not None:
+            if tuple(key_padding_mask.shape) != (N, S):
+                raise AssertionError(f"expecting key_padding_mask shape of {(N, S)}, but got "
+                                     f"{key_padding_mask.shape}")  # fmt: skip
+            pad = _additive(key_padding_mask, dtype, "key_padding_mask")
+            pad = pad.reshape(N, 1, 1, S).expand(N, self.num_heads, 1, S)
+            pad = pad.reshape(N * self.num_heads, 1, S)
+            mask = pad if mask is None else mask + pad
+        return mask
+
+
+def _additive(mask: Tensor, dtype: Any, name: str) -> Tensor:
+    """A bool mask as 0 and -inf (True: not attended to), a float one as it is."""
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"MultiheadAttention: {name} must be a Tensor, got {type(mask).__name__}")
+    if mask.dtype == np.bool_:
+        return Tensor._new(np.where(mask.data, -np.inf, 0.0).astype(dtype))
+    if mask.dtype.kind != "f":
+        raise AssertionError(f"only bool and floating types of {name} are supported")
+    return mask
