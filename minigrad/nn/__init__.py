@@ -24,7 +24,7 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
-from .attention import MultiheadAttention
+from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer
 from .conv_layers import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,

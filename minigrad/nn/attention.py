@@ -11,7 +11,9 @@ composed of existing ops, so the gradient flows through their nodes.
 
 from __future__ import annotations
 
+import copy
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -21,8 +23,9 @@ from ..device import check as check_device
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .layers import Linear
+from .layers import Dropout, Linear, ModuleList
 from .module import Module
+from .normalization import LayerNorm
 from .parameter import Parameter
 
 
@@ -174,6 +177,12 @@ class MultiheadAttention(Module):
                 raise RuntimeError(f"The shape of the 3D attn_mask is {mask.shape}, but should "
                                    f"be {(N * self.num_heads, L, S)}.")  # fmt: skip
         if key_padding_mask is not None:
+            if attn_mask is not None and (attn_mask.dtype == np.bool_) != (
+                key_padding_mask.dtype == np.bool_
+            ):
+                warnings.warn("Support for mismatched key_padding_mask and attn_mask is "
+                              "deprecated. Use same type for both instead.", UserWarning,
+                              stacklevel=4)  # fmt: skip
             if tuple(key_padding_mask.shape) != (N, S):
                 raise AssertionError(f"expecting key_padding_mask shape of {(N, S)}, but got "
                                      f"{key_padding_mask.shape}")  # fmt: skip
@@ -193,3 +202,76 @@ def _additive(mask: Tensor, dtype: Any, name: str) -> Tensor:
     if mask.dtype.kind != "f":
         raise AssertionError(f"only bool and floating types of {name} are supported")
     return mask
+
+
+class TransformerEncoderLayer(Module):
+    """Self-attention then a feed-forward block, each added to its input and normalized:
+    x = norm1(x + SA(x)), x = norm2(x + FF(x)) (with ``norm_first``: x = x + SA(norm1(x)),
+    x = x + FF(norm2(x))), where FF(x) = linear2(dropout(activation(linear1(x)))), as
+    PyTorch's (its slow path; PyTorch's fused inference path computes the same)."""
+
+    def __init__(
+        self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
+        activation: Any = "relu", layer_norm_eps: float = 1e-5, batch_first: bool = False,
+        norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        kw = {"device": device, "dtype": dtype}
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                            batch_first=batch_first, **kw)  # fmt: skip
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **kw)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **kw)
+        self.norm_first = norm_first
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        if isinstance(activation, str):
+            if activation not in _ACTIVATIONS:
+                raise RuntimeError(f"activation should be relu/gelu, not {activation}")
+            activation = _ACTIVATIONS[activation]
+        self.activation = activation
+
+    def forward(self, src: Tensor, src_mask: Tensor | None = None,
+                src_key_padding_mask: Tensor | None = None,
+                is_causal: bool = False) -> Tensor:  # fmt: skip
+        x = src
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            return x + self._ff_block(self.norm2(x))
+        x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+        return self.norm2(x + self._ff_block(x))
+
+    def _sa_block(self, x: Tensor, mask: Any, padding: Any, is_causal: bool) -> Tensor:
+        out = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=padding,
+                             need_weights=False, is_causal=is_causal)[0]  # fmt: skip
+        return self.dropout1(out)
+
+    def _ff_block(self, x: Tensor) -> Tensor:
+        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+
+class TransformerEncoder(Module):
+    """``num_layers`` copies of ``encoder_layer`` (deep copies, each its own weights) in a
+    ModuleList ``layers``, applied in turn, then ``norm`` if given."""
+
+    def __init__(self, encoder_layer: TransformerEncoderLayer, num_layers: int,
+                 norm: Module | None = None, enable_nested_tensor: bool = True,
+                 mask_check: bool = True) -> None:  # fmt: skip
+        super().__init__()
+        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, src: Tensor, mask: Tensor | None = None,
+                src_key_padding_mask: Tensor | None = None,
+                is_causal: bool | None = None) -> Tensor:  # fmt: skip
+        out = src
+        for layer in self.layers:
+            out = layer(out, src_mask=mask, is_causal=bool(is_causal),
+                        src_key_padding_mask=src_key_padding_mask)  # fmt: skip
+        return out if self.norm is None else self.norm(out)
+
+
+_ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
