@@ -82,3 +82,62 @@ def test_masks_of_two_types_warn_as_pytorch():
         x = M.ones(3, 2, 4)
         with pytest.warns(UserWarning, match="Support for mismatched key_padding_mask"):
             mha(x, x, x, attn_mask=M.zeros(3, 3), key_padding_mask=M.zeros(2, 3, dtype=M.bool))
+
+
+DECODER_CONFIGS = [  # (options, masks, what: "layer", "decoder" or "transformer")
+    ({}, None, "layer"),
+    ({"norm_first": True, "activation": "gelu"}, "masks", "layer"),
+    ({"batch_first": True}, "masks", "decoder"),
+    ({}, None, "transformer"),
+    ({"batch_first": True, "norm_first": True}, "masks", "transformer"),
+]
+
+
+def _run_decoder(M, options, masks, what, seed=0):
+    rng = np.random.default_rng(seed)
+    E, T, S, N = 8, 4, 5, 2
+    kw = dict(options, dtype=M.float64)
+    if what == "layer":
+        model = M.nn.TransformerDecoderLayer(E, 2, 16, 0.0, **kw)
+    elif what == "decoder":
+        model = M.nn.TransformerDecoder(M.nn.TransformerDecoderLayer(E, 2, 16, 0.0, **kw), 2)
+    else:
+        model = M.nn.Transformer(E, 2, 2, 2, 16, 0.0, **kw)
+    with M.no_grad():
+        for p in model.parameters():
+            p.copy_(M.tensor(rng.standard_normal(tuple(p.shape)) * 0.4))
+    first = options.get("batch_first")
+    src = M.tensor(rng.standard_normal((N, S, E) if first else (S, N, E)), requires_grad=True)
+    tgt = M.tensor(rng.standard_normal((N, T, E) if first else (T, N, E)), requires_grad=True)
+    kwargs = {}
+    if masks:
+        kwargs["tgt_mask"] = M.nn.Transformer.generate_square_subsequent_mask(T, dtype=M.float64)
+        pad = rng.random((N, S)) < 0.3
+        pad[:, 0] = False
+        kwargs["memory_key_padding_mask"] = M.tensor(pad)
+        kwargs["tgt_is_causal"] = True
+    out = model(src, tgt, **kwargs) if what == "transformer" else model(tgt, src, **kwargs)
+    (out * M.tensor(rng.standard_normal(tuple(out.shape)))).sum().backward()
+    grads = [src.grad.numpy(), tgt.grad.numpy()] + [p.grad.numpy() for p in model.parameters()]
+    return out.detach().numpy(), grads, [n for n, _ in model.named_parameters()], repr(model)
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor")
+@pytest.mark.filterwarnings("ignore:Support for mismatched")
+@pytest.mark.parametrize("options, masks, what", DECODER_CONFIGS)
+def test_transformer_decoder_as_pytorch(options, masks, what):
+    ours, theirs = _run_decoder(mg, options, masks, what), _run_decoder(torch, options, masks, what)
+    assert ours[2] == theirs[2] and ours[3] == theirs[3]
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-9, atol=1e-11)
+    for a, b in zip(ours[1], theirs[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor")
+def test_transformer_initial_matrices_are_xavier_uniform():
+    model = mg.nn.Transformer(16, 2, 1, 1, 32)
+    for name, p in model.named_parameters():
+        if p.ndim > 1:
+            fan_out, fan_in = p.shape
+            bound = np.sqrt(6 / (fan_in + fan_out))
+            assert np.abs(p.detach().numpy()).max() <= bound, name
