@@ -240,9 +240,7 @@ class TransformerEncoderLayer(Module):
         return self.norm2(x + self._ff_block(x))
 
     def _sa_block(self, x: Tensor, mask: Any, padding: Any, is_causal: bool) -> Tensor:
-        out = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=padding,
-                             need_weights=False, is_causal=is_causal)[0]  # fmt: skip
-        return self.dropout1(out)
+        return _attend(self.self_attn, self.dropout1, x, x, mask, padding, is_causal)
 
     def _ff_block(self, x: Tensor) -> Tensor:
         return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
@@ -314,15 +312,11 @@ class TransformerDecoderLayer(Module):
         return self.norm3(x + self._ff_block(x))
 
     def _sa_block(self, x: Tensor, mask: Any, padding: Any, is_causal: bool) -> Tensor:
-        out = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=padding,
-                             need_weights=False, is_causal=is_causal)[0]  # fmt: skip
-        return self.dropout1(out)
+        return _attend(self.self_attn, self.dropout1, x, x, mask, padding, is_causal)
 
     def _mha_block(self, x: Tensor, memory: Tensor, mask: Any, padding: Any,
                    is_causal: bool) -> Tensor:  # fmt: skip
-        out = self.multihead_attn(x, memory, memory, attn_mask=mask, key_padding_mask=padding,
-                                  need_weights=False, is_causal=is_causal)[0]  # fmt: skip
-        return self.dropout2(out)
+        return _attend(self.multihead_attn, self.dropout2, x, memory, mask, padding, is_causal)
 
     def _ff_block(self, x: Tensor) -> Tensor:
         return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
@@ -414,6 +408,14 @@ class Transformer(Module):
         check_device(device)
         mask = np.triu(np.full((sz, sz), -np.inf), 1).astype(dtypes.or_default(dtype))
         return Tensor._new(mask)
+
+
+def _attend(attn: MultiheadAttention, dropout: Dropout, x: Tensor, kv: Tensor, mask: Any,
+            padding: Any, is_causal: bool) -> Tensor:  # fmt: skip
+    """A layer's attention block: x attending to kv (itself, or the memory), then dropout."""
+    out = attn(x, kv, kv, attn_mask=mask, key_padding_mask=padding, need_weights=False,
+               is_causal=is_causal)[0]  # fmt: skip
+    return dropout(out)
 
 
 _ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
