@@ -792,10 +792,6 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
 # ---- sampling ----------------------------------------------------------------------------------
 
 
-def _zero_vjp(g: np.ndarray) -> np.ndarray:
-    return np.zeros_like(g)
-
-
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None,
            dtype: Any = None, requires_grad: bool = False,
            device: Any = None) -> Tensor:  # fmt: skip
@@ -832,7 +828,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
         raise OpError(f"normal: the shapes of mean {np.shape(M)} and std {np.shape(S)} do not "
                       "broadcast") from None  # fmt: skip
     out = (rng.standard_normal(shape) * S + M).astype(dt)
-    return record(out, "Normal", (mean, std), (_zero_vjp, _zero_vjp))
+    return record(out, "Normal", (mean, std), (np.zeros_like, np.zeros_like))
 
 
 def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
@@ -848,7 +844,7 @@ def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
         raise RuntimeError("bernoulli: expected all probabilities in input to be in [0, 1]")
     u = _random.generator(generator, "bernoulli").random(X.shape)
     out = (u < (X if p is None else p)).astype(X.dtype)
-    vjp = _zero_vjp if p is None else ops._no_vjp("bernoulli with a probability p")
+    vjp = np.zeros_like if p is None else ops._no_vjp("bernoulli with a probability p")
     return record(out, "Bernoulli", (input,), (vjp,))
 
 
@@ -971,7 +967,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     sum of the ``weights`` at those places: float32 weights sum in float32, others in float64)."""
     check_tensor("bincount", "input", input)
     X = input.data
-    if X.dtype.kind == "b" or X.dtype.kind not in "iu":
+    if X.dtype.kind not in "iu":
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{X.dtype}'")
     if X.ndim != 1 or (X.size and X.min() < 0):
         raise RuntimeError(f"bincount only supports 1-d non-negative integral inputs, got shape "
@@ -1016,16 +1012,16 @@ def copysign(input: Tensor, other: Any) -> Tensor:
     default float dtype.   dinput = g * out / input (0 where input is 0),   dother = 0."""
     check_tensor("copysign", "input", input)
     A, B, out = ops._binary("copysign", np.copysign, input, other)
-    if out.dtype.kind not in "fc":
-        out = out.astype(dtypes.get_default_dtype())
-    elif A.dtype.kind in "biu" and (not isinstance(B, np.ndarray) or B.dtype.kind in "biu"):
+    if out.dtype.kind not in "fc" or (
+        A.dtype.kind in "biu" and (not isinstance(B, np.ndarray) or B.dtype.kind in "biu")
+    ):  # integers give the default float dtype
         out = out.astype(dtypes.get_default_dtype())
 
     def d_input(g: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(A == 0, 0, g * (out / A))
 
-    return record(out, "Copysign", (input, other), (d_input, _zero_vjp), saved=(input,),
+    return record(out, "Copysign", (input, other), (d_input, np.zeros_like), saved=(input,),
                   saves_out=True)  # fmt: skip
 
 

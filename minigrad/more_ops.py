@@ -38,6 +38,7 @@ from .ops import (
     _saved_for_product,
     _select,
     _tensors,
+    _tensors_only,
     _unary_float,
     _unsafe_view,
     _view,
@@ -1027,22 +1028,12 @@ def erfinv(input: Tensor) -> Tensor:
 
 def _float_pair(name: str, fn: Any, a: Tensor, b: Tensor) -> tuple:
     """fn(a, b) for two Tensors, promoted as PyTorch; floats only (NotImplementedError)."""
-    _tensors_only_pair(name, a, b)
+    _tensors_only(name, a, b)
     if a.data.dtype.kind in "biu" and b.data.dtype.kind in "biu":
         raise NotImplementedError(
             f"\"{name}_cpu\" not implemented for '{dtypes.torch_name(a.data.dtype)}'"
         )
     return _binary(name, _quiet(fn), a, b)
-
-
-def _tensors_only_pair(name: str, a: Any, b: Any) -> None:
-    """PyTorch's TypeError for an op of two Tensors given a number."""
-    for arg, position, v in (("input", 1, a), ("other", 2, b)):
-        if not isinstance(v, Tensor):
-            raise TypeError(
-                f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
-                f"{type(v).__name__}"
-            )
 
 
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
@@ -1168,7 +1159,7 @@ def fmod(input: Tensor, other: Any) -> Tensor:
 
 def _nan_ignoring(name: str, fn: Any, a: Tensor, b: Tensor, wins: Any) -> Tensor:
     """fmax and fmin: a gets g where it wins (ties included) or b is NaN, b the rest."""
-    _tensors_only_pair(name, a, b)
+    _tensors_only(name, a, b)
     A, B, out = _binary(name, fn, a, b)
     first = lambda: wins(A, B) | np.isnan(B)  # noqa: E731
     return record(out, name.capitalize(), (a, b),

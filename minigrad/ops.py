@@ -751,7 +751,7 @@ clip = clamp
 def maximum(input: Any, other: Any) -> Tensor:
     """max(a, b) elementwise.   Each input gets g where it is larger, g/2 at ties, 0 where
     it is smaller (exactly 0, even for an inf or NaN g); both get g next to a NaN, as PyTorch."""
-    _tensors_only("maximum", input, other)
+    _tensors_only("maximum", input, other, " (for a number, use clamp)")
     A, B, out = _binary("maximum", np.maximum, input, other)
     return record(
         out, "Maximum", (input, other),
@@ -762,7 +762,7 @@ def maximum(input: Any, other: Any) -> Tensor:
 
 def minimum(input: Any, other: Any) -> Tensor:
     """min(a, b) elementwise.   As maximum, with the smaller input winning."""
-    _tensors_only("minimum", input, other)
+    _tensors_only("minimum", input, other, " (for a number, use clamp)")
     A, B, out = _binary("minimum", np.minimum, input, other)
     return record(
         out, "Minimum", (input, other),
@@ -771,13 +771,13 @@ def minimum(input: Any, other: Any) -> Tensor:
     )  # fmt: skip
 
 
-def _tensors_only(name: str, a: Any, b: Any) -> None:
-    """PyTorch's maximum/minimum take two Tensors (clamp takes a number)."""
+def _tensors_only(name: str, a: Any, b: Any, hint: str = "") -> None:
+    """PyTorch's TypeError for an op of two Tensors (maximum, hypot, ...) given a number."""
     for arg, position, x in (("input", 1, a), ("other", 2, b)):
         if not isinstance(x, Tensor):
             raise TypeError(
                 f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
-                f"{type(x).__name__} (for a number, use clamp)"
+                f"{type(x).__name__}{hint}"
             )
 
 

@@ -19,13 +19,14 @@ import numpy as np
 from . import dtypes
 from .engine import record
 from .errors import IndexOutOfRangeError, OpError
-from .more_ops import _tensors_only_pair, index_select, narrow
+from .more_ops import index_select, narrow
 from .ops import (
     _axes,
     _binary,
     _one_axis,
     _refuse,
     _select,
+    _tensors_only,
     _unsafe_view,
     as_tensor,
     cat,
@@ -607,7 +608,7 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
 
 
 def _logical(name: str, fn: Any, a: Tensor, b: Tensor) -> Tensor:
-    _tensors_only_pair(name, a, b)
+    _tensors_only(name, a, b)
     try:
         return _new(np.asarray(fn(a.data.astype(bool), b.data.astype(bool))))
     except ValueError:

@@ -22,6 +22,7 @@ from .functional import (
     _NEGATIVE_SLOPE,
     _activation,
     _check_tensors,
+    _float_array,
     _float_input,
     _in_place,
     _softmax_dim,
@@ -31,12 +32,6 @@ __all__ = [
     "celu", "celu_", "glu", "hardshrink", "hardsigmoid", "hardswish", "prelu", "softmin",
     "softshrink", "tanhshrink", "threshold", "threshold_",
 ]  # fmt: skip
-
-
-def _float_array(name: str, input: Any, kernel: str) -> np.ndarray:
-    """The array of a float Tensor in its own dtype (PyTorch has no integer kernel)."""
-    _float_input(name, input, kernel)
-    return input.data
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:

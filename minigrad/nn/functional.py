@@ -167,12 +167,17 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 def _float_input(name: str, input: Any, kernel: str) -> np.ndarray:
     """An activation's input as a float64 array: it must be a float Tensor (PyTorch has
     no integer kernel)."""
+    return _float_array(name, input, kernel).astype(np.float64, copy=False)
+
+
+def _float_array(name: str, input: Any, kernel: str) -> np.ndarray:
+    """The array of a float Tensor in its own dtype (PyTorch has no integer kernel)."""
     check_tensor(name, "input", input)
     X = input.data
     if X.dtype.kind != "f":
         raise NotImplementedError(f"{name}: \"{kernel}\" not implemented for "
                                   f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
-    return X.astype(np.float64, copy=False)
+    return X
 
 
 def _activation(out: np.ndarray, name: str, input: Tensor, vjp: Any) -> Tensor:

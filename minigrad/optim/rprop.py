@@ -9,6 +9,7 @@ import numpy as np
 
 from ..factories import full_like, zeros_like
 from ..grad_mode import no_grad
+from ..ops import sgn as _sign
 from ..tensor import Tensor
 from .optimizer import Optimizer
 
@@ -64,16 +65,11 @@ class Rprop(Optimizer):
 
             for p, g, state, _ in self._with_grads(group, buffers):
                 prev, s = state["prev"].data, state["step_size"].data
-                sign = _sign(g * prev)
+                sign = _sign(g * prev, g.dtype)
                 factor = np.where(sign > 0, eta_plus, np.where(sign < 0, eta_minus, 1.0))
                 s *= factor.astype(s.dtype)  # rounded to s's dtype first, as PyTorch's
                 np.clip(s, smallest, largest, out=s)
                 g = np.where(sign < 0, 0, g)
-                self._descend(p, _sign(g) * s)
+                self._descend(p, _sign(g, g.dtype) * s)
                 prev[...] = g
         return loss
-
-
-def _sign(x: np.ndarray) -> np.ndarray:
-    """-1, 0 or 1, as PyTorch's ``sign``: 0 for NaN (NumPy's gives NaN)."""
-    return np.subtract(x > 0, x < 0, dtype=x.dtype)
