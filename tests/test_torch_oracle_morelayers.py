@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the cases are data, one per line
 """Adaptive max pooling, padding modules, channel and alpha dropout, rrelu, lp pooling,
 max unpooling, local response norm, Softmax2d and pdist against PyTorch.
 
@@ -400,7 +401,9 @@ ERRORS = [
     "F.alpha_dropout(M.ones(3, dtype=M.long), 0.5, True)",
     "F.feature_alpha_dropout(M.ones(3), 0.5, True)",
     "F.dropout1d(x4)", "F.dropout1d(M.ones(3))", "F.dropout1d(x3, 2.0)",
-    "F.dropout1d(M.ones(2, 3, dtype=M.long))", "F.dropout3d(x4, -1.0)",
+    "F.dropout1d(M.ones(2, 3, dtype=M.long))", "F.dropout1d(x3, float('nan'))",
+    "F.dropout3d(M.ones(2, 3, 2, 2), float('nan'))", "F.feature_alpha_dropout(x3, 1.01, True)",
+    "F.dropout3d(x4, -1.0)",
     "M.nn.Softmax2d()(M.ones(3, 4))", "M.nn.Softmax2d()(M.ones(1, 3, 4, 2, 2))",
     "M.nn.CircularPad1d(1)(x4)", "M.nn.CircularPad2d(1)(M.ones(3, 4))",
     "M.nn.CircularPad3d(1)(x3)", "M.nn.ReflectionPad1d(1)(x4)", "M.nn.ReplicationPad1d(1)(x4)",
@@ -468,3 +471,30 @@ def test_module_attributes_match_pytorch(program, names):
     m, t = (eval("M.nn." + program, {"M": M}) for M in (mg, torch))
     assert [getattr(m, n) for n in names] == [getattr(t, n) for n in names]
     assert list(m.state_dict()) == list(t.state_dict()) == []
+
+
+KEYWORD_CALLS = [
+    lambda M, x: M.nn.functional.adaptive_max_pool2d(input=x, output_size=2, return_indices=True),
+    lambda M, x: M.nn.functional.adaptive_max_pool1d(input=x[0], output_size=3),
+    lambda M, x: M.nn.functional.lp_pool2d(input=x, norm_type=2, kernel_size=2, stride=1, ceil_mode=True),
+    lambda M, x: M.nn.functional.lp_pool1d(input=x[0], norm_type=1, kernel_size=2, stride=None),
+    lambda M, x: M.nn.functional.local_response_norm(input=x, size=2, alpha=0.1, beta=0.5, k=2.0),
+    lambda M, x: M.nn.functional.pdist(input=x[0, 0], p=3),
+    lambda M, x: M.nn.functional.rrelu(input=x, lower=0.1, upper=0.2, training=False, inplace=False),
+    lambda M, x: M.nn.functional.alpha_dropout(input=x, p=0.3, training=False, inplace=False),
+    lambda M, x: M.nn.functional.feature_alpha_dropout(input=x, p=0.3, training=False),
+    lambda M, x: M.nn.functional.dropout1d(input=x[0], p=0.3, training=False),
+    lambda M, x: M.nn.functional.dropout3d(input=x, p=0.3, training=False),
+    lambda M, x: M.nn.functional.max_unpool2d(
+        *M.nn.functional.max_pool2d(x, 2, return_indices=True), kernel_size=2, stride=None,
+        padding=0, output_size=(4, 5),
+    ),
+    lambda M, x: M.nn.MaxUnpool1d(kernel_size=2, stride=2, padding=0)(
+        *M.nn.functional.max_pool1d(x[0], 2, return_indices=True), output_size=[5]
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("i", range(len(KEYWORD_CALLS)))
+def test_keyword_calls_match_pytorch(i):
+    _compare(KEYWORD_CALLS[i], [(2, 3, 4, 5)])

@@ -20,6 +20,7 @@ from ..errors import OpError
 from ..random import generator
 from ..tensor import Tensor, check_bool, check_tensor
 from . import conv, layer_ops
+from .conv_layers import _ntuple
 from .functional import _float_array, leaky_relu
 
 __all__ = [
@@ -27,11 +28,6 @@ __all__ = [
     "feature_alpha_dropout", "local_response_norm", "lp_pool1d", "lp_pool2d", "max_unpool1d",
     "max_unpool2d", "pdist", "rrelu",
 ]  # fmt: skip
-
-
-def _ntuple(value: Any, n: int) -> tuple:
-    """PyTorch's _single / _pair: an iterable as a tuple, anything else repeated n times."""
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
 
 
 # ---- adaptive max pooling ------------------------------------------------------------
@@ -394,7 +390,7 @@ def dropout1d(
     """Zero each channel of (N, C, L) or (C, L) with probability p, scale the rest by
     1 / (1 - p); the identity when not training."""
     check_tensor("dropout1d", "input", input)
-    if not 0 <= p <= 1:
+    if p < 0 or p > 1:  # PyTorch's Python check: NaN goes on to _dropout's
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if input.ndim not in (2, 3):
         raise OpError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input "
@@ -409,7 +405,7 @@ def dropout3d(
     rest by 1 / (1 - p); any other input is read as unbatched, as PyTorch (with its
     warning). The identity when not training."""
     check_tensor("dropout3d", "input", input)
-    if not 0 <= p <= 1:
+    if p < 0 or p > 1:  # PyTorch's Python check: NaN goes on to _dropout's
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if input.ndim not in (4, 5):
         warnings.warn(
