@@ -13,6 +13,7 @@ other's VJP. The shuffles are a reshape, a permute and a reshape, views as in Py
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from typing import Any
@@ -22,12 +23,13 @@ import numpy as np
 from .. import dtypes
 from ..engine import record
 from ..errors import OpError
+from ..factories import from_numpy
 from ..tensor import Tensor, check_tensor
 from .module import Module
 
 __all__ = [
-    "channel_shuffle", "fold", "interpolate", "pixel_shuffle", "pixel_unshuffle", "unfold",
-    "upsample", "upsample_bilinear", "upsample_nearest",
+    "affine_grid", "channel_shuffle", "fold", "grid_sample", "interpolate", "pixel_shuffle",
+    "pixel_unshuffle", "unfold", "upsample", "upsample_bilinear", "upsample_nearest",
 ]  # fmt: skip
 
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
@@ -470,6 +472,188 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
         return _im2col(g if batched else g[None], k, d, p, s, OH, OW).reshape(X.shape)
 
     return record(np.ascontiguousarray(out if batched else out[0]), "Col2Im", (input,), (vjp,))
+
+
+# ---- affine_grid and grid_sample -----------------------------------------------------
+
+_GRID_WARNING = (
+    "Default grid_sample and affine_grid behavior has changed to align_corners=False since "
+    "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
+    "documentation of grid_sample for details."
+)
+
+
+def affine_grid(theta: Tensor, size: Any, align_corners: bool | None = None) -> Tensor:
+    """The sampling grid of a batch of affine maps: grid[n, h, w] = θ[n] (x_w, y_h, 1), with
+    x_w, y_h the normalized pixel centres in [-1, 1] (the corner pixels' centres at ±1
+    with align_corners, else (2w + 1) / W - 1).
+
+    theta (N, 2, 3) and size (N, C, H, W) -> (N, H, W, 2); theta (N, 3, 4) and a 5-D size
+    -> (N, D, H, W, 3). A matmul of a constant base grid with θᵀ.
+    """
+    check_tensor("affine_grid", "theta", theta)
+    if align_corners is None:
+        warnings.warn(_GRID_WARNING, stacklevel=2)
+        align_corners = False
+    if theta.dtype.kind != "f":
+        raise ValueError(f"affine_grid: Expected theta to have floating point type, but got "
+                         f"{dtypes.torch_name(theta.dtype)}")  # fmt: skip
+    size = list(size)
+    if len(size) not in (4, 5):
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D "
+                                  f"affine transforms, respectively. Got size {size}.")  # fmt: skip
+    nd = len(size) - 2
+    if theta.ndim != 3 or theta.shape[1:] != (nd, nd + 1):
+        raise ValueError(f"affine_grid: Expected a batch of {nd}D affine matrices of shape "
+                         f"Nx{nd}x{nd + 1} for size {size}. Got {list(theta.shape)}.")  # fmt: skip
+    spatial = size[2:]
+    if align_corners and min(spatial) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size "
+                      "grids when align_corners=True. This is not an intended use case of "
+                      "affine_grid. See the documentation of affine_grid for details.",
+                      stacklevel=2)  # fmt: skip
+    elif min(size) <= 0:
+        raise ValueError(f"affine_grid: Expected non-zero, positive output size. Got {size}")
+    if theta.shape[0] != size[0]:
+        raise OpError(f"affine_grid: Expected theta of batch size {size[0]} for size {size}, "
+                      f"but got theta of shape {list(theta.shape)}")  # fmt: skip
+    dt = theta.dtype
+
+    def steps(n: int) -> np.ndarray:
+        if n <= 1:
+            return np.zeros(n, dt)
+        r = np.linspace(-1, 1, n, dtype=dt)
+        return r if align_corners else r * dt.type((n - 1) / n)
+
+    axes = np.meshgrid(*(steps(n) for n in spatial), indexing="ij")  # (D,) H, W
+    base = np.stack([*reversed(axes), np.ones(spatial, dt)], -1).reshape(1, -1, nd + 1)
+    grid = from_numpy(base) @ theta.transpose(1, 2)
+    return grid.reshape(size[0], *spatial, nd)
+
+
+def grid_sample(
+    input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
+    align_corners: bool | None = None,
+) -> Tensor:  # fmt: skip
+    """out[n, c, h, w] = input[n, c] read at the point grid[n, h, w] = (x, y) in [-1, 1]
+    (x along W, y along H; a 5-D input reads (x, y, z) points of a (N, D, H, W, 3) grid).
+
+    'bilinear' weighs the 2 (4, 8) neighbours, 'nearest' reads the nearest pixel (ties to
+    even). Points outside read zeros ('zeros'), the border ('border') or the reflection
+    of the input at its border ('reflection'). dinput scatters the weights back;
+    dgrid = Σ_c g · ∂(interpolated value)/∂(x, y), zero for 'nearest'.
+    """
+    check_tensor("grid_sample", "input", input)
+    check_tensor("grid_sample", "grid", grid)
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
+                         f"'nearest' or 'bicubic', but got: '{mode}'")  # fmt: skip
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
+                         f"'border', or 'reflection', but got: '{padding_mode}'")  # fmt: skip
+    if align_corners is None:
+        warnings.warn(_GRID_WARNING, stacklevel=2)
+        align_corners = False
+    X, G = input.data, grid.data
+    if X.dtype != G.dtype:
+        raise OpError(f"grid_sample: expected input and grid to have the same dtype, but input "
+                      f"has {X.dtype} and grid has {G.dtype}")  # fmt: skip
+    if X.ndim not in (4, 5) or G.ndim != X.ndim:
+        raise OpError(f"grid_sample: expected 4D or 5D input and grid with same number of "
+                      f"dimensions, but got input with sizes {list(X.shape)} and grid with "
+                      f"sizes {list(G.shape)}")  # fmt: skip
+    nd = X.ndim - 2
+    if G.shape[0] != X.shape[0] or G.shape[-1] != nd:
+        raise OpError(f"grid_sample: expected grid of shape (N, *, {nd}) for an input of batch "
+                      f"size N = {X.shape[0]}, but got input with sizes {list(X.shape)} and "
+                      f"grid with sizes {list(G.shape)}")  # fmt: skip
+    if 0 in X.shape[2:]:
+        raise OpError(f"grid_sample: expected input to have non-empty spatial dimensions, but "
+                      f"input has sizes {list(X.shape)}")  # fmt: skip
+    if mode == "bicubic":
+        raise NotImplementedError("grid_sample: mode 'bicubic' is not implemented in minigrad")
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f'grid_sample: "grid_sampler" not implemented for '
+                                  f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+    N, C, *sizes = X.shape
+    Xc = np.moveaxis(X, 1, -1)  # (N, *sizes, C): a gather reads channel vectors
+    n = np.arange(N).reshape((N,) + (1,) * (G.ndim - 2))
+    # axis k of the input is read by the grid's coordinate nd - 1 - k
+    coords = [_source(G[..., nd - 1 - k], m, padding_mode, align_corners)
+              for k, m in enumerate(sizes)]  # fmt: skip
+    if mode == "nearest":
+        corners = [(tuple(np.rint(c) for c, _ in coords), None)]
+    else:
+        lo = [np.floor(c) for c, _ in coords]
+        frac = [c - f for (c, _), f in zip(coords, lo)]
+        corners = [(tuple(f + b for f, b in zip(lo, bits)), bits)
+                   for bits in itertools.product((0, 1), repeat=nd)]  # fmt: skip
+    reads = []  # per corner: its integer index, in-bounds mask, value (N, *out, C), weights
+    for pos, bits in corners:
+        inside = np.logical_and.reduce([(p >= 0) & (p <= m - 1) for p, m in zip(pos, sizes)])
+        idx = tuple(np.where(inside, p, 0).astype(np.int64) for p in pos)
+        v = Xc[(n, *idx)] * inside[..., None]
+        w = [np.ones_like(G[..., 0])] * nd if bits is None else [
+            fk if b else 1 - fk for fk, b in zip(frac, bits)]  # fmt: skip
+        reads.append((idx, inside, v, w, bits))
+    out = sum(v * np.prod(w, 0)[..., None] for _, _, v, w, _ in reads)
+    out = np.ascontiguousarray(np.moveaxis(out, -1, 1))
+
+    def vjp_input(g: np.ndarray) -> np.ndarray:
+        gc = np.moveaxis(g, 1, -1)
+        dXc = np.zeros_like(Xc)
+        for idx, inside, _, w, _ in reads:
+            np.add.at(dXc, (n, *idx), gc * (np.prod(w, 0) * inside)[..., None])
+        return np.moveaxis(dXc, -1, 1)
+
+    def vjp_grid(g: np.ndarray) -> np.ndarray:
+        dG = np.zeros_like(G)
+        if mode == "nearest":
+            return dG
+        gc = np.moveaxis(g, 1, -1)
+        for k, (_, dc) in enumerate(coords):
+            dk = 0
+            for _, _, v, w, bits in reads:  # ∂/∂c_k of Π_j w_j is ±Π_{j≠k} w_j
+                others = np.prod([wj for j, wj in enumerate(w) if j != k], 0)
+                dk = dk + (1 if bits[k] else -1) * others * (gc * v).sum(-1)
+            dG[..., nd - 1 - k] = dk * dc
+        return dG
+
+    return record(out, "GridSampler2D" if nd == 2 else "GridSampler3D", (input, grid),
+                  (vjp_input, vjp_grid), saved=(input, grid))  # fmt: skip
+
+
+def _source(g: np.ndarray, m: int, padding_mode: str, corners: bool) -> tuple:
+    """A normalized coordinate g in [-1, 1] as a pixel coordinate of an axis of m pixels,
+    padded as ``padding_mode`` says, and its derivative with respect to g."""
+    dt = g.dtype.type
+    if corners:  # -1 and 1 the centres of the corner pixels
+        x, dx = (g + dt(1)) / dt(2) * dt(m - 1), np.full_like(g, (m - 1) / 2)
+    else:  # -1 and 1 the outer edges of the corner pixels
+        x, dx = ((g + dt(1)) * dt(m) - dt(1)) / dt(2), np.full_like(g, m / 2)
+    if padding_mode == "reflection":
+        lo, hi = (0, 2 * (m - 1)) if corners else (-1, 2 * m - 1)
+        x, flip = _reflect(x, lo, hi)
+        dx = dx * flip
+    if padding_mode in ("border", "reflection"):  # clamp to the border pixels' centres
+        inside = (x > 0) & (x < m - 1)
+        x, dx = np.clip(x, dt(0), dt(m - 1)), dx * inside
+    return x, dx
+
+
+def _reflect(x: np.ndarray, twice_low: int, twice_high: int) -> tuple:
+    """x reflected into [twice_low / 2, twice_high / 2] by its bounds, as often as needed,
+    and the derivative (±1)."""
+    if twice_low == twice_high:
+        return np.zeros_like(x), np.zeros_like(x)
+    dt = x.dtype.type
+    low, span = dt(twice_low / 2), dt((twice_high - twice_low) / 2)
+    d = x - low
+    sign = np.where(d < 0, -1, 1)
+    d = np.abs(d)
+    extra = np.fmod(d, span)
+    even = np.floor(d / span) % 2 == 0
+    return np.where(even, extra + low, span - extra + low), np.where(even, sign, -sign)
 
 
 # ---- modules -------------------------------------------------------------------------
