@@ -370,3 +370,152 @@ def test_fold_errors_match_pytorch(shape, size, kw):
         TF.fold(torch.tensor(x), size, **kw)
     with pytest.raises(type(expected.value)):
         F.fold(mg.tensor(x), size, **kw)
+
+
+# ---- affine_grid and grid_sample -----------------------------------------------------
+
+GRID_SHAPES = {
+    2: [((2, 3, 4, 5), (2, 3, 6)), ((1, 2, 1, 4), (1, 5, 2)), ((2, 1, 3, 1), (2, 2, 2))],
+    3: [((2, 2, 3, 4, 5), (2, 3, 2, 4)), ((1, 1, 2, 1, 3), (1, 2, 2, 2))],
+}
+GRID_CASES = [
+    (nd, i, mode, pm, ac)
+    for nd in (2, 3)
+    for i in range(len(GRID_SHAPES[nd]))
+    for mode in ("bilinear", "nearest")
+    for pm in ("zeros", "border", "reflection")
+    for ac in (False, True)
+]
+
+
+@pytest.mark.parametrize("dt", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("nd, i, mode, pm, ac", GRID_CASES)
+def test_grid_sample_matches_pytorch(nd, i, mode, pm, ac, dt):
+    ishape, oshape = GRID_SHAPES[nd][i]
+    rng = np.random.default_rng(i)
+    x = rng.standard_normal(ishape).astype(dt)
+    grid = (rng.standard_normal(oshape + (nd,)) * 1.5).astype(dt)  # many points outside
+    a, ga = mg.tensor(x, requires_grad=True), mg.tensor(grid, requires_grad=True)
+    b, gb = torch.tensor(x, requires_grad=True), torch.tensor(grid, requires_grad=True)
+    ya = F.grid_sample(a, ga, mode=mode, padding_mode=pm, align_corners=ac)
+    yb = TF.grid_sample(b, gb, mode=mode, padding_mode=pm, align_corners=ac)
+    assert ya.grad_fn.name() == yb.grad_fn.name().rstrip("0123456789")
+    g = rng.standard_normal(ya.shape).astype(dt)
+    ya.backward(mg.tensor(g))
+    yb.backward(torch.tensor(g))
+    _close(ya.data, yb.detach().numpy(), dt)
+    _close(a.grad.data, b.grad.numpy(), dt)
+    _close(ga.grad.data, gb.grad.numpy(), dt)
+
+
+AFFINE_SIZES = [(2, 3, 4, 5), (1, 1, 1, 3), (2, 1, 3, 1), (2, 2, 3, 4, 5), (1, 1, 1, 1, 2)]
+
+
+@pytest.mark.parametrize("dt", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("ac", [False, True])
+@pytest.mark.parametrize("size", AFFINE_SIZES)
+def test_affine_grid_matches_pytorch(size, ac, dt):
+    nd = len(size) - 2
+    theta = np.random.default_rng(len(size)).standard_normal((size[0], nd, nd + 1)).astype(dt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unit-size grids with align_corners warn, as PyTorch
+        ya, yb, ga, gb = _both(
+            lambda t: F.affine_grid(t, size, ac), lambda t: TF.affine_grid(t, size, ac), theta
+        )
+    assert ya.shape == tuple(yb.shape)
+    _close(ya.data, yb.detach().numpy(), dt)
+    _close(ga, gb, dt)
+
+
+def test_grid_functions_warn_without_align_corners_as_pytorch():
+    theta = np.eye(2, 3)[None]
+    with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+        grid = F.affine_grid(mg.tensor(theta), (1, 1, 3, 4))
+    with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+        F.grid_sample(mg.ones(1, 1, 3, 4, dtype=mg.float64), grid)
+    with pytest.warns(UserWarning, match="unit-size"):
+        F.affine_grid(mg.tensor(theta), (1, 1, 1, 4), align_corners=True)
+
+
+GRID_ERRORS = [
+    ((2, 3, 4, 5), (2, 3, 6, 2), dict(mode="foo")),
+    ((2, 3, 4, 5), (2, 3, 6, 2), dict(padding_mode="foo")),
+    ((3, 4, 5), (3, 6, 2), dict()),
+    ((2, 3, 4, 5), (2, 3, 6, 1), dict()),
+    ((2, 3, 4, 5), (1, 3, 6, 2), dict()),
+    ((2, 3, 4, 5), (1, 2, 3, 6, 2), dict()),
+    ((2, 3, 0, 5), (2, 3, 6, 2), dict()),
+    ((2, 3, 4, 5), (2, 3, 6, 3), dict()),
+]
+
+
+@pytest.mark.parametrize("ishape, gshape, kw", GRID_ERRORS)
+def test_grid_sample_errors_match_pytorch(ishape, gshape, kw):
+    x, g = np.zeros(ishape), np.zeros(gshape)
+    with pytest.raises(Exception) as expected:
+        TF.grid_sample(torch.tensor(x), torch.tensor(g), align_corners=False, **kw)
+    with pytest.raises(type(expected.value), match="grid_sample"):
+        F.grid_sample(mg.tensor(x), mg.tensor(g), align_corners=False, **kw)
+
+
+def test_grid_sample_mixed_dtypes_and_integers_raise_as_pytorch():
+    x, g = np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 1, 2), np.float32)
+    with pytest.raises(RuntimeError):
+        TF.grid_sample(torch.tensor(x), torch.tensor(g), align_corners=False)
+    with pytest.raises(RuntimeError, match="grid_sample"):
+        F.grid_sample(mg.tensor(x), mg.tensor(g), align_corners=False)
+    i = np.zeros((1, 1, 2, 2), np.int64)
+    with pytest.raises(NotImplementedError):
+        TF.grid_sample(torch.tensor(i), torch.tensor(i[..., :1, :]), align_corners=False)
+    with pytest.raises(NotImplementedError, match="Long"):
+        F.grid_sample(mg.tensor(i), mg.tensor(i[..., :1, :]), align_corners=False)
+
+
+AFFINE_ERRORS = [
+    ((2, 2, 3), (3, 3, 4, 5), np.float64),
+    ((2, 2, 3), (2, 3, 4, 5), np.int64),
+    ((2, 2, 3), (2, 3, 4), np.float64),
+    ((2, 3, 4), (2, 3, 4, 5), np.float64),
+    ((2, 2, 3), (2, 3, 0, 5), np.float64),
+    ((2, 2, 3), (2, 0, 3, 5), np.float64),
+    ((2, 2, 3), (2, 3, 4, 5, 6), np.float64),
+    ((2, 2, 3), (2, 3, -1, 5), np.float64),
+]
+
+
+@pytest.mark.parametrize("tshape, size, dt", AFFINE_ERRORS)
+def test_affine_grid_errors_match_pytorch(tshape, size, dt):
+    theta = np.zeros(tshape, dt)
+    with pytest.raises(Exception) as expected:
+        TF.affine_grid(torch.tensor(theta), size, align_corners=False)
+    with pytest.raises(type(expected.value), match="affine_grid"):
+        F.affine_grid(mg.tensor(theta), size, align_corners=False)
+
+
+# ---- signatures ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [
+    "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold",
+    "affine_grid", "grid_sample",
+])  # fmt: skip
+def test_function_signatures_match_pytorch(name):
+    import inspect
+
+    ours, theirs = (inspect.signature(getattr(m, name)).parameters for m in (F, TF))
+    assert [(p.name, p.default) for p in ours.values()] == [
+        (p.name, p.default) for p in theirs.values()
+    ]
+
+
+@pytest.mark.parametrize("name", [
+    "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle",
+    "PixelUnshuffle", "ChannelShuffle", "Unfold", "Fold",
+])  # fmt: skip
+def test_module_signatures_match_pytorch(name):
+    import inspect
+
+    ours, theirs = (inspect.signature(getattr(m, name)).parameters for m in (nn, torch.nn))
+    assert [(p.name, p.default) for p in ours.values()] == [
+        (p.name, p.default) for p in theirs.values()
+    ]
