@@ -320,3 +320,77 @@ def test_unbatched_unfold_and_fold():
 def test_unfold_fold_errors(call, exc):
     with pytest.raises(exc):
         call()
+
+
+# ---- affine_grid and grid_sample -----------------------------------------------------
+
+
+@pytest.mark.parametrize("mode, pm, ac", [
+    ("bilinear", "zeros", False), ("bilinear", "zeros", True), ("bilinear", "border", False),
+    ("bilinear", "reflection", False), ("bilinear", "reflection", True),
+    ("nearest", "zeros", False), ("nearest", "reflection", True),
+])  # fmt: skip
+def test_grid_sample_gradcheck(mode, pm, ac):
+    x = _x(2, 2, 3, 4)
+    grid = mg.tensor(np.random.default_rng(9).uniform(-1.4, 1.4, (2, 3, 5, 2)),
+                     requires_grad=mode == "bilinear")  # fmt: skip
+    assert mg.gradcheck(lambda a, g: F.grid_sample(a, g, mode, pm, ac), (x, grid))
+
+
+def test_grid_sample_3d_and_affine_grid_gradcheck():
+    x = _x(1, 2, 3, 4, 2)
+    grid = mg.tensor(np.random.default_rng(10).uniform(-1.2, 1.2, (1, 2, 3, 2, 3)),
+                     requires_grad=True)  # fmt: skip
+    assert mg.gradcheck(lambda a, g: F.grid_sample(a, g, "bilinear", "border", False), (x, grid))
+    theta = _x(2, 3, 4)
+    assert mg.gradcheck(lambda t: F.affine_grid(t, (2, 1, 2, 3, 4), False), (theta,))
+
+
+@pytest.mark.parametrize("ac", [False, True])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+def test_identity_affine_grid_samples_the_input_itself(mode, ac):
+    x = np.random.default_rng(11).standard_normal((2, 3, 4, 5))
+    grid = F.affine_grid(mg.tensor(np.tile(np.eye(2, 3), (2, 1, 1))), (2, 3, 4, 5), ac)
+    y = F.grid_sample(mg.tensor(x), grid, mode, "zeros", ac)
+    np.testing.assert_allclose(y.data, x, atol=1e-12)
+
+
+def test_affine_grid_is_theta_applied_to_pixel_centres():
+    theta = np.random.default_rng(12).standard_normal((1, 2, 3))
+    H, W = 3, 4
+    grid = F.affine_grid(mg.tensor(theta), (1, 1, H, W), align_corners=False).data[0]
+    for h, w in itertools.product(range(H), range(W)):
+        p = np.array([(2 * w + 1) / W - 1, (2 * h + 1) / H - 1, 1.0])
+        np.testing.assert_allclose(grid[h, w], theta[0] @ p, atol=1e-12)
+
+
+def test_grid_sample_padding_modes_outside_the_input():
+    """A row [a, b, c] read at pixel coordinates -0.5 .. 4 (align_corners=True): zeros fades
+    to 0, border repeats the end pixels, reflection mirrors about the end pixels' centres."""
+    row = np.array([1.0, 2.0, 4.0])
+    x = mg.tensor(row.reshape(1, 1, 1, 3))
+    pix = np.array([-0.5, 2.5, 3.0, 4.0])
+    g = np.stack([pix - 1, np.zeros(4)], -1).reshape(1, 1, 4, 2)  # x = pixel / 1 - 1
+    read = {m: F.grid_sample(x, mg.tensor(g), "bilinear", m, True).data.ravel()
+            for m in ("zeros", "border", "reflection")}  # fmt: skip
+    np.testing.assert_allclose(read["zeros"], [0.5, 2.0, 0.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(read["border"], [1.0, 4.0, 4.0, 4.0], atol=1e-12)
+    # reflected: -0.5 -> 0.5, 2.5 -> 2.5, 3 -> 1, 4 -> 0
+    np.testing.assert_allclose(read["reflection"], [1.5, 3.0, 2.0, 1.0], atol=1e-12)
+
+
+_IMG, _PTS = (1, 1, 2, 2), (1, 1, 1, 2)
+
+
+@pytest.mark.parametrize("call, exc", [
+    (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS), "cubic", "zeros", False), ValueError),
+    (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS), "bilinear", "wrap", False), ValueError),
+    (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(2, 1, 1, 2), align_corners=False), RuntimeError),
+    (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS), "bicubic", align_corners=False),
+     NotImplementedError),
+    (lambda: F.affine_grid(mg.zeros(1, 2, 3), (1, 1, 2), False), NotImplementedError),
+    (lambda: F.affine_grid(mg.zeros(1, 3, 4), (1, 1, 2, 2), False), ValueError),
+])  # fmt: skip
+def test_grid_errors(call, exc):
+    with pytest.raises(exc, match="grid"):
+        call()
