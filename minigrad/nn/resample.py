@@ -175,8 +175,8 @@ def _gather(x: np.ndarray, idx: np.ndarray, w: np.ndarray, axis: int) -> np.ndar
 
 
 def _scatter(g: np.ndarray, idx: np.ndarray, w: np.ndarray, axis: int, n: int) -> np.ndarray:
-    """The transpose of ``_gather``: dx[..., j, ...] = Σ_{t, i: idx[t, i] = j} w[t, i] g[..., i,
-    ...] along ``axis``, of ``n`` points."""
+    """The transpose of ``_gather`` onto an axis of ``n`` points:
+    dx[..., j, ...] = Σ over (t, i) with idx[t, i] = j of w[t, i] g[..., i, ...]."""
     gm = np.moveaxis(g, axis, 0)
     dx = np.zeros((n,) + gm.shape[1:], g.dtype)
     shape = (-1,) + (1,) * (gm.ndim - 1)
