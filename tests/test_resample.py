@@ -379,13 +379,13 @@ def test_grid_sample_padding_modes_outside_the_input():
     np.testing.assert_allclose(read["reflection"], [1.5, 3.0, 2.0, 1.0], atol=1e-12)
 
 
-_IMG, _PTS = (1, 1, 2, 2), (1, 1, 1, 2)
+_IMG, _PTS, _PTS2 = (1, 1, 2, 2), (1, 1, 1, 2), (2, 1, 1, 2)
 
 
 @pytest.mark.parametrize("call, exc", [
     (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS), "cubic", "zeros", False), ValueError),
     (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS), "bilinear", "pad", False), ValueError),
-    (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(2, 1, 1, 2), "nearest"), RuntimeError),
+    (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS2), "nearest", "zeros", 0), RuntimeError),
     (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS), "bicubic", align_corners=False),
      NotImplementedError),
     (lambda: F.affine_grid(mg.zeros(1, 2, 3), (1, 1, 2), False), NotImplementedError),
