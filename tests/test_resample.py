@@ -37,6 +37,8 @@ GRAD_CASES = [
     ((1, 1, 3, 4, 5), dict(scale_factor=1.3, mode="trilinear", align_corners=True)),
     ((1, 1, 3, 4, 5), dict(size=(5, 3, 2), mode="nearest")),
     ((1, 1, 3, 4, 5), dict(size=(2, 3, 2), mode="area")),
+    ((1, 2, 7, 5), dict(size=(3, 2), mode="bilinear", antialias=True)),
+    ((1, 2, 7, 5), dict(size=(3, 8), mode="bicubic", antialias=True, align_corners=True)),
 ]
 
 
@@ -127,6 +129,20 @@ def test_linear_reproduces_a_ramp_and_bicubic_constants_and_its_samples():
     z = np.random.default_rng(8).standard_normal((1, 1, 4, 6))
     b = F.interpolate(mg.tensor(z), size=(7, 11), mode="bicubic", align_corners=True)
     np.testing.assert_allclose(b.data[..., ::2, ::2], z, atol=1e-12)
+
+
+def test_antialiased_halving_is_the_1_3_3_1_filter():
+    """Halving with antialias: output i averages input 2i - 1 .. 2i + 2 with the triangle
+    filter stretched by 2, weights (1, 3, 3, 1) / 8 (renormalized at the borders)."""
+    x = np.random.default_rng(9).standard_normal(12)
+    y = F.interpolate(mg.tensor(x[None, None, None]), size=(1, 6), mode="bilinear",
+                      antialias=True).data.ravel()  # fmt: skip
+    for i in range(1, 5):
+        np.testing.assert_allclose(y[i], x[2 * i - 1 : 2 * i + 3] @ [1, 3, 3, 1] / 8, atol=1e-12)
+    np.testing.assert_allclose(y[0], x[:3] @ [3, 3, 1] / 7, atol=1e-12)
+    c = F.interpolate(mg.full((1, 1, 9, 7), 1.5, dtype=mg.float64), size=(4, 3), mode="bicubic",
+                      antialias=True)  # fmt: skip
+    np.testing.assert_allclose(c.data, 1.5, atol=1e-12)
 
 
 def test_nearest_with_integer_scale_repeats_and_area_with_integer_factor_block_averages():

@@ -59,7 +59,8 @@ def interpolate(
     s = (in - 1) / (out - 1), resp. 1 / scale_factor when given (and not recomputed) or
     in / out. nearest reads x[floor(s·i)], nearest-exact x[floor(s·(i + 0.5))], linear
     interpolates its two neighbours, bicubic its four (Keys, A = -0.75, borders
-    clamped), area averages the adaptive-pooling window.
+    clamped), area averages the adaptive-pooling window. antialias (bilinear and bicubic
+    of 4-D input) widens the filter by s when downsampling, as Pillow.
     """
     check_tensor("interpolate", "input", input)
     if mode in ("nearest", "area", "nearest-exact"):
@@ -114,9 +115,8 @@ def interpolate(
             raise ValueError("interpolate: Lanczos mode does not support align_corners=True")
         if not antialias:
             raise ValueError("interpolate: Lanczos mode requires antialias=True")
-    if antialias:
-        raise NotImplementedError(f"interpolate: antialias=True (mode {mode!r}) is not "
-                                  "implemented in minigrad")  # fmt: skip
+    if mode == "lanczos" and X.ndim == 4:
+        raise NotImplementedError("interpolate: mode 'lanczos' is not implemented in minigrad")
     if mode in _LINEAR and nd != _LINEAR[mode] and nd in (1, 2, 3):
         need = _LINEAR[mode] + 2
         raise NotImplementedError(f"interpolate: Got {X.ndim}D input, but {mode} mode needs "
@@ -125,11 +125,11 @@ def interpolate(
         raise NotImplementedError(f"interpolate: Input Error: Only 3D, 4D and 5D input Tensors "
                                   f"supported (got {X.ndim}D) for the modes: {_MODES} "
                                   f"(got {mode})")  # fmt: skip
-    return _resample(input, sizes, scales, mode, bool(align_corners))
+    return _resample(input, sizes, scales, mode, bool(align_corners), antialias)
 
 
-def _resample(input: Tensor, sizes: list, scales: list | None, mode: str, corners: bool
-              ) -> Tensor:  # fmt: skip
+def _resample(input: Tensor, sizes: list, scales: list | None, mode: str, corners: bool,
+              antialias: bool) -> Tensor:  # fmt: skip
     """Check the sizes as PyTorch's kernels do; apply the taps of every axis (one node)."""
     X = input.data
     nd = X.ndim - 2
@@ -149,7 +149,9 @@ def _resample(input: Tensor, sizes: list, scales: list | None, mode: str, corner
     if mode == "area" and all(s == 1 for s in sizes):  # PyTorch's shortcut: a mean
         return input.mean(tuple(range(2, X.ndim)), keepdim=True)
     taps = [
-        _taps(mode, n, o, None if scales is None else scales[i], corners, X.dtype.type, nd)
+        _taps(
+            mode, n, o, None if scales is None else scales[i], corners, X.dtype.type, nd, antialias
+        )  # fmt: skip
         for i, (n, o) in enumerate(zip(spatial, sizes))
     ]
     taps = [(idx, w.astype(X.dtype)) for idx, w in taps]
@@ -162,7 +164,7 @@ def _resample(input: Tensor, sizes: list, scales: list | None, mode: str, corner
             g = _scatter(g, idx, w, axis, X.shape[axis])
         return g
 
-    return record(out, f"{_NODE[mode]}{nd}D", (input,), (vjp,))
+    return record(out, f"{_NODE[mode]}{nd}D{'Aa' if antialias else ''}", (input,), (vjp,))
 
 
 def _gather(x: np.ndarray, idx: np.ndarray, w: np.ndarray, axis: int) -> np.ndarray:
@@ -185,8 +187,8 @@ def _scatter(g: np.ndarray, idx: np.ndarray, w: np.ndarray, axis: int, n: int) -
     return np.moveaxis(dx, 0, axis)
 
 
-def _taps(mode: str, n: int, out: int, scale: float | None, corners: bool, dt: type, nd: int
-          ) -> tuple:  # fmt: skip
+def _taps(mode: str, n: int, out: int, scale: float | None, corners: bool, dt: type, nd: int,
+          antialias: bool = False) -> tuple:  # fmt: skip
     """The (T, out) input indices and weights of one axis of ``n`` points resampled to
     ``out``: PyTorch's ``compute_indices_weights``, the coordinates in the input's dtype
     ``dt`` (float32 with a fused multiply-add, as its compiled kernels) and floored in
@@ -212,6 +214,8 @@ def _taps(mode: str, n: int, out: int, scale: float | None, corners: bool, dt: t
         s = dt(1.0 / scale)
     else:
         s = dt(n) / dt(out)
+    if antialias:
+        return _taps_antialiased(mode, n, out, float(s), dt)
     if mode == "nearest":  # floor(s i), as OpenCV's INTER_NEAREST
         return np.minimum(_floorf(s * i.astype(dt)), n - 1)[None], ones
     if kernel2d:  # nearest-exact
@@ -237,6 +241,30 @@ def _taps(mode: str, n: int, out: int, scale: float | None, corners: bool, dt: t
         return i[None], ones
     i1 = i0 + (i0 < n - 1)
     return np.stack([i0, i1]), np.stack([1 - t, t])
+
+
+def _taps_antialiased(mode: str, n: int, out: int, s: float, dt: type) -> tuple:
+    """PyTorch's (and Pillow's) antialiased taps: output i reads the input points within
+    the filter's support around its centre s (i + 0.5), the filter (triangle, or cubic
+    with A = -0.5) stretched by s when downsampling; the weights normalized to sum to 1."""
+    half = 1.0 if mode == "bilinear" else 2.0
+    support, stretch = (half * s, s) if s >= 1 else (half, 1.0)
+    T = math.ceil(support) * 2 + 1
+    centre = (s * (np.arange(out) + 0.5)).astype(dt).astype(np.float64)
+    lo = np.maximum((centre - support + 0.5).astype(np.int64), 0)
+    count = np.clip(np.minimum((centre + support + 0.5).astype(np.int64), n) - lo, 0, T)
+    j = np.arange(T)[:, None]
+    x = np.abs((j + lo - centre + 0.5) / stretch).astype(dt).astype(np.float64)
+    if mode == "bilinear":
+        w = np.maximum(1 - x, 0)
+    else:
+        A = -0.5
+        w = np.where(x < 1, ((A + 2) * x - (A + 3)) * x * x + 1,
+                     np.where(x < 2, ((A * x - 5 * A) * x + 8 * A) * x - 4 * A, 0))  # fmt: skip
+    w = np.where(j < count, w, 0)
+    total = w.sum(0)
+    w = w / np.where(total == 0, 1, total)
+    return np.minimum(lo + j, n - 1), w.astype(dt)
 
 
 def _floorf(v: np.ndarray) -> np.ndarray:
