@@ -345,11 +345,12 @@ def test_unfold_fold_errors(call, exc):
     ("bilinear", "zeros", False), ("bilinear", "zeros", True), ("bilinear", "border", False),
     ("bilinear", "reflection", False), ("bilinear", "reflection", True),
     ("nearest", "zeros", False), ("nearest", "reflection", True),
+    ("bicubic", "zeros", False), ("bicubic", "border", True), ("bicubic", "reflection", False),
 ])  # fmt: skip
 def test_grid_sample_gradcheck(mode, pm, ac):
     x = _x(2, 2, 3, 4)
     grid = mg.tensor(np.random.default_rng(9).uniform(-1.4, 1.4, (2, 3, 5, 2)),
-                     requires_grad=mode == "bilinear")  # fmt: skip
+                     requires_grad=mode != "nearest")  # fmt: skip
     assert mg.gradcheck(lambda a, g: F.grid_sample(a, g, mode, pm, ac), (x, grid))
 
 
@@ -380,6 +381,21 @@ def test_affine_grid_is_theta_applied_to_pixel_centres():
         np.testing.assert_allclose(grid[h, w], theta[0] @ p, atol=1e-12)
 
 
+def test_grid_sample_bicubic_is_keys_convolution_of_the_padded_input():
+    """Bicubic reads the 4 x 4 pixels around floor(x), floor(y), each position padded by
+    itself (border: clamped), weighted by Keys' kernel of its distance."""
+    x = np.random.default_rng(13).standard_normal((3, 4))
+    pts = np.array([[0.3, -0.8], [-1.2, 0.9], [1.0, 1.0]])
+    y = F.grid_sample(mg.tensor(x[None, None]), mg.tensor(pts.reshape(1, 1, 3, 2)), "bicubic",
+                      "border", True).data.ravel()  # fmt: skip
+    for (gx, gy), got in zip(pts, y):
+        px, py = (gx + 1) / 2 * 3, (gy + 1) / 2 * 2
+        want = sum(_keys(px - c) * _keys(py - r) * x[min(max(r, 0), 2), min(max(c, 0), 3)]
+                   for r in range(math.floor(py) - 1, math.floor(py) + 3)
+                   for c in range(math.floor(px) - 1, math.floor(px) + 3))  # fmt: skip
+        assert np.isclose(got, want, atol=1e-12)
+
+
 def test_grid_sample_padding_modes_outside_the_input():
     """A row [a, b, c] read at pixel coordinates -0.5 .. 4 (align_corners=True): zeros fades
     to 0, border repeats the end pixels, reflection mirrors about the end pixels' centres."""
@@ -402,8 +418,8 @@ _IMG, _PTS, _PTS2 = (1, 1, 2, 2), (1, 1, 1, 2), (2, 1, 1, 2)
     (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS), "cubic", "zeros", False), ValueError),
     (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS), "bilinear", "pad", False), ValueError),
     (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS2), "nearest", "zeros", 0), RuntimeError),
-    (lambda: F.grid_sample(mg.zeros(*_IMG), mg.zeros(*_PTS), "bicubic", align_corners=False),
-     NotImplementedError),
+    (lambda: F.grid_sample(mg.zeros(1, 1, 2, 2, 2), mg.zeros(1, 1, 1, 1, 3), "bicubic", "zeros", 0),
+     RuntimeError),
     (lambda: F.affine_grid(mg.zeros(1, 2, 3), (1, 1, 2), False), NotImplementedError),
     (lambda: F.affine_grid(mg.zeros(1, 3, 4), (1, 1, 2, 2), False), ValueError),
 ])  # fmt: skip

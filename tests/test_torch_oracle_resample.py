@@ -422,7 +422,7 @@ GRID_CASES = [
     (nd, i, mode, pm, ac)
     for nd in (2, 3)
     for i in range(len(GRID_SHAPES[nd]))
-    for mode in ("bilinear", "nearest")
+    for mode in ("bilinear", "nearest", "bicubic")[: 5 - nd]
     for pm in ("zeros", "border", "reflection")
     for ac in (False, True)
 ]
@@ -486,6 +486,7 @@ GRID_ERRORS = [
     ((2, 3, 4, 5), (1, 2, 3, 6, 2), dict()),
     ((2, 3, 0, 5), (2, 3, 6, 2), dict()),
     ((2, 3, 4, 5), (2, 3, 6, 3), dict()),
+    ((1, 1, 2, 2, 2), (1, 1, 1, 1, 3), dict(mode="bicubic")),
 ]
 
 

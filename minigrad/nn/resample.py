@@ -231,16 +231,23 @@ def _taps(mode: str, n: int, out: int, scale: float | None, corners: bool, dt: t
     i0 = np.minimum(_floorf(src), n - 1)
     t = np.clip(src - i0.astype(dt), dt(0), dt(1)).astype(dt)
     if mode == "bicubic":
-        A = -0.75
-        near = lambda x: ((A + 2) * x - (A + 3)) * x * x + 1  # noqa: E731 - |x| <= 1
-        far = lambda x: ((A * x - 5 * A) * x + 8 * A) * x - 4 * A  # noqa: E731 - 1 < |x| < 2
-        w = np.stack([far(t + 1), near(t), near(1 - t), far(2 - t)]).astype(dt)
         idx = np.clip(i0 + np.arange(-1, 3)[:, None], 0, n - 1)
-        return idx, w
+        return idx, np.stack(_keys(t)[0]).astype(dt)
     if out == n:  # PyTorch copies when the size does not change, whatever the scale
         return i[None], ones
     i1 = i0 + (i0 < n - 1)
     return np.stack([i0, i1]), np.stack([1 - t, t])
+
+
+def _keys(t: np.ndarray, A: float = -0.75) -> tuple:
+    """Keys' cubic convolution weights of the 4 points at distances 1 + t, t, 1 - t, 2 - t
+    (0 <= t < 1), and their derivatives by t."""
+    near = lambda x: ((A + 2) * x - (A + 3)) * x * x + 1  # noqa: E731 - |x| <= 1
+    far = lambda x: ((A * x - 5 * A) * x + 8 * A) * x - 4 * A  # noqa: E731 - 1 < |x| < 2
+    dnear = lambda x: (3 * (A + 2) * x - 2 * (A + 3)) * x  # noqa: E731
+    dfar = lambda x: (3 * A * x - 10 * A) * x + 8 * A  # noqa: E731
+    w = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    return w, [dfar(t + 1), dnear(t), -dnear(1 - t), -dfar(2 - t)]
 
 
 def _taps_antialiased(mode: str, n: int, out: int, s: float, dt: type) -> tuple:
@@ -566,10 +573,10 @@ def grid_sample(
     """out[n, c, h, w] = input[n, c] read at the point grid[n, h, w] = (x, y) in [-1, 1]
     (x along W, y along H; a 5-D input reads (x, y, z) points of a (N, D, H, W, 3) grid).
 
-    'bilinear' weighs the 2 (4, 8) neighbours, 'nearest' reads the nearest pixel (ties to
-    even). Points outside read zeros ('zeros'), the border ('border') or the reflection
-    of the input at its border ('reflection'). dinput scatters the weights back;
-    dgrid = Σ_c g · ∂(interpolated value)/∂(x, y), zero for 'nearest'.
+    'bilinear' weighs the 2^d neighbours, 'nearest' reads the nearest pixel (ties to
+    even), 'bicubic' (4-D only) weighs 4 x 4 with Keys' kernel (A = -0.75). Points outside
+    read zeros ('zeros'), the border ('border') or the input reflected at its border
+    ('reflection'). dinput scatters the weights back; dgrid = Σ_c g · ∂(read value)/∂grid.
     """
     check_tensor("grid_sample", "input", input)
     check_tensor("grid_sample", "grid", grid)
@@ -598,8 +605,9 @@ def grid_sample(
     if 0 in X.shape[2:]:
         raise OpError(f"grid_sample: expected input to have non-empty spatial dimensions, but "
                       f"input has sizes {list(X.shape)}")  # fmt: skip
-    if mode == "bicubic":
-        raise NotImplementedError("grid_sample: mode 'bicubic' is not implemented in minigrad")
+    if mode == "bicubic" and nd != 2:
+        raise OpError(f"grid_sample: bicubic interpolation only supports 4D input, but got "
+                      f"input with sizes {list(X.shape)}")  # fmt: skip
     if X.dtype.kind != "f":
         raise NotImplementedError(f'grid_sample: "grid_sampler" not implemented for '
                                   f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
@@ -607,23 +615,14 @@ def grid_sample(
     Xc = np.moveaxis(X, 1, -1)  # (N, *sizes, C): a gather reads channel vectors
     n = np.arange(N).reshape((N,) + (1,) * (G.ndim - 2))
     # axis k of the input is read by the grid's coordinate nd - 1 - k
-    coords = [_source(G[..., nd - 1 - k], m, padding_mode, align_corners)
-              for k, m in enumerate(sizes)]  # fmt: skip
-    if mode == "nearest":
-        corners = [(tuple(np.rint(c) for c, _ in coords), None)]
-    else:
-        lo = [np.floor(c) for c, _ in coords]
-        frac = [c - f for (c, _), f in zip(coords, lo)]
-        corners = [(tuple(f + b for f, b in zip(lo, bits)), bits)
-                   for bits in itertools.product((0, 1), repeat=nd)]  # fmt: skip
-    reads = []  # per corner: its integer index, in-bounds mask, value (N, *out, C), weights
-    for pos, bits in corners:
+    axes = [_grid_taps(G[..., nd - 1 - k], m, mode, padding_mode, align_corners)
+            for k, m in enumerate(sizes)]  # fmt: skip
+    reads = []  # per tap of the product: index, in-bounds mask, value, weights, derivatives
+    for taps in itertools.product(*axes):
+        pos, w, dw = zip(*taps)
         inside = np.logical_and.reduce([(p >= 0) & (p <= m - 1) for p, m in zip(pos, sizes)])
         idx = tuple(np.where(inside, p, 0).astype(np.int64) for p in pos)
-        v = Xc[(n, *idx)] * inside[..., None]
-        w = [np.ones_like(G[..., 0])] * nd if bits is None else [
-            fk if b else 1 - fk for fk, b in zip(frac, bits)]  # fmt: skip
-        reads.append((idx, inside, v, w, bits))
+        reads.append((idx, inside, Xc[(n, *idx)] * inside[..., None], w, dw))
     out = sum(v * np.prod(w, 0)[..., None] for _, _, v, w, _ in reads)
     out = np.ascontiguousarray(np.moveaxis(out, -1, 1))
 
@@ -635,38 +634,55 @@ def grid_sample(
         return np.moveaxis(dXc, -1, 1)
 
     def vjp_grid(g: np.ndarray) -> np.ndarray:
-        dG = np.zeros_like(G)
-        if mode == "nearest":
-            return dG
         gc = np.moveaxis(g, 1, -1)
-        for k, (_, dc) in enumerate(coords):
-            dk = 0
-            for _, _, v, w, bits in reads:  # ∂/∂c_k of Π_j w_j is ±Π_{j≠k} w_j
-                others = np.prod([wj for j, wj in enumerate(w) if j != k], 0)
-                dk = dk + (1 if bits[k] else -1) * others * (gc * v).sum(-1)
-            dG[..., nd - 1 - k] = dk * dc
+        dG = np.zeros_like(G)
+        for _, _, v, w, dw in reads:  # ∂(Π_j w_j)/∂g_k = dw_k Π_{j≠k} w_j
+            gv = (gc * v).sum(-1)
+            for k in range(nd):
+                dG[..., nd - 1 - k] += gv * np.prod([dw[k], *w[:k], *w[k + 1 :]], 0)
         return dG
 
     return record(out, "GridSampler2D" if nd == 2 else "GridSampler3D", (input, grid),
                   (vjp_input, vjp_grid), saved=(input, grid))  # fmt: skip
 
 
-def _source(g: np.ndarray, m: int, padding_mode: str, corners: bool) -> tuple:
-    """A normalized coordinate g in [-1, 1] as a pixel coordinate of an axis of m pixels,
-    padded as ``padding_mode`` says, and its derivative with respect to g."""
+def _grid_taps(g: np.ndarray, m: int, mode: str, padding_mode: str, corners: bool) -> list:
+    """The points of an axis of m pixels that grid coordinates g in [-1, 1] read: per tap,
+    its (padded) pixel position, its weight and the weight's derivative by g.
+
+    -1 and 1 are the centres of the corner pixels with align_corners, else their outer
+    edges. Bilinear and nearest pad the coordinate, bicubic (as PyTorch) the position of
+    each of its 4 taps."""
     dt = g.dtype.type
-    if corners:  # -1 and 1 the centres of the corner pixels
-        x, dx = (g + dt(1)) / dt(2) * dt(m - 1), np.full_like(g, (m - 1) / 2)
-    else:  # -1 and 1 the outer edges of the corner pixels
-        x, dx = ((g + dt(1)) * dt(m) - dt(1)) / dt(2), np.full_like(g, m / 2)
+    if corners:
+        x, dx = (g + dt(1)) / dt(2) * dt(m - 1), (m - 1) / 2
+    else:
+        x, dx = ((g + dt(1)) * dt(m) - dt(1)) / dt(2), m / 2
+    if mode == "bicubic":
+        lo = np.floor(x)
+        w, dw = _keys(x - lo)
+        return [(_padded(lo + j - 1, m, padding_mode, corners)[0], w[j], dw[j] * dx)
+                for j in range(4)]  # fmt: skip
+    x, dpad = _padded(x, m, padding_mode, corners)
+    if mode == "nearest":  # the nearest pixel, ties to even
+        return [(np.rint(x), np.ones_like(x), np.zeros_like(x))]
+    lo = np.floor(x)
+    t, dt_dg = x - lo, dx * dpad
+    return [(lo, 1 - t, -dt_dg), (lo + 1, t, dt_dg)]
+
+
+def _padded(x: np.ndarray, m: int, padding_mode: str, corners: bool) -> tuple:
+    """A pixel coordinate moved into the input as ``padding_mode`` says ('zeros' leaves it,
+    'border' clamps it to the end pixels' centres, 'reflection' reflects it at the input's
+    border first), and the derivative of the move."""
+    if padding_mode == "zeros":
+        return x, np.ones_like(x)
+    d = np.ones_like(x)
     if padding_mode == "reflection":
         lo, hi = (0, 2 * (m - 1)) if corners else (-1, 2 * m - 1)
-        x, flip = _reflect(x, lo, hi)
-        dx = dx * flip
-    if padding_mode in ("border", "reflection"):  # clamp to the border pixels' centres
-        inside = (x > 0) & (x < m - 1)
-        x, dx = np.clip(x, dt(0), dt(m - 1)), dx * inside
-    return x, dx
+        x, d = _reflect(x, lo, hi)
+    inside = (x > 0) & (x < m - 1)
+    return np.clip(x, x.dtype.type(0), x.dtype.type(m - 1)), d * inside
 
 
 def _reflect(x: np.ndarray, twice_low: int, twice_high: int) -> tuple:
