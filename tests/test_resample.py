@@ -39,6 +39,7 @@ GRAD_CASES = [
     ((1, 1, 3, 4, 5), dict(size=(2, 3, 2), mode="area")),
     ((1, 2, 7, 5), dict(size=(3, 2), mode="bilinear", antialias=True)),
     ((1, 2, 7, 5), dict(size=(3, 8), mode="bicubic", antialias=True, align_corners=True)),
+    ((1, 2, 7, 5), dict(size=(4, 9), mode="lanczos", antialias=True)),
 ]
 
 
@@ -131,9 +132,10 @@ def test_linear_reproduces_a_ramp_and_bicubic_constants_and_its_samples():
     np.testing.assert_allclose(b.data[..., ::2, ::2], z, atol=1e-12)
 
 
-def test_antialiased_halving_is_the_1_3_3_1_filter():
+def test_antialiased_filters():
     """Halving with antialias: output i averages input 2i - 1 .. 2i + 2 with the triangle
-    filter stretched by 2, weights (1, 3, 3, 1) / 8 (renormalized at the borders)."""
+    filter stretched by 2, weights (1, 3, 3, 1) / 8 (renormalized at the borders); the
+    weights sum to 1; Lanczos-3 stretched by 4 weighs sinc(d) sinc(d / 3)."""
     x = np.random.default_rng(9).standard_normal(12)
     y = F.interpolate(mg.tensor(x[None, None, None]), size=(1, 6), mode="bilinear",
                       antialias=True).data.ravel()  # fmt: skip
@@ -143,6 +145,12 @@ def test_antialiased_halving_is_the_1_3_3_1_filter():
     c = F.interpolate(mg.full((1, 1, 9, 7), 1.5, dtype=mg.float64), size=(4, 3), mode="bicubic",
                       antialias=True)  # fmt: skip
     np.testing.assert_allclose(c.data, 1.5, atol=1e-12)
+    z = np.random.default_rng(10).standard_normal(20)
+    lz = F.interpolate(mg.tensor(z[None, None, None]), size=(1, 5), mode="lanczos",
+                       antialias=True).data.ravel()  # fmt: skip
+    d = (np.arange(20) + 0.5 - 4 * 2.5) / 4  # distances to output 2's centre, in its scale
+    w = np.where(np.abs(d) < 3, np.sinc(d) * np.sinc(d / 3), 0)
+    np.testing.assert_allclose(lz[2], z @ w / w.sum(), atol=1e-12)
 
 
 def test_nearest_with_integer_scale_repeats_and_area_with_integer_factor_block_averages():

@@ -33,11 +33,11 @@ __all__ = [
 ]  # fmt: skip
 
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
-_LINEAR = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+_LINEAR = {"linear": 1, "bilinear": 2, "bicubic": 2, "lanczos": 2, "trilinear": 3}
 _NODE = {"nearest": "UpsampleNearest", "nearest-exact": "UpsampleNearestExact",
          "linear": "UpsampleLinear", "bilinear": "UpsampleBilinear",
          "bicubic": "UpsampleBicubic", "trilinear": "UpsampleTrilinear",
-         "area": "AdaptiveAvgPool"}  # fmt: skip
+         "lanczos": "UpsampleLanczos", "area": "AdaptiveAvgPool"}  # fmt: skip
 
 
 def _is_int(v: Any) -> bool:
@@ -59,8 +59,9 @@ def interpolate(
     s = (in - 1) / (out - 1), resp. 1 / scale_factor when given (and not recomputed) or
     in / out. nearest reads x[floor(s·i)], nearest-exact x[floor(s·(i + 0.5))], linear
     interpolates its two neighbours, bicubic its four (Keys, A = -0.75, borders
-    clamped), area averages the adaptive-pooling window. antialias (bilinear and bicubic
-    of 4-D input) widens the filter by s when downsampling, as Pillow.
+    clamped), area averages the adaptive-pooling window. antialias (bilinear, bicubic and
+    lanczos, which needs it, of 4-D input) widens the filter by s when downsampling, as
+    Pillow.
     """
     check_tensor("interpolate", "input", input)
     if mode in ("nearest", "area", "nearest-exact"):
@@ -115,8 +116,6 @@ def interpolate(
             raise ValueError("interpolate: Lanczos mode does not support align_corners=True")
         if not antialias:
             raise ValueError("interpolate: Lanczos mode requires antialias=True")
-    if mode == "lanczos" and X.ndim == 4:
-        raise NotImplementedError("interpolate: mode 'lanczos' is not implemented in minigrad")
     if mode in _LINEAR and nd != _LINEAR[mode] and nd in (1, 2, 3):
         need = _LINEAR[mode] + 2
         raise NotImplementedError(f"interpolate: Got {X.ndim}D input, but {mode} mode needs "
@@ -252,9 +251,10 @@ def _keys(t: np.ndarray, A: float = -0.75) -> tuple:
 
 def _taps_antialiased(mode: str, n: int, out: int, s: float, dt: type) -> tuple:
     """PyTorch's (and Pillow's) antialiased taps: output i reads the input points within
-    the filter's support around its centre s (i + 0.5), the filter (triangle, or cubic
-    with A = -0.5) stretched by s when downsampling; the weights normalized to sum to 1."""
-    half = 1.0 if mode == "bilinear" else 2.0
+    the filter's support around its centre s (i + 0.5), the filter (triangle, cubic with
+    A = -0.5, or Lanczos-3) stretched by s when downsampling; the weights normalized to
+    sum to 1."""
+    half = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}[mode]
     support, stretch = (half * s, s) if s >= 1 else (half, 1.0)
     T = math.ceil(support) * 2 + 1
     centre = (s * (np.arange(out) + 0.5)).astype(dt).astype(np.float64)
@@ -264,6 +264,8 @@ def _taps_antialiased(mode: str, n: int, out: int, s: float, dt: type) -> tuple:
     x = np.abs((j + lo - centre + 0.5) / stretch).astype(dt).astype(np.float64)
     if mode == "bilinear":
         w = np.maximum(1 - x, 0)
+    elif mode == "lanczos":
+        w = np.where(x < 3, np.sinc(x) * np.sinc(x / 3), 0)
     else:
         A = -0.5
         w = np.where(x < 1, ((A + 2) * x - (A + 3)) * x * x + 1,
