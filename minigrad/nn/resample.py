@@ -1,4 +1,5 @@
-"""Resampling: interpolate (upsample), pixel and channel shuffles, unfold and fold.
+"""Resampling: interpolate (upsample), pixel and channel shuffles, unfold and fold,
+affine_grid and grid_sample; their modules.
 
 Every interpolation mode is separable: along each spatial axis an output point i reads a
 few input points, ``out[i] = Σ_t w[t, i] x[idx[t, i]]`` (nearest: 1 tap, linear: 2, cubic:
@@ -9,6 +10,8 @@ input's dtype as PyTorch's CPU kernels do.
 
 unfold (im2col) and fold (col2im) are each other's transpose: one's forward is the
 other's VJP. The shuffles are a reshape, a permute and a reshape, views as in PyTorch.
+grid_sample reads each grid point through per-axis taps too (position, weight and the
+weight's derivative by the grid), their product over the axes.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ _NODE = {"nearest": "UpsampleNearest", "nearest-exact": "UpsampleNearestExact",
 
 
 def _is_int(v: Any) -> bool:
+    """An int as PyTorch's int arguments take it: a Python or NumPy integer, not a bool."""
     return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
 
