@@ -1676,4 +1676,4 @@ from .activation_ops import *  # noqa: E402, F403 - hardswish, glu, prelu, the s
 from .conv import *  # noqa: E402, F403 - conv1d, conv2d, pooling and pad
 from .layer_ops import *  # noqa: E402, F403 - pairwise_distance, 1-d pooling, rms_norm...
 from .loss_ops import *  # noqa: E402, F403 - margin, embedding, NLL and multi-label losses
-from .resample import *  # noqa: E402, F403 - interpolate, pixel shuffles, unfold and fold
+from .resample import *  # noqa: E402, F403 - interpolate, shuffles, fold, grid_sample
