@@ -1677,3 +1677,4 @@ from .conv import *  # noqa: E402, F403 - conv1d, conv2d, pooling and pad
 from .layer_ops import *  # noqa: E402, F403 - pairwise_distance, 1-d pooling, rms_norm...
 from .loss_ops import *  # noqa: E402, F403 - margin, embedding, NLL and multi-label losses
 from .more_layers import *  # noqa: E402, F403 - adaptive max and lp pooling, unpooling, pdist
+from .resample import *  # noqa: E402, F403 - interpolate, shuffles, fold, grid_sample
