@@ -32,6 +32,7 @@ from .attention import (
     TransformerEncoder,
     TransformerEncoderLayer,
 )
+from .bag_ctc import CTCLoss, EmbeddingBag
 from .conv_layers import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -195,4 +196,6 @@ __all__ = [
     "PoissonNLLLoss",
     "SoftMarginLoss",
     "TripletMarginLoss",
+    "CTCLoss",
+    "EmbeddingBag",
 ]
