@@ -316,19 +316,17 @@ def ctc_loss(
         raise NotImplementedError(f"ctc_loss: log_probs of type {LP.dtype} is not supported: "
                                   "expected float32 or float64")  # fmt: skip
     batched = LP.ndim == 3
-    if LP.ndim != 3:
-        LP = LP[:, None] if LP.ndim == 2 else LP
+    if LP.ndim == 2:
+        LP = LP[:, None]
     if LP.ndim != 3:
         raise RuntimeError(f"ctc_loss: expected log_probs of shape (T, N, C) or (T, C), but "
                            f"got shape {list(log_probs.shape)}")  # fmt: skip
     T, N, C = LP.shape
     labels = _padded_targets(targets.data, il, tl, T, N, C, blank)
     with np.errstate(invalid="ignore"):  # an impossible target's -inf + inf
-        nll, vjp = _ctc(LP.astype(np.float64), labels, il, tl, blank, zero_infinity)
-    if not batched:
-        g_shape = log_probs.shape
-        unbatch = vjp
-        vjp = lambda g: unbatch(g)[:, 0].reshape(g_shape)  # noqa: E731
+        nll, vjp = _ctc(
+            LP.astype(np.float64), labels, il, tl, blank, zero_infinity, log_probs.shape
+        )
     loss = record(nll.astype(LP.dtype), "CtcLoss", (log_probs,), (vjp,), saved=(log_probs,))
     if reduction == "mean":
         return (loss / np.maximum(tl, 1).astype(LP.dtype)).mean()
@@ -394,9 +392,10 @@ def _padded_targets(
 
 def _ctc(
     lp: np.ndarray, labels: np.ndarray, il: np.ndarray, tl: np.ndarray, blank: int,
-    zero_infinity: bool,
+    zero_infinity: bool, shape: tuple,
 ) -> tuple:  # fmt: skip
-    """The losses (N,) and their VJP for lp (T, N, C) in float64.
+    """The losses (N,) and their VJP for lp (T, N, C) in float64, whose gradient has the
+    log_probs' ``shape``, (T, C) unbatched.
 
     Over the extended target l' = (blank, l1, blank, l2, ..., blank) of length 2S + 1:
     α_t(s) = lp[t, l'_s] + log(α_{t-1}(s) + α_{t-1}(s-1) + [l'_s ≠ blank, l'_s ≠ l'_{s-2}]
@@ -449,12 +448,12 @@ def _ctc(
             lcab = np.full((T, N, C), -np.inf)
             np.logaddexp.at(lcab, (np.arange(T)[:, None, None], n_idx[None, :, None], ext[None]),
                             alpha + beta)  # fmt: skip
-            grad = np.exp(lp) - np.exp(lcab + (-ll)[:, None] - lp)
+            grad = np.exp(lp) - np.exp(lcab + (-ll)[None, :, None] - lp)
         grad *= g.astype(np.float64)[None, :, None]
         grad[np.arange(T)[:, None] >= il] = 0.0
         if zero_infinity:
             grad[:, infinite] = 0.0
-        return grad.astype(g.dtype)
+        return grad.astype(g.dtype).reshape(shape)
 
     return nll, vjp
 
