@@ -32,7 +32,12 @@ from .attention import (
     TransformerEncoder,
     TransformerEncoderLayer,
 )
-from .bag_ctc import CTCLoss, EmbeddingBag
+from .bag_ctc import (
+    CTCLoss,
+    EmbeddingBag,
+    MultiLabelMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
 from .conv_layers import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -198,4 +203,6 @@ __all__ = [
     "TripletMarginLoss",
     "CTCLoss",
     "EmbeddingBag",
+    "MultiLabelMarginLoss",
+    "TripletMarginWithDistanceLoss",
 ]
