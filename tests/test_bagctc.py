@@ -371,3 +371,115 @@ def test_ctc_loss_module_and_dtype():
 def test_ctc_loss_bad_input_raises(call, error):
     with pytest.raises(error, match="ctc_loss"):
         call(mg.zeros(4, 1, 3))
+
+
+# ---- multilabel_margin_loss, triplet_margin_with_distance_loss, gumbel_softmax -------
+
+
+def _multilabel_by_loops(x, y):
+    N, C = x.shape
+    out = np.zeros(N)
+    for n in range(N):
+        targets = []
+        for label in y[n]:
+            if label == -1:
+                break
+            targets.append(label)
+        for j in targets:
+            for i in range(C):
+                if i not in targets:
+                    out[n] += max(0.0, 1 - (x[n, j] - x[n, i])) / C
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_multilabel_margin_loss_is_its_definition_and_gradchecks(seed):
+    rng = np.random.default_rng(seed)
+    N, C = int(rng.integers(1, 4)), int(rng.integers(1, 6))
+    x, y = rng.standard_normal((N, C)), rng.integers(-1, C, (N, C))
+    loss = F.multilabel_margin_loss(mg.tensor(x), mg.tensor(y), reduction="none")
+    np.testing.assert_allclose(loss.numpy(), _multilabel_by_loops(x, y), rtol=1e-13, atol=1e-15)
+    assert F.multilabel_margin_loss(mg.tensor(x[0]), mg.tensor(y[0])).shape == ()
+    assert mg.gradcheck(
+        lambda t: F.multilabel_margin_loss(t, mg.tensor(y)), [mg.tensor(x, requires_grad=True)]
+    )
+
+
+@pytest.mark.parametrize("swap", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_triplet_margin_with_distance_loss_definition_and_gradcheck(swap, reduction):
+    rng = np.random.default_rng(5)
+    a, p, n = (rng.standard_normal((6, 3)) for _ in range(3))
+
+    def l1(u, v):
+        return (u - v).abs().sum(-1)
+
+    loss = F.triplet_margin_with_distance_loss(
+        mg.tensor(a),
+        mg.tensor(p),
+        mg.tensor(n),
+        distance_function=l1,
+        margin=2.0,
+        swap=swap,
+        reduction="none",
+    )
+    d_neg = np.abs(a - n).sum(-1)
+    if swap:
+        d_neg = np.minimum(d_neg, np.abs(p - n).sum(-1))
+    np.testing.assert_allclose(
+        loss.numpy(), np.maximum(2.0 + np.abs(a - p).sum(-1) - d_neg, 0), rtol=1e-14
+    )
+    default = F.triplet_margin_with_distance_loss(
+        mg.tensor(a), mg.tensor(p), mg.tensor(n), reduction="none"
+    )
+    np.testing.assert_allclose(
+        default.numpy(),
+        F.triplet_margin_loss(mg.tensor(a), mg.tensor(p), mg.tensor(n), reduction="none").numpy(),
+        rtol=1e-14,
+    )
+    tensors = [mg.tensor(v, requires_grad=True) for v in (a, p, n)]
+
+    def fn(*ts):
+        return F.triplet_margin_with_distance_loss(*ts, swap=swap, reduction=reduction)
+
+    assert mg.gradcheck(fn, tensors)
+
+
+def test_gumbel_softmax_adds_gumbel_noise_scaled_by_tau():
+    # one seed, one noise g for every tau: tau·log(y_i / y_0) = x_i - x_0 + g_i - g_0
+    x = np.random.default_rng(0).standard_normal((4, 5))
+    noise = []
+    for tau in (0.5, 1.0, 3.0):
+        mg.manual_seed(7)
+        y = F.gumbel_softmax(mg.tensor(x), tau=tau).numpy()
+        np.testing.assert_allclose(y.sum(-1), 1, rtol=1e-14)
+        noise.append(tau * np.log(y / y[:, :1]) - (x - x[:, :1]))
+    np.testing.assert_allclose(noise[0], noise[1], atol=1e-9)
+    np.testing.assert_allclose(noise[2], noise[1], atol=1e-9)
+
+
+@pytest.mark.parametrize("dim", [0, 1])
+def test_gumbel_softmax_hard_is_one_hot_with_the_soft_gradient(dim):
+    x = np.random.default_rng(1).standard_normal((3, 4))
+    w = mg.tensor(np.random.default_rng(2).standard_normal((3, 4)))
+    grads, values = [], []
+    for hard in (False, True):
+        mg.manual_seed(3)
+        t = mg.tensor(x, requires_grad=True)
+        y = F.gumbel_softmax(t, tau=0.8, hard=hard, dim=dim)
+        (y * w).sum().backward()
+        grads.append(t.grad.numpy())
+        values.append(y.detach().numpy())
+    soft, hard = values
+    np.testing.assert_array_equal(hard, soft == soft.max(dim, keepdims=True))  # one-hot
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12)  # straight through
+    assert np.abs(grads[0]).max() > 0
+
+
+def test_gumbel_softmax_hard_samples_follow_the_softmax():
+    # the Gumbel-max trick: argmax(x + g) is distributed as softmax(x)
+    mg.manual_seed(0)
+    x = np.log(np.array([0.5, 0.3, 0.15, 0.05]))
+    draws = F.gumbel_softmax(mg.tensor(np.tile(x, (20000, 1))), hard=True).numpy()
+    freq = draws.mean(0)
+    assert (np.abs(freq - np.exp(x)) < 4 * np.sqrt(np.exp(x) * (1 - np.exp(x)) / 20000)).all(), freq

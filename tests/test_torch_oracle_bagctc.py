@@ -529,3 +529,161 @@ def test_ctc_loss_module_matches_pytorch(kw):
     a = m(mg.tensor(lp), mg.tensor(targets), mg.tensor(il), mg.tensor(tl))
     b = t(torch.tensor(lp), torch.tensor(targets), torch.tensor(il), torch.tensor(tl))
     _close(a.numpy(), b.numpy(), "float64")
+
+
+# ---- multilabel_margin_loss, triplet_margin_with_distance_loss, gumbel_softmax -------
+
+
+def _multilabel_case(seed, dtype):
+    rng = np.random.default_rng(2000 + seed)
+    C = int(rng.integers(1, 6))
+    shape = (
+        [(int(rng.integers(0, 5)), C), (C,), ()][seed % 3]
+        if C == 1
+        else [(int(rng.integers(1, 5)), C), (C,)][seed % 2]
+    )
+    x = rng.standard_normal(shape).astype(dtype)
+    if seed % 4 == 0:  # ties at the hinge's kink: 1 - x[j] + x[i] = 0
+        x = rng.integers(-2, 3, shape).astype(dtype)
+    y = rng.integers(-1, C, shape).astype(
+        np.int64
+    )  # -1 anywhere ends the list; repeats count twice
+    return x, y, ["mean", "sum", "none"][seed % 3]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("seed", range(60))
+def test_multilabel_margin_loss_matches_pytorch(seed, dtype):
+    x, y, reduction = _multilabel_case(seed, dtype)
+    if x.size == 0 and reduction == "mean":  # PyTorch returns uninitialised memory
+        reduction = "sum"
+
+    def fn(M, x, y):
+        return M.nn.functional.multilabel_margin_loss(x, y, reduction=reduction)
+
+    _check(fn, [x, y], [0], dtype)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "F.multilabel_margin_loss(T(X), T(Y[:, :3]))",
+        "F.multilabel_margin_loss(T(X), T(Y.astype(np.int32)))",
+        "F.multilabel_margin_loss(T(X), T(Y.astype(np.float64)))",
+        "F.multilabel_margin_loss(T(X), T(Y + 3))",
+        "F.multilabel_margin_loss(T(X), T(Y - 3))",
+        "F.multilabel_margin_loss(T(X[None]), T(Y[None]))",
+        "F.multilabel_margin_loss(T(Y), T(Y))",
+        "F.multilabel_margin_loss(T(X[:, :0]), T(Y[:, :0]))",
+        "F.multilabel_margin_loss(T(X), T(Y), reduction='avg')",
+        "F.triplet_margin_with_distance_loss(T(X), T(X[0]), T(X))",
+        "F.triplet_margin_with_distance_loss(T(X), T(X), T(X), margin=0)",
+        "F.triplet_margin_with_distance_loss(T(X), T(X), T(X), reduction='avg')",
+        "F.triplet_margin_with_distance_loss(T(X), T(X), T(X), None)",
+        "M.nn.TripletMarginWithDistanceLoss(margin=-1.0)",
+        "F.gumbel_softmax(T(Y))",
+        "F.gumbel_softmax(T(X), dim=2)",
+    ],
+)
+def test_extras_bad_input_raises_as_pytorch(call):
+    X, Y = (
+        np.random.default_rng(0).standard_normal((2, 4)),
+        np.array([[1, 0, -1, 2], [3, -1, 0, 0]]),
+    )
+
+    def raised(M):
+        try:
+            eval(call, dict(M=M, F=M.nn.functional, T=M.tensor, np=np, X=X, Y=Y))
+        except Exception as e:  # noqa: BLE001 - the class is what is compared
+            return type(e)
+        return None
+
+    expected = raised(torch)
+    assert expected is not None
+    got = raised(mg)
+    assert got is not None and issubclass(got, expected), (got, expected)
+
+
+def test_multilabel_margin_loss_module():
+    for M in (mg, torch):
+        assert repr(M.nn.MultiLabelMarginLoss()) == "MultiLabelMarginLoss()"
+    m, t = (
+        mg.nn.MultiLabelMarginLoss(reduction="sum"),
+        torch.nn.MultiLabelMarginLoss(reduction="sum"),
+    )
+    assert m.reduction == t.reduction and m.state_dict() == {} and len(t.state_dict()) == 0
+    x, y = (
+        np.random.default_rng(1).standard_normal((3, 4)),
+        np.array([[0, 2, -1, 3], [1, 1, 1, 1], [-1, 0, 0, 0]]),
+    )
+    _close(
+        m(mg.tensor(x), mg.tensor(y)).numpy(),
+        t(torch.tensor(x), torch.tensor(y)).numpy(),
+        "float64",
+    )
+    with pytest.warns(UserWarning, match="size_average"):
+        legacy = (M.nn.MultiLabelMarginLoss(size_average=False) for M in (mg, torch))
+        assert [m.reduction for m in legacy] == ["sum", "sum"]
+
+
+_DISTANCES = {
+    "default": None,
+    "l1": "lambda a, b: (a - b).abs().sum(-1)",
+    "cosine": "lambda a, b: 1 - M.nn.functional.cosine_similarity(a, b, dim=-1)",
+    "module": "M.nn.PairwiseDistance(p=1.5)",
+}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("distance", list(_DISTANCES))
+@pytest.mark.parametrize("seed", range(8))
+def test_triplet_margin_with_distance_loss_matches_pytorch(seed, distance, dtype):
+    rng = np.random.default_rng(3000 + seed)
+    shape = [(5, 3), (4,), (2, 3, 4)][seed % 3]
+    a, p, n = (rng.standard_normal(shape).astype(dtype) for _ in range(3))
+    kw = dict(
+        margin=[1.0, 0.3, 2.5][seed % 3],
+        swap=bool(seed % 2),
+        reduction=["mean", "sum", "none"][seed % 3 - 1],
+    )
+
+    def fn(M, a, p, n):
+        d = _DISTANCES[distance]
+        return M.nn.functional.triplet_margin_with_distance_loss(
+            a, p, n, distance_function=d if d is None else eval(d, dict(M=M)), **kw
+        )
+
+    _check(fn, [a, p, n], [0, 1, 2], dtype)
+
+
+@pytest.mark.parametrize("distance", list(_DISTANCES))
+def test_triplet_margin_with_distance_loss_module(distance):
+    d = _DISTANCES[distance]
+    m, t = (
+        M.nn.TripletMarginWithDistanceLoss(
+            distance_function=d if d is None else eval(d, dict(M=M)), margin=0.5, swap=True
+        )
+        for M in (mg, torch)
+    )
+    if distance != "l1" and distance != "cosine":  # a lambda's repr is its address
+        assert repr(m) == repr(t)
+    assert list(m.state_dict()) == list(t.state_dict()) == []
+    assert (m.margin, m.swap, m.reduction) == (t.margin, t.swap, t.reduction)
+    rng = np.random.default_rng(9)
+    a, p, n = (rng.standard_normal((4, 3)) for _ in range(3))
+    _close(
+        m(*map(mg.tensor, (a, p, n))).numpy(), t(*map(torch.tensor, (a, p, n))).numpy(), "float64"
+    )
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_gumbel_softmax_shape_dtype_and_deprecated_eps_as_pytorch(hard):
+    x = np.random.default_rng(0).standard_normal((3, 4, 5)).astype(np.float32)
+    for dim in (0, 1, -1):
+        a = mg.nn.functional.gumbel_softmax(mg.tensor(x), tau=0.7, hard=hard, dim=dim)
+        b = torch.nn.functional.gumbel_softmax(torch.tensor(x), tau=0.7, hard=hard, dim=dim)
+        assert a.shape == tuple(b.shape) and a.dtype == mg.float32
+        _close(a.numpy().sum(dim), b.numpy().sum(dim), "float32")  # both sum to 1 along dim
+    for M in (mg, torch):
+        with pytest.warns(UserWarning, match="eps"):
+            M.nn.functional.gumbel_softmax(M.tensor(x), eps=1e-5)
