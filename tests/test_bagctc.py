@@ -483,3 +483,13 @@ def test_gumbel_softmax_hard_samples_follow_the_softmax():
     draws = F.gumbel_softmax(mg.tensor(np.tile(x, (20000, 1))), hard=True).numpy()
     freq = draws.mean(0)
     assert (np.abs(freq - np.exp(x)) < 4 * np.sqrt(np.exp(x) * (1 - np.exp(x)) / 20000)).all(), freq
+
+
+def test_embedding_bag_without_bags():
+    W = mg.randn(3, 2, dtype=mg.float64, requires_grad=True)
+    # no offsets at all (PyTorch 2.13 crashes here) and no rows: zero bags
+    none = F.embedding_bag(mg.tensor([0, 1]), W, mg.tensor(np.zeros(0, np.int64)), mode="max")
+    rows = F.embedding_bag(mg.tensor(np.zeros((0, 4), np.int64)), W, mode="sum")
+    assert none.shape == rows.shape == (0, 2)
+    (none.sum() + rows.sum()).backward()
+    assert not W.grad.numpy().any()

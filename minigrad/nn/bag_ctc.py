@@ -143,9 +143,9 @@ def embedding_bag(
         keep &= I != pad
     bag, idx, pos = bag[keep], I[keep], np.flatnonzero(keep)
     rows_of_bags = W[idx]  # (n kept, D)
-    out = np.zeros((B, D), W.dtype)
     if mode == "max":
-        return _bag_max(weight, I, rows_of_bags, bag, idx, out)
+        return _bag_max(weight, rows_of_bags, bag, idx, B)
+    out = np.zeros((B, D), W.dtype)
     scale = np.ones(idx.size, W.dtype)  # the factor of each kept row in its bag's output
     if psw is not None:
         scale = psw.data.reshape(-1)[keep]
@@ -188,17 +188,17 @@ def _bags(offsets: np.ndarray, n: int, include_last_offset: bool) -> tuple:
     B = offsets.size - 1 if include_last_offset else offsets.size
     end = offsets[B] if include_last_offset else n
     bag = np.searchsorted(offsets[:B], np.arange(n), side="right") - 1
-    bag[np.arange(n) >= end] = B
+    bag[(np.arange(n) >= end) | (bag < 0)] = B  # bag < 0: there are no offsets
     return bag, B
 
 
 def _bag_max(
-    weight: Tensor, I: np.ndarray, rows_of_bags: np.ndarray, bag: np.ndarray, idx: np.ndarray,
-    out: np.ndarray,
-) -> Tensor:  # fmt: skip
-    """'max' mode: out[b, d] = max of the bag's rows; g[b, d] goes to the first of them."""
-    B, D = out.shape
-    out.fill(-np.inf)
+    weight: Tensor, rows_of_bags: np.ndarray, bag: np.ndarray, idx: np.ndarray, B: int
+) -> Tensor:
+    """'max' mode: out[b, d] = max of the bag's rows (the rows ``idx`` of ``weight`` in the
+    bags ``bag``); g[b, d] goes to the first row reaching it."""
+    D = weight.shape[1]
+    out = np.full((B, D), -np.inf, weight.dtype)
     np.maximum.at(out, bag, rows_of_bags)
     first = np.full((B, D), bag.size)  # position (among the kept) of the first maximum
     at_max = rows_of_bags == out[bag]
@@ -214,7 +214,7 @@ def _bag_max(
         np.add.at(dw, (argmax_row[b, d], d), g[b, d])
         return dw
 
-    return record(out, "EmbeddingBag", (weight,), (vjp,), saved=(weight,))
+    return record(out, "EmbeddingBag", (weight,), (vjp,))
 
 
 class EmbeddingBag(Module):
