@@ -687,3 +687,29 @@ def test_gumbel_softmax_shape_dtype_and_deprecated_eps_as_pytorch(hard):
     for M in (mg, torch):
         with pytest.warns(UserWarning, match="eps"):
             M.nn.functional.gumbel_softmax(M.tensor(x), eps=1e-5)
+
+
+_FUNCTIONS = [
+    "embedding_bag",
+    "ctc_loss",
+    "multilabel_margin_loss",
+    "triplet_margin_with_distance_loss",
+    "gumbel_softmax",
+]
+_METHODS = [
+    f"{cls}.{m}"
+    for cls in ("EmbeddingBag", "CTCLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss")
+    for m in ("__init__", "forward")
+] + ["EmbeddingBag.from_pretrained"]
+
+
+@pytest.mark.parametrize("name", [f"functional.{f}" for f in _FUNCTIONS] + _METHODS)
+def test_signatures_match_pytorch(name):
+    import inspect
+    from functools import reduce
+
+    def params(M):
+        f = reduce(getattr, name.split("."), M.nn)
+        return [(p.name, p.kind, p.default) for p in inspect.signature(f).parameters.values()]
+
+    assert params(mg) == params(torch)
