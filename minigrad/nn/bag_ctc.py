@@ -409,16 +409,17 @@ def _ctc(
     log_probs' ``shape``, (T, C) unbatched.
 
     Over the extended target l' = (blank, l1, blank, l2, ..., blank) of length 2S + 1:
-    α_t(s) = lp[t, l'_s] + log(α_{t-1}(s) + α_{t-1}(s-1) + [l'_s ≠ blank, l'_s ≠ l'_{s-2}]
-    α_{t-1}(s-2)), loss = -log(α_{T-1}(2S) + α_{T-1}(2S-1)); β the same recursion from
-    the end. Positions past 2·target_length never feed the ones before them.
+    α_t(s) = lp[t, l'_s] + log(α_{t-1}(s) + α_{t-1}(s-1) + [l'_s ≠ l'_{s-2}] α_{t-1}(s-2)),
+    loss = -log(α_{T-1}(2S) + α_{T-1}(2S-1)); β the same recursion from the end. A label
+    equal to the blank is read as PyTorch does: skippable from a different label before it.
+    Positions past 2·target_length never feed the ones before them.
     """
     T, N, C = lp.shape
     L = 2 * labels.shape[1] + 1
     ext = np.full((N, L), blank)
     ext[:, 1::2] = labels
     skip = np.zeros((N, L), bool)
-    skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    skip[:, 2:] = ext[:, 2:] != ext[:, :-2]  # never at a blank: its s - 2 is a blank too
     lpe = np.take_along_axis(lp, np.broadcast_to(ext, (T, N, L)), axis=2)  # lp[t, n, l'_s]
     n_idx, end = np.arange(N), 2 * tl
 
