@@ -32,6 +32,12 @@ from .attention import (
     TransformerEncoder,
     TransformerEncoderLayer,
 )
+from .bag_ctc import (
+    CTCLoss,
+    EmbeddingBag,
+    MultiLabelMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
 from .conv_layers import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -265,4 +271,8 @@ __all__ = [
     "Upsample",
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",
+    "CTCLoss",
+    "EmbeddingBag",
+    "MultiLabelMarginLoss",
+    "TripletMarginWithDistanceLoss",
 ]
