@@ -32,12 +32,7 @@ from .attention import (
     TransformerEncoder,
     TransformerEncoderLayer,
 )
-from .bag_ctc import (
-    CTCLoss,
-    EmbeddingBag,
-    MultiLabelMarginLoss,
-    TripletMarginWithDistanceLoss,
-)
+from .bag_ctc import CTCLoss, EmbeddingBag
 from .conv_layers import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -85,6 +80,7 @@ from .loss import (
     L1Loss,
     MarginRankingLoss,
     MSELoss,
+    MultiLabelMarginLoss,
     MultiLabelSoftMarginLoss,
     MultiMarginLoss,
     NLLLoss,
@@ -92,6 +88,7 @@ from .loss import (
     SmoothL1Loss,
     SoftMarginLoss,
     TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
 )
 from .module import Module
 from .more_layer_modules import (

@@ -11,12 +11,14 @@ PyTorch's backward formula gives there: it is named in each docstring.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
 from .. import dtypes, ops
 from ..engine import record
+from ..factories import zeros_like
 from ..tensor import Tensor, check_tensor
 from .functional import (
     _NEGATIVE_SLOPE,
@@ -30,7 +32,7 @@ from .functional import (
 
 __all__ = [
     "celu", "celu_", "glu", "hardshrink", "hardsigmoid", "hardswish", "prelu", "softmin",
-    "softshrink", "tanhshrink", "threshold", "threshold_",
+    "softshrink", "tanhshrink", "threshold", "threshold_", "gumbel_softmax",
 ]  # fmt: skip
 
 
@@ -234,3 +236,22 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
     vjps = (lambda g: np.where(pos, g, Wb * g), vjp_weight)
     return record(out, "PreluKernel", (input, weight), vjps, saved=(input, weight))
+
+
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
+    """softmax((logits + g) / tau) along ``dim``, g drawn from Gumbel(0, 1) (-log of an
+    Exponential(1) draw). With ``hard`` the one-hot vector of its argmax, y_hard - y.detach()
+    + y: its value is one-hot, its gradient that of y (straight through). ``eps`` is
+    deprecated and unused, as PyTorch's."""
+    check_tensor("gumbel_softmax", "logits", logits)
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    gumbels = -zeros_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

@@ -1,6 +1,4 @@
-"""Bags of embeddings and the CTC loss, each one graph node with its VJPs beside it; and
-three compositions of existing ops: the multi-label margin loss, the triplet loss with a
-distance function and the Gumbel-softmax sampler.
+"""Bags of embeddings and the CTC loss, each one graph node with its VJPs beside it.
 
 ``embedding_bag`` reduces the rows of a lookup table bag by bag (sum, mean or max), as
 ``embedding`` followed by a segmented reduction but without the (n, D) intermediate in
@@ -12,8 +10,6 @@ over time only.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,22 +17,15 @@ import numpy as np
 from .. import dtypes
 from ..device import check as check_device
 from ..engine import record
-from ..factories import zeros_like
 from ..grad_mode import no_grad
-from ..ops import minimum
 from ..tensor import Tensor, check_tensor
 from . import init
-from .functional import _embedding_renorm, _reduced, _reduction, padding_index
-from .layer_ops import pairwise_distance
-from .layers import PairwiseDistance
+from .functional import _embedding_renorm, _reduction, padding_index
 from .loss import _Loss
 from .module import Module
 from .parameter import Parameter
 
-__all__ = [
-    "ctc_loss", "embedding_bag", "gumbel_softmax", "multilabel_margin_loss",
-    "triplet_margin_with_distance_loss",
-]  # fmt: skip
+__all__ = ["ctc_loss", "embedding_bag"]
 
 _MODES = ("sum", "mean", "max")
 
@@ -482,127 +471,3 @@ class CTCLoss(_Loss):
     ) -> Tensor:
         return ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank,
                         self.reduction, self.zero_infinity)  # fmt: skip
-
-
-# ---- compositions --------------------------------------------------------------------
-
-
-def multilabel_margin_loss(
-    input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
-    reduction: str = "mean",
-) -> Tensor:  # fmt: skip
-    """loss[n] = Σ_{j in y} Σ_{i not in y} max(0, 1 - (x[n, j] - x[n, i])) / C, the targets y
-    the entries of target[n] (int64) before its first -1; input (N, C), (C) or a scalar
-    (C = 1), target of the same shape; 'none' gives (N,), or a scalar for a 1-D input."""
-    reduction = _reduction("multilabel_margin_loss", size_average, reduce, reduction)
-    check_tensor("multilabel_margin_loss", "input", input)
-    check_tensor("multilabel_margin_loss", "target", target)
-    X, Y = input.data, target.data
-    if X.dtype.kind != "f":
-        raise NotImplementedError(f"multilabel_margin_loss: input of type {X.dtype} is not "
-                                  "supported: expected float32 or float64")  # fmt: skip
-    if X.ndim > 2 or (X.ndim and X.shape[-1] == 0):
-        raise RuntimeError("multilabel_margin_loss: expected a non-empty vector or matrix with "
-                           f"optional 0-dim batch size, but got: {list(X.shape)}")  # fmt: skip
-    if Y.shape != X.shape:
-        raise RuntimeError(f"multilabel_margin_loss: inconsistent target size: {list(Y.shape)} "
-                           f"for input of size: {list(X.shape)}")  # fmt: skip
-    if Y.dtype != np.int64:
-        raise RuntimeError(f"multilabel_margin_loss: expected target of scalar type Long "
-                           f"(int64) but found {Y.dtype}")  # fmt: skip
-    C = X.shape[-1] if X.ndim else 1
-    Y = Y.reshape(-1, C)
-    if Y.size and (Y.min() < -1 or Y.max() >= C):
-        raise RuntimeError(f"multilabel_margin_loss: target values must be in [-1, {C}), got "
-                           f"{Y.min() if Y.min() < -1 else Y.max()}")  # fmt: skip
-    rows = np.arange(Y.shape[0])[:, None]
-    valid = np.cumprod(Y != -1, axis=1).astype(bool)  # the entries before the first -1
-    is_target = np.zeros(Y.shape, bool)
-    is_target[np.broadcast_to(rows, Y.shape)[valid], Y[valid]] = True
-    x = input.reshape(-1, C)
-    x_target = x[rows, np.where(valid, Y, 0)]  # (N, C): x[n, y_j]
-    pairs = (valid[:, :, None] & ~is_target[:, None, :]).astype(X.dtype)  # (N, j, i)
-    hinge = (1 - x_target.unsqueeze(2) + x.unsqueeze(1)).relu() * pairs
-    loss = hinge.sum((1, 2)) / C
-    return _reduced("multilabel_margin_loss", loss if X.ndim == 2 else loss[0], reduction)
-
-
-def triplet_margin_with_distance_loss(
-    anchor: Tensor, positive: Tensor, negative: Tensor, *,
-    distance_function: Callable[[Tensor, Tensor], Tensor] | None = None, margin: float = 1.0,
-    swap: bool = False, reduction: str = "mean",
-) -> Tensor:  # fmt: skip
-    """max(0, margin + d(a, p) - d(a, n)), d = ``distance_function`` (pairwise_distance by
-    default); with ``swap``, d(a, n) is replaced by min(d(a, n), d(p, n))."""
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"triplet_margin_with_distance_loss: {reduction} is not a valid value "
-                         "for reduction")  # fmt: skip
-    if margin <= 0:
-        raise ValueError(f"triplet_margin_with_distance_loss: margin must be greater than 0, "
-                         f"got {margin}")  # fmt: skip
-    for name, t in (("anchor", anchor), ("positive", positive), ("negative", negative)):
-        check_tensor("triplet_margin_with_distance_loss", name, t)
-    if not anchor.ndim == positive.ndim == negative.ndim:
-        raise RuntimeError(
-            "triplet_margin_with_distance_loss: The anchor, positive, and negative tensors are "
-            f"expected to have the same number of dimensions, but got: anchor {anchor.ndim}D, "
-            f"positive {positive.ndim}D, and negative {negative.ndim}D inputs"
-        )
-    distance = pairwise_distance if distance_function is None else distance_function
-    dist_pos = distance(anchor, positive)
-    dist_neg = distance(anchor, negative)
-    if swap:
-        dist_neg = minimum(dist_neg, distance(positive, negative))
-    loss = (margin + dist_pos - dist_neg).clamp_min(0)
-    return _reduced("triplet_margin_with_distance_loss", loss, reduction)
-
-
-def gumbel_softmax(
-    logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1
-) -> Tensor:
-    """softmax((logits + g) / tau) along ``dim``, g drawn from Gumbel(0, 1) (-log of an
-    Exponential(1) draw). With ``hard`` the one-hot vector of its argmax, y_hard - y.detach()
-    + y: its value is one-hot, its gradient that of y (straight through). ``eps`` is
-    deprecated and unused, as PyTorch's."""
-    check_tensor("gumbel_softmax", "logits", logits)
-    if eps != 1e-10:
-        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
-    gumbels = -zeros_like(logits).exponential_().log()
-    y_soft = ((logits + gumbels) / tau).softmax(dim)
-    if not hard:
-        return y_soft
-    index = y_soft.max(dim, keepdim=True)[1]
-    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
-    return y_hard - y_soft.detach() + y_soft
-
-
-class MultiLabelMarginLoss(_Loss):
-    """The multi-class multi-label hinge loss (see ``F.multilabel_margin_loss``)."""
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return multilabel_margin_loss(input, target, reduction=self.reduction)
-
-
-class TripletMarginWithDistanceLoss(_Loss):
-    """max(0, margin + d(a, p) - d(a, n)) for a distance function d, by default a
-    ``PairwiseDistance()`` child module (see ``F.triplet_margin_with_distance_loss``)."""
-
-    def __init__(
-        self, *, distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
-        margin: float = 1.0, swap: bool = False, reduction: str = "mean",
-    ) -> None:  # fmt: skip
-        super().__init__(reduction=reduction)
-        if margin <= 0:
-            raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater "
-                             f"than 0, got {margin} instead")  # fmt: skip
-        self.distance_function = (
-            distance_function if distance_function is not None else PairwiseDistance()
-        )
-        self.margin = margin
-        self.swap = swap
-
-    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
-        return triplet_margin_with_distance_loss(
-            anchor, positive, negative, distance_function=self.distance_function,
-            margin=self.margin, swap=self.swap, reduction=self.reduction,
-        )  # fmt: skip

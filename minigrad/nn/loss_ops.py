@@ -11,6 +11,7 @@ the unreduced loss.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,8 @@ from .functional import (
 __all__ = [
     "cosine_embedding_loss", "gaussian_nll_loss", "hinge_embedding_loss",
     "margin_ranking_loss", "multi_margin_loss", "multilabel_soft_margin_loss",
-    "poisson_nll_loss", "soft_margin_loss", "triplet_margin_loss",
+    "poisson_nll_loss", "soft_margin_loss", "triplet_margin_loss", "multilabel_margin_loss",
+    "triplet_margin_with_distance_loss",
 ]  # fmt: skip
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -171,7 +173,7 @@ def triplet_margin_loss(
     dist_pos = pairwise_distance(anchor, positive, p, eps)
     dist_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        dist_neg = ops.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
+        dist_neg = ops.ops.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
     return _reduced("triplet_margin_loss", (margin + dist_pos - dist_neg).clamp_min(0), reduction)
 
 
@@ -324,3 +326,73 @@ def multi_margin_loss(
 
     saved = ops._tensors(input, target, weight)
     return record(out, "MultiMarginLoss", (input,), (vjp,), saved=saved)
+
+
+def multilabel_margin_loss(
+    input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """loss[n] = Σ_{j in y} Σ_{i not in y} max(0, 1 - (x[n, j] - x[n, i])) / C, the targets y
+    the entries of target[n] (int64) before its first -1; input (N, C), (C) or a scalar
+    (C = 1), target of the same shape; 'none' gives (N,), or a scalar for a 1-D input."""
+    reduction = _reduction("multilabel_margin_loss", size_average, reduce, reduction)
+    check_tensor("multilabel_margin_loss", "input", input)
+    check_tensor("multilabel_margin_loss", "target", target)
+    X, Y = input.data, target.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(f"multilabel_margin_loss: input of type {X.dtype} is not "
+                                  "supported: expected float32 or float64")  # fmt: skip
+    if X.ndim > 2 or (X.ndim and X.shape[-1] == 0):
+        raise RuntimeError("multilabel_margin_loss: expected a non-empty vector or matrix with "
+                           f"optional 0-dim batch size, but got: {list(X.shape)}")  # fmt: skip
+    if Y.shape != X.shape:
+        raise RuntimeError(f"multilabel_margin_loss: inconsistent target size: {list(Y.shape)} "
+                           f"for input of size: {list(X.shape)}")  # fmt: skip
+    if Y.dtype != np.int64:
+        raise RuntimeError(f"multilabel_margin_loss: expected target of scalar type Long "
+                           f"(int64) but found {Y.dtype}")  # fmt: skip
+    C = X.shape[-1] if X.ndim else 1
+    Y = Y.reshape(-1, C)
+    if Y.size and (Y.min() < -1 or Y.max() >= C):
+        raise RuntimeError(f"multilabel_margin_loss: target values must be in [-1, {C}), got "
+                           f"{Y.min() if Y.min() < -1 else Y.max()}")  # fmt: skip
+    rows = np.arange(Y.shape[0])[:, None]
+    valid = np.cumprod(Y != -1, axis=1).astype(bool)  # the entries before the first -1
+    is_target = np.zeros(Y.shape, bool)
+    is_target[np.broadcast_to(rows, Y.shape)[valid], Y[valid]] = True
+    x = input.reshape(-1, C)
+    x_target = x[rows, np.where(valid, Y, 0)]  # (N, C): x[n, y_j]
+    pairs = (valid[:, :, None] & ~is_target[:, None, :]).astype(X.dtype)  # (N, j, i)
+    hinge = (1 - x_target.unsqueeze(2) + x.unsqueeze(1)).relu() * pairs
+    loss = hinge.sum((1, 2)) / C
+    return _reduced("multilabel_margin_loss", loss if X.ndim == 2 else loss[0], reduction)
+
+
+def triplet_margin_with_distance_loss(
+    anchor: Tensor, positive: Tensor, negative: Tensor, *,
+    distance_function: Callable[[Tensor, Tensor], Tensor] | None = None, margin: float = 1.0,
+    swap: bool = False, reduction: str = "mean",
+) -> Tensor:  # fmt: skip
+    """max(0, margin + d(a, p) - d(a, n)), d = ``distance_function`` (pairwise_distance by
+    default); with ``swap``, d(a, n) is replaced by min(d(a, n), d(p, n))."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"triplet_margin_with_distance_loss: {reduction} is not a valid value "
+                         "for reduction")  # fmt: skip
+    if margin <= 0:
+        raise ValueError(f"triplet_margin_with_distance_loss: margin must be greater than 0, "
+                         f"got {margin}")  # fmt: skip
+    for name, t in (("anchor", anchor), ("positive", positive), ("negative", negative)):
+        check_tensor("triplet_margin_with_distance_loss", name, t)
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(
+            "triplet_margin_with_distance_loss: The anchor, positive, and negative tensors are "
+            f"expected to have the same number of dimensions, but got: anchor {anchor.ndim}D, "
+            f"positive {positive.ndim}D, and negative {negative.ndim}D inputs"
+        )
+    distance = pairwise_distance if distance_function is None else distance_function
+    dist_pos = distance(anchor, positive)
+    dist_neg = distance(anchor, negative)
+    if swap:
+        dist_neg = ops.minimum(dist_neg, distance(positive, negative))
+    loss = (margin + dist_pos - dist_neg).clamp_min(0)
+    return _reduced("triplet_margin_with_distance_loss", loss, reduction)
