@@ -46,6 +46,7 @@ from .conv_layers import (
     MaxPool2d,
     ZeroPad2d,
 )
+from .conv_transpose_layers import ConvTranspose1d, ConvTranspose2d
 from .layers import (
     Bilinear,
     CosineSimilarity,
@@ -195,4 +196,6 @@ __all__ = [
     "PoissonNLLLoss",
     "SoftMarginLoss",
     "TripletMarginLoss",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
 ]

@@ -197,7 +197,7 @@ def _conv_padding(op: str, padding: Any, s: tuple, d: tuple, k: tuple) -> tuple:
 def _conv2d(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: int) -> tuple:
     """The convolution of arrays X (N, C, H, W) and W (O, C/G, kH, kW): the output
     (N, O, OH, OW) and the VJPs for X and W (from g of that shape)."""
-    N, C, H, Wd = X.shape
+    N = X.shape[0]
     O, Cg, kH, kW = W.shape
     Og = O // G
     if any(lo or hi for lo, hi in pads):
@@ -223,16 +223,24 @@ def _conv2d(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: in
 
     def vjp_x(g: np.ndarray) -> np.ndarray:
         dcols = np.matmul(Wm.transpose(0, 2, 1), g_rows(g))  # (G, K, N*OH*OW)
-        dcols = dcols.reshape(G, Cg, kH, kW, N, OH, OW)
-        dX = np.zeros((G, Cg, N, Hp, Wp), dcols.dtype)
-        for i in range(kH):
-            rows = slice(i * d[0], i * d[0] + s[0] * (OH - 1) + 1, s[0])
-            for j in range(kW):
-                dX[..., rows, j * d[1] : j * d[1] + s[1] * (OW - 1) + 1 : s[1]] += dcols[:, :, i, j]
-        dX = dX.reshape(C, N, Hp, Wp).transpose(1, 0, 2, 3)
-        return dX[:, :, pads[0][0] : pads[0][0] + H, pads[1][0] : pads[1][0] + Wd]
+        return _col2im(dcols.reshape(G, Cg, kH, kW, N, OH, OW), (Hp, Wp), s, d, pads)
 
     return out.reshape(N, O, OH, OW), vjp_x, vjp_w
+
+
+def _col2im(cols: np.ndarray, padded: tuple, s: tuple, d: tuple, pads: tuple) -> np.ndarray:
+    """Add the windows cols (G, Cg, kH, kW, N, OH, OW) back into the padded image of size
+    ``padded`` they were taken from, one strided add per kernel offset; return the image
+    (N, G*Cg, H, W) inside the padding."""
+    G, Cg, kH, kW, N, OH, OW = cols.shape
+    Hp, Wp = padded
+    dX = np.zeros((G, Cg, N, Hp, Wp), cols.dtype)
+    for i in range(kH):
+        rows = slice(i * d[0], i * d[0] + s[0] * (OH - 1) + 1, s[0])
+        for j in range(kW):
+            dX[..., rows, j * d[1] : j * d[1] + s[1] * (OW - 1) + 1 : s[1]] += cols[:, :, i, j]
+    dX = dX.reshape(G * Cg, N, Hp, Wp).transpose(1, 0, 2, 3)
+    return dX[:, :, pads[0][0] : Hp - pads[0][1], pads[1][0] : Wp - pads[1][1]]
 
 
 # ---- pooling -------------------------------------------------------------------------

@@ -1,0 +1,176 @@
+"""Transposed convolution without PyTorch: gradcheck in float64, the definition as plain
+NumPy loops, the adjoint identity with conv2d, and the modules' shapes, init and output_size."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.nn.functional as F
+from minigrad import nn
+
+
+def _reference(x, w, b, s, p, op, d, groups):
+    """The definition, one input pixel and kernel point at a time: x (N, C, H, W) adds
+    W[c, o', i, j] x[n, c, h, w] to out[n, g·O/G + o', s·h + d·i - p, s·w + d·j - p]."""
+    N, C, H, Wd = x.shape
+    _, Og, kH, kW = w.shape
+    Cg = C // groups
+    size = [(n - 1) * si - 2 * pi + di * (ki - 1) + oi + 1
+            for n, si, pi, di, ki, oi in zip((H, Wd), s, p, d, (kH, kW), op)]  # fmt: skip
+    out = np.zeros((N, Og * groups, *size))
+    for n, c, h, ww, i, j in itertools.product(*map(range, (N, C, H, Wd, kH, kW))):
+        r, q = s[0] * h + d[0] * i - p[0], s[1] * ww + d[1] * j - p[1]
+        if 0 <= r < size[0] and 0 <= q < size[1]:
+            g = c // Cg
+            out[n, g * Og : (g + 1) * Og, r, q] += w[c, :, i, j] * x[n, c, h, ww]
+    if b is not None:
+        out += b[:, None, None]
+    return out
+
+
+CASES = [  # stride, padding, output_padding, dilation, groups
+    ((1, 1), (0, 0), (0, 0), (1, 1), 1),
+    ((2, 2), (1, 1), (1, 1), (1, 1), 1),
+    ((2, 3), (0, 2), (1, 2), (1, 1), 2),
+    ((1, 2), (1, 0), (1, 0), (2, 1), 1),
+    ((3, 1), (2, 1), (0, 1), (1, 2), 2),
+    ((2, 2), (0, 0), (2, 1), (3, 2), 1),  # output_padding >= stride, below dilation
+]
+
+
+@pytest.mark.parametrize("s, p, op, d, groups", CASES)
+def test_conv_transpose2d_is_its_definition(s, p, op, d, groups):
+    rng = np.random.default_rng(1)
+    x, w, b = rng.standard_normal((2, 4, 4, 3)), rng.standard_normal((4, 3, 3, 2)), None
+    b = rng.standard_normal(3 * groups)
+    want = _reference(x, w, b, s, p, op, d, groups)
+    got = F.conv_transpose2d(mg.tensor(x), mg.tensor(w), mg.tensor(b), s, p, op, groups, d)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+    # unbatched, and 1-d as a height of 1
+    one = F.conv_transpose2d(mg.tensor(x[0]), mg.tensor(w), mg.tensor(b), s, p, op, groups, d)
+    np.testing.assert_allclose(one.data, want[0], rtol=1e-12, atol=1e-12)
+    line = F.conv_transpose1d(mg.tensor(x[:, :, 0]), mg.tensor(w[:, :, 0]), mg.tensor(b),
+                              s[1], p[1], op[1], groups, d[1])  # fmt: skip
+    want1 = _reference(x[:, :, :1], w[:, :, :1], b, (1, s[1]), (0, p[1]), (0, op[1]),
+                       (1, d[1]), groups)  # fmt: skip
+    np.testing.assert_allclose(line.data, want1[:, :, 0], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("s, p, op, d, groups", CASES)
+def test_conv_transpose2d_is_the_adjoint_of_conv2d(s, p, op, d, groups):
+    """<conv2d(g, W), x> = <g, conv_transpose2d(x, W)> for every g of the output's shape."""
+    rng = np.random.default_rng(2)
+    x, w = rng.standard_normal((2, 4, 4, 3)), rng.standard_normal((4, 3, 3, 2))
+    y = F.conv_transpose2d(mg.tensor(x), mg.tensor(w), None, s, p, op, groups, d)
+    g = rng.standard_normal(y.shape)
+    back = F.conv2d(mg.tensor(g), mg.tensor(w), None, s, p, d, groups).data
+    back = back[:, :, : x.shape[2], : x.shape[3]]  # output_padding >= stride: rows past x
+    np.testing.assert_allclose((back * x).sum(), (g * y.data).sum(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("s, p, op, d, groups", CASES)
+@pytest.mark.parametrize("batched", [True, False])
+def test_conv_transpose2d_gradcheck(s, p, op, d, groups, batched):
+    rng = np.random.default_rng(3)
+    xs = (2, 4, 3, 3) if batched else (4, 3, 3)
+    x, w, b = (mg.tensor(rng.standard_normal(shape), requires_grad=True)
+               for shape in (xs, (4, 2, 2, 3), (2 * groups,)))  # fmt: skip
+    assert mg.gradcheck(lambda x, w, b: F.conv_transpose2d(x, w, b, s, p, op, groups, d),
+                        (x, w, b))  # fmt: skip
+
+
+@pytest.mark.parametrize("s, p, op, d, groups", [(1, 0, 0, 1, 1), (2, 1, 1, 1, 2), (3, 2, 2, 2, 1),
+                                                 (1, 1, 1, 2, 2)])  # fmt: skip
+def test_conv_transpose1d_gradcheck(s, p, op, d, groups):
+    rng = np.random.default_rng(4)
+    x, w, b = (mg.tensor(rng.standard_normal(shape), requires_grad=True)
+               for shape in ((2, 4, 5), (4, 3, 3), (3 * groups,)))  # fmt: skip
+    assert mg.gradcheck(lambda x, w, b: F.conv_transpose1d(x, w, b, s, p, op, groups, d),
+                        (x, w, b))  # fmt: skip
+    assert mg.gradcheck(lambda x, w: F.conv_transpose1d(x, w, None, s, p, op, groups, d),
+                        (x[0].detach().requires_grad_(), w))  # fmt: skip
+
+
+def test_a_stride_spreads_the_input_and_output_padding_adds_zeros_at_the_end():
+    x = mg.tensor([[[1.0, 2.0, 3.0]]], dtype=mg.float64)
+    w = mg.tensor([[[1.0]]], dtype=mg.float64)
+    y = F.conv_transpose1d(x, w, stride=3, output_padding=2)
+    assert y.data.tolist() == [[[1.0, 0, 0, 2.0, 0, 0, 3.0, 0, 0]]]
+    y = F.conv_transpose1d(x, mg.tensor([[[1.0, 10.0]]], dtype=mg.float64), padding=1)
+    assert y.data.tolist() == [[[12.0, 23.0]]]
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        (dict(output_padding=1), RuntimeError),  # not below stride 1 or dilation 1
+        (dict(stride=2, output_padding=2), RuntimeError),
+        (dict(output_padding=-1), RuntimeError),
+        (dict(padding=-1), RuntimeError),
+        (dict(padding=4), RuntimeError),  # a negative output size
+        (dict(stride=0), RuntimeError),
+        (dict(groups=2), RuntimeError),  # 3 input channels
+        (dict(padding="same"), TypeError),
+        (dict(stride=2.0), TypeError),
+    ],
+)
+def test_bad_arguments(kwargs, error):
+    with pytest.raises(error, match="conv_transpose2d"):
+        F.conv_transpose2d(mg.ones(1, 3, 3, 3), mg.ones(3, 2, 3, 3), **kwargs)
+
+
+def test_bad_shapes():
+    with pytest.raises(RuntimeError, match=r"conv_transpose2d.*\[2, 2, 5, 5\].*3 channels"):
+        F.conv_transpose2d(mg.ones(2, 2, 5, 5), mg.ones(3, 4, 3, 3))
+    with pytest.raises(RuntimeError, match=r"3D \(unbatched\) or 4D"):
+        F.conv_transpose2d(mg.ones(5, 5), mg.ones(3, 4, 3, 3))
+    with pytest.raises(RuntimeError, match="bias"):
+        F.conv_transpose2d(mg.ones(2, 3, 5, 5), mg.ones(3, 4, 3, 3), mg.ones(3))
+
+
+# ---- modules -------------------------------------------------------------------------
+
+
+def test_module_parameters_init_and_repr():
+    m = nn.ConvTranspose2d(6, 8, (3, 2), stride=2, padding=1, output_padding=1, groups=2)
+    assert m.weight.shape == (6, 4, 3, 2) and m.bias.shape == (8,)
+    assert list(m.state_dict()) == ["weight", "bias"] and m.transposed
+    assert (m.output_padding, m.padding, m.dilation) == ((1, 1), (1, 1), (1, 1))
+    bound = 1 / math.sqrt(4 * 3 * 2)  # fan_in from W's dim 1: out_channels / groups
+    for p in (m.weight, m.bias):
+        assert np.abs(p.data).max() <= bound and p.dtype == mg.get_default_dtype()
+    assert repr(m) == (
+        "ConvTranspose2d(6, 8, kernel_size=(3, 2), stride=(2, 2), padding=(1, 1), "
+        "output_padding=(1, 1), groups=2)"
+    )
+    m = nn.ConvTranspose1d(2, 3, 4, bias=False, dilation=2, dtype=mg.float64)
+    assert m.bias is None and m.weight.shape == (2, 3, 4) and m.weight.dtype == mg.float64
+    assert (
+        repr(m) == "ConvTranspose1d(2, 3, kernel_size=(4,), stride=(1,), dilation=(2,), bias=False)"
+    )
+    with pytest.raises(ValueError, match="zeros"):
+        nn.ConvTranspose2d(2, 3, 3, padding_mode="reflect")
+
+
+def test_module_is_the_functional_with_its_parameters():
+    mg.manual_seed(0)
+    m = nn.ConvTranspose2d(4, 6, 3, stride=(2, 1), padding=(1, 0), groups=2, dtype=mg.float64)
+    x = mg.randn(2, 4, 3, 5, dtype=mg.float64)
+    want = F.conv_transpose2d(x, m.weight, m.bias, (2, 1), (1, 0), 0, 2)
+    np.testing.assert_array_equal(m(x).data, want.data)
+
+
+@pytest.mark.parametrize("size", [(5,), (6,), (1, 2, 6), [2, 5]])
+def test_module_output_size_picks_the_output_padding(size):
+    m = nn.ConvTranspose1d(2, 3, 3, stride=2, padding=1)  # sizes 5 and 6 from a length of 3
+    x = mg.ones(*((1, 2, 3) if len(size) == 3 else (2, 3)))
+    y = m(x, output_size=size)
+    assert y.shape[-1] == size[-1]
+    with pytest.raises(ValueError, match="output size"):
+        m(x, output_size=(7,))
+    with pytest.raises(ValueError, match="output_size must have"):
+        m(x, output_size=(1, 1, 1, 5))

@@ -1,0 +1,249 @@
+# ruff: noqa: E501 - the programs are data, one per line
+"""Transposed convolution (F.conv_transpose1d/2d, nn.ConvTranspose1d/2d) against PyTorch.
+
+Values and the gradients of input, weight and bias over a grid of stride, padding,
+output_padding, dilation, groups, batched or not and with or without bias, in float64 (to
+1e-10) and float32 (to rtol 1e-5); then programs (see test_torch_oracle_conv) for the
+edges, the modules (repr, attributes, state_dict, output_size) and the errors.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+from test_torch_oracle_autograd import _run
+from test_torch_oracle_autograd import test_program_matches_pytorch as _matches_pytorch
+from test_torch_oracle_conv import _ints
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+
+def _grid():
+    """(nd, stride, padding, output_padding, dilation, groups, batched, bias) that PyTorch
+    takes: output_padding below stride or dilation."""
+    for nd, s, p, op, d, g, batched, bias in itertools.product(
+        (1, 2), (1, 2, 3), (0, 1, 2), (0, 1, 2), (1, 2), (1, 2), (True, False), (True, False)
+    ):
+        if op < max(s, d):
+            yield nd, s, p, op, d, g, batched, bias
+    # a different value per dim
+    for batched, bias in ((True, True), (False, False)):
+        yield 2, (2, 1), (0, 2), (1, 0), (1, 3), 1, batched, bias
+        yield 2, (1, 3), (1, 0), (0, 2), (2, 1), 2, batched, bias
+        yield 2, (3, 2), (2, 1), (2, 1), (1, 1), 4, batched, bias
+
+
+GRID = list(_grid())
+
+
+def _run_both(nd, s, p, op, d, g, batched, bias, dtype, x_shape=None):
+    """Output and gradients (of sum(y * t), t fixed and non-uniform) from both frameworks."""
+    rng = np.random.default_rng(abs(hash((nd, s, p, op, d, g, batched, bias))) % 2**32)
+    cin, cout = 4, 8
+    spatial, k = ((5, 4), (3, 2)) if nd == 2 else ((6,), (3,))
+    xs = x_shape or ((2,) if batched else ()) + (cin, *spatial)
+    arrays = [rng.standard_normal(s_).astype(dtype) for s_ in (xs, (cin, cout // g, *k), (cout,))]
+    if not bias:
+        arrays.pop()
+    results, t = [], None
+    for M in (torch, mg):
+        ins = [M.tensor(a, requires_grad=True) for a in arrays]
+        f = getattr(M.nn.functional, f"conv_transpose{nd}d")
+        y = f(*ins[:2], ins[2] if bias else None, stride=s, padding=p, output_padding=op,
+              groups=g, dilation=d)  # fmt: skip
+        if t is None:
+            t = rng.standard_normal(tuple(y.shape)).astype(dtype)
+        (y * M.tensor(t)).sum().backward()
+        results.append([v.detach().numpy() if M is torch else v.data
+                        for v in (y, *(i.grad for i in ins))])  # fmt: skip
+    return results
+
+
+@pytest.mark.parametrize("nd, s, p, op, d, g, batched, bias", GRID)
+def test_float64_values_and_gradients_match_pytorch(nd, s, p, op, d, g, batched, bias):
+    want, got = _run_both(nd, s, p, op, d, g, batched, bias, np.float64)
+    for w, v in zip(want, got):
+        assert v.dtype == np.float64 and v.shape == w.shape
+        np.testing.assert_allclose(v, w, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("nd, s, p, op, d, g, batched, bias", GRID[::7])
+def test_float32_values_and_gradients_match_pytorch(nd, s, p, op, d, g, batched, bias):
+    want, got = _run_both(nd, s, p, op, d, g, batched, bias, np.float32)
+    for w, v in zip(want, got):
+        assert v.dtype == np.float32 and v.shape == w.shape
+        # atol as torch.testing's for float32: sums of ~20 products that cancel
+        np.testing.assert_allclose(v, w, rtol=1e-5, atol=1e-5)
+
+
+def _convt(xs, ws, call, bias=True, x_expr="x", groups=1):
+    """A program: forward, backward of sum(y * y), R = (y, dx, dw[, db], the node's name
+    for a batched input)."""
+    b = _ints("b", (ws[1] * groups,), 3, 5) if bias else ""
+    bias_arg = ", b" if bias else ""
+    grads = "x.grad, w.grad, b.grad" if bias else "x.grad, w.grad"
+    return (
+        _ints("x", xs) + _ints("w", ws, 5, 7) + b
+        + f"y = M.nn.functional.{call.format(x=x_expr, b=bias_arg)}; (y * y).sum().backward(); "
+        + f"R = (y, {grads}, y.grad_fn.name().rstrip('0123456789') if {len(xs) == len(ws)} else 0)"
+    )  # fmt: skip
+
+
+PROGRAMS = [
+    # small integers in float64: exact in both, compared to the last digit
+    _convt((2, 3, 4, 5), (3, 2, 3, 3), "conv_transpose2d({x}, w{b})"),
+    _convt((2, 3, 4, 5), (3, 2, 3, 3), "conv_transpose2d({x}, w{b})", bias=False),
+    _convt(
+        (2, 3, 4, 5),
+        (3, 2, 3, 2),
+        "conv_transpose2d({x}, w{b}, stride=2, padding=1, output_padding=1)",
+    ),
+    _convt(
+        (2, 4, 4, 3),
+        (4, 2, 2, 3),
+        "conv_transpose2d({x}, w{b}, stride=(2, 3), padding=(1, 0), output_padding=(0, 2), groups=2, dilation=(1, 2))",
+        groups=2,
+    ),
+    _convt((3, 4, 5), (3, 2, 3, 3), "conv_transpose2d({x}, w{b}, stride=2)"),
+    _convt(
+        (2, 3, 5, 4),
+        (3, 2, 3, 3),
+        "conv_transpose2d({x}, w{b}, stride=2, padding=1)",
+        x_expr="x.transpose(2, 3)",
+    ),
+    _convt((2, 3, 7), (3, 2, 3), "conv_transpose1d({x}, w{b})"),
+    _convt(
+        (2, 4, 7),
+        (4, 3, 2),
+        "conv_transpose1d({x}, w{b}, stride=3, padding=1, output_padding=2, groups=2)",
+        groups=2,
+    ),
+    _convt((3, 7), (3, 2, 3), "conv_transpose1d({x}, w{b}, dilation=3, output_padding=2)"),
+    _convt(
+        (2, 7, 3), (3, 2, 3), "conv_transpose1d({x}, w{b}, stride=2)", x_expr="x.transpose(1, 2)"
+    ),
+    # an output of size 0, integers (no gradient), no grad mode, an empty batch
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 1, 1), M.ones(3, 4, 2, 2), padding=1).shape",
+    "x = (M.arange(30) * 7 % 11 - 5).reshape(1, 2, 3, 5); w = (M.arange(24) % 3 - 1).reshape(2, 3, 2, 2); R = (M.nn.functional.conv_transpose2d(x, w, stride=2), M.nn.functional.conv_transpose1d(x[0, :, 0], w[:, :, 0], M.arange(3), padding=1))",
+    "x = M.ones(1, 1, 3, 3, requires_grad=True)\nwith M.no_grad(): y = M.nn.functional.conv_transpose2d(x, M.ones(1, 1, 2, 2))\nR = (y, y.requires_grad, M.nn.functional.conv_transpose2d(M.ones(1, 1, 3, 3), M.ones(1, 1, 2, 2)).requires_grad)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(0, 3, 5, 5), M.ones(3, 4, 3, 3), stride=2).shape",
+    # modules: repr, attributes, parameters, state_dict
+    "R = [repr(m) for m in (M.nn.ConvTranspose2d(3, 16, 3), M.nn.ConvTranspose2d(4, 6, (3, 2), stride=2, padding=1, output_padding=1, groups=2, bias=False, dilation=2), M.nn.ConvTranspose2d(3, 4, 3, stride=(2, 1), output_padding=(1, 0)), M.nn.ConvTranspose1d(4, 6, 3), M.nn.ConvTranspose1d(4, 8, 5, stride=3, padding=2, output_padding=2, groups=4, bias=False))]",
+    "m = M.nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 1), padding=1, output_padding=(1, 0), groups=2); R = (m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding, m.output_padding, m.dilation, m.groups, m.padding_mode, m.transposed, tuple(m.weight.shape), tuple(m.bias.shape), [n for n, _ in m.named_parameters()], str(m.weight.dtype).replace('torch.', ''), list(m.state_dict()), [tuple(v.shape) for v in m.state_dict().values()])",
+    "m = M.nn.ConvTranspose1d(4, 6, 3, bias=False, dtype=M.float64); R = (m.kernel_size, m.stride, m.padding, m.output_padding, m.dilation, tuple(m.weight.shape), m.bias, str(m.weight.dtype).replace('torch.', ''), list(m.state_dict()))",
+    "R = repr(M.nn.ConvTranspose2d(3, 4, 3, padding='same'))",
+    # a module's value and gradients with the weights copied in; output_size
+    _ints("x", (2, 4, 3, 4))
+    + _ints("w", (4, 3, 3, 2), 5, 7)
+    + "m = M.nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 3), padding=1, groups=2, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w); m.bias.copy_(M.tensor([1., -2., 0., 3., 1., -1.]))\ny = m(x); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad, m.bias.grad)",
+    _ints("x", (4, 5))
+    + _ints("w", (4, 2, 3), 5, 7)
+    + "m = M.nn.ConvTranspose1d(4, 2, 3, stride=2, bias=False, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w)\ny = m(x, output_size=[12]); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad)",
+    "m = M.nn.ConvTranspose2d(3, 4, 3, stride=2); x = M.ones(1, 3, 4, 4); R = [tuple(m(x, output_size=s).shape) for s in ((9, 9), (10, 9), [9, 10], (1, 4, 10, 10))]",
+    "m = M.nn.ConvTranspose2d(3, 4, 3, stride=(3, 2), output_padding=1); R = (tuple(m(M.ones(3, 4, 4), output_size=[4, 12, 10]).shape), tuple(m(M.ones(3, 4, 4)).shape))",
+    "m = M.nn.ConvTranspose2d(3, 4, 3, stride=2, dilation=3); R = tuple(m(M.ones(1, 3, 4, 4), output_size=(14, 13)).shape)",
+]
+
+ERROR_PROGRAMS = [
+    # an in-place change to a saved input or weight is caught at backward
+    "x = M.ones(1, 1, 3, 3, dtype=M.float64, requires_grad=True); w = M.ones(1, 1, 2, 2, dtype=M.float64, requires_grad=True) * 1; y = M.nn.functional.conv_transpose2d(x, w); w.add_(1); y.sum().backward()",
+    "w = M.ones(1, 1, 2, 2, dtype=M.float64, requires_grad=True); x = M.ones(1, 1, 3, 3, dtype=M.float64, requires_grad=True) * 1; y = M.nn.functional.conv_transpose2d(x, w); x.add_(1); y.sum().backward()",
+    # module errors
+    "R = M.nn.ConvTranspose2d(3, 4, 3, padding_mode='reflect')",
+    "R = M.nn.ConvTranspose1d(3, 4, 3, padding_mode='circular')",
+    "R = M.nn.ConvTranspose2d(3, 4, 3, groups=2)",
+    "R = M.nn.ConvTranspose2d(4, 6, 3, groups=4)",
+    "R = M.nn.ConvTranspose2d(4, 8, 3, groups=0)",
+    "R = M.nn.ConvTranspose2d(3, 4, 3, padding='valid')(M.ones(1, 3, 4, 4))",
+    "R = M.nn.ConvTranspose2d(3, 4, 3, output_padding=1)(M.ones(1, 3, 4, 4))",
+    "R = M.nn.ConvTranspose2d(3, 4, 3, stride=2)(M.ones(1, 3, 4, 4), output_size=(11, 10))",
+    "R = M.nn.ConvTranspose2d(3, 4, 3, stride=2)(M.ones(1, 3, 4, 4), output_size=(8, 10))",
+    "R = M.nn.ConvTranspose2d(3, 4, 3, stride=2)(M.ones(1, 3, 4, 4), output_size=(11,))",
+    "R = M.nn.ConvTranspose2d(3, 4, 3, stride=2)(M.ones(3, 4, 4), output_size=(1, 4, 9, 9))",
+    "R = M.nn.ConvTranspose2d(3, 4, 3)(M.ones(2, 2, 5, 5))",
+    "R = M.nn.ConvTranspose2d(3, 4, 3)(M.ones(3, 5))",
+    "R = M.nn.ConvTranspose2d(3, 4, 3)(M.ones(2, 3, 5, 5, dtype=M.float64))",
+    # functional errors
+    "R = M.nn.functional.conv_transpose2d(M.ones(5, 5), M.ones(3, 4, 3, 3))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(1, 2, 3, 5, 5), M.ones(3, 4, 3, 3))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 2, 5, 5), M.ones(3, 4, 3, 3))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), groups=2)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 4, 5, 5), M.ones(4, 4, 3, 3), groups=3)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), groups=0)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), groups=1.0)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), output_padding=1)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), output_padding=2, stride=2)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), output_padding=(0, 2), stride=2, dilation=(3, 2))",
+    "R = M.nn.functional.conv_transpose1d(M.ones(2, 3, 5), M.ones(3, 4, 3), output_padding=(1,))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), output_padding=-1)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), padding=-1)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), padding=8)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 1, 1), M.ones(3, 4, 1, 1), padding=1)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), stride=0)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), dilation=0)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), padding='same')",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), stride=1.5)",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), stride=(1, 2, 3))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), output_padding=(1, 1, 1))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), M.ones(3))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), M.ones(4, dtype=M.float64))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3, dtype=M.float64))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 0, 5), M.ones(3, 4, 3, 3))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5, dtype=M.bool), M.ones(3, 4, 3, 3, dtype=M.bool))",
+    "R = M.nn.functional.conv_transpose2d([1.], M.ones(3, 4, 3, 3))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), True)",
+    "R = M.nn.functional.conv_transpose1d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3))",
+    "R = M.nn.functional.conv_transpose1d(M.ones(3, 5), M.ones(2, 4, 3))",
+]
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_edges_and_modules_match_pytorch(program):
+    _matches_pytorch(program)
+
+
+@pytest.mark.parametrize("program", ERROR_PROGRAMS)
+def test_bad_arguments_raise_as_pytorch(program):
+    _matches_pytorch(program)
+
+
+def test_programs_are_what_they_claim_in_pytorch():
+    """PROGRAMS run in PyTorch and ERROR_PROGRAMS raise there, so that the comparisons
+    above compare values, and classes of exceptions, as meant."""
+    for program in PROGRAMS:
+        assert _run(program, torch)[1] is None, program
+    for program in ERROR_PROGRAMS:
+        assert _run(program, torch)[1] is not None, program
+
+
+@pytest.mark.parametrize(
+    "cls, args",
+    [
+        ("ConvTranspose2d", (16, 32, 3)),
+        ("ConvTranspose2d", (8, 64, (3, 2), 1, 0, 0, 4)),
+        ("ConvTranspose1d", (16, 48, 5)),
+    ],
+)
+def test_init_distribution_matches_pytorch(cls, args):
+    """kaiming_uniform_(a=sqrt(5)) for W and U(±1/sqrt(fan_in)) for b, fan_in from W's dim 1
+    (out_channels / groups) times the kernel: the same bounds and spread as PyTorch's."""
+    torch.manual_seed(0)
+    mg.manual_seed(0)
+    t, m = getattr(torch.nn, cls)(*args), getattr(mg.nn, cls)(*args)
+    for name in ("weight", "bias"):
+        want = getattr(t, name).detach().numpy()
+        got = getattr(m, name).data
+        assert got.shape == want.shape and got.dtype == want.dtype
+        fan_in = t.weight.shape[1] * int(np.prod(t.weight.shape[2:]))
+        bound = 1 / np.sqrt(fan_in)
+        assert np.abs(got).max() <= bound
+        # both fill the interval: max near the bound, std near bound / sqrt(3)
+        for arr in (want, got):
+            assert np.abs(arr).max() > bound * (1 - 8 / arr.size)
+        tol = 4 / np.sqrt(got.size)
+        np.testing.assert_allclose(got.std(), want.std(), rtol=tol + 0.02)
+        np.testing.assert_allclose(got.std(), bound / np.sqrt(3), rtol=tol + 0.02)
