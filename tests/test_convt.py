@@ -13,22 +13,39 @@ from minigrad import nn
 
 
 def _reference(x, w, b, s, p, op, d, groups):
-    """The definition, one input pixel and kernel point at a time: x (N, C, H, W) adds
-    W[c, o', i, j] x[n, c, h, w] to out[n, g·O/G + o', s·h + d·i - p, s·w + d·j - p]."""
-    N, C, H, Wd = x.shape
-    _, Og, kH, kW = w.shape
+    """The definition, one input point and kernel point at a time: x (N, C, *spatial) adds
+    W[c, o', *i] x[n, c, *h] to out[n, g·O/G + o', *(s·h + d·i - p)], any number of dims."""
+    N, C, *spatial = x.shape
+    _, Og, *k = w.shape
     Cg = C // groups
     size = [(n - 1) * si - 2 * pi + di * (ki - 1) + oi + 1
-            for n, si, pi, di, ki, oi in zip((H, Wd), s, p, d, (kH, kW), op)]  # fmt: skip
+            for n, si, pi, di, ki, oi in zip(spatial, s, p, d, k, op)]  # fmt: skip
     out = np.zeros((N, Og * groups, *size))
-    for n, c, h, ww, i, j in itertools.product(*map(range, (N, C, H, Wd, kH, kW))):
-        r, q = s[0] * h + d[0] * i - p[0], s[1] * ww + d[1] * j - p[1]
-        if 0 <= r < size[0] and 0 <= q < size[1]:
+    for n, c, h, i in itertools.product(range(N), range(C), np.ndindex(*spatial), np.ndindex(*k)):
+        at = tuple(si * hj + di * ij - pi for si, hj, di, ij, pi in zip(s, h, d, i, p))
+        if all(0 <= a < m for a, m in zip(at, size)):
             g = c // Cg
-            out[n, g * Og : (g + 1) * Og, r, q] += w[c, :, i, j] * x[n, c, h, ww]
+            out[(n, slice(g * Og, (g + 1) * Og), *at)] += w[(c, slice(None), *i)] * x[(n, c, *h)]
     if b is not None:
-        out += b[:, None, None]
+        out += b.reshape(-1, *(1,) * len(spatial))
     return out
+
+
+def _conv_reference(x, w, b, s, p, d, groups):
+    """conv3d by its definition, xp the zero-padded x:
+    out[n, o, *j] = b[o] + Σ_{c, i} W[o, c, *i] xp[n, g·C/G + c, *(s·j + d·i)]."""
+    N, C, *spatial = x.shape
+    O, Cg, *k = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), *((pi, pi) for pi in p)))
+    size = [
+        (n + 2 * pi - di * (ki - 1) - 1) // si + 1 for n, pi, di, ki, si in zip(spatial, p, d, k, s)
+    ]
+    out = np.zeros((N, O, *size))
+    for n, o, j, i in itertools.product(range(N), range(O), np.ndindex(*size), np.ndindex(*k)):
+        g = o // (O // groups)
+        at = tuple(si * jj + di * ii for si, jj, di, ii in zip(s, j, d, i))
+        out[(n, o, *j)] += w[(o, slice(None), *i)] @ xp[(n, slice(g * Cg, (g + 1) * Cg), *at)]
+    return out + b.reshape(-1, 1, 1, 1)
 
 
 CASES = [  # stride, padding, output_padding, dilation, groups
@@ -44,7 +61,7 @@ CASES = [  # stride, padding, output_padding, dilation, groups
 @pytest.mark.parametrize("s, p, op, d, groups", CASES)
 def test_conv_transpose2d_is_its_definition(s, p, op, d, groups):
     rng = np.random.default_rng(1)
-    x, w, b = rng.standard_normal((2, 4, 4, 3)), rng.standard_normal((4, 3, 3, 2)), None
+    x, w = rng.standard_normal((2, 4, 4, 3)), rng.standard_normal((4, 3, 3, 2))
     b = rng.standard_normal(3 * groups)
     want = _reference(x, w, b, s, p, op, d, groups)
     got = F.conv_transpose2d(mg.tensor(x), mg.tensor(w), mg.tensor(b), s, p, op, groups, d)
@@ -93,6 +110,55 @@ def test_conv_transpose1d_gradcheck(s, p, op, d, groups):
                         (x, w, b))  # fmt: skip
     assert mg.gradcheck(lambda x, w: F.conv_transpose1d(x, w, None, s, p, op, groups, d),
                         (x[0].detach().requires_grad_(), w))  # fmt: skip
+
+
+CASES_3D = [  # stride, padding, output_padding, dilation, groups
+    ((1, 1, 1), (0, 0, 0), (0, 0, 0), (1, 1, 1), 1),
+    ((2, 1, 3), (1, 0, 1), (1, 0, 2), (1, 2, 1), 2),
+    ((1, 2, 2), (0, 1, 0), (1, 1, 0), (2, 1, 1), 1),
+]
+
+
+@pytest.mark.parametrize("s, p, op, d, groups", CASES_3D)
+def test_conv_transpose3d_is_its_definition_and_gradchecks(s, p, op, d, groups):
+    rng = np.random.default_rng(5)
+    x, w = rng.standard_normal((2, 4, 2, 3, 2)), rng.standard_normal((4, 2, 2, 1, 2))
+    b = rng.standard_normal(2 * groups)
+    want = _reference(x, w, b, s, p, op, d, groups)
+    got = F.conv_transpose3d(mg.tensor(x), mg.tensor(w), mg.tensor(b), s, p, op, groups, d)
+    np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+    one = F.conv_transpose3d(mg.tensor(x[1]), mg.tensor(w), mg.tensor(b), s, p, op, groups, d)
+    np.testing.assert_allclose(one.data, want[1], rtol=1e-12, atol=1e-12)
+    x, w, b = (mg.tensor(a, requires_grad=True) for a in (x, w, b))
+    assert mg.gradcheck(lambda x, w, b: F.conv_transpose3d(x, w, b, s, p, op, groups, d),
+                        (x, w, b))  # fmt: skip
+
+
+@pytest.mark.parametrize("s, p, d, groups", [(1, 0, 1, 1), ((2, 1, 2), (1, 0, 1), (1, 2, 1), 2)])
+def test_conv3d_is_its_definition_and_gradchecks(s, p, d, groups):
+    rng = np.random.default_rng(6)
+    x, w, b = (
+        rng.standard_normal(shape) for shape in ((2, 4, 4, 5, 3), (4, 4 // groups, 2, 2, 2), (4,))
+    )
+    s3, p3, d3 = ((v,) * 3 if isinstance(v, int) else v for v in (s, p, d))
+    want = _conv_reference(x, w, b, s3, p3, d3, groups)
+    got = F.conv3d(mg.tensor(x), mg.tensor(w), mg.tensor(b), s, p, d, groups)
+    np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+    x, w, b = (mg.tensor(a, requires_grad=True) for a in (x[:1, :, :3, :3], w, b))
+    assert mg.gradcheck(lambda x, w, b: F.conv3d(x, w, b, s, p, d, groups), (x, w, b))
+    assert mg.gradcheck(lambda x, w: F.conv3d(x, w, None, s, p, d, groups), (x[0], w))
+
+
+def test_conv3d_with_a_kernel_of_depth_1_is_conv2d_per_slice():
+    rng = np.random.default_rng(7)
+    x, w = (
+        mg.tensor(rng.standard_normal((2, 3, 4, 5, 5))),
+        mg.tensor(rng.standard_normal((4, 3, 1, 3, 2))),
+    )
+    y = F.conv3d(x, w, stride=(1, 2, 1), padding=(0, 1, 1))
+    for i in range(4):
+        per = F.conv2d(x[:, :, i], w[:, :, 0], stride=(2, 1), padding=1)
+        np.testing.assert_allclose(y.data[:, :, i], per.data, rtol=1e-12, atol=1e-12)
 
 
 def test_a_stride_spreads_the_input_and_output_padding_adds_zeros_at_the_end():
@@ -154,6 +220,20 @@ def test_module_parameters_init_and_repr():
     )
     with pytest.raises(ValueError, match="zeros"):
         nn.ConvTranspose2d(2, 3, 3, padding_mode="reflect")
+
+
+def test_3d_modules():
+    m = nn.Conv3d(4, 6, (3, 2, 2), stride=2, padding=1, groups=2, padding_mode="reflect")
+    assert m.weight.shape == (6, 2, 3, 2, 2) and not m.transposed
+    assert repr(m) == ("Conv3d(4, 6, kernel_size=(3, 2, 2), stride=(2, 2, 2), padding=(1, 1, 1), "
+                       "groups=2, padding_mode=reflect)")  # fmt: skip
+    assert m(mg.randn(2, 4, 5, 4, 4)).shape == (2, 6, 3, 3, 3)
+    t = nn.ConvTranspose3d(4, 6, 2, stride=(2, 1, 3), groups=2, bias=False)
+    assert t.weight.shape == (4, 3, 2, 2, 2) and t.transposed and t.output_padding == (0, 0, 0)
+    assert t(mg.randn(4, 3, 3, 3)).shape == (6, 6, 4, 8)
+    assert t(mg.randn(4, 3, 3, 3), output_size=(7, 4, 9)).shape == (6, 7, 4, 9)
+    bound = 1 / math.sqrt(3 * 8)
+    assert 0.9 * bound < np.abs(t.weight.data).max() <= bound
 
 
 def test_module_is_the_functional_with_its_parameters():

@@ -1,5 +1,6 @@
 # ruff: noqa: E501 - the programs are data, one per line
-"""Transposed convolution (F.conv_transpose1d/2d, nn.ConvTranspose1d/2d) against PyTorch.
+"""Transposed convolution (F.conv_transpose1d/2d/3d, nn.ConvTranspose1d/2d/3d) and 3-d
+convolution (F.conv3d, nn.Conv3d) against PyTorch.
 
 Values and the gradients of input, weight and bias over a grid of stride, padding,
 output_padding, dilation, groups, batched or not and with or without bias, in float64 (to
@@ -34,6 +35,13 @@ def _grid():
         yield 2, (2, 1), (0, 2), (1, 0), (1, 3), 1, batched, bias
         yield 2, (1, 3), (1, 0), (0, 2), (2, 1), 2, batched, bias
         yield 2, (3, 2), (2, 1), (2, 1), (1, 1), 4, batched, bias
+    # 3-d: fewer, the same mechanism
+    for s, p, op, d, g, batched in itertools.product(
+        (1, 2), (0, 1), (0, 1), (1, 2), (1, 2), (True, False)
+    ):
+        if op < max(s, d):
+            yield 3, s, p, op, d, g, batched, batched
+    yield 3, (2, 1, 3), (1, 0, 2), (1, 0, 2), (1, 2, 1), 2, True, True
 
 
 GRID = list(_grid())
@@ -43,7 +51,7 @@ def _run_both(nd, s, p, op, d, g, batched, bias, dtype, x_shape=None):
     """Output and gradients (of sum(y * t), t fixed and non-uniform) from both frameworks."""
     rng = np.random.default_rng(abs(hash((nd, s, p, op, d, g, batched, bias))) % 2**32)
     cin, cout = 4, 8
-    spatial, k = ((5, 4), (3, 2)) if nd == 2 else ((6,), (3,))
+    spatial, k = {1: ((6,), (3,)), 2: ((5, 4), (3, 2)), 3: ((3, 4, 3), (2, 3, 2))}[nd]
     xs = x_shape or ((2,) if batched else ()) + (cin, *spatial)
     arrays = [rng.standard_normal(s_).astype(dtype) for s_ in (xs, (cin, cout // g, *k), (cout,))]
     if not bias:
@@ -77,6 +85,38 @@ def test_float32_values_and_gradients_match_pytorch(nd, s, p, op, d, g, batched,
         assert v.dtype == np.float32 and v.shape == w.shape
         # atol as torch.testing's for float32: sums of ~20 products that cancel
         np.testing.assert_allclose(v, w, rtol=1e-5, atol=1e-5)
+
+
+def _conv3d_grid():
+    for s, p, d, g, batched in itertools.product((1, 2), (0, 1, "same"), (1, 2), (1, 2),
+                                                 (True, False)):  # fmt: skip
+        if not (p == "same" and s > 1):
+            yield s, p, d, g, batched, batched
+    yield (2, 1, 3), (1, 0, 2), (1, 2, 1), 2, True, True
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("s, p, d, g, batched, bias", list(_conv3d_grid()))
+def test_conv3d_values_and_gradients_match_pytorch(s, p, d, g, batched, bias, dtype):
+    rng = np.random.default_rng(5)
+    xs = ((2,) if batched else ()) + (4, 5, 6, 5)
+    arrays = [rng.standard_normal(s_).astype(dtype) for s_ in (xs, (6, 4 // g, 3, 2, 2), (6,))]
+    if not bias:
+        arrays.pop()
+    results, t = [], None
+    for M in (torch, mg):
+        ins = [M.tensor(a, requires_grad=True) for a in arrays]
+        y = M.nn.functional.conv3d(*ins[:2], ins[2] if bias else None, s, p, d, g)
+        if t is None:
+            t = rng.standard_normal(tuple(y.shape)).astype(dtype)
+        (y * M.tensor(t)).sum().backward()
+        results.append([v.detach().numpy() if M is torch else v.data
+                        for v in (y, *(i.grad for i in ins))])  # fmt: skip
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == np.float64 else dict(rtol=1e-5, atol=1e-5)
+    for w, v in zip(*results):
+        assert v.dtype == dtype and v.shape == w.shape
+        np.testing.assert_allclose(v, w, **tol)
 
 
 def _convt(xs, ws, call, bias=True, x_expr="x", groups=1):
@@ -125,6 +165,16 @@ PROGRAMS = [
     _convt(
         (2, 7, 3), (3, 2, 3), "conv_transpose1d({x}, w{b}, stride=2)", x_expr="x.transpose(1, 2)"
     ),
+    _convt(
+        (2, 2, 3, 2, 3),
+        (2, 3, 2, 2, 3),
+        "conv_transpose3d({x}, w{b}, stride=(2, 1, 2), padding=(0, 1, 1), output_padding=(1, 0, 0))",
+    ),
+    _convt((2, 3, 2, 3), (2, 3, 2, 2, 3), "conv_transpose3d({x}, w{b}, stride=2)"),
+    _ints("x", (2, 2, 4, 3, 4))
+    + _ints("w", (3, 2, 2, 2, 3), 5, 7)
+    + "y = M.nn.functional.conv3d(x, w, stride=(1, 2, 1), padding=1); (y * y).sum().backward(); R = (y, x.grad, w.grad, y.grad_fn.name().rstrip('0123456789'))",
+    "x = (M.arange(48) * 7 % 11 - 5).reshape(1, 2, 2, 3, 4); w = (M.arange(16) % 3 - 1).reshape(2, 1, 2, 2, 2); R = (M.nn.functional.conv3d(x, w, groups=2), M.nn.functional.conv_transpose3d(x, w, stride=2, groups=2))",
     # an output of size 0, integers (no gradient), no grad mode, an empty batch
     "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 1, 1), M.ones(3, 4, 2, 2), padding=1).shape",
     "x = (M.arange(30) * 7 % 11 - 5).reshape(1, 2, 3, 5); w = (M.arange(24) % 3 - 1).reshape(2, 3, 2, 2); R = (M.nn.functional.conv_transpose2d(x, w, stride=2), M.nn.functional.conv_transpose1d(x[0, :, 0], w[:, :, 0], M.arange(3), padding=1))",
@@ -135,6 +185,8 @@ PROGRAMS = [
     "m = M.nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 1), padding=1, output_padding=(1, 0), groups=2); R = (m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding, m.output_padding, m.dilation, m.groups, m.padding_mode, m.transposed, tuple(m.weight.shape), tuple(m.bias.shape), [n for n, _ in m.named_parameters()], str(m.weight.dtype).replace('torch.', ''), list(m.state_dict()), [tuple(v.shape) for v in m.state_dict().values()])",
     "m = M.nn.ConvTranspose1d(4, 6, 3, bias=False, dtype=M.float64); R = (m.kernel_size, m.stride, m.padding, m.output_padding, m.dilation, tuple(m.weight.shape), m.bias, str(m.weight.dtype).replace('torch.', ''), list(m.state_dict()))",
     "R = repr(M.nn.ConvTranspose2d(3, 4, 3, padding='same'))",
+    "R = [repr(m) for m in (M.nn.Conv3d(3, 4, 3), M.nn.Conv3d(3, 6, 2, padding='same', padding_mode='circular'), M.nn.Conv3d(4, 8, (3, 2, 1), stride=(2, 1, 1), padding=(1, 0, 2), dilation=2, groups=2, bias=False, padding_mode='replicate'), M.nn.ConvTranspose3d(3, 4, 3, stride=2, output_padding=1), M.nn.ConvTranspose3d(4, 6, (1, 2, 3), padding=(0, 1, 2), groups=2, bias=False, dilation=(1, 1, 3)))]",
+    "m = M.nn.Conv3d(4, 6, (3, 2, 2), stride=2, groups=2); t = M.nn.ConvTranspose3d(4, 6, 2, groups=2, bias=False); R = (m.kernel_size, m.stride, m.padding, m.transposed, m.output_padding, tuple(m.weight.shape), list(m.state_dict()), t.kernel_size, t.output_padding, t.transposed, tuple(t.weight.shape), list(t.state_dict()))",
     # a module's value and gradients with the weights copied in; output_size
     _ints("x", (2, 4, 3, 4))
     + _ints("w", (4, 3, 3, 2), 5, 7)
@@ -145,6 +197,16 @@ PROGRAMS = [
     "m = M.nn.ConvTranspose2d(3, 4, 3, stride=2); x = M.ones(1, 3, 4, 4); R = [tuple(m(x, output_size=s).shape) for s in ((9, 9), (10, 9), [9, 10], (1, 4, 10, 10))]",
     "m = M.nn.ConvTranspose2d(3, 4, 3, stride=(3, 2), output_padding=1); R = (tuple(m(M.ones(3, 4, 4), output_size=[4, 12, 10]).shape), tuple(m(M.ones(3, 4, 4)).shape))",
     "m = M.nn.ConvTranspose2d(3, 4, 3, stride=2, dilation=3); R = tuple(m(M.ones(1, 3, 4, 4), output_size=(14, 13)).shape)",
+    _ints("x", (2, 4, 2, 3, 2))
+    + _ints("w", (4, 3, 2, 2, 2), 5, 7)
+    + "m = M.nn.ConvTranspose3d(4, 6, 2, stride=2, groups=2, dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w); m.bias.copy_(M.tensor([1., -2., 0., 3., 1., -1.]))\ny = m(x, output_size=(5, 6, 5)); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad, m.bias.grad)",
+    *(
+        _ints("x", (2, 2, 4, 3, 4))
+        + _ints("w", (3, 2, 3, 2, 2), 5, 7)
+        + f"m = M.nn.Conv3d(2, 3, (3, 2, 2), padding={padding!r}, padding_mode='{mode}', dtype=M.float64)\nwith M.no_grad(): m.weight.copy_(w); m.bias.copy_(M.tensor([1., -2., 3.]))\ny = m(x); (y * y).sum().backward(); R = (y, x.grad, m.weight.grad, m.bias.grad)"
+        for mode in ("zeros", "reflect", "replicate", "circular")
+        for padding in ((1, 0, 1), "same")
+    ),
 ]
 
 ERROR_PROGRAMS = [
@@ -166,6 +228,12 @@ ERROR_PROGRAMS = [
     "R = M.nn.ConvTranspose2d(3, 4, 3)(M.ones(2, 2, 5, 5))",
     "R = M.nn.ConvTranspose2d(3, 4, 3)(M.ones(3, 5))",
     "R = M.nn.ConvTranspose2d(3, 4, 3)(M.ones(2, 3, 5, 5, dtype=M.float64))",
+    "R = M.nn.ConvTranspose3d(3, 4, 3, padding_mode='replicate')",
+    "R = M.nn.ConvTranspose3d(3, 4, 3)(M.ones(3, 4, 4))",
+    "R = M.nn.ConvTranspose3d(3, 4, 3, stride=2)(M.ones(3, 4, 4, 4), output_size=(9, 9, 11))",
+    "R = M.nn.Conv3d(3, 4, 3)(M.ones(2, 3, 5, 5))",
+    "R = M.nn.Conv3d(3, 4, 3, groups=2)",
+    "R = M.nn.Conv3d(3, 4, 3, padding='same', stride=2)",
     # functional errors
     "R = M.nn.functional.conv_transpose2d(M.ones(5, 5), M.ones(3, 4, 3, 3))",
     "R = M.nn.functional.conv_transpose2d(M.ones(1, 2, 3, 5, 5), M.ones(3, 4, 3, 3))",
@@ -198,6 +266,16 @@ ERROR_PROGRAMS = [
     "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), True)",
     "R = M.nn.functional.conv_transpose1d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3))",
     "R = M.nn.functional.conv_transpose1d(M.ones(3, 5), M.ones(2, 4, 3))",
+    "R = M.nn.functional.conv_transpose3d(M.ones(2, 3, 4, 4, 4), M.ones(3, 2, 2, 2, 2), output_padding=(0, 1, 0))",
+    "R = M.nn.functional.conv_transpose3d(M.ones(2, 3, 4, 4, 4), M.ones(3, 2, 2, 2))",
+    "R = M.nn.functional.conv_transpose3d(M.ones(2, 3, 4, 4, 4, dtype=M.bool), M.ones(3, 2, 2, 2, 2, dtype=M.bool))",
+    "R = M.nn.functional.conv3d(M.ones(4, 4, 4), M.ones(2, 3, 2, 2, 2))",
+    "R = M.nn.functional.conv3d(M.ones(2, 3, 4, 4, 4), M.ones(2, 2, 2, 2, 2))",
+    "R = M.nn.functional.conv3d(M.ones(2, 3, 4, 4, 4), M.ones(2, 3, 5, 2, 2))",
+    "R = M.nn.functional.conv3d(M.ones(2, 3, 4, 4, 4), M.ones(2, 3, 2, 2, 2), stride=(1, 2))",
+    "R = M.nn.functional.conv3d(M.ones(2, 3, 4, 4, 4), M.ones(2, 3, 2, 2, 2), padding='same', stride=2)",
+    "R = M.nn.functional.conv3d(M.ones(2, 3, 4, 4, 4, dtype=M.bool), M.ones(2, 3, 2, 2, 2, dtype=M.bool))",
+    "R = M.nn.functional.conv3d(M.ones(2, 3, 4, 4, 4), M.ones(2, 3, 2, 2, 2), M.ones(3))",
 ]
 
 
@@ -226,6 +304,8 @@ def test_programs_are_what_they_claim_in_pytorch():
         ("ConvTranspose2d", (16, 32, 3)),
         ("ConvTranspose2d", (8, 64, (3, 2), 1, 0, 0, 4)),
         ("ConvTranspose1d", (16, 48, 5)),
+        ("ConvTranspose3d", (8, 24, (3, 2, 2), 1, 0, 0, 2)),
+        ("Conv3d", (8, 24, (3, 2, 2), 1, 0, 1, 2)),
     ],
 )
 def test_init_distribution_matches_pytorch(cls, args):

@@ -46,7 +46,7 @@ from .conv_layers import (
     MaxPool2d,
     ZeroPad2d,
 )
-from .conv_transpose_layers import ConvTranspose1d, ConvTranspose2d
+from .conv_transpose_layers import Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .layers import (
     Bilinear,
     CosineSimilarity,
@@ -198,4 +198,6 @@ __all__ = [
     "TripletMarginLoss",
     "ConvTranspose1d",
     "ConvTranspose2d",
+    "ConvTranspose3d",
+    "Conv3d",
 ]

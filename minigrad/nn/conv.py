@@ -1,10 +1,11 @@
 """Convolution, pooling and padding: each forward beside its vector-Jacobian products.
 
 Shapes are PyTorch's: input (N, C, H, W) or unbatched (C, H, W); a 2-D conv weight is
-(O, C / groups, kH, kW). conv1d is conv2d on a height of 1. A convolution is one graph
-node (ConvolutionBackward): its forward gathers the windows of the padded input with
-``sliding_window_view`` (im2col) and does one matmul per group batch; its input VJP puts
-the column gradients back with one strided add per kernel offset (col2im).
+(O, C / groups, kH, kW). conv1d (and conv3d) are the same convolution over 1 (or 3)
+spatial dims. A convolution is one graph node (ConvolutionBackward): its forward gathers
+the windows of the padded input with ``sliding_window_view`` (im2col) and does one matmul
+per group batch; its input VJP puts the column gradients back with one strided add per
+kernel point (col2im).
 
 Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output size,
 ``cols`` the (G, C/G*kH*kW, N*OH*OW) matrix of windows.
@@ -12,6 +13,7 @@ Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output siz
 
 from __future__ import annotations
 
+import math
 import operator
 import warnings
 from typing import Any
@@ -70,7 +72,7 @@ def conv1d(
     input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
     padding: Any = 0, dilation: Any = 1, groups: int = 1,
 ) -> Tensor:  # fmt: skip
-    """conv2d on a height of 1: input (N, C, L) or (C, L), weight (O, C/groups, k)."""
+    """conv2d along one spatial dim: input (N, C, L) or (C, L), weight (O, C/groups, k)."""
     return _convolution("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -78,7 +80,7 @@ def _convolution(
     op: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     padding: Any, dilation: Any, groups: int,
 ) -> Tensor:  # fmt: skip
-    """Check the arguments as PyTorch does, lift the input to (N, C, H, W), convolve."""
+    """Check the arguments as PyTorch does, lift the input to (N, C, *spatial), convolve."""
     check_tensor(op, "input", input)
     check_tensor(op, "weight", weight)
     if bias is not None:
@@ -139,27 +141,19 @@ def _convolution(
         )
     if X.dtype.kind == "b":
         raise NotImplementedError(f"{op}: \"slow_conv2d_cpu\" not implemented for 'Bool'")
-    X4 = X if batched else X[None]
-    W4 = W
-    if nd == 1:  # a height of 1
-        X4, W4 = X4[:, :, None, :], W[:, :, None, :]
-        s, d, pads = (1, *s), (1, *d), ((0, 0), *pads)
-    out, vjp_x, vjp_w = _conv2d(X4, W4, s, pads, d, groups)
+    out, vjp_x, vjp_w = _convnd(X if batched else X[None], W, s, pads, d, groups)
     if B is not None:
-        out += B[:, None, None]
-    if nd == 1:
-        out = out[:, :, 0]
+        out += B.reshape(-1, *(1,) * nd)
     if not batched:
         out = out[0]
 
-    def lift(g: np.ndarray) -> np.ndarray:  # the output's gradient as (N, O, OH, OW)
-        g = g if batched else g[None]
-        return g[:, :, None, :] if nd == 1 else g
+    def lift(g: np.ndarray) -> np.ndarray:  # the output's gradient as (N, O, *out)
+        return g if batched else g[None]
 
     vjps = (
         lambda g: vjp_x(lift(g)).reshape(X.shape),
         lambda g: vjp_w(lift(g)).reshape(W.shape),
-        lambda g: np.add.reduce(lift(g), (0, 2, 3)),
+        lambda g: np.add.reduce(lift(g), (0, *range(2, nd + 2))),
     )
     saved = (input, weight)  # as PyTorch, both: a later in-place change to either is an error
     # a missing bias is an input all the same, as PyTorch's: next_functions has (None, 0)
@@ -194,53 +188,56 @@ def _conv_padding(op: str, padding: Any, s: tuple, d: tuple, k: tuple) -> tuple:
     return pads
 
 
-def _conv2d(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: int) -> tuple:
-    """The convolution of arrays X (N, C, H, W) and W (O, C/G, kH, kW): the output
-    (N, O, OH, OW) and the VJPs for X and W (from g of that shape)."""
+def _convnd(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: int) -> tuple:
+    """The convolution of arrays X (N, C, *spatial) and W (O, C/G, *k), of 1, 2 or 3
+    spatial dims: the output (N, O, *out) and the VJPs for X and W (from g of that shape)."""
     N = X.shape[0]
-    O, Cg, kH, kW = W.shape
-    Og = O // G
+    O, Cg, *k = W.shape
+    nd, Og = len(k), O // G
     if any(lo or hi for lo, hi in pads):
         X = np.pad(X, ((0, 0), (0, 0), *pads))
-    Hp, Wp = X.shape[2:]
-    win = sliding_window_view(X, (d[0] * (kH - 1) + 1, d[1] * (kW - 1) + 1), axis=(2, 3))
-    win = win[:, :, :: s[0], :: s[1], :: d[0], :: d[1]]  # (N, C, OH, OW, kH, kW)
-    OH, OW = win.shape[2:4]
-    K = Cg * kH * kW
-    # (G, K, N*OH*OW), the one copy of the forward pass: its rows are long runs of output
-    # pixels, which copy and multiply several times faster than (N*OH*OW, K)
-    cols = win.reshape(N, G, Cg, OH, OW, kH, kW).transpose(1, 2, 5, 6, 0, 3, 4)
-    cols = np.ascontiguousarray(cols).reshape(G, K, N * OH * OW)
+    padded = X.shape[2:]
+    span = tuple(di * (ki - 1) + 1 for di, ki in zip(d, k))
+    win = sliding_window_view(X, span, axis=tuple(range(2, 2 + nd)))
+    win = win[(..., *(slice(None, None, si) for si in s), *(slice(None, None, di) for di in d))]
+    out_size = win.shape[2 : 2 + nd]  # win is (N, C, *out, *k)
+    K, P = Cg * math.prod(k), math.prod(out_size)
+    # (G, K, N*P), the one copy of the forward pass: its rows are long runs of output
+    # pixels, which copy and multiply several times faster than (N*P, K)
+    cols = win.reshape(N, G, Cg, *out_size, *k)
+    cols = cols.transpose(1, 2, *range(3 + nd, 3 + 2 * nd), 0, *range(3, 3 + nd))
+    cols = np.ascontiguousarray(cols).reshape(G, K, N * P)
     Wm = W.reshape(G, Og, K)
-    out = np.matmul(Wm, cols).reshape(G, Og, N, OH, OW)  # (G, Og, N*OH*OW)
-    out = np.ascontiguousarray(out.transpose(2, 0, 1, 3, 4))
+    out = np.matmul(Wm, cols).reshape(G, Og, N, P)
+    out = np.ascontiguousarray(out.transpose(2, 0, 1, 3))
 
-    def g_rows(g: np.ndarray) -> np.ndarray:  # (N, O, OH, OW) -> (G, Og, N*OH*OW)
-        return g.reshape(N, G, Og, OH * OW).transpose(1, 2, 0, 3).reshape(G, Og, N * OH * OW)
+    def g_rows(g: np.ndarray) -> np.ndarray:  # (N, O, *out) -> (G, Og, N*P)
+        return g.reshape(N, G, Og, P).transpose(1, 2, 0, 3).reshape(G, Og, N * P)
 
     def vjp_w(g: np.ndarray) -> np.ndarray:
         return np.matmul(g_rows(g), cols.transpose(0, 2, 1))  # (G, Og, K)
 
     def vjp_x(g: np.ndarray) -> np.ndarray:
-        dcols = np.matmul(Wm.transpose(0, 2, 1), g_rows(g))  # (G, K, N*OH*OW)
-        return _col2im(dcols.reshape(G, Cg, kH, kW, N, OH, OW), (Hp, Wp), s, d, pads)
+        dcols = np.matmul(Wm.transpose(0, 2, 1), g_rows(g))  # (G, K, N*P)
+        return _col2im(dcols.reshape(G, Cg, *k, N, *out_size), padded, s, d, pads)
 
-    return out.reshape(N, O, OH, OW), vjp_x, vjp_w
+    return out.reshape(N, O, *out_size), vjp_x, vjp_w
 
 
 def _col2im(cols: np.ndarray, padded: tuple, s: tuple, d: tuple, pads: tuple) -> np.ndarray:
-    """Add the windows cols (G, Cg, kH, kW, N, OH, OW) back into the padded image of size
-    ``padded`` they were taken from, one strided add per kernel offset; return the image
-    (N, G*Cg, H, W) inside the padding."""
-    G, Cg, kH, kW, N, OH, OW = cols.shape
-    Hp, Wp = padded
-    dX = np.zeros((G, Cg, N, Hp, Wp), cols.dtype)
-    for i in range(kH):
-        rows = slice(i * d[0], i * d[0] + s[0] * (OH - 1) + 1, s[0])
-        for j in range(kW):
-            dX[..., rows, j * d[1] : j * d[1] + s[1] * (OW - 1) + 1 : s[1]] += cols[:, :, i, j]
-    dX = dX.reshape(G * Cg, N, Hp, Wp).transpose(1, 0, 2, 3)
-    return dX[:, :, pads[0][0] : Hp - pads[0][1], pads[1][0] : Wp - pads[1][1]]
+    """Add the windows cols (G, Cg, *k, N, *out) back into the padded image of size
+    ``padded`` they were taken from, one strided add per kernel point; return the image
+    (N, G*Cg, *spatial) inside the padding."""
+    nd = len(padded)
+    G, Cg = cols.shape[:2]
+    k, N, out_size = cols.shape[2 : 2 + nd], cols.shape[2 + nd], cols.shape[3 + nd :]
+    dX = np.zeros((G, Cg, N, *padded), cols.dtype)
+    for point in np.ndindex(*k):  # row-major, as the kernel
+        at = (slice(i * di, i * di + si * (o - 1) + 1, si)
+              for i, di, si, o in zip(point, d, s, out_size))  # fmt: skip
+        dX[(..., *at)] += cols[(slice(None), slice(None), *point)]
+    dX = dX.reshape(G * Cg, N, *padded).swapaxes(0, 1)
+    return dX[(..., *(slice(lo, n - hi) for n, (lo, hi) in zip(padded, pads)))]
 
 
 # ---- pooling -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Transposed convolution layers: ``ConvTranspose1d`` and ``ConvTranspose2d``, with
+"""Transposed convolution layers ``ConvTranspose1d/2d/3d``, and ``Conv3d``, with
 PyTorch's arguments, attributes, initialization and repr.
 
 The math is in ``conv_transpose.py``; the layers hold the parameters and the settings.
@@ -12,7 +12,7 @@ from ..tensor import Tensor
 from . import conv_transpose
 from .conv_layers import _ConvNd, _ntuple
 
-__all__ = ["ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -85,3 +85,23 @@ class ConvTranspose1d(_ConvTransposeNd):
     OL = (L - 1) s - 2 p + d (k - 1) + output_padding + 1."""
 
     _nd = 1
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution (see ``conv_transpose.conv_transpose3d``): input
+    (N, C_in, D, H, W) or (C_in, D, H, W), output (N, C_out, OD, OH, OW),
+    OD = (D - 1) s - 2 p + d (k - 1) + output_padding + 1."""
+
+    _nd = 3
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution (see ``conv_transpose.conv3d``): input (N, C_in, D, H, W) or
+    (C_in, D, H, W), output (N, C_out, OD, OH, OW), OD = (D + 2p - d (k - 1) - 1) // s + 1."""
+
+    _nd = 3
+
+    def forward(self, input: Tensor) -> Tensor:
+        x, padding = self._padded(input)
+        return conv_transpose.conv3d(x, self.weight, self.bias, self.stride, padding,
+                                     self.dilation, self.groups)  # fmt: skip
