@@ -254,3 +254,104 @@ def test_module_output_size_picks_the_output_padding(size):
         m(x, output_size=(7,))
     with pytest.raises(ValueError, match="output_size must have"):
         m(x, output_size=(1, 1, 1, 5))
+
+
+# ---- 3-d pooling ---------------------------------------------------------------------
+
+
+def _windows(n, k, s, p, d=1):
+    """The input positions of each window along one dim (no ceil mode), those inside the
+    input and the count of those inside the padded input."""
+    out = (n + 2 * p - d * (k - 1) - 1) // s + 1
+    for o in range(out):
+        pts = [o * s - p + i * d for i in range(k)]
+        yield [q for q in pts if 0 <= q < n], sum(1 for q in pts if -p <= q < n + p)
+
+
+@pytest.mark.parametrize("k, s, p, d", [(2, 2, 0, 1), ((3, 2, 2), (1, 2, 1), (1, 0, 1), (1, 1, 2))])
+def test_max_and_avg_pool3d_are_their_definitions(k, s, p, d):
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((2, 3, 5, 4, 6))
+    k3, s3, p3, d3 = ((v,) * 3 if isinstance(v, int) else v for v in (k, s, p, d))
+    y, idx = F.max_pool3d(mg.tensor(x), k, s, p, d, return_indices=True)
+    a = F.avg_pool3d(mg.tensor(x), k, s, p, count_include_pad=True) if d3 == (1, 1, 1) else None
+    per = [list(_windows(n, *args)) for n, args in zip(x.shape[2:], zip(k3, s3, p3, d3))]
+    for i, j, m in itertools.product(*map(range, y.shape[2:])):
+        (ws_d, cd), (ws_h, ch), (ws_w, cw) = per[0][i], per[1][j], per[2][m]
+        box = x[:, :, ws_d][:, :, :, ws_h][:, :, :, :, ws_w].reshape(2, 3, -1)
+        np.testing.assert_array_equal(y.data[:, :, i, j, m], box.max(-1))
+        at = [
+            np.unravel_index(b, (len(ws_d), len(ws_h), len(ws_w))) for b in box.argmax(-1).ravel()
+        ]
+        flat = [ws_d[u] * 24 + ws_h[v] * 6 + ws_w[w] for u, v, w in at]
+        assert idx.data[:, :, i, j, m].ravel().tolist() == flat
+        if a is not None:
+            np.testing.assert_allclose(
+                a.data[:, :, i, j, m], box.sum(-1) / (cd * ch * cw), rtol=1e-12
+            )
+
+
+def test_adaptive_avg_pool3d_is_its_definition():
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((2, 5, 7, 4))
+    y = F.adaptive_avg_pool3d(mg.tensor(x), (3, None, 3))
+    assert y.shape == (2, 3, 7, 3)
+    for i, j, m in itertools.product(range(3), range(7), range(3)):
+        d0, d1 = i * 5 // 3, -(-(i + 1) * 5 // 3)
+        w0, w1 = m * 4 // 3, -(-(m + 1) * 4 // 3)
+        np.testing.assert_allclose(
+            y.data[:, i, j, m], x[:, d0:d1, j, w0:w1].mean((1, 2)), rtol=1e-12
+        )
+
+
+def test_pool3d_with_a_kernel_of_depth_1_is_the_2d_pool_per_slice():
+    rng = np.random.default_rng(11)
+    x = mg.tensor(rng.standard_normal((2, 3, 4, 6, 5)))
+    y = F.max_pool3d(x, (1, 3, 2), (1, 2, 1), (0, 1, 1), ceil_mode=True)
+    a = F.avg_pool3d(x, (1, 3, 2), (1, 2, 1), (0, 1, 1), count_include_pad=False)
+    for i in range(4):
+        plane = x[:, :, i]
+        want = F.max_pool2d(plane, (3, 2), (2, 1), (1, 1), ceil_mode=True)
+        np.testing.assert_array_equal(y.data[:, :, i], want.data)
+        want = F.avg_pool2d(plane, (3, 2), (2, 1), (1, 1), count_include_pad=False)
+        np.testing.assert_allclose(a.data[:, :, i], want.data, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda x: F.max_pool3d(x, 2),
+        lambda x: F.max_pool3d(x, (3, 2, 2), (1, 2, 1), (1, 0, 1), (1, 1, 2), ceil_mode=True),
+        lambda x: F.avg_pool3d(x, 2, ceil_mode=True),
+        lambda x: F.avg_pool3d(x, (3, 2, 2), 1, (1, 1, 0), count_include_pad=False),
+        lambda x: F.avg_pool3d(x, 2, 1, divisor_override=3),
+        lambda x: F.adaptive_avg_pool3d(x, (2, 3, 2)),
+        lambda x: F.adaptive_avg_pool3d(x, (None, 1, 4)),
+        lambda x: F.adaptive_avg_pool3d(x, 1),
+    ],
+)
+@pytest.mark.parametrize("batched", [True, False])
+def test_pool3d_gradcheck(f, batched):
+    rng = np.random.default_rng(12)
+    x = mg.tensor(rng.standard_normal(((2,) if batched else ()) + (2, 4, 5, 4)), requires_grad=True)
+    assert mg.gradcheck(f, (x,))
+
+
+def test_pool3d_modules():
+    x = mg.randn(2, 3, 4, 6, 5)
+    m = nn.MaxPool3d(2, return_indices=True)
+    y, i = m(x)
+    assert y.shape == (2, 3, 2, 3, 2) and i.dtype == mg.int64
+    np.testing.assert_array_equal(y.data, F.max_pool3d(x, 2).data)
+    assert repr(m) == "MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
+    a = nn.AvgPool3d((2, 3, 1), 1, divisor_override=2)
+    np.testing.assert_array_equal(a(x).data, F.avg_pool3d(x, (2, 3, 1), 1, divisor_override=2).data)
+    assert repr(a) == "AvgPool3d(kernel_size=(2, 3, 1), stride=1, padding=0)"
+    p = nn.AdaptiveAvgPool3d((2, None, 1))
+    assert (
+        p(x).shape == (2, 3, 2, 6, 1) and repr(p) == "AdaptiveAvgPool3d(output_size=(2, None, 1))"
+    )
+    with pytest.raises(RuntimeError, match="max_pool3d"):
+        m(mg.ones(5, 5))
+    with pytest.raises(RuntimeError, match="avg_pool3d.*half"):
+        F.avg_pool3d(x, 2, padding=2)

@@ -1,6 +1,7 @@
 # ruff: noqa: E501 - the programs are data, one per line
-"""Transposed convolution (F.conv_transpose1d/2d/3d, nn.ConvTranspose1d/2d/3d) and 3-d
-convolution (F.conv3d, nn.Conv3d) against PyTorch.
+"""Transposed convolution (F.conv_transpose1d/2d/3d, nn.ConvTranspose1d/2d/3d), 3-d
+convolution (F.conv3d, nn.Conv3d) and 3-d pooling (F.max_pool3d, avg_pool3d,
+adaptive_avg_pool3d and their modules) against PyTorch.
 
 Values and the gradients of input, weight and bias over a grid of stride, padding,
 output_padding, dilation, groups, batched or not and with or without bias, in float64 (to
@@ -119,6 +120,56 @@ def test_conv3d_values_and_gradients_match_pytorch(s, p, d, g, batched, bias, dt
         np.testing.assert_allclose(v, w, **tol)
 
 
+def _pool3d_cases():
+    for k, s, p, d, ceil, batched in itertools.product(
+        (2, 3, (3, 2, 1)), (None, 1, 2, (2, 1, 3)), (0, 1), (1, 2), (False, True), (True, False)
+    ):
+        if p and k == (3, 2, 1):  # padding above half the kernel: an error (tested below)
+            continue
+        yield "max_pool3d", batched, dict(kernel_size=k, stride=s, padding=p, dilation=d,
+                                          ceil_mode=ceil, return_indices=True)  # fmt: skip
+    for k, s, p, ceil, cip, div in itertools.product(
+        (2, (3, 2, 1)), (None, 1, (2, 1, 3)), (0, 1), (False, True), (False, True), (None, 5)
+    ):
+        if p and k == (3, 2, 1):
+            continue
+        yield "avg_pool3d", div is None, dict(kernel_size=k, stride=s, padding=p, ceil_mode=ceil,
+                                              count_include_pad=cip, divisor_override=div)  # fmt: skip
+    for o in (1, 2, 3, (2, None, 4), (5, 6, 7), (3, 1, 2), (1, 1, 1), (7, 8, 9)):
+        for batched in (True, False):
+            yield "adaptive_avg_pool3d", batched, dict(output_size=o)
+
+
+POOL3D = list(_pool3d_cases())
+
+
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("name, batched, kwargs", POOL3D)
+def test_pool3d_values_indices_and_gradients_match_pytorch(name, batched, kwargs, ties):
+    """float64, and float32 for every third case; with ties (few distinct values) the
+    gradient of max goes to the first maximum in (d, h, w) order, as PyTorch's scan."""
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal(((2,) if batched else ()) + (3, 5, 6, 7))
+    if ties:
+        x = np.round(x)
+    dtypes = [np.float64] + [np.float32] * (POOL3D.index((name, batched, kwargs)) % 3 == 0)
+    for dtype in dtypes:
+        results, t = [], None
+        for M in (torch, mg):
+            xt = M.tensor(x.astype(dtype), requires_grad=True)
+            y = getattr(M.nn.functional, name)(xt, **kwargs)
+            y, extra = (y[0], [y[1]]) if isinstance(y, tuple) else (y, [])
+            if t is None:
+                t = rng.standard_normal(tuple(y.shape)).astype(dtype)
+            (y * M.tensor(t)).sum().backward()
+            results.append([np.asarray(v.detach().numpy() if M is torch else v.data)
+                            for v in (y, xt.grad, *extra)])  # fmt: skip
+        tol = dict(rtol=1e-10, atol=1e-12) if dtype == np.float64 else dict(rtol=1e-5, atol=1e-6)
+        for w, v in zip(*results):
+            assert v.dtype == w.dtype and v.shape == w.shape
+            np.testing.assert_allclose(v, w, **tol)
+
+
 def _convt(xs, ws, call, bias=True, x_expr="x", groups=1):
     """A program: forward, backward of sum(y * y), R = (y, dx, dw[, db], the node's name
     for a batched input)."""
@@ -175,6 +226,13 @@ PROGRAMS = [
     + _ints("w", (3, 2, 2, 2, 3), 5, 7)
     + "y = M.nn.functional.conv3d(x, w, stride=(1, 2, 1), padding=1); (y * y).sum().backward(); R = (y, x.grad, w.grad, y.grad_fn.name().rstrip('0123456789'))",
     "x = (M.arange(48) * 7 % 11 - 5).reshape(1, 2, 2, 3, 4); w = (M.arange(16) % 3 - 1).reshape(2, 1, 2, 2, 2); R = (M.nn.functional.conv3d(x, w, groups=2), M.nn.functional.conv_transpose3d(x, w, stride=2, groups=2))",
+    # 3-d pooling: integers, NaN, windows of only -inf, empty batch, node names
+    "x = (M.arange(120) * 7 % 11 - 5).reshape(1, 2, 3, 4, 5); R = (M.nn.functional.max_pool3d(x, 2, return_indices=True), M.nn.functional.avg_pool3d(x, 2), M.nn.functional.avg_pool3d(x, 3, 1, 1, count_include_pad=False))",
+    "x = M.tensor([[[[1., float('nan')], [2., 3.]], [[float('nan'), 0.], [5., 1.]]]], dtype=M.float64, requires_grad=True); y, i = M.nn.functional.max_pool3d(x, (2, 2, 1), 1, return_indices=True); y.sum().backward(); R = (y, i, x.grad)",
+    "x = M.full((1, 2, 3, 3), float('-inf'), dtype=M.float64, requires_grad=True); y, i = M.nn.functional.max_pool3d(x, 2, padding=1, return_indices=True); y.sum().backward(); R = (y, i, x.grad)",
+    "R = (M.nn.functional.max_pool3d(M.ones(0, 2, 4, 4, 4), 2).shape, M.nn.functional.avg_pool3d(M.ones(0, 2, 4, 4, 4), 2).shape)",
+    "x = M.ones(2, 3, 4, 4, 4, requires_grad=True); R = [f(x).grad_fn.name().rstrip('0123456789') for f in (lambda x: M.nn.functional.max_pool3d(x, 2), lambda x: M.nn.functional.avg_pool3d(x, 2), lambda x: M.nn.functional.adaptive_avg_pool3d(x, 2), lambda x: M.nn.functional.adaptive_avg_pool3d(x, 1))]",
+    "R = M.nn.functional.adaptive_avg_pool3d(M.ones(4, 4, 4), 1).shape",
     # an output of size 0, integers (no gradient), no grad mode, an empty batch
     "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 1, 1), M.ones(3, 4, 2, 2), padding=1).shape",
     "x = (M.arange(30) * 7 % 11 - 5).reshape(1, 2, 3, 5); w = (M.arange(24) % 3 - 1).reshape(2, 3, 2, 2); R = (M.nn.functional.conv_transpose2d(x, w, stride=2), M.nn.functional.conv_transpose1d(x[0, :, 0], w[:, :, 0], M.arange(3), padding=1))",
@@ -185,6 +243,10 @@ PROGRAMS = [
     "m = M.nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 1), padding=1, output_padding=(1, 0), groups=2); R = (m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding, m.output_padding, m.dilation, m.groups, m.padding_mode, m.transposed, tuple(m.weight.shape), tuple(m.bias.shape), [n for n, _ in m.named_parameters()], str(m.weight.dtype).replace('torch.', ''), list(m.state_dict()), [tuple(v.shape) for v in m.state_dict().values()])",
     "m = M.nn.ConvTranspose1d(4, 6, 3, bias=False, dtype=M.float64); R = (m.kernel_size, m.stride, m.padding, m.output_padding, m.dilation, tuple(m.weight.shape), m.bias, str(m.weight.dtype).replace('torch.', ''), list(m.state_dict()))",
     "R = repr(M.nn.ConvTranspose2d(3, 4, 3, padding='same'))",
+    "R = [repr(m) for m in (M.nn.MaxPool3d(2), M.nn.MaxPool3d((2, 3, 1), 1, (1, 1, 0), 2, return_indices=True, ceil_mode=True), M.nn.AvgPool3d(2), M.nn.AvgPool3d((2, 1, 3), 1, (1, 0, 1), ceil_mode=True, count_include_pad=False, divisor_override=3), M.nn.AdaptiveAvgPool3d(1), M.nn.AdaptiveAvgPool3d((2, None, 3)))]",
+    "m = M.nn.MaxPool3d(2); a = M.nn.AvgPool3d(3, 1); R = (m.kernel_size, m.stride, m.padding, m.dilation, m.ceil_mode, m.return_indices, a.stride, a.count_include_pad, a.divisor_override, M.nn.AdaptiveAvgPool3d((2, 3, 1)).output_size)",
+    _ints("x", (2, 3, 5, 6, 4), 13, 17)
+    + "y, i = M.nn.MaxPool3d(3, 2, 1, return_indices=True, ceil_mode=True)(x); z = M.nn.AvgPool3d(2, ceil_mode=True, count_include_pad=False)(y); u = M.nn.AdaptiveAvgPool3d((2, 1, 2))(x); (z * z).sum().backward(); (u * u).sum().backward(); R = (y, i, z, u, x.grad)",
     "R = [repr(m) for m in (M.nn.Conv3d(3, 4, 3), M.nn.Conv3d(3, 6, 2, padding='same', padding_mode='circular'), M.nn.Conv3d(4, 8, (3, 2, 1), stride=(2, 1, 1), padding=(1, 0, 2), dilation=2, groups=2, bias=False, padding_mode='replicate'), M.nn.ConvTranspose3d(3, 4, 3, stride=2, output_padding=1), M.nn.ConvTranspose3d(4, 6, (1, 2, 3), padding=(0, 1, 2), groups=2, bias=False, dilation=(1, 1, 3)))]",
     "m = M.nn.Conv3d(4, 6, (3, 2, 2), stride=2, groups=2); t = M.nn.ConvTranspose3d(4, 6, 2, groups=2, bias=False); R = (m.kernel_size, m.stride, m.padding, m.transposed, m.output_padding, tuple(m.weight.shape), list(m.state_dict()), t.kernel_size, t.output_padding, t.transposed, tuple(t.weight.shape), list(t.state_dict()))",
     # a module's value and gradients with the weights copied in; output_size
@@ -276,6 +338,27 @@ ERROR_PROGRAMS = [
     "R = M.nn.functional.conv3d(M.ones(2, 3, 4, 4, 4), M.ones(2, 3, 2, 2, 2), padding='same', stride=2)",
     "R = M.nn.functional.conv3d(M.ones(2, 3, 4, 4, 4, dtype=M.bool), M.ones(2, 3, 2, 2, 2, dtype=M.bool))",
     "R = M.nn.functional.conv3d(M.ones(2, 3, 4, 4, 4), M.ones(2, 3, 2, 2, 2), M.ones(3))",
+    "R = M.nn.functional.max_pool3d(M.ones(4, 4, 4), 2)",
+    "R = M.nn.functional.max_pool3d(M.ones(2, 3, 4, 4, 4), (2, 2))",
+    "R = M.nn.functional.max_pool3d(M.ones(2, 3, 4, 4, 4), 2, padding=2)",
+    "R = M.nn.functional.max_pool3d(M.ones(2, 3, 4, 4, 4), (3, 3, 2), padding=(1, 1, 2))",
+    "R = M.nn.functional.max_pool3d(M.ones(2, 0, 4, 4, 4), 2)",
+    "R = M.nn.functional.max_pool3d(M.ones(2, 3, 4, 4, 4), 5)",
+    "R = M.nn.functional.max_pool3d(M.ones(2, 3, 4, 4, 4), 2, stride=0)",
+    "R = M.nn.functional.max_pool3d(M.ones(2, 3, 4, 4, 4), 2, dilation=0)",
+    "R = M.nn.functional.max_pool3d(M.ones(2, 3, 4, 4, 4), 2.0)",
+    "R = M.nn.functional.max_pool3d(M.ones(2, 3, 4, 4, 4, dtype=M.bool), 2)",
+    "R = M.nn.functional.avg_pool3d(M.ones(2, 3, 4, 4, 4), 2, divisor_override=0)",
+    "R = M.nn.functional.avg_pool3d(M.ones(2, 3, 4, 4, 4), 2, padding=2)",
+    "R = M.nn.functional.avg_pool3d(M.ones(3, 4, 4), 2, 1)",
+    "R = M.nn.functional.avg_pool3d(M.ones(2, 3, 4, 4, 4), (2, 2, 2, 2))",
+    "R = M.nn.functional.adaptive_avg_pool3d(M.ones(4, 4, 4), 2)",
+    "R = M.nn.functional.adaptive_avg_pool3d(M.ones(2, 4, 4, 4), (2, 3))",
+    "R = M.nn.functional.adaptive_avg_pool3d(M.ones(2, 4, 4, 4), -1)",
+    "R = M.nn.functional.adaptive_avg_pool3d(M.ones(2, 4, 4, 4), (1, 2, 3.0))",
+    "R = M.nn.functional.adaptive_avg_pool3d(M.ones(4, 4), (1, 1, 1))",
+    "R = M.nn.functional.adaptive_avg_pool3d(M.ones(2, 4, 4, 4, dtype=M.int64), 2)",
+    "R = M.nn.MaxPool3d(2)(M.ones(5, 5))",
 ]
 
 

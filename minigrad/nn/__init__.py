@@ -46,7 +46,15 @@ from .conv_layers import (
     MaxPool2d,
     ZeroPad2d,
 )
-from .conv_transpose_layers import Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .conv_transpose_layers import (
+    AdaptiveAvgPool3d,
+    AvgPool3d,
+    Conv3d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    ConvTranspose3d,
+    MaxPool3d,
+)
 from .layers import (
     Bilinear,
     CosineSimilarity,
@@ -200,4 +208,7 @@ __all__ = [
     "ConvTranspose2d",
     "ConvTranspose3d",
     "Conv3d",
+    "MaxPool3d",
+    "AvgPool3d",
+    "AdaptiveAvgPool3d",
 ]
