@@ -328,6 +328,7 @@ ERROR_PROGRAMS = [
     "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3, 3), True)",
     "R = M.nn.functional.conv_transpose1d(M.ones(2, 3, 5, 5), M.ones(3, 4, 3))",
     "R = M.nn.functional.conv_transpose1d(M.ones(3, 5), M.ones(2, 4, 3))",
+    "R = M.nn.functional.conv_transpose2d(M.ones(2, 0, 5, 5), M.ones(0, 4, 3, 3))",
     "R = M.nn.functional.conv_transpose3d(M.ones(2, 3, 4, 4, 4), M.ones(3, 2, 2, 2, 2), output_padding=(0, 1, 0))",
     "R = M.nn.functional.conv_transpose3d(M.ones(2, 3, 4, 4, 4), M.ones(3, 2, 2, 2))",
     "R = M.nn.functional.conv_transpose3d(M.ones(2, 3, 4, 4, 4, dtype=M.bool), M.ones(3, 2, 2, 2, 2, dtype=M.bool))",

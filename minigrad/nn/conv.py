@@ -1,11 +1,11 @@
 """Convolution, pooling and padding: each forward beside its vector-Jacobian products.
 
 Shapes are PyTorch's: input (N, C, H, W) or unbatched (C, H, W); a 2-D conv weight is
-(O, C / groups, kH, kW). conv1d (and conv3d) are the same convolution over 1 (or 3)
-spatial dims. A convolution is one graph node (ConvolutionBackward): its forward gathers
-the windows of the padded input with ``sliding_window_view`` (im2col) and does one matmul
-per group batch; its input VJP puts the column gradients back with one strided add per
-kernel point (col2im).
+(O, C / groups, kH, kW). conv1d (and conv3d, in conv_transpose.py) are the same
+convolution over 1 (or 3) spatial dims, and the pooling is over 2 or 3. A convolution is
+one graph node (ConvolutionBackward): its forward gathers the windows of the padded input
+with ``sliding_window_view`` (im2col) and does one matmul per group batch; its input VJP
+puts the column gradients back with one strided add per kernel point (col2im).
 
 Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output size,
 ``cols`` the (G, C/G*kH*kW, N*OH*OW) matrix of windows.

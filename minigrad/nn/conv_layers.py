@@ -32,7 +32,7 @@ def _ntuple(value: Any, n: int) -> tuple:
 
 
 class _ConvNd(Module):
-    """What Conv1d and Conv2d share: the checks of the arguments, the parameters W of shape
+    """What Conv1d, Conv2d and Conv3d share: the checks of the arguments, the parameters W of shape
     (out_channels, in_channels / groups, *kernel_size) and b (out_channels,), their
     initialization and the repr. Transposed convolutions (``conv_transpose_layers``) share
     it too, with W of shape (in_channels, out_channels / groups, *kernel_size)."""

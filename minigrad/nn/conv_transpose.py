@@ -131,10 +131,10 @@ def _transposed(
         raise OpError(f"{op}: non-positive groups is not supported")
     batched = X.ndim == nd + 2
     C = X.shape[1 if batched else 0]
-    if W.shape[0] % groups:
+    if W.shape[0] % groups or W.shape[0] < groups:
         raise OpError(
-            f"{op}: Given groups={groups}, expected weight to be divisible by {groups} at "
-            f"dimension 0, but got weight of size {list(W.shape)}"
+            f"{op}: Given groups={groups}, expected weight to be a positive multiple of "
+            f"{groups} at dimension 0, but got weight of size {list(W.shape)}"
         )
     if C != W.shape[0]:
         raise OpError(f"{op}: Given transposed=1, weight of size {list(W.shape)}, expected "
