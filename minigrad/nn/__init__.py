@@ -47,6 +47,15 @@ from .conv_layers import (
     MaxPool2d,
     ZeroPad2d,
 )
+from .conv_transpose_layers import (
+    AdaptiveAvgPool3d,
+    AvgPool3d,
+    Conv3d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    ConvTranspose3d,
+    MaxPool3d,
+)
 from .layers import (
     Bilinear,
     CosineSimilarity,
@@ -272,4 +281,11 @@ __all__ = [
     "EmbeddingBag",
     "MultiLabelMarginLoss",
     "TripletMarginWithDistanceLoss",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "Conv3d",
+    "MaxPool3d",
+    "AvgPool3d",
+    "AdaptiveAvgPool3d",
 ]

@@ -1,10 +1,11 @@
 """Convolution, pooling and padding: each forward beside its vector-Jacobian products.
 
 Shapes are PyTorch's: input (N, C, H, W) or unbatched (C, H, W); a 2-D conv weight is
-(O, C / groups, kH, kW). conv1d is conv2d on a height of 1. A convolution is one graph
-node (ConvolutionBackward): its forward gathers the windows of the padded input with
-``sliding_window_view`` (im2col) and does one matmul per group batch; its input VJP puts
-the column gradients back with one strided add per kernel offset (col2im).
+(O, C / groups, kH, kW). conv1d (and conv3d, in conv_transpose.py) are the same
+convolution over 1 (or 3) spatial dims, and the pooling is over 2 or 3. A convolution is
+one graph node (ConvolutionBackward): its forward gathers the windows of the padded input
+with ``sliding_window_view`` (im2col) and does one matmul per group batch; its input VJP
+puts the column gradients back with one strided add per kernel point (col2im).
 
 Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output size,
 ``cols`` the (G, C/G*kH*kW, N*OH*OW) matrix of windows.
@@ -12,6 +13,8 @@ Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output siz
 
 from __future__ import annotations
 
+import functools
+import math
 import operator
 import warnings
 from typing import Any
@@ -70,7 +73,7 @@ def conv1d(
     input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
     padding: Any = 0, dilation: Any = 1, groups: int = 1,
 ) -> Tensor:  # fmt: skip
-    """conv2d on a height of 1: input (N, C, L) or (C, L), weight (O, C/groups, k)."""
+    """conv2d along one spatial dim: input (N, C, L) or (C, L), weight (O, C/groups, k)."""
     return _convolution("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -78,7 +81,7 @@ def _convolution(
     op: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     padding: Any, dilation: Any, groups: int,
 ) -> Tensor:  # fmt: skip
-    """Check the arguments as PyTorch does, lift the input to (N, C, H, W), convolve."""
+    """Check the arguments as PyTorch does, lift the input to (N, C, *spatial), convolve."""
     check_tensor(op, "input", input)
     check_tensor(op, "weight", weight)
     if bias is not None:
@@ -139,27 +142,19 @@ def _convolution(
         )
     if X.dtype.kind == "b":
         raise NotImplementedError(f"{op}: \"slow_conv2d_cpu\" not implemented for 'Bool'")
-    X4 = X if batched else X[None]
-    W4 = W
-    if nd == 1:  # a height of 1
-        X4, W4 = X4[:, :, None, :], W[:, :, None, :]
-        s, d, pads = (1, *s), (1, *d), ((0, 0), *pads)
-    out, vjp_x, vjp_w = _conv2d(X4, W4, s, pads, d, groups)
+    out, vjp_x, vjp_w = _convnd(X if batched else X[None], W, s, pads, d, groups)
     if B is not None:
-        out += B[:, None, None]
-    if nd == 1:
-        out = out[:, :, 0]
+        out += B.reshape(-1, *(1,) * nd)
     if not batched:
         out = out[0]
 
-    def lift(g: np.ndarray) -> np.ndarray:  # the output's gradient as (N, O, OH, OW)
-        g = g if batched else g[None]
-        return g[:, :, None, :] if nd == 1 else g
+    def lift(g: np.ndarray) -> np.ndarray:  # the output's gradient as (N, O, *out)
+        return g if batched else g[None]
 
     vjps = (
         lambda g: vjp_x(lift(g)).reshape(X.shape),
         lambda g: vjp_w(lift(g)).reshape(W.shape),
-        lambda g: np.add.reduce(lift(g), (0, 2, 3)),
+        lambda g: np.add.reduce(lift(g), (0, *range(2, nd + 2))),
     )
     saved = (input, weight)  # as PyTorch, both: a later in-place change to either is an error
     # a missing bias is an input all the same, as PyTorch's: next_functions has (None, 0)
@@ -194,71 +189,84 @@ def _conv_padding(op: str, padding: Any, s: tuple, d: tuple, k: tuple) -> tuple:
     return pads
 
 
-def _conv2d(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: int) -> tuple:
-    """The convolution of arrays X (N, C, H, W) and W (O, C/G, kH, kW): the output
-    (N, O, OH, OW) and the VJPs for X and W (from g of that shape)."""
-    N, C, H, Wd = X.shape
-    O, Cg, kH, kW = W.shape
-    Og = O // G
+def _convnd(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: int) -> tuple:
+    """The convolution of arrays X (N, C, *spatial) and W (O, C/G, *k), of 1, 2 or 3
+    spatial dims: the output (N, O, *out) and the VJPs for X and W (from g of that shape)."""
+    N = X.shape[0]
+    O, Cg, *k = W.shape
+    nd, Og = len(k), O // G
     if any(lo or hi for lo, hi in pads):
         X = np.pad(X, ((0, 0), (0, 0), *pads))
-    Hp, Wp = X.shape[2:]
-    win = sliding_window_view(X, (d[0] * (kH - 1) + 1, d[1] * (kW - 1) + 1), axis=(2, 3))
-    win = win[:, :, :: s[0], :: s[1], :: d[0], :: d[1]]  # (N, C, OH, OW, kH, kW)
-    OH, OW = win.shape[2:4]
-    K = Cg * kH * kW
-    # (G, K, N*OH*OW), the one copy of the forward pass: its rows are long runs of output
-    # pixels, which copy and multiply several times faster than (N*OH*OW, K)
-    cols = win.reshape(N, G, Cg, OH, OW, kH, kW).transpose(1, 2, 5, 6, 0, 3, 4)
-    cols = np.ascontiguousarray(cols).reshape(G, K, N * OH * OW)
+    padded = X.shape[2:]
+    span = tuple(di * (ki - 1) + 1 for di, ki in zip(d, k))
+    win = sliding_window_view(X, span, axis=tuple(range(2, 2 + nd)))
+    win = win[(..., *(slice(None, None, si) for si in s), *(slice(None, None, di) for di in d))]
+    out_size = win.shape[2 : 2 + nd]  # win is (N, C, *out, *k)
+    K, P = Cg * math.prod(k), math.prod(out_size)
+    # (G, K, N*P), the one copy of the forward pass: its rows are long runs of output
+    # pixels, which copy and multiply several times faster than (N*P, K)
+    cols = win.reshape(N, G, Cg, *out_size, *k)
+    cols = cols.transpose(1, 2, *range(3 + nd, 3 + 2 * nd), 0, *range(3, 3 + nd))
+    cols = np.ascontiguousarray(cols).reshape(G, K, N * P)
     Wm = W.reshape(G, Og, K)
-    out = np.matmul(Wm, cols).reshape(G, Og, N, OH, OW)  # (G, Og, N*OH*OW)
-    out = np.ascontiguousarray(out.transpose(2, 0, 1, 3, 4))
+    out = np.matmul(Wm, cols).reshape(G, Og, N, P)
+    out = np.ascontiguousarray(out.transpose(2, 0, 1, 3))
 
-    def g_rows(g: np.ndarray) -> np.ndarray:  # (N, O, OH, OW) -> (G, Og, N*OH*OW)
-        return g.reshape(N, G, Og, OH * OW).transpose(1, 2, 0, 3).reshape(G, Og, N * OH * OW)
+    def g_rows(g: np.ndarray) -> np.ndarray:  # (N, O, *out) -> (G, Og, N*P)
+        return g.reshape(N, G, Og, P).transpose(1, 2, 0, 3).reshape(G, Og, N * P)
 
     def vjp_w(g: np.ndarray) -> np.ndarray:
         return np.matmul(g_rows(g), cols.transpose(0, 2, 1))  # (G, Og, K)
 
     def vjp_x(g: np.ndarray) -> np.ndarray:
-        dcols = np.matmul(Wm.transpose(0, 2, 1), g_rows(g))  # (G, K, N*OH*OW)
-        dcols = dcols.reshape(G, Cg, kH, kW, N, OH, OW)
-        dX = np.zeros((G, Cg, N, Hp, Wp), dcols.dtype)
-        for i in range(kH):
-            rows = slice(i * d[0], i * d[0] + s[0] * (OH - 1) + 1, s[0])
-            for j in range(kW):
-                dX[..., rows, j * d[1] : j * d[1] + s[1] * (OW - 1) + 1 : s[1]] += dcols[:, :, i, j]
-        dX = dX.reshape(C, N, Hp, Wp).transpose(1, 0, 2, 3)
-        return dX[:, :, pads[0][0] : pads[0][0] + H, pads[1][0] : pads[1][0] + Wd]
+        dcols = np.matmul(Wm.transpose(0, 2, 1), g_rows(g))  # (G, K, N*P)
+        return _col2im(dcols.reshape(G, Cg, *k, N, *out_size), padded, s, d, pads)
 
-    return out.reshape(N, O, OH, OW), vjp_x, vjp_w
+    return out.reshape(N, O, *out_size), vjp_x, vjp_w
+
+
+def _col2im(cols: np.ndarray, padded: tuple, s: tuple, d: tuple, pads: tuple) -> np.ndarray:
+    """Add the windows cols (G, Cg, *k, N, *out) back into the padded image of size
+    ``padded`` they were taken from, one strided add per kernel point; return the image
+    (N, G*Cg, *spatial) inside the padding."""
+    nd = len(padded)
+    G, Cg = cols.shape[:2]
+    k, N, out_size = cols.shape[2 : 2 + nd], cols.shape[2 + nd], cols.shape[3 + nd :]
+    dX = np.zeros((G, Cg, N, *padded), cols.dtype)
+    for point in np.ndindex(*k):  # row-major, as the kernel
+        at = (slice(i * di, i * di + si * (o - 1) + 1, si)
+              for i, di, si, o in zip(point, d, s, out_size))  # fmt: skip
+        dX[(..., *at)] += cols[(slice(None), slice(None), *point)]
+    dX = dX.reshape(G * Cg, N, *padded).swapaxes(0, 1)
+    return dX[(..., *(slice(lo, n - hi) for n, (lo, hi) in zip(padded, pads)))]
 
 
 # ---- pooling -------------------------------------------------------------------------
 
 
-def _pool_args(op: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any) -> tuple:
-    """kernel, stride (the kernel when None or empty), padding and dilation as pairs,
+def _pool_args(op: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+               nd: int = 2) -> tuple:  # fmt: skip
+    """kernel, stride (the kernel when None or empty), padding and dilation as nd-tuples,
     checked as PyTorch checks them."""
 
-    def pair(name: str, v: Any) -> tuple:
+    def ints(name: str, v: Any) -> tuple:
         items = v if isinstance(v, (tuple, list)) else (v,)
         for x in items:
             if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
                 raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not "
                                 f"{type(x).__name__}")  # fmt: skip
-        if len(items) not in (1, 2):
-            raise OpError(f"{op}: {name} must either be a single int, or a tuple of two ints")
-        return tuple(int(x) for x in items) * (3 - len(items))
+        if len(items) not in (1, nd):
+            raise OpError(f"{op}: {name} must either be a single int, or a tuple of "
+                          f"{('two', 'three')[nd - 2]} ints")  # fmt: skip
+        return tuple(int(x) for x in items) * (nd + 1 - len(items))
 
-    k = pair("kernel_size", kernel_size)
+    k = ints("kernel_size", kernel_size)
     s = (
         k
         if stride is None or (isinstance(stride, (tuple, list)) and not stride)
-        else pair("stride", stride)
+        else ints("stride", stride)
     )
-    p, d = pair("padding", padding), pair("dilation", dilation)
+    p, d = ints("padding", padding), ints("dilation", dilation)
     if min(k) <= 0:
         raise OpError(f"{op}: kernel size should be greater than zero, but got kernel_size={k}")
     if min(s) <= 0:
@@ -267,7 +275,7 @@ def _pool_args(op: str, kernel_size: Any, stride: Any, padding: Any, dilation: A
         raise OpError(f"{op}: dilation should be greater than zero, but got dilation={d}")
     if min(p) < 0:
         raise OpError(f"{op}: pad must be non-negative, but got pad: {p}")
-    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+    if any(pi > ki // 2 for pi, ki in zip(p, k)):
         raise OpError(f"{op}: pad should be at most half of effective kernel size, but got "
                       f"pad={p}, kernel_size={k} and dilation={d}")  # fmt: skip
     return k, s, p, d
@@ -284,32 +292,31 @@ def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
 
 def _pool_input(op: str, input: Tensor, k: tuple, s: tuple, p: tuple, d: tuple,
                 ceil_mode: bool) -> tuple:  # fmt: skip
-    """The input as (N, C, H, W), whether it was batched, and the output size (OH, OW)."""
+    """The input as (N, C, *spatial), whether it was batched, and the output size."""
     check_tensor(op, "input", input)
     check_bool(op, "ceil_mode", ceil_mode)
     X = input.data
-    if X.ndim not in (3, 4) or 0 in X.shape[-3:]:
-        raise OpError(f"{op}: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
-                      f"size for input, but got: {list(X.shape)}")  # fmt: skip
-    batched = X.ndim == 4
-    X4 = X if batched else X[None]
-    OH, OW = (_pool_size(n, *a, ceil_mode) for n, a in zip(X4.shape[2:], zip(k, s, p, d)))
-    if OH < 1 or OW < 1:
-        raise OpError(f"{op}: Given input size: ({'x'.join(map(str, X4.shape[1:]))}). "
-                      f"Calculated output size: ({X4.shape[1]}x{OH}x{OW}). Output size is too "
-                      "small")  # fmt: skip
-    return X4, batched, OH, OW
+    nd = len(k)
+    if X.ndim not in (nd + 1, nd + 2) or 0 in X.shape[-nd - 1 :]:
+        raise OpError(f"{op}: Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional "
+                      f"0 dim batch size for input, but got: {list(X.shape)}")  # fmt: skip
+    batched = X.ndim == nd + 2
+    Xb = X if batched else X[None]
+    out = tuple(_pool_size(n, *a, ceil_mode) for n, a in zip(Xb.shape[2:], zip(k, s, p, d)))
+    if min(out) < 1:
+        raise OpError(f"{op}: Given input size: ({'x'.join(map(str, Xb.shape[1:]))}). "
+                      f"Calculated output size: ({'x'.join(map(str, (Xb.shape[1], *out)))}). "
+                      "Output size is too small")  # fmt: skip
+    return Xb, batched, out
 
 
-def _offsets(Xp: np.ndarray, k: tuple, s: tuple, d: tuple, OH: int, OW: int) -> Any:
-    """For each kernel point (i, j) in row-major order, the (N, C, OH, OW) view of the
-    padded input at that point of every window. A loop over the kernel, not the pixels:
-    a few large strided NumPy ops are faster than reducing windows of 4 or 9 elements."""
-    for i in range(k[0]):
-        r = i * d[0]
-        for j in range(k[1]):
-            c = j * d[1]
-            yield Xp[:, :, r : r + s[0] * (OH - 1) + 1 : s[0], c : c + s[1] * (OW - 1) + 1 : s[1]]
+def _offsets(Xp: np.ndarray, k: tuple, s: tuple, d: tuple, out: tuple) -> Any:
+    """For each kernel point in row-major order, the (N, C, *out) view of the padded input
+    at that point of every window. A loop over the kernel, not the pixels: a few large
+    strided NumPy ops are faster than reducing windows of 4 or 9 elements."""
+    for point in np.ndindex(*k):
+        yield Xp[(..., *(slice(i * di, i * di + si * (o - 1) + 1, si)
+                         for i, di, si, o in zip(point, d, s, out)))]  # fmt: skip
 
 
 def _padding_right(n: int, out: int, k: int, s: int, p: int, d: int) -> int:
@@ -327,48 +334,61 @@ def max_pool2d(
     order at ties, the last NaN if any (PyTorch's scan). ``return_indices`` adds the int64
     flat index (h * W + w) of each maximum in its input plane.
     """
-    k, s, p, d = _pool_args("max_pool2d", kernel_size, stride, padding, dilation)
-    check_bool("max_pool2d", "return_indices", return_indices)
-    X, batched, OH, OW = _pool_input("max_pool2d", input, k, s, p, d, ceil_mode)
+    return _max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)  # fmt: skip
+
+
+def _max_pool(
+    op: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,
+    dilation: Any, ceil_mode: bool, return_indices: bool,
+) -> Any:  # fmt: skip
+    """max_pool2d over nd spatial dims (2 or 3); the index is flat in the input's volume."""
+    k, s, p, d = _pool_args(op, kernel_size, stride, padding, dilation, nd)
+    check_bool(op, "return_indices", return_indices)
+    X, batched, out_size = _pool_input(op, input, k, s, p, d, ceil_mode)
     if X.dtype.kind == "b":
-        raise NotImplementedError("max_pool2d: \"max_pool2d\" not implemented for 'Bool'")
-    N, C, H, W = X.shape
+        raise NotImplementedError(f"{op}: \"{op}\" not implemented for 'Bool'")
+    N, C, *spatial = X.shape
     low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
-    right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
-    Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])), constant_values=low)
+    right = [_padding_right(n, o, *a) for n, o, a in zip(spatial, out_size, zip(k, s, p, d))]
+    Xp = np.pad(X, ((0, 0), (0, 0), *zip(p, right)), constant_values=low)
     # one strided slice per kernel point; the index is PyTorch's scan: the first of tied
     # maxima, but the last NaN (a NaN replaces anything, and a later NaN an earlier one)
-    points = list(_offsets(Xp, k, s, d, OH, OW))
+    points = list(_offsets(Xp, k, s, d, out_size))
     out = points[0].copy()
     for v in points[1:]:
         np.maximum(out, v, out=out)  # NaN wins
-    arg = np.zeros((N, C, OH, OW), np.intp)
+    arg = np.zeros((N, C, *out_size), np.intp)
     for t in range(len(points) - 1, -1, -1):  # the first equal to the maximum, last
         np.copyto(arg, t, where=points[t] == out)
     if X.dtype.kind == "f" and np.isnan(out).any():
         for t, v in enumerate(points):
             np.copyto(arg, t, where=np.isnan(v))
-    rows = np.arange(OH)[:, None] * s[0] - p[0] + arg // k[1] * d[0]
-    cols = np.arange(OW) * s[1] - p[1] + arg % k[1] * d[1]
-    if p[0] or p[1] or ceil_mode:
+    # the position of each maximum along each spatial dim, from the window's start
+    starts = [(np.arange(o) * si - pi).reshape(-1, *(1,) * (nd - 1 - j))
+              for j, (o, si, pi) in enumerate(zip(out_size, s, p))]  # fmt: skip
+    pos = [st + a * di for st, a, di in zip(starts, np.unravel_index(arg, k), d)]
+    if any(p) or ceil_mode:
         # a window of only the lowest value: PyTorch keeps its first point inside the input
-        first_r = np.arange(OH)[:, None] * s[0] - p[0]
-        first_r = first_r + -(first_r // d[0]) * d[0] * (first_r < 0)
-        first_c = np.arange(OW) * s[1] - p[1]
-        first_c = first_c + -(first_c // d[1]) * d[1] * (first_c < 0)
-        outside = (rows < 0) | (rows >= H) | (cols < 0) | (cols >= W)
-        rows, cols = np.where(outside, first_r, rows), np.where(outside, first_c, cols)
-    index = (rows * W + cols).astype(np.int64)
+        outside = np.zeros(arg.shape, bool)
+        for q, n in zip(pos, spatial):
+            outside |= (q < 0) | (q >= n)
+        firsts = (st + -(st // di) * di * (st < 0) for st, di in zip(starts, d))
+        pos = [np.where(outside, first, q) for first, q in zip(firsts, pos)]
+    index = np.zeros(arg.shape, np.int64)
+    for q, n in zip(pos, spatial):
+        index = index * n + q
+    volume, P = math.prod(spatial), math.prod(out_size)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         g = g if batched else g[None]
-        flat = (np.arange(N * C, dtype=np.int64) * (H * W))[:, None] + index.reshape(N * C, OH * OW)
-        dx = np.bincount(flat.ravel(), g.ravel(), N * C * H * W).astype(g.dtype, copy=False)
+        flat = (np.arange(N * C, dtype=np.int64) * volume)[:, None] + index.reshape(N * C, P)
+        dx = np.bincount(flat.ravel(), g.ravel(), N * C * volume).astype(g.dtype, copy=False)
         return dx.reshape(input.data.shape)
 
     if not batched:
         out, index = out[0], index[0]
-    result = record(np.ascontiguousarray(out), "MaxPool2DWithIndices", (input,), (vjp,))
+    result = record(np.ascontiguousarray(out), f"MaxPool{nd}DWithIndices", (input,), (vjp,))
     if return_indices:
         return result, Tensor._new(np.ascontiguousarray(index))
     return result
@@ -382,32 +402,42 @@ def avg_pool2d(
     points inside the padded input (count_include_pad) or inside the input, or
     ``divisor_override``. Integer inputs divide with truncation, as PyTorch.
     dx = g / divisor added to every point of each window."""
-    k, s, p, d = _pool_args("avg_pool2d", kernel_size, stride, padding, 1)
-    check_bool("avg_pool2d", "count_include_pad", count_include_pad)
-    X, batched, OH, OW = _pool_input("avg_pool2d", input, k, s, p, d, ceil_mode)
+    return _avg_pool("avg_pool2d", 2, input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, divisor_override)  # fmt: skip
+
+
+def _avg_pool(
+    op: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,
+    ceil_mode: bool, count_include_pad: bool, divisor_override: int | None,
+) -> Tensor:  # fmt: skip
+    """avg_pool2d over nd spatial dims (2 or 3): the divisor is the product of the
+    window's extents along each dim."""
+    k, s, p, d = _pool_args(op, kernel_size, stride, padding, 1, nd)
+    check_bool(op, "count_include_pad", count_include_pad)
+    X, batched, out_size = _pool_input(op, input, k, s, p, d, ceil_mode)
     if divisor_override is not None and divisor_override == 0:
-        raise OpError("avg_pool2d: divisor must be not zero")
+        raise OpError(f"{op}: divisor must be not zero")
     if X.dtype.kind != "f" and X.dtype != np.int64:  # PyTorch's kernels: floats and Long
         raise NotImplementedError(
-            f"avg_pool2d: \"avg_pool2d\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+            f"{op}: \"{op}\" not implemented for '{dtypes.torch_name(X.dtype)}'"
         )
-    N, C, H, W = X.shape
-    right = [_padding_right(n, o, *a) for n, o, a in zip((H, W), (OH, OW), zip(k, s, p, d))]
-    Xp = np.pad(X, ((0, 0), (0, 0), (p[0], right[0]), (p[1], right[1])))
-    sums = np.zeros((N, C, OH, OW), X.dtype)
-    for v in _offsets(Xp, k, s, d, OH, OW):  # in PyTorch's order of summation
+    N, C, *spatial = X.shape
+    right = [_padding_right(n, o, *a) for n, o, a in zip(spatial, out_size, zip(k, s, p, d))]
+    Xp = np.pad(X, ((0, 0), (0, 0), *zip(p, right)))
+    sums = np.zeros((N, C, *out_size), X.dtype)
+    for v in _offsets(Xp, k, s, d, out_size):  # in PyTorch's order of summation
         sums += v
     if divisor_override is not None:
         div = np.asarray(divisor_override)
     else:
         per_dim = []
-        for n, o, kk, ss, pp in zip((H, W), (OH, OW), k, s, p):
+        for n, o, kk, ss, pp in zip(spatial, out_size, k, s, p):
             start = np.arange(o) * ss - pp
             end = np.minimum(start + kk, n + pp)
             if not count_include_pad:
                 start, end = np.maximum(start, 0), np.minimum(end, n)
             per_dim.append(end - start)
-        div = per_dim[0][:, None] * per_dim[1]
+        div = functools.reduce(np.multiply.outer, per_dim)
     if X.dtype.kind in "biu":
         out = (np.sign(sums) * (np.abs(sums) // div)).astype(X.dtype)
     else:
@@ -416,14 +446,13 @@ def avg_pool2d(
     def vjp(g: np.ndarray) -> np.ndarray:
         g = (g if batched else g[None]) / div
         dx = np.zeros(Xp.shape, g.dtype)
-        for i in range(k[0]):
-            for j in range(k[1]):
-                dx[
-                    :, :, i : i + s[0] * (OH - 1) + 1 : s[0], j : j + s[1] * (OW - 1) + 1 : s[1]
-                ] += g
-        return dx[:, :, p[0] : p[0] + H, p[1] : p[1] + W].reshape(input.data.shape)
+        for view in _offsets(dx, k, s, d, out_size):
+            view += g
+        return dx[(..., *(slice(pi, pi + n) for pi, n in zip(p, spatial)))].reshape(
+            input.data.shape
+        )
 
-    return record(out if batched else out[0], "AvgPool2D", (input,), (vjp,))
+    return record(out if batched else out[0], f"AvgPool{nd}D", (input,), (vjp,))
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
@@ -433,34 +462,54 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     out = P x Qᵀ / n,   dx = Pᵀ (g / n) Q. An output of (1, 1) is the mean over H and W, as
     in PyTorch (its node is MeanBackward).
     """
-    check_tensor("adaptive_avg_pool2d", "input", input)
+    return _adaptive_avg_pool("adaptive_avg_pool2d", 2, input, output_size)
+
+
+def _adaptive_avg_pool(op: str, nd: int, input: Tensor, output_size: Any) -> Tensor:
+    """adaptive_avg_pool2d over nd spatial dims (2 or 3): a window matrix along each."""
+    check_tensor(op, "input", input)
     X = input.data
-    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
-    if len(sizes) != 2:
-        raise OpError("adaptive_avg_pool2d: output_size must be 2")
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    if len(sizes) != nd:
+        raise OpError(f"{op}: output_size must be {nd}")
     for v in sizes:
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
-            raise TypeError(f"adaptive_avg_pool2d(): argument 'output_size' must be tuple of "
-                            f"ints, not {type(v).__name__}")  # fmt: skip
-    if isinstance(output_size, (tuple, list)) and X.ndim < 3:  # PyTorch's Python checks it
-        raise ValueError(f"adaptive_avg_pool2d: Input dimension should be at least 3, got "
+            raise TypeError(f"{op}(): argument 'output_size' must be tuple of ints, not "
+                            f"{type(v).__name__}")  # fmt: skip
+    if isinstance(output_size, (tuple, list)) and X.ndim <= nd:  # PyTorch's Python checks it
+        raise ValueError(f"{op}: Input dimension should be at least {nd + 1}, got "
                          f"{list(X.shape)}")  # fmt: skip
-    if tuple(sizes) == (1, 1):  # of any input of 2 dims or more, as PyTorch's shortcut
-        return input.mean((-1, -2), keepdim=True)
-    if X.ndim not in (3, 4):
-        raise OpError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(X.shape)}")
-    OH, OW = (X.shape[i - 2] if v is None else int(v) for i, v in enumerate(sizes))
-    if OH < 0 or OW < 0:
-        raise OpError("adaptive_avg_pool2d: elements of output_size must be greater than or "
-                      f"equal to 0 but received {{{OH}, {OW}}}")  # fmt: skip
-    if (OH, OW) == (1, 1):
-        return input.mean((-1, -2), keepdim=True)
+    axes = tuple(range(-nd, 0))
+    if tuple(sizes) == (1,) * nd:  # of any input of nd dims or more, as PyTorch's shortcut
+        return input.mean(axes, keepdim=True)
+    if X.ndim not in (nd + 1, nd + 2):
+        raise OpError(f"{op}(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
+                      f"{list(X.shape)}")  # fmt: skip
+    out_size = tuple(X.shape[a] if v is None else int(v) for a, v in zip(axes, sizes))
+    if min(out_size) < 0:
+        raise OpError(f"{op}: elements of output_size must be greater than or equal to 0 but "
+                      f"received {{{', '.join(map(str, out_size))}}}")  # fmt: skip
+    if out_size == (1,) * nd:
+        return input.mean(axes, keepdim=True)
     if X.dtype.kind != "f":
-        raise NotImplementedError(f'"adaptive_avg_pool2d" not implemented for {X.dtype}')
-    P, Q = (_window_matrix(n, o, X.dtype) for n, o in zip(X.shape[-2:], (OH, OW)))
-    n = P.sum(1)[:, None] * Q.sum(1)
-    out = np.matmul(np.matmul(P, X), Q.T) / n
-    return record(out, "AdaptiveAvgPool2D", (input,), (lambda g: P.T @ (g / n) @ Q,))
+        raise NotImplementedError(f'"{op}" not implemented for {X.dtype}')
+    mats = [_window_matrix(n, o, X.dtype) for n, o in zip(X.shape[-nd:], out_size)]
+    n = functools.reduce(np.multiply.outer, [M.sum(1) for M in mats])
+
+    def along(A: np.ndarray, M: np.ndarray, axis: int) -> np.ndarray:  # M applied on axis
+        return np.moveaxis(np.matmul(M, np.moveaxis(A, axis, -2)), -2, axis)
+
+    out = X
+    for axis, M in zip(axes, mats):
+        out = along(out, M, axis)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        g = g / n
+        for axis, M in zip(axes, mats):
+            g = along(g, M.T, axis)
+        return g
+
+    return record(np.ascontiguousarray(out / n), f"AdaptiveAvgPool{nd}D", (input,), (vjp,))
 
 
 def _window_matrix(n: int, out: int, dtype: np.dtype) -> np.ndarray:

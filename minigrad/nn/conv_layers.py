@@ -32,11 +32,13 @@ def _ntuple(value: Any, n: int) -> tuple:
 
 
 class _ConvNd(Module):
-    """What Conv1d and Conv2d share: the checks of the arguments, the parameters W of shape
+    """What Conv1d, Conv2d and Conv3d share: the checks of the arguments, the parameters W of shape
     (out_channels, in_channels / groups, *kernel_size) and b (out_channels,), their
-    initialization and the repr."""
+    initialization and the repr. Transposed convolutions (``conv_transpose_layers``) share
+    it too, with W of shape (in_channels, out_channels / groups, *kernel_size)."""
 
     _nd = 0
+    _transposed = False
 
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
@@ -73,14 +75,14 @@ class _ConvNd(Module):
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
-        self.transposed = False
+        self.transposed = self._transposed
         self.output_padding = (0,) * n
         self.groups = groups
         self.padding_mode = padding_mode
         dtype = dtypes.or_default(dtype)
-        shape = _shape(
-            ((out_channels, in_channels // groups, *kernel_size),), op=type(self).__name__
-        )
+        channels = (in_channels, out_channels // groups) if self.transposed else (
+            out_channels, in_channels // groups)  # fmt: skip
+        shape = _shape(((*channels, *kernel_size),), op=type(self).__name__)
         self.weight = Parameter(np.empty(shape, dtype))
         if bias:
             self.bias = Parameter(np.empty(out_channels, dtype))
@@ -123,6 +125,8 @@ class _ConvNd(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * n:
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * n:
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:

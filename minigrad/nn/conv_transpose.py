@@ -1,0 +1,216 @@
+"""Transposed convolutions ``conv_transpose1d/2d/3d``; and the 3-d convolution and
+pooling, ``conv3d``, ``max_pool3d``, ``avg_pool3d`` and ``adaptive_avg_pool3d``.
+
+A transposed convolution is the adjoint of a convolution with the same weight: with
+A_W the conv g -> conv(g, W) (stride s, padding p, dilation d, groups), y = A_Wᵀ x.
+So its forward is the conv's input-VJP (the columns Wᵀx summed back by col2im), its
+input-VJP is the conv itself, dx = A_W g, and its weight-VJP is the conv's weight-VJP
+with x as the upstream gradient. Shapes are PyTorch's: input (N, C_in, *spatial) or
+(C_in, *spatial), weight (C_in, C_out / groups, *k), output (N, C_out, *out) with
+out = (n - 1) s - 2 p + d (k - 1) + output_padding + 1 along each spatial dim.
+The 3-d ops are conv.py's convolution and pooling over 3 spatial dims.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..engine import record
+from ..errors import OpError
+from ..tensor import Tensor, check_tensor
+from .conv import _adaptive_avg_pool, _avg_pool, _col2im, _convnd, _convolution, _ints, _max_pool
+
+__all__ = [
+    "adaptive_avg_pool3d", "avg_pool3d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+    "conv_transpose3d", "max_pool3d",
+]  # fmt: skip
+
+
+def conv3d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+    padding: Any = 0, dilation: Any = 1, groups: int = 1,
+) -> Tensor:  # fmt: skip
+    """conv2d over 3 spatial dims: input (N, C, D, H, W) or (C, D, H, W), weight
+    (O, C/groups, kD, kH, kW), bias (O,); padding an int, a triple, 'valid' or 'same'."""
+    return _convolution("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def max_pool3d(
+    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+    ceil_mode: bool = False, return_indices: bool = False,
+) -> Any:  # fmt: skip
+    """max_pool2d over (D, H, W): input (N, C, D, H, W) or (C, D, H, W); the indices are
+    flat in each (D, H, W) volume, d·H·W + h·W + w."""
+    return _max_pool("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)  # fmt: skip
+
+
+def avg_pool3d(
+    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+    ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None,
+) -> Tensor:  # fmt: skip
+    """avg_pool2d over (D, H, W): input (N, C, D, H, W) or (C, D, H, W)."""
+    return _avg_pool("avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, divisor_override)  # fmt: skip
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """adaptive_avg_pool2d over (D, H, W): with window matrices P, Q, R along D, H and W,
+    out = x ×_D P ×_H Q ×_W R / n and dx = (g / n) ×_D Pᵀ ×_H Qᵀ ×_W Rᵀ."""
+    return _adaptive_avg_pool("adaptive_avg_pool3d", 3, input, output_size)
+
+
+def conv_transpose2d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+    padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1,
+) -> Tensor:  # fmt: skip
+    """out[n, o, s·h + d·i - p, s·w + d·j - p] += Σ_{c in o's group} W[c, o', i, j] x[n, c, h, w]
+    (o' = o mod C_out/groups), plus b[o]; output_padding adds rows and columns at the end.
+
+    input (N, C_in, H, W) or (C_in, H, W), weight (C_in, C_out/groups, kH, kW), bias (C_out,).
+    dx = conv2d(g, W),   dW = the conv's weight-VJP of (g, x),   db = Σ_{n, oh, ow} g.
+    """
+    return _transposed("conv_transpose2d", 2, input, weight, bias, stride, padding,
+                       output_padding, groups, dilation)  # fmt: skip
+
+
+def conv_transpose1d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+    padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1,
+) -> Tensor:  # fmt: skip
+    """conv_transpose2d along one spatial dim: input (N, C_in, L) or (C_in, L), weight
+    (C_in, C_out/groups, k)."""
+    return _transposed("conv_transpose1d", 1, input, weight, bias, stride, padding,
+                       output_padding, groups, dilation)  # fmt: skip
+
+
+def conv_transpose3d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+    padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1,
+) -> Tensor:  # fmt: skip
+    """conv_transpose2d over 3 spatial dims: input (N, C_in, D, H, W) or (C_in, D, H, W),
+    weight (C_in, C_out/groups, kD, kH, kW)."""
+    return _transposed("conv_transpose3d", 3, input, weight, bias, stride, padding,
+                       output_padding, groups, dilation)  # fmt: skip
+
+
+def _transposed(
+    op: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
+    padding: Any, output_padding: Any, groups: int, dilation: Any,
+) -> Tensor:  # fmt: skip
+    """Check the arguments as PyTorch does, lift the input to (N, C, *spatial), convolve."""
+    check_tensor(op, "input", input)
+    check_tensor(op, "weight", weight)
+    if bias is not None:
+        check_tensor(op, "bias", bias)
+    X, W = input.data, weight.data
+    s, p, out_pad, d = (_ints(op, name, v, nd) for name, v in (
+        ("stride", stride), ("padding", padding), ("output_padding", output_padding),
+        ("dilation", dilation)))  # fmt: skip
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
+        raise TypeError(f"{op}(): argument 'groups' must be int, not {type(groups).__name__}")
+    if X.ndim not in (nd + 1, nd + 2):
+        raise OpError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {op}, "
+                      f"but got input of size: {list(X.shape)}")  # fmt: skip
+    if W.ndim != nd + 2:
+        raise OpError(f"{op}: expected a {nd + 2}-D weight (in_channels, out_channels / "
+                      f"groups, *kernel_size), but got weight of size {list(W.shape)}")  # fmt: skip
+    for name, v, low in (("stride", s, 1), ("dilation", d, 1), ("padding", p, 0),
+                         ("output_padding", out_pad, 0)):  # fmt: skip
+        if min(v) < low:
+            raise OpError(f"{op}: {'non-positive' if low else 'negative'} {name} is not "
+                          f"supported (got {name}={list(v)})")  # fmt: skip
+    if any(o >= max(si, di) for o, si, di in zip(out_pad, s, d)):
+        raise OpError(f"{op}: output padding must be smaller than either stride or dilation, "
+                      f"but got output_padding={list(out_pad)}, stride={list(s)}, "
+                      f"dilation={list(d)}")  # fmt: skip
+    if groups <= 0:
+        raise OpError(f"{op}: non-positive groups is not supported")
+    batched = X.ndim == nd + 2
+    C = X.shape[1 if batched else 0]
+    if W.shape[0] % groups or W.shape[0] < groups:
+        raise OpError(
+            f"{op}: Given groups={groups}, expected weight to be a positive multiple of "
+            f"{groups} at dimension 0, but got weight of size {list(W.shape)}"
+        )
+    if C != W.shape[0]:
+        raise OpError(f"{op}: Given transposed=1, weight of size {list(W.shape)}, expected "
+                      f"input{list(X.shape)} to have {W.shape[0]} channels, but got {C} "
+                      "channels instead")  # fmt: skip
+    if 0 in X.shape[-nd:] or 0 in W.shape[1:]:
+        raise OpError(
+            f"{op}: Only zero batch or zero channel inputs are supported, but got input of "
+            f"size {list(X.shape)} and weight of size {list(W.shape)}"
+        )
+    if X.dtype != W.dtype:
+        raise OpError(f"{op}: Input type ({X.dtype}) and weight type ({W.dtype}) should be "
+                      "the same")  # fmt: skip
+    O = W.shape[1] * groups
+    B = None
+    if bias is not None:
+        B = bias.data
+        if B.shape != (O,):
+            raise OpError(f"{op}: Given transposed=1, weight of size {list(W.shape)}, expected "
+                          f"bias to be 1-dimensional with {O} elements, but got bias of size "
+                          f"{list(B.shape)} instead")  # fmt: skip
+        if B.dtype != X.dtype:
+            raise OpError(f"{op}: Input type ({X.dtype}) and bias type ({B.dtype}) should be "
+                          "the same")  # fmt: skip
+    k = W.shape[2:]
+    size = tuple((n - 1) * si - 2 * pi + di * (ki - 1) + oi + 1
+                 for n, si, pi, di, ki, oi in zip(X.shape[-nd:], s, p, d, k, out_pad))  # fmt: skip
+    if min(size) < 0:
+        raise OpError(f"{op}: the output size {list(size)} is negative (input {list(X.shape)}, "
+                      f"weight {list(W.shape)}, padding {list(p)})")  # fmt: skip
+    if X.dtype.kind == "b":
+        raise NotImplementedError(f"{op}: \"slow_conv_transpose2d_out_cpu\" not implemented "
+                                  "for 'Bool'")  # fmt: skip
+    out, vjp_x, vjp_w = _conv_transposend(X if batched else X[None], W, s, p, out_pad, d,
+                                          groups, size)  # fmt: skip
+    if B is not None:
+        out += B.reshape(-1, *(1,) * nd)
+    if not batched:
+        out = out[0]
+
+    def lift(g: np.ndarray) -> np.ndarray:  # the output's gradient as (N, O, *out)
+        return g if batched else g[None]
+
+    vjps = (
+        lambda g: vjp_x(lift(g)).reshape(X.shape),
+        lambda g: vjp_w(lift(g)).reshape(W.shape),
+        lambda g: np.add.reduce(lift(g), (0, *range(2, nd + 2))),
+    )
+    return record(out, "Convolution", (input, weight, bias), vjps, saved=(input, weight))
+
+
+def _conv_transposend(
+    X: np.ndarray, W: np.ndarray, s: tuple, p: tuple, out_pad: tuple, d: tuple, G: int,
+    size: tuple,
+) -> tuple:  # fmt: skip
+    """The transposed convolution of arrays X (N, C, *spatial) and W (C, O/G, *k): the
+    output (N, O, *size) and the VJPs for X and W."""
+    N, C, *spatial = X.shape
+    _, Og, *k = W.shape
+    P = math.prod(spatial)
+    Wm = W.reshape(G, C // G, Og * math.prod(k))
+    rows = X.reshape(N, G, C // G, P).transpose(1, 2, 0, 3).reshape(G, C // G, N * P)
+    cols = np.matmul(Wm.transpose(0, 2, 1), rows).reshape(G, Og, *k, N, *spatial)
+    pads = tuple((pi, pi) for pi in p)
+    out = _col2im(cols, tuple(n + 2 * pi for n, pi in zip(size, p)), s, d, pads)
+    # the conv back reads the rows of g its windows reach, (n - 1) s + d (k - 1) + 1 of the
+    # padded g: the last output_padding - p of g are beyond them, or p - output_padding of
+    # the padding after g are, so that the conv of g has X's shape again
+    reach = (..., *(slice(0, n + pi - oi) for n, pi, oi in zip(size, p, out_pad)))
+    back_pads = tuple((pi, max(pi - oi, 0)) for pi, oi in zip(p, out_pad))
+
+    def conv_of(g: np.ndarray) -> tuple:  # A_W g and its weight-VJP
+        return _convnd(g[reach], W, s, back_pads, d, G)
+
+    return (
+        np.ascontiguousarray(out),
+        lambda g: conv_of(g)[0],
+        lambda g: conv_of(g)[2](X),
+    )
