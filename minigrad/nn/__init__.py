@@ -36,26 +36,22 @@ from .bag_ctc import CTCLoss, EmbeddingBag
 from .conv_layers import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
+    AdaptiveAvgPool3d,
     AvgPool1d,
     AvgPool2d,
+    AvgPool3d,
     ConstantPad1d,
     ConstantPad2d,
     Conv1d,
     Conv2d,
+    Conv3d,
     Dropout2d,
     MaxPool1d,
     MaxPool2d,
+    MaxPool3d,
     ZeroPad2d,
 )
-from .conv_transpose_layers import (
-    AdaptiveAvgPool3d,
-    AvgPool3d,
-    Conv3d,
-    ConvTranspose1d,
-    ConvTranspose2d,
-    ConvTranspose3d,
-    MaxPool3d,
-)
+from .conv_transpose_layers import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .layers import (
     Bilinear,
     CosineSimilarity,

@@ -29,7 +29,8 @@ from ..random import generator
 from ..tensor import Tensor, check_bool, check_tensor
 
 __all__ = [
-    "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "dropout2d", "max_pool2d", "pad",
+    "adaptive_avg_pool2d", "adaptive_avg_pool3d", "avg_pool2d", "avg_pool3d", "conv1d", "conv2d",
+    "conv3d", "dropout2d", "max_pool2d", "max_pool3d", "pad",
 ]  # fmt: skip
 
 
@@ -75,6 +76,15 @@ def conv1d(
 ) -> Tensor:  # fmt: skip
     """conv2d along one spatial dim: input (N, C, L) or (C, L), weight (O, C/groups, k)."""
     return _convolution("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+    padding: Any = 0, dilation: Any = 1, groups: int = 1,
+) -> Tensor:  # fmt: skip
+    """conv2d over 3 spatial dims: input (N, C, D, H, W) or (C, D, H, W), weight
+    (O, C/groups, kD, kH, kW), bias (O,); padding an int, a triple, 'valid' or 'same'."""
+    return _convolution("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
 
 
 def _convolution(
@@ -521,6 +531,31 @@ def _window_matrix(n: int, out: int, dtype: np.dtype) -> np.ndarray:
 
 
 # ---- padding -------------------------------------------------------------------------
+
+
+def max_pool3d(
+    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+    ceil_mode: bool = False, return_indices: bool = False,
+) -> Any:  # fmt: skip
+    """max_pool2d over (D, H, W): input (N, C, D, H, W) or (C, D, H, W); the indices are
+    flat in each (D, H, W) volume, d·H·W + h·W + w."""
+    return _max_pool("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)  # fmt: skip
+
+
+def avg_pool3d(
+    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+    ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None,
+) -> Tensor:  # fmt: skip
+    """avg_pool2d over (D, H, W): input (N, C, D, H, W) or (C, D, H, W)."""
+    return _avg_pool("avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, divisor_override)  # fmt: skip
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """adaptive_avg_pool2d over (D, H, W): with window matrices P, Q, R along D, H and W,
+    out = x ×_D P ×_H Q ×_W R / n and dx = (g / n) ×_D Pᵀ ×_H Qᵀ ×_W Rᵀ."""
+    return _adaptive_avg_pool("adaptive_avg_pool3d", 3, input, output_size)
 
 
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:

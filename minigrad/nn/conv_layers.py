@@ -160,6 +160,18 @@ class Conv1d(_ConvNd):
                            self.groups)  # fmt: skip
 
 
+class Conv3d(_ConvNd):
+    """3-D convolution (see ``conv.conv3d``): input (N, C_in, D, H, W) or
+    (C_in, D, H, W), output (N, C_out, OD, OH, OW), OD = (D + 2p - d (k - 1) - 1) // s + 1."""
+
+    _nd = 3
+
+    def forward(self, input: Tensor) -> Tensor:
+        x, padding = self._padded(input)
+        return conv.conv3d(x, self.weight, self.bias, self.stride, padding,
+                                     self.dilation, self.groups)  # fmt: skip
+
+
 class MaxPool2d(Module):
     """The maximum of each window (see ``conv.max_pool2d``); stride defaults to the kernel."""
 
@@ -324,3 +336,33 @@ class ZeroPad2d(ConstantPad2d):
 
     def extra_repr(self) -> str:
         return f"{self.padding}"
+
+
+class MaxPool3d(MaxPool2d):
+    """The maximum of each (D, H, W) window (see ``conv.max_pool3d``); stride
+    defaults to the kernel."""
+
+    def forward(self, input: Tensor) -> Any:
+        return conv.max_pool3d(
+            input, self.kernel_size, self.stride, self.padding, self.dilation,
+            ceil_mode=self.ceil_mode, return_indices=self.return_indices,
+        )  # fmt: skip
+
+
+class AvgPool3d(AvgPool2d):
+    """The mean of each (D, H, W) window (see ``conv.avg_pool3d``); stride
+    defaults to the kernel."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return conv.avg_pool3d(
+            input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+            self.count_include_pad, self.divisor_override,
+        )  # fmt: skip
+
+
+class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+    """Average pooling over (D, H, W) to a fixed output size (see
+    ``conv.adaptive_avg_pool3d``)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return conv.adaptive_avg_pool3d(input, self.output_size)

@@ -1,5 +1,4 @@
-"""Transposed convolutions ``conv_transpose1d/2d/3d``; and the 3-d convolution and
-pooling, ``conv3d``, ``max_pool3d``, ``avg_pool3d`` and ``adaptive_avg_pool3d``.
+"""Transposed convolutions ``conv_transpose1d/2d/3d``.
 
 A transposed convolution is the adjoint of a convolution with the same weight: with
 A_W the conv g -> conv(g, W) (stride s, padding p, dilation d, groups), y = A_Wᵀ x.
@@ -8,7 +7,6 @@ input-VJP is the conv itself, dx = A_W g, and its weight-VJP is the conv's weigh
 with x as the upstream gradient. Shapes are PyTorch's: input (N, C_in, *spatial) or
 (C_in, *spatial), weight (C_in, C_out / groups, *k), output (N, C_out, *out) with
 out = (n - 1) s - 2 p + d (k - 1) + output_padding + 1 along each spatial dim.
-The 3-d ops are conv.py's convolution and pooling over 3 spatial dims.
 """
 
 from __future__ import annotations
@@ -21,46 +19,9 @@ import numpy as np
 from ..engine import record
 from ..errors import OpError
 from ..tensor import Tensor, check_tensor
-from .conv import _adaptive_avg_pool, _avg_pool, _col2im, _convnd, _convolution, _ints, _max_pool
+from .conv import _col2im, _convnd, _ints
 
-__all__ = [
-    "adaptive_avg_pool3d", "avg_pool3d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-    "conv_transpose3d", "max_pool3d",
-]  # fmt: skip
-
-
-def conv3d(
-    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
-    padding: Any = 0, dilation: Any = 1, groups: int = 1,
-) -> Tensor:  # fmt: skip
-    """conv2d over 3 spatial dims: input (N, C, D, H, W) or (C, D, H, W), weight
-    (O, C/groups, kD, kH, kW), bias (O,); padding an int, a triple, 'valid' or 'same'."""
-    return _convolution("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
-
-
-def max_pool3d(
-    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-    ceil_mode: bool = False, return_indices: bool = False,
-) -> Any:  # fmt: skip
-    """max_pool2d over (D, H, W): input (N, C, D, H, W) or (C, D, H, W); the indices are
-    flat in each (D, H, W) volume, d·H·W + h·W + w."""
-    return _max_pool("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode,
-                     return_indices)  # fmt: skip
-
-
-def avg_pool3d(
-    input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
-    ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None,
-) -> Tensor:  # fmt: skip
-    """avg_pool2d over (D, H, W): input (N, C, D, H, W) or (C, D, H, W)."""
-    return _avg_pool("avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode,
-                     count_include_pad, divisor_override)  # fmt: skip
-
-
-def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
-    """adaptive_avg_pool2d over (D, H, W): with window matrices P, Q, R along D, H and W,
-    out = x ×_D P ×_H Q ×_W R / n and dx = (g / n) ×_D Pᵀ ×_H Qᵀ ×_W Rᵀ."""
-    return _adaptive_avg_pool("adaptive_avg_pool3d", 3, input, output_size)
+__all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
 
 def conv_transpose2d(

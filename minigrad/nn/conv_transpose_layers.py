@@ -1,5 +1,4 @@
-"""Transposed convolution layers ``ConvTranspose1d/2d/3d``; and the 3-d layers ``Conv3d``,
-``MaxPool3d``, ``AvgPool3d`` and ``AdaptiveAvgPool3d``; with PyTorch's arguments,
+"""Transposed convolution layers ``ConvTranspose1d/2d/3d``, with PyTorch's arguments,
 attributes, initialization and repr.
 
 The math is in ``conv_transpose.py``; the layers hold the parameters and the settings.
@@ -11,12 +10,9 @@ from typing import Any
 
 from ..tensor import Tensor
 from . import conv_transpose
-from .conv_layers import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, _ConvNd, _ntuple
+from .conv_layers import _ConvNd, _ntuple
 
-__all__ = [
-    "AdaptiveAvgPool3d", "AvgPool3d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-    "ConvTranspose3d", "MaxPool3d",
-]  # fmt: skip
+__all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -97,45 +93,3 @@ class ConvTranspose3d(_ConvTransposeNd):
     OD = (D - 1) s - 2 p + d (k - 1) + output_padding + 1."""
 
     _nd = 3
-
-
-class Conv3d(_ConvNd):
-    """3-D convolution (see ``conv_transpose.conv3d``): input (N, C_in, D, H, W) or
-    (C_in, D, H, W), output (N, C_out, OD, OH, OW), OD = (D + 2p - d (k - 1) - 1) // s + 1."""
-
-    _nd = 3
-
-    def forward(self, input: Tensor) -> Tensor:
-        x, padding = self._padded(input)
-        return conv_transpose.conv3d(x, self.weight, self.bias, self.stride, padding,
-                                     self.dilation, self.groups)  # fmt: skip
-
-
-class MaxPool3d(MaxPool2d):
-    """The maximum of each (D, H, W) window (see ``conv_transpose.max_pool3d``); stride
-    defaults to the kernel."""
-
-    def forward(self, input: Tensor) -> Any:
-        return conv_transpose.max_pool3d(
-            input, self.kernel_size, self.stride, self.padding, self.dilation,
-            ceil_mode=self.ceil_mode, return_indices=self.return_indices,
-        )  # fmt: skip
-
-
-class AvgPool3d(AvgPool2d):
-    """The mean of each (D, H, W) window (see ``conv_transpose.avg_pool3d``); stride
-    defaults to the kernel."""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return conv_transpose.avg_pool3d(
-            input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-            self.count_include_pad, self.divisor_override,
-        )  # fmt: skip
-
-
-class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
-    """Average pooling over (D, H, W) to a fixed output size (see
-    ``conv_transpose.adaptive_avg_pool3d``)."""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return conv_transpose.adaptive_avg_pool3d(input, self.output_size)
