@@ -173,7 +173,7 @@ def triplet_margin_loss(
     dist_pos = pairwise_distance(anchor, positive, p, eps)
     dist_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        dist_neg = ops.ops.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
+        dist_neg = ops.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
     return _reduced("triplet_margin_loss", (margin + dist_pos - dist_neg).clamp_min(0), reduction)
 
 
