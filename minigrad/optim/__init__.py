@@ -6,6 +6,7 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .asgd import ASGD
+from .lbfgs import LBFGS
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -15,6 +16,6 @@ from .sgd import SGD
 
 __all__ = [
     "SGD", "Adam", "AdamW", "Adagrad", "Adamax", "NAdam", "RAdam", "RMSprop", "Adadelta",
-    "Rprop", "ASGD", "Optimizer",
+    "Rprop", "ASGD", "LBFGS", "Optimizer",
     "lr_scheduler",
 ]  # fmt: skip

@@ -195,7 +195,8 @@ class Optimizer:
             if i in param_of:
                 p = param_of[i]
                 self.state[p] = {
-                    k: _cast_like(type(self).__name__, v, p, k) for k, v in buffers.items()
+                    k: _cast_like(type(self).__name__, v, p, k, self._state_matches_params)
+                    for k, v in buffers.items()
                 }
             else:  # kept under its index, as PyTorch keeps it
                 self.state[i] = buffers
@@ -221,6 +222,7 @@ class Optimizer:
                 state["step"] = tensor(float(state["step"]), dtype=get_default_dtype())
 
     _option_defaults: dict[str, Any] = {}
+    _state_matches_params = True  # each state Tensor has its parameter's shape (not LBFGS's)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -231,12 +233,13 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
-def _cast_like(name: str, value: Any, param: Tensor, key: str) -> Any:
+def _cast_like(name: str, value: Any, param: Tensor, key: str, same_shape: bool = True) -> Any:
     """A state value as PyTorch loads it: the same object (so an optimizer loaded from
     another's live state_dict shares its buffers, as in PyTorch), except that a buffer
     other than ``step`` of another dtype is cast to the parameter's. A buffer of another
-    shape is refused here (PyTorch's next step raises, from deep in its update)."""
-    if isinstance(value, Tensor) and value.ndim and value.shape != param.shape:
+    shape is refused here (PyTorch's next step raises, from deep in its update), where
+    ``same_shape`` says the optimizer's state has its parameters' shapes."""
+    if same_shape and isinstance(value, Tensor) and value.ndim and value.shape != param.shape:
         raise OpError(
             f"{name}.load_state_dict: state {key!r} of shape {value.shape} does not match "
             f"its parameter's shape {param.shape}"

@@ -1,0 +1,159 @@
+"""LBFGS, the optimizers' and modules' hooks, swa_utils and nn.utils' parametrizations
+against PyTorch: the same starting values and closures, the same trajectories (float64
+to 1e-10), state_dict layouts, call orders and exception types. Runs only where torch
+is installed."""
+
+import numpy as np
+import pytest
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+
+def _rosenbrock(x):
+    return ((1 - x[:-1]) ** 2 + 100 * (x[1:] - x[:-1] ** 2) ** 2).sum()
+
+
+def _mlp_params(L, seed=0):
+    rng = np.random.default_rng(seed)
+    arrays = [rng.normal(size=s) * 0.5 for s in [(5, 3), (5,), (2, 5), (2,)]]
+    return [L.tensor(a, requires_grad=True) for a in arrays]
+
+
+def _mlp_loss(L, ps):
+    rng = np.random.default_rng(1)
+    dtype = ps[0].detach().numpy().dtype
+    x, y = (L.tensor(rng.normal(size=shape).astype(dtype)) for shape in [(8, 3), (8, 2)])
+    h = L.tanh(x @ ps[0].T + ps[1])
+    return ((h @ ps[2].T + ps[3] - y) ** 2).mean()
+
+
+LBFGS_OPTIONS = [
+    {},
+    {"lr": 0.5},
+    {"lr": 0.1, "history_size": 3},
+    {"max_iter": 3},
+    {"max_iter": 4, "max_eval": 6},
+    {"tolerance_grad": 1e-3},
+    {"tolerance_change": 1e-4},
+    {"history_size": 1, "max_iter": 7},
+]
+
+
+def _run_lbfgs(L, problem, options, line_search_fn, steps, dtype=np.float64):
+    if problem == "rosenbrock":
+        ps = [L.tensor(np.array([-1.5, 2.0, 0.5, -0.3, 1.2], dtype), requires_grad=True)]
+        loss_of = lambda: _rosenbrock(ps[0])  # noqa: E731
+    else:
+        ps = [
+            L.tensor(p.detach().numpy().astype(dtype), requires_grad=True) for p in _mlp_params(mg)
+        ]
+        loss_of = lambda: _mlp_loss(L, ps)  # noqa: E731
+    opt = L.optim.LBFGS(ps, line_search_fn=line_search_fn, **options)
+
+    def closure():
+        opt.zero_grad()
+        loss = loss_of()
+        loss.backward()
+        return loss
+
+    losses = [float(opt.step(closure).detach()) for _ in range(steps)]
+    return [p.detach().numpy().copy() for p in ps], losses, opt
+
+
+@pytest.mark.parametrize("problem", ["rosenbrock", "mlp"])
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+@pytest.mark.parametrize("options", LBFGS_OPTIONS, ids=str)
+@pytest.mark.parametrize("steps", [1, 2])
+def test_lbfgs_trajectory_matches_pytorch(problem, line_search_fn, options, steps):
+    ours, our_losses, opt = _run_lbfgs(mg, problem, options, line_search_fn, steps)
+    theirs, their_losses, topt = _run_lbfgs(torch, problem, options, line_search_fn, steps)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(our_losses, their_losses, rtol=1e-10, atol=1e-12)
+    ours_sd, theirs_sd = opt.state_dict(), topt.state_dict()
+    assert ours_sd["param_groups"] == theirs_sd["param_groups"]
+    assert sorted(ours_sd["state"]) == sorted(theirs_sd["state"])
+    ours_state, theirs_state = ours_sd["state"][0], theirs_sd["state"][0]
+    assert sorted(ours_state) == sorted(theirs_state)
+    for key in ("func_evals", "n_iter"):
+        assert ours_state[key] == theirs_state[key]
+    for key in ("d", "prev_flat_grad"):  # gradients: x's last bits times the Hessian (~1e3)
+        np.testing.assert_allclose(
+            ours_state[key].numpy(), theirs_state[key].numpy(), rtol=1e-7, atol=1e-7
+        )
+    assert len(ours_state["old_dirs"]) == len(theirs_state["old_dirs"])
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_float32_matches_pytorch(line_search_fn):
+    ours, _, _ = _run_lbfgs(mg, "mlp", {"max_iter": 3}, line_search_fn, 1, np.float32)
+    theirs, _, _ = _run_lbfgs(torch, "mlp", {"max_iter": 3}, line_search_fn, 1, np.float32)
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype == np.float32
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_load_state_dict_resumes_as_pytorch(line_search_fn):
+    def resumed(L):
+        ps, _, opt = _run_lbfgs(L, "rosenbrock", {"max_iter": 4}, line_search_fn, 2)
+        x = L.tensor(ps[0], requires_grad=True)
+        fresh = L.optim.LBFGS([x], max_iter=4, line_search_fn=line_search_fn)
+        fresh.load_state_dict(opt.state_dict())
+
+        def closure():
+            fresh.zero_grad()
+            loss = _rosenbrock(x)
+            loss.backward()
+            return loss
+
+        fresh.step(closure)
+        return x.detach().numpy()
+
+    np.testing.assert_allclose(resumed(mg), resumed(torch), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda L, p: L.optim.LBFGS([p], lr=-1.0),
+        lambda L, p: L.optim.LBFGS([{"params": [p]}, {"params": [p * 1]}]),
+        lambda L, p: L.optim.LBFGS(p),
+    ],
+)
+def test_lbfgs_bad_arguments_raise_as_pytorch(build):
+    def error(L):
+        p = L.tensor(np.ones(3), requires_grad=True)
+        with pytest.raises(Exception) as info:
+            build(L, p)
+        return info.type
+
+    assert error(mg) is error(torch)
+
+
+def test_lbfgs_unknown_line_search_raises_as_pytorch():
+    def error(L):
+        x = L.tensor(np.array([0.5, 0.5]), requires_grad=True)
+        opt = L.optim.LBFGS([x], line_search_fn="armijo")
+
+        def closure():
+            opt.zero_grad()
+            loss = _rosenbrock(x)
+            loss.backward()
+            return loss
+
+        with pytest.raises(Exception) as info:
+            opt.step(closure)
+        return info.type
+
+    assert error(mg) is error(torch) is RuntimeError
+
+
+def test_lbfgs_repr_and_defaults_match_pytorch():
+    ours = mg.optim.LBFGS([mg.tensor(np.ones(2), requires_grad=True)])
+    theirs = torch.optim.LBFGS([torch.ones(2, dtype=torch.float64, requires_grad=True)])
+    assert repr(ours) == repr(theirs)
+    assert ours.defaults == theirs.defaults
