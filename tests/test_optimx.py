@@ -97,3 +97,108 @@ def test_cubic_interpolate_finds_a_cubics_minimiser(x1, x2):
     expected = min(max(x_min, lo), hi)
     assert _cubic_interpolate(x1, f(x1), df(x1), x2, f(x2), df(x2)) == pytest.approx(expected)
     assert _cubic_interpolate(x1, f(x1), df(x1), x2, f(x2), df(x2), bounds=(5, 6)) == 5
+
+
+# ---- optimizer and module hooks --------------------------------------------------------
+
+
+def _sgd():
+    p = mg.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    p.grad = mg.tensor(np.array([1.0, 1.0]))
+    return p, mg.optim.SGD([p], lr=0.5)
+
+
+def test_step_hooks_run_global_then_own_before_and_own_then_global_after():
+    from minigrad.optim import optimizer
+
+    order = []
+    p, opt = _sgd()
+    handles = [
+        opt.register_step_post_hook(lambda o, a, k: order.append(("post", p.tolist()))),
+        optimizer.register_optimizer_step_post_hook(lambda o, a, k: order.append("gpost")),
+        opt.register_step_pre_hook(lambda o, a, k: order.append(("pre", p.tolist()))),
+        optimizer.register_optimizer_step_pre_hook(lambda o, a, k: order.append("gpre")),
+    ]
+    try:
+        opt.step()
+    finally:
+        for h in handles:
+            h.remove()
+    opt.step()
+    assert order == ["gpre", ("pre", [1.0, 2.0]), ("post", [0.5, 1.5]), "gpost"]
+    assert p.tolist() == [0.0, 1.0]
+
+
+def test_step_pre_hook_replaces_the_arguments():
+    p, opt = _sgd()
+    calls = []
+
+    def closure():
+        calls.append(1)
+        return mg.tensor(3.0)
+
+    opt.register_step_pre_hook(lambda o, a, k: ((o,), {"closure": closure}))
+    assert opt.step().item() == 3.0 and calls == [1]
+    opt.register_step_pre_hook(lambda o, a, k: "no")
+    with pytest.raises(RuntimeError, match="must return None or a tuple"):
+        opt.step()
+
+
+def test_hooked_step_keeps_its_signature():
+    import inspect
+
+    assert list(inspect.signature(mg.optim.SGD.step).parameters) == ["self", "closure"]
+    assert list(inspect.signature(mg.optim.LBFGS.step).parameters) == ["self", "closure"]
+
+
+def test_optimizer_state_dict_hooks_replace_and_prepend():
+    p, opt = _sgd()
+    order = []
+    opt.register_state_dict_pre_hook(lambda o: order.append("pre"))
+    opt.register_state_dict_pre_hook(lambda o: order.append("pre0"), prepend=True)
+    opt.register_state_dict_post_hook(lambda o, sd: {"replaced": sd})
+    assert list(opt.state_dict()) == ["replaced"] and order == ["pre0", "pre"]
+    opt2 = mg.optim.SGD([p], lr=0.1)
+    opt2.register_load_state_dict_pre_hook(lambda o, sd: sd["replaced"])
+    opt2.register_load_state_dict_post_hook(lambda o: order.append(o.param_groups[0]["lr"]))
+    opt2.load_state_dict(opt.state_dict())
+    assert order[-1] == 0.5
+
+
+def test_hooks_survive_deepcopy_as_empty_dicts():
+    import copy
+
+    p, opt = _sgd()
+    opt.register_step_pre_hook(lambda *a: None)
+    clone = copy.deepcopy(opt)  # hooks are not pickled, as PyTorch's
+    assert not clone._optimizer_step_pre_hooks
+    clone.step()
+
+
+def test_module_state_dict_hooks_run_pre_in_pre_order_and_post_in_post_order():
+    model = mg.nn.Sequential(mg.nn.Linear(2, 2), mg.nn.Sequential(mg.nn.Tanh()))
+    order = []
+    for m in model.modules():
+        m.register_state_dict_pre_hook(lambda mod, prefix, keep: order.append(("pre", prefix)))
+        m.register_state_dict_post_hook(
+            lambda mod, sd, prefix, meta: order.append(("post", prefix))
+        )
+        m.register_load_state_dict_post_hook(
+            lambda mod, keys: order.append(("load", type(mod).__name__))
+        )
+    model.load_state_dict(model.state_dict(prefix=""))
+    assert order == [
+        ("pre", ""), ("pre", "0."), ("post", "0."), ("pre", "1."), ("pre", "1.0."),
+        ("post", "1.0."), ("post", "1."), ("post", ""),
+        ("load", "Linear"), ("load", "Tanh"), ("load", "Sequential"), ("load", "Sequential"),
+    ]  # fmt: skip
+
+
+def test_module_load_pre_hook_may_rename_keys():
+    m = mg.nn.Linear(2, 1)
+    m.register_load_state_dict_pre_hook(
+        lambda mod, sd, prefix, *rest: sd.update(weight=sd.pop("w")) if "w" in sd else None
+    )
+    sd = {"w": mg.ones(1, 2), "bias": mg.zeros(1)}
+    m.load_state_dict(sd)
+    assert m.weight.tolist() == [[1.0, 1.0]] and "w" in sd  # the caller's dict is not changed

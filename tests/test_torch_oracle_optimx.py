@@ -3,6 +3,8 @@ against PyTorch: the same starting values and closures, the same trajectories (f
 to 1e-10), state_dict layouts, call orders and exception types. Runs only where torch
 is installed."""
 
+import importlib
+
 import numpy as np
 import pytest
 from torch_oracle import import_torch
@@ -157,3 +159,217 @@ def test_lbfgs_repr_and_defaults_match_pytorch():
     theirs = torch.optim.LBFGS([torch.ones(2, dtype=torch.float64, requires_grad=True)])
     assert repr(ours) == repr(theirs)
     assert ours.defaults == theirs.defaults
+
+
+# ---- optimizer hooks -------------------------------------------------------------------
+
+
+def _optimizer_hook_log(L):
+    """Every optimizer hook registered, some removed, some replacing arguments or
+    state dicts: the calls they see, in order, and the values they leave."""
+    log = []
+    p = L.tensor(np.array([1.0, -2.0]), requires_grad=True)
+    opt = L.optim.SGD([p], lr=0.1)
+    other = L.optim.Adam([L.tensor(np.array([0.5]), requires_grad=True)])
+    optimizer = importlib.import_module(L.__name__ + ".optim.optimizer")
+    handles = [
+        optimizer.register_optimizer_step_pre_hook(
+            lambda o, a, k: log.append(("gpre", type(o).__name__, len(a), sorted(k)))
+        ),
+        optimizer.register_optimizer_step_post_hook(
+            lambda o, a, k: log.append(("gpost", type(o).__name__))
+        ),
+    ]
+    try:
+        h1 = opt.register_step_pre_hook(lambda o, a, k: log.append(("pre1", len(a), sorted(k))))
+
+        def closure():
+            log.append("closure")
+            opt.zero_grad()
+            loss = (p * p).sum()
+            loss.backward()
+            return loss
+
+        opt.register_step_pre_hook(lambda o, a, k: ((o,), {"closure": closure}))
+        opt.register_step_pre_hook(lambda o, a, k: log.append(("pre3", len(a), sorted(k))))
+        opt.register_step_post_hook(lambda o, a, k: log.append(("post", len(a), sorted(k))))
+        loss = opt.step()
+        log.append(("loss", float(loss.detach())))
+        h1.remove()
+        opt.step(closure)
+        other.step()
+        for h in handles:
+            h.remove()
+        opt.step()
+        other.step()
+
+        opt.register_state_dict_pre_hook(lambda o: log.append("sd_pre1"))
+        opt.register_state_dict_pre_hook(lambda o: log.append("sd_pre0"), prepend=True)
+        opt.register_state_dict_post_hook(lambda o, sd: log.append(("sd_post", sorted(sd))))
+        opt.register_state_dict_post_hook(lambda o, sd: {**sd, "extra": 1})
+        sd = opt.state_dict()
+        log.append(("sd", sorted(sd)))
+        opt.register_load_state_dict_pre_hook(lambda o, sd: log.append(("load_pre", sorted(sd))))
+        opt.register_load_state_dict_pre_hook(
+            lambda o, sd: {
+                "state": sd["state"],
+                "param_groups": [{**sd["param_groups"][0], "lr": 0.5}],
+            }
+        )
+        h = opt.register_load_state_dict_post_hook(
+            lambda o: log.append(("load_post", o.param_groups[0]["lr"]))
+        )
+        opt.register_load_state_dict_post_hook(lambda o: log.append("load_post0"), prepend=True)
+        opt.load_state_dict(sd)
+        h.remove()
+        opt.load_state_dict(sd)
+        log.append(("lr", opt.param_groups[0]["lr"], sorted(sd)))
+        log.append(("p", p.detach().numpy().tolist()))
+    finally:
+        for h in handles:
+            h.remove()
+    return log
+
+
+def test_optimizer_hooks_match_pytorch():
+    assert _optimizer_hook_log(mg) == _optimizer_hook_log(torch)
+
+
+def test_optimizer_step_pre_hook_bad_return_raises_as_pytorch():
+    def error(L):
+        opt = L.optim.SGD([L.tensor(np.ones(2), requires_grad=True)])
+        opt.register_step_pre_hook(lambda o, a, k: 3)
+        with pytest.raises(Exception) as info:
+            opt.step()
+        return info.type
+
+    assert error(mg) is error(torch) is RuntimeError
+
+
+def test_lbfgs_step_hooks_see_the_closure_as_pytorch():
+    def log(L):
+        seen = []
+        x = L.tensor(np.array([0.5, 0.2]), requires_grad=True)
+        opt = L.optim.LBFGS([x], max_iter=2)
+        opt.register_step_pre_hook(lambda o, a, k: seen.append(("pre", len(a), sorted(k))))
+        opt.register_step_post_hook(lambda o, a, k: seen.append(("post", len(a), sorted(k))))
+
+        def closure():
+            opt.zero_grad()
+            loss = _rosenbrock(x)
+            loss.backward()
+            return loss
+
+        opt.step(closure)
+        opt.step(closure=closure)
+        return seen, x.detach().numpy().tolist()
+
+    assert log(mg) == log(torch)
+
+
+# ---- module state-dict hooks -----------------------------------------------------------
+
+
+def _module_hook_log(L):
+    """State-dict hooks on a parent and its children: their calls in order, the prefixes
+    and keys they see, what changing the dicts and the keys' lists does."""
+    log = []
+    with L.no_grad():
+        L.manual_seed(0)
+        model = L.nn.Sequential(L.nn.Linear(2, 3), L.nn.Sequential(L.nn.Linear(3, 1), L.nn.ReLU()))
+        for p in model.parameters():
+            p.copy_(L.ones_like(p) * 0.5)
+    for name, m in [("root", model), ("lin", model[0]), ("inner", model[1]), ("relu", model[1][1])]:
+        m.register_state_dict_pre_hook(
+            lambda mod, prefix, keep, name=name: log.append(("sd_pre", name, prefix, keep))
+        )
+        m.register_state_dict_post_hook(
+            lambda mod, sd, prefix, meta, name=name: log.append(("sd_post", name, prefix, len(sd)))
+        )
+        m.register_load_state_dict_pre_hook(
+            lambda mod, sd, prefix, meta, strict, missing, unexpected, errors, name=name: (
+                log.append(
+                    (
+                        "load_pre",
+                        name,
+                        prefix,
+                        strict,
+                        list(missing),
+                        list(unexpected),
+                        len(errors),
+                        sorted(sd),
+                    )
+                )
+            )
+        )
+        m.register_load_state_dict_post_hook(
+            lambda mod, keys, name=name: log.append(
+                ("load_post", name, list(keys.missing_keys), list(keys.unexpected_keys))
+            )
+        )
+    sd = model.state_dict(prefix="m.", keep_vars=True)
+    log.append(sorted(sd))
+    sd = model.state_dict()
+    sd["extra"] = L.ones(1)
+    del sd["1.0.bias"]
+    result = model.load_state_dict(sd, strict=False)
+    log.append((list(result.missing_keys), list(result.unexpected_keys)))
+    log.append(sorted(sd))  # the loader works on a copy
+
+    # a pre hook renames keys (as old checkpoints are upgraded); a post hook clears the keys
+    child = model[0]
+    child.register_load_state_dict_pre_hook(
+        lambda mod, sd, prefix, *rest: (
+            sd.__setitem__(prefix + "weight", sd.pop(prefix + "old_weight"))
+            if prefix + "old_weight" in sd
+            else None
+        )
+    )
+    renamed = {
+        ("0.old_weight" if k == "0.weight" else k): v * 2 for k, v in model.state_dict().items()
+    }
+    model.load_state_dict(renamed)
+    log.append(model[0].weight.detach().numpy().tolist())
+    model[1][0].register_load_state_dict_post_hook(lambda mod, keys: keys.unexpected_keys.clear())
+    log.append(tuple(model.load_state_dict({**model.state_dict(), "1.0.junk": L.ones(1)})))
+    return log
+
+
+def test_module_state_dict_hooks_match_pytorch():
+    assert _module_hook_log(mg) == _module_hook_log(torch)
+
+
+@pytest.mark.parametrize("kind", ["state_dict", "load"])
+def test_module_post_hook_returning_a_value_raises_as_pytorch(kind):
+    def error(L):
+        m = L.nn.Linear(2, 2)
+        if kind == "state_dict":
+            m.register_state_dict_post_hook(lambda *a: {})
+            call = m.state_dict
+        else:
+            m.register_load_state_dict_post_hook(lambda *a: 1)
+            call = lambda: m.load_state_dict(m.state_dict())  # noqa: E731
+        with pytest.raises(Exception) as info:
+            call()
+        return info.type
+
+    assert error(mg) is error(torch)
+
+
+def test_removed_module_hooks_are_not_called_as_pytorch():
+    def calls(L):
+        seen = []
+        m = L.nn.Linear(2, 2)
+        handles = [
+            m.register_state_dict_pre_hook(lambda *a: seen.append("pre")),
+            m.register_state_dict_post_hook(lambda *a: seen.append("post")),
+            m.register_load_state_dict_pre_hook(lambda *a: seen.append("load_pre")),
+            m.register_load_state_dict_post_hook(lambda *a: seen.append("load_post")),
+        ]
+        m.load_state_dict(m.state_dict())
+        for h in handles:
+            h.remove()
+        m.load_state_dict(m.state_dict())
+        return seen
+
+    assert calls(mg) == calls(torch)
