@@ -202,3 +202,100 @@ def test_module_load_pre_hook_may_rename_keys():
     sd = {"w": mg.ones(1, 2), "bias": mg.zeros(1)}
     m.load_state_dict(sd)
     assert m.weight.tolist() == [[1.0, 1.0]] and "w" in sd  # the caller's dict is not changed
+
+
+# ---- swa_utils ---------------------------------------------------------------------------
+
+from minigrad.optim import swa_utils  # noqa: E402
+
+
+def _snapshots(n, seed=0):
+    """n models of one shape with random weights, and their weights."""
+    rng = np.random.default_rng(seed)
+    models = []
+    for _ in range(n):
+        m = mg.nn.Linear(3, 2).double()
+        with mg.no_grad():
+            for p in m.parameters():
+                p.copy_(mg.tensor(rng.normal(size=p.shape)))
+        models.append(m)
+    return models
+
+
+@pytest.mark.parametrize(
+    "kwargs, rtol",
+    [
+        ({}, 1e-13),
+        ({"avg_fn": swa_utils.get_swa_avg_fn()}, 1e-13),
+        # as PyTorch's, its lerp weight 1 / (n + 1) is a float32 (the int count's quotient)
+        ({"multi_avg_fn": swa_utils.get_swa_multi_avg_fn()}, 1e-6),
+    ],
+)
+def test_averaged_model_is_the_mean_of_the_models(kwargs, rtol):
+    models = _snapshots(5)
+    averaged = swa_utils.AveragedModel(models[0], **kwargs)
+    for m in models:
+        averaged.update_parameters(m)
+    assert averaged.n_averaged.item() == 5
+    for name, p in averaged.module.named_parameters():
+        mean = np.mean([dict(m.named_parameters())[name].detach().numpy() for m in models], axis=0)
+        np.testing.assert_allclose(p.detach().numpy(), mean, rtol=rtol)
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_ema_is_the_geometric_weighting(multi):
+    """a_n = d a_{n-1} + (1 - d) x_n, a_1 = x_1: a_n = d^{n-1} x_1 + Σ_{k>=2} (1-d) d^{n-k} x_k."""
+    d = 0.7
+    models = _snapshots(4, seed=1)
+    fn = (
+        {"multi_avg_fn": swa_utils.get_ema_multi_avg_fn(d)}
+        if multi
+        else {"avg_fn": swa_utils.get_ema_avg_fn(d)}
+    )
+    averaged = swa_utils.AveragedModel(models[0], **fn)
+    for m in models:
+        averaged.update_parameters(m)
+    w = models[0].weight.detach().numpy() * d**3 + sum(
+        (1 - d) * d ** (3 - k) * models[k].weight.detach().numpy() for k in range(1, 4)
+    )
+    np.testing.assert_allclose(averaged.module.weight.detach().numpy(), w, rtol=1e-13)
+
+
+def test_averaged_model_copies_buffers_unless_it_averages_them():
+    bn_a, bn_b = mg.nn.BatchNorm1d(2), mg.nn.BatchNorm1d(2)
+    bn_b.running_mean.fill_(4.0)
+    copied = swa_utils.AveragedModel(bn_a)
+    averaged = swa_utils.AveragedModel(bn_a, use_buffers=True)
+    for m in (bn_a, bn_b):
+        copied.update_parameters(m)
+        averaged.update_parameters(m)
+    assert copied.module.running_mean.tolist() == [4.0, 4.0]
+    assert averaged.module.running_mean.tolist() == [2.0, 2.0]
+
+
+def test_update_bn_sets_the_plain_batch_statistics():
+    rng = np.random.default_rng(2)
+    data = [mg.tensor(rng.normal(size=(8, 3)) * 2 + 1) for _ in range(3)]
+    model = mg.nn.Sequential(mg.nn.BatchNorm1d(3, momentum=0.3).double()).eval()
+    swa_utils.update_bn([[x, None] for x in data], model)
+    # the cumulative average of each batch's mean and unbiased variance
+    np.testing.assert_allclose(model[0].running_mean.numpy(),
+                               np.mean([x.numpy().mean(0) for x in data], 0))  # fmt: skip
+    np.testing.assert_allclose(model[0].running_var.numpy(),
+                               np.mean([x.numpy().var(0, ddof=1) for x in data], 0))  # fmt: skip
+    assert model[0].momentum == 0.3 and not model.training
+
+
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+def test_swalr_anneals_to_swa_lr_and_holds(strategy):
+    p = mg.tensor(np.ones(1), requires_grad=True)
+    opt = mg.optim.SGD([p], lr=1.0)
+    sched = swa_utils.SWALR(opt, swa_lr=0.1, anneal_epochs=4, anneal_strategy=strategy)
+    lrs = [sched.get_last_lr()[0]]
+    for _ in range(6):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr()[0])
+    anneal = (lambda t: t) if strategy == "linear" else (lambda t: (1 - np.cos(np.pi * t)) / 2)
+    expected = [0.1 * anneal(min(1, t / 4)) + 1.0 * (1 - anneal(min(1, t / 4))) for t in range(7)]
+    np.testing.assert_allclose(lrs, expected, rtol=1e-12)

@@ -373,3 +373,134 @@ def test_removed_module_hooks_are_not_called_as_pytorch():
         return seen
 
     assert calls(mg) == calls(torch)
+
+
+# ---- swa_utils -------------------------------------------------------------------------
+
+
+def _swa_net(L, dtype):
+    with L.no_grad():
+        net = L.nn.Sequential(
+            L.nn.Linear(3, 4), L.nn.BatchNorm1d(4), L.nn.Tanh(), L.nn.Linear(4, 2)
+        )
+        rng = np.random.default_rng(3)
+        for p in net.parameters():
+            p.copy_(L.tensor(rng.normal(size=tuple(p.shape)) * 0.5))
+        return net.to(L.float64 if dtype == np.float64 else L.float32)
+
+
+AVERAGERS = {
+    "swa": lambda sw: {},
+    "ema_avg_fn": lambda sw: {"avg_fn": sw.get_ema_avg_fn(0.9)},
+    "ema_multi": lambda sw: {"multi_avg_fn": sw.get_ema_multi_avg_fn(0.8)},
+    "swa_multi": lambda sw: {"multi_avg_fn": sw.get_swa_multi_avg_fn()},
+    "swa_avg_fn": lambda sw: {"avg_fn": sw.get_swa_avg_fn()},
+    "ema_buffers": lambda sw: {"multi_avg_fn": sw.get_ema_multi_avg_fn(0.5), "use_buffers": True},
+    "swa_buffers": lambda sw: {"use_buffers": True},
+}
+
+
+def _swa_run(L, averager, dtype):
+    """Train with SGD under SWALR, averaging every step; then update_bn."""
+    net = _swa_net(L, dtype)
+    sw = importlib.import_module(L.__name__ + ".optim.swa_utils")
+    averaged = sw.AveragedModel(net, **AVERAGERS[averager](sw))
+    opt = L.optim.SGD(
+        [{"params": net[0].parameters()}, {"params": net[3].parameters(), "lr": 0.2}],
+        lr=0.1,
+        momentum=0.5,
+    )
+    sched = sw.SWALR(opt, swa_lr=[0.05, 0.01], anneal_epochs=3, anneal_strategy="linear")
+    rng = np.random.default_rng(4)
+    xs = [L.tensor(rng.normal(size=(6, 3)).astype(dtype)) for _ in range(5)]
+    lrs, trajectory = [], []
+    for x in xs:
+        opt.zero_grad()
+        (net(x) ** 2).mean().backward()
+        opt.step()
+        sched.step()
+        averaged.update_parameters(net)
+        lrs.append(sched.get_last_lr())
+        trajectory.append({k: v.detach().numpy().copy() for k, v in averaged.state_dict().items()})
+    sw.update_bn([(x, 0) for x in xs], averaged)
+    out = averaged(xs[0]).detach().numpy()
+    return lrs, trajectory, averaged.state_dict(), out, averaged.training
+
+
+@pytest.mark.parametrize("averager", list(AVERAGERS))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_averaged_model_and_swalr_match_pytorch(averager, dtype):
+    ours, theirs = _swa_run(mg, averager, dtype), _swa_run(torch, averager, dtype)
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == np.float64 else dict(rtol=1e-5, atol=1e-6)
+    assert ours[0] == theirs[0]  # Python floats in PyTorch's order: exactly
+    for a, b in zip(ours[1], theirs[1]):
+        assert list(a) == list(b)
+        for k in a:
+            assert a[k].dtype == b[k].dtype, k
+            np.testing.assert_allclose(a[k], b[k], **tol, err_msg=k)
+    assert list(ours[2]) == list(theirs[2])
+    for k in ours[2]:
+        np.testing.assert_allclose(ours[2][k].numpy(), theirs[2][k].numpy(), **tol, err_msg=k)
+    np.testing.assert_allclose(ours[3], theirs[3], **tol)
+    assert ours[4] == theirs[4]
+
+
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+@pytest.mark.parametrize("anneal_epochs", [0, 1, 4])
+def test_swalr_rates_match_pytorch(strategy, anneal_epochs):
+    def rates(L):
+        sw = importlib.import_module(L.__name__ + ".optim.swa_utils")
+        ps = [L.tensor(np.ones(2), requires_grad=True) for _ in range(2)]
+        opt = L.optim.SGD([{"params": ps[:1]}, {"params": ps[1:], "lr": 0.3}], lr=1.0)
+        sched = sw.SWALR(opt, swa_lr=0.05, anneal_epochs=anneal_epochs, anneal_strategy=strategy)
+        out = [sched.get_last_lr()]
+        for _ in range(7):
+            opt.step()
+            sched.step()
+            out.append(sched.get_last_lr())
+        state = sched.state_dict()
+        return out, sorted(state), [g["swa_lr"] for g in opt.param_groups]
+
+    assert rates(mg) == rates(torch)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda sw, opt, m: sw.SWALR(opt, swa_lr=0.1, anneal_strategy="exp"),
+        lambda sw, opt, m: sw.SWALR(opt, swa_lr=0.1, anneal_epochs=-1),
+        lambda sw, opt, m: sw.SWALR(opt, swa_lr=0.1, anneal_epochs=1.5),
+        lambda sw, opt, m: sw.SWALR(opt, swa_lr=[0.1, 0.2]),
+        lambda sw, opt, m: sw.get_ema_avg_fn(1.5),
+        lambda sw, opt, m: sw.get_ema_multi_avg_fn(-0.1),
+        lambda sw, opt, m: sw.AveragedModel(
+            m, avg_fn=sw.get_swa_avg_fn(), multi_avg_fn=sw.get_swa_multi_avg_fn()
+        ),
+    ],
+)
+def test_swa_bad_arguments_raise_as_pytorch(build):
+    def error(L):
+        sw = importlib.import_module(L.__name__ + ".optim.swa_utils")
+        m = L.nn.Linear(2, 2)
+        opt = L.optim.SGD(m.parameters(), lr=0.1)
+        with pytest.raises(Exception) as info:
+            build(sw, opt, m)
+        return info.type
+
+    assert error(mg) is error(torch)
+
+
+def test_averaged_model_repr_and_keys_match_pytorch():
+    def describe(L):
+        sw = importlib.import_module(L.__name__ + ".optim.swa_utils")
+        m = sw.AveragedModel(L.nn.Sequential(L.nn.Linear(2, 3), L.nn.BatchNorm1d(3)))
+        return (
+            repr(m),
+            list(m.state_dict()),
+            [n for n, _ in m.named_parameters()],
+            m.n_averaged.dtype.__str__(),
+        )
+
+    ours, theirs = describe(mg), describe(torch)
+    assert ours[:3] == theirs[:3]
+    assert ours[3] in ("int64", "torch.int64") and theirs[3] == "torch.int64"

@@ -1,6 +1,6 @@
 """``minigrad.optim``: optimizers that update parameters in place, and ``lr_scheduler``."""
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -17,5 +17,5 @@ from .sgd import SGD
 __all__ = [
     "SGD", "Adam", "AdamW", "Adagrad", "Adamax", "NAdam", "RAdam", "RMSprop", "Adadelta",
     "Rprop", "ASGD", "LBFGS", "Optimizer",
-    "lr_scheduler",
+    "lr_scheduler", "swa_utils",
 ]  # fmt: skip
