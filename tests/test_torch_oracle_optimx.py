@@ -504,3 +504,455 @@ def test_averaged_model_repr_and_keys_match_pytorch():
     ours, theirs = describe(mg), describe(torch)
     assert ours[:3] == theirs[:3]
     assert ours[3] in ("int64", "torch.int64") and theirs[3] == "torch.int64"
+
+
+# ---- nn.utils: parametrize, weight and spectral norms, fusion ---------------------------
+
+
+def _set_params(L, m, seed=0):
+    rng = np.random.default_rng(seed)
+    with L.no_grad():
+        for p in m.parameters():
+            p.copy_(L.tensor(rng.normal(size=tuple(p.shape))))
+    return m
+
+
+def _layer(L, kind):
+    if kind == "linear":
+        m = L.nn.Linear(4, 3).double()
+    elif kind == "linear_nobias":
+        m = L.nn.Linear(4, 3, bias=False).double()
+    else:
+        m = L.nn.Conv2d(2, 3, 2).double()
+    return _set_params(L, m)
+
+
+def _input(L, kind, seed=1):
+    shape = (5, 4) if kind.startswith("linear") else (2, 2, 4, 4)
+    return L.tensor(np.random.default_rng(seed).normal(size=shape))
+
+
+def _grads_and_output(L, m, x):
+    out = m(x)
+    (out * out).sum().backward()
+    return out.detach().numpy(), {n: p.grad.numpy().copy() for n, p in m.named_parameters()}
+
+
+def _same(ours, theirs, **tol):
+    tol = tol or dict(rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours[0], theirs[0], **tol)
+    assert list(ours[1]) == list(theirs[1])
+    for k in ours[1]:
+        np.testing.assert_allclose(ours[1][k], theirs[1][k], **tol, err_msg=k)
+
+
+class _Symmetric:
+    """X ↦ triu(X) + triu(X, 1)ᵀ, as in PyTorch's parametrization tutorial."""
+
+    @staticmethod
+    def make(L):
+        class Symmetric(L.nn.Module):
+            def forward(self, X):
+                return X.triu() + X.triu(1).transpose(-1, -2)
+
+        return Symmetric()
+
+
+def _scale(L, with_inverse=True):
+    class Scale(L.nn.Module):
+        def forward(self, X):
+            return 2 * X
+
+        if with_inverse:
+
+            def right_inverse(self, X):
+                return X / 2
+
+    return Scale()
+
+
+def _split(L):
+    class Split(L.nn.Module):
+        def forward(self, A, B):
+            return A + B
+
+        def right_inverse(self, X):
+            return (X * 0.25, X * 0.75)
+
+    return Split()
+
+
+PARAMETRIZATIONS = {
+    "scale": lambda L, m: L.nn.utils.parametrize.register_parametrization(m, "weight", _scale(L)),
+    "scale_no_inverse": lambda L, m: L.nn.utils.parametrize.register_parametrization(
+        m, "weight", _scale(L, False)
+    ),
+    "scale_twice": lambda L, m: [
+        L.nn.utils.parametrize.register_parametrization(m, "weight", _scale(L)) for _ in range(2)
+    ],
+    "split": lambda L, m: L.nn.utils.parametrize.register_parametrization(m, "weight", _split(L)),
+    "split_then_scale": lambda L, m: [
+        L.nn.utils.parametrize.register_parametrization(m, "weight", _split(L)),
+        L.nn.utils.parametrize.register_parametrization(m, "weight", _scale(L)),
+    ],
+    "bias_and_weight": lambda L, m: [
+        L.nn.utils.parametrize.register_parametrization(m, "bias", _scale(L)),
+        L.nn.utils.parametrize.register_parametrization(m, "weight", _scale(L, False)),
+    ],
+    "weight_norm": lambda L, m: L.nn.utils.parametrizations.weight_norm(m),
+    "weight_norm_dim1": lambda L, m: L.nn.utils.parametrizations.weight_norm(m, dim=1),
+    "weight_norm_none": lambda L, m: L.nn.utils.parametrizations.weight_norm(m, dim=None),
+}
+
+
+@pytest.mark.parametrize("kind", ["linear", "conv"])
+@pytest.mark.parametrize("name", list(PARAMETRIZATIONS))
+def test_parametrizations_match_pytorch(name, kind):
+    def run(L):
+        m = _layer(L, kind)
+        PARAMETRIZATIONS[name](L, m)
+        out = _grads_and_output(L, m, _input(L, kind))
+        sd = {k: v.numpy().copy() for k, v in m.state_dict().items()}
+        return (
+            out,
+            sd,
+            type(m).__name__,
+            repr(m),
+            L.nn.utils.parametrize.is_parametrized(m),
+            m.weight.detach().numpy(),
+        )
+
+    ours, theirs = run(mg), run(torch)
+    _same(ours[0], theirs[0])
+    assert list(ours[1]) == list(theirs[1])
+    for k in ours[1]:
+        np.testing.assert_allclose(ours[1][k], theirs[1][k], rtol=1e-12, err_msg=k)
+    assert ours[2:5] == theirs[2:5]
+    np.testing.assert_allclose(ours[5], theirs[5], rtol=1e-12)
+
+
+def test_symmetric_parametrization_and_its_assignment_match_pytorch():
+    def run(L):
+        m = _set_params(L, L.nn.Linear(3, 3).double())
+        L.nn.utils.parametrize.register_parametrization(m, "weight", _Symmetric.make(L))
+        w0 = m.weight.detach().numpy().copy()
+        m.weight = L.tensor(np.arange(9.0).reshape(3, 3))  # no right_inverse: raises in both
+        return w0
+
+    with pytest.raises(RuntimeError):
+        run(mg)
+    with pytest.raises(RuntimeError):
+        run(torch)
+
+    def assign(L):
+        m = _set_params(L, L.nn.Linear(3, 3).double())
+        L.nn.utils.parametrize.register_parametrization(m, "weight", _scale(L))
+        m.weight = L.tensor(np.arange(9.0).reshape(3, 3))
+        return m.weight.detach().numpy(), m.parametrizations.weight.original.detach().numpy()
+
+    for a, b in zip(assign(mg), assign(torch)):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("leave_parametrized", [True, False])
+@pytest.mark.parametrize(
+    "name", ["scale", "scale_twice", "bias_and_weight", "weight_norm", "split"]
+)
+def test_remove_parametrizations_matches_pytorch(name, leave_parametrized):
+    def run(L):
+        m = _layer(L, "linear")
+        PARAMETRIZATIONS[name](L, m)
+        try:
+            L.nn.utils.parametrize.remove_parametrizations(
+                m, "weight", leave_parametrized=leave_parametrized
+            )
+        except Exception as e:
+            return type(e)
+        after = (
+            type(m).__name__,
+            L.nn.utils.parametrize.is_parametrized(m),
+            L.nn.utils.parametrize.type_before_parametrizations(m).__name__,
+        )
+        if L.nn.utils.parametrize.is_parametrized(m):
+            L.nn.utils.parametrize.remove_parametrizations(
+                m, "bias", leave_parametrized=leave_parametrized
+            )
+        out = _grads_and_output(L, m, _input(L, "linear"))
+        return (
+            after,
+            out,
+            type(m).__name__,
+            list(m.state_dict()),
+            [type(p).__name__ for p in m.parameters()],
+        )
+
+    ours, theirs = run(mg), run(torch)
+    if isinstance(theirs, type):
+        assert ours is theirs
+        return
+    assert ours[0] == theirs[0] and ours[2:] == theirs[2:]
+    _same(ours[1], theirs[1])
+
+
+def test_cached_parametrization_is_computed_once_as_pytorch():
+    def run(L):
+        calls = []
+
+        class Counting(L.nn.Module):
+            def forward(self, X):
+                calls.append(1)
+                return X * 3
+
+        m = _layer(L, "linear")
+        L.nn.utils.parametrize.register_parametrization(m, "weight", Counting())
+        calls.clear()
+        with L.nn.utils.parametrize.cached():
+            a = m.weight
+            b = m.weight
+            same = a is b
+        m.weight  # noqa: B018 - a read outside the cache computes again
+        return len(calls), same
+
+    assert run(mg) == run(torch) == (2, True)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda L, m: L.nn.utils.parametrize.register_parametrization(m, "nope", _scale(L)),
+        lambda L, m: L.nn.utils.parametrize.remove_parametrizations(m, "weight"),
+        lambda L, m: L.nn.utils.parametrize.register_parametrization(
+            m, "weight", _Bad.make(L, "shape")
+        ),
+        lambda L, m: L.nn.utils.parametrize.register_parametrization(
+            m, "weight", _Bad.make(L, "dtype")
+        ),
+        lambda L, m: L.nn.utils.parametrize.register_parametrization(
+            m, "weight", _Bad.make(L, "none")
+        ),
+        lambda L, m: [
+            L.nn.utils.parametrize.register_parametrization(m, "weight", _scale(L)),
+            L.nn.utils.parametrize.register_parametrization(m, "weight", _Bad.make(L, "shape")),
+        ],
+        lambda L, m: L.nn.utils.parametrizations.spectral_norm(m, dim=5),
+        lambda L, m: L.nn.utils.parametrizations.spectral_norm(m, n_power_iterations=0),
+        lambda L, m: L.nn.utils.parametrizations.spectral_norm(m, name="nope"),
+        lambda L, m: [L.nn.utils.spectral_norm(m), L.nn.utils.spectral_norm(m)],
+        lambda L, m: L.nn.utils.remove_spectral_norm(m),
+        lambda L, m: L.nn.utils.remove_weight_norm(m),
+        lambda L, m: L.nn.utils.fuse_linear_bn_eval(m, L.nn.BatchNorm1d(3).double()),
+        lambda L, m: L.nn.utils.fuse_linear_bn_eval(m.eval(), L.nn.BatchNorm1d(2).double().eval()),
+        lambda L, m: L.nn.utils.skip_init(int),
+    ],
+)
+def test_nn_utils_errors_match_pytorch(build):
+    def error(L):
+        m = _layer(L, "linear")
+        try:
+            build(L, m)
+        except Exception as e:
+            return type(e)
+        return None
+
+    assert error(mg) is error(torch) is not None
+
+
+class _Bad:
+    @staticmethod
+    def make(L, how):
+        class Bad(L.nn.Module):
+            def forward(self, X):
+                if how == "shape":
+                    return X[:1]
+                if how == "dtype":
+                    return X.float()
+                return None
+
+        return Bad()
+
+
+@pytest.mark.parametrize("kind", ["linear", "conv"])
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_old_weight_norm_matches_pytorch(kind, dim):
+    def run(L):
+        m = _layer(L, kind)
+        with pytest.warns(FutureWarning):
+            L.nn.utils.weight_norm(m, dim=dim)
+        keys = list(m.state_dict())
+        names = [n for n, _ in m.named_parameters()]
+        out = _grads_and_output(L, m, _input(L, kind))
+        sd = m.state_dict()
+        L.nn.utils.remove_weight_norm(m)
+        return out, keys, names, list(m.state_dict()), m.weight.detach().numpy(), sd
+
+    ours, theirs = run(mg), run(torch)
+    _same(ours[0], theirs[0])
+    assert ours[1:4] == theirs[1:4]
+    np.testing.assert_allclose(ours[4], theirs[4], rtol=1e-12)
+
+    # the old layout's state_dict loads into the parametrization, as PyTorch's compat hook does
+    def load(L, sd):
+        m = _layer(L, kind)
+        L.nn.utils.parametrizations.weight_norm(m, dim=dim)
+        m.load_state_dict({k: L.tensor(v.numpy()) for k, v in sd.items()})
+        return m.weight.detach().numpy()
+
+    np.testing.assert_allclose(load(mg, ours[5]), load(torch, theirs[5]), rtol=1e-12)
+
+
+def _copy_buffers(src, dst):
+    """The random starting vectors of PyTorch's power iteration, into minigrad's."""
+    with mg.no_grad():
+        for (n, a), (m, b) in zip(src.named_buffers(), dst.named_buffers()):
+            assert n == m
+            b.copy_(mg.tensor(a.numpy()))
+
+
+@pytest.mark.parametrize("kind", ["linear", "conv"])
+@pytest.mark.parametrize(
+    "options", [{}, {"n_power_iterations": 3}, {"dim": 1}, {"eps": 1e-3}], ids=str
+)
+@pytest.mark.parametrize("old", [False, True])
+def test_spectral_norm_matches_pytorch_from_the_same_vectors(kind, options, old):
+    spectral = (
+        (lambda L: L.nn.utils.spectral_norm)
+        if old
+        else (lambda L: L.nn.utils.parametrizations.spectral_norm)
+    )
+    ours, theirs = _layer(mg, kind), _layer(torch, kind)
+    spectral(mg)(ours, **options)
+    spectral(torch)(theirs, **options)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()]
+    _copy_buffers(theirs, ours)
+    for step in range(3):  # training mode: a power iteration per call; then eval
+        if step == 2:
+            ours.eval(), theirs.eval()
+        for m in (ours, theirs):
+            m.zero_grad()
+        _same(
+            _grads_and_output(mg, ours, _input(mg, kind, step)),
+            _grads_and_output(torch, theirs, _input(torch, kind, step)),
+        )
+        for (n, a), (_, b) in zip(ours.named_buffers(), theirs.named_buffers()):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12, err_msg=n)
+    if old:
+        mg.nn.utils.remove_spectral_norm(ours)
+        torch.nn.utils.remove_spectral_norm(theirs)
+        assert list(ours.state_dict()) == list(theirs.state_dict())
+        np.testing.assert_allclose(
+            ours.weight.detach().numpy(), theirs.weight.detach().numpy(), rtol=1e-10
+        )
+
+
+def test_parametrized_spectral_norm_init_iterations_match_pytorch():
+    """The 15 power iterations at creation, from the same random vectors."""
+    w = np.random.default_rng(5).normal(size=(4, 6))
+    u0 = np.random.default_rng(6).normal(size=4)
+    v0 = np.random.default_rng(7).normal(size=6)
+
+    def init(L):
+        sn = importlib.import_module(L.__name__ + ".nn.utils.parametrizations")
+        L.manual_seed(0)
+        weight = L.tensor(w)
+        module = sn._SpectralNorm(weight)
+        with L.no_grad():  # restart from known vectors
+            module._u.copy_(L.nn.functional.normalize(L.tensor(u0), dim=0))
+            module._v.copy_(L.nn.functional.normalize(L.tensor(v0), dim=0))
+            module._power_method(weight, 15) if hasattr(module, "_power_method") else _mg_power(
+                module, weight
+            )
+        return module._u.numpy(), module._v.numpy(), module(weight).detach().numpy()
+
+    for a, b in zip(init(mg), init(torch)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _mg_power(module, weight):
+    from minigrad.nn.utils.spectral_norm import _power_iterate
+
+    _power_iterate(weight, module._u, module._v, 15, module.eps, v_first=False)
+
+
+@pytest.mark.parametrize("affine", [True, False])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("kind", ["conv", "linear"])
+def test_fusion_matches_pytorch(kind, bias, affine):
+    def run(L):
+        layer = L.nn.Conv2d(2, 3, 2, bias=bias) if kind == "conv" else L.nn.Linear(4, 3, bias=bias)
+        bn = (L.nn.BatchNorm2d if kind == "conv" else L.nn.BatchNorm1d)(3, affine=affine)
+        layer, bn = _set_params(L, layer.double()), _set_params(L, bn.double(), 2)
+        with L.no_grad():
+            bn.running_mean.copy_(L.tensor([0.1, -0.3, 0.5]))
+            bn.running_var.copy_(L.tensor([0.5, 2.0, 1.5]))
+        layer.eval(), bn.eval()
+        try:  # PyTorch's fuse_linear_bn_weights takes no missing affine parameters
+            fused = (
+                L.nn.utils.fuse_conv_bn_eval if kind == "conv" else L.nn.utils.fuse_linear_bn_eval
+            )(layer, bn)
+        except TypeError:
+            return TypeError
+        x = _input(L, kind)
+        return (
+            fused(x).detach().numpy(),
+            bn(layer(x)).detach().numpy(),
+            [(n, p.requires_grad, str(p.dtype)[-7:]) for n, p in fused.named_parameters()],
+        )
+
+    ours, theirs = run(mg), run(torch)
+    if theirs is TypeError:
+        assert ours is TypeError and kind == "linear" and not affine
+        return
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ours[0], ours[1], rtol=1e-12, atol=1e-12)
+    assert ours[2] == theirs[2]
+
+
+@pytest.mark.parametrize("transpose", [False, True])
+def test_fuse_conv_bn_weights_matches_pytorch(transpose):
+    rng = np.random.default_rng(9)
+    arrays = [rng.normal(size=s) for s in [(3, 2, 2, 2), (3,), (3,), (3,), (3,), (3,)]]
+    arrays[3] = np.abs(arrays[3]) + 0.1
+    if transpose:
+        arrays[0] = rng.normal(size=(2, 3, 2, 2))
+
+    def run(L):
+        w, b, rm, rv, g, beta = (
+            L.tensor(a, requires_grad=i in (0, 4)) for i, a in enumerate(arrays)
+        )
+        fw, fb = L.nn.utils.fuse_conv_bn_weights(w, b, rm, rv, 1e-5, g, beta, transpose)
+        return fw.detach().numpy(), fb.detach().numpy(), fw.requires_grad, fb.requires_grad
+
+    ours, theirs = run(mg), run(torch)
+    for a, b in zip(ours[:2], theirs[:2]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert ours[2:] == theirs[2:]
+
+
+def test_skip_init_matches_pytorchs_shapes_and_random_state():
+    def run(L):
+        L.manual_seed(0)
+        m = L.nn.utils.skip_init(L.nn.Linear, 5, 2, bias=True)
+        return type(m).__name__, [tuple(p.shape) for p in m.parameters()], str(m.weight.dtype)[-7:]
+
+    assert run(mg) == run(torch)
+    mg.manual_seed(0)
+    expected = mg.randn(3).numpy()
+    mg.manual_seed(0)
+    mg.nn.utils.skip_init(mg.nn.Linear, 5, 2)
+    np.testing.assert_array_equal(mg.randn(3).numpy(), expected)
+
+
+def test_clip_grad_module_and_alias_match_pytorch():
+    def run(L):
+        p = L.tensor(np.array([3.0, 4.0]), requires_grad=True)
+        p.grad = L.tensor(np.array([3.0, 4.0]))
+        with pytest.warns(FutureWarning):
+            total = L.nn.utils.clip_grad_norm([p], 1.0)
+        return (
+            float(total),
+            p.grad.numpy().tolist(),
+            L.nn.utils.clip_grad.clip_grad_norm_ is L.nn.utils.clip_grad_norm_,
+        )
+
+    assert run(mg) == run(torch)
