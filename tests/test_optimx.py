@@ -299,3 +299,129 @@ def test_swalr_anneals_to_swa_lr_and_holds(strategy):
     anneal = (lambda t: t) if strategy == "linear" else (lambda t: (1 - np.cos(np.pi * t)) / 2)
     expected = [0.1 * anneal(min(1, t / 4)) + 1.0 * (1 - anneal(min(1, t / 4))) for t in range(7)]
     np.testing.assert_allclose(lrs, expected, rtol=1e-12)
+
+
+# ---- nn.utils: parametrize, weight and spectral norms, fusion ---------------------------
+
+from minigrad.nn.utils import parametrize  # noqa: E402
+from minigrad.nn.utils.weight_norm import _weight_norm, norm_except_dim  # noqa: E402
+
+
+def _linear(seed=0, bias=True):
+    m = mg.nn.Linear(4, 3, bias=bias).double()
+    rng = np.random.default_rng(seed)
+    with mg.no_grad():
+        for p in m.parameters():
+            p.copy_(mg.tensor(rng.normal(size=p.shape)))
+    return m
+
+
+@pytest.mark.parametrize("dim", [0, 1, 2, -1])
+def test_norm_except_dim_is_the_norm_of_each_slice(dim):
+    v = np.random.default_rng(0).normal(size=(3, 4, 2))
+    got = norm_except_dim(mg.tensor(v), 2, dim).numpy()
+    if dim == -1:
+        assert got.shape == () and np.isclose(got, np.sqrt((v**2).sum()))
+        return
+    expected = np.array(
+        [np.sqrt((np.take(v, i, axis=dim) ** 2).sum()) for i in range(v.shape[dim])]
+    )
+    shape = [1, 1, 1]
+    shape[dim] = v.shape[dim]
+    np.testing.assert_allclose(got, expected.reshape(shape), rtol=1e-14)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_weight_norm_reparametrisation_is_the_identity_at_start_and_gradchecks(dim):
+    """w = g v / ‖v‖ with (g, v) = (‖w‖, w) gives w back; the map is differentiable."""
+    m = _linear()
+    w = m.weight.detach().numpy().copy()
+    mg.nn.utils.parametrizations.weight_norm(m, dim=dim)
+    np.testing.assert_allclose(m.weight.detach().numpy(), w, rtol=1e-14)
+    g, v = m.parametrizations.weight.original0, m.parametrizations.weight.original1
+    assert g.shape == ((3, 1) if dim == 0 else (1, 4) if dim == 1 else ())
+    assert mg.gradcheck(
+        lambda v, g: _weight_norm(v, g, dim),
+        (v.detach().requires_grad_(), g.detach().requires_grad_()),
+    )
+    # scaling v changes nothing: only its direction counts
+    with mg.no_grad():
+        v.mul_(7.0)
+    np.testing.assert_allclose(m.weight.detach().numpy(), w, rtol=1e-13)
+
+
+def test_old_weight_norm_recomputes_the_weight_before_each_call():
+    m = _linear()
+    with pytest.warns(FutureWarning):
+        mg.nn.utils.weight_norm(m)
+    assert sorted(n for n, _ in m.named_parameters()) == ["bias", "weight_g", "weight_v"]
+    with mg.no_grad():
+        m.weight_g.mul_(2.0)
+    x = mg.tensor(np.ones((1, 4)))
+    expected = x.numpy() @ (2 * m.weight_v.detach().numpy()).T + m.bias.detach().numpy()
+    np.testing.assert_allclose(m(x).detach().numpy(), expected, rtol=1e-13)
+    mg.nn.utils.remove_weight_norm(m)
+    assert sorted(n for n, _ in m.named_parameters()) == ["bias", "weight"]
+
+
+def test_register_parametrization_moves_the_tensor_and_restores_the_class():
+    m = _linear()
+    w = m.weight
+    cls = type(m)
+
+    class Double(mg.nn.Module):
+        def forward(self, X):
+            return 2 * X
+
+        def right_inverse(self, X):
+            return X / 2
+
+    parametrize.register_parametrization(m, "weight", Double())
+    assert m.parametrizations.weight.original is w  # the same Parameter, its value halved
+    assert type(m).__name__ == "ParametrizedLinear" and isinstance(m, cls)
+    assert parametrize.type_before_parametrizations(m) is cls
+    assert [n for n, _ in m.named_parameters()] == ["bias", "parametrizations.weight.original"]
+    x = mg.tensor(np.ones((2, 4)))
+    (m(x) ** 2).sum().backward()
+    assert mg.gradcheck(
+        lambda o: mg.nn.functional.linear(x, 2 * o, m.bias.detach()), (w.detach().requires_grad_(),)
+    )
+    parametrize.remove_parametrizations(m, "weight")
+    assert type(m) is cls and m.weight is w and not parametrize.is_parametrized(m)
+
+
+def test_spectral_norm_divides_by_the_largest_singular_value():
+    m = _linear(seed=3)
+    w = m.weight.detach().numpy().copy()
+    mg.nn.utils.parametrizations.spectral_norm(m, n_power_iterations=20)
+    sigma = np.linalg.svd(w, compute_uv=False)[0]
+    for _ in range(5):  # each training-mode read runs 20 more power iterations
+        got = m.weight.detach().numpy()
+    np.testing.assert_allclose(got, w / sigma, rtol=1e-8)
+    assert np.isclose(np.linalg.svd(got, compute_uv=False)[0], 1.0)
+
+
+def test_old_spectral_norm_layout_and_value():
+    m = _linear(seed=4)
+    w = m.weight.detach().numpy().copy()
+    mg.nn.utils.spectral_norm(m, n_power_iterations=50)
+    assert sorted(m.state_dict()) == ["bias", "weight_orig", "weight_u", "weight_v"]
+    m(mg.tensor(np.ones((1, 4))))  # the hook computes the weight
+    np.testing.assert_allclose(
+        m.weight.detach().numpy(), w / np.linalg.svd(w, compute_uv=False)[0], rtol=1e-8
+    )
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_fused_linear_equals_linear_then_batchnorm(bias):
+    lin = _linear(bias=bias).eval()
+    bn = mg.nn.BatchNorm1d(3).double().eval()
+    with mg.no_grad():
+        bn.running_mean.copy_(mg.tensor([0.5, -1.0, 2.0]))
+        bn.running_var.copy_(mg.tensor([0.25, 4.0, 1.0]))
+        bn.weight.copy_(mg.tensor([1.5, -0.5, 2.0]))
+        bn.bias.copy_(mg.tensor([0.1, 0.2, 0.3]))
+    x = mg.tensor(np.random.default_rng(1).normal(size=(6, 4)))
+    fused = mg.nn.utils.fuse_linear_bn_eval(lin, bn)
+    np.testing.assert_allclose(fused(x).detach().numpy(), bn(lin(x)).detach().numpy(), rtol=1e-12)
+    assert fused is not lin and lin.weight is not fused.weight
