@@ -956,3 +956,56 @@ def test_clip_grad_module_and_alias_match_pytorch():
         )
 
     assert run(mg) == run(torch)
+
+
+# ---- signatures ------------------------------------------------------------------------
+
+NEW_NAMES = [
+    "optim.LBFGS", "optim.LBFGS.step", "optim.Optimizer.register_step_pre_hook",
+    "optim.Optimizer.register_step_post_hook", "optim.Optimizer.register_state_dict_pre_hook",
+    "optim.Optimizer.register_state_dict_post_hook",
+    "optim.Optimizer.register_load_state_dict_pre_hook",
+    "optim.Optimizer.register_load_state_dict_post_hook",
+    "optim.optimizer.register_optimizer_step_pre_hook",
+    "optim.optimizer.register_optimizer_step_post_hook",
+    "nn.Module.register_state_dict_pre_hook", "nn.Module.register_state_dict_post_hook",
+    "nn.Module.register_load_state_dict_pre_hook", "nn.Module.register_load_state_dict_post_hook",
+    "optim.swa_utils.AveragedModel", "optim.swa_utils.AveragedModel.update_parameters",
+    "optim.swa_utils.update_bn", "optim.swa_utils.SWALR", "optim.swa_utils.get_ema_multi_avg_fn",
+    "optim.swa_utils.get_swa_multi_avg_fn", "optim.swa_utils.get_ema_avg_fn",
+    "optim.swa_utils.get_swa_avg_fn",
+    "nn.utils.parametrize.register_parametrization", "nn.utils.parametrize.remove_parametrizations",
+    "nn.utils.parametrize.is_parametrized", "nn.utils.parametrize.cached",
+    "nn.utils.parametrize.type_before_parametrizations",
+    "nn.utils.parametrize.transfer_parametrizations_and_params",
+    "nn.utils.parametrize.ParametrizationList",
+    "nn.utils.parametrizations.weight_norm", "nn.utils.parametrizations.spectral_norm",
+    "nn.utils.weight_norm", "nn.utils.remove_weight_norm", "nn.utils.spectral_norm",
+    "nn.utils.remove_spectral_norm", "nn.utils.fuse_conv_bn_eval", "nn.utils.fuse_conv_bn_weights",
+    "nn.utils.fuse_linear_bn_eval", "nn.utils.fuse_linear_bn_weights", "nn.utils.skip_init",
+    "nn.utils.clip_grad.clip_grad_norm_", "nn.utils.clip_grad_norm",
+    "nn.utils.convert_parameters.parameters_to_vector",
+]  # fmt: skip
+
+
+def _resolve(root, dotted):
+    obj = root
+    parts = dotted.split(".")
+    for i, part in enumerate(parts):
+        if not hasattr(obj, part):
+            obj = importlib.import_module(".".join([root.__name__, *parts[: i + 1]]))
+        else:
+            obj = getattr(obj, part)
+    return obj
+
+
+@pytest.mark.parametrize("name", NEW_NAMES)
+def test_new_names_have_pytorchs_parameters(name):
+    import inspect
+
+    def params(root):
+        sig = inspect.signature(_resolve(root, name))
+        return [(p.name, p.kind, p.default if p.default is p.empty or not callable(p.default) else "f")
+                for p in sig.parameters.values()]  # fmt: skip
+
+    assert params(mg) == params(torch)

@@ -40,17 +40,21 @@ step_hooks_in_use = [False]
 def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
     """Call ``hook(optimizer, args, kwargs)`` before every optimizer's ``step``; an
     ``(args, kwargs)`` it returns replaces them. Runs before the optimizer's own."""
-    return _add_hook(_global_optimizer_pre_hooks, hook)
+    return _add_step_hook(_global_optimizer_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
     """Call ``hook(optimizer, args, kwargs)`` after every optimizer's ``step`` (after the
     optimizer's own post hooks)."""
-    return _add_hook(_global_optimizer_post_hooks, hook)
+    return _add_step_hook(_global_optimizer_post_hooks, hook)
+
+
+def _add_step_hook(hooks: OrderedDict, hook: Callable) -> RemovableHandle:
+    step_hooks_in_use[0] = True
+    return _add_hook(hooks, hook)
 
 
 def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool = False) -> RemovableHandle:
-    step_hooks_in_use[0] = True
     handle = RemovableHandle(hooks)
     hooks[handle.id] = hook
     if prepend:
@@ -183,11 +187,11 @@ class Optimizer:
     def register_step_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call ``hook(optimizer, args, kwargs)`` before each ``step``; an ``(args, kwargs)``
         it returns replaces them."""
-        return _add_hook(self._optimizer_step_pre_hooks, hook)
+        return _add_step_hook(self._optimizer_step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook: Callable) -> RemovableHandle:
         """Call ``hook(optimizer, args, kwargs)`` after each ``step``."""
-        return _add_hook(self._optimizer_step_post_hooks, hook)
+        return _add_step_hook(self._optimizer_step_post_hooks, hook)
 
     def register_state_dict_pre_hook(
         self, hook: Callable, prepend: bool = False
