@@ -1005,7 +1005,9 @@ def test_new_names_have_pytorchs_parameters(name):
 
     def params(root):
         sig = inspect.signature(_resolve(root, name))
-        return [(p.name, p.kind, p.default if p.default is p.empty or not callable(p.default) else "f")
-                for p in sig.parameters.values()]  # fmt: skip
+        return [
+            (p.name, p.kind, "f" if callable(p.default) else p.default)
+            for p in sig.parameters.values()
+        ]
 
     assert params(mg) == params(torch)
