@@ -425,3 +425,59 @@ def test_fused_linear_equals_linear_then_batchnorm(bias):
     fused = mg.nn.utils.fuse_linear_bn_eval(lin, bn)
     np.testing.assert_allclose(fused(x).detach().numpy(), bn(lin(x)).detach().numpy(), rtol=1e-12)
     assert fused is not lin and lin.weight is not fused.weight
+
+
+# ---- parametrizations.orthogonal and its maps ----------------------------------------
+
+from minigrad.nn.utils import orthogonal_maps  # noqa: E402
+
+
+@pytest.mark.parametrize("scale", [0.1, 1.0, 30.0])
+def test_matrix_exp_of_a_symmetric_matrix_is_that_of_its_eigenvalues(scale):
+    """exp(V Λ Vᵀ) = V e^Λ Vᵀ; also the scaling-and-squaring branch (large norms)."""
+    rng = np.random.default_rng(0)
+    m = rng.normal(size=(4, 4))
+    s = (m + m.T) * scale / 8
+    lam, v = np.linalg.eigh(s)
+    got = orthogonal_maps.matrix_exp(mg.tensor(s)).numpy()
+    np.testing.assert_allclose(got, (v * np.exp(lam)) @ v.T, rtol=1e-11, atol=1e-12)
+
+
+def test_orthogonal_maps_gradcheck():
+    rng = np.random.default_rng(1)
+    a = mg.tensor(rng.normal(size=(2, 3, 3)), requires_grad=True)
+    b = mg.tensor(rng.normal(size=(3, 3)) + 3 * np.eye(3), requires_grad=True)
+    c = mg.tensor(rng.normal(size=(3, 2)), requires_grad=True)
+    h = mg.tensor(rng.normal(size=(4, 2)), requires_grad=True)
+    tau = mg.tensor(rng.normal(size=2), requires_grad=True)
+    assert mg.gradcheck(orthogonal_maps.matrix_exp, (a,))
+    assert mg.gradcheck(orthogonal_maps.solve, (b, c))
+    assert mg.gradcheck(orthogonal_maps.householder_product, (h, tau))
+
+
+def test_householder_product_of_qr_factors_is_q():
+    a = np.random.default_rng(2).normal(size=(5, 3))
+    h, tau = np.linalg.qr(a, mode="raw")
+    q = orthogonal_maps.householder_product(mg.tensor(h.T.copy()), mg.tensor(tau)).numpy()
+    np.testing.assert_allclose(q, np.linalg.qr(a)[0], atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5)])
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("use_trivialization", [True, False])
+def test_orthogonal_weights_stay_orthogonal_under_training(
+    shape, orthogonal_map, use_trivialization
+):
+    m = mg.nn.Linear(shape[1], shape[0]).double()
+    mg.nn.utils.parametrizations.orthogonal(m, orthogonal_map=orthogonal_map,
+                                            use_trivialization=use_trivialization)  # fmt: skip
+    opt = mg.optim.SGD(m.parameters(), lr=0.1)
+    x = mg.tensor(np.random.default_rng(3).normal(size=(6, shape[1])))
+    for _ in range(5):
+        opt.zero_grad()
+        (m(x) ** 2).sum().backward()
+        opt.step()
+    w = m.weight.detach().numpy()
+    small = min(shape)
+    gram = w.T @ w if shape[0] >= shape[1] else w @ w.T
+    np.testing.assert_allclose(gram, np.eye(small), atol=1e-12)

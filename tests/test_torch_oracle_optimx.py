@@ -980,6 +980,7 @@ NEW_NAMES = [
     "nn.utils.parametrize.transfer_parametrizations_and_params",
     "nn.utils.parametrize.ParametrizationList",
     "nn.utils.parametrizations.weight_norm", "nn.utils.parametrizations.spectral_norm",
+    "nn.utils.parametrizations.orthogonal",
     "nn.utils.weight_norm", "nn.utils.remove_weight_norm", "nn.utils.spectral_norm",
     "nn.utils.remove_spectral_norm", "nn.utils.fuse_conv_bn_eval", "nn.utils.fuse_conv_bn_weights",
     "nn.utils.fuse_linear_bn_eval", "nn.utils.fuse_linear_bn_weights", "nn.utils.skip_init",
@@ -1011,3 +1012,75 @@ def test_new_names_have_pytorchs_parameters(name):
         ]
 
     assert params(mg) == params(torch)
+
+
+# ---- parametrizations.orthogonal -------------------------------------------------------
+
+
+def _orthogonal_run(L, shape, orthogonal_map, use_trivialization, base=None):
+    m = L.nn.Linear(shape[1], shape[0]).double()
+    rng = np.random.default_rng(0)
+    with L.no_grad():
+        m.weight.copy_(L.tensor(rng.normal(size=shape)))
+        m.bias.copy_(L.tensor(rng.normal(size=shape[0])))
+    L.nn.utils.parametrizations.orthogonal(
+        m, orthogonal_map=orthogonal_map, use_trivialization=use_trivialization
+    )
+    if base is not None:  # a non-square base is completed with random columns: take PyTorch's
+        with L.no_grad():
+            m.parametrizations.weight[0].base.copy_(L.tensor(base))
+    w = m.weight.detach().numpy().copy()
+    out = _grads_and_output(L, m, L.tensor(rng.normal(size=(2, shape[1]))))
+    return w, out, list(m.state_dict()), repr(m), m
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (5, 3), (3, 5)])
+@pytest.mark.parametrize("orthogonal_map", [None, "matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("use_trivialization", [True, False])
+def test_orthogonal_matches_pytorch(shape, orthogonal_map, use_trivialization):
+    theirs = _orthogonal_run(torch, shape, orthogonal_map, use_trivialization)
+    base = None
+    if use_trivialization and shape[0] != shape[1]:
+        base = theirs[4].parametrizations.weight[0].base.numpy()
+    ours = _orthogonal_run(mg, shape, orthogonal_map, use_trivialization, base)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12, atol=1e-14)
+    _same(ours[1], theirs[1], rtol=1e-10, atol=1e-12)
+    assert ours[2:4] == theirs[2:4]
+
+
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("use_trivialization", [True, False])
+def test_orthogonal_assignment_matches_pytorch(orthogonal_map, use_trivialization):
+    q = np.linalg.qr(np.random.default_rng(3).normal(size=(4, 4)))[0]
+
+    def assign(L):
+        m = _orthogonal_run(L, (4, 4), orthogonal_map, use_trivialization)[4]
+        try:
+            m.weight = L.tensor(q)
+        except Exception as e:
+            return type(e)
+        return m.weight.detach().numpy()
+
+    ours, theirs = assign(mg), assign(torch)
+    if isinstance(theirs, type):
+        assert ours is theirs
+    else:
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(ours, q, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda L: L.nn.utils.parametrizations.orthogonal(L.nn.Linear(3, 3), orthogonal_map="qr"),
+        lambda L: L.nn.utils.parametrizations.orthogonal(L.nn.Linear(3, 3), name="bias"),
+        lambda L: L.nn.utils.parametrizations.orthogonal(L.nn.Linear(3, 3), name="nope"),
+    ],
+)
+def test_orthogonal_errors_match_pytorch(build):
+    def error(L):
+        with pytest.raises(Exception) as info:
+            build(L)
+        return info.type
+
+    assert error(mg) is error(torch)
