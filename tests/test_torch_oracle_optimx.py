@@ -1084,3 +1084,34 @@ def test_orthogonal_errors_match_pytorch(build):
         return info.type
 
     assert error(mg) is error(torch)
+
+
+@pytest.mark.parametrize("leave_parametrized", [True, False])
+def test_parametrized_buffer_matches_pytorch(leave_parametrized):
+    def run(L):
+        bn = L.nn.BatchNorm1d(3).double().eval()
+        with L.no_grad():
+            bn.running_mean.copy_(L.tensor([1.0, -2.0, 0.5]))
+        L.nn.utils.parametrize.register_parametrization(bn, "running_mean", _scale(L))
+        keys = list(bn.state_dict())
+        buffers = [n for n, _ in bn.named_buffers()]
+        out = bn(L.tensor(np.ones((2, 3)))).detach().numpy().copy()
+        L.nn.utils.parametrize.remove_parametrizations(bn, "running_mean", leave_parametrized)
+        return keys, buffers, out, list(bn.state_dict()), bn.running_mean.numpy().tolist()
+
+    ours, theirs = run(mg), run(torch)
+    assert ours[:2] == theirs[:2] and ours[3:] == theirs[3:]
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
+
+
+def test_transfer_parametrizations_matches_pytorch():
+    def run(L):
+        a, b = _layer(L, "linear"), _set_params(L, L.nn.Linear(4, 3).double(), 5)
+        L.nn.utils.parametrizations.weight_norm(a)
+        L.nn.utils.parametrize.transfer_parametrizations_and_params(a, b)
+        shared = b.parametrizations.weight.original0 is a.parametrizations.weight.original0
+        return list(b.state_dict()), shared, b.weight.detach().numpy()
+
+    ours, theirs = run(mg), run(torch)
+    assert ours[:2] == theirs[:2]
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
