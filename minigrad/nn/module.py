@@ -112,6 +112,10 @@ class Module:
         object.__setattr__(self, "_forward_hooks_always_called", {})
         object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
         object.__setattr__(self, "_backward_hooks", OrderedDict())
+        object.__setattr__(self, "_state_dict_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_state_dict_hooks", OrderedDict())
+        object.__setattr__(self, "_load_state_dict_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_load_state_dict_post_hooks", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -215,6 +219,29 @@ class Module:
         As in PyTorch, the forward sees each input through an identity node, which it
         must not change in place."""
         return _add_hook(self._backward_hooks, hook, prepend, ())
+
+    def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(module, prefix, keep_vars)`` when ``state_dict`` reaches this module,
+        before its tensors are saved."""
+        return _add_state_hook(self._state_dict_pre_hooks, hook)
+
+    def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata)`` once ``state_dict`` has
+        saved this module and its children; it may change the dict in place, and must
+        return None."""
+        return _add_state_hook(self._state_dict_hooks, hook)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` when ``load_state_dict`` reaches this module, before
+        it loads; ``state_dict`` is the loader's copy, which it may change in place."""
+        return _add_state_hook(self._load_state_dict_pre_hooks, hook)
+
+    def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(module, incompatible_keys)`` once ``load_state_dict`` has loaded this
+        module and its children; it may change the keys' lists in place (which the strict
+        check then sees), and must return None."""
+        return _add_state_hook(self._load_state_dict_post_hooks, hook)
 
     # ---- registration ------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -570,7 +597,15 @@ class Module:
             prefix = args[1] if len(args) > 1 and prefix == "" else prefix
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
         out = OrderedDict() if destination is None else destination
-        for dot, module in self._prefixed_modules(prefix):
+        for dot, module, entering in self._prefixed_modules(prefix):
+            if not entering:
+                for hook in module._state_dict_hooks.values():
+                    meta = {"version": getattr(module, "_version", 1)}
+                    if hook(module, out, dot, meta) is not None:
+                        raise RuntimeError("state_dict post-hook must return None")
+                continue
+            for hook in module._state_dict_pre_hooks.values():
+                hook(module, dot, keep_vars)
             for name, t in module._local_state().items():
                 out[dot + name] = t if keep_vars else t.detach()
             if type(module).get_extra_state is not Module.get_extra_state:
@@ -590,15 +625,21 @@ class Module:
             "Reached a code path in Module.set_extra_state() that should never be called."
         )
 
-    def _prefixed_modules(self, prefix: str) -> Iterator[tuple[str, Module]]:
+    def _prefixed_modules(self, prefix: str) -> Iterator[tuple[str, Module, bool]]:
         """Every module under every path, depth first, with its keys' prefix: ``prefix``,
-        then each child's name and a dot (so a child named "" gives ".", as PyTorch's)."""
-        stack: list[tuple[str, Module]] = [(prefix, self)]
+        then each child's name and a dot (so a child named "" gives "." as PyTorch's);
+        ``(dot, module, True)`` on entering it, ``(dot, module, False)`` after its subtree
+        (where the post hooks of ``state_dict`` and ``load_state_dict`` run)."""
+        stack: list[tuple[str, Module, bool]] = [(prefix, self, True)]
         while stack:
-            dot, module = stack.pop()
-            yield dot, module
-            children = [(f"{dot}{k}.", c) for k, c in module._modules.items() if c is not None]
-            stack.extend(reversed(children))
+            dot, module, entering = stack.pop()
+            yield dot, module, entering
+            if entering:
+                stack.append((dot, module, False))
+                children = [
+                    (f"{dot}{k}.", c, True) for k, c in module._modules.items() if c is not None
+                ]
+                stack.extend(reversed(children))
 
     def _local_state(self) -> dict:
         """This module's own parameters and persistent buffers that are not None, by name."""
@@ -623,7 +664,25 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
-        for dot, module in self._prefixed_modules(""):
+        # each module sees the keys under its prefix, a copy of its parent's (as PyTorch's,
+        # so that a pre hook changes what its module and the module's children load)
+        views = [OrderedDict(state_dict)]
+        for dot, module, entering in self._prefixed_modules(""):
+            if not entering:
+                views.pop()
+                for hook in module._load_state_dict_post_hooks.values():
+                    if hook(module, _IncompatibleKeys(missing, unexpected)) is not None:
+                        raise AssertionError(
+                            "Hooks registered with ``register_load_state_dict_post_hook`` are "
+                            "not expected to return new values, if incompatible_keys need to be "
+                            "modified, it should be done inplace."
+                        )
+                continue
+            parent = views[-1]
+            state_dict = {k: v for k, v in parent.items() if k.startswith(dot)} if dot else parent
+            views.append(state_dict)
+            for hook in module._load_state_dict_pre_hooks.values():
+                hook(module, state_dict, dot, {}, True, missing, unexpected, errors)
             local = module._local_state()
             for key, t in ((dot + name, t) for name, t in local.items()):
                 if key not in state_dict:
@@ -715,6 +774,14 @@ def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool, flags: tuple) -
             marked[handle.id] = True
     if prepend:
         hooks.move_to_end(handle.id, last=False)
+    return handle
+
+
+def _add_state_hook(hooks: OrderedDict, hook: Callable) -> RemovableHandle:
+    """Register a hook of ``state_dict`` or ``load_state_dict`` (which leave ``__call__``'s
+    ``hooks_in_use`` alone)."""
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
     return handle
 
 

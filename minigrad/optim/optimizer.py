@@ -9,8 +9,9 @@ NumPy: no graph is recorded and no Tensor is created per step.
 from __future__ import annotations
 
 import copy
+import functools
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -22,6 +23,73 @@ from ..errors import OpError
 from ..factories import tensor
 from ..grad_mode import enable_grad
 from ..tensor import Tensor, zero_grads
+from ..utils.hooks import RemovableHandle
+
+_HOOK_DICTS = (
+    "_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
+    "_optimizer_state_dict_pre_hooks", "_optimizer_state_dict_post_hooks",
+    "_optimizer_load_state_dict_pre_hooks", "_optimizer_load_state_dict_post_hooks",
+)  # fmt: skip
+_global_optimizer_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
+_global_optimizer_post_hooks: OrderedDict[int, Callable] = OrderedDict()
+# True once any optimizer (or all of them) has had a step hook: until then ``step`` runs
+# without looking for hooks (the look-up then costs one flag test per step)
+step_hooks_in_use = [False]
+
+
+def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
+    """Call ``hook(optimizer, args, kwargs)`` before every optimizer's ``step``; an
+    ``(args, kwargs)`` it returns replaces them. Runs before the optimizer's own."""
+    return _add_step_hook(_global_optimizer_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
+    """Call ``hook(optimizer, args, kwargs)`` after every optimizer's ``step`` (after the
+    optimizer's own post hooks)."""
+    return _add_step_hook(_global_optimizer_post_hooks, hook)
+
+
+def _add_step_hook(hooks: OrderedDict, hook: Callable) -> RemovableHandle:
+    step_hooks_in_use[0] = True
+    return _add_hook(hooks, hook)
+
+
+def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool = False) -> RemovableHandle:
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
+
+
+def _hooked(step: Callable) -> Callable:
+    """``step`` run between the step hooks, as PyTorch wraps each optimizer class's
+    ``step``: the global pre hooks then the optimizer's (each may return new ``(args,
+    kwargs)``), the step, the optimizer's post hooks then the global ones."""
+
+    @functools.wraps(step)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not step_hooks_in_use[0]:
+            return step(*args, **kwargs)
+        self = args[0]  # the hooks' args start with the optimizer, as PyTorch's
+        for hook in [*_global_optimizer_pre_hooks.values(),
+                     *self._optimizer_step_pre_hooks.values()]:  # fmt: skip
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        f"{step} must return None or a tuple of (new_args, new_kwargs), but got "
+                        f"{result}."
+                    )
+                args, kwargs = result
+        out = step(*args, **kwargs)
+        for hook in [*self._optimizer_step_post_hooks.values(),
+                     *_global_optimizer_post_hooks.values()]:  # fmt: skip
+            hook(self, args, kwargs)
+        return out
+
+    wrapper.hooked = True
+    return wrapper
 
 
 class Optimizer:
@@ -29,6 +97,9 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = defaults
+        for name in _HOOK_DICTS:
+            setattr(self, name, OrderedDict())
+        self._patch_step_function()
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
@@ -103,6 +174,50 @@ class Optimizer:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        for name in _HOOK_DICTS:
+            self.__dict__.setdefault(name, OrderedDict())
+        self._patch_step_function()
+
+    def _patch_step_function(self) -> None:
+        """Wrap this class's ``step`` (once) to run the step hooks, as PyTorch does."""
+        cls = type(self)
+        if not getattr(cls.step, "hooked", False):
+            cls.step = _hooked(cls.step)
+
+    def register_step_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(optimizer, args, kwargs)`` before each ``step``; an ``(args, kwargs)``
+        it returns replaces them."""
+        return _add_step_hook(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(optimizer, args, kwargs)`` after each ``step``."""
+        return _add_step_hook(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(optimizer)`` at the start of ``state_dict``."""
+        return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(optimizer, state_dict)`` at the end of ``state_dict``; a dict it
+        returns is returned instead."""
+        return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(optimizer, state_dict)`` at the start of ``load_state_dict``, with a
+        shallow copy of the dict given; a dict it returns is loaded instead."""
+        return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(optimizer)`` at the end of ``load_state_dict``."""
+        return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to None (the default), or to zeros."""
@@ -160,6 +275,8 @@ class Optimizer:
         listed twice in a group gets its last position); the state's Tensors are the
         optimizer's own (not copies).
         """
+        for hook in list(self._optimizer_state_dict_pre_hooks.values()):
+            hook(self)
         index: dict[int, int] = {}
         groups = []
         start = 0
@@ -171,11 +288,17 @@ class Optimizer:
             packed["params"] = [index[id(p)] for p in params]
             groups.append(packed)
         state = {index[id(p)] if isinstance(p, Tensor) else p: s for p, s in self.state.items()}
-        return {"state": state, "param_groups": groups}
+        state_dict = {"state": state, "param_groups": groups}
+        for hook in list(self._optimizer_state_dict_post_hooks.values()):
+            state_dict = _returned(hook(self, state_dict), state_dict)
+        return state_dict
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore options and state saved by ``state_dict``. As PyTorch, the state keeps its
         Tensors (cast only where a parameter has another dtype): a live state_dict is shared."""
+        state_dict = state_dict.copy()  # shallow, for the hooks, as PyTorch's
+        for hook in list(self._optimizer_load_state_dict_pre_hooks.values()):
+            state_dict = _returned(hook(self, state_dict), state_dict)
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -195,7 +318,8 @@ class Optimizer:
             if i in param_of:
                 p = param_of[i]
                 self.state[p] = {
-                    k: _cast_like(type(self).__name__, v, p, k) for k, v in buffers.items()
+                    k: _cast_like(type(self).__name__, v, p, k, self._state_matches_params)
+                    for k, v in buffers.items()
                 }
             else:  # kept under its index, as PyTorch keeps it
                 self.state[i] = buffers
@@ -208,6 +332,8 @@ class Optimizer:
             if old is not None:
                 group.setdefault("param_names", old)
         self._upgrade()
+        for hook in list(self._optimizer_load_state_dict_post_hooks.values()):
+            hook(self)
 
     def _upgrade(self) -> None:
         """Fill in what a state_dict saved by an older version lacks (PyTorch's
@@ -221,6 +347,7 @@ class Optimizer:
                 state["step"] = tensor(float(state["step"]), dtype=get_default_dtype())
 
     _option_defaults: dict[str, Any] = {}
+    _state_matches_params = True  # each state Tensor has its parameter's shape (not LBFGS's)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -231,12 +358,18 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
-def _cast_like(name: str, value: Any, param: Tensor, key: str) -> Any:
+def _returned(result: Any, state_dict: dict) -> dict:
+    """What a state-dict hook leaves: the dict it returned, or the one it was given."""
+    return state_dict if result is None else result
+
+
+def _cast_like(name: str, value: Any, param: Tensor, key: str, same_shape: bool = True) -> Any:
     """A state value as PyTorch loads it: the same object (so an optimizer loaded from
     another's live state_dict shares its buffers, as in PyTorch), except that a buffer
     other than ``step`` of another dtype is cast to the parameter's. A buffer of another
-    shape is refused here (PyTorch's next step raises, from deep in its update)."""
-    if isinstance(value, Tensor) and value.ndim and value.shape != param.shape:
+    shape is refused here (PyTorch's next step raises, from deep in its update), where
+    ``same_shape`` says the optimizer's state has its parameters' shapes."""
+    if same_shape and isinstance(value, Tensor) and value.ndim and value.shape != param.shape:
         raise OpError(
             f"{name}.load_state_dict: state {key!r} of shape {value.shape} does not match "
             f"its parameter's shape {param.shape}"

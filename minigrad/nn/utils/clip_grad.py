@@ -1,6 +1,5 @@
-"""``nn.utils``: clip gradients (``clip_grad_norm_``, ``clip_grad_value_``, and the two
-halves of the first, ``get_total_norm`` and ``clip_grads_with_norm_``), and flatten the
-parameters into one vector and back (``parameters_to_vector``, ``vector_to_parameters``)."""
+"""``nn.utils.clip_grad``: clip gradients (``clip_grad_norm_``, ``clip_grad_value_``, and
+the two halves of the first, ``get_total_norm`` and ``clip_grads_with_norm_``)."""
 
 from __future__ import annotations
 
@@ -11,10 +10,13 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..factories import tensor
-from ..grad_mode import no_grad
-from ..ops import cat
-from ..tensor import Tensor
+from ...factories import tensor
+from ...tensor import Tensor
+
+__all__ = [
+    "clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "get_total_norm",
+    "clip_grads_with_norm_",
+]  # fmt: skip
 
 
 def clip_grad_norm_(
@@ -113,24 +115,18 @@ def clip_grad_value_(
         np.copyto(g, clip_value, where=g > clip_value)
 
 
-def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
-    """The parameters flattened and joined into one 1-D Tensor (a copy, differentiable:
-    ``cat`` of their ``view(-1)``)."""
-    return cat([p.view(-1) for p in parameters])
-
-
-def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Point each parameter's data at its slice of ``vec``, in order, reshaped to the
-    parameter's shape: they share ``vec``'s memory and take its dtype, as in PyTorch."""
-    if not isinstance(vec, Tensor):
-        kind = type(vec)
-        name = (
-            kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
-        )
-        raise TypeError(f"expected torch.Tensor, but got: {name}")
-    pointer = 0
-    with no_grad():
-        for p in parameters:
-            n = p.numel()
-            p.data = vec[pointer : pointer + n].view_as(p).data
-            pointer += n
+def clip_grad_norm(
+    parameters: Tensor | Iterable[Tensor],
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
+    """``clip_grad_norm_``, under its deprecated name (with PyTorch's FutureWarning)."""
+    warnings.warn(
+        "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
+        "`torch.nn.utils.clip_grad_norm_`.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
