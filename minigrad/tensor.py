@@ -536,6 +536,9 @@ class Tensor:
         """A new leaf sharing this tensor's array (and version counter)."""
         return Tensor._new(self.data, self._version)
 
+    def detach_(self) -> Tensor:
+        return _inplace.detach_(self)
+
     def clone(self) -> Tensor:
         return _ops.clone(self)
 
@@ -598,6 +601,12 @@ class Tensor:
 
     def bool(self) -> Tensor:
         return _ops.to(self, dtypes.bool_)
+
+    def short(self) -> Tensor:
+        return _ops.to(self, dtypes.int16)
+
+    def half(self) -> Tensor:
+        return _ops.to(self, dtypes.float16)
 
     def __repr__(self) -> str:
         d = self.data
@@ -744,6 +753,24 @@ class Tensor:
 
     def __rxor__(self, other: Any) -> Tensor:
         return _ops.bitwise_xor(self, other)
+
+    def bitwise_and(self, other: Any) -> Tensor:
+        return _ops.bitwise_and(self, other)
+
+    def bitwise_or(self, other: Any) -> Tensor:
+        return _ops.bitwise_or(self, other)
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        return _ops.bitwise_xor(self, other)
+
+    def bitwise_not(self) -> Tensor:
+        return _ops.bitwise_not(self)
+
+    def bitwise_left_shift(self, other: Any) -> Tensor:
+        return _surface.bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other: Any) -> Tensor:
+        return _surface.bitwise_right_shift(self, other)
 
     def __invert__(self) -> Tensor:
         if self.data.dtype.kind not in "biu":  # the operator's error is a TypeError
@@ -1520,6 +1547,7 @@ class Tensor:
     true_divide = div
     fix = trunc
     fix_ = trunc_
+    clip_ = clamp_
     ndimension = dim
 
     def divide_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
@@ -1784,4 +1812,7 @@ from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa:
 from .numpy_names import accept_in_class  # noqa: E402
 
 _late_imports()
+_inplace.install(Tensor)  # exp2_, ge_, t_, ...: made from their out-of-place methods
+from . import surface_ops as _surface  # noqa: E402 (its torch.exp2_ needs Tensor.exp2_)
+
 accept_in_class(Tensor)  # x.sum(axis=0, keepdims=True), as PyTorch takes it

@@ -1,0 +1,149 @@
+"""The in-place forms, torch.* in-place functions and the rest of the surface added in
+surface_ops.py, without PyTorch: finite-difference gradient checks in float64 and the
+definitions the ops must meet."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import inplace
+
+RNG = np.random.default_rng(0)
+
+
+def _t(shape, low=-2.0, high=2.0):
+    return mg.tensor(RNG.uniform(low, high, shape), dtype=mg.float64, requires_grad=True)
+
+
+# ---- in-place forms ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, args, low, high",
+    [
+        ("acos", (), -0.9, 0.9), ("asin", (), -0.9, 0.9), ("atan", (), -2, 2),
+        ("arccos", (), -0.9, 0.9), ("arcsin", (), -0.9, 0.9), ("arctan", (), -2, 2),
+        ("arcsinh", (), -2, 2), ("arccosh", (), 1.2, 3), ("arctanh", (), -0.9, 0.9),
+        ("cosh", (), -2, 2), ("sinh", (), -2, 2), ("tan", (), -1, 1), ("exp2", (), -2, 2),
+        ("log2", (), 0.2, 3), ("log10", (), 0.2, 3), ("logit", (), 0.1, 0.9),
+        ("logit", (0.2,), 0.1, 0.9), ("nan_to_num", (), -2, 2), ("frac", (), 0.1, 0.9),
+        ("cumsum", (1,), -2, 2), ("cumprod", (0,), 0.5, 2), ("tril", (), -2, 2),
+        ("triu", (1,), -2, 2), ("clip", (-1.0, 1.0), -0.9, 0.9), ("float_power", (2,), 0.5, 2),
+        ("copysign", (-1.0,), 0.5, 2), ("remainder", (3.0,), 0.2, 2.5),
+    ],
+)  # fmt: skip
+def test_in_place_gradients_match_finite_differences(name, args, low, high):
+    x = _t((3, 4), low, high)
+    assert mg.gradcheck(lambda t: getattr(t * 1, name + "_")(*args), (x,))
+    y = x.detach().clone()
+    assert getattr(y, name + "_")(*args) is y
+    np.testing.assert_allclose(y.data, getattr(x.detach(), name)(*args).data, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, args", [("atan2", ()), ("arctan2", ()), ("addmm", ())])
+def test_in_place_gradients_of_both_operands(name, args):
+    x, o = _t((3, 3)), _t((3, 3))
+    assert mg.gradcheck(
+        lambda a, b: getattr(a * 1, name + "_")(b, *((b,) if name == "addmm" else ())), (x, o)
+    )
+
+
+@pytest.mark.parametrize("name", ["t", "transpose", "swapaxes", "swapdims", "squeeze", "unsqueeze"])
+def test_shape_changing_in_place_is_a_view_of_the_same_memory(name):
+    args = {"transpose": (0, 1), "swapaxes": (1, 0), "swapdims": (0, 1), "unsqueeze": (1,)}.get(
+        name, ()
+    )
+    data = np.arange(6.0).reshape(2, 3) if name != "squeeze" else np.arange(3.0).reshape(1, 3)
+    x = mg.tensor(data, dtype=mg.float64)
+    expected = getattr(x, name)(*args)
+    before = x._version[0]
+    array = x.data
+    assert getattr(x, name + "_")(*args) is x
+    assert x.shape == expected.shape and np.array_equal(x.data, expected.data)
+    assert np.shares_memory(x.data, array) and x._version[0] != before
+    w = _t(data.shape)
+    assert mg.gradcheck(lambda a: getattr(a * 1, name + "_")(*args) * 3, (w,))
+
+
+def test_comparisons_in_place_write_zeros_and_ones_in_the_tensors_dtype():
+    for dtype in (mg.float32, mg.float64, mg.int64, mg.bool):
+        x = mg.tensor([[0, 1, 2], [3, 4, 5]], dtype=dtype)
+        expected = (x.data.astype(np.float64) >= 2).astype(x.data.dtype)
+        assert x.ge_(2) is x and x.dtype == dtype and np.array_equal(x.data, expected)
+
+
+def test_comparison_in_place_in_a_graph_has_zero_gradient():
+    x = _t((2, 3))
+    y = x * 1
+    y.gt_(0.0)
+    (y * 5).sum().backward()
+    assert y.grad_fn.name().startswith("Gt") and np.array_equal(x.grad.data, np.zeros((2, 3)))
+
+
+def test_logical_in_place_keeps_the_grad_fn():
+    x = _t((2, 3))
+    y = x * 2
+    node = y.grad_fn
+    y.logical_not_()
+    assert y.grad_fn is node and np.array_equal(y.data, (x.data * 2 == 0).astype(np.float64))
+
+
+def test_in_place_refuses_a_leaf_that_requires_grad_and_bumps_the_version():
+    for name in ["exp2", "t", "ge", "cumsum", "logical_not"]:
+        args = {"ge": (0.0,), "cumsum": (0,)}.get(name, ())
+        with pytest.raises(RuntimeError, match="leaf"):
+            getattr(_t((2, 2)), name + "_")(*args)
+        z = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+        v = z._version[0]
+        getattr(z, name + "_")(*args)
+        assert z._version[0] != v
+
+
+def test_float_power_in_place_needs_a_float64_tensor():
+    with pytest.raises(RuntimeError, match="float_power_"):
+        mg.tensor([1.0, 2.0], dtype=mg.float32).float_power_(2)
+
+
+def test_cumsum_in_place_computes_in_the_tensors_dtype():
+    x = mg.tensor([200, 100], dtype=mg.uint8)
+    assert x.cumsum_(0).tolist() == [200, (200 + 100) % 256]
+    with pytest.raises(NotImplementedError):
+        mg.tensor([True]).cumsum_(0)
+
+
+def test_detach_in_place():
+    x = _t((2,))
+    y = x * 2
+    assert y.detach_() is y and y.grad_fn is None and not y.requires_grad and y.is_leaf
+    with pytest.raises(RuntimeError, match="view"):
+        (x * 2)[0:1].detach_()
+
+
+def test_torch_in_place_functions_are_the_methods():
+    for name in inplace.DERIVED:
+        assert callable(getattr(mg.Tensor, name + "_"))
+    x = mg.tensor([0.5, 1.0], dtype=mg.float64)
+    assert mg.exp_(x) is x and np.allclose(x.data, np.exp([0.5, 1.0]))
+    assert mg.clamp_(x, max=2.0) is x and np.allclose(x.data, [np.exp(0.5), 2.0])
+    assert mg.zero_(x) is x and x.tolist() == [0.0, 0.0]
+
+
+def test_bitwise_methods_and_shifts():
+    a = mg.tensor([0, 5, 12, -8])
+    b = mg.tensor([3, 6, 9, 1])
+    assert a.bitwise_and(b).tolist() == [0 & 3, 5 & 6, 12 & 9, -8 & 1]
+    assert a.bitwise_or(b).tolist() == [0 | 3, 5 | 6, 12 | 9, -8 | 1]
+    assert a.bitwise_xor(b).tolist() == [0 ^ 3, 5 ^ 6, 12 ^ 9, -8 ^ 1]
+    assert a.bitwise_not().tolist() == [~0, ~5, ~12, ~-8]
+    assert a.bitwise_left_shift(b).tolist() == [0 << 3, 5 << 6, 12 << 9, -8 << 1]
+    assert mg.bitwise_right_shift(a, b).tolist() == [0 >> 3, 5 >> 6, 12 >> 9, -8 >> 1]
+    c = a.clone()
+    assert c.bitwise_xor_(b) is c and c.tolist() == a.bitwise_xor(b).tolist()
+    with pytest.raises(NotImplementedError):
+        mg.tensor([1.0]).bitwise_left_shift(1)
+
+
+def test_short_and_half():
+    x = mg.tensor([1.5, -2.5])
+    assert x.short().dtype == mg.int16 and x.short().tolist() == [1, -2]
+    assert x.half().dtype == mg.float16 and x.half().tolist() == [1.5, -2.5]

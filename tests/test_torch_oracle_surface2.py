@@ -1,0 +1,312 @@
+# ruff: noqa: E501 - the programs are data, one per line
+"""In-place forms, torch.* in-place functions and more of PyTorch's surface, against PyTorch.
+
+Each program binds its result to ``R`` in both frameworks (``M`` is the module); results
+must agree in dtype, shape and values (float64 to 1e-10, float32 to rtol 1e-5), in
+requires_grad, or both must raise exceptions of the same class. ``version(t)`` reads a
+tensor's version counter, ``node(t)`` its grad_fn's name without PyTorch's digit suffix.
+"""
+
+import numpy as np
+import pytest
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+
+def _version(t):
+    return t._version if isinstance(t, torch.Tensor) else t._version[0]
+
+
+def _node(t):
+    return None if t.grad_fn is None else t.grad_fn.name().rstrip("0123456789")
+
+
+def _run(program, module):
+    env = {"M": module, "np": np, "version": _version, "node": _node}
+    try:
+        exec(program, env)
+    except Exception as e:  # noqa: BLE001 - the exception is what is compared
+        return None, e
+    return env.get("R"), None
+
+
+def _same(got, expected, where="R"):
+    if isinstance(expected, torch.Tensor):
+        assert isinstance(got, mg.Tensor), f"{where}: {got!r} is not a Tensor"
+        assert str(got.dtype) == str(expected.dtype).replace("torch.", ""), where
+        assert tuple(got.shape) == tuple(expected.shape), where
+        assert got.requires_grad == expected.requires_grad, where
+        e = expected.detach().numpy()
+        rtol = 1e-5 if expected.dtype in (torch.float32, torch.float16) else 1e-10
+        np.testing.assert_allclose(np.asarray(got.data, np.float64), np.asarray(e, np.float64),
+                                   rtol=rtol, atol=rtol, equal_nan=True, err_msg=where)  # fmt: skip
+    elif isinstance(expected, (tuple, list)):
+        assert isinstance(got, (tuple, list)) and len(got) == len(expected), where
+        for i, (g, e) in enumerate(zip(got, expected)):
+            _same(g, e, f"{where}[{i}]")
+    elif isinstance(expected, torch.dtype):
+        assert str(got) == str(expected).replace("torch.", ""), where
+    elif isinstance(expected, float):
+        assert got == pytest.approx(expected, rel=1e-10, nan_ok=True), where
+    else:
+        assert got == expected, f"{where}: {got!r} != {expected!r}"
+
+
+def check(program):
+    expected, t_err = _run(program, torch)
+    got, m_err = _run(program, mg)
+    if t_err is not None:
+        assert m_err is not None, f"PyTorch raises {t_err!r}, minigrad gives {got!r}"
+        assert isinstance(m_err, type(t_err)), f"{m_err!r} is not a {type(t_err)}"
+        return
+    assert m_err is None, f"minigrad raises {m_err!r}, PyTorch gives {expected!r}"
+    _same(got, expected)
+
+
+# ---- 1. in-place methods ------------------------------------------------------------------
+
+ANY = "[[-2.5, -1.0, 0.0], [0.5, 1.5, 3.0]]"
+UNIT = "[[-0.9, -0.4, 0.0], [0.2, 0.5, 0.8]]"
+ABOVE1 = "[[1.1, 1.5, 2.0], [2.5, 3.0, 4.0]]"
+POS = "[[0.1, 0.5, 1.0], [1.5, 2.0, 3.0]]"
+PROB = "[[0.05, 0.3, 0.5], [0.6, 0.8, 0.95]]"
+OTHER = "M.tensor([[1.5, -2.0, 0.5], [-1.0, 2.5, 3.0]], dtype=M.float64)"
+ROW = "M.tensor([2.0, -0.5, 1.0], dtype=M.float64)"
+
+# (method, data, arguments): values, the same object, a version bump, and the gradient
+# through the op inside a graph
+VALUE_CASES = [
+    ("acos", UNIT, ""), ("arccos", UNIT, ""), ("asin", UNIT, ""), ("arcsin", UNIT, ""),
+    ("atan", ANY, ""), ("arctan", ANY, ""), ("cosh", ANY, ""), ("sinh", ANY, ""), ("tan", UNIT, ""),
+    ("exp2", ANY, ""), ("frac", ANY, ""), ("log2", POS, ""), ("log10", POS, ""),
+    ("logit", PROB, ""), ("logit", PROB, "eps=0.1"), ("logit", PROB, "0.2"),
+    ("nan_to_num", ANY, ""), ("nan_to_num", ANY, "nan=1.0, posinf=5.0"),
+    ("atan2", ANY, OTHER), ("arctan2", ANY, ROW), ("copysign", ANY, OTHER), ("copysign", ANY, "-1.0"),
+    ("heaviside", ANY, ROW), ("floor_divide", ANY, OTHER), ("remainder", ANY, OTHER),
+    ("remainder", ANY, "1.5"), ("float_power", POS, "2"), ("float_power", POS, ROW),
+    ("cumsum", ANY, "0"), ("cumsum", ANY, "dim=1"), ("cumsum", ANY, "-1"), ("cumprod", ANY, "1"),
+    ("cumprod", ANY, "dim=0"), ("tril", ANY, ""), ("tril", ANY, "1"), ("triu", ANY, "diagonal=-1"),
+    ("triu", ANY, ""), ("addmm", ANY, "M.ones(2, 4, dtype=M.float64), M.arange(12.0, dtype=M.float64).reshape(4, 3)"),
+    ("addmm", ANY, "M.ones(2, 4, dtype=M.float64), M.arange(12.0, dtype=M.float64).reshape(4, 3), beta=0.5, alpha=2"),
+    ("clip", ANY, "-1.0, 1.0"), ("clip", ANY, "min=0.2"), ("clip", ANY, "max=0.2"),
+    ("clamp", ANY, "-1.0, 1.0"),
+    # comparisons: 0/1 in the tensor's dtype, zero gradient
+    ("ge", ANY, "0.5"), ("greater_equal", ANY, ROW), ("gt", ANY, "0.5"), ("greater", ANY, OTHER),
+    ("le", ANY, "0.5"), ("less_equal", ANY, ROW), ("lt", ANY, "0.0"), ("less", ANY, OTHER),
+    ("ne", ANY, "0.5"), ("not_equal", ANY, ROW), ("eq", ANY, "0.5"), ("eq", ANY, OTHER),
+]  # fmt: skip
+
+
+def _value_program(name, data, args, dtype="float64"):
+    return (
+        f"x = M.tensor({data}, dtype=M.{dtype}, requires_grad=True); y = x * 1; v = version(y); "
+        f"r = y.{name}_({args}); w = M.arange(y.numel(), dtype=y.dtype).reshape(y.shape) + 1; "
+        "(y * w).sum().backward(); "
+        f"R = (y, r is y, version(y) > v, node(y), x.grad, M.tensor({data}, dtype=M.{dtype}).{name}({args}))"
+    )
+
+
+@pytest.mark.parametrize("name, data, args", VALUE_CASES)
+def test_in_place_values_and_gradients(name, data, args):
+    check(_value_program(name, data, args))
+
+
+@pytest.mark.parametrize("name, data, args", VALUE_CASES)
+def test_in_place_float32(name, data, args):
+    check(_value_program(name, data, args.replace("float64", "float32"), "float32"))
+
+
+# PyTorch has no derivative for these in place (NotImplementedError in a graph); minigrad's
+# asinh_, acosh_ and atanh_ have one, and so do their arc- names: compared outside the graph
+NO_TORCH_DERIVATIVE = [("arctanh", UNIT, ""), ("arcsinh", ANY, ""), ("arccosh", ABOVE1, "")]
+
+
+@pytest.mark.parametrize("name, data, args", VALUE_CASES + NO_TORCH_DERIVATIVE)
+def test_in_place_outside_the_graph_and_on_a_leaf(name, data, args):
+    check(
+        f"x = M.tensor({data}, dtype=M.float64); v = version(x); r = x.{name}_({args}); R = (x, r is x, version(x) > v)"
+    )
+    check(f"x = M.tensor({data}, dtype=M.float64, requires_grad=True); x.{name}_({args})")
+    check(
+        f"x = M.tensor({data}, dtype=M.float64, requires_grad=True)\nwith M.no_grad(): x.{name}_({args})\nR = x"
+    )
+
+
+INT_CASES = [
+    ("exp2", ""), ("acos", ""), ("log2", ""), ("cumsum", "0"), ("cumprod", "1"), ("tril", ""),
+    ("triu", "1"), ("remainder", "2"), ("floor_divide", "2"), ("float_power", "2"), ("ge", "2"),
+    ("lt", "3.5"), ("eq", "M.tensor([1, 2, 3])"), ("ne", "2"), ("copysign", "-1"), ("clip", "1, 3"),
+    ("logical_and", "M.tensor([0, 1, 1])"), ("logical_not", ""), ("nan_to_num", ""),
+    ("bitwise_and", "3"), ("bitwise_or", "M.tensor([4, 1, 0])"), ("bitwise_xor", "5"),
+    ("bitwise_not", ""), ("bitwise_left_shift", "2"), ("bitwise_right_shift", "M.tensor([1, 0, 2])"),
+    ("heaviside", "M.tensor([1, 1, 1])"), ("squeeze", ""), ("unsqueeze", "0"), ("t", ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "bool", "uint8"])
+@pytest.mark.parametrize("name, args", INT_CASES)
+def test_in_place_of_integer_and_bool_tensors(name, args, dtype):
+    check(
+        f"x = M.tensor([[0, 2, 5], [7, 1, 3]], dtype=M.{dtype}); r = x.{name}_({args}); R = (x, r is x)"
+    )
+
+
+LOGICAL = [("logical_and", OTHER), ("logical_or", "M.zeros(3, dtype=M.float64)"),
+           ("logical_xor", ROW), ("logical_not", "")]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, args", LOGICAL)
+def test_logical_in_place_writes_values_but_keeps_the_grad_fn(name, args):
+    check(
+        f"x = M.tensor({ANY}, dtype=M.float64, requires_grad=True); y = x * 2; v = version(y); "
+        f"r = y.{name}_({args}); z = y * x; z.sum().backward(); R = (y, r is y, version(y) > v, node(y), x.grad)"
+    )
+    check(
+        f"x = M.tensor({ANY}, dtype=M.float32); x.{name}_({args.replace('float64', 'float32')}); R = x"
+    )
+
+
+VIEW_CASES = [
+    ("[[1.0, 2.0, 3.0]]", "squeeze", ""), ("[[1.0, 2.0, 3.0]]", "squeeze", "0"),
+    ("[[1.0, 2.0, 3.0]]", "squeeze", "1"), ("[[[1.0], [2.0]]]", "squeeze", "-1"),
+    ("[[[1.0], [2.0]]]", "squeeze", "(0, 2)"), ("[[1.0, 2.0, 3.0]]", "unsqueeze", "0"),
+    ("[[1.0, 2.0, 3.0]]", "unsqueeze", "-1"), ("[[1.0, 2.0, 3.0]]", "unsqueeze", "1"),
+    ("[[1.0, 2.0, 3.0]]", "unsqueeze", "3"), (ANY, "t", ""), ("[1.0, 2.0]", "t", ""),
+    ("[[[1.0, 2.0], [3.0, 4.0]]]", "t", ""), (ANY, "transpose", "0, 1"),
+    ("[[[1.0, 2.0, 5.0], [3.0, 4.0, 6.0]]]", "transpose", "0, 2"),
+    ("[[[1.0, 2.0, 5.0], [3.0, 4.0, 6.0]]]", "transpose", "dim0=-1, dim1=1"),
+    (ANY, "transpose", "0, 2"), (ANY, "swapaxes", "0, 1"), (ANY, "swapdims", "1, 0"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("data, name, args", VIEW_CASES)
+def test_shape_changing_in_place(data, name, args):
+    check(
+        f"x = M.tensor({data}, dtype=M.float64, requires_grad=True); y = x * 1; v = version(y); "
+        f"r = y.{name}_({args}); w = M.arange(y.numel(), dtype=y.dtype).reshape(y.shape) + 1; "
+        "(y * y * w).sum().backward(); R = (y, r is y, version(y) > v, node(y), x.grad, y.shape)"
+    )
+    check(
+        f"x = M.tensor({data}); r = x.{name}_({args}); x.add_(1); R = (x, x.shape, x.is_contiguous())"
+    )
+    check(f"x = M.tensor({data}, requires_grad=True); x.{name}_({args})")
+
+
+def test_shape_changing_in_place_then_in_place_arithmetic_in_the_graph():
+    check(
+        "x = M.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=M.float64, requires_grad=True); "
+        "y = x * 1; y.t_(); y.mul_(M.tensor([1.0, 2.0], dtype=M.float64)); y.unsqueeze_(0).exp_(); "
+        "y.sum().backward(); R = (y, x.grad, node(y))"
+    )
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "x = M.tensor([1.0, 2.0], requires_grad=True); y = x * 2; v = version(y); r = y.detach_(); R = (r is y, y.requires_grad, y.grad_fn, y.is_leaf, version(y) == v, y)",
+        "x = M.tensor([1.0, 2.0], requires_grad=True); y = x * 2; z = y[0:1]; z.detach_()",
+        "x = M.tensor([1.0, 2.0], requires_grad=True); x.detach_(); R = (x.requires_grad, x.is_leaf)",
+        "x = M.tensor([1.0, 2.0], requires_grad=True); y = x * 2; y.detach_(); z = y * x; z.sum().backward(); R = x.grad",
+        "x = M.tensor([1.0, 2.0]); R = M.detach_(x) is x",
+    ],
+)
+def test_detach_(program):
+    check(program)
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "x = M.tensor([1.0, 2.0, 3.0]); x.float_power_(2)",  # float32 cannot hold the float64 result
+        "x = M.tensor([1.0, 2.0, 3.0], dtype=M.float64); x.float_power_(M.tensor([2.0, 0.5, 1.0])); R = x",
+        "x = M.tensor([1, 2, 3]); x.exp2_()",
+        "x = M.tensor([True, False]); x.bitwise_and_(M.tensor([1, 0]))",
+        "x = M.tensor([1.0, 2.0]); x.bitwise_and_(1)",
+        "x = M.tensor([1.0, 2.0]); x.bitwise_left_shift_(1)",
+        "x = M.tensor([1.0, 2.0]); x.bitwise_not_()",
+        "x = M.tensor([1.0, 2.0]); x.ge_(M.tensor([[1.0], [2.0]]))",  # the result would broadcast
+        "x = M.tensor([[1.0, 2.0]]); x.squeeze_(2)",
+        "x = M.tensor([[1.0, 2.0]]); x.transpose_(0, 2)",
+        "x = M.ones(2, 2, 2); x.t_()",
+        "x = M.tensor([1.0, 2.0]); x.cumsum_(1)",
+        "x = M.tensor([1.0, 2.0]); x.tril_()",
+        "x = M.ones(2, 3); x.addmm_(M.ones(2, 2), M.ones(3, 3))",
+        "x = M.tensor([[1.0, 2.0]]); x.expand(3, 2).exp2_()",
+        "x = M.tensor([1.0, 2.0], requires_grad=True); y = x * 1; z = y.exp(); y.sinh_(); z.sum().backward(); R = x.grad",
+        "x = M.tensor([1.0, 2.0], requires_grad=True); y = x * 1; z = y.exp2_() * 1; y.cosh_(); z.sum().backward()",
+        "x = M.tensor([1.0, 2.0], requires_grad=True); y = x * 1; y.cosh_(); y.tan_(); y.sum().backward(); R = (y, x.grad)",
+        "x = M.tensor([4.0, 2.0], requires_grad=True); w = M.tensor([1.0, 3.0], requires_grad=True); y = x * 1; y.ge_(w); (y * x).sum().backward(); R = (y, x.grad, w.grad)",
+        "x = M.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); y = x * 1; y[0].tril_(); y.sum().backward(); R = (y, x.grad)",
+        "x = M.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); y = x * 1; y[:, 1].cumprod_(0); (y * y).sum().backward(); R = (y, x.grad)",
+        "x = M.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); y = x * 1; y[1].log2_(); (y * y).sum().backward(); R = (y, x.grad)",
+        "x = M.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); y = x * 1; v = y[0]; y.triu_(); (v * 3).sum().backward(); R = (v, x.grad)",
+        "x = M.tensor([[1.0, 2.0], [3.0, 4.0]]); R = (x.short(), x.half(), x.short().dtype, x.half().dtype, M.tensor([1, 2]).half())",
+        "x = M.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); h = x.half(); R = (h.requires_grad, node(h))",
+    ],
+)
+def test_in_place_programs(program):
+    check(program)
+
+
+# ---- torch.* in-place functions ---------------------------------------------------------
+
+FUNCTIONS = [
+    ("abs_", ANY, ""), ("acos_", UNIT, ""), ("acosh_", ABOVE1, ""), ("arccos_", UNIT, ""),
+    ("arccosh_", ABOVE1, ""), ("arcsin_", UNIT, ""), ("arcsinh_", ANY, ""), ("arctan_", ANY, ""),
+    ("arctanh_", UNIT, ""), ("asin_", UNIT, ""), ("asinh_", ANY, ""), ("atan_", ANY, ""),
+    ("atanh_", UNIT, ""), ("ceil_", ANY, ""), ("clamp_", ANY, "-1.0, 1.0"), ("clamp_", ANY, "min=0.0"),
+    ("clamp_max_", ANY, "0.5"), ("clamp_min_", ANY, "0.5"), ("clip_", ANY, "max=1.0"),
+    ("cos_", ANY, ""), ("cosh_", ANY, ""), ("deg2rad_", ANY, ""), ("erf_", ANY, ""),
+    ("erfc_", ANY, ""), ("exp2_", ANY, ""), ("exp_", ANY, ""), ("expm1_", ANY, ""),
+    ("fill_", ANY, "2.5"), ("fix_", ANY, ""), ("floor_", ANY, ""), ("frac_", ANY, ""),
+    ("log10_", POS, ""), ("log1p_", POS, ""), ("log2_", POS, ""), ("log_", POS, ""),
+    ("logit_", PROB, ""), ("logit_", PROB, "0.1"), ("nan_to_num_", ANY, "nan=2.0"), ("neg_", ANY, ""),
+    ("negative_", ANY, ""), ("rad2deg_", ANY, ""), ("reciprocal_", POS, ""), ("relu_", ANY, ""),
+    ("round_", ANY, ""), ("rsqrt_", POS, ""), ("sigmoid_", ANY, ""), ("sin_", ANY, ""),
+    ("sinc_", ANY, ""), ("sinh_", ANY, ""), ("sqrt_", POS, ""), ("square_", ANY, ""), ("tan_", UNIT, ""),
+    ("tanh_", ANY, ""), ("trunc_", ANY, ""), ("xlogy_", POS, "2.0"), ("zero_", ANY, ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, data, args", FUNCTIONS)
+def test_torch_in_place_functions(name, data, args):
+    if (
+        name not in "asinh_ acosh_ atanh_ arcsinh_ arccosh_ arctanh_".split()
+    ):  # see NO_TORCH_DERIVATIVE
+        check(
+            f"x = M.tensor({data}, dtype=M.float64, requires_grad=True); y = x * 1; "
+            f"r = M.{name}(y{', ' if args else ''}{args}); (y * y).sum().backward(); R = (r is y, y, x.grad)"
+        )
+    check(
+        f"x = M.tensor({data}, dtype=M.float64); r = M.{name}(input=x{', ' if args else ''}{args}); R = (r is x, x)"
+    )
+
+
+def test_the_torch_in_place_functions_minigrad_lacks_have_no_method_either():
+    lacking = [
+        n for n in dir(torch) if n.endswith("_") and not n.startswith("_") and not hasattr(mg, n)
+    ]
+    assert [n for n in lacking if hasattr(mg.Tensor, n)] == []
+    assert {"abs_", "exp_", "relu_", "sigmoid_", "tanh_", "sqrt_", "clamp_", "zero_"} <= set(
+        dir(mg)
+    )
+
+
+# ---- bitwise methods ------------------------------------------------------------------------
+
+BITWISE = [("bitwise_and", "b"), ("bitwise_or", "b"), ("bitwise_xor", "b"), ("bitwise_not", ""),
+           ("bitwise_left_shift", "s"), ("bitwise_right_shift", "s"), ("bitwise_and", "3"),
+           ("bitwise_right_shift", "1"), ("bitwise_left_shift", "M.tensor(2)")]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "uint8", "bool"])
+@pytest.mark.parametrize("name, args", BITWISE)
+def test_bitwise_methods(name, args, dtype):
+    check(
+        f"a = M.tensor([[0, 5, 12], [7, 1, 100]], dtype=M.{dtype}); b = M.tensor([3, 6, 9], dtype=M.{dtype}); "
+        f"s = M.tensor([1, 0, 2], dtype=M.{dtype}); r = a.{name}({args}); c = a.clone(); q = c.{name}_({args}); "
+        f"R = (r, c, q is c, getattr(M, '{name}')(a{', ' if args else ''}{args}))"
+    )
