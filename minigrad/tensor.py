@@ -766,12 +766,6 @@ class Tensor:
     def bitwise_not(self) -> Tensor:
         return _ops.bitwise_not(self)
 
-    def bitwise_left_shift(self, other: Any) -> Tensor:
-        return _surface.bitwise_left_shift(self, other)
-
-    def bitwise_right_shift(self, other: Any) -> Tensor:
-        return _surface.bitwise_right_shift(self, other)
-
     def __invert__(self) -> Tensor:
         if self.data.dtype.kind not in "biu":  # the operator's error is a TypeError
             raise TypeError(
@@ -1812,7 +1806,5 @@ from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa:
 from .numpy_names import accept_in_class  # noqa: E402
 
 _late_imports()
-_inplace.install(Tensor)  # exp2_, ge_, t_, ...: made from their out-of-place methods
-from . import surface_ops as _surface  # noqa: E402 (its torch.exp2_ needs Tensor.exp2_)
 
 accept_in_class(Tensor)  # x.sum(axis=0, keepdims=True), as PyTorch takes it

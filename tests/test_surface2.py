@@ -147,3 +147,117 @@ def test_short_and_half():
     x = mg.tensor([1.5, -2.5])
     assert x.short().dtype == mg.int16 and x.short().tolist() == [1, -2]
     assert x.half().dtype == mg.float16 and x.half().tolist() == [1.5, -2.5]
+
+
+# ---- products, reductions, quantiles, views ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, shapes, product",
+    [
+        ("addmv", [(3,), (3, 4), (4,)], lambda A, B: A @ B),
+        ("addr", [(1, 4), (3,), (4,)], np.outer),
+        ("addbmm", [(3, 5), (2, 3, 4), (2, 4, 5)], lambda A, B: (A @ B).sum(0)),
+        ("baddbmm", [(2, 3, 5), (2, 3, 4), (2, 4, 5)], lambda A, B: A @ B),
+    ],
+)
+@pytest.mark.parametrize("beta, alpha", [(1, 1), (0.5, 2), (2, -1), (0, 3)])
+def test_scaled_products_gradients_and_definition(name, shapes, product, beta, alpha):
+    inputs = [_t(s) for s in shapes]
+    fn = getattr(mg, name)
+    out = fn(*inputs, beta=beta, alpha=alpha)
+    I, A, B = (t.data for t in inputs)
+    assert np.allclose(out.data, beta * I + alpha * product(A, B))
+    assert mg.gradcheck(lambda *ts: fn(*ts, beta=beta, alpha=alpha), inputs)
+    if I.shape == out.shape:
+        x = inputs[0].detach().clone()
+        assert getattr(x, name + "_")(*inputs[1:], beta=beta, alpha=alpha) is x
+        assert np.allclose(x.data, out.data)
+
+
+def test_aminmax_is_amin_and_amax():
+    x = _t((3, 4))
+    m = mg.aminmax(x, dim=1)
+    assert np.array_equal(m.min.data, x.data.min(1)) and np.array_equal(m.max.data, x.data.max(1))
+    assert mg.gradcheck(lambda t: mg.aminmax(t, dim=0)[0] * 2 + mg.aminmax(t, dim=0)[1], (x,))
+
+
+@pytest.mark.parametrize("correction", [0, 1, 2])
+def test_cov_and_corrcoef_match_numpy(correction):
+    x = _t((3, 6))
+    f = mg.tensor([1, 2, 1, 3, 1, 2])
+    a = mg.tensor([0.5, 1.0, 2.0, 0.25, 1.0, 1.5], dtype=mg.float64)
+    X = x.data
+    assert np.allclose(mg.cov(x, correction=correction).data, np.cov(X, ddof=correction))
+    got = mg.cov(x, correction=correction, fweights=f, aweights=a).data
+    assert np.allclose(got, np.cov(X, ddof=correction, fweights=f.data, aweights=a.data))
+    assert np.allclose(mg.corrcoef(x).data, np.corrcoef(X))
+    assert mg.gradcheck(lambda t: mg.cov(t, correction=correction, fweights=f, aweights=a), (x,))
+    assert mg.gradcheck(mg.corrcoef, (x,))
+
+
+def test_logcumsumexp_is_log_cumsum_exp_and_stable():
+    x = _t((3, 5))
+    assert np.allclose(mg.logcumsumexp(x, 1).data, np.log(np.cumsum(np.exp(x.data), 1)))
+    assert mg.gradcheck(lambda t: mg.logcumsumexp(t, 0), (x,))
+    big = mg.tensor([1000.0, 1000.0, -1000.0], dtype=mg.float64)
+    assert np.allclose(
+        mg.logcumsumexp(big, 0).data, [1000.0, 1000.0 + np.log(2), 1000.0 + np.log(2)]
+    )
+
+
+@pytest.mark.parametrize("mode", ["linear", "lower", "higher", "midpoint", "nearest"])
+def test_quantile_matches_numpy(mode):
+    x = _t((4, 7))
+    q = mg.tensor([0.0, 0.2, 0.5, 0.85, 1.0], dtype=mg.float64)
+    got = mg.quantile(x, q, dim=1, interpolation=mode).data
+    assert np.allclose(got, np.quantile(x.data, q.data, axis=1, method=mode))
+    X = x.data.copy()
+    X[0, 2] = X[2, 5] = np.nan
+    y = mg.tensor(X)
+    got = mg.nanquantile(y, q, dim=1, interpolation=mode).data
+    assert np.allclose(got, np.nanquantile(X, q.data, axis=1, method=mode))
+    assert np.isnan(mg.quantile(y, 0.5, dim=1).data[[0, 2]]).all()
+    assert mg.gradcheck(lambda t: mg.quantile(t, q, dim=0, interpolation=mode), (x,))
+
+
+def test_nanmedian_is_the_lower_median_of_the_rest():
+    X = np.array([[3.0, np.nan, 1.0, 2.0], [4.0, 1.0, 2.0, 3.0], [np.nan, 5.0, np.nan, np.nan]])
+    x = mg.tensor(X, requires_grad=True)
+    values, indices = mg.nanmedian(x, 1)
+    for row, v, i in zip(X, values.data, indices.data):
+        kept = np.sort(row[~np.isnan(row)])
+        assert v == kept[(len(kept) - 1) // 2] == row[i]
+    assert mg.gradcheck(lambda t: mg.nanmedian(t, 1).values, (x,))
+    assert mg.nanmedian(x).item() == np.sort(X[~np.isnan(X)])[(np.sum(~np.isnan(X)) - 1) // 2]
+
+
+def test_msort_and_sum_to_size():
+    x = _t((4, 3))
+    assert np.array_equal(mg.msort(x).data, np.sort(x.data, 0))
+    assert mg.gradcheck(mg.msort, (x,))
+    y = _t((2, 3, 4))
+    assert np.allclose(y.sum_to_size(3, 1).data, y.data.sum(0).sum(1, keepdims=True))
+    assert mg.gradcheck(lambda t: t.sum_to_size(1, 4), (y,))
+    with pytest.raises(RuntimeError):
+        y.sum_to_size(3, 5)
+
+
+@pytest.mark.parametrize(
+    "shape, dim, size, step", [((9,), 0, 3, 2), ((3, 8), 1, 2, 3), ((5, 2, 3), 0, 5, 1)]
+)
+def test_unfold_is_the_windows(shape, dim, size, step):
+    x = _t(shape)
+    u = x.unfold(dim, size, step)
+    X = np.moveaxis(x.data, dim, 0)
+    for k in range(u.shape[dim]):
+        window = np.moveaxis(X[k * step : k * step + size], 0, -1)
+        assert np.array_equal(np.take(u.data, k, axis=dim), window)
+    assert np.shares_memory(u.data, x.data)
+    assert mg.gradcheck(lambda t: t.unfold(dim, size, step) * 2, (x,))
+
+
+def test_select_is_indexing():
+    x = _t((3, 4, 5))
+    assert np.array_equal(mg.select(x, 1, -1).data, x.data[:, -1])
+    assert mg.gradcheck(lambda t: t.select(2, 3), (x,))

@@ -310,3 +310,204 @@ def test_bitwise_methods(name, args, dtype):
         f"s = M.tensor([1, 0, 2], dtype=M.{dtype}); r = a.{name}({args}); c = a.clone(); q = c.{name}_({args}); "
         f"R = (r, c, q is c, getattr(M, '{name}')(a{', ' if args else ''}{args}))"
     )
+
+
+# ---- 2. functions and methods: values and gradients -----------------------------------------
+
+
+def _g(expr, dtype="float64", **shapes):
+    """A program: random inputs of ``shapes`` requiring grad, ``out = expr``, the backward of
+    a weighted sum of its outputs that require grad, R = (out, the inputs' gradients)."""
+    names = list(shapes)
+    make = "; ".join(
+        f"{n} = M.tensor(np.random.default_rng({i}).standard_normal({shapes[n]}), dtype=M.{dtype}, requires_grad=True)"
+        for i, n in enumerate(names)
+    )
+    grads = ", ".join(f"{n}.grad" for n in names)
+    return (
+        f"{make}; out = {expr}; outs = out if isinstance(out, tuple) else (out,); "
+        "ws = [o for o in outs if isinstance(o, M.Tensor) and o.requires_grad]; "
+        "loss = sum((o * (M.arange(o.numel(), dtype=o.dtype).reshape(o.shape) % 3 + 1)).sum() for o in ws); "
+        f"loss.backward() if ws else None; R = (out, [{grads}])"
+    )
+
+
+PRODUCTS = [
+    _g("M.addmv(i, m, v)", i=(3,), m=(3, 4), v=(4,)),
+    _g("M.addmv(i, m, v, beta=0.5, alpha=-2)", i=(3,), m=(3, 4), v=(4,)),
+    _g("M.addmv(i, m, v, beta=0)", i=(1,), m=(3, 4), v=(4,)),
+    _g("i.addmv(m, v, alpha=0)", i=(3,), m=(3, 4), v=(4,)),
+    _g("M.addmv(i, m, v)", i=(2,), m=(3, 4), v=(4,)),
+    _g("M.addmv(i, m, v)", i=(3,), m=(3, 4), v=(3,)),
+    _g("M.addmv(i, m, v)", i=(3,), m=(3, 4, 1), v=(4,)),
+    _g("M.addr(i, a1, a2)", i=(3, 4), a1=(3,), a2=(4,)),
+    _g("i.addr(a1, a2, beta=2, alpha=0.5)", i=(4,), a1=(3,), a2=(4,)),
+    _g("M.addr(i, a1, a2)", i=(3, 4), a1=(3, 1), a2=(4,)),
+    _g("M.addbmm(i, b1, b2)", i=(3, 5), b1=(2, 3, 4), b2=(2, 4, 5)),
+    _g("i.addbmm(b1, b2, beta=0.5, alpha=3)", i=(1, 5), b1=(2, 3, 4), b2=(2, 4, 5)),
+    _g("M.addbmm(i, b1, b2)", i=(3, 5), b1=(3, 4), b2=(2, 4, 5)),
+    _g("M.baddbmm(i, b1, b2)", i=(2, 3, 5), b1=(2, 3, 4), b2=(2, 4, 5)),
+    _g("i.baddbmm(b1, b2, beta=-1, alpha=0.25)", i=(3, 1), b1=(2, 3, 4), b2=(2, 4, 5)),
+    _g("M.baddbmm(i, b1, b2)", i=(2, 3, 5), b1=(2, 3, 4), b2=(3, 4, 5)),
+    "i = M.tensor([float('nan'), 1.0]); R = M.addmv(i, M.ones(2, 3), M.ones(3), beta=0)",
+    "R = M.addmv(M.ones(2, dtype=M.float64), M.ones(2, 3), M.ones(3))",
+    "R = M.addr(M.ones(2, 3, dtype=M.int64), M.arange(2), M.arange(3), beta=2, alpha=3)",
+    "x = M.ones(2, 3, dtype=M.float64); r = x.addmv_(M.ones(2, 4, dtype=M.float64), M.ones(4, dtype=M.float64)); R = (x, r is x)",
+    "x = M.ones(2, 3, dtype=M.float64); r = x.addr_(M.ones(2, dtype=M.float64), M.arange(3.0, dtype=M.float64), alpha=2); R = (x, r is x)",
+    "x = M.ones(2, 3, dtype=M.float64, requires_grad=True); y = x * 1; b = M.ones(4, 2, 3, dtype=M.float64); y.addbmm_(b, b.transpose(1, 2).clone()); y.sum().backward(); R = (y, x.grad)",
+    "x = M.ones(4, 2, 2, dtype=M.float64); x.baddbmm_(M.ones(4, 2, 3, dtype=M.float64), M.ones(4, 3, 2, dtype=M.float64), beta=0); R = x",
+    "x = M.ones(2); x.addmv_(M.ones(3, 4), M.ones(4))",
+]
+
+
+@pytest.mark.parametrize("program", PRODUCTS)
+def test_scaled_products(program):
+    check(program)
+    check(program.replace("float64", "float32"))
+
+
+REDUCTIONS = [
+    _g("M.aminmax(x)", x=(3, 4)),
+    _g("M.aminmax(x, dim=1)", x=(3, 4)),
+    _g("x.aminmax(dim=-1, keepdim=True)", x=(2, 3, 4)),
+    _g("M.aminmax(x, dim=0, keepdim=False)", x=(3, 4)),
+    _g("M.aminmax(x, keepdim=True)", x=(3, 4)),
+    _g("M.aminmax(x, dim=0)", x=()),
+    _g("M.aminmax(x, dim=2)", x=(3, 4)),
+    "x = M.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]], requires_grad=True); m = M.aminmax(x, dim=1); (m.min * 2 + m.max * 3).sum().backward(); R = (m.min, m.max, x.grad)",
+    "x = M.tensor([[1.0, 3.0, 3.0], [1.0, 2.0, 0.0]], requires_grad=True); m = x.aminmax(); (m[0] * 2 + m[1] * 3).backward(); R = (m, x.grad)",
+    "R = M.aminmax(M.tensor([[1, 5], [7, 2]]), dim=0)",
+    "M.aminmax(M.zeros(0, 3))",
+    "R = M.aminmax(M.zeros(0, 3), dim=1)",
+    "R = M.aminmax(M.zeros(0, 3), dim=0)",
+    _g("M.cov(x)", x=(3, 5)),
+    _g("M.cov(x)", x=(5,)),
+    _g("M.cov(x, correction=0)", x=(2, 6)),
+    _g("M.cov(x, correction=2)", x=(4, 4)),
+    _g("M.cov(x, fweights=M.tensor([1, 2, 0, 3, 1]))", x=(3, 5)),
+    _g("M.cov(x, aweights=M.tensor([0.5, 1.0, 2.0, 0.25, 1.0], dtype=M.float64))", x=(3, 5)),
+    _g(
+        "M.cov(x, correction=0, fweights=M.tensor([1, 2, 1, 3, 1]), aweights=M.tensor([0.5, 1.0, 2.0, 0.25, 1.0], dtype=M.float64))",
+        x=(3, 5),
+    ),
+    _g(
+        "M.cov(x, fweights=M.tensor([1, 2, 1, 3, 1]), aweights=M.tensor([0.5, 1.0, 2.0, 0.25, 1.0], dtype=M.float64))",
+        x=(2, 5),
+    ),
+    _g("M.cov(x, aweights=w)", x=(2, 5), w=(5,)),
+    _g("x.cov()", x=(1, 4)),
+    "R = M.cov(M.tensor([[1, 2, 4], [3, 1, 0]]))",
+    "R = M.cov(M.tensor([[1.0, 2.0]]), correction=3)",
+    "M.cov(M.ones(2, 2, 2))",
+    "M.cov(M.ones(2, 3), fweights=M.tensor([1.0, 2.0, 3.0]))",
+    "M.cov(M.ones(2, 3), fweights=M.tensor([1, -2, 3]))",
+    "M.cov(M.ones(2, 3), aweights=M.tensor([1, 2, 3]))",
+    "M.cov(M.ones(2, 3), aweights=M.tensor([1.0, 2.0]))",
+    _g("M.corrcoef(x)", x=(3, 5)),
+    _g("x.corrcoef()", x=(2, 4)),
+    _g("M.corrcoef(x)", x=(4,)),
+    "R = M.corrcoef(M.tensor([[1, 2, 4], [3, 1, 0]]))",
+    _g("M.logcumsumexp(x, 0)", x=(4, 3)),
+    _g("M.logcumsumexp(x, dim=1)", x=(4, 3)),
+    _g("x.logcumsumexp(-1)", x=(2, 3, 5)),
+    _g("M.logcumsumexp(x * 300, 0)", x=(6,)),
+    _g("M.logcumsumexp(x, 0)", x=()),
+    _g("M.logcumsumexp(x, 2)", x=(2, 3)),
+    "x = M.tensor([-float('inf'), 0.0, 1000.0, -1000.0], dtype=M.float64, requires_grad=True); y = M.logcumsumexp(x, 0); (y * M.tensor([1.0, -2.0, 3.0, 0.5], dtype=M.float64)).sum().backward(); R = (y, x.grad)",
+    "M.logcumsumexp(M.tensor([1, 2]), 0)",
+    "M.logcumsumexp(M.tensor([1.0, 2.0]), None)",
+]
+
+
+@pytest.mark.parametrize("program", REDUCTIONS)
+def test_reductions(program):
+    check(program)
+    check(program.replace("float64", "float32"))
+
+
+QUANTILES = [
+    *(_g(f"M.{f}(x, {q}{rest})", x=shape)
+      for f in ("quantile", "nanquantile")
+      for q in ("0.3", "0.0", "1.0", "0.5", "M.tensor([0.25, 0.5, 0.9], dtype=M.float64)", "M.tensor(0.75, dtype=M.float64)")
+      for shape, rest in (((7,), ""), ((3, 5), ", dim=1"), ((3, 5), ", dim=0, keepdim=True"),
+                          ((2, 3, 4), ", dim=-1"), ((3, 4), ""), ((3, 4), ", keepdim=True"), ((), ""), ((), ", dim=0"),
+                          ((), ", dim=0, keepdim=True"))),
+    *(_g(f"x.quantile(q, dim=1, interpolation='{m}')", x=(3, 6), q=(4,)).replace(
+        "q = M.tensor(np.random.default_rng(1).standard_normal((4,)), dtype=M.float64, requires_grad=True)",
+        "q = M.tensor([0.0, 0.3, 0.5, 1.0], dtype=M.float64)")
+      for m in ("linear", "lower", "higher", "midpoint", "nearest")),
+    *(_g(f"x.nanquantile(M.tensor([0.1, 0.5, 0.65], dtype=M.float64), interpolation='{m}')", x=(4, 5))
+      for m in ("linear", "lower", "higher", "midpoint", "nearest")),
+    "x = M.tensor([[1.0, float('nan'), 3.0, 0.5], [2.0, 5.0, 4.0, 1.0], [float('nan')] * 4], dtype=M.float64, requires_grad=True); R = (M.quantile(x, 0.4, dim=1), M.nanquantile(x, 0.4, dim=1), M.nanquantile(x, M.tensor([0.0, 1.0], dtype=M.float64), dim=1, interpolation='nearest'))",
+    "x = M.tensor([[1.0, float('nan'), 3.0, 0.5], [2.0, 5.0, 4.0, 1.0]], dtype=M.float64, requires_grad=True); y = M.nanquantile(x, 0.4, dim=1); y.sum().backward(); R = (y, x.grad)",
+    "R = M.quantile(M.tensor([0.0, 1.0, 2.0, 3.0]), 0.5, interpolation='nearest')",
+    "R = M.quantile(M.tensor([0.0, 1.0, 2.0, 3.0, 4.0]), M.tensor([0.125, 0.375, 0.625]), interpolation='nearest')",
+    "M.quantile(M.tensor([1, 2]), 0.5)",
+    "M.quantile(M.tensor([1.0, 2.0]), 1.5)",
+    "M.quantile(M.tensor([1.0, 2.0]), M.tensor([0.5], dtype=M.float64))",
+    "M.quantile(M.tensor([1.0, 2.0]), M.tensor([[0.5]]))",
+    "M.quantile(M.tensor([1.0, 2.0]), 0.5, interpolation='cubic')",
+    "M.quantile(M.zeros(0), 0.5)",
+    "M.quantile(M.ones(2, 3), 0.5, dim=2)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", QUANTILES)
+def test_quantiles(program):
+    check(program)
+    check(program.replace("float64", "float32"))
+
+
+MEDIANS = [
+    "x = M.tensor([[1.0, float('nan'), 3.0, 0.5], [2.0, 5.0, 4.0, 1.0], [float('nan'), 2.0, float('nan'), 0.0]], dtype=M.float64, requires_grad=True); y = M.nanmedian(x, 1); (y.values * M.tensor([1.0, 2.0, 3.0], dtype=M.float64)).sum().backward(); R = (y, x.grad)",
+    # the index of an all-NaN row's median is PyTorch's nth_element's choice: values only
+    "x = M.tensor([[1.0, float('nan'), 3.0, 0.5], [float('nan')] * 4], dtype=M.float64); R = M.nanmedian(x, 1).values",
+    "x = M.tensor([[1.0, float('nan'), 3.0, 0.5], [2.0, 5.0, 4.0, 1.0]], dtype=M.float64, requires_grad=True); y = M.nanmedian(x); y.backward(); R = (y, x.grad)",
+    "x = M.tensor([[1.0, float('nan'), 3.0, 0.5], [2.0, 5.0, 4.0, 1.0]], dtype=M.float64, requires_grad=True); y = x.nanmedian(0, keepdim=True); y.values.sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([[1.0, float('nan'), 3.0, 0.5], [2.0, 5.0, 4.0, 1.0]], dtype=M.float64, requires_grad=True); y = x.nanmedian(dim=-1); R = y",
+    "x = M.tensor([float('nan')] * 3); R = (M.nanmedian(x), M.nanmedian(x, 0))",
+    "R = (M.nanmedian(M.tensor(2.5)), M.nanmedian(M.tensor(2.5), 0), M.nanmedian(M.tensor(2.5), 0, True))",
+    "R = (M.nanmedian(M.tensor([[3, 1, 2], [5, 5, 4]])), M.nanmedian(M.tensor([[3, 1, 2], [5, 5, 4]]), 1))",
+    "R = M.nanmedian(M.zeros(0))",
+    "M.nanmedian(M.zeros(0, 2), 0)",
+    "M.nanmedian(M.tensor([True]))",
+    "M.nanmedian(M.ones(2), 1)",
+    _g("M.msort(x)", x=(4, 3)),
+    _g("x.msort()", x=(5,)),
+    "R = M.msort(M.tensor([[3, 1], [1, 2], [2, 0]]))",
+]
+
+
+@pytest.mark.parametrize("program", MEDIANS)
+def test_medians_and_msort(program):
+    check(program)
+
+
+VIEWS = [
+    _g("x.sum_to_size(1, 4)", x=(3, 4)),
+    _g("x.sum_to_size((3, 1))", x=(3, 4)),
+    _g("x.sum_to_size(4)", x=(2, 3, 4)),
+    _g("x.sum_to_size(3, 1)", x=(2, 3, 4)),
+    _g("x.sum_to_size(2, 3, 4)", x=(2, 3, 4)),
+    _g("x.sum_to_size(())", x=(2, 3)),
+    _g("x.sum_to_size(1, 1, 1)", x=(2, 3)),
+    _g("x.sum_to_size(2, 4)", x=(3, 4)),
+    _g("x.sum_to_size(3, 5)", x=(3, 4)),
+    *(_g(f"x.unfold({a})", x=s) for s, a in (
+        ((7,), "0, 2, 1"), ((7,), "0, 3, 2"), ((7,), "0, 2, 3"), ((7,), "0, 7, 1"), ((7,), "0, 0, 1"),
+        ((3, 8), "1, 3, 2"), ((3, 8), "-1, 4, 4"), ((5, 2), "0, 2, 1"), ((2, 5, 3), "1, 2, 2"),
+        ((), "0, 1, 1"), ((), "0, 1, 2"), ((7,), "0, 8, 1"), ((7,), "0, 2, 0"), ((3, 4), "2, 1, 1"),
+        ((), "0, 2, 1"))),
+    "x = M.arange(6.0); u = x.unfold(0, 2, 2); u.mul_(10); R = (x, u)",
+    "x = M.arange(6.0, dtype=M.float64, requires_grad=True); y = x * 1; u = y.unfold(0, 2, 2); u[1].mul_(10); (y * y).sum().backward(); R = (y, x.grad)",
+    *(_g(f"{call}", x=(3, 4, 5)) for call in (
+        "M.select(x, 0, 1)", "x.select(1, -1)", "M.select(x, -1, 4)", "x.select(dim=2, index=0)",
+        "M.select(x, 1, 4)", "M.select(x, 3, 0)", "x.select(0, -4)")),
+    "M.select(M.tensor(1.0), 0, 0)",
+    "x = M.arange(6.0).reshape(2, 3); s = x.select(1, 0); s.add_(100); R = (x, s)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", VIEWS)
+def test_views_and_selections(program):
+    check(program)
