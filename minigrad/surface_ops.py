@@ -25,7 +25,8 @@ from .tensor import Tensor, check_tensor
 # ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
 
 _INPLACE_FUNCTIONS = (
-    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ "
+    "abs_ acos_ acosh_ addmv_ index_put_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ "
+    "asinh_ atan_ "
     "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ "
     "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ "
     "neg_ negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ "
@@ -402,15 +403,344 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
     return input[(slice(None),) * d + (index,)]
 
 
+# ---- scatters: a copy of input with a part replaced, added to or reduced into ------------
+
+
+def _scatter_part(name: str, input: Tensor, src: Tensor, part: Callable) -> Tensor:
+    """A copy of input whose elements at ``part`` (a view op on an array, as PyTorch's
+    select, slice or diagonal) are src's, which must have that part's shape.
+    dinput = g with the part zeroed,   dsrc = g at the part."""
+    check_tensor(name, "input", input)
+    check_tensor(name, "src", src)
+    X = input.data
+    at = part(np.arange(X.size).reshape(X.shape))  # flat positions of the part's elements
+    if src.data.shape != at.shape:
+        raise RuntimeError(f"{name}: expected src to have a size equal to the slice of self. "
+                           f"src size = {list(src.data.shape)}, slice size = "
+                           f"{list(at.shape)}")  # fmt: skip
+    out = X.copy()
+    np.put(out, at, src.data)
+
+    def vjp_input(g: np.ndarray) -> np.ndarray:
+        g = g.copy()
+        np.put(g, at, 0)
+        return g
+
+    return record(out, name.title().replace("_", ""), (input, src),
+                  (vjp_input, lambda g: np.take(g, at).astype(src.data.dtype)))  # fmt: skip
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """input with input.select(dim, index) replaced by src."""
+    check_tensor("select_scatter", "input", input)
+    return _scatter_part(
+        "select_scatter", input, src, lambda P: select(Tensor._new(P), dim, index).data
+    )
+
+
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,
+                  end: int | None = None, step: int = 1) -> Tensor:  # fmt: skip
+    """input with its slice start:end:step along dim replaced by src."""
+    check_tensor("slice_scatter", "input", input)
+    d = ops._one_axis("slice_scatter", "dim", dim, input.data.ndim)
+    if step <= 0:
+        raise RuntimeError("slice_scatter: slice step must be positive")
+    return _scatter_part("slice_scatter", input, src,
+                         lambda P: P[(slice(None),) * d + (slice(start, end, step),)])  # fmt: skip
+
+
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
+                     dim2: int = 1) -> Tensor:  # fmt: skip
+    """input with its diagonal (as input.diagonal(offset, dim1, dim2)) replaced by src."""
+    check_tensor("diagonal_scatter", "input", input)
+    n = input.data.ndim
+    d1 = ops._one_axis("diagonal_scatter", "dim1", dim1, n)
+    d2 = ops._one_axis("diagonal_scatter", "dim2", dim2, n)
+    if d1 == d2:
+        raise RuntimeError(
+            f"diagonal_scatter: diagonal dimensions cannot be identical {dim1}, {dim2}"
+        )
+    return _scatter_part("diagonal_scatter", input, src, lambda P: P.diagonal(offset, d1, d2))
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """input (broadcast with mask) with the places where mask is True filled, in order, by
+    source's first elements.   dinput = g where not mask,   dsource = g at the mask, in order."""
+    check_tensor("masked_scatter", "input", input)
+    check_tensor("masked_scatter", "mask", mask)
+    check_tensor("masked_scatter", "source", source)
+    if mask.data.dtype != np.bool_:
+        raise RuntimeError(f"masked_scatter: only supports boolean masks, but got mask with "
+                           f"dtype {dtypes.torch_name(mask.data.dtype)}")  # fmt: skip
+    if source.data.dtype != input.data.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
+                           f"got {input.data.dtype} and {source.data.dtype}")  # fmt: skip
+    try:
+        X, M = np.broadcast_arrays(input.data, mask.data)
+    except ValueError:
+        raise RuntimeError(f"masked_scatter: shapes {input.data.shape} and {mask.data.shape} "
+                           "cannot be broadcast together") from None  # fmt: skip
+    k = int(M.sum())
+    S = source.data.reshape(-1)
+    if k > S.size:
+        raise RuntimeError(f"masked_scatter: number of elements of source ({S.size}) < number "
+                           f"of ones in mask ({k})")  # fmt: skip
+    out = X.copy()
+    out[M] = S[:k]
+
+    def vjp_source(g: np.ndarray) -> np.ndarray:
+        ds = np.zeros(S.size, g.dtype)
+        ds[:k] = g[M]
+        return ds.reshape(source.data.shape)
+
+    return record(out, "MaskedScatter", (input, source),
+                  (lambda g: np.where(M, 0, g), vjp_source))  # fmt: skip
+
+
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of input with input[indices] = values (indices a tuple of integer or bool
+    Tensors), or += values at each index, repeats adding up, if ``accumulate``."""
+    check_tensor("index_put", "input", input)
+    check_tensor("index_put", "values", values)
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not "
+                        f"{type(indices).__name__}")  # fmt: skip
+    for i in indices:
+        if not isinstance(i, Tensor) or i.data.dtype.kind not in "biu":
+            raise IndexError(
+                "index_put: tensors used as indices must be long, int, byte or bool tensors"
+            )
+    if values.data.dtype != input.data.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{dtypes.torch_name(input.data.dtype)} for the destination and "
+                           f"{dtypes.torch_name(values.data.dtype)} for the source.")  # fmt: skip
+    if not accumulate:
+        return ops.index_put(input, tuple(indices), values)
+    at = tuple(np.nonzero(i.data) if i.data.dtype == np.bool_ else (i.data,) for i in indices)
+    at = tuple(a for part in at for a in part)
+    out = input.data.copy()
+    try:
+        np.add.at(out, at, np.broadcast_to(values.data, out[at].shape))
+    except (IndexError, ValueError) as e:
+        raise IndexError(f"index_put: {e} (input of shape {out.shape})") from None
+    return record(out, "IndexPut", (input, values), (lambda g: g, lambda g: g[at]))
+
+
+_REDUCTIONS = {"sum": np.add, "prod": np.multiply, "mean": np.add, "amax": np.maximum,
+               "amin": np.minimum}  # fmt: skip
+_REDUCE_ALIASES = {"max": "amax", "min": "amin"}  # PyTorch takes these too
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:  # fmt: skip
+    """input with src[i] reduced into out[index[i]] along dim (``reduce``: sum, prod, mean,
+    amax, amin), input's own value taking part if ``include_self``.
+    Gradients as PyTorch's: sum and mean pass g (divided by the count); prod the product of
+    the others; amax and amin share g evenly among the elements equal to the result."""
+    check_tensor("scatter_reduce", "input", input)
+    check_tensor("scatter_reduce", "index", index)
+    check_tensor("scatter_reduce", "src", src)
+    reduce = _REDUCE_ALIASES.get(reduce, reduce)
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    X, I, S = input.data, index.data, src.data
+    if I.dtype.kind not in "iu":
+        raise RuntimeError(f"scatter_reduce(): Expected an integer dtype for index, got {I.dtype}")
+    if S.dtype != X.dtype:
+        raise RuntimeError(f"scatter_reduce(): Expected self.dtype to be equal to src.dtype, got "
+                           f"{X.dtype} and {S.dtype}")  # fmt: skip
+    d = ops._one_axis("scatter_reduce", "dim", dim, X.ndim)
+    if I.ndim != X.ndim or I.ndim != S.ndim and I.size:
+        raise RuntimeError("scatter_reduce(): Index tensor must have the same number of "
+                           "dimensions as self and src tensors")  # fmt: skip
+    if any(n > m for n, m in zip(I.shape, S.shape)) or any(
+        n > m for k, (n, m) in enumerate(zip(I.shape, X.shape)) if k != d
+    ):
+        raise RuntimeError(f"scatter_reduce(): Expected index {I.shape} to be smaller than self "
+                           f"{X.shape} apart from dimension {d} and to be smaller size than src "
+                           f"{S.shape}")  # fmt: skip
+    if I.size and (I.min() < 0 or I.max() >= X.shape[d]):
+        raise RuntimeError(
+            f"scatter_reduce(): index out of range for dimension {d} of size {X.shape[d]}"
+        )
+    at = list(np.indices(I.shape, sparse=True)) if I.ndim else []
+    if I.ndim:
+        at[d] = I
+    at = tuple(at)
+    Sp = S[tuple(slice(0, n) for n in I.shape)]  # the part of src the index covers
+    hit = np.zeros(X.shape, bool)
+    hit[at] = True
+    count = np.zeros(X.shape, np.int64)
+    np.add.at(count, at, 1)
+    ufunc = _REDUCTIONS[reduce]
+    out = X.copy()
+    if not include_self:
+        identity = {"sum": 0, "mean": 0, "prod": 1}.get(reduce)
+        if identity is None:  # amax and amin start from the first value scattered
+            identity = np.inf if reduce == "amin" else -np.inf
+            if X.dtype.kind != "f":
+                info = np.iinfo(X.dtype) if X.dtype.kind in "iu" else None
+                identity = (
+                    (info.max if reduce == "amin" else info.min) if info else not (reduce == "amax")
+                )
+        out[hit] = identity
+    ufunc.at(out, at, Sp)
+    if reduce == "mean":
+        n = count + (1 if include_self else 0)
+        n = np.where(n == 0, 1, n)
+        out = out / n if X.dtype.kind == "f" else np.floor_divide(out, n)
+        out = out.astype(X.dtype)
+    own = ~hit | include_self  # where input's value took part
+
+    def split(g: np.ndarray) -> tuple:
+        """(dinput, dsrc) of g."""
+        if reduce == "sum":
+            return np.where(own, g, 0), g[at]
+        if reduce == "mean":
+            share = g / np.where(count + include_self == 0, 1, count + include_self)
+            return np.where(own, np.where(hit, share, g), 0), share[at]
+        if reduce == "prod":
+            factors_x = np.where(own, X, 1)
+            nonzero = np.where(factors_x == 0, 1, factors_x)
+            zeros = (factors_x == 0).astype(np.int64)
+            np.multiply.at(nonzero, at, np.where(Sp == 0, 1, Sp))
+            np.add.at(zeros, at, (Sp == 0).astype(np.int64))
+
+            def others(v: np.ndarray, where: Any) -> np.ndarray:
+                """The product of the other factors of v's place."""
+                p, z = nonzero[where], zeros[where]
+                return np.where(
+                    v == 0, np.where(z == 1, p, 0), np.where(z == 0, p / np.where(v == 0, 1, v), 0)
+                )
+
+            return np.where(own, g * others(X, ...), 0), g[at] * others(Sp, at)
+        is_x = X == out  # counted in the share even where it took no part, as PyTorch
+        n = is_x.astype(g.dtype)
+        is_s = Sp == out[at]
+        np.add.at(n, at, is_s)
+        share = g / np.where(n == 0, 1, n)
+        return np.where(is_x & own, share, 0), np.where(is_s, share[at], 0)
+
+    def vjp_src(g: np.ndarray) -> np.ndarray:
+        ds = np.zeros(S.shape, g.dtype)
+        ds[tuple(slice(0, n) for n in I.shape)] = split(g)[1]
+        return ds
+
+    return record(out, "ScatterReduce", (input, src), (lambda g: split(g)[0], vjp_src),
+                  saved=(input, src))  # fmt: skip
+
+
+# ---- norms, histograms, membership, runs -----------------------------------------------------
+
+
+def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor:
+    """Each slice along ``dim`` whose p-norm (over the other dims) is over maxnorm, scaled to
+    norm maxnorm: x * maxnorm / (norm + 1e-7) there."""
+    check_tensor("renorm", "input", input)
+    X = input.data
+    if not p > 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if X.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"renorm: expected a floating point tensor, got {dtypes.torch_name(X.dtype)}"
+        )
+    if X.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {X.ndim} dimensions")
+    d = ops._one_axis("renorm", "dim", dim, X.ndim)
+    others = tuple(k for k in range(X.ndim) if k != d)
+    norm = input.abs().pow(p).sum(others, keepdim=True).pow(1 / p) if others else input.abs()
+    factor = ops.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).to(X.dtype)
+    return input * factor
+
+
+def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
+    """The counts of input's elements in ``bins`` equal bins over [min, max] (the data's range
+    if both are 0), in input's dtype; elements outside are not counted. No gradient."""
+    check_tensor("histc", "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"histogram_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    lo, hi = X.dtype.type(min), X.dtype.type(max)
+    if lo == hi and X.size:
+        lo, hi = X.min(), X.max()
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo}, {hi}] is not finite")
+    flat = X.reshape(-1)
+    inside = flat[(flat >= lo) & (flat <= hi)]
+    pos = ((inside - lo) * X.dtype.type(bins) / (hi - lo)).astype(np.int64)
+    pos = np.clip(pos, 0, bins - 1)  # max falls into the last bin
+    return Tensor._new(np.bincount(pos, minlength=bins).astype(X.dtype))
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
+         invert: bool = False) -> Tensor:  # fmt: skip
+    """Whether each of elements is in test_elements (either may be a number), as bools."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() received an invalid combination of arguments: elements or "
+                        "test_elements must be a Tensor")  # fmt: skip
+    E = elements.data if isinstance(elements, Tensor) else np.asarray(elements)
+    T = test_elements.data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return Tensor._new(np.asarray(np.isin(E, T, invert=invert)))
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None) -> Any:  # fmt: skip
+    """The first of each run of equal elements (slices along ``dim``, if given), and, if asked,
+    where each element's run is in the result and how long each run is."""
+    check_tensor("unique_consecutive", "input", input)
+    X = input.data
+    if dim is None:
+        flat = X.reshape(-1)
+        starts = np.concatenate(([True], flat[1:] != flat[:-1])) if flat.size else np.zeros(0, bool)
+        out = flat[starts]
+        shape = X.shape
+    else:
+        d = ops._one_axis("unique_consecutive", "dim", dim, X.ndim)
+        moved = np.moveaxis(X, d, 0).reshape(X.shape[d] if X.ndim else 1, -1)
+        if X.ndim and not X.shape[d]:
+            starts = np.zeros(0, bool)
+        else:
+            starts = np.concatenate(([True], (moved[1:] != moved[:-1]).any(1)))
+        out = np.take(X, np.nonzero(starts)[0], axis=d) if X.ndim else X.copy()
+        shape = (X.shape[d],) if X.ndim else (1,)
+    runs = np.cumsum(starts) - 1
+    extra = []
+    if return_inverse:
+        extra.append(Tensor._new(runs.reshape(shape).astype(np.int64)))
+    if return_counts:
+        extra.append(
+            Tensor._new(np.diff(np.append(np.nonzero(starts)[0], starts.size)).astype(np.int64))
+        )
+    result = Tensor._new(np.ascontiguousarray(out))
+    return (result, *extra) if extra else result
+
+
 # the Tensor methods that are functions of this module
 METHODS = (
     "addmv addr addbmm baddbmm aminmax cov corrcoef logcumsumexp quantile nanquantile "
-    "nanmedian msort sum_to_size unfold select bitwise_left_shift bitwise_right_shift"
+    "nanmedian msort sum_to_size unfold select select_scatter slice_scatter diagonal_scatter "
+    "masked_scatter index_put scatter_reduce renorm histc unique_consecutive bitwise_left_shift "
+    "bitwise_right_shift"
 ).split()
 for _name in METHODS:
     setattr(Tensor, _name, globals()[_name])
-inplace.DERIVED.update(dict.fromkeys("addmv addr addbmm baddbmm".split(), "value"))
+inplace.DERIVED.update(dict.fromkeys(
+    "addmv addr addbmm baddbmm masked_scatter index_put scatter_reduce renorm".split(), "value"
+))  # fmt: skip
 inplace.install(Tensor)  # exp2_, ge_, t_, addmv_, ...: from their out-of-place methods
 globals().update({name: _function(name) for name in _INPLACE_FUNCTIONS})
 
-__all__ = [*_INPLACE_FUNCTIONS, *(n for n in METHODS if n not in ("sum_to_size", "unfold"))]
+__all__ = [*_INPLACE_FUNCTIONS, "isin",
+           *(n for n in METHODS if n not in ("sum_to_size", "unfold"))]  # fmt: skip

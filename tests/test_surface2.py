@@ -261,3 +261,89 @@ def test_select_is_indexing():
     x = _t((3, 4, 5))
     assert np.array_equal(mg.select(x, 1, -1).data, x.data[:, -1])
     assert mg.gradcheck(lambda t: t.select(2, 3), (x,))
+
+
+# ---- scatters ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fn, src_shape, part",
+    [
+        (lambda x, s: mg.select_scatter(x, s, 1, 2), (3, 5), lambda X: X[:, 2]),
+        (lambda x, s: mg.slice_scatter(x, s, 2, 1, 5, 2), (3, 4, 2), lambda X: X[:, :, 1:5:2]),
+        (
+            lambda x, s: mg.diagonal_scatter(x, s, 1, 0, 2),
+            (4, 3),
+            lambda X: np.diagonal(X, 1, 0, 2),
+        ),
+    ],
+)
+def test_part_scatters_replace_the_part(fn, src_shape, part):
+    x, s = _t((3, 4, 5)), _t(src_shape)
+    out = fn(x, s).data
+    assert np.array_equal(part(out), s.data)
+    marker = np.arange(x.numel()).reshape(x.shape)
+    kept = ~np.isin(marker, part(marker))
+    assert np.array_equal(out[kept], x.data[kept])
+    assert mg.gradcheck(fn, (x, s))
+
+
+def test_masked_scatter_fills_in_order():
+    x, s = _t((2, 4)), _t((3, 3))
+    mask = mg.tensor([[True, False, True, False], [False, True, True, False]])
+    out = x.masked_scatter(mask, s).data
+    assert np.array_equal(out[mask.data], s.data.reshape(-1)[:4])
+    assert np.array_equal(out[~mask.data], x.data[~mask.data])
+    assert mg.gradcheck(lambda a, b: a.masked_scatter(mask, b), (x, s))
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put(accumulate):
+    x, v = _t((4, 3)), _t((3,))
+    rows, cols = mg.tensor([0, 2, 0]), mg.tensor([1, 1, 1])
+    out = mg.index_put(x, (rows, cols), v, accumulate=accumulate).data
+    expected = x.data.copy()
+    for r, c, value in zip(rows.data, cols.data, v.data):
+        expected[r, c] = expected[r, c] + value if accumulate else value
+    assert np.allclose(out, expected)
+    if accumulate:
+        assert mg.gradcheck(lambda a, b: mg.index_put(a, (rows, cols), b, accumulate=True), (x, v))
+    y = x.detach().clone()
+    assert y.index_put_((rows, cols), v.detach(), accumulate) is y and np.allclose(y.data, out)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_matches_a_loop(reduce, include_self):
+    x, s = _t((3, 4), 0.5, 2), _t((3, 4), 0.5, 2)
+    index = mg.tensor([[0, 1, 0, 1], [2, 2, 0, 0], [1, 1, 1, 1]])
+    out = x.scatter_reduce(0, index, s, reduce, include_self=include_self).data
+    groups = {}
+    for (i, j), k in np.ndenumerate(index.data):
+        groups.setdefault((k, j), []).append(s.data[i, j])
+    fold = {"sum": np.sum, "prod": np.prod, "mean": np.mean, "amax": np.max, "amin": np.min}[reduce]
+    expected = x.data.copy()
+    for (k, j), values in groups.items():
+        expected[k, j] = fold(values + ([x.data[k, j]] if include_self else []))
+    assert np.allclose(out, expected)
+    assert mg.gradcheck(
+        lambda a, b: a.scatter_reduce(0, index, b, reduce, include_self=include_self), (x, s)
+    )
+
+
+def test_renorm_caps_each_slice_norm():
+    x = _t((4, 3))
+    out = mg.renorm(x, 2, 0, 1.0).data
+    norms = np.linalg.norm(x.data, axis=1)
+    assert np.allclose(np.linalg.norm(out, axis=1), np.minimum(norms, 1.0), atol=1e-6)
+    assert mg.gradcheck(lambda t: mg.renorm(t, 3, 1, 0.8), (x,))
+
+
+def test_histc_isin_unique_consecutive():
+    X = RNG.standard_normal(200)
+    counts = mg.histc(mg.tensor(X, dtype=mg.float64), bins=6, min=-1, max=1).data
+    assert np.array_equal(counts, np.histogram(X, bins=6, range=(-1, 1))[0])
+    assert mg.isin(mg.tensor([1, 2, 3]), mg.tensor([3, 1])).tolist() == [True, False, True]
+    out, inverse, counts = mg.unique_consecutive(mg.tensor([1, 1, 2, 2, 3, 1]), True, True)
+    assert out.tolist() == [1, 2, 3, 1] and inverse.tolist() == [0, 0, 1, 1, 2, 3]
+    assert counts.tolist() == [2, 2, 1, 1]

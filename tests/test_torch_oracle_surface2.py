@@ -511,3 +511,122 @@ VIEWS = [
 @pytest.mark.parametrize("program", VIEWS)
 def test_views_and_selections(program):
     check(program)
+
+
+SCATTERS = [
+    *(_g(f"M.select_scatter(x, s, {a})", x=(3, 4, 5), s=s) for s, a in (
+        ((4, 5), "0, 1"), ((3, 5), "1, -1"), ((3, 4), "dim=2, index=0"), ((3, 4), "-1, 4"),
+        ((3, 4), "2, 5"), ((1, 4, 5), "0, 0"), ((4, 5), "3, 0"))),
+    *(_g(f"x.slice_scatter(s, {a})", x=(4, 6), s=s) for s, a in (
+        ((2, 6), "0, 1, 3"), ((4, 3), "dim=1, start=0, end=6, step=2"), ((4, 6), ""), ((1, 6), "start=-1"),
+        ((4, 2), "1, 4"), ((4, 0), "1, 7, 9"), ((3, 6), "0, 1, 3"), ((4, 3), "1, step=0"), ((4, 2), "1, None, -2"))),
+    *(_g(f"M.diagonal_scatter(x, s, {a})", x=(3, 4, 5), s=s) for s, a in (
+        ((5, 3), ""), ((5, 3), "0, 0, 1"), ((3, 4), "0, 1, 2"), ((3, 3), "1, -2, -1"), ((3, 2), "-2, 1, 2"),
+        ((4, 2), "1, 0, 2"), ((4, 3), "offset=0, dim1=2, dim2=0"), ((5, 3), "0, 0, 0"), ((5, 2), ""))),
+    "R = M.select_scatter(M.zeros(2, 3), M.ones(3, dtype=M.float64), 0, 0)",
+    "R = M.diagonal_scatter(M.zeros(3, 3, dtype=M.int64), M.tensor([1, 2, 3]))",
+    *(_g(f"x.masked_scatter(M.tensor({m}), s)", x=(2, 3), s=(7,)) for m in (
+        "[[True, False, True], [False, False, True]]", "[True, False, True]", "[[False] * 3] * 2",
+        "[[True] * 3] * 2", "[[[True, False, True]], [[False, True, True]]]", "[[True] * 3] * 3")),
+    _g("x.masked_scatter(M.tensor([[True, False, True], [True, True, True]]), s)", x=(2, 3), s=(2, 2)),
+    _g("x.masked_scatter(M.tensor([[True, False, True], [True, True, True]]), s)", x=(2, 3), s=(2, 3)),
+    _g("x.masked_scatter(M.tensor([[1, 0, 1], [1, 1, 1]], dtype=M.uint8), s)", x=(2, 3), s=(9,)),
+    "R = M.zeros(2, 3).masked_scatter(M.tensor([True, False, True]), M.arange(9.0, dtype=M.float64))",
+    "x = M.zeros(2, 3, dtype=M.float64); r = x.masked_scatter_(M.tensor([True, False, True]), M.arange(9.0, dtype=M.float64)); R = (x, r is x)",
+    "x = M.zeros(3); x.masked_scatter_(M.tensor([[True, False, True]] * 2), M.arange(9.0))",
+    *(_g(f"M.index_put(x, {i}, v{acc})", x=(4, 3), v=vs) for i, vs in (
+        ("(M.tensor([0, 2]),)", (2, 3)), ("(M.tensor([0, 2]),)", (3,)), ("(M.tensor([0, 2, 0]), M.tensor([1, 1, 1]))", (3,)),
+        ("[M.tensor([3, -1])]", ()), ("(M.tensor([True, False, True, True]),)", (1, 3)),
+        ("(M.tensor([[0, 1], [2, 3]]), M.tensor([[2], [0]]))", (2, 2)), ("(M.tensor([0, 4]),)", (3,)),
+        ("(M.tensor([0.0, 1.0]),)", (3,)), ("(M.tensor([1]), M.tensor([0]), M.tensor([0]))", ()))
+      for acc in ("", ", accumulate=True", ", True")),
+    "R = M.index_put(M.zeros(2, 3), (M.tensor([0, 1]),), M.ones(3, dtype=M.float64))",
+    "R = M.index_put(M.zeros(2, 3, dtype=M.int64), (M.tensor([0, 0]), M.tensor([1, 1])), M.tensor([1, 2]), accumulate=True)",
+    "x = M.zeros(2, 3, dtype=M.float64); r = x.index_put_((M.tensor([0, 0]), M.tensor([2, 2])), M.tensor([1.0, 2.0], dtype=M.float64), accumulate=True); R = (x, r is x)",
+    "x = M.zeros(2, 3, dtype=M.float64); r = M.index_put_(x, (M.tensor([1]),), M.tensor(5.0, dtype=M.float64)); R = (x, r is x)",
+    "x = M.ones(2, 3, dtype=M.float64, requires_grad=True); y = x * 2; v = M.tensor([3.0, 4.0], dtype=M.float64, requires_grad=True); y.index_put_((M.tensor([0, 1]), M.tensor([2, 0])), v, accumulate=True); (y * y).sum().backward(); R = (y, x.grad, v.grad)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", SCATTERS)
+def test_scatters(program):
+    check(program)
+    check(program.replace("float64", "float32"))
+
+
+def _reduce_program(
+    reduce,
+    include_self,
+    dtype="float64",
+    index="[[0, 1, 0, 1], [2, 2, 0, 0], [1, 1, 1, 1]]",
+    src_shape=(3, 4),
+):
+    """scatter_reduce along dim 0, and (where index has src's shape: PyTorch's backward fails
+    for a smaller one) its gradients."""
+    full = src_shape == (3, 4) and index.count("[") == 4
+    backward = "(y * M.arange(y.numel(), dtype=y.dtype).reshape(y.shape).cos()).sum().backward(); "
+    backward = backward if full else ""
+    return (
+        f"x = M.tensor([[1.0, -2.0, 3.0, 0.5], [2.0, 0.0, -1.0, 4.0], [0.25, 3.0, 2.0, -1.5]], dtype=M.{dtype}, requires_grad=True); "
+        f"s = M.tensor(np.random.default_rng(3).integers(-3, 4, {src_shape}).astype(float), dtype=M.{dtype}, requires_grad=True); "
+        f"i = M.tensor({index}); y = M.scatter_reduce(x, 0, i, s, '{reduce}', include_self={include_self}); "
+        f"{backward}R = (y, x.grad, s.grad)"
+    )
+
+
+REDUCES = ["sum", "prod", "mean", "amax", "amin"]
+SCATTER_REDUCE = [
+    *(_reduce_program(r, inc) for r in REDUCES for inc in (True, False)),
+    *(_reduce_program(r, inc, index="[[0, 1], [2, 0]]") for r in REDUCES for inc in (True, False)),
+    *(_reduce_program(r, inc, index="[[0, 0, 0, 0]]", src_shape=(2, 5)) for r in REDUCES for inc in (True, False)),
+    *(f"x = M.tensor([[1, 5], [3, 2], [0, 7]]); R = x.scatter_reduce(1, M.tensor([[0, 0], [1, 0], [1, 1]]), M.tensor([[4, -2], [6, 1], [9, 9]]), '{r}', include_self={inc})"
+      for r in REDUCES for inc in (True, False)),
+    "x = M.tensor([[2.0, 2.0], [1.0, 3.0]], requires_grad=True); s = M.tensor([[2.0, 1.0], [2.0, 3.0]], requires_grad=True); y = x.scatter_reduce(0, M.tensor([[0, 1], [0, 1]]), s, 'amax'); y.sum().backward(); R = (y, x.grad, s.grad)",
+    "x = M.tensor([0.0, 2.0, 0.0], requires_grad=True); s = M.tensor([0.0, 3.0, 0.0, 5.0], requires_grad=True); y = x.scatter_reduce(0, M.tensor([0, 0, 2, 1]), s, 'prod'); y.sum().backward(); R = (y, x.grad, s.grad)",
+    "x = M.zeros(3); r = x.scatter_reduce_(0, M.tensor([0, 0, 2]), M.tensor([1.0, 2.0, 3.0]), 'sum'); R = (x, r is x)",
+    "R = M.zeros(3).scatter_reduce(0, M.tensor([0, 0, 2]), M.tensor([1.0, 2.0, 3.0]), 'max')",
+    "R = M.zeros(3).scatter_reduce(0, M.tensor([0, 0, 2]), M.tensor([1.0, 2.0, 3.0]), 'min', include_self=False)",
+    "M.zeros(3).scatter_reduce(0, M.tensor([0, 0, 2]), M.tensor([1.0, 2.0, 3.0]), 'maximum')",
+    "M.zeros(3).scatter_reduce(0, M.tensor([0, 0, 5]), M.tensor([1.0, 2.0, 3.0]), 'sum')",
+    "R = M.zeros(3).scatter_reduce(0, M.tensor([0, 0, 2], dtype=M.int32), M.tensor([1.0, 2.0, 3.0]), 'sum')",
+    "M.zeros(3).scatter_reduce(0, M.tensor([0.0, 0.0, 2.0]), M.tensor([1.0, 2.0, 3.0]), 'sum')",
+    "M.zeros(3).scatter_reduce(0, M.tensor([0, 0, 2]), M.tensor([1.0, 2.0, 3.0], dtype=M.float64), 'sum')",
+    "M.zeros(3).scatter_reduce(0, M.tensor([0, 0, 2, 1]), M.tensor([1.0, 2.0, 3.0]), 'sum')",
+    "R = M.scatter_reduce(M.zeros(3), 0, M.tensor([0, 0, -1]), M.tensor([1.0, 2.0, 3.0]), 'sum')",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", SCATTER_REDUCE)
+def test_scatter_reduce(program):
+    check(program)
+    check(program.replace("float64", "float32"))
+
+
+MORE = [
+    *(_g(f"M.renorm(x, {a})", x=s) for s, a in (
+        ((3, 4), "2, 0, 1.0"), ((3, 4), "1, 1, 0.5"), ((2, 3, 4), "3, -1, 1.5"), ((3, 4), "2, 0, 100.0"),
+        ((3, 4), "0.5, 1, 2.0"), ((5,), "2, 0, 0.3"), ((), "2, 0, 0.3"), ((3, 4), "0, 0, 1"), ((3, 4), "2, 0, -1"), ((3, 4), "2, 2, 1"))),
+    "x = M.ones(2, 3, dtype=M.float64) * 3; r = x.renorm_(2, 0, 1.0); R = (x, r is x)",
+    "M.renorm(M.ones(2, 3, dtype=M.int64), 2, 0, 1)",
+    *(f"R = M.histc(M.tensor(np.random.default_rng(5).standard_normal(50), dtype=M.{dt}){a})" for dt in ("float64", "float32")
+      for a in ("", ", bins=7", ", bins=4, min=-1, max=1", ", 3, -2.0, 0.5", ", bins=10, min=0, max=0")),
+    "R = (M.histc(M.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3), M.histc(M.tensor([2.0, 2.0]), bins=4), M.histc(M.zeros(0), bins=3))",
+    "R = M.histc(M.tensor([1.0, 2.0, 1.0, 3.0], requires_grad=True), bins=3)",
+    "M.histc(M.tensor([1, 2]), bins=4)",
+    "M.histc(M.tensor([1.0, 2.0]), bins=4, min=3, max=0)",
+    "M.histc(M.tensor([1.0, 2.0]), bins=0)",
+    "R = (M.isin(M.tensor([1, 2, 3]), 2), M.isin(2, M.tensor([1, 2, 3])), M.isin(M.tensor([1.0, 2.0, 3.0]), M.tensor([2, 3])))",
+    "R = (M.isin(M.tensor([[1, 2], [3, 4]]), M.tensor([4, 1]), invert=True), M.isin(elements=M.tensor([1, 5]), test_elements=M.tensor([5]), assume_unique=True))",
+    "R = M.isin(M.tensor([float('nan'), 1.0]), M.tensor([float('nan')]))",
+    *(f"R = M.unique_consecutive(M.tensor({d}){a})" for d in ("[1, 1, 2, 2, 3, 1, 1, 2]", "[[1, 1], [1, 1], [2, 3], [2, 3], [1, 1]]", "[]", "5")
+      for a in ("", ", return_inverse=True", ", return_counts=True", ", True, True")),
+    *(f"R = M.tensor([[1, 1], [1, 1], [2, 3], [2, 3], [1, 1]]).unique_consecutive({a})" for a in (
+        "dim=0", "return_counts=True, dim=0", "True, True, dim=1", "return_inverse=True, dim=-1", "dim=2")),
+    "R = M.unique_consecutive(M.tensor([[1.0, 2.0], [1.0, 2.0]]), return_inverse=True)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", MORE)
+def test_renorm_histc_isin_unique_consecutive(program):
+    check(program)
+    check(program.replace("float64", "float32"))
