@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import builtins
 import inspect
+import itertools
+import math
+import os
 import warnings
 from collections import namedtuple
 from collections.abc import Callable
@@ -18,15 +21,16 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, inplace, ops
+from . import dtypes, inplace, ops, printing
+from .device import check as check_device
 from .engine import record
 from .tensor import Tensor, check_tensor
 
 # ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
 
 _INPLACE_FUNCTIONS = (
-    "abs_ acos_ acosh_ addmv_ index_put_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ "
-    "asinh_ atan_ "
+    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ "
+    "atan_ gcd_ i0_ index_put_ lcm_ ldexp_ "
     "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ "
     "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ "
     "neg_ negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ "
@@ -727,20 +731,483 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
     return (result, *extra) if extra else result
 
 
+# ---- tests of tensors ---------------------------------------------------------------------
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:
+    """Whether the two tensors have the same shape."""
+    check_tensor("is_same_size", "input", input)
+    check_tensor("is_same_size", "other", other)
+    return input.data.shape == other.data.shape
+
+
+def is_nonzero(input: Tensor) -> bool:
+    """Whether a one-element tensor is not zero (more or fewer elements are ambiguous)."""
+    check_tensor("is_nonzero", "input", input)
+    if input.data.size != 1:
+        what = "no values" if not input.data.size else "more than one value"
+        raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous")
+    return bool(input.data.reshape(-1)[0])
+
+
+def is_inference(input: Tensor) -> bool:
+    """False: minigrad's inference mode records no graph but does not mark the tensors it
+    makes (PyTorch's inference tensors), so none is one."""
+    check_tensor("is_inference", "input", input)
+    return False
+
+
+# ---- integer and floating-point arithmetic ------------------------------------------------
+
+
+def _integers(name: str, fn: Callable, input: Tensor, other: Tensor) -> Tensor:
+    check_tensor(name, "input", input)
+    check_tensor(name, "other", other)
+    for X in (input.data, other.data):
+        if X.dtype.kind not in "iu":
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+    return Tensor._new(np.asarray(ops._binary(name, fn, input, other)[2]))
+
+
+def gcd(input: Tensor, other: Tensor) -> Tensor:
+    """The greatest common divisor, elementwise (integers; gcd(0, 0) = 0)."""
+    return _integers("gcd", np.gcd, input, other)
+
+
+def lcm(input: Tensor, other: Tensor) -> Tensor:
+    """The least common multiple, elementwise (integers)."""
+    return _integers("lcm", np.lcm, input, other)
+
+
+def ldexp(input: Tensor, other: Tensor) -> Tensor:
+    """input * 2**other (composed, as PyTorch's)."""
+    check_tensor("ldexp", "input", input)
+    check_tensor("ldexp", "other", other)
+    return input * ops.rpow(other, 2.0)
+
+
+Frexp = namedtuple("frexp", ["mantissa", "exponent"])
+
+
+def frexp(input: Tensor) -> Frexp:
+    """(mantissa, exponent) with input = mantissa * 2**exponent, |mantissa| in [0.5, 1) (0 for
+    0), exponent int32.   dinput = g / 2**exponent (through the mantissa)."""
+    check_tensor("frexp", "input", input)
+    if input.data.dtype.kind != "f":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    m, e = np.frexp(input.data)
+    scale = np.ldexp(np.ones_like(m), -e)
+    mantissa = record(m, "Frexp", (input,), (lambda g: g * scale,))
+    return Frexp(mantissa, Tensor._new(e.astype(np.int32)))
+
+
+def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    """The next floating-point value after input towards other (zero gradients, as PyTorch's)."""
+    check_tensor("nextafter", "input", input)
+    check_tensor("nextafter", "other", other)
+    for X in (input.data, other.data):
+        if X.dtype.kind != "f":
+            raise NotImplementedError(f'"nextafter_cpu" not implemented for '
+                                      f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+    if input.data.dtype != other.data.dtype:
+        raise RuntimeError(f"nextafter: expected both inputs to have the same dtype, got "
+                           f"{input.data.dtype} and {other.data.dtype}")  # fmt: skip
+    out = np.asarray(ops._binary("nextafter", np.nextafter, input, other)[2])
+    return record(out, "Nextafter", (input, other), (np.zeros_like, np.zeros_like))
+
+
+def i0(input: Tensor) -> Tensor:
+    """The modified Bessel function of the first kind of order 0, I0(x) = Σ (x/2)^2k / (k!)²
+    (integers computed in the default float dtype).   dx = g I1(x)."""
+    check_tensor("i0", "input", input)
+    X = input.data
+    if X.dtype.kind in "biu":
+        X = X.astype(dtypes.get_default_dtype())
+    out = np.i0(X).astype(X.dtype)
+    return record(out, "I0", (input,), (lambda g: g * _i1(X).astype(g.dtype),), saved=(input,))
+
+
+def _i1(X: np.ndarray) -> np.ndarray:
+    """I1(x) = Σ_k (x/2)^(2k+1) / (k! (k+1)!), summed until the terms no longer count (they
+    peak near k = |x|/2); odd in x."""
+    a = np.abs(X.astype(np.float64))
+    term = a / 2
+    total = term.copy()
+    q = (a / 2) ** 2
+    k = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        while np.any(term > 1e-17 * total) and k < 2000:
+            term = term * q / ((k + 1) * (k + 2))
+            total += term
+            k += 1
+    return np.sign(X) * total
+
+
+# ---- matrices, products of sets, integrals -------------------------------------------------
+
+
+def matrix_power(input: Tensor, n: int) -> Tensor:
+    """input (a square matrix, or a batch) to the integer power n, by repeated squaring as
+    PyTorch (n < 0: of the inverse; n = 0: the identity, with zero gradient)."""
+    check_tensor("matrix_power", "input", input)
+    X = input.data
+    if X.ndim < 2:
+        raise RuntimeError(
+            "linalg.matrix_power: The input tensor A must have at least 2 dimensions."
+        )
+    if X.shape[-1] != X.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they "
+                           f"are {X.shape[-2]} by {X.shape[-1]} matrices")  # fmt: skip
+    if not ops._is_int(n):
+        raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(X.shape[-1], dtype=X.dtype), X.shape).copy()
+        return record(eye, "torch::autograd::CopyBackwards", (input,), (np.zeros_like,))
+    a = input if n > 0 else _inverse(input)
+    n = builtins.abs(n)
+    if n == 1:
+        return a.clone()
+    if n == 2:
+        return a.matmul(a)
+    if n == 3:
+        return a.matmul(a).matmul(a)
+    z = result = None
+    while n > 0:
+        bit, n = n % 2, n // 2
+        z = a if z is None else z.matmul(z)
+        if bit:
+            result = z if result is None else result.matmul(z)
+    return result
+
+
+def _inverse(a: Tensor) -> Tensor:
+    """The inverse of each square matrix.   da = -outᵀ g outᵀ."""
+    A = a.data
+    if A.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.inv: Expected a floating point or complex tensor as input. "
+                           f"Got {dtypes.torch_name(A.dtype)}")  # fmt: skip
+    try:
+        out = np.linalg.inv(A)
+    except np.linalg.LinAlgError:
+        raise RuntimeError("linalg.inv: the inversion could not be completed because the "
+                           "input matrix is singular.") from None  # fmt: skip
+    T = np.swapaxes(out, -1, -2)
+    return record(out, "LinalgInv", (a,), (lambda g: -(T @ g @ T),))
+
+
+def _vectors(name: str, tensors: Any) -> None:
+    for t in tensors:
+        check_tensor(name, "tensors", t)
+        if t.data.ndim != 1:
+            raise RuntimeError(f"{name}: Expect a 1D vector, but got shape {list(t.data.shape)}")
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """All tuples of one element of each 1-D tensor, in order: (Π n_i, k) (one tensor: itself)."""
+    _vectors("cartesian_prod", tensors)
+    if len(tensors) == 1:
+        return tensors[0]
+    from .extra_ops import meshgrid
+
+    return ops.stack([g.reshape(-1) for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """All r-element combinations of the 1-D input's elements, in order (as itertools')."""
+    _vectors("combinations", (input,))
+    if r < 0:
+        raise RuntimeError(f"combinations: Expect a non-negative number, but got {r}")
+    if r == 0:
+        return Tensor._new(np.zeros(0, input.data.dtype))
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    at = np.array(list(pick(range(input.data.shape[0]), r)), np.int64).reshape(-1, r)
+    return input[Tensor._new(at)]
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = -1) -> Tensor:
+    """∫ y along dim by the trapezoid rule, at the points x (1-D, or broadcast with y) or
+    spaced dx apart (1 if neither), as PyTorch computes it."""
+    return _trapezoid("trapezoid", y, x, dx, dim)
+
+
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None,
+                         dim: int = -1) -> Tensor:  # fmt: skip
+    """The running trapezoid integrals along dim: one fewer than y has."""
+    return _trapezoid("cumulative_trapezoid", y, x, dx, dim)
+
+
+def _trapezoid(name: str, y: Tensor, x: Any, dx: Any, dim: int) -> Tensor:
+    check_tensor(name, "y", y)
+    if x is not None and dx is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments: x and dx")
+    d = ops._one_axis(name, "dim", dim, y.data.ndim)
+    if y.data.dtype == np.bool_ or (isinstance(x, Tensor) and x.data.dtype == np.bool_):
+        raise RuntimeError(f"{name}: received a bool input, but bool is not supported")
+    n = y.data.shape[d]
+    cumulative = name == "cumulative_trapezoid"
+    if n == 0 and not cumulative:
+        shape = y.data.shape[:d] + y.data.shape[d + 1 :]
+        return Tensor._new(np.zeros(shape, y.data.dtype))
+    left = y.narrow(d, 0, builtins.max(n - 1, 0))
+    right = y.narrow(d, builtins.min(1, n), builtins.max(n - 1, 0))
+    if x is None:
+        step = 1.0 if dx is None else float(dx)
+        if cumulative:
+            return (step / 2.0 * (left + right)).cumsum(d)
+        return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * step
+    check_tensor(name, "x", x)
+    if x.data.ndim == 1:
+        if x.data.shape[0] != n:
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
+        xv = x.reshape(*(x.data.shape[0] if k == d else 1 for k in range(y.data.ndim)))
+    else:
+        xv = x.reshape(*(1,) * (y.data.ndim - x.data.ndim), *x.data.shape)
+    m = xv.data.shape[d]
+    step = xv.narrow(d, 1, m - 1) - xv.narrow(d, 0, m - 1)
+    if cumulative:
+        return (step * (left + right) / 2.0).cumsum(d)
+    return ((left + right) * step).sum(d) / 2.0
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of the 1-D x: columns x^(N-1), ..., x, 1 (increasing: reversed),
+    as running products (integers in int64)."""
+    check_tensor("vander", "x", x)
+    if x.data.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.data.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dt = dtypes.promote([x.data.dtype, np.dtype(np.int64)])
+    ones = Tensor._new(np.ones((x.data.shape[0], builtins.min(n, 1)), dt))
+    if n > 1:
+        powers = x.to(dt).unsqueeze(1).expand(x.data.shape[0], n - 1).cumprod(1)
+        out = ops.cat([ones, powers], 1)
+    else:
+        out = ones
+    return out if increasing else out.flip(1)
+
+
+def unravel_index(indices: Tensor, shape: Any) -> tuple:
+    """The coordinates in an array of ``shape`` of each flat (C-order) index, one int64
+    tensor per dim: index mod n_last, then the quotient mod the next, and so on."""
+    check_tensor("unravel_index", "indices", indices)
+    I = indices.data  # noqa: E741
+    if I.dtype.kind not in "iu":
+        raise TypeError(
+            f"expected 'indices' to be integer dtype, but got {dtypes.torch_name(I.dtype)}"
+        )
+    shape = (shape,) if ops._is_int(shape) else tuple(shape)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    if 0 in shape:
+        raise RuntimeError(f"unravel_index: shape {shape} has no elements (ZeroDivisionError)")
+    flat = I.astype(np.int64)  # as PyTorch, an index out of range wraps around (floor modulo)
+    out = []
+    for n in reversed(shape):
+        out.append(flat % n)
+        flat = flat // n
+    return tuple(Tensor._new(np.asarray(c, np.int64)) for c in reversed(out))
+
+
+def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """other - alpha * input."""
+    check_tensor("rsub", "input", input)
+    ops.refuse_bool_sub(input, other)
+    if isinstance(other, Tensor):
+        return ops.sub(other, input, alpha)
+    return ops.rsub(input if alpha == 1 else input * alpha, other)
+
+
+# ---- dtypes ---------------------------------------------------------------------------------
+
+
+def _dtype_of(value: Any) -> Any:
+    return value.data if isinstance(value, Tensor) else value
+
+
+def result_type(tensor1: Any, tensor2: Any) -> np.dtype:
+    """The dtype an elementwise op of the two (Tensors or numbers) computes in."""
+    a, b = _dtype_of(tensor1), _dtype_of(tensor2)
+    return dtypes.result_dtype(np.result_type(a, b), (a, b))
+
+
+def promote_types(type1: Any, type2: Any) -> np.dtype:
+    """The smallest dtype both cast to, as PyTorch (int64 and float16: float16)."""
+    return dtypes.promote([dtypes.as_dtype(type1), dtypes.as_dtype(type2)])
+
+
+def can_cast(from_: Any, to: Any) -> bool:
+    """Whether PyTorch's casting rule allows from_ into to (not floats into integers, nor
+    anything but bools into bools)."""
+    return inplace._can_cast(dtypes.as_dtype(from_), dtypes.as_dtype(to))
+
+
+# ---- threshold, windows, threads, printing ----------------------------------------------------
+
+
+def threshold(input: Tensor, threshold: Any, value: Any) -> Tensor:
+    """value where input <= threshold, else input (in input's dtype).   dx = g where kept."""
+    check_tensor("threshold", "input", input)
+    X = input.data
+    drop = X <= threshold
+    out = np.where(drop, np.asarray(value).astype(X.dtype), X)
+    return record(out, "Threshold", (input,), (lambda g: np.where(drop, 0, g),))
+
+
+_threshold = threshold
+
+
+def threshold_(input: Tensor, threshold: Any, value: Any) -> Tensor:
+    """threshold in input's memory."""
+    check_tensor("threshold_", "input", input)
+    return inplace.op_(input, "threshold_", _threshold, threshold, value)
+
+
+def _window(name: str, window_length: int, periodic: bool, dtype: Any, device: Any,
+            requires_grad: bool, values: Callable) -> Tensor:  # fmt: skip
+    """A window of window_length values(n, dt) computed at n = N points (N + 1 and the last
+    dropped if ``periodic``), in dtype (a float; the default if None)."""
+    check_device(device)
+    dt = dtypes.or_default(dtype, name)
+    if dt.kind != "f":
+        raise RuntimeError(f"{name} expects floating point dtypes, got {dtypes.torch_name(dt)}")
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got "
+                           f"window_length={window_length}")  # fmt: skip
+    if window_length <= 1:
+        out = np.ones(window_length, dt)
+    else:
+        n = window_length + 1 if periodic else window_length
+        out = np.asarray(values(n, dt), dt)[:window_length]
+    t = Tensor._new(out)
+    return t.requires_grad_() if requires_grad else t
+
+
+def _cosines(alpha: float, beta: float) -> Callable:
+    return lambda n, dt: (
+        np.cos(np.arange(n, dtype=dt) * dt.type(2 * math.pi / (n - 1))) * dt.type(-beta)
+        + dt.type(alpha)
+    )
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None, layout: Any = None,
+                device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """0.5 - 0.5 cos(2πn / (N - 1))."""
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosines(0.5, 0.5))  # fmt: skip
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54,
+                   beta: float = 0.46, *, dtype: Any = None, layout: Any = None,
+                   device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """alpha - beta cos(2πn / (N - 1))."""
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosines(alpha, beta))  # fmt: skip
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = None,
+                    layout: Any = None, device: Any = None,
+                    requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """0.42 - 0.5 cos(2πn / (N - 1)) + 0.08 cos(4πn / (N - 1))."""
+
+    def values(n: int, dt: np.dtype) -> np.ndarray:
+        w = np.arange(n, dtype=dt) * dt.type(math.pi / (n - 1))
+        return np.cos(w * 4) * dt.type(0.08) - np.cos(w * 2) * dt.type(0.5) + dt.type(0.42)
+
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad, values)
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = None,
+                    layout: Any = None, device: Any = None,
+                    requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """The triangle 1 - |2n / (N - 1) - 1|."""
+
+    def values(n: int, dt: np.dtype) -> np.ndarray:
+        w = np.arange(n, dtype=dt) * dt.type(2.0 / (n - 1))
+        half = ((n - 1) >> 1) + 1
+        w[half:] = 2 - w[half:]
+        return w
+
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad, values)
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *,
+                  dtype: Any = None, layout: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """I0(beta sqrt(1 - ((n - a) / a)²)) / I0(beta), a = (N - 1) / 2."""
+
+    def values(n: int, dt: np.dtype) -> np.ndarray:
+        a = (n - 1) / 2.0
+        return np.i0(beta * np.sqrt(1 - ((np.arange(n) - a) / a) ** 2)) / np.i0(beta)
+
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, values)
+
+
+# NumPy's BLAS sets its thread count when it loads: set_num_threads records the number (and
+# checks it, as PyTorch) but cannot change how many threads NumPy's matmul uses
+_threads = [
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+]
+
+
+def get_num_threads() -> int:
+    """The number of threads set_num_threads last recorded (at first, the CPUs available)."""
+    return _threads[0]
+
+
+def set_num_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
+    """Record a thread count (a positive integer); NumPy's own threads stay as they are."""
+    if not ops._is_int(int) or int <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _threads[0] = builtins.int(int)
+
+
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision: int | None = None, threshold: float | None = None,
+                     edgeitems: int | None = None, linewidth: int | None = None,
+                     profile: str | None = None, sci_mode: bool | None = None) -> None:  # fmt: skip
+    """Set repr's options: digits after the point, the element count above which a tensor is
+    summarized, the entries shown at each end when it is, and the line width; ``profile``
+    ('default', 'short', 'full') sets all four first. sci_mode (forcing scientific notation
+    on or off) is not supported: minigrad always chooses as PyTorch's default does."""
+    if sci_mode is not None:
+        raise NotImplementedError("set_printoptions: sci_mode is not supported by minigrad")
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions: unknown profile {profile!r}")
+        printing.PRECISION, printing.THRESHOLD, printing.EDGEITEMS, printing.LINEWIDTH = _PROFILES[
+            profile
+        ]
+    for name, value in (("PRECISION", precision), ("THRESHOLD", threshold),
+                        ("EDGEITEMS", edgeitems), ("LINEWIDTH", linewidth)):  # fmt: skip
+        if value is not None:
+            setattr(printing, name, value)
+
+
 # the Tensor methods that are functions of this module
 METHODS = (
     "addmv addr addbmm baddbmm aminmax cov corrcoef logcumsumexp quantile nanquantile "
     "nanmedian msort sum_to_size unfold select select_scatter slice_scatter diagonal_scatter "
     "masked_scatter index_put scatter_reduce renorm histc unique_consecutive bitwise_left_shift "
-    "bitwise_right_shift"
+    "bitwise_right_shift is_same_size is_nonzero is_inference gcd lcm ldexp frexp nextafter i0 "
+    "matrix_power"
 ).split()
 for _name in METHODS:
     setattr(Tensor, _name, globals()[_name])
 inplace.DERIVED.update(dict.fromkeys(
-    "addmv addr addbmm baddbmm masked_scatter index_put scatter_reduce renorm".split(), "value"
+    "addmv addr addbmm baddbmm masked_scatter index_put scatter_reduce renorm gcd lcm ldexp "
+    "nextafter i0".split(), "value"
 ))  # fmt: skip
 inplace.install(Tensor)  # exp2_, ge_, t_, addmv_, ...: from their out-of-place methods
 globals().update({name: _function(name) for name in _INPLACE_FUNCTIONS})
 
-__all__ = [*_INPLACE_FUNCTIONS, "isin",
+__all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trapezoid",
+           "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
+           "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
+           "blackman_window", "bartlett_window", "kaiser_window", "get_num_threads",
+           "set_num_threads", "set_printoptions",
            *(n for n in METHODS if n not in ("sum_to_size", "unfold"))]  # fmt: skip

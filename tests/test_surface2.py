@@ -2,6 +2,9 @@
 surface_ops.py, without PyTorch: finite-difference gradient checks in float64 and the
 definitions the ops must meet."""
 
+import itertools
+import math
+
 import numpy as np
 import pytest
 
@@ -347,3 +350,139 @@ def test_histc_isin_unique_consecutive():
     out, inverse, counts = mg.unique_consecutive(mg.tensor([1, 1, 2, 2, 3, 1]), True, True)
     assert out.tolist() == [1, 2, 3, 1] and inverse.tolist() == [0, 0, 1, 1, 2, 3]
     assert counts.tolist() == [2, 2, 1, 1]
+
+
+# ---- the rest ----------------------------------------------------------------------------------
+
+
+def test_integer_functions_and_tests():
+    a, b = mg.tensor([12, -18, 0, 7]), mg.tensor([8, 4, 0, 5])
+    assert mg.gcd(a, b).tolist() == [4, 2, 0, 1]
+    assert mg.lcm(a, b).tolist() == [24, 36, 0, 35]
+    with pytest.raises(NotImplementedError):
+        mg.gcd(mg.tensor([1.0]), mg.tensor([2.0]))
+    assert mg.is_same_size(a, b) and not a.is_same_size(mg.ones(3))
+    assert mg.is_nonzero(mg.tensor([2])) and not mg.is_nonzero(mg.tensor(0.0))
+    with pytest.raises(RuntimeError):
+        mg.is_nonzero(mg.tensor([1, 2]))
+
+
+def test_ldexp_frexp_nextafter():
+    x, e = _t((2, 3)), _t((3,))
+    assert np.allclose(mg.ldexp(x, e).data, x.data * 2.0**e.data)
+    assert mg.gradcheck(mg.ldexp, (x, e))
+    m, k = mg.frexp(x * 10)
+    assert np.allclose(m.data * 2.0**k.data, x.data * 10) and k.dtype == mg.int32
+    assert np.all((np.abs(m.data) >= 0.5) & (np.abs(m.data) < 1))
+    assert mg.gradcheck(lambda t: mg.frexp(t)[0], (x,))
+    one = mg.tensor([1.0], dtype=mg.float64)
+    assert (
+        mg.nextafter(one, mg.tensor([2.0], dtype=mg.float64)).item()
+        == 1.0 + np.finfo(np.float64).eps
+    )
+
+
+def test_i0_is_its_series_and_its_gradient_is_i1():
+    x = mg.tensor([0.0, 0.3, -1.7, 4.0, 12.5], dtype=mg.float64, requires_grad=True)
+    series = sum((x.data / 2) ** (2 * k) / math.factorial(k) ** 2 for k in range(80))
+    assert np.allclose(mg.i0(x).data, series, rtol=1e-12)
+    assert mg.gradcheck(mg.i0, (x,))
+
+
+@pytest.mark.parametrize("n", [-3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 11])
+def test_matrix_power_is_repeated_products(n):
+    x = mg.tensor(
+        RNG.uniform(-1, 1, (2, 3, 3)) + 2 * np.eye(3), dtype=mg.float64, requires_grad=True
+    )
+    expected = np.stack([np.linalg.matrix_power(m, n) for m in x.data])
+    assert np.allclose(mg.matrix_power(x, n).data, expected)
+    assert mg.gradcheck(lambda t: mg.matrix_power(t, n), (x,))
+
+
+def test_cartesian_prod_and_combinations():
+    a, b = _t((2,)), _t((3,))
+    out = mg.cartesian_prod(a, b).data
+    assert out.tolist() == [[p, q] for p in a.data.tolist() for q in b.data.tolist()]
+    assert mg.gradcheck(lambda s, t: mg.cartesian_prod(s, t), (a, b))
+    c = _t((4,))
+    for r, rep in [(2, False), (3, False), (2, True)]:
+        pick = itertools.combinations_with_replacement if rep else itertools.combinations
+        expected = [list(p) for p in pick(c.data.tolist(), r)]
+        assert mg.combinations(c, r, rep).data.tolist() == expected
+        assert mg.gradcheck(lambda t, r=r, rep=rep: mg.combinations(t, r, rep), (c,))
+
+
+def test_trapezoid_rules_match_numpy():
+    y, x = _t((3, 5)), mg.tensor(np.cumsum(RNG.uniform(0.1, 1, 5)), dtype=mg.float64)
+    assert np.allclose(
+        mg.trapezoid(y, x).data,
+        np.trapezoid(y.data, x.data) if hasattr(np, "trapezoid") else np.trapz(y.data, x.data),
+    )
+    assert np.allclose(
+        mg.trapezoid(y, dx=0.5, dim=0).data, 0.5 * (y.data[1:] + y.data[:-1]).sum(0) / 2
+    )
+    running = np.cumsum((x.data[1:] - x.data[:-1]) * (y.data[:, 1:] + y.data[:, :-1]) / 2, axis=1)
+    assert np.allclose(mg.cumulative_trapezoid(y, x).data, running)
+    assert mg.gradcheck(lambda t: mg.trapezoid(t, x), (y,))
+    assert mg.gradcheck(lambda t: mg.cumulative_trapezoid(t, dx=2.0, dim=0), (y,))
+
+
+def test_vander_and_unravel_index():
+    x = _t((4,))
+    assert np.allclose(mg.vander(x).data, np.vander(x.data))
+    assert np.allclose(mg.vander(x, 3, increasing=True).data, np.vander(x.data, 3, increasing=True))
+    assert mg.gradcheck(lambda t: mg.vander(t, 5), (x,))
+    rows, cols = mg.unravel_index(mg.tensor([5, 7, 0]), (2, 4))
+    assert (rows.tolist(), cols.tolist()) == tuple(
+        a.tolist() for a in np.unravel_index([5, 7, 0], (2, 4))
+    )
+
+
+def test_rsub_threshold_and_dtypes():
+    x = _t((3,))
+    assert np.allclose(mg.rsub(x, 3.0, alpha=2).data, 3.0 - 2 * x.data)
+    assert mg.gradcheck(lambda t: mg.rsub(t, 1.0, alpha=-0.5), (x,))
+    assert np.array_equal(mg.threshold(x, 0.0, -5.0).data, np.where(x.data <= 0, -5.0, x.data))
+    assert mg.gradcheck(lambda t: mg.threshold(t, 0.1, 2.0), (x,))
+    assert mg.result_type(mg.tensor([1]), 1.0) == mg.float32
+    assert mg.promote_types(mg.uint8, mg.int8) == mg.int16
+    assert mg.promote_types(mg.int64, mg.float16) == mg.float16
+    assert mg.can_cast(mg.int64, mg.float16) and not mg.can_cast(mg.float32, mg.int64)
+    assert not mg.can_cast(mg.int8, mg.bool)
+
+
+@pytest.mark.parametrize("n", [2, 7, 10])
+@pytest.mark.parametrize("periodic", [False, True])
+def test_windows_are_their_formulas(n, periodic):
+    N = n + periodic
+    k = np.arange(n)
+    w = 2 * np.pi * k / (N - 1)
+    expected = {
+        "hann_window": 0.5 - 0.5 * np.cos(w),
+        "hamming_window": 0.54 - 0.46 * np.cos(w),
+        "blackman_window": 0.42 - 0.5 * np.cos(w) + 0.08 * np.cos(2 * w),
+        "bartlett_window": 1 - np.abs(2 * k / (N - 1) - 1),
+        "kaiser_window": np.i0(12 * np.sqrt(1 - ((k - (N - 1) / 2) / ((N - 1) / 2)) ** 2))
+        / np.i0(12),
+    }
+    for name, values in expected.items():
+        got = getattr(mg, name)(n, periodic, dtype=mg.float64)
+        assert got.dtype == mg.float64 and np.allclose(got.data, values), name
+
+
+def test_threads_and_print_options():
+    n = mg.get_num_threads()
+    assert n >= 1
+    mg.set_num_threads(3)
+    assert mg.get_num_threads() == 3
+    mg.set_num_threads(n)
+    with pytest.raises(RuntimeError):
+        mg.set_num_threads(0)
+    try:
+        mg.set_printoptions(precision=2)
+        assert repr(mg.tensor([1.23456])) == "tensor([1.23])"
+        mg.set_printoptions(threshold=3, edgeitems=1)
+        assert repr(mg.arange(10)) == "tensor([0,  ..., 9])"  # PyTorch's spacing
+    finally:
+        mg.set_printoptions(profile="default")
+    assert repr(mg.tensor([1.23456])) == "tensor([1.2346])"

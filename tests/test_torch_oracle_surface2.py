@@ -7,6 +7,8 @@ requires_grad, or both must raise exceptions of the same class. ``version(t)`` r
 tensor's version counter, ``node(t)`` its grad_fn's name without PyTorch's digit suffix.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 from torch_oracle import import_torch
@@ -630,3 +632,119 @@ MORE = [
 def test_renorm_histc_isin_unique_consecutive(program):
     check(program)
     check(program.replace("float64", "float32"))
+
+
+LAST = [
+    "R = (M.is_same_size(M.ones(2, 3), M.zeros(2, 3)), M.ones(2).is_same_size(M.ones(3)), M.is_nonzero(M.tensor([0.5])), M.tensor([[0]]).is_nonzero(), M.is_nonzero(M.tensor(False)))",
+    "M.is_nonzero(M.tensor([]))",
+    "M.tensor([1, 2]).is_nonzero()",
+    "R = (M.is_inference(M.ones(2)), M.ones(2).is_inference())",
+    *(f"R = (M.{f}(M.tensor([[12, -18, 0], [7, 5, 0]]), M.tensor([8, 4, 0])), M.tensor([6, 15], dtype=M.int32).{f}(M.tensor([10, 5], dtype=M.int32)))" for f in ("gcd", "lcm")),
+    "x = M.tensor([12, 18]); r = x.gcd_(M.tensor([8, 4])); R = (x, r is x)",
+    "x = M.tensor([4, 6]); r = M.lcm_(x, M.tensor([6, 4])); R = (x, r is x)",
+    "M.gcd(M.tensor([1.0, 2.0]), M.tensor([2.0, 2.0]))",
+    "M.gcd(M.tensor([True]), M.tensor([True]))",
+    # PyTorch's gradient is 0 where an integer exponent is negative (2 ** -2 taken in integers):
+    # minigrad's is 2 ** other there too, so negative exponents are compared as floats
+    _g("M.ldexp(x, M.tensor([1, 0, 3]))", x=(2, 3)),
+    _g("M.ldexp(x, M.tensor([1.0, -2.0, 3.5], dtype=M.float64))", x=(2, 3)),
+    "R = M.ldexp(M.tensor([1.0, 2.0]), M.tensor([-1, -3]))",
+    _g("x.ldexp(e)", x=(3,), e=(3,)),
+    "R = M.ldexp(M.tensor([1, 2]), M.tensor([1, 2]))",
+    "x = M.tensor([1.0, 2.0], dtype=M.float64); r = x.ldexp_(M.tensor([3, -1])); R = (x, r is x)",
+    _g("M.frexp(x * 100)", x=(2, 3)),
+    _g("x.frexp()", x=(4,)),
+    "R = M.frexp(M.tensor([0.0, -0.0, float('inf'), 1e-310, -3.0], dtype=M.float64))",
+    "M.frexp(M.tensor([1, 2]))",
+    "R = M.nextafter(M.tensor([1.0, 2.0, 0.0], dtype=M.float64), M.tensor([2.0, 1.0, -1.0], dtype=M.float64))",
+    "R = M.tensor([1.0, 2.0]).nextafter(M.tensor(5.0))",
+    "x = M.tensor([1.0, 2.0], requires_grad=True); y = M.nextafter(x, M.tensor([2.0, 2.0])); R = y.requires_grad",
+    "x = M.tensor([1.0, 2.0], requires_grad=True); M.nextafter(x, M.tensor([2.0, 2.0])).sum().backward()",
+    "M.nextafter(M.tensor([1, 2]), M.tensor([2, 2]))",
+    "x = M.tensor([1.0, 2.0]); r = x.nextafter_(M.tensor([0.0, 3.0])); R = (x, r is x)",
+    _g("M.i0(x * 4)", x=(3, 4)),
+    _g("x.i0()", x=(5,)),
+    "x = M.tensor([0.0, 0.5, -3.0, 10.0, -25.0, 80.0], dtype=M.float64, requires_grad=True); y = M.i0(x); y.sum().backward(); R = (y, x.grad)",
+    "R = M.i0(M.tensor([1, 2]))",
+    "x = M.tensor([1.0, 2.0]); r = M.i0_(x); R = (x, r is x)",
+    *(_g(f"M.matrix_power(x, {n})", x=s) for s in ((3, 3), (2, 3, 3)) for n in (0, 1, 2, 3, 4, 5, 7, -1, -2, -3)),
+    _g("x.matrix_power(2)", x=(2, 3)),
+    _g("x.matrix_power(2)", x=(3,)),
+    "R = M.matrix_power(M.tensor([[1, 1], [1, 0]]), 10)",
+    "M.matrix_power(M.tensor([[1, 1], [1, 0]]), -1)",
+    _g("M.cartesian_prod(a, b)", a=(2,), b=(3,)),
+    _g("M.cartesian_prod(a, b, c)", a=(2,), b=(1,), c=(3,)),
+    _g("M.cartesian_prod(a)", a=(3,)),
+    "R = M.cartesian_prod(M.tensor([1, 2]), M.tensor([3, 4, 5]))",
+    "M.cartesian_prod(M.tensor([[1, 2]]))",
+    *(_g(f"M.combinations(x{a})", x=(4,)) for a in ("", ", 3", ", r=1", ", 2, True", ", r=3, with_replacement=True", ", 5", ", 0", ", -1")),
+    "R = M.combinations(M.tensor([1, 2, 3]), 4)",
+    "M.combinations(M.tensor([[1, 2, 3]]), 2)",
+    *(_g(f"M.{f}(y{a})", y=s) for f in ("trapezoid", "cumulative_trapezoid") for s, a in (
+        ((5,), ""), ((5,), ", dx=0.5"), ((3, 4), ", dim=0"), ((3, 4), ", dx=2, dim=-1"), ((2, 1), ""), ((2, 0), ""), ((0,), ""))),
+    *(_g(f"M.{f}(y, x{a})", y=ys, x=xs) for f in ("trapezoid", "cumulative_trapezoid") for ys, xs, a in (
+        ((5,), (5,), ""), ((3, 4), (4,), ""), ((3, 4), (3,), ", dim=0"), ((3, 4), (3, 4), ""), ((2, 3, 4), (3, 4), ", dim=1"),
+        ((3, 4), (3,), ""), ((3, 4), (1, 4), ", dim=-1"))),
+    "R = (M.trapezoid(M.tensor([1, 2, 4])), M.cumulative_trapezoid(M.tensor([1, 2, 4]), dx=3))",
+    "M.trapezoid(M.tensor([1.0, 2.0, 4.0]), M.tensor([1.0, 2.0, 3.0]), dx=2)",
+    "M.trapezoid(M.tensor([True, False]))",
+    # PyTorch's backward of vander fails (it changes a saved tensor in place): values only
+    *(f"x = M.tensor([0.5, -2.0, 3.0, 1.5], dtype=M.float64, requires_grad=True); R = M.vander(x{a})"
+      for a in ("", ", N=2", ", 6", ", increasing=True", ", 3, True", ", N=0", ", N=1", ", N=-1")),
+    "R = M.vander(M.ones(2, 2))",
+    "R = (M.vander(M.tensor([1, 2, 3])), M.vander(M.tensor([True, False]), 3), M.vander(M.tensor([1, 2], dtype=M.int8)))",
+    *(f"R = M.unravel_index(M.tensor({i}), {s})" for i, s in (
+        ("[5, 7, 0]", "(2, 4)"), ("[[3], [11]]", "(3, 2, 2)"), ("4", "5"), ("[9]", "(2, 4)"), ("[-1]", "(2, 4)"), ("[1]", "()"),
+        ("[0]", "(0, 3)"), ("[2]", "(2, -1)"), ("[-1, 17]", "(2, 4)"), ("[1.0]", "(2, 4)"), ("[-9]", "(2, 4)"), ("[2]", "[3, 1]"))),
+    _g("M.rsub(x, 3)", x=(2, 3)),
+    _g("M.rsub(x, o, alpha=2)", x=(2, 3), o=(3,)),
+    _g("x.rsub(1.5, alpha=-0.5)", x=(4,)) if False else _g("M.rsub(x, 1.5, alpha=-0.5)", x=(4,)),
+    "R = M.rsub(M.tensor([1, 2]), 5)",
+    "M.rsub(M.tensor([True]), 3)",
+    *(f"R = M.result_type({a}, {b})" for a, b in (
+        ("M.tensor([1])", "1.0"), ("2", "1.0"), ("M.tensor([1], dtype=M.int8)", "M.tensor([1], dtype=M.uint8)"),
+        ("M.tensor([1.0])", "M.tensor(1.0, dtype=M.float64)"), ("M.tensor(1)", "M.tensor([1.0], dtype=M.float16)"),
+        ("M.tensor([True])", "2"), ("True", "False"), ("M.tensor([1], dtype=M.int32)", "M.tensor(5)"))),
+    *(f"R = (M.promote_types(M.{a}, M.{b}), M.can_cast(M.{a}, M.{b}))" for a, b in itertools.product(
+        ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"), repeat=2)),
+    _g("M.threshold(x, 0.1, -2.0)", x=(3, 4)),
+    _g("M.threshold(x, -0.5, 20)", x=(5,)),
+    "R = M.threshold(M.tensor([1, 2, 3]), 1.5, 9.5)",
+    "R = M.threshold(M.tensor([float('nan'), 1.0, -1.0]), 0.0, 5.0)",
+    "x = M.tensor([1.0, 2.0, 3.0], dtype=M.float64, requires_grad=True); y = x * 1; r = M.threshold_(y, 1.5, 0.0); (y * y).sum().backward(); R = (y, r is y, x.grad)",
+    *(f"R = M.{w}({n}{a})" for w in ("hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window")
+      for n in (0, 1, 2, 5, 8, 11) for a in ("", ", False", ", dtype=M.float64", ", periodic=False, dtype=M.float64", ", requires_grad=True")),
+    *(f"R = M.hamming_window(7{a})" for a in (", True, alpha=0.5", ", True, 0.6, 0.3", ", False, 0.5, beta=0.2, dtype=M.float64")),
+    *(f"R = M.kaiser_window(9{a})" for a in (", True, beta=5.0", ", False, 3.0, dtype=M.float64")),
+    "M.hann_window(-1)",
+    "M.hann_window(4, dtype=M.int64)",
+    "R = M.get_num_threads() >= 1",
+    "M.set_num_threads(0)",
+    "n = M.get_num_threads(); M.set_num_threads(1); R = M.get_num_threads(); M.set_num_threads(n)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", LAST)
+def test_the_rest_of_the_functions(program):
+    check(program)
+    check(program.replace("float64", "float32"))
+
+
+@pytest.mark.parametrize(
+    "options",
+    ["precision=2", "threshold=5", "edgeitems=1, threshold=5", "linewidth=30", "profile='short'", "profile='full'",
+     "precision=6, profile='default'"],
+)  # fmt: skip
+def test_set_printoptions(options):
+    program = (
+        f"M.set_printoptions({options}); x = M.arange(40.0).reshape(5, 8) / 3; "
+        "R = (repr(x), repr(M.arange(2000.0)), repr(M.tensor([1.0, 2.0])))"
+    )
+    try:
+        expected, _ = _run(program, torch)
+        got, err = _run(program, mg)
+    finally:
+        torch.set_printoptions(profile="default")
+        mg.set_printoptions(profile="default")
+    assert err is None
+    assert [g.replace("minigrad", "torch") for g in got] == list(expected)
