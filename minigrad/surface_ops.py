@@ -208,7 +208,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     d = ops._one_axis("logcumsumexp", "dim", dim, X.ndim)
     if X.dtype.kind not in "fc":
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for '
-                           f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+                                  f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
     out = np.logaddexp.accumulate(X, axis=d) if X.ndim else X.copy()
 
     def vjp(g: np.ndarray) -> np.ndarray:
@@ -306,16 +306,24 @@ Median = namedtuple("nanmedian", ["values", "indices"])
 
 def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median of the values that are not NaN (NaN if all are). Of all of x: one
-    value, the gradient going to the element it is; along ``dim``: (values, indices)."""
+    value, the gradient shared by the elements equal to it; along ``dim``: (values,
+    indices), the gradient going to the index."""
     check_tensor("nanmedian", "input", input)
     X = input.data
     if X.dtype.kind == "b":
         raise NotImplementedError("\"nanmedian_cpu\" not implemented for 'Bool'")
     if dim is None:
-        if not X.size:
-            return Tensor._new(np.asarray(np.nan, X.dtype))
-        flat = input.reshape(-1)
-        return _nanmedian_along(flat, 0).values.squeeze()
+        if X.size:
+            at = _nanmedian_along(Tensor._new(X.reshape(-1)), 0).indices.data
+            out = np.take(X.reshape(-1), at).reshape(())
+        else:
+            out = np.asarray(np.nan, X.dtype)
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            hit = np.isnan(X) if np.isnan(out) else X == out
+            return np.where(hit, g / builtins.max(np.count_nonzero(hit), 1), 0)
+
+        return record(out, "Nanmedian", (input,), (vjp,))
     d = ops._one_axis("nanmedian", "dim", dim, X.ndim)
     if X.ndim and not X.shape[d]:
         raise IndexError(f"nanmedian(): Expected reduction dim {d} to have non-zero size.")

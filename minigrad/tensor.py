@@ -1806,5 +1806,4 @@ from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa:
 from .numpy_names import accept_in_class  # noqa: E402
 
 _late_imports()
-
 accept_in_class(Tensor)  # x.sum(axis=0, keepdims=True), as PyTorch takes it

@@ -471,6 +471,9 @@ MEDIANS = [
     "R = (M.nanmedian(M.tensor(2.5)), M.nanmedian(M.tensor(2.5), 0), M.nanmedian(M.tensor(2.5), 0, True))",
     "R = (M.nanmedian(M.tensor([[3, 1, 2], [5, 5, 4]])), M.nanmedian(M.tensor([[3, 1, 2], [5, 5, 4]]), 1))",
     "R = M.nanmedian(M.zeros(0))",
+    "x = M.tensor([[2.0, float('nan'), 1.0], [2.0, 3.0, 2.0]], requires_grad=True); y = x.nanmedian(); y.backward(); R = (y, x.grad)",
+    "x = M.tensor([float('nan'), float('nan')], requires_grad=True); y = x.nanmedian(); y.backward(); R = (y, x.grad)",
+    "x = M.tensor([[2.0, 1.0, 2.0, 1.0], [5.0, 5.0, 5.0, 4.0]], requires_grad=True); y = x.nanmedian(1); y.values.sum().backward(); R = (y, x.grad)",
     "M.nanmedian(M.zeros(0, 2), 0)",
     "M.nanmedian(M.tensor([True]))",
     "M.nanmedian(M.ones(2), 1)",
@@ -698,7 +701,7 @@ LAST = [
         ("[0]", "(0, 3)"), ("[2]", "(2, -1)"), ("[-1, 17]", "(2, 4)"), ("[1.0]", "(2, 4)"), ("[-9]", "(2, 4)"), ("[2]", "[3, 1]"))),
     _g("M.rsub(x, 3)", x=(2, 3)),
     _g("M.rsub(x, o, alpha=2)", x=(2, 3), o=(3,)),
-    _g("x.rsub(1.5, alpha=-0.5)", x=(4,)) if False else _g("M.rsub(x, 1.5, alpha=-0.5)", x=(4,)),
+    _g("M.rsub(x, 1.5, alpha=-0.5)", x=(4,)),
     "R = M.rsub(M.tensor([1, 2]), 5)",
     "M.rsub(M.tensor([True]), 3)",
     *(f"R = M.result_type({a}, {b})" for a, b in (
