@@ -189,10 +189,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
         _write(t, name, new.data, new)
         _set_grad_fn(base, new._node)
     else:
-        leaf = getattr(t, "_base", base)  # the base, or a view between: a leaf requiring grad?
-        if (base._requires_grad and base._node is None) or (
-            leaf._requires_grad and leaf._node is None
-        ):
+        if _of_a_leaf(t, base):
             raise RuntimeError(
                 f"{name}: a view of a leaf Variable that requires grad is being used in an "
                 "in-place operation."
@@ -208,6 +205,14 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
         _set_grad_fn(base, _copy_slices(prior, new, region)._node)
     for v in views:
         _as_view(v, base)
+
+
+def _of_a_leaf(t: Tensor, base: Tensor) -> bool:
+    """Whether the view t is of a leaf that requires grad: its base, or a view between."""
+    leaf = getattr(t, "_base", base)
+    return (base._requires_grad and base._node is None) or (
+        leaf._requires_grad and leaf._node is None
+    )
 
 
 def _set_grad_fn(t: Tensor, node: Any) -> None:
@@ -643,6 +648,12 @@ def _view(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
     """t becomes fn(t), a view of its own memory in another shape (``t_``, ``squeeze_``);
     in the graph its grad_fn becomes the view op's node."""
     _check_leaf(t, name)
+    base = t._views.base() if t._views is not None else None
+    if _mode.enabled and base is not None and base is not t and _of_a_leaf(t, base):
+        raise RuntimeError(
+            f"{name}: a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation."
+        )
     new = fn(t, *others)
     t.data = new.data
     if new._node is not None:
