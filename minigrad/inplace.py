@@ -551,16 +551,19 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
 
 # ---- in-place forms of out-of-place methods, made from one table ------------------------
 
+# (surface_ops.py installs them, once the methods of its own functions are on Tensor)
 # how each method's result goes into t: "value" (op_), "exact" (op_, but the result's dtype
 # must already be t's, as float_power_'s), "logical" (written outside the graph, as
-# PyTorch's: t keeps its grad_fn), "view" (t becomes a view of its own memory in another
-# shape), or a comparison's node name (0/1 in t's dtype, zero gradients)
+# PyTorch's: t keeps its grad_fn), "own_dtype" (computed in t's dtype), "view" (t becomes a
+# view of its own memory in another shape), or a comparison's node name (0/1 in t's dtype,
+# zero gradients)
 DERIVED = {
     **dict.fromkeys(
         "acos arccos arccosh arcsin arcsinh arctan arctanh asin atan cosh sinh tan exp2 frac "
         "log2 log10 logit nan_to_num arctan2 atan2 copysign heaviside floor_divide remainder "
         "addmm tril triu bitwise_and bitwise_or bitwise_xor bitwise_not "
-        "bitwise_left_shift bitwise_right_shift".split(),
+        "bitwise_left_shift bitwise_right_shift addmv addr addbmm baddbmm masked_scatter "
+        "index_put scatter_reduce renorm gcd lcm ldexp nextafter i0".split(),
         "value",
     ),
     "float_power": "exact",

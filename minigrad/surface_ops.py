@@ -29,12 +29,12 @@ from .tensor import Tensor, check_tensor
 # ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
 
 _INPLACE_FUNCTIONS = (
-    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ "
-    "atan_ gcd_ i0_ index_put_ lcm_ ldexp_ "
-    "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ "
-    "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ "
-    "neg_ negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ "
-    "square_ tan_ tanh_ trunc_ xlogy_ zero_"
+    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ "
+    "asinh_ atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ "
+    "detach_ erf_ erfc_ exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ gcd_ i0_ index_put_ lcm_ "
+    "ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ negative_ rad2deg_ "
+    "reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ "
+    "trunc_ xlogy_ zero_"
 ).split()
 
 
@@ -1206,10 +1206,6 @@ METHODS = (
 ).split()
 for _name in METHODS:
     setattr(Tensor, _name, globals()[_name])
-inplace.DERIVED.update(dict.fromkeys(
-    "addmv addr addbmm baddbmm masked_scatter index_put scatter_reduce renorm gcd lcm ldexp "
-    "nextafter i0".split(), "value"
-))  # fmt: skip
 inplace.install(Tensor)  # exp2_, ge_, t_, addmv_, ...: from their out-of-place methods
 globals().update({name: _function(name) for name in _INPLACE_FUNCTIONS})
 
