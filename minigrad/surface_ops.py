@@ -24,7 +24,7 @@ import numpy as np
 from . import dtypes, inplace, ops, printing
 from .device import check as check_device
 from .engine import record
-from .tensor import Tensor, check_tensor
+from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, size_arg
 
 # ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
 
@@ -353,9 +353,10 @@ def msort(input: Tensor) -> Tensor:
 # ---- views and selections ---------------------------------------------------------------------
 
 
-def sum_to_size(input: Tensor, *size: Any) -> Tensor:
-    """input summed to ``size``, to which it must expand (a dim kept where size has it)."""
-    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+def sum_to_size(input: Tensor, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
+    """input summed to ``size`` (given as ints, one sequence or ``size=``), to which it must
+    expand (a dim kept where size has it)."""
+    shape = size_arg(_sizes_or_keyword("sum_to_size", "size", sizes, size), "sum_to_size")
     X = input.data
     try:
         ok = np.broadcast_shapes(shape, X.shape) == X.shape

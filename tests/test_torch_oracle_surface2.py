@@ -764,3 +764,63 @@ def test_set_printoptions(options):
         mg.set_printoptions(profile="default")
     assert err is None
     assert [g.replace("minigrad", "torch") for g in got] == list(expected)
+
+
+KEYWORDS = [
+    "A = M.ones(2, 3, dtype=M.float64); R = M.addmv(input=M.ones(2, dtype=M.float64), mat=A, vec=M.ones(3, dtype=M.float64), beta=2, alpha=3)",
+    "R = M.addr(input=M.ones(2, 3), vec1=M.ones(2), vec2=M.ones(3), beta=0.5)",
+    "R = M.addbmm(input=M.ones(2, 2), batch1=M.ones(3, 2, 4), batch2=M.ones(3, 4, 2), alpha=2)",
+    "R = M.baddbmm(input=M.ones(3, 2, 2), batch1=M.ones(3, 2, 4), batch2=M.ones(3, 4, 2), beta=0)",
+    "R = M.aminmax(input=M.tensor([[1.0, 4.0], [3.0, 2.0]]), dim=0, keepdim=True)",
+    "R = M.cov(input=M.tensor([[1.0, 4.0, 2.0], [3.0, 2.0, 0.0]]), correction=0, fweights=M.tensor([1, 2, 1]), aweights=M.tensor([0.5, 1.0, 1.0]))",
+    "R = (M.corrcoef(input=M.tensor([[1.0, 4.0, 2.0], [3.0, 2.0, 0.0]])), M.logcumsumexp(input=M.tensor([1.0, 2.0]), dim=0))",
+    "R = M.quantile(input=M.tensor([1.0, 4.0, 2.0]), q=0.3, dim=0, keepdim=True, interpolation='higher')",
+    "R = M.nanquantile(input=M.tensor([1.0, float('nan'), 2.0]), q=M.tensor([0.3, 0.6]), dim=None, interpolation='midpoint')",
+    "R = (M.nanmedian(input=M.tensor([[1.0, 4.0], [3.0, 2.0]]), dim=1, keepdim=False), M.msort(input=M.tensor([3.0, 1.0])))",
+    "R = (M.select(input=M.ones(2, 3), dim=1, index=2), M.ones(2, 3).unfold(dimension=1, size=2, step=1))",
+    "R = M.select_scatter(input=M.zeros(2, 3), src=M.ones(3), dim=0, index=1)",
+    "R = M.slice_scatter(input=M.zeros(2, 4), src=M.ones(2, 2), dim=1, start=1, end=4, step=2)",
+    "R = M.diagonal_scatter(input=M.zeros(3, 3), src=M.ones(2), offset=1, dim1=0, dim2=1)",
+    "R = M.masked_scatter(input=M.zeros(3), mask=M.tensor([True, False, True]), source=M.ones(3))",
+    "R = M.index_put(input=M.zeros(3), indices=(M.tensor([0, 0]),), values=M.tensor([1.0, 2.0]), accumulate=True)",
+    "R = M.scatter_reduce(input=M.zeros(3), dim=0, index=M.tensor([0, 0, 2]), src=M.tensor([1.0, 2.0, 3.0]), reduce='amax', include_self=False)",
+    "R = M.renorm(input=M.ones(2, 3), p=2, dim=0, maxnorm=1.0)",
+    "R = M.histc(input=M.tensor([1.0, 2.0, 1.0]), bins=3, min=0, max=3)",
+    "R = M.unique_consecutive(input=M.tensor([1, 1, 2]), return_inverse=True, return_counts=True, dim=0)",
+    "R = (M.is_same_size(input=M.ones(2), other=M.ones(2)), M.is_nonzero(input=M.tensor([1])))",
+    "R = (M.gcd(input=M.tensor([4]), other=M.tensor([6])), M.lcm(input=M.tensor([4]), other=M.tensor([6])))",
+    "R = (M.ldexp(input=M.tensor([1.0]), other=M.tensor([3])), M.frexp(input=M.tensor([8.0])), M.nextafter(input=M.tensor([1.0]), other=M.tensor([0.0])))",
+    "R = (M.i0(input=M.tensor([1.0])), M.matrix_power(input=M.tensor([[1.0, 1.0], [0.0, 1.0]]), n=3))",
+    "R = M.combinations(input=M.tensor([1, 2, 3]), r=2, with_replacement=True)",
+    "R = (M.trapezoid(y=M.tensor([1.0, 2.0]), x=M.tensor([0.0, 3.0]), dim=-1), M.cumulative_trapezoid(y=M.tensor([1.0, 2.0]), dx=2.0, dim=0))",
+    "R = (M.vander(x=M.tensor([1, 2]), N=3, increasing=True), M.unravel_index(indices=M.tensor([5]), shape=(2, 3)))",
+    "R = (M.rsub(input=M.tensor([1.0]), other=M.tensor([5.0]), alpha=2), M.threshold(input=M.tensor([1.0, 3.0]), threshold=2.0, value=0.0))",
+    "R = (M.result_type(M.tensor([1]), 2.0), M.promote_types(type1=M.int8, type2=M.uint8), M.can_cast(from_=M.int8, to=M.uint8))",
+    "R = (M.hann_window(window_length=4, periodic=False, dtype=M.float64), M.kaiser_window(window_length=5, periodic=True, beta=4.0))",
+    "R = M.isin(elements=M.tensor([1, 2]), test_elements=M.tensor([2]), assume_unique=False, invert=True)",
+    "R = (M.ones(2, 3).sum_to_size(size=(1, 3)), M.ones(2, 3).sum_to_size([3]), M.ones(2, 3).sum_to_size())",
+    "M.ones(2, 3).sum_to_size(3, size=(3,))",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", KEYWORDS)
+def test_keyword_calls(program):
+    check(program)
+
+
+IN_PLACE_IN_GRAPHS = [
+    "x = M.tensor([[3.0, 4.0], [0.3, 0.4]], dtype=M.float64, requires_grad=True); y = x * 1; y.renorm_(2, 0, 1.0); (y * M.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=M.float64)).sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([1.0, 2.0, 3.0], dtype=M.float64, requires_grad=True); s = M.tensor([4.0, -1.0], dtype=M.float64, requires_grad=True); y = x * 1; y.scatter_reduce_(0, M.tensor([0, 0]), s, 'prod'); (y * y).sum().backward(); R = (y, x.grad, s.grad)",
+    "x = M.tensor([1.0, 2.0, 3.0], dtype=M.float64, requires_grad=True); s = M.tensor([4.0, -1.0], dtype=M.float64, requires_grad=True); y = x * 1; y.masked_scatter_(M.tensor([True, False, True]), s); (y * y).sum().backward(); R = (y, x.grad, s.grad)",
+    "x = M.tensor([1.0, 2.0, 3.0], dtype=M.float64, requires_grad=True); y = x * 1; y.ldexp_(M.tensor([1.0, 2.0, 0.5], dtype=M.float64)); (y * y).sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([1.0, 2.0, 3.0], dtype=M.float64, requires_grad=True); y = x * 1; y.i0_(); (y * y).sum().backward(); R = (y, x.grad)",
+    "x = M.tensor([1.0, 2.0, 3.0], dtype=M.float64, requires_grad=True); y = x * 1; M.i0_(y); y.cumsum_(0); (y * y).sum().backward(); R = (y, x.grad)",
+    "x = M.ones(2, 3, dtype=M.float64, requires_grad=True); m = M.ones(2, 4, dtype=M.float64, requires_grad=True); y = x[:, 0] * 1; y.addmv_(m, M.arange(4.0, dtype=M.float64), beta=0.5); y.sum().backward(); R = (y, x.grad, m.grad)",
+    "x = M.ones(2, 3, dtype=M.float64, requires_grad=True); y = x * 1; y[0].addr_(M.ones(1, dtype=M.float64), M.arange(3.0, dtype=M.float64))",
+    "x = M.tensor([4, 6]); x.gcd_(M.tensor([6, 4])); x.lcm_(M.tensor([5, 3])); R = x",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", IN_PLACE_IN_GRAPHS)
+def test_new_in_place_forms_in_graphs(program):
+    check(program)
