@@ -640,7 +640,8 @@ def _comparison(node: str) -> Callable:
 
 
 def _logical(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
-    _check_leaf(t, name)
+    """fn's result written into t outside the graph: PyTorch allows it even on a leaf that
+    requires grad (the op has no derivative to record)."""
     _check_writable(t, name)
     _check_overlap(name, t.data, others)
     _write(t, name, fn(Tensor._new(t.data), *others).data)

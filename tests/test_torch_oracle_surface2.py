@@ -16,6 +16,10 @@ from torch_oracle import import_torch
 import minigrad as mg
 
 torch = import_torch()
+# minigrad's version stamps come from one counter that starts at 0, so the first in-place
+# change of a process would leave a new tensor's version at 0: take that stamp here, so that
+# "the version changed" holds whichever test runs first
+mg.engine.next_seq()
 
 
 def _version(t):
@@ -169,6 +173,13 @@ def test_logical_in_place_writes_values_but_keeps_the_grad_fn(name, args):
     check(
         f"x = M.tensor({ANY}, dtype=M.float32); x.{name}_({args.replace('float64', 'float32')}); R = x"
     )
+    # no derivative to record: PyTorch allows it on a leaf that requires grad, and a view of one
+    check(
+        f"x = M.tensor({ANY}, dtype=M.float64, requires_grad=True); r = x.{name}_({args}); R = (x, r is x, node(x))"
+    )
+    check(
+        f"x = M.tensor({ANY}, dtype=M.float64, requires_grad=True); x[0].{name}_({args if args != OTHER else ROW}); R = x"
+    )
 
 
 VIEW_CASES = [
@@ -258,6 +269,16 @@ def test_detach_(program):
         "x = M.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True); y = x * 1; y.retain_grad(); y.exp2_(); y.sum().backward(); R = (y.grad, x.grad)",
         "x = M.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True); y = x[0] * 1; y.ge_(M.tensor([[1.0], [2.0]]))",
         "x = M.tensor([1.0, 2.0, 3.0], requires_grad=True); y = x * 1; y.lt_(y); R = y",
+        "x = M.tensor([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True); y = x * 1; v = y[0]; v.logical_not_(); (y * x).sum().backward(); R = (y, v, node(y), x.grad)",
+        "x = M.tensor([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True); x[0].ge_(1)",
+        "x = M.tensor([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True); y = x * 1; y[1].ge_(5); (y * x).sum().backward(); R = (y, x.grad)",
+        "x = M.tensor([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]]); y = x.expand(2, 2, 3); y.ge_(1)",
+        "x = M.tensor([[1.0, 0.0, 3.0]]); y = x.expand(2, 3); y.logical_not_()",
+        "x = M.tensor([[1.0, 0.0, 3.0]]); y = x.expand(2, 3); y.t_(); R = (y, y.shape)",
+        "x = M.tensor([[1, 0, 3]]); y = x.expand(2, 3); y.bitwise_not_()",
+        "x = M.tensor([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]]); y = x[0]; x.ge_(2); R = y",
+        "x = M.tensor([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]]); y = x[0]; x.t_(); x.mul_(2); R = (y, x)",
+        "x = M.tensor([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]]); x.t_(); R = (x.stride(), x.is_contiguous())",
         "x = M.tensor([[1.0, 2.0], [3.0, 4.0]]); R = (x.short(), x.half(), x.short().dtype, x.half().dtype, M.tensor([1, 2]).half())",
         "x = M.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); h = x.half(); R = (h.requires_grad, node(h))",
     ],
