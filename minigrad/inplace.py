@@ -551,12 +551,12 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
 
 # ---- in-place forms of out-of-place methods, made from one table ------------------------
 
-# (surface_ops.py installs them, once the methods of its own functions are on Tensor)
-# how each method's result goes into t: "value" (op_), "exact" (op_, but the result's dtype
-# must already be t's, as float_power_'s), "logical" (written outside the graph, as
-# PyTorch's: t keeps its grad_fn), "own_dtype" (computed in t's dtype), "view" (t becomes a
-# view of its own memory in another shape), or a comparison's node name (0/1 in t's dtype,
-# zero gradients)
+# Each out-of-place method whose in-place form is made here, and how its result goes into t:
+# "value" (op_), "exact" (op_, the result's dtype already t's, as float_power_'s),
+# "own_dtype" (computed in t's dtype), "logical" (written outside the graph: PyTorch records
+# nothing and t keeps its grad_fn), "view" (t becomes a view of its own memory in another
+# shape), or a comparison's node name (0/1 in t's dtype, zero gradients). surface_ops.py
+# installs them once its own functions are methods too.
 DERIVED = {
     **dict.fromkeys(
         "acos arccos arccosh arcsin arcsinh arctan arctanh asin atan cosh sinh tan exp2 frac "
@@ -607,6 +607,8 @@ def install(cls: type) -> None:
 
 
 def _exact(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
+    """As op_, refusing a result of another dtype than t's (not cast into it)."""
+
     def checked(old: Tensor, *o: Any) -> Tensor:
         new = fn(old, *o)
         if new.data.dtype != old.data.dtype:
