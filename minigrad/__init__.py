@@ -295,6 +295,7 @@ from .random import (
     set_rng_state,
 )
 from .serialization import load, save
+from .surface_ops import *  # noqa: F403
 from .tensor import Tensor
 
 float16 = half = _dt.float16

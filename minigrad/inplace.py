@@ -11,6 +11,7 @@ that saved the old array raises instead of using the new one.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from collections.abc import Callable
 from typing import Any
@@ -188,10 +189,7 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
         _write(t, name, new.data, new)
         _set_grad_fn(base, new._node)
     else:
-        leaf = getattr(t, "_base", base)  # the base, or a view between: a leaf requiring grad?
-        if (base._requires_grad and base._node is None) or (
-            leaf._requires_grad and leaf._node is None
-        ):
+        if _of_a_leaf(t, base):
             raise RuntimeError(
                 f"{name}: a view of a leaf Variable that requires grad is being used in an "
                 "in-place operation."
@@ -207,6 +205,14 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
         _set_grad_fn(base, _copy_slices(prior, new, region)._node)
     for v in views:
         _as_view(v, base)
+
+
+def _of_a_leaf(t: Tensor, base: Tensor) -> bool:
+    """Whether the view t is of a leaf that requires grad: its base, or a view between."""
+    leaf = getattr(t, "_base", base)
+    return (base._requires_grad and base._node is None) or (
+        leaf._requires_grad and leaf._node is None
+    )
 
 
 def _set_grad_fn(t: Tensor, node: Any) -> None:
@@ -297,7 +303,9 @@ def _write(t: Tensor, name: str, value: np.ndarray, new: Tensor | None = None) -
             f"{name}: result of shape {np.shape(value)} does not fit the tensor's shape "
             f"{t.data.shape}"
         )
-    np.copyto(t.data, value, casting="same_kind")
+    if not _can_cast(np.asarray(value).dtype, t.data.dtype):
+        raise TypeError(f"{name}: cannot cast {np.asarray(value).dtype} to {t.data.dtype}")
+    np.copyto(t.data, value, casting="unsafe")
     t._version[0] = next_seq()
     node = None if new is None else new._node
     if node is not None and node.out_version is new._version:
@@ -306,6 +314,13 @@ def _write(t: Tensor, name: str, value: np.ndarray, new: Tensor | None = None) -
         # input too (t.hypot_(t)): that input changed, as in PyTorch
         if all(s._version is not t._version for s in node.saved):
             node.seq = next_seq()
+
+
+def _can_cast(src: np.dtype, dst: np.dtype) -> bool:
+    """PyTorch's rule for writing a result into a tensor: not floats into integers, nor
+    anything else into bools; integers of any width and sign into integers."""
+    kinds = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+    return kinds[src.kind] <= kinds[dst.kind] and (dst.kind != "b" or src.kind == "b")
 
 
 def _scaled(name: str, other: Any, alpha: Any) -> Any:
@@ -532,3 +547,130 @@ def setitem_(t: Tensor, index: Any, value: Any) -> None:
         return
     ops.assign_at(t.data, index, value)
     t._version[0] = next_seq()
+
+
+# ---- in-place forms of out-of-place methods, made from one table ------------------------
+
+# Each out-of-place method whose in-place form is made here, and how its result goes into t:
+# "value" (op_), "exact" (op_, the result's dtype already t's, as float_power_'s),
+# "own_dtype" (computed in t's dtype), "logical" (written outside the graph: PyTorch records
+# nothing and t keeps its grad_fn), "view" (t becomes a view of its own memory in another
+# shape), or a comparison's node name (0/1 in t's dtype, zero gradients). surface_ops.py
+# installs them once its own functions are methods too.
+DERIVED = {
+    **dict.fromkeys(
+        "acos arccos arccosh arcsin arcsinh arctan arctanh asin atan cosh sinh tan exp2 frac "
+        "log2 log10 logit nan_to_num arctan2 atan2 copysign heaviside floor_divide remainder "
+        "addmm tril triu bitwise_and bitwise_or bitwise_xor bitwise_not "
+        "bitwise_left_shift bitwise_right_shift addmv addr addbmm baddbmm masked_scatter "
+        "index_put scatter_reduce renorm gcd lcm ldexp nextafter i0".split(),
+        "value",
+    ),
+    "float_power": "exact",
+    **dict.fromkeys(("cumsum", "cumprod"), "own_dtype"),
+    **dict.fromkeys("logical_and logical_or logical_xor logical_not".split(), "logical"),
+    **dict.fromkeys("squeeze unsqueeze transpose swapaxes swapdims t".split(), "view"),
+    **{name: "Ge" for name in ("ge", "greater_equal")},
+    **{name: "Gt" for name in ("gt", "greater")},
+    **{name: "Le" for name in ("le", "less_equal")},
+    **{name: "Lt" for name in ("lt", "less")},
+    **{name: "Ne" for name in ("ne", "not_equal")},
+    "eq": "Eq",
+}
+
+
+def derived(name: str, kind: str) -> Callable:
+    """The method ``name_``: t becomes ``t.name(*args, **kwargs)``, in t's memory."""
+    op = getattr(Tensor, name)
+    write = {"value": op_, "exact": _exact, "own_dtype": _own_dtype, "logical": _logical,
+             "view": _view}.get(kind)  # fmt: skip
+    write = write or _comparison(kind)
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        n, keys = len(args), tuple(kwargs)
+
+        def fn(t: Tensor, *values: Any) -> Tensor:
+            return op(t, *values[:n], **dict(zip(keys, values[n:])))
+
+        return write(self, name + "_", fn, *args, *kwargs.values())
+
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In-place ``{name}``: this tensor becomes ``self.{name}(...)``."
+    method.__signature__ = inspect.signature(op)  # type: ignore[attr-defined]
+    return method
+
+
+def install(cls: type) -> None:
+    """Give ``cls`` (Tensor) the in-place method of each out-of-place method in DERIVED."""
+    for name, kind in DERIVED.items():
+        setattr(cls, name + "_", derived(name, kind))
+
+
+def _exact(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
+    """As op_, refusing a result of another dtype than t's (not cast into it)."""
+
+    def checked(old: Tensor, *o: Any) -> Tensor:
+        new = fn(old, *o)
+        if new.data.dtype != old.data.dtype:
+            raise RuntimeError(
+                f"{name}: the base given has dtype {dtypes.torch_name(old.data.dtype)} but the "
+                f"operation's result requires dtype {dtypes.torch_name(new.data.dtype)}"
+            )
+        return new
+
+    return op_(t, name, checked, *others)
+
+
+def _own_dtype(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
+    """As op_, computing in t's dtype (cumsum_ of uint8 wraps), which may not be bool."""
+    if t.data.dtype.kind == "b":
+        raise NotImplementedError(f"\"{name[:-1]}_out_cpu\" not implemented for 'Bool'")
+    return op_(t, name, lambda old, *o: fn(old, *o).to(old.data.dtype), *others)
+
+
+def _comparison(node: str) -> Callable:
+    """A comparison in place: 0/1 in t's dtype; in the graph a node whose gradients are 0."""
+
+    def compare(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
+        def zero_grad(old: Tensor, *o: Any) -> Tensor:
+            out = fn(old, *o).data.astype(old.data.dtype)
+            return record(out, node, (old, *o), tuple(np.zeros_like for _ in (old, *o)))
+
+        return op_(t, name, zero_grad, *others)
+
+    return compare
+
+
+def _logical(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
+    """fn's result written into t outside the graph: PyTorch allows it even on a leaf that
+    requires grad (the op has no derivative to record)."""
+    _check_writable(t, name)
+    _check_overlap(name, t.data, others)
+    _write(t, name, fn(Tensor._new(t.data), *others).data)
+    return t
+
+
+def _view(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
+    """t becomes fn(t), a view of its own memory in another shape (``t_``, ``squeeze_``);
+    in the graph its grad_fn becomes the view op's node."""
+    _check_leaf(t, name)
+    base = t._views.base() if t._views is not None else None
+    if _mode.enabled and base is not None and base is not t and _of_a_leaf(t, base):
+        raise RuntimeError(
+            f"{name}: a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation."
+        )
+    new = fn(t, *others)
+    t.data = new.data
+    if new._node is not None:
+        _set_grad_fn(t, new._node)
+    t._version[0] = next_seq()
+    return t
+
+
+def detach_(t: Tensor) -> Tensor:
+    """t leaves the graph: a leaf that does not require grad (a view cannot, as PyTorch)."""
+    if t._views is not None and t._views.base() is not t and any(v is t for v in t._views.live):
+        raise RuntimeError("detach_: Can't detach views in-place. Use detach() instead.")
+    t._node, t._requires_grad = None, False
+    return t

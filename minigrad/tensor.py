@@ -536,6 +536,9 @@ class Tensor:
         """A new leaf sharing this tensor's array (and version counter)."""
         return Tensor._new(self.data, self._version)
 
+    def detach_(self) -> Tensor:
+        return _inplace.detach_(self)
+
     def clone(self) -> Tensor:
         return _ops.clone(self)
 
@@ -598,6 +601,12 @@ class Tensor:
 
     def bool(self) -> Tensor:
         return _ops.to(self, dtypes.bool_)
+
+    def short(self) -> Tensor:
+        return _ops.to(self, dtypes.int16)
+
+    def half(self) -> Tensor:
+        return _ops.to(self, dtypes.float16)
 
     def __repr__(self) -> str:
         d = self.data
@@ -744,6 +753,18 @@ class Tensor:
 
     def __rxor__(self, other: Any) -> Tensor:
         return _ops.bitwise_xor(self, other)
+
+    def bitwise_and(self, other: Any) -> Tensor:
+        return _ops.bitwise_and(self, other)
+
+    def bitwise_or(self, other: Any) -> Tensor:
+        return _ops.bitwise_or(self, other)
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        return _ops.bitwise_xor(self, other)
+
+    def bitwise_not(self) -> Tensor:
+        return _ops.bitwise_not(self)
 
     def __invert__(self) -> Tensor:
         if self.data.dtype.kind not in "biu":  # the operator's error is a TypeError
@@ -1520,6 +1541,7 @@ class Tensor:
     true_divide = div
     fix = trunc
     fix_ = trunc_
+    clip_ = clamp_
     ndimension = dim
 
     def divide_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:

@@ -1,0 +1,1218 @@
+"""More of PyTorch's surface: the ``torch.*`` forms of in-place methods, bit shifts,
+matrix-vector products with scaling, covariance, quantiles, scatters, windows, and the
+dtype and thread queries.
+
+As in ``extra_ops.py``, an op that is a composition of ops minigrad has is one here too,
+so its graph is made of their nodes; the others record a node of their own, its forward
+beside its vector-Jacobian products (``g`` the output's gradient).
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import itertools
+import math
+import os
+import warnings
+from collections import namedtuple
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import dtypes, inplace, ops, printing
+from .device import check as check_device
+from .engine import record
+from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, size_arg
+
+# ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
+
+_INPLACE_FUNCTIONS = (
+    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ "
+    "asinh_ atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ "
+    "detach_ erf_ erfc_ exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ gcd_ i0_ index_put_ lcm_ "
+    "ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ negative_ rad2deg_ "
+    "reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ "
+    "trunc_ xlogy_ zero_"
+).split()
+
+
+def _function(name: str) -> Callable:
+    """``torch.name(input, ...)``: the method ``input.name(...)``."""
+    method = getattr(Tensor, name)
+
+    def function(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return method(input, *args, **kwargs)
+
+    sig = inspect.signature(method)
+    params = list(sig.parameters.values())
+    function.__signature__ = sig.replace(parameters=[params[0].replace(name="input"), *params[1:]])  # type: ignore[attr-defined]
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``input.{name}(...)``: input changed in place."
+    return function
+
+
+# ---- bit shifts (integer tensors, no gradient) ------------------------------------------
+
+
+def _shift(name: str, fn: Callable, input: Any, other: Any) -> Tensor:
+    for V in (input, other):
+        if np.asarray(V.data if isinstance(V, Tensor) else V).dtype.kind == "b":
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+    return ops._bitwise(name, fn, input, other)
+
+
+def bitwise_left_shift(input: Any, other: Any) -> Tensor:
+    """input * 2**other, in input's integer dtype (shifted out bits are lost)."""
+    return _shift("lshift", np.left_shift, input, other)
+
+
+def bitwise_right_shift(input: Any, other: Any) -> Tensor:
+    """input // 2**other (an arithmetic shift: the sign is kept)."""
+    return _shift("rshift", np.right_shift, input, other)
+
+
+# ---- products added to a scaled input ---------------------------------------------------
+
+
+def _add_product(name: str, input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+    """beta * input + alpha * product, input broadcast to the product's shape (not beyond)
+    and ignored, NaN and inf included, when beta is 0.   dinput = beta g,   dproduct = alpha g."""
+    check_tensor(name, "input", input)
+    P = product.data
+    if input.data.dtype != P.dtype:
+        raise RuntimeError(f"{name}: expected input and the product to have the same dtype, "
+                           f"but got {input.data.dtype} and {P.dtype}")  # fmt: skip
+    try:
+        C = np.broadcast_to(input.data, P.shape)
+    except ValueError:
+        raise RuntimeError(f"{name}: the input of shape {input.data.shape} cannot be expanded to "
+                           f"the product's shape {P.shape}") from None  # fmt: skip
+    if P.dtype.kind in "biu":  # PyTorch casts the scalars to the integer dtype
+        alpha, beta = builtins.int(alpha), builtins.int(beta)
+    out = alpha * P + 0 if beta == 0 else beta * C + alpha * P
+    return record(np.asarray(out, P.dtype), name.capitalize(), (input, product),
+                  (lambda g: beta * g, lambda g: alpha * g))  # fmt: skip
+
+
+def _dims(name: str, arg: str, t: Any, ndim: int) -> None:
+    check_tensor(name, arg, t)
+    if t.data.ndim != ndim:
+        raise RuntimeError(f"{name}: expected {arg} to be {ndim}-D, but got {t.data.ndim}-D")
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (mat @ vec): (n,) from (n, m) and (m,)."""
+    _dims("addmv", "mat", mat, 2)
+    _dims("addmv", "vec", vec, 1)
+    return _add_product("addmv", input, mat.mv(vec), beta, alpha)
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * outer(vec1, vec2): (n, m) from (n,) and (m,)."""
+    _dims("addr", "vec1", vec1, 1)
+    _dims("addr", "vec2", vec2, 1)
+    return _add_product("addr", input, vec1.outer(vec2), beta, alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+           alpha: Any = 1) -> Tensor:  # fmt: skip
+    """beta * input + alpha * Σ_b batch1[b] @ batch2[b]: (n, p) from (B, n, m), (B, m, p)."""
+    _dims("addbmm", "batch1", batch1, 3)
+    _dims("addbmm", "batch2", batch2, 3)
+    return _add_product("addbmm", input, batch1.bmm(batch2).sum(0), beta, alpha)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+            alpha: Any = 1) -> Tensor:  # fmt: skip
+    """beta * input + alpha * (batch1 @ batch2): (B, n, p) from (B, n, m), (B, m, p)."""
+    _dims("baddbmm", "batch1", batch1, 3)
+    _dims("baddbmm", "batch2", batch2, 3)
+    return _add_product("baddbmm", input, batch1.bmm(batch2), beta, alpha)
+
+
+# ---- reductions: min and max together, covariance, cumulative log-sum-exp ---------------
+
+Aminmax = namedtuple("aminmax", ["min", "max"])
+
+
+def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Aminmax:
+    """(amin, amax) over ``dim`` (an int, or None for all elements)."""
+    check_tensor("aminmax", "input", input)
+    if dim is not None and not ops._is_int(dim):
+        raise TypeError(f"aminmax(): argument 'dim' must be int, not {type(dim).__name__}")
+    if dim is None and not input.data.size:
+        raise RuntimeError(f"aminmax(): cannot compute aminmax over an empty tensor of shape "
+                           f"{input.data.shape}")  # fmt: skip
+    if dim is None and keepdim:  # every dim kept as 1
+        return Aminmax(*(f(input.reshape(-1), 0, True).reshape((1,) * input.data.ndim)
+                         for f in (ops.amin, ops.amax)))  # fmt: skip
+    return Aminmax(ops.amin(input, dim, keepdim), ops.amax(input, dim, keepdim))
+
+
+def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
+        aweights: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The covariance of the rows (variables) of a 2-D input over its columns (observations),
+    weighted by fweights (integer counts) and aweights: with w = fweights * aweights,
+    avg = Σ w x / Σ w and c = (x - avg) w (x - avg)ᵀ / (Σ w - correction Σ w aweights / Σ w)."""
+    check_tensor("cov", "input", input)
+    if input.data.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
+                           f"input with {input.data.ndim} dimensions")  # fmt: skip
+    x = input.reshape(1, -1) if input.data.ndim < 2 else input
+    n = x.data.shape[1]
+    w = None
+    for arg, weights, kinds in (("fweights", fweights, "iu"), ("aweights", aweights, "f")):
+        if weights is None:
+            continue
+        check_tensor("cov", arg, weights)
+        W = weights.data
+        if W.ndim > 1 or W.size != n:
+            raise RuntimeError(f"cov(): expected {arg} to have one or fewer dimensions and "
+                               f"{n} elements, but got shape {W.shape}")  # fmt: skip
+        if W.dtype.kind not in kinds:
+            kind = "integral" if kinds == "iu" else "floating point"
+            raise RuntimeError(f"cov(): expected {arg} to have {kind} dtype but got {W.dtype}")
+        if (W < 0).any():
+            raise RuntimeError(f"cov(): {arg} cannot be negative")
+        w = weights if w is None else w * weights
+    w_sum = n if w is None else w.sum()
+    avg = (x if w is None else x * w).sum(1) / w_sum
+    if w is not None and aweights is not None and correction != 0:
+        norm = w_sum - correction * (w * aweights).sum() / w_sum
+    else:
+        norm = w_sum - correction
+    if float(norm.data if isinstance(norm, Tensor) else norm) <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the number of observations.", UserWarning, stacklevel=2)  # fmt: skip
+        norm = norm * 0
+    xm = x - avg.unsqueeze(1)
+    return (xm.mm((xm if w is None else xm * w).t()) / norm).squeeze()
+
+
+def corrcoef(input: Tensor) -> Tensor:
+    """Pearson's correlation of the rows: cov / (σ_i σ_j), clipped to [-1, 1]."""
+    c = cov(input)
+    if not c.data.ndim:
+        return c / c
+    stddev = c.diagonal().sqrt()
+    return (c / stddev.reshape(-1, 1) / stddev.reshape(1, -1)).clip(-1, 1)
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """out_i = log Σ_{j<=i} exp(x_j) along ``dim``, without overflow.
+    dx_j = Σ_{i>=j} g_i exp(x_j - out_i), summed in log space by the sign of g."""
+    check_tensor("logcumsumexp", "input", input)
+    X = input.data
+    d = ops._one_axis("logcumsumexp", "dim", dim, X.ndim)
+    if X.dtype.kind not in "fc":
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for '
+                                  f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+    out = np.logaddexp.accumulate(X, axis=d) if X.ndim else X.copy()
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        if not X.ndim:
+            return g
+        with np.errstate(divide="ignore", invalid="ignore"):
+            total = np.zeros_like(X)
+            for sign in (1, -1):
+                logs = np.log(np.maximum(sign * g, 0)) - out  # -inf where g has the other sign
+                back = np.flip(np.logaddexp.accumulate(np.flip(logs, d), axis=d), d)
+                total += sign * np.exp(back + X)
+        return total
+
+    return record(out, "Logcumsumexp", (input,), (vjp,), saved=(input,), saves_out=True)
+
+
+# ---- quantiles and medians ----------------------------------------------------------------
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def quantile(input: Tensor, q: Any, dim: Any = None, keepdim: bool = False, *,
+             interpolation: str = "linear") -> Tensor:  # fmt: skip
+    """The q-th quantiles along ``dim`` (all elements if None), from the sorted values at
+    rank q (n - 1), between neighbours by ``interpolation``; NaN where a slice has a NaN.
+    A 1-D q puts its dim first. The gradient reaches the sorted neighbours (by weight)."""
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False)
+
+
+def nanquantile(input: Tensor, q: Any, dim: Any = None, keepdim: bool = False, *,
+                interpolation: str = "linear") -> Tensor:  # fmt: skip
+    """quantile of the values that are not NaN (NaN where a slice has no other)."""
+    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
+def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str,
+              ignore_nan: bool) -> Tensor:  # fmt: skip
+    check_tensor(name, "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype, "
+                           f"got {X.dtype}")  # fmt: skip
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{name}() interpolation must be one of {', '.join(_INTERPOLATIONS)}. "
+                           f"Got '{interpolation}'")  # fmt: skip
+    Q = q.data if isinstance(q, Tensor) else np.asarray(q, np.float64)
+    if Q.ndim > 1:
+        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor, got {Q.ndim}-D")
+    if isinstance(q, Tensor) and Q.dtype != X.dtype:
+        raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor, got "
+                           f"{Q.dtype} and {X.dtype}")  # fmt: skip
+    if not X.size:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    if not ((Q >= 0) & (Q <= 1)).all():
+        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+    if dim is None:
+        x, d = input.reshape(-1), 0
+    else:
+        d = ops._one_axis(name, "dim", dim, X.ndim)
+        x = input if X.ndim else input.reshape(1)
+    s = x.movedim(d, -1).sort(-1).values  # (..., n)
+    n = s.data.shape[-1]
+    nan = np.isnan(s.data)
+    qs = Q.reshape(-1).astype(X.dtype)
+    if ignore_nan:
+        ranks = qs * ((~nan).sum(-1, keepdims=True) - 1)
+        ranks = np.where(ranks < 0, 0, ranks)
+    else:
+        ranks = np.where(nan.any(-1, keepdims=True), n - 1, qs * (n - 1))  # (..., k)
+    ranks = ranks.astype(X.dtype)
+    if interpolation == "lower":
+        ranks = np.floor(ranks)
+    elif interpolation == "higher":
+        ranks = np.ceil(ranks)
+    elif interpolation == "nearest":
+        ranks = np.round(ranks)
+    below = np.floor(ranks).astype(np.int64)
+    above = np.ceil(ranks).astype(np.int64)
+    low = s.gather(-1, Tensor._new(below))
+    out = low
+    if interpolation in ("linear", "midpoint"):
+        high = s.gather(-1, Tensor._new(above))
+        w = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+        out = low.lerp(high, Tensor._new(w.astype(X.dtype)))
+    out = out.movedim(-1, 0)  # (k, ...)
+    if keepdim:
+        out = out.unsqueeze(d + 1) if dim is not None else out.reshape(-1, *(1,) * X.ndim)
+        if dim is not None and not X.ndim:
+            out = out.squeeze(d + 1)
+    return out if Q.ndim else out.squeeze(0)
+
+
+Median = namedtuple("nanmedian", ["values", "indices"])
+
+
+def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The lower median of the values that are not NaN (NaN if all are). Of all of x: one
+    value, the gradient shared by the elements equal to it; along ``dim``: (values,
+    indices), the gradient going to the index."""
+    check_tensor("nanmedian", "input", input)
+    X = input.data
+    if X.dtype.kind == "b":
+        raise NotImplementedError("\"nanmedian_cpu\" not implemented for 'Bool'")
+    if dim is None:
+        if X.size:
+            at = _nanmedian_along(Tensor._new(X.reshape(-1)), 0).indices.data
+            out = np.take(X.reshape(-1), at).reshape(())
+        else:
+            out = np.asarray(np.nan, X.dtype)
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            hit = np.isnan(X) if np.isnan(out) else X == out
+            return np.where(hit, g / builtins.max(np.count_nonzero(hit), 1), 0)
+
+        return record(out, "Nanmedian", (input,), (vjp,))
+    d = ops._one_axis("nanmedian", "dim", dim, X.ndim)
+    if X.ndim and not X.shape[d]:
+        raise IndexError(f"nanmedian(): Expected reduction dim {d} to have non-zero size.")
+    out = _nanmedian_along(input if X.ndim else input.reshape(1), d if X.ndim else 0)
+    if keepdim or not X.ndim:
+        return Median(*(t.reshape(X.shape) if not X.ndim else t for t in out))
+    return Median(out.values.squeeze(d), out.indices.squeeze(d))
+
+
+def _nanmedian_along(x: Tensor, d: int) -> Median:
+    """(values, indices) with dim d kept: the ((k - 1) // 2)-th of a slice's k non-NaN values."""
+    order = np.argsort(x.data, axis=d, kind="stable")  # NaN sorts last
+    k = (~np.isnan(x.data) if x.data.dtype.kind == "f" else np.ones(x.data.shape, bool)).sum(
+        d, keepdims=True
+    )
+    at = np.where(k > 0, (k - 1) // 2, 0)
+    idx = np.take_along_axis(order, at, d)
+    return Median(x.gather(d, Tensor._new(idx)), Tensor._new(idx))
+
+
+def msort(input: Tensor) -> Tensor:
+    """input sorted along dim 0."""
+    check_tensor("msort", "input", input)
+    return input.sort(0).values
+
+
+# ---- views and selections ---------------------------------------------------------------------
+
+
+def sum_to_size(input: Tensor, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
+    """input summed to ``size`` (given as ints, one sequence or ``size=``), to which it must
+    expand (a dim kept where size has it)."""
+    shape = size_arg(_sizes_or_keyword("sum_to_size", "size", sizes, size), "sum_to_size")
+    X = input.data
+    try:
+        ok = np.broadcast_shapes(shape, X.shape) == X.shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"sum_to_size: size {list(shape)} is not expandable to size "
+                           f"{list(X.shape)}")  # fmt: skip
+    lead = X.ndim - len(shape)
+    out = input.sum(tuple(range(lead))) if lead else input
+    kept = tuple(i for i, n in enumerate(shape) if n == 1 and out.data.shape[i] != 1)
+    return out.sum(kept, keepdim=True) if kept else out
+
+
+def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """A view of all slices of length ``size`` along ``dimension``, ``step`` apart: that dim
+    becomes their count and a last dim of ``size`` is added.
+    dx = each window's gradient added back at its place."""
+    X = input.data
+    d = ops._one_axis("unfold", "dimension", dimension, X.ndim)
+    n = X.shape[d] if X.ndim else 1
+    if step <= 0:
+        raise RuntimeError(f"unfold: step is {step} but must be > 0")
+    if not 0 <= size <= n:
+        raise RuntimeError(f"unfold: maximum size for tensor at dimension {d} is {n} but size "
+                           f"is {size}")  # fmt: skip
+    if not X.ndim:
+        return ops._view(X.reshape(1), input, "Unfold", lambda g: g.reshape(()))
+    count = (n - size) // step + 1
+    shape = X.shape[:d] + (count,) + X.shape[d + 1 :] + (size,)
+    strides = X.strides[:d] + (X.strides[d] * step,) + X.strides[d + 1 :] + (X.strides[d],)
+    out = np.lib.stride_tricks.as_strided(
+        X, shape, strides, writeable=step >= size and X.flags.writeable
+    )
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(X.shape, g.dtype)
+        moved = np.moveaxis(dx, d, -1)  # a view: (..., n)
+        windows = np.moveaxis(g, d, -2)  # (..., count, size)
+        for j in range(size):
+            np.add.at(moved, (..., j + step * np.arange(count)), windows[..., j])
+        return dx
+
+    return ops._view(out, input, "Unfold", vjp)
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` along ``dim`` (that dim removed): a view."""
+    check_tensor("select", "input", input)
+    X = input.data
+    if not X.ndim:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = ops._one_axis("select", "dim", dim, X.ndim)
+    if not -X.shape[d] <= index < X.shape[d]:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(X.shape)} at dimension {d}")  # fmt: skip
+    return input[(slice(None),) * d + (index,)]
+
+
+# ---- scatters: a copy of input with a part replaced, added to or reduced into ------------
+
+
+def _scatter_part(name: str, input: Tensor, src: Tensor, part: Callable) -> Tensor:
+    """A copy of input whose elements at ``part`` (a view op on an array, as PyTorch's
+    select, slice or diagonal) are src's, which must have that part's shape.
+    dinput = g with the part zeroed,   dsrc = g at the part."""
+    check_tensor(name, "input", input)
+    check_tensor(name, "src", src)
+    X = input.data
+    at = part(np.arange(X.size).reshape(X.shape))  # flat positions of the part's elements
+    if src.data.shape != at.shape:
+        raise RuntimeError(f"{name}: expected src to have a size equal to the slice of self. "
+                           f"src size = {list(src.data.shape)}, slice size = "
+                           f"{list(at.shape)}")  # fmt: skip
+    out = X.copy()
+    np.put(out, at, src.data)
+
+    def vjp_input(g: np.ndarray) -> np.ndarray:
+        g = g.copy()
+        np.put(g, at, 0)
+        return g
+
+    return record(out, name.title().replace("_", ""), (input, src),
+                  (vjp_input, lambda g: np.take(g, at).astype(src.data.dtype)))  # fmt: skip
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """input with input.select(dim, index) replaced by src."""
+    check_tensor("select_scatter", "input", input)
+    return _scatter_part(
+        "select_scatter", input, src, lambda P: select(Tensor._new(P), dim, index).data
+    )
+
+
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,
+                  end: int | None = None, step: int = 1) -> Tensor:  # fmt: skip
+    """input with its slice start:end:step along dim replaced by src."""
+    check_tensor("slice_scatter", "input", input)
+    d = ops._one_axis("slice_scatter", "dim", dim, input.data.ndim)
+    if step <= 0:
+        raise RuntimeError("slice_scatter: slice step must be positive")
+    return _scatter_part("slice_scatter", input, src,
+                         lambda P: P[(slice(None),) * d + (slice(start, end, step),)])  # fmt: skip
+
+
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
+                     dim2: int = 1) -> Tensor:  # fmt: skip
+    """input with its diagonal (as input.diagonal(offset, dim1, dim2)) replaced by src."""
+    check_tensor("diagonal_scatter", "input", input)
+    n = input.data.ndim
+    d1 = ops._one_axis("diagonal_scatter", "dim1", dim1, n)
+    d2 = ops._one_axis("diagonal_scatter", "dim2", dim2, n)
+    if d1 == d2:
+        raise RuntimeError(
+            f"diagonal_scatter: diagonal dimensions cannot be identical {dim1}, {dim2}"
+        )
+    return _scatter_part("diagonal_scatter", input, src, lambda P: P.diagonal(offset, d1, d2))
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """input (broadcast with mask) with the places where mask is True filled, in order, by
+    source's first elements.   dinput = g where not mask,   dsource = g at the mask, in order."""
+    check_tensor("masked_scatter", "input", input)
+    check_tensor("masked_scatter", "mask", mask)
+    check_tensor("masked_scatter", "source", source)
+    if mask.data.dtype != np.bool_:
+        raise RuntimeError(f"masked_scatter: only supports boolean masks, but got mask with "
+                           f"dtype {dtypes.torch_name(mask.data.dtype)}")  # fmt: skip
+    if source.data.dtype != input.data.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
+                           f"got {input.data.dtype} and {source.data.dtype}")  # fmt: skip
+    try:
+        X, M = np.broadcast_arrays(input.data, mask.data)
+    except ValueError:
+        raise RuntimeError(f"masked_scatter: shapes {input.data.shape} and {mask.data.shape} "
+                           "cannot be broadcast together") from None  # fmt: skip
+    k = int(M.sum())
+    S = source.data.reshape(-1)
+    if k > S.size:
+        raise RuntimeError(f"masked_scatter: number of elements of source ({S.size}) < number "
+                           f"of ones in mask ({k})")  # fmt: skip
+    out = X.copy()
+    out[M] = S[:k]
+
+    def vjp_source(g: np.ndarray) -> np.ndarray:
+        ds = np.zeros(S.size, g.dtype)
+        ds[:k] = g[M]
+        return ds.reshape(source.data.shape)
+
+    return record(out, "MaskedScatter", (input, source),
+                  (lambda g: np.where(M, 0, g), vjp_source))  # fmt: skip
+
+
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of input with input[indices] = values (indices a tuple of integer or bool
+    Tensors), or += values at each index, repeats adding up, if ``accumulate``."""
+    check_tensor("index_put", "input", input)
+    check_tensor("index_put", "values", values)
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not "
+                        f"{type(indices).__name__}")  # fmt: skip
+    for i in indices:
+        if not isinstance(i, Tensor) or i.data.dtype.kind not in "biu":
+            raise IndexError(
+                "index_put: tensors used as indices must be long, int, byte or bool tensors"
+            )
+    if values.data.dtype != input.data.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{dtypes.torch_name(input.data.dtype)} for the destination and "
+                           f"{dtypes.torch_name(values.data.dtype)} for the source.")  # fmt: skip
+    if not accumulate:
+        return ops.index_put(input, tuple(indices), values)
+    at = tuple(np.nonzero(i.data) if i.data.dtype == np.bool_ else (i.data,) for i in indices)
+    at = tuple(a for part in at for a in part)
+    out = input.data.copy()
+    try:
+        np.add.at(out, at, np.broadcast_to(values.data, out[at].shape))
+    except (IndexError, ValueError) as e:
+        raise IndexError(f"index_put: {e} (input of shape {out.shape})") from None
+    return record(out, "IndexPut", (input, values), (lambda g: g, lambda g: g[at]))
+
+
+_REDUCTIONS = {"sum": np.add, "prod": np.multiply, "mean": np.add, "amax": np.maximum,
+               "amin": np.minimum}  # fmt: skip
+_REDUCE_ALIASES = {"max": "amax", "min": "amin"}  # PyTorch takes these too
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:  # fmt: skip
+    """input with src[i] reduced into out[index[i]] along dim (``reduce``: sum, prod, mean,
+    amax, amin), input's own value taking part if ``include_self``.
+    Gradients as PyTorch's: sum and mean pass g (divided by the count); prod the product of
+    the others; amax and amin share g evenly among the elements equal to the result."""
+    check_tensor("scatter_reduce", "input", input)
+    check_tensor("scatter_reduce", "index", index)
+    check_tensor("scatter_reduce", "src", src)
+    reduce = _REDUCE_ALIASES.get(reduce, reduce)
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    X, I, S = input.data, index.data, src.data
+    if I.dtype.kind not in "iu":
+        raise RuntimeError(f"scatter_reduce(): Expected an integer dtype for index, got {I.dtype}")
+    if S.dtype != X.dtype:
+        raise RuntimeError(f"scatter_reduce(): Expected self.dtype to be equal to src.dtype, got "
+                           f"{X.dtype} and {S.dtype}")  # fmt: skip
+    d = ops._one_axis("scatter_reduce", "dim", dim, X.ndim)
+    if I.ndim != X.ndim or I.ndim != S.ndim and I.size:
+        raise RuntimeError("scatter_reduce(): Index tensor must have the same number of "
+                           "dimensions as self and src tensors")  # fmt: skip
+    if any(n > m for n, m in zip(I.shape, S.shape)) or any(
+        n > m for k, (n, m) in enumerate(zip(I.shape, X.shape)) if k != d
+    ):
+        raise RuntimeError(f"scatter_reduce(): Expected index {I.shape} to be smaller than self "
+                           f"{X.shape} apart from dimension {d} and to be smaller size than src "
+                           f"{S.shape}")  # fmt: skip
+    if I.size and (I.min() < 0 or I.max() >= X.shape[d]):
+        raise RuntimeError(
+            f"scatter_reduce(): index out of range for dimension {d} of size {X.shape[d]}"
+        )
+    at = list(np.indices(I.shape, sparse=True)) if I.ndim else []
+    if I.ndim:
+        at[d] = I
+    at = tuple(at)
+    Sp = S[tuple(slice(0, n) for n in I.shape)]  # the part of src the index covers
+    hit = np.zeros(X.shape, bool)
+    hit[at] = True
+    count = np.zeros(X.shape, np.int64)
+    np.add.at(count, at, 1)
+    ufunc = _REDUCTIONS[reduce]
+    out = X.copy()
+    if not include_self:
+        identity = {"sum": 0, "mean": 0, "prod": 1}.get(reduce)
+        if identity is None:  # amax and amin start from the first value scattered
+            identity = np.inf if reduce == "amin" else -np.inf
+            if X.dtype.kind != "f":
+                info = np.iinfo(X.dtype) if X.dtype.kind in "iu" else None
+                identity = (
+                    (info.max if reduce == "amin" else info.min) if info else not (reduce == "amax")
+                )
+        out[hit] = identity
+    ufunc.at(out, at, Sp)
+    if reduce == "mean":
+        n = count + (1 if include_self else 0)
+        n = np.where(n == 0, 1, n)
+        out = out / n if X.dtype.kind == "f" else np.floor_divide(out, n)
+        out = out.astype(X.dtype)
+    own = ~hit | include_self  # where input's value took part
+
+    def split(g: np.ndarray) -> tuple:
+        """(dinput, dsrc) of g."""
+        if reduce == "sum":
+            return np.where(own, g, 0), g[at]
+        if reduce == "mean":
+            share = g / np.where(count + include_self == 0, 1, count + include_self)
+            return np.where(own, np.where(hit, share, g), 0), share[at]
+        if reduce == "prod":
+            factors_x = np.where(own, X, 1)
+            nonzero = np.where(factors_x == 0, 1, factors_x)
+            zeros = (factors_x == 0).astype(np.int64)
+            np.multiply.at(nonzero, at, np.where(Sp == 0, 1, Sp))
+            np.add.at(zeros, at, (Sp == 0).astype(np.int64))
+
+            def others(v: np.ndarray, where: Any) -> np.ndarray:
+                """The product of the other factors of v's place."""
+                p, z = nonzero[where], zeros[where]
+                return np.where(
+                    v == 0, np.where(z == 1, p, 0), np.where(z == 0, p / np.where(v == 0, 1, v), 0)
+                )
+
+            return np.where(own, g * others(X, ...), 0), g[at] * others(Sp, at)
+        is_x = X == out  # counted in the share even where it took no part, as PyTorch
+        n = is_x.astype(g.dtype)
+        is_s = Sp == out[at]
+        np.add.at(n, at, is_s)
+        share = g / np.where(n == 0, 1, n)
+        return np.where(is_x & own, share, 0), np.where(is_s, share[at], 0)
+
+    def vjp_src(g: np.ndarray) -> np.ndarray:
+        ds = np.zeros(S.shape, g.dtype)
+        ds[tuple(slice(0, n) for n in I.shape)] = split(g)[1]
+        return ds
+
+    return record(out, "ScatterReduce", (input, src), (lambda g: split(g)[0], vjp_src),
+                  saved=(input, src))  # fmt: skip
+
+
+# ---- norms, histograms, membership, runs -----------------------------------------------------
+
+
+def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor:
+    """Each slice along ``dim`` whose p-norm (over the other dims) is over maxnorm, scaled to
+    norm maxnorm: x * maxnorm / (norm + 1e-7) there."""
+    check_tensor("renorm", "input", input)
+    X = input.data
+    if not p > 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if X.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"renorm: expected a floating point tensor, got {dtypes.torch_name(X.dtype)}"
+        )
+    if X.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {X.ndim} dimensions")
+    d = ops._one_axis("renorm", "dim", dim, X.ndim)
+    others = tuple(k for k in range(X.ndim) if k != d)
+    norm = input.abs().pow(p).sum(others, keepdim=True).pow(1 / p) if others else input.abs()
+    factor = ops.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).to(X.dtype)
+    return input * factor
+
+
+def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
+    """The counts of input's elements in ``bins`` equal bins over [min, max] (the data's range
+    if both are 0), in input's dtype; elements outside are not counted. No gradient."""
+    check_tensor("histc", "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"histogram_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    lo, hi = X.dtype.type(min), X.dtype.type(max)
+    if lo == hi and X.size:
+        lo, hi = X.min(), X.max()
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo}, {hi}] is not finite")
+    flat = X.reshape(-1)
+    inside = flat[(flat >= lo) & (flat <= hi)]
+    pos = ((inside - lo) * X.dtype.type(bins) / (hi - lo)).astype(np.int64)
+    pos = np.clip(pos, 0, bins - 1)  # max falls into the last bin
+    return Tensor._new(np.bincount(pos, minlength=bins).astype(X.dtype))
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
+         invert: bool = False) -> Tensor:  # fmt: skip
+    """Whether each of elements is in test_elements (either may be a number), as bools."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() received an invalid combination of arguments: elements or "
+                        "test_elements must be a Tensor")  # fmt: skip
+    E = elements.data if isinstance(elements, Tensor) else np.asarray(elements)
+    T = test_elements.data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return Tensor._new(np.asarray(np.isin(E, T, invert=invert)))
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None) -> Any:  # fmt: skip
+    """The first of each run of equal elements (slices along ``dim``, if given), and, if asked,
+    where each element's run is in the result and how long each run is."""
+    check_tensor("unique_consecutive", "input", input)
+    X = input.data
+    if dim is None:
+        flat = X.reshape(-1)
+        starts = np.concatenate(([True], flat[1:] != flat[:-1])) if flat.size else np.zeros(0, bool)
+        out = flat[starts]
+        shape = X.shape
+    else:
+        d = ops._one_axis("unique_consecutive", "dim", dim, X.ndim)
+        moved = np.moveaxis(X, d, 0).reshape(X.shape[d] if X.ndim else 1, -1)
+        if X.ndim and not X.shape[d]:
+            starts = np.zeros(0, bool)
+        else:
+            starts = np.concatenate(([True], (moved[1:] != moved[:-1]).any(1)))
+        out = np.take(X, np.nonzero(starts)[0], axis=d) if X.ndim else X.copy()
+        shape = (X.shape[d],) if X.ndim else (1,)
+    runs = np.cumsum(starts) - 1
+    extra = []
+    if return_inverse:
+        extra.append(Tensor._new(runs.reshape(shape).astype(np.int64)))
+    if return_counts:
+        extra.append(
+            Tensor._new(np.diff(np.append(np.nonzero(starts)[0], starts.size)).astype(np.int64))
+        )
+    result = Tensor._new(np.ascontiguousarray(out))
+    return (result, *extra) if extra else result
+
+
+# ---- tests of tensors ---------------------------------------------------------------------
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:
+    """Whether the two tensors have the same shape."""
+    check_tensor("is_same_size", "input", input)
+    check_tensor("is_same_size", "other", other)
+    return input.data.shape == other.data.shape
+
+
+def is_nonzero(input: Tensor) -> bool:
+    """Whether a one-element tensor is not zero (more or fewer elements are ambiguous)."""
+    check_tensor("is_nonzero", "input", input)
+    if input.data.size != 1:
+        what = "no values" if not input.data.size else "more than one value"
+        raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous")
+    return bool(input.data.reshape(-1)[0])
+
+
+def is_inference(input: Tensor) -> bool:
+    """False: minigrad's inference mode records no graph but does not mark the tensors it
+    makes (PyTorch's inference tensors), so none is one."""
+    check_tensor("is_inference", "input", input)
+    return False
+
+
+# ---- integer and floating-point arithmetic ------------------------------------------------
+
+
+def _integers(name: str, fn: Callable, input: Tensor, other: Tensor) -> Tensor:
+    check_tensor(name, "input", input)
+    check_tensor(name, "other", other)
+    for X in (input.data, other.data):
+        if X.dtype.kind not in "iu":
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+    return Tensor._new(np.asarray(ops._binary(name, fn, input, other)[2]))
+
+
+def gcd(input: Tensor, other: Tensor) -> Tensor:
+    """The greatest common divisor, elementwise (integers; gcd(0, 0) = 0)."""
+    return _integers("gcd", np.gcd, input, other)
+
+
+def lcm(input: Tensor, other: Tensor) -> Tensor:
+    """The least common multiple, elementwise (integers)."""
+    return _integers("lcm", np.lcm, input, other)
+
+
+def ldexp(input: Tensor, other: Tensor) -> Tensor:
+    """input * 2**other (composed, as PyTorch's)."""
+    check_tensor("ldexp", "input", input)
+    check_tensor("ldexp", "other", other)
+    return input * ops.rpow(other, 2.0)
+
+
+Frexp = namedtuple("frexp", ["mantissa", "exponent"])
+
+
+def frexp(input: Tensor) -> Frexp:
+    """(mantissa, exponent) with input = mantissa * 2**exponent, |mantissa| in [0.5, 1) (0 for
+    0), exponent int32.   dinput = g / 2**exponent (through the mantissa)."""
+    check_tensor("frexp", "input", input)
+    if input.data.dtype.kind != "f":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    m, e = np.frexp(input.data)
+    scale = np.ldexp(np.ones_like(m), -e)
+    mantissa = record(m, "Frexp", (input,), (lambda g: g * scale,))
+    return Frexp(mantissa, Tensor._new(e.astype(np.int32)))
+
+
+def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    """The next floating-point value after input towards other (zero gradients, as PyTorch's)."""
+    check_tensor("nextafter", "input", input)
+    check_tensor("nextafter", "other", other)
+    for X in (input.data, other.data):
+        if X.dtype.kind != "f":
+            raise NotImplementedError(f'"nextafter_cpu" not implemented for '
+                                      f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+    if input.data.dtype != other.data.dtype:
+        raise RuntimeError(f"nextafter: expected both inputs to have the same dtype, got "
+                           f"{input.data.dtype} and {other.data.dtype}")  # fmt: skip
+    out = np.asarray(ops._binary("nextafter", np.nextafter, input, other)[2])
+    return record(out, "Nextafter", (input, other), (np.zeros_like, np.zeros_like))
+
+
+def i0(input: Tensor) -> Tensor:
+    """The modified Bessel function of the first kind of order 0, I0(x) = Σ (x/2)^2k / (k!)²
+    (integers computed in the default float dtype).   dx = g I1(x)."""
+    check_tensor("i0", "input", input)
+    X = input.data
+    if X.dtype.kind in "biu":
+        X = X.astype(dtypes.get_default_dtype())
+    out = np.i0(X).astype(X.dtype)
+    return record(out, "I0", (input,), (lambda g: g * _i1(X).astype(g.dtype),), saved=(input,))
+
+
+def _i1(X: np.ndarray) -> np.ndarray:
+    """I1(x) = Σ_k (x/2)^(2k+1) / (k! (k+1)!), summed until the terms no longer count (they
+    peak near k = |x|/2); odd in x."""
+    a = np.abs(X.astype(np.float64))
+    term = a / 2
+    total = term.copy()
+    q = (a / 2) ** 2
+    k = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        while np.any(term > 1e-17 * total) and k < 2000:
+            term = term * q / ((k + 1) * (k + 2))
+            total += term
+            k += 1
+    return np.sign(X) * total
+
+
+# ---- matrices, products of sets, integrals -------------------------------------------------
+
+
+def matrix_power(input: Tensor, n: int) -> Tensor:
+    """input (a square matrix, or a batch) to the integer power n, by repeated squaring as
+    PyTorch (n < 0: of the inverse; n = 0: the identity, with zero gradient)."""
+    check_tensor("matrix_power", "input", input)
+    X = input.data
+    if X.ndim < 2:
+        raise RuntimeError(
+            "linalg.matrix_power: The input tensor A must have at least 2 dimensions."
+        )
+    if X.shape[-1] != X.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they "
+                           f"are {X.shape[-2]} by {X.shape[-1]} matrices")  # fmt: skip
+    if not ops._is_int(n):
+        raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(X.shape[-1], dtype=X.dtype), X.shape).copy()
+        return record(eye, "torch::autograd::CopyBackwards", (input,), (np.zeros_like,))
+    a = input if n > 0 else _inverse(input)
+    n = builtins.abs(n)
+    if n == 1:
+        return a.clone()
+    if n == 2:
+        return a.matmul(a)
+    if n == 3:
+        return a.matmul(a).matmul(a)
+    z = result = None
+    while n > 0:
+        bit, n = n % 2, n // 2
+        z = a if z is None else z.matmul(z)
+        if bit:
+            result = z if result is None else result.matmul(z)
+    return result
+
+
+def _inverse(a: Tensor) -> Tensor:
+    """The inverse of each square matrix.   da = -outᵀ g outᵀ."""
+    A = a.data
+    if A.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.inv: Expected a floating point or complex tensor as input. "
+                           f"Got {dtypes.torch_name(A.dtype)}")  # fmt: skip
+    try:
+        out = np.linalg.inv(A)
+    except np.linalg.LinAlgError:
+        raise RuntimeError("linalg.inv: the inversion could not be completed because the "
+                           "input matrix is singular.") from None  # fmt: skip
+    T = np.swapaxes(out, -1, -2)
+    return record(out, "LinalgInv", (a,), (lambda g: -(T @ g @ T),))
+
+
+def _vectors(name: str, tensors: Any) -> None:
+    for t in tensors:
+        check_tensor(name, "tensors", t)
+        if t.data.ndim != 1:
+            raise RuntimeError(f"{name}: Expect a 1D vector, but got shape {list(t.data.shape)}")
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """All tuples of one element of each 1-D tensor, in order: (Π n_i, k) (one tensor: itself)."""
+    _vectors("cartesian_prod", tensors)
+    if len(tensors) == 1:
+        return tensors[0]
+    from .extra_ops import meshgrid
+
+    return ops.stack([g.reshape(-1) for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """All r-element combinations of the 1-D input's elements, in order (as itertools')."""
+    _vectors("combinations", (input,))
+    if r < 0:
+        raise RuntimeError(f"combinations: Expect a non-negative number, but got {r}")
+    if r == 0:
+        return Tensor._new(np.zeros(0, input.data.dtype))
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    at = np.array(list(pick(range(input.data.shape[0]), r)), np.int64).reshape(-1, r)
+    return input[Tensor._new(at)]
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = -1) -> Tensor:
+    """∫ y along dim by the trapezoid rule, at the points x (1-D, or broadcast with y) or
+    spaced dx apart (1 if neither), as PyTorch computes it."""
+    return _trapezoid("trapezoid", y, x, dx, dim)
+
+
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None,
+                         dim: int = -1) -> Tensor:  # fmt: skip
+    """The running trapezoid integrals along dim: one fewer than y has."""
+    return _trapezoid("cumulative_trapezoid", y, x, dx, dim)
+
+
+def _trapezoid(name: str, y: Tensor, x: Any, dx: Any, dim: int) -> Tensor:
+    check_tensor(name, "y", y)
+    if x is not None and dx is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments: x and dx")
+    d = ops._one_axis(name, "dim", dim, y.data.ndim)
+    if y.data.dtype == np.bool_ or (isinstance(x, Tensor) and x.data.dtype == np.bool_):
+        raise RuntimeError(f"{name}: received a bool input, but bool is not supported")
+    n = y.data.shape[d]
+    cumulative = name == "cumulative_trapezoid"
+    if n == 0 and not cumulative:
+        shape = y.data.shape[:d] + y.data.shape[d + 1 :]
+        return Tensor._new(np.zeros(shape, y.data.dtype))
+    left = y.narrow(d, 0, builtins.max(n - 1, 0))
+    right = y.narrow(d, builtins.min(1, n), builtins.max(n - 1, 0))
+    if x is None:
+        step = 1.0 if dx is None else float(dx)
+        if cumulative:
+            return (step / 2.0 * (left + right)).cumsum(d)
+        return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * step
+    check_tensor(name, "x", x)
+    if x.data.ndim == 1:
+        if x.data.shape[0] != n:
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
+        xv = x.reshape(*(x.data.shape[0] if k == d else 1 for k in range(y.data.ndim)))
+    else:
+        xv = x.reshape(*(1,) * (y.data.ndim - x.data.ndim), *x.data.shape)
+    m = xv.data.shape[d]
+    step = xv.narrow(d, 1, m - 1) - xv.narrow(d, 0, m - 1)
+    if cumulative:
+        return (step * (left + right) / 2.0).cumsum(d)
+    return ((left + right) * step).sum(d) / 2.0
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of the 1-D x: columns x^(N-1), ..., x, 1 (increasing: reversed),
+    as running products (integers in int64)."""
+    check_tensor("vander", "x", x)
+    if x.data.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.data.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dt = dtypes.promote([x.data.dtype, np.dtype(np.int64)])
+    ones = Tensor._new(np.ones((x.data.shape[0], builtins.min(n, 1)), dt))
+    if n > 1:
+        powers = x.to(dt).unsqueeze(1).expand(x.data.shape[0], n - 1).cumprod(1)
+        out = ops.cat([ones, powers], 1)
+    else:
+        out = ones
+    return out if increasing else out.flip(1)
+
+
+def unravel_index(indices: Tensor, shape: Any) -> tuple:
+    """The coordinates in an array of ``shape`` of each flat (C-order) index, one int64
+    tensor per dim: index mod n_last, then the quotient mod the next, and so on."""
+    check_tensor("unravel_index", "indices", indices)
+    I = indices.data  # noqa: E741
+    if I.dtype.kind not in "iu":
+        raise TypeError(
+            f"expected 'indices' to be integer dtype, but got {dtypes.torch_name(I.dtype)}"
+        )
+    shape = (shape,) if ops._is_int(shape) else tuple(shape)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    if 0 in shape:
+        raise RuntimeError(f"unravel_index: shape {shape} has no elements (ZeroDivisionError)")
+    flat = I.astype(np.int64)  # as PyTorch, an index out of range wraps around (floor modulo)
+    out = []
+    for n in reversed(shape):
+        out.append(flat % n)
+        flat = flat // n
+    return tuple(Tensor._new(np.asarray(c, np.int64)) for c in reversed(out))
+
+
+def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """other - alpha * input."""
+    check_tensor("rsub", "input", input)
+    ops.refuse_bool_sub(input, other)
+    if isinstance(other, Tensor):
+        return ops.sub(other, input, alpha)
+    return ops.rsub(input if alpha == 1 else input * alpha, other)
+
+
+# ---- dtypes ---------------------------------------------------------------------------------
+
+
+def _dtype_of(value: Any) -> Any:
+    return value.data if isinstance(value, Tensor) else value
+
+
+def result_type(tensor1: Any, tensor2: Any) -> np.dtype:
+    """The dtype an elementwise op of the two (Tensors or numbers) computes in."""
+    a, b = _dtype_of(tensor1), _dtype_of(tensor2)
+    return dtypes.result_dtype(np.result_type(a, b), (a, b))
+
+
+def promote_types(type1: Any, type2: Any) -> np.dtype:
+    """The smallest dtype both cast to, as PyTorch (int64 and float16: float16)."""
+    return dtypes.promote([dtypes.as_dtype(type1), dtypes.as_dtype(type2)])
+
+
+def can_cast(from_: Any, to: Any) -> bool:
+    """Whether PyTorch's casting rule allows from_ into to (not floats into integers, nor
+    anything but bools into bools)."""
+    return inplace._can_cast(dtypes.as_dtype(from_), dtypes.as_dtype(to))
+
+
+# ---- threshold, windows, threads, printing ----------------------------------------------------
+
+
+def threshold(input: Tensor, threshold: Any, value: Any) -> Tensor:
+    """value where input <= threshold, else input (in input's dtype).   dx = g where kept."""
+    check_tensor("threshold", "input", input)
+    X = input.data
+    drop = X <= threshold
+    out = np.where(drop, np.asarray(value).astype(X.dtype), X)
+    return record(out, "Threshold", (input,), (lambda g: np.where(drop, 0, g),))
+
+
+_threshold = threshold
+
+
+def threshold_(input: Tensor, threshold: Any, value: Any) -> Tensor:
+    """threshold in input's memory."""
+    check_tensor("threshold_", "input", input)
+    return inplace.op_(input, "threshold_", _threshold, threshold, value)
+
+
+def _window(name: str, window_length: int, periodic: bool, dtype: Any, device: Any,
+            requires_grad: bool, values: Callable) -> Tensor:  # fmt: skip
+    """A window of window_length values(n, dt) computed at n = N points (N + 1 and the last
+    dropped if ``periodic``), in dtype (a float; the default if None)."""
+    check_device(device)
+    dt = dtypes.or_default(dtype, name)
+    if dt.kind != "f":
+        raise RuntimeError(f"{name} expects floating point dtypes, got {dtypes.torch_name(dt)}")
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got "
+                           f"window_length={window_length}")  # fmt: skip
+    if window_length <= 1:
+        out = np.ones(window_length, dt)
+    else:
+        n = window_length + 1 if periodic else window_length
+        out = np.asarray(values(n, dt), dt)[:window_length]
+    t = Tensor._new(out)
+    return t.requires_grad_() if requires_grad else t
+
+
+def _cosines(alpha: float, beta: float) -> Callable:
+    return lambda n, dt: (
+        np.cos(np.arange(n, dtype=dt) * dt.type(2 * math.pi / (n - 1))) * dt.type(-beta)
+        + dt.type(alpha)
+    )
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None, layout: Any = None,
+                device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """0.5 - 0.5 cos(2πn / (N - 1))."""
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosines(0.5, 0.5))  # fmt: skip
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54,
+                   beta: float = 0.46, *, dtype: Any = None, layout: Any = None,
+                   device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """alpha - beta cos(2πn / (N - 1))."""
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosines(alpha, beta))  # fmt: skip
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = None,
+                    layout: Any = None, device: Any = None,
+                    requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """0.42 - 0.5 cos(2πn / (N - 1)) + 0.08 cos(4πn / (N - 1))."""
+
+    def values(n: int, dt: np.dtype) -> np.ndarray:
+        w = np.arange(n, dtype=dt) * dt.type(math.pi / (n - 1))
+        return np.cos(w * 4) * dt.type(0.08) - np.cos(w * 2) * dt.type(0.5) + dt.type(0.42)
+
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad, values)
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = None,
+                    layout: Any = None, device: Any = None,
+                    requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """The triangle 1 - |2n / (N - 1) - 1|."""
+
+    def values(n: int, dt: np.dtype) -> np.ndarray:
+        w = np.arange(n, dtype=dt) * dt.type(2.0 / (n - 1))
+        half = ((n - 1) >> 1) + 1
+        w[half:] = 2 - w[half:]
+        return w
+
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad, values)
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *,
+                  dtype: Any = None, layout: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """I0(beta sqrt(1 - ((n - a) / a)²)) / I0(beta), a = (N - 1) / 2."""
+
+    def values(n: int, dt: np.dtype) -> np.ndarray:
+        a = (n - 1) / 2.0
+        return np.i0(beta * np.sqrt(1 - ((np.arange(n) - a) / a) ** 2)) / np.i0(beta)
+
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, values)
+
+
+# NumPy's BLAS sets its thread count when it loads: set_num_threads records the number (and
+# checks it, as PyTorch) but cannot change how many threads NumPy's matmul uses
+_threads = [
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+]
+
+
+def get_num_threads() -> int:
+    """The number of threads set_num_threads last recorded (at first, the CPUs available)."""
+    return _threads[0]
+
+
+def set_num_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
+    """Record a thread count (a positive integer); NumPy's own threads stay as they are."""
+    if not ops._is_int(int) or int <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _threads[0] = builtins.int(int)
+
+
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision: int | None = None, threshold: float | None = None,
+                     edgeitems: int | None = None, linewidth: int | None = None,
+                     profile: str | None = None, sci_mode: bool | None = None) -> None:  # fmt: skip
+    """Set repr's options: digits after the point, the element count above which a tensor is
+    summarized, the entries shown at each end when it is, and the line width; ``profile``
+    ('default', 'short', 'full') sets all four first. sci_mode (forcing scientific notation
+    on or off) is not supported: minigrad always chooses as PyTorch's default does."""
+    if sci_mode is not None:
+        raise NotImplementedError("set_printoptions: sci_mode is not supported by minigrad")
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions: unknown profile {profile!r}")
+        printing.PRECISION, printing.THRESHOLD, printing.EDGEITEMS, printing.LINEWIDTH = _PROFILES[
+            profile
+        ]
+    for name, value in (("PRECISION", precision), ("THRESHOLD", threshold),
+                        ("EDGEITEMS", edgeitems), ("LINEWIDTH", linewidth)):  # fmt: skip
+        if value is not None:
+            setattr(printing, name, value)
+
+
+# the Tensor methods that are functions of this module
+METHODS = (
+    "addmv addr addbmm baddbmm aminmax cov corrcoef logcumsumexp quantile nanquantile "
+    "nanmedian msort sum_to_size unfold select select_scatter slice_scatter diagonal_scatter "
+    "masked_scatter index_put scatter_reduce renorm histc unique_consecutive bitwise_left_shift "
+    "bitwise_right_shift is_same_size is_nonzero is_inference gcd lcm ldexp frexp nextafter i0 "
+    "matrix_power"
+).split()
+for _name in METHODS:
+    setattr(Tensor, _name, globals()[_name])
+inplace.install(Tensor)  # exp2_, ge_, t_, addmv_, ...: from their out-of-place methods
+globals().update({name: _function(name) for name in _INPLACE_FUNCTIONS})
+
+__all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trapezoid",
+           "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
+           "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
+           "blackman_window", "bartlett_window", "kaiser_window", "get_num_threads",
+           "set_num_threads", "set_printoptions",
+           *(n for n in METHODS if n not in ("sum_to_size", "unfold"))]  # fmt: skip
