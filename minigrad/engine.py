@@ -22,7 +22,7 @@ from .grad_mode import _mode, no_grad
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-_seq = itertools.count()
+_seq = itertools.count(1)  # 0 is a new tensor's version: the first stamp must differ
 _ndarray = np.ndarray  # a module global: looked up once per edge in the backward loop
 
 

@@ -399,3 +399,17 @@ def test_jacobian_matches_central_differences():
             x.data[idx] = old
             np.testing.assert_allclose(J.data[(...,) + idx], (plus - minus) / (2 * eps),
                                        rtol=1e-6, atol=1e-9)  # fmt: skip
+
+
+def test_first_in_place_change_of_a_process_changes_the_version():
+    """Version stamps come from one counter; a fresh tensor's version is 0, so the counter
+    must never hand out 0 (else the process's first in-place change would look like none)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import minigrad as mg; t = mg.zeros(3); v = t._version[0]; t.add_(1); "
+        "assert t._version[0] != v, (v, t._version); print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr
