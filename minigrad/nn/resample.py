@@ -22,12 +22,14 @@ import warnings
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import dtypes
 from ..engine import record
 from ..errors import OpError
 from ..factories import from_numpy
 from ..tensor import Tensor, check_tensor
+from .conv import _col2im as _conv_col2im
 from .module import Module
 
 __all__ = [
@@ -414,37 +416,26 @@ def _blocks(size: tuple, k: tuple, d: tuple, p: tuple, s: tuple) -> tuple:
                  for n, ki, di, pi, si in zip(size, k, d, p, s))  # fmt: skip
 
 
-def _windows(k: tuple, d: tuple, s: tuple, OH: int, OW: int) -> Any:
-    """For each kernel point (i, j), row-major, the slices of the padded image it visits."""
-    for i in range(k[0]):
-        for j in range(k[1]):
-            yield (slice(i * d[0], i * d[0] + s[0] * (OH - 1) + 1, s[0]),
-                   slice(j * d[1], j * d[1] + s[1] * (OW - 1) + 1, s[1]))  # fmt: skip
-
-
-def _im2col(x: np.ndarray, k: tuple, d: tuple, p: tuple, s: tuple, OH: int, OW: int
-            ) -> np.ndarray:  # fmt: skip
+def _im2col(x: np.ndarray, k: tuple, d: tuple, p: tuple, s: tuple) -> np.ndarray:
     """(N, C, H, W) -> (N, C kH kW, OH OW): column (oh, ow) is the block at
     (s oh - p, s ow - p), its rows (c, i, j) the points d apart."""
     N, C = x.shape[:2]
     xp = np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
-    cols = np.empty((N, C, k[0] * k[1], OH, OW), x.dtype)
-    for t, (rows, cs) in enumerate(_windows(k, d, s, OH, OW)):
-        cols[:, :, t] = xp[:, :, rows, cs]
-    return cols.reshape(N, C * k[0] * k[1], OH * OW)
+    span = (d[0] * (k[0] - 1) + 1, d[1] * (k[1] - 1) + 1)
+    win = sliding_window_view(xp, span, axis=(2, 3))[:, :, :: s[0], :: s[1], :: d[0], :: d[1]]
+    OH, OW = win.shape[2:4]
+    return win.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * k[0] * k[1], OH * OW)
 
 
 def _col2im(cols: np.ndarray, size: tuple, k: tuple, d: tuple, p: tuple, s: tuple,
             OH: int, OW: int) -> np.ndarray:  # fmt: skip
     """The transpose of ``_im2col``: (N, C kH kW, OH OW) -> (N, C, H, W), the values of
-    overlapping blocks summed."""
+    overlapping blocks summed (conv's col2im, on one group)."""
     N = cols.shape[0]
-    C = cols.shape[1] // (k[0] * k[1])
-    cols = cols.reshape(N, C, k[0] * k[1], OH, OW)
-    xp = np.zeros((N, C, size[0] + 2 * p[0], size[1] + 2 * p[1]), cols.dtype)
-    for t, (rows, cs) in enumerate(_windows(k, d, s, OH, OW)):
-        xp[:, :, rows, cs] += cols[:, :, t]
-    return xp[:, :, p[0] : p[0] + size[0], p[1] : p[1] + size[1]]
+    cols = cols.reshape(N, 1, cols.shape[1] // (k[0] * k[1]), *k, OH, OW)
+    cols = cols.transpose(1, 2, 3, 4, 0, 5, 6)  # (1, C, kH, kW, N, OH, OW)
+    padded = (size[0] + 2 * p[0], size[1] + 2 * p[1])
+    return _conv_col2im(cols, padded, s, d, ((p[0], p[0]), (p[1], p[1])))
 
 
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
@@ -472,7 +463,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
                       "one.")  # fmt: skip
     batched = X.ndim == 4
     X4 = X if batched else X[None]
-    out = _im2col(X4, k, d, p, s, OH, OW)
+    out = _im2col(X4, k, d, p, s)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         return _col2im(g if batched else g[None], size, k, d, p, s, OH, OW).reshape(X.shape)
@@ -510,7 +501,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
     out = _col2im(X if batched else X[None], size, k, d, p, s, OH, OW)
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        return _im2col(g if batched else g[None], k, d, p, s, OH, OW).reshape(X.shape)
+        return _im2col(g if batched else g[None], k, d, p, s).reshape(X.shape)
 
     return record(np.ascontiguousarray(out if batched else out[0]), "Col2Im", (input,), (vjp,))
 
