@@ -131,16 +131,7 @@ def _convolution(
     if X.dtype != W.dtype:
         raise OpError(f"{op}: Input type ({X.dtype}) and weight type ({W.dtype}) should be "
                       "the same")  # fmt: skip
-    B = None
-    if bias is not None:
-        B = bias.data
-        if B.shape != (W.shape[0],):
-            raise OpError(f"{op}: Given weight of size {list(W.shape)}, expected bias to be "
-                          f"1-dimensional with {W.shape[0]} elements, but got bias of size "
-                          f"{list(B.shape)} instead")  # fmt: skip
-        if B.dtype != X.dtype:
-            raise OpError(f"{op}: Input type ({X.dtype}) and bias type ({B.dtype}) should be "
-                          "the same")  # fmt: skip
+    B = _bias(op, bias, W.shape[0], X, W, "")
     spatial = X.shape[-nd:]
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads))
     span = tuple(di * (ki - 1) + 1 for di, ki in zip(d, k))
@@ -152,9 +143,36 @@ def _convolution(
         )
     if X.dtype.kind == "b":
         raise NotImplementedError(f"{op}: \"slow_conv2d_cpu\" not implemented for 'Bool'")
-    out, vjp_x, vjp_w = _convnd(X if batched else X[None], W, s, pads, d, groups)
+    return _conv_node(input, weight, bias, B, _convnd(X if batched else X[None], W, s, pads, d,
+                                                      groups))  # fmt: skip
+
+
+def _bias(op: str, bias: Tensor | None, O: int, X: np.ndarray, W: np.ndarray, how: str) -> Any:
+    """The bias's array (None without one), checked as PyTorch checks it: (O,), X's dtype.
+    ``how`` is "Given transposed=1, " for a transposed convolution's message."""
+    if bias is None:
+        return None
+    B = bias.data
+    if B.shape != (O,):
+        raise OpError(f"{op}: {how}{'w' if how else 'Given w'}eight of size {list(W.shape)}, "
+                      f"expected bias to be 1-dimensional with {O} elements, but got bias of "
+                      f"size {list(B.shape)} instead")  # fmt: skip
+    if B.dtype != X.dtype:
+        raise OpError(f"{op}: Input type ({X.dtype}) and bias type ({B.dtype}) should be "
+                      "the same")  # fmt: skip
+    return B
+
+
+def _conv_node(input: Tensor, weight: Tensor, bias: Tensor | None, B: Any, conv: tuple) -> Tensor:
+    """Record a convolution (plain or transposed): ``conv`` is the (N, O, *out) result of
+    the batched input and its VJPs for X and W; add the bias B, drop the batch dim of an
+    unbatched input. db = g summed over the batch and the spatial dims."""
+    X, W = input.data, weight.data
+    out, vjp_x, vjp_w = conv
+    nd = W.ndim - 2
     if B is not None:
         out += B.reshape(-1, *(1,) * nd)
+    batched = X.ndim == nd + 2
     if not batched:
         out = out[0]
 

@@ -16,10 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import record
 from ..errors import OpError
 from ..tensor import Tensor, check_tensor
-from .conv import _col2im, _convnd, _ints
+from .conv import _bias, _col2im, _conv_node, _convnd, _ints
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
@@ -110,16 +109,7 @@ def _transposed(
         raise OpError(f"{op}: Input type ({X.dtype}) and weight type ({W.dtype}) should be "
                       "the same")  # fmt: skip
     O = W.shape[1] * groups
-    B = None
-    if bias is not None:
-        B = bias.data
-        if B.shape != (O,):
-            raise OpError(f"{op}: Given transposed=1, weight of size {list(W.shape)}, expected "
-                          f"bias to be 1-dimensional with {O} elements, but got bias of size "
-                          f"{list(B.shape)} instead")  # fmt: skip
-        if B.dtype != X.dtype:
-            raise OpError(f"{op}: Input type ({X.dtype}) and bias type ({B.dtype}) should be "
-                          "the same")  # fmt: skip
+    B = _bias(op, bias, O, X, W, "Given transposed=1, ")
     k = W.shape[2:]
     size = tuple((n - 1) * si - 2 * pi + di * (ki - 1) + oi + 1
                  for n, si, pi, di, ki, oi in zip(X.shape[-nd:], s, p, d, k, out_pad))  # fmt: skip
@@ -129,22 +119,8 @@ def _transposed(
     if X.dtype.kind == "b":
         raise NotImplementedError(f"{op}: \"slow_conv_transpose2d_out_cpu\" not implemented "
                                   "for 'Bool'")  # fmt: skip
-    out, vjp_x, vjp_w = _conv_transposend(X if batched else X[None], W, s, p, out_pad, d,
-                                          groups, size)  # fmt: skip
-    if B is not None:
-        out += B.reshape(-1, *(1,) * nd)
-    if not batched:
-        out = out[0]
-
-    def lift(g: np.ndarray) -> np.ndarray:  # the output's gradient as (N, O, *out)
-        return g if batched else g[None]
-
-    vjps = (
-        lambda g: vjp_x(lift(g)).reshape(X.shape),
-        lambda g: vjp_w(lift(g)).reshape(W.shape),
-        lambda g: np.add.reduce(lift(g), (0, *range(2, nd + 2))),
-    )
-    return record(out, "Convolution", (input, weight, bias), vjps, saved=(input, weight))
+    conv = _conv_transposend(X if batched else X[None], W, s, p, out_pad, d, groups, size)
+    return _conv_node(input, weight, bias, B, conv)
 
 
 def _conv_transposend(
