@@ -499,6 +499,18 @@ class RNNBase(Module):
         if hx is not None and sorted_indices is not None:
             hx = tuple(h.index_select(1, sorted_indices) for h in hx)
         sizes = [int(b) for b in batch_sizes.data]
+        if self.mode == "LSTM":  # PyTorch's LSTM leaves these to its kernels: other types
+            if data.dtype != self.weight_ih_l0.dtype:
+                raise RuntimeError(
+                    f"LSTM: mat1 and mat2 must have the same dtype, but got {data.dtype} (input) "
+                    f"and {self.weight_ih_l0.dtype} (weights)"
+                )
+            for h in hx or ():
+                if h.dim() != 3:
+                    raise IndexError(
+                        f"LSTM: states of shape {tuple(h.shape)} for a packed input: Dimension "
+                        "out of range (expected 3-D)"
+                    )
         self._check(name, data, hx, tuple(data.shape), sizes[0])
         out, states = self._packed_layers(data, sizes, hx)
         if unsorted_indices is not None:

@@ -176,7 +176,7 @@ def pack_padded_sequence(
     steps = np.arange(lengths[0])[:, None] < lengths  # (max length, B): step t of sequence b
     t, b = np.nonzero(steps)  # step by step, longest sequence first in each
     data = input[order[b], t] if batch_first else input[t, order[b]]
-    return PackedSequence(data, Tensor._new(steps.sum(1)), sorted_indices, None)
+    return PackedSequence(data, Tensor._new(steps.sum(1).astype(np.int64)), sorted_indices, None)
 
 
 def pad_packed_sequence(
