@@ -12,7 +12,8 @@ PyTorch's, and so are the parameter names and shapes:
           n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),   h' = n + z * (h - n)
 
 A sequence layer computes x W_ihᵀ + b_ih for all time steps in one matmul per layer and
-direction; only h W_hhᵀ + b_hh and the gates are left in the loop over time.
+direction; only h W_hhᵀ + b_hh and the gates are left in the loop over time. On a
+PackedSequence, the loop runs the cell at each step on the sequences still going.
 """
 
 from __future__ import annotations
@@ -274,6 +275,8 @@ class RNNBase(Module):
     states (num_layers * D, B, hidden_size). Between layers, dropout when training.
     An LSTM with ``proj_size`` P > 0 projects each step's h to P by ``weight_hr_l{l}``
     (P, hidden_size), as PyTorch's: its output and h are of size P, c of hidden_size.
+    The input may be a ``PackedSequence`` (``batch_first`` then does not apply): the output
+    is packed as it, and each sequence's final state is the one at its own last step.
     """
 
     def __init__(

@@ -196,12 +196,11 @@ def pad_packed_sequence(
                 f"input, but got total_length={total_length} and max sequence length being {T}"
             )
         T = total_length
-    B = int(sizes[0])
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    rows = np.full((T, B), len(data))  # the padding row, after the data's rows
-    for t, (start, size) in enumerate(zip(starts, sizes)):
-        rows[t, :size] = start + np.arange(size)
-    lengths = (rows < len(data)).sum(0)
+    b, N = np.arange(sizes[0]), len(data)
+    starts = np.cumsum(sizes) - sizes  # the first row of each step
+    rows = np.full((T, len(b)), N)  # row N: the padding, after the data's rows
+    rows[: len(sizes)] = np.where(b < sizes[:, None], starts[:, None] + b, N)
+    lengths = (rows < N).sum(0)
     if unsorted_indices is not None:
         rows, lengths = rows[:, unsorted_indices.data], lengths[unsorted_indices.data]
     padded = _gather_padded(data, rows.T if batch_first else rows, padding_value)
@@ -244,7 +243,7 @@ def pad_sequence(
             )
     lengths = np.array([s.shape[0] for s in sequences], np.int64)
     T = int(lengths.max())
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    starts = np.cumsum(lengths) - lengths  # the first row of each sequence
     step = np.arange(T)[:, None]  # (T, 1); the sequences along the other axis
     if padding_side == "left":
         step = step - (T - lengths)
