@@ -203,7 +203,21 @@ def test_gradcheck_packed_layer(kind):
     assert mg.gradcheck(run, (x, h, weight))
 
 
+def test_dropout_between_layers_only_when_training():
+    mg.manual_seed(3)
+    layer = mg.nn.LSTM(2, 3, 2, dropout=0.5, dtype=mg.float64)
+    plain = mg.nn.LSTM(2, 3, 2, dtype=mg.float64)
+    plain.load_state_dict(layer.state_dict())
+    packed = R.pack_sequence([mg.ones(4, 2, dtype=mg.float64), mg.ones(2, 2, dtype=mg.float64)])
+    training = layer(packed)[0].data.detach().numpy()
+    layer.eval()
+    evaluated = layer(packed)[0].data.detach().numpy()
+    np.testing.assert_array_equal(evaluated, plain(packed)[0].data.detach().numpy())
+    assert not np.allclose(training, evaluated)
+
+
 def test_packed_output_keeps_the_permutation():
+    assert mg.nn.utils.rnn is R
     layer = mg.nn.GRU(2, 3)
     packed = R.pack_sequence([mg.ones(1, 2), mg.ones(3, 2)], enforce_sorted=False)
     out, h = layer(packed)

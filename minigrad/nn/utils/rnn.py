@@ -150,8 +150,9 @@ def pack_padded_sequence(
         sorted_indices = Tensor._new(order)
     T, B = input.shape[1 - batch_dim], input.shape[batch_dim]
     if input.numel() == 0:
-        raise RuntimeError(f"pack_padded_sequence: Cannot pack empty tensors (input of shape "
-                           f"{tuple(input.shape)})")  # fmt: skip
+        raise RuntimeError(
+            f"pack_padded_sequence: Cannot pack empty tensors (input of shape {tuple(input.shape)})"
+        )
     if len(lengths) != B:
         raise RuntimeError(
             f"Expected `len(lengths)` to be equal to batch_size, but got {len(lengths)} "
