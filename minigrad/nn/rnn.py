@@ -12,7 +12,8 @@ PyTorch's, and so are the parameter names and shapes:
           n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),   h' = n + z * (h - n)
 
 A sequence layer computes x W_ihᵀ + b_ih for all time steps in one matmul per layer and
-direction; only h W_hhᵀ + b_hh and the gates are left in the loop over time.
+direction; only h W_hhᵀ + b_hh and the gates are left in the loop over time. On a
+PackedSequence, the loop runs the cell at each step on the sequences still going.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
+from .utils.rnn import PackedSequence
 
 State = tuple  # (h,) for RNN and GRU, (h, c) for LSTM
 
@@ -273,6 +275,8 @@ class RNNBase(Module):
     states (num_layers * D, B, hidden_size). Between layers, dropout when training.
     An LSTM with ``proj_size`` P > 0 projects each step's h to P by ``weight_hr_l{l}``
     (P, hidden_size), as PyTorch's: its output and h are of size P, c of hidden_size.
+    The input may be a ``PackedSequence`` (``batch_first`` then does not apply): the output
+    is packed as it, and each sequence's final state is the one at its own last step.
     """
 
     def __init__(
@@ -379,10 +383,12 @@ class RNNBase(Module):
             s += f", bidirectional={self.bidirectional}"
         return s
 
-    def _forward(self, input: Tensor, hx: tuple | None) -> tuple:
-        """The layers over ``input`` (2-D or 3-D) from the states ``hx`` (a tuple of
-        tensors, each 2-D or 3-D as the input, or None for zeros): (output, final states)."""
+    def _forward(self, input: Tensor | PackedSequence, hx: tuple | None) -> tuple:
+        """The layers over ``input`` (2-D or 3-D, or packed) from the states ``hx`` (a tuple
+        of tensors, each 2-D or 3-D as the input, or None for zeros): (output, final states)."""
         name = "RNN" if self.mode.startswith("RNN") else self.mode
+        if isinstance(input, PackedSequence):
+            return self._packed(name, input, hx)
         if input.dim() not in (2, 3):
             got = f"{input.dim()}D tensor" if name == "RNN" else f"{input.dim()}D"
             raise ValueError(
@@ -408,7 +414,7 @@ class RNNBase(Module):
         if not batched:
             input = input.unsqueeze(batch_dim)
         x = input.transpose(0, 1) if self.batch_first else input
-        self._check(name, x, hx, shape)
+        self._check(name, x, hx, shape, x.shape[1])
         out, states = self._layers(x, hx)
         if self.batch_first:
             out = out.transpose(0, 1)
@@ -416,9 +422,9 @@ class RNNBase(Module):
             return out.squeeze(batch_dim), tuple(s.squeeze(1) for s in states)
         return out, states
 
-    def _check(self, name: str, x: Tensor, hx: tuple | None, shape: tuple) -> None:
-        """PyTorch's checks of the input (of the given shape, x (T, B, input_size) now)
-        and of the states."""
+    def _check(self, name: str, x: Tensor, hx: tuple | None, shape: tuple, B: int) -> None:
+        """PyTorch's checks of the input (of the given shape, x (T, B, input_size) now, or
+        packed (N, input_size)) and of the states, for a batch of B."""
         weight = self.weight_ih_l0
         if x.dtype != weight.dtype:
             raise ValueError(
@@ -436,7 +442,7 @@ class RNNBase(Module):
         sizes = (self.proj_size or self.hidden_size, self.hidden_size)  # of h, of c
         for i, h in enumerate(hx or ()):
             which = f"[{i}]" if len(hx) > 1 else ""
-            expected = ((2 if self.bidirectional else 1) * self.num_layers, x.shape[1], sizes[i])
+            expected = ((2 if self.bidirectional else 1) * self.num_layers, B, sizes[i])
             if tuple(h.shape) != expected:
                 raise RuntimeError(
                     f"{name}: Expected hidden{which} size {expected}, got {list(h.shape)}"
@@ -480,6 +486,84 @@ class RNNBase(Module):
                 outputs.append(stack(hs, 0))
                 finals.append(state)
             x = outputs[0] if directions == 1 else cat(outputs, 2)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        return x, tuple(stack([f[i] for f in finals], 0) for i in range(n_states))
+
+    def _packed(self, name: str, input: PackedSequence, hx: tuple | None) -> tuple:
+        """The layers over a PackedSequence: (packed output, final states). hx and the
+        final states are in the caller's batch order, as PyTorch's."""
+        data, batch_sizes, sorted_indices, unsorted_indices = input
+        if data.dim() != 2:
+            raise RuntimeError(
+                f"{name}: input must have 2 dimensions, got {data.dim()} (packed data of "
+                f"shape {tuple(data.shape)})"
+            )
+        if hx is not None and sorted_indices is not None:
+            hx = tuple(h.index_select(1, sorted_indices) for h in hx)
+        sizes = [int(b) for b in batch_sizes.data]
+        if self.mode == "LSTM":  # PyTorch's LSTM leaves these to its kernels: other types
+            if data.dtype != self.weight_ih_l0.dtype:
+                raise RuntimeError(
+                    f"LSTM: mat1 and mat2 must have the same dtype, but got {data.dtype} (input) "
+                    f"and {self.weight_ih_l0.dtype} (weights)"
+                )
+            for h in hx or ():
+                if h.dim() != 3:
+                    raise IndexError(
+                        f"LSTM: states of shape {tuple(h.shape)} for a packed input: Dimension "
+                        "out of range (expected 3-D)"
+                    )
+        self._check(name, data, hx, tuple(data.shape), sizes[0])
+        out, states = self._packed_layers(data, sizes, hx)
+        if unsorted_indices is not None:
+            states = tuple(s.index_select(1, unsorted_indices) for s in states)
+        return PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices), states
+
+    def _packed_layers(self, x: Tensor, sizes: list, hx: tuple | None) -> tuple:
+        """``_layers`` over packed x (N, input_size), the rows of step t being its first
+        sizes[t] sequences: the packed output (N, D * H) and the final states, each
+        (L * D, B, H). The cell runs on the batch still going: forward, it shrinks, and a
+        sequence's final state is its state at its last step; backward, it grows, each
+        sequence starting from its own initial state at its last step."""
+        step = _STEPS[self.mode]
+        n_states = 2 if self.mode == "LSTM" else 1
+        B, T = sizes[0], len(sizes)
+        directions = 2 if self.bidirectional else 1
+        starts = None if hx is None else [h.unbind(0) for h in hx]
+        finals = []
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(directions):
+                k = layer * directions + direction
+                w_ih, w_hh, *rest = self.all_weights[k]
+                w_hr = rest.pop() if self.proj_size else None
+                b_ih, b_hh = rest if rest else (None, None)
+                gi, b_hh = _input_gates(self.mode, x, w_ih, b_ih, b_hh)
+                gis = gi.split(sizes)  # the rows of each step (one node)
+                if starts is None:
+                    widths = (self.proj_size or self.hidden_size, self.hidden_size)[:n_states]
+                    start = tuple(zeros(B, size, dtype=x.dtype) for size in widths)
+                else:
+                    start = tuple(s[k] for s in starts)
+                state = tuple(s[: sizes[-1]] for s in start) if direction else start
+                ended: list = []  # the final states of the sequences already ended
+                hs: list = [None] * T
+                for t in reversed(range(T)) if direction else range(T):
+                    b, n = sizes[t], state[0].shape[0]
+                    if b < n:
+                        ended.append(tuple(s[b:] for s in state))
+                        state = tuple(s[:b] for s in state)
+                    elif b > n:
+                        state = tuple(cat([s, s0[n:b]]) for s, s0 in zip(state, start))
+                    state = step(gis[t], state, w_hh, b_hh)
+                    if w_hr is not None:
+                        state = (F.linear(state[0], w_hr), state[1])
+                    hs[t] = state[0]
+                outputs.append(cat(hs, 0))
+                ended.append(state)  # the longest sequences', ended last: rows first
+                finals.append(tuple(cat([e[i] for e in reversed(ended)]) for i in range(n_states)))
+            x = outputs[0] if directions == 1 else cat(outputs, 1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
         return x, tuple(stack([f[i] for f in finals], 0) for i in range(n_states))

@@ -1,7 +1,8 @@
 """``nn.utils``: clip gradients (``clip_grad``), flatten parameters into a vector and back
 (``convert_parameters``), reparametrise a module's tensors (``parametrize``,
 ``parametrizations``, and the older hook-based ``weight_norm`` and ``spectral_norm``),
-fold BatchNorm into the layer before it (``fusion``), and ``skip_init``."""
+fold BatchNorm into the layer before it (``fusion``), ``skip_init``, and batches of
+sequences of different lengths (``rnn``: ``PackedSequence``, packing and padding)."""
 
 from . import (
     clip_grad,
@@ -10,6 +11,7 @@ from . import (
     init,
     parametrizations,
     parametrize,
+    rnn,
 )
 from . import (
     spectral_norm as _spectral_norm_module,
@@ -36,7 +38,7 @@ from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = [
-    "clip_grad", "convert_parameters", "fusion", "init", "parametrizations", "parametrize",
+    "clip_grad", "convert_parameters", "fusion", "init", "parametrizations", "parametrize", "rnn",
     "clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
     "get_total_norm", "parameters_to_vector", "vector_to_parameters", "fuse_conv_bn_eval",
     "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights", "skip_init",
