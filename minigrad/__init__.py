@@ -1,6 +1,6 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
-from . import autograd, cuda, data, linalg, nn, optim, reference, utils
+from . import autograd, cuda, data, linalg, nn, optim, reference, special, utils
 from . import dtypes as _dt
 from . import numpy_names as _numpy_names
 from .autograd import GradcheckError, gradcheck
@@ -295,6 +295,9 @@ from .random import (
     set_rng_state,
 )
 from .serialization import load, save
+from .special import digamma, polygamma
+from .special import gammaln as lgamma
+from .special import multigammaln as mvlgamma
 from .surface_ops import *  # noqa: F403
 from .tensor import Tensor
 

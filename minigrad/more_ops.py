@@ -997,26 +997,10 @@ def erfc(input: Tensor) -> Tensor:
 
 
 def _erfinv_array(Y: np.ndarray) -> np.ndarray:
-    """The inverse of erf on [-1, 1] (±inf at ±1, NaN outside): Giles' single-precision
-    approximation, then Newton steps on erf in float64."""
-    from .nn.erf import erf as erf_array
+    """The inverse of erf on [-1, 1], in Y's dtype (special_functions.erfinv)."""
+    from .special_functions import erfinv as erfinv_array
 
-    y = Y.astype(np.float64)
-    w = -np.log((1 - y) * (1 + y))
-    small = w < 5
-    ws, wb = w - 2.5, np.sqrt(np.where(small, 5, w)) - 3
-    ps = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
-          -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]  # fmt: skip
-    pb = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
-          -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]  # fmt: skip
-    p = np.zeros_like(y)
-    for a, b in zip(ps, pb):
-        p = np.where(small, p * ws + a, p * wb + b)
-    z = p * y
-    for _ in range(3):  # Newton: z -= (erf z - y) / erf'(z)
-        z = z - (erf_array(z) - y) / ((2 / _SQRT_PI) * np.exp(-z * z))
-    z = np.where(np.abs(y) == 1, np.copysign(np.inf, y), z)
-    return np.where(np.abs(y) > 1, np.nan, z).astype(Y.dtype)
+    return erfinv_array(Y).astype(Y.dtype)
 
 
 def erfinv(input: Tensor) -> Tensor:

@@ -1333,6 +1333,36 @@ class Tensor:
     def erfinv_(self) -> Tensor:
         return _inplace.op_(self, "erfinv_", Tensor.erfinv)
 
+    def lgamma(self) -> Tensor:
+        return _special.gammaln(self)
+
+    def lgamma_(self) -> Tensor:
+        return _inplace.op_(self, "lgamma_", Tensor.lgamma)
+
+    def digamma(self) -> Tensor:
+        return _special.digamma(self)
+
+    def digamma_(self) -> Tensor:
+        return _inplace.op_(self, "digamma_", Tensor.digamma)
+
+    def polygamma(self, n: int) -> Tensor:
+        return _special.polygamma(n, self)
+
+    def polygamma_(self, n: int) -> Tensor:
+        return _inplace.op_(self, "polygamma_", Tensor.polygamma, n)
+
+    def mvlgamma(self, p: int) -> Tensor:
+        return _special.multigammaln(self, p)
+
+    def mvlgamma_(self, p: int) -> Tensor:
+        return _inplace.op_(self, "mvlgamma_", Tensor.mvlgamma, p)
+
+    def i0(self) -> Tensor:
+        return _special.i0(self)
+
+    def i0_(self) -> Tensor:
+        return _inplace.op_(self, "i0_", Tensor.i0)
+
     def sinc(self) -> Tensor:
         return _more.sinc(self)
 
@@ -1802,6 +1832,7 @@ from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import random as _random  # noqa: E402
 from . import select_ops as _sel  # noqa: E402
+from . import special as _special  # noqa: E402
 from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa: E402
 from .numpy_names import accept_in_class  # noqa: E402
 

@@ -1,0 +1,300 @@
+"""PyTorch's ``torch.special``: the gamma family, error functions and the normal
+distribution, Bessel functions, and aliases of the ops minigrad has elsewhere.
+
+Each op's forward and VJP sit together; the array kernels are in
+``special_functions.py`` (computed in float64, returned in the input's float dtype;
+integer input in the default dtype, as PyTorch). ``X`` is the input array, ``out``
+the result, ``g`` the output's gradient.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from . import special_functions as sf
+from .engine import record
+from .more_ops import (
+    _float_op,
+    _float_pair,
+    _operands,
+    erf,
+    erfc,
+    erfinv,
+    exp2,
+    expm1,
+    log1p,
+    logit,
+    sinc,
+    xlogy,
+)
+from .ops import _quiet, _tensors, _unary_float, logsumexp, round, sigmoid
+from .tensor import Tensor
+
+__all__ = [
+    "bessel_j0", "bessel_j1", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2",
+    "expit", "expm1", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e", "log1p",
+    "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri",
+    "polygamma", "psi", "round", "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy",
+    "zeta",
+]  # fmt: skip
+
+expit = sigmoid
+
+
+def _in(kernel: Any, *args: Any) -> Any:
+    """``kernel`` on X in float64, its result in X's dtype: fn(X) for _float_op."""
+    return lambda X: kernel(X, *args).astype(X.dtype)
+
+
+# ---- the gamma function and its derivatives ----------------------------------------------
+
+
+def gammaln(input: Tensor) -> Tensor:
+    """log |Γ(x)| (+inf at the non-positive integers).   dx = g ψ(x)."""
+    return _float_op("Lgamma", _in(sf.lgamma), input,
+                     lambda g, X, out: g * sf.digamma(X).astype(X.dtype))  # fmt: skip
+
+
+def digamma(input: Tensor) -> Tensor:
+    """ψ(x) = d/dx log Γ(x) (ψ(±0) = ∓inf, NaN at negative integers).   dx = g ψ'(x)."""
+    return _float_op("Digamma", _in(sf.digamma), input,
+                     lambda g, X, out: g * sf.trigamma(X).astype(X.dtype))  # fmt: skip
+
+
+psi = digamma
+
+
+def polygamma(n: int, input: Tensor) -> Tensor:
+    """ψ⁽ⁿ⁾(x), the n-th derivative of ψ.   dx = g ψ⁽ⁿ⁺¹⁾(x)."""
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(
+            f"polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}"
+        )
+    if n < 0:
+        raise RuntimeError(f"polygamma(n, x) does not support negative n, got n = {n}")
+    return _float_op("Polygamma", lambda X: sf.polygamma(n, X).astype(X.dtype), input,
+                     lambda g, X, out: g * sf.polygamma(n + 1, X).astype(X.dtype))  # fmt: skip
+
+
+def multigammaln(input: Tensor, p: int) -> Tensor:
+    """The multivariate log-gamma log Γ_p(x) = p(p-1)/4 log π + Σ_{j<p} log Γ(x - j/2),
+    composed of lgamma and sum (its gradient Σ_j ψ(x - j/2) follows)."""
+    if p < 1:
+        raise RuntimeError(f"mvlgamma: p has to be greater than or equal to 1, got p = {p}")
+    X = input.data
+    dt = X.dtype if X.dtype.kind == "f" else dtypes.get_default_dtype()
+    offsets = Tensor._new(np.arange(-(p - 1) / 2, 0.5, 0.5, dtype=dt))
+    return gammaln(input.unsqueeze(-1) + offsets).sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
+
+
+# ---- incomplete gamma and zeta -----------------------------------------------------------
+
+
+def _no_vjp(what: str) -> Any:
+    """The VJP of an input PyTorch has no derivative for: raises at backward, as PyTorch."""
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
+
+    return vjp
+
+
+def _igamma(name: str, input: Tensor, other: Tensor, upper: bool) -> Tensor:
+    A, Xs, out = _float_pair(
+        name, lambda A, X: sf.gammainc(A, X, upper).astype(np.result_type(A, X)), input, other
+    )
+    sign = -1 if upper else 1
+
+    @_quiet
+    def vjp_other(g: np.ndarray) -> np.ndarray:
+        # d/dx P(a, x) = x^(a-1) e^-x / Γ(a)
+        return g * sign * np.exp((A - 1) * np.log(Xs) - Xs - sf.lgamma(A)).astype(out.dtype)
+
+    vjps = (_no_vjp("igamma: input" if not upper else "igammac: input"), vjp_other)
+    return record(out, name.capitalize(), (input, other), vjps, saved=(input, other))
+
+
+def gammainc(input: Tensor, other: Tensor) -> Tensor:
+    """The regularized lower incomplete gamma P(a, x) = γ(a, x) / Γ(a).
+    dx = g x^(a-1) e^-x / Γ(a); no derivative in a (backward raises, as PyTorch)."""
+    return _igamma("igamma", input, other, upper=False)
+
+
+def gammaincc(input: Tensor, other: Tensor) -> Tensor:
+    """The regularized upper incomplete gamma Q(a, x) = 1 - P(a, x).
+    dx = -g x^(a-1) e^-x / Γ(a); no derivative in a."""
+    return _igamma("igammac", input, other, upper=True)
+
+
+def _float_operands(name: str, input: Any, other: Any) -> tuple:
+    """The arrays (or numbers) of two operands, at least one a Tensor, in PyTorch's float
+    result dtype (integers in the default dtype), and that dtype."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(
+            f"{name}(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
+        )
+    (A, B), dt = _operands(name, input, other)
+    if dt.kind in "biu":
+        dt = dtypes.get_default_dtype()
+        A, B = (v.astype(dt) if isinstance(v, np.ndarray) else v for v in (A, B))
+    return A, B, dt
+
+
+def zeta(input: Any, other: Any) -> Tensor:
+    """Hurwitz ζ(x, q) = Σ_{k≥0} (k + q)^-x. No derivative (backward raises, as PyTorch)."""
+    A, B, dt = _float_operands("zeta", input, other)
+    out = np.asarray(_quiet(sf.zeta)(A, B), dt)
+    inputs = (input, other)
+    return record(out, "Zeta", inputs, (_no_vjp("zeta"), _no_vjp("zeta")))
+
+
+def xlog1py(input: Any, other: Any) -> Tensor:
+    """a log(1 + b), 0 where a = 0 (NaN where b is NaN). Either may be a number.
+    da = g log1p(b), 0 where a = 0 and b <= -1 (as PyTorch),   db = g a / (1 + b)."""
+    A, B, dt = _float_operands("xlog1py", input, other)
+
+    @_quiet
+    def log1p_b_unless_a_is_0() -> np.ndarray:
+        return np.where(np.isnan(B), np.nan, np.where(A == 0, 0, np.log1p(B)))
+
+    out = np.asarray(log1p_b_unless_a_is_0() * np.where(A == 0, 1, A), dt)
+
+    @_quiet
+    def vjp_a(g: np.ndarray) -> np.ndarray:
+        g_log1p_b = np.where(np.isnan(B), np.nan, np.where(g == 0, 0, g * np.log1p(B)))
+        return np.where((A == 0) & (B <= -1), 0, g_log1p_b)
+
+    vjp_b = _quiet(lambda g: g * A / (1 + B))
+    inputs, vjps = zip(
+        *((t, v) for t, v in ((input, vjp_a), (other, vjp_b)) if isinstance(t, Tensor))
+    )
+    return record(out, "Xlog1Py", inputs, vjps, saved=_tensors(input, other))
+
+
+# ---- error function and the normal distribution ------------------------------------------
+
+_SQRT_2PI = math.sqrt(2 * math.pi)
+
+
+def erfcx(input: Tensor) -> Tensor:
+    """exp(x²) erfc(x), without overflow for large x.   dx = g (2x out - 2/√π)."""
+    return _float_op("SpecialErfcx", _in(sf.erfcx), input,
+                     lambda g, X, out: g * (2 * X * out - 2 / math.sqrt(math.pi)))  # fmt: skip
+
+
+def entr(input: Tensor) -> Tensor:
+    """-x log x (0 at x = 0, -inf below).   dx = -g (1 + log x)."""
+
+    def entr_array(X: np.ndarray) -> np.ndarray:
+        rest = np.where(X == 0, 0, np.where(X < 0, -np.inf, X))  # NaN stays NaN
+        return np.where(X > 0, -X * np.log(np.where(X > 0, X, 1)), rest).astype(X.dtype)
+
+    return _float_op("SpecialEntr", entr_array, input, lambda g, X, out: -g * (1 + np.log(X)))
+
+
+def ndtr(input: Tensor) -> Tensor:
+    """Φ(x) = (1 + erf(x/√2)) / 2, the standard normal CDF, composed as PyTorch's."""
+    return (1 + erf(input * math.sqrt(0.5))) * 0.5
+
+
+def ndtri(input: Tensor) -> Tensor:
+    """Φ⁻¹(p), the standard normal quantile (∓inf at 0, 1).   dp = g √(2π) exp(out²/2)."""
+    vjp = lambda g, X, out: g * _SQRT_2PI * np.exp(out * out / 2)  # noqa: E731
+    return _float_op("SpecialNdtri", _in(sf.ndtri), input, vjp, saves_out=True)
+
+
+def log_ndtr(input: Tensor) -> Tensor:
+    """log Φ(x), accurate far into the lower tail.
+    dx = g φ(x) / Φ(x), as √(2/π) / erfcx(-x/√2) below -1 (no underflow)."""
+
+    def vjp(g: np.ndarray, X: np.ndarray, out: np.ndarray) -> np.ndarray:
+        low = X < -1
+        tail = math.sqrt(2 / math.pi) / sf.erfcx(-np.where(low, X, -1) * math.sqrt(0.5))
+        return g * np.where(low, tail, np.exp(-X * X / 2 - out) / _SQRT_2PI).astype(X.dtype)
+
+    return _float_op("SpecialLogNdtr", _in(sf.log_ndtr), input, vjp)
+
+
+# ---- Bessel functions --------------------------------------------------------------------
+
+
+def i0(input: Tensor) -> Tensor:
+    """I₀(x), the modified Bessel function of order 0.   dx = g I₁(x)."""
+    return _float_op("I0", _in(sf.bessel_i, 0), input,
+                     lambda g, X, out: g * sf.bessel_i(X, 1).astype(X.dtype))  # fmt: skip
+
+
+def i0e(input: Tensor) -> Tensor:
+    """e^-|x| I₀(x).   dx = g (i1e(x) - sgn(x) out)."""
+    return _float_op(
+        "SpecialI0E", _in(sf.bessel_ie, 0), input,
+        lambda g, X, out: g * (sf.bessel_ie(X, 1).astype(X.dtype) - np.sign(X) * out),
+    )  # fmt: skip
+
+
+def _near_zero(X: np.ndarray, slope: Any) -> np.ndarray:
+    """slope(x), and its limit 1/2 where |x| <= eps (it is 0/0 there), as PyTorch."""
+    tiny = np.abs(X) <= np.finfo(X.dtype).eps
+    return np.where(tiny, 0.5, slope(np.where(tiny, 1, X)))
+
+
+def i1(input: Tensor) -> Tensor:
+    """I₁(x).   dx = g (I₀(x) - out / x), 1/2 at x = 0."""
+
+    def vjp(g: np.ndarray, X: np.ndarray, out: np.ndarray) -> np.ndarray:
+        return g * _near_zero(X, lambda x: sf.bessel_i(x, 0).astype(X.dtype) - out / x)
+
+    return _float_op("SpecialI1", _in(sf.bessel_i, 1), input, vjp)
+
+
+def i1e(input: Tensor) -> Tensor:
+    """e^-|x| I₁(x).   dx = g (i0e(x) - out (sgn x + 1/x)), 1/2 at x = 0."""
+
+    def vjp(g: np.ndarray, X: np.ndarray, out: np.ndarray) -> np.ndarray:
+        return g * _near_zero(
+            X, lambda x: sf.bessel_ie(x, 0).astype(X.dtype) - out * (np.sign(x) + 1 / x)
+        )
+
+    return _float_op("SpecialI1E", _in(sf.bessel_ie, 1), input, vjp)
+
+
+def _no_grad_op(fn: Any, input: Tensor) -> Tensor:
+    """fn(x), outside the graph: PyTorch gives these no derivative (its result does not
+    require grad)."""
+    return Tensor._new(_unary_float(fn, input.data))
+
+
+def bessel_j0(input: Tensor) -> Tensor:
+    """J₀(x), the Bessel function of the first kind of order 0 (no gradient)."""
+    return _no_grad_op(_in(sf.bessel_j, 0), input)
+
+
+def bessel_j1(input: Tensor) -> Tensor:
+    """J₁(x) (no gradient)."""
+    return _no_grad_op(_in(sf.bessel_j, 1), input)
+
+
+def spherical_bessel_j0(input: Tensor) -> Tensor:
+    """j₀(x) = sin(x) / x, 1 at 0 (no gradient)."""
+    return _no_grad_op(_in(sf.spherical_bessel_j0), input)
+
+
+# ---- aliases of ops defined elsewhere, with torch.special's signatures -------------------
+
+
+def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """exp(x) / Σ exp(x) along ``dim`` (of x cast to ``dtype`` first if given)."""
+    from .nn.functional import softmax as softmax_
+
+    return softmax_(input, dim, dtype=dtype)
+
+
+def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """x - log Σ exp(x) along ``dim`` (of x cast to ``dtype`` first if given)."""
+    from .nn.functional import log_softmax as log_softmax_
+
+    return log_softmax_(input, dim, dtype=dtype)
