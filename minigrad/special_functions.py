@@ -50,7 +50,7 @@ def zeta(X: np.ndarray, Q: np.ndarray) -> np.ndarray:
     shape = X.shape
     X, Q = X.ravel(), Q.ravel()
     out = np.full(X.shape, np.nan)
-    pole = (X == 1) | ((Q <= 0) & (Q == np.floor(Q)))
+    pole = (X == 1) | (~(X < 1) & (Q <= 0) & (Q == np.floor(Q)))
     out[pole] = np.inf
     live = ~pole & (X > 1) & ~((Q <= 0) & (X != np.floor(X))) & ~np.isnan(Q)
     x, a = X[live], Q[live]
@@ -213,12 +213,18 @@ def gammainc(A: np.ndarray, X: np.ndarray, upper: bool = False) -> np.ndarray:
     x < 0 and at a = x = 0, as PyTorch."""
     A, X = np.broadcast_arrays(np.asarray(A, np.float64), np.asarray(X, np.float64))
     P = np.full(A.shape, np.nan)
-    ok = (A >= 0) & (X >= 0)
-    P[ok & (X == 0) & (A > 0)] = 0.0
-    P[ok & (A == 0) & (X > 0)] = 1.0
-    P[ok & np.isinf(A) & np.isfinite(X)] = 0.0
-    P[ok & np.isinf(X) & np.isfinite(A) & (A > 0)] = 1.0
-    live = ok & (A > 0) & (X > 0) & np.isfinite(A) & np.isfinite(X)
+    undecided = ~((X < 0) | (A < 0))
+    # Cephes' special cases, in its order (which decides the NaN cases)
+    for case, value in (
+        (A == 0, np.where(X > 0, 1.0, np.nan)),
+        (X == 0, 0.0),
+        (np.isinf(A), np.where(np.isinf(X), np.nan, 0.0)),
+        (np.isinf(X), 1.0),
+    ):
+        hit = undecided & case
+        P[hit] = np.broadcast_to(value, P.shape)[hit]
+        undecided &= ~case
+    live = undecided & ~np.isnan(A) & ~np.isnan(X)
     series = live & (X < A + 1)
     frac = live & ~series
     Q = 1 - P
@@ -447,9 +453,8 @@ def bessel_j(X: np.ndarray, nu: int) -> np.ndarray:
     chi = x - (2 * nu + 1) * np.pi / 4
     with np.errstate(invalid="ignore"):
         out[big] = np.sqrt(2 / (np.pi * x)) * (p * np.cos(chi) - qq * np.sin(chi))
-    out[np.isinf(A)] = 0.0
-    out[np.isnan(A)] = np.nan
-    return np.where(X < 0, -out, out) if nu else out
+    out[np.isinf(A) | np.isnan(A)] = np.nan  # as PyTorch's
+    return np.where(np.signbit(X), -out, out) if nu else out
 
 
 def spherical_bessel_j0(X: np.ndarray) -> np.ndarray:
