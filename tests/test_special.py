@@ -240,7 +240,7 @@ def test_erfcx_is_exp_square_times_erfc():
     want = [math.exp(v * v) * math.erfc(v) for v in x]
     np.testing.assert_allclose(S.erfcx(t64(x)).numpy(), want, rtol=2e-13)
     # beyond, erfcx(x) ~ 1/(x√π) (1 - 1/(2x²) + 3/(4x⁴))
-    big = np.logspace(4, 300, 20)
+    big = np.logspace(4, 150, 20)
     asym = 1 / (big * math.sqrt(math.pi)) * (1 - 1 / (2 * big**2))
     np.testing.assert_allclose(S.erfcx(t64(big)).numpy(), asym, rtol=1e-15)
 
