@@ -563,7 +563,8 @@ DERIVED = {
         "log2 log10 logit nan_to_num arctan2 atan2 copysign heaviside floor_divide remainder "
         "addmm tril triu bitwise_and bitwise_or bitwise_xor bitwise_not "
         "bitwise_left_shift bitwise_right_shift addmv addr addbmm baddbmm masked_scatter "
-        "index_put scatter_reduce renorm gcd lcm ldexp nextafter i0".split(),
+        "index_put scatter_reduce renorm gcd lcm ldexp nextafter i0 lgamma digamma polygamma "
+        "mvlgamma".split(),
         "value",
     ),
     "float_power": "exact",

@@ -32,6 +32,7 @@ from .more_ops import (
     xlogy,
 )
 from .ops import _quiet, _tensors, _unary_float, logsumexp, round, sigmoid
+from .surface_ops import i0  # torch.i0, defined with the Tensor surface
 from .tensor import Tensor
 
 __all__ = [
@@ -220,12 +221,6 @@ def log_ndtr(input: Tensor) -> Tensor:
 
 
 # ---- Bessel functions --------------------------------------------------------------------
-
-
-def i0(input: Tensor) -> Tensor:
-    """I₀(x), the modified Bessel function of order 0.   dx = g I₁(x)."""
-    return _float_op("I0", _in(sf.bessel_i, 0), input,
-                     lambda g, X, out: g * sf.bessel_i(X, 1).astype(X.dtype))  # fmt: skip
 
 
 def i0e(input: Tensor) -> Tensor:

@@ -1336,32 +1336,14 @@ class Tensor:
     def lgamma(self) -> Tensor:
         return _special.gammaln(self)
 
-    def lgamma_(self) -> Tensor:
-        return _inplace.op_(self, "lgamma_", Tensor.lgamma)
-
     def digamma(self) -> Tensor:
         return _special.digamma(self)
-
-    def digamma_(self) -> Tensor:
-        return _inplace.op_(self, "digamma_", Tensor.digamma)
 
     def polygamma(self, n: int) -> Tensor:
         return _special.polygamma(n, self)
 
-    def polygamma_(self, n: int) -> Tensor:
-        return _inplace.op_(self, "polygamma_", Tensor.polygamma, n)
-
     def mvlgamma(self, p: int) -> Tensor:
         return _special.multigammaln(self, p)
-
-    def mvlgamma_(self, p: int) -> Tensor:
-        return _inplace.op_(self, "mvlgamma_", Tensor.mvlgamma, p)
-
-    def i0(self) -> Tensor:
-        return _special.i0(self)
-
-    def i0_(self) -> Tensor:
-        return _inplace.op_(self, "i0_", Tensor.i0)
 
     def sinc(self) -> Tensor:
         return _more.sinc(self)
