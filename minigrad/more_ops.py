@@ -1047,31 +1047,38 @@ def xlogy(input: Any, other: Any) -> Tensor:
     """a log b, 0 where a = 0 (NaN where b is NaN); integers in the default float dtype.
     Either may be a number (not an input of the graph then).
     da = xlogy(g, b), 0 where a = 0 and b <= 0 (as PyTorch),   db = g a / b."""
+    return _x_log("xlogy", "Xlogy", np.log, 0, input, other)
+
+
+def _x_log(name: str, node: str, log: Any, pole: float, input: Any, other: Any) -> Tensor:
+    """a log(b) for a logarithm ``log`` (np.log, or np.log1p for xlog1py) singular at b =
+    ``pole``, as xlogy: 0 where a = 0 (NaN where b is NaN); either may be a number.
+    da = g log(b), 0 where a = 0 and b <= pole,   db = g a / (b - pole)."""
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(
-            f"xlogy(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
+            f"{name}(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
         )
-    (A, B), dt = _operands("xlogy", input, other)
+    (A, B), dt = _operands(name, input, other)
     if dt.kind in "biu":
         dt = dtypes.get_default_dtype()
         A, B = (v.astype(dt) if isinstance(v, np.ndarray) else v for v in (A, B))
 
     @_quiet
     def log_b_unless_a_is_0() -> np.ndarray:
-        return np.where(np.isnan(B), np.nan, np.where(A == 0, 0, np.log(B)))
+        return np.where(np.isnan(B), np.nan, np.where(A == 0, 0, log(B)))
 
     out = np.asarray(log_b_unless_a_is_0() * np.where(A == 0, 1, A), dt)
 
     @_quiet
     def vjp_a(g: np.ndarray) -> np.ndarray:
-        xlogy_g_b = np.where(np.isnan(B), np.nan, np.where(g == 0, 0, g * np.log(B)))
-        return np.where((A == 0) & (B <= 0), 0, xlogy_g_b)
+        g_log_b = np.where(np.isnan(B), np.nan, np.where(g == 0, 0, g * log(B)))
+        return np.where((A == 0) & (B <= pole), 0, g_log_b)
 
-    vjp_b = _quiet(lambda g: g * A / B)
+    vjp_b = _quiet(lambda g: g * A / (B - pole))
     inputs, vjps = zip(
         *((t, v) for t, v in ((input, vjp_a), (other, vjp_b)) if isinstance(t, Tensor))
     )
-    return record(out, "Xlogy", inputs, vjps, saved=_tensors(input, other))
+    return record(out, node, inputs, vjps, saved=_tensors(input, other))
 
 
 def sinc(input: Tensor) -> Tensor:

@@ -21,6 +21,7 @@ from .more_ops import (
     _float_op,
     _float_pair,
     _operands,
+    _x_log,
     erf,
     erfc,
     erfinv,
@@ -31,7 +32,7 @@ from .more_ops import (
     sinc,
     xlogy,
 )
-from .ops import _quiet, _tensors, _unary_float, logsumexp, round, sigmoid
+from .ops import _quiet, _unary_float, logsumexp, round, sigmoid
 from .surface_ops import i0  # torch.i0, defined with the Tensor surface
 from .tensor import Tensor
 
@@ -131,23 +132,16 @@ def gammaincc(input: Tensor, other: Tensor) -> Tensor:
     return _igamma("igammac", input, other, upper=True)
 
 
-def _float_operands(name: str, input: Any, other: Any) -> tuple:
-    """The arrays (or numbers) of two operands, at least one a Tensor, in PyTorch's float
-    result dtype (integers in the default dtype), and that dtype."""
+def zeta(input: Any, other: Any) -> Tensor:
+    """Hurwitz ζ(x, q) = Σ_{k≥0} (k + q)^-x; either may be a number. No derivative
+    (backward raises, as PyTorch)."""
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(
-            f"{name}(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
+            f"zeta(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
         )
-    (A, B), dt = _operands(name, input, other)
+    (A, B), dt = _operands("zeta", input, other)
     if dt.kind in "biu":
         dt = dtypes.get_default_dtype()
-        A, B = (v.astype(dt) if isinstance(v, np.ndarray) else v for v in (A, B))
-    return A, B, dt
-
-
-def zeta(input: Any, other: Any) -> Tensor:
-    """Hurwitz ζ(x, q) = Σ_{k≥0} (k + q)^-x. No derivative (backward raises, as PyTorch)."""
-    A, B, dt = _float_operands("zeta", input, other)
     out = np.asarray(_quiet(sf.zeta)(A, B), dt)
     inputs = (input, other)
     return record(out, "Zeta", inputs, (_no_vjp("zeta"), _no_vjp("zeta")))
@@ -156,24 +150,7 @@ def zeta(input: Any, other: Any) -> Tensor:
 def xlog1py(input: Any, other: Any) -> Tensor:
     """a log(1 + b), 0 where a = 0 (NaN where b is NaN). Either may be a number.
     da = g log1p(b), 0 where a = 0 and b <= -1 (as PyTorch),   db = g a / (1 + b)."""
-    A, B, dt = _float_operands("xlog1py", input, other)
-
-    @_quiet
-    def log1p_b_unless_a_is_0() -> np.ndarray:
-        return np.where(np.isnan(B), np.nan, np.where(A == 0, 0, np.log1p(B)))
-
-    out = np.asarray(log1p_b_unless_a_is_0() * np.where(A == 0, 1, A), dt)
-
-    @_quiet
-    def vjp_a(g: np.ndarray) -> np.ndarray:
-        g_log1p_b = np.where(np.isnan(B), np.nan, np.where(g == 0, 0, g * np.log1p(B)))
-        return np.where((A == 0) & (B <= -1), 0, g_log1p_b)
-
-    vjp_b = _quiet(lambda g: g * A / (1 + B))
-    inputs, vjps = zip(
-        *((t, v) for t, v in ((input, vjp_a), (other, vjp_b)) if isinstance(t, Tensor))
-    )
-    return record(out, "Xlog1Py", inputs, vjps, saved=_tensors(input, other))
+    return _x_log("xlog1py", "Xlog1Py", np.log1p, -1, input, other)
 
 
 # ---- error function and the normal distribution ------------------------------------------
