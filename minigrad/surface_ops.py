@@ -24,6 +24,7 @@ import numpy as np
 from . import dtypes, inplace, ops, printing
 from .device import check as check_device
 from .engine import record
+from .special_functions import bessel_i
 from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, size_arg
 
 # ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
@@ -834,23 +835,9 @@ def i0(input: Tensor) -> Tensor:
     if X.dtype.kind in "biu":
         X = X.astype(dtypes.get_default_dtype())
     out = np.i0(X).astype(X.dtype)
-    return record(out, "I0", (input,), (lambda g: g * _i1(X).astype(g.dtype),), saved=(input,))
-
-
-def _i1(X: np.ndarray) -> np.ndarray:
-    """I1(x) = Σ_k (x/2)^(2k+1) / (k! (k+1)!), summed until the terms no longer count (they
-    peak near k = |x|/2); odd in x."""
-    a = np.abs(X.astype(np.float64))
-    term = a / 2
-    total = term.copy()
-    q = (a / 2) ** 2
-    k = 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        while np.any(term > 1e-17 * total) and k < 2000:
-            term = term * q / ((k + 1) * (k + 2))
-            total += term
-            k += 1
-    return np.sign(X) * total
+    return record(
+        out, "I0", (input,), (lambda g: g * bessel_i(X, 1).astype(g.dtype),), saved=(input,)
+    )
 
 
 # ---- matrices, products of sets, integrals -------------------------------------------------
