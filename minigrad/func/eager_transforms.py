@@ -83,14 +83,20 @@ def _tracked_args(args: tuple, argnums: Any) -> tuple[list, Any]:
 
 
 def _split_aux(name: str, out: Any, has_aux: bool) -> tuple[Any, Any]:
-    """(output, aux with its Tensors detached)."""
+    """(output, aux detached: a pytree of Tensors)."""
     if not has_aux:
         return out, None
     if not (isinstance(out, tuple) and len(out) == 2):
         raise RuntimeError(
             f"{name}: output of function f should be a tuple: (output, aux) if has_aux is True"
         )
-    return out[0], tree_map(lambda a: a.detach() if isinstance(a, Tensor) else a, out[1])
+    return out[0], tree_map(_detached, out[1])
+
+
+def _detached(a: Any) -> Tensor:
+    if not isinstance(a, Tensor):
+        raise RuntimeError(f"Expected tensors, got unsupported type {type(a)}")
+    return a.detach()
 
 
 def _vjp_leaves(ys: list, xs: list, seeds: list, retain: bool) -> list:

@@ -80,9 +80,10 @@ def _untie(module: Module, given: dict[str, Tensor]) -> dict[str, Tensor]:
     for kind in ("named_parameters", "named_buffers"):
         for name, t in getattr(module, kind)(remove_duplicate=False):
             names.setdefault(id(t), []).append(name)
-    untied = dict(given)
+    keys = set(given.keys())
+    untied = given.copy()
     for tied in names.values():
-        passed = [n for n in tied if n in given]
+        passed = [n for n in tied if n in keys]
         if len(tied) < 2 or not passed:
             continue
         if len({id(given[n]) for n in passed}) > 1:
