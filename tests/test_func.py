@@ -247,6 +247,7 @@ def test_vmap_nested_outputs_and_dims():
     "call",
     [
         lambda: vmap(lambda a, b: a + b)(T(3), T(4)),  # sizes differ
+        lambda: vmap(lambda a: a * 2)(T(0, 3)),  # divergence: PyTorch gives a (0, 3) result
         lambda: vmap(lambda a, b: a + b, in_dims=(0,))(T(3), T(3)),
         lambda: vmap(lambda a: a, in_dims=2)(T(3, 2)),
         lambda: vmap(lambda a: a, in_dims=None)(T(3)),

@@ -3,7 +3,8 @@
 minigrad runs ``func`` once per slice, in a Python loop, and stacks the results: the
 semantics of PyTorch's vmap (which batches the operations instead), not its speed. The
 slices and the stacking are differentiable ops, so ``vmap(grad(f))`` gives per-sample
-gradients and ``grad`` of a function that uses ``vmap`` works.
+gradients and ``grad`` of a function that uses ``vmap`` works. A mapped size of 0 raises
+(PyTorch returns empty results; a loop has no slice to learn their shapes from).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _batch_size(func: Callable, in_dims: Any, leaves: list, dims: list) -> int:
                 "We cannot vmap over non-Tensor arguments, please use None as the respective "
                 "in_dim"
             )
-        if not -x.ndim <= d < max(x.ndim, 1) or x.ndim == 0:
+        if not -x.ndim <= d < x.ndim:
             raise ValueError(
                 f"{where}: Got in_dim={d} for some input, but that input is a Tensor of "
                 f"dimensionality {x.ndim} so expected in_dim to satisfy "
@@ -115,6 +116,10 @@ def _batch_size(func: Callable, in_dims: Any, leaves: list, dims: list) -> int:
         raise ValueError(
             "vmap: Expected all tensors to have the same size in the mapped dimension, got "
             f"sizes {sizes} for the mapped dimension"
+        )
+    if sizes[0] == 0:  # PyTorch returns empty outputs; a loop has no slice to learn their shape
+        raise ValueError(
+            f"{where}: minigrad's vmap maps over slices and needs at least one, got size 0"
         )
     return sizes[0]
 
