@@ -195,6 +195,14 @@ def test_transform_of_transform_raises_not_implemented(nested):
         nested(lambda x: (x.sin() * x).sum())(T(3)[0])
 
 
+def test_transform_inside_a_transform_of_a_constant_works():
+    c, x = T(3), T(3)
+    inner = grad(lambda c: (c**3).sum())
+    got = grad(lambda x: (x * inner(c)).sum() + vmap(inner)(c[:, None]).sum() * x.sum())(x)
+    want = 3 * c.numpy() ** 2 + (3 * c.numpy() ** 2).sum()
+    np.testing.assert_allclose(got.numpy(), want)
+
+
 # ---- vmap ---------------------------------------------------------------------------
 
 

@@ -32,15 +32,9 @@ _depth = 0  # how many transforms are running their function
 
 
 @contextmanager
-def _running(name: str, leaves: list) -> Iterator[None]:
-    """Run a transform's function on ``leaves``; refuse to nest inside another transform
-    that differentiates them (that needs the gradient of a gradient)."""
+def _running() -> Iterator[None]:
+    """Run a transform's function (with grad mode on, and counted in ``_depth``)."""
     global _depth
-    if _depth and any(t.requires_grad for t in leaves):
-        raise NotImplementedError(
-            f"{name}: a transform inside another one that differentiates the same inputs "
-            "(higher-order derivatives) needs double backward, which minigrad lacks"
-        )
     _depth += 1
     try:
         with enable_grad():
@@ -50,9 +44,16 @@ def _running(name: str, leaves: list) -> Iterator[None]:
 
 
 def _track(x: Any) -> Tensor:
-    """A detached copy of ``x`` that requires grad: the root of a fresh graph."""
+    """A detached copy of ``x`` that requires grad: the root of a fresh graph. Inside another
+    transform, ``x`` must not require grad: differentiating the result with respect to the
+    outer transform's inputs would need double backward."""
     if not isinstance(x, Tensor):
         raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+    if _depth and x.requires_grad:
+        raise NotImplementedError(
+            "a transform (grad, vjp, jacrev, ...) inside another one, of inputs that require "
+            "grad there (higher-order derivatives), needs double backward, which minigrad lacks"
+        )
     return x.detach().requires_grad_()
 
 
@@ -119,7 +120,7 @@ def grad_and_value(func: Callable, argnums: Any = 0, has_aux: bool = False) -> C
         name = "grad_and_value(f)(*args)"
         args, primals = _tracked_args(args, argnums)
         leaves, spec = flatten(primals)
-        with _running(name, leaves):
+        with _running():
             out, aux = _split_aux(name, func(*args, **kwargs), has_aux)
         if not isinstance(out, Tensor):
             raise RuntimeError(f"{name}: Expected f(*args) to return a Tensor, got {type(out)}")
@@ -165,7 +166,7 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     name = "vjp(f, *primals)"
     tracked = tree_map(_track, primals)
     leaves, in_spec = flatten(tracked)
-    with _running(name, leaves):
+    with _running():
         out, aux = _split_aux(name, func(*tracked), has_aux)
     ys, out_spec = _outputs(name, out)
 
@@ -198,7 +199,7 @@ def _jacobian(name: str, func: Callable, argnums: Any, has_aux: bool) -> Callabl
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         args, primals = _tracked_args(args, argnums)
         xs, in_spec = flatten(primals)
-        with _running(name, xs):
+        with _running():
             out, aux = _split_aux(name, func(*args, **kwargs), has_aux)
         ys, out_spec = _outputs(name, out)
         jacs = []
