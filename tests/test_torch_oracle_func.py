@@ -240,6 +240,7 @@ TRANSFORMS = [
     FD
     + "d = {'w': A(2, 3), 'x': A(3), 'b': A(2)}; R = M.func.grad_and_value(lambda d, s: f(d) * s, argnums=(0, 1))(d, A(()))",
     "x = (A(2), [A(3), A(1)]); R = M.func.grad(lambda t: t[0].sum() * t[1][0].prod() + t[1][1].sum())(x)",
+    "c, x = A(3), A(3); inner = M.func.grad(lambda c: (c ** 3).sum()); R = M.func.grad(lambda x: (x * inner(c)).sum() + M.func.vmap(inner)(c[:, None]).sum() * x.sum())(x)",
     # errors
     *[
         F1 + f"x, y = A(3), A(3); R = M.func.grad(f, argnums={a})(x, y)"
