@@ -199,6 +199,22 @@ class Counter(M.nn.Module):
         return x + self.foo
 m = Counter(); a = {'foo': M.ones(())}; y = M.func.functional_call(m, a, (M.zeros(()),)); R = (y, a['foo'], m.foo)
 """,
+    # a parametrized module: its parametrized name needs right_inverse; its original takes a value
+    """
+class Sym(M.nn.Module):
+    def forward(self, X):
+        return X.triu() + X.triu(1).transpose(-1, -2)
+m = P(M.nn.Linear(2, 2).double()); M.nn.utils.parametrize.register_parametrization(m, "weight", Sym())
+W, x = A(2, 2, grad=True), A(3, 2)
+y = M.func.functional_call(m, {"parametrizations.weight.original": W}, (x,)); y.sum().backward()
+R = (y, W.grad, m.weight, m(x))
+try:
+    M.func.functional_call(m, {"weight": W}, (x,))
+except RuntimeError as e:
+    R = R + (type(e).__name__,)
+""",
+    # a parameter declared None (bias=False) takes a value for the call
+    "m = P(M.nn.Linear(3, 2, bias=False).double()); b = A(2, grad=True); x = A(4, 3); y = M.func.functional_call(m, {'bias': b}, (x,)); y.sum().backward(); R = (y, b.grad, m.bias, m(x))",
     # the older nn.utils.stateless.functional_call, deprecated
     MLP.format(dt="float64")
     + "p = NEW(m); x = A(2, 3)\nwith warnings.catch_warnings(record=True) as w:\n    warnings.simplefilter('always')\n    y = M.nn.utils.stateless.functional_call(m, p, (x,))\ny.sum().backward(); R = (y, G(p), [c.category.__name__ for c in w])",
@@ -238,7 +254,7 @@ TRANSFORMS = [
     "x = A(3); R = M.func.grad(lambda x, k: (x * k).sum())(x, k=3.0)",
     FD + "d = {'w': A(2, 3), 'x': A(3), 'b': A(2)}; R = M.func.grad(f)(d)",
     FD
-    + "d = {'w': A(2, 3), 'x': A(3), 'b': A(2)}; R = M.func.grad_and_value(lambda d, s: f(d) * s, argnums=(0, 1))(d, A(()))",
+    + "d = {'w': A(2, 3), 'x': A(3), 'b': A(2)}; R = M.func.grad_and_value(lambda d, s: f(d) * s, argnums=(0, 1))(d, A())",
     "x = (A(2), [A(3), A(1)]); R = M.func.grad(lambda t: t[0].sum() * t[1][0].prod() + t[1][1].sum())(x)",
     "c, x = A(3), A(3); inner = M.func.grad(lambda c: (c ** 3).sum()); R = M.func.grad(lambda x: (x * inner(c)).sum() + M.func.vmap(inner)(c[:, None]).sum() * x.sum())(x)",
     # errors
@@ -253,18 +269,18 @@ TRANSFORMS = [
     "R = M.func.grad(lambda x: (x.sum(), 1, 2), has_aux=True)(A(3))",
     "R = M.func.grad(lambda x: x)(3.0)",
     "R = M.func.grad(lambda x: x.sum())(M.arange(3))",
-    "R = M.func.grad(lambda: A(()))()",
+    "R = M.func.grad(lambda: A())()",
     # vjp
     *[
         F2
         + f"x = A(3, dtype='{dt}'); out, fn = M.func.vjp(f, x); R = (out, fn(A(3, dtype='{dt}')), fn(M.ones(3, dtype=M.{dt})))"
         for dt in ("float64", "float32")
     ],
-    FT + "x, y = A(2, 3), A(3); out, fn = M.func.vjp(f, x, y); R = (out, fn((A(2, 3), A(()))))",
+    FT + "x, y = A(2, 3), A(3); out, fn = M.func.vjp(f, x, y); R = (out, fn((A(2, 3), A())))",
     FT
-    + "x, y = A(2, 3), A(3); out, fn, aux = M.func.vjp(lambda x, y: (f(x, y), x.sum()), x, y, has_aux=True); R = (out, fn((A(2, 3), A(()))), aux)",
+    + "x, y = A(2, 3), A(3); out, fn, aux = M.func.vjp(lambda x, y: (f(x, y), x.sum()), x, y, has_aux=True); R = (out, fn((A(2, 3), A())), aux)",
     FD
-    + "d = {'w': A(2, 3), 'x': A(3), 'b': A(2)}; out, fn = M.func.vjp(f, d); R = (out, fn(A(())))",
+    + "d = {'w': A(2, 3), 'x': A(3), 'b': A(2)}; out, fn = M.func.vjp(f, d); R = (out, fn(A()))",
     "x, y = A(3), A(3); out, fn = M.func.vjp(lambda x, y: {'a': x * 2, 'b': [x + 1, x * x]}, x, y); R = (out, fn({'a': A(3), 'b': [A(3), A(3)]}))",
     F2 + "out, fn = M.func.vjp(f, A(3)); R = fn(A(4))",
     F2 + "out, fn = M.func.vjp(f, A(3)); R = fn((A(3),))",
