@@ -3,7 +3,7 @@
 
 Each program runs with ``M`` bound to minigrad and to torch and binds its result to ``R``
 (a pytree of tensors, numbers, strings and bools); both must give the same result (values,
-dtypes, shapes) or raise the same class of exception. Inputs come from one NumPy stream
+dtypes, shapes) or, for a program marked ``X +``, raise the same class of exception. Inputs come from one NumPy stream
 (``A(*shape)``), and modules get the same weights (``P(module)``), so the two runs see the
 same numbers: float64 results agree to 1e-10, float32 ones to rtol 1e-5.
 """
@@ -93,9 +93,13 @@ def _compare(got, want, path="R"):
         assert got == want, f"{path}: {got} != {want}"
 
 
+X = "# raises\n"  # the mark of a program that must raise (in torch, then in minigrad too)
+
+
 def check(program):
     want = _run(torch, program)
     got = _run(mg, program)
+    assert isinstance(want, Exception) == program.startswith(X), f"torch gave {want!r}"
     if isinstance(want, Exception):
         assert isinstance(got, Exception), f"torch raised {want!r}, minigrad returned {got!r}"
         assert isinstance(got, type(want)), f"torch raised {want!r}, minigrad raised {got!r}"
@@ -137,27 +141,34 @@ FUNCTIONAL_CALL = [
     ],
     MLP.format(dt="float64")
     + "p = NEW(m); x = A(3); y = M.func.functional_call(m, p, x); y.sum().backward(); R = (y, G(p))",
-    MLP.format(dt="float64") + "p = NEW(m); x = A(3); y = M.func.functional_call(m, p); R = y",
+    X + MLP.format(dt="float64") + "p = NEW(m); x = A(3); y = M.func.functional_call(m, p); R = y",
     MLP.format(dt="float64")
     + "p = {'0.weight': A(4, 3, grad=True)}; x = A(2, 3); y = M.func.functional_call(m, p, (x,)); y.sum().backward(); R = (y, p['0.weight'].grad, m[2].bias.grad)",
     MLP.format(dt="float64")
     + "p = NEW(m); x = A(2, 3); y = M.func.functional_call(m, (dict(list(p.items())[:2]), dict(list(p.items())[2:])), (x,)); y.sum().backward(); R = (y, G(p))",
     MLP.format(dt="float64")
     + "p = NEW(m); x = A(2, 3); y = M.func.functional_call(m, [p], (x,), strict=True); R = y",
-    MLP.format(dt="float64")
+    X
+    + MLP.format(dt="float64")
     + "p = NEW(m); del p['2.bias']; R = M.func.functional_call(m, p, (A(2, 3),), strict=True)",
-    MLP.format(dt="float64")
+    X
+    + MLP.format(dt="float64")
     + "p = NEW(m); p['3.weight'] = A(2); R = M.func.functional_call(m, p, (A(2, 3),), strict=True)",
-    MLP.format(dt="float64")
+    X
+    + MLP.format(dt="float64")
     + "p = NEW(m); p['3.weight'] = A(2); R = M.func.functional_call(m, p, (A(2, 3),))",
-    MLP.format(dt="float64") + "R = M.func.functional_call(m, {'0.weight': 3}, (A(2, 3),))",
-    MLP.format(dt="float64") + "R = M.func.functional_call(m, {'9.weight': A(2)}, (A(2, 3),))",
-    MLP.format(dt="float64") + "R = M.func.functional_call(m, {'0.weight.x': A(2)}, (A(2, 3),))",
-    MLP.format(dt="float64")
+    X + MLP.format(dt="float64") + "R = M.func.functional_call(m, {'0.weight': 3}, (A(2, 3),))",
+    X + MLP.format(dt="float64") + "R = M.func.functional_call(m, {'9.weight': A(2)}, (A(2, 3),))",
+    X
+    + MLP.format(dt="float64")
+    + "R = M.func.functional_call(m, {'0.weight.x': A(2)}, (A(2, 3),))",
+    X
+    + MLP.format(dt="float64")
     + "R = M.func.functional_call(m, [{'0.weight': A(4, 3)}, 3], (A(2, 3),))",
-    MLP.format(dt="float64")
+    X
+    + MLP.format(dt="float64")
     + "R = M.func.functional_call(m, [{'0.weight': A(4, 3)}, {'0.weight': A(4, 3)}], (A(2, 3),))",
-    MLP.format(dt="float64") + "R = M.func.functional_call(m, 3, (A(2, 3),))",
+    X + MLP.format(dt="float64") + "R = M.func.functional_call(m, 3, (A(2, 3),))",
     # an exception in forward still restores the module
     MLP.format(dt="float64")
     + "w0 = m[0].weight\ntry:\n    M.func.functional_call(m, NEW(m), (A(2, 5),))\nexcept Exception:\n    pass\nR = (m[0].weight is w0, dict(m.named_parameters()))",
@@ -182,11 +193,12 @@ FUNCTIONAL_CALL = [
     TIED + "R = M.func.functional_call(m, {'a.weight': W}, (x,), tie_weights=False)",
     TIED + "R = M.func.functional_call(m, {'b.weight': W}, (x,))",
     TIED + "R = M.func.functional_call(m, {'a.weight': W, 'b.weight': W}, (x,))",
-    TIED + "R = M.func.functional_call(m, {'a.weight': W, 'b.weight': W2}, (x,))",
+    X + TIED + "R = M.func.functional_call(m, {'a.weight': W, 'b.weight': W2}, (x,))",
     TIED
     + "y = M.func.functional_call(m, {'a.weight': W, 'b.weight': W2}, (x,), tie_weights=False); y.sum().backward(); R = (y, W.grad, W2.grad)",
     TIED + "R = M.func.functional_call(m, {'a.weight': W, 'a.bias': A(2)}, (x,), strict=True)",
-    TIED
+    X
+    + TIED
     + "R = M.func.functional_call(m, {'a.weight': W, 'a.bias': A(2)}, (x,), strict=True, tie_weights=False)",
     # a forward that reassigns a buffer: the dict gets the new value
     """
@@ -218,7 +230,9 @@ except RuntimeError as e:
     # the older nn.utils.stateless.functional_call, deprecated
     MLP.format(dt="float64")
     + "p = NEW(m); x = A(2, 3)\nwith warnings.catch_warnings(record=True) as w:\n    warnings.simplefilter('always')\n    y = M.nn.utils.stateless.functional_call(m, p, (x,))\ny.sum().backward(); R = (y, G(p), [c.category.__name__ for c in w])",
-    MLP.format(dt="float64") + "R = M.nn.utils.stateless.functional_call(m, [NEW(m)], (A(2, 3),))",
+    X
+    + MLP.format(dt="float64")
+    + "R = M.nn.utils.stateless.functional_call(m, [NEW(m)], (A(2, 3),))",
 ]
 
 
@@ -243,10 +257,11 @@ TRANSFORMS = [
     F1 + "x, y = A(3, grad=True), A(3); R = M.func.grad(f)(x, y).detach()",
     F1
     + "x, y = A(3), A(3); R = M.func.grad(lambda x, y: (f(x, y), {'s': x.sum(), 'n': [x[0]]}), has_aux=True)(x, y)",
-    F1
+    X
+    + F1
     + "x, y = A(3), A(3); R = M.func.grad(lambda x, y: (f(x, y), {'s': x.sum(), 'n': 3}), has_aux=True)(x, y)",
-    F1 + "x, y = A(3), A(3); R = M.func.vjp(lambda x: (x * 2, None), x, has_aux=True)",
-    F1 + "x, y = A(3), A(3); R = M.func.jacrev(lambda x: (x * 2, 'a'), has_aux=True)(x)",
+    X + F1 + "x, y = A(3), A(3); R = M.func.vjp(lambda x: (x * 2, None), x, has_aux=True)",
+    X + F1 + "x, y = A(3), A(3); R = M.func.jacrev(lambda x: (x * 2, 'a'), has_aux=True)(x)",
     F1
     + "x, y = A(3), A(3); R = M.func.grad_and_value(lambda x, y: (f(x, y), (x * 2,)), has_aux=True)(x, y)",
     "x, y = A(3), A(3); R = M.func.grad(lambda x, y: (y ** 2).sum(), argnums=(0, 1))(x, y)",
@@ -259,17 +274,17 @@ TRANSFORMS = [
     "c, x = A(3), A(3); inner = M.func.grad(lambda c: (c ** 3).sum()); R = M.func.grad(lambda x: (x * inner(c)).sum() + M.func.vmap(inner)(c[:, None]).sum() * x.sum())(x)",
     # errors
     *[
-        F1 + f"x, y = A(3), A(3); R = M.func.grad(f, argnums={a})(x, y)"
+        X + F1 + f"x, y = A(3), A(3); R = M.func.grad(f, argnums={a})(x, y)"
         for a in (2, -3, (), 0.5, (0, 0), (0, -2))
     ],
-    "R = M.func.grad(lambda x: x)(A(3))",
-    "R = M.func.grad(lambda x: x.sum().reshape(1))(A(3))",
-    "R = M.func.grad(lambda x: 3.0)(A(3))",
-    "R = M.func.grad(lambda x: x.sum(), has_aux=True)(A(3))",
-    "R = M.func.grad(lambda x: (x.sum(), 1, 2), has_aux=True)(A(3))",
-    "R = M.func.grad(lambda x: x)(3.0)",
-    "R = M.func.grad(lambda x: x.sum())(M.arange(3))",
-    "R = M.func.grad(lambda: A())()",
+    X + "R = M.func.grad(lambda x: x)(A(3))",
+    X + "R = M.func.grad(lambda x: x.sum().reshape(1))(A(3))",
+    X + "R = M.func.grad(lambda x: 3.0)(A(3))",
+    X + "R = M.func.grad(lambda x: x.sum(), has_aux=True)(A(3))",
+    X + "R = M.func.grad(lambda x: (x.sum(), 1, 2), has_aux=True)(A(3))",
+    X + "R = M.func.grad(lambda x: x)(3.0)",
+    X + "R = M.func.grad(lambda x: x.sum())(M.arange(3))",
+    X + "R = M.func.grad(lambda: A())()",
     # vjp
     *[
         F2
@@ -279,14 +294,13 @@ TRANSFORMS = [
     FT + "x, y = A(2, 3), A(3); out, fn = M.func.vjp(f, x, y); R = (out, fn((A(2, 3), A())))",
     FT
     + "x, y = A(2, 3), A(3); out, fn, aux = M.func.vjp(lambda x, y: (f(x, y), x.sum()), x, y, has_aux=True); R = (out, fn((A(2, 3), A())), aux)",
-    FD
-    + "d = {'w': A(2, 3), 'x': A(3), 'b': A(2)}; out, fn = M.func.vjp(f, d); R = (out, fn(A()))",
+    FD + "d = {'w': A(2, 3), 'x': A(3), 'b': A(2)}; out, fn = M.func.vjp(f, d); R = (out, fn(A()))",
     "x, y = A(3), A(3); out, fn = M.func.vjp(lambda x, y: {'a': x * 2, 'b': [x + 1, x * x]}, x, y); R = (out, fn({'a': A(3), 'b': [A(3), A(3)]}))",
-    F2 + "out, fn = M.func.vjp(f, A(3)); R = fn(A(4))",
-    F2 + "out, fn = M.func.vjp(f, A(3)); R = fn((A(3),))",
+    X + F2 + "out, fn = M.func.vjp(f, A(3)); R = fn(A(4))",
+    X + F2 + "out, fn = M.func.vjp(f, A(3)); R = fn((A(3),))",
     F2 + "out, fn = M.func.vjp(f, A(3)); R = fn(A(3, dtype='float32'))",
-    "R = M.func.vjp(lambda x: x, 3.0)",
-    "R = M.func.vjp(lambda x: 2.0, A(3))",
+    X + "R = M.func.vjp(lambda x: x, 3.0)",
+    X + "R = M.func.vjp(lambda x: 2.0, A(3))",
     # jacrev and jacfwd
     *[
         F2 + f"x = A(3, dtype='{dt}'); R = M.func.{j}(f)(x)"
@@ -306,10 +320,10 @@ TRANSFORMS = [
     F2 + "x = A(3); R = M.func.jacfwd(lambda x: (f(x), x.sum()), has_aux=True)(x)",
     F2 + "x = A(3); R = M.func.jacrev(f, chunk_size=1)(x)",
     "x = A(2, 2); R = M.func.jacrev(lambda x, y: x @ y, argnums=1)(x, A(2, 2))",
-    "R = M.func.jacrev(lambda x: 1.0)(A(3))",
-    "R = M.func.jacrev(lambda x: x, chunk_size=0)(A(3))",
-    "R = M.func.jacfwd(lambda x: x, randomness='foo')(A(3))",
-    "R = M.func.jacrev(lambda x: x, argnums=1)(A(3))",
+    X + "R = M.func.jacrev(lambda x: 1.0)(A(3))",
+    X + "R = M.func.jacrev(lambda x: x, chunk_size=0)(A(3))",
+    X + "R = M.func.jacfwd(lambda x: x, randomness='foo')(A(3))",
+    X + "R = M.func.jacrev(lambda x: x, argnums=1)(A(3))",
 ]
 
 
@@ -349,26 +363,26 @@ VMAP = [
     # randomness: the draws themselves differ between the frameworks, their sameness does not
     "x = M.zeros(3, 2); y = M.func.vmap(lambda v: v + M.randn(2), randomness='same')(x); R = (bool((y[0] == y[1]).all()), bool((y[0] == y[2]).all()))",
     "x = M.zeros(3, 2); y = M.func.vmap(lambda v: v + M.randn(2), randomness='different')(x); R = (bool((y[0] == y[1]).all()), y.shape)",
-    "R = M.func.vmap(lambda v: v + M.randn(2))(M.zeros(3, 2))",
-    "R = M.func.vmap(lambda v: v, randomness='foo')(M.zeros(3, 2))",
+    X + "R = M.func.vmap(lambda v: v + M.randn(2))(M.zeros(3, 2))",
+    X + "R = M.func.vmap(lambda v: v, randomness='foo')(M.zeros(3, 2))",
     "R = M.func.vmap(lambda v: v * 2)(M.zeros(3, 2)), M.randn(1).shape",
     # errors
-    "R = M.func.vmap(lambda a, b: a + b)(A(3), A(4))",
-    "R = M.func.vmap(lambda a, b: a + b, in_dims=(0,))(A(3), A(3))",
-    "R = M.func.vmap(lambda a, b: a + b, in_dims=(0, 1, 0))(A(3), A(3))",
-    "R = M.func.vmap(lambda a: a, in_dims=2)(A(3, 2))",
-    "R = M.func.vmap(lambda a: a, in_dims=-3)(A(3, 2))",
-    "R = M.func.vmap(lambda a: a, in_dims=None)(A(3, 2))",
-    "R = M.func.vmap(lambda a: a, in_dims=0.5)(A(3, 2))",
-    "R = M.func.vmap(lambda a: a, in_dims=[0])(A(3, 2))",
-    "R = M.func.vmap(lambda: 1)()",
-    "R = M.func.vmap(lambda a: a)(A())",
-    "R = M.func.vmap(lambda a, b: a * b)(A(3), 2.0)",
-    "R = M.func.vmap(lambda a: 1.0)(A(3))",
-    "R = M.func.vmap(lambda a: None)(A(3))",
-    "R = M.func.vmap(lambda a: a, out_dims=3)(A(3, 2))",
-    "R = M.func.vmap(lambda a: (a, a), out_dims=(0, 1, 2))(A(3, 2))",
-    "R = M.func.vmap(lambda a: a, chunk_size=0)(A(3, 2))",
+    X + "R = M.func.vmap(lambda a, b: a + b)(A(3), A(4))",
+    X + "R = M.func.vmap(lambda a, b: a + b, in_dims=(0,))(A(3), A(3))",
+    X + "R = M.func.vmap(lambda a, b: a + b, in_dims=(0, 1, 0))(A(3), A(3))",
+    X + "R = M.func.vmap(lambda a: a, in_dims=2)(A(3, 2))",
+    X + "R = M.func.vmap(lambda a: a, in_dims=-3)(A(3, 2))",
+    X + "R = M.func.vmap(lambda a: a, in_dims=None)(A(3, 2))",
+    X + "R = M.func.vmap(lambda a: a, in_dims=0.5)(A(3, 2))",
+    X + "R = M.func.vmap(lambda a: a, in_dims=[0])(A(3, 2))",
+    X + "R = M.func.vmap(lambda: 1)()",
+    X + "R = M.func.vmap(lambda a: a)(A())",
+    X + "R = M.func.vmap(lambda a, b: a * b)(A(3), 2.0)",
+    X + "R = M.func.vmap(lambda a: 1.0)(A(3))",
+    X + "R = M.func.vmap(lambda a: None)(A(3))",
+    X + "R = M.func.vmap(lambda a: a, out_dims=3)(A(3, 2))",
+    X + "R = M.func.vmap(lambda a: (a, a), out_dims=(0, 1, 2))(A(3, 2))",
+    X + "R = M.func.vmap(lambda a: a, chunk_size=0)(A(3, 2))",
     # per-sample gradients: vmap of grad of a functional_call (the main use case)
     LOSS + "R = M.func.vmap(M.func.grad(loss), in_dims=(None, 0, 0))(p, xs, ts)",
     LOSS + "R = M.func.vmap(M.func.grad_and_value(loss), in_dims=(None, 0, 0))(p, xs, ts)",
@@ -383,10 +397,11 @@ VMAP = [
     "R = (y, params, G(params), buffers, [mm(x) for mm in ms], params['weight'].is_leaf)",
     "ms = [P(M.nn.BatchNorm1d(3).double().eval(), seed=s) for s in range(3)]; params, buffers = M.func.stack_module_state(ms); x = A(4, 3)\n"
     "R = (M.func.vmap(lambda p, b: M.func.functional_call(ms[0], (p, b), (x,)))(params, buffers), buffers)",
-    "R = M.func.stack_module_state([])",
-    "R = M.func.stack_module_state([M.nn.Linear(2, 2), M.nn.Linear(2, 2).eval()])",
-    "R = M.func.stack_module_state([M.nn.Linear(2, 2), M.nn.Sequential(M.nn.Linear(2, 2))])",
-    "a, b = M.nn.Linear(2, 2), M.nn.Linear(2, 2); b.weight.requires_grad_(False); R = M.func.stack_module_state([a, b])",
+    X + "R = M.func.stack_module_state([])",
+    X + "R = M.func.stack_module_state([M.nn.Linear(2, 2), M.nn.Linear(2, 2).eval()])",
+    X + "R = M.func.stack_module_state([M.nn.Linear(2, 2), M.nn.Sequential(M.nn.Linear(2, 2))])",
+    X
+    + "a, b = M.nn.Linear(2, 2), M.nn.Linear(2, 2); b.weight.requires_grad_(False); R = M.func.stack_module_state([a, b])",
     "a, b = M.nn.Linear(2, 2), M.nn.Linear(2, 2); a.requires_grad_(False); b.requires_grad_(False); p, _ = M.func.stack_module_state([a, b]); R = (p['weight'].requires_grad, p['weight'].shape)",
 ]
 
