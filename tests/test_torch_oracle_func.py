@@ -3,9 +3,10 @@
 
 Each program runs with ``M`` bound to minigrad and to torch and binds its result to ``R``
 (a pytree of tensors, numbers, strings and bools); both must give the same result (values,
-dtypes, shapes) or, for a program marked ``X +``, raise the same class of exception. Inputs come from one NumPy stream
-(``A(*shape)``), and modules get the same weights (``P(module)``), so the two runs see the
-same numbers: float64 results agree to 1e-10, float32 ones to rtol 1e-5.
+dtypes, shapes, requires_grad) or, for a program marked ``X +``, raise the same class of
+exception. Inputs come from one NumPy stream (``A(*shape)``), and modules get the same
+weights (``P(module)``), so the two runs see the same numbers: float64 results agree to
+1e-10, float32 ones to rtol 1e-5.
 """
 
 import warnings
