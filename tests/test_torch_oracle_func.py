@@ -324,6 +324,9 @@ TRANSFORMS = [
     X + "R = M.func.jacrev(lambda x: 1.0)(A(3))",
     X + "R = M.func.jacrev(lambda x: x, chunk_size=0)(A(3))",
     X + "R = M.func.jacfwd(lambda x: x, randomness='foo')(A(3))",
+    X + "R = M.func.jacfwd(lambda x: x + M.randn(3))(A(3))",
+    "R = M.func.jacfwd(lambda x: x * M.randn(3).abs().sign(), randomness='same')(A(3))",
+    "R = M.func.jacrev(lambda x: x * M.randn(3).abs().sign())(A(3))",
     X + "R = M.func.jacrev(lambda x: x, argnums=1)(A(3))",
 ]
 

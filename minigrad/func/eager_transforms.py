@@ -23,6 +23,7 @@ from .. import autograd
 from ..grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import flatten, tree_map, unflatten
+from .vmap import check_randomness, randomness_mode
 
 __all__ = [
     "grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "hessian", "jvp", "linearize",
@@ -191,15 +192,18 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     return (output, vjp_fn, aux) if has_aux else (output, vjp_fn)
 
 
-def _jacobian(name: str, func: Callable, argnums: Any, has_aux: bool) -> Callable:
+def _jacobian(
+    name: str, func: Callable, argnums: Any, has_aux: bool, randomness: str = "different"
+) -> Callable:
     """Jacobians by reverse mode, one backward pass per output element: for output leaf y
-    and input leaf x, J of shape ``y.shape + x.shape``, J[j..., k...] = ∂y[j...]/∂x[k...]."""
+    and input leaf x, J of shape ``y.shape + x.shape``, J[j..., k...] = ∂y[j...]/∂x[k...].
+    ``randomness`` as vmap's (jacfwd's 'error': a random draw in func raises)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         args, primals = _tracked_args(args, argnums)
         xs, in_spec = flatten(primals)
-        with _running():
+        with _running(), randomness_mode(randomness):
             out, aux = _split_aux(name, func(*args, **kwargs), has_aux)
         ys, out_spec = _outputs(name, out)
         jacs = []
@@ -240,11 +244,9 @@ def jacfwd(
     func: Callable, argnums: Any = 0, has_aux: bool = False, *, randomness: str = "error"
 ) -> Callable:
     """The Jacobian as ``jacrev``'s (same structure and values), computed in reverse mode:
-    minigrad has no forward mode."""
-    from .vmap import check_randomness
-
+    minigrad has no forward mode. ``randomness`` as vmap's."""
     check_randomness(randomness)
-    return _jacobian("jacfwd(f, argnums)", func, argnums, has_aux)
+    return _jacobian("jacfwd(f, argnums)", func, argnums, has_aux, randomness)
 
 
 def _forward_mode(name: str) -> NotImplementedError:

@@ -42,7 +42,7 @@ class _NoRandomness:
 
 
 @contextmanager
-def _randomness(randomness: str) -> Iterator[Callable[[], None]]:
+def randomness_mode(randomness: str) -> Iterator[Callable[[], None]]:
     """Yields what to call before each slice: 'same' restarts the default generator from
     one state (every slice draws the same numbers), 'different' lets it run on, 'error'
     makes any draw from it raise."""
@@ -177,7 +177,7 @@ def vmap(
         leaves, spec = flatten(args)
         size = _batch_size(func, in_dims, leaves, dims)
         results = []
-        with _randomness(randomness) as before_slice:
+        with randomness_mode(randomness) as before_slice:
             for i in range(size):
                 before_slice()
                 sliced = [x if d is None else x.select(d, i) for x, d in zip(leaves, dims)]
