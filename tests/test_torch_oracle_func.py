@@ -401,6 +401,10 @@ VMAP = [
     "R = (y, params, G(params), buffers, [mm(x) for mm in ms], params['weight'].is_leaf)",
     "ms = [P(M.nn.BatchNorm1d(3).double().eval(), seed=s) for s in range(3)]; params, buffers = M.func.stack_module_state(ms); x = A(4, 3)\n"
     "R = (M.func.vmap(lambda p, b: M.func.functional_call(ms[0], (p, b), (x,)))(params, buffers), buffers)",
+    # training-mode BatchNorm under vmap updates each model's slice of the stacked buffers
+    "ms = [P(M.nn.BatchNorm1d(2).double(), seed=s) for s in range(3)]; params, buffers = M.func.stack_module_state(ms); x = A(3, 4, 2)\n"
+    "y = M.func.vmap(lambda p, b, x: M.func.functional_call(ms[0], (p, b), (x,)))(params, buffers, x); (y * A(3, 4, 2)).sum().backward()\n"
+    "R = (y, buffers, G(params))",
     X + "R = M.func.stack_module_state([])",
     X + "R = M.func.stack_module_state([M.nn.Linear(2, 2), M.nn.Linear(2, 2).eval()])",
     X + "R = M.func.stack_module_state([M.nn.Linear(2, 2), M.nn.Sequential(M.nn.Linear(2, 2))])",
