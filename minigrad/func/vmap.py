@@ -3,8 +3,12 @@
 minigrad runs ``func`` once per slice, in a Python loop, and stacks the results: the
 semantics of PyTorch's vmap (which batches the operations instead), not its speed. The
 slices and the stacking are differentiable ops, so ``vmap(grad(f))`` gives per-sample
-gradients and ``grad`` of a function that uses ``vmap`` works. A mapped size of 0 raises
-(PyTorch returns empty results; a loop has no slice to learn their shapes from).
+gradients and ``grad`` of a function that uses ``vmap`` works. The slices are views, so an
+in-place update of a mapped input (stacked BatchNorm buffers) updates its slice, as in
+PyTorch. Divergences of the loop: a mapped size of 0 raises (PyTorch returns empty
+results; a loop has no slice to learn their shapes from), and an in-place update of an
+unmapped tensor (a module's own running statistics) runs once per slice where PyTorch
+raises.
 """
 
 from __future__ import annotations
