@@ -77,13 +77,13 @@ def _compare(got, want, path="R"):
         tol = dict(rtol=1e-5, atol=1e-6) if w.dtype == np.float32 else dict(rtol=1e-10, atol=1e-10)
         np.testing.assert_allclose(got.detach().numpy(), w, **tol, err_msg=path)
     elif isinstance(want, dict):
-        assert isinstance(got, dict) and list(got) == list(want), (
+        assert type(got).__name__ == type(want).__name__ and list(got) == list(want), (
             f"{path}: keys {got} != {list(want)}"
         )
         for k in want:
             _compare(got[k], want[k], f"{path}[{k!r}]")
     elif isinstance(want, (tuple, list)):
-        assert type(got) is type(want) and len(got) == len(want), (
+        assert type(got).__name__ == type(want).__name__ and len(got) == len(want), (
             f"{path}: {type(got)} vs {type(want)}"
         )
         for i, (g, w) in enumerate(zip(got, want)):
@@ -272,6 +272,7 @@ TRANSFORMS = [
     FD
     + "d = {'w': A(2, 3), 'x': A(3), 'b': A(2)}; R = M.func.grad_and_value(lambda d, s: f(d) * s, argnums=(0, 1))(d, A())",
     "x = (A(2), [A(3), A(1)]); R = M.func.grad(lambda t: t[0].sum() * t[1][0].prod() + t[1][1].sum())(x)",
+    "import collections\nPt = collections.namedtuple('Pt', 'a b')\nR = M.func.grad(lambda d, p: (d['u'] * p.a).sum() + p.b.exp().sum(), argnums=(0, 1))(collections.OrderedDict(u=A(2)), Pt(A(2), A(3)))",
     "c, x = A(3), A(3); inner = M.func.grad(lambda c: (c ** 3).sum()); R = M.func.grad(lambda x: (x * inner(c)).sum() + M.func.vmap(inner)(c[:, None]).sum() * x.sum())(x)",
     # errors
     *[

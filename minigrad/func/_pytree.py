@@ -1,8 +1,10 @@
-"""Pytrees: nested tuples, lists and dicts whose leaves are anything else (Tensors, numbers,
-None). ``flatten`` lists the leaves in order; ``unflatten`` rebuilds the same nesting."""
+"""Pytrees: nested tuples (named ones too), lists and dicts (OrderedDicts stay ordered) whose
+leaves are anything else (Tensors, numbers, None). ``flatten`` lists the leaves in order;
+``unflatten`` rebuilds the same nesting."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +16,8 @@ def flatten(tree: Any) -> tuple[list, Spec]:
     if isinstance(tree, dict):
         keys = list(tree)
         pairs = [flatten(tree[k]) for k in keys]
-        return [x for leaves, _ in pairs for x in leaves], (dict, keys, [s for _, s in pairs])
+        kind = OrderedDict if isinstance(tree, OrderedDict) else dict
+        return [x for leaves, _ in pairs for x in leaves], (kind, keys, [s for _, s in pairs])
     if isinstance(tree, (tuple, list)):
         pairs = [flatten(x) for x in tree]
         return [x for leaves, _ in pairs for x in leaves], (type(tree), None, [s for _, s in pairs])
@@ -30,8 +33,8 @@ def unflatten(leaves: list, spec: Spec) -> Any:
             return next(it)
         kind, keys, children = s
         values = [build(c) for c in children]
-        if kind is dict:
-            return dict(zip(keys, values))
+        if keys is not None:
+            return kind(zip(keys, values))
         return kind(values) if kind in (tuple, list) else kind(*values)  # a namedtuple
 
     return build(spec)
