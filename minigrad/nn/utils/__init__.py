@@ -12,6 +12,7 @@ from . import (
     parametrizations,
     parametrize,
     rnn,
+    stateless,
 )
 from . import (
     spectral_norm as _spectral_norm_module,
@@ -39,6 +40,7 @@ from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = [
     "clip_grad", "convert_parameters", "fusion", "init", "parametrizations", "parametrize", "rnn",
+    "stateless",
     "clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
     "get_total_norm", "parameters_to_vector", "vector_to_parameters", "fuse_conv_bn_eval",
     "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights", "skip_init",
