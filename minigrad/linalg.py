@@ -108,9 +108,10 @@ def matrix_norm(
     A = _float("linalg.matrix_norm", A, dtype, "A")
     if A.ndim < 2:
         raise OpError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-    d0, d1 = (d % A.ndim for d in _dims(dim))
-    if len(_dims(dim)) != 2 or d0 == d1:
+    dims = _dims(dim)
+    if len(dims) != 2 or dims[0] % A.ndim == dims[1] % A.ndim:
         raise OpError(f"linalg.matrix_norm: dim must be a 2-tuple of different dims. Got {dim}")
+    d0, d1 = (d % A.ndim for d in dims)
     if ord == "fro":
         return vector_norm(A, 2, (d0, d1), keepdim)
     if ord in ("nuc", 2, -2):
@@ -131,10 +132,13 @@ def matrix_norm(
 def norm(
     input: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
 ) -> Tensor:
-    """vector_norm or matrix_norm, as torch.linalg.norm picks: by len(dim), else by
-    input.ndim when ord is given, else the 2-norm of all elements."""
+    """vector_norm or matrix_norm, as torch.linalg.norm picks: matrix_norm for a string
+    ord, else by len(dim), else by input.ndim when ord is given, else the 2-norm of all
+    elements."""
     check_tensor("linalg.norm", "input", input)
     dims = _dims(dim)
+    if isinstance(ord, str):
+        return matrix_norm(input, ord, (-2, -1) if dims is None else dims, keepdim, dtype=dtype)
     if dims is not None:
         if len(dims) == 2:
             return matrix_norm(input, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
@@ -202,12 +206,12 @@ def _rhs(op: str, A: Tensor, B: Tensor, left: bool) -> tuple:
         raise OpError(f"{op}: Expected A and B to have the same dtype, but found A of type "
                       f"{A.dtype} and B of type {B.dtype} instead")  # fmt: skip
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
-    Bm = B.unsqueeze(-1 if left else -2) if vector else B
+    Bm = B.unsqueeze(-1) if vector else B  # a column, also for X A = B (where it fails)
     n = A.shape[-1]
     if Bm.ndim < 2 or Bm.shape[-2 if left else -1] != n:
         eq = "AX = B" if left else "XA = B"
         raise OpError(f"{op}: Incompatible shapes of A and B for the equation {eq} ({n}x{n} "
-                      f"and {'x'.join(map(str, B.shape[-2:]))})")  # fmt: skip
+                      f"and {'x'.join(map(str, Bm.shape[-2:]))})")  # fmt: skip
     try:
         np.broadcast_shapes(A.shape[:-2], Bm.shape[:-2])
     except ValueError:
@@ -218,15 +222,15 @@ def _rhs(op: str, A: Tensor, B: Tensor, left: bool) -> tuple:
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> tuple:
-    """(X, info) with A X = B (X A = B if not ``left``); B (..., n, k) or a batch of
-    vectors (..., n), batch dims broadcast; info > 0 where A is singular."""
+    """(X, info) with A X = B (X A = B if not ``left``); B (..., n, k) or, for A X = B, a
+    batch of vectors (..., n); batch dims broadcast; info > 0 where A is singular."""
     Bm, vector = _rhs("linalg.solve", A, B, left)
     if left:
         X, info = _la.solve(A, Bm, check_errors)
     else:
         X, info = _la.solve(A.mT, Bm.mT, check_errors)
         X = X.mT
-    return SolveEx(X.squeeze(-1 if left else -2) if vector else X, info)
+    return SolveEx(X.squeeze(-1) if vector else X, info)
 
 
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
@@ -286,8 +290,7 @@ def matrix_power(A: Tensor, n: int) -> Tensor:
             f"linalg.matrix_power: A must be batches of square matrices, got shape {A.shape}"
         )
     if n == 0:
-        eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape).copy()
-        return Tensor._new(eye)
+        return _la.identity_like(A)
     if n < 0:
         A, n = inv(A), -n
     out = None
@@ -362,8 +365,9 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> tup
     rtol = None if rcond is None else rcond
     sol = _la.pinv(A, *_tolerances(X, 0.0 if rcond is not None else None, rtol), False) @ Bm
     rank = matrix_rank(A, rtol=rtol) if driver != "gels" else Tensor._new(np.empty(0, np.int64))
-    empty = Tensor._new(np.empty(0, A.dtype))
-    return Lstsq(sol.squeeze(-1) if vector else sol, empty, rank, empty)
+    residuals = sol.reshape(-1)[:0]  # an output of the solution's node in PyTorch
+    no_values = Tensor._new(np.empty(0, A.dtype))
+    return Lstsq(sol.squeeze(-1) if vector else sol, residuals, rank, no_values)
 
 
 # ---- decompositions ----------------------------------------------------------------------
@@ -381,19 +385,19 @@ def qr(A: Tensor, mode: str = "reduced") -> tuple:
 def eigh(A: Tensor, UPLO: str = "L") -> tuple:
     """(eigenvalues ascending, eigenvectors as columns) of the symmetric matrix in A's
     lower (UPLO='L') or upper ('U') triangle."""
-    _uplo(UPLO)
-    return Eigh(*_la.eigh(A, UPLO))
+    return Eigh(*_la.eigh(A, _uplo(UPLO)))
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     """The eigenvalues (ascending) of the symmetric matrix in A's UPLO triangle."""
-    _uplo(UPLO)
-    return _la.eigh(A, UPLO)[0]
+    return _la.eigh(A, _uplo(UPLO))[0]
 
 
-def _uplo(UPLO: Any) -> None:
-    if UPLO not in ("L", "U"):
+def _uplo(UPLO: Any) -> str:
+    """'L' or 'U' (either case, as PyTorch)."""
+    if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
         raise OpError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return UPLO.upper()
 
 
 def eig(A: Tensor) -> tuple:

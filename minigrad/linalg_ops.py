@@ -49,19 +49,29 @@ def matrix(op: str, A: Tensor, square: bool = True, name: str = "A") -> np.ndarr
 
 def several(name: str, A: Tensor, arrays: tuple, vjp) -> tuple:
     """``arrays`` as the outputs of one node with input A; ``vjp`` maps the list of their
-    gradients (zeros for an output that got none) to A's."""
+    gradients (None for an output that got none) to A's."""
     outs = tuple(Tensor._new(a) for a in arrays)
     if not (_mode.enabled and A._requires_grad):
         return outs
     slots: list = [None] * len(outs)
 
     def node_vjp(_: np.ndarray) -> np.ndarray:
-        gs = take(slots)
-        return vjp([np.zeros_like(a) if g is None else g for a, g in zip(arrays, gs)])
+        return vjp(take(slots))
 
     node = Node(name, [A._node or A], (node_vjp,), (A,), None, PASS.shape, PASS.dtype)
     set_outputs(node, outs, slots)
     return outs
+
+
+def zeros_for(gs: list, arrays: tuple) -> list:
+    """The gradients ``gs`` with zeros for the outputs that got none."""
+    return [np.zeros_like(a) if g is None else g for a, g in zip(arrays, gs)]
+
+
+def identity_like(A: Tensor) -> Tensor:
+    """I of A's shape, (..., n, n), a Copy of A^0: dA = 0."""
+    eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape).copy()
+    return record(eye, "Copy", (A,), (lambda g: np.zeros_like(g),))
 
 
 def trisolve(A: np.ndarray, B: np.ndarray, upper: bool, unit: bool = False) -> np.ndarray:
@@ -148,10 +158,11 @@ def slogdet(A: Tensor) -> tuple:
     X = matrix("linalg.slogdet", A)
     sign, logabs = np.linalg.slogdet(X)
 
-    def vjp(g: np.ndarray) -> np.ndarray:
+    def vjp(gs: list) -> np.ndarray:
+        g = zeros_for(gs, (sign, logabs))[1]
         return g[..., None, None] * T(np.linalg.inv(X))
 
-    return Tensor._new(sign), record(logabs, "LinalgSlogdet", (A,), (vjp,), (A,))
+    return several("LinalgSlogdet", A, (sign, logabs), vjp)
 
 
 def inv(A: Tensor, check_errors: bool = True, op: str = "linalg.inv") -> tuple:
@@ -299,7 +310,7 @@ def qr(A: Tensor, mode: str) -> tuple:
         if mode == "complete" and m > n:
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
                                f"and nrows > ncols (got {m} by {n}).")  # fmt: skip
-        gQ, gR = gs
+        gQ, gR = zeros_for(gs, (Q, R))
         if m >= n:
             return _qr_vjp(Q, R, gQ, gR)
         gV = gR[..., m:]
@@ -323,7 +334,7 @@ def eigh(A: Tensor, UPLO: str) -> tuple:
     lam, V = np.linalg.eigh(X, UPLO=UPLO)
 
     def vjp(gs: list) -> np.ndarray:
-        gl, gV = gs
+        gl, gV = zeros_for(gs, (lam, V))
         VtgV = T(V) @ gV
         E = lam[..., None, :] - lam[..., :, None]
         n = lam.shape[-1]
@@ -345,7 +356,8 @@ def svd(A: Tensor, full_matrices: bool) -> tuple:
 
     def vjp(gs: list) -> np.ndarray:
         k = S.shape[-1]
-        gU, gS, gVh = gs[0][..., :k], gs[1], gs[2][..., :k, :]
+        gU, gS, gVh = zeros_for(gs, (U, S, Vh))
+        gU, gVh = gU[..., :k], gVh[..., :k, :]
         u, vh = U[..., :k], Vh[..., :k, :]
         return _svd_vjp(u, S, vh, gU, gS, gVh)
 
