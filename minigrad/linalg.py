@@ -24,8 +24,8 @@ from .tensor import Tensor, check_tensor
 
 __all__ = [
     "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig",
-    "eigh", "eigvals", "eigvalsh", "inv", "inv_ex", "lstsq", "lu", "lu_factor",
-    "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
+    "eigh", "eigvals", "eigvalsh", "householder_product", "inv", "inv_ex", "lstsq", "lu",
+    "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
     "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
     "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot",
     "vector_norm",
@@ -380,6 +380,33 @@ def qr(A: Tensor, mode: str = "reduced") -> tuple:
         raise OpError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
                       "(default), 'r', or 'complete'")  # fmt: skip
     return QR(*_la.qr(A, mode))
+
+
+def householder_product(A: Tensor, tau: Tensor) -> Tensor:
+    """The first n columns of H₁ H₂ ... H_k, H_i = I - τ_i v_i v_iᵀ, v_i = (0, ..., 0, 1,
+    A[i+1:, i]): the Q of geqrf's Householder vectors. A (..., m, n), tau (..., k), k <= n <= m."""
+    op = "torch.linalg.householder_product"
+    _la.matrix(op, A, square=False, name="input")
+    check_tensor(op, "tau", tau)
+    m, n = A.shape[-2:]
+    k = tau.shape[-1] if tau.ndim else 0
+    if m < n:
+        raise OpError(f"{op}: input.shape[-2] must be greater than or equal to "
+                      f"input.shape[-1], got {A.shape}")  # fmt: skip
+    if n < k:
+        raise OpError(f"{op}: input.shape[-1] must be greater than or equal to tau.shape[-1], "
+                      f"got {A.shape} and {tau.shape}")  # fmt: skip
+    if tau.shape[:-1] != A.shape[:-2]:
+        raise OpError(f"{op}: Expected batch dimensions of tau to be equal to "
+                      f"input.shape[:-2], but got {list(tau.shape[:-1])}")  # fmt: skip
+    if tau.dtype != A.dtype:
+        raise OpError(f"{op}: tau dtype {tau.dtype} does not match input dtype {A.dtype}")
+    V = A.tril(-1) + Tensor._new(np.eye(m, n, dtype=A.dtype))
+    Q = Tensor._new(np.broadcast_to(np.eye(m, n, dtype=A.dtype), A.shape).copy())
+    for i in reversed(range(k)):  # Q ← H_i Q, from the last reflector to the first
+        v = V[..., :, i : i + 1]
+        Q = Q - tau[..., i : i + 1, None] * (v @ (v.mT @ Q))
+    return Q
 
 
 def eigh(A: Tensor, UPLO: str = "L") -> tuple:

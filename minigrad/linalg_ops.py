@@ -320,6 +320,17 @@ def qr(A: Tensor, mode: str) -> tuple:
     return several("LinalgQr", A, (Q, R), vjp)
 
 
+def geqrf(A: Tensor) -> tuple:
+    """LAPACK's geqrf: (a, tau), Householder vectors below a's diagonal; no derivative."""
+    X = matrix("geqrf", A, square=False, name="input")
+    h, tau = np.linalg.qr(X, mode="raw")
+
+    def vjp(gs: list) -> np.ndarray:
+        raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
+
+    return several("Geqrf", A, (np.ascontiguousarray(T(h)), tau), vjp)
+
+
 def _qr_vjp(Q: np.ndarray, R: np.ndarray, gQ: np.ndarray, gR: np.ndarray) -> np.ndarray:
     M = R @ T(gR) - T(gQ) @ Q
     low = np.tril(M, -1)
@@ -421,23 +432,29 @@ def pinv(A: Tensor, atol, rtol, hermitian: bool) -> Tensor:
 
 
 def lu_factor(A: Tensor) -> tuple:
-    """(LU, pivots, info): P A = L U packed, L unit lower. For square A, with
-    gL = tril(g, -1), gU = triu(g):  dA = P L⁻ᵀ [tril(Lᵀ gL, -1) + triu(gU Uᵀ)] U⁻ᵀ."""
+    """(LU, pivots, info): A = P L U packed, L unit lower (m×k), U upper (k×n), k = min(m, n).
+    With gL = tril(g, -1), gU = triu(g), L₁ and U₁ their k×k blocks, L₂ and U₂ the rest:
+    Φ = tril(Lᵀ gL, -1) + triu(gU Uᵀ) - L₂ᵀ gL₂ - gU₂ U₂ᵀ,  dA = P [L₁⁻ᵀ Φ U₁⁻ᵀ | L₁⁻ᵀ gU₂]
+    (a wide A; a tall one stacks gL₂ U₁⁻ᵀ below instead)."""
     X = matrix("linalg.lu_factor", A, square=False)
     LU, piv, info = getrf(X)
     m, n = X.shape[-2:]
+    k = min(m, n)
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        if m != n:
-            raise NotImplementedError(
-                f"linalg.lu_factor: the derivative for a non-square {m} by {n} matrix is not "
-                "implemented in minigrad"
-            )
-        L = np.tril(LU, -1) + np.eye(n, dtype=LU.dtype)
-        U = np.triu(LU)
-        inner = np.tril(T(L) @ np.tril(g, -1), -1) + np.triu(np.triu(g) @ T(U))
-        left = trisolve(T(L), inner, upper=True, unit=True)
-        return permutation(piv, m, X.dtype) @ T(trisolve(U, T(left), upper=True))
+        L = np.tril(LU, -1)[..., :k] + np.eye(m, k, dtype=LU.dtype)
+        U = np.triu(LU)[..., :k, :]
+        gL, gU = np.tril(g, -1)[..., :k], np.triu(g)[..., :k, :]
+        L1, L2, gL2 = L[..., :k, :], L[..., k:, :], gL[..., k:, :]
+        U1, U2, gU2 = U[..., :k], U[..., k:], gU[..., k:]
+        phi = np.tril(T(L) @ gL, -1) + np.triu(gU @ T(U)) - T(L2) @ gL2 - gU2 @ T(U2)
+        phi = trisolve(T(L1), phi, upper=True, unit=True)
+        gA = T(trisolve(U1, T(phi), upper=True))
+        if n > m:
+            gA = np.concatenate([gA, trisolve(T(L1), gU2, upper=True, unit=True)], -1)
+        elif m > n:
+            gA = np.concatenate([gA, T(trisolve(U1, T(gL2), upper=True))], -2)
+        return permutation(piv, m, X.dtype) @ gA
 
     out = record(LU, "LinalgLuFactorEx", (A,), (vjp,), saves_out=True)
     return out, Tensor._new(piv), Tensor._new(info)

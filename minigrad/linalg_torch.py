@@ -13,8 +13,9 @@ from .errors import OpError
 from .tensor import Tensor, check_tensor
 
 __all__ = [
-    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse",
-    "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "pinverse", "qr",
+    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "geqrf",
+    "inverse", "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "orgqr",
+    "pinverse", "qr",
     "slogdet", "svd", "triangular_solve",
 ]  # fmt: skip
 
@@ -23,6 +24,7 @@ QR = namedtuple("qr", ["Q", "R"])
 SVD = namedtuple("svd", ["U", "S", "V"])
 TriangularSolve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
 LUUnpack = namedtuple("lu_unpack", ["P", "L", "U"])
+Geqrf = namedtuple("geqrf", ["a", "tau"])
 
 
 def det(input: Tensor) -> Tensor:
@@ -163,3 +165,14 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple:
     """(LU, pivots) of linalg.lu_factor, and the infos if ``get_infos`` (torch.lu)."""
     LU, piv, info = linalg.lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
     return (LU, piv, info) if get_infos else (LU, piv)
+
+
+def geqrf(input: Tensor) -> tuple:
+    """(a, tau) of LAPACK's geqrf: R on and above a's diagonal, the Householder vectors
+    below it, their scales in tau (no derivative, as PyTorch)."""
+    return Geqrf(*_la.geqrf(input))
+
+
+def orgqr(input: Tensor, input2: Tensor) -> Tensor:
+    """Q from geqrf's (a, tau) (torch.orgqr, linalg.householder_product)."""
+    return linalg.householder_product(input, input2)

@@ -1646,6 +1646,12 @@ class Tensor:
     def lu(self, pivot: bool = True, get_infos: bool = False) -> tuple:
         return _lt.lu(self, pivot, get_infos)
 
+    def geqrf(self) -> tuple:
+        return _lt.geqrf(self)
+
+    def orgqr(self, input2: Tensor) -> Tensor:
+        return _lt.orgqr(self, input2)
+
     def copysign(self, other: Any) -> Tensor:
         return _extra.copysign(self, other)
 

@@ -126,6 +126,9 @@ GRADCHECKS = [
     ("lstsq", lambda A, B: L.lstsq(A, B).solution, [_g(5, 3), _g(5, 2)]),
     ("lu_factor", lambda A: L.lu_factor(A).LU, [_g(2, 4, 4)]),
     ("lu", lambda A: L.lu(A)[1:], [_g(3, 3)]),
+    ("lu-wide", lambda A: L.lu(A)[1:], [_g(2, 3, 5)]),
+    ("lu-tall", lambda A: L.lu(A)[1:], [_g(5, 3)]),
+    ("lu_factor-tall", lambda A: L.lu_factor(A).LU, [_g(4, 2)]),
     (
         "lu_solve",
         lambda LU, B: L.lu_solve(LU, mg.tensor([2, 3, 3], dtype=mg.int32), B),
@@ -136,6 +139,7 @@ GRADCHECKS = [
         lambda LU, B: L.lu_solve(LU, mg.tensor([3, 2, 3], dtype=mg.int32), B, adjoint=True),
         [_w(3, 3), _g(3, 2)],
     ),
+    ("householder_product", L.householder_product, [_g(2, 5, 3), _g(2, 3)]),
     ("matrix_exp", L.matrix_exp, [_g(2, 3, 3)]),
     ("matrix_exp-large", lambda A: L.matrix_exp(3 * A), [_g(3, 3)]),
     ("matrix_power-5", lambda A: L.matrix_power(A, 5), [_g(3, 3)]),
@@ -500,3 +504,16 @@ def test_dtypes_and_tensor_methods():
     _close(A64.matrix_exp().numpy(), L.matrix_exp(A64).numpy())
     _close(A64.pinverse().numpy(), L.inv(A64).numpy())
     assert math.isnan(mg.logdet(-A64).item())
+
+
+def test_householder_product_of_geqrf_is_qr_q():
+    A = _t(_g(2, 5, 3, seed=24), False)
+    a, tau = mg.geqrf(A)
+    Q = L.householder_product(a, tau)
+    _close(Q.numpy(), L.qr(A).Q.numpy())
+    _close(np.triu(a.numpy())[..., :3, :], L.qr(A).R.numpy())
+    v = np.array([1.0, 2.0, -1.0])
+    H = L.householder_product(
+        _t(np.array([[9.0], [2.0], [-1.0]]), False), _t(np.array([0.5]), False)
+    )
+    _close(H.numpy()[:, 0], (np.eye(3) - 0.5 * np.outer(v, v))[:, 0])

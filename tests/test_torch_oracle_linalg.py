@@ -242,12 +242,20 @@ CASES = [
     ("L.lu_factor(A)", {"A": ("G", (4, 4))}),
     ("L.lu_factor(A)", {"A": ("G", (2, 3, 3))}),
     ("L.lu_factor_ex(A)", {"A": ("G", (2, 3, 3))}),
-    ("L.lu_factor(A).LU.detach()", {"A": ("G", (3, 5))}),
+    ("L.lu_factor(A).LU", {"A": ("G", (3, 5))}),
+    ("L.lu_factor(A).LU", {"A": ("G", (2, 5, 3))}),
     ("L.lu_factor(A).pivots", {"A": ("G", (2, 5, 3))}),
     ("L.lu(A)", {"A": ("G", (4, 4))}),
     ("L.lu(A)", {"A": ("G", (2, 3, 3))}),
-    ("tuple(t.detach() for t in L.lu(A))", {"A": ("G", (2, 3, 5))}),
-    ("tuple(t.detach() for t in L.lu(A))", {"A": ("G", (5, 3))}),
+    ("L.lu(A)", {"A": ("G", (2, 3, 5))}),
+    ("L.lu(A)", {"A": ("G", (5, 3))}),
+    ("M.geqrf(A)[0].detach(), M.geqrf(A)[1].detach()", {"A": ("G", (2, 5, 3))}),
+    ("A.geqrf()[1].detach()", {"A": ("G", (3, 4))}),
+    ("L.householder_product(*M.geqrf(A.detach()))", {"A": ("G", (5, 3))}),
+    ("L.householder_product(A, t)", {"A": ("G", (2, 5, 3)), "t": ("G", (2, 2))}),
+    ("L.householder_product(A, t)", {"A": ("G", (4, 4)), "t": ("G", (4,))}),
+    ("M.orgqr(A, t)", {"A": ("G", (4, 3)), "t": ("G", (3,))}),
+    ("A.orgqr(t)", {"A": ("G", (4, 3)), "t": ("G", (1,))}),
     ("M.lu(A)", {"A": ("G", (3, 3))}),
     ("M.lu_unpack(*L.lu_factor(A))", {"A": ("G", (2, 3, 3))}),
     (
@@ -390,6 +398,10 @@ ERRORS = [
     ("L.cond(A, 3)", {"A": ("G", (3, 3))}),
     ("M.cholesky_solve(B, A.float())", {"A": ("T", (3, 3)), "B": ("G", (3, 2))}),
     ("M.triangular_solve(B, A.float())", {"A": ("T", (3, 3)), "B": ("G", (3, 2))}),
+    ("L.householder_product(A, t)", {"A": ("G", (5, 3)), "t": ("G", (4,))}),
+    ("L.householder_product(A, t)", {"A": ("G", (3, 5)), "t": ("G", (2,))}),
+    ("L.householder_product(A, t)", {"A": ("G", (2, 5, 3)), "t": ("G", (3, 2))}),
+    ("M.geqrf(A)[0].sum().backward()", {"A": ("G", (4, 3))}),
     ("L.eig(A)", {"A": ("G", (3, 3))}),
     ("L.eigvals(A)", {"A": ("G", (3, 3))}),
 ]
@@ -457,7 +469,7 @@ def test_named_tuples_as_pytorch():
     A = np.array([[2.0, 1.0], [1.0, 3.0]])
     for code in ["L.slogdet(A)", "L.qr(A)", "L.eigh(A)", "L.svd(A)", "L.lstsq(A, A)", "L.lu_factor(A)",
                  "L.lu_factor_ex(A)", "L.lu(A)", "L.inv_ex(A)", "L.solve_ex(A, A)", "L.cholesky_ex(A)",
-                 "M.slogdet(A)", "M.qr(A)", "M.svd(A)", "M.triangular_solve(A, A)", "M.lu_unpack(*L.lu_factor(A))"]:  # fmt: skip
+                 "M.slogdet(A)", "M.qr(A)", "M.svd(A)", "M.geqrf(A)", "M.triangular_solve(A, A)", "M.lu_unpack(*L.lu_factor(A))"]:  # fmt: skip
         ours = eval(code, dict(M=mg, L=mg.linalg, A=mg.tensor(A)))
         theirs = eval(code, dict(M=torch, L=torch.linalg, A=torch.tensor(A)))
         assert type(ours).__name__ == type(theirs).__name__, code
@@ -479,7 +491,7 @@ def test_linalg_error_is_a_runtime_error_as_pytorch():
      "cholesky", "cholesky_ex", "matmul", "vecdot", "multi_dot", "matrix_power", "diagonal", "vander",
      "cond", "matrix_rank", "tensorinv", "tensorsolve", "qr", "eigh", "eigvalsh", "svd", "svdvals",
      "pinv", "lstsq", "solve_triangular", "lu_factor", "lu_factor_ex", "lu", "lu_solve",
-     "matrix_exp", "cross"],
+     "matrix_exp", "cross", "householder_product"],
 )  # fmt: skip
 def test_signatures_match_pytorch_docs(name):
     """Argument names, defaults and keyword-only markers as PyTorch's documented signature."""
