@@ -94,7 +94,7 @@ def vector_norm(
                 )
         if len({d % max(x.ndim, 1) for d in dims}) != len(dims):
             raise OpError(f"linalg.vector_norm: dim {dims} appears multiple times")
-    if ord < 0 and x.numel() == 0:
+    if (ord < 0 or ord == math.inf) and x.numel() == 0:
         raise OpError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor "
                       "because the operation does not have an identity")  # fmt: skip
     return _la.vector_norm(x, float(ord), dims, keepdim)

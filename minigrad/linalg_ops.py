@@ -9,6 +9,8 @@ gradient, ``ᵀ`` swaps the last two dims, ``A⁻ᵀ`` is ``(A⁻¹)ᵀ``. The f
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .engine import PASS, Node, record, set_outputs, take
@@ -97,7 +99,7 @@ def getrf(X: np.ndarray) -> tuple:
     m, n = X.shape[-2:]
     k = min(m, n)
     batch = X.shape[:-2]
-    LU = X.reshape((-1, m, n)).copy()
+    LU = X.reshape((math.prod(batch), m, n)).copy()
     piv = np.zeros((LU.shape[0], k), np.int32)
     info = np.zeros(LU.shape[0], np.int32)
     rows = np.arange(LU.shape[0])
@@ -115,7 +117,8 @@ def getrf(X: np.ndarray) -> tuple:
 def permutation(piv: np.ndarray, m: int, dtype) -> np.ndarray:
     """P (..., m, m) with A = P L U, from getrf's 1-based row swaps."""
     perm = np.broadcast_to(np.arange(m), piv.shape[:-1] + (m,)).copy()
-    flat, p = perm.reshape(-1, m), piv.reshape(-1, piv.shape[-1]) - 1
+    nb = math.prod(piv.shape[:-1])
+    flat, p = perm.reshape(nb, m), piv.reshape(nb, piv.shape[-1]) - 1
     rows = np.arange(flat.shape[0])
     for i in range(p.shape[1]):
         flat[rows, i], flat[rows, p[:, i]] = flat[rows, p[:, i]], flat[rows, i].copy()
@@ -246,10 +249,8 @@ def _cholesky_or_nan(X: np.ndarray) -> tuple:
         try:
             L[b] = np.linalg.cholesky(M)
         except np.linalg.LinAlgError:
-            k = 1
-            while k < len(M) and np.all(np.linalg.eigvalsh(M[: k + 1, : k + 1]) > 0):
-                k += 1
-            info[b] = k if np.linalg.eigvalsh(M[:k, :k]).min() <= 0 else k + 1
+            n = len(M)
+            info[b] = next(k for k in range(1, n + 1) if not np.linalg.eigvalsh(M[:k, :k])[0] > 0)
     return L.reshape(X.shape), info.reshape(X.shape[:-2])
 
 

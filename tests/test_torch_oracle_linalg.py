@@ -178,6 +178,28 @@ CASES = [
     ("L.tensorinv(A.reshape(6, 2, 3), ind=1)", {"A": ("W", (6, 6))}),
     ("L.tensorsolve(A.reshape(2, 3, 6), B)", {"A": ("W", (6, 6)), "B": ("G", (2, 3))}),
     ("L.tensorsolve(A.reshape(6, 2, 3), B, dims=(0,))", {"A": ("W", (6, 6)), "B": ("G", (2, 3))}),
+    # empty matrices and empty batches
+    *[
+        (c, {"A": ("G", shape)})
+        for shape in [(0, 0), (2, 0, 0), (0, 3, 3)]
+        for c in (
+            "L.det(A)",
+            "L.inv(A)",
+            "L.slogdet(A)",
+            "L.cholesky(A)",
+            "L.qr(A)",
+            "L.svdvals(A)",
+            "L.lu_factor(A)",
+            "L.lu(A)",
+            "L.matrix_exp(A)",
+            "L.pinv(A)",
+            "L.matrix_rank(A)",
+            "L.vector_norm(A)",
+            "L.matrix_norm(A)",
+            "L.solve(A, A)",
+            "L.matrix_power(A, 3)",
+        )
+    ],
     # decompositions
     ("L.qr(A)", {"A": ("G", (5, 3))}),
     ("L.qr(A)", {"A": ("G", (2, 4, 4))}),
@@ -359,6 +381,8 @@ ERRORS = [
     ("L.cholesky(A.long())", {"A": ("S", (3, 3))}),
     ("L.vector_norm(x, 'fro')", {"x": ("G", (3,))}),
     ("L.vector_norm(x.long())", {"x": ("G", (3,))}),
+    ("L.vector_norm(x, -1)", {"x": ("G", (0, 3))}),
+    ("L.vector_norm(x, float('inf'))", {"x": ("G", (2, 0))}),
     ("L.vector_norm(x, dim=2)", {"x": ("G", (3, 2))}),
     ("L.vector_norm(x, dim=(0, 0))", {"x": ("G", (3, 2))}),
     ("L.matrix_norm(A, 3)", {"A": ("G", (3, 3))}),
