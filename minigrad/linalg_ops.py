@@ -127,6 +127,15 @@ def permutation(piv: np.ndarray, m: int, dtype) -> np.ndarray:
     return T(P)
 
 
+def getrs(LU: np.ndarray, piv: np.ndarray, B: np.ndarray, adjoint: bool) -> np.ndarray:
+    """X with A X = B (Aᵀ X = B if ``adjoint``) from getrf's A = P L U, as LAPACK's getrs
+    (inf / nan where U has a zero on its diagonal)."""
+    P = permutation(piv, LU.shape[-2], LU.dtype)
+    if adjoint:  # Aᵀ = Uᵀ Lᵀ Pᵀ
+        return P @ trisolve(T(LU), trisolve(T(LU), B, upper=False), upper=True, unit=True)
+    return trisolve(LU, trisolve(LU, T(P) @ B, upper=False, unit=True), upper=True)
+
+
 def raise_info(op: str, info: np.ndarray, what: str) -> None:
     """LinAlgError naming the first batch element whose ``info`` is non-zero."""
     bad = np.argwhere(info.reshape(-1) > 0)
@@ -140,7 +149,7 @@ def raise_info(op: str, info: np.ndarray, what: str) -> None:
 
 
 def det(A: Tensor) -> Tensor:
-    """det A, (..., n, n) -> (...).   dA = g · adj(A)ᵀ = g det(A) A⁻ᵀ, the cofactor matrix,
+    """det A, (..., n, n) -> (...), from A's LU.   dA = g · adj(A)ᵀ = g det(A) A⁻ᵀ, the cofactor matrix,
     computed from A = U S Vᵀ as det(U) det(V) U diag(Π_{j≠i} s_j) Vᵀ (so singular A works)."""
     X = matrix("linalg.det", A)
 
@@ -153,17 +162,37 @@ def det(A: Tensor) -> Tensor:
         scale = g * np.linalg.det(U) * np.linalg.det(Vh)
         return scale[..., None, None] * ((U * others[..., None, :]) @ Vh)
 
-    return record(np.linalg.det(X), "LinalgDet", (A,), (vjp,), (A,))
+    LU, piv, _ = getrf(X)
+    out = swap_sign(piv, X.dtype) * np.prod(np.diagonal(LU, 0, -2, -1), -1)
+    return record(out, "LinalgDet", (A,), (vjp,), (A,))
+
+
+def swap_sign(piv: np.ndarray, dtype) -> np.ndarray:
+    """det P of getrf's A = P L U: -1 for an odd number of row swaps. So det A = det P
+    Π diag(U), from the same LU as PyTorch's (a singular A gives exactly 0, as there)."""
+    swaps = (piv != np.arange(1, piv.shape[-1] + 1)).sum(-1)
+    return np.where(swaps % 2, -1, 1).astype(dtype)
+
+
+def lu_slogdet(LU: np.ndarray, piv: np.ndarray) -> tuple:
+    """(sign, log|det A|) from getrf's A = P L U."""
+    d = np.diagonal(LU, 0, -2, -1)
+    with np.errstate(divide="ignore"):
+        return swap_sign(piv, LU.dtype) * np.prod(np.sign(d), -1), np.log(np.abs(d)).sum(-1)
 
 
 def slogdet(A: Tensor) -> tuple:
-    """(sign, log|det A|).   dA = g A⁻ᵀ for the log (sign has no gradient)."""
+    """(sign, log|det A|).   dA = g A⁻ᵀ for the log, by LU as PyTorch (so ±inf for a
+    singular A); sign has no gradient."""
     X = matrix("linalg.slogdet", A)
-    sign, logabs = np.linalg.slogdet(X)
+    LU, piv, _ = getrf(X)
+    sign, logabs = lu_slogdet(LU, piv)
 
     def vjp(gs: list) -> np.ndarray:
         g = zeros_for(gs, (sign, logabs))[1]
-        return g[..., None, None] * T(np.linalg.inv(X))
+        eye = np.eye(X.shape[-1], dtype=X.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return getrs(LU, piv, g[..., None, None] * eye, adjoint=True)
 
     return several("LinalgSlogdet", A, (sign, logabs), vjp)
 
@@ -351,7 +380,8 @@ def eigh(A: Tensor, UPLO: str) -> tuple:
         E = lam[..., None, :] - lam[..., :, None]
         n = lam.shape[-1]
         E[..., range(n), range(n)] = 1
-        F = 0.5 * (VtgV - T(VtgV)) / E
+        with np.errstate(divide="ignore", invalid="ignore"):  # repeated λ: inf / nan, as PyTorch
+            F = 0.5 * (VtgV - T(VtgV)) / E
         F[..., range(n), range(n)] = gl
         return V @ F @ T(V)
 

@@ -314,6 +314,12 @@ def test_eigh_and_svd_factors():
     _close((U2 @ mg.diag_embed(S2) @ V2.mT).numpy(), G.numpy())
 
 
+def test_eigh_gradient_of_repeated_eigenvalues_is_not_finite_as_pytorch():
+    A = _t(np.diag([2.0, 2.0, 1.0]))
+    L.eigh(A).eigenvectors.sum().backward()
+    assert not np.all(np.isfinite(A.grad.numpy()))
+
+
 def test_svd_gradient_of_repeated_singular_values_is_not_finite_as_pytorch():
     A = _t(np.diag([2.0, 2.0, 1.0]))
     U, S, Vh = L.svd(A)
