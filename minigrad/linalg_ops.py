@@ -149,8 +149,9 @@ def raise_info(op: str, info: np.ndarray, what: str) -> None:
 
 
 def det(A: Tensor) -> Tensor:
-    """det A, (..., n, n) -> (...), from A's LU.   dA = g · adj(A)ᵀ = g det(A) A⁻ᵀ, the cofactor matrix,
-    computed from A = U S Vᵀ as det(U) det(V) U diag(Π_{j≠i} s_j) Vᵀ (so singular A works)."""
+    """det A, (..., n, n) -> (...), from A's LU.   dA = g · adj(A)ᵀ = g det(A) A⁻ᵀ, the
+    cofactor matrix, computed from A = U S Vᵀ as det(U) det(V) U diag(Π_{j≠i} s_j) Vᵀ (so
+    singular A works)."""
     X = matrix("linalg.det", A)
 
     def vjp(g: np.ndarray) -> np.ndarray:
