@@ -198,32 +198,28 @@ def slogdet(A: Tensor) -> tuple:
     return several("LinalgSlogdet", A, (sign, logabs), vjp)
 
 
-def inv(A: Tensor, check_errors: bool = True, op: str = "linalg.inv") -> tuple:
-    """(A⁻¹, info).   dA = -A⁻ᵀ g A⁻ᵀ."""
-    X = matrix(op, A)
-    info = getrf(X)[2] if X.size else np.zeros(X.shape[:-2], np.int32)
+def inv(A: Tensor, check_errors: bool = True) -> tuple:
+    """(A⁻¹, info), by LAPACK's getri, or by getrs (as PyTorch) where A is singular.
+    dA = -A⁻ᵀ g A⁻ᵀ."""
+    X = matrix("linalg.inv", A)
+    LU, piv, info = getrf(X)
     if check_errors:
-        raise_info(op, info, "The diagonal element {} is zero, the inversion could not be "
-                   "completed because the input matrix is singular.")  # fmt: skip
-    with np.errstate(all="ignore"):
-        Y = np.linalg.inv(X) if not info.any() else _inv_or_nan(X, info)
+        raise_info("linalg.inv", info, "The diagonal element {} is zero, the inversion could "
+                   "not be completed because the input matrix is singular.")  # fmt: skip
+    if info.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            Y = getrs(LU, piv, np.eye(X.shape[-1], dtype=X.dtype), adjoint=False)
+    else:
+        Y = np.linalg.inv(X)
     out = record(Y, "LinalgInvEx", (A,), (lambda g: -T(Y) @ g @ T(Y),), saves_out=True)
     return out, Tensor._new(info)
-
-
-def _inv_or_nan(X: np.ndarray, info: np.ndarray) -> np.ndarray:
-    """A⁻¹ where A is invertible, NaN elsewhere (PyTorch's values there are LAPACK's junk)."""
-    Y = np.full(X.shape, np.nan, X.dtype)
-    ok = info == 0
-    Y[ok] = np.linalg.inv(X[ok])
-    return Y
 
 
 def solve(A: Tensor, B: Tensor, check_errors: bool = True) -> tuple:
     """(X, info) with A X = B, A (..., n, n), B (..., n, k), batch dims broadcast.
     dB = A⁻ᵀ g,   dA = -dB Xᵀ."""
     X_A = A.data
-    info = getrf(X_A)[2] if X_A.size else np.zeros(X_A.shape[:-2], np.int32)
+    LU, piv, info = getrf(X_A)
     if check_errors:
         raise_info("linalg.solve", info, "The solver failed because the input matrix is "
                    "singular.")  # fmt: skip
@@ -231,8 +227,8 @@ def solve(A: Tensor, B: Tensor, check_errors: bool = True) -> tuple:
     Ab = np.broadcast_to(X_A, batch + X_A.shape[-2:])
     Bb = np.broadcast_to(B.data, batch + B.data.shape[-2:])
     if info.any():
-        with np.errstate(all="ignore"):
-            X = _inv_or_nan(np.ascontiguousarray(Ab), np.broadcast_to(info, batch)) @ Bb
+        with np.errstate(divide="ignore", invalid="ignore"):
+            X = getrs(LU, piv, Bb, adjoint=False)
     else:
         X = np.linalg.solve(Ab, Bb)
 
@@ -243,7 +239,7 @@ def solve(A: Tensor, B: Tensor, check_errors: bool = True) -> tuple:
         return -vjp_B(g) @ T(X)
 
     out = record(X, "LinalgSolveEx", (A, B), (vjp_A, vjp_B), (A,))
-    return out, Tensor._new(np.broadcast_to(info, batch).copy())
+    return out, Tensor._new(info)
 
 
 def cholesky(A: Tensor, check_errors: bool = True) -> tuple:

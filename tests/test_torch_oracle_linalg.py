@@ -106,6 +106,14 @@ CASES = [
     ("L.solve(A, B, left=False)", {"A": ("W", (3, 3)), "B": ("G", (2, 3))}),
     ("L.solve(A, B, left=False)", {"A": ("W", (2, 3, 3)), "B": ("G", (2, 4, 3))}),
     ("L.solve_ex(A, B)", {"A": ("W", (2, 3, 3)), "B": ("G", (2, 3, 1))}),
+    ("L.solve_ex(A, B)", {"A": ("W", (2, 1, 3, 3)), "B": ("G", (4, 3, 1))}),
+    # singular: PyTorch's values are LAPACK getrs' inf / nan, and so are ours
+    ("tuple(t.detach() for t in L.inv_ex(A * 0))", {"A": ("G", (2, 3, 3))}),
+    (
+        "tuple(t.detach() for t in L.solve_ex(A * 0, B))",
+        {"A": ("G", (3, 3)), "B": ("G", (2, 3, 2))},
+    ),
+    ("tuple(t.detach() for t in L.inv_ex(M.stack([A[0], 2 * A[0], A[1]])))", {"A": ("G", (2, 3))}),
     ("L.cholesky(A)", {"A": ("S", (4, 4))}),
     ("L.cholesky(A)", {"A": ("S", (2, 3, 3))}),
     ("L.cholesky(A + A.triu(1))", {"A": ("S", (3, 3))}),
