@@ -519,8 +519,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """Σ_dim x · y, broadcast (the dot product of vectors along ``dim``)."""
-    check_tensor("linalg.vecdot", "x", x)
-    check_tensor("linalg.vecdot", "y", y)
+    _float("linalg.vecdot", x, name="x")
+    _float("linalg.vecdot", y, name="y")
     if x.dtype != y.dtype:
         raise OpError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x "
                       f"of type {x.dtype} and y of type {y.dtype} instead")  # fmt: skip
