@@ -322,13 +322,11 @@ def matrix_rank(
 
 
 def _tolerances(X: np.ndarray, atol: Any, rtol: Any) -> tuple:
-    """PyTorch's atol and rtol (arrays over the batch): rtol is eps · max(m, n) when both
-    are None, and 0 when only atol is given and positive."""
-    batch = X.shape[:-2]
+    """PyTorch's atol and rtol as arrays (which broadcast with the batch dims): rtol is
+    eps · max(m, n) when both are None, and 0 when only atol is given and positive."""
 
     def arr(v: Any) -> np.ndarray:
-        v = v.data if isinstance(v, Tensor) else v
-        return np.broadcast_to(np.asarray(v, X.dtype), batch)
+        return np.asarray(v.data if isinstance(v, Tensor) else v, X.dtype)
 
     a = arr(0.0 if atol is None else atol)
     if rtol is None:

@@ -270,6 +270,17 @@ CASES = [
     ("L.pinv(A, hermitian=True)", {"A": ("E", (2, 3, 3))}),
     ("L.pinv(A, atol=1.5)", {"A": ("D", (4, 4))}),
     ("L.pinv(A, rtol=0.3).detach()", {"A": ("D", (4, 4))}),
+    ("L.pinv(A, atol=M.tensor([0.5, 2.5], dtype=A.dtype)[:, None])", {"A": ("D", (3, 3))}),
+    (
+        "L.pinv(A, atol=M.tensor([0.5, 2.5], dtype=A.dtype), rtol=M.tensor(0.1, dtype=A.dtype))",
+        {"A": ("D", (2, 3, 3))},
+    ),
+    (
+        "L.pinv(A, rtol=M.tensor([0.1, 0.5], dtype=A.dtype), hermitian=True)",
+        {"A": ("E", (2, 3, 3))},
+    ),
+    ("L.matrix_rank(A, atol=M.tensor([0.5, 2.5, 3.5], dtype=A.dtype))", {"A": ("D", (3, 3))}),
+    ("L.matrix_rank(A, rtol=M.tensor([[0.1], [0.6]], dtype=A.dtype))", {"A": ("D", (3, 4, 4))}),
     ("M.pinverse(A)", {"A": ("D", (3, 4))}),
     ("A.pinverse(rcond=0.2).detach()", {"A": ("G", (3, 4))}),
     ("L.lstsq(A, B)", {"A": ("D", (5, 3)), "B": ("G", (5, 2))}),
