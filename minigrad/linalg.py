@@ -168,7 +168,7 @@ def cond(A: Tensor, p: Any = None) -> Tensor:
     _la.matrix("linalg.cond", A)
     Ainv, info = inv_ex(A)
     out = matrix_norm(A, p) * matrix_norm(Ainv, p)
-    bad = info.data > 0
+    bad = np.asarray(info.data > 0)
     if not bad.any():
         return out
     return functions.where(Tensor._new(bad), Tensor._new(np.array(np.inf, A.dtype)), out)
@@ -318,7 +318,7 @@ def matrix_rank(
     atol_, rtol_ = _tolerances(X, atol, rtol)
     smax = s.max(-1) if s.shape[-1] else np.zeros(s.shape[:-1], s.dtype)
     tol = np.maximum(atol_, rtol_ * smax)
-    return Tensor._new((s > tol[..., None]).sum(-1).astype(np.int64))
+    return Tensor._new(np.asarray((s > tol[..., None]).sum(-1), np.int64))
 
 
 def _tolerances(X: np.ndarray, atol: Any, rtol: Any) -> tuple:

@@ -52,7 +52,7 @@ def matrix(op: str, A: Tensor, square: bool = True, name: str = "A") -> np.ndarr
 def several(name: str, A: Tensor, arrays: tuple, vjp) -> tuple:
     """``arrays`` as the outputs of one node with input A; ``vjp`` maps the list of their
     gradients (None for an output that got none) to A's."""
-    outs = tuple(Tensor._new(a) for a in arrays)
+    outs = tuple(Tensor._new(np.asarray(a)) for a in arrays)  # NumPy gives scalars for 0-d
     if not (_mode.enabled and A._requires_grad):
         return outs
     slots: list = [None] * len(outs)
@@ -60,7 +60,8 @@ def several(name: str, A: Tensor, arrays: tuple, vjp) -> tuple:
     def node_vjp(_: np.ndarray) -> np.ndarray:
         return vjp(take(slots))
 
-    node = Node(name, [A._node or A], (node_vjp,), (A,), None, PASS.shape, PASS.dtype)
+    # the VJPs read A and the outputs: an in-place change of any makes backward raise
+    node = Node(name, [A._node or A], (node_vjp,), (A, *outs), None, PASS.shape, PASS.dtype)
     set_outputs(node, outs, slots)
     return outs
 
@@ -238,7 +239,7 @@ def solve(A: Tensor, B: Tensor, check_errors: bool = True) -> tuple:
     def vjp_A(g: np.ndarray) -> np.ndarray:
         return -vjp_B(g) @ T(X)
 
-    out = record(X, "LinalgSolveEx", (A, B), (vjp_A, vjp_B), (A,))
+    out = record(X, "LinalgSolveEx", (A, B), (vjp_A, vjp_B), (A,), saves_out=True)
     return out, Tensor._new(info)
 
 
@@ -293,7 +294,7 @@ def solve_triangular(A: Tensor, B: Tensor, upper: bool, unitriangular: bool) -> 
         gA = -vjp_B(g) @ T(X)
         return np.triu(gA, int(unitriangular)) if upper else np.tril(gA, -int(unitriangular))
 
-    return record(X, "LinalgSolveTriangular", (A, B), (vjp_A, vjp_B), (A,))
+    return record(X, "LinalgSolveTriangular", (A, B), (vjp_A, vjp_B), (A,), saves_out=True)
 
 
 def cholesky_solve(B: Tensor, L: Tensor, upper: bool) -> Tensor:
@@ -312,7 +313,7 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool) -> Tensor:
         C = gB @ T(X) + X @ T(gB)
         return -F @ C if upper else -C @ F
 
-    return record(X, "CholeskySolve", (B, L), (sol, vjp_L), (L,))
+    return record(X, "CholeskySolve", (B, L), (sol, vjp_L), (L,), saves_out=True)
 
 
 # ---- factorizations ----------------------------------------------------------------------

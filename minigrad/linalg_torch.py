@@ -50,7 +50,7 @@ def logdet(input: Tensor) -> Tensor:
     check_tensor("logdet", "input", input)
     sign, logabs = _la.slogdet(input)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return logabs + Tensor._new(np.log(sign.data))
+        return logabs + Tensor._new(np.asarray(np.log(sign.data)))
 
 
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:

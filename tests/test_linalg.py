@@ -523,3 +523,36 @@ def test_householder_product_of_geqrf_is_qr_q():
         _t(np.array([[9.0], [2.0], [-1.0]]), False), _t(np.array([0.5]), False)
     )
     _close(H.numpy()[:, 0], (np.eye(3) - 0.5 * np.outer(v, v))[:, 0])
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda A, B: L.solve(A, B),
+        lambda A, B: L.solve_triangular(A, B, upper=True),
+        lambda A, B: mg.cholesky_solve(B, A),
+        lambda A, B: L.inv(A),
+        lambda A, B: L.cholesky(A @ A.mT),
+        lambda A, B: L.qr(A).R,
+        lambda A, B: L.eigh(A @ A.mT).eigenvectors,
+        lambda A, B: L.svd(A).S,
+        lambda A, B: L.slogdet(A).logabsdet,
+    ],
+)
+def test_changing_an_output_in_place_before_backward_raises(fn):
+    """The VJPs read the output: an in-place change of it must not give a wrong gradient."""
+    A, B = _t(_tri(3, 3)), _t(_g(3, 2))
+    out = fn(A, B)
+    with mg.no_grad():
+        out.mul_(2)
+    with pytest.raises(RuntimeError):
+        out.sum().backward()
+
+
+def test_results_of_single_matrices_are_0d_arrays():
+    """NumPy reduces a single matrix to a scalar; a Tensor holds a 0-d array."""
+    A = mg.tensor(_spd(3, 3))
+    outs = [L.matrix_rank(A), L.det(A), *L.slogdet(A), mg.logdet(A), L.cond(A, 1), L.inv_ex(A).info,
+            L.cholesky_ex(A).info, L.lu_factor_ex(A).info, L.lstsq(A, A).rank, L.vector_norm(A)]  # fmt: skip
+    for out in outs:
+        assert type(out.data) is np.ndarray and out.shape == ()
