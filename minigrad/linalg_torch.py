@@ -3,6 +3,7 @@ older names and argument orders, each a call of the ``minigrad.linalg`` function
 
 from __future__ import annotations
 
+import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -25,6 +26,15 @@ SVD = namedtuple("svd", ["U", "S", "V"])
 TriangularSolve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
 LUUnpack = namedtuple("lu_unpack", ["P", "L", "U"])
 Geqrf = namedtuple("geqrf", ["a", "tau"])
+
+_warned: set = set()  # PyTorch warns of a deprecated function once per process
+
+
+def _deprecated(name: str, instead: str) -> None:
+    if name not in _warned:
+        _warned.add(name)
+        warnings.warn(f"{name} is deprecated in favor of {instead} and will be removed in a "
+                      "future PyTorch release.", UserWarning, stacklevel=3)  # fmt: skip
 
 
 def det(input: Tensor) -> Tensor:
@@ -56,12 +66,14 @@ def logdet(input: Tensor) -> Tensor:
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     """L with A = L Lᵀ (U with A = Uᵀ U if ``upper``) (torch.cholesky)."""
     check_tensor("cholesky", "input", input)
+    _deprecated("torch.cholesky", "torch.linalg.cholesky")
     return linalg.cholesky(input, upper=upper)
 
 
 def qr(input: Tensor, some: bool = True) -> tuple:
     """(Q, R), reduced if ``some`` else complete (torch.qr)."""
     check_tensor("qr", "input", input)
+    _deprecated("torch.qr", "torch.linalg.qr")
     return QR(*linalg.qr(input, "reduced" if some else "complete"))
 
 
@@ -103,6 +115,7 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
         check_tensor("chain_matmul", f"matrices[{i}]", t)
         if t.ndim != 2:
             raise OpError(f"chain_matmul(): Tensor dimension is {t.ndim}, expected 2 instead.")
+    _deprecated("torch.chain_matmul", "torch.linalg.multi_dot")
     if len(matrices) == 1:
         return matrices[0].clone()
     return linalg.multi_dot(matrices)
@@ -141,6 +154,7 @@ def triangular_solve(
     _la.matrix("triangular_solve", input, square=False, name="input")
     _la.matrix("triangular_solve", A)
     _same_dtype("triangular_solve", input, A)
+    _deprecated("torch.triangular_solve", "torch.linalg.solve_triangular")
     M = A.mT if transpose else A
     X = linalg.solve_triangular(M, input, upper=upper != transpose, unitriangular=unitriangular)
     return TriangularSolve(X, A.clone())
@@ -148,6 +162,7 @@ def triangular_solve(
 
 def lu_solve(input: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
     """X with A X = b from A's lu factorization (torch.lu_solve, b = input)."""
+    _deprecated("torch.lu_solve", "torch.linalg.lu_solve")
     return linalg.lu_solve(LU_data, LU_pivots, input)
 
 
@@ -163,6 +178,7 @@ def lu_unpack(
 
 def lu(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple:
     """(LU, pivots) of linalg.lu_factor, and the infos if ``get_infos`` (torch.lu)."""
+    _deprecated("torch.lu", "torch.linalg.lu_factor / torch.linalg.lu_factor_ex")
     LU, piv, info = linalg.lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
     return (LU, piv, info) if get_infos else (LU, piv)
 

@@ -6,6 +6,7 @@ Moore-Penrose conditions, norms from their definitions as plain loops, ...)."""
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -556,3 +557,24 @@ def test_results_of_single_matrices_are_0d_arrays():
             L.cholesky_ex(A).info, L.lu_factor_ex(A).info, L.lstsq(A, A).rank, L.vector_norm(A)]  # fmt: skip
     for out in outs:
         assert type(out.data) is np.ndarray and out.shape == ()
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["mg.cholesky(S)", "S.qr()", "mg.chain_matmul(S, S)", "mg.triangular_solve(S, S)",
+     "mg.lu_solve(S, *L.lu_factor(S))", "S.lu()"],
+)  # fmt: skip
+def test_deprecated_torch_functions_warn_once_as_pytorch(call, monkeypatch):
+    from minigrad import linalg_torch
+
+    monkeypatch.setattr(linalg_torch, "_warned", set())
+    env = dict(mg=mg, L=L, S=mg.tensor(_spd(3, 3)))
+    with pytest.warns(UserWarning, match="deprecated in favor of"):
+        eval(call, env)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        eval(call, env)
+    for quiet in ["mg.det(S)", "mg.svd(S)", "mg.lu_unpack(*L.lu_factor(S))"]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            eval(quiet, env)
