@@ -287,6 +287,7 @@ from .linalg_torch import (
     matrix_exp,
     matrix_power,
     orgqr,
+    ormqr,
     pinverse,
     qr,
     slogdet,

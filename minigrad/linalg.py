@@ -399,12 +399,19 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:
                       f"input.shape[:-2], but got {list(tau.shape[:-1])}")  # fmt: skip
     if tau.dtype != A.dtype:
         raise OpError(f"{op}: tau dtype {tau.dtype} does not match input dtype {A.dtype}")
-    V = A.tril(-1) + Tensor._new(np.eye(m, n, dtype=A.dtype))
-    Q = Tensor._new(np.broadcast_to(np.eye(m, n, dtype=A.dtype), A.shape).copy())
-    for i in reversed(range(k)):  # Q ← H_i Q, from the last reflector to the first
-        v = V[..., :, i : i + 1]
-        Q = Q - tau[..., i : i + 1, None] * (v @ (v.mT @ Q))
-    return Q
+    eye = Tensor._new(np.broadcast_to(np.eye(m, n, dtype=A.dtype), A.shape).copy())
+    return _apply_householder(A, tau, eye, left=True, transpose=False)
+
+
+def _apply_householder(A: Tensor, tau: Tensor, C: Tensor, left: bool, transpose: bool) -> Tensor:
+    """Q C, Qᵀ C, C Q or C Qᵀ for Q = H₁ ... H_k of the Householder vectors below A's
+    diagonal (geqrf's), one reflector H_i = I - τ_i v_i v_iᵀ at a time."""
+    m, k = A.shape[-2], tau.shape[-1]
+    V = A[..., :, :k].tril(-1) + Tensor._new(np.eye(m, k, dtype=A.dtype))
+    for i in range(k) if left == transpose else reversed(range(k)):
+        v, t = V[..., :, i : i + 1], tau[..., i : i + 1, None]
+        C = C - t * (v @ (v.mT @ C)) if left else C - t * ((C @ v) @ v.mT)
+    return C
 
 
 def eigh(A: Tensor, UPLO: str = "L") -> tuple:

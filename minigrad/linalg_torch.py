@@ -16,7 +16,7 @@ from .tensor import Tensor, check_tensor
 __all__ = [
     "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "geqrf",
     "inverse", "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "orgqr",
-    "pinverse", "qr",
+    "ormqr", "pinverse", "qr",
     "slogdet", "svd", "triangular_solve",
 ]  # fmt: skip
 
@@ -192,3 +192,26 @@ def geqrf(input: Tensor) -> tuple:
 def orgqr(input: Tensor, input2: Tensor) -> Tensor:
     """Q from geqrf's (a, tau) (torch.orgqr, linalg.householder_product)."""
     return linalg.householder_product(input, input2)
+
+
+def ormqr(
+    input: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False
+) -> Tensor:
+    """Q C (Qᵀ C if ``transpose``; C Q, C Qᵀ if not ``left``) for the m×m Q of geqrf's
+    (a, tau) = (input, input2), C = input3."""
+    op = "torch.ormqr"
+    _la.matrix(op, input, square=False, name="input")
+    _la.matrix(op, input3, square=False, name="input3")
+    check_tensor(op, "input2", input2)
+    m, n = input.shape[-2:]
+    side = -2 if left else -1
+    if input3.shape[side] != m:
+        raise OpError(f"{op}: other.shape[{side}] must be equal to input.shape[-2], got "
+                      f"{input3.shape} and {input.shape}")  # fmt: skip
+    if input2.ndim == 0 or input2.shape[-1] != min(m, n):
+        raise OpError(f"{op}: tau.shape[-1] must be equal to min(other.shape[-2], "
+                      f"input.shape[-1]), got {input2.shape}")  # fmt: skip
+    if not input.dtype == input2.dtype == input3.dtype:
+        raise OpError(f"{op}: input, tau and other must have the same dtype, got "
+                      f"{input.dtype}, {input2.dtype} and {input3.dtype}")  # fmt: skip
+    return linalg._apply_householder(input, input2, input3, left, transpose)

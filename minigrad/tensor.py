@@ -1652,6 +1652,10 @@ class Tensor:
     def orgqr(self, input2: Tensor) -> Tensor:
         return _lt.orgqr(self, input2)
 
+    def ormqr(self, input2: Tensor, input3: Tensor, left: bool = True,
+              transpose: bool = False) -> Tensor:  # fmt: skip
+        return _lt.ormqr(self, input2, input3, left, transpose)
+
     def copysign(self, other: Any) -> Tensor:
         return _extra.copysign(self, other)
 

@@ -141,6 +141,8 @@ GRADCHECKS = [
         [_w(3, 3), _g(3, 2)],
     ),
     ("householder_product", L.householder_product, [_g(2, 5, 3), _g(2, 3)]),
+    ("ormqr", lambda A, t, C: mg.ormqr(A, t, C, transpose=True), [_g(4, 3), _g(3), _g(4, 2)]),
+    ("ormqr-right", lambda A, t, C: mg.ormqr(A, t, C, left=False), [_g(4, 3), _g(3), _g(2, 4)]),
     ("matrix_exp", L.matrix_exp, [_g(2, 3, 3)]),
     ("matrix_exp-large", lambda A: L.matrix_exp(3 * A), [_g(3, 3)]),
     ("matrix_power-5", lambda A: L.matrix_power(A, 5), [_g(3, 3)]),
@@ -519,6 +521,11 @@ def test_householder_product_of_geqrf_is_qr_q():
     Q = L.householder_product(a, tau)
     _close(Q.numpy(), L.qr(A).Q.numpy())
     _close(np.triu(a.numpy())[..., :3, :], L.qr(A).R.numpy())
+    Qc = L.qr(A, mode="complete").Q
+    C = _t(_g(2, 5, 4, seed=25), False)
+    for left, tr, want in [(True, False, Qc @ C), (True, True, Qc.mT @ C)]:
+        _close(mg.ormqr(a, tau, C, left=left, transpose=tr).numpy(), want.numpy())
+    _close(mg.ormqr(a, tau, C.mT, left=False).numpy(), (C.mT @ Qc).numpy())
     v = np.array([1.0, 2.0, -1.0])
     H = L.householder_product(
         _t(np.array([[9.0], [2.0], [-1.0]]), False), _t(np.array([0.5]), False)

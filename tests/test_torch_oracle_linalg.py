@@ -305,6 +305,17 @@ CASES = [
     ("L.householder_product(A, t)", {"A": ("G", (4, 4)), "t": ("G", (4,))}),
     ("M.orgqr(A, t)", {"A": ("G", (4, 3)), "t": ("G", (3,))}),
     ("A.orgqr(t)", {"A": ("G", (4, 3)), "t": ("G", (1,))}),
+    *[
+        (
+            f"M.ormqr(A, t, C, left={lf}, transpose={tr})",
+            {"A": ("G", (4, 3)), "t": ("G", (3,)), "C": ("G", (4, 2) if lf else (2, 4))},
+        )
+        for lf in (True, False)
+        for tr in (False, True)
+    ],
+    ("M.ormqr(A, t, C)", {"A": ("G", (2, 3, 4)), "t": ("G", (2, 3)), "C": ("G", (2, 3, 2))}),
+    ("A.ormqr(t, C, transpose=True)", {"A": ("G", (3, 3)), "t": ("G", (3,)), "C": ("G", (3, 3))}),
+    ("M.ormqr(*M.geqrf(A.detach()), C)", {"A": ("G", (5, 3)), "C": ("G", (5, 2))}),
     ("M.lu(A)", {"A": ("G", (3, 3))}),
     ("M.lu_unpack(*L.lu_factor(A))", {"A": ("G", (2, 3, 3))}),
     (
@@ -456,6 +467,9 @@ ERRORS = [
     ("L.householder_product(A, t)", {"A": ("G", (3, 5)), "t": ("G", (2,))}),
     ("L.householder_product(A, t)", {"A": ("G", (2, 5, 3)), "t": ("G", (3, 2))}),
     ("M.geqrf(A)[0].sum().backward()", {"A": ("G", (4, 3))}),
+    ("M.ormqr(A, t, C)", {"A": ("G", (4, 3)), "t": ("G", (2,)), "C": ("G", (4, 2))}),
+    ("M.ormqr(A, t, C)", {"A": ("G", (4, 3)), "t": ("G", (3,)), "C": ("G", (3, 2))}),
+    ("M.ormqr(A, t, C, left=False)", {"A": ("G", (4, 3)), "t": ("G", (3,)), "C": ("G", (4, 2))}),
     ("L.eig(A)", {"A": ("G", (3, 3))}),
     ("L.eigvals(A)", {"A": ("G", (3, 3))}),
 ]
