@@ -61,6 +61,9 @@ def _float(op: str, x: Tensor, dtype: Any = None, name: str = "input") -> Tensor
     """x (cast to ``dtype``), which must be a float tensor, as PyTorch's norms require."""
     check_tensor(op, name, x)
     if dtype is not None:
+        if np.promote_types(x.data.dtype, dtype) != dtype:
+            raise OpError(f"{op}: the dtype of the input ({x.dtype}) should be convertible "
+                          f"without narrowing to the specified dtype ({dtype})")  # fmt: skip
         x = ops.to(x, dtype)
     if x.data.dtype.kind != "f":
         kind = "Long" if x.data.dtype.kind in "iu" else str(x.data.dtype)
@@ -80,12 +83,12 @@ def vector_norm(
 ) -> Tensor:
     """‖x‖_ord over ``dim`` (all elements when None): (Σ|x|^ord)^(1/ord); max |x| for inf,
     min |x| for -inf, the number of non-zeros for 0."""
-    if isinstance(ord, (str, bool)) or not isinstance(ord, (int, float, np.number)):
+    if isinstance(ord, str) or not isinstance(ord, (int, float, np.number)):
         raise TypeError(
             f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}"
         )
     x = _float("linalg.vector_norm", x, dtype, "x")
-    dims = _dims(dim)
+    dims = _dims(dim) or None  # dim=() is every dim, as None
     if dims is not None:
         for d in dims:
             if not -max(x.ndim, 1) <= d < max(x.ndim, 1):
@@ -97,7 +100,7 @@ def vector_norm(
     if (ord < 0 or ord == math.inf) and x.numel() == 0:
         raise OpError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor "
                       "because the operation does not have an identity")  # fmt: skip
-    return _la.vector_norm(x, float(ord), dims, keepdim)
+    return _la.vector_norm(x, float(ord), dims if x.ndim else None, keepdim)
 
 
 def matrix_norm(

@@ -59,6 +59,10 @@ CASES = [
     ("L.vector_norm(x, -2, dim=-1)", {"x": ("P", (3, 4))}),
     ("L.vector_norm(x, 0.5, dim=(-1, 0))", {"x": ("P", (3, 4))}),
     ("L.vector_norm(x, dtype=M.float64)", {"x": ("G", (5,))}),
+    ("L.vector_norm(x, dim=())", {"x": ("G", (2, 3))}),
+    ("L.vector_norm(x[0, 0], dim=0)", {"x": ("G", (2, 3))}),
+    ("L.vector_norm(x[0, 0], 3, dim=(-1,), keepdim=True)", {"x": ("G", (2, 3))}),
+    ("L.vector_norm(x, ord=True)", {"x": ("G", (2, 3))}),
     *[
         (f"L.matrix_norm(A, {o!r})", {"A": ("G", (2, 5, 3))})
         for o in ("fro", "nuc", 2, -2, 1, -1, float("inf"), -float("inf"))
@@ -423,6 +427,8 @@ ERRORS = [
     ("L.cholesky(A.long())", {"A": ("S", (3, 3))}),
     ("L.vector_norm(x, 'fro')", {"x": ("G", (3,))}),
     ("L.vector_norm(x.long())", {"x": ("G", (3,))}),
+    ("L.vector_norm(x.double(), dtype=M.float32)", {"x": ("G", (3,))}),
+    ("L.vector_norm(x, dim=1)", {"x": ("G", (3,))}),
     ("L.vector_norm(x, -1)", {"x": ("G", (0, 3))}),
     ("L.vector_norm(x, float('inf'))", {"x": ("G", (2, 0))}),
     ("L.vector_norm(x, dim=2)", {"x": ("G", (3, 2))}),
