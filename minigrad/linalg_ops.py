@@ -200,8 +200,8 @@ def slogdet(A: Tensor) -> tuple:
 
 
 def inv(A: Tensor, check_errors: bool = True) -> tuple:
-    """(A⁻¹, info), by LAPACK's getri, or by getrs (as PyTorch) where A is singular.
-    dA = -A⁻ᵀ g A⁻ᵀ."""
+    """(A⁻¹, info), by NumPy's LAPACK, or by getrs on minigrad's LU (as PyTorch) where A is
+    singular.   dA = -A⁻ᵀ g A⁻ᵀ."""
     X = matrix("linalg.inv", A)
     LU, piv, info = getrf(X)
     if check_errors:
@@ -218,7 +218,7 @@ def inv(A: Tensor, check_errors: bool = True) -> tuple:
 
 def solve(A: Tensor, B: Tensor, check_errors: bool = True) -> tuple:
     """(X, info) with A X = B, A (..., n, n), B (..., n, k), batch dims broadcast.
-    dB = A⁻ᵀ g,   dA = -dB Xᵀ."""
+    dB = A⁻ᵀ g (by A's LU, as PyTorch: inf / nan for a singular A),   dA = -dB Xᵀ."""
     X_A = A.data
     LU, piv, info = getrf(X_A)
     if check_errors:
@@ -234,7 +234,8 @@ def solve(A: Tensor, B: Tensor, check_errors: bool = True) -> tuple:
         X = np.linalg.solve(Ab, Bb)
 
     def vjp_B(g: np.ndarray) -> np.ndarray:
-        return np.linalg.solve(T(Ab), g)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return getrs(LU, piv, g, adjoint=True)
 
     def vjp_A(g: np.ndarray) -> np.ndarray:
         return -vjp_B(g) @ T(X)

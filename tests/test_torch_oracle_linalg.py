@@ -118,6 +118,10 @@ CASES = [
         {"A": ("G", (3, 3)), "B": ("G", (2, 3, 2))},
     ),
     ("tuple(t.detach() for t in L.inv_ex(M.stack([A[0], 2 * A[0], A[1]])))", {"A": ("G", (2, 3))}),
+    (
+        "L.solve_ex(M.stack([A[0], 2 * A[0], A[1]]), B).result.detach()",
+        {"A": ("G", (2, 3)), "B": ("G", (3, 1))},
+    ),
     ("L.cholesky(A)", {"A": ("S", (4, 4))}),
     ("L.cholesky(A)", {"A": ("S", (2, 3, 3))}),
     ("L.cholesky(A + A.triu(1))", {"A": ("S", (3, 3))}),
