@@ -272,6 +272,28 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .linalg_torch import (
+    chain_matmul,
+    cholesky,
+    cholesky_inverse,
+    cholesky_solve,
+    det,
+    geqrf,
+    inverse,
+    logdet,
+    lu,
+    lu_solve,
+    lu_unpack,
+    matrix_exp,
+    matrix_power,
+    orgqr,
+    ormqr,
+    pinverse,
+    qr,
+    slogdet,
+    svd,
+    triangular_solve,
+)
 from .ops import (
     bitwise_and,
     bitwise_not,

@@ -1633,6 +1633,63 @@ class Tensor:
     def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
         return _extra.bincount(self, weights, minlength)
 
+    # ---- method forms of linalg_torch.py's functions ----------------------------------
+    def det(self) -> Tensor:
+        return _lt.det(self)
+
+    def inverse(self) -> Tensor:
+        return _lt.inverse(self)
+
+    def logdet(self) -> Tensor:
+        return _lt.logdet(self)
+
+    def slogdet(self) -> tuple:
+        return _lt.slogdet(self)
+
+    def cholesky(self, upper: bool = False) -> Tensor:
+        return _lt.cholesky(self, upper)
+
+    def cholesky_solve(self, input2: Tensor, upper: bool = False) -> Tensor:
+        return _lt.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper: bool = False) -> Tensor:
+        return _lt.cholesky_inverse(self, upper)
+
+    def qr(self, some: bool = True) -> tuple:
+        return _lt.qr(self, some)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> tuple:
+        return _lt.svd(self, some, compute_uv)
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        return _lt.pinverse(self, rcond)
+
+    def matrix_power(self, n: int) -> Tensor:
+        return _lt.matrix_power(self, n)
+
+    def matrix_exp(self) -> Tensor:
+        return _lt.matrix_exp(self)
+
+    def triangular_solve(self, A: Tensor, upper: bool = True, transpose: bool = False,
+                         unitriangular: bool = False) -> tuple:  # fmt: skip
+        return _lt.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def lu_solve(self, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+        return _lt.lu_solve(self, LU_data, LU_pivots)
+
+    def lu(self, pivot: bool = True, get_infos: bool = False) -> tuple:
+        return _lt.lu(self, pivot, get_infos)
+
+    def geqrf(self) -> tuple:
+        return _lt.geqrf(self)
+
+    def orgqr(self, input2: Tensor) -> Tensor:
+        return _lt.orgqr(self, input2)
+
+    def ormqr(self, input2: Tensor, input3: Tensor, left: bool = True,
+              transpose: bool = False) -> Tensor:  # fmt: skip
+        return _lt.ormqr(self, input2, input3, left, transpose)
+
     def copysign(self, other: Any) -> Tensor:
         return _extra.copysign(self, other)
 
@@ -1810,6 +1867,7 @@ from . import autograd as _autograd  # noqa: E402
 from . import extra_ops as _extra  # noqa: E402
 from . import factories as _factories  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
+from . import linalg_torch as _lt  # noqa: E402
 from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import random as _random  # noqa: E402
