@@ -7,6 +7,7 @@ from enum import Enum, auto
 
 import numpy as np
 
+from ... import linalg
 from ... import more_ops as _f
 from ...factories import eye, randn, zeros_like
 from ...grad_mode import no_grad
@@ -15,7 +16,6 @@ from ...tensor import Tensor
 from .. import functional as F
 from ..module import Module
 from . import parametrize
-from .orthogonal_maps import householder_product, matrix_exp, solve
 from .spectral_norm import _default_dim, _power_iterate, _random_unit, _to_matrix
 from .weight_norm import _weight_norm, norm_except_dim
 
@@ -79,16 +79,16 @@ class _Orthogonal(Module):
                 X = cat([X, zeros], dim=-1)
             A = X - X.mT
             if self.orthogonal_map == _OrthMaps.matrix_exp:
-                Q = matrix_exp(A)
+                Q = linalg.matrix_exp(A)
             else:
                 Id = eye(n, dtype=A.dtype)
-                Q = solve(Id - 0.5 * A, Id + 0.5 * A)
+                Q = linalg.solve(Id - 0.5 * A, Id + 0.5 * A)
             if n != k:
                 Q = Q[..., :k]
         else:
             A = X.tril(diagonal=-1)
             tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
-            Q = householder_product(A, tau)
+            Q = linalg.householder_product(A, tau)
             Q = Q * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
         if hasattr(self, "base"):
             Q = self.base @ Q
