@@ -282,7 +282,8 @@ def solve_triangular(
 
 
 def matrix_power(A: Tensor, n: int) -> Tensor:
-    """A^n by repeated squaring (A⁻¹ to the power -n for n < 0, I for n = 0)."""
+    """A^n by repeated squaring in PyTorch's order of products (A⁻¹ to the power -n for
+    n < 0; for n = 0 the identity, with a zero gradient; a copy of A for n = 1)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(
             f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}"
@@ -294,16 +295,21 @@ def matrix_power(A: Tensor, n: int) -> Tensor:
         )
     if n == 0:
         return _la.identity_like(A)
-    if n < 0:
-        A, n = inv(A), -n
-    out = None
+    a = A if n > 0 else inv(A)
+    n = abs(n)
+    if n == 1:
+        return a.clone()
+    if n == 2:
+        return a @ a
+    if n == 3:
+        return (a @ a) @ a
+    z = result = None
     while n:
-        if n & 1:
-            out = A if out is None else out @ A
-        n >>= 1
-        if n:
-            A = A @ A
-    return out
+        bit, n = n % 2, n // 2
+        z = a if z is None else z @ z
+        if bit:
+            result = z if result is None else result @ z
+    return result
 
 
 def matrix_exp(A: Tensor) -> Tensor:

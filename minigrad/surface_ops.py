@@ -843,55 +843,6 @@ def i0(input: Tensor) -> Tensor:
 # ---- matrices, products of sets, integrals -------------------------------------------------
 
 
-def matrix_power(input: Tensor, n: int) -> Tensor:
-    """input (a square matrix, or a batch) to the integer power n, by repeated squaring as
-    PyTorch (n < 0: of the inverse; n = 0: the identity, with zero gradient)."""
-    check_tensor("matrix_power", "input", input)
-    X = input.data
-    if X.ndim < 2:
-        raise RuntimeError(
-            "linalg.matrix_power: The input tensor A must have at least 2 dimensions."
-        )
-    if X.shape[-1] != X.shape[-2]:
-        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they "
-                           f"are {X.shape[-2]} by {X.shape[-1]} matrices")  # fmt: skip
-    if not ops._is_int(n):
-        raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
-    if n == 0:
-        eye = np.broadcast_to(np.eye(X.shape[-1], dtype=X.dtype), X.shape).copy()
-        return record(eye, "torch::autograd::CopyBackwards", (input,), (np.zeros_like,))
-    a = input if n > 0 else _inverse(input)
-    n = builtins.abs(n)
-    if n == 1:
-        return a.clone()
-    if n == 2:
-        return a.matmul(a)
-    if n == 3:
-        return a.matmul(a).matmul(a)
-    z = result = None
-    while n > 0:
-        bit, n = n % 2, n // 2
-        z = a if z is None else z.matmul(z)
-        if bit:
-            result = z if result is None else result.matmul(z)
-    return result
-
-
-def _inverse(a: Tensor) -> Tensor:
-    """The inverse of each square matrix.   da = -outᵀ g outᵀ."""
-    A = a.data
-    if A.dtype.kind not in "fc":
-        raise RuntimeError(f"linalg.inv: Expected a floating point or complex tensor as input. "
-                           f"Got {dtypes.torch_name(A.dtype)}")  # fmt: skip
-    try:
-        out = np.linalg.inv(A)
-    except np.linalg.LinAlgError:
-        raise RuntimeError("linalg.inv: the inversion could not be completed because the "
-                           "input matrix is singular.") from None  # fmt: skip
-    T = np.swapaxes(out, -1, -2)
-    return record(out, "LinalgInv", (a,), (lambda g: -(T @ g @ T),))
-
-
 def _vectors(name: str, tensors: Any) -> None:
     for t in tensors:
         check_tensor(name, "tensors", t)
@@ -1190,7 +1141,6 @@ METHODS = (
     "nanmedian msort sum_to_size unfold select select_scatter slice_scatter diagonal_scatter "
     "masked_scatter index_put scatter_reduce renorm histc unique_consecutive bitwise_left_shift "
     "bitwise_right_shift is_same_size is_nonzero is_inference gcd lcm ldexp frexp nextafter i0 "
-    "matrix_power"
 ).split()
 for _name in METHODS:
     setattr(Tensor, _name, globals()[_name])
