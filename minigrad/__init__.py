@@ -1,6 +1,6 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
-from . import autograd, cuda, data, linalg, nn, optim, reference, utils
+from . import autograd, cuda, data, distributions, linalg, nn, optim, reference, utils
 from . import dtypes as _dt
 from . import numpy_names as _numpy_names
 from .autograd import GradcheckError, gradcheck
