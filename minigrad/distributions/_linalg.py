@@ -1,7 +1,8 @@
-"""The two matrix ops MultivariateNormal needs, with their VJPs (batched over leading dims).
+"""The matrix ops MultivariateNormal needs, with their VJPs (batched over leading dims).
 
-cholesky:    A = L Lᵀ,  Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹),  Φ = lower triangle with the diagonal halved
-solve_tril:  X = L⁻¹ B,  B̄ = L⁻ᵀ X̄,  L̄ = -tril(B̄ Xᵀ)
+cholesky:          A = L Lᵀ,  Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹),  Φ = lower triangle with the diagonal halved
+solve_tril:        X = L⁻¹ B,  B̄ = L⁻ᵀ X̄,  L̄ = -tril(B̄ Xᵀ)
+cholesky_inverse:  P = (L Lᵀ)⁻¹,  L̄ = -P (P̄ + P̄ᵀ) P L  (L taken as a full matrix, as PyTorch)
 """
 
 from __future__ import annotations
@@ -47,3 +48,15 @@ def solve_tril(L: Tensor, B: Tensor) -> Tensor:
         return -np.tril(np.linalg.solve(_mT(Ld), g) @ _mT(X))
 
     return record(X, "LinalgSolveTriangular", (L, B), (vjp_L, vjp_B), saved=(L, B))
+
+
+def cholesky_inverse(L: Tensor) -> Tensor:
+    """P = (L Lᵀ)⁻¹ from a lower Cholesky factor ``L`` (..., n, n);  L̄ = -P (P̄ + P̄ᵀ) P L."""
+    Ld = np.tril(L.data)
+    L_inv = np.linalg.solve(Ld, np.broadcast_to(np.eye(Ld.shape[-1], dtype=Ld.dtype), Ld.shape))
+    P = _mT(L_inv) @ L_inv
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return -P @ (g + _mT(g)) @ P @ Ld
+
+    return record(P, "CholeskyInverse", (L,), (vjp,), saved=(L,))

@@ -194,6 +194,19 @@ class _GreaterThanEq(_GreaterThan):
         return f"GreaterThanEq(lower_bound={self.lower_bound})"
 
 
+class _LessThan(Constraint):
+    """The half line [-inf, upper_bound)."""
+
+    def __init__(self, upper_bound: Any):
+        self.upper_bound = upper_bound
+
+    def check(self, value: Any) -> Tensor:
+        return _bool(_arr(value) < _arr(self.upper_bound))
+
+    def __repr__(self) -> str:
+        return f"LessThan(upper_bound={self.upper_bound})"
+
+
 class _Interval(Constraint):
     """The interval [lower_bound, upper_bound]."""
 
@@ -276,6 +289,7 @@ positive = _GreaterThan(0.0)
 nonnegative = _GreaterThanEq(0.0)
 greater_than = _GreaterThan
 greater_than_eq = _GreaterThanEq
+less_than = _LessThan
 unit_interval = _Interval(0.0, 1.0)
 interval = _Interval
 half_open_interval = _HalfOpenInterval
@@ -295,6 +309,7 @@ __all__ = [
     "integer_interval",
     "interval",
     "is_dependent",
+    "less_than",
     "lower_cholesky",
     "nonnegative",
     "nonnegative_integer",

@@ -10,7 +10,7 @@ from ..factories import eye, randn
 from ..functions import log
 from ..tensor import Tensor
 from . import constraints
-from ._linalg import cholesky, solve_tril
+from ._linalg import cholesky, cholesky_inverse, solve_tril
 from .distribution import Distribution
 from .utils import lazy_property
 
@@ -103,9 +103,7 @@ class MultivariateNormal(Distribution):
 
     @lazy_property
     def precision_matrix(self) -> Tensor:
-        L_inv = solve_tril(self._unbroadcasted_scale_tril, eye(self._event_shape[0],
-                                                               dtype=self.loc.dtype))  # fmt: skip
-        return (L_inv.transpose(-2, -1) @ L_inv).expand(self._matrix_shape())
+        return cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
 
     @property
     def mean(self) -> Tensor:

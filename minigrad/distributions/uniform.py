@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..factories import full_like, rand
+from ..factories import rand
 from ..functions import clamp, log
 from ..tensor import Tensor
 from . import constraints
@@ -16,17 +16,15 @@ from .utils import broadcast_all, scalar_batch
 class Uniform(Distribution):
     """U(low, high): density 1 / (high - low) on [low, high)."""
 
-    arg_constraints = {
-        "low": constraints.dependent(is_discrete=False, event_dim=0),
-        "high": constraints.dependent(is_discrete=False, event_dim=0),
-    }
     has_rsample = True
+
+    @property
+    def arg_constraints(self) -> dict:
+        return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
 
     def __init__(self, low: Any, high: Any, validate_args: bool | None = None) -> None:
         self.low, self.high = broadcast_all(low, high)
         super().__init__(scalar_batch(self.low, low, high), validate_args=validate_args)
-        if self._validate_args and not (self.low < self.high).data.all():
-            raise ValueError("Uniform is not defined when low>= high")
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Uniform:
         new = self._get_checked_instance(Uniform, _instance)
@@ -47,7 +45,7 @@ class Uniform(Distribution):
 
     @property
     def mode(self) -> Tensor:
-        return full_like(self.high, math.nan)
+        return math.nan * self.high
 
     @property
     def stddev(self) -> Tensor:
