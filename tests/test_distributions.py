@@ -1,0 +1,438 @@
+"""minigrad.distributions without torch: finite-difference gradients (mg.gradcheck, float64)
+of log_prob, cdf, icdf, entropy, rsample and kl_divergence; the densities against their
+textbook formulas; normalisation; KL(p, p) = 0; sampling statistics within CLT bounds."""
+
+import math
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import distributions as D
+
+RNG = np.random.default_rng(2024)
+
+
+def _t(a, grad=True):
+    return mg.tensor(np.asarray(a, dtype=np.float64), requires_grad=grad)
+
+
+def _spd(n, *batch):
+    a = RNG.standard_normal(batch + (n, n))
+    return a @ np.swapaxes(a, -1, -2) + n * np.eye(n)
+
+
+def _sym(a):
+    return (a + a.transpose(-2, -1)) / 2
+
+
+# name -> (params as arrays, fn(*param tensors) -> distribution, value array or None)
+CONTINUOUS = {
+    "normal": ([RNG.standard_normal(3), np.exp(RNG.standard_normal(3))], D.Normal),
+    "laplace": ([RNG.standard_normal(3), np.exp(RNG.standard_normal(3))], D.Laplace),
+    "exponential": ([np.exp(RNG.standard_normal(3))], D.Exponential),
+    "uniform": ([np.array([-1.0, 0.0, 0.5]), np.array([0.5, 2.0, 3.0])], D.Uniform),
+}
+VALUES = {
+    "normal": RNG.standard_normal((2, 3)),
+    "laplace": RNG.standard_normal((2, 3)) + 0.01,
+    "exponential": np.exp(RNG.standard_normal((2, 3))),
+    "uniform": np.array([0.1, 1.5, 2.0]),
+}
+
+
+@pytest.mark.parametrize("name", CONTINUOUS)
+def test_log_prob_cdf_entropy_gradcheck(name):
+    params, cls = CONTINUOUS[name]
+    ps = [_t(p) for p in params]
+    x = _t(VALUES[name])
+    assert mg.gradcheck(lambda *a: cls(*a[:-1]).log_prob(a[-1]), (*ps, x))
+    assert mg.gradcheck(lambda *a: cls(*a[:-1]).cdf(a[-1]), (*ps, x))
+    assert mg.gradcheck(lambda *a: cls(*a).entropy(), tuple(ps))
+    assert mg.gradcheck(lambda *a: cls(*a).variance, tuple(ps))
+    u = _t(RNG.uniform(0.1, 0.9, (2, 3)))
+    assert mg.gradcheck(lambda *a: cls(*a[:-1]).icdf(a[-1]), (*ps, u))
+
+
+@pytest.mark.parametrize("name", CONTINUOUS)
+def test_rsample_gradcheck_for_fixed_noise(name):
+    params, cls = CONTINUOUS[name]
+    ps = [_t(p) for p in params]
+
+    def draw(*a):
+        mg.manual_seed(3)
+        return cls(*a).rsample((4,))
+
+    assert mg.gradcheck(draw, tuple(ps))
+
+
+@pytest.mark.parametrize("name", CONTINUOUS)
+def test_icdf_inverts_cdf_and_density_integrates_to_one(name):
+    params, cls = CONTINUOUS[name]
+    d = cls(*[_t(p, False) for p in params])
+    u = np.linspace(0.02, 0.98, 25)[:, None] * np.ones(3)
+    x = d.icdf(_t(u, False))
+    np.testing.assert_allclose(d.cdf(x).numpy(), u, rtol=1e-12, atol=1e-12)
+    # the density integrates, by the trapezoid rule on a fine grid, to one
+    lo, hi = d.icdf(_t([1e-9] * 3, False)).numpy(), d.icdf(_t([1 - 1e-9] * 3, False)).numpy()
+    if name == "uniform":
+        lo, hi = params[0], params[1] - 1e-12
+    grid = np.linspace(lo, hi, 200001)
+    dens = np.exp(d.log_prob(_t(grid, False)).numpy())
+    np.testing.assert_allclose(np.trapezoid(dens, grid, axis=0), 1.0, atol=1e-6)
+    # and the cdf is its running integral
+    mid = grid[100000]
+    partial = np.trapezoid(dens[:100001], grid[:100001], axis=0)
+    np.testing.assert_allclose(d.cdf(_t(mid, False)).numpy() - d.cdf(_t(lo, False)).numpy(),
+                               partial, atol=1e-6)  # fmt: skip
+
+
+def test_normal_matches_the_textbook_formulas():
+    loc, scale, x = 0.3, 1.7, np.array([-2.0, 0.1, 4.0])
+    d = D.Normal(_t(loc, False), _t(scale, False))
+    pdf = [
+        math.exp(-((v - loc) ** 2) / (2 * scale**2)) / (scale * math.sqrt(2 * math.pi)) for v in x
+    ]
+    cdf = [0.5 * (1 + math.erf((v - loc) / (scale * math.sqrt(2)))) for v in x]
+    np.testing.assert_allclose(np.exp(d.log_prob(_t(x, False)).numpy()), pdf, rtol=1e-13)
+    np.testing.assert_allclose(d.cdf(_t(x, False)).numpy(), cdf, rtol=1e-13)
+    np.testing.assert_allclose(d.entropy().item(), 0.5 * math.log(2 * math.pi * math.e * scale**2))
+
+
+def test_laplace_and_exponential_match_the_textbook_formulas():
+    x = np.array([-1.5, 0.2, 3.0])
+    d = D.Laplace(_t(0.5, False), _t(2.0, False))
+    expected = [math.exp(-abs(v - 0.5) / 2.0) / 4.0 for v in x]
+    np.testing.assert_allclose(np.exp(d.log_prob(_t(x, False)).numpy()), expected, rtol=1e-13)
+    e = D.Exponential(_t(1.5, False))
+    xs = np.abs(x)
+    expected = [1.5 * math.exp(-1.5 * v) for v in xs]
+    np.testing.assert_allclose(np.exp(e.log_prob(_t(xs, False)).numpy()), expected, rtol=1e-13)
+    np.testing.assert_allclose(e.cdf(_t(xs, False)).numpy(), [1 - math.exp(-1.5 * v) for v in xs])
+
+
+def _mvn_log_pdf(x, mu, cov):
+    """The multivariate normal log density by the definition, one vector at a time."""
+    n = len(mu)
+    d = x - mu
+    return -0.5 * (n * math.log(2 * math.pi) + math.log(np.linalg.det(cov))
+                   + d @ np.linalg.inv(cov) @ d)  # fmt: skip
+
+
+@pytest.mark.parametrize("form", ["covariance_matrix", "precision_matrix", "scale_tril"])
+def test_multivariate_normal_log_prob_matches_the_definition(form):
+    mu, cov = RNG.standard_normal(3), _spd(3)
+    arg = {
+        "covariance_matrix": cov,
+        "precision_matrix": np.linalg.inv(cov),
+        "scale_tril": np.linalg.cholesky(cov),
+    }[form]
+    d = D.MultivariateNormal(_t(mu, False), **{form: _t(arg, False)})
+    x = RNG.standard_normal((4, 3))
+    got = d.log_prob(_t(x, False)).numpy()
+    np.testing.assert_allclose(got, [_mvn_log_pdf(v, mu, cov) for v in x], rtol=1e-12)
+    np.testing.assert_allclose(d.covariance_matrix.numpy(), cov, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(d.precision_matrix.numpy(), np.linalg.inv(cov), atol=1e-12)
+    np.testing.assert_allclose(d.scale_tril.numpy(), np.linalg.cholesky(cov), atol=1e-12)
+    ent = 0.5 * (3 * (1 + math.log(2 * math.pi)) + math.log(np.linalg.det(cov)))
+    np.testing.assert_allclose(d.entropy().item(), ent, rtol=1e-12)
+
+
+@pytest.mark.parametrize("form", ["covariance_matrix", "precision_matrix", "scale_tril"])
+def test_multivariate_normal_gradcheck(form):
+    mu, x = _t(RNG.standard_normal((2, 3))), _t(RNG.standard_normal((4, 2, 3)))
+    if form == "scale_tril":
+        m = _t(np.linalg.cholesky(_spd(3, 2)))
+
+        def make(loc, a):
+            return D.MultivariateNormal(loc, scale_tril=a.tril())
+    else:
+        m = _t(_spd(3, 2))
+
+        def make(loc, a):
+            return D.MultivariateNormal(loc, **{form: _sym(a)})
+
+    assert mg.gradcheck(lambda loc, a, v: make(loc, a).log_prob(v), (mu, m, x))
+    assert mg.gradcheck(lambda loc, a: make(loc, a).entropy(), (mu, m))
+    assert mg.gradcheck(lambda loc, a: make(loc, a).covariance_matrix, (mu, m))
+    assert mg.gradcheck(lambda loc, a: make(loc, a).precision_matrix, (mu, m))
+
+    def draw(loc, a):
+        mg.manual_seed(5)
+        return make(loc, a).rsample((3,))
+
+    assert mg.gradcheck(draw, (mu, m))
+
+
+def test_discrete_log_prob_gradcheck():
+    p, logits = _t(RNG.uniform(0.1, 0.9, 4)), _t(RNG.standard_normal((3, 4)))
+    bits = _t(RNG.integers(0, 2, 4), False)
+    k = mg.tensor(RNG.integers(0, 4, (2, 3)))
+    assert mg.gradcheck(lambda q: D.Bernoulli(probs=q).log_prob(bits), (p,))
+    assert mg.gradcheck(lambda q: D.Bernoulli(logits=q).log_prob(bits), (p,))
+    assert mg.gradcheck(lambda q: D.Bernoulli(probs=q).entropy(), (p,))
+    assert mg.gradcheck(lambda z: D.Categorical(logits=z).log_prob(k), (logits,))
+    assert mg.gradcheck(lambda z: D.Categorical(probs=z.exp()).log_prob(k), (logits,))
+    assert mg.gradcheck(lambda z: D.Categorical(logits=z).entropy(), (logits,))
+    hot = mg.tensor(np.eye(4)[RNG.integers(0, 4, 3)])
+    assert mg.gradcheck(lambda z: D.OneHotCategorical(logits=z).log_prob(hot), (logits,))
+
+
+def test_discrete_pmfs_sum_to_one():
+    b = D.Bernoulli(logits=_t(RNG.standard_normal((2, 3)), False))
+    support = b.enumerate_support()
+    assert support.shape == (2, 2, 3)
+    np.testing.assert_allclose(b.log_prob(support).exp().sum(0).numpy(), 1.0, rtol=1e-14)
+    c = D.Categorical(probs=_t(RNG.uniform(0.1, 1, (2, 5)), False))
+    support = c.enumerate_support()
+    assert support.shape == (5, 2)
+    np.testing.assert_allclose(c.log_prob(support).exp().sum(0).numpy(), 1.0, rtol=1e-14)
+    h = D.OneHotCategorical(logits=_t(RNG.standard_normal(4), False))
+    np.testing.assert_allclose(h.log_prob(h.enumerate_support()).exp().sum().item(), 1.0)
+    # Categorical's entropy by its definition
+    p = c.probs.numpy()
+    np.testing.assert_allclose(c.entropy().numpy(), -(p * np.log(p)).sum(-1), rtol=1e-13)
+
+
+def _pairs():
+    m = RNG.standard_normal(3)
+    s = np.exp(RNG.standard_normal(3))
+    cov = _spd(3)
+    return {
+        "normal": lambda: D.Normal(_t(m, False), _t(s, False)),
+        "laplace": lambda: D.Laplace(_t(m, False), _t(s, False)),
+        "exponential": lambda: D.Exponential(_t(s, False)),
+        "uniform": lambda: D.Uniform(_t(m, False), _t(m + s, False)),
+        "bernoulli": lambda: D.Bernoulli(logits=_t(m, False)),
+        "categorical": lambda: D.Categorical(logits=_t(np.outer(s, m), False)),
+        "onehot": lambda: D.OneHotCategorical(probs=_t(np.outer(s, s), False)),
+        "mvn": lambda: D.MultivariateNormal(_t(m, False), _t(cov, False)),
+        "independent": lambda: D.Independent(D.Normal(_t(m, False), _t(s, False)), 1),
+    }
+
+
+@pytest.mark.parametrize("name", _pairs())
+def test_kl_of_a_distribution_with_itself_is_zero(name):
+    make = _pairs()[name]
+    p, q = make(), make()
+    np.testing.assert_allclose(D.kl_divergence(p, q).numpy(), 0.0, atol=1e-12)
+
+
+def _monte_carlo_kl(p, q, n=200000):
+    x = p.sample((n,))
+    r = (p.log_prob(x) - q.log_prob(x)).numpy()
+    return r.mean(0), r.std(0) / math.sqrt(n)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: (D.Normal(_t([0.0, 1.0], False), 1.5), D.Normal(_t([0.5, -1.0], False), 2.0)),
+        lambda: (D.Laplace(_t([0.0, 1.0], False), 1.0), D.Normal(_t([0.5, -1.0], False), 2.0)),
+        lambda: (D.Normal(_t([0.0, 1.0], False), 1.0), D.Laplace(_t([0.5, -1.0], False), 2.0)),
+        lambda: (D.Exponential(_t([1.0, 3.0], False)), D.Normal(_t([0.5, -1.0], False), 2.0)),
+        lambda: (D.Laplace(_t([0.0, 1.0], False), 1.0), D.Laplace(_t([0.5, -1.0], False), 2.0)),
+        lambda: (D.Uniform(_t([0.0, 1.0], False), 2.0), D.Normal(_t([0.5, -1.0], False), 2.0)),
+        lambda: (D.Uniform(_t([0.5, 1.0], False), 2.0), D.Exponential(_t([0.5, 2.0], False))),
+        lambda: (
+            D.MultivariateNormal(_t([0.0, 1.0], False), _t([[2.0, 0.5], [0.5, 1.0]], False)),
+            D.MultivariateNormal(
+                _t([1.0, 0.0], False), scale_tril=_t([[1.0, 0.0], [0.3, 0.8]], False)
+            ),
+        ),
+    ],
+)
+def test_kl_matches_a_monte_carlo_estimate(make):
+    mg.manual_seed(11)
+    p, q = make()
+    est, se = _monte_carlo_kl(p, q)
+    kl = D.kl_divergence(p, q).numpy()
+    assert np.all(np.abs(kl - est) < 5 * se + 1e-12), (kl, est, se)
+
+
+def test_kl_gradcheck():
+    a, b, c, d = (_t(np.exp(RNG.standard_normal(3))) for _ in range(4))
+    assert mg.gradcheck(
+        lambda a, b, c, d: D.kl_divergence(D.Normal(a, b), D.Laplace(c, d)), (a, b, c, d)
+    )
+    assert mg.gradcheck(
+        lambda a, b, c, d: D.kl_divergence(D.Laplace(a, b), D.Laplace(c, d)), (a, b, c, d)
+    )
+    m1, m2 = _t(_spd(3)), _t(_spd(3))
+    assert mg.gradcheck(
+        lambda a, m1, m2: D.kl_divergence(
+            D.MultivariateNormal(a, _sym(m1)),
+            D.MultivariateNormal(a.flip(0), precision_matrix=_sym(m2)),
+        ),
+        (a, m1, m2),
+    )
+
+
+def test_infinite_and_unregistered_kl():
+    n = D.Normal(_t([0.0, 1.0], False), 1.0)
+    assert np.isinf(D.kl_divergence(n, D.Exponential(_t([1.0, 1.0], False))).numpy()).all()
+    u = D.Uniform(_t([0.0, -1.0], False), 1.0)
+    kl = D.kl_divergence(u, D.Uniform(_t([-0.5, -0.5], False), 2.0)).numpy()
+    assert math.isinf(kl[1]) and kl[0] == pytest.approx(math.log(2.5))
+    with pytest.raises(NotImplementedError, match="Bernoulli"):
+        D.kl_divergence(D.Bernoulli(0.5), n)
+
+
+def test_register_kl_dispatches_to_the_most_specific_pair():
+    class MyNormal(D.Normal):
+        pass
+
+    p, q = MyNormal(0.0, 1.0), D.Normal(1.0, 1.0)
+    assert D.kl_divergence(p, q).item() == pytest.approx(0.5)
+
+    @D.register_kl(MyNormal, D.Normal)
+    def _kl(p, q):
+        return mg.tensor(-1.0)
+
+    try:
+        assert D.kl_divergence(p, q).item() == -1.0
+        assert D.kl_divergence(q, q).item() == 0.0
+    finally:
+        from minigrad.distributions import kl
+
+        del kl._KL_REGISTRY[MyNormal, D.Normal]
+        kl._KL_MEMOIZE.clear()
+    with pytest.raises(TypeError):
+        D.register_kl(int, D.Normal)
+
+
+N = 100000
+
+# sampling statistics: the sample mean within 5 standard errors of the mean, the sample
+# variance within 5 standard errors of the variance (its variance (m4 - var²)/n, m4 the
+# sample's fourth central moment)
+SAMPLERS = {
+    "normal": lambda: D.Normal(_t([0.0, 3.0], False), _t([1.0, 0.5], False)),
+    "laplace": lambda: D.Laplace(_t([0.0, -2.0], False), _t([1.0, 2.0], False)),
+    "exponential": lambda: D.Exponential(_t([0.5, 4.0], False)),
+    "uniform": lambda: D.Uniform(_t([0.0, -2.0], False), _t([1.0, 5.0], False)),
+    "bernoulli": lambda: D.Bernoulli(_t([0.1, 0.7], False)),
+    "categorical": lambda: D.Categorical(_t([0.2, 0.5, 0.3], False)),
+    "onehot": lambda: D.OneHotCategorical(_t([0.2, 0.5, 0.3], False)),
+    "independent": lambda: D.Independent(D.Laplace(_t([0.0, -2.0], False), 1.0), 1),
+}
+
+
+@pytest.mark.parametrize("method", ["sample", "rsample"])
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_sample_mean_and_variance_within_clt_bounds(name, method):
+    d = SAMPLERS[name]()
+    if method == "rsample" and not d.has_rsample:
+        with pytest.raises(NotImplementedError):
+            d.rsample()
+        return
+    mg.manual_seed(0)
+    x = getattr(d, method)((N,))
+    assert x.shape == (N,) + d.batch_shape + d.event_shape
+    assert d.support.check(x).numpy().all()
+    a = x.detach().numpy().astype(np.float64)
+    if name == "categorical":  # class frequencies against the probabilities
+        freq = np.stack([(a == k).mean(0) for k in range(3)])
+        p = d.probs.numpy()
+        assert np.all(np.abs(freq - p) < 5 * np.sqrt(p * (1 - p) / N))
+        return
+    mean, var = d.mean.numpy(), d.variance.numpy()
+    assert np.all(np.abs(a.mean(0) - mean) < 5 * np.sqrt(var / N))
+    m4 = ((a - a.mean(0)) ** 4).mean(0)
+    assert np.all(np.abs(a.var(0) - var) < 5 * np.sqrt((m4 - var**2) / N))
+
+
+def test_multivariate_normal_sample_covariance_within_clt_bounds():
+    cov = np.array([[2.0, 0.6, 0.0], [0.6, 1.0, -0.3], [0.0, -0.3, 0.5]])
+    d = D.MultivariateNormal(
+        _t([1.0, 0.0, -1.0], False), precision_matrix=_t(np.linalg.inv(cov), False)
+    )
+    mg.manual_seed(1)
+    x = d.rsample((N,)).detach().numpy()
+    assert np.all(np.abs(x.mean(0) - [1.0, 0.0, -1.0]) < 5 * np.sqrt(np.diag(cov) / N))
+    c = x - x.mean(0)
+    prods = c[:, :, None] * c[:, None, :]
+    se = prods.std(0) / math.sqrt(N)
+    assert np.all(np.abs(prods.mean(0) - cov) < 5 * se)
+
+
+def test_samples_repeat_with_the_seed_and_carry_no_gradient():
+    loc = _t([0.0, 1.0])
+    d = D.Normal(loc, 1.0)
+    mg.manual_seed(4)
+    a = d.sample((3,))
+    mg.manual_seed(4)
+    b = d.sample((3,))
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert not a.requires_grad and d.rsample().requires_grad
+    assert D.Categorical(logits=_t([0.0, 1.0], False)).sample((5,)).dtype == mg.int64
+    assert D.Bernoulli(_t([0.5], False)).sample().dtype == mg.float64
+
+
+def test_independent_sums_the_base_log_prob():
+    base = D.Normal(_t(RNG.standard_normal((2, 3)), False), 2.0)
+    ind = D.Independent(base, 1)
+    x = _t(RNG.standard_normal((4, 2, 3)), False)
+    assert (ind.batch_shape, ind.event_shape) == ((2,), (3,))
+    np.testing.assert_allclose(ind.log_prob(x).numpy(), base.log_prob(x).numpy().sum(-1))
+    np.testing.assert_allclose(ind.entropy().numpy(), base.entropy().numpy().sum(-1))
+
+
+def test_expand_broadcasts_the_parameters():
+    d = D.Laplace(_t([0.0, 1.0], False), 2.0).expand((3, 2))
+    assert d.batch_shape == (3, 2)
+    x = _t(RNG.standard_normal((3, 2)), False)
+    np.testing.assert_allclose(
+        d.log_prob(x).numpy(), D.Laplace(_t([0.0, 1.0], False), 2.0).log_prob(x).numpy()
+    )
+    mvn = D.MultivariateNormal(_t([0.0, 1.0], False), _t(np.eye(2), False)).expand((4,))
+    assert (mvn.batch_shape, mvn.event_shape, mvn.sample((2,)).shape) == ((4,), (2,), (2, 4, 2))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: D.Normal(0.0, -1.0),
+        lambda: D.Normal(_t([0.0, float("nan")], False), 1.0),
+        lambda: D.Exponential(0.0),
+        lambda: D.Laplace(0.0, 0.0),
+        lambda: D.Uniform(2.0, 1.0),
+        lambda: D.Bernoulli(probs=-0.1),
+        lambda: D.Bernoulli(),
+        lambda: D.Categorical(probs=_t([0.5, -0.1], False)),
+        lambda: D.MultivariateNormal(_t([0.0, 0.0], False), _t([[1.0, 2.0], [2.0, 1.0]], False)),
+        lambda: D.MultivariateNormal(
+            _t([0.0, 0.0], False), scale_tril=_t([[1.0, 1.0], [0.0, 1.0]], False)
+        ),
+        lambda: D.Normal(0.0, 1.0).log_prob(_t([float("nan")], False)),
+        lambda: D.Exponential(1.0).log_prob(_t([-0.5], False)),
+        lambda: D.Uniform(0.0, 1.0).log_prob(_t([1.5], False)),
+        lambda: D.Bernoulli(0.5).log_prob(_t([2.0], False)),
+        lambda: D.Categorical(probs=_t([0.5, 0.5], False)).log_prob(mg.tensor([2])),
+        lambda: D.Normal(_t([0.0, 0.0], False), 1.0).log_prob(_t([0.0, 0.0, 0.0], False)),
+        lambda: D.MultivariateNormal(_t([0.0, 0.0], False), _t(np.eye(2), False)).log_prob(
+            _t([0.0], False)
+        ),
+    ],
+)
+def test_bad_parameters_and_values_raise_value_error(make):
+    with pytest.raises(ValueError):
+        make()
+
+
+def test_validation_can_be_turned_off():
+    d = D.Exponential(1.0, validate_args=False)
+    assert d.log_prob(_t([-1.0], False)).item() == pytest.approx(1.0)
+    assert D.Normal(0.0, -1.0, validate_args=False).scale.item() == -1.0
+
+
+def test_repr_and_constraints():
+    assert repr(D.Normal(0.0, 1.0)) == "Normal(loc: 0.0, scale: 1.0)"
+    assert repr(D.Bernoulli(logits=_t([0.0, 1.0], False))) == "Bernoulli(logits: torch.Size([2]))"
+    assert repr(D.constraints.interval(0, 2)) == "Interval(lower_bound=0, upper_bound=2)"
+    assert D.constraints.simplex.check(_t([[0.5, 0.5], [0.5, 0.6]], False)).tolist() == [
+        True,
+        False,
+    ]
+    assert D.constraints.is_dependent(D.Categorical.support)
+    assert D.Categorical(probs=_t([0.2, 0.8], False)).support.upper_bound == 1
