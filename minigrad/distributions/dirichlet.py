@@ -61,11 +61,10 @@ class Dirichlet(Distribution):
     def mode(self) -> Tensor:
         """(α - 1)⁺ normalised; where every α_k < 1, a one-hot vector (PyTorch's convention)."""
         am1 = (self.concentration - 1).clamp(min=0.0)
-        mode = am1 / am1.sum(-1, True)
-        mask = (self.concentration.data < 1).all(-1, keepdims=True)
-        k = mode.shape[-1]
-        hot = np.eye(k, dtype=mode.dtype)[np.argmax(mode.data, -1)]
-        return where(tensor(mask), tensor(hot), mode)
+        mask = tensor((self.concentration.data < 1).all(-1, keepdims=True))
+        mode = am1 / where(mask, 1.0, am1.sum(-1, True))  # those rows are replaced below
+        hot = np.eye(mode.shape[-1], dtype=mode.dtype)[np.argmax(am1.data, -1)]
+        return where(mask, tensor(hot), mode)
 
     @property
     def variance(self) -> Tensor:
