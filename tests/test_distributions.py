@@ -9,6 +9,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import distributions as D
+from minigrad.distributions._special import digamma, lgamma
 
 RNG = np.random.default_rng(2024)
 
@@ -436,3 +437,295 @@ def test_repr_and_constraints():
     ]
     assert D.constraints.is_dependent(D.Categorical.support)
     assert D.Categorical(probs=_t([0.2, 0.8], False)).support.upper_bound == 1
+
+
+# ---- the second group: special functions, gamma family, counts, transforms ----
+
+
+def test_lgamma_and_digamma_against_their_definitions():
+    x = np.array([0.1, 0.5, 1.0, 1.5, 2.0, 3.7, 10.0, 25.5, -0.5, -2.3])
+    np.testing.assert_allclose(
+        lgamma(_t(x, False)).numpy(), [math.lgamma(v) for v in x], rtol=1e-14
+    )
+    # ψ at known points: ψ(1) = -γ, ψ(1/2) = -γ - 2 log 2, ψ(n + 1) = ψ(n) + 1/n
+    gamma_e = 0.57721566490153286060
+    np.testing.assert_allclose(
+        digamma(_t([1.0, 0.5], False)).numpy(), [-gamma_e, -gamma_e - 2 * math.log(2)], rtol=1e-14
+    )
+    v = RNG.uniform(-4.5, 30, 50)
+    v = v[np.abs(v - np.round(v)) > 1e-3]
+    np.testing.assert_allclose(
+        digamma(_t(v + 1, False)).numpy(),
+        digamma(_t(v, False)).numpy() + 1 / v,
+        rtol=1e-12,
+        atol=1e-12,
+    )
+    # ψ is the derivative of log Γ (central differences of math.lgamma)
+    h = 1e-5
+    fd = [(math.lgamma(a + h) - math.lgamma(a - h)) / (2 * h) for a in x[:8]]
+    np.testing.assert_allclose(digamma(_t(x[:8], False)).numpy(), fd, rtol=1e-7, atol=1e-7)
+    assert np.isneginf(digamma(_t([0.0], False)).numpy()).all()
+    assert np.isnan(digamma(_t([-1.0, -2.0], False)).numpy()).all()
+
+
+def test_lgamma_and_digamma_gradcheck():
+    x = _t(np.array([0.3, 1.0, 2.5, 7.0, -0.4, -1.7]))
+    assert mg.gradcheck(lgamma, (x,))
+    assert mg.gradcheck(digamma, (x,))
+    assert lgamma(x).grad_fn.name().startswith("Lgamma")
+    assert lgamma(mg.tensor([1.5, 2.5])).dtype == mg.float32
+
+
+SECOND = {
+    "gamma": (
+        lambda a, b: D.Gamma(a, b),
+        [np.array([0.5, 1.0, 3.0]), np.array([0.5, 2.0, 1.0])],
+        np.array([0.3, 1.2, 4.0]),
+    ),
+    "beta": (
+        lambda a, b: D.Beta(a, b),
+        [np.array([0.5, 1.0, 3.0]), np.array([2.0, 0.7, 1.0])],
+        np.array([0.3, 0.6, 0.9]),
+    ),
+    "dirichlet": (
+        lambda a: D.Dirichlet(a),
+        [np.array([[0.5, 1.0, 3.0], [2.0, 2.0, 0.7]])],
+        np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]]),
+    ),
+    "lognormal": (
+        lambda a, b: D.LogNormal(a, b),
+        [RNG.standard_normal(3), np.array([0.5, 1.0, 2.0])],
+        np.array([0.3, 1.2, 4.0]),
+    ),
+    "gumbel": (
+        lambda a, b: D.Gumbel(a, b),
+        [RNG.standard_normal(3), np.array([0.5, 1.0, 2.0])],
+        RNG.standard_normal(3),
+    ),
+    "cauchy": (
+        lambda a, b: D.Cauchy(a, b),
+        [RNG.standard_normal(3), np.array([0.5, 1.0, 2.0])],
+        3 * RNG.standard_normal(3),
+    ),
+    "student_t": (
+        lambda a, b, c: D.StudentT(a, b, c),
+        [np.array([0.8, 2.5, 9.0]), RNG.standard_normal(3), np.array([0.5, 1.0, 2.0])],
+        3 * RNG.standard_normal(3),
+    ),
+    "poisson": (lambda a: D.Poisson(a), [np.array([0.5, 2.0, 7.0])], np.array([0.0, 3.0, 5.0])),
+    "binomial": (
+        lambda a: D.Binomial(mg.tensor([9.0, 9.0, 9.0], dtype=mg.float64), logits=a),
+        [RNG.standard_normal(3)],
+        np.array([0.0, 3.0, 5.0]),
+    ),
+    "geometric": (
+        lambda a: D.Geometric(probs=a),
+        [np.array([0.2, 0.5, 0.9])],
+        np.array([0.0, 3.0, 5.0]),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SECOND)
+def test_second_group_log_prob_and_entropy_gradcheck(name):
+    make, params, value = SECOND[name]
+    ps = tuple(_t(p) for p in params)
+    discrete = name in ("poisson", "binomial", "geometric")
+    x = _t(value, not discrete and name != "dirichlet")
+    assert mg.gradcheck(lambda *a: make(*a).log_prob(x), ps)
+    if not discrete and name != "dirichlet":
+        assert mg.gradcheck(lambda v: make(*ps).log_prob(v), (x,))
+    if name != "poisson":  # as PyTorch, Poisson has no entropy
+        assert mg.gradcheck(lambda *a: make(*a).entropy(), ps)
+
+
+def _integrate(d, lo, hi, n=400001):
+    grid = np.linspace(lo, hi, n)
+    dens = np.exp(d.log_prob(_t(grid, False)).numpy())
+    return np.trapezoid(dens, grid, axis=0)
+
+
+@pytest.mark.parametrize(
+    "make, lo, hi, atol",
+    [
+        (lambda: D.Gamma(_t([2.0, 5.0], False), _t([1.0, 3.0], False)), 1e-12, 60.0, 1e-6),
+        (lambda: D.Beta(_t([2.0, 3.5], False), _t([1.5, 4.0], False)), 0.0, 1.0, 1e-6),
+        (lambda: D.LogNormal(_t([0.0, 0.5], False), _t([0.5, 0.3], False)), 1e-9, 40.0, 1e-6),
+        (lambda: D.Gumbel(_t([0.0, 1.0], False), _t([1.0, 0.5], False)), -10.0, 40.0, 1e-6),
+        (lambda: D.StudentT(_t([3.0, 30.0], False)), -2000.0, 2000.0, 1e-6),
+        (lambda: D.Cauchy(_t([0.0, 1.0], False), _t([1.0, 0.5], False)), -1e4, 1e4, 1e-4),
+        (
+            lambda: D.TransformedDistribution(
+                D.Normal(_t([0.0, 1.0], False), 1.0), [D.SigmoidTransform()]
+            ),
+            1e-12,
+            1 - 1e-12,
+            1e-6,
+        ),
+    ],
+)
+def test_second_group_densities_integrate_to_one(make, lo, hi, atol):
+    d = make()
+    lo = np.full(d.batch_shape, lo)
+    hi = np.full(d.batch_shape, hi)
+    # Cauchy's tails beyond ±1e4 hold 2·scale/(π·1e4) of its mass
+    expected = 1.0 if not isinstance(d, D.Cauchy) else 1 - 2 * d.scale.numpy() / (math.pi * 1e4)
+    np.testing.assert_allclose(_integrate(d, lo, hi), expected, atol=atol)
+
+
+def test_dirichlet_density_integrates_to_one_on_the_triangle():
+    d = D.Dirichlet(_t([2.0, 3.0, 1.5], False))
+    n = 800
+    u = (np.arange(n) + 0.5) / n
+    a, b = np.meshgrid(u, u, indexing="ij")
+    inside = a + b < 1
+    pts = np.stack([a[inside], b[inside], 1 - a[inside] - b[inside]], -1)
+    total = np.exp(d.log_prob(_t(pts, False)).numpy()).sum() / n**2
+    assert abs(total - 1.0) < 2e-3  # midpoint rule on a grid of 1/800
+
+
+@pytest.mark.parametrize(
+    "make, top",
+    [
+        (lambda: D.Poisson(_t([0.5, 3.0, 12.0], False)), 200),
+        (lambda: D.Geometric(probs=_t([0.1, 0.5, 0.9], False)), 2000),
+        (lambda: D.Binomial(7, probs=_t([0.1, 0.5, 0.9], False)), 7),
+    ],
+)
+def test_count_pmfs_sum_to_one_with_their_mean(make, top):
+    d = make()
+    k = np.arange(top + 1, dtype=np.float64)[:, None] * np.ones(3)
+    pmf = np.exp(d.log_prob(_t(k, False)).numpy())
+    np.testing.assert_allclose(pmf.sum(0), 1.0, rtol=1e-12)
+    np.testing.assert_allclose((k * pmf).sum(0), d.mean.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(
+        ((k - d.mean.numpy()) ** 2 * pmf).sum(0), d.variance.numpy(), rtol=1e-9
+    )
+
+
+def test_binomial_matches_the_textbook_pmf():
+    d = D.Binomial(_t([6.0], False), probs=_t([0.3], False))
+    pmf = [math.comb(6, k) * 0.3**k * 0.7 ** (6 - k) for k in range(7)]
+    np.testing.assert_allclose(
+        np.exp(d.log_prob(d.enumerate_support()).numpy()[:, 0]), pmf, rtol=1e-12
+    )
+    np.testing.assert_allclose(d.entropy().item(), -sum(p * math.log(p) for p in pmf), rtol=1e-12)
+
+
+SECOND_SAMPLERS = {
+    "gamma": lambda: D.Gamma(_t([0.5, 4.0], False), _t([2.0, 1.0], False)),
+    "beta": lambda: D.Beta(_t([0.5, 4.0], False), _t([2.0, 1.0], False)),
+    "dirichlet": lambda: D.Dirichlet(_t([0.5, 4.0, 2.0], False)),
+    "poisson": lambda: D.Poisson(_t([0.5, 9.0], False)),
+    "binomial": lambda: D.Binomial(_t([3.0, 20.0], False), probs=_t([0.2, 0.6], False)),
+    "geometric": lambda: D.Geometric(_t([0.3, 0.8], False)),
+    "lognormal": lambda: D.LogNormal(_t([0.0, -1.0], False), _t([0.5, 0.25], False)),
+    "gumbel": lambda: D.Gumbel(_t([0.0, 3.0], False), _t([1.0, 0.5], False)),
+    "student_t": lambda: D.StudentT(_t([5.0, 12.0], False), 1.0, 2.0),
+    "sigmoid_normal": lambda: D.TransformedDistribution(
+        D.Normal(_t([0.0, 1.0], False), 1.0), D.SigmoidTransform()
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SECOND_SAMPLERS)
+def test_second_group_sample_statistics_within_clt_bounds(name):
+    d = SECOND_SAMPLERS[name]()
+    mg.manual_seed(0)
+    x = d.sample((N,))
+    assert x.shape == (N,) + d.batch_shape + d.event_shape
+    assert not x.requires_grad
+    assert d.support.check(x).numpy().all()
+    a = x.numpy().astype(np.float64)
+    if name == "sigmoid_normal":  # its mean has no closed form: compare E[logit(X)] instead
+        z = np.log(a) - np.log1p(-a)
+        assert np.all(np.abs(z.mean(0) - [0.0, 1.0]) < 5 * z.std(0) / math.sqrt(N))
+        return
+    mean, var = d.mean.numpy(), d.variance.numpy()
+    assert np.all(np.abs(a.mean(0) - mean) < 5 * np.sqrt(var / N))
+    m4 = ((a - a.mean(0)) ** 4).mean(0)
+    assert np.all(np.abs(a.var(0) - var) < 5 * np.sqrt((m4 - var**2) / N))
+
+
+def test_cauchy_sample_quartiles_within_clt_bounds():
+    d = D.Cauchy(_t([1.0], False), _t([2.0], False))
+    mg.manual_seed(3)
+    x = d.rsample((N,)).detach().numpy()[:, 0]
+    # the empirical cdf at the quartiles icdf(1/4), icdf(3/4) has sd √(p(1-p)/n)
+    q = d.icdf(_t([[0.25], [0.75]], False)).numpy()[:, 0]
+    frac = np.array([(x <= q[0]).mean(), (x <= q[1]).mean()])
+    assert np.all(np.abs(frac - [0.25, 0.75]) < 5 * math.sqrt(0.25 * 0.75 / N))
+
+
+@pytest.mark.parametrize("cls", ["Gamma", "Beta", "StudentT"])
+def test_gamma_family_rsample_raises_not_implemented(cls):
+    d = getattr(D, cls)(2.0, 3.0)
+    assert not d.has_rsample
+    with pytest.raises(NotImplementedError, match=f"{cls}.rsample"):
+        d.rsample()
+    with pytest.raises(NotImplementedError, match="Dirichlet.rsample"):
+        D.Dirichlet(mg.ones(3)).rsample()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: (D.Gamma(_t([2.0, 0.7], False), 1.5), D.Gamma(_t([1.0, 2.0], False), 0.5)),
+        lambda: (D.Beta(_t([2.0, 0.7], False), 1.5), D.Beta(_t([1.0, 2.0], False), 0.5)),
+        lambda: (D.Dirichlet(_t([2.0, 0.7, 3.0], False)), D.Dirichlet(_t([1.0, 2.0, 1.0], False))),
+        lambda: (D.Poisson(_t([2.0, 0.7], False)), D.Poisson(_t([1.0, 2.0], False))),
+        lambda: (D.Geometric(_t([0.2, 0.7], False)), D.Geometric(_t([0.5, 0.4], False))),
+        lambda: (D.Binomial(8, _t([0.2, 0.7], False)), D.Binomial(8, _t([0.5, 0.4], False))),
+        lambda: (D.Gumbel(_t([0.0, 1.0], False), 1.5), D.Gumbel(_t([1.0, 0.0], False), 0.5)),
+        lambda: (D.Cauchy(_t([0.0, 1.0], False), 1.5), D.Cauchy(_t([1.0, 0.0], False), 0.5)),
+        lambda: (D.LogNormal(_t([0.0, 1.0], False), 1.5), D.LogNormal(_t([1.0, 0.0], False), 0.5)),
+    ],
+)
+def test_second_group_kl_matches_a_monte_carlo_estimate_and_vanishes_on_itself(make):
+    mg.manual_seed(12)
+    p, q = make()
+    est, se = _monte_carlo_kl(p, q)
+    kl = D.kl_divergence(p, q).numpy()
+    assert np.all(np.abs(kl - est) < 5 * se + 1e-12), (kl, est, se)
+    np.testing.assert_allclose(D.kl_divergence(p, p).numpy(), 0.0, atol=1e-12)
+
+
+def test_transforms_invert_and_have_the_log_jacobian_of_their_derivative():
+    x = _t(RNG.standard_normal(5), False)
+    for t in [
+        D.ExpTransform(),
+        D.SigmoidTransform(),
+        D.AffineTransform(0.5, -2.0),
+        D.AffineTransform(_t([1.0], False), _t([3.0], False)),
+        D.ExpTransform().inv,
+    ]:
+        xx = x.abs() + 0.1 if t == D.ExpTransform().inv else x
+        y = t(xx)
+        np.testing.assert_allclose(t.inv(y).numpy(), xx.numpy(), rtol=1e-12, atol=1e-12)
+        h = 1e-6
+        fd = (t(xx + h).numpy() - t(xx - h).numpy()) / (2 * h)
+        np.testing.assert_allclose(
+            t.log_abs_det_jacobian(xx, y).numpy(), np.log(np.abs(fd)), atol=1e-7
+        )
+    cached = D.ExpTransform(cache_size=1)
+    y = cached(x)
+    assert cached(x) is y and cached.inv(y) is x
+    assert D.ExpTransform() == D.ExpTransform() and D.ExpTransform() != D.SigmoidTransform()
+
+
+def test_transformed_distribution_log_prob_is_the_change_of_variables():
+    base = D.Normal(_t([0.3, -0.2], False), _t([1.2, 0.7], False))
+    d = D.TransformedDistribution(base, [D.AffineTransform(1.0, -2.0), D.ExpTransform()])
+    y = _t([[0.5, 2.0], [3.0, 0.1]], False)
+    x = (np.log(y.numpy()) - 1.0) / -2.0
+    expected = base.log_prob(_t(x, False)).numpy() - np.log(2.0) - np.log(y.numpy())
+    np.testing.assert_allclose(d.log_prob(y).numpy(), expected, rtol=1e-13)
+    # a decreasing chain flips the cdf: P(Y ≤ y) = P(X ≥ x)
+    np.testing.assert_allclose(d.cdf(y).numpy(), 1 - base.cdf(_t(x, False)).numpy(), rtol=1e-13)
+    np.testing.assert_allclose(d.icdf(d.cdf(y)).numpy(), y.numpy(), rtol=1e-12)
+    assert mg.gradcheck(
+        lambda loc: D.TransformedDistribution(D.Normal(loc, 1.0), D.SigmoidTransform()).log_prob(
+            _t([0.2, 0.9], False)
+        ),
+        (_t([0.1, -0.4]),),
+    )
