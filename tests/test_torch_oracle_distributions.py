@@ -961,3 +961,34 @@ def test_transforms_match_torch(expr):
         "float64",
     )
     assert (cm == cm.with_cache(1)) == (ct == ct.with_cache(1))
+
+
+PUBLIC = [n for n in mg.distributions.__all__ if n not in ("constraints", "transforms")]
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_public_names_and_signatures_match_torch(name):
+    import inspect
+
+    ours, theirs = getattr(mg.distributions, name), getattr(torch.distributions, name)
+    assert isinstance(ours, type) == isinstance(theirs, type)
+    pairs = [(ours, theirs)] if not isinstance(ours, type) else [(ours.__init__, theirs.__init__)]
+    if isinstance(ours, type):
+        for method in (
+            "log_prob",
+            "cdf",
+            "icdf",
+            "sample",
+            "rsample",
+            "expand",
+            "enumerate_support",
+        ):
+            if hasattr(theirs, method) and hasattr(ours, method):
+                pairs.append((getattr(ours, method), getattr(theirs, method)))
+    for f, g in pairs:
+        pf, pg = inspect.signature(f).parameters, inspect.signature(g).parameters
+        assert list(pf) == list(pg), (name, f, list(pf), list(pg))
+        for k in pf:
+            dg = pg[k].default
+            dg = tuple(dg) if isinstance(dg, torch.Size) else dg
+            assert pf[k].default == dg or pf[k].default is dg, (name, k)
