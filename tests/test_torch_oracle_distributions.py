@@ -233,6 +233,11 @@ CASES.update(
             lambda D, P: D.Gamma(P["conc"], P["rate"]),
             _q(log_prob=lambda d, P: d.log_prob(P["x"])),
         ),
+        "gamma_cdf": (
+            dict(c_conc=np.array([0.3, 0.9, 1.0, 2.5, 7.0, 15.0]), rate=_pos(6), x=3 * _pos(2, 6)),
+            lambda D, P: D.Gamma(P["c_conc"], P["rate"]),
+            {"cdf": lambda d, P: d.cdf(P["x"]), "cdf_at_zero": lambda d, P: d.cdf(0 * P["x"])},
+        ),
         "gamma_small_concentration": (
             dict(conc=np.array([0.3, 0.9, 1.0, 2.5]), x=_pos(4)),
             lambda D, P: D.Gamma(P["conc"], 2.0),
@@ -374,7 +379,7 @@ CASES.update(
 
 # A documented divergence: minigrad has no reparametrised gamma sampler, so these raise
 # NotImplementedError from rsample and say has_rsample = False (PyTorch: True).
-NO_RSAMPLE = {"gamma", "gamma_small_concentration", "beta", "beta_numbers", "dirichlet",
+NO_RSAMPLE = {"gamma", "gamma_cdf", "gamma_small_concentration", "beta", "beta_numbers", "dirichlet",
               "dirichlet_mode_rows", "student_t"}  # fmt: skip
 
 EXPAND = {
@@ -850,6 +855,8 @@ ERRORS = [
     "D.kl_divergence(D.LogNormal(0., 1.), D.Gumbel(0., 1.))",
     "D.kl_divergence(D.Gamma(1., 1.), D.Normal(0., 1.)) if False else D.kl_divergence(D.Poisson(1.), D.Gamma(1., 1.))",
     "D.ExpTransform(cache_size=2)",
+    "a = M.tensor([2.], requires_grad=True); D.Gamma(a, 1.).cdf(M.tensor([1.])).sum().backward()",
+    "D.Gamma(1., 1.).cdf(M.tensor([-1.]))",
 ]
 
 

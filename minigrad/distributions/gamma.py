@@ -12,7 +12,7 @@ from ..grad_mode import no_grad
 from ..random import generator
 from ..tensor import Tensor
 from . import constraints
-from ._special import digamma, lgamma
+from ._special import digamma, gammainc, lgamma
 from .distribution import Distribution
 from .utils import broadcast_all, scalar_batch
 
@@ -87,3 +87,9 @@ class Gamma(Distribution):
         """a - log rate + log Γ(a) + (1 - a) ψ(a)."""
         a = self.concentration
         return a - log(self.rate) + lgamma(a) + (1.0 - a) * digamma(a)
+
+    def cdf(self, value: Tensor) -> Tensor:
+        """P(a, rate·x), the regularised lower incomplete gamma function."""
+        if self._validate_args:
+            self._validate_sample(value)
+        return gammainc(self.concentration, self.rate * value)
