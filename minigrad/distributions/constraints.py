@@ -262,6 +262,8 @@ class _PositiveDefinite(Constraint):
     def check(self, value: Any) -> Tensor:
         v = _arr(value)
         symmetric = np.isclose(v, np.swapaxes(v, -1, -2), atol=1e-6).all((-2, -1))
+        if _cholesky_ok(v):  # the whole stack at once; matrix by matrix only to find failures
+            return _bool(symmetric)
         flat = v.reshape((-1,) + v.shape[-2:])
         ok = np.array([_cholesky_ok(m) for m in flat], dtype=bool).reshape(v.shape[:-2])
         return _bool(symmetric & ok)
