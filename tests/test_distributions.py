@@ -777,3 +777,19 @@ def test_positive_definite_checks_each_matrix_of_a_stack():
         True,
         True,
     ]
+
+
+def test_a_subclass_without_constraints_or_support_warns_and_still_works():
+    class Flat(D.Distribution):
+        def log_prob(self, value):
+            if self._validate_args:
+                self._validate_sample(value)
+            return value * 0
+
+    with pytest.warns(UserWarning, match="arg_constraints"):
+        d = Flat((2,))
+    with pytest.warns(UserWarning, match="support"):
+        assert d.log_prob(_t([1.0, 2.0], False)).tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match="event_shape|broadcastable"):
+        d.log_prob(_t([1.0, 2.0, 3.0], False))
+    assert Flat((2,), validate_args=False).batch_shape == (2,)

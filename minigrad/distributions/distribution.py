@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,17 @@ class Distribution:
             self._validate_args = validate_args
         if not self._validate_args:
             return
-        for param, constraint in self.arg_constraints.items():
+        try:
+            arg_constraints = self.arg_constraints
+        except NotImplementedError:
+            arg_constraints = {}
+            warnings.warn(
+                f"{self.__class__} does not define `arg_constraints`. Please set "
+                "`arg_constraints = {}` or initialize the distribution with "
+                "`validate_args=False` to turn off validation.",
+                stacklevel=2,
+            )
+        for param, constraint in arg_constraints.items():
             if constraints.is_dependent(constraint):
                 continue
             if param not in self.__dict__ and isinstance(getattr(type(self), param), lazy_property):
@@ -137,10 +148,20 @@ class Distribution:
                     f"Value is not broadcastable with batch_shape+event_shape: {shape} vs "
                     f"{expected}."
                 )
-        if not self.support.check(value).data.all():
+        try:
+            support = self.support
+        except NotImplementedError:
+            warnings.warn(
+                f"{self.__class__} does not define `support` to enable sample validation. "
+                "Please initialize the distribution with `validate_args=False` to turn off "
+                "validation.",
+                stacklevel=2,
+            )
+            return
+        if not support.check(value).data.all():
             raise ValueError(
                 f"Expected value argument ({type(value).__name__} of shape {shape}) to be "
-                f"within the support ({self.support!r}) of the distribution {self!r}, but "
+                f"within the support ({support!r}) of the distribution {self!r}, but "
                 f"found invalid values:\n{value}"
             )
 
