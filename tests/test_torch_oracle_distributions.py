@@ -389,11 +389,6 @@ CASES.update(
     }
 )
 
-# A documented divergence: minigrad has no reparametrised gamma sampler, so these raise
-# NotImplementedError from rsample and say has_rsample = False (PyTorch: True).
-NO_RSAMPLE = {"gamma", "gamma_cdf", "gamma_small_concentration", "beta", "beta_numbers", "dirichlet",
-              "dirichlet_mode_rows", "student_t"}  # fmt: skip
-
 EXPAND = {
     "normal_expand": ("normal", (2, 3, 4)),
     "laplace_expand": ("laplace", (2, 3, 4)),
@@ -507,7 +502,7 @@ def test_shapes_repr_and_support_match_torch(case):
         assert dm.support.upper_bound is dm.total_count
         return
     assert repr(dm.support) == repr(dt.support)
-    assert dm.has_rsample == (dt.has_rsample and case not in NO_RSAMPLE)
+    assert dm.has_rsample == dt.has_rsample
     assert dm.has_enumerate_support == dt.has_enumerate_support
     assert dm.arg_constraints.keys() == dt.arg_constraints.keys()
     for (km, cm), (kt, ct) in zip(dm.arg_constraints.items(), dt.arg_constraints.items()):
@@ -526,10 +521,7 @@ def test_sample_shape_and_dtype_match_torch(case, sample_shape):
     assert _dtype_name(sm) == _dtype_name(st)
     assert not sm.requires_grad
     assert dm.support.check(sm).numpy().all()
-    if case in NO_RSAMPLE:
-        with pytest.raises(NotImplementedError, match="rsample"):
-            dm.rsample(sample_shape)
-    elif dt.has_rsample:
+    if dt.has_rsample:
         rm, rt = dm.rsample(sample_shape), dt.rsample(sample_shape)
         assert rm.shape == tuple(rt.shape)
         assert rm.requires_grad == rt.requires_grad
@@ -597,6 +589,11 @@ RSAMPLE = {
             d.transforms[0].loc + d.transforms[0].scale * (d.base_dist.loc + z * d.base_dist.scale)
         ).exp(),
     ),
+    "gamma": (lambda d, x: x * d.rate, lambda d, z: z / d.rate),
+    "student_t": (
+        lambda d, x: (x - d.loc) / d.scale,
+        lambda d, z: d.loc + z * d.scale,
+    ),
     "mvn_precision": (
         lambda d, x: np.linalg.solve(d.scale_tril.numpy(), (x - d.loc).numpy()[..., None])[..., 0],
         lambda d, z: d.loc + (d.scale_tril @ z.unsqueeze(-1)).squeeze(-1),
@@ -629,10 +626,28 @@ def test_rsample_gradient_matches_torch_for_the_same_noise(case, sample_shape, d
     _close(xm.detach().numpy(), xt.detach().numpy(), dtype)
     (xt * torch.tensor(w, dtype=xt.dtype)).sum().backward()
     for k in Pt:
-        if Pt[k].grad is None:
+        if k in ("conc", "df"):  # the noise's own parameter: see the next test
+            assert Pm[k].grad is not None
+        elif Pt[k].grad is None:
             assert Pm[k].grad is None, k
         else:
             _close(Pm[k].grad.numpy(), Pt[k].grad.numpy(), dtype)
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.3, 1.0, 2.5, 10.0, 80.0])
+def test_gamma_rsample_concentration_gradient_agrees_with_torch_approximation(alpha):
+    """dx/dα for the same draw x. minigrad's is the exact implicit gradient -∂P/∂α / p (checked
+    to 1e-6 by finite differences in test_distributions); PyTorch's _standard_gamma_grad is a
+    piecewise series / rational approximation of it, good to about 1e-3 relative, which is
+    the tolerance here (measured over 5000 draws: median 6e-6, worst 7.5e-4)."""
+    mg.manual_seed(3)
+    a = mg.tensor(np.full(200, alpha), requires_grad=True)
+    x = mg.distributions.Gamma(a, 1.0).rsample()
+    x.sum().backward()
+    ref = torch._standard_gamma_grad(
+        torch.tensor(a.detach().numpy()), torch.tensor(x.detach().numpy())
+    )
+    np.testing.assert_allclose(a.grad.numpy(), ref.numpy(), rtol=1e-3)
 
 
 KL_PAIRS = {

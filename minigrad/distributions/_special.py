@@ -89,54 +89,65 @@ def digamma(input: Tensor) -> Tensor:
     )
 
 
-def _gammainc(a: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """P(a, x) by its power series where x < a + 1, else 1 - Q(a, x) by Q's continued fraction
-    (modified Lentz), both to machine precision."""
+def _gammainc(a: np.ndarray, x: np.ndarray) -> tuple:
+    """P(a, x) and ∂P/∂a: P by its power series where x < a + 1, else 1 - Q(a, x) by Q's
+    continued fraction (modified Lentz), both to machine precision; ∂P/∂a by carrying each
+    recurrence's derivative in a alongside it (forward mode), so the upper tail's ∂P/∂a =
+    -∂Q/∂a keeps its relative precision."""
     a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
-    out = np.zeros(a.shape)
+    out, dout = np.zeros(a.shape), np.zeros(a.shape)
     pos = x > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_front = np.where(pos, -x + a * np.log(np.where(pos, x, 1.0)) - _lgamma(a), -np.inf)
+        logx = np.log(np.where(pos, x, 1.0))
+        log_front = np.where(pos, -x + a * logx - _lgamma(a), -np.inf)  # log(x^a e^-x / Γ(a))
+        dlog_front = logx - _psi(a)
     series = pos & (x < a + 1)
-    if series.any():
+    if series.any():  # P = front · Σ_n x^n / (a (a+1) ... (a+n))
         aa, xx = a[series], x[series]
-        term = 1 / aa
-        total = term.copy()
+        term, dterm = 1 / aa, -1 / aa**2
+        total, dtotal = term.copy(), dterm.copy()
         n = 0
         while (np.abs(term) > np.abs(total) * 1e-17).any() and n < 10000:
             n += 1
             term = term * xx / (aa + n)
-            total = total + term
-        out[series] = total * np.exp(log_front[series])
+            dterm = dterm * xx / (aa + n) - term / (aa + n)
+            total, dtotal = total + term, dtotal + dterm
+        front = np.exp(log_front[series])
+        out[series] = total * front
+        dout[series] = front * (total * dlog_front[series] + dtotal)
     frac = pos & ~series
-    if frac.any():
+    if frac.any():  # Q = front · h, h the continued fraction 1/(x+1-a- 1(1-a)/(x+3-a- ...))
         aa, xx = a[frac], x[frac]
         tiny = 1e-300
-        b = xx + 1 - aa
-        c = np.full(aa.shape, 1 / tiny)
+        b, db = xx + 1 - aa, -np.ones(aa.shape)
+        c, dc = np.full(aa.shape, 1 / tiny), np.zeros(aa.shape)
         d = 1 / b
-        h = d.copy()
+        dd = -db * d * d
+        h, dh = d.copy(), dd.copy()
         for i in range(1, 10000):
-            an = -i * (i - aa)
+            an, dan = -i * (i - aa), i
             b = b + 2
-            d = an * d + b
+            d, dd = an * d + b, dan * d + an * dd + db
             d = np.where(np.abs(d) < tiny, tiny, d)
-            c = b + an / c
+            c, dc = b + an / c, db + dan / c - (an / c) * (dc / c)
             c = np.where(np.abs(c) < tiny, tiny, c)
             d = 1 / d
-            step = d * c
-            h = h * step
-            if (np.abs(step - 1) < 1e-16).all():
+            dd = -dd * d * d
+            step, dstep = d * c, dd * c + d * dc
+            h, dh = h * step, dh * step + h * dstep
+            if (np.abs(step - 1) < 1e-16).all() and (np.abs(dstep) <= 1e-16 * np.abs(dh)).all():
                 break
-        out[frac] = 1 - np.exp(log_front[frac]) * h
-    return out
+        front = np.exp(log_front[frac])
+        out[frac] = 1 - front * h
+        dout[frac] = -front * (h * dlog_front[frac] + dh)
+    return out, dout
 
 
 def gammainc(input: Tensor, other: Tensor) -> Tensor:
     """The regularised lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a), broadcast."""
     a, x = input.data, other.data
     dtype = np.result_type(a, x)
-    out = _gammainc(a, x).astype(dtype)
+    out = _gammainc(a, x)[0].astype(dtype)
 
     def vjp_a(g: np.ndarray) -> np.ndarray:
         raise NotImplementedError("the derivative for 'igamma: input' is not implemented.")

@@ -11,7 +11,6 @@ from ..tensor import Tensor
 from . import constraints
 from .dirichlet import Dirichlet
 from .distribution import Distribution
-from .gamma import no_rsample
 from .utils import broadcast_all
 
 
@@ -23,6 +22,7 @@ class Beta(Distribution):
         "concentration0": constraints.positive,
     }
     support = constraints.unit_interval
+    has_rsample = True
 
     def __init__(self, concentration1: Any, concentration0: Any,
                  validate_args: bool | None = None) -> None:  # fmt: skip
@@ -63,11 +63,8 @@ class Beta(Distribution):
         total = self.concentration1 + self.concentration0
         return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
 
-    def sample(self, sample_shape: Any = ()) -> Tensor:
-        return self._dirichlet.sample(sample_shape)[..., 0]
-
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        raise no_rsample("Beta")
+        return self._dirichlet.rsample(sample_shape)[..., 0]
 
     def log_prob(self, value: Tensor) -> Tensor:
         """The Dirichlet log density at (x, 1 - x)."""

@@ -8,12 +8,11 @@ import numpy as np
 
 from ..factories import tensor
 from ..functions import where, xlogy
-from ..grad_mode import no_grad
 from ..tensor import Tensor
 from . import constraints
 from ._special import digamma, lgamma
 from .distribution import Distribution
-from .gamma import no_rsample, standard_gamma
+from .gamma import standard_gamma
 
 
 class Dirichlet(Distribution):
@@ -21,6 +20,7 @@ class Dirichlet(Distribution):
 
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
     support = constraints.simplex
+    has_rsample = True
 
     def __init__(self, concentration: Tensor, validate_args: bool | None = None) -> None:
         if concentration.dim() < 1:
@@ -37,14 +37,10 @@ class Dirichlet(Distribution):
         new._validate_args = self._validate_args
         return new
 
-    def sample(self, sample_shape: Any = ()) -> Tensor:
-        """Normalised independent Gamma(α_k, 1) draws (no gradient)."""
-        with no_grad():
-            g = standard_gamma(self.concentration, self._extended_shape(sample_shape))
-            return tensor(g / g.sum(-1, keepdims=True), dtype=self.concentration.dtype)
-
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        raise no_rsample("Dirichlet")
+        """g / Σ g, g_k ~ Gamma(α_k, 1) reparametrised implicitly."""
+        g = standard_gamma(self.concentration, self._extended_shape(sample_shape))
+        return g / g.sum(-1, keepdim=True)
 
     def log_prob(self, value: Tensor) -> Tensor:
         """Σ (α_k - 1) log x_k + log Γ(Σ α_k) - Σ log Γ(α_k)."""

@@ -6,29 +6,34 @@ from typing import Any
 
 import numpy as np
 
+from ..engine import record
 from ..factories import tensor
 from ..functions import log, xlogy
-from ..grad_mode import no_grad
 from ..random import generator
 from ..tensor import Tensor
 from . import constraints
-from ._special import digamma, gammainc, lgamma
+from ._special import _gammainc, _lgamma, digamma, gammainc, lgamma
 from .distribution import Distribution
 from .utils import broadcast_all, scalar_batch
 
 
-def standard_gamma(concentration: Tensor, shape: tuple) -> np.ndarray:
-    """Gamma(concentration, 1) draws of ``shape`` (no gradient), at least the dtype's tiny."""
+def standard_gamma(concentration: Tensor, shape: tuple) -> Tensor:
+    """Gamma(concentration, 1) draws of ``shape``, reparametrised implicitly: with P(a, x) the
+    cdf, holding u = P(a, x) fixed gives dx/da = -(∂P/∂a)(a, x) / p(x; a), p the density."""
     a = np.broadcast_to(concentration.data, shape)
-    draws = generator(None, "standard_gamma").standard_gamma(a)
-    return np.maximum(draws, np.finfo(concentration.dtype).tiny).astype(concentration.dtype)
+    dtype = concentration.dtype
+    x = generator(None, "standard_gamma").standard_gamma(a)
+    x = np.maximum(x, np.finfo(dtype).tiny).astype(dtype)
 
+    def vjp(g: np.ndarray) -> np.ndarray:
+        a64, x64 = a.astype(np.float64), x.astype(np.float64)
+        dP = _gammainc(a64, x64)[1]
+        log_density = (a64 - 1) * np.log(x64) - x64 - _lgamma(a64)
+        with np.errstate(divide="ignore", over="ignore"):
+            dx = -np.sign(dP) * np.exp(np.log(np.abs(dP)) - log_density)
+        return (g * dx).astype(dtype)
 
-def no_rsample(name: str) -> NotImplementedError:
-    return NotImplementedError(
-        f"{name}.rsample: minigrad has no reparametrised gamma sampler (its gradient w.r.t. "
-        "the concentration); use sample(), which has no gradient"
-    )
+    return record(x, "StandardGamma", (concentration,), (vjp,), saved=(concentration,))
 
 
 class Gamma(Distribution):
@@ -36,6 +41,7 @@ class Gamma(Distribution):
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
+    has_rsample = True
 
     def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None) -> None:
         self.concentration, self.rate = broadcast_all(concentration, rate)
@@ -63,16 +69,11 @@ class Gamma(Distribution):
     def variance(self) -> Tensor:
         return self.concentration / self.rate.pow(2)
 
-    def sample(self, sample_shape: Any = ()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        with no_grad():
-            draws = standard_gamma(self.concentration, shape) / np.broadcast_to(
-                self.rate.data, shape
-            )
-            return tensor(np.maximum(draws, np.finfo(draws.dtype).tiny), dtype=self.rate.dtype)
-
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        raise no_rsample("Gamma")
+        """g / rate, g ~ Gamma(concentration, 1) reparametrised implicitly; at least tiny."""
+        value = standard_gamma(self.concentration, self._extended_shape(sample_shape)) / self.rate
+        np.maximum(value.data, np.finfo(value.dtype).tiny, out=value.data)  # not recorded
+        return value
 
     def log_prob(self, value: Any) -> Tensor:
         """a log rate + (a - 1) log x - rate x - log Γ(a)."""

@@ -7,15 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from ..factories import tensor
-from ..functions import log, log1p, where
-from ..grad_mode import no_grad
-from ..random import generator
+from ..factories import randn
+from ..functions import log, log1p, rsqrt, where
 from ..tensor import Tensor
 from . import constraints
 from ._special import digamma, lgamma
 from .distribution import Distribution
-from .gamma import no_rsample, standard_gamma
+from .gamma import standard_gamma
 from .utils import broadcast_all
 
 
@@ -28,6 +26,7 @@ class StudentT(Distribution):
         "scale": constraints.positive,
     }
     support = constraints.real
+    has_rsample = True
 
     def __init__(self, df: Any, loc: Any = 0.0, scale: Any = 1.0,
                  validate_args: bool | None = None) -> None:  # fmt: skip
@@ -60,16 +59,13 @@ class StudentT(Distribution):
         v = self.scale.pow(2) * safe / (safe - 2)
         return where(df <= 1, math.nan, where(df <= 2, math.inf, v))
 
-    def sample(self, sample_shape: Any = ()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        with no_grad():
-            x = generator(None, "student_t").standard_normal(shape)
-            z = 2 * standard_gamma(0.5 * self.df, shape)  # χ²(df) = 2 Gamma(df/2, 1)
-            y = x / np.sqrt(z / np.broadcast_to(self.df.data, shape))
-            return self.loc + self.scale * tensor(y, dtype=self.df.dtype)
-
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        raise no_rsample("StudentT")
+        """loc + scale·X / √(Z/df), X ~ N(0, 1), Z = 2 Gamma(df/2, 1) ~ χ²(df), reparametrised."""
+        shape = self._extended_shape(sample_shape)
+        X = randn(shape, dtype=self.df.dtype)
+        Z = standard_gamma(0.5 * self.df, shape) / 0.5
+        np.maximum(Z.data, np.finfo(Z.dtype).tiny, out=Z.data)  # as Chi2.rsample; not recorded
+        return self.loc + self.scale * (X * rsqrt(Z / self.df))
 
     def log_prob(self, value: Tensor) -> Tensor:
         """-(df + 1)/2 · log(1 + y²/df) - log(scale √(df π) Γ(df/2) / Γ((df + 1)/2))."""
