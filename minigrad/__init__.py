@@ -1,6 +1,18 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
-from . import autograd, cuda, data, func, linalg, nn, optim, reference, special, utils
+from . import (
+    autograd,
+    cuda,
+    data,
+    distributions,
+    func,
+    linalg,
+    nn,
+    optim,
+    reference,
+    special,
+    utils,
+)
 from . import dtypes as _dt
 from . import numpy_names as _numpy_names
 from .autograd import GradcheckError, gradcheck

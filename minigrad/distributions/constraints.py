@@ -1,0 +1,326 @@
+"""Constraints on parameters and values, as ``torch.distributions.constraints``.
+
+``c.check(x)`` returns a bool Tensor: True where ``x`` satisfies ``c``, reduced over
+the constraint's ``event_dim`` rightmost dimensions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def _arr(x: Any) -> np.ndarray:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _bool(a: Any) -> Tensor:
+    return Tensor._new(np.asarray(a, dtype=bool))
+
+
+class Constraint:
+    """A region of the values a variable may take; ``event_dim`` dims form one event."""
+
+    is_discrete = False
+    event_dim = 0
+
+    def check(self, value: Any) -> Tensor:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return self.__class__.__name__[1:] + "()"
+
+
+class _Dependent(Constraint):
+    """A placeholder for a support that depends on other variables (not checked)."""
+
+    def __init__(self, *, is_discrete: Any = NotImplemented, event_dim: Any = NotImplemented):
+        self._is_discrete = is_discrete
+        self._event_dim = event_dim
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        if self._is_discrete is NotImplemented:
+            raise NotImplementedError(".is_discrete cannot be determined statically")
+        return self._is_discrete
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        if self._event_dim is NotImplemented:
+            raise NotImplementedError(".event_dim cannot be determined statically")
+        return self._event_dim
+
+    def __call__(self, *, is_discrete: Any = NotImplemented, event_dim: Any = NotImplemented):
+        if is_discrete is NotImplemented:
+            is_discrete = self._is_discrete
+        if event_dim is NotImplemented:
+            event_dim = self._event_dim
+        return _Dependent(is_discrete=is_discrete, event_dim=event_dim)
+
+    def check(self, value: Any) -> Tensor:
+        raise ValueError("Cannot determine validity of dependent constraint")
+
+
+def is_dependent(constraint: Any) -> bool:
+    """Whether ``constraint`` is a dependent placeholder (never checked)."""
+    return isinstance(constraint, _Dependent)
+
+
+class _DependentProperty(property, _Dependent):
+    """``@dependent_property``: a property on instances, a dependent constraint on the class."""
+
+    def __init__(self, fn: Any = None, *, is_discrete: Any = NotImplemented,
+                 event_dim: Any = NotImplemented):  # fmt: skip
+        property.__init__(self, fn)
+        self._is_discrete = is_discrete
+        self._event_dim = event_dim
+
+    def __call__(self, fn: Any) -> _DependentProperty:  # type: ignore[override]
+        return _DependentProperty(fn, is_discrete=self._is_discrete, event_dim=self._event_dim)
+
+
+class _IndependentConstraint(Constraint):
+    """``base_constraint`` with ``reinterpreted_batch_ndims`` more dims reduced by ``all``."""
+
+    def __init__(self, base_constraint: Constraint, reinterpreted_batch_ndims: int):
+        self.base_constraint = base_constraint
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return self.base_constraint.is_discrete
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        return self.base_constraint.event_dim + self.reinterpreted_batch_ndims
+
+    def check(self, value: Any) -> Tensor:
+        result = self.base_constraint.check(value).data
+        n = self.reinterpreted_batch_ndims
+        if result.ndim < n:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {_arr(value).ndim}")
+        return _bool(result.reshape(result.shape[: result.ndim - n] + (-1,)).all(-1))
+
+    def __repr__(self) -> str:
+        return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
+
+
+class _Boolean(Constraint):
+    """The two values {0, 1}."""
+
+    is_discrete = True
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool((v == 0) | (v == 1))
+
+
+class _OneHot(Constraint):
+    """One-hot vectors along the last dim."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool(((v == 0) | (v == 1)).all(-1) & (v.sum(-1) == 1))
+
+
+class _IntegerInterval(Constraint):
+    """Integers in [lower_bound, upper_bound]."""
+
+    is_discrete = True
+
+    def __init__(self, lower_bound: Any, upper_bound: Any):
+        self.lower_bound = lower_bound
+        self.upper_bound = upper_bound
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        lo, hi = _arr(self.lower_bound), _arr(self.upper_bound)
+        return _bool((v % 1 == 0) & (lo <= v) & (v <= hi))
+
+    def __repr__(self) -> str:
+        return f"IntegerInterval(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
+
+
+class _IntegerGreaterThan(Constraint):
+    """Integers in [lower_bound, inf)."""
+
+    is_discrete = True
+
+    def __init__(self, lower_bound: Any):
+        self.lower_bound = lower_bound
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool((v % 1 == 0) & (v >= _arr(self.lower_bound)))
+
+    def __repr__(self) -> str:
+        return f"IntegerGreaterThan(lower_bound={self.lower_bound})"
+
+
+class _Real(Constraint):
+    """The extended real line (NaN excluded)."""
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool(v == v)
+
+
+class _GreaterThan(Constraint):
+    """The half line (lower_bound, inf]."""
+
+    def __init__(self, lower_bound: Any):
+        self.lower_bound = lower_bound
+
+    def check(self, value: Any) -> Tensor:
+        return _bool(_arr(self.lower_bound) < _arr(value))
+
+    def __repr__(self) -> str:
+        return f"GreaterThan(lower_bound={self.lower_bound})"
+
+
+class _GreaterThanEq(_GreaterThan):
+    """The half line [lower_bound, inf)."""
+
+    def check(self, value: Any) -> Tensor:
+        return _bool(_arr(self.lower_bound) <= _arr(value))
+
+    def __repr__(self) -> str:
+        return f"GreaterThanEq(lower_bound={self.lower_bound})"
+
+
+class _LessThan(Constraint):
+    """The half line [-inf, upper_bound)."""
+
+    def __init__(self, upper_bound: Any):
+        self.upper_bound = upper_bound
+
+    def check(self, value: Any) -> Tensor:
+        return _bool(_arr(value) < _arr(self.upper_bound))
+
+    def __repr__(self) -> str:
+        return f"LessThan(upper_bound={self.upper_bound})"
+
+
+class _Interval(Constraint):
+    """The interval [lower_bound, upper_bound]."""
+
+    def __init__(self, lower_bound: Any, upper_bound: Any):
+        self.lower_bound = lower_bound
+        self.upper_bound = upper_bound
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool((_arr(self.lower_bound) <= v) & (v <= _arr(self.upper_bound)))
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__name__[1:]}(lower_bound={self.lower_bound}, "
+            f"upper_bound={self.upper_bound})"
+        )
+
+
+class _HalfOpenInterval(_Interval):
+    """The interval [lower_bound, upper_bound)."""
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool((_arr(self.lower_bound) <= v) & (v < _arr(self.upper_bound)))
+
+
+class _Simplex(Constraint):
+    """Nonnegative vectors summing to 1 (within 1e-6) along the last dim."""
+
+    event_dim = 1
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool((v >= 0).all(-1) & (np.abs(v.sum(-1) - 1) < 1e-6))
+
+
+class _LowerCholesky(Constraint):
+    """Lower-triangular square matrices with a positive diagonal."""
+
+    event_dim = 2
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        lower = (np.tril(v) == v).reshape(v.shape[:-2] + (-1,)).all(-1)
+        return _bool(lower & (np.diagonal(v, axis1=-2, axis2=-1) > 0).all(-1))
+
+
+class _PositiveDefinite(Constraint):
+    """Symmetric positive-definite matrices (Cholesky succeeds)."""
+
+    event_dim = 2
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        symmetric = np.isclose(v, np.swapaxes(v, -1, -2), atol=1e-6).all((-2, -1))
+        if _cholesky_ok(v):  # the whole stack at once; matrix by matrix only to find failures
+            return _bool(symmetric)
+        flat = v.reshape((-1,) + v.shape[-2:])
+        ok = np.array([_cholesky_ok(m) for m in flat], dtype=bool).reshape(v.shape[:-2])
+        return _bool(symmetric & ok)
+
+
+def _cholesky_ok(m: np.ndarray) -> bool:
+    try:
+        np.linalg.cholesky(m)
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
+dependent = _Dependent()
+dependent_property = _DependentProperty
+independent = _IndependentConstraint
+boolean = _Boolean()
+one_hot = _OneHot()
+nonnegative_integer = _IntegerGreaterThan(0)
+positive_integer = _IntegerGreaterThan(1)
+integer_interval = _IntegerInterval
+real = _Real()
+real_vector = independent(real, 1)
+positive = _GreaterThan(0.0)
+nonnegative = _GreaterThanEq(0.0)
+greater_than = _GreaterThan
+greater_than_eq = _GreaterThanEq
+less_than = _LessThan
+unit_interval = _Interval(0.0, 1.0)
+interval = _Interval
+half_open_interval = _HalfOpenInterval
+simplex = _Simplex()
+lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
+
+__all__ = [
+    "Constraint",
+    "boolean",
+    "dependent",
+    "dependent_property",
+    "greater_than",
+    "greater_than_eq",
+    "half_open_interval",
+    "independent",
+    "integer_interval",
+    "interval",
+    "is_dependent",
+    "less_than",
+    "lower_cholesky",
+    "nonnegative",
+    "nonnegative_integer",
+    "one_hot",
+    "positive",
+    "positive_definite",
+    "positive_integer",
+    "real",
+    "real_vector",
+    "simplex",
+    "unit_interval",
+]

@@ -1,0 +1,80 @@
+"""The Dirichlet distribution on the simplex, density ∝ Π x_k^(α_k - 1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..factories import tensor
+from ..functions import where, xlogy
+from ..tensor import Tensor
+from . import constraints
+from ._special import digamma, lgamma
+from .distribution import Distribution
+from .gamma import standard_gamma
+
+
+class Dirichlet(Distribution):
+    """Dir(concentration), the last dim of ``concentration`` the event."""
+
+    arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
+    support = constraints.simplex
+    has_rsample = True
+
+    def __init__(self, concentration: Tensor, validate_args: bool | None = None) -> None:
+        if concentration.dim() < 1:
+            raise ValueError("`concentration` parameter must be at least one-dimensional.")
+        self.concentration = concentration
+        shape = tuple(concentration.shape)
+        super().__init__(shape[:-1], shape[-1:], validate_args=validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Dirichlet:
+        new = self._get_checked_instance(Dirichlet, _instance)
+        batch_shape = tuple(batch_shape)
+        new.concentration = self.concentration.expand(batch_shape + self.event_shape)
+        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        """g / Σ g, g_k ~ Gamma(α_k, 1) reparametrised implicitly."""
+        g = standard_gamma(self.concentration, self._extended_shape(sample_shape))
+        return g / g.sum(-1, keepdim=True)
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        """Σ (α_k - 1) log x_k + log Γ(Σ α_k) - Σ log Γ(α_k)."""
+        if self._validate_args:
+            self._validate_sample(value)
+        a = self.concentration
+        return xlogy(a - 1.0, value).sum(-1) + lgamma(a.sum(-1)) - lgamma(a).sum(-1)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.concentration / self.concentration.sum(-1, True)
+
+    @property
+    def mode(self) -> Tensor:
+        """(α - 1)⁺ normalised; where every α_k < 1, a one-hot vector (PyTorch's convention)."""
+        am1 = (self.concentration - 1).clamp(min=0.0)
+        mask = tensor((self.concentration.data < 1).all(-1, keepdims=True))
+        mode = am1 / where(mask, 1.0, am1.sum(-1, True))  # those rows are replaced below
+        hot = np.eye(mode.shape[-1], dtype=mode.dtype)[np.argmax(am1.data, -1)]
+        return where(mask, tensor(hot), mode)
+
+    @property
+    def variance(self) -> Tensor:
+        a0 = self.concentration.sum(-1, True)
+        return self.concentration * (a0 - self.concentration) / (a0.pow(2) * (a0 + 1))
+
+    def entropy(self) -> Tensor:
+        """log B(α) + (α₀ - K) ψ(α₀) - Σ (α_k - 1) ψ(α_k)."""
+        k = self.concentration.shape[-1]
+        a = self.concentration
+        a0 = a.sum(-1)
+        return (
+            lgamma(a).sum(-1)
+            - lgamma(a0)
+            - (k - a0) * digamma(a0)
+            - ((a - 1.0) * digamma(a)).sum(-1)
+        )
