@@ -7,9 +7,9 @@ from typing import Any
 from ..factories import arange, tensor
 from ..functions import abs, exp, log1p
 from ..random import generator
+from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
-from ._special import lgamma
 from .distribution import Distribution
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 

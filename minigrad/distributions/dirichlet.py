@@ -8,9 +8,10 @@ import numpy as np
 
 from ..factories import tensor
 from ..functions import where, xlogy
+from ..special import digamma
+from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
-from ._special import digamma, lgamma
 from .distribution import Distribution
 from .gamma import standard_gamma
 

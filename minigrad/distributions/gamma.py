@@ -6,13 +6,16 @@ from typing import Any
 
 import numpy as np
 
+from .. import special_functions as _sf
 from ..engine import record
 from ..factories import tensor
 from ..functions import log, xlogy
 from ..random import generator
+from ..special import digamma, gammainc
+from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
-from ._special import _gammainc, _lgamma, digamma, gammainc, lgamma
+from ._special import gammainc_da
 from .distribution import Distribution
 from .utils import broadcast_all, scalar_batch
 
@@ -27,8 +30,8 @@ def standard_gamma(concentration: Tensor, shape: tuple) -> Tensor:
 
     def vjp(g: np.ndarray) -> np.ndarray:
         a64, x64 = a.astype(np.float64), x.astype(np.float64)
-        dP = _gammainc(a64, x64)[1]
-        log_density = (a64 - 1) * np.log(x64) - x64 - _lgamma(a64)
+        dP = gammainc_da(a64, x64)
+        log_density = (a64 - 1) * np.log(x64) - x64 - _sf.lgamma(a64)
         with np.errstate(divide="ignore", over="ignore"):
             dx = -np.sign(dP) * np.exp(np.log(np.abs(dP)) - log_density)
         return (g * dx).astype(dtype)

@@ -13,10 +13,11 @@ import numpy as np
 from ..extra_ops import broadcast_shapes
 from ..factories import full_like
 from ..functions import erf, exp, log, log1p, where
+from ..linalg import solve_triangular
 from ..nn.functional import softplus
+from ..special import digamma
+from ..special import gammaln as lgamma
 from ..tensor import Tensor
-from ._linalg import solve_tril
-from ._special import digamma, lgamma
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -171,7 +172,7 @@ def _kl_multivariatenormal_multivariatenormal(
     half_term1 = _half_log_det(Lq) - _half_log_det(Lp)
     n = p.event_shape[0]
     shape = broadcast_shapes(tuple(Lq.shape[:-2]), tuple(Lp.shape[:-2])) + (n, n)
-    term2 = solve_tril(Lq.expand(shape), Lp.expand(shape)).pow(2).sum((-2, -1))
+    term2 = solve_triangular(Lq.expand(shape), Lp.expand(shape), upper=False).pow(2).sum((-2, -1))
     term3 = _batch_mahalanobis(Lq, q.loc - p.loc)
     return half_term1 + 0.5 * (term2 + term3 - n)
 

@@ -8,16 +8,17 @@ from typing import Any
 from ..extra_ops import broadcast_shapes
 from ..factories import eye, randn
 from ..functions import log
+from ..linalg import cholesky, solve_triangular
+from ..linalg_torch import cholesky_inverse
 from ..tensor import Tensor
 from . import constraints
-from ._linalg import cholesky, cholesky_inverse, solve_tril
 from .distribution import Distribution
 from .utils import lazy_property
 
 
 def _batch_mahalanobis(L: Tensor, x: Tensor) -> Tensor:
     """xᵀ (L Lᵀ)⁻¹ x = |L⁻¹ x|² over the last dim, batched: L (..., n, n), x (..., n)."""
-    return solve_tril(L, x.unsqueeze(-1)).squeeze(-1).pow(2).sum(-1)
+    return solve_triangular(L, x.unsqueeze(-1), upper=False).squeeze(-1).pow(2).sum(-1)
 
 
 def _half_log_det(L: Tensor) -> Tensor:
@@ -28,7 +29,7 @@ def _precision_to_scale_tril(P: Tensor) -> Tensor:
     """L with L Lᵀ = P⁻¹, from the Cholesky factor of P with rows and columns reversed."""
     Lf = cholesky(P.flip((-2, -1)))
     L_inv = Lf.flip((-2, -1)).transpose(-2, -1)
-    return solve_tril(L_inv, eye(P.shape[-1], dtype=P.dtype))
+    return solve_triangular(L_inv, eye(P.shape[-1], dtype=P.dtype), upper=False)
 
 
 class MultivariateNormal(Distribution):

@@ -7,9 +7,9 @@ from typing import Any
 from ..factories import tensor
 from ..functions import xlogy
 from ..random import generator
+from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
-from ._special import lgamma
 from .distribution import Distribution
 from .utils import broadcast_all, scalar_batch
 

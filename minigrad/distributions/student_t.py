@@ -9,9 +9,10 @@ import numpy as np
 
 from ..factories import randn
 from ..functions import log, log1p, rsqrt, where
+from ..special import digamma
+from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
-from ._special import digamma, lgamma
 from .distribution import Distribution
 from .gamma import standard_gamma
 from .utils import broadcast_all
