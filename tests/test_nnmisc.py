@@ -1,0 +1,93 @@
+"""Lazy modules, AdaptiveLogSoftmaxWithLoss, fractional max pooling, nn.init additions,
+Module.half/type/to_empty/register_backward_hook and anomaly detection, without PyTorch."""
+
+import copy
+import math
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.nn as nn
+from minigrad.nn.parameter import UninitializedBuffer, UninitializedParameter
+
+# ---- lazy modules ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, x_shape, weight_shape",
+    [
+        (lambda: nn.LazyLinear(5), (2, 3), (5, 3)),
+        (lambda: nn.LazyLinear(2), (4, 6, 7), (2, 7)),
+        (lambda: nn.LazyConv1d(4, 3, groups=2), (2, 6, 9), (4, 3, 3)),
+        (lambda: nn.LazyConv2d(4, (2, 3)), (5, 6, 6), (4, 5, 2, 3)),
+        (lambda: nn.LazyConv3d(2, 1), (1, 3, 2, 2, 2), (2, 3, 1, 1, 1)),
+        (lambda: nn.LazyConvTranspose1d(4, 3, groups=2), (2, 6, 9), (6, 2, 3)),
+        (lambda: nn.LazyConvTranspose2d(3, 2), (1, 5, 3, 3), (5, 3, 2, 2)),
+        (lambda: nn.LazyConvTranspose3d(3, 2), (5, 3, 3, 3), (5, 3, 2, 2, 2)),
+    ],
+)
+def test_lazy_weight_shape_and_init_bounds(make, x_shape, weight_shape):
+    m = make()
+    assert isinstance(m.weight, UninitializedParameter) and m.has_uninitialized_params()
+    y = m(mg.randn(*x_shape))
+    assert type(m.weight) is nn.Parameter and m.weight.shape == weight_shape
+    assert not isinstance(m, nn.lazy.LazyModuleMixin)
+    fan_in = math.prod(weight_shape[1:])
+    assert np.abs(m.weight.data).max() <= 1 / math.sqrt(fan_in)  # kaiming_uniform_(a=sqrt(5))
+    assert np.abs(m.bias.data).max() <= 1 / math.sqrt(fan_in)
+    assert np.abs(m.weight.data).max() > 0.2 / math.sqrt(fan_in)  # drawn, not left empty
+    y.sum().backward()
+    assert m.weight.grad.shape == weight_shape
+
+
+@pytest.mark.parametrize("cls", ["BatchNorm1d", "BatchNorm2d", "InstanceNorm1d", "InstanceNorm3d"])
+def test_lazy_norm_materializes_ones_zeros(cls):
+    shape = {"BatchNorm1d": (4, 3), "BatchNorm2d": (2, 3, 2, 2), "InstanceNorm1d": (2, 3, 4),
+             "InstanceNorm3d": (2, 3, 2, 2, 2)}[cls]  # fmt: skip
+    m = getattr(nn, "Lazy" + cls)()
+    assert isinstance(m.running_mean, UninitializedBuffer)
+    assert m.num_batches_tracked.item() == 0
+    m(mg.randn(*shape))
+    assert type(m) is getattr(nn, cls) and m.num_features == 3
+    assert m.weight.tolist() == [1.0] * 3 and m.bias.tolist() == [0.0] * 3
+    assert type(m.running_mean) is mg.Tensor and m.running_mean.shape == (3,)
+    assert m.running_var.shape == (3,)
+
+
+def test_uninitialized_parameter_refuses_use_until_materialized():
+    p = UninitializedParameter(dtype=mg.float64)
+    with pytest.raises(ValueError):
+        p * 2
+    with pytest.raises(RuntimeError):
+        _ = p.shape
+    q = copy.deepcopy(p)
+    assert type(q) is UninitializedParameter and q.dtype == mg.float64
+    p.materialize((2, 3))
+    assert type(p) is nn.Parameter and p.shape == (2, 3) and p.dtype == mg.float64
+    assert type(q) is UninitializedParameter  # the copy is its own
+
+
+def test_lazy_state_dict_round_trip():
+    m = nn.Sequential(nn.LazyLinear(4), nn.ReLU(), nn.LazyLinear(2))
+    sd = m.state_dict()
+    assert list(sd) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert all(isinstance(v, UninitializedParameter) for v in sd.values())
+    m(mg.ones(1, 3))
+    fresh = nn.Sequential(nn.LazyLinear(4), nn.ReLU(), nn.LazyLinear(2))
+    fresh.load_state_dict(m.state_dict())
+    assert fresh[0].weight.shape == (4, 3)
+    x = mg.randn(5, 3)
+    np.testing.assert_array_equal(fresh(x).data, m(x).data)
+    assert type(fresh[0]) is nn.Linear and fresh[0].in_features == 3
+
+
+def test_lazy_parameters_are_the_same_objects_after_materializing():
+    m = nn.LazyLinear(3)
+    params = list(m.parameters())
+    opt = mg.optim.SGD(m.parameters(), lr=0.1)
+    m(mg.ones(2, 4)).sum().backward()
+    assert [id(p) for p in m.parameters()] == [id(p) for p in params]
+    before = m.weight.data.copy()
+    opt.step()
+    np.testing.assert_allclose(m.weight.data, before - 0.1 * m.weight.grad.data)
