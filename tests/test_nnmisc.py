@@ -91,3 +91,49 @@ def test_lazy_parameters_are_the_same_objects_after_materializing():
     before = m.weight.data.copy()
     opt.step()
     np.testing.assert_allclose(m.weight.data, before - 0.1 * m.weight.grad.data)
+
+
+def _install(module, names, tensors):
+    """Make ``tensors`` the parameters ``names`` of ``module`` (as a functional call would),
+    so that gradcheck's copies of them are what the forward uses."""
+    for name, t in zip(names, tensors):
+        path, _, leaf = name.rpartition(".")
+        module.get_submodule(path)._parameters[leaf] = t
+
+
+# ---- AdaptiveLogSoftmaxWithLoss ----------------------------------------------------------
+@pytest.mark.parametrize(
+    "args, kwargs", [((6, 9, [2, 5]), {"head_bias": True}), ((8, 12, [3]), {"div_value": 2.0})]
+)
+def test_adaptive_log_softmax_gradcheck(args, kwargs):
+    mg.manual_seed(0)
+    m = nn.AdaptiveLogSoftmaxWithLoss(*args, **kwargs).double()
+    x = mg.randn(5, args[0], dtype=mg.float64, requires_grad=True)
+    y = mg.tensor(np.array([0, args[1] - 1, args[2][0], 1, args[1] - 2]))
+    names = [name for name, _ in m.named_parameters()]
+    params = [p.detach().requires_grad_() for p in m.parameters()]
+
+    def f(x, *ps):
+        _install(m, names, ps)
+        out = m(x, y)
+        return out.output.sum() * 0.3 + out.loss
+
+    assert mg.gradcheck(f, [x] + params)
+
+
+def test_adaptive_log_softmax_is_a_distribution():
+    mg.manual_seed(1)
+    m = nn.AdaptiveLogSoftmaxWithLoss(5, 11, [3, 7], div_value=2.0).double()
+    x = mg.randn(6, 5, dtype=mg.float64)
+    log_prob = m.log_prob(x)
+    assert log_prob.shape == (6, 11)
+    np.testing.assert_allclose(np.exp(log_prob.data).sum(1), 1.0, rtol=1e-12)
+    y = np.array([0, 2, 3, 6, 7, 10])
+    out = m(x, mg.tensor(y))
+    np.testing.assert_allclose(out.output.data, log_prob.data[np.arange(6), y], rtol=1e-12)
+    np.testing.assert_allclose(out.loss.item(), -log_prob.data[np.arange(6), y].mean())
+    np.testing.assert_array_equal(m.predict(x).data, log_prob.data.argmax(1))
+    # the head has shortlist + clusters outputs; tail i projects to in_features // 2**(i+1)
+    assert m.head.weight.shape == (5, 5)
+    assert [tuple(lin.weight.shape) for seq in m.tail for lin in seq] == [(2, 5), (4, 2),
+                                                                           (1, 5), (4, 1)]  # fmt: skip

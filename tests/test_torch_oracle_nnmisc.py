@@ -117,3 +117,99 @@ def test_lazy_load_state_dict_materializes_as_pytorch():
     for lib in (mg, torch):
         with pytest.raises(RuntimeError):
             lib.nn.LazyLinear(4).load_state_dict({})
+
+
+# ---- AdaptiveLogSoftmaxWithLoss ----------------------------------------------------------
+ASM = [
+    ((16, 20, [5, 10, 15]), {}),
+    ((8, 10, [3]), {"div_value": 2.0, "head_bias": True}),
+    ((12, 30, [2, 4, 8, 16]), {"div_value": 1.5}),
+    ((6, 5, [1, 2, 3, 4]), {"div_value": 1.0, "head_bias": True}),
+]
+
+
+def _copy_weights(m, t):
+    m.load_state_dict({k: mg.tensor(_np(v)) for k, v in t.state_dict().items()})
+
+
+@pytest.mark.parametrize("args, kwargs", ASM)
+@pytest.mark.parametrize("batch", [7, 1, None])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_adaptive_log_softmax_matches_pytorch(args, kwargs, batch, dtype):
+    t = torch.nn.AdaptiveLogSoftmaxWithLoss(*args, **kwargs).to(getattr(torch, dtype))
+    m = nn.AdaptiveLogSoftmaxWithLoss(*args, **kwargs).to(getattr(mg, dtype))
+    assert repr(m) == repr(t)
+    assert [(k, tuple(v.shape)) for k, v in m.named_parameters()] == [
+        (k, tuple(v.shape)) for k, v in t.named_parameters()
+    ]
+    _copy_weights(m, t)
+    rng = np.random.default_rng(batch or 0)
+    shape = (args[0],) if batch is None else (batch, args[0])
+    x = rng.standard_normal(shape).astype(dtype)
+    y = rng.integers(0, args[1], () if batch is None else (batch,))
+    if batch == 7:
+        y[:3] = [0, args[1] - 1, args[2][0]]  # the shortlist, the last cluster, a cutoff
+    xt, xm = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+    ot, om = t(xt, torch.tensor(y)), m(xm, mg.tensor(y))
+    assert type(om).__name__ == "_ASMoutput" and om._fields == ot._fields
+    assert om.output.shape == tuple(ot.output.shape) and om.loss.shape == ()
+    tol = {"rtol": 1e-10, "atol": 1e-12} if dtype == "float64" else {"rtol": 1e-5, "atol": 1e-6}
+    np.testing.assert_allclose(om.output.data, _np(ot.output), **tol)
+    np.testing.assert_allclose(om.loss.data, _np(ot.loss), **tol)
+    assert om.output.dtype == getattr(mg, dtype)
+    g = rng.standard_normal(om.output.shape).astype(dtype)
+    ((om.output * mg.tensor(g)).sum() + om.loss).backward()
+    ((ot.output * torch.tensor(g)).sum() + ot.loss).backward()
+    np.testing.assert_allclose(xm.grad.data, _np(xt.grad), **tol)
+    for (name, p), q in zip(m.named_parameters(), t.parameters()):
+        assert (p.grad is None) == (q.grad is None), name  # a cluster no target is in
+        if q.grad is not None:
+            np.testing.assert_allclose(p.grad.data, _np(q.grad), err_msg=name, **tol)
+    if batch is not None:
+        lp_t, lp_m = t.log_prob(xt), m.log_prob(xm)
+        np.testing.assert_allclose(lp_m.data, _np(lp_t), **tol)
+        np.testing.assert_array_equal(m.predict(xm).data, _np(t.predict(xt)))
+        assert m.predict(xm).dtype == mg.int64
+
+
+def test_adaptive_log_softmax_predict_all_branches():
+    t = torch.nn.AdaptiveLogSoftmaxWithLoss(4, 9, [2, 5], head_bias=True).double()
+    m = nn.AdaptiveLogSoftmaxWithLoss(4, 9, [2, 5], head_bias=True).double()
+    x = np.random.default_rng(3).standard_normal((6, 4))
+    for bias in ([9.0, 9.0, 0.0, 0.0], [0.0, 0.0, 9.0, 9.0], [0.0, 0.0, 0.0, 0.0]):
+        with torch.no_grad():
+            t.head.bias.copy_(torch.tensor(bias))
+        _copy_weights(m, t)
+        np.testing.assert_array_equal(m.predict(mg.tensor(x)).data, _np(t.predict(torch.tensor(x))))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(8, 10, []), (8, 10, [3, 2]), (8, 10, [0, 3]), (8, 10, [3, 10]), (8, 10, [3, 3]),
+     (8, 10, [2.5])],
+)  # fmt: skip
+def test_adaptive_log_softmax_bad_cutoffs_raise_as_pytorch(args):
+    with pytest.raises(ValueError):
+        torch.nn.AdaptiveLogSoftmaxWithLoss(*args)
+    with pytest.raises(ValueError):
+        nn.AdaptiveLogSoftmaxWithLoss(*args)
+
+
+@pytest.mark.parametrize(
+    "x_shape, y",
+    [((3, 4), [0, 1, 10]), ((3, 4), [0, -1, 2]), ((3, 4), [0, 1]), ((4,), [1]),
+     ((3, 4), [[0, 1, 2]]), ((2, 4), 1), ((3, 2, 4), [0, 1, 2])],
+)  # fmt: skip
+def test_adaptive_log_softmax_bad_input_raises_as_pytorch(x_shape, y):
+    x = np.zeros(x_shape)
+    errors = []
+    for lib in (torch, mg):
+        m = lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3, 6]).double()
+        with pytest.raises(Exception) as info:
+            m(lib.tensor(x), lib.tensor(y))
+        errors.append(info.type)
+    assert errors[0] is errors[1] is RuntimeError
+
+
+def test_adaptive_log_softmax_signature():
+    assert _params(nn.AdaptiveLogSoftmaxWithLoss) == _params(torch.nn.AdaptiveLogSoftmaxWithLoss)
