@@ -135,5 +135,5 @@ def test_adaptive_log_softmax_is_a_distribution():
     np.testing.assert_array_equal(m.predict(x).data, log_prob.data.argmax(1))
     # the head has shortlist + clusters outputs; tail i projects to in_features // 2**(i+1)
     assert m.head.weight.shape == (5, 5)
-    assert [tuple(lin.weight.shape) for seq in m.tail for lin in seq] == [(2, 5), (4, 2),
-                                                                           (1, 5), (4, 1)]  # fmt: skip
+    shapes = [tuple(lin.weight.shape) for seq in m.tail for lin in seq]
+    assert shapes == [(2, 5), (4, 2), (1, 5), (4, 1)]
