@@ -137,3 +137,78 @@ def test_adaptive_log_softmax_is_a_distribution():
     assert m.head.weight.shape == (5, 5)
     shapes = [tuple(lin.weight.shape) for seq in m.tail for lin in seq]
     assert shapes == [(2, 5), (4, 2), (1, 5), (4, 1)]
+
+
+# ---- fractional max pooling --------------------------------------------------------------
+def _fractional_reference(x, kernel, out, samples):
+    """Fractional max pooling by loops over planes and output cells (PyTorch's kernel):
+    window starts int((i + u) a) - int(u a), a = (I - k) / (O - 1), the last at I - k."""
+    n = len(kernel)
+    spatial = x.shape[2:]
+    y = np.empty(x.shape[:2] + tuple(out), x.dtype)
+    idx = np.empty(y.shape, np.int64)
+    for b in range(x.shape[0]):
+        for c in range(x.shape[1]):
+            u = samples[b, c][::-1] if n == 2 else samples[b, c]  # 2-D samples are (w, h)
+            starts = []
+            for d in range(n):
+                a = x.dtype.type(spatial[d] - kernel[d]) / x.dtype.type(max(out[d] - 1, 1))
+                seq = [int((x.dtype.type(i) + u[d]) * a) - int(u[d] * a) for i in range(out[d] - 1)]
+                starts.append(seq + [spatial[d] - kernel[d]])
+            for o in np.ndindex(*out):
+                best, at = -np.inf, None
+                for w in np.ndindex(*kernel):
+                    p = tuple(starts[d][o[d]] + w[d] for d in range(n))
+                    if x[(b, c) + p] > best or np.isnan(x[(b, c) + p]) or at is None:
+                        best, at = x[(b, c) + p], p
+                y[(b, c) + o] = best
+                idx[(b, c) + o] = np.ravel_multi_index(at, spatial)
+    return y, idx
+
+
+@pytest.mark.parametrize(
+    "shape, kernel, out",
+    [
+        ((2, 3, 9, 11), (3, 2), (4, 5)),
+        ((1, 2, 6, 6), (2, 2), (5, 3)),
+        ((1, 2, 5, 6, 7), (2, 3, 2), (3, 2, 4)),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fractional_max_pool_matches_loops(shape, kernel, out, dtype):
+    rng = np.random.default_rng(sum(shape))
+    x = rng.integers(-3, 4, shape).astype(dtype)  # ties
+    x[rng.random(shape) < 0.05] = np.nan
+    n = len(kernel)
+    S = rng.random((shape[0], shape[1], n)).astype(dtype)
+    f = getattr(nn.functional, f"fractional_max_pool{n}d")
+    y, idx = f(mg.tensor(x), kernel, out, return_indices=True, _random_samples=mg.tensor(S))
+    y_ref, idx_ref = _fractional_reference(x, kernel, out, S)
+    np.testing.assert_array_equal(y.data, y_ref)
+    np.testing.assert_array_equal(idx.data, idx_ref)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_fractional_max_pool_gradcheck(n):
+    rng = np.random.default_rng(n)
+    shape = (2, 2) + (5,) * n
+    x = mg.tensor(rng.permutation(np.prod(shape)).reshape(shape) / 7.0, requires_grad=True)
+    S = mg.tensor(rng.random((2, 2, n)))
+    f = getattr(nn.functional, f"fractional_max_pool{n}d")
+    assert mg.gradcheck(lambda x: f(x, 2, output_size=3, _random_samples=S), [x])
+    xu = mg.tensor(x.data[0], requires_grad=True)  # unbatched
+    assert mg.gradcheck(lambda x: f(x, 2, output_ratio=(0.7,) * n, _random_samples=S), [xu])
+
+
+def test_fractional_max_pool_without_samples_draws_them_from_the_seed():
+    x = mg.randn(2, 3, 10, 10)
+    mg.manual_seed(5)
+    a = nn.FractionalMaxPool2d(3, output_size=5)(x)
+    mg.manual_seed(5)
+    b = nn.FractionalMaxPool2d(3, output_size=5)(x)
+    np.testing.assert_array_equal(a.data, b.data)
+    assert a.shape == (2, 3, 5, 5)
+    # every output is the maximum of a 3x3 window of its plane
+    windows = np.lib.stride_tricks.sliding_window_view(x.data, (3, 3), axis=(2, 3)).max((-1, -2))
+    for b_, c in np.ndindex(2, 3):
+        assert np.isin(a.data[b_, c], windows[b_, c]).all()

@@ -213,3 +213,108 @@ def test_adaptive_log_softmax_bad_input_raises_as_pytorch(x_shape, y):
 
 def test_adaptive_log_softmax_signature():
     assert _params(nn.AdaptiveLogSoftmaxWithLoss) == _params(torch.nn.AdaptiveLogSoftmaxWithLoss)
+
+
+# ---- fractional max pooling --------------------------------------------------------------
+FRAC = [
+    (2, (2, 3, 9, 11), 3, {"output_size": (4, 5)}),
+    (2, (3, 7, 7), (2, 3), {"output_size": 3}),
+    (2, (1, 1, 10, 10), 2, {"output_size": 9}),
+    (2, (2, 2, 8, 6), 2, {"output_ratio": (0.5, 0.7)}),
+    (2, (2, 4, 5, 5), 1, {"output_size": 5}),
+    (2, (1, 2, 6, 9), (3, 1), {"output_size": (1, 2)}),
+    (3, (2, 2, 6, 7, 8), 2, {"output_size": (3, 4, 5)}),
+    (3, (2, 5, 5, 6), (1, 2, 3), {"output_size": (2, 3, 3)}),
+    (3, (1, 3, 6, 6, 6), 2, {"output_ratio": 0.5}),
+    (3, (1, 1, 5, 5, 6), (2, 2, 2), {"output_size": (3, 1, 4)}),
+]
+
+
+@pytest.mark.parametrize("n, shape, kernel, kwargs", FRAC)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("values", ["random", "ties", "nan"])
+def test_fractional_max_pool_matches_pytorch(n, shape, kernel, kwargs, dtype, values):
+    rng = np.random.default_rng(len(shape) * 100 + sum(shape))
+    if values == "ties":
+        x = rng.integers(-2, 3, shape).astype(dtype)
+    else:
+        x = rng.standard_normal(shape).astype(dtype)
+    if values == "nan":
+        x[rng.random(shape) < 0.1] = np.nan
+    batch = shape[0] if len(shape) == n + 2 else 1
+    S = rng.random((batch, shape[-n - 1], n)).astype(dtype)
+    ft = getattr(torch.nn.functional, f"fractional_max_pool{n}d")
+    fm = getattr(mg.nn.functional, f"fractional_max_pool{n}d")
+    xt, xm = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+    yt, it = ft(xt, kernel, return_indices=True, _random_samples=torch.tensor(S), **kwargs)
+    ym, im = fm(xm, kernel, return_indices=True, _random_samples=mg.tensor(S), **kwargs)
+    assert ym.shape == tuple(yt.shape) and ym.dtype == getattr(mg, dtype)
+    assert im.dtype == mg.int64
+    np.testing.assert_array_equal(im.data, it.numpy())
+    np.testing.assert_array_equal(ym.data, _np(yt))  # NaNs in the same places too
+    g = rng.standard_normal(ym.shape).astype(dtype)
+    yt.backward(torch.tensor(g))
+    ym.backward(mg.tensor(g))
+    np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), rtol=1e-6, atol=1e-6)
+    assert ym.grad_fn.name() == yt.grad_fn.name().rstrip("0123456789")
+    y_only = fm(mg.tensor(x), kernel, _random_samples=mg.tensor(S), **kwargs)
+    np.testing.assert_array_equal(y_only.data, _np(yt))
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_fractional_max_pool_module_matches_pytorch(n):
+    rng = np.random.default_rng(n)
+    shape = (2, 3) + (7,) * n
+    x = rng.standard_normal(shape)
+    S = rng.random((2, 3, n))
+    name = f"FractionalMaxPool{n}d"
+    for kwargs in ({"output_size": 4}, {"output_ratio": 0.6}):
+        t = getattr(torch.nn, name)(
+            3, return_indices=True, _random_samples=torch.tensor(S), **kwargs
+        )
+        m = getattr(nn, name)(3, return_indices=True, _random_samples=mg.tensor(S), **kwargs)
+        assert repr(m) == repr(t) and list(m.state_dict()) == list(t.state_dict())
+        (yt, it), (ym, im) = t(torch.tensor(x)), m(mg.tensor(x))
+        np.testing.assert_array_equal(ym.data, _np(yt))
+        np.testing.assert_array_equal(im.data, it.numpy())
+        assert m.kernel_size == t.kernel_size and m.output_size == t.output_size
+        assert m.output_ratio == t.output_ratio
+    # without samples: fresh offsets each call, the windows still of PyTorch's sizes
+    m = getattr(nn, name)(2, output_ratio=0.5)
+    assert m(mg.tensor(x)).shape == tuple(getattr(torch.nn, name)(2, output_ratio=0.5)(
+        torch.tensor(x)).shape)  # fmt: skip
+    assert _params(getattr(nn, name)) == _params(getattr(torch.nn, name))
+
+
+FRAC_BAD = [
+    "F.fractional_max_pool2d(x4, 3, output_size=5)",
+    "F.fractional_max_pool2d(x4, 2)",
+    "F.fractional_max_pool2d(x4, 2, output_ratio=0.5)",
+    "F.fractional_max_pool2d(x4[0, 0], 2, output_size=3)",
+    "F.fractional_max_pool2d(x4, 2, output_size=3, _random_samples=L.rand(2, 3, 3).double())",
+    "F.fractional_max_pool2d(x4, 2, output_size=3, _random_samples=L.rand(1, 3, 2).double())",
+    "F.fractional_max_pool2d(x4, 2, output_size=3, _random_samples=L.rand(2, 3, 2))",
+    "F.fractional_max_pool2d(x4, (2, 2, 2), output_size=3)",
+    "F.fractional_max_pool2d(x4, 2, output_size=(3, 3, 3))",
+    "F.fractional_max_pool2d(L.zeros(2, 0, 6, 6, dtype=L.float64), 2, output_size=3)",
+    "F.fractional_max_pool3d(x4, 2, output_size=2)",
+    "F.fractional_max_pool3d(L.zeros(4, 4, 4), 2, output_size=2)",
+    "F.fractional_max_pool3d(L.zeros(2, 3, 4, 4, 4), 2, output_size=4)",
+    "F.fractional_max_pool3d(L.zeros(1, 1, 4, 5, 6), 2, output_size=(3, 1, 4))",
+    "L.nn.FractionalMaxPool2d(2, output_ratio=1.0)",
+    "L.nn.FractionalMaxPool3d(0, output_ratio=0.5)",
+    "L.nn.FractionalMaxPool3d((2, 0, 2), output_ratio=0.5)",
+    "L.nn.FractionalMaxPool2d(2, output_size=2, output_ratio=0.5)",
+    "L.nn.FractionalMaxPool3d(2)",
+]
+
+
+@pytest.mark.parametrize("program", FRAC_BAD)
+def test_fractional_max_pool_errors_match_pytorch(program):
+    types = []
+    for lib in (torch, mg):
+        env = {"L": lib, "F": lib.nn.functional, "x4": lib.zeros(2, 3, 6, 6, dtype=lib.float64)}
+        with pytest.raises(Exception) as info:
+            exec(program, env)
+        types.append(info.type)
+    assert issubclass(types[1], types[0]), types

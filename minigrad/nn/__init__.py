@@ -53,6 +53,7 @@ from .conv_layers import (
     ZeroPad2d,
 )
 from .conv_transpose_layers import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .fractional import FractionalMaxPool2d, FractionalMaxPool3d
 from .layers import (
     Bilinear,
     CosineSimilarity,
@@ -314,4 +315,6 @@ __all__ = [
     "LazyInstanceNorm3d",
     "LazyLinear",
     "AdaptiveLogSoftmaxWithLoss",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
 ]
