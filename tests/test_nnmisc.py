@@ -212,3 +212,47 @@ def test_fractional_max_pool_without_samples_draws_them_from_the_seed():
     windows = np.lib.stride_tricks.sliding_window_view(x.data, (3, 3), axis=(2, 3)).max((-1, -2))
     for b_, c in np.ndindex(2, 3):
         assert np.isin(a.data[b_, c], windows[b_, c]).all()
+
+
+# ---- nn.init: dirac_, sparse_ and the deprecated names -----------------------------------
+@pytest.mark.parametrize("shape, groups", [((4, 4, 3, 3), 1), ((6, 3, 5), 2), ((4, 2, 3, 3, 3), 2)])
+def test_dirac_weight_makes_the_conv_an_identity(shape, groups):
+    w = nn.init.dirac_(mg.empty(*shape), groups)
+    n = len(shape) - 2
+    x = mg.randn(2, shape[1] * groups, *(5,) * n)
+    conv = getattr(nn.functional, f"conv{n}d")
+    y = conv(x, w, padding=tuple(k // 2 for k in shape[2:]), groups=groups)
+    per_group = shape[0] // groups
+    for g in range(groups):
+        for d in range(min(per_group, shape[1])):
+            np.testing.assert_allclose(y.data[:, g * per_group + d], x.data[:, g * shape[1] + d])
+    assert w.data.sum() == groups * min(per_group, shape[1])
+
+
+def test_sparse_zeros_each_column_and_draws_normals():
+    mg.manual_seed(0)
+    w = nn.init.sparse_(mg.empty(200, 50), sparsity=0.25, std=2.0)
+    assert ((w.data == 0).sum(0) == 50).all()  # ceil(0.25 * 200)
+    nonzero = w.data[w.data != 0]
+    assert abs(nonzero.std() - 2.0) < 0.1 and abs(nonzero.mean()) < 0.1
+    mg.manual_seed(0)
+    again = nn.init.sparse_(mg.empty(200, 50), sparsity=0.25, std=2.0)
+    np.testing.assert_array_equal(w.data, again.data)
+    with pytest.raises(ValueError):
+        nn.init.sparse_(mg.empty(3), 0.5)
+
+
+@pytest.mark.parametrize("old", ["uniform", "normal", "constant", "eye", "dirac", "xavier_uniform",
+                                 "xavier_normal", "kaiming_uniform", "kaiming_normal",
+                                 "orthogonal", "sparse"])  # fmt: skip
+def test_deprecated_init_names_call_the_in_place_form(old):
+    args = {"constant": (3.0,), "sparse": (0.5,)}.get(old, ())
+    shape = (3, 2, 3) if old == "dirac" else (5, 4)
+    a, b = mg.zeros(*shape), mg.zeros(*shape)
+    mg.manual_seed(1)
+    with pytest.warns(FutureWarning, match=f"nn.init.{old}_"):
+        assert getattr(nn.init, old)(a, *args) is a
+    mg.manual_seed(1)
+    getattr(nn.init, old + "_")(b, *args)
+    np.testing.assert_array_equal(a.data, b.data)
+    assert getattr(nn.init, old).__name__ == old

@@ -2,6 +2,7 @@
 Module.half/type/to_empty/register_backward_hook and anomaly detection, against PyTorch."""
 
 import inspect
+import warnings
 
 import numpy as np
 import pytest
@@ -318,3 +319,63 @@ def test_fractional_max_pool_errors_match_pytorch(program):
             exec(program, env)
         types.append(info.type)
     assert issubclass(types[1], types[0]), types
+
+
+# ---- nn.init: dirac_, sparse_ and the deprecated names -----------------------------------
+@pytest.mark.parametrize(
+    "shape, groups",
+    [((4, 3, 3), 1), ((6, 4, 3, 3), 2), ((6, 4, 3, 3), 3), ((3, 5, 2, 3, 3), 1),
+     ((6, 3, 5), 3), ((2, 6, 4, 4), 2), ((8, 2, 1, 2), 4)],
+)  # fmt: skip
+def test_dirac_matches_pytorch(shape, groups):
+    a = nn.init.dirac_(mg.full(shape, 7.0), groups)
+    b = torch.nn.init.dirac_(torch.full(shape, 7.0), groups)
+    np.testing.assert_array_equal(a.data, b.numpy())
+
+
+@pytest.mark.parametrize("shape, groups", [((4, 3), 1), ((2, 2, 2, 2, 2, 2), 1), ((6, 4, 3), 4)])
+def test_dirac_errors_match_pytorch(shape, groups):
+    for lib in (torch, mg):
+        with pytest.raises(ValueError):
+            lib.nn.init.dirac_(lib.zeros(*shape), groups)
+
+
+@pytest.mark.parametrize(
+    "shape, sparsity", [((10, 6), 0.3), ((7, 3), 0.0), ((5, 4), 1.0), ((9, 2), 0.5)]
+)
+def test_sparse_zeros_per_column_match_pytorch(shape, sparsity):
+    a = nn.init.sparse_(mg.empty(*shape), sparsity, std=0.5)
+    b = torch.nn.init.sparse_(torch.empty(*shape), sparsity, std=0.5)
+    np.testing.assert_array_equal((a.data == 0).sum(0), (b.numpy() == 0).sum(0))
+    for lib in (torch, mg):
+        with pytest.raises(ValueError):
+            lib.nn.init.sparse_(lib.empty(2, 3, 4), 0.1)
+    assert _params(nn.init.sparse_) == _params(torch.nn.init.sparse_)
+    assert _params(nn.init.dirac_) == _params(torch.nn.init.dirac_)
+
+
+DEPRECATED = [
+    ("uniform", (-1.0, 1.0)), ("normal", (0.0, 2.0)), ("constant", (0.25,)), ("eye", ()),
+    ("dirac", ()), ("xavier_uniform", ()), ("xavier_normal", ()), ("kaiming_uniform", ()),
+    ("kaiming_normal", ()), ("orthogonal", ()), ("sparse", (0.5,)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, args", DEPRECATED)
+def test_deprecated_init_names_warn_as_pytorch(name, args):
+    shape = (4, 3, 3) if name == "dirac" else (4, 3)
+    caught = []
+    for lib in (torch, mg):
+        t = lib.zeros(*shape)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            out = getattr(lib.nn.init, name)(t, *args)
+        assert out is t
+        caught.append([(x.category, str(x.message)) for x in w])
+        assert w and w[0].filename == __file__  # the caller's line, as PyTorch's stacklevel
+        if name in ("constant", "eye", "dirac"):  # deterministic: the same values
+            caught[-1].append(_np(t).tolist())
+        else:
+            assert np.abs(_np(t)).max() > 0
+    assert caught[0] == caught[1]
+    assert caught[0][0][0] is FutureWarning
