@@ -256,3 +256,55 @@ def test_deprecated_init_names_call_the_in_place_form(old):
     getattr(nn.init, old + "_")(b, *args)
     np.testing.assert_array_equal(a.data, b.data)
     assert getattr(nn.init, old).__name__ == old
+
+
+# ---- Module.half, type, to_empty and the deprecated register_backward_hook --------------
+def test_half_type_to_empty():
+    m = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    weight = m[0].weight
+    m.half()
+    assert m[0].weight is weight and weight.dtype == mg.float16
+    assert m[1].running_var.dtype == mg.float16 and m[1].num_batches_tracked.dtype == mg.int64
+    assert m(mg.ones(4, 2, dtype=mg.float16)).dtype == mg.float16
+    m.type(mg.float64)
+    assert weight.dtype == mg.float64 and m[1].num_batches_tracked.dtype == mg.float64
+    m.type("torch.FloatTensor")
+    assert weight.dtype == mg.float32
+    with pytest.raises(RuntimeError):
+        m.type(mg.int32)
+    before = m[1].running_var
+    assert m.to_empty(device="cpu", recurse=False) is m and m[1].running_var is before
+    m.to_empty(device="cpu")
+    assert m[1].running_var is not before and m[1].running_var.shape == (3,)
+    assert m[0].weight is weight and weight.shape == (3, 2) and weight.requires_grad
+
+
+def test_register_backward_hook_sees_the_output_node_gradients():
+    class Mul(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(mg.tensor([2.0, -1.0], dtype=mg.float64))
+
+        def forward(self, x):
+            return x * self.w
+
+    m, calls = Mul(), []
+    m.register_backward_hook(lambda mod, gi, go: calls.append((mod, gi, go)))
+    x = mg.tensor([3.0, 5.0], dtype=mg.float64, requires_grad=True)
+    with pytest.warns(FutureWarning, match="non-full backward hook"):
+        y = m(x)  # the Mul node's inputs include a leaf parameter: PyTorch warns too
+    (y * mg.tensor([1.0, 10.0], dtype=mg.float64)).sum().backward()
+    (mod, (gx, gw), (go,)), = calls  # fmt: skip
+    assert mod is m
+    np.testing.assert_array_equal(go.data, [1.0, 10.0])
+    np.testing.assert_array_equal(gx.data, [2.0, -10.0])  # g * w
+    np.testing.assert_array_equal(gw.data, [3.0, 50.0])  # g * x
+    # a hook that returns new grad_input replaces it
+    m2 = Mul()
+    m2.register_backward_hook(lambda mod, gi, go: (gi[0] * 0, gi[1]))
+    x2 = mg.tensor([3.0, 5.0], dtype=mg.float64, requires_grad=True)
+    with pytest.warns(FutureWarning):
+        m2(x2).sum().backward()
+    np.testing.assert_array_equal(x2.grad.data, [0.0, 0.0])
+    with pytest.raises(RuntimeError):
+        m2.register_full_backward_hook(lambda *a: None)

@@ -379,3 +379,117 @@ def test_deprecated_init_names_warn_as_pytorch(name, args):
             assert np.abs(_np(t)).max() > 0
     assert caught[0] == caught[1]
     assert caught[0][0][0] is FutureWarning
+
+
+# ---- Module.half, type, to_empty and the deprecated register_backward_hook --------------
+def _model(lib):
+    lib.manual_seed(0)
+    return lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3), lib.nn.Conv1d(3, 2, 1))
+
+
+def _dtypes(m):
+    return [(k, str(v.dtype).replace("torch.", "")) for k, v in m.state_dict().items()]
+
+
+@pytest.mark.parametrize(
+    "call", ["half()", "type(L.float64)", "type(L.float16)", "half().float()",
+             "to_empty(device='cpu')", "to_empty(device='cpu', recurse=False)"],
+)  # fmt: skip
+def test_module_conversions_match_pytorch(call):
+    summaries = []
+    for lib in (torch, mg):
+        m = _model(lib)
+        weight = m[0].weight
+        m[0].weight.grad = lib.ones(3, 2)
+        out = eval(f"m.{call}", {"m": m, "L": lib})
+        assert out is m and m[0].weight is weight  # the same Parameter objects
+        assert type(m[0].weight).__name__ == "Parameter" and m[0].weight.requires_grad
+        summaries.append((_dtypes(m), str(m[0].weight.grad.dtype).replace("torch.", ""),
+                          [(k, tuple(v.shape)) for k, v in m.state_dict().items()]))  # fmt: skip
+    assert summaries[0] == summaries[1]
+    for name in ("half", "type", "to_empty", "register_backward_hook"):
+        assert [p for p, *_ in _params(getattr(nn.Module, name))] == [
+            p for p, *_ in _params(getattr(torch.nn.Module, name))
+        ]
+
+
+def test_module_type_to_integers_raises_as_pytorch():
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError):
+            _model(lib).type(lib.int64)
+
+
+def test_half_model_runs_in_float16():
+    m = nn.Linear(3, 2).half()
+    t = torch.nn.Linear(3, 2).half()
+    t.load_state_dict({k: torch.tensor(v.numpy()) for k, v in m.state_dict().items()})
+    x = np.arange(6, dtype=np.float16).reshape(2, 3) / 4
+    ym, yt = m(mg.tensor(x)), t(torch.tensor(x))
+    assert ym.dtype == mg.float16
+    np.testing.assert_allclose(ym.data, yt.detach().numpy(), rtol=2e-3)
+
+
+def _hook_modules(lib):
+    class Mul(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = lib.nn.Parameter(lib.tensor([1.5, -2.0, 0.5], dtype=lib.float64))
+
+        def forward(self, x):
+            return x * self.w
+
+    class MulExp(Mul):
+        def forward(self, x):
+            return (x * self.w).exp()
+
+    class MulSum(Mul):
+        def forward(self, x):
+            return (x * self.w).sum()
+
+    class Pair(Mul):
+        def forward(self, x):
+            return x * self.w, x + self.w
+
+    class Plain(lib.nn.Module):
+        def forward(self, x):
+            return x * 2.0
+
+    return {"Mul": Mul, "MulExp": MulExp, "MulSum": MulSum, "Pair": Pair, "Plain": Plain}
+
+
+@pytest.mark.parametrize("name", ["Mul", "MulExp", "MulSum", "Pair", "Plain"])
+@pytest.mark.parametrize("input_leaf", [True, False])
+def test_register_backward_hook_matches_pytorch(name, input_leaf):
+    results = []
+    for lib in (torch, mg):
+        m = _hook_modules(lib)[name]()
+        seen = []
+
+        def hook(module, grad_input, grad_output, m=m, seen=seen):
+            assert module is m
+            seen.append(
+                [
+                    [None if g is None else _np(g).tolist() for g in grads]
+                    for grads in (grad_input, grad_output)
+                ]  # fmt: skip
+            )
+
+        m.register_backward_hook(hook)
+        x = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            y = m(x if input_leaf else x * 1.0)
+        y = y[0] + y[1] if isinstance(y, tuple) else y
+        (y.sum() * 3.0).backward()
+        results.append((seen, [(c.category, str(c.message)[:50]) for c in w], _np(x.grad).tolist()))
+        with pytest.raises(RuntimeError):
+            m.register_full_backward_hook(lambda *a: None)
+    np.testing.assert_equal(results[1], results[0])
+
+
+def test_full_then_regular_backward_hook_raises_as_pytorch():
+    for lib in (torch, mg):
+        m = lib.nn.Linear(2, 2)
+        m.register_full_backward_hook(lambda *a: None)
+        with pytest.raises(RuntimeError):
+            m.register_backward_hook(lambda *a: None)
