@@ -308,3 +308,57 @@ def test_register_backward_hook_sees_the_output_node_gradients():
     np.testing.assert_array_equal(x2.grad.data, [0.0, 0.0])
     with pytest.raises(RuntimeError):
         m2.register_full_backward_hook(lambda *a: None)
+
+
+# ---- autograd namespace and anomaly detection --------------------------------------------
+def test_anomaly_detection_names_the_node_that_made_nan():
+    x = mg.tensor([0.0, 4.0], dtype=mg.float64, requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        mode = mg.autograd.detect_anomaly()
+    with mode, np.errstate(all="ignore"):
+        y = x.sqrt() * mg.tensor([0.0, 1.0], dtype=mg.float64)  # d sqrt at 0: inf * 0
+        with pytest.warns(UserWarning, match="Error detected in SqrtBackward"):
+            with pytest.raises(RuntimeError, match="Function 'SqrtBackward' returned nan "
+                                                   "values in its 0th output"):  # fmt: skip
+                y.sum().backward()
+    assert not mg.is_anomaly_enabled()
+    with np.errstate(all="ignore"):  # off: the NaN goes through, as without detection
+        x.grad = None
+        (x.sqrt() * mg.tensor([0.0, 1.0], dtype=mg.float64)).sum().backward()
+    assert np.isnan(x.grad.data[0]) and x.grad.data[1] == 0.25
+
+
+def test_anomaly_detection_without_nan_check_and_as_decorator():
+    with pytest.warns(UserWarning):
+
+        @mg.autograd.detect_anomaly(check_nan=False)
+        def run(x):
+            assert mg.is_anomaly_enabled() and not mg.is_anomaly_check_nan_enabled()
+            (x / x).sum().backward()
+            return x.grad
+
+    x = mg.tensor([0.0, 1.0], dtype=mg.float64, requires_grad=True)
+    with np.errstate(all="ignore"):
+        g = run(x)
+    assert np.isnan(g.data[0]) and g.data[1] == 0.0
+    assert not mg.is_anomaly_enabled() and mg.is_anomaly_check_nan_enabled()
+    mg.autograd.set_detect_anomaly(True)
+    try:
+        y = mg.tensor([1.0, 2.0], requires_grad=True)
+        (y * y).sum().backward()  # no NaN: nothing raised, the gradients as ever
+        assert y.grad.tolist() == [2.0, 4.0]
+    finally:
+        mg.autograd.set_detect_anomaly(False)
+    assert not mg.is_anomaly_enabled()
+
+
+def test_variable_is_a_detached_tensor():
+    t = mg.ones(3)
+    v = mg.autograd.Variable(t, requires_grad=True)
+    assert type(v) is mg.Tensor and v.requires_grad and v.is_leaf and v is not t
+    assert not t.requires_grad and np.shares_memory(v.data, t.data)
+    assert isinstance(t, mg.autograd.Variable) and not isinstance(1.0, mg.autograd.Variable)
+    assert mg.autograd.Variable().shape == (0,)
+    with pytest.raises(TypeError):
+        mg.autograd.Variable(np.ones(3))
+    assert mg.autograd.no_grad is mg.no_grad and mg.autograd.inference_mode is mg.inference_mode

@@ -493,3 +493,81 @@ def test_full_then_regular_backward_hook_raises_as_pytorch():
         m.register_full_backward_hook(lambda *a: None)
         with pytest.raises(RuntimeError):
             m.register_backward_hook(lambda *a: None)
+
+
+# ---- autograd namespace and anomaly detection --------------------------------------------
+def test_autograd_grad_mode_aliases():
+    assert mg.autograd.no_grad is mg.no_grad and torch.autograd.no_grad is torch.no_grad
+    assert mg.autograd.enable_grad is mg.enable_grad
+    assert mg.autograd.set_grad_enabled is mg.set_grad_enabled
+    assert mg.autograd.inference_mode is mg.inference_mode
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_variable_matches_pytorch(requires_grad):
+    got = []
+    for lib in (torch, mg):
+        t = lib.ones(2, 3)
+        v = lib.autograd.Variable(t, requires_grad=requires_grad)
+        v2 = lib.autograd.Variable(t, requires_grad)
+        got.append((type(v).__name__, v is t, v.requires_grad, v2.requires_grad, v.is_leaf,
+                    tuple(v.shape), isinstance(t, lib.autograd.Variable),
+                    t.requires_grad, tuple(lib.autograd.Variable().shape)))  # fmt: skip
+        with torch.no_grad():
+            v.data[0, 0] = 5.0  # shares t's memory
+        assert float(t[0, 0]) == 5.0
+        with pytest.raises(TypeError):
+            lib.autograd.Variable([1.0])
+        with pytest.raises(RuntimeError):
+            lib.autograd.Variable(lib.ones(2, dtype=lib.int64), requires_grad=True)
+        with pytest.warns(UserWarning, match="volatile"):
+            lib.autograd.Variable(t, volatile=True)
+    assert got[0] == got[1]
+
+
+ANOMALY = [
+    ("x / x", [0.0, 1.0]),
+    ("(x * 0).sqrt() * 0 + x", [0.0, 1.0]),
+    ("x.log() * 0", [0.0, 2.0]),
+    ("x * 2", [0.0, 2.0]),
+    ("(x - x).sqrt()", [1.0, 2.0]),
+    ("x.pow(0.5).sum() * x[0]", [0.0, 4.0]),
+]
+
+
+@pytest.mark.parametrize("program, values", ANOMALY)
+@pytest.mark.parametrize("check_nan", [True, False])
+def test_detect_anomaly_raises_as_pytorch(program, values, check_nan):
+    outcomes = []
+    for lib in (torch, mg):
+        x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            with lib.autograd.detect_anomaly(check_nan=check_nan):
+                assert lib.is_anomaly_enabled() and lib.is_anomaly_check_nan_enabled() == check_nan
+                y = eval(program, {"x": x})
+                try:
+                    y.sum().backward()
+                    error = None
+                except RuntimeError as e:
+                    error = str(e).replace("Backward0", "Backward").replace("Backward1", "Backward")
+        assert not lib.is_anomaly_enabled() and lib.is_anomaly_check_nan_enabled()
+        messages = [str(c.message) for c in w if c.category is UserWarning]
+        assert any("Anomaly Detection has been enabled" in m for m in messages)
+        detected = [m.split(".")[0].replace("Backward0", "Backward") for m in messages
+                    if m.startswith("Error detected in")]  # fmt: skip
+        outcomes.append((error, detected, None if error else _np(x.grad).tolist()))
+    np.testing.assert_equal(outcomes[1], outcomes[0])
+
+
+def test_set_detect_anomaly_matches_pytorch():
+    for lib in (torch, mg):
+        lib.autograd.set_detect_anomaly(True, check_nan=False)
+        assert lib.is_anomaly_enabled() and not lib.is_anomaly_check_nan_enabled()
+        with lib.autograd.set_detect_anomaly(False):
+            assert not lib.is_anomaly_enabled() and lib.is_anomaly_check_nan_enabled()
+        assert lib.is_anomaly_enabled() and not lib.is_anomaly_check_nan_enabled()
+        lib.autograd.set_detect_anomaly(False)
+        assert not lib.is_anomaly_enabled()
+    for name in ("detect_anomaly", "set_detect_anomaly"):
+        assert _params(getattr(mg.autograd, name)) == _params(getattr(torch.autograd, name))
