@@ -105,6 +105,25 @@ def test_uninitialized_errors_match_pytorch():
         assert _params(getattr(nn.parameter, cls)) == _params(getattr(torch.nn.parameter, cls))
 
 
+@pytest.mark.parametrize("name, shape", [("LazyLinear", (2, 3)), ("LazyConv1d", (2, 3, 4)),
+                                         ("LazyBatchNorm1d", (4, 3))])  # fmt: skip
+@pytest.mark.parametrize("cast", ["double", "half"])
+def test_lazy_module_dtype_cast_before_the_first_call(name, shape, cast):
+    args = {"LazyLinear": (2,), "LazyConv1d": (2, 1), "LazyBatchNorm1d": ()}[name]
+    summary = []
+    for lib in (torch, mg):
+        m = getattr(getattr(lib.nn, name)(*args), cast)()
+        before = [str(v.dtype).replace("torch.", "") for v in m.state_dict().values()]
+        dtype = lib.float64 if cast == "double" else lib.float16
+        if cast == "double":
+            m(lib.zeros(*shape, dtype=dtype))
+        else:  # PyTorch's CPU kernels may lack float16: materialize only
+            m.initialize_parameters(lib.zeros(*shape, dtype=dtype))
+        after = [str(v.dtype).replace("torch.", "") for v in m.state_dict().values()]
+        summary.append((before, after))
+    assert summary[0] == summary[1]
+
+
 def test_lazy_load_state_dict_materializes_as_pytorch():
     t_src = torch.nn.Linear(3, 4)
     m, t = nn.LazyLinear(4), torch.nn.LazyLinear(4)

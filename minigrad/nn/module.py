@@ -26,7 +26,7 @@ from ..device import dtype_of_to
 from ..grad_mode import no_grad
 from ..tensor import Tensor, zero_grads
 from ..utils.hooks import BackwardHook, RemovableHandle
-from .parameter import Parameter
+from .parameter import Parameter, is_lazy
 
 _EXTRA_STATE = "_extra_state"  # the state_dict key of what get_extra_state returns
 
@@ -563,13 +563,13 @@ class Module:
                 f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
             )
         for p in self.parameters():  # the same Parameter objects, with new arrays
-            if p.data.dtype.kind == "f":
-                p.data = p.data.astype(dtype)
+            if p.dtype.kind == "f":  # a lazy module's uninitialized one takes the dtype only
+                p.data = np.empty(0, dtype) if is_lazy(p) else p.data.astype(dtype)
                 if p._grad is not None:
                     p._grad.data = p._grad.data.astype(dtype)
         for module in self.modules():  # buffers are replaced, as PyTorch's
             for name, b in list(module._buffers.items()):
-                if b is not None and b.data.dtype.kind == "f":
+                if b is not None and b.dtype.kind == "f":
                     module._buffers[name] = b.to(dtype)
         return self
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import dtypes
 from ..device import check as check_device
+from ..device import dtype_of_to
 from ..dtypes import get_default_dtype
 from ..errors import NotATensorError
 from ..tensor import Tensor, as_array, check_bool
@@ -104,6 +105,12 @@ class UninitializedTensorMixin:
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         _DATA.__set__(self, np.empty(shape, self.dtype if dtype is None else dtype))
         self.__class__ = self.cls_to_become
+
+    def to(self, *args: Any, **kwargs: Any) -> Any:
+        """A new uninitialized tensor of the dtype asked for (``to(dtype)``, ``to(device,
+        dtype)``), as PyTorch allows before materializing."""
+        dtype = dtype_of_to(args, kwargs)
+        return type(self)(self._requires_grad, None, self.dtype if dtype is None else dtype)
 
     def detach(self) -> Any:
         return self  # what a lazy module's state_dict holds, as PyTorch's
