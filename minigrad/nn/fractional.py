@@ -110,16 +110,17 @@ def _fractional_max_pool(
         shape = [B, C] + [1] * 2 * n
         shape[2 + d], shape[2 + n + d] = o, k
         flat = flat * size + pos.reshape(shape)
-    windows = flat.reshape(B, C, *out_size, -1)
-    V = np.take_along_axis(planes.reshape(B, C, -1), windows.reshape(B, C, -1), -1)
-    V = V.reshape(windows.shape)
+    windows = flat.reshape(B, C, *out_size, int(np.prod(kernel)))
+    plane_size = int(np.prod(spatial))
+    V = np.take_along_axis(
+        planes.reshape(B, C, plane_size), windows.reshape(B, C, int(np.prod(windows.shape[2:]))), -1
+    ).reshape(windows.shape)
     arg = V.argmax(-1)
     nan = np.isnan(V)
     if nan.any():  # the last NaN of the scan, as PyTorch's
         arg = np.where(nan.any(-1), V.shape[-1] - 1 - nan[..., ::-1].argmax(-1), arg)
     index = np.take_along_axis(windows, arg[..., None], -1)[..., 0]
     out = np.take_along_axis(V, arg[..., None], -1)[..., 0]
-    plane_size = int(np.prod(spatial))
 
     def vjp(g: np.ndarray) -> np.ndarray:
         at = (np.arange(B * C).reshape(B, C, *(1,) * n) * plane_size + index).ravel()
