@@ -218,7 +218,7 @@ def test_adaptive_log_softmax_bad_cutoffs_raise_as_pytorch(args):
 @pytest.mark.parametrize(
     "x_shape, y",
     [((3, 4), [0, 1, 10]), ((3, 4), [0, -1, 2]), ((3, 4), [0, 1]), ((4,), [1]),
-     ((3, 4), [[0, 1, 2]]), ((2, 4), 1), ((3, 2, 4), [0, 1, 2])],
+     ((3, 4), [[0, 1, 2]]), ((2, 4), 1), ((3, 2, 4), [0, 1, 2]), ((2, 4), [0.0, 5.0])],
 )  # fmt: skip
 def test_adaptive_log_softmax_bad_input_raises_as_pytorch(x_shape, y):
     x = np.zeros(x_shape)

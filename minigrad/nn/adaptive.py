@@ -98,6 +98,10 @@ class AdaptiveLogSoftmaxWithLoss(Module):
                 )
         else:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if target_.dtype.kind not in "iu":
+            raise RuntimeError(
+                f"gather(): Expected dtype int32/int64 for index (the target), got {target_.dtype}"
+            )
         batched = target_.ndim > 0
         input = input_ if batched else input_.unsqueeze(0)
         target = np.asarray(target_.data).reshape(-1)
