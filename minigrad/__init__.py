@@ -16,6 +16,11 @@ from . import (
 from . import dtypes as _dt
 from . import numpy_names as _numpy_names
 from .autograd import GradcheckError, gradcheck
+from .autograd.anomaly_mode import (
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_anomaly_enabled,
+)
 from .device import device
 from .dtypes import get_default_dtype, set_default_dtype
 from .extra_ops import (

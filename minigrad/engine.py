@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import warnings
 import weakref
 from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
@@ -215,6 +216,9 @@ KEEPS_VJPS = frozenset((
     "Fill", "torch::autograd::CopyBackwards",
 ))  # fmt: skip
 _node_subclasses: set = set()
+# anomaly mode, as torch.set_anomaly_enabled sets it: [enabled, check_nan]; the backward
+# pass reads it once per call, and only then wraps each node's VJPs (anomaly_checked)
+anomaly = [False, True]
 _subclass_nodes = False  # whether a node of a subclass (Output, a Function's) may be in a graph
 
 
@@ -416,6 +420,7 @@ def _drain(
     with ``needed``, every node that leads to a captured tensor has run). Leaves with
     hooks get their gradient last, once, summed over all paths."""
     hooked: dict = {}
+    check_anomaly = anomaly[0]
     while heap:
         node = heappop(heap)[1]
         g = node.g
@@ -449,6 +454,8 @@ def _drain(
                 node._modified()
         if node.out_version is not None and node.out_version[0] > seq:
             node._modified()
+        if check_anomaly:
+            vjps = _anomaly_checked(node, vjps)
         if node._node_hooks is not None:
             vjps = _hooked(node, g, vjps)
         for p, f in zip(node.next, vjps):
@@ -541,6 +548,32 @@ def _same_kind(hook: Callable, new: np.ndarray, g: np.ndarray) -> np.ndarray:
         raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value (was "
                            f"{g.dtype} got {new.dtype})")  # fmt: skip
     return new
+
+
+def _anomaly_checked(node: Node, vjps: tuple) -> tuple:
+    """``node``'s VJPs in anomaly mode: an error in one is preceded by a warning naming the
+    node, and with check_nan a gradient with a NaN raises, as PyTorch's engine does."""
+
+    def checked(k: int, f: Callable) -> Callable:
+        def vjp(g: np.ndarray) -> Any:
+            try:
+                gi = f(g)
+                if anomaly[1] and gi is not None and np.isnan(gi).any():
+                    raise RuntimeError(
+                        f"Function '{node.name()}' returned nan values in its {k}th output."
+                    )
+            except Exception:
+                warnings.warn(
+                    f"Error detected in {node.name()}. (minigrad records no traceback of the "
+                    "forward call that caused the error.)",
+                    stacklevel=2,
+                )
+                raise
+            return gi
+
+        return vjp
+
+    return tuple(None if f is None else checked(k, f) for k, f in enumerate(vjps))
 
 
 def _hooked(node: Node, g: np.ndarray, vjps: tuple) -> tuple:

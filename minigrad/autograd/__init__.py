@@ -11,7 +11,11 @@ import numpy as np
 from ..engine import accumulate, run_backward
 from ..tensor import Tensor
 
-__all__ = ["backward", "grad", "gradcheck", "GradcheckError", "Function", "FunctionCtx"]
+__all__ = [
+    "backward", "grad", "gradcheck", "GradcheckError", "Function", "FunctionCtx", "no_grad",
+    "enable_grad", "set_grad_enabled", "inference_mode", "Variable", "detect_anomaly",
+    "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+]  # fmt: skip
 
 Tensors = Union[Tensor, Sequence[Tensor]]
 
@@ -151,6 +155,14 @@ def _no_graph_of_backward(name: str, create_graph: bool) -> None:
         )
 
 
+from ..grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: E402
 from . import functional  # noqa: E402
+from .anomaly_mode import (  # noqa: E402
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
 from .function import Function, FunctionCtx  # noqa: E402
 from .gradcheck import GradcheckError, gradcheck  # noqa: E402
+from .variable import Variable  # noqa: E402

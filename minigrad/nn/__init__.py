@@ -24,6 +24,7 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .attention import (
     MultiheadAttention,
     Transformer,
@@ -52,6 +53,7 @@ from .conv_layers import (
     ZeroPad2d,
 )
 from .conv_transpose_layers import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .fractional import FractionalMaxPool2d, FractionalMaxPool3d
 from .layers import (
     Bilinear,
     CosineSimilarity,
@@ -72,6 +74,21 @@ from .layers import (
     Softmax,
     Tanh,
     Unflatten,
+)
+from .lazy import (
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyBatchNorm3d,
+    LazyConv1d,
+    LazyConv2d,
+    LazyConv3d,
+    LazyConvTranspose1d,
+    LazyConvTranspose2d,
+    LazyConvTranspose3d,
+    LazyInstanceNorm1d,
+    LazyInstanceNorm2d,
+    LazyInstanceNorm3d,
+    LazyLinear,
 )
 from .loss import (
     BCELoss,
@@ -284,4 +301,20 @@ __all__ = [
     "MaxPool3d",
     "AvgPool3d",
     "AdaptiveAvgPool3d",
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
+    "LazyBatchNorm3d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyConv3d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
+    "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
+    "LazyLinear",
+    "AdaptiveLogSoftmaxWithLoss",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
 ]

@@ -1676,6 +1676,7 @@ from .activation_ops import *  # noqa: E402, F403 - hardswish, glu, prelu, the s
 from .bag_ctc import *  # noqa: E402, F403 - embedding_bag, ctc_loss
 from .conv import *  # noqa: E402, F403 - conv1d, conv2d, pooling and pad
 from .conv_transpose import *  # noqa: E402, F403 - conv_transpose1d/2d/3d, 3-d conv and pooling
+from .fractional import *  # noqa: E402, F403 - fractional_max_pool2d/3d
 from .layer_ops import *  # noqa: E402, F403 - pairwise_distance, 1-d pooling, rms_norm...
 from .loss_ops import *  # noqa: E402, F403 - margin, embedding, NLL and multi-label losses
 from .more_layers import *  # noqa: E402, F403 - adaptive max and lp pooling, unpooling, pdist

@@ -11,6 +11,7 @@ dicts keep the mirror in step when written directly (``model._modules["fc"] = ne
 
 from __future__ import annotations
 
+import functools
 import warnings
 import weakref
 from collections import OrderedDict, namedtuple
@@ -25,7 +26,7 @@ from ..device import dtype_of_to
 from ..grad_mode import no_grad
 from ..tensor import Tensor, zero_grads
 from ..utils.hooks import BackwardHook, RemovableHandle
-from .parameter import Parameter
+from .parameter import Parameter, is_lazy
 
 _EXTRA_STATE = "_extra_state"  # the state_dict key of what get_extra_state returns
 
@@ -98,6 +99,9 @@ class Module:
     """
 
     training: bool
+    # None until a backward hook is registered: then True (full hooks) or False (the
+    # deprecated register_backward_hook), which cannot be mixed on one module
+    _is_full_backward_hook: bool | None = None
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
@@ -151,10 +155,9 @@ class Module:
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
         backward_hook = None
-        if self._backward_hooks or self._backward_pre_hooks:
-            backward_hook = BackwardHook(
-                self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values())
-            )
+        full = list(self._backward_hooks.values()) if self._is_full_backward_hook else []
+        if full or self._backward_pre_hooks:
+            backward_hook = BackwardHook(self, full, list(self._backward_pre_hooks.values()))
             args = backward_hook.setup_input_hook(args)
         try:
             output = self.forward(*args, **kwargs)
@@ -174,6 +177,8 @@ class Module:
                     stacklevel=2,
                 )
             output = backward_hook.setup_output_hook(output)
+        if self._backward_hooks and self._is_full_backward_hook is False:
+            _hook_output_node(self, args, output)
         return output
 
     def _run_forward_hook(self, key: int, args: tuple, kwargs: dict, output: Any) -> Any:
@@ -218,7 +223,16 @@ class Module:
         replaces ``grad_input``. Entries are None for arguments that are not Tensors.
         As in PyTorch, the forward sees each input through an identity node, which it
         must not change in place."""
+        _backward_hook_kind(self, full=True)
         return _add_hook(self._backward_hooks, hook, prepend, ())
+
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """Deprecated (use ``register_full_backward_hook``): call ``hook(module, grad_input,
+        grad_output)`` when the node of the module's (first) output runs, with that node's
+        gradients, as PyTorch's; a FutureWarning at the call says when that node is not the
+        whole forward."""
+        _backward_hook_kind(self, full=False)
+        return _add_hook(self._backward_hooks, hook, False, ())
 
     def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call ``hook(module, prefix, keep_vars)`` when ``state_dict`` reaches this module,
@@ -549,13 +563,13 @@ class Module:
                 f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
             )
         for p in self.parameters():  # the same Parameter objects, with new arrays
-            if p.data.dtype.kind == "f":
-                p.data = p.data.astype(dtype)
+            if p.dtype.kind == "f":  # a lazy module's uninitialized one takes the dtype only
+                p.data = np.empty(0, dtype) if is_lazy(p) else p.data.astype(dtype)
                 if p._grad is not None:
                     p._grad.data = p._grad.data.astype(dtype)
         for module in self.modules():  # buffers are replaced, as PyTorch's
             for name, b in list(module._buffers.items()):
-                if b is not None and b.data.dtype.kind == "f":
+                if b is not None and b.dtype.kind == "f":
                     module._buffers[name] = b.to(dtype)
         return self
 
@@ -575,6 +589,42 @@ class Module:
 
     def double(self) -> Module:
         return self.to(dtypes.float64)
+
+    def half(self) -> Module:
+        return self.to(dtypes.float16)
+
+    def type(self, dst_type: Any) -> Module:
+        """Cast every parameter and buffer (integer ones too) to ``dst_type``."""
+        return self._apply(lambda t: t.type(dst_type))
+
+    def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
+        """Give every parameter and buffer a new uninitialized array of its shape and dtype
+        (on ``device``: the CPU); with ``recurse=False``, this module's own only."""
+        check_device(device)
+        return self._apply(lambda t: Tensor._new(np.empty_like(t.data)), recurse)
+
+    def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
+        """Replace each parameter's array (and its gradient's) by ``fn``'s, keeping the
+        Parameter objects, and each buffer by ``fn`` of it."""
+        with no_grad():
+            for module in self.modules() if recurse else (self,):
+                for p in module._parameters.values():
+                    if p is None:
+                        continue
+                    new = fn(p).data
+                    if p._requires_grad and new.dtype.kind not in "fc":
+                        raise RuntimeError(
+                            "data set to a tensor that requires gradients must be floating "
+                            f"point or complex dtype (got {new.dtype} for a parameter of "
+                            f"{type(module).__name__})"
+                        )
+                    p.data = new
+                    if p._grad is not None:
+                        p._grad.data = fn(p._grad).data
+                for name, b in list(module._buffers.items()):
+                    if b is not None:
+                        module._buffers[name] = fn(b)
+        return self
 
     # ---- state dict ----------------------------------------------------------------
     def state_dict(
@@ -775,6 +825,59 @@ def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool, flags: tuple) -
     if prepend:
         hooks.move_to_end(handle.id, last=False)
     return handle
+
+
+def _backward_hook_kind(module: Module, full: bool) -> None:
+    """Record which kind of backward hook ``module`` has; PyTorch refuses a mix."""
+    if module._is_full_backward_hook is (not full):
+        raise RuntimeError(
+            "Cannot use both regular backward hooks and full backward hooks on a single "
+            "Module. Please use only one of them."
+        )
+    module._is_full_backward_hook = full
+
+
+def _hook_output_node(module: Module, args: tuple, output: Any) -> None:
+    """The deprecated backward hooks: on the node of the first Tensor in ``output``, each
+    called as ``hook(module, grad_input, grad_output)``; warns as PyTorch when that node
+    does not see all of the forward's inputs and outputs."""
+    var = output
+    while not isinstance(var, Tensor):
+        var = next(v for v in var.values() if isinstance(v, Tensor)) if isinstance(
+            var, dict) else var[0]  # fmt: skip
+    grad_fn = var.grad_fn
+    if grad_fn is None:
+        return
+    for hook in module._backward_hooks.values():
+        grad_fn.register_hook(functools.partial(_call_module_hook, hook, module))
+    problem = None
+    outputs = (output,) if isinstance(output, Tensor) else output
+    if not (isinstance(outputs, tuple) and all(isinstance(r, Tensor) for r in outputs)):
+        problem = "on a Module that does not return a single Tensor or a tuple of Tensors"
+    elif not all(isinstance(i, Tensor) for i in args):
+        problem = "on a Module that does not take as input a single Tensor or a tuple of Tensors"
+    else:
+        out_nodes = {r.grad_fn for r in outputs if r.grad_fn is not None}
+        if not out_nodes or (len(out_nodes) == 1 and grad_fn not in out_nodes):
+            problem = "when outputs are nested in python data structure"
+        elif len(out_nodes) > 1:
+            problem = "when outputs are generated by different autograd Nodes"
+        elif {i.grad_fn for i in args if i.grad_fn is not None} != {
+            n for n, _ in grad_fn.next_functions
+        }:
+            problem = "when the forward contains multiple autograd Nodes"
+    if problem is not None:
+        warnings.warn(
+            f"Using a non-full backward hook {problem} is deprecated and will be removed in "
+            "future versions. This hook will be missing some of the gradients. Please use "
+            "register_full_backward_hook to get the documented behavior.",
+            FutureWarning,
+            stacklevel=4,
+        )
+
+
+def _call_module_hook(hook: Callable, module: Module, grad_input: tuple, grad_output: tuple) -> Any:
+    return hook(module, grad_input, grad_output)
 
 
 def _add_state_hook(hooks: OrderedDict, hook: Callable) -> RemovableHandle:

@@ -6,6 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes
+from ..device import check as check_device
+from ..device import dtype_of_to
 from ..dtypes import get_default_dtype
 from ..errors import NotATensorError
 from ..tensor import Tensor, as_array, check_bool
@@ -48,3 +51,106 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+_DATA = Tensor.__dict__["data"]  # the array slot, read past the Uninitialized* property
+
+
+class UninitializedTensorMixin:
+    """A tensor whose shape is not known yet (a lazy module's parameter or buffer): it has
+    a dtype and ``requires_grad``, but any use of its values raises ``ValueError`` (its
+    shape ``RuntimeError``) until ``materialize(shape)`` gives it an array (uninitialized,
+    as ``torch.empty``'s) and makes it a ``cls_to_become``."""
+
+    __slots__ = ()
+    cls_to_become: type = Tensor
+
+    def _start(self, requires_grad: bool, device: Any, dtype: Any) -> None:
+        check_device(device)
+        _DATA.__set__(self, np.empty(0, dtypes.or_default(dtype)))
+        self._grad = self._node = self._views = self._hooks = None
+        self._version = [0]
+        self._requires_grad = requires_grad
+
+    @property
+    def data(self) -> np.ndarray:
+        raise ValueError(
+            f"Attempted to use an uninitialized parameter. This error happens when you are "
+            f"using a `LazyModule` or explicitly manipulating `nn.parameter.{type(self).__name__}`"
+            " objects. When using LazyModules Call `forward` with a dummy batch to initialize "
+            "the parameters before calling minigrad functions"
+        )
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        _DATA.__set__(self, value)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return _DATA.__get__(self).dtype
+
+    @property
+    def shape(self) -> Any:
+        raise RuntimeError(
+            "Can't access the shape of an uninitialized parameter or buffer. This error "
+            "usually happens in `load_state_dict` when trying to load an uninitialized "
+            "parameter into an initialized one. Call `forward` to initialize the parameters "
+            "before accessing their attributes."
+        )
+
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        """Give the tensor an (uninitialized) array of ``shape`` and become a
+        ``cls_to_become``; ``dtype`` defaults to the tensor's own."""
+        check_device(device)
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        _DATA.__set__(self, np.empty(shape, self.dtype if dtype is None else dtype))
+        self.__class__ = self.cls_to_become
+
+    def to(self, *args: Any, **kwargs: Any) -> Any:
+        """A new uninitialized tensor of the dtype asked for (``to(dtype)``, ``to(device,
+        dtype)``), as PyTorch allows before materializing."""
+        dtype = dtype_of_to(args, kwargs)
+        return type(self)(self._requires_grad, None, self.dtype if dtype is None else dtype)
+
+    def detach(self) -> Any:
+        return self  # what a lazy module's state_dict holds, as PyTorch's
+
+    def __deepcopy__(self, memo: dict) -> Any:
+        copy = type(self)(self._requires_grad, None, self.dtype)
+        memo[id(self)] = copy
+        return copy
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A parameter of a lazy module before its first forward; a Parameter once
+    materialized."""
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
+        check_bool("UninitializedParameter", "requires_grad", requires_grad)
+        self._start(requires_grad, device, dtype)
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer of a lazy module before its first forward; a Tensor once materialized.
+    (``persistent`` is accepted for PyTorch's signature; ``register_buffer`` decides it.)"""
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __init__(
+        self, requires_grad: bool = False, device: Any = None, dtype: Any = None,
+        persistent: bool = True,
+    ) -> None:  # fmt: skip
+        check_bool("UninitializedBuffer", "requires_grad", requires_grad)
+        self._start(requires_grad, device, dtype)
+
+
+def is_lazy(param: Any) -> bool:
+    """True for an uninitialized parameter or buffer."""
+    return isinstance(param, UninitializedTensorMixin)
