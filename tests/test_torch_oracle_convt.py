@@ -234,7 +234,7 @@ PROGRAMS = [
     "x = M.ones(2, 3, 4, 4, 4, requires_grad=True); R = [f(x).grad_fn.name().rstrip('0123456789') for f in (lambda x: M.nn.functional.max_pool3d(x, 2), lambda x: M.nn.functional.avg_pool3d(x, 2), lambda x: M.nn.functional.adaptive_avg_pool3d(x, 2), lambda x: M.nn.functional.adaptive_avg_pool3d(x, 1))]",
     "R = M.nn.functional.adaptive_avg_pool3d(M.ones(4, 4, 4), 1).shape",
     # an output of size 0, integers (no gradient), no grad mode, an empty batch
-    "R = M.nn.functional.conv_transpose2d(M.ones(2, 3, 1, 1), M.ones(3, 4, 2, 2), padding=1).shape",
+    "R = M.nn.functional.conv_transpose2d(M.ones(0, 3, 1, 1), M.ones(3, 4, 2, 2), padding=1).shape",
     "x = (M.arange(30) * 7 % 11 - 5).reshape(1, 2, 3, 5); w = (M.arange(24) % 3 - 1).reshape(2, 3, 2, 2); R = (M.nn.functional.conv_transpose2d(x, w, stride=2), M.nn.functional.conv_transpose1d(x[0, :, 0], w[:, :, 0], M.arange(3), padding=1))",
     "x = M.ones(1, 1, 3, 3, requires_grad=True)\nwith M.no_grad(): y = M.nn.functional.conv_transpose2d(x, M.ones(1, 1, 2, 2))\nR = (y, y.requires_grad, M.nn.functional.conv_transpose2d(M.ones(1, 1, 3, 3), M.ones(1, 1, 2, 2)).requires_grad)",
     "R = M.nn.functional.conv_transpose2d(M.ones(0, 3, 5, 5), M.ones(3, 4, 3, 3), stride=2).shape",

@@ -128,7 +128,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             )
         inverse = np.empty_like(order)
         inverse[order] = np.arange(order.size)
-        local = cat(pieces)
+        local = cat(pieces) if pieces else head_logprob.new_zeros(0)  # an empty batch
         output = head_logprob[np.arange(target.size), gather] + local[inverse]
         loss = (-output).mean()
         return _ASMoutput(output if batched else output.squeeze(0), loss)

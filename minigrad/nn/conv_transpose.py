@@ -113,9 +113,14 @@ def _transposed(
     k = W.shape[2:]
     size = tuple((n - 1) * si - 2 * pi + di * (ki - 1) + oi + 1
                  for n, si, pi, di, ki, oi in zip(X.shape[-nd:], s, p, d, k, out_pad))  # fmt: skip
-    if min(size) < 0:
-        raise OpError(f"{op}: the output size {list(size)} is negative (input {list(X.shape)}, "
-                      f"weight {list(W.shape)}, padding {list(p)})")  # fmt: skip
+    # an empty output of a non-empty batch is refused, as by PyTorch's reference kernel (its
+    # oneDNN kernel, for float32 batches of two or more, returns it)
+    if min(size) < 0 or (min(size) == 0 and (X.shape[0] if batched else 1)):
+        raise OpError(
+            f"{op}: Given input size per channel: ({' x '.join(map(str, X.shape[-nd:]))}). "
+            f"Calculated output size per channel: ({' x '.join(map(str, size))}). Output size "
+            f"is too small (weight {list(W.shape)}, padding {list(p)})"
+        )
     if X.dtype.kind == "b":
         raise NotImplementedError(f"{op}: \"slow_conv_transpose2d_out_cpu\" not implemented "
                                   "for 'Bool'")  # fmt: skip
@@ -143,8 +148,12 @@ def _conv_transposend(
     reach = (..., *(slice(0, n + pi - oi) for n, pi, oi in zip(size, p, out_pad)))
     back_pads = tuple((pi, max(pi - oi, 0)) for pi, oi in zip(p, out_pad))
 
+    last: list = [None, None]  # (g, its conv): both VJPs of one backward step share it
+
     def conv_of(g: np.ndarray) -> tuple:  # A_W g and its weight-VJP
-        return _convnd(g[reach], W, s, back_pads, d, G)
+        if last[0] is not g:
+            last[:] = g, _convnd(g[reach], W, s, back_pads, d, G)
+        return last[1]
 
     return (
         np.ascontiguousarray(out),

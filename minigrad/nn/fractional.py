@@ -15,6 +15,7 @@ import numpy as np
 
 from ..engine import record
 from ..factories import rand
+from ..grad_mode import _mode
 from ..tensor import Tensor, check_tensor
 from .conv_layers import _ntuple
 from .module import Module
@@ -89,6 +90,9 @@ def _fractional_max_pool(
                 f"{op}(): pool {name} {k} too large relative to input {name} {size} "
                 f"(output {name} {o})"
             )
+    if _random_samples.requires_grad and _mode.enabled:
+        raise RuntimeError(f"{op}: the derivative for 'random_samples' is not implemented "
+                           "(it is not differentiable)")  # fmt: skip
     S = np.asarray(_random_samples.data)
     if S.dtype != X.dtype:
         raise RuntimeError(

@@ -360,8 +360,10 @@ def multilabel_margin_loss(
     valid = np.cumprod(Y != -1, axis=1).astype(bool)  # the entries before the first -1
     is_target = np.zeros(Y.shape, bool)
     is_target[np.broadcast_to(rows, Y.shape)[valid], Y[valid]] = True
+    J = int(valid.sum(1).max(initial=0))  # the most targets of a row: (N, J, C) pairs, not C²
+    Y, valid = Y[:, :J], valid[:, :J]
     x = input.reshape(-1, C)
-    x_target = x[rows, np.where(valid, Y, 0)]  # (N, C): x[n, y_j]
+    x_target = x[rows, np.where(valid, Y, 0)]  # (N, J): x[n, y_j]
     pairs = (valid[:, :, None] & ~is_target[:, None, :]).astype(X.dtype)  # (N, j, i)
     hinge = (1 - x_target.unsqueeze(2) + x.unsqueeze(1)).relu() * pairs
     loss = hinge.sum((1, 2)) / C
