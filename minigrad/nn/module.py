@@ -230,7 +230,8 @@ class Module:
         """Deprecated (use ``register_full_backward_hook``): call ``hook(module, grad_input,
         grad_output)`` when the node of the module's (first) output runs, with that node's
         gradients, as PyTorch's; a FutureWarning at the call says when that node is not the
-        whole forward."""
+        whole forward. ``grad_input`` follows minigrad's node, whose inputs may differ from
+        PyTorch's for the same layer (Linear: (dx, dW, db) here, (db, dx, dWᵀ) there)."""
         _backward_hook_kind(self, full=False)
         return _add_hook(self._backward_hooks, hook, False, ())
 
