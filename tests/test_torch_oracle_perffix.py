@@ -11,6 +11,7 @@ from torch_oracle import import_torch
 
 import minigrad as mg
 import minigrad.nn.functional as F
+from minigrad.nn import resample
 
 torch = import_torch()
 TF = torch.nn.functional
@@ -75,3 +76,60 @@ def test_grid_sample_nan_point_leaves_input_gradient_zero(pm):
     if pm == "border":
         expected[0, 0, 1, 0] = expected[0, 0, 1, 1] = 0.5
     np.testing.assert_array_equal(x.grad.data, expected)
+
+
+# ---- interpolate's VJP: dense tap matrices and sorted runs ---------------------------
+
+INTERP = [
+    ("nearest", {}), ("nearest-exact", {}), ("area", {}), ("linear", {"align_corners": False}),
+]  # fmt: skip
+RESIZES = [{"size": 11}, {"size": 4}, {"scale_factor": 2.5}, {"scale_factor": 0.37}]
+
+
+@pytest.mark.parametrize("dense", [True, False])
+@pytest.mark.parametrize("mode, kw", INTERP)
+@pytest.mark.parametrize("resize", RESIZES)
+@pytest.mark.parametrize("dt", [np.float64, np.float32])
+def test_interpolate_vjp_both_paths_match_pytorch(monkeypatch, dense, mode, kw, resize, dt):
+    """Both ways of _scatter: the dense tap matrix and, forced by a zero budget, the sums
+    over the sorted runs of indices (used for long axes)."""
+    if not dense:
+        monkeypatch.setattr(resample, "_DENSE", 0)
+    X = np.random.default_rng(3).standard_normal((2, 3, 7)).astype(dt)
+    res = []
+    for lib, fn in ((mg, F), (torch, TF)):
+        x = lib.tensor(X, requires_grad=True)
+        y = fn.interpolate(x, mode=mode, **kw, **resize)
+        y.backward(lib.tensor(np.random.default_rng(5).standard_normal(tuple(y.shape)).astype(dt)))
+        res.append([np.asarray(y.detach()), np.asarray(x.grad)])
+    for a, b in zip(*res):
+        _close(a, b, dt)
+
+
+@pytest.mark.parametrize("dense", [True, False])
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic", "nearest", "area"])
+def test_interpolate_2d_vjp_both_paths_match_pytorch(monkeypatch, dense, mode):
+    if not dense:
+        monkeypatch.setattr(resample, "_DENSE", 0)
+    X = np.random.default_rng(4).standard_normal((2, 2, 5, 6))
+    kw = {} if mode in ("nearest", "area") else {"align_corners": False}
+    res = []
+    for lib, fn in ((mg, F), (torch, TF)):
+        x = lib.tensor(X, requires_grad=True)
+        y = fn.interpolate(x, size=(9, 4), mode=mode, **kw)
+        y.backward(lib.tensor(np.random.default_rng(6).standard_normal(tuple(y.shape))))
+        res.append(np.asarray(x.grad))
+    _close(*res, np.float64)
+
+
+def test_interpolate_long_axis_vjp_matches_pytorch():
+    """3000 -> 2000 points: past the dense budget, so the sorted-runs path."""
+    assert 3000 * 2000 > resample._DENSE
+    X = np.random.default_rng(8).standard_normal((1, 2, 3000))
+    res = []
+    for lib, fn in ((mg, F), (torch, TF)):
+        x = lib.tensor(X, requires_grad=True)
+        y = fn.interpolate(x, size=2000, mode="linear", align_corners=False)
+        y.backward(lib.tensor(np.random.default_rng(9).standard_normal(tuple(y.shape))))
+        res.append(np.asarray(x.grad))
+    _close(*res, np.float64)

@@ -183,13 +183,30 @@ def _gather(x: np.ndarray, idx: np.ndarray, w: np.ndarray, axis: int) -> np.ndar
 
 def _scatter(g: np.ndarray, idx: np.ndarray, w: np.ndarray, axis: int, n: int) -> np.ndarray:
     """The transpose of ``_gather`` onto an axis of ``n`` points:
-    dx[..., j, ...] = Σ over (t, i) with idx[t, i] = j of w[t, i] g[..., i, ...]."""
+    dx[..., j, ...] = Σ over (t, i) with idx[t, i] = j of w[t, i] g[..., i, ...].
+
+    A matrix product with the (n, out) matrix of the taps while that is small, else per
+    tap a sum over the runs of equal j after a stable sort of the indices."""
+    T, out = idx.shape
+    if n * out <= _DENSE:
+        A = np.zeros((n, out), g.dtype)
+        np.add.at(A, (idx, np.arange(out)), w)
+        pre, post = g.shape[:axis], g.shape[axis + 1 :]
+        if not post:
+            return g @ A.T
+        return (A @ g.reshape(-1, out, math.prod(post))).reshape(pre + (n,) + post)
     gm = np.moveaxis(g, axis, 0)
     dx = np.zeros((n,) + gm.shape[1:], g.dtype)
     shape = (-1,) + (1,) * (gm.ndim - 1)
-    for t in range(len(idx)):
-        np.add.at(dx, idx[t], gm * w[t].reshape(shape))
+    for t in range(T):
+        order = np.argsort(idx[t], kind="stable")
+        j = idx[t][order]
+        first = np.flatnonzero(np.r_[True, j[1:] != j[:-1]])
+        dx[j[first]] += np.add.reduceat(gm[order] * w[t][order].reshape(shape), first, 0)
     return np.moveaxis(dx, 0, axis)
+
+
+_DENSE = 1 << 22  # the most entries of a dense tap matrix in _scatter
 
 
 def _taps(mode: str, n: int, out: int, scale: float | None, corners: bool, dt: type, nd: int,
@@ -629,13 +646,15 @@ def grid_sample(
     out = sum(v * skip(inside, np.prod(w, 0))[..., None] for _, inside, v, w, _ in reads)
     out = np.ascontiguousarray(np.moveaxis(out, -1, 1))
 
-    def vjp_input(g: np.ndarray) -> np.ndarray:
-        gc = np.moveaxis(g, 1, -1)
-        dXc = np.zeros_like(Xc)
-        for idx, inside, _, w, _ in reads:
-            wt = np.where(inside, np.prod(w, 0), 0)  # 0 outside, not NaN
-            np.add.at(dXc, (n, *idx), gc * wt[..., None])
-        return np.moveaxis(dXc, -1, 1)
+    def vjp_input(g: np.ndarray) -> np.ndarray:  # per channel a bincount over flat (n, *idx)
+        S = math.prod(sizes)
+        at = np.concatenate([(n * S + np.ravel_multi_index(idx, sizes)).ravel()
+                             for idx, *_ in reads])  # fmt: skip
+        w = np.concatenate([np.where(inside, np.prod(w, 0), 0).ravel()  # 0 outside, not NaN
+                            for _, inside, _, w, _ in reads])  # fmt: skip
+        gc = np.tile(np.moveaxis(g, 1, 0).reshape(C, -1), len(reads)) * w
+        dX = np.stack([np.bincount(at, gc[c], N * S) for c in range(C)])
+        return np.moveaxis(dX.astype(g.dtype, copy=False).reshape(C, N, *sizes), 0, 1)
 
     def vjp_grid(g: np.ndarray) -> np.ndarray:
         gc = np.moveaxis(g, 1, -1)
