@@ -133,3 +133,39 @@ def test_interpolate_long_axis_vjp_matches_pytorch():
         y.backward(lib.tensor(np.random.default_rng(9).standard_normal(tuple(y.shape))))
         res.append(np.asarray(x.grad))
     _close(*res, np.float64)
+
+
+# ---- embedding_bag: sums over runs ---------------------------------------------------
+
+
+def _offsets(rng, n, bags):
+    """Sorted offsets starting at 0, with repeats (empty bags) and some at n."""
+    return np.sort(np.r_[0, rng.integers(0, n + 1, bags - 1)])
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(
+    "mode, psw", [("sum", False), ("sum", True), ("mean", False), ("max", False)]
+)
+@pytest.mark.parametrize("padding_idx", [None, 3])
+@pytest.mark.parametrize("dt", [np.float64, np.float32])
+def test_embedding_bag_many_bags_match_pytorch(seed, mode, psw, padding_idx, dt):
+    rng = np.random.default_rng(seed)
+    n, rows, D = 300, 20, 5
+    I = rng.integers(0, rows, n)
+    O = _offsets(rng, n, 40)
+    W = rng.standard_normal((rows, D)).astype(dt)
+    P = rng.standard_normal(n).astype(dt)
+    cot = rng.standard_normal((O.size, D)).astype(dt)
+    res = []
+    for lib, fn in ((mg, F), (torch, TF)):
+        w = lib.tensor(W, requires_grad=True)
+        p = lib.tensor(P, requires_grad=True) if psw else None
+        y = fn.embedding_bag(lib.tensor(I), w, lib.tensor(O), mode=mode, per_sample_weights=p,
+                             padding_idx=padding_idx)  # fmt: skip
+        y.backward(lib.tensor(cot))
+        res.append(
+            [np.asarray(y.detach()), np.asarray(w.grad)] + ([np.asarray(p.grad)] if psw else [])
+        )
+    for a, b in zip(*res):
+        _close(a, b, dt)
