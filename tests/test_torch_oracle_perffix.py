@@ -169,3 +169,34 @@ def test_embedding_bag_many_bags_match_pytorch(seed, mode, psw, padding_idx, dt)
         )
     for a, b in zip(*res):
         _close(a, b, dt)
+
+
+# ---- pdist: row by row ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p", [0, 0.5, 1, 1.5, 2, 3, float("inf")])
+@pytest.mark.parametrize("N, M", [(1, 3), (2, 1), (9, 4), (40, 3)])
+@pytest.mark.parametrize("dt", [np.float64, np.float32])
+def test_pdist_matches_pytorch(p, N, M, dt):
+    rng = np.random.default_rng(N * M)
+    X = rng.integers(-2, 3, (N, M)).astype(dt)  # repeated rows and equal coordinates
+    X[: N // 2] += rng.standard_normal((N // 2, M)).astype(dt)
+    cot = rng.standard_normal(N * (N - 1) // 2).astype(dt)
+    res = []
+    for lib, fn in ((mg, F), (torch, TF)):
+        x = lib.tensor(X, requires_grad=True)
+        y = fn.pdist(x, p)
+        y.backward(lib.tensor(cot))
+        res.append([np.asarray(y.detach()), np.asarray(x.grad)])
+    for a, b in zip(*res):
+        _close(a, b, dt)
+
+
+@pytest.mark.parametrize("N", [0, 1])
+def test_pdist_of_fewer_than_two_rows_is_empty(N):
+    """(PyTorch crashes on the backward of 0 rows, so no oracle here.)"""
+    x = mg.tensor(np.ones((N, 3)), requires_grad=True)
+    y = F.pdist(x, 1.5)
+    assert y.shape == (0,)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.zeros((N, 3)))
