@@ -200,3 +200,21 @@ def test_pdist_of_fewer_than_two_rows_is_empty(N):
     assert y.shape == (0,)
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.data, np.zeros((N, 3)))
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic", "nearest"])
+def test_interpolate_vjp_keeps_inf_and_nan_cotangents_local(mode):
+    """An inf or NaN in the cotangent reaches only the pixels it taps, as in PyTorch.
+    ('area' is left out: its zero-weight filler taps turn an inf into NaN, as before.)"""
+    X = np.random.default_rng(4).standard_normal((1, 2, 5, 6))
+    kw = {} if mode in ("nearest", "area") else {"align_corners": False}
+    res = []
+    for lib, fn in ((mg, F), (torch, TF)):
+        x = lib.tensor(X, requires_grad=True)
+        y = fn.interpolate(x, size=(9, 4), mode=mode, **kw)
+        cot = np.random.default_rng(6).standard_normal(tuple(y.shape))
+        cot[0, 0, 2, 1], cot[0, 1, 7, 3] = INF, NAN
+        y.backward(lib.tensor(cot))
+        res.append(np.asarray(x.grad))
+    _close(*res, np.float64)
+    assert np.isfinite(res[0]).any()

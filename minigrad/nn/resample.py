@@ -185,10 +185,11 @@ def _scatter(g: np.ndarray, idx: np.ndarray, w: np.ndarray, axis: int, n: int) -
     """The transpose of ``_gather`` onto an axis of ``n`` points:
     dx[..., j, ...] = Σ over (t, i) with idx[t, i] = j of w[t, i] g[..., i, ...].
 
-    A matrix product with the (n, out) matrix of the taps while that is small, else per
-    tap a sum over the runs of equal j after a stable sort of the indices."""
+    A matrix product with the (n, out) matrix of the taps while that is small (and g
+    finite: its zeros would spread an inf or NaN over the axis), else per tap a sum over
+    the runs of equal j after a stable sort of the indices."""
     T, out = idx.shape
-    if n * out <= _DENSE:
+    if n * out <= _DENSE and np.isfinite(g).all():
         A = np.zeros((n, out), g.dtype)
         np.add.at(A, (idx, np.arange(out)), w)
         pre, post = g.shape[:axis], g.shape[axis + 1 :]
