@@ -138,17 +138,21 @@ def embedding_bag(
     scale = np.ones(idx.size, W.dtype)  # the factor of each kept row in its bag's output
     if psw is not None:
         scale = psw.data.reshape(-1)[keep]
-    if mode == "mean":
-        counts = np.bincount(bag, minlength=B)
-        scale = scale / np.maximum(counts, 1)[bag].astype(W.dtype)
-    np.add.at(out, bag, rows_of_bags * scale[:, None])
+    at, sums = _run_sums(rows_of_bags if psw is None else rows_of_bags * scale[:, None], bag)
+    out[at] = sums  # a bag is a run of indices; an empty bag stays 0
+    if mode == "mean":  # the sums over the bags' sizes, as PyTorch
+        counts = np.maximum(np.bincount(bag, minlength=B), 1).astype(W.dtype)
+        out /= counts[:, None]
+        scale = scale / counts[bag]
 
     def vjp_weight(g: np.ndarray) -> np.ndarray:
         s = scale
         if scale_grad_by_freq:
             s = s / np.bincount(I, minlength=rows)[idx].astype(g.dtype)
+        order = np.argsort(idx, kind="stable")
+        at, sums = _run_sums(g[bag[order]] * s[order, None], idx[order])
         dw = np.zeros(W.shape, g.dtype)
-        np.add.at(dw, idx, g[bag] * s[:, None])
+        dw[at] = sums
         return dw
 
     def vjp_psw(g: np.ndarray) -> np.ndarray:
@@ -159,6 +163,13 @@ def embedding_bag(
     psw_grad = psw is not None and psw.requires_grad  # its VJP reads the weight
     return record(out, "EmbeddingBag", (weight, psw), (vjp_weight, vjp_psw),
                   saved=(input, weight) if psw_grad else (input,))  # fmt: skip
+
+
+def _run_sums(values: np.ndarray, keys: np.ndarray) -> tuple:
+    """The sums of the rows of ``values`` over each run of equal ``keys`` (n,), and the
+    key of each run."""
+    first = np.flatnonzero(np.diff(keys, prepend=keys[:1] - 1))
+    return keys[first], np.add.reduceat(values, first, 0)
 
 
 def _bags(offsets: np.ndarray, n: int, include_last_offset: bool) -> tuple:

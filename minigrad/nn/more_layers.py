@@ -297,40 +297,52 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
         raise OpError(f"pdist only supports floating-point dtypes, got {X.dtype}")
     if not p >= 0:
         raise OpError(f"pdist only supports non-negative p values, got {p}")
-    i, j = np.triu_indices(X.shape[0], 1)
-    d = X[i] - X[j]
-    a = np.abs(d)
-    if p == 0:
-        out = (a != 0).sum(-1).astype(X.dtype)
-    elif p == 1:
-        out = a.sum(-1)
-    elif p == 2:
-        out = np.sqrt((a * a).sum(-1))
-    elif p == math.inf:
-        out = a.max(-1, initial=0)
-    else:
-        out = (a**p).sum(-1) ** (1 / p)
+    N = X.shape[0]
 
-    def vjp(g: np.ndarray) -> np.ndarray:
-        D = out[:, None]
+    def rows():  # per row i: its distances' slice of the output and d = x_i - x_j, j > i
+        start = 0
+        for i in range(N - 1):
+            yield i, slice(start, start + N - 1 - i), X[i] - X[i + 1 :]
+            start += N - 1 - i
+
+    def norm(d: np.ndarray) -> np.ndarray:
+        a = np.abs(d)
+        if p == 0:
+            return (a != 0).sum(-1).astype(X.dtype)
+        if p == 1:
+            return a.sum(-1)
+        if p == 2:
+            return np.sqrt((a * a).sum(-1))
+        if p == math.inf:
+            return a.max(-1, initial=0)
+        return (a**p).sum(-1) ** (1 / p)
+
+    def slope(d: np.ndarray, D: np.ndarray) -> np.ndarray:  # ∂D/∂d
+        a = np.abs(d)
         with np.errstate(divide="ignore", invalid="ignore"):
             if p == 0:
-                r = np.zeros_like(d)
-            elif p == 1:
-                r = np.sign(d)
-            elif p < 2:
+                return np.zeros_like(d)
+            if p == 1:
+                return np.sign(d)
+            if p < 2:
                 r = np.sign(d) * a ** (p - 1) / D ** (p - 1)
-                r = np.where((D == 0) | ((d == 0) & (p < 1)), 0, r)
-            elif p == 2:
-                r = np.where(D == 0, 0, d / D)
-            elif p == math.inf:
-                r = np.sign(d) * (a == D)
-            else:
-                r = np.where(D == 0, 0, d * a ** (p - 2) / D ** (p - 1))
-        r = (g[:, None] * r).astype(X.dtype, copy=False)
+                return np.where((D == 0) | ((d == 0) & (p < 1)), 0, r)
+            if p == 2:
+                return np.where(D == 0, 0, d / D)
+            if p == math.inf:
+                return np.sign(d) * (a == D)
+            return np.where(D == 0, 0, d * a ** (p - 2) / D ** (p - 1))
+
+    out = np.empty(N * (N - 1) // 2, X.dtype)
+    for _, s, d in rows():
+        out[s] = norm(d)
+
+    def vjp(g: np.ndarray) -> np.ndarray:  # row by row: O(N M) memory
         dx = np.zeros(X.shape, X.dtype)
-        np.add.at(dx, i, r)
-        np.subtract.at(dx, j, r)
+        for i, s, d in rows():
+            r = (g[s, None] * slope(d, out[s, None])).astype(X.dtype, copy=False)
+            dx[i] += r.sum(0)
+            dx[i + 1 :] -= r
         return dx
 
     return record(out, "Pdist", (input,), (vjp,), saved=(input,))

@@ -183,13 +183,31 @@ def _gather(x: np.ndarray, idx: np.ndarray, w: np.ndarray, axis: int) -> np.ndar
 
 def _scatter(g: np.ndarray, idx: np.ndarray, w: np.ndarray, axis: int, n: int) -> np.ndarray:
     """The transpose of ``_gather`` onto an axis of ``n`` points:
-    dx[..., j, ...] = Σ over (t, i) with idx[t, i] = j of w[t, i] g[..., i, ...]."""
+    dx[..., j, ...] = Σ over (t, i) with idx[t, i] = j of w[t, i] g[..., i, ...].
+
+    A matrix product with the (n, out) matrix of the taps while that is small (and g
+    finite: its zeros would spread an inf or NaN over the axis), else per tap a sum over
+    the runs of equal j after a stable sort of the indices."""
+    T, out = idx.shape
+    if n * out <= _DENSE and np.isfinite(g).all():
+        A = np.zeros((n, out), g.dtype)
+        np.add.at(A, (idx, np.arange(out)), w)
+        pre, post = g.shape[:axis], g.shape[axis + 1 :]
+        if not post:
+            return g @ A.T
+        return (A @ g.reshape(-1, out, math.prod(post))).reshape(pre + (n,) + post)
     gm = np.moveaxis(g, axis, 0)
     dx = np.zeros((n,) + gm.shape[1:], g.dtype)
     shape = (-1,) + (1,) * (gm.ndim - 1)
-    for t in range(len(idx)):
-        np.add.at(dx, idx[t], gm * w[t].reshape(shape))
+    for t in range(T):
+        order = np.argsort(idx[t], kind="stable")
+        j = idx[t][order]
+        first = np.flatnonzero(np.r_[True, j[1:] != j[:-1]])
+        dx[j[first]] += np.add.reduceat(gm[order] * w[t][order].reshape(shape), first, 0)
     return np.moveaxis(dx, 0, axis)
+
+
+_DENSE = 1 << 22  # the most entries of a dense tap matrix in _scatter
 
 
 def _taps(mode: str, n: int, out: int, scale: float | None, corners: bool, dt: type, nd: int,
@@ -614,29 +632,38 @@ def grid_sample(
     # axis k of the input is read by the grid's coordinate nd - 1 - k
     axes = [_grid_taps(G[..., nd - 1 - k], m, mode, padding_mode, align_corners)
             for k, m in enumerate(sizes)]  # fmt: skip
+
+    def skip(inside: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """a, 0 at the taps outside in 3-D: PyTorch's 3-D kernels skip them, its 2-D ones
+        weigh their zero reads (so that a NaN grid point reads NaN in 2-D, 0 in 3-D)."""
+        return np.where(inside, a, 0) if nd == 3 else a
+
     reads = []  # per tap of the product: index, in-bounds mask, value, weights, derivatives
     for taps in itertools.product(*axes):
         pos, w, dw = zip(*taps)
         inside = np.logical_and.reduce([(p >= 0) & (p <= m - 1) for p, m in zip(pos, sizes)])
         idx = tuple(np.where(inside, p, 0).astype(np.int64) for p in pos)
         reads.append((idx, inside, Xc[(n, *idx)] * inside[..., None], w, dw))
-    out = sum(v * np.prod(w, 0)[..., None] for _, _, v, w, _ in reads)
+    out = sum(v * skip(inside, np.prod(w, 0))[..., None] for _, inside, v, w, _ in reads)
     out = np.ascontiguousarray(np.moveaxis(out, -1, 1))
 
-    def vjp_input(g: np.ndarray) -> np.ndarray:
-        gc = np.moveaxis(g, 1, -1)
-        dXc = np.zeros_like(Xc)
-        for idx, inside, _, w, _ in reads:
-            np.add.at(dXc, (n, *idx), gc * (np.prod(w, 0) * inside)[..., None])
-        return np.moveaxis(dXc, -1, 1)
+    def vjp_input(g: np.ndarray) -> np.ndarray:  # per channel a bincount over flat (n, *idx)
+        S = math.prod(sizes)
+        at = np.concatenate([(n * S + np.ravel_multi_index(idx, sizes)).ravel()
+                             for idx, *_ in reads])  # fmt: skip
+        w = np.concatenate([np.where(inside, np.prod(w, 0), 0).ravel()  # 0 outside, not NaN
+                            for _, inside, _, w, _ in reads])  # fmt: skip
+        gc = np.tile(np.moveaxis(g, 1, 0).reshape(C, -1), len(reads)) * w
+        dX = np.stack([np.bincount(at, gc[c], N * S) for c in range(C)])
+        return np.moveaxis(dX.astype(g.dtype, copy=False).reshape(C, N, *sizes), 0, 1)
 
     def vjp_grid(g: np.ndarray) -> np.ndarray:
         gc = np.moveaxis(g, 1, -1)
         dG = np.zeros_like(G)
-        for _, _, v, w, dw in reads:  # ∂(Π_j w_j)/∂g_k = dw_k Π_{j≠k} w_j
+        for _, inside, v, w, dw in reads:  # ∂(Π_j w_j)/∂g_k = dw_k Π_{j≠k} w_j
             gv = (gc * v).sum(-1)
             for k in range(nd):
-                dG[..., nd - 1 - k] += gv * np.prod([dw[k], *w[:k], *w[k + 1 :]], 0)
+                dG[..., nd - 1 - k] += skip(inside, gv * np.prod([dw[k], *w[:k], *w[k + 1 :]], 0))
         return dG
 
     return record(out, "GridSampler2D" if nd == 2 else "GridSampler3D", (input, grid),
