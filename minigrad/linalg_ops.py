@@ -369,12 +369,15 @@ def _qr_vjp(Q: np.ndarray, R: np.ndarray, gQ: np.ndarray, gR: np.ndarray) -> np.
 
 def eigh(A: Tensor, UPLO: str) -> tuple:
     """A = V diag(λ) Vᵀ from A's lower (UPLO='L') or upper triangle, λ ascending.
-    dA = V (diag(gλ) + skew(Vᵀ gV) / E) Vᵀ,  skew(X) = (X - Xᵀ)/2,  E_ij = λ_j - λ_i."""
+    dA = V (diag(gλ) + skew(Vᵀ gV) / E) Vᵀ,  skew(X) = (X - Xᵀ)/2,  E_ij = λ_j - λ_i
+    (without the E term when V got no gradient, finite at repeated λ, as PyTorch)."""
     X = matrix("linalg.eigh", A)
     lam, V = np.linalg.eigh(X, UPLO=UPLO)
 
     def vjp(gs: list) -> np.ndarray:
         gl, gV = zeros_for(gs, (lam, V))
+        if gs[1] is None:
+            return (V * gl[..., None, :]) @ T(V)
         VtgV = T(V) @ gV
         E = lam[..., None, :] - lam[..., :, None]
         n = lam.shape[-1]
@@ -391,7 +394,8 @@ def svd(A: Tensor, full_matrices: bool) -> tuple:
     """A = U diag(S) Vh, S descending.   With k = min(m, n) (full matrices narrowed to k
     columns, as PyTorch), E_jk = S_k² - S_j² and skew(X) = X - Xᵀ:
     dA = U [(skew(Uᵀ gU) S + S skew(Vᵀ gV)) / E + diag(gS)] Vh
-         + (I - U Uᵀ) gU S⁻¹ Vh + U S⁻¹ gVᵀ (I - V Vᵀ)."""
+         + (I - U Uᵀ) gU S⁻¹ Vh + U S⁻¹ gVᵀ (I - V Vᵀ);
+    dA = U diag(gS) Vh when neither U nor Vh got a gradient (finite at repeated S)."""
     X = matrix("linalg.svd", A, square=False)
     U, S, Vh = np.linalg.svd(X, full_matrices=full_matrices)
 
@@ -400,6 +404,8 @@ def svd(A: Tensor, full_matrices: bool) -> tuple:
         gU, gS, gVh = zeros_for(gs, (U, S, Vh))
         gU, gVh = gU[..., :k], gVh[..., :k, :]
         u, vh = U[..., :k], Vh[..., :k, :]
+        if gs[0] is None and gs[2] is None:
+            return (u * gS[..., None, :]) @ vh
         return _svd_vjp(u, S, vh, gU, gS, gVh)
 
     return several("LinalgSvd", A, (U, S, Vh), vjp)
