@@ -48,3 +48,21 @@ def test_spectral_function_gradient_at_repeated_eigenvalues():
     lam = mg.linalg.eigvalsh(A)
     (lam * lam).sum().backward()
     np.testing.assert_allclose(A.grad.numpy(), 2 * np.ones((3, 3)), atol=1e-12)
+
+
+# 2. zeta: dζ(x, q)/dq = -x ζ(x + 1, q)
+
+
+@pytest.mark.parametrize("x", [1.5, 2.0, 3.5])
+def test_zeta_gradcheck_in_q(x):
+    q = leaf([0.4, 1.0, 2.5, 6.0])
+    assert mg.gradcheck(lambda q: mg.special.zeta(x, q), (q,))
+
+
+def test_zeta_q_derivative_of_riemann_zeta_via_shift():
+    """ζ(s, q) - ζ(s, q + 1) = q^-s, so their q-derivatives differ by -s q^-(s+1)."""
+    q0 = np.array([0.7, 1.3, 2.0])
+    q1, q2 = leaf(q0), leaf(q0 + 1)
+    mg.special.zeta(3.0, q1).sum().backward()
+    mg.special.zeta(3.0, q2).sum().backward()
+    np.testing.assert_allclose(q1.grad.numpy() - q2.grad.numpy(), -3 * q0**-4, rtol=1e-12)

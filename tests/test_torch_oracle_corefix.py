@@ -72,3 +72,40 @@ def test_svd_values_gradient_generic_matrices(shape):
     mg.linalg.svd(m, full_matrices=True)[1].sum().backward()
     torch.linalg.svd(t, full_matrices=True)[1].sum().backward()
     close(m.grad, t.grad)
+
+
+# 2. zeta: derivative in q, none in x
+
+
+@pytest.mark.parametrize(
+    "x, q",
+    [
+        ([2.0, 3.0], [1.0, 2.0]),
+        ([1.5, 4.0, 2.5], [0.3, 7.0, 1.5]),
+        ([[2.0], [3.0]], [0.5, 1.5, 4.0]),
+    ],
+)
+def test_zeta_gradient_in_q(x, q):
+    xm, xt = both(x, grad=False)
+    qm, qt = both(q)
+    zm, zt = mg.special.zeta(xm, qm), torch.special.zeta(xt, qt)
+    zm.sum().backward()
+    zt.sum().backward()
+    close(zm, zt)
+    close(qm.grad, qt.grad)
+
+
+def test_zeta_gradient_in_q_float32_and_number_x():
+    q = np.array([0.5, 1.0, 3.0], np.float32)
+    qm, qt = mg.tensor(q, requires_grad=True), torch.tensor(q, requires_grad=True)
+    mg.special.zeta(2.5, qm).sum().backward()
+    torch.special.zeta(2.5, qt).sum().backward()
+    assert qm.grad.dtype == mg.float32
+    np.testing.assert_allclose(qm.grad.numpy(), qt.grad.numpy(), rtol=1e-5)
+
+
+def test_zeta_has_no_gradient_in_x_in_either():
+    for mod in (mg, torch):
+        x = mod.tensor([2.0, 3.0], dtype=mod.float64, requires_grad=True)
+        with pytest.raises(NotImplementedError):
+            mod.special.zeta(x, mod.tensor([1.0, 2.0], dtype=mod.float64)).sum().backward()
