@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, inplace, ops, printing
+from . import dtypes, inplace, linalg, ops, printing
 from .device import check as check_device
 from .engine import record
 from .special_functions import bessel_i
@@ -666,7 +666,7 @@ def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {X.ndim} dimensions")
     d = ops._one_axis("renorm", "dim", dim, X.ndim)
     others = tuple(k for k in range(X.ndim) if k != d)
-    norm = input.abs().pow(p).sum(others, keepdim=True).pow(1 / p) if others else input.abs()
+    norm = linalg.vector_norm(input, p, dim=others, keepdim=True)
     factor = ops.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).to(X.dtype)
     return input * factor
 

@@ -66,3 +66,20 @@ def test_zeta_q_derivative_of_riemann_zeta_via_shift():
     mg.special.zeta(3.0, q1).sum().backward()
     mg.special.zeta(3.0, q2).sum().backward()
     np.testing.assert_allclose(q1.grad.numpy() - q2.grad.numpy(), -3 * q0**-4, rtol=1e-12)
+
+
+# 3. renorm with p = inf scales each slice's max |x| down to maxnorm
+
+
+def test_renorm_inf_caps_max_abs_of_each_slice():
+    x = np.random.default_rng(0).standard_normal((5, 3)) * 3
+    out = mg.renorm(mg.tensor(x), float("inf"), 1, 1.0).numpy()
+    peak = np.abs(x).max(0)
+    expect = np.where(peak > 1.0, x / (peak + 1e-7), x)
+    np.testing.assert_allclose(out, expect, rtol=1e-14)
+    assert (np.abs(out).max(0) <= 1.0).all()
+
+
+def test_renorm_inf_gradcheck():
+    x = leaf(np.random.default_rng(1).standard_normal((3, 4)) * 2)
+    assert mg.gradcheck(lambda t: mg.renorm(t, float("inf"), 0, 0.9), (x,))

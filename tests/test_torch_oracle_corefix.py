@@ -109,3 +109,26 @@ def test_zeta_has_no_gradient_in_x_in_either():
         x = mod.tensor([2.0, 3.0], dtype=mod.float64, requires_grad=True)
         with pytest.raises(NotImplementedError):
             mod.special.zeta(x, mod.tensor([1.0, 2.0], dtype=mod.float64)).sum().backward()
+
+
+# 3. renorm with p = inf
+
+
+@pytest.mark.parametrize("p", [float("inf"), 1, 2, 3.5])
+@pytest.mark.parametrize("shape, dim", [((3, 4), 0), ((3, 4), 1), ((2, 3, 4), 1), ((2, 3, 4), -1)])
+def test_renorm_values_and_gradient(p, shape, dim):
+    x = np.random.default_rng(len(shape) + dim).standard_normal(shape)
+    m, t = both(x)
+    rm, rt = mg.renorm(m, p, dim, 0.7), torch.renorm(t, p, dim, 0.7)
+    (rm * rm).sum().backward()
+    (rt * rt).sum().backward()
+    close(rm, rt)
+    close(m.grad, t.grad)
+
+
+def test_renorm_inf_float32():
+    x = np.random.default_rng(3).standard_normal((4, 5)).astype(np.float32) * 3
+    out_m = mg.renorm(mg.tensor(x), float("inf"), 0, 1.0).numpy()
+    out_t = torch.renorm(torch.tensor(x), float("inf"), 0, 1.0).numpy()
+    assert out_m.dtype == np.float32
+    np.testing.assert_allclose(out_m, out_t, rtol=1e-5)
