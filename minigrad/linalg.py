@@ -140,6 +140,9 @@ def norm(
     elements."""
     check_tensor("linalg.norm", "input", input)
     dims = _dims(dim)
+    if dims is None and ord is not None and input.ndim not in (1, 2):
+        raise OpError("linalg.norm: If dim is not specified but ord is, the input must be 1D "
+                      f"or 2D. Got {input.ndim}D.")  # fmt: skip
     if isinstance(ord, str):
         return matrix_norm(input, ord, (-2, -1) if dims is None else dims, keepdim, dtype=dtype)
     if dims is not None:
@@ -154,10 +157,7 @@ def norm(
         return vector_norm(input, 2, None, keepdim, dtype=dtype)
     if input.ndim == 2:
         return matrix_norm(input, ord, (-2, -1), keepdim, dtype=dtype)
-    if input.ndim == 1:
-        return vector_norm(input, ord, None, keepdim, dtype=dtype)
-    raise OpError("linalg.norm: If dim is not specified but ord is, the input must be 1D or "
-                  f"2D. Got {input.ndim}D.")  # fmt: skip
+    return vector_norm(input, ord, None, keepdim, dtype=dtype)
 
 
 def cond(A: Tensor, p: Any = None) -> Tensor:

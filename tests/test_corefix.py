@@ -83,3 +83,14 @@ def test_renorm_inf_caps_max_abs_of_each_slice():
 def test_renorm_inf_gradcheck():
     x = leaf(np.random.default_rng(1).standard_normal((3, 4)) * 2)
     assert mg.gradcheck(lambda t: mg.renorm(t, float("inf"), 0, 0.9), (x,))
+
+
+# 4. linalg.norm with a string ord and no dim refuses inputs that are not 1-D or 2-D
+
+
+@pytest.mark.parametrize("ord", ["fro", "nuc", 2])
+@pytest.mark.parametrize("shape", [(2, 2, 2), ()])
+def test_norm_ord_without_dim_needs_1d_or_2d(ord, shape):
+    with pytest.raises(RuntimeError, match="1D or 2D"):
+        mg.linalg.norm(mg.ones(shape), ord)
+    assert mg.linalg.norm(mg.ones(2, 2), "fro").item() == 2.0

@@ -132,3 +132,19 @@ def test_renorm_inf_float32():
     out_t = torch.renorm(torch.tensor(x), float("inf"), 0, 1.0).numpy()
     assert out_m.dtype == np.float32
     np.testing.assert_allclose(out_m, out_t, rtol=1e-5)
+
+
+# 4. linalg.norm: an ord without dim needs a 1-D or 2-D input, string ords too
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 2), (), (3,), (2, 3), (1, 2, 3, 2)])
+@pytest.mark.parametrize("ord", ["fro", "nuc", 2, 1, float("inf")])
+def test_norm_with_ord_and_no_dim(shape, ord):
+    x = np.random.default_rng(0).standard_normal(shape)
+    try:
+        expect = torch.linalg.norm(torch.tensor(x), ord)
+    except RuntimeError:
+        with pytest.raises(RuntimeError):
+            mg.linalg.norm(mg.tensor(x), ord)
+        return
+    close(mg.linalg.norm(mg.tensor(x), ord), expect)
