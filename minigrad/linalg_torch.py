@@ -3,12 +3,13 @@ older names and argument orders, each a call of the ``minigrad.linalg`` function
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections import namedtuple
 
 import numpy as np
 
-from . import linalg
+from . import linalg, ops
 from . import linalg_ops as _la
 from .errors import OpError
 from .tensor import Tensor, check_tensor
@@ -56,11 +57,10 @@ def slogdet(input: Tensor) -> tuple:
 
 
 def logdet(input: Tensor) -> Tensor:
-    """log det A: NaN where det A < 0, -inf where it is 0."""
+    """log det A: NaN where det A < 0 (gradient 0 there, as PyTorch), -inf where it is 0."""
     check_tensor("logdet", "input", input)
     sign, logabs = _la.slogdet(input)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return logabs + Tensor._new(np.asarray(np.log(sign.data)))
+    return ops.where(sign < 0, math.nan, logabs)
 
 
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:

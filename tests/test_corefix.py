@@ -94,3 +94,22 @@ def test_norm_ord_without_dim_needs_1d_or_2d(ord, shape):
     with pytest.raises(RuntimeError, match="1D or 2D"):
         mg.linalg.norm(mg.ones(shape), ord)
     assert mg.linalg.norm(mg.ones(2, 2), "fro").item() == 2.0
+
+
+# 5. logdet: NaN where det A < 0, and no gradient flows from there
+
+
+def test_logdet_of_negative_determinant_is_nan_with_zero_gradient():
+    A = leaf([[0.0, 1.0], [1.0, 0.0]])
+    y = mg.logdet(A)
+    y.backward()
+    assert np.isnan(y.item())
+    np.testing.assert_array_equal(A.grad.numpy(), np.zeros((2, 2)))
+
+
+def test_logdet_gradient_is_inverse_transpose_where_det_positive():
+    a = np.array([[2.0, 0.5], [0.3, 1.0]])
+    A = leaf(a)
+    mg.logdet(A).backward()
+    np.testing.assert_allclose(A.grad.numpy(), np.linalg.inv(a).T, rtol=1e-13)
+    assert mg.gradcheck(mg.logdet, (leaf(a),))

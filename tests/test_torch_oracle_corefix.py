@@ -148,3 +148,26 @@ def test_norm_with_ord_and_no_dim(shape, ord):
             mg.linalg.norm(mg.tensor(x), ord)
         return
     close(mg.linalg.norm(mg.tensor(x), ord), expect)
+
+
+# 5. logdet: NaN where det < 0 with a zero gradient there
+
+
+LOGDET = [
+    np.array([[0.1, 1.2], [1.3, 0.4]]),  # det < 0
+    np.array([[[2.0, 0.5], [0.3, 1.0]], [[0.0, 1.0], [1.0, 0.0]]]),  # det > 0, det < 0
+    np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]]),
+]
+
+
+@pytest.mark.parametrize("a", LOGDET)
+@pytest.mark.parametrize("form", ["torch", "method"])
+def test_logdet_negative_determinant(a, form):
+    m, t = both(a)
+    ym = mg.logdet(m) if form == "torch" else m.logdet()
+    yt = torch.logdet(t) if form == "torch" else t.logdet()
+    ym.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_array_equal(np.isnan(ym.detach().numpy()), np.isnan(yt.detach().numpy()))
+    np.testing.assert_allclose(ym.detach().numpy(), yt.detach().numpy(), rtol=1e-10)
+    close(m.grad, t.grad)
