@@ -150,14 +150,15 @@ def triangular_solve(
     input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
     unitriangular: bool = False,
 ) -> tuple:  # fmt: skip
-    """(X, a copy of A) with A X = b (Aᵀ X = b if ``transpose``) for A's triangle, b = input."""
+    """(X, a copy of A broadcast to X's batch) with A X = b (Aᵀ X = b if ``transpose``) for
+    A's triangle, b = input."""
     _la.matrix("triangular_solve", input, square=False, name="input")
     _la.matrix("triangular_solve", A)
     _same_dtype("triangular_solve", input, A)
     _deprecated("torch.triangular_solve", "torch.linalg.solve_triangular")
     M = A.mT if transpose else A
     X = linalg.solve_triangular(M, input, upper=upper != transpose, unitriangular=unitriangular)
-    return TriangularSolve(X, A.clone())
+    return TriangularSolve(X, A.expand(*X.shape[:-2], *A.shape[-2:]).clone())
 
 
 def lu_solve(input: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:

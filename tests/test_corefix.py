@@ -113,3 +113,15 @@ def test_logdet_gradient_is_inverse_transpose_where_det_positive():
     mg.logdet(A).backward()
     np.testing.assert_allclose(A.grad.numpy(), np.linalg.inv(a).T, rtol=1e-13)
     assert mg.gradcheck(mg.logdet, (leaf(a),))
+
+
+# 6. triangular_solve's second output has the solution's batch shape
+
+
+def test_triangular_solve_coefficient_is_a_per_batch_copy():
+    a = np.tril(np.random.default_rng(0).standard_normal((3, 3))) + 3 * np.eye(3)
+    b = np.random.default_rng(1).standard_normal((2, 5, 3, 2))
+    X, M = mg.triangular_solve(mg.tensor(b), mg.tensor(a), upper=False)
+    assert X.shape == (2, 5, 3, 2) and M.shape == (2, 5, 3, 3)
+    np.testing.assert_array_equal(M.numpy(), np.broadcast_to(a, (2, 5, 3, 3)))
+    np.testing.assert_allclose(np.tril(a) @ X.numpy(), b, atol=1e-12)

@@ -171,3 +171,25 @@ def test_logdet_negative_determinant(a, form):
     np.testing.assert_array_equal(np.isnan(ym.detach().numpy()), np.isnan(yt.detach().numpy()))
     np.testing.assert_allclose(ym.detach().numpy(), yt.detach().numpy(), rtol=1e-10)
     close(m.grad, t.grad)
+
+
+# 6. triangular_solve: the copy of A is broadcast to the batch of the solution
+
+
+@pytest.mark.parametrize(
+    "bshape, ashape", [((2, 4, 3), (4, 4)), ((3, 1, 4, 2), (2, 4, 4)), ((4, 2), (3, 4, 4))]
+)
+@pytest.mark.parametrize("upper, transpose", [(True, False), (False, True)])
+def test_triangular_solve_coefficient_batch(bshape, ashape, upper, transpose):
+    rng = np.random.default_rng(len(bshape) + len(ashape))
+    b = rng.standard_normal(bshape)
+    a = rng.standard_normal(ashape) + 4 * np.eye(ashape[-1])
+    (bm, bt), (am, at) = both(b), both(a)
+    xm, cm = mg.triangular_solve(bm, am, upper=upper, transpose=transpose)
+    xt, ct = torch.triangular_solve(bt, at, upper=upper, transpose=transpose)
+    close(xm, xt)
+    close(cm, ct)
+    (xm.sum() + (cm * cm).sum()).backward()
+    (xt.sum() + (ct * ct).sum()).backward()
+    close(am.grad, at.grad)
+    close(bm.grad, bt.grad)
