@@ -1,9 +1,12 @@
 """Torch-free regression tests for review findings in linalg, special and surface ops."""
 
+import math
+
 import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad.special_functions import _igam_series, _igamc_fraction, gammainc
 
 
 def leaf(a):
@@ -125,3 +128,50 @@ def test_triangular_solve_coefficient_is_a_per_batch_copy():
     assert X.shape == (2, 5, 3, 2) and M.shape == (2, 5, 3, 3)
     np.testing.assert_array_equal(M.numpy(), np.broadcast_to(a, (2, 5, 3, 3)))
     np.testing.assert_allclose(np.tril(a) @ X.numpy(), b, atol=1e-12)
+
+
+# 7. incomplete gamma for large a near x (Temme's uniform expansion)
+
+
+@pytest.mark.parametrize("a", [21.0, 35.5, 80.0, 150.0, 199.0])
+@pytest.mark.parametrize("ratio", [0.75, 0.9, 1.0, 1.1, 1.25])
+def test_temme_region_agrees_with_series_and_fraction(a, ratio):
+    """Below a = 200 the series (x < a + 1) and continued fraction are still accurate, so
+    Temme's expansion, used there for |x - a| < 0.3 a, must agree with them."""
+    A, X = np.array([a]), np.array([a * ratio])
+    if X[0] < a + 1:
+        direct = _igam_series(A, X)
+        np.testing.assert_allclose(gammainc(A, X), direct, rtol=2e-13)
+    else:
+        direct = _igamc_fraction(A, X)
+        np.testing.assert_allclose(gammainc(A, X, upper=True), direct, rtol=2e-13)
+
+
+@pytest.mark.parametrize("a", [1e6, 1e8, 1e10, 1e14, 1e16, 1e20])
+def test_incomplete_gamma_at_x_equals_a(a):
+    """P(a, a) = 1/2 + 1/(3 √(2π a)) + O(a^-3/2) (DLMF 8.12.12 at η = 0: c_0 = -1/3)."""
+    p = gammainc(np.array([a]), np.array([a]))[0]
+    q = gammainc(np.array([a]), np.array([a]), upper=True)[0]
+    assert abs(p - (0.5 + 1 / (3 * np.sqrt(2 * np.pi * a)))) < 1 / a
+    assert abs(p + q - 1) < 1e-15
+
+
+@pytest.mark.parametrize("a", [1e6, 1e12, 1e18])
+@pytest.mark.parametrize("z", [-3.0, -1.0, 0.5, 2.0])
+def test_incomplete_gamma_tends_to_the_normal(a, z):
+    """Γ(a) is a sum of a unit exponentials: P(a, a + z √a) → Φ(z), error O(a^-1/2)."""
+    p = gammainc(np.array([a]), np.array([a + z * np.sqrt(a)]))[0]
+    phi = 0.5 * (1 + math.erf(z / math.sqrt(2)))
+    assert abs(p - phi) < 1 / np.sqrt(a)
+    assert np.isfinite(p)
+
+
+def test_incomplete_gamma_elements_converge_independently():
+    """A slow element (a = 1e5, x = 0.97 a, ~2000 series terms) among fast ones: each
+    element's value is what it gets alone."""
+    A = np.array([2.0, 1e5, 0.5, 3.0, 40.0])
+    X = np.array([1.5, 0.97e5, 2.0, 9.0, 70.0])
+    together = gammainc(A, X)
+    alone = [gammainc(A[i : i + 1], X[i : i + 1])[0] for i in range(A.size)]
+    np.testing.assert_array_equal(together, alone)
+    assert 0 < together[1] < 1e-3
