@@ -352,8 +352,11 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> tuple:
-    """The least-squares solution X = A⁺ B of A X ≈ B, as PyTorch's CPU default driver
-    'gelsy' returns it: (solution, empty residuals, rank, empty singular_values)."""
+    """(solution, residuals, rank, singular_values) of A X ≈ B, solution X = A⁺ B, as
+    PyTorch's CPU drivers return them: rank except for 'gels'; singular_values σ(A) for
+    'gelsd' / 'gelss'; residuals Σ_rows (A X - B)² for m > n and drivers other than
+    'gelsy' (the default), and for 'gelsd' / 'gelss' only when every A has rank n;
+    each empty where not computed."""
     if driver is not None and driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise OpError(
             "torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, "
@@ -372,9 +375,18 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> tup
     rtol = None if rcond is None else rcond
     sol = _la.pinv(A, *_tolerances(X, 0.0 if rcond is not None else None, rtol), False) @ Bm
     rank = matrix_rank(A, rtol=rtol) if driver != "gels" else Tensor._new(np.empty(0, np.int64))
-    residuals = sol.reshape(-1)[:0]  # an output of the solution's node in PyTorch
-    no_values = Tensor._new(np.empty(0, A.dtype))
-    return Lstsq(sol.squeeze(-1) if vector else sol, residuals, rank, no_values)
+    svd_driver = driver in ("gelsd", "gelss")
+    m, n = X.shape[-2:]
+    if (
+        m > n
+        and driver in ("gels", "gelsd", "gelss")
+        and not (svd_driver and (rank.data < n).any())
+    ):
+        residuals = ((A @ sol - Bm) ** 2).sum(-2)
+    else:
+        residuals = sol.reshape(-1)[:0]  # an output of the solution's node in PyTorch
+    values = svdvals(A).detach() if svd_driver else Tensor._new(np.empty(0, A.dtype))
+    return Lstsq(sol.squeeze(-1) if vector else sol, residuals, rank, values)
 
 
 # ---- decompositions ----------------------------------------------------------------------

@@ -175,3 +175,36 @@ def test_incomplete_gamma_elements_converge_independently():
     alone = [gammainc(A[i : i + 1], X[i : i + 1])[0] for i in range(A.size)]
     np.testing.assert_array_equal(together, alone)
     assert 0 < together[1] < 1e-3
+
+
+# 8. lstsq: residuals ‖A X - B‖² per column and σ(A), by driver
+
+
+@pytest.mark.parametrize("driver", ["gels", "gelsd", "gelss"])
+def test_lstsq_residuals_are_the_squared_misfit(driver):
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    out = mg.linalg.lstsq(mg.tensor(a), mg.tensor(b), driver=driver)
+    x = np.linalg.lstsq(a, b, rcond=None)[0]
+    np.testing.assert_allclose(out.solution.numpy(), x, rtol=1e-12)
+    np.testing.assert_allclose(out.residuals.numpy(), ((a @ x - b) ** 2).sum(0), rtol=1e-12)
+    if driver == "gels":
+        assert out.singular_values.shape == (0,) and out.rank.shape == (0,)
+    else:
+        np.testing.assert_allclose(out.singular_values.numpy(), np.linalg.svd(a)[1], rtol=1e-12)
+
+
+def test_lstsq_no_residuals_for_gelsy_square_wide_or_rank_deficient():
+    a = np.random.default_rng(1).standard_normal((5, 3))
+    b = np.ones((5, 2))
+    assert mg.linalg.lstsq(mg.tensor(a), mg.tensor(b)).residuals.shape == (0,)
+    assert mg.linalg.lstsq(mg.tensor(a.T), mg.tensor(b[:3]), driver="gels").residuals.shape == (0,)
+    deficient = np.c_[a[:, :2], a[:, :1]]
+    out = mg.linalg.lstsq(mg.tensor(deficient), mg.tensor(b), driver="gelsd")
+    assert out.residuals.shape == (0,) and out.rank.item() == 2
+
+
+def test_lstsq_residuals_gradcheck():
+    rng = np.random.default_rng(2)
+    A, B = leaf(rng.standard_normal((5, 2))), leaf(rng.standard_normal((5, 2)))
+    assert mg.gradcheck(lambda a, b: mg.linalg.lstsq(a, b, driver="gelsd").residuals, (A, B))

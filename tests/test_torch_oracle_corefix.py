@@ -223,3 +223,47 @@ def test_incomplete_gamma_many_random_large_a():
         out = fm(mg.tensor(A), mg.tensor(X)).numpy()
         expect = ft(torch.tensor(A), torch.tensor(X)).numpy()
         np.testing.assert_allclose(out, expect, rtol=5e-9, atol=1e-300)
+
+
+# 8. lstsq: residuals and singular values by driver
+
+
+def _rank_one(shape):
+    a = np.random.default_rng(5).standard_normal(shape[:-1] + (1,))
+    return np.concatenate([a, 2 * a] + [3 * a] * (shape[-1] - 2), -1)
+
+
+LSTSQ = [
+    ((4, 2), (4, 3)),
+    ((5, 3), (5,)),
+    ((2, 5, 3), (2, 5, 2)),
+    ((3, 3), (3, 2)),
+    ((2, 4), (2, 3)),
+    ((6, 2), (6, 1)),
+    ((1, 6, 2), (1, 6, 1)),
+]
+
+
+@pytest.mark.parametrize("driver", [None, "gelsy", "gelsd", "gelss", "gels"])
+@pytest.mark.parametrize("ashape, bshape", LSTSQ)
+@pytest.mark.parametrize("deficient", [False, True])
+def test_lstsq_outputs_by_driver(driver, ashape, bshape, deficient):
+    rng = np.random.default_rng(len(ashape) + len(bshape))
+    a = _rank_one(ashape) if deficient else rng.standard_normal(ashape) + np.eye(*ashape[-2:])
+    if deficient and driver in (None, "gelsy", "gels"):
+        return  # the solution of a rank-deficient A depends on the driver's algorithm
+    b = rng.standard_normal(bshape)
+    (am, at), (bm, bt) = both(a), both(b)
+    om = mg.linalg.lstsq(am, bm, driver=driver)
+    ot = torch.linalg.lstsq(at, bt, driver=driver)
+    for x, y in zip(om, ot):
+        assert tuple(x.shape) == tuple(y.shape)
+        close(x, y, 1e-9)
+    w = [np.linspace(1, 2, o.numel()).reshape(o.shape) for o in ot[:2]]
+    sm = sum((o * mg.tensor(v)).sum() for o, v in zip(om[:2], w) if o.numel())
+    st = sum((o * torch.tensor(v)).sum() for o, v in zip(ot[:2], w) if o.numel())
+    sm.backward()
+    st.backward()
+    close(am.grad, at.grad, 1e-9)
+    close(bm.grad, bt.grad, 1e-9)
+    assert not om.singular_values.requires_grad
