@@ -420,8 +420,8 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:
                       f"input.shape[:-2], but got {list(tau.shape[:-1])}")  # fmt: skip
     if tau.dtype != A.dtype:
         raise OpError(f"{op}: tau dtype {tau.dtype} does not match input dtype {A.dtype}")
-    eye = Tensor._new(np.broadcast_to(np.eye(m, n, dtype=A.dtype), A.shape).copy())
-    return _apply_householder(A, tau, eye, left=True, transpose=False)
+    # I as a node of A, so that the product has a grad_fn even for an empty tau
+    return _apply_householder(A, tau, _la.identity_like(A), left=True, transpose=False)
 
 
 def _apply_householder(A: Tensor, tau: Tensor, C: Tensor, left: bool, transpose: bool) -> Tensor:
@@ -579,7 +579,8 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 def vander(x: Tensor, N: Any = None) -> Tensor:
     """The Vandermonde matrix [1, x, x², ..., x^(N-1)] of each vector along x's last dim."""
     check_tensor("linalg.vander", "x", x)
-    n = N if N is not None else (x.shape[-1] if x.ndim else 1)
+    x = x.reshape(1) if x.ndim == 0 else x  # one vector, as PyTorch
+    n = N if N is not None else x.shape[-1]
     if n <= 1:
         raise OpError(f"N must be greater than 1. Got N={n}")
     ones = Tensor._new(np.ones(x.shape + (1,), x.dtype))

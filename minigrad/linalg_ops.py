@@ -72,8 +72,8 @@ def zeros_for(gs: list, arrays: tuple) -> list:
 
 
 def identity_like(A: Tensor) -> Tensor:
-    """I of A's shape, (..., n, n), a Copy of A^0: dA = 0."""
-    eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape).copy()
+    """I of A's shape, (..., m, n) (ones on the diagonal), a Copy of A^0: dA = 0."""
+    eye = np.broadcast_to(np.eye(*A.shape[-2:], dtype=A.dtype), A.shape).copy()
     return record(eye, "Copy", (A,), (lambda g: np.zeros_like(g),))
 
 
@@ -115,26 +115,40 @@ def getrf(X: np.ndarray) -> tuple:
     return LU.reshape(X.shape), piv.reshape(batch + (k,)), info.reshape(batch)
 
 
-def permutation(piv: np.ndarray, m: int, dtype) -> np.ndarray:
-    """P (..., m, m) with A = P L U, from getrf's 1-based row swaps."""
+def row_order(piv: np.ndarray, m: int) -> np.ndarray:
+    """perm (..., m): row perm[i] of A is row i of L U, from getrf's 1-based row swaps."""
     perm = np.broadcast_to(np.arange(m), piv.shape[:-1] + (m,)).copy()
     nb = math.prod(piv.shape[:-1])
     flat, p = perm.reshape(nb, m), piv.reshape(nb, piv.shape[-1]) - 1
     rows = np.arange(flat.shape[0])
     for i in range(p.shape[1]):
         flat[rows, i], flat[rows, p[:, i]] = flat[rows, p[:, i]], flat[rows, i].copy()
+    return perm
+
+
+def permutation(piv: np.ndarray, m: int, dtype) -> np.ndarray:
+    """P (..., m, m) with A = P L U, from getrf's 1-based row swaps."""
+    perm = row_order(piv, m)
     P = np.zeros(perm.shape + (m,), dtype)
-    np.put_along_axis(P, perm[..., None], 1, axis=-1)  # row perm[i] of A is row i of L U
+    np.put_along_axis(P, perm[..., None], 1, axis=-1)
     return T(P)
 
 
 def getrs(LU: np.ndarray, piv: np.ndarray, B: np.ndarray, adjoint: bool) -> np.ndarray:
     """X with A X = B (Aᵀ X = B if ``adjoint``) from getrf's A = P L U, as LAPACK's getrs
-    (inf / nan where U has a zero on its diagonal)."""
-    P = permutation(piv, LU.shape[-2], LU.dtype)
+    (inf / nan where U has a zero on its diagonal). P is applied by reordering rows, not by
+    a product, which would turn inf into nan (0 · inf)."""
+    perm = row_order(piv, LU.shape[-2])[..., None]
+
+    def rows(M: np.ndarray, order: np.ndarray) -> np.ndarray:  # M[..., order, :], batch broadcast
+        nd = max(M.ndim, order.ndim)
+        M, order = (x.reshape((1,) * (nd - x.ndim) + x.shape) for x in (M, order))
+        return np.take_along_axis(M, order, -2)
+
     if adjoint:  # Aᵀ = Uᵀ Lᵀ Pᵀ
-        return P @ trisolve(T(LU), trisolve(T(LU), B, upper=False), upper=True, unit=True)
-    return trisolve(LU, trisolve(LU, T(P) @ B, upper=False, unit=True), upper=True)
+        Y = trisolve(T(LU), trisolve(T(LU), B, upper=False), upper=True, unit=True)
+        return rows(Y, np.argsort(perm, -2))
+    return trisolve(LU, trisolve(LU, rows(B, perm), upper=False, unit=True), upper=True)
 
 
 def raise_info(op: str, info: np.ndarray, what: str) -> None:
@@ -165,7 +179,8 @@ def det(A: Tensor) -> Tensor:
         return scale[..., None, None] * ((U * others[..., None, :]) @ Vh)
 
     LU, piv, _ = getrf(X)
-    out = swap_sign(piv, X.dtype) * np.prod(np.diagonal(LU, 0, -2, -1), -1)
+    with np.errstate(over="ignore"):  # inf, as PyTorch
+        out = swap_sign(piv, X.dtype) * np.prod(np.diagonal(LU, 0, -2, -1), -1)
     return record(out, "LinalgDet", (A,), (vjp,), (A,))
 
 

@@ -208,3 +208,36 @@ def test_lstsq_residuals_gradcheck():
     rng = np.random.default_rng(2)
     A, B = leaf(rng.standard_normal((5, 2))), leaf(rng.standard_normal((5, 2)))
     assert mg.gradcheck(lambda a, b: mg.linalg.lstsq(a, b, driver="gelsd").residuals, (A, B))
+
+
+# 9. minor linalg fixes
+
+
+def test_householder_product_with_empty_tau_is_the_identity_in_the_graph():
+    A = leaf(np.arange(6.0).reshape(3, 2))
+    H = mg.linalg.householder_product(A, mg.zeros(0, dtype=mg.float64))
+    np.testing.assert_array_equal(H.detach().numpy(), np.eye(3, 2))
+    H.sum().backward()
+    np.testing.assert_array_equal(A.grad.numpy(), np.zeros((3, 2)))
+
+
+def test_vander_of_a_number_is_one_row():
+    v = mg.linalg.vander(mg.tensor(3.0), N=4)
+    np.testing.assert_array_equal(v.numpy(), [[1.0, 3.0, 9.0, 27.0]])
+
+
+def test_det_overflows_to_inf_quietly():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mg.linalg.det(mg.tensor(np.eye(400) * 10.0)).item() == np.inf
+        assert mg.linalg.det(mg.tensor(np.diag([-1.0] + [10.0] * 399))).item() == -np.inf
+
+
+def test_slogdet_gradient_at_a_singular_matrix_is_infinite_not_nan():
+    A = leaf([[1.0, 2.0], [2.0, 4.0]])
+    mg.linalg.slogdet(A)[1].backward()
+    g = A.grad.numpy()
+    assert np.isinf(g).all()
+    np.testing.assert_array_equal(np.sign(g), [[-1.0, 1.0], [1.0, -1.0]])

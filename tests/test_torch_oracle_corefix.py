@@ -267,3 +267,56 @@ def test_lstsq_outputs_by_driver(driver, ashape, bshape, deficient):
     close(am.grad, at.grad, 1e-9)
     close(bm.grad, bt.grad, 1e-9)
     assert not om.singular_values.requires_grad
+
+
+# 9. minor: householder_product with empty tau, vander of a 0-d input, det overflow,
+# slogdet's gradient at a singular A
+
+
+@pytest.mark.parametrize("shape", [(3, 2), (2, 4, 3)])
+def test_householder_product_empty_tau_is_in_the_graph(shape):
+    outs = []
+    for mod in (mg, torch):
+        a = mod.tensor(np.ones(shape), dtype=mod.float64, requires_grad=True)
+        tau = mod.zeros(shape[:-2] + (0,), dtype=mod.float64, requires_grad=True)
+        h = mod.linalg.householder_product(a, tau)
+        assert h.grad_fn is not None
+        (h * h).sum().backward()
+        outs.append(h)
+        assert a.grad is None or not a.grad.detach().numpy().any()  # PyTorch: None
+    close(*outs)
+
+
+@pytest.mark.parametrize("N", [2, 3, 5])
+@pytest.mark.parametrize("value", [2.0, -0.5])
+def test_vander_of_a_0d_input(N, value):
+    m, t = both(value)
+    vm, vt = mg.linalg.vander(m, N=N), torch.linalg.vander(t, N=N)
+    close(vm, vt)
+    vm.sum().backward()
+    vt.sum().backward()
+    close(m.grad, t.grad)
+
+
+def test_vander_of_a_0d_input_without_n_raises_in_both():
+    for mod in (mg, torch):
+        with pytest.raises(RuntimeError):
+            mod.linalg.vander(mod.tensor(2.0))
+
+
+@pytest.mark.parametrize("scale", [100.0, -100.0, 1e-3])
+def test_det_overflow_and_underflow(scale, recwarn):
+    a = np.eye(200) * scale
+    a[0, 1] = 0.5
+    close(mg.linalg.det(mg.tensor(a)), torch.linalg.det(torch.tensor(a)))
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+@pytest.mark.parametrize("a", [[[1.0, 2.0], [2.0, 4.0]], [[[1.0, 2.0], [2.0, 4.0]]] * 2])
+def test_slogdet_gradient_at_a_singular_matrix(a):
+    """±inf from LAPACK's getrs on the row-swapped LU (where the infinities' signs depend
+    on MKL's substitution order in other cases, which are not compared)."""
+    m, t = both(a)
+    mg.linalg.slogdet(m)[1].sum().backward()
+    torch.linalg.slogdet(t)[1].sum().backward()
+    np.testing.assert_array_equal(m.grad.numpy(), t.grad.numpy())
