@@ -10,6 +10,7 @@ gradient, ``ᵀ`` swaps the last two dims, ``A⁻ᵀ`` is ``(A⁻¹)ᵀ``. The f
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -151,6 +152,31 @@ def getrs(LU: np.ndarray, piv: np.ndarray, B: np.ndarray, adjoint: bool) -> np.n
     return trisolve(LU, trisolve(LU, rows(B, perm), upper=False, unit=True), upper=True)
 
 
+SMALL = 16  # up to n = 16, getrf (cheap there) decides, with PyTorch's exact zeros
+
+
+def lapack(f: Any, *arrays: np.ndarray) -> Any:
+    """f(*arrays) by NumPy's LAPACK for matrices larger than SMALL; None for small ones and
+    where some matrix is singular (LinAlgError), for which callers use getrf."""
+    if arrays[0].shape[-1] <= SMALL:
+        return None
+    try:
+        return f(*arrays)
+    except np.linalg.LinAlgError:
+        return None
+
+
+def lu_solve(X: np.ndarray, B: np.ndarray, adjoint: bool) -> np.ndarray:
+    """X⁻¹ B (X⁻ᵀ B if ``adjoint``), batch dims broadcast: by NumPy's LAPACK, else by getrs
+    on getrf's LU (inf / nan for a singular X, as PyTorch)."""
+    Y = lapack(np.linalg.solve, T(X) if adjoint else X, B)
+    if Y is None:
+        LU, piv, _ = getrf(X)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            Y = getrs(LU, piv, B, adjoint)
+    return Y
+
+
 def raise_info(op: str, info: np.ndarray, what: str) -> None:
     """LinAlgError naming the first batch element whose ``info`` is non-zero."""
     bad = np.argwhere(info.reshape(-1) > 0)
@@ -178,10 +204,12 @@ def det(A: Tensor) -> Tensor:
         scale = g * np.linalg.det(U) * np.linalg.det(Vh)
         return scale[..., None, None] * ((U * others[..., None, :]) @ Vh)
 
-    LU, piv, _ = getrf(X)
     with np.errstate(over="ignore"):  # inf, as PyTorch
-        out = swap_sign(piv, X.dtype) * np.prod(np.diagonal(LU, 0, -2, -1), -1)
-    return record(out, "LinalgDet", (A,), (vjp,), (A,))
+        out = lapack(np.linalg.det, X)
+        if out is None:
+            LU, piv, _ = getrf(X)
+            out = swap_sign(piv, X.dtype) * np.prod(np.diagonal(LU, 0, -2, -1), -1)
+    return record(np.asarray(out), "LinalgDet", (A,), (vjp,), (A,))
 
 
 def swap_sign(piv: np.ndarray, dtype) -> np.ndarray:
@@ -202,14 +230,12 @@ def slogdet(A: Tensor) -> tuple:
     """(sign, log|det A|).   dA = g A⁻ᵀ for the log, by LU as PyTorch (so ±inf for a
     singular A); sign has no gradient."""
     X = matrix("linalg.slogdet", A)
-    LU, piv, _ = getrf(X)
-    sign, logabs = lu_slogdet(LU, piv)
+    sign, logabs = lapack(np.linalg.slogdet, X) or lu_slogdet(*getrf(X)[:2])
 
     def vjp(gs: list) -> np.ndarray:
         g = zeros_for(gs, (sign, logabs))[1]
         eye = np.eye(X.shape[-1], dtype=X.dtype)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return getrs(LU, piv, g[..., None, None] * eye, adjoint=True)
+        return lu_solve(X, g[..., None, None] * eye, adjoint=True)
 
     return several("LinalgSlogdet", A, (sign, logabs), vjp)
 
@@ -218,15 +244,17 @@ def inv(A: Tensor, check_errors: bool = True) -> tuple:
     """(A⁻¹, info), by NumPy's LAPACK, or by getrs on minigrad's LU (as PyTorch) where A is
     singular.   dA = -A⁻ᵀ g A⁻ᵀ."""
     X = matrix("linalg.inv", A)
-    LU, piv, info = getrf(X)
-    if check_errors:
-        raise_info("linalg.inv", info, "The diagonal element {} is zero, the inversion could "
-                   "not be completed because the input matrix is singular.")  # fmt: skip
-    if info.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            Y = getrs(LU, piv, np.eye(X.shape[-1], dtype=X.dtype), adjoint=False)
-    else:
-        Y = np.linalg.inv(X)
+    Y, info = lapack(np.linalg.inv, X), np.zeros(X.shape[:-2], np.int32)
+    if Y is None:
+        LU, piv, info = getrf(X)
+        if check_errors:
+            raise_info("linalg.inv", info, "The diagonal element {} is zero, the inversion "
+                       "could not be completed because the input matrix is singular.")  # fmt: skip
+        if info.any() or X.shape[-1] > SMALL:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                Y = getrs(LU, piv, np.eye(X.shape[-1], dtype=X.dtype), adjoint=False)
+        else:
+            Y = np.linalg.inv(X)
     out = record(Y, "LinalgInvEx", (A,), (lambda g: -T(Y) @ g @ T(Y),), saves_out=True)
     return out, Tensor._new(info)
 
@@ -235,22 +263,23 @@ def solve(A: Tensor, B: Tensor, check_errors: bool = True) -> tuple:
     """(X, info) with A X = B, A (..., n, n), B (..., n, k), batch dims broadcast.
     dB = A⁻ᵀ g (by A's LU, as PyTorch: inf / nan for a singular A),   dA = -dB Xᵀ."""
     X_A = A.data
-    LU, piv, info = getrf(X_A)
-    if check_errors:
-        raise_info("linalg.solve", info, "The solver failed because the input matrix is "
-                   "singular.")  # fmt: skip
     batch = np.broadcast_shapes(X_A.shape[:-2], B.data.shape[:-2])
     Ab = np.broadcast_to(X_A, batch + X_A.shape[-2:])
     Bb = np.broadcast_to(B.data, batch + B.data.shape[-2:])
-    if info.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            X = getrs(LU, piv, Bb, adjoint=False)
-    else:
-        X = np.linalg.solve(Ab, Bb)
+    X, info = lapack(np.linalg.solve, Ab, Bb), np.zeros(X_A.shape[:-2], np.int32)
+    if X is None:
+        LU, piv, info = getrf(X_A)
+        if check_errors:
+            raise_info("linalg.solve", info, "The solver failed because the input matrix is "
+                       "singular.")  # fmt: skip
+        if info.any() or X_A.shape[-1] > SMALL:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                X = getrs(LU, piv, Bb, adjoint=False)
+        else:
+            X = np.linalg.solve(Ab, Bb)
 
     def vjp_B(g: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return getrs(LU, piv, g, adjoint=True)
+        return lu_solve(X_A, g, adjoint=True)
 
     def vjp_A(g: np.ndarray) -> np.ndarray:
         return -vjp_B(g) @ T(X)

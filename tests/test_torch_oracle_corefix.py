@@ -320,3 +320,54 @@ def test_slogdet_gradient_at_a_singular_matrix(a):
     mg.linalg.slogdet(m)[1].sum().backward()
     torch.linalg.slogdet(t)[1].sum().backward()
     np.testing.assert_array_equal(m.grad.numpy(), t.grad.numpy())
+
+
+# 10. det / slogdet / solve / inv of matrices larger than SMALL go through NumPy's LAPACK,
+# singular ones through getrf
+
+
+def _big(n, batch=(), singular=False, seed=0):
+    a = np.random.default_rng(seed).standard_normal(batch + (n, n)) + 2 * np.eye(n)
+    if singular:
+        a[..., :, 3] = 0  # a zero column stays zero: an exact zero pivot in any LU
+    return a
+
+
+@pytest.mark.parametrize("n, batch", [(17, ()), (40, ()), (64, (2,)), (30, (2, 3))])
+@pytest.mark.parametrize("fn", ["det", "slogdet", "inv", "solve"])
+def test_large_matrices_values_and_gradients(n, batch, fn):
+    a = _big(n, batch)
+    b = np.random.default_rng(1).standard_normal(batch[-1:] + (n, 3))  # batch broadcast
+    (am, at), (bm, bt) = both(a), both(b)
+    outs = []
+    for mod, A, B in ((mg, am, bm), (torch, at, bt)):
+        L = mod.linalg
+        y = {"det": L.det(A / 2), "slogdet": L.slogdet(A)[1], "inv": L.inv(A),
+             "solve": L.solve(A, B)}[fn]  # fmt: skip
+        w = mod.tensor(np.linspace(-1, 1, y.numel()).reshape(tuple(y.shape)))
+        (y * w).sum().backward()
+        outs.append((y, A.grad, B.grad))
+    close(outs[0][0], outs[1][0], 1e-9)
+    close(outs[0][1], outs[1][1], 1e-9)
+    if fn == "solve":
+        close(outs[0][2], outs[1][2], 1e-9)
+
+
+@pytest.mark.parametrize("n", [17, 40])
+def test_large_singular_matrices(n):
+    a = _big(n, (2,), singular=True)
+    a[0] = _big(n, seed=3)  # batch element 0 regular, 1 singular
+    for fn in ("inv", "solve"):
+        for mod in (mg, torch):
+            A = mod.tensor(a)
+            with pytest.raises(RuntimeError):
+                mod.linalg.inv(A) if fn == "inv" else mod.linalg.solve(A, A)
+    m_info = mg.linalg.inv_ex(mg.tensor(a)).info.numpy()
+    t_info = torch.linalg.inv_ex(torch.tensor(a)).info.numpy()
+    np.testing.assert_array_equal(m_info > 0, t_info > 0)
+    dm, dt = mg.linalg.det(mg.tensor(a)).numpy(), torch.linalg.det(torch.tensor(a)).numpy()
+    assert abs(dm[1]) < 1e-10 * abs(dm[0]) and abs(dt[1]) < 1e-10 * abs(dt[0])
+    np.testing.assert_allclose(dm[0], dt[0], rtol=1e-9)
+    sm, st = mg.linalg.slogdet(mg.tensor(a)), torch.linalg.slogdet(torch.tensor(a))
+    np.testing.assert_allclose(sm.logabsdet.numpy()[0], st.logabsdet.numpy()[0], rtol=1e-10)
+    assert sm.logabsdet.numpy()[1] < st.logabsdet.numpy()[0] - 20
