@@ -442,7 +442,8 @@ def erfinv(Y: np.ndarray) -> np.ndarray:
 
 def ndtri(P: np.ndarray) -> np.ndarray:
     """Φ⁻¹(p), the standard normal quantile: √2 erfinv(2p - 1) for p >= 1/4 (2p - 1 is
-    exact there); below, Newton steps on log Φ from the tail's asymptotic start."""
+    exact there); below, Newton steps on log Φ: two from √2 erfinv(2p - 1) (already
+    close) down to p = 1e-3, six from the tail's asymptotic start below."""
     P = np.asarray(P, np.float64)
     out = np.full(P.shape, np.nan)
     mid = P >= 0.25
@@ -453,12 +454,19 @@ def ndtri(P: np.ndarray) -> np.ndarray:
     log_p = np.log(p)
     t = np.sqrt(-2 * log_p)
     z = -(t - (np.log(t * t) + math.log(2 * math.pi)) / (2 * t))  # Φ(z) ≈ φ(z) / -z
-    z = np.where(p > 1e-3, math.sqrt(2) * erfinv(2 * p - 1), z)
-    for _ in range(6):
-        # Newton on f(z) = log Φ(z) - log p: f'(z) = φ(z) / Φ(z) = √(2/π) / erfcx(-z/√2)
-        z = z - (log_ndtr(z) - log_p) * erfcx(-z * math.sqrt(0.5)) * math.sqrt(math.pi / 2)
+    near = p > 1e-3
+    z[near] = math.sqrt(2) * erfinv(2 * p[near] - 1)
+    for steps, at in ((2, near), (6, ~near)):
+        zs, log_ps = z[at], log_p[at]
+        for _ in range(steps):
+            # Newton on f(z) = log Φ(z) - log p: f'(z) = φ(z) / Φ(z) = √(2/π) / erfcx(-z/√2)
+            zs = zs - (log_ndtr(zs) - log_ps) * erfcx(-zs * math.sqrt(0.5)) * _SQRT_PI_2
+        z[at] = zs
     out[low] = z
     return out
+
+
+_SQRT_PI_2 = math.sqrt(math.pi / 2)
 
 
 # ---- Bessel functions -----------------------------------------------------------------

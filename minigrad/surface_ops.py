@@ -397,8 +397,8 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
         dx = np.zeros(X.shape, g.dtype)
         moved = np.moveaxis(dx, d, -1)  # a view: (..., n)
         windows = np.moveaxis(g, d, -2)  # (..., count, size)
-        for j in range(size):
-            np.add.at(moved, (..., j + step * np.arange(count)), windows[..., j])
+        for j in range(size):  # window element j of every window: a strided slice
+            moved[..., j : j + step * (count - 1) + 1 : step] += windows[..., j]
         return dx
 
     return ops._view(out, input, "Unfold", vjp)

@@ -294,3 +294,42 @@ def test_large_determinants_and_solves_take_lapack_time():
             f(A)
             best = min(best, time.perf_counter() - start)
         assert best < 0.2, (f, best)
+
+
+# 11. unfold's gradient: each window element adds back to its strided source positions
+
+
+@pytest.mark.parametrize("size, step", [(3, 1), (3, 2), (2, 5), (6, 6), (1, 1)])
+def test_unfold_gradient_is_the_overlap_count_weighted_sum(size, step):
+    x = np.random.default_rng(0).standard_normal((3, 13))
+    X = leaf(x)
+    w = np.random.default_rng(1).standard_normal((3, (13 - size) // step + 1, size))
+    (X.unfold(1, size, step) * mg.tensor(w)).sum().backward()
+    expect = np.zeros_like(x)
+    for k in range(w.shape[1]):  # window k covers x[:, k*step : k*step + size]
+        expect[:, k * step : k * step + size] += w[:, k]
+    np.testing.assert_allclose(X.grad.numpy(), expect, rtol=1e-15)
+    assert mg.gradcheck(lambda t: t.unfold(1, size, step), (leaf(x),))
+
+
+def test_unfold_backward_is_fast():
+    """(8, 200000) in windows of 32: strided slice adds, not np.add.at (~10x slower)."""
+    import time
+
+    X = mg.tensor(np.ones((8, 200000)), requires_grad=True)
+    best = np.inf
+    for _ in range(3):
+        X.grad = None
+        start = time.perf_counter()
+        X.unfold(1, 32, 1).sum().backward()
+        best = min(best, time.perf_counter() - start)
+    np.testing.assert_array_equal(X.grad.numpy()[0, 30:34], [31.0, 32.0, 32.0, 32.0])
+    assert best < 0.25, best
+
+
+def test_ndtri_inverts_the_normal_cdf():
+    from minigrad.special_functions import log_ndtr, ndtri
+
+    p = np.concatenate([np.linspace(1e-4, 0.999, 4001), 10.0 ** -np.arange(1, 300, 7)])
+    z = ndtri(p)
+    np.testing.assert_allclose(log_ndtr(z), np.log(p), rtol=1e-14)

@@ -371,3 +371,30 @@ def test_large_singular_matrices(n):
     sm, st = mg.linalg.slogdet(mg.tensor(a)), torch.linalg.slogdet(torch.tensor(a))
     np.testing.assert_allclose(sm.logabsdet.numpy()[0], st.logabsdet.numpy()[0], rtol=1e-10)
     assert sm.logabsdet.numpy()[1] < st.logabsdet.numpy()[0] - 20
+
+
+# 11. unfold's gradient by strided slices; ndtri with fewer Newton steps above 1e-3
+
+
+@pytest.mark.parametrize(
+    "shape, dim, size, step",
+    [((10,), 0, 3, 1), ((10,), 0, 3, 4), ((4, 9), 1, 4, 2), ((5, 6, 3), 1, 2, 2),
+     ((7, 2), 0, 7, 1), ((3, 8, 2), -2, 1, 3), ((6,), 0, 0, 1)],
+)  # fmt: skip
+def test_unfold_gradient(shape, dim, size, step):
+    x = np.random.default_rng(0).standard_normal(shape)
+    m, t = both(x)
+    um, ut = m.unfold(dim, size, step), t.unfold(dim, size, step)
+    close(um, ut)
+    w = np.random.default_rng(1).standard_normal(tuple(ut.shape))
+    (um * mg.tensor(w)).sum().backward()
+    (ut * torch.tensor(w)).sum().backward()
+    close(m.grad, t.grad)
+
+
+def test_ndtri_against_pytorch_across_the_tails():
+    rng = np.random.default_rng(2)
+    p = np.concatenate([rng.uniform(0, 1, 20000), 10 ** rng.uniform(-300, 0, 20000),
+                        np.linspace(9e-4, 1.1e-3, 2001), 10.0 ** -np.arange(1, 300)])  # fmt: skip
+    out = mg.special.ndtri(mg.tensor(p)).numpy()
+    np.testing.assert_allclose(out, torch.special.ndtri(torch.tensor(p)).numpy(), rtol=2e-15)
