@@ -97,7 +97,10 @@ def trisolve(A: np.ndarray, B: np.ndarray, upper: bool, unit: bool = False) -> n
 
 def getrf(X: np.ndarray) -> tuple:
     """LU with partial pivoting (LAPACK's getrf): packed LU (..., m, n), 1-based pivots
-    (..., min(m, n)) int32 and info (...,) int32 (1 + the first zero pivot's index, or 0)."""
+    (..., min(m, n)) int32 and info (...,) int32 (1 + the first zero pivot's index, or 0).
+    Blocked as LAPACK: a panel of BLOCK columns column by column, then the rest of its rows
+    U₁₂ = L₁₁⁻¹ A₁₂ and the trailing A₂₂ -= L₂₁ U₁₂ by matrix products (one panel, the
+    textbook loop, up to BLOCK columns)."""
     m, n = X.shape[-2:]
     k = min(m, n)
     batch = X.shape[:-2]
@@ -105,15 +108,26 @@ def getrf(X: np.ndarray) -> tuple:
     piv = np.zeros((LU.shape[0], k), np.int32)
     info = np.zeros(LU.shape[0], np.int32)
     rows = np.arange(LU.shape[0])
-    for j in range(k):
-        p = j + np.argmax(np.abs(LU[:, j:, j]), axis=1)
-        piv[:, j] = p + 1
-        LU[rows, j], LU[rows, p] = LU[rows, p], LU[rows, j].copy()
-        pivot = LU[:, j, j]
-        info[(pivot == 0) & (info == 0)] = j + 1
-        LU[:, j + 1 :, j] /= np.where(pivot == 0, 1, pivot)[:, None]
-        LU[:, j + 1 :, j + 1 :] -= LU[:, j + 1 :, j, None] * LU[:, j, None, j + 1 :]
+    for j0 in range(0, k, BLOCK):
+        j1 = min(j0 + BLOCK, k)
+        last = n if j1 == k else j1  # the last panel updates every column on its way
+        for j in range(j0, j1):
+            p = j + np.argmax(np.abs(LU[:, j:, j]), axis=1)
+            piv[:, j] = p + 1
+            LU[rows, j], LU[rows, p] = LU[rows, p], LU[rows, j].copy()
+            pivot = LU[:, j, j]
+            info[(pivot == 0) & (info == 0)] = j + 1
+            LU[:, j + 1 :, j] /= np.where(pivot == 0, 1, pivot)[:, None]
+            LU[:, j + 1 :, j + 1 : last] -= LU[:, j + 1 :, j, None] * LU[:, j, None, j + 1 : last]
+        if last < n:
+            LU[:, j0:j1, j1:] = trisolve(
+                LU[:, j0:j1, j0:j1], LU[:, j0:j1, j1:], upper=False, unit=True
+            )
+            LU[:, j1:, j1:] -= LU[:, j1:, j0:j1] @ LU[:, j0:j1, j1:]
     return LU.reshape(X.shape), piv.reshape(batch + (k,)), info.reshape(batch)
+
+
+BLOCK = 32
 
 
 def row_order(piv: np.ndarray, m: int) -> np.ndarray:

@@ -398,3 +398,20 @@ def test_ndtri_against_pytorch_across_the_tails():
                         np.linspace(9e-4, 1.1e-3, 2001), 10.0 ** -np.arange(1, 300)])  # fmt: skip
     out = mg.special.ndtri(mg.tensor(p)).numpy()
     np.testing.assert_allclose(out, torch.special.ndtri(torch.tensor(p)).numpy(), rtol=2e-15)
+
+
+# 10b. getrf blocked (panels of 32 columns): lu_factor of large matrices as PyTorch's
+
+
+@pytest.mark.parametrize("shape", [(100, 100), (2, 70, 70), (90, 40), (40, 90), (33, 33)])
+def test_lu_factor_of_large_matrices(shape):
+    a = np.random.default_rng(sum(shape)).standard_normal(shape)
+    (am, at) = both(a)
+    LUm, pm = mg.linalg.lu_factor(am)
+    LUt, pt = torch.linalg.lu_factor(at)
+    np.testing.assert_array_equal(pm.numpy(), pt.numpy())
+    close(LUm, LUt, 1e-9)
+    w = np.random.default_rng(1).standard_normal(shape)
+    (LUm * mg.tensor(w)).sum().backward()
+    (LUt * torch.tensor(w)).sum().backward()
+    close(am.grad, at.grad, 1e-8)
