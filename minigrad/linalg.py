@@ -367,7 +367,11 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> tup
     if B.dtype != A.dtype:
         raise OpError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, "
                       f"but got input's dtype {A.dtype} and other's dtype {B.dtype}")  # fmt: skip
-    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    if not 0 <= A.ndim - B.ndim <= 1:
+        raise OpError("torch.linalg.lstsq: input.dim() must be greater or equal to other.dim()"
+                      f" and (input.dim() - other.dim()) <= 1, got A {A.shape} and B "
+                      f"{B.shape}")  # fmt: skip
+    vector = B.ndim == A.ndim - 1  # as PyTorch, whatever the shapes
     Bm = B.unsqueeze(-1) if vector else B
     if Bm.ndim < 2 or Bm.shape[-2] != A.shape[-2]:
         raise OpError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2), "

@@ -415,3 +415,23 @@ def test_lu_factor_of_large_matrices(shape):
     (LUm * mg.tensor(w)).sum().backward()
     (LUt * torch.tensor(w)).sum().backward()
     close(am.grad, at.grad, 1e-8)
+
+
+# 8b. lstsq: B has A's number of dims (a batch of matrices) or one fewer (of vectors)
+
+
+@pytest.mark.parametrize(
+    "ashape, bshape",
+    [((3, 3), (2, 3, 2)), ((2, 3, 3), (3,)), ((2, 3, 3), (3, 2)), ((2, 3, 3), (2, 3)),
+     ((3, 3), (3,)), ((2, 2, 3, 3), (2, 3, 2)), ((2, 3, 3), (1, 3, 2)), ((4, 2), (4,))],
+)  # fmt: skip
+def test_lstsq_dims_of_b(ashape, bshape):
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(ashape) + np.eye(*ashape[-2:]), rng.standard_normal(bshape)
+    try:
+        expect = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b)).solution
+    except RuntimeError:
+        with pytest.raises(RuntimeError):
+            mg.linalg.lstsq(mg.tensor(a), mg.tensor(b))
+        return
+    close(mg.linalg.lstsq(mg.tensor(a), mg.tensor(b)).solution, expect, 1e-9)
