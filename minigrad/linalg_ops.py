@@ -180,7 +180,7 @@ def lapack(f: Any, *arrays: np.ndarray) -> Any:
         return None
 
 
-def lu_solve(X: np.ndarray, B: np.ndarray, adjoint: bool) -> np.ndarray:
+def solve_array(X: np.ndarray, B: np.ndarray, adjoint: bool) -> np.ndarray:
     """X⁻¹ B (X⁻ᵀ B if ``adjoint``), batch dims broadcast: by NumPy's LAPACK, else by getrs
     on getrf's LU (inf / nan for a singular X, as PyTorch)."""
     Y = lapack(np.linalg.solve, T(X) if adjoint else X, B)
@@ -249,7 +249,7 @@ def slogdet(A: Tensor) -> tuple:
     def vjp(gs: list) -> np.ndarray:
         g = zeros_for(gs, (sign, logabs))[1]
         eye = np.eye(X.shape[-1], dtype=X.dtype)
-        return lu_solve(X, g[..., None, None] * eye, adjoint=True)
+        return solve_array(X, g[..., None, None] * eye, adjoint=True)
 
     return several("LinalgSlogdet", A, (sign, logabs), vjp)
 
@@ -293,7 +293,7 @@ def solve(A: Tensor, B: Tensor, check_errors: bool = True) -> tuple:
             X = np.linalg.solve(Ab, Bb)
 
     def vjp_B(g: np.ndarray) -> np.ndarray:
-        return lu_solve(X_A, g, adjoint=True)
+        return solve_array(X_A, g, adjoint=True)
 
     def vjp_A(g: np.ndarray) -> np.ndarray:
         return -vjp_B(g) @ T(X)
