@@ -140,6 +140,9 @@ def norm(
     elements."""
     check_tensor("linalg.norm", "input", input)
     dims = _dims(dim)
+    if dims is None and ord is not None and input.ndim not in (1, 2):
+        raise OpError("linalg.norm: If dim is not specified but ord is, the input must be 1D "
+                      f"or 2D. Got {input.ndim}D.")  # fmt: skip
     if isinstance(ord, str):
         return matrix_norm(input, ord, (-2, -1) if dims is None else dims, keepdim, dtype=dtype)
     if dims is not None:
@@ -154,10 +157,7 @@ def norm(
         return vector_norm(input, 2, None, keepdim, dtype=dtype)
     if input.ndim == 2:
         return matrix_norm(input, ord, (-2, -1), keepdim, dtype=dtype)
-    if input.ndim == 1:
-        return vector_norm(input, ord, None, keepdim, dtype=dtype)
-    raise OpError("linalg.norm: If dim is not specified but ord is, the input must be 1D or "
-                  f"2D. Got {input.ndim}D.")  # fmt: skip
+    return vector_norm(input, ord, None, keepdim, dtype=dtype)
 
 
 def cond(A: Tensor, p: Any = None) -> Tensor:
@@ -352,8 +352,11 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> tuple:
-    """The least-squares solution X = A⁺ B of A X ≈ B, as PyTorch's CPU default driver
-    'gelsy' returns it: (solution, empty residuals, rank, empty singular_values)."""
+    """(solution, residuals, rank, singular_values) of A X ≈ B, solution X = A⁺ B, as
+    PyTorch's CPU drivers return them: rank except for 'gels'; singular_values σ(A) for
+    'gelsd' / 'gelss'; residuals Σ_rows (A X - B)² for m > n and drivers other than
+    'gelsy' (the default), and for 'gelsd' / 'gelss' only when every A has rank n;
+    each empty where not computed."""
     if driver is not None and driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise OpError(
             "torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, "
@@ -364,7 +367,11 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> tup
     if B.dtype != A.dtype:
         raise OpError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, "
                       f"but got input's dtype {A.dtype} and other's dtype {B.dtype}")  # fmt: skip
-    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    if not 0 <= A.ndim - B.ndim <= 1:
+        raise OpError("torch.linalg.lstsq: input.dim() must be greater or equal to other.dim()"
+                      f" and (input.dim() - other.dim()) <= 1, got A {A.shape} and B "
+                      f"{B.shape}")  # fmt: skip
+    vector = B.ndim == A.ndim - 1  # as PyTorch, whatever the shapes
     Bm = B.unsqueeze(-1) if vector else B
     if Bm.ndim < 2 or Bm.shape[-2] != A.shape[-2]:
         raise OpError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2), "
@@ -372,9 +379,18 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> tup
     rtol = None if rcond is None else rcond
     sol = _la.pinv(A, *_tolerances(X, 0.0 if rcond is not None else None, rtol), False) @ Bm
     rank = matrix_rank(A, rtol=rtol) if driver != "gels" else Tensor._new(np.empty(0, np.int64))
-    residuals = sol.reshape(-1)[:0]  # an output of the solution's node in PyTorch
-    no_values = Tensor._new(np.empty(0, A.dtype))
-    return Lstsq(sol.squeeze(-1) if vector else sol, residuals, rank, no_values)
+    svd_driver = driver in ("gelsd", "gelss")
+    m, n = X.shape[-2:]
+    if (
+        m > n
+        and driver in ("gels", "gelsd", "gelss")
+        and not (svd_driver and (rank.data < n).any())
+    ):
+        residuals = ((A @ sol - Bm) ** 2).sum(-2)
+    else:
+        residuals = sol.reshape(-1)[:0]  # an output of the solution's node in PyTorch
+    values = svdvals(A).detach() if svd_driver else Tensor._new(np.empty(0, A.dtype))
+    return Lstsq(sol.squeeze(-1) if vector else sol, residuals, rank, values)
 
 
 # ---- decompositions ----------------------------------------------------------------------
@@ -408,8 +424,8 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:
                       f"input.shape[:-2], but got {list(tau.shape[:-1])}")  # fmt: skip
     if tau.dtype != A.dtype:
         raise OpError(f"{op}: tau dtype {tau.dtype} does not match input dtype {A.dtype}")
-    eye = Tensor._new(np.broadcast_to(np.eye(m, n, dtype=A.dtype), A.shape).copy())
-    return _apply_householder(A, tau, eye, left=True, transpose=False)
+    # I as a node of A, so that the product has a grad_fn even for an empty tau
+    return _apply_householder(A, tau, _la.identity_like(A), left=True, transpose=False)
 
 
 def _apply_householder(A: Tensor, tau: Tensor, C: Tensor, left: bool, transpose: bool) -> Tensor:
@@ -567,7 +583,8 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 def vander(x: Tensor, N: Any = None) -> Tensor:
     """The Vandermonde matrix [1, x, x², ..., x^(N-1)] of each vector along x's last dim."""
     check_tensor("linalg.vander", "x", x)
-    n = N if N is not None else (x.shape[-1] if x.ndim else 1)
+    x = x.reshape(1) if x.ndim == 0 else x  # one vector, as PyTorch
+    n = N if N is not None else x.shape[-1]
     if n <= 1:
         raise OpError(f"N must be greater than 1. Got N={n}")
     ones = Tensor._new(np.ones(x.shape + (1,), x.dtype))

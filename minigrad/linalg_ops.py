@@ -10,6 +10,7 @@ gradient, ``ᵀ`` swaps the last two dims, ``A⁻ᵀ`` is ``(A⁻¹)ᵀ``. The f
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -72,8 +73,8 @@ def zeros_for(gs: list, arrays: tuple) -> list:
 
 
 def identity_like(A: Tensor) -> Tensor:
-    """I of A's shape, (..., n, n), a Copy of A^0: dA = 0."""
-    eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape).copy()
+    """I of A's shape, (..., m, n) (ones on the diagonal), a Copy of A^0: dA = 0."""
+    eye = np.broadcast_to(np.eye(*A.shape[-2:], dtype=A.dtype), A.shape).copy()
     return record(eye, "Copy", (A,), (lambda g: np.zeros_like(g),))
 
 
@@ -96,7 +97,10 @@ def trisolve(A: np.ndarray, B: np.ndarray, upper: bool, unit: bool = False) -> n
 
 def getrf(X: np.ndarray) -> tuple:
     """LU with partial pivoting (LAPACK's getrf): packed LU (..., m, n), 1-based pivots
-    (..., min(m, n)) int32 and info (...,) int32 (1 + the first zero pivot's index, or 0)."""
+    (..., min(m, n)) int32 and info (...,) int32 (1 + the first zero pivot's index, or 0).
+    Blocked as LAPACK: a panel of BLOCK columns column by column, then the rest of its rows
+    U₁₂ = L₁₁⁻¹ A₁₂ and the trailing A₂₂ -= L₂₁ U₁₂ by matrix products (one panel, the
+    textbook loop, up to BLOCK columns)."""
     m, n = X.shape[-2:]
     k = min(m, n)
     batch = X.shape[:-2]
@@ -104,37 +108,87 @@ def getrf(X: np.ndarray) -> tuple:
     piv = np.zeros((LU.shape[0], k), np.int32)
     info = np.zeros(LU.shape[0], np.int32)
     rows = np.arange(LU.shape[0])
-    for j in range(k):
-        p = j + np.argmax(np.abs(LU[:, j:, j]), axis=1)
-        piv[:, j] = p + 1
-        LU[rows, j], LU[rows, p] = LU[rows, p], LU[rows, j].copy()
-        pivot = LU[:, j, j]
-        info[(pivot == 0) & (info == 0)] = j + 1
-        LU[:, j + 1 :, j] /= np.where(pivot == 0, 1, pivot)[:, None]
-        LU[:, j + 1 :, j + 1 :] -= LU[:, j + 1 :, j, None] * LU[:, j, None, j + 1 :]
+    for j0 in range(0, k, BLOCK):
+        j1 = min(j0 + BLOCK, k)
+        last = n if j1 == k else j1  # the last panel updates every column on its way
+        for j in range(j0, j1):
+            p = j + np.argmax(np.abs(LU[:, j:, j]), axis=1)
+            piv[:, j] = p + 1
+            LU[rows, j], LU[rows, p] = LU[rows, p], LU[rows, j].copy()
+            pivot = LU[:, j, j]
+            info[(pivot == 0) & (info == 0)] = j + 1
+            LU[:, j + 1 :, j] /= np.where(pivot == 0, 1, pivot)[:, None]
+            LU[:, j + 1 :, j + 1 : last] -= LU[:, j + 1 :, j, None] * LU[:, j, None, j + 1 : last]
+        if last < n:
+            LU[:, j0:j1, j1:] = trisolve(
+                LU[:, j0:j1, j0:j1], LU[:, j0:j1, j1:], upper=False, unit=True
+            )
+            LU[:, j1:, j1:] -= LU[:, j1:, j0:j1] @ LU[:, j0:j1, j1:]
     return LU.reshape(X.shape), piv.reshape(batch + (k,)), info.reshape(batch)
 
 
-def permutation(piv: np.ndarray, m: int, dtype) -> np.ndarray:
-    """P (..., m, m) with A = P L U, from getrf's 1-based row swaps."""
+BLOCK = 32
+
+
+def row_order(piv: np.ndarray, m: int) -> np.ndarray:
+    """perm (..., m): row perm[i] of A is row i of L U, from getrf's 1-based row swaps."""
     perm = np.broadcast_to(np.arange(m), piv.shape[:-1] + (m,)).copy()
     nb = math.prod(piv.shape[:-1])
     flat, p = perm.reshape(nb, m), piv.reshape(nb, piv.shape[-1]) - 1
     rows = np.arange(flat.shape[0])
     for i in range(p.shape[1]):
         flat[rows, i], flat[rows, p[:, i]] = flat[rows, p[:, i]], flat[rows, i].copy()
+    return perm
+
+
+def permutation(piv: np.ndarray, m: int, dtype) -> np.ndarray:
+    """P (..., m, m) with A = P L U, from getrf's 1-based row swaps."""
+    perm = row_order(piv, m)
     P = np.zeros(perm.shape + (m,), dtype)
-    np.put_along_axis(P, perm[..., None], 1, axis=-1)  # row perm[i] of A is row i of L U
+    np.put_along_axis(P, perm[..., None], 1, axis=-1)
     return T(P)
 
 
 def getrs(LU: np.ndarray, piv: np.ndarray, B: np.ndarray, adjoint: bool) -> np.ndarray:
     """X with A X = B (Aᵀ X = B if ``adjoint``) from getrf's A = P L U, as LAPACK's getrs
-    (inf / nan where U has a zero on its diagonal)."""
-    P = permutation(piv, LU.shape[-2], LU.dtype)
+    (inf / nan where U has a zero on its diagonal). P is applied by reordering rows, not by
+    a product, which would turn inf into nan (0 · inf)."""
+    perm = row_order(piv, LU.shape[-2])[..., None]
+
+    def rows(M: np.ndarray, order: np.ndarray) -> np.ndarray:  # M[..., order, :], batch broadcast
+        nd = max(M.ndim, order.ndim)
+        M, order = (x.reshape((1,) * (nd - x.ndim) + x.shape) for x in (M, order))
+        return np.take_along_axis(M, order, -2)
+
     if adjoint:  # Aᵀ = Uᵀ Lᵀ Pᵀ
-        return P @ trisolve(T(LU), trisolve(T(LU), B, upper=False), upper=True, unit=True)
-    return trisolve(LU, trisolve(LU, T(P) @ B, upper=False, unit=True), upper=True)
+        Y = trisolve(T(LU), trisolve(T(LU), B, upper=False), upper=True, unit=True)
+        return rows(Y, np.argsort(perm, -2))
+    return trisolve(LU, trisolve(LU, rows(B, perm), upper=False, unit=True), upper=True)
+
+
+SMALL = 16  # up to n = 16, getrf (cheap there) decides, with PyTorch's exact zeros
+
+
+def lapack(f: Any, *arrays: np.ndarray) -> Any:
+    """f(*arrays) by NumPy's LAPACK for matrices larger than SMALL; None for small ones and
+    where some matrix is singular (LinAlgError), for which callers use getrf."""
+    if arrays[0].shape[-1] <= SMALL:
+        return None
+    try:
+        return f(*arrays)
+    except np.linalg.LinAlgError:
+        return None
+
+
+def solve_array(X: np.ndarray, B: np.ndarray, adjoint: bool) -> np.ndarray:
+    """X⁻¹ B (X⁻ᵀ B if ``adjoint``), batch dims broadcast: by NumPy's LAPACK, else by getrs
+    on getrf's LU (inf / nan for a singular X, as PyTorch)."""
+    Y = lapack(np.linalg.solve, T(X) if adjoint else X, B)
+    if Y is None:
+        LU, piv, _ = getrf(X)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            Y = getrs(LU, piv, B, adjoint)
+    return Y
 
 
 def raise_info(op: str, info: np.ndarray, what: str) -> None:
@@ -164,9 +218,12 @@ def det(A: Tensor) -> Tensor:
         scale = g * np.linalg.det(U) * np.linalg.det(Vh)
         return scale[..., None, None] * ((U * others[..., None, :]) @ Vh)
 
-    LU, piv, _ = getrf(X)
-    out = swap_sign(piv, X.dtype) * np.prod(np.diagonal(LU, 0, -2, -1), -1)
-    return record(out, "LinalgDet", (A,), (vjp,), (A,))
+    with np.errstate(over="ignore"):  # inf, as PyTorch
+        out = lapack(np.linalg.det, X)
+        if out is None:
+            LU, piv, _ = getrf(X)
+            out = swap_sign(piv, X.dtype) * np.prod(np.diagonal(LU, 0, -2, -1), -1)
+    return record(np.asarray(out), "LinalgDet", (A,), (vjp,), (A,))
 
 
 def swap_sign(piv: np.ndarray, dtype) -> np.ndarray:
@@ -187,14 +244,12 @@ def slogdet(A: Tensor) -> tuple:
     """(sign, log|det A|).   dA = g A⁻ᵀ for the log, by LU as PyTorch (so ±inf for a
     singular A); sign has no gradient."""
     X = matrix("linalg.slogdet", A)
-    LU, piv, _ = getrf(X)
-    sign, logabs = lu_slogdet(LU, piv)
+    sign, logabs = lapack(np.linalg.slogdet, X) or lu_slogdet(*getrf(X)[:2])
 
     def vjp(gs: list) -> np.ndarray:
         g = zeros_for(gs, (sign, logabs))[1]
         eye = np.eye(X.shape[-1], dtype=X.dtype)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return getrs(LU, piv, g[..., None, None] * eye, adjoint=True)
+        return solve_array(X, g[..., None, None] * eye, adjoint=True)
 
     return several("LinalgSlogdet", A, (sign, logabs), vjp)
 
@@ -203,15 +258,17 @@ def inv(A: Tensor, check_errors: bool = True) -> tuple:
     """(A⁻¹, info), by NumPy's LAPACK, or by getrs on minigrad's LU (as PyTorch) where A is
     singular.   dA = -A⁻ᵀ g A⁻ᵀ."""
     X = matrix("linalg.inv", A)
-    LU, piv, info = getrf(X)
-    if check_errors:
-        raise_info("linalg.inv", info, "The diagonal element {} is zero, the inversion could "
-                   "not be completed because the input matrix is singular.")  # fmt: skip
-    if info.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            Y = getrs(LU, piv, np.eye(X.shape[-1], dtype=X.dtype), adjoint=False)
-    else:
-        Y = np.linalg.inv(X)
+    Y, info = lapack(np.linalg.inv, X), np.zeros(X.shape[:-2], np.int32)
+    if Y is None:
+        LU, piv, info = getrf(X)
+        if check_errors:
+            raise_info("linalg.inv", info, "The diagonal element {} is zero, the inversion "
+                       "could not be completed because the input matrix is singular.")  # fmt: skip
+        if info.any() or X.shape[-1] > SMALL:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                Y = getrs(LU, piv, np.eye(X.shape[-1], dtype=X.dtype), adjoint=False)
+        else:
+            Y = np.linalg.inv(X)
     out = record(Y, "LinalgInvEx", (A,), (lambda g: -T(Y) @ g @ T(Y),), saves_out=True)
     return out, Tensor._new(info)
 
@@ -220,22 +277,23 @@ def solve(A: Tensor, B: Tensor, check_errors: bool = True) -> tuple:
     """(X, info) with A X = B, A (..., n, n), B (..., n, k), batch dims broadcast.
     dB = A⁻ᵀ g (by A's LU, as PyTorch: inf / nan for a singular A),   dA = -dB Xᵀ."""
     X_A = A.data
-    LU, piv, info = getrf(X_A)
-    if check_errors:
-        raise_info("linalg.solve", info, "The solver failed because the input matrix is "
-                   "singular.")  # fmt: skip
     batch = np.broadcast_shapes(X_A.shape[:-2], B.data.shape[:-2])
     Ab = np.broadcast_to(X_A, batch + X_A.shape[-2:])
     Bb = np.broadcast_to(B.data, batch + B.data.shape[-2:])
-    if info.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            X = getrs(LU, piv, Bb, adjoint=False)
-    else:
-        X = np.linalg.solve(Ab, Bb)
+    X, info = lapack(np.linalg.solve, Ab, Bb), np.zeros(X_A.shape[:-2], np.int32)
+    if X is None:
+        LU, piv, info = getrf(X_A)
+        if check_errors:
+            raise_info("linalg.solve", info, "The solver failed because the input matrix is "
+                       "singular.")  # fmt: skip
+        if info.any() or X_A.shape[-1] > SMALL:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                X = getrs(LU, piv, Bb, adjoint=False)
+        else:
+            X = np.linalg.solve(Ab, Bb)
 
     def vjp_B(g: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return getrs(LU, piv, g, adjoint=True)
+        return solve_array(X_A, g, adjoint=True)
 
     def vjp_A(g: np.ndarray) -> np.ndarray:
         return -vjp_B(g) @ T(X)
@@ -369,12 +427,15 @@ def _qr_vjp(Q: np.ndarray, R: np.ndarray, gQ: np.ndarray, gR: np.ndarray) -> np.
 
 def eigh(A: Tensor, UPLO: str) -> tuple:
     """A = V diag(λ) Vᵀ from A's lower (UPLO='L') or upper triangle, λ ascending.
-    dA = V (diag(gλ) + skew(Vᵀ gV) / E) Vᵀ,  skew(X) = (X - Xᵀ)/2,  E_ij = λ_j - λ_i."""
+    dA = V (diag(gλ) + skew(Vᵀ gV) / E) Vᵀ,  skew(X) = (X - Xᵀ)/2,  E_ij = λ_j - λ_i
+    (without the E term when V got no gradient, finite at repeated λ, as PyTorch)."""
     X = matrix("linalg.eigh", A)
     lam, V = np.linalg.eigh(X, UPLO=UPLO)
 
     def vjp(gs: list) -> np.ndarray:
         gl, gV = zeros_for(gs, (lam, V))
+        if gs[1] is None:
+            return (V * gl[..., None, :]) @ T(V)
         VtgV = T(V) @ gV
         E = lam[..., None, :] - lam[..., :, None]
         n = lam.shape[-1]
@@ -391,7 +452,8 @@ def svd(A: Tensor, full_matrices: bool) -> tuple:
     """A = U diag(S) Vh, S descending.   With k = min(m, n) (full matrices narrowed to k
     columns, as PyTorch), E_jk = S_k² - S_j² and skew(X) = X - Xᵀ:
     dA = U [(skew(Uᵀ gU) S + S skew(Vᵀ gV)) / E + diag(gS)] Vh
-         + (I - U Uᵀ) gU S⁻¹ Vh + U S⁻¹ gVᵀ (I - V Vᵀ)."""
+         + (I - U Uᵀ) gU S⁻¹ Vh + U S⁻¹ gVᵀ (I - V Vᵀ);
+    dA = U diag(gS) Vh when neither U nor Vh got a gradient (finite at repeated S)."""
     X = matrix("linalg.svd", A, square=False)
     U, S, Vh = np.linalg.svd(X, full_matrices=full_matrices)
 
@@ -400,6 +462,8 @@ def svd(A: Tensor, full_matrices: bool) -> tuple:
         gU, gS, gVh = zeros_for(gs, (U, S, Vh))
         gU, gVh = gU[..., :k], gVh[..., :k, :]
         u, vh = U[..., :k], Vh[..., :k, :]
+        if gs[0] is None and gs[2] is None:
+            return (u * gS[..., None, :]) @ vh
         return _svd_vjp(u, S, vh, gU, gS, gVh)
 
     return several("LinalgSvd", A, (U, S, Vh), vjp)

@@ -3,12 +3,13 @@ older names and argument orders, each a call of the ``minigrad.linalg`` function
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections import namedtuple
 
 import numpy as np
 
-from . import linalg
+from . import linalg, ops
 from . import linalg_ops as _la
 from .errors import OpError
 from .tensor import Tensor, check_tensor
@@ -56,11 +57,10 @@ def slogdet(input: Tensor) -> tuple:
 
 
 def logdet(input: Tensor) -> Tensor:
-    """log det A: NaN where det A < 0, -inf where it is 0."""
+    """log det A: NaN where det A < 0 (gradient 0 there, as PyTorch), -inf where it is 0."""
     check_tensor("logdet", "input", input)
     sign, logabs = _la.slogdet(input)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return logabs + Tensor._new(np.asarray(np.log(sign.data)))
+    return ops.where(sign < 0, math.nan, logabs)
 
 
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:
@@ -150,14 +150,15 @@ def triangular_solve(
     input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
     unitriangular: bool = False,
 ) -> tuple:  # fmt: skip
-    """(X, a copy of A) with A X = b (Aᵀ X = b if ``transpose``) for A's triangle, b = input."""
+    """(X, a copy of A broadcast to X's batch) with A X = b (Aᵀ X = b if ``transpose``) for
+    A's triangle, b = input."""
     _la.matrix("triangular_solve", input, square=False, name="input")
     _la.matrix("triangular_solve", A)
     _same_dtype("triangular_solve", input, A)
     _deprecated("torch.triangular_solve", "torch.linalg.solve_triangular")
     M = A.mT if transpose else A
     X = linalg.solve_triangular(M, input, upper=upper != transpose, unitriangular=unitriangular)
-    return TriangularSolve(X, A.clone())
+    return TriangularSolve(X, A.expand(*X.shape[:-2], *A.shape[-2:]).clone())
 
 
 def lu_solve(input: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:

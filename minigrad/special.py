@@ -133,8 +133,8 @@ def gammaincc(input: Tensor, other: Tensor) -> Tensor:
 
 
 def zeta(input: Any, other: Any) -> Tensor:
-    """Hurwitz ζ(x, q) = Σ_{k≥0} (k + q)^-x; either may be a number. No derivative
-    (backward raises, as PyTorch)."""
+    """Hurwitz ζ(x, q) = Σ_{k≥0} (k + q)^-x; either may be a number.
+    dq = -g x ζ(x + 1, q); no derivative in x (backward raises, as PyTorch)."""
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(
             f"zeta(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
@@ -143,8 +143,12 @@ def zeta(input: Any, other: Any) -> Tensor:
     if dt.kind in "biu":
         dt = dtypes.get_default_dtype()
     out = np.asarray(_quiet(sf.zeta)(A, B), dt)
-    inputs = (input, other)
-    return record(out, "Zeta", inputs, (_no_vjp("zeta"), _no_vjp("zeta")))
+
+    @_quiet
+    def vjp_other(g: np.ndarray) -> np.ndarray:
+        return g * (-A * sf.zeta(A + 1, B)).astype(dt)
+
+    return record(out, "Zeta", (input, other), (_no_vjp("zeta"), vjp_other))
 
 
 def xlog1py(input: Any, other: Any) -> Tensor:

@@ -8,7 +8,9 @@ summed to full double precision.
 
 from __future__ import annotations
 
+import functools
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -202,13 +204,21 @@ def polygamma(n: int, X: np.ndarray) -> np.ndarray:
 
 
 def _igam_prefactor(A: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """x^a e^-x / Γ(a)."""
-    return np.exp(A * np.log(X) - X - lgamma(A))
+    """x^a e^-x / Γ(a); for a > 20 as e^(a log1pmx((x - a) / a)) √(a / 2π) / Γ*(a), with
+    log Γ*(a) = 1/(12a) - 1/(360a³) + ... (Stirling), so that no large logarithms cancel."""
+    big = A > 20
+    a, x = A[big], X[big]
+    out = np.exp(A * np.log(X) - X - lgamma(A))
+    t = 1 / (a * a)
+    stirling = (1 / 12 - t * (1 / 360 - t * (1 / 1260 - t * (1 / 1680 - t / 1188)))) / a
+    out[big] = np.exp(a * _log1pmx((x - a) / a) - stirling) * np.sqrt(a / (2 * np.pi))
+    return out
 
 
 def gammainc(A: np.ndarray, X: np.ndarray, upper: bool = False) -> np.ndarray:
     """The regularized lower incomplete gamma P(a, x) = γ(a, x) / Γ(a) (or the upper
-    Q = 1 - P): the series Σ x^k / (a (a+1) ... (a+k)) for x < a + 1, else Lentz's
+    Q = 1 - P): Temme's uniform expansion where a is large and x near a (Cephes' regions,
+    as PyTorch), else the series Σ x^k / (a (a+1) ... (a+k)) for x < a + 1, else Lentz's
     continued fraction of Q; each gives the other as one minus it. NaN for a < 0 or
     x < 0 and at a = x = 0, as PyTorch."""
     A, X = np.broadcast_arrays(np.asarray(A, np.float64), np.asarray(X, np.float64))
@@ -225,28 +235,54 @@ def gammainc(A: np.ndarray, X: np.ndarray, upper: bool = False) -> np.ndarray:
         P[hit] = np.broadcast_to(value, P.shape)[hit]
         undecided &= ~case
     live = undecided & ~np.isnan(A) & ~np.isnan(X)
-    series = live & (X < A + 1)
-    frac = live & ~series
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = np.abs(X - A) / A
+    asy = live & (((A > 20) & (A < 200) & (near < 0.3)) | ((A > 200) & (near < 4.5 / np.sqrt(A))))
+    series = live & ~asy & (X < A + 1)
+    frac = live & ~asy & ~series
     Q = 1 - P
-    a, x = A[series], X[series]
-    term = 1 / a
-    total = term.copy()
-    ap = a.copy()
-    for _ in range(2000):
-        ap = ap + 1
-        term = term * x / ap
-        total += term
-        if (np.abs(term) < np.abs(total) * 1e-17).all():
-            break
-    P[series] = total * _igam_prefactor(a, x)
+    P[asy], Q[asy] = _igam_temme(A[asy], X[asy])
+    P[series] = _igam_series(A[series], X[series])
     Q[series] = 1 - P[series]
-    a, x = A[frac], X[frac]
+    Q[frac] = _igamc_fraction(A[frac], X[frac])
+    P[frac] = 1 - Q[frac]
+    return Q if upper else P
+
+
+def _until_converged(state: tuple, step, out: np.ndarray, steps: int) -> np.ndarray:
+    """Run ``step(i, *state) -> (done, value, *state)`` on 1-D arrays for i = 1 .. steps;
+    each element leaves (its value into ``out``) once done, or is taken after ``steps``."""
+    where = np.arange(out.size)
+    for i in range(1, steps + 1):
+        done, value, *state = step(i, *state)
+        if i == steps:
+            done = np.ones_like(done)
+        if done.any():
+            out[where[done]] = value[done]
+            keep = ~done
+            where, state = where[keep], [s[keep] for s in state]
+            if not where.size:
+                break
+    return out
+
+
+def _igam_series(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """P(a, x) = x^a e^-x / Γ(a) Σ_k x^k / (a (a+1) ... (a+k))."""
+
+    def step(i, a, x, term, total):
+        term = term * x / (a + i)
+        total = total + term
+        return np.abs(term) < np.abs(total) * 1e-17, total, a, x, term, total
+
+    total = _until_converged((a, x, 1 / a, 1 / a), step, np.empty_like(a), 2000)
+    return total * _igam_prefactor(a, x)
+
+
+def _igamc_fraction(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Q(a, x) = x^a e^-x / Γ(a) / (x + 1 - a - 1 (1 - a) / (x + 3 - a - ...)), by Lentz."""
     tiny = 1e-300
-    b = x + 1 - a
-    c = np.full_like(x, 1 / tiny)
-    d = 1 / b
-    h = d.copy()
-    for i in range(1, 2000):
+
+    def step(i, a, b, c, d, h):
         an = -i * (i - a)
         b = b + 2
         d = an * d + b
@@ -256,11 +292,76 @@ def gammainc(A: np.ndarray, X: np.ndarray, upper: bool = False) -> np.ndarray:
         d = 1 / d
         delta = d * c
         h = h * delta
-        if (np.abs(delta - 1) < 3e-16).all():  # within an ulp of 1
-            break
-    Q[frac] = h * _igam_prefactor(a, x)
-    P[frac] = 1 - Q[frac]
-    return Q if upper else P
+        return np.abs(delta - 1) < 3e-16, h, a, b, c, d, h  # within an ulp of 1
+
+    b = x + 1 - a
+    state = (a, b, np.full_like(x, 1 / tiny), 1 / b, 1 / b)
+    return _until_converged(state, step, np.empty_like(a), 1999) * _igam_prefactor(a, x)
+
+
+def _igam_temme(a: np.ndarray, x: np.ndarray) -> tuple:
+    """(P, Q) by Temme's uniform expansion (DLMF 8.12.3-8.12.8) with η²/2 = λ - 1 - ln λ,
+    λ = x / a, sign(η) = sign(λ - 1):
+    Q = erfc(η √(a/2)) / 2 + R,  P = erfc(-η √(a/2)) / 2 - R,
+    R = e^(-aη²/2) / √(2πa) Σ_k c_k(η) a^-k, summed while the terms decrease."""
+    sigma = (x - a) / a
+    eta = np.sign(sigma) * np.sqrt(-2 * _log1pmx(sigma))
+    coef = _temme_coefficients()
+    total, prev = np.zeros_like(a), np.full_like(a, np.inf)
+    live = np.ones(a.shape, bool)
+    for k in range(coef.shape[0]):
+        term = np.polynomial.polynomial.polyval(eta, coef[k]) * a**-k
+        live &= np.abs(term) <= prev  # the asymptotic series has started to diverge
+        total = np.where(live, total + term, total)
+        live &= np.abs(term) >= 1e-16 * np.abs(total)
+        prev = np.abs(term)
+    R = np.exp(-0.5 * a * eta * eta) * total / np.sqrt(2 * np.pi * a)
+    z = eta * np.sqrt(a / 2)
+    return erfc(-z) / 2 - R, erfc(z) / 2 + R
+
+
+def _log1pmx(X: np.ndarray) -> np.ndarray:
+    """log(1 + x) - x, by its series -x²/2 + x³/3 - ... for |x| < 1/2 (60 terms)."""
+    series = np.zeros_like(X)
+    for n in range(60, 1, -1):
+        series = X * (series + (-1) ** (n + 1) / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.abs(X) < 0.5, series * X, np.log1p(X) - X)
+
+
+@functools.cache
+def _temme_coefficients(K: int = 25, N: int = 25) -> np.ndarray:
+    """(K, N): the Taylor coefficients in η of Temme's c_k(η), exact in rationals
+    (DLMF 8.12.9-8.12.11): c_0 = 1/μ - 1/η and c_k = c_(k-1)'/η + (-1)^k g_k / μ, with
+    μ = λ - 1 from μ μ' = η (1 + μ) and g_k Stirling's Γ*(a) ~ Σ g_k a^-k."""
+    M = N + 2 * K  # each step of the recursion uses two more terms of c_(k-1)
+    mu = [Fraction(0), Fraction(1)]  # μ = η + η²/3 + η³/36 - ...
+    for n in range(2, M + 2):
+        cross = sum(mu[i] * (n - i + 1) * mu[n - i + 1] for i in range(2, n))
+        mu.append((mu[n - 1] - cross) / (n + 1))
+    # r = η / μ, so 1/μ = r / η
+    r = [Fraction(1)]
+    for n in range(1, M + 1):
+        r.append(-sum(mu[i + 1] * r[n - i] for i in range(1, n + 1)))
+    bern = [Fraction(1)]
+    for m in range(1, 2 * K + 2):
+        bern.append(-sum(math.comb(m + 1, j) * bern[j] for j in range(m)) / (m + 1))
+    # log Γ*(a) = Σ_j B_2j / (2j (2j - 1)) a^(1-2j); g = exp of it, by n g_n = Σ m f_m g_(n-m)
+    f = [Fraction(0)] * (K + 1)
+    for j in range(1, K // 2 + 2):
+        if 2 * j - 1 <= K:
+            f[2 * j - 1] = bern[2 * j] / (2 * j * (2 * j - 1))
+    g = [Fraction(1)]
+    for n in range(1, K + 1):
+        g.append(sum(m * f[m] * g[n - m] for m in range(1, n + 1)) / n)
+    c = r[1:]
+    rows = [c[:N]]
+    for k in range(1, K):
+        sign = -1 if k % 2 else 1
+        assert c[1] + sign * g[k] * r[0] == 0  # the 1/η terms cancel
+        c = [(j + 2) * c[j + 2] + sign * g[k] * r[j + 1] for j in range(len(c) - 2)]
+        rows.append(c[:N])
+    return np.array([[float(v) for v in row] for row in rows])
 
 
 # ---- error function relatives ------------------------------------------------------------
@@ -341,7 +442,8 @@ def erfinv(Y: np.ndarray) -> np.ndarray:
 
 def ndtri(P: np.ndarray) -> np.ndarray:
     """Φ⁻¹(p), the standard normal quantile: √2 erfinv(2p - 1) for p >= 1/4 (2p - 1 is
-    exact there); below, Newton steps on log Φ from the tail's asymptotic start."""
+    exact there); below, Newton steps on log Φ: two from √2 erfinv(2p - 1) (already
+    close) down to p = 1e-3, six from the tail's asymptotic start below."""
     P = np.asarray(P, np.float64)
     out = np.full(P.shape, np.nan)
     mid = P >= 0.25
@@ -352,12 +454,19 @@ def ndtri(P: np.ndarray) -> np.ndarray:
     log_p = np.log(p)
     t = np.sqrt(-2 * log_p)
     z = -(t - (np.log(t * t) + math.log(2 * math.pi)) / (2 * t))  # Φ(z) ≈ φ(z) / -z
-    z = np.where(p > 1e-3, math.sqrt(2) * erfinv(2 * p - 1), z)
-    for _ in range(6):
-        # Newton on f(z) = log Φ(z) - log p: f'(z) = φ(z) / Φ(z) = √(2/π) / erfcx(-z/√2)
-        z = z - (log_ndtr(z) - log_p) * erfcx(-z * math.sqrt(0.5)) * math.sqrt(math.pi / 2)
+    near = p > 1e-3
+    z[near] = math.sqrt(2) * erfinv(2 * p[near] - 1)
+    for steps, at in ((2, near), (6, ~near)):
+        zs, log_ps = z[at], log_p[at]
+        for _ in range(steps):
+            # Newton on f(z) = log Φ(z) - log p: f'(z) = φ(z) / Φ(z) = √(2/π) / erfcx(-z/√2)
+            zs = zs - (log_ndtr(zs) - log_ps) * erfcx(-zs * math.sqrt(0.5)) * _SQRT_PI_2
+        z[at] = zs
     out[low] = z
     return out
+
+
+_SQRT_PI_2 = math.sqrt(math.pi / 2)
 
 
 # ---- Bessel functions -----------------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, inplace, ops, printing
+from . import dtypes, inplace, linalg, ops, printing
 from .device import check as check_device
 from .engine import record
 from .special_functions import bessel_i
@@ -397,8 +397,8 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
         dx = np.zeros(X.shape, g.dtype)
         moved = np.moveaxis(dx, d, -1)  # a view: (..., n)
         windows = np.moveaxis(g, d, -2)  # (..., count, size)
-        for j in range(size):
-            np.add.at(moved, (..., j + step * np.arange(count)), windows[..., j])
+        for j in range(size):  # window element j of every window: a strided slice
+            moved[..., j : j + step * (count - 1) + 1 : step] += windows[..., j]
         return dx
 
     return ops._view(out, input, "Unfold", vjp)
@@ -666,7 +666,7 @@ def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {X.ndim} dimensions")
     d = ops._one_axis("renorm", "dim", dim, X.ndim)
     others = tuple(k for k in range(X.ndim) if k != d)
-    norm = input.abs().pow(p).sum(others, keepdim=True).pow(1 / p) if others else input.abs()
+    norm = linalg.vector_norm(input, p, dim=others, keepdim=True)
     factor = ops.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).to(X.dtype)
     return input * factor
 

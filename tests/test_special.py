@@ -187,7 +187,7 @@ def test_incomplete_gamma_halves_add_to_one_and_special_values():
     np.testing.assert_array_equal(S.gammainc(a, x).numpy(), [1.0, np.nan, 0.0, 1.0, np.nan])
 
 
-def test_incomplete_gamma_has_no_gradient_in_a_and_zeta_none_at_all():
+def test_incomplete_gamma_has_no_gradient_in_a_and_zeta_none_in_x():
     a = t64([2.0], grad=True)
     with pytest.raises(NotImplementedError, match="igamma"):
         S.gammainc(a, t64([1.0])).sum().backward()
