@@ -919,7 +919,7 @@ def _trapezoid(name: str, y: Tensor, x: Any, dx: Any, dim: int) -> Tensor:
 
 def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     """The Vandermonde matrix of the 1-D x: columns x^(N-1), ..., x, 1 (increasing: reversed),
-    as running products (integers in int64)."""
+    linalg.vander's columns (integers in int64)."""
     check_tensor("vander", "x", x)
     if x.data.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
@@ -927,12 +927,10 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     if n < 0:
         raise RuntimeError("N must be non-negative.")
     dt = dtypes.promote([x.data.dtype, np.dtype(np.int64)])
-    ones = Tensor._new(np.ones((x.data.shape[0], builtins.min(n, 1)), dt))
     if n > 1:
-        powers = x.to(dt).unsqueeze(1).expand(x.data.shape[0], n - 1).cumprod(1)
-        out = ops.cat([ones, powers], 1)
-    else:
-        out = ones
+        out = linalg.vander(x.to(dt), N=n)
+    else:  # no column, or the column of ones (linalg.vander wants N > 1)
+        out = Tensor._new(np.ones((x.data.shape[0], n), dt))
     return out if increasing else out.flip(1)
 
 
