@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -334,6 +333,8 @@ def _temme_coefficients(K: int = 25, N: int = 25) -> np.ndarray:
     """(K, N): the Taylor coefficients in η of Temme's c_k(η), exact in rationals
     (DLMF 8.12.9-8.12.11): c_0 = 1/μ - 1/η and c_k = c_(k-1)'/η + (-1)^k g_k / μ, with
     μ = λ - 1 from μ μ' = η (1 + μ) and g_k Stirling's Γ*(a) ~ Σ g_k a^-k."""
+    from fractions import Fraction  # here, not at import: only large-a gammainc needs it
+
     M = N + 2 * K  # each step of the recursion uses two more terms of c_(k-1)
     mu = [Fraction(0), Fraction(1)]  # μ = η + η²/3 + η³/36 - ...
     for n in range(2, M + 2):
