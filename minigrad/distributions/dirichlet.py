@@ -31,12 +31,7 @@ class Dirichlet(Distribution):
         super().__init__(shape[:-1], shape[-1:], validate_args=validate_args)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Dirichlet:
-        new = self._get_checked_instance(Dirichlet, _instance)
-        batch_shape = tuple(batch_shape)
-        new.concentration = self.concentration.expand(batch_shape + self.event_shape)
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_params(Dirichlet, batch_shape, _instance)
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """g / Σ g, g_k ~ Gamma(α_k, 1) reparametrised implicitly."""

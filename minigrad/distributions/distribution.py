@@ -165,6 +165,23 @@ class Distribution:
                 f"found invalid values:\n{value}"
             )
 
+    def _expand_params(self, cls: type, batch_shape: Any, _instance: Any = None) -> Any:
+        """``expand`` of a distribution that is its parameters: each parameter the instance
+        holds (of ``arg_constraints``) broadcast to ``batch_shape`` (with its own event dims),
+        and ``_param`` (the probs or logits) kept in step."""
+        new = self._get_checked_instance(cls, _instance)
+        batch_shape = tuple(batch_shape)
+        n = len(self.batch_shape)
+        for name in self.arg_constraints:
+            if name in self.__dict__:
+                value = self.__dict__[name]
+                setattr(new, name, value.expand(batch_shape + tuple(value.shape[n:])))
+        if "_param" in self.__dict__:
+            new._param = new.logits if "logits" in self.__dict__ else new.probs
+        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _get_checked_instance(self, cls: type, _instance: Any = None) -> Any:
         if _instance is None and type(self).__init__ != cls.__init__:
             raise NotImplementedError(
