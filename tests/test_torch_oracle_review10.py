@@ -80,3 +80,18 @@ def test_multilabel_margin_loss_with_many_classes(targets):
         res.append((loss.detach().numpy(), x.grad.numpy()))
     np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-12)
     np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-12, atol=1e-15)
+
+
+def test_layer_classes_are_related_as_pytorchs():
+    """isinstance between layers of one family holds exactly where it holds in PyTorch
+    (a MaxPool1d is not a MaxPool2d; their common bases are private)."""
+    names = [n for n in dir(torch.nn) if n[0].isupper() and hasattr(mg.nn, n)
+             and isinstance(getattr(torch.nn, n), type)
+             and issubclass(getattr(torch.nn, n), torch.nn.Module)]  # fmt: skip
+    assert len(names) > 150
+    differ = [
+        (a, b) for a in names for b in names if a != b
+        and issubclass(getattr(torch.nn, a), getattr(torch.nn, b))
+        != issubclass(getattr(mg.nn, a), getattr(mg.nn, b))
+    ]  # fmt: skip
+    assert not differ

@@ -172,8 +172,9 @@ class Conv3d(_ConvNd):
                                      self.dilation, self.groups)  # fmt: skip
 
 
-class MaxPool2d(Module):
-    """The maximum of each window (see ``conv.max_pool2d``); stride defaults to the kernel."""
+class _MaxPoolNd(Module):
+    """The maximum of each window by ``_pool``, the functional form; stride defaults to the
+    kernel."""
 
     def __init__(
         self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
@@ -188,7 +189,7 @@ class MaxPool2d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input: Tensor) -> Any:
-        return conv.max_pool2d(
+        return self._pool(
             input, self.kernel_size, self.stride, self.padding, self.dilation,
             ceil_mode=self.ceil_mode, return_indices=self.return_indices,
         )  # fmt: skip
@@ -200,8 +201,15 @@ class MaxPool2d(Module):
         )
 
 
-class AvgPool2d(Module):
-    """The mean of each window (see ``conv.avg_pool2d``); stride defaults to the kernel."""
+class MaxPool2d(_MaxPoolNd):
+    """The maximum of each window (see ``conv.max_pool2d``); stride defaults to the kernel."""
+
+    _pool = staticmethod(conv.max_pool2d)
+
+
+class _AvgPoolNd(Module):
+    """The mean of each window by ``_pool``, the functional form; stride defaults to the
+    kernel."""
 
     def __init__(
         self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -216,25 +224,37 @@ class AvgPool2d(Module):
         self.divisor_override = divisor_override
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                               self.count_include_pad, self.divisor_override)  # fmt: skip
+        return self._pool(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)  # fmt: skip
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool2d(Module):
-    """Average pooling to a fixed output size (see ``conv.adaptive_avg_pool2d``)."""
+class AvgPool2d(_AvgPoolNd):
+    """The mean of each window (see ``conv.avg_pool2d``); stride defaults to the kernel."""
+
+    _pool = staticmethod(conv.avg_pool2d)
+
+
+class _AdaptiveAvgPoolNd(Module):
+    """Average pooling to a fixed output size by ``_pool``, the functional form."""
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv.adaptive_avg_pool2d(input, self.output_size)
+        return self._pool(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    """Average pooling to a fixed output size (see ``conv.adaptive_avg_pool2d``)."""
+
+    _pool = staticmethod(conv.adaptive_avg_pool2d)
 
 
 class Dropout2d(Module):
@@ -255,15 +275,11 @@ class Dropout2d(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class MaxPool1d(MaxPool2d):
+class MaxPool1d(_MaxPoolNd):
     """The maximum of each window along L of (N, C, L) (see ``F.max_pool1d``); stride
     defaults to the kernel."""
 
-    def forward(self, input: Tensor) -> Any:
-        return layer_ops.max_pool1d(
-            input, self.kernel_size, self.stride, self.padding, self.dilation,
-            ceil_mode=self.ceil_mode, return_indices=self.return_indices,
-        )  # fmt: skip
+    _pool = staticmethod(layer_ops.max_pool1d)
 
 
 class AvgPool1d(Module):
@@ -291,11 +307,10 @@ class AvgPool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     """Average pooling along L of (N, C, L) to ``output_size`` (see ``F.adaptive_avg_pool1d``)."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return layer_ops.adaptive_avg_pool1d(input, self.output_size)
+    _pool = staticmethod(layer_ops.adaptive_avg_pool1d)
 
 
 class _ConstantPadNd(Module):
@@ -338,31 +353,22 @@ class ZeroPad2d(ConstantPad2d):
         return f"{self.padding}"
 
 
-class MaxPool3d(MaxPool2d):
+class MaxPool3d(_MaxPoolNd):
     """The maximum of each (D, H, W) window (see ``conv.max_pool3d``); stride
     defaults to the kernel."""
 
-    def forward(self, input: Tensor) -> Any:
-        return conv.max_pool3d(
-            input, self.kernel_size, self.stride, self.padding, self.dilation,
-            ceil_mode=self.ceil_mode, return_indices=self.return_indices,
-        )  # fmt: skip
+    _pool = staticmethod(conv.max_pool3d)
 
 
-class AvgPool3d(AvgPool2d):
+class AvgPool3d(_AvgPoolNd):
     """The mean of each (D, H, W) window (see ``conv.avg_pool3d``); stride
     defaults to the kernel."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return conv.avg_pool3d(
-            input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-            self.count_include_pad, self.divisor_override,
-        )  # fmt: skip
+    _pool = staticmethod(conv.avg_pool3d)
 
 
-class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
     """Average pooling over (D, H, W) to a fixed output size (see
     ``conv.adaptive_avg_pool3d``)."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return conv.adaptive_avg_pool3d(input, self.output_size)
+    _pool = staticmethod(conv.adaptive_avg_pool3d)

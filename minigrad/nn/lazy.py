@@ -27,6 +27,8 @@ from .normalization import (
     InstanceNorm1d,
     InstanceNorm2d,
     InstanceNorm3d,
+    _BatchNorm,
+    _InstanceNorm,
     _NormBase,
 )
 from .parameter import UninitializedBuffer, UninitializedParameter, is_lazy
@@ -247,37 +249,43 @@ class _LazyNormBase(LazyModuleMixin, _NormBase):
         self.reset_parameters()
 
 
-class LazyBatchNorm1d(_LazyNormBase, BatchNorm1d):
+class LazyBatchNorm1d(_LazyNormBase, _BatchNorm):
     """A BatchNorm1d whose ``num_features`` is read from the first input."""
 
     cls_to_become = BatchNorm1d
+    _dims = BatchNorm1d._dims
 
 
-class LazyBatchNorm2d(_LazyNormBase, BatchNorm2d):
+class LazyBatchNorm2d(_LazyNormBase, _BatchNorm):
     """A BatchNorm2d whose ``num_features`` is read from the first input."""
 
     cls_to_become = BatchNorm2d
+    _dims = BatchNorm2d._dims
 
 
-class LazyBatchNorm3d(_LazyNormBase, BatchNorm3d):
+class LazyBatchNorm3d(_LazyNormBase, _BatchNorm):
     """A BatchNorm3d whose ``num_features`` is read from the first input."""
 
     cls_to_become = BatchNorm3d
+    _dims = BatchNorm3d._dims
 
 
-class LazyInstanceNorm1d(_LazyNormBase, InstanceNorm1d):
+class LazyInstanceNorm1d(_LazyNormBase, _InstanceNorm):
     """An InstanceNorm1d whose ``num_features`` is read from the first input."""
 
     cls_to_become = InstanceNorm1d
+    _dims = InstanceNorm1d._dims
 
 
-class LazyInstanceNorm2d(_LazyNormBase, InstanceNorm2d):
+class LazyInstanceNorm2d(_LazyNormBase, _InstanceNorm):
     """An InstanceNorm2d whose ``num_features`` is read from the first input."""
 
     cls_to_become = InstanceNorm2d
+    _dims = InstanceNorm2d._dims
 
 
-class LazyInstanceNorm3d(_LazyNormBase, InstanceNorm3d):
+class LazyInstanceNorm3d(_LazyNormBase, _InstanceNorm):
     """An InstanceNorm3d whose ``num_features`` is read from the first input."""
 
     cls_to_become = InstanceNorm3d
+    _dims = InstanceNorm3d._dims

@@ -28,11 +28,8 @@ __all__ = [
 # ---- adaptive max pooling ------------------------------------------------------------
 
 
-class AdaptiveMaxPool2d(Module):
-    """Max pooling of (N, C, H, W) or (C, H, W) to a fixed output size (see
-    ``F.adaptive_max_pool2d``)."""
-
-    _pool = staticmethod(ops.adaptive_max_pool2d)
+class _AdaptiveMaxPoolNd(Module):
+    """Max pooling to a fixed output size by ``_pool``, the functional form."""
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__()
@@ -46,10 +43,17 @@ class AdaptiveMaxPool2d(Module):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
     """Max pooling along L of (N, C, L) or (C, L) to ``output_size`` windows."""
 
     _pool = staticmethod(ops.adaptive_max_pool1d)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    """Max pooling of (N, C, H, W) or (C, H, W) to a fixed output size (see
+    ``F.adaptive_max_pool2d``)."""
+
+    _pool = staticmethod(ops.adaptive_max_pool2d)
 
 
 # ---- padding -------------------------------------------------------------------------
@@ -236,10 +240,8 @@ class RReLU(Module):
 # ---- power-average pooling, unpooling, local response norm, Softmax2d ----------------
 
 
-class LPPool2d(Module):
-    """(Σ_window x^p)^(1/p) over windows of (N, C, H, W) (see ``F.lp_pool2d``)."""
-
-    _pool = staticmethod(ops.lp_pool2d)
+class _LPPoolNd(Module):
+    """Power-average pooling by ``_pool``, the functional form."""
 
     def __init__(self, norm_type: float, kernel_size: Any, stride: Any = None,
                  ceil_mode: bool = False) -> None:  # fmt: skip
@@ -258,18 +260,24 @@ class LPPool2d(Module):
                 f"stride={self.stride}, ceil_mode={self.ceil_mode}")  # fmt: skip
 
 
-class LPPool1d(LPPool2d):
+class LPPool1d(_LPPoolNd):
     """(Σ_window x^p)^(1/p) over windows along L of (N, C, L) (see ``F.lp_pool1d``)."""
 
     _pool = staticmethod(ops.lp_pool1d)
 
 
-class MaxUnpool2d(Module):
-    """The partial inverse of MaxPool2d: ``forward(input, indices, output_size=None)``
-    places each value at its index in a zero output (see ``F.max_unpool2d``)."""
+class LPPool2d(_LPPoolNd):
+    """(Σ_window x^p)^(1/p) over windows of (N, C, H, W) (see ``F.lp_pool2d``)."""
 
-    _n = 2
-    _unpool = staticmethod(ops.max_unpool2d)
+    _pool = staticmethod(ops.lp_pool2d)
+
+
+class _MaxUnpoolNd(Module):
+    """The partial inverse of max pooling over ``_n`` dims by ``_unpool``, the functional
+    form: ``forward(input, indices, output_size=None)`` places each value at its index in a
+    zero output."""
+
+    _n = 0
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
         super().__init__()
@@ -285,11 +293,18 @@ class MaxUnpool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class MaxUnpool1d(MaxUnpool2d):
+class MaxUnpool1d(_MaxUnpoolNd):
     """The partial inverse of MaxPool1d (see ``F.max_unpool1d``)."""
 
     _n = 1
     _unpool = staticmethod(ops.max_unpool1d)
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """The partial inverse of MaxPool2d (see ``F.max_unpool2d``)."""
+
+    _n = 2
+    _unpool = staticmethod(ops.max_unpool2d)
 
 
 class LocalResponseNorm(Module):
