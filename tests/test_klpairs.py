@@ -183,3 +183,156 @@ def test_kl_infinite_exactly_where_supports_do_not_nest(ctor, params, finite):
     kl = D.kl_divergence(*ctor(*params)).detach().numpy()
     np.testing.assert_array_equal(np.isfinite(kl), finite)
     assert np.isposinf(kl[~np.array(finite)]).all()
+
+
+T = D.transforms
+BIJECTIONS = {
+    "tanh": (lambda e: T.TanhTransform(), (3,)),
+    "power": (lambda e: T.PowerTransform(e), (3,)),
+    "stick_breaking": (lambda e: T.StickBreakingTransform(), (3,)),
+    "compose": (lambda e: T.ComposeTransform([T.AffineTransform(0.3, e), T.TanhTransform()]), (3,)),
+    "compose_vector": (
+        lambda e: T.ComposeTransform(
+            [T.ExpTransform(), T.PowerTransform(e), T.AffineTransform(0.1, 2.0)]
+        ),
+        (3,),
+    ),
+}
+RNG = np.random.default_rng(7)
+X = {"power": np.exp(RNG.standard_normal(3)), "compose_vector": RNG.standard_normal(3)}
+E = _t(0.7, 1.6, 2.3)
+
+
+def _x(name):
+    return X.get(name, 0.8 * RNG.standard_normal(BIJECTIONS[name][1]))
+
+
+def _jacobian(f, x, h=1e-6):
+    """∂f/∂x by central differences, for f: R^n → R^m on NumPy arrays."""
+    cols = [(f(x + h * u) - f(x - h * u)) / (2 * h) for u in np.eye(x.size)]
+    return np.stack(cols, -1)
+
+
+@pytest.mark.parametrize("name", BIJECTIONS)
+def test_log_abs_det_jacobian_is_log_det_of_jacobian(name):
+    """log|det ∂y/∂x| against slogdet of a finite-difference Jacobian (the elementwise
+    transforms' is diagonal; StickBreaking's is y's first K coordinates w.r.t. x)."""
+    t = BIJECTIONS[name][0](E.detach())
+    x = _x(name)
+    y = t(mg.tensor(x))
+    ladj = t.log_abs_det_jacobian(mg.tensor(x), y).numpy()
+    k = x.size
+    J = _jacobian(lambda v: t(mg.tensor(v)).numpy()[:k], x)
+    if t.domain.event_dim == 0:
+        np.testing.assert_allclose(ladj, np.log(np.abs(np.diag(J))), rtol=1e-7, atol=1e-8)
+    else:
+        np.testing.assert_allclose(ladj, np.linalg.slogdet(J)[1], rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", BIJECTIONS)
+def test_inverse_round_trips_and_inverse_log_det_negates(name):
+    t = BIJECTIONS[name][0](E.detach())
+    x = mg.tensor(_x(name))
+    y = t(x)
+    np.testing.assert_allclose(t.inv(y).numpy(), x.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        t.inv.log_abs_det_jacobian(y, x).numpy(), -t.log_abs_det_jacobian(x, y).numpy(), rtol=1e-12
+    )
+    assert tuple(y.shape) == t.forward_shape(tuple(x.shape))
+    assert tuple(x.shape) == t.inverse_shape(tuple(y.shape))
+    assert t.codomain.check(y).numpy().all() and t.domain.check(x).numpy().all()
+
+
+@pytest.mark.parametrize("name", BIJECTIONS)
+@pytest.mark.parametrize("what", ["call", "inv", "log_abs_det_jacobian"])
+def test_transform_gradcheck(name, what):
+    ctor = BIJECTIONS[name][0]
+    x0 = mg.tensor(_x(name), requires_grad=True)
+
+    def f(x, e):
+        t = ctor(e)
+        y = t(x)
+        return {"call": y, "inv": t.inv(y), "log_abs_det_jacobian": t.log_abs_det_jacobian(x, y)}[
+            what
+        ]
+
+    assert mg.gradcheck(f, (x0, E))
+
+
+def test_softmax_and_stick_breaking_land_on_the_simplex():
+    x = mg.tensor(RNG.standard_normal((4, 3)))
+    for t in (T.SoftmaxTransform(), T.StickBreakingTransform()):
+        y = t(x).numpy()
+        np.testing.assert_allclose(y.sum(-1), 1.0, rtol=1e-14)
+        assert (y > 0).all()
+    s = T.SoftmaxTransform()
+    np.testing.assert_allclose(s(s.inv(s(x))).numpy(), s(x).numpy(), rtol=1e-14)
+    y = T.StickBreakingTransform()(
+        x
+    ).numpy()  # y_i = z_i Π_{j<i}(1 - z_j), z_i = σ(x_i - log(K+1-i))
+    z = 1 / (1 + np.exp(-(x.numpy() - np.log([3.0, 2.0, 1.0]))))
+    rest = np.cumprod(np.concatenate([np.ones((4, 1)), 1 - z], -1), -1)
+    np.testing.assert_allclose(y, np.concatenate([z, np.ones((4, 1))], -1) * rest, rtol=1e-14)
+    np.testing.assert_allclose(T.StickBreakingTransform()(mg.zeros(3)).numpy(), np.full(4, 0.25))
+
+
+def test_abs_transform():
+    x = mg.tensor(RNG.standard_normal(5))
+    t = T.AbsTransform()
+    np.testing.assert_array_equal(t(x).numpy(), np.abs(x.numpy()))
+    np.testing.assert_array_equal(t.inv(t(x)).numpy(), np.abs(x.numpy()))
+    assert not t.bijective
+    assert mg.gradcheck(lambda v: t(v), (mg.tensor(x.numpy(), requires_grad=True),))
+
+
+def test_compose_log_det_is_sum_of_parts():
+    parts = [T.AffineTransform(0.3, 1.7), T.TanhTransform(), T.AffineTransform(-1.0, 0.5)]
+    t = T.ComposeTransform(parts)
+    x = mg.tensor(RNG.standard_normal(4))
+    xs = [x]
+    for p in parts:
+        xs.append(p(xs[-1]))
+    expected = sum(p.log_abs_det_jacobian(a, b).numpy() for p, a, b in zip(parts, xs, xs[1:]))
+    np.testing.assert_allclose(t.log_abs_det_jacobian(x, xs[-1]).numpy(), expected, rtol=1e-14)
+    np.testing.assert_allclose(t(x).numpy(), xs[-1].numpy(), rtol=1e-15)
+    assert t.inv.inv is t and t.inv.parts[0] == parts[-1].inv
+
+
+def test_tanh_normal_log_prob_is_change_of_variables():
+    """log p(y) = log N(atanh y; μ, σ) - log(1 - y²), and its gradients by finite differences."""
+    loc, scale = _t(0.3, -0.5), _t(0.8, 1.4)
+    y = mg.tensor(RNG.uniform(-0.9, 0.9, (3, 2)), requires_grad=True)
+    d = D.TransformedDistribution(D.Normal(loc, scale), [T.TanhTransform()])
+    x = np.arctanh(y.detach().numpy())
+    mu, s = loc.detach().numpy(), scale.detach().numpy()
+    expected = (
+        -0.5 * ((x - mu) / s) ** 2
+        - np.log(s * np.sqrt(2 * np.pi))
+        - np.log1p(-(y.detach().numpy() ** 2))
+    )
+    np.testing.assert_allclose(d.log_prob(y).detach().numpy(), expected, rtol=1e-12)
+
+    def lp(m, s, v):
+        return D.TransformedDistribution(D.Normal(m, s), [T.TanhTransform()]).log_prob(v)
+
+    assert mg.gradcheck(lp, (loc, scale, y))
+
+
+def test_stick_breaking_normal_log_prob_gradcheck():
+    loc, scale = _t(0.3, -0.5, 0.1), _t(0.8, 1.4, 1.1)
+    v = mg.tensor(np.array([[0.1, 0.2, 0.3, 0.4], [0.25, 0.25, 0.4, 0.1]]), requires_grad=True)
+    d = D.TransformedDistribution(D.Normal(loc, scale), T.StickBreakingTransform())
+    assert d.event_shape == (4,) and d.batch_shape == ()
+    x = T.StickBreakingTransform().inv(v)
+    ladj = T.StickBreakingTransform().log_abs_det_jacobian(x, v)
+    np.testing.assert_allclose(
+        d.log_prob(v).detach().numpy(),
+        (D.Normal(loc, scale).log_prob(x).sum(-1) - ladj).detach().numpy(),
+        rtol=1e-12,
+    )
+
+    def lp(m, s, y):
+        t = T.StickBreakingTransform()  # the perturbed value leaves the simplex: no validation
+        return D.TransformedDistribution(D.Normal(m, s), t, validate_args=False).log_prob(y)
+
+    assert mg.gradcheck(lp, (loc, scale, v))
