@@ -23,16 +23,29 @@ from .one_hot_categorical import OneHotCategorical
 from .poisson import Poisson
 from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
-from .transforms import AffineTransform, ExpTransform, SigmoidTransform, Transform
+from .transforms import (
+    AbsTransform,
+    AffineTransform,
+    ComposeTransform,
+    ExpTransform,
+    PowerTransform,
+    SigmoidTransform,
+    SoftmaxTransform,
+    StickBreakingTransform,
+    TanhTransform,
+    Transform,
+)
 from .uniform import Uniform
 
 __all__ = [
+    "AbsTransform",
     "AffineTransform",
     "Bernoulli",
     "Beta",
     "Binomial",
     "Categorical",
     "Cauchy",
+    "ComposeTransform",
     "Dirichlet",
     "Distribution",
     "ExpTransform",
@@ -47,8 +60,12 @@ __all__ = [
     "Normal",
     "OneHotCategorical",
     "Poisson",
+    "PowerTransform",
     "SigmoidTransform",
+    "SoftmaxTransform",
+    "StickBreakingTransform",
     "StudentT",
+    "TanhTransform",
     "Transform",
     "TransformedDistribution",
     "Uniform",

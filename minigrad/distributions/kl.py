@@ -12,7 +12,7 @@ import numpy as np
 
 from ..extra_ops import broadcast_shapes
 from ..factories import full_like
-from ..functions import erf, exp, log, log1p, where
+from ..functions import erf, exp, log, log1p, where, xlogy
 from ..linalg import solve_triangular
 from ..nn.functional import softplus
 from ..special import digamma
@@ -236,17 +236,188 @@ def _kl_uniform_exponential(p: Uniform, q: Exponential) -> Tensor:
     return where(p.low < 0, math.inf, result)
 
 
+@register_kl(Exponential, Beta)
 @register_kl(Exponential, Uniform)
 def _kl_exponential_infinity(p: Exponential, q: Distribution) -> Tensor:
     return full_like(p.rate, math.inf)
 
 
+@register_kl(Normal, Beta)
 @register_kl(Normal, Exponential)
+@register_kl(Normal, Gamma)
 @register_kl(Normal, Uniform)
+@register_kl(Laplace, Beta)
 @register_kl(Laplace, Exponential)
+@register_kl(Laplace, Gamma)
 @register_kl(Laplace, Uniform)
+@register_kl(Gumbel, Beta)
+@register_kl(Gumbel, Exponential)
+@register_kl(Gumbel, Gamma)
+@register_kl(Gumbel, Uniform)
 def _kl_loc_infinity(p: Any, q: Distribution) -> Tensor:
     return full_like(p.loc, math.inf)
+
+
+@register_kl(Gamma, Beta)
+@register_kl(Gamma, Uniform)
+def _kl_gamma_infinity(p: Gamma, q: Distribution) -> Tensor:
+    return full_like(p.concentration, math.inf)
+
+
+@register_kl(Poisson, Bernoulli)
+@register_kl(Poisson, Binomial)
+def _kl_poisson_infinity(p: Poisson, q: Distribution) -> Tensor:
+    return full_like(p.rate, math.inf)
+
+
+@register_kl(Bernoulli, Poisson)
+def _kl_bernoulli_poisson(p: Bernoulli, q: Poisson) -> Tensor:
+    """-H(p) - (π log λ - λ)."""
+    return -p.entropy() - (p.probs * log(q.rate) - q.rate)
+
+
+def _beta_mean(p: Beta) -> Tensor:
+    return p.concentration1 / (p.concentration1 + p.concentration0)
+
+
+@register_kl(Beta, Exponential)
+def _kl_beta_exponential(p: Beta, q: Exponential) -> Tensor:
+    """-H(p) - log λ + λ E[x]."""
+    return -p.entropy() - log(q.rate) + q.rate * _beta_mean(p)
+
+
+@register_kl(Beta, Gamma)
+def _kl_beta_gamma(p: Beta, q: Gamma) -> Tensor:
+    """-H(p) + log Γ(k) - k log λ - (k - 1) E[log x] + λ E[x]."""
+    e_log_x = digamma(p.concentration1) - digamma(p.concentration1 + p.concentration0)
+    t2 = lgamma(q.concentration) - q.concentration * log(q.rate)
+    return -p.entropy() + t2 - (q.concentration - 1) * e_log_x + q.rate * _beta_mean(p)
+
+
+@register_kl(Beta, Normal)
+def _kl_beta_normal(p: Beta, q: Normal) -> Tensor:
+    """-H(p) + ½ log(2π σ²) + (E[x²] - 2 μ E[x] + μ²) / (2σ²)."""
+    mean = _beta_mean(p)
+    var_normal = q.scale.pow(2)
+    t2 = 0.5 * log(var_normal * 2 * math.pi)
+    t3 = (mean * (1 - mean) / (p.concentration1 + p.concentration0 + 1) + mean.pow(2)) * 0.5
+    return -p.entropy() + t2 + (t3 - q.loc * mean + q.loc.pow(2) * 0.5) / var_normal
+
+
+@register_kl(Beta, Uniform)
+def _kl_beta_uniform(p: Beta, q: Uniform) -> Tensor:
+    """-H(p) + log(high - low); ∞ unless [0, 1] ⊆ [low, high]."""
+    result = -p.entropy() + log(q.high - q.low)
+    return where((q.low > 0) | (q.high < 1), math.inf, result)
+
+
+@register_kl(Exponential, Gamma)
+def _kl_exponential_gamma(p: Exponential, q: Gamma) -> Tensor:
+    """-k log(λ_q/λ_p) + λ_q/λ_p + log Γ(k) + (k - 1) γ - 1."""
+    ratio = q.rate / p.rate
+    t1 = -q.concentration * log(ratio)
+    return t1 + ratio + lgamma(q.concentration) + q.concentration * _EULER - (1 + _EULER)
+
+
+@register_kl(Exponential, Gumbel)
+def _kl_exponential_gumbel(p: Exponential, q: Gumbel) -> Tensor:
+    """With r = λ β: log r - 1 - μ/β + e^{μ/β} r / (r + 1) + 1/r."""
+    scale_rate_prod = p.rate * q.scale
+    loc_scale_ratio = q.loc / q.scale
+    t1 = log(scale_rate_prod) - 1
+    t2 = exp(loc_scale_ratio) * scale_rate_prod / (scale_rate_prod + 1)
+    return t1 - loc_scale_ratio + t2 + scale_rate_prod.reciprocal()
+
+
+@register_kl(Gamma, Exponential)
+def _kl_gamma_exponential(p: Gamma, q: Exponential) -> Tensor:
+    """-H(p) - log λ_q + λ_q k / λ_p."""
+    return -p.entropy() - log(q.rate) + q.rate * p.concentration / p.rate
+
+
+@register_kl(Gamma, Gumbel)
+def _kl_gamma_gumbel(p: Gamma, q: Gumbel) -> Tensor:
+    """With r = λ β: (k - 1) ψ(k) - log Γ(k) - k + log r + k/r + e^{μ/β} (1 + 1/r)^-k - μ/β."""
+    a = p.concentration
+    beta_scale_prod = p.rate * q.scale
+    loc_scale_ratio = q.loc / q.scale
+    t1 = (a - 1) * digamma(a) - lgamma(a) - a
+    t2 = log(beta_scale_prod) + a / beta_scale_prod
+    t3 = exp(loc_scale_ratio) * (1 + beta_scale_prod.reciprocal()).pow(-a) - loc_scale_ratio
+    return t1 + t2 + t3
+
+
+@register_kl(Gamma, Normal)
+def _kl_gamma_normal(p: Gamma, q: Normal) -> Tensor:
+    """-H(p) + ½ log(2π σ²) + (E[x²] - 2 μ E[x] + μ²) / (2σ²), E[x] = k/λ, E[x²] = k(k+1)/λ²."""
+    a = p.concentration
+    var_normal = q.scale.pow(2)
+    beta_sqr = p.rate.pow(2)
+    t1 = 0.5 * log(beta_sqr * var_normal * 2 * math.pi) - a - lgamma(a)
+    t2 = 0.5 * (a.pow(2) + a) / beta_sqr
+    t3 = q.loc * a / p.rate
+    t4 = 0.5 * q.loc.pow(2)
+    return t1 + (a - 1) * digamma(a) + (t2 - t3 + t4) / var_normal
+
+
+@register_kl(Gumbel, Normal)
+def _kl_gumbel_normal(p: Gumbel, q: Normal) -> Tensor:
+    """With ρ = β/σ: -log(ρ/√(2π)) + (πρ/2)²/3 + ((μ_p + βγ - μ_q)/σ)²/2 - γ - 1."""
+    param_ratio = p.scale / q.scale
+    t1 = log(param_ratio / math.sqrt(2 * math.pi))
+    t2 = (math.pi * param_ratio * 0.5).pow(2) / 3
+    t3 = ((p.loc + p.scale * _EULER - q.loc) / q.scale).pow(2) * 0.5
+    return -t1 + t2 + t3 - (_EULER + 1)
+
+
+@register_kl(Normal, Gumbel)
+def _kl_normal_gumbel(p: Normal, q: Gumbel) -> Tensor:
+    """-½ log(σ²/β²) + (μ_p - μ_q)/β + e^{-(μ_p - μ_q)/β + σ²/(2β²)} - ½ (1 + log 2π)."""
+    mean_scale_ratio = p.loc / q.scale
+    var_scale_sqr_ratio = (p.scale / q.scale).pow(2)
+    loc_scale_ratio = q.loc / q.scale
+    t1 = log(var_scale_sqr_ratio) * 0.5
+    t2 = mean_scale_ratio - loc_scale_ratio
+    t3 = exp(-mean_scale_ratio + 0.5 * var_scale_sqr_ratio + loc_scale_ratio)
+    return -t1 + t2 + t3 - (0.5 * (1 + math.log(2 * math.pi)))
+
+
+@register_kl(Uniform, Beta)
+def _kl_uniform_beta(p: Uniform, q: Beta) -> Tensor:
+    """-log w - (α - 1) E[log x] - (β - 1) E[log(1 - x)] + log B(α, β), w = high - low;
+    ∞ unless [low, high] ⊆ [0, 1]."""
+    common_term = p.high - p.low
+    t1 = log(common_term)
+    t2 = (q.concentration1 - 1) * (xlogy(p.high, p.high) - xlogy(p.low, p.low) - common_term)
+    t3 = (q.concentration0 - 1) * (
+        xlogy(1 - p.high, 1 - p.high) - xlogy(1 - p.low, 1 - p.low) + common_term
+    )
+    t4 = lgamma(q.concentration1) + lgamma(q.concentration0)
+    t4 = t4 - lgamma(q.concentration1 + q.concentration0)
+    result = t3 / common_term + t4 - t1 - t2 / common_term
+    return where((p.high > 1) | (p.low < 0), math.inf, result)
+
+
+@register_kl(Uniform, Gamma)
+def _kl_uniform_gamma(p: Uniform, q: Gamma) -> Tensor:
+    """-log w + log Γ(k) - k log λ - (k - 1) E[log x] + λ E[x], w = high - low; ∞ if low < 0."""
+    common_term = p.high - p.low
+    t1 = log(common_term)
+    t2 = lgamma(q.concentration) - q.concentration * log(q.rate)
+    t3 = (1 - q.concentration) * (xlogy(p.high, p.high) - xlogy(p.low, p.low) - common_term)
+    t4 = q.rate * (p.high + p.low) / 2
+    result = -t1 + t2 + t3 / common_term + t4
+    return where(p.low < 0, math.inf, result)
+
+
+@register_kl(Uniform, Gumbel)
+def _kl_uniform_gumbel(p: Uniform, q: Gumbel) -> Tensor:
+    """With c = β/w, h = (high - μ)/β, l = (low - μ)/β: log c + (h + l)/2 - c (e^-h - e^-l)."""
+    common_term = q.scale / (p.high - p.low)
+    high_loc_diff = (p.high - q.loc) / q.scale
+    low_loc_diff = (p.low - q.loc) / q.scale
+    t1 = log(common_term) + 0.5 * (high_loc_diff + low_loc_diff)
+    return t1 - common_term * (exp(-high_loc_diff) - exp(-low_loc_diff))
 
 
 @register_kl(Beta, Beta)

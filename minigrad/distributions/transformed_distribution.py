@@ -9,28 +9,7 @@ from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
 from .independent import Independent, _sum_rightmost
-from .transforms import Transform
-
-
-def _domain_event_dim(parts: list) -> int:
-    """The event dims the composed transform consumes (as PyTorch's ComposeTransform)."""
-    if not parts:
-        return 0
-    event_dim = parts[-1].codomain.event_dim
-    for part in reversed(parts):
-        event_dim += part.domain.event_dim - part.codomain.event_dim
-        event_dim = max(event_dim, part.domain.event_dim)
-    return event_dim
-
-
-def _codomain_event_dim(parts: list) -> int:
-    if not parts:
-        return 0
-    event_dim = parts[0].domain.event_dim
-    for part in parts:
-        event_dim += part.codomain.event_dim - part.domain.event_dim
-        event_dim = max(event_dim, part.codomain.event_dim)
-    return event_dim
+from .transforms import ComposeTransform, Transform
 
 
 class TransformedDistribution(Distribution):
@@ -51,8 +30,9 @@ class TransformedDistribution(Distribution):
             raise ValueError(f"transforms must be a Transform or list, but was {transforms}")
         base_shape = base_distribution.batch_shape + base_distribution.event_shape
         base_event_dim = len(base_distribution.event_shape)
-        domain_dim = _domain_event_dim(self.transforms)
-        codomain_dim = _codomain_event_dim(self.transforms)
+        transform = ComposeTransform(self.transforms)
+        domain_dim = transform.domain.event_dim
+        codomain_dim = transform.codomain.event_dim
         if len(base_shape) < domain_dim:
             raise ValueError(
                 f"base_distribution needs to have shape with size at least {domain_dim}, but "

@@ -9,11 +9,13 @@ from typing import Any
 import numpy as np
 
 from ..extra_ops import broadcast_shapes
-from ..factories import full_like
-from ..functions import abs, clamp, log, log1p, sigmoid, sign
-from ..nn.functional import softplus
+from ..factories import arange, full_like, zeros_like
+from ..functions import abs, atanh, clamp, cumprod, cumsum, log, log1p, sigmoid, sign, tanh
+from ..nn.functional import logsigmoid, pad, softplus
 from ..tensor import Tensor
 from . import constraints
+from .independent import _sum_rightmost
+from .utils import broadcast_all
 
 
 class Transform:
@@ -176,6 +178,12 @@ class ExpTransform(Transform):
         return x
 
 
+def _clipped_sigmoid(x: Tensor) -> Tensor:
+    """sigmoid(x) clipped into [tiny, 1 - eps] of x's dtype."""
+    fi = np.finfo(x.dtype)
+    return clamp(sigmoid(x), min=float(fi.tiny), max=1.0 - float(fi.eps))
+
+
 class SigmoidTransform(Transform):
     """y = sigmoid(x) (clipped into [tiny, 1 - eps]);  log|dy/dx| = -softplus(-x) - softplus(x)."""
 
@@ -190,8 +198,7 @@ class SigmoidTransform(Transform):
     __hash__ = object.__hash__
 
     def _call(self, x: Tensor) -> Tensor:
-        fi = np.finfo(x.dtype)
-        return clamp(sigmoid(x), min=float(fi.tiny), max=1.0 - float(fi.eps))
+        return _clipped_sigmoid(x)
 
     def _inverse(self, y: Tensor) -> Tensor:
         fi = np.finfo(y.dtype)
@@ -280,4 +287,275 @@ class AffineTransform(Transform):
         return self.forward_shape(shape)
 
 
-__all__ = ["AffineTransform", "ExpTransform", "SigmoidTransform", "Transform"]
+class ComposeTransform(Transform):
+    """y = parts[-1](...parts[0](x));  log|det J| = Σ_i log|det J_i| at the intermediate
+    points, each summed over the event dims it leaves to the composition."""
+
+    def __init__(self, parts: list, cache_size: int = 0) -> None:
+        if cache_size:
+            parts = [part.with_cache(cache_size) for part in parts]
+        super().__init__(cache_size=cache_size)
+        self.parts = parts
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, ComposeTransform) and self.parts == other.parts
+
+    __hash__ = object.__hash__
+
+    @constraints.dependent_property(is_discrete=False)
+    def domain(self) -> constraints.Constraint:
+        """parts[0]'s domain, made independent over the most event dims any part consumes."""
+        if not self.parts:
+            return constraints.real
+        domain = self.parts[0].domain
+        event_dim = self.parts[-1].codomain.event_dim
+        for part in reversed(self.parts):
+            event_dim += part.domain.event_dim - part.codomain.event_dim
+            event_dim = max(event_dim, part.domain.event_dim)
+        if event_dim > domain.event_dim:
+            domain = constraints.independent(domain, event_dim - domain.event_dim)
+        return domain
+
+    @constraints.dependent_property(is_discrete=False)
+    def codomain(self) -> constraints.Constraint:
+        """parts[-1]'s codomain, made independent over the most event dims any part yields."""
+        if not self.parts:
+            return constraints.real
+        codomain = self.parts[-1].codomain
+        event_dim = self.parts[0].domain.event_dim
+        for part in self.parts:
+            event_dim += part.codomain.event_dim - part.domain.event_dim
+            event_dim = max(event_dim, part.codomain.event_dim)
+        if event_dim > codomain.event_dim:
+            codomain = constraints.independent(codomain, event_dim - codomain.event_dim)
+        return codomain
+
+    @property
+    def bijective(self) -> bool:  # type: ignore[override]
+        return all(p.bijective for p in self.parts)
+
+    @property
+    def sign(self) -> Any:
+        sign = 1
+        for p in self.parts:
+            sign = sign * p.sign
+        return sign
+
+    @property
+    def inv(self) -> Transform:
+        """The composition of the parts' inverses in reverse order."""
+        if self._inv is None:
+            self._inv = ComposeTransform([p.inv for p in reversed(self.parts)])
+            self._inv._inv = self
+        return self._inv
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return ComposeTransform(self.parts, cache_size=cache_size)
+
+    def __call__(self, x: Tensor) -> Tensor:
+        for part in self.parts:
+            x = part(x)
+        return x
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        if not self.parts:
+            return zeros_like(x)
+        xs = [x]
+        for part in self.parts[:-1]:
+            xs.append(part(xs[-1]))
+        xs.append(y)
+        result: Any = 0
+        event_dim = self.domain.event_dim
+        for part, x, y in zip(self.parts, xs[:-1], xs[1:]):
+            term = part.log_abs_det_jacobian(x, y)
+            result = result + _sum_rightmost(term, event_dim - part.domain.event_dim)
+            event_dim += part.codomain.event_dim - part.domain.event_dim
+        return result
+
+    def forward_shape(self, shape: tuple) -> tuple:
+        for part in self.parts:
+            shape = part.forward_shape(shape)
+        return tuple(shape)
+
+    def inverse_shape(self, shape: tuple) -> tuple:
+        for part in reversed(self.parts):
+            shape = part.inverse_shape(shape)
+        return tuple(shape)
+
+    def __repr__(self) -> str:
+        return self.__class__.__name__ + "(\n    " + ",\n    ".join(map(repr, self.parts)) + "\n)"
+
+
+class TanhTransform(Transform):
+    """y = tanh(x);  log|dy/dx| = log(1 - tanh²x) = 2 (log 2 - x - softplus(-2x))."""
+
+    domain = constraints.real
+    codomain = constraints.interval(-1.0, 1.0)
+    bijective = True
+    sign = +1
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, TanhTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        return tanh(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return atanh(y)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        return 2.0 * (math.log(2.0) - x - softplus(-2.0 * x))
+
+
+class PowerTransform(Transform):
+    """y = x^exponent on the positive reals;  log|dy/dx| = log|exponent · y / x|."""
+
+    domain = constraints.positive
+    codomain = constraints.positive
+    bijective = True
+
+    def __init__(self, exponent: Any, cache_size: int = 0) -> None:
+        super().__init__(cache_size=cache_size)
+        (self.exponent,) = broadcast_all(exponent)
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return PowerTransform(self.exponent, cache_size=cache_size)
+
+    @property
+    def sign(self) -> Any:
+        return sign(self.exponent)
+
+    def __eq__(self, other: Any) -> bool:
+        if not isinstance(other, PowerTransform):
+            return False
+        return bool(np.all(self.exponent.data == other.exponent.data))
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        return x.pow(self.exponent)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.pow(1 / self.exponent)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        return log(abs(self.exponent * y / x))
+
+    def forward_shape(self, shape: tuple) -> tuple:
+        return broadcast_shapes(tuple(shape), tuple(self.exponent.shape))
+
+    def inverse_shape(self, shape: tuple) -> tuple:
+        return self.forward_shape(shape)
+
+
+def _vector_shape(shape: tuple) -> tuple:
+    if len(shape) < 1:
+        raise ValueError(f"Too few dimensions on input: shape {tuple(shape)}, need at least 1")
+    return tuple(shape)
+
+
+class SoftmaxTransform(Transform):
+    """y = softmax(x) over the last dim, onto the simplex (not bijective: x + c ↦ the same
+    y); the inverse is log y, the representative whose exp sums to 1."""
+
+    domain = constraints.real_vector
+    codomain = constraints.simplex
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, SoftmaxTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        probs = (x - x.amax(-1, keepdim=True)).exp()
+        return probs / probs.sum(-1, keepdim=True)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.log()
+
+    def forward_shape(self, shape: tuple) -> tuple:
+        return _vector_shape(shape)
+
+    def inverse_shape(self, shape: tuple) -> tuple:
+        return _vector_shape(shape)
+
+
+def _stick_offset(x: Tensor, k: int) -> Tensor:
+    """log(k + 1 - i) for i = 1..k: the shift that makes x = 0 map to the simplex's centre."""
+    return log(arange(k, 0, -1, dtype=x.dtype))
+
+
+class StickBreakingTransform(Transform):
+    """R^K → the (K+1)-simplex: z_i = sigmoid(x_i - log(K + 1 - i)),
+    y_i = z_i Π_{j<i} (1 - z_j), y_{K+1} = Π_j (1 - z_j);
+    log|det J| = Σ_i (-x̃_i + log sigmoid(x̃_i) + log y_i), x̃ = x - offset."""
+
+    domain = constraints.real_vector
+    codomain = constraints.simplex
+    bijective = True
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, StickBreakingTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        z = _clipped_sigmoid(x - _stick_offset(x, x.shape[-1]))
+        z_cumprod = cumprod(1 - z, -1)
+        return pad(z, [0, 1], value=1) * pad(z_cumprod, [1, 0], value=1)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        y_crop = y[..., :-1]
+        sf = cumsum(y_crop, -1).neg() + 1  # the stick left before each break, kept positive
+        sf = clamp(sf, min=float(np.finfo(y.dtype).tiny))
+        return log(y_crop) - log(sf) + _stick_offset(y, y.shape[-1] - 1)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        x = x - _stick_offset(x, x.shape[-1])
+        return (-x + logsigmoid(x) + log(y[..., :-1])).sum(-1)
+
+    def forward_shape(self, shape: tuple) -> tuple:
+        shape = _vector_shape(shape)
+        return shape[:-1] + (shape[-1] + 1,)
+
+    def inverse_shape(self, shape: tuple) -> tuple:
+        shape = _vector_shape(shape)
+        return shape[:-1] + (shape[-1] - 1,)
+
+
+class AbsTransform(Transform):
+    """y = |x| (not bijective; the inverse picks y itself)."""
+
+    domain = constraints.real
+    codomain = constraints.positive
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, AbsTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        return abs(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y
+
+
+__all__ = [
+    "AbsTransform",
+    "AffineTransform",
+    "ComposeTransform",
+    "ExpTransform",
+    "PowerTransform",
+    "SigmoidTransform",
+    "SoftmaxTransform",
+    "StickBreakingTransform",
+    "TanhTransform",
+    "Transform",
+]
