@@ -453,6 +453,13 @@ class RNNBase(Module):
                     f"torch.{x.dtype}"
                 )
 
+    def _direction_weights(self, k: int) -> tuple:
+        """(w_ih, w_hh, w_hr, b_ih, b_hh) of layer-direction k (None for those it lacks)."""
+        w_ih, w_hh, *rest = self.all_weights[k]
+        w_hr = rest.pop() if self.proj_size else None
+        b_ih, b_hh = rest if rest else (None, None)
+        return w_ih, w_hh, w_hr, b_ih, b_hh
+
     def _layers(self, x: Tensor, hx: tuple | None) -> tuple:
         """x (T, B, input_size), hx a tuple of (L * D, B, H) or None: the output
         (T, B, D * H) and the final states, each (L * D, B, H) (h's H is proj_size if set:
@@ -467,9 +474,7 @@ class RNNBase(Module):
             outputs = []
             for direction in range(directions):
                 k = layer * directions + direction
-                w_ih, w_hh, *rest = self.all_weights[k]
-                w_hr = rest.pop() if self.proj_size else None
-                b_ih, b_hh = rest if rest else (None, None)
+                w_ih, w_hh, w_hr, b_ih, b_hh = self._direction_weights(k)
                 gi, b_hh = _input_gates(self.mode, x, w_ih, b_ih, b_hh)
                 gis = gi.unbind(0)  # its T steps (one node; its backward is linear in T)
                 if starts is None:
@@ -536,9 +541,7 @@ class RNNBase(Module):
             outputs = []
             for direction in range(directions):
                 k = layer * directions + direction
-                w_ih, w_hh, *rest = self.all_weights[k]
-                w_hr = rest.pop() if self.proj_size else None
-                b_ih, b_hh = rest if rest else (None, None)
+                w_ih, w_hh, w_hr, b_ih, b_hh = self._direction_weights(k)
                 gi, b_hh = _input_gates(self.mode, x, w_ih, b_ih, b_hh)
                 gis = gi.split(sizes)  # the rows of each step (one node)
                 if starts is None:
