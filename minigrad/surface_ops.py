@@ -24,6 +24,7 @@ import numpy as np
 from . import dtypes, inplace, linalg, ops, printing
 from .device import check as check_device
 from .engine import record
+from .nn import activation_ops
 from .special_functions import bessel_i
 from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, size_arg
 
@@ -993,21 +994,11 @@ def can_cast(from_: Any, to: Any) -> bool:
 
 
 def threshold(input: Tensor, threshold: Any, value: Any) -> Tensor:
-    """value where input <= threshold, else input (in input's dtype).   dx = g where kept."""
-    check_tensor("threshold", "input", input)
-    X = input.data
-    drop = X <= threshold
-    out = np.where(drop, np.asarray(value).astype(X.dtype), X)
-    return record(out, "Threshold", (input,), (lambda g: np.where(drop, 0, g),))
+    """torch.threshold: ``F.threshold`` (value where input <= threshold, else input)."""
+    return activation_ops.threshold(input, threshold, value)
 
 
-_threshold = threshold
-
-
-def threshold_(input: Tensor, threshold: Any, value: Any) -> Tensor:
-    """threshold in input's memory."""
-    check_tensor("threshold_", "input", input)
-    return inplace.op_(input, "threshold_", _threshold, threshold, value)
+threshold_ = activation_ops.threshold_
 
 
 def _window(name: str, window_length: int, periodic: bool, dtype: Any, device: Any,
