@@ -88,6 +88,21 @@ def vjp(
     return (outputs if out_tuple else outputs[0]), (tuple(grads) if in_tuple else grads[0])
 
 
+def _jacobian_rows(y: Tensor, xs: list, vjp: Callable) -> list:
+    """∂y/∂x for each x of ``xs``, of shape y.shape + x.shape, by one VJP per element of y:
+    row j is ``vjp(e_j)`` for the one-hot cotangent e_j (a None or missing entry: zeros)."""
+    rows = [np.zeros((y.data.size,) + x.data.shape, x.data.dtype) for x in xs]
+    seed = np.zeros(y.data.size, y.data.dtype)
+    for j in range(y.data.size):
+        seed[j] = 1
+        e_j = Tensor._new(seed.reshape(y.data.shape).copy())
+        seed[j] = 0
+        for row, g in zip(rows, vjp(e_j)):
+            if g is not None:
+                row[j] = g.data
+    return [Tensor._new(r.reshape(y.data.shape + x.data.shape)) for r, x in zip(rows, xs)]
+
+
 def jacobian(
     func: Callable,
     inputs: Any,
@@ -110,26 +125,23 @@ def jacobian(
     in_tuple, xs, out_tuple, ys = _run(func, inputs, "jacobian")
     jac = []
     for i, y in enumerate(ys):
-        rows = [np.zeros((y.data.size,) + x.data.shape, x.data.dtype) for x in xs]
-        if y._requires_grad:
-            seed = np.zeros(y.data.size, y.data.dtype)
-            for j in range(y.data.size):
-                seed[j] = 1
-                e_j = Tensor._new(seed.reshape(y.data.shape).copy())
-                seed[j] = 0
-                for k, g in enumerate(grad(y, xs, e_j, retain_graph=True, allow_unused=True)):
-                    if g is not None:
-                        rows[k][j] = g.data
-                    elif strict:
-                        raise _independent(i, k)
-        elif strict:
+        if not y._requires_grad and strict:
             raise RuntimeError(
                 f"Output {i} of the user-provided function does not require gradients. The "
                 "outputs must be computed in a differentiable manner from the input when "
                 "running in strict mode."
             )
-        jac.append(tuple(Tensor._new(r.reshape(y.data.shape + x.data.shape))
-                         for r, x in zip(rows, xs)))  # fmt: skip
+
+        def vjp(e: Tensor, i: int = i, y: Tensor = y) -> tuple:
+            if not y._requires_grad:
+                return ()
+            gs = grad(y, xs, e, retain_graph=True, allow_unused=True)
+            for k, g in enumerate(gs):
+                if g is None and strict:
+                    raise _independent(i, k)
+            return gs
+
+        jac.append(tuple(_jacobian_rows(y, xs, vjp)))
     if out_tuple:
         return tuple(j if in_tuple else j[0] for j in jac)
     return jac[0] if in_tuple else jac[0][0]

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import autograd
+from ..autograd.functional import _jacobian_rows
 from ..grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import flatten, tree_map, unflatten
@@ -208,15 +209,7 @@ def _jacobian(
         ys, out_spec = _outputs(name, out)
         jacs = []
         for y in ys:
-            rows = [np.zeros((y.numel(),) + x.shape, x.data.dtype) for x in xs]
-            seed = np.zeros(y.numel(), y.data.dtype)
-            for j in range(y.numel()):
-                seed[j] = 1
-                e_j = Tensor._new(seed.reshape(y.shape).copy())
-                seed[j] = 0
-                for row, g in zip(rows, _vjp_leaves([y], xs, [e_j], retain=True)):
-                    row[j] = g.data
-            jac = [Tensor._new(r.reshape(y.shape + x.shape)) for r, x in zip(rows, xs)]
+            jac = _jacobian_rows(y, xs, lambda e, y=y: _vjp_leaves([y], xs, [e], retain=True))
             jacs.append(unflatten(jac, in_spec))
         result = unflatten(jacs, out_spec)
         return (result, aux) if has_aux else result
