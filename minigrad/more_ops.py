@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, special_functions
 from .engine import PASS, Node, record, set_outputs, take
 from .errors import IndexOutOfRangeError, OpError
 from .grad_mode import _mode
@@ -987,20 +987,15 @@ def erf(input: Tensor) -> Tensor:
                      lambda g, X, out: g * (2 / _SQRT_PI) * np.exp(-X * X))  # fmt: skip
 
 
-_erfc64 = np.frompyfunc(math.erfc, 1, 1)
-
-
 def erfc(input: Tensor) -> Tensor:
     """1 - erf x, without the cancellation for large x.   dx = -g 2/√π exp(-x²)."""
-    return _float_op("Erfc", lambda X: np.asarray(_erfc64(X.astype(np.float64)), X.dtype), input,
+    return _float_op("Erfc", lambda X: special_functions.erfc(X).astype(X.dtype), input,
                      lambda g, X, out: g * (-2 / _SQRT_PI) * np.exp(-X * X))  # fmt: skip
 
 
 def _erfinv_array(Y: np.ndarray) -> np.ndarray:
     """The inverse of erf on [-1, 1], in Y's dtype (special_functions.erfinv)."""
-    from .special_functions import erfinv as erfinv_array
-
-    return erfinv_array(Y).astype(Y.dtype)
+    return special_functions.erfinv(Y).astype(Y.dtype)
 
 
 def erfinv(input: Tensor) -> Tensor:
