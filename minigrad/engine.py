@@ -204,7 +204,9 @@ next_seq = _seq.__next__
 # PyTorch's names that are not an op's name followed by "Backward": the nodes of an in-place
 # change through a view and of copy_, and diag's of a matrix
 COPY_SLICES = "torch::autograd::CopySlices"  # PyTorch's; repr and viz show "CopySlices"
-_WHOLE_NAMES = frozenset((COPY_SLICES, "DiagonalBackward_copy", "torch::autograd::CopyBackwards"))
+NOT_IMPLEMENTED = "torch::autograd::NotImplemented"  # an op recorded without a derivative
+_WHOLE_NAMES = frozenset((COPY_SLICES, NOT_IMPLEMENTED, "DiagonalBackward_copy",
+                          "torch::autograd::CopyBackwards"))  # fmt: skip
 # The ops whose VJPs read no array, only shapes, axes or dtypes: PyTorch's nodes that save
 # no tensor. Backward does not free them (as it frees the others, with what their VJPs read),
 # so another backward may pass through them again, as in PyTorch: `y = x + 1` twice, or

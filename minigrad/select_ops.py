@@ -11,18 +11,20 @@ here, so that their graphs have PyTorch's nodes.
 from __future__ import annotations
 
 import builtins
+import warnings
 from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
 from . import dtypes
-from .engine import record
+from .engine import NOT_IMPLEMENTED, record
 from .errors import IndexOutOfRangeError, OpError
 from .more_ops import index_select, narrow
 from .ops import (
     _axes,
     _binary,
+    _no_vjp,
     _one_axis,
     _refuse,
     _select,
@@ -266,17 +268,31 @@ def _scatter_at(name: str, x: Tensor, dim: int, index: Tensor, src: Any) -> tupl
 
 
 def scatter(
-    input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None
+    input: Tensor,
+    dim: int,
+    index: Tensor,
+    src: Any = None,
+    *,
+    value: Any = None,
+    reduce: str | None = None,
 ) -> Tensor:
     """x with src[i][j] (or ``value``) put at index[i][j] along ``dim`` (for dim 1).
-    dx = g with those places zeroed,   dsrc = g at them (0 where src is not used)."""
+    dx = g with those places zeroed,   dsrc = g at them (0 where src is not used).
+    With ``reduce`` ("add" or "multiply") src is added to (multiplied into) those places,
+    repeats accumulating; PyTorch has no derivative for that form, so backward raises."""
     if src is None:
         src = value
     if src is None:
         raise TypeError("scatter() missing 1 required argument: 'src' or 'value'")
+    if reduce is not None and reduce not in _SCATTER_REDUCE:
+        raise RuntimeError(
+            f"scatter(): reduce argument must be either add or multiply, got {reduce!r}"
+        )
     at, pick = _scatter_at("scatter", input, dim, index, src)
     X = input.data
     out = X.reshape(X.shape or (1,)).copy()
+    if reduce is not None:
+        return _scatter_reduced(input, src, out, at, pick, reduce)
     if not isinstance(src, Tensor):  # a number is not an input of the graph
         out[at] = src
         return record(out.reshape(X.shape), "Scatter", (input,), (_zeroed_at(at),), saved=(index,))
@@ -288,6 +304,35 @@ def scatter(
     out[at] = S.reshape(S.shape or (1,))[pick]
     return record(out.reshape(X.shape), "Scatter", (input, src),
                   (_zeroed_at(at), _picked_back(at, pick, S.shape)), saved=(index,))  # fmt: skip
+
+
+_SCATTER_REDUCE = {"add": np.add, "multiply": np.multiply}
+
+
+def _scatter_reduced(
+    input: Tensor, src: Any, out: np.ndarray, at: tuple, pick: tuple, reduce: str
+) -> Tensor:
+    """scatter(..., reduce=): src (a Tensor or a number) combined into ``out`` at ``at``."""
+    if isinstance(src, Tensor):
+        S = src.data
+        if S.dtype != out.dtype:
+            raise RuntimeError(
+                f"scatter(): Expected self.dtype to be equal to src.dtype ({out.dtype} and {S.dtype})"
+            )
+        warnings.warn(
+            "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+            "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+            "reduction options.",
+            UserWarning,
+            stacklevel=3,
+        )
+        S = S.reshape(S.shape or (1,))[pick]
+    else:
+        S = np.asarray(src).astype(out.dtype)  # as PyTorch: 2.5 added to an int tensor adds 2
+    _SCATTER_REDUCE[reduce].at(out, at, S)
+    inputs = (input, src) if isinstance(src, Tensor) else (input,)
+    no_vjp = _no_vjp("aten::scatter")
+    return record(out.reshape(input.data.shape), NOT_IMPLEMENTED, inputs, (no_vjp,) * len(inputs))
 
 
 def _picked_back(at: tuple, pick: tuple, shape: tuple) -> Any:

@@ -1457,11 +1457,14 @@ class Tensor:
         return _inplace.op_(self, "index_fill_", lambda t, v: _sel.index_fill(t, dim, index, v),
                             value)  # fmt: skip
 
-    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
-        return _sel.scatter(self, dim, index, src, value=value)
+    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+                reduce: str | None = None) -> Tensor:  # fmt: skip
+        return _sel.scatter(self, dim, index, src, value=value, reduce=reduce)
 
-    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
-        return _inplace.op_(self, "scatter_", lambda t, s: _sel.scatter(t, dim, index, s),
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+                 reduce: str | None = None) -> Tensor:  # fmt: skip
+        return _inplace.op_(self, "scatter_",
+                            lambda t, s: _sel.scatter(t, dim, index, s, reduce=reduce),
                             value if src is None else src)  # fmt: skip
 
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
