@@ -290,6 +290,11 @@ def scatter(
         )
     at, pick = _scatter_at("scatter", input, dim, index, src)
     X = input.data
+    if isinstance(src, Tensor) and src.data.dtype != X.dtype:
+        raise RuntimeError(
+            f"scatter(): Expected self.dtype to be equal to src.dtype ({X.dtype} and "
+            f"{src.data.dtype})"
+        )
     out = X.reshape(X.shape or (1,)).copy()
     if reduce is not None:
         return _scatter_reduced(input, src, out, at, pick, reduce)
@@ -297,10 +302,6 @@ def scatter(
         out[at] = src
         return record(out.reshape(X.shape), "Scatter", (input,), (_zeroed_at(at),), saved=(index,))
     S = src.data
-    if S.dtype != X.dtype:
-        raise RuntimeError(
-            f"scatter(): Expected self.dtype to be equal to src.dtype ({X.dtype} and {S.dtype})"
-        )
     out[at] = S.reshape(S.shape or (1,))[pick]
     return record(out.reshape(X.shape), "Scatter", (input, src),
                   (_zeroed_at(at), _picked_back(at, pick, S.shape)), saved=(index,))  # fmt: skip
@@ -314,11 +315,6 @@ def _scatter_reduced(
 ) -> Tensor:
     """scatter(..., reduce=): src (a Tensor or a number) combined into ``out`` at ``at``."""
     if isinstance(src, Tensor):
-        S = src.data
-        if S.dtype != out.dtype:
-            raise RuntimeError(
-                f"scatter(): Expected self.dtype to be equal to src.dtype ({out.dtype} and {S.dtype})"
-            )
         warnings.warn(
             "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
             "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
@@ -326,7 +322,7 @@ def _scatter_reduced(
             UserWarning,
             stacklevel=3,
         )
-        S = S.reshape(S.shape or (1,))[pick]
+        S = src.data.reshape(src.data.shape or (1,))[pick]
     else:
         S = np.asarray(src).astype(out.dtype)  # as PyTorch: 2.5 added to an int tensor adds 2
     _SCATTER_REDUCE[reduce].at(out, at, S)
