@@ -1471,6 +1471,37 @@ def view(x: Tensor, *shape: Any) -> Tensor:
     return out
 
 
+def view_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """x's bytes read as ``dtype``, sharing its memory and version counter. The last
+    dimension scales by the ratio of element sizes; not differentiable (as PyTorch)."""
+    X, new = x.data, dtypes.as_dtype(dtype, "view")
+    if new.itemsize != X.itemsize:
+        what = (f"to view {dtypes.torch_name(X.dtype)} as {dtypes.torch_name(new)} (different "
+                "element sizes)")  # fmt: skip
+        big = builtins.max(new.itemsize, X.itemsize) // X.itemsize
+        root = X
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        offset = (
+            X.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        ) // X.itemsize
+        if X.ndim == 0:
+            raise RuntimeError(f"view: self.dim() cannot be 0 {what}")
+        if X.shape[-1] > 1 and X.strides[-1] != X.itemsize:
+            raise RuntimeError(
+                f"view: self.stride(-1) must be 1 {what}, but got {X.strides[-1] // X.itemsize}"
+            )
+        if X.shape[-1] % big:
+            raise RuntimeError(
+                f"view: self.size(-1) must be divisible by {big} {what}, but got {X.shape[-1]}"
+            )
+        if offset % big:
+            raise RuntimeError(
+                f"view: self.storage_offset() must be divisible by {big} {what}, but got {offset}"
+            )
+    return Tensor._new(X.view(new), x._version)
+
+
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """x with two dimensions swapped.   dx = g with them swapped back."""
     X = input.data

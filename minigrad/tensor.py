@@ -1081,8 +1081,12 @@ class Tensor:
         sizes = _sizes_or_keyword("reshape", "shape", sizes, shape)
         return _ops.reshape(self, *sizes)
 
-    def view(self, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
+    def view(self, *sizes: Any, size: Any = NOT_GIVEN, dtype: Any = NOT_GIVEN) -> Tensor:
+        if dtype is not NOT_GIVEN:  # view(dtype=...)
+            return _ops.view_dtype(self, dtype)
         sizes = _sizes_or_keyword("view", "size", sizes, size)
+        if len(sizes) == 1 and isinstance(sizes[0], (type, np.dtype)):  # view(mg.int32)
+            return _ops.view_dtype(self, sizes[0])
         return _ops.view(self, *sizes)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
