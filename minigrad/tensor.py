@@ -214,6 +214,31 @@ class FunctionOutputViews(Views):
         self.name = name
 
 
+# The NumPy ufuncs that Python's operators call, with the Tensor's methods for them when the
+# Tensor is the left operand and when it is the right one (Tensor.__array_ufunc__)
+_OPERATOR_UFUNCS = {
+    np.add: ("__add__", "__radd__"),
+    np.subtract: ("__sub__", "__rsub__"),
+    np.multiply: ("__mul__", "__rmul__"),
+    np.true_divide: ("__truediv__", "__rtruediv__"),
+    np.floor_divide: ("__floordiv__", "__rfloordiv__"),
+    np.remainder: ("__mod__", "__rmod__"),
+    np.power: ("__pow__", "__rpow__"),
+    np.matmul: ("__matmul__", "__rmatmul__"),
+    np.bitwise_and: ("__and__", "__rand__"),
+    np.bitwise_or: ("__or__", "__ror__"),
+    np.bitwise_xor: ("__xor__", "__rxor__"),
+    np.left_shift: ("__lshift__", "__rlshift__"),
+    np.right_shift: ("__rshift__", "__rrshift__"),
+    np.less: ("__lt__", "__gt__"),
+    np.less_equal: ("__le__", "__ge__"),
+    np.greater: ("__gt__", "__lt__"),
+    np.greater_equal: ("__ge__", "__le__"),
+    np.equal: ("__eq__", "__eq__"),
+    np.not_equal: ("__ne__", "__ne__"),
+}
+
+
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
@@ -232,7 +257,6 @@ class Tensor:
     # that is a leaf requiring grad (ops._as_view); unset on tensors that are not views
     __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
                  "_grad_acc", "_base", "__weakref__")  # fmt: skip
-    __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         """PyTorch's legacy constructor: ``Tensor(data)`` in the default float dtype (a
@@ -481,6 +505,21 @@ class Tensor:
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """NumPy's ufuncs given a Tensor. Those behind Python's operators, called plainly
+        (``arr - t``, ``np.float32(2) * t``), are the Tensor's operators: a Tensor in the
+        graph. Any other call computes on the arrays (as on ``np.asarray(t)``) and returns
+        arrays; so an in-place operator on an array writes that array: ``p.data -= lr *
+        p.grad`` updates p's values, as the same line does in PyTorch."""
+        names = _OPERATOR_UFUNCS.get(ufunc)
+        if names is not None and method == "__call__" and not kwargs and len(inputs) == 2:
+            a, b = inputs
+            return getattr(a, names[0])(b) if isinstance(a, Tensor) else getattr(b, names[1])(a)
+        if any(isinstance(o, Tensor) for o in kwargs.get("out", ())):
+            raise TypeError(f"{ufunc.__name__}: out= takes NumPy arrays, not Tensors (use t.data)")
+        arrays = tuple(x.__array__() if isinstance(x, Tensor) else x for x in inputs)
+        return getattr(ufunc, method)(*arrays, **kwargs)
 
     def item(self) -> Number:
         if self.data.size != 1:
