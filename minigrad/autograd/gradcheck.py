@@ -18,7 +18,7 @@ class GradcheckError(RuntimeError):
 
 
 def gradcheck(
-    fn: Callable[..., Any],
+    func: Callable[..., Any],
     inputs: Any,
     *,
     eps: float = 1e-6,
@@ -28,7 +28,7 @@ def gradcheck(
     nondet_tol: float = 0.0,
     fast_mode: bool = False,
 ) -> bool:
-    """Compare autograd's gradients of ``fn(*inputs)`` with central differences in float64.
+    """Compare autograd's gradients of ``func(*inputs)`` with central differences in float64.
 
     For every output element o that requires grad and every input element x: |analytic -
     numeric| must be at most ``atol + rtol * |numeric|``, numeric = (o(x + eps) - o(x -
@@ -49,7 +49,7 @@ def gradcheck(
     if not diff:
         raise ValueError("gradcheck: no input requires grad")
     with enable_grad():
-        outs = _seq(fn(*xs), "gradcheck: outputs")
+        outs = _seq(func(*xs), "gradcheck: outputs")
     # as PyTorch: the outputs that require grad, or if none does, every float output,
     # whose numerical gradient must then be zero
     checked = [k for k, o in enumerate(outs) if o._requires_grad] or [
@@ -59,7 +59,7 @@ def gradcheck(
 
     def flat_outputs() -> np.ndarray:
         with no_grad():
-            values = _seq(fn(*xs), "gradcheck: outputs")
+            values = _seq(func(*xs), "gradcheck: outputs")
             return np.concatenate(
                 [values[k].data.astype(np.float64).reshape(-1) for k in checked] or [np.zeros(0)]
             )

@@ -1,0 +1,36 @@
+# ruff: noqa: E501 - the programs are data, one per line
+"""Autograd corners against PyTorch: gradcheck's keyword names. Runs only where torch is installed."""
+
+import inspect
+
+import pytest
+from test_torch_oracle_autograd import test_program_matches_pytorch as _matches_pytorch
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+PROGRAMS = [
+    # gradcheck called with PyTorch's keyword names
+    "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(func=lambda a: a.exp() * a, inputs=(x,))",
+    "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(func=M.sin, inputs=x, eps=1e-6, atol=1e-5, rtol=1e-3)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_program_matches_pytorch(program):
+    _matches_pytorch(program)
+
+
+@pytest.mark.parametrize("name", ["gradcheck"])
+def test_signature_matches_pytorch(name):
+    """The positional parameters as PyTorch's; each keyword one PyTorch's, with its default."""
+    ours = inspect.signature(getattr(mg.autograd, name)).parameters
+    theirs = inspect.signature(getattr(torch.autograd, name)).parameters
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    assert [n for n, p in ours.items() if p.kind in kinds] == [
+        n for n, p in theirs.items() if p.kind in kinds
+    ]
+    for n, p in ours.items():
+        assert n in theirs and theirs[n].kind == p.kind and theirs[n].default == p.default, n
