@@ -1,4 +1,7 @@
-"""Autograd corners, torch-free: gradcheck's keyword names."""
+"""Autograd corners, torch-free: gradcheck's keyword names, a retained gradient
+accumulated across backward calls."""
+
+import numpy as np
 
 import minigrad as mg
 
@@ -7,3 +10,15 @@ def test_gradcheck_takes_pytorchs_keyword_names():
     x = mg.tensor([0.5, -1.5], dtype=mg.float64, requires_grad=True)
     assert mg.autograd.gradcheck(func=lambda a: a.exp() * a, inputs=(x,), eps=1e-6)
     assert mg.gradcheck(func=mg.sin, inputs=x) is True
+
+
+def test_retained_grad_accumulates_into_a_new_tensor():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.sum().backward(retain_graph=True)
+    first = y.grad
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(first.data, [1.0, 1.0])  # d(sum y)/dy, left as it was
+    np.testing.assert_array_equal(y.grad.data, [1.0 + 4.0, 1.0 + 8.0])  # + d(y·y)/dy = 2y
+    assert y.grad is not first
