@@ -268,8 +268,9 @@ class Tensor:
     # ---- attributes -------------------------------------------------------------
     @property
     def grad(self) -> Tensor | None:
-        """The gradient accumulated by ``backward()`` (leaves), or None."""
-        if self._node is not None and not self.retains_grad:
+        """The gradient accumulated by ``backward()`` (leaves), or None. Reading a non-leaf's
+        None warns, as in PyTorch (one assigned to it, or kept by retain_grad, does not)."""
+        if self._node is not None and self._grad is None and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
                 "Its .grad attribute won't be populated during autograd.backward(). If you "

@@ -1,7 +1,10 @@
 """Autograd corners, torch-free: gradcheck's keyword names, a retained gradient
 accumulated across backward calls."""
 
+import warnings
+
 import numpy as np
+import pytest
 
 import minigrad as mg
 
@@ -22,3 +25,13 @@ def test_retained_grad_accumulates_into_a_new_tensor():
     np.testing.assert_array_equal(first.data, [1.0, 1.0])  # d(sum y)/dy, left as it was
     np.testing.assert_array_equal(y.grad.data, [1.0 + 4.0, 1.0 + 8.0])  # + d(y·y)/dy = 2y
     assert y.grad is not first
+
+
+def test_non_leaf_grad_warns_only_when_none():
+    y = mg.ones(3, requires_grad=True) * 2
+    with pytest.warns(UserWarning, match="not a leaf Tensor"):
+        assert y.grad is None
+    y.grad = mg.full((3,), 2.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(y.grad.data, [2.0, 2.0, 2.0])

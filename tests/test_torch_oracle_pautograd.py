@@ -3,6 +3,7 @@
 accumulated across backward calls. Runs only where torch is installed."""
 
 import inspect
+import warnings
 
 import pytest
 from test_torch_oracle_autograd import test_program_matches_pytorch as _matches_pytorch
@@ -38,3 +39,27 @@ def test_signature_matches_pytorch(name):
     ]
     for n, p in ours.items():
         assert n in theirs and theirs[n].kind == p.kind and theirs[n].default == p.default, n
+
+
+WARNING_PROGRAMS = [
+    "x = M.ones(3, requires_grad=True); y = x * 2; R = y.grad",
+    "x = M.ones(3, requires_grad=True); y = x * 2; y.grad = M.full((3,), 2.); R = y.grad",
+    "x = M.ones(3, requires_grad=True); y = x * 2; y.grad = M.ones(3); y.grad = None; R = y.grad",
+    "x = M.ones(3, requires_grad=True); y = x * 2; y.retain_grad(); R = y.grad",
+    "x = M.ones(3, requires_grad=True); R = x.grad",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", WARNING_PROGRAMS)
+def test_non_leaf_grad_warns_as_pytorch(program):
+    """Reading a non-leaf's .grad warns exactly when PyTorch's does: when it is None."""
+    results = []
+    for M in (torch, mg):
+        env = {"M": M}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            exec(program, env)
+        warned = any("not a leaf Tensor" in str(w.message) for w in caught)
+        value = env["R"]
+        results.append((warned, None if value is None else value.tolist()))
+    assert results[1] == results[0]
