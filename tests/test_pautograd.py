@@ -35,3 +35,18 @@ def test_non_leaf_grad_warns_only_when_none():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         np.testing.assert_array_equal(y.grad.data, [2.0, 2.0, 2.0])
+
+
+def test_seed_errors_name_the_function_called():
+    x = mg.ones(3, requires_grad=True)
+    y = x * 2
+    with pytest.raises(
+        RuntimeError, match=r"^grad: gradient has shape \(2,\) but the output has shape \(3,\)"
+    ):
+        mg.autograd.grad(y, x, mg.ones(2))
+    with pytest.raises(RuntimeError, match=r"^backward: gradient has shape \(2,\)"):
+        y.backward(mg.ones(2))
+    with pytest.raises(RuntimeError, match=r"^backward: got 2 tensors and 1 gradients"):
+        mg.autograd.backward([y, y], [mg.ones(3)])
+    with pytest.raises(RuntimeError, match=r"^grad: got 1 tensors and 2 gradients"):
+        mg.autograd.grad(y, x, [mg.ones(3), mg.ones(3)])

@@ -32,14 +32,15 @@ def _seq(x: Any, what: str) -> list:
     return xs
 
 
-def _seeds(outputs: list, grad_outputs: Any) -> list:
-    """The starting gradient of each output: given, or 1 for one-element outputs."""
+def _seeds(outputs: list, grad_outputs: Any, op: str) -> list:
+    """The starting gradient of each output: given, or 1 for one-element outputs. ``op``
+    ("backward" or "grad") names the caller in errors."""
     given = [None] * len(outputs) if grad_outputs is None else _seq_or_none(grad_outputs)
     for g in given:
         if g is not None and not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
     if len(given) != len(outputs):
-        raise RuntimeError(f"grad: got {len(outputs)} tensors and {len(given)} gradients")
+        raise RuntimeError(f"{op}: got {len(outputs)} tensors and {len(given)} gradients")
     seeds = []
     for i, (t, g) in enumerate(zip(outputs, given)):
         if not t._requires_grad:
@@ -56,7 +57,7 @@ def _seeds(outputs: list, grad_outputs: Any) -> list:
         arr = np.array(g.data, dtype=t.data.dtype)
         if arr.shape != t.data.shape:
             raise RuntimeError(
-                f"backward: gradient has shape {arr.shape} but the output has shape {t.data.shape}"
+                f"{op}: gradient has shape {arr.shape} but the output has shape {t.data.shape}"
             )
         seeds.append(arr)
     return seeds
@@ -78,7 +79,7 @@ def backward(
     gradient, as with ``retain_grad()``)."""
     _no_graph_of_backward("backward", create_graph)
     outputs = _seq(tensors, "backward: tensors")
-    seeds = _seeds(outputs, grad_tensors)
+    seeds = _seeds(outputs, grad_tensors, "backward")
     if inputs is None:
         run_backward(outputs, seeds, bool(retain_graph))
         return
@@ -132,7 +133,7 @@ def grad(
         if not t._requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad")
     capture = {id(t): [t, None] for t in ins}
-    run_backward(outs, _seeds(outs, grad_outputs), bool(retain_graph), capture)
+    run_backward(outs, _seeds(outs, grad_outputs, "grad"), bool(retain_graph), capture)
     result = []
     for i, t in enumerate(ins):
         g = capture[id(t)][1]
