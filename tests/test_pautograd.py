@@ -50,3 +50,9 @@ def test_seed_errors_name_the_function_called():
         mg.autograd.backward([y, y], [mg.ones(3)])
     with pytest.raises(RuntimeError, match=r"^grad: got 1 tensors and 2 gradients"):
         mg.autograd.grad(y, x, [mg.ones(3), mg.ones(3)])
+
+
+def test_gradgradcheck_raises_a_clear_error():
+    x = mg.tensor([0.5, -1.5], dtype=mg.float64, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="gradgradcheck: second derivatives"):
+        mg.autograd.gradgradcheck(lambda a: a.exp(), (x,))

@@ -28,7 +28,7 @@ def test_program_matches_pytorch(program):
     _matches_pytorch(program)
 
 
-@pytest.mark.parametrize("name", ["gradcheck"])
+@pytest.mark.parametrize("name", ["gradcheck", "gradgradcheck"])
 def test_signature_matches_pytorch(name):
     """The positional parameters as PyTorch's; each keyword one PyTorch's, with its default."""
     ours = inspect.signature(getattr(mg.autograd, name)).parameters

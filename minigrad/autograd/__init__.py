@@ -12,9 +12,9 @@ from ..engine import accumulate, run_backward
 from ..tensor import Tensor
 
 __all__ = [
-    "backward", "grad", "gradcheck", "GradcheckError", "Function", "FunctionCtx", "no_grad",
-    "enable_grad", "set_grad_enabled", "inference_mode", "Variable", "detect_anomaly",
-    "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+    "backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "Function",
+    "FunctionCtx", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "Variable",
+    "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
 ]  # fmt: skip
 
 Tensors = Union[Tensor, Sequence[Tensor]]
@@ -165,5 +165,5 @@ from .anomaly_mode import (  # noqa: E402
     set_detect_anomaly,
 )
 from .function import Function, FunctionCtx  # noqa: E402
-from .gradcheck import GradcheckError, gradcheck  # noqa: E402
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 from .variable import Variable  # noqa: E402

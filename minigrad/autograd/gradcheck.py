@@ -103,3 +103,24 @@ def gradcheck(
                     f"analytical {float(analytic[j])!r}, numerical {float(numeric[j])!r}"
                 )
     return True
+
+
+def gradgradcheck(
+    func: Callable[..., Any],
+    inputs: Any,
+    grad_outputs: Any = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    gen_non_contig_grad_outputs: bool = False,
+    raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    fast_mode: bool = False,
+) -> bool:
+    """Not supported: it checks second derivatives, the gradient of a gradient, which needs
+    ``create_graph=True``; minigrad's VJPs are NumPy code and record no graph. Raises."""
+    raise NotImplementedError(
+        "gradgradcheck: second derivatives (create_graph=True) are not supported by "
+        "minigrad: its VJPs are NumPy code; check first derivatives with gradcheck"
+    )
