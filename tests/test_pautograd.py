@@ -56,3 +56,22 @@ def test_gradgradcheck_raises_a_clear_error():
     x = mg.tensor([0.5, -1.5], dtype=mg.float64, requires_grad=True)
     with pytest.raises(NotImplementedError, match="gradgradcheck: second derivatives"):
         mg.autograd.gradgradcheck(lambda a: a.exp(), (x,))
+
+
+def test_batched_grad_is_one_grad_per_row():
+    x = mg.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]], dtype=mg.float64, requires_grad=True)
+    y = (x.exp() * x).sum(1)  # (2,)
+    v = mg.tensor([[1.0, 0.0], [0.0, 1.0], [2.0, -3.0]], dtype=mg.float64)
+    (got,) = mg.autograd.grad(y, x, v, is_grads_batched=True)
+    dy = (x.data + 1) * np.exp(x.data)  # d y_i / d x_ij
+    np.testing.assert_allclose(got.data, v.data[:, :, None] * dy[None], rtol=1e-12)
+    assert x.grad is None
+
+
+def test_batched_grad_materializes_unused_inputs_as_batched_zeros():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    z = mg.ones(4, requires_grad=True)
+    gx, gz = mg.autograd.grad(x * 3, [x, z], mg.eye(2), is_grads_batched=True,
+                              materialize_grads=True)  # fmt: skip
+    np.testing.assert_array_equal(gx.data, 3 * np.eye(2))
+    np.testing.assert_array_equal(gz.data, np.zeros((2, 4)))

@@ -1,6 +1,7 @@
 # ruff: noqa: E501 - the programs are data, one per line
 """Autograd corners against PyTorch: gradcheck's keyword names, a retained gradient
-accumulated across backward calls. Runs only where torch is installed."""
+accumulated across backward calls, autograd.grad with is_grads_batched. Runs only where
+torch is installed."""
 
 import inspect
 import warnings
@@ -20,6 +21,20 @@ PROGRAMS = [
     # a retained gradient accumulates out of place: the first backward's .grad is kept as it was
     "x = M.tensor([1., 2.], requires_grad=True); y = x * 2; y.retain_grad(); y.sum().backward(retain_graph=True); g = y.grad; (y * y).sum().backward(); R = (g, y.grad, g is y.grad)",
     "x = M.tensor(3., requires_grad=True); y = x * x; y.retain_grad(); y.backward(retain_graph=True); g = y.grad; y.backward(M.tensor(2.)); R = (g, y.grad, g is y.grad, x.grad)",
+    # autograd.grad(is_grads_batched=True): a batch of grad_outputs, one result row per row
+    "x = M.tensor([1., 2., 3.], requires_grad=True); y = x ** 2; R = M.autograd.grad(y, x, M.eye(3), is_grads_batched=True)",
+    "x = M.tensor([[1., 2., 3.]], dtype=M.float64, requires_grad=True); y = (x ** 2).sum(0); R = (M.autograd.grad(y, x, M.eye(3), is_grads_batched=True), x.grad)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); z = M.ones(2, requires_grad=True); y = x ** 2; R = M.autograd.grad([y, (y * x).sum()], [x, z], [M.eye(3), M.arange(3.)], is_grads_batched=True, allow_unused=True)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); y = x.sum(); R = M.autograd.grad(y, x, M.tensor([1., -2.]), is_grads_batched=True)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); y = x ** 2; R = M.autograd.grad(y, x, M.ones(2, 3, dtype=M.float64), is_grads_batched=True)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); y = x ** 2; M.autograd.grad(y, x, M.eye(3), is_grads_batched=True, retain_graph=True); R = M.autograd.grad(y, x, 2 * M.eye(3), is_grads_batched=True)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); y = x ** 2; M.autograd.grad(y, x, M.eye(3), is_grads_batched=True); R = M.autograd.grad(y, x, M.eye(3))",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); z = M.ones(2, requires_grad=True); R = M.autograd.grad(x ** 2, [x, z], M.eye(3), is_grads_batched=True)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); R = M.autograd.grad(x ** 2, x, M.ones(3), is_grads_batched=True)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); R = M.autograd.grad(x ** 2, x, is_grads_batched=True)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); R = M.autograd.grad(x.sum(), x, is_grads_batched=True)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); y = x ** 2; R = M.autograd.grad([y, y], x, [M.eye(3), M.ones(2, 3)], is_grads_batched=True)",
+    "x = M.tensor([1., 2., 3.], requires_grad=True); R = M.autograd.grad(x * 2, x, M.zeros(0, 3), is_grads_batched=True)",
 ]  # fmt: skip
 
 

@@ -108,10 +108,12 @@ def grad(
 ) -> tuple:
     """The gradients of ``outputs`` with respect to ``inputs``, leaving every ``.grad``
     alone. An input the outputs do not depend on raises, or with ``allow_unused`` gets
-    None (zeros with ``materialize_grads``)."""
+    None (zeros with ``materialize_grads``). With ``is_grads_batched``, the first dim of
+    every grad_output is a batch: one backward pass per index b, the results stacked."""
     _no_graph_of_backward("grad", create_graph)
     if is_grads_batched:
-        raise NotImplementedError("grad: is_grads_batched=True is not supported by minigrad")
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, allow_unused,
+                             materialize_grads)  # fmt: skip
     if not only_inputs:
         warnings.warn(
             "only_inputs argument is deprecated and is ignored now (defaults to True). To "
@@ -146,6 +148,51 @@ def grad(
             g = np.zeros_like(t.data)
         result.append(None if g is None else Tensor._new(np.array(g, dtype=t.data.dtype)))
     return tuple(result)
+
+
+def _batched_grad(
+    outputs: Tensors,
+    inputs: Tensors,
+    grad_outputs: Any,
+    retain_graph: bool | None,
+    allow_unused: bool | None,
+    materialize_grads: bool,
+) -> tuple:
+    """``grad`` with grad_outputs of shape (B, *output.shape): row b of each result is
+    ``grad`` with the grad_outputs' rows b, so the results have shape (B, *input.shape)."""
+    outs = _seq(outputs, "grad: outputs")
+    given = [None] * len(outs) if grad_outputs is None else _seq_or_none(grad_outputs)
+    if len(given) != len(outs):
+        raise RuntimeError(f"grad: got {len(outs)} tensors and {len(given)} gradients")
+    for t, g in zip(outs, given):
+        if not isinstance(g, Tensor) or g.data.shape[1:] != t.data.shape:
+            got = type(g).__name__ if not isinstance(g, Tensor) else f"shape {g.data.shape}"
+            # as PyTorch: an implicit gradient (None) of a one-element output has no batch dim
+            error = ValueError if g is None and t.data.size == 1 else RuntimeError
+            raise error(
+                "grad: with is_grads_batched=True, each grad_output's first dim is the batch "
+                f"and the rest the output's shape {t.data.shape}, but got {got}"
+            )
+    sizes = {g.data.shape[0] for g in given}
+    if len(sizes) != 1:
+        raise ValueError(f"grad: the grad_outputs' batch sizes differ: {sorted(sizes)}")
+    (n,) = sizes
+    if n == 0:
+        raise IndexError("grad: is_grads_batched=True with a batch of size 0")
+    rows = [
+        grad(
+            outs,
+            inputs,
+            [Tensor._new(g.data[b]) for g in given],
+            retain_graph=retain_graph or b < n - 1,
+            allow_unused=allow_unused,
+            materialize_grads=materialize_grads,
+        )  # fmt: skip
+        for b in range(n)
+    ]
+    return tuple(
+        None if gs[0] is None else Tensor._new(np.stack([g.data for g in gs])) for gs in zip(*rows)
+    )
 
 
 def _no_graph_of_backward(name: str, create_graph: bool) -> None:
