@@ -640,7 +640,7 @@ class Tensor:
         ``gradient`` is the vector in the vector-Jacobian product (shape of ``self``);
         it may be omitted only for a one-element tensor.
         """
-        _autograd.backward(self, gradient, retain_graph, create_graph, inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, None, inputs)
 
     # ---- arithmetic operators ----------------------------------------------------
     def __add__(self, other: Any) -> Tensor:

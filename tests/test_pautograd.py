@@ -75,3 +75,13 @@ def test_batched_grad_materializes_unused_inputs_as_batched_zeros():
                               materialize_grads=True)  # fmt: skip
     np.testing.assert_array_equal(gx.data, 3 * np.eye(2))
     np.testing.assert_array_equal(gz.data, np.zeros((2, 4)))
+
+
+def test_backward_takes_the_deprecated_grad_variables():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(FutureWarning, match="grad_variables"):
+        mg.autograd.backward(x * 3, grad_variables=mg.tensor([1.0, -1.0]))
+    np.testing.assert_array_equal(x.grad.data, [3.0, -3.0])
+    with pytest.raises(RuntimeError, match="grad_tensors` and `grad_variables"):
+        with pytest.warns(FutureWarning):
+            mg.autograd.backward(x * 3, mg.ones(2), grad_variables=mg.ones(2))

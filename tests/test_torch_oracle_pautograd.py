@@ -35,6 +35,10 @@ PROGRAMS = [
     "x = M.tensor([1., 2., 3.], requires_grad=True); R = M.autograd.grad(x.sum(), x, is_grads_batched=True)",
     "x = M.tensor([1., 2., 3.], requires_grad=True); y = x ** 2; R = M.autograd.grad([y, y], x, [M.eye(3), M.ones(2, 3)], is_grads_batched=True)",
     "x = M.tensor([1., 2., 3.], requires_grad=True); R = M.autograd.grad(x * 2, x, M.zeros(0, 3), is_grads_batched=True)",
+    # autograd.backward's deprecated grad_variables, and its positional order
+    "x = M.tensor([1., 2.], requires_grad=True); M.autograd.backward(x * 3, grad_variables=M.tensor([1., -1.])); R = x.grad",
+    "x = M.tensor([1., 2.], requires_grad=True); M.autograd.backward(x * 3, M.ones(2), grad_variables=M.ones(2))",
+    "x = M.tensor([1., 2.], requires_grad=True); w = M.ones(2, requires_grad=True); M.autograd.backward([(x * w).sum()], None, None, False, None, [w]); R = (x.grad, w.grad)",
 ]  # fmt: skip
 
 
@@ -43,7 +47,7 @@ def test_program_matches_pytorch(program):
     _matches_pytorch(program)
 
 
-@pytest.mark.parametrize("name", ["gradcheck", "gradgradcheck"])
+@pytest.mark.parametrize("name", ["gradcheck", "gradgradcheck", "backward", "grad"])
 def test_signature_matches_pytorch(name):
     """The positional parameters as PyTorch's; each keyword one PyTorch's, with its default."""
     ours = inspect.signature(getattr(mg.autograd, name)).parameters

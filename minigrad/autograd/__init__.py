@@ -72,12 +72,23 @@ def backward(
     grad_tensors: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    grad_variables: Any = None,
     inputs: Tensors | None = None,
 ) -> None:
     """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``; with
     ``inputs``, into those tensors' ``.grad`` only (a non-leaf among them retains its
-    gradient, as with ``retain_grad()``)."""
+    gradient, as with ``retain_grad()``). ``grad_variables`` is PyTorch's deprecated
+    name of ``grad_tensors``."""
     _no_graph_of_backward("backward", create_graph)
+    if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
+                      FutureWarning, stacklevel=2)  # fmt: skip
+        if grad_tensors is not None:
+            raise RuntimeError(
+                "backward: `grad_tensors` and `grad_variables` (deprecated) arguments both "
+                "passed; please only use `grad_tensors`."
+            )
+        grad_tensors = grad_variables
     outputs = _seq(tensors, "backward: tensors")
     seeds = _seeds(outputs, grad_tensors, "backward")
     if inputs is None:
