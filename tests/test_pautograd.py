@@ -85,3 +85,27 @@ def test_backward_takes_the_deprecated_grad_variables():
     with pytest.raises(RuntimeError, match="grad_tensors` and `grad_variables"):
         with pytest.warns(FutureWarning):
             mg.autograd.backward(x * 3, mg.ones(2), grad_variables=mg.ones(2))
+
+
+def test_function_backward_may_be_named_vjp():
+    class Twice(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def vjp(ctx, g):
+            return g * 2
+
+    x = mg.tensor([1.0, -3.0], dtype=mg.float64, requires_grad=True)
+    Twice.apply(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
+    assert mg.gradcheck(Twice.apply, (x,))
+
+    class Both(Twice):
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    with pytest.raises(RuntimeError, match="both 'backward' and 'vjp'"):
+        Both.apply(x).sum().backward()

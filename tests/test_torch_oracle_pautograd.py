@@ -82,3 +82,29 @@ def test_non_leaf_grad_warns_as_pytorch(program):
         value = env["R"]
         results.append((warned, None if value is None else value.tolist()))
     assert results[1] == results[0]
+
+
+def _fn(M, methods):
+    """A Function computing 2x whose backward methods are ``methods`` (names -> factor)."""
+    body = {"forward": staticmethod(lambda ctx, x: x * 2)}
+    for name, k in methods.items():
+        body[name] = staticmethod(lambda ctx, g, k=k: g * k)
+    return type("Twice", (M.autograd.Function,), body)
+
+
+@pytest.mark.parametrize(
+    "methods", [{"vjp": 5.0}, {"backward": 3.0}, {"backward": 3.0, "vjp": 5.0}, {}]
+)
+def test_function_backward_may_be_named_vjp(methods):
+    results = []
+    for M in (torch, mg):
+        x = M.tensor([1.0, 2.0], requires_grad=True)
+        try:
+            M.sum(_fn(M, methods).apply(x)).backward()
+            results.append(x.grad.tolist())
+        except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+            results.append(type(e))
+    if isinstance(results[0], type):
+        assert issubclass(results[1], results[0])
+    else:
+        assert results[1] == results[0]
