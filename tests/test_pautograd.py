@@ -109,3 +109,12 @@ def test_function_backward_may_be_named_vjp():
 
     with pytest.raises(RuntimeError, match="both 'backward' and 'vjp'"):
         Both.apply(x).sum().backward()
+
+
+def test_backward_inputs_that_are_not_tensors():
+    x = mg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="backward: inputs must be Tensors, but got float"):
+        (x * 2).sum().backward(inputs=[x, 1.0])
+    with pytest.raises(TypeError, match="got int"):
+        (x * 2).sum().backward(inputs=3)
+    assert x.grad is None

@@ -35,6 +35,11 @@ PROGRAMS = [
     "x = M.tensor([1., 2., 3.], requires_grad=True); R = M.autograd.grad(x.sum(), x, is_grads_batched=True)",
     "x = M.tensor([1., 2., 3.], requires_grad=True); y = x ** 2; R = M.autograd.grad([y, y], x, [M.eye(3), M.ones(2, 3)], is_grads_batched=True)",
     "x = M.tensor([1., 2., 3.], requires_grad=True); R = M.autograd.grad(x * 2, x, M.zeros(0, 3), is_grads_batched=True)",
+    # backward's inputs: an element that is not a Tensor is a RuntimeError, as PyTorch's
+    "x = M.ones(2, requires_grad=True); (x * 2).sum().backward(inputs=[1.0])",
+    "x = M.ones(2, requires_grad=True); (x * 2).sum().backward(inputs=[x, None])",
+    "x = M.ones(2, requires_grad=True); M.autograd.backward((x * 2).sum(), inputs=(x, 'x'))",
+    "x = M.ones(2, requires_grad=True); (x * 2).sum().backward(inputs=3)",
     # autograd.backward's deprecated grad_variables, and its positional order
     "x = M.tensor([1., 2.], requires_grad=True); M.autograd.backward(x * 3, grad_variables=M.tensor([1., -1.])); R = x.grad",
     "x = M.tensor([1., 2.], requires_grad=True); M.autograd.backward(x * 3, M.ones(2), grad_variables=M.ones(2))",

@@ -20,15 +20,16 @@ __all__ = [
 Tensors = Union[Tensor, Sequence[Tensor]]
 
 
-def _seq(x: Any, what: str) -> list:
-    """A Tensor or a sequence of Tensors, as a list."""
+def _seq(x: Any, what: str, error: type[Exception] = TypeError) -> list:
+    """A Tensor or a sequence of Tensors, as a list. Not a sequence: TypeError; an element
+    that is not a Tensor: ``error`` (PyTorch's backward raises RuntimeError for inputs)."""
     try:
         xs = [x] if isinstance(x, Tensor) else list(x)
     except TypeError:  # a number: not a sequence
         raise TypeError(f"{what} must be Tensors, but got {type(x).__name__}") from None
     for t in xs:
         if not isinstance(t, Tensor):
-            raise TypeError(f"{what} must be Tensors, but got {type(t).__name__}")
+            raise error(f"{what} must be Tensors, but got {type(t).__name__}")
     return xs
 
 
@@ -94,7 +95,7 @@ def backward(
     if inputs is None:
         run_backward(outputs, seeds, bool(retain_graph))
         return
-    ins = _seq(inputs, "backward: inputs")
+    ins = _seq(inputs, "backward: inputs", RuntimeError)
     if not ins:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     for t in ins:
