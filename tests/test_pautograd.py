@@ -118,3 +118,14 @@ def test_backward_inputs_that_are_not_tensors():
     with pytest.raises(TypeError, match="got int"):
         (x * 2).sum().backward(inputs=3)
     assert x.grad is None
+
+
+def test_gradcheck_takes_pytorchs_other_options():
+    x = mg.tensor([0.5, -1.5], dtype=mg.float64, requires_grad=True)
+    options = dict(check_undefined_grad=False, check_grad_dtypes=True, check_batched_grad=True)
+    assert mg.gradcheck(mg.exp, (x,), masked=False, **options)
+    assert not mg.gradcheck(lambda a: a * a.detach(), (x,), raise_exception=False, **options)
+    with pytest.raises(NotImplementedError, match="forward mode"):
+        mg.gradcheck(mg.exp, (x,), check_forward_ad=True)
+    with pytest.raises(AssertionError, match="check_backward_ad"):
+        mg.gradcheck(mg.exp, (x,), check_backward_ad=False)

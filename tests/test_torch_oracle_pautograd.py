@@ -18,6 +18,10 @@ PROGRAMS = [
     # gradcheck called with PyTorch's keyword names
     "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(func=lambda a: a.exp() * a, inputs=(x,))",
     "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(func=M.sin, inputs=x, eps=1e-6, atol=1e-5, rtol=1e-3)",
+    # gradcheck takes PyTorch's other options
+    "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(M.exp, (x,), check_undefined_grad=False, check_grad_dtypes=True, check_batched_grad=True, masked=False, nondet_tol=0.0)",
+    "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(lambda a: a * a.detach(), (x,), check_undefined_grad=False, check_batched_grad=True, raise_exception=False)",
+    "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(M.exp, (x,), check_backward_ad=False)",
     # a retained gradient accumulates out of place: the first backward's .grad is kept as it was
     "x = M.tensor([1., 2.], requires_grad=True); y = x * 2; y.retain_grad(); y.sum().backward(retain_graph=True); g = y.grad; (y * y).sum().backward(); R = (g, y.grad, g is y.grad)",
     "x = M.tensor(3., requires_grad=True); y = x * x; y.retain_grad(); y.backward(retain_graph=True); g = y.grad; y.backward(M.tensor(2.)); R = (g, y.grad, g is y.grad, x.grad)",

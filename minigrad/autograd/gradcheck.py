@@ -26,7 +26,14 @@ def gradcheck(
     rtol: float = 1e-3,
     raise_exception: bool = True,
     nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_batched_forward_grad: bool = False,
+    check_forward_ad: bool = False,
+    check_backward_ad: bool = True,
     fast_mode: bool = False,
+    masked: bool | None = None,
 ) -> bool:
     """Compare autograd's gradients of ``func(*inputs)`` with central differences in float64.
 
@@ -34,10 +41,23 @@ def gradcheck(
     numeric| must be at most ``atol + rtol * |numeric|``, numeric = (o(x + eps) - o(x -
     eps)) / (2 eps). Inputs that are not Tensors are passed as they are. Returns True or
     raises :class:`GradcheckError` naming the input, index and values (returns False
-    instead with ``raise_exception=False``). ``nondet_tol`` and ``fast_mode`` are
-    accepted for PyTorch's sake: minigrad's backward is deterministic and it always
-    checks the whole Jacobian.
+    instead with ``raise_exception=False``).
+
+    PyTorch's other options are accepted for its sake: minigrad's backward is deterministic
+    (``nondet_tol``), gives gradients in their inputs' dtypes (``check_grad_dtypes``) and
+    zeros for outputs that got none (``check_undefined_grad``); a batched gradient is one
+    backward pass per row (``check_batched_grad``); there are no masked tensors, and the
+    whole Jacobian is always checked (``fast_mode``). Forward mode AD is not supported.
     """
+    if not (check_forward_ad or check_backward_ad):  # PyTorch's exception type
+        raise AssertionError(
+            "gradcheck: expected at least one of check_forward_ad or check_backward_ad to be True"
+        )
+    if check_forward_ad or check_batched_forward_grad:
+        raise NotImplementedError(
+            "gradcheck: forward mode AD (check_forward_ad, check_batched_forward_grad) is not "
+            "supported by minigrad"
+        )
     originals = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     xs = [
         tensor(t.data, dtype=np.float64, requires_grad=t._requires_grad)
