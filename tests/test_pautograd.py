@@ -129,3 +129,12 @@ def test_gradcheck_takes_pytorchs_other_options():
         mg.gradcheck(mg.exp, (x,), check_forward_ad=True)
     with pytest.raises(AssertionError, match="check_backward_ad"):
         mg.gradcheck(mg.exp, (x,), check_backward_ad=False)
+
+
+def test_batched_grad_takes_inputs_from_a_generator():
+    lin = mg.nn.Linear(3, 2)
+    x = mg.randn(4, 3)
+    y = lin(x).sum(0)  # (2,)
+    gw, gb = mg.autograd.grad(y, lin.parameters(), mg.eye(2), is_grads_batched=True)
+    np.testing.assert_allclose(gw.data[1], np.stack([np.zeros(3), x.data.sum(0)]), rtol=1e-6)
+    np.testing.assert_array_equal(gb.data, 4 * np.eye(2))

@@ -172,7 +172,7 @@ def _batched_grad(
 ) -> tuple:
     """``grad`` with grad_outputs of shape (B, *output.shape): row b of each result is
     ``grad`` with the grad_outputs' rows b, so the results have shape (B, *input.shape)."""
-    outs = _seq(outputs, "grad: outputs")
+    outs, ins = _seq(outputs, "grad: outputs"), _seq(inputs, "grad: inputs")  # used per row
     given = [None] * len(outs) if grad_outputs is None else _seq_or_none(grad_outputs)
     if len(given) != len(outs):
         raise RuntimeError(f"grad: got {len(outs)} tensors and {len(given)} gradients")
@@ -194,12 +194,12 @@ def _batched_grad(
     rows = [
         grad(
             outs,
-            inputs,
+            ins,
             [Tensor._new(g.data[b]) for g in given],
             retain_graph=retain_graph or b < n - 1,
             allow_unused=allow_unused,
             materialize_grads=materialize_grads,
-        )  # fmt: skip
+        )
         for b in range(n)
     ]
     return tuple(
