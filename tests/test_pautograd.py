@@ -138,3 +138,20 @@ def test_batched_grad_takes_inputs_from_a_generator():
     gw, gb = mg.autograd.grad(y, lin.parameters(), mg.eye(2), is_grads_batched=True)
     np.testing.assert_allclose(gw.data[1], np.stack([np.zeros(3), x.data.sum(0)]), rtol=1e-6)
     np.testing.assert_array_equal(gb.data, 4 * np.eye(2))
+
+
+def test_forward_mode_jacobian_is_the_reverse_mode_one():
+    def f(a, b):
+        return (a.exp() * b.sum(), a @ mg.ones(2, 3, dtype=mg.float64) * b)
+
+    x = mg.tensor([0.5, -1.0], dtype=mg.float64)
+    y = mg.tensor([2.0, 0.25, -3.0], dtype=mg.float64)
+    J = mg.autograd.functional.jacobian
+    forward = J(f, (x, y), vectorize=True, strategy="forward-mode")
+    reverse = J(f, (x, y))
+    for row_f, row_r in zip(forward, reverse):
+        for a, b in zip(row_f, row_r):
+            np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_allclose(forward[0][0].data, np.diag(np.exp(x.data)) * y.data.sum())
+    with pytest.raises(NotImplementedError, match="vectorize=True"):
+        J(f, (x, y), strategy="forward-mode")

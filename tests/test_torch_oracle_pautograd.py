@@ -22,6 +22,12 @@ PROGRAMS = [
     "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(M.exp, (x,), check_undefined_grad=False, check_grad_dtypes=True, check_batched_grad=True, masked=False, nondet_tol=0.0)",
     "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(lambda a: a * a.detach(), (x,), check_undefined_grad=False, check_batched_grad=True, raise_exception=False)",
     "x = M.tensor([0.5, -1.5], dtype=M.float64, requires_grad=True); R = M.autograd.gradcheck(M.exp, (x,), check_backward_ad=False)",
+    # autograd.functional.jacobian(strategy="forward-mode"): the same Jacobian, on PyTorch's conditions
+    "x = M.tensor([1., 2.], dtype=M.float64); R = M.autograd.functional.jacobian(lambda a: a ** 2 * a.sum(), x, vectorize=True, strategy='forward-mode')",
+    "x = M.tensor([1., 2.]); y = M.tensor([3., -1., 0.5]); R = M.autograd.functional.jacobian(lambda a, b: (M.outer(a, b), a.sum() * b), (x, y), vectorize=True, strategy='forward-mode')",
+    "x = M.tensor([1., 2.]); R = M.autograd.functional.jacobian(lambda a: a ** 2, x, strategy='forward-mode')",
+    "x = M.tensor([1., 2.]); R = M.autograd.functional.jacobian(lambda a: a ** 2, x, vectorize=True, strategy='forward-mode', strict=True)",
+    "x = M.tensor([1., 2.]); R = M.autograd.functional.jacobian(lambda a: a ** 2, x, strategy='sideways')",
     # a retained gradient accumulates out of place: the first backward's .grad is kept as it was
     "x = M.tensor([1., 2.], requires_grad=True); y = x * 2; y.retain_grad(); y.sum().backward(retain_graph=True); g = y.grad; (y * y).sum().backward(); R = (g, y.grad, g is y.grad)",
     "x = M.tensor(3., requires_grad=True); y = x * x; y.retain_grad(); y.backward(retain_graph=True); g = y.grad; y.backward(M.tensor(2.)); R = (g, y.grad, g is y.grad, x.grad)",

@@ -115,12 +115,22 @@ def jacobian(
     ``y.shape + x.shape`` with J[j..., k...] = ∂y[j...] / ∂x[k...]; a tuple over the inputs
     and/or the outputs where those are tuples (``J[i][k]`` for output i, input k). An
     output that does not depend on an input gives zeros (with ``strict``, an error).
-    ``vectorize`` is accepted and changes nothing: one backward pass per output element."""
+    ``vectorize`` is accepted and changes nothing: one backward pass per output element.
+    ``strategy="forward-mode"`` gives the same Jacobian, computed in reverse mode too (as
+    ``func.jacfwd``), under PyTorch's conditions: with ``vectorize`` and not ``strict``."""
     _no_graph_of_backward("jacobian", create_graph)
-    if strategy != "reverse-mode":
+    if strategy not in ("forward-mode", "reverse-mode"):  # PyTorch's exception type
+        raise AssertionError(
+            f'jacobian: expected strategy to be either "forward-mode" or "reverse-mode", got '
+            f"{strategy!r}"
+        )
+    if strategy == "forward-mode" and not vectorize:
         raise NotImplementedError(
-            f"jacobian: strategy={strategy!r} (forward-mode AD) is not supported by minigrad; "
-            "use strategy='reverse-mode'"
+            'jacobian: strategy="forward-mode" is only implemented for vectorize=True'
+        )
+    if strategy == "forward-mode" and strict:
+        raise RuntimeError(
+            'jacobian: strict=True and strategy="forward-mode" are not supported together'
         )
     in_tuple, xs, out_tuple, ys = _run(func, inputs, "jacobian")
     jac = []
