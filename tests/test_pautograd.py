@@ -155,3 +155,29 @@ def test_forward_mode_jacobian_is_the_reverse_mode_one():
     np.testing.assert_allclose(forward[0][0].data, np.diag(np.exp(x.data)) * y.data.sum())
     with pytest.raises(NotImplementedError, match="vectorize=True"):
         J(f, (x, y), strategy="forward-mode")
+
+
+def test_jvp_is_the_jacobian_times_v():
+    def f(a, b):
+        return (a.exp() * b.sum(), (a[:, None] * b).tanh())
+
+    x = mg.tensor([0.5, -1.0], dtype=mg.float64)
+    y = mg.tensor([2.0, 0.25, -3.0], dtype=mg.float64)
+    u = mg.tensor([1.5, -0.5], dtype=mg.float64)
+    w = mg.tensor([0.0, 1.0, 2.0], dtype=mg.float64)
+    outs, products = mg.autograd.functional.jvp(f, (x, y), (u, w))
+    (Jx0, Jy0), (Jx1, Jy1) = mg.autograd.functional.jacobian(f, (x, y))
+    np.testing.assert_allclose(products[0].data, Jx0.data @ u.data + Jy0.data @ w.data)
+    np.testing.assert_allclose(products[1].data, Jx1.data @ u.data + Jy1.data @ w.data)
+    np.testing.assert_allclose(outs[0].data, np.exp(x.data) * y.data.sum())
+    # and by central differences
+    eps = 1e-6
+    plus, minus = f(x + eps * u, y + eps * w), f(x - eps * u, y - eps * w)
+    for p, m, jv in zip(plus, minus, products):
+        np.testing.assert_allclose(jv.data, (p.data - m.data) / (2 * eps), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["hessian", "hvp", "vhp"])
+def test_second_order_functionals_raise_a_clear_error(name):
+    with pytest.raises(NotImplementedError, match=f"{name}: second derivatives"):
+        getattr(mg.autograd.functional, name)(lambda a: (a**3).sum(), mg.tensor([1.0, 2.0]))

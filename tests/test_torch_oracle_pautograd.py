@@ -28,6 +28,21 @@ PROGRAMS = [
     "x = M.tensor([1., 2.]); R = M.autograd.functional.jacobian(lambda a: a ** 2, x, strategy='forward-mode')",
     "x = M.tensor([1., 2.]); R = M.autograd.functional.jacobian(lambda a: a ** 2, x, vectorize=True, strategy='forward-mode', strict=True)",
     "x = M.tensor([1., 2.]); R = M.autograd.functional.jacobian(lambda a: a ** 2, x, strategy='sideways')",
+    # autograd.functional.jvp: J v, from the Jacobian
+    "R = M.autograd.functional.jvp(lambda x: x ** 2 * x.sum(), M.tensor([1., 2.]), M.tensor([1., -3.]))",
+    "R = M.autograd.functional.jvp(lambda a: a.exp(), M.tensor(1.5, dtype=M.float64), M.tensor(2., dtype=M.float64))",
+    "R = M.autograd.functional.jvp(lambda a: a.sum() * 2, M.tensor([3.]))",
+    "R = M.autograd.functional.jvp(lambda x: x ** 2, M.tensor([1., 2.]))",
+    "R = M.autograd.functional.jvp(lambda a, b: (a * b, a.sum()), (M.tensor([1., 2.]), M.tensor([3., 4.])), (M.ones(2), M.tensor([0.5, -1.])))",
+    "R = M.autograd.functional.jvp(lambda x: x @ x.T, M.tensor([[1., 2.], [3., -1.]]), M.tensor([[0.5, 1.], [2., -1.]]))",
+    "R = M.autograd.functional.jvp(lambda x: x ** 2, (M.tensor([1., 2.]),), (M.ones(2, dtype=M.float64),))",
+    "R = M.autograd.functional.jvp(lambda a, b: a * 2, (M.tensor([1., 2.]), M.tensor([1., 2.])), (M.ones(2), M.ones(2)))",
+    "R = M.autograd.functional.jvp(lambda a, b: a * 2, (M.tensor([1., 2.]), M.tensor([1., 2.])), (M.ones(2), M.ones(2)), strict=True)",
+    "R = M.autograd.functional.jvp(lambda a: M.ones(2), M.tensor([1., 2.]), M.ones(2))",
+    "R = M.autograd.functional.jvp(lambda a: M.ones(2), M.tensor([1., 2.]), M.ones(2), strict=True)",
+    "R = M.autograd.functional.jvp(lambda x: x ** 2, M.tensor([1., 2.]), M.ones(3))",
+    "R = M.autograd.functional.jvp(lambda x: x ** 2, M.tensor([1., 2.]), [M.ones(2)])",
+    "R = M.autograd.functional.jvp(lambda a, b: a * b, (M.tensor([1., 2.]), M.tensor([1., 2.])), (M.ones(2),))",
     # a retained gradient accumulates out of place: the first backward's .grad is kept as it was
     "x = M.tensor([1., 2.], requires_grad=True); y = x * 2; y.retain_grad(); y.sum().backward(retain_graph=True); g = y.grad; (y * y).sum().backward(); R = (g, y.grad, g is y.grad)",
     "x = M.tensor(3., requires_grad=True); y = x * x; y.retain_grad(); y.backward(retain_graph=True); g = y.grad; y.backward(M.tensor(2.)); R = (g, y.grad, g is y.grad, x.grad)",
@@ -62,11 +77,29 @@ def test_program_matches_pytorch(program):
     _matches_pytorch(program)
 
 
-@pytest.mark.parametrize("name", ["gradcheck", "gradgradcheck", "backward", "grad"])
+def _attr(module, dotted):
+    for part in dotted.split("."):
+        module = getattr(module, part)
+    return module
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gradcheck",
+        "gradgradcheck",
+        "backward",
+        "grad",
+        "functional.jvp",
+        "functional.hessian",
+        "functional.hvp",
+        "functional.vhp",
+    ],
+)
 def test_signature_matches_pytorch(name):
     """The positional parameters as PyTorch's; each keyword one PyTorch's, with its default."""
-    ours = inspect.signature(getattr(mg.autograd, name)).parameters
-    theirs = inspect.signature(getattr(torch.autograd, name)).parameters
+    ours = inspect.signature(_attr(mg.autograd, name)).parameters
+    theirs = inspect.signature(_attr(torch.autograd, name)).parameters
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     assert [n for n, p in ours.items() if p.kind in kinds] == [
         n for n, p in theirs.items() if p.kind in kinds
