@@ -509,14 +509,15 @@ def _drain(
 
 
 def _retain(node: Node, g: np.ndarray) -> None:
-    """Store a non-leaf's gradient in its ``.grad`` (it asked with ``retain_grad()``)."""
+    """Store a non-leaf's gradient in its ``.grad`` (it asked with ``retain_grad()``). Unlike
+    a leaf's, it accumulates out of place, as in PyTorch: a new Tensor each time."""
     t = node.retained()
     if t is None or t._node is not node:
         return
     if t._grad is None:
         t._grad = _new(np.array(g, dtype=node.dtype))
     else:
-        t._grad.data = np.asarray(t._grad.data + g)  # a sum of 0-d arrays is a NumPy scalar
+        t._grad = _new(np.asarray(t._grad.data + g))  # a sum of 0-d arrays is a NumPy scalar
 
 
 def _run_hooks(hooks: dict, g: np.ndarray) -> np.ndarray:

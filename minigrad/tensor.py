@@ -292,8 +292,9 @@ class Tensor:
     # ---- attributes -------------------------------------------------------------
     @property
     def grad(self) -> Tensor | None:
-        """The gradient accumulated by ``backward()`` (leaves), or None."""
-        if self._node is not None and not self.retains_grad:
+        """The gradient accumulated by ``backward()`` (leaves), or None. Reading a non-leaf's
+        None warns, as in PyTorch (one assigned to it, or kept by retain_grad, does not)."""
+        if self._node is not None and self._grad is None and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
                 "Its .grad attribute won't be populated during autograd.backward(). If you "
@@ -678,7 +679,7 @@ class Tensor:
         ``gradient`` is the vector in the vector-Jacobian product (shape of ``self``);
         it may be omitted only for a one-element tensor.
         """
-        _autograd.backward(self, gradient, retain_graph, create_graph, inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, None, inputs)
 
     # ---- arithmetic operators ----------------------------------------------------
     def __add__(self, other: Any) -> Tensor:

@@ -12,34 +12,36 @@ from ..engine import accumulate, run_backward
 from ..tensor import Tensor
 
 __all__ = [
-    "backward", "grad", "gradcheck", "GradcheckError", "Function", "FunctionCtx", "no_grad",
-    "enable_grad", "set_grad_enabled", "inference_mode", "Variable", "detect_anomaly",
-    "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+    "backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "Function",
+    "FunctionCtx", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "Variable",
+    "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
 ]  # fmt: skip
 
 Tensors = Union[Tensor, Sequence[Tensor]]
 
 
-def _seq(x: Any, what: str) -> list:
-    """A Tensor or a sequence of Tensors, as a list."""
+def _seq(x: Any, what: str, error: type[Exception] = TypeError) -> list:
+    """A Tensor or a sequence of Tensors, as a list. Not a sequence: TypeError; an element
+    that is not a Tensor: ``error`` (PyTorch's backward raises RuntimeError for inputs)."""
     try:
         xs = [x] if isinstance(x, Tensor) else list(x)
     except TypeError:  # a number: not a sequence
         raise TypeError(f"{what} must be Tensors, but got {type(x).__name__}") from None
     for t in xs:
         if not isinstance(t, Tensor):
-            raise TypeError(f"{what} must be Tensors, but got {type(t).__name__}")
+            raise error(f"{what} must be Tensors, but got {type(t).__name__}")
     return xs
 
 
-def _seeds(outputs: list, grad_outputs: Any) -> list:
-    """The starting gradient of each output: given, or 1 for one-element outputs."""
+def _seeds(outputs: list, grad_outputs: Any, op: str) -> list:
+    """The starting gradient of each output: given, or 1 for one-element outputs. ``op``
+    ("backward" or "grad") names the caller in errors."""
     given = [None] * len(outputs) if grad_outputs is None else _seq_or_none(grad_outputs)
     for g in given:
         if g is not None and not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
     if len(given) != len(outputs):
-        raise RuntimeError(f"grad: got {len(outputs)} tensors and {len(given)} gradients")
+        raise RuntimeError(f"{op}: got {len(outputs)} tensors and {len(given)} gradients")
     seeds = []
     for i, (t, g) in enumerate(zip(outputs, given)):
         if not t._requires_grad:
@@ -56,7 +58,7 @@ def _seeds(outputs: list, grad_outputs: Any) -> list:
         arr = np.array(g.data, dtype=t.data.dtype)
         if arr.shape != t.data.shape:
             raise RuntimeError(
-                f"backward: gradient has shape {arr.shape} but the output has shape {t.data.shape}"
+                f"{op}: gradient has shape {arr.shape} but the output has shape {t.data.shape}"
             )
         seeds.append(arr)
     return seeds
@@ -71,18 +73,29 @@ def backward(
     grad_tensors: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    grad_variables: Any = None,
     inputs: Tensors | None = None,
 ) -> None:
     """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``; with
     ``inputs``, into those tensors' ``.grad`` only (a non-leaf among them retains its
-    gradient, as with ``retain_grad()``)."""
+    gradient, as with ``retain_grad()``). ``grad_variables`` is PyTorch's deprecated
+    name of ``grad_tensors``."""
     _no_graph_of_backward("backward", create_graph)
+    if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
+                      FutureWarning, stacklevel=2)  # fmt: skip
+        if grad_tensors is not None:
+            raise RuntimeError(
+                "backward: `grad_tensors` and `grad_variables` (deprecated) arguments both "
+                "passed; please only use `grad_tensors`."
+            )
+        grad_tensors = grad_variables
     outputs = _seq(tensors, "backward: tensors")
-    seeds = _seeds(outputs, grad_tensors)
+    seeds = _seeds(outputs, grad_tensors, "backward")
     if inputs is None:
         run_backward(outputs, seeds, bool(retain_graph))
         return
-    ins = _seq(inputs, "backward: inputs")
+    ins = _seq(inputs, "backward: inputs", RuntimeError)
     if not ins:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     for t in ins:
@@ -107,10 +120,12 @@ def grad(
 ) -> tuple:
     """The gradients of ``outputs`` with respect to ``inputs``, leaving every ``.grad``
     alone. An input the outputs do not depend on raises, or with ``allow_unused`` gets
-    None (zeros with ``materialize_grads``)."""
+    None (zeros with ``materialize_grads``). With ``is_grads_batched``, the first dim of
+    every grad_output is a batch: one backward pass per index b, the results stacked."""
     _no_graph_of_backward("grad", create_graph)
     if is_grads_batched:
-        raise NotImplementedError("grad: is_grads_batched=True is not supported by minigrad")
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, allow_unused,
+                             materialize_grads)  # fmt: skip
     if not only_inputs:
         warnings.warn(
             "only_inputs argument is deprecated and is ignored now (defaults to True). To "
@@ -132,7 +147,7 @@ def grad(
         if not t._requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad")
     capture = {id(t): [t, None] for t in ins}
-    run_backward(outs, _seeds(outs, grad_outputs), bool(retain_graph), capture)
+    run_backward(outs, _seeds(outs, grad_outputs, "grad"), bool(retain_graph), capture)
     result = []
     for i, t in enumerate(ins):
         g = capture[id(t)][1]
@@ -145,6 +160,51 @@ def grad(
             g = np.zeros_like(t.data)
         result.append(None if g is None else Tensor._new(np.array(g, dtype=t.data.dtype)))
     return tuple(result)
+
+
+def _batched_grad(
+    outputs: Tensors,
+    inputs: Tensors,
+    grad_outputs: Any,
+    retain_graph: bool | None,
+    allow_unused: bool | None,
+    materialize_grads: bool,
+) -> tuple:
+    """``grad`` with grad_outputs of shape (B, *output.shape): row b of each result is
+    ``grad`` with the grad_outputs' rows b, so the results have shape (B, *input.shape)."""
+    outs, ins = _seq(outputs, "grad: outputs"), _seq(inputs, "grad: inputs")  # used per row
+    given = [None] * len(outs) if grad_outputs is None else _seq_or_none(grad_outputs)
+    if len(given) != len(outs):
+        raise RuntimeError(f"grad: got {len(outs)} tensors and {len(given)} gradients")
+    for t, g in zip(outs, given):
+        if not isinstance(g, Tensor) or g.data.shape[1:] != t.data.shape:
+            got = type(g).__name__ if not isinstance(g, Tensor) else f"shape {g.data.shape}"
+            # as PyTorch: an implicit gradient (None) of a one-element output has no batch dim
+            error = ValueError if g is None and t.data.size == 1 else RuntimeError
+            raise error(
+                "grad: with is_grads_batched=True, each grad_output's first dim is the batch "
+                f"and the rest the output's shape {t.data.shape}, but got {got}"
+            )
+    sizes = {g.data.shape[0] for g in given}
+    if len(sizes) != 1:
+        raise ValueError(f"grad: the grad_outputs' batch sizes differ: {sorted(sizes)}")
+    (n,) = sizes
+    if n == 0:
+        raise IndexError("grad: is_grads_batched=True with a batch of size 0")
+    rows = [
+        grad(
+            outs,
+            ins,
+            [Tensor._new(g.data[b]) for g in given],
+            retain_graph=retain_graph or b < n - 1,
+            allow_unused=allow_unused,
+            materialize_grads=materialize_grads,
+        )
+        for b in range(n)
+    ]
+    return tuple(
+        None if gs[0] is None else Tensor._new(np.stack([g.data for g in gs])) for gs in zip(*rows)
+    )
 
 
 def _no_graph_of_backward(name: str, create_graph: bool) -> None:
@@ -164,5 +224,5 @@ from .anomaly_mode import (  # noqa: E402
     set_detect_anomaly,
 )
 from .function import Function, FunctionCtx  # noqa: E402
-from .gradcheck import GradcheckError, gradcheck  # noqa: E402
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 from .variable import Variable  # noqa: E402

@@ -110,7 +110,7 @@ class BackwardCFunction(FunctionCtx, Node):
             for gk, meta in zip(slots, self._output_meta)
         ]  # fmt: skip
         with no_grad():
-            grads = self._forward_cls.backward(self, *grad_outputs)
+            grads = _user_backward(self._forward_cls)(self, *grad_outputs)
         grads = grads if isinstance(grads, tuple) else (grads,)
         inputs = self._inputs
         name = self.name()
@@ -146,6 +146,17 @@ class BackwardCFunction(FunctionCtx, Node):
             # is accumulated in place
             result.append(np.array(gi.data))
         return result
+
+
+def _user_backward(cls: type) -> Callable:
+    """The Function's backward: its ``backward`` or, under PyTorch's other name, ``vjp``."""
+    backward, vjp = cls.backward, cls.vjp
+    if backward is not Function.backward and vjp is not Function.vjp:
+        raise RuntimeError(
+            f"{cls.__name__}: implementing both 'backward' and 'vjp' for a custom Function is "
+            "not allowed. You should only implement one of them."
+        )
+    return backward if vjp is Function.vjp else vjp
 
 
 def _broadcast_to_shape(a: tuple, b: tuple) -> tuple | None:
@@ -204,6 +215,8 @@ class Function:
             "You must implement either the backward or vjp method for your custom "
             "autograd.Function to use it with backward mode AD."
         )
+
+    vjp = backward  # PyTorch's other name: a Function defines one of the two
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:

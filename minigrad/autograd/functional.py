@@ -1,8 +1,11 @@
-"""``jacobian`` and ``vjp`` of a function of tensors, as ``torch.autograd.functional``.
+"""``jacobian``, ``vjp`` and ``jvp`` of a function of tensors, as
+``torch.autograd.functional``.
 
-Both run the function on detached copies of the inputs that require grad, then reverse
+All run the function on detached copies of the inputs that require grad, then reverse
 mode: ``vjp`` one backward pass (vᵀ J), ``jacobian`` one per output element (row j of
-J is e_jᵀ J). Neither touches the inputs' ``.grad``; the results require no grad.
+J is e_jᵀ J), and ``jvp`` the Jacobian's product with v (J v). None touches the inputs'
+``.grad``; the results require no grad. ``hessian``, ``hvp`` and ``vhp`` differentiate a
+gradient, which minigrad cannot (its VJPs record no graph): they raise.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ..grad_mode import enable_grad
 from ..tensor import Tensor
 from . import _no_graph_of_backward, grad
 
-__all__ = ["jacobian", "vjp"]
+__all__ = ["jacobian", "vjp", "jvp", "hessian", "hvp", "vhp"]
 
 
 def _as_tuple(x: Any, what: str, fn_name: str) -> tuple[bool, tuple]:
@@ -115,12 +118,22 @@ def jacobian(
     ``y.shape + x.shape`` with J[j..., k...] = ∂y[j...] / ∂x[k...]; a tuple over the inputs
     and/or the outputs where those are tuples (``J[i][k]`` for output i, input k). An
     output that does not depend on an input gives zeros (with ``strict``, an error).
-    ``vectorize`` is accepted and changes nothing: one backward pass per output element."""
+    ``vectorize`` is accepted and changes nothing: one backward pass per output element.
+    ``strategy="forward-mode"`` gives the same Jacobian, computed in reverse mode too (as
+    ``func.jacfwd``), under PyTorch's conditions: with ``vectorize`` and not ``strict``."""
     _no_graph_of_backward("jacobian", create_graph)
-    if strategy != "reverse-mode":
+    if strategy not in ("forward-mode", "reverse-mode"):  # PyTorch's exception type
+        raise AssertionError(
+            f'jacobian: expected strategy to be either "forward-mode" or "reverse-mode", got '
+            f"{strategy!r}"
+        )
+    if strategy == "forward-mode" and not vectorize:
         raise NotImplementedError(
-            f"jacobian: strategy={strategy!r} (forward-mode AD) is not supported by minigrad; "
-            "use strategy='reverse-mode'"
+            'jacobian: strategy="forward-mode" is only implemented for vectorize=True'
+        )
+    if strategy == "forward-mode" and strict:
+        raise RuntimeError(
+            'jacobian: strict=True and strategy="forward-mode" are not supported together'
         )
     in_tuple, xs, out_tuple, ys = _run(func, inputs, "jacobian")
     jac = []
@@ -145,3 +158,90 @@ def jacobian(
     if out_tuple:
         return tuple(j if in_tuple else j[0] for j in jac)
     return jac[0] if in_tuple else jac[0][0]
+
+
+def jvp(
+    func: Callable, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple:
+    """(func(inputs), J v): the derivative of func at inputs in the direction v (v has the
+    inputs' shapes; it may be omitted for a single one-element input), of the outputs'
+    shapes. Computed from the Jacobian, one backward pass per output element. An output
+    that does not depend on the inputs gets zeros (with ``strict``, an error)."""
+    _no_graph_of_backward("jvp", create_graph)
+    in_tuple, xs, out_tuple, ys = _run(func, inputs, "jvp")
+    if v is None:
+        if len(xs) != 1 or xs[0].data.size != 1:
+            raise RuntimeError(
+                "The vector v can only be None if the input to the user-provided function is "
+                "a single Tensor with a single element."
+            )
+        vs = (Tensor._new(np.ones_like(xs[0].data)),)
+    else:
+        vs = _as_tuple(v, "v", "jvp")[1]
+        if len(vs) != len(xs):
+            raise RuntimeError(f"v is a tuple of invalid length: should be {len(xs)} but got "
+                               f"{len(vs)}.")  # fmt: skip
+        for x, w in zip(xs, vs):
+            if w.data.shape != x.data.shape:
+                raise RuntimeError(f"v has invalid size: should be {x.shape} but got {w.shape}.")
+    used = [False] * len(xs)
+
+    def vjp(e: Tensor, y: Tensor) -> tuple:
+        gs = grad(y, xs, e, retain_graph=True, allow_unused=True)
+        for k, g in enumerate(gs):
+            used[k] = used[k] or g is not None
+        return gs
+
+    products = []
+    for i, y in enumerate(ys):
+        Jv = np.zeros(y.data.shape, y.data.dtype)
+        if y._requires_grad:
+            rows = _jacobian_rows(y, xs, lambda e, y=y: vjp(e, y))
+            for J, w in zip(rows, vs):
+                Jv += (J.data.reshape(y.data.size, -1) @ w.data.reshape(-1)).reshape(Jv.shape)
+        elif strict:
+            raise RuntimeError(
+                f"Output {i} of the user-provided function does not require gradients. The "
+                "outputs must be computed in a differentiable manner from the input when "
+                "running in strict mode."
+            )
+        products.append(Tensor._new(Jv))
+    if strict and not all(used):
+        raise _independent(None, used.index(False))
+    outputs = tuple(y.detach() for y in ys)
+    if out_tuple:
+        return outputs, tuple(products)
+    return outputs[0], products[0]
+
+
+def _second_order(name: str) -> NotImplementedError:
+    return NotImplementedError(
+        f"{name}: second derivatives (the gradient of a gradient) are not supported by "
+        "minigrad: its VJPs are NumPy code and record no graph"
+    )
+
+
+def hessian(
+    func: Callable,
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    outer_jacobian_strategy: str = "reverse-mode",
+) -> Any:
+    """Not supported: the Hessian is the Jacobian of a gradient. Raises."""
+    raise _second_order("hessian")
+
+
+def hvp(
+    func: Callable, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple:
+    """Not supported: the Hessian-vector product differentiates a gradient. Raises."""
+    raise _second_order("hvp")
+
+
+def vhp(
+    func: Callable, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple:
+    """Not supported: the vector-Hessian product differentiates a gradient. Raises."""
+    raise _second_order("vhp")

@@ -18,7 +18,7 @@ class GradcheckError(RuntimeError):
 
 
 def gradcheck(
-    fn: Callable[..., Any],
+    func: Callable[..., Any],
     inputs: Any,
     *,
     eps: float = 1e-6,
@@ -26,18 +26,38 @@ def gradcheck(
     rtol: float = 1e-3,
     raise_exception: bool = True,
     nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_batched_forward_grad: bool = False,
+    check_forward_ad: bool = False,
+    check_backward_ad: bool = True,
     fast_mode: bool = False,
+    masked: bool | None = None,
 ) -> bool:
-    """Compare autograd's gradients of ``fn(*inputs)`` with central differences in float64.
+    """Compare autograd's gradients of ``func(*inputs)`` with central differences in float64.
 
     For every output element o that requires grad and every input element x: |analytic -
     numeric| must be at most ``atol + rtol * |numeric|``, numeric = (o(x + eps) - o(x -
     eps)) / (2 eps). Inputs that are not Tensors are passed as they are. Returns True or
     raises :class:`GradcheckError` naming the input, index and values (returns False
-    instead with ``raise_exception=False``). ``nondet_tol`` and ``fast_mode`` are
-    accepted for PyTorch's sake: minigrad's backward is deterministic and it always
-    checks the whole Jacobian.
+    instead with ``raise_exception=False``).
+
+    PyTorch's other options are accepted for its sake: minigrad's backward is deterministic
+    (``nondet_tol``), gives gradients in their inputs' dtypes (``check_grad_dtypes``) and
+    zeros for outputs that got none (``check_undefined_grad``); a batched gradient is one
+    backward pass per row (``check_batched_grad``); there are no masked tensors, and the
+    whole Jacobian is always checked (``fast_mode``). Forward mode AD is not supported.
     """
+    if not (check_forward_ad or check_backward_ad):  # PyTorch's exception type
+        raise AssertionError(
+            "gradcheck: expected at least one of check_forward_ad or check_backward_ad to be True"
+        )
+    if check_forward_ad or check_batched_forward_grad:
+        raise NotImplementedError(
+            "gradcheck: forward mode AD (check_forward_ad, check_batched_forward_grad) is not "
+            "supported by minigrad"
+        )
     originals = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     xs = [
         tensor(t.data, dtype=np.float64, requires_grad=t._requires_grad)
@@ -49,7 +69,7 @@ def gradcheck(
     if not diff:
         raise ValueError("gradcheck: no input requires grad")
     with enable_grad():
-        outs = _seq(fn(*xs), "gradcheck: outputs")
+        outs = _seq(func(*xs), "gradcheck: outputs")
     # as PyTorch: the outputs that require grad, or if none does, every float output,
     # whose numerical gradient must then be zero
     checked = [k for k, o in enumerate(outs) if o._requires_grad] or [
@@ -59,7 +79,7 @@ def gradcheck(
 
     def flat_outputs() -> np.ndarray:
         with no_grad():
-            values = _seq(fn(*xs), "gradcheck: outputs")
+            values = _seq(func(*xs), "gradcheck: outputs")
             return np.concatenate(
                 [values[k].data.astype(np.float64).reshape(-1) for k in checked] or [np.zeros(0)]
             )
@@ -103,3 +123,24 @@ def gradcheck(
                     f"analytical {float(analytic[j])!r}, numerical {float(numeric[j])!r}"
                 )
     return True
+
+
+def gradgradcheck(
+    func: Callable[..., Any],
+    inputs: Any,
+    grad_outputs: Any = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    gen_non_contig_grad_outputs: bool = False,
+    raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    fast_mode: bool = False,
+) -> bool:
+    """Not supported: it checks second derivatives, the gradient of a gradient, which needs
+    ``create_graph=True``; minigrad's VJPs are NumPy code and record no graph. Raises."""
+    raise NotImplementedError(
+        "gradgradcheck: second derivatives (create_graph=True) are not supported by "
+        "minigrad: its VJPs are NumPy code; check first derivatives with gradcheck"
+    )
