@@ -1882,24 +1882,30 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = _sequence("cat", tensors)
     if not tensors:
         raise OpError("cat: expected a non-empty sequence of tensors")
-    if builtins.any(t.data.ndim > 1 for t in tensors):  # PyTorch skips legacy empty (0,) tensors
-        kept = [t for t in tensors if t.data.shape != (0,)]
-        if len(kept) < len(tensors):
-            return cat(kept, dim)
     arrays = _common_dtype([t.data for t in tensors])
     for i, a in enumerate(arrays):
         if a.ndim == 0:
             raise OpError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
-    d = _one_axis("cat", "dim", dim, arrays[0].ndim)
+    # PyTorch skips legacy empty (0,) tensors beside higher-rank ones, but they still
+    # take part in dtype promotion and in the graph (their gradient is empty).
+    legacy = builtins.any(a.ndim > 1 for a in arrays)
+    kept = [a for a in arrays if not (legacy and a.shape == (0,))]
+    d = _one_axis("cat", "dim", dim, kept[0].ndim)
     try:
-        out = _contiguous(np.concatenate(arrays, axis=d))
+        out = _contiguous(np.concatenate(kept, axis=d))
     except ValueError:
         raise OpError(
-            f"cat: shapes {[a.shape for a in arrays]} do not match outside dim {dim}"
+            f"cat: shapes {[a.shape for a in kept]} do not match outside dim {dim}"
         ) from None
-    ends = np.cumsum([a.shape[d] for a in arrays])
-    vjps = tuple(_slice_vjp(d, e - a.shape[d], e) for a, e in zip(arrays, ends))
-    return record(out, "Cat", tuple(tensors), vjps)
+    vjps = []
+    end = 0
+    for a in arrays:
+        if legacy and a.shape == (0,):
+            vjps.append(_empty_vjp)
+        else:
+            end += a.shape[d]
+            vjps.append(_slice_vjp(d, end - a.shape[d], end))
+    return record(out, "Cat", tuple(tensors), tuple(vjps))
 
 
 def _sequence(name: str, tensors: Any) -> list:
@@ -1918,6 +1924,10 @@ def _common_dtype(arrays: list) -> list:
     """Cast arrays to PyTorch's common dtype for cat/stack (int64 with float32 -> float32)."""
     dt = dtypes.promote([a.dtype for a in arrays])
     return [a if a.dtype == dt else a.astype(dt) for a in arrays]
+
+
+def _empty_vjp(g: np.ndarray) -> np.ndarray:
+    return np.zeros((0,), g.dtype)
 
 
 def _slice_vjp(d: int, start: int, stop: int) -> Any:

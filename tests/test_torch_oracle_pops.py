@@ -1,0 +1,50 @@
+"""Regressions from a probe of the differentiable ops against PyTorch."""
+
+import numpy as np
+import pytest
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+
+def _grads(M, fn, arrays):
+    """fn's output (as an array, dtype name) and the gradients of its float inputs
+    under a fixed weighted sum of the output."""
+    ts = [M.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
+    out = fn(M, *ts)
+    w = np.random.RandomState(0).randn(*out.shape).astype(out.detach().numpy().dtype)
+    (out * M.tensor(w)).sum().backward()
+    grads = [None if t.grad is None else (t.grad.detach().numpy(), str(t.grad.dtype)) for t in ts]
+    return out.detach().numpy(), str(out.dtype).split(".")[-1], grads
+
+
+def _same(fn, *arrays):
+    got, want = _grads(mg, fn, arrays), _grads(torch, fn, arrays)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-6, atol=1e-6)
+    assert got[1] == want[1]
+    for g, w in zip(got[2], want[2]):
+        assert (g is None) == (w is None)
+        if g is not None:
+            assert g[0].shape == w[0].shape
+            assert g[1].split(".")[-1] == w[1].split(".")[-1]
+            np.testing.assert_allclose(g[0], w[0], rtol=1e-6, atol=1e-6)
+
+
+A = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+
+
+@pytest.mark.parametrize("empty_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("order", ["first", "middle", "last"])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_cat_legacy_empty_takes_part_in_promotion_and_graph(empty_dtype, order, dim):
+    """A (0,) tensor beside 2-D ones is skipped in the result but still promotes the
+    dtype and receives an empty gradient, as in PyTorch."""
+    e = np.zeros((0,), empty_dtype)
+
+    def fn(M, a, e):
+        parts = {"first": [e, a, a], "middle": [a, e, a], "last": [a, a, e]}[order]
+        return M.cat(parts, dim)
+
+    _same(fn, A, e)
