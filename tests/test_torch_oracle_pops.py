@@ -48,3 +48,27 @@ def test_cat_legacy_empty_takes_part_in_promotion_and_graph(empty_dtype, order, 
         return M.cat(parts, dim)
 
     _same(fn, A, e)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "M.tensor([[1.0, 3.0], [2.0, 0.0]]).max(1)",
+        "M.tensor([[1.0, 3.0], [2.0, 0.0]]).min(dim=0, keepdim=True)",
+        "M.max(M.tensor([[1.0, 3.0], [2.0, 0.0]], requires_grad=True), 1)",
+        "M.min(M.tensor(2.0), 0)",
+        "M.tensor([3.0, 1.0, 2.0]).sort()",
+        "M.tensor([3.0, 1.0, 2.0]).topk(2)",
+        "M.aminmax(M.tensor([3.0, 1.0, 2.0]))",
+        "M.linalg.slogdet(M.eye(2))",
+    ],
+)
+def test_named_result_tuples_print_as_pytorch_s(expr):
+    """max(dim) and min(dim) return PyTorch's named tuple: its type name, fields and
+    repr (``torch.return_types.max(\\nvalues=...,\\nindices=...)``), as do the other
+    ops that return one."""
+    got, want = eval(expr, {"M": mg}), eval(expr, {"M": torch})
+    assert type(got).__name__ == type(want).__name__
+    assert repr(got).replace("minigrad.", "") == repr(want).replace("torch.", "").replace(
+        "Backward0", "Backward"
+    )
