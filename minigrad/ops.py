@@ -340,8 +340,9 @@ def rpow(a: Tensor, b: Any) -> Tensor:
 @np.errstate(divide="ignore", invalid="ignore")
 def _out_log_base(out: np.ndarray, base: Any, exponent: Any) -> np.ndarray:
     """out * log(base): d(base ** e)/de. Taken as 0 where base == 0 and e >= 0 (out is
-    0 or 1 there), as PyTorch; for e < 0 it is inf * -inf."""
-    base = np.asarray(base)
+    0 or 1 there), as PyTorch; for e < 0 it is inf * -inf. A base tensor is cast to out's
+    dtype first, as PyTorch's (NumPy takes the log of uint8 in float16)."""
+    base = base.astype(out.dtype, copy=False) if type(base) is np.ndarray else np.asarray(base)
     return np.where((base == 0) & (np.asarray(exponent) >= 0), 0, out * np.log(base))
 
 

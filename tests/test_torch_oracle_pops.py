@@ -72,3 +72,13 @@ def test_named_result_tuples_print_as_pytorch_s(expr):
     assert repr(got).replace("minigrad.", "") == repr(want).replace("torch.", "").replace(
         "Backward0", "Backward"
     )
+
+
+@pytest.mark.parametrize("base_dtype", [np.uint8, np.float16, np.int64])
+@pytest.mark.parametrize("exp_dtype", [np.float32, np.float64])
+def test_pow_exponent_gradient_takes_the_log_of_the_base_in_the_result_dtype(base_dtype, exp_dtype):
+    """d(a ** b)/db = out * log(a) with a cast to the result's dtype first, as PyTorch
+    (NumPy's log of a uint8 or float16 array is float16)."""
+    base = np.array([[1, 2, 3], [5, 7, 0]], base_dtype)
+    exponent = np.array([1.5, 2.0, -0.5], exp_dtype)
+    _same(lambda M, a, b: a**b, base, exponent)
