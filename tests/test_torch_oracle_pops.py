@@ -82,3 +82,33 @@ def test_pow_exponent_gradient_takes_the_log_of_the_base_in_the_result_dtype(bas
     base = np.array([[1, 2, 3], [5, 7, 0]], base_dtype)
     exponent = np.array([1.5, 2.0, -0.5], exp_dtype)
     _same(lambda M, a, b: a**b, base, exponent)
+
+
+def _outcome(M, expr):
+    """expr's shape, or the class of what it raised (RuntimeError for minigrad's OpError)."""
+    try:
+        return tuple(eval(expr, {"M": M, "x": M.ones(2, 3, requires_grad=True)}).shape)
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return "RuntimeError" if isinstance(e, RuntimeError) else type(e).__name__
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "M.reshape(x, shape=(3, 2))",
+        "M.reshape(input=x, shape=[6])",
+        "M.reshape(x, (3, -1))",
+        "M.reshape(x, 3, 2)",
+        "M.reshape(x, -1)",
+        "M.permute(x, dims=(1, 0))",
+        "M.permute(input=x, dims=[-1, 0])",
+        "M.permute(x, (1, 0))",
+        "M.permute(x, 1, 0)",
+        "M.permute(x, 0)",
+    ],
+)
+def test_reshape_and_permute_function_forms_take_one_sequence(expr):
+    """mg.reshape(input, shape) and mg.permute(input, dims) as PyTorch's: the sizes as one
+    tuple or list, also by keyword; the ints one by one are a TypeError (the methods take
+    both)."""
+    assert _outcome(mg, expr) == _outcome(torch, expr)
