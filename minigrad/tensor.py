@@ -1056,11 +1056,11 @@ class Tensor:
     def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.amin(self, dim, keepdim)
 
-    def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
-        return _ops.max(self, dim, keepdim)
+    def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN) -> Any:
+        return _ops.max(self, dim, keepdim, other=other)
 
-    def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
-        return _ops.min(self, dim, keepdim)
+    def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN) -> Any:
+        return _ops.min(self, dim, keepdim, other=other)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _ops.topk(self, k, dim, largest, sorted)

@@ -112,3 +112,25 @@ def test_reshape_and_permute_function_forms_take_one_sequence(expr):
     tuple or list, also by keyword; the ints one by one are a TypeError (the methods take
     both)."""
     assert _outcome(mg, expr) == _outcome(torch, expr)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda M, a, b: M.max(a, other=b),
+        lambda M, a, b: M.min(input=a, other=b),
+        lambda M, a, b: a.max(other=b),
+        lambda M, a, b: a.min(other=b),
+    ],
+)
+def test_max_and_min_take_other_by_keyword(fn):
+    """max(input, other) / min(input, other), PyTorch's elementwise overloads, also with
+    ``other=``: maximum / minimum, ties splitting the gradient."""
+    a = np.array([[1.0, 5.0, 2.0], [0.0, -1.0, 3.0]], np.float32)
+    b = np.array([3.0, 5.0, 2.0], np.float32)
+    _same(fn, a, b)
+
+
+@pytest.mark.parametrize("expr", ["M.max(x, 0, other=x)", "x.min(keepdim=True, other=x)"])
+def test_max_and_min_refuse_other_with_a_dim(expr):
+    assert _outcome(mg, expr) == _outcome(torch, expr) == "TypeError"
