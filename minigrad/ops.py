@@ -193,11 +193,12 @@ def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
         return _rounded_div(a, b, rounding_mode)
     A, B, out = _binary("div", _true_divide, a, b)
     b_grad = isinstance(b, Tensor) and b._requires_grad  # db reads a and b, da reads b
-    return record(out, "Div", (a, b), (lambda g: g / B, lambda g: -g * (A / B / B)),
+    return record(out, "Div", (a, b), (lambda g: _true_divide(g, B),
+                                       lambda g: -g * _true_divide(_true_divide(A, B), B)),
                   saved=_tensors(a, b) if b_grad else _tensors(b))  # fmt: skip
 
 
-# x / 0 is ±inf or NaN, quietly, as in PyTorch (NumPy warns)
+# x / 0 is ±inf or NaN, quietly, as in PyTorch (NumPy warns); also in the VJPs that divide
 _quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
 _true_divide = _quiet(np.true_divide)
 _floor_divide = _quiet(np.floor_divide)
@@ -570,15 +571,18 @@ def _saved_for_product(a: Tensor, b: Any) -> tuple:
 
 def exp(input: Tensor) -> Tensor:
     """exp(x).   dx = g * out."""
-    out = _unary_float(np.exp, input.data)
+    out = _unary_float(_exp, input.data)
     return record(out, "Exp", (input,), (lambda g: g * out,), saves_out=True)
+
+
+_exp = np.errstate(over="ignore")(np.exp)  # inf above ~88 (float32), quietly
 
 
 def log(input: Tensor) -> Tensor:
     """log(x).   dx = g / x."""
     X = input.data
     out = _unary_float(_log, X)
-    return record(out, "Log", (input,), (lambda g: g / X,), saved=(input,))
+    return record(out, "Log", (input,), (lambda g: _true_divide(g, X),), saved=(input,))
 
 
 _log = np.errstate(divide="ignore", invalid="ignore")(np.log)  # -inf at 0, NaN below, quietly
@@ -588,7 +592,7 @@ _sqrt = np.errstate(invalid="ignore")(np.sqrt)  # NaN below 0, quietly
 def sqrt(input: Tensor) -> Tensor:
     """sqrt(x).   dx = g / (2 out)."""
     out = _unary_float(_sqrt, input.data)
-    return record(out, "Sqrt", (input,), (lambda g: g / (2 * out),), saves_out=True)
+    return record(out, "Sqrt", (input,), (lambda g: _true_divide(g, 2 * out),), saves_out=True)
 
 
 def sgn(X: np.ndarray, dtype: Any) -> np.ndarray:
@@ -1148,7 +1152,7 @@ def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     def vjp(g: np.ndarray) -> np.ndarray:
         hit = X == _expand_back(out, axes, keepdim, shape)
         count = np.sum(hit, axis=axes, keepdims=True)
-        return _expand_back(g, axes, keepdim, shape) * hit / count
+        return _true_divide(_expand_back(g, axes, keepdim, shape) * hit, count)  # NaN: 0 / 0
 
     def vjp_whole(g: np.ndarray) -> np.ndarray:  # max()/min(): NaNs are the extreme if any
         hit = np.isnan(X) if np.isnan(out) else X == out
