@@ -39,6 +39,15 @@ class _NotGiven:
 
 NOT_GIVEN: Any = _NotGiven()
 
+# PyTorch's warnings for .T on a 0-d tensor and on one of other than 2 dims
+_T_DEPRECATED = (
+    "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+    "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+    "batches of matrices or `x.permute(*range(x.ndim - 1, -1, -1))` to reverse the "
+    "dimensions of a tensor.",
+)
+
 
 def _check_grad_dtype(dtype: np.dtype) -> None:
     if dtype.kind not in "fc":
@@ -401,9 +410,12 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
-        if not self.data.ndim:  # a 0-d tensor is its own transpose (a view of it)
+        n = self.data.ndim
+        if n != 2:  # PyTorch deprecates .T on anything but a matrix, with a UserWarning
+            warnings.warn(_T_DEPRECATED[n > 0], UserWarning, stacklevel=2)
+        if not n:  # a 0-d tensor is its own transpose (a view of it)
             return _ops.permute(self, ())
-        return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
+        return _ops.permute(self, *range(n - 1, -1, -1))
 
     @property
     def mT(self) -> Tensor:

@@ -44,3 +44,19 @@ def test_division_gradients_at_a_zero_divisor_come_quietly():
         (a / b).sum().backward()
     assert a.grad.tolist() == [np.inf, np.inf]
     assert b.grad.numpy()[0] == -np.inf and np.isnan(b.grad.numpy()[1])
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3, 4)])
+def test_dot_T_on_other_than_a_matrix_warns_as_pytorch(shape):
+    """PyTorch deprecates ``x.T`` but on 2-D tensors with a UserWarning (the result is
+    still the reversed dims)."""
+    x = mg.ones(shape)
+    with pytest.warns(UserWarning, match="deprecated"):
+        y = x.T
+    assert y.shape == shape[::-1]
+
+
+def test_dot_T_on_a_matrix_is_quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mg.ones(2, 3).T.shape == (3, 2)
