@@ -134,3 +134,29 @@ def test_max_and_min_take_other_by_keyword(fn):
 @pytest.mark.parametrize("expr", ["M.max(x, 0, other=x)", "x.min(keepdim=True, other=x)"])
 def test_max_and_min_refuse_other_with_a_dim(expr):
     assert _outcome(mg, expr) == _outcome(torch, expr) == "TypeError"
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "M.prod(M.tensor([[1, 0, 2], [3, 4, 5]]), dtype=M.bool)",
+        "M.prod(M.tensor([[1, 0, 2], [3, 4, 5]]), 1, dtype=M.int32)",
+        "M.tensor([True, True]).prod(0, dtype=M.bool)",
+        "M.cumsum(M.tensor([[1, 0, 2], [3, 4, 5]]), 1, dtype=M.int32)",
+        "M.cumprod(M.tensor([1, 2, 3]), 0, dtype=M.int32)",
+        "M.cumsum(M.tensor([1, 0, 2]), 0, dtype=M.bool)",
+        "M.cumprod(M.tensor([1.0, 2.0], requires_grad=True), 0, dtype=M.bool)",
+    ],
+)
+def test_prod_and_scans_compute_in_the_dtype_asked_for(expr):
+    """prod, cumsum and cumprod with dtype= give that dtype (NumPy widened bool and int32
+    to int64); the scans have no bool kernel in PyTorch: NotImplementedError."""
+
+    def run(M):
+        try:
+            out = eval(expr, {"M": M})
+        except Exception as e:  # noqa: BLE001 - the class is what is compared
+            return type(e).__name__
+        return out.tolist(), str(out.dtype).split(".")[-1]
+
+    assert run(mg) == run(torch)
