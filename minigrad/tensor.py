@@ -1117,15 +1117,18 @@ class Tensor:
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return _ops.flatten(self, start_dim, end_dim)
 
-    def squeeze(self, dim: Any = None) -> Tensor:
+    def squeeze(self, *dims: Any, dim: Any = NOT_GIVEN) -> Tensor:
+        if dim is NOT_GIVEN:  # as PyTorch's method: squeeze(), squeeze(d), squeeze(d0, d1, ...)
+            dim = dims[0] if len(dims) == 1 else (dims or None)
+        elif dims:
+            raise TypeError("squeeze(): takes its dims one by one or as dim=, not both")
         return _ops.squeeze(self, dim)
 
     def unsqueeze(self, dim: int) -> Tensor:
         return _ops.unsqueeze(self, dim)
 
     def expand(self, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
-        if size is not NOT_GIVEN:
-            sizes = _sizes_or_keyword("expand", "size", sizes, size)
+        sizes = _sizes_or_keyword("expand", "size", sizes, size)
         return _ops.expand(self, *sizes)
 
     def expand_as(self, other: Tensor) -> Tensor:

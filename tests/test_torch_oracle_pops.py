@@ -160,3 +160,25 @@ def test_prod_and_scans_compute_in_the_dtype_asked_for(expr):
         return out.tolist(), str(out.dtype).split(".")[-1]
 
     assert run(mg) == run(torch)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "M.ones(1, 1, 3).squeeze(0, 1)",
+        "M.ones(1, 1, 3).squeeze(0, 2)",
+        "M.ones(1, 1, 3).squeeze(0, 0)",
+        "M.ones(1, 1, 3).squeeze(0, 1, dim=2)",
+        "M.ones(1, 1, 3).squeeze(dim=(0, 1))",
+        "M.ones(1, 1, 3).squeeze()",
+        "M.ones(1, 1, 3).squeeze(-1)",
+        "M.ones(1, 1, 3).expand()",
+        "M.tensor(1.0).expand()",
+        "M.tensor(1.0).expand(())",
+        "M.ones(1, 1, 3).expand(size=(2, 1, 3))",
+    ],
+)
+def test_squeeze_takes_dims_one_by_one_and_expand_needs_a_size(expr):
+    """Tensor.squeeze(d0, d1, ...) as PyTorch's method; expand() with no size is its
+    TypeError (it was a RuntimeError, or the identity on a 0-d tensor)."""
+    assert _outcome(mg, expr) == _outcome(torch, expr)
