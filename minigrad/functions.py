@@ -67,6 +67,30 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     return _div(input, other, rounding_mode=rounding_mode)
 
 
+def reshape(input: Any, shape: Any) -> Tensor:
+    """input with a new ``shape`` (-1 inferred), given as one tuple or list, as in PyTorch."""
+    return _reshape(input, _int_sequence("reshape", "shape", shape))
+
+
+def permute(input: Any, dims: Any) -> Tensor:
+    """input with its dims in the order ``dims``, given as one tuple or list, as in PyTorch."""
+    return _permute(input, _int_sequence("permute", "dims", dims))
+
+
+def _int_sequence(name: str, arg: str, value: Any) -> tuple:
+    """The function forms take a shape or dims as one sequence (``t.reshape(2, 3)``, the
+    method, also takes the ints one by one; ``mg.reshape(t, 2, 3)`` is PyTorch's TypeError)."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(
+            f"{name}(): argument '{arg}' (position 2) must be tuple of ints, "
+            f"not {type(value).__name__}"
+        )
+    return tuple(value)
+
+
+_reshape, _permute = _tensor_input(ops.reshape), _tensor_input(ops.permute)
+
+
 abs = _tensor_input(ops.abs)
 all = _tensor_input(ops.all)
 allclose = _tensor_input(ops.allclose)
@@ -101,9 +125,7 @@ min = _tensor_input(ops.min)
 ne = _tensor_input(ops.ne)
 neg = _tensor_input(ops.neg)
 norm = _tensor_input(ops.norm)
-permute = _tensor_input(ops.permute)
 relu = _tensor_input(ops.relu)
-reshape = _tensor_input(ops.reshape)
 round = _tensor_input(ops.round)
 sigmoid = _tensor_input(ops.sigmoid)
 sin = _tensor_input(ops.sin)

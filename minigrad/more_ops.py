@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import math
 import operator
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -55,6 +54,7 @@ from .ops import (
 )
 from .ops import sgn as _sign_array
 from .ops import to as _to
+from .return_types import return_type
 from .tensor import Tensor, check_bool, check_tensor, size_arg
 
 _new = Tensor._new
@@ -251,6 +251,13 @@ def _int_to_long(x: Tensor, dtype: Any, name: str) -> np.dtype:
     return np.dtype(np.int64) if x.data.dtype.kind in "biu" else x.data.dtype
 
 
+def _scan_dtype(x: Tensor, dtype: Any, name: str) -> np.dtype:
+    """``_int_to_long`` for a running sum or product, which PyTorch has no bool kernel for."""
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+    return _int_to_long(x, dtype, name)
+
+
 def _exclusive_products(X: np.ndarray, d: int) -> np.ndarray:
     """Π_{j≠i} x_j along axis d for every i, without dividing (exact where x has zeros)."""
 
@@ -278,7 +285,7 @@ def prod(
     X = X.astype(_int_to_long(input, dtype, "prod"), copy=False)
     flat = X.reshape(-1) if d is None or not X.ndim else X
     axis = 0 if d is None or not X.ndim else d
-    kept = np.prod(flat, axis=axis, keepdims=True)
+    kept = np.prod(flat, axis=axis, keepdims=True, dtype=X.dtype)  # NumPy widens small ints
     dropped = () if d is None or not X.ndim else kept.shape[:d] + kept.shape[d + 1 :]
     out = _contiguous(kept.reshape(kept.shape if keepdim and X.ndim else dropped))
     shape = X.shape
@@ -300,7 +307,7 @@ def prod(
 def _running_sum(X: np.ndarray, d: int) -> np.ndarray:
     """np.cumsum along d, whose sums start from +0 as PyTorch's, so none is -0 (NumPy starts
     from the first element: a leading -0, and the running sums of -0s after it, stay -0)."""
-    out = np.cumsum(X, axis=d)
+    out = np.cumsum(X, axis=d, dtype=X.dtype)
     if out.dtype.kind == "f":
         out += 0.0  # -0 + 0 = +0, every other value unchanged
     return out
@@ -310,7 +317,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``.   dx = running sums of g from the end."""
     X = input.data
     d = _one_axis("cumsum", "dim", dim, X.ndim)
-    X = X.astype(_int_to_long(input, dtype, "cumsum"), copy=False)
+    X = X.astype(_scan_dtype(input, dtype, "cumsum"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumsum", (input,), (identity,))
     out = _running_sum(X, d)
@@ -323,10 +330,10 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     z it is Σ_{k>=i} g_k out_k / x_i; at z the products skip x_z; after z it is 0."""
     X = input.data
     d = _one_axis("cumprod", "dim", dim, X.ndim)
-    X = X.astype(_int_to_long(input, dtype, "cumprod"), copy=False)
+    X = X.astype(_scan_dtype(input, dtype, "cumprod"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumprod", (input,), (identity,))
-    out = np.cumprod(X, axis=d)
+    out = np.cumprod(X, axis=d, dtype=X.dtype)
 
     @_quiet
     def vjp(g: np.ndarray) -> np.ndarray:
@@ -352,7 +359,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 
 # ---- sorting -------------------------------------------------------------------------
 
-Sort = namedtuple("sort", ["values", "indices"])
+Sort = return_type("sort", ["values", "indices"])
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Sort:

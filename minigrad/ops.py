@@ -13,7 +13,6 @@ import math
 import numbers
 import operator
 import warnings
-from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from . import dtypes
 from .engine import COPY_SLICES, record
 from .errors import OpError
 from .grad_mode import _mode
+from .return_types import return_type
 from .tensor import NOT_GIVEN, Tensor, Views, as_array, check_bool, check_tensor, size_arg
 
 _new = Tensor._new
@@ -193,11 +193,12 @@ def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
         return _rounded_div(a, b, rounding_mode)
     A, B, out = _binary("div", _true_divide, a, b)
     b_grad = isinstance(b, Tensor) and b._requires_grad  # db reads a and b, da reads b
-    return record(out, "Div", (a, b), (lambda g: g / B, lambda g: -g * (A / B / B)),
+    return record(out, "Div", (a, b), (lambda g: _true_divide(g, B),
+                                       lambda g: -g * _true_divide(_true_divide(A, B), B)),
                   saved=_tensors(a, b) if b_grad else _tensors(b))  # fmt: skip
 
 
-# x / 0 is ±inf or NaN, quietly, as in PyTorch (NumPy warns)
+# x / 0 is ±inf or NaN, quietly, as in PyTorch (NumPy warns); also in the VJPs that divide
 _quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
 _true_divide = _quiet(np.true_divide)
 _floor_divide = _quiet(np.floor_divide)
@@ -340,8 +341,9 @@ def rpow(a: Tensor, b: Any) -> Tensor:
 @np.errstate(divide="ignore", invalid="ignore")
 def _out_log_base(out: np.ndarray, base: Any, exponent: Any) -> np.ndarray:
     """out * log(base): d(base ** e)/de. Taken as 0 where base == 0 and e >= 0 (out is
-    0 or 1 there), as PyTorch; for e < 0 it is inf * -inf."""
-    base = np.asarray(base)
+    0 or 1 there), as PyTorch; for e < 0 it is inf * -inf. A base tensor is cast to out's
+    dtype first, as PyTorch's (NumPy takes the log of uint8 in float16)."""
+    base = base.astype(out.dtype, copy=False) if type(base) is np.ndarray else np.asarray(base)
     return np.where((base == 0) & (np.asarray(exponent) >= 0), 0, out * np.log(base))
 
 
@@ -569,15 +571,18 @@ def _saved_for_product(a: Tensor, b: Any) -> tuple:
 
 def exp(input: Tensor) -> Tensor:
     """exp(x).   dx = g * out."""
-    out = _unary_float(np.exp, input.data)
+    out = _unary_float(_exp, input.data)
     return record(out, "Exp", (input,), (lambda g: g * out,), saves_out=True)
+
+
+_exp = np.errstate(over="ignore")(np.exp)  # inf above ~88 (float32), quietly
 
 
 def log(input: Tensor) -> Tensor:
     """log(x).   dx = g / x."""
     X = input.data
     out = _unary_float(_log, X)
-    return record(out, "Log", (input,), (lambda g: g / X,), saved=(input,))
+    return record(out, "Log", (input,), (lambda g: _true_divide(g, X),), saved=(input,))
 
 
 _log = np.errstate(divide="ignore", invalid="ignore")(np.log)  # -inf at 0, NaN below, quietly
@@ -587,7 +592,7 @@ _sqrt = np.errstate(invalid="ignore")(np.sqrt)  # NaN below 0, quietly
 def sqrt(input: Tensor) -> Tensor:
     """sqrt(x).   dx = g / (2 out)."""
     out = _unary_float(_sqrt, input.data)
-    return record(out, "Sqrt", (input,), (lambda g: g / (2 * out),), saves_out=True)
+    return record(out, "Sqrt", (input,), (lambda g: _true_divide(g, 2 * out),), saves_out=True)
 
 
 def sgn(X: np.ndarray, dtype: Any) -> np.ndarray:
@@ -1147,7 +1152,7 @@ def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     def vjp(g: np.ndarray) -> np.ndarray:
         hit = X == _expand_back(out, axes, keepdim, shape)
         count = np.sum(hit, axis=axes, keepdims=True)
-        return _expand_back(g, axes, keepdim, shape) * hit / count
+        return _true_divide(_expand_back(g, axes, keepdim, shape) * hit, count)  # NaN: 0 / 0
 
     def vjp_whole(g: np.ndarray) -> np.ndarray:  # max()/min(): NaNs are the extreme if any
         hit = np.isnan(X) if np.isnan(out) else X == out
@@ -1168,22 +1173,24 @@ def amin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _extreme("amin", np.min, input, dim, keepdim)
 
 
-MaxMin = namedtuple("MaxMin", ["values", "indices"])
+Max = return_type("max", ["values", "indices"])
+Min = return_type("min", ["values", "indices"])
 
 
-def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> MaxMin:
+def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> tuple:
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
     X = x.data
+    result = Max if name == "max" else Min
     check_bool(name, "keepdim", keepdim)
     if X.ndim == 0:  # the element itself, at index 0 (dim 0 or -1, as for one dim)
         _axes(name, dim, 1, single=True)
         value = record(X.copy(), name.capitalize(), (x,), (identity,))
-        return MaxMin(value, _new(np.zeros((), np.int64)))
+        return result(value, _new(np.zeros((), np.int64)))
     d = _axes(name, dim, X.ndim, single=True)[0]
     _check_nonempty(name, X, (d,))
     idx = np.expand_dims(arg(X, axis=d), d)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
-    return MaxMin(_select(name, x, idx, d, keepdim, indices), indices)
+    return result(_select(name, x, idx, d, keepdim, indices), indices)
 
 
 def _select(
@@ -1212,12 +1219,18 @@ def _whole_or_dim(name: str, dim: Any) -> Any:
     return dim
 
 
-def max(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
+def max(
+    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN
+) -> Any:
     """max(): the largest element (ties share the gradient); max(dim): (values, indices).
 
     ``max(a, b)`` with a Tensor ``b`` is ``maximum(a, b)``, as in PyTorch; with a
     ``keepdim``, a one-element integer Tensor is a dim.
     """
+    if other is not NOT_GIVEN:  # PyTorch's overload max(input, other)
+        if dim is not NOT_GIVEN or keepdim is not NOT_GIVEN:
+            raise TypeError("max(): takes other, or dim and keepdim, not both")
+        return maximum(input, other)
     if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
         return maximum(input, dim)
     dim = _whole_or_dim("max", dim)
@@ -1229,8 +1242,14 @@ def max(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     return _extreme_dim("max", np.argmax, input, dim, keepdim)
 
 
-def min(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
+def min(
+    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN
+) -> Any:
     """min(): the smallest element (ties share the gradient); min(dim): (values, indices)."""
+    if other is not NOT_GIVEN:  # PyTorch's overload min(input, other)
+        if dim is not NOT_GIVEN or keepdim is not NOT_GIVEN:
+            raise TypeError("min(): takes other, or dim and keepdim, not both")
+        return minimum(input, other)
     if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
         return minimum(input, dim)
     dim = _whole_or_dim("min", dim)
@@ -1242,7 +1261,7 @@ def min(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     return _extreme_dim("min", np.argmin, input, dim, keepdim)
 
 
-TopK = namedtuple("topk", ["values", "indices"])
+TopK = return_type("topk", ["values", "indices"])
 
 
 def sort_order(X: np.ndarray, d: int, descending: bool) -> np.ndarray:
@@ -1913,24 +1932,30 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = _sequence("cat", tensors)
     if not tensors:
         raise OpError("cat: expected a non-empty sequence of tensors")
-    if builtins.any(t.data.ndim > 1 for t in tensors):  # PyTorch skips legacy empty (0,) tensors
-        kept = [t for t in tensors if t.data.shape != (0,)]
-        if len(kept) < len(tensors):
-            return cat(kept, dim)
     arrays = _common_dtype([t.data for t in tensors])
     for i, a in enumerate(arrays):
         if a.ndim == 0:
             raise OpError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
-    d = _one_axis("cat", "dim", dim, arrays[0].ndim)
+    # PyTorch skips legacy empty (0,) tensors beside higher-rank ones, but they still
+    # take part in dtype promotion and in the graph (their gradient is empty).
+    legacy = builtins.any(a.ndim > 1 for a in arrays)
+    kept = [a for a in arrays if not (legacy and a.shape == (0,))]
+    d = _one_axis("cat", "dim", dim, kept[0].ndim)
     try:
-        out = _contiguous(np.concatenate(arrays, axis=d))
+        out = _contiguous(np.concatenate(kept, axis=d))
     except ValueError:
         raise OpError(
-            f"cat: shapes {[a.shape for a in arrays]} do not match outside dim {dim}"
+            f"cat: shapes {[a.shape for a in kept]} do not match outside dim {dim}"
         ) from None
-    ends = np.cumsum([a.shape[d] for a in arrays])
-    vjps = tuple(_slice_vjp(d, e - a.shape[d], e) for a, e in zip(arrays, ends))
-    return record(out, "Cat", tuple(tensors), vjps)
+    vjps = []
+    end = 0
+    for a in arrays:
+        if legacy and a.shape == (0,):
+            vjps.append(_empty_vjp)
+        else:
+            end += a.shape[d]
+            vjps.append(_slice_vjp(d, end - a.shape[d], end))
+    return record(out, "Cat", tuple(tensors), tuple(vjps))
 
 
 def _sequence(name: str, tensors: Any) -> list:
@@ -1949,6 +1974,10 @@ def _common_dtype(arrays: list) -> list:
     """Cast arrays to PyTorch's common dtype for cat/stack (int64 with float32 -> float32)."""
     dt = dtypes.promote([a.dtype for a in arrays])
     return [a if a.dtype == dt else a.astype(dt) for a in arrays]
+
+
+def _empty_vjp(g: np.ndarray) -> np.ndarray:
+    return np.zeros((0,), g.dtype)
 
 
 def _slice_vjp(d: int, start: int, stop: int) -> Any:

@@ -39,6 +39,15 @@ class _NotGiven:
 
 NOT_GIVEN: Any = _NotGiven()
 
+# PyTorch's warnings for .T on a 0-d tensor and on one of other than 2 dims
+_T_DEPRECATED = (
+    "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+    "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+    "batches of matrices or `x.permute(*range(x.ndim - 1, -1, -1))` to reverse the "
+    "dimensions of a tensor.",
+)
+
 
 def _check_grad_dtype(dtype: np.dtype) -> None:
     if dtype.kind not in "fc":
@@ -426,9 +435,12 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
-        if not self.data.ndim:  # a 0-d tensor is its own transpose (a view of it)
+        n = self.data.ndim
+        if n != 2:  # PyTorch deprecates .T on anything but a matrix, with a UserWarning
+            warnings.warn(_T_DEPRECATED[n > 0], UserWarning, stacklevel=2)
+        if not n:  # a 0-d tensor is its own transpose (a view of it)
             return _ops.permute(self, ())
-        return _ops.permute(self, *range(self.data.ndim - 1, -1, -1))
+        return _ops.permute(self, *range(n - 1, -1, -1))
 
     @property
     def mT(self) -> Tensor:
@@ -1096,11 +1108,11 @@ class Tensor:
     def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.amin(self, dim, keepdim)
 
-    def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
-        return _ops.max(self, dim, keepdim)
+    def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN) -> Any:
+        return _ops.max(self, dim, keepdim, other=other)
 
-    def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
-        return _ops.min(self, dim, keepdim)
+    def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN) -> Any:
+        return _ops.min(self, dim, keepdim, other=other)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _ops.topk(self, k, dim, largest, sorted)
@@ -1149,15 +1161,18 @@ class Tensor:
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return _ops.flatten(self, start_dim, end_dim)
 
-    def squeeze(self, dim: Any = None) -> Tensor:
+    def squeeze(self, *dims: Any, dim: Any = NOT_GIVEN) -> Tensor:
+        if dim is NOT_GIVEN:  # as PyTorch's method: squeeze(), squeeze(d), squeeze(d0, d1, ...)
+            dim = dims[0] if len(dims) == 1 else (dims or None)
+        elif dims:
+            raise TypeError("squeeze(): takes its dims one by one or as dim=, not both")
         return _ops.squeeze(self, dim)
 
     def unsqueeze(self, dim: int) -> Tensor:
         return _ops.unsqueeze(self, dim)
 
     def expand(self, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
-        if size is not NOT_GIVEN:
-            sizes = _sizes_or_keyword("expand", "size", sizes, size)
+        sizes = _sizes_or_keyword("expand", "size", sizes, size)
         return _ops.expand(self, *sizes)
 
     def expand_as(self, other: Tensor) -> Tensor:
