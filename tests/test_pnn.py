@@ -4,9 +4,12 @@ losses when the counted targets' weights sum to zero."""
 
 import inspect
 
+import numpy as np
 import pytest
 
+import minigrad as mg
 import minigrad.nn as nn
+import minigrad.nn.functional as F
 
 
 def test_modules_keeps_duplicates_on_request():
@@ -39,3 +42,23 @@ def test_container_keywords_work():
     assert [type(m) for m in seq] == [nn.Tanh, nn.Sigmoid]
     ml = nn.ModuleList([nn.ReLU(), nn.Tanh()])
     assert isinstance(ml.pop(key=-1), nn.Tanh) and len(ml) == 1
+
+
+@pytest.mark.parametrize(
+    "x_shape, b_shape",
+    [((2, 3), (2, 4)), ((2, 3), (2, 1)), ((2, 3), (1, 4)), ((5, 2, 3), (2, 4)),
+     ((5, 2, 3), (5, 1, 4)), ((5, 2, 3), ()), ((2, 3), (4,))],
+)  # fmt: skip
+def test_linear_bias_broadcast_to_the_output_has_its_gradient(x_shape, b_shape):
+    rng = np.random.default_rng(0)
+    x, w, b = (
+        mg.tensor(rng.standard_normal(s), dtype=mg.float64, requires_grad=True)
+        for s in (x_shape, (4, 3), b_shape)
+    )
+    assert mg.gradcheck(F.linear, (x, w, b))
+    y = F.linear(x, w, b)
+    g = rng.standard_normal(y.shape)
+    y.backward(mg.tensor(g))
+    expected = g.sum(tuple(range(g.ndim - len(b_shape)))) if b_shape else g.sum()
+    keep = tuple(i for i, n in enumerate(b_shape) if n == 1)
+    np.testing.assert_allclose(b.grad.numpy(), expected.sum(keep, keepdims=True), rtol=1e-12)

@@ -20,6 +20,20 @@ PROGRAMS = [
     "l = M.nn.ModuleList([M.nn.ReLU()]); l.__iadd__(modules=[M.nn.Tanh()]); R = repr(l)",
 ]
 
+# F.linear with a bias that broadcasts to the output other than along its last dim
+_LINEAR = "x = M.tensor([[1., 2., 3.], [-1., 0., 2.]], requires_grad=True); w = M.tensor([[1., 0., -1.], [2., 1., 0.], [0., 1., 1.], [1., 1., 1.]], requires_grad=True); b = M.tensor({b}, requires_grad=True); y = M.nn.functional.linear({x}, w, b); y.backward(M.arange(float(y.numel())).reshape(y.shape)); R = (y, x.grad, w.grad, b.grad)"
+LINEAR_BIASES = [
+    ("x", "[[1., 2., 3., 4.], [5., 6., 7., 8.]]"),  # the output's shape
+    ("x", "[[1.], [2.]]"),  # (N, 1)
+    ("x", "[[1., 2., 3., 4.]]"),  # (1, out)
+    ("x", "[[[1., 2., 3., 4.]], [[0., 1., 0., 1.]], [[2., 2., 2., 2.]]]"),  # (3, 1, out)
+    ("x * M.ones(5, 1, 1)", "[[1., 2., 3., 4.], [5., 6., 7., 8.]]"),  # N-d input
+    ("x * M.ones(5, 1, 1)", "[[[1.]]]"),
+    ("x", "2."),  # 0-d
+    ("x", "[[[1., 2., 3., 4.], [5., 6., 7., 8.]]] * 3"),  # would grow the output: refused
+]
+PROGRAMS += [_LINEAR.format(x=x, b=b) for x, b in LINEAR_BIASES]
+
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_pnn_program_matches_pytorch(program):
