@@ -62,3 +62,21 @@ def test_linear_bias_broadcast_to_the_output_has_its_gradient(x_shape, b_shape):
     expected = g.sum(tuple(range(g.ndim - len(b_shape)))) if b_shape else g.sum()
     keep = tuple(i for i, n in enumerate(b_shape) if n == 1)
     np.testing.assert_allclose(b.grad.numpy(), expected.sum(keep, keepdims=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: F.cross_entropy(x, mg.tensor([0, 1]), weight=[1.0, 2.0, 3.0]),
+        lambda x: F.cross_entropy(x, x, weight=np.ones(3, np.float32)),
+        lambda x: F.nll_loss(x, mg.tensor([0, 1]), weight=np.ones(3, np.float32)),
+        lambda x: F.binary_cross_entropy(x, x, weight=2.0),
+        lambda x: F.binary_cross_entropy_with_logits(x, x, weight=[1.0, 2.0, 3.0]),
+        lambda x: F.binary_cross_entropy_with_logits(x, x, pos_weight=2.0),
+        lambda x: F.mse_loss(x, x, weight=np.ones((2, 3), np.float32)),
+    ],
+)
+def test_loss_weights_must_be_tensors(call):
+    x = mg.tensor([[0.2, 0.7, 0.1], [0.5, 0.5, 0.5]])
+    with pytest.raises(TypeError, match="weight' must be Tensor"):
+        call(x)

@@ -35,6 +35,26 @@ LINEAR_BIASES = [
 PROGRAMS += [_LINEAR.format(x=x, b=b) for x, b in LINEAR_BIASES]
 
 
+# a loss's weight that is not a Tensor: PyTorch's TypeError (or AttributeError, reading
+# weight.size()), never a silent conversion
+_X = "x = M.tensor([[0.2, 0.7, 0.1], [0.5, 0.5, 0.5]]); "
+PROGRAMS += [
+    _X + "R = M.nn.functional.cross_entropy(x, M.tensor([0, 1]), weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.cross_entropy(x.double(), M.tensor([0, 1]), weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.cross_entropy(x, M.tensor([0, 1]), weight=np.ones(3, np.float32))",
+    _X + "R = M.nn.functional.cross_entropy(x, x, weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.nll_loss(x.double(), M.tensor([0, 1]), weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.binary_cross_entropy(x, x, weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.binary_cross_entropy(x, x, weight=2.)",
+    _X + "R = M.nn.functional.binary_cross_entropy_with_logits(x, x, weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.binary_cross_entropy_with_logits(x, x, pos_weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.binary_cross_entropy_with_logits(x, x, pos_weight=2.)",
+    _X + "R = M.nn.functional.mse_loss(x, x, weight=[[1., 2., 3.], [1., 1., 1.]])",
+    _X + "R = M.nn.functional.l1_loss(x, x, weight=[[1., 2., 3.], [1., 1., 1.]])",
+    _X + "R = M.nn.functional.huber_loss(x, x, weight=[[1., 2., 3.], [1., 1., 1.]])",
+]
+
+
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_pnn_program_matches_pytorch(program):
     _matches_pytorch("from collections import OrderedDict\n" + program)

@@ -583,7 +583,7 @@ def _weight(name: str, arg: str, weight: Any, shape: tuple, dtype: np.dtype) -> 
     """The array of an optional per-element weight, which must broadcast to ``shape``,
     in the loss's ``dtype`` (PyTorch computes the loss in it)."""
     _no_grad_weight(name, arg, weight)
-    W = _array(weight)
+    W = _array(name, arg, weight)
     if W is not None and W.dtype != dtype:
         W = W.astype(dtype)
     if W is not None and np.shape(W) != shape:
@@ -608,11 +608,14 @@ def _no_grad_weight(name: str, arg: str, weight: Any) -> None:
         )
 
 
-def _array(x: Any) -> Any:
-    """The array of an optional weight (None stays None)."""
-    if x is None or isinstance(x, np.ndarray):
-        return x
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+def _array(name: str, arg: str, x: Any) -> Any:
+    """The array of an optional weight (None stays None), which must be a Tensor, as
+    PyTorch's losses require (a list, an array or a number is refused)."""
+    if x is None:
+        return None
+    if not isinstance(x, Tensor):
+        raise NotATensorError(f"{name}(): argument '{arg}' must be Tensor, not {type(x).__name__}")
+    return x.data
 
 
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # PyTorch's Long and Byte targets
@@ -760,8 +763,12 @@ def _weighted_reduced(name: str, loss: Tensor, weight: Tensor, reduction: str) -
 
 
 def _weighted(name: str, loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
-    """An elementwise loss times its ``weight``, which must have the input's shape."""
-    check_tensor(name, "weight", weight)
+    """An elementwise loss times its ``weight``, which must be a Tensor of the input's shape
+    (PyTorch reads ``weight.size()``: anything else is its AttributeError)."""
+    if not isinstance(weight, Tensor):
+        raise NotATensorError(
+            f"{name}(): argument 'weight' must be Tensor, not {type(weight).__name__}"
+        )
     if weight.shape != input.shape:
         raise ValueError(f"{name}: Weights and input must have the same size (got weight of shape "
                          f"{weight.shape} for input of shape {input.shape}).")  # fmt: skip
@@ -1203,7 +1210,7 @@ def _class_weights(
     """The class losses' per-class weights (ones without them), one per class; with
     ``strict`` (PyTorch's fused kernels) they must have the input's dtype and need no
     gradient."""
-    w = np.ones(C, dtype) if weight is None else _array(weight)
+    w = np.ones(C, dtype) if weight is None else _array(name, "weight", weight)
     if strict:
         _no_grad_weight(name, "weight", weight)
     if strict and w.dtype != dtype:
