@@ -80,3 +80,28 @@ def test_loss_weights_must_be_tensors(call):
     x = mg.tensor([[0.2, 0.7, 0.1], [0.5, 0.5, 0.5]])
     with pytest.raises(TypeError, match="weight' must be Tensor"):
         call(x)
+
+
+@pytest.mark.parametrize("loss", [F.cross_entropy, F.nll_loss])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+def test_mean_over_zero_total_weight_is_nan_for_the_counted_samples(loss, label_smoothing):
+    """PyTorch's mean is Σ w[y] l / Σ w[y] and its gradient g w[y] / Σ w[y]: with the
+    counted weights all 0, 0 / 0 in the loss and in each counted sample's gradient; an
+    ignored sample gets no gradient."""
+    if loss is F.nll_loss and label_smoothing:
+        return
+    kw = {"label_smoothing": label_smoothing} if label_smoothing else {}
+    x = mg.tensor([[1.0, 2.0, 0.5], [0.1, -1.0, 2.0], [0.3, 0.3, 0.3]], requires_grad=True)
+    out = loss(x, mg.tensor([0, 2, 1]), weight=mg.tensor([0.0, 0.0, 1.0]), ignore_index=2, **kw)
+    out.backward()
+    assert np.isnan(out.item())
+    # nll_loss: NaN at each counted target; cross_entropy: through the softmax, whole rows
+    nan = np.array([[1, 0, 0], [0, 0, 0], [0, 1, 0]], bool)
+    nan = nan if loss is F.nll_loss else nan.any(1, keepdims=True) | nan
+    np.testing.assert_array_equal(np.isnan(x.grad.numpy()), nan)
+    np.testing.assert_array_equal(x.grad.numpy()[~nan], 0.0)
+    all_ignored = loss(x, mg.tensor([2, 2, 2]), ignore_index=2, **kw)
+    x.grad = None
+    all_ignored.backward()
+    assert np.isnan(all_ignored.item())
+    np.testing.assert_array_equal(x.grad.numpy(), 0.0)

@@ -55,6 +55,27 @@ PROGRAMS += [
 ]
 
 
+# 'mean' of the class losses when the weights of the counted targets sum to 0: the loss is
+# 0 / 0 (NaN), each counted sample's gradient too; an ignored sample's stays 0
+_ZW = "x = M.tensor([[1., 2., .5], [.1, -1., 2.]], requires_grad=True); loss = M.nn.functional.{f}; loss.backward(); R = (loss, x.grad)"
+PROGRAMS += [
+    _ZW.format(f=f)
+    for f in [
+        "cross_entropy(x, M.tensor([0, 1]), weight=M.tensor([0., 0., 1.]))",
+        "cross_entropy(x, M.tensor([0, 2]), weight=M.tensor([0., 1., 1.]), ignore_index=2)",
+        "cross_entropy(x, M.tensor([0, 1]), weight=M.tensor([0., 0., 1.]), label_smoothing=0.2)",
+        "cross_entropy(x, M.tensor([0, 2]), weight=M.tensor([0., 1., 1.]), ignore_index=2, label_smoothing=0.2)",
+        "cross_entropy(x, M.tensor([2, 2]), ignore_index=2)",  # all ignored: NaN, no gradient
+        "cross_entropy(x, M.tensor([2, 2]), ignore_index=2, label_smoothing=0.3)",
+        "nll_loss(x, M.tensor([0, 1]), weight=M.tensor([0., 0., 1.]))",
+        "nll_loss(x, M.tensor([0, 2]), weight=M.tensor([0., 1., 1.]), ignore_index=2)",
+        "nll_loss(x, M.tensor([2, 2]), ignore_index=2)",
+        "cross_entropy(x.reshape(1, 3, 2), M.tensor([[0, 1]]), weight=M.tensor([0., 0., 1.]))",
+        "nll_loss(x.reshape(1, 3, 2), M.tensor([[0, 2]]), weight=M.tensor([0., 1., 1.]), ignore_index=2)",
+    ]
+]
+
+
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_pnn_program_matches_pytorch(program):
     _matches_pytorch("from collections import OrderedDict\n" + program)

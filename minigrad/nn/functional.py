@@ -574,9 +574,15 @@ def _reduce(name: str, loss: np.ndarray, reduction: str, count: Any = None) -> t
     if reduction != "mean":
         raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
     n = loss.size if count is None else count
-    if n == 0:  # nothing counts (all targets ignored): NaN loss, as PyTorch, but no gradient
-        return np.asarray(np.nan, loss.dtype), np.zeros_like
+    if n == 0:  # nothing counts (targets all ignored, or of weight 0): 0 / 0, as PyTorch
+        return np.asarray(np.nan, loss.dtype), _nan_like
     return np.asarray(np.add.reduce(loss, None) / n, loss.dtype), lambda g: g / n
+
+
+def _nan_like(g: np.ndarray) -> np.ndarray:
+    """g / 0 for the mean of nothing, NaN whatever g (a sample counted with weight 0 gets
+    0 * (g / 0); the losses give the ignored samples 0)."""
+    return np.full_like(g, np.nan)
 
 
 def _weight(name: str, arg: str, weight: Any, shape: tuple, dtype: np.dtype) -> Any:
@@ -1303,6 +1309,7 @@ def cross_entropy(
         p = T * (1 - eps) + eps / C  # in the target's dtype, as PyTorch smooths it
         q = w * p  # in the loss's dtype
         read = target if eps == 0 else None  # PyTorch's VJPs read the smoothed copy of it
+        keep = None  # no sample is ignored
         loss = -(q * logp).sum(axis)
         count = X.size // C
 
@@ -1339,7 +1346,9 @@ def cross_entropy(
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         q_total = q.sum(axis, keepdims=True)
-        return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
+        d = (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
+        # an ignored sample gets 0, even from a mean over nothing (NaN)
+        return d if keep is None else np.where(np.expand_dims(keep, axis), d, 0)
 
     if not T.dtype.kind == "f":
         vjp_input = _refused_backward(X, T) or vjp_input
