@@ -76,6 +76,13 @@ PROGRAMS += [
 ]
 
 
+# a label_smoothing that is not > 0 (negative, NaN) smooths nothing, as PyTorch's
+PROGRAMS += [
+    "x = M.tensor([[1., 2., .5], [.1, -1., 2.]], dtype=M.float64, requires_grad=True); loss = M.nn.functional.cross_entropy(x, M.tensor([0, 2]), label_smoothing=float('nan')); loss.backward(); R = (loss, x.grad)",
+    "x = M.tensor([[1., 2., .5], [.1, -1., 2.]], dtype=M.float64, requires_grad=True); loss = M.nn.CrossEntropyLoss(label_smoothing=float('nan'), weight=M.tensor([1., 2., 3.], dtype=M.float64))(x, M.tensor([0, 2])); loss.backward(); R = (loss, x.grad)",
+]
+
+
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_pnn_program_matches_pytorch(program):
     _matches_pytorch("from collections import OrderedDict\n" + program)

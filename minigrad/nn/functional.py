@@ -1281,7 +1281,8 @@ def cross_entropy(
         raise RuntimeError(
             f"cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
         )
-    label_smoothing = max(label_smoothing, 0.0)  # PyTorch smooths only for ε > 0
+    if not label_smoothing > 0:  # PyTorch smooths only for ε > 0: not for NaN either
+        label_smoothing = 0.0
     name = "cross_entropy"
     _check_tensors(name, input, target)
     X, T = input.data, target.data
