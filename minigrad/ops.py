@@ -474,7 +474,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         unusual = (
             (X.dtype is not W.dtype and X.dtype != W.dtype)
             or W.ndim != 2
-            or (B is not None and B.dtype is not X.dtype and B.dtype != X.dtype)
+            or (B is not None and (B.ndim != 1 or B.dtype is not X.dtype and B.dtype != X.dtype))
         )
     except AttributeError:  # not Tensors (an ndarray's .data is a memoryview, with no dtype)
         for arg, t in (("input", input), ("weight", weight), ("bias", bias)):
@@ -509,10 +509,20 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
-    """linear with mixed dtypes (an error, as in PyTorch) or a 1-D weight w: x @ w (+ b)."""
+    """linear with mixed dtypes (an error, as in PyTorch), a 1-D weight w: x @ w (+ b), or a
+    bias other than (out,) that broadcasts to the output (as (N, out)): x @ Wᵀ, then + b."""
     for t in (weight, bias):
         if t is not None and t.data.dtype is not x.data.dtype:
             _same_dtype("linear", x.data, t.data)
+    if weight.data.ndim == 2:
+        out = linear(x, weight)
+        try:
+            fits = np.broadcast_shapes(bias.data.shape, out.shape) == out.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise OpError(f"linear: bias {bias.data.shape} does not match the output {out.shape}")
+        return add(out, bias)
     if weight.data.ndim != 1:
         raise OpError(f"linear: weight must be 1-D or 2-D (out, in), got {weight.data.shape}")
     if bias is not None and x.data.ndim > 1:  # PyTorch's addmm refuses it

@@ -574,16 +574,22 @@ def _reduce(name: str, loss: np.ndarray, reduction: str, count: Any = None) -> t
     if reduction != "mean":
         raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
     n = loss.size if count is None else count
-    if n == 0:  # nothing counts (all targets ignored): NaN loss, as PyTorch, but no gradient
-        return np.asarray(np.nan, loss.dtype), np.zeros_like
+    if n == 0:  # nothing counts (targets all ignored, or of weight 0): 0 / 0, as PyTorch
+        return np.asarray(np.nan, loss.dtype), _nan_like
     return np.asarray(np.add.reduce(loss, None) / n, loss.dtype), lambda g: g / n
+
+
+def _nan_like(g: np.ndarray) -> np.ndarray:
+    """g / 0 for the mean of nothing, NaN whatever g (a sample counted with weight 0 gets
+    0 * (g / 0); the losses give the ignored samples 0)."""
+    return np.full_like(g, np.nan)
 
 
 def _weight(name: str, arg: str, weight: Any, shape: tuple, dtype: np.dtype) -> Any:
     """The array of an optional per-element weight, which must broadcast to ``shape``,
     in the loss's ``dtype`` (PyTorch computes the loss in it)."""
     _no_grad_weight(name, arg, weight)
-    W = _array(weight)
+    W = _array(name, arg, weight)
     if W is not None and W.dtype != dtype:
         W = W.astype(dtype)
     if W is not None and np.shape(W) != shape:
@@ -608,11 +614,14 @@ def _no_grad_weight(name: str, arg: str, weight: Any) -> None:
         )
 
 
-def _array(x: Any) -> Any:
-    """The array of an optional weight (None stays None)."""
-    if x is None or isinstance(x, np.ndarray):
-        return x
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+def _array(name: str, arg: str, x: Any) -> Any:
+    """The array of an optional weight (None stays None), which must be a Tensor, as
+    PyTorch's losses require (a list, an array or a number is refused)."""
+    if x is None:
+        return None
+    if not isinstance(x, Tensor):
+        raise NotATensorError(f"{name}(): argument '{arg}' must be Tensor, not {type(x).__name__}")
+    return x.data
 
 
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))  # PyTorch's Long and Byte targets
@@ -760,8 +769,12 @@ def _weighted_reduced(name: str, loss: Tensor, weight: Tensor, reduction: str) -
 
 
 def _weighted(name: str, loss: Tensor, weight: Tensor, input: Tensor) -> Tensor:
-    """An elementwise loss times its ``weight``, which must have the input's shape."""
-    check_tensor(name, "weight", weight)
+    """An elementwise loss times its ``weight``, which must be a Tensor of the input's shape
+    (PyTorch reads ``weight.size()``: anything else is its AttributeError)."""
+    if not isinstance(weight, Tensor):
+        raise NotATensorError(
+            f"{name}(): argument 'weight' must be Tensor, not {type(weight).__name__}"
+        )
     if weight.shape != input.shape:
         raise ValueError(f"{name}: Weights and input must have the same size (got weight of shape "
                          f"{weight.shape} for input of shape {input.shape}).")  # fmt: skip
@@ -1203,7 +1216,7 @@ def _class_weights(
     """The class losses' per-class weights (ones without them), one per class; with
     ``strict`` (PyTorch's fused kernels) they must have the input's dtype and need no
     gradient."""
-    w = np.ones(C, dtype) if weight is None else _array(weight)
+    w = np.ones(C, dtype) if weight is None else _array(name, "weight", weight)
     if strict:
         _no_grad_weight(name, "weight", weight)
     if strict and w.dtype != dtype:
@@ -1268,7 +1281,8 @@ def cross_entropy(
         raise RuntimeError(
             f"cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
         )
-    label_smoothing = max(label_smoothing, 0.0)  # PyTorch smooths only for ε > 0
+    if not label_smoothing > 0:  # PyTorch smooths only for ε > 0: not for NaN either
+        label_smoothing = 0.0
     name = "cross_entropy"
     _check_tensors(name, input, target)
     X, T = input.data, target.data
@@ -1296,6 +1310,7 @@ def cross_entropy(
         p = T * (1 - eps) + eps / C  # in the target's dtype, as PyTorch smooths it
         q = w * p  # in the loss's dtype
         read = target if eps == 0 else None  # PyTorch's VJPs read the smoothed copy of it
+        keep = None  # no sample is ignored
         loss = -(q * logp).sum(axis)
         count = X.size // C
 
@@ -1332,7 +1347,9 @@ def cross_entropy(
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         q_total = q.sum(axis, keepdims=True)
-        return (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
+        d = (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
+        # an ignored sample gets 0, even from a mean over nothing (NaN)
+        return d if keep is None else np.where(np.expand_dims(keep, axis), d, 0)
 
     if not T.dtype.kind == "f":
         vjp_input = _refused_backward(X, T) or vjp_input

@@ -187,8 +187,8 @@ class Sequential(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        for module in modules:
+    def extend(self, sequential: Iterable[Module]) -> Sequential:
+        for module in sequential:
             self.append(module)
         return self
 
@@ -198,9 +198,9 @@ class Sequential(Module):
         _insert(self, index, module)
         return self
 
-    def pop(self, idx: int | slice) -> Any:
-        module = self[idx]
-        del self[idx]
+    def pop(self, key: int | slice) -> Any:
+        module = self[key]
+        del self[key]
         return module
 
     def __add__(self, other: Sequential) -> Sequential:
@@ -272,17 +272,17 @@ class ModuleList(Module):
     def insert(self, index: int, module: Module) -> None:
         _insert(self, index, module)
 
-    def pop(self, idx: int | slice) -> Any:
-        module = self[idx]
-        del self[idx]
+    def pop(self, key: int | slice) -> Any:
+        module = self[key]
+        del self[key]
         return module
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         """A new ModuleList of this one's modules, then ``other``'s (the same objects)."""
         return ModuleList([*self, *other])
 
-    def __iadd__(self, other: Iterable[Module]) -> ModuleList:
-        return self.extend(other)
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
 
     def __dir__(self) -> list:
         return [key for key in super().__dir__() if not key.isdigit()]
