@@ -12,7 +12,7 @@ import numpy as np
 from ..factories import zeros_like
 from ..grad_mode import no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_tensor_lr
 
 
 class Adam(Optimizer):
@@ -46,6 +46,10 @@ class Adam(Optimizer):
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True"
+            )
         _check_adam_arguments(lr, betas, eps, weight_decay)
         defaults = dict(
             lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
@@ -87,6 +91,7 @@ def _check_adam_arguments(
     lr: float, betas: tuple[float, float], eps: float, weight_decay: float
 ) -> None:
     """PyTorch's checks of the arguments the Adam family shares, with its messages."""
+    check_tensor_lr(lr)
     if not 0.0 <= lr:  # written so that NaN fails, as PyTorch's checks
         raise ValueError(f"Invalid learning rate: {lr}")
     if not 0.0 <= eps:

@@ -358,6 +358,12 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
+def check_tensor_lr(lr: Any) -> None:
+    """PyTorch's first check of every optimizer's ``lr``: a Tensor must have one element."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+
+
 def _returned(result: Any, state_dict: dict) -> dict:
     """What a state-dict hook leaves: the dict it returned, or the one it was given."""
     return state_dict if result is None else result

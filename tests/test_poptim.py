@@ -1,0 +1,33 @@
+"""Regression tests of minigrad.optim and minigrad.data against PyTorch's documented
+behaviour, without torch: argument checks, and updates against the plain formulas."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
+              "RMSprop", "ASGD", "Rprop", "LBFGS"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_tensor_lr_of_two_elements_is_a_value_error(name):
+    with pytest.raises(ValueError, match="1-element"):
+        getattr(mg.optim, name)([mg.zeros(2, requires_grad=True)], lr=mg.tensor([0.1, 0.2]))
+
+
+def test_rprop_with_a_one_element_tensor_lr_starts_its_step_sizes_at_lr():
+    p = mg.tensor([1.0, -2.0], requires_grad=True)
+    opt = mg.optim.Rprop([p], lr=mg.tensor([0.25]))
+    p.grad = mg.tensor([3.0, -1.0])
+    opt.step()
+    # first step: θ ← θ - sign(g) · lr
+    np.testing.assert_array_equal(p.data, np.float32([0.75, -1.75]))
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_adam_tensor_lr_with_foreach_is_refused_unless_capturable(name):
+    p = mg.zeros(2, requires_grad=True)
+    with pytest.raises(ValueError, match="foreach=True"):
+        getattr(mg.optim, name)([p], lr=mg.tensor(0.1), foreach=True)
+    getattr(mg.optim, name)([p], lr=mg.tensor(0.1), foreach=True, capturable=True)

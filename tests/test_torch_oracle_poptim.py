@@ -1,0 +1,67 @@
+"""Optimizer arguments and data collation PyTorch users meet, against PyTorch itself:
+the checks of a Tensor ``lr``, ... Runs only where torch is installed."""
+
+import numpy as np
+import pytest
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
+              "RMSprop", "ASGD", "Rprop", "LBFGS"]  # fmt: skip
+
+
+def _outcome(build):
+    """What ``build()`` gives: ("ok", value) or ("raises", the exception's type name)."""
+    try:
+        return "ok", build()
+    except Exception as e:  # noqa: BLE001 - the type is what is compared
+        return "raises", type(e).__name__
+
+
+def _both(build):
+    """``build(lib)`` in minigrad and in torch: the same outcome, values as lists."""
+    ours, theirs = _outcome(lambda: build(mg)), _outcome(lambda: build(torch))
+    assert ours == theirs
+    return ours
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("lr", [[0.1, 0.2], [[0.1], [0.2]], []])
+def test_tensor_lr_must_have_one_element_as_pytorch(name, lr):
+    def build(lib):
+        getattr(lib.optim, name)([lib.zeros(2, requires_grad=True)], lr=lib.tensor(lr))
+
+    assert _both(build) == ("raises", "ValueError")
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_one_element_tensor_lr_steps_as_pytorch(name):
+    def build(lib):
+        p = lib.tensor([1.0, -2.0], requires_grad=True)
+        opt = getattr(lib.optim, name)([p], lr=lib.tensor([0.1]))
+
+        def closure():
+            opt.zero_grad()
+            loss = (p * p).sum()
+            loss.backward()
+            return loss
+
+        for _ in range(3):
+            opt.step(closure)
+        return np.round(p.tolist(), 5).tolist()
+
+    assert _both(build)[0] == "ok"
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+@pytest.mark.parametrize("capturable", [False, True])
+def test_adam_tensor_lr_with_foreach_raises_as_pytorch(name, capturable):
+    def build(lib):
+        p = lib.zeros(2, requires_grad=True)
+        opt = getattr(lib.optim, name)([p], lr=lib.tensor(0.1), foreach=True, capturable=capturable)
+        return type(opt).__name__
+
+    _both(build)
