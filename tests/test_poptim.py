@@ -31,3 +31,26 @@ def test_adam_tensor_lr_with_foreach_is_refused_unless_capturable(name):
     with pytest.raises(ValueError, match="foreach=True"):
         getattr(mg.optim, name)([p], lr=mg.tensor(0.1), foreach=True)
     getattr(mg.optim, name)([p], lr=mg.tensor(0.1), foreach=True, capturable=True)
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_adam_betas_must_be_both_floats_or_both_tensors(name):
+    p = mg.zeros(2, requires_grad=True)
+    for betas in [(0, 0.999), (0.9, 0), (mg.tensor(0.9), 0.999)]:
+        with pytest.raises(ValueError, match="both floats or both Tensors"):
+            getattr(mg.optim, name)([p], betas=betas)
+    assert getattr(mg.optim, name)([p], betas=[0.8, 0.9]).param_groups[0]["betas"] == (0.8, 0.9)
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "Adamax", "NAdam", "RAdam"])
+def test_tensor_betas_step_as_the_same_numbers(name):
+    def run(betas):
+        p = mg.tensor([1.0, -2.0], dtype=mg.float64, requires_grad=True)
+        opt = getattr(mg.optim, name)([p], lr=0.1, betas=betas)
+        for k in range(4):
+            p.grad = mg.tensor([0.5 * k - 1.0, 2.0], dtype=mg.float64)
+            opt.step()
+        return p.data
+
+    as_tensors = (mg.tensor([0.5], dtype=mg.float64), mg.tensor(0.75, dtype=mg.float64))
+    np.testing.assert_array_equal(run(as_tensors), run((0.5, 0.75)))

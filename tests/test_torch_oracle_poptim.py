@@ -65,3 +65,46 @@ def test_adam_tensor_lr_with_foreach_raises_as_pytorch(name, capturable):
         return type(opt).__name__
 
     _both(build)
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+@pytest.mark.parametrize(
+    "betas, options",
+    [((0, 0.999), {}), ((0.9, 0), {}), ((0.9, 1), {}), ([0.8, 0.99], {}), ((0.5, 0.9), {}),
+     ("tensors", {}), ("tensors", {"foreach": True}), ("tensors", {"amsgrad": True}),
+     ("tensor and float", {}), ("two-element tensor", {})],
+)  # fmt: skip
+def test_adam_betas_are_checked_kept_and_used_as_pytorch(name, betas, options):
+    def build(lib):
+        given = {
+            "tensors": (lib.tensor([0.5]), lib.tensor(0.75)),
+            "tensor and float": (lib.tensor(0.5), 0.75),
+            "two-element tensor": (lib.tensor([0.5, 0.6]), lib.tensor(0.75)),
+        }.get(betas, betas)
+        p = lib.tensor([1.0, -2.0], dtype=lib.float64, requires_grad=True)
+        opt = getattr(lib.optim, name)([p], lr=0.1, betas=given, **options)
+        for k in range(4):
+            p.grad = lib.tensor([0.5 * k - 1.0, 2.0], dtype=lib.float64)
+            opt.step()
+        kept = opt.param_groups[0]["betas"]
+        # torch's float32 Tensor betas round 1 - β once more than minigrad's numbers
+        return (
+            type(kept).__name__,
+            [b.shape if hasattr(b, "shape") else b for b in kept],
+            (np.round(p.tolist(), 6).tolist()),
+        )
+
+    _both(build)
+
+
+@pytest.mark.parametrize("name", ["Adamax", "NAdam", "RAdam"])
+def test_tensor_betas_step_as_pytorch(name):
+    def build(lib):
+        p = lib.tensor([1.0, -2.0], dtype=lib.float64, requires_grad=True)
+        opt = getattr(lib.optim, name)([p], lr=0.1, betas=(lib.tensor(0.5), lib.tensor(0.75)))
+        for k in range(4):
+            p.grad = lib.tensor([0.5 * k - 1.0, 2.0], dtype=lib.float64)
+            opt.step()
+        return np.round(p.tolist(), 6).tolist()
+
+    assert _both(build)[0] == "ok"

@@ -51,7 +51,7 @@ class Adamax(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            (beta1, beta2), wd = group["betas"], group["weight_decay"]
+            (beta1, beta2), wd = map(float, group["betas"]), group["weight_decay"]
             for p, g, state, t in self._with_grads(group, partial(_zeros, names=_BUFFERS)):
                 if wd != 0:
                     g = g + wd * p.data
