@@ -54,3 +54,11 @@ def test_tensor_betas_step_as_the_same_numbers(name):
 
     as_tensors = (mg.tensor([0.5], dtype=mg.float64), mg.tensor(0.75, dtype=mg.float64))
     np.testing.assert_array_equal(run(as_tensors), run((0.5, 0.75)))
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad"])
+def test_fused_and_foreach_together_are_a_runtime_error(name):
+    with pytest.raises(RuntimeError, match="`fused` and `foreach`"):
+        getattr(mg.optim, name)([mg.zeros(2, requires_grad=True)], lr=0.1, fused=True, foreach=True)
+    with pytest.raises(ValueError, match="empty parameter list"):  # the groups are made first
+        getattr(mg.optim, name)([], lr=0.1, fused=True, foreach=True)

@@ -108,3 +108,16 @@ def test_tensor_betas_step_as_pytorch(name):
         return np.round(p.tolist(), 6).tolist()
 
     assert _both(build)[0] == "ok"
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad"])
+@pytest.mark.parametrize(
+    "fused, foreach", [(True, True), (True, False), (None, True), (True, None)]
+)
+def test_fused_and_foreach_together_raise_as_pytorch(name, fused, foreach):
+    def build(lib):
+        opt = getattr(lib.optim, name)([lib.zeros(2, requires_grad=True)], lr=0.1, fused=fused,
+                                       foreach=foreach)  # fmt: skip
+        return opt.defaults["fused"], opt.defaults["foreach"]
+
+    _both(build)

@@ -53,8 +53,7 @@ class Adagrad(Optimizer):
             fused=fused,
         )  # fmt: skip
         super().__init__(params, defaults)
-        if fused and foreach:
-            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        self._one_implementation(fused, foreach)
         for group in self.param_groups:
             for p in group["params"]:
                 self._init_state(p)

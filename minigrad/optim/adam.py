@@ -59,6 +59,7 @@ class Adam(Optimizer):
             decoupled_weight_decay=decoupled_weight_decay,
         )  # fmt: skip
         super().__init__(params, defaults)
+        self._one_implementation(fused, foreach)
 
     _option_defaults = dict(
         amsgrad=False, maximize=False, foreach=None, capturable=False, differentiable=False,

@@ -244,6 +244,13 @@ class Optimizer:
             )
         return differentiable
 
+    @staticmethod
+    def _one_implementation(fused: bool | None, foreach: bool | None) -> None:
+        """PyTorch's check (after the groups are made) that at most one of its fast
+        implementations is asked for."""
+        if fused and foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
     def _with_grads(self, group: dict, buffers: Callable[[Tensor], dict]) -> Iterator[tuple]:
         """``(p, g, state, t)`` for each parameter of ``group`` that has a gradient: g is
         it (negated with ``maximize``), state p's, t its step count with this step. A state

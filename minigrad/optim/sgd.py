@@ -52,6 +52,7 @@ class SGD(Optimizer):
             differentiable=self._no_differentiable(differentiable), fused=fused,
         )  # fmt: skip
         super().__init__(params, defaults)
+        self._one_implementation(fused, foreach)
 
     _option_defaults = dict(
         nesterov=False, maximize=False, foreach=None, differentiable=False, fused=False
