@@ -1,6 +1,8 @@
 """Optimizer arguments and data collation PyTorch users meet, against PyTorch itself:
 the checks of a Tensor ``lr``, ... Runs only where torch is installed."""
 
+import inspect
+
 import numpy as np
 import pytest
 from torch_oracle import import_torch
@@ -121,3 +123,12 @@ def test_fused_and_foreach_together_raise_as_pytorch(name, fused, foreach):
         return opt.defaults["fused"], opt.defaults["foreach"]
 
     _both(build)
+
+
+def _parameters(f):
+    return [(p.name, p.kind, p.default) for p in inspect.signature(f).parameters.values()]
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_optimizer_signatures_are_pytorchs_in_order(name):
+    assert _parameters(getattr(mg.optim, name)) == _parameters(getattr(torch.optim, name))
