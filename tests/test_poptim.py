@@ -62,3 +62,24 @@ def test_fused_and_foreach_together_are_a_runtime_error(name):
         getattr(mg.optim, name)([mg.zeros(2, requires_grad=True)], lr=0.1, fused=True, foreach=True)
     with pytest.raises(ValueError, match="empty parameter list"):  # the groups are made first
         getattr(mg.optim, name)([], lr=0.1, fused=True, foreach=True)
+
+
+def test_default_collate_keeps_numpy_strings_as_a_list():
+    batch = [np.str_("a"), np.str_("bc")]
+    assert mg.data.default_collate(batch) == batch
+    assert mg.data.default_collate(batch=[(np.str_("x"), 1)])[0] == ("x",)  # as zip gives it
+
+
+@pytest.mark.parametrize(
+    "arrays",
+    [[np.array(["a"]), np.array(["b"])], [np.array([1, None], dtype=object)] * 2,
+     [np.array([b"a"])]],
+)  # fmt: skip
+def test_default_collate_refuses_numpy_arrays_of_strings_or_objects(arrays):
+    with pytest.raises(TypeError, match="default_collate.*found"):
+        mg.data.default_collate(arrays)
+
+
+def test_default_convert_takes_data_by_keyword():
+    out = mg.data.default_convert(data=(np.ones(2), 1))
+    assert isinstance(out, list) and out[1] == 1 and out[0].tolist() == [1.0, 1.0]

@@ -132,3 +132,43 @@ def _parameters(f):
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_optimizer_signatures_are_pytorchs_in_order(name):
     assert _parameters(getattr(mg.optim, name)) == _parameters(getattr(torch.optim, name))
+
+
+def _described(batch):
+    """A collated batch as plain data: Tensors as (dtype, shape, values), containers by type."""
+    if hasattr(batch, "dtype") and hasattr(batch, "shape") and not isinstance(batch, np.ndarray):
+        return str(batch.dtype).removeprefix("torch."), tuple(batch.shape), batch.tolist()
+    if isinstance(batch, dict):
+        return {k: _described(v) for k, v in batch.items()}
+    if isinstance(batch, (list, tuple)):
+        return type(batch).__name__, [_described(x) for x in batch]
+    return type(batch).__name__, batch
+
+
+COLLATED = {
+    "numpy str scalars": [np.str_("a"), np.str_("bc")],
+    "numpy bytes scalars": [np.bytes_(b"a"), np.bytes_(b"b")],
+    "numpy str arrays": [np.array(["a"]), np.array(["b"])],
+    "numpy object arrays": [np.array([1, None], dtype=object)] * 2,
+    "numpy bytes arrays": [np.array([b"a"]), np.array([b"b"])],
+    "tuples with numpy str": [(np.str_("a"), 1.0), (np.str_("b"), 2.0)],
+    "numpy int scalars": [np.int16(1), np.int16(2)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(COLLATED))
+def test_default_collate_of_numpy_strings_and_objects_as_pytorch(name):
+    from torch.utils.data import default_collate
+
+    def build(lib):
+        collate = default_collate if lib is torch else mg.data.default_collate
+        return _described(collate(COLLATED[name]))
+
+    _both(build)
+
+
+@pytest.mark.parametrize("name", ["default_collate", "default_convert"])
+def test_collate_functions_take_pytorchs_keyword(name):
+    import torch.utils.data as torch_data
+
+    assert _parameters(getattr(mg.data, name)) == _parameters(getattr(torch_data, name))

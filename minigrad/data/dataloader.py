@@ -22,53 +22,57 @@ from .sampler import (
     _InfiniteConstantSampler,
 )
 
+_COLLATE_ERROR = (
+    "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+)
 
-def default_collate(samples: Sequence) -> Any:
+
+def default_collate(batch: Sequence) -> Any:
     """Stack a list of samples into one batch, field by field, as PyTorch's default.
 
-    Tensors and NumPy arrays or scalars are stacked along a new first dimension, Python
-    numbers become a 1-D Tensor (floats in float64), strings stay a sequence, dicts and
-    namedtuples are collated per field, other tuples and lists become a list of batches.
+    Tensors and NumPy arrays or scalars are stacked along a new first dimension (arrays of
+    strings or objects are a TypeError), Python numbers become a 1-D Tensor (floats in
+    float64), strings (NumPy's too) stay a sequence, dicts and namedtuples are collated
+    per field, other tuples and lists become a list of batches.
     """
-    first = samples[0]
+    first = batch[0]
     if isinstance(first, Tensor):
-        return ops.stack(samples)
-    if isinstance(first, (np.ndarray, np.generic)):
-        return tensor(np.stack(samples))
-    if isinstance(first, float):
-        return tensor(samples, dtype=dtypes.float64)
-    if isinstance(first, int):
-        return tensor(samples)
+        return ops.stack(batch)
     if isinstance(first, (str, bytes)):
-        return samples
+        return batch
+    if isinstance(first, (np.ndarray, np.generic)):
+        if first.dtype.kind in "SUO":
+            raise TypeError(_COLLATE_ERROR.format(first.dtype))
+        return tensor(np.stack(batch))
+    if isinstance(first, float):
+        return tensor(batch, dtype=dtypes.float64)
+    if isinstance(first, int):
+        return tensor(batch)
     if isinstance(first, Mapping):
         return _same_mapping(
-            first, {key: default_collate([s[key] for s in samples]) for key in first}
+            first, {key: default_collate([s[key] for s in batch]) for key in first}
         )
     if isinstance(first, tuple) and hasattr(first, "_fields"):  # a namedtuple
-        return type(first)(*(default_collate(field) for field in zip(*samples)))
+        return type(first)(*(default_collate(field) for field in zip(*batch)))
     if isinstance(first, Sequence):
-        if any(len(s) != len(first) for s in samples):
+        if any(len(s) != len(first) for s in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(field) for field in zip(*samples)]
-    raise TypeError(
-        "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
-        f"found {type(first)}"
-    )
+        return [default_collate(field) for field in zip(*batch)]
+    raise TypeError(_COLLATE_ERROR.format(type(first)))
 
 
-def default_convert(sample: Any) -> Any:
+def default_convert(data: Any) -> Any:
     """One sample as ``batch_size=None`` yields it: NumPy arrays become Tensors (sharing
     memory), sequences lists, field by field; nothing is stacked."""
-    if isinstance(sample, np.ndarray) and sample.dtype.kind in "biufc":
-        return Tensor._new(sample)
-    if isinstance(sample, Mapping):
-        return _same_mapping(sample, {key: default_convert(v) for key, v in sample.items()})
-    if isinstance(sample, tuple) and hasattr(sample, "_fields"):  # a namedtuple
-        return type(sample)(*(default_convert(v) for v in sample))
-    if isinstance(sample, Sequence) and not isinstance(sample, (str, bytes)):
-        return [default_convert(v) for v in sample]
-    return sample
+    if isinstance(data, np.ndarray) and data.dtype.kind in "biufc":
+        return Tensor._new(data)
+    if isinstance(data, Mapping):
+        return _same_mapping(data, {key: default_convert(v) for key, v in data.items()})
+    if isinstance(data, tuple) and hasattr(data, "_fields"):  # a namedtuple
+        return type(data)(*(default_convert(v) for v in data))
+    if isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(v) for v in data]
+    return data
 
 
 def _same_mapping(like: Mapping, fields: dict) -> Mapping:
