@@ -83,3 +83,41 @@ def test_default_collate_refuses_numpy_arrays_of_strings_or_objects(arrays):
 def test_default_convert_takes_data_by_keyword():
     out = mg.data.default_convert(data=(np.ones(2), 1))
     assert isinstance(out, list) and out[1] == 1 and out[0].tolist() == [1.0, 1.0]
+
+
+class _CountingSGD(mg.optim.Optimizer):
+    """A user's optimizer that keeps its step count as an int, as PyTorch's tutorials do."""
+
+    def __init__(self, params, lr=0.1):
+        super().__init__(params, dict(lr=lr))
+
+    @mg.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for p in group["params"]:
+                state = self.state[p]
+                state["step"] = state.get("step", 0) + 1
+                p.sub_(group["lr"] / state["step"] * p.grad)
+
+
+def test_a_users_optimizer_loads_back_the_int_step_it_saved():
+    p = mg.tensor([1.0, -2.0], dtype=mg.float64, requires_grad=True)
+    p.grad = mg.tensor([1.0, 1.0], dtype=mg.float64)
+    opt = _CountingSGD([p])
+    opt.step()
+    resumed = _CountingSGD([p])
+    resumed.load_state_dict(opt.state_dict())
+    assert resumed.state[p]["step"] == 1 and isinstance(resumed.state[p]["step"], int)
+    resumed.step()
+    # θ ← θ - γ/t g at t = 2, after t = 1
+    np.testing.assert_allclose(p.data, [1.0 - 0.1 - 0.05, -2.0 - 0.1 - 0.05], rtol=1e-15)
+
+
+def test_adam_still_loads_a_saved_number_step_as_a_tensor():
+    p = mg.zeros(2, requires_grad=True)
+    opt = mg.optim.Adam([p])
+    sd = {"state": {0: {"step": 3, "exp_avg": mg.zeros(2), "exp_avg_sq": mg.zeros(2)}},
+          "param_groups": opt.state_dict()["param_groups"]}  # fmt: skip
+    opt.load_state_dict(sd)
+    step = opt.state[p]["step"]
+    assert isinstance(step, mg.Tensor) and step.dtype == mg.float32 and step.item() == 3

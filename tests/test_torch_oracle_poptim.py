@@ -172,3 +172,51 @@ def test_collate_functions_take_pytorchs_keyword(name):
     import torch.utils.data as torch_data
 
     assert _parameters(getattr(mg.data, name)) == _parameters(getattr(torch_data, name))
+
+
+def _custom_optimizer(lib):
+    """A user's optimizer written the PyTorch way: a step count kept as an int."""
+
+    class MomentumSGD(lib.optim.Optimizer):
+        def __init__(self, params, lr=0.01, momentum=0.9):
+            super().__init__(params, dict(lr=lr, momentum=momentum))
+
+        @lib.no_grad()
+        def step(self, closure=None):
+            loss = None
+            if closure is not None:
+                with lib.enable_grad():
+                    loss = closure()
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self.state[p]
+                    if len(state) == 0:
+                        state["step"] = 0
+                        state["buf"] = lib.zeros_like(p)
+                    state["step"] += 1
+                    state["buf"].mul_(group["momentum"]).add_(p.grad)
+                    p.add_(state["buf"], alpha=-group["lr"] / (1 - 0.5 ** state["step"]))
+            return loss
+
+    return MomentumSGD
+
+
+def test_custom_optimizer_resumes_from_its_state_dict_as_pytorch():
+    def build(lib):
+        optimizer = _custom_optimizer(lib)
+        p = lib.tensor([1.0, -2.0], dtype=lib.float64, requires_grad=True)
+        opt = optimizer([p], lr=0.1)
+        for k in range(3):
+            p.grad = lib.tensor([0.5 * k - 1.0, 2.0], dtype=lib.float64)
+            opt.step()
+        resumed = optimizer([p], lr=0.1)
+        resumed.load_state_dict(opt.state_dict())
+        for k in range(3):
+            p.grad = lib.tensor([1.0, 0.5 * k], dtype=lib.float64)
+            resumed.step()
+        step = resumed.state_dict()["state"][0]["step"]
+        return type(step).__name__, step, np.round(p.tolist(), 10).tolist()
+
+    assert _both(build)[1][:2] == ("int", 6)

@@ -58,6 +58,7 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 self._init_state(p)
 
+    _step_is_tensor = True
     _option_defaults = dict(foreach=None, maximize=False, differentiable=False, fused=None)
 
     def _init_state(self, p: Tensor) -> None:

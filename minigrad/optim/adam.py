@@ -61,6 +61,7 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
         self._one_implementation(fused, foreach)
 
+    _step_is_tensor = True
     _option_defaults = dict(
         amsgrad=False, maximize=False, foreach=None, capturable=False, differentiable=False,
         decoupled_weight_decay=False, fused=None,

@@ -51,6 +51,7 @@ class ASGD(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(foreach=None, maximize=False, differentiable=False, capturable=False)
 
     @no_grad()

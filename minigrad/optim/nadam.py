@@ -59,6 +59,7 @@ class NAdam(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(
         maximize=False, foreach=None, capturable=False, differentiable=False,
         decoupled_weight_decay=False,

@@ -349,11 +349,16 @@ class Optimizer:
         for group in self.param_groups:
             for name, value in self._option_defaults.items():
                 group.setdefault(name, value)
+        if not self._step_is_tensor:
+            return
         for state in self.state.values():
             if "step" in state and not isinstance(state["step"], Tensor):
                 state["step"] = tensor(float(state["step"]), dtype=get_default_dtype())
 
     _option_defaults: dict[str, Any] = {}
+    # PyTorch's optimizers that count steps keep the count as a Tensor (and load a saved
+    # number as one); a user's subclass of Optimizer gets back the step it saved
+    _step_is_tensor = False
     _state_matches_params = True  # each state Tensor has its parameter's shape (not LBFGS's)
 
     def __repr__(self) -> str:

@@ -48,6 +48,7 @@ class RAdam(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(
         foreach=None, maximize=False, differentiable=False, decoupled_weight_decay=False,
         capturable=False,

@@ -51,6 +51,7 @@ class RMSprop(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(
         momentum=0, centered=False, foreach=None, maximize=False, differentiable=False,
         capturable=False,
