@@ -121,3 +121,16 @@ def test_adam_still_loads_a_saved_number_step_as_a_tensor():
     opt.load_state_dict(sd)
     step = opt.state[p]["step"]
     assert isinstance(step, mg.Tensor) and step.dtype == mg.float32 and step.item() == 3
+
+
+def test_a_group_must_give_a_required_option():
+    from minigrad.optim.optimizer import Optimizer, required
+
+    class Plain(Optimizer):
+        def __init__(self, params, lr=required):
+            super().__init__(params, dict(lr=lr))
+
+    a, b = mg.zeros(2, requires_grad=True), mg.zeros(1, requires_grad=True)
+    assert Plain([{"params": [a], "lr": 0.5}]).param_groups[0]["lr"] == 0.5
+    with pytest.raises(ValueError, match="required optimization parameter lr"):
+        Plain([{"params": [a], "lr": 0.5}, {"params": [b]}])

@@ -220,3 +220,30 @@ def test_custom_optimizer_resumes_from_its_state_dict_as_pytorch():
         return type(step).__name__, step, np.round(p.tolist(), 10).tolist()
 
     assert _both(build)[1][:2] == ("int", 6)
+
+
+@pytest.mark.parametrize("groups", ["plain", "each with lr", "one without lr"])
+def test_required_option_of_a_users_optimizer_as_pytorch(groups):
+    import torch.optim.optimizer as torch_optimizer
+
+    import minigrad.optim.optimizer as mg_optimizer
+
+    assert repr(mg_optimizer.required) == repr(torch_optimizer.required)
+
+    def build(lib):
+        module = torch_optimizer if lib is torch else mg_optimizer
+
+        class Plain(module.Optimizer):
+            def __init__(self, params, lr=module.required, momentum=0.0):
+                super().__init__(params, dict(lr=lr, momentum=momentum))
+
+        a, b = lib.zeros(2, requires_grad=True), lib.zeros(1, requires_grad=True)
+        params = {
+            "plain": [a, b],
+            "each with lr": [{"params": [a], "lr": 0.1}, {"params": [b], "lr": 0.2}],
+            "one without lr": [{"params": [a], "lr": 0.1}, {"params": [b]}],
+        }[groups]
+        opt = Plain(params)
+        return [repr(g["lr"]) for g in opt.param_groups]
+
+    _both(build)

@@ -92,6 +92,16 @@ def _hooked(step: Callable) -> Callable:
     return wrapper
 
 
+class _RequiredParameter:
+    """The default of an option every group must give (``lr=required``), as PyTorch's."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
 class Optimizer:
     """Base class of the optimizers; ``defaults`` holds the options a group may override."""
 
@@ -148,6 +158,11 @@ class Optimizer:
             if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(
+                    "parameter group didn't specify a value of required optimization parameter "
+                    f"{name}"
+                )
             param_group.setdefault(name, default)
         if len({id(p) for p in params}) != len(params):
             warnings.warn(  # PyTorch keeps them (each is updated once per copy), and warns
