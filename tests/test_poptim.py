@@ -134,3 +134,20 @@ def test_a_group_must_give_a_required_option():
     assert Plain([{"params": [a], "lr": 0.5}]).param_groups[0]["lr"] == 0.5
     with pytest.raises(ValueError, match="required optimization parameter lr"):
         Plain([{"params": [a], "lr": 0.5}, {"params": [b]}])
+
+
+def test_step_with_an_epoch_uses_a_users_get_closed_form_lr():
+    class Halving(mg.optim.lr_scheduler.LRScheduler):
+        def get_lr(self):
+            return [g["lr"] * 0.5 for g in self.optimizer.param_groups]
+
+        def _get_closed_form_lr(self):
+            return [base * 0.5**self.last_epoch for base in self.base_lrs]
+
+    opt = mg.optim.SGD([mg.zeros(2, requires_grad=True)], lr=0.1)
+    scheduler = Halving(opt)
+    opt.step()
+    with pytest.warns(UserWarning, match="epoch parameter"):
+        scheduler.step(3)
+    assert scheduler.get_last_lr() == [0.1 * 0.5**3]
+    assert opt.param_groups[0]["lr"] == 0.1 * 0.5**3

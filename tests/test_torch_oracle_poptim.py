@@ -247,3 +247,22 @@ def test_required_option_of_a_users_optimizer_as_pytorch(groups):
         return [repr(g["lr"]) for g in opt.param_groups]
 
     _both(build)
+
+
+def test_step_with_an_epoch_takes_a_users_closed_form_as_pytorch():
+    def build(lib):
+        class Halving(lib.optim.lr_scheduler.LRScheduler):
+            def get_lr(self):
+                return [g["lr"] * 0.5 for g in self.optimizer.param_groups]
+
+            def _get_closed_form_lr(self):
+                return [base * 0.5**self.last_epoch for base in self.base_lrs]
+
+        opt = lib.optim.SGD([lib.zeros(2, requires_grad=True)], lr=0.1)
+        scheduler = Halving(opt)
+        opt.step()
+        with pytest.warns(UserWarning):
+            scheduler.step(3)
+        return scheduler.get_last_lr()
+
+    assert _both(build) == ("ok", [0.1 * 0.5**3])

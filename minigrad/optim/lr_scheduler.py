@@ -93,14 +93,14 @@ class LRScheduler:
                 lrs = self.get_lr()
             else:
                 self.last_epoch = epoch
-                lrs = self._closed_form_lr()
+                lrs = self._get_closed_form_lr()
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
             group["lr"] = lr
         self._last_lr = self._group_lrs()
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         """The rates at epoch ``last_epoch`` computed from ``base_lrs`` alone; a schedule
         without a closed form takes ``get_lr()`` at the new epoch, as PyTorch's."""
         return self.get_lr()
@@ -145,7 +145,7 @@ class StepLR(LRScheduler):
             return lrs
         return [lr * self.gamma for lr in lrs]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         return [lr * self.gamma ** (self.last_epoch // self.step_size) for lr in self.base_lrs]
 
 
@@ -167,7 +167,7 @@ class MultiStepLR(LRScheduler):
             return self._group_lrs()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
         return [lr * self.gamma**passed for lr in self.base_lrs]
 
@@ -185,7 +185,7 @@ class ExponentialLR(LRScheduler):
             return self._group_lrs()
         return [lr * self.gamma for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         return [lr * self.gamma**self.last_epoch for lr in self.base_lrs]
 
 
@@ -215,7 +215,7 @@ class CosineAnnealingLR(LRScheduler):
         ratio = (1 + math.cos(math.pi * e / T)) / (1 + math.cos(math.pi * (e - 1) / T))
         return [ratio * (lr - eta_min) + eta_min for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         return [
             self.eta_min
             + (base - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
@@ -304,7 +304,7 @@ class LinearLR(LRScheduler):
         # factor(e) / factor(e - 1), in PyTorch's form
         return [lr * (1.0 + (f - s) / (n * s + (e - 1) * (f - s))) for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         s, f, n = self.start_factor, self.end_factor, self.total_iters
         return [base * (s + (f - s) * min(n, self.last_epoch) / n) for base in self.base_lrs]
 
@@ -473,7 +473,7 @@ def _jump_to(scheduler: LRScheduler, epoch: int) -> None:
     scheduler._get_lr_called_within_step = True
     try:
         scheduler.last_epoch = epoch
-        lrs = scheduler._closed_form_lr()
+        lrs = scheduler._get_closed_form_lr()
     finally:
         scheduler._get_lr_called_within_step = False
     for group, lr in zip(scheduler.optimizer.param_groups, lrs, strict=True):
@@ -515,7 +515,7 @@ class ConstantLR(LRScheduler):
             return self._group_lrs()
         return [lr * (1.0 / self.factor) for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         after = self.last_epoch >= self.total_iters
         return [base * (self.factor + after * (1 - self.factor)) for base in self.base_lrs]
 
@@ -569,7 +569,7 @@ class PolynomialLR(LRScheduler):
         decay = ((1.0 - e / n) / (1.0 - (e - 1) / n)) ** self.power
         return [lr * decay for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         n = self.total_iters
         return [base * (1.0 - min(n, self.last_epoch) / n) ** self.power
                 for base in self.base_lrs]  # fmt: skip
