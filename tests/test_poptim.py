@@ -151,3 +151,15 @@ def test_step_with_an_epoch_uses_a_users_get_closed_form_lr():
         scheduler.step(3)
     assert scheduler.get_last_lr() == [0.1 * 0.5**3]
     assert opt.param_groups[0]["lr"] == 0.1 * 0.5**3
+
+
+def test_lrscheduler_keeps_its_pre_2_0_name():
+    from minigrad.optim.lr_scheduler import LRScheduler, _LRScheduler
+
+    class Constant(_LRScheduler):
+        def get_lr(self):
+            return list(self.base_lrs)
+
+    opt = mg.optim.SGD([mg.zeros(2, requires_grad=True)], lr=0.3)
+    scheduler = Constant(opt)
+    assert isinstance(scheduler, LRScheduler) and scheduler.get_last_lr() == [0.3]

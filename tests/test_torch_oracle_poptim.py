@@ -266,3 +266,28 @@ def test_step_with_an_epoch_takes_a_users_closed_form_as_pytorch():
         return scheduler.get_last_lr()
 
     assert _both(build) == ("ok", [0.1 * 0.5**3])
+
+
+@pytest.mark.parametrize("base", ["LRScheduler", "_LRScheduler"])
+def test_a_users_warmup_scheduler_runs_as_pytorch(base):
+    def build(lib):
+        class Warmup(getattr(lib.optim.lr_scheduler, base)):
+            def __init__(self, optimizer, warmup, last_epoch=-1):
+                self.warmup = warmup
+                super().__init__(optimizer, last_epoch)
+
+            def get_lr(self):
+                return [b * min(1.0, (self.last_epoch + 1) / self.warmup) for b in self.base_lrs]
+
+        opt = lib.optim.SGD([lib.zeros(2, requires_grad=True)], lr=0.1)
+        scheduler = Warmup(opt, 4)
+        rates = [scheduler.get_last_lr()]
+        for _ in range(6):
+            opt.step()
+            scheduler.step()
+            rates.append(scheduler.get_last_lr())
+        resumed = Warmup(opt, 4)
+        resumed.load_state_dict(scheduler.state_dict())
+        return rates, sorted(scheduler.state_dict()), resumed.last_epoch
+
+    assert _both(build)[0] == "ok"

@@ -125,6 +125,10 @@ class LRScheduler:
         self.__dict__.update(state_dict)
 
 
+class _LRScheduler(LRScheduler):
+    """``LRScheduler`` under its name before PyTorch 2.0, which older schedulers subclass."""
+
+
 class StepLR(LRScheduler):
     """Multiply each group's rate by ``gamma`` every ``step_size`` epochs.
 
