@@ -163,3 +163,43 @@ def test_lrscheduler_keeps_its_pre_2_0_name():
     opt = mg.optim.SGD([mg.zeros(2, requires_grad=True)], lr=0.3)
     scheduler = Constant(opt)
     assert isinstance(scheduler, LRScheduler) and scheduler.get_last_lr() == [0.3]
+
+
+def _lbfgs_run(steps_before, steps_after, dtype=mg.float64):
+    """LBFGS on a small nonconvex function; after ``steps_before`` steps the optimizer is
+    rebuilt from its state_dict (when ``steps_after``). Returns x and the last state."""
+    x = mg.tensor([1.5, -0.5], dtype=dtype, requires_grad=True)
+    holder = {}
+
+    def closure():
+        holder["opt"].zero_grad()
+        loss = ((x - 1) ** 2).sum() + (x[0] * x[1]) ** 2
+        loss.backward()
+        return loss
+
+    holder["opt"] = mg.optim.LBFGS([x], max_iter=3, history_size=2)
+    for _ in range(steps_before):
+        holder["opt"].step(closure)
+    if steps_after:
+        saved = holder["opt"].state_dict()
+        holder["opt"] = mg.optim.LBFGS([x], max_iter=3, history_size=2)
+        holder["opt"].load_state_dict(saved)
+        for _ in range(steps_after):
+            holder["opt"].step(closure)
+    return x.data.copy(), holder["opt"].state[x]
+
+
+@pytest.mark.parametrize("dtype", [mg.float32, mg.float64])
+def test_lbfgs_keeps_its_scalars_as_tensors_and_t_as_the_int_lr(dtype):
+    _, state = _lbfgs_run(2, 0, dtype)
+    assert isinstance(state["H_diag"], mg.Tensor) and state["H_diag"].dtype == dtype
+    for key in ("ro", "al"):
+        assert state[key] and all(isinstance(v, mg.Tensor) and v.dtype == dtype and v.ndim == 0
+                                  for v in state[key])  # fmt: skip
+    assert state["t"] == 1 and isinstance(state["t"], int)
+
+
+def test_lbfgs_resumed_from_its_state_dict_continues_the_same_run():
+    uninterrupted, _ = _lbfgs_run(3, 0)
+    resumed, _ = _lbfgs_run(1, 2)
+    np.testing.assert_array_equal(resumed, uninterrupted)

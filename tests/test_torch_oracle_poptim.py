@@ -291,3 +291,58 @@ def test_a_users_warmup_scheduler_runs_as_pytorch(base):
         return rates, sorted(scheduler.state_dict()), resumed.last_epoch
 
     assert _both(build)[0] == "ok"
+
+
+def _kinds(value):
+    """A state value's structure: type names, dtypes and shapes, lists element by element."""
+    if isinstance(value, list):
+        return ["list", [_kinds(v) for v in value]]
+    if hasattr(value, "dtype") and hasattr(value, "shape") and not isinstance(value, np.generic):
+        return ["Tensor", str(value.dtype).removeprefix("torch."), tuple(value.shape)]
+    return [type(value).__name__]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+@pytest.mark.parametrize("lr", [1, 0.5])
+def test_lbfgs_state_dict_has_pytorchs_structure(dtype, line_search_fn, lr):
+    def build(lib):
+        x = lib.tensor([1.5, -0.5], dtype=getattr(lib, dtype), requires_grad=True)
+        opt = lib.optim.LBFGS([x], lr=lr, max_iter=4, history_size=3,
+                              line_search_fn=line_search_fn)  # fmt: skip
+
+        def closure():
+            opt.zero_grad()
+            loss = ((x - 1) ** 2).sum() + (x[0] * x[1]) ** 2
+            loss.backward()
+            return loss
+
+        for _ in range(2):
+            opt.step(closure)
+        state = opt.state_dict()["state"][0]
+        return {key: _kinds(value) for key, value in state.items()}, list(state)
+
+    _both(build)
+
+
+def test_lbfgs_resumes_from_its_state_dict_as_pytorch():
+    def build(lib):
+        x = lib.tensor([1.5, -0.5], dtype=lib.float64, requires_grad=True)
+
+        def closure_of(opt):
+            def closure():
+                opt.zero_grad()
+                loss = ((x - 1) ** 2).sum() + (x[0] * x[1]) ** 2
+                loss.backward()
+                return loss
+
+            return closure
+
+        opt = lib.optim.LBFGS([x], max_iter=3, history_size=2)
+        opt.step(closure_of(opt))
+        resumed = lib.optim.LBFGS([x], max_iter=3, history_size=2)
+        resumed.load_state_dict(opt.state_dict())
+        resumed.step(closure_of(resumed))
+        return np.round(x.tolist(), 12).tolist()
+
+    assert _both(build)[0] == "ok"
