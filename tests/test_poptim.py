@@ -203,3 +203,13 @@ def test_lbfgs_resumed_from_its_state_dict_continues_the_same_run():
     uninterrupted, _ = _lbfgs_run(3, 0)
     resumed, _ = _lbfgs_run(1, 2)
     np.testing.assert_array_equal(resumed, uninterrupted)
+
+
+def test_torch_utils_data_submodule_paths_import():
+    from minigrad.utils.data.dataloader import DataLoader, default_collate
+    from minigrad.utils.data.dataset import Subset
+    from minigrad.utils.data.sampler import SequentialSampler
+
+    assert DataLoader is mg.data.DataLoader and default_collate is mg.data.default_collate
+    assert Subset is mg.data.Subset and SequentialSampler is mg.data.SequentialSampler
+    assert mg.utils.data.sampler is mg.data.sampler

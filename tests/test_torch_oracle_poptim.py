@@ -346,3 +346,18 @@ def test_lbfgs_resumes_from_its_state_dict_as_pytorch():
         return np.round(x.tolist(), 12).tolist()
 
     assert _both(build)[0] == "ok"
+
+
+@pytest.mark.parametrize(
+    "module, name",
+    [("dataloader", "default_collate"), ("dataloader", "DataLoader"), ("dataset", "Dataset"),
+     ("dataset", "TensorDataset"), ("dataset", "random_split"), ("sampler", "RandomSampler"),
+     ("sampler", "BatchSampler")],
+)  # fmt: skip
+def test_torch_utils_data_submodules_have_minigrad_twins(module, name):
+    import importlib
+
+    theirs = importlib.import_module(f"torch.utils.data.{module}")
+    ours = importlib.import_module(f"minigrad.utils.data.{module}")
+    assert hasattr(theirs, name)
+    assert getattr(ours, name) is getattr(mg.data, name)
