@@ -213,3 +213,20 @@ def test_torch_utils_data_submodule_paths_import():
     assert DataLoader is mg.data.DataLoader and default_collate is mg.data.default_collate
     assert Subset is mg.data.Subset and SequentialSampler is mg.data.SequentialSampler
     assert mg.utils.data.sampler is mg.data.sampler
+
+
+def test_step_lr_fills_a_tensor_lr_in_place_and_keeps_copies():
+    lr = mg.tensor(0.8)
+    opt = mg.optim.SGD([mg.zeros(2, requires_grad=True)], lr=lr)
+    scheduler = mg.optim.lr_scheduler.StepLR(opt, 1, gamma=0.5)
+    for _ in range(2):
+        opt.step()
+        scheduler.step()
+    assert opt.param_groups[0]["lr"] is lr and lr.item() == np.float32(0.2)
+    last, base, initial = (
+        scheduler.get_last_lr()[0],
+        scheduler.base_lrs[0],
+        opt.param_groups[0]["initial_lr"],
+    )
+    assert last is not lr and last.item() == np.float32(0.2)
+    assert base is not lr and initial is not lr and base.item() == initial.item() == np.float32(0.8)

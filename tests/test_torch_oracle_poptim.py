@@ -361,3 +361,40 @@ def test_torch_utils_data_submodules_have_minigrad_twins(module, name):
     ours = importlib.import_module(f"minigrad.utils.data.{module}")
     assert hasattr(theirs, name)
     assert getattr(ours, name) is getattr(mg.data, name)
+
+
+TENSOR_LR_SCHEDULERS = {
+    "StepLR": lambda S, o: S.StepLR(o, 1, gamma=0.5),
+    "CosineAnnealingLR": lambda S, o: S.CosineAnnealingLR(o, 5),
+    "LinearLR": lambda S, o: S.LinearLR(o, 0.5, total_iters=3),
+    "LambdaLR": lambda S, o: S.LambdaLR(o, lambda e: 0.9**e),
+    "SequentialLR": lambda S, o: S.SequentialLR(
+        o, [S.ConstantLR(o, 0.5, total_iters=2), S.StepLR(o, 1, gamma=0.5)], [2]
+    ),
+    "ReduceLROnPlateau": lambda S, o: S.ReduceLROnPlateau(o, patience=0),
+    "CosineAnnealingWarmRestarts": lambda S, o: S.CosineAnnealingWarmRestarts(o, 2),
+    "CyclicLR": lambda S, o: S.CyclicLR(o, 0.01, 0.1, step_size_up=2),
+    "OneCycleLR": lambda S, o: S.OneCycleLR(o, 0.1, total_steps=10),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TENSOR_LR_SCHEDULERS))
+def test_scheduler_fills_a_tensor_lr_in_place_as_pytorch(name):
+    def build(lib):
+        p = lib.zeros(2, requires_grad=True)
+        lr = lib.tensor(0.1)
+        opt = lib.optim.SGD([p], lr=lr, momentum=0.9)
+        scheduler = TENSOR_LR_SCHEDULERS[name](lib.optim.lr_scheduler, opt)
+        seen = []
+        for _ in range(5):
+            p.grad = lib.ones(2)
+            opt.step()
+            scheduler.step(1.0) if name == "ReduceLROnPlateau" else scheduler.step()
+            group = opt.param_groups[0]
+            last = scheduler.get_last_lr()[0]
+            seen.append((group["lr"] is lr, type(last).__name__, last is lr,
+                         round(float(group["lr"]), 6)))  # fmt: skip
+        kept = [type(b).__name__ for b in getattr(scheduler, "base_lrs", [])]
+        return seen, kept, opt.param_groups[0]["initial_lr"] is lr, np.round(p.tolist(), 5).tolist()
+
+    _both(build)

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, SupportsFloat
 
+from ..tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -36,13 +37,13 @@ class LRScheduler:
         self.optimizer = optimizer
         for i, group in enumerate(optimizer.param_groups):
             if last_epoch == -1:
-                group.setdefault("initial_lr", group["lr"])
+                group.setdefault("initial_lr", _copy(group["lr"]))
             elif "initial_lr" not in group:
                 raise KeyError(
                     f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
                     "an optimizer"
                 )
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs = [_copy(group["initial_lr"]) for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         _track_step_calls(optimizer)
         # PyTorch's bookkeeping, kept under its names so that state_dict() has its keys
@@ -97,7 +98,7 @@ class LRScheduler:
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = self._group_lrs()
 
     def _get_closed_form_lr(self) -> list[float]:
@@ -106,7 +107,7 @@ class LRScheduler:
         return self.get_lr()
 
     def _group_lrs(self) -> list[float]:
-        return [group["lr"] for group in self.optimizer.param_groups]
+        return [_copy(group["lr"]) for group in self.optimizer.param_groups]
 
     def _warn_unless_in_step(self) -> None:
         if not self._get_lr_called_within_step:
@@ -401,7 +402,7 @@ class ReduceLROnPlateau(LRScheduler):
             old_lr = float(group["lr"])
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+                _set_lr(group, new_lr)
 
     @property
     def in_cooldown(self) -> bool:
@@ -429,6 +430,20 @@ class ReduceLROnPlateau(LRScheduler):
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
+
+
+def _set_lr(group: dict, lr: Any) -> None:
+    """group["lr"] ← lr; a Tensor rate is filled in place (whoever holds it sees the new
+    rate), as PyTorch's."""
+    if isinstance(group["lr"], Tensor):
+        group["lr"].fill_(lr)
+    else:
+        group["lr"] = lr
+
+
+def _copy(lr: Any) -> Any:
+    """A rate to keep: a Tensor's copy (not the group's own, which steps fill), as PyTorch."""
+    return lr.clone() if isinstance(lr, Tensor) else lr
 
 
 def _warn_epoch_deprecated() -> None:
@@ -481,7 +496,7 @@ def _jump_to(scheduler: LRScheduler, epoch: int) -> None:
     finally:
         scheduler._get_lr_called_within_step = False
     for group, lr in zip(scheduler.optimizer.param_groups, lrs, strict=True):
-        group["lr"] = lr
+        _set_lr(group, lr)
     scheduler._last_lr = scheduler._group_lrs()
 
 
@@ -639,7 +654,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = self._group_lrs()
 
 
@@ -676,7 +691,7 @@ class CyclicLR(LRScheduler):
         base_lrs = _per_group("base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups, strict=True):
-                group["lr"] = lr
+                _set_lr(group, lr)
         self.max_lrs = _per_group("max_lr", optimizer, max_lr)
         up = float(step_size_up)
         down = float(step_size_down) if step_size_down is not None else up
@@ -934,7 +949,7 @@ class SequentialLR(LRScheduler):
         self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
         for group in optimizer.param_groups:  # back to the start ...
-            group["lr"] = group["initial_lr"]
+            _set_lr(group, group["initial_lr"])
         self.recursive_undo()  # ... and undo every scheduler's first step
         first = self._schedulers[bisect_right(milestones, 0)]
         _initial_step(first)
