@@ -230,3 +230,12 @@ def test_step_lr_fills_a_tensor_lr_in_place_and_keeps_copies():
     )
     assert last is not lr and last.item() == np.float32(0.2)
     assert base is not lr and initial is not lr and base.item() == initial.item() == np.float32(0.8)
+
+
+def test_a_tensor_dataset_subclass_with_getitems_is_fetched_through_it():
+    class Doubled(mg.data.TensorDataset):
+        def __getitems__(self, indices):
+            return [tuple(2 * t[i] for t in self.tensors) for i in indices]
+
+    batches = list(mg.data.DataLoader(Doubled(mg.arange(5.0)), batch_size=2))
+    assert [b[0].tolist() for b in batches] == [[0.0, 2.0], [4.0, 6.0], [8.0]]

@@ -398,3 +398,19 @@ def test_scheduler_fills_a_tensor_lr_in_place_as_pytorch(name):
         return seen, kept, opt.param_groups[0]["initial_lr"] is lr, np.round(p.tolist(), 5).tolist()
 
     _both(build)
+
+
+def test_a_tensor_dataset_subclass_with_getitems_is_fetched_through_it_as_pytorch():
+    def build(lib):
+        data = torch.utils.data if lib is torch else mg.data
+
+        class Doubled(data.TensorDataset):
+            def __getitems__(self, indices):
+                return [tuple(2 * t[i] for t in self.tensors) for i in indices]
+
+        loader = data.DataLoader(Doubled(lib.arange(5.0), lib.arange(5)), batch_size=2)
+        return [
+            [(str(t.dtype).removeprefix("torch."), t.tolist()) for t in batch] for batch in loader
+        ]
+
+    _both(build)

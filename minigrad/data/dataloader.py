@@ -257,15 +257,15 @@ class DataLoader:
             yield self._fetch(indices)
 
     def _fetch(self, indices: list) -> Any:
+        getitems = getattr(self.dataset, "__getitems__", None)
+        if getitems:
+            return self.collate_fn(getitems(indices))
         if self.collate_fn is default_collate and (
             type(self.dataset).__getitem__ is TensorDataset.__getitem__
         ):
             # one indexing op per tensor instead of stacking single rows: same batch, faster
             rows = np.asarray(indices, dtype=np.int64)
             return [t[rows] for t in self.dataset.tensors]
-        getitems = getattr(self.dataset, "__getitems__", None)
-        if getitems:
-            return self.collate_fn(getitems(indices))
         return self.collate_fn([self.dataset[i] for i in indices])
 
 
