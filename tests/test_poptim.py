@@ -239,3 +239,18 @@ def test_a_tensor_dataset_subclass_with_getitems_is_fetched_through_it():
 
     batches = list(mg.data.DataLoader(Doubled(mg.arange(5.0)), batch_size=2))
     assert [b[0].tolist() for b in batches] == [[0.0, 2.0], [4.0, 6.0], [8.0]]
+
+
+def test_lbfgs_with_max_iter_0_only_evaluates():
+    p = mg.tensor([0.5, -1.0], dtype=mg.float64, requires_grad=True)
+    opt = mg.optim.LBFGS([p], max_iter=0)
+
+    def closure():
+        opt.zero_grad()
+        loss = ((p - 1) ** 2).sum()
+        loss.backward()
+        return loss
+
+    for _ in range(2):
+        assert opt.step(closure).item() == 0.25 + 4.0
+    assert p.tolist() == [0.5, -1.0] and opt.state[p]["func_evals"] == 2

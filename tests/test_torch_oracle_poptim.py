@@ -414,3 +414,22 @@ def test_a_tensor_dataset_subclass_with_getitems_is_fetched_through_it_as_pytorc
         ]
 
     _both(build)
+
+
+@pytest.mark.parametrize("max_iter", [0, 1])
+def test_lbfgs_with_few_iterations_steps_again_as_pytorch(max_iter):
+    def build(lib):
+        p = lib.tensor([0.5, -1.0], dtype=lib.float64, requires_grad=True)
+        opt = lib.optim.LBFGS([p], max_iter=max_iter)
+
+        def closure():
+            opt.zero_grad()
+            loss = ((p - 1) ** 2).sum()
+            loss.backward()
+            return loss
+
+        losses = [round(float(opt.step(closure)), 12) for _ in range(3)]
+        state = opt.state_dict()["state"][0]
+        return losses, np.round(p.tolist(), 12).tolist(), {k: _kinds(v) for k, v in state.items()}
+
+    _both(build)

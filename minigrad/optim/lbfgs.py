@@ -208,9 +208,8 @@ class LBFGS(Optimizer):
             return orig_loss
 
         d, t = _array(state.get("d")), state.get("t")
-        old_dirs = [y.data for y in state.get("old_dirs", [])]
-        old_stps = [s.data for s in state.get("old_stps", [])]
-        ro = [r.data for r in state["ro"]] if "ro" in state else None
+        old_dirs, old_stps = _arrays(state.get("old_dirs")), _arrays(state.get("old_stps"))
+        ro = _arrays(state.get("ro"))
         al = [a if a is None else a.data for a in state["al"]] if "al" in state else None
         h_diag = state.get("H_diag")
         h_diag = h_diag.data if isinstance(h_diag, Tensor) else h_diag  # or the first 1
@@ -292,8 +291,8 @@ class LBFGS(Optimizer):
         # kept as PyTorch keeps them: vectors and scalars (ρ_i, α_i, the Hessian's scale) as
         # Tensors
         state.update(
-            d=_tensor(d), t=t, old_dirs=[_tensor(y) for y in old_dirs],
-            old_stps=[_tensor(s) for s in old_stps], ro=ro and [_tensor(r) for r in ro],
+            d=_tensor(d), t=t, old_dirs=_tensors(old_dirs), old_stps=_tensors(old_stps),
+            ro=_tensors(ro),
             H_diag=h_diag if isinstance(h_diag, int) else _tensor(h_diag),
             prev_flat_grad=_tensor(prev_flat_grad), prev_loss=prev_loss,
         )  # fmt: skip
@@ -308,3 +307,12 @@ def _tensor(a: np.ndarray | np.generic | None) -> Tensor | None:
 
 def _array(t: Tensor | None) -> np.ndarray | None:
     return None if t is None else t.data
+
+
+def _tensors(arrays: list | None) -> list | None:
+    """A state list of Tensors (None, before the first iteration, stays None)."""
+    return None if arrays is None else [_tensor(a) for a in arrays]
+
+
+def _arrays(tensors: list | None) -> list | None:
+    return None if tensors is None else [t.data for t in tensors]
