@@ -254,3 +254,35 @@ def test_lbfgs_with_max_iter_0_only_evaluates():
     for _ in range(2):
         assert opt.step(closure).item() == 0.25 + 4.0
     assert p.tolist() == [0.5, -1.0] and opt.state[p]["func_evals"] == 2
+
+
+class _Batched(mg.data.Dataset):
+    """A dataset whose __getitems__ (a batch at once) differs from its __getitem__."""
+
+    def __len__(self):
+        return 6
+
+    def __getitem__(self, i):
+        return i
+
+    def __getitems__(self, indices):
+        return [100 + i for i in indices]
+
+
+def test_subset_and_stack_dataset_fetch_through_the_datasets_getitems():
+    subset = mg.data.Subset(_Batched(), [5, 1, 3])
+    assert subset.__getitems__([0, 2]) == [105, 103] and subset[0] == 5
+    batches = [b.tolist() for b in mg.data.DataLoader(subset, batch_size=2)]
+    assert batches == [[105, 101], [103]]
+    stacked = mg.data.StackDataset(x=_Batched(), y=range(6))
+    assert stacked.__getitems__([2, 4]) == [{"x": 102, "y": 2}, {"x": 104, "y": 4}]
+    assert mg.data.StackDataset(_Batched(), range(6)).__getitems__([1]) == [(101, 1)]
+
+
+def test_stack_dataset_refuses_a_batch_of_the_wrong_size():
+    class Short(_Batched):
+        def __getitems__(self, indices):
+            return [0]
+
+    with pytest.raises(ValueError, match="Expected 2, got 1"):
+        mg.data.StackDataset(Short(), range(6)).__getitems__([0, 1])

@@ -433,3 +433,52 @@ def test_lbfgs_with_few_iterations_steps_again_as_pytorch(max_iter):
         return losses, np.round(p.tolist(), 12).tolist(), {k: _kinds(v) for k, v in state.items()}
 
     _both(build)
+
+
+def _batched_dataset(data):
+    """A dataset whose __getitems__ (a batch at once) differs from its __getitem__."""
+
+    class Batched(data.Dataset):
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            return i
+
+        def __getitems__(self, indices):
+            return [100 + i for i in indices]
+
+    return Batched()
+
+
+def _short_dataset(data):
+    class Short(data.Dataset):
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            return i
+
+        def __getitems__(self, indices):
+            return [0]
+
+    return Short()
+
+
+WRAPPED = {  # (torch.utils.data or mg.data, torch or mg) -> a dataset
+    "Subset": lambda d, m: d.Subset(_batched_dataset(d), [5, 1, 3]),
+    "StackDataset": lambda d, m: d.StackDataset(_batched_dataset(d), list(range(6))),
+    "StackDataset by name": lambda d, m: d.StackDataset(a=_batched_dataset(d), b=range(6)),
+    "StackDataset short": lambda d, m: d.StackDataset(_short_dataset(d), range(6)),
+    "Subset of a TensorDataset": lambda d, m: d.Subset(d.TensorDataset(m.arange(6)), [5, 1, 3]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(WRAPPED))
+def test_wrapping_datasets_fetch_batches_through_getitems_as_pytorch(name):
+    def build(lib):
+        data = torch.utils.data if lib is torch else mg.data
+        loader = data.DataLoader(WRAPPED[name](data, lib), batch_size=2)
+        return [_described(batch) for batch in loader]
+
+    _both(build)

@@ -13,7 +13,7 @@ import numpy as np
 from .. import dtypes, ops
 from ..factories import tensor
 from ..tensor import Tensor
-from .dataset import Dataset, IterableDataset, TensorDataset
+from .dataset import Dataset, IterableDataset, TensorDataset, fetch_samples
 from .sampler import (
     BatchSampler,
     RandomSampler,
@@ -257,16 +257,15 @@ class DataLoader:
             yield self._fetch(indices)
 
     def _fetch(self, indices: list) -> Any:
-        getitems = getattr(self.dataset, "__getitems__", None)
-        if getitems:
-            return self.collate_fn(getitems(indices))
-        if self.collate_fn is default_collate and (
-            type(self.dataset).__getitem__ is TensorDataset.__getitem__
+        if (
+            self.collate_fn is default_collate
+            and type(self.dataset).__getitem__ is TensorDataset.__getitem__
+            and not hasattr(self.dataset, "__getitems__")
         ):
             # one indexing op per tensor instead of stacking single rows: same batch, faster
             rows = np.asarray(indices, dtype=np.int64)
             return [t[rows] for t in self.dataset.tensors]
-        return self.collate_fn([self.dataset[i] for i in indices])
+        return self.collate_fn(fetch_samples(self.dataset, indices))
 
 
 class _LoaderIter:
