@@ -286,3 +286,12 @@ def test_stack_dataset_refuses_a_batch_of_the_wrong_size():
 
     with pytest.raises(ValueError, match="Expected 2, got 1"):
         mg.data.StackDataset(Short(), range(6)).__getitems__([0, 1])
+
+
+def test_default_collate_keeps_a_defaultdicts_type_and_factory():
+    import collections
+
+    batch = [collections.defaultdict(list, a=1.0), collections.defaultdict(list, a=2.0)]
+    out = mg.data.default_collate(batch)
+    assert isinstance(out, collections.defaultdict) and out.default_factory is list
+    assert out["a"].tolist() == [1.0, 2.0] and batch[0]["a"] == 1.0  # the sample is untouched

@@ -1,7 +1,9 @@
 """Optimizer arguments and data collation PyTorch users meet, against PyTorch itself:
 the checks of a Tensor ``lr``, ... Runs only where torch is installed."""
 
+import collections
 import inspect
+import types
 
 import numpy as np
 import pytest
@@ -480,5 +482,37 @@ def test_wrapping_datasets_fetch_batches_through_getitems_as_pytorch(name):
         data = torch.utils.data if lib is torch else mg.data
         loader = data.DataLoader(WRAPPED[name](data, lib), batch_size=2)
         return [_described(batch) for batch in loader]
+
+    _both(build)
+
+
+class _Tagged(dict):
+    """A dict subclass with an attribute, which PyTorch's collate keeps by copying."""
+
+    def __init__(self, *args, tag="none", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tag = tag
+
+
+MAPPINGS = {
+    "defaultdict": lambda: collections.defaultdict(list, a=1.5, b=2),
+    "OrderedDict": lambda: collections.OrderedDict(b=1, a=2.0),
+    "tagged dict": lambda: _Tagged(a=1, tag="kept"),
+    "read-only mapping": lambda: types.MappingProxyType({"a": 1}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MAPPINGS))
+@pytest.mark.parametrize("function", ["default_collate", "default_convert"])
+def test_collated_mappings_keep_their_type_as_pytorch(name, function):
+    import torch.utils.data as torch_data
+
+    def build(lib):
+        module = torch_data if lib is torch else mg.data
+        sample = MAPPINGS[name]()
+        argument = [sample, MAPPINGS[name]()] if function == "default_collate" else sample
+        out = getattr(module, function)(argument)
+        extra = (out.default_factory,) if isinstance(out, collections.defaultdict) else ()
+        return type(out).__name__, getattr(out, "tag", None), extra, _described(dict(out))
 
     _both(build)

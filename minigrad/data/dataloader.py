@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -76,8 +77,14 @@ def default_convert(data: Any) -> Any:
 
 
 def _same_mapping(like: Mapping, fields: dict) -> Mapping:
-    """``fields`` in the mapping type of ``like`` (an OrderedDict stays one), else a dict."""
+    """``fields`` in the mapping type of ``like``, as PyTorch: a copy of ``like`` updated
+    with them if it is mutable (a defaultdict keeps its factory), else ``type(like)(fields)``;
+    a plain dict where that fails."""
     try:
+        if isinstance(like, MutableMapping):
+            clone = copy.copy(like)
+            clone.update(fields)
+            return clone
         return type(like)(fields)
     except TypeError:
         return fields
