@@ -295,3 +295,17 @@ def test_default_collate_keeps_a_defaultdicts_type_and_factory():
     out = mg.data.default_collate(batch)
     assert isinstance(out, collections.defaultdict) and out.default_factory is list
     assert out["a"].tolist() == [1.0, 2.0] and batch[0]["a"] == 1.0  # the sample is untouched
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_sgd_tensor_weight_decay_steps_as_the_same_number(momentum):
+    def run(weight_decay):
+        p = mg.tensor([1.0, -2.0], dtype=mg.float64, requires_grad=True)
+        opt = mg.optim.SGD([p], lr=0.1, momentum=momentum, weight_decay=weight_decay)
+        for k in range(4):
+            p.grad = mg.tensor([1.0, 0.5 * k], dtype=mg.float64)
+            opt.step()
+        return p.data
+
+    as_tensor = mg.tensor(0.01, dtype=mg.float64)
+    np.testing.assert_array_equal(run(as_tensor), run(0.01))

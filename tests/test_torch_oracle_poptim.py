@@ -516,3 +516,22 @@ def test_collated_mappings_keep_their_type_as_pytorch(name, function):
         return type(out).__name__, getattr(out, "tag", None), extra, _described(dict(out))
 
     _both(build)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [dict(momentum=0.9), dict(momentum=0.9, nesterov=True), dict(momentum=0.5, dampening=0.5),
+     dict(momentum=0.9, maximize=True), dict()],
+)  # fmt: skip
+def test_sgd_with_a_tensor_weight_decay_steps_as_pytorch(options):
+    def build(lib):
+        p = lib.tensor([1.0, -2.0], dtype=lib.float64, requires_grad=True)
+        opt = lib.optim.SGD(
+            [p], lr=0.1, weight_decay=lib.tensor(0.01, dtype=lib.float64), **options
+        )
+        for k in range(4):
+            p.grad = lib.tensor([1.0, 0.5 * k], dtype=lib.float64)
+            opt.step()
+        return np.round(p.tolist(), 12).tolist()
+
+    assert _both(build)[0] == "ok"

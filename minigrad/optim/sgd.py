@@ -73,7 +73,7 @@ class SGD(Optimizer):
                     continue
                 g = -p._grad.data if maximize else p._grad.data
                 if wd != 0:
-                    g = g + wd * p.data
+                    g = g + float(wd) * p.data  # a number, also from a Tensor
                 if mu != 0:
                     if buffers[i] is None:
                         buffers[i] = tensor(g)  # a copy
