@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from .. import dtypes, ops
 from ..factories import tensor
 from ..tensor import Tensor
-from .dataset import Dataset, IterableDataset, TensorDataset
+from .dataset import Dataset, IterableDataset, TensorDataset, fetch_samples
 from .sampler import (
     BatchSampler,
     RandomSampler,
@@ -22,58 +23,68 @@ from .sampler import (
     _InfiniteConstantSampler,
 )
 
+_COLLATE_ERROR = (
+    "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+)
 
-def default_collate(samples: Sequence) -> Any:
+
+def default_collate(batch: Sequence) -> Any:
     """Stack a list of samples into one batch, field by field, as PyTorch's default.
 
-    Tensors and NumPy arrays or scalars are stacked along a new first dimension, Python
-    numbers become a 1-D Tensor (floats in float64), strings stay a sequence, dicts and
-    namedtuples are collated per field, other tuples and lists become a list of batches.
+    Tensors and NumPy arrays or scalars are stacked along a new first dimension (arrays of
+    strings or objects are a TypeError), Python numbers become a 1-D Tensor (floats in
+    float64), strings (NumPy's too) stay a sequence, dicts and namedtuples are collated
+    per field, other tuples and lists become a list of batches.
     """
-    first = samples[0]
+    first = batch[0]
     if isinstance(first, Tensor):
-        return ops.stack(samples)
-    if isinstance(first, (np.ndarray, np.generic)):
-        return tensor(np.stack(samples))
-    if isinstance(first, float):
-        return tensor(samples, dtype=dtypes.float64)
-    if isinstance(first, int):
-        return tensor(samples)
+        return ops.stack(batch)
     if isinstance(first, (str, bytes)):
-        return samples
+        return batch
+    if isinstance(first, (np.ndarray, np.generic)):
+        if first.dtype.kind in "SUO":
+            raise TypeError(_COLLATE_ERROR.format(first.dtype))
+        return tensor(np.stack(batch))
+    if isinstance(first, float):
+        return tensor(batch, dtype=dtypes.float64)
+    if isinstance(first, int):
+        return tensor(batch)
     if isinstance(first, Mapping):
         return _same_mapping(
-            first, {key: default_collate([s[key] for s in samples]) for key in first}
+            first, {key: default_collate([s[key] for s in batch]) for key in first}
         )
     if isinstance(first, tuple) and hasattr(first, "_fields"):  # a namedtuple
-        return type(first)(*(default_collate(field) for field in zip(*samples)))
+        return type(first)(*(default_collate(field) for field in zip(*batch)))
     if isinstance(first, Sequence):
-        if any(len(s) != len(first) for s in samples):
+        if any(len(s) != len(first) for s in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(field) for field in zip(*samples)]
-    raise TypeError(
-        "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
-        f"found {type(first)}"
-    )
+        return [default_collate(field) for field in zip(*batch)]
+    raise TypeError(_COLLATE_ERROR.format(type(first)))
 
 
-def default_convert(sample: Any) -> Any:
+def default_convert(data: Any) -> Any:
     """One sample as ``batch_size=None`` yields it: NumPy arrays become Tensors (sharing
     memory), sequences lists, field by field; nothing is stacked."""
-    if isinstance(sample, np.ndarray) and sample.dtype.kind in "biufc":
-        return Tensor._new(sample)
-    if isinstance(sample, Mapping):
-        return _same_mapping(sample, {key: default_convert(v) for key, v in sample.items()})
-    if isinstance(sample, tuple) and hasattr(sample, "_fields"):  # a namedtuple
-        return type(sample)(*(default_convert(v) for v in sample))
-    if isinstance(sample, Sequence) and not isinstance(sample, (str, bytes)):
-        return [default_convert(v) for v in sample]
-    return sample
+    if isinstance(data, np.ndarray) and data.dtype.kind in "biufc":
+        return Tensor._new(data)
+    if isinstance(data, Mapping):
+        return _same_mapping(data, {key: default_convert(v) for key, v in data.items()})
+    if isinstance(data, tuple) and hasattr(data, "_fields"):  # a namedtuple
+        return type(data)(*(default_convert(v) for v in data))
+    if isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(v) for v in data]
+    return data
 
 
 def _same_mapping(like: Mapping, fields: dict) -> Mapping:
-    """``fields`` in the mapping type of ``like`` (an OrderedDict stays one), else a dict."""
+    """``fields`` in the mapping type of ``like``, as PyTorch: a copy of ``like`` updated
+    with them if it is mutable (a defaultdict keeps its factory), else ``type(like)(fields)``;
+    a plain dict where that fails."""
     try:
+        if isinstance(like, MutableMapping):
+            clone = copy.copy(like)
+            clone.update(fields)
+            return clone
         return type(like)(fields)
     except TypeError:
         return fields
@@ -253,16 +264,15 @@ class DataLoader:
             yield self._fetch(indices)
 
     def _fetch(self, indices: list) -> Any:
-        if self.collate_fn is default_collate and (
-            type(self.dataset).__getitem__ is TensorDataset.__getitem__
+        if (
+            self.collate_fn is default_collate
+            and type(self.dataset).__getitem__ is TensorDataset.__getitem__
+            and not hasattr(self.dataset, "__getitems__")
         ):
             # one indexing op per tensor instead of stacking single rows: same batch, faster
             rows = np.asarray(indices, dtype=np.int64)
             return [t[rows] for t in self.dataset.tensors]
-        getitems = getattr(self.dataset, "__getitems__", None)
-        if getitems:
-            return self.collate_fn(getitems(indices))
-        return self.collate_fn([self.dataset[i] for i in indices])
+        return self.collate_fn(fetch_samples(self.dataset, indices))
 
 
 class _LoaderIter:

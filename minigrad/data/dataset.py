@@ -79,6 +79,20 @@ class StackDataset(Dataset):
             return {key: dataset[index] for key, dataset in self.datasets.items()}
         return tuple(dataset[index] for dataset in self.datasets)
 
+    def __getitems__(self, indices: list) -> list:
+        """The samples at ``indices``, each dataset's fetched in one call where it can."""
+        named = isinstance(self.datasets, dict)
+        columns = {}
+        for key, dataset in self.datasets.items() if named else enumerate(self.datasets):
+            columns[key] = fetch_samples(dataset, indices)
+            if len(columns[key]) != len(indices):
+                raise ValueError(
+                    "Nested dataset's output size mismatch. Expected "
+                    f"{len(indices)}, got {len(columns[key])}"
+                )
+        rows = [dict(zip(columns, row)) for row in zip(*columns.values())]
+        return rows if named else [tuple(row.values()) for row in rows]
+
     def __len__(self) -> int:
         return self._length
 
@@ -147,8 +161,21 @@ class Subset(Dataset):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
 
+    def __getitems__(self, indices: list) -> list:
+        """The samples at ``indices``, fetched in one call where the dataset can."""
+        return fetch_samples(self.dataset, [self.indices[i] for i in indices])
+
     def __len__(self) -> int:
         return len(self.indices)
+
+
+def fetch_samples(dataset: Any, indices: list) -> list:
+    """``[dataset[i] for i in indices]``, or ``dataset.__getitems__(indices)`` (a batch in
+    one call) where the dataset defines it, as PyTorch's loader fetches."""
+    getitems = getattr(dataset, "__getitems__", None)
+    if getitems:
+        return getitems(indices)
+    return [dataset[i] for i in indices]
 
 
 def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = None) -> list:

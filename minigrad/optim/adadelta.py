@@ -10,7 +10,7 @@ import numpy as np
 
 from ..grad_mode import no_grad
 from .adam import _zeros
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_tensor_lr
 
 
 class Adadelta(Optimizer):
@@ -37,6 +37,7 @@ class Adadelta(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
+        check_tensor_lr(lr)
         if not 0.0 <= lr:  # written so that NaN fails, as PyTorch's checks
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= rho <= 1.0:
@@ -52,6 +53,7 @@ class Adadelta(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(foreach=None, maximize=False, differentiable=False, capturable=False)
 
     @no_grad()

@@ -11,7 +11,7 @@ from ..dtypes import get_default_dtype
 from ..factories import full_like, tensor
 from ..grad_mode import no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_tensor_lr
 
 
 class Adagrad(Optimizer):
@@ -39,6 +39,7 @@ class Adagrad(Optimizer):
         differentiable: bool = False,
         fused: bool | None = None,
     ) -> None:
+        check_tensor_lr(lr)
         for name, value in (("learning rate", lr), ("lr_decay value", lr_decay),
                             ("weight_decay value", weight_decay),
                             ("initial_accumulator_value value", initial_accumulator_value),
@@ -52,12 +53,12 @@ class Adagrad(Optimizer):
             fused=fused,
         )  # fmt: skip
         super().__init__(params, defaults)
-        if fused and foreach:
-            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        self._one_implementation(fused, foreach)
         for group in self.param_groups:
             for p in group["params"]:
                 self._init_state(p)
 
+    _step_is_tensor = True
     _option_defaults = dict(foreach=None, maximize=False, differentiable=False, fused=None)
 
     def _init_state(self, p: Tensor) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 from ..factories import zeros_like
 from ..grad_mode import no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_tensor_lr
 
 
 class Adam(Optimizer):
@@ -39,14 +39,19 @@ class Adam(Optimizer):
         weight_decay: float = 0,
         amsgrad: bool = False,
         *,
-        maximize: bool = False,
         foreach: bool | None = None,
+        maximize: bool = False,
         capturable: bool = False,
         differentiable: bool = False,
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True"
+            )
         _check_adam_arguments(lr, betas, eps, weight_decay)
+        betas = _adam_betas(betas, foreach, capturable)
         defaults = dict(
             lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
             maximize=maximize, foreach=foreach, capturable=capturable,
@@ -54,7 +59,9 @@ class Adam(Optimizer):
             decoupled_weight_decay=decoupled_weight_decay,
         )  # fmt: skip
         super().__init__(params, defaults)
+        self._one_implementation(fused, foreach)
 
+    _step_is_tensor = True
     _option_defaults = dict(
         amsgrad=False, maximize=False, foreach=None, capturable=False, differentiable=False,
         decoupled_weight_decay=False, fused=None,
@@ -64,7 +71,8 @@ class Adam(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+            lr, wd = group["lr"], group["weight_decay"]
+            beta1, beta2 = map(float, group["betas"])  # numbers, also from Tensor betas
             names = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
             for p, g, state, t in self._with_grads(group, partial(_zeros, names=names)):
                 g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
@@ -87,6 +95,7 @@ def _check_adam_arguments(
     lr: float, betas: tuple[float, float], eps: float, weight_decay: float
 ) -> None:
     """PyTorch's checks of the arguments the Adam family shares, with its messages."""
+    check_tensor_lr(lr)
     if not 0.0 <= lr:  # written so that NaN fails, as PyTorch's checks
         raise ValueError(f"Invalid learning rate: {lr}")
     if not 0.0 <= eps:
@@ -97,6 +106,19 @@ def _check_adam_arguments(
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
     if not 0.0 <= weight_decay:
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+def _adam_betas(betas: Any, foreach: bool | None, capturable: bool) -> tuple:
+    """Adam's own checks of ``betas`` (both floats, or both Tensors: one-element ones, as
+    the range check has made sure), kept as a tuple (a Tensor made 0-d), as PyTorch's."""
+    if not (all(isinstance(b, float) for b in betas[:2])
+            or all(isinstance(b, Tensor) for b in betas[:2])):  # fmt: skip
+        raise ValueError("betas must be either both floats or both Tensors")
+    if isinstance(betas[0], Tensor) and foreach and not capturable:
+        raise ValueError(
+            "betas[0] as a Tensor is not supported for capturable=False and foreach=True"
+        )
+    return tuple(b.squeeze() if isinstance(b, Tensor) and b.ndim else b for b in betas)
 
 
 def _weight_decay(p: Any, g: np.ndarray, lr: float, wd: float, decoupled: bool) -> np.ndarray:

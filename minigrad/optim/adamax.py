@@ -45,13 +45,14 @@ class Adamax(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(foreach=None, maximize=False, differentiable=False, capturable=False)
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            (beta1, beta2), wd = group["betas"], group["weight_decay"]
+            (beta1, beta2), wd = map(float, group["betas"]), group["weight_decay"]
             for p, g, state, t in self._with_grads(group, partial(_zeros, names=_BUFFERS)):
                 if wd != 0:
                     g = g + wd * p.data

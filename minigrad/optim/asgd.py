@@ -9,7 +9,7 @@ from ..dtypes import get_default_dtype
 from ..factories import tensor, zeros_like
 from ..grad_mode import no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_tensor_lr
 
 
 class ASGD(Optimizer):
@@ -39,6 +39,7 @@ class ASGD(Optimizer):
         differentiable: bool = False,
         capturable: bool = False,
     ) -> None:
+        check_tensor_lr(lr)
         if not 0.0 <= lr:  # NaN fails too, as PyTorch's checks
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= weight_decay:
@@ -50,6 +51,7 @@ class ASGD(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(foreach=None, maximize=False, differentiable=False, capturable=False)
 
     @no_grad()

@@ -12,7 +12,7 @@ import numpy as np
 from ..engine import next_seq
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_tensor_lr
 
 __all__ = ["LBFGS"]
 
@@ -144,8 +144,7 @@ class LBFGS(Optimizer):
         history_size: int = 100,
         line_search_fn: str | None = None,
     ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
+        check_tensor_lr(lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if max_eval is None:
@@ -191,7 +190,8 @@ class LBFGS(Optimizer):
 
     def _step(self, closure: Callable[[], Any]) -> Any:
         group = self.param_groups[0]
-        lr = float(group["lr"])
+        lr = group["lr"]
+        lr = float(lr) if isinstance(lr, Tensor) else lr  # an int stays one, as t = lr
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]
@@ -208,9 +208,11 @@ class LBFGS(Optimizer):
             return orig_loss
 
         d, t = _array(state.get("d")), state.get("t")
-        old_dirs = [y.data for y in state.get("old_dirs", [])]
-        old_stps = [s.data for s in state.get("old_stps", [])]
-        ro, h_diag = state.get("ro"), state.get("H_diag")
+        old_dirs, old_stps = _arrays(state.get("old_dirs")), _arrays(state.get("old_stps"))
+        ro = _arrays(state.get("ro"))
+        al = [a if a is None else a.data for a in state["al"]] if "al" in state else None
+        h_diag = state.get("H_diag")
+        h_diag = h_diag.data if isinstance(h_diag, Tensor) else h_diag  # or the first 1
         prev_flat_grad, prev_loss = _array(state.get("prev_flat_grad")), state.get("prev_loss")
 
         n_iter = 0
@@ -234,7 +236,8 @@ class LBFGS(Optimizer):
                     ro.append(1.0 / ys)
                     h_diag = ys / y.dot(y)  # the initial inverse Hessian's scale
                 # two-loop recursion: d = -H g
-                al = state.setdefault("al", [None] * history_size)
+                if al is None:  # made here, so its key comes where PyTorch's does
+                    al = state["al"] = [None] * history_size
                 q = -flat_grad
                 for i in range(len(old_dirs) - 1, -1, -1):
                     al[i] = old_stps[i].dot(q) * ro[i]
@@ -285,17 +288,31 @@ class LBFGS(Optimizer):
             ):  # fmt: skip
                 break
 
+        # kept as PyTorch keeps them: vectors and scalars (ρ_i, α_i, the Hessian's scale) as
+        # Tensors
         state.update(
-            d=_tensor(d), t=t, old_dirs=[_tensor(y) for y in old_dirs],
-            old_stps=[_tensor(s) for s in old_stps], ro=ro, H_diag=h_diag,
+            d=_tensor(d), t=t, old_dirs=_tensors(old_dirs), old_stps=_tensors(old_stps),
+            ro=_tensors(ro),
+            H_diag=h_diag if isinstance(h_diag, int) else _tensor(h_diag),
             prev_flat_grad=_tensor(prev_flat_grad), prev_loss=prev_loss,
         )  # fmt: skip
+        if al is not None:
+            state["al"] = [a if a is None else _tensor(a) for a in al]
         return orig_loss
 
 
-def _tensor(a: np.ndarray | None) -> Tensor | None:
-    return None if a is None else Tensor._new(a)
+def _tensor(a: np.ndarray | np.generic | None) -> Tensor | None:
+    return None if a is None else Tensor._new(np.asarray(a))
 
 
 def _array(t: Tensor | None) -> np.ndarray | None:
     return None if t is None else t.data
+
+
+def _tensors(arrays: list | None) -> list | None:
+    """A state list of Tensors (None, before the first iteration, stays None)."""
+    return None if arrays is None else [_tensor(a) for a in arrays]
+
+
+def _arrays(tensors: list | None) -> list | None:
+    return None if tensors is None else [t.data for t in tensors]

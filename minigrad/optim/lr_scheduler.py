@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, SupportsFloat
 
+from ..tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -36,13 +37,13 @@ class LRScheduler:
         self.optimizer = optimizer
         for i, group in enumerate(optimizer.param_groups):
             if last_epoch == -1:
-                group.setdefault("initial_lr", group["lr"])
+                group.setdefault("initial_lr", _copy(group["lr"]))
             elif "initial_lr" not in group:
                 raise KeyError(
                     f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
                     "an optimizer"
                 )
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs = [_copy(group["initial_lr"]) for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         _track_step_calls(optimizer)
         # PyTorch's bookkeeping, kept under its names so that state_dict() has its keys
@@ -93,20 +94,20 @@ class LRScheduler:
                 lrs = self.get_lr()
             else:
                 self.last_epoch = epoch
-                lrs = self._closed_form_lr()
+                lrs = self._get_closed_form_lr()
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = self._group_lrs()
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         """The rates at epoch ``last_epoch`` computed from ``base_lrs`` alone; a schedule
         without a closed form takes ``get_lr()`` at the new epoch, as PyTorch's."""
         return self.get_lr()
 
     def _group_lrs(self) -> list[float]:
-        return [group["lr"] for group in self.optimizer.param_groups]
+        return [_copy(group["lr"]) for group in self.optimizer.param_groups]
 
     def _warn_unless_in_step(self) -> None:
         if not self._get_lr_called_within_step:
@@ -123,6 +124,10 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
+
+
+class _LRScheduler(LRScheduler):
+    """``LRScheduler`` under its name before PyTorch 2.0, which older schedulers subclass."""
 
 
 class StepLR(LRScheduler):
@@ -145,7 +150,7 @@ class StepLR(LRScheduler):
             return lrs
         return [lr * self.gamma for lr in lrs]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         return [lr * self.gamma ** (self.last_epoch // self.step_size) for lr in self.base_lrs]
 
 
@@ -167,7 +172,7 @@ class MultiStepLR(LRScheduler):
             return self._group_lrs()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
         return [lr * self.gamma**passed for lr in self.base_lrs]
 
@@ -185,7 +190,7 @@ class ExponentialLR(LRScheduler):
             return self._group_lrs()
         return [lr * self.gamma for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         return [lr * self.gamma**self.last_epoch for lr in self.base_lrs]
 
 
@@ -215,7 +220,7 @@ class CosineAnnealingLR(LRScheduler):
         ratio = (1 + math.cos(math.pi * e / T)) / (1 + math.cos(math.pi * (e - 1) / T))
         return [ratio * (lr - eta_min) + eta_min for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         return [
             self.eta_min
             + (base - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
@@ -304,7 +309,7 @@ class LinearLR(LRScheduler):
         # factor(e) / factor(e - 1), in PyTorch's form
         return [lr * (1.0 + (f - s) / (n * s + (e - 1) * (f - s))) for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         s, f, n = self.start_factor, self.end_factor, self.total_iters
         return [base * (s + (f - s) * min(n, self.last_epoch) / n) for base in self.base_lrs]
 
@@ -397,7 +402,7 @@ class ReduceLROnPlateau(LRScheduler):
             old_lr = float(group["lr"])
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+                _set_lr(group, new_lr)
 
     @property
     def in_cooldown(self) -> bool:
@@ -425,6 +430,20 @@ class ReduceLROnPlateau(LRScheduler):
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
+
+
+def _set_lr(group: dict, lr: Any) -> None:
+    """group["lr"] ← lr; a Tensor rate is filled in place (whoever holds it sees the new
+    rate), as PyTorch's."""
+    if isinstance(group["lr"], Tensor):
+        group["lr"].fill_(lr)
+    else:
+        group["lr"] = lr
+
+
+def _copy(lr: Any) -> Any:
+    """A rate to keep: a Tensor's copy (not the group's own, which steps fill), as PyTorch."""
+    return lr.clone() if isinstance(lr, Tensor) else lr
 
 
 def _warn_epoch_deprecated() -> None:
@@ -473,11 +492,11 @@ def _jump_to(scheduler: LRScheduler, epoch: int) -> None:
     scheduler._get_lr_called_within_step = True
     try:
         scheduler.last_epoch = epoch
-        lrs = scheduler._closed_form_lr()
+        lrs = scheduler._get_closed_form_lr()
     finally:
         scheduler._get_lr_called_within_step = False
     for group, lr in zip(scheduler.optimizer.param_groups, lrs, strict=True):
-        group["lr"] = lr
+        _set_lr(group, lr)
     scheduler._last_lr = scheduler._group_lrs()
 
 
@@ -515,7 +534,7 @@ class ConstantLR(LRScheduler):
             return self._group_lrs()
         return [lr * (1.0 / self.factor) for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         after = self.last_epoch >= self.total_iters
         return [base * (self.factor + after * (1 - self.factor)) for base in self.base_lrs]
 
@@ -569,7 +588,7 @@ class PolynomialLR(LRScheduler):
         decay = ((1.0 - e / n) / (1.0 - (e - 1) / n)) ** self.power
         return [lr * decay for lr in self._group_lrs()]
 
-    def _closed_form_lr(self) -> list[float]:
+    def _get_closed_form_lr(self) -> list[float]:
         n = self.total_iters
         return [base * (1.0 - min(n, self.last_epoch) / n) ** self.power
                 for base in self.base_lrs]  # fmt: skip
@@ -635,7 +654,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = self._group_lrs()
 
 
@@ -672,7 +691,7 @@ class CyclicLR(LRScheduler):
         base_lrs = _per_group("base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups, strict=True):
-                group["lr"] = lr
+                _set_lr(group, lr)
         self.max_lrs = _per_group("max_lr", optimizer, max_lr)
         up = float(step_size_up)
         down = float(step_size_down) if step_size_down is not None else up
@@ -930,7 +949,7 @@ class SequentialLR(LRScheduler):
         self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
         for group in optimizer.param_groups:  # back to the start ...
-            group["lr"] = group["initial_lr"]
+            _set_lr(group, group["initial_lr"])
         self.recursive_undo()  # ... and undo every scheduler's first step
         first = self._schedulers[bisect_right(milestones, 0)]
         _initial_step(first)

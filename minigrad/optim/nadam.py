@@ -59,6 +59,7 @@ class NAdam(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(
         maximize=False, foreach=None, capturable=False, differentiable=False,
         decoupled_weight_decay=False,
@@ -74,7 +75,7 @@ class NAdam(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+            lr, (beta1, beta2), wd = group["lr"], map(float, group["betas"]), group["weight_decay"]
             psi = group["momentum_decay"]
             for p, g, state, t in self._with_grads(group, _buffers):
                 g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])

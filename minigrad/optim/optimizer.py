@@ -92,6 +92,16 @@ def _hooked(step: Callable) -> Callable:
     return wrapper
 
 
+class _RequiredParameter:
+    """The default of an option every group must give (``lr=required``), as PyTorch's."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
 class Optimizer:
     """Base class of the optimizers; ``defaults`` holds the options a group may override."""
 
@@ -148,6 +158,11 @@ class Optimizer:
             if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(
+                    "parameter group didn't specify a value of required optimization parameter "
+                    f"{name}"
+                )
             param_group.setdefault(name, default)
         if len({id(p) for p in params}) != len(params):
             warnings.warn(  # PyTorch keeps them (each is updated once per copy), and warns
@@ -243,6 +258,13 @@ class Optimizer:
                 "differentiable=True: minigrad's optimizer steps record nothing"
             )
         return differentiable
+
+    @staticmethod
+    def _one_implementation(fused: bool | None, foreach: bool | None) -> None:
+        """PyTorch's check (after the groups are made) that at most one of its fast
+        implementations is asked for."""
+        if fused and foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
     def _with_grads(self, group: dict, buffers: Callable[[Tensor], dict]) -> Iterator[tuple]:
         """``(p, g, state, t)`` for each parameter of ``group`` that has a gradient: g is
@@ -342,11 +364,16 @@ class Optimizer:
         for group in self.param_groups:
             for name, value in self._option_defaults.items():
                 group.setdefault(name, value)
+        if not self._step_is_tensor:
+            return
         for state in self.state.values():
             if "step" in state and not isinstance(state["step"], Tensor):
                 state["step"] = tensor(float(state["step"]), dtype=get_default_dtype())
 
     _option_defaults: dict[str, Any] = {}
+    # PyTorch's optimizers that count steps keep the count as a Tensor (and load a saved
+    # number as one); a user's subclass of Optimizer gets back the step it saved
+    _step_is_tensor = False
     _state_matches_params = True  # each state Tensor has its parameter's shape (not LBFGS's)
 
     def __repr__(self) -> str:
@@ -356,6 +383,12 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
         return "\n".join(lines) + "\n)"
+
+
+def check_tensor_lr(lr: Any) -> None:
+    """PyTorch's first check of every optimizer's ``lr``: a Tensor must have one element."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
 
 
 def _returned(result: Any, state_dict: dict) -> dict:

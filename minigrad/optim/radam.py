@@ -48,6 +48,7 @@ class RAdam(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(
         foreach=None, maximize=False, differentiable=False, decoupled_weight_decay=False,
         capturable=False,
@@ -57,7 +58,7 @@ class RAdam(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+            lr, (beta1, beta2), wd = group["lr"], map(float, group["betas"]), group["weight_decay"]
             for p, g, state, t in self._with_grads(group, partial(_zeros, names=_BUFFERS)):
                 g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
                 m, v = _moments(state, g, beta1, beta2)

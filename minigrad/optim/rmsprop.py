@@ -10,7 +10,7 @@ import numpy as np
 
 from ..grad_mode import no_grad
 from .adam import _lerp, _zeros
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_tensor_lr
 
 
 class RMSprop(Optimizer):
@@ -38,6 +38,7 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
+        check_tensor_lr(lr)
         for name, value in (("learning rate", lr), ("epsilon value", eps),
                             ("momentum value", momentum), ("weight_decay value", weight_decay),
                             ("alpha value", alpha)):  # fmt: skip
@@ -50,6 +51,7 @@ class RMSprop(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(
         momentum=0, centered=False, foreach=None, maximize=False, differentiable=False,
         capturable=False,

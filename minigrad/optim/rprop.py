@@ -11,7 +11,7 @@ from ..factories import full_like, zeros_like
 from ..grad_mode import no_grad
 from ..ops import sgn as _sign
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_tensor_lr
 
 
 class Rprop(Optimizer):
@@ -41,6 +41,7 @@ class Rprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
+        check_tensor_lr(lr)
         if not 0.0 <= lr:  # NaN fails too, as PyTorch's checks
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 < etas[0] < 1.0 < etas[1]:
@@ -51,6 +52,7 @@ class Rprop(Optimizer):
         )  # fmt: skip
         super().__init__(params, defaults)
 
+    _step_is_tensor = True
     _option_defaults = dict(foreach=None, maximize=False, differentiable=False, capturable=False)
 
     @no_grad()
@@ -61,7 +63,7 @@ class Rprop(Optimizer):
             smallest, largest = group["step_sizes"]
 
             def buffers(p: Tensor, lr: float = group["lr"]) -> dict:
-                return {"prev": zeros_like(p), "step_size": full_like(p._grad, lr)}
+                return {"prev": zeros_like(p), "step_size": full_like(p._grad, float(lr))}
 
             for p, g, state, _ in self._with_grads(group, buffers):
                 prev, s = state["prev"].data, state["step_size"].data

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..factories import tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_tensor_lr
 
 
 class SGD(Optimizer):
@@ -37,6 +37,7 @@ class SGD(Optimizer):
         differentiable: bool = False,
         fused: bool | None = None,
     ) -> None:
+        check_tensor_lr(lr)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
@@ -51,6 +52,7 @@ class SGD(Optimizer):
             differentiable=self._no_differentiable(differentiable), fused=fused,
         )  # fmt: skip
         super().__init__(params, defaults)
+        self._one_implementation(fused, foreach)
 
     _option_defaults = dict(
         nesterov=False, maximize=False, foreach=None, differentiable=False, fused=False
@@ -71,7 +73,7 @@ class SGD(Optimizer):
                     continue
                 g = -p._grad.data if maximize else p._grad.data
                 if wd != 0:
-                    g = g + wd * p.data
+                    g = g + float(wd) * p.data  # a number, also from a Tensor
                 if mu != 0:
                     if buffers[i] is None:
                         buffers[i] = tensor(g)  # a copy
