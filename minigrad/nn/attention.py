@@ -133,7 +133,9 @@ class MultiheadAttention(Module):
         scores = ops.bmm(q * math.sqrt(1.0 / hd), k.transpose(-2, -1))
         if mask is not None:
             scores = scores + mask
-        weights = ops.softmax(scores, -1)
+        # PyTorch computes the weights it returns by softmax (NaN on a fully masked row), and
+        # without them calls scaled_dot_product_attention, whose safe softmax gives 0 there
+        weights = ops.softmax(scores, -1) if need_weights else F._safe_softmax(scores)
         if self.training and self.dropout > 0:
             weights = F.dropout(weights, self.dropout)
         out = ops.bmm(weights, v).transpose(0, 1).reshape(L * N, E)

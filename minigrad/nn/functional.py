@@ -484,6 +484,7 @@ def scaled_dot_product_attention(
     """softmax(Q Kᵀ · scale + B) V, scale = 1/√E by default, for Q (..., L, E), K (..., S, E),
     V (..., S, Ev): out (..., L, Ev). B is 0, or -inf where a bool ``attn_mask`` is False
     (or above the diagonal with ``is_causal``), or a float ``attn_mask`` added as it is.
+    A query whose scores are all -inf attends to nothing: its weights and output are 0.
     With ``enable_gqa``, K and V's heads (dim -3) repeat to Q's. Composed of matmul, mul,
     add or masked_fill, softmax and dropout, so the gradient flows through those nodes
     (PyTorch's CPU kernel is one node)."""
@@ -516,10 +517,21 @@ def scaled_dot_product_attention(
             scores = scores.masked_fill(attn_mask.logical_not(), -math.inf)
         else:
             scores = scores + attn_mask
-    weights = ops.softmax(scores, -1)
+    weights = _safe_softmax(scores)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p)
     return ops.matmul(weights, value)
+
+
+def _safe_softmax(scores: Tensor) -> Tensor:
+    """softmax along the last dim, but 0 on a row that is all -inf (PyTorch's _safe_softmax,
+    which attention uses: a fully masked query gets no weights, rather than 0/0 = NaN). The
+    row's scores are replaced by 0 before the softmax, so its gradient is 0 too."""
+    dead = np.all(scores.data == -np.inf, axis=-1, keepdims=True)
+    if not dead.any():
+        return ops.softmax(scores, -1)
+    dead = Tensor._new(dead)
+    return ops.softmax(scores.masked_fill(dead, 0.0), -1).masked_fill(dead, 0.0)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -1,0 +1,50 @@
+"""Layer behaviours checked without PyTorch: the documented formulas in plain NumPy and
+finite differences (mg.gradcheck, float64)."""
+
+import numpy as np
+
+import minigrad as mg
+import minigrad.nn.functional as F
+
+
+def _softmax_rows(s):
+    e = np.exp(s - s.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def test_sdpa_query_with_no_allowed_key_gets_zero():
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.standard_normal((3, n, 4)) for n in (4, 5, 5))
+    mask = rng.random((4, 5)) > 0.4
+    mask[:, 1], mask[2] = True, False
+    out = F.scaled_dot_product_attention(mg.tensor(q), mg.tensor(k), mg.tensor(v),
+                                         attn_mask=mg.tensor(mask)).numpy()  # fmt: skip
+    scores = np.where(mask, q @ k.transpose(0, 2, 1) / 2.0, -np.inf)
+    live = mask.any(-1)
+    expected = np.zeros((3, 4, 4))
+    expected[:, live] = _softmax_rows(scores[:, live]) @ v
+    np.testing.assert_allclose(out, expected, atol=1e-12)
+
+
+def test_sdpa_gradient_with_a_fully_masked_query():
+    rng = np.random.default_rng(1)
+    q, k, v = (mg.tensor(rng.standard_normal((2, n, 3)), requires_grad=True) for n in (3, 4, 4))
+    mask = mg.tensor(np.array([[1, 1, 0, 1], [0, 0, 0, 0], [0, 1, 1, 0]], bool))
+    assert mg.gradcheck(lambda a, b, c: F.scaled_dot_product_attention(a, b, c, mask), (q, k, v))
+    out = F.scaled_dot_product_attention(q, k, v, mask)
+    out.sum().backward()
+    assert not np.isnan(q.grad.numpy()).any()
+    np.testing.assert_array_equal(q.grad.numpy()[:, 1], 0.0)
+
+
+def test_mha_need_weights_false_fully_padded_sample_is_finite():
+    mg.manual_seed(0)
+    mha = mg.nn.MultiheadAttention(4, 2, batch_first=True, dtype=mg.float64)
+    x = mg.tensor(np.random.default_rng(2).standard_normal((2, 3, 4)), requires_grad=True)
+    pad = mg.tensor(np.array([[True, True, True], [False, True, False]]))
+    out, _ = mha(x, x, x, key_padding_mask=pad, need_weights=False)
+    # the padded sample attends to nothing: its attention is 0, leaving out_proj's bias
+    np.testing.assert_allclose(out.detach().numpy()[0], np.broadcast_to(
+        mha.out_proj.bias.detach().numpy(), (3, 4)))  # fmt: skip
+    out.sum().backward()
+    assert all(np.isfinite(p.grad.numpy()).all() for p in mha.parameters())
