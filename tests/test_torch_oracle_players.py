@@ -111,3 +111,37 @@ def test_encoder_layer_fully_padded_sequence_trains():
     for name, p in t_layer.named_parameters():
         assert np.isfinite(m_params[name].grad.numpy()).all()
         _close(m_params[name].grad, p.grad)
+
+
+@pytest.mark.parametrize(
+    "q_dtype, mask_dtype",
+    [("float32", "float64"), ("float32", "int64"), ("float64", "int32"), ("float32", "uint8")],
+)
+def test_sdpa_attn_mask_of_another_dtype_raises(q_dtype, mask_dtype):
+    """The mask must be bool, float32 or the query's dtype (PyTorch's check)."""
+    args = [np.ones((1, 3, 4), q_dtype)] * 3
+    mask = np.zeros((3, 3), mask_dtype)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.scaled_dot_product_attention(
+            *map(torch.tensor, args), attn_mask=torch.tensor(mask)
+        )
+    with pytest.raises(RuntimeError, match="attn_mask"):
+        mg.nn.functional.scaled_dot_product_attention(
+            *map(mg.tensor, args), attn_mask=mg.tensor(mask)
+        )
+
+
+@pytest.mark.parametrize("q_dtype, mask_dtype", [("float64", "float32"), ("float32", "float32"),
+                                                 ("float64", "bool")])  # fmt: skip
+def test_sdpa_attn_mask_dtypes_accepted(q_dtype, mask_dtype):
+    rng = np.random.default_rng(3)
+    args = [rng.standard_normal((1, 3, 4)).astype(q_dtype) for _ in range(3)]
+    mask = (rng.standard_normal((3, 3)) > -0.5).astype(mask_dtype)
+    t_out = torch.nn.functional.scaled_dot_product_attention(
+        *map(torch.tensor, args), attn_mask=torch.tensor(mask)
+    )
+    m_out = mg.nn.functional.scaled_dot_product_attention(
+        *map(mg.tensor, args), attn_mask=mg.tensor(mask)
+    )
+    assert str(m_out.dtype) == str(t_out.dtype).replace("torch.", "")
+    _close(m_out, t_out, atol=1e-6)

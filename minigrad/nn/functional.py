@@ -513,6 +513,12 @@ def scaled_dot_product_attention(
         attn_mask = Tensor._new(np.tril(np.ones((L, S), bool)))
     if attn_mask is not None:
         check_tensor("scaled_dot_product_attention", "attn_mask", attn_mask)
+        if attn_mask.dtype not in (np.bool_, np.float32, query.dtype):
+            raise RuntimeError(
+                f"scaled_dot_product_attention: expected attn_mask dtype to be bool or float or "
+                f"to match query dtype, but got attn_mask.dtype: {attn_mask.dtype} and "
+                f"query.dtype: {query.dtype}"
+            )
         if attn_mask.data.dtype == np.bool_:
             scores = scores.masked_fill(attn_mask.logical_not(), -math.inf)
         else:
