@@ -48,3 +48,34 @@ def test_mha_need_weights_false_fully_padded_sample_is_finite():
         mha.out_proj.bias.detach().numpy(), (3, 4)))  # fmt: skip
     out.sum().backward()
     assert all(np.isfinite(p.grad.numpy()).all() for p in mha.parameters())
+
+
+def test_mha_add_zero_attn_lets_a_fully_padded_query_attend_to_zeros():
+    """Every real key padded: all weight goes to the appended zero key, whose value is 0,
+    so the attention output is out_proj's bias alone."""
+    mg.manual_seed(0)
+    mha = mg.nn.MultiheadAttention(4, 2, add_zero_attn=True, dtype=mg.float64)
+    x = mg.tensor(np.random.default_rng(3).standard_normal((3, 2, 4)))
+    with mg.no_grad():
+        mha.out_proj.bias.copy_(mg.tensor([0.5, -1.0, 2.0, 0.25]))
+    pad = mg.tensor(np.array([[True, True, True], [False, True, False]]))
+    out, weights = mha(x, x, x, key_padding_mask=pad)
+    assert weights.shape == (2, 3, 4)  # S + 1 keys
+    np.testing.assert_allclose(weights.detach().numpy()[0], np.eye(4)[[3, 3, 3]], atol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy()[:, 0], [[0.5, -1.0, 2.0, 0.25]] * 3, atol=1e-12)
+
+
+def test_mha_add_bias_kv_gradcheck():
+    mg.manual_seed(1)
+    mha = mg.nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True, dtype=mg.float64)
+    rng = np.random.default_rng(4)
+    q = mg.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True)
+    kv = mg.tensor(rng.standard_normal((3, 3, 4)), requires_grad=True)
+    mask = mg.tensor(rng.random((2, 3)) < 0.4)
+
+    def f(q, kv, bias_k, bias_v):
+        params = {"bias_k": bias_k, "bias_v": bias_v}
+        return mg.func.functional_call(mha, params, (q, kv, kv), {"attn_mask": mask})[0]
+
+    bias_k, bias_v = (p.detach().clone().requires_grad_() for p in (mha.bias_k, mha.bias_v))
+    assert mg.gradcheck(f, (q, kv, bias_k, bias_v))

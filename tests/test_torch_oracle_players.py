@@ -145,3 +145,88 @@ def test_sdpa_attn_mask_dtypes_accepted(q_dtype, mask_dtype):
     )
     assert str(m_out.dtype) == str(t_out.dtype).replace("torch.", "")
     _close(m_out, t_out, atol=1e-6)
+
+
+# -- MultiheadAttention's add_bias_kv and add_zero_attn --
+
+EXTRA_KEYS = [
+    ({"add_bias_kv": True}, {}, None),
+    ({"add_zero_attn": True}, {}, None),
+    ({"add_bias_kv": True, "add_zero_attn": True}, {"average_attn_weights": False}, None),
+    ({"add_bias_kv": True}, {}, "attn_bool"),
+    ({"add_zero_attn": True}, {}, "attn_3d"),
+    ({"add_bias_kv": True, "add_zero_attn": True}, {}, "padding"),
+    ({"add_bias_kv": True, "batch_first": True}, {}, "both"),
+    ({"add_bias_kv": True, "kdim": 3, "vdim": 5, "bias": False}, {}, "padding"),
+    ({"add_zero_attn": True}, {"need_weights": False}, "padding_all"),
+    ({"add_bias_kv": True}, {}, "unbatched"),
+]
+
+
+def _mha_run(M, ctor, fwd, masks, state):
+    rng = np.random.default_rng(5)
+    E, H, L, S, N = 8, 2, 4, 5, 3
+    mha = M.nn.MultiheadAttention(E, H, dtype=M.float64, **ctor)
+    mha.load_state_dict({k: M.tensor(v) for k, v in state.items()})
+    first, batched = ctor.get("batch_first", False), masks != "unbatched"
+
+    def shaped(n, d):
+        if not batched:
+            return (n, d)
+        return (N, n, d) if first else (n, N, d)
+
+    dims = ((L, E), (S, ctor.get("kdim", E)), (S, ctor.get("vdim", E)))
+    q, k, v = (M.tensor(rng.standard_normal(shaped(n, d)), requires_grad=True) for n, d in dims)
+    kwargs = dict(fwd)
+    if masks in ("attn_bool", "both"):
+        kwargs["attn_mask"] = M.tensor(rng.random((L, S)) < 0.4)
+    if masks == "attn_3d":
+        kwargs["attn_mask"] = M.tensor(rng.standard_normal((N * H, L, S)))
+    if masks in ("padding", "both", "padding_all"):
+        pad = rng.random((N, S)) < 0.4
+        if masks == "padding_all":
+            pad[1] = True  # only the added zero key is left to attend to
+        kwargs["key_padding_mask"] = M.tensor(pad)
+    out, weights = mha(q, k, v, **kwargs)
+    g = rng.standard_normal(tuple(out.shape))
+    loss = (out * M.tensor(g)).sum()
+    if weights is not None:
+        loss = loss + (weights * M.tensor(rng.standard_normal(tuple(weights.shape)))).sum()
+    loss.backward()
+    grads = {"q": q.grad, "k": k.grad, "v": v.grad}
+    grads.update({n: p.grad for n, p in mha.named_parameters()})
+    return out, weights, grads
+
+
+@pytest.mark.parametrize("ctor, fwd, masks", EXTRA_KEYS)
+def test_mha_extra_keys_as_pytorch(ctor, fwd, masks):
+    torch.manual_seed(0)
+    t_mha = torch.nn.MultiheadAttention(8, 2, dtype=torch.float64, **ctor)
+    state = {k: v.detach().numpy() for k, v in t_mha.state_dict().items()}
+    t_out, t_w, t_grads = _mha_run(torch, ctor, fwd, masks, state)
+    m_out, m_w, m_grads = _mha_run(mg, ctor, fwd, masks, state)
+    _close(m_out, t_out)
+    assert (m_w is None) == (t_w is None)
+    if t_w is not None:
+        assert tuple(m_w.shape) == tuple(t_w.shape)
+        _close(m_w, t_w)
+    assert list(m_grads) == list(t_grads)
+    for name, t_g in t_grads.items():
+        _close(m_grads[name], t_g)
+
+
+@pytest.mark.parametrize("ctor", [{"add_bias_kv": True}, {"add_bias_kv": True, "kdim": 3,
+                                                          "add_zero_attn": True}])  # fmt: skip
+def test_mha_extra_keys_structure_and_init(ctor):
+    ours, theirs = (
+        mg.nn.MultiheadAttention(64, 4, **ctor),
+        torch.nn.MultiheadAttention(64, 4, **ctor),
+    )
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for (name, p), (t_name, t) in zip(ours.named_parameters(), theirs.named_parameters()):
+        assert name == t_name and tuple(p.shape) == tuple(t.shape)
+    assert ours.add_zero_attn == theirs.add_zero_attn
+    both = np.concatenate([ours.bias_k.detach().numpy(), ours.bias_v.detach().numpy()])
+    std = np.sqrt(2 / (64 + 64))  # xavier_normal_ of a (1, 1, E) tensor: fan_in = fan_out = E
+    assert 0.8 * std < both.std() < 1.2 * std

@@ -5,8 +5,11 @@ For query (L, N, E), key (S, N, kdim) and value (S, N, vdim) (batch first with
 of the projections Q = q W_qᵀ + b_q, K = k W_kᵀ + b_k, V = v W_vᵀ + b_v:
 head_h = softmax(Q_h K_hᵀ / √(E/H) + M) V_h, and the output is concat(head_1..head_H) W_oᵀ + b_o.
 M is the mask: -inf where a bool mask is True (a position that may not be attended to, the
-opposite of ``F.scaled_dot_product_attention``'s), or a float mask as it is. All of it is
-composed of existing ops, so the gradient flows through their nodes.
+opposite of ``F.scaled_dot_product_attention``'s), or a float mask as it is. With
+``add_bias_kv`` the learned rows ``bias_k`` and ``bias_v`` (1, 1, E) are appended to K and V
+(one more key, S + 1), and with ``add_zero_attn`` a row of zeros to each head's K_h and V_h
+(one more again); the mask lets every query attend to these keys. All of it is composed of
+existing ops, so the gradient flows through their nodes.
 """
 
 from __future__ import annotations
@@ -34,10 +37,7 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 class MultiheadAttention(Module):
-    """Multi-head attention, as PyTorch's (see the module's docstring for the math).
-
-    ``add_bias_kv`` and ``add_zero_attn`` are not supported (NotImplementedError).
-    """
+    """Multi-head attention, as PyTorch's (see the module's docstring for the math)."""
 
     def __init__(
         self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
@@ -54,9 +54,6 @@ class MultiheadAttention(Module):
             )
         if embed_dim % num_heads:
             raise AssertionError("embed_dim must be divisible by num_heads")
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are "
-                                      "not supported")  # fmt: skip
         dt = dtypes.or_default(dtype)
         self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
         self.kdim = embed_dim if kdim is None else kdim
@@ -78,12 +75,17 @@ class MultiheadAttention(Module):
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dt)
-        self.bias_k = self.bias_v = None
+        if add_bias_kv:
+            self.bias_k = Parameter(np.empty((1, 1, embed_dim), dt))
+            self.bias_v = Parameter(np.empty((1, 1, embed_dim), dt))
+        else:
+            self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:
-        """The projections from xavier_uniform_, the biases 0 (PyTorch's)."""
+        """The projections from xavier_uniform_, the biases 0, bias_k and bias_v from
+        xavier_normal_ (PyTorch's)."""
         if self._qkv_same_embed_dim:
             init.xavier_uniform_(self.in_proj_weight)
         else:
@@ -92,6 +94,9 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.constant_(self.in_proj_bias, 0.0)
             init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+            init.xavier_normal_(self.bias_v)
 
     def forward(
         self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None = None,
@@ -128,8 +133,16 @@ class MultiheadAttention(Module):
                                  f"{value.shape}")  # fmt: skip
         q, k, v = self._project(query, key, value)
         mask = self._mask(attn_mask, key_padding_mask, query.dtype, L, S, N)
+        if self.bias_k is not None:
+            k = ops.cat([k, self.bias_k.expand(1, N, E)])
+            v = ops.cat([v, self.bias_v.expand(1, N, E)])
+            mask = _attend_extra_key(mask)
         # (L, N, E) -> (N * H, L, hd): each head of each sample its own batch entry
         q, k, v = (x.reshape(x.shape[0], N * H, hd).transpose(0, 1) for x in (q, k, v))
+        if self.add_zero_attn:
+            zeros = Tensor._new(np.zeros((N * H, 1, hd), k.dtype))
+            k, v = ops.cat([k, zeros], 1), ops.cat([v, zeros], 1)
+            mask = _attend_extra_key(mask)
         scores = ops.bmm(q * math.sqrt(1.0 / hd), k.transpose(-2, -1))
         if mask is not None:
             scores = scores + mask
@@ -146,7 +159,7 @@ class MultiheadAttention(Module):
             out = out.squeeze(1)
         if not need_weights:
             return out, None
-        weights = weights.reshape(N, H, L, S)
+        weights = weights.reshape(N, H, L, weights.shape[-1])
         if average_attn_weights:
             weights = weights.mean(1)
         return out, (weights if batched else weights.squeeze(0))
@@ -193,6 +206,11 @@ class MultiheadAttention(Module):
             pad = pad.reshape(N * self.num_heads, 1, S)
             mask = pad if mask is None else mask + pad
         return mask
+
+
+def _attend_extra_key(mask: Tensor | None) -> Tensor | None:
+    """The additive mask (..., L, S) grown to (..., L, S + 1) by a key every query may attend."""
+    return None if mask is None else F.pad(mask, (0, 1))
 
 
 def _additive(mask: Tensor, dtype: Any, name: str) -> Tensor:
