@@ -230,3 +230,28 @@ def test_mha_extra_keys_structure_and_init(ctor):
     both = np.concatenate([ours.bias_k.detach().numpy(), ours.bias_v.detach().numpy()])
     std = np.sqrt(2 / (64 + 64))  # xavier_normal_ of a (1, 1, E) tensor: fan_in = fan_out = E
     assert 0.8 * std < both.std() < 1.2 * std
+
+
+# -- the in-place functional activations selu_ and rrelu_ --
+
+INPLACE = [
+    ("selu_", {}),
+    ("rrelu_", {}),
+    ("rrelu_", {"lower": 0.2, "upper": 0.4}),
+    ("rrelu_", {"lower": 0.25, "upper": 0.25, "training": True}),  # a fixed slope
+]
+
+
+@pytest.mark.parametrize("name, kwargs", INPLACE)
+def test_inplace_functional_activation_as_pytorch(name, kwargs):
+    x = np.random.default_rng(6).standard_normal((3, 4)) * 2
+    t_leaf, m_leaf = _pair(x)
+    t_mid, m_mid = t_leaf * 1.5, m_leaf * 1.5
+    t_out = getattr(torch.nn.functional, name)(t_mid, **kwargs)
+    m_out = getattr(mg.nn.functional, name)(m_mid, **kwargs)
+    assert t_out is t_mid and m_out is m_mid
+    _close(m_out, t_out)
+    g = np.random.default_rng(7).standard_normal(x.shape)
+    (t_out * torch.tensor(g)).sum().backward()
+    (m_out * mg.tensor(g)).sum().backward()
+    _close(m_leaf.grad, t_leaf.grad)

@@ -407,6 +407,12 @@ def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     return elu(input, alpha, inplace=True)
 
 
+def selu_(input: Tensor) -> Tensor:
+    """In-place selu: ``selu(input, inplace=True)``."""
+    check_tensor("selu_", "input", input)
+    return selu(input, inplace=True)
+
+
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """In-place leaky_relu: ``leaky_relu(input, negative_slope, inplace=True)``."""
     check_tensor("leaky_relu_", "input", input)

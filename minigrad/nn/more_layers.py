@@ -26,7 +26,7 @@ from .functional import _float_array, leaky_relu
 __all__ = [
     "adaptive_max_pool1d", "adaptive_max_pool2d", "alpha_dropout", "dropout1d", "dropout3d",
     "feature_alpha_dropout", "local_response_norm", "lp_pool1d", "lp_pool2d", "max_unpool1d",
-    "max_unpool2d", "pdist", "rrelu",
+    "max_unpool2d", "pdist", "rrelu", "rrelu_",
 ]  # fmt: skip
 
 
@@ -460,3 +460,11 @@ def rrelu(
     if inplace:
         return input.mul_(slope)
     return record(X * slope, "RreluWithNoise", (input,), (lambda g: g * slope,))
+
+
+def rrelu_(
+    input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False
+) -> Tensor:
+    """In-place rrelu: ``rrelu(input, lower, upper, training, inplace=True)``."""
+    check_tensor("rrelu_", "input", input)
+    return rrelu(input, lower, upper, training, inplace=True)
