@@ -79,3 +79,34 @@ def test_mha_add_bias_kv_gradcheck():
 
     bias_k, bias_v = (p.detach().clone().requires_grad_() for p in (mha.bias_k, mha.bias_v))
     assert mg.gradcheck(f, (q, kv, bias_k, bias_v))
+
+
+def _windows(n, out):
+    return [(i * n // out, -(-(i + 1) * n // out)) for i in range(out)]
+
+
+def test_adaptive_max_pool3d_is_the_max_of_each_window():
+    """Brute force: out[i, j, k] = max over [floor(i D / OD), ceil((i+1) D / OD)) x ..., the
+    index the first maximum's d H W + h W + w (row-major order)."""
+    x = np.round(np.random.default_rng(5).standard_normal((2, 5, 4, 7)) * 2)
+    out, idx = F.adaptive_max_pool3d(mg.tensor(x), (3, 2, 4), return_indices=True)
+    for c in range(2):
+        for i, (d0, d1) in enumerate(_windows(5, 3)):
+            for j, (h0, h1) in enumerate(_windows(4, 2)):
+                for k, (w0, w1) in enumerate(_windows(7, 4)):
+                    win = x[c, d0:d1, h0:h1, w0:w1]
+                    d, h, w = np.unravel_index(np.argmax(win), win.shape)
+                    assert out.numpy()[c, i, j, k] == win.max()
+                    assert idx.numpy()[c, i, j, k] == ((d0 + d) * 4 + h0 + h) * 7 + w0 + w
+
+
+def test_3d_pooling_gradcheck():
+    rng = np.random.default_rng(6)
+    x = mg.tensor(rng.standard_normal((1, 2, 4, 5, 6)), requires_grad=True)
+    assert mg.gradcheck(lambda a: F.adaptive_max_pool3d(a, (3, 2, 4)), (x,))
+    assert mg.gradcheck(lambda a: F.lp_pool3d(a, 3, (2, 1, 3), stride=1), (x.abs() + 0.5,))
+
+    def unpool(a):
+        return F.max_unpool3d(*F.max_pool3d(a, 2, return_indices=True), 2, output_size=(4, 5, 6))
+
+    assert mg.gradcheck(unpool, (x,))

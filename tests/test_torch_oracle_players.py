@@ -255,3 +255,118 @@ def test_inplace_functional_activation_as_pytorch(name, kwargs):
     (t_out * torch.tensor(g)).sum().backward()
     (m_out * mg.tensor(g)).sum().backward()
     _close(m_leaf.grad, t_leaf.grad)
+
+
+# -- the 3-D pooling layers AdaptiveMaxPool3d, LPPool3d and MaxUnpool3d --
+
+
+def _module_as_pytorch(ctor, x, extra=(), atol=1e-10):
+    """ctor(M) built in both, applied to x: outputs (and indices), gradient of x, repr."""
+    results = []
+    for M in (torch, mg):
+        xt = M.tensor(x, requires_grad=True)
+        module = ctor(M)
+        out = module(xt, *(M.tensor(e) for e in extra))
+        value = out[0] if isinstance(out, tuple) else out
+        g = np.random.default_rng(8).standard_normal(tuple(value.shape))
+        (value * M.tensor(g)).sum().backward()
+        results.append((out, xt.grad, repr(module)))
+    (t_out, t_grad, t_repr), (m_out, m_grad, m_repr) = results
+    assert m_repr == t_repr
+    if isinstance(t_out, tuple):
+        assert m_out[1].dtype == mg.int64
+        np.testing.assert_array_equal(m_out[1].numpy(), t_out[1].numpy())
+        t_out, m_out = t_out[0], m_out[0]
+    _close(m_out, t_out, atol)
+    _close(m_grad, t_grad, atol)
+
+
+AMP3 = [(2, (2, 3, 4, 5, 6)), ((2, 3, 1), (2, 3, 4, 5, 6)), ((None, 2, 3), (3, 4, 5, 6)),
+        ((5, 4, 7), (1, 2, 4, 5, 6)), (1, (2, 2, 3, 3, 3))]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+@pytest.mark.parametrize("size, shape", AMP3)
+@pytest.mark.parametrize("return_indices", [False, True])
+def test_adaptive_max_pool3d_as_pytorch(size, shape, kind, return_indices):
+    x = np.random.default_rng(9).standard_normal(shape)
+    if kind == "ties":
+        x = np.round(x)
+    _module_as_pytorch(lambda M: M.nn.AdaptiveMaxPool3d(size, return_indices), x)
+
+
+def test_adaptive_max_pool3d_nan_and_inf():
+    x = np.full((1, 2, 4, 5, 6), -np.inf)
+    x[0, 1, 1, 2, 3] = x[0, 1, 2, 1, 0] = x[0, 1, 3, 3, 5] = np.nan
+    x[0, 0, 0, 0, 0] = 1.0
+    t_out, t_idx = torch.nn.functional.adaptive_max_pool3d(torch.tensor(x), (2, 3, 2), True)
+    m_out, m_idx = mg.nn.functional.adaptive_max_pool3d(mg.tensor(x), (2, 3, 2), True)
+    np.testing.assert_array_equal(m_out.numpy(), t_out.numpy())
+    np.testing.assert_array_equal(m_idx.numpy(), t_idx.numpy())
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "F.adaptive_max_pool3d(M.randn(2, 3, 4), 2)",
+        "F.adaptive_max_pool3d(M.randn(1, 2, 3, 4), (2, 2))",
+        "F.adaptive_max_pool3d(M.randn(1, 0, 3, 4), 2)",
+        "F.adaptive_max_pool3d(M.randn(1, 2, 3, 4), 2.5)",
+        "F.max_unpool3d(M.randn(2, 3, 4), M.zeros(2, 3, 4, dtype=M.long), 2)",
+        "F.max_unpool3d(*F.max_pool3d(M.randn(1, 1, 5, 6, 7), 2, return_indices=True), 2)",
+    ],
+)
+def test_3d_pooling_bad_arguments_raise_as_pytorch(code):
+    caught = []
+    for M in (torch, mg):
+        with pytest.raises(Exception) as info:
+            eval(code, {"M": M, "F": M.nn.functional})
+        caught.append(info.type)
+    assert issubclass(caught[1], caught[0]), caught
+
+
+LP3 = [
+    (2, 2, None, False, (2, 2, 4, 5, 6)),
+    (3, (2, 1, 3), 1, False, (2, 4, 5, 6)),
+    (1.5, 2, (1, 2, 1), True, (1, 2, 5, 5, 5)),
+    (float("inf"), 2, None, False, (1, 2, 4, 4, 4)),
+]
+
+
+@pytest.mark.parametrize("p, k, s, ceil, shape", LP3)
+def test_lp_pool3d_as_pytorch(p, k, s, ceil, shape):
+    x = np.abs(np.random.default_rng(10).standard_normal(shape)) + 0.1
+    _module_as_pytorch(lambda M: M.nn.LPPool3d(p, k, s, ceil), x)
+
+
+@pytest.mark.parametrize("k, s, p", [(2, None, 0), ((1, 2, 3), (1, 2, 3), 0), (3, 3, 0),
+                                     (2, 2, (1, 0, 1))])  # fmt: skip
+def test_max_unpool3d_as_pytorch(k, s, p):
+    x = np.random.default_rng(11).standard_normal((2, 2, 6, 6, 6))
+
+    def ctor(M):
+        pool = M.nn.MaxPool3d(k, s, p, return_indices=True)
+        unpool = M.nn.MaxUnpool3d(k, s, p)
+
+        class PoolUnpool(M.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.pool, self.unpool = pool, unpool
+
+            def forward(self, x):
+                return self.unpool(*self.pool(x))
+
+        return PoolUnpool()
+
+    _module_as_pytorch(ctor, x)
+
+
+def test_max_unpool3d_output_size_and_unbatched_as_pytorch():
+    x = np.random.default_rng(12).standard_normal((2, 5, 5, 6))
+    outs = []
+    for M in (torch, mg):
+        F = M.nn.functional
+        out, idx = F.max_pool3d(M.tensor(x), 2, return_indices=True)
+        outs.append(F.max_unpool3d(out, idx, 2, output_size=(5, 5, 6)))
+    assert tuple(outs[1].shape) == tuple(outs[0].shape) == (2, 5, 5, 6)
+    _close(outs[1], outs[0])
