@@ -110,3 +110,18 @@ def test_3d_pooling_gradcheck():
         return F.max_unpool3d(*F.max_pool3d(a, 2, return_indices=True), 2, output_size=(4, 5, 6))
 
     assert mg.gradcheck(unpool, (x,))
+
+
+def test_batchnorm_state_dict_without_num_batches_tracked_keeps_the_count():
+    bn = mg.nn.BatchNorm1d(2)
+    bn.num_batches_tracked.fill_(7)
+    sd = {k: v for k, v in bn.state_dict().items() if k != "num_batches_tracked"}
+    sd["running_mean"] = mg.tensor([1.0, -1.0])
+    assert bn.load_state_dict(sd) is not None  # no missing key
+    assert bn.num_batches_tracked.item() == 7
+    np.testing.assert_array_equal(bn.running_mean.numpy(), [1.0, -1.0])
+    model = mg.nn.Sequential(mg.nn.Linear(2, 2), mg.nn.BatchNorm1d(2, track_running_stats=False))
+    missing, unexpected = model.load_state_dict(
+        {k: v for k, v in model.state_dict().items()}, strict=False
+    )
+    assert missing == [] and unexpected == []

@@ -370,3 +370,35 @@ def test_max_unpool3d_output_size_and_unbatched_as_pytorch():
         outs.append(F.max_unpool3d(out, idx, 2, output_size=(5, 5, 6)))
     assert tuple(outs[1].shape) == tuple(outs[0].shape) == (2, 5, 5, 6)
     _close(outs[1], outs[0])
+
+
+# -- BatchNorm's state_dict without num_batches_tracked (older, or written by hand) --
+
+
+@pytest.mark.parametrize("cls, shape", [("BatchNorm1d", (4, 3)), ("BatchNorm2d", (4, 3, 2, 2)),
+                                        ("InstanceNorm1d", (4, 3, 5))])  # fmt: skip
+def test_norm_loads_state_dict_without_num_batches_tracked(cls, shape):
+    """PyTorch fills the missing count in with the module's own (a dict without version
+    metadata); training with momentum=None then averages from that count."""
+    rng = np.random.default_rng(13)
+    sd = {"running_mean": rng.standard_normal(3), "running_var": rng.random(3) + 0.5}
+    if cls.startswith("Batch"):
+        sd.update(weight=rng.standard_normal(3), bias=rng.standard_normal(3))
+    kw = {"momentum": None, "dtype": None}
+    if cls.startswith("Instance"):
+        kw["track_running_stats"] = True
+    x = rng.standard_normal(shape)
+    outs = []
+    for M in (torch, mg):
+        module = getattr(M.nn, cls)(3, **dict(kw, dtype=M.float64))
+        module.num_batches_tracked.fill_(4)
+        result = module.load_state_dict({k: M.tensor(v) for k, v in sd.items()})
+        assert list(result.missing_keys) == [] and list(result.unexpected_keys) == []
+        module(M.tensor(x))
+        outs.append(module.state_dict())
+    t_sd, m_sd = outs
+    assert list(m_sd) == list(t_sd)
+    counted = 5 if cls.startswith("Batch") else 4  # instance norms do not count batches
+    assert int(m_sd["num_batches_tracked"].item()) == int(t_sd["num_batches_tracked"]) == counted
+    for k in t_sd:
+        _close(m_sd[k], t_sd[k])
