@@ -125,3 +125,22 @@ def test_batchnorm_state_dict_without_num_batches_tracked_keeps_the_count():
         {k: v for k, v in model.state_dict().items()}, strict=False
     )
     assert missing == [] and unexpected == []
+
+
+def test_transformer_encoder_zeroes_padding_only_in_inference():
+    mg.manual_seed(0)
+    layer = mg.nn.TransformerEncoderLayer(4, 2, 8, 0.0, batch_first=True)
+    enc = mg.nn.TransformerEncoder(layer, 2).eval()
+    x = mg.tensor(np.random.default_rng(7).standard_normal((2, 3, 4)).astype(np.float32))
+    pad = mg.tensor(np.array([[False, False, True], [False, False, False]]))
+    with mg.no_grad():
+        inference = enc(x, src_key_padding_mask=pad).numpy()
+    recorded = enc(x, src_key_padding_mask=pad).detach().numpy()
+    np.testing.assert_array_equal(inference[0, 2], 0.0)  # the padded position
+    assert np.abs(recorded[0, 2]).sum() > 0.1  # computed when a gradient may be needed
+    np.testing.assert_allclose(inference[:, :2], recorded[:, :2], atol=1e-6)
+    np.testing.assert_allclose(inference[1], recorded[1], atol=1e-6)
+    not_left_aligned = mg.tensor(np.array([[False, True, False], [False, False, False]]))
+    with mg.no_grad():
+        out = enc(x, src_key_padding_mask=not_left_aligned).numpy()
+    assert np.abs(out[0, 1]).sum() > 0.1

@@ -1,6 +1,8 @@
 """Layers as a PyTorch user composes them, against PyTorch from the same weights and inputs:
 the cases the other oracle files leave out. Runs only where torch is installed."""
 
+import warnings
+
 import numpy as np
 import pytest
 from torch_oracle import import_torch
@@ -402,3 +404,84 @@ def test_norm_loads_state_dict_without_num_batches_tracked(cls, shape):
     assert int(m_sd["num_batches_tracked"].item()) == int(t_sd["num_batches_tracked"]) == counted
     for k in t_sd:
         _close(m_sd[k], t_sd[k])
+
+
+# -- TransformerEncoder in inference: PyTorch's nested-tensor path zeroes the padding --
+
+PADS = {
+    "left_aligned": [[False, False, True, True], [False] * 4, [False, True, True, True]],
+    "not_left_aligned": [[False, True, False, True], [False] * 4, [False] * 4],
+}
+
+
+@pytest.mark.parametrize("pad", list(PADS))
+@pytest.mark.parametrize("norm", [False, True])
+@pytest.mark.parametrize(
+    "batch_first, grad, train, mask",
+    [(True, False, False, False), (True, True, False, False), (True, False, True, False),
+     (True, False, False, True), (False, False, False, False)],
+)  # fmt: skip
+def test_transformer_encoder_padding_in_inference(pad, norm, batch_first, grad, train, mask):
+    """Eval, no gradient to record, batch_first, a left-aligned padding mask and no mask:
+    PyTorch runs the layers on a nested tensor and pads it back with zeros (then norm)."""
+    x = np.random.default_rng(14).standard_normal((3, 4, 8) if batch_first else (4, 3, 8))
+    torch.manual_seed(0)
+
+    def build(M):
+        layer = M.nn.TransformerEncoderLayer(8, 2, 16, 0.0, batch_first=batch_first,
+                                             dtype=M.float64)  # fmt: skip
+        norm_layer = M.nn.LayerNorm(8, dtype=M.float64) if norm else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # batch_first=False: "use_nested_tensor is False"
+            return M.nn.TransformerEncoder(layer, 2, norm=norm_layer)
+
+    t_enc, m_enc = build(torch), build(mg)
+    m_enc.load_state_dict({k: mg.tensor(v.detach().numpy()) for k, v in t_enc.state_dict().items()})
+    outs = []
+    for M, enc in ((torch, t_enc), (mg, m_enc)):
+        enc.train(train)
+        kw = {"src_key_padding_mask": M.tensor(np.array(PADS[pad]))}
+        if mask:
+            kw["mask"] = M.tensor(np.zeros((4, 4)))
+        with M.set_grad_enabled(grad):
+            outs.append(enc(M.tensor(x), **kw))
+    _close(outs[1], outs[0])
+
+
+@pytest.mark.parametrize("use_memory_mask", [False, True])
+def test_transformer_inference_with_source_padding(use_memory_mask):
+    """nn.Transformer (batch_first) in eval under no_grad: the decoder reads the encoder's
+    memory as PyTorch's nested-tensor path leaves it (zeros at the padding, then norm)."""
+    rng = np.random.default_rng(15)
+    src, tgt = rng.standard_normal((3, 4, 8)), rng.standard_normal((3, 5, 8))
+    pad = np.array([[False, False, True, True], [False] * 4, [False, True, True, True]])
+    torch.manual_seed(0)
+    t_model = torch.nn.Transformer(8, 2, 2, 1, 16, 0.0, batch_first=True, dtype=torch.float64)
+    m_model = mg.nn.Transformer(8, 2, 2, 1, 16, 0.0, batch_first=True, dtype=mg.float64)
+    m_model.load_state_dict({k: mg.tensor(v.numpy()) for k, v in t_model.state_dict().items()})
+    outs = []
+    for M, model in ((torch, t_model), (mg, m_model)):
+        model.eval()
+        kw = {"src_key_padding_mask": M.tensor(pad)}
+        if use_memory_mask:
+            kw["memory_key_padding_mask"] = M.tensor(pad)
+        with M.no_grad():
+            outs.append(model(M.tensor(src), M.tensor(tgt), **kw))
+    _close(outs[1], outs[0])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"batch_first": False}, {"batch_first": True}, {"batch_first": True, "norm_first": True},
+     {"batch_first": True, "bias": False}, {"batch_first": True, "activation": "gelu"}],
+)  # fmt: skip
+def test_transformer_encoder_nested_tensor_attributes(kwargs):
+    seen = []
+    for M in (torch, mg):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            enc = M.nn.TransformerEncoder(M.nn.TransformerEncoderLayer(8, 2, 16, **kwargs), 2)
+        messages = [str(w.message) for w in caught if "nested" in str(w.message)]
+        seen.append((enc.enable_nested_tensor, enc.use_nested_tensor, enc.mask_check,
+                     enc.layers[0].activation_relu_or_gelu, messages))  # fmt: skip
+    assert seen[1] == seen[0]

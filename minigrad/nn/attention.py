@@ -23,10 +23,12 @@ import numpy as np
 
 from .. import dtypes, ops
 from ..device import check as check_device
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .layers import Dropout, Linear, ModuleList
+from .activation import GELU
+from .layers import Dropout, Linear, ModuleList, ReLU
 from .module import Module
 from .normalization import LayerNorm
 from .parameter import Parameter
@@ -248,6 +250,11 @@ class TransformerEncoderLayer(Module):
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
         self.activation = _activation(activation)
+        act = self.activation  # PyTorch's flag for its fused kernels: 1 relu, 2 gelu, else 0
+        self.activation_relu_or_gelu = (
+            1 if act is F.relu or isinstance(act, ReLU) else
+            2 if act is F.gelu or isinstance(act, GELU) else 0
+        )  # fmt: skip
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None,
                 src_key_padding_mask: Tensor | None = None,
@@ -268,7 +275,11 @@ class TransformerEncoderLayer(Module):
 
 class TransformerEncoder(Module):
     """``num_layers`` copies of ``encoder_layer`` (deep copies, each its own weights) in a
-    ModuleList ``layers``, applied in turn, then ``norm`` if given."""
+    ModuleList ``layers``, applied in turn, then ``norm`` if given.
+
+    Where PyTorch would run its layers on a nested tensor (``use_nested_tensor``, in eval
+    with no gradient to record, a left-aligned ``src_key_padding_mask`` and no ``mask``),
+    its padded positions come back as 0 before ``norm``: so they do here."""
 
     def __init__(self, encoder_layer: TransformerEncoderLayer, num_layers: int,
                  norm: Module | None = None, enable_nested_tensor: bool = True,
@@ -277,6 +288,13 @@ class TransformerEncoder(Module):
         self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
         self.num_layers = num_layers
         self.norm = norm
+        self.enable_nested_tensor = self.use_nested_tensor = enable_nested_tensor
+        self.mask_check = mask_check
+        why_not = _why_not_nested(encoder_layer)
+        if enable_nested_tensor and why_not:
+            warnings.warn(f"enable_nested_tensor is True, but self.use_nested_tensor is False "
+                          f"because {why_not}", stacklevel=2)  # fmt: skip
+            self.use_nested_tensor = False
 
     def forward(self, src: Tensor, mask: Tensor | None = None,
                 src_key_padding_mask: Tensor | None = None,
@@ -285,7 +303,21 @@ class TransformerEncoder(Module):
         for layer in self.layers:
             out = layer(out, src_mask=mask, is_causal=bool(is_causal),
                         src_key_padding_mask=src_key_padding_mask)  # fmt: skip
+        if self._nested(src, mask, src_key_padding_mask):
+            out = out.masked_fill((src_key_padding_mask != 0).unsqueeze(-1), 0.0)
         return out if self.norm is None else self.norm(out)
+
+    def _nested(self, src: Tensor, mask: Any, padding: Any) -> bool:
+        """Whether PyTorch would take its nested-tensor path (and zero the padding)."""
+        first = self.layers[0]
+        if not (self.use_nested_tensor and not first.training and src.ndim == 3
+                and padding is not None and mask is None):  # fmt: skip
+            return False
+        if is_grad_enabled() and (src.requires_grad or any(
+                p.requires_grad for p in first.parameters())):  # fmt: skip
+            return False
+        pad = padding.data != 0  # True: padded; PyTorch needs each row's padding at its end
+        return not self.mask_check or bool((np.sort(pad, -1) == pad).all())
 
 
 class TransformerDecoderLayer(Module):
@@ -439,6 +471,25 @@ def _attend(attn: MultiheadAttention, dropout: Dropout, x: Tensor, kv: Tensor, m
 
 
 _ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
+
+
+def _why_not_nested(layer: Any) -> str:
+    """Why PyTorch's TransformerEncoder cannot run ``layer`` on nested tensors ("" if it can)."""
+    if not isinstance(layer, TransformerEncoderLayer):
+        return "encoder_layer was not TransformerEncoderLayer"
+    attn = layer.self_attn
+    reasons = [
+        (layer.norm_first, "encoder_layer.norm_first was True"),
+        (not attn.batch_first, "encoder_layer.self_attn.batch_first was not True"
+                                 "(use batch_first for better inference performance)"),
+        (not attn._qkv_same_embed_dim, "encoder_layer.self_attn._qkv_same_embed_dim was not True"),
+        (attn.in_proj_bias is None, "encoder_layer.self_attn was passed bias=False"),
+        (not layer.activation_relu_or_gelu, "encoder_layer.activation_relu_or_gelu was not True"),
+        (layer.norm1.eps != layer.norm2.eps, "encoder_layer.norm1.eps was not equal to "
+                                             "encoder_layer.norm2.eps"),
+        (attn.num_heads % 2 == 1, "encoder_layer.self_attn.num_heads is odd"),
+    ]  # fmt: skip
+    return next((why for failed, why in reasons if failed), "")
 
 
 def _activation(activation: Any) -> Any:
