@@ -485,3 +485,41 @@ def test_transformer_encoder_nested_tensor_attributes(kwargs):
         seen.append((enc.enable_nested_tensor, enc.use_nested_tensor, enc.mask_check,
                      enc.layers[0].activation_relu_or_gelu, messages))  # fmt: skip
     assert seen[1] == seen[0]
+
+
+# -- nn.functional's *_with_indices forms: the pooling and its indices, always --
+
+WITH_INDICES = [
+    ("max_pool1d_with_indices", (2, 6), {"kernel_size": 2, "stride": 1}),
+    ("max_pool2d_with_indices", (2, 6, 6), {"kernel_size": 3, "padding": 1, "ceil_mode": True}),
+    ("max_pool3d_with_indices", (1, 2, 4, 4, 4), {"kernel_size": 2, "return_indices": False}),
+    ("adaptive_max_pool1d_with_indices", (2, 7), {"output_size": 3}),
+    ("adaptive_max_pool2d_with_indices", (2, 5, 6), {"output_size": (2, 4)}),
+    ("adaptive_max_pool3d_with_indices", (1, 2, 4, 5, 6), {"output_size": 2}),
+]
+
+
+@pytest.mark.parametrize("name, shape, kwargs", WITH_INDICES)
+def test_pooling_with_indices_as_pytorch(name, shape, kwargs):
+    import inspect
+
+    x = np.random.default_rng(16).standard_normal(shape)
+    t_out, t_idx = getattr(torch.nn.functional, name)(torch.tensor(x), **kwargs)
+    m_out, m_idx = getattr(mg.nn.functional, name)(mg.tensor(x), **kwargs)
+    _close(m_out, t_out)
+    np.testing.assert_array_equal(m_idx.numpy(), t_idx.numpy())
+    t_sig = inspect.signature(getattr(torch.nn.functional, name)).parameters
+    m_sig = inspect.signature(getattr(mg.nn.functional, name)).parameters
+    assert list(m_sig) == list(t_sig)
+    assert [p.default for p in m_sig.values()] == [p.default for p in t_sig.values()]
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_fractional_max_pool_with_indices_returns_both(n):
+    x = mg.tensor(np.random.default_rng(17).standard_normal((1, 2) + (6,) * n))
+    f = getattr(mg.nn.functional, f"fractional_max_pool{n}d_with_indices")
+    out, idx = f(x, 2, output_size=3)
+    assert out.shape == idx.shape == (1, 2) + (3,) * n and idx.dtype == mg.int64
+    flat = x.numpy().reshape(1, 2, -1)
+    np.testing.assert_array_equal(np.take_along_axis(flat, idx.numpy().reshape(1, 2, -1), -1),
+                                  out.numpy().reshape(1, 2, -1))  # fmt: skip

@@ -15,6 +15,8 @@ per element of the unreduced loss: g for 'none' and 'sum', g / N for 'mean'.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import warnings
 from typing import Any
@@ -1705,3 +1707,28 @@ from .layer_ops import *  # noqa: E402, F403 - pairwise_distance, 1-d pooling, r
 from .loss_ops import *  # noqa: E402, F403 - margin, embedding, NLL and multi-label losses
 from .more_layers import *  # noqa: E402, F403 - adaptive max and lp pooling, unpooling, pdist
 from .resample import *  # noqa: E402, F403 - interpolate, shuffles, fold, grid_sample
+
+
+def _with_indices(pool: Any) -> Any:
+    """PyTorch's ``<pool>_with_indices``: ``pool``'s output and indices, whatever
+    ``return_indices`` says (its signature is ``pool``'s)."""
+
+    @functools.wraps(pool)
+    def with_indices(*args: Any, **kwargs: Any) -> tuple:
+        bound = inspect.signature(pool).bind(*args, **kwargs)
+        bound.arguments["return_indices"] = True
+        return pool(*bound.args, **bound.kwargs)
+
+    with_indices.__name__ = with_indices.__qualname__ = f"{pool.__name__}_with_indices"
+    with_indices.__doc__ = f"``{pool.__name__}`` and its indices, whatever ``return_indices`` says."
+    return with_indices
+
+
+max_pool1d_with_indices = _with_indices(max_pool1d)  # noqa: F405
+max_pool2d_with_indices = _with_indices(max_pool2d)  # noqa: F405
+max_pool3d_with_indices = _with_indices(max_pool3d)  # noqa: F405
+adaptive_max_pool1d_with_indices = _with_indices(adaptive_max_pool1d)  # noqa: F405
+adaptive_max_pool2d_with_indices = _with_indices(adaptive_max_pool2d)  # noqa: F405
+adaptive_max_pool3d_with_indices = _with_indices(adaptive_max_pool3d)  # noqa: F405
+fractional_max_pool2d_with_indices = _with_indices(fractional_max_pool2d)  # noqa: F405
+fractional_max_pool3d_with_indices = _with_indices(fractional_max_pool3d)  # noqa: F405
