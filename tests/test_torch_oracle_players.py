@@ -523,3 +523,30 @@ def test_fractional_max_pool_with_indices_returns_both(n):
     flat = x.numpy().reshape(1, 2, -1)
     np.testing.assert_array_equal(np.take_along_axis(flat, idx.numpy().reshape(1, 2, -1), -1),
                                   out.numpy().reshape(1, 2, -1))  # fmt: skip
+
+
+# -- F.pad reflect/replicate cropping every padded dim to nothing --
+
+EMPTY_PADS = [
+    ((2, 2), (-2, 0), True),
+    ((1, 2, 3), (-1, -2), True),
+    ((1, 2, 3, 3), (-3, 0, -3, 0), True),
+    ((1, 1, 2, 3, 3), (-3, 0, -3, 0, -2, 0), True),
+    ((1, 2, 3, 3), (0, 0, -3, 0), False),  # one padded dim left non-empty: allowed
+    ((1, 1, 2, 3, 3), (-3, 0, 0, 0, 0, 0), False),
+]
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate"])
+@pytest.mark.parametrize("shape, pad, raises", EMPTY_PADS)
+def test_pad_cropping_every_padded_dim_away(mode, shape, pad, raises):
+    x = np.ones(shape)
+    if raises:
+        with pytest.raises(RuntimeError):
+            torch.nn.functional.pad(torch.tensor(x), pad, mode=mode)
+        with pytest.raises(RuntimeError, match="pad"):
+            mg.nn.functional.pad(mg.tensor(x), pad, mode=mode)
+    else:
+        t = torch.nn.functional.pad(torch.tensor(x), pad, mode=mode)
+        m = mg.nn.functional.pad(mg.tensor(x), pad, mode=mode)
+        assert tuple(m.shape) == tuple(t.shape)
