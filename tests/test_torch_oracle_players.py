@@ -550,3 +550,64 @@ def test_pad_cropping_every_padded_dim_away(mode, shape, pad, raises):
         t = torch.nn.functional.pad(torch.tensor(x), pad, mode=mode)
         m = mg.nn.functional.pad(mg.tensor(x), pad, mode=mode)
         assert tuple(m.shape) == tuple(t.shape)
+
+
+# -- F.multi_head_attention_forward, the functional form MultiheadAttention runs on --
+
+MHA_FORWARD = [  # (separate projections, batched, bias_kv, zero_attn, static k/v, masks, weights)
+    (False, True, False, False, False, False, True),
+    (True, True, False, False, False, True, True),
+    (False, False, True, True, False, True, False),
+    (False, True, False, True, True, False, True),
+    (True, False, True, False, False, False, True),
+]
+
+
+def _mha_forward(M, sep, batched, bias_kv, zero, static, masks, need_weights):
+    rng = np.random.default_rng(18)
+    E, H, L, S, N = 8, 2, 3, 4, 2
+
+    def T(*shape):
+        return M.tensor(rng.standard_normal(shape), requires_grad=True)
+
+    def seq(n, d):
+        return T(n, N, d) if batched else T(n, d)
+
+    q, k, v = seq(L, E), seq(S, 5 if sep else E), seq(S, 6 if sep else E)
+    packed, in_bias, out_w, out_b = T(3 * E, E), T(3 * E), T(E, E), T(E)
+    bias_k, bias_v = (T(1, 1, E), T(1, 1, E)) if bias_kv else (None, None)
+    q_w, k_w, v_w = (T(E, E), T(E, 5), T(E, 6)) if sep else (None, None, None)
+    nb = N if batched else 1
+    static_k, static_v = (T(nb * H, 5, E // H), T(nb * H, 5, E // H)) if static else (None, None)
+    kw = {}
+    if masks:
+        pad = np.array([[False, True, False, False], [False, False, False, True]])
+        kw = {"key_padding_mask": M.tensor(pad if batched else pad[0]),
+              "attn_mask": M.tensor(rng.standard_normal((L, S)))}  # fmt: skip
+    out, weights = M.nn.functional.multi_head_attention_forward(
+        q, k, v, E, H, None if sep else packed, in_bias, bias_k, bias_v, zero, 0.0, out_w,
+        out_b, need_weights=need_weights, use_separate_proj_weight=sep, q_proj_weight=q_w,
+        k_proj_weight=k_w, v_proj_weight=v_w, static_k=static_k, static_v=static_v,
+        average_attn_weights=False, **kw,
+    )  # fmt: skip
+    loss = (out * out).sum() + (0 if weights is None else (weights * weights).sum())
+    loss.backward()
+    leaves = [q, k, v, in_bias, out_w, out_b, packed, bias_k, bias_v, q_w, k_w, v_w]
+    leaves += [static_k, static_v]
+    grads = [None if t is None or t.grad is None else t.grad.numpy() for t in leaves]
+    return out, weights, grads
+
+
+@pytest.mark.parametrize("case", MHA_FORWARD)
+def test_multi_head_attention_forward_as_pytorch(case):
+    t_out, t_w, t_grads = _mha_forward(torch, *case)
+    m_out, m_w, m_grads = _mha_forward(mg, *case)
+    _close(m_out, t_out)
+    assert (m_w is None) == (t_w is None)
+    if t_w is not None:
+        _close(m_w, t_w)
+    for m_g, t_g in zip(m_grads, t_grads):
+        if t_g is None:  # an unused input: PyTorch leaves no gradient, minigrad may give 0
+            assert m_g is None or not m_g.any()
+        else:
+            np.testing.assert_allclose(m_g, t_g, atol=1e-9, rtol=1e-7)

@@ -108,106 +108,133 @@ class MultiheadAttention(Module):
         """(attention output, the attention weights or None). The weights are averaged
         over the heads (N, L, S), or per head (N, H, L, S) without ``average_attn_weights``.
         ``is_causal`` is only a hint, as in PyTorch: the causal ``attn_mask`` is required."""
-        if is_causal and attn_mask is None:
-            raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use "
-                               "the Transformer module method `generate_square_subsequent_mask` "
-                               "to create this mask.")  # fmt: skip
-        batched = query.ndim == 3
-        if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
-            raise AssertionError(
-                f"MultiheadAttention: query, key and value should be all 2-D (unbatched) or all "
-                f"3-D (batched), got {query.shape}, {key.shape} and {value.shape}"
-            )
-        if batched and self.batch_first:
+        transpose = self.batch_first and query.ndim == 3
+        if transpose:
             query, key, value = (x.transpose(0, 1) for x in (query, key, value))
-        if not batched:
-            query, key, value = (x.unsqueeze(1) for x in (query, key, value))
-            if key_padding_mask is not None:
-                key_padding_mask = key_padding_mask.unsqueeze(0)
-        L, N, E = query.shape
-        S = key.shape[0]
-        H, hd = self.num_heads, self.head_dim
-        if E != self.embed_dim:
-            raise AssertionError(f"was expecting embedding dimension of {self.embed_dim}, "
-                                 f"but got {E}")  # fmt: skip
-        if key.shape[:2] != value.shape[:2]:
-            raise AssertionError(f"key shape {key.shape} does not match value shape "
-                                 f"{value.shape}")  # fmt: skip
-        q, k, v = self._project(query, key, value)
-        mask = self._mask(attn_mask, key_padding_mask, query.dtype, L, S, N)
-        if self.bias_k is not None:
-            k = ops.cat([k, self.bias_k.expand(1, N, E)])
-            v = ops.cat([v, self.bias_v.expand(1, N, E)])
-            mask = _attend_extra_key(mask)
-        # (L, N, E) -> (N * H, L, hd): each head of each sample its own batch entry
-        q, k, v = (x.reshape(x.shape[0], N * H, hd).transpose(0, 1) for x in (q, k, v))
-        if self.add_zero_attn:
-            zeros = Tensor._new(np.zeros((N * H, 1, hd), k.dtype))
-            k, v = ops.cat([k, zeros], 1), ops.cat([v, zeros], 1)
-            mask = _attend_extra_key(mask)
-        scores = ops.bmm(q * math.sqrt(1.0 / hd), k.transpose(-2, -1))
-        if mask is not None:
-            scores = scores + mask
-        # PyTorch computes the weights it returns by softmax (NaN on a fully masked row), and
-        # without them calls scaled_dot_product_attention, whose safe softmax gives 0 there
-        weights = ops.softmax(scores, -1) if need_weights else F._safe_softmax(scores)
-        if self.training and self.dropout > 0:
-            weights = F.dropout(weights, self.dropout)
-        out = ops.bmm(weights, v).transpose(0, 1).reshape(L * N, E)
-        out = self.out_proj(out).reshape(L, N, E)
-        if batched and self.batch_first:
-            out = out.transpose(0, 1)
-        elif not batched:
-            out = out.squeeze(1)
-        if not need_weights:
-            return out, None
-        weights = weights.reshape(N, H, L, weights.shape[-1])
-        if average_attn_weights:
-            weights = weights.mean(1)
-        return out, (weights if batched else weights.squeeze(0))
+        out, weights = multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
+            self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
+            self.out_proj.weight, self.out_proj.bias, training=self.training,
+            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+            use_separate_proj_weight=not self._qkv_same_embed_dim,
+            q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight,
+            v_proj_weight=self.v_proj_weight, average_attn_weights=average_attn_weights,
+            is_causal=is_causal,
+        )  # fmt: skip
+        return (out.transpose(0, 1) if transpose else out), weights
 
-    def _project(self, query: Tensor, key: Tensor, value: Tensor) -> tuple:
-        """q W_qᵀ + b_q, k W_kᵀ + b_k, v W_vᵀ + b_v (the packed weight's thirds, or three)."""
-        E = self.embed_dim
-        b = self.in_proj_bias
-        biases = (None, None, None) if b is None else (b[:E], b[E : 2 * E], b[2 * E :])
-        if self._qkv_same_embed_dim:
-            W = self.in_proj_weight
-            weights = (W[:E], W[E : 2 * E], W[2 * E :])
-        else:
-            weights = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
-        return tuple(F.linear(x, w, c) for x, w, c in zip((query, key, value), weights, biases))
 
-    def _mask(self, attn_mask: Any, key_padding_mask: Any, dtype: Any, L: int, S: int,
-              N: int) -> Tensor | None:  # fmt: skip
-        """The additive mask of the scores, (1 or N * H, L, S): -inf where a bool mask is
-        True, a float mask as it is, the key padding mask spread over the heads."""
-        mask = None
-        if attn_mask is not None:
-            mask = _additive(attn_mask, dtype, "attn_mask")
-            if mask.ndim == 2:
-                if mask.shape != (L, S):
-                    raise RuntimeError(f"The shape of the 2D attn_mask is {mask.shape}, but "
-                                       f"should be {(L, S)}.")  # fmt: skip
-                mask = mask.unsqueeze(0)
-            elif mask.shape != (N * self.num_heads, L, S):
-                raise RuntimeError(f"The shape of the 3D attn_mask is {mask.shape}, but should "
-                                   f"be {(N * self.num_heads, L, S)}.")  # fmt: skip
+def multi_head_attention_forward(
+    query: Tensor, key: Tensor, value: Tensor, embed_dim_to_check: int, num_heads: int,
+    in_proj_weight: Tensor | None, in_proj_bias: Tensor | None, bias_k: Tensor | None,
+    bias_v: Tensor | None, add_zero_attn: bool, dropout_p: float, out_proj_weight: Tensor,
+    out_proj_bias: Tensor | None, training: bool = True,
+    key_padding_mask: Tensor | None = None, need_weights: bool = True,
+    attn_mask: Tensor | None = None, use_separate_proj_weight: bool = False,
+    q_proj_weight: Tensor | None = None, k_proj_weight: Tensor | None = None,
+    v_proj_weight: Tensor | None = None, static_k: Tensor | None = None,
+    static_v: Tensor | None = None, average_attn_weights: bool = True, is_causal: bool = False,
+) -> tuple:  # fmt: skip
+    """``F.multi_head_attention_forward``: the math of the module's docstring for query
+    (L, N, E), key (S, N, kdim), value (S, N, vdim) (no N unbatched), with the weights given:
+    the packed ``in_proj_weight`` (3E, E), or the three ``*_proj_weight`` with
+    ``use_separate_proj_weight``; ``static_k`` / ``static_v`` (N H, S, E / H) replace the
+    projected keys / values. Dropout on the weights only when ``training``."""
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use "
+                           "the Transformer module method `generate_square_subsequent_mask` "
+                           "to create this mask.")  # fmt: skip
+    batched = query.ndim == 3
+    if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
+        raise AssertionError(
+            f"MultiheadAttention: query, key and value should be all 2-D (unbatched) or all "
+            f"3-D (batched), got {query.shape}, {key.shape} and {value.shape}"
+        )
+    if not batched:
+        query, key, value = (x.unsqueeze(1) for x in (query, key, value))
         if key_padding_mask is not None:
-            if attn_mask is not None and (attn_mask.dtype == np.bool_) != (
-                key_padding_mask.dtype == np.bool_
-            ):
-                warnings.warn("Support for mismatched key_padding_mask and attn_mask is "
-                              "deprecated. Use same type for both instead.", UserWarning,
-                              stacklevel=4)  # fmt: skip
-            if tuple(key_padding_mask.shape) != (N, S):
-                raise AssertionError(f"expecting key_padding_mask shape of {(N, S)}, but got "
-                                     f"{key_padding_mask.shape}")  # fmt: skip
-            pad = _additive(key_padding_mask, dtype, "key_padding_mask")
-            pad = pad.reshape(N, 1, 1, S).expand(N, self.num_heads, 1, S)
-            pad = pad.reshape(N * self.num_heads, 1, S)
-            mask = pad if mask is None else mask + pad
-        return mask
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    L, N, E = query.shape
+    S = key.shape[0]
+    H = num_heads
+    hd = E // H
+    if E != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, "
+                             f"but got {E}")  # fmt: skip
+    if key.shape[:2] != value.shape[:2]:
+        raise AssertionError(f"key shape {key.shape} does not match value shape "
+                             f"{value.shape}")  # fmt: skip
+    b = in_proj_bias
+    biases = (None, None, None) if b is None else (b[:E], b[E : 2 * E], b[2 * E :])
+    if use_separate_proj_weight:
+        weights = (q_proj_weight, k_proj_weight, v_proj_weight)
+    else:
+        W = in_proj_weight
+        weights = (W[:E], W[E : 2 * E], W[2 * E :])
+    q, k, v = (F.linear(x, w, c) for x, w, c in zip((query, key, value), weights, biases))
+    mask = _mask(attn_mask, key_padding_mask, query.dtype, L, S, N, H)
+    if bias_k is not None and bias_v is not None:
+        k = ops.cat([k, bias_k.expand(1, N, E)])
+        v = ops.cat([v, bias_v.expand(1, N, E)])
+        mask = _attend_extra_key(mask)
+    # (L, N, E) -> (N * H, L, hd): each head of each sample its own batch entry
+    q, k, v = (x.reshape(x.shape[0], N * H, hd).transpose(0, 1) for x in (q, k, v))
+    k = k if static_k is None else static_k
+    v = v if static_v is None else static_v
+    if add_zero_attn:
+        zeros = Tensor._new(np.zeros((N * H, 1, hd), k.dtype))
+        k, v = ops.cat([k, zeros], 1), ops.cat([v, zeros], 1)
+        mask = _attend_extra_key(mask)
+    scores = ops.bmm(q * math.sqrt(1.0 / hd), k.transpose(-2, -1))
+    if mask is not None:
+        scores = scores + mask
+    # PyTorch computes the weights it returns by softmax (NaN on a fully masked row), and
+    # without them calls scaled_dot_product_attention, whose safe softmax gives 0 there
+    weights = ops.softmax(scores, -1) if need_weights else F._safe_softmax(scores)
+    if training and dropout_p > 0:
+        weights = F.dropout(weights, dropout_p)
+    out = ops.bmm(weights, v).transpose(0, 1).reshape(L * N, E)
+    out = F.linear(out, out_proj_weight, out_proj_bias).reshape(L, N, E)
+    if not batched:
+        out = out.squeeze(1)
+    if not need_weights:
+        return out, None
+    weights = weights.reshape(N, H, L, weights.shape[-1])
+    if average_attn_weights:
+        weights = weights.mean(1)
+    return out, (weights if batched else weights.squeeze(0))
+
+
+def _mask(attn_mask: Any, key_padding_mask: Any, dtype: Any, L: int, S: int, N: int,
+          H: int) -> Tensor | None:  # fmt: skip
+    """The additive mask of the scores, (1 or N * H, L, S): -inf where a bool mask is
+    True, a float mask as it is, the key padding mask spread over the H heads."""
+    mask = None
+    if attn_mask is not None:
+        mask = _additive(attn_mask, dtype, "attn_mask")
+        if mask.ndim == 2:
+            if mask.shape != (L, S):
+                raise RuntimeError(f"The shape of the 2D attn_mask is {mask.shape}, but "
+                                   f"should be {(L, S)}.")  # fmt: skip
+            mask = mask.unsqueeze(0)
+        elif mask.shape != (N * H, L, S):
+            raise RuntimeError(f"The shape of the 3D attn_mask is {mask.shape}, but should "
+                               f"be {(N * H, L, S)}.")  # fmt: skip
+    if key_padding_mask is not None:
+        if attn_mask is not None and (attn_mask.dtype == np.bool_) != (
+            key_padding_mask.dtype == np.bool_
+        ):
+            warnings.warn("Support for mismatched key_padding_mask and attn_mask is "
+                          "deprecated. Use same type for both instead.", UserWarning,
+                          stacklevel=5)  # fmt: skip
+        if tuple(key_padding_mask.shape) != (N, S):
+            raise AssertionError(f"expecting key_padding_mask shape of {(N, S)}, but got "
+                                 f"{key_padding_mask.shape}")  # fmt: skip
+        pad = _additive(key_padding_mask, dtype, "key_padding_mask")
+        pad = pad.reshape(N, 1, 1, S).expand(N, H, 1, S)
+        pad = pad.reshape(N * H, 1, S)
+        mask = pad if mask is None else mask + pad
+    return mask
 
 
 def _attend_extra_key(mask: Tensor | None) -> Tensor | None:

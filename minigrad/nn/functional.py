@@ -1732,3 +1732,6 @@ adaptive_max_pool2d_with_indices = _with_indices(adaptive_max_pool2d)  # noqa: F
 adaptive_max_pool3d_with_indices = _with_indices(adaptive_max_pool3d)  # noqa: F405
 fractional_max_pool2d_with_indices = _with_indices(fractional_max_pool2d)  # noqa: F405
 fractional_max_pool3d_with_indices = _with_indices(fractional_max_pool3d)  # noqa: F405
+
+
+from .attention import multi_head_attention_forward  # noqa: E402, F401 - the module's math
