@@ -5,8 +5,11 @@ For query (L, N, E), key (S, N, kdim) and value (S, N, vdim) (batch first with
 of the projections Q = q W_qᵀ + b_q, K = k W_kᵀ + b_k, V = v W_vᵀ + b_v:
 head_h = softmax(Q_h K_hᵀ / √(E/H) + M) V_h, and the output is concat(head_1..head_H) W_oᵀ + b_o.
 M is the mask: -inf where a bool mask is True (a position that may not be attended to, the
-opposite of ``F.scaled_dot_product_attention``'s), or a float mask as it is. All of it is
-composed of existing ops, so the gradient flows through their nodes.
+opposite of ``F.scaled_dot_product_attention``'s), or a float mask as it is. With
+``add_bias_kv`` the learned rows ``bias_k`` and ``bias_v`` (1, 1, E) are appended to K and V
+(one more key, S + 1), and with ``add_zero_attn`` a row of zeros to each head's K_h and V_h
+(one more again); the mask lets every query attend to these keys. All of it is composed of
+existing ops, so the gradient flows through their nodes.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import numpy as np
 
 from .. import dtypes, ops
 from ..device import check as check_device
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .layers import Dropout, Linear, ModuleList
+from .activation import GELU
+from .layers import Dropout, Linear, ModuleList, ReLU
 from .module import Module
 from .normalization import LayerNorm
 from .parameter import Parameter
@@ -34,10 +39,7 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 class MultiheadAttention(Module):
-    """Multi-head attention, as PyTorch's (see the module's docstring for the math).
-
-    ``add_bias_kv`` and ``add_zero_attn`` are not supported (NotImplementedError).
-    """
+    """Multi-head attention, as PyTorch's (see the module's docstring for the math)."""
 
     def __init__(
         self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
@@ -54,9 +56,6 @@ class MultiheadAttention(Module):
             )
         if embed_dim % num_heads:
             raise AssertionError("embed_dim must be divisible by num_heads")
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are "
-                                      "not supported")  # fmt: skip
         dt = dtypes.or_default(dtype)
         self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
         self.kdim = embed_dim if kdim is None else kdim
@@ -78,12 +77,17 @@ class MultiheadAttention(Module):
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dt)
-        self.bias_k = self.bias_v = None
+        if add_bias_kv:
+            self.bias_k = Parameter(np.empty((1, 1, embed_dim), dt))
+            self.bias_v = Parameter(np.empty((1, 1, embed_dim), dt))
+        else:
+            self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:
-        """The projections from xavier_uniform_, the biases 0 (PyTorch's)."""
+        """The projections from xavier_uniform_, the biases 0, bias_k and bias_v from
+        xavier_normal_ (PyTorch's)."""
         if self._qkv_same_embed_dim:
             init.xavier_uniform_(self.in_proj_weight)
         else:
@@ -92,6 +96,9 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.constant_(self.in_proj_bias, 0.0)
             init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+            init.xavier_normal_(self.bias_v)
 
     def forward(
         self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None = None,
@@ -101,96 +108,138 @@ class MultiheadAttention(Module):
         """(attention output, the attention weights or None). The weights are averaged
         over the heads (N, L, S), or per head (N, H, L, S) without ``average_attn_weights``.
         ``is_causal`` is only a hint, as in PyTorch: the causal ``attn_mask`` is required."""
-        if is_causal and attn_mask is None:
-            raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use "
-                               "the Transformer module method `generate_square_subsequent_mask` "
-                               "to create this mask.")  # fmt: skip
-        batched = query.ndim == 3
-        if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
-            raise AssertionError(
-                f"MultiheadAttention: query, key and value should be all 2-D (unbatched) or all "
-                f"3-D (batched), got {query.shape}, {key.shape} and {value.shape}"
-            )
-        if batched and self.batch_first:
+        transpose = self.batch_first and query.ndim == 3
+        if transpose:
             query, key, value = (x.transpose(0, 1) for x in (query, key, value))
-        if not batched:
-            query, key, value = (x.unsqueeze(1) for x in (query, key, value))
-            if key_padding_mask is not None:
-                key_padding_mask = key_padding_mask.unsqueeze(0)
-        L, N, E = query.shape
-        S = key.shape[0]
-        H, hd = self.num_heads, self.head_dim
-        if E != self.embed_dim:
-            raise AssertionError(f"was expecting embedding dimension of {self.embed_dim}, "
-                                 f"but got {E}")  # fmt: skip
-        if key.shape[:2] != value.shape[:2]:
-            raise AssertionError(f"key shape {key.shape} does not match value shape "
-                                 f"{value.shape}")  # fmt: skip
-        q, k, v = self._project(query, key, value)
-        mask = self._mask(attn_mask, key_padding_mask, query.dtype, L, S, N)
-        # (L, N, E) -> (N * H, L, hd): each head of each sample its own batch entry
-        q, k, v = (x.reshape(x.shape[0], N * H, hd).transpose(0, 1) for x in (q, k, v))
-        scores = ops.bmm(q * math.sqrt(1.0 / hd), k.transpose(-2, -1))
-        if mask is not None:
-            scores = scores + mask
-        weights = ops.softmax(scores, -1)
-        if self.training and self.dropout > 0:
-            weights = F.dropout(weights, self.dropout)
-        out = ops.bmm(weights, v).transpose(0, 1).reshape(L * N, E)
-        out = self.out_proj(out).reshape(L, N, E)
-        if batched and self.batch_first:
-            out = out.transpose(0, 1)
-        elif not batched:
-            out = out.squeeze(1)
-        if not need_weights:
-            return out, None
-        weights = weights.reshape(N, H, L, S)
-        if average_attn_weights:
-            weights = weights.mean(1)
-        return out, (weights if batched else weights.squeeze(0))
+        out, weights = multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
+            self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
+            self.out_proj.weight, self.out_proj.bias, training=self.training,
+            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+            use_separate_proj_weight=not self._qkv_same_embed_dim,
+            q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight,
+            v_proj_weight=self.v_proj_weight, average_attn_weights=average_attn_weights,
+            is_causal=is_causal,
+        )  # fmt: skip
+        return (out.transpose(0, 1) if transpose else out), weights
 
-    def _project(self, query: Tensor, key: Tensor, value: Tensor) -> tuple:
-        """q W_qᵀ + b_q, k W_kᵀ + b_k, v W_vᵀ + b_v (the packed weight's thirds, or three)."""
-        E = self.embed_dim
-        b = self.in_proj_bias
-        biases = (None, None, None) if b is None else (b[:E], b[E : 2 * E], b[2 * E :])
-        if self._qkv_same_embed_dim:
-            W = self.in_proj_weight
-            weights = (W[:E], W[E : 2 * E], W[2 * E :])
-        else:
-            weights = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
-        return tuple(F.linear(x, w, c) for x, w, c in zip((query, key, value), weights, biases))
 
-    def _mask(self, attn_mask: Any, key_padding_mask: Any, dtype: Any, L: int, S: int,
-              N: int) -> Tensor | None:  # fmt: skip
-        """The additive mask of the scores, (1 or N * H, L, S): -inf where a bool mask is
-        True, a float mask as it is, the key padding mask spread over the heads."""
-        mask = None
-        if attn_mask is not None:
-            mask = _additive(attn_mask, dtype, "attn_mask")
-            if mask.ndim == 2:
-                if mask.shape != (L, S):
-                    raise RuntimeError(f"The shape of the 2D attn_mask is {mask.shape}, but "
-                                       f"should be {(L, S)}.")  # fmt: skip
-                mask = mask.unsqueeze(0)
-            elif mask.shape != (N * self.num_heads, L, S):
-                raise RuntimeError(f"The shape of the 3D attn_mask is {mask.shape}, but should "
-                                   f"be {(N * self.num_heads, L, S)}.")  # fmt: skip
+def multi_head_attention_forward(
+    query: Tensor, key: Tensor, value: Tensor, embed_dim_to_check: int, num_heads: int,
+    in_proj_weight: Tensor | None, in_proj_bias: Tensor | None, bias_k: Tensor | None,
+    bias_v: Tensor | None, add_zero_attn: bool, dropout_p: float, out_proj_weight: Tensor,
+    out_proj_bias: Tensor | None, training: bool = True,
+    key_padding_mask: Tensor | None = None, need_weights: bool = True,
+    attn_mask: Tensor | None = None, use_separate_proj_weight: bool = False,
+    q_proj_weight: Tensor | None = None, k_proj_weight: Tensor | None = None,
+    v_proj_weight: Tensor | None = None, static_k: Tensor | None = None,
+    static_v: Tensor | None = None, average_attn_weights: bool = True, is_causal: bool = False,
+) -> tuple:  # fmt: skip
+    """``F.multi_head_attention_forward``: the math of the module's docstring for query
+    (L, N, E), key (S, N, kdim), value (S, N, vdim) (no N unbatched), with the weights given:
+    the packed ``in_proj_weight`` (3E, E), or the three ``*_proj_weight`` with
+    ``use_separate_proj_weight``; ``static_k`` / ``static_v`` (N H, S, E / H) replace the
+    projected keys / values. Dropout on the weights only when ``training``."""
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use "
+                           "the Transformer module method `generate_square_subsequent_mask` "
+                           "to create this mask.")  # fmt: skip
+    batched = query.ndim == 3
+    if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
+        raise AssertionError(
+            f"MultiheadAttention: query, key and value should be all 2-D (unbatched) or all "
+            f"3-D (batched), got {query.shape}, {key.shape} and {value.shape}"
+        )
+    if not batched:
+        query, key, value = (x.unsqueeze(1) for x in (query, key, value))
         if key_padding_mask is not None:
-            if attn_mask is not None and (attn_mask.dtype == np.bool_) != (
-                key_padding_mask.dtype == np.bool_
-            ):
-                warnings.warn("Support for mismatched key_padding_mask and attn_mask is "
-                              "deprecated. Use same type for both instead.", UserWarning,
-                              stacklevel=4)  # fmt: skip
-            if tuple(key_padding_mask.shape) != (N, S):
-                raise AssertionError(f"expecting key_padding_mask shape of {(N, S)}, but got "
-                                     f"{key_padding_mask.shape}")  # fmt: skip
-            pad = _additive(key_padding_mask, dtype, "key_padding_mask")
-            pad = pad.reshape(N, 1, 1, S).expand(N, self.num_heads, 1, S)
-            pad = pad.reshape(N * self.num_heads, 1, S)
-            mask = pad if mask is None else mask + pad
-        return mask
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    L, N, E = query.shape
+    S = key.shape[0]
+    H = num_heads
+    hd = E // H
+    if E != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, "
+                             f"but got {E}")  # fmt: skip
+    if key.shape[:2] != value.shape[:2]:
+        raise AssertionError(f"key shape {key.shape} does not match value shape "
+                             f"{value.shape}")  # fmt: skip
+    b = in_proj_bias
+    biases = (None, None, None) if b is None else (b[:E], b[E : 2 * E], b[2 * E :])
+    if use_separate_proj_weight:
+        weights = (q_proj_weight, k_proj_weight, v_proj_weight)
+    else:
+        W = in_proj_weight
+        weights = (W[:E], W[E : 2 * E], W[2 * E :])
+    q, k, v = (F.linear(x, w, c) for x, w, c in zip((query, key, value), weights, biases))
+    mask = _mask(attn_mask, key_padding_mask, query.dtype, L, S, N, H)
+    if bias_k is not None and bias_v is not None:
+        k = ops.cat([k, bias_k.expand(1, N, E)])
+        v = ops.cat([v, bias_v.expand(1, N, E)])
+        mask = _attend_extra_key(mask)
+    # (L, N, E) -> (N * H, L, hd): each head of each sample its own batch entry
+    q, k, v = (x.reshape(x.shape[0], N * H, hd).transpose(0, 1) for x in (q, k, v))
+    k = k if static_k is None else static_k
+    v = v if static_v is None else static_v
+    if add_zero_attn:
+        zeros = Tensor._new(np.zeros((N * H, 1, hd), k.dtype))
+        k, v = ops.cat([k, zeros], 1), ops.cat([v, zeros], 1)
+        mask = _attend_extra_key(mask)
+    scores = ops.bmm(q * math.sqrt(1.0 / hd), k.transpose(-2, -1))
+    if mask is not None:
+        scores = scores + mask
+    # PyTorch computes the weights it returns by softmax (NaN on a fully masked row), and
+    # without them calls scaled_dot_product_attention, whose safe softmax gives 0 there
+    weights = ops.softmax(scores, -1) if need_weights else F._safe_softmax(scores)
+    if training and dropout_p > 0:
+        weights = F.dropout(weights, dropout_p)
+    out = ops.bmm(weights, v).transpose(0, 1).reshape(L * N, E)
+    out = F.linear(out, out_proj_weight, out_proj_bias).reshape(L, N, E)
+    if not batched:
+        out = out.squeeze(1)
+    if not need_weights:
+        return out, None
+    weights = weights.reshape(N, H, L, weights.shape[-1])
+    if average_attn_weights:
+        weights = weights.mean(1)
+    return out, (weights if batched else weights.squeeze(0))
+
+
+def _mask(attn_mask: Any, key_padding_mask: Any, dtype: Any, L: int, S: int, N: int,
+          H: int) -> Tensor | None:  # fmt: skip
+    """The additive mask of the scores, (1 or N * H, L, S): -inf where a bool mask is
+    True, a float mask as it is, the key padding mask spread over the H heads."""
+    mask = None
+    if attn_mask is not None:
+        mask = _additive(attn_mask, dtype, "attn_mask")
+        if mask.ndim == 2:
+            if mask.shape != (L, S):
+                raise RuntimeError(f"The shape of the 2D attn_mask is {mask.shape}, but "
+                                   f"should be {(L, S)}.")  # fmt: skip
+            mask = mask.unsqueeze(0)
+        elif mask.shape != (N * H, L, S):
+            raise RuntimeError(f"The shape of the 3D attn_mask is {mask.shape}, but should "
+                               f"be {(N * H, L, S)}.")  # fmt: skip
+    if key_padding_mask is not None:
+        if attn_mask is not None and (attn_mask.dtype == np.bool_) != (
+            key_padding_mask.dtype == np.bool_
+        ):
+            warnings.warn("Support for mismatched key_padding_mask and attn_mask is "
+                          "deprecated. Use same type for both instead.", UserWarning,
+                          stacklevel=5)  # fmt: skip
+        if tuple(key_padding_mask.shape) != (N, S):
+            raise AssertionError(f"expecting key_padding_mask shape of {(N, S)}, but got "
+                                 f"{key_padding_mask.shape}")  # fmt: skip
+        pad = _additive(key_padding_mask, dtype, "key_padding_mask")
+        pad = pad.reshape(N, 1, 1, S).expand(N, H, 1, S)
+        pad = pad.reshape(N * H, 1, S)
+        mask = pad if mask is None else mask + pad
+    return mask
+
+
+def _attend_extra_key(mask: Tensor | None) -> Tensor | None:
+    """The additive mask (..., L, S) grown to (..., L, S + 1) by a key every query may attend."""
+    return None if mask is None else F.pad(mask, (0, 1))
 
 
 def _additive(mask: Tensor, dtype: Any, name: str) -> Tensor:
@@ -228,6 +277,11 @@ class TransformerEncoderLayer(Module):
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
         self.activation = _activation(activation)
+        act = self.activation  # PyTorch's flag for its fused kernels: 1 relu, 2 gelu, else 0
+        self.activation_relu_or_gelu = (
+            1 if act is F.relu or isinstance(act, ReLU) else
+            2 if act is F.gelu or isinstance(act, GELU) else 0
+        )  # fmt: skip
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None,
                 src_key_padding_mask: Tensor | None = None,
@@ -248,7 +302,11 @@ class TransformerEncoderLayer(Module):
 
 class TransformerEncoder(Module):
     """``num_layers`` copies of ``encoder_layer`` (deep copies, each its own weights) in a
-    ModuleList ``layers``, applied in turn, then ``norm`` if given."""
+    ModuleList ``layers``, applied in turn, then ``norm`` if given.
+
+    Where PyTorch would run its layers on a nested tensor (``use_nested_tensor``, in eval
+    with no gradient to record, a left-aligned ``src_key_padding_mask`` and no ``mask``),
+    its padded positions come back as 0 before ``norm``: so they do here."""
 
     def __init__(self, encoder_layer: TransformerEncoderLayer, num_layers: int,
                  norm: Module | None = None, enable_nested_tensor: bool = True,
@@ -257,6 +315,13 @@ class TransformerEncoder(Module):
         self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
         self.num_layers = num_layers
         self.norm = norm
+        self.enable_nested_tensor = self.use_nested_tensor = enable_nested_tensor
+        self.mask_check = mask_check
+        why_not = _why_not_nested(encoder_layer)
+        if enable_nested_tensor and why_not:
+            warnings.warn(f"enable_nested_tensor is True, but self.use_nested_tensor is False "
+                          f"because {why_not}", stacklevel=2)  # fmt: skip
+            self.use_nested_tensor = False
 
     def forward(self, src: Tensor, mask: Tensor | None = None,
                 src_key_padding_mask: Tensor | None = None,
@@ -265,7 +330,21 @@ class TransformerEncoder(Module):
         for layer in self.layers:
             out = layer(out, src_mask=mask, is_causal=bool(is_causal),
                         src_key_padding_mask=src_key_padding_mask)  # fmt: skip
+        if self._nested(src, mask, src_key_padding_mask):
+            out = out.masked_fill((src_key_padding_mask != 0).unsqueeze(-1), 0.0)
         return out if self.norm is None else self.norm(out)
+
+    def _nested(self, src: Tensor, mask: Any, padding: Any) -> bool:
+        """Whether PyTorch would take its nested-tensor path (and zero the padding)."""
+        first = self.layers[0]
+        if not (self.use_nested_tensor and not first.training and src.ndim == 3
+                and padding is not None and mask is None):  # fmt: skip
+            return False
+        if is_grad_enabled() and (src.requires_grad or any(
+                p.requires_grad for p in first.parameters())):  # fmt: skip
+            return False
+        pad = padding.data != 0  # True: padded; PyTorch needs each row's padding at its end
+        return not self.mask_check or bool((np.sort(pad, -1) == pad).all())
 
 
 class TransformerDecoderLayer(Module):
@@ -419,6 +498,25 @@ def _attend(attn: MultiheadAttention, dropout: Dropout, x: Tensor, kv: Tensor, m
 
 
 _ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
+
+
+def _why_not_nested(layer: Any) -> str:
+    """Why PyTorch's TransformerEncoder cannot run ``layer`` on nested tensors ("" if it can)."""
+    if not isinstance(layer, TransformerEncoderLayer):
+        return "encoder_layer was not TransformerEncoderLayer"
+    attn = layer.self_attn
+    reasons = [
+        (layer.norm_first, "encoder_layer.norm_first was True"),
+        (not attn.batch_first, "encoder_layer.self_attn.batch_first was not True"
+                                 "(use batch_first for better inference performance)"),
+        (not attn._qkv_same_embed_dim, "encoder_layer.self_attn._qkv_same_embed_dim was not True"),
+        (attn.in_proj_bias is None, "encoder_layer.self_attn was passed bias=False"),
+        (not layer.activation_relu_or_gelu, "encoder_layer.activation_relu_or_gelu was not True"),
+        (layer.norm1.eps != layer.norm2.eps, "encoder_layer.norm1.eps was not equal to "
+                                             "encoder_layer.norm2.eps"),
+        (attn.num_heads % 2 == 1, "encoder_layer.self_attn.num_heads is odd"),
+    ]  # fmt: skip
+    return next((why for failed, why in reasons if failed), "")
 
 
 def _activation(activation: Any) -> Any:

@@ -652,6 +652,10 @@ def _pad_by_index(input: Tensor, pad: tuple, mode: str, value: Any) -> Tensor:
     if mode != "circular" and X.dtype.kind == "b":
         kernel = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{k}d"
         raise NotImplementedError(f"pad: \"{kernel}\" not implemented for 'Bool'")
+    sizes = [X.shape[X.ndim - 1 - i] + pad[2 * i] + pad[2 * i + 1] for i in range(k)]
+    if mode != "circular" and max(sizes) < 1:  # PyTorch's kernels want one non-empty dim
+        raise OpError(f"pad: input {list(X.shape)} is too small for the padding {pad} "
+                      f"(mode '{mode}'): the padded dims would all be empty")  # fmt: skip
     maps = []
     for i in range(k):
         axis, (lo, hi) = X.ndim - 1 - i, pad[2 * i : 2 * i + 2]

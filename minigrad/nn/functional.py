@@ -15,6 +15,8 @@ per element of the unreduced loss: g for 'none' and 'sum', g / N for 'mean'.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import warnings
 from typing import Any
@@ -407,6 +409,12 @@ def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     return elu(input, alpha, inplace=True)
 
 
+def selu_(input: Tensor) -> Tensor:
+    """In-place selu: ``selu(input, inplace=True)``."""
+    check_tensor("selu_", "input", input)
+    return selu(input, inplace=True)
+
+
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """In-place leaky_relu: ``leaky_relu(input, negative_slope, inplace=True)``."""
     check_tensor("leaky_relu_", "input", input)
@@ -484,6 +492,7 @@ def scaled_dot_product_attention(
     """softmax(Q Kᵀ · scale + B) V, scale = 1/√E by default, for Q (..., L, E), K (..., S, E),
     V (..., S, Ev): out (..., L, Ev). B is 0, or -inf where a bool ``attn_mask`` is False
     (or above the diagonal with ``is_causal``), or a float ``attn_mask`` added as it is.
+    A query whose scores are all -inf attends to nothing: its weights and output are 0.
     With ``enable_gqa``, K and V's heads (dim -3) repeat to Q's. Composed of matmul, mul,
     add or masked_fill, softmax and dropout, so the gradient flows through those nodes
     (PyTorch's CPU kernel is one node)."""
@@ -512,14 +521,31 @@ def scaled_dot_product_attention(
         attn_mask = Tensor._new(np.tril(np.ones((L, S), bool)))
     if attn_mask is not None:
         check_tensor("scaled_dot_product_attention", "attn_mask", attn_mask)
+        if attn_mask.dtype not in (np.bool_, np.float32, query.dtype):
+            raise RuntimeError(
+                f"scaled_dot_product_attention: expected attn_mask dtype to be bool or float or "
+                f"to match query dtype, but got attn_mask.dtype: {attn_mask.dtype} and "
+                f"query.dtype: {query.dtype}"
+            )
         if attn_mask.data.dtype == np.bool_:
             scores = scores.masked_fill(attn_mask.logical_not(), -math.inf)
         else:
             scores = scores + attn_mask
-    weights = ops.softmax(scores, -1)
+    weights = _safe_softmax(scores)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p)
     return ops.matmul(weights, value)
+
+
+def _safe_softmax(scores: Tensor) -> Tensor:
+    """softmax along the last dim, but 0 on a row that is all -inf (PyTorch's _safe_softmax,
+    which attention uses: a fully masked query gets no weights, rather than 0/0 = NaN). The
+    row's scores are replaced by 0 before the softmax, so its gradient is 0 too."""
+    dead = np.all(scores.data == -np.inf, axis=-1, keepdims=True)
+    if not dead.any():
+        return ops.softmax(scores, -1)
+    dead = Tensor._new(dead)
+    return ops.softmax(scores.masked_fill(dead, 0.0), -1).masked_fill(dead, 0.0)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -1698,3 +1724,31 @@ from .layer_ops import *  # noqa: E402, F403 - pairwise_distance, 1-d pooling, r
 from .loss_ops import *  # noqa: E402, F403 - margin, embedding, NLL and multi-label losses
 from .more_layers import *  # noqa: E402, F403 - adaptive max and lp pooling, unpooling, pdist
 from .resample import *  # noqa: E402, F403 - interpolate, shuffles, fold, grid_sample
+
+
+def _with_indices(pool: Any) -> Any:
+    """PyTorch's ``<pool>_with_indices``: ``pool``'s output and indices, whatever
+    ``return_indices`` says (its signature is ``pool``'s)."""
+
+    @functools.wraps(pool)
+    def with_indices(*args: Any, **kwargs: Any) -> tuple:
+        bound = inspect.signature(pool).bind(*args, **kwargs)
+        bound.arguments["return_indices"] = True
+        return pool(*bound.args, **bound.kwargs)
+
+    with_indices.__name__ = with_indices.__qualname__ = f"{pool.__name__}_with_indices"
+    with_indices.__doc__ = f"``{pool.__name__}`` and its indices, whatever ``return_indices`` says."
+    return with_indices
+
+
+max_pool1d_with_indices = _with_indices(max_pool1d)  # noqa: F405
+max_pool2d_with_indices = _with_indices(max_pool2d)  # noqa: F405
+max_pool3d_with_indices = _with_indices(max_pool3d)  # noqa: F405
+adaptive_max_pool1d_with_indices = _with_indices(adaptive_max_pool1d)  # noqa: F405
+adaptive_max_pool2d_with_indices = _with_indices(adaptive_max_pool2d)  # noqa: F405
+adaptive_max_pool3d_with_indices = _with_indices(adaptive_max_pool3d)  # noqa: F405
+fractional_max_pool2d_with_indices = _with_indices(fractional_max_pool2d)  # noqa: F405
+fractional_max_pool3d_with_indices = _with_indices(fractional_max_pool3d)  # noqa: F405
+
+
+from .attention import multi_head_attention_forward  # noqa: E402, F401 - the module's math

@@ -664,6 +664,11 @@ class Module:
                 out[dot + _EXTRA_STATE] = module.get_extra_state()
         return out
 
+    def _upgrade_state_dict(self, state_dict: dict, prefix: str) -> None:
+        """Fill in, in the loader's copy, what a state_dict from before a module gained a
+        tensor lacks (PyTorch's ``_load_from_state_dict`` for a dict without a version);
+        nothing here."""
+
     def get_extra_state(self) -> Any:
         """What a module saves besides its tensors (as ``"_extra_state"`` in ``state_dict``):
         override it, and ``set_extra_state`` to load it back."""
@@ -735,6 +740,7 @@ class Module:
             views.append(state_dict)
             for hook in module._load_state_dict_pre_hooks.values():
                 hook(module, state_dict, dot, {}, True, missing, unexpected, errors)
+            module._upgrade_state_dict(state_dict, dot)
             local = module._local_state()
             for key, t in ((dot + name, t) for name, t in local.items()):
                 if key not in state_dict:

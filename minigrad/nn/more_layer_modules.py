@@ -17,11 +17,12 @@ from .functional import softmax
 from .module import Module
 
 __all__ = [
-    "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AlphaDropout", "CircularPad1d", "CircularPad2d",
-    "CircularPad3d", "ConstantPad3d", "Dropout1d", "Dropout3d", "FeatureAlphaDropout",
-    "LPPool1d", "LPPool2d", "LocalResponseNorm", "MaxUnpool1d", "MaxUnpool2d", "RReLU",
-    "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
-    "ReplicationPad2d", "ReplicationPad3d", "Softmax2d", "ZeroPad1d", "ZeroPad3d",
+    "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AlphaDropout", "CircularPad1d",
+    "CircularPad2d", "CircularPad3d", "ConstantPad3d", "Dropout1d", "Dropout3d",
+    "FeatureAlphaDropout", "LPPool1d", "LPPool2d", "LPPool3d", "LocalResponseNorm", "MaxUnpool1d",
+    "MaxUnpool2d", "MaxUnpool3d", "RReLU", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
+    "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "Softmax2d", "ZeroPad1d",
+    "ZeroPad3d",
 ]  # fmt: skip
 
 
@@ -54,6 +55,13 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     ``F.adaptive_max_pool2d``)."""
 
     _pool = staticmethod(ops.adaptive_max_pool2d)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max pooling of (N, C, D, H, W) or (C, D, H, W) to a fixed output size (see
+    ``F.adaptive_max_pool3d``)."""
+
+    _pool = staticmethod(ops.adaptive_max_pool3d)
 
 
 # ---- padding -------------------------------------------------------------------------
@@ -272,6 +280,12 @@ class LPPool2d(_LPPoolNd):
     _pool = staticmethod(ops.lp_pool2d)
 
 
+class LPPool3d(_LPPoolNd):
+    """(Σ_window x^p)^(1/p) over windows of (N, C, D, H, W) (see ``F.lp_pool3d``)."""
+
+    _pool = staticmethod(ops.lp_pool3d)
+
+
 class _MaxUnpoolNd(Module):
     """The partial inverse of max pooling over ``_n`` dims by ``_unpool``, the functional
     form: ``forward(input, indices, output_size=None)`` places each value at its index in a
@@ -305,6 +319,13 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
     _n = 2
     _unpool = staticmethod(ops.max_unpool2d)
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    """The partial inverse of MaxPool3d (see ``F.max_unpool3d``)."""
+
+    _n = 3
+    _unpool = staticmethod(ops.max_unpool3d)
 
 
 class LocalResponseNorm(Module):

@@ -24,9 +24,10 @@ from .conv_layers import _ntuple
 from .functional import _float_array, leaky_relu
 
 __all__ = [
-    "adaptive_max_pool1d", "adaptive_max_pool2d", "alpha_dropout", "dropout1d", "dropout3d",
-    "feature_alpha_dropout", "local_response_norm", "lp_pool1d", "lp_pool2d", "max_unpool1d",
-    "max_unpool2d", "pdist", "rrelu",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d", "alpha_dropout",
+    "dropout1d", "dropout3d", "feature_alpha_dropout", "local_response_norm", "lp_pool1d",
+    "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d", "pdist", "rrelu",
+    "rrelu_",
 ]  # fmt: skip
 
 
@@ -58,46 +59,56 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     dx = g sent to each window's maximum; ``return_indices`` adds its int64 flat index
     h * W + w in its plane.
     """
-    check_tensor("adaptive_max_pool2d", "input", input)
+    return _adaptive_max_pool("adaptive_max_pool2d", 2, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """adaptive_max_pool2d over (D, H, W) of (N, C, D, H, W) or (C, D, H, W), reduced along
+    W, H, then D; the indices are flat in each volume, d·H·W + h·W + w."""
+    return _adaptive_max_pool("adaptive_max_pool3d", 3, input, output_size, return_indices)
+
+
+def _adaptive_max_pool(op: str, n: int, input: Tensor, output_size: Any,
+                       return_indices: bool) -> Any:  # fmt: skip
+    """Adaptive max pooling over the last n dims: each dim reduced in turn, the last first."""
+    check_tensor(op, "input", input)
     X = input.data
-    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * n
     for v in sizes:
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
-            raise TypeError(f"adaptive_max_pool2d(): argument 'output_size' must be tuple of "
-                            f"ints, not {type(v).__name__}")  # fmt: skip
+            raise TypeError(f"{op}(): argument 'output_size' must be tuple of ints, not "
+                            f"{type(v).__name__}")  # fmt: skip
     if output_size is None:
-        raise TypeError("adaptive_max_pool2d(): argument 'output_size' must be tuple of ints, "
-                        "not NoneType")  # fmt: skip
-    if len(sizes) != 2:
-        raise OpError(f"adaptive_max_pool2d(): output_size must have 2 elements, got {sizes}")
-    if X.ndim not in (3, 4):
-        raise OpError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(X.shape)}")
-    if 0 in X.shape[-3:]:
-        raise OpError(f"adaptive_max_pool2d(): Expected input to have non-zero size for non-batch "
-                      f"dimensions, but input has sizes {list(X.shape)}")  # fmt: skip
-    OH, OW = (X.shape[i - 2] if v is None else int(v) for i, v in enumerate(sizes))
-    if OH < 0 or OW < 0:
-        raise OpError(f"adaptive_max_pool2d(): negative output size {(OH, OW)} for input "
-                      f"{list(X.shape)}")  # fmt: skip
+        raise TypeError(f"{op}(): argument 'output_size' must be tuple of ints, not NoneType")
+    if len(sizes) != n:
+        raise OpError(f"{op}(): output_size must have {n} elements, got {sizes}")
+    if X.ndim not in (n + 1, n + 2):
+        raise OpError(f"{op}(): Expected {n + 1}D or {n + 2}D tensor, but got: {list(X.shape)}")
+    if 0 in X.shape[-n - 1 :]:
+        raise OpError(f"{op}(): Expected input to have non-zero size for non-batch dimensions, "
+                      f"but input has sizes {list(X.shape)}")  # fmt: skip
+    out_size = tuple(X.shape[i - n] if v is None else int(v) for i, v in enumerate(sizes))
+    if min(out_size) < 0:
+        raise OpError(f"{op}(): negative output size {out_size} for input {list(X.shape)}")
     if X.dtype.kind != "f":
-        raise NotImplementedError(
-            f"\"adaptive_max_pool2d\" not implemented for '{dtypes.torch_name(X.dtype)}'"
-        )
-    H, W = X.shape[-2:]
-    cols = _adaptive_argmax(X, OW)  # (..., H, OW)
-    best = np.take_along_axis(X, cols, -1)
-    rows = _adaptive_argmax(best.swapaxes(-1, -2), OH).swapaxes(-1, -2)  # (..., OH, OW)
-    index = rows * W + np.take_along_axis(cols, rows, -2)
-    planes = X.reshape(*X.shape[:-2], H * W)
-    flat = index.reshape(*index.shape[:-2], OH * OW)
+        raise NotImplementedError(f"\"{op}\" not implemented for '{dtypes.torch_name(X.dtype)}'")
+    best, index, block = X, None, 1  # index: flat within the dims reduced so far
+    for axis in range(-1, -n - 1, -1):
+        arg = _adaptive_argmax(np.moveaxis(best, axis, -1), out_size[axis])
+        arg = np.moveaxis(arg, -1, axis)
+        best = np.take_along_axis(best, arg, axis)
+        index = arg if index is None else arg * block + np.take_along_axis(index, arg, axis)
+        block *= X.shape[axis]
+    planes = X.reshape(*X.shape[:-n], block)
+    flat = index.reshape(*index.shape[:-n], math.prod(out_size))
     out = np.take_along_axis(planes, flat, -1).reshape(index.shape)
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        m = planes.size // (H * W)  # the number of planes
-        at = (np.arange(m)[:, None] * (H * W) + flat.reshape(m, OH * OW)).ravel()
-        return np.bincount(at, g.ravel(), m * H * W).astype(g.dtype, copy=False).reshape(X.shape)
+        m = planes.size // block  # the number of planes (volumes)
+        at = (np.arange(m)[:, None] * block + flat.reshape(m, math.prod(out_size))).ravel()
+        return np.bincount(at, g.ravel(), m * block).astype(g.dtype, copy=False).reshape(X.shape)
 
-    result = record(out, "AdaptiveMaxPool2D", (input,), (vjp,))
+    result = record(out, f"AdaptiveMaxPool{n}D", (input,), (vjp,))
     if return_indices:
         return result, Tensor._new(index.astype(np.int64))
     return result
@@ -148,13 +159,26 @@ def lp_pool2d(
     """(Σ_window x^p)^(1/p): u = avg_pool2d(x^p), then (kH kW u)^(1/p) as PyTorch (see
     ``_lp_root``: a window whose sum is 0 gets a zero gradient); p = ±inf is the max
     (min) of |x|."""
-    kh, kw = _ntuple(kernel_size, 2)
+    return _lp_pool(2, conv.avg_pool2d, conv.max_pool2d, input, norm_type, kernel_size, stride,
+                    ceil_mode)  # fmt: skip
+
+
+def lp_pool3d(
+    input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+) -> Tensor:
+    """(Σ_window x^p)^(1/p) over (D, H, W) windows, composed of avg_pool3d as ``lp_pool2d``."""
+    return _lp_pool(3, conv.avg_pool3d, conv.max_pool3d, input, norm_type, kernel_size, stride,
+                    ceil_mode)  # fmt: skip
+
+
+def _lp_pool(n: int, avg_pool: Any, max_pool: Any, input: Tensor, norm_type: float,
+             kernel_size: Any, stride: Any, ceil_mode: bool) -> Tensor:  # fmt: skip
     if norm_type == math.inf:
-        return conv.max_pool2d(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+        return max_pool(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
     if norm_type == -math.inf:
-        return -conv.max_pool2d(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
-    u = conv.avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
-    return _lp_root(u, kh * kw, norm_type)
+        return -max_pool(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    u = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_root(u, math.prod(_ntuple(kernel_size, n)), norm_type)
 
 
 def lp_pool1d(
@@ -201,38 +225,39 @@ def _unpool_output_size(input: Tensor, k: tuple, s: tuple, p: tuple, output_size
 
 
 def _max_unpool(input: Tensor, indices: Tensor, size: tuple) -> Tensor:
-    """out = 0 of shape (..., OH, OW) with out.flat_plane[indices] = x (the last write of a
-    repeated index).   dx = g.flat_plane[indices]."""
-    check_tensor("max_unpool2d", "input", input)
-    check_tensor("max_unpool2d", "indices", indices)
+    """out = 0 of shape (..., *size) with out.flat_plane[indices] = x (the last write of a
+    repeated index), over the last n = len(size) dims.   dx = g.flat_plane[indices]."""
+    n = len(size)
+    op = f"max_unpool{n}d"
+    check_tensor(op, "input", input)
+    check_tensor(op, "indices", indices)
     X, I = input.data, indices.data
     if I.dtype != np.int64:
-        raise OpError(f"max_unpool2d: elements in indices should be type int64 but got: "
+        raise OpError(f"{op}: elements in indices should be type int64 but got: "
                       f"{dtypes.torch_name(I.dtype)}")  # fmt: skip
     if X.shape != I.shape:
-        raise OpError(f"max_unpool2d: Expected shape of indices to be same as that of the input "
-                      f"tensor ({list(X.shape)}) but got indices tensor with shape: "
+        raise OpError(f"{op}: Expected shape of indices to be same as that of the input tensor "
+                      f"({list(X.shape)}) but got indices tensor with shape: "
                       f"{list(I.shape)}")  # fmt: skip
-    if X.ndim not in (3, 4):
-        raise OpError("Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor "
-                      f"with {X.ndim} dimensions.")  # fmt: skip
+    if X.ndim not in (n + 1, n + 2):
+        raise OpError(f"Input to max_unpooling{n}d should be a {n + 1}d or {n + 2}d Tensor, but "
+                      f"got a tensor with {X.ndim} dimensions.")  # fmt: skip
     if X.dtype.kind != "f":
-        raise NotImplementedError(
-            f"\"max_unpool2d\" not implemented for '{dtypes.torch_name(X.dtype)}'"
-        )
-    OH, OW = size
-    flat = I.reshape(*I.shape[:-2], -1)
-    bad = (flat < 0) | (flat >= OH * OW)
+        raise NotImplementedError(f"\"{op}\" not implemented for '{dtypes.torch_name(X.dtype)}'")
+    volume = math.prod(size)
+    flat = I.reshape(*I.shape[:-n], math.prod(I.shape[-n:]))
+    bad = (flat < 0) | (flat >= volume)
     if bad.any():
-        raise OpError(f"max_unpool2d: Found an invalid max index: {flat[bad][0]} (output volumes "
-                      f"are of size {OH}x{OW})")  # fmt: skip
-    out = np.zeros((*X.shape[:-2], OH * OW), X.dtype)
+        raise OpError(f"{op}: Found an invalid max index: {flat[bad][0]} (output volumes are of "
+                      f"size {'x'.join(map(str, size))})")  # fmt: skip
+    out = np.zeros((*X.shape[:-n], volume), X.dtype)
     np.put_along_axis(out, flat, X.reshape(flat.shape), -1)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         return np.take_along_axis(g.reshape(out.shape), flat, -1).reshape(X.shape)
 
-    return record(out.reshape(*X.shape[:-2], OH, OW), "MaxUnpool2D", (input, indices), (vjp, None))
+    return record(out.reshape(*X.shape[:-n], *size), f"MaxUnpool{n}D", (input, indices),
+                  (vjp, None))  # fmt: skip
 
 
 def max_unpool2d(
@@ -245,6 +270,18 @@ def max_unpool2d(
     k = _ntuple(kernel_size, 2)
     s = k if stride is None else _ntuple(stride, 2)
     size = _unpool_output_size(input, k, s, _ntuple(padding, 2), output_size)
+    return _max_unpool(input, indices, size)
+
+
+def max_unpool3d(
+    input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:  # fmt: skip
+    """The partial inverse of max_pool3d: ``max_unpool2d`` over (D, H, W), the indices flat
+    in each volume."""
+    k = _ntuple(kernel_size, 3)
+    s = k if stride is None else _ntuple(stride, 3)
+    size = _unpool_output_size(input, k, s, _ntuple(padding, 3), output_size)
     return _max_unpool(input, indices, size)
 
 
@@ -460,3 +497,11 @@ def rrelu(
     if inplace:
         return input.mul_(slope)
     return record(X * slope, "RreluWithNoise", (input,), (lambda g: g * slope,))
+
+
+def rrelu_(
+    input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False
+) -> Tensor:
+    """In-place rrelu: ``rrelu(input, lower, upper, training, inplace=True)``."""
+    check_tensor("rrelu_", "input", input)
+    return rrelu(input, lower, upper, training, inplace=True)

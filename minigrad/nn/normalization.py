@@ -161,6 +161,13 @@ class _NormBase(Module):
         self.reset_running_stats()
         _reset_affine(self)
 
+    def _upgrade_state_dict(self, state_dict: dict, prefix: str) -> None:
+        """A state_dict without ``num_batches_tracked`` (older than that buffer, or written by
+        hand) loads as in PyTorch: the count keeps its value."""
+        key = prefix + "num_batches_tracked"
+        if self.track_running_stats and key not in state_dict:
+            state_dict[key] = self.num_batches_tracked
+
     def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in self._dims:
             raise ValueError(
