@@ -1570,7 +1570,7 @@ def _triangle(name: str, fn: Any, x: Tensor, k: int) -> Tensor:
     if not _is_int(k):
         raise TypeError(f"{name}(): argument 'diagonal' must be int, not {type(k).__name__}")
     k = operator.index(k)
-    return record(fn(X, k), name.capitalize(), (x,), (lambda g: fn(g, k),))
+    return record(_contiguous(fn(X, k)), name.capitalize(), (x,), (lambda g: fn(g, k),))
 
 
 def _contiguous(a: Any) -> Any:

@@ -211,7 +211,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     if X.dtype.kind not in "fc":
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for '
                                   f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
-    out = np.logaddexp.accumulate(X, axis=d) if X.ndim else X.copy()
+    out = ops._contiguous(np.logaddexp.accumulate(X, axis=d)) if X.ndim else X.copy()
 
     def vjp(g: np.ndarray) -> np.ndarray:
         if not X.ndim:
