@@ -59,9 +59,11 @@ def _function(name: str) -> Callable:
 
 
 def _shift(name: str, fn: Callable, input: Any, other: Any) -> Tensor:
-    for V in (input, other):
-        if np.asarray(V.data if isinstance(V, Tensor) else V).dtype.kind == "b":
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+    """A shift of integers; a bool beside an integer is promoted to it (as PyTorch), two
+    bools are refused."""
+    kinds = [np.asarray(V.data if isinstance(V, Tensor) else V).dtype.kind for V in (input, other)]
+    if kinds == ["b", "b"]:
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
     return ops._bitwise(name, fn, input, other)
 
 
@@ -1134,6 +1136,12 @@ METHODS = (
 for _name in METHODS:
     setattr(Tensor, _name, globals()[_name])
 inplace.install(Tensor)  # exp2_, ge_, t_, addmv_, ...: from their out-of-place methods
+# the shift operators: t << n, n << t, t <<= n (and >>)
+Tensor.__lshift__, Tensor.__rshift__ = bitwise_left_shift, bitwise_right_shift
+Tensor.__rlshift__ = lambda self, other: bitwise_left_shift(other, self)
+Tensor.__rrshift__ = lambda self, other: bitwise_right_shift(other, self)
+Tensor.__ilshift__ = Tensor.bitwise_left_shift_
+Tensor.__irshift__ = Tensor.bitwise_right_shift_
 globals().update({name: _function(name) for name in _INPLACE_FUNCTIONS})
 
 __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trapezoid",

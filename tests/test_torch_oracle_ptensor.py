@@ -1,6 +1,7 @@
 """Oracle checks of the Tensor's surface against PyTorch: layouts (is_contiguous, stride and
 whether view works) of results, operators, keyword arguments, indexing forms."""
 
+import numpy as np
 import pytest
 from torch_oracle import import_torch
 
@@ -37,3 +38,46 @@ def test_layout_of_results_on_noncontiguous_input(make, op):
         if r.is_contiguous():
             r.view(-1)  # raises if the layout is not C order
     assert out[mg] == out[torch]
+
+
+def _both(code):
+    """``code`` (its last line an expression) run with T = torch and T = minigrad: the two
+    results, or the two exception types."""
+    out = []
+    for T in (torch, mg):
+        env = {"T": T, "np": np}
+        *body, last = code.split(" ; ")
+        try:
+            exec("\n".join(body), env)
+            out.append(eval(last, env))
+        except Exception as e:  # noqa: BLE001 - the type is compared
+            out.append(e)
+    return out
+
+
+def _same(code):
+    t, m = _both(code)
+    if isinstance(t, Exception):
+        assert isinstance(m, type(t)), (code, t, m)
+        return
+    assert not isinstance(m, Exception), (code, t, m)
+    assert isinstance(m, mg.Tensor) and tuple(m.shape) == tuple(t.shape), (code, t, m)
+    assert str(m.dtype) == str(t.dtype).replace("torch.", ""), (code, t, m)
+    np.testing.assert_array_equal(m.numpy(), t.numpy())
+
+
+SHIFTS = [
+    "T.tensor([1, 2]) << 2", "T.tensor([8, -8]) >> 1", "2 << T.tensor([1, 2])",
+    "16 >> T.tensor([1, 2])", "T.tensor([1, 2]) << T.tensor([1, 3])",
+    "t = T.tensor([1, 2]) ; t <<= 2 ; t", "t = T.tensor([8, 2]) ; t >>= T.tensor(1) ; t",
+    "T.tensor([1], dtype=T.int32) << 2", "T.tensor([1], dtype=T.uint8) << T.tensor(3)",
+    "T.tensor([True, False]) << 1", "T.tensor([True, False]) >> T.tensor(1)",
+    "T.tensor([3]) >> T.tensor([True])", "T.tensor([True, False]) << True",
+    "T.tensor([1.5]) << 1", "T.tensor([1]) >> 1.5", "2.5 << T.tensor([1])",
+    "t = T.tensor([1.5]) ; t <<= 1 ; t",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", SHIFTS)
+def test_shift_operators(code):
+    _same(code)
