@@ -101,14 +101,16 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
                 ) from None
         if dtype is None and arr.dtype.kind in "fc" and not _has_numpy_wide(data, arr.dtype):
             arr = arr.astype(_default_like(arr.dtype))
-    if arr.dtype.kind in "fu" and arr.size and isinstance(data, (list, tuple)) and _only_ints(data):
-        # NumPy widened Python ints beyond int64 to uint64 or float64; PyTorch refuses them
+    # Python ints beyond int64, which NumPy widened to uint64, float64 or objects: PyTorch
+    # refuses them unless it reads them as floats (for a float dtype, or beside floats)
+    wide = arr.dtype.kind in "fuO" and arr.size and isinstance(data, (list, tuple, int))
+    if wide and _only_ints(data) and (dtype is None or dtypes.as_dtype(dtype).kind not in "fc"):
         raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
-    if arr.dtype.kind == "O":  # an element that is not a number (None, a dict, ...)
+    if arr.dtype.kind == "O":
         odd = [v for v in arr.reshape(-1) if not isinstance(v, (int, float))]
-        if not odd:  # only numbers: Python ints beyond int64
-            raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
-        raise RuntimeError(f"tensor: Could not infer dtype of {type(odd[0]).__name__}")
+        if odd:  # an element that is not a number (None, a dict, ...)
+            raise RuntimeError(f"tensor: Could not infer dtype of {type(odd[0]).__name__}")
+        arr = arr.astype(np.float64 if dtype is not None else dtypes.get_default_dtype())
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"tensor: unsupported data of dtype {arr.dtype} ({type(data).__name__})")
     if dtype is not None:
