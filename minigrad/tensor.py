@@ -467,10 +467,10 @@ class Tensor:
         return t
 
     # ---- conversion ---------------------------------------------------------------
-    def numpy(self) -> np.ndarray:
+    def numpy(self, *, force: bool = False) -> np.ndarray:
         """The underlying array (no copy). Raises if the tensor requires grad and grad mode
-        is on, as PyTorch."""
-        if self._requires_grad and _mode.grad:
+        is on, as PyTorch, unless ``force`` (then it is ``t.detach().numpy()``)."""
+        if self._requires_grad and _mode.grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead."

@@ -1,9 +1,21 @@
-"""Torch-free checks of the Tensor's surface: construction from Python ints beyond int64."""
+"""Torch-free checks of the Tensor's surface: construction from Python ints beyond int64,
+numpy(force=True)."""
 
 import numpy as np
 import pytest
 
 import minigrad as mg
+
+
+def test_numpy_force_gives_the_array_of_a_tensor_that_requires_grad():
+    w = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        w.numpy()
+    a = w.numpy(force=True)
+    assert np.shares_memory(a, w.detach().numpy())  # on the CPU force=True is detach().numpy()
+    np.testing.assert_array_equal(a, [1.0, 2.0])
+    with pytest.raises(TypeError):
+        w.numpy(True)  # keyword-only, as PyTorch's numpy(*, force=False)
 
 
 @pytest.mark.parametrize("data", [2**63, -(2**63) - 1, 2**64, [2**63], [[1], [2**70]]])
