@@ -1580,6 +1580,26 @@ def _contiguous(a: Any) -> Any:
     return a if a.flags.c_contiguous else a.copy()
 
 
+_SEQUENCES = (Tensor, list, tuple, range, np.ndarray, slice)
+
+
+def legacy_tuple(index: Any) -> Any:
+    """A list index of ``t[index]`` as PyTorch reads it: as a tuple when it is shorter than 32
+    and holds a sequence, a Tensor, a slice, None or '...' (NumPy's old rule, deprecated in
+    PyTorch but still what it does: x[[rows, cols]] is x[rows, cols])."""
+    if isinstance(index, list) and len(index) < 32:
+        for p in index:
+            if isinstance(p, _SEQUENCES) or p is None or p is Ellipsis:
+                warnings.warn(
+                    "Using a non-tuple sequence for multidimensional indexing is deprecated; "
+                    "use x[tuple(seq)] instead of x[seq]",
+                    UserWarning,
+                    stacklevel=3,
+                )
+                return tuple(index)
+    return index
+
+
 def _index(index: Any, ndim: int) -> Any:
     """Turn Tensors in an index (of a tensor of ``ndim`` dims) into arrays, read it as
     PyTorch does where NumPy differs, and reject what PyTorch rejects."""

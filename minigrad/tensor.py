@@ -704,10 +704,10 @@ class Tensor:
         return _ops.abs(self)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return _ops.getitem(self, index)
+        return _ops.getitem(self, _ops.legacy_tuple(index))
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        _inplace.setitem_(self, index, value)
+        _inplace.setitem_(self, _ops.legacy_tuple(index), value)
 
     # comparisons: bool tensors, no gradient
     def __lt__(self, other: Any) -> Tensor:

@@ -81,3 +81,29 @@ SHIFTS = [
 @pytest.mark.parametrize("code", SHIFTS)
 def test_shift_operators(code):
     _same(code)
+
+
+LIST_INDICES = [
+    "[[0, 1], [1, 0]]", "[[[0, 1]]]", "[[[0, 1], [1, 0]]]", "[[0, [1]]]", "[[slice(None), 1]]",
+    "[[T.tensor(0), T.tensor(1)]]", "[[T.tensor([0]), T.tensor([1])]]", "[[np.array(0), 1]]",
+    "[[None, 0]]", "[[Ellipsis, 0]]", "[[0, 1, None]]", "[[(0, 1), (1, 0)]]",
+    "[[[0, 1]] * 33]", "[[0, 1, 1]]", "[[np.int64(0), np.int64(1)]]", "[[True, False]]",
+    "[[[True, False]]]", "[[[0, 1], slice(1, 3)]]",
+]  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore:Using a non-tuple sequence")
+@pytest.mark.parametrize("index", LIST_INDICES)
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x{}",
+        "x = x.requires_grad_() ; y = x{} ; (y * y).sum().backward() ; x.grad",
+        "x{} = -1 ; x",
+        "v = T.tensor(5., requires_grad=True) ; x{} = v * 2 ; x.sum().backward() ; v.grad",
+    ],
+)
+def test_list_index_read_as_pytorch_reads_it(index, code):
+    """A list holding a sequence, Tensor, slice, None or '...' (and shorter than 32) is a
+    tuple of indices in PyTorch (x[[rows, cols]] is x[rows, cols]); other lists are one index."""
+    _same("x = T.arange(24.).reshape(2, 3, 4) ; " + code.format(index))
