@@ -955,8 +955,8 @@ class Tensor:
     def fill_(self, value: Number) -> Tensor:
         return _inplace.fill_(self, value)
 
-    def copy_(self, src: Any) -> Tensor:
-        return _inplace.copy_(self, src)
+    def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
+        return _inplace.copy_(self, src)  # non_blocking: nothing to overlap on the CPU
 
     # ---- differentiable methods (forward and VJP live in ops.py) -------------------
     def add(self, other: Any, alpha: Number = 1) -> Tensor:
@@ -1236,17 +1236,23 @@ class Tensor:
     def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
         return _more.argsort(self, dim, descending, stable=stable)
 
-    def flip(self, *dims: Any) -> Tensor:
-        return _more.flip(self, *dims)
+    def flip(self, *order: Any, dims: Any = NOT_GIVEN) -> Tensor:
+        if dims is not NOT_GIVEN:
+            order = _sizes_or_keyword("flip", "dims", order, dims)
+        return _more.flip(self, *order)
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
         return _more.roll(self, shifts, dims)
 
-    def repeat(self, *sizes: Any) -> Tensor:
+    def repeat(self, *sizes: Any, repeats: Any = NOT_GIVEN) -> Tensor:
+        if repeats is not NOT_GIVEN:
+            sizes = _sizes_or_keyword("repeat", "repeats", sizes, repeats)
         return _more.repeat(self, *sizes)
 
-    def tile(self, *dims: Any) -> Tensor:
-        return _more.tile(self, *dims)
+    def tile(self, *sizes: Any, dims: Any = NOT_GIVEN) -> Tensor:
+        if dims is not NOT_GIVEN:
+            sizes = _sizes_or_keyword("tile", "dims", sizes, dims)
+        return _more.tile(self, *sizes)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         return _more.split(self, split_size, dim)

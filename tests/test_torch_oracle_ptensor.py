@@ -107,3 +107,21 @@ def test_list_index_read_as_pytorch_reads_it(index, code):
     """A list holding a sequence, Tensor, slice, None or '...' (and shorter than 32) is a
     tuple of indices in PyTorch (x[[rows, cols]] is x[rows, cols]); other lists are one index."""
     _same("x = T.arange(24.).reshape(2, 3, 4) ; " + code.format(index))
+
+
+KEYWORD_FORMS = [
+    "x.flip(dims=(0,))", "x.flip(dims=[0, 1])", "x.flip(0, dims=1)",
+    "x.repeat(repeats=(1, 2))", "x.repeat(repeats=[2, 1, 1])", "x.repeat(2, repeats=1)",
+    "x.tile(dims=(2,))", "x.tile(dims=[2, 1, 1])", "x.tile(2, dims=(1,))",
+    "x.copy_(T.ones(3), non_blocking=True)", "x.copy_(T.ones(2, 1), False)",
+    "x.requires_grad_() ; y = x.flip(dims=(1,)) * T.arange(6.).reshape(2, 3) ; "
+    "y.sum().backward() ; x.grad",
+    "x.requires_grad_() ; y = x.repeat(repeats=(2, 1)) * T.arange(12.).reshape(4, 3) ; "
+    "y.sum().backward() ; x.grad",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", KEYWORD_FORMS)
+def test_method_keywords(code):
+    """flip(dims=), repeat(repeats=), tile(dims=) and copy_(src, non_blocking) as PyTorch's."""
+    _same("x = T.arange(6.).reshape(2, 3) ; " + code)
