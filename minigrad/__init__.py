@@ -21,7 +21,7 @@ from .autograd.anomaly_mode import (
     is_anomaly_enabled,
     set_anomaly_enabled,
 )
-from .device import device
+from .device import contiguous_format, device, memory_format, preserve_format
 from .dtypes import get_default_dtype, set_default_dtype
 from .extra_ops import (
     arccos,

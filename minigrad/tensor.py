@@ -541,14 +541,17 @@ class Tensor:
     def detach_(self) -> Tensor:
         return _inplace.detach_(self)
 
-    def clone(self) -> Tensor:
+    def clone(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        _device.check_memory_format("clone", memory_format)
         return _ops.clone(self)
 
-    def contiguous(self) -> Tensor:
+    def contiguous(self, *, memory_format: Any = _device.contiguous_format) -> Tensor:
         """This tensor if its array is C-contiguous, else a C-contiguous copy."""
+        _device.check_memory_format("contiguous", memory_format, optional=False)
         return _ops.contiguous(self)
 
-    def is_contiguous(self) -> bool:
+    def is_contiguous(self, *, memory_format: Any = _device.contiguous_format) -> bool:
+        _device.check_memory_format("is_contiguous", memory_format, optional=False)
         return self.data.flags.c_contiguous
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
@@ -582,33 +585,40 @@ class Tensor:
     def device(self) -> _device.device:
         return _device.CPU
 
-    def cpu(self) -> Tensor:
+    def cpu(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        _device.check_memory_format("cpu", memory_format)
         return self
 
     def cuda(self, device: Any = "cuda") -> Tensor:
         _device.check(device)
         return self
 
-    def float(self) -> Tensor:
-        return _ops.to(self, dtypes.float32)
+    def _as(self, op: str, dtype: np.dtype, memory_format: Any) -> Tensor:
+        """``float()``, ``long()``, ...: ``to(dtype)``."""
+        if memory_format is not _device.preserve_format:
+            _device.check_memory_format(op, memory_format)
+        return _ops.to(self, dtype)
 
-    def double(self) -> Tensor:
-        return _ops.to(self, dtypes.float64)
+    def float(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("float", dtypes.float32, memory_format)
 
-    def long(self) -> Tensor:
-        return _ops.to(self, dtypes.int64)
+    def double(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("double", dtypes.float64, memory_format)
 
-    def int(self) -> Tensor:
-        return _ops.to(self, dtypes.int32)
+    def long(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("long", dtypes.int64, memory_format)
 
-    def bool(self) -> Tensor:
-        return _ops.to(self, dtypes.bool_)
+    def int(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("int", dtypes.int32, memory_format)
 
-    def short(self) -> Tensor:
-        return _ops.to(self, dtypes.int16)
+    def bool(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("bool", dtypes.bool_, memory_format)
 
-    def half(self) -> Tensor:
-        return _ops.to(self, dtypes.float16)
+    def short(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("short", dtypes.int16, memory_format)
+
+    def half(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("half", dtypes.float16, memory_format)
 
     def __repr__(self) -> str:
         d = self.data

@@ -61,6 +61,9 @@ def _same(code):
         assert isinstance(m, type(t)), (code, t, m)
         return
     assert not isinstance(m, Exception), (code, t, m)
+    if not isinstance(t, torch.Tensor):
+        assert m == t, (code, t, m)
+        return
     assert isinstance(m, mg.Tensor) and tuple(m.shape) == tuple(t.shape), (code, t, m)
     assert str(m.dtype) == str(t.dtype).replace("torch.", ""), (code, t, m)
     np.testing.assert_array_equal(m.numpy(), t.numpy())
@@ -125,3 +128,31 @@ KEYWORD_FORMS = [
 def test_method_keywords(code):
     """flip(dims=), repeat(repeats=), tile(dims=) and copy_(src, non_blocking) as PyTorch's."""
     _same("x = T.arange(6.).reshape(2, 3) ; " + code)
+
+
+MEMORY_FORMATS = [
+    "x.contiguous(memory_format=T.preserve_format)",
+    "x.contiguous(memory_format=T.contiguous_format)",
+    "x.contiguous(T.contiguous_format)", "x.contiguous(memory_format=None)",
+    "x.t().contiguous(memory_format=T.contiguous_format).view(6)", "x.clone(memory_format=None)",
+    "x.clone(memory_format=T.contiguous_format)", "x.clone(memory_format='a')",
+    "x.is_contiguous(memory_format=T.contiguous_format)", "x.is_contiguous(memory_format=None)",
+    "x.to(memory_format=T.contiguous_format)", "x.to(T.float64, memory_format=T.preserve_format)",
+    "x.to(T.float64, memory_format=3)", "x.float(memory_format=T.preserve_format)",
+    "x.double(memory_format=T.contiguous_format)", "x.long(memory_format=None)",
+    "x.int(memory_format=T.preserve_format)", "x.bool(memory_format=T.preserve_format)",
+    "x.half(memory_format=T.preserve_format)", "x.float(T.preserve_format)",
+    "x.float(memory_format='a')", "x.cpu(memory_format=T.preserve_format)",
+    "T.clone(x, memory_format=T.contiguous_format)", "T.clone(x, memory_format=1)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", MEMORY_FORMATS)
+def test_memory_format_keywords(code):
+    _same("x = T.arange(6.).reshape(2, 3) ; " + code)
+
+
+def test_memory_format_objects():
+    assert repr(mg.contiguous_format) == repr(torch.contiguous_format).replace("torch", "minigrad")
+    assert repr(mg.preserve_format) == repr(torch.preserve_format).replace("torch", "minigrad")
+    assert isinstance(mg.preserve_format, mg.memory_format)
