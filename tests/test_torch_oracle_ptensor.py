@@ -156,3 +156,10 @@ def test_memory_format_objects():
     assert repr(mg.contiguous_format) == repr(torch.contiguous_format).replace("torch", "minigrad")
     assert repr(mg.preserve_format) == repr(torch.preserve_format).replace("torch", "minigrad")
     assert isinstance(mg.preserve_format, mg.memory_format)
+
+
+@pytest.mark.parametrize("shape", [(0,), (3, 0), (0, 6), (2, 0, 3), (0, 0), (1, 0)])
+def test_strides_of_empty_tensors(shape):
+    """PyTorch's C-order strides of sizes >= 1 (NumPy's are zeros)."""
+    assert mg.zeros(*shape).stride() == torch.zeros(*shape).stride()
+    assert mg.zeros(*shape).contiguous().stride() == torch.zeros(*shape).contiguous().stride()
