@@ -1471,6 +1471,31 @@ def view(x: Tensor, *shape: Any) -> Tensor:
     return out
 
 
+def view_dtype(x: Tensor, dtype: np.dtype) -> Tensor:
+    """x's memory read as ``dtype`` (its last dim scaled by the ratio of the element sizes),
+    sharing x's memory and version counter; no gradient, as PyTorch's view(dtype)."""
+    X = x.data
+    if dtype.itemsize != X.itemsize:
+        names = f"{dtypes.torch_name(X.dtype)} as {dtypes.torch_name(dtype)}"
+        what = f"to view {names} (different element sizes)"
+        if X.ndim == 0:
+            raise RuntimeError(f"view: self.dim() cannot be 0 {what}")
+        strides = x.stride()
+        if strides[-1] != 1:
+            raise RuntimeError(f"view: self.stride(-1) must be 1 {what}, but got {strides[-1]}")
+        ratio = dtype.itemsize // X.itemsize
+        if ratio > 1:  # whole wider elements: the last size, the other strides, the offset
+            bad = [(f"size({X.ndim - 1})", X.shape[-1])]
+            bad += [(f"stride({d})", s) for d, s in enumerate(strides[:-1])]
+            bad += [("storage_offset()", x.storage_offset())]
+            for name, n in bad:
+                if n % ratio:
+                    raise RuntimeError(
+                        f"view: self.{name} must be divisible by {ratio} {what}, but got {n}"
+                    )
+    return Tensor._new(X.view(dtype), x._version)
+
+
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """x with two dimensions swapped.   dx = g with them swapped back."""
     X = input.data

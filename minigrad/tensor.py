@@ -1098,7 +1098,14 @@ class Tensor:
         sizes = _sizes_or_keyword("reshape", "shape", sizes, shape)
         return _ops.reshape(self, *sizes)
 
-    def view(self, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
+    def view(self, *sizes: Any, size: Any = NOT_GIVEN, dtype: Any = NOT_GIVEN) -> Tensor:
+        """``view(*shape)``, or ``view(dtype)``: the memory read as another dtype."""
+        if dtype is NOT_GIVEN and len(sizes) == 1 and isinstance(sizes[0], np.dtype):
+            sizes, dtype = (), sizes[0]
+        if dtype is not NOT_GIVEN:
+            if sizes or size is not NOT_GIVEN:
+                raise TypeError("view() takes either sizes or a dtype, not both")
+            return _ops.view_dtype(self, dtypes.as_dtype(dtype, "view"))
         sizes = _sizes_or_keyword("view", "size", sizes, size)
         return _ops.view(self, *sizes)
 

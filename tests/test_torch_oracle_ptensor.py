@@ -163,3 +163,40 @@ def test_strides_of_empty_tensors(shape):
     """PyTorch's C-order strides of sizes >= 1 (NumPy's are zeros)."""
     assert mg.zeros(*shape).stride() == torch.zeros(*shape).stride()
     assert mg.zeros(*shape).contiguous().stride() == torch.zeros(*shape).contiguous().stride()
+
+
+VIEW_DTYPE = [
+    "x.view(T.int32)", "x.view(T.float64)", "x.view(T.int16)", "x.view(T.uint8)",
+    "x.t().view(T.int32)", "x.t().view(T.int16)", "x.view(dtype=T.int32)", "x.view(T.bool)",
+    "T.tensor([1., 2.], requires_grad=True).view(T.int32)",
+    "T.tensor([1., 2.], requires_grad=True).view(T.float32)",
+    "T.tensor([1., 2.], requires_grad=True).view(T.float16)",
+    "T.tensor(1.).view(T.int16)", "T.tensor(1.).view(T.int32)",
+    "T.tensor([True, False]).view(T.uint8)", "T.tensor([1, 2]).view(T.float64)",
+    "T.tensor([1, 2, 3, 4], dtype=T.int16).view(T.int32)",
+    "T.tensor([[1, 2, 3]], dtype=T.int16).view(T.int32)",
+    "v = x.view(T.int32) ; v[0, 0] = 1065353216 ; x", "v = x.view(T.int32) ; v.add_(1) ; x",
+    "x.view(2, dtype=T.int32)", "x.view(dtype='float32')", "x[:, :2].view(T.int16)",
+    "x[:, 1:].view(T.float64)", "x[:, :2].view(T.float64)", "T.zeros(4, 6)[::2].view(T.float64)",
+    "T.zeros(4, 6)[1:].view(T.float64)", "T.zeros(4, 6)[:, 2:].view(T.float64)",
+    "T.zeros(4, 6)[:, 1:5].view(T.float64)", "T.zeros(4, 6, dtype=T.float64).view(T.float16)",
+    "T.zeros(4, 6, dtype=T.float64)[:, ::2].view(T.float16)",
+    "T.zeros(4, 1, dtype=T.float64)[:, ::2].view(T.float16)", "T.zeros(4, 6).t().view(T.float64)",
+    "T.zeros(0, 6).view(T.float64)", "T.zeros(3, 1, 4).expand(3, 5, 4).view(T.float64)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", VIEW_DTYPE)
+def test_view_as_dtype(code):
+    """view(dtype) reinterprets the memory (a view without gradient), with PyTorch's checks."""
+    _same("x = T.arange(6.).reshape(2, 3) ; " + code)
+
+
+def test_view_as_dtype_shares_the_version_counter():
+    """A write through the dtype view is a change of x that a saved x must notice."""
+    w = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = w * 1
+    z = y * y
+    y.detach().view(mg.int32).add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()
