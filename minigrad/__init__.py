@@ -338,7 +338,7 @@ from .special import digamma, polygamma
 from .special import gammaln as lgamma
 from .special import multigammaln as mvlgamma
 from .surface_ops import *  # noqa: F403
-from .tensor import Tensor
+from .tensor import Size, Tensor
 
 float16 = half = _dt.float16
 float32 = float = _dt.float32

@@ -31,6 +31,21 @@ def _rebuild(cls: type, data: np.ndarray, requires_grad: bool) -> Tensor:
 Shape = tuple
 
 
+class Size(tuple):
+    """A shape, as ``torch.Size``: a tuple of ints with ``numel()``. (``.shape`` and ``.size()``
+    are plain tuples; whatever takes a shape takes either.)"""
+
+    def __new__(cls, sizes: Iterable = ()) -> Size:
+        return super().__new__(cls, size_arg((tuple(sizes),), "Size"))
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape."""
+        return math.prod(self)
+
+    def __repr__(self) -> str:
+        return f"minigrad.Size({list(self)})"
+
+
 class _NotGiven:
     """The default of an argument whose absence means something else than None."""
 

@@ -200,3 +200,20 @@ def test_view_as_dtype_shares_the_version_counter():
     y.detach().view(mg.int32).add_(1)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         z.sum().backward()
+
+
+SIZES = [
+    "T.zeros(T.Size([2, 3]))", "T.ones(T.Size([2, 3]), dtype=T.int64)", "T.full(T.Size([2]), 3.)",
+    "T.zeros(2, 1).expand(T.Size([2, 3]))", "T.arange(6).view(T.Size([2, 3]))",
+    "T.arange(6).reshape(T.Size([3, 2]))", "T.Size([2, 3]).numel()", "T.Size().numel()",
+    "T.Size([2, 3]) == (2, 3)", "T.zeros(2, 3).shape == T.Size([2, 3])", "T.Size([2.5])",
+    "T.Size(3)", "T.Size([T.tensor(2)])", "T.Size((4,))[0]", "len(T.Size([1, 2, 3]))",
+    "isinstance(T.Size([1]), tuple)", "T.zeros(2, 3).new_zeros(T.Size([4]))",
+    "T.empty(T.Size([0, 2])).shape == (0, 2)",
+    "repr(T.Size([2, 3])).replace('torch', 'minigrad')",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", SIZES)
+def test_size_class(code):
+    _same(code)
