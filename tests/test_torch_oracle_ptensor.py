@@ -61,12 +61,16 @@ def _same(code):
         assert isinstance(m, type(t)), (code, t, m)
         return
     assert not isinstance(m, Exception), (code, t, m)
+    if isinstance(t, torch.dtype):
+        assert str(m) == str(t).replace("torch.", ""), (code, t, m)
+        return
     if not isinstance(t, torch.Tensor):
         assert m == t, (code, t, m)
         return
     assert isinstance(m, mg.Tensor) and tuple(m.shape) == tuple(t.shape), (code, t, m)
     assert str(m.dtype) == str(t.dtype).replace("torch.", ""), (code, t, m)
-    np.testing.assert_array_equal(m.numpy(), t.numpy())
+    assert m.requires_grad == t.requires_grad, (code, t, m)
+    np.testing.assert_array_equal(m.detach().numpy(), t.detach().numpy())
 
 
 SHIFTS = [
@@ -217,3 +221,39 @@ SIZES = [
 @pytest.mark.parametrize("code", SIZES)
 def test_size_class(code):
     _same(code)
+
+
+LIKE_AND_SCALAR = [
+    "T.randint_like(T.zeros(2, 3), 5).dtype", "T.randint_like(T.zeros(2, dtype=T.int32), 5).dtype",
+    "T.randint_like(T.zeros(2, 3), 3, 5).shape == (2, 3)",
+    "T.randint_like(T.zeros(2, 3), high=5).shape == (2, 3)",
+    "T.randint_like(T.zeros(200), low=2, high=5).min() >= 2",
+    "T.randint_like(T.zeros(200), low=2, high=5).max() <= 4",
+    "T.randint_like(T.zeros(2, 3), 5, dtype=T.int64).dtype",
+    "T.randint_like(T.zeros(2, 3), 5, requires_grad=True).requires_grad",
+    "T.randint_like(T.zeros(2, 3), 0)", "T.randint_like(T.zeros(2, 3), 5, 2)",
+    "T.randint_like(T.zeros(2, dtype=T.bool), 2).dtype",
+    "T.randint_like(T.zeros(2, dtype=T.bool), 3)", "T.randint_like(T.zeros(2, dtype=T.uint8), 300)",
+    "T.randint_like([1], 3)", "T.randint_like(T.zeros(2, 3), 2.5)", "T.randint_like(T.zeros(2))",
+    "T.scalar_tensor(3)", "T.scalar_tensor(3, dtype=T.int64)", "T.scalar_tensor(True)",
+    "T.scalar_tensor(2.5, requires_grad=True)", "T.scalar_tensor(T.tensor(2))",
+    "T.scalar_tensor([1])", "T.scalar_tensor(s=4)", "T.scalar_tensor(1e40)",
+    "T.scalar_tensor(float('nan'))", "T.scalar_tensor(3, dtype=T.float64)",
+    "T.scalar_tensor(np.float32(2.5))", "T.scalar_tensor(-1, dtype=T.uint8)",
+    "T.scalar_tensor(None)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", LIKE_AND_SCALAR)
+def test_randint_like_and_scalar_tensor(code):
+    _same(code)
+
+
+def test_scalar_tensor_takes_the_default_dtype():
+    try:
+        mg.set_default_dtype(mg.float64)
+        torch.set_default_dtype(torch.float64)
+        assert str(mg.scalar_tensor(3).dtype) == "float64" == str(torch.scalar_tensor(3).dtype)[6:]
+    finally:
+        mg.set_default_dtype(mg.float32)
+        torch.set_default_dtype(torch.float32)
