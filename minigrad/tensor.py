@@ -462,7 +462,7 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         if self.data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self.data)))
+        return iter(_more.unbind(self, 0))  # as PyTorch: views that refuse in-place changes
 
     # ---- copying and pickling: the values, the dtype and requires_grad, as PyTorch -------
     def __reduce_ex__(self, protocol: Any) -> tuple:

@@ -257,3 +257,25 @@ def test_scalar_tensor_takes_the_default_dtype():
     finally:
         mg.set_default_dtype(mg.float32)
         torch.set_default_dtype(torch.float32)
+
+
+ITERATION = [
+    "y = w * 1 ; [r.mul_(2) for r in y] ; y", "y = T.zeros(2, 3) ; [r.add_(1) for r in y] ; y",
+    "y = w * 1 ; r = list(y)[0] ; r[0] = 5 ; y", "y = w * 1 ; r = next(iter(y)) ; r.add_(1)",
+    "y = w * 1 ; a, b = y ; (a * b).sum().backward() ; w.grad",
+    "y = w * 1 ; a, b = y ; (a * a).sum().backward() ; w.grad",
+    "with_grad = T.no_grad() ; with_grad.__enter__() ; y = w * 1 ; [r.mul_(2) for r in y] ; y",
+    "len(set(id(r.grad_fn) for r in w))", "[r.tolist() for r in w]", "list(T.zeros(0, 2))",
+    "list(T.tensor(1.))",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", ITERATION)
+def test_iteration_is_unbind(code):
+    """Iterating a tensor unbinds it (one node, views that refuse in-place changes when the
+    graph records them), as PyTorch's Tensor.__iter__."""
+    try:
+        _same("w = T.tensor([[1., 2., 3.], [4., 5., 6.]], requires_grad=True) ; " + code)
+    finally:
+        mg.set_grad_enabled(True)
+        torch.set_grad_enabled(True)
