@@ -1900,7 +1900,9 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
         target[at] = value
     except IndexError as e:
         raise _index_error("setitem", e, index, X) from None
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: NumPy's for a value of 2+ dims under a mask
+        if not isinstance(value, (np.ndarray, numbers.Number)):
+            raise
         raise OpError(
             f"setitem: value of shape {np.shape(value)} cannot be broadcast to the indexed "
             f"shape {np.shape(target[at])} of a tensor of shape {X.shape}"

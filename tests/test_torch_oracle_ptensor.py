@@ -279,3 +279,17 @@ def test_iteration_is_unbind(code):
     finally:
         mg.set_grad_enabled(True)
         torch.set_grad_enabled(True)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x[x > 2] = T.tensor([[1.], [2.]])",
+        "x[T.tensor([[True, False, True], [False, True, True]])] = T.ones(2, 2)",
+        "x[x > 2] = T.tensor([1., 2.])",
+        "x[0] = {}",
+    ],
+)
+def test_setitem_value_that_does_not_fit_a_mask(code):
+    """PyTorch's RuntimeError (not NumPy's TypeError) for a value of 2+ dims under a mask."""
+    _same("x = T.arange(6.).reshape(2, 3) ; " + code + " ; x")
