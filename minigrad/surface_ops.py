@@ -1110,10 +1110,10 @@ def set_printoptions(precision: int | None = None, threshold: float | None = Non
                      profile: str | None = None, sci_mode: bool | None = None) -> None:  # fmt: skip
     """Set repr's options: digits after the point, the element count above which a tensor is
     summarized, the entries shown at each end when it is, and the line width; ``profile``
-    ('default', 'short', 'full') sets all four first. sci_mode (forcing scientific notation
-    on or off) is not supported: minigrad always chooses as PyTorch's default does."""
-    if sci_mode is not None:
-        raise NotImplementedError("set_printoptions: sci_mode is not supported by minigrad")
+    ('default', 'short', 'full') sets all four first. ``sci_mode`` True or False forces
+    scientific notation on or off for float tensors with a nonzero finite value; None (also
+    what any call without it sets, as PyTorch) lets repr choose."""
+    printing.SCI_MODE = sci_mode
     if profile is not None:
         if profile not in _PROFILES:
             raise ValueError(f"set_printoptions: unknown profile {profile!r}")

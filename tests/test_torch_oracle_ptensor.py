@@ -293,3 +293,32 @@ def test_iteration_is_unbind(code):
 def test_setitem_value_that_does_not_fit_a_mask(code):
     """PyTorch's RuntimeError (not NumPy's TypeError) for a value of 2+ dims under a mask."""
     _same("x = T.arange(6.).reshape(2, 3) ; " + code + " ; x")
+
+
+PRINT_DATA = [
+    [1.123456789, 2.5, 1e-5], [[1e8, 1.0], [3.0, 4.0]], list(range(12)),
+    [0.1 * i for i in range(30)], [1.5, float("nan")], [123456.789, 0.001], [0.0, 0.0],
+    [1.0, 2.0], [float("inf"), 1.0], [-0.0, 1e-9],
+]  # fmt: skip
+
+
+SCI_OPTIONS = [dict(sci_mode=False), dict(sci_mode=True), dict(sci_mode=False, precision=2),
+               dict(precision=2)]  # fmt: skip
+
+
+@pytest.mark.parametrize("options", SCI_OPTIONS)
+@pytest.mark.parametrize("data", PRINT_DATA)
+def test_print_options_sci_mode(options, data):
+    """set_printoptions(sci_mode=True/False) forces scientific notation on or off, as
+    PyTorch's (NotImplementedError before); a later call without it sets it back to None."""
+    out = []
+    for T in (torch, mg):
+        try:
+            T.set_printoptions(**options)
+            text = repr(T.tensor(data))
+            T.set_printoptions(precision=4)  # sci_mode back to None
+            text += repr(T.tensor(data))
+        finally:
+            T.set_printoptions(profile="default")
+        out.append(text.replace("torch.", "").replace("minigrad.", ""))
+    assert out[1] == out[0]
