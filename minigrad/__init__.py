@@ -340,7 +340,19 @@ from .special import digamma, polygamma
 from .special import gammaln as lgamma
 from .special import multigammaln as mvlgamma
 from .surface_ops import *  # noqa: F403
-from .tensor import Size, Tensor
+from .tensor import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Size,
+    Tensor,
+)
 
 float16 = half = _dt.float16
 float32 = float = _dt.float32

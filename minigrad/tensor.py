@@ -586,6 +586,8 @@ class Tensor:
         with one (a dtype or such a name), this tensor converted as by ``.to(dtype)``."""
         if dtype is None:
             return _TYPE_NAMES[self.data.dtype.name]
+        if isinstance(dtype, TensorType):
+            dtype = dtype.dtype
         if isinstance(dtype, str):
             if dtype.startswith("torch.cuda."):
                 _device.check("cuda")
@@ -1907,6 +1909,28 @@ def _new_size(op: str, sizes: tuple, size: Any) -> tuple:
 # PyTorch's (CPU) tensor type names, which ``Tensor.type()`` returns and takes
 _TYPE_NAMES = {k: f"torch.{v}Tensor" for k, v in dtypes.TORCH_NAMES.items()}
 _TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
+
+
+class TensorType(type):
+    """The type of ``mg.FloatTensor``, ``mg.LongTensor``, ...: PyTorch's legacy tensor types.
+    Calling one is ``Tensor(...)`` in its dtype (``LongTensor([1.5])`` is ``tensor([1])``);
+    a Tensor of that dtype is an instance of it; ``t.type(FloatTensor)`` converts to it."""
+
+    dtype: np.dtype
+
+    def __call__(cls, *args: Any) -> Tensor:
+        return Tensor(*args, dtype=cls.dtype)
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and obj.data.dtype == cls.dtype
+
+    def __repr__(cls) -> str:
+        return f"<class 'minigrad.{cls.__name__}'>"
+
+
+(BoolTensor, ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, HalfTensor, FloatTensor,
+ DoubleTensor) = (TensorType(f"{name}Tensor", (), {"dtype": np.dtype(numpy_name)})
+                  for numpy_name, name in dtypes.TORCH_NAMES.items())  # fmt: skip
 
 from . import autograd as _autograd  # noqa: E402
 from . import extra_ops as _extra  # noqa: E402

@@ -322,3 +322,22 @@ def test_print_options_sci_mode(options, data):
             T.set_printoptions(profile="default")
         out.append(text.replace("torch.", "").replace("minigrad.", ""))
     assert out[1] == out[0]
+
+
+LEGACY_TYPES = [
+    "T.FloatTensor([1, 2])", "T.LongTensor([1.5, -1.5])", "T.DoubleTensor(2).shape == (2,)",
+    "T.BoolTensor([1, 0])", "T.IntTensor([1, 2])", "T.ByteTensor([1, 2])", "T.CharTensor([1, -2])",
+    "T.ShortTensor([1, 2])", "T.HalfTensor([1.5])", "T.FloatTensor(2, 3).shape == (2, 3)",
+    "T.FloatTensor().shape == (0,)", "T.FloatTensor(np.array([1, 2]))",
+    "T.LongTensor(np.array([1, 2]))", "isinstance(T.tensor([1.]), T.FloatTensor)",
+    "isinstance(T.tensor([1.]), T.DoubleTensor)", "isinstance(T.tensor([1]), T.LongTensor)",
+    "isinstance([1], T.LongTensor)", "T.tensor([1.5, 2]).type(T.LongTensor)",
+    "T.tensor([1, 2]).type(T.FloatTensor)", "T.tensor([1., 2]).type(T.FloatTensor)",
+    "T.LongTensor([1, 2]).type()", "repr(T.FloatTensor).replace('torch', 'minigrad')",
+    "T.FloatTensor(3.5)", "T.FloatTensor([1.], requires_grad=True)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", LEGACY_TYPES)
+def test_legacy_tensor_types(code):
+    _same(code)
