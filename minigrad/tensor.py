@@ -638,6 +638,12 @@ class Tensor:
     def half(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
         return self._as("half", dtypes.float16, memory_format)
 
+    def char(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("char", dtypes.int8, memory_format)
+
+    def byte(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("byte", dtypes.uint8, memory_format)
+
     def __repr__(self) -> str:
         d = self.data
         suffixes = []

@@ -341,3 +341,12 @@ LEGACY_TYPES = [
 @pytest.mark.parametrize("code", LEGACY_TYPES)
 def test_legacy_tensor_types(code):
     _same(code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["x.byte()", "x.char()", "(-x).char()", "x.byte(memory_format=T.preserve_format)",
+     "T.tensor([True, False]).byte()", "T.tensor([1.7, 300.]).byte()", "x.requires_grad_().char()"],
+)  # fmt: skip
+def test_byte_and_char(code):
+    _same("x = T.arange(6.).reshape(2, 3) ; " + code)
