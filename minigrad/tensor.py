@@ -900,6 +900,25 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return _inplace.div_(self, other)
 
+    # without these Python would fall back to t = t // n: a new tensor, not a change of t's
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self.floor_divide_(other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self.remainder_(other)
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return self.pow_(other)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other: Any) -> Tensor:
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return self.bitwise_xor_(other)
+
     def add_(self, other: Any, alpha: Number = 1) -> Tensor:
         return _inplace.add_(self, other, alpha)
 

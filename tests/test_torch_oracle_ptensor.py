@@ -350,3 +350,31 @@ def test_legacy_tensor_types(code):
 )  # fmt: skip
 def test_byte_and_char(code):
     _same("x = T.arange(6.).reshape(2, 3) ; " + code)
+
+
+def _inplace_operator_cases():
+    cases = []
+    for op in ["//=", "%=", "**="]:
+        for pre in ["a = T.tensor([5., -3., 2.]) ; ", "a = T.tensor([5, -3, 2]) ; "]:
+            for b in ["2", "2.5", "T.tensor([2, 3, 1])", "T.tensor(2.)"]:
+                cases.append(pre + f"c = a ; a {op} {b} ; (c is a) * a")
+                cases.append(pre + f"v = a[1:] ; v {op} {b} ; a")
+        cases.append(f"w = T.tensor([1., 2.], requires_grad=True) ; w {op} 2")
+        cases.append(f"w = T.tensor([1., 2.], requires_grad=True) ; y = w * 3 ; z = y.exp() ; "
+                     f"y {op} 2 ; z.sum().backward()")  # fmt: skip
+        cases.append(f"w = T.tensor([1., 3.], requires_grad=True) ; y = w * 1 ; y {op} 2 ; "
+                     "y.sum().backward() ; w.grad")  # fmt: skip
+    for op in ["&=", "|=", "^="]:
+        for pre in ["a = T.tensor([True, False, True]) ; ", "a = T.tensor([5, 3, 2]) ; "]:
+            for b in ["True", "1", "T.tensor([True, True, False])", "T.tensor([1, 2, 3])"]:
+                cases.append(pre + f"c = a ; a {op} {b} ; (c is a) * a")
+        cases.append(f"a = T.tensor([1.5]) ; a {op} 1")
+    return cases
+
+
+@pytest.mark.parametrize("code", _inplace_operator_cases())
+def test_inplace_operators_change_the_tensor(code):
+    """//=, %=, **=, &=, |= and ^= change the tensor in place (its views see it, a leaf that
+    requires grad refuses, a saved input makes backward raise), as PyTorch's; Python's
+    fallback t = t op n made a new tensor."""
+    _same(code)
