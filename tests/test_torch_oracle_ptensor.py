@@ -378,3 +378,16 @@ def test_inplace_operators_change_the_tensor(code):
     requires grad refuses, a saved input makes backward raise), as PyTorch's; Python's
     fallback t = t op n made a new tensor."""
     _same(code)
+
+
+@pytest.mark.parametrize("dst", ["T.uint8", "T.int8", "T.int16"])
+@pytest.mark.parametrize("src", ["T.int32", "T.int64", "T.int16"])
+@pytest.mark.parametrize(
+    "op", ["a += b", "a -= b", "a *= b", "a.add_(b)", "a.sub_(b, alpha=2)", "a.mul_(b)",
+           "a.div_(b)", "a //= b", "a.add_(b * 100)"],
+)  # fmt: skip
+def test_inplace_integer_result_into_another_integer_dtype(dst, src, op):
+    """PyTorch writes an integer result into any integer dtype (wrapping); NumPy's same_kind
+    rule refused signed into unsigned (RuntimeError before)."""
+    _same(f"a = T.tensor([3, 1, 0, 2], dtype={dst}) ; b = T.tensor([3, 1, 1, 2], dtype={src}) ; "
+          f"{op} ; a")  # fmt: skip
