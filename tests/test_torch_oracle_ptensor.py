@@ -391,3 +391,13 @@ def test_inplace_integer_result_into_another_integer_dtype(dst, src, op):
     rule refused signed into unsigned (RuntimeError before)."""
     _same(f"a = T.tensor([3, 1, 0, 2], dtype={dst}) ; b = T.tensor([3, 1, 1, 2], dtype={src}) ; "
           f"{op} ; a")  # fmt: skip
+
+
+@pytest.mark.parametrize("src", ["T.bool", "T.uint8", "T.int32", "T.int64", "T.float32"])
+@pytest.mark.parametrize(
+    "op", ["prod(dtype=T.int32)", "prod(0, dtype=T.int8)", "cumsum(0, dtype=T.int32)",
+           "cumprod(0, dtype=T.int16)", "cumsum(1, dtype=T.uint8)", "prod(1, dtype=T.int16)"],
+)  # fmt: skip
+def test_reduction_into_a_small_integer_dtype(src, op):
+    """prod/cumsum/cumprod(dtype=int32 or smaller) give that dtype (NumPy widened to int64)."""
+    _same(f"x = T.tensor([[3, 1], [0, 2]], dtype={src}) ; x.{op}")
