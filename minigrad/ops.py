@@ -2113,14 +2113,19 @@ def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (over ``dim``) is nonzero."""
     check_bool("all", "keepdim", keepdim)
     axes = _test_axes("all", dim, input.data.ndim)
-    return _new(np.asarray(np.all(input.data, axis=axes, keepdims=keepdim)))
+    return _truth(np.all(input.data, axis=axes, keepdims=keepdim), input)
 
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether some element (over ``dim``) is nonzero."""
     check_bool("any", "keepdim", keepdim)
     axes = _test_axes("any", dim, input.data.ndim)
-    return _new(np.asarray(np.any(input.data, axis=axes, keepdims=keepdim)))
+    return _truth(np.any(input.data, axis=axes, keepdims=keepdim), input)
+
+
+def _truth(answer: Any, input: Tensor) -> Tensor:
+    """all's or any's answer: bool, or 0/1 in uint8 for a uint8 input (PyTorch's old masks)."""
+    return _new(np.asarray(answer, np.uint8 if input.data.dtype == np.uint8 else np.bool_))
 
 
 def isnan(input: Tensor) -> Tensor:

@@ -401,3 +401,12 @@ def test_inplace_integer_result_into_another_integer_dtype(dst, src, op):
 def test_reduction_into_a_small_integer_dtype(src, op):
     """prod/cumsum/cumprod(dtype=int32 or smaller) give that dtype (NumPy widened to int64)."""
     _same(f"x = T.tensor([[3, 1], [0, 2]], dtype={src}) ; x.{op}")
+
+
+@pytest.mark.parametrize("src", ["T.uint8", "T.bool", "T.int32", "T.float32"])
+@pytest.mark.parametrize(
+    "op", ["x.any()", "x.all()", "x.all(0)", "x.any(1, keepdim=True)", "T.any(x)",
+           "x.all(dim=(0, 1))", "T.zeros(0, dtype=x.dtype).all()"],
+)  # fmt: skip
+def test_any_all_of_uint8_are_uint8(src, op):
+    _same(f"x = T.tensor([[3, 0], [0, 2]], dtype={src}) ; {op}")
