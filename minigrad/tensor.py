@@ -250,7 +250,7 @@ class Tensor:
     # that is a leaf requiring grad (ops._as_view); unset on tensors that are not views
     __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
                  "_grad_acc", "_base", "__weakref__")  # fmt: skip
-    __array_priority__ = 1000  # so that ndarray <op> Tensor defers to Tensor
+    __array_priority__ = 1000  # NumPy numbers and arrays defer to Tensor (see __array_ufunc__)
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         """PyTorch's legacy constructor: ``Tensor(data)`` in the default float dtype (a
@@ -499,6 +499,21 @@ class Tensor:
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """A NumPy ufunc with Tensors among its operands. Into arrays (``a -= t``, ``out=``):
+        computed on the Tensors' arrays, so ``p.data -= lr * p.grad`` changes p's array in
+        place (Python's fallback made p.data a Tensor); an operator of an array or NumPy
+        number and a Tensor (``a + t``, ``np.float64(2) * t``): the Tensor's reflected operator,
+        a Tensor, as PyTorch; anything else (``np.exp(t)``): NumPy on ``np.asarray`` of them."""
+        if kwargs.get("out") is not None:
+            arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+            return getattr(ufunc, method)(*arrays, **kwargs)
+        reflected = _REFLECTED.get(ufunc) if method == "__call__" and len(inputs) == 2 else None
+        if reflected is not None and inputs[1] is self and not isinstance(inputs[0], Tensor):
+            return getattr(self, reflected)(inputs[0])
+        arrays = [np.asarray(x) if isinstance(x, Tensor) else x for x in inputs]
+        return getattr(ufunc, method)(*arrays, **kwargs)
 
     def item(self) -> Number:
         if self.data.size != 1:
@@ -1932,6 +1947,15 @@ def _new_size(op: str, sizes: tuple, size: Any) -> tuple:
 
 
 # PyTorch's (CPU) tensor type names, which ``Tensor.type()`` returns and takes
+# the ufunc of ``a <op> t`` and the method of t that computes it
+_REFLECTED = {np.add: "__radd__", np.subtract: "__rsub__", np.multiply: "__rmul__",
+              np.true_divide: "__rtruediv__", np.floor_divide: "__rfloordiv__",
+              np.remainder: "__rmod__", np.power: "__rpow__", np.matmul: "__rmatmul__",
+              np.bitwise_and: "__rand__", np.bitwise_or: "__ror__", np.bitwise_xor: "__rxor__",
+              np.left_shift: "__rlshift__", np.right_shift: "__rrshift__", np.less: "__gt__",
+              np.greater: "__lt__", np.less_equal: "__ge__", np.greater_equal: "__le__",
+              np.equal: "__eq__", np.not_equal: "__ne__"}  # fmt: skip
+
 _TYPE_NAMES = {k: f"torch.{v}Tensor" for k, v in dtypes.TORCH_NAMES.items()}
 _TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 

@@ -48,3 +48,52 @@ def test_ints_beyond_int64_beside_floats_are_floats_of_the_default_dtype():
 def test_ints_within_int64_stay_int64():
     assert mg.tensor(2**63 - 1).item() == 2**63 - 1
     assert mg.tensor([-(2**63), 0]).dtype == mg.int64
+
+
+def test_inplace_numpy_operator_on_data_changes_the_array():
+    """``p.data -= lr * p.grad`` (PyTorch's idiom; here .data is the ndarray) writes into p's
+    array; Python's fallback for a deferred ``ndarray -= Tensor`` made p.data a Tensor."""
+    p = mg.tensor([1.0, 2.0], requires_grad=True)
+    (p * p).sum().backward()
+    array = p.data
+    p.data -= 0.5 * p.grad
+    assert p.data is array and type(p.data) is np.ndarray
+    np.testing.assert_array_equal(p.detach().numpy(), np.array([0.0, 0.0], np.float32))
+    a = np.ones(3)
+    b = a
+    b *= mg.arange(3.0)
+    b += mg.tensor(1.0)
+    assert b is a
+    np.testing.assert_array_equal(a, [1.0, 2.0, 3.0])
+    out = np.zeros(2, np.float32)
+    np.add(mg.tensor([1.0, 2.0]), mg.tensor([3.0, 4.0]), out=out)
+    np.testing.assert_array_equal(out, [4.0, 6.0])
+
+
+@pytest.mark.parametrize(
+    "expr, expected",
+    [
+        ("a + t", [4.0, 6.0]), ("a - t", [2.0, 2.0]), ("a * t", [3.0, 8.0]),
+        ("a / t", [3.0, 2.0]), ("a ** t", [3.0, 16.0]), ("a // t", [3.0, 2.0]),
+        ("a % t", [0.0, 0.0]), ("np.float64(2) * t", [2.0, 4.0]),
+        ("np.float32(1) - t", [0.0, -1.0]), ("a < t", [False, False]),
+        ("a >= t", [True, True]), ("a == t", [False, False]), ("ai & ti", [1, 0]),
+        ("ai << ti", [6, 16]),
+    ],
+)  # fmt: skip
+def test_numpy_operand_with_a_tensor_gives_a_tensor(expr, expected):
+    """An array or NumPy number <op> a Tensor is the Tensor's reflected operator."""
+    env = {"a": np.array([3.0, 4.0], np.float32), "t": mg.tensor([1.0, 2.0]), "np": np,
+           "ai": np.array([3, 4]), "ti": mg.tensor([1, 2])}  # fmt: skip
+    r = eval(expr, env)
+    assert isinstance(r, mg.Tensor)
+    np.testing.assert_array_equal(r.numpy(), expected)
+
+
+def test_numpy_functions_of_a_tensor_are_arrays():
+    t = mg.tensor([0.0, 1.0])
+    r = np.exp(t)
+    assert type(r) is np.ndarray
+    np.testing.assert_allclose(r, np.exp(np.array([0.0, 1.0], np.float32)))
+    with pytest.raises(RuntimeError, match="requires grad"):
+        np.exp(mg.tensor([1.0], requires_grad=True))
