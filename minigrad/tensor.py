@@ -505,7 +505,8 @@ class Tensor:
         computed on the Tensors' arrays, so ``p.data -= lr * p.grad`` changes p's array in
         place (Python's fallback made p.data a Tensor); an operator of an array or NumPy
         number and a Tensor (``a + t``, ``np.float64(2) * t``): the Tensor's reflected operator,
-        a Tensor, as PyTorch; anything else (``np.exp(t)``): NumPy on ``np.asarray`` of them."""
+        a Tensor, as PyTorch; anything else (``np.exp(t)``): NumPy on ``np.asarray`` of them,
+        its arrays returned as Tensors (PyTorch's __array_wrap__)."""
         if kwargs.get("out") is not None:
             arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
             return getattr(ufunc, method)(*arrays, **kwargs)
@@ -513,7 +514,10 @@ class Tensor:
         if reflected is not None and inputs[1] is self and not isinstance(inputs[0], Tensor):
             return getattr(self, reflected)(inputs[0])
         arrays = [np.asarray(x) if isinstance(x, Tensor) else x for x in inputs]
-        return getattr(ufunc, method)(*arrays, **kwargs)
+        out = getattr(ufunc, method)(*arrays, **kwargs)
+        if isinstance(out, tuple):  # np.modf, np.divmod
+            return tuple(Tensor._new(np.asarray(o)) for o in out)
+        return Tensor._new(np.asarray(out)) if isinstance(out, (np.ndarray, np.generic)) else out
 
     def item(self) -> Number:
         if self.data.size != 1:

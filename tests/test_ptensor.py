@@ -90,10 +90,16 @@ def test_numpy_operand_with_a_tensor_gives_a_tensor(expr, expected):
     np.testing.assert_array_equal(r.numpy(), expected)
 
 
-def test_numpy_functions_of_a_tensor_are_arrays():
+def test_numpy_ufuncs_of_a_tensor_are_tensors():
+    """NumPy's ufuncs on a Tensor give Tensors (PyTorch's __array_wrap__), computed on the
+    array; a tensor that requires grad is refused, as by t.numpy()."""
     t = mg.tensor([0.0, 1.0])
     r = np.exp(t)
-    assert type(r) is np.ndarray
-    np.testing.assert_allclose(r, np.exp(np.array([0.0, 1.0], np.float32)))
+    assert isinstance(r, mg.Tensor) and not r.requires_grad
+    np.testing.assert_allclose(r.numpy(), np.exp(np.array([0.0, 1.0], np.float32)))
+    assert isinstance(np.add.reduce(t), mg.Tensor) and np.add.reduce(t).shape == ()
+    frac, whole = np.modf(mg.tensor([1.5]))
+    assert isinstance(frac, mg.Tensor) and frac.item() == 0.5 and whole.item() == 1.0
+    assert type(np.asarray(t)) is np.ndarray
     with pytest.raises(RuntimeError, match="requires grad"):
         np.exp(mg.tensor([1.0], requires_grad=True))

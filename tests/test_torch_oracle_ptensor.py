@@ -410,3 +410,14 @@ def test_reduction_into_a_small_integer_dtype(src, op):
 )  # fmt: skip
 def test_any_all_of_uint8_are_uint8(src, op):
     _same(f"x = T.tensor([[3, 0], [0, 2]], dtype={src}) ; {op}")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize(
+    "code",
+    ["np.exp(t)", "np.sqrt(t)", "np.add(t, 1)", "np.maximum(t, a)", "np.add.reduce(t)",
+     "np.exp(T.tensor(1.))", "np.negative(t)", "np.add(t, t)", "np.exp(T.tensor([1, 2]))",
+     "np.abs(t)", "np.exp(t[None])", "np.float64(2) * t"],
+)  # fmt: skip
+def test_numpy_ufuncs_of_tensors(code):
+    _same("t = T.tensor([1., 2.]) ; a = np.array([3., 4.], np.float32) ; " + code)
