@@ -21,7 +21,7 @@ from .autograd.anomaly_mode import (
     is_anomaly_enabled,
     set_anomaly_enabled,
 )
-from .device import device
+from .device import contiguous_format, device, memory_format, preserve_format
 from .dtypes import get_default_dtype, set_default_dtype
 from .extra_ops import (
     arccos,
@@ -89,9 +89,11 @@ from .factories import (
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
     randperm,
+    scalar_tensor,
     tensor,
     zeros,
     zeros_like,
@@ -338,7 +340,19 @@ from .special import digamma, polygamma
 from .special import gammaln as lgamma
 from .special import multigammaln as mvlgamma
 from .surface_ops import *  # noqa: F403
-from .tensor import Tensor
+from .tensor import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Size,
+    Tensor,
+)
 
 float16 = half = _dt.float16
 float32 = float = _dt.float32

@@ -44,6 +44,32 @@ class device:
 CPU = device("cpu")
 
 
+class memory_format:
+    """A memory layout, as ``torch.memory_format``. minigrad's results are in C order (or
+    views of an array), so a layout is taken where PyTorch takes one and changes nothing."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"minigrad.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+
+
+def check_memory_format(op: str, layout: Any, optional: bool = True) -> None:
+    """PyTorch's TypeError for a ``memory_format=`` that is not a memory format (or None, where
+    it is ``optional``)."""
+    if not isinstance(layout, memory_format) and not (optional and layout is None):
+        raise TypeError(
+            f"{op}(): argument 'memory_format' must be memory_format, not {type(layout).__name__}"
+        )
+
+
 def check(d: Any) -> None:
     """Accept None or the CPU (a ``device`` or its name); raise for any other device."""
     if d is not None and device(d).type != "cpu":
@@ -60,9 +86,10 @@ def dtype_of_to(args: tuple, kwargs: dict) -> Any:
     ``dtype=``, ``device=`` and ``non_blocking=`` as keywords. (``to(tensor)`` is
     handled by the Tensor, which knows its own type.)
     """
-    unknown = set(kwargs) - {"dtype", "device", "non_blocking", "copy"}
+    unknown = set(kwargs) - {"dtype", "device", "non_blocking", "copy", "memory_format"}
     if unknown:
         raise TypeError(f"to() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+    check_memory_format("to", kwargs.get("memory_format"))
     dtype = kwargs.get("dtype")
     check(kwargs.get("device"))
     for a in args:

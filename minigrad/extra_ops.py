@@ -32,7 +32,7 @@ from .tensor import Tensor, check_tensor
 def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
     """A copy of input (a Clone node: dx = g)."""
     check_tensor("clone", "input", input)
-    return input.clone()
+    return input.clone(memory_format=memory_format)
 
 
 def numel(input: Tensor) -> int:

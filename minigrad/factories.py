@@ -258,6 +258,31 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
     return _wrap(arr.astype(dt, copy=False), requires_grad, device, "randint")
 
 
+def randint_like(input: Tensor, low: Any = None, high: Any = None, *, dtype: Any = None,
+                 requires_grad: bool = False, device: Any = None,
+                 generator: Any = None) -> Tensor:  # fmt: skip
+    """randint of input's shape and (unless ``dtype``) dtype: ``randint_like(x, high)`` or
+    ``randint_like(x, low, high)``."""
+    check_tensor("randint_like", "input", input)
+    if high is None:
+        if low is None:
+            raise TypeError("randint_like() missing 1 required positional argument: 'high'")
+        low, high = 0, low
+    low = 0 if low is None else low
+    return randint(low, high, input.shape, dtype=dtype or input.dtype,
+                   requires_grad=requires_grad, device=device, generator=generator)  # fmt: skip
+
+
+def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False,
+                  device: Any = None) -> Tensor:  # fmt: skip
+    """A 0-d tensor holding the number s, of the default dtype unless ``dtype`` is given."""
+    if isinstance(s, (list, tuple, str)) or s is None:
+        raise TypeError(
+            f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}"
+        )
+    return full((), s, dtypes.or_default(dtype), requires_grad, device)
+
+
 def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any = None, *,
              generator: Any = None) -> Tensor:  # fmt: skip
     """A random permutation of 0..n-1 (int64)."""

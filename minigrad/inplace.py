@@ -142,7 +142,16 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
         except OverflowError:  # a Python int t's dtype cannot hold wraps into it, as PyTorch
             ufunc(t.data, ops.wrapped_int(o, t.data.dtype), out=t.data)
     except TypeError as e:  # NumPy's UFuncTypeError: the result cannot be cast to t's dtype
-        raise RuntimeError(f"{name}: result type cannot be cast to {t.data.dtype}: {e}") from None
+        wide = getattr(e, "from_", None)  # the ufunc's result dtype, which out= could not take
+        if t.data.dtype.kind not in "iu" or wide is None or wide.kind not in "iu":
+            raise RuntimeError(
+                f"{name}: result type cannot be cast to {t.data.dtype}: {e}"
+            ) from None
+        # PyTorch writes an integer result into any integer dtype (int64 into uint8 wraps),
+        # where NumPy's same_kind rule refuses signed into unsigned
+        result = np.empty(t.data.shape, wide)
+        ufunc(t.data, o, out=result)
+        np.copyto(t.data, result, casting="unsafe")
     except ValueError:
         raise OpError(
             f"{name}: shape {np.shape(o)} cannot be broadcast to the tensor's shape {t.data.shape}"

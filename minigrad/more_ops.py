@@ -320,7 +320,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     X = X.astype(_scan_dtype(input, dtype, "cumsum"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumsum", (input,), (identity,))
-    out = _running_sum(X, d)
+    out = _contiguous(_running_sum(X, d))  # C order, as PyTorch's (NumPy keeps x's layout)
     return record(out, "Cumsum", (input,), (lambda g: np.flip(_running_sum(np.flip(g, d), d), d),))
 
 
@@ -333,7 +333,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     X = X.astype(_scan_dtype(input, dtype, "cumprod"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumprod", (input,), (identity,))
-    out = np.cumprod(X, axis=d, dtype=X.dtype)
+    out = _contiguous(np.cumprod(X, axis=d, dtype=X.dtype))
 
     @_quiet
     def vjp(g: np.ndarray) -> np.ndarray:
@@ -411,7 +411,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
         )
     axes = tuple(_one_axis("roll", "dims", a, input.data.ndim) for a in dims) if dims else None
     back = tuple(-s for s in shifts)
-    out = np.roll(input.data, shifts, axes)
+    out = _contiguous(np.roll(input.data, shifts, axes))
     return record(out, "Roll", (input,), (lambda g: np.roll(g, back, axes),))
 
 
@@ -432,7 +432,7 @@ def _repeat(x: Tensor, sizes: tuple, name: str = "repeat") -> Tensor:
     if builtins.any(n < 0 for n in sizes):
         raise RuntimeError(f"{name}: negative repeat count in {sizes}")
     shape = (1,) * (len(sizes) - X.ndim) + X.shape
-    out = np.tile(X.reshape(shape), sizes)
+    out = _contiguous(np.tile(X.reshape(shape), sizes))  # all-ones sizes: a copy in x's layout
 
     def vjp(g: np.ndarray) -> np.ndarray:
         pairs = [n for pair in zip(sizes, shape) for n in pair]  # (s0, n0, s1, n1, ...)
@@ -1205,12 +1205,13 @@ def rot90(input: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:
             f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}"
         )
     k %= 4
+    # the flip is copied in x's layout, as PyTorch's flip: the transpose then decides the strides
     if k == 1:
-        out = np.swapaxes(np.flip(X, d1).copy(), d0, d1)
+        out = np.swapaxes(np.flip(X, d1).copy(order="K"), d0, d1)
     elif k == 2:
-        out = np.flip(X, (d0, d1)).copy()
+        out = np.flip(X, (d0, d1)).copy(order="K")
     elif k == 3:
-        out = np.swapaxes(np.flip(X, d0).copy(), d0, d1)
+        out = np.swapaxes(np.flip(X, d0).copy(order="K"), d0, d1)
     else:
         out = X.copy()
     return record(out, "Rot90", (input,), (lambda g: np.rot90(g, -k, axes=(d0, d1)),))

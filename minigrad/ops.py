@@ -1500,35 +1500,29 @@ def view(x: Tensor, *shape: Any) -> Tensor:
     return out
 
 
-def view_dtype(x: Tensor, dtype: Any) -> Tensor:
-    """x's bytes read as ``dtype``, sharing its memory and version counter. The last
-    dimension scales by the ratio of element sizes; not differentiable (as PyTorch)."""
-    X, new = x.data, dtypes.as_dtype(dtype, "view")
-    if new.itemsize != X.itemsize:
-        what = (f"to view {dtypes.torch_name(X.dtype)} as {dtypes.torch_name(new)} (different "
-                "element sizes)")  # fmt: skip
-        big = builtins.max(new.itemsize, X.itemsize) // X.itemsize
-        root = X
-        while isinstance(root.base, np.ndarray):
-            root = root.base
-        offset = (
-            X.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-        ) // X.itemsize
+def view_dtype(x: Tensor, dtype: np.dtype) -> Tensor:
+    """x's memory read as ``dtype`` (its last dim scaled by the ratio of the element sizes),
+    sharing x's memory and version counter; no gradient, as PyTorch's view(dtype)."""
+    X = x.data
+    if dtype.itemsize != X.itemsize:
+        names = f"{dtypes.torch_name(X.dtype)} as {dtypes.torch_name(dtype)}"
+        what = f"to view {names} (different element sizes)"
         if X.ndim == 0:
             raise RuntimeError(f"view: self.dim() cannot be 0 {what}")
-        if X.shape[-1] > 1 and X.strides[-1] != X.itemsize:
-            raise RuntimeError(
-                f"view: self.stride(-1) must be 1 {what}, but got {X.strides[-1] // X.itemsize}"
-            )
-        if X.shape[-1] % big:
-            raise RuntimeError(
-                f"view: self.size(-1) must be divisible by {big} {what}, but got {X.shape[-1]}"
-            )
-        if offset % big:
-            raise RuntimeError(
-                f"view: self.storage_offset() must be divisible by {big} {what}, but got {offset}"
-            )
-    return Tensor._new(X.view(new), x._version)
+        strides = x.stride()
+        if strides[-1] != 1:
+            raise RuntimeError(f"view: self.stride(-1) must be 1 {what}, but got {strides[-1]}")
+        ratio = dtype.itemsize // X.itemsize
+        if ratio > 1:  # whole wider elements: the last size, the other strides, the offset
+            bad = [("size(-1)", X.shape[-1])]
+            bad += [(f"stride({d})", s) for d, s in enumerate(strides[:-1])]
+            bad += [("storage_offset()", x.storage_offset())]
+            for name, n in bad:
+                if n % ratio:
+                    raise RuntimeError(
+                        f"view: self.{name} must be divisible by {ratio} {what}, but got {n}"
+                    )
+    return Tensor._new(X.view(dtype), x._version)
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
@@ -1630,7 +1624,7 @@ def _triangle(name: str, fn: Any, x: Tensor, k: int) -> Tensor:
     if not _is_int(k):
         raise TypeError(f"{name}(): argument 'diagonal' must be int, not {type(k).__name__}")
     k = operator.index(k)
-    return record(fn(X, k), name.capitalize(), (x,), (lambda g: fn(g, k),))
+    return record(_contiguous(fn(X, k)), name.capitalize(), (x,), (lambda g: fn(g, k),))
 
 
 def _contiguous(a: Any) -> Any:
@@ -1638,6 +1632,26 @@ def _contiguous(a: Any) -> Any:
     these ops' results (softmax, advanced indexing, cat, ...) contiguous, so that
     ``view`` of them works and ``reshape`` of them is a view."""
     return a if a.flags.c_contiguous else a.copy()
+
+
+_SEQUENCES = (Tensor, list, tuple, range, np.ndarray, slice)
+
+
+def legacy_tuple(index: Any) -> Any:
+    """A list index of ``t[index]`` as PyTorch reads it: as a tuple when it is shorter than 32
+    and holds a sequence, a Tensor, a slice, None or '...' (NumPy's old rule, deprecated in
+    PyTorch but still what it does: x[[rows, cols]] is x[rows, cols])."""
+    if isinstance(index, list) and len(index) < 32:
+        for p in index:
+            if isinstance(p, _SEQUENCES) or p is None or p is Ellipsis:
+                warnings.warn(
+                    "Using a non-tuple sequence for multidimensional indexing is deprecated; "
+                    "use x[tuple(seq)] instead of x[seq]",
+                    UserWarning,
+                    stacklevel=3,
+                )
+                return tuple(index)
+    return index
 
 
 def _index(index: Any, ndim: int) -> Any:
@@ -1915,7 +1929,9 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
         target[at] = value
     except IndexError as e:
         raise _index_error("setitem", e, index, X) from None
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: NumPy's for a value of 2+ dims under a mask
+        if not isinstance(value, (np.ndarray, numbers.Number)):
+            raise
         raise OpError(
             f"setitem: value of shape {np.shape(value)} cannot be broadcast to the indexed "
             f"shape {np.shape(target[at])} of a tensor of shape {X.shape}"
@@ -2136,14 +2152,19 @@ def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (over ``dim``) is nonzero."""
     check_bool("all", "keepdim", keepdim)
     axes = _test_axes("all", dim, input.data.ndim)
-    return _new(np.asarray(np.all(input.data, axis=axes, keepdims=keepdim)))
+    return _truth(np.all(input.data, axis=axes, keepdims=keepdim), input)
 
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether some element (over ``dim``) is nonzero."""
     check_bool("any", "keepdim", keepdim)
     axes = _test_axes("any", dim, input.data.ndim)
-    return _new(np.asarray(np.any(input.data, axis=axes, keepdims=keepdim)))
+    return _truth(np.any(input.data, axis=axes, keepdims=keepdim), input)
+
+
+def _truth(answer: Any, input: Tensor) -> Tensor:
+    """all's or any's answer: bool, or 0/1 in uint8 for a uint8 input (PyTorch's old masks)."""
+    return _new(np.asarray(answer, np.uint8 if input.data.dtype == np.uint8 else np.bool_))
 
 
 def isnan(input: Tensor) -> Tensor:

@@ -18,6 +18,7 @@ PRECISION = 4
 THRESHOLD = 1000  # more elements than this are summarized
 EDGEITEMS = 3
 LINEWIDTH = 80
+SCI_MODE = None  # True or False: scientific notation forced on or off, None: chosen as above
 
 
 class _Formatter:
@@ -38,7 +39,10 @@ class _Formatter:
         magnitude = np.abs(shown).astype(np.float64)
         lo, hi = float(magnitude.min()), float(magnitude.max())  # hi / lo may be inf
         self.int_mode = bool(np.all(shown == np.ceil(shown)))
-        self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or (not self.int_mode and lo < 1.0e-4)
+        if SCI_MODE is None:
+            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or (not self.int_mode and lo < 1.0e-4)
+        else:
+            self.sci_mode = SCI_MODE
         self.width = max(len(self._text(v)) for v in shown.tolist())
 
     def _text(self, value: float | int | bool) -> str:

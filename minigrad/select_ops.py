@@ -23,6 +23,7 @@ from .more_ops import index_select, narrow
 from .ops import (
     _axes,
     _binary,
+    _contiguous,
     _no_vjp,
     _one_axis,
     _refuse,
@@ -466,7 +467,7 @@ def cross(input: Tensor, other: Tensor, dim: Any = None) -> Tensor:
     if A.dtype.kind == "b":
         raise NotImplementedError("cross: not implemented for bool tensors")
     A, B = np.broadcast_arrays(A, B)
-    out = np.cross(A, B, axis=d)
+    out = _contiguous(np.cross(A, B, axis=d))
     saved = tuple(s for s, t in ((other, input), (input, other)) if t._requires_grad)
     return record(out, "LinalgCross", (input, other),
                   (lambda g: np.cross(B, g, axis=d), lambda g: np.cross(g, A, axis=d)),
@@ -497,8 +498,8 @@ def _cumulative_extreme(name: str, better: Any, x: Tensor, dim: int) -> tuple:
             cur, at = np.where(take_, v, cur), np.where(take_, k, at)
             isnan |= vnan
             values[..., k], idx[..., k] = cur, at
-    values = np.moveaxis(values, -1, d if X.ndim else 0).reshape(X.shape)
-    idx = np.moveaxis(idx, -1, d if X.ndim else 0).reshape(X.shape)
+    values = _contiguous(np.moveaxis(values, -1, d if X.ndim else 0).reshape(X.shape))
+    idx = _contiguous(np.moveaxis(idx, -1, d if X.ndim else 0).reshape(X.shape))
     indices = _new(idx)
     shape = X.shape
 

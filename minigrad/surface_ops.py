@@ -59,9 +59,11 @@ def _function(name: str) -> Callable:
 
 
 def _shift(name: str, fn: Callable, input: Any, other: Any) -> Tensor:
-    for V in (input, other):
-        if np.asarray(V.data if isinstance(V, Tensor) else V).dtype.kind == "b":
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+    """A shift of integers; a bool beside an integer is promoted to it (as PyTorch), two
+    bools are refused."""
+    kinds = [np.asarray(V.data if isinstance(V, Tensor) else V).dtype.kind for V in (input, other)]
+    if kinds == ["b", "b"]:
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
     return ops._bitwise(name, fn, input, other)
 
 
@@ -211,7 +213,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     if X.dtype.kind not in "fc":
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for '
                                   f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
-    out = np.logaddexp.accumulate(X, axis=d) if X.ndim else X.copy()
+    out = ops._contiguous(np.logaddexp.accumulate(X, axis=d)) if X.ndim else X.copy()
 
     def vjp(g: np.ndarray) -> np.ndarray:
         if not X.ndim:
@@ -1108,10 +1110,10 @@ def set_printoptions(precision: int | None = None, threshold: float | None = Non
                      profile: str | None = None, sci_mode: bool | None = None) -> None:  # fmt: skip
     """Set repr's options: digits after the point, the element count above which a tensor is
     summarized, the entries shown at each end when it is, and the line width; ``profile``
-    ('default', 'short', 'full') sets all four first. sci_mode (forcing scientific notation
-    on or off) is not supported: minigrad always chooses as PyTorch's default does."""
-    if sci_mode is not None:
-        raise NotImplementedError("set_printoptions: sci_mode is not supported by minigrad")
+    ('default', 'short', 'full') sets all four first. ``sci_mode`` True or False forces
+    scientific notation on or off for float tensors with a nonzero finite value; None (also
+    what any call without it sets, as PyTorch) lets repr choose."""
+    printing.SCI_MODE = sci_mode
     if profile is not None:
         if profile not in _PROFILES:
             raise ValueError(f"set_printoptions: unknown profile {profile!r}")
@@ -1134,6 +1136,12 @@ METHODS = (
 for _name in METHODS:
     setattr(Tensor, _name, globals()[_name])
 inplace.install(Tensor)  # exp2_, ge_, t_, addmv_, ...: from their out-of-place methods
+# the shift operators: t << n, n << t, t <<= n (and >>)
+Tensor.__lshift__, Tensor.__rshift__ = bitwise_left_shift, bitwise_right_shift
+Tensor.__rlshift__ = lambda self, other: bitwise_left_shift(other, self)
+Tensor.__rrshift__ = lambda self, other: bitwise_right_shift(other, self)
+Tensor.__ilshift__ = Tensor.bitwise_left_shift_
+Tensor.__irshift__ = Tensor.bitwise_right_shift_
 globals().update({name: _function(name) for name in _INPLACE_FUNCTIONS})
 
 __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trapezoid",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 import warnings
 import weakref
@@ -28,6 +29,21 @@ def _rebuild(cls: type, data: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 Shape = tuple
+
+
+class Size(tuple):
+    """A shape, as ``torch.Size``: a tuple of ints with ``numel()``. (``.shape`` and ``.size()``
+    are plain tuples; whatever takes a shape takes either.)"""
+
+    def __new__(cls, sizes: Iterable = ()) -> Size:
+        return super().__new__(cls, size_arg((tuple(sizes),), "Size"))
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape."""
+        return math.prod(self)
+
+    def __repr__(self) -> str:
+        return f"minigrad.Size({list(self)})"
 
 
 class _NotGiven:
@@ -110,14 +126,16 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
                 ) from None
         if dtype is None and arr.dtype.kind in "fc" and not _has_numpy_wide(data, arr.dtype):
             arr = arr.astype(_default_like(arr.dtype))
-    if arr.dtype.kind in "fu" and arr.size and isinstance(data, (list, tuple)) and _only_ints(data):
-        # NumPy widened Python ints beyond int64 to uint64 or float64; PyTorch refuses them
+    # Python ints beyond int64, which NumPy widened to uint64, float64 or objects: PyTorch
+    # refuses them unless it reads them as floats (for a float dtype, or beside floats)
+    wide = arr.dtype.kind in "fuO" and arr.size and isinstance(data, (list, tuple, int))
+    if wide and _only_ints(data) and (dtype is None or dtypes.as_dtype(dtype).kind not in "fc"):
         raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
-    if arr.dtype.kind == "O":  # an element that is not a number (None, a dict, ...)
+    if arr.dtype.kind == "O":
         odd = [v for v in arr.reshape(-1) if not isinstance(v, (int, float))]
-        if not odd:  # only numbers: Python ints beyond int64
-            raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
-        raise RuntimeError(f"tensor: Could not infer dtype of {type(odd[0]).__name__}")
+        if odd:  # an element that is not a number (None, a dict, ...)
+            raise RuntimeError(f"tensor: Could not infer dtype of {type(odd[0]).__name__}")
+        arr = arr.astype(np.float64 if dtype is not None else dtypes.get_default_dtype())
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"tensor: unsupported data of dtype {arr.dtype} ({type(data).__name__})")
     if dtype is not None:
@@ -223,31 +241,6 @@ class FunctionOutputViews(Views):
         self.name = name
 
 
-# The NumPy ufuncs that Python's operators call, with the Tensor's methods for them when the
-# Tensor is the left operand and when it is the right one (Tensor.__array_ufunc__)
-_OPERATOR_UFUNCS = {
-    np.add: ("__add__", "__radd__"),
-    np.subtract: ("__sub__", "__rsub__"),
-    np.multiply: ("__mul__", "__rmul__"),
-    np.true_divide: ("__truediv__", "__rtruediv__"),
-    np.floor_divide: ("__floordiv__", "__rfloordiv__"),
-    np.remainder: ("__mod__", "__rmod__"),
-    np.power: ("__pow__", "__rpow__"),
-    np.matmul: ("__matmul__", "__rmatmul__"),
-    np.bitwise_and: ("__and__", "__rand__"),
-    np.bitwise_or: ("__or__", "__ror__"),
-    np.bitwise_xor: ("__xor__", "__rxor__"),
-    np.left_shift: ("__lshift__", "__rlshift__"),
-    np.right_shift: ("__rshift__", "__rrshift__"),
-    np.less: ("__lt__", "__gt__"),
-    np.less_equal: ("__le__", "__ge__"),
-    np.greater: ("__gt__", "__lt__"),
-    np.greater_equal: ("__ge__", "__le__"),
-    np.equal: ("__eq__", "__eq__"),
-    np.not_equal: ("__ne__", "__ne__"),
-}
-
-
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
@@ -266,6 +259,7 @@ class Tensor:
     # that is a leaf requiring grad (ops._as_view); unset on tensors that are not views
     __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
                  "_grad_acc", "_base", "__weakref__")  # fmt: skip
+    __array_priority__ = 1000  # NumPy numbers and arrays defer to Tensor (see __array_ufunc__)
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         """PyTorch's legacy constructor: ``Tensor(data)`` in the default float dtype (a
@@ -481,7 +475,7 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         if self.data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self.data)))
+        return iter(_more.unbind(self, 0))  # as PyTorch: views that refuse in-place changes
 
     # ---- copying and pickling: the values, the dtype and requires_grad, as PyTorch -------
     def __reduce_ex__(self, protocol: Any) -> tuple:
@@ -502,10 +496,10 @@ class Tensor:
         return t
 
     # ---- conversion ---------------------------------------------------------------
-    def numpy(self) -> np.ndarray:
+    def numpy(self, *, force: bool = False) -> np.ndarray:
         """The underlying array (no copy). Raises if the tensor requires grad and grad mode
-        is on, as PyTorch."""
-        if self._requires_grad and _mode.grad:
+        is on, as PyTorch, unless ``force`` (then it is ``t.detach().numpy()``)."""
+        if self._requires_grad and _mode.grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead."
@@ -519,20 +513,26 @@ class Tensor:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
 
-    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        """NumPy's ufuncs given a Tensor. Those behind Python's operators, called plainly
-        (``arr - t``, ``np.float32(2) * t``), are the Tensor's operators: a Tensor in the
-        graph. Any other call computes on the arrays (as on ``np.asarray(t)``) and returns
-        arrays; so an in-place operator on an array writes that array: ``p.data -= lr *
-        p.grad`` updates p's values, as the same line does in PyTorch."""
-        names = _OPERATOR_UFUNCS.get(ufunc)
-        if names is not None and method == "__call__" and not kwargs and len(inputs) == 2:
-            a, b = inputs
-            return getattr(a, names[0])(b) if isinstance(a, Tensor) else getattr(b, names[1])(a)
-        if any(isinstance(o, Tensor) for o in kwargs.get("out", ())):
-            raise TypeError(f"{ufunc.__name__}: out= takes NumPy arrays, not Tensors (use t.data)")
-        arrays = tuple(x.__array__() if isinstance(x, Tensor) else x for x in inputs)
-        return getattr(ufunc, method)(*arrays, **kwargs)
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """A NumPy ufunc with Tensors among its operands. Into arrays (``a -= t``, ``out=``):
+        computed on the Tensors' arrays, so ``p.data -= lr * p.grad`` changes p's array in
+        place (Python's fallback made p.data a Tensor); an operator of an array or NumPy
+        number and a Tensor (``a + t``, ``np.float64(2) * t``): the Tensor's reflected operator,
+        a Tensor, as PyTorch; anything else (``np.exp(t)``): NumPy on ``np.asarray`` of them,
+        its arrays returned as Tensors (PyTorch's __array_wrap__)."""
+        if kwargs.get("out") is not None:
+            if any(isinstance(o, Tensor) for o in kwargs["out"]):
+                raise TypeError(f"{ufunc.__name__}: out= takes arrays, not Tensors (use t.data)")
+            arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+            return getattr(ufunc, method)(*arrays, **kwargs)
+        reflected = _REFLECTED.get(ufunc) if method == "__call__" and len(inputs) == 2 else None
+        if reflected is not None and inputs[1] is self and not isinstance(inputs[0], Tensor):
+            return getattr(self, reflected)(inputs[0])
+        arrays = [np.asarray(x) if isinstance(x, Tensor) else x for x in inputs]
+        out = getattr(ufunc, method)(*arrays, **kwargs)
+        if isinstance(out, tuple):  # np.modf, np.divmod
+            return tuple(Tensor._new(np.asarray(o)) for o in out)
+        return Tensor._new(np.asarray(out)) if isinstance(out, (np.ndarray, np.generic)) else out
 
     def item(self) -> Number:
         if self.data.size != 1:
@@ -591,14 +591,17 @@ class Tensor:
     def detach_(self) -> Tensor:
         return _inplace.detach_(self)
 
-    def clone(self) -> Tensor:
+    def clone(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        _device.check_memory_format("clone", memory_format)
         return _ops.clone(self)
 
-    def contiguous(self) -> Tensor:
+    def contiguous(self, *, memory_format: Any = _device.contiguous_format) -> Tensor:
         """This tensor if its array is C-contiguous, else a C-contiguous copy."""
+        _device.check_memory_format("contiguous", memory_format, optional=False)
         return _ops.contiguous(self)
 
-    def is_contiguous(self) -> bool:
+    def is_contiguous(self, *, memory_format: Any = _device.contiguous_format) -> bool:
+        _device.check_memory_format("is_contiguous", memory_format, optional=False)
         return self.data.flags.c_contiguous
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
@@ -617,6 +620,8 @@ class Tensor:
         with one (a dtype or such a name), this tensor converted as by ``.to(dtype)``."""
         if dtype is None:
             return _TYPE_NAMES[self.data.dtype.name]
+        if isinstance(dtype, TensorType):
+            dtype = dtype.dtype
         if isinstance(dtype, str):
             if dtype.startswith("torch.cuda."):
                 _device.check("cuda")
@@ -632,33 +637,46 @@ class Tensor:
     def device(self) -> _device.device:
         return _device.CPU
 
-    def cpu(self) -> Tensor:
+    def cpu(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        _device.check_memory_format("cpu", memory_format)
         return self
 
     def cuda(self, device: Any = "cuda") -> Tensor:
         _device.check(device)
         return self
 
-    def float(self) -> Tensor:
-        return _ops.to(self, dtypes.float32)
+    def _as(self, op: str, dtype: np.dtype, memory_format: Any) -> Tensor:
+        """``float()``, ``long()``, ...: ``to(dtype)``."""
+        if memory_format is not _device.preserve_format:
+            _device.check_memory_format(op, memory_format)
+        return _ops.to(self, dtype)
 
-    def double(self) -> Tensor:
-        return _ops.to(self, dtypes.float64)
+    def float(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("float", dtypes.float32, memory_format)
 
-    def long(self) -> Tensor:
-        return _ops.to(self, dtypes.int64)
+    def double(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("double", dtypes.float64, memory_format)
 
-    def int(self) -> Tensor:
-        return _ops.to(self, dtypes.int32)
+    def long(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("long", dtypes.int64, memory_format)
 
-    def bool(self) -> Tensor:
-        return _ops.to(self, dtypes.bool_)
+    def int(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("int", dtypes.int32, memory_format)
 
-    def short(self) -> Tensor:
-        return _ops.to(self, dtypes.int16)
+    def bool(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("bool", dtypes.bool_, memory_format)
 
-    def half(self) -> Tensor:
-        return _ops.to(self, dtypes.float16)
+    def short(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("short", dtypes.int16, memory_format)
+
+    def half(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("half", dtypes.float16, memory_format)
+
+    def char(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("char", dtypes.int8, memory_format)
+
+    def byte(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("byte", dtypes.uint8, memory_format)
 
     def __repr__(self) -> str:
         d = self.data
@@ -754,10 +772,10 @@ class Tensor:
         return _ops.abs(self)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return _ops.getitem(self, index)
+        return _ops.getitem(self, _ops.legacy_tuple(index))
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        _inplace.setitem_(self, index, value)
+        _inplace.setitem_(self, _ops.legacy_tuple(index), value)
 
     # comparisons: bool tensors, no gradient
     def __lt__(self, other: Any) -> Tensor:
@@ -874,7 +892,11 @@ class Tensor:
 
     def stride(self, dim: int | None = None) -> Any:
         """How many elements apart consecutive entries of each dim are (a tuple, or dim's)."""
-        strides = tuple(s // self.data.itemsize for s in self.data.strides)
+        X = self.data
+        if X.size:
+            strides = tuple(s // X.itemsize for s in X.strides)
+        else:  # NumPy gives an empty array zero strides; PyTorch the C-order ones of sizes >= 1
+            strides = tuple(math.prod(max(n, 1) for n in X.shape[d + 1 :]) for d in range(X.ndim))
         return strides if dim is None else strides[_ops._one_axis("stride", "dim", dim, self.ndim)]
 
     def data_ptr(self) -> int:
@@ -911,6 +933,25 @@ class Tensor:
 
     def __itruediv__(self, other: Any) -> Tensor:
         return _inplace.div_(self, other)
+
+    # without these Python would fall back to t = t // n: a new tensor, not a change of t's
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self.floor_divide_(other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self.remainder_(other)
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return self.pow_(other)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other: Any) -> Tensor:
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return self.bitwise_xor_(other)
 
     def add_(self, other: Any, alpha: Number = 1) -> Tensor:
         return _inplace.add_(self, other, alpha)
@@ -1005,8 +1046,8 @@ class Tensor:
     def fill_(self, value: Number) -> Tensor:
         return _inplace.fill_(self, value)
 
-    def copy_(self, src: Any) -> Tensor:
-        return _inplace.copy_(self, src)
+    def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
+        return _inplace.copy_(self, src)  # non_blocking: nothing to overlap on the CPU
 
     # ---- differentiable methods (forward and VJP live in ops.py) -------------------
     def add(self, other: Any, alpha: Number = 1) -> Tensor:
@@ -1134,11 +1175,14 @@ class Tensor:
         return _ops.reshape(self, *sizes)
 
     def view(self, *sizes: Any, size: Any = NOT_GIVEN, dtype: Any = NOT_GIVEN) -> Tensor:
-        if dtype is not NOT_GIVEN:  # view(dtype=...)
-            return _ops.view_dtype(self, dtype)
+        """``view(*shape)``, or ``view(dtype)``: the memory read as another dtype."""
+        if dtype is NOT_GIVEN and len(sizes) == 1 and isinstance(sizes[0], (np.dtype, type)):
+            sizes, dtype = (), sizes[0]
+        if dtype is not NOT_GIVEN:
+            if sizes or size is not NOT_GIVEN:
+                raise TypeError("view() takes either sizes or a dtype, not both")
+            return _ops.view_dtype(self, dtypes.as_dtype(dtype, "view"))
         sizes = _sizes_or_keyword("view", "size", sizes, size)
-        if len(sizes) == 1 and isinstance(sizes[0], (type, np.dtype)):  # view(mg.int32)
-            return _ops.view_dtype(self, sizes[0])
         return _ops.view(self, *sizes)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
@@ -1293,17 +1337,23 @@ class Tensor:
     def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
         return _more.argsort(self, dim, descending, stable=stable)
 
-    def flip(self, *dims: Any) -> Tensor:
-        return _more.flip(self, *dims)
+    def flip(self, *order: Any, dims: Any = NOT_GIVEN) -> Tensor:
+        if dims is not NOT_GIVEN:
+            order = _sizes_or_keyword("flip", "dims", order, dims)
+        return _more.flip(self, *order)
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
         return _more.roll(self, shifts, dims)
 
-    def repeat(self, *sizes: Any) -> Tensor:
+    def repeat(self, *sizes: Any, repeats: Any = NOT_GIVEN) -> Tensor:
+        if repeats is not NOT_GIVEN:
+            sizes = _sizes_or_keyword("repeat", "repeats", sizes, repeats)
         return _more.repeat(self, *sizes)
 
-    def tile(self, *dims: Any) -> Tensor:
-        return _more.tile(self, *dims)
+    def tile(self, *sizes: Any, dims: Any = NOT_GIVEN) -> Tensor:
+        if dims is not NOT_GIVEN:
+            sizes = _sizes_or_keyword("tile", "dims", sizes, dims)
+        return _more.tile(self, *sizes)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         return _more.split(self, split_size, dim)
@@ -1921,9 +1971,40 @@ def _new_size(op: str, sizes: tuple, size: Any) -> tuple:
     return size_arg(sizes, op)
 
 
+# the ufunc of ``a <op> t`` and the method of t that computes it
+_REFLECTED = {np.add: "__radd__", np.subtract: "__rsub__", np.multiply: "__rmul__",
+              np.true_divide: "__rtruediv__", np.floor_divide: "__rfloordiv__",
+              np.remainder: "__rmod__", np.power: "__rpow__", np.matmul: "__rmatmul__",
+              np.bitwise_and: "__rand__", np.bitwise_or: "__ror__", np.bitwise_xor: "__rxor__",
+              np.left_shift: "__rlshift__", np.right_shift: "__rrshift__", np.less: "__gt__",
+              np.greater: "__lt__", np.less_equal: "__ge__", np.greater_equal: "__le__",
+              np.equal: "__eq__", np.not_equal: "__ne__"}  # fmt: skip
+
 # PyTorch's (CPU) tensor type names, which ``Tensor.type()`` returns and takes
 _TYPE_NAMES = {k: f"torch.{v}Tensor" for k, v in dtypes.TORCH_NAMES.items()}
 _TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
+
+
+class TensorType(type):
+    """The type of ``mg.FloatTensor``, ``mg.LongTensor``, ...: PyTorch's legacy tensor types.
+    Calling one is ``Tensor(...)`` in its dtype (``LongTensor([1.5])`` is ``tensor([1])``);
+    a Tensor of that dtype is an instance of it; ``t.type(FloatTensor)`` converts to it."""
+
+    dtype: np.dtype
+
+    def __call__(cls, *args: Any) -> Tensor:
+        return Tensor(*args, dtype=cls.dtype)
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and obj.data.dtype == cls.dtype
+
+    def __repr__(cls) -> str:
+        return f"<class 'minigrad.{cls.__name__}'>"
+
+
+(BoolTensor, ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, HalfTensor, FloatTensor,
+ DoubleTensor) = (TensorType(f"{name}Tensor", (), {"dtype": np.dtype(numpy_name)})
+                  for numpy_name, name in dtypes.TORCH_NAMES.items())  # fmt: skip
 
 from . import autograd as _autograd  # noqa: E402
 from . import extra_ops as _extra  # noqa: E402

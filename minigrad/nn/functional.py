@@ -62,7 +62,7 @@ def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:
             f"one_hot: Class values must be smaller than num_classes ({num_classes}), "
             f"got {T.max()}."
         )
-    return Tensor._new((T[..., None] == np.arange(num_classes)).astype(np.int64))
+    return Tensor._new(ops._contiguous((T[..., None] == np.arange(num_classes)).astype(np.int64)))
 
 
 def embedding(
@@ -1677,7 +1677,7 @@ def _normalized(
     def vjp_bias(g: np.ndarray) -> np.ndarray:
         return np.sum(g.reshape(X.shape), axis=param_axes).reshape(bias.data.shape)
 
-    out = out.reshape(input.data.shape).astype(input.data.dtype, copy=False)
+    out = ops._contiguous(out.reshape(input.data.shape).astype(input.data.dtype, copy=False))
     return record(out, name, (input, weight, bias), (vjp_input, vjp_weight, vjp_bias),
                   saved=ops._tensors(input, weight))  # fmt: skip
 
