@@ -1317,8 +1317,11 @@ def _check_nonempty(
 # ---- softmax -------------------------------------------------------------------------
 
 
-def softmax(input: Tensor, dim: int) -> Tensor:
-    """exp(x) / Σ exp(x) along ``dim``.   dx = out * (g - Σ g * out)."""
+def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """exp(x) / Σ exp(x) along ``dim``, of x cast to ``dtype`` first if given.
+    dx = out * (g - Σ g * out)."""
+    if dtype is not None:
+        input = to(input, dtypes.as_dtype(dtype, "softmax"))
     X = input.data
     _refuse("softmax", X, "biu", NotImplementedError)
     if dim is None:  # not all elements, as a None axis would make it
@@ -1335,8 +1338,11 @@ def softmax(input: Tensor, dim: int) -> Tensor:
     )  # fmt: skip
 
 
-def log_softmax(input: Tensor, dim: int) -> Tensor:
-    """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
+def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """x - log Σ exp(x) along ``dim`` (max subtracted first), of x cast to ``dtype`` first
+    if given.   dx = g - exp(out) * Σ g."""
+    if dtype is not None:
+        input = to(input, dtypes.as_dtype(dtype, "log_softmax"))
     _refuse("log_softmax", input.data, "biu", NotImplementedError)
     if dim is None:
         raise TypeError("log_softmax(): argument 'dim' must be int, not NoneType")

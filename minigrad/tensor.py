@@ -1026,12 +1026,10 @@ class Tensor:
         return _ops.minimum(self, other)
 
     def softmax(self, dim: int, dtype: Any = None) -> Tensor:
-        x = self if dtype is None else _ops.to(self, dtypes.as_dtype(dtype, "softmax"))
-        return _ops.softmax(x, dim)
+        return _ops.softmax(self, dim, dtype)
 
     def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
-        x = self if dtype is None else _ops.to(self, dtypes.as_dtype(dtype, "log_softmax"))
-        return _ops.log_softmax(x, dim)
+        return _ops.log_softmax(self, dim, dtype)
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
         return _ops.logsumexp(self, dim, keepdim)

@@ -1,0 +1,104 @@
+"""The long tail of tensor ops against PyTorch, where a differential fuzzer over their
+arguments (keyword forms, dtypes, 0-d and broadcast operands) found minigrad to differ.
+Each case is a small program run in both frameworks on the same leaves (float leaves
+require grad); the outputs' structure (named fields), dtypes, shapes and values, and the
+leaves' gradients after a backward of a randomly weighted sum must agree, or both must
+raise (minigrad's exception an instance of PyTorch's class). Runs only where torch is
+installed."""
+
+import warnings
+
+import numpy as np
+import pytest
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+_R = np.random.default_rng(7)
+X23 = _R.normal(size=(2, 3))
+X234 = _R.normal(size=(2, 3, 4))
+
+CASES = [
+    # softmax and log_softmax take dtype= in the function form too (minigrad: TypeError)
+    ("R = M.softmax(x, 1, dtype=M.float64)", [X23.astype(np.float32)]),
+    ("R = M.softmax(x, -1, M.float64)", [X234.astype(np.float32)]),
+    ("R = M.log_softmax(x, 0, dtype=M.float64)", [X23.astype(np.float32)]),
+    ("R = M.log_softmax(x, dim=-1, dtype=M.float32)", [X234]),
+    ("R = M.softmax(x, 0, dtype=M.int64)", [X23]),
+    ("R = x.softmax(0, M.float64)", [X23.astype(np.float32)]),
+    ("R = M.nn.functional.log_softmax(x, 1, dtype=M.float64)", [X23.astype(np.float32)]),
+]
+
+
+def _leaves(M, arrays):
+    out = []
+    for a in arrays:
+        t = M.tensor(a)
+        out.append(t.requires_grad_(True) if a.dtype.kind == "f" else t)
+    return out
+
+
+_FIELDS = ("values", "indices", "min", "max", "mantissa", "exponent")
+
+
+def _flat(R):
+    """The tensors of R (nested tuples and lists), and its named fields as a structure."""
+    if isinstance(R, (tuple, list)):
+        names = tuple(n for n in _FIELDS if hasattr(R, n))
+        parts = [_flat(r) for r in R]
+        return [t for p in parts for t in p[0]], (names, len(R), [p[1] for p in parts])
+    return [R], type(R).__name__ if not hasattr(R, "dtype") else "tensor"
+
+
+def _run(M, program, arrays):
+    leaves = _leaves(M, arrays)
+    env = {"M": M, "np": np, **dict(zip("xyz", leaves))}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            exec(program, env)
+            outs, structure = _flat(env["R"])
+            rng = np.random.default_rng(0)
+            loss = None
+            for o in outs:
+                if hasattr(o, "requires_grad") and o.requires_grad:
+                    w = M.tensor(rng.normal(size=tuple(o.shape)).astype(o.detach().numpy().dtype))
+                    loss = (o * w).sum() if loss is None else loss + (o * w).sum()
+            if loss is not None:
+                loss.backward()
+        except Exception as e:  # noqa: BLE001 - the exception is what is compared
+            return None, e
+    values = [
+        (str(o.dtype).split(".")[-1], tuple(o.shape), np.array(o.tolist()), o.requires_grad)
+        if hasattr(o, "dtype")
+        else o
+        for o in outs
+    ]
+    grads = [None if t.grad is None else np.array(t.grad.tolist()) for t in leaves]
+    return (structure, values, grads), None
+
+
+@pytest.mark.parametrize("program,arrays", CASES)
+def test_program_matches_pytorch(program, arrays):
+    expected, t_err = _run(torch, program, arrays)
+    got, m_err = _run(mg, program, arrays)
+    if t_err is not None:
+        assert m_err is not None, f"PyTorch raises {t_err!r}, minigrad does not"
+        assert isinstance(m_err, type(t_err)), f"{m_err!r} is not a {type(t_err)}"
+        return
+    assert m_err is None, f"minigrad raises {m_err!r}"
+    single = any(a.dtype == np.float32 for a in arrays) or "float32" in program
+    tol = {"rtol": 1e-5, "atol": 1e-6} if single else {"rtol": 1e-10, "atol": 1e-12}
+    assert got[0] == expected[0]
+    for g, e in zip(got[1], expected[1], strict=True):
+        if not isinstance(e, tuple):
+            assert g == e
+            continue
+        assert g[0] == e[0] and g[1] == e[1] and g[3] == e[3], (g, e)
+        np.testing.assert_allclose(g[2], e[2], **tol)
+    for g, e in zip(got[2], expected[2], strict=True):
+        assert (g is None) == (e is None)
+        if e is not None:
+            np.testing.assert_allclose(g, e, **tol)
