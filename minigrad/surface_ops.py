@@ -814,18 +814,17 @@ def frexp(input: Tensor) -> Frexp:
 
 
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
-    """The next floating-point value after input towards other (zero gradients, as PyTorch's)."""
+    """The next floating-point value after input towards other, in the promoted float dtype.
+    dinput = g (the step is below the dtype's resolution), dother = 0, as PyTorch's."""
     check_tensor("nextafter", "input", input)
     check_tensor("nextafter", "other", other)
-    for X in (input.data, other.data):
-        if X.dtype.kind != "f":
-            raise NotImplementedError(f'"nextafter_cpu" not implemented for '
-                                      f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
-    if input.data.dtype != other.data.dtype:
-        raise RuntimeError(f"nextafter: expected both inputs to have the same dtype, got "
-                           f"{input.data.dtype} and {other.data.dtype}")  # fmt: skip
+    if input.data.dtype.kind != "f" and other.data.dtype.kind != "f":
+        dt = np.result_type(input.data, other.data)
+        raise NotImplementedError(
+            f"\"nextafter_cpu\" not implemented for '{dtypes.torch_name(dt)}'"
+        )
     out = np.asarray(ops._binary("nextafter", np.nextafter, input, other)[2])
-    return record(out, "Nextafter", (input, other), (np.zeros_like, np.zeros_like))
+    return record(out, "Nextafter", (input, other), (lambda g: g, np.zeros_like))
 
 
 def i0(input: Tensor) -> Tensor:

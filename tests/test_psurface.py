@@ -2,6 +2,7 @@
 differences in float64 (mg.gradcheck) and the documented formulas in plain NumPy."""
 
 import numpy as np
+import pytest
 
 import minigrad as mg
 
@@ -20,3 +21,19 @@ def test_softmax_function_form_takes_dtype():
         x.grad = None
     assert mg.gradcheck(lambda t: mg.softmax(t, 0, mg.float64), [mg.tensor(X, requires_grad=True)])
 
+
+def test_nextafter_passes_the_gradient_to_input_and_promotes():
+    x = mg.tensor(X, requires_grad=True)
+    y = mg.tensor([3.0, -1.0, 2.0], requires_grad=True)
+    out = mg.nextafter(x, y)
+    np.testing.assert_array_equal(out.data, np.nextafter(X, [3.0, -1.0, 2.0]))
+    out.backward(mg.ones_like(out) * 2)
+    np.testing.assert_array_equal(x.grad.data, np.full(X.shape, 2.0))
+    np.testing.assert_array_equal(y.grad.data, np.zeros(3))
+    assert (
+        mg.nextafter(mg.tensor([1.0, 2.0]), mg.tensor([0.0, 3.0], dtype=mg.float64)).dtype
+        == mg.float64
+    )
+    assert mg.nextafter(mg.tensor([1, 2]), mg.tensor([0.0, 3.0])).dtype == mg.float32
+    with pytest.raises(NotImplementedError, match="nextafter"):
+        mg.nextafter(mg.tensor([1, 2]), mg.tensor([0, 3]))

@@ -19,6 +19,8 @@ torch = import_torch()
 _R = np.random.default_rng(7)
 X23 = _R.normal(size=(2, 3))
 X234 = _R.normal(size=(2, 3, 4))
+V3 = _R.normal(size=3) * 3
+I3 = np.array([2, -1, 0])
 
 CASES = [
     # softmax and log_softmax take dtype= in the function form too (minigrad: TypeError)
@@ -29,6 +31,15 @@ CASES = [
     ("R = M.softmax(x, 0, dtype=M.int64)", [X23]),
     ("R = x.softmax(0, M.float64)", [X23.astype(np.float32)]),
     ("R = M.nn.functional.log_softmax(x, 1, dtype=M.float64)", [X23.astype(np.float32)]),
+    # nextafter: the gradient flows to input (zero to other); the dtypes promote
+    ("R = M.nextafter(x, y)", [X23, V3]),
+    ("R = y.nextafter(x)", [X23, V3]),
+    ("R = M.nextafter(x, y)", [X23.astype(np.float32), V3]),
+    ("R = M.nextafter(x, y)", [X23.astype(np.float32), np.array(2.0)]),
+    ("R = M.nextafter(x, y)", [I3, V3]),
+    ("R = M.nextafter(x, y)", [X23.astype(np.float32), I3]),
+    ("R = M.nextafter(x, y)", [I3 > 0, V3.astype(np.float32)]),
+    ("R = M.nextafter(x, y)", [I3, I3]),
 ]
 
 
