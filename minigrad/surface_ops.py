@@ -792,10 +792,14 @@ def lcm(input: Tensor, other: Tensor) -> Tensor:
 
 
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
-    """input * 2**other (composed, as PyTorch's)."""
+    """input * 2**other (composed, as PyTorch's), in the two's promoted dtype, or the default
+    float dtype if that is integral (0-d float64 with int64 of shape (n,) is float64)."""
     check_tensor("ldexp", "input", input)
     check_tensor("ldexp", "other", other)
-    return input * ops.rpow(other, 2.0)
+    dt = result_type(input, other)
+    if dt.kind != "f":
+        dt = dtypes.get_default_dtype()
+    return ops.to(input, dt) * ops.rpow(ops.to(other, dt), 2.0)
 
 
 Frexp = namedtuple("frexp", ["mantissa", "exponent"])

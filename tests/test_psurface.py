@@ -37,3 +37,22 @@ def test_nextafter_passes_the_gradient_to_input_and_promotes():
     assert mg.nextafter(mg.tensor([1, 2]), mg.tensor([0.0, 3.0])).dtype == mg.float32
     with pytest.raises(NotImplementedError, match="nextafter"):
         mg.nextafter(mg.tensor([1, 2]), mg.tensor([0, 3]))
+
+
+def test_ldexp_dtype_and_gradient_with_negative_exponents():
+    # dx = g 2**other also for negative integer exponents (PyTorch 2.13 gives 0 there:
+    # its backward computes 2**other in the integer dtype)
+    x = mg.tensor(1.5, dtype=mg.float64, requires_grad=True)
+    out = mg.ldexp(x, mg.tensor([1, -1, -2]))
+    assert out.dtype == mg.float64
+    np.testing.assert_array_equal(out.data, [3.0, 0.75, 0.375])
+    out.sum().backward()
+    assert x.grad.item() == 2 + 0.5 + 0.25
+    assert mg.ldexp(mg.tensor([1.0], dtype=mg.float16), mg.tensor([2])).dtype == mg.float16
+    assert mg.gradcheck(
+        mg.ldexp,
+        [
+            mg.tensor(X, requires_grad=True),
+            mg.tensor([1.0, -2.0, 0.5], dtype=mg.float64, requires_grad=True),
+        ],
+    )

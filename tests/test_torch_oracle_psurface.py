@@ -40,6 +40,15 @@ CASES = [
     ("R = M.nextafter(x, y)", [X23.astype(np.float32), I3]),
     ("R = M.nextafter(x, y)", [I3 > 0, V3.astype(np.float32)]),
     ("R = M.nextafter(x, y)", [I3, I3]),
+    # ldexp computes in the promoted dtype (minigrad: input * 2.0**other, whose float32 power
+    # won over a 0-d float64 input and a float16 one); exponents >= 0, see test_psurface
+    ("R = M.ldexp(x, y)", [np.array(1.5), np.array([1, 2, 3])]),
+    ("R = x.ldexp(y)", [X23.astype(np.float16), np.array([1, 0, 3])]),
+    ("R = M.ldexp(x, y)", [np.array(0.75, np.float16), np.array([1, 0, 3])]),
+    ("R = M.ldexp(x, y)", [np.array(1.5), V3.astype(np.float32)]),
+    ("R = M.ldexp(x, y)", [X23.astype(np.float32), np.array(2.0)]),
+    ("R = M.ldexp(x, y)", [np.array([1, 2]), np.array([3, 0])]),
+    ("R = M.ldexp(input=x, other=y)", [X23, V3]),
 ]
 
 
