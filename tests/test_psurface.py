@@ -56,3 +56,11 @@ def test_ldexp_dtype_and_gradient_with_negative_exponents():
             mg.tensor([1.0, -2.0, 0.5], dtype=mg.float64, requires_grad=True),
         ],
     )
+
+
+def test_linalg_norms_refuse_integers_whatever_the_dtype():
+    for f in (mg.linalg.vector_norm, mg.linalg.matrix_norm, mg.linalg.norm):
+        with pytest.raises(RuntimeError, match="floating point"):
+            f(mg.tensor([[1, 2], [3, 4]]), dtype=mg.float64)
+    out = mg.linalg.vector_norm(mg.tensor([3.0, 4.0]), dtype=mg.float64)
+    assert out.dtype == mg.float64 and out.item() == 5.0

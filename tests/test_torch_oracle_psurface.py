@@ -49,6 +49,13 @@ CASES = [
     ("R = M.ldexp(x, y)", [X23.astype(np.float32), np.array(2.0)]),
     ("R = M.ldexp(x, y)", [np.array([1, 2]), np.array([3, 0])]),
     ("R = M.ldexp(input=x, other=y)", [X23, V3]),
+    # the linalg norms refuse an integer input also when a float dtype= is given
+    ("R = M.linalg.vector_norm(x, dtype=M.float64)", [I3]),
+    ("R = M.linalg.matrix_norm(x, dtype=M.float64)", [I3.reshape(3, 1)]),
+    ("R = M.linalg.norm(x, 1, dtype=M.float64)", [I3]),
+    ("R = M.linalg.vector_norm(x, dtype=M.float64)", [I3 > 0]),
+    ("R = M.linalg.vector_norm(x, 3, dtype=M.float64)", [X23.astype(np.float32)]),
+    ("R = M.linalg.matrix_norm(x, 'nuc', dtype=M.float32)", [X23]),
 ]
 
 
