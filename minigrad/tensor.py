@@ -1063,8 +1063,10 @@ class Tensor:
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _ops.topk(self, k, dim, largest, sorted)
 
-    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
-        return _ops.norm(self, p, dim, keepdim)
+    def norm(
+        self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None
+    ) -> Tensor:
+        return _lt.norm(self, p, dim, keepdim, dtype=dtype)
 
     def gather(self, dim: int, index: Tensor) -> Tensor:
         return _ops.gather(self, dim, index)

@@ -64,3 +64,17 @@ def test_linalg_norms_refuse_integers_whatever_the_dtype():
             f(mg.tensor([[1, 2], [3, 4]]), dtype=mg.float64)
     out = mg.linalg.vector_norm(mg.tensor([3.0, 4.0]), dtype=mg.float64)
     assert out.dtype == mg.float64 and out.item() == 5.0
+
+
+def test_norm_nuclear_and_dtype():
+    x = mg.tensor(X, requires_grad=True)
+    out = mg.norm(x, "nuc")
+    np.testing.assert_allclose(out.item(), np.linalg.svd(X, compute_uv=False).sum(), rtol=1e-12)
+    assert mg.gradcheck(lambda t: t.norm("nuc"), [x])
+    assert mg.gradcheck(
+        lambda t: mg.norm(t, "nuc", dim=(0, 2)),
+        [mg.tensor(np.stack([X, -X]).transpose(1, 0, 2), requires_grad=True)],
+    )
+    y = mg.norm(mg.tensor(X.astype(np.float32), requires_grad=True), 3, dim=1, dtype=mg.float64)
+    assert y.dtype == mg.float64
+    np.testing.assert_allclose(y.data, (np.abs(X) ** 3).sum(1) ** (1 / 3), rtol=1e-6)

@@ -56,6 +56,25 @@ CASES = [
     ("R = M.linalg.vector_norm(x, dtype=M.float64)", [I3 > 0]),
     ("R = M.linalg.vector_norm(x, 3, dtype=M.float64)", [X23.astype(np.float32)]),
     ("R = M.linalg.matrix_norm(x, 'nuc', dtype=M.float32)", [X23]),
+    # torch.norm: a string p other than 'fro' is linalg.matrix_norm over dim (all dims by
+    # default; minigrad raised NotImplementedError), and dtype= is taken (TypeError)
+    ("R = M.norm(x, p='nuc')", [X23]),
+    ("R = x.norm('nuc')", [X23.astype(np.float32)]),
+    ("R = M.norm(x, 'nuc', keepdim=True)", [X23]),
+    ("R = M.norm(x, 'nuc', dim=(-1, 0), keepdim=True)", [X23]),
+    ("R = M.norm(x, 'nuc', dim=(0, 2))", [X234]),
+    ("R = M.norm(x, 'nuc')", [X234]),
+    ("R = M.norm(x, 'nuc', dim=1)", [X23]),
+    ("R = M.norm(x, 'fro', dim=(0, 1, 2))", [X234]),
+    ("R = M.norm(x, 'abc')", [X23]),
+    ("R = M.norm(x, 'nuc', dtype=M.float64)", [X23.astype(np.float32)]),
+    ("R = M.norm(x, 2, dtype=M.float32)", [X23]),
+    ("R = x.norm(dtype=M.float64)", [X234.astype(np.float32)]),
+    ("R = x.norm(1, 0, True, M.float64)", [X23.astype(np.float32)]),
+    ("R = M.norm(x, 'fro', dim=0, dtype=M.float64)", [X23.astype(np.float32)]),
+    ("R = M.norm(x, float('inf'), dtype=M.float64)", [X23]),
+    ("R = M.norm(x, dtype=M.float64)", [I3]),
+    ("R = M.norm(x, p=3, dim=-1, keepdim=True, dtype=M.float64)", [X234]),
 ]
 
 
