@@ -382,6 +382,7 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *,
         R = _check_index("repeat_interleave", input, (np.int64, np.int32))
         if R.ndim > 1:
             raise RuntimeError("repeat_interleave: repeats must be 0-dim or 1-dim tensor")
+        _check_output_size(output_size, R.sum())
         return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(np.int64))
     if dim is None:
         input, d = flatten(input), 0
@@ -399,6 +400,7 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *,
             )
         if (R < 0).any():
             raise RuntimeError("repeat_interleave: repeats can not be negative")
+        _check_output_size(output_size, R.sum())
         return index_select(input, d, _new(np.repeat(np.arange(n), R).astype(np.int64)))
     k = builtins.int(repeats.data.reshape(())) if isinstance(repeats, Tensor) else repeats
     if k < 0:
@@ -406,8 +408,17 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *,
     if not input.data.ndim:
         input = reshape(input, 1)
     shape = input.data.shape
+    _check_output_size(output_size, shape[d] * k)
     grown = expand(unsqueeze(input, d + 1), *shape[: d + 1], k, *shape[d + 1 :])
     return _unsafe_view(clone(grown), (*shape[:d], shape[d] * k, *shape[d + 1 :]), "View")
+
+
+def _check_output_size(output_size: Any, total: int) -> None:
+    """repeat_interleave's ``output_size`` (a hint of the result's length) must be right."""
+    if output_size is not None and output_size != total:
+        raise RuntimeError(
+            f"repeat_interleave: Invalid output_size, expected {total} but got {output_size}"
+        )
 
 
 def broadcast_to(input: Tensor, size: Any) -> Tensor:

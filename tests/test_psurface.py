@@ -78,3 +78,16 @@ def test_norm_nuclear_and_dtype():
     y = mg.norm(mg.tensor(X.astype(np.float32), requires_grad=True), 3, dim=1, dtype=mg.float64)
     assert y.dtype == mg.float64
     np.testing.assert_allclose(y.data, (np.abs(X) ** 3).sum(1) ** (1 / 3), rtol=1e-6)
+
+
+def test_repeat_interleave_checks_output_size():
+    x = mg.tensor(X, requires_grad=True)
+    out = x.repeat_interleave(2, dim=1, output_size=6)
+    np.testing.assert_array_equal(out.data, np.repeat(X, 2, axis=1))
+    for call in (
+        lambda: x.repeat_interleave(2, dim=1, output_size=5),
+        lambda: x.repeat_interleave(mg.tensor([1, 2]), dim=0, output_size=2),
+        lambda: mg.repeat_interleave(mg.tensor([2, 1]), output_size=4),
+    ):
+        with pytest.raises(RuntimeError, match="output_size"):
+            call()

@@ -75,6 +75,20 @@ CASES = [
     ("R = M.norm(x, float('inf'), dtype=M.float64)", [X23]),
     ("R = M.norm(x, dtype=M.float64)", [I3]),
     ("R = M.norm(x, p=3, dim=-1, keepdim=True, dtype=M.float64)", [X234]),
+    # repeat_interleave checks output_size against the result's length (minigrad ignored it)
+    *(
+        (f"R = M.repeat_interleave({call}, output_size={n})", [X23])
+        for call in (
+            "x, 2",
+            "x, 2, dim=1",
+            "x, M.tensor([1, 0]), dim=0",
+            "M.tensor([2, 1])",
+            "x, M.tensor(2), dim=-1",
+            "x[0, 0], 3",
+        )  # fmt: skip
+        for n in (1, 2, 3, 6, 12)
+    ),
+    ("R = x.repeat_interleave(M.tensor([1, 2, 0]), dim=-1, output_size=4)", [X23]),
 ]
 
 
