@@ -481,8 +481,13 @@ def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     """x with dim ``dim`` split into dims of ``sizes`` (one may be -1: the rest of it).
     A reshape: dx = g reshaped back."""
     shape = input.data.shape
-    d = _one_axis("unflatten", "dim", dim, len(shape))
     sizes = tuple(sizes)
+    if not shape or not sizes:  # RuntimeErrors in PyTorch, before the dim's range is checked
+        raise RuntimeError(
+            f"unflatten: a 0-d tensor has no dim {dim}" if not shape else
+            "unflatten: sizes must be non-empty"
+        )  # fmt: skip
+    d = _one_axis("unflatten", "dim", dim, len(shape))
     known = math.prod(n for n in sizes if n != -1)
     if (
         sizes.count(-1) > 1

@@ -91,3 +91,11 @@ def test_repeat_interleave_checks_output_size():
     ):
         with pytest.raises(RuntimeError, match="output_size"):
             call()
+
+
+def test_unflatten_refuses_0d_tensors_and_empty_sizes():
+    with pytest.raises(RuntimeError, match="unflatten"):
+        mg.tensor(1.5).unflatten(0, (1,))
+    with pytest.raises(RuntimeError, match="unflatten"):
+        mg.tensor(X)[:, :1].unflatten(1, ())
+    assert mg.tensor(X).unflatten(1, (1, -1)).shape == (2, 1, 3)

@@ -89,6 +89,14 @@ CASES = [
         for n in (1, 2, 3, 6, 12)
     ),
     ("R = x.repeat_interleave(M.tensor([1, 2, 0]), dim=-1, output_size=4)", [X23]),
+    # unflatten of a 0-d tensor, or into no sizes: RuntimeError (minigrad: IndexError, or a
+    # view when the dim's size is 1)
+    ("R = M.unflatten(x, 0, (1,))", [np.array(1.5)]),
+    ("R = x.unflatten(-1, (1, 1))", [np.array(1.5)]),
+    ("R = x.unflatten(5, ())", [np.array(1.5)]),
+    ("R = x[:, :1].unflatten(1, ())", [X23]),
+    ("R = x[:, :1].unflatten(3, ())", [X23]),
+    ("R = x.unflatten(1, ())", [X23]),
 ]
 
 
