@@ -1780,12 +1780,17 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     return x
 
 
-def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """Values of x picked along ``dim`` by ``index`` (int64 or int32, as many dims as x,
     index.size(d) <= x.size(d) for d != dim): for dim = 1, out[i, j] = x[i, index[i, j]],
     of index's shape.   dx = zeros of x's shape with g added at the picked places
     (repeated indices accumulate)."""
     check_tensor("gather", "index", index)
+    if sparse_grad:
+        raise NotImplementedError(
+            "gather: sparse_grad=True (a sparse gradient for input) is not supported: "
+            "minigrad has dense tensors only; use sparse_grad=False"
+        )
     X, I = input.data, index.data
     d = _one_axis("gather", "dim", dim, X.ndim)
     if I.dtype not in (np.int64, np.int32):

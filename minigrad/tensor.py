@@ -1068,8 +1068,8 @@ class Tensor:
     ) -> Tensor:
         return _lt.norm(self, p, dim, keepdim, dtype=dtype)
 
-    def gather(self, dim: int, index: Tensor) -> Tensor:
-        return _ops.gather(self, dim, index)
+    def gather(self, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+        return _ops.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _ops.argmax(self, dim, keepdim)

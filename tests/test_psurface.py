@@ -99,3 +99,11 @@ def test_unflatten_refuses_0d_tensors_and_empty_sizes():
     with pytest.raises(RuntimeError, match="unflatten"):
         mg.tensor(X)[:, :1].unflatten(1, ())
     assert mg.tensor(X).unflatten(1, (1, -1)).shape == (2, 1, 3)
+
+
+def test_gather_takes_sparse_grad_and_refuses_true():
+    x = mg.tensor(X, requires_grad=True)
+    out = mg.gather(x, 1, mg.tensor([[2], [0]]), sparse_grad=False)
+    np.testing.assert_array_equal(out.data, [[2.0], [1.0]])
+    with pytest.raises(NotImplementedError, match="sparse_grad"):
+        x.gather(1, mg.tensor([[2], [0]]), sparse_grad=True)

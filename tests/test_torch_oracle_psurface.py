@@ -97,6 +97,9 @@ CASES = [
     ("R = x[:, :1].unflatten(1, ())", [X23]),
     ("R = x[:, :1].unflatten(3, ())", [X23]),
     ("R = x.unflatten(1, ())", [X23]),
+    # gather takes sparse_grad= (False; minigrad: TypeError)
+    ("R = M.gather(input=x, dim=-1, index=y, sparse_grad=False)", [X23, np.array([[0], [2]])]),
+    ("R = x.gather(0, y, sparse_grad=False)", [X23, np.array([[1, 0, 1]])]),
 ]
 
 
