@@ -276,10 +276,14 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
     nan = np.isnan(s.data)
     qs = Q.reshape(-1).astype(X.dtype)
     if ignore_nan:
-        ranks = qs * ((~nan).sum(-1, keepdims=True) - 1)
-        ranks = np.where(ranks < 0, 0, ranks)
+        scale = ((~nan).sum(-1, keepdims=True) - 1).astype(X.dtype)
+        ranks = qs * scale
+        fixed = ranks < 0  # the ranks that are not q's
+        ranks = np.where(fixed, 0, ranks)
     else:
-        ranks = np.where(nan.any(-1, keepdims=True), n - 1, qs * (n - 1))  # (..., k)
+        scale = np.asarray(n - 1, X.dtype)
+        fixed = nan.any(-1, keepdims=True)
+        ranks = np.where(fixed, n - 1, qs * scale)  # (..., k)
     ranks = ranks.astype(X.dtype)
     if interpolation == "lower":
         ranks = np.floor(ranks)
@@ -293,8 +297,14 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
     out = low
     if interpolation in ("linear", "midpoint"):
         high = s.gather(-1, Tensor._new(above))
-        w = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
-        out = low.lerp(high, Tensor._new(w.astype(X.dtype)))
+        if interpolation == "midpoint":
+            w = Tensor._new(np.full_like(ranks, 0.5))
+        elif isinstance(q, Tensor):  # w = q scale - below, so that dq = g (high - low) scale
+            by_q = q.reshape(-1) * Tensor._new(scale) - Tensor._new(below.astype(X.dtype))
+            w = ops.where(Tensor._new(fixed), Tensor._new((ranks - below).astype(X.dtype)), by_q)
+        else:
+            w = Tensor._new((ranks - below).astype(X.dtype))
+        out = low.lerp(high, w)
     out = out.movedim(-1, 0)  # (k, ...)
     if keepdim:
         out = out.unsqueeze(d + 1) if dim is not None else out.reshape(-1, *(1,) * X.ndim)

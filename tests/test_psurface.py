@@ -107,3 +107,19 @@ def test_gather_takes_sparse_grad_and_refuses_true():
     np.testing.assert_array_equal(out.data, [[2.0], [1.0]])
     with pytest.raises(NotImplementedError, match="sparse_grad"):
         x.gather(1, mg.tensor([[2], [0]]), sparse_grad=True)
+
+
+def test_quantile_gradient_reaches_q():
+    x = mg.tensor([[1.0, 4.0, 2.0, 8.0], [0.0, -1.0, 3.0, 5.0]], dtype=mg.float64)
+    q = mg.tensor([0.25, 0.5], dtype=mg.float64, requires_grad=True)
+    mg.quantile(x, q, dim=1).sum().backward()
+    # rank q (n - 1) = 0.75 and 1.5: slopes (2 - 1) * 3 + (0 - -1) * 3 and (4 - 2) * 3 + (3 - 0) * 3
+    np.testing.assert_allclose(q.grad.data, [6.0, 15.0])
+    assert mg.gradcheck(
+        lambda t: mg.quantile(x, t, dim=1),
+        [mg.tensor([0.3, 0.6], dtype=mg.float64, requires_grad=True)],
+    )
+    assert mg.gradcheck(
+        lambda a, t: mg.nanquantile(a, t),
+        [mg.tensor(X, requires_grad=True), mg.tensor(0.45, dtype=mg.float64, requires_grad=True)],
+    )

@@ -100,6 +100,22 @@ CASES = [
     # gather takes sparse_grad= (False; minigrad: TypeError)
     ("R = M.gather(input=x, dim=-1, index=y, sparse_grad=False)", [X23, np.array([[0], [2]])]),
     ("R = x.gather(0, y, sparse_grad=False)", [X23, np.array([[1, 0, 1]])]),
+    # quantile's q as a tensor gets its gradient, g (high - low) (n - 1), 0 where the rank
+    # is not q's (a NaN slice); minigrad left q.grad None
+    *(
+        (call, [a, q.astype(a.dtype)])
+        for call in (
+            "R = M.quantile(x, y)",
+            "R = M.quantile(x, y, dim=-1, keepdim=True)",
+            "R = x.nanquantile(y, 0)",
+            "R = M.nanquantile(x, y)",
+            "R = M.quantile(x, y, 0, interpolation='midpoint')",
+            "R = M.quantile(x, y, -1, interpolation='lower')",
+            "R = M.quantile(x.detach(), y, -1)",
+        )
+        for a in (X234[0], X234[1].astype(np.float32), np.where(X234[1] > 1, np.nan, X234[1]), V3)
+        for q in (np.array([0.25, 0.8, 0.0, 1.0]), np.array(0.3))
+    ),
 ]
 
 
