@@ -1761,12 +1761,10 @@ class Tensor:
             raise RuntimeError(f"fill_diagonal_: all dimensions of input must be of equal length, "
                                f"got {self.shape}")  # fmt: skip
 
-        def filled(_: tuple) -> np.ndarray:
-            out = self.data.copy()
-            np.fill_diagonal(out, fill_value, wrap=wrap)
-            return out
-
-        return self._refill("fill_diagonal_", None, filled)
+        diagonal = np.zeros(self.shape, bool)
+        np.fill_diagonal(diagonal, True, wrap=wrap)
+        # a masked fill: the gradient of the old values off the diagonal survives, as PyTorch's
+        return _inplace.masked_fill_(self, Tensor._new(diagonal), fill_value)
 
     def _refill(self, name: str, kernel: str | None, values: Callable) -> Tensor:
         """The tensor's elements replaced in place by ``values(shape)``, as ``copy_`` does

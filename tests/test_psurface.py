@@ -123,3 +123,15 @@ def test_quantile_gradient_reaches_q():
         lambda a, t: mg.nanquantile(a, t),
         [mg.tensor(X, requires_grad=True), mg.tensor(0.45, dtype=mg.float64, requires_grad=True)],
     )
+
+
+def test_fill_diagonal_keeps_the_gradient_off_the_diagonal():
+    x = mg.tensor(np.ones((4, 2)), requires_grad=True)
+    y = x * 1
+    y.fill_diagonal_(5.0, wrap=True)
+    w = np.arange(8.0).reshape(4, 2)
+    (y * mg.tensor(w)).sum().backward()
+    keep = np.ones((4, 2), bool)
+    np.fill_diagonal(keep, False, wrap=True)
+    np.testing.assert_array_equal(x.grad.data, np.where(keep, w, 0))
+    np.testing.assert_array_equal(y.data, np.where(keep, 1.0, 5.0))

@@ -116,6 +116,17 @@ CASES = [
         for a in (X234[0], X234[1].astype(np.float32), np.where(X234[1] > 1, np.nan, X234[1]), V3)
         for q in (np.array([0.25, 0.8, 0.0, 1.0]), np.array(0.3))
     ),
+    # fill_diagonal_ in a graph zeroes the gradient on the diagonal only (minigrad: everywhere)
+    *(
+        (call, [a])
+        for call in (
+            "x = x * 1; r = x.fill_diagonal_(5.); R = (x, r is x)",
+            "x = x * 1; r = x.fill_diagonal_(-2, wrap=True); R = (x, r is x)",
+            "x = x * 1; v = x[0]; r = x.fill_diagonal_(3.); R = (v, x)",
+            "x = x * 1; y = x.exp(); x.fill_diagonal_(3.); R = y",
+        )
+        for a in (X23, X234[0].T, X234[:, :2, :2].astype(np.float32), X234[:1, :1])
+    ),
 ]
 
 
