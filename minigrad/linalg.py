@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import operator
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from . import functions, ops, select_ops
 from . import linalg_ops as _la
 from .errors import OpError
 from .linalg_ops import LinAlgError
+from .return_types import return_type
 from .tensor import Tensor, check_tensor
 
 __all__ = [
@@ -31,17 +31,17 @@ __all__ = [
     "vector_norm",
 ]  # fmt: skip
 
-Slogdet = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
-InvEx = namedtuple("linalg_inv_ex", ["inverse", "info"])
-SolveEx = namedtuple("linalg_solve_ex", ["result", "info"])
-CholeskyEx = namedtuple("linalg_cholesky_ex", ["L", "info"])
-QR = namedtuple("linalg_qr", ["Q", "R"])
-Eigh = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
-SVD = namedtuple("linalg_svd", ["U", "S", "Vh"])
-Lstsq = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
-LUFactor = namedtuple("linalg_lu_factor", ["LU", "pivots"])
-LUFactorEx = namedtuple("linalg_lu_factor_ex", ["LU", "pivots", "info"])
-LU = namedtuple("linalg_lu", ["P", "L", "U"])
+Slogdet = return_type("linalg_slogdet", ["sign", "logabsdet"])
+InvEx = return_type("linalg_inv_ex", ["inverse", "info"])
+SolveEx = return_type("linalg_solve_ex", ["result", "info"])
+CholeskyEx = return_type("linalg_cholesky_ex", ["L", "info"])
+QR = return_type("linalg_qr", ["Q", "R"])
+Eigh = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
+SVD = return_type("linalg_svd", ["U", "S", "Vh"])
+Lstsq = return_type("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
+LUFactor = return_type("linalg_lu_factor", ["LU", "pivots"])
+LUFactorEx = return_type("linalg_lu_factor_ex", ["LU", "pivots", "info"])
+LU = return_type("linalg_lu", ["P", "L", "U"])
 
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -13,6 +12,7 @@ import numpy as np
 from . import dtypes, linalg, ops
 from . import linalg_ops as _la
 from .errors import OpError
+from .return_types import return_type
 from .tensor import Tensor, check_tensor
 
 __all__ = [
@@ -22,12 +22,12 @@ __all__ = [
     "slogdet", "svd", "triangular_solve",
 ]  # fmt: skip
 
-Slogdet = namedtuple("slogdet", ["sign", "logabsdet"])
-QR = namedtuple("qr", ["Q", "R"])
-SVD = namedtuple("svd", ["U", "S", "V"])
-TriangularSolve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
-LUUnpack = namedtuple("lu_unpack", ["P", "L", "U"])
-Geqrf = namedtuple("geqrf", ["a", "tau"])
+Slogdet = return_type("slogdet", ["sign", "logabsdet"])
+QR = return_type("qr", ["Q", "R"])
+SVD = return_type("svd", ["U", "S", "V"])
+TriangularSolve = return_type("triangular_solve", ["solution", "cloned_coefficient"])
+LUUnpack = return_type("lu_unpack", ["P", "L", "U"])
+Geqrf = return_type("geqrf", ["a", "tau"])
 
 _warned: set = set()  # PyTorch warns of a deprecated function once per process
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import math
 import operator
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -55,6 +54,7 @@ from .ops import (
 )
 from .ops import sgn as _sign_array
 from .ops import to as _to
+from .return_types import return_type
 from .tensor import Tensor, check_bool, check_tensor, size_arg
 
 _new = Tensor._new
@@ -352,7 +352,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 
 # ---- sorting -------------------------------------------------------------------------
 
-Sort = namedtuple("sort", ["values", "indices"])
+Sort = return_type("sort", ["values", "indices"])
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Sort:

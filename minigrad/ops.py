@@ -13,7 +13,6 @@ import math
 import numbers
 import operator
 import warnings
-from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from . import dtypes
 from .engine import COPY_SLICES, record
 from .errors import OpError
 from .grad_mode import _mode
+from .return_types import return_type
 from .tensor import NOT_GIVEN, Tensor, Views, as_array, check_bool, check_tensor, size_arg
 
 _new = Tensor._new
@@ -1161,22 +1161,23 @@ def amin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _extreme("amin", np.min, input, dim, keepdim)
 
 
-MaxMin = namedtuple("MaxMin", ["values", "indices"])
+MaxMin = {"max": return_type("max", ["values", "indices"]),
+          "min": return_type("min", ["values", "indices"])}  # fmt: skip
 
 
-def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> MaxMin:
+def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> tuple:
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
     X = x.data
     check_bool(name, "keepdim", keepdim)
     if X.ndim == 0:  # the element itself, at index 0 (dim 0 or -1, as for one dim)
         _axes(name, dim, 1, single=True)
         value = record(X.copy(), name.capitalize(), (x,), (identity,))
-        return MaxMin(value, _new(np.zeros((), np.int64)))
+        return MaxMin[name](value, _new(np.zeros((), np.int64)))
     d = _axes(name, dim, X.ndim, single=True)[0]
     _check_nonempty(name, X, (d,))
     idx = np.expand_dims(arg(X, axis=d), d)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
-    return MaxMin(_select(name, x, idx, d, keepdim, indices), indices)
+    return MaxMin[name](_select(name, x, idx, d, keepdim, indices), indices)
 
 
 def _select(
@@ -1235,7 +1236,7 @@ def min(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     return _extreme_dim("min", np.argmin, input, dim, keepdim)
 
 
-TopK = namedtuple("topk", ["values", "indices"])
+TopK = return_type("topk", ["values", "indices"])
 
 
 def sort_order(X: np.ndarray, d: int, descending: bool) -> np.ndarray:

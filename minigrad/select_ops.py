@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import builtins
 import warnings
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -42,6 +41,7 @@ from .ops import (
     sub,
     unsqueeze,
 )
+from .return_types import return_type
 from .tensor import Tensor, check_bool, check_tensor, size_arg
 
 _new = Tensor._new
@@ -487,8 +487,8 @@ def cross(input: Tensor, other: Tensor, dim: Any = None) -> Tensor:
 linalg_cross = cross
 
 
-Cum = namedtuple("cummax", ["values", "indices"])
-CumMin = namedtuple("cummin", ["values", "indices"])
+Cum = return_type("cummax", ["values", "indices"])
+CumMin = return_type("cummin", ["values", "indices"])
 
 
 def _cumulative_extreme(name: str, better: Any, x: Tensor, dim: int) -> tuple:
@@ -535,8 +535,8 @@ def cummin(input: Tensor, dim: int) -> tuple:
     return _cumulative_extreme("cummin", np.less, input, dim)
 
 
-KthValue = namedtuple("kthvalue", ["values", "indices"])
-Median = namedtuple("median", ["values", "indices"])
+KthValue = return_type("kthvalue", ["values", "indices"])
+Median = return_type("median", ["values", "indices"])
 
 
 def _kth(name: str, x: Tensor, k: Any, dim: int, keepdim: bool, tup: Any) -> tuple:
@@ -593,7 +593,7 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     return record(out, "Median", (input,), (vjp,), saved=(input,), saves_out=True)
 
 
-Mode = namedtuple("mode", ["values", "indices"])
+Mode = return_type("mode", ["values", "indices"])
 
 
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:

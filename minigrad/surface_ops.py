@@ -15,7 +15,6 @@ import itertools
 import math
 import os
 import warnings
-from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +24,7 @@ from . import dtypes, inplace, linalg, ops, printing
 from .device import check as check_device
 from .engine import record
 from .nn import activation_ops
+from .return_types import return_type
 from .special_functions import bessel_i
 from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, size_arg
 
@@ -136,7 +136,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
 
 # ---- reductions: min and max together, covariance, cumulative log-sum-exp ---------------
 
-Aminmax = namedtuple("aminmax", ["min", "max"])
+Aminmax = return_type("aminmax", ["min", "max"])
 
 
 def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Aminmax:
@@ -313,7 +313,7 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
     return out if Q.ndim else out.squeeze(0)
 
 
-Median = namedtuple("nanmedian", ["values", "indices"])
+Median = return_type("nanmedian", ["values", "indices"])
 
 
 def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
@@ -812,7 +812,7 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:
     return ops.to(input, dt) * ops.rpow(ops.to(other, dt), 2.0)
 
 
-Frexp = namedtuple("frexp", ["mantissa", "exponent"])
+Frexp = return_type("frexp", ["mantissa", "exponent"])
 
 
 def frexp(input: Tensor) -> Frexp:

@@ -135,3 +135,18 @@ def test_fill_diagonal_keeps_the_gradient_off_the_diagonal():
     np.fill_diagonal(keep, False, wrap=True)
     np.testing.assert_array_equal(x.grad.data, np.where(keep, w, 0))
     np.testing.assert_array_equal(y.data, np.where(keep, 1.0, 5.0))
+
+
+def test_return_types_are_named_tuples_printed_one_field_a_line():
+    import pickle
+
+    x = mg.tensor([[3.0, 1.0], [0.0, 5.0]])
+    r = x.max(1)
+    values, indices = r
+    assert isinstance(r, tuple) and r.values is values and r.indices is indices
+    assert type(r).__name__ == "max" and type(x.min(1)).__name__ == "min"
+    assert repr(r) == (
+        "minigrad.return_types.max(\nvalues=tensor([3., 5.]),\nindices=tensor([0, 1]))"
+    )
+    again = pickle.loads(pickle.dumps(r))
+    assert type(again) is type(r) and again.values.tolist() == [3.0, 5.0]

@@ -200,3 +200,40 @@ def test_program_matches_pytorch(program, arrays):
         assert (g is None) == (e is None)
         if e is not None:
             np.testing.assert_allclose(g, e, **tol)
+
+
+_TUPLE_OPS = [
+    "x.sort()",
+    "x.sort(descending=True)",
+    "x.max(0)",
+    "M.min(x, 1, True)",
+    "M.aminmax(x)",
+    "x.topk(2)",
+    "M.frexp(x)",
+    "x.cummin(1)",
+    "x.cummax(0)",
+    "x.kthvalue(1)",
+    "x.median(0)",
+    "x.nanmedian(1)",
+    "x.mode(1)",
+    "M.linalg.slogdet(x[:, :2])",
+    "M.slogdet(x[:, :2])",
+    "M.linalg.qr(x)",
+    "M.linalg.eigh(x[:, :2] @ x[:, :2].T)",
+    "M.linalg.inv_ex(x[:, :2])",
+    "M.linalg.lu_factor(x[:, :2])",
+    "M.linalg.svd(x[:, :2])",
+    "M.svd(x[:, :2])",
+    "M.linalg.lu(x)",
+    "M.geqrf(x)",
+    "M.linalg.cholesky_ex(x[:, :2] @ x[:, :2].T)",
+]
+
+
+@pytest.mark.parametrize("call", _TUPLE_OPS)
+def test_tuple_outputs_print_as_pytorchs_return_types(call):
+    # minigrad printed a named tuple on one line (and max/min's as "MaxMin(...)")
+    x = np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]])
+    got = repr(eval(call, {"M": mg, "x": mg.tensor(x)}))
+    expected = repr(eval(call, {"M": torch, "x": torch.tensor(x)}))
+    assert got == expected.replace("torch.", "minigrad.")
