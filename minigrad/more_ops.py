@@ -482,12 +482,11 @@ def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     A reshape: dx = g reshaped back."""
     shape = input.data.shape
     sizes = tuple(sizes)
-    if not shape or not sizes:  # RuntimeErrors in PyTorch, before the dim's range is checked
-        raise RuntimeError(
-            f"unflatten: a 0-d tensor has no dim {dim}" if not shape else
-            "unflatten: sizes must be non-empty"
-        )  # fmt: skip
+    if not sizes:  # PyTorch's order: the sizes, the dim's range, then the 0-d tensor
+        raise RuntimeError("unflatten: sizes must be non-empty")
     d = _one_axis("unflatten", "dim", dim, len(shape))
+    if not shape:
+        raise RuntimeError(f"unflatten: a 0-d tensor has no dim {dim} to unflatten")
     known = math.prod(n for n in sizes if n != -1)
     if (
         sizes.count(-1) > 1

@@ -97,6 +97,13 @@ CASES = [
     ("R = x[:, :1].unflatten(1, ())", [X23]),
     ("R = x[:, :1].unflatten(3, ())", [X23]),
     ("R = x.unflatten(1, ())", [X23]),
+    # ... in PyTorch's order: the sizes, the dim's range, then the 0-d tensor
+    *(
+        (f"R = x.unflatten({d}, {sizes})", [a])
+        for a in (np.array(1.5), X23)
+        for d in ("0", "-1", "3", "-4", "None", "M.tensor(1)")
+        for sizes in ("(1, -1)", "()")
+    ),
     # gather takes sparse_grad= (False; minigrad: TypeError)
     ("R = M.gather(input=x, dim=-1, index=y, sparse_grad=False)", [X23, np.array([[0], [2]])]),
     ("R = x.gather(0, y, sparse_grad=False)", [X23, np.array([[1, 0, 1]])]),
