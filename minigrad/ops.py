@@ -2128,6 +2128,7 @@ def allclose(
     input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> builtins.bool:
     """|a - b| <= atol + rtol |b| everywhere (broadcast); a and b of the same dtype."""
+    check_tensor("allclose", "other", other)
     if input.data.dtype != other.data.dtype:
         raise RuntimeError(f"allclose: {input.data.dtype} did not match {other.data.dtype}")
     try:

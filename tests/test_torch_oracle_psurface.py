@@ -123,6 +123,11 @@ CASES = [
         for a in (X234[0], X234[1].astype(np.float32), np.where(X234[1] > 1, np.nan, X234[1]), V3)
         for q in (np.array([0.25, 0.8, 0.0, 1.0]), np.array(0.3))
     ),
+    # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
+    ("R = M.allclose(x, [1.0, 2.0])", [X23]),
+    ("R = x.allclose(None)", [X23]),
+    ("R = M.allclose(x, 1.0)", [X23]),
+    ("R = M.allclose(x, x + 1e-9)", [X23]),
     # fill_diagonal_ in a graph zeroes the gradient on the diagonal only (minigrad: everywhere)
     *(
         (call, [a])
