@@ -59,9 +59,10 @@ def _function(name: str) -> Callable:
 
 
 def _shift(name: str, fn: Callable, input: Any, other: Any) -> Tensor:
-    for V in (input, other):
-        if np.asarray(V.data if isinstance(V, Tensor) else V).dtype.kind == "b":
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+    """A shift in the operands' promoted dtype: a bool with an integer shifts as int64, two
+    bools have no shift (PyTorch's NotImplementedError)."""
+    if result_type(input, other).kind == "b":
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
     return ops._bitwise(name, fn, input, other)
 
 

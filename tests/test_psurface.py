@@ -150,3 +150,12 @@ def test_return_types_are_named_tuples_printed_one_field_a_line():
     )
     again = pickle.loads(pickle.dumps(r))
     assert type(again) is type(r) and again.values.tolist() == [3.0, 5.0]
+
+
+def test_shifts_of_bools_with_integers_promote():
+    t = mg.tensor([True, False, True])
+    out = mg.bitwise_left_shift(t, 1)
+    assert out.dtype == mg.int64 and out.tolist() == [2, 0, 2]
+    assert mg.bitwise_right_shift(mg.tensor([4, 8]), mg.tensor([True, False])).tolist() == [2, 8]
+    with pytest.raises(NotImplementedError, match="Bool"):
+        mg.bitwise_left_shift(t, t)

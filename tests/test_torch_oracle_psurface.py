@@ -123,6 +123,20 @@ CASES = [
         for a in (X234[0], X234[1].astype(np.float32), np.where(X234[1] > 1, np.nan, X234[1]), V3)
         for q in (np.array([0.25, 0.8, 0.0, 1.0]), np.array(0.3))
     ),
+    # shifts: a bool with an integer promotes to int64 (minigrad refused any bool operand)
+    *(
+        (f"R = {e}", [a, b])
+        for e in (
+            "M.bitwise_left_shift(x, y)",
+            "x.bitwise_right_shift(y)",
+            "M.bitwise_left_shift(x, 1)",
+            "M.bitwise_left_shift(True, x)",
+            "M.bitwise_right_shift(x, True)",
+            "M.bitwise_left_shift(x, M.tensor(2))",
+        )  # fmt: skip
+        for a, b in ((I3 > 0, I3 < 1), (I3 > 0, I3 + 3), (I3 + 3, I3 > 0))
+    ),
+    ("x = x * 1; x.bitwise_left_shift_(y); R = x", [I3 > 0, I3 < 1]),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
