@@ -860,6 +860,43 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return _inplace.div_(self, other)
 
+    # the other augmented assignments are in place too, as PyTorch's (not x = x op y)
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self.floor_divide_(other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self.remainder_(other)
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return self.pow_(other)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other: Any) -> Tensor:
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return self.bitwise_xor_(other)
+
+    def __ilshift__(self, other: Any) -> Tensor:
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other: Any) -> Tensor:
+        return self.bitwise_right_shift_(other)
+
+    def __lshift__(self, other: Any) -> Tensor:
+        return self.bitwise_left_shift(other)
+
+    def __rshift__(self, other: Any) -> Tensor:
+        return self.bitwise_right_shift(other)
+
+    def __rlshift__(self, other: Any) -> Tensor:
+        return Tensor.bitwise_left_shift(other, self)  # other << self: other the input
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        return Tensor.bitwise_right_shift(other, self)
+
     def add_(self, other: Any, alpha: Number = 1) -> Tensor:
         return _inplace.add_(self, other, alpha)
 

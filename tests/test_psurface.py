@@ -159,3 +159,16 @@ def test_shifts_of_bools_with_integers_promote():
     assert mg.bitwise_right_shift(mg.tensor([4, 8]), mg.tensor([True, False])).tolist() == [2, 8]
     with pytest.raises(NotImplementedError, match="Bool"):
         mg.bitwise_left_shift(t, t)
+
+
+def test_augmented_assignments_are_in_place():
+    for op, expected in (("&=", [0, 2, 2]), ("|=", [3, 2, 3]), ("^=", [3, 0, 1]),
+                         ("//=", [0, 1, 1]), ("%=", [1, 0, 1]), ("**=", [1, 4, 9]),
+                         ("<<=", [4, 8, 12]), (">>=", [0, 0, 0])):  # fmt: skip
+        x = mg.tensor([1, 2, 3])
+        env = {"z": x}
+        exec(f"z {op} 2", env)
+        assert env["z"] is x and x.tolist() == expected, op
+    x = mg.tensor([1, 2, 3])
+    assert (x << 1).tolist() == [2, 4, 6] and (1 << x).tolist() == [2, 4, 8]
+    assert (x >> 1).tolist() == [0, 1, 1] and (16 >> x).tolist() == [8, 4, 2]

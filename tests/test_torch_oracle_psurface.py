@@ -137,6 +137,27 @@ CASES = [
         for a, b in ((I3 > 0, I3 < 1), (I3 > 0, I3 + 3), (I3 + 3, I3 > 0))
     ),
     ("x = x * 1; x.bitwise_left_shift_(y); R = x", [I3 > 0, I3 < 1]),
+    # the augmented assignments change the tensor in place (minigrad rebound the name to a
+    # new tensor), and << >> are operators (minigrad: TypeError)
+    *(
+        (prog.format(op=op, rhs=rhs), [a, b])
+        for op in ("&=", "|=", "^=", "//=", "%=", "**=", "<<=", ">>=")
+        for rhs in ("2", "y", "1.5")
+        for prog in (
+            "z = x; z {op} {rhs}; R = (x, z is x)",
+            "x = x * 1; z = x; z {op} {rhs}; R = (x, z is x)",
+            "v = x[0]; v {op} {rhs}; R = (x, v)",
+        )
+        for a, b in ((I3, I3[::-1].copy() + 2), (X23, X23[::-1].copy()), (I3 > 0, I3 < 1))
+    ),
+    *(
+        (f"R = {e}", [a, b])
+        for e in ("x << 1", "1 << x", "x << y", "x >> 1", "16 >> x", "x >> y", "x << 1.5")
+        for a, b in ((I3 + 3, I3 + 3), (X23, X23), (np.array([1, 2, 200], np.uint8), I3 + 1))
+    ),
+    ("x = x * 1; x **= 2; (x * x).sum().backward(); R = x", [X23]),
+    ("z = x * 1; w = z.exp(); z **= 2; w.sum().backward(); R = w", [X23]),
+    ("z = x; z **= 2; R = z", [X23]),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
