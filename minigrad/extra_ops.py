@@ -710,9 +710,12 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     """Σ over ``dim`` (all by default) of the elements that are not NaN; integers sum in
     int64.   dx = g broadcast back, 0 where x is NaN."""
     check_tensor("nansum", "input", input)
-    X = input.data if dtype is None else input.data.astype(dtypes.as_dtype(dtype, "nansum"))
+    X = input.data
+    if dtype is not None:
+        X = X.astype(ops._reduce_dtype("nansum", input, dtypes.as_dtype(dtype, "nansum")))
     axes = ops._axes("nansum", dim, X.ndim)
-    out = ops._contiguous(np.asarray(np.nansum(X, axis=axes, keepdims=keepdim)))
+    own = None if dtype is None else X.dtype  # NumPy sums small integers in int64
+    out = ops._contiguous(np.asarray(np.nansum(X, axis=axes, keepdims=keepdim, dtype=own)))
     if dtype is None and X.dtype.kind in "biu":
         out = out.astype(dtypes.int64)
     if X.dtype.kind not in "fc":

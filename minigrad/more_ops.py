@@ -278,7 +278,7 @@ def prod(
     X = X.astype(_int_to_long(input, dtype, "prod"), copy=False)
     flat = X.reshape(-1) if d is None or not X.ndim else X
     axis = 0 if d is None or not X.ndim else d
-    kept = np.prod(flat, axis=axis, keepdims=True)
+    kept = np.prod(flat, axis=axis, keepdims=True, dtype=X.dtype)
     dropped = () if d is None or not X.ndim else kept.shape[:d] + kept.shape[d + 1 :]
     out = _contiguous(kept.reshape(kept.shape if keepdim and X.ndim else dropped))
     shape = X.shape
@@ -300,7 +300,7 @@ def prod(
 def _running_sum(X: np.ndarray, d: int) -> np.ndarray:
     """np.cumsum along d, whose sums start from +0 as PyTorch's, so none is -0 (NumPy starts
     from the first element: a leading -0, and the running sums of -0s after it, stay -0)."""
-    out = np.cumsum(X, axis=d)
+    out = np.cumsum(X, axis=d, dtype=X.dtype)  # NumPy sums small integers in int64
     if out.dtype.kind == "f":
         out += 0.0  # -0 + 0 = +0, every other value unchanged
     return out
@@ -326,7 +326,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     X = X.astype(_int_to_long(input, dtype, "cumprod"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumprod", (input,), (identity,))
-    out = np.cumprod(X, axis=d)
+    out = np.cumprod(X, axis=d, dtype=X.dtype)
 
     @_quiet
     def vjp(g: np.ndarray) -> np.ndarray:

@@ -172,3 +172,15 @@ def test_augmented_assignments_are_in_place():
     x = mg.tensor([1, 2, 3])
     assert (x << 1).tolist() == [2, 4, 6] and (1 << x).tolist() == [2, 4, 8]
     assert (x >> 1).tolist() == [0, 1, 1] and (16 >> x).tolist() == [8, 4, 2]
+
+
+def test_integer_dtype_of_products_and_scans_is_kept():
+    x = mg.tensor([[3, -1, 2], [2, 2, -2]])
+    for out, dtype, expected in (
+        (mg.prod(x, 1, dtype=mg.int32), mg.int32, [-6, -8]),
+        (mg.prod(x, dtype=mg.int8), mg.int8, 48),
+        (mg.cumsum(x, 0, dtype=mg.int32), mg.int32, [[3, -1, 2], [5, 1, 0]]),
+        (mg.cumprod(x, 1, dtype=mg.int16), mg.int16, [[3, -3, -6], [2, 4, -8]]),
+        (mg.nansum(x, dtype=mg.int32), mg.int32, 6),
+    ):
+        assert out.dtype == dtype and out.tolist() == expected

@@ -158,6 +158,20 @@ CASES = [
     ("x = x * 1; x **= 2; (x * x).sum().backward(); R = x", [X23]),
     ("z = x * 1; w = z.exp(); z **= 2; w.sum().backward(); R = w", [X23]),
     ("z = x; z **= 2; R = z", [X23]),
+    # prod, cumsum, cumprod and nansum with an integer dtype= keep it (NumPy's int64 leaked)
+    *(
+        (f"R = {call}", [a])
+        for call in (
+            "M.prod(x, 1, dtype=M.int32)",
+            "M.prod(x, dtype=M.int8)",
+            "M.prod(x, dtype=M.bool)",
+            "M.cumsum(x, 0, dtype=M.int32)",
+            "x.cumprod(-1, dtype=M.int8)",
+            "M.nansum(x, dtype=M.int32)",
+            "M.nansum(x, 0, dtype=M.int16)",
+        )  # fmt: skip
+        for a in (I3.reshape(1, 3), (I3 > 0).reshape(3, 1), I3.astype(np.int8), X23)
+    ),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
