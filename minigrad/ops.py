@@ -2099,17 +2099,21 @@ def _test_axes(op: str, dim: Any, ndim: int) -> tuple | None:
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Whether every element (over ``dim``) is nonzero."""
+    """Whether every element (over ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's)."""
     check_bool("all", "keepdim", keepdim)
     axes = _test_axes("all", dim, input.data.ndim)
-    return _new(np.asarray(np.all(input.data, axis=axes, keepdims=keepdim)))
+    return _truth(np.all(input.data, axis=axes, keepdims=keepdim), input.data.dtype)
 
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Whether some element (over ``dim``) is nonzero."""
+    """Whether some element (over ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's)."""
     check_bool("any", "keepdim", keepdim)
     axes = _test_axes("any", dim, input.data.ndim)
-    return _new(np.asarray(np.any(input.data, axis=axes, keepdims=keepdim)))
+    return _truth(np.any(input.data, axis=axes, keepdims=keepdim), input.data.dtype)
+
+
+def _truth(out: Any, dtype: np.dtype) -> Tensor:
+    return _new(np.asarray(out, np.uint8 if dtype == np.uint8 else np.bool_))
 
 
 def isnan(input: Tensor) -> Tensor:

@@ -184,3 +184,10 @@ def test_integer_dtype_of_products_and_scans_is_kept():
         (mg.nansum(x, dtype=mg.int32), mg.int32, 6),
     ):
         assert out.dtype == dtype and out.tolist() == expected
+
+
+def test_all_and_any_of_uint8_are_uint8():
+    x = mg.tensor([[0, 3, 1], [2, 0, 0]], dtype=mg.uint8)
+    assert x.all().dtype == mg.uint8 and x.all().item() == 0
+    assert x.any(1).dtype == mg.uint8 and x.any(1).tolist() == [1, 1]
+    assert mg.tensor([1, 2]).all().dtype == mg.bool

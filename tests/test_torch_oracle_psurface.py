@@ -172,6 +172,12 @@ CASES = [
         )  # fmt: skip
         for a in (I3.reshape(1, 3), (I3 > 0).reshape(3, 1), I3.astype(np.int8), X23)
     ),
+    # all and any of a uint8 tensor are uint8 (minigrad: bool)
+    *(
+        (f"R = {call}", [a])
+        for call in ("M.all(x)", "x.any(1)", "M.all(x, dim=0, keepdim=True)", "x.any((0, 1))")
+        for a in (np.array([[0, 3, 1], [2, 0, 0]], np.uint8), np.array([[0, 3, 1]], np.int8))
+    ),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
