@@ -555,12 +555,67 @@ def _kth(name: str, x: Tensor, k: Any, dim: int, keepdim: bool, tup: Any) -> tup
         )
     _refuse(name, X, "b", NotImplementedError)  # past PyTorch's shortcuts for 0-d and empty
     idx = np.take(sort_order(X, d, False), [k - 1], axis=d)
+    if name == "kthvalue":
+        idx = _tied_kth(X, d, k - 1, idx)
     if name == "median" and X.dtype.kind == "f":  # a NaN makes the median NaN: the first one
         nan = np.isnan(X)
         if nan.any():
             idx = np.where(nan.any(d, keepdims=True), np.argmax(nan, d, keepdims=True), idx)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
     return tup(_select(name, x, idx, d, keepdim, indices), indices)
+
+
+def _tied_kth(X: np.ndarray, d: int, k: int, idx: np.ndarray) -> np.ndarray:
+    """``idx`` (the k-th of a stable sort along d, keepdims), but where the k-th value is
+    tied, the index PyTorch's kthvalue returns: its quickselect's pick."""
+    rows = np.moveaxis(X, d, -1).reshape(-1, X.shape[d])
+    shape = np.moveaxis(idx, d, -1).shape
+    at = np.moveaxis(idx, d, -1).reshape(-1).copy()
+    kth = rows[np.arange(len(rows)), at][:, None]
+    tied = (rows == kth) | ((rows != rows) & (kth != kth))  # NaN ties NaN
+    for r in np.flatnonzero(tied.sum(1) > 1):
+        at[r] = _quickselect(rows[r].tolist(), k)
+    return np.moveaxis(at.reshape(shape), -1, d)
+
+
+def _quickselect(vals: list, k: int) -> int:
+    """The original index of the k-th smallest of ``vals`` (NaN largest) as PyTorch's CPU
+    quick_select_template leaves it: median-of-three pivots, Hoare partitions."""
+    pos = list(range(len(vals)))
+
+    def gt(a: Any, b: Any) -> bool:
+        return (a != a and b == b) or a > b
+
+    def swap(i: int, j: int) -> None:
+        vals[i], vals[j], pos[i], pos[j] = vals[j], vals[i], pos[j], pos[i]
+
+    lo, hi = 0, len(vals) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if gt(vals[lo], vals[hi]):
+                swap(lo, hi)
+            break
+        swap(lo + (hi - lo) // 2, lo + 1)
+        for a, b in ((lo + 1, hi), (lo, hi), (lo + 1, lo)):
+            if gt(vals[a], vals[b]):
+                swap(a, b)
+        i, j, pivot = lo + 1, hi, vals[lo]
+        while True:
+            i += 1
+            while gt(pivot, vals[i]):
+                i += 1
+            j -= 1
+            while gt(vals[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(lo, j)
+        if j <= k:
+            lo = i
+        if j >= k:
+            hi = j - 1
+    return pos[k]
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:

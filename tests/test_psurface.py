@@ -191,3 +191,15 @@ def test_all_and_any_of_uint8_are_uint8():
     assert x.all().dtype == mg.uint8 and x.all().item() == 0
     assert x.any(1).dtype == mg.uint8 and x.any(1).tolist() == [1, 1]
     assert mg.tensor([1, 2]).all().dtype == mg.bool
+
+
+def test_kthvalue_at_ties_follows_pytorchs_quickselect():
+    # [0, 0, 5, 5]: median of three puts the pivot 0 (index 1) first, and the partition
+    # leaves index 1 at position 0 (a stable sort would give index 0)
+    x = mg.tensor([[0.0, 0.0, 5.0, 5.0]], requires_grad=True)
+    values, indices = x.kthvalue(1)
+    assert values.tolist() == [0.0] and indices.tolist() == [1]
+    values.sum().backward()
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0, 0.0]]
+    # without ties the index is the element's own
+    assert mg.tensor([[3.0, 1.0, 2.0]]).kthvalue(2).indices.tolist() == [2]

@@ -178,6 +178,23 @@ CASES = [
         for call in ("M.all(x)", "x.any(1)", "M.all(x, dim=0, keepdim=True)", "x.any((0, 1))")
         for a in (np.array([[0, 3, 1], [2, 0, 0]], np.uint8), np.array([[0, 3, 1]], np.int8))
     ),
+    # kthvalue at ties returns the index PyTorch's quickselect leaves there (minigrad: the
+    # stable sort's), and the gradient goes to it
+    *(
+        (f"R = x.kthvalue({k}, {d})", [a])
+        for a in (
+            np.array([[1.0, 2.0, 2.0, 0.0], [3.0, 3.0, 3.0, 1.0], [0.0, 0.0, 5.0, 5.0]]),
+            np.array([[1.0, np.nan, 2.0, np.nan, 1.0, 1.0]]),
+            np.array([[2, 0, 2, 1, 0, 2, 2, 1, 0]]),
+            np.tile([[1.0, 0.0, 1.0]], (3, 3)).astype(np.float32),
+        )
+        for d in (-1, 0)
+        for k in (1, 2, 3)
+    ),
+    (
+        "R = M.kthvalue(x.mT, 2, dim=0, keepdim=True)",
+        [np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])],
+    ),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
