@@ -675,6 +675,13 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
     return Mode(_select("mode", input, idx, d, keepdim, indices), indices)
 
 
+def _check_unselected_sizes(name: str, shape: tuple, d: int) -> None:
+    """unique along dim d needs every other dim nonempty (PyTorch's RuntimeError)."""
+    if 0 in shape[:d] + shape[d + 1 :]:
+        raise RuntimeError(f"{name}: There are 0 sized dimensions, and they aren't selected, "
+                           f"so unique cannot be applied (shape {shape}, dim {d})")  # fmt: skip
+
+
 def _no_unique_vjp(g: np.ndarray) -> np.ndarray:
     raise NotImplementedError("the derivative for '_unique2' is not implemented.")
 
@@ -690,13 +697,18 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     and their counts. PyTorch records the node but has no derivative for it: backward
     raises."""
     X = input.data
-    if dim is None:
-        values, inverse, counts = np.unique(X.reshape(-1), return_inverse=True, return_counts=True)
+    if dim is None:  # NaNs are all different, as PyTorch's (NumPy merges them by default)
+        values, inverse, counts = np.unique(
+            X.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
+        )
         out = record(values, "Unique2", (input,), (_no_unique_vjp,))
         inverse = inverse.reshape(X.shape)
     else:
         d = _one_axis("unique", "dim", dim, X.ndim)
-        values, inverse, counts = np.unique(X, return_inverse=True, return_counts=True, axis=d)
+        _check_unselected_sizes("unique", X.shape, d)
+        values, inverse, counts = np.unique(
+            X, return_inverse=True, return_counts=True, axis=d, equal_nan=False
+        )
         out = record(values, "UniqueDim", (input,), (_no_unique_dim_vjp,))
         inverse = inverse.reshape(-1)
     extra = ((_new(inverse.astype(np.int64)),) if return_inverse else ()) + (

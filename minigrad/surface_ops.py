@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, inplace, linalg, ops, printing
+from . import dtypes, inplace, linalg, ops, printing, select_ops
 from .device import check as check_device
 from .engine import record
 from .nn import activation_ops
@@ -734,10 +734,11 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
         shape = X.shape
     else:
         d = ops._one_axis("unique_consecutive", "dim", dim, X.ndim)
-        moved = np.moveaxis(X, d, 0).reshape(X.shape[d] if X.ndim else 1, -1)
+        select_ops._check_unselected_sizes("unique_consecutive", X.shape, d)
         if X.ndim and not X.shape[d]:
             starts = np.zeros(0, bool)
         else:
+            moved = np.moveaxis(X, d, 0).reshape(X.shape[d] if X.ndim else 1, -1)
             starts = np.concatenate(([True], (moved[1:] != moved[:-1]).any(1)))
         out = np.take(X, np.nonzero(starts)[0], axis=d) if X.ndim else X.copy()
         shape = (X.shape[d],) if X.ndim else (1,)

@@ -203,3 +203,15 @@ def test_kthvalue_at_ties_follows_pytorchs_quickselect():
     assert x.grad.tolist() == [[0.0, 1.0, 0.0, 0.0]]
     # without ties the index is the element's own
     assert mg.tensor([[3.0, 1.0, 2.0]]).kthvalue(2).indices.tolist() == [2]
+
+
+def test_unique_keeps_nans_apart_and_checks_empty_dims():
+    values, inverse, counts = mg.unique(
+        mg.tensor([1.0, np.nan, np.nan, 2.0]), return_inverse=True, return_counts=True
+    )
+    assert values.shape == (4,) and np.isnan(values.data[2:]).all()
+    assert counts.tolist() == [1, 1, 1, 1] and inverse.tolist() == [0, 2, 3, 1]
+    for f in (mg.unique, mg.unique_consecutive):
+        with pytest.raises(RuntimeError, match="0 sized"):
+            f(mg.zeros(0, 3), dim=1)
+    assert mg.unique_consecutive(mg.zeros(0, 3), dim=0).shape == (0, 3)

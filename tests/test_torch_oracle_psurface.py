@@ -195,6 +195,28 @@ CASES = [
         "R = M.kthvalue(x.mT, 2, dim=0, keepdim=True)",
         [np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])],
     ),
+    # unique keeps NaNs apart (minigrad merged them); unique and unique_consecutive along a
+    # dim need the other dims nonempty, and unique_consecutive takes an empty selected dim
+    *(
+        (f"with M.no_grad(): R = M.{f}(x, {kw})", [a])
+        for f in ("unique", "unique_consecutive")
+        for kw in (
+            "",
+            "return_inverse=True, return_counts=True",
+            "dim=0",
+            "dim=1",
+            "dim=-1, return_inverse=True, return_counts=True",
+        )  # fmt: skip
+        for a in (np.zeros((0, 3)), np.zeros((2, 0)), np.array([[np.nan, 1.0], [np.nan, 1.0]]))
+        if "dim=" not in kw
+        or "0" in kw
+        or not np.isnan(a).any()  # NaN slices along dim 1: order left
+    ),
+    (
+        "with M.no_grad(): R = M.unique(x, return_inverse=True, return_counts=True)",
+        [np.array([1.0, np.nan, np.nan, 2.0])],
+    ),
+    ("with M.no_grad(): R = M.unique(x, sorted=False)", [np.array([np.nan, 1.0, np.nan])]),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
