@@ -895,12 +895,12 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
 # ---- searching and counting --------------------------------------------------------------
 
 
-def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = False,
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,
                  right: bool = False, side: str | None = None,
                  sorter: Any = None) -> Tensor:  # fmt: skip
     """For each value, the index where inserting it keeps the innermost dim of
     ``sorted_sequence`` sorted: the first such place, or (right=True, side='right') the
-    last. A 1-d sequence serves every value; else its leading dims match values'."""
+    last. A 1-d sequence serves every value; else its leading dims match input's."""
     check_tensor("searchsorted", "sorted_sequence", sorted_sequence)
     if side is not None:
         if side not in ("left", "right"):
@@ -929,11 +929,11 @@ def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = Fals
         if order.size and (order.min() < 0 or order.max() >= S.shape[-1]):
             raise RuntimeError("torch.searchsorted(): sorter index out of range")
         S = np.take_along_axis(S, order, -1)
-    scalar = not isinstance(values, Tensor)
-    if scalar and not isinstance(values, (int, float)):
-        raise TypeError(f"searchsorted(): argument 'values' must be Tensor or Number, not "
-                        f"{type(values).__name__}")  # fmt: skip
-    V = np.asarray(values) if scalar else values.data
+    scalar = not isinstance(input, Tensor)
+    if scalar and not isinstance(input, (int, float)):
+        raise TypeError(f"searchsorted(): argument 'input' must be Tensor or Number, not "
+                        f"{type(input).__name__}")  # fmt: skip
+    V = np.asarray(input) if scalar else input.data
     if S.ndim > 1 and (scalar or S.shape[:-1] != V.shape[:-1]):
         raise RuntimeError(
             f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import more_ops, ops, select_ops
-from .tensor import NOT_GIVEN, Tensor
+from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword
 
 
 def _tensor_input(op: Any) -> Any:
@@ -100,9 +100,9 @@ mean = _tensor_input(ops.mean)
 min = _tensor_input(ops.min)
 ne = _tensor_input(ops.ne)
 neg = _tensor_input(ops.neg)
-permute = _tensor_input(ops.permute)
+_permute = _tensor_input(ops.permute)
 relu = _tensor_input(ops.relu)
-reshape = _tensor_input(ops.reshape)
+_reshape = _tensor_input(ops.reshape)
 round = _tensor_input(ops.round)
 sigmoid = _tensor_input(ops.sigmoid)
 sin = _tensor_input(ops.sin)
@@ -168,7 +168,7 @@ split_with_sizes = _tensor_input(more_ops.split_with_sizes)
 square = _tensor_input(more_ops.square)
 tan = _tensor_input(more_ops.tan)
 tensor_split = _tensor_input(more_ops.tensor_split)
-tile = _tensor_input(more_ops.tile)
+_tile = _tensor_input(more_ops.tile)
 trace = _tensor_input(more_ops.trace)
 trunc = _tensor_input(more_ops.trunc)
 unbind = _tensor_input(more_ops.unbind)
@@ -277,3 +277,16 @@ def where(condition: Any, input: Any = NOT_GIVEN, other: Any = NOT_GIVEN) -> Any
     if input is NOT_GIVEN or other is NOT_GIVEN:
         raise TypeError("where() takes the condition alone, or with both input and other")
     return ops.where(condition, input, other)
+
+
+# The sizes as arguments (mg.reshape(x, 3, 2)) or by PyTorch's keyword (shape=, dims=)
+def reshape(input: Any, *sizes: Any, shape: Any = NOT_GIVEN) -> Tensor:
+    return _reshape(input, *_sizes_or_keyword("reshape", "shape", sizes, shape))
+
+
+def permute(input: Any, *order: Any, dims: Any = NOT_GIVEN) -> Tensor:
+    return _permute(input, *_sizes_or_keyword("permute", "dims", order, dims))
+
+
+def tile(input: Any, *sizes: Any, dims: Any = NOT_GIVEN) -> Tensor:
+    return _tile(input, *_sizes_or_keyword("tile", "dims", sizes, dims))

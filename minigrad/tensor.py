@@ -1284,8 +1284,8 @@ class Tensor:
     def repeat(self, *sizes: Any) -> Tensor:
         return _more.repeat(self, *sizes)
 
-    def tile(self, *dims: Any) -> Tensor:
-        return _more.tile(self, *dims)
+    def tile(self, *sizes: Any, dims: Any = NOT_GIVEN) -> Tensor:
+        return _more.tile(self, *_sizes_or_keyword("tile", "dims", sizes, dims))
 
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         return _more.split(self, split_size, dim)

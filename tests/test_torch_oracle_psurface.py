@@ -217,6 +217,17 @@ CASES = [
         [np.array([1.0, np.nan, np.nan, 2.0])],
     ),
     ("with M.no_grad(): R = M.unique(x, sorted=False)", [np.array([np.nan, 1.0, np.nan])]),
+    # PyTorch's keyword names: searchsorted's input (minigrad: values), the function forms'
+    # shape= and dims= (minigrad: TypeError)
+    ("R = M.searchsorted(sorted_sequence=y, input=x, right=True)", [X23, np.sort(V3)]),
+    ("R = M.searchsorted(y, input=x, side='right')", [X23, np.sort(V3)]),
+    ("R = M.searchsorted(y, values=x)", [X23, np.sort(V3)]),
+    ("R = M.tile(input=x, dims=(2,))", [X23]),
+    ("R = x.tile(dims=(2, 2))", [X23]),
+    ("R = M.tile(x, (2,), dims=(1,))", [X23]),
+    ("R = M.permute(input=x, dims=(1, 0))", [X23]),
+    ("R = M.reshape(input=x, shape=(3, 2))", [X23]),
+    ("R = M.reshape(x)", [X23]),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
