@@ -1206,12 +1206,18 @@ def _whole_or_dim(name: str, dim: Any) -> Any:
     return dim
 
 
-def max(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
+def max(
+    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN
+) -> Any:
     """max(): the largest element (ties share the gradient); max(dim): (values, indices).
 
     ``max(a, b)`` with a Tensor ``b`` is ``maximum(a, b)``, as in PyTorch; with a
     ``keepdim``, a one-element integer Tensor is a dim.
     """
+    if other is not NOT_GIVEN:  # max(a, other=b), PyTorch's keyword for maximum(a, b)
+        if dim is not NOT_GIVEN or keepdim is not NOT_GIVEN:
+            raise TypeError("max(): other cannot be given with dim or keepdim")
+        return maximum(input, other)
     if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
         return maximum(input, dim)
     dim = _whole_or_dim("max", dim)
@@ -1223,8 +1229,14 @@ def max(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     return _extreme_dim("max", np.argmax, input, dim, keepdim)
 
 
-def min(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
+def min(
+    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN
+) -> Any:
     """min(): the smallest element (ties share the gradient); min(dim): (values, indices)."""
+    if other is not NOT_GIVEN:  # min(a, other=b), PyTorch's keyword for minimum(a, b)
+        if dim is not NOT_GIVEN or keepdim is not NOT_GIVEN:
+            raise TypeError("min(): other cannot be given with dim or keepdim")
+        return minimum(input, other)
     if isinstance(dim, Tensor) and keepdim is NOT_GIVEN:
         return minimum(input, dim)
     dim = _whole_or_dim("min", dim)

@@ -1091,11 +1091,11 @@ class Tensor:
     def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _ops.amin(self, dim, keepdim)
 
-    def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
-        return _ops.max(self, dim, keepdim)
+    def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN) -> Any:
+        return _ops.max(self, dim, keepdim, other=other)
 
-    def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
-        return _ops.min(self, dim, keepdim)
+    def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = NOT_GIVEN) -> Any:
+        return _ops.min(self, dim, keepdim, other=other)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _ops.topk(self, k, dim, largest, sorted)
@@ -1275,14 +1275,14 @@ class Tensor:
     def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
         return _more.argsort(self, dim, descending, stable=stable)
 
-    def flip(self, *dims: Any) -> Tensor:
-        return _more.flip(self, *dims)
+    def flip(self, *order: Any, dims: Any = NOT_GIVEN) -> Tensor:
+        return _more.flip(self, *_sizes_or_keyword("flip", "dims", order, dims))
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
         return _more.roll(self, shifts, dims)
 
-    def repeat(self, *sizes: Any) -> Tensor:
-        return _more.repeat(self, *sizes)
+    def repeat(self, *sizes: Any, repeats: Any = NOT_GIVEN) -> Tensor:
+        return _more.repeat(self, *_sizes_or_keyword("repeat", "repeats", sizes, repeats))
 
     def tile(self, *sizes: Any, dims: Any = NOT_GIVEN) -> Tensor:
         return _more.tile(self, *_sizes_or_keyword("tile", "dims", sizes, dims))

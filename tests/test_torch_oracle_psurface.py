@@ -228,6 +228,16 @@ CASES = [
     ("R = M.permute(input=x, dims=(1, 0))", [X23]),
     ("R = M.reshape(input=x, shape=(3, 2))", [X23]),
     ("R = M.reshape(x)", [X23]),
+    # ... and the methods': flip(dims=), repeat(repeats=), max/min(other=) (TypeError)
+    ("R = x.flip(dims=(0,))", [X23]),
+    ("R = x.flip(dims=[0, 1])", [X23]),
+    ("R = x.repeat(repeats=(2, 1))", [X23]),
+    ("R = x.repeat((2, 1), repeats=(1, 1))", [X23]),
+    ("R = x.max(other=x * 0)", [X23]),
+    ("R = M.max(x, other=x.flip(0))", [X23]),
+    ("R = M.min(input=x, other=x * 0)", [X23]),
+    ("R = M.max(x, 0, other=x)", [X23]),
+    ("R = M.min(x, other=2.0)", [X23]),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
