@@ -251,7 +251,7 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
               ignore_nan: bool) -> Tensor:  # fmt: skip
     check_tensor(name, "input", input)
     X = input.data
-    if X.dtype.kind != "f":
+    if X.dtype not in (np.float32, np.float64):  # not float16 either, as PyTorch
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype, "
                            f"got {X.dtype}")  # fmt: skip
     if interpolation not in _INTERPOLATIONS:

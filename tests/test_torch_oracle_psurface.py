@@ -238,6 +238,10 @@ CASES = [
     ("R = M.min(input=x, other=x * 0)", [X23]),
     ("R = M.max(x, 0, other=x)", [X23]),
     ("R = M.min(x, other=2.0)", [X23]),
+    # quantile and nanquantile refuse float16, as PyTorch (float and double only)
+    ("R = M.quantile(x, 0.5)", [X23.astype(np.float16)]),
+    ("R = M.nanquantile(x, 0.3, dim=0)", [X23.astype(np.float16)]),
+    ("R = x.quantile(0.3, dim=0)", [X23.astype(np.float32)]),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
