@@ -718,6 +718,8 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
                         "test_elements must be a Tensor")  # fmt: skip
     E = elements.data if isinstance(elements, Tensor) else np.asarray(elements)
     T = test_elements.data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    if E.dtype.kind == "b" or T.dtype.kind == "b":  # PyTorch has no isin kernel for bools
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
     return Tensor._new(np.asarray(np.isin(E, T, invert=invert)))
 
 

@@ -242,6 +242,12 @@ CASES = [
     ("R = M.quantile(x, 0.5)", [X23.astype(np.float16)]),
     ("R = M.nanquantile(x, 0.3, dim=0)", [X23.astype(np.float16)]),
     ("R = x.quantile(0.3, dim=0)", [X23.astype(np.float32)]),
+    # isin has no kernel for bools in PyTorch: RuntimeError (minigrad answered)
+    ("R = M.isin(x, x)", [I3 > 0]),
+    ("R = M.isin(x, M.tensor([True]))", [I3]),
+    ("R = M.isin(x, True)", [I3]),
+    ("R = M.isin(1, x)", [I3 > 0]),
+    ("R = M.isin(x, M.tensor([1, 3]), invert=True)", [I3]),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
