@@ -609,11 +609,21 @@ def _tensor_split_arg(arg: Any) -> Any:
     )
 
 
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+def tensor_split(input: Tensor, indices_or_sections: Any = NOT_GIVEN, dim: int = 0, *,
+                 sections: Any = NOT_GIVEN, indices: Any = NOT_GIVEN) -> tuple:  # fmt: skip
     """x cut along ``dim`` into ``sections`` pieces (the first n % sections of them one
     longer), or at the given ``indices`` (as Python slices: x[:i0], x[i0:i1], ..., x[ik:]).
-    Each piece is a view with its own Slice node, as in PyTorch."""
-    arg = _tensor_split_arg(indices_or_sections)
+    Each piece is a view with its own Slice node, as in PyTorch. One of the three: the
+    keywords as PyTorch's overloads take them (sections= an int, indices= a sequence)."""
+    given = [a for a in (indices_or_sections, sections, indices) if a is not NOT_GIVEN]
+    if (
+        len(given) != 1
+        or (sections is not NOT_GIVEN and not isinstance(sections, builtins.int))
+        or (indices is not NOT_GIVEN and not isinstance(indices, (list, tuple)))
+    ):
+        raise TypeError("tensor_split(): give one of indices_or_sections, sections= (an int) "
+                        "and indices= (a sequence)")  # fmt: skip
+    arg = _tensor_split_arg(given[0])
     X = input.data
     if not X.ndim:
         raise RuntimeError(

@@ -1293,8 +1293,11 @@ class Tensor:
     def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
         return _more.split_with_sizes(self, split_sizes, dim)
 
-    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
-        return _more.tensor_split(self, indices_or_sections, dim)
+    def tensor_split(self, indices_or_sections: Any = NOT_GIVEN, dim: int = 0, *,
+                     sections: Any = NOT_GIVEN, indices: Any = NOT_GIVEN) -> tuple:  # fmt: skip
+        return _more.tensor_split(
+            self, indices_or_sections, dim, sections=sections, indices=indices
+        )
 
     def hsplit(self, indices_or_sections: Any) -> tuple:
         return _more.hsplit(self, indices_or_sections)

@@ -248,6 +248,20 @@ CASES = [
     ("R = M.isin(x, True)", [I3]),
     ("R = M.isin(1, x)", [I3 > 0]),
     ("R = M.isin(x, M.tensor([1, 3]), invert=True)", [I3]),
+    # tensor_split's keyword overloads sections= and indices= (minigrad: TypeError)
+    *(
+        (f"R = {call}", [np.arange(12.0).reshape(2, 6)])
+        for call in (
+            "M.tensor_split(x, indices=(1, 4), dim=1)",
+            "x.tensor_split(sections=4, dim=1)",
+            "M.tensor_split(input=x, sections=2)",
+            "x.tensor_split(indices=[1])",
+            "M.tensor_split(x, sections=[1])",
+            "M.tensor_split(x, indices=2)",
+            "M.tensor_split(x, 2, sections=2)",
+            "M.tensor_split(x)",
+        )  # fmt: skip
+    ),
     # allclose of a non-tensor other: TypeError (minigrad: AttributeError)
     ("R = M.allclose(x, [1.0, 2.0])", [X23]),
     ("R = x.allclose(None)", [X23]),
