@@ -710,9 +710,12 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     """Σ over ``dim`` (all by default) of the elements that are not NaN; integers sum in
     int64.   dx = g broadcast back, 0 where x is NaN."""
     check_tensor("nansum", "input", input)
-    X = input.data if dtype is None else input.data.astype(dtypes.as_dtype(dtype, "nansum"))
+    X = input.data
+    if dtype is not None:
+        X = X.astype(ops._reduce_dtype("nansum", input, dtypes.as_dtype(dtype, "nansum")))
     axes = ops._axes("nansum", dim, X.ndim)
-    out = ops._contiguous(np.asarray(np.nansum(X, axis=axes, keepdims=keepdim)))
+    own = None if dtype is None else X.dtype  # NumPy sums small integers in int64
+    out = ops._contiguous(np.asarray(np.nansum(X, axis=axes, keepdims=keepdim, dtype=own)))
     if dtype is None and X.dtype.kind in "biu":
         out = out.astype(dtypes.int64)
     if X.dtype.kind not in "fc":
@@ -892,12 +895,12 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
 # ---- searching and counting --------------------------------------------------------------
 
 
-def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = False,
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,
                  right: bool = False, side: str | None = None,
                  sorter: Any = None) -> Tensor:  # fmt: skip
     """For each value, the index where inserting it keeps the innermost dim of
     ``sorted_sequence`` sorted: the first such place, or (right=True, side='right') the
-    last. A 1-d sequence serves every value; else its leading dims match values'."""
+    last. A 1-d sequence serves every value; else its leading dims match input's."""
     check_tensor("searchsorted", "sorted_sequence", sorted_sequence)
     if side is not None:
         if side not in ("left", "right"):
@@ -926,11 +929,11 @@ def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = Fals
         if order.size and (order.min() < 0 or order.max() >= S.shape[-1]):
             raise RuntimeError("torch.searchsorted(): sorter index out of range")
         S = np.take_along_axis(S, order, -1)
-    scalar = not isinstance(values, Tensor)
-    if scalar and not isinstance(values, (int, float)):
-        raise TypeError(f"searchsorted(): argument 'values' must be Tensor or Number, not "
-                        f"{type(values).__name__}")  # fmt: skip
-    V = np.asarray(values) if scalar else values.data
+    scalar = not isinstance(input, Tensor)
+    if scalar and not isinstance(input, (int, float)):
+        raise TypeError(f"searchsorted(): argument 'input' must be Tensor or Number, not "
+                        f"{type(input).__name__}")  # fmt: skip
+    V = np.asarray(input) if scalar else input.data
     if S.ndim > 1 and (scalar or S.shape[:-1] != V.shape[:-1]):
         raise RuntimeError(
             f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "

@@ -124,7 +124,6 @@ mean = _tensor_input(ops.mean)
 min = _tensor_input(ops.min)
 ne = _tensor_input(ops.ne)
 neg = _tensor_input(ops.neg)
-norm = _tensor_input(ops.norm)
 relu = _tensor_input(ops.relu)
 round = _tensor_input(ops.round)
 sigmoid = _tensor_input(ops.sigmoid)
@@ -191,7 +190,7 @@ split_with_sizes = _tensor_input(more_ops.split_with_sizes)
 square = _tensor_input(more_ops.square)
 tan = _tensor_input(more_ops.tan)
 tensor_split = _tensor_input(more_ops.tensor_split)
-tile = _tensor_input(more_ops.tile)
+_tile = _tensor_input(more_ops.tile)
 trace = _tensor_input(more_ops.trace)
 trunc = _tensor_input(more_ops.trunc)
 unbind = _tensor_input(more_ops.unbind)
@@ -300,3 +299,8 @@ def where(condition: Any, input: Any = NOT_GIVEN, other: Any = NOT_GIVEN) -> Any
     if input is NOT_GIVEN or other is NOT_GIVEN:
         raise TypeError("where() takes the condition alone, or with both input and other")
     return ops.where(condition, input, other)
+
+
+def tile(input: Any, dims: Any) -> Tensor:
+    """input repeated ``dims[i]`` times along dim i, ``dims`` one tuple or list, as in PyTorch."""
+    return _tile(input, *_int_sequence("tile", "dims", dims))

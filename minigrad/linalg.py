@@ -60,14 +60,14 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
 def _float(op: str, x: Tensor, dtype: Any = None, name: str = "input") -> Tensor:
     """x (cast to ``dtype``), which must be a float tensor, as PyTorch's norms require."""
     check_tensor(op, name, x)
+    if x.data.dtype.kind != "f":  # before any cast: an integer x with a float dtype too
+        kind = "Long" if x.data.dtype.kind in "iu" else str(x.data.dtype)
+        raise OpError(f"{op}: Expected a floating point or complex tensor as input. Got {kind}")
     if dtype is not None:
         if np.promote_types(x.data.dtype, dtype) != dtype:
             raise OpError(f"{op}: the dtype of the input ({x.dtype}) should be convertible "
                           f"without narrowing to the specified dtype ({dtype})")  # fmt: skip
         x = ops.to(x, dtype)
-    if x.data.dtype.kind != "f":
-        kind = "Long" if x.data.dtype.kind in "iu" else str(x.data.dtype)
-        raise OpError(f"{op}: Expected a floating point or complex tensor as input. Got {kind}")
     return x
 
 

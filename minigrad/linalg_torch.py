@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
-from . import linalg, ops
+from . import dtypes, linalg, ops
 from . import linalg_ops as _la
 from .errors import OpError
 from .return_types import return_type
@@ -16,8 +17,8 @@ from .tensor import Tensor, check_tensor
 
 __all__ = [
     "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "geqrf",
-    "inverse", "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "orgqr",
-    "ormqr", "pinverse", "qr",
+    "inverse", "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "norm",
+    "orgqr", "ormqr", "pinverse", "qr",
     "slogdet", "svd", "triangular_solve",
 ]  # fmt: skip
 
@@ -36,6 +37,22 @@ def _deprecated(name: str, instead: str) -> None:
         _warned.add(name)
         warnings.warn(f"{name} is deprecated in favor of {instead} and will be removed in a "
                       "future PyTorch release.", UserWarning, stacklevel=3)  # fmt: skip
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, *,
+         dtype: Any = None) -> Tensor:  # fmt: skip
+    """torch.norm: the vector p-norm of ops.norm ('fro' is p = 2 over at most two dims), of
+    x cast to ``dtype`` first if given; any other string p (and 'fro' over more dims) is
+    linalg.matrix_norm over ``dim``, all dims by default, as PyTorch dispatches it."""
+    check_tensor("norm", "input", input)
+    if isinstance(p, str) and not (
+        p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2)
+    ):
+        dims = tuple(range(input.ndim)) if dim is None else dim
+        return linalg.matrix_norm(input, p, dims, keepdim, dtype=dtype)
+    if dtype is not None:
+        input = linalg._float("linalg.vector_norm", input, dtypes.as_dtype(dtype))
+    return ops.norm(input, p, dim, keepdim)
 
 
 def det(input: Tensor) -> Tensor:

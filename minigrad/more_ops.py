@@ -488,8 +488,12 @@ def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     """x with dim ``dim`` split into dims of ``sizes`` (one may be -1: the rest of it).
     A reshape: dx = g reshaped back."""
     shape = input.data.shape
-    d = _one_axis("unflatten", "dim", dim, len(shape))
     sizes = tuple(sizes)
+    if not sizes:  # PyTorch's order: the sizes, the dim's range, then the 0-d tensor
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    d = _one_axis("unflatten", "dim", dim, len(shape))
+    if not shape:
+        raise RuntimeError(f"unflatten: a 0-d tensor has no dim {dim} to unflatten")
     known = math.prod(n for n in sizes if n != -1)
     if (
         sizes.count(-1) > 1
@@ -612,11 +616,21 @@ def _tensor_split_arg(arg: Any) -> Any:
     )
 
 
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+def tensor_split(input: Tensor, indices_or_sections: Any = NOT_GIVEN, dim: int = 0, *,
+                 sections: Any = NOT_GIVEN, indices: Any = NOT_GIVEN) -> tuple:  # fmt: skip
     """x cut along ``dim`` into ``sections`` pieces (the first n % sections of them one
     longer), or at the given ``indices`` (as Python slices: x[:i0], x[i0:i1], ..., x[ik:]).
-    Each piece is a view with its own Slice node, as in PyTorch."""
-    arg = _tensor_split_arg(indices_or_sections)
+    Each piece is a view with its own Slice node, as in PyTorch. One of the three: the
+    keywords as PyTorch's overloads take them (sections= an int, indices= a sequence)."""
+    given = [a for a in (indices_or_sections, sections, indices) if a is not NOT_GIVEN]
+    if (
+        len(given) != 1
+        or (sections is not NOT_GIVEN and not isinstance(sections, builtins.int))
+        or (indices is not NOT_GIVEN and not isinstance(indices, (list, tuple)))
+    ):
+        raise TypeError("tensor_split(): give one of indices_or_sections, sections= (an int) "
+                        "and indices= (a sequence)")  # fmt: skip
+    arg = _tensor_split_arg(given[0])
     X = input.data
     if not X.ndim:
         raise RuntimeError(

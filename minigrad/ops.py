@@ -1085,14 +1085,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
     elements with |x| = out;  p = 0: none (x.grad stays None);
     else dx = g s |x|^(p-1) / out^(p-1)  (0 where out = 0)."""
     X = input.data
-    if isinstance(p, str):
-        if p != "fro" or (isinstance(dim, (tuple, list)) and len(dim) > 2):
-            raise (NotImplementedError if p == "nuc" else RuntimeError)(
-                f"norm: p={p!r} with dim={dim!r} is not supported (minigrad has the vector "
-                "norms and 'fro' over at most two dims)"
-            )
-        p = 2.0
-    elif p is None:
+    if p is None or isinstance(p, str):  # 'fro': linalg_torch.norm takes the other strings
         p = 2.0
     elif not isinstance(p, numbers.Real):
         raise TypeError(f"norm(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
@@ -1346,8 +1339,11 @@ def _check_nonempty(
 # ---- softmax -------------------------------------------------------------------------
 
 
-def softmax(input: Tensor, dim: int) -> Tensor:
-    """exp(x) / Σ exp(x) along ``dim``.   dx = out * (g - Σ g * out)."""
+def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """exp(x) / Σ exp(x) along ``dim``, of x cast to ``dtype`` first if given.
+    dx = out * (g - Σ g * out)."""
+    if dtype is not None:
+        input = to(input, dtypes.as_dtype(dtype, "softmax"))
     X = input.data
     _refuse("softmax", X, "biu", NotImplementedError)
     if dim is None:  # not all elements, as a None axis would make it
@@ -1364,8 +1360,11 @@ def softmax(input: Tensor, dim: int) -> Tensor:
     )  # fmt: skip
 
 
-def log_softmax(input: Tensor, dim: int) -> Tensor:
-    """x - log Σ exp(x) along ``dim`` (max subtracted first).   dx = g - exp(out) * Σ g."""
+def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """x - log Σ exp(x) along ``dim`` (max subtracted first), of x cast to ``dtype`` first
+    if given.   dx = g - exp(out) * Σ g."""
+    if dtype is not None:
+        input = to(input, dtypes.as_dtype(dtype, "log_softmax"))
     _refuse("log_softmax", input.data, "biu", NotImplementedError)
     if dim is None:
         raise TypeError("log_softmax(): argument 'dim' must be int, not NoneType")
@@ -1824,12 +1823,17 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     return x
 
 
-def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """Values of x picked along ``dim`` by ``index`` (int64 or int32, as many dims as x,
     index.size(d) <= x.size(d) for d != dim): for dim = 1, out[i, j] = x[i, index[i, j]],
     of index's shape.   dx = zeros of x's shape with g added at the picked places
     (repeated indices accumulate)."""
     check_tensor("gather", "index", index)
+    if sparse_grad:
+        raise NotImplementedError(
+            "gather: sparse_grad=True (a sparse gradient for input) is not supported: "
+            "minigrad has dense tensors only; use sparse_grad=False"
+        )
     X, I = input.data, index.data
     d = _one_axis("gather", "dim", dim, X.ndim)
     if I.dtype not in (np.int64, np.int32):
@@ -2149,14 +2153,14 @@ def _test_axes(op: str, dim: Any, ndim: int) -> tuple | None:
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Whether every element (over ``dim``) is nonzero."""
+    """Whether every element (over ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's)."""
     check_bool("all", "keepdim", keepdim)
     axes = _test_axes("all", dim, input.data.ndim)
     return _truth(np.all(input.data, axis=axes, keepdims=keepdim), input)
 
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Whether some element (over ``dim``) is nonzero."""
+    """Whether some element (over ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's)."""
     check_bool("any", "keepdim", keepdim)
     axes = _test_axes("any", dim, input.data.ndim)
     return _truth(np.any(input.data, axis=axes, keepdims=keepdim), input)
@@ -2183,6 +2187,7 @@ def allclose(
     input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> builtins.bool:
     """|a - b| <= atol + rtol |b| everywhere (broadcast); a and b of the same dtype."""
+    check_tensor("allclose", "other", other)
     if input.data.dtype != other.data.dtype:
         raise RuntimeError(f"allclose: {input.data.dtype} did not match {other.data.dtype}")
     try:

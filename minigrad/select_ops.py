@@ -383,6 +383,7 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *,
         R = _check_index("repeat_interleave", input, (np.int64, np.int32))
         if R.ndim > 1:
             raise RuntimeError("repeat_interleave: repeats must be 0-dim or 1-dim tensor")
+        _check_output_size(output_size, R.sum())
         return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(np.int64))
     if dim is None:
         input, d = flatten(input), 0
@@ -400,6 +401,7 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *,
             )
         if (R < 0).any():
             raise RuntimeError("repeat_interleave: repeats can not be negative")
+        _check_output_size(output_size, R.sum())
         return index_select(input, d, _new(np.repeat(np.arange(n), R).astype(np.int64)))
     k = builtins.int(repeats.data.reshape(())) if isinstance(repeats, Tensor) else repeats
     if k < 0:
@@ -407,8 +409,17 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *,
     if not input.data.ndim:
         input = reshape(input, 1)
     shape = input.data.shape
+    _check_output_size(output_size, shape[d] * k)
     grown = expand(unsqueeze(input, d + 1), *shape[: d + 1], k, *shape[d + 1 :])
     return _unsafe_view(clone(grown), (*shape[:d], shape[d] * k, *shape[d + 1 :]), "View")
+
+
+def _check_output_size(output_size: Any, total: int) -> None:
+    """repeat_interleave's ``output_size`` (a hint of the result's length) must be right."""
+    if output_size is not None and output_size != total:
+        raise RuntimeError(
+            f"repeat_interleave: Invalid output_size, expected {total} but got {output_size}"
+        )
 
 
 def broadcast_to(input: Tensor, size: Any) -> Tensor:
@@ -545,12 +556,67 @@ def _kth(name: str, x: Tensor, k: Any, dim: int, keepdim: bool, tup: Any) -> tup
         )
     _refuse(name, X, "b", NotImplementedError)  # past PyTorch's shortcuts for 0-d and empty
     idx = np.take(sort_order(X, d, False), [k - 1], axis=d)
+    if name == "kthvalue":
+        idx = _tied_kth(X, d, k - 1, idx)
     if name == "median" and X.dtype.kind == "f":  # a NaN makes the median NaN: the first one
         nan = np.isnan(X)
         if nan.any():
             idx = np.where(nan.any(d, keepdims=True), np.argmax(nan, d, keepdims=True), idx)
     indices = _new(idx if keepdim else np.squeeze(idx, d))
     return tup(_select(name, x, idx, d, keepdim, indices), indices)
+
+
+def _tied_kth(X: np.ndarray, d: int, k: int, idx: np.ndarray) -> np.ndarray:
+    """``idx`` (the k-th of a stable sort along d, keepdims), but where the k-th value is
+    tied, the index PyTorch's kthvalue returns: its quickselect's pick."""
+    rows = np.moveaxis(X, d, -1).reshape(-1, X.shape[d])
+    shape = np.moveaxis(idx, d, -1).shape
+    at = np.moveaxis(idx, d, -1).reshape(-1).copy()
+    kth = rows[np.arange(len(rows)), at][:, None]
+    tied = (rows == kth) | ((rows != rows) & (kth != kth))  # NaN ties NaN
+    for r in np.flatnonzero(tied.sum(1) > 1):
+        at[r] = _quickselect(rows[r].tolist(), k)
+    return np.moveaxis(at.reshape(shape), -1, d)
+
+
+def _quickselect(vals: list, k: int) -> int:
+    """The original index of the k-th smallest of ``vals`` (NaN largest) as PyTorch's CPU
+    quick_select_template leaves it: median-of-three pivots, Hoare partitions."""
+    pos = list(range(len(vals)))
+
+    def gt(a: Any, b: Any) -> bool:
+        return (a != a and b == b) or a > b
+
+    def swap(i: int, j: int) -> None:
+        vals[i], vals[j], pos[i], pos[j] = vals[j], vals[i], pos[j], pos[i]
+
+    lo, hi = 0, len(vals) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if gt(vals[lo], vals[hi]):
+                swap(lo, hi)
+            break
+        swap(lo + (hi - lo) // 2, lo + 1)
+        for a, b in ((lo + 1, hi), (lo, hi), (lo + 1, lo)):
+            if gt(vals[a], vals[b]):
+                swap(a, b)
+        i, j, pivot = lo + 1, hi, vals[lo]
+        while True:
+            i += 1
+            while gt(pivot, vals[i]):
+                i += 1
+            j -= 1
+            while gt(vals[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(lo, j)
+        if j <= k:
+            lo = i
+        if j >= k:
+            hi = j - 1
+    return pos[k]
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:
@@ -610,6 +676,13 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
     return Mode(_select("mode", input, idx, d, keepdim, indices), indices)
 
 
+def _check_unselected_sizes(name: str, shape: tuple, d: int) -> None:
+    """unique along dim d needs every other dim nonempty (PyTorch's RuntimeError)."""
+    if 0 in shape[:d] + shape[d + 1 :]:
+        raise RuntimeError(f"{name}: There are 0 sized dimensions, and they aren't selected, "
+                           f"so unique cannot be applied (shape {shape}, dim {d})")  # fmt: skip
+
+
 def _no_unique_vjp(g: np.ndarray) -> np.ndarray:
     raise NotImplementedError("the derivative for '_unique2' is not implemented.")
 
@@ -625,13 +698,18 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     and their counts. PyTorch records the node but has no derivative for it: backward
     raises."""
     X = input.data
-    if dim is None:
-        values, inverse, counts = np.unique(X.reshape(-1), return_inverse=True, return_counts=True)
+    if dim is None:  # NaNs are all different, as PyTorch's (NumPy merges them by default)
+        values, inverse, counts = np.unique(
+            X.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
+        )
         out = record(values, "Unique2", (input,), (_no_unique_vjp,))
         inverse = inverse.reshape(X.shape)
     else:
         d = _one_axis("unique", "dim", dim, X.ndim)
-        values, inverse, counts = np.unique(X, return_inverse=True, return_counts=True, axis=d)
+        _check_unselected_sizes("unique", X.shape, d)
+        values, inverse, counts = np.unique(
+            X, return_inverse=True, return_counts=True, axis=d, equal_nan=False
+        )
         out = record(values, "UniqueDim", (input,), (_no_unique_dim_vjp,))
         inverse = inverse.reshape(-1)
     extra = ((_new(inverse.astype(np.int64)),) if return_inverse else ()) + (

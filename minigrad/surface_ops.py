@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, inplace, linalg, ops, printing
+from . import dtypes, inplace, linalg, ops, printing, select_ops
 from .device import check as check_device
 from .engine import record
 from .nn import activation_ops
@@ -252,7 +252,7 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
               ignore_nan: bool) -> Tensor:  # fmt: skip
     check_tensor(name, "input", input)
     X = input.data
-    if X.dtype.kind != "f":
+    if X.dtype not in (np.float32, np.float64):  # not float16 either, as PyTorch
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype, "
                            f"got {X.dtype}")  # fmt: skip
     if interpolation not in _INTERPOLATIONS:
@@ -278,10 +278,14 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
     nan = np.isnan(s.data)
     qs = Q.reshape(-1).astype(X.dtype)
     if ignore_nan:
-        ranks = qs * ((~nan).sum(-1, keepdims=True) - 1)
-        ranks = np.where(ranks < 0, 0, ranks)
+        scale = ((~nan).sum(-1, keepdims=True) - 1).astype(X.dtype)
+        ranks = qs * scale
+        fixed = ranks < 0  # the ranks that are not q's
+        ranks = np.where(fixed, 0, ranks)
     else:
-        ranks = np.where(nan.any(-1, keepdims=True), n - 1, qs * (n - 1))  # (..., k)
+        scale = np.asarray(n - 1, X.dtype)
+        fixed = nan.any(-1, keepdims=True)
+        ranks = np.where(fixed, n - 1, qs * scale)  # (..., k)
     ranks = ranks.astype(X.dtype)
     if interpolation == "lower":
         ranks = np.floor(ranks)
@@ -295,8 +299,14 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
     out = low
     if interpolation in ("linear", "midpoint"):
         high = s.gather(-1, Tensor._new(above))
-        w = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
-        out = low.lerp(high, Tensor._new(w.astype(X.dtype)))
+        if interpolation == "midpoint":
+            w = Tensor._new(np.full_like(ranks, 0.5))
+        elif isinstance(q, Tensor):  # w = q scale - below, so that dq = g (high - low) scale
+            by_q = q.reshape(-1) * Tensor._new(scale) - Tensor._new(below.astype(X.dtype))
+            w = ops.where(Tensor._new(fixed), Tensor._new((ranks - below).astype(X.dtype)), by_q)
+        else:
+            w = Tensor._new((ranks - below).astype(X.dtype))
+        out = low.lerp(high, w)
     out = out.movedim(-1, 0)  # (k, ...)
     if keepdim:
         out = out.unsqueeze(d + 1) if dim is not None else out.reshape(-1, *(1,) * X.ndim)
@@ -709,6 +719,8 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
                         "test_elements must be a Tensor")  # fmt: skip
     E = elements.data if isinstance(elements, Tensor) else np.asarray(elements)
     T = test_elements.data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    if E.dtype.kind == "b" or T.dtype.kind == "b":  # PyTorch has no isin kernel for bools
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
     return Tensor._new(np.asarray(np.isin(E, T, invert=invert)))
 
 
@@ -725,10 +737,11 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
         shape = X.shape
     else:
         d = ops._one_axis("unique_consecutive", "dim", dim, X.ndim)
-        moved = np.moveaxis(X, d, 0).reshape(X.shape[d] if X.ndim else 1, -1)
+        select_ops._check_unselected_sizes("unique_consecutive", X.shape, d)
         if X.ndim and not X.shape[d]:
             starts = np.zeros(0, bool)
         else:
+            moved = np.moveaxis(X, d, 0).reshape(X.shape[d] if X.ndim else 1, -1)
             starts = np.concatenate(([True], (moved[1:] != moved[:-1]).any(1)))
         out = np.take(X, np.nonzero(starts)[0], axis=d) if X.ndim else X.copy()
         shape = (X.shape[d],) if X.ndim else (1,)
@@ -794,10 +807,14 @@ def lcm(input: Tensor, other: Tensor) -> Tensor:
 
 
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
-    """input * 2**other (composed, as PyTorch's)."""
+    """input * 2**other (composed, as PyTorch's), in the two's promoted dtype, or the default
+    float dtype if that is integral (0-d float64 with int64 of shape (n,) is float64)."""
     check_tensor("ldexp", "input", input)
     check_tensor("ldexp", "other", other)
-    return input * ops.rpow(other, 2.0)
+    dt = result_type(input, other)
+    if dt.kind != "f":
+        dt = dtypes.get_default_dtype()
+    return ops.to(input, dt) * ops.rpow(ops.to(other, dt), 2.0)
 
 
 Frexp = return_type("frexp", ["mantissa", "exponent"])
@@ -816,18 +833,17 @@ def frexp(input: Tensor) -> Frexp:
 
 
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
-    """The next floating-point value after input towards other (zero gradients, as PyTorch's)."""
+    """The next floating-point value after input towards other, in the promoted float dtype.
+    dinput = g (the step is below the dtype's resolution), dother = 0, as PyTorch's."""
     check_tensor("nextafter", "input", input)
     check_tensor("nextafter", "other", other)
-    for X in (input.data, other.data):
-        if X.dtype.kind != "f":
-            raise NotImplementedError(f'"nextafter_cpu" not implemented for '
-                                      f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
-    if input.data.dtype != other.data.dtype:
-        raise RuntimeError(f"nextafter: expected both inputs to have the same dtype, got "
-                           f"{input.data.dtype} and {other.data.dtype}")  # fmt: skip
+    if input.data.dtype.kind != "f" and other.data.dtype.kind != "f":
+        dt = np.result_type(input.data, other.data)
+        raise NotImplementedError(
+            f"\"nextafter_cpu\" not implemented for '{dtypes.torch_name(dt)}'"
+        )
     out = np.asarray(ops._binary("nextafter", np.nextafter, input, other)[2])
-    return record(out, "Nextafter", (input, other), (np.zeros_like, np.zeros_like))
+    return record(out, "Nextafter", (input, other), (lambda g: g, np.zeros_like))
 
 
 def i0(input: Tensor) -> Tensor:

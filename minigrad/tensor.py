@@ -1119,12 +1119,10 @@ class Tensor:
         return _ops.minimum(self, other)
 
     def softmax(self, dim: int, dtype: Any = None) -> Tensor:
-        x = self if dtype is None else _ops.to(self, dtypes.as_dtype(dtype, "softmax"))
-        return _ops.softmax(x, dim)
+        return _ops.softmax(self, dim, dtype)
 
     def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
-        x = self if dtype is None else _ops.to(self, dtypes.as_dtype(dtype, "log_softmax"))
-        return _ops.log_softmax(x, dim)
+        return _ops.log_softmax(self, dim, dtype)
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
         return _ops.logsumexp(self, dim, keepdim)
@@ -1158,11 +1156,13 @@ class Tensor:
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _ops.topk(self, k, dim, largest, sorted)
 
-    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
-        return _ops.norm(self, p, dim, keepdim)
+    def norm(
+        self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None
+    ) -> Tensor:
+        return _lt.norm(self, p, dim, keepdim, dtype=dtype)
 
-    def gather(self, dim: int, index: Tensor) -> Tensor:
-        return _ops.gather(self, dim, index)
+    def gather(self, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+        return _ops.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _ops.argmax(self, dim, keepdim)
@@ -1338,22 +1338,16 @@ class Tensor:
         return _more.argsort(self, dim, descending, stable=stable)
 
     def flip(self, *order: Any, dims: Any = NOT_GIVEN) -> Tensor:
-        if dims is not NOT_GIVEN:
-            order = _sizes_or_keyword("flip", "dims", order, dims)
-        return _more.flip(self, *order)
+        return _more.flip(self, *_sizes_or_keyword("flip", "dims", order, dims))
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
         return _more.roll(self, shifts, dims)
 
     def repeat(self, *sizes: Any, repeats: Any = NOT_GIVEN) -> Tensor:
-        if repeats is not NOT_GIVEN:
-            sizes = _sizes_or_keyword("repeat", "repeats", sizes, repeats)
-        return _more.repeat(self, *sizes)
+        return _more.repeat(self, *_sizes_or_keyword("repeat", "repeats", sizes, repeats))
 
     def tile(self, *sizes: Any, dims: Any = NOT_GIVEN) -> Tensor:
-        if dims is not NOT_GIVEN:
-            sizes = _sizes_or_keyword("tile", "dims", sizes, dims)
-        return _more.tile(self, *sizes)
+        return _more.tile(self, *_sizes_or_keyword("tile", "dims", sizes, dims))
 
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         return _more.split(self, split_size, dim)
@@ -1361,8 +1355,11 @@ class Tensor:
     def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
         return _more.split_with_sizes(self, split_sizes, dim)
 
-    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
-        return _more.tensor_split(self, indices_or_sections, dim)
+    def tensor_split(self, indices_or_sections: Any = NOT_GIVEN, dim: int = 0, *,
+                     sections: Any = NOT_GIVEN, indices: Any = NOT_GIVEN) -> tuple:  # fmt: skip
+        return _more.tensor_split(
+            self, indices_or_sections, dim, sections=sections, indices=indices
+        )
 
     def hsplit(self, indices_or_sections: Any) -> tuple:
         return _more.hsplit(self, indices_or_sections)
@@ -1866,12 +1863,10 @@ class Tensor:
             raise RuntimeError(f"fill_diagonal_: all dimensions of input must be of equal length, "
                                f"got {self.shape}")  # fmt: skip
 
-        def filled(_: tuple) -> np.ndarray:
-            out = self.data.copy()
-            np.fill_diagonal(out, fill_value, wrap=wrap)
-            return out
-
-        return self._refill("fill_diagonal_", None, filled)
+        diagonal = np.zeros(self.shape, bool)
+        np.fill_diagonal(diagonal, True, wrap=wrap)
+        # a masked fill: the gradient of the old values off the diagonal survives, as PyTorch's
+        return _inplace.masked_fill_(self, Tensor._new(diagonal), fill_value)
 
     def _refill(self, name: str, kernel: str | None, values: Callable) -> Tensor:
         """The tensor's elements replaced in place by ``values(shape)``, as ``copy_`` does

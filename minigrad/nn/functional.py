@@ -457,9 +457,7 @@ def softmax(
 ) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``, of x cast to ``dtype`` first if given."""
     _check_tensors("softmax", input)
-    if dtype is not None:
-        input = ops.to(input, dtypes.as_dtype(dtype, "softmax"))
-    return ops.softmax(input, _softmax_dim("softmax", input, dim))
+    return ops.softmax(input, _softmax_dim("softmax", input, dim), dtype)
 
 
 def log_softmax(
@@ -467,9 +465,7 @@ def log_softmax(
 ) -> Tensor:
     """x - log Σ exp(x) along ``dim``, of x cast to ``dtype`` first if given."""
     _check_tensors("log_softmax", input)
-    if dtype is not None:
-        input = ops.to(input, dtypes.as_dtype(dtype, "log_softmax"))
-    return ops.log_softmax(input, _softmax_dim("log_softmax", input, dim))
+    return ops.log_softmax(input, _softmax_dim("log_softmax", input, dim), dtype)
 
 
 def _softmax_dim(name: str, input: Tensor, dim: int | None) -> int:
