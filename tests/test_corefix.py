@@ -280,23 +280,39 @@ def test_large_singular_solve_falls_back_to_getrf():
     assert mg.linalg.det(mg.tensor(a)).item() == 0
 
 
-def test_large_determinants_and_solves_take_lapack_time():
-    """n = 1000: NumPy's LAPACK takes ~0.015 s (inv ~0.04 s) where the column-by-column
-    getrf took ~0.5 s; the bound is loose for a shared machine, best of three."""
-    import time
+def test_large_determinants_and_solves_take_lapacks_path(monkeypatch):
+    """n = 1000 and non-singular: NumPy's LAPACK computes det, slogdet, inv and solve (the
+    Python getrf, ~30x slower there, is not called), with NumPy's values."""
+    from minigrad import linalg_ops
 
+    def refuse(*args):
+        raise AssertionError("getrf called for a non-singular matrix above SMALL")
+
+    monkeypatch.setattr(linalg_ops, "getrf", refuse)
     a = np.random.default_rng(0).standard_normal((1000, 1000))
     A, B = mg.tensor(a), mg.tensor(np.ones((1000, 2)))
-    for f in (mg.linalg.det, mg.linalg.slogdet, mg.linalg.inv, lambda A: mg.linalg.solve(A, B)):
-        best = np.inf
-        for _ in range(3):
-            start = time.perf_counter()
-            f(A)
-            best = min(best, time.perf_counter() - start)
-        assert best < 0.2, (f, best)
-    start = time.perf_counter()
-    mg.linalg.lu_factor(A)  # blocked getrf: ~0.09 s, was ~0.5 s
-    assert time.perf_counter() - start < 0.3
+    np.testing.assert_allclose(mg.linalg.det(A).item(), np.linalg.det(a), rtol=1e-9)
+    np.testing.assert_allclose(mg.linalg.slogdet(A)[1].item(), np.linalg.slogdet(a)[1])
+    np.testing.assert_allclose(mg.linalg.inv(A).numpy(), np.linalg.inv(a), rtol=1e-7, atol=1e-9)
+    want = np.linalg.solve(a, np.ones((1000, 2)))
+    np.testing.assert_allclose(mg.linalg.solve(A, B).numpy(), want, rtol=1e-7, atol=1e-9)
+
+
+def test_lu_factor_is_blocked(monkeypatch):
+    """getrf factors BLOCK columns at a time and updates the rest by one triangular solve
+    and one matrix product per panel (LAPACK's blocking), not column by column."""
+    from minigrad import linalg_ops
+
+    calls = []
+    trisolve = linalg_ops.trisolve
+    monkeypatch.setattr(
+        linalg_ops, "trisolve", lambda *a, **k: calls.append(1) or trisolve(*a, **k)
+    )
+    a = np.random.default_rng(1).standard_normal((100, 100))
+    LU, piv = mg.linalg.lu_factor(mg.tensor(a))
+    P, L, U = mg.lu_unpack(LU, piv)
+    np.testing.assert_allclose((P @ L @ U).numpy(), a, atol=1e-12)
+    assert len(calls) == -(-100 // linalg_ops.BLOCK) - 1  # one per panel but the last
 
 
 # 11. unfold's gradient: each window element adds back to its strided source positions
@@ -315,19 +331,12 @@ def test_unfold_gradient_is_the_overlap_count_weighted_sum(size, step):
     assert mg.gradcheck(lambda t: t.unfold(1, size, step), (leaf(x),))
 
 
-def test_unfold_backward_is_fast():
-    """(8, 200000) in windows of 32: strided slice adds, not np.add.at (~10x slower)."""
-    import time
-
+def test_unfold_backward_of_a_long_row():
+    """(8, 200000) in windows of 32: each position gets one gradient per window over it."""
     X = mg.tensor(np.ones((8, 200000)), requires_grad=True)
-    best = np.inf
-    for _ in range(3):
-        X.grad = None
-        start = time.perf_counter()
-        X.unfold(1, 32, 1).sum().backward()
-        best = min(best, time.perf_counter() - start)
+    X.unfold(1, 32, 1).sum().backward()
     np.testing.assert_array_equal(X.grad.numpy()[0, 30:34], [31.0, 32.0, 32.0, 32.0])
-    assert best < 0.25, best
+    np.testing.assert_array_equal(X.grad.numpy()[:, -1], 1.0)
 
 
 def test_ndtri_inverts_the_normal_cdf():
