@@ -53,6 +53,26 @@ def _independent(i: int | None, k: int) -> RuntimeError:
     )
 
 
+def _vectors(v: Any, like: tuple, name: str, one: str) -> tuple:
+    """``v`` as a tuple of Tensors shaped as ``like`` (the outputs for vjp, the inputs for
+    jvp); None only when ``like`` is a single one-element Tensor, and then ones."""
+    if v is None:
+        if len(like) != 1 or like[0].data.size != 1:
+            raise RuntimeError(
+                f"The vector v can only be None if {one} a single Tensor with a single element."
+            )
+        return (Tensor._new(np.ones_like(like[0].data)),)
+    vs = _as_tuple(v, "v", name)[1]
+    if len(vs) != len(like):
+        raise RuntimeError(
+            f"v is a tuple of invalid length: should be {len(like)} but got {len(vs)}."
+        )
+    for t, w in zip(like, vs):
+        if w.data.shape != t.data.shape:
+            raise RuntimeError(f"v has invalid size: should be {t.shape} but got {w.shape}.")
+    return vs
+
+
 def vjp(
     func: Callable, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
 ) -> tuple:
@@ -61,21 +81,7 @@ def vjp(
     has the outputs' shapes; it may be omitted for a single one-element output."""
     _no_graph_of_backward("vjp", create_graph)
     in_tuple, xs, out_tuple, ys = _run(func, inputs, "vjp")
-    if v is None:
-        if len(ys) != 1 or ys[0].data.size != 1:
-            raise RuntimeError(
-                "The vector v can only be None if the user-provided function returns a "
-                "single Tensor with a single element."
-            )
-        vs = (Tensor._new(np.ones_like(ys[0].data)),)
-    else:
-        vs = _as_tuple(v, "v", "vjp")[1]
-        if len(vs) != len(ys):
-            raise RuntimeError(f"v is a tuple of invalid length: should be {len(ys)} but got "
-                               f"{len(vs)}.")  # fmt: skip
-        for y, w in zip(ys, vs):
-            if w.data.shape != y.data.shape:
-                raise RuntimeError(f"v has invalid size: should be {y.shape} but got {w.shape}.")
+    vs = _vectors(v, ys, "vjp", "the user-provided function returns")
     pairs = [(y, w) for y, w in zip(ys, vs) if y._requires_grad]
     if strict and len(pairs) < len(ys):
         raise _independent(None, 0)
@@ -169,21 +175,7 @@ def jvp(
     that does not depend on the inputs gets zeros (with ``strict``, an error)."""
     _no_graph_of_backward("jvp", create_graph)
     in_tuple, xs, out_tuple, ys = _run(func, inputs, "jvp")
-    if v is None:
-        if len(xs) != 1 or xs[0].data.size != 1:
-            raise RuntimeError(
-                "The vector v can only be None if the input to the user-provided function is "
-                "a single Tensor with a single element."
-            )
-        vs = (Tensor._new(np.ones_like(xs[0].data)),)
-    else:
-        vs = _as_tuple(v, "v", "jvp")[1]
-        if len(vs) != len(xs):
-            raise RuntimeError(f"v is a tuple of invalid length: should be {len(xs)} but got "
-                               f"{len(vs)}.")  # fmt: skip
-        for x, w in zip(xs, vs):
-            if w.data.shape != x.data.shape:
-                raise RuntimeError(f"v has invalid size: should be {x.shape} but got {w.shape}.")
+    vs = _vectors(v, xs, "jvp", "the input to the user-provided function is")
     used = [False] * len(xs)
 
     def vjp(e: Tensor, y: Tensor) -> tuple:
