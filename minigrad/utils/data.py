@@ -3,9 +3,8 @@ its submodules too: ``from minigrad.utils.data.dataloader import default_collate
 
 import sys
 
-from .. import data as _data
 from ..data import *  # noqa: F403
-from ..data import __all__, dataloader, dataset, sampler  # noqa: F401
+from ..data import __all__, dataloader, dataset, distributed, sampler  # noqa: F401
 
-for _name in ("dataloader", "dataset", "sampler"):
-    sys.modules[f"{__name__}.{_name}"] = getattr(_data, _name)
+for _module in (dataloader, dataset, distributed, sampler):
+    sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
