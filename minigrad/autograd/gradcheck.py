@@ -43,11 +43,10 @@ def gradcheck(
     raises :class:`GradcheckError` naming the input, index and values (returns False
     instead with ``raise_exception=False``).
 
-    PyTorch's other options are accepted for its sake: minigrad's backward is deterministic
-    (``nondet_tol``), gives gradients in their inputs' dtypes (``check_grad_dtypes``) and
-    zeros for outputs that got none (``check_undefined_grad``); a batched gradient is one
-    backward pass per row (``check_batched_grad``); there are no masked tensors, and the
-    whole Jacobian is always checked (``fast_mode``). Forward mode AD is not supported.
+    PyTorch's other options are accepted and ignored: minigrad's backward is deterministic
+    (``nondet_tol``), and ``check_grad_dtypes``, ``check_undefined_grad`` and
+    ``check_batched_grad`` run no extra check; there are no masked tensors (``masked``), and
+    the whole Jacobian is always checked (``fast_mode``). Forward mode AD is not supported.
     """
     if not (check_forward_ad or check_backward_ad):  # PyTorch's exception type
         raise AssertionError(
