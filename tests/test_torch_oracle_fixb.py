@@ -2,6 +2,7 @@
 
 import inspect
 
+import numpy as np
 import pytest
 from torch_oracle import import_torch
 
@@ -19,3 +20,34 @@ def test_gradgradcheck_takes_every_pytorch_keyword():
     x = mg.tensor([1.0, 2.0], dtype=mg.float64, requires_grad=True)
     with pytest.raises(NotImplementedError, match="gradgradcheck"):
         mg.autograd.gradgradcheck(lambda a: a.exp(), x, check_batched_grad=True)
+
+
+def _mha(lib, E=8, H=2, L=3, S=4, N=2, **kw):
+    """F.multi_head_attention_forward of lib on seeded inputs; arrays in kw become tensors."""
+    rs = np.random.RandomState(0)
+
+    def A(*shape):
+        return lib.tensor(rs.randn(*shape).astype(np.float32))
+
+    q, k, v = A(L, N, E), A(S, N, E), A(S, N, E)
+    W, b, Wo, bo = A(3 * E, E), A(3 * E), A(E, E), A(E)
+    kw = {key: lib.tensor(a) if isinstance(a, np.ndarray) else a for key, a in kw.items()}
+    F = mg.nn.functional if lib is mg else torch.nn.functional
+    return F.multi_head_attention_forward(q, k, v, E, H, W, b, None, None, False, 0.0, Wo, bo, **kw)
+
+
+def test_mha_key_padding_mask_covers_static_k_keys():
+    rs = np.random.RandomState(1)
+    sk, sv = rs.randn(4, 5, 4).astype(np.float32), rs.randn(4, 5, 4).astype(np.float32)
+    pad = np.zeros((2, 5), bool)
+    pad[0, 3:] = True
+    kw = dict(static_k=sk, static_v=sv, key_padding_mask=pad)
+    (out, w), (tout, tw) = _mha(mg, **kw), _mha(torch, **kw)
+    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), atol=1e-5)
+    np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), atol=1e-5)
+    # attn_mask is still checked against the key's length S = 4, as PyTorch's
+    kw = dict(static_k=sk, static_v=sv, attn_mask=np.zeros((3, 5), bool))
+    with pytest.raises(RuntimeError, match=r"should be \(3, 4\)"):
+        _mha(torch, **kw)
+    with pytest.raises(RuntimeError, match=r"should be \(3, 4\)"):
+        _mha(mg, **kw)

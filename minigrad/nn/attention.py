@@ -172,7 +172,9 @@ def multi_head_attention_forward(
         W = in_proj_weight
         weights = (W[:E], W[E : 2 * E], W[2 * E :])
     q, k, v = (F.linear(x, w, c) for x, w, c in zip((query, key, value), weights, biases))
-    mask = _mask(attn_mask, key_padding_mask, query.dtype, L, S, N, H)
+    # the key padding mask covers the keys attended to: static_k's when given
+    keys = S if static_k is None else static_k.shape[1]
+    mask = _mask(attn_mask, key_padding_mask, query.dtype, L, S, N, H, keys)
     if bias_k is not None and bias_v is not None:
         k = ops.cat([k, bias_k.expand(1, N, E)])
         v = ops.cat([v, bias_v.expand(1, N, E)])
@@ -206,9 +208,9 @@ def multi_head_attention_forward(
 
 
 def _mask(attn_mask: Any, key_padding_mask: Any, dtype: Any, L: int, S: int, N: int,
-          H: int) -> Tensor | None:  # fmt: skip
+          H: int, keys: int) -> Tensor | None:  # fmt: skip
     """The additive mask of the scores, (1 or N * H, L, S): -inf where a bool mask is
-    True, a float mask as it is, the key padding mask spread over the H heads."""
+    True, a float mask as it is, the key padding mask (N, keys) spread over the H heads."""
     mask = None
     if attn_mask is not None:
         mask = _additive(attn_mask, dtype, "attn_mask")
@@ -227,12 +229,12 @@ def _mask(attn_mask: Any, key_padding_mask: Any, dtype: Any, L: int, S: int, N: 
             warnings.warn("Support for mismatched key_padding_mask and attn_mask is "
                           "deprecated. Use same type for both instead.", UserWarning,
                           stacklevel=5)  # fmt: skip
-        if tuple(key_padding_mask.shape) != (N, S):
-            raise AssertionError(f"expecting key_padding_mask shape of {(N, S)}, but got "
+        if tuple(key_padding_mask.shape) != (N, keys):
+            raise AssertionError(f"expecting key_padding_mask shape of {(N, keys)}, but got "
                                  f"{key_padding_mask.shape}")  # fmt: skip
         pad = _additive(key_padding_mask, dtype, "key_padding_mask")
-        pad = pad.reshape(N, 1, 1, S).expand(N, H, 1, S)
-        pad = pad.reshape(N * H, 1, S)
+        pad = pad.reshape(N, 1, 1, keys).expand(N, H, 1, keys)
+        pad = pad.reshape(N * H, 1, keys)
         mask = pad if mask is None else mask + pad
     return mask
 
