@@ -161,6 +161,8 @@ def multi_head_attention_forward(
     if E != embed_dim_to_check:
         raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, "
                              f"but got {E}")  # fmt: skip
+    if hd * H != E:
+        raise AssertionError(f"embed_dim {E} not divisible by num_heads {H}")
     if key.shape[:2] != value.shape[:2]:
         raise AssertionError(f"key shape {key.shape} does not match value shape "
                              f"{value.shape}")  # fmt: skip
