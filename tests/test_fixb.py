@@ -19,3 +19,18 @@ def test_mha_forward_embed_dim_not_divisible_by_heads_asserts_first():
         mg.nn.functional.multi_head_attention_forward(
             q, q, q, 6, 4, W, None, None, None, False, 0.0, Wo, None
         )
+
+
+def test_pool_with_indices_reads_its_pools_signature_once(monkeypatch):
+    import inspect
+
+    import numpy as np
+
+    F = mg.nn.functional
+    x = mg.tensor(np.arange(16, dtype=np.float32).reshape(1, 4, 4))
+    monkeypatch.setattr(inspect, "signature", None)  # a call per use would fail
+    out, idx = F.max_pool2d_with_indices(x, 2)
+    assert idx.tolist() == [[[5, 7], [13, 15]]] and out.tolist() == [[[5.0, 7.0], [13.0, 15.0]]]
+    # return_indices=False, positional or keyword, still gives the indices
+    assert len(F.max_pool2d_with_indices(x, 2, None, 0, 1, False, False)) == 2
+    assert len(F.adaptive_max_pool1d_with_indices(x[0], 2, return_indices=False)) == 2

@@ -1726,11 +1726,15 @@ def _with_indices(pool: Any) -> Any:
     """PyTorch's ``<pool>_with_indices``: ``pool``'s output and indices, whatever
     ``return_indices`` says (its signature is ``pool``'s)."""
 
+    position = list(inspect.signature(pool).parameters).index("return_indices")
+
     @functools.wraps(pool)
     def with_indices(*args: Any, **kwargs: Any) -> tuple:
-        bound = inspect.signature(pool).bind(*args, **kwargs)
-        bound.arguments["return_indices"] = True
-        return pool(*bound.args, **bound.kwargs)
+        if len(args) > position:
+            args = (*args[:position], True, *args[position + 1 :])
+        else:
+            kwargs["return_indices"] = True
+        return pool(*args, **kwargs)
 
     with_indices.__name__ = with_indices.__qualname__ = f"{pool.__name__}_with_indices"
     with_indices.__doc__ = f"``{pool.__name__}`` and its indices, whatever ``return_indices`` says."
