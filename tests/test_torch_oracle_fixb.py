@@ -51,3 +51,19 @@ def test_mha_key_padding_mask_covers_static_k_keys():
         _mha(torch, **kw)
     with pytest.raises(RuntimeError, match=r"should be \(3, 4\)"):
         _mha(mg, **kw)
+
+
+@pytest.mark.parametrize("case", ["inf_query", "nan_elsewhere"])
+def test_sdpa_fully_minus_inf_row_is_zero(case):
+    """A row all -inf gives 0 whether a mask or the inputs made it, and beside a NaN."""
+    q = np.array([[[np.inf], [1.0], [2.0]]], np.float32)
+    k = np.array([[[-1.0], [-2.0]]], np.float32)
+    v = np.array([[[1.0], [3.0]]], np.float32)
+    if case == "nan_elsewhere":
+        q[0, 2, 0] = np.nan
+    outs = [
+        lib.nn.functional.scaled_dot_product_attention(*(lib.tensor(a) for a in (q, k, v)))
+        for lib in (mg, torch)
+    ]
+    np.testing.assert_allclose(outs[0].numpy(), outs[1].numpy(), atol=1e-6)
+    assert outs[0].numpy()[0, 0, 0] == 0

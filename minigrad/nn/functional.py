@@ -537,11 +537,15 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     """softmax along the last dim, but 0 on a row that is all -inf (PyTorch's _safe_softmax,
     which attention uses: a fully masked query gets no weights, rather than 0/0 = NaN). The
     row's scores are replaced by 0 before the softmax, so its gradient is 0 too."""
-    dead = np.all(scores.data == -np.inf, axis=-1, keepdims=True)
-    if not dead.any():
-        return ops.softmax(scores, -1)
-    dead = Tensor._new(dead)
-    return ops.softmax(scores.masked_fill(dead, 0.0), -1).masked_fill(dead, 0.0)
+    S = scores.data
+    # a row all -inf needs a -inf score: one flat min (fast, unlike a per-row pass) rules
+    # that out on most calls (np.min is NaN if a score is: then the rows are checked too)
+    if S.size and not np.min(S) > -np.inf:
+        dead = np.all(S == -np.inf, axis=-1, keepdims=True)
+        if dead.any():
+            dead = Tensor._new(dead)
+            return ops.softmax(scores.masked_fill(dead, 0.0), -1).masked_fill(dead, 0.0)
+    return ops.softmax(scores, -1)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
