@@ -46,3 +46,26 @@ def test_sdpa_without_a_minus_inf_score_skips_the_per_row_mask_check(monkeypatch
     monkeypatch.setattr(np, "all", refuse)
     out = mg.nn.functional.scaled_dot_product_attention(q, q, q)
     assert out.shape == (2, 3, 4) and np.isfinite(out.numpy()).all()
+
+
+def test_cross_entropy_index_route_masks_its_gradient_only_when_a_sample_is_ignored(monkeypatch):
+    import numpy as np
+
+    x = mg.tensor(np.random.RandomState(0).randn(4, 3).astype(np.float32), requires_grad=True)
+    t = mg.tensor([0, 1, 2, 1])
+    loss = mg.nn.functional.cross_entropy(x, t, label_smoothing=0.1, ignore_index=-5)
+    where = np.where
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("np.where over the gradient with nothing ignored")
+
+    monkeypatch.setattr(np, "where", refuse)
+    loss.backward()
+    monkeypatch.setattr(np, "where", where)
+    ref = mg.tensor(x.detach().numpy(), requires_grad=True)
+    mg.nn.functional.cross_entropy(ref, t, label_smoothing=0.1).backward()
+    np.testing.assert_allclose(x.grad.numpy(), ref.grad.numpy(), rtol=1e-6)
+    # an ignored sample still gets 0
+    x.grad = None
+    mg.nn.functional.cross_entropy(x, t, label_smoothing=0.1, ignore_index=1).backward()
+    assert (x.grad.numpy()[[1, 3]] == 0).all() and (x.grad.numpy()[[0, 2]] != 0).all()

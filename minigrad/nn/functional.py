@@ -1366,6 +1366,7 @@ def cross_entropy(
             loss = (1 - eps) * loss - eps / C * (w * logp).sum(axis)
             q = (1 - eps) * q + eps / C * w * np.expand_dims(keep, axis)
         loss = np.where(keep, loss, 0).astype(X.dtype)
+        keep = None if keep.all() else np.expand_dims(keep, axis)  # the VJP's mask, if any
         count = w_y.sum()
         vjp_target = vjp_weight = None
         read = target
@@ -1375,7 +1376,7 @@ def cross_entropy(
         q_total = q.sum(axis, keepdims=True)
         d = (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
         # an ignored sample gets 0, even from a mean over nothing (NaN)
-        return d if keep is None else np.where(np.expand_dims(keep, axis), d, 0)
+        return d if keep is None else np.where(keep, d, 0)
 
     if not T.dtype.kind == "f":
         vjp_input = _refused_backward(X, T) or vjp_input
