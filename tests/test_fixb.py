@@ -69,3 +69,19 @@ def test_cross_entropy_index_route_masks_its_gradient_only_when_a_sample_is_igno
     x.grad = None
     mg.nn.functional.cross_entropy(x, t, label_smoothing=0.1, ignore_index=1).backward()
     assert (x.grad.numpy()[[1, 3]] == 0).all() and (x.grad.numpy()[[0, 2]] != 0).all()
+
+
+def test_batched_grad_count_errors_are_grads_own():
+    import pytest
+
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y, z = x * 2, x * 3
+    for outs, go, counts in [((y, z), (mg.ones(3, 2),), "2 tensors and 1"),
+                             ((y,), (mg.ones(3, 2),) * 2, "1 tensors and 2"),
+                             ((y,), (), "1 tensors and 0")]:  # fmt: skip
+        with pytest.raises(RuntimeError, match=f"grad: got {counts} gradients"):
+            mg.autograd.grad(outs, x, go, is_grads_batched=True, retain_graph=True)
+    u = mg.tensor([1.0], requires_grad=True)
+    got = mg.autograd.grad(y, (x, u), mg.ones(4, 2), is_grads_batched=True,
+                           allow_unused=True, materialize_grads=True)  # fmt: skip
+    assert got[1].shape == (4, 1) and (got[1].numpy() == 0).all()  # PyTorch's: (1,)

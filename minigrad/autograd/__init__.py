@@ -171,12 +171,12 @@ def _batched_grad(
     materialize_grads: bool,
 ) -> tuple:
     """``grad`` with grad_outputs of shape (B, *output.shape): row b of each result is
-    ``grad`` with the grad_outputs' rows b, so the results have shape (B, *input.shape)."""
+    ``grad`` with the grad_outputs' rows b, so the results have shape (B, *input.shape).
+    An unused input with ``materialize_grads`` gets zeros of that shape too, where PyTorch's
+    are zeros_like(input), without the batch dim its other results have."""
     outs, ins = _seq(outputs, "grad: outputs"), _seq(inputs, "grad: inputs")  # used per row
     given = [None] * len(outs) if grad_outputs is None else _seq_or_none(grad_outputs)
-    if len(given) != len(outs):
-        raise RuntimeError(f"grad: got {len(outs)} tensors and {len(given)} gradients")
-    for t, g in zip(outs, given):
+    for t, g in zip(outs, given):  # grad checks their count, row by row
         if not isinstance(g, Tensor) or g.data.shape[1:] != t.data.shape:
             got = type(g).__name__ if not isinstance(g, Tensor) else f"shape {g.data.shape}"
             # as PyTorch: an implicit gradient (None) of a one-element output has no batch dim
@@ -186,9 +186,9 @@ def _batched_grad(
                 f"and the rest the output's shape {t.data.shape}, but got {got}"
             )
     sizes = {g.data.shape[0] for g in given}
-    if len(sizes) != 1:
+    if len(sizes) > 1:
         raise ValueError(f"grad: the grad_outputs' batch sizes differ: {sorted(sizes)}")
-    (n,) = sizes
+    n = sizes.pop() if sizes else 1  # no grad_outputs: one row, where grad refuses them
     if n == 0:
         raise IndexError("grad: is_grads_batched=True with a batch of size 0")
     rows = [
