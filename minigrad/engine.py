@@ -202,7 +202,8 @@ def _watch(leaf: Tensor | None) -> None:
 
 next_seq = _seq.__next__
 # PyTorch's names that are not an op's name followed by "Backward": the nodes of an in-place
-# change through a view and of copy_, and diag's of a matrix
+# change through a view and of copy_, diag's of a matrix, and that of an op recorded without
+# a derivative (scatter with reduce=)
 COPY_SLICES = "torch::autograd::CopySlices"  # PyTorch's; repr and viz show "CopySlices"
 NOT_IMPLEMENTED = "torch::autograd::NotImplemented"  # an op recorded without a derivative
 _WHOLE_NAMES = frozenset((COPY_SLICES, NOT_IMPLEMENTED, "DiagonalBackward_copy",
