@@ -67,3 +67,33 @@ def test_sdpa_fully_minus_inf_row_is_zero(case):
     ]
     np.testing.assert_allclose(outs[0].numpy(), outs[1].numpy(), atol=1e-6)
     assert outs[0].numpy()[0, 0, 0] == 0
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+@pytest.mark.parametrize("lr", ["tensor32", "tensor64", "float"])
+def test_lbfgs_keeps_its_step_t_as_pytorch(lr, line_search_fn):
+    """t is a Tensor (in lr's dtype) with a Tensor lr, and after the first iteration."""
+    kept = []
+    for lib in (mg, torch):
+        rate = {"tensor32": lib.tensor(0.5), "tensor64": lib.tensor(0.5, dtype=lib.float64),
+                "float": 0.5}[lr]  # fmt: skip
+        p = lib.tensor(np.array([3.0, -2.0, 5.0], np.float32), requires_grad=True)
+        opt = lib.optim.LBFGS([p], lr=rate, max_iter=2, line_search_fn=line_search_fn)
+
+        def closure(p=p, opt=opt):
+            opt.zero_grad()
+            loss = ((p - 1) ** 4).sum() + (p * p).sum()
+            loss.backward()
+            return loss
+
+        kinds, values = [], []
+        for _ in range(3):
+            opt.step(closure)
+            t = opt.state[p]["t"]
+            tensor = isinstance(t, lib.Tensor)
+            kinds.append(("Tensor", str(t.dtype).split(".")[-1]) if tensor else type(t).__name__)
+            values.append(float(t))
+        kept.append((kinds, values, p.detach().numpy()))
+    assert kept[0][0] == kept[1][0]
+    np.testing.assert_allclose(kept[0][1], kept[1][1], rtol=1e-4)
+    np.testing.assert_allclose(kept[0][2], kept[1][2], rtol=1e-4)

@@ -208,6 +208,7 @@ class LBFGS(Optimizer):
             return orig_loss
 
         d, t = _array(state.get("d")), state.get("t")
+        t = t.data if isinstance(t, Tensor) else t
         old_dirs, old_stps = _arrays(state.get("old_dirs")), _arrays(state.get("old_stps"))
         ro = _arrays(state.get("ro"))
         al = [a if a is None else a.data for a in state["al"]] if "al" in state else None
@@ -289,7 +290,11 @@ class LBFGS(Optimizer):
                 break
 
         # kept as PyTorch keeps them: vectors and scalars (ρ_i, α_i, the Hessian's scale) as
-        # Tensors
+        # Tensors, and the step t too when a Tensor lr or the first gradient made it
+        rate = group["lr"]
+        if isinstance(rate, Tensor) or isinstance(t, np.generic):
+            rate = rate.data if isinstance(rate, Tensor) else rate
+            t = Tensor._new(np.asarray(t, np.result_type(t, rate)))
         state.update(
             d=_tensor(d), t=t, old_dirs=_tensors(old_dirs), old_stps=_tensors(old_stps),
             ro=_tensors(ro),
