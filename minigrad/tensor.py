@@ -893,9 +893,9 @@ class Tensor:
     def stride(self, dim: int | None = None) -> Any:
         """How many elements apart consecutive entries of each dim are (a tuple, or dim's)."""
         X = self.data
-        if X.size:
-            strides = tuple(s // X.itemsize for s in X.strides)
-        else:  # NumPy gives an empty array zero strides; PyTorch the C-order ones of sizes >= 1
+        strides = tuple(s // X.itemsize for s in X.strides)
+        if X.size == 0 and not any(strides):
+            # A fresh empty NumPy array has zero strides; PyTorch gives C-order ones of sizes >= 1
             strides = tuple(math.prod(max(n, 1) for n in X.shape[d + 1 :]) for d in range(X.ndim))
         return strides if dim is None else strides[_ops._one_axis("stride", "dim", dim, self.ndim)]
 
