@@ -4,6 +4,7 @@ import pytest
 from torch_oracle import import_torch
 
 import minigrad as mg
+from minigrad.errors import OpError
 
 torch = import_torch()
 
@@ -21,3 +22,28 @@ torch = import_torch()
 )
 def test_empty_view_strides_follow_the_layout(make):
     assert make(mg).stride() == make(torch).stride()
+
+
+def _error(f):
+    try:
+        f()
+    except Exception as e:  # noqa: BLE001 - the type is what is compared
+        return e
+    return None
+
+
+@pytest.mark.parametrize("method", ["isub", "sub_"])
+@pytest.mark.parametrize("shape", [(3, 2), (3,)])
+def test_integer_retry_broadcast_error_is_an_op_error(method, shape):
+    def run(L):
+        t = L.zeros(2, dtype=L.uint8)
+        o = L.ones(*shape, dtype=L.int64)
+        if method == "isub":
+            t -= o
+        else:
+            t.sub_(o)
+
+    mine, theirs = _error(lambda: run(mg)), _error(lambda: run(torch))
+    assert isinstance(theirs, RuntimeError)
+    assert isinstance(mine, OpError) and isinstance(mine, RuntimeError)
+    assert str(shape) in str(mine) and "(2,)" in str(mine)
