@@ -47,3 +47,11 @@ def test_integer_retry_broadcast_error_is_an_op_error(method, shape):
     assert isinstance(theirs, RuntimeError)
     assert isinstance(mine, OpError) and isinstance(mine, RuntimeError)
     assert str(shape) in str(mine) and "(2,)" in str(mine)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "float64"])
+def test_nansum_to_another_dtype_skips_nans_first(dtype):
+    values = [1.5, float("nan"), 2.0, -0.5]
+    got = mg.nansum(mg.tensor(values), dtype=getattr(mg, dtype))
+    want = torch.nansum(torch.tensor(values), dtype=getattr(torch, dtype))
+    assert got.item() == want.item() and str(got.dtype) == str(want.dtype).replace("torch.", "")
