@@ -127,10 +127,11 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
         if dtype is None and arr.dtype.kind in "fc" and not _has_numpy_wide(data, arr.dtype):
             arr = arr.astype(_default_like(arr.dtype))
     # Python ints beyond int64, which NumPy widened to uint64, float64 or objects: PyTorch
-    # refuses them unless it reads them as floats (for a float dtype, or beside floats)
+    # refuses them where it reads them as integers (for an integer dtype, or among ints alone)
     wide = arr.dtype.kind in "fuO" and arr.size and isinstance(data, (list, tuple, int))
-    if wide and _only_ints(data) and (dtype is None or dtypes.as_dtype(dtype).kind not in "fc"):
-        raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
+    if wide and (arr.dtype.kind != "f" or (np.abs(arr) >= 2**63).any()):
+        if _beyond_int64(data, None if dtype is None else dtypes.as_dtype(dtype).kind):
+            raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
     if arr.dtype.kind == "O":
         odd = [v for v in arr.reshape(-1) if not isinstance(v, (int, float))]
         if odd:  # an element that is not a number (None, a dict, ...)
@@ -160,8 +161,12 @@ def _default_like(dtype: np.dtype) -> np.dtype:
     return default if dtype.kind == "f" else np.result_type(default, np.complex64)
 
 
-def _only_ints(data: list | tuple) -> bool:
-    return all(type(v) is int for v in np.array(data, dtype=object).reshape(-1))
+def _beyond_int64(data: Any, kind: str | None) -> bool:
+    """True if ``data`` holds a Python int outside int64 that is read as an integer: for a
+    dtype of ``kind`` "i" or "u", or with no dtype (``kind`` None) when all are ints or bools."""
+    items = np.array(data, dtype=object).reshape(-1)
+    as_ints = kind in ("i", "u") if kind else all(type(v) in (int, bool) for v in items)
+    return as_ints and any(type(v) is int and not -(2**63) <= v < 2**63 for v in items)
 
 
 def _first(data: Any) -> Any:

@@ -55,3 +55,27 @@ def test_nansum_to_another_dtype_skips_nans_first(dtype):
     got = mg.nansum(mg.tensor(values), dtype=getattr(mg, dtype))
     want = torch.nansum(torch.tensor(values), dtype=getattr(torch, dtype))
     assert got.item() == want.item() and str(got.dtype) == str(want.dtype).replace("torch.", "")
+
+
+@pytest.mark.parametrize(
+    ("data", "dtype"),
+    [
+        ([2**63, 1.5], "int64"),
+        ([True, 2**64], None),
+        ([2**63], "bool"),
+        ([2**63, 1.5], "bool"),
+        ([True, 2**64, 1.5], None),
+        ([2**63, 1.5], "float32"),
+        ([[2**63], [1.5]], "int32"),
+    ],
+)
+def test_python_ints_beyond_int64(data, dtype):
+    def build(L):
+        return L.tensor(data, dtype=None if dtype is None else getattr(L, dtype))
+
+    theirs = _error(lambda: build(torch))
+    if theirs is not None:
+        with pytest.raises(type(theirs), match="Overflow"):
+            build(mg)
+    else:
+        assert build(mg).tolist() == build(torch).tolist()
