@@ -1079,20 +1079,23 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
     """The vector p-norm over ``dim`` (all dims by default): (Σ |x|^p)^(1/p); max |x| for
-    p = inf, min |x| for -inf, the count of nonzeros for 0. 'fro' is p = 2 over at most two
-    dims. As PyTorch's linalg.vector_norm_backward, with s = sgn(x) and g, out broadcast back:
+    p = inf, min |x| for -inf, the count of nonzeros for 0; 'fro' (or None) is p = 2 (the
+    other strings are matrix norms, which linalg_torch.norm dispatches). As PyTorch's
+    linalg.vector_norm_backward, with s = sgn(x) and g, out broadcast back:
     p = 2: dx = g x / out (0 where out = 0);  p = 1: dx = g s;  p = ±inf: g s shared by the
     elements with |x| = out;  p = 0: none (x.grad stays None);
     else dx = g s |x|^(p-1) / out^(p-1)  (0 where out = 0)."""
     X = input.data
-    if p is None or isinstance(p, str):  # 'fro': linalg_torch.norm takes the other strings
+    if p is None or p == "fro":
         p = 2.0
+    elif isinstance(p, str):
+        raise OpError(f"norm: p must be a number or 'fro', not {p!r}")
     elif not isinstance(p, numbers.Real):
         raise TypeError(f"norm(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
-    if X.dtype.kind not in "fc":
-        raise RuntimeError(
-            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
-            f"Got {X.dtype}"
+    if X.dtype.kind not in "fc":  # torch.dist's message (torch.norm checks in linalg._float)
+        kind = "Long" if X.dtype.kind in "iu" else str(X.dtype)
+        raise OpError(
+            f"norm(): input dtype should be either floating point or complex. Got {kind} instead."
         )
     axes = _axes("norm", dim, X.ndim)
     check_bool("norm", "keepdim", keepdim)

@@ -79,3 +79,20 @@ def test_python_ints_beyond_int64(data, dtype):
             build(mg)
     else:
         assert build(mg).tolist() == build(torch).tolist()
+
+
+def test_norm_of_integers_names_long():
+    with pytest.raises(RuntimeError, match="Got Long"):
+        torch.norm(torch.arange(4))
+    with pytest.raises(RuntimeError, match="Got Long"):
+        mg.norm(mg.arange(4))
+
+
+def test_norm_string_orders():
+    x = [[3.0, 0.0], [4.0, 1.0]]
+    for p in ["fro", "nuc"]:
+        assert mg.norm(mg.tensor(x), p).item() == pytest.approx(
+            torch.norm(torch.tensor(x), p).item()
+        )
+    with pytest.raises(RuntimeError, match="'nuc'"):
+        mg.ops.norm(mg.tensor(x), "nuc")  # matrix norms are linalg's, not the vector norm's
