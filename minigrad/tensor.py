@@ -264,7 +264,6 @@ class Tensor:
     # that is a leaf requiring grad (ops._as_view); unset on tensors that are not views
     __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
                  "_grad_acc", "_base", "__weakref__")  # fmt: skip
-    __array_priority__ = 1000  # NumPy numbers and arrays defer to Tensor (see __array_ufunc__)
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         """PyTorch's legacy constructor: ``Tensor(data)`` in the default float dtype (a

@@ -1,0 +1,27 @@
+"""Review fixes without PyTorch: NumPy operands on the left defer to Tensor via __array_ufunc__."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda a, t: a + t,
+        lambda a, t: a * t,
+        lambda a, t: np.float64(2) - t,
+        lambda a, t: a < t,
+        lambda a, t: a.astype(np.float32) @ t,
+    ],
+)
+def test_numpy_left_operand_gives_a_tensor(f):
+    t = mg.tensor([1.0, 2.0, 3.0])
+    assert isinstance(f(np.array([3.0, 2.0, 1.0]), t), mg.Tensor)
+
+
+def test_numpy_inplace_on_an_array_stays_an_array():
+    d = np.ones(3)
+    d -= mg.tensor([1.0, 2.0, 3.0])
+    assert type(d) is np.ndarray and d.tolist() == [0.0, -1.0, -2.0]
