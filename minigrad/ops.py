@@ -510,12 +510,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     """linear with mixed dtypes (an error, as in PyTorch), a 1-D weight w: x @ w (+ b), or a
-    bias other than (out,) that broadcasts to the output (as (N, out)): x @ Wᵀ, then + b."""
+    bias other than (out,) that broadcasts to the output (as (N, out)), or (1, out) for a 1-D
+    x: x @ Wᵀ, then + b."""
     for t in (weight, bias):
         if t is not None and t.data.dtype is not x.data.dtype:
             _same_dtype("linear", x.data, t.data)
     if weight.data.ndim == 2:
         out = linear(x, weight)
+        if x.data.ndim == 1 and bias.data.shape == (1, *out.shape):  # PyTorch takes it: (out,)
+            bias = reshape(bias, out.shape)
         try:
             fits = np.broadcast_shapes(bias.data.shape, out.shape) == out.shape
         except ValueError:

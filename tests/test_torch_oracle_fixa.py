@@ -96,3 +96,33 @@ def test_norm_string_orders():
         )
     with pytest.raises(RuntimeError, match="'nuc'"):
         mg.ops.norm(mg.tensor(x), "nuc")  # matrix norms are linalg's, not the vector norm's
+
+
+@pytest.mark.parametrize(
+    ("x", "b"),
+    [
+        ((4,), (1, 5)),
+        ((4,), (1, 1)),
+        ((4,), (2, 5)),
+        ((4,), (1, 1, 5)),
+        ((4,), (1,)),
+        ((3, 4), (1, 1)),
+    ],
+)
+def test_linear_bias_shapes(x, b):
+    def run(L, F):
+        bias = L.ones(*b, requires_grad=True)
+        out = F.linear(L.ones(*x), L.ones(5, 4), bias)
+        out.sum().backward()
+        return tuple(out.shape), tuple(bias.grad.shape), bias.grad.sum().item()
+
+    import torch.nn.functional as tF
+
+    import minigrad.nn.functional as mF
+
+    theirs = _error(lambda: run(torch, tF))
+    if isinstance(theirs, Exception):
+        with pytest.raises(RuntimeError):
+            run(mg, mF)
+    else:
+        assert run(mg, mF) == run(torch, tF)
