@@ -126,3 +126,26 @@ def test_linear_bias_shapes(x, b):
             run(mg, mF)
     else:
         assert run(mg, mF) == run(torch, tF)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        lambda L: {"sections": L.tensor(2)},
+        lambda L: {"sections": L.tensor([2])},
+        lambda L: {"sections": 2.0},
+        lambda L: {"sections": L.tensor(2.0)},
+        lambda L: {"indices": L.tensor([1, 3])},
+        lambda L: {"indices": [1, 3]},
+    ],
+)
+def test_tensor_split_keyword_tensors(kw):
+    def run(L):
+        return [t.tolist() for t in L.tensor_split(L.arange(5), **kw(L))]
+
+    theirs = _error(lambda: run(torch))
+    if isinstance(theirs, Exception):
+        with pytest.raises(type(theirs)):
+            run(mg)
+    else:
+        assert run(mg) == run(torch)
