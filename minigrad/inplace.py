@@ -388,9 +388,10 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return _apply(t, "clamp_", clamped, bound, lambda old, _: ops.clamp(old, min, max))
 
 
-def masked_fill_(t: Tensor, mask: Any, value: Any) -> Tensor:
-    M = ops.fill_mask("masked_fill_", t, mask, value, inplace=True)
-    return _apply(t, "masked_fill_", lambda a, v, out: np.copyto(out, v, "unsafe", M), value,
+def masked_fill_(t: Tensor, mask: Any, value: Any, name: str = "masked_fill_") -> Tensor:
+    """``value`` where ``mask``; ``name``: the op to name in errors (fill_diagonal_ is one)."""
+    M = ops.fill_mask(name, t, mask, value, inplace=True)
+    return _apply(t, name, lambda a, v, out: np.copyto(out, v, "unsafe", M), value,
                   lambda old, v: ops.masked_fill(old, mask, v))  # fmt: skip
 
 

@@ -1870,7 +1870,7 @@ class Tensor:
         diagonal = np.zeros(self.shape, bool)
         np.fill_diagonal(diagonal, True, wrap=wrap)
         # a masked fill: the gradient of the old values off the diagonal survives, as PyTorch's
-        return _inplace.masked_fill_(self, Tensor._new(diagonal), fill_value)
+        return _inplace.masked_fill_(self, Tensor._new(diagonal), fill_value, "fill_diagonal_")
 
     def _refill(self, name: str, kernel: str | None, values: Callable) -> Tensor:
         """The tensor's elements replaced in place by ``values(shape)``, as ``copy_`` does

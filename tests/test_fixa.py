@@ -25,3 +25,16 @@ def test_numpy_inplace_on_an_array_stays_an_array():
     d = np.ones(3)
     d -= mg.tensor([1.0, 2.0, 3.0])
     assert type(d) is np.ndarray and d.tolist() == [0.0, -1.0, -2.0]
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda: mg.zeros(2, 2, requires_grad=True).fill_diagonal_(1),
+        lambda: mg.zeros(2, 2).fill_diagonal_("a"),
+    ],
+)
+def test_fill_diagonal_errors_name_it(f):
+    with pytest.raises((RuntimeError, TypeError), match="^fill_diagonal_") as info:
+        f()
+    assert "masked_fill" not in str(info.value)
