@@ -1987,11 +1987,17 @@ _TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 class TensorType(type):
     """The type of ``mg.FloatTensor``, ``mg.LongTensor``, ...: PyTorch's legacy tensor types.
     Calling one is ``Tensor(...)`` in its dtype (``LongTensor([1.5])`` is ``tensor([1])``);
-    a Tensor of that dtype is an instance of it; ``t.type(FloatTensor)`` converts to it."""
+    a Tensor of that dtype is an instance of it; ``t.type(FloatTensor)`` converts to it.
+    A Tensor argument must already have the dtype (PyTorch's TypeError otherwise)."""
 
     dtype: np.dtype
 
     def __call__(cls, *args: Any) -> Tensor:
+        if len(args) == 1 and isinstance(args[0], Tensor) and args[0].data.dtype != cls.dtype:
+            raise TypeError(
+                f"{cls.__name__}(): expected dtype {dtypes.torch_name(cls.dtype)} "
+                f"(got {dtypes.torch_name(args[0].data.dtype)})"
+            )
         return Tensor(*args, dtype=cls.dtype)
 
     def __instancecheck__(cls, obj: Any) -> bool:

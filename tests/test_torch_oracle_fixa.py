@@ -149,3 +149,27 @@ def test_tensor_split_keyword_tensors(kw):
             run(mg)
     else:
         assert run(mg) == run(torch)
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("DoubleTensor", [1, 2]),
+        ("DoubleTensor", [1.0, 2.0]),
+        ("FloatTensor", [1, 2]),
+        ("LongTensor", [1, 2]),
+    ],
+)
+def test_legacy_type_of_a_tensor_of_another_dtype(kind, data):
+    def run(L):
+        t = L.tensor(
+            data, dtype=L.float64 if kind == "DoubleTensor" and isinstance(data[0], float) else None
+        )
+        return getattr(L, kind)(t).tolist()
+
+    theirs = _error(lambda: run(torch))
+    if isinstance(theirs, Exception):
+        with pytest.raises(type(theirs), match="expected dtype"):
+            run(mg)
+    else:
+        assert run(mg) == run(torch)
