@@ -193,8 +193,7 @@ def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
         return _rounded_div(a, b, rounding_mode)
     A, B, out = _binary("div", _true_divide, a, b)
     b_grad = isinstance(b, Tensor) and b._requires_grad  # db reads a and b, da reads b
-    return record(out, "Div", (a, b), (lambda g: _true_divide(g, B),
-                                       lambda g: -g * _true_divide(_true_divide(A, B), B)),
+    return record(out, "Div", (a, b), (lambda g: _true_divide(g, B), lambda g: _div_b(g, A, B)),
                   saved=_tensors(a, b) if b_grad else _tensors(b))  # fmt: skip
 
 
@@ -204,6 +203,11 @@ _true_divide = _quiet(np.true_divide)
 _floor_divide = _quiet(np.floor_divide)
 _remainder = _quiet(np.remainder)
 _reciprocal = _quiet(np.reciprocal)
+
+
+@_quiet  # one errstate for the two divisions
+def _div_b(g: np.ndarray, A: Any, B: Any) -> np.ndarray:
+    return -g * (A / B) / B
 
 
 def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:

@@ -1,5 +1,7 @@
 """Review fixes without PyTorch: NumPy operands on the left defer to Tensor via __array_ufunc__."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -38,3 +40,12 @@ def test_fill_diagonal_errors_name_it(f):
     with pytest.raises((RuntimeError, TypeError), match="^fill_diagonal_") as info:
         f()
     assert "masked_fill" not in str(info.value)
+
+
+def test_div_backward_by_zero_is_quiet():
+    a = mg.tensor([1.0, 0.0, -1.0], requires_grad=True)
+    b = mg.tensor([0.0, 0.0, 2.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (a / b).sum().backward()
+    assert b.grad.tolist()[2] == 0.25 and np.isnan(b.grad.tolist()[1])
