@@ -1,4 +1,4 @@
-"""Review fixes without PyTorch: NumPy operands on the left defer to Tensor via __array_ufunc__."""
+"""Review fixes without PyTorch: NumPy operands on the left, fill_diagonal_ errors, quiet div."""
 
 import warnings
 
