@@ -712,7 +712,10 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     check_tensor("nansum", "input", input)
     X = input.data
     if dtype is not None:
-        X = X.astype(ops._reduce_dtype("nansum", input, dtypes.as_dtype(dtype, "nansum")))
+        dt = ops._reduce_dtype("nansum", input, dtypes.as_dtype(dtype, "nansum"))
+        if X.dtype.kind in "fc" and dt.kind not in "fc":  # skip the NaNs before they become ints
+            X = np.where(np.isnan(X), 0, X)
+        X = X.astype(dt)
     axes = ops._axes("nansum", dim, X.ndim)
     own = None if dtype is None else X.dtype  # NumPy sums small integers in int64
     out = ops._contiguous(np.asarray(np.nansum(X, axis=axes, keepdims=keepdim, dtype=own)))

@@ -137,27 +137,31 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
     if type(o) is np.ndarray and o.dtype is not t.data.dtype:
         o = _in_result_dtype(t.data, o)
     try:
-        try:
-            ufunc(t.data, o, out=t.data)
-        except OverflowError:  # a Python int t's dtype cannot hold wraps into it, as PyTorch
-            ufunc(t.data, ops.wrapped_int(o, t.data.dtype), out=t.data)
-    except TypeError as e:  # NumPy's UFuncTypeError: the result cannot be cast to t's dtype
-        wide = getattr(e, "from_", None)  # the ufunc's result dtype, which out= could not take
-        if t.data.dtype.kind not in "iu" or wide is None or wide.kind not in "iu":
-            raise RuntimeError(
-                f"{name}: result type cannot be cast to {t.data.dtype}: {e}"
-            ) from None
-        # PyTorch writes an integer result into any integer dtype (int64 into uint8 wraps),
-        # where NumPy's same_kind rule refuses signed into unsigned
-        result = np.empty(t.data.shape, wide)
-        ufunc(t.data, o, out=result)
-        np.copyto(t.data, result, casting="unsafe")
-    except ValueError:
+        _ufunc_into(t.data, ufunc, o, name)
+    except ValueError:  # from either write, so also when the retry below broadcasts
         raise OpError(
             f"{name}: shape {np.shape(o)} cannot be broadcast to the tensor's shape {t.data.shape}"
         ) from None
     t._version[0] = next_seq()
     return t
+
+
+def _ufunc_into(a: np.ndarray, ufunc: Callable, o: Any, name: str) -> None:
+    """``a = ufunc(a, o)`` in place, casting the result into ``a``'s dtype as PyTorch does."""
+    try:
+        try:
+            ufunc(a, o, out=a)
+        except OverflowError:  # a Python int a's dtype cannot hold wraps into it, as PyTorch
+            ufunc(a, ops.wrapped_int(o, a.dtype), out=a)
+    except TypeError as e:  # NumPy's UFuncTypeError: the result cannot be cast to a's dtype
+        wide = getattr(e, "from_", None)  # the ufunc's result dtype, which out= could not take
+        if a.dtype.kind not in "iu" or wide is None or wide.kind not in "iu":
+            raise RuntimeError(f"{name}: result type cannot be cast to {a.dtype}: {e}") from None
+        # PyTorch writes an integer result into any integer dtype (int64 into uint8 wraps),
+        # where NumPy's same_kind rule refuses signed into unsigned
+        result = np.empty(a.shape, wide)
+        ufunc(a, o, out=result)
+        np.copyto(a, result, casting="unsafe")
 
 
 def _in_result_dtype(a: np.ndarray, o: np.ndarray) -> np.ndarray:
@@ -384,9 +388,10 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return _apply(t, "clamp_", clamped, bound, lambda old, _: ops.clamp(old, min, max))
 
 
-def masked_fill_(t: Tensor, mask: Any, value: Any) -> Tensor:
-    M = ops.fill_mask("masked_fill_", t, mask, value, inplace=True)
-    return _apply(t, "masked_fill_", lambda a, v, out: np.copyto(out, v, "unsafe", M), value,
+def masked_fill_(t: Tensor, mask: Any, value: Any, name: str = "masked_fill_") -> Tensor:
+    """``value`` where ``mask``; ``name``: the op to name in errors (fill_diagonal_ is one)."""
+    M = ops.fill_mask(name, t, mask, value, inplace=True)
+    return _apply(t, name, lambda a, v, out: np.copyto(out, v, "unsafe", M), value,
                   lambda old, v: ops.masked_fill(old, mask, v))  # fmt: skip
 
 

@@ -621,16 +621,17 @@ def tensor_split(input: Tensor, indices_or_sections: Any = NOT_GIVEN, dim: int =
     """x cut along ``dim`` into ``sections`` pieces (the first n % sections of them one
     longer), or at the given ``indices`` (as Python slices: x[:i0], x[i0:i1], ..., x[ik:]).
     Each piece is a view with its own Slice node, as in PyTorch. One of the three: the
-    keywords as PyTorch's overloads take them (sections= an int, indices= a sequence)."""
+    keywords as PyTorch's overloads take them (sections= an int or a one-element integer
+    Tensor, indices= a sequence)."""
     given = [a for a in (indices_or_sections, sections, indices) if a is not NOT_GIVEN]
     if (
         len(given) != 1
-        or (sections is not NOT_GIVEN and not isinstance(sections, builtins.int))
+        or (sections is not NOT_GIVEN and not _is_int(sections))
         or (indices is not NOT_GIVEN and not isinstance(indices, (list, tuple)))
     ):
         raise TypeError("tensor_split(): give one of indices_or_sections, sections= (an int) "
                         "and indices= (a sequence)")  # fmt: skip
-    arg = _tensor_split_arg(given[0])
+    arg = operator.index(sections) if given[0] is sections else _tensor_split_arg(given[0])
     X = input.data
     if not X.ndim:
         raise RuntimeError(

@@ -193,8 +193,7 @@ def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
         return _rounded_div(a, b, rounding_mode)
     A, B, out = _binary("div", _true_divide, a, b)
     b_grad = isinstance(b, Tensor) and b._requires_grad  # db reads a and b, da reads b
-    return record(out, "Div", (a, b), (lambda g: _true_divide(g, B),
-                                       lambda g: -g * _true_divide(_true_divide(A, B), B)),
+    return record(out, "Div", (a, b), (lambda g: _true_divide(g, B), lambda g: _div_b(g, A, B)),
                   saved=_tensors(a, b) if b_grad else _tensors(b))  # fmt: skip
 
 
@@ -204,6 +203,11 @@ _true_divide = _quiet(np.true_divide)
 _floor_divide = _quiet(np.floor_divide)
 _remainder = _quiet(np.remainder)
 _reciprocal = _quiet(np.reciprocal)
+
+
+@_quiet  # one errstate for the two divisions
+def _div_b(g: np.ndarray, A: Any, B: Any) -> np.ndarray:
+    return -g * (A / B) / B
 
 
 def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
@@ -510,12 +514,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     """linear with mixed dtypes (an error, as in PyTorch), a 1-D weight w: x @ w (+ b), or a
-    bias other than (out,) that broadcasts to the output (as (N, out)): x @ Wᵀ, then + b."""
+    bias other than (out,) that broadcasts to the output (as (N, out)), or (1, out) for a 1-D
+    x: x @ Wᵀ, then + b."""
     for t in (weight, bias):
         if t is not None and t.data.dtype is not x.data.dtype:
             _same_dtype("linear", x.data, t.data)
     if weight.data.ndim == 2:
         out = linear(x, weight)
+        if x.data.ndim == 1 and bias.data.shape == (1, *out.shape):  # PyTorch takes it: (out,)
+            bias = reshape(bias, out.shape)
         try:
             fits = np.broadcast_shapes(bias.data.shape, out.shape) == out.shape
         except ValueError:
@@ -1079,20 +1086,23 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
     """The vector p-norm over ``dim`` (all dims by default): (Σ |x|^p)^(1/p); max |x| for
-    p = inf, min |x| for -inf, the count of nonzeros for 0. 'fro' is p = 2 over at most two
-    dims. As PyTorch's linalg.vector_norm_backward, with s = sgn(x) and g, out broadcast back:
+    p = inf, min |x| for -inf, the count of nonzeros for 0; 'fro' (or None) is p = 2 (the
+    other strings are matrix norms, which linalg_torch.norm dispatches). As PyTorch's
+    linalg.vector_norm_backward, with s = sgn(x) and g, out broadcast back:
     p = 2: dx = g x / out (0 where out = 0);  p = 1: dx = g s;  p = ±inf: g s shared by the
     elements with |x| = out;  p = 0: none (x.grad stays None);
     else dx = g s |x|^(p-1) / out^(p-1)  (0 where out = 0)."""
     X = input.data
-    if p is None or isinstance(p, str):  # 'fro': linalg_torch.norm takes the other strings
+    if p is None or p == "fro":
         p = 2.0
+    elif isinstance(p, str):
+        raise OpError(f"norm: p must be a number or 'fro', not {p!r}")
     elif not isinstance(p, numbers.Real):
         raise TypeError(f"norm(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
-    if X.dtype.kind not in "fc":
-        raise RuntimeError(
-            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
-            f"Got {X.dtype}"
+    if X.dtype.kind not in "fc":  # torch.dist's message (torch.norm checks in linalg._float)
+        kind = "Long" if X.dtype.kind in "iu" else str(X.dtype)
+        raise OpError(
+            f"norm(): input dtype should be either floating point or complex. Got {kind} instead."
         )
     axes = _axes("norm", dim, X.ndim)
     check_bool("norm", "keepdim", keepdim)

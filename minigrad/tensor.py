@@ -127,10 +127,11 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
         if dtype is None and arr.dtype.kind in "fc" and not _has_numpy_wide(data, arr.dtype):
             arr = arr.astype(_default_like(arr.dtype))
     # Python ints beyond int64, which NumPy widened to uint64, float64 or objects: PyTorch
-    # refuses them unless it reads them as floats (for a float dtype, or beside floats)
+    # refuses them where it reads them as integers (for an integer dtype, or among ints alone)
     wide = arr.dtype.kind in "fuO" and arr.size and isinstance(data, (list, tuple, int))
-    if wide and _only_ints(data) and (dtype is None or dtypes.as_dtype(dtype).kind not in "fc"):
-        raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
+    if wide and (arr.dtype.kind != "f" or (np.abs(arr) >= 2**63).any()):
+        if _beyond_int64(data, None if dtype is None else dtypes.as_dtype(dtype).kind):
+            raise ValueError("tensor: Overflow when unpacking long long (an int beyond int64)")
     if arr.dtype.kind == "O":
         odd = [v for v in arr.reshape(-1) if not isinstance(v, (int, float))]
         if odd:  # an element that is not a number (None, a dict, ...)
@@ -160,8 +161,12 @@ def _default_like(dtype: np.dtype) -> np.dtype:
     return default if dtype.kind == "f" else np.result_type(default, np.complex64)
 
 
-def _only_ints(data: list | tuple) -> bool:
-    return all(type(v) is int for v in np.array(data, dtype=object).reshape(-1))
+def _beyond_int64(data: Any, kind: str | None) -> bool:
+    """True if ``data`` holds a Python int outside int64 that is read as an integer: for a
+    dtype of ``kind`` "i" or "u", or with no dtype (``kind`` None) when all are ints or bools."""
+    items = np.array(data, dtype=object).reshape(-1)
+    as_ints = kind in ("i", "u") if kind else all(type(v) in (int, bool) for v in items)
+    return as_ints and any(type(v) is int and not -(2**63) <= v < 2**63 for v in items)
 
 
 def _first(data: Any) -> Any:
@@ -259,7 +264,6 @@ class Tensor:
     # that is a leaf requiring grad (ops._as_view); unset on tensors that are not views
     __slots__ = ("data", "_grad", "_node", "_requires_grad", "_version", "_views", "_hooks",
                  "_grad_acc", "_base", "__weakref__")  # fmt: skip
-    __array_priority__ = 1000  # NumPy numbers and arrays defer to Tensor (see __array_ufunc__)
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         """PyTorch's legacy constructor: ``Tensor(data)`` in the default float dtype (a
@@ -893,9 +897,9 @@ class Tensor:
     def stride(self, dim: int | None = None) -> Any:
         """How many elements apart consecutive entries of each dim are (a tuple, or dim's)."""
         X = self.data
-        if X.size:
-            strides = tuple(s // X.itemsize for s in X.strides)
-        else:  # NumPy gives an empty array zero strides; PyTorch the C-order ones of sizes >= 1
+        strides = tuple(s // X.itemsize for s in X.strides)
+        if X.size == 0 and not any(strides):
+            # A fresh empty NumPy array has zero strides; PyTorch gives C-order ones of sizes >= 1
             strides = tuple(math.prod(max(n, 1) for n in X.shape[d + 1 :]) for d in range(X.ndim))
         return strides if dim is None else strides[_ops._one_axis("stride", "dim", dim, self.ndim)]
 
@@ -1866,7 +1870,7 @@ class Tensor:
         diagonal = np.zeros(self.shape, bool)
         np.fill_diagonal(diagonal, True, wrap=wrap)
         # a masked fill: the gradient of the old values off the diagonal survives, as PyTorch's
-        return _inplace.masked_fill_(self, Tensor._new(diagonal), fill_value)
+        return _inplace.masked_fill_(self, Tensor._new(diagonal), fill_value, "fill_diagonal_")
 
     def _refill(self, name: str, kernel: str | None, values: Callable) -> Tensor:
         """The tensor's elements replaced in place by ``values(shape)``, as ``copy_`` does
@@ -1983,11 +1987,17 @@ _TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 class TensorType(type):
     """The type of ``mg.FloatTensor``, ``mg.LongTensor``, ...: PyTorch's legacy tensor types.
     Calling one is ``Tensor(...)`` in its dtype (``LongTensor([1.5])`` is ``tensor([1])``);
-    a Tensor of that dtype is an instance of it; ``t.type(FloatTensor)`` converts to it."""
+    a Tensor of that dtype is an instance of it; ``t.type(FloatTensor)`` converts to it.
+    A Tensor argument must already have the dtype (PyTorch's TypeError otherwise)."""
 
     dtype: np.dtype
 
     def __call__(cls, *args: Any) -> Tensor:
+        if len(args) == 1 and isinstance(args[0], Tensor) and args[0].data.dtype != cls.dtype:
+            raise TypeError(
+                f"{cls.__name__}(): expected dtype {dtypes.torch_name(cls.dtype)} "
+                f"(got {dtypes.torch_name(args[0].data.dtype)})"
+            )
         return Tensor(*args, dtype=cls.dtype)
 
     def __instancecheck__(cls, obj: Any) -> bool:
