@@ -207,7 +207,7 @@ _reciprocal = _quiet(np.reciprocal)
 
 @_quiet  # one errstate for the two divisions
 def _div_b(g: np.ndarray, A: Any, B: Any) -> np.ndarray:
-    return -g * (A / B) / B
+    return -g * (A / B / B)  # in PyTorch's order: -g * ((a / b) / b)
 
 
 def _rounded_div(a: Tensor, b: Any, mode: str) -> Tensor:
