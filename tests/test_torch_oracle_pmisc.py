@@ -1,0 +1,97 @@
+"""Adversarial oracle checks (printing, nn.utils, func) against PyTorch.
+
+``repr`` must be PyTorch's text with ``torch.`` read as ``minigrad.`` and node names
+without PyTorch's overload number (``MulBackward0`` read as ``MulBackward``), line
+breaks included.
+"""
+
+import numpy as np
+import pytest
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+
+def _as_minigrad(text):
+    return text.replace("torch.", "minigrad.").replace("Backward0>", "Backward>")
+
+
+@pytest.fixture
+def printoptions():
+    yield
+    torch.set_printoptions(profile="default")
+    mg.set_printoptions(profile="default")
+
+
+# Values whose suffixes sit near column 80: "minigrad." is 3 characters longer than
+# "torch." and "MulBackward" one shorter than "MulBackward0", which must not move
+# a line break.
+SUFFIX_CASES = [
+    ([-14.5703, 0.8394, 0.5864], "float16", False, False),
+    ([100000.0], "float64", False, False),
+    (
+        [[1543062.07, 2750952.336, 197313.719], [805728.139, -625953.594, 647061.609]],
+        "float64",
+        True,
+        False,
+    ),
+    (
+        [
+            np.inf,
+            np.inf,
+            -0.0,
+            np.inf,
+            1.0,
+            np.inf,
+            1.0,
+            0.0,
+            np.nan,
+            -np.inf,
+            np.inf,
+            0.0,
+            -0.0,
+            np.inf,
+            0.0,
+            1e-5,
+        ],
+        "float16",
+        False,
+        False,
+    ),
+    ([-0.0007, -0.0056, -0.0128], "float64", True, True),
+    ([50300.0, 30600.0, -57000.0], "float64", True, True),
+    ([-0.5791, -4.0273, 2.8691], "float16", True, True),
+    (
+        [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0],
+        "float64",
+        True,
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize("data,dtype,requires_grad,op", SUFFIX_CASES)
+def test_suffix_line_breaks_fall_where_pytorchs_do(data, dtype, requires_grad, op):
+    t = torch.tensor(data, dtype=getattr(torch, dtype), requires_grad=requires_grad)
+    m = mg.tensor(data, dtype=getattr(mg, dtype), requires_grad=requires_grad)
+    if op:
+        t, m = t * 1, m * 1
+    assert repr(m) == _as_minigrad(repr(t))
+
+
+@pytest.mark.parametrize("linewidth", [30, 36, 42, 47, 62])
+@pytest.mark.parametrize("dtype", ["float64", "float16", "int64"])
+def test_suffix_line_breaks_with_a_narrow_linewidth(printoptions, linewidth, dtype):
+    torch.set_printoptions(linewidth=linewidth)
+    mg.set_printoptions(linewidth=linewidth)
+    for data in ([], [1.0], [1.0, 2.0, 3.0], [[1.0, 2.0], [3.0, 4.0]], 5.0):
+        if dtype == "int64" and data:
+            data = np.asarray(data).astype(np.int64).tolist()
+        t = torch.tensor(data, dtype=getattr(torch, dtype))
+        m = mg.tensor(data, dtype=getattr(mg, dtype))
+        assert repr(m) == _as_minigrad(repr(t))
+    t = torch.zeros(0, 1, 3, dtype=getattr(torch, dtype))
+    m = mg.zeros(0, 1, 3, dtype=getattr(mg, dtype))
+    assert repr(m) == _as_minigrad(repr(t))
