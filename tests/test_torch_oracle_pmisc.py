@@ -95,3 +95,20 @@ def test_suffix_line_breaks_with_a_narrow_linewidth(printoptions, linewidth, dty
     t = torch.zeros(0, 1, 3, dtype=getattr(torch, dtype))
     m = mg.zeros(0, 1, 3, dtype=getattr(mg, dtype))
     assert repr(m) == _as_minigrad(repr(t))
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 3.0, 1.0, float("inf")])
+def test_clip_grad_norm_of_float16_gradients_does_not_overflow(norm_type):
+    grads = [[300.0, 400.0], [[250.0], [-120.0]]]
+    out = []
+    for lib in (torch, mg):
+        params = [lib.nn.Parameter(lib.zeros(np.shape(g), dtype=lib.float16)) for g in grads]
+        for p, g in zip(params, grads):
+            p.grad = lib.tensor(g, dtype=lib.float16)
+        total = lib.nn.utils.clip_grad_norm_(params, 1.0, norm_type=norm_type)
+        out.append((total, [p.grad for p in params]))
+    (t_total, t_grads), (m_total, m_grads) = out
+    assert m_total.dtype == mg.float16
+    np.testing.assert_array_equal(m_total.numpy(), t_total.numpy())
+    for m, t in zip(m_grads, t_grads):
+        np.testing.assert_array_equal(m.numpy(), t.numpy())

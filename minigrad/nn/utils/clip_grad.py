@@ -58,7 +58,8 @@ def get_total_norm(
     foreach: bool | None = None,
 ) -> Tensor:
     """The ``norm_type``-norm of ``tensors`` taken together, as if they were one vector:
-    the norm of their norms, in their common dtype (``tensor(0.)`` for none)."""
+    the norm of their norms, in their common dtype (``tensor(0.)`` for none); float16 is
+    accumulated in float32, as PyTorch accumulates it, so its squares do not overflow."""
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     if not tensors:
         return tensor(0.0)
@@ -69,9 +70,11 @@ def get_total_norm(
             "_foreach_norm cannot compute the infinity norm on an empty tensor because the "
             "operation does not have an identity"
         )
-    norms = np.array([np.linalg.norm(a.ravel(), norm_type) for a in arrays],
-                     np.result_type(*arrays))  # fmt: skip
-    total = np.asarray(np.linalg.norm(norms, norm_type), norms.dtype)
+    dtype = np.result_type(*arrays)
+    acc = np.promote_types(dtype, np.float32)  # float16 is summed in float32, as PyTorch
+    norms = np.array([np.linalg.norm(a.ravel().astype(acc, copy=False), norm_type)
+                      for a in arrays], dtype)  # fmt: skip
+    total = np.asarray(np.linalg.norm(norms.astype(acc), norm_type), dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
