@@ -1,5 +1,6 @@
 """Torch-free checks from the adversarial pass over printing, nn.utils and func."""
 
+import numpy as np
 
 import minigrad as mg
 
@@ -10,3 +11,13 @@ def test_get_total_norm_of_float16_accumulates_without_overflow():
     total = mg.nn.utils.get_total_norm(grads)
     assert total.dtype == mg.float16
     assert total.item() == 500.0
+
+
+def test_float16_norms_do_not_overflow_in_their_squares():
+    x = mg.tensor([300.0, 400.0], dtype=mg.float16)  # 300² + 400² > 65504, float16's max
+    for n in (x.norm(), mg.linalg.vector_norm(x), mg.linalg.norm(x)):
+        assert n.dtype == mg.float16
+        assert n.item() == 500.0
+    expected = np.float16(np.sum(np.array([300.0, 400.0]) ** 3) ** (1 / 3))
+    assert x.norm(p=3).item() == expected
+    assert mg.linalg.vector_norm(x, 3).item() == expected

@@ -112,3 +112,21 @@ def test_clip_grad_norm_of_float16_gradients_does_not_overflow(norm_type):
     np.testing.assert_array_equal(m_total.numpy(), t_total.numpy())
     for m, t in zip(m_grads, t_grads):
         np.testing.assert_array_equal(m.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("p", [2, 3, 2.5, 0.5])
+@pytest.mark.parametrize("how", ["norm", "vector_norm", "dim"])
+def test_float16_norm_is_accumulated_in_float32(p, how):
+    data = [[300.0, 400.0, -120.0], [250.0, 0.5, -600.0]]
+    out = []
+    for lib in (torch, mg):
+        x = lib.tensor(data, dtype=lib.float16)
+        if how == "norm":
+            out.append(x.norm(p=p))
+        elif how == "vector_norm":
+            out.append(lib.linalg.vector_norm(x, p))
+        else:
+            out.append(lib.linalg.vector_norm(x, p, dim=1, keepdim=True))
+    t, m = out
+    assert m.dtype == mg.float16 and tuple(m.shape) == tuple(t.shape)
+    np.testing.assert_array_equal(m.numpy(), t.numpy())
