@@ -21,3 +21,16 @@ def test_float16_norms_do_not_overflow_in_their_squares():
     expected = np.float16(np.sum(np.array([300.0, 400.0]) ** 3) ** (1 / 3))
     assert x.norm(p=3).item() == expected
     assert mg.linalg.vector_norm(x, 3).item() == expected
+
+
+def test_vector_to_parameters_refuses_integers_for_parameters_that_require_grad():
+    m = mg.nn.Linear(2, 2)
+    try:
+        mg.nn.utils.vector_to_parameters(mg.arange(6), m.parameters())
+    except RuntimeError as e:
+        assert "vector_to_parameters" in str(e)
+    else:
+        raise AssertionError("an int64 vector became the data of a parameter requiring grad")
+    assert m.weight.dtype == mg.float32
+    mg.nn.utils.vector_to_parameters(mg.arange(6.0, dtype=mg.float64), m.parameters())
+    assert m.weight.dtype == mg.float64 and m.bias.tolist() == [4.0, 5.0]

@@ -130,3 +130,18 @@ def test_float16_norm_is_accumulated_in_float32(p, how):
     t, m = out
     assert m.dtype == mg.float16 and tuple(m.shape) == tuple(t.shape)
     np.testing.assert_array_equal(m.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("requires_grad", [True, False])
+def test_vector_to_parameters_with_an_integer_vector(requires_grad):
+    out = []
+    for lib in (torch, mg):
+        m = lib.nn.Linear(2, 2)
+        m.requires_grad_(requires_grad)
+        try:
+            lib.nn.utils.vector_to_parameters(lib.arange(6), m.parameters())
+            out.append([p.dtype for p in m.parameters()])
+        except RuntimeError:
+            out.append("RuntimeError")
+    t, m = out
+    assert m == t if isinstance(t, str) else [str(d) for d in m] == [str(d)[6:] for d in t]
