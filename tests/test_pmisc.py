@@ -34,3 +34,15 @@ def test_vector_to_parameters_refuses_integers_for_parameters_that_require_grad(
     assert m.weight.dtype == mg.float32
     mg.nn.utils.vector_to_parameters(mg.arange(6.0, dtype=mg.float64), m.parameters())
     assert m.weight.dtype == mg.float64 and m.bias.tolist() == [4.0, 5.0]
+
+
+def test_vmap_out_dims_none_refuses_an_output_that_differs_between_slices():
+    x = mg.arange(6.0).reshape(3, 2)
+    try:
+        mg.func.vmap(lambda a: a * 2, out_dims=None)(x)
+    except ValueError as e:
+        assert "out_dim is None" in str(e)
+    else:
+        raise AssertionError("a mapped output was cut to its first slice")
+    same = mg.func.vmap(lambda a: (a * 2, mg.ones(2)), out_dims=(0, None))(x)
+    assert same[0].tolist() == (x * 2).tolist() and same[1].tolist() == [1.0, 1.0]

@@ -145,3 +145,27 @@ def test_vector_to_parameters_with_an_integer_vector(requires_grad):
             out.append("RuntimeError")
     t, m = out
     assert m == t if isinstance(t, str) else [str(d) for d in m] == [str(d)[6:] for d in t]
+
+
+@pytest.mark.parametrize(
+    "make,out_dims",
+    [
+        ("lambda L: lambda a: a * 2", None),
+        ("lambda L: lambda a: (a * 2, L.ones(2))", (0, None)),
+        ("lambda L: lambda a: (a * 2, a.sum())", (0, None)),
+        ("lambda L: lambda a: {'k': a.exp()}", None),
+        ("lambda L: lambda a: L.ones(2)", None),
+        ("lambda L: lambda a: (a * 2, L.ones(2))", (None, None)),
+    ],
+)
+def test_vmap_out_dims_none_refuses_a_mapped_output(make, out_dims):
+    out = []
+    for lib in (torch, mg):
+        f = eval(make)(lib)
+        try:
+            r = lib.func.vmap(f, out_dims=out_dims)(lib.arange(6.0).reshape(3, 2))
+            leaves = r if isinstance(r, tuple) else (r,)
+            out.append([np.asarray(t.numpy()).tolist() for t in leaves])
+        except ValueError:
+            out.append("ValueError")
+    assert out[1] == out[0]
