@@ -46,3 +46,9 @@ def test_vmap_out_dims_none_refuses_an_output_that_differs_between_slices():
         raise AssertionError("a mapped output was cut to its first slice")
     same = mg.func.vmap(lambda a: (a * 2, mg.ones(2)), out_dims=(0, None))(x)
     assert same[0].tolist() == (x * 2).tolist() and same[1].tolist() == [1.0, 1.0]
+
+
+def test_save_by_keyword_obj_and_f(tmp_path):
+    mg.save(obj={"w": mg.tensor([1, 2])}, f=tmp_path / "w.pt")
+    loaded = mg.load(f=tmp_path / "w.pt")
+    assert loaded["w"].dtype == mg.int64 and loaded["w"].tolist() == [1, 2]

@@ -5,6 +5,8 @@ without PyTorch's overload number (``MulBackward0`` read as ``MulBackward``), li
 breaks included.
 """
 
+import inspect
+
 import numpy as np
 import pytest
 from torch_oracle import import_torch
@@ -169,3 +171,11 @@ def test_vmap_out_dims_none_refuses_a_mapped_output(make, out_dims):
         except ValueError:
             out.append("ValueError")
     assert out[1] == out[0]
+
+
+def test_save_takes_pytorchs_keyword_names(tmp_path):
+    names = [p for p in inspect.signature(torch.save).parameters][:2]
+    assert [p for p in inspect.signature(mg.save).parameters] == names
+    sd = {"w": mg.arange(3.0)}
+    mg.save(**dict(zip(names, (sd, tmp_path / "a.pt"))))
+    assert mg.load(tmp_path / "a.pt")["w"].tolist() == [0.0, 1.0, 2.0]
