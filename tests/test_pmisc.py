@@ -52,3 +52,14 @@ def test_save_by_keyword_obj_and_f(tmp_path):
     mg.save(obj={"w": mg.tensor([1, 2])}, f=tmp_path / "w.pt")
     loaded = mg.load(f=tmp_path / "w.pt")
     assert loaded["w"].dtype == mg.int64 and loaded["w"].tolist() == [1, 2]
+
+
+def test_total_norm_rounds_each_tensors_norm_to_its_dtype():
+    # the float16 tensor's norm is rounded to float16 before the norm of the norms
+    g16 = np.array([30.0, -40.0, 0.1], np.float16)
+    g64 = np.array([7.0])
+    own = np.float16(np.linalg.norm(g16.astype(np.float32), 3))
+    expected = np.linalg.norm(np.array([own, np.linalg.norm(g64, 3)], np.float64), 3)
+    total = mg.nn.utils.get_total_norm([mg.tensor(g16), mg.tensor(g64)], norm_type=3)
+    assert total.dtype == mg.float64
+    assert total.item() == expected

@@ -179,3 +179,16 @@ def test_save_takes_pytorchs_keyword_names(tmp_path):
     sd = {"w": mg.arange(3.0)}
     mg.save(**dict(zip(names, (sd, tmp_path / "a.pt"))))
     assert mg.load(tmp_path / "a.pt")["w"].tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, float("inf"), 0.5, 3.0])
+def test_total_norm_of_mixed_dtypes_takes_each_norm_in_its_own_dtype(norm_type):
+    grads = [([30.0, -40.0], "float16"), ([1e-3, 2.0], "float32"), ([7.0], "float64")]
+    t, m = (
+        lib.nn.utils.get_total_norm(
+            [lib.tensor(g, dtype=getattr(lib, d)) for g, d in grads], norm_type=norm_type
+        )
+        for lib in (torch, mg)
+    )
+    assert m.dtype == mg.float64
+    assert m.item() == t.item()

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ...dtypes import opmath
 from ...factories import tensor
 from ...tensor import Tensor
 
@@ -58,8 +59,8 @@ def get_total_norm(
     foreach: bool | None = None,
 ) -> Tensor:
     """The ``norm_type``-norm of ``tensors`` taken together, as if they were one vector:
-    the norm of their norms, in their common dtype (``tensor(0.)`` for none); float16 is
-    accumulated in float32, as PyTorch accumulates it, so its squares do not overflow."""
+    the norm of their norms (each in its tensor's dtype), in their common dtype
+    (``tensor(0.)`` for none); float16 is accumulated in float32, as PyTorch's."""
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     if not tensors:
         return tensor(0.0)
@@ -71,10 +72,9 @@ def get_total_norm(
             "operation does not have an identity"
         )
     dtype = np.result_type(*arrays)
-    acc = np.promote_types(dtype, np.float32)  # float16 is summed in float32, as PyTorch
-    norms = np.array([np.linalg.norm(a.ravel().astype(acc, copy=False), norm_type)
+    norms = np.array([np.linalg.norm(opmath(a.ravel()), norm_type).astype(a.dtype)
                       for a in arrays], dtype)  # fmt: skip
-    total = np.asarray(np.linalg.norm(norms.astype(acc), norm_type), dtype)
+    total = np.asarray(np.linalg.norm(opmath(norms), norm_type), dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
