@@ -119,3 +119,8 @@ def result_dtype(out: np.dtype, operands: tuple) -> np.dtype:
     if out.kind == "f" and best.kind != "f":  # true division or a float function of integers
         return _default[0]
     return best
+
+
+def opmath(a: np.ndarray) -> np.ndarray:
+    """``a`` in the dtype PyTorch computes with: float16 in float32 (300² overflows float16)."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a

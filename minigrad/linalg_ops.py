@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .dtypes import opmath
 from .engine import PASS, Node, record, set_outputs, take
 from .errors import OpError
 from .grad_mode import _mode
@@ -599,9 +600,9 @@ def vector_norm(x: Tensor, ord: float, dim, keepdim: bool) -> Tensor:
         elif ord == 1:
             n = a.sum(axes, keepdims=True)
         elif ord == 2:
-            n = np.sqrt((a * a).sum(axes, keepdims=True))
+            n = np.sqrt((opmath(a) ** 2).sum(axes, keepdims=True)).astype(a.dtype)
         else:
-            n = (a**ord).sum(axes, keepdims=True) ** (1 / ord)
+            n = ((opmath(a) ** ord).sum(axes, keepdims=True) ** (1 / ord)).astype(a.dtype)
     out = n if keepdim else np.squeeze(n, axes)
 
     def vjp(g: np.ndarray) -> np.ndarray:

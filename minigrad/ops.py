@@ -1122,11 +1122,11 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
         # [1e300].norm() is 1e300; over more elements PyTorch does not rescale, nor does this)
         out = np.sum(A, axis=axes, keepdims=keepdim)
     elif p == 2:
-        out = np.sqrt(np.sum(A * A, axis=axes, keepdims=keepdim))
+        out = np.sqrt(np.sum(dtypes.opmath(A) ** 2, axis=axes, keepdims=keepdim))
     else:
         with np.errstate(divide="ignore", over="ignore"):  # 0 ** -1 = inf, as PyTorch
-            out = np.sum(A**p, axis=axes, keepdims=keepdim) ** (1 / p)
-    out = _contiguous(np.asarray(out))
+            out = np.sum(dtypes.opmath(A) ** p, axis=axes, keepdims=keepdim) ** (1 / p)
+    out = _contiguous(np.asarray(out, A.dtype))
     shape = X.shape
 
     @_quiet

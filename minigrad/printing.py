@@ -89,7 +89,12 @@ def _body(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
 
 
 def tensor_repr(data: np.ndarray, suffixes: list) -> str:
-    """``tensor(<values>, <suffixes>)``; a suffix that would pass 80 columns starts a new line."""
+    """``tensor(<values>, <suffixes>)``; a suffix that would pass 80 columns starts a new line.
+
+    A suffix is measured as PyTorch's text (``torch.`` where minigrad has ``minigrad.``,
+    and a node name with PyTorch's overload number, ``MulBackward0``), so the lines
+    break exactly where PyTorch's do.
+    """
     prefix = "tensor("
     if data.size == 0:
         text = prefix + "[]"
@@ -100,10 +105,11 @@ def tensor_repr(data: np.ndarray, suffixes: list) -> str:
     parts = [text]
     line = len(text) - text.rfind("\n") + 1
     for s in suffixes:
-        if line + len(s) + 2 > LINEWIDTH:
+        width = len(s.replace("minigrad.", "torch.").replace("Backward>", "Backward0>"))
+        if line + width + 2 > LINEWIDTH:
             parts.append(",\n" + " " * len(prefix) + s)
-            line = len(prefix) + len(s)
+            line = len(prefix) + width
         else:
             parts.append(", " + s)
-            line += len(s) + 2
+            line += width + 2
     return "".join(parts) + ")"

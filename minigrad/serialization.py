@@ -21,19 +21,20 @@ from .tensor import Tensor
 FileLike = Union[str, os.PathLike, IO[bytes]]
 
 
-def save(state_dict: Mapping[str, Tensor], f: FileLike) -> None:
-    """Write a dict of name -> Tensor (e.g. ``model.state_dict()``) to the path or file ``f``.
+def save(obj: Mapping[str, Tensor], f: FileLike) -> None:
+    """Write ``obj``, a dict of name -> Tensor (e.g. ``model.state_dict()``), to the path or
+    file ``f``.
 
     The path is used exactly as given (no ``.npz`` suffix is added). Everything is
-    checked before the file is opened, so a bad ``state_dict`` leaves no file behind.
+    checked before the file is opened, so a bad ``obj`` leaves no file behind.
     """
-    if not isinstance(state_dict, Mapping):
+    if not isinstance(obj, Mapping):
         raise TypeError(
             f"minigrad.save writes a dict of name -> Tensor (such as model.state_dict()), "
-            f"got {type(state_dict).__name__}"
+            f"got {type(obj).__name__}"
         )
     arrays = {}
-    for name, value in state_dict.items():
+    for name, value in obj.items():
         if not isinstance(name, str) or not isinstance(value, Tensor):
             raise TypeError(
                 f"minigrad.save writes a dict of name -> Tensor; entry {name!r} is a "

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+
 from .. import random
 from ..ops import stack
 from ..tensor import Tensor
@@ -128,9 +130,17 @@ def _batch_size(func: Callable, in_dims: Any, leaves: list, dims: list) -> int:
     return sizes[0]
 
 
+def _same(a: Tensor, b: Tensor) -> bool:
+    return (
+        a.shape == b.shape
+        and a.dtype == b.dtype
+        and np.array_equal(a.data, b.data, equal_nan=a.dtype.kind in "fc")
+    )
+
+
 def _stack_outputs(func: Callable, out_dims: Any, results: list) -> Any:
     """Stack each output leaf over the slices along its out_dim (None: the first slice's,
-    unmapped)."""
+    unmapped, which every slice must have returned alike)."""
     name = getattr(func, "__name__", repr(func))
     flat = [flatten(r) for r in results]
     leaves, spec = flat[0]
@@ -143,6 +153,15 @@ def _stack_outputs(func: Callable, out_dims: Any, results: list) -> Any:
     stacked = []
     for k, d in enumerate(dims):
         if d is None:
+            # PyTorch refuses a mapped (batched) output here; the loop can tell one that
+            # differs between slices, so that one is refused rather than cut to its first
+            if isinstance(leaves[k], Tensor) and any(
+                not isinstance(ls[k], Tensor) or not _same(ls[k], leaves[k]) for ls, _ in flat
+            ):
+                raise ValueError(
+                    f"vmap({name}, ...): `{name}` can not return a BatchedTensor when out_dim "
+                    "is None"
+                )
             stacked.append(leaves[k])
             continue
         column = [ls[k] for ls, _ in flat]

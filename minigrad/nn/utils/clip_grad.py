@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ...dtypes import opmath
 from ...factories import tensor
 from ...tensor import Tensor
 
@@ -58,7 +59,8 @@ def get_total_norm(
     foreach: bool | None = None,
 ) -> Tensor:
     """The ``norm_type``-norm of ``tensors`` taken together, as if they were one vector:
-    the norm of their norms, in their common dtype (``tensor(0.)`` for none)."""
+    the norm of their norms (each in its tensor's dtype), in their common dtype
+    (``tensor(0.)`` for none); float16 is accumulated in float32, as PyTorch's."""
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     if not tensors:
         return tensor(0.0)
@@ -69,9 +71,10 @@ def get_total_norm(
             "_foreach_norm cannot compute the infinity norm on an empty tensor because the "
             "operation does not have an identity"
         )
-    norms = np.array([np.linalg.norm(a.ravel(), norm_type) for a in arrays],
-                     np.result_type(*arrays))  # fmt: skip
-    total = np.asarray(np.linalg.norm(norms, norm_type), norms.dtype)
+    dtype = np.result_type(*arrays)
+    norms = np.array([np.linalg.norm(opmath(a.ravel()), norm_type).astype(a.dtype)
+                      for a in arrays], dtype)  # fmt: skip
+    total = np.asarray(np.linalg.norm(opmath(norms), norm_type), dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "

@@ -26,6 +26,12 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
             kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
         )
         raise TypeError(f"expected torch.Tensor, but got: {name}")
+    parameters = list(parameters)
+    if vec.dtype.kind not in "fc" and any(p.requires_grad for p in parameters):
+        raise RuntimeError(
+            f"vector_to_parameters: data set to a tensor that requires gradients must be "
+            f"floating point or complex dtype, not {vec.dtype}"
+        )
     pointer = 0
     with no_grad():
         for p in parameters:
