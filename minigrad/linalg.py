@@ -97,7 +97,8 @@ def vector_norm(
                 )
         if len({d % max(x.ndim, 1) for d in dims}) != len(dims):
             raise OpError(f"linalg.vector_norm: dim {dims} appears multiple times")
-    if (ord < 0 or ord == math.inf) and x.numel() == 0:
+    empty = x.numel() == 0 if dims is None else any(x.shape[d] == 0 for d in dims if x.ndim)
+    if (ord < 0 or ord == math.inf) and empty:
         raise OpError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor "
                       "because the operation does not have an identity")  # fmt: skip
     return _la.vector_norm(x, float(ord), dims if x.ndim else None, keepdim)
