@@ -116,7 +116,7 @@ def matrix_norm(
     if len(dims) != 2 or dims[0] % A.ndim == dims[1] % A.ndim:
         raise OpError(f"linalg.matrix_norm: dim must be a 2-tuple of different dims. Got {dim}")
     d0, d1 = (d % A.ndim for d in dims)
-    if ord == "fro":
+    if ord == "fro" or (ord in (2, 1, math.inf) and A.numel() == 0):  # a max over nothing is 0
         return vector_norm(A, 2, (d0, d1), keepdim)
     if ord in ("nuc", 2, -2):
         B = ops.permute(A, *[d for d in range(A.ndim) if d not in (d0, d1)], d0, d1)

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -12,3 +13,9 @@ def test_vector_norm_inf_over_nonempty_dim_of_empty_tensor():
     assert out.shape == (0, 3)
     with pytest.raises(RuntimeError):
         mg.linalg.vector_norm(mg.zeros(0, 3, 3), math.inf, dim=0)
+
+
+@pytest.mark.parametrize("ord", [2, 1, math.inf])
+def test_matrix_norm_max_ords_of_empty_matrix_are_zero(ord):
+    out = mg.linalg.matrix_norm(mg.zeros(2, 0, 0, dtype=mg.float64), ord)
+    np.testing.assert_array_equal(out.numpy(), np.zeros(2))

@@ -21,6 +21,13 @@ def _outcome(lib, fn):
     return tuple(out.shape), np.asarray(out.detach().numpy()).tolist()
 
 
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("ord", [2, -2, 1, -1, math.inf, -math.inf, "fro", "nuc"])
+def test_matrix_norm_empty(shape, ord):
+    fn = lambda lib: lib.linalg.matrix_norm(lib.zeros(*shape, dtype=lib.float64), ord)
+    assert _outcome(mg, fn) == _outcome(torch, fn)
+
+
 @pytest.mark.parametrize("shape,dim", [((0, 3, 3), 1), ((0, 3, 3), 0), ((0, 3, 3), None),
                                        ((0, 3, 3), (1, 2)), ((3, 0), 0), ((3, 0), 1)])  # fmt: skip
 @pytest.mark.parametrize("ord", [math.inf, -math.inf, -1, -0.5])
