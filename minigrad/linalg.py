@@ -166,6 +166,8 @@ def cond(A: Tensor, p: Any = None) -> Tensor:
     inverse), which any matrix has."""
     if p not in (None, 2, -2, "fro", "nuc", 1, -1, math.inf, -math.inf):
         raise OpError(f"linalg.cond got an invalid norm type: {p}")
+    if A.ndim >= 2 and A.numel() == 0 and p not in ("fro", "nuc"):  # κ of no matrix is 0
+        return vector_norm(A, 2, (-2, -1))
     if p in (None, 2, -2):
         s = svdvals(A)
         return s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]

@@ -19,3 +19,9 @@ def test_vector_norm_inf_over_nonempty_dim_of_empty_tensor():
 def test_matrix_norm_max_ords_of_empty_matrix_are_zero(ord):
     out = mg.linalg.matrix_norm(mg.zeros(2, 0, 0, dtype=mg.float64), ord)
     np.testing.assert_array_equal(out.numpy(), np.zeros(2))
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, 1, math.inf])
+def test_cond_of_empty_matrix_is_zero(p):
+    out = mg.linalg.cond(mg.zeros(2, 0, 0, dtype=mg.float64), p)
+    np.testing.assert_array_equal(out.numpy(), np.zeros(2))

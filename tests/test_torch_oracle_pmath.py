@@ -28,6 +28,13 @@ def test_matrix_norm_empty(shape, ord):
     assert _outcome(mg, fn) == _outcome(torch, fn)
 
 
+@pytest.mark.parametrize("shape", SHAPES + [(0, 0)])
+@pytest.mark.parametrize("p", [None, 2, -2, 1, -1, math.inf, -math.inf, "fro", "nuc"])
+def test_cond_empty(shape, p):
+    fn = lambda lib: lib.linalg.cond(lib.zeros(*shape, dtype=lib.float64), p)
+    assert _outcome(mg, fn) == _outcome(torch, fn)
+
+
 @pytest.mark.parametrize("shape,dim", [((0, 3, 3), 1), ((0, 3, 3), 0), ((0, 3, 3), None),
                                        ((0, 3, 3), (1, 2)), ((3, 0), 0), ((3, 0), 1)])  # fmt: skip
 @pytest.mark.parametrize("ord", [math.inf, -math.inf, -1, -0.5])
