@@ -41,3 +41,12 @@ def test_cond_empty(shape, p):
 def test_vector_norm_empty_input_nonempty_reduction(shape, dim, ord):
     fn = lambda lib: lib.linalg.vector_norm(lib.zeros(*shape, dtype=lib.float64), ord, dim)
     assert _outcome(mg, fn) == _outcome(torch, fn)
+
+
+@pytest.mark.parametrize("x", [0.0, 1e-300, 1e-200, -1e-170, 0.3, -2.5])
+def test_sinc_grad_tiny_inputs(x):
+    t = torch.tensor([x], dtype=torch.float64, requires_grad=True)
+    torch.special.sinc(t).sum().backward()
+    m = mg.tensor([x], dtype=mg.float64, requires_grad=True)
+    mg.special.sinc(m).sum().backward()
+    np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-300)
