@@ -97,7 +97,8 @@ def vector_norm(
                 )
         if len({d % max(x.ndim, 1) for d in dims}) != len(dims):
             raise OpError(f"linalg.vector_norm: dim {dims} appears multiple times")
-    if (ord < 0 or ord == math.inf) and x.numel() == 0:
+    empty = x.numel() == 0 if dims is None else any(x.shape[d] == 0 for d in dims if x.ndim)
+    if (ord < 0 or ord == math.inf) and empty:
         raise OpError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor "
                       "because the operation does not have an identity")  # fmt: skip
     return _la.vector_norm(x, float(ord), dims if x.ndim else None, keepdim)
@@ -115,7 +116,7 @@ def matrix_norm(
     if len(dims) != 2 or dims[0] % A.ndim == dims[1] % A.ndim:
         raise OpError(f"linalg.matrix_norm: dim must be a 2-tuple of different dims. Got {dim}")
     d0, d1 = (d % A.ndim for d in dims)
-    if ord == "fro":
+    if ord == "fro" or (ord in (2, 1, math.inf) and A.numel() == 0):  # a max over nothing is 0
         return vector_norm(A, 2, (d0, d1), keepdim)
     if ord in ("nuc", 2, -2):
         B = ops.permute(A, *[d for d in range(A.ndim) if d not in (d0, d1)], d0, d1)
@@ -165,6 +166,8 @@ def cond(A: Tensor, p: Any = None) -> Tensor:
     inverse), which any matrix has."""
     if p not in (None, 2, -2, "fro", "nuc", 1, -1, math.inf, -math.inf):
         raise OpError(f"linalg.cond got an invalid norm type: {p}")
+    if A.ndim >= 2 and A.numel() == 0 and p not in ("fro", "nuc"):  # κ of no matrix is 0
+        return vector_norm(A, 2, (-2, -1))
     if p in (None, 2, -2):
         s = svdvals(A)
         return s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]

@@ -1099,12 +1099,13 @@ def _x_log(name: str, node: str, log: Any, pole: float, input: Any, other: Any) 
 
 
 def sinc(input: Tensor) -> Tensor:
-    """sin(πx) / (πx), 1 at x = 0.   dx = g (πx cos πx - sin πx) / (πx²), 0 at x = 0."""
+    """sin(πx) / (πx), 1 at x = 0.   dx = g (πx cos πx - sin πx) / (πx²), 0 where πx² is 0."""
 
     @_quiet
     def vjp(g: np.ndarray, X: np.ndarray, out: np.ndarray) -> np.ndarray:
         px = math.pi * X
-        return g * np.where(X == 0, 0, (px * np.cos(px) - np.sin(px)) / (px * X))
+        den = px * X  # 0 at x = 0 and where x² underflows
+        return g * np.where(den == 0, 0, (px * np.cos(px) - np.sin(px)) / den)
 
     return _float_op("Sinc", np.sinc, input, vjp)
 
