@@ -153,16 +153,57 @@ def test_several_outputs_with_gradients_share_the_ctx_as_grad_fn():
         assert len(Two.apply(_f64(2))) == 2
 
 
-def test_mark_dirty_says_it_is_not_supported():
-    class Dirty(Function):
+class _Double_(Function):
+    """x *= 2 in place, marked dirty: dx = 2 g."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.mark_dirty(x)
+        return x.mul_(2)
+
+    @staticmethod
+    def backward(ctx, g):
+        return 2 * g
+
+
+def test_mark_dirty_returns_the_input_itself_with_the_function_as_its_history():
+    a = _f64(3, seed=5).requires_grad_()
+    b = a * 1
+    before = b._version[0]
+    c = _Double_.apply(b)
+    assert c is b and b._version[0] > before
+    assert b.grad_fn.name() == "_Double_Backward"
+    np.testing.assert_array_equal(b.detach().numpy(), 2 * a.detach().numpy())
+    (c * c).sum().backward()  # d/da (2a)^2 = 8a
+    np.testing.assert_allclose(a.grad.numpy(), 8 * a.detach().numpy())
+    assert mg.gradcheck(lambda t: _Double_.apply(t * 1) ** 2, (_f64(3, seed=6),))
+
+
+def test_mark_dirty_checks():
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        _Double_.apply(_f64(2).requires_grad_())
+
+    class NotReturned(Function):
         @staticmethod
         def forward(ctx, x):
-            x.add_(1)
             ctx.mark_dirty(x)
-            return x
+            x.mul_(2)
+            return x.clone()
 
-    with pytest.raises(NotImplementedError, match="Dirty: .*mark_dirty"):
-        Dirty.apply(_f64(2) * 1)
+    with pytest.raises(RuntimeError, match="marked as dirty .* not returned"):
+        NotReturned.apply(_f64(2).requires_grad_() * 1)
+    a = _f64(4).requires_grad_()
+    with pytest.raises(NotImplementedError, match="view"):
+        _Double_.apply((a * 1)[:2])
+
+
+def test_a_value_saved_before_the_dirty_change_fails_backward():
+    a = _f64(2).requires_grad_()
+    b = a * 1
+    y = b * a  # saves b
+    _Double_.apply(b)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
 
 
 def test_viz_draws_the_function_as_one_op():

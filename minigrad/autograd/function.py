@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import PASS, Node, set_outputs, take, uses_node_subclasses
+from ..engine import PASS, Node, next_seq, set_outputs, take, uses_node_subclasses
 from ..grad_mode import _mode, no_grad
 from ..tensor import FunctionOutputViews, Tensor
 
@@ -45,7 +45,9 @@ class FunctionCtx:
         self.non_differentiable = outputs
 
     def mark_dirty(self, *tensors: Tensor) -> None:
-        """PyTorch's in-place Functions; minigrad does not support them."""
+        """These inputs were changed in place by ``forward``, which must return them: they
+        come back as themselves, their history now this Function (not a view, nor a view's
+        base: minigrad does not re-derive those here)."""
         self.dirty_tensors = tensors
 
     def set_materialize_grads(self, value: bool) -> None:
@@ -237,17 +239,17 @@ class Function:
                 cls.setup_context(ctx, inputs, output)
             else:
                 output = cls.forward(ctx, *inputs)
-        if ctx.dirty_tensors:
-            raise NotImplementedError(
-                f"{cls.__name__}: minigrad's Function does not support ctx.mark_dirty "
-                "(in-place changes to inputs); return a new tensor instead"
-            )
         returned = output if isinstance(output, tuple) else (output,)
+        dirty = ctx.dirty_tensors
+        if dirty:
+            _changed_in_place(cls.__name__, dirty, returned)
         # an input (or any tensor already in a graph) returned as it is comes back as a
-        # new tensor sharing its array, which the node can own
+        # new tensor sharing its array, which the node can own; one marked dirty as itself
         outputs = tuple(
             Tensor._new(o.data, o._version)
-            if isinstance(o, Tensor) and (o._requires_grad or any(o is x for x in inputs))
+            if isinstance(o, Tensor)
+            and (o._requires_grad or any(o is x for x in inputs))
+            and not any(o is d for d in dirty)
             else o
             for o in returned
         )
@@ -270,7 +272,7 @@ class Function:
         need = ctx.needs_input_grad
         ctx._last_input = max(i for i, n in enumerate(need) if n)
         for k in diff:  # PyTorch forbids changing an input returned as it is in place
-            if any(returned[k] is x for x in inputs):
+            if any(returned[k] is x for x in inputs) and not any(returned[k] is d for d in dirty):
                 outputs[k]._views = FunctionOutputViews(outputs[k], f"Output {k} of {cls.__name__}")
         ctx._grads_for = ctx._grads = None
         # one edge per tensor input, as PyTorch's next_functions (numbers have none)
@@ -294,6 +296,28 @@ class Function:
         Node.__init__(ctx, cls.__name__, sources, vjps, saved, None, PASS.shape, PASS.dtype)
         set_outputs(ctx, [o if k in diff else None for k, o in enumerate(outputs)], ctx._slots)
         return output
+
+
+def _changed_in_place(name: str, dirty: tuple, returned: tuple) -> None:
+    """The checks of ``ctx.mark_dirty``, then the in-place change counted on each tensor's
+    version (so a backward that saved it before the change raises)."""
+    if not all(any(d is o for o in returned) for d in dirty):
+        raise RuntimeError(
+            f"{name}: Some elements marked as dirty during the forward method were not returned "
+            "as output. The inputs that are modified inplace must all be outputs of the Function."
+        )
+    for d in dirty:
+        if _mode.enabled and d._requires_grad and d._node is None:
+            raise RuntimeError(
+                f"{name}: a leaf Variable that requires grad has been used in an in-place "
+                "operation."
+            )
+        if d._views is not None or getattr(d, "_base", None) is not None:
+            raise NotImplementedError(
+                f"{name}: ctx.mark_dirty on a view or a tensor with views is not supported by "
+                "minigrad; clone it before the Function"
+            )
+        d._version[0] = next_seq()
 
 
 def once_differentiable(fn: Callable) -> Callable:
