@@ -1100,9 +1100,9 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
     elif not isinstance(p, numbers.Real):
         raise TypeError(f"norm(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
     if X.dtype.kind not in "fc":  # torch.dist's message (torch.norm checks in linalg._float)
-        kind = "Long" if X.dtype.kind in "iu" else str(X.dtype)
         raise OpError(
-            f"norm(): input dtype should be either floating point or complex. Got {kind} instead."
+            "norm(): input dtype should be either floating point or complex. Got "
+            f"{dtypes.torch_name(X.dtype)} instead."
         )
     axes = _axes("norm", dim, X.ndim)
     check_bool("norm", "keepdim", keepdim)
@@ -1646,11 +1646,11 @@ def _contiguous(a: Any) -> Any:
 _SEQUENCES = (Tensor, list, tuple, range, np.ndarray, slice)
 
 
-def legacy_tuple(index: Any) -> Any:
+def legacy_tuple(index: list) -> Any:
     """A list index of ``t[index]`` as PyTorch reads it: as a tuple when it is shorter than 32
     and holds a sequence, a Tensor, a slice, None or '...' (NumPy's old rule, deprecated in
     PyTorch but still what it does: x[[rows, cols]] is x[rows, cols])."""
-    if isinstance(index, list) and len(index) < 32:
+    if len(index) < 32:
         for p in index:
             if isinstance(p, _SEQUENCES) or p is None or p is Ellipsis:
                 warnings.warn(

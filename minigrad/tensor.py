@@ -776,10 +776,14 @@ class Tensor:
         return _ops.abs(self)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return _ops.getitem(self, _ops.legacy_tuple(index))
+        if isinstance(index, list):  # only a list may be read as a tuple: no call otherwise
+            index = _ops.legacy_tuple(index)
+        return _ops.getitem(self, index)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        _inplace.setitem_(self, _ops.legacy_tuple(index), value)
+        if isinstance(index, list):
+            index = _ops.legacy_tuple(index)
+        _inplace.setitem_(self, index, value)
 
     # comparisons: bool tensors, no gradient
     def __lt__(self, other: Any) -> Tensor:
