@@ -595,3 +595,17 @@ def test_new(args, dtype):
     assert m.shape == tuple(t.shape) and m.dtype == mg.tensor(t.numpy()).dtype
     if args == ([1, 2],):
         close(m, t)
+
+
+def test_index_reduce_and_igamma_in_place():
+    X, S = RNG.normal(size=(3, 2)), RNG.normal(size=(3, 2))
+    xm, xt = both(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        assert xm.index_reduce_(0, mg.tensor([0, 2, 0]), mg.tensor(S), "amax") is xm
+        xt.index_reduce_(0, torch.tensor([0, 2, 0]), torch.tensor(S), "amax")
+    close(xm, xt)
+    am, at = both(np.array([0.5, 2.0]))
+    am.igammac_(mg.tensor([1.0, 3.0]))
+    at.igammac_(torch.tensor([1.0, 3.0]))
+    close(am, at)
