@@ -21,7 +21,7 @@ from .autograd.anomaly_mode import (
     is_anomaly_enabled,
     set_anomaly_enabled,
 )
-from .device import contiguous_format, device, memory_format, preserve_format
+from .device import contiguous_format, device, layout, memory_format, preserve_format, strided
 from .dtypes import get_default_dtype, set_default_dtype
 from .extra_ops import (
     arccos,
@@ -98,6 +98,8 @@ from .factories import (
     zeros,
     zeros_like,
 )
+from .func import vmap
+from .functional_forms import *  # noqa: F403
 from .functions import (
     abs,
     absolute,
@@ -290,6 +292,7 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .legacy import *  # noqa: F403
 from .linalg_torch import (
     chain_matmul,
     cholesky,
@@ -335,8 +338,11 @@ from .random import (
     seed,
     set_rng_state,
 )
+from .runtime import *  # noqa: F403
 from .serialization import load, save
 from .special import digamma, polygamma
+from .special import gammainc as igamma
+from .special import gammaincc as igammac
 from .special import gammaln as lgamma
 from .special import multigammaln as mvlgamma
 from .surface_ops import *  # noqa: F403

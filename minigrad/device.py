@@ -44,9 +44,8 @@ class device:
 CPU = device("cpu")
 
 
-class memory_format:
-    """A memory layout, as ``torch.memory_format``. minigrad's results are in C order (or
-    views of an array), so a layout is taken where PyTorch takes one and changes nothing."""
+class _Named:
+    """A constant that prints as ``minigrad.<name>``."""
 
     __slots__ = ("name",)
 
@@ -57,8 +56,25 @@ class memory_format:
         return f"minigrad.{self.name}"
 
 
+class memory_format(_Named):
+    """A memory layout, as ``torch.memory_format``. minigrad's results are in C order (or
+    views of an array), so a layout is taken where PyTorch takes one and changes nothing."""
+
+    __slots__ = ()
+
+
 contiguous_format = memory_format("contiguous_format")
 preserve_format = memory_format("preserve_format")
+
+
+class layout(_Named):
+    """How a tensor's elements are laid out, as ``torch.layout``: minigrad's are all
+    strided (dense arrays)."""
+
+    __slots__ = ()
+
+
+strided = layout("strided")
 
 
 def check_memory_format(op: str, layout: Any, optional: bool = True) -> None:

@@ -578,7 +578,7 @@ DERIVED = {
         "addmm tril triu bitwise_and bitwise_or bitwise_xor bitwise_not "
         "bitwise_left_shift bitwise_right_shift addmv addr addbmm baddbmm masked_scatter "
         "index_put scatter_reduce renorm gcd lcm ldexp nextafter i0 lgamma digamma polygamma "
-        "mvlgamma".split(),
+        "mvlgamma index_reduce igamma igammac".split(),
         "value",
     ),
     "float_power": "exact",

@@ -1,6 +1,6 @@
 """More of PyTorch's surface: the ``torch.*`` forms of in-place methods, bit shifts,
 matrix-vector products with scaling, covariance, quantiles, scatters, windows, and the
-dtype and thread queries.
+dtype queries.
 
 As in ``extra_ops.py``, an op that is a composition of ops minigrad has is one here too,
 so its graph is made of their nodes; the others record a node of their own, its forward
@@ -13,20 +13,19 @@ import builtins
 import inspect
 import itertools
 import math
-import os
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from . import dtypes, inplace, linalg, ops, printing, select_ops
+from . import dtypes, factories, inplace, linalg, more_ops, ops, printing, select_ops
 from .device import check as check_device
 from .engine import record
 from .nn import activation_ops
 from .return_types import return_type
 from .special_functions import bessel_i
-from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, size_arg
+from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, memory_owner, size_arg
 
 # ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
 
@@ -417,6 +416,53 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     return ops._view(out, input, "Unfold", vjp)
 
 
+def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+    """A view of input's memory (the array that owns it): element i is the one at position
+    storage_offset + Σ_k i_k stride_k (input's own offset if none is given).
+    dx = g added up at each memory position, read back at input's elements (shared evenly
+    where several of input's elements are one position, as an expand's)."""
+    check_tensor("as_strided", "input", input)
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"as_strided: mismatch in length of strides and shape ({list(size)} "
+                           f"and {list(stride)})")  # fmt: skip
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")  # fmt: skip
+    X = input.data
+    owner = memory_owner(X)
+    if not owner.flags.c_contiguous:
+        raise RuntimeError("as_strided: the tensor's memory is not one contiguous array")
+    start = input.storage_offset() if storage_offset is None else storage_offset
+    item, memory = X.itemsize, owner.reshape(-1).view(X.dtype)
+    need = start + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if all(size) else 0
+    if need > memory.size:
+        raise RuntimeError(f"as_strided: sizes {list(size)}, strides {list(stride)}, storage "
+                           f"offset {start}, and itemsize {item} requiring a storage size of "
+                           f"{need * item} are out of bounds for storage of size "
+                           f"{memory.size * item}")  # fmt: skip
+    out = np.lib.stride_tricks.as_strided(memory[min(start, memory.size):], size,
+                                          tuple(s * item for s in stride),
+                                          writeable=X.flags.writeable)  # fmt: skip
+
+    def positions(shape: tuple, strides: tuple, offset: int) -> np.ndarray:
+        """Each element's memory position, in elements."""
+        at = np.full(shape, offset, np.intp)
+        for k, (n, s) in enumerate(zip(shape, strides)):
+            at += (np.arange(n) * s).reshape((n,) + (1,) * (len(shape) - k - 1))
+        return at
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        inside = positions(X.shape, input.stride(), input.storage_offset())
+        outside = positions(out.shape, stride, start)
+        n = memory.size
+        total = np.bincount(outside.reshape(-1), g.reshape(-1), n).astype(g.dtype)
+        count = np.bincount(inside.reshape(-1), minlength=n)
+        return (total / np.maximum(count, 1).astype(g.dtype))[inside]
+
+    return ops._view(out, input, "AsStrided", vjp)
+
+
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The slice at ``index`` along ``dim`` (that dim removed): a view."""
     check_tensor("select", "input", input)
@@ -659,6 +705,68 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                   saved=(input, src))  # fmt: skip
 
 
+def _put_at(name: str, input: Tensor, index: Tensor, source: Tensor) -> tuple:
+    """(positions as a tuple of index tensors, source flat): ``index`` is into input read
+    flat in C order, negative counting from the end, as ``take``."""
+    check_tensor(name, "index", index)
+    check_tensor(name, "source", source)
+    if index.data.dtype != np.int64:
+        raise RuntimeError(f"{name}(): Expected a long tensor for index, but got "
+                           f"{dtypes.torch_name(index.data.dtype)}")  # fmt: skip
+    if source.data.dtype != input.data.dtype:
+        raise RuntimeError(f"{name}(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {dtypes.torch_name(input.data.dtype)} and source.dtype "
+                           f"= {dtypes.torch_name(source.data.dtype)}")  # fmt: skip
+    if source.data.size != index.data.size:
+        raise IndexError(f"{name}(): Expected source and index to have the same number of "
+                         f"elements, but got source.numel() = {source.data.size}, index.numel() "
+                         f"= {index.data.size}")  # fmt: skip
+    n, flat = input.data.size, index.data.reshape(-1)
+    bad = flat[(flat < -n) | (flat >= n)]
+    if bad.size:
+        raise IndexError(f"{name}(): out of range: tried to access index {bad[0]} on a tensor of "
+                         f"{n} elements.")  # fmt: skip
+    at = np.unravel_index(flat % max(n, 1), input.data.shape)
+    return tuple(Tensor._new(np.asarray(a, np.int64)) for a in at), source.reshape(-1)
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of input with its elements at the flat (C-order) positions ``index`` set to
+    source's (or, with ``accumulate``, source's added): an index_put."""
+    check_tensor("put", "input", input)
+    at, values = _put_at("put", input, index, source)
+    return index_put(input, at, values, accumulate)
+
+
+def put_(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """put, in place."""
+    check_tensor("put_", "input", input)
+    at, values = _put_at("put_", input, index, source)
+    return input.index_put_(at, values, accumulate)
+
+
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+                 include_self: bool = True) -> Tensor:  # fmt: skip
+    """input with source's slice i along dim reduced into slice index[i] (``reduce``: prod,
+    mean, amax, amin): a scatter_reduce with index spread over source's shape."""
+    check_tensor("index_reduce", "index", index)
+    check_tensor("index_reduce", "source", source)
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                           f"amin but got {reduce}.")  # fmt: skip
+    if index.data.ndim > 1:
+        raise IndexError("index_reduce(): Index is supposed to be a vector")
+    d = ops._one_axis("index_reduce", "dim", dim, source.data.ndim)
+    if index.data.size != (source.data.shape[d] if source.data.ndim else 1):
+        raise IndexError(f"index_reduce(): Number of indices ({index.data.size}) should be equal "
+                         f"to source.size(dim) ({source.data.shape[d]})")  # fmt: skip
+    shape = [1] * source.data.ndim
+    if shape:
+        shape[d] = -1
+    spread = index.reshape(*shape).expand(*source.data.shape)
+    return scatter_reduce(input, d, spread, source, reduce, include_self=include_self)
+
+
 # ---- norms, histograms, membership, runs -----------------------------------------------------
 
 
@@ -709,6 +817,39 @@ def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
     pos = ((inside - lo) * X.dtype.type(bins) / (hi - lo)).astype(np.int64)
     pos = np.clip(pos, 0, bins - 1)  # max falls into the last bin
     return Tensor._new(np.bincount(pos, minlength=bins).astype(X.dtype))
+
+
+def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tensor | None = None,
+              density: bool = False) -> Any:  # fmt: skip  # noqa: A002 - PyTorch's name
+    """(hist, bin_edges): the (weighted) counts of input's elements in ``bins`` equal bins over
+    ``range`` (the data's, if None) or between the edges of a 1-D Tensor ``bins``; each bin
+    holds [left, right) but the last one both ends; with ``density``, divided by the total
+    times the bin's width. In input's dtype, which must be floating; no gradient."""
+    check_tensor("histogram", "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"histogramdd\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    if isinstance(bins, Tensor):
+        edges = bins.data.astype(X.dtype)
+    else:
+        if bins <= 0:
+            raise RuntimeError(f"histogram(): bins must be > 0, but got {bins} for dimension 0")
+        lo, hi = (X.min(), X.max()) if range is None and X.size else (range or (0.0, 0.0))
+        if lo == hi:  # as PyTorch (and NumPy): a bin of width 1 around the value
+            lo, hi = lo - 0.5, hi + 0.5
+        if not lo <= hi:
+            raise ValueError(f"histogram(): min should not exceed max, but got min {lo} max {hi}")
+        edges = np.linspace(lo, hi, bins + 1).astype(X.dtype)
+    W = None if weight is None else weight.data.reshape(-1)
+    hist, _ = np.histogram(X.reshape(-1), edges, weights=W)
+    if density:
+        hist = hist / (hist.sum() * np.diff(edges))
+    return _HISTOGRAM(Tensor._new(hist.astype(X.dtype)), Tensor._new(edges))
+
+
+_HISTOGRAM = return_type("histogram", ["hist", "bin_edges"])
 
 
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
@@ -1099,23 +1240,106 @@ def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0,
     return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, values)
 
 
-# NumPy's BLAS sets its thread count when it loads: set_num_threads records the number (and
-# checks it, as PyTorch) but cannot change how many threads NumPy's matmul uses
-_threads = [
-    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-]
+# ---- PyTorch's other names for ops above, and what its complex-number functions give on
+# real tensors (minigrad has no complex dtype) --------------------------------------------
+
+unsafe_split, unsafe_chunk = more_ops.split, more_ops.chunk
+unsafe_split_with_sizes = more_ops.split_with_sizes
 
 
-def get_num_threads() -> int:
-    """The number of threads set_num_threads last recorded (at first, the CPUs available)."""
-    return _threads[0]
+def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """narrow, copied: not a view."""
+    return more_ops.narrow(input, dim, start, length).clone()
 
 
-def set_num_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
-    """Record a thread count (a positive integer); NumPy's own threads stay as they are."""
-    if not ops._is_int(int) or int <= 0:
-        raise RuntimeError("set_num_threads expects a positive integer")
-    _threads[0] = builtins.int(int)
+def is_complex(input: Tensor) -> bool:
+    check_tensor("is_complex", "input", input)
+    return input.is_complex()
+
+
+def is_signed(input: Tensor) -> bool:
+    check_tensor("is_signed", "input", input)
+    return input.is_signed()
+
+
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
+    """nonzero's (n, ndim) indices cut or padded with ``fill_value`` to ``size`` rows."""
+    found = select_ops.nonzero(input).data[:size]
+    pad = np.full((size - len(found), found.shape[1]), fill_value, np.int64)
+    return Tensor._new(np.concatenate([found, pad]))
+
+
+def real(input: Tensor) -> Tensor:
+    """input itself: a real tensor is its own real part."""
+    check_tensor("real", "input", input)
+    return input
+
+
+def imag(input: Tensor) -> Tensor:
+    check_tensor("imag", "input", input)
+    raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+
+def conj(input: Tensor) -> Tensor:
+    """input itself: a real tensor is its own conjugate (so are resolve_conj, resolve_neg)."""
+    check_tensor("conj", "input", input)
+    return input
+
+
+resolve_conj = resolve_neg = conj_physical = conj
+
+
+def is_conj(input: Tensor) -> bool:
+    """False: a real tensor has no lazy conjugate (nor negation: is_neg)."""
+    check_tensor("is_conj", "input", input)
+    return False
+
+
+is_neg = is_conj
+
+
+def isreal(input: Tensor) -> Tensor:
+    """True everywhere: every element of a real tensor is real."""
+    check_tensor("isreal", "input", input)
+    return Tensor._new(np.ones(input.data.shape, bool))
+
+
+def angle(input: Tensor) -> Tensor:
+    """The argument of each element: π where x < 0, 0 where x >= 0, NaN at NaN; integers give
+    the default float dtype.   dx = 0."""
+    check_tensor("angle", "input", input)
+    X = input.data
+    dt = X.dtype if X.dtype.kind == "f" else dtypes.get_default_dtype()
+    out = np.where(X < 0, dt.type(math.pi), dt.type(0)).astype(dt)
+    out[np.isnan(X)] = np.nan
+    return record(out, "Angle", (input,), (np.zeros_like,))
+
+
+def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
+            requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """obj as a Tensor, sharing its memory where it can (a Tensor of that dtype is returned
+    itself, an ndarray is shared as by from_numpy), copying where ``copy`` or it must (a
+    ValueError if ``copy=False`` and it must)."""
+    check_device(device)
+    dt = None if dtype is None else dtypes.as_dtype(dtype)
+    if isinstance(obj, np.generic) and copy is False:
+        raise RuntimeError("can't alias NumPy scalars. Either remove copy=False or transform it "
+                           "in a ndarray.")  # fmt: skip
+    if isinstance(obj, np.ndarray) and obj.dtype.kind in "biuf":
+        obj = factories.from_numpy(obj)
+    if isinstance(obj, Tensor):
+        same = dt is None or dt == obj.data.dtype
+        if copy is False and not same:
+            raise ValueError(f"can't alias tensor with dtype '{dtypes.torch_name(obj.dtype)}' "
+                             f"into dtype '{dtypes.torch_name(dt)}'.")  # fmt: skip
+        out = (obj.clone() if copy else obj) if same else obj.to(dt)
+    elif copy is False:
+        raise ValueError("can't alias arbitrary sequence into a tensor.")
+    else:
+        out = factories.tensor(obj, dtype=dt)
+    if requires_grad and not out._requires_grad:
+        out.requires_grad_()
+    return out
 
 
 _PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
@@ -1145,7 +1369,10 @@ def set_printoptions(precision: int | None = None, threshold: float | None = Non
 # the Tensor methods that are functions of this module
 METHODS = (
     "addmv addr addbmm baddbmm aminmax cov corrcoef logcumsumexp quantile nanquantile "
-    "nanmedian msort sum_to_size unfold select select_scatter slice_scatter diagonal_scatter "
+    "nanmedian msort sum_to_size unfold as_strided put put_ index_reduce histogram narrow_copy "
+    "unsafe_split unsafe_chunk unsafe_split_with_sizes nonzero_static conj resolve_conj "
+    "resolve_neg conj_physical is_conj is_neg isreal angle select select_scatter slice_scatter "
+    "diagonal_scatter "
     "masked_scatter index_put scatter_reduce renorm histc unique_consecutive bitwise_left_shift "
     "bitwise_right_shift is_same_size is_nonzero is_inference gcd lcm ldexp frexp nextafter i0 "
 ).split()
@@ -1163,6 +1390,7 @@ globals().update({name: _function(name) for name in _INPLACE_FUNCTIONS})
 __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trapezoid",
            "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
-           "blackman_window", "bartlett_window", "kaiser_window", "get_num_threads",
-           "set_num_threads", "set_printoptions",
-           *(n for n in METHODS if n not in ("sum_to_size", "unfold"))]  # fmt: skip
+           "blackman_window", "bartlett_window", "kaiser_window", "set_printoptions",
+           "real", "imag", "asarray", "is_complex",
+           "is_signed",
+           *(n for n in METHODS if n not in ("sum_to_size", "unfold", "put_"))]  # fmt: skip

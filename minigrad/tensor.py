@@ -186,6 +186,18 @@ def _scalars(data: Any) -> Any:
     return data
 
 
+def memory_owner(X: np.ndarray) -> np.ndarray:
+    """The array that owns X's memory: X's base, followed through the stand-in objects that
+    NumPy's as_strided puts between a view and its array."""
+    while True:
+        base = X.base
+        if not isinstance(base, np.ndarray):
+            base = getattr(base, "base", None)
+            if not isinstance(base, np.ndarray):
+                return X
+        X = base
+
+
 def _legacy_array(args: tuple, dtype: Any) -> np.ndarray:
     """The array of ``Tensor(*args)`` (see ``Tensor.__init__``)."""
     dt = dtypes.or_default(dtype)
@@ -442,7 +454,9 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:
-        if not self.data.ndim:  # PyTorch: the identity on a 0-d tensor, as .T
+        if not self.data.ndim:  # PyTorch: the identity on a 0-d tensor, deprecated
+            warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
+                          "in these cases.", UserWarning, stacklevel=2)  # fmt: skip
             return _ops.permute(self, ())
         if self.data.ndim < 2:
             raise RuntimeError(
@@ -882,6 +896,64 @@ class Tensor:
 
     is_cuda = False  # minigrad computes on the CPU only
     is_cpu = True
+    # nor has it sparse, quantized, meta, MKL-DNN or nested tensors, only dense ones
+    is_sparse = is_sparse_csr = is_quantized = is_meta = is_mkldnn = is_nested = False
+    layout = _device.strided
+
+    def get_device(self) -> int:
+        """-1, PyTorch's number for the CPU."""
+        return -1
+
+    def is_pinned(self) -> bool:
+        return False
+
+    def pin_memory(self) -> Tensor:
+        raise RuntimeError("pin_memory: pinned memory is for copies to an accelerator, and "
+                           "minigrad has none")  # fmt: skip
+
+    def share_memory_(self) -> Tensor:
+        """self: its memory is already the process's own (no worker processes share it)."""
+        return self
+
+    def is_shared(self) -> bool:
+        return False
+
+    @property
+    def real(self) -> Tensor:
+        """self: a real tensor is its own real part."""
+        return self
+
+    @property
+    def imag(self) -> Tensor:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    @property
+    def H(self) -> Tensor:
+        """The conjugate transpose of a matrix: its transpose."""
+        return self._conj_transpose("Tensor.H", (2,), "matrices (2-D tensors)")
+
+    @property
+    def mH(self) -> Tensor:
+        """The conjugate transpose of the last two dims: mT."""
+        return self._conj_transpose("Tensor.mH", None, "matrices or batches of matrices")
+
+    def adjoint(self) -> Tensor:
+        """mH."""
+        return self._conj_transpose("adjoint()", None, "matrices or batches of matrices")
+
+    def _conj_transpose(self, name: str, ndims: tuple | None, kind: str) -> Tensor:
+        """mT for the dims ``ndims`` allows (None: 2 or more); the identity, with PyTorch's
+        deprecation warning, on a 0-d tensor."""
+        n = self.data.ndim
+        if not n:
+            warnings.warn(f"{name} is deprecated on 0-D tensors. Consider using x.conj().",
+                          UserWarning, stacklevel=3)  # fmt: skip
+            return _ops.permute(self, ())
+        if (n not in ndims) if ndims else n < 2:
+            label = name.removesuffix("()") if name.startswith("Tensor.") else "tensor.adjoint()"
+            label = label.replace("Tensor.", "tensor.")
+            raise RuntimeError(f"{label} is only supported on {kind}. Got {n}-D tensor.")
+        return self.mT
 
     # ---- the memory behind the tensor, in PyTorch's units (elements, not bytes) ---------
     def nelement(self) -> int:
@@ -913,10 +985,7 @@ class Tensor:
 
     def storage_offset(self) -> int:
         """How many elements into its memory (the array owning it) the tensor begins."""
-        owner = self.data
-        while isinstance(owner.base, np.ndarray):
-            owner = owner.base
-        start = owner.__array_interface__["data"][0]
+        start = memory_owner(self.data).__array_interface__["data"][0]
         return (self.data_ptr() - start) // self.data.itemsize
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
@@ -1459,6 +1528,23 @@ class Tensor:
     def mvlgamma(self, p: int) -> Tensor:
         return _special.multigammaln(self, p)
 
+    def hardshrink(self, lambd: float = 0.5) -> Tensor:
+        return _activation.hardshrink(self, lambd)
+
+    def prelu(self, weight: Tensor) -> Tensor:
+        return _activation.prelu(self, weight)
+
+    def new(self, *args: Any) -> Tensor:
+        """The legacy constructor (``Tensor(*args)``) in this tensor's dtype: ``x.new(2, 3)``
+        a new tensor of that shape, ``x.new(data)`` one of that data."""
+        return Tensor._new(_legacy_array(args, self.data.dtype))
+
+    def igamma(self, other: Tensor) -> Tensor:
+        return _special.gammainc(self, other)
+
+    def igammac(self, other: Tensor) -> Tensor:
+        return _special.gammaincc(self, other)
+
     def sinc(self) -> Tensor:
         return _more.sinc(self)
 
@@ -1853,6 +1939,73 @@ class Tensor:
         draw = _random.generator(generator, "exponential_").standard_exponential
         return self._refill("exponential_", "exponential", lambda s: draw(s) / lambd)
 
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Each element drawn from Cauchy(median, sigma): median + sigma tan(π (u - 1/2))."""
+        if not sigma > 0:
+            raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+        draw = _random.generator(generator, "cauchy_").random
+        return self._refill("cauchy_", "cauchy", lambda s: median + sigma * np.tan(
+            np.pi * (draw(s) - 0.5)))  # fmt: skip
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *,
+                    generator: Any = None) -> Tensor:  # fmt: skip
+        """Each element exp(y), y drawn from N(mean, std²)."""
+        if not std > 0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
+        draw = _random.generator(generator, "log_normal_").standard_normal
+        return self._refill("log_normal_", "log_normal", lambda s: np.exp(mean + std * draw(s)))
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        """Each element the number of Bernoulli(p) trials up to the first success (>= 1)."""
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+        draw = _random.generator(generator, "geometric_").geometric
+        return self._refill("geometric_", None, lambda s: draw(p, s))
+
+    def random_(self, *bounds: int, to: int | None = None, generator: Any = None) -> Tensor:
+        """Each element an integer drawn uniformly from [from, to): ``random_(from, to)``,
+        ``random_(to)`` (from 0), or ``random_()``: from 0 to the largest integer the dtype
+        holds exactly (2^24 for float32, 2^53 for float64, its maximum for an integer)."""
+        if len(bounds) > 2 or (to is not None and len(bounds) == 2):
+            raise TypeError("random_() takes (from, to), (to) or no bounds")
+        if len(bounds) == 2:
+            low, high = bounds
+        elif bounds:
+            low, high = (0, bounds[0]) if to is None else (bounds[0], to)
+        else:
+            low, high = 0, to
+        if high is None:
+            dt = self.data.dtype
+            high = (
+                2 ** (np.finfo(dt).nmant + 1) + 1 if dt.kind == "f"
+                else 2 if dt.kind == "b" else int(np.iinfo(dt).max) + 1
+            )  # fmt: skip
+        if not low < high:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                               f">= to={high}")  # fmt: skip
+        draw = _random.generator(generator, "random_").integers
+        return self._refill("random_", None, lambda s: draw(low, high, s, dtype=np.int64))
+
+    def apply_(self, callable: Callable) -> Tensor:
+        """Each element replaced in place by ``callable(element)`` (a Python number)."""
+        return self._map("apply_", lambda X: [callable(v) for v in X.reshape(-1).tolist()])
+
+    def map_(self, tensor: Tensor, callable: Callable) -> Tensor:
+        """Each element replaced in place by ``callable(element, tensor's element)``, tensor
+        broadcast to this one's shape."""
+        other = np.broadcast_to(_ops.as_tensor(tensor).data, self.data.shape).reshape(-1).tolist()
+        return self._map(
+            "map_", lambda X: [callable(a, b) for a, b in zip(X.reshape(-1).tolist(), other)]
+        )
+
+    def _map(self, name: str, values: Callable) -> Tensor:
+        """apply_ and map_: Python functions, so outside the graph (PyTorch's refusal)."""
+        if self._requires_grad:
+            raise RuntimeError(f"Can't call {name}() on Variable that requires grad. Use "
+                               f"var.detach().{name}() instead.")  # fmt: skip
+        new = np.array(values(self.data), self.data.dtype).reshape(self.data.shape)
+        return self.copy_(Tensor._new(new))
+
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """Each element 1 with probability p (a number, or a Tensor broadcast to this one's
         shape), else 0, in this tensor's dtype."""
@@ -2026,6 +2179,7 @@ from . import random as _random  # noqa: E402
 from . import select_ops as _sel  # noqa: E402
 from . import special as _special  # noqa: E402
 from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa: E402
+from .nn import activation_ops as _activation  # noqa: E402
 from .numpy_names import accept_in_class  # noqa: E402
 
 _late_imports()

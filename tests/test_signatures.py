@@ -23,9 +23,9 @@ def _public_functions():
             yield f"{module.__name__}.{name}", params
 
 
-# PyTorch's own one-letter names: torch.tensordot(a, b, dims=2), torch.trapezoid(y, x),
-# torch.vander(x, N)
-PYTORCH_ONE_LETTER = ("tensordot", "trapezoid", "cumulative_trapezoid", "vander")
+# PyTorch's own one-letter names: torch.tensordot(a, b, dims=2), torch.trapezoid(y, x) (and
+# its older name trapz), torch.vander(x, N)
+PYTORCH_ONE_LETTER = ("tensordot", "trapezoid", "trapz", "cumulative_trapezoid", "vander")
 FUNCTIONS = [
     (n, p) for n, p in _public_functions() if n.removeprefix("minigrad.") not in PYTORCH_ONE_LETTER
 ]

@@ -1,0 +1,108 @@
+"""PyTorch's runtime switches and queries, so that a program that sets them runs unchanged.
+
+minigrad computes with NumPy on the CPU: it has no compiler, one device, NumPy's BLAS
+threads and deterministic kernels. So ``compile`` returns what it is given, and the
+switches record what they are told (checked as PyTorch checks it), which the queries read
+back; none of them changes how minigrad computes.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import warnings
+from typing import Any
+
+from .device import CPU
+from .device import check as check_device
+
+_state = {
+    # NumPy's BLAS sets its thread count when it loads; set_num_threads cannot change it
+    "threads": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+    else os.cpu_count() or 1,
+    "matmul_precision": "highest",
+    "deterministic": False,
+    "warn_only": False,
+}  # fmt: skip
+
+
+def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None = None,
+            backend: Any = "inductor", mode: str | None = None, options: dict | None = None,
+            disable: bool = False) -> Any:  # fmt: skip  # noqa: A001 - PyTorch's name
+    """``model`` itself (there is no compiler); without one, a decorator that returns what
+    it decorates, as ``@torch.compile(...)``."""
+    return (lambda fn: fn) if model is None else model
+
+
+def get_num_threads() -> int:
+    """The number of threads set_num_threads last recorded (at first, the CPUs available)."""
+    return _state["threads"]
+
+
+def set_num_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
+    """Record a thread count (a positive integer); NumPy's own threads stay as they are."""
+    if not isinstance(int, builtins.int) or isinstance(int, bool) or int <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _state["threads"] = int
+
+
+def get_default_device() -> Any:
+    return CPU
+
+
+def set_default_device(device: Any) -> None:
+    """Only the CPU (or None): any other device raises."""
+    check_device(device)
+
+
+def get_float32_matmul_precision() -> str:
+    return _state["matmul_precision"]
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """'highest', 'high' or 'medium' (NumPy's float32 matmul is 'highest' whatever is set);
+    another string warns and changes nothing, as PyTorch."""
+    if not isinstance(precision, str):
+        raise RuntimeError(
+            f"set_float32_matmul_precision expects a str, but got {type(precision).__name__}"
+        )
+    if precision not in ("highest", "high", "medium"):
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+                      "set_float32_matmul_precision call has no effect.", UserWarning,
+                      stacklevel=2)  # fmt: skip
+        return
+    _state["matmul_precision"] = precision
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Record the switch (minigrad's kernels are deterministic whatever it says)."""
+    if not isinstance(mode, bool):
+        raise TypeError(f"use_deterministic_algorithms(): argument 'mode' must be bool, not "
+                        f"{type(mode).__name__}")  # fmt: skip
+    _state["deterministic"], _state["warn_only"] = mode, warn_only
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    return _state["deterministic"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    return _state["warn_only"]
+
+
+def typename(obj: Any) -> str:
+    """A tensor's type name (``'torch.FloatTensor'``, as ``Tensor.type()``), else the
+    object's module and qualified name (``'int'`` for a builtin)."""
+    from .tensor import Tensor
+
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", None) or type(obj).__module__
+    name = getattr(obj, "__qualname__", None) or type(obj).__qualname__
+    return name if module in (None, "builtins") else f"{module}.{name}"
+
+
+__all__ = ["compile", "get_num_threads", "set_num_threads", "get_default_device",
+           "set_default_device", "get_float32_matmul_precision", "set_float32_matmul_precision",
+           "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+           "is_deterministic_algorithms_warn_only_enabled", "typename"]  # fmt: skip
