@@ -68,6 +68,7 @@ from .extra_ops import (
     nansum,
     normal,
     numel,
+    poisson,
     positive,
     searchsorted,
     std_mean,

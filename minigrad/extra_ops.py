@@ -854,6 +854,19 @@ def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
     return record(out, "Bernoulli", (input,), (vjp,))
 
 
+def poisson(input: Tensor, generator: Any = None) -> Tensor:
+    """A Poisson(rate) count per element, the rates ``input``, in input's (floating) dtype.
+    The samples' gradient is 0, as PyTorch's."""
+    check_tensor("poisson", "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"poisson_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    out = _random.generator(generator, "poisson").poisson(X).astype(X.dtype)
+    return record(out, "Poisson", (input,), (np.zeros_like,))
+
+
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
                 generator: Any = None) -> Tensor:  # fmt: skip
     """``num_samples`` category indices per row of the weights ``input`` (1-d or 2-d),

@@ -15,6 +15,7 @@ from typing import Any
 
 from .device import CPU
 from .device import check as check_device
+from .dtypes import set_default_dtype
 
 _state = {
     # NumPy's BLAS sets its thread count when it loads; set_num_threads cannot change it
@@ -23,6 +24,8 @@ _state = {
     "matmul_precision": "highest",
     "deterministic": False,
     "warn_only": False,
+    "interop_threads": 1,
+    "warn_always": False,
 }  # fmt: skip
 
 
@@ -44,6 +47,46 @@ def set_num_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
     if not isinstance(int, builtins.int) or isinstance(int, bool) or int <= 0:
         raise RuntimeError("set_num_threads expects a positive integer")
     _state["threads"] = int
+
+
+def get_num_interop_threads() -> int:
+    return _state["interop_threads"]
+
+
+def set_num_interop_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
+    if not isinstance(int, builtins.int) or isinstance(int, bool) or int <= 0:
+        raise RuntimeError("Expected positive number of threads")
+    _state["interop_threads"] = int
+
+
+def set_flush_denormal(mode: bool) -> bool:
+    """False: NumPy cannot be told to flush denormal numbers to zero (PyTorch returns whether
+    the CPU supports it, and then does)."""
+    return False
+
+
+def set_warn_always(b: bool) -> None:
+    _state["warn_always"] = bool(b)
+
+
+def is_warn_always_enabled() -> bool:
+    return _state["warn_always"]
+
+
+def set_default_tensor_type(t: Any) -> None:
+    """The default dtype from a floating tensor type (``mg.DoubleTensor`` or its name
+    ``'torch.DoubleTensor'``); deprecated in PyTorch for set_default_dtype, with its warning."""
+    from .tensor import _TYPE_DTYPES
+
+    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.",
+                  UserWarning, stacklevel=2)  # fmt: skip
+    if isinstance(t, str) and t not in _TYPE_DTYPES:
+        raise AttributeError(f"set_default_tensor_type: no tensor type named {t!r}")
+    dtype = _TYPE_DTYPES[t] if isinstance(t, str) else getattr(t, "dtype", None)
+    if dtype is None or dtype.kind != "f":
+        raise TypeError("only floating-point types are supported as the default type")
+    set_default_dtype(dtype)
 
 
 def get_default_device() -> Any:
@@ -105,4 +148,6 @@ def typename(obj: Any) -> str:
 __all__ = ["compile", "get_num_threads", "set_num_threads", "get_default_device",
            "set_default_device", "get_float32_matmul_precision", "set_float32_matmul_precision",
            "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
-           "is_deterministic_algorithms_warn_only_enabled", "typename"]  # fmt: skip
+           "is_deterministic_algorithms_warn_only_enabled", "typename", "get_num_interop_threads",
+           "set_num_interop_threads", "set_flush_denormal", "set_warn_always",
+           "is_warn_always_enabled", "set_default_tensor_type"]  # fmt: skip

@@ -1252,6 +1252,52 @@ def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     return more_ops.narrow(input, dim, start, length).clone()
 
 
+def detach(input: Tensor) -> Tensor:
+    return input.detach()
+
+
+def adjoint(input: Tensor) -> Tensor:
+    return input.adjoint()
+
+
+def get_device(input: Tensor) -> int:
+    return input.get_device()
+
+
+def frobenius_norm(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """The 2-norm over ``dim`` (deprecated in PyTorch for linalg.vector_norm, with its
+    warning)."""
+    warnings.warn(
+        "at::frobenius_norm is deprecated and it is just left for JIT compatibility. "
+        "Please use `linalg.vector_norm(A, 2., dim, keepdim)` instead",
+        UserWarning,
+        stacklevel=3,
+    )  # fmt: skip  (3: past numpy_names' wrapper)
+    return linalg.vector_norm(input, 2, dim, keepdim)
+
+
+def nuclear_norm(input: Tensor, dim: Any = (-2, -1), keepdim: bool = False) -> Tensor:
+    """The sum of the singular values over the two dims ``dim`` (deprecated in PyTorch for
+    linalg.matrix_norm(A, 'nuc'), with its warning); ``nuclear_norm(A, True)`` keeps them."""
+    warnings.warn("at::nuclear_norm is deprecated and it is just left for JIT compatibility. "
+                  "Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead", UserWarning,
+                  stacklevel=3)  # fmt: skip
+    if isinstance(dim, bool):  # the overload nuclear_norm(input, keepdim)
+        dim, keepdim = (-2, -1), dim
+    return linalg.matrix_norm(input, "nuc", dim, keepdim)
+
+
+def from_dlpack(ext_tensor: Any) -> Tensor:
+    """A Tensor sharing the memory of any object with ``__dlpack__`` (a NumPy array, a PyTorch
+    tensor on the CPU, ...), read through NumPy's from_dlpack."""
+    return factories.from_numpy(np.from_dlpack(ext_tensor))
+
+
+def to_dlpack(tensor: Tensor) -> Any:
+    """The DLPack capsule of the tensor's memory (``Tensor.__dlpack__``)."""
+    return tensor.__dlpack__()
+
+
 def is_complex(input: Tensor) -> bool:
     check_tensor("is_complex", "input", input)
     return input.is_complex()
@@ -1391,6 +1437,7 @@ __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trape
            "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window", "set_printoptions",
-           "real", "imag", "asarray", "is_complex",
+           "real", "imag", "asarray", "detach", "adjoint",
+           "get_device", "frobenius_norm", "nuclear_norm", "from_dlpack", "to_dlpack", "is_complex",
            "is_signed",
            *(n for n in METHODS if n not in ("sum_to_size", "unfold", "put_"))]  # fmt: skip

@@ -900,6 +900,13 @@ class Tensor:
     is_sparse = is_sparse_csr = is_quantized = is_meta = is_mkldnn = is_nested = False
     layout = _device.strided
 
+    def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
+        """The DLPack capsule of the array (``np.from_dlpack(t)``, ``torch.from_dlpack(t)``)."""
+        return self.data.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self) -> tuple:
+        return self.data.__dlpack_device__()
+
     def get_device(self) -> int:
         """-1, PyTorch's number for the CPU."""
         return -1

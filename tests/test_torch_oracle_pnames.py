@@ -609,3 +609,85 @@ def test_index_reduce_and_igamma_in_place():
     am.igammac_(mg.tensor([1.0, 3.0]))
     at.igammac_(torch.tensor([1.0, 3.0]))
     close(am, at)
+
+
+def test_deprecated_norms():
+    X = RNG.normal(size=(2, 3, 4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        grads_match(lambda x: mg.frobenius_norm(x, (1, 2)),
+                    lambda x: torch.frobenius_norm(x, (1, 2)), [X])  # fmt: skip
+        grads_match(mg.nuclear_norm, torch.nuclear_norm, [X[0]])
+        grads_match(lambda x: mg.nuclear_norm(x, (0, 2), True),
+                    lambda x: torch.nuclear_norm(x, (0, 2), True), [X])  # fmt: skip
+    with pytest.warns(UserWarning, match="deprecated"):
+        mg.nuclear_norm(mg.tensor(X[0]))
+
+
+def test_dlpack_both_ways():
+    m = mg.tensor([1.0, 2.0])
+    t = torch.from_dlpack(m)
+    t.mul_(3)  # shares m's memory
+    assert m.tolist() == [3.0, 6.0]
+    back = mg.from_dlpack(torch.tensor([4.0, 5.0]))
+    assert back.tolist() == [4.0, 5.0] and back.dtype == mg.float32
+    a = np.arange(3.0)
+    shared = mg.from_dlpack(a)
+    a[0] = 7.0
+    assert shared.tolist() == [7.0, 1.0, 2.0]
+
+
+def test_poisson_draws():
+    rates = np.array([0.5, 4.0, 20.0] * 4000)
+    mg.manual_seed(0)
+    r = mg.tensor(rates, requires_grad=True)
+    m = mg.poisson(r)
+    t = torch.poisson(torch.tensor(rates))
+    assert m.dtype == mg.float64 and t.dtype == torch.float64
+    np.testing.assert_allclose(m.detach().numpy().reshape(-1, 3).mean(0),
+                               t.numpy().reshape(-1, 3).mean(0), rtol=0.1)  # fmt: skip
+    m.sum().backward()
+    assert not r.grad.numpy().any()  # PyTorch's gradient of a draw: 0
+    with pytest.raises(NotImplementedError):
+        torch.poisson(torch.tensor([1, 2]))
+    with pytest.raises(NotImplementedError, match="poisson"):
+        mg.poisson(mg.tensor([1, 2]))
+
+
+def test_function_forms_of_tensor_queries():
+    X = RNG.normal(size=(2, 3))
+    xm, xt = both(X, requires_grad=True)
+    dm, dt = mg.detach(xm), torch.detach(xt)
+    assert dm is not xm and not dm.requires_grad and not dt.requires_grad
+    assert mg.get_device(xm) == torch.get_device(xt)
+    close(mg.adjoint(xm), torch.adjoint(xt))
+
+
+def test_default_tensor_type():
+    try:
+        for t in ("DoubleTensor", "FloatTensor"):
+            with pytest.warns(UserWarning):
+                mg.set_default_tensor_type(getattr(mg, t))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                torch.set_default_tensor_type(getattr(torch, t))
+            assert (
+                mg.get_default_dtype()
+                == mg.tensor(np.zeros(1, str(torch.get_default_dtype())[6:])).dtype
+            )
+        with pytest.raises(TypeError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                mg.set_default_tensor_type(mg.LongTensor)
+    finally:
+        mg.set_default_dtype(mg.float32)
+        torch.set_default_dtype(torch.float32)
+
+
+def test_other_runtime_switches():
+    assert mg.get_num_interop_threads() >= 1
+    mg.set_warn_always(True)
+    assert mg.is_warn_always_enabled()
+    mg.set_warn_always(False)
+    assert mg.is_warn_always_enabled() == torch.is_warn_always_enabled() is False
+    assert mg.set_flush_denormal(False) is False
