@@ -1044,6 +1044,78 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None,
     return _trapezoid("cumulative_trapezoid", y, x, dx, dim)
 
 
+def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None, edge_order: int = 1) -> tuple:
+    """The derivative of the samples ``input`` along each dim of ``dim`` (all if None), one
+    Tensor per dim: central differences inside, one-sided ones (first or second order, as
+    ``edge_order``) at the ends. ``spacing``: the step (a number, or one per dim), or each
+    dim's sample coordinates (1-D Tensors). With steps h1 = x_i - x_{i-1}, h2 = x_{i+1} - x_i:
+    f'(x_i) = [h1² f_{i+1} - h2² f_{i-1} + (h2² - h1²) f_i] / (h1 h2 (h1 + h2)).
+    Integers give the default float dtype. Differentiable (a composition of slices)."""
+    check_tensor("gradient", "input", input)
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    X = input.data
+    if dim is None:
+        dims = tuple(builtins.range(X.ndim))
+    else:
+        dims = tuple(ops._one_axis("gradient", "dim", d, X.ndim)
+                     for d in (dim if isinstance(dim, (tuple, list)) else (dim,)))  # fmt: skip
+    steps = spacing if isinstance(spacing, (tuple, list)) else (spacing,) * len(dims)
+    if len(steps) != len(dims):
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's "
+                           f"spacing and dim arguments to have the same length, but got a "
+                           f"spacing argument of length {len(steps)} and a dim argument of "
+                           f"length {len(dims)}.")  # fmt: skip
+    f = input if X.dtype.kind == "f" else input.to(dtypes.get_default_dtype())
+    out = []
+    for d, step in zip(dims, steps):
+        n = X.shape[d]
+        if n < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least "
+                               f"edge_order+1 (dim {d} has size {n})")  # fmt: skip
+
+        def at(start: int, stop: int | None = None, d: int = d, n: int = n) -> Tensor:
+            """f[start:stop] along d (negative ends count from the end)."""
+            start = start + n if start < 0 else start
+            stop = n if stop is None else stop + n if stop < 0 else stop
+            return f.narrow(d, start, stop - start)
+
+        if isinstance(step, Tensor):
+            out.append(_gradient_at_points(f, at, step.data, d, edge_order))
+            continue
+        center = (at(2) - at(0, -2)) / (2 * step)
+        if edge_order == 1:
+            first, last = (at(1, 2) - at(0, 1)) / step, (at(-1) - at(-2, -1)) / step
+        else:
+            first = (at(0, 1) * -1.5 + at(1, 2) * 2.0 - at(2, 3) * 0.5) / step
+            last = (at(-3, -2) * 0.5 - at(-2, -1) * 2.0 + at(-1) * 1.5) / step
+        out.append(ops.cat([first, center, last], d))
+    return tuple(out)
+
+
+def _gradient_at_points(f: Tensor, at: Callable, x: np.ndarray, d: int, edge_order: int) -> Tensor:
+    """gradient along d at the sample coordinates x (NumPy's three-point weights, in x's
+    dtype: float64 coordinates make a float32 input's gradient float64, as PyTorch's)."""
+    h = np.diff(x)
+
+    def along(v: np.ndarray) -> Tensor:  # weights shaped to broadcast along d
+        return Tensor._new(v.reshape((-1,) + (1,) * (f.data.ndim - d - 1)))
+
+    h1, h2 = h[:-1], h[1:]
+    center = (along(-h2 / (h1 * (h1 + h2))) * at(0, -2) + along((h2 - h1) / (h1 * h2)) * at(1, -1)
+              + along(h1 / (h2 * (h1 + h2))) * at(2))  # fmt: skip
+    if edge_order == 1:
+        first, last = (at(1, 2) - at(0, 1)) / h[0], (at(-1) - at(-2, -1)) / h[-1]
+    else:
+        a, b = h[0], h[1]
+        first = (at(0, 1) * (-(2 * a + b) / (a * (a + b))) + at(1, 2) * ((a + b) / (a * b))
+                 + at(2, 3) * (-a / (b * (a + b))))  # fmt: skip
+        a, b = h[-2], h[-1]
+        last = (at(-3, -2) * (b / (a * (a + b))) + at(-2, -1) * (-(a + b) / (a * b))
+                + at(-1) * ((2 * b + a) / (b * (a + b))))  # fmt: skip
+    return ops.cat([first, center, last], d)
+
+
 def _trapezoid(name: str, y: Tensor, x: Any, dx: Any, dim: int) -> Tensor:
     check_tensor(name, "y", y)
     if x is not None and dx is not None:
@@ -1437,7 +1509,7 @@ __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trape
            "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window", "set_printoptions",
-           "real", "imag", "asarray", "detach", "adjoint",
+           "real", "imag", "asarray", "gradient", "detach", "adjoint",
            "get_device", "frobenius_norm", "nuclear_norm", "from_dlpack", "to_dlpack", "is_complex",
            "is_signed",
            *(n for n in METHODS if n not in ("sum_to_size", "unfold", "put_"))]  # fmt: skip

@@ -134,3 +134,17 @@ def test_random_fills_are_seeded():
     mg.manual_seed(5)
     assert mg.zeros(10).random_(0, 100).tolist() == a
     assert all(0 <= v < 100 for v in a)
+
+
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_gradient_is_numpys_and_differentiable(edge_order):
+    X = RNG.normal(size=(4, 6))
+    x1 = np.array([0.0, 0.5, 2.0, 2.5])
+    ours = mg.gradient(mg.tensor(X), spacing=[mg.tensor(x1), 0.5], edge_order=edge_order)
+    theirs = np.gradient(X, x1, 0.5, edge_order=edge_order)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a.numpy(), b, rtol=1e-12, atol=1e-12)
+    assert mg.gradcheck(
+        lambda x: mg.gradient(x, spacing=[mg.tensor(x1), 0.5], edge_order=edge_order)[0],
+        (leaf(4, 6),),
+    )

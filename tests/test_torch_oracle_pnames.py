@@ -691,3 +691,48 @@ def test_other_runtime_switches():
     mg.set_warn_always(False)
     assert mg.is_warn_always_enabled() == torch.is_warn_always_enabled() is False
     assert mg.set_flush_denormal(False) is False
+
+
+@pytest.mark.parametrize(
+    "shape, kwargs",
+    [
+        ((5,), {}),
+        ((5,), {"edge_order": 2}),
+        ((5,), {"spacing": 2.0}),
+        ((5,), {"spacing": [np.array([0.0, 1.0, 1.5, 3.5, 4.0])]}),
+        ((5,), {"spacing": [np.array([0.0, 1.0, 1.5, 3.5, 4.0])], "edge_order": 2}),
+        ((3, 4, 5), {}),
+        ((3, 4, 5), {"dim": 1}),
+        ((3, 4, 5), {"dim": -1, "edge_order": 2, "spacing": 0.3}),
+        ((3, 4, 5), {"spacing": [2.0, 3.0], "dim": (0, 2)}),
+        ((3, 2), {"dim": 1}),
+        ((3, 4), {"spacing": [np.array([0.0, 0.5, 2.0]), np.array([1.0, 2.0, 4.0, 8.0])]}),
+    ],
+)
+def test_gradient(shape, kwargs):
+    def convert(lib, v):
+        if isinstance(v, np.ndarray):
+            return lib.tensor(v)
+        return type(v)(convert(lib, e) for e in v) if isinstance(v, list) else v
+
+    X = RNG.normal(size=shape)
+    km = {k: convert(mg, v) for k, v in kwargs.items()}
+    kt = {k: convert(torch, v) for k, v in kwargs.items()}
+    outs_t = torch.gradient(torch.tensor(X), **kt)
+    outs_m = mg.gradient(mg.tensor(X), **km)
+    assert len(outs_m) == len(outs_t)
+    for k in range(len(outs_t)):
+        grads_match(lambda x, k=k: mg.gradient(x, **km)[k],
+                    lambda x, k=k: torch.gradient(x, **kt)[k], [X])  # fmt: skip
+    X32 = X.astype(np.float32)
+    for m, t in zip(mg.gradient(mg.tensor(X32), **km), torch.gradient(torch.tensor(X32), **kt)):
+        close(m, t, atol=1e-5)
+
+
+def test_gradient_of_integers_and_errors():
+    close(mg.gradient(mg.tensor([1, 4, 9]))[0], torch.gradient(torch.tensor([1, 4, 9]))[0])
+    for kwargs in ({"edge_order": 3}, {"edge_order": 2}):
+        with pytest.raises(RuntimeError):
+            torch.gradient(torch.tensor([1.0, 2.0]), **kwargs)
+        with pytest.raises(RuntimeError, match="gradient"):
+            mg.gradient(mg.tensor([1.0, 2.0]), **kwargs)
