@@ -736,3 +736,27 @@ def test_gradient_of_integers_and_errors():
             torch.gradient(torch.tensor([1.0, 2.0]), **kwargs)
         with pytest.raises(RuntimeError, match="gradient"):
             mg.gradient(mg.tensor([1.0, 2.0]), **kwargs)
+
+
+def test_nn_buffer_registers_itself():
+    def build(lib):
+        class M(lib.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = lib.nn.Buffer(lib.ones(2))
+                self.b = lib.nn.Buffer(lib.zeros(1), persistent=False)
+                self.w = lib.nn.Parameter(lib.ones(1))
+
+        return M()
+
+    m, t = build(mg), build(torch)
+    assert list(m.state_dict()) == list(t.state_dict()) == ["w", "a"]
+    assert [n for n, _ in m.named_buffers()] == [n for n, _ in t.named_buffers()]
+    assert isinstance(m.a, mg.nn.Buffer) and isinstance(t.a, torch.nn.Buffer)
+    m.a, t.a = mg.zeros(2), torch.zeros(2)  # a plain tensor into a buffer's name stays a buffer
+    assert list(m.state_dict()) == list(t.state_dict())
+    with pytest.raises(TypeError):
+        t.w = torch.nn.Buffer(torch.ones(1))  # not over a parameter
+    with pytest.raises(TypeError):
+        m.w = mg.nn.Buffer(mg.ones(1))
+    assert mg.nn.Buffer().shape == tuple(torch.nn.Buffer().shape) == (0,)

@@ -154,7 +154,7 @@ from .normalization import (
     LayerNorm,
     RMSNorm,
 )
-from .parameter import Parameter
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 from .resample import (
     ChannelShuffle,
     Fold,
@@ -216,6 +216,9 @@ __all__ = [
     "ModuleList",
     "NLLLoss",
     "Parameter",
+    "Buffer",
+    "UninitializedParameter",
+    "UninitializedBuffer",
     "RNN",
     "RNNBase",
     "RNNCell",

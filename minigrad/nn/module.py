@@ -26,7 +26,7 @@ from ..device import dtype_of_to
 from ..grad_mode import no_grad
 from ..tensor import Tensor, zero_grads
 from ..utils.hooks import BackwardHook, RemovableHandle
-from .parameter import Parameter, is_lazy
+from .parameter import Buffer, Parameter, is_lazy
 
 _EXTRA_STATE = "_extra_state"  # the state_dict key of what get_extra_state returns
 
@@ -290,6 +290,11 @@ class Module:
                 )
             modules[name] = None
             self._mirror(name, None)
+        elif isinstance(value, Buffer):
+            if buffers is None:
+                raise AttributeError("cannot assign buffer before Module.__init__() call")
+            self._unregister(name, keep=buffers)
+            self.register_buffer(name, value, persistent=value.persistent)
         elif buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(

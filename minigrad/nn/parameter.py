@@ -33,13 +33,7 @@ class Parameter(Tensor):
                 f"Parameter: data must be a Tensor, not {type(data).__name__} "
                 "(wrap it: nn.Parameter(mg.tensor(data)))"
             )
-        self.data = as_array(data, copy=False)
-        self._grad = None
-        self._node = None
-        self._version = data._version if isinstance(data, Tensor) else [0]
-        self._views = None
-        self._hooks = None
-        self._requires_grad = False
+        _share(self, data)
         self.requires_grad = requires_grad  # checks that the dtype can require grad
 
     def __deepcopy__(self, memo: dict) -> Parameter:
@@ -51,6 +45,32 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+def _share(t: Tensor, data: Tensor | np.ndarray) -> None:
+    """Make t a leaf over data's array, sharing its version counter."""
+    t.data = as_array(data, copy=False)
+    t._grad = t._node = t._views = t._hooks = None
+    t._version = data._version if isinstance(data, Tensor) else [0]
+    t._requires_grad = False
+
+
+class Buffer(Tensor):
+    """A Tensor that ``Module.__setattr__`` registers as one of its buffers, in
+    ``state_dict`` if ``persistent``: ``self.steps = nn.Buffer(mg.zeros(()))`` is
+    ``self.register_buffer("steps", mg.zeros(()))``. It shares ``data``'s array (an empty
+    float tensor if None) and keeps its ``requires_grad``."""
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
+        if data is None:
+            data = Tensor._new(np.empty(0, get_default_dtype()))
+        elif not isinstance(data, Tensor):
+            raise NotATensorError(f"Buffer: data must be a Tensor, not {type(data).__name__}")
+        _share(self, data)
+        self.requires_grad = data.requires_grad
+        self.persistent = persistent
 
 
 _DATA = Tensor.__dict__["data"]  # the array slot, read past the Uninitialized* property
