@@ -863,7 +863,12 @@ def poisson(input: Tensor, generator: Any = None) -> Tensor:
         raise NotImplementedError(
             f"\"poisson_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
         )
-    out = _random.generator(generator, "poisson").poisson(X).astype(X.dtype)
+    if not np.all(X >= 0):
+        raise RuntimeError("poisson: invalid Poisson rate, expected rate to be non-negative")
+    try:
+        out = _random.generator(generator, "poisson").poisson(X).astype(X.dtype)
+    except ValueError:  # NumPy's limit, about 9.2e18 (PyTorch returns garbage there)
+        raise RuntimeError(f"poisson: rate {X.max()} too large to draw from") from None
     return record(out, "Poisson", (input,), (np.zeros_like,))
 
 

@@ -760,3 +760,11 @@ def test_nn_buffer_registers_itself():
     with pytest.raises(TypeError):
         m.w = mg.nn.Buffer(mg.ones(1))
     assert mg.nn.Buffer().shape == tuple(torch.nn.Buffer().shape) == (0,)
+
+
+@pytest.mark.parametrize("rate", [-1.0, float("nan")])
+def test_poisson_refuses_bad_rates(rate):
+    with pytest.raises(RuntimeError):
+        torch.poisson(torch.tensor([rate]))
+    with pytest.raises(RuntimeError, match="poisson"):
+        mg.poisson(mg.tensor([rate]))

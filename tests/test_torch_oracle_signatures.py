@@ -36,7 +36,7 @@ def _unary_names() -> list:
 
 # random draws differ from torch's, and so may uninitialised memory (empty_like);
 # repeat_interleave(input=) is torch's other overload
-RANDOM = ("rand_like", "randn_like", "bernoulli", "empty_like")
+RANDOM = ("rand_like", "randn_like", "bernoulli", "poisson", "empty_like")
 # singular vectors are defined up to sign, which differs between LAPACK builds (PyTorch's
 # MKL, NumPy's OpenBLAS); test_torch_oracle_linalg.py compares svd sign-invariantly
 SIGNS = ("svd",)
