@@ -768,3 +768,24 @@ def test_poisson_refuses_bad_rates(rate):
         torch.poisson(torch.tensor([rate]))
     with pytest.raises(RuntimeError, match="poisson"):
         mg.poisson(mg.tensor([rate]))
+
+
+@pytest.mark.parametrize("use_reentrant", [False, True])
+def test_checkpoint_gives_the_unchecked_results(use_reentrant):
+    import torch.utils.checkpoint as tc
+
+    import minigrad.utils.checkpoint as mc
+
+    X, W = RNG.normal(size=(3, 2)), RNG.normal(size=(2, 2))
+    grads_match(
+        lambda x, w: mc.checkpoint(lambda a: (a @ w).relu(), x, use_reentrant=use_reentrant),
+        lambda x, w: tc.checkpoint(lambda a: (a @ w).relu(), x, use_reentrant=use_reentrant),
+        [X, W],
+    )
+    ms = mg.nn.Sequential(mg.nn.Linear(2, 3), mg.nn.Tanh(), mg.nn.Linear(3, 1)).double()
+    ts = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1)).double()
+    ms.load_state_dict({k: mg.tensor(v.numpy()) for k, v in ts.state_dict().items()})
+    expected = tc.checkpoint_sequential(ts, 2, torch.tensor(X), use_reentrant=use_reentrant)
+    close(mc.checkpoint_sequential(ms, 2, mg.tensor(X), use_reentrant=use_reentrant), expected)
+    with pytest.warns(UserWarning, match="use_reentrant"):
+        mc.checkpoint(mg.relu, mg.tensor(X))

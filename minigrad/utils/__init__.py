@@ -1,5 +1,5 @@
 """``minigrad.utils``: PyTorch's ``torch.utils`` path, so ``torch.utils.data`` ports as is."""
 
-from . import data, hooks
+from . import checkpoint, data, hooks
 
-__all__ = ["data", "hooks"]
+__all__ = ["checkpoint", "data", "hooks"]

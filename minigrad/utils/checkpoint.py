@@ -1,0 +1,47 @@
+"""``torch.utils.checkpoint`` for programs that use it: activation checkpointing trades
+compute for memory by running a segment again in backward instead of keeping its
+activations. minigrad runs the segment once and keeps them, as an unchecked call would:
+the results and gradients are the same, only the memory saving is not there."""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+
+def noop_context_fn() -> tuple:
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+def _check_reentrant(use_reentrant: bool | None, kwargs: dict) -> None:
+    if use_reentrant is None:
+        warnings.warn("torch.utils.checkpoint: the use_reentrant parameter should be passed "
+                      "explicitly. use_reentrant=False is recommended.", UserWarning,
+                      stacklevel=3)  # fmt: skip
+    if use_reentrant and kwargs:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
+
+
+def checkpoint(function: Callable, *args: Any, use_reentrant: bool | None = None,
+               context_fn: Callable = noop_context_fn, determinism_check: str = "default",
+               debug: bool = False, early_stop: bool = True, **kwargs: Any) -> Any:  # fmt: skip
+    """``function(*args, **kwargs)`` (keyword arguments only with ``use_reentrant=False``),
+    run inside ``context_fn()``'s forward context."""
+    _check_reentrant(use_reentrant, kwargs)
+    with context_fn()[0]:
+        return function(*args, **kwargs)
+
+
+def checkpoint_sequential(functions: Any, segments: int, input: Any,
+                          use_reentrant: bool | None = None, **kwargs: Any) -> Any:  # fmt: skip
+    """``functions`` (a Sequential or a list of modules) applied to ``input`` in turn; PyTorch
+    checkpoints them in ``segments`` groups."""
+    _check_reentrant(use_reentrant, kwargs)
+    for f in functions:
+        input = f(input)
+    return input
+
+
+__all__ = ["checkpoint", "checkpoint_sequential", "noop_context_fn"]
