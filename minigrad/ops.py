@@ -285,6 +285,8 @@ def pow(input: Any, exponent: Any) -> Tensor:
         exponent = as_tensor(exponent)
     if isinstance(exponent, Tensor):  # a bool ** a Python bool is a copy or ones, as PyTorch
         _refuse_bools("pow", input.data, exponent.data)
+    elif _negative_int(exponent) and input.data.dtype.kind in "biu":  # even if empty, as PyTorch
+        raise OpError(f"pow: Integers to negative integer powers are not allowed (got {exponent})")
     A, B, out = _binary("pow", _power, input, exponent)
     if not isinstance(exponent, Tensor) and B == 0:
         return record(out, "Pow", (input,), (np.zeros_like,), saved=(input,))  # saved, as PyTorch
@@ -299,6 +301,11 @@ def pow(input: Any, exponent: Any) -> Tensor:
         out, "Pow", (input, exponent), (vjp_a, lambda g: g * _out_log_base(out, A, B)),
         saved=_tensors(input, exponent), saves_out=True,
     )  # fmt: skip
+
+
+def _negative_int(e: Any) -> bool:
+    """Whether ``e`` is a negative Python or NumPy int (not a bool, not an array)."""
+    return isinstance(e, (builtins.int, np.integer)) and not isinstance(e, builtins.bool) and e < 0
 
 
 @np.errstate(divide="ignore", invalid="ignore")  # 0 ** -1 = inf, (-1) ** 0.5 = NaN, quietly

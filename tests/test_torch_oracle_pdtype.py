@@ -1,0 +1,107 @@
+"""A dtype matrix against PyTorch: ops called with every dtype both have (bool, uint8, int8,
+int16, int32, int64, float16, float32, float64), as 0-d, 1-d, 2-d and empty tensors, with
+Python numbers and 0-d tensors of other dtypes, every dtype pair for binary ops. Compares
+the output dtype, shape and values (integers exactly, wraparound included), whether both
+raise and the exception type.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+NUMBERS = {"True": True, "2": 2, "-2": -2, "1.5": 1.5}
+
+
+def _data(dtype, shape):
+    """Test values of ``dtype``: negatives (wrapped in uint8), zero, large ones."""
+    if dtype == "bool":
+        base = np.array([True, False, True, True, False, True])
+    elif dtype == "uint8":
+        base = np.array([3, 0, 1, 200, 7, 2])
+    elif dtype.startswith("int"):
+        base = np.array([-3, 0, 1, 5, -7, 2])
+    else:
+        base = np.array([-2.5, 0.0, 0.5, 3.0, -1.25, 1.5])
+    base = base.astype(dtype)
+    return {"0d": base[3], "1d": base[:5], "2d": base.reshape(2, 3), "empty": base[:0]}[shape]
+
+
+def _pair(dtype, shape):
+    """The same tensor in minigrad and in torch (a number stays a number)."""
+    if shape in NUMBERS:
+        return NUMBERS[shape], NUMBERS[shape]
+    a = np.array(_data(dtype, shape))
+    return mg.tensor(a.copy()), torch.tensor(a.copy())
+
+
+def _run(fn):
+    try:
+        return fn(), None
+    except Exception as e:  # the oracle decides whether raising is right
+        return None, e
+
+
+def _same(got, expected, where):
+    if isinstance(expected, torch.Tensor):
+        assert isinstance(got, mg.Tensor), f"{where}: {type(got).__name__}, torch a Tensor"
+        assert str(got.dtype) == str(expected.dtype).replace("torch.", ""), (
+            f"{where}: dtype {got.dtype}, torch {expected.dtype}"
+        )
+        assert got.shape == tuple(expected.shape), f"{where}: shape {got.shape}"
+        want = expected.detach().numpy()
+        have = np.asarray(got.detach().data)
+        if want.dtype.kind in "biu":
+            np.testing.assert_array_equal(have, want, err_msg=where)
+        else:
+            tol = {"float16": 1e-3, "float32": 1e-6}.get(str(want.dtype), 1e-12)
+            np.testing.assert_allclose(have, want, rtol=tol, atol=tol, err_msg=where)
+    elif isinstance(expected, (tuple, list)):
+        assert len(got) == len(expected), where
+        for i, (g, e) in enumerate(zip(got, expected)):
+            _same(g, e, f"{where}[{i}]")
+    else:
+        assert got == expected, f"{where}: {got!r}, torch {expected!r}"
+
+
+def check(fn, mg_args, torch_args, where):
+    """fn(mg, *mg_args) and fn(torch, *torch_args) both raise, the same type, or agree."""
+    expected, terr = _run(lambda: fn(torch, *torch_args))
+    got, merr = _run(lambda: fn(mg, *mg_args))
+    if terr is not None:
+        assert merr is not None, f"{where}: torch raised {terr!r}, minigrad gave {got!r}"
+        assert isinstance(merr, type(terr)), f"{where}: {merr!r}, torch {terr!r}"
+        return
+    assert merr is None, f"{where}: minigrad raised {merr!r}, torch gave {expected!r}"
+    _same(got, expected, where)
+
+
+# ---- binary ops: every dtype pair, tensors of 1 and 0 dims, Python numbers ----------------
+
+BINARY = {
+    "pow": lambda lib, a, b: lib.pow(a, b),
+    "**": lambda lib, a, b: a**b,
+    "r**": lambda lib, a, b: b**a,
+}
+
+
+@pytest.mark.parametrize("op", list(BINARY))
+@pytest.mark.parametrize("da", DTYPES)
+def test_binary_matrix(op, da):
+    fn = BINARY[op]
+    for ka, (db, kb) in itertools.product(
+        ["1d", "0d", "empty"],
+        [*itertools.product(DTYPES, ["1d", "0d"]), *(("", n) for n in NUMBERS)],
+    ):
+        if ka == "empty" and kb not in NUMBERS:
+            continue
+        (am, at), (bm, bt) = _pair(da, ka), _pair(db, kb)
+        if op.startswith("r") and kb not in NUMBERS:
+            continue
+        check(fn, (am, bm), (at, bt), f"{op}({da} {ka}, {db} {kb})")
