@@ -28,3 +28,34 @@ def test_integer_power_of_float_or_tensor_exponent_stays_allowed():
     assert (x**-1.0).tolist() == [0.5, 0.25]
     assert (x ** mg.tensor([-1, 0])).tolist() == [0, 1]  # int ** negative int tensor: 0 or ±1
     assert (x**2).tolist() == [4, 16]
+
+
+def test_clamp_number_bounds_are_cast_to_the_result_dtype():
+    """PyTorch casts a number bound to the result dtype: -2 wraps to 254 in uint8, so every
+    element becomes 254 (min) and is then capped by max, which wins."""
+    u = mg.tensor(np.array([3, 0, 200], dtype=np.uint8))
+    assert u.clamp(min=-2).tolist() == [254, 254, 254]
+    assert mg.clamp_max(u, -2).tolist() == [3, 0, 200]  # max 254
+    assert u.clone().clamp_(-2, 100).tolist() == [100, 100, 100]
+    assert u.clone().clamp_(-200, 200).tolist() == [56, 56, 200]  # min -200 is 56
+
+
+@pytest.mark.parametrize(
+    "dtype,bounds",
+    [
+        (mg.uint8, (300, None)),
+        (mg.int8, (-200, 200)),
+        (mg.int8, (None, 128)),
+        (mg.int64, (1e39, None)),  # a float bound: the result is float32
+        (mg.bool, (-1e39, None)),
+        (mg.float32, (None, -1e39)),
+        (mg.float16, (1e6, None)),
+    ],
+)
+def test_clamp_number_bound_out_of_the_result_dtype_raises(dtype, bounds):
+    x = mg.tensor(np.array([1, 0]).astype(dtype))
+    with pytest.raises(RuntimeError, match="cannot be converted"):
+        mg.clamp(x, *bounds)
+    if bounds[0] is not None and (dtype.kind == "f" or isinstance(bounds[0], int)):
+        with pytest.raises(RuntimeError, match="cannot be converted"):
+            x.clone().clamp_(*bounds)

@@ -105,3 +105,35 @@ def test_binary_matrix(op, da):
         if op.startswith("r") and kb not in NUMBERS:
             continue
         check(fn, (am, bm), (at, bt), f"{op}({da} {ka}, {db} {kb})")
+
+
+# ---- clamp with number bounds of every kind, out of place and in place ---------------------
+
+CLAMP_BOUNDS = [
+    (-2, 100),
+    (-2, None),
+    (None, -2),
+    (300, None),
+    (1e39, None),
+    (-1e39, 5),
+    (2.5, None),
+    (True, None),
+    (None, False),
+    (-200, 200),
+    (0.5, 1.5),
+    (1, 1e6),
+]
+CLAMPS = {
+    "clamp": lambda lib, x, lo, hi: lib.clamp(x, lo, hi),
+    "clamp_": lambda lib, x, lo, hi: x.clone().clamp_(lo, hi),
+    "clamp_min": lambda lib, x, lo, hi: lib.clamp_min(x, lo if lo is not None else hi),
+    "clamp_max_": lambda lib, x, lo, hi: x.clone().clamp_max_(hi if hi is not None else lo),
+}
+
+
+@pytest.mark.parametrize("op", list(CLAMPS))
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_clamp_number_bounds_matrix(op, dtype):
+    for shape, (lo, hi) in itertools.product(["1d", "0d"], CLAMP_BOUNDS):
+        (xm, xt) = _pair(dtype, shape)
+        check(CLAMPS[op], (xm, lo, hi), (xt, lo, hi), f"{op}({dtype} {shape}, {lo}, {hi})")
