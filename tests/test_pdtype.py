@@ -59,3 +59,22 @@ def test_clamp_number_bound_out_of_the_result_dtype_raises(dtype, bounds):
     if bounds[0] is not None and (dtype.kind == "f" or isinstance(bounds[0], int)):
         with pytest.raises(RuntimeError, match="cannot be converted"):
             x.clone().clamp_(*bounds)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda v: mg.full((2,), v, dtype=mg.uint8),
+        lambda v: mg.zeros(2, dtype=mg.uint8).fill_(v),
+        lambda v: mg.zeros(2, dtype=mg.uint8).masked_fill(mg.tensor([True, False]), v),
+        lambda v: mg.tensor([v], dtype=mg.uint8),
+    ],
+)
+def test_negative_float_into_unsigned_dtype_raises_negative_int_wraps(make):
+    """PyTorch wraps a negative int into uint8 (-3 is 253) but refuses any negative float."""
+    for v in (-2.5, -0.5, -1e-30):
+        with pytest.raises(RuntimeError, match="cannot be converted"):
+            make(v)
+    assert make(-3).tolist()[0] == 253
+    assert make(-0.0).tolist()[0] == 0
+    assert make(255.0).tolist()[0] == 255

@@ -137,3 +137,24 @@ def test_clamp_number_bounds_matrix(op, dtype):
     for shape, (lo, hi) in itertools.product(["1d", "0d"], CLAMP_BOUNDS):
         (xm, xt) = _pair(dtype, shape)
         check(CLAMPS[op], (xm, lo, hi), (xt, lo, hi), f"{op}({dtype} {shape}, {lo}, {hi})")
+
+
+# ---- a number written into a tensor of each dtype: PyTorch's range check -------------------
+
+FILL_VALUES = [-2.5, -0.5, -0.0, -1e-30, -3, 255.5, 255.0, 127.5, -128.9, 300, -300, True, 1e39]
+FILLS = {
+    "full": lambda lib, dt, v: lib.full((2,), v, dtype=dt),
+    "fill_": lambda lib, dt, v: lib.zeros(2, dtype=dt).fill_(v),
+    "masked_fill": lambda lib, dt, v: lib.zeros(2, dtype=dt).masked_fill(
+        lib.tensor([True, False]), v
+    ),
+    "tensor": lambda lib, dt, v: lib.tensor([v, 1], dtype=dt),
+}
+
+
+@pytest.mark.parametrize("op", list(FILLS))
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_number_into_dtype_matrix(op, dtype):
+    for v in FILL_VALUES:
+        dm, dt = getattr(mg, dtype), getattr(torch, dtype)
+        check(FILLS[op], (dm, v), (dt, v), f"{op}({v}, {dtype})")
