@@ -897,8 +897,8 @@ def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False
             f"{name} only supports a 0-dimensional value tensor, but got tensor with "
             f"{value.data.ndim} dimension(s)"
         )
-    if not isinstance(value, Tensor):
-        dtypes.check_fits(_operand(value, name), x.data.dtype)
+    # PyTorch reads a value Tensor as a number too (its item()), checked alike
+    dtypes.check_fits(_operand(value, name), x.data.dtype)
     try:
         shape = np.broadcast_shapes(np.shape(M), x.data.shape)
     except ValueError:

@@ -78,3 +78,17 @@ def test_negative_float_into_unsigned_dtype_raises_negative_int_wraps(make):
     assert make(-3).tolist()[0] == 253
     assert make(-0.0).tolist()[0] == 0
     assert make(255.0).tolist()[0] == 255
+
+
+def test_masked_fill_value_tensor_is_range_checked_as_a_number():
+    """PyTorch reads a 0-d value tensor as a number (item()) and range-checks it."""
+    mask = mg.tensor([True, False])
+    x = mg.zeros(2, dtype=mg.int8)
+    with pytest.raises(RuntimeError, match="cannot be converted"):
+        x.masked_fill(mask, mg.tensor(200, dtype=mg.uint8))
+    with pytest.raises(RuntimeError, match="cannot be converted"):
+        x.masked_fill_(mask, mg.tensor(1000))
+    with pytest.raises(RuntimeError, match="cannot be converted"):
+        mg.zeros(2, dtype=mg.uint8).masked_fill(mask, mg.tensor(-2.5))
+    assert x.masked_fill(mask, mg.tensor(-100)).tolist() == [-100, 0]
+    assert x.masked_fill(mask, mg.tensor(2.7)).tolist() == [2, 0]  # truncated, as PyTorch

@@ -158,3 +158,18 @@ def test_number_into_dtype_matrix(op, dtype):
     for v in FILL_VALUES:
         dm, dt = getattr(mg, dtype), getattr(torch, dtype)
         check(FILLS[op], (dm, v), (dt, v), f"{op}({v}, {dtype})")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_masked_fill_value_tensor_matrix(dtype):
+    """A 0-d value tensor of every dtype and value into a tensor of ``dtype``."""
+    fill = {
+        "out": lambda lib, x, m, v: lib.masked_fill(x, m, v),
+        "in place": lambda lib, x, m, v: x.clone().masked_fill_(m, v),
+    }
+    for (name, fn), dv, shape in itertools.product(fill.items(), DTYPES, ["1d", "0d"]):
+        xm, xt = _pair(dtype, shape)
+        mm, mt = _pair("bool", shape)
+        for value in _data(dv, "1d"):
+            vm, vt = mg.tensor(np.array(value)), torch.tensor(np.array(value))
+            check(fn, (xm, mm, vm), (xt, mt, vt), f"masked_fill {name}({dtype}, {dv} {value})")
