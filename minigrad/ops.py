@@ -2104,8 +2104,13 @@ def to(x: Tensor, dtype: Any) -> Tensor:
 
 
 def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
+    """fn(a, b) in PyTorch's common dtype of the two: a 0-d operand is cast to it first
+    (int8 < a 0-d uint8 200 compares with -56; float32 == a 0-d float64 0.1 is True)."""
     a = as_tensor(a)
     A, B = a.data, wrapped_int(_operand(b, name), a.data.dtype)
+    if type(B) is np.ndarray and B.dtype != A.dtype:
+        dt = dtypes.result_dtype(np.result_type(A, B), (A, B))
+        A, B = _cast(A, dt), _cast(B, dt)
     try:
         return _new(np.asarray(fn(A, B)))
     except ValueError:

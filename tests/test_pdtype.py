@@ -92,3 +92,17 @@ def test_masked_fill_value_tensor_is_range_checked_as_a_number():
         mg.zeros(2, dtype=mg.uint8).masked_fill(mask, mg.tensor(-2.5))
     assert x.masked_fill(mask, mg.tensor(-100)).tolist() == [-100, 0]
     assert x.masked_fill(mask, mg.tensor(2.7)).tolist() == [2, 0]  # truncated, as PyTorch
+
+
+def test_comparison_casts_a_0d_tensor_to_the_common_dtype():
+    """PyTorch compares in the common dtype: int8 with a 0-d uint8 is int8 (200 is -56),
+    float32 with a 0-d float64 is float32 (0.1 rounds as the float32 0.1 does)."""
+    x = mg.tensor(np.array([-60, -56, 0], dtype=np.int8))
+    big = mg.tensor(np.array(200, dtype=np.uint8))
+    assert (x < big).tolist() == [True, False, False]
+    assert (x == big).tolist() == [False, True, False]
+    assert mg.ge(big, x).tolist() == [True, True, False]
+    f = mg.tensor([0.1, 0.2])
+    tenth = mg.tensor(0.1, dtype=mg.float64)
+    assert (f == tenth).tolist() == [True, False]
+    assert mg.tensor([0.1], dtype=mg.float64).eq(mg.tensor(0.1)).tolist() == [False]  # 1-d wins
