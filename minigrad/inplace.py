@@ -382,7 +382,7 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     # a bound that requires grad puts t in the graph, as another operand would
     bound = min if isinstance(min, Tensor) and min._requires_grad else max
 
-    lo, hi = ops.clamp_bounds(t.data, min, max)
+    _, lo, hi = ops.clamp_operands(t.data, min, max)
 
     def clamped(a: np.ndarray, _: Any, out: np.ndarray) -> None:
         np.copyto(out, ops.clip_array(a, lo, hi), "same_kind")  # float into int raises

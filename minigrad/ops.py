@@ -725,17 +725,19 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return clamp_op(input, min, max, "Clamp")
 
 
-def clamp_bounds(X: np.ndarray, min: Any, max: Any) -> tuple:
-    """clamp's bounds as operands of X. PyTorch casts a number bound to the result dtype:
-    one out of its range raises (300 for uint8, 1e39 for float32), -2 wraps to 254 in uint8."""
+def clamp_operands(X: np.ndarray, min: Any, max: Any) -> tuple:
+    """(X, min, max) as arrays or numbers cast to clamp's result dtype, as PyTorch casts
+    them: a number out of its range raises (300 for uint8, 1e39 for float32), -2 wraps to
+    254 in uint8, and a 0-d uint8 200 beside int8 is -56."""
     lo = None if min is None else _operand(min, "clamp")
     hi = None if max is None else _operand(max, "clamp")
-    numbers = [v for v in (lo, hi) if isinstance(v, (builtins.int, builtins.float))]
-    if not numbers:
-        return lo, hi
-    dt = dtypes.result_dtype(np.result_type(X, *numbers), (X, *numbers))
-    return tuple(dtypes.check_fits(v, dt) if isinstance(v, (builtins.int, builtins.float)) else v
-                 for v in (lo, hi))  # fmt: skip
+    bounds = [v for v in (lo, hi) if v is not None]
+    dt = dtypes.result_dtype(np.result_type(X, *bounds), (X, *bounds))
+    return tuple(
+        dtypes.check_fits(v, dt) if isinstance(v, (builtins.int, builtins.float))
+        else v if v is None else _cast(v, dt)
+        for v in (X, lo, hi)
+    )  # fmt: skip
 
 
 def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
@@ -744,8 +746,7 @@ def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
     clamp_min's and clamp_max's the one they take."""
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
-    X = x.data
-    lo, hi = clamp_bounds(X, min, max)
+    X, lo, hi = clamp_operands(x.data, min, max)
     try:
         out = clip_array(X, lo, hi)
     except ValueError:

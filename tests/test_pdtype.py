@@ -106,3 +106,14 @@ def test_comparison_casts_a_0d_tensor_to_the_common_dtype():
     tenth = mg.tensor(0.1, dtype=mg.float64)
     assert (f == tenth).tolist() == [True, False]
     assert mg.tensor([0.1], dtype=mg.float64).eq(mg.tensor(0.1)).tolist() == [False]  # 1-d wins
+
+
+def test_clamp_tensor_bounds_and_input_are_cast_to_the_result_dtype():
+    """clamp computes in the common dtype: a 0-d uint8 200 beside int8 is -56, both as the
+    bound and as the input."""
+    x = mg.tensor(np.array([-60, 0, 5], dtype=np.int8))
+    big = mg.tensor(np.array(200, dtype=np.uint8))
+    assert mg.clamp(x, min=big).tolist() == [-56, 0, 5]
+    assert mg.clamp_max(x, big).tolist() == [-60, -56, -56]
+    assert mg.clamp(big, min=x).tolist() == [-56, 0, 5]
+    assert x.clone().clamp_min_(big).tolist() == [-56, 0, 5]
