@@ -2148,11 +2148,11 @@ def ne(input: Any, other: Any) -> Tensor:
 
 
 def _bitwise(name: str, fn: Any, a: Any, b: Any) -> Tensor:
-    a = as_tensor(a)
-    for V in (a.data, _operand(b, name)):
+    """fn(a, b) of bools or integers; a number stays a weak operand (``2 << t``)."""
+    for V in (_operand(a, name), _operand(b, name)):
         if np.asarray(V).dtype.kind not in "biu":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Float'")
-    return _new(np.asarray(_binary(name, fn, a, b)[2]))
+    return _new(np.asarray(_binary_either(name, fn, a, b)[2]))
 
 
 def bitwise_and(input: Any, other: Any) -> Tensor:

@@ -117,3 +117,12 @@ def test_clamp_tensor_bounds_and_input_are_cast_to_the_result_dtype():
     assert mg.clamp_max(x, big).tolist() == [-60, -56, -56]
     assert mg.clamp(big, min=x).tolist() == [-56, 0, 5]
     assert x.clone().clamp_min_(big).tolist() == [-56, 0, 5]
+
+
+@pytest.mark.parametrize("dtype", [mg.uint8, mg.int8, mg.int16, mg.int32])
+def test_number_shifted_by_a_0d_tensor_keeps_the_tensor_dtype(dtype):
+    """A Python int is a weak operand on the left too: 2 << t is t's dtype even when t is 0-d."""
+    t = mg.tensor(np.array(3, dtype=dtype))
+    assert (2 << t).dtype == dtype and (2 << t).item() == 16
+    assert (64 >> t).dtype == dtype and (64 >> t).item() == 8
+    assert mg.bitwise_and(7, t).dtype == dtype
