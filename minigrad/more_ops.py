@@ -929,11 +929,14 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
 # ---- blends of several tensors: lerp, addcmul, addcdiv ------------------------------------
 
 
-def _operands(name: str, *xs: Any) -> tuple:
+def _operands(name: str, *xs: Any, floating: bool = False) -> tuple:
     """The arrays of ``xs`` (Tensors; numbers stay numbers), cast to PyTorch's result dtype
-    of them all, and that dtype."""
+    of them all, and that dtype; with ``floating`` (a float function), the default float
+    dtype in place of an integer one (each cast to it directly, as PyTorch casts them)."""
     arrays = tuple(x.data if isinstance(x, Tensor) else x for x in xs)
     dt = dtypes.result_dtype(np.result_type(*arrays), arrays)
+    if floating and dt.kind in "biu":
+        dt = dtypes.get_default_dtype()
     try:
         np.broadcast_shapes(*(np.shape(a) for a in arrays))
     except ValueError:
@@ -1075,10 +1078,7 @@ def _x_log(name: str, node: str, log: Any, pole: float, input: Any, other: Any) 
         raise TypeError(
             f"{name}(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
         )
-    (A, B), dt = _operands(name, input, other)
-    if dt.kind in "biu":
-        dt = dtypes.get_default_dtype()
-        A, B = (v.astype(dt) if isinstance(v, np.ndarray) else v for v in (A, B))
+    (A, B), dt = _operands(name, input, other, floating=True)
 
     @_quiet
     def log_b_unless_a_is_0() -> np.ndarray:

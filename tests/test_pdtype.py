@@ -126,3 +126,15 @@ def test_number_shifted_by_a_0d_tensor_keeps_the_tensor_dtype(dtype):
     assert (2 << t).dtype == dtype and (2 << t).item() == 16
     assert (64 >> t).dtype == dtype and (64 >> t).item() == 8
     assert mg.bitwise_and(7, t).dtype == dtype
+
+
+def test_xlogy_of_mixed_integers_casts_each_operand_to_float_directly():
+    """xlogy(int8, 0-d uint8 200) is 200 log(y) in float32: PyTorch casts each operand to the
+    float result dtype, not through int8 (where 200 would be -56)."""
+    x = mg.tensor(np.array([1, 0, 2], dtype=np.int8))
+    big = mg.tensor(np.array(200, dtype=np.uint8))
+    np.testing.assert_allclose(mg.xlogy(x, big).numpy(), [np.log(200), 0, 2 * np.log(200)], 1e-6)
+    np.testing.assert_allclose(mg.xlogy(big, x).numpy(), [0, -np.inf, 200 * np.log(2)], 1e-6)
+    assert mg.xlogy(x, big).dtype == mg.float32
+    q = mg.special.zeta(mg.tensor(np.array([2, 3], dtype=np.int8)), big)
+    assert q.dtype == mg.float32 and np.all(q.numpy() > 0)  # ζ(x, 200) > 0; q = -56 is NaN
