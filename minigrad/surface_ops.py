@@ -789,10 +789,10 @@ def is_inference(input: Tensor) -> bool:
 def _integers(name: str, fn: Callable, input: Tensor, other: Tensor) -> Tensor:
     check_tensor(name, "input", input)
     check_tensor(name, "other", other)
-    for X in (input.data, other.data):
-        if X.dtype.kind not in "iu":
-            raise NotImplementedError(f'"{name}_cpu" not implemented for '
-                                      f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+    dt = result_type(input, other)  # PyTorch checks the promoted dtype: bool with int is int
+    if dt.kind not in "iu":
+        raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                  f"'{dtypes.torch_name(dt)}'")  # fmt: skip
     return Tensor._new(np.asarray(ops._binary(name, fn, input, other)[2]))
 
 

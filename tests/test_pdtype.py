@@ -138,3 +138,16 @@ def test_xlogy_of_mixed_integers_casts_each_operand_to_float_directly():
     assert mg.xlogy(x, big).dtype == mg.float32
     q = mg.special.zeta(mg.tensor(np.array([2, 3], dtype=np.int8)), big)
     assert q.dtype == mg.float32 and np.all(q.numpy() > 0)  # ζ(x, 200) > 0; q = -56 is NaN
+
+
+def test_gcd_lcm_check_the_promoted_dtype():
+    """PyTorch refuses bool or float only as the promoted dtype: bool beside int is int."""
+    b = mg.tensor([True, False])
+    i = mg.tensor([4, 6])
+    assert mg.gcd(b, i).tolist() == [1, 6] and mg.gcd(b, i).dtype == mg.int64
+    assert mg.lcm(i.to(mg.uint8), b).tolist() == [4, 0]
+    assert mg.tensor([4, 6], dtype=mg.int8).gcd_(b).tolist() == [1, 6]
+    for x, y in ((b, b), (i, mg.tensor([1.0, 2.0]))):
+        with pytest.raises(NotImplementedError):
+            mg.gcd(x, y)
+
