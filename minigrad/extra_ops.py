@@ -740,6 +740,9 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
                            f"but got {input.dtype}")  # fmt: skip
     x = input if dtype is None else ops.to(input, dtypes.as_dtype(dtype, "nanmean"))
+    if x.dtype.kind not in "fc":
+        raise RuntimeError(f"nanmean(): could not infer output dtype. Optional dtype must be "
+                           f"either a floating point or complex dtype. Got: {x.dtype}")  # fmt: skip
     count = functions.logical_not(functions.isnan(x)).sum(dim, keepdim)
     return nansum(x, dim, keepdim) / count
 

@@ -151,3 +151,13 @@ def test_gcd_lcm_check_the_promoted_dtype():
         with pytest.raises(NotImplementedError):
             mg.gcd(x, y)
 
+
+@pytest.mark.parametrize("dtype", [mg.int64, mg.int32, mg.bool, mg.uint8])
+def test_nanmean_refuses_a_non_float_dtype_argument(dtype):
+    x = mg.tensor([1.0, float("nan"), 3.0])
+    with pytest.raises(RuntimeError, match="floating point"):
+        mg.nanmean(x, dtype=dtype)
+    with pytest.raises(RuntimeError, match="floating point"):
+        x.nanmean(0, dtype=dtype)
+    assert mg.nanmean(x, dtype=mg.float64).item() == 2.0
+
