@@ -475,8 +475,11 @@ def cross(input: Tensor, other: Tensor, dim: Any = None) -> Tensor:
             f"linalg.cross: inputs dimension {d} must have length 3. Got shapes {A.shape} "
             f"and {B.shape}"
         )
-    if A.dtype.kind == "b":
+    if input.data.dtype.kind == "b":
         raise NotImplementedError("cross: not implemented for bool tensors")
+    if input.data.dtype != other.data.dtype:  # PyTorch does not promote here
+        raise RuntimeError(f"linalg.cross: expected both inputs to have the same dtype, got "
+                           f"{input.data.dtype} and {other.data.dtype}")  # fmt: skip
     A, B = np.broadcast_arrays(A, B)
     out = _contiguous(np.cross(A, B, axis=d))
     saved = tuple(s for s, t in ((other, input), (input, other)) if t._requires_grad)

@@ -161,3 +161,15 @@ def test_nanmean_refuses_a_non_float_dtype_argument(dtype):
         x.nanmean(0, dtype=dtype)
     assert mg.nanmean(x, dtype=mg.float64).item() == 2.0
 
+
+def test_cross_refuses_mixed_dtypes_and_bools():
+    """torch.cross does not promote: mixed dtypes are a RuntimeError, bool a NotImplementedError."""
+    a = mg.ones(2, 3)
+    for other in (mg.ones(2, 3, dtype=mg.float64), mg.ones(2, 3, dtype=mg.int64)):
+        with pytest.raises(RuntimeError, match="dtype"):
+            mg.cross(a, other, dim=1)
+        with pytest.raises(RuntimeError, match="dtype"):
+            mg.linalg.cross(other, a)
+    with pytest.raises(NotImplementedError):
+        mg.cross(a.bool(), a.long(), dim=1)
+    assert mg.cross(a.long(), a.long(), dim=1).tolist() == [[0, 0, 0], [0, 0, 0]]
