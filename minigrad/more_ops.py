@@ -972,6 +972,8 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     check_tensor("addcmul", "tensor1", tensor1)
     check_tensor("addcmul", "tensor2", tensor2)
     (X, A, B), dt = _operands("addcmul", input, tensor1, tensor2)
+    if dt.kind == "b":
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     v = dt.type(value)  # in the result's dtype, as PyTorch casts it (0.5 is 0 for integers)
     out = X + v * A * B
     return record(out, "Addcmul", (input, tensor1, tensor2),

@@ -173,3 +173,11 @@ def test_cross_refuses_mixed_dtypes_and_bools():
     with pytest.raises(NotImplementedError):
         mg.cross(a.bool(), a.long(), dim=1)
     assert mg.cross(a.long(), a.long(), dim=1).tolist() == [[0, 0, 0], [0, 0, 0]]
+
+
+def test_addcmul_of_bools_raises():
+    """PyTorch has no bool kernel for addcmul; bool beside int promotes and works."""
+    b = mg.tensor([True, False])
+    with pytest.raises(NotImplementedError):
+        mg.addcmul(b, b, b)
+    assert mg.addcmul(mg.tensor([1, 2]), b, b).tolist() == [2, 2]
