@@ -573,8 +573,10 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
         )
     X, I, S = input.data, index.data, src.data
-    if I.dtype.kind not in "iu":
-        raise RuntimeError(f"scatter_reduce(): Expected an integer dtype for index, got {I.dtype}")
+    if I.dtype not in (np.int64, np.int32):  # as scatter's
+        raise RuntimeError(
+            f"scatter_reduce(): Expected dtype int64 or int32 for index, got {I.dtype}"
+        )
     if S.dtype != X.dtype:
         raise RuntimeError(f"scatter_reduce(): Expected self.dtype to be equal to src.dtype, got "
                            f"{X.dtype} and {S.dtype}")  # fmt: skip

@@ -181,3 +181,26 @@ def test_addcmul_of_bools_raises():
     with pytest.raises(NotImplementedError):
         mg.addcmul(b, b, b)
     assert mg.addcmul(mg.tensor([1, 2]), b, b).tolist() == [2, 2]
+
+
+def test_index_dtypes_of_the_scatter_and_index_ops():
+    """PyTorch takes int32 or int64 indices in scatter, scatter_add, scatter_reduce and
+    index_add; int64 only in index_copy and index_fill (an IndexError there)."""
+    x = mg.zeros(2, 3)
+    src = mg.ones(1, 3)
+    i32 = mg.tensor(np.array([[0, 1, 1]], dtype=np.int32))
+    v32 = mg.tensor(np.array([0, 2, 1], dtype=np.int32))
+    assert mg.scatter(x, 1, i32, src).tolist() == [[1, 1, 0], [0, 0, 0]]
+    assert mg.scatter_add(x, 1, i32, src).tolist() == [[1, 2, 0], [0, 0, 0]]
+    assert x.clone().scatter_add_(1, i32, src).tolist() == [[1, 2, 0], [0, 0, 0]]
+    assert mg.scatter_reduce(x, 1, i32, src, "sum").tolist() == [[1, 2, 0], [0, 0, 0]]
+    assert mg.index_add(x, 1, v32, mg.ones(2, 3)).tolist() == [[1, 1, 1], [1, 1, 1]]
+    for bad in (np.int16, np.uint8):
+        with pytest.raises(RuntimeError, match="index"):
+            mg.scatter(x, 1, mg.tensor(np.array([[0, 1, 1]], dtype=bad)), src)
+        with pytest.raises(RuntimeError, match="index"):
+            mg.scatter_reduce(x, 1, mg.tensor(np.array([[0, 1, 1]], dtype=bad)), src, "sum")
+    with pytest.raises(RuntimeError, match="index"):
+        mg.index_copy(x, 1, v32, mg.ones(2, 3))
+    with pytest.raises(IndexError, match="index"):
+        mg.index_fill(x, 1, v32, 2.0)
