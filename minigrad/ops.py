@@ -1691,6 +1691,9 @@ def _index(index: Any, ndim: int) -> Any:
     for p in parts:
         if isinstance(p, Tensor):
             p = p.data
+            if p.dtype.kind in "iu" and p.dtype not in (np.int64, np.int32, np.uint8):
+                raise IndexError(f"index: tensors used as indices must be long, int, byte or "
+                                 f"bool tensors, got {p.dtype}")  # fmt: skip
         elif isinstance(p, list):
             p = np.asarray(p) if p else np.zeros(0, np.int64)  # [] selects nothing
             if p.dtype.kind not in "biu":

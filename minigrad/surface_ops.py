@@ -533,7 +533,7 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
         raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not "
                         f"{type(indices).__name__}")  # fmt: skip
     for i in indices:
-        if not isinstance(i, Tensor) or i.data.dtype.kind not in "biu":
+        if not isinstance(i, Tensor) or i.data.dtype not in (np.int64, np.int32, np.uint8, bool):
             raise IndexError(
                 "index_put: tensors used as indices must be long, int, byte or bool tensors"
             )

@@ -204,3 +204,19 @@ def test_index_dtypes_of_the_scatter_and_index_ops():
         mg.index_copy(x, 1, v32, mg.ones(2, 3))
     with pytest.raises(IndexError, match="index"):
         mg.index_fill(x, 1, v32, 2.0)
+
+
+@pytest.mark.parametrize("dtype", [mg.int8, mg.int16])
+def test_index_tensor_must_be_long_int_byte_or_bool(dtype):
+    """PyTorch indexes with int64, int32, uint8 (a mask) or bool tensors only; a NumPy array
+    of any integer dtype is read as a list."""
+    x = mg.arange(6.0).reshape(2, 3)
+    i = mg.tensor(np.array([0, 1]).astype(dtype))
+    with pytest.raises(IndexError, match="indices"):
+        x[i]
+    with pytest.raises(IndexError, match="indices"):
+        x[0, i] = 1.0
+    with pytest.raises(IndexError, match="indices"):
+        x.index_put((i,), mg.tensor(1.0))
+    assert x[0][mg.tensor(np.array([2, 0], dtype=np.int32))].tolist() == [2.0, 0.0]
+    assert x[0][np.array([2, 0]).astype(dtype)].tolist() == [2.0, 0.0]
