@@ -387,12 +387,18 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *,
     ``repeats`` times (an int, or a tensor of one count per element). As PyTorch: an int
     is an expand and a copy (Clone, View nodes), a tensor an index_select.
     repeat_interleave(counts) alone is arange(n) repeated by the counts."""
+    counts = input if repeats is None else repeats
+    if isinstance(counts, Tensor) and counts.data.dtype not in INT32_OR_64:  # PyTorch's kernel
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for '
+                                  f"'{dtypes.torch_name(counts.data.dtype)}'")  # fmt: skip
     if repeats is None:
         R = _check_index("repeat_interleave", input, INT32_OR_64)
-        if R.ndim > 1:
-            raise RuntimeError("repeat_interleave: repeats must be 0-dim or 1-dim tensor")
+        if R.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if (R < 0).any():
+            raise RuntimeError("repeat_interleave: repeats can not be negative")
         _check_output_size(output_size, R.sum())
-        return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(np.int64))
+        return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(R.dtype))
     if dim is None:
         input, d = flatten(input), 0
     elif not input.data.ndim:  # PyTorch: a 0-d tensor has no dim to repeat along

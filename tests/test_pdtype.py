@@ -220,3 +220,23 @@ def test_index_tensor_must_be_long_int_byte_or_bool(dtype):
         x.index_put((i,), mg.tensor(1.0))
     assert x[0][mg.tensor(np.array([2, 0], dtype=np.int32))].tolist() == [2.0, 0.0]
     assert x[0][np.array([2, 0]).astype(dtype)].tolist() == [2.0, 0.0]
+
+
+def test_repeat_interleave_counts_are_int32_or_int64_vectors():
+    """PyTorch's repeat_interleave kernel takes int32 or int64 counts (NotImplementedError
+    otherwise), keeps their dtype, and takes the counts alone only as a vector."""
+    counts = mg.tensor(np.array([2, 0, 1], dtype=np.int32))
+    out = mg.repeat_interleave(counts)
+    assert out.tolist() == [0, 0, 2] and out.dtype == mg.int32
+    assert mg.repeat_interleave(mg.tensor([5.0, 6.0, 7.0]), counts).tolist() == [5, 5, 7]
+    for bad in (np.int8, np.int16, np.uint8, np.bool_, np.float32):
+        with pytest.raises(NotImplementedError):
+            mg.repeat_interleave(mg.tensor(np.array([1, 0, 1]).astype(bad)))
+        with pytest.raises(NotImplementedError):
+            mg.repeat_interleave(
+                mg.tensor([5.0, 6.0, 7.0]), mg.tensor(np.array([1, 0, 1]).astype(bad))
+            )
+    with pytest.raises(RuntimeError, match="1D"):
+        mg.repeat_interleave(mg.tensor(2))
+    with pytest.raises(RuntimeError, match="negative"):
+        mg.repeat_interleave(mg.tensor([1, -1]))
