@@ -209,8 +209,8 @@ NOT_UNARY = set(
     register_hook register_post_accumulate_grad_hook numpy tolist item retain_grad requires_grad_
     share_memory_ pin_memory cuda cpu to type storage untyped_storage data_ptr storage_offset
     new_empty random_ uniform_ normal_ exponential_ geometric_ cauchy_ log_normal_ bernoulli_
-    element_size nbytes itemsize set_ repeat_interleave stride""".split()
-)  # draws, factories, settings, and repeat_interleave (its repeats are the input)
+    element_size nbytes itemsize set_ stride""".split()
+)  # draws, factories and settings
 LINALG = {"cholesky", "geqrf", "lu", "svd"}  # error types of integer inputs differ; not dtypes
 # shapes left out: PyTorch's median of an empty integer tensor is its NaN cast to the dtype
 # (garbage), and of a bool trapezoid it checks the dims first and the dtype only if non-empty
@@ -231,7 +231,8 @@ METHOD_NAMES = sorted(
     if not n.startswith("_")
     and hasattr(torch.Tensor, n)
     and callable(getattr(mg.Tensor, n, None))
-    and n not in NOT_UNARY | LINALG | {"cumsum_", "cumprod_"}  # torch: missing dim first
+    # torch checks the missing dim (repeats) first
+    and n not in NOT_UNARY | LINALG | {"cumsum_", "cumprod_", "repeat_interleave"}
 )
 
 
@@ -365,3 +366,49 @@ def test_several_tensors_matrix(op, da):
         if op in ("where", "clamp min tensor", "clamp max tensor", "copy_", "setitem"):
             (bm, bt) = _pair(db, "0d")
             check(SEVERAL[op], (am, bm), (at, bt), f"{op}({da}, {db} 0-d)")
+
+
+# ---- index tensors of every dtype ----------------------------------------------------------
+
+INDEXED = {
+    "getitem": lambda lib, x, i, i2: x[0][i],
+    "getitem rows": lambda lib, x, i, i2: x[i2[0]],
+    "setitem": lambda lib, x, i, i2: _setitem_at(x.clone(), i2[0]),
+    "index_put": lambda lib, x, i, i2: x.index_put((i2[0],), x[0, 0]),
+    "index_select": lambda lib, x, i, i2: lib.index_select(x, 1, i),
+    "gather": lambda lib, x, i, i2: lib.gather(x, 1, i2),
+    "take": lambda lib, x, i, i2: lib.take(x, i),
+    "take_along_dim": lambda lib, x, i, i2: lib.take_along_dim(x, i2, 1),
+    "scatter": lambda lib, x, i, i2: lib.scatter(x, 1, i2, x[:1]),
+    "scatter_add": lambda lib, x, i, i2: lib.scatter_add(x, 1, i2, x[:1]),
+    "scatter_reduce": lambda lib, x, i, i2: lib.scatter_reduce(x, 1, i2, x[:1], "sum"),
+    "index_add": lambda lib, x, i, i2: lib.index_add(x, 1, i, x),
+    "index_copy": lambda lib, x, i, i2: lib.index_copy(x, 1, i, x),
+    "index_fill": lambda lib, x, i, i2: lib.index_fill(x, 1, i, 1),
+    "bincount": lambda lib, x, i, i2: lib.bincount(i),
+    "one_hot": lambda lib, x, i, i2: lib.nn.functional.one_hot(i, 3),
+    "embedding": lambda lib, x, i, i2: lib.nn.functional.embedding(i, x.T),
+    "repeat_interleave": lambda lib, x, i, i2: lib.repeat_interleave(x[0], i),
+    "repeat_interleave counts": lambda lib, x, i, i2: lib.repeat_interleave(i),
+    "cross_entropy": lambda lib, x, i, i2: lib.nn.functional.cross_entropy(x.T, i),
+}
+
+
+def _setitem_at(x, i):
+    x[i] = 0
+    return x
+
+
+@pytest.mark.parametrize("op", list(INDEXED))
+@pytest.mark.parametrize("index_dtype", DTYPES)
+def test_index_dtype_matrix(op, index_dtype):
+    for dtype in ("float32", "int64", "bool"):
+        xm, xt = _pair(dtype, "2d")
+        i = np.array([0, 2, 1]).astype(index_dtype)
+        i2 = np.array([[0, 1, 1]]).astype(index_dtype)
+        check(
+            INDEXED[op],
+            (xm, mg.tensor(i), mg.tensor(i2)),
+            (xt, torch.tensor(i), torch.tensor(i2)),
+            f"{op}({dtype}, index {index_dtype})",
+        )
