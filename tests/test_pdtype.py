@@ -240,3 +240,11 @@ def test_repeat_interleave_counts_are_int32_or_int64_vectors():
         mg.repeat_interleave(mg.tensor(2))
     with pytest.raises(RuntimeError, match="negative"):
         mg.repeat_interleave(mg.tensor([1, -1]))
+
+
+def test_sinc_of_float16_is_computed_in_float32():
+    """π·65504 overflows float16; PyTorch computes float16 in float32, where sinc is ~0."""
+    x = mg.tensor([65504.0, -65504.0, 0.0, 0.5], dtype=mg.float16)
+    out = mg.sinc(x)
+    assert out.dtype == mg.float16
+    np.testing.assert_allclose(out.numpy(), np.sinc(np.float32([65504, -65504, 0, 0.5])), atol=1e-3)
