@@ -534,6 +534,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {X.ndim}D")
         if X.dtype.kind != "f":
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {X.dtype}")
+    if X1.dtype == np.float16:  # PyTorch has no float16 kernel (x1's dtype is the kernel's)
+        raise NotImplementedError("\"cdist\" not implemented for 'Half'")
     if X1.dtype != X2.dtype:
         raise RuntimeError(f"cdist: expected both inputs to have the same dtype, got {X1.dtype} "
                            f"and {X2.dtype}")  # fmt: skip

@@ -248,3 +248,13 @@ def test_sinc_of_float16_is_computed_in_float32():
     out = mg.sinc(x)
     assert out.dtype == mg.float16
     np.testing.assert_allclose(out.numpy(), np.sinc(np.float32([65504, -65504, 0, 0.5])), atol=1e-3)
+
+
+def test_cdist_has_no_float16_kernel():
+    a = mg.ones(2, 2, dtype=mg.float16)
+    with pytest.raises(NotImplementedError):
+        mg.cdist(a, a)
+    with pytest.raises(NotImplementedError):
+        mg.cdist(a, mg.ones(2, 2))
+    with pytest.raises(RuntimeError, match="dtype"):
+        mg.cdist(mg.ones(2, 2), a)
