@@ -57,6 +57,9 @@ def _operand(x: Any, op: str = "") -> Any:
     return as_array(x, copy=False)
 
 
+_HALF_SCALARS_KEPT = frozenset({"mul", "div", "floor_divide"})
+
+
 def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
     """Apply a broadcasting NumPy ufunc, with PyTorch's dtypes and a clear shape error."""
     A, B = a.data, _operand(b, name)
@@ -72,12 +75,20 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
         raise OpError(
             f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
-    if out.dtype is not A.dtype or (type(B) is np.ndarray and B.dtype is not A.dtype):
+    if (
+        out.dtype is not A.dtype
+        or (type(B) is np.ndarray and B.dtype is not A.dtype)
+        or out.dtype is dtypes.float16
+    ):
         dt = dtypes.result_dtype(out.dtype, (A, B))
-        if dt != out.dtype:  # PyTorch casts the operands to its result dtype, then computes
+        # PyTorch casts the operands to its result dtype, then computes; but its float16
+        # mul and div read a second operand that is a number (or 0-d tensor) as a float32:
+        # x * 1e5 is not x * inf
+        wide = dtypes.float32 if dt == dtypes.float16 and name in _HALF_SCALARS_KEPT else dt
+        if dt != out.dtype or wide != dt:
             with np.errstate(over="ignore", invalid="ignore"):  # 1e39 is inf in float32
+                out = _cast(fn(_cast(A, dt), _cast(B, dt if np.ndim(B) else wide)), dt)
                 A, B = _cast(A, dt), _cast(B, dt)
-                out = _cast(fn(A, B), dt)  # NumPy computes bool ** bool in int8
     return A, B, out
 
 

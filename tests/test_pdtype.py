@@ -258,3 +258,17 @@ def test_cdist_has_no_float16_kernel():
         mg.cdist(a, mg.ones(2, 2))
     with pytest.raises(RuntimeError, match="dtype"):
         mg.cdist(mg.ones(2, 2), a)
+
+
+def test_float16_mul_and_div_read_a_number_in_float32():
+    """PyTorch's float16 mul and div take a number (or 0-d tensor) as a float32, so 1e5 is
+    not inf and 1e-6 is not rounded to float16; add and sub cast it to float16 first."""
+    x = mg.tensor([0.001, 2.0], dtype=mg.float16)
+    wide = np.float32([0.001, 2.0]).astype(np.float16).astype(np.float32)
+    expected = (wide * np.float32(1e5)).astype(np.float16)
+    assert (x * 100000).tolist() == expected.tolist() == [np.float16(100.0625), np.inf]
+    assert (1e5 * x).tolist() == expected.tolist()
+    assert (x * mg.tensor(1e5, dtype=mg.float64)).tolist() == expected.tolist()
+    assert (x / 1e-6).tolist() == (wide / np.float32(1e-6)).astype(np.float16).tolist()
+    assert mg.div(x, 1e-6, rounding_mode="floor").tolist()[0] == 1000.0
+    assert np.isnan((x + 1e5 - 1e5).numpy()).all()  # 1e5 is inf in float16

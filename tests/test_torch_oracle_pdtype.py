@@ -412,3 +412,35 @@ def test_index_dtype_matrix(op, index_dtype):
             (xt, torch.tensor(i), torch.tensor(i2)),
             f"{op}({dtype}, index {index_dtype})",
         )
+
+
+# ---- float16 with numbers and 0-d tensors beyond its range or precision --------------------
+
+HALF_OPS = {
+    "mul": lambda lib, x, s: x * s,
+    "rmul": lambda lib, x, s: s * x,
+    "div": lambda lib, x, s: x / s,
+    "floor": lambda lib, x, s: lib.div(x, s, rounding_mode="floor"),
+    "trunc": lambda lib, x, s: lib.div(x, s, rounding_mode="trunc"),
+    "//": lambda lib, x, s: x // s,
+    "add": lambda lib, x, s: x + s,
+    "sub": lambda lib, x, s: x - s,
+    "maximum": lambda lib, x, s: lib.maximum(x, s),
+}
+
+
+@pytest.mark.parametrize("op", list(HALF_OPS))
+def test_float16_with_out_of_range_numbers(op):
+    xm, xt = _pair("float16", "1d")
+    for s in (1e5, 1e-6, 70000, 3.3333, -(2**31)):
+        for wrap in ("number", "float64", "int64"):
+            if wrap == "number":
+                sm = st = s
+            else:
+                sm, st = (
+                    mg.tensor(s, dtype=getattr(mg, wrap)),
+                    torch.tensor(s, dtype=getattr(torch, wrap)),
+                )
+            if op == "maximum" and wrap == "number":
+                continue
+            check(HALF_OPS[op], (xm, sm), (xt, st), f"{op}(float16, {s} {wrap})")
