@@ -272,3 +272,13 @@ def test_float16_mul_and_div_read_a_number_in_float32():
     assert (x / 1e-6).tolist() == (wide / np.float32(1e-6)).astype(np.float16).tolist()
     assert mg.div(x, 1e-6, rounding_mode="floor").tolist()[0] == 1000.0
     assert np.isnan((x + 1e5 - 1e5).numpy()).all()  # 1e5 is inf in float16
+
+
+def test_float16_mul_and_div_in_place_read_a_number_in_float32():
+    x = mg.tensor([0.001, 2.0], dtype=mg.float16)
+    wide = np.float32([0.001, 2.0]).astype(np.float16).astype(np.float32)
+    assert x.clone().mul_(1e5).tolist() == (wide * np.float32(1e5)).astype(np.float16).tolist()
+    y = x.clone()
+    y /= 1e-6
+    assert y.tolist() == (wide / np.float32(1e-6)).astype(np.float16).tolist()
+    assert y.dtype == mg.float16
