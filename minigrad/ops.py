@@ -298,6 +298,11 @@ def pow(input: Any, exponent: Any) -> Tensor:
         _refuse_bools("pow", input.data, exponent.data)
     elif _negative_int(exponent) and input.data.dtype.kind in "biu":  # even if empty, as PyTorch
         raise OpError(f"pow: Integers to negative integer powers are not allowed (got {exponent})")
+    elif isinstance(exponent, (builtins.int, builtins.float)):
+        # PyTorch casts a number exponent to an integer or float16 result dtype, checked
+        dt = dtypes.result_dtype(np.result_type(input.data, exponent), (input.data, exponent))
+        if dt.kind in "iu" or dt == dtypes.float16:
+            dtypes.check_fits(exponent, dt)
     A, B, out = _binary("pow", _power, input, exponent)
     if not isinstance(exponent, Tensor) and B == 0:
         return record(out, "Pow", (input,), (np.zeros_like,), saved=(input,))  # saved, as PyTorch

@@ -282,3 +282,18 @@ def test_float16_mul_and_div_in_place_read_a_number_in_float32():
     y /= 1e-6
     assert y.tolist() == (wide / np.float32(1e-6)).astype(np.float16).tolist()
     assert y.dtype == mg.float16
+
+
+def test_pow_number_exponent_is_checked_against_an_integer_or_float16_result():
+    """PyTorch casts a number exponent to the result dtype with its range check when that
+    is an integer dtype or float16 (float32 and float64 take it as a double)."""
+    i8 = mg.tensor([1, 2], dtype=mg.int8)
+    h = mg.tensor([1.0, 2.0], dtype=mg.float16)
+    for x, e in ((i8, 200), (i8, 300), (mg.tensor([1], dtype=mg.uint8), 300), (h, 70000.0)):
+        with pytest.raises(RuntimeError, match="cannot be converted"):
+            x**e
+        with pytest.raises(RuntimeError, match="cannot be converted"):
+            x.clone().pow_(e)
+    assert (i8**7).tolist() == [1, -128]  # 2**7 wraps in int8
+    assert (mg.tensor([1.0, 2.0]) ** 1e39).tolist() == [1.0, np.inf]
+    assert (i8**1e39).dtype == mg.float32
