@@ -720,7 +720,10 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
         X = X.astype(dt)
     axes = ops._axes("nansum", dim, X.ndim)
     own = None if dtype is None else X.dtype  # NumPy sums small integers in int64
+    if X.dtype == dtypes.float16:  # accumulated in float32, as PyTorch
+        own = dtypes.float32
     out = ops._contiguous(np.asarray(np.nansum(X, axis=axes, keepdims=keepdim, dtype=own)))
+    out = out.astype(dtypes.float16) if X.dtype == dtypes.float16 else out
     if dtype is None and X.dtype.kind in "biu":
         out = out.astype(dtypes.int64)
     if X.dtype.kind not in "fc":

@@ -306,8 +306,10 @@ def prod(
 
 def _running_sum(X: np.ndarray, d: int) -> np.ndarray:
     """np.cumsum along d, whose sums start from +0 as PyTorch's, so none is -0 (NumPy starts
-    from the first element: a leading -0, and the running sums of -0s after it, stay -0)."""
-    out = np.cumsum(X, axis=d, dtype=X.dtype)
+    from the first element: a leading -0, and the running sums of -0s after it, stay -0).
+    float16 accumulates in float32, as PyTorch's."""
+    wide = dtypes.opmath(X)
+    out = np.cumsum(wide, axis=d, dtype=wide.dtype).astype(X.dtype, copy=False)
     if out.dtype.kind == "f":
         out += 0.0  # -0 + 0 = +0, every other value unchanged
     return out
@@ -333,7 +335,8 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     X = X.astype(_scan_dtype(input, dtype, "cumprod"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumprod", (input,), (identity,))
-    out = _contiguous(np.cumprod(X, axis=d, dtype=X.dtype))
+    wide = dtypes.opmath(X)  # float16 accumulates in float32, as PyTorch's
+    out = _contiguous(np.cumprod(wide, axis=d, dtype=wide.dtype).astype(X.dtype, copy=False))
 
     @_quiet
     def vjp(g: np.ndarray) -> np.ndarray:

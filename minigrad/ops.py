@@ -996,9 +996,12 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     )
     axes = _axes("sum", dim, X.ndim)
     check_bool("sum", "keepdim", keepdim)
-    out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim, dtype=dtype))  # C order, as PyTorch's
+    acc = dtypes.float32 if X.dtype is dtypes.float16 else dtype  # as PyTorch accumulates it
+    out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim, dtype=acc))  # C order, as PyTorch's
     if dtype is None and X.dtype.kind in "biu" and out.dtype != dtypes.int64:
         out = out.astype(dtypes.int64)  # PyTorch sums integers in int64
+    elif acc is not dtype:
+        out = out.astype(dtypes.float16)
     shape = X.shape
     return record(out, "Sum", (input,), (lambda g: _expand_back(g, axes, keepdim, shape),))
 

@@ -297,3 +297,21 @@ def test_pow_number_exponent_is_checked_against_an_integer_or_float16_result():
     assert (i8**7).tolist() == [1, -128]  # 2**7 wraps in int8
     assert (mg.tensor([1.0, 2.0]) ** 1e39).tolist() == [1.0, np.inf]
     assert (i8**1e39).dtype == mg.float32
+
+
+def test_float16_sums_and_scans_accumulate_in_float32():
+    """PyTorch accumulates float16 sums, cumsum and cumprod in float32, rounding once: a
+    running float16 sum of 0.1s stalls at 256 (its step there is 0.25)."""
+    x = np.full(4000, 0.1, np.float16)
+    want = np.float16(np.float32(x[0]) * 4000)
+    t = mg.tensor(x)
+    assert t.sum().item() == want
+    assert t.cumsum(0)[-1].item() == want
+    assert (
+        t.reshape(40, 100).sum(0).tolist() == np.float16(np.float32(x[0]) * 40).repeat(100).tolist()
+    )
+    ones = mg.tensor(np.full(3000, 1.001, np.float16))
+    assert ones.cumprod(0)[-1].item() == np.float16(
+        np.prod(np.full(3000, np.float32(np.float16(1.001))), dtype=np.float32)
+    )
+    assert t.sum().dtype == t.cumsum(0).dtype == mg.float16

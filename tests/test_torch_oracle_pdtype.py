@@ -446,3 +446,21 @@ def test_float16_with_out_of_range_numbers(op):
             if (op == "maximum" and wrap == "number") or (op.endswith("_") and wrap != "number"):
                 continue  # torch.maximum takes Tensors; in place a 0-d operand is cast first here
             check(HALF_OPS[op], (xm, sm), (xt, st), f"{op}(float16, {s} {wrap})")
+
+
+HALF_REDUCTIONS = {
+    "sum": lambda lib, x: x.sum(),
+    "sum dim 0": lambda lib, x: x.sum(0),
+    "sum dim 1": lambda lib, x: x.sum(1, keepdim=True),
+    "mean dim 0": lambda lib, x: x.mean(0),
+    "cumsum 0": lambda lib, x: x.cumsum(0),
+    "cumsum 1": lambda lib, x: x.cumsum(1),
+    "cumprod 1": lambda lib, x: (x + 1).cumprod(1),
+    "nansum": lambda lib, x: lib.nansum(x, 0),
+}
+
+
+@pytest.mark.parametrize("op", list(HALF_REDUCTIONS))
+def test_float16_long_reductions_accumulate_as_pytorch(op):
+    x = (np.random.default_rng(0).random((100, 100)) * 0.2).astype(np.float16)
+    check(HALF_REDUCTIONS[op], (mg.tensor(x),), (torch.tensor(x),), f"{op}(float16 100x100)")
