@@ -1399,8 +1399,9 @@ def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
         raise TypeError("softmax(): argument 'dim' must be int, not NoneType")
     d = _axes("softmax", dim, X.ndim, single=True)
     if X.size:
-        e = np.exp(X - np.max(X, axis=d, keepdims=True))
-        out = _contiguous(e / np.sum(e, axis=d, keepdims=True))
+        W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
+        e = np.exp(W - np.max(W, axis=d, keepdims=True))
+        out = _contiguous((e / np.sum(e, axis=d, keepdims=True)).astype(X.dtype, copy=False))
     else:  # nothing to normalize (np.max of an empty axis raises)
         out = X.copy()
     return record(

@@ -315,3 +315,12 @@ def test_float16_sums_and_scans_accumulate_in_float32():
         np.prod(np.full(3000, np.float32(np.float16(1.001))), dtype=np.float32)
     )
     assert t.sum().dtype == t.cumsum(0).dtype == mg.float16
+
+
+def test_float16_softmax_is_computed_in_float32():
+    x = (np.random.default_rng(0).random((200, 3)) * 0.2).astype(np.float16)
+    w = x.astype(np.float32)
+    e = np.exp(w - w.max(0))
+    out = mg.softmax(mg.tensor(x), 0)
+    assert out.dtype == mg.float16
+    np.testing.assert_array_equal(out.numpy(), (e / e.sum(0)).astype(np.float16))

@@ -464,3 +464,9 @@ HALF_REDUCTIONS = {
 def test_float16_long_reductions_accumulate_as_pytorch(op):
     x = (np.random.default_rng(0).random((100, 100)) * 0.2).astype(np.float16)
     check(HALF_REDUCTIONS[op], (mg.tensor(x),), (torch.tensor(x),), f"{op}(float16 100x100)")
+
+
+@pytest.mark.parametrize("dim", [0, 1])
+def test_float16_softmax_over_long_dims(dim):
+    x = (np.random.default_rng(1).random((200, 200)) * 0.2).astype(np.float16)
+    check(lambda lib, t: lib.softmax(t, dim), (mg.tensor(x),), (torch.tensor(x),), "softmax")
