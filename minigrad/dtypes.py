@@ -41,12 +41,12 @@ def set_default_dtype(dtype: object) -> None:
 def check_fits(values: Any, dtype: np.dtype) -> Any:
     """PyTorch's RuntimeError for numbers ``dtype`` cannot hold: NaN, inf or out of range for an
     integer dtype, a finite number beyond the largest of a float dtype. An unsigned dtype also
-    takes negatives down to minus its largest value, which wrap (-1 is 255 in uint8): returns
-    the values as ``dtype`` can hold them."""
+    takes negative integers (not floats) down to minus its largest value, which wrap (-1 is
+    255 in uint8): returns the values as ``dtype`` can hold them."""
     v = np.asarray(values)
     if dtype.kind in "iu":
         top = np.iinfo(dtype).max
-        low = -top if dtype.kind == "u" else np.iinfo(dtype).min
+        low = -top if dtype.kind == "u" and v.dtype.kind != "f" else np.iinfo(dtype).min
         fits = (v >= low) & (v <= top)  # False for NaN
     elif dtype.kind == "f":
         fits = ~(np.isfinite(v) & (np.abs(v) > np.finfo(dtype).max))

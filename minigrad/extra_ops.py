@@ -534,6 +534,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {X.ndim}D")
         if X.dtype.kind != "f":
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {X.dtype}")
+    if X1.dtype == np.float16:  # PyTorch has no float16 kernel (x1's dtype is the kernel's)
+        raise NotImplementedError("\"cdist\" not implemented for 'Half'")
     if X1.dtype != X2.dtype:
         raise RuntimeError(f"cdist: expected both inputs to have the same dtype, got {X1.dtype} "
                            f"and {X2.dtype}")  # fmt: skip
@@ -718,7 +720,10 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
         X = X.astype(dt)
     axes = ops._axes("nansum", dim, X.ndim)
     own = None if dtype is None else X.dtype  # NumPy sums small integers in int64
+    if X.dtype == dtypes.float16:  # accumulated in float32, as PyTorch
+        own = dtypes.float32
     out = ops._contiguous(np.asarray(np.nansum(X, axis=axes, keepdims=keepdim, dtype=own)))
+    out = out.astype(dtypes.float16) if X.dtype == dtypes.float16 else out
     if dtype is None and X.dtype.kind in "biu":
         out = out.astype(dtypes.int64)
     if X.dtype.kind not in "fc":
@@ -740,6 +745,9 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
                            f"but got {input.dtype}")  # fmt: skip
     x = input if dtype is None else ops.to(input, dtypes.as_dtype(dtype, "nanmean"))
+    if x.dtype.kind not in "fc":
+        raise RuntimeError(f"nanmean(): could not infer output dtype. Optional dtype must be "
+                           f"either a floating point or complex dtype. Got: {x.dtype}")  # fmt: skip
     count = functions.logical_not(functions.isnan(x)).sum(dim, keepdim)
     return nansum(x, dim, keepdim) / count
 

@@ -358,14 +358,26 @@ def sub_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
     return _apply(t, "sub_", np.subtract, _scaled("sub_", other, alpha), ops.sub)
 
 
+def _scalar_in_float32(ufunc: Callable) -> Callable:
+    """ufunc(a, o, out=out), but a float16 ``a`` takes a number or 0-d ``o`` as a float32, as
+    PyTorch's mul_ and div_ do (x.mul_(1e5) is not x * inf), rounding the result once."""
+
+    def apply(a: np.ndarray, o: Any, out: np.ndarray) -> Any:
+        if a.dtype == np.float16 and np.ndim(o) == 0:
+            o = np.float32(o)
+        return ufunc(a, o, out=out)
+
+    return apply
+
+
 def mul_(t: Tensor, other: Any) -> Tensor:
     _check_overlap("mul_", t.data, (other,))
-    return _apply(t, "mul_", np.multiply, other, ops.mul)
+    return _apply(t, "mul_", _scalar_in_float32(np.multiply), other, ops.mul)
 
 
 def div_(t: Tensor, other: Any) -> Tensor:
     _check_overlap("div_", t.data, (other,))
-    return _apply(t, "div_", ops._true_divide, other, ops.div)
+    return _apply(t, "div_", _scalar_in_float32(ops._true_divide), other, ops.div)
 
 
 def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
@@ -382,8 +394,10 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     # a bound that requires grad puts t in the graph, as another operand would
     bound = min if isinstance(min, Tensor) and min._requires_grad else max
 
+    _, lo, hi = ops.clamp_operands(t.data, min, max)
+
     def clamped(a: np.ndarray, _: Any, out: np.ndarray) -> None:
-        np.copyto(out, ops.clip_array(a, min, max), "same_kind")  # float into int raises
+        np.copyto(out, ops.clip_array(a, lo, hi), "same_kind")  # float into int raises
 
     return _apply(t, "clamp_", clamped, bound, lambda old, _: ops.clamp(old, min, max))
 

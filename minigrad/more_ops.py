@@ -306,8 +306,10 @@ def prod(
 
 def _running_sum(X: np.ndarray, d: int) -> np.ndarray:
     """np.cumsum along d, whose sums start from +0 as PyTorch's, so none is -0 (NumPy starts
-    from the first element: a leading -0, and the running sums of -0s after it, stay -0)."""
-    out = np.cumsum(X, axis=d, dtype=X.dtype)
+    from the first element: a leading -0, and the running sums of -0s after it, stay -0).
+    float16 accumulates in float32, as PyTorch's."""
+    wide = dtypes.opmath(X)
+    out = np.cumsum(wide, axis=d, dtype=wide.dtype).astype(X.dtype, copy=False)
     if out.dtype.kind == "f":
         out += 0.0  # -0 + 0 = +0, every other value unchanged
     return out
@@ -333,7 +335,8 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     X = X.astype(_scan_dtype(input, dtype, "cumprod"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumprod", (input,), (identity,))
-    out = _contiguous(np.cumprod(X, axis=d, dtype=X.dtype))
+    wide = dtypes.opmath(X)  # float16 accumulates in float32, as PyTorch's
+    out = _contiguous(np.cumprod(wide, axis=d, dtype=wide.dtype).astype(X.dtype, copy=False))
 
     @_quiet
     def vjp(g: np.ndarray) -> np.ndarray:
@@ -929,11 +932,14 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
 # ---- blends of several tensors: lerp, addcmul, addcdiv ------------------------------------
 
 
-def _operands(name: str, *xs: Any) -> tuple:
+def _operands(name: str, *xs: Any, floating: bool = False) -> tuple:
     """The arrays of ``xs`` (Tensors; numbers stay numbers), cast to PyTorch's result dtype
-    of them all, and that dtype."""
+    of them all, and that dtype; with ``floating`` (a float function), the default float
+    dtype in place of an integer one (each cast to it directly, as PyTorch casts them)."""
     arrays = tuple(x.data if isinstance(x, Tensor) else x for x in xs)
     dt = dtypes.result_dtype(np.result_type(*arrays), arrays)
+    if floating and dt.kind in "biu":
+        dt = dtypes.get_default_dtype()
     try:
         np.broadcast_shapes(*(np.shape(a) for a in arrays))
     except ValueError:
@@ -969,6 +975,8 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     check_tensor("addcmul", "tensor1", tensor1)
     check_tensor("addcmul", "tensor2", tensor2)
     (X, A, B), dt = _operands("addcmul", input, tensor1, tensor2)
+    if dt.kind == "b":
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     v = dt.type(value)  # in the result's dtype, as PyTorch casts it (0.5 is 0 for integers)
     out = X + v * A * B
     return record(out, "Addcmul", (input, tensor1, tensor2),
@@ -1075,10 +1083,7 @@ def _x_log(name: str, node: str, log: Any, pole: float, input: Any, other: Any) 
         raise TypeError(
             f"{name}(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
         )
-    (A, B), dt = _operands(name, input, other)
-    if dt.kind in "biu":
-        dt = dtypes.get_default_dtype()
-        A, B = (v.astype(dt) if isinstance(v, np.ndarray) else v for v in (A, B))
+    (A, B), dt = _operands(name, input, other, floating=True)
 
     @_quiet
     def log_b_unless_a_is_0() -> np.ndarray:
@@ -1107,7 +1112,9 @@ def sinc(input: Tensor) -> Tensor:
         den = px * X  # 0 at x = 0 and where x² underflows
         return g * np.where(den == 0, 0, (px * np.cos(px) - np.sin(px)) / den)
 
-    return _float_op("Sinc", np.sinc, input, vjp)
+    # float16 in float32, as PyTorch: π·65504 overflows float16 (sinc is 0 there, not NaN)
+    sinc = lambda X: np.sinc(dtypes.opmath(X)).astype(X.dtype, copy=False)  # noqa: E731
+    return _float_op("Sinc", sinc, input, vjp)
 
 
 def asinh(input: Tensor) -> Tensor:

@@ -57,6 +57,9 @@ def _operand(x: Any, op: str = "") -> Any:
     return as_array(x, copy=False)
 
 
+_HALF_SCALARS_KEPT = frozenset({"mul", "div", "floor_divide"})
+
+
 def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
     """Apply a broadcasting NumPy ufunc, with PyTorch's dtypes and a clear shape error."""
     A, B = a.data, _operand(b, name)
@@ -72,12 +75,20 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
         raise OpError(
             f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
-    if out.dtype is not A.dtype or (type(B) is np.ndarray and B.dtype is not A.dtype):
+    if (
+        out.dtype is not A.dtype
+        or (type(B) is np.ndarray and B.dtype is not A.dtype)
+        or out.dtype is dtypes.float16
+    ):
         dt = dtypes.result_dtype(out.dtype, (A, B))
-        if dt != out.dtype:  # PyTorch casts the operands to its result dtype, then computes
+        # PyTorch casts the operands to its result dtype, then computes; but its float16
+        # mul and div read a second operand that is a number (or 0-d tensor) as a float32:
+        # x * 1e5 is not x * inf
+        wide = dtypes.float32 if dt == dtypes.float16 and name in _HALF_SCALARS_KEPT else dt
+        if dt != out.dtype or wide != dt:
             with np.errstate(over="ignore", invalid="ignore"):  # 1e39 is inf in float32
+                out = _cast(fn(_cast(A, dt), _cast(B, dt if np.ndim(B) else wide)), dt)
                 A, B = _cast(A, dt), _cast(B, dt)
-                out = _cast(fn(A, B), dt)  # NumPy computes bool ** bool in int8
     return A, B, out
 
 
@@ -285,6 +296,13 @@ def pow(input: Any, exponent: Any) -> Tensor:
         exponent = as_tensor(exponent)
     if isinstance(exponent, Tensor):  # a bool ** a Python bool is a copy or ones, as PyTorch
         _refuse_bools("pow", input.data, exponent.data)
+    elif _negative_int(exponent) and input.data.dtype.kind in "biu":  # even if empty, as PyTorch
+        raise OpError(f"pow: Integers to negative integer powers are not allowed (got {exponent})")
+    elif isinstance(exponent, (builtins.int, builtins.float)):
+        # PyTorch casts a number exponent to an integer or float16 result dtype, checked
+        dt = dtypes.result_dtype(np.result_type(input.data, exponent), (input.data, exponent))
+        if dt.kind in "iu" or dt == dtypes.float16:
+            dtypes.check_fits(exponent, dt)
     A, B, out = _binary("pow", _power, input, exponent)
     if not isinstance(exponent, Tensor) and B == 0:
         return record(out, "Pow", (input,), (np.zeros_like,), saved=(input,))  # saved, as PyTorch
@@ -299,6 +317,11 @@ def pow(input: Any, exponent: Any) -> Tensor:
         out, "Pow", (input, exponent), (vjp_a, lambda g: g * _out_log_base(out, A, B)),
         saved=_tensors(input, exponent), saves_out=True,
     )  # fmt: skip
+
+
+def _negative_int(e: Any) -> bool:
+    """Whether ``e`` is a negative Python or NumPy int (not a bool, not an array)."""
+    return isinstance(e, (builtins.int, np.integer)) and not isinstance(e, builtins.bool) and e < 0
 
 
 @np.errstate(divide="ignore", invalid="ignore")  # 0 ** -1 = inf, (-1) ** 0.5 = NaN, quietly
@@ -718,15 +741,28 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return clamp_op(input, min, max, "Clamp")
 
 
+def clamp_operands(X: np.ndarray, min: Any, max: Any) -> tuple:
+    """(X, min, max) as arrays or numbers cast to clamp's result dtype, as PyTorch casts
+    them: a number out of its range raises (300 for uint8, 1e39 for float32), -2 wraps to
+    254 in uint8, and a 0-d uint8 200 beside int8 is -56."""
+    lo = None if min is None else _operand(min, "clamp")
+    hi = None if max is None else _operand(max, "clamp")
+    bounds = [v for v in (lo, hi) if v is not None]
+    dt = dtypes.result_dtype(np.result_type(X, *bounds), (X, *bounds))
+    return tuple(
+        dtypes.check_fits(v, dt) if isinstance(v, (builtins.int, builtins.float))
+        else v if v is None else _cast(v, dt)
+        for v in (X, lo, hi)
+    )  # fmt: skip
+
+
 def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
     """clamp, clamp_min (``name`` "ClampMin") or clamp_max ("ClampMax"). As in PyTorch,
     the bounds are inputs of the graph only when one is a Tensor: clamp's both,
     clamp_min's and clamp_max's the one they take."""
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
-    X = x.data
-    lo = None if min is None else _operand(min, "clamp")
-    hi = None if max is None else _operand(max, "clamp")
+    X, lo, hi = clamp_operands(x.data, min, max)
     try:
         out = clip_array(X, lo, hi)
     except ValueError:
@@ -878,8 +914,8 @@ def fill_mask(name: str, x: Tensor, mask: Any, value: Any, inplace: bool = False
             f"{name} only supports a 0-dimensional value tensor, but got tensor with "
             f"{value.data.ndim} dimension(s)"
         )
-    if not isinstance(value, Tensor):
-        dtypes.check_fits(_operand(value, name), x.data.dtype)
+    # PyTorch reads a value Tensor as a number too (its item()), checked alike
+    dtypes.check_fits(_operand(value, name), x.data.dtype)
     try:
         shape = np.broadcast_shapes(np.shape(M), x.data.shape)
     except ValueError:
@@ -960,9 +996,12 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     )
     axes = _axes("sum", dim, X.ndim)
     check_bool("sum", "keepdim", keepdim)
-    out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim, dtype=dtype))  # C order, as PyTorch's
+    acc = dtypes.float32 if X.dtype is dtypes.float16 else dtype  # as PyTorch accumulates it
+    out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim, dtype=acc))  # C order, as PyTorch's
     if dtype is None and X.dtype.kind in "biu" and out.dtype != dtypes.int64:
         out = out.astype(dtypes.int64)  # PyTorch sums integers in int64
+    elif acc is not dtype:
+        out = out.astype(dtypes.float16)
     shape = X.shape
     return record(out, "Sum", (input,), (lambda g: _expand_back(g, axes, keepdim, shape),))
 
@@ -1360,8 +1399,9 @@ def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
         raise TypeError("softmax(): argument 'dim' must be int, not NoneType")
     d = _axes("softmax", dim, X.ndim, single=True)
     if X.size:
-        e = np.exp(X - np.max(X, axis=d, keepdims=True))
-        out = _contiguous(e / np.sum(e, axis=d, keepdims=True))
+        W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
+        e = np.exp(W - np.max(W, axis=d, keepdims=True))
+        out = _contiguous((e / np.sum(e, axis=d, keepdims=True)).astype(X.dtype, copy=False))
     else:  # nothing to normalize (np.max of an empty axis raises)
         out = X.copy()
     return record(
@@ -1671,6 +1711,9 @@ def _index(index: Any, ndim: int) -> Any:
     for p in parts:
         if isinstance(p, Tensor):
             p = p.data
+            if p.dtype.kind in "iu" and p.dtype not in (np.int64, np.int32, np.uint8):
+                raise IndexError(f"index: tensors used as indices must be long, int, byte or "
+                                 f"bool tensors, got {p.dtype}")  # fmt: skip
         elif isinstance(p, list):
             p = np.asarray(p) if p else np.zeros(0, np.int64)  # [] selects nothing
             if p.dtype.kind not in "biu":
@@ -2085,8 +2128,13 @@ def to(x: Tensor, dtype: Any) -> Tensor:
 
 
 def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
+    """fn(a, b) in PyTorch's common dtype of the two: a 0-d operand is cast to it first
+    (int8 < a 0-d uint8 200 compares with -56; float32 == a 0-d float64 0.1 is True)."""
     a = as_tensor(a)
     A, B = a.data, wrapped_int(_operand(b, name), a.data.dtype)
+    if type(B) is np.ndarray and B.dtype != A.dtype:
+        dt = dtypes.result_dtype(np.result_type(A, B), (A, B))
+        A, B = _cast(A, dt), _cast(B, dt)
     try:
         return _new(np.asarray(fn(A, B)))
     except ValueError:
@@ -2123,11 +2171,11 @@ def ne(input: Any, other: Any) -> Tensor:
 
 
 def _bitwise(name: str, fn: Any, a: Any, b: Any) -> Tensor:
-    a = as_tensor(a)
-    for V in (a.data, _operand(b, name)):
+    """fn(a, b) of bools or integers; a number stays a weak operand (``2 << t``)."""
+    for V in (_operand(a, name), _operand(b, name)):
         if np.asarray(V).dtype.kind not in "biu":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Float'")
-    return _new(np.asarray(_binary(name, fn, a, b)[2]))
+    return _new(np.asarray(_binary_either(name, fn, a, b)[2]))
 
 
 def bitwise_and(input: Any, other: Any) -> Tensor:

@@ -77,11 +77,18 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     )  # x: as PyTorch saves it
 
 
-def _check_index(name: str, index: Any, ints: tuple = (np.int64,)) -> np.ndarray:
+# the index dtypes PyTorch's scatter, scatter_add and index_add take (take, index_copy: int64)
+INT32_OR_64 = (np.int64, np.int32)
+
+
+def _check_index(
+    name: str, index: Any, ints: tuple = (np.int64,), error: type = RuntimeError
+) -> np.ndarray:
     """An index tensor's array, which must hold int64 (or ``ints``), as PyTorch's."""
     check_tensor(name, "index", index)
     if index.data.dtype not in ints:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index, got {index.data.dtype}")
+        want = " or ".join(np.dtype(t).name for t in ints)
+        raise error(f"{name}(): Expected dtype {want} for index, got {index.data.dtype}")
     return index.data
 
 
@@ -131,11 +138,12 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     return record(out, "Take", (input,), (vjp,), saved=(input, index))  # x: as PyTorch saves it
 
 
-def _index_along(name: str, x: Tensor, dim: int, index: Tensor) -> tuple:
+def _index_along(name: str, x: Tensor, dim: int, index: Tensor, ints: tuple = (np.int64,),
+                 error: type = RuntimeError) -> tuple:  # fmt: skip
     """dim as an axis and ``at``, the index of the slices of x at ``index`` along it, after
-    PyTorch's checks (a vector of int64 within the dim's size)."""
+    PyTorch's checks (a vector of ``ints`` within the dim's size; ``error`` for another dtype)."""
     X = x.data
-    I = _check_index(name, index)
+    I = _check_index(name, index, ints, error)
     if I.ndim > 1:  # PyTorch's index_select raises an IndexError, the others a RuntimeError
         raise IndexOutOfRangeError(f"{name}(): Index is supposed to be a vector")
     d = _one_axis(name, "dim", dim, X.ndim)
@@ -172,7 +180,7 @@ def _source(name: str, x: Tensor, source: Tensor, d: int, at: tuple) -> np.ndarr
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """x with alpha * source's slices added at ``index`` along ``dim`` (repeats add up).
     dx = g,   dsource = alpha g[index]."""
-    d, at = _index_along("index_add", input, dim, index)
+    d, at = _index_along("index_add", input, dim, index, INT32_OR_64)
     S = _source("index_add", input, source, d, at)
     X = input.data
     a = X.dtype.type(alpha)  # in x's dtype, as PyTorch casts it (0.5 is 0 for integers)
@@ -216,7 +224,7 @@ def _zeroed_at(at: tuple) -> Any:
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """x with ``value`` (a number or a 0-d tensor) in the slices at ``index`` along ``dim``.
     dx = g with those slices zeroed,   dvalue = Σ g over them."""
-    d, at = _index_along("index_fill", input, dim, index)
+    d, at = _index_along("index_fill", input, dim, index, error=IndexError)
     if isinstance(value, Tensor) and value.data.ndim:
         raise RuntimeError(
             "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -236,7 +244,7 @@ def _scatter_at(name: str, x: Tensor, dim: int, index: Tensor, src: Any) -> tupl
     """dim as an axis, ``at`` (the places of x that ``index`` names: index[i][j] along dim,
     i, j elsewhere) and ``pick`` (src's elements for them), after PyTorch's checks."""
     X = x.data
-    I = _check_index(name, index)
+    I = _check_index(name, index, INT32_OR_64)
     d = _one_axis(name, "dim", dim, X.ndim)
     Xv, Iv = X.reshape(X.shape or (1,)), I.reshape(I.shape or (1,))
     if Iv.ndim != Xv.ndim:
@@ -379,12 +387,18 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *,
     ``repeats`` times (an int, or a tensor of one count per element). As PyTorch: an int
     is an expand and a copy (Clone, View nodes), a tensor an index_select.
     repeat_interleave(counts) alone is arange(n) repeated by the counts."""
+    counts = input if repeats is None else repeats
+    if isinstance(counts, Tensor) and counts.data.dtype not in INT32_OR_64:  # PyTorch's kernel
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for '
+                                  f"'{dtypes.torch_name(counts.data.dtype)}'")  # fmt: skip
     if repeats is None:
-        R = _check_index("repeat_interleave", input, (np.int64, np.int32))
-        if R.ndim > 1:
-            raise RuntimeError("repeat_interleave: repeats must be 0-dim or 1-dim tensor")
+        R = _check_index("repeat_interleave", input, INT32_OR_64)
+        if R.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if (R < 0).any():
+            raise RuntimeError("repeat_interleave: repeats can not be negative")
         _check_output_size(output_size, R.sum())
-        return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(np.int64))
+        return _new(np.repeat(np.arange(R.size), R.reshape(-1)).astype(R.dtype))
     if dim is None:
         input, d = flatten(input), 0
     elif not input.data.ndim:  # PyTorch: a 0-d tensor has no dim to repeat along
@@ -475,8 +489,11 @@ def cross(input: Tensor, other: Tensor, dim: Any = None) -> Tensor:
             f"linalg.cross: inputs dimension {d} must have length 3. Got shapes {A.shape} "
             f"and {B.shape}"
         )
-    if A.dtype.kind == "b":
+    if input.data.dtype.kind == "b":
         raise NotImplementedError("cross: not implemented for bool tensors")
+    if input.data.dtype != other.data.dtype:  # PyTorch does not promote here
+        raise RuntimeError(f"linalg.cross: expected both inputs to have the same dtype, got "
+                           f"{input.data.dtype} and {other.data.dtype}")  # fmt: skip
     A, B = np.broadcast_arrays(A, B)
     out = _contiguous(np.cross(A, B, axis=d))
     saved = tuple(s for s, t in ((other, input), (input, other)) if t._requires_grad)

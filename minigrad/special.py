@@ -139,9 +139,7 @@ def zeta(input: Any, other: Any) -> Tensor:
         raise TypeError(
             f"zeta(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
         )
-    (A, B), dt = _operands("zeta", input, other)
-    if dt.kind in "biu":
-        dt = dtypes.get_default_dtype()
+    (A, B), dt = _operands("zeta", input, other, floating=True)
     out = np.asarray(_quiet(sf.zeta)(A, B), dt)
 
     @_quiet

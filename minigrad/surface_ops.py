@@ -579,7 +579,7 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
         raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not "
                         f"{type(indices).__name__}")  # fmt: skip
     for i in indices:
-        if not isinstance(i, Tensor) or i.data.dtype.kind not in "biu":
+        if not isinstance(i, Tensor) or i.data.dtype not in (np.int64, np.int32, np.uint8, bool):
             raise IndexError(
                 "index_put: tensors used as indices must be long, int, byte or bool tensors"
             )
@@ -619,8 +619,10 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
         )
     X, I, S = input.data, index.data, src.data
-    if I.dtype.kind not in "iu":
-        raise RuntimeError(f"scatter_reduce(): Expected an integer dtype for index, got {I.dtype}")
+    if I.dtype not in (np.int64, np.int32):  # as scatter's
+        raise RuntimeError(
+            f"scatter_reduce(): Expected dtype int64 or int32 for index, got {I.dtype}"
+        )
     if S.dtype != X.dtype:
         raise RuntimeError(f"scatter_reduce(): Expected self.dtype to be equal to src.dtype, got "
                            f"{X.dtype} and {S.dtype}")  # fmt: skip
@@ -930,10 +932,10 @@ def is_inference(input: Tensor) -> bool:
 def _integers(name: str, fn: Callable, input: Tensor, other: Tensor) -> Tensor:
     check_tensor(name, "input", input)
     check_tensor(name, "other", other)
-    for X in (input.data, other.data):
-        if X.dtype.kind not in "iu":
-            raise NotImplementedError(f'"{name}_cpu" not implemented for '
-                                      f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+    dt = result_type(input, other)  # PyTorch checks the promoted dtype: bool with int is int
+    if dt.kind not in "iu":
+        raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                  f"'{dtypes.torch_name(dt)}'")  # fmt: skip
     return Tensor._new(np.asarray(ops._binary(name, fn, input, other)[2]))
 
 
