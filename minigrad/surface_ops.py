@@ -834,7 +834,8 @@ def frexp(input: Tensor) -> Frexp:
 
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
     """The next floating-point value after input towards other, in the promoted float dtype.
-    dinput = g (the step is below the dtype's resolution), dother = 0, as PyTorch's."""
+    dinput = g where input != other (the step is below the dtype's resolution), 0 where they
+    are equal (no step);   dother = 0, as PyTorch's."""
     check_tensor("nextafter", "input", input)
     check_tensor("nextafter", "other", other)
     if input.data.dtype.kind != "f" and other.data.dtype.kind != "f":
@@ -842,8 +843,11 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
         raise NotImplementedError(
             f"\"nextafter_cpu\" not implemented for '{dtypes.torch_name(dt)}'"
         )
-    out = np.asarray(ops._binary("nextafter", np.nextafter, input, other)[2])
-    return record(out, "Nextafter", (input, other), (lambda g: g, np.zeros_like))
+    A, B, out = ops._binary("nextafter", np.nextafter, input, other)
+    moved = A != B
+    return record(
+        np.asarray(out), "Nextafter", (input, other), (lambda g: g * moved, np.zeros_like)
+    )
 
 
 def i0(input: Tensor) -> Tensor:

@@ -1,0 +1,43 @@
+"""Oracle checks of values and gradients at special points: ties, NaN, domain ends and
+Python numbers as operands, on small tensors (as a user writes them)."""
+
+import numpy as np
+import pytest
+from torch_oracle import import_torch
+
+import minigrad as mg
+import minigrad.nn.functional as MF
+
+torch = import_torch()
+TF = torch.nn.functional
+
+NAN, INF = float("nan"), float("inf")
+DTYPES = ["float32", "float64"]
+
+
+def _run(lib, F, fn, arrays, seed=0):
+    """fn's value, its dtype and the gradients of the float inputs for a random upstream
+    gradient (zeros for an input that got none)."""
+    xs = [lib.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
+    out = fn(lib, F, *xs)
+    g = np.random.default_rng(seed).standard_normal(out.shape).astype(out.detach().numpy().dtype)
+    out.backward(lib.tensor(g))
+    grads = [np.zeros(x.shape) if x.grad is None else x.grad.numpy() for x in xs if x.requires_grad]
+    return out.detach().numpy(), str(out.dtype).split(".")[-1], grads
+
+
+def check(fn, *arrays, rtol=1e-6):
+    m_out, m_dtype, m_grads = _run(mg, MF, fn, arrays)
+    t_out, t_dtype, t_grads = _run(torch, TF, fn, arrays)
+    assert m_dtype == t_dtype
+    np.testing.assert_allclose(m_out, t_out, rtol=rtol, atol=1e-7, equal_nan=True)
+    for m, t in zip(m_grads, t_grads):
+        np.testing.assert_allclose(m, t, rtol=rtol, atol=1e-7, equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_nextafter_gradient_is_zero_where_input_equals_other(dtype):
+    x = np.array([0.0, -0.0, 1.0, 3.0, NAN, INF], dtype)
+    y = np.array([0.0, 0.0, 2.0, 3.0, 1.0, INF], dtype)
+    check(lambda L, F, a, b: L.nextafter(a, b), x, y)
+    check(lambda L, F, a, b: L.nextafter(a, b), x[:, None], y)  # broadcast
