@@ -1078,13 +1078,15 @@ def _x_log(name: str, node: str, log: Any, pole: float, input: Any, other: Any) 
     (A, B), dt = _operands(name, input, other)
     if dt.kind in "biu":
         dt = dtypes.get_default_dtype()
-        A, B = (v.astype(dt) if isinstance(v, np.ndarray) else v for v in (A, B))
+    with np.errstate(over="ignore"):  # a number is cast to dt first, as PyTorch's: 1e-50 is 0
+        A, B = (np.asarray(v, dt) for v in (A, B))  # in float32 (and log1p(True) not float16)
 
     @_quiet
     def log_b_unless_a_is_0() -> np.ndarray:
         return np.where(np.isnan(B), np.nan, np.where(A == 0, 0, log(B)))
 
-    out = np.asarray(log_b_unless_a_is_0() * np.where(A == 0, 1, A), dt)
+    with np.errstate(invalid="ignore"):  # inf log 1 = NaN, as PyTorch's
+        out = np.asarray(log_b_unless_a_is_0() * np.where(A == 0, 1, A), dt)
 
     @_quiet
     def vjp_a(g: np.ndarray) -> np.ndarray:

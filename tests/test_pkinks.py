@@ -17,3 +17,26 @@ def test_nextafter_gradient_passes_only_where_input_differs_from_other():
     mg.nextafter(x, y).backward(mg.tensor(g))
     np.testing.assert_array_equal(x.grad.numpy(), np.where(X != Y, g, 0))
     np.testing.assert_array_equal(y.grad.numpy(), np.zeros(5))
+
+
+def test_xlog1py_of_a_python_bool_is_computed_in_the_tensor_dtype():
+    # PyTorch converts the number to the result dtype (float32) first: log1p(1) = log 2;
+    # NumPy's log1p(True) would be float16 (0.6934)
+    X = np.array([1.0, -2.0, 3.0], np.float32)
+    x = mg.tensor(X, requires_grad=True)
+    out = mg.special.xlog1py(x, True)
+    assert out.dtype == mg.float32
+    np.testing.assert_allclose(out.detach().numpy(), X * np.log1p(np.float32(1)), rtol=1e-7)
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.full(3, np.log(2.0)), rtol=1e-7)
+
+
+def test_xlogy_casts_a_python_number_to_float32_before_the_log():
+    # 1e-50 is 0 in float32, so log gives -inf (and 1e40 is inf), as PyTorch's wrapped scalar
+    x = mg.tensor([1.0, 2.0, 0.0])
+    np.testing.assert_array_equal(mg.xlogy(x, 1e-50).numpy(), [-np.inf, -np.inf, 0.0])
+    np.testing.assert_array_equal(mg.xlogy(x, 1e40).numpy(), [np.inf, np.inf, 0.0])
+    np.testing.assert_array_equal(mg.xlogy(1e-50, x).numpy(), [0.0, 0.0, 0.0])
+    # float64 keeps the number
+    x64 = mg.tensor([1.0, 2.0], dtype=mg.float64)
+    np.testing.assert_allclose(mg.xlogy(x64, 1e-50).numpy(), [np.log(1e-50), 2 * np.log(1e-50)])

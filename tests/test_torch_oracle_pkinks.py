@@ -41,3 +41,26 @@ def test_nextafter_gradient_is_zero_where_input_equals_other(dtype):
     y = np.array([0.0, 0.0, 2.0, 3.0, 1.0, INF], dtype)
     check(lambda L, F, a, b: L.nextafter(a, b), x, y)
     check(lambda L, F, a, b: L.nextafter(a, b), x[:, None], y)  # broadcast
+
+
+XLOG_NUMBERS = [True, False, 1e-50, 1e40, -1e-50, 2, 0.5]
+
+
+@pytest.mark.parametrize("number", XLOG_NUMBERS)
+@pytest.mark.parametrize("op", ["xlogy", "special.xlogy", "special.xlog1py"])
+def test_xlogy_with_a_python_number_computes_in_the_tensor_dtype(op, number):
+    def fn(L, F, a):
+        f = getattr(L.special, op.split(".")[1]) if "." in op else getattr(L, op)
+        return f(a, number)
+
+    # (not x = 0 with a number below float32's range: PyTorch's backward compares the
+    # uncast number with 0 there, so its gradient is -inf where its value says log 0 = 0)
+    x = [1.0, -2.0, 3.5, 1e30] + ([0.0] if number == 0 or abs(number) > 1e-40 else [])
+    check(fn, np.array(x, np.float32))
+    check(fn, np.array([0.5, -2.0, 3.5], np.float64))
+
+
+@pytest.mark.parametrize("number", XLOG_NUMBERS)
+def test_xlogy_with_a_python_number_first(number):
+    for f in (lambda L, F, b: L.xlogy(number, b), lambda L, F, b: L.special.xlog1py(number, b)):
+        check(f, np.array([0.0, 1.0, 2.5, 1e-30], np.float32))
