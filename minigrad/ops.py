@@ -718,12 +718,26 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return clamp_op(input, min, max, "Clamp")
 
 
+def check_bounds(name: str, min: Any, max: Any) -> None:
+    """PyTorch's clamp takes both bounds as Tensors or both as numbers (a 0-d Tensor that
+    requires no grad passes for a number): TypeError for a Tensor and a number."""
+    tensors = [v for v in (min, max) if isinstance(v, Tensor)]
+    if len(tensors) == 1 and min is not None and max is not None:
+        if tensors[0].ndim or tensors[0].requires_grad:
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments: min and max must "
+                f"both be Tensors or both numbers, got {type(min).__name__} (shape "
+                f"{np.shape(min)}) and {type(max).__name__} (shape {np.shape(max)})"
+            )
+
+
 def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
     """clamp, clamp_min (``name`` "ClampMin") or clamp_max ("ClampMax"). As in PyTorch,
     the bounds are inputs of the graph only when one is a Tensor: clamp's both,
     clamp_min's and clamp_max's the one they take."""
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
+    check_bounds("clamp", min, max)
     X = x.data
     lo = None if min is None else _operand(min, "clamp")
     hi = None if max is None else _operand(max, "clamp")

@@ -2,6 +2,7 @@
 in NumPy (no PyTorch needed)."""
 
 import numpy as np
+import pytest
 
 import minigrad as mg
 
@@ -40,3 +41,29 @@ def test_xlogy_casts_a_python_number_to_float32_before_the_log():
     # float64 keeps the number
     x64 = mg.tensor([1.0, 2.0], dtype=mg.float64)
     np.testing.assert_allclose(mg.xlogy(x64, 1e-50).numpy(), [np.log(1e-50), 2 * np.log(1e-50)])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, t: mg.clamp(x, t, 2.0),
+        lambda x, t: mg.clamp(x, min=0.0, max=t),
+        lambda x, t: x.clip(t, 2.0),
+        lambda x, t: x.clamp_(t, 2.0),
+        lambda x, t: x.clip_(min=0, max=t),
+        lambda x, t: mg.clamp(x, mg.tensor(0.0, requires_grad=True), 2.0),
+    ],
+)
+def test_clamp_refuses_a_tensor_bound_beside_a_number_bound(call):
+    # PyTorch's overloads are clamp(Tensor, Tensor min, Tensor max) and
+    # clamp(Tensor, Number min, Number max): a mix is a TypeError
+    x, t = mg.tensor([1.0, 2.0]), mg.tensor([0.0, 3.0])
+    with pytest.raises(TypeError, match="clamp"):
+        call(x, t)
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])  # untouched
+
+
+def test_clamp_takes_a_0d_tensor_that_requires_no_grad_for_a_number():
+    x = mg.tensor([1.0, 2.0, -1.0])
+    np.testing.assert_array_equal(mg.clamp(x, mg.tensor(0.0), 1.5).numpy(), [1.0, 1.5, 0.0])
+    np.testing.assert_array_equal(mg.clamp(x, mg.tensor([0.0]), None).numpy(), [1.0, 2.0, 0.0])

@@ -64,3 +64,35 @@ def test_xlogy_with_a_python_number_computes_in_the_tensor_dtype(op, number):
 def test_xlogy_with_a_python_number_first(number):
     for f in (lambda L, F, b: L.xlogy(number, b), lambda L, F, b: L.special.xlog1py(number, b)):
         check(f, np.array([0.0, 1.0, 2.5, 1e-30], np.float32))
+
+
+CLAMP_MIXED_BOUNDS = [
+    "L.clamp(x, t, 2.0)",
+    "L.clamp(x, 0.0, t)",
+    "x.clamp(min=t, max=2)",
+    "x.clip(t, 2.0)",
+    "L.clip(x, max=t, min=0)",
+    "x.clone().clamp_(t, 2.0)",
+    "x.clone().clip_(0.0, t)",
+    "L.clamp(x, s, 2.0)",  # a 0-d Tensor that requires no grad passes for a number
+    "L.clamp(x, 0.0, s)",
+    "L.clamp(x, g, 2.0)",  # ... but not one that requires grad
+    "L.clamp(x, t, None)",
+    "L.clamp(x, None, t)",
+    "L.clamp(x, t, s)",
+]
+
+
+@pytest.mark.parametrize("expr", CLAMP_MIXED_BOUNDS)
+def test_clamp_with_a_tensor_and_a_number_bound(expr):
+    def outcome(L):
+        x = L.tensor([1.0, 2.0, -1.0])
+        t, s = L.tensor([0.0, 3.0, 0.5]), L.tensor(0.5, dtype=L.float64)
+        g = L.tensor(0.5, requires_grad=True)
+        try:
+            out = eval(expr, {"L": L, "x": x, "t": t, "s": s, "g": g})
+        except TypeError:
+            return "TypeError"
+        return out.detach().numpy().tolist(), str(out.dtype).split(".")[-1]
+
+    assert outcome(mg) == outcome(torch)
