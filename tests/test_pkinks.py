@@ -67,3 +67,19 @@ def test_clamp_takes_a_0d_tensor_that_requires_no_grad_for_a_number():
     x = mg.tensor([1.0, 2.0, -1.0])
     np.testing.assert_array_equal(mg.clamp(x, mg.tensor(0.0), 1.5).numpy(), [1.0, 1.5, 0.0])
     np.testing.assert_array_equal(mg.clamp(x, mg.tensor([0.0]), None).numpy(), [1.0, 2.0, 0.0])
+
+
+def test_vector_norm_1_and_inf_gradients_use_sgn_which_is_0_at_nan():
+    # PyTorch's norm_backward: p = 1: g sgn(x); p = inf: sgn(x) g / count * mask, the mask
+    # marking |x| == norm or NaN; sgn(NaN) = 0 (torch.sign(nan) is 0)
+    X = np.array([1.0, NAN, -3.0, 2.0])
+    x = mg.tensor(X, dtype=mg.float64, requires_grad=True)
+    mg.linalg.vector_norm(x, 1).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 0.0, -1.0, 1.0])
+    x.grad = None
+    mg.linalg.vector_norm(x, INF).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 0.0, 0.0])
+    y = mg.tensor([3.0, -3.0, NAN, 1.0], dtype=mg.float64, requires_grad=True)
+    mg.linalg.vector_norm(y, INF).backward()
+    # the NaN's mask is set (count 1: |x| == NaN is false elsewhere), but its sgn is 0
+    np.testing.assert_array_equal(y.grad.numpy(), [0.0, 0.0, 0.0, 0.0])

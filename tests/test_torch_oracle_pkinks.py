@@ -96,3 +96,21 @@ def test_clamp_with_a_tensor_and_a_number_bound(expr):
         return out.detach().numpy().tolist(), str(out.dtype).split(".")[-1]
 
     assert outcome(mg) == outcome(torch)
+
+
+NORMS_WITH_NAN = {
+    "vector_norm_1": lambda L, F, x: L.linalg.vector_norm(x, 1, dim=1),
+    "vector_norm_inf": lambda L, F, x: L.linalg.vector_norm(x, INF, dim=1),
+    "vector_norm_-inf": lambda L, F, x: L.linalg.vector_norm(x, -INF, dim=1),
+    "vector_norm_1_all": lambda L, F, x: L.linalg.vector_norm(x, 1),
+    "norm_p1": lambda L, F, x: x.norm(p=1, dim=1),
+    "norm_inf": lambda L, F, x: L.norm(x, INF),
+    "linalg_norm_1": lambda L, F, x: L.linalg.norm(x, 1, dim=1),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", NORMS_WITH_NAN)
+def test_norm_gradient_at_a_nan_element_is_zero_as_sgn(name, dtype):
+    x = np.array([[1.0, NAN, -3.0, 2.0], [0.0, -1.0, -1.0, 0.0], [-4.0, 4.0, 2.0, NAN]], dtype)
+    check(NORMS_WITH_NAN[name], x)
