@@ -271,9 +271,10 @@ def _exclusive_products(X: np.ndarray, d: int) -> np.ndarray:
 def prod(
     input: Tensor, dim: Any = NOT_GIVEN, keepdim: bool = False, *, dtype: Any = None
 ) -> Tensor:
-    """Π x over ``dim`` (one dim, or all).   dx = g * out / x where the slice has no zero
-    (as PyTorch: NaN at an inf), else g * Π of the other elements (one zero gets the
-    product of the rest, the rest get 0)."""
+    """Π x over ``dim`` (one dim, or all).   dx = g * out / x where x has no zero (as
+    PyTorch: NaN at an inf), else, as PyTorch decides for the whole tensor, g * Π of the
+    other elements in the slice (one zero gets the product of the rest, the rest get 0),
+    and for the product of all elements with two zeros or more, 0; g for a 0-d x."""
     X = input.data
     check_bool("prod", "keepdim", keepdim)
     if dim is None:  # PyTorch has no overload for it: not the whole tensor
@@ -285,7 +286,8 @@ def prod(
     X = X.astype(_int_to_long(input, dtype, "prod"), copy=False)
     flat = X.reshape(-1) if d is None or not X.ndim else X
     axis = 0 if d is None or not X.ndim else d
-    kept = np.prod(flat, axis=axis, keepdims=True, dtype=X.dtype)  # NumPy widens small ints
+    with np.errstate(invalid="ignore"):  # 0 * inf is NaN, as PyTorch's
+        kept = np.prod(flat, axis=axis, keepdims=True, dtype=X.dtype)  # NumPy widens small ints
     dropped = () if d is None or not X.ndim else kept.shape[:d] + kept.shape[d + 1 :]
     out = _contiguous(kept.reshape(kept.shape if keepdim and X.ndim else dropped))
     shape = X.shape
@@ -295,10 +297,15 @@ def prod(
         if flat.size == 0:
             return np.zeros(shape, g.dtype)
         g = g.reshape(kept.shape)
-        dx = kept / flat
-        zero = (flat == 0).any(axis, keepdims=True)
-        if zero.any():
-            dx = np.where(zero, _exclusive_products(flat, axis), dx)
+        zeros = np.count_nonzero(flat == 0)
+        if not shape:
+            dx = np.ones_like(flat)
+        elif not zeros:
+            dx = kept / flat
+        elif d is None and zeros > 1:
+            dx = np.zeros_like(flat)
+        else:
+            dx = _exclusive_products(flat, axis)
         return (g * dx).reshape(shape)
 
     return record(out, "Prod", (input,), (vjp,), saved=(input,), saves_out=True)

@@ -83,3 +83,19 @@ def test_vector_norm_1_and_inf_gradients_use_sgn_which_is_0_at_nan():
     mg.linalg.vector_norm(y, INF).backward()
     # the NaN's mask is set (count 1: |x| == NaN is false elsewhere), but its sgn is 0
     np.testing.assert_array_equal(y.grad.numpy(), [0.0, 0.0, 0.0, 0.0])
+
+
+def test_prod_gradient_follows_pytorchs_whole_tensor_zero_test():
+    # PyTorch's prod_backward: with no zero anywhere, g out / x; with zeros, the products of
+    # the other elements of each slice (for every slice, also those without a zero); for the
+    # product of all elements with two zeros or more, 0 (even next to a NaN or inf)
+    X = np.array([[1.0, NAN, 3.0, 2.0], [0.0, -1.0, -1.0, 0.0]])
+    x = mg.tensor(X, requires_grad=True)
+    x.prod(1).backward(mg.ones(2, dtype=mg.float64))
+    np.testing.assert_array_equal(x.grad.numpy(), [[NAN, 6.0, NAN, NAN], [0.0, 0.0, 0.0, 0.0]])
+    x.grad = None
+    x.prod().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((2, 4)))
+    y = mg.tensor(INF, dtype=mg.float64, requires_grad=True)
+    y.prod().backward()
+    assert y.grad.item() == 1.0

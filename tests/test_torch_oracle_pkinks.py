@@ -114,3 +114,26 @@ NORMS_WITH_NAN = {
 def test_norm_gradient_at_a_nan_element_is_zero_as_sgn(name, dtype):
     x = np.array([[1.0, NAN, -3.0, 2.0], [0.0, -1.0, -1.0, 0.0], [-4.0, 4.0, 2.0, NAN]], dtype)
     check(NORMS_WITH_NAN[name], x)
+
+
+PROD_INPUTS = {
+    "nan_and_zero_rows": [[1.0, NAN, 3.0, 2.0], [5.0, 5.0, NAN, 5.0], [0.0, -1.0, -1.0, 0.0]],
+    "inf_and_one_zero": [[1.0, INF, 3.0, 2.0], [2.0, 0.5, 1.0, 0.0], [1.0, 2.0, 3.0, 4.0]],
+    "inf_two_zeros": [[0.0, INF, 3.0, 2.0], [2.0, 0.5, 1.0, 0.0], [1.0, 2.0, 3.0, 4.0]],
+    "nan_no_zero": [[1.0, NAN, 3.0, 2.0], [2.0, 0.5, 1.0, -1.0], [1.0, 2.0, 3.0, 4.0]],
+    "one_zero": [[1.0, 7.0, 3.0, 2.0], [2.0, 0.5, 0.0, -1.0], [1.0, 2.0, 3.0, 4.0]],
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dim", [None, 0, 1])
+@pytest.mark.parametrize("name", PROD_INPUTS)
+def test_prod_gradient_with_zeros_nan_and_inf(name, dim, dtype):
+    x = np.array(PROD_INPUTS[name], dtype)
+    check(lambda L, F, a: a.prod() if dim is None else a.prod(dim), x)
+
+
+@pytest.mark.parametrize("value", [INF, -INF, NAN, 0.0, 2.0])
+def test_prod_gradient_of_a_0d_tensor_is_the_upstream_gradient(value):
+    check(lambda L, F, a: a.prod(), np.array(value))
+    check(lambda L, F, a: L.prod(a, 0), np.array(value))
