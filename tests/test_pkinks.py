@@ -99,3 +99,11 @@ def test_prod_gradient_follows_pytorchs_whole_tensor_zero_test():
     y = mg.tensor(INF, dtype=mg.float64, requires_grad=True)
     y.prod().backward()
     assert y.grad.item() == 1.0
+
+
+@pytest.mark.parametrize("op", [mg.special.i1, mg.special.i1e])
+def test_i1_gradient_is_one_half_where_x_is_not_above_eps_nor_a_number(op):
+    # PyTorch's i1_backward / i1e_backward: where(|x| > eps, formula, 0.5), so NaN gets 0.5
+    x = mg.tensor([NAN, 0.0, 1e-20], dtype=mg.float64, requires_grad=True)
+    op(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.5, 0.5, 0.5])

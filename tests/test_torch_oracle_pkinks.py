@@ -137,3 +137,10 @@ def test_prod_gradient_with_zeros_nan_and_inf(name, dim, dtype):
 def test_prod_gradient_of_a_0d_tensor_is_the_upstream_gradient(value):
     check(lambda L, F, a: a.prod(), np.array(value))
     check(lambda L, F, a: L.prod(a, 0), np.array(value))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("op", ["i1", "i1e", "i0e", "i0"])
+def test_bessel_gradients_at_nan_zero_and_inf(op, dtype):
+    x = np.array([NAN, 0.0, -0.0, 1e-30, INF, -INF, -2.5, 3.0], dtype)
+    check(lambda L, F, a: getattr(L.special, op)(a), x)
