@@ -689,7 +689,8 @@ def tanh(input: Tensor) -> Tensor:
 
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
-    """x rounded half to even, at ``decimals`` places (rint(x * 10^d) / 10^d).
+    """x rounded half to even, at ``decimals`` places (rint(x * 10^d) / 10^d; float16 in
+    float32, as PyTorch, where x * 10^d would overflow).
     dx = 0 (piecewise constant; PyTorch records the node all the same)."""
     X = input.data
     _refuse("round", X, "b", NotImplementedError)
@@ -697,7 +698,9 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:
         raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
     if decimals and X.dtype.kind in "iu":
         raise NotImplementedError(f"round: decimals={decimals} is not supported for {X.dtype}")
-    return record(np.round(X, decimals), "Round", (input,), (np.zeros_like,))
+    with np.errstate(over="ignore"):  # 65000 at decimals=-5 is 1e5: inf in float16
+        out = np.round(dtypes.opmath(X), decimals).astype(X.dtype, copy=False)
+    return record(out, "Round", (input,), (np.zeros_like,))
 
 
 def clip_array(X: np.ndarray, lo: Any, hi: Any) -> np.ndarray:

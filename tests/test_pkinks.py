@@ -107,3 +107,13 @@ def test_i1_gradient_is_one_half_where_x_is_not_above_eps_nor_a_number(op):
     x = mg.tensor([NAN, 0.0, 1e-20], dtype=mg.float64, requires_grad=True)
     op(x).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [0.5, 0.5, 0.5])
+
+
+def test_round_decimals_of_float16_does_not_overflow_in_the_scaling():
+    # PyTorch computes half in float32 (its opmath type): 1005 * 10^3 does not fit float16
+    x = np.array([1005.0, 1.2345, 60000.0], np.float16)
+    out = mg.round(mg.tensor(x), decimals=3)
+    expected = np.round(x.astype(np.float32), 3).astype(np.float16)
+    assert out.dtype == mg.float16
+    np.testing.assert_array_equal(out.numpy(), expected)
+    assert np.isfinite(out.numpy()).all()

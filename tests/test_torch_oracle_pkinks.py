@@ -144,3 +144,12 @@ def test_prod_gradient_of_a_0d_tensor_is_the_upstream_gradient(value):
 def test_bessel_gradients_at_nan_zero_and_inf(op, dtype):
     x = np.array([NAN, 0.0, -0.0, 1e-30, INF, -INF, -2.5, 3.0], dtype)
     check(lambda L, F, a: getattr(L.special, op)(a), x)
+
+
+@pytest.mark.parametrize("decimals", [-5, -1, 0, 1, 3, 8])
+def test_round_decimals_of_float16_computes_in_float32(decimals):
+    x = np.array([1.2345, -2.5, 0.125, 1005.0, -0.0, 12345.678, 65000.0], np.float16)
+    m = mg.round(mg.tensor(x), decimals=decimals)
+    t = torch.round(torch.tensor(x), decimals=decimals)
+    assert m.dtype == mg.float16
+    np.testing.assert_array_equal(m.numpy(), t.numpy())
