@@ -117,3 +117,17 @@ def test_round_decimals_of_float16_does_not_overflow_in_the_scaling():
     assert out.dtype == mg.float16
     np.testing.assert_array_equal(out.numpy(), expected)
     assert np.isfinite(out.numpy()).all()
+
+
+def test_adaptive_avg_pool_of_an_inf_changes_only_the_windows_holding_it():
+    # windows of 10 into 3: [0, 4), [3, 7), [6, 10); PyTorch averages each window alone
+    X = np.arange(10.0)
+    X[8] = np.inf
+    x = mg.tensor(X.reshape(1, 1, 10), requires_grad=True)
+    out = mg.nn.functional.adaptive_avg_pool1d(x, 3)
+    np.testing.assert_array_equal(out.detach().numpy().ravel(), [1.5, 4.5, np.inf])
+    out.backward(mg.tensor([[[4.0, np.nan, 8.0]]], dtype=mg.float64))
+    # the NaN upstream gradient reaches only the second window's elements
+    expected = np.array([1, 1, 1, 1, 0, 0, 2, 2, 2, 2], float)
+    expected[3:7] = np.nan
+    np.testing.assert_array_equal(x.grad.numpy().ravel(), expected)

@@ -153,3 +153,20 @@ def test_round_decimals_of_float16_computes_in_float32(decimals):
     t = torch.round(torch.tensor(x), decimals=decimals)
     assert m.dtype == mg.float16
     np.testing.assert_array_equal(m.numpy(), t.numpy())
+
+
+ADAPTIVE_AVG = {
+    "1d": lambda L, F, x: F.adaptive_avg_pool1d(x.reshape(1, 2, 10), 3),
+    "2d": lambda L, F, x: F.adaptive_avg_pool2d(x.reshape(1, 4, 5), (3, 2)),
+    "2d_none": lambda L, F, x: F.adaptive_avg_pool2d(x.reshape(1, 1, 4, 5), (3, None)),
+    "3d": lambda L, F, x: F.adaptive_avg_pool3d(x.reshape(1, 2, 2, 5), (1, 2, 3)),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("bad", [NAN, INF, -INF])
+@pytest.mark.parametrize("name", ADAPTIVE_AVG)
+def test_adaptive_avg_pool_keeps_a_nonfinite_value_in_its_own_windows(name, bad, dtype):
+    x = np.arange(20, dtype=dtype) / 4 - 2
+    x[13] = bad
+    check(ADAPTIVE_AVG[name], x)
