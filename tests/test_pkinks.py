@@ -131,3 +131,14 @@ def test_adaptive_avg_pool_of_an_inf_changes_only_the_windows_holding_it():
     expected = np.array([1, 1, 1, 1, 0, 0, 2, 2, 2, 2], float)
     expected[3:7] = np.nan
     np.testing.assert_array_equal(x.grad.numpy().ravel(), expected)
+
+
+def test_embedding_bag_max_scans_as_pytorch_a_nan_first_row_stays_later_ones_lose():
+    # PyTorch's kernel keeps a bag's first row and replaces it only by a greater value
+    # (weight > max), so a NaN first row is the result and a NaN later never is
+    w = mg.tensor([[1.0, 2.0], [NAN, 0.0], [5.0, 1.0]], requires_grad=True)
+    F = mg.nn.functional
+    out = F.embedding_bag(mg.tensor([1, 0, 2, 0, 1, 2]), w, mg.tensor([0, 3]), mode="max")
+    np.testing.assert_array_equal(out.detach().numpy(), [[NAN, 2.0], [5.0, 2.0]])
+    out.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [[0.0, 2.0], [1.0, 0.0], [1.0, 0.0]])

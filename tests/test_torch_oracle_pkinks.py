@@ -170,3 +170,17 @@ def test_adaptive_avg_pool_keeps_a_nonfinite_value_in_its_own_windows(name, bad,
     x = np.arange(20, dtype=dtype) / 4 - 2
     x[13] = bad
     check(ADAPTIVE_AVG[name], x)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    "idx", [[1, 0, 3], [0, 1, 3], [2, 3], [3, 2], [4, 1], [4], [3, 3, 1], [5, 0], [0, 5, 5]]
+)
+def test_embedding_bag_max_with_nan_and_inf_rows(idx, dtype):
+    w = np.array([[1, 2], [NAN, 0], [3, NAN], [5, 1], [NAN, NAN], [-INF, INF]], dtype)
+    offsets = np.array([0, 1] if len(idx) > 1 else [0])
+
+    def fn(L, F, w, offsets):
+        return F.embedding_bag(L.tensor(idx), w, offsets, mode="max")
+
+    check(fn, w, offsets)
