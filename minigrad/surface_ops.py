@@ -563,7 +563,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     """input with src[i] reduced into out[index[i]] along dim (``reduce``: sum, prod, mean,
     amax, amin), input's own value taking part if ``include_self``.
     Gradients as PyTorch's: sum and mean pass g (divided by the count); prod the product of
-    the others; amax and amin share g evenly among the elements equal to the result."""
+    the others; amax and amin share g evenly among the elements equal to the result (NaN
+    where the result is NaN, none being equal to it)."""
     check_tensor("scatter_reduce", "input", input)
     check_tensor("scatter_reduce", "index", index)
     check_tensor("scatter_reduce", "src", src)
@@ -613,7 +614,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                     (info.max if reduce == "amin" else info.min) if info else not (reduce == "amax")
                 )
         out[hit] = identity
-    ufunc.at(out, at, Sp)
+    with np.errstate(invalid="ignore"):  # a NaN (or inf * 0) gives NaN quietly, as PyTorch
+        ufunc.at(out, at, Sp)
     if reduce == "mean":
         n = count + (1 if include_self else 0)
         n = np.where(n == 0, 1, n)
@@ -647,8 +649,9 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         n = is_x.astype(g.dtype)
         is_s = Sp == out[at]
         np.add.at(n, at, is_s)
-        share = g / np.where(n == 0, 1, n)
-        return np.where(is_x & own, share, 0), np.where(is_s, share[at], 0)
+        with np.errstate(divide="ignore", invalid="ignore"):  # n = 0 where out is NaN: there,
+            share = g / n  # as PyTorch's (x == out) * g / n, 0 * inf gives NaN gradients
+            return np.where(own, is_x * share, 0), is_s * share[at]
 
     def vjp_src(g: np.ndarray) -> np.ndarray:
         ds = np.zeros(S.shape, g.dtype)

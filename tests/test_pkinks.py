@@ -142,3 +142,15 @@ def test_embedding_bag_max_scans_as_pytorch_a_nan_first_row_stays_later_ones_los
     np.testing.assert_array_equal(out.detach().numpy(), [[NAN, 2.0], [5.0, 2.0]])
     out.sum().backward()
     np.testing.assert_array_equal(w.grad.numpy(), [[0.0, 2.0], [1.0, 0.0], [1.0, 0.0]])
+
+
+def test_scatter_reduce_amax_gradient_is_nan_where_no_element_equals_a_nan_result():
+    # PyTorch: n = (x == out) + Σ (src == out), grad_x = (x == out) g / n, grad_src likewise;
+    # where out is NaN nothing equals it, n = 0 and 0 * inf is NaN
+    x = mg.tensor([1.0, NAN, 3.0], dtype=mg.float64, requires_grad=True)
+    src = mg.tensor([NAN, 2.0, 7.0, 3.0], dtype=mg.float64, requires_grad=True)
+    out = x.scatter_reduce(0, mg.tensor([0, 0, 2, 2]), src, "amax")
+    np.testing.assert_array_equal(out.detach().numpy(), [NAN, NAN, 7.0])
+    out.backward(mg.tensor([1.0, 2.0, 3.0], dtype=mg.float64))
+    np.testing.assert_array_equal(x.grad.numpy(), [NAN, NAN, 0.0])
+    np.testing.assert_array_equal(src.grad.numpy(), [NAN, NAN, 3.0, 0.0])

@@ -184,3 +184,17 @@ def test_embedding_bag_max_with_nan_and_inf_rows(idx, dtype):
         return F.embedding_bag(L.tensor(idx), w, offsets, mode="max")
 
     check(fn, w, offsets)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("reduce", ["amax", "amin"])
+def test_scatter_reduce_amax_amin_gradient_where_the_result_is_nan(reduce, include_self, dtype):
+    x = np.array([[1.0, NAN, 3.0, 2.0], [0.0, 5.0, -INF, INF]], dtype)
+    src = np.array([[NAN, 2.0, 7.0, 1.0, 1.0], [1.0, 1.0, -1.0, INF, NAN]], dtype)
+    index = np.array([[0, 0, 1, 2, 2], [3, 3, 2, 1, 0]])
+
+    def fn(L, F, x, src, index):
+        return x.scatter_reduce(1, index, src, reduce, include_self=include_self)
+
+    check(fn, x, src, index)
