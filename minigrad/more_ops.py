@@ -143,13 +143,14 @@ def atan(input: Tensor) -> Tensor:
 
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (b, a), broadcast.   da = g b / (a² + b²),  db = -g a / (a² + b²)
-    (both 0 at a = b = 0, as PyTorch)."""
+    (both 0 where a² + b² is 0, also where it underflows, as PyTorch)."""
     check_tensor("atan2", "other", other)
     A, B, out = _binary("atan2", np.arctan2, input, other)
 
     @_quiet
     def r() -> np.ndarray:
-        return np.where((A == 0) & (B == 0), 0, 1 / (A * A + B * B))
+        d = A * A + B * B
+        return np.where(d == 0, 0, 1 / d)
 
     return record(out, "Atan2", (input, other), (lambda g: g * B * r(), lambda g: g * -A * r()),
                   saved=(input, other))  # fmt: skip

@@ -154,3 +154,20 @@ def test_scatter_reduce_amax_gradient_is_nan_where_no_element_equals_a_nan_resul
     out.backward(mg.tensor([1.0, 2.0, 3.0], dtype=mg.float64))
     np.testing.assert_array_equal(x.grad.numpy(), [NAN, NAN, 0.0])
     np.testing.assert_array_equal(src.grad.numpy(), [NAN, NAN, 3.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    "dtype,a,b", [(np.float32, 1e-30, 0.0), (np.float32, 0.0, -1e-25), (np.float64, 1e-200, 1e-170)]
+)
+def test_atan2_gradient_is_0_where_a2_plus_b2_is_0_in_the_dtype(dtype, a, b):
+    # PyTorch: da = g b / (a² + b²), db = -g a / (a² + b²), 0 where a² + b² == 0, which a
+    # square below the dtype's smallest number makes (not only a = b = 0)
+    assert dtype(a) * dtype(a) + dtype(b) * dtype(b) == 0
+    x = mg.tensor([a], dtype=dtype, requires_grad=True)
+    y = mg.tensor([b], dtype=dtype, requires_grad=True)
+    mg.atan2(x, y).sum().backward()
+    assert x.grad.item() == 0.0 and y.grad.item() == 0.0
+    # a sum of squares that is tiny but not 0 keeps the formula: g b (1 / 2e-40) is inf in float32
+    x = mg.tensor([1e-20], requires_grad=True)
+    mg.atan2(x, mg.tensor([1e-20])).sum().backward()
+    assert x.grad.item() == np.inf

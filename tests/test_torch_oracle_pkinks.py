@@ -198,3 +198,13 @@ def test_scatter_reduce_amax_amin_gradient_where_the_result_is_nan(reduce, inclu
         return x.scatter_reduce(1, index, src, reduce, include_self=include_self)
 
     check(fn, x, src, index)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    "a,b",
+    [(0.0, 0.0), (-0.0, 0.0), (0.0, 1e-30), (1e-30, 0.0), (1e-30, -1e-30), (1e-20, 1e-20),
+     (3e-39, 0.0), (1e-200, 0.0), (0.0, -1e-200), (1e-160, 1e-160), (2.0, -3.0)],
+)  # fmt: skip
+def test_atan2_gradient_where_a2_plus_b2_underflows(a, b, dtype):
+    check(lambda L, F, x, y: L.atan2(x, y), np.array([a], dtype), np.array([b], dtype))
