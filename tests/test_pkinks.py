@@ -171,3 +171,13 @@ def test_atan2_gradient_is_0_where_a2_plus_b2_is_0_in_the_dtype(dtype, a, b):
     x = mg.tensor([1e-20], requires_grad=True)
     mg.atan2(x, mg.tensor([1e-20])).sum().backward()
     assert x.grad.item() == np.inf
+
+
+def test_cdist_and_pdist_p0_count_as_pytorch_sum_of_min_ceil_abs_1():
+    # PyTorch's zero-norm distance is Σ min(ceil|d|, 1): 1 per nonzero component (also
+    # inf), NaN where a component is NaN
+    a = mg.tensor([[1.0, NAN, 0.0], [1.0, 2.0, 3.0]])
+    b = mg.tensor([[1.0, 2.0, 0.0], [0.0, 2.0, INF]])
+    np.testing.assert_array_equal(mg.cdist(a, b, p=0).numpy(), [[NAN, NAN], [1.0, 2.0]])
+    np.testing.assert_array_equal(mg.nn.functional.pdist(a, 0).numpy(), [NAN])
+    np.testing.assert_array_equal(mg.nn.functional.pdist(b, 0).numpy(), [2.0])

@@ -208,3 +208,12 @@ def test_scatter_reduce_amax_amin_gradient_where_the_result_is_nan(reduce, inclu
 )  # fmt: skip
 def test_atan2_gradient_where_a2_plus_b2_underflows(a, b, dtype):
     check(lambda L, F, x, y: L.atan2(x, y), np.array([a], dtype), np.array([b], dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_cdist_and_pdist_p0_with_nan_and_inf(dtype):
+    a = np.array([[1.0, NAN, 0.0], [1.0, 2.0, 3.0], [0.0, 0.0, -0.0]], dtype)
+    b = np.array([[1.0, 2.0, 0.0], [0.0, 2.0, INF], [-INF, 0.0, 0.0]], dtype)
+    check(lambda L, F, x, y: L.cdist(x, y, p=0), a, b)
+    check(lambda L, F, x: F.pdist(x, 0), a)
+    check(lambda L, F, x: F.pdist(x, 0), b)
