@@ -581,10 +581,11 @@ def _diff(X1: np.ndarray, X2: np.ndarray, rows: slice) -> np.ndarray:
 
 @np.errstate(divide="ignore", invalid="ignore", over="ignore")
 def _p_norm(D: np.ndarray, p: float) -> np.ndarray:
-    """‖d‖_p over the last dim (p = 0 counts the nonzero components, p = inf is the max)."""
+    """‖d‖_p over the last dim (p = 0 counts the nonzero components, as PyTorch's
+    Σ min(ceil|d|, 1), so a NaN component gives NaN; p = inf is the max)."""
     A = np.abs(D)
     if p == 0:
-        return np.sum(D != 0, axis=-1).astype(D.dtype)
+        return np.sum(np.minimum(np.ceil(A), 1), axis=-1)
     if p == np.inf:
         return np.max(A, axis=-1, initial=0)
     if p == 1:

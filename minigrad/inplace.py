@@ -383,6 +383,7 @@ def div_(t: Tensor, other: Any) -> Tensor:
 def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise OpError("clamp_: at least one of 'min' or 'max' must not be None")
+    ops.check_bounds("clamp_", min, max)
     for bound in (min, max):
         if bound is not None:
             ops._operand(bound)  # a number, array or Tensor (TypeError otherwise)

@@ -18,6 +18,7 @@ from .dtypes import opmath
 from .engine import PASS, Node, record, set_outputs, take
 from .errors import OpError
 from .grad_mode import _mode
+from .ops import sgn
 from .tensor import Tensor, check_tensor
 
 __all__ = ["LinAlgError"]
@@ -607,7 +608,7 @@ def vector_norm(x: Tensor, ord: float, dim, keepdim: bool) -> Tensor:
 
     def vjp(g: np.ndarray) -> np.ndarray:
         g = g.reshape(n.shape)
-        sg = np.sign(X)
+        sg = sgn(X, X.dtype)  # 0 at NaN, as PyTorch's sgn
         with np.errstate(divide="ignore", invalid="ignore"):
             if ord == 0:  # PyTorch gives no gradient
                 return None

@@ -143,13 +143,14 @@ def atan(input: Tensor) -> Tensor:
 
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (b, a), broadcast.   da = g b / (a² + b²),  db = -g a / (a² + b²)
-    (both 0 at a = b = 0, as PyTorch)."""
+    (both 0 where a² + b² is 0, also where it underflows, as PyTorch)."""
     check_tensor("atan2", "other", other)
     A, B, out = _binary("atan2", np.arctan2, input, other)
 
     @_quiet
     def r() -> np.ndarray:
-        return np.where((A == 0) & (B == 0), 0, 1 / (A * A + B * B))
+        d = A * A + B * B
+        return np.where(d == 0, 0, 1 / d)
 
     return record(out, "Atan2", (input, other), (lambda g: g * B * r(), lambda g: g * -A * r()),
                   saved=(input, other))  # fmt: skip
@@ -271,9 +272,10 @@ def _exclusive_products(X: np.ndarray, d: int) -> np.ndarray:
 def prod(
     input: Tensor, dim: Any = NOT_GIVEN, keepdim: bool = False, *, dtype: Any = None
 ) -> Tensor:
-    """Π x over ``dim`` (one dim, or all).   dx = g * out / x where the slice has no zero
-    (as PyTorch: NaN at an inf), else g * Π of the other elements (one zero gets the
-    product of the rest, the rest get 0)."""
+    """Π x over ``dim`` (one dim, or all).   dx = g * out / x where x has no zero (as
+    PyTorch: NaN at an inf), else, as PyTorch decides for the whole tensor, g * Π of the
+    other elements in the slice (one zero gets the product of the rest, the rest get 0),
+    and for the product of all elements with two zeros or more, 0; g for a 0-d x."""
     X = input.data
     check_bool("prod", "keepdim", keepdim)
     if dim is None:  # PyTorch has no overload for it: not the whole tensor
@@ -285,7 +287,8 @@ def prod(
     X = X.astype(_int_to_long(input, dtype, "prod"), copy=False)
     flat = X.reshape(-1) if d is None or not X.ndim else X
     axis = 0 if d is None or not X.ndim else d
-    kept = np.prod(flat, axis=axis, keepdims=True, dtype=X.dtype)  # NumPy widens small ints
+    with np.errstate(invalid="ignore"):  # 0 * inf is NaN, as PyTorch's
+        kept = np.prod(flat, axis=axis, keepdims=True, dtype=X.dtype)  # NumPy widens small ints
     dropped = () if d is None or not X.ndim else kept.shape[:d] + kept.shape[d + 1 :]
     out = _contiguous(kept.reshape(kept.shape if keepdim and X.ndim else dropped))
     shape = X.shape
@@ -295,10 +298,15 @@ def prod(
         if flat.size == 0:
             return np.zeros(shape, g.dtype)
         g = g.reshape(kept.shape)
-        dx = kept / flat
-        zero = (flat == 0).any(axis, keepdims=True)
-        if zero.any():
-            dx = np.where(zero, _exclusive_products(flat, axis), dx)
+        zeros = np.count_nonzero(flat == 0)
+        if not shape:
+            dx = np.ones_like(flat)
+        elif not zeros:
+            dx = kept / flat
+        elif d is None and zeros > 1:
+            dx = np.zeros_like(flat)
+        else:
+            dx = _exclusive_products(flat, axis)
         return (g * dx).reshape(shape)
 
     return record(out, "Prod", (input,), (vjp,), saved=(input,), saves_out=True)
@@ -1084,12 +1092,15 @@ def _x_log(name: str, node: str, log: Any, pole: float, input: Any, other: Any) 
             f"{name}(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
         )
     (A, B), dt = _operands(name, input, other, floating=True)
+    with np.errstate(over="ignore"):  # a number is cast to dt first, as PyTorch's: 1e-50 is 0
+        A, B = (np.asarray(v, dt) for v in (A, B))  # in float32 (and log1p(True) not float16)
 
     @_quiet
     def log_b_unless_a_is_0() -> np.ndarray:
         return np.where(np.isnan(B), np.nan, np.where(A == 0, 0, log(B)))
 
-    out = np.asarray(log_b_unless_a_is_0() * np.where(A == 0, 1, A), dt)
+    with np.errstate(invalid="ignore"):  # inf log 1 = NaN, as PyTorch's
+        out = np.asarray(log_b_unless_a_is_0() * np.where(A == 0, 1, A), dt)
 
     @_quiet
     def vjp_a(g: np.ndarray) -> np.ndarray:

@@ -712,7 +712,8 @@ def tanh(input: Tensor) -> Tensor:
 
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
-    """x rounded half to even, at ``decimals`` places (rint(x * 10^d) / 10^d).
+    """x rounded half to even, at ``decimals`` places (rint(x * 10^d) / 10^d; float16 in
+    float32, as PyTorch, where x * 10^d would overflow).
     dx = 0 (piecewise constant; PyTorch records the node all the same)."""
     X = input.data
     _refuse("round", X, "b", NotImplementedError)
@@ -720,7 +721,9 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:
         raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
     if decimals and X.dtype.kind in "iu":
         raise NotImplementedError(f"round: decimals={decimals} is not supported for {X.dtype}")
-    return record(np.round(X, decimals), "Round", (input,), (np.zeros_like,))
+    with np.errstate(over="ignore"):  # 65000 at decimals=-5 is 1e5: inf in float16
+        out = np.round(dtypes.opmath(X), decimals).astype(X.dtype, copy=False)
+    return record(out, "Round", (input,), (np.zeros_like,))
 
 
 def clip_array(X: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
@@ -756,12 +759,26 @@ def clamp_operands(X: np.ndarray, min: Any, max: Any) -> tuple:
     )  # fmt: skip
 
 
+def check_bounds(name: str, min: Any, max: Any) -> None:
+    """PyTorch's clamp takes both bounds as Tensors or both as numbers (a 0-d Tensor that
+    requires no grad passes for a number): TypeError for a Tensor and a number."""
+    tensors = [v for v in (min, max) if isinstance(v, Tensor)]
+    if len(tensors) == 1 and min is not None and max is not None:
+        if tensors[0].ndim or tensors[0].requires_grad:
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments: min and max must "
+                f"both be Tensors or both numbers, got {type(min).__name__} (shape "
+                f"{np.shape(min)}) and {type(max).__name__} (shape {np.shape(max)})"
+            )
+
+
 def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
     """clamp, clamp_min (``name`` "ClampMin") or clamp_max ("ClampMax"). As in PyTorch,
     the bounds are inputs of the graph only when one is a Tensor: clamp's both,
     clamp_min's and clamp_max's the one they take."""
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
+    check_bounds("clamp", min, max)
     X, lo, hi = clamp_operands(x.data, min, max)
     try:
         out = clip_array(X, lo, hi)

@@ -211,8 +211,9 @@ def i0e(input: Tensor) -> Tensor:
 
 
 def _near_zero(X: np.ndarray, slope: Any) -> np.ndarray:
-    """slope(x), and its limit 1/2 where |x| <= eps (it is 0/0 there), as PyTorch."""
-    tiny = np.abs(X) <= np.finfo(X.dtype).eps
+    """slope(x), and its limit 1/2 where |x| <= eps (it is 0/0 there) or x is NaN, as
+    PyTorch's (which tests |x| > eps)."""
+    tiny = ~(np.abs(X) > np.finfo(X.dtype).eps)
     return np.where(tiny, 0.5, slope(np.where(tiny, 1, X)))
 
 

@@ -609,7 +609,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     """input with src[i] reduced into out[index[i]] along dim (``reduce``: sum, prod, mean,
     amax, amin), input's own value taking part if ``include_self``.
     Gradients as PyTorch's: sum and mean pass g (divided by the count); prod the product of
-    the others; amax and amin share g evenly among the elements equal to the result."""
+    the others; amax and amin share g evenly among the elements equal to the result (NaN
+    where the result is NaN, none being equal to it)."""
     check_tensor("scatter_reduce", "input", input)
     check_tensor("scatter_reduce", "index", index)
     check_tensor("scatter_reduce", "src", src)
@@ -661,7 +662,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                     (info.max if reduce == "amin" else info.min) if info else not (reduce == "amax")
                 )
         out[hit] = identity
-    ufunc.at(out, at, Sp)
+    with np.errstate(invalid="ignore"):  # a NaN (or inf * 0) gives NaN quietly, as PyTorch
+        ufunc.at(out, at, Sp)
     if reduce == "mean":
         n = count + (1 if include_self else 0)
         n = np.where(n == 0, 1, n)
@@ -695,8 +697,9 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         n = is_x.astype(g.dtype)
         is_s = Sp == out[at]
         np.add.at(n, at, is_s)
-        share = g / np.where(n == 0, 1, n)
-        return np.where(is_x & own, share, 0), np.where(is_s, share[at], 0)
+        with np.errstate(divide="ignore", invalid="ignore"):  # n = 0 where out is NaN: there,
+            share = g / n  # as PyTorch's (x == out) * g / n, 0 * inf gives NaN gradients
+            return np.where(own, is_x * share, 0), is_s * share[at]
 
     def vjp_src(g: np.ndarray) -> np.ndarray:
         ds = np.zeros(S.shape, g.dtype)
@@ -977,7 +980,8 @@ def frexp(input: Tensor) -> Frexp:
 
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
     """The next floating-point value after input towards other, in the promoted float dtype.
-    dinput = g (the step is below the dtype's resolution), dother = 0, as PyTorch's."""
+    dinput = g where input != other (the step is below the dtype's resolution), 0 where they
+    are equal (no step);   dother = 0, as PyTorch's."""
     check_tensor("nextafter", "input", input)
     check_tensor("nextafter", "other", other)
     if input.data.dtype.kind != "f" and other.data.dtype.kind != "f":
@@ -985,8 +989,11 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
         raise NotImplementedError(
             f"\"nextafter_cpu\" not implemented for '{dtypes.torch_name(dt)}'"
         )
-    out = np.asarray(ops._binary("nextafter", np.nextafter, input, other)[2])
-    return record(out, "Nextafter", (input, other), (lambda g: g, np.zeros_like))
+    A, B, out = ops._binary("nextafter", np.nextafter, input, other)
+    moved = A != B
+    return record(
+        np.asarray(out), "Nextafter", (input, other), (lambda g: g * moved, np.zeros_like)
+    )
 
 
 def i0(input: Tensor) -> Tensor:

@@ -196,15 +196,22 @@ def _bag_max(
     weight: Tensor, rows_of_bags: np.ndarray, bag: np.ndarray, idx: np.ndarray, B: int
 ) -> Tensor:
     """'max' mode: out[b, d] = max of the bag's rows (the rows ``idx`` of ``weight`` in the
-    bags ``bag``); g[b, d] goes to the first row reaching it."""
+    bags ``bag``); g[b, d] goes to the first row reaching it. As PyTorch's scan, which keeps
+    a bag's first row until a greater one comes: a NaN first row stays, later NaNs never win."""
     D = weight.shape[1]
     out = np.full((B, D), -np.inf, weight.dtype)
-    np.maximum.at(out, bag, rows_of_bags)
+    np.fmax.at(out, bag, rows_of_bags)
     first = np.full((B, D), bag.size)  # position (among the kept) of the first maximum
     at_max = rows_of_bags == out[bag]
     positions = np.broadcast_to(np.arange(bag.size)[:, None], at_max.shape)
     np.minimum.at(first, bag, np.where(at_max, positions, bag.size))
-    filled = first < bag.size  # False for an empty bag
+    lead = np.full(B, bag.size)  # position of each bag's first row
+    np.minimum.at(lead, bag, np.arange(bag.size))
+    filled = np.broadcast_to((lead < bag.size)[:, None], (B, D))  # False for an empty bag
+    if bag.size:
+        lead_nan = np.isnan(rows_of_bags[np.minimum(lead, bag.size - 1)]) & filled
+        out[lead_nan] = np.nan
+        first = np.where(lead_nan, lead[:, None], first)
     out[~filled] = 0
     argmax_row = idx[np.minimum(first, bag.size - 1)] if bag.size else first
 

@@ -486,9 +486,9 @@ def _avg_pool(
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average over the windows [floor(i·H/OH), ceil((i+1)·H/OH)) x the same along W.
 
-    With P (OH, H) and Q (OW, W) the 0/1 window matrices and n the window sizes:
-    out = P x Qᵀ / n,   dx = Pᵀ (g / n) Q. An output of (1, 1) is the mean over H and W, as
-    in PyTorch (its node is MeanBackward).
+    With n the window sizes: out = (the sum over each window) / n, one dim after the other;
+    dx = g / n spread back over each window. An output of (1, 1) is the mean over H and W,
+    as in PyTorch (its node is MeanBackward).
     """
     return _adaptive_avg_pool("adaptive_avg_pool2d", 2, input, output_size)
 
@@ -521,31 +521,43 @@ def _adaptive_avg_pool(op: str, nd: int, input: Tensor, output_size: Any) -> Ten
         return input.mean(axes, keepdim=True)
     if X.dtype.kind != "f":
         raise NotImplementedError(f'"{op}" not implemented for {X.dtype}')
-    mats = [_window_matrix(n, o, X.dtype) for n, o in zip(X.shape[-nd:], out_size)]
-    n = functools.reduce(np.multiply.outer, [M.sum(1) for M in mats])
+    windows = [_windows(n, o) for n, o in zip(X.shape[-nd:], out_size)]
+    n = functools.reduce(np.multiply.outer, [end - start for start, end in windows])
+    n = n.astype(X.dtype)
 
-    def along(A: np.ndarray, M: np.ndarray, axis: int) -> np.ndarray:  # M applied on axis
-        return np.moveaxis(np.matmul(M, np.moveaxis(A, axis, -2)), -2, axis)
+    # window by window, not as a product with a 0/1 matrix: 0 * inf would put NaN into
+    # windows that do not hold the inf
+    def sums(A: np.ndarray, axis: int, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        A = np.moveaxis(A, axis, -1)
+        out = np.empty((*A.shape[:-1], len(start)), A.dtype)
+        for i, (a, b) in enumerate(zip(start, end)):
+            out[..., i] = A[..., a:b].sum(-1)
+        return np.moveaxis(out, -1, axis)
+
+    def spread(G: np.ndarray, axis: int, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        G = np.moveaxis(G, axis, -1)
+        dx = np.zeros((*G.shape[:-1], X.shape[axis]), G.dtype)
+        for i, (a, b) in enumerate(zip(start, end)):
+            dx[..., a:b] += G[..., i : i + 1]
+        return np.moveaxis(dx, -1, axis)
 
     out = X
-    for axis, M in zip(axes, mats):
-        out = along(out, M, axis)
+    for axis, (start, end) in zip(axes, windows):
+        out = sums(out, axis, start, end)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         g = g / n
-        for axis, M in zip(axes, mats):
-            g = along(g, M.T, axis)
+        for axis, (start, end) in zip(axes, windows):
+            g = spread(g, axis, start, end)
         return g
 
     return record(np.ascontiguousarray(out / n), f"AdaptiveAvgPool{nd}D", (input,), (vjp,))
 
 
-def _window_matrix(n: int, out: int, dtype: np.dtype) -> np.ndarray:
-    """(out, n): row i is 1 on the adaptive window [floor(i n / out), ceil((i+1) n / out))."""
+def _windows(n: int, out: int) -> tuple:
+    """The adaptive windows [floor(i n / out), ceil((i+1) n / out)) of i < out: (starts, ends)."""
     i = np.arange(out)
-    start, end = i * n // out, -(-(i + 1) * n // out)
-    j = np.arange(n)
-    return ((j >= start[:, None]) & (j < end[:, None])).astype(dtype)
+    return i * n // out, -(-(i + 1) * n // out)
 
 
 # ---- padding -------------------------------------------------------------------------

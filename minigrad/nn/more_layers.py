@@ -344,8 +344,8 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
 
     def norm(d: np.ndarray) -> np.ndarray:
         a = np.abs(d)
-        if p == 0:
-            return (a != 0).sum(-1).astype(X.dtype)
+        if p == 0:  # PyTorch's Σ min(ceil|d|, 1): NaN for a NaN component
+            return np.minimum(np.ceil(a), 1).sum(-1)
         if p == 1:
             return a.sum(-1)
         if p == 2:
