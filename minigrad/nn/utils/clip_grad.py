@@ -36,9 +36,10 @@ def clip_grad_norm_(
     """
     if isinstance(parameters, Tensor):
         parameters = [parameters]
-    elif isinstance(parameters, types.GeneratorType):
+    else:  # read once: a one-shot iterable (generator, filter, chain) gives its items once
+        is_generator = isinstance(parameters, types.GeneratorType)
         parameters = list(parameters)
-        if not parameters:
+        if is_generator and not parameters:
             warnings.warn(
                 "`parameters` is an empty generator, no gradient clipping will occur.",
                 stacklevel=2,
