@@ -832,7 +832,7 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
     times the bin's width. In input's dtype, which must be floating; no gradient."""
     check_tensor("histogram", "input", input)
     X = input.data
-    if X.dtype.kind != "f":
+    if X.dtype.kind != "f" or (X.dtype == np.float16 and X.size):  # (PyTorch: no float16 kernel)
         raise NotImplementedError(
             f"\"histogramdd\" not implemented for '{dtypes.torch_name(X.dtype)}'"
         )
@@ -841,7 +841,7 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
     else:
         if bins <= 0:
             raise RuntimeError(f"histogram(): bins must be > 0, but got {bins} for dimension 0")
-        lo, hi = (X.min(), X.max()) if range is None and X.size else (range or (0.0, 0.0))
+        lo, hi = (X.min(), X.max()) if range is None and X.size else (range or (0.0, 1.0))
         if lo == hi:  # as PyTorch (and NumPy): a bin of width 1 around the value
             lo, hi = lo - 0.5, hi + 0.5
         if not lo <= hi:
@@ -1064,6 +1064,8 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None, edge_order: in
     if edge_order not in (1, 2):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     X = input.data
+    if X.dtype == np.uint8:
+        raise RuntimeError("torch.gradient does not support uint8 input.")
     if dim is None:
         dims = tuple(builtins.range(X.ndim))
     else:
@@ -1082,6 +1084,11 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None, edge_order: in
         if n < edge_order + 1:
             raise RuntimeError("torch.gradient expected each dimension size to be at least "
                                f"edge_order+1 (dim {d} has size {n})")  # fmt: skip
+        if X.dtype == np.bool_:
+            raise RuntimeError(
+                "gradient: Subtraction, the `-` operator, with two bool tensors is not supported. "
+                "Use the `^` or `logical_xor()` operator instead."
+            )
 
         def at(start: int, stop: int | None = None, d: int = d, n: int = n) -> Tensor:
             """f[start:stop] along d (negative ends count from the end)."""

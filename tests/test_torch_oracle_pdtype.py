@@ -209,12 +209,18 @@ NOT_UNARY = set(
     register_hook register_post_accumulate_grad_hook numpy tolist item retain_grad requires_grad_
     share_memory_ pin_memory cuda cpu to type storage untyped_storage data_ptr storage_offset
     new_empty random_ uniform_ normal_ exponential_ geometric_ cauchy_ log_normal_ bernoulli_
-    element_size nbytes itemsize set_ stride""".split()
+    element_size nbytes itemsize set_ stride poisson compile vmap to_dlpack set_default_device
+    set_default_tensor_type set_flush_denormal set_warn_always""".split()
 )  # draws, factories and settings
 LINALG = {"cholesky", "geqrf", "lu", "svd"}  # error types of integer inputs differ; not dtypes
 # shapes left out: PyTorch's median of an empty integer tensor is its NaN cast to the dtype
 # (garbage), and of a bool trapezoid it checks the dims first and the dtype only if non-empty
-SKIP_SHAPES = {"median": {"empty"}, "nanmedian": {"empty"}, "trapezoid": {"empty", "0d"}}
+SKIP_SHAPES = {
+    "median": {"empty"},
+    "nanmedian": {"empty"},
+    "trapezoid": {"empty", "0d"},
+    "trapz": {"empty", "0d"},
+}
 FUNCTION_NAMES = sorted(
     n
     for n in dir(mg)

@@ -385,7 +385,9 @@ def test_conjugate_transposes(ndim):
         with warnings.catch_warnings(record=True) as warned_m:
             warnings.simplefilter("always")
             close(get(mg.tensor(X)), expected)
-        assert len(warned_m) == len(warned_t), (attr, [str(w.message) for w in warned_m])
+        # PyTorch warns once per process (TORCH_WARN_ONCE); minigrad each time, on a 0-d tensor
+        assert len(warned_m) == (ndim == 0), (attr, [str(w.message) for w in warned_m])
+        assert len(warned_t) <= len(warned_m)
 
 
 def test_hardshrink_and_prelu_methods():

@@ -332,6 +332,8 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
         raise OpError(f"pdist only supports 2D tensors, got: {X.ndim}D")
     if X.dtype.kind != "f":
         raise OpError(f"pdist only supports floating-point dtypes, got {X.dtype}")
+    if X.dtype == np.float16:
+        raise NotImplementedError("\"pdist\" not implemented for 'Half'")
     if not p >= 0:
         raise OpError(f"pdist only supports non-negative p values, got {p}")
     N = X.shape[0]
