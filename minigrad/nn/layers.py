@@ -290,7 +290,7 @@ class ModuleList(Module):
     def __repr__(self) -> str:
         """As PyTorch: runs of identical children are shown once, as ``(0-2): 3 x Linear(...)``."""
         if not len(self):
-            return f"{type(self).__name__}()"
+            return f"{self._get_name()}()"
         runs: list[list] = []  # [first index, last index, repr]
         for i, module in enumerate(self):
             text = repr(module)
@@ -305,7 +305,7 @@ class ModuleList(Module):
             else:
                 line = f"({first}-{last}): {last - first + 1} x {text}"
             lines.append("\n  ".join(line.split("\n")))
-        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+        return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):

@@ -807,7 +807,7 @@ class Module:
             body = extra_lines[0]
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
-        return f"{type(self).__name__}({body})"
+        return f"{self._get_name()}({body})"
 
 
 def _indent(text: str, spaces: int) -> str:
