@@ -121,6 +121,13 @@ class Module:
         object.__setattr__(self, "_load_state_dict_pre_hooks", OrderedDict())
         object.__setattr__(self, "_load_state_dict_post_hooks", OrderedDict())
 
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling and ``copy.deepcopy``: a module that comes with hooks turns on their
+        lookups in ``__call__`` (in a new process, none may have been registered yet)."""
+        self.__dict__.update(state)
+        if any(state.get(name) for name in _CALL_HOOKS):
+            hooks_in_use[0] = True
+
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
@@ -819,6 +826,7 @@ def _indent(text: str, spaces: int) -> str:
 # True once any module has had a hook: until then no call looks for hooks (the lookups
 # cost about 1% of a small model's training step)
 hooks_in_use = [False]
+_CALL_HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
 
 
 def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool, flags: tuple) -> RemovableHandle:
