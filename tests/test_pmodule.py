@@ -40,3 +40,68 @@ def test_a_copied_or_unpickled_module_runs_its_hooks_in_a_fresh_process():
             assert abs(clone(lin)(x).item() - expected) < 1e-5
         finally:
             module_py.hooks_in_use[0] = True
+
+
+def test_state_dict_metadata_records_each_modules_version():
+    model = nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.BatchNorm1d(1)))
+    meta = model.state_dict(prefix="net.")._metadata
+    assert list(meta.items()) == [
+        ("net", {"version": 1}),
+        ("net.0", {"version": 1}),
+        ("net.1", {"version": 1}),
+        ("net.1.0", {"version": 2}),
+    ]
+    assert not hasattr(model.state_dict(destination={}), "_metadata")
+
+
+def test_batchnorm_fills_num_batches_tracked_only_for_an_old_or_unversioned_dict():
+    bn = nn.BatchNorm1d(2)
+    bn.num_batches_tracked.fill_(7)
+    sd = bn.state_dict()
+    del sd["num_batches_tracked"]
+    assert bn.load_state_dict(sd, strict=False).missing_keys == ["num_batches_tracked"]
+    try:
+        bn.load_state_dict(sd)
+        raise AssertionError("a version-2 state_dict without num_batches_tracked must raise")
+    except RuntimeError as e:
+        assert "num_batches_tracked" in str(e)
+    assert bn.load_state_dict(dict(sd)).missing_keys == []  # no metadata: filled in
+    sd._metadata[""]["version"] = 1
+    assert bn.load_state_dict(sd).missing_keys == []
+    assert bn.num_batches_tracked.item() == 7
+
+
+def test_instance_norm_refuses_running_stats_from_an_unversioned_dict():
+    stats = nn.InstanceNorm1d(2, track_running_stats=True).state_dict()
+    plain = nn.InstanceNorm1d(2)
+    assert plain.load_state_dict(stats, strict=False).unexpected_keys == [
+        "running_mean",
+        "running_var",
+        "num_batches_tracked",
+    ]
+    try:
+        plain.load_state_dict(dict(stats), strict=False)
+        raise AssertionError("unversioned running stats must raise")
+    except RuntimeError as e:
+        assert "running_mean" in str(e) and "track_running_stats=False" in str(e)
+
+
+class _Renamed(nn.Linear):
+    """Loads an old checkpoint that called the weight "w"; saves a constant "scale"."""
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, *rest):
+        if prefix + "w" in state_dict:
+            state_dict[prefix + "weight"] = state_dict.pop(prefix + "w")
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, *rest)
+
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        super()._save_to_state_dict(destination, prefix, keep_vars)
+        destination[prefix + "scale"] = mg.tensor(2.0)
+
+
+def test_subclasses_override_save_to_and_load_from_state_dict():
+    model = nn.Sequential(_Renamed(2, 1))
+    keys = model.load_state_dict({"0.w": mg.ones(1, 2), "0.bias": mg.zeros(1)})
+    assert keys.missing_keys == [] and keys.unexpected_keys == []
+    assert model[0].weight.tolist() == [[1.0, 1.0]]
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "0.scale"]

@@ -636,6 +636,11 @@ class Module:
         return self
 
     # ---- state dict ----------------------------------------------------------------
+    # the version of a module's state_dict format, which state_dict records in its
+    # _metadata and _load_from_state_dict reads (a subclass that changes it, as BatchNorm's,
+    # upgrades an older state_dict there)
+    _version: int = 1
+
     def state_dict(
         self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
     ) -> OrderedDict[str, Tensor]:
@@ -644,7 +649,8 @@ class Module:
 
         The values share memory with the module's tensors; without ``keep_vars`` they
         are detached (plain Tensors that do not require grad). They are written into
-        ``destination`` (a new OrderedDict by default), which is returned.
+        ``destination`` (a new OrderedDict by default), which is returned; a new one has
+        PyTorch's ``_metadata``: ``{"version": module._version}`` by module path.
         """
         if args:  # PyTorch's deprecated positional form: (destination, prefix, keep_vars)
             warnings.warn(
@@ -655,26 +661,33 @@ class Module:
             destination = args[0] if destination is None else destination
             prefix = args[1] if len(args) > 1 and prefix == "" else prefix
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
-        out = OrderedDict() if destination is None else destination
+        out = destination
+        if out is None:
+            out = OrderedDict()
+            out._metadata = OrderedDict()
+        metadata = getattr(out, "_metadata", None)
         for dot, module, entering in self._prefixed_modules(prefix):
             if not entering:
+                meta = {"version": module._version} if metadata is None else metadata[dot[:-1]]
                 for hook in module._state_dict_hooks.values():
-                    meta = {"version": getattr(module, "_version", 1)}
                     if hook(module, out, dot, meta) is not None:
                         raise RuntimeError("state_dict post-hook must return None")
                 continue
+            if metadata is not None:
+                metadata[dot[:-1]] = {"version": module._version}
             for hook in module._state_dict_pre_hooks.values():
                 hook(module, dot, keep_vars)
-            for name, t in module._local_state().items():
-                out[dot + name] = t if keep_vars else t.detach()
-            if type(module).get_extra_state is not Module.get_extra_state:
-                out[dot + _EXTRA_STATE] = module.get_extra_state()
+            module._save_to_state_dict(out, dot, keep_vars)
         return out
 
-    def _upgrade_state_dict(self, state_dict: dict, prefix: str) -> None:
-        """Fill in, in the loader's copy, what a state_dict from before a module gained a
-        tensor lacks (PyTorch's ``_load_from_state_dict`` for a dict without a version);
-        nothing here."""
+    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
+        """Write this module's own parameters and persistent buffers (detached unless
+        ``keep_vars``), and its extra state, into ``destination`` under ``prefix``;
+        ``state_dict`` calls it on each module, as PyTorch's (a subclass may override it)."""
+        for name, t in self._local_state().items():
+            destination[prefix + name] = t if keep_vars else t.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + _EXTRA_STATE] = self.get_extra_state()
 
     def get_extra_state(self) -> Any:
         """What a module saves besides its tensors (as ``"_extra_state"`` in ``state_dict``):
@@ -723,11 +736,14 @@ class Module:
         With ``strict`` every key must match; mismatched shapes always raise. As in
         PyTorch, the values that fit are copied before the ``RuntimeError`` that lists
         the others, a key under a child that is None is ignored, and a value of shape
-        (1,) fills a 0-d tensor. Returns the named tuple ``(missing_keys, unexpected_keys)``.
+        (1,) fills a 0-d tensor. Each module loads its own keys in ``_load_from_state_dict``,
+        given its entry of ``state_dict._metadata`` (``{}`` without one).
+        Returns the named tuple ``(missing_keys, unexpected_keys)``.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
+        metadata = getattr(state_dict, "_metadata", None)
         # each module sees the keys under its prefix, a copy of its parent's (as PyTorch's,
         # so that a pre hook changes what its module and the module's children load)
         views = [OrderedDict(state_dict)]
@@ -745,44 +761,12 @@ class Module:
             parent = views[-1]
             state_dict = {k: v for k, v in parent.items() if k.startswith(dot)} if dot else parent
             views.append(state_dict)
-            for hook in module._load_state_dict_pre_hooks.values():
-                hook(module, state_dict, dot, {}, True, missing, unexpected, errors)
-            module._upgrade_state_dict(state_dict, dot)
-            local = module._local_state()
-            for key, t in ((dot + name, t) for name, t in local.items()):
-                if key not in state_dict:
-                    missing.append(key)
-                    continue
-                value = state_dict[key]
-                if not isinstance(value, Tensor):
-                    errors.append(
-                        f'While copying the parameter named "{key}", expected Tensor from '
-                        f"checkpoint but received {type(value)}"
-                    )
-                    continue
-                if t.ndim == 0 and value.shape == (1,):  # PyTorch's rule for old checkpoints
-                    value = value[0]
-                if value.shape != t.shape:
-                    errors.append(
-                        f"size mismatch for {key}: copying a param with shape {value.shape} "
-                        f"from checkpoint, the shape in current model is {t.shape}."
-                    )
-                elif assign:
-                    _assign(module, key[len(dot) :], t, value)
-                else:
-                    with no_grad():
-                        t.copy_(value)
-            extra = dot + _EXTRA_STATE
-            has_extra = type(module).set_extra_state is not Module.set_extra_state
-            if has_extra and extra in state_dict:
-                module.set_extra_state(state_dict[extra])
-            elif has_extra:
-                missing.append(extra)
-            for key in state_dict:  # a key names a local tensor, or a path through a child
-                if key.startswith(dot) and not (has_extra and key == extra):
-                    head, *rest = key[len(dot) :].split(".", 1)
-                    if head not in (module._modules if rest else local):
-                        unexpected.append(key)
+            local_metadata = {} if metadata is None else dict(metadata.get(dot[:-1], {}))
+            if assign:
+                local_metadata["assign_to_params_buffers"] = True
+            module._load_from_state_dict(
+                state_dict, dot, local_metadata, True, missing, unexpected, errors
+            )
         if strict and unexpected:
             errors.insert(0, f"Unexpected key(s) in state_dict: {_quoted(unexpected)}. ")
         if strict and missing:
@@ -793,6 +777,61 @@ class Module:
                 + "\n\t".join(errors)
             )
         return _IncompatibleKeys(missing, unexpected)
+
+    def _load_from_state_dict(
+        self, state_dict: dict, prefix: str, local_metadata: dict, strict: bool,
+        missing_keys: list, unexpected_keys: list, error_msgs: list,
+    ) -> None:  # fmt: skip
+        """Load this module's own tensors and extra state from ``state_dict``'s keys under
+        ``prefix``, after its load_state_dict pre hooks, as PyTorch's: a key it lacks goes
+        to ``missing_keys`` and (its children aside) one it does not know to
+        ``unexpected_keys`` when ``strict``, a value that does not fit to ``error_msgs``.
+        ``load_state_dict`` calls it on each module; a subclass may override it (to
+        upgrade an older format, by ``local_metadata["version"]``)."""
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(self, state_dict, prefix, local_metadata, strict, missing_keys,
+                 unexpected_keys, error_msgs)  # fmt: skip
+        assign = local_metadata.get("assign_to_params_buffers", False)
+        local = self._local_state()
+        for name, t in local.items():
+            key = prefix + name
+            if key not in state_dict:
+                if strict:
+                    missing_keys.append(key)
+                continue
+            value = state_dict[key]
+            if not isinstance(value, Tensor):
+                error_msgs.append(
+                    f'While copying the parameter named "{key}", expected Tensor from '
+                    f"checkpoint but received {type(value)}"
+                )
+                continue
+            if t.ndim == 0 and value.shape == (1,):  # PyTorch's rule for old checkpoints
+                value = value[0]
+            if value.shape != t.shape:
+                error_msgs.append(
+                    f"size mismatch for {key}: copying a param with shape {value.shape} "
+                    f"from checkpoint, the shape in current model is {t.shape}."
+                )
+            elif assign:
+                _assign(self, name, t, value)
+            else:
+                with no_grad():
+                    t.copy_(value)
+        extra = prefix + _EXTRA_STATE
+        if type(self).set_extra_state is not Module.set_extra_state:
+            if extra in state_dict:
+                self.set_extra_state(state_dict[extra])
+            elif strict:
+                missing_keys.append(extra)
+        elif strict and extra in state_dict:
+            unexpected_keys.append(extra)
+        if strict:
+            for key in state_dict:  # a key names a local tensor, or a path through a child
+                if key.startswith(prefix) and key != extra:
+                    head, *rest = key[len(prefix) :].split(".", 1)
+                    if head not in (self._modules if rest else local):
+                        unexpected_keys.append(key)
 
     # ---- repr ----------------------------------------------------------------------
     def _get_name(self) -> str:
