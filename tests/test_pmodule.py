@@ -105,3 +105,10 @@ def test_subclasses_override_save_to_and_load_from_state_dict():
     assert keys.missing_keys == [] and keys.unexpected_keys == []
     assert model[0].weight.tolist() == [[1.0, 1.0]]
     assert list(model.state_dict()) == ["0.weight", "0.bias", "0.scale"]
+
+
+def test_an_uninitialized_lazy_state_dict_loads_into_an_uninitialized_lazy_module():
+    fresh = nn.LazyLinear(2)
+    keys = fresh.load_state_dict(nn.LazyLinear(2).state_dict())
+    assert keys.missing_keys == [] and keys.unexpected_keys == []
+    assert fresh(mg.ones(4, 3)).shape == (4, 2) and type(fresh) is nn.Linear

@@ -33,6 +33,10 @@ PROGRAMS = [
     "class Scaled(M.nn.Linear):\n  def _save_to_state_dict(self, destination, prefix, keep_vars):\n    super()._save_to_state_dict(destination, prefix, keep_vars)\n    destination[prefix + 'scale'] = M.tensor(2.0)\nm = M.nn.Sequential(Scaled(2, 1), M.nn.ReLU()); R = (list(m.state_dict()), repr(m.load_state_dict(m.state_dict(), strict=False)))",
     "log = []\nclass Q(M.nn.Linear):\n  def _load_from_state_dict(self, *args): log.append('own')\nm = Q(1, 1); m.register_load_state_dict_pre_hook(lambda *a: log.append('hook')); R = (repr(m.load_state_dict({'x': M.ones(1)})), log)",
     "m = M.nn.Linear(1, 1); R = repr(m.load_state_dict({'weight': M.ones(1, 1), 'bias': M.ones(1), '_extra_state': 3, 'zz': M.ones(1)}, strict=False))",
+    # an uninitialized lazy module's state_dict loads into another (nothing to copy yet)
+    "a = M.nn.LazyLinear(2); b = M.nn.LazyLinear(2); r = b.load_state_dict(a.state_dict()); R = (repr(r), [type(p).__name__ for p in b.parameters()], type(b).__name__, b(M.ones(4, 3)).shape, type(b).__name__)",
+    "a = M.nn.LazyBatchNorm1d(); b = M.nn.Sequential(M.nn.LazyBatchNorm1d()); r = b.load_state_dict({'0.' + k: v for k, v in a.state_dict().items()}); R = (repr(r), [type(x).__name__ for x in b.buffers()])",
+    "a = M.nn.LazyLinear(2); b = M.nn.Linear(3, 2); b.load_state_dict(a.state_dict())",
 ]
 
 

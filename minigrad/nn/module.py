@@ -806,6 +806,8 @@ class Module:
                     f"checkpoint but received {type(value)}"
                 )
                 continue
+            if is_lazy(t):  # still uninitialized: so is the value (a lazy module's hook
+                continue  # materialized it otherwise), and there is nothing to copy
             if t.ndim == 0 and value.shape == (1,):  # PyTorch's rule for old checkpoints
                 value = value[0]
             if value.shape != t.shape:
