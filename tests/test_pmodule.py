@@ -112,3 +112,22 @@ def test_an_uninitialized_lazy_state_dict_loads_into_an_uninitialized_lazy_modul
     keys = fresh.load_state_dict(nn.LazyLinear(2).state_dict())
     assert keys.missing_keys == [] and keys.unexpected_keys == []
     assert fresh(mg.ones(4, 3)).shape == (4, 2) and type(fresh) is nn.Linear
+
+
+def test_an_assigned_buffer_registers_with_its_persistence():
+    model = nn.Module()
+    source = mg.ones(2)
+    model.kept = kept = nn.Buffer(source)
+    model.scratch = nn.Buffer(mg.zeros(1), persistent=False)
+    assert list(model.state_dict()) == ["kept"]
+    assert [name for name, _ in model.named_buffers()] == ["kept", "scratch"]
+    assert model.kept is kept and isinstance(kept, mg.Tensor)
+    source.add_(1)  # detached from the source, but the same memory
+    assert model.kept.tolist() == [2.0, 2.0]
+    model.kept = nn.Buffer(mg.zeros(2), persistent=False)  # the new Buffer decides
+    model.scratch = mg.ones(1)  # a plain Tensor keeps the buffer's persistence
+    assert list(model.state_dict()) == []
+    copied = copy.deepcopy(model)
+    assert copied.kept.persistent is False and list(copied.state_dict()) == []
+    restored = pickle.loads(pickle.dumps(nn.Buffer(mg.ones(1), persistent=False)))
+    assert restored.persistent is False and restored.tolist() == [1.0]

@@ -37,6 +37,25 @@ PROGRAMS = [
     "a = M.nn.LazyLinear(2); b = M.nn.LazyLinear(2); r = b.load_state_dict(a.state_dict()); R = (repr(r), [type(p).__name__ for p in b.parameters()], type(b).__name__, b(M.ones(4, 3)).shape, type(b).__name__)",
     "a = M.nn.LazyBatchNorm1d(); b = M.nn.Sequential(M.nn.LazyBatchNorm1d()); r = b.load_state_dict({'0.' + k: v for k, v in a.state_dict().items()}); R = (repr(r), [type(x).__name__ for x in b.buffers()])",
     "a = M.nn.LazyLinear(2); b = M.nn.Linear(3, 2); b.load_state_dict(a.state_dict())",
+    # nn.Buffer: assigned as an attribute, it registers a buffer that persists if it says so
+    "m = M.nn.Module(); m.b = M.nn.Buffer(M.ones(2)); m.c = M.nn.Buffer(M.ones(1), persistent=False); R = (list(m.state_dict()), [n for n, _ in m.named_buffers()], isinstance(m.b, M.Tensor), isinstance(m.b, M.nn.Buffer), m.b.persistent, m.c.persistent, repr(m.b), repr(m))",
+    "t = M.ones(2); b = M.nn.Buffer(t); m = M.nn.Module(); m.b = b; t.add_(1); R = (m.b is b, b is t, m.b, b.requires_grad, b.is_leaf)",
+    "t = M.ones(2, requires_grad=True); b = M.nn.Buffer(t * 2); c = M.nn.Buffer(t); R = (b.requires_grad, b.is_leaf, b.grad_fn, c.requires_grad, c.is_leaf, c is t)",
+    "R = (repr(M.nn.Buffer()), tuple(M.nn.Buffer().shape), repr(M.nn.Buffer(M.arange(3))))",
+    "M.nn.Buffer([1.])",
+    "m = M.nn.Module(); m.register_buffer('b', M.ones(1), persistent=False); m.b = M.nn.Buffer(M.zeros(1)); R = (list(m.state_dict()), m.b)",
+    "m = M.nn.Module(); m.register_buffer('b', M.ones(1)); m.b = M.nn.Buffer(M.zeros(1), persistent=False); R = list(m.state_dict())",
+    "m = M.nn.Module(); m.register_buffer('b', M.ones(1), persistent=False); m.b = M.zeros(1); R = list(m.state_dict())",
+    "m = M.nn.Linear(1, 1); m.weight = M.nn.Buffer(M.ones(1, 1))",
+    "m = M.nn.Sequential(M.nn.ReLU()); setattr(m, '0', M.nn.Buffer(M.ones(1)))",
+    "m = M.nn.Linear(1, 1); m.foo = 3; m.foo = M.nn.Buffer(M.ones(1, 1))",
+    "class Q(M.nn.Module):\n  def __init__(self): self.b = M.nn.Buffer(M.ones(1))\nQ()",
+    "import copy\nm = M.nn.Module(); m.c = M.nn.Buffer(M.ones(1), persistent=False); m.d = M.nn.Buffer(M.ones(2)); m2 = copy.deepcopy(m); R = (list(m2.state_dict()), [n for n, _ in m2.named_buffers()], m2.c.persistent, isinstance(m2.c, M.nn.Buffer), m2.c is m.c)",
+    "import pickle\nb = M.nn.Buffer(M.ones(2), persistent=False); c = pickle.loads(pickle.dumps(b)); R = (c.persistent, isinstance(c, M.nn.Buffer), c)",
+    "b = M.nn.Buffer(M.ones(2)); R = (isinstance(b * 2, M.nn.Buffer), isinstance(b.clone(), M.nn.Buffer), isinstance(b.detach(), M.nn.Buffer), b * 2)",
+    "m = M.nn.Module(); m.b = M.nn.Buffer(M.ones(2), persistent=False); m.double(); R = (list(m.state_dict()), m.b, [n for n, _ in m.named_buffers()])",
+    "m = M.nn.BatchNorm1d(2); m.running_mean = M.nn.Buffer(M.ones(2), persistent=False); R = list(m.state_dict())",
+    "m = M.nn.Module(); m.b = M.nn.Buffer(M.ones(1)); m.b = None; R = (list(m.state_dict()), [n for n, _ in m.named_buffers()], m.b)",
 ]
 
 

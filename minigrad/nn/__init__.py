@@ -154,7 +154,7 @@ from .normalization import (
     LayerNorm,
     RMSNorm,
 )
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 from .resample import (
     ChannelShuffle,
     Fold,
@@ -216,6 +216,7 @@ __all__ = [
     "ModuleList",
     "NLLLoss",
     "Parameter",
+    "Buffer",
     "RNN",
     "RNNBase",
     "RNNCell",

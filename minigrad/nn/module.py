@@ -26,7 +26,7 @@ from ..device import dtype_of_to
 from ..grad_mode import no_grad
 from ..tensor import Tensor, zero_grads
 from ..utils.hooks import BackwardHook, RemovableHandle
-from .parameter import Parameter, is_lazy
+from .parameter import Buffer, Parameter, is_lazy
 
 _EXTRA_STATE = "_extra_state"  # the state_dict key of what get_extra_state returns
 
@@ -297,14 +297,17 @@ class Module:
                 )
             modules[name] = None
             self._mirror(name, None)
-        elif buffers is not None and name in buffers:
+        elif isinstance(value, Buffer) or (buffers is not None and name in buffers):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
                     f"cannot assign '{type(value).__name__}' as buffer '{name}' "
-                    "(Tensor or None expected)"
+                    "(nn.Buffer, Tensor or None expected)"
                 )
-            buffers[name] = value
-            self._mirror(name, value)
+            if isinstance(value, Buffer):  # a Buffer says whether it persists
+                self.register_buffer(name, value, value.persistent)
+            else:  # a Tensor keeps the buffer's persistence
+                buffers[name] = value
+                self._mirror(name, value)
         elif name in ("_parameters", "_buffers", "_modules") and isinstance(value, Mapping):
             self._replace_registry(name, value)
         else:
