@@ -3,6 +3,7 @@ state_dict's per-module methods and metadata, nn.Buffer."""
 
 import copy
 import pickle
+import warnings
 
 import minigrad as mg
 from minigrad import nn
@@ -131,3 +132,44 @@ def test_an_assigned_buffer_registers_with_its_persistence():
     assert copied.kept.persistent is False and list(copied.state_dict()) == []
     restored = pickle.loads(pickle.dumps(nn.Buffer(mg.ones(1), persistent=False)))
     assert restored.persistent is False and restored.tolist() == [1.0]
+
+
+class _Scale(nn.Module):
+    def forward(self, x, factor=1.0):
+        return x * factor
+
+
+def test_a_call_runs_the_forward_hooks_registered_when_it_started():
+    model, log = _Scale(), []
+    handles = [model.register_forward_hook(lambda *a: (log.append(1), handles[1].remove()))]
+    handles.append(model.register_forward_hook(lambda *a: log.append(2)))
+    model(mg.ones(1))
+    model(mg.ones(1))
+    assert log == [1, 2, 1]
+
+
+def test_always_call_hooks_run_once_on_any_error_with_the_output_so_far():
+    model, log = _Scale(), []
+    model.register_forward_hook(lambda mod, args, out: out * 2)
+    model.register_forward_hook(lambda mod, args, out: log.append("ran"), always_call=True)
+    model.register_forward_hook(lambda mod, args, out: 1 / 0)
+    model.register_forward_hook(lambda mod, args, out: log.append(out.tolist()), always_call=True)
+    try:
+        model(mg.ones(1), factor=3.0)
+        raise AssertionError("the hook's ZeroDivisionError must propagate")
+    except ZeroDivisionError:
+        pass
+    assert log == ["ran", [6.0]]
+    failing, log = _Scale(), []
+    failing.register_forward_pre_hook(lambda *a: 1 / 0)
+    failing.register_forward_hook(lambda mod, args, out: [][1], always_call=True)
+    failing.register_forward_hook(lambda mod, args, out: log.append(out), always_call=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            failing(mg.ones(1))
+            raise AssertionError("the pre-hook's ZeroDivisionError must propagate")
+        except ZeroDivisionError:
+            pass
+    assert log == [None]
+    assert any("always_call=True" in str(w.message) for w in caught)

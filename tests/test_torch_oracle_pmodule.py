@@ -56,6 +56,15 @@ PROGRAMS = [
     "m = M.nn.Module(); m.b = M.nn.Buffer(M.ones(2), persistent=False); m.double(); R = (list(m.state_dict()), m.b, [n for n, _ in m.named_buffers()])",
     "m = M.nn.BatchNorm1d(2); m.running_mean = M.nn.Buffer(M.ones(2), persistent=False); R = list(m.state_dict())",
     "m = M.nn.Module(); m.b = M.nn.Buffer(M.ones(1)); m.b = None; R = (list(m.state_dict()), [n for n, _ in m.named_buffers()], m.b)",
+    # forward hooks: a call runs the hooks registered when it started; always_call hooks
+    # run on any error (a pre-hook's, forward's, another hook's), once, with the output so far
+    "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nhs = [m.register_forward_hook(lambda *a: (log.append(1), hs[1].remove())[0])]\nhs.append(m.register_forward_hook(lambda *a: log.append(2)))\nm(x); m(x); R = log",
+    "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nhs = [m.register_forward_pre_hook(lambda *a: (log.append(1), hs[1].remove())[0])]\nhs.append(m.register_forward_pre_hook(lambda *a: log.append(2)))\nm(x); m(x); R = log",
+    "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nm.register_forward_pre_hook(lambda *a: 1 / 0)\nm.register_forward_hook(lambda mod, a, o: log.append(o), always_call=True)\ntry: m(x)\nexcept ZeroDivisionError: log.append('raised')\nR = log",
+    "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nm.register_forward_hook(lambda mod, a, o: o * 2)\nm.register_forward_hook(lambda mod, a, o: 1 / 0)\nm.register_forward_hook(lambda mod, a, o: log.append(o), always_call=True)\ntry: m(x)\nexcept ZeroDivisionError: log.append('raised')\nR = log",
+    "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nm.register_forward_hook(lambda mod, a, o: log.append('ran'), always_call=True)\nm.register_forward_hook(lambda mod, a, o: 1 / 0)\ntry: m(x)\nexcept ZeroDivisionError: log.append('raised')\nR = log",
+    "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nm.register_forward_hook(lambda mod, a, o: [][1], always_call=True)\nm.register_forward_hook(lambda mod, a, o: log.append('second'), always_call=True)\ntry: m(x, y='s')\nexcept TypeError: log.append('raised')\nR = log",
+    "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nm.register_forward_pre_hook(lambda mod, a: (a[0] * 5,))\nm.register_forward_hook(lambda mod, a, o: 7, always_call=True)\nm.register_forward_hook(lambda mod, a, o: log.append((a[0], o)), always_call=True)\ntry: m(x, y='s')\nexcept TypeError: log.append('raised')\nR = log",
 ]
 
 

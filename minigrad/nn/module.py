@@ -146,50 +146,69 @@ class Module:
         hook the output (by returning something other than None), as in PyTorch. With
         backward hooks, the tensors in the arguments (after the pre-hooks) and in the
         output (after the forward hooks) pass through the nodes that run them; the hooks
-        of this call are those registered now."""
-        for key, hook in list(self._forward_pre_hooks.items()):
-            if key in self._forward_pre_hooks_with_kwargs:
-                result = hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError(
-                            "forward pre-hook must return None or a tuple of (new_args, "
-                            f"new_kwargs), but got {result}."
-                        )
-                    args, kwargs = result
-            else:
-                result = hook(self, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
-        backward_hook = None
-        full = list(self._backward_hooks.values()) if self._is_full_backward_hook else []
-        if full or self._backward_pre_hooks:
-            backward_hook = BackwardHook(self, full, list(self._backward_pre_hooks.values()))
-            args = backward_hook.setup_input_hook(args)
+        of this call are those registered now. If anything raises (a pre-hook, ``forward``,
+        a forward hook), the ``always_call`` forward hooks that have not run yet run with the
+        output so far (None if ``forward`` did not return), their own errors only warned."""
+        output = None
+        called: set = set()  # the always_call hooks that ran
         try:
+            for key, hook in list(self._forward_pre_hooks.items()):
+                if key in self._forward_pre_hooks_with_kwargs:
+                    result = hook(self, args, kwargs)
+                    if result is not None:
+                        if not (isinstance(result, tuple) and len(result) == 2):
+                            raise RuntimeError(
+                                "forward pre-hook must return None or a tuple of (new_args, "
+                                f"new_kwargs), but got {result}."
+                            )
+                        args, kwargs = result
+                else:
+                    result = hook(self, args)
+                    if result is not None:
+                        args = result if isinstance(result, tuple) else (result,)
+            backward_hook = None
+            full = list(self._backward_hooks.values()) if self._is_full_backward_hook else []
+            if full or self._backward_pre_hooks:
+                backward_hook = BackwardHook(self, full, list(self._backward_pre_hooks.values()))
+                args = backward_hook.setup_input_hook(args)
             output = self.forward(*args, **kwargs)
+            for key, hook in list(self._forward_hooks.items()):
+                if key in self._forward_hooks_always_called:
+                    called.add(key)
+                result = self._run_forward_hook(key, hook, args, kwargs, output)
+                if result is not None:
+                    output = result
+            if backward_hook is not None:
+                if not isinstance(output, (Tensor, tuple)):
+                    warnings.warn(
+                        "For backward hooks to be called, module output should be a Tensor or "
+                        f"a tuple of Tensors but received {type(output)}",
+                        stacklevel=2,
+                    )
+                output = backward_hook.setup_output_hook(output)
+            if self._backward_hooks and self._is_full_backward_hook is False:
+                _hook_output_node(self, args, output)
+            return output
         except Exception:
-            for key in [k for k in self._forward_hooks if k in self._forward_hooks_always_called]:
-                self._run_forward_hook(key, args, kwargs, None)  # output None, as PyTorch
+            for key, hook in list(self._forward_hooks.items()):
+                if key not in self._forward_hooks_always_called or key in called:
+                    continue
+                try:
+                    result = self._run_forward_hook(key, hook, args, kwargs, output)
+                except Exception as e:  # noqa: BLE001 - the first error is the one raised
+                    warnings.warn(
+                        "module forward hook with ``always_call=True`` raised an exception that "
+                        f"was silenced as another error was raised in forward: {e}",
+                        stacklevel=2,
+                    )
+                    continue
+                if result is not None:
+                    output = result
             raise
-        for key in list(self._forward_hooks):
-            result = self._run_forward_hook(key, args, kwargs, output)
-            if result is not None:
-                output = result
-        if backward_hook is not None:
-            if not isinstance(output, (Tensor, tuple)):
-                warnings.warn(
-                    "For backward hooks to be called, module output should be a Tensor or a "
-                    f"tuple of Tensors but received {type(output)}",
-                    stacklevel=2,
-                )
-            output = backward_hook.setup_output_hook(output)
-        if self._backward_hooks and self._is_full_backward_hook is False:
-            _hook_output_node(self, args, output)
-        return output
 
-    def _run_forward_hook(self, key: int, args: tuple, kwargs: dict, output: Any) -> Any:
-        hook = self._forward_hooks[key]
+    def _run_forward_hook(
+        self, key: int, hook: Callable, args: tuple, kwargs: dict, output: Any
+    ) -> Any:
         if key in self._forward_hooks_with_kwargs:
             return hook(self, args, kwargs, output)
         return hook(self, args, output)
