@@ -173,3 +173,14 @@ def test_always_call_hooks_run_once_on_any_error_with_the_output_so_far():
             pass
     assert log == [None]
     assert any("always_call=True" in str(w.message) for w in caught)
+
+
+def test_module_to_refuses_copy():
+    model = nn.Linear(1, 1)
+    for copy_flag in (True, False):
+        try:
+            model.to(mg.float64, copy=copy_flag)
+            raise AssertionError("Module.to(copy=...) must raise")
+        except RuntimeError as e:
+            assert "copy" in str(e)
+    assert model.weight.dtype == mg.float32

@@ -65,6 +65,10 @@ PROGRAMS = [
     "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nm.register_forward_hook(lambda mod, a, o: log.append('ran'), always_call=True)\nm.register_forward_hook(lambda mod, a, o: 1 / 0)\ntry: m(x)\nexcept ZeroDivisionError: log.append('raised')\nR = log",
     "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nm.register_forward_hook(lambda mod, a, o: [][1], always_call=True)\nm.register_forward_hook(lambda mod, a, o: log.append('second'), always_call=True)\ntry: m(x, y='s')\nexcept TypeError: log.append('raised')\nR = log",
     "class Mul(M.nn.Module):\n  def forward(self, x, y=1.0): return x * y\nm = Mul(); log = []; x = M.ones(2)\nm.register_forward_pre_hook(lambda mod, a: (a[0] * 5,))\nm.register_forward_hook(lambda mod, a, o: 7, always_call=True)\nm.register_forward_hook(lambda mod, a, o: log.append((a[0], o)), always_call=True)\ntry: m(x, y='s')\nexcept TypeError: log.append('raised')\nR = log",
+    # Module.to refuses a Tensor's copy= argument
+    "M.nn.Linear(1, 1).to(M.float64, copy=True)",
+    "M.nn.Linear(1, 1).to(dtype=M.float64, copy=False)",
+    "m = M.nn.Linear(1, 1); R = (m.to(M.float64, non_blocking=True) is m, m.weight.dtype == M.float64)",
 ]
 
 

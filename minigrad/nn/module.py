@@ -584,7 +584,10 @@ class Module:
     # ---- dtype and device ----------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Cast floating point parameters (in place), their gradients and buffers to a dtype:
-        ``to(dtype)``, ``to(device)`` (the CPU: nothing to do) or ``to(device, dtype)``."""
+        ``to(dtype)``, ``to(device)`` (the CPU: nothing to do) or ``to(device, dtype)``;
+        not ``copy=`` (a Tensor's), which PyTorch refuses here."""
+        if "copy" in kwargs:
+            raise RuntimeError(".to() does not accept copy argument")
         dtype = dtype_of_to(args, kwargs)
         if dtype is None:
             return self
