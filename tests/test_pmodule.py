@@ -5,6 +5,8 @@ import copy
 import pickle
 import warnings
 
+import numpy as np
+
 import minigrad as mg
 from minigrad import nn
 from minigrad.nn import module as module_py
@@ -184,3 +186,18 @@ def test_module_to_refuses_copy():
         except RuntimeError as e:
             assert "copy" in str(e)
     assert model.weight.dtype == mg.float32
+
+
+def test_a_conv_subclass_convolves_with_its_own_weight_through_conv_forward():
+    class Halved(nn.Conv2d):
+        def forward(self, x):
+            return self._conv_forward(x, self.weight * 0.5, self.bias)
+
+    mg.manual_seed(0)
+    layer = Halved(2, 3, 3, padding=1, padding_mode="reflect")
+    x = mg.randn(1, 2, 4, 4)
+    expected = mg.nn.functional.conv2d(
+        mg.nn.functional.pad(x, (1, 1, 1, 1), mode="reflect"), layer.weight * 0.5, layer.bias
+    )
+    assert layer._reversed_padding_repeated_twice == (1, 1, 1, 1)
+    assert np.allclose(layer(x).data, expected.data, atol=1e-6)
