@@ -201,3 +201,12 @@ def test_a_conv_subclass_convolves_with_its_own_weight_through_conv_forward():
     )
     assert layer._reversed_padding_repeated_twice == (1, 1, 1, 1)
     assert np.allclose(layer(x).data, expected.data, atol=1e-6)
+
+
+def test_module_cuda_raises_for_the_default_device_too():
+    for device in (None, 0, "cuda"):
+        try:
+            nn.Linear(1, 1).cuda(device)
+            raise AssertionError(f"Module.cuda({device!r}) must raise: there is no CUDA device")
+        except RuntimeError as e:
+            assert "cuda" in str(e)

@@ -617,7 +617,11 @@ class Module:
     def cpu(self) -> Module:
         return self
 
-    def cuda(self, device: Any = "cuda") -> Module:
+    def cuda(self, device: Any = None) -> Module:
+        """Raises, as there is no CUDA device (``device``: None for the current one, or an
+        index or a name)."""
+        if device is None or (isinstance(device, int) and not isinstance(device, bool)):
+            device = "cuda" if device is None else f"cuda:{device}"
         check_device(device)
         return self
 
