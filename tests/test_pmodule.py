@@ -210,3 +210,15 @@ def test_module_cuda_raises_for_the_default_device_too():
             raise AssertionError(f"Module.cuda({device!r}) must raise: there is no CUDA device")
         except RuntimeError as e:
             assert "cuda" in str(e)
+
+
+class _NoBias(nn.Linear):
+    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
+        out = super().state_dict(*args, destination=destination, prefix=prefix, keep_vars=keep_vars)
+        out.pop(prefix + "bias", None)
+        return out
+
+
+def test_a_parent_state_dict_calls_a_childs_overridden_state_dict():
+    model = nn.Sequential(nn.Linear(1, 1), _NoBias(1, 1), nn.Sequential(_NoBias(1, 1)))
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "1.weight", "2.0.weight"]

@@ -695,7 +695,14 @@ class Module:
             out = OrderedDict()
             out._metadata = OrderedDict()
         metadata = getattr(out, "_metadata", None)
-        for dot, module, entering in self._prefixed_modules(prefix):
+
+        def saves_here(module: Module) -> bool:  # not a child that overrides state_dict
+            return module is self or type(module).state_dict is Module.state_dict
+
+        for dot, module, entering in self._prefixed_modules(prefix, saves_here):
+            if not saves_here(module):  # PyTorch calls each child's own state_dict
+                module.state_dict(destination=out, prefix=dot, keep_vars=keep_vars)
+                continue
             if not entering:
                 meta = {"version": module._version} if metadata is None else metadata[dot[:-1]]
                 for hook in module._state_dict_hooks.values():
@@ -731,16 +738,19 @@ class Module:
             "Reached a code path in Module.set_extra_state() that should never be called."
         )
 
-    def _prefixed_modules(self, prefix: str) -> Iterator[tuple[str, Module, bool]]:
+    def _prefixed_modules(
+        self, prefix: str, descend: Callable[[Module], bool] | None = None
+    ) -> Iterator[tuple[str, Module, bool]]:
         """Every module under every path, depth first, with its keys' prefix: ``prefix``,
         then each child's name and a dot (so a child named "" gives "." as PyTorch's);
         ``(dot, module, True)`` on entering it, ``(dot, module, False)`` after its subtree
-        (where the post hooks of ``state_dict`` and ``load_state_dict`` run)."""
+        (where the post hooks of ``state_dict`` and ``load_state_dict`` run). A module for
+        which ``descend`` is False is only entered: not its subtree, not leaving it."""
         stack: list[tuple[str, Module, bool]] = [(prefix, self, True)]
         while stack:
             dot, module, entering = stack.pop()
             yield dot, module, entering
-            if entering:
+            if entering and (descend is None or descend(module)):
                 stack.append((dot, module, False))
                 children = [
                     (f"{dot}{k}.", c, True) for k, c in module._modules.items() if c is not None
