@@ -222,3 +222,15 @@ class _NoBias(nn.Linear):
 def test_a_parent_state_dict_calls_a_childs_overridden_state_dict():
     model = nn.Sequential(nn.Linear(1, 1), _NoBias(1, 1), nn.Sequential(_NoBias(1, 1)))
     assert list(model.state_dict()) == ["0.weight", "0.bias", "1.weight", "2.0.weight"]
+
+
+def test_nn_modules_has_pytorchs_paths_to_the_layer_classes():
+    from minigrad.nn.modules.batchnorm import _BatchNorm
+    from minigrad.nn.modules.loss import _Loss
+
+    assert isinstance(nn.BatchNorm1d(2), _BatchNorm)
+    assert not isinstance(nn.LayerNorm(2), _BatchNorm)
+    assert issubclass(nn.MSELoss, _Loss)
+    assert nn.modules.module.Module is nn.Module
+    assert nn.modules.conv.Conv2d is nn.Conv2d
+    assert isinstance(nn.ConvTranspose2d(1, 1, 2), nn.modules.conv._ConvNd)
