@@ -234,3 +234,12 @@ def test_nn_modules_has_pytorchs_paths_to_the_layer_classes():
     assert nn.modules.module.Module is nn.Module
     assert nn.modules.conv.Conv2d is nn.Conv2d
     assert isinstance(nn.ConvTranspose2d(1, 1, 2), nn.modules.conv._ConvNd)
+
+
+def test_every_dropout_module_is_a_dropout_nd():
+    base = nn.modules.dropout._DropoutNd
+    for cls in (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout):
+        assert issubclass(cls, base)
+    layer = nn.Dropout2d(0.5).eval()
+    x = mg.ones(1, 2, 3, 3)
+    assert layer(x) is x or np.array_equal(layer(x).data, x.data)

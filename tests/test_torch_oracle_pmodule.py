@@ -85,6 +85,10 @@ PROGRAMS = [
     "m = M.nn.Sequential(M.nn.Conv2d(1, 2, 3), M.nn.BatchNorm2d(2), M.nn.InstanceNorm2d(2), M.nn.Linear(2, 2), M.nn.LayerNorm(2)); R = [(type(x).__name__, isinstance(x, M.nn.modules.batchnorm._BatchNorm), isinstance(x, M.nn.modules.batchnorm._NormBase), isinstance(x, M.nn.modules.conv._ConvNd), isinstance(x, M.nn.modules.module.Module)) for x in m.modules()]",
     "loss = __import__(M.__name__ + '.nn.modules.loss', fromlist=['_Loss']); _Loss, _WeightedLoss = loss._Loss, loss._WeightedLoss\nclass L1(_Loss):\n  def forward(self, a, b): return (a - b).abs().mean() if self.reduction == 'mean' else (a - b).abs().sum()\nR = (repr(L1()), L1(reduction='sum')(M.ones(2), M.zeros(2)), issubclass(M.nn.CrossEntropyLoss, _WeightedLoss), issubclass(M.nn.MSELoss, _Loss))",
     "pairs = [('activation', 'ReLU'), ('container', 'Sequential'), ('linear', 'Linear'), ('pooling', 'MaxPool2d'), ('rnn', 'LSTM'), ('sparse', 'Embedding'), ('transformer', 'Transformer'), ('padding', 'ZeroPad2d'), ('dropout', 'Dropout'), ('normalization', 'LayerNorm'), ('instancenorm', 'InstanceNorm1d'), ('flatten', 'Flatten'), ('upsampling', 'Upsample'), ('distance', 'PairwiseDistance'), ('pixelshuffle', 'PixelShuffle'), ('fold', 'Fold'), ('channelshuffle', 'ChannelShuffle'), ('adaptive', 'AdaptiveLogSoftmaxWithLoss'), ('conv', 'ConvTranspose2d'), ('loss', 'CTCLoss')]\nR = [getattr(getattr(M.nn.modules, path), name) is getattr(M.nn, name) for path, name in pairs]",
+    "R = [(c.__name__, issubclass(c, M.nn.modules.dropout._DropoutNd)) for c in (M.nn.Dropout, M.nn.Dropout1d, M.nn.Dropout2d, M.nn.Dropout3d, M.nn.AlphaDropout, M.nn.FeatureAlphaDropout)]",
+    "M.nn.Dropout2d(1.5)",
+    "M.nn.Dropout1d('a')",
+    "m = M.nn.Sequential(M.nn.Dropout(0.3), M.nn.Dropout2d(0.2, True)); R = (repr(m), list(m.state_dict()), [x.training for x in m.eval().modules()])",
 ]
 
 

@@ -17,6 +17,7 @@ from ..device import check as check_device
 from ..factories import _shape
 from ..tensor import Tensor
 from . import conv, init, layer_ops
+from .layers import _DropoutNd
 from .module import Module
 from .parameter import Parameter
 
@@ -256,22 +257,11 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     _pool = staticmethod(conv.adaptive_avg_pool2d)
 
 
-class Dropout2d(Module):
+class Dropout2d(_DropoutNd):
     """In training, zero each channel of (N, C, H, W) with probability p and scale the rest
     by 1 / (1 - p) (see ``conv.dropout2d``); in evaluation mode the identity."""
 
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p = p
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return conv.dropout2d(input, self.p, self.training, self.inplace)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
+    _dropout = staticmethod(conv.dropout2d)
 
 
 class MaxPool1d(_MaxPoolNd):

@@ -30,8 +30,7 @@ _PATHS = {
     ),
     "distance": "PairwiseDistance CosineSimilarity",
     "dropout": (
-        "more_layer_modules._DropoutNd Dropout Dropout1d Dropout2d Dropout3d AlphaDropout "
-        "FeatureAlphaDropout"
+        "layers._DropoutNd Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout"
     ),
     "flatten": "Flatten Unflatten",
     "fold": "Fold Unfold",
