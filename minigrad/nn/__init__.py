@@ -1,4 +1,5 @@
-"""``minigrad.nn``: modules, layers and losses; ``functional``, ``init`` and ``utils``."""
+"""``minigrad.nn``: modules, layers and losses; ``functional``, ``init`` and ``utils``; and
+``modules``, PyTorch's paths to the layer classes (``nn.modules.batchnorm._BatchNorm``)."""
 
 from . import functional, init, utils
 from .activation import (
@@ -327,3 +328,5 @@ __all__ = [
     "FractionalMaxPool2d",
     "FractionalMaxPool3d",
 ]
+
+from . import modules  # noqa: E402 - PyTorch's paths to the classes above

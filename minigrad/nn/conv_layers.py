@@ -17,6 +17,7 @@ from ..device import check as check_device
 from ..factories import _shape
 from ..tensor import Tensor
 from . import conv, init, layer_ops
+from .layers import _DropoutNd
 from .module import Module
 from .parameter import Parameter
 
@@ -79,6 +80,16 @@ class _ConvNd(Module):
         self.output_padding = (0,) * n
         self.groups = groups
         self.padding_mode = padding_mode
+        # the padding as F.pad takes it (the last dim first, each as before, after), which a
+        # padding_mode other than 'zeros' applies to the input: PyTorch's name and value
+        if isinstance(padding, str):
+            totals = [
+                d * (k - 1) if padding == "same" else 0 for d, k in zip(dilation, kernel_size)
+            ]
+            pads = [v for t in reversed(totals) for v in (t // 2, t - t // 2)]
+        else:
+            pads = tuple(v for p in reversed(padding) for v in (p, p))
+        self._reversed_padding_repeated_twice = pads
         dtype = dtypes.or_default(dtype)
         channels = (in_channels, out_channels // groups) if self.transposed else (
             out_channels, in_channels // groups)  # fmt: skip
@@ -102,18 +113,19 @@ class _ConvNd(Module):
 
     def _padded(self, input: Tensor) -> tuple:
         """The input and the padding for the conv: a padding_mode other than 'zeros' pads
-        the input itself (F.pad, with PyTorch's _reversed_padding_repeated_twice)."""
+        the input itself (F.pad, with _reversed_padding_repeated_twice)."""
         if self.padding_mode == "zeros":
             return input, self.padding
-        if self.padding == "same":
-            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
-            pairs = [(t // 2, t - t // 2) for t in totals]
-        elif self.padding == "valid":
-            pairs = [(0, 0)] * self._nd
-        else:
-            pairs = [(p, p) for p in self.padding]
-        pads = tuple(v for pair in reversed(pairs) for v in pair)
-        return conv.pad(input, pads, mode=self.padding_mode), 0
+        return conv.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode), 0
+
+    def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+        """This layer's convolution of ``input`` with ``weight`` and ``bias`` (PyTorch's, for a
+        subclass whose forward transforms the weight first, e.g. weight standardization)."""
+        x, padding = self._padded(input)
+        return self._conv(x, weight, bias, self.stride, padding, self.dilation, self.groups)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self._conv_forward(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         n = self._nd
@@ -141,11 +153,7 @@ class Conv2d(_ConvNd):
     output (N, C_out, OH, OW), OH = (H + 2p - d (k - 1) - 1) // s + 1."""
 
     _nd = 2
-
-    def forward(self, input: Tensor) -> Tensor:
-        x, padding = self._padded(input)
-        return conv.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation,
-                           self.groups)  # fmt: skip
+    _conv = staticmethod(conv.conv2d)
 
 
 class Conv1d(_ConvNd):
@@ -153,11 +161,7 @@ class Conv1d(_ConvNd):
     output (N, C_out, OL), OL = (L + 2p - d (k - 1) - 1) // s + 1."""
 
     _nd = 1
-
-    def forward(self, input: Tensor) -> Tensor:
-        x, padding = self._padded(input)
-        return conv.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation,
-                           self.groups)  # fmt: skip
+    _conv = staticmethod(conv.conv1d)
 
 
 class Conv3d(_ConvNd):
@@ -165,11 +169,7 @@ class Conv3d(_ConvNd):
     (C_in, D, H, W), output (N, C_out, OD, OH, OW), OD = (D + 2p - d (k - 1) - 1) // s + 1."""
 
     _nd = 3
-
-    def forward(self, input: Tensor) -> Tensor:
-        x, padding = self._padded(input)
-        return conv.conv3d(x, self.weight, self.bias, self.stride, padding,
-                                     self.dilation, self.groups)  # fmt: skip
+    _conv = staticmethod(conv.conv3d)
 
 
 class _MaxPoolNd(Module):
@@ -257,22 +257,11 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     _pool = staticmethod(conv.adaptive_avg_pool2d)
 
 
-class Dropout2d(Module):
+class Dropout2d(_DropoutNd):
     """In training, zero each channel of (N, C, H, W) with probability p and scale the rest
     by 1 / (1 - p) (see ``conv.dropout2d``); in evaluation mode the identity."""
 
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p = p
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return conv.dropout2d(input, self.p, self.training, self.inplace)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
+    _dropout = staticmethod(conv.dropout2d)
 
 
 class MaxPool1d(_MaxPoolNd):

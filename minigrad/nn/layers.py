@@ -290,7 +290,7 @@ class ModuleList(Module):
     def __repr__(self) -> str:
         """As PyTorch: runs of identical children are shown once, as ``(0-2): 3 x Linear(...)``."""
         if not len(self):
-            return f"{type(self).__name__}()"
+            return f"{self._get_name()}()"
         runs: list[list] = []  # [first index, last index, repr]
         for i, module in enumerate(self):
             text = repr(module)
@@ -305,7 +305,7 @@ class ModuleList(Module):
             else:
                 line = f"({first}-{last}): {last - first + 1} x {text}"
             lines.append("\n  ".join(line.split("\n")))
-        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+        return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):
@@ -485,27 +485,34 @@ class LogSoftmax(Module):
         return f"dim={self.dim}"
 
 
-class Dropout(Module):
-    """In training, zero each element with probability p and scale the rest by 1 / (1 - p).
+class _DropoutNd(Module):
+    """A dropout module (``_dropout``, the functional form): p, checked in [0, 1], and
+    inplace; the identity in evaluation mode (``model.eval()``)."""
 
-    In evaluation mode (``model.eval()``) it is the identity.
-    """
+    _dropout = None
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
+        name = type(self).__name__
         try:
             if p < 0 or p > 1:  # PyTorch's test: NaN passes
-                raise ValueError(f"Dropout: probability has to be between 0 and 1, but got {p}")
+                raise ValueError(f"{name}: probability has to be between 0 and 1, but got {p}")
         except TypeError:  # not a number
-            raise TypeError(f"Dropout: p must be a number, not {type(p).__name__}") from None
+            raise TypeError(f"{name}: p must be a number, not {type(p).__name__}") from None
         self.p = p
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.dropout(input, self.p, self.training, self.inplace)
+        return type(self)._dropout(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout(_DropoutNd):
+    """In training, zero each element with probability p and scale the rest by 1 / (1 - p)."""
+
+    _dropout = staticmethod(F.dropout)
 
 
 class Flatten(Module):

@@ -121,6 +121,13 @@ class Module:
         object.__setattr__(self, "_load_state_dict_pre_hooks", OrderedDict())
         object.__setattr__(self, "_load_state_dict_post_hooks", OrderedDict())
 
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling and ``copy.deepcopy``: a module that comes with hooks turns on their
+        lookups in ``__call__`` (in a new process, none may have been registered yet)."""
+        self.__dict__.update(state)
+        if any(state.get(name) for name in _CALL_HOOKS):
+            hooks_in_use[0] = True
+
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
@@ -139,50 +146,69 @@ class Module:
         hook the output (by returning something other than None), as in PyTorch. With
         backward hooks, the tensors in the arguments (after the pre-hooks) and in the
         output (after the forward hooks) pass through the nodes that run them; the hooks
-        of this call are those registered now."""
-        for key, hook in list(self._forward_pre_hooks.items()):
-            if key in self._forward_pre_hooks_with_kwargs:
-                result = hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError(
-                            "forward pre-hook must return None or a tuple of (new_args, "
-                            f"new_kwargs), but got {result}."
-                        )
-                    args, kwargs = result
-            else:
-                result = hook(self, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
-        backward_hook = None
-        full = list(self._backward_hooks.values()) if self._is_full_backward_hook else []
-        if full or self._backward_pre_hooks:
-            backward_hook = BackwardHook(self, full, list(self._backward_pre_hooks.values()))
-            args = backward_hook.setup_input_hook(args)
+        of this call are those registered now. If anything raises (a pre-hook, ``forward``,
+        a forward hook), the ``always_call`` forward hooks that have not run yet run with the
+        output so far (None if ``forward`` did not return), their own errors only warned."""
+        output = None
+        called: set = set()  # the always_call hooks that ran
         try:
+            for key, hook in list(self._forward_pre_hooks.items()):
+                if key in self._forward_pre_hooks_with_kwargs:
+                    result = hook(self, args, kwargs)
+                    if result is not None:
+                        if not (isinstance(result, tuple) and len(result) == 2):
+                            raise RuntimeError(
+                                "forward pre-hook must return None or a tuple of (new_args, "
+                                f"new_kwargs), but got {result}."
+                            )
+                        args, kwargs = result
+                else:
+                    result = hook(self, args)
+                    if result is not None:
+                        args = result if isinstance(result, tuple) else (result,)
+            backward_hook = None
+            full = list(self._backward_hooks.values()) if self._is_full_backward_hook else []
+            if full or self._backward_pre_hooks:
+                backward_hook = BackwardHook(self, full, list(self._backward_pre_hooks.values()))
+                args = backward_hook.setup_input_hook(args)
             output = self.forward(*args, **kwargs)
+            for key, hook in list(self._forward_hooks.items()):
+                if key in self._forward_hooks_always_called:
+                    called.add(key)
+                result = self._run_forward_hook(key, hook, args, kwargs, output)
+                if result is not None:
+                    output = result
+            if backward_hook is not None:
+                if not isinstance(output, (Tensor, tuple)):
+                    warnings.warn(
+                        "For backward hooks to be called, module output should be a Tensor or "
+                        f"a tuple of Tensors but received {type(output)}",
+                        stacklevel=2,
+                    )
+                output = backward_hook.setup_output_hook(output)
+            if self._backward_hooks and self._is_full_backward_hook is False:
+                _hook_output_node(self, args, output)
+            return output
         except Exception:
-            for key in [k for k in self._forward_hooks if k in self._forward_hooks_always_called]:
-                self._run_forward_hook(key, args, kwargs, None)  # output None, as PyTorch
+            for key, hook in list(self._forward_hooks.items()):
+                if key not in self._forward_hooks_always_called or key in called:
+                    continue
+                try:
+                    result = self._run_forward_hook(key, hook, args, kwargs, output)
+                except Exception as e:  # noqa: BLE001 - the first error is the one raised
+                    warnings.warn(
+                        "module forward hook with ``always_call=True`` raised an exception that "
+                        f"was silenced as another error was raised in forward: {e}",
+                        stacklevel=2,
+                    )
+                    continue
+                if result is not None:
+                    output = result
             raise
-        for key in list(self._forward_hooks):
-            result = self._run_forward_hook(key, args, kwargs, output)
-            if result is not None:
-                output = result
-        if backward_hook is not None:
-            if not isinstance(output, (Tensor, tuple)):
-                warnings.warn(
-                    "For backward hooks to be called, module output should be a Tensor or a "
-                    f"tuple of Tensors but received {type(output)}",
-                    stacklevel=2,
-                )
-            output = backward_hook.setup_output_hook(output)
-        if self._backward_hooks and self._is_full_backward_hook is False:
-            _hook_output_node(self, args, output)
-        return output
 
-    def _run_forward_hook(self, key: int, args: tuple, kwargs: dict, output: Any) -> Any:
-        hook = self._forward_hooks[key]
+    def _run_forward_hook(
+        self, key: int, hook: Callable, args: tuple, kwargs: dict, output: Any
+    ) -> Any:
         if key in self._forward_hooks_with_kwargs:
             return hook(self, args, kwargs, output)
         return hook(self, args, output)
@@ -290,19 +316,17 @@ class Module:
                 )
             modules[name] = None
             self._mirror(name, None)
-        elif isinstance(value, Buffer):
-            if buffers is None:
-                raise AttributeError("cannot assign buffer before Module.__init__() call")
-            self._unregister(name, keep=buffers)
-            self.register_buffer(name, value, persistent=value.persistent)
-        elif buffers is not None and name in buffers:
+        elif isinstance(value, Buffer) or (buffers is not None and name in buffers):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
                     f"cannot assign '{type(value).__name__}' as buffer '{name}' "
-                    "(Tensor or None expected)"
+                    "(nn.Buffer, Tensor or None expected)"
                 )
-            buffers[name] = value
-            self._mirror(name, value)
+            if isinstance(value, Buffer):  # a Buffer says whether it persists
+                self.register_buffer(name, value, value.persistent)
+            else:  # a Tensor keeps the buffer's persistence
+                buffers[name] = value
+                self._mirror(name, value)
         elif name in ("_parameters", "_buffers", "_modules") and isinstance(value, Mapping):
             self._replace_registry(name, value)
         else:
@@ -560,7 +584,10 @@ class Module:
     # ---- dtype and device ----------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Cast floating point parameters (in place), their gradients and buffers to a dtype:
-        ``to(dtype)``, ``to(device)`` (the CPU: nothing to do) or ``to(device, dtype)``."""
+        ``to(dtype)``, ``to(device)`` (the CPU: nothing to do) or ``to(device, dtype)``;
+        not ``copy=`` (a Tensor's), which PyTorch refuses here."""
+        if "copy" in kwargs:
+            raise RuntimeError(".to() does not accept copy argument")
         dtype = dtype_of_to(args, kwargs)
         if dtype is None:
             return self
@@ -590,7 +617,11 @@ class Module:
     def cpu(self) -> Module:
         return self
 
-    def cuda(self, device: Any = "cuda") -> Module:
+    def cuda(self, device: Any = None) -> Module:
+        """Raises, as there is no CUDA device (``device``: None for the current one, or an
+        index or a name)."""
+        if device is None or (isinstance(device, int) and not isinstance(device, bool)):
+            device = "cuda" if device is None else f"cuda:{device}"
         check_device(device)
         return self
 
@@ -634,6 +665,11 @@ class Module:
         return self
 
     # ---- state dict ----------------------------------------------------------------
+    # the version of a module's state_dict format, which state_dict records in its
+    # _metadata and _load_from_state_dict reads (a subclass that changes it, as BatchNorm's,
+    # upgrades an older state_dict there)
+    _version: int = 1
+
     def state_dict(
         self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
     ) -> OrderedDict[str, Tensor]:
@@ -642,7 +678,8 @@ class Module:
 
         The values share memory with the module's tensors; without ``keep_vars`` they
         are detached (plain Tensors that do not require grad). They are written into
-        ``destination`` (a new OrderedDict by default), which is returned.
+        ``destination`` (a new OrderedDict by default), which is returned; a new one has
+        PyTorch's ``_metadata``: ``{"version": module._version}`` by module path.
         """
         if args:  # PyTorch's deprecated positional form: (destination, prefix, keep_vars)
             warnings.warn(
@@ -653,26 +690,40 @@ class Module:
             destination = args[0] if destination is None else destination
             prefix = args[1] if len(args) > 1 and prefix == "" else prefix
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
-        out = OrderedDict() if destination is None else destination
-        for dot, module, entering in self._prefixed_modules(prefix):
+        out = destination
+        if out is None:
+            out = OrderedDict()
+            out._metadata = OrderedDict()
+        metadata = getattr(out, "_metadata", None)
+
+        def saves_here(module: Module) -> bool:  # not a child that overrides state_dict
+            return module is self or type(module).state_dict is Module.state_dict
+
+        for dot, module, entering in self._prefixed_modules(prefix, saves_here):
+            if not saves_here(module):  # PyTorch calls each child's own state_dict
+                module.state_dict(destination=out, prefix=dot, keep_vars=keep_vars)
+                continue
             if not entering:
+                meta = {"version": module._version} if metadata is None else metadata[dot[:-1]]
                 for hook in module._state_dict_hooks.values():
-                    meta = {"version": getattr(module, "_version", 1)}
                     if hook(module, out, dot, meta) is not None:
                         raise RuntimeError("state_dict post-hook must return None")
                 continue
+            if metadata is not None:
+                metadata[dot[:-1]] = {"version": module._version}
             for hook in module._state_dict_pre_hooks.values():
                 hook(module, dot, keep_vars)
-            for name, t in module._local_state().items():
-                out[dot + name] = t if keep_vars else t.detach()
-            if type(module).get_extra_state is not Module.get_extra_state:
-                out[dot + _EXTRA_STATE] = module.get_extra_state()
+            module._save_to_state_dict(out, dot, keep_vars)
         return out
 
-    def _upgrade_state_dict(self, state_dict: dict, prefix: str) -> None:
-        """Fill in, in the loader's copy, what a state_dict from before a module gained a
-        tensor lacks (PyTorch's ``_load_from_state_dict`` for a dict without a version);
-        nothing here."""
+    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
+        """Write this module's own parameters and persistent buffers (detached unless
+        ``keep_vars``), and its extra state, into ``destination`` under ``prefix``;
+        ``state_dict`` calls it on each module, as PyTorch's (a subclass may override it)."""
+        for name, t in self._local_state().items():
+            destination[prefix + name] = t if keep_vars else t.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + _EXTRA_STATE] = self.get_extra_state()
 
     def get_extra_state(self) -> Any:
         """What a module saves besides its tensors (as ``"_extra_state"`` in ``state_dict``):
@@ -687,16 +738,19 @@ class Module:
             "Reached a code path in Module.set_extra_state() that should never be called."
         )
 
-    def _prefixed_modules(self, prefix: str) -> Iterator[tuple[str, Module, bool]]:
+    def _prefixed_modules(
+        self, prefix: str, descend: Callable[[Module], bool] | None = None
+    ) -> Iterator[tuple[str, Module, bool]]:
         """Every module under every path, depth first, with its keys' prefix: ``prefix``,
         then each child's name and a dot (so a child named "" gives "." as PyTorch's);
         ``(dot, module, True)`` on entering it, ``(dot, module, False)`` after its subtree
-        (where the post hooks of ``state_dict`` and ``load_state_dict`` run)."""
+        (where the post hooks of ``state_dict`` and ``load_state_dict`` run). A module for
+        which ``descend`` is False is only entered: not its subtree, not leaving it."""
         stack: list[tuple[str, Module, bool]] = [(prefix, self, True)]
         while stack:
             dot, module, entering = stack.pop()
             yield dot, module, entering
-            if entering:
+            if entering and (descend is None or descend(module)):
                 stack.append((dot, module, False))
                 children = [
                     (f"{dot}{k}.", c, True) for k, c in module._modules.items() if c is not None
@@ -721,11 +775,14 @@ class Module:
         With ``strict`` every key must match; mismatched shapes always raise. As in
         PyTorch, the values that fit are copied before the ``RuntimeError`` that lists
         the others, a key under a child that is None is ignored, and a value of shape
-        (1,) fills a 0-d tensor. Returns the named tuple ``(missing_keys, unexpected_keys)``.
+        (1,) fills a 0-d tensor. Each module loads its own keys in ``_load_from_state_dict``,
+        given its entry of ``state_dict._metadata`` (``{}`` without one).
+        Returns the named tuple ``(missing_keys, unexpected_keys)``.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
+        metadata = getattr(state_dict, "_metadata", None)
         # each module sees the keys under its prefix, a copy of its parent's (as PyTorch's,
         # so that a pre hook changes what its module and the module's children load)
         views = [OrderedDict(state_dict)]
@@ -743,44 +800,12 @@ class Module:
             parent = views[-1]
             state_dict = {k: v for k, v in parent.items() if k.startswith(dot)} if dot else parent
             views.append(state_dict)
-            for hook in module._load_state_dict_pre_hooks.values():
-                hook(module, state_dict, dot, {}, True, missing, unexpected, errors)
-            module._upgrade_state_dict(state_dict, dot)
-            local = module._local_state()
-            for key, t in ((dot + name, t) for name, t in local.items()):
-                if key not in state_dict:
-                    missing.append(key)
-                    continue
-                value = state_dict[key]
-                if not isinstance(value, Tensor):
-                    errors.append(
-                        f'While copying the parameter named "{key}", expected Tensor from '
-                        f"checkpoint but received {type(value)}"
-                    )
-                    continue
-                if t.ndim == 0 and value.shape == (1,):  # PyTorch's rule for old checkpoints
-                    value = value[0]
-                if value.shape != t.shape:
-                    errors.append(
-                        f"size mismatch for {key}: copying a param with shape {value.shape} "
-                        f"from checkpoint, the shape in current model is {t.shape}."
-                    )
-                elif assign:
-                    _assign(module, key[len(dot) :], t, value)
-                else:
-                    with no_grad():
-                        t.copy_(value)
-            extra = dot + _EXTRA_STATE
-            has_extra = type(module).set_extra_state is not Module.set_extra_state
-            if has_extra and extra in state_dict:
-                module.set_extra_state(state_dict[extra])
-            elif has_extra:
-                missing.append(extra)
-            for key in state_dict:  # a key names a local tensor, or a path through a child
-                if key.startswith(dot) and not (has_extra and key == extra):
-                    head, *rest = key[len(dot) :].split(".", 1)
-                    if head not in (module._modules if rest else local):
-                        unexpected.append(key)
+            local_metadata = {} if metadata is None else dict(metadata.get(dot[:-1], {}))
+            if assign:
+                local_metadata["assign_to_params_buffers"] = True
+            module._load_from_state_dict(
+                state_dict, dot, local_metadata, True, missing, unexpected, errors
+            )
         if strict and unexpected:
             errors.insert(0, f"Unexpected key(s) in state_dict: {_quoted(unexpected)}. ")
         if strict and missing:
@@ -791,6 +816,63 @@ class Module:
                 + "\n\t".join(errors)
             )
         return _IncompatibleKeys(missing, unexpected)
+
+    def _load_from_state_dict(
+        self, state_dict: dict, prefix: str, local_metadata: dict, strict: bool,
+        missing_keys: list, unexpected_keys: list, error_msgs: list,
+    ) -> None:  # fmt: skip
+        """Load this module's own tensors and extra state from ``state_dict``'s keys under
+        ``prefix``, after its load_state_dict pre hooks, as PyTorch's: a key it lacks goes
+        to ``missing_keys`` and (its children aside) one it does not know to
+        ``unexpected_keys`` when ``strict``, a value that does not fit to ``error_msgs``.
+        ``load_state_dict`` calls it on each module; a subclass may override it (to
+        upgrade an older format, by ``local_metadata["version"]``)."""
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(self, state_dict, prefix, local_metadata, strict, missing_keys,
+                 unexpected_keys, error_msgs)  # fmt: skip
+        assign = local_metadata.get("assign_to_params_buffers", False)
+        local = self._local_state()
+        for name, t in local.items():
+            key = prefix + name
+            if key not in state_dict:
+                if strict:
+                    missing_keys.append(key)
+                continue
+            value = state_dict[key]
+            if not isinstance(value, Tensor):
+                error_msgs.append(
+                    f'While copying the parameter named "{key}", expected Tensor from '
+                    f"checkpoint but received {type(value)}"
+                )
+                continue
+            if is_lazy(t):  # still uninitialized: so is the value (a lazy module's hook
+                continue  # materialized it otherwise), and there is nothing to copy
+            if t.ndim == 0 and value.shape == (1,):  # PyTorch's rule for old checkpoints
+                value = value[0]
+            if value.shape != t.shape:
+                error_msgs.append(
+                    f"size mismatch for {key}: copying a param with shape {value.shape} "
+                    f"from checkpoint, the shape in current model is {t.shape}."
+                )
+            elif assign:
+                _assign(self, name, t, value)
+            else:
+                with no_grad():
+                    t.copy_(value)
+        extra = prefix + _EXTRA_STATE
+        if type(self).set_extra_state is not Module.set_extra_state:
+            if extra in state_dict:
+                self.set_extra_state(state_dict[extra])
+            elif strict:
+                missing_keys.append(extra)
+        elif strict and extra in state_dict:
+            unexpected_keys.append(extra)
+        if strict:
+            for key in state_dict:  # a key names a local tensor, or a path through a child
+                if key.startswith(prefix) and key != extra:
+                    head, *rest = key[len(prefix) :].split(".", 1)
+                    if head not in (self._modules if rest else local):
+                        unexpected_keys.append(key)
 
     # ---- repr ----------------------------------------------------------------------
     def _get_name(self) -> str:
@@ -812,7 +894,7 @@ class Module:
             body = extra_lines[0]
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
-        return f"{type(self).__name__}({body})"
+        return f"{self._get_name()}({body})"
 
 
 def _indent(text: str, spaces: int) -> str:
@@ -824,6 +906,7 @@ def _indent(text: str, spaces: int) -> str:
 # True once any module has had a hook: until then no call looks for hooks (the lookups
 # cost about 1% of a small model's training step)
 hooks_in_use = [False]
+_CALL_HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
 
 
 def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool, flags: tuple) -> RemovableHandle:

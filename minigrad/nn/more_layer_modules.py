@@ -14,6 +14,7 @@ from . import conv
 from . import more_layers as ops
 from .conv_layers import ConstantPad1d, _ConstantPadNd, _ntuple
 from .functional import softmax
+from .layers import _DropoutNd
 from .module import Module
 
 __all__ = [
@@ -179,25 +180,6 @@ class ZeroPad3d(ConstantPad3d):
 
 
 # ---- dropout and RReLU ---------------------------------------------------------------
-
-
-class _DropoutNd(Module):
-    """A dropout module: p (checked in [0, 1]) and inplace; the identity in eval mode."""
-
-    _dropout = None
-
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p = p
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return type(self)._dropout(input, self.p, self.training, self.inplace)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Dropout1d(_DropoutNd):

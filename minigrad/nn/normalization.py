@@ -126,6 +126,7 @@ class _NormBase(Module):
     ``track_running_stats``: what the batch and instance norms share."""
 
     _dims: tuple = ()  # the input dims each subclass accepts
+    _version = 2  # version 2 added num_batches_tracked
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
@@ -161,12 +162,18 @@ class _NormBase(Module):
         self.reset_running_stats()
         _reset_affine(self)
 
-    def _upgrade_state_dict(self, state_dict: dict, prefix: str) -> None:
-        """A state_dict without ``num_batches_tracked`` (older than that buffer, or written by
-        hand) loads as in PyTorch: the count keeps its value."""
+    def _load_from_state_dict(
+        self, state_dict: dict, prefix: str, local_metadata: dict, strict: bool,
+        missing_keys: list, unexpected_keys: list, error_msgs: list,
+    ) -> None:  # fmt: skip
+        """A state_dict older than ``num_batches_tracked`` (version < 2, or no version: written
+        by hand) loads as in PyTorch: the count keeps its value."""
+        version = local_metadata.get("version")
         key = prefix + "num_batches_tracked"
-        if self.track_running_stats and key not in state_dict:
+        if (version is None or version < 2) and self.track_running_stats and key not in state_dict:
             state_dict[key] = self.num_batches_tracked
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
+                                      unexpected_keys, error_msgs)  # fmt: skip
 
     def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in self._dims:
@@ -237,6 +244,31 @@ class _InstanceNorm(_NormBase):
     ) -> None:  # fmt: skip
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
                          dtype, bias=bias)  # fmt: skip
+
+    def _load_from_state_dict(
+        self, state_dict: dict, prefix: str, local_metadata: dict, strict: bool,
+        missing_keys: list, unexpected_keys: list, error_msgs: list,
+    ) -> None:  # fmt: skip
+        """Running stats in a state_dict without a version, for a module that does not track
+        them, are an error (even when not ``strict``), as PyTorch's: they are dropped and
+        the error says why (instance norms stopped tracking them by default in 0.4)."""
+        stats = [prefix + name for name in ("running_mean", "running_var")]
+        stats = [key for key in stats if key in state_dict]
+        if local_metadata.get("version") is None and not self.track_running_stats and stats:
+            name, keys = type(self).__name__, " and ".join(f'"{key}"' for key in stats)
+            error_msgs.append(
+                f"Unexpected running stats buffer(s) {keys} "
+                f"for {name} with track_running_stats=False. If state_dict is a checkpoint "
+                f"saved before 0.4.0, this may be expected because {name} does not track "
+                "running stats by default since 0.4.0. Please remove these keys from "
+                "state_dict. If the running stats are actually needed, instead set "
+                f"track_running_stats=True in {name} to enable them. See the documentation "
+                f"of {name} for details."
+            )
+            for key in stats:
+                del state_dict[key]
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
+                                      unexpected_keys, error_msgs)  # fmt: skip
 
     def forward(self, input: Tensor) -> Tensor:
         self._check_input_dim(input)

@@ -56,21 +56,38 @@ def _share(t: Tensor, data: Tensor | np.ndarray) -> None:
 
 
 class Buffer(Tensor):
-    """A Tensor that ``Module.__setattr__`` registers as one of its buffers, in
-    ``state_dict`` if ``persistent``: ``self.steps = nn.Buffer(mg.zeros(()))`` is
-    ``self.register_buffer("steps", mg.zeros(()))``. It shares ``data``'s array (an empty
-    float tensor if None) and keeps its ``requires_grad``."""
+    """A Tensor that a Module registers as a buffer when it is assigned as an attribute
+    (``self.count = nn.Buffer(t, persistent=False)``), in ``state_dict`` if ``persistent``.
+
+    ``Buffer(t)`` is ``t`` detached (sharing its array and version counter) with ``t``'s
+    ``requires_grad``, as PyTorch's; ``Buffer()`` is an empty float tensor.
+    """
 
     __slots__ = ("persistent",)
 
     def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
         if data is None:
             data = Tensor._new(np.empty(0, get_default_dtype()))
-        elif not isinstance(data, Tensor):
+        elif not isinstance(data, Tensor):  # PyTorch calls data.detach()
             raise NotATensorError(f"Buffer: data must be a Tensor, not {type(data).__name__}")
         _share(self, data)
-        self.requires_grad = data.requires_grad
+        self._requires_grad = data._requires_grad
         self.persistent = persistent
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        """Pickle and copy: the values, requires_grad and ``persistent``."""
+        return _buffer, (self.data, self._requires_grad, self.persistent)
+
+    def __deepcopy__(self, memo: dict) -> Buffer:
+        copy = super().__deepcopy__(memo)
+        copy.persistent = self.persistent
+        return copy
+
+
+def _buffer(data: np.ndarray, requires_grad: bool, persistent: bool) -> Buffer:
+    buffer = Buffer(Tensor._new(data), persistent=persistent)
+    buffer._requires_grad = requires_grad
+    return buffer
 
 
 _DATA = Tensor.__dict__["data"]  # the array slot, read past the Uninitialized* property
