@@ -1,0 +1,83 @@
+"""Torch-free checks from porting PyTorch's tutorial programs (the CIFAR-10 classifier,
+DCGAN, char-RNN, seq2seq, Transformer LM, VAE, ResNet) by changing only the import."""
+
+import math
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn
+
+# ---- nn.init on a tensor's .data (DCGAN's weights_init) --------------------------------
+
+
+def _dcgan_weights_init(m):
+    classname = m.__class__.__name__
+    if classname.find("Conv") != -1:
+        nn.init.normal_(m.weight.data, 0.0, 0.02)
+    elif classname.find("BatchNorm") != -1:
+        nn.init.normal_(m.weight.data, 1.0, 0.02)
+        nn.init.constant_(m.bias.data, 0)
+
+
+def test_dcgan_weights_init_fills_the_data_arrays_in_place():
+    mg.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(3, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU())
+    conv_array, bn_array = net[0].weight.data, net[1].weight.data
+    net[1].bias.data[:] = 5.0
+    assert net.apply(_dcgan_weights_init) is net
+    w = net[0].weight
+    assert w.data is conv_array and w.dtype == mg.float32 and w.requires_grad
+    assert abs(float(w.data.mean())) < 0.002 and abs(float(w.data.std()) - 0.02) < 0.001
+    g = net[1].weight.data
+    assert g is bn_array and abs(float(g.mean()) - 1.0) < 0.01 and 0.01 < float(g.std()) < 0.03
+    np.testing.assert_array_equal(net[1].bias.data, np.zeros(64, np.float32))
+
+
+@pytest.mark.parametrize(
+    "init, args",
+    [
+        (nn.init.uniform_, (-0.1, 0.1)),
+        (nn.init.normal_, (0.0, 0.02)),
+        (nn.init.constant_, (0.5,)),
+        (nn.init.ones_, ()),
+        (nn.init.zeros_, ()),
+        (nn.init.xavier_uniform_, ()),
+        (nn.init.xavier_normal_, ()),
+        (nn.init.kaiming_uniform_, ()),
+        (nn.init.kaiming_normal_, ()),
+        (nn.init.trunc_normal_, ()),
+        (nn.init.orthogonal_, ()),
+        (nn.init.eye_, ()),
+        (nn.init.sparse_, (0.5,)),
+    ],
+)
+def test_every_init_fills_a_data_array_and_returns_it(init, args):
+    layer = nn.Linear(6, 4)
+    array = layer.weight.data
+    array[:] = np.nan
+    assert init(array, *args) is array
+    assert layer.weight.data is array and np.isfinite(array).all() and array.dtype == np.float32
+
+
+def test_dirac_fills_a_conv_weights_data():
+    conv = nn.Conv2d(2, 2, 3, bias=False)
+    nn.init.dirac_(conv.weight.data)
+    x = mg.randn(1, 2, 5, 5)
+    np.testing.assert_allclose(conv(x).data, x.data[:, :, 1:-1, 1:-1], rtol=1e-6)
+
+
+def test_kaiming_normal_fan_out_on_data_has_he_std():
+    mg.manual_seed(1)
+    w = nn.Conv2d(64, 256, 3).weight
+    nn.init.kaiming_normal_(w.data, mode="fan_out", nonlinearity="relu")
+    assert abs(float(w.data.std()) / math.sqrt(2.0 / (256 * 9)) - 1) < 0.02
+
+
+def test_init_on_data_leaves_the_graph_and_versions_alone():
+    w = nn.Linear(3, 2).weight
+    y = (w * 2).sum()
+    nn.init.constant_(w.data, 1.0)
+    y.backward()  # .data is outside autograd, as in PyTorch
+    np.testing.assert_array_equal(w.grad.data, np.full((2, 3), 2.0, np.float32))
