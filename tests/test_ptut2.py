@@ -81,3 +81,38 @@ def test_init_on_data_leaves_the_graph_and_versions_alone():
     nn.init.constant_(w.data, 1.0)
     y.backward()  # .data is outside autograd, as in PyTorch
     np.testing.assert_array_equal(w.grad.data, np.full((2, 3), 2.0, np.float32))
+
+
+# ---- the torch.* function forms on a tensor's .data (the CIFAR-10 tutorial's accuracy) ---
+
+
+def test_max_of_outputs_data_gives_values_and_indices():
+    outputs = mg.tensor([[0.1, 2.0, -1.0], [3.0, 0.5, 0.2]], requires_grad=True) * 1
+    _, predicted = mg.max(outputs.data, 1)
+    assert predicted.tolist() == [1, 0] and predicted.dtype == mg.int64
+    values, indices = mg.max(outputs.data, dim=1, keepdim=True)
+    assert values.shape == (2, 1) and values.dtype == mg.float32 and not values.requires_grad
+    np.testing.assert_array_equal(values.data, np.array([[2.0], [3.0]], np.float32))
+    labels = mg.tensor([1, 2])
+    assert (predicted == labels).sum().item() == 1
+
+
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        (lambda a: mg.argmax(a, 1), [1, 0]),
+        (lambda a: mg.topk(a, 1)[1].squeeze(1), [1, 0]),
+        (lambda a: mg.sort(a, 1, descending=True)[1][:, 0], [1, 0]),
+        (lambda a: mg.softmax(a, 1).argmax(1), [1, 0]),
+        (lambda a: mg.sum(a, 0), [3.1, 2.5, -0.8]),
+        (lambda a: mg.add(a, 1)[0], [1.1, 3.0, 0.0]),
+    ],
+)
+def test_function_forms_take_data(call, expected):
+    t = mg.tensor([[0.1, 2.0, -1.0], [3.0, 0.5, 0.2]], dtype=mg.float64)
+    np.testing.assert_allclose(call(t.data).tolist(), expected)
+
+
+def test_function_forms_still_refuse_a_list():
+    with pytest.raises(TypeError, match=r"max\(\): argument 'input' .*must be Tensor, not list"):
+        mg.max([1.0, 2.0])

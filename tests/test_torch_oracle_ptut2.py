@@ -3,6 +3,8 @@ under PyTorch and minigrad from the same initial weights (minigrad's random numb
 not PyTorch's, so each program's state_dict is copied across): what they print and
 return must match, loss by loss."""
 
+import os
+import tempfile
 
 import numpy as np
 import pytest
@@ -188,3 +190,96 @@ def test_dcgan_with_weights_init_on_data_trains_as_pytorch(dtype):
 
 def test_dcgan_with_weights_init_on_the_parameters_trains_as_pytorch():
     _run(_dcgan, data_init=False)
+
+
+# ---- "Training a Classifier" (CIFAR-10) ----------------------------------------------
+
+
+def _cifar(T, nn, F, optim, data, weights, log, dtype):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((16, 3, 32, 32)).astype(dtype)
+    Y = rng.integers(0, 10, 16)
+    trainset = data.TensorDataset(T.tensor(X), T.tensor(Y))
+    trainloader = data.DataLoader(trainset, batch_size=4, shuffle=False, num_workers=2)
+    testloader = data.DataLoader(trainset, batch_size=4, shuffle=False, num_workers=2)
+    classes = ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+    device = T.device("cuda:0" if T.cuda.is_available() else "cpu")
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 6, 5)
+            self.pool = nn.MaxPool2d(2, 2)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = self.pool(F.relu(self.conv1(x)))
+            x = self.pool(F.relu(self.conv2(x)))
+            x = T.flatten(x, 1)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            x = self.fc3(x)
+            return x
+
+    net = Net()
+    init = _load(T, [net], weights)
+    net.to(device)
+    log.append(repr(net))
+    criterion = nn.CrossEntropyLoss()
+    optimizer = optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    for epoch in range(2):
+        running_loss = 0.0
+        for i, batch in enumerate(trainloader, 0):
+            inputs, labels = batch[0].to(device), batch[1].to(device)
+            optimizer.zero_grad()
+            outputs = net(inputs)
+            loss = criterion(outputs, labels)
+            loss.backward()
+            optimizer.step()
+            running_loss += loss.item()
+            if i % 2 == 1:
+                log.append(f"[{epoch + 1}, {i + 1:5d}] loss: {running_loss / 2:.3f}")
+                running_loss = 0.0
+    log.append(net.conv1.weight.grad.numpy().copy())
+    path = os.path.join(tempfile.mkdtemp(), "cifar_net.pth")
+    T.save(net.state_dict(), path)
+    images, labels = next(iter(testloader))
+    log.append("GroundTruth: " + " ".join(f"{classes[labels[j]]:5s}" for j in range(4)))
+    net = Net()
+    net.load_state_dict(T.load(path, weights_only=True))
+    outputs = net(images)
+    _, predicted = T.max(outputs, 1)
+    log.append("Predicted: " + " ".join(f"{classes[predicted[j]]:5s}" for j in range(4)))
+    correct = 0
+    total = 0
+    with T.no_grad():
+        for images, labels in testloader:
+            outputs = net(images)
+            _, predicted = T.max(outputs.data, 1)
+            total += labels.size(0)
+            correct += (predicted == labels).sum().item()
+    log.append(f"Accuracy of the network on the 10000 test images: {100 * correct // total} %")
+    correct_pred = {classname: 0 for classname in classes}
+    total_pred = {classname: 0 for classname in classes}
+    with T.no_grad():
+        for images, labels in testloader:
+            outputs = net(images)
+            _, predictions = T.max(outputs, 1)
+            for label, prediction in zip(labels, predictions):
+                if label == prediction:
+                    correct_pred[classes[label]] += 1
+                total_pred[classes[label]] += 1
+    for classname, correct_count in correct_pred.items():
+        if total_pred[classname]:
+            accuracy = 100 * float(correct_count) / total_pred[classname]
+            log.append(f"Accuracy for class: {classname:5s} is {accuracy:.1f} %")
+    return init
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cifar10_classifier_tutorial_runs_as_pytorch(dtype):
+    log = _run(_cifar, dtype)
+    assert any(str(line).startswith("Accuracy of the network") for line in log)
