@@ -1118,6 +1118,30 @@ def set_num_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
     _threads[0] = builtins.int(int)
 
 
+# minigrad's ops are deterministic already (NumPy on the CPU); the flags are recorded for
+# the reproducibility recipes that set them
+_deterministic = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Record whether only deterministic algorithms may run (a bool, and ``warn_only``)."""
+    for name, value in (("mode", mode), ("warn_only", warn_only)):
+        if not isinstance(value, bool):
+            raise TypeError(
+                f"use_deterministic_algorithms(): argument '{name}' must be bool, "
+                f"not {type(value).__name__}"
+            )
+    _deterministic.update(mode=mode, warn_only=warn_only)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    return _deterministic["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    return _deterministic["warn_only"]
+
+
 _PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
 
 
@@ -1164,5 +1188,6 @@ __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trape
            "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window", "get_num_threads",
-           "set_num_threads", "set_printoptions",
+           "set_num_threads", "set_printoptions", "use_deterministic_algorithms",
+           "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
            *(n for n in METHODS if n not in ("sum_to_size", "unfold"))]  # fmt: skip

@@ -116,3 +116,57 @@ def test_function_forms_take_data(call, expected):
 def test_function_forms_still_refuse_a_list():
     with pytest.raises(TypeError, match=r"max\(\): argument 'input' .*must be Tensor, not list"):
         mg.max([1.0, 2.0])
+
+
+# ---- the reproducibility recipe: seeds, deterministic algorithms, cuDNN's switches ----
+
+
+def _seed_everything(torch, seed):
+    torch.manual_seed(seed)
+    torch.cuda.manual_seed(seed)
+    torch.cuda.manual_seed_all(seed)
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
+    torch.use_deterministic_algorithms(True)
+
+
+def test_seed_everything_recipe_runs_and_reproduces():
+    try:
+        _seed_everything(mg, 3)
+        a = mg.randn(4)
+        _seed_everything(mg, 3)
+        np.testing.assert_array_equal(mg.randn(4).data, a.data)
+        assert mg.are_deterministic_algorithms_enabled()
+        assert not mg.is_deterministic_algorithms_warn_only_enabled()
+        assert mg.backends.cudnn.deterministic and not mg.backends.cudnn.benchmark
+    finally:
+        mg.use_deterministic_algorithms(False)
+        mg.backends.cudnn.deterministic = False
+    assert not mg.are_deterministic_algorithms_enabled()
+
+
+def test_cudnn_module_import_and_gpu_backends_unavailable():
+    import minigrad.backends.cudnn as cudnn
+
+    assert cudnn.enabled and not cudnn.benchmark and cudnn.allow_tf32
+    assert not cudnn.is_available() and cudnn.version() is None
+    assert not mg.backends.mps.is_available() and not mg.backends.mps.is_built()
+    device = (
+        "cuda" if mg.cuda.is_available() else "mps" if mg.backends.mps.is_available() else "cpu"
+    )
+    assert device == "cpu"
+    mg.cuda.empty_cache()
+
+
+def test_use_deterministic_algorithms_takes_bools_only():
+    with pytest.raises(
+        TypeError, match="use_deterministic_algorithms.*'mode' must be bool, not str"
+    ):
+        mg.use_deterministic_algorithms("yes")
+    with pytest.raises(TypeError, match="'warn_only' must be bool, not int"):
+        mg.use_deterministic_algorithms(True, warn_only=1)
+    assert not mg.are_deterministic_algorithms_enabled()
+    mg.use_deterministic_algorithms(True, warn_only=True)
+    assert mg.is_deterministic_algorithms_warn_only_enabled()
+    mg.use_deterministic_algorithms(False)
+    assert not mg.is_deterministic_algorithms_warn_only_enabled()

@@ -283,3 +283,39 @@ def _cifar(T, nn, F, optim, data, weights, log, dtype):
 def test_cifar10_classifier_tutorial_runs_as_pytorch(dtype):
     log = _run(_cifar, dtype)
     assert any(str(line).startswith("Accuracy of the network") for line in log)
+
+
+# ---- the reproducibility recipe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("warn_only", [False, True])
+def test_seed_everything_recipe_as_pytorch(warn_only):
+    logs = []
+    for T in (torch, minigrad):
+        log = []
+        T.manual_seed(0)
+        T.cuda.manual_seed(0)
+        T.cuda.manual_seed_all(0)
+        T.backends.cudnn.deterministic = True
+        T.backends.cudnn.benchmark = False
+        try:
+            T.use_deterministic_algorithms(True, warn_only=warn_only)
+            log.append(T.are_deterministic_algorithms_enabled())
+            log.append(T.is_deterministic_algorithms_warn_only_enabled())
+            for bad, arg in ((T.use_deterministic_algorithms, 1), (T.cuda.manual_seed, "a")):
+                try:
+                    bad(arg)
+                except Exception as e:
+                    log.append(type(e).__name__)
+        finally:
+            T.use_deterministic_algorithms(False)
+            T.backends.cudnn.deterministic = False
+        log.append(T.are_deterministic_algorithms_enabled())
+        cudnn = T.backends.cudnn
+        log += [cudnn.enabled, cudnn.benchmark, cudnn.allow_tf32, cudnn.is_available()]
+        log += [cudnn.version(), T.backends.mps.is_available(), T.backends.mps.is_built()]
+        log.append(
+            "cuda" if T.cuda.is_available() else "mps" if T.backends.mps.is_available() else "cpu"
+        )
+        logs.append(log)
+    assert logs[0] == logs[1]
