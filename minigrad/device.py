@@ -102,3 +102,14 @@ def dtype_of_to(args: tuple, kwargs: dict) -> Any:
         else:
             raise TypeError(f"to() received an invalid combination of arguments: {args!r}")
     return dtype
+
+
+def set_default_device(device: Any) -> None:
+    """Make ``device`` the default for new tensors, as ``torch.set_default_device``: the CPU
+    (or None, for the CPU) is the only one, so anything else raises."""
+    check(device)
+
+
+def get_default_device() -> device:
+    """The device new tensors are made on: the CPU."""
+    return CPU

@@ -170,3 +170,20 @@ def test_use_deterministic_algorithms_takes_bools_only():
     assert mg.is_deterministic_algorithms_warn_only_enabled()
     mg.use_deterministic_algorithms(False)
     assert not mg.is_deterministic_algorithms_warn_only_enabled()
+
+
+# ---- torch.set_default_device (the 2024 "NLP From Scratch" tutorials' first lines) ------
+
+
+def test_set_default_device_takes_the_cpu_and_refuses_others():
+    device = mg.device("cpu")
+    if mg.cuda.is_available():
+        device = mg.device("cuda")
+    mg.set_default_device(device)
+    assert mg.get_default_device() == mg.device("cpu") and f"{mg.get_default_device()}" == "cpu"
+    mg.set_default_device(None)
+    mg.set_default_device("cpu")
+    assert mg.zeros(2).device == mg.get_default_device()
+    with pytest.raises(RuntimeError, match="device 'cuda:1' is not available"):
+        mg.set_default_device("cuda:1")
+    assert mg.get_default_device() == mg.device("cpu")
