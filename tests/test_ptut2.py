@@ -187,3 +187,24 @@ def test_set_default_device_takes_the_cpu_and_refuses_others():
     with pytest.raises(RuntimeError, match="device 'cuda:1' is not available"):
         mg.set_default_device("cuda:1")
     assert mg.get_default_device() == mg.device("cpu")
+
+
+# ---- type_as of a tensor's .data (the nn.Transformer translation tutorial's decoding) ---
+
+
+def test_type_as_of_data_casts_to_its_dtype():
+    src = mg.tensor([[2], [5], [3]])
+    ys = mg.ones(1, 1).fill_(2).type(mg.long)
+    ys = mg.cat([ys, mg.ones(1, 1).type_as(src.data).fill_(7)], dim=0)
+    assert ys.dtype == mg.int64 and ys.tolist() == [[2], [7]]
+    x = mg.ones(2, requires_grad=True)
+    y = x.type_as(mg.zeros(1, dtype=mg.float64).data)
+    assert y.dtype == mg.float64 and y.requires_grad
+    y.sum().backward()
+    assert x.grad.dtype == mg.float32 and x.grad.tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("other", [3, 2.5, [1.0], None])
+def test_type_as_of_a_non_tensor_is_a_type_error(other):
+    with pytest.raises(TypeError, match=r"type_as\(\): argument 'other' must be Tensor, not"):
+        mg.ones(2).type_as(other)

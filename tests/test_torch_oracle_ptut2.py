@@ -3,6 +3,7 @@ under PyTorch and minigrad from the same initial weights (minigrad's random numb
 not PyTorch's, so each program's state_dict is copied across): what they print and
 return must match, loss by loss."""
 
+import math
 import os
 import re
 import tempfile
@@ -462,3 +463,153 @@ def _char_rnn(T, nn, F, optim, data, weights, log, dtype):
 def test_char_rnn_classification_tutorial_runs_as_pytorch(dtype):
     log = _run(_char_rnn, dtype)
     assert log[0] == "Using device = cpu"
+
+
+# ---- "Language Translation with nn.Transformer" -----------------------------------------
+
+
+def _translation(T, nn, F, optim, data, weights, log, dtype):
+    pad_sequence = nn.utils.rnn.pad_sequence
+    DEVICE = T.device("cuda" if T.cuda.is_available() else "cpu")
+    PAD_IDX, BOS_IDX, EOS_IDX = 1, 2, 3
+
+    class PositionalEncoding(nn.Module):
+        def __init__(self, emb_size, dropout, maxlen=5000):
+            super().__init__()
+            den = T.exp(-T.arange(0, emb_size, 2) * math.log(10000) / emb_size)
+            pos = T.arange(0, maxlen).reshape(maxlen, 1)
+            pos_embedding = T.zeros((maxlen, emb_size))
+            pos_embedding[:, 0::2] = T.sin(pos * den)
+            pos_embedding[:, 1::2] = T.cos(pos * den)
+            pos_embedding = pos_embedding.unsqueeze(-2)
+            self.dropout = nn.Dropout(dropout)
+            self.register_buffer("pos_embedding", pos_embedding)
+
+        def forward(self, token_embedding):
+            return self.dropout(token_embedding + self.pos_embedding[: token_embedding.size(0), :])
+
+    class TokenEmbedding(nn.Module):
+        def __init__(self, vocab_size, emb_size):
+            super().__init__()
+            self.embedding = nn.Embedding(vocab_size, emb_size)
+            self.emb_size = emb_size
+
+        def forward(self, tokens):
+            return self.embedding(tokens.long()) * math.sqrt(self.emb_size)
+
+    class Seq2SeqTransformer(nn.Module):
+        def __init__(self, layers, emb_size, nhead, src_vocab, tgt_vocab, ffn, dropout=0.1):
+            super().__init__()
+            self.transformer = nn.Transformer(
+                d_model=emb_size, nhead=nhead, num_encoder_layers=layers,
+                num_decoder_layers=layers, dim_feedforward=ffn, dropout=dropout,
+            )  # fmt: skip
+            self.generator = nn.Linear(emb_size, tgt_vocab)
+            self.src_tok_emb = TokenEmbedding(src_vocab, emb_size)
+            self.tgt_tok_emb = TokenEmbedding(tgt_vocab, emb_size)
+            self.positional_encoding = PositionalEncoding(emb_size, dropout=dropout)
+
+        def forward(self, src, trg, src_mask, tgt_mask, src_padding_mask, tgt_padding_mask,
+                    memory_key_padding_mask):  # fmt: skip
+            src_emb = self.positional_encoding(self.src_tok_emb(src))
+            tgt_emb = self.positional_encoding(self.tgt_tok_emb(trg))
+            outs = self.transformer(src_emb, tgt_emb, src_mask, tgt_mask, None, src_padding_mask,
+                                    tgt_padding_mask, memory_key_padding_mask)  # fmt: skip
+            return self.generator(outs)
+
+        def encode(self, src, src_mask):
+            return self.transformer.encoder(
+                self.positional_encoding(self.src_tok_emb(src)), src_mask
+            )
+
+        def decode(self, tgt, memory, tgt_mask):
+            return self.transformer.decoder(
+                self.positional_encoding(self.tgt_tok_emb(tgt)), memory, tgt_mask
+            )
+
+    def generate_square_subsequent_mask(sz):
+        mask = (T.triu(T.ones((sz, sz), device=DEVICE)) == 1).transpose(0, 1)
+        return mask.float().masked_fill(mask == 0, float("-inf")).masked_fill(mask == 1, 0.0)
+
+    def create_mask(src, tgt):
+        tgt_mask = generate_square_subsequent_mask(tgt.shape[0])
+        src_mask = T.zeros((src.shape[0], src.shape[0]), device=DEVICE).type(T.bool)
+        src_padding_mask = (src == PAD_IDX).transpose(0, 1)
+        tgt_padding_mask = (tgt == PAD_IDX).transpose(0, 1)
+        return src_mask, tgt_mask, src_padding_mask, tgt_padding_mask
+
+    transformer = Seq2SeqTransformer(2, 16, 2, 15, 17, 32, dropout=0.0)
+    for p in transformer.parameters():
+        if p.dim() > 1:
+            nn.init.xavier_uniform_(p)
+    init = _load(T, [transformer], weights)
+    transformer = transformer.to(DEVICE)
+    log.append(repr(transformer))
+    loss_fn = nn.CrossEntropyLoss(ignore_index=PAD_IDX)
+    optimizer = optim.Adam(transformer.parameters(), lr=0.0001, betas=(0.9, 0.98), eps=1e-9)
+    rng = np.random.default_rng(13)
+    pairs = [
+        (
+            list(rng.integers(4, 15, rng.integers(2, 7))),
+            list(rng.integers(4, 17, rng.integers(2, 7))),
+        )
+        for _ in range(6)
+    ]
+
+    def tensor_transform(token_ids):
+        return T.cat((T.tensor([BOS_IDX]), T.tensor(token_ids), T.tensor([EOS_IDX])))
+
+    def collate_fn(batch):
+        src_batch = [tensor_transform(s) for s, _ in batch]
+        tgt_batch = [tensor_transform(t) for _, t in batch]
+        return pad_sequence(src_batch, padding_value=PAD_IDX), pad_sequence(
+            tgt_batch, padding_value=PAD_IDX
+        )
+
+    for epoch in range(1, 3):
+        transformer.train()
+        losses = 0
+        train_dataloader = data.DataLoader(pairs, batch_size=3, collate_fn=collate_fn)
+        for src, tgt in train_dataloader:
+            src, tgt = src.to(DEVICE), tgt.to(DEVICE)
+            tgt_input = tgt[:-1, :]
+            src_mask, tgt_mask, src_padding_mask, tgt_padding_mask = create_mask(src, tgt_input)
+            logits = transformer(src, tgt_input, src_mask, tgt_mask, src_padding_mask,
+                                 tgt_padding_mask, src_padding_mask)  # fmt: skip
+            optimizer.zero_grad()
+            tgt_out = tgt[1:, :]
+            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1))
+            loss.backward()
+            optimizer.step()
+            losses += loss.item()
+        log.append(f"Epoch: {epoch}, Train loss: {losses / len(list(train_dataloader)):.3f}")
+    log.append(transformer.generator.weight.grad.numpy().copy())
+
+    def greedy_decode(model, src, src_mask, max_len, start_symbol):
+        memory = model.encode(src, src_mask)
+        ys = T.ones(1, 1).fill_(start_symbol).type(T.long).to(DEVICE)
+        for _ in range(max_len - 1):
+            tgt_mask = (generate_square_subsequent_mask(ys.size(0)).type(T.bool)).to(DEVICE)
+            out = model.decode(ys, memory, tgt_mask)
+            out = out.transpose(0, 1)
+            prob = model.generator(out[:, -1])
+            _, next_word = T.max(prob, dim=1)
+            next_word = next_word.item()
+            ys = T.cat([ys, T.ones(1, 1).type_as(src.data).fill_(next_word)], dim=0)
+            if next_word == EOS_IDX:
+                break
+        return ys
+
+    transformer.eval()
+    src = tensor_transform(pairs[0][0]).view(-1, 1)
+    num_tokens = src.shape[0]
+    src_mask = (T.zeros(num_tokens, num_tokens)).type(T.bool)
+    tgt_tokens = greedy_decode(transformer, src, src_mask, num_tokens + 5, BOS_IDX).flatten()
+    log.append(tgt_tokens.tolist())
+    return init
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_transformer_translation_tutorial_runs_as_pytorch(dtype):
+    log = _run(_translation, dtype)
+    assert log[-1][0] == 2 and len(log[-1]) > 1
