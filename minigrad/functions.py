@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import more_ops, ops, select_ops
+from .factories import from_numpy
 from .tensor import NOT_GIVEN, Tensor
 
 
@@ -26,7 +27,7 @@ def _tensor_input(op: Any) -> Any:
     def function(input: Any, *args: Any, **kwargs: Any) -> Any:
         if not isinstance(input, Tensor):
             if isinstance(input, np.ndarray):  # a tensor's .data: the array here (API.md)
-                return op(Tensor._new(input), *args, **kwargs)
+                return op(from_numpy(input), *args, **kwargs)
             raise TypeError(
                 f"{op.__name__}(): argument 'input' (position 1) must be Tensor, "
                 f"not {type(input).__name__}"

@@ -208,3 +208,8 @@ def test_type_as_of_data_casts_to_its_dtype():
 def test_type_as_of_a_non_tensor_is_a_type_error(other):
     with pytest.raises(TypeError, match=r"type_as\(\): argument 'other' must be Tensor, not"):
         mg.ones(2).type_as(other)
+
+
+def test_function_forms_refuse_an_array_of_strings_as_from_numpy_does():
+    with pytest.raises(TypeError, match="from_numpy: can't convert an array of dtype <U1"):
+        mg.exp(np.array(["a"]))
