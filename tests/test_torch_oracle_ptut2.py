@@ -671,7 +671,6 @@ def _lstm_tagger(T, nn, F, optim, data, weights, log, dtype):
     log.append(model.lstm.weight_hh_l0.grad.numpy().copy())
     # the tutorial's opening: one step at a time with a (h, c) tuple, then all at once
     lstm = nn.LSTM(3, 3)
-    lstm.load_state_dict(model.lstm.state_dict() if False else lstm.state_dict())
     with T.no_grad():
         for p in lstm.parameters():
             p.fill_(0.1)
