@@ -2,6 +2,7 @@
 
 from . import (
     autograd,
+    backends,
     cuda,
     data,
     distributions,

@@ -5,7 +5,9 @@ operators) do not pay for it.
 ``add``, ``sub``, ``mul`` and ``div`` take a number first (``mg.sub(1, t)`` is ``1 - t``,
 as in PyTorch); the others need a Tensor and raise PyTorch's TypeError.
 ``pow``, ``where``, ``maximum``/``minimum``, ``remainder``, ``floor_divide``, ``cat``
-and ``stack`` check their arguments themselves.
+and ``stack`` check their arguments themselves. A tensor's ``.data``, which is its
+``np.ndarray`` here, is taken as the tensor it holds, so ``mg.max(outputs.data, 1)`` works
+as in PyTorch.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import more_ops, ops, select_ops
+from .factories import from_numpy
 from .tensor import NOT_GIVEN, Tensor
 
 
@@ -23,6 +26,8 @@ def _tensor_input(op: Any) -> Any:
     @functools.wraps(op)
     def function(input: Any, *args: Any, **kwargs: Any) -> Any:
         if not isinstance(input, Tensor):
+            if isinstance(input, np.ndarray):  # a tensor's .data: the array here (API.md)
+                return op(from_numpy(input), *args, **kwargs)
             raise TypeError(
                 f"{op.__name__}(): argument 'input' (position 1) must be Tensor, "
                 f"not {type(input).__name__}"

@@ -119,9 +119,10 @@ def set_float32_matmul_precision(precision: str) -> None:
 
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
     """Record the switch (minigrad's kernels are deterministic whatever it says)."""
-    if not isinstance(mode, bool):
-        raise TypeError(f"use_deterministic_algorithms(): argument 'mode' must be bool, not "
-                        f"{type(mode).__name__}")  # fmt: skip
+    for name, value in (("mode", mode), ("warn_only", warn_only)):
+        if not isinstance(value, bool):
+            raise TypeError(f"use_deterministic_algorithms(): argument '{name}' must be bool, "
+                            f"not {type(value).__name__}")  # fmt: skip
     _state["deterministic"], _state["warn_only"] = mode, warn_only
 
 

@@ -2088,7 +2088,11 @@ class Tensor:
                                  requires_grad=requires_grad)  # fmt: skip
 
     def type_as(self, other: Tensor) -> Tensor:
-        """This tensor cast to ``other``'s dtype (itself if it has it already)."""
+        """This tensor cast to ``other``'s dtype (itself if it has it already). ``other`` may be
+        a tensor's ``.data``, its array here, as in ``ones(1, 1).type_as(src.data)``."""
+        if isinstance(other, np.ndarray):
+            return _ops.to(self, other.dtype)
+        check_tensor("type_as", "other", other)
         return _ops.to(self, other.data.dtype)
 
 

@@ -8,6 +8,7 @@ returns the tensor. For a weight of shape
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from typing import Any
@@ -47,12 +48,28 @@ def calculate_gain(nonlinearity: str, param: Any = None) -> float:
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
+def _fills_arrays(init: Any) -> Any:
+    """Let ``init`` also fill a tensor's ``.data``, which is the ``np.ndarray`` itself here
+    (API.md's divergence), as in ``nn.init.normal_(m.weight.data, 0.0, 0.02)``: the array is
+    filled in place and returned."""
+
+    @functools.wraps(init)
+    def fill(tensor: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(tensor, np.ndarray):
+            init(Tensor._new(tensor), *args, **kwargs)  # the Tensor shares the array
+            return tensor
+        return init(tensor, *args, **kwargs)
+
+    return fill
+
+
 def _fill(tensor: Tensor, values: Any) -> Tensor:
     """Write ``values`` into ``tensor`` in place, outside the graph."""
     with no_grad():
         return tensor.copy_(Tensor._new(np.asarray(values)))
 
 
+@_fills_arrays
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
     """Fill with samples of U(a, b)."""
     dt = random_dtype(tensor.dtype, "check_uniform_bounds")
@@ -66,6 +83,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
     return _fill(tensor, _generator(generator).uniform(a, b, tensor.shape))
 
 
+@_fills_arrays
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
     """Fill with samples of N(mean, std²)."""
     if not std >= 0.0:  # NaN too
@@ -79,15 +97,18 @@ def _generator(given: Any) -> np.random.Generator:
     return generator(given, "init")
 
 
+@_fills_arrays
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with ``val`` (PyTorch's RuntimeError if the dtype cannot hold it, e.g. NaN in ints)."""
     return _fill(tensor, full_like(tensor, val))
 
 
+@_fills_arrays
 def ones_(tensor: Tensor) -> Tensor:
     return _fill(tensor, 1)
 
 
+@_fills_arrays
 def zeros_(tensor: Tensor) -> Tensor:
     return _fill(tensor, 0)
 
@@ -118,6 +139,7 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
+@_fills_arrays
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
     """Glorot: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -125,12 +147,14 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
     return uniform_(tensor, -a, a, generator)
 
 
+@_fills_arrays
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
     """Glorot: N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
+@_fills_arrays
 def kaiming_uniform_(
     tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
     generator: Any = None,
@@ -147,6 +171,7 @@ def kaiming_uniform_(
     return uniform_(tensor, -bound, bound, generator)
 
 
+@_fills_arrays
 def kaiming_normal_(
     tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
     generator: Any = None,
@@ -158,6 +183,7 @@ def kaiming_normal_(
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)
 
 
+@_fills_arrays
 def trunc_normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
     generator: Any = None,
@@ -196,6 +222,7 @@ def trunc_normal_(
     return _fill(tensor, values)
 
 
+@_fills_arrays
 def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tensor:
     """Fill with a (semi-)orthogonal matrix times ``gain``: Q of the QR decomposition of a
     standard normal (rows, cols) matrix, cols = the product of the other dimensions, its
@@ -217,6 +244,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
     return _fill(tensor, gain * q.reshape(tensor.shape))
 
 
+@_fills_arrays
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity: ones on the diagonal, zeros elsewhere."""
     if tensor.ndim != 2:
@@ -224,6 +252,7 @@ def eye_(tensor: Tensor) -> Tensor:
     return _fill(tensor, np.eye(*tensor.shape))
 
 
+@_fills_arrays
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     """Fill a 3-, 4- or 5-D conv weight (out, in, *kernel) with the Dirac delta: w[g o + d,
     d, centre] = 1 for each group g and d < min(out / groups, in), zeros elsewhere, so that
@@ -241,6 +270,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     return _fill(tensor, values)
 
 
+@_fills_arrays
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any = None) -> Tensor:
     """Fill a 2-D tensor with N(0, std²) samples, then zero ceil(sparsity * rows) random
     rows of each column (the rows drawn from the default generator, as PyTorch's)."""
