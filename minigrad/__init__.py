@@ -1,7 +1,9 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
 from . import (
+    accelerator,
     autograd,
+    backends,
     cuda,
     data,
     distributions,
