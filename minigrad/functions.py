@@ -10,26 +10,69 @@ and ``stack`` check their arguments themselves.
 
 from __future__ import annotations
 
+import builtins
 import functools
+import warnings
 from typing import Any
 
 import numpy as np
 
-from . import more_ops, ops, select_ops
+from . import dtypes, grad_mode, inplace, more_ops, ops, select_ops
 from .tensor import NOT_GIVEN, Tensor
 
 
 def _tensor_input(op: Any) -> Any:
     @functools.wraps(op)
-    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+    def function(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
         if not isinstance(input, Tensor):
             raise TypeError(
                 f"{op.__name__}(): argument 'input' (position 1) must be Tensor, "
                 f"not {type(input).__name__}"
             )
-        return op(input, *args, **kwargs)
+        if out is None:
+            return op(input, *args, **kwargs)
+        return _into(op.__name__, op(input, *args, **kwargs), out)
 
     return function
+
+
+def _into(name: str, result: Any, out: Any) -> Any:
+    """PyTorch's ``out=``: the result written into ``out`` (a Tensor, or a tuple of them for a
+    tuple result), resized to the result's shape, and returned. Refused where the result
+    would need a gradient (an input or ``out`` requires grad, with grad mode on), as PyTorch."""
+    results = result if isinstance(result, tuple) else (result,)
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    if len(outs) != len(results) or not builtins.all(isinstance(o, Tensor) for o in outs):
+        raise TypeError(
+            f"{name}(): argument 'out' must be {'a tuple of' if len(results) > 1 else ''} "
+            f"{len(results)} Tensor{'s' if len(results) > 1 else ''}, not {out!r}"
+        )
+    if grad_mode.is_grad_enabled() and builtins.any(t.requires_grad for t in results + tuple(outs)):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
+    for r, o in zip(results, outs):
+        if not inplace._can_cast(r.dtype, o.dtype):
+            raise RuntimeError(
+                f"{name}: result type {dtypes.torch_name(r.dtype)} can't be cast to the "
+                f"desired output type {dtypes.torch_name(o.dtype)}"
+            )
+        if o.shape != r.shape:
+            if o.numel():
+                warnings.warn(
+                    f"{name}: an output with one or more elements was resized since it had "
+                    f"shape {list(o.shape)}, which does not match the required output shape "
+                    f"{list(r.shape)}",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            o.data = np.empty(r.shape, o.dtype)
+        with grad_mode.no_grad():
+            o.copy_(r)
+    if not isinstance(result, tuple):
+        return outs[0]
+    return type(result)(*outs) if hasattr(result, "_fields") else tuple(outs)
 
 
 _NUMBERS = (int, float, np.number, np.bool_)
@@ -37,34 +80,40 @@ _add, _sub, _mul, _div = (_tensor_input(op) for op in (ops.add, ops.sub, ops.mul
 
 
 # A number first stays a number, weak in type promotion as in PyTorch: the reflected op
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input + alpha * other."""
     if isinstance(input, _NUMBERS) and isinstance(other, Tensor):
-        return ops.add(other if alpha == 1 else ops.mul(other, alpha), input)
-    return _add(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other, alpha)
+        result = ops.add(other if alpha == 1 else ops.mul(other, alpha), input)
+        return result if out is None else _into("add", result, out)
+    input = ops.as_tensor(input) if isinstance(input, _NUMBERS) else input
+    return _add(input, other, alpha, out=out)
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input - alpha * other."""
     if isinstance(input, _NUMBERS) and isinstance(other, Tensor):
-        return ops.rsub(other if alpha == 1 else ops.mul(other, alpha), input)
-    return _sub(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other, alpha)
+        result = ops.rsub(other if alpha == 1 else ops.mul(other, alpha), input)
+        return result if out is None else _into("sub", result, out)
+    input = ops.as_tensor(input) if isinstance(input, _NUMBERS) else input
+    return _sub(input, other, alpha, out=out)
 
 
-def mul(input: Any, other: Any) -> Tensor:
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     """input * other."""
     if isinstance(input, _NUMBERS) and isinstance(other, Tensor):
-        return ops.mul(other, input)
-    return _mul(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other)
+        return ops.mul(other, input) if out is None else _into("mul", ops.mul(other, input), out)
+    return _mul(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other, out=out)
 
 
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+def div(
+    input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None
+) -> Tensor:
     """input / other, rounded toward zero ('trunc') or down ('floor') if asked."""
     if isinstance(input, _NUMBERS) and isinstance(other, Tensor) and rounding_mode is None:
-        return ops.rdiv(other, input)
+        return ops.rdiv(other, input) if out is None else _into("div", ops.rdiv(other, input), out)
     if isinstance(input, _NUMBERS):
         input = ops.as_tensor(input)
-    return _div(input, other, rounding_mode=rounding_mode)
+    return _div(input, other, rounding_mode=rounding_mode, out=out)
 
 
 def reshape(input: Any, shape: Any) -> Tensor:

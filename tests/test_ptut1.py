@@ -1,6 +1,9 @@
 """PyTorch tutorial programs, ported by changing the import, checked without PyTorch."""
 
+import warnings
 
+import numpy as np
+import pytest
 
 import minigrad as torch
 
@@ -23,3 +26,44 @@ def test_device_selection_of_build_the_neural_network():
     assert older == "cpu" and not torch.backends.mps.is_built()
     x = torch.ones(2, 3, device=device)
     assert x.device.type == "cpu"
+
+
+def test_tensors_tutorial_out_arguments():
+    # "Tensors": y3 = torch.rand_like(y1); torch.matmul(tensor, tensor.T, out=y3), and mul
+    tensor = torch.ones(4, 4)
+    tensor[:, 1] = 0
+    y1 = tensor @ tensor.T
+    y3 = torch.rand_like(y1)
+    assert torch.matmul(tensor, tensor.T, out=y3) is y3
+    np.testing.assert_array_equal(y3.numpy(), y1.numpy())
+    z3 = torch.rand_like(tensor)
+    assert torch.mul(tensor, tensor, out=z3) is z3
+    np.testing.assert_array_equal(z3.numpy(), tensor.numpy() ** 2)
+
+
+def test_out_casts_resizes_and_refuses_grad():
+    a = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    o = torch.empty(0, dtype=torch.float64)
+    assert torch.add(a, a, alpha=2, out=o) is o and o.dtype == torch.float64
+    np.testing.assert_array_equal(o.numpy(), 3 * a.numpy())
+    big = torch.zeros(3)
+    with pytest.warns(UserWarning, match="resized"):
+        torch.sub(a, 1, out=big)
+    assert big.shape == (2, 2) and big.tolist() == [[0.0, 1.0], [2.0, 3.0]]
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        torch.mul(a, a, out=torch.empty(2, 2, dtype=torch.int64))
+    with pytest.raises(RuntimeError, match="mul.*out="):
+        torch.mul(a.clone().requires_grad_(), a, out=torch.empty(2, 2))
+    with pytest.raises(RuntimeError, match="out="):
+        torch.exp(a, out=torch.empty(2, 2, requires_grad=True))
+    with torch.no_grad():
+        w = a.clone().requires_grad_()
+        e = torch.empty(2, 2)
+        assert torch.exp(w, out=e) is e and not e.requires_grad
+    np.testing.assert_allclose(e.numpy(), np.exp(a.numpy()), rtol=1e-6)
+    v, i = torch.empty(0), torch.empty(0, dtype=torch.int64)
+    res = torch.max(a, 1, out=(v, i))
+    assert res[0] is v and res[1] is i and v.tolist() == [2.0, 4.0] and i.tolist() == [1, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an empty out is resized without a warning
+        torch.div(a, 2, out=torch.empty(0))

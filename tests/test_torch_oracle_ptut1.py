@@ -4,7 +4,8 @@
 runs must agree. Random draws differ between the two (minigrad's generator is NumPy's),
 so the programs take their data and initial weights from NumPy."""
 
-
+import numpy as np
+import pytest
 from torch_oracle import import_torch
 
 import minigrad as mg
@@ -22,3 +23,79 @@ def test_device_selection():
         return device, older, str(x.device), T.accelerator.device_count()
 
     assert program(mg) == program(torch)
+
+
+def _tensors_tutorial(T):
+    """The "Tensors" tutorial's operations on a tensor of ones with a zero column."""
+    out = []
+    tensor = T.ones(4, 4)
+    tensor[:, 1] = 0
+    y1 = tensor @ tensor.T
+    y2 = tensor.matmul(tensor.T)
+    y3 = T.rand_like(y1)
+    r = T.matmul(tensor, tensor.T, out=y3)
+    out += [y1.tolist(), y2.tolist(), y3.tolist(), r is y3]
+    z1 = tensor * tensor
+    z2 = tensor.mul(tensor)
+    z3 = T.rand_like(tensor)
+    r = T.mul(tensor, tensor, out=z3)
+    out += [z1.tolist(), z2.tolist(), z3.tolist(), r is z3]
+    agg = tensor.sum()
+    agg_item = agg.item()
+    out += [agg_item, type(agg_item).__name__]
+    tensor.add_(5)
+    out.append(tensor.tolist())
+    t = T.ones(5)
+    n = t.numpy()
+    t.add_(1)
+    out.append(n.tolist())
+    n = np.ones(5)
+    t = T.from_numpy(n)
+    np.add(n, 1, out=n)
+    out += [t.tolist(), str(t.dtype).split(".")[-1]]
+    out.append(T.cat([tensor, tensor, tensor], dim=1).tolist())
+    return out
+
+
+def test_tensors_tutorial():
+    assert _tensors_tutorial(mg) == _tensors_tutorial(torch)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "T.mul(a, a, out=T.empty(2, 2, dtype=T.float64))",
+        "T.mul(a, a, out=T.empty(2, 2, dtype=T.int64))",
+        "T.mul(a.long(), a.long(), out=T.empty(2, 2))",
+        "T.mul(a, 3, out=T.empty(0))",
+        "T.mul(2, a, out=T.empty(0))",
+        "T.add(a, a, alpha=2, out=T.empty(0))",
+        "T.sub(a, 2, alpha=3, out=T.empty(0))",
+        "T.div(a, 3, out=T.empty(0))",
+        "T.div(a.long(), 3, rounding_mode='floor', out=T.empty(0, dtype=T.long))",
+        "T.mul(a.clone().requires_grad_(), a, out=T.empty(2, 2))",
+        "T.mul(a, a, out=T.empty(2, 2, requires_grad=True))",
+        "T.exp(a, out=T.empty(2, 2))",
+        "T.sum(a, 0, out=T.empty(2))",
+        "T.max(a, 0, out=(T.empty(2), T.empty(2, dtype=T.long)))",
+        "T.matmul(a, a + 1, out=T.empty(2, 2))",
+    ],
+)
+def test_out_argument(code):
+    def outcome(T):
+        a = T.tensor([[1.0, 2.0], [3.0, 4.0]])
+        try:
+            r = eval(code, {"T": T, "a": a})
+        except RuntimeError:
+            return "RuntimeError"
+        rs = r if isinstance(r, tuple) else (r,)
+        return [(x.tolist(), str(x.dtype).split(".")[-1]) for x in rs]
+
+    ours, theirs = outcome(mg), outcome(torch)
+    if theirs == "RuntimeError":
+        assert ours == theirs
+    else:
+        assert len(ours) == len(theirs)
+        for (v, d), (tv, td) in zip(ours, theirs):
+            assert d == td
+            np.testing.assert_allclose(v, tv, rtol=1e-6)
