@@ -31,7 +31,30 @@ def _tensor_input(op: Any) -> Any:
             )
         if out is None:
             return op(input, *args, **kwargs)
+        if op.__name__ in _NO_OUT:
+            raise TypeError(f"{op.__name__}() got an unexpected keyword argument 'out'")
         return _into(op.__name__, op(input, *args, **kwargs), out)
+
+    return function
+
+
+# PyTorch's function forms without ``out=``: views, splits, and a few others
+_NO_OUT = {
+    "allclose", "argsort", "argwhere", "broadcast_to", "chunk", "count_nonzero", "diagonal",
+    "dsplit", "equal", "flatten", "fliplr", "flipud", "hsplit", "isclose", "isfinite", "isinf",
+    "isnan", "movedim", "narrow", "ravel", "relu", "repeat_interleave", "roll", "rot90",
+    "split_with_sizes", "squeeze", "t", "tensor_split", "trace", "transpose", "unbind",
+    "unflatten", "unique", "unsqueeze", "vsplit",
+}  # fmt: skip
+
+
+def _out_form(op: Any) -> Any:
+    """op's function form with PyTorch's ``out=`` (for ops that check their own arguments)."""
+
+    @functools.wraps(op)
+    def function(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        result = op(*args, **kwargs)
+        return result if out is None else _into(op.__name__, result, out)
 
     return function
 
@@ -335,19 +358,29 @@ vdot = _tensor_input(more_ops.vdot)
 kron = _tensor_input(more_ops.kron)
 
 
-def true_divide(input: Any, other: Any) -> Tensor:
+def true_divide(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     """dividend / divisor (div without a rounding mode)."""
-    return div(input, other)
+    return div(input, other, out=out)
 
 
-def where(condition: Any, input: Any = NOT_GIVEN, other: Any = NOT_GIVEN) -> Any:
+def where(
+    condition: Any, input: Any = NOT_GIVEN, other: Any = NOT_GIVEN, *, out: Any = None
+) -> Any:
     """input where condition else other (``ops.where``); with the condition alone, the
     indices of its nonzero elements, one vector per dim (``nonzero(as_tuple=True)``)."""
     if input is NOT_GIVEN and other is NOT_GIVEN:
         return select_ops.nonzero(condition, as_tuple=True)
     if input is NOT_GIVEN or other is NOT_GIVEN:
         raise TypeError("where() takes the condition alone, or with both input and other")
-    return ops.where(condition, input, other)
+    result = ops.where(condition, input, other)
+    return result if out is None else _into("where", result, out)
+
+
+pow, cat, stack, maximum, minimum, remainder, floor_divide = (
+    _out_form(op)
+    for op in (ops.pow, ops.cat, ops.stack, ops.maximum, ops.minimum, ops.remainder,
+               ops.floor_divide)
+)  # fmt: skip
 
 
 def tile(input: Any, dims: Any) -> Tensor:

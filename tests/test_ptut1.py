@@ -67,3 +67,21 @@ def test_out_casts_resizes_and_refuses_grad():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # an empty out is resized without a warning
         torch.div(a, 2, out=torch.empty(0))
+
+
+def test_out_on_the_functions_that_check_their_own_arguments():
+    a = torch.tensor([[1.0, -2.0], [3.0, 4.0]])
+    for f, args, expected in [
+        (torch.pow, (a, 2), a.numpy() ** 2),
+        (torch.cat, ([a, a],), np.concatenate([a.numpy()] * 2)),
+        (torch.stack, ([a, a],), np.stack([a.numpy()] * 2)),
+        (torch.maximum, (a, -a), np.abs(a.numpy())),
+        (torch.remainder, (a, 3), np.mod(a.numpy(), 3)),
+        (torch.where, (a > 0, a, 0.0), np.maximum(a.numpy(), 0)),
+        (torch.true_divide, (a, 4), a.numpy() / 4),
+    ]:
+        o = torch.empty(0)
+        assert f(*args, out=o) is o, f
+        np.testing.assert_array_equal(o.numpy(), expected)
+    with pytest.raises(TypeError, match="transpose.*out"):
+        torch.transpose(a, 0, 1, out=torch.empty(0))
