@@ -1862,6 +1862,42 @@ class Tensor:
         draw = _random.generator(generator, "bernoulli_").random
         return self._refill("bernoulli_", None, lambda s: draw(s) < P)
 
+    def random_(self, *bounds: Any, to: Any = None, generator: Any = None) -> Tensor:
+        """Each element drawn uniformly from the integers in [from, to): ``random_(to)``,
+        ``random_(from, to)``; without ``to``, from 0 up to the largest integer the dtype
+        holds exactly (2^mantissa for a float dtype), as PyTorch."""
+        if len(bounds) > 2 or (len(bounds) == 2 and to is not None):
+            raise TypeError("random_(): expected random_(), random_(to) or random_(from, to)")
+        if len(bounds) == 2:
+            low, high = bounds
+        elif len(bounds) == 1:
+            low, high = (0, bounds[0]) if to is None else (bounds[0], to)
+        else:
+            low, high = 0, to
+        for name, v in (("from", low), ("to", high)):
+            if v is not None and (not isinstance(v, (int, np.integer)) or isinstance(v, bool)):
+                raise TypeError(f"random_(): argument '{name}' must be int, not {type(v).__name__}")
+        dt = self.data.dtype
+        if dt.kind == "b":
+            top = 1
+        elif dt.kind == "f":
+            top = 2 ** (np.finfo(dt).nmant + 1)
+        else:
+            top = int(np.iinfo(dt).max)
+        last = top if high is None else high - 1  # the largest value drawn
+        if low > last:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                               f">= to={high}")  # fmt: skip
+        if dt.kind in "iub":
+            if low < (0 if dt.kind == "b" else np.iinfo(dt).min):
+                raise RuntimeError(f"random_: from is out of bounds for {dtypes.torch_name(dt)}")
+            if last > top:
+                raise RuntimeError(f"random_: to - 1 is out of bounds for {dtypes.torch_name(dt)}")
+        draw = _random.generator(generator, "random_").integers
+        return self._refill(
+            "random_", None, lambda s: draw(low, last, size=s, dtype=np.int64, endpoint=True)
+        )
+
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
         """``fill_value`` on the main diagonal (all dims of equal length beyond 2-d; a tall
         matrix with ``wrap`` starts again after a row's gap, as NumPy's fill_diagonal)."""

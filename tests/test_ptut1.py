@@ -85,3 +85,29 @@ def test_out_on_the_functions_that_check_their_own_arguments():
         np.testing.assert_array_equal(o.numpy(), expected)
     with pytest.raises(TypeError, match="transpose.*out"):
         torch.transpose(a, 0, 1, out=torch.empty(0))
+
+
+def test_random_fills_with_integers_in_range():
+    torch.manual_seed(0)
+    x = torch.empty(4000).random_(2, 5)
+    assert set(x.tolist()) == {2.0, 3.0, 4.0} and x.dtype == torch.float32
+    assert set(torch.empty(2000, dtype=torch.int64).random_(3).tolist()) == {0, 1, 2}
+    assert set(torch.empty(500).random_(to=2).tolist()) == {0.0, 1.0}
+    f = torch.empty(20000).random_()
+    assert f.min().item() >= 0 and f.max().item() <= 2**24 and f.max().item() > 2**20
+    b = torch.empty(200, dtype=torch.bool).random_()
+    assert b.dtype == torch.bool and set(b.tolist()) == {False, True}
+    u = torch.empty(5000, dtype=torch.uint8).random_()
+    assert u.max().item() > 200
+    with pytest.raises(RuntimeError, match="from"):
+        torch.empty(3).random_(5, 2)
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        torch.empty(3, dtype=torch.uint8).random_(0, 300)
+    with pytest.raises(RuntimeError, match="leaf"):
+        torch.empty(3, requires_grad=True).random_(3)
+    with pytest.raises(TypeError):
+        torch.empty(3).random_(1.5, 3.7)
+    g1, g2 = torch.Generator().manual_seed(7), torch.Generator().manual_seed(7)
+    assert torch.equal(
+        torch.empty(9).random_(100, generator=g1), torch.empty(9).random_(100, generator=g2)
+    )

@@ -114,3 +114,32 @@ def test_out_argument(code):
         for (v, d), (tv, td) in zip(ours, theirs):
             assert d == td
             np.testing.assert_allclose(v, tv, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "T.empty(3000).random_(2, 5)",
+        "T.empty(3000, dtype=T.int64).random_(3)",
+        "T.empty(3000, dtype=T.int8).random_(-128, -126)",
+        "T.empty(3000, dtype=T.bool).random_()",
+        "T.empty(3000, dtype=T.uint8).random_(250, 256)",
+        "T.empty(3000).random_(to=2)",
+        "T.empty(3).random_(5, 2)",
+        "T.empty(3).random_(0)",
+        "T.empty(3, dtype=T.uint8).random_(0, 300)",
+        "T.empty(3, dtype=T.uint8).random_(-1, 3)",
+        "T.empty(3, dtype=T.bool).random_(0, 3)",
+        "T.empty(3, requires_grad=True).random_(3)",
+        "T.empty(3).random_(1.5, 3.7)",
+    ],
+)
+def test_random_(code):
+    def outcome(T):
+        try:
+            r = eval(code, {"T": T})
+        except (RuntimeError, TypeError) as e:
+            return type(e).__name__
+        return sorted(set(r.tolist())), str(r.dtype).split(".")[-1]
+
+    assert outcome(mg) == outcome(torch)
