@@ -1,5 +1,7 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
+import math as _math
+
 from . import (
     accelerator,
     autograd,
@@ -365,6 +367,8 @@ int16 = short = _dt.int16
 int32 = int = _dt.int32
 int64 = long = _dt.int64
 bool = _dt.bool_
+
+pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,7 @@
-"""``torch.cuda`` as far as a CPU-only program asks: there is no GPU here."""
+"""``torch.cuda`` as far as a CPU-only program asks: there is no GPU here, so seeding it and
+emptying its cache do nothing, as in a PyTorch built without CUDA."""
+
+from typing import Any
 
 
 def is_available() -> bool:
@@ -7,3 +10,27 @@ def is_available() -> bool:
 
 def device_count() -> int:
     return 0
+
+
+def is_initialized() -> bool:
+    return False
+
+
+def manual_seed(seed: Any) -> None:
+    """Seed the GPU's generator: there is none (``mg.manual_seed`` seeds minigrad's)."""
+
+
+def manual_seed_all(seed: Any) -> None:
+    """Seed every GPU's generator: there are none."""
+
+
+def seed() -> None:
+    """Seed the GPU's generator randomly: there is none."""
+
+
+def seed_all() -> None:
+    """Seed every GPU's generator randomly: there are none."""
+
+
+def empty_cache() -> None:
+    """Free the GPU's cached memory: there is none."""

@@ -26,7 +26,7 @@ from .engine import record
 from .nn import activation_ops
 from .return_types import return_type
 from .special_functions import bessel_i
-from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, size_arg
+from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_bool, check_tensor, size_arg
 
 # ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
 
@@ -1118,6 +1118,43 @@ def set_num_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
     _threads[0] = builtins.int(int)
 
 
+# minigrad's results never depend on an algorithm choice: the switches PyTorch's programs
+# set for reproducible or faster runs are recorded, and change nothing
+_deterministic = [False, False]  # (mode, warn_only)
+_matmul_precision = ["highest"]
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Record the mode (minigrad's ops are deterministic either way)."""
+    check_bool("use_deterministic_algorithms", "mode", mode)
+    _deterministic[:] = [mode, warn_only]
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    return _deterministic[0]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    return _deterministic[1]
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """Record 'highest', 'high' or 'medium' (NumPy's float32 matmul stays float32)."""
+    if precision not in ("highest", "high", "medium"):
+        warnings.warn(
+            f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+            "set_float32_matmul_precision call has no effect.",
+            UserWarning,
+            stacklevel=2,
+        )
+        return
+    _matmul_precision[0] = precision
+
+
+def get_float32_matmul_precision() -> str:
+    return _matmul_precision[0]
+
+
 _PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
 
 
@@ -1164,5 +1201,7 @@ __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trape
            "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window", "get_num_threads",
-           "set_num_threads", "set_printoptions",
+           "set_num_threads", "set_printoptions", "use_deterministic_algorithms",
+           "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
+           "set_float32_matmul_precision", "get_float32_matmul_precision",
            *(n for n in METHODS if n not in ("sum_to_size", "unfold"))]  # fmt: skip

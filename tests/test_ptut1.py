@@ -111,3 +111,46 @@ def test_random_fills_with_integers_in_range():
     assert torch.equal(
         torch.empty(9).random_(100, generator=g1), torch.empty(9).random_(100, generator=g2)
     )
+
+
+def test_seed_everything_boilerplate():
+    # what training scripts run first for reproducible results, on a machine without a GPU
+    def set_seed(seed):
+        torch.manual_seed(seed)
+        torch.cuda.manual_seed(seed)
+        torch.cuda.manual_seed_all(seed)
+        torch.backends.cudnn.deterministic = True
+        torch.backends.cudnn.benchmark = False
+        torch.use_deterministic_algorithms(True)
+        torch.set_float32_matmul_precision("high")
+
+    try:
+        set_seed(3)
+        a = torch.randn(4)
+        set_seed(3)
+        assert torch.equal(a, torch.randn(4))
+        assert torch.are_deterministic_algorithms_enabled()
+        assert not torch.is_deterministic_algorithms_warn_only_enabled()
+        assert torch.get_float32_matmul_precision() == "high"
+        assert not torch.backends.cudnn.is_available() and torch.backends.cudnn.version() is None
+        assert torch.cuda.empty_cache() is None and not torch.cuda.is_initialized()
+        with pytest.raises(TypeError, match="mode"):
+            torch.use_deterministic_algorithms(1)
+        with pytest.warns(UserWarning, match="highest"):
+            torch.set_float32_matmul_precision("fast")
+        assert torch.get_float32_matmul_precision() == "high"
+    finally:
+        torch.use_deterministic_algorithms(False)
+        torch.set_float32_matmul_precision("highest")
+        torch.backends.cudnn.deterministic = False
+
+
+def test_constants():
+    import math
+
+    assert torch.pi == math.pi and torch.e == math.e and torch.inf == math.inf
+    assert math.isnan(torch.nan) and torch.newaxis is None
+    x = torch.linspace(-torch.pi, torch.pi, 5)
+    np.testing.assert_allclose(x.numpy(), np.linspace(-np.pi, np.pi, 5).astype(np.float32))
+    assert torch.ones(2, 3)[:, torch.newaxis].shape == (2, 1, 3)
+    assert torch.tensor([1.0, -torch.inf]).softmax(0).tolist() == [1.0, 0.0]

@@ -143,3 +143,30 @@ def test_random_(code):
         return sorted(set(r.tolist())), str(r.dtype).split(".")[-1]
 
     assert outcome(mg) == outcome(torch)
+
+
+def test_seed_everything_boilerplate():
+    def program(T):
+        T.manual_seed(0)
+        T.cuda.manual_seed(0)
+        T.cuda.manual_seed_all(0)
+        T.backends.cudnn.deterministic = True
+        T.backends.cudnn.benchmark = False
+        T.use_deterministic_algorithms(True)
+        T.set_float32_matmul_precision("high")
+        out = [
+            T.are_deterministic_algorithms_enabled(),
+            T.is_deterministic_algorithms_warn_only_enabled(),
+            T.get_float32_matmul_precision(),
+            T.backends.cudnn.is_available(),
+            T.cuda.is_initialized(),
+            T.cuda.empty_cache(),
+            T.cuda.seed_all(),
+            [T.pi, T.e, T.inf, T.newaxis],
+        ]
+        T.use_deterministic_algorithms(False)
+        T.set_float32_matmul_precision("highest")
+        T.backends.cudnn.deterministic = False
+        return out + [T.are_deterministic_algorithms_enabled(), T.get_float32_matmul_precision()]
+
+    assert program(mg) == program(torch)

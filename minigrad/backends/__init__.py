@@ -1,5 +1,5 @@
 """``torch.backends`` as far as a CPU-only program asks which devices exist."""
 
-from . import mps
+from . import cudnn, mps
 
-__all__ = ["mps"]
+__all__ = ["cudnn", "mps"]
