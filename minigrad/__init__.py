@@ -4,6 +4,7 @@ import math as _math
 
 from . import (
     accelerator,
+    amp,
     autograd,
     backends,
     cuda,
@@ -19,6 +20,7 @@ from . import (
 )
 from . import dtypes as _dt
 from . import numpy_names as _numpy_names
+from .amp import autocast
 from .autograd import GradcheckError, gradcheck
 from .autograd.anomaly_mode import (
     is_anomaly_check_nan_enabled,

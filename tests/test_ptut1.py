@@ -154,3 +154,52 @@ def test_constants():
     np.testing.assert_allclose(x.numpy(), np.linspace(-np.pi, np.pi, 5).astype(np.float32))
     assert torch.ones(2, 3)[:, torch.newaxis].shape == (2, 1, 3)
     assert torch.tensor([1.0, -torch.inf]).softmax(0).tolist() == [1.0, 0.0]
+
+
+def test_grad_scaler_scales_unscales_and_skips_overflowing_steps():
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    opt = torch.optim.SGD([p], lr=0.1)
+    s = torch.amp.GradScaler("cpu", init_scale=8.0, growth_interval=2)
+    loss = (p * p).sum()  # 5; grad 2p
+    scaled = s.scale(loss)
+    assert scaled.item() == 40.0
+    scaled.backward()
+    assert p.grad.tolist() == [16.0, 32.0]
+    s.step(opt)  # unscales first: the step uses 2p
+    assert p.grad.tolist() == [2.0, 4.0]
+    np.testing.assert_allclose(p.detach().numpy(), [0.8, 1.6], rtol=1e-6)
+    s.update()
+    assert s.get_scale() == 8.0 and s.state_dict()["_growth_tracker"] == 1
+    opt.zero_grad()
+    s.scale((p * float("inf")).sum()).backward()
+    assert s.step(opt) is None  # skipped: p unchanged
+    np.testing.assert_allclose(p.detach().numpy(), [0.8, 1.6], rtol=1e-6)
+    s.update()
+    assert s.get_scale() == 4.0 and s.state_dict()["_growth_tracker"] == 0
+    for _ in range(2):
+        opt.zero_grad()
+        s.scale(p.sum()).backward()
+        s.step(opt)
+        s.update()
+    assert s.get_scale() == 8.0  # grown after growth_interval clean steps
+    with pytest.raises(RuntimeError, match="already"):
+        s.scale(p.sum()).backward()
+        s.unscale_(opt)
+        s.unscale_(opt)
+
+
+def test_amp_without_a_gpu_passes_through():
+    with pytest.warns(UserWarning, match="Disabling"):
+        scaler = torch.cuda.amp.GradScaler()
+    assert not scaler.is_enabled() and scaler.state_dict() == {} and scaler.get_scale() == 1.0
+    x = torch.ones(2, requires_grad=True)
+    loss = (3 * x).sum()
+    assert scaler.scale(loss) is loss
+    with pytest.warns(UserWarning, match="Disabling autocast"):
+        with torch.autocast(device_type="cuda", dtype=torch.float16):
+            y = x @ x
+    assert y.dtype == torch.float32
+    with torch.autocast(device_type="cpu", enabled=False):
+        assert (x * 2).dtype == torch.float32
+    with pytest.raises(NotImplementedError, match="bfloat16"):
+        torch.autocast(device_type="cpu")

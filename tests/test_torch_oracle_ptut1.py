@@ -170,3 +170,96 @@ def test_seed_everything_boilerplate():
         return out + [T.are_deterministic_algorithms_enabled(), T.get_float32_matmul_precision()]
 
     assert program(mg) == program(torch)
+
+
+def _amp_program(T, device, use_amp, **kw):
+    """The "Automatic Mixed Precision" recipe's loop (scale, unscale_ for clipping, step,
+    update), with an overflowing batch whose step the scaler must skip."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    layers = []
+    for _ in range(2):
+        layers += [T.nn.Linear(8, 8), T.nn.ReLU()]
+    net = T.nn.Sequential(*layers, T.nn.Linear(8, 4))
+    with T.no_grad():
+        for p in net.parameters():
+            p.copy_(T.tensor(rng.standard_normal(tuple(p.shape)).astype(np.float32) * 0.3))
+    data = [T.tensor(rng.standard_normal((16, 8)).astype(np.float32)) for _ in range(6)]
+    targets = [T.tensor(rng.standard_normal((16, 4)).astype(np.float32)) for _ in range(6)]
+    data[3] = data[3] * 1e30
+    opt = T.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the "cuda" scaler and autocast disable themselves
+        scaler = T.amp.GradScaler(device, enabled=use_amp, **kw)
+        out = []
+        for _ in range(2):
+            for input, target in zip(data, targets):
+                with T.autocast(device_type="cuda", dtype=T.float16, enabled=use_amp):
+                    loss = T.nn.functional.mse_loss(net(input), target)
+                scaler.scale(loss).backward()
+                scaler.unscale_(opt)
+                norm = T.nn.utils.clip_grad_norm_(net.parameters(), max_norm=1.0)
+                r = scaler.step(opt)
+                scaler.update()
+                opt.zero_grad()
+                out.append((loss.item(), norm.item(), r, scaler.get_scale()))
+    return out, scaler.state_dict(), scaler.is_enabled(), net[0].weight.tolist()
+
+
+@pytest.mark.parametrize(
+    "device, use_amp, kw",
+    [
+        ("cpu", False, {}),
+        ("cuda", True, {}),
+        ("cpu", True, {}),
+        (
+            "cpu",
+            True,
+            dict(init_scale=4.0, growth_interval=2, growth_factor=1.5, backoff_factor=0.25),
+        ),
+    ],
+)
+def test_amp_recipe(device, use_amp, kw):
+    ours, theirs = (
+        _amp_program(mg, device, use_amp, **kw),
+        _amp_program(torch, device, use_amp, **kw),
+    )
+    assert ours[1:3] == theirs[1:3]
+    for (l, n, r, s), (tl, tn, tr, ts) in zip(ours[0], theirs[0]):
+        np.testing.assert_allclose([l, n], [tl, tn], rtol=1e-5)
+        assert (r, s) == (tr, ts)
+    np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "s.step(opt)",
+        "s.unscale_(opt)",
+        "s.scale(loss); s.unscale_(opt); s.unscale_(opt)",
+        "s.scale(loss); s.step(opt); s.step(opt)",
+        "s.scale(loss); s.step(opt); s.unscale_(opt)",
+        "s.scale(loss); s.update()",
+        "s.scale(loss); s.step(opt, closure=lambda: 1)",
+        "s.load_state_dict({})",
+        "T.amp.GradScaler('cpu', growth_factor=0.5)",
+        "T.autocast('cpu')",
+    ],
+)
+def test_grad_scaler_errors(code):
+    def outcome(T):
+        p = T.nn.Parameter(T.tensor([1.0, 2.0]))
+        env = {"T": T, "opt": T.optim.SGD([p], lr=0.1), "s": T.amp.GradScaler("cpu")}
+        env["loss"] = (p * p).sum()
+        try:
+            exec(code, env)
+        except (RuntimeError, AssertionError) as e:
+            return type(e).__name__
+        return "ok"
+
+    ours = outcome(mg)
+    if code == "T.autocast('cpu')":  # PyTorch computes in bfloat16, which minigrad lacks
+        assert outcome(torch) == "ok" and ours == "NotImplementedError"
+    else:
+        assert ours == outcome(torch)

@@ -3,6 +3,8 @@ emptying its cache do nothing, as in a PyTorch built without CUDA."""
 
 from typing import Any
 
+from . import amp
+
 
 def is_available() -> bool:
     return False
