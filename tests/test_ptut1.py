@@ -203,3 +203,32 @@ def test_amp_without_a_gpu_passes_through():
         assert (x * 2).dtype == torch.float32
     with pytest.raises(NotImplementedError, match="bfloat16"):
         torch.autocast(device_type="cpu")
+
+
+def test_init_through_data_as_the_dcgan_tutorial():
+    # weights_init of the DCGAN tutorial: nn.init on m.weight.data (the array here) fills the
+    # parameter in place
+    def weights_init(m):
+        classname = m.__class__.__name__
+        if classname.find("Conv") != -1:
+            torch.nn.init.normal_(m.weight.data, 0.0, 0.02)
+        elif classname.find("BatchNorm") != -1:
+            torch.nn.init.normal_(m.weight.data, 1.0, 0.02)
+            torch.nn.init.constant_(m.bias.data, 0)
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 64, 4), torch.nn.BatchNorm2d(64))
+    before = [p for p in net.parameters()]
+    net.apply(weights_init)
+    assert [p for p in net.parameters()] == before  # the same Parameters, changed in place
+    w = net[0].weight.detach().numpy()
+    assert abs(w.std() - 0.02) < 0.002 and abs(w.mean()) < 0.002
+    assert abs(net[1].weight.detach().numpy().mean() - 1.0) < 0.01
+    assert net[1].bias.tolist() == [0.0] * 64
+    lin = torch.nn.Linear(3, 5)
+    arr = lin.weight.data
+    assert torch.nn.init.eye_(arr) is arr
+    np.testing.assert_array_equal(lin.weight.detach().numpy(), np.eye(5, 3))
+    assert torch.nn.init._calculate_fan_in_and_fan_out(net[0].weight.data) == (48, 1024)
+    bound = torch.nn.init.xavier_uniform_(lin.weight.data, gain=2.0)
+    assert np.abs(bound).max() <= 2.0 * np.sqrt(6 / 8)

@@ -263,3 +263,24 @@ def test_grad_scaler_errors(code):
         assert outcome(torch) == "ok" and ours == "NotImplementedError"
     else:
         assert ours == outcome(torch)
+
+
+def test_init_through_data():
+    def program(T):
+        conv, lin = T.nn.Conv2d(3, 8, 3), T.nn.Linear(4, 6)
+        out = [
+            T.nn.init._calculate_fan_in_and_fan_out(conv.weight.data),
+            np.asarray(T.nn.init.constant_(conv.bias.data, 0.25)).tolist(),
+            conv.bias.tolist(),
+            np.asarray(T.nn.init.eye_(lin.weight.data)).tolist(),
+            lin.weight.tolist(),
+            np.asarray(T.nn.init.ones_(lin.bias.data)).tolist(),
+            lin.bias.tolist(),
+            np.asarray(T.nn.init.zeros_(lin.bias.data)).tolist(),
+            lin.bias.tolist(),
+        ]
+        T.nn.init.dirac_(conv.weight.data[:3])
+        out.append(conv.weight[:3].tolist())
+        return out
+
+    assert program(mg) == program(torch)
