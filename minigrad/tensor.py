@@ -451,6 +451,29 @@ class Tensor:
             )
         return _ops.transpose(self, -2, -1)
 
+    @property
+    def mH(self) -> Tensor:
+        """The conjugate transpose of the last two dims: ``mT``, as there are no complex dtypes."""
+        return self.mT
+
+    def adjoint(self) -> Tensor:
+        """The conjugate transpose of the last two dims (``mH``)."""
+        return self.mT
+
+    @property
+    def H(self) -> Tensor:
+        """The conjugate transpose of a matrix (``T``; a 0-d tensor is its own)."""
+        if self.data.ndim not in (0, 2):
+            raise RuntimeError(
+                "tensor.H is only supported on matrices (2-D tensors). Got "
+                f"{self.data.ndim}-D tensor."
+            )
+        if not self.data.ndim:
+            warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().",
+                          UserWarning, stacklevel=2)  # fmt: skip
+            return _ops.permute(self, ())
+        return self.T
+
     def dim(self) -> int:
         return self.data.ndim
 
@@ -882,6 +905,11 @@ class Tensor:
 
     is_cuda = False  # minigrad computes on the CPU only
     is_cpu = True
+    is_sparse = is_quantized = is_meta = False  # dense NumPy arrays only
+
+    def get_device(self) -> int:
+        """The index of the GPU holding the tensor: -1, the CPU's, as PyTorch."""
+        return -1
 
     # ---- the memory behind the tensor, in PyTorch's units (elements, not bytes) ---------
     def nelement(self) -> int:

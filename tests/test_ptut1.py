@@ -232,3 +232,14 @@ def test_init_through_data_as_the_dcgan_tutorial():
     assert torch.nn.init._calculate_fan_in_and_fan_out(net[0].weight.data) == (48, 1024)
     bound = torch.nn.init.xavier_uniform_(lin.weight.data, gain=2.0)
     assert np.abs(bound).max() <= 2.0 * np.sqrt(6 / 8)
+
+
+def test_conjugate_transposes_of_real_tensors():
+    x = torch.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(x.H.numpy(), x.numpy().T)
+    b = torch.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(b.mH.numpy(), b.numpy().transpose(0, 2, 1))
+    np.testing.assert_array_equal(b.adjoint().numpy(), b.numpy().transpose(0, 2, 1))
+    with pytest.raises(RuntimeError, match="H"):
+        _ = b.H
+    assert x.get_device() == -1 and not x.is_sparse

@@ -284,3 +284,35 @@ def test_init_through_data():
         return out
 
     assert program(mg) == program(torch)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x.H",
+        "x.mH",
+        "x.adjoint()",
+        "T.ones(2, 3, 4).mH",
+        "T.ones(2, 3, 4).adjoint()",
+        "T.ones(2, 3, 4).H",
+        "T.ones(3).H",
+        "T.ones(3).mH",
+        "T.tensor(2.0).mH",
+        "x.get_device()",
+        "(x.is_sparse, x.is_quantized, x.is_meta)",
+    ],
+)
+def test_more_tensor_attributes(code):
+    def outcome(T):
+        x = T.arange(6.0).reshape(2, 3).requires_grad_()
+        try:
+            r = eval(code, {"T": T, "x": x})
+        except RuntimeError:
+            return "RuntimeError"
+        if not isinstance(r, (T.Tensor)):
+            return r
+        if r.requires_grad:
+            (r * T.arange(float(r.numel())).reshape(r.shape)).sum().backward()
+        return r.detach().tolist(), tuple(r.shape), None if x.grad is None else x.grad.tolist()
+
+    assert outcome(mg) == outcome(torch)
