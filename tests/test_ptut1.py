@@ -243,3 +243,17 @@ def test_conjugate_transposes_of_real_tensors():
     with pytest.raises(RuntimeError, match="H"):
         _ = b.H
     assert x.get_device() == -1 and not x.is_sparse
+
+
+def test_autograd_graph_module():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    Node = torch.autograd.graph.Node
+    assert isinstance(y.grad_fn, Node) and isinstance(y.grad_fn.next_functions[0][0], Node)
+    with torch.autograd.graph.save_on_cpu(pin_memory=False):  # saved arrays are on the CPU
+        z = (x * x).sum()
+    z.backward()
+    assert x.grad.tolist() == [2.0, 4.0]
+    with pytest.raises(NotImplementedError, match="saved_tensors_hooks"):
+        with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            pass

@@ -734,3 +734,20 @@ def _nn_really(T):
 
 def test_nn_really():
     _close(_nn_really(mg), _nn_really(torch))
+
+
+def test_autograd_graph_node_and_save_on_cpu():
+    def program(T):
+        x = T.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        with T.autograd.graph.save_on_cpu():
+            y = (x.exp() * x).sum()
+        y.backward()
+        Node = T.autograd.graph.Node
+        return (
+            isinstance(y.grad_fn, Node),
+            isinstance(y.grad_fn.next_functions[0][0], Node),
+            isinstance(x, Node),
+            x.grad.tolist(),
+        )
+
+    _close(program(mg), program(torch))
