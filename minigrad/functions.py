@@ -48,6 +48,17 @@ _NO_OUT = {
 }  # fmt: skip
 
 
+# PyTorch's ops whose out= must have the result's dtype (the others cast into it, as the
+# elementwise ops and reductions do); also every op with several results (values, indices)
+_OUT_SAME_DTYPE = {
+    "abs", "addmm", "amax", "amin", "argmax", "argmin", "bmm", "ceil", "clamp", "clamp_max",
+    "clamp_min", "clip", "cross", "diag", "dot", "floor", "frac", "gather", "index_add",
+    "index_copy", "index_select", "inner", "log_softmax", "masked_select", "matmul", "mm", "mv",
+    "nan_to_num", "neg", "nonzero", "round", "scatter", "scatter_add", "sgn", "sign", "softmax",
+    "take", "take_along_dim", "tril", "triu", "trunc", "vdot", "where",
+}  # fmt: skip
+
+
 def _out_form(op: Any) -> Any:
     """op's function form with PyTorch's ``out=`` (for ops that check their own arguments)."""
 
@@ -75,7 +86,13 @@ def _into(name: str, result: Any, out: Any) -> Any:
             f"{name}(): functions with out=... arguments don't support automatic "
             "differentiation, but one of the arguments requires grad."
         )
+    same_dtype = len(results) > 1 or name in _OUT_SAME_DTYPE
     for r, o in zip(results, outs):
+        if same_dtype and r.dtype != o.dtype:
+            raise RuntimeError(
+                f"{name}: expected out tensor to have dtype {dtypes.torch_name(r.dtype)}, "
+                f"but got {dtypes.torch_name(o.dtype)} instead"
+            )
         if not inplace._can_cast(r.dtype, o.dtype):
             raise RuntimeError(
                 f"{name}: result type {dtypes.torch_name(r.dtype)} can't be cast to the "

@@ -257,3 +257,16 @@ def test_autograd_graph_module():
     with pytest.raises(NotImplementedError, match="saved_tensors_hooks"):
         with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
             pass
+
+
+def test_out_of_another_dtype_only_where_pytorch_casts():
+    a = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    wide = torch.empty(0, dtype=torch.float64)
+    assert torch.sum(a, 0, out=wide).tolist() == [4.0, 6.0]  # reductions cast into out
+    for call in (
+        lambda: torch.matmul(a, a, out=torch.empty(0, dtype=torch.float64)),
+        lambda: torch.argmax(a, 1, out=torch.empty(0)),
+        lambda: torch.max(a, 1, out=(torch.empty(0, dtype=torch.float64), torch.empty(0))),
+    ):
+        with pytest.raises(RuntimeError, match="expected out tensor to have dtype"):
+            call()
