@@ -20,7 +20,7 @@ from . import (
 )
 from . import dtypes as _dt
 from . import numpy_names as _numpy_names
-from .amp import autocast
+from .amp import autocast, is_autocast_enabled
 from .autograd import GradcheckError, gradcheck
 from .autograd.anomaly_mode import (
     is_anomaly_check_nan_enabled,
@@ -53,6 +53,7 @@ from .extra_ops import (
     concat,
     concatenate,
     copysign,
+    detach,
     diag_embed,
     diagflat,
     dist,
@@ -64,7 +65,9 @@ from .extra_ops import (
     heaviside,
     hstack,
     iinfo,
+    is_complex,
     is_floating_point,
+    is_signed,
     is_tensor,
     logspace,
     masked_fill,
@@ -80,6 +83,7 @@ from .extra_ops import (
     tensordot,
     tril_indices,
     triu_indices,
+    typename,
     var_mean,
     vstack,
 )

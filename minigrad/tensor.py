@@ -911,6 +911,19 @@ class Tensor:
         """The index of the GPU holding the tensor: -1, the CPU's, as PyTorch."""
         return -1
 
+    def is_pinned(self) -> bool:
+        """Whether the tensor is in page-locked memory for copies to a GPU: no GPU, no."""
+        return False
+
+    def pin_memory(self) -> Tensor:
+        raise RuntimeError("pin_memory: there is no accelerator to pin memory for (minigrad "
+                           "computes on the CPU only)")  # fmt: skip
+
+    def share_memory_(self) -> Tensor:
+        """Move the tensor to shared memory for other processes: NumPy's memory stays where
+        it is (``Module.share_memory`` likewise); returns the tensor."""
+        return self
+
     # ---- the memory behind the tensor, in PyTorch's units (elements, not bytes) ---------
     def nelement(self) -> int:
         return int(self.data.size)

@@ -270,3 +270,15 @@ def test_out_of_another_dtype_only_where_pytorch_casts():
     ):
         with pytest.raises(RuntimeError, match="expected out tensor to have dtype"):
             call()
+
+
+def test_small_tensor_functions():
+    x = torch.tensor([1.0, -2.0], requires_grad=True)
+    assert torch.typename(x) == "torch.FloatTensor" and torch.typename(3) == "int"
+    d = torch.detach(x * 2)
+    assert d.tolist() == [2.0, -4.0] and not d.requires_grad
+    assert torch.is_signed(x) and not torch.is_signed(torch.tensor([1], dtype=torch.uint8))
+    assert not torch.is_complex(x) and not x.is_pinned() and x.share_memory_() is x
+    with pytest.raises(RuntimeError, match="pin"):
+        x.pin_memory()
+    assert not torch.is_autocast_enabled()

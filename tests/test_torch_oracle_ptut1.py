@@ -767,3 +767,34 @@ def test_autograd_graph_node_and_save_on_cpu():
         )
 
     _close(program(mg), program(torch))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x.is_pinned()",
+        "x.pin_memory()",
+        "x.share_memory_() is x",
+        "T.is_autocast_enabled()",
+        "T.typename(x)",
+        "T.typename(x.long())",
+        "T.typename(3)",
+        "T.typename(None)",
+        "T.typename(T.nn.Parameter(x))",
+        "T.is_complex(x)",
+        "T.is_signed(x)",
+        "T.is_signed(x.to(T.uint8))",
+        "T.detach(x * 2).tolist()",
+        "T.detach(x * 2).requires_grad",
+        "T.is_signed(3)",
+    ],
+)
+def test_small_tensor_functions(code):
+    def outcome(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        try:
+            return eval(code, {"T": T, "x": x})
+        except (RuntimeError, TypeError) as e:
+            return type(e).__name__
+
+    assert outcome(mg) == outcome(torch)

@@ -20,7 +20,12 @@ import numpy as np
 
 from ..tensor import Tensor
 
-__all__ = ["GradScaler", "autocast", "is_autocast_available"]
+__all__ = ["GradScaler", "autocast", "is_autocast_available", "is_autocast_enabled"]
+
+
+def is_autocast_enabled(device_type: str | None = None) -> bool:
+    """Whether autocast is on: never (it is refused, or disabled, on every device)."""
+    return False
 
 
 def is_autocast_available(device_type: str) -> bool:
