@@ -27,7 +27,14 @@ from .autograd.anomaly_mode import (
     is_anomaly_enabled,
     set_anomaly_enabled,
 )
-from .device import contiguous_format, device, memory_format, preserve_format
+from .device import (
+    contiguous_format,
+    device,
+    get_default_device,
+    memory_format,
+    preserve_format,
+    set_default_device,
+)
 from .dtypes import get_default_dtype, set_default_dtype
 from .extra_ops import (
     arccos,

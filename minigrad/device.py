@@ -102,3 +102,13 @@ def dtype_of_to(args: tuple, kwargs: dict) -> Any:
         else:
             raise TypeError(f"to() received an invalid combination of arguments: {args!r}")
     return dtype
+
+
+def get_default_device() -> device:
+    """The device factories put tensors on: the CPU."""
+    return CPU
+
+
+def set_default_device(device: Any) -> None:
+    """Accept None or the CPU as the default device; any other device raises."""
+    check(device)

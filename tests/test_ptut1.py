@@ -282,3 +282,11 @@ def test_small_tensor_functions():
     with pytest.raises(RuntimeError, match="pin"):
         x.pin_memory()
     assert not torch.is_autocast_enabled()
+
+
+def test_default_device():
+    torch.set_default_device("cpu")
+    torch.set_default_device(None)
+    assert torch.get_default_device() == torch.device("cpu")
+    with pytest.raises(RuntimeError, match="cuda"):
+        torch.set_default_device("cuda")

@@ -798,3 +798,13 @@ def test_small_tensor_functions(code):
             return type(e).__name__
 
     assert outcome(mg) == outcome(torch)
+
+
+def test_default_device():
+    def program(T):
+        T.set_default_device("cpu")
+        T.set_default_device(T.device("cpu"))
+        T.set_default_device(None)
+        return repr(T.get_default_device()), str(T.zeros(1).device)
+
+    assert program(mg) == program(torch)
