@@ -27,6 +27,7 @@ from .autograd.anomaly_mode import (
     is_anomaly_enabled,
     set_anomaly_enabled,
 )
+from .compiler import compile
 from .device import (
     contiguous_format,
     device,

@@ -290,3 +290,20 @@ def test_default_device():
     assert torch.get_default_device() == torch.device("cpu")
     with pytest.raises(RuntimeError, match="cuda"):
         torch.set_default_device("cuda")
+
+
+def test_compile_runs_the_model_as_written():
+    m = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.ReLU())
+    c = torch.compile(m)
+    assert isinstance(c, torch.nn.Module) and c._orig_mod is m
+    assert list(c.state_dict()) == ["_orig_mod.0.weight", "_orig_mod.0.bias"]
+    assert [p for p in c.parameters()] == [p for p in m.parameters()]
+    x = torch.randn(4, 3)
+    assert torch.equal(c(x), m(x))
+    assert torch.compile(m, disable=True) is m
+
+    @torch.compile(fullgraph=True)
+    def f(t):
+        return t * 3
+
+    assert f(torch.ones(2)).tolist() == [3.0, 3.0]

@@ -808,3 +808,50 @@ def test_default_device():
         return repr(T.get_default_device()), str(T.zeros(1).device)
 
     assert program(mg) == program(torch)
+
+
+def _compiled_training(T):
+    rng = np.random.default_rng(4)
+
+    class Net(T.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1, self.fc2, self.scale = T.nn.Linear(4, 8), T.nn.Linear(8, 2), 0.5
+
+        def forward(self, x):
+            return self.fc2(T.relu(self.fc1(x))) * self.scale
+
+    m = Net()
+    with T.no_grad():
+        for p in m.parameters():
+            p.copy_(T.tensor(rng.standard_normal(tuple(p.shape)).astype(np.float32)))
+    x = T.tensor(rng.standard_normal((5, 4)).astype(np.float32))
+    c = T.compile(m, backend="eager")
+    out = [
+        type(c).__name__,
+        c._orig_mod is m,
+        c.fc1 is m.fc1,
+        c.scale,
+        list(c.state_dict().keys()),
+        [n for n, _ in c.named_parameters()],
+        repr(c),
+        T.compile(m, disable=True) is m,
+    ]
+    opt = T.optim.SGD(c.parameters(), lr=0.1)
+    for _ in range(3):
+        opt.zero_grad()
+        loss = (c(x) ** 2).mean()
+        loss.backward()
+        opt.step()
+        out.append(loss.item())
+    c.eval()
+    out += [m.training, T.compile(lambda t: t * 2, backend="eager")(x).tolist()]
+    return out
+
+
+def test_compile():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _close(_compiled_training(mg), _compiled_training(torch))
