@@ -1,6 +1,10 @@
 """minigrad: a small, fast, correct reverse-mode autodiff tensor framework on NumPy."""
 
+import math as _math
+
 from . import (
+    accelerator,
+    amp,
     autograd,
     backends,
     cuda,
@@ -16,12 +20,14 @@ from . import (
 )
 from . import dtypes as _dt
 from . import numpy_names as _numpy_names
+from .amp import autocast, is_autocast_enabled
 from .autograd import GradcheckError, gradcheck
 from .autograd.anomaly_mode import (
     is_anomaly_check_nan_enabled,
     is_anomaly_enabled,
     set_anomaly_enabled,
 )
+from .compiler import compile
 from .device import contiguous_format, device, layout, memory_format, preserve_format, strided
 from .dtypes import get_default_dtype, set_default_dtype
 from .extra_ops import (
@@ -48,6 +54,7 @@ from .extra_ops import (
     concat,
     concatenate,
     copysign,
+    detach,
     diag_embed,
     diagflat,
     dist,
@@ -59,7 +66,9 @@ from .extra_ops import (
     heaviside,
     hstack,
     iinfo,
+    is_complex,
     is_floating_point,
+    is_signed,
     is_tensor,
     logspace,
     masked_fill,
@@ -76,6 +85,7 @@ from .extra_ops import (
     tensordot,
     tril_indices,
     triu_indices,
+    typename,
     var_mean,
     vstack,
 )
@@ -127,6 +137,7 @@ from .functions import (
     atanh,
     bmm,
     broadcast_to,
+    cat,
     ceil,
     chunk,
     clamp,
@@ -164,6 +175,7 @@ from .functions import (
     flipud,
     float_power,
     floor,
+    floor_divide,
     fmax,
     fmin,
     fmod,
@@ -210,9 +222,11 @@ from .functions import (
     masked_select,
     matmul,
     max,
+    maximum,
     mean,
     median,
     min,
+    minimum,
     mm,
     mode,
     moveaxis,
@@ -229,11 +243,13 @@ from .functions import (
     not_equal,
     outer,
     permute,
+    pow,
     prod,
     rad2deg,
     ravel,
     reciprocal,
     relu,
+    remainder,
     repeat_interleave,
     reshape,
     roll,
@@ -256,6 +272,7 @@ from .functions import (
     sqrt,
     square,
     squeeze,
+    stack,
     std,
     sub,
     subtract,
@@ -323,13 +340,6 @@ from .ops import (
     bitwise_not,
     bitwise_or,
     bitwise_xor,
-    cat,
-    floor_divide,
-    maximum,
-    minimum,
-    pow,
-    remainder,
-    stack,
 )
 from .random import (
     Generator,
@@ -371,6 +381,8 @@ int16 = short = _dt.int16
 int32 = int = _dt.int32
 int64 = long = _dt.int64
 bool = _dt.bool_
+
+pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 
 __version__ = "0.1.0"
 

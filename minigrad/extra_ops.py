@@ -52,6 +52,39 @@ def is_floating_point(input: Tensor) -> bool:
     return input.is_floating_point()
 
 
+def is_complex(input: Tensor) -> bool:
+    """Whether input's dtype is a complex one (never, here)."""
+    check_tensor("is_complex", "input", input)
+    return input.is_complex()
+
+
+def is_signed(input: Tensor) -> bool:
+    """Whether input's dtype holds negative numbers."""
+    check_tensor("is_signed", "input", input)
+    return input.is_signed()
+
+
+def detach(input: Tensor) -> Tensor:
+    """input.detach(): the same values, out of the graph."""
+    check_tensor("detach", "input", input)
+    return input.detach()
+
+
+def typename(obj: Any) -> str:
+    """PyTorch's name of obj's type: ``'torch.FloatTensor'`` for a float32 Tensor, else the
+    qualified name of obj (a class or function) or of its class."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        name = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        name = obj.__name__
+    else:
+        module, name = type(obj).__module__ or "", type(obj).__qualname__
+    return name if module in ("", "builtins") else f"{module}.{name}"
+
+
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """input with ``value`` where ``mask`` is True (mask broadcast to input's shape)."""
     check_tensor("masked_fill", "input", input)

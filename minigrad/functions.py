@@ -12,29 +12,112 @@ as in PyTorch.
 
 from __future__ import annotations
 
+import builtins
 import functools
+import warnings
 from typing import Any
 
 import numpy as np
 
-from . import more_ops, ops, select_ops
+from . import dtypes, grad_mode, inplace, more_ops, ops, select_ops
 from .factories import from_numpy
 from .tensor import NOT_GIVEN, Tensor
 
 
 def _tensor_input(op: Any) -> Any:
     @functools.wraps(op)
-    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+    def function(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
         if not isinstance(input, Tensor):
-            if isinstance(input, np.ndarray):  # a tensor's .data: the array here (API.md)
-                return op(from_numpy(input), *args, **kwargs)
-            raise TypeError(
-                f"{op.__name__}(): argument 'input' (position 1) must be Tensor, "
-                f"not {type(input).__name__}"
-            )
-        return op(input, *args, **kwargs)
+            if not isinstance(input, np.ndarray):
+                raise TypeError(
+                    f"{op.__name__}(): argument 'input' (position 1) must be Tensor, "
+                    f"not {type(input).__name__}"
+                )
+            input = from_numpy(input)  # a tensor's .data: the array here (API.md)
+        if out is None:
+            return op(input, *args, **kwargs)
+        if op.__name__ in _NO_OUT:
+            raise TypeError(f"{op.__name__}() got an unexpected keyword argument 'out'")
+        return _into(op.__name__, op(input, *args, **kwargs), out)
 
     return function
+
+
+# PyTorch's function forms without ``out=``: views, splits, and a few others
+_NO_OUT = {
+    "allclose", "argsort", "argwhere", "broadcast_to", "chunk", "count_nonzero", "diagonal",
+    "dsplit", "equal", "flatten", "fliplr", "flipud", "hsplit", "isclose", "isfinite", "isinf",
+    "isnan", "movedim", "narrow", "ravel", "relu", "repeat_interleave", "roll", "rot90",
+    "split_with_sizes", "squeeze", "t", "tensor_split", "trace", "transpose", "unbind",
+    "unflatten", "unique", "unsqueeze", "vsplit",
+}  # fmt: skip
+
+
+# PyTorch's ops whose out= must have the result's dtype (the others cast into it, as the
+# elementwise ops and reductions do); also every op with several results (values, indices)
+_OUT_SAME_DTYPE = {
+    "abs", "addmm", "amax", "amin", "argmax", "argmin", "bmm", "ceil", "clamp", "clamp_max",
+    "clamp_min", "clip", "cross", "diag", "dot", "floor", "frac", "gather", "index_add",
+    "index_copy", "index_select", "inner", "log_softmax", "masked_select", "matmul", "mm", "mv",
+    "nan_to_num", "neg", "nonzero", "round", "scatter", "scatter_add", "sgn", "sign", "softmax",
+    "take", "take_along_dim", "tril", "triu", "trunc", "vdot", "where",
+}  # fmt: skip
+
+
+def _out_form(op: Any) -> Any:
+    """op's function form with PyTorch's ``out=`` (for ops that check their own arguments)."""
+
+    @functools.wraps(op)
+    def function(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        result = op(*args, **kwargs)
+        return result if out is None else _into(op.__name__, result, out)
+
+    return function
+
+
+def _into(name: str, result: Any, out: Any) -> Any:
+    """PyTorch's ``out=``: the result written into ``out`` (a Tensor, or a tuple of them for a
+    tuple result), resized to the result's shape, and returned. Refused where the result
+    would need a gradient (an input or ``out`` requires grad, with grad mode on), as PyTorch."""
+    results = result if isinstance(result, tuple) else (result,)
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    if len(outs) != len(results) or not builtins.all(isinstance(o, Tensor) for o in outs):
+        raise TypeError(
+            f"{name}(): argument 'out' must be {'a tuple of' if len(results) > 1 else ''} "
+            f"{len(results)} Tensor{'s' if len(results) > 1 else ''}, not {out!r}"
+        )
+    if grad_mode.is_grad_enabled() and builtins.any(t.requires_grad for t in results + tuple(outs)):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
+    same_dtype = len(results) > 1 or name in _OUT_SAME_DTYPE
+    for r, o in zip(results, outs):
+        if same_dtype and r.dtype != o.dtype:
+            raise RuntimeError(
+                f"{name}: expected out tensor to have dtype {dtypes.torch_name(r.dtype)}, "
+                f"but got {dtypes.torch_name(o.dtype)} instead"
+            )
+        if not inplace._can_cast(r.dtype, o.dtype):
+            raise RuntimeError(
+                f"{name}: result type {dtypes.torch_name(r.dtype)} can't be cast to the "
+                f"desired output type {dtypes.torch_name(o.dtype)}"
+            )
+        if o.shape != r.shape:
+            if o.numel():
+                warnings.warn(
+                    f"{name}: an output with one or more elements was resized since it had "
+                    f"shape {list(o.shape)}, which does not match the required output shape "
+                    f"{list(r.shape)}",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            o.data = np.empty(r.shape, o.dtype)
+        with grad_mode.no_grad():
+            o.copy_(r)
+    if not isinstance(result, tuple):
+        return outs[0]
+    return type(result)(*outs) if hasattr(result, "_fields") else tuple(outs)
 
 
 _NUMBERS = (int, float, np.number, np.bool_)
@@ -42,34 +125,40 @@ _add, _sub, _mul, _div = (_tensor_input(op) for op in (ops.add, ops.sub, ops.mul
 
 
 # A number first stays a number, weak in type promotion as in PyTorch: the reflected op
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input + alpha * other."""
     if isinstance(input, _NUMBERS) and isinstance(other, Tensor):
-        return ops.add(other if alpha == 1 else ops.mul(other, alpha), input)
-    return _add(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other, alpha)
+        result = ops.add(other if alpha == 1 else ops.mul(other, alpha), input)
+        return result if out is None else _into("add", result, out)
+    input = ops.as_tensor(input) if isinstance(input, _NUMBERS) else input
+    return _add(input, other, alpha, out=out)
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input - alpha * other."""
     if isinstance(input, _NUMBERS) and isinstance(other, Tensor):
-        return ops.rsub(other if alpha == 1 else ops.mul(other, alpha), input)
-    return _sub(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other, alpha)
+        result = ops.rsub(other if alpha == 1 else ops.mul(other, alpha), input)
+        return result if out is None else _into("sub", result, out)
+    input = ops.as_tensor(input) if isinstance(input, _NUMBERS) else input
+    return _sub(input, other, alpha, out=out)
 
 
-def mul(input: Any, other: Any) -> Tensor:
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     """input * other."""
     if isinstance(input, _NUMBERS) and isinstance(other, Tensor):
-        return ops.mul(other, input)
-    return _mul(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other)
+        return ops.mul(other, input) if out is None else _into("mul", ops.mul(other, input), out)
+    return _mul(ops.as_tensor(input) if isinstance(input, _NUMBERS) else input, other, out=out)
 
 
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+def div(
+    input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None
+) -> Tensor:
     """input / other, rounded toward zero ('trunc') or down ('floor') if asked."""
     if isinstance(input, _NUMBERS) and isinstance(other, Tensor) and rounding_mode is None:
-        return ops.rdiv(other, input)
+        return ops.rdiv(other, input) if out is None else _into("div", ops.rdiv(other, input), out)
     if isinstance(input, _NUMBERS):
         input = ops.as_tensor(input)
-    return _div(input, other, rounding_mode=rounding_mode)
+    return _div(input, other, rounding_mode=rounding_mode, out=out)
 
 
 def reshape(input: Any, shape: Any) -> Tensor:
@@ -291,19 +380,29 @@ vdot = _tensor_input(more_ops.vdot)
 kron = _tensor_input(more_ops.kron)
 
 
-def true_divide(input: Any, other: Any) -> Tensor:
+def true_divide(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     """dividend / divisor (div without a rounding mode)."""
-    return div(input, other)
+    return div(input, other, out=out)
 
 
-def where(condition: Any, input: Any = NOT_GIVEN, other: Any = NOT_GIVEN) -> Any:
+def where(
+    condition: Any, input: Any = NOT_GIVEN, other: Any = NOT_GIVEN, *, out: Any = None
+) -> Any:
     """input where condition else other (``ops.where``); with the condition alone, the
     indices of its nonzero elements, one vector per dim (``nonzero(as_tuple=True)``)."""
     if input is NOT_GIVEN and other is NOT_GIVEN:
         return select_ops.nonzero(condition, as_tuple=True)
     if input is NOT_GIVEN or other is NOT_GIVEN:
         raise TypeError("where() takes the condition alone, or with both input and other")
-    return ops.where(condition, input, other)
+    result = ops.where(condition, input, other)
+    return result if out is None else _into("where", result, out)
+
+
+pow, cat, stack, maximum, minimum, remainder, floor_divide = (
+    _out_form(op)
+    for op in (ops.pow, ops.cat, ops.stack, ops.maximum, ops.minimum, ops.remainder,
+               ops.floor_divide)
+)  # fmt: skip
 
 
 def tile(input: Any, dims: Any) -> Tensor:

@@ -1,9 +1,8 @@
 """PyTorch's runtime switches and queries, so that a program that sets them runs unchanged.
 
-minigrad computes with NumPy on the CPU: it has no compiler, one device, NumPy's BLAS
-threads and deterministic kernels. So ``compile`` returns what it is given, and the
-switches record what they are told (checked as PyTorch checks it), which the queries read
-back; none of them changes how minigrad computes.
+minigrad computes with NumPy on the CPU: one device, NumPy's BLAS threads and
+deterministic kernels. So the switches record what they are told (checked as PyTorch
+checks it), which the queries read back; none of them changes how minigrad computes.
 """
 
 from __future__ import annotations
@@ -27,14 +26,6 @@ _state = {
     "interop_threads": 1,
     "warn_always": False,
 }  # fmt: skip
-
-
-def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None = None,
-            backend: Any = "inductor", mode: str | None = None, options: dict | None = None,
-            disable: bool = False) -> Any:  # fmt: skip  # noqa: A001 - PyTorch's name
-    """``model`` itself (there is no compiler); without one, a decorator that returns what
-    it decorates, as ``@torch.compile(...)``."""
-    return (lambda fn: fn) if model is None else model
 
 
 def get_num_threads() -> int:
@@ -134,21 +125,9 @@ def is_deterministic_algorithms_warn_only_enabled() -> bool:
     return _state["warn_only"]
 
 
-def typename(obj: Any) -> str:
-    """A tensor's type name (``'torch.FloatTensor'``, as ``Tensor.type()``), else the
-    object's module and qualified name (``'int'`` for a builtin)."""
-    from .tensor import Tensor
-
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", None) or type(obj).__module__
-    name = getattr(obj, "__qualname__", None) or type(obj).__qualname__
-    return name if module in (None, "builtins") else f"{module}.{name}"
-
-
-__all__ = ["compile", "get_num_threads", "set_num_threads", "get_default_device",
+__all__ = ["get_num_threads", "set_num_threads", "get_default_device",
            "set_default_device", "get_float32_matmul_precision", "set_float32_matmul_precision",
            "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
-           "is_deterministic_algorithms_warn_only_enabled", "typename", "get_num_interop_threads",
+           "is_deterministic_algorithms_warn_only_enabled", "get_num_interop_threads",
            "set_num_interop_threads", "set_flush_denormal", "set_warn_always",
            "is_warn_always_enabled", "set_default_tensor_type"]  # fmt: skip

@@ -1340,10 +1340,6 @@ def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     return more_ops.narrow(input, dim, start, length).clone()
 
 
-def detach(input: Tensor) -> Tensor:
-    return input.detach()
-
-
 def adjoint(input: Tensor) -> Tensor:
     return input.adjoint()
 
@@ -1384,16 +1380,6 @@ def from_dlpack(ext_tensor: Any) -> Tensor:
 def to_dlpack(tensor: Tensor) -> Any:
     """The DLPack capsule of the tensor's memory (``Tensor.__dlpack__``)."""
     return tensor.__dlpack__()
-
-
-def is_complex(input: Tensor) -> bool:
-    check_tensor("is_complex", "input", input)
-    return input.is_complex()
-
-
-def is_signed(input: Tensor) -> bool:
-    check_tensor("is_signed", "input", input)
-    return input.is_signed()
 
 
 def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
@@ -1525,7 +1511,6 @@ __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trape
            "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window", "set_printoptions",
-           "real", "imag", "asarray", "gradient", "detach", "adjoint",
-           "get_device", "frobenius_norm", "nuclear_norm", "from_dlpack", "to_dlpack", "is_complex",
-           "is_signed",
+           "real", "imag", "asarray", "gradient", "adjoint",
+           "get_device", "frobenius_norm", "nuclear_norm", "from_dlpack", "to_dlpack",
            *(n for n in METHODS if n not in ("sum_to_size", "unfold", "put_"))]  # fmt: skip

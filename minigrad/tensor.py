@@ -1969,30 +1969,6 @@ class Tensor:
         draw = _random.generator(generator, "geometric_").geometric
         return self._refill("geometric_", None, lambda s: draw(p, s))
 
-    def random_(self, *bounds: int, to: int | None = None, generator: Any = None) -> Tensor:
-        """Each element an integer drawn uniformly from [from, to): ``random_(from, to)``,
-        ``random_(to)`` (from 0), or ``random_()``: from 0 to the largest integer the dtype
-        holds exactly (2^24 for float32, 2^53 for float64, its maximum for an integer)."""
-        if len(bounds) > 2 or (to is not None and len(bounds) == 2):
-            raise TypeError("random_() takes (from, to), (to) or no bounds")
-        if len(bounds) == 2:
-            low, high = bounds
-        elif bounds:
-            low, high = (0, bounds[0]) if to is None else (bounds[0], to)
-        else:
-            low, high = 0, to
-        if high is None:
-            dt = self.data.dtype
-            high = (
-                2 ** (np.finfo(dt).nmant + 1) + 1 if dt.kind == "f"
-                else 2 if dt.kind == "b" else int(np.iinfo(dt).max) + 1
-            )  # fmt: skip
-        if not low < high:
-            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
-                               f">= to={high}")  # fmt: skip
-        draw = _random.generator(generator, "random_").integers
-        return self._refill("random_", None, lambda s: draw(low, high, s, dtype=np.int64))
-
     def apply_(self, callable: Callable) -> Tensor:
         """Each element replaced in place by ``callable(element)`` (a Python number)."""
         return self._map("apply_", lambda X: [callable(v) for v in X.reshape(-1).tolist()])
@@ -2021,6 +1997,42 @@ class Tensor:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
         draw = _random.generator(generator, "bernoulli_").random
         return self._refill("bernoulli_", None, lambda s: draw(s) < P)
+
+    def random_(self, *bounds: Any, to: Any = None, generator: Any = None) -> Tensor:
+        """Each element drawn uniformly from the integers in [from, to): ``random_(to)``,
+        ``random_(from, to)``; without ``to``, from 0 up to the largest integer the dtype
+        holds exactly (2^mantissa for a float dtype), as PyTorch."""
+        if len(bounds) > 2 or (len(bounds) == 2 and to is not None):
+            raise TypeError("random_(): expected random_(), random_(to) or random_(from, to)")
+        if len(bounds) == 2:
+            low, high = bounds
+        elif len(bounds) == 1:
+            low, high = (0, bounds[0]) if to is None else (bounds[0], to)
+        else:
+            low, high = 0, to
+        for name, v in (("from", low), ("to", high)):
+            if v is not None and (not isinstance(v, (int, np.integer)) or isinstance(v, bool)):
+                raise TypeError(f"random_(): argument '{name}' must be int, not {type(v).__name__}")
+        dt = self.data.dtype
+        if dt.kind == "b":
+            top = 1
+        elif dt.kind == "f":
+            top = 2 ** (np.finfo(dt).nmant + 1)
+        else:
+            top = int(np.iinfo(dt).max)
+        last = top if high is None else high - 1  # the largest value drawn
+        if low > last:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                               f">= to={high}")  # fmt: skip
+        if dt.kind in "iub":
+            if low < (0 if dt.kind == "b" else np.iinfo(dt).min):
+                raise RuntimeError(f"random_: from is out of bounds for {dtypes.torch_name(dt)}")
+            if last > top:
+                raise RuntimeError(f"random_: to - 1 is out of bounds for {dtypes.torch_name(dt)}")
+        draw = _random.generator(generator, "random_").integers
+        return self._refill(
+            "random_", None, lambda s: draw(low, last, size=s, dtype=np.int64, endpoint=True)
+        )
 
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
         """``fill_value`` on the main diagonal (all dims of equal length beyond 2-d; a tall

@@ -216,7 +216,7 @@ def _no_graph_of_backward(name: str, create_graph: bool) -> None:
 
 
 from ..grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: E402
-from . import functional  # noqa: E402
+from . import functional, graph  # noqa: E402
 from .anomaly_mode import (  # noqa: E402
     detect_anomaly,
     is_anomaly_check_nan_enabled,

@@ -285,6 +285,31 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
     return _fill(tensor, values)
 
 
+def _through_data(fn: Any) -> Any:
+    """fn taking a parameter's array too: PyTorch programs initialize through ``.data``
+    (``normal_(m.weight.data, 0.0, 0.02)``), which is the np.ndarray here. It is filled in
+    place, as a Tensor over the same memory, and returned."""
+
+    @functools.wraps(fn)
+    def init(tensor: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(tensor, np.ndarray):
+            return fn(tensor, *args, **kwargs)
+        result = fn(Tensor._new(tensor), *args, **kwargs)
+        return tensor if isinstance(result, Tensor) else result
+
+    return init
+
+
+(uniform_, normal_, constant_, ones_, zeros_, xavier_uniform_, xavier_normal_, kaiming_uniform_,
+ kaiming_normal_, trunc_normal_, orthogonal_, eye_, dirac_, sparse_,
+ _calculate_fan_in_and_fan_out) = (
+    _through_data(f)
+    for f in (uniform_, normal_, constant_, ones_, zeros_, xavier_uniform_, xavier_normal_,
+              kaiming_uniform_, kaiming_normal_, trunc_normal_, orthogonal_, eye_, dirac_,
+              sparse_, _calculate_fan_in_and_fan_out)
+)  # fmt: skip
+
+
 def _make_deprecate(meth: Any) -> Any:
     """The old name (without the trailing underscore) of ``meth``: it warns, then calls it."""
     new_name = meth.__name__

@@ -1,0 +1,31 @@
+"""``torch.cuda.amp``: PyTorch's older names for the CUDA loss scaler and autocast. Without a
+GPU both disable themselves (see ``minigrad.amp``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import amp
+
+
+class GradScaler(amp.GradScaler):
+    """``amp.GradScaler("cuda", ...)``: disabled here, as PyTorch's without CUDA."""
+
+    def __init__(
+        self,
+        init_scale: float = 2.0**16,
+        growth_factor: float = 2.0,
+        backoff_factor: float = 0.5,
+        growth_interval: int = 2000,
+        enabled: bool = True,
+    ) -> None:
+        super().__init__(
+            "cuda", init_scale, growth_factor, backoff_factor, growth_interval, enabled
+        )
+
+
+class autocast(amp.autocast):
+    """``amp.autocast("cuda", ...)``: disabled here, as PyTorch's without CUDA."""
+
+    def __init__(self, enabled: bool = True, dtype: Any = None, cache_enabled: bool = True) -> None:
+        super().__init__("cuda", dtype, enabled, cache_enabled)
