@@ -7,7 +7,7 @@ checks it), which the queries read back; none of them changes how minigrad compu
 
 from __future__ import annotations
 
-import builtins
+import operator
 import os
 import warnings
 from typing import Any
@@ -35,9 +35,7 @@ def get_num_threads() -> int:
 
 def set_num_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
     """Record a thread count (a positive integer); NumPy's own threads stay as they are."""
-    if not isinstance(int, builtins.int) or isinstance(int, bool) or int <= 0:
-        raise RuntimeError("set_num_threads expects a positive integer")
-    _state["threads"] = int
+    _state["threads"] = _positive(int, "set_num_threads expects a positive integer")
 
 
 def get_num_interop_threads() -> int:
@@ -45,9 +43,18 @@ def get_num_interop_threads() -> int:
 
 
 def set_num_interop_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
-    if not isinstance(int, builtins.int) or isinstance(int, bool) or int <= 0:
-        raise RuntimeError("Expected positive number of threads")
-    _state["interop_threads"] = int
+    _state["interop_threads"] = _positive(int, "Expected positive number of threads")
+
+
+def _positive(n: Any, message: str) -> int:
+    """n as a positive int (a NumPy integer too, not a bool), else RuntimeError(message)."""
+    try:
+        count = operator.index(n)
+    except TypeError:
+        count = 0
+    if count <= 0 or isinstance(n, bool):
+        raise RuntimeError(message)
+    return count
 
 
 def set_flush_denormal(mode: bool) -> bool:
