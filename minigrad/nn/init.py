@@ -56,8 +56,8 @@ def _fills_arrays(init: Any) -> Any:
     @functools.wraps(init)
     def fill(tensor: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(tensor, np.ndarray):
-            init(Tensor._new(tensor), *args, **kwargs)  # the Tensor shares the array
-            return tensor
+            result = init(Tensor._new(tensor), *args, **kwargs)  # the Tensor shares the array
+            return tensor if isinstance(result, Tensor) else result  # (fans: a tuple)
         return init(tensor, *args, **kwargs)
 
     return fill
@@ -121,6 +121,7 @@ def _no_elements(tensor: Tensor) -> bool:
     return False
 
 
+@_fills_arrays
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight of shape (out, in, *kernel)."""
     if tensor.ndim < 2:
@@ -283,31 +284,6 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
     for col in range(cols):
         values[_generator(None).permutation(rows)[:num_zeros], col] = 0
     return _fill(tensor, values)
-
-
-def _through_data(fn: Any) -> Any:
-    """fn taking a parameter's array too: PyTorch programs initialize through ``.data``
-    (``normal_(m.weight.data, 0.0, 0.02)``), which is the np.ndarray here. It is filled in
-    place, as a Tensor over the same memory, and returned."""
-
-    @functools.wraps(fn)
-    def init(tensor: Any, *args: Any, **kwargs: Any) -> Any:
-        if not isinstance(tensor, np.ndarray):
-            return fn(tensor, *args, **kwargs)
-        result = fn(Tensor._new(tensor), *args, **kwargs)
-        return tensor if isinstance(result, Tensor) else result
-
-    return init
-
-
-(uniform_, normal_, constant_, ones_, zeros_, xavier_uniform_, xavier_normal_, kaiming_uniform_,
- kaiming_normal_, trunc_normal_, orthogonal_, eye_, dirac_, sparse_,
- _calculate_fan_in_and_fan_out) = (
-    _through_data(f)
-    for f in (uniform_, normal_, constant_, ones_, zeros_, xavier_uniform_, xavier_normal_,
-              kaiming_uniform_, kaiming_normal_, trunc_normal_, orthogonal_, eye_, dirac_,
-              sparse_, _calculate_fan_in_and_fan_out)
-)  # fmt: skip
 
 
 def _make_deprecate(meth: Any) -> Any:
