@@ -384,13 +384,8 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise OpError("clamp_: at least one of 'min' or 'max' must not be None")
     ops.check_bounds("clamp_", min, max)
-    for bound in (min, max):
-        if bound is not None:
-            ops._operand(bound)  # a number, array or Tensor (TypeError otherwise)
-            if t.data.dtype.kind == "b" and isinstance(bound, bool):
-                raise NotImplementedError(
-                    "clamp_: no kernel for bool tensors with Python bool bounds"
-                )
+    if t.data.dtype.kind == "b" and (isinstance(min, bool) or isinstance(max, bool)):
+        raise NotImplementedError("clamp_: no kernel for bool tensors with Python bool bounds")
     _check_overlap("clamp_", t.data, (min, max))
     # a bound that requires grad puts t in the graph, as another operand would
     bound = min if isinstance(min, Tensor) and min._requires_grad else max

@@ -75,20 +75,20 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
         raise OpError(
             f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
+    half_scalar = out.dtype is dtypes.float16 and np.ndim(B) == 0 and name in _HALF_SCALARS_KEPT
     if (
         out.dtype is not A.dtype
         or (type(B) is np.ndarray and B.dtype is not A.dtype)
-        or out.dtype is dtypes.float16
+        or half_scalar
     ):
         dt = dtypes.result_dtype(out.dtype, (A, B))
         # PyTorch casts the operands to its result dtype, then computes; but its float16
-        # mul and div read a second operand that is a number (or 0-d tensor) as a float32:
-        # x * 1e5 is not x * inf
-        wide = dtypes.float32 if dt == dtypes.float16 and name in _HALF_SCALARS_KEPT else dt
-        if dt != out.dtype or wide != dt:
-            with np.errstate(over="ignore", invalid="ignore"):  # 1e39 is inf in float32
-                out = _cast(fn(_cast(A, dt), _cast(B, dt if np.ndim(B) else wide)), dt)
-                A, B = _cast(A, dt), _cast(B, dt)
+        # mul and div read a second operand that is a number (or 0-d tensor) as a float32
+        # (x * 1e5 is not x * inf), in the backward too
+        wide = half_scalar and dt == dtypes.float16
+        A, B = _cast(A, dt), np.float32(B) if wide else _cast(B, dt)
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e39 is inf in float32
+            out = _cast(fn(A, B), dt)
     return A, B, out
 
 
@@ -262,7 +262,7 @@ def _binary_either(name: str, fn: Any, a: Any, b: Any) -> tuple:
         return _binary(name, fn, a, b)
     if not isinstance(b, Tensor):
         return _binary(name, fn, as_tensor(a), b)
-    B, A, out = _binary(name, lambda y, x: fn(x, y), b, a)
+    B, A, out = _binary(name + " (reflected)", lambda y, x: fn(x, y), b, a)
     return A, B, out
 
 
@@ -298,8 +298,9 @@ def pow(input: Any, exponent: Any) -> Tensor:
         _refuse_bools("pow", input.data, exponent.data)
     elif _negative_int(exponent) and input.data.dtype.kind in "biu":  # even if empty, as PyTorch
         raise OpError(f"pow: Integers to negative integer powers are not allowed (got {exponent})")
-    elif isinstance(exponent, (builtins.int, builtins.float)):
-        # PyTorch casts a number exponent to an integer or float16 result dtype, checked
+    elif isinstance(exponent, (builtins.int, builtins.float)) and (
+        input.data.dtype.kind in "biu" or input.data.dtype == dtypes.float16
+    ):  # PyTorch casts a number exponent to an integer or float16 result dtype, checked
         dt = dtypes.result_dtype(np.result_type(input.data, exponent), (input.data, exponent))
         if dt.kind in "iu" or dt == dtypes.float16:
             dtypes.check_fits(exponent, dt)
@@ -744,12 +745,22 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return clamp_op(input, min, max, "Clamp")
 
 
+_WIDE_FLOATS = {np.dtype(t): float(np.finfo(t).max) for t in (np.float32, np.float64)}
+
+
 def clamp_operands(X: np.ndarray, min: Any, max: Any) -> tuple:
     """(X, min, max) as arrays or numbers cast to clamp's result dtype, as PyTorch casts
     them: a number out of its range raises (300 for uint8, 1e39 for float32), -2 wraps to
     254 in uint8, and a 0-d uint8 200 beside int8 is -56."""
     lo = None if min is None else _operand(min, "clamp")
     hi = None if max is None else _operand(max, "clamp")
+    numbers = (builtins.float, builtins.int, type(None))
+    if X.dtype in _WIDE_FLOATS and type(lo) in numbers and type(hi) in numbers:
+        top = _WIDE_FLOATS[X.dtype]  # the common case, without the general casts below
+        for v in (lo, hi):
+            if v is not None and top < builtins.abs(v) != math.inf:
+                raise RuntimeError(f"value cannot be converted to type {X.dtype} without overflow")
+        return X, lo, hi
     bounds = [v for v in (lo, hi) if v is not None]
     dt = dtypes.result_dtype(np.result_type(X, *bounds), (X, *bounds))
     return tuple(

@@ -765,6 +765,10 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     if index.data.size != (source.data.shape[d] if source.data.ndim else 1):
         raise IndexError(f"index_reduce(): Number of indices ({index.data.size}) should be equal "
                          f"to source.size(dim) ({source.data.shape[d]})")  # fmt: skip
+    n = input.data.shape[d] if input.data.ndim else 1
+    if index.data.size and (index.data.min() < 0 or index.data.max() >= n):
+        raise IndexError(f"index_reduce(): index out of range in self (indices {index.tolist()} "
+                         f"for a dim of size {n})")  # fmt: skip
     shape = [1] * source.data.ndim
     if shape:
         shape[d] = -1
@@ -846,7 +850,7 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
             lo, hi = lo - 0.5, hi + 0.5
         if not lo <= hi:
             raise ValueError(f"histogram(): min should not exceed max, but got min {lo} max {hi}")
-        edges = np.linspace(lo, hi, bins + 1).astype(X.dtype)
+        edges = factories.linspace(float(lo), float(hi), bins + 1, dtype=X.dtype).data  # PyTorch's
     W = None if weight is None else weight.data.reshape(-1)
     hist, _ = np.histogram(X.reshape(-1), edges, weights=W)
     if density:

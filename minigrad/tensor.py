@@ -919,7 +919,8 @@ class Tensor:
                            "minigrad has none")  # fmt: skip
 
     def share_memory_(self) -> Tensor:
-        """self: its memory is already the process's own (no worker processes share it)."""
+        """self: minigrad's DataLoader has no worker processes to share memory with, so the
+        array stays where it is (and ``is_shared()`` stays False; PyTorch's becomes True)."""
         return self
 
     def is_shared(self) -> bool:

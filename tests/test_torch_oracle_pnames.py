@@ -792,3 +792,36 @@ def test_checkpoint_gives_the_unchecked_results(use_reentrant):
     close(mc.checkpoint_sequential(ms, 2, mg.tensor(X), use_reentrant=use_reentrant), expected)
     with pytest.warns(UserWarning, match="use_reentrant"):
         mc.checkpoint(mg.relu, mg.tensor(X))
+
+
+def test_review_fixes():
+    """float16 mul/div read a number as float32 in the backward too; a number on the left of
+    floor_divide is cast to float16 first; histogram's edges are PyTorch's linspace;
+    index_reduce's out-of-range index is an IndexError; clamp's bounds still checked."""
+    for op in (lambda x: x * 0.3, lambda x: x / 0.3):
+        g = [1.0, 3.0, 7.0]
+        grads = []
+        for lib in (mg, torch):
+            x = lib.tensor([1.0, 3.0, 7.0], dtype=lib.float16, requires_grad=True)
+            op(x).backward(lib.tensor(g, dtype=lib.float16))
+            grads.append(x.grad.detach().numpy())
+        np.testing.assert_array_equal(*grads)
+    m = (1e5 // mg.tensor([3.0], dtype=mg.float16)).numpy()
+    t = (1e5 // torch.tensor([3.0], dtype=torch.float16)).numpy()
+    np.testing.assert_array_equal(m, t)
+    data = [1.0, 2.0, 2.0, 5.0]
+    assert (mg.histogram(mg.tensor(data), 3).bin_edges.tolist()
+            == torch.histogram(torch.tensor(data), 3).bin_edges.tolist())  # fmt: skip
+    for index in ([0, 5], [0, -1]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            with pytest.raises(IndexError):
+                torch.tensor([1.0, 2.0]).index_reduce(0, torch.tensor(index), torch.ones(2), "mean")
+        with pytest.raises(IndexError, match="index_reduce"):
+            mg.tensor([1.0, 2.0]).index_reduce(0, mg.tensor(index), mg.ones(2), "mean")
+    for bound in (1e39, -1e39):
+        with pytest.raises(RuntimeError):
+            torch.rand(2).clamp(0, bound)
+        with pytest.raises(RuntimeError):
+            mg.rand(2).clamp(0, bound)
+    assert mg.rand(2).clamp(max=float("inf")).shape == (2,)
