@@ -75,17 +75,16 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
         raise OpError(
             f"{name}: shapes {A.shape} and {np.shape(B)} cannot be broadcast together"
         ) from None
-    half_scalar = out.dtype is dtypes.float16 and np.ndim(B) == 0 and name in _HALF_SCALARS_KEPT
     if (
         out.dtype is not A.dtype
         or (type(B) is np.ndarray and B.dtype is not A.dtype)
-        or half_scalar
+        or (A.dtype is dtypes.float16 and name in _HALF_SCALARS_KEPT)
     ):
         dt = dtypes.result_dtype(out.dtype, (A, B))
         # PyTorch casts the operands to its result dtype, then computes; but its float16
         # mul and div read a second operand that is a number (or 0-d tensor) as a float32
         # (x * 1e5 is not x * inf), in the backward too
-        wide = half_scalar and dt == dtypes.float16
+        wide = dt == dtypes.float16 and np.ndim(B) == 0 and name in _HALF_SCALARS_KEPT
         A, B = _cast(A, dt), np.float32(B) if wide else _cast(B, dt)
         with np.errstate(over="ignore", invalid="ignore"):  # 1e39 is inf in float32
             out = _cast(fn(A, B), dt)

@@ -7,7 +7,7 @@ checks it), which the queries read back; none of them changes how minigrad compu
 
 from __future__ import annotations
 
-import operator
+import numbers
 import os
 import warnings
 from typing import Any
@@ -47,14 +47,11 @@ def set_num_interop_threads(int: int) -> None:  # noqa: A002 - PyTorch's name fo
 
 
 def _positive(n: Any, message: str) -> int:
-    """n as a positive int (a NumPy integer too, not a bool), else RuntimeError(message)."""
-    try:
-        count = operator.index(n)
-    except TypeError:
-        count = 0
-    if count <= 0 or isinstance(n, bool):
+    """n as a positive int (a NumPy integer too; not a bool or a Tensor), else
+    RuntimeError(message)."""
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n <= 0:
         raise RuntimeError(message)
-    return count
+    return int(n)
 
 
 def set_flush_denormal(mode: bool) -> bool:
