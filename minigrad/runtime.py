@@ -35,7 +35,7 @@ def get_num_threads() -> int:
 
 def set_num_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
     """Record a thread count (a positive integer); NumPy's own threads stay as they are."""
-    _state["threads"] = _positive(int, "set_num_threads expects a positive integer")
+    _state["threads"] = _positive(int, "set_num_threads")
 
 
 def get_num_interop_threads() -> int:
@@ -43,14 +43,16 @@ def get_num_interop_threads() -> int:
 
 
 def set_num_interop_threads(int: int) -> None:  # noqa: A002 - PyTorch's name for it
-    _state["interop_threads"] = _positive(int, "Expected positive number of threads")
+    _state["interop_threads"] = _positive(int, "set_num_interop_threads")
 
 
-def _positive(n: Any, message: str) -> int:
-    """n as a positive int (a NumPy integer too; not a bool or a Tensor), else
-    RuntimeError(message)."""
-    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n <= 0:
-        raise RuntimeError(message)
+def _positive(n: Any, name: str) -> int:
+    """n as a positive int (a NumPy integer too; not a bool or a Tensor), with ``name``'s
+    RuntimeErrors, as PyTorch's."""
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+        raise RuntimeError(f"{name} expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise RuntimeError(f"{name} expects a positive integer")
     return int(n)
 
 

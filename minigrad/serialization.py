@@ -1,14 +1,19 @@
 """``minigrad.save`` and ``minigrad.load``: state dicts in NumPy's ``.npz`` format.
 
 A file is a zip archive with one ``NAME.npy`` member per tensor, exactly what
-``np.savez`` writes, so ``np.load`` reads it too. Nothing is pickled: loading uses
-``allow_pickle=False`` and accepts only numeric arrays, so a file cannot run code.
+``np.savez`` writes, so ``np.load`` reads it too, and, for a ``state_dict()``, a
+``_metadata.json`` member with its modules' versions (``state_dict._metadata``, which
+``load_state_dict`` reads, as PyTorch's checkpoints keep it). Nothing is pickled: loading
+uses ``allow_pickle=False`` and accepts only numeric arrays and that JSON, so a file cannot
+run code.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import IO, Any, Union
 
@@ -41,22 +46,29 @@ def save(obj: Mapping[str, Tensor], f: FileLike) -> None:
                 f"{type(value).__name__}"
             )
         arrays[name] = value.data
+    metadata = getattr(obj, "_metadata", None)
+    metadata = None if metadata is None else json.dumps(list(metadata.items()))
     if isinstance(f, (str, os.PathLike)):
         with open(f, "wb") as file:
-            _write_npz(arrays, file)
+            _write_npz(arrays, metadata, file)
     elif hasattr(f, "write"):
-        _write_npz(arrays, f)
+        _write_npz(arrays, metadata, f)
     else:
         raise TypeError(
             f"minigrad.save: f must be a path or a file opened for writing, got {type(f).__name__}"
         )
 
 
-def _write_npz(arrays: dict[str, np.ndarray], file: IO[bytes]) -> None:
+_METADATA = "_metadata.json"
+
+
+def _write_npz(arrays: dict[str, np.ndarray], metadata: str | None, file: IO[bytes]) -> None:
     with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         for name, arr in arrays.items():
             with archive.open(name + ".npy", "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, np.asanyarray(arr), allow_pickle=False)
+        if metadata is not None:
+            archive.writestr(_METADATA, metadata)
 
 
 def load(f: FileLike, map_location: Any = None, *, weights_only: Any = None) -> dict[str, Tensor]:
@@ -84,6 +96,10 @@ def _read_npz(file: IO[bytes], name: str) -> dict[str, Tensor]:
         with archive:
             out = {}
             for key in archive.files:
+                if key == _METADATA:
+                    out = OrderedDict(out)
+                    out._metadata = OrderedDict(json.loads(archive.zip.read(_METADATA)))
+                    continue
                 arr = archive[key]
                 if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "biufc":
                     raise ValueError(f"entry {key!r} is not a numeric array")

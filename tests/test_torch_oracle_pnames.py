@@ -825,3 +825,33 @@ def test_review_fixes():
         with pytest.raises(RuntimeError):
             mg.rand(2).clamp(0, bound)
     assert mg.rand(2).clamp(max=float("inf")).shape == (2,)
+
+
+def test_save_load_keeps_the_state_dicts_metadata(tmp_path):
+    """A modern InstanceNorm checkpoint loads into one without running stats as PyTorch's
+    (unexpected keys, strict=False), also after save and load."""
+    for lib, path in ((mg, tmp_path / "m.npz"), (torch, tmp_path / "t.pt")):
+        lib.save(lib.nn.InstanceNorm1d(2, track_running_stats=True).state_dict(), path)
+        sd = lib.load(path) if lib is mg else lib.load(path, weights_only=True)
+        assert sd._metadata[""]["version"] == 2
+        result = lib.nn.InstanceNorm1d(2).load_state_dict(sd, strict=False)
+        assert sorted(result.unexpected_keys) == ["num_batches_tracked", "running_mean",
+                                                  "running_var"]  # fmt: skip
+
+
+def test_review_fixes_nn():
+    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1"):
+        mg.nn.Dropout2d(1.5)
+    from minigrad.nn.modules.utils import _pair
+
+    assert _pair(3) == (3, 3) and mg.nn.modules.Linear is mg.nn.Linear
+    import minigrad.utils.checkpoint as mc
+
+    with pytest.warns(UserWarning, match="None of the inputs"):
+        out = mc.checkpoint(mg.nn.Linear(2, 1), mg.ones(1, 2), use_reentrant=True)
+    assert not out.requires_grad  # as PyTorch's reentrant checkpoint
+    scaler = mg.amp.GradScaler("cpu")
+    with pytest.raises(AssertionError):
+        scaler.update()
+    with pytest.warns(FutureWarning):
+        mg.cuda.amp.GradScaler()

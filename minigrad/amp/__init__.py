@@ -161,6 +161,8 @@ class GradScaler:
                 if p.grad is None:
                     continue
                 g = p.grad.data
+                if g.dtype == np.float16:
+                    raise ValueError("Attempting to unscale FP16 gradients.")
                 found_inf = bool(found_inf) or not bool(np.isfinite(g).all())
                 g *= inv_scale.astype(g.dtype)
         state[:] = [_UNSCALED, found_inf]
@@ -191,8 +193,13 @@ class GradScaler:
     def update(self, new_scale: Any = None) -> None:
         """Back the scale off if a step found inf or NaN, else grow it after
         ``growth_interval`` clean steps (or set it to ``new_scale``)."""
-        if not self._enabled or self._scale is None:
+        if not self._enabled:
             return
+        if self._scale is None:
+            raise AssertionError(
+                "Attempted update but _scale is None.  This may indicate your script did not use "
+                "scaler.scale(loss or outputs) earlier in the iteration."
+            )
         if new_scale is not None:
             value = new_scale.item() if isinstance(new_scale, Tensor) else new_scale
             if not isinstance(new_scale, (Tensor, float)):

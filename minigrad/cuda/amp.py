@@ -3,9 +3,16 @@ GPU both disable themselves (see ``minigrad.amp``)."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .. import amp
+
+
+def _deprecated(name: str) -> None:
+    warnings.warn(f"`torch.cuda.amp.{name}(args...)` is deprecated. Please use "
+                  f"`torch.amp.{name}('cuda', args...)` instead.", FutureWarning,
+                  stacklevel=3)  # fmt: skip
 
 
 class GradScaler(amp.GradScaler):
@@ -19,6 +26,7 @@ class GradScaler(amp.GradScaler):
         growth_interval: int = 2000,
         enabled: bool = True,
     ) -> None:
+        _deprecated("GradScaler")
         super().__init__(
             "cuda", init_scale, growth_factor, backoff_factor, growth_interval, enabled
         )
@@ -28,4 +36,5 @@ class autocast(amp.autocast):
     """``amp.autocast("cuda", ...)``: disabled here, as PyTorch's without CUDA."""
 
     def __init__(self, enabled: bool = True, dtype: Any = None, cache_enabled: bool = True) -> None:
+        _deprecated("autocast")
         super().__init__("cuda", dtype, enabled, cache_enabled)

@@ -486,9 +486,9 @@ def _avg_pool(
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average over the windows [floor(i·H/OH), ceil((i+1)·H/OH)) x the same along W.
 
-    With n the window sizes: out = (the sum over each window) / n, one dim after the other;
-    dx = g / n spread back over each window. An output of (1, 1) is the mean over H and W,
-    as in PyTorch (its node is MeanBackward).
+    With P (OH, H) and Q (OW, W) the 0/1 window matrices and n the window sizes:
+    out = P x Qᵀ / n,   dx = Pᵀ (g / n) Q  (window by window where a value is not finite).
+    An output of (1, 1) is the mean over H and W, as in PyTorch (its node is MeanBackward).
     """
     return _adaptive_avg_pool("adaptive_avg_pool2d", 2, input, output_size)
 
@@ -525,9 +525,14 @@ def _adaptive_avg_pool(op: str, nd: int, input: Tensor, output_size: Any) -> Ten
     n = functools.reduce(np.multiply.outer, [end - start for start, end in windows])
     n = n.astype(X.dtype)
 
-    # window by window, not as a product with a 0/1 matrix: 0 * inf would put NaN into
-    # windows that do not hold the inf
+    # a product with the 0/1 window matrix, but window by window where a value is not
+    # finite: 0 * inf would put NaN into windows that do not hold the inf
+    finite = np.isfinite(X).all()
+
     def sums(A: np.ndarray, axis: int, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        if finite:
+            M = _window_matrix(start, end, A.shape[axis], A.dtype)
+            return np.moveaxis(np.matmul(M, np.moveaxis(A, axis, -2)), -2, axis)
         A = np.moveaxis(A, axis, -1)
         out = np.empty((*A.shape[:-1], len(start)), A.dtype)
         for i, (a, b) in enumerate(zip(start, end)):
@@ -535,6 +540,9 @@ def _adaptive_avg_pool(op: str, nd: int, input: Tensor, output_size: Any) -> Ten
         return np.moveaxis(out, -1, axis)
 
     def spread(G: np.ndarray, axis: int, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        if np.isfinite(G).all():
+            M = _window_matrix(start, end, X.shape[axis], G.dtype)
+            return np.moveaxis(np.matmul(M.T, np.moveaxis(G, axis, -2)), -2, axis)
         G = np.moveaxis(G, axis, -1)
         dx = np.zeros((*G.shape[:-1], X.shape[axis]), G.dtype)
         for i, (a, b) in enumerate(zip(start, end)):
@@ -552,6 +560,12 @@ def _adaptive_avg_pool(op: str, nd: int, input: Tensor, output_size: Any) -> Ten
         return g
 
     return record(np.ascontiguousarray(out / n), f"AdaptiveAvgPool{nd}D", (input,), (vjp,))
+
+
+def _window_matrix(start: np.ndarray, end: np.ndarray, n: int, dtype: np.dtype) -> np.ndarray:
+    """(out, n): row i is 1 on the window [start_i, end_i)."""
+    j = np.arange(n)
+    return ((j >= start[:, None]) & (j < end[:, None])).astype(dtype)
 
 
 def _windows(n: int, out: int) -> tuple:

@@ -493,12 +493,13 @@ class _DropoutNd(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        name = type(self).__name__
         try:
             if p < 0 or p > 1:  # PyTorch's test: NaN passes
-                raise ValueError(f"{name}: probability has to be between 0 and 1, but got {p}")
+                raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         except TypeError:  # not a number
-            raise TypeError(f"{name}: p must be a number, not {type(p).__name__}") from None
+            raise TypeError(
+                f"{type(self).__name__}: p must be a number, not {type(p).__name__}"
+            ) from None
         self.p = p
         self.inplace = inplace
 

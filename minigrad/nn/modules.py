@@ -9,6 +9,9 @@ from __future__ import annotations
 import importlib
 import sys
 from types import ModuleType
+from typing import Any
+
+from . import conv_layers
 
 _PATHS = {
     "activation": (
@@ -85,4 +88,30 @@ def _namespace(path: str, names: str) -> ModuleType:
     return namespace
 
 
+def _ntuple(n: int, name: str = "parse") -> Any:
+    """PyTorch's ``nn.modules.utils._ntuple``: a function making an n-tuple of its argument
+    (an iterable as a tuple, anything else repeated n times)."""
+
+    def parse(x: Any) -> tuple:
+        return conv_layers._ntuple(x, n)
+
+    parse.__name__ = name
+    return parse
+
+
+def _utils() -> ModuleType:
+    """``nn.modules.utils``: _single, _pair, _triple, _quadruple (custom layers import them)."""
+    namespace = ModuleType(f"{__name__}.utils")
+    namespace._ntuple = _ntuple
+    for n, name in enumerate(("_single", "_pair", "_triple", "_quadruple"), 1):
+        setattr(namespace, name, _ntuple(n, name))
+    sys.modules[namespace.__name__] = namespace
+    return namespace
+
+
 globals().update((path, _namespace(path, names)) for path, names in _PATHS.items())
+utils = _utils()
+# and every layer class under ``nn.modules`` itself, as PyTorch's ``nn.modules.Linear``
+globals().update((name, getattr(sys.modules[__package__], name))
+                 for name in sys.modules[__package__].__all__
+                 if isinstance(getattr(sys.modules[__package__], name), type))  # fmt: skip

@@ -10,15 +10,18 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from ..grad_mode import no_grad
+from ..tensor import Tensor
+
 
 def noop_context_fn() -> tuple:
     return contextlib.nullcontext(), contextlib.nullcontext()
 
 
-def _check_reentrant(use_reentrant: bool | None, kwargs: dict) -> None:
+def _check_reentrant(name: str, use_reentrant: bool | None, kwargs: dict) -> None:
     if use_reentrant is None:
-        warnings.warn("torch.utils.checkpoint: the use_reentrant parameter should be passed "
-                      "explicitly. use_reentrant=False is recommended.", UserWarning,
+        warnings.warn(f"{name}: the use_reentrant parameter should be passed explicitly. "
+                      "use_reentrant=False is recommended.", UserWarning,
                       stacklevel=3)  # fmt: skip
     if use_reentrant and kwargs:
         raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
@@ -28,8 +31,17 @@ def checkpoint(function: Callable, *args: Any, use_reentrant: bool | None = None
                context_fn: Callable = noop_context_fn, determinism_check: str = "default",
                debug: bool = False, early_stop: bool = True, **kwargs: Any) -> Any:  # fmt: skip
     """``function(*args, **kwargs)`` (keyword arguments only with ``use_reentrant=False``),
-    run inside ``context_fn()``'s forward context."""
-    _check_reentrant(use_reentrant, kwargs)
+    run inside ``context_fn()``'s forward context. Reentrant (the default), with no input
+    that requires grad, PyTorch's output requires none either (it warns): so here, it runs
+    under no_grad."""
+    _check_reentrant("torch.utils.checkpoint", use_reentrant, kwargs)
+    if use_reentrant is not False and not any(
+        isinstance(a, Tensor) and a.requires_grad for a in args
+    ):
+        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None",
+                      UserWarning, stacklevel=2)  # fmt: skip
+        with no_grad(), context_fn()[0]:
+            return function(*args, **kwargs)
     with context_fn()[0]:
         return function(*args, **kwargs)
 
@@ -37,8 +49,8 @@ def checkpoint(function: Callable, *args: Any, use_reentrant: bool | None = None
 def checkpoint_sequential(functions: Any, segments: int, input: Any,
                           use_reentrant: bool | None = None, **kwargs: Any) -> Any:  # fmt: skip
     """``functions`` (a Sequential or a list of modules) applied to ``input`` in turn; PyTorch
-    checkpoints them in ``segments`` groups."""
-    _check_reentrant(use_reentrant, kwargs)
+    checkpoints them in ``segments`` groups (reentrant, the last one not)."""
+    _check_reentrant("torch.utils.checkpoint.checkpoint_sequential", use_reentrant, kwargs)
     for f in functions:
         input = f(input)
     return input
