@@ -85,9 +85,10 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
         # mul and div read a second operand that is a number (or 0-d tensor) as a float32
         # (x * 1e5 is not x * inf), in the backward too
         wide = dt == dtypes.float16 and np.ndim(B) == 0 and name in _HALF_SCALARS_KEPT
-        A, B = _cast(A, dt), np.float32(B) if wide else _cast(B, dt)
-        with np.errstate(over="ignore", invalid="ignore"):  # 1e39 is inf in float32
-            out = _cast(fn(A, B), dt)
+        if dt != out.dtype or wide:  # (else NumPy computed it so: A, B stay as given)
+            A, B = _cast(A, dt), np.float32(B) if wide else _cast(B, dt)
+            with np.errstate(over="ignore", invalid="ignore"):  # 1e39 is inf in float32
+                out = _cast(fn(A, B), dt)
     return A, B, out
 
 
