@@ -159,7 +159,7 @@ ARGUMENT_CASES = [
     ("F.dropout(a, p='a')", TypeError, r"^dropout\(\): argument 'p' must be a number, not str"),
     ("F.dropout(a, p=1.5)", ValueError, r"^dropout: probability has to be between 0 and 1, but got 1\.5"),
     ("nn.Dropout(p='a')", TypeError, r"^Dropout: p must be a number, not str"),
-    ("nn.Dropout(p=-1)", ValueError, r"^Dropout: probability has to be between 0 and 1, but got -1"),
+    ("nn.Dropout(p=-1)", ValueError, r"^dropout probability has to be between 0 and 1, but got -1"),
     ("nn.BatchNorm1d(-1)", OpError, r"^BatchNorm1d: Trying to create tensor with negative dimension: -1"),
     ("nn.BatchNorm2d(2.5)", TypeError, r"^BatchNorm2d: the sizes must be ints, got 2\.5"),
     ("nn.LayerNorm(-1)", OpError, r"^LayerNorm: Trying to create tensor with negative dimension: \(-1,\)"),
