@@ -27,6 +27,25 @@ class OptimizedModule(Module):
         except AttributeError:
             return getattr(self.__dict__["_modules"]["_orig_mod"], name)
 
+    # attribute writes and deletions go to the original too, as PyTorch's (but its own)
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _OWN or "_modules" not in self.__dict__:
+            super().__setattr__(name, value)
+        else:
+            setattr(self._orig_mod, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in _OWN:
+            super().__delattr__(name)
+        else:
+            delattr(self._orig_mod, name)
+
+    def __len__(self) -> int:
+        return len(self._orig_mod)
+
+
+_OWN = frozenset({"_orig_mod", "forward", "training"})  # the wrapper's own attributes
+
 
 def compile(
     model: Callable | None = None,
@@ -47,7 +66,7 @@ def compile(
     if model is None:
         return lambda fn: compile(fn, disable=disable)
     if not callable(model):
-        raise RuntimeError("model must be callable")
+        raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
     if disable or not isinstance(model, Module):
         return model
     return OptimizedModule(model)

@@ -855,3 +855,21 @@ def test_review_fixes_nn():
         scaler.update()
     with pytest.warns(FutureWarning):
         mg.cuda.amp.GradScaler()
+
+
+def test_compiled_module_forwards_attribute_writes():
+    import copy
+
+    for lib in (mg, torch):
+        cm = lib.compile(lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.ReLU()))
+        cm.foo = 1
+        assert cm._orig_mod.foo == 1
+        del cm.foo
+        assert not hasattr(cm._orig_mod, "foo")
+        assert len(cm) == 2
+        cm.eval()
+        assert not cm.training and not cm._orig_mod.training
+        assert list(cm.state_dict())[0] == "_orig_mod.0.weight"
+        assert list(copy.deepcopy(cm).state_dict()) == list(cm.state_dict())
+        with pytest.raises(AssertionError):
+            lib.compile(3)
