@@ -873,3 +873,28 @@ def test_compiled_module_forwards_attribute_writes():
         assert list(copy.deepcopy(cm).state_dict()) == list(cm.state_dict())
         with pytest.raises(AssertionError):
             lib.compile(3)
+
+
+@pytest.mark.parametrize("use_reentrant", [True, False])
+@pytest.mark.parametrize("segments", [1, 2, 3])
+def test_checkpoint_sequential_gradients_by_segment(use_reentrant, segments):
+    """Reentrant, the segments before the last see an input that requires no grad: their
+    parameters get none, as PyTorch's."""
+    from torch.utils.checkpoint import checkpoint_sequential as tcs
+
+    from minigrad.utils.checkpoint import checkpoint_sequential as mcs
+
+    def layers(lib):
+        return lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.Tanh(), lib.nn.Linear(2, 2),
+                                 lib.nn.Linear(2, 1)).double()  # fmt: skip
+
+    ts, ms = layers(torch), layers(mg)
+    ms.load_state_dict({k: mg.tensor(v.numpy()) for k, v in ts.state_dict().items()})
+    tcs(
+        ts, segments, torch.ones(1, 2, dtype=torch.float64), use_reentrant=use_reentrant
+    ).sum().backward()
+    mcs(ms, segments, mg.ones(1, 2, dtype=mg.float64), use_reentrant=use_reentrant).sum().backward()
+    for m, t in zip(ms.parameters(), ts.parameters()):
+        assert (m.grad is None) == (t.grad is None)
+        if t.grad is not None:
+            close(m.grad, t.grad)

@@ -48,12 +48,29 @@ def checkpoint(function: Callable, *args: Any, use_reentrant: bool | None = None
 
 def checkpoint_sequential(functions: Any, segments: int, input: Any,
                           use_reentrant: bool | None = None, **kwargs: Any) -> Any:  # fmt: skip
-    """``functions`` (a Sequential or a list of modules) applied to ``input`` in turn; PyTorch
-    checkpoints them in ``segments`` groups (reentrant, the last one not)."""
+    """``functions`` (a Sequential or a list of modules) applied to ``input`` in turn, in
+    ``segments`` groups as PyTorch's: each group but the last through ``checkpoint`` (so,
+    reentrant, a group whose input requires no grad runs under no_grad)."""
     _check_reentrant("torch.utils.checkpoint.checkpoint_sequential", use_reentrant, kwargs)
-    for f in functions:
-        input = f(input)
-    return input
+    functions = list(functions.children()) if hasattr(functions, "children") else functions
+    size = len(functions) // segments
+    end = -1
+    for start in range(0, size * (segments - 1), size):
+        end = start + size - 1
+        group = functions[start : end + 1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # the warning was given above
+            input = checkpoint(_run(group), input, use_reentrant=use_reentrant is not False)
+    return _run(functions[end + 1 :])(input)
+
+
+def _run(functions: list) -> Callable:
+    def run(x: Any) -> Any:
+        for f in functions:
+            x = f(x)
+        return x
+
+    return run
 
 
 __all__ = ["checkpoint", "checkpoint_sequential", "noop_context_fn"]
