@@ -38,6 +38,12 @@ def set_default_dtype(dtype: object) -> None:
     _default[0] = np.dtype(dtype)
 
 
+# the integer dtypes PyTorch's index arguments take (gather, index_select, scatter, ...);
+# an advanced index also takes uint8 and bool tensors, as masks
+INDEX_INTS = (np.int64, np.int32)
+MASK_OR_INDEX = (*INDEX_INTS, np.uint8, np.bool_)
+
+
 def check_fits(values: Any, dtype: np.dtype) -> Any:
     """PyTorch's RuntimeError for numbers ``dtype`` cannot hold: NaN, inf or out of range for an
     integer dtype, a finite number beyond the largest of a float dtype. An unsigned dtype also

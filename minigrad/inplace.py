@@ -363,7 +363,7 @@ def _scalar_in_float32(ufunc: Callable) -> Callable:
     PyTorch's mul_ and div_ do (x.mul_(1e5) is not x * inf), rounding the result once."""
 
     def apply(a: np.ndarray, o: Any, out: np.ndarray) -> Any:
-        if a.dtype == np.float16 and np.ndim(o) == 0:
+        if ops.half_number(a.dtype, o):
             o = np.float32(o)
         return ufunc(a, o, out=out)
 

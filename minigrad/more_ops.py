@@ -740,7 +740,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     check_tensor("index_select", "index", index)
     X, I = input.data, index.data
     d = _one_axis("index_select", "dim", dim, X.ndim)
-    if I.dtype not in (np.int64, np.int32):
+    if I.dtype not in dtypes.INDEX_INTS:
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if I.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")

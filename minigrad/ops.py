@@ -60,6 +60,12 @@ def _operand(x: Any, op: str = "") -> Any:
 _HALF_SCALARS_KEPT = frozenset({"mul", "div", "floor_divide"})
 
 
+def half_number(dtype: np.dtype, operand: Any) -> bool:
+    """Whether PyTorch's float16 mul, div (and floor_divide) read ``operand``, a number or a
+    0-d tensor, as a float32: a float16 result dtype and a 0-d operand."""
+    return dtype == dtypes.float16 and np.ndim(operand) == 0
+
+
 def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
     """Apply a broadcasting NumPy ufunc, with PyTorch's dtypes and a clear shape error."""
     A, B = a.data, _operand(b, name)
@@ -84,7 +90,7 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
         # PyTorch casts the operands to its result dtype, then computes; but its float16
         # mul and div read a second operand that is a number (or 0-d tensor) as a float32
         # (x * 1e5 is not x * inf), in the backward too
-        wide = dt == dtypes.float16 and np.ndim(B) == 0 and name in _HALF_SCALARS_KEPT
+        wide = name in _HALF_SCALARS_KEPT and half_number(dt, B)
         if dt != out.dtype or wide:  # (else NumPy computed it so: A, B stay as given)
             A, B = _cast(A, dt), np.float32(B) if wide else _cast(B, dt)
             with np.errstate(over="ignore", invalid="ignore"):  # 1e39 is inf in float32
@@ -1739,7 +1745,7 @@ def _index(index: Any, ndim: int) -> Any:
     for p in parts:
         if isinstance(p, Tensor):
             p = p.data
-            if p.dtype.kind in "iu" and p.dtype not in (np.int64, np.int32, np.uint8):
+            if p.dtype.kind in "iu" and p.dtype not in dtypes.MASK_OR_INDEX:
                 raise IndexError(f"index: tensors used as indices must be long, int, byte or "
                                  f"bool tensors, got {p.dtype}")  # fmt: skip
         elif isinstance(p, list):
@@ -1917,7 +1923,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
         )
     X, I = input.data, index.data
     d = _one_axis("gather", "dim", dim, X.ndim)
-    if I.dtype not in (np.int64, np.int32):
+    if I.dtype not in dtypes.INDEX_INTS:
         raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {I.dtype}")
     Xv, Iv = X.reshape(X.shape or (1,)), I.reshape(I.shape or (1,))  # a 0-d tensor is 1-D here
     if Iv.ndim != Xv.ndim:

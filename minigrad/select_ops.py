@@ -77,8 +77,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     )  # x: as PyTorch saves it
 
 
-# the index dtypes PyTorch's scatter, scatter_add and index_add take (take, index_copy: int64)
-INT32_OR_64 = (np.int64, np.int32)
+INT32_OR_64 = dtypes.INDEX_INTS  # scatter, scatter_add and index_add (take, index_copy: int64)
 
 
 def _check_index(

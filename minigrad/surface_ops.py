@@ -579,7 +579,7 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
         raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not "
                         f"{type(indices).__name__}")  # fmt: skip
     for i in indices:
-        if not isinstance(i, Tensor) or i.data.dtype not in (np.int64, np.int32, np.uint8, bool):
+        if not isinstance(i, Tensor) or i.data.dtype not in dtypes.MASK_OR_INDEX:
             raise IndexError(
                 "index_put: tensors used as indices must be long, int, byte or bool tensors"
             )
@@ -620,7 +620,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
         )
     X, I, S = input.data, index.data, src.data
-    if I.dtype not in (np.int64, np.int32):  # as scatter's
+    if I.dtype not in dtypes.INDEX_INTS:  # as scatter's
         raise RuntimeError(
             f"scatter_reduce(): Expected dtype int64 or int32 for index, got {I.dtype}"
         )
