@@ -28,7 +28,16 @@ from .autograd.anomaly_mode import (
     set_anomaly_enabled,
 )
 from .compiler import compile
-from .device import contiguous_format, device, layout, memory_format, preserve_format, strided
+from .device import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    device,
+    layout,
+    memory_format,
+    preserve_format,
+    strided,
+)
 from .dtypes import get_default_dtype, set_default_dtype
 from .extra_ops import (
     arccos,

@@ -22,6 +22,13 @@ import numpy as np
 from . import dtypes, factories, functions, ops
 from . import random as _random
 from .device import check as check_device
+from .device import (
+    check_memory_format,
+    contiguous_format,
+    in_memory_order,
+    memory_order,
+    preserve_format,
+)
 from .engine import record
 from .errors import OpError
 from .tensor import Tensor, check_tensor
@@ -116,19 +123,24 @@ arctan2 = functions.atan2
 
 
 def empty(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
-          device: Any = None) -> Tensor:  # fmt: skip
-    """A tensor of shape ``size``. PyTorch leaves its values unspecified; here they are 0."""
+          device: Any = None, memory_format: Any = contiguous_format) -> Tensor:  # fmt: skip
+    """A tensor of shape ``size`` laid out in ``memory_format``. PyTorch leaves its values
+    unspecified; here they are 0."""
     shape = factories._shape(sizes, size, "empty")
-    return factories._wrap(
-        np.zeros(shape, dtypes.or_default(dtype)), requires_grad, device, "empty"
-    )
+    arr = np.zeros(shape, dtypes.or_default(dtype))
+    check_memory_format("empty", memory_format)
+    if memory_format is preserve_format:
+        raise RuntimeError("empty: unsupported memory format Preserve")
+    order = memory_order(memory_format, arr.ndim) if memory_format is not None else None
+    arr = arr if order is None else in_memory_order(arr, order)
+    return factories._wrap(arr, requires_grad, device, "empty")
 
 
 def empty_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False,
-               device: Any = None) -> Tensor:  # fmt: skip
+               device: Any = None, memory_format: Any = preserve_format) -> Tensor:  # fmt: skip
     """A tensor of input's shape and dtype (or ``dtype``); here zeros."""
     check_tensor("empty_like", "input", input)
-    return factories.zeros_like(input, dtype, requires_grad, device)
+    return factories.zeros_like(input, dtype, requires_grad, device, memory_format=memory_format)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:

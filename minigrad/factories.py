@@ -11,6 +11,7 @@ import numpy as np
 
 from . import dtypes
 from .device import check as check_device
+from .device import laid_out_like, preserve_format
 from .dtypes import check_fits
 from .errors import OpError
 from .random import generator as _rng
@@ -136,18 +137,26 @@ def _fill_value(op: str, value: Any) -> Any:
     return value
 
 
-def zeros_like(
-    input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
-) -> Tensor:
+def _like(arr: np.ndarray, input: Tensor, requires_grad: bool, device: Any, memory_format: Any,
+          name: str) -> Tensor:  # fmt: skip
+    """A ``*_like`` factory's result: ``arr`` laid out by ``memory_format`` (as input's, by
+    default)."""
+    arr = laid_out_like(arr, input.data, memory_format, name)
+    return _wrap(arr, requires_grad, device, name)
+
+
+def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None,
+               *, memory_format: Any = preserve_format) -> Tensor:  # fmt: skip
     check_tensor("zeros_like", "input", input)
-    return _wrap(np.zeros(input.shape, dtype or input.dtype), requires_grad, device, "zeros_like")
+    arr = np.zeros(input.shape, dtype or input.dtype)
+    return _like(arr, input, requires_grad, device, memory_format, "zeros_like")
 
 
-def ones_like(
-    input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None
-) -> Tensor:
+def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None,
+              *, memory_format: Any = preserve_format) -> Tensor:  # fmt: skip
     check_tensor("ones_like", "input", input)
-    return _wrap(np.ones(input.shape, dtype or input.dtype), requires_grad, device, "ones_like")
+    arr = np.ones(input.shape, dtype or input.dtype)
+    return _like(arr, input, requires_grad, device, memory_format, "ones_like")
 
 
 def full_like(
@@ -156,12 +165,15 @@ def full_like(
     dtype: Any = None,
     requires_grad: bool = False,
     device: Any = None,
+    *,
+    memory_format: Any = preserve_format,
 ) -> Tensor:
     check_tensor("full_like", "input", input)
     fill_value = _fill_value("full_like", fill_value)
     dt = np.dtype(dtype or input.dtype)
     fill_value = check_fits(fill_value, dt)
-    return _wrap(np.full(input.shape, fill_value, dt), requires_grad, device, "full_like")
+    arr = np.full(input.shape, fill_value, dt)
+    return _like(arr, input, requires_grad, device, memory_format, "full_like")
 
 
 def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
@@ -195,15 +207,11 @@ def randn_like(
     device: Any = None,
     *,
     generator: Any = None,
+    memory_format: Any = preserve_format,
 ) -> Tensor:
     check_tensor("randn_like", "input", input)
-    return randn(
-        input.shape,
-        generator=generator,
-        dtype=dtype or input.dtype,
-        requires_grad=requires_grad,
-        device=device,
-    )
+    arr = randn(input.shape, generator=generator, dtype=dtype or input.dtype, device=device).data
+    return _like(arr, input, requires_grad, device, memory_format, "randn_like")
 
 
 def rand_like(
@@ -213,15 +221,11 @@ def rand_like(
     device: Any = None,
     *,
     generator: Any = None,
+    memory_format: Any = preserve_format,
 ) -> Tensor:
     check_tensor("rand_like", "input", input)
-    return rand(
-        input.shape,
-        generator=generator,
-        dtype=dtype or input.dtype,
-        requires_grad=requires_grad,
-        device=device,
-    )
+    arr = rand(input.shape, generator=generator, dtype=dtype or input.dtype, device=device).data
+    return _like(arr, input, requires_grad, device, memory_format, "rand_like")
 
 
 def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = None,
@@ -259,8 +263,8 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
 
 
 def randint_like(input: Tensor, low: Any = None, high: Any = None, *, dtype: Any = None,
-                 requires_grad: bool = False, device: Any = None,
-                 generator: Any = None) -> Tensor:  # fmt: skip
+                 requires_grad: bool = False, device: Any = None, generator: Any = None,
+                 memory_format: Any = preserve_format) -> Tensor:  # fmt: skip
     """randint of input's shape and (unless ``dtype``) dtype: ``randint_like(x, high)`` or
     ``randint_like(x, low, high)``."""
     check_tensor("randint_like", "input", input)
@@ -269,8 +273,9 @@ def randint_like(input: Tensor, low: Any = None, high: Any = None, *, dtype: Any
             raise TypeError("randint_like() missing 1 required positional argument: 'high'")
         low, high = 0, low
     low = 0 if low is None else low
-    return randint(low, high, input.shape, dtype=dtype or input.dtype,
-                   requires_grad=requires_grad, device=device, generator=generator)  # fmt: skip
+    arr = randint(low, high, input.shape, dtype=dtype or input.dtype, device=device,
+                  generator=generator).data  # fmt: skip
+    return _like(arr, input, requires_grad, device, memory_format, "randint_like")
 
 
 def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False,

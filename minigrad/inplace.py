@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes, ops
+from .device import is_dense
 from .dtypes import check_fits
 from .engine import COPY_SLICES, next_seq, record
 from .errors import OpError
@@ -61,9 +62,7 @@ def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) 
         b = o.data
         if a.base is None and b.base is None and a is not b:
             continue  # two arrays that own their memory
-        if not (
-            a.size and b.size and ops._dense(a) and ops._dense(b) and np.may_share_memory(a, b)
-        ):
+        if not (a.size and b.size and is_dense(a) and is_dense(b) and np.may_share_memory(a, b)):
             continue
         same = a.ctypes.data == b.ctypes.data and a.nbytes == b.nbytes and a.strides == b.strides
         if full or not same:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .device import in_memory_order, is_in_memory_order, preserved
 from .engine import COPY_SLICES, record
 from .errors import OpError
 from .grad_mode import _mode
@@ -2122,28 +2123,25 @@ def _take_vjp(d: int, i: int) -> Any:
     return lambda g: np.take(g, i, axis=d)
 
 
-def clone(x: Tensor) -> Tensor:
+def clone(x: Tensor, order: tuple | None = None) -> Tensor:
     """A copy of x.   dx = g.
-    It keeps x's memory layout where x is dense (x.T.clone() is not contiguous), as PyTorch."""
+    It keeps x's memory layout (x.T.clone() is not contiguous), as PyTorch (device.preserved);
+    ``order``: the dims in memory order instead (``device.memory_order``), or () for C order."""
     X = x.data
-    return record(X.copy(order="K" if _dense(X) else "C"), "Clone", (x,), (identity,))
+    if order is None:
+        out = preserved(X)
+    else:
+        out = in_memory_order(X, order) if order else X.copy()
+    return record(out, "Clone", (x,), (identity,))
 
 
-def contiguous(x: Tensor) -> Tensor:
-    """x if its array is C-contiguous, else a C-contiguous copy (a Clone node).   dx = g."""
+def contiguous(x: Tensor, order: tuple | None = None) -> Tensor:
+    """x if its array is C-contiguous (or holds its dims in ``order``, outermost first), else
+    such a copy (a Clone node).   dx = g."""
     X = x.data
-    return x if X.flags.c_contiguous else record(X.copy(), "Clone", (x,), (identity,))
-
-
-def _dense(X: np.ndarray) -> bool:
-    """Whether X's elements fill its span of memory with no gap or repeat (its dims in some
-    order are in C order): PyTorch's is_non_overlapping_and_dense."""
-    step = X.itemsize
-    for stride, n in sorted((s, n) for s, n in zip(X.strides, X.shape) if n != 1):
-        if stride != step:
-            return False
-        step *= n
-    return True
+    if order is None:
+        return x if X.flags.c_contiguous else record(X.copy(), "Clone", (x,), (identity,))
+    return x if is_in_memory_order(X, order) else clone(x, order)
 
 
 def to(x: Tensor, dtype: Any) -> Tensor:
@@ -2152,7 +2150,7 @@ def to(x: Tensor, dtype: Any) -> Tensor:
     if dtype == x.data.dtype:
         return x
     old = x.data.dtype
-    out = x.data.astype(dtype)
+    out = x.data.astype(dtype) if x.data.flags.c_contiguous else preserved(x.data, dtype)
     if dtype.kind not in "fc":
         return _new(out)
     return record(out, "ToCopy", (x,), (lambda g: g.astype(old),))

@@ -610,17 +610,39 @@ class Tensor:
         return _inplace.detach_(self)
 
     def clone(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        """A copy, laid out as this tensor (``preserve_format``) or in ``memory_format``."""
         _device.check_memory_format("clone", memory_format)
-        return _ops.clone(self)
+        if memory_format is None or memory_format is _device.preserve_format:
+            return _ops.clone(self)
+        return _ops.clone(self, _device.memory_order(memory_format, self.ndim) or ())
 
     def contiguous(self, *, memory_format: Any = _device.contiguous_format) -> Tensor:
-        """This tensor if its array is C-contiguous, else a C-contiguous copy."""
+        """This tensor if its array is laid out in ``memory_format`` (C order by default),
+        else such a copy."""
         _device.check_memory_format("contiguous", memory_format, optional=False)
-        return _ops.contiguous(self)
+        if memory_format is _device.preserve_format and not self.data.flags.c_contiguous:
+            raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+        return _ops.contiguous(self, _device.memory_order(memory_format, self.ndim))
 
     def is_contiguous(self, *, memory_format: Any = _device.contiguous_format) -> bool:
         _device.check_memory_format("is_contiguous", memory_format, optional=False)
-        return self.data.flags.c_contiguous
+        try:
+            order = _device.memory_order(memory_format, self.ndim)
+        except RuntimeError:  # a channels-last format of another rank: not so laid out
+            return False
+        if order is None:
+            return self.data.flags.c_contiguous
+        return _device.is_in_memory_order(self.data, order)
+
+    def _laid_out(self, memory_format: Any) -> Tensor:
+        """``to(memory_format=)``: this tensor if its strides suggest that format already
+        (PyTorch's test), else a copy so laid out (a ToCopy node, as PyTorch's)."""
+        if memory_format is None or memory_format is _device.preserve_format:
+            return self
+        order = _device.memory_order(memory_format, self.ndim)
+        if order == _device.suggested_order(self.data):
+            return self
+        return _more._renamed(_ops.clone(self, order or ()), "ToCopy")
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(other)`` (its dtype):
@@ -629,6 +651,7 @@ class Tensor:
             args = (args[0].data.dtype,) + args[1:]
         dtype = _device.dtype_of_to(args, kwargs)
         out = self if dtype is None else _ops.to(self, dtype)
+        out = out._laid_out(kwargs.get("memory_format"))
         if out is self and kwargs.get("copy"):  # PyTorch's node is a ToCopy all the same
             return _more._renamed(_ops.clone(self), "ToCopy")
         return out
@@ -667,7 +690,7 @@ class Tensor:
         """``float()``, ``long()``, ...: ``to(dtype)``."""
         if memory_format is not _device.preserve_format:
             _device.check_memory_format(op, memory_format)
-        return _ops.to(self, dtype)
+        return _ops.to(self, dtype)._laid_out(memory_format)
 
     def float(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
         return self._as("float", dtypes.float32, memory_format)

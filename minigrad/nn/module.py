@@ -585,26 +585,36 @@ class Module:
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Cast floating point parameters (in place), their gradients and buffers to a dtype:
         ``to(dtype)``, ``to(device)`` (the CPU: nothing to do) or ``to(device, dtype)``;
-        not ``copy=`` (a Tensor's), which PyTorch refuses here."""
+        ``memory_format=`` lays out the 4-D and 5-D ones so; not ``copy=`` (a Tensor's),
+        which PyTorch refuses here."""
         if "copy" in kwargs:
             raise RuntimeError(".to() does not accept copy argument")
         dtype = dtype_of_to(args, kwargs)
-        if dtype is None:
+        layout = kwargs.get("memory_format")
+        if dtype is None and layout is None:
             return self
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
+        if dtype is not None and np.dtype(dtype).kind != "f":
             raise TypeError(
                 f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
             )
+
+        def convert(t: Tensor) -> Tensor:  # t itself if nothing changes
+            if dtype is not None and t.dtype.kind == "f":
+                t = t.to(dtype)
+            return t.to(memory_format=layout) if layout is not None and t.ndim in (4, 5) else t
+
         for p in self.parameters():  # the same Parameter objects, with new arrays
-            if p.dtype.kind == "f":  # a lazy module's uninitialized one takes the dtype only
-                p.data = np.empty(0, dtype) if is_lazy(p) else p.data.astype(dtype)
-                if p._grad is not None:
-                    p._grad.data = p._grad.data.astype(dtype)
+            if is_lazy(p):  # an uninitialized one takes the dtype only
+                if dtype is not None and p.dtype.kind == "f":
+                    p.data = np.empty(0, dtype)
+                continue
+            p.data = convert(p.detach()).data
+            if p._grad is not None:
+                p._grad.data = convert(p._grad.detach()).data
         for module in self.modules():  # buffers are replaced, as PyTorch's
             for name, b in list(module._buffers.items()):
-                if b is not None and b.dtype.kind == "f":
-                    module._buffers[name] = b.to(dtype)
+                if b is not None:
+                    module._buffers[name] = convert(b)
         return self
 
     def share_memory(self) -> Module:
