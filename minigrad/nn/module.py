@@ -136,7 +136,8 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if hooks_in_use[0] and (
             self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
-            or self._backward_pre_hooks
+            or self._backward_pre_hooks or _global_forward_pre_hooks or _global_forward_hooks
+            or _global_backward_hooks or _global_backward_pre_hooks
         ):  # fmt: skip
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
@@ -152,7 +153,7 @@ class Module:
         output = None
         called: set = set()  # the always_call hooks that ran
         try:
-            for key, hook in list(self._forward_pre_hooks.items()):
+            for key, hook in [*_global_forward_pre_hooks.items(), *self._forward_pre_hooks.items()]:
                 if key in self._forward_pre_hooks_with_kwargs:
                     result = hook(self, args, kwargs)
                     if result is not None:
@@ -167,13 +168,14 @@ class Module:
                     if result is not None:
                         args = result if isinstance(result, tuple) else (result,)
             backward_hook = None
-            full = list(self._backward_hooks.values()) if self._is_full_backward_hook else []
-            if full or self._backward_pre_hooks:
-                backward_hook = BackwardHook(self, full, list(self._backward_pre_hooks.values()))
+            full = self._backward_hooks_of_kind(True)
+            pre = [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
+            if full or pre:
+                backward_hook = BackwardHook(self, full, pre)
                 args = backward_hook.setup_input_hook(args)
             output = self.forward(*args, **kwargs)
-            for key, hook in list(self._forward_hooks.items()):
-                if key in self._forward_hooks_always_called:
+            for key, hook in [*_global_forward_hooks.items(), *self._forward_hooks.items()]:
+                if key in self._forward_hooks_always_called or key in _global_always_called:
                     called.add(key)
                 result = self._run_forward_hook(key, hook, args, kwargs, output)
                 if result is not None:
@@ -186,12 +188,14 @@ class Module:
                         stacklevel=2,
                     )
                 output = backward_hook.setup_output_hook(output)
-            if self._backward_hooks and self._is_full_backward_hook is False:
-                _hook_output_node(self, args, output)
+            partial = self._backward_hooks_of_kind(False)
+            if partial:
+                _hook_output_node(self, partial, args, output)
             return output
         except Exception:
-            for key, hook in list(self._forward_hooks.items()):
-                if key not in self._forward_hooks_always_called or key in called:
+            for key, hook in [*_global_forward_hooks.items(), *self._forward_hooks.items()]:
+                always = key in self._forward_hooks_always_called or key in _global_always_called
+                if not always or key in called:
                     continue
                 try:
                     result = self._run_forward_hook(key, hook, args, kwargs, output)
@@ -209,9 +213,17 @@ class Module:
     def _run_forward_hook(
         self, key: int, hook: Callable, args: tuple, kwargs: dict, output: Any
     ) -> Any:
-        if key in self._forward_hooks_with_kwargs:
+        if key in self._forward_hooks_with_kwargs or key in _global_with_kwargs:
             return hook(self, args, kwargs, output)
         return hook(self, args, output)
+
+    def _backward_hooks_of_kind(self, full: bool) -> list:
+        """The full (or the deprecated) backward hooks that a call of this module runs: the
+        global ones (``register_module_*``) first, as PyTorch."""
+        hooks = list(_global_backward_hooks.values()) if _global_full[0] is full else []
+        if self._is_full_backward_hook is full:
+            hooks += self._backward_hooks.values()
+        return hooks
 
     def register_forward_pre_hook(
         self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
@@ -306,6 +318,7 @@ class Module:
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._unregister(name, keep=modules)
+            value = _registered(_global_module_registration_hooks, self, name, value)
             modules[name] = value
             self._mirror(name, value)
         elif modules is not None and name in modules:
@@ -314,8 +327,8 @@ class Module:
                     f"cannot assign '{type(value).__name__}' as child module '{name}' "
                     "(nn.Module or None expected)"
                 )
-            modules[name] = None
-            self._mirror(name, None)
+            value = modules[name] = _registered(_global_module_registration_hooks, self, name, None)
+            self._mirror(name, value)
         elif isinstance(value, Buffer) or (buffers is not None and name in buffers):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
@@ -325,7 +338,9 @@ class Module:
             if isinstance(value, Buffer):  # a Buffer says whether it persists
                 self.register_buffer(name, value, value.persistent)
             else:  # a Tensor keeps the buffer's persistence
-                buffers[name] = value
+                value = buffers[name] = _registered(
+                    _global_buffer_registration_hooks, self, name, value
+                )
                 self._mirror(name, value)
         elif name in ("_parameters", "_buffers", "_modules") and isinstance(value, Mapping):
             self._replace_registry(name, value)
@@ -388,7 +403,8 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or None, a declared but absent one, like ``bias=False``)."""
-        self._register("_parameters", "parameter", Parameter, "nn.Parameter", name, param)
+        self._register("_parameters", "parameter", Parameter, "nn.Parameter", name, param,
+                       hooked=param is not None)  # fmt: skip
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add a Tensor that is not a parameter; it is in ``state_dict`` if ``persistent``."""
@@ -399,7 +415,7 @@ class Module:
             self._non_persistent_buffers_set.add(name)
 
     def _register(self, registry: str, kind: str, cls: type, required: str, name: str,
-                  value: Any) -> None:  # fmt: skip
+                  value: Any, hooked: bool = True) -> None:  # fmt: skip
         if registry not in self.__dict__:
             raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
         self._check_name(name, self.__dict__[registry], kind)
@@ -408,6 +424,8 @@ class Module:
                 f"cannot assign '{type(value).__name__}' object to {kind} '{name}' "
                 f"({required} or None required)"
             )
+        if hooked:
+            value = _registered(_REGISTRATION_HOOKS[kind], self, name, value)
         self.__dict__[registry][name] = value
         self._mirror(name, value)
 
@@ -420,7 +438,9 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._check_name(name, self._modules, "module")
-        self._modules[name] = module
+        module = self._modules[name] = _registered(
+            _global_module_registration_hooks, self, name, module
+        )
         self._mirror(name, module)
 
     # ---- walking the tree ----------------------------------------------------------
@@ -918,6 +938,94 @@ def _indent(text: str, spaces: int) -> str:
 hooks_in_use = [False]
 _CALL_HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
 
+# The global hooks (PyTorch's nn.modules.module.register_module_*): every module's call runs
+# them, before its own; the registration hooks see every parameter, buffer and child added
+_global_forward_pre_hooks: OrderedDict = OrderedDict()
+_global_forward_hooks: OrderedDict = OrderedDict()
+_global_with_kwargs: OrderedDict = OrderedDict()  # of the forward hooks
+_global_always_called: OrderedDict = OrderedDict()
+_global_backward_pre_hooks: OrderedDict = OrderedDict()
+_global_backward_hooks: OrderedDict = OrderedDict()
+_global_full = [None]  # whether the global backward hooks are full ones (None: none yet)
+_global_parameter_registration_hooks: OrderedDict = OrderedDict()
+_global_buffer_registration_hooks: OrderedDict = OrderedDict()
+_global_module_registration_hooks: OrderedDict = OrderedDict()
+
+
+def register_module_forward_pre_hook(hook: Callable) -> RemovableHandle:
+    """Call ``hook(module, args)`` before the ``forward`` of every module (before the module's
+    own pre-hooks); a result that is not None replaces ``args``. Returns a handle."""
+    return _add_hook(_global_forward_pre_hooks, hook, False, ())
+
+
+def register_module_forward_hook(
+    hook: Callable, *, with_kwargs: bool = False, always_call: bool = False
+) -> RemovableHandle:
+    """Call ``hook(module, args, output)`` (``hook(module, args, kwargs, output)`` with
+    ``with_kwargs``) after the ``forward`` of every module, before the module's own hooks;
+    with ``always_call`` also when ``forward`` raises. Returns a handle."""
+    flags = ((_global_with_kwargs, with_kwargs), (_global_always_called, always_call))
+    return _add_hook(_global_forward_hooks, hook, False, flags)
+
+
+def register_module_full_backward_pre_hook(hook: Callable) -> RemovableHandle:
+    """``Module.register_full_backward_pre_hook`` for every module (run before its own)."""
+    return _add_hook(_global_backward_pre_hooks, hook, False, ())
+
+
+def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
+    """``Module.register_full_backward_hook`` for every module (run before its own)."""
+    _global_backward_hook_kind(full=True)
+    return _add_hook(_global_backward_hooks, hook, False, ())
+
+
+def register_module_backward_hook(hook: Callable) -> RemovableHandle:
+    """Deprecated: ``Module.register_backward_hook`` for every module."""
+    _global_backward_hook_kind(full=False)
+    return _add_hook(_global_backward_hooks, hook, False, ())
+
+
+def _global_backward_hook_kind(full: bool) -> None:
+    if _global_full[0] is (not full):
+        raise RuntimeError(
+            "Cannot use both regular backward hooks and full backward hooks as a global Module "
+            "hook. Please use only one of them."
+        )
+    _global_full[0] = full
+
+
+def register_module_parameter_registration_hook(hook: Callable) -> RemovableHandle:
+    """Call ``hook(module, name, param)`` when any module registers a parameter; a result
+    that is not None is registered instead. Returns a handle."""
+    return _add_state_hook(_global_parameter_registration_hooks, hook)
+
+
+def register_module_buffer_registration_hook(hook: Callable) -> RemovableHandle:
+    """Call ``hook(module, name, buffer)`` when any module registers a buffer; a result that
+    is not None is registered instead. Returns a handle."""
+    return _add_state_hook(_global_buffer_registration_hooks, hook)
+
+
+def register_module_module_registration_hook(hook: Callable) -> RemovableHandle:
+    """Call ``hook(module, name, submodule)`` when any module registers a child; a result
+    that is not None is registered instead. Returns a handle."""
+    return _add_state_hook(_global_module_registration_hooks, hook)
+
+
+_REGISTRATION_HOOKS = {
+    "parameter": _global_parameter_registration_hooks,
+    "buffer": _global_buffer_registration_hooks,
+}
+
+
+def _registered(hooks: OrderedDict, module: Module, name: str, value: Any) -> Any:
+    """``value`` as the global registration ``hooks`` of its kind leave it."""
+    for hook in hooks.values():
+        result = hook(module, name, value)
+        if result is not None:
+            value = result
+    return value
+
 
 def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool, flags: tuple) -> RemovableHandle:
     """Register ``hook``; ``flags`` are (dict, wanted) pairs, a dict marking the hooks
@@ -943,7 +1051,7 @@ def _backward_hook_kind(module: Module, full: bool) -> None:
     module._is_full_backward_hook = full
 
 
-def _hook_output_node(module: Module, args: tuple, output: Any) -> None:
+def _hook_output_node(module: Module, hooks: list, args: tuple, output: Any) -> None:
     """The deprecated backward hooks: on the node of the first Tensor in ``output``, each
     called as ``hook(module, grad_input, grad_output)``; warns as PyTorch when that node
     does not see all of the forward's inputs and outputs."""
@@ -954,7 +1062,7 @@ def _hook_output_node(module: Module, args: tuple, output: Any) -> None:
     grad_fn = var.grad_fn
     if grad_fn is None:
         return
-    for hook in module._backward_hooks.values():
+    for hook in hooks:
         grad_fn.register_hook(functools.partial(_call_module_hook, hook, module))
     problem = None
     outputs = (output,) if isinstance(output, Tensor) else output

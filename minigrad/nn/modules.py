@@ -50,7 +50,14 @@ _PATHS = {
         "CosineEmbeddingLoss MarginRankingLoss MultiMarginLoss TripletMarginLoss "
         "TripletMarginWithDistanceLoss CTCLoss"
     ),
-    "module": "module._IncompatibleKeys Module",
+    "module": (
+        "module._IncompatibleKeys Module module.register_module_forward_pre_hook "
+        "module.register_module_forward_hook module.register_module_full_backward_pre_hook "
+        "module.register_module_full_backward_hook module.register_module_backward_hook "
+        "module.register_module_parameter_registration_hook "
+        "module.register_module_buffer_registration_hook "
+        "module.register_module_module_registration_hook"
+    ),
     "normalization": "LocalResponseNorm LayerNorm GroupNorm RMSNorm",
     "padding": (
         "more_layer_modules._CircularPadNd CircularPad1d CircularPad2d CircularPad3d "
