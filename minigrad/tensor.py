@@ -186,6 +186,10 @@ def _scalars(data: Any) -> Any:
     return data
 
 
+# the arrays whose memory share_memory_() marked as shared, by id (an ndarray is not hashable)
+_shared_memory: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
 def memory_owner(X: np.ndarray) -> np.ndarray:
     """The array that owns X's memory: X's base, followed through the stand-in objects that
     NumPy's as_strided puts between a view and its array."""
@@ -942,12 +946,16 @@ class Tensor:
                            "minigrad has none")  # fmt: skip
 
     def share_memory_(self) -> Tensor:
-        """self: minigrad's DataLoader has no worker processes to share memory with, so the
-        array stays where it is (and ``is_shared()`` stays False; PyTorch's becomes True)."""
+        """self, its memory marked as shared (``is_shared()``, also of its views). minigrad
+        has no worker processes to share memory with, so the array stays where it is."""
+        owner = memory_owner(self.data)
+        _shared_memory[id(owner)] = owner
         return self
 
     def is_shared(self) -> bool:
-        return False
+        """Whether ``share_memory_()`` was called on a tensor over this memory."""
+        owner = memory_owner(self.data)
+        return _shared_memory.get(id(owner)) is owner
 
     @property
     def real(self) -> Tensor:

@@ -638,7 +638,11 @@ class Module:
         return self
 
     def share_memory(self) -> Module:
-        """Nothing to do: arrays already live in this process's memory."""
+        """``share_memory_()`` on every parameter, its gradient and every buffer."""
+        for t in (*self.parameters(), *self.buffers()):
+            t.share_memory_()
+            if t.grad is not None:
+                t.grad.share_memory_()
         return self
 
     def float(self) -> Module:
