@@ -335,8 +335,11 @@ def _can_cast(src: np.dtype, dst: np.dtype) -> bool:
     return kinds[src.kind] <= kinds[dst.kind] and (dst.kind != "b" or src.kind == "b")
 
 
-def _scaled(name: str, other: Any, alpha: Any) -> Any:
-    """alpha * other: a graph op when other is in the graph, else plain NumPy."""
+def _scaled(name: str, t: Tensor, other: Any, alpha: Any) -> Any:
+    """alpha * other (to be added to t): a graph op when other is in the graph, else plain
+    NumPy."""
+    if (alpha is True or alpha is False) and t.data.dtype.kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if alpha == 1:
         return other
     if not isinstance(alpha, (numbers.Number, Tensor)):
@@ -348,13 +351,13 @@ def _scaled(name: str, other: Any, alpha: Any) -> Any:
 
 def add_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
     _check_overlap("add_", t.data, (other,))
-    return _apply(t, "add_", np.add, _scaled("add_", other, alpha), ops.add)
+    return _apply(t, "add_", np.add, _scaled("add_", t, other, alpha), ops.add)
 
 
 def sub_(t: Tensor, other: Any, alpha: Any = 1) -> Tensor:
     ops.refuse_bool_sub(t, other)
     _check_overlap("sub_", t.data, (other,))
-    return _apply(t, "sub_", np.subtract, _scaled("sub_", other, alpha), ops.sub)
+    return _apply(t, "sub_", np.subtract, _scaled("sub_", t, other, alpha), ops.sub)
 
 
 def _scalar_in_float32(ufunc: Callable) -> Callable:

@@ -139,7 +139,7 @@ def _unary_float(fn: Any, x: np.ndarray) -> np.ndarray:
 
 def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a + b.   da = g,   db = g."""
-    if alpha != 1:
+    if alpha != 1 or alpha is True:
         return _add_scaled("add", a, b, alpha)
     A, B, out = _binary("add", np.add, a, b)
     return record(out, "Add", (a, b), (identity, identity))
@@ -148,7 +148,7 @@ def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a - b.   da = g,   db = -g."""
     refuse_bool_sub(a, b)
-    if alpha != 1:
+    if alpha != 1 or alpha is True:
         return _add_scaled("sub", a, b, alpha)
     A, B, out = _binary("sub", np.subtract, a, b)
     return record(out, "Sub", (a, b), (identity, np.negative))
@@ -170,6 +170,8 @@ def _add_scaled(name: str, a: Tensor, b: Any, alpha: Any) -> Tensor:
     k = alpha.item() if isinstance(alpha, Tensor) else alpha
     k = -k if name == "sub" else k
     A, B, out = _binary(name, lambda x, y: x + k * y, a, b)
+    if isinstance(alpha, builtins.bool) and out.dtype.kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     return record(out, name.capitalize(), (a, b), (identity, lambda g: k * g))
 
 
@@ -508,6 +510,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         # equal dtypes are nearly always the same object: `is not` first, `!=` for the rest
         unusual = (
             (X.dtype is not W.dtype and X.dtype != W.dtype)
+            or X.dtype is _BOOL
             or W.ndim != 2
             or (B is not None and (B.ndim != 1 or B.dtype is not X.dtype and B.dtype != X.dtype))
         )
@@ -544,9 +547,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
-    """linear with mixed dtypes (an error, as in PyTorch), a 1-D weight w: x @ w (+ b), or a
-    bias other than (out,) that broadcasts to the output (as (N, out)), or (1, out) for a 1-D
-    x: x @ Wᵀ, then + b."""
+    """linear with mixed dtypes or bools (errors, as in PyTorch), a 1-D weight w: x @ w (+ b),
+    or a bias other than (out,) that broadcasts to the output (as (N, out)), or (1, out) for a
+    1-D x: x @ Wᵀ, then + b."""
+    _refuse("linear", x.data, "b", NotImplementedError)
     for t in (weight, bias):
         if t is not None and t.data.dtype is not x.data.dtype:
             _same_dtype("linear", x.data, t.data)
@@ -567,6 +571,9 @@ def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
         raise OpError(f"linear: a 1-D weight {weight.data.shape} with a bias needs a 1-D input")
     out = matmul(x, weight)
     return out if bias is None else add(out, bias)
+
+
+_BOOL = np.dtype(bool)
 
 
 def _same_dtype(name: str, A: np.ndarray, B: np.ndarray) -> None:
