@@ -34,13 +34,15 @@ from .more_ops import (
 )
 from .ops import _quiet, _unary_float, logsumexp, round, sigmoid
 from .surface_ops import i0  # torch.i0, defined with the Tensor surface
-from .tensor import Tensor
+from .tensor import Tensor, check_tensor
 
 __all__ = [
-    "bessel_j0", "bessel_j1", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2",
-    "expit", "expm1", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e", "log1p",
-    "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri",
-    "polygamma", "psi", "round", "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy",
+    "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "digamma", "entr", "erf",
+    "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln",
+    "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp",
+    "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1",
+    "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1", "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy",
     "zeta",
 ]  # fmt: skip
 
@@ -237,25 +239,87 @@ def i1e(input: Tensor) -> Tensor:
     return _float_op("SpecialI1E", _in(sf.bessel_ie, 1), input, vjp)
 
 
-def _no_grad_op(fn: Any, input: Tensor) -> Tensor:
+def _no_grad_op(fn: Any, input: Tensor, name: str = "input") -> Tensor:
     """fn(x), outside the graph: PyTorch gives these no derivative (its result does not
-    require grad)."""
-    return Tensor._new(_unary_float(fn, input.data))
+    require grad). float16 and complex refused, as PyTorch's CPU kernels."""
+    check_tensor(fn.__name__, name, input)
+    _refuse_dtype(fn.__name__, input.data.dtype)
+    return Tensor._new(_unary_float(_quiet(fn), input.data))
+
+
+def _refuse_dtype(name: str, dt: np.dtype) -> None:
+    if dt == np.float16 or dt.kind == "c":
+        raise NotImplementedError(f'"{name}_cpu" not implemented for {dt}')
+
+
+def _named(name: str, kernel: Any, *args: Any) -> Any:
+    """``_in(kernel, *args)`` named after the op (for its errors)."""
+    fn = _in(kernel, *args)
+    fn.__name__ = name
+    return fn
 
 
 def bessel_j0(input: Tensor) -> Tensor:
     """J₀(x), the Bessel function of the first kind of order 0 (no gradient)."""
-    return _no_grad_op(_in(sf.bessel_j, 0), input)
+    return _no_grad_op(_named("bessel_j0", sf.bessel_j, 0), input)
 
 
 def bessel_j1(input: Tensor) -> Tensor:
     """J₁(x) (no gradient)."""
-    return _no_grad_op(_in(sf.bessel_j, 1), input)
+    return _no_grad_op(_named("bessel_j1", sf.bessel_j, 1), input)
+
+
+def bessel_y0(input: Tensor) -> Tensor:
+    """Y₀(x), the Bessel function of the second kind of order 0: -inf at 0, NaN for
+    x < 0 (no gradient)."""
+    return _no_grad_op(_named("bessel_y0", sf.bessel_y, 0), input)
+
+
+def bessel_y1(input: Tensor) -> Tensor:
+    """Y₁(x): -inf at 0, NaN for x < 0 (no gradient)."""
+    return _no_grad_op(_named("bessel_y1", sf.bessel_y, 1), input)
+
+
+def modified_bessel_i0(input: Tensor) -> Tensor:
+    """I₀(x), the modified Bessel function of the first kind (no gradient; ``i0`` has one)."""
+    return _no_grad_op(_named("modified_bessel_i0", sf.bessel_i, 0), input)
+
+
+def modified_bessel_i1(input: Tensor) -> Tensor:
+    """I₁(x) (no gradient; ``i1`` has one)."""
+    return _no_grad_op(_named("modified_bessel_i1", sf.bessel_i, 1), input)
+
+
+def modified_bessel_k0(input: Tensor) -> Tensor:
+    """K₀(x), the modified Bessel function of the second kind: inf at 0, NaN for x < 0
+    (no gradient)."""
+    return _no_grad_op(_named("modified_bessel_k0", sf.bessel_k, 0), input)
+
+
+def modified_bessel_k1(input: Tensor) -> Tensor:
+    """K₁(x): inf at 0, NaN for x < 0 (no gradient)."""
+    return _no_grad_op(_named("modified_bessel_k1", sf.bessel_k, 1), input)
+
+
+def scaled_modified_bessel_k0(input: Tensor) -> Tensor:
+    """e^x K₀(x), finite for large x (no gradient)."""
+    return _no_grad_op(_named("scaled_modified_bessel_k0", sf.bessel_k, 0, True), input)
+
+
+def scaled_modified_bessel_k1(input: Tensor) -> Tensor:
+    """e^x K₁(x) (no gradient)."""
+    return _no_grad_op(_named("scaled_modified_bessel_k1", sf.bessel_k, 1, True), input)
 
 
 def spherical_bessel_j0(input: Tensor) -> Tensor:
     """j₀(x) = sin(x) / x, 1 at 0 (no gradient)."""
-    return _no_grad_op(_in(sf.spherical_bessel_j0), input)
+    return _no_grad_op(_named("spherical_bessel_j0", sf.spherical_bessel_j0), input)
+
+
+def airy_ai(x: Tensor) -> Tensor:
+    """Ai(x), the Airy function of the first kind, solving y'' = x y and decaying as
+    x -> inf (no gradient)."""
+    return _no_grad_op(_named("airy_ai", sf.airy_ai), x, "x")
 
 
 # ---- aliases of ops defined elsewhere, with torch.special's signatures -------------------
