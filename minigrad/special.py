@@ -37,13 +37,17 @@ from .surface_ops import i0  # torch.i0, defined with the Tensor surface
 from .tensor import Tensor, check_tensor
 
 __all__ = [
-    "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "digamma", "entr", "erf",
-    "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln",
-    "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp",
-    "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1",
-    "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "scaled_modified_bessel_k0",
-    "scaled_modified_bessel_k1", "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy",
-    "zeta",
+    "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w", "digamma",
+    "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc",
+    "gammaincc", "gammaln", "hermite_polynomial_h", "hermite_polynomial_he", "i0", "i0e", "i1",
+    "i1e", "laguerre_polynomial_l", "legendre_polynomial_p", "log1p", "log_ndtr",
+    "log_softmax", "logit", "logsumexp", "modified_bessel_i0", "modified_bessel_i1",
+    "modified_bessel_k0", "modified_bessel_k1", "multigammaln", "ndtr", "ndtri", "polygamma",
+    "psi", "round", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+    "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "sinc", "softmax",
+    "spherical_bessel_j0", "xlog1py", "xlogy", "zeta",
 ]  # fmt: skip
 
 expit = sigmoid
@@ -320,6 +324,87 @@ def airy_ai(x: Tensor) -> Tensor:
     """Ai(x), the Airy function of the first kind, solving y'' = x y and decaying as
     x -> inf (no gradient)."""
     return _no_grad_op(_named("airy_ai", sf.airy_ai), x, "x")
+
+
+# ---- classical orthogonal polynomials ----------------------------------------------------
+
+
+def _polynomial(name: str, kind: str, x: Any, n: Any) -> Tensor:
+    """The polynomial ``kind`` of degree n at x (sf.polynomial), x and n broadcast and
+    either a number (not both), in their float result dtype (no gradient, as PyTorch)."""
+    if not isinstance(x, Tensor) and not isinstance(n, Tensor):
+        raise TypeError(
+            f"{name}(): expected a Tensor x or n, got {type(x).__name__} and {type(n).__name__}"
+        )
+    for arg in (x, n):
+        if not isinstance(arg, (Tensor, int, float)):
+            raise TypeError(f"{name}(): expected a Tensor or a number, got {type(arg).__name__}")
+    (X, N), dt = _operands(name, x, n, floating=True)
+    _refuse_dtype(name, dt)
+    return Tensor._new(sf.polynomial(kind, np.asarray(X, dt), np.asarray(N, dt)))
+
+
+def chebyshev_polynomial_t(x: Any, n: Any) -> Tensor:
+    """T_n(x), the Chebyshev polynomial of the first kind: T_n(cos θ) = cos nθ,
+    T_(k+1) = 2x T_k - T_(k-1). n is truncated to an integer; 0 for n < 0."""
+    return _polynomial("chebyshev_polynomial_t", "t", x, n)
+
+
+def chebyshev_polynomial_u(x: Any, n: Any) -> Tensor:
+    """U_n(x), of the second kind: U_n(cos θ) = sin (n+1)θ / sin θ, U₁ = 2x."""
+    return _polynomial("chebyshev_polynomial_u", "u", x, n)
+
+
+def chebyshev_polynomial_v(x: Any, n: Any) -> Tensor:
+    """V_n(x), of the third kind: V_n(cos θ) = cos (n+½)θ / cos(θ/2), V₁ = 2x - 1."""
+    return _polynomial("chebyshev_polynomial_v", "v", x, n)
+
+
+def chebyshev_polynomial_w(x: Any, n: Any) -> Tensor:
+    """W_n(x), of the fourth kind: W_n(cos θ) = sin (n+½)θ / sin(θ/2), W₁ = 2x + 1."""
+    return _polynomial("chebyshev_polynomial_w", "w", x, n)
+
+
+def shifted_chebyshev_polynomial_t(x: Any, n: Any) -> Tensor:
+    """T*_n(x) = T_n(2x - 1), orthogonal on [0, 1]."""
+    return _polynomial("shifted_chebyshev_polynomial_t", "st", x, n)
+
+
+def shifted_chebyshev_polynomial_u(x: Any, n: Any) -> Tensor:
+    """U*_n(x) = U_n(2x - 1)."""
+    return _polynomial("shifted_chebyshev_polynomial_u", "su", x, n)
+
+
+def shifted_chebyshev_polynomial_v(x: Any, n: Any) -> Tensor:
+    """V*_n(x) = V_n(2x - 1)."""
+    return _polynomial("shifted_chebyshev_polynomial_v", "sv", x, n)
+
+
+def shifted_chebyshev_polynomial_w(x: Any, n: Any) -> Tensor:
+    """W*_n(x) = W_n(2x - 1)."""
+    return _polynomial("shifted_chebyshev_polynomial_w", "sw", x, n)
+
+
+def hermite_polynomial_h(x: Any, n: Any) -> Tensor:
+    """H_n(x), the physicists' Hermite polynomial: H_(k+1) = 2x H_k - 2k H_(k-1), H₁ = 2x.
+    NaN above degree 128 (float32) or 512 (float64), as PyTorch."""
+    return _polynomial("hermite_polynomial_h", "h", x, n)
+
+
+def hermite_polynomial_he(x: Any, n: Any) -> Tensor:
+    """He_n(x), the probabilists' Hermite polynomial: He_(k+1) = x He_k - k He_(k-1)."""
+    return _polynomial("hermite_polynomial_he", "he", x, n)
+
+
+def laguerre_polynomial_l(x: Any, n: Any) -> Tensor:
+    """L_n(x), the Laguerre polynomial: (k+1) L_(k+1) = (2k + 1 - x) L_k - k L_(k-1),
+    L₁ = 1 - x."""
+    return _polynomial("laguerre_polynomial_l", "l", x, n)
+
+
+def legendre_polynomial_p(x: Any, n: Any) -> Tensor:
+    """P_n(x), the Legendre polynomial: (k+1) P_(k+1) = (2k+1) x P_k - k P_(k-1)."""
+    return _polynomial("legendre_polynomial_p", "p", x, n)
 
 
 # ---- aliases of ops defined elsewhere, with torch.special's signatures -------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import Any
 
 import numpy as np
 
@@ -792,3 +793,136 @@ def airy_ai(X: np.ndarray) -> np.ndarray:
 
 
 _SQRT_PI_INV = 1 / math.sqrt(math.pi)
+
+# ---- classical orthogonal polynomials (as PyTorch's kernels) --------------------------
+
+
+def _parity(N: np.ndarray, even: object, odd: object) -> np.ndarray:
+    return np.where(N % 2 == 0, even, odd)
+
+
+def _chebyshev_closed(kind: str, Y: np.ndarray, N: np.ndarray, shifted: bool) -> np.ndarray:
+    """T, U, V, W of degree n at y = cos θ in (-1, 1): cos nθ, sin (n+1)θ / sin θ,
+    cos (n+½)θ / cos(θ/2), sin (n+½)θ / sin(θ/2), with PyTorch's values where the
+    denominator rounds to 0 (θ at 0 or π). In float32 as glibc's functions round: acos
+    as NumPy's, cos and sin rounded once from float64."""
+    dt = Y.dtype
+
+    def f(fn: Any, a: np.ndarray) -> np.ndarray:
+        return fn(a.astype(np.float64)).astype(dt)
+
+    t = np.arccos(Y)
+    n, n1, n2 = N.astype(dt), (N + 1).astype(dt), (2 * N + 1).astype(dt)
+    half = dt.type(0.5)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "t":
+            return f(np.cos, n * t)
+        if kind == "u":
+            s = f(np.sin, t)
+            return np.where(s != 0, f(np.sin, n1 * t) / s, n1 * f(np.cos, n1 * t) / Y)
+        if kind == "v":
+            at_pi = f(np.sin, t / 2) == 1
+            return np.where(
+                at_pi, _parity(N, n2, -n2), f(np.cos, (n + half) * t) / f(np.cos, t / 2)
+            )
+        at_0 = f(np.cos, t / 2) == 1
+        fallback = _parity(N, 1, -1) if shifted else np.where(Y > 0, n2, _parity(N, 1, -1))
+        return np.where(at_0, fallback, f(np.sin, (n + half) * t) / f(np.sin, t / 2))
+
+
+def _fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """a b + c rounded once, as the fused multiply-adds PyTorch's kernels are compiled to:
+    in float64 for float32 (the product is exact there); for float64, the product's
+    rounding error recovered by Dekker's splitting and added back."""
+    if a.dtype == np.float32:
+        return (a.astype(np.float64) * b + c).astype(np.float32)
+    # powers of two keep the splitting from overflowing (exact but for c's lowest bits)
+    a_scale = np.where(np.abs(a) > 2.0**500, 2.0**-600, 1.0)
+    b_scale = np.where(np.abs(b) > 2.0**500, 2.0**-600, 1.0)
+    a, b, c = a * a_scale, b * b_scale, c * a_scale * b_scale
+    p = a * b
+    split = 134217729.0 * a  # 2^27 + 1: a = hi + lo, 26 bits each
+    a_hi = split - (split - a)
+    split = 134217729.0 * b
+    b_hi = split - (split - b)
+    a_lo, b_lo = a - a_hi, b - b_hi
+    p_err = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    s = p + c
+    v = s - p
+    s_err = (p - (s - v)) + (c - v)
+    out = s + (p_err + s_err)
+    return np.where(np.isfinite(out), out, s) / a_scale / b_scale
+
+
+def polynomial(kind: str, X: np.ndarray, N: np.ndarray) -> np.ndarray:
+    """The degree-n polynomial ``kind`` at x, as PyTorch computes it, in X's dtype and
+    rounded as its fused multiply-adds round: n truncated to an integer (0 for n < 0,
+    NaN or out of int64's range), PyTorch's exact values at the ends of the interval,
+    the closed forms in cos θ for the Chebyshev kinds inside (-1, 1) above small
+    degrees, else the three-term recurrence from p₀ = 1 and p₁, stopped at NaN.
+    kind: "t" "u" "v" "w" (Chebyshev), "st" ... "sw" (shifted, of 2x - 1), "h" "he"
+    (Hermite), "l" (Laguerre), "p" (Legendre)."""
+    X, N = np.broadcast_arrays(X, N)
+    dt = X.dtype
+    if N.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            inside = np.isfinite(N) & (np.abs(N) < 2.0**63)
+            N = np.where(inside, np.trunc(np.where(inside, N, 0)), -1).astype(np.int64)
+    N = N.astype(np.int64)
+    one = dt.type(1)
+    shifted = kind.startswith("s")
+    base = kind[1:] if shifted else kind
+    Y = X + X - one if shifted else X  # the Chebyshev kinds' argument
+    out = np.full(X.shape, np.nan, dt)
+    todo = N >= 0
+    out[~todo] = 0
+    # exact values at the ends of the interval (x = ±1; 1 and 0 shifted), from cos θ forms
+    if base in ("t", "u", "v", "w", "p"):
+        n1, n2 = N + 1, 2 * N + 1
+        top_value = {"t": 1, "p": 1, "u": n1, "v": 1, "w": n2}[base]
+        bottom_value = {"t": _parity(N, 1, -1), "p": _parity(N, 1, -1), "u": _parity(N, n1, -n1),
+                        "v": _parity(N, n2, -n2), "w": _parity(N, 1, -1)}[base]  # fmt: skip
+        for at, value in ((X == 1, top_value), (X == (0 if shifted else -1), bottom_value)):
+            hit = todo & at
+            out[hit] = np.broadcast_to(np.asarray(value, dt), out.shape)[hit]
+            todo &= ~at
+    if base == "l":
+        zero = todo & (X == 0)
+        out[zero] = 1
+        todo &= ~zero
+    if base in ("t", "u", "v", "w"):
+        degree = 4 if kind == "sw" else 6 if shifted or base == "t" else 8
+        closed = todo & (N > degree) & (np.abs(Y) < 1)
+        out[closed] = _chebyshev_closed(base, Y[closed], N[closed], shifted)
+        todo &= ~closed
+    if base in ("h", "he"):
+        limit = 128 if dt == np.float32 else 512
+        over = todo & (N > limit)
+        out[over] = np.nan
+        todo &= ~over
+    zero = todo & (N == 0)
+    out[zero] = 1
+    todo &= ~zero
+    x, y, nn = X[todo], Y[todo], N[todo]
+    two_y = y + y
+    q = {"t": y, "u": two_y, "v": two_y - one, "w": two_y + one, "h": x + x, "he": x,
+         "l": one - x, "p": x}[base]  # fmt: skip
+    p = np.ones_like(q)
+    live = nn >= 2
+    k = 1  # step k makes p_(k+1) from p_k = q and p_(k-1) = p
+    while live.any():
+        K = dt.type(k)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if base in ("t", "u", "v", "w"):
+                r = _fma(two_y, q, -p)
+            elif base in ("h", "he"):
+                r = _fma(x + x if base == "h" else x, q, -((K + K if base == "h" else K) * p))
+            elif base == "l":
+                r = _fma(K + K + (one - x), q, -(K * p)) / (K + one)
+            else:
+                r = _fma((K + K + one) * x, q, -(K * p)) / (K + one)
+        p, q = np.where(live, q, p), np.where(live, r, q)
+        k += 1
+        live &= (nn > k) & ~np.isnan(q)
+    out[todo] = q
+    return out

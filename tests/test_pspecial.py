@@ -128,3 +128,112 @@ def test_bessel_dtypes_no_gradient_and_errors(name):
         f(1.0)
     with pytest.raises(NotImplementedError, match=name):
         f(mg.tensor([1.0], dtype=mg.float16))
+
+
+# ---- orthogonal polynomials --------------------------------------------------------------
+
+CHEBYSHEV_TRIG = {  # kind: f(n, θ) = p_n(cos θ)
+    "t": lambda n, t: np.cos(n * t),
+    "u": lambda n, t: np.sin((n + 1) * t) / np.sin(t),
+    "v": lambda n, t: np.cos((n + 0.5) * t) / np.cos(t / 2),
+    "w": lambda n, t: np.sin((n + 0.5) * t) / np.sin(t / 2),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CHEBYSHEV_TRIG))
+def test_chebyshev_trigonometric_forms_and_the_shifted_kinds(kind):
+    theta = np.linspace(0.05, np.pi - 0.05, 41)
+    n = np.arange(0, 25)[:, None]
+    want = CHEBYSHEV_TRIG[kind](n, theta)
+    f = getattr(S, f"chebyshev_polynomial_{kind}")
+    got = f(t64(np.cos(theta)), t64(n)).numpy()
+    np.testing.assert_allclose(got, want, atol=1e-12 * n.max() ** 2)
+    shifted = getattr(S, f"shifted_chebyshev_polynomial_{kind}")(
+        t64((np.cos(theta) + 1) / 2), t64(n)
+    )
+    np.testing.assert_allclose(shifted.numpy(), want, atol=1e-12 * n.max() ** 2)
+
+
+def test_chebyshev_values_at_the_ends_and_outside():
+    n = t64(np.arange(6))
+    ends = [("t", [1] * 6, [1, -1] * 3), ("u", [1, 2, 3, 4, 5, 6], [1, -2, 3, -4, 5, -6]),
+            ("v", [1] * 6, [1, -3, 5, -7, 9, -11]),
+            ("w", [1, 3, 5, 7, 9, 11], [1, -1] * 3)]  # fmt: skip
+    for kind, top, bottom in ends:
+        f = getattr(S, f"chebyshev_polynomial_{kind}")
+        np.testing.assert_array_equal(f(t64(1.0), n).numpy(), top)
+        np.testing.assert_array_equal(f(t64(-1.0), n).numpy(), bottom)
+    # T_n(cosh s) = cosh(ns) outside [-1, 1]
+    s = np.linspace(0.1, 2, 20)
+    got = S.chebyshev_polynomial_t(t64(np.cosh(s)), 5).numpy()
+    np.testing.assert_allclose(got, np.cosh(5 * s), rtol=1e-13)
+
+
+def test_hermite_laguerre_legendre_explicit_forms():
+    x = np.linspace(-3, 3, 61)
+    H = lambda n: S.hermite_polynomial_h(t64(x), n).numpy()  # noqa: E731
+    He = lambda n: S.hermite_polynomial_he(t64(x), n).numpy()  # noqa: E731
+    L = lambda n: S.laguerre_polynomial_l(t64(x), n).numpy()  # noqa: E731
+    P = lambda n: S.legendre_polynomial_p(t64(x), n).numpy()  # noqa: E731
+    np.testing.assert_allclose(H(3), 8 * x**3 - 12 * x, atol=1e-12)
+    np.testing.assert_allclose(H(4), 16 * x**4 - 48 * x**2 + 12, atol=1e-12)
+    np.testing.assert_allclose(He(4), x**4 - 6 * x**2 + 3, atol=1e-12)
+    np.testing.assert_allclose(L(2), (x * x - 4 * x + 2) / 2, atol=1e-13)
+    np.testing.assert_allclose(L(3), (-(x**3) + 9 * x * x - 18 * x + 6) / 6, atol=1e-13)
+    np.testing.assert_allclose(P(2), (3 * x * x - 1) / 2, atol=1e-13)
+    np.testing.assert_allclose(P(5), (63 * x**5 - 70 * x**3 + 15 * x) / 8, atol=1e-11)
+    # H_n(x) = 2^(n/2) He_n(√2 x)
+    for n in (5, 10, 17):
+        he = S.hermite_polynomial_he(t64(np.sqrt(2) * x), n).numpy()
+        np.testing.assert_allclose(H(n), 2 ** (n / 2) * he, rtol=1e-12, atol=1e-9 * 2**n)
+
+
+def test_legendre_and_laguerre_orthogonality():
+    nodes, weights = np.polynomial.legendre.leggauss(60)
+    P = S.legendre_polynomial_p(t64(nodes[:, None]), t64(np.arange(20))).numpy()
+    np.testing.assert_allclose(
+        (P * weights[:, None]).T @ P, np.diag(2 / (2 * np.arange(20) + 1)), atol=1e-13
+    )
+    nodes, weights = np.polynomial.laguerre.laggauss(40)
+    L = S.laguerre_polynomial_l(t64(nodes[:, None]), t64(np.arange(15))).numpy()
+    np.testing.assert_allclose((L * weights[:, None]).T @ L, np.eye(15), atol=1e-11)
+
+
+def test_degree_rules():
+    x = t64([0.3, 2.0])
+    for name in ("chebyshev_polynomial_t", "hermite_polynomial_h", "laguerre_polynomial_l"):
+        f = getattr(S, name)
+        np.testing.assert_array_equal(f(x, 3.9).numpy(), f(x, 3).numpy())  # truncated
+        np.testing.assert_array_equal(f(x, -1).numpy(), [0, 0])
+        np.testing.assert_array_equal(f(x, t64([np.nan, np.inf])).numpy(), [0, 0])
+        np.testing.assert_array_equal(f(x, -0.5).numpy(), [1, 1])
+    # Hermite: NaN above degree 512 (128 in float32), as PyTorch
+    assert np.isnan(S.hermite_polynomial_h(t64(0.1), 513).item())
+    assert np.isfinite(S.hermite_polynomial_h(t64(0.1), 40).item())
+    assert np.isnan(S.hermite_polynomial_he(mg.tensor(0.1), 129).item())
+    # NaN x gives NaN (p₀ = 1 whatever x)
+    got = S.legendre_polynomial_p(t64(np.nan), t64([0, 1, 2, 7])).numpy()
+    np.testing.assert_array_equal(got, [1, np.nan, np.nan, np.nan])
+
+
+def test_polynomial_shapes_dtypes_and_errors():
+    f = S.chebyshev_polynomial_u
+    assert f(mg.tensor([[0.1], [0.2]]), mg.tensor([1, 2, 3])).shape == (2, 3)
+    assert f(0.5, mg.tensor([1, 2])).dtype == mg.float32
+    assert f(mg.tensor([1, 2]), 2).dtype == mg.float32
+    assert (
+        f(mg.tensor([0.5], dtype=mg.float32), mg.tensor(2.0, dtype=mg.float64)).dtype == mg.float32
+    )
+    assert (
+        f(mg.tensor([0.5], dtype=mg.float32), mg.tensor([2.0], dtype=mg.float64)).dtype
+        == mg.float64
+    )
+    assert not f(mg.tensor([0.5], requires_grad=True), 2).requires_grad
+    with pytest.raises(TypeError, match="chebyshev_polynomial_u"):
+        f(0.5, 2)
+    with pytest.raises(TypeError, match="chebyshev_polynomial_u"):
+        f(mg.tensor([0.5]), None)
+    with pytest.raises(RuntimeError, match="chebyshev_polynomial_u"):
+        f(mg.tensor([0.5, 0.2]), mg.tensor([1, 2, 3]))
+    with pytest.raises(NotImplementedError, match="chebyshev_polynomial_u"):
+        f(mg.tensor([0.5], dtype=mg.float16), 2)

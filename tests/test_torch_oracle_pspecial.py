@@ -143,7 +143,112 @@ def test_keyword_names_are_pytorchs():
     TS.airy_ai(x=torch.tensor(x))
     S.bessel_y0(input=mg.tensor(x))
     TS.bessel_y0(input=torch.tensor(x))
+    S.legendre_polynomial_p(x=mg.tensor(x), n=2)
+    TS.legendre_polynomial_p(x=torch.tensor(x), n=2)
     # documented as ``input``, which PyTorch's parser refuses for these
     for M, f in ((torch, TS), (mg, S)):
         with pytest.raises(TypeError):
             f.airy_ai(input=M.tensor(x))
+        with pytest.raises(TypeError):
+            f.chebyshev_polynomial_t(input=M.tensor(x), n=2)
+
+
+# ---- orthogonal polynomials --------------------------------------------------------------
+
+POLYNOMIALS = ["chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
+               "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t",
+               "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
+               "shifted_chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he",
+               "laguerre_polynomial_l", "legendre_polynomial_p"]  # fmt: skip
+XS = np.r_[np.linspace(-1.5, 1.5, 301), np.linspace(-12, 12, 97),
+           [0.0, -0.0, 1.0, -1.0, 0.5, np.inf, -np.inf, 1e-300, 1e10, -1e10, 0.9999999,
+            -0.9999999, 1 - 1e-12, 1e-8]]  # fmt: skip
+NS = np.r_[np.arange(-3, 45), [50, 100, 127, 128, 129, 200, 511, 512, 513, 600, 2.5, 2.9999, -0.5,
+           7.5, 8.99, np.nan, np.inf, -np.inf, 1e30, -1e30]]  # fmt: skip
+
+
+def run2(name, x, n, dtype):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        M = getattr(mg, dtype)
+        got = getattr(S, name)(mg.tensor(x, dtype=M), mg.tensor(n, dtype=M)).numpy()
+        tdt = getattr(torch, dtype)
+        want = getattr(TS, name)(torch.tensor(x, dtype=tdt), torch.tensor(n, dtype=tdt)).numpy()
+    assert got.dtype == want.dtype
+    return got, want
+
+
+@pytest.mark.parametrize("name", POLYNOMIALS)
+def test_polynomials_float64_exactly(name):
+    # PyTorch's recurrences and closed forms, rounded as its fused multiply-adds round
+    X, N = np.meshgrid(XS, NS)
+    got, want = run2(name, X, N, "float64")
+    same = (got == want) | (np.isnan(got) & np.isnan(want))
+    assert same.mean() > 0.999, same.mean()
+    assert_close(got, want, 1e-13, 1e-300)
+
+
+@pytest.mark.parametrize("name", POLYNOMIALS)
+def test_polynomials_float32(name):
+    X, N = np.meshgrid(XS, NS)
+    got, want = run2(name, X, N, "float32")
+    same = (got == want) | (np.isnan(got) & np.isnan(want))
+    assert same.mean() > 0.98, same.mean()  # the rest: float32 cos of n acos x, by an ulp
+    assert_close(got, want, 2e-5, 1.0)
+
+
+@pytest.mark.parametrize("name", POLYNOMIALS)
+def test_polynomials_degree_as_number_broadcast_and_dtypes(name):
+    f, g = getattr(S, name), getattr(TS, name)
+    x = np.linspace(-1.2, 1.2, 7)
+    cases = [
+        (lambda M: M.tensor(x), lambda M: 3),
+        (lambda M: M.tensor(x), lambda M: 3.7),  # truncated to 3
+        (lambda M: M.tensor(x), lambda M: -2),
+        (lambda M: M.tensor(x).reshape(7, 1), lambda M: M.tensor([0, 1, 2, 9])),
+        (lambda M: 0.3, lambda M: M.tensor([0, 1, 5, 12])),
+        (lambda M: 2, lambda M: M.tensor([3])),
+        (lambda M: M.tensor([1, 2, 0, -1]), lambda M: M.tensor(4)),
+        (lambda M: M.tensor(x, dtype=M.float32), lambda M: M.tensor(3.0, dtype=M.float64)),
+        (lambda M: M.tensor(x, dtype=M.float32), lambda M: M.tensor([3.0], dtype=M.float64)),
+        (lambda M: M.tensor(x, dtype=M.float32), lambda M: M.tensor([3.0], dtype=M.float16)),
+        (lambda M: M.tensor(0.5, dtype=M.float64), lambda M: M.tensor([3], dtype=M.int32)),
+        (lambda M: M.tensor([True, False]), lambda M: True),
+        (lambda M: M.tensor(x).reshape(7, 1).t(), lambda M: M.tensor([[2], [10]])),
+        (lambda M: M.zeros(0, 2), lambda M: 4),
+    ]
+    for xf, nf in cases:
+        got, want = f(xf(mg), nf(mg)), g(xf(torch), nf(torch))
+        assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
+        assert tuple(got.shape) == tuple(want.shape)
+        assert not got.requires_grad
+        assert_close(got.numpy(), want.numpy(), 1e-6, 1.0)
+
+
+@pytest.mark.parametrize("name", POLYNOMIALS)
+def test_polynomials_have_no_gradient(name):
+    x = mg.tensor([0.3, 0.7], requires_grad=True)
+    assert not getattr(S, name)(x, 3).requires_grad
+    assert not getattr(S, name)(mg.tensor(0.3), mg.tensor(3.0, requires_grad=True)).requires_grad
+    assert not getattr(TS, name)(torch.tensor([0.3], requires_grad=True), 3).requires_grad
+
+
+POLY_ERRORS = [
+    "f(2.0, 3)",
+    "f(M.tensor([1.0, 2.0]), None)",
+    "f(M.tensor([1.0, 2.0]), M.tensor([1.0, 2.0, 3.0]))",
+    "f(M.tensor([1.0], dtype=M.float16), 3)",
+    "f(M.tensor([0.5], dtype=M.float16), M.tensor(2.0))",
+    "f(M.tensor([1 + 1j]), 3)",
+    "f(M.tensor([1.0]), '3')",
+]
+
+
+@pytest.mark.parametrize("code", POLY_ERRORS)
+@pytest.mark.parametrize("name", ["chebyshev_polynomial_t", "hermite_polynomial_h"])
+def test_polynomial_errors_are_pytorchs(name, code):
+    with pytest.raises(Exception) as want:
+        eval(code, {"M": torch, "f": getattr(TS, name)})
+    with pytest.raises(want.type) as got:
+        eval(code, {"M": mg, "f": getattr(S, name)})
+    assert name in str(got.value) or "Tensor" in str(got.value)
