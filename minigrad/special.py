@@ -10,6 +10,7 @@ the result, ``g`` the output's gradient.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -337,8 +338,10 @@ def _polynomial(name: str, kind: str, x: Any, n: Any) -> Tensor:
             f"{name}(): expected a Tensor x or n, got {type(x).__name__} and {type(n).__name__}"
         )
     for arg in (x, n):
-        if not isinstance(arg, (Tensor, int, float)):
+        if not isinstance(arg, (Tensor, numbers.Number)):
             raise TypeError(f"{name}(): expected a Tensor or a number, got {type(arg).__name__}")
+        if isinstance(arg, complex):
+            _refuse_dtype(name, np.dtype(np.complex64))
     (X, N), dt = _operands(name, x, n, floating=True)
     _refuse_dtype(name, dt)
     return Tensor._new(sf.polynomial(kind, np.asarray(X, dt), np.asarray(N, dt)))

@@ -216,6 +216,8 @@ def test_polynomials_degree_as_number_broadcast_and_dtypes(name):
         (lambda M: M.tensor([True, False]), lambda M: True),
         (lambda M: M.tensor(x).reshape(7, 1).t(), lambda M: M.tensor([[2], [10]])),
         (lambda M: M.zeros(0, 2), lambda M: 4),
+        (lambda M: M.tensor(x), lambda M: np.int64(5)),
+        (lambda M: np.float64(0.5), lambda M: M.tensor([3, 11])),
     ]
     for xf, nf in cases:
         got, want = f(xf(mg), nf(mg)), g(xf(torch), nf(torch))
@@ -241,6 +243,7 @@ POLY_ERRORS = [
     "f(M.tensor([0.5], dtype=M.float16), M.tensor(2.0))",
     "f(M.tensor([1 + 1j]), 3)",
     "f(M.tensor([1.0]), '3')",
+    "f(M.tensor([1.0]), 2 + 1j)",
 ]
 
 
