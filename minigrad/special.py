@@ -306,19 +306,19 @@ def modified_bessel_k1(input: Tensor) -> Tensor:
     return _no_grad_op(_named("modified_bessel_k1", sf.bessel_k, 1), input)
 
 
-def scaled_modified_bessel_k0(input: Tensor) -> Tensor:
+def scaled_modified_bessel_k0(x: Tensor) -> Tensor:
     """e^x K₀(x), finite for large x (no gradient)."""
-    return _no_grad_op(_named("scaled_modified_bessel_k0", sf.bessel_k, 0, True), input)
+    return _no_grad_op(_named("scaled_modified_bessel_k0", sf.bessel_k, 0, True), x, "x")
 
 
-def scaled_modified_bessel_k1(input: Tensor) -> Tensor:
+def scaled_modified_bessel_k1(x: Tensor) -> Tensor:
     """e^x K₁(x) (no gradient)."""
-    return _no_grad_op(_named("scaled_modified_bessel_k1", sf.bessel_k, 1, True), input)
+    return _no_grad_op(_named("scaled_modified_bessel_k1", sf.bessel_k, 1, True), x, "x")
 
 
-def spherical_bessel_j0(input: Tensor) -> Tensor:
+def spherical_bessel_j0(x: Tensor) -> Tensor:
     """j₀(x) = sin(x) / x, 1 at 0 (no gradient)."""
-    return _no_grad_op(_named("spherical_bessel_j0", sf.spherical_bessel_j0), input)
+    return _no_grad_op(_named("spherical_bessel_j0", sf.spherical_bessel_j0), x, "x")
 
 
 def airy_ai(x: Tensor) -> Tensor:

@@ -409,8 +409,9 @@ def torch_params(name):
 
 # documented as ``input``, but PyTorch's argument parser takes (and its errors name) ``x``:
 # airy_ai(x=t) works and airy_ai(input=t) is a TypeError (test_torch_oracle_pspecial.py)
-TAKES_X = ("airy_ai", "chebyshev_polynomial_", "shifted_chebyshev_polynomial_",
-           "hermite_polynomial_", "laguerre_polynomial_l", "legendre_polynomial_p")  # fmt: skip
+TAKES_X = ("airy_ai", "scaled_modified_bessel_k", "spherical_bessel_j0", "chebyshev_polynomial_",
+           "shifted_chebyshev_polynomial_", "hermite_polynomial_", "laguerre_polynomial_l",
+           "legendre_polynomial_p")  # fmt: skip
 
 
 @pytest.mark.parametrize("name", S.__all__)
