@@ -10,6 +10,7 @@ the result, ``g`` the output's gradient.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -34,14 +35,20 @@ from .more_ops import (
 )
 from .ops import _quiet, _unary_float, logsumexp, round, sigmoid
 from .surface_ops import i0  # torch.i0, defined with the Tensor surface
-from .tensor import Tensor
+from .tensor import Tensor, check_tensor
 
 __all__ = [
-    "bessel_j0", "bessel_j1", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2",
-    "expit", "expm1", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e", "log1p",
-    "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri",
-    "polygamma", "psi", "round", "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy",
-    "zeta",
+    "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w", "digamma",
+    "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc",
+    "gammaincc", "gammaln", "hermite_polynomial_h", "hermite_polynomial_he", "i0", "i0e", "i1",
+    "i1e", "laguerre_polynomial_l", "legendre_polynomial_p", "log1p", "log_ndtr",
+    "log_softmax", "logit", "logsumexp", "modified_bessel_i0", "modified_bessel_i1",
+    "modified_bessel_k0", "modified_bessel_k1", "multigammaln", "ndtr", "ndtri", "polygamma",
+    "psi", "round", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+    "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "sinc", "softmax",
+    "spherical_bessel_j0", "xlog1py", "xlogy", "zeta",
 ]  # fmt: skip
 
 expit = sigmoid
@@ -237,25 +244,170 @@ def i1e(input: Tensor) -> Tensor:
     return _float_op("SpecialI1E", _in(sf.bessel_ie, 1), input, vjp)
 
 
-def _no_grad_op(fn: Any, input: Tensor) -> Tensor:
+def _no_grad_op(fn: Any, input: Tensor, name: str = "input") -> Tensor:
     """fn(x), outside the graph: PyTorch gives these no derivative (its result does not
-    require grad)."""
-    return Tensor._new(_unary_float(fn, input.data))
+    require grad). float16 and complex refused, as PyTorch's CPU kernels."""
+    check_tensor(fn.__name__, name, input)
+    _refuse_dtype(fn.__name__, input.data.dtype)
+    return Tensor._new(_unary_float(_quiet(fn), input.data))
+
+
+def _refuse_dtype(name: str, dt: np.dtype) -> None:
+    if dt == np.float16 or dt.kind == "c":
+        raise NotImplementedError(f'"{name}_cpu" not implemented for {dt}')
+
+
+def _named(name: str, kernel: Any, *args: Any) -> Any:
+    """``_in(kernel, *args)`` named after the op (for its errors)."""
+    fn = _in(kernel, *args)
+    fn.__name__ = name
+    return fn
 
 
 def bessel_j0(input: Tensor) -> Tensor:
     """J₀(x), the Bessel function of the first kind of order 0 (no gradient)."""
-    return _no_grad_op(_in(sf.bessel_j, 0), input)
+    return _no_grad_op(_named("bessel_j0", sf.bessel_j, 0), input)
 
 
 def bessel_j1(input: Tensor) -> Tensor:
     """J₁(x) (no gradient)."""
-    return _no_grad_op(_in(sf.bessel_j, 1), input)
+    return _no_grad_op(_named("bessel_j1", sf.bessel_j, 1), input)
 
 
-def spherical_bessel_j0(input: Tensor) -> Tensor:
+def bessel_y0(input: Tensor) -> Tensor:
+    """Y₀(x), the Bessel function of the second kind of order 0: -inf at 0, NaN for
+    x < 0 (no gradient)."""
+    return _no_grad_op(_named("bessel_y0", sf.bessel_y, 0), input)
+
+
+def bessel_y1(input: Tensor) -> Tensor:
+    """Y₁(x): -inf at 0, NaN for x < 0 (no gradient)."""
+    return _no_grad_op(_named("bessel_y1", sf.bessel_y, 1), input)
+
+
+def modified_bessel_i0(input: Tensor) -> Tensor:
+    """I₀(x), the modified Bessel function of the first kind (no gradient; ``i0`` has one)."""
+    return _no_grad_op(_named("modified_bessel_i0", sf.bessel_i, 0), input)
+
+
+def modified_bessel_i1(input: Tensor) -> Tensor:
+    """I₁(x) (no gradient; ``i1`` has one)."""
+    return _no_grad_op(_named("modified_bessel_i1", sf.bessel_i, 1), input)
+
+
+def modified_bessel_k0(input: Tensor) -> Tensor:
+    """K₀(x), the modified Bessel function of the second kind: inf at 0, NaN for x < 0
+    (no gradient)."""
+    return _no_grad_op(_named("modified_bessel_k0", sf.bessel_k, 0), input)
+
+
+def modified_bessel_k1(input: Tensor) -> Tensor:
+    """K₁(x): inf at 0, NaN for x < 0 (no gradient)."""
+    return _no_grad_op(_named("modified_bessel_k1", sf.bessel_k, 1), input)
+
+
+def scaled_modified_bessel_k0(x: Tensor) -> Tensor:
+    """e^x K₀(x), finite for large x (no gradient)."""
+    return _no_grad_op(_named("scaled_modified_bessel_k0", sf.bessel_k, 0, True), x, "x")
+
+
+def scaled_modified_bessel_k1(x: Tensor) -> Tensor:
+    """e^x K₁(x) (no gradient)."""
+    return _no_grad_op(_named("scaled_modified_bessel_k1", sf.bessel_k, 1, True), x, "x")
+
+
+def spherical_bessel_j0(x: Tensor) -> Tensor:
     """j₀(x) = sin(x) / x, 1 at 0 (no gradient)."""
-    return _no_grad_op(_in(sf.spherical_bessel_j0), input)
+    return _no_grad_op(_named("spherical_bessel_j0", sf.spherical_bessel_j0), x, "x")
+
+
+def airy_ai(x: Tensor) -> Tensor:
+    """Ai(x), the Airy function of the first kind, solving y'' = x y and decaying as
+    x -> inf (no gradient)."""
+    return _no_grad_op(_named("airy_ai", sf.airy_ai), x, "x")
+
+
+# ---- classical orthogonal polynomials ----------------------------------------------------
+
+
+def _polynomial(name: str, kind: str, x: Any, n: Any) -> Tensor:
+    """The polynomial ``kind`` of degree n at x (sf.polynomial), x and n broadcast and
+    either a number (not both), in their float result dtype (no gradient, as PyTorch)."""
+    if not isinstance(x, Tensor) and not isinstance(n, Tensor):
+        raise TypeError(
+            f"{name}(): expected a Tensor x or n, got {type(x).__name__} and {type(n).__name__}"
+        )
+    for arg in (x, n):
+        if not isinstance(arg, (Tensor, numbers.Number)):
+            raise TypeError(f"{name}(): expected a Tensor or a number, got {type(arg).__name__}")
+        if isinstance(arg, complex):
+            _refuse_dtype(name, np.dtype(np.complex64))
+    (X, N), dt = _operands(name, x, n, floating=True)
+    _refuse_dtype(name, dt)
+    return Tensor._new(sf.polynomial(kind, np.asarray(X, dt), np.asarray(N, dt)))
+
+
+def chebyshev_polynomial_t(x: Any, n: Any) -> Tensor:
+    """T_n(x), the Chebyshev polynomial of the first kind: T_n(cos θ) = cos nθ,
+    T_(k+1) = 2x T_k - T_(k-1). n is truncated to an integer; 0 for n < 0."""
+    return _polynomial("chebyshev_polynomial_t", "t", x, n)
+
+
+def chebyshev_polynomial_u(x: Any, n: Any) -> Tensor:
+    """U_n(x), of the second kind: U_n(cos θ) = sin (n+1)θ / sin θ, U₁ = 2x."""
+    return _polynomial("chebyshev_polynomial_u", "u", x, n)
+
+
+def chebyshev_polynomial_v(x: Any, n: Any) -> Tensor:
+    """V_n(x), of the third kind: V_n(cos θ) = cos (n+½)θ / cos(θ/2), V₁ = 2x - 1."""
+    return _polynomial("chebyshev_polynomial_v", "v", x, n)
+
+
+def chebyshev_polynomial_w(x: Any, n: Any) -> Tensor:
+    """W_n(x), of the fourth kind: W_n(cos θ) = sin (n+½)θ / sin(θ/2), W₁ = 2x + 1."""
+    return _polynomial("chebyshev_polynomial_w", "w", x, n)
+
+
+def shifted_chebyshev_polynomial_t(x: Any, n: Any) -> Tensor:
+    """T*_n(x) = T_n(2x - 1), orthogonal on [0, 1]."""
+    return _polynomial("shifted_chebyshev_polynomial_t", "st", x, n)
+
+
+def shifted_chebyshev_polynomial_u(x: Any, n: Any) -> Tensor:
+    """U*_n(x) = U_n(2x - 1)."""
+    return _polynomial("shifted_chebyshev_polynomial_u", "su", x, n)
+
+
+def shifted_chebyshev_polynomial_v(x: Any, n: Any) -> Tensor:
+    """V*_n(x) = V_n(2x - 1)."""
+    return _polynomial("shifted_chebyshev_polynomial_v", "sv", x, n)
+
+
+def shifted_chebyshev_polynomial_w(x: Any, n: Any) -> Tensor:
+    """W*_n(x) = W_n(2x - 1)."""
+    return _polynomial("shifted_chebyshev_polynomial_w", "sw", x, n)
+
+
+def hermite_polynomial_h(x: Any, n: Any) -> Tensor:
+    """H_n(x), the physicists' Hermite polynomial: H_(k+1) = 2x H_k - 2k H_(k-1), H₁ = 2x.
+    NaN above degree 128 (float32) or 512 (float64), as PyTorch."""
+    return _polynomial("hermite_polynomial_h", "h", x, n)
+
+
+def hermite_polynomial_he(x: Any, n: Any) -> Tensor:
+    """He_n(x), the probabilists' Hermite polynomial: He_(k+1) = x He_k - k He_(k-1)."""
+    return _polynomial("hermite_polynomial_he", "he", x, n)
+
+
+def laguerre_polynomial_l(x: Any, n: Any) -> Tensor:
+    """L_n(x), the Laguerre polynomial: (k+1) L_(k+1) = (2k + 1 - x) L_k - k L_(k-1),
+    L₁ = 1 - x."""
+    return _polynomial("laguerre_polynomial_l", "l", x, n)
+
+
+def legendre_polynomial_p(x: Any, n: Any) -> Tensor:
+    """P_n(x), the Legendre polynomial: (k+1) P_(k+1) = (2k+1) x P_k - k P_(k-1)."""
+    return _polynomial("legendre_polynomial_p", "p", x, n)
 
 
 # ---- aliases of ops defined elsewhere, with torch.special's signatures -------------------
