@@ -1443,13 +1443,19 @@ def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
     if X.size:
         W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
         e = np.exp(W - np.max(W, axis=d, keepdims=True))
-        out = _contiguous((e / np.sum(e, axis=d, keepdims=True)).astype(X.dtype, copy=False))
+        total = np.sum(e, axis=d, keepdims=True)
+        if X.dtype == np.float16 and not _along_last(d, X.ndim):
+            e = e.astype(np.float16).astype(np.float32)  # PyTorch's kernel across an inner
+            # dim holds exp(x - max) in float16 (not the sum)
+        out = _contiguous((e / total).astype(X.dtype, copy=False))
     else:  # nothing to normalize (np.max of an empty axis raises)
         out = X.copy()
-    return record(
-        out, "Softmax", (input,), (lambda g: out * (g - np.sum(g * out, axis=d, keepdims=True)),),
-        saves_out=True,
-    )  # fmt: skip
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        G, O = dtypes.opmath(g), dtypes.opmath(out)  # float16 in float32, rounded once
+        return (O * (G - np.sum(G * O, axis=d, keepdims=True))).astype(out.dtype, copy=False)
+
+    return record(out, "Softmax", (input,), (vjp,), saves_out=True)
 
 
 def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
@@ -1462,10 +1468,12 @@ def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
         raise TypeError("log_softmax(): argument 'dim' must be int, not NoneType")
     d = _axes("log_softmax", dim, input.data.ndim, single=True)
     out = _contiguous(log_softmax_array(input.data, d))
-    return record(
-        out, "LogSoftmax", (input,),
-        (lambda g: g - np.exp(out) * np.sum(g, axis=d, keepdims=True),), saves_out=True,
-    )  # fmt: skip
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        G, O = dtypes.opmath(g), dtypes.opmath(out)  # float16 in float32, rounded once
+        return (G - np.exp(O) * np.sum(G, axis=d, keepdims=True)).astype(out.dtype, copy=False)
+
+    return record(out, "LogSoftmax", (input,), (vjp,), saves_out=True)
 
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
@@ -1483,8 +1491,10 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     check_bool("logsumexp", "keepdim", keepdim)
     m = np.max(X, axis=axes, keepdims=True, initial=-np.inf)
     m = np.where(np.isinf(m), 0, m)
+    wide = np.float32 if X.dtype == np.float16 else None  # PyTorch sums float16 in float32
+    total = np.sum(np.exp(X - m), axis=axes, keepdims=True, dtype=wide).astype(X.dtype, copy=False)
     with np.errstate(divide="ignore"):  # log(0) = -inf for an all -inf or empty slice
-        kept = np.log(np.sum(np.exp(X - m), axis=axes, keepdims=True)) + m
+        kept = np.log(total) + m
     out = _contiguous(kept if keepdim else np.squeeze(kept, axes))
 
     @_quiet  # -inf - -inf is NaN, as in PyTorch's gradient
@@ -1494,13 +1504,25 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return record(out, "Logsumexp", (input,), (vjp,), saved=(input,), saves_out=True)
 
 
+def _along_last(axis: Any, ndim: int) -> bool:
+    """Whether a softmax over ``axis`` (an int, or a tuple of one) runs along the last dim."""
+    axes = np.ravel(axis)
+    return ndim > 0 and axes.size == 1 and axes[0] % ndim == ndim - 1
+
+
 def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
     """x - log Σ exp(x) along ``axis`` on an array, the maximum subtracted first so that
-    no exp overflows (shared with nn's cross-entropy)."""
+    no exp overflows (shared with nn's cross-entropy); float16 in float32, rounded once."""
     if not X.size:  # nothing to normalize (np.max of an empty axis raises)
         return X.copy()
-    shifted = X - np.max(X, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    W = dtypes.opmath(X)
+    shifted = W - np.max(W, axis=axis, keepdims=True)
+    total = np.sum(np.exp(shifted), axis=axis, keepdims=True)
+    if X.dtype == np.float16 and _along_last(axis, X.ndim):
+        # PyTorch's kernel along the last dim holds the sum and its log in float16
+        log_total = np.log(total.astype(np.float16).astype(np.float32)).astype(np.float16)
+        return (shifted - log_total).astype(np.float16)
+    return (shifted - np.log(total)).astype(X.dtype, copy=False)
 
 
 # ---- shape ---------------------------------------------------------------------------
