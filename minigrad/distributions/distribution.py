@@ -123,6 +123,10 @@ class Distribution:
     def entropy(self) -> Tensor:
         raise NotImplementedError
 
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """Every value of a discrete support along a new leftmost dim."""
+        raise NotImplementedError
+
     def perplexity(self) -> Tensor:
         """exp(entropy)."""
         return self.entropy().exp()
