@@ -546,6 +546,7 @@ ERRORS = [
     "D.Wishart(3., covariance_matrix=M.eye(2)).log_prob(M.tensor([[1., 2.], [2., 1.]]))",
     "D.Wishart(3., covariance_matrix=M.eye(2)).log_prob(M.eye(3))",
     "D.LKJCholesky(1, 1.)",
+    "D.LKJCholesky(3.0, 1.)",
     "D.LKJCholesky(3, 0.)",
     "D.LKJCholesky(3, M.tensor([1., -1.]))",
     "D.LKJCholesky(2, 1.).log_prob(M.tensor([[1., 0.], [0.8, 0.8]]))",
@@ -639,3 +640,25 @@ def test_lowrank_rsample_gradient_matches_torch_for_the_same_noise():
     (xt * torch.tensor(w)).sum().backward()
     for k in Pm:
         _close(Pm[k].grad.numpy(), Pt[k].grad.numpy(), "float64")
+
+
+REPRS = [
+    "D.Normal(M.tensor([1.]), M.tensor([[2.]]))",
+    "D.Normal(M.tensor(1.), 2)",
+    "D.Bernoulli(M.tensor([0.5]))",
+    "D.Categorical(probs=M.tensor([1.]))",
+    "D.Binomial(M.tensor([3]), M.tensor([0.5]))",
+    "D.LowRankMultivariateNormal(M.zeros(1), M.ones(1, 1), M.ones(1))",
+    "D.NegativeBinomial(M.tensor([2.]), logits=M.tensor(0.3))",
+    "D.Wishart(M.tensor([3]), covariance_matrix=M.eye(1))",
+    "D.LKJCholesky(2, M.tensor([1.5]))",
+    "D.MixtureSameFamily(D.Categorical(M.ones(1)), D.Normal(M.zeros(1), 1.))",
+]
+
+
+@pytest.mark.parametrize("code", REPRS)
+def test_one_element_parameters_print_as_torch_prints_them(code):
+    """A 0-d parameter prints as its number, any other one-element one as the tensor."""
+    assert repr(eval(code, {"M": mg, "D": mg.distributions})) == repr(
+        eval(code, {"M": torch, "D": torch.distributions})
+    )

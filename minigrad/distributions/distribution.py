@@ -201,4 +201,8 @@ class Distribution:
 
 
 def _value_repr(t: Tensor) -> str:
-    return str(np.asarray(t.data).item()) if t.numel() == 1 else size_repr(t.shape)
+    """As PyTorch formats a parameter: a 0-d one as its number, another of one element as
+    the tensor, else its shape."""
+    if t.numel() != 1:
+        return size_repr(t.shape)
+    return str(np.asarray(t.data).item()) if t.dim() == 0 else str(t)

@@ -28,6 +28,8 @@ class LKJCholesky(Distribution):
 
     def __init__(self, dim: int, concentration: Any = 1.0,
                  validate_args: bool | None = None) -> None:  # fmt: skip
+        if not isinstance(dim, int):
+            raise TypeError(f"LKJCholesky: dim must be an int, got {type(dim).__name__}")
         if dim < 2:
             raise ValueError(
                 f"Expected dim to be an integer greater than or equal to 2. Found dim={dim}."
