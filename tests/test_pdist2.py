@@ -391,3 +391,22 @@ def test_lkj_samples_are_correlation_choleskys_with_the_beta_marginal(eta, dim):
     a = eta - 1 + dim / 2  # r² ~ Beta(1/2, a)
     var_r2 = (0.5 * a) / ((0.5 + a) ** 2 * (1.5 + a))
     _within_clt(r**2, var, var_r2)
+
+
+def test_wishart_log_normalizer_is_the_log_prob_normaliser():
+    """log p(X) = <-Σ⁻¹/2, X> + (df - p - 1)/2 log|X| - F(θ), for any X."""
+    S, X = _spd(3), _spd(3)
+    w = D.Wishart(_t([4.0, 7.5], False), covariance_matrix=_t(S, False))
+    x, y = w._natural_params
+    F = w._log_normalizer(x, y).numpy()
+    inner = (x.numpy() * X).sum((-2, -1)) + y.numpy() * np.linalg.slogdet(X)[1]
+    np.testing.assert_allclose(inner - F, w.log_prob(_t(X, False)).numpy(), rtol=1e-12)
+    assert w._mean_carrier_measure == 0
+
+
+def test_one_element_parameter_reprs():
+    assert repr(D.Normal(mg.tensor([1.0]), mg.tensor([[2.0]]))) == (
+        "Normal(loc: tensor([[1.]]), scale: tensor([[2.]]))"  # the parameters broadcast
+    )
+    assert repr(D.Bernoulli(mg.tensor([0.5]))) == "Bernoulli(probs: tensor([0.5000]))"
+    assert repr(D.Normal(mg.tensor(1.0), 2)) == "Normal(loc: 1.0, scale: 2.0)"

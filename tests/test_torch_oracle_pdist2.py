@@ -662,3 +662,17 @@ def test_one_element_parameters_print_as_torch_prints_them(code):
     assert repr(eval(code, {"M": mg, "D": mg.distributions})) == repr(
         eval(code, {"M": torch, "D": torch.distributions})
     )
+
+
+def test_wishart_natural_parameters_and_log_normalizer_match_torch():
+    df, S = np.array([4.0, 7.5]), _spd(3, 3)
+    wt = torch.distributions.Wishart(torch.tensor(df), covariance_matrix=torch.tensor(S))
+    wm = mg.distributions.Wishart(mg.tensor(df), covariance_matrix=mg.tensor(S))
+    for a, b in zip(wm._natural_params, wt._natural_params):
+        _close(a.numpy(), b.numpy(), "float64")
+    _close(
+        wm._log_normalizer(*wm._natural_params).numpy(),
+        wt._log_normalizer(*wt._natural_params).numpy(),
+        "float64",
+    )
+    assert wm._mean_carrier_measure == wt._mean_carrier_measure

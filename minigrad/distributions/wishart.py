@@ -122,6 +122,20 @@ class Wishart(Distribution):
     def precision_matrix(self) -> Tensor:
         return cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
 
+    # the exponential-family form, t(X) = (X, log|X|), for the generic (Bregman) KL
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        """(-Σ⁻¹/2, (df - p - 1)/2)."""
+        return -self.precision_matrix / 2, (self.df - self._event_shape[-1] - 1) / 2
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        """F(x, y) = (y + (p+1)/2)(p log 2 - log|-2x|) + log Γ_p(y + (p+1)/2)."""
+        p = self._event_shape[-1]
+        a = y + (p + 1) / 2
+        return a * (-slogdet(-2 * x)[1] + _LOG_2 * p) + multigammaln(a, p)
+
     def _df_matrix(self) -> Tensor:
         """df as (batch, 1, 1); a number df is 0-d and broadcast (PyTorch's view fails there)."""
         return self.df.expand(self._batch_shape).reshape(self._batch_shape + (1, 1))
