@@ -410,3 +410,27 @@ def test_one_element_parameter_reprs():
     )
     assert repr(D.Bernoulli(mg.tensor([0.5]))) == "Bernoulli(probs: tensor([0.5000]))"
     assert repr(D.Normal(mg.tensor(1.0), 2)) == "Normal(loc: 1.0, scale: 2.0)"
+
+
+def test_solve_triangular_casts_b_to_the_dtype_of_a():
+    A = mg.tensor([[2.0, 0.0], [1.0, 4.0]])
+    B = _t([[2.0], [5.0]])
+    X = mg.linalg.solve_triangular(A, B, upper=False)
+    assert X.dtype == mg.float32
+    np.testing.assert_allclose(X.detach().numpy(), [[1.0], [1.0]], rtol=1e-6)
+    X.sum().backward()
+    assert B.grad.dtype == mg.float64
+    np.testing.assert_allclose(B.grad.numpy(), [[0.375], [0.25]], rtol=1e-6)  # A⁻ᵀ 1
+
+
+def test_float32_multivariate_normal_takes_a_float64_value():
+    d = D.MultivariateNormal(mg.zeros(2), covariance_matrix=mg.tensor([[2.0, 0.3], [0.3, 1.0]]))
+    x = _t([0.3, 0.1])
+    lp = d.log_prob(x)
+    assert lp.dtype == mg.float32
+    cov = np.array([[2.0, 0.3], [0.3, 1.0]])
+    xv = np.array([0.3, 0.1])
+    ref = -0.5 * (
+        2 * math.log(2 * math.pi) + np.linalg.slogdet(cov)[1] + xv @ np.linalg.solve(cov, xv)
+    )
+    assert abs(lp.item() - ref) < 1e-6

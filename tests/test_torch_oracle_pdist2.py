@@ -676,3 +676,42 @@ def test_wishart_natural_parameters_and_log_normalizer_match_torch():
         "float64",
     )
     assert wm._mean_carrier_measure == wt._mean_carrier_measure
+
+
+MIXED_DTYPES = [
+    "M.linalg.solve_triangular(A32, B64, upper=False)",
+    "M.linalg.solve_triangular(A64, B32, upper=False)",
+    "M.linalg.solve_triangular(A32, B64.mT, upper=True, left=False)",
+    "D.MultivariateNormal(M.zeros(3), scale_tril=A32).log_prob(B64[..., 0])",
+    "D.MultivariateNormal(M.zeros(3, dtype=M.float64), scale_tril=A32).log_prob(B64[..., 0])",
+    "D.kl_divergence(D.MultivariateNormal(M.zeros(3), scale_tril=A32), D.MultivariateNormal(B64[..., 0], scale_tril=A64))",
+]
+
+
+@pytest.mark.parametrize("code", MIXED_DTYPES)
+def test_solve_triangular_solves_in_the_dtype_of_a_as_torch(code):
+    """torch.linalg.solve_triangular casts B to A's dtype (so a float32 MultivariateNormal
+    takes a float64 value); values, dtypes and gradients (in B's dtype) agree."""
+    a = np.tril(_randn(3, 3)) + 3 * np.eye(3)
+    b = _randn(3, 2)
+
+    def build(M):
+        A32 = M.tensor(a, dtype=M.float32, requires_grad=True)
+        A64 = M.tensor(a, dtype=M.float64, requires_grad=True)
+        B32 = M.tensor(b, dtype=M.float32, requires_grad=True)
+        B64 = M.tensor(b, dtype=M.float64, requires_grad=True)
+        env = {"M": M, "D": M.distributions, "A32": A32, "A64": A64, "B32": B32, "B64": B64}
+        return eval(code, env), {"A32": A32, "A64": A64, "B32": B32, "B64": B64}
+
+    rt, lt = build(torch)
+    rm, lm = build(mg)
+    assert base._dtype_name(rm) == base._dtype_name(rt)
+    _close(rm.detach().numpy(), rt.detach().numpy(), "float32")
+    rt.sum().backward()
+    rm.sum().backward()
+    for k in lt:
+        if lt[k].grad is None:
+            assert lm[k].grad is None, k
+        else:
+            assert base._dtype_name(lm[k].grad) == base._dtype_name(lt[k].grad), k
+            _close(lm[k].grad.numpy(), lt[k].grad.numpy(), "float32")
