@@ -336,6 +336,8 @@ TORCH_SAMPLE_BUGS = (
 @pytest.mark.parametrize("sample_shape", [(), (2,), (3, 1)])
 def test_sample_shape_dtype_and_support_match_torch(case, sample_shape):
     params, ctor, _ = CASES[case]
+    mg.manual_seed(0)
+    torch.manual_seed(0)
     dt = ctor(torch.distributions, _leaves(torch, params, "float32"))
     dm = ctor(mg.distributions, _leaves(mg, params, "float32"))
     sm = dm.sample(sample_shape)
