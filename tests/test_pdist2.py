@@ -434,3 +434,12 @@ def test_float32_multivariate_normal_takes_a_float64_value():
         2 * math.log(2 * math.pi) + np.linalg.slogdet(cov)[1] + xv @ np.linalg.solve(cov, xv)
     )
     assert abs(lp.item() - ref) < 1e-6
+
+
+def test_cholesky_reports_a_nan_pivot():
+    _, info = mg.linalg.cholesky_ex(
+        mg.tensor([[[4.0, 0.0], [1.0, float("nan")]], [[4.0, 0.0], [1.0, 2.0]]])
+    )
+    assert info.numpy().tolist() == [2, 0]
+    with pytest.raises(RuntimeError, match="order 1"):
+        mg.linalg.cholesky(mg.tensor([[float("nan"), 0.0], [0.0, 1.0]]))

@@ -749,3 +749,41 @@ def test_wishart_rsample_gradient_matches_torch_for_the_same_bartlett_factor(giv
     (xm * mg.tensor(w, dtype=xm.dtype)).sum().backward()
     (xt * torch.tensor(w, dtype=xt.dtype)).sum().backward()
     _close(pm.grad.numpy(), pt.grad.numpy(), dtype)
+
+
+NAN_MATRICES = [
+    [[float("nan"), 0.0], [0.0, 1.0]],
+    [[1.0, 0.0], [0.0, float("nan")]],
+    [[2.0, float("nan")], [float("nan"), 2.0]],
+    [[1.0, 0.0], [float("nan"), 1.0]],
+    [[1.0, float("nan")], [0.0, 1.0]],  # above the diagonal: not read
+    [[[1.0, 0.0], [0.0, float("nan")]], [[1.0, 0.0], [0.0, 1.0]], [[-1.0, 0.0], [0.0, 1.0]]],
+]
+
+
+@pytest.mark.parametrize("a", NAN_MATRICES)
+def test_cholesky_stops_at_a_nan_pivot_as_torch(a):
+    """LAPACK's factorization fails at a NaN pivot (info = its order, LinAlgError from
+    linalg.cholesky); NumPy's carries the NaN on."""
+    _, info_t = torch.linalg.cholesky_ex(torch.tensor(a))
+    _, info_m = mg.linalg.cholesky_ex(mg.tensor(a))
+    np.testing.assert_array_equal(info_m.numpy(), info_t.numpy())
+    if info_t.any():
+        with pytest.raises(torch.linalg.LinAlgError):
+            torch.linalg.cholesky(torch.tensor(a))
+        with pytest.raises(RuntimeError):
+            mg.linalg.cholesky(mg.tensor(a))
+    else:
+        _close(
+            mg.linalg.cholesky(mg.tensor(a)).numpy(),
+            torch.linalg.cholesky(torch.tensor(a)).numpy(),
+            "float32",
+        )
+
+
+def test_lowrank_mvn_with_a_nan_factor_fails_in_the_capacitance_cholesky_as_torch():
+    for M in (torch, mg):
+        with pytest.raises(RuntimeError):
+            M.distributions.LowRankMultivariateNormal(
+                M.zeros(2), M.tensor([[float("nan")], [1.0]]), M.ones(2)
+            )
