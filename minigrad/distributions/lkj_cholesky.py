@@ -40,8 +40,8 @@ class LKJCholesky(Distribution):
         offset = np.concatenate([[0.0], np.arange(dim - 1)])
         offset = tensor(offset, dtype=self.concentration.dtype)
         # row k > 0 of the factor has k free entries, so y_k ~ Beta(k/2, η + (dim - 1 - k)/2)
-        # (Lewandowski et al. 2009, algorithm 3.2; PyTorch's k - 1/2 makes the correlations of
-        # rows 2, 3, ... too spread); row 0 has none and ignores its draw
+        # (Lewandowski et al. 2009, algorithm 3.2, as NumPyro; PyTorch's k - 1/2 makes the
+        # correlations of rows 2, 3, ... too spread); row 0 has none and ignores its draw
         self._beta = Beta(0.5 * offset + 0.5, marginal_conc.unsqueeze(-1) - 0.5 * offset)
         super().__init__(tuple(self.concentration.shape), (dim, dim), validate_args)
 
@@ -57,7 +57,7 @@ class LKJCholesky(Distribution):
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """Row i = √y_i u_i (u_i uniform on the sphere in the first i coordinates,
-        y_i ~ Beta(i/2, η + (dim - 2 - i)/2)), then the diagonal √(1 - |row|²)."""
+        y_i ~ Beta(i/2, η + (dim - 1 - i)/2)), then the diagonal √(1 - |row|²)."""
         y = self._beta.sample(sample_shape).unsqueeze(-1)
         u_normal = randn(self._extended_shape(sample_shape), dtype=y.dtype).tril(-1)
         norm = u_normal.norm(dim=-1, keepdim=True)
