@@ -267,13 +267,12 @@ def solve_triangular(
     A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False
 ) -> Tensor:
     """X with A X = B (X A = B if not ``left``) for A's upper or lower triangle (its
-    diagonal taken as ones if ``unitriangular``); batch dims broadcast."""
+    diagonal taken as ones if ``unitriangular``); batch dims broadcast; X in A's dtype."""
     op = "linalg.solve_triangular"
     _la.matrix(op, A)
     _la.matrix(op, B, square=False, name="B")
-    if B.dtype != A.dtype:
-        raise OpError(f"{op}: Expected A and B to have the same dtype, but found A of type "
-                      f"{A.dtype} and B of type {B.dtype} instead")  # fmt: skip
+    if B.dtype != A.dtype:  # PyTorch solves in A's dtype (MultivariateNormal relies on it)
+        B = B.to(A.dtype)
     n = A.shape[-1]
     if B.shape[-2 if left else -1] != n:
         eq = "AX = B" if left else "XA = B"

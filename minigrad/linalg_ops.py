@@ -313,6 +313,10 @@ def cholesky(A: Tensor, check_errors: bool = True) -> tuple:
         L = np.linalg.cholesky(np.tril(X) + T(np.tril(X, -1)))
     except np.linalg.LinAlgError:
         L, info = _cholesky_or_nan(X)
+    nan_pivot = np.isnan(np.diagonal(L, axis1=-2, axis2=-1))  # NumPy carries NaN on; LAPACK stops
+    if nan_pivot.any():
+        info = np.where(info > 0, info, np.where(nan_pivot.any(-1), nan_pivot.argmax(-1) + 1, 0))
+        info = info.astype(np.int32)
     if check_errors:
         raise_info("linalg.cholesky", info, "The factorization could not be completed because "
                    "the input is not positive-definite (the leading minor of order {} is not "

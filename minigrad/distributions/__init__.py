@@ -16,8 +16,13 @@ from .gumbel import Gumbel
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
+from .lkj_cholesky import LKJCholesky
 from .log_normal import LogNormal
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
+from .mixture_same_family import MixtureSameFamily
+from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
+from .negative_binomial import NegativeBinomial
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
 from .poisson import Poisson
@@ -36,6 +41,7 @@ from .transforms import (
     Transform,
 )
 from .uniform import Uniform
+from .wishart import Wishart
 
 __all__ = [
     "AbsTransform",
@@ -73,4 +79,10 @@ __all__ = [
     "kl_divergence",
     "register_kl",
     "transforms",
+    "LKJCholesky",
+    "LowRankMultivariateNormal",
+    "MixtureSameFamily",
+    "Multinomial",
+    "NegativeBinomial",
+    "Wishart",
 ]

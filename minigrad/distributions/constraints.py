@@ -324,3 +324,68 @@ __all__ = [
     "simplex",
     "unit_interval",
 ]
+
+
+class _Multinomial(Constraint):
+    """Nonnegative vectors summing to at most ``upper_bound`` along the last dim (PyTorch's
+    weaker check than ``== upper_bound``)."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def __init__(self, upper_bound: Any):
+        self.upper_bound = upper_bound
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool((v >= 0).all(-1) & (v.sum(-1) <= _arr(self.upper_bound)))
+
+
+class _CorrCholesky(Constraint):
+    """Lower Cholesky factors of correlation matrices: rows of unit norm (within
+    10·n·eps of the dtype)."""
+
+    event_dim = 2
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        tol = np.finfo(v.dtype).eps * v.shape[-1] * 10
+        unit_rows = (np.abs(np.linalg.norm(v, axis=-1) - 1.0) <= tol).all(-1)
+        return _bool(_LowerCholesky().check(v).data & unit_rows)
+
+
+class MixtureSameFamilyConstraint(Constraint):
+    """The component distribution's ``base_constraint``, checked on a value with the
+    component dim put back (as ``MixtureSameFamily`` pads it) and reduced over it."""
+
+    def __init__(self, base_constraint: Constraint):
+        if not isinstance(base_constraint, Constraint):
+            raise AssertionError(
+                f"MixtureSameFamilyConstraint: base_constraint must be a Constraint, got "
+                f"{type(base_constraint).__name__}"
+            )
+        self.base_constraint = base_constraint
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return self.base_constraint.is_discrete
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        return self.base_constraint.event_dim
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        if v.ndim < self.event_dim:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {v.ndim}")
+        result = self.base_constraint.check(np.expand_dims(v, -1 - self.event_dim)).data
+        num_dim_to_keep = v.ndim - self.event_dim
+        return _bool(result.reshape(result.shape[:num_dim_to_keep] + (-1,)).all(-1))
+
+    def __repr__(self) -> str:
+        return f"MixtureSameFamilyConstraint({self.base_constraint!r})"
+
+
+multinomial = _Multinomial
+corr_cholesky = _CorrCholesky()
+__all__ += ["MixtureSameFamilyConstraint", "corr_cholesky", "multinomial"]

@@ -123,6 +123,10 @@ class Distribution:
     def entropy(self) -> Tensor:
         raise NotImplementedError
 
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """Every value of a discrete support along a new leftmost dim."""
+        raise NotImplementedError
+
     def perplexity(self) -> Tensor:
         """exp(entropy)."""
         return self.entropy().exp()
@@ -197,4 +201,8 @@ class Distribution:
 
 
 def _value_repr(t: Tensor) -> str:
-    return str(np.asarray(t.data).item()) if t.numel() == 1 else size_repr(t.shape)
+    """As PyTorch formats a parameter: a 0-d one as its number, another of one element as
+    the tensor, else its shape."""
+    if t.numel() != 1:
+        return size_repr(t.shape)
+    return str(np.asarray(t.data).item()) if t.dim() == 0 else str(t)

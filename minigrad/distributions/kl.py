@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..extra_ops import broadcast_shapes
+from ..extra_ops import broadcast_shapes, diag_embed
 from ..factories import full_like
 from ..functions import erf, exp, log, log1p, where, xlogy
 from ..linalg import solve_triangular
@@ -31,6 +31,11 @@ from .geometric import Geometric
 from .gumbel import _EULER, Gumbel
 from .independent import Independent, _sum_rightmost
 from .laplace import Laplace
+from .lowrank_multivariate_normal import (
+    LowRankMultivariateNormal,
+    _batch_lowrank_logdet,
+    _batch_lowrank_mahalanobis,
+)
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis, _half_log_det
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
@@ -500,3 +505,84 @@ def _kl_transformed_transformed(p: TransformedDistribution, q: TransformedDistri
             f"{p.event_shape} vs {q.event_shape}"
         )
     return kl_divergence(p.base_dist, q.base_dist)
+
+
+def _batch_trace_XXT(X: Tensor) -> Tensor:
+    """tr(X Xᵀ) = Σ X_ij², over the last two dims."""
+    return X.pow(2).sum((-2, -1))
+
+
+def _check_event_shapes(p: Distribution, q: Distribution) -> None:
+    if p.event_shape != q.event_shape:
+        raise ValueError(
+            f"KL-divergence between two (Low Rank) Multivariate Normals with different event "
+            f"shapes cannot be computed: {p.event_shape} vs {q.event_shape}"
+        )
+
+
+def _lowrank_inv_cov_factor(q: LowRankMultivariateNormal) -> Tensor:
+    """A = L_C⁻¹ Wᵀ D⁻¹, so that Σ_q⁻¹ = D⁻¹ - Aᵀ A (the Woodbury identity)."""
+    W, D = q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag
+    return solve_triangular(q._capacitance_tril, W.transpose(-2, -1) / D.unsqueeze(-2), upper=False)
+
+
+def _lowrank_logdet(p: LowRankMultivariateNormal) -> Tensor:
+    return _batch_lowrank_logdet(
+        p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag, p._capacitance_tril
+    )
+
+
+def _lowrank_mahalanobis(q: LowRankMultivariateNormal, x: Tensor) -> Tensor:
+    return _batch_lowrank_mahalanobis(
+        q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag, x, q._capacitance_tril
+    )
+
+
+@register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
+def _kl_lowrankmultivariatenormal_lowrankmultivariatenormal(
+    p: LowRankMultivariateNormal, q: LowRankMultivariateNormal
+) -> Tensor:
+    """(log|Σq| - log|Σp| + tr(Σq⁻¹ Σp) + (μq - μp)ᵀ Σq⁻¹ (μq - μp) - n) / 2."""
+    _check_event_shapes(p, q)
+    term1 = _lowrank_logdet(q) - _lowrank_logdet(p)
+    term3 = _lowrank_mahalanobis(q, q.loc - p.loc)
+    A = _lowrank_inv_cov_factor(q)
+    pW, pD, qD = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag, q._unbroadcasted_cov_diag
+    term21 = (pD / qD).sum(-1)
+    term22 = _batch_trace_XXT(pW * qD.rsqrt().unsqueeze(-1))
+    term23 = _batch_trace_XXT(A * pD.sqrt().unsqueeze(-2))
+    term24 = _batch_trace_XXT(A @ pW)
+    return 0.5 * (term1 + term21 + term22 - term23 - term24 + term3 - p.event_shape[0])
+
+
+@register_kl(MultivariateNormal, LowRankMultivariateNormal)
+def _kl_multivariatenormal_lowrankmultivariatenormal(
+    p: MultivariateNormal, q: LowRankMultivariateNormal
+) -> Tensor:
+    _check_event_shapes(p, q)
+    Lp = p._unbroadcasted_scale_tril
+    term1 = _lowrank_logdet(q) - 2 * _half_log_det(Lp)
+    term3 = _lowrank_mahalanobis(q, q.loc - p.loc)
+    A = _lowrank_inv_cov_factor(q)
+    term21 = _batch_trace_XXT(Lp * q._unbroadcasted_cov_diag.rsqrt().unsqueeze(-1))
+    term22 = _batch_trace_XXT(A @ Lp)
+    return 0.5 * (term1 + term21 - term22 + term3 - p.event_shape[0])
+
+
+@register_kl(LowRankMultivariateNormal, MultivariateNormal)
+def _kl_lowrankmultivariatenormal_multivariatenormal(
+    p: LowRankMultivariateNormal, q: MultivariateNormal
+) -> Tensor:
+    _check_event_shapes(p, q)
+    Lq = q._unbroadcasted_scale_tril
+    term1 = 2 * _half_log_det(Lq) - _lowrank_logdet(p)
+    term3 = _batch_mahalanobis(Lq, q.loc - p.loc)
+    W, D = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag
+    # the batch of all three (PyTorch's leaves out D's, and fails when D's is the widest)
+    batch = broadcast_shapes(tuple(Lq.shape[:-2]), tuple(W.shape[:-2]), tuple(D.shape[:-1]))
+    n = p.event_shape[0]
+    Lq = Lq.expand(batch + (n, n))
+    term21 = _batch_trace_XXT(solve_triangular(Lq, W.expand(batch + (n, W.shape[-1])), upper=False))
+    sqrt_D = diag_embed(D.sqrt()).expand(batch + (n, n))
+    term22 = _batch_trace_XXT(solve_triangular(Lq, sqrt_D, upper=False))
+    return 0.5 * (term1 + term21 + term22 + term3 - n)
