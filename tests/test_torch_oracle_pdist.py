@@ -1,0 +1,502 @@
+# ruff: noqa: E501 - the programs are data, one per line
+"""The univariate families, ExponentialFamily, transforms, constraint registries and KL
+pairs added to minigrad.distributions, against torch.distributions: values and gradients
+(float64 to 1e-10, float32 rtol 1e-5 normwise), shapes, reprs, supports, expand, sample
+shapes and dtypes, rsample gradients for the same noise, and exception types."""
+
+import contextlib
+import inspect
+
+import numpy as np
+import pytest
+from test_torch_oracle_distributions import STATS, _close, _compare, _dtype_name, _leaves
+from torch_oracle import import_torch
+
+import minigrad as mg
+
+torch = import_torch()
+
+RNG = np.random.default_rng(2613)
+
+
+def _randn(*shape):
+    return RNG.standard_normal(shape)
+
+
+def _pos(*shape):
+    return np.exp(0.5 * RNG.standard_normal(shape))
+
+
+def _unit(*shape):
+    return RNG.uniform(0.05, 0.95, shape)
+
+
+def _simplex(*shape):
+    p = RNG.uniform(0.1, 1.0, shape)
+    return p / p.sum(-1, keepdims=True)
+
+
+def _q(*names, **extra):
+    out = {k: STATS[k] for k in names}
+    out.update(extra)
+    return out
+
+
+ALL = ("mean", "mode", "variance", "stddev", "entropy")
+
+
+def _lp(d, P):
+    return d.log_prob(P["x"])
+
+
+def _cdf(d, P):
+    return d.cdf(P["x"])
+
+
+def _icdf(d, P):
+    return d.icdf(P["p"])
+
+
+CASES = {
+    "half_normal": (
+        dict(scale=_pos(2, 3), x=_pos(4, 2, 3), p=_unit(2, 3)),
+        lambda D, P: D.HalfNormal(P["scale"]),
+        _q(*ALL, log_prob=_lp, cdf=_cdf, icdf=_icdf),
+    ),
+    "half_normal_scalar": (
+        dict(x=_pos(3)),
+        lambda D, P: D.HalfNormal(1.5),
+        _q(*ALL),
+    ),
+    "half_cauchy": (
+        dict(scale=_pos(3), x=_pos(2, 3), p=_unit(3)),
+        lambda D, P: D.HalfCauchy(P["scale"]),
+        _q(*ALL, log_prob=_lp, cdf=_cdf, icdf=_icdf),
+    ),
+    "chi2": (
+        dict(df=2 * _pos(2, 3), x=_pos(2, 3)),
+        lambda D, P: D.Chi2(P["df"]),
+        _q(*ALL, log_prob=_lp, df=lambda d, P: d.df),
+    ),
+    "weibull": (
+        dict(scale=_pos(3), conc=_pos(2, 3) + 0.5, x=_pos(2, 3), p=_unit(2, 3)),
+        lambda D, P: D.Weibull(P["scale"], P["conc"]),
+        _q(*ALL, log_prob=_lp, cdf=_cdf, icdf=_icdf),
+    ),
+    "pareto": (
+        dict(scale=_pos(3), alpha=np.array([0.5, 1.5, 3.0]), c_x=_pos(2, 3), p=_unit(3)),
+        lambda D, P: D.Pareto(P["scale"], P["alpha"]),
+        _q(
+            *ALL,
+            log_prob=lambda d, P: d.log_prob(d.scale.detach() * (1 + P["c_x"])),
+            cdf=lambda d, P: d.cdf(d.scale.detach() * (1 + P["c_x"])),
+            icdf=_icdf,
+        ),
+    ),
+    "inverse_gamma": (
+        dict(conc=np.array([0.7, 1.5, 2.5, 4.0]), rate=_pos(4), x=_pos(3, 4)),
+        lambda D, P: D.InverseGamma(P["conc"], P["rate"]),
+        _q(*ALL, log_prob=_lp),
+    ),
+    "kumaraswamy": (
+        dict(a=_pos(2, 3) + 0.2, b=_pos(3) + 0.2, x=_unit(2, 3), p=_unit(2, 3)),
+        lambda D, P: D.Kumaraswamy(P["a"], P["b"]),
+        _q("mean", "variance", "stddev", "entropy", log_prob=_lp, cdf=_cdf, icdf=_icdf),
+    ),
+    "fisher_snedecor": (
+        dict(df1=np.array([1.0, 3.0, 5.0, 9.0]), df2=np.array([1.5, 3.0, 4.5, 12.0]), x=_pos(2, 4)),
+        lambda D, P: D.FisherSnedecor(P["df1"], P["df2"]),
+        _q("mean", "mode", "variance", "stddev", log_prob=_lp),
+    ),
+    "generalized_pareto": (
+        dict(
+            loc=_randn(4),
+            scale=_pos(4),
+            c_conc=np.array([0.3, 0.0, -0.2, 0.7]),
+            c_x=_unit(2, 4),
+            p=_unit(4),
+        ),
+        lambda D, P: D.GeneralizedPareto(P["loc"], P["scale"], P["c_conc"]),
+        _q(
+            *ALL,
+            log_prob=lambda d, P: d.log_prob(d.loc.detach() + P["c_x"]),
+            cdf=lambda d, P: d.cdf(d.loc.detach() + P["c_x"]),
+            icdf=_icdf,
+        ),
+    ),
+    "generalized_pareto_conc_grad": (
+        dict(loc=_randn(3), scale=_pos(3), conc=np.array([0.3, 0.6, 1.2]), c_x=_unit(3)),
+        lambda D, P: D.GeneralizedPareto(P["loc"], P["scale"], P["conc"]),
+        _q(*ALL, icdf=lambda d, P: d.icdf(P["c_x"])),
+    ),
+    "continuous_bernoulli_probs": (
+        dict(probs=np.array([0.05, 0.3, 0.4995, 0.5, 0.5008, 0.9]), x=_unit(2, 6), p=_unit(6)),
+        lambda D, P: D.ContinuousBernoulli(probs=P["probs"]),
+        _q(
+            *("mean", "variance", "stddev", "entropy"),
+            log_prob=_lp,
+            cdf=_cdf,
+            icdf=_icdf,
+            logits=lambda d, P: d.logits,
+        ),
+    ),
+    "continuous_bernoulli_logits": (
+        dict(logits=np.array([-3.0, -0.5, 0.001, 0.0, 2.0]), x=_unit(5), p=_unit(5)),
+        lambda D, P: D.ContinuousBernoulli(logits=P["logits"]),
+        _q(
+            *("mean", "variance", "stddev", "entropy"),
+            log_prob=_lp,
+            cdf=_cdf,
+            icdf=_icdf,
+            probs=lambda d, P: d.probs,
+        ),
+    ),
+    "logistic_normal": (
+        dict(loc=_randn(2, 3), scale=_pos(3), x=_simplex(4, 2, 4)),
+        lambda D, P: D.LogisticNormal(P["loc"], P["scale"]),
+        dict(log_prob=_lp),
+    ),
+    "von_mises": (
+        dict(loc=_randn(5), conc=np.array([0.01, 0.8, 3.7, 3.8, 25.0]), x=_randn(2, 5)),
+        lambda D, P: D.VonMises(P["loc"], P["conc"]),
+        _q("mean", "mode", "variance", log_prob=_lp),
+    ),
+    "relaxed_bernoulli": (
+        dict(c_t=np.array(0.6), probs=_unit(3), x=_unit(2, 3)),
+        lambda D, P: D.RelaxedBernoulli(P["c_t"], probs=P["probs"]),
+        dict(log_prob=_lp, logits=lambda d, P: d.logits),
+    ),
+    "relaxed_bernoulli_logits": (
+        dict(t=np.array(0.4), logits=_randn(3), x=_unit(3)),
+        lambda D, P: D.RelaxedBernoulli(P["t"], logits=P["logits"]),
+        dict(log_prob=_lp, probs=lambda d, P: d.probs),
+    ),
+    "relaxed_one_hot": (
+        dict(t=np.array(0.7), probs=_simplex(2, 4), x=_simplex(3, 2, 4)),
+        lambda D, P: D.RelaxedOneHotCategorical(P["t"], probs=P["probs"]),
+        dict(log_prob=_lp, logits=lambda d, P: d.logits),
+    ),
+    "relaxed_one_hot_logits": (
+        dict(t=np.array(1.3), logits=_randn(3), x=_simplex(2, 3)),
+        lambda D, P: D.RelaxedOneHotCategorical(P["t"], logits=P["logits"]),
+        dict(log_prob=_lp),
+    ),
+    "onehot_straight_through": (
+        dict(logits=_randn(2, 4), c_x=np.eye(4)[[1, 3]]),
+        lambda D, P: D.OneHotCategoricalStraightThrough(logits=P["logits"]),
+        _q(*ALL, log_prob=lambda d, P: d.log_prob(P["c_x"])),
+    ),
+}
+
+SUBMODULE = {
+    "logit_relaxed_bernoulli": (
+        dict(t=np.array(0.6), probs=_unit(3), x=_randn(2, 3)),
+        lambda D, P: D.relaxed_bernoulli.LogitRelaxedBernoulli(P["t"], probs=P["probs"]),
+        dict(log_prob=_lp),
+    ),
+    "exp_relaxed_categorical": (
+        dict(t=np.array(0.7), logits=_randn(2, 4), x=np.log(_simplex(3, 2, 4))),
+        lambda D, P: D.relaxed_categorical.ExpRelaxedCategorical(P["t"], logits=P["logits"]),
+        dict(log_prob=_lp),
+    ),
+}
+CASES.update(SUBMODULE)
+
+DTYPES = ["float64", "float32"]
+QUANTITIES = [(c, q) for c, (_, _, qs) in CASES.items() for q in qs]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case, quantity", QUANTITIES, ids=[f"{c}-{q}" for c, q in QUANTITIES])
+def test_quantity_and_gradients_match_torch(case, quantity, dtype):
+    params, ctor, qs = CASES[case]
+
+    def build(M):
+        P = _leaves(M, params, dtype)
+        with _torch_gpd_float64(M, case, dtype):
+            return qs[quantity](ctor(M.distributions, P), P), P
+
+    _compare(build, dtype)
+
+
+@contextlib.contextmanager
+def _torch_gpd_float64(M, case, dtype):
+    """PyTorch 2.13's GeneralizedPareto.log_prob and log_survival_function compare a float64
+    concentration with torch.tensor(0.0) (float32) in isclose, a RuntimeError; with float64 the
+    default dtype that constant is float64 and torch computes the values minigrad's are held to."""
+    if M is not torch or dtype != "float64" or not case.startswith("generalized_pareto"):
+        yield
+        return
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(old)
+
+
+def test_kumaraswamy_mode_is_the_true_mode_not_torchs_nan():
+    """PyTorch 2.13's Kumaraswamy.mode takes log(1 - b) for log(a - 1) and is NaN for
+    every a, b ≥ 1; minigrad's is ((a - 1)/(ab - 1))^(1/a), NaN only where a < 1 or b < 1."""
+    a, b = np.array([2.0, 3.0, 0.5, 2.0, 1.0]), np.array([3.0, 1.5, 2.0, 0.5, 2.0])
+    dt = torch.distributions.Kumaraswamy(torch.tensor(a), torch.tensor(b))
+    assert torch.isnan(dt.mode).all()
+    dm = mg.distributions.Kumaraswamy(mg.tensor(a), mg.tensor(b))
+    with np.errstate(divide="ignore"):
+        expected = np.where((a < 1) | (b < 1), np.nan, ((a - 1) / (a * b - 1)) ** (1 / a))
+    np.testing.assert_allclose(dm.mode.numpy(), expected, rtol=1e-12, equal_nan=True)
+    # the density is largest there
+    x = mg.tensor(np.linspace(0.001, 0.999, 999)[:, None].repeat(2, 1))
+    lp = mg.distributions.Kumaraswamy(mg.tensor(a[:2]), mg.tensor(b[:2])).log_prob(x).numpy()
+    np.testing.assert_allclose(x.numpy()[lp.argmax(0), [0, 1]], expected[:2], atol=1e-3)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_shapes_repr_and_support_match_torch(case):
+    params, ctor, _ = CASES[case]
+    dt = ctor(torch.distributions, _leaves(torch, params, "float64"))
+    dm = ctor(mg.distributions, _leaves(mg, params, "float64"))
+    assert dm.batch_shape == tuple(dt.batch_shape)
+    assert dm.event_shape == tuple(dt.event_shape)
+    assert repr(dm) == repr(dt)
+    if case.startswith(("pareto", "generalized_pareto")):  # bounds are the parameter tensors
+        assert type(dm.support).__name__ == type(dt.support).__name__
+        _close(
+            np.asarray(dm.support.lower_bound.detach().numpy()),
+            dt.support.lower_bound.detach().numpy(),
+            "float64",
+        )
+    else:
+        assert repr(dm.support) == repr(dt.support)
+    assert dm.has_rsample == dt.has_rsample
+    assert dm.has_enumerate_support == dt.has_enumerate_support
+    assert list(dm.arg_constraints) == list(dt.arg_constraints)
+    for cm, ct in zip(dm.arg_constraints.values(), dt.arg_constraints.values()):
+        assert repr(cm) == repr(ct)
+    assert [c.__name__ for c in type(dm).__mro__] == [c.__name__ for c in type(dt).__mro__]
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("sample_shape", [(), (2,), (3, 1)])
+def test_sample_shape_dtype_and_support_match_torch(case, sample_shape):
+    params, ctor, _ = CASES[case]
+    dt = ctor(torch.distributions, _leaves(torch, params, "float32"))
+    dm = ctor(mg.distributions, _leaves(mg, params, "float32"))
+    st, sm = dt.sample(sample_shape), dm.sample(sample_shape)
+    assert sm.shape == tuple(st.shape)
+    assert _dtype_name(sm) == _dtype_name(st)
+    assert not sm.requires_grad
+    if not case.startswith(("logit_relaxed", "exp_relaxed")):
+        assert dm.support.check(sm).numpy().all()
+    if dt.has_rsample:
+        rm, rt = dm.rsample(sample_shape), dt.rsample(sample_shape)
+        assert rm.shape == tuple(rt.shape)
+        assert _dtype_name(rm) == _dtype_name(rt)
+        assert rm.requires_grad == rt.requires_grad
+
+
+EXPAND = {
+    "half_normal": (3, 2, 3),
+    "half_cauchy": (2, 3),
+    "chi2": (4, 2, 3),
+    "weibull": (3, 2, 3),
+    "pareto": (2, 3),
+    "inverse_gamma": (2, 4),
+    "kumaraswamy": (3, 2, 3),
+    "fisher_snedecor": (3, 4),
+    "generalized_pareto": (2, 4),
+    "continuous_bernoulli_probs": (2, 6),
+    "logistic_normal": (3, 2),
+    "von_mises": (2, 5),
+    "relaxed_bernoulli": (4, 3),
+    "relaxed_one_hot": (3, 2),
+    "onehot_straight_through": (5, 2),
+    "logit_relaxed_bernoulli": (2, 3),
+    "exp_relaxed_categorical": (3, 2),
+}
+
+
+@pytest.mark.parametrize("case", EXPAND)
+def test_expand_matches_torch(case):
+    shape = EXPAND[case]
+    params, ctor, qs = CASES[case]
+    for quantity in qs:
+
+        def build(M, quantity=quantity):
+            P = _leaves(M, params, "float64")
+            with _torch_gpd_float64(M, case, "float64"):
+                return qs[quantity](ctor(M.distributions, P).expand(shape), P), P
+
+        _compare(build, "float64")
+    dt = ctor(torch.distributions, _leaves(torch, params, "float64")).expand(shape)
+    dm = ctor(mg.distributions, _leaves(mg, params, "float64")).expand(shape)
+    assert type(dm).__name__ == type(dt).__name__
+    assert (dm.batch_shape, dm.event_shape) == (tuple(dt.batch_shape), tuple(dt.event_shape))
+    assert repr(dm) == repr(dt)
+    assert dm.sample((2,)).shape == tuple(dt.sample((2,)).shape)
+
+
+# rsample: recover minigrad's noise from its sample, let torch build the same sample from it.
+RSAMPLE = {
+    "half_normal": (lambda d, x: x / d.scale, lambda d, z: (z * d.scale).abs()),
+    "half_cauchy": (lambda d, x: x / d.scale, lambda d, z: (z * d.scale).abs()),
+    "weibull": (
+        lambda d, x: (x / d.scale) ** d.concentration,
+        lambda d, z: d.scale * z ** d.concentration.reciprocal(),
+    ),
+    "pareto": (
+        lambda d, x: (x / d.scale).log() * d.alpha,
+        lambda d, z: d.scale * (z / d.alpha).exp(),
+    ),
+    "kumaraswamy": (
+        lambda d, x: (1 - x**d.concentration1) ** d.concentration0,
+        lambda d, z: d.icdf(1 - z),
+    ),
+    "generalized_pareto": (lambda d, x: d.cdf(x), lambda d, z: d.icdf(z)),
+    "continuous_bernoulli_probs": (lambda d, x: d.cdf(x), lambda d, z: d.icdf(z)),
+    "logistic_normal": (
+        lambda d, x: (d.transforms[0].inv(x) - d.loc) / d.scale,
+        lambda d, z: d.transforms[0](d.loc + z * d.scale),
+    ),
+    "relaxed_bernoulli_logits": (
+        lambda d, x: x.logit() * d.temperature - d.logits,
+        lambda d, z: ((z + d.logits) / d.temperature).sigmoid(),
+    ),
+    "relaxed_one_hot_logits": (
+        lambda d, x: x.log() * d.temperature - d.logits,
+        lambda d, z: ((z + d.logits) / d.temperature).softmax(-1),
+    ),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("sample_shape", [(), (3,)])
+@pytest.mark.parametrize("case", RSAMPLE)
+def test_rsample_gradient_matches_torch_for_the_same_noise(case, sample_shape, dtype):
+    params, ctor, _ = CASES[case]
+    noise, reparam = RSAMPLE[case]
+    mg.manual_seed(11)
+    d64 = ctor(mg.distributions, _leaves(mg, params, "float64"))
+    with mg.no_grad():
+        z = noise(d64, d64.rsample(sample_shape)).numpy()
+    mg.manual_seed(11)
+    Pm = _leaves(mg, params, dtype)
+    xm = ctor(mg.distributions, Pm).rsample(sample_shape)
+    w = 1.0 + np.arange(xm.numel()).reshape(xm.shape) % 4
+    (xm * mg.tensor(w, dtype=xm.dtype)).sum().backward()
+    Pt = _leaves(torch, params, dtype)
+    xt = reparam(ctor(torch.distributions, Pt), torch.tensor(z, dtype=getattr(torch, dtype)))
+    _close(xm.detach().numpy(), xt.detach().numpy(), dtype)
+    (xt * torch.tensor(w, dtype=xt.dtype)).sum().backward()
+    for k in Pt:
+        if Pt[k].grad is None:
+            assert Pm[k].grad is None or not np.any(Pm[k].grad.numpy()), k
+        else:
+            _close(Pm[k].grad.numpy(), Pt[k].grad.numpy(), dtype)
+
+
+def test_straight_through_rsample_passes_the_gradient_to_probs():
+    for M in (torch, mg):
+        M.manual_seed(0)
+    logits = _randn(2, 3)
+    w = _randn(5, 2, 3)
+    grads = []
+    for M in (torch, mg):
+        lg = M.tensor(logits, requires_grad=True)
+        d = M.distributions.OneHotCategoricalStraightThrough(logits=lg)
+        s = d.rsample((5,))
+        assert s.requires_grad
+        np.testing.assert_array_equal(s.detach().numpy().sum(-1), 1.0)
+        (s * M.tensor(w)).sum().backward()
+        grads.append(lg.grad.numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-10)
+
+
+ERRORS = [
+    "D.HalfNormal(-1.)",
+    "D.HalfNormal(M.tensor([1., 0.]))",
+    "D.HalfNormal(1.).log_prob(M.tensor([-0.5]))",
+    "D.HalfNormal(1.).log_prob([0.5])",
+    "D.HalfCauchy(0.)",
+    "D.HalfCauchy(1.).log_prob(M.tensor([-0.5]))",
+    "D.Chi2(-1.)",
+    "D.Chi2(2.).log_prob(M.tensor([-0.5]))",
+    "D.Weibull(1., -1.)",
+    "D.Weibull(-1., 1.)",
+    "D.Weibull(1., 1.).log_prob(M.tensor([0.]))",
+    "D.Pareto(1., 0.)",
+    "D.Pareto(M.tensor([1., 2.]), 1.).log_prob(M.tensor([1.5, 1.5]))",
+    "D.InverseGamma(1., -1.)",
+    "D.InverseGamma(1., 1.).log_prob(M.tensor([-1.]))",
+    "D.Kumaraswamy(0., 1.)",
+    "D.Kumaraswamy(1., 1.).log_prob(M.tensor([1.5]))",
+    "D.FisherSnedecor(1., 0.)",
+    "D.FisherSnedecor(1., 1.).log_prob(M.tensor([0.]))",
+    "D.GeneralizedPareto(0., 0., 0.5)",
+    "D.GeneralizedPareto(0., 1., float('nan'))",
+    "D.GeneralizedPareto(0., 1., 0.5).log_prob(M.tensor([-1.]))",
+    "D.GeneralizedPareto(0., 1., -0.5).log_prob(M.tensor([2.5]))",
+    "D.ContinuousBernoulli(probs=1.5, validate_args=True)",
+    "D.ContinuousBernoulli(0.5, 0.)",
+    "D.ContinuousBernoulli()",
+    "D.ContinuousBernoulli(0.3).log_prob(M.tensor([1.5]))",
+    "D.LogisticNormal(M.zeros(2), -1.)",
+    "D.LogisticNormal(M.zeros(2), 1.).log_prob(M.tensor([0.5, 0.6, 0.1]))",
+    "D.LogisticNormal(M.zeros(2), 1.).log_prob(M.tensor([0.5, 0.5]))",
+    "D.VonMises(0., -1.)",
+    "D.VonMises(0., 1.).log_prob(M.tensor([float('nan')]))",
+    "D.VonMises(0., 1.).entropy()",
+    "D.VonMises(0., 1.).rsample()",
+    "D.VonMises(0., 1.).cdf(M.tensor([0.]))",
+    "D.RelaxedBernoulli(M.tensor(0.5), probs=1.5)",
+    "D.RelaxedBernoulli(M.tensor(0.5))",
+    "D.RelaxedBernoulli(M.tensor(0.5), probs=0.5).log_prob(M.tensor([1.5]))",
+    "D.RelaxedBernoulli(M.tensor(0.5), probs=0.5).entropy()",
+    "D.RelaxedOneHotCategorical(M.tensor(0.5), probs=M.tensor([0.5, -0.5]))",
+    "D.RelaxedOneHotCategorical(M.tensor(0.5), probs=M.tensor([0.5, 0.5])).log_prob(M.tensor([0.5, 0.6]))",
+    "D.RelaxedOneHotCategorical(M.tensor(0.5), probs=M.tensor([0.5, 0.5])).log_prob(M.tensor([0.5, 0.25, 0.25]))",
+    "D.OneHotCategoricalStraightThrough(probs=M.tensor([0.5, -0.5]))",
+    "D.OneHotCategoricalStraightThrough(probs=M.tensor([0.5, 0.5])).log_prob(M.tensor([1., 1.]))",
+    "D.HalfNormal(M.ones(3)).log_prob(M.ones(2))",
+    "D.Weibull(M.ones(3), 1.).log_prob(M.ones(2))",
+    "D.ExponentialFamily().entropy()",
+    "D.Kumaraswamy(1., 1.).cdf(M.tensor([2.]))",
+]
+
+
+@pytest.mark.parametrize("code", ERRORS)
+def test_errors_match_torch(code):
+    caught = []
+    for M in (torch, mg):
+        try:
+            exec(code, {"M": M, "D": M.distributions})
+        except Exception as e:  # noqa: BLE001 - the class is what is compared
+            caught.append(e)
+        else:
+            caught.append(None)
+    et, em = caught
+    assert et is not None, code
+    assert isinstance(em, type(et)), (code, type(em), type(et), em)
+
+
+NEW_NAMES = [
+    "Chi2", "ContinuousBernoulli", "ExponentialFamily", "FisherSnedecor", "GeneralizedPareto",
+    "HalfCauchy", "HalfNormal", "InverseGamma", "Kumaraswamy", "LogisticNormal",
+    "OneHotCategoricalStraightThrough", "Pareto", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+    "VonMises", "Weibull",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", NEW_NAMES)
+def test_new_names_are_exported_with_torchs_signatures(name):
+    assert name in mg.distributions.__all__
+    ours, theirs = getattr(mg.distributions, name), getattr(torch.distributions, name)
+    for method in ("__init__", "log_prob", "cdf", "icdf", "sample", "rsample", "expand", "entropy"):
+        f, g = getattr(ours, method, None), getattr(theirs, method, None)
+        assert (f is None) == (g is None), method
+        if f is not None:
+            pf, pg = inspect.signature(f).parameters, inspect.signature(g).parameters
+            assert list(pf) == list(pg), (name, method)
+            assert [p.default for p in pf.values()][1:] == [
+                p.default if not isinstance(p.default, torch.Size) else () for p in pg.values()
+            ][1:] or method in ("sample", "rsample"), (name, method)
