@@ -500,3 +500,152 @@ def test_new_names_are_exported_with_torchs_signatures(name):
             assert [p.default for p in pf.values()][1:] == [
                 p.default if not isinstance(p.default, torch.Size) else () for p in pg.values()
             ][1:] or method in ("sample", "rsample"), (name, method)
+
+
+KL_PAIRS = {
+    "halfnormal_halfnormal": (
+        dict(a=_pos(3), b=_pos(2, 3)),
+        lambda D, P: (D.HalfNormal(P["a"]), D.HalfNormal(P["b"])),
+    ),
+    "pareto_pareto": (
+        dict(a=_pos(4), b=_pos(4) + 0.5, c=_pos(4), d=_pos(4) + 0.5),
+        lambda D, P: (D.Pareto(P["a"], P["b"]), D.Pareto(P["c"], P["d"])),
+    ),
+    "cb_cb": (
+        dict(a=np.array([0.1, 0.4995, 0.7, 0.5]), c=np.array([-2.0, 0.5, 0.0005, 3.0])),
+        lambda D, P: (D.ContinuousBernoulli(P["a"]), D.ContinuousBernoulli(logits=P["c"])),
+    ),
+    "beta_cb": (
+        dict(a=_pos(3), b=_pos(3), c=_unit(3)),
+        lambda D, P: (D.Beta(P["a"], P["b"]), D.ContinuousBernoulli(P["c"])),
+    ),
+    "uniform_cb": (
+        dict(c_a=np.array([0.1, -0.2, 0.3, 0.05]), c_b=np.array([0.9, 0.5, 1.2, 0.7]), c=_unit(4)),
+        lambda D, P: (D.Uniform(P["c_a"], P["c_b"]), D.ContinuousBernoulli(P["c"])),
+    ),
+    "cb_exponential": (
+        dict(a=_unit(3), c=_pos(3)),
+        lambda D, P: (D.ContinuousBernoulli(P["a"]), D.Exponential(P["c"])),
+    ),
+    "cb_normal": (  # (its variance cancels in float32 near 1/2, in PyTorch's formula too)
+        dict(a=np.array([0.1, 0.25, 0.8]), c=_randn(3), d=_pos(3)),
+        lambda D, P: (D.ContinuousBernoulli(P["a"]), D.Normal(P["c"], P["d"])),
+    ),
+    "cb_uniform": (
+        dict(a=_unit(3), c_l=np.array([-0.5, 0.1, -1.0]), c_h=np.array([1.5, 1.2, 0.9])),
+        lambda D, P: (D.ContinuousBernoulli(P["a"]), D.Uniform(P["c_l"], P["c_h"])),
+    ),
+    "pareto_exponential": (
+        dict(a=_pos(4), b=np.array([0.5, 1.0, 1.5, 3.0]), c=_pos(4)),
+        lambda D, P: (D.Pareto(P["a"], P["b"]), D.Exponential(P["c"])),
+    ),
+    "pareto_gamma": (
+        dict(a=_pos(4), b=np.array([0.5, 1.0, 1.5, 3.0]), c=_pos(4), d=_pos(4)),
+        lambda D, P: (D.Pareto(P["a"], P["b"]), D.Gamma(P["c"], P["d"])),
+    ),
+    "pareto_normal": (
+        dict(a=_pos(4), b=np.array([1.5, 2.0, 2.5, 4.0]), c=_randn(4), d=_pos(4)),
+        lambda D, P: (D.Pareto(P["a"], P["b"]), D.Normal(P["c"], P["d"])),
+    ),
+    "uniform_pareto": (
+        dict(c_l=np.array([0.5, 1.5, 2.0]), c_h=np.array([2.0, 3.0, 2.5]), a=_pos(3), b=_pos(3)),
+        lambda D, P: (D.Uniform(P["c_l"], P["c_h"]), D.Pareto(P["a"], P["b"])),
+    ),
+    "expfamily_continuous_bernoulli_via_bregman": (
+        dict(a=_unit(3), c=_unit(3)),
+        lambda D, P: (
+            D.ContinuousBernoulli(P["a"]),
+            type("CB", (D.ContinuousBernoulli,), {})(P["c"]),
+        ),
+    ),
+    "chi2_chi2": (
+        dict(a=_pos(3), c=_pos(3)),
+        lambda D, P: (D.Chi2(P["a"]), D.Chi2(P["c"])),
+    ),
+    "normal_pareto": (
+        dict(a=_randn(3), b=_pos(3)),
+        lambda D, P: (D.Normal(P["a"], P["b"]), D.Pareto(P["b"], 2.0)),
+    ),
+    "gumbel_cb": (
+        dict(a=_randn(3), b=_pos(3)),
+        lambda D, P: (D.Gumbel(P["a"], P["b"]), D.ContinuousBernoulli(0.3)),
+    ),
+    "laplace_pareto": (
+        dict(a=_randn(3), b=_pos(3)),
+        lambda D, P: (D.Laplace(P["a"], P["b"]), D.Pareto(1.0, P["b"])),
+    ),
+    "gamma_cb": (
+        dict(a=_pos(2, 3), b=_pos(3)),
+        lambda D, P: (D.Gamma(P["a"], P["b"]), D.ContinuousBernoulli(0.3)),
+    ),
+    "exponential_pareto": (
+        dict(a=_pos(3)),
+        lambda D, P: (D.Exponential(P["a"]), D.Pareto(1.0, 2.0)),
+    ),
+    "beta_pareto": (
+        dict(a=_pos(3), b=_pos(3)),
+        lambda D, P: (D.Beta(P["a"], P["b"]), D.Pareto(1.0, 2.0)),
+    ),
+    "cb_pareto": (
+        dict(a=_unit(3)),
+        lambda D, P: (D.ContinuousBernoulli(P["a"]), D.Pareto(1.0, 2.0)),
+    ),
+    "pareto_beta": (dict(a=_pos(3)), lambda D, P: (D.Pareto(P["a"], 2.0), D.Beta(1.0, 2.0))),
+    "pareto_uniform": (
+        dict(a=_pos(2, 3)),
+        lambda D, P: (D.Pareto(P["a"], 2.0), D.Uniform(0.0, 2.0)),
+    ),
+    "pareto_cb": (
+        dict(a=_pos(3)),
+        lambda D, P: (D.Pareto(P["a"], 2.0), D.ContinuousBernoulli(0.3)),
+    ),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("pair", KL_PAIRS)
+def test_kl_divergence_matches_torch(pair, dtype):
+    params, ctor = KL_PAIRS[pair]
+
+    def build(M):
+        P = _leaves(M, params, dtype)
+        return M.distributions.kl_divergence(*ctor(M.distributions, P)), P
+
+    _compare(build, dtype)
+
+
+def test_kl_continuous_bernoulli_uniform_unit_interval_is_finite_unlike_torch():
+    """PyTorch 2.13 returns inf for KL(CB ‖ U(0, 1)) and KL(U(0, 1) ‖ CB) (its support tests
+    use ≥ and ≤); both are finite, -H(CB) and -log C(λ) - E_U[log-density kernel]."""
+    D, T = mg.distributions, torch.distributions
+    lam = np.array([0.2, 0.7])
+    for p, q in [("cb", "u"), ("u", "cb")]:
+        make = {
+            "cb": lambda L, M: L.ContinuousBernoulli(M.tensor(lam)),
+            "u": lambda L, M: L.Uniform(M.zeros(2, dtype=M.float64), M.ones(2, dtype=M.float64)),
+        }
+        kt = T.kl_divergence(make[p](T, torch), make[q](T, torch))
+        assert torch.isinf(kt).all()
+        km = D.kl_divergence(make[p](D, mg), make[q](D, mg))
+        cb = D.ContinuousBernoulli(mg.tensor(lam))
+        grid = mg.tensor(np.linspace(0, 1, 200001)[:, None] * np.ones(2))
+        log_dens = cb.log_prob(grid).numpy()
+        if p == "cb":
+            expected = np.trapezoid(np.exp(log_dens) * log_dens, grid.numpy(), axis=0)
+        else:
+            expected = -np.trapezoid(log_dens, grid.numpy(), axis=0)
+        np.testing.assert_allclose(km.numpy(), expected, atol=1e-8)
+
+
+KL_ERRORS = [
+    "D.kl_divergence(D.ContinuousBernoulli(0.3), D.Beta(1., 2.))",
+    "D.kl_divergence(D.Poisson(1.), D.Gamma(1., 1.))",
+    "D.kl_divergence(D.Normal(0., 1.), D.Exponential(1.)) + D.kl_divergence(D.Gamma(1., 1.), D.Bernoulli(0.5))",
+    "D.kl_divergence(D.HalfNormal(1.), D.HalfCauchy(1.))",
+    "D.kl_divergence(D.Weibull(1., 1.), D.Weibull(1., 2.))",
+]
+
+
+@pytest.mark.parametrize("code", KL_ERRORS)
+def test_unregistered_kl_pairs_raise_like_torch(code):
+    test_errors_match_torch(code)
