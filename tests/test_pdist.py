@@ -416,3 +416,110 @@ def test_exponential_family_kl_is_the_bregman_divergence():
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-8)
     with pytest.raises(NotImplementedError):
         _kl_expfamily_expfamily(D.Normal(0.0, 1.0), D.Exponential(1.0))
+
+
+T = D.transforms
+C = D.constraints
+
+
+def _jacobian(f, x, eps=1e-6):
+    """The finite-difference Jacobian of a flattened f at a flat x."""
+    cols = []
+    for i in range(x.size):
+        dx = np.zeros_like(x)
+        dx[i] = eps
+        cols.append((f(x + dx) - f(x - dx)) / (2 * eps))
+    return np.stack(cols, -1)
+
+
+# name -> (transform, event shape of x, y's flattening to the square Jacobian's rows)
+BIJECTIONS = {
+    "softplus": (T.SoftplusTransform(), (4,), None),
+    "reshape": (T.ReshapeTransform((2, 3), (3, 2)), (2, 3), None),
+    "independent": (T.IndependentTransform(T.SoftplusTransform(), 1), (4,), None),
+    "cat": (T.CatTransform([T.ExpTransform(), T.SigmoidTransform()], 0, [2, 2]), (4,), None),
+    "stack": (T.StackTransform([T.ExpTransform(), T.AffineTransform(1.0, -3.0)], 0), (2,), None),
+    "cdf": (
+        T.CumulativeDistributionTransform(D.Normal(_t([0.0, 1.0, -1.0], False), 2.0)),
+        (3,),
+        None,
+    ),  # fmt: skip
+    "corr_cholesky": (T.CorrCholeskyTransform(), (6,), np.tril_indices(4, -1)),
+    "interval": (D.biject_to(C.interval(-1.0, 3.0)), (3,), None),
+}
+
+
+@pytest.mark.parametrize("name", BIJECTIONS)
+def test_log_abs_det_jacobian_is_the_log_determinant_and_inverse_inverts(name):
+    t, shape, rows = BIJECTIONS[name]
+    x = RNG.standard_normal(shape)
+
+    def f(flat):
+        y = t(mg.tensor(flat.reshape(shape))).numpy()
+        return y[..., rows[0], rows[1]] if rows is not None else y.reshape(-1)
+
+    J = _jacobian(f, x.reshape(-1))
+    xt = _t(x, False)
+    y = t(xt)
+    logdet = t.log_abs_det_jacobian(xt, y).numpy()
+    if name in ("cdf", "softplus", "cat", "stack", "interval"):  # elementwise: a diagonal J
+        np.testing.assert_allclose(logdet.reshape(-1), np.log(np.abs(np.diag(J))), atol=1e-7)
+    else:
+        np.testing.assert_allclose(logdet.sum(), np.linalg.slogdet(J)[1], atol=1e-7)
+    np.testing.assert_allclose(t.inv(y).numpy(), x, atol=1e-10)
+    assert mg.gradcheck(lambda a: t.log_abs_det_jacobian(a, t(a)), (_t(x),))
+    assert mg.gradcheck(lambda a: t(a), (_t(x),))
+
+
+@pytest.mark.parametrize(
+    "constraint",
+    [C.real, C.positive, C.nonnegative, C.unit_interval, C.greater_than(2.0), C.less_than(-1.0),
+     C.interval(-1.0, 3.0), C.half_open_interval(0.5, 0.7), C.simplex, C.real_vector,
+     C.independent(C.positive, 2), C.corr_cholesky,
+     C.cat([C.positive, C.unit_interval], -1, [1, 2]), C.stack([C.real, C.less_than(0.0)], 1)],
+    ids=repr,
+)  # fmt: skip
+def test_biject_to_and_transform_to_reach_the_constraint_and_invert(constraint):
+    for registry in (D.biject_to, D.transform_to):
+        t = registry(constraint)
+        shape = (3, 6) if constraint is C.corr_cholesky else (4, 2, 3)
+        x = _t(3 * RNG.standard_normal(shape), False)
+        y = t(x)
+        assert constraint.check(y).numpy().all()
+        assert t.codomain.event_dim == constraint.event_dim or constraint is C.unit_interval
+        if t.bijective:
+            np.testing.assert_allclose(t(t.inv(y)).numpy(), y.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_lower_cholesky_and_positive_definite_transforms():
+    x = _t(RNG.standard_normal((2, 3, 3)), False)
+    L = T.LowerCholeskyTransform()(x).numpy()
+    np.testing.assert_allclose(np.tril(L, -1), np.tril(x.numpy(), -1))
+    np.testing.assert_allclose(np.diagonal(L, 0, -2, -1), np.exp(np.diagonal(x.numpy(), 0, -2, -1)))
+    P = T.PositiveDefiniteTransform()(x)
+    np.testing.assert_allclose(P.numpy(), L @ np.swapaxes(L, -1, -2), rtol=1e-12)
+    assert C.positive_definite.check(P).numpy().all()
+    # the inverse picks the representative whose strict upper triangle is zero
+    expected = np.tril(x.numpy())
+    np.testing.assert_allclose(T.PositiveDefiniteTransform().inv(P).numpy(), expected, atol=1e-10)
+    assert mg.gradcheck(lambda a: T.PositiveDefiniteTransform()(a), (_t(x.numpy()),))
+
+
+def test_new_constraints_by_definition():
+    a = np.array([[[1.0, 0.0], [0.5, 2.0]], [[1.0, 1.0], [0.0, 1.0]]])
+    np.testing.assert_array_equal(C.lower_triangular.check(mg.tensor(a)).numpy(), [True, False])
+    np.testing.assert_array_equal(C.square.check(mg.zeros(3, 2, 2)).numpy(), [True] * 3)
+    np.testing.assert_array_equal(C.square.check(mg.zeros(3, 2, 3)).numpy(), [False] * 3)
+    s = np.array([[[2.0, 1.0], [1.0, 2.0]], [[1.0, 2.0], [2.0, 1.0]], [[1.0, 0.0], [0.5, 1.0]]])
+    np.testing.assert_array_equal(C.symmetric.check(mg.tensor(s)).numpy(), [True, True, False])
+    psd = C.positive_semidefinite.check(mg.tensor(s[:2])).numpy()
+    np.testing.assert_array_equal(psd, [True, False])  # eigenvalues 3, 1 and 3, -1
+    corr = np.array([[[1.0, 0.0], [0.6, 0.8]], [[1.0, 0.0], [0.6, 0.7]]])
+    np.testing.assert_array_equal(C.corr_cholesky.check(mg.tensor(corr)).numpy(), [True, False])
+    c = C.cat([C.positive, C.unit_interval], 0, [1, 2])
+    v = mg.tensor([[1.0, -1.0], [0.5, 0.5], [0.2, 1.5]])
+    np.testing.assert_array_equal(c.check(v).numpy(), [[True, False], [True, True], [True, False]])
+    st = C.stack([C.positive, C.unit_interval], 1)
+    np.testing.assert_array_equal(
+        st.check(v[:, :2]).numpy(), [[True, False], [True, True], [True, False]]
+    )

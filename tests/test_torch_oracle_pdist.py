@@ -649,3 +649,272 @@ KL_ERRORS = [
 @pytest.mark.parametrize("code", KL_ERRORS)
 def test_unregistered_kl_pairs_raise_like_torch(code):
     test_errors_match_torch(code)
+
+
+# transforms: (expression, input shape); values, inverse, log|det J| and its gradient,
+# shapes, domains and codomains
+TRANSFORMS = [
+    ("T.SoftplusTransform()", (2, 3)),
+    ("T.identity_transform", (2, 3)),
+    ("T.IndependentTransform(T.ExpTransform(), 1)", (2, 3)),
+    ("T.IndependentTransform(T.AffineTransform(1., 2.), 2)", (2, 3)),
+    ("T.IndependentTransform(T.StickBreakingTransform(), 1)", (2, 3)),
+    ("T.ReshapeTransform((2, 3), (3, 2))", (4, 2, 3)),
+    ("T.ReshapeTransform((3,), (3, 1))", (2, 3)),
+    ("T.ReshapeTransform((), (1, 1))", (2, 3)),
+    ("T.LowerCholeskyTransform()", (2, 3, 3)),
+    ("T.PositiveDefiniteTransform()", (2, 3, 3)),
+    ("T.CorrCholeskyTransform()", (2, 6)),
+    ("T.CorrCholeskyTransform()", (1,)),
+    ("T.CorrCholeskyTransform()", (3, 10)),
+    ("T.CatTransform([T.ExpTransform(), T.identity_transform, T.SoftplusTransform()], 1)", (2, 3)),
+    ("T.CatTransform([T.ExpTransform(), T.AffineTransform(1., 2.)], 0, [1, 1])", (2, 3)),
+    ("T.CatTransform([T.ExpTransform(), T.SigmoidTransform()], -1, [2, 1])", (4, 3)),
+    (
+        "T.CatTransform([T.IndependentTransform(T.ExpTransform(), 1), T.SoftplusTransform()], 0, [1, 1])",
+        (2, 4),
+    ),
+    ("T.CatTransform([T.ExpTransform(), T.SoftplusTransform()], 0, [2, 1], cache_size=1)", (3, 2)),
+    (
+        "T.StackTransform([T.ExpTransform(), T.SoftplusTransform(), T.SigmoidTransform()], 1)",
+        (2, 3),
+    ),
+    ("T.StackTransform([T.ExpTransform(), T.AffineTransform(0., 3.)], 0)", (2, 3)),
+    ("T.StackTransform([T.ExpTransform(), T.AffineTransform(0., 3.)], -2)", (2, 3)),
+    (
+        "T.CumulativeDistributionTransform(D.Normal(M.tensor([0., 1., 2.], dtype=M.float64), 2.))",
+        (2, 3),
+    ),
+    ("T.CumulativeDistributionTransform(D.Gumbel(M.tensor(0.5, dtype=M.float64), 2.))", (2, 3)),
+    ("T.ComposeTransform([T.SoftplusTransform(), T.AffineTransform(1., -2.)])", (2, 3)),
+    ("T.SoftplusTransform().inv", (2, 3)),
+]
+JACOBIAN_FREE = (  # as PyTorch's, these have no log_abs_det_jacobian
+    "LowerCholesky", "PositiveDefinite", "lower_cholesky", "positive_", "transform_to(C.simplex)",
+)  # fmt: skip
+REGISTRY = [
+    "C.real", "C.positive", "C.nonnegative", "C.unit_interval", "C.simplex", "C.real_vector",
+    "C.interval(-1., 2.)", "C.half_open_interval(-1., 2.)", "C.greater_than(2.)",
+    "C.greater_than_eq(-1.)", "C.less_than(1.)", "C.independent(C.positive, 1)",
+    "C.cat([C.real, C.positive, C.unit_interval], 1, [1, 1, 1])",
+    "C.stack([C.real, C.positive, C.interval(0., 3.)], 1)",
+    "C.independent(C.interval(M.tensor([0., 1., -1.], dtype=M.float64), 5.), 1)",
+]  # fmt: skip
+for _c in REGISTRY:
+    TRANSFORMS.append((f"D.biject_to({_c})", (2, 3)))
+    TRANSFORMS.append((f"D.transform_to({_c})", (2, 3)))
+TRANSFORMS += [
+    ("D.biject_to(C.corr_cholesky)", (2, 6)),
+    ("D.transform_to(C.corr_cholesky)", (3,)),
+    ("D.transform_to(C.lower_cholesky)", (2, 3, 3)),
+    ("D.transform_to(C.positive_definite)", (3, 3)),
+    ("D.transform_to(C.positive_semidefinite)", (2, 2, 2)),
+]
+
+
+def _outcome(f):
+    """f()'s result, or the class of the exception it raises."""
+    try:
+        return f()
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return type(e)
+
+
+def _input(expr, shape):
+    x = RNG.standard_normal(shape)
+    if expr == "T.SoftplusTransform().inv":
+        x = np.abs(x) + 0.1
+    return x
+
+
+@pytest.mark.parametrize("expr, shape", TRANSFORMS, ids=[f"{e}-{s}" for e, s in TRANSFORMS])
+def test_transforms_match_torch(expr, shape):
+    x = _input(expr, shape)
+    out = []
+    for M in (torch, mg):
+        D = M.distributions
+        t = eval(expr, {"T": D.transforms, "D": D, "C": D.constraints, "M": M})
+        xt = M.tensor(x, requires_grad=True)
+        y = t(xt)
+        r = dict(
+            repr=repr(t), domain=repr(t.domain), codomain=repr(t.codomain), bijective=t.bijective,
+            domain_dim=t.domain.event_dim, codomain_dim=t.codomain.event_dim,
+            forward_shape=tuple(t.forward_shape(shape)), inverse_shape=tuple(t.inverse_shape(tuple(y.shape))),
+            y=y.detach().numpy(), x=t.inv(y).detach().numpy(), y_dtype=_dtype_name(y),
+            domain_check=_outcome(lambda t=t, x=xt: t.domain.check(x.detach()).numpy()),
+            codomain_check=_outcome(lambda t=t, y=y: t.codomain.check(y.detach()).numpy()),
+            with_cache=t.with_cache(1) == t.with_cache(1),
+        )  # fmt: skip
+        loss = (y * y).sum()
+        if not any(k in expr for k in JACOBIAN_FREE):
+            j = t.log_abs_det_jacobian(xt, y)
+            r["jacobian"] = j.detach().numpy()
+            loss = loss + j.sum()
+        loss.backward()
+        r["grad"] = xt.grad.numpy()
+        out.append(r)
+    rt, rm = out
+    assert rt.keys() == rm.keys()
+    for k in rt:
+        if isinstance(rt[k], np.ndarray):
+            assert rm[k].shape == rt[k].shape, k
+            _close(rm[k], rt[k], "float64")
+        elif isinstance(rt[k], type):
+            assert isinstance(rm[k], type) and issubclass(rm[k], rt[k]), (k, rm[k], rt[k])
+        else:
+            assert rm[k] == rt[k], (k, rm[k], rt[k])
+
+
+def test_transform_to_simplex_has_no_jacobian_like_torch():
+    for M in (torch, mg):
+        t = M.distributions.transform_to(M.distributions.constraints.simplex)
+        with pytest.raises(NotImplementedError):
+            t.log_abs_det_jacobian(M.zeros(3), t(M.zeros(3)))
+
+
+def test_new_transforms_and_registries_are_exported():
+    for name in [
+        "CatTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform",
+        "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
+        "ReshapeTransform", "SoftplusTransform", "StackTransform", "identity_transform",
+        "biject_to", "transform_to",
+    ]:  # fmt: skip
+        assert name in mg.distributions.__all__
+        if name not in ("biject_to", "transform_to"):
+            assert name in mg.distributions.transforms.__all__
+            theirs = getattr(torch.distributions.transforms, name)
+            ours = getattr(mg.distributions.transforms, name)
+            if isinstance(theirs, type):
+                pt = inspect.signature(theirs.__init__).parameters
+                pm = inspect.signature(ours.__init__).parameters
+                assert list(pm) == list(pt), name
+                assert [p.default for p in pm.values()] == [p.default for p in pt.values()], name
+    for name in ["cat", "stack", "corr_cholesky", "lower_triangular", "square", "symmetric",
+                 "positive_semidefinite"]:  # fmt: skip
+        assert name in mg.distributions.constraints.__all__
+    assert mg.distributions.constraint_registry.__all__ == [
+        "ConstraintRegistry",
+        "biject_to",
+        "transform_to",
+    ]
+    assert isinstance(
+        mg.distributions.biject_to, mg.distributions.constraint_registry.ConstraintRegistry
+    )
+
+
+NEW_CONSTRAINTS = [
+    "C.lower_triangular", "C.square", "C.symmetric", "C.positive_semidefinite", "C.corr_cholesky",
+    "C.cat([C.real, C.positive], -1, [1, 2])", "C.cat([C.real, C.positive], 0, [1, 1])",
+    "C.cat([C.real, C.positive], 1)", "C.stack([C.positive, C.real], -1)",
+    "C.stack([C.positive, C.real], 0)", "C.stack([C.simplex, C.real_vector], 1)",
+    "C.stack([C.simplex, C.real_vector], -2)", "C.cat([C.simplex, C.real_vector], -1, [2, 1])",
+]  # fmt: skip
+MATRICES = [
+    np.array([[[1.0, 0.0, 0.0], [0.5, 1.0, 0.0], [0.2, -0.3, 2.0]], np.eye(3)]),
+    np.array([[[2.0, 1.0], [1.0, 2.0]], [[1.0, 2.0], [2.0, 1.0]]]),
+    np.array([[[0.6, 0.8], [0.0, 1.0]], [[1.0, 0.0], [0.6, 0.8]]]),
+    np.zeros((2, 2, 3)),
+    np.array([[0.2, 0.8, float("nan")], [0.5, 0.5, -1.0]]),
+    np.array([[[0.5, 0.5, 2.0], [0.2, 0.8, 1.0]]]),
+]
+
+
+@pytest.mark.parametrize("expr", NEW_CONSTRAINTS)
+def test_new_constraints_match_torch(expr):
+    ct = eval(expr, {"C": torch.distributions.constraints})
+    cm = eval(expr, {"C": mg.distributions.constraints})
+    assert repr(cm) == repr(ct)
+    assert (cm.event_dim, cm.is_discrete) == (ct.event_dim, ct.is_discrete)
+    for v in MATRICES:
+        try:
+            expected = ct.check(torch.tensor(v)).numpy()
+        except (RuntimeError, IndexError, AssertionError) as e:
+            with pytest.raises(
+                type(e) if not isinstance(e, IndexError) else (IndexError, RuntimeError)
+            ):
+                cm.check(mg.tensor(v))
+            continue
+        np.testing.assert_array_equal(cm.check(mg.tensor(v)).numpy(), expected)
+
+
+TRANSFORM_ERRORS = [
+    "T.ReshapeTransform((2, 3), (4,))",
+    "T.ReshapeTransform((2, 3), (3, 2)).forward_shape((3, 2))",
+    "T.ReshapeTransform((2, 3), (3, 2)).inverse_shape((2,))",
+    "T.CatTransform([T.ExpTransform()], 0, [1, 2])",
+    "T.CatTransform([T.ExpTransform(), 3])",
+    "T.CatTransform([T.ExpTransform(), T.ExpTransform()], 0, [1, 1])(M.zeros(3))",
+    "T.CatTransform([T.ExpTransform(), T.ExpTransform()], 2, [1, 1])(M.zeros(2))",
+    "T.StackTransform([T.ExpTransform(), T.ExpTransform()], 0)(M.zeros(3))",
+    "T.StackTransform([T.ExpTransform(), T.ExpTransform()], 0).log_abs_det_jacobian(M.zeros(3), M.ones(3))",
+    "T.StackTransform([T.ExpTransform(), 1.])",
+    "D.biject_to(C.lower_cholesky)",
+    "D.biject_to(C.positive_definite)",
+    "D.transform_to(C.boolean)",
+    "D.biject_to(C.dependent)",
+    "D.biject_to.register(3, lambda c: None)",
+    "D.constraint_registry.ConstraintRegistry().register(int)(lambda c: None)",
+    "T.CorrCholeskyTransform().forward_shape((4,))",
+    "T.CorrCholeskyTransform().forward_shape(())",
+    "T.CorrCholeskyTransform().inverse_shape((3, 4))",
+    "T.CorrCholeskyTransform().inverse_shape((3,))",
+    "T.LowerCholeskyTransform().log_abs_det_jacobian(M.eye(2), M.eye(2))",
+    "T.PositiveDefiniteTransform().log_abs_det_jacobian(M.eye(2), M.eye(2))",
+    "T.IndependentTransform(T.ExpTransform(), 2)(M.zeros(3))",
+    "T.IndependentTransform(T.ExpTransform(), 2).inv(M.ones(3))",
+    "C.cat([C.real, 1])",
+    "C.cat([C.real], 0, [1, 2])",
+    "C.cat([C.real, C.positive], 3).check(M.zeros(2))",
+    "C.stack([C.real, 3])",
+    "C.stack([C.real, C.positive], 2).check(M.zeros(2))",
+    "D.utils.tril_matrix_to_vec(M.zeros(3, 3), 3)",
+    "T.SoftplusTransform(cache_size=3)",
+]
+
+
+@pytest.mark.parametrize("code", TRANSFORM_ERRORS)
+def test_transform_errors_match_torch(code):
+    caught = []
+    for M in (torch, mg):
+        D = M.distributions
+        try:
+            exec(code, {"M": M, "D": D, "T": D.transforms, "C": D.constraints})
+        except Exception as e:  # noqa: BLE001 - the class is what is compared
+            caught.append(e)
+        else:
+            caught.append(None)
+    et, em = caught
+    assert et is not None, code
+    assert isinstance(em, type(et)), (code, type(em), type(et), em)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "D.TransformedDistribution(D.Normal(M.zeros(2, 6, dtype=M.float64), 1.), T.CorrCholeskyTransform())",
+        "D.TransformedDistribution(D.Normal(M.zeros(2, 6, dtype=M.float64), 1.), T.ReshapeTransform((6,), (2, 3)))",
+        "D.TransformedDistribution(D.Normal(M.zeros(4, dtype=M.float64), 1.), T.CumulativeDistributionTransform(D.Normal(M.zeros(4, dtype=M.float64), 1.)))",
+        "D.TransformedDistribution(D.Normal(M.zeros(2, 3, dtype=M.float64), 1.), T.CatTransform([T.ExpTransform(), T.SoftplusTransform()], -1, [2, 1]))",
+        "D.TransformedDistribution(D.Normal(M.zeros(2, 3, dtype=M.float64), 1.), T.IndependentTransform(T.SoftplusTransform(), 1))",
+        "D.TransformedDistribution(D.Gamma(M.ones(3, dtype=M.float64), 2.), D.biject_to(C.interval(-1., 1.)).inv)",
+    ],
+)
+def test_transformed_distributions_with_the_new_transforms_match_torch(expr):
+    res = []
+    for M in (torch, mg):
+        D = M.distributions
+        d = eval(expr, {"M": M, "D": D, "T": D.transforms, "C": D.constraints})
+        s = d.sample((5,))
+        if M is torch:
+            value = s.numpy()
+        res.append(
+            (
+                (d.batch_shape, d.event_shape, s.shape),
+                repr(d.support),
+                d.log_prob(M.tensor(value)).numpy(),
+            )
+        )
+    (shapes_t, sup_t, lp_t), (shapes_m, sup_m, lp_m) = res
+    assert shapes_m == tuple(tuple(s) for s in shapes_t)
+    assert sup_m == sup_t
+    _close(lp_m, lp_t, "float64")
