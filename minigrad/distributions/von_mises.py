@@ -37,15 +37,18 @@ _COEF_LARGE = [_I0_COEF_LARGE, _I1_COEF_LARGE]
 
 
 def _log_modified_bessel_fn(x: Tensor, order: int = 0) -> Tensor:
-    """log I_order(x) for x > 0, order 0 or 1."""
+    """log I_order(x) for x > 0, order 0 or 1. Each branch sees x clamped to its own side of
+    3.75, so the one not taken cannot overflow (PyTorch's does, for x ≳ 1e4 or ≲ 1e-5 in
+    float32, and its gradient there is NaN)."""
     if order not in (0, 1):
         raise ValueError(f"_log_modified_bessel_fn: order must be 0 or 1, got {order}")
-    y = x / 3.75
+    xs, xl = x.clamp(max=3.75), x.clamp(min=3.75)
+    y = xs / 3.75
     small = _eval_poly(y * y, _COEF_SMALL[order])
     if order == 1:
-        small = x.abs() * small
+        small = xs.abs() * small
     small = small.log()
-    large = x - 0.5 * x.log() + _eval_poly(3.75 / x, _COEF_LARGE[order]).log()
+    large = xl - 0.5 * xl.log() + _eval_poly(3.75 / xl, _COEF_LARGE[order]).log()
     return where(x < 3.75, small, large)
 
 
