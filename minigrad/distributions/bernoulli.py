@@ -8,16 +8,17 @@ from typing import Any
 
 from ..extra_ops import bernoulli
 from ..factories import arange
-from ..functions import where
+from ..functions import exp, log1p, where
 from ..grad_mode import no_grad
+from ..more_ops import logit
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """P(x = 1) = probs = sigmoid(logits); exactly one of ``probs``, ``logits`` is given."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -88,3 +89,14 @@ class Bernoulli(Distribution):
         values = arange(2, dtype=self._param.dtype)
         values = values.reshape((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + self._batch_shape) if expand else values
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        """(logit p,)."""
+        return (logit(self.probs),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        """log(1 + e^x)."""
+        return log1p(exp(x))

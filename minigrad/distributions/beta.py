@@ -11,10 +11,11 @@ from ..tensor import Tensor
 from . import constraints
 from .dirichlet import Dirichlet
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all
 
 
-class Beta(Distribution):
+class Beta(ExponentialFamily):
     """Beta(concentration1, concentration0): density ∝ x^(c1 - 1) (1 - x)^(c0 - 1)."""
 
     arg_constraints = {
@@ -74,3 +75,11 @@ class Beta(Distribution):
 
     def entropy(self) -> Tensor:
         return self._dirichlet.entropy()
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        """log B(x, y)."""
+        return x.lgamma() + y.lgamma() - (x + y).lgamma()

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import ops
 from ..tensor import Tensor
 
 
@@ -341,6 +342,112 @@ class _Multinomial(Constraint):
         return _bool((v >= 0).all(-1) & (v.sum(-1) <= _arr(self.upper_bound)))
 
 
+def _ndim_check(what: str, dim: int, value: np.ndarray) -> None:
+    if not -value.ndim <= dim < value.ndim:
+        raise AssertionError(
+            f"{what}: dim {dim} out of range for value with {value.ndim} dimensions"
+        )
+
+
+class _Cat(Constraint):
+    """``cseq[i]`` on the i-th of consecutive slices of ``lengths[i]`` along ``dim``."""
+
+    def __init__(self, cseq: Any, dim: int = 0, lengths: Any = None):
+        if not all(isinstance(c, Constraint) for c in cseq):
+            raise AssertionError("cat: all elements of cseq must be Constraint instances")
+        self.cseq = list(cseq)
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.cseq):
+            raise AssertionError(
+                f"cat: lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})"
+            )
+        self.dim = dim
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return any(c.is_discrete for c in self.cseq)
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        return max(c.event_dim for c in self.cseq)
+
+    def check(self, value: Any) -> Tensor:
+        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
+        _ndim_check("cat", self.dim, value.data)
+        starts = np.cumsum([0] + self.lengths[:-1])
+        checks = [
+            c.check(value.narrow(self.dim, int(a), n))
+            for c, a, n in zip(self.cseq, starts, self.lengths)
+        ]
+        return ops.cat(checks, self.dim)
+
+
+class _Stack(Constraint):
+    """``cseq[i]`` on the i-th slice along ``dim`` (a new dim of the stacked value)."""
+
+    def __init__(self, cseq: Any, dim: int = 0):
+        if not all(isinstance(c, Constraint) for c in cseq):
+            raise AssertionError("stack: all elements of cseq must be Constraint instances")
+        self.cseq = list(cseq)
+        self.dim = dim
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return any(c.is_discrete for c in self.cseq)
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        dim = max(c.event_dim for c in self.cseq)
+        return dim + 1 if self.dim + dim < 0 else dim
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        _ndim_check("stack", self.dim, v)
+        slices = [np.take(v, i, axis=self.dim) for i in range(v.shape[self.dim])]
+        return ops.stack([c.check(Tensor._new(s)) for s, c in zip(slices, self.cseq)], self.dim)
+
+
+class _LowerTriangular(Constraint):
+    """Lower-triangular square matrices."""
+
+    event_dim = 2
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool((np.tril(v) == v).reshape(v.shape[:-2] + (-1,)).all(-1))
+
+
+class _Square(Constraint):
+    """Square matrices (the same answer for the whole batch)."""
+
+    event_dim = 2
+
+    def check(self, value: Any) -> Tensor:
+        v = _arr(value)
+        return _bool(np.full(v.shape[:-2], v.shape[-2] == v.shape[-1]))
+
+
+class _Symmetric(_Square):
+    """Square matrices equal to their transpose (within atol 1e-6)."""
+
+    def check(self, value: Any) -> Tensor:
+        square = super().check(value)
+        if not square.data.all():
+            return square
+        v = _arr(value)
+        return _bool(np.isclose(v, np.swapaxes(v, -1, -2), atol=1e-6).all((-2, -1)))
+
+
+class _PositiveSemidefinite(_Symmetric):
+    """Symmetric matrices with nonnegative eigenvalues."""
+
+    def check(self, value: Any) -> Tensor:
+        symmetric = super().check(value)
+        if not symmetric.data.all():
+            return symmetric
+        return _bool((np.linalg.eigvalsh(_arr(value)) >= 0).all(-1))
+
+
 class _CorrCholesky(Constraint):
     """Lower Cholesky factors of correlation matrices: rows of unit norm (within
     10·n·eps of the dtype)."""
@@ -389,3 +496,17 @@ class MixtureSameFamilyConstraint(Constraint):
 multinomial = _Multinomial
 corr_cholesky = _CorrCholesky()
 __all__ += ["MixtureSameFamilyConstraint", "corr_cholesky", "multinomial"]
+cat = _Cat
+stack = _Stack
+lower_triangular = _LowerTriangular()
+square = _Square()
+symmetric = _Symmetric()
+positive_semidefinite = _PositiveSemidefinite()
+__all__ += [
+    "cat",
+    "lower_triangular",
+    "positive_semidefinite",
+    "square",
+    "stack",
+    "symmetric",
+]

@@ -12,11 +12,11 @@ from ..special import digamma
 from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .gamma import standard_gamma
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """Dir(concentration), the last dim of ``concentration`` the event."""
 
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
@@ -74,3 +74,11 @@ class Dirichlet(Distribution):
             - (k - a0) * digamma(a0)
             - ((a - 1.0) * digamma(a)).sum(-1)
         )
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        """Σ log Γ(x_k) - log Γ(Σ x_k)."""
+        return x.lgamma().sum(-1) - lgamma(x.sum(-1))

@@ -171,12 +171,16 @@ class Distribution:
 
     def _expand_params(self, cls: type, batch_shape: Any, _instance: Any = None) -> Any:
         """``expand`` of a distribution that is its parameters: each parameter the instance
-        holds (of ``arg_constraints``) broadcast to ``batch_shape`` (with its own event dims),
-        and ``_param`` (the probs or logits) kept in step."""
+        holds (of ``cls``'s ``arg_constraints``, so a subclass renaming them, as Chi2's df,
+        still expands ``cls``'s) broadcast to ``batch_shape`` (with its own event dims), and
+        ``_param`` (the probs or logits) kept in step."""
         new = self._get_checked_instance(cls, _instance)
         batch_shape = tuple(batch_shape)
         n = len(self.batch_shape)
-        for name in self.arg_constraints:
+        names = (
+            cls.arg_constraints if isinstance(cls.arg_constraints, dict) else self.arg_constraints
+        )
+        for name in names:
             if name in self.__dict__:
                 value = self.__dict__[name]
                 setattr(new, name, value.expand(batch_shape + tuple(value.shape[n:])))

@@ -9,11 +9,11 @@ from ..functions import exp, log, log1p
 from ..random import generator
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, scalar_batch
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """Exp(rate), elementwise over ``rate``."""
 
     arg_constraints = {"rate": constraints.positive}
@@ -70,3 +70,13 @@ class Exponential(Distribution):
     def entropy(self) -> Tensor:
         """1 - log rate."""
         return 1.0 - log(self.rate)
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (-self.rate,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        """-log(-x)."""
+        return -log(-x)

@@ -16,7 +16,7 @@ from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
 from ._special import gammainc_da
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, scalar_batch
 
 
@@ -39,7 +39,7 @@ def standard_gamma(concentration: Tensor, shape: tuple) -> Tensor:
     return record(x, "StandardGamma", (concentration,), (vjp,), saved=(concentration,))
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """Gamma(concentration, rate), elementwise."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
@@ -91,3 +91,14 @@ class Gamma(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         return gammainc(self.concentration, self.rate * value)
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        """(a - 1, -rate)."""
+        return (self.concentration - 1, -self.rate)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        """log Γ(x + 1) + (x + 1) log(-1/y)."""
+        return lgamma(x + 1) + (x + 1) * log(-y.reciprocal())

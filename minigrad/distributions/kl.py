@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import grad
 from ..extra_ops import broadcast_shapes, diag_embed
 from ..factories import full_like
 from ..functions import erf, exp, log, log1p, where, xlogy
@@ -23,12 +24,15 @@ from .beta import Beta
 from .binomial import Binomial
 from .categorical import Categorical
 from .cauchy import Cauchy
+from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .exponential import Exponential
 from .gamma import Gamma
 from .geometric import Geometric
 from .gumbel import _EULER, Gumbel
+from .half_normal import HalfNormal
 from .independent import Independent, _sum_rightmost
 from .laplace import Laplace
 from .lowrank_multivariate_normal import (
@@ -39,6 +43,7 @@ from .lowrank_multivariate_normal import (
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis, _half_log_det
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
+from .pareto import Pareto
 from .poisson import Poisson
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
@@ -586,3 +591,162 @@ def _kl_lowrankmultivariatenormal_multivariatenormal(
     sqrt_D = diag_embed(D.sqrt()).expand(batch + (n, n))
     term22 = _batch_trace_XXT(solve_triangular(Lq, sqrt_D, upper=False))
     return 0.5 * (term1 + term21 + term22 + term3 - n)
+
+
+# ---- the pairs of the exponential families, HalfNormal, Pareto and ContinuousBernoulli ----
+
+
+@register_kl(ExponentialFamily, ExponentialFamily)
+def _kl_expfamily_expfamily(p: ExponentialFamily, q: ExponentialFamily) -> Tensor:
+    """The Bregman divergence of the log normaliser F: F(θ_q) - F(θ_p) - <θ_q - θ_p, ∇F(θ_p)>,
+    ∇F by autograd at p's detached natural parameters (as PyTorch's: no gradient reaches p)."""
+    if type(p) is not type(q):
+        raise NotImplementedError(
+            f"kl_divergence({type(p).__name__}, {type(q).__name__}): the cross KL-divergence "
+            "between different exponential families cannot be computed using Bregman divergences"
+        )
+    p_nparams = [n.detach().requires_grad_() for n in p._natural_params]
+    q_nparams = q._natural_params
+    lg_normal = p._log_normalizer(*p_nparams)
+    gradients = grad(lg_normal.sum(), p_nparams, retain_graph=True)
+    result = q._log_normalizer(*q_nparams) - lg_normal
+    for pnp, qnp, g in zip(p_nparams, q_nparams, gradients):
+        result = result - _sum_rightmost((qnp - pnp) * g, len(q.event_shape))
+    return result
+
+
+@register_kl(ContinuousBernoulli, ContinuousBernoulli)
+def _kl_continuous_bernoulli_continuous_bernoulli(
+    p: ContinuousBernoulli, q: ContinuousBernoulli
+) -> Tensor:
+    """E_p[x] (η_p - η_q) + log C(λ_p) + log(1 - λ_p) - log C(λ_q) - log(1 - λ_q)."""
+    t1 = p.mean * (p.logits - q.logits)
+    t2 = p._cont_bern_log_norm() + log1p(-p.probs)
+    t3 = -q._cont_bern_log_norm() - log1p(-q.probs)
+    return t1 + t2 + t3
+
+
+@register_kl(HalfNormal, HalfNormal)
+def _kl_halfnormal_halfnormal(p: HalfNormal, q: HalfNormal) -> Tensor:
+    return _kl_normal_normal(p.base_dist, q.base_dist)
+
+
+@register_kl(Pareto, Pareto)
+def _kl_pareto_pareto(p: Pareto, q: Pareto) -> Tensor:
+    """α_q log(s_p/s_q) - log(α_q/α_p) + α_q/α_p - 1; inf where s_p < s_q."""
+    scale_ratio = p.scale / q.scale
+    alpha_ratio = q.alpha / p.alpha
+    result = q.alpha * scale_ratio.log() - alpha_ratio.log() + alpha_ratio - 1
+    return where(p.support.lower_bound < q.support.lower_bound, math.inf, result)
+
+
+def _cross_entropy_continuous_bernoulli(mean: Tensor, q: ContinuousBernoulli) -> Tensor:
+    """-E_p[log q(x)] for a p on [0, 1] of mean ``mean``."""
+    return -mean * q.logits - log1p(-q.probs) - q._cont_bern_log_norm()
+
+
+@register_kl(Beta, ContinuousBernoulli)
+def _kl_beta_continuous_bernoulli(p: Beta, q: ContinuousBernoulli) -> Tensor:
+    return -p.entropy() + _cross_entropy_continuous_bernoulli(p.mean, q)
+
+
+@register_kl(Uniform, ContinuousBernoulli)
+def _kl_uniform_continuous_bernoulli(p: Uniform, q: ContinuousBernoulli) -> Tensor:
+    """inf where [low, high] leaves [0, 1] (PyTorch 2.13 also where it touches 0 or 1, as for
+    Uniform(0, 1), whose KL is finite)."""
+    result = -p.entropy() + _cross_entropy_continuous_bernoulli(p.mean, q)
+    outside = (p.high > q.support.upper_bound) | (p.low < q.support.lower_bound)
+    return where(outside, math.inf, result)
+
+
+@register_kl(ContinuousBernoulli, Exponential)
+def _kl_continuous_bernoulli_exponential(p: ContinuousBernoulli, q: Exponential) -> Tensor:
+    return -p.entropy() - log(q.rate) + q.rate * p.mean
+
+
+@register_kl(ContinuousBernoulli, Normal)
+def _kl_continuous_bernoulli_normal(p: ContinuousBernoulli, q: Normal) -> Tensor:
+    """-H(p) + log(√(2π) σ) + E_p[(x - μ)²] / (2σ²)."""
+    t1 = -p.entropy()
+    t2 = 0.5 * (math.log(2.0 * math.pi) + (q.loc / q.scale).square()) + log(q.scale)
+    t3 = (p.variance + p.mean.square() - 2.0 * q.loc * p.mean) / (2.0 * q.scale.square())
+    return t1 + t2 + t3
+
+
+@register_kl(ContinuousBernoulli, Uniform)
+def _kl_continuous_bernoulli_uniform(p: ContinuousBernoulli, q: Uniform) -> Tensor:
+    """-H(p) + log(high - low); inf where [low, high] does not cover [0, 1] (PyTorch 2.13 also
+    where low = 0 or high = 1, as for Uniform(0, 1), whose KL is finite)."""
+    result = -p.entropy() + (q.high - q.low).log()
+    uncovered = (q.low > p.support.lower_bound) | (q.high < p.support.upper_bound)
+    return where(uncovered, math.inf, result)
+
+
+@register_kl(Pareto, Exponential)
+def _kl_pareto_exponential(p: Pareto, q: Exponential) -> Tensor:
+    """log(α / (s λ)) - 1/α + α s λ / (α - 1) - 1; inf where α ≤ 1."""
+    scale_rate_prod = p.scale * q.rate
+    t1 = (p.alpha / scale_rate_prod).log()
+    t3 = p.alpha * scale_rate_prod / (p.alpha - 1)
+    return where(p.alpha <= 1, math.inf, t1 - p.alpha.reciprocal() + t3 - 1)
+
+
+@register_kl(Pareto, Gamma)
+def _kl_pareto_gamma(p: Pareto, q: Gamma) -> Tensor:
+    """inf where α ≤ 1."""
+    common_term = p.scale.log() + p.alpha.reciprocal()
+    t1 = p.alpha.log() - common_term
+    t2 = q.concentration.lgamma() - q.concentration * q.rate.log()
+    t3 = (1 - q.concentration) * common_term
+    t4 = q.rate * p.alpha * p.scale / (p.alpha - 1)
+    return where(p.alpha <= 1, math.inf, t1 + t2 + t3 + t4 - 1)
+
+
+@register_kl(Pareto, Normal)
+def _kl_pareto_normal(p: Pareto, q: Normal) -> Tensor:
+    """inf where α ≤ 2."""
+    var_normal = 2 * q.scale.pow(2)
+    common_term = p.scale / (p.alpha - 1)
+    t1 = (math.sqrt(2 * math.pi) * q.scale * p.alpha / p.scale).log()
+    t3 = p.alpha * common_term.pow(2) / (p.alpha - 2)
+    t4 = (p.alpha * common_term - q.loc).pow(2)
+    result = t1 - p.alpha.reciprocal() + (t3 + t4) / var_normal - 1
+    return where(p.alpha <= 2, math.inf, result)
+
+
+@register_kl(Uniform, Pareto)
+def _kl_uniform_pareto(p: Uniform, q: Pareto) -> Tensor:
+    """inf where low < the Pareto's scale."""
+    support_uniform = p.high - p.low
+    t1 = (q.alpha * q.scale.pow(q.alpha) * support_uniform).log()
+    t2 = (xlogy(p.high, p.high) - xlogy(p.low, p.low) - support_uniform) / support_uniform
+    return where(p.low < q.support.lower_bound, math.inf, t2 * (q.alpha + 1) - t1)
+
+
+def _infinity_of(param: str) -> Callable:
+    def kl(p: Distribution, q: Distribution) -> Tensor:
+        return full_like(getattr(p, param), math.inf)
+
+    return kl
+
+
+# the pairs whose KL is infinite (q's support misses part of p's), filled like p's parameter
+for _p, _q, _param in [
+    (Beta, Pareto, "concentration1"),
+    (ContinuousBernoulli, Pareto, "probs"),
+    (Exponential, ContinuousBernoulli, "rate"),
+    (Exponential, Pareto, "rate"),
+    (Gamma, ContinuousBernoulli, "concentration"),
+    (Gamma, Pareto, "concentration"),
+    (Gumbel, ContinuousBernoulli, "loc"),
+    (Gumbel, Pareto, "loc"),
+    (Laplace, ContinuousBernoulli, "loc"),
+    (Laplace, Pareto, "loc"),
+    (Normal, ContinuousBernoulli, "loc"),
+    (Normal, Pareto, "loc"),
+    (Pareto, Beta, "scale"),
+    (Pareto, ContinuousBernoulli, "scale"),
+    (Pareto, Uniform, "scale"),
+]:
+    register_kl(_p, _q)(_infinity_of(_param))
+del _p, _q, _param

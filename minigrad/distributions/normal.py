@@ -9,11 +9,11 @@ from ..factories import randn
 from ..functions import erf, erfinv, log
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, scalar_batch
 
 
-class Normal(Distribution):
+class Normal(ExponentialFamily):
     """N(loc, scale²), elementwise over ``loc`` and ``scale`` broadcast together."""
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
@@ -72,3 +72,14 @@ class Normal(Distribution):
     def entropy(self) -> Tensor:
         """1/2 + log(2π)/2 + log scale."""
         return 0.5 + 0.5 * math.log(2 * math.pi) + log(self.scale)
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        """(loc / scale², -1 / (2 scale²))."""
+        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        """-x² / (4y) + log(-π / y) / 2."""
+        return -0.25 * x.pow(2) / y + 0.5 * log(-math.pi / y)

@@ -85,3 +85,15 @@ class OneHotCategorical(Distribution):
         values = eye(n, dtype=self._param.dtype)
         values = values.reshape((n,) + (1,) * len(self.batch_shape) + (n,))
         return values.expand((n,) + self.batch_shape + (n,)) if expand else values
+
+
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """A :class:`OneHotCategorical` with the straight-through gradient (Bengio et al., 2013):
+    rsample = sample + (probs - probs.detach()), so ∂rsample/∂probs = I."""
+
+    has_rsample = True
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        samples = self.sample(sample_shape)
+        probs = self._categorical.probs
+        return samples + (probs - probs.detach())

@@ -10,11 +10,11 @@ from ..random import generator
 from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, scalar_batch
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     """Poisson(rate), elementwise."""
 
     arg_constraints = {"rate": constraints.nonnegative}
@@ -51,3 +51,10 @@ class Poisson(Distribution):
             self._validate_sample(value)
         rate, value = broadcast_all(self.rate, value)
         return xlogy(value, rate) - rate - lgamma(value + 1)
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return x.exp()

@@ -9,13 +9,15 @@ from typing import Any
 import numpy as np
 
 from ..extra_ops import broadcast_shapes
-from ..factories import arange, full_like, zeros_like
+from ..factories import arange, eye, full_like, zeros_like
 from ..functions import abs, atanh, clamp, cumprod, cumsum, log, log1p, sigmoid, sign, tanh
+from ..linalg import cholesky
 from ..nn.functional import logsigmoid, pad, softplus
+from ..ops import cat, stack
 from ..tensor import Tensor
 from . import constraints
 from .independent import _sum_rightmost
-from .utils import broadcast_all
+from .utils import broadcast_all, tril_matrix_to_vec, vec_to_tril_matrix
 
 
 class Transform:
@@ -547,15 +549,419 @@ class AbsTransform(Transform):
         return y
 
 
+identity_transform = ComposeTransform([])
+
+
+class ReshapeTransform(Transform):
+    """y = x reshaped from event shape ``in_shape`` to ``out_shape``;  log|det J| = 0."""
+
+    bijective = True
+
+    def __init__(self, in_shape: Any, out_shape: Any, cache_size: int = 0) -> None:
+        self.in_shape = tuple(in_shape)
+        self.out_shape = tuple(out_shape)
+        if math.prod(self.in_shape) != math.prod(self.out_shape):
+            raise ValueError(
+                f"ReshapeTransform: in_shape {self.in_shape} and out_shape {self.out_shape} "
+                "have different numbers of elements"
+            )
+        super().__init__(cache_size=cache_size)
+
+    @constraints.dependent_property
+    def domain(self) -> constraints.Constraint:
+        return constraints.independent(constraints.real, len(self.in_shape))
+
+    @constraints.dependent_property
+    def codomain(self) -> constraints.Constraint:
+        return constraints.independent(constraints.real, len(self.out_shape))
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return ReshapeTransform(self.in_shape, self.out_shape, cache_size=cache_size)
+
+    def _call(self, x: Tensor) -> Tensor:
+        batch_shape = tuple(x.shape[: x.dim() - len(self.in_shape)])
+        return x.reshape(batch_shape + self.out_shape)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        batch_shape = tuple(y.shape[: y.dim() - len(self.out_shape)])
+        return y.reshape(batch_shape + self.in_shape)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        return x.new_zeros(tuple(x.shape[: x.dim() - len(self.in_shape)]))
+
+    def forward_shape(self, shape: tuple) -> tuple:
+        return _reshape_shape(tuple(shape), self.in_shape, self.out_shape)
+
+    def inverse_shape(self, shape: tuple) -> tuple:
+        return _reshape_shape(tuple(shape), self.out_shape, self.in_shape)
+
+
+def _reshape_shape(shape: tuple, old: tuple, new: tuple) -> tuple:
+    """``shape`` with its trailing ``old`` replaced by ``new`` (ValueError unless it ends so)."""
+    if len(shape) < len(old):
+        raise ValueError(f"ReshapeTransform: too few dimensions on input: {shape} for {old}")
+    cut = len(shape) - len(old)
+    if shape[cut:] != old:
+        raise ValueError(f"ReshapeTransform: shape mismatch: expected {shape[cut:]} but got {old}")
+    return shape[:cut] + new
+
+
+class IndependentTransform(Transform):
+    """``base_transform`` with its rightmost ``reinterpreted_batch_ndims`` batch dims made
+    event dims: log|det J| summed over them."""
+
+    def __init__(self, base_transform: Transform, reinterpreted_batch_ndims: int,
+                 cache_size: int = 0) -> None:  # fmt: skip
+        super().__init__(cache_size=cache_size)
+        self.base_transform = base_transform.with_cache(cache_size)
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return IndependentTransform(
+            self.base_transform, self.reinterpreted_batch_ndims, cache_size=cache_size
+        )
+
+    @constraints.dependent_property(is_discrete=False)
+    def domain(self) -> constraints.Constraint:
+        return constraints.independent(self.base_transform.domain, self.reinterpreted_batch_ndims)
+
+    @constraints.dependent_property(is_discrete=False)
+    def codomain(self) -> constraints.Constraint:
+        return constraints.independent(self.base_transform.codomain, self.reinterpreted_batch_ndims)
+
+    @property
+    def bijective(self) -> bool:  # type: ignore[override]
+        return self.base_transform.bijective
+
+    @property
+    def sign(self) -> Any:
+        return self.base_transform.sign
+
+    def _call(self, x: Tensor) -> Tensor:
+        if x.dim() < self.domain.event_dim:
+            raise ValueError(
+                f"IndependentTransform: too few dimensions on input: {x.dim()} < "
+                f"{self.domain.event_dim}"
+            )
+        return self.base_transform(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        if y.dim() < self.codomain.event_dim:
+            raise ValueError(
+                f"IndependentTransform: too few dimensions on input: {y.dim()} < "
+                f"{self.codomain.event_dim}"
+            )
+        return self.base_transform.inv(y)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        result = self.base_transform.log_abs_det_jacobian(x, y)
+        return _sum_rightmost(result, self.reinterpreted_batch_ndims)
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__name__}({self.base_transform!r}, {self.reinterpreted_batch_ndims})"
+        )
+
+    def forward_shape(self, shape: tuple) -> tuple:
+        return self.base_transform.forward_shape(shape)
+
+    def inverse_shape(self, shape: tuple) -> tuple:
+        return self.base_transform.inverse_shape(shape)
+
+
+class SoftplusTransform(Transform):
+    """y = log(1 + e^x);  x = y + log(-expm1(-y));  log|dy/dx| = -softplus(-x)."""
+
+    domain = constraints.real
+    codomain = constraints.positive
+    bijective = True
+    sign = +1
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, SoftplusTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        return softplus(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return (-y).expm1().neg().log() + y
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        return -softplus(-x)
+
+
+class LowerCholeskyTransform(Transform):
+    """(..., n, n) → lower-triangular with positive diagonal: the strict lower triangle
+    kept, the diagonal exponentiated (no log-Jacobian, as PyTorch's)."""
+
+    domain = constraints.independent(constraints.real, 2)
+    codomain = constraints.lower_cholesky
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, LowerCholeskyTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        return x.tril(-1) + x.diagonal(dim1=-2, dim2=-1).exp().diag_embed()
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
+
+
+class PositiveDefiniteTransform(Transform):
+    """(..., n, n) → positive definite: L Lᵀ, L = LowerCholeskyTransform(x); the inverse
+    through the Cholesky factor (no log-Jacobian, as PyTorch's)."""
+
+    domain = constraints.independent(constraints.real, 2)
+    codomain = constraints.positive_definite
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, PositiveDefiniteTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        x = LowerCholeskyTransform()(x)
+        return x @ x.mT
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return LowerCholeskyTransform().inv(cholesky(y))
+
+
+class CorrCholeskyTransform(Transform):
+    """R^(D(D-1)/2) → Cholesky factors of D×D correlation matrices (Stan's): r = tanh(x)
+    (clamped inside ±(1 - eps)) fills the strict lower triangle row by row, and each row is
+    stick-broken, y_ij = r_ij √(1 - Σ_{k<j} y_ik²), with y_ii = √(1 - Σ_{k<i} y_ik²);
+    log|det J| = Σ_{j<i-1} log(1 - Σ_{k≤j} y_ik²)/2 + Σ log(1 - tanh² x), of x and the flattened
+    lower triangle of y."""
+
+    domain = constraints.real_vector
+    codomain = constraints.corr_cholesky
+    bijective = True
+
+    def _call(self, x: Tensor) -> Tensor:
+        eps = float(np.finfo(x.dtype).eps)
+        r = vec_to_tril_matrix(clamp(tanh(x), min=-1 + eps, max=1 - eps), diag=-1)
+        z1m_cumprod_sqrt = cumprod((1 - r**2).sqrt(), -1)
+        r = r + eye(r.shape[-1], dtype=r.dtype)
+        return r * pad(z1m_cumprod_sqrt[..., :-1], [1, 0], value=1)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        y_cumsum = 1 - cumsum(y * y, -1)
+        y_cumsum_shifted = pad(y_cumsum[..., :-1], [1, 0], value=1)
+        t = tril_matrix_to_vec(y, diag=-1) / tril_matrix_to_vec(y_cumsum_shifted, diag=-1).sqrt()
+        return (t.log1p() - t.neg().log1p()) / 2
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        y1m_cumsum = 1 - cumsum(y * y, -1)
+        stick_breaking_logdet = 0.5 * tril_matrix_to_vec(y1m_cumsum, diag=-2).log().sum(-1)
+        tanh_logdet = -2 * (x + softplus(-2 * x) - math.log(2.0)).sum(-1)
+        return stick_breaking_logdet + tanh_logdet
+
+    def forward_shape(self, shape: tuple) -> tuple:
+        """(..., N) → (..., D, D), N = D(D-1)/2."""
+        if len(shape) < 1:
+            raise ValueError("CorrCholeskyTransform: too few dimensions on input")
+        N = shape[-1]
+        D = round((0.25 + 2 * N) ** 0.5 + 0.5)
+        if D * (D - 1) // 2 != N:
+            raise ValueError(
+                f"CorrCholeskyTransform: input of size {N} is not a flattened lower-diagonal number"
+            )
+        return tuple(shape[:-1]) + (D, D)
+
+    def inverse_shape(self, shape: tuple) -> tuple:
+        """(..., D, D) → (..., D(D-1)/2)."""
+        if len(shape) < 2:
+            raise ValueError("CorrCholeskyTransform: too few dimensions on input")
+        if shape[-2] != shape[-1]:
+            raise ValueError(f"CorrCholeskyTransform: input of shape {tuple(shape)} is not square")
+        D = shape[-1]
+        return tuple(shape[:-2]) + (D * (D - 1) // 2,)
+
+
+def _check_dim(what: str, name: str, t: Tensor, dim: int, size: int) -> None:
+    if not -t.dim() <= dim < t.dim():
+        raise AssertionError(f"{what}: dim {dim} out of range for {name} with {t.dim()} dimensions")
+    if t.shape[dim] != size:
+        raise AssertionError(f"{what}: {name}.size({dim}) = {t.shape[dim]} must equal {size}")
+
+
+class CatTransform(Transform):
+    """``tseq[i]`` applied to the i-th of consecutive slices of ``lengths[i]`` (default 1)
+    along ``dim``, the results concatenated."""
+
+    def __init__(self, tseq: Any, dim: int = 0, lengths: Any = None, cache_size: int = 0) -> None:
+        if not all(isinstance(t, Transform) for t in tseq):
+            raise AssertionError("CatTransform: all elements of tseq must be Transform instances")
+        if cache_size:
+            tseq = [t.with_cache(cache_size) for t in tseq]
+        super().__init__(cache_size=cache_size)
+        self.transforms = list(tseq)
+        self.lengths = [1] * len(self.transforms) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.transforms):
+            raise AssertionError(
+                f"CatTransform: lengths ({len(self.lengths)}) must match transforms "
+                f"({len(self.transforms)})"
+            )
+        self.dim = dim
+
+    @property
+    def event_dim(self) -> int:
+        return max(t.event_dim for t in self.transforms)
+
+    @property
+    def length(self) -> int:
+        return sum(self.lengths)
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return CatTransform(self.transforms, self.dim, self.lengths, cache_size)
+
+    def _slices(self, t: Tensor) -> list:
+        starts = np.cumsum([0] + self.lengths[:-1])
+        return [t.narrow(self.dim, int(a), n) for a, n in zip(starts, self.lengths)]
+
+    def _call(self, x: Tensor) -> Tensor:
+        _check_dim("CatTransform", "x", x, self.dim, self.length)
+        return cat([t(s) for t, s in zip(self.transforms, self._slices(x))], dim=self.dim)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        _check_dim("CatTransform", "y", y, self.dim, self.length)
+        return cat([t.inv(s) for t, s in zip(self.transforms, self._slices(y))], dim=self.dim)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        """The parts' log|det J| (each summed to ``event_dim``), concatenated along ``dim``
+        if it is a batch dim, else summed."""
+        _check_dim("CatTransform", "x", x, self.dim, self.length)
+        _check_dim("CatTransform", "y", y, self.dim, self.length)
+        logdetjacs = []
+        for t, xs, ys in zip(self.transforms, self._slices(x), self._slices(y)):
+            logdetjac = t.log_abs_det_jacobian(xs, ys)
+            if t.event_dim < self.event_dim:
+                logdetjac = _sum_rightmost(logdetjac, self.event_dim - t.event_dim)
+            logdetjacs.append(logdetjac)
+        dim = (self.dim - x.dim() if self.dim >= 0 else self.dim) + self.event_dim
+        return cat(logdetjacs, dim=dim) if dim < 0 else sum(logdetjacs)
+
+    @property
+    def bijective(self) -> bool:  # type: ignore[override]
+        return all(t.bijective for t in self.transforms)
+
+    @constraints.dependent_property
+    def domain(self) -> constraints.Constraint:
+        return constraints.cat([t.domain for t in self.transforms], self.dim, self.lengths)
+
+    @constraints.dependent_property
+    def codomain(self) -> constraints.Constraint:
+        return constraints.cat([t.codomain for t in self.transforms], self.dim, self.lengths)
+
+
+class StackTransform(Transform):
+    """``tseq[i]`` applied to the i-th slice along ``dim``, the results stacked."""
+
+    def __init__(self, tseq: Any, dim: int = 0, cache_size: int = 0) -> None:
+        if not all(isinstance(t, Transform) for t in tseq):
+            raise AssertionError("StackTransform: all elements of tseq must be Transform instances")
+        if cache_size:
+            tseq = [t.with_cache(cache_size) for t in tseq]
+        super().__init__(cache_size=cache_size)
+        self.transforms = list(tseq)
+        self.dim = dim
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return StackTransform(self.transforms, self.dim, cache_size)
+
+    def _slice(self, z: Tensor) -> list:
+        return [z.select(self.dim, i) for i in range(z.shape[self.dim])]
+
+    def _call(self, x: Tensor) -> Tensor:
+        _check_dim("StackTransform", "x", x, self.dim, len(self.transforms))
+        return stack([t(s) for s, t in zip(self._slice(x), self.transforms)], dim=self.dim)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        _check_dim("StackTransform", "y", y, self.dim, len(self.transforms))
+        return stack([t.inv(s) for s, t in zip(self._slice(y), self.transforms)], dim=self.dim)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        _check_dim("StackTransform", "x", x, self.dim, len(self.transforms))
+        _check_dim("StackTransform", "y", y, self.dim, len(self.transforms))
+        parts = zip(self._slice(x), self._slice(y), self.transforms)
+        return stack([t.log_abs_det_jacobian(xs, ys) for xs, ys, t in parts], dim=self.dim)
+
+    @property
+    def bijective(self) -> bool:  # type: ignore[override]
+        return all(t.bijective for t in self.transforms)
+
+    @constraints.dependent_property
+    def domain(self) -> constraints.Constraint:
+        return constraints.stack([t.domain for t in self.transforms], self.dim)
+
+    @constraints.dependent_property
+    def codomain(self) -> constraints.Constraint:
+        return constraints.stack([t.codomain for t in self.transforms], self.dim)
+
+
+class CumulativeDistributionTransform(Transform):
+    """y = F(x), the cdf of a univariate ``distribution``: onto [0, 1], inverse its icdf;
+    log|dy/dx| = log p(x)."""
+
+    bijective = True
+    codomain = constraints.unit_interval
+    sign = +1
+
+    def __init__(self, distribution: Any, cache_size: int = 0) -> None:
+        super().__init__(cache_size=cache_size)
+        self.distribution = distribution
+
+    @property
+    def domain(self) -> Any:  # type: ignore[override]
+        return self.distribution.support
+
+    def _call(self, x: Tensor) -> Tensor:
+        return self.distribution.cdf(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return self.distribution.icdf(y)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        return self.distribution.log_prob(x)
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return CumulativeDistributionTransform(self.distribution, cache_size=cache_size)
+
+
 __all__ = [
     "AbsTransform",
     "AffineTransform",
+    "CatTransform",
     "ComposeTransform",
+    "CorrCholeskyTransform",
+    "CumulativeDistributionTransform",
     "ExpTransform",
+    "IndependentTransform",
+    "LowerCholeskyTransform",
+    "PositiveDefiniteTransform",
     "PowerTransform",
+    "ReshapeTransform",
     "SigmoidTransform",
     "SoftmaxTransform",
+    "SoftplusTransform",
+    "StackTransform",
     "StickBreakingTransform",
     "TanhTransform",
     "Transform",
+    "identity_transform",
 ]

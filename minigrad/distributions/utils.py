@@ -11,6 +11,7 @@ from .. import dtypes
 from ..extra_ops import broadcast_tensors
 from ..factories import tensor
 from ..functions import clamp, log, log1p, sigmoid, softmax
+from ..nn.functional import pad
 from ..tensor import Tensor
 
 
@@ -65,3 +66,37 @@ def size_repr(shape: tuple) -> str:
 def scalar_batch(param: Tensor, *args: Any) -> tuple:
     """The batch shape: () if every argument was a Python number, else the parameter's."""
     return () if all(isinstance(a, Number) for a in args) else tuple(param.shape)
+
+
+def _tril_mask(n: int, diag: int) -> np.ndarray:
+    """The (n, n) mask of the entries on or below diagonal ``diag``."""
+    idx = np.arange(n)
+    return idx < idx.reshape(-1, 1) + (diag + 1)
+
+
+def tril_matrix_to_vec(mat: Tensor, diag: int = 0) -> Tensor:
+    """The entries of ``mat`` (..., n, n) on or below diagonal ``diag``, row by row: (..., N)."""
+    n = mat.shape[-1]
+    if diag < -n or diag >= n:
+        raise ValueError(f"tril_matrix_to_vec: diag ({diag}) provided is outside [{-n}, {n - 1}].")
+    flat = np.flatnonzero(_tril_mask(n, diag))
+    return mat.reshape(tuple(mat.shape[:-2]) + (n * n,))[..., tensor(flat)]
+
+
+def vec_to_tril_matrix(vec: Tensor, diag: int = 0) -> Tensor:
+    """The inverse of tril_matrix_to_vec: (..., N) into the entries on or below diagonal
+    ``diag`` of (..., n, n) zeros, n the positive root of n² + (1 + 2 diag) n
+    - |diag| (diag + 1) - 2N = 0."""
+    N = vec.shape[-1]
+    b = 1 + 2 * diag
+    n = (-b + (b**2 + 8 * N + 4 * abs(diag) * (diag + 1)) ** 0.5) / 2
+    if abs(round(n) - n) > np.finfo(vec.dtype).eps:
+        raise ValueError(
+            f"vec_to_tril_matrix: the size of last dimension is {N} which cannot be expressed "
+            "as the lower triangular part of a square D x D matrix."
+        )
+    n = round(n)
+    source = np.zeros(n * n, dtype=np.int64)  # where each entry comes from: 0 a zero, k + 1 vec[k]
+    source[np.flatnonzero(_tril_mask(n, diag))] = np.arange(1, N + 1)
+    padded = pad(vec, [1, 0])
+    return padded[..., tensor(source)].reshape(tuple(vec.shape[:-1]) + (n, n))
