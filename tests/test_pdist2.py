@@ -443,3 +443,12 @@ def test_cholesky_reports_a_nan_pivot():
     assert info.numpy().tolist() == [2, 0]
     with pytest.raises(RuntimeError, match="order 1"):
         mg.linalg.cholesky(mg.tensor([[float("nan"), 0.0], [0.0, 1.0]]))
+
+
+def test_wishart_kl_to_itself_is_zero():
+    p = mg.distributions.Wishart(
+        mg.tensor([4.0, 9.0], dtype=mg.float64), mg.eye(3, dtype=mg.float64)
+    )
+    np.testing.assert_allclose(
+        mg.distributions.kl_divergence(p, p).detach().numpy(), 0.0, atol=1e-12
+    )

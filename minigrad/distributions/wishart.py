@@ -18,6 +18,7 @@ from ..special import digamma, multigammaln
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .gamma import Gamma
 from .multivariate_normal import _precision_to_scale_tril
 from .utils import lazy_property
@@ -32,7 +33,7 @@ def _mvdigamma(x: Tensor, p: int) -> Tensor:
     return digamma(x.unsqueeze(-1) - arange(p, dtype=x.dtype) / 2).sum(-1)
 
 
-class Wishart(Distribution):
+class Wishart(ExponentialFamily):
     """W_p(df, Σ) over p×p matrices, Σ given as exactly one of ``covariance_matrix``,
     ``precision_matrix`` (Σ⁻¹) or ``scale_tril`` (L, Σ = L Lᵀ); ``df`` > p - 1."""
 
