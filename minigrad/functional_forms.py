@@ -5,8 +5,10 @@ Where PyTorch's ``torch.x`` is the very function ``F.x``, it is here too. The ot
 ATen's forms: every argument positional as its schema lists them, no ``inplace`` flag (an
 ``x_`` function instead), ``train`` for ``training``, ``torch.embedding(weight, indices)``
 with its arguments swapped and ``padding_idx=-1`` for none, ``torch.batch_norm`` taking the
-affine parameters before the running statistics. Each calls the functional op, so its graph
-is that op's.
+affine parameters before the running statistics, losses taking ATen's integer ``reduction``
+(0 none, 1 mean, 2 sum; any other int leaves the loss unreduced, as ATen). Left out, it is 0:
+PyTorch's schemas say 1, but its ``torch.*`` bindings leave these losses unreduced. Each calls the
+functional op, so its graph is that op's.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from .nn import functional as F
+from .nn.rnn import _STEPS
 from .tensor import Tensor
 
 # the same functions as nn.functional's, as in PyTorch
@@ -138,6 +141,128 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any) -> tuple:
     return tuple(F.adaptive_max_pool1d(input, output_size, return_indices=True))
 
 
+def _reduction(op: str, code: Any) -> str:
+    """ATen's integer reduction as F's name: 1 'mean', 2 'sum', any other int 'none'."""
+    if not isinstance(code, int) or isinstance(code, bool):
+        raise TypeError(f"{op}(): argument 'reduction' must be int, not {type(code).__name__}")
+    return {1: "mean", 2: "sum"}.get(code, "none")
+
+
+def kl_div(input: Tensor, target: Tensor, reduction: int = 0, *,
+           log_target: bool = False) -> Tensor:  # fmt: skip
+    """F.kl_div's pointwise loss; 1 averages it over all elements (without F's warning
+    about 'mean')."""
+    loss = F.kl_div(input, target, reduction="none", log_target=log_target)
+    mode = _reduction("kl_div", reduction)
+    return loss if mode == "none" else getattr(loss, mode)()
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     pos_weight: Tensor | None = None,
+                                     reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("binary_cross_entropy_with_logits", reduction)
+    return F.binary_cross_entropy_with_logits(input, target, weight, reduction=mode,
+                                              pos_weight=pos_weight)  # fmt: skip
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("cosine_embedding_loss", reduction)
+    return F.cosine_embedding_loss(input1, input2, target, margin, reduction=mode)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("hinge_embedding_loss", reduction)
+    return F.hinge_embedding_loss(input, target, margin, reduction=mode)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("margin_ranking_loss", reduction)
+    return F.margin_ranking_loss(input1, input2, target, margin, reduction=mode)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2.0, eps: float = 1e-6, swap: bool = False,
+                        reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("triplet_margin_loss", reduction)
+    return F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction=mode)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool, full: bool, eps: float,
+                     reduction: int) -> Tensor:  # fmt: skip
+    mode = _reduction("poisson_nll_loss", reduction)
+    return F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=mode)
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any,
+             blank: int = 0, reduction: int = 0,
+             zero_infinity: bool = False) -> Tensor:  # fmt: skip
+    mode = _reduction("ctc_loss", reduction)
+    return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, mode, zero_infinity)
+
+
+def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
+                  b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:  # fmt: skip
+    """h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh); x (B, input_size), hx (B, hidden_size)."""
+    return _cell("rnn_tanh_cell", "RNN_TANH", input, (hx,), w_ih, w_hh, b_ih, b_hh)[0]
+
+
+def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
+                  b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:  # fmt: skip
+    """h' = relu(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh); x (B, input_size), hx (B, hidden_size)."""
+    return _cell("rnn_relu_cell", "RNN_RELU", input, (hx,), w_ih, w_hh, b_ih, b_hh)[0]
+
+
+def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
+             b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:  # fmt: skip
+    """nn.GRUCell's step with the weights given (gates r, z, n stacked in w_ih (3H, in))."""
+    return _cell("gru_cell", "GRU", input, (hx,), w_ih, w_hh, b_ih, b_hh)[0]
+
+
+def lstm_cell(input: Tensor, hx: Any, w_ih: Tensor, w_hh: Tensor,
+              b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> tuple:  # fmt: skip
+    """nn.LSTMCell's step with the weights given (gates i, f, g, o stacked in w_ih (4H, in)):
+    hx = (h, c), each (B, H); returns (h', c')."""
+    if not isinstance(hx, (tuple, list)) or not all(isinstance(h, Tensor) for h in hx):
+        raise TypeError(
+            f"lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not "
+            f"{type(hx).__name__}"
+        )
+    if len(hx) != 2:
+        raise RuntimeError(f"lstm_cell expects two hidden states, got {len(hx)}")
+    return _cell("lstm_cell", "LSTM", input, tuple(hx), w_ih, w_hh, b_ih, b_hh)
+
+
+def _cell(op: str, mode: str, input: Tensor, hx: tuple, w_ih: Tensor, w_hh: Tensor,
+          b_ih: Tensor | None, b_hh: Tensor | None) -> tuple:  # fmt: skip
+    """ATen's checks of a cell's input (B, w_ih's columns) and states (B, w_hh's columns),
+    then one step of ``mode``: the new states."""
+    if input.ndim < 2:
+        raise IndexError(
+            f"{op}: input of shape {tuple(input.shape)} has no feature dimension: Dimension out "
+            "of range (expected to be in range of [-1, 0], but got 1)"
+        )
+    if input.shape[1] != w_ih.shape[1]:
+        raise RuntimeError(
+            f"{op}: input has inconsistent input_size: got {input.shape[1]} expected "
+            f"{w_ih.shape[1]}"
+        )
+    for i, h in enumerate(hx):
+        if h.ndim < 2 or h.shape[0] != input.shape[0]:
+            raise RuntimeError(
+                f"{op}: Input batch size {input.shape[0]} doesn't match hidden{i} batch size "
+                f"{h.shape[0] if h.ndim else None} (hidden{i} of shape {tuple(h.shape)})"
+            )
+        if h.shape[1] != w_hh.shape[1]:
+            raise RuntimeError(
+                f"{op}: hidden{i} has inconsistent hidden_size: got {h.shape[1]}, expected "
+                f"{w_hh.shape[1]}"
+            )
+    return _STEPS[mode](F.linear(input, w_ih, b_ih), hx, w_hh, b_hh)
+
+
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_max_pool1d",
@@ -145,6 +270,7 @@ __all__ = [
     "alpha_dropout_",
     "avg_pool1d",
     "batch_norm",
+    "binary_cross_entropy_with_logits",
     "bilinear",
     "celu",
     "celu_",
@@ -155,16 +281,23 @@ __all__ = [
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "cosine_embedding_loss",
     "cosine_similarity",
+    "ctc_loss",
     "dropout",
     "dropout_",
     "embedding",
     "feature_alpha_dropout",
     "feature_alpha_dropout_",
     "group_norm",
+    "gru_cell",
+    "hinge_embedding_loss",
     "hardshrink",
     "instance_norm",
+    "kl_div",
     "layer_norm",
+    "lstm_cell",
+    "margin_ranking_loss",
     "max_pool1d",
     "max_pool1d_with_indices",
     "max_pool2d",
@@ -174,10 +307,14 @@ __all__ = [
     "pdist",
     "pixel_shuffle",
     "pixel_unshuffle",
+    "poisson_nll_loss",
     "prelu",
     "rms_norm",
+    "rnn_relu_cell",
+    "rnn_tanh_cell",
     "rrelu",
     "rrelu_",
     "selu",
     "selu_",
+    "triplet_margin_loss",
 ]

@@ -113,3 +113,114 @@ def test_sparse_adam_refuses_dense_gradients():
     with pytest.raises(RuntimeError, match="SparseAdam does not support dense gradients"):
         opt.step()
     np.testing.assert_array_equal(p.detach().numpy(), [0.0, 0.0])
+
+
+# ---- torch.* aten forms of the losses ----------------------------------------------------
+F = mg.nn.functional
+_rng = np.random.default_rng(5)
+_X, _Z, _Y = _rng.standard_normal((3, 4)), _rng.standard_normal((3, 4)), _rng.random((3, 4))
+
+
+@pytest.mark.parametrize("code, name", [(0, "none"), (1, "mean"), (2, "sum"), (7, "none")])
+def test_loss_aten_reduction_codes_as_functional(code, name):
+    x, z, y = mg.tensor(_X), mg.tensor(_Z), mg.tensor(_Y)
+    s = mg.tensor(np.array([1.0, -1.0, 1.0]))
+    pairs = [
+        (mg.hinge_embedding_loss(x, mg.sign(z), 1.0, code),
+         F.hinge_embedding_loss(x, mg.sign(z), reduction=name)),
+        (mg.margin_ranking_loss(x[:, 0], z[:, 0], s, 0.1, code),
+         F.margin_ranking_loss(x[:, 0], z[:, 0], s, 0.1, reduction=name)),
+        (mg.cosine_embedding_loss(x, z, s, 0.0, code),
+         F.cosine_embedding_loss(x, z, s, reduction=name)),
+        (mg.triplet_margin_loss(x, z, y, 1.0, 2.0, 1e-6, False, code),
+         F.triplet_margin_loss(x, z, y, reduction=name)),
+        (mg.poisson_nll_loss(x, y, True, False, 1e-8, code),
+         F.poisson_nll_loss(x, y, reduction=name)),
+        (mg.binary_cross_entropy_with_logits(x, y, None, None, code),
+         F.binary_cross_entropy_with_logits(x, y, reduction=name)),
+    ]  # fmt: skip
+    for aten, functional in pairs:
+        np.testing.assert_array_equal(aten.numpy(), functional.numpy())
+
+
+def test_kl_div_aten_form_by_formula():
+    x, y = np.log(_Y / _Y.sum(1, keepdims=True)), _rng.random((3, 4))
+    pointwise = y * np.log(y) - y * x
+    np.testing.assert_allclose(mg.kl_div(mg.tensor(x), mg.tensor(y)).numpy(), pointwise)
+    np.testing.assert_allclose(mg.kl_div(mg.tensor(x), mg.tensor(y), 1).item(), pointwise.mean())
+    np.testing.assert_allclose(mg.kl_div(mg.tensor(x), mg.tensor(y), 2).item(), pointwise.sum())
+
+
+def test_kl_div_aten_mean_does_not_warn(recwarn):
+    mg.kl_div(mg.zeros(2, 3), mg.ones(2, 3), 1)
+    assert not recwarn.list
+
+
+@pytest.mark.parametrize("code", [0, 1, 2])
+def test_loss_aten_forms_gradcheck(code):
+    x = mg.tensor(_X, requires_grad=True)
+    z = mg.tensor(_Z, requires_grad=True)
+    y = mg.tensor(_Y, requires_grad=True)
+    assert mg.gradcheck(lambda a, b: mg.kl_div(a, b, code), (x, y))
+    assert mg.gradcheck(lambda a, b, c: mg.triplet_margin_loss(a, b, c, 1.0, 2.0, 1e-6, True, code),
+                        (x, z, y))  # fmt: skip
+    assert mg.gradcheck(lambda a: mg.poisson_nll_loss(a, y.detach(), False, True, 1e-8, code),
+                        (mg.tensor(_Y + 0.5, requires_grad=True),))  # fmt: skip
+
+
+def test_loss_aten_reduction_rejects_bool():
+    with pytest.raises(TypeError, match="reduction"):
+        mg.hinge_embedding_loss(mg.ones(2), mg.ones(2), 1.0, True)
+
+
+# ---- torch.* RNN cells -------------------------------------------------------------------
+@pytest.mark.parametrize("name, gates", [("rnn_tanh_cell", 1), ("rnn_relu_cell", 1),
+                                         ("gru_cell", 3), ("lstm_cell", 4)])  # fmt: skip
+def test_rnn_cells_gradcheck(name, gates):
+    B, n_in, H = 2, 3, 4
+    rng = np.random.default_rng(6)
+    shapes = [
+        (B, n_in),
+        (B, H),
+        (B, H),
+        (gates * H, n_in),
+        (gates * H, H),
+        (gates * H,),
+        (gates * H,),
+    ]
+    ts = [mg.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
+
+    def f(x, h, c, wi, wh, bi, bh):
+        out = getattr(mg, name)(x, (h, c) if name == "lstm_cell" else h, wi, wh, bi, bh)
+        return mg.cat(out, 1) if isinstance(out, tuple) else out + 0 * c
+
+    assert mg.gradcheck(f, ts)
+
+
+def test_rnn_cells_match_modules():
+    mg.manual_seed(0)
+    x, h, c = mg.randn(2, 3), mg.randn(2, 4), mg.randn(2, 4)
+    cell = mg.nn.GRUCell(3, 4)
+    np.testing.assert_array_equal(
+        mg.gru_cell(x, h, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+        .detach()
+        .numpy(),
+        cell(x, h).detach().numpy(),
+    )
+    lstm = mg.nn.LSTMCell(3, 4, bias=False)
+    for a, b in zip(mg.lstm_cell(x, [h, c], lstm.weight_ih, lstm.weight_hh), lstm(x, (h, c))):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    rnn = mg.nn.RNNCell(3, 4, nonlinearity="relu")
+    np.testing.assert_array_equal(
+        mg.rnn_relu_cell(x, h, rnn.weight_ih, rnn.weight_hh, rnn.bias_ih, rnn.bias_hh)
+        .detach()
+        .numpy(),
+        rnn(x, h).detach().numpy(),
+    )
+
+
+def test_rnn_cell_errors_name_the_op():
+    with pytest.raises(RuntimeError, match="gru_cell.*input_size: got 3 expected 2"):
+        mg.gru_cell(mg.ones(2, 3), mg.ones(2, 4), mg.ones(12, 2), mg.ones(12, 4))
+    with pytest.raises(RuntimeError, match="lstm_cell expects two hidden states"):
+        mg.lstm_cell(mg.ones(2, 3), (mg.ones(2, 4),), mg.ones(16, 3), mg.ones(16, 4))

@@ -176,3 +176,160 @@ def test_adafactor_load_state_dict_continues_like_torch():
     opt.step()
     for a, b in zip(tp, params):
         np.testing.assert_allclose(b.detach().numpy(), a.detach().numpy(), rtol=1e-12)
+
+
+# ---- torch.* aten forms of the losses ----------------------------------------------------
+_rng = np.random.default_rng(0)
+_X, _Z = _rng.standard_normal((4, 5)), _rng.standard_normal((4, 5))
+_Y, _S = _rng.random((4, 5)), np.sign(_rng.standard_normal(4))
+
+
+def _t(M, a, grad=False):
+    return M.tensor(a, requires_grad=bool(grad))
+
+
+# (name, call(M, extra args), extra args lists); the left-out reduction is 0 (none) in
+# torch's bindings, whatever its schema says
+LOSSES = [
+    ("kl_div", lambda M, r: M.kl_div(_t(M, _X, 1), _t(M, _Y, 1), *r),
+     [(), (0,), (1,), (2,), (3,), (-1,)]),
+    ("kl_div_log_target",
+     lambda M, r: M.kl_div(_t(M, _X, 1), _t(M, np.log(_Y), 1), *r, log_target=True),
+     [(), (1,), (2,)]),
+    ("bce_logits", lambda M, r: M.binary_cross_entropy_with_logits(_t(M, _X, 1), _t(M, _Y), *r),
+     [(), (None, None, 1), (None, None, 2)]),
+    ("bce_logits_weights",
+     lambda M, r: M.binary_cross_entropy_with_logits(
+         _t(M, _X, 1), _t(M, _Y), _t(M, _Y[0]), _t(M, _Z[0] ** 2), *r),
+     [(), (1,), (2,)]),
+    ("cosine_embedding",
+     lambda M, r: M.cosine_embedding_loss(_t(M, _X, 1), _t(M, _Z, 1), _t(M, _S), *r),
+     [(), (0.2,), (0.2, 1), (0.1, 2)]),
+    ("hinge_embedding",
+     lambda M, r: M.hinge_embedding_loss(_t(M, _X, 1), _t(M, np.sign(_Z)), *r),
+     [(), (0.5,), (2.0, 1), (1.0, 2)]),
+    ("margin_ranking",
+     lambda M, r: M.margin_ranking_loss(_t(M, _X[:, 0], 1), _t(M, _Z[:, 0], 1), _t(M, _S), *r),
+     [(), (0.3,), (0.3, 1), (0.1, 2)]),
+    ("triplet_margin",
+     lambda M, r: M.triplet_margin_loss(_t(M, _X, 1), _t(M, _Z, 1), _t(M, _Y, 1), *r),
+     [(), (0.5,), (0.5, 1.0), (1.0, 3.0, 1e-3, True), (1.0, 2.0, 1e-6, False, 1),
+      (1.0, 2.0, 1e-6, True, 2)]),
+    ("poisson_nll",
+     lambda M, r: M.poisson_nll_loss(_t(M, _X, 1), _t(M, _Y * 3), *r),
+     [(True, False, 1e-8, 1), (False, True, 1e-8, 0), (True, True, 1e-3, 2),
+      (False, False, 0.1, 1)]),
+]  # fmt: skip
+LOSS_CASES = [(name, f, r) for name, f, rs in LOSSES for r in rs]
+
+
+@pytest.mark.parametrize(
+    "name, call, extra", LOSS_CASES, ids=[f"{n}-{r}" for n, _, r in LOSS_CASES]
+)
+def test_loss_aten_forms(name, call, extra):
+    outs, grads = {}, {}
+    for M in (torch, mg):
+        created = []
+        orig = M.tensor
+
+        def tracking(*a, _orig=orig, created=created, **k):
+            t = _orig(*a, **k)
+            created.append(t)
+            return t
+
+        M.tensor = tracking
+        try:
+            out = call(M, extra)
+        finally:
+            M.tensor = orig
+        weights = M.tensor(np.arange(1.0, out.numel() + 1).reshape(tuple(out.shape)))
+        (out * weights).sum().backward()
+        outs[M] = out
+        grads[M] = [None if t.grad is None else t.grad.numpy() for t in created if t.requires_grad]
+    t, m = outs[torch], outs[mg]
+    assert tuple(t.shape) == m.shape
+    assert str(t.dtype).removeprefix("torch.") == str(m.dtype)
+    np.testing.assert_allclose(m.detach().numpy(), t.detach().numpy(), rtol=1e-12, atol=1e-14)
+    assert len(grads[torch]) == len(grads[mg])
+    for a, b in zip(grads[torch], grads[mg]):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(b, a, rtol=1e-11, atol=1e-13)
+
+
+@pytest.mark.parametrize("bad", [True, "mean", 1.0, None])
+def test_loss_aten_reduction_must_be_int(bad):
+    for M in (torch, mg):
+        with pytest.raises(TypeError):
+            M.kl_div(M.zeros(2), M.ones(2), bad)
+        with pytest.raises(TypeError):
+            M.margin_ranking_loss(M.zeros(2), M.ones(2), M.ones(2), 0.0, bad)
+
+
+@pytest.mark.parametrize("lengths", ["list", "tensor"])
+@pytest.mark.parametrize("extra", [(), (0,), (0, 1), (0, 2), (3, 1, True)])
+def test_ctc_loss_aten_form(lengths, extra):
+    rng = np.random.default_rng(3)
+    lp = rng.standard_normal((6, 2, 5))
+    lp = lp - np.log(np.exp(lp).sum(-1, keepdims=True))
+    targets, il, tl = np.array([[1, 2], [4, 4]]), [6, 5], [2, 2]
+    res = {}
+    for M in (torch, mg):
+        x = M.tensor(lp, requires_grad=True)
+        ls = (il, tl) if lengths == "list" else (M.tensor(il), M.tensor(tl))
+        out = M.ctc_loss(x, M.tensor(targets), *ls, *extra)
+        (out * M.tensor(np.arange(1.0, out.numel() + 1).reshape(tuple(out.shape)))).sum().backward()
+        res[M] = out.detach().numpy(), x.grad.numpy()
+    np.testing.assert_allclose(res[mg][0], res[torch][0], rtol=1e-10)
+    np.testing.assert_allclose(res[mg][1], res[torch][1], rtol=1e-9, atol=1e-12)
+
+
+# ---- torch.* RNN cells -------------------------------------------------------------------
+CELLS = [("rnn_tanh_cell", 1), ("rnn_relu_cell", 1), ("gru_cell", 3), ("lstm_cell", 4)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bias", ["both", "none", "ih"])
+@pytest.mark.parametrize("name, gates", CELLS)
+def test_rnn_cells(name, gates, bias, dtype):
+    B, n_in, H = 3, 4, 5
+    rng = np.random.default_rng(4)
+    shapes = [(B, n_in), (B, H), (B, H), (gates * H, n_in), (gates * H, H), (gates * H,)]
+    arrays = [rng.standard_normal(s).astype(dtype) for s in shapes + [(gates * H,)]]
+    res = {}
+    for M in (torch, mg):
+        ts = [M.tensor(a, requires_grad=True) for a in arrays]
+        x, h, c, wi, wh, bi, bh = ts
+        hx = (h, c) if name == "lstm_cell" else h
+        biases = {"both": (bi, bh), "none": (), "ih": (bi,)}[bias]
+        out = getattr(M, name)(x, hx, wi, wh, *biases)
+        outs = out if isinstance(out, tuple) else (out,)
+        sum((o**2).sum() * (k + 1) for k, o in enumerate(outs)).backward()
+        res[M] = [o.detach().numpy() for o in outs], [None if t.grad is None else t.grad.numpy()
+                                                       for t in ts]  # fmt: skip
+    tol = 2e-5 if dtype == np.float32 else 1e-12
+    for a, b in zip(*(res[M][0] for M in (torch, mg))):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(b, a, rtol=tol, atol=tol)
+    for a, b in zip(*(res[M][1] for M in (torch, mg))):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(b, a, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda M: M.rnn_tanh_cell(M.ones(4), M.ones(5), M.ones(5, 4), M.ones(5, 5)),
+        lambda M: M.gru_cell(M.ones(3, 4), M.ones(2, 5), M.ones(15, 4), M.ones(15, 5)),
+        lambda M: M.rnn_relu_cell(M.ones(3, 4), M.ones(3, 5), M.ones(5, 3), M.ones(5, 5)),
+        lambda M: M.rnn_relu_cell(M.ones(3, 4), M.ones(3, 4), M.ones(5, 4), M.ones(5, 5)),
+        lambda M: M.lstm_cell(M.ones(3, 4), (M.ones(3, 5),), M.ones(20, 4), M.ones(20, 5)),
+        lambda M: M.lstm_cell(M.ones(3, 4), M.ones(3, 5), M.ones(20, 4), M.ones(20, 5)),
+    ],
+)
+def test_rnn_cell_errors(call):
+    with pytest.raises(Exception) as expected:
+        call(torch)
+    with pytest.raises(expected.type):
+        call(mg)
