@@ -224,3 +224,121 @@ def test_rnn_cell_errors_name_the_op():
         mg.gru_cell(mg.ones(2, 3), mg.ones(2, 4), mg.ones(12, 2), mg.ones(12, 4))
     with pytest.raises(RuntimeError, match="lstm_cell expects two hidden states"):
         mg.lstm_cell(mg.ones(2, 3), (mg.ones(2, 4),), mg.ones(16, 3), mg.ones(16, 4))
+
+
+# ---- nn: DataParallel, SyncBatchNorm, Container, NLLLoss2d, CrossMapLRN2d, linear CE -----
+nn = mg.nn
+
+
+def test_data_parallel_is_its_module():
+    mg.manual_seed(0)
+    lin = nn.Linear(3, 2)
+    dp = nn.DataParallel(lin, device_ids=[0, 1], output_device=0, dim=1)
+    x = mg.randn(4, 3)
+    np.testing.assert_array_equal(dp(x).detach().numpy(), lin(x).detach().numpy())
+    assert dp.device_ids == [] and dp.module is lin
+    assert list(dp.state_dict()) == ["module.weight", "module.bias"]
+    assert repr(dp).startswith("DataParallel(\n  (module): Linear(")
+    assert nn.parallel.DataParallel is nn.DataParallel
+    with pytest.raises(RuntimeError, match="data_parallel"):
+        nn.parallel.data_parallel(lin, x)
+
+
+def test_sync_batch_norm_is_batch_norm_without_a_process_group():
+    mg.manual_seed(1)
+    x = mg.randn(4, 3, 2, 2)
+    sync, plain = nn.SyncBatchNorm(3, momentum=None), nn.BatchNorm2d(3, momentum=None)
+    for _ in range(2):
+        np.testing.assert_array_equal(sync(x).detach().numpy(), plain(x).detach().numpy())
+    np.testing.assert_array_equal(sync.running_var.numpy(), plain.running_var.numpy())
+    assert sync.num_batches_tracked.item() == 2
+    sync.eval()
+    plain.eval()
+    np.testing.assert_array_equal(sync(x * 2).detach().numpy(), plain(x * 2).detach().numpy())
+    # any rank from 2 up, unlike BatchNorm2d
+    y = sync(mg.randn(2, 3, 1, 1, 5))
+    assert y.shape == (2, 3, 1, 1, 5)
+    assert sync.process_group is None
+
+
+def test_sync_batch_norm_gradcheck():
+    bn = nn.SyncBatchNorm(2, dtype=mg.float64)
+    x = mg.tensor(np.random.default_rng(0).standard_normal((5, 2, 3)), requires_grad=True)
+    assert mg.gradcheck(lambda t: bn(t) * mg.tensor([[[1.0, 2.0, 3.0]]]), (x,))
+
+
+def test_convert_sync_batchnorm_shares_parameters_and_buffers():
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.Sequential(nn.BatchNorm2d(3)))
+    bn = model[1]
+    bn.running_mean.fill_(0.5)
+    out = nn.SyncBatchNorm.convert_sync_batchnorm(model, process_group="group")
+    assert out is model and isinstance(model[1], nn.SyncBatchNorm)
+    assert isinstance(model[2][0], nn.SyncBatchNorm)
+    assert model[1].weight is bn.weight and model[1].num_batches_tracked is bn.num_batches_tracked
+    assert model[1].running_mean.tolist() == [0.5, 0.5, 0.5]
+    assert model[1].process_group == "group"
+    lone = nn.BatchNorm1d(4, affine=False, eps=1e-3)
+    converted = nn.SyncBatchNorm.convert_sync_batchnorm(lone)
+    assert converted is not lone and converted.eps == 1e-3 and converted.weight is None
+
+
+def test_container_and_nllloss2d():
+    with pytest.warns(FutureWarning, match="Container"):
+        c = nn.Container(a=nn.ReLU(), b=nn.Tanh())
+    assert [name for name, _ in c.named_children()] == ["a", "b"]
+    with pytest.warns(FutureWarning, match="NLLLoss2d"):
+        loss = nn.NLLLoss2d(reduction="sum")
+    x = mg.tensor(np.log(np.full((1, 2, 2, 2), 0.5)))
+    assert loss(x, mg.tensor(np.zeros((1, 2, 2), np.int64))).item() == pytest.approx(4 * np.log(2))
+
+
+def test_cross_map_lrn2d_by_formula():
+    x = np.random.default_rng(2).standard_normal((1, 5, 2, 2))
+    size, alpha, beta, k = 3, 0.4, 0.75, 2.0
+    sq = np.pad(x**2, ((0, 0), (1, 1), (0, 0), (0, 0)))
+    window = sq[:, :-2] + sq[:, 1:-1] + sq[:, 2:]
+    expected = x / (k + alpha / size * window) ** beta
+    out = nn.CrossMapLRN2d(size, alpha, beta, k)(mg.tensor(x))
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="4D"):
+        nn.CrossMapLRN2d(3)(mg.ones(1, 3, 2))
+
+
+def test_cross_map_lrn2d_gradcheck():
+    x = mg.tensor(np.random.default_rng(3).standard_normal((2, 4, 2, 2)), requires_grad=True)
+    assert mg.gradcheck(nn.CrossMapLRN2d(2, 0.7, 0.6, 1.0), (x,))
+
+
+def test_linear_cross_entropy_by_formula():
+    rng = np.random.default_rng(4)
+    x, w, b = rng.standard_normal((3, 5)), rng.standard_normal((4, 5)), rng.standard_normal(4)
+    y = np.array([1, 0, 3])
+    logits = x @ w.T + b
+    logp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    out = nn.functional.linear_cross_entropy(
+        mg.tensor(x), mg.tensor(w), mg.tensor(y), linear_bias=mg.tensor(b), reduction="none"
+    )
+    np.testing.assert_allclose(out.numpy(), -logp[np.arange(3), y], rtol=1e-12)
+
+
+def test_linear_cross_entropy_gradcheck_k_dimensional():
+    rng = np.random.default_rng(5)
+    x = mg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    w = mg.tensor(rng.standard_normal((5, 2, 4)), requires_grad=True)
+    b = mg.tensor(rng.standard_normal((5, 2)), requires_grad=True)
+    y = mg.tensor(rng.integers(0, 5, size=(3, 2)))
+    assert mg.gradcheck(
+        lambda x, w, b: nn.functional.linear_cross_entropy(x, w, y, linear_bias=b,
+                                                           label_smoothing=0.1), (x, w, b)
+    )  # fmt: skip
+
+
+def test_linear_cross_entropy_loss_module_layout():
+    mod = nn.LinearCrossEntropyLoss(4, 3, out_features=(2,), bias=True)
+    assert mod.linear.weight.shape == (6, 4) and mod.linear.bias.shape == (6,)
+    x, y = mg.randn(5, 4), mg.zeros(5, 2, dtype=mg.long)
+    logits = mod.linear(x).reshape(5, 3, 2)
+    np.testing.assert_allclose(mod(x, y).item(), nn.functional.cross_entropy(logits, y).item(),
+                               rtol=1e-6)  # fmt: skip
+    with pytest.raises(ValueError, match="acc_policy"):
+        nn.LinearCrossEntropyOptions(acc_policy="fast")

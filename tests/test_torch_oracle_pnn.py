@@ -333,3 +333,252 @@ def test_rnn_cell_errors(call):
         call(torch)
     with pytest.raises(expected.type):
         call(mg)
+
+
+# ---- nn: DataParallel, SyncBatchNorm, Container, NLLLoss2d, CrossMapLRN2d ----------------
+def _copy_params(src, dst):
+    """dst's parameters and buffers set to torch module src's, by name."""
+    state = {k: mg.tensor(v.detach().numpy()) for k, v in src.state_dict().items()}
+    dst.load_state_dict(state)
+
+
+def test_data_parallel_wraps_and_trains_like_torch():
+    torch.manual_seed(0)
+    tm = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    mm = mg.nn.Sequential(mg.nn.Linear(3, 4), mg.nn.ReLU(), mg.nn.Linear(4, 2))
+    _copy_params(tm, mm)
+    tdp, mdp = torch.nn.DataParallel(tm, device_ids=[0, 1]), mg.nn.DataParallel(mm, [0, 1])
+    assert repr(tdp) == repr(mdp)
+    assert list(tdp.state_dict()) == list(mdp.state_dict())
+    assert tdp.device_ids == mdp.device_ids == []
+    assert mdp.module is mm
+    assert [n for n, _ in tdp.named_parameters()] == [n for n, _ in mdp.named_parameters()]
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    topt = torch.optim.SGD(tdp.parameters(), lr=0.1)
+    mopt = mg.optim.SGD(mdp.parameters(), lr=0.1)
+    for _ in range(3):
+        for dp, opt, M in ((tdp, topt, torch), (mdp, mopt, mg)):
+            opt.zero_grad()
+            dp(M.tensor(x)).pow(2).mean().backward()
+            opt.step()
+    for (_, a), (_, b) in zip(tdp.named_parameters(), mdp.named_parameters()):
+        np.testing.assert_allclose(b.detach().numpy(), a.detach().numpy(), rtol=1e-5, atol=1e-6)
+    # a DataParallel's state_dict loads into another DataParallel, keys prefixed "module."
+    fresh = mg.nn.DataParallel(mg.nn.Sequential(mg.nn.Linear(3, 4), mg.nn.ReLU(),
+                                                mg.nn.Linear(4, 2)))  # fmt: skip
+    fresh.load_state_dict(mdp.state_dict())
+    np.testing.assert_array_equal(fresh.module[0].weight.detach().numpy(),
+                                  mm[0].weight.detach().numpy())  # fmt: skip
+
+
+def test_data_parallel_passes_keywords_and_signature():
+    assert list(inspect.signature(torch.nn.DataParallel).parameters) == list(
+        inspect.signature(mg.nn.DataParallel).parameters
+    )
+    assert list(inspect.signature(torch.nn.parallel.data_parallel).parameters) == list(
+        inspect.signature(mg.nn.parallel.data_parallel).parameters
+    )
+    for M in (torch, mg):
+        dp = M.nn.DataParallel(M.nn.Softmax(dim=0))
+        assert dp(input=M.tensor([0.0, 0.0])).tolist() == [0.5, 0.5]
+        assert M.nn.parallel.DataParallel is M.nn.DataParallel
+
+
+def test_functional_data_parallel_raises_without_accelerator():
+    for M in (torch, mg):
+        with pytest.raises(RuntimeError):
+            M.nn.parallel.data_parallel(M.nn.Linear(2, 2), M.ones(1, 2))
+
+
+@pytest.mark.parametrize("shape", [(6, 3), (4, 3, 5), (2, 3, 2, 2), (2, 3, 1, 2, 2)])
+@pytest.mark.parametrize("momentum", [0.1, None])
+@pytest.mark.parametrize("affine, track", [(True, True), (False, True), (True, False)])
+def test_sync_batch_norm_train_and_eval(shape, momentum, affine, track):
+    rng = np.random.default_rng(1)
+    tb = torch.nn.SyncBatchNorm(3, momentum=momentum, affine=affine, track_running_stats=track)
+    mb = mg.nn.SyncBatchNorm(3, momentum=momentum, affine=affine, track_running_stats=track)
+    if affine:
+        with torch.no_grad():
+            tb.weight.copy_(torch.tensor([0.5, 2.0, -1.0]))
+            tb.bias.copy_(torch.tensor([0.1, 0.0, 0.3]))
+    _copy_params(tb, mb)
+    for training in (True, True, False):
+        tb.train(training)
+        mb.train(training)
+        x = rng.standard_normal(shape).astype(np.float32)
+        tx, mx = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+        ty, my = tb(tx), mb(mx)
+        np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=1e-5, atol=1e-5)
+        g = rng.standard_normal(shape).astype(np.float32)
+        ty.backward(torch.tensor(g))
+        my.backward(mg.tensor(g))
+        np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-4, atol=1e-5)
+    for k, v in tb.state_dict().items():
+        np.testing.assert_allclose(mb.state_dict()[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6)
+    if affine:
+        np.testing.assert_allclose(mb.weight.grad.numpy(), tb.weight.grad.numpy(), rtol=1e-4,
+                                   atol=1e-5)  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", [(3,), (), (4, 0, 2)])
+def test_sync_batch_norm_input_errors(shape):
+    for M in (torch, mg):
+        with pytest.raises(ValueError):
+            M.nn.SyncBatchNorm(shape[1] if len(shape) > 1 else 3)(M.tensor(np.ones(shape)))
+
+
+def test_convert_sync_batchnorm_like_torch():
+    def build(M):
+        M.manual_seed(0)
+        inner = M.nn.Sequential(M.nn.BatchNorm1d(2, affine=False), M.nn.ReLU())
+        return M.nn.Sequential(M.nn.Conv2d(3, 4, 1), M.nn.BatchNorm2d(4, momentum=None, eps=1e-3),
+                               inner, M.nn.BatchNorm3d(2, track_running_stats=False))  # fmt: skip
+
+    results = {}
+    for M in (torch, mg):
+        model = build(M)
+        model[1].eval()
+        bn = model[1]
+        converted = M.nn.SyncBatchNorm.convert_sync_batchnorm(model)
+        assert converted is model
+        assert type(model[1]) is M.nn.SyncBatchNorm and model[1] is not bn
+        assert model[1].weight is bn.weight and model[1].running_mean is bn.running_mean
+        assert model[1].training is False and model[2][0].training is True
+        single = M.nn.SyncBatchNorm.convert_sync_batchnorm(M.nn.BatchNorm1d(5), process_group=None)
+        results[M] = repr(model), repr(single), list(model.state_dict())
+    assert results[torch] == results[mg]
+
+
+def test_container_and_nllloss2d_warn_and_work():
+    x = np.log(np.random.default_rng(2).dirichlet(np.ones(3), size=(2, 2, 2))).transpose(0, 3, 1, 2)
+    y = np.array([[[0, 1], [2, 1]], [[1, 1], [0, 2]]])
+    out = {}
+    for M in (torch, mg):
+        with pytest.warns(FutureWarning):
+            c = M.nn.Container(relu=M.nn.ReLU(), lin=M.nn.Linear(2, 2))
+        with pytest.warns(FutureWarning):
+            loss = M.nn.NLLLoss2d(weight=M.tensor([1.0, 2.0, 0.5], dtype=M.float64))
+        out[M] = repr(c), [n for n, _ in c.named_modules()], repr(loss), \
+            loss(M.tensor(x), M.tensor(y)).item()  # fmt: skip
+        assert isinstance(loss, M.nn.NLLLoss)
+    assert out[torch][:3] == out[mg][:3]
+    assert out[mg][3] == pytest.approx(out[torch][3], rel=1e-12)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5])
+def test_cross_map_lrn2d_is_local_response_norm(size):
+    """Against torch's LocalResponseNorm: torch's own CrossMapLRN2d keeps channel 0 in
+    every window (see the class's docstring), which minigrad does not copy."""
+    x = np.random.default_rng(3).standard_normal((2, 6, 3, 3))
+    tx, mx = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+    ty = torch.nn.LocalResponseNorm(size, alpha=0.5, beta=0.6, k=1.5)(tx)
+    my = mg.nn.CrossMapLRN2d(size, alpha=0.5, beta=0.6, k=1.5)(mx)
+    np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=1e-12)
+    g = np.cos(np.arange(x.size)).reshape(x.shape)
+    ty.backward(torch.tensor(g))
+    my.backward(mg.tensor(g))
+    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    # where torch's running sum is right (channel 0's window), the two agree
+    t0 = torch.nn.CrossMapLRN2d(size, alpha=0.5, beta=0.6, k=1.5)(torch.tensor(x))
+    np.testing.assert_allclose(my.detach().numpy()[:, 0], t0.numpy()[:, 0], rtol=1e-12)
+
+
+def test_cross_map_lrn2d_repr_signature_and_errors():
+    assert repr(torch.nn.CrossMapLRN2d(3)) == repr(mg.nn.CrossMapLRN2d(3))
+    ts, ms = (inspect.signature(M.nn.CrossMapLRN2d).parameters for M in (torch, mg))
+    assert [(p.name, p.default) for p in ts.values()] == [(p.name, p.default) for p in ms.values()]
+    for M in (torch, mg):
+        with pytest.raises(ValueError):
+            M.nn.CrossMapLRN2d(3)(M.ones(2, 3, 4))
+
+
+# ---- linear_cross_entropy ----------------------------------------------------------------
+def _lce_case(M, rng_seed, in_shape, w_shape, target, bias, **kw):
+    rng = np.random.default_rng(rng_seed)
+    x = M.tensor(rng.standard_normal(in_shape), requires_grad=True)
+    w = M.tensor(rng.standard_normal(w_shape), requires_grad=True)
+    b = M.tensor(rng.standard_normal(w_shape[:-1]), requires_grad=True) if bias else None
+    if "weight" in kw:
+        kw["weight"] = M.tensor(kw["weight"])
+    if "options" in kw:
+        kw["options"] = M.nn.LinearCrossEntropyOptions(**kw["options"])
+    t = M.tensor(target)
+    out = M.nn.functional.linear_cross_entropy(x, w, t, linear_bias=b, **kw)
+    (out * M.tensor(np.arange(1.0, out.numel() + 1).reshape(tuple(out.shape)))).sum().backward()
+    return out, [v.grad.numpy() for v in (x, w, b) if v is not None]
+
+
+_W4 = np.array([1.0, 2, 3, 4])
+_probs = np.random.default_rng(9).dirichlet(np.ones(4), size=3)
+LCE = [
+    ((3, 5), (4, 5), np.array([0, 3, 1]), False, {}),
+    ((3, 5), (4, 5), np.array([0, 3, 1]), True, dict(reduction="sum")),
+    ((3, 5), (4, 5), np.array([0, -100, 1]), True, dict(reduction="none")),
+    ((3, 5), (4, 5), np.array([0, 2, 1]), True, dict(ignore_index=2, weight=_W4)),
+    ((3, 5), (4, 5), np.array([0, 2, 1]), False, dict(label_smoothing=0.2)),
+    ((3, 5), (4, 5), _probs, True, dict(label_smoothing=0.1)),
+    ((5,), (4, 5), np.array(2), True, {}),
+    ((3, 5), (4, 2, 5), np.array([[0, 1], [3, 3], [2, 0]]), True, dict(reduction="none")),
+    ((3, 5), (4, 2, 5), np.array([[0, 1], [3, 3], [2, 0]]), False, {}),
+    ((3, 5), (4, 5), np.array([0, 3, 1]), True, dict(options={})),
+    ((3, 5), (4, 5), np.array([0, 3, 1]), False,
+     dict(options=dict(batch_chunk_size=2, chunking_method=None), reduction="none")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", LCE, ids=[str(i) for i in range(len(LCE))])
+def test_linear_cross_entropy(case):
+    in_shape, w_shape, target, bias, kw = case
+    (to, tg), (mo, mgr) = (_lce_case(M, 0, in_shape, w_shape, target, bias, **dict(kw))
+                           for M in (torch, mg))  # fmt: skip
+    assert tuple(to.shape) == mo.shape
+    np.testing.assert_allclose(mo.detach().numpy(), to.detach().numpy(), rtol=1e-10, atol=1e-12)
+    for a, b in zip(tg, mgr):
+        np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-11)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda F, M: F.linear_cross_entropy(M.ones(2, 2, 3), M.ones(4, 3), M.zeros(2, 2).long()),
+        lambda F, M: F.linear_cross_entropy(M.ones(2, 3), M.ones(4), M.zeros(2, dtype=M.long)),
+        lambda F, M: F.linear_cross_entropy(M.ones(2, 3), M.ones(4, 2), M.zeros(2, dtype=M.long)),
+        lambda F, M: F.linear_cross_entropy(M.ones(2, 3), M.ones(4, 3), M.zeros(2, dtype=M.long),
+                                            linear_bias=M.ones(3)),
+        lambda F, M: F.linear_cross_entropy(M.ones(3), M.ones(4, 2, 3), M.zeros(2, dtype=M.long)),
+        lambda F, M: F.linear_cross_entropy(M.ones(2, 3), M.ones(4, 3), M.ones(2, 4) / 4,
+                                            ignore_index=1),
+        lambda F, M: M.nn.LinearCrossEntropyLoss(3, 4, weight=M.ones(3)),
+        lambda F, M: M.nn.LinearCrossEntropyLoss(3, 4, label_smoothing=1.5),
+        lambda F, M: M.nn.LinearCrossEntropyOptions(acc_policy="fast"),
+        lambda F, M: M.nn.LinearCrossEntropyOptions(chunking_method="aspect_ratio:0"),
+        lambda F, M: M.nn.LinearCrossEntropyOptions(batch_chunk_size=0),
+    ],
+)  # fmt: skip
+def test_linear_cross_entropy_errors(call):
+    with pytest.raises(Exception) as expected:
+        call(torch.nn.functional, torch)
+    with pytest.raises(expected.type):
+        call(mg.nn.functional, mg)
+
+
+@pytest.mark.parametrize("out_features, bias", [((), False), ((2, 3), True), ((), True)])
+def test_linear_cross_entropy_loss_module(out_features, bias):
+    mods = {}
+    for M in (torch, mg):
+        M.manual_seed(0)
+        mods[M] = M.nn.LinearCrossEntropyLoss(5, 4, out_features=out_features, bias=bias,
+                                              dtype=M.float64, reduction="sum")  # fmt: skip
+    _copy_params(mods[torch], mods[mg])
+    assert repr(mods[torch]) == repr(mods[mg])
+    assert list(mods[torch].state_dict()) == list(mods[mg].state_dict())
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((3, 5))
+    y = rng.integers(0, 4, size=(3, *out_features))
+    res = {}
+    for M, mod in mods.items():
+        out = mod(M.tensor(x), M.tensor(y))
+        out.backward()
+        res[M] = out.item(), mod.linear.weight.grad.numpy()
+    assert res[mg][0] == pytest.approx(res[torch][0], rel=1e-12)
+    np.testing.assert_allclose(res[mg][1], res[torch][1], rtol=1e-10, atol=1e-12)
