@@ -342,3 +342,64 @@ def test_linear_cross_entropy_loss_module_layout():
                                rtol=1e-6)  # fmt: skip
     with pytest.raises(ValueError, match="acc_policy"):
         nn.LinearCrossEntropyOptions(acc_policy="fast")
+
+
+# ---- linalg.ldl_factor, ldl_factor_ex, ldl_solve -----------------------------------------
+def test_ldl_factor_of_positive_definite_is_cholesky_rescaled():
+    """No pivoting for a diagonally dominant SPD A: A = L D Lᵀ with L = C / diag(C) and
+    D = diag(C)², C the Cholesky factor."""
+    rng = np.random.default_rng(7)
+    R = rng.standard_normal((5, 5))
+    A = R @ R.T + 5 * np.eye(5)
+    LD, piv = mg.linalg.ldl_factor(mg.tensor(A))
+    C = np.linalg.cholesky(A)
+    expected = np.tril(C / np.diag(C), -1) + np.diag(np.diag(C) ** 2)
+    np.testing.assert_allclose(LD.numpy(), expected, rtol=1e-12, atol=1e-14)
+    assert piv.tolist() == [1, 2, 3, 4, 5] and piv.dtype == mg.int32
+
+
+def test_ldl_factor_two_by_two_pivot_layout():
+    """[[0, 1], [1, 0]] has no usable 1x1 pivot: one 2x2 block D = A, pivots -2, -2 (its
+    second row swapped with row 2: itself), D's off-diagonal kept below the diagonal."""
+    LD, piv, info = mg.linalg.ldl_factor_ex(mg.tensor([[0.0, 1.0], [1.0, 0.0]]))
+    assert LD.tolist() == [[0.0, 0.0], [1.0, 0.0]] and piv.tolist() == [-2, -2]
+    assert info.item() == 0
+
+
+def test_ldl_factor_ex_reports_the_zero_pivot():
+    LD, piv, info = mg.linalg.ldl_factor_ex(mg.tensor([[1.0, 1.0], [1.0, 1.0]]))
+    assert info.item() == 2 and LD.tolist() == [[1.0, 0.0], [1.0, 0.0]]
+    with pytest.raises(mg.linalg.LinAlgError, match=r"ldl_factor.*D\[2,2\]"):
+        mg.linalg.ldl_factor(mg.tensor([[1.0, 1.0], [1.0, 1.0]]))
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 7, 12])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_ldl_solve_solves(n, seed):
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((3, n, n))
+    A = A + np.swapaxes(A, -1, -2)
+    A[:, np.arange(n), np.arange(n)] *= 0.05  # indefinite, with 2x2 pivots
+    B = rng.standard_normal((n, 2))
+    LD, piv = mg.linalg.ldl_factor(mg.tensor(A))
+    X = mg.linalg.ldl_solve(LD, piv, mg.tensor(B)).numpy()
+    np.testing.assert_allclose(A @ X, np.broadcast_to(B, (3, n, 2)), atol=1e-9)
+
+
+def test_ldl_reads_only_the_lower_triangle():
+    rng = np.random.default_rng(3)
+    S = rng.standard_normal((4, 4))
+    S = S + S.T
+    junk = np.tril(S) + np.triu(rng.standard_normal((4, 4)), 1)
+    for a, b in zip(mg.linalg.ldl_factor(mg.tensor(S)), mg.linalg.ldl_factor(mg.tensor(junk))):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_ldl_has_no_derivative():
+    A = mg.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
+    LD, piv = mg.linalg.ldl_factor(A)
+    with pytest.raises(RuntimeError, match="linalg_ldl_factor_ex"):
+        LD.sum().backward()
+    B = mg.ones(2, 1, requires_grad=True)
+    with pytest.raises(RuntimeError, match="linalg_ldl_solve"):
+        mg.linalg.ldl_solve(LD.detach(), piv, B).sum().backward()

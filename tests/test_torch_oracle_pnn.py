@@ -582,3 +582,126 @@ def test_linear_cross_entropy_loss_module(out_features, bias):
         res[M] = out.item(), mod.linear.weight.grad.numpy()
     assert res[mg][0] == pytest.approx(res[torch][0], rel=1e-12)
     np.testing.assert_allclose(res[mg][1], res[torch][1], rtol=1e-10, atol=1e-12)
+
+
+# ---- linalg.ldl_factor, ldl_factor_ex, ldl_solve -----------------------------------------
+def _symmetric(n, kind, seed):
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((n, n))
+    if kind == "sym":
+        return A + A.T
+    if kind == "spd":
+        return A @ A.T + n * np.eye(n)
+    if kind == "small_diagonal":  # Bunch-Kaufman takes 2x2 pivots
+        A = A + A.T
+        A[np.diag_indices(n)] *= 0.01
+        return A
+    if kind == "lower_only":  # the upper triangle is never read
+        return np.tril(A) + np.triu(rng.standard_normal((n, n)) * 100, 1)
+    return (rng.integers(-2, 3, (n, n)) + rng.integers(-2, 3, (n, n)).T).astype(float)  # ties
+
+
+LDL_CASES = [(n, kind) for n in (1, 2, 3, 5, 8, 13, 40, 70)
+             for kind in ("sym", "spd", "small_diagonal", "lower_only", "integers")]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n, kind", LDL_CASES)
+def test_ldl_factor_ex_pivots_and_factors(n, kind, dtype):
+    A = _symmetric(n, kind, seed=n).astype(dtype)
+    tLD, tp, ti = torch.linalg.ldl_factor_ex(torch.tensor(A))
+    mLD, mp, mi = mg.linalg.ldl_factor_ex(mg.tensor(A))
+    np.testing.assert_array_equal(mp.numpy(), tp.numpy())
+    assert mp.dtype == mg.int32 and mi.dtype == mg.int32 and mi.shape == ()
+    assert mi.item() == ti.item()
+    assert mLD.dtype == dtype
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == np.float64 else dict(rtol=2e-3, atol=2e-4)
+    np.testing.assert_allclose(mLD.numpy(), tLD.numpy(), **tol)
+    if ti.item() == 0:  # minigrad's solve from torch's own factors
+        B = np.random.default_rng(0).standard_normal((n, 3)).astype(dtype)
+        X = mg.linalg.ldl_solve(mg.tensor(tLD.numpy()), mg.tensor(tp.numpy()), mg.tensor(B))
+        tX = torch.linalg.ldl_solve(tLD, tp, torch.tensor(B))
+        scale = np.abs(tX.numpy()).max()
+        np.testing.assert_allclose(X.numpy() / scale, tX.numpy() / scale, **tol)
+
+
+def test_ldl_batched_and_broadcast_solve():
+    rng = np.random.default_rng(1)
+    A = rng.standard_normal((2, 3, 4, 4))
+    A = A + np.swapaxes(A, -1, -2)
+    B = rng.standard_normal((3, 4, 2))
+    res = {}
+    for M in (torch, mg):
+        LD, p = M.linalg.ldl_factor(M.tensor(A))
+        X = M.linalg.ldl_solve(LD, p, M.tensor(B))
+        X64 = M.linalg.ldl_solve(LD[0], p[0].long(), M.tensor(B), hermitian=True)
+        res[M] = LD.numpy(), p.numpy(), X.numpy(), X64.numpy(), type(M.linalg.ldl_factor(
+            M.tensor(A))).__name__  # fmt: skip
+    np.testing.assert_array_equal(res[mg][1], res[torch][1])
+    for i in (0, 2, 3):
+        np.testing.assert_allclose(res[mg][i], res[torch][i], rtol=1e-10, atol=1e-12)
+    assert res[mg][4] == res[torch][4] == "linalg_ldl_factor"
+
+
+@pytest.mark.parametrize(
+    "A",
+    [[[0.0, 1.0], [1.0, 0.0]], [[1.0, 1.0], [1.0, 1.0]], [[float("nan"), 1.0], [1.0, 2.0]],
+     [[0.0, 0.0], [0.0, 0.0]], [[2.0, 5.0], [1.0, 3.0]]],
+)  # fmt: skip
+def test_ldl_factor_ex_edge_matrices(A):
+    t = torch.linalg.ldl_factor_ex(torch.tensor(A, dtype=torch.float64))
+    m = mg.linalg.ldl_factor_ex(mg.tensor(A, dtype=mg.float64))
+    np.testing.assert_array_equal(m.pivots.numpy(), t.pivots.numpy())
+    np.testing.assert_array_equal(m.LD.numpy(), t.LD.numpy())
+    assert m.info.item() == t.info.item()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda M: M.linalg.ldl_factor(M.zeros(3, 3, dtype=M.float64)),
+        lambda M: M.linalg.ldl_factor_ex(M.tensor([[1.0, 1], [1, 1]]), check_errors=True),
+        lambda M: M.linalg.ldl_factor(M.ones(2, 3)),
+        lambda M: M.linalg.ldl_factor(M.ones(3)),
+        lambda M: M.linalg.ldl_factor(M.ones(2, 2, dtype=M.long)),
+        lambda M: M.linalg.ldl_factor(M.eye(2, requires_grad=True))[0].sum().backward(),
+        lambda M: M.linalg.ldl_solve(*M.linalg.ldl_factor(M.eye(2)),
+                                     M.ones(2, 1, requires_grad=True)).sum().backward(),
+        lambda M: M.linalg.ldl_solve(*M.linalg.ldl_factor(M.eye(2, dtype=M.float64)),
+                                     M.ones(2, 1)),
+        lambda M: M.linalg.ldl_solve(*M.linalg.ldl_factor(M.eye(2)), M.ones(3, 1)),
+        lambda M: M.linalg.ldl_solve(*M.linalg.ldl_factor(M.eye(2)), M.ones(2)),
+        lambda M: M.linalg.ldl_solve(M.eye(2), M.ones(3, dtype=M.int32), M.ones(2, 1)),
+        lambda M: M.linalg.ldl_solve(M.eye(2), M.ones(2), M.ones(2, 1)),
+    ],
+)  # fmt: skip
+def test_ldl_errors(call):
+    with pytest.raises(Exception) as expected:
+        call(torch)
+    with pytest.raises(expected.type):
+        call(mg)
+
+
+def test_ldl_empty_out_and_grad_flags():
+    for M in (torch, mg):
+        LD, p = M.linalg.ldl_factor(M.ones(0, 0))
+        assert tuple(LD.shape) == (0, 0) and tuple(p.shape) == (0,)
+        assert tuple(M.linalg.ldl_solve(LD, p, M.ones(0, 2)).shape) == (0, 2)
+        assert [tuple(t.shape) for t in M.linalg.ldl_factor_ex(M.ones(0, 3, 3))] == [
+            (0, 3, 3), (0, 3), (0,)]  # fmt: skip
+        out = (M.empty(2, 2), M.empty(2, dtype=M.int32))
+        M.linalg.ldl_factor(M.eye(2) * 2, out=out)
+        assert out[0].tolist() == [[2.0, 0.0], [0.0, 2.0]] and out[1].tolist() == [1, 2]
+        LD = M.linalg.ldl_factor(M.eye(2, requires_grad=True))[0]
+        assert LD.requires_grad and LD.grad_fn is not None
+
+
+@pytest.mark.parametrize("name", ["ldl_factor", "ldl_factor_ex", "ldl_solve"])
+def test_ldl_signatures(name):
+    doc = getattr(torch.linalg, name).__doc__.strip().splitlines()[0]
+    params = inspect.signature(getattr(mg.linalg, name)).parameters
+    text = ", ".join(("*, " if p.kind == p.KEYWORD_ONLY and i and
+                      list(params.values())[i - 1].kind != p.KEYWORD_ONLY else "") +
+                     (p.name if p.default is p.empty else f"{p.name}={p.default}")
+                     for i, p in enumerate(params.values()))  # fmt: skip
+    assert doc.startswith(f"linalg.{name}({text})"), (doc, text)
