@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from .nn import functional as F
-from .nn.rnn import _STEPS
+from .nn.module import Module
+from .nn.rnn import _GATES, _STEPS, RNNBase
 from .tensor import Tensor
 
 # the same functions as nn.functional's, as in PyTorch
@@ -263,6 +264,101 @@ def _cell(op: str, mode: str, input: Tensor, hx: tuple, w_ih: Tensor, w_hh: Tens
     return _STEPS[mode](F.linear(input, w_ih, b_ih), hx, w_hh, b_hh)
 
 
+def rnn_tanh(input: Tensor, hx: Any, params: Any, has_biases: bool, num_layers: int,
+             dropout: float, train: bool, bidirectional: bool,
+             batch_first: Any) -> tuple:  # fmt: skip
+    """nn.RNN's layers (tanh) over input with the flat weights ``params`` (w_ih, w_hh and,
+    with biases, b_ih, b_hh per layer and direction): (output, h_n). Given ``(data,
+    batch_sizes, hx, params, ...)`` (no batch_first), the packed form: data packed."""
+    return _flat("RNN_TANH", input, hx, params, has_biases, num_layers, dropout, train,
+                 bidirectional, batch_first)  # fmt: skip
+
+
+def rnn_relu(input: Tensor, hx: Any, params: Any, has_biases: bool, num_layers: int,
+             dropout: float, train: bool, bidirectional: bool,
+             batch_first: Any) -> tuple:  # fmt: skip
+    """rnn_tanh with relu: (output, h_n)."""
+    return _flat("RNN_RELU", input, hx, params, has_biases, num_layers, dropout, train,
+                 bidirectional, batch_first)  # fmt: skip
+
+
+def gru(input: Tensor, hx: Any, params: Any, has_biases: bool, num_layers: int,
+        dropout: float, train: bool, bidirectional: bool, batch_first: Any) -> tuple:  # fmt: skip
+    """nn.GRU's layers with the flat weights ``params``: (output, h_n); packed form as
+    rnn_tanh's."""
+    return _flat("GRU", input, hx, params, has_biases, num_layers, dropout, train,
+                 bidirectional, batch_first)  # fmt: skip
+
+
+def lstm(input: Tensor, hx: Any, params: Any, has_biases: bool, num_layers: int,
+         dropout: float, train: bool, bidirectional: bool, batch_first: Any) -> tuple:  # fmt: skip
+    """nn.LSTM's layers with the flat weights ``params`` (w_hr after the biases with a
+    projection, which hx = (h, c) of different widths asks for): (output, h_n, c_n);
+    packed form as rnn_tanh's."""
+    return _flat("LSTM", input, hx, params, has_biases, num_layers, dropout, train,
+                 bidirectional, batch_first)  # fmt: skip
+
+
+def _flat(mode: str, input: Tensor, *args: Any) -> tuple:
+    """ATen's flat-weight RNN: the ``.input`` form (input, hx, params, has_biases,
+    num_layers, dropout, train, bidirectional, batch_first), or the ``.data`` form (data,
+    batch_sizes, hx, params, has_biases, num_layers, dropout, train, bidirectional)."""
+    # the .data form's second argument is batch_sizes where the .input form has hx
+    packed = isinstance(args[0] if mode == "LSTM" else args[1], Tensor)
+    if packed:
+        batch_sizes, hx, params, has_biases, layers, dropout, train, bidirectional = args
+        batch_first = False
+    else:
+        hx, params, has_biases, layers, dropout, train, bidirectional, batch_first = args
+    name = mode.lower()
+    hx = tuple(hx) if mode == "LSTM" else (hx,)
+    if len(hx) != (2 if mode == "LSTM" else 1):
+        raise RuntimeError(f"{name} expects two hidden states, got {len(hx)}")
+    per = (4 if has_biases else 2) + (mode == "LSTM" and hx[0].shape[-1] != hx[1].shape[-1])
+    directions = 2 if bidirectional else 1
+    if len(params) != per * layers * directions:
+        raise RuntimeError(
+            f"{name}: got {len(params)} weights, expected {per} for each of {layers} layers and "
+            f"{directions} directions"
+        )
+    rnn = _FlatRNN(mode, params, per, has_biases, layers, dropout, train, bidirectional, hx)
+    if packed:
+        out, states = rnn._packed_layers(input, [int(b) for b in batch_sizes.data], hx)
+        return (out, *states)
+    if input.ndim != 3:
+        raise IndexError(
+            f"{name}: input of shape {tuple(input.shape)} is not 3-D (sequence, batch, "
+            "features): Dimension out of range (expected to be in range of [-2, 1], but got 2)"
+        )
+    x = input.transpose(0, 1) if batch_first else input
+    expected = (layers * directions, x.shape[1])
+    if any(tuple(h.shape[:2]) != expected for h in hx):
+        raise RuntimeError(
+            f"{name}: Expected hidden size {expected} (layers * directions, batch), got "
+            f"{[tuple(h.shape) for h in hx]}"
+        )
+    out, states = rnn._layers(x, hx)
+    return (out.transpose(0, 1) if batch_first else out, *states)
+
+
+class _FlatRNN(RNNBase):
+    """An RNNBase over the weights given (ATen's flat list), not its own parameters."""
+
+    def __init__(self, mode: str, params: Any, per: int, has_biases: bool, layers: int,
+                 dropout: float, train: bool, bidirectional: bool, hx: tuple) -> None:  # fmt: skip
+        Module.__init__(self)
+        self.mode, self.num_layers, self.bidirectional = mode, layers, bidirectional
+        self.dropout, self.training = float(dropout), bool(train)
+        self.hidden_size = params[0].shape[0] // _GATES[mode]
+        self.proj_size = hx[0].shape[-1] if per in (3, 5) else 0
+        groups = [list(params[i : i + per]) for i in range(0, len(params), per)]
+        self._weights = groups if has_biases else [g[:2] + [None, None] + g[2:] for g in groups]
+
+    def _direction_weights(self, k: int) -> tuple:
+        w_ih, w_hh, b_ih, b_hh, *w_hr = self._weights[k]
+        return w_ih, w_hh, w_hr[0] if w_hr else None, b_ih, b_hh
+
+
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_max_pool1d",
@@ -290,12 +386,14 @@ __all__ = [
     "feature_alpha_dropout",
     "feature_alpha_dropout_",
     "group_norm",
+    "gru",
     "gru_cell",
     "hinge_embedding_loss",
     "hardshrink",
     "instance_norm",
     "kl_div",
     "layer_norm",
+    "lstm",
     "lstm_cell",
     "margin_ranking_loss",
     "max_pool1d",
@@ -310,7 +408,9 @@ __all__ = [
     "poisson_nll_loss",
     "prelu",
     "rms_norm",
+    "rnn_relu",
     "rnn_relu_cell",
+    "rnn_tanh",
     "rnn_tanh_cell",
     "rrelu",
     "rrelu_",

@@ -403,3 +403,40 @@ def test_ldl_has_no_derivative():
     B = mg.ones(2, 1, requires_grad=True)
     with pytest.raises(RuntimeError, match="linalg_ldl_solve"):
         mg.linalg.ldl_solve(LD.detach(), piv, B).sum().backward()
+
+
+# ---- torch.lstm / gru / rnn_tanh / rnn_relu ----------------------------------------------
+@pytest.mark.parametrize("fn, cls", [("lstm", "LSTM"), ("gru", "GRU"), ("rnn_tanh", "RNN")])
+def test_flat_rnn_forms_match_the_modules(fn, cls):
+    mg.manual_seed(0)
+    mod = getattr(nn, cls)(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+    x, h = mg.randn(2, 5, 3), mg.randn(4, 2, 4)
+    hx = (h, mg.randn(4, 2, 4)) if fn == "lstm" else h
+    out = getattr(mg, fn)(x, hx, mod._flat_weights, True, 2, 0.0, False, True, True)
+    ref = mod(x, hx)
+    refs = (ref[0], *ref[1]) if fn == "lstm" else ref
+    assert len(out) == len(refs)
+    for a, b in zip(out, refs):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def test_flat_gru_gradcheck():
+    mg.manual_seed(1)
+    gru = nn.GRU(2, 3, dtype=mg.float64)
+    x = mg.tensor(np.random.default_rng(0).standard_normal((4, 1, 2)), requires_grad=True)
+    h = mg.zeros(1, 1, 3, dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(
+        lambda x, h, *w: mg.gru(x, h, list(w), True, 1, 0.0, False, False, False)[0],
+        (x, h, *gru._flat_weights),
+    )
+
+
+def test_flat_rnn_dropout_between_layers_only_when_training():
+    mg.manual_seed(2)
+    rnn = nn.RNN(3, 4, num_layers=2)
+    x, h = mg.randn(5, 2, 3), mg.zeros(2, 2, 4)
+    a = mg.rnn_tanh(x, h, rnn._flat_weights, True, 2, 0.9, False, False, False)[0]
+    b = mg.rnn_tanh(x, h, rnn._flat_weights, True, 2, 0.0, False, False, False)[0]
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    c = mg.rnn_tanh(x, h, rnn._flat_weights, True, 2, 0.9, True, False, False)[0]
+    assert not np.allclose(c.detach().numpy(), b.detach().numpy())

@@ -705,3 +705,93 @@ def test_ldl_signatures(name):
                      (p.name if p.default is p.empty else f"{p.name}={p.default}")
                      for i, p in enumerate(params.values()))  # fmt: skip
     assert doc.startswith(f"linalg.{name}({text})"), (doc, text)
+
+
+# ---- torch.lstm / gru / rnn_tanh / rnn_relu (ATen's flat-weight forms) --------------------
+FLAT = [
+    (fn, cls, layers, bidir, bias, bf, proj)
+    for fn, cls in (("lstm", "LSTM"), ("gru", "GRU"), ("rnn_tanh", "RNN"), ("rnn_relu", "RNN"))
+    for layers, bidir, bias, bf, proj in ((1, False, True, False, 0), (2, True, True, False, 0),
+                                          (2, False, False, True, 0), (1, True, True, True, 2))
+    if not (proj and fn != "lstm")
+]  # fmt: skip
+
+
+def _twin_rnns(cls, fn, **kw):
+    if fn == "rnn_relu":
+        kw["nonlinearity"] = "relu"
+    torch.manual_seed(0)
+    tm = getattr(torch.nn, cls)(3, 4, dtype=torch.float64, **kw)
+    mm = getattr(mg.nn, cls)(3, 4, dtype=mg.float64, **kw)
+    _copy_params(tm, mm)
+    return tm, mm
+
+
+@pytest.mark.parametrize("fn, cls, layers, bidir, bias, bf, proj", FLAT)
+def test_flat_rnn_forms(fn, cls, layers, bidir, bias, bf, proj):
+    kw = dict(num_layers=layers, bidirectional=bidir, bias=bias, batch_first=bf)
+    tm, mm = _twin_rnns(cls, fn, **kw, **(dict(proj_size=proj) if proj else {}))
+    rng = np.random.default_rng(0)
+    D = 2 if bidir else 1
+    x = rng.standard_normal((2, 5, 3) if bf else (5, 2, 3))
+    h, c = rng.standard_normal((layers * D, 2, proj or 4)), rng.standard_normal((layers * D, 2, 4))
+    res = {}
+    for M, mod in ((torch, tm), (mg, mm)):
+        X, H, C = (M.tensor(a, requires_grad=True) for a in (x, h, c))
+        hx = (H, C) if fn == "lstm" else H
+        out = getattr(M, fn)(X, hx, mod._flat_weights, bias, layers, 0.0, False, bidir, bf)
+        assert isinstance(out, tuple) and len(out) == (3 if fn == "lstm" else 2)
+        sum((o**2).sum() * (i + 1) for i, o in enumerate(out)).backward()
+        grads = [X.grad, H.grad] + [w.grad for w in mod._flat_weights]
+        res[M] = [o.detach().numpy() for o in out] + [g.numpy() for g in grads]
+    assert len(res[torch]) == len(res[mg])
+    for a, b in zip(res[torch], res[mg]):
+        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("fn, cls", [("gru", "GRU"), ("lstm", "LSTM"), ("rnn_tanh", "RNN")])
+def test_flat_rnn_packed_form(fn, cls):
+    tm, mm = _twin_rnns(cls, fn, num_layers=2, bidirectional=True)
+    rng = np.random.default_rng(1)
+    x, h, c = (rng.standard_normal(s) for s in ((5, 3, 3), (4, 3, 4), (4, 3, 4)))
+    res = {}
+    for M, mod in ((torch, tm), (mg, mm)):
+        X = M.tensor(x, requires_grad=True)
+        pk = M.nn.utils.rnn.pack_padded_sequence(X, [5, 3, 2])
+        hx = [M.tensor(h), M.tensor(c)] if fn == "lstm" else M.tensor(h)
+        out = getattr(M, fn)(pk.data, pk.batch_sizes, hx, mod._flat_weights, True, 2, 0.0, False,
+                             True)  # fmt: skip
+        sum((o**2).sum() for o in out).backward()
+        res[M] = [o.detach().numpy() for o in out] + [X.grad.numpy()]
+    for a, b in zip(res[torch], res[mg]):
+        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda M, w: M.gru(M.zeros(5, 2, 3), M.zeros(1, 2, 4), w, True, 2, 0.0, *(False,) * 3),
+        lambda M, w: M.gru(M.zeros(5, 2, 3), M.zeros(3, 2, 4), w, True, 2, 0.0, *(False,) * 3),
+        lambda M, w: M.gru(M.zeros(5, 2, 3), M.zeros(2, 3, 4), w, True, 2, 0.0, *(False,) * 3),
+        lambda M, w: M.gru(M.zeros(5, 2, 3), M.zeros(2, 2, 5), w, True, 2, 0.0, *(False,) * 3),
+        lambda M, w: M.gru(M.zeros(5, 2, 3).double(), M.zeros(2, 2, 4), w, True, 2, 0.0, False,
+                           False, False),
+        lambda M, w: M.gru(M.zeros(5, 3), M.zeros(2, 4), w, True, 2, 0.0, False, False, False),
+        lambda M, w: M.gru(M.zeros(5, 2, 3), M.zeros(2, 2, 4), w[:-1], True, 2, 0.0, False, False,
+                           False),
+        lambda M, w: M.lstm(M.zeros(5, 2, 3), (M.zeros(2, 2, 4),), w, True, 2, 0.0, False, False,
+                            False),
+    ],
+)  # fmt: skip
+def test_flat_rnn_errors(call):
+    tm, mm = (M.nn.GRU(3, 4, num_layers=2) for M in (torch, mg))
+    with pytest.raises(Exception) as expected:
+        call(torch, tm._flat_weights)
+    with pytest.raises(expected.type):
+        call(mg, mm._flat_weights)
+
+
+def test_flat_weights_names_and_order():
+    tm, mm = _twin_rnns("LSTM", "lstm", num_layers=2, bidirectional=True, proj_size=2)
+    assert [tuple(w.shape) for w in tm._flat_weights] == [w.shape for w in mm._flat_weights]
+    assert tm._flat_weights_names == mm._flat_weights_names
