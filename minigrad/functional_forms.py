@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .nn import functional as F
 from .nn.module import Module
 from .nn.rnn import _GATES, _STEPS, RNNBase
@@ -204,6 +206,58 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
     return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, mode, zero_infinity)
 
 
+def embedding_bag(weight: Tensor, indices: Tensor, offsets: Tensor,
+                  scale_grad_by_freq: bool = False, mode: int = 0, sparse: bool = False,
+                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> tuple:  # fmt: skip
+    """ATen's embedding_bag: F.embedding_bag's bags of 1-D ``indices`` cut at ``offsets``,
+    ``mode`` 0 sum, 1 mean, 2 max, a negative ``padding_idx`` counted from the end; and
+    ATen's bookkeeping, as its CPU kernel gives it: (output, offset2bag (each index's bag;
+    empty for a float32 sum without padding_idx, the kernel's fast path), bag_size (the
+    non-padding indices per bag; zeros for a sum), max_indices (for max, the row of each
+    maximum, (B, D); for mean bag_size; zeros for sum)). ATen ignores scale_grad_by_freq
+    for max, which F refuses."""
+    if mode not in (0, 1, 2):
+        raise RuntimeError(f"embedding_bag: `mode` must be sum, mean, or max, got {mode}.")
+    if indices.ndim != 1:
+        raise ValueError(f"embedding_bag: expected 1-D indices with offsets, got shape "
+                         f"{tuple(indices.shape)}")  # fmt: skip
+    rows = weight.shape[0]
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += rows
+    padding = padding_idx if padding_idx is not None and 0 <= padding_idx < rows else None
+    scale = scale_grad_by_freq and mode != 2
+    output = F.embedding_bag(indices, weight, offsets, None, 2, scale,
+                             ("sum", "mean", "max")[mode], sparse, per_sample_weights,
+                             include_last_offset, padding)  # fmt: skip
+    idx, starts = indices.data.astype(np.int64), offsets.data.astype(np.int64)
+    bags = output.shape[0]
+    starts = starts[:bags]
+    offset2bag = np.searchsorted(starts, np.arange(idx.size), side="right") - 1
+    kept = idx != padding if padding is not None else np.ones(idx.size, bool)
+    counts = np.bincount(offset2bag[kept], minlength=bags)[:bags] if idx.size else np.zeros(bags)
+    long = np.int64
+    if mode == 0:
+        fast = padding is None and weight.dtype == np.float32
+        o2b = np.zeros(0, long) if fast else offset2bag
+        return output, Tensor._new(o2b.astype(long)), *(Tensor._new(np.zeros(bags, long)),) * 2
+    bag_size = Tensor._new(counts.astype(long))
+    if mode == 1:
+        return (
+            output,
+            Tensor._new(offset2bag.astype(long)),
+            bag_size,
+            Tensor._new(counts.astype(long)),
+        )
+    W = weight.data
+    max_indices = np.zeros((bags, W.shape[1]), long)
+    for b in range(bags):
+        members = idx[(offset2bag == b) & kept]
+        if members.size:  # the first row reaching each column's maximum
+            max_indices[b] = members[np.argmax(W[members], axis=0)]
+    return output, Tensor._new(offset2bag.astype(long)), bag_size, Tensor._new(max_indices)
+
+
 def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
                   b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:  # fmt: skip
     """h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh); x (B, input_size), hx (B, hidden_size)."""
@@ -383,6 +437,7 @@ __all__ = [
     "dropout",
     "dropout_",
     "embedding",
+    "embedding_bag",
     "feature_alpha_dropout",
     "feature_alpha_dropout_",
     "group_norm",

@@ -440,3 +440,28 @@ def test_flat_rnn_dropout_between_layers_only_when_training():
     np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
     c = mg.rnn_tanh(x, h, rnn._flat_weights, True, 2, 0.9, True, False, False)[0]
     assert not np.allclose(c.detach().numpy(), b.detach().numpy())
+
+
+# ---- torch.embedding_bag (ATen's form) ---------------------------------------------------
+def test_embedding_bag_aten_bookkeeping():
+    W = mg.tensor(np.array([[1.0, 0.0], [3.0, -1.0], [2.0, 5.0], [0.0, 0.0]]))
+    idx, off = mg.tensor([1, 2, 0, 3, 1]), mg.tensor([0, 2, 2])
+    out, offset2bag, bag_size, max_indices = mg.embedding_bag(W, idx, off, False, 2)
+    assert out.tolist() == [[3.0, 5.0], [0.0, 0.0], [3.0, 0.0]]
+    assert offset2bag.tolist() == [0, 0, 2, 2, 2] and bag_size.tolist() == [2, 0, 3]
+    assert max_indices.tolist() == [[1, 2], [0, 0], [1, 0]]  # the first row at each maximum
+    out, offset2bag, bag_size, max_indices = mg.embedding_bag(W, idx, off, False, 1, False,
+                                                              None, False, 3)  # fmt: skip
+    np.testing.assert_allclose(out.numpy()[2], [2.0, -0.5])  # (W[0] + W[1]) / 2: row 3 pads
+    assert bag_size.tolist() == [2, 0, 2] and max_indices.tolist() == [2, 0, 2]
+    out, offset2bag, bag_size, max_indices = mg.embedding_bag(W.float(), idx, off)
+    assert offset2bag.numel() == 0 and bag_size.tolist() == [0, 0, 0]  # float32 sum: fast path
+    assert out.tolist() == [[5.0, 4.0], [0.0, 0.0], [4.0, -1.0]]
+
+
+def test_embedding_bag_aten_gradcheck():
+    W = mg.tensor(np.random.default_rng(8).standard_normal((6, 3)), requires_grad=True)
+    psw = mg.tensor(np.linspace(0.5, 2.0, 5), requires_grad=True)
+    idx, off = mg.tensor([1, 2, 0, 5, 1]), mg.tensor([0, 3])
+    assert mg.gradcheck(lambda w, p: mg.embedding_bag(w, idx, off, False, 0, False, p)[0], (W, psw))
+    assert mg.gradcheck(lambda w: mg.embedding_bag(w, idx, off, False, 1)[0], (W,))

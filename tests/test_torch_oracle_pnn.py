@@ -795,3 +795,63 @@ def test_flat_weights_names_and_order():
     tm, mm = _twin_rnns("LSTM", "lstm", num_layers=2, bidirectional=True, proj_size=2)
     assert [tuple(w.shape) for w in tm._flat_weights] == [w.shape for w in mm._flat_weights]
     assert tm._flat_weights_names == mm._flat_weights_names
+
+
+# ---- torch.embedding_bag (ATen's form, four outputs) -------------------------------------
+_IDX = np.array([1, 2, 4, 5, 4, 3, 2, 9])
+EMBEDDING_BAG = [
+    (_IDX, np.array([0, 4, 4]), {}),
+    (_IDX, np.array([0, 4, 8]), dict(include_last_offset=True)),
+    (_IDX, np.array([0, 3, 4]), dict(padding_idx=4)),
+    (_IDX, np.array([0, 3, 4]), dict(padding_idx=-1)),
+    (_IDX, np.array([0, 3, 4]), dict(padding_idx=-2)),
+    (np.zeros(0, np.int64), np.array([0, 0]), {}),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("mode, psw", [(0, False), (0, True), (1, False), (2, False)])
+@pytest.mark.parametrize("idx, off, kw", EMBEDDING_BAG)
+def test_embedding_bag_aten_form(idx, off, kw, mode, psw, dtype):
+    W = np.random.default_rng(0).integers(-3, 4, (10, 3)).astype(dtype)  # ties for max
+    res = {}
+    for M in (torch, mg):
+        w = M.tensor(W, requires_grad=True)
+        p = M.tensor(np.linspace(0.5, 1.5, idx.size).astype(dtype), requires_grad=True)
+        args = (w, M.tensor(idx), M.tensor(off), False, mode, False, p if psw else None,
+                kw.get("include_last_offset", False), kw.get("padding_idx"))  # fmt: skip
+        out = M.embedding_bag(*args)
+        assert isinstance(out, tuple) and len(out) == 4
+        g = M.tensor(np.arange(1.0, out[0].numel() + 1).reshape(tuple(out[0].shape)).astype(dtype))
+        (out[0] * g).sum().backward()
+        res[M] = [o.detach().numpy() for o in out] + [w.grad.numpy()] + ([p.grad.numpy()] if psw
+                                                                          else [])  # fmt: skip
+    for a, b in zip(res[torch], res[mg]):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-6)
+
+
+def test_embedding_bag_aten_max_ignores_scale_grad_by_freq():
+    W = np.random.default_rng(1).standard_normal((10, 3))
+    grads = {}
+    for M in (torch, mg):
+        w = M.tensor(W, requires_grad=True)
+        out = M.embedding_bag(w, M.tensor(_IDX), M.tensor(np.array([0, 2])), True, 2)
+        out[0].sum().backward()
+        grads[M] = w.grad.numpy()
+    np.testing.assert_array_equal(grads[mg], grads[torch])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda M: M.embedding_bag(M.ones(4, 2), M.tensor([0, 1]), M.tensor([0]), False, 3),
+        lambda M: M.embedding_bag(M.ones(4, 2), M.tensor([0, 1]), M.tensor([0]), False, 1, False,
+                                  M.ones(2)),
+    ],
+)  # fmt: skip
+def test_embedding_bag_aten_errors(call):
+    with pytest.raises(Exception) as expected:
+        call(torch)
+    with pytest.raises(expected.type):
+        call(mg)
