@@ -86,7 +86,7 @@ def test_muon_step_by_formula():
     opt.step()
     buf = 0.1 * g  # b ← b + (1 - μ)(g - b) from b = 0
     update = g + 0.9 * (buf - g)  # nesterov
-    ortho = _newton_schulz(update, (3.4445, -4.7750, 2.0315), 5, 1e-7)
+    ortho = _newton_schulz(update, (3.4445, -4.7750, 2.0315), 5, 1e-7).astype(np.float64)
     expected = theta * (1 - 0.1 * 0.2) - 0.1 * math.sqrt(6 / 3) * ortho
     np.testing.assert_allclose(p.detach().numpy(), expected, rtol=1e-12)
     np.testing.assert_allclose(opt.state[p]["momentum_buffer"].numpy(), buf, rtol=1e-12)

@@ -80,7 +80,8 @@ MUON = [
 def test_muon_step_for_step(kw, dtype):
     # the Newton-Schulz iteration runs in bfloat16 in both; for these small matrices the
     # float32 sums behind each rounding are exact enough to round alike
-    _check_optimizer("Muon", kw, [(4, 3), (3, 5), (8, 8), (1, 6)], dtype, 1e-6, 1e-7)
+    tol = (1e-6, 1e-7) if dtype == np.float32 else (1e-13, 1e-14)
+    _check_optimizer("Muon", kw, [(4, 3), (3, 5), (8, 8), (1, 6)], dtype, *tol)
 
 
 @pytest.mark.parametrize(
@@ -855,3 +856,26 @@ def test_embedding_bag_aten_errors(call):
         call(torch)
     with pytest.raises(expected.type):
         call(mg)
+
+
+@pytest.mark.parametrize("name, kw", [("Adafactor", dict(lr=0.05)),
+                                      ("Adafactor", dict(lr=0.05, weight_decay=0.1)),
+                                      ("Adafactor", dict(lr=2.0)),
+                                      ("Muon", dict(lr=0.05, weight_decay=0.2))])  # fmt: skip
+def test_tensor_lr_rounds_as_torch(name, kw):
+    """A float32 Tensor lr makes PyTorch's scalar arithmetic float32 (its 0-d Tensor), also
+    for a float64 parameter; the eps of the group's first parameter serves them all."""
+    rng = np.random.default_rng(6)
+    arrays = [rng.standard_normal((4, 3)), rng.standard_normal((3, 4)).astype(np.float32)]
+    grads = [[rng.standard_normal(a.shape).astype(a.dtype) for a in arrays] for _ in range(3)]
+    res = {}
+    for M in (torch, mg):
+        ps = [M.tensor(a, requires_grad=True) for a in arrays]
+        opt = getattr(M.optim, name)(ps, **dict(kw, lr=M.tensor(kw["lr"])))
+        for gs in grads:
+            for p, g in zip(ps, gs):
+                p.grad = M.tensor(g)
+            opt.step()
+        res[M] = [p.detach().numpy() for p in ps]
+    np.testing.assert_allclose(res[mg][0], res[torch][0], rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(res[mg][1], res[torch][1], rtol=1e-6, atol=1e-7)

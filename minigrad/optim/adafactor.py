@@ -12,7 +12,7 @@ from ..factories import zeros
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .adam import _lerp
-from .optimizer import Optimizer, check_tensor_lr
+from .optimizer import Optimizer, check_tensor_lr, scalar_lr
 
 
 class Adafactor(Optimizer):
@@ -68,7 +68,7 @@ class Adafactor(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, wd, d = float(group["lr"]), group["weight_decay"], group["d"]
+            lr, wd, d = scalar_lr(group["lr"]), group["weight_decay"], group["d"]
             eps1, eps2 = group["eps"]
             for p, g, state, t in self._with_grads(group, _factored_zeros):
                 if eps1 is None:  # PyTorch takes the first parameter's for the whole group

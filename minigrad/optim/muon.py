@@ -11,7 +11,7 @@ import numpy as np
 from ..factories import zeros_like
 from ..grad_mode import no_grad
 from .adam import _lerp
-from .optimizer import Optimizer, check_tensor_lr
+from .optimizer import Optimizer, check_tensor_lr, scalar_lr
 
 _NS_COEFFICIENTS = (3.4445, -4.7750, 2.0315)
 
@@ -67,7 +67,7 @@ class Muon(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, wd, mu = float(group["lr"]), group["weight_decay"], group["momentum"]
+            lr, wd, mu = scalar_lr(group["lr"]), group["weight_decay"], group["momentum"]
             for p in group["params"]:
                 if p._grad is None:
                     continue
@@ -85,7 +85,7 @@ class Muon(Optimizer):
                     _lerp(update, buf, mu)
                 ortho = _newton_schulz(
                     update, group["ns_coefficients"], group["ns_steps"], group["eps"]
-                )
+                ).astype(p.dtype)  # the step in the parameter's precision, as PyTorch's add_
                 p.mul_(1 - lr * wd)
                 self._descend(p, _adjust_lr(lr, group["adjust_lr_fn"], p.shape) * ortho)
         return loss
