@@ -13,6 +13,7 @@ functional op, so its graph is that op's.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -146,8 +147,14 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any) -> tuple:
 
 def _reduction(op: str, code: Any) -> str:
     """ATen's integer reduction as F's name: 1 'mean', 2 'sum', any other int 'none'."""
-    if not isinstance(code, int) or isinstance(code, bool):
-        raise TypeError(f"{op}(): argument 'reduction' must be int, not {type(code).__name__}")
+    try:  # an int, or anything with __index__ (a NumPy int, a 0-d integer Tensor) but a bool
+        if isinstance(code, bool) or isinstance(code, Tensor) and code.ndim:
+            raise TypeError
+        code = operator.index(code)
+    except TypeError:
+        raise TypeError(
+            f"{op}(): argument 'reduction' must be int, not {type(code).__name__}"
+        ) from None
     return {1: "mean", 2: "sum"}.get(code, "none")
 
 

@@ -879,3 +879,16 @@ def test_tensor_lr_rounds_as_torch(name, kw):
         res[M] = [p.detach().numpy() for p in ps]
     np.testing.assert_allclose(res[mg][0], res[torch][0], rtol=1e-14, atol=1e-15)
     np.testing.assert_allclose(res[mg][1], res[torch][1], rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("code", ["np2", "t2", "t2f", "t2v", "true", "float"])
+def test_loss_aten_reduction_accepts_what_has_index(code):
+    outs = []
+    for M in (torch, mg):
+        r = {"np2": np.int64(2), "t2": M.tensor(2), "t2f": M.tensor(2.0), "t2v": M.tensor([2]),
+             "true": True, "float": 2.0}[code]  # fmt: skip
+        try:
+            outs.append(M.kl_div(M.zeros(2), M.ones(2), r).item())
+        except TypeError:
+            outs.append("TypeError")
+    assert outs[0] == outs[1]
