@@ -465,3 +465,12 @@ def test_embedding_bag_aten_gradcheck():
     idx, off = mg.tensor([1, 2, 0, 5, 1]), mg.tensor([0, 3])
     assert mg.gradcheck(lambda w, p: mg.embedding_bag(w, idx, off, False, 0, False, p)[0], (W, psw))
     assert mg.gradcheck(lambda w: mg.embedding_bag(w, idx, off, False, 1)[0], (W,))
+
+
+def test_distributed_data_parallel_is_importable_and_refuses():
+    from minigrad.nn.parallel import DistributedDataParallel
+
+    with pytest.raises(ValueError, match="init_process_group"):
+        DistributedDataParallel(nn.Linear(2, 2), device_ids=[0])
+    with pytest.raises(NotImplementedError, match="distributed"):
+        DistributedDataParallel(nn.Linear(2, 2), process_group=object())

@@ -892,3 +892,14 @@ def test_loss_aten_reduction_accepts_what_has_index(code):
         except TypeError:
             outs.append("TypeError")
     assert outs[0] == outs[1]
+
+
+def test_distributed_data_parallel_without_a_process_group():
+    tp = inspect.signature(torch.nn.parallel.DistributedDataParallel).parameters
+    mp = inspect.signature(mg.nn.parallel.DistributedDataParallel).parameters
+    assert [(p.name, p.default) for p in tp.values()] == [(p.name, p.default) for p in mp.values()]
+    for M in (torch, mg):
+        with pytest.raises(ValueError, match="process group"):
+            M.nn.parallel.DistributedDataParallel(M.nn.Linear(2, 2))
+        with pytest.raises(ValueError, match="same time"):
+            M.nn.parallel.DistributedDataParallel(M.nn.Linear(2, 2), param_to_hook_all_reduce=1)
