@@ -903,3 +903,43 @@ def test_distributed_data_parallel_without_a_process_group():
             M.nn.parallel.DistributedDataParallel(M.nn.Linear(2, 2))
         with pytest.raises(ValueError, match="same time"):
             M.nn.parallel.DistributedDataParallel(M.nn.Linear(2, 2), param_to_hook_all_reduce=1)
+
+
+def test_training_program_with_the_new_names():
+    """A PyTorch program: a SyncBatchNorm-converted model in DataParallel, Muon on the
+    matrices and Adafactor on the rest, a LinearCrossEntropyLoss head; step for step."""
+
+    def build(M):
+        M.manual_seed(0)
+        f64 = dict(dtype=M.float64)  # float64, so that bfloat16 roundings in Muon agree
+        # no bias before the batch norm: its gradient is rounding noise, which Adafactor's
+        # RMS normalisation would blow up to full steps of either sign
+        body = M.nn.Sequential(M.nn.Linear(4, 8, bias=False, **f64), M.nn.BatchNorm1d(8, **f64),
+                               M.nn.ReLU(), M.nn.Linear(8, 6, **f64))  # fmt: skip
+        body = M.nn.DataParallel(M.nn.SyncBatchNorm.convert_sync_batchnorm(body))
+        head = M.nn.LinearCrossEntropyLoss(6, 3, bias=True, **f64)
+        return body, head
+
+    (tb, th), (mb, mh) = build(torch), build(mg)
+    _copy_params(tb, mb)
+    _copy_params(th, mh)
+    rng = np.random.default_rng(0)
+    data = [(rng.standard_normal((10, 4)), rng.integers(0, 3, 10)) for _ in range(5)]
+    losses = {}
+    for M, body, head in ((torch, tb, th), (mg, mb, mh)):
+        params = list(body.parameters()) + list(head.parameters())
+        matrices = [p for p in params if p.ndim == 2]
+        others = [p for p in params if p.ndim != 2]
+        opts = [M.optim.Muon(matrices, lr=0.02), M.optim.Adafactor(others, lr=0.01)]
+        losses[M] = []
+        for x, y in data:
+            for opt in opts:
+                opt.zero_grad()
+            loss = head(body(M.tensor(x)), M.tensor(y))
+            loss.backward()
+            for opt in opts:
+                opt.step()
+            losses[M].append(loss.item())
+    np.testing.assert_allclose(losses[mg], losses[torch], rtol=1e-10)
+    for (n, a), (_, b) in zip(tb.state_dict().items(), mb.state_dict().items()):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-10, atol=1e-12, err_msg=n)
