@@ -474,3 +474,21 @@ def test_distributed_data_parallel_is_importable_and_refuses():
         DistributedDataParallel(nn.Linear(2, 2), device_ids=[0])
     with pytest.raises(NotImplementedError, match="distributed"):
         DistributedDataParallel(nn.Linear(2, 2), process_group=object())
+
+
+def test_swap_in_optimizer_params_and_state_restores_the_optimizer():
+    p = mg.tensor([1.0, 2.0], requires_grad=True)
+    opt = mg.optim.SGD([p], lr=0.5, momentum=0.9)
+    p.grad = mg.tensor([1.0, 1.0])
+    opt.step()
+    saved = opt.state_dict()
+    saved = {"state": {0: {"momentum_buffer": mg.tensor([10.0, 0.0])}},
+             "param_groups": [dict(saved["param_groups"][0], lr=1.0)]}  # fmt: skip
+    q = mg.tensor([0.0, 0.0], requires_grad=True)
+    q.grad = mg.tensor([0.0, 0.0])
+    with mg.optim.swap_in_optimizer_params_and_state(opt, {"p": q}, saved):
+        opt.step()  # b ← 0.9 b + g, q ← q - lr b
+    assert q.tolist() == [-9.0, 0.0]
+    assert saved["state"][0]["momentum_buffer"].tolist() == [9.0, 0.0]  # changed in place
+    assert opt.param_groups[0]["lr"] == 0.5 and opt.param_groups[0]["params"][0] is p
+    assert opt.state[p]["momentum_buffer"].tolist() == [1.0, 1.0]

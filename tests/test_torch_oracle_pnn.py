@@ -943,3 +943,65 @@ def test_training_program_with_the_new_names():
     np.testing.assert_allclose(losses[mg], losses[torch], rtol=1e-10)
     for (n, a), (_, b) in zip(tb.state_dict().items(), mb.state_dict().items()):
         np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-10, atol=1e-12, err_msg=n)
+
+
+# ---- optim.swap_in_optimizer_params_and_state --------------------------------------------
+def _swap_setup(M):
+    rng = np.random.default_rng(0)
+    a, b, g1, g2 = (rng.standard_normal(s) for s in [(3, 2), (2,), (3, 2), (2,)])
+    w, bias = M.tensor(a, requires_grad=True), M.tensor(b, requires_grad=True)
+    opt = M.optim.AdamW([{"params": [w]}, {"params": [bias], "lr": 0.1}], lr=0.01)
+    w.grad, bias.grad = M.tensor(g1), M.tensor(g2)
+    opt.step()
+    sd = opt.state_dict()
+    saved = {
+        "state": {i: {k: v.clone() for k, v in s.items()} for i, s in sd["state"].items()},
+        "param_groups": [dict(g) for g in sd["param_groups"]],
+    }
+    saved["param_groups"][0]["lr"] = 0.5
+    new = {"w": M.tensor(a * 2, requires_grad=True), "b": M.tensor(b * 2, requires_grad=True)}
+    new["w"].grad, new["b"].grad = M.tensor(g1), M.tensor(g2)
+    return opt, w, saved, new
+
+
+def test_swap_in_optimizer_params_and_state():
+    res = {}
+    for M in (torch, mg):
+        opt, w, saved, new = _swap_setup(M)
+        groups_before = [g["params"] for g in opt.param_groups]
+        with M.optim.swap_in_optimizer_params_and_state(opt, new, saved):
+            inside = (opt.param_groups[0]["lr"], opt.param_groups[0]["params"][0] is new["w"])
+            opt.step()
+        assert [g["params"] for g in opt.param_groups] == groups_before
+        assert opt.param_groups[0]["params"] is groups_before[0]
+        res[M] = [w.detach().numpy(), new["w"].detach().numpy(), new["b"].detach().numpy(),
+                  saved["state"][0]["exp_avg"].numpy(), saved["state"][1]["step"].item(),
+                  opt.state[w]["step"].item(), opt.param_groups[0]["lr"], *inside]  # fmt: skip
+    for a, b in zip(res[torch], res[mg]):
+        np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda s, n: s.update(state=[]),
+        lambda s, n: s["param_groups"].pop(),
+        lambda s, n: s["param_groups"][0].update(extra=1),
+        lambda s, n: s["param_groups"][0].update(params=[0, 1]),
+        lambda s, n: s["state"].update({7: {}}),
+        lambda s, n: s["state"].update({0: 3}),
+        lambda s, n: n.pop("b"),
+        lambda s, n: s["param_groups"].__setitem__(0, 5),
+    ],
+)
+def test_swap_in_optimizer_params_and_state_errors(spoil):
+    for M in (torch, mg):
+        opt, w, saved, new = _swap_setup(M)
+        spoil(saved, new)
+        with pytest.raises(RuntimeError):
+            with M.optim.swap_in_optimizer_params_and_state(opt, new, saved):
+                pass
+        fresh = M.optim.SGD([M.ones(2, requires_grad=True)], lr=0.1)
+        with pytest.raises(RuntimeError, match="initialized optimizer state"):
+            with M.optim.swap_in_optimizer_params_and_state(fresh, {}, fresh.state_dict()):
+                pass
