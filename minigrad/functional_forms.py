@@ -21,7 +21,7 @@ import numpy as np
 from .nn import functional as F
 from .nn.module import Module
 from .nn.rnn import _GATES, _STEPS, RNNBase
-from .tensor import Tensor
+from .tensor import Tensor, check_tensor
 
 # the same functions as nn.functional's, as in PyTorch
 adaptive_avg_pool1d = F.adaptive_avg_pool1d
@@ -301,6 +301,8 @@ def _cell(op: str, mode: str, input: Tensor, hx: tuple, w_ih: Tensor, w_hh: Tens
           b_ih: Tensor | None, b_hh: Tensor | None) -> tuple:  # fmt: skip
     """ATen's checks of a cell's input (B, w_ih's columns) and states (B, w_hh's columns),
     then one step of ``mode``: the new states."""
+    for name, t in (("input", input), ("w_ih", w_ih), ("w_hh", w_hh), *(("hx", h) for h in hx)):
+        check_tensor(op, name, t)
     if input.ndim < 2:
         raise IndexError(
             f"{op}: input of shape {tuple(input.shape)} has no feature dimension: Dimension out "

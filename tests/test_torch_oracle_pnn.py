@@ -327,6 +327,13 @@ def test_rnn_cells(name, gates, bias, dtype):
         lambda M: M.rnn_relu_cell(M.ones(3, 4), M.ones(3, 4), M.ones(5, 4), M.ones(5, 5)),
         lambda M: M.lstm_cell(M.ones(3, 4), (M.ones(3, 5),), M.ones(20, 4), M.ones(20, 5)),
         lambda M: M.lstm_cell(M.ones(3, 4), M.ones(3, 5), M.ones(20, 4), M.ones(20, 5)),
+        lambda M: M.gru_cell(M.ones(2, 3), None, M.ones(12, 3), M.ones(12, 4)),
+        lambda M: M.rnn_tanh_cell(
+            M.ones(2, 3).double(), M.ones(2, 4).double(), M.ones(4, 3), M.ones(4, 4)
+        ),
+        lambda M: M.rnn_tanh_cell(
+            M.ones(2, 3), M.ones(2, 4), M.ones(4, 3), M.ones(4, 4), M.ones(5)
+        ),
     ],
 )
 def test_rnn_cell_errors(call):
