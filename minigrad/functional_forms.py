@@ -374,7 +374,12 @@ def _flat(mode: str, input: Tensor, *args: Any) -> tuple:
     else:
         hx, params, has_biases, layers, dropout, train, bidirectional, batch_first = args
     name = mode.lower()
+    if mode == "LSTM" and not isinstance(hx, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'hx' must be tuple of Tensors, not "
+                        f"{type(hx).__name__}")  # fmt: skip
     hx = tuple(hx) if mode == "LSTM" else (hx,)
+    for t in (input, *hx, *params):
+        check_tensor(name, "input, hx and params", t)
     if len(hx) != (2 if mode == "LSTM" else 1):
         raise RuntimeError(f"{name} expects two hidden states, got {len(hx)}")
     per = (4 if has_biases else 2) + (mode == "LSTM" and hx[0].shape[-1] != hx[1].shape[-1])

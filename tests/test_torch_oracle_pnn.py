@@ -789,6 +789,10 @@ def test_flat_rnn_packed_form(fn, cls):
                            False),
         lambda M, w: M.lstm(M.zeros(5, 2, 3), (M.zeros(2, 2, 4),), w, True, 2, 0.0, False, False,
                             False),
+        lambda M, w: M.gru(M.zeros(5, 2, 3), (M.zeros(2, 2, 4),), w, True, 2, 0.0, *(False,) * 3),
+        lambda M, w: M.gru(M.zeros(5, 2, 3), M.zeros(2, 2, 4), w[:-1] + [None], True, 2, 0.0,
+                           *(False,) * 3),
+        lambda M, w: M.lstm(M.zeros(5, 2, 3), M.zeros(2, 2, 4), w, True, 2, 0.0, *(False,) * 3),
     ],
 )  # fmt: skip
 def test_flat_rnn_errors(call):
