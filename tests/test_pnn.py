@@ -1,14 +1,119 @@
-"""Torch-free checks of the pnn round's names: optim.Adafactor, Muon and SparseAdam by
-their documented formulas in NumPy; nn.DataParallel, SyncBatchNorm, Container, NLLLoss2d,
-CrossMapLRN2d; the torch.* aten forms of the losses and RNN cells by gradcheck."""
+"""Regression tests (torch-free) for divergences from PyTorch found in nn by a probe:
+the containers' keyword arguments, F.linear's bias broadcast to the output, the class
+losses when the counted targets' weights sum to zero. Then, torch-free, the PyTorch 2.13
+names of a later pnn round: optim.Adafactor, Muon, SparseAdam by their formulas in NumPy;
+nn.DataParallel, SyncBatchNorm, Container, NLLLoss2d, CrossMapLRN2d, linear_cross_entropy;
+the torch.* ATen forms of the losses, RNN cells and layers by gradcheck; linalg.ldl_*."""
 
+import inspect
 import math
 
 import numpy as np
 import pytest
 
 import minigrad as mg
+import minigrad.nn as nn
+import minigrad.nn.functional as F
 from minigrad.optim.muon import _bfloat16, _newton_schulz
+
+
+def test_modules_keeps_duplicates_on_request():
+    lin = nn.Linear(1, 1)
+    seq = nn.Sequential(lin, nn.ReLU(), lin)
+    assert [type(m).__name__ for m in seq.modules()] == ["Sequential", "Linear", "ReLU"]
+    every = list(seq.modules(remove_duplicate=False))
+    assert [type(m).__name__ for m in every] == ["Sequential", "Linear", "ReLU", "Linear"]
+    assert every[1] is every[3] is lin
+
+
+@pytest.mark.parametrize(
+    "method, params",
+    [
+        (nn.Sequential.pop, ["self", "key"]),
+        (nn.Sequential.extend, ["self", "sequential"]),
+        (nn.ModuleList.pop, ["self", "key"]),
+        (nn.ModuleList.__iadd__, ["self", "modules"]),
+        (nn.Module.modules, ["self", "remove_duplicate"]),
+    ],
+)
+def test_container_methods_take_pytorchs_keywords(method, params):
+    assert list(inspect.signature(method).parameters) == params
+
+
+def test_container_keywords_work():
+    seq = nn.Sequential(nn.ReLU(), nn.Tanh())
+    assert isinstance(seq.pop(key=0), nn.ReLU)
+    seq.extend(sequential=[nn.Sigmoid()])
+    assert [type(m) for m in seq] == [nn.Tanh, nn.Sigmoid]
+    ml = nn.ModuleList([nn.ReLU(), nn.Tanh()])
+    assert isinstance(ml.pop(key=-1), nn.Tanh) and len(ml) == 1
+
+
+@pytest.mark.parametrize(
+    "x_shape, b_shape",
+    [((2, 3), (2, 4)), ((2, 3), (2, 1)), ((2, 3), (1, 4)), ((5, 2, 3), (2, 4)),
+     ((5, 2, 3), (5, 1, 4)), ((5, 2, 3), ()), ((2, 3), (4,))],
+)  # fmt: skip
+def test_linear_bias_broadcast_to_the_output_has_its_gradient(x_shape, b_shape):
+    rng = np.random.default_rng(0)
+    x, w, b = (
+        mg.tensor(rng.standard_normal(s), dtype=mg.float64, requires_grad=True)
+        for s in (x_shape, (4, 3), b_shape)
+    )
+    assert mg.gradcheck(F.linear, (x, w, b))
+    y = F.linear(x, w, b)
+    g = rng.standard_normal(y.shape)
+    y.backward(mg.tensor(g))
+    expected = g.sum(tuple(range(g.ndim - len(b_shape)))) if b_shape else g.sum()
+    keep = tuple(i for i, n in enumerate(b_shape) if n == 1)
+    np.testing.assert_allclose(b.grad.numpy(), expected.sum(keep, keepdims=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: F.cross_entropy(x, mg.tensor([0, 1]), weight=[1.0, 2.0, 3.0]),
+        lambda x: F.cross_entropy(x, x, weight=np.ones(3, np.float32)),
+        lambda x: F.nll_loss(x, mg.tensor([0, 1]), weight=np.ones(3, np.float32)),
+        lambda x: F.binary_cross_entropy(x, x, weight=2.0),
+        lambda x: F.binary_cross_entropy_with_logits(x, x, weight=[1.0, 2.0, 3.0]),
+        lambda x: F.binary_cross_entropy_with_logits(x, x, pos_weight=2.0),
+        lambda x: F.mse_loss(x, x, weight=np.ones((2, 3), np.float32)),
+    ],
+)
+def test_loss_weights_must_be_tensors(call):
+    x = mg.tensor([[0.2, 0.7, 0.1], [0.5, 0.5, 0.5]])
+    with pytest.raises(TypeError, match="weight' must be Tensor"):
+        call(x)
+
+
+@pytest.mark.parametrize("loss", [F.cross_entropy, F.nll_loss])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+def test_mean_over_zero_total_weight_is_nan_for_the_counted_samples(loss, label_smoothing):
+    """PyTorch's mean is Σ w[y] l / Σ w[y] and its gradient g w[y] / Σ w[y]: with the
+    counted weights all 0, 0 / 0 in the loss and in each counted sample's gradient; an
+    ignored sample gets no gradient."""
+    if loss is F.nll_loss and label_smoothing:
+        return
+    kw = {"label_smoothing": label_smoothing} if label_smoothing else {}
+    x = mg.tensor([[1.0, 2.0, 0.5], [0.1, -1.0, 2.0], [0.3, 0.3, 0.3]], requires_grad=True)
+    out = loss(x, mg.tensor([0, 2, 1]), weight=mg.tensor([0.0, 0.0, 1.0]), ignore_index=2, **kw)
+    out.backward()
+    assert np.isnan(out.item())
+    # nll_loss: NaN at each counted target; cross_entropy: through the softmax, whole rows
+    nan = np.array([[1, 0, 0], [0, 0, 0], [0, 1, 0]], bool)
+    nan = nan if loss is F.nll_loss else nan.any(1, keepdims=True) | nan
+    np.testing.assert_array_equal(np.isnan(x.grad.numpy()), nan)
+    np.testing.assert_array_equal(x.grad.numpy()[~nan], 0.0)
+    all_ignored = loss(x, mg.tensor([2, 2, 2]), ignore_index=2, **kw)
+    x.grad = None
+    all_ignored.backward()
+    assert np.isnan(all_ignored.item())
+    np.testing.assert_array_equal(x.grad.numpy(), 0.0)
+
+
+# ========================================================================================
+# the PyTorch 2.13 names of the later pnn round
 
 
 def test_adafactor_one_factored_step_by_formula():
@@ -116,14 +221,13 @@ def test_sparse_adam_refuses_dense_gradients():
 
 
 # ---- torch.* aten forms of the losses ----------------------------------------------------
-F = mg.nn.functional
 _rng = np.random.default_rng(5)
-_X, _Z, _Y = _rng.standard_normal((3, 4)), _rng.standard_normal((3, 4)), _rng.random((3, 4))
+_LX, _LZ, _LY = _rng.standard_normal((3, 4)), _rng.standard_normal((3, 4)), _rng.random((3, 4))
 
 
 @pytest.mark.parametrize("code, name", [(0, "none"), (1, "mean"), (2, "sum"), (7, "none")])
 def test_loss_aten_reduction_codes_as_functional(code, name):
-    x, z, y = mg.tensor(_X), mg.tensor(_Z), mg.tensor(_Y)
+    x, z, y = mg.tensor(_LX), mg.tensor(_LZ), mg.tensor(_LY)
     s = mg.tensor(np.array([1.0, -1.0, 1.0]))
     pairs = [
         (mg.hinge_embedding_loss(x, mg.sign(z), 1.0, code),
@@ -144,7 +248,7 @@ def test_loss_aten_reduction_codes_as_functional(code, name):
 
 
 def test_kl_div_aten_form_by_formula():
-    x, y = np.log(_Y / _Y.sum(1, keepdims=True)), _rng.random((3, 4))
+    x, y = np.log(_LY / _LY.sum(1, keepdims=True)), _rng.random((3, 4))
     pointwise = y * np.log(y) - y * x
     np.testing.assert_allclose(mg.kl_div(mg.tensor(x), mg.tensor(y)).numpy(), pointwise)
     np.testing.assert_allclose(mg.kl_div(mg.tensor(x), mg.tensor(y), 1).item(), pointwise.mean())
@@ -158,14 +262,14 @@ def test_kl_div_aten_mean_does_not_warn(recwarn):
 
 @pytest.mark.parametrize("code", [0, 1, 2])
 def test_loss_aten_forms_gradcheck(code):
-    x = mg.tensor(_X, requires_grad=True)
-    z = mg.tensor(_Z, requires_grad=True)
-    y = mg.tensor(_Y, requires_grad=True)
+    x = mg.tensor(_LX, requires_grad=True)
+    z = mg.tensor(_LZ, requires_grad=True)
+    y = mg.tensor(_LY, requires_grad=True)
     assert mg.gradcheck(lambda a, b: mg.kl_div(a, b, code), (x, y))
     assert mg.gradcheck(lambda a, b, c: mg.triplet_margin_loss(a, b, c, 1.0, 2.0, 1e-6, True, code),
                         (x, z, y))  # fmt: skip
     assert mg.gradcheck(lambda a: mg.poisson_nll_loss(a, y.detach(), False, True, 1e-8, code),
-                        (mg.tensor(_Y + 0.5, requires_grad=True),))  # fmt: skip
+                        (mg.tensor(_LY + 0.5, requires_grad=True),))  # fmt: skip
 
 
 def test_loss_aten_reduction_rejects_bool():
@@ -227,7 +331,6 @@ def test_rnn_cell_errors_name_the_op():
 
 
 # ---- nn: DataParallel, SyncBatchNorm, Container, NLLLoss2d, CrossMapLRN2d, linear CE -----
-nn = mg.nn
 
 
 def test_data_parallel_is_its_module():

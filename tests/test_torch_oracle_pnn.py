@@ -1,16 +1,103 @@
-"""PyTorch 2.13 names added in the pnn round, against torch: optim.Adafactor, Muon and
-SparseAdam; nn.DataParallel, SyncBatchNorm, Container, NLLLoss2d, CrossMapLRN2d; the torch.*
-aten forms of the losses and RNN cells."""
+# ruff: noqa: E501 - the programs are data, one per line
+"""nn's surface against PyTorch, program by program, where a probe found minigrad
+diverging: container keywords, F.linear with a bias broadcast to the output, the
+class losses when the weights of the counted targets sum to zero. Each program binds
+its result to ``R``; both frameworks must give the same result or raise the same class
+of exception. Then the PyTorch 2.13 names added in a later pnn round: optim.Adafactor, Muon,
+SparseAdam, swap_in_optimizer_params_and_state; nn.DataParallel, nn.parallel,
+SyncBatchNorm, Container, NLLLoss2d, CrossMapLRN2d, LinearCrossEntropyLoss; the torch.* ATen
+forms of the losses, embedding_bag, the RNN cells and layers; linalg.ldl_*."""
 
 import inspect
 
 import numpy as np
 import pytest
+from test_torch_oracle_autograd import test_program_matches_pytorch as _matches_pytorch
 from torch_oracle import import_torch
 
 import minigrad as mg
 
 torch = import_torch()
+
+PROGRAMS = [
+    # keyword names and arguments of the containers' methods, as PyTorch's
+    "l = M.nn.Linear(1, 1); s = M.nn.Sequential(l, M.nn.ReLU(), l); R = ([type(m).__name__ for m in s.modules(remove_duplicate=False)], [type(m).__name__ for m in s.modules()], [type(m).__name__ for m in s.modules(remove_duplicate=True)])",
+    "s = M.nn.Sequential(M.nn.ReLU(), M.nn.Tanh()); m = s.pop(key=0); R = (repr(m), repr(s))",
+    "s = M.nn.Sequential(M.nn.ReLU()); s.extend(sequential=[M.nn.Tanh()]); R = repr(s)",
+    "l = M.nn.ModuleList([M.nn.ReLU(), M.nn.Tanh()]); m = l.pop(key=-1); R = (repr(m), repr(l))",
+    "l = M.nn.ModuleList([M.nn.ReLU()]); l.__iadd__(modules=[M.nn.Tanh()]); R = repr(l)",
+]
+
+# F.linear with a bias that broadcasts to the output other than along its last dim
+_LINEAR = "x = M.tensor([[1., 2., 3.], [-1., 0., 2.]], requires_grad=True); w = M.tensor([[1., 0., -1.], [2., 1., 0.], [0., 1., 1.], [1., 1., 1.]], requires_grad=True); b = M.tensor({b}, requires_grad=True); y = M.nn.functional.linear({x}, w, b); y.backward(M.arange(float(y.numel())).reshape(y.shape)); R = (y, x.grad, w.grad, b.grad)"
+LINEAR_BIASES = [
+    ("x", "[[1., 2., 3., 4.], [5., 6., 7., 8.]]"),  # the output's shape
+    ("x", "[[1.], [2.]]"),  # (N, 1)
+    ("x", "[[1., 2., 3., 4.]]"),  # (1, out)
+    ("x", "[[[1., 2., 3., 4.]], [[0., 1., 0., 1.]], [[2., 2., 2., 2.]]]"),  # (3, 1, out)
+    ("x * M.ones(5, 1, 1)", "[[1., 2., 3., 4.], [5., 6., 7., 8.]]"),  # N-d input
+    ("x * M.ones(5, 1, 1)", "[[[1.]]]"),
+    ("x", "2."),  # 0-d
+    ("x", "[[[1., 2., 3., 4.], [5., 6., 7., 8.]]] * 3"),  # would grow the output: refused
+]
+PROGRAMS += [_LINEAR.format(x=x, b=b) for x, b in LINEAR_BIASES]
+
+
+# a loss's weight that is not a Tensor: PyTorch's TypeError (or AttributeError, reading
+# weight.size()), never a silent conversion
+_X = "x = M.tensor([[0.2, 0.7, 0.1], [0.5, 0.5, 0.5]]); "
+PROGRAMS += [
+    _X + "R = M.nn.functional.cross_entropy(x, M.tensor([0, 1]), weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.cross_entropy(x.double(), M.tensor([0, 1]), weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.cross_entropy(x, M.tensor([0, 1]), weight=np.ones(3, np.float32))",
+    _X + "R = M.nn.functional.cross_entropy(x, x, weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.nll_loss(x.double(), M.tensor([0, 1]), weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.binary_cross_entropy(x, x, weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.binary_cross_entropy(x, x, weight=2.)",
+    _X + "R = M.nn.functional.binary_cross_entropy_with_logits(x, x, weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.binary_cross_entropy_with_logits(x, x, pos_weight=[1., 2., 3.])",
+    _X + "R = M.nn.functional.binary_cross_entropy_with_logits(x, x, pos_weight=2.)",
+    _X + "R = M.nn.functional.mse_loss(x, x, weight=[[1., 2., 3.], [1., 1., 1.]])",
+    _X + "R = M.nn.functional.l1_loss(x, x, weight=[[1., 2., 3.], [1., 1., 1.]])",
+    _X + "R = M.nn.functional.huber_loss(x, x, weight=[[1., 2., 3.], [1., 1., 1.]])",
+]
+
+
+# 'mean' of the class losses when the weights of the counted targets sum to 0: the loss is
+# 0 / 0 (NaN), each counted sample's gradient too; an ignored sample's stays 0
+_ZW = "x = M.tensor([[1., 2., .5], [.1, -1., 2.]], requires_grad=True); loss = M.nn.functional.{f}; loss.backward(); R = (loss, x.grad)"
+PROGRAMS += [
+    _ZW.format(f=f)
+    for f in [
+        "cross_entropy(x, M.tensor([0, 1]), weight=M.tensor([0., 0., 1.]))",
+        "cross_entropy(x, M.tensor([0, 2]), weight=M.tensor([0., 1., 1.]), ignore_index=2)",
+        "cross_entropy(x, M.tensor([0, 1]), weight=M.tensor([0., 0., 1.]), label_smoothing=0.2)",
+        "cross_entropy(x, M.tensor([0, 2]), weight=M.tensor([0., 1., 1.]), ignore_index=2, label_smoothing=0.2)",
+        "cross_entropy(x, M.tensor([2, 2]), ignore_index=2)",  # all ignored: NaN, no gradient
+        "cross_entropy(x, M.tensor([2, 2]), ignore_index=2, label_smoothing=0.3)",
+        "nll_loss(x, M.tensor([0, 1]), weight=M.tensor([0., 0., 1.]))",
+        "nll_loss(x, M.tensor([0, 2]), weight=M.tensor([0., 1., 1.]), ignore_index=2)",
+        "nll_loss(x, M.tensor([2, 2]), ignore_index=2)",
+        "cross_entropy(x.reshape(1, 3, 2), M.tensor([[0, 1]]), weight=M.tensor([0., 0., 1.]))",
+        "nll_loss(x.reshape(1, 3, 2), M.tensor([[0, 2]]), weight=M.tensor([0., 1., 1.]), ignore_index=2)",
+    ]
+]
+
+
+# a label_smoothing that is not > 0 (negative, NaN) smooths nothing, as PyTorch's
+PROGRAMS += [
+    "x = M.tensor([[1., 2., .5], [.1, -1., 2.]], dtype=M.float64, requires_grad=True); loss = M.nn.functional.cross_entropy(x, M.tensor([0, 2]), label_smoothing=float('nan')); loss.backward(); R = (loss, x.grad)",
+    "x = M.tensor([[1., 2., .5], [.1, -1., 2.]], dtype=M.float64, requires_grad=True); loss = M.nn.CrossEntropyLoss(label_smoothing=float('nan'), weight=M.tensor([1., 2., 3.], dtype=M.float64))(x, M.tensor([0, 2])); loss.backward(); R = (loss, x.grad)",
+]
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_pnn_program_matches_pytorch(program):
+    _matches_pytorch("from collections import OrderedDict\n" + program)
+
+
+# ========================================================================================
+# the PyTorch 2.13 names of the later pnn round
 
 
 def _run_optimizer(name, kw, shapes, dtype, steps=4, seed=0):
@@ -181,8 +268,8 @@ def test_adafactor_load_state_dict_continues_like_torch():
 
 # ---- torch.* aten forms of the losses ----------------------------------------------------
 _rng = np.random.default_rng(0)
-_X, _Z = _rng.standard_normal((4, 5)), _rng.standard_normal((4, 5))
-_Y, _S = _rng.random((4, 5)), np.sign(_rng.standard_normal(4))
+_LX, _LZ = _rng.standard_normal((4, 5)), _rng.standard_normal((4, 5))
+_LY, _LS = _rng.random((4, 5)), np.sign(_rng.standard_normal(4))
 
 
 def _t(M, a, grad=False):
@@ -192,32 +279,32 @@ def _t(M, a, grad=False):
 # (name, call(M, extra args), extra args lists); the left-out reduction is 0 (none) in
 # torch's bindings, whatever its schema says
 LOSSES = [
-    ("kl_div", lambda M, r: M.kl_div(_t(M, _X, 1), _t(M, _Y, 1), *r),
+    ("kl_div", lambda M, r: M.kl_div(_t(M, _LX, 1), _t(M, _LY, 1), *r),
      [(), (0,), (1,), (2,), (3,), (-1,)]),
     ("kl_div_log_target",
-     lambda M, r: M.kl_div(_t(M, _X, 1), _t(M, np.log(_Y), 1), *r, log_target=True),
+     lambda M, r: M.kl_div(_t(M, _LX, 1), _t(M, np.log(_LY), 1), *r, log_target=True),
      [(), (1,), (2,)]),
-    ("bce_logits", lambda M, r: M.binary_cross_entropy_with_logits(_t(M, _X, 1), _t(M, _Y), *r),
+    ("bce_logits", lambda M, r: M.binary_cross_entropy_with_logits(_t(M, _LX, 1), _t(M, _LY), *r),
      [(), (None, None, 1), (None, None, 2)]),
     ("bce_logits_weights",
      lambda M, r: M.binary_cross_entropy_with_logits(
-         _t(M, _X, 1), _t(M, _Y), _t(M, _Y[0]), _t(M, _Z[0] ** 2), *r),
+         _t(M, _LX, 1), _t(M, _LY), _t(M, _LY[0]), _t(M, _LZ[0] ** 2), *r),
      [(), (1,), (2,)]),
     ("cosine_embedding",
-     lambda M, r: M.cosine_embedding_loss(_t(M, _X, 1), _t(M, _Z, 1), _t(M, _S), *r),
+     lambda M, r: M.cosine_embedding_loss(_t(M, _LX, 1), _t(M, _LZ, 1), _t(M, _LS), *r),
      [(), (0.2,), (0.2, 1), (0.1, 2)]),
     ("hinge_embedding",
-     lambda M, r: M.hinge_embedding_loss(_t(M, _X, 1), _t(M, np.sign(_Z)), *r),
+     lambda M, r: M.hinge_embedding_loss(_t(M, _LX, 1), _t(M, np.sign(_LZ)), *r),
      [(), (0.5,), (2.0, 1), (1.0, 2)]),
     ("margin_ranking",
-     lambda M, r: M.margin_ranking_loss(_t(M, _X[:, 0], 1), _t(M, _Z[:, 0], 1), _t(M, _S), *r),
+     lambda M, r: M.margin_ranking_loss(_t(M, _LX[:, 0], 1), _t(M, _LZ[:, 0], 1), _t(M, _LS), *r),
      [(), (0.3,), (0.3, 1), (0.1, 2)]),
     ("triplet_margin",
-     lambda M, r: M.triplet_margin_loss(_t(M, _X, 1), _t(M, _Z, 1), _t(M, _Y, 1), *r),
+     lambda M, r: M.triplet_margin_loss(_t(M, _LX, 1), _t(M, _LZ, 1), _t(M, _LY, 1), *r),
      [(), (0.5,), (0.5, 1.0), (1.0, 3.0, 1e-3, True), (1.0, 2.0, 1e-6, False, 1),
       (1.0, 2.0, 1e-6, True, 2)]),
     ("poisson_nll",
-     lambda M, r: M.poisson_nll_loss(_t(M, _X, 1), _t(M, _Y * 3), *r),
+     lambda M, r: M.poisson_nll_loss(_t(M, _LX, 1), _t(M, _LY * 3), *r),
      [(True, False, 1e-8, 1), (False, True, 1e-8, 0), (True, True, 1e-3, 2),
       (False, False, 0.1, 1)]),
 ]  # fmt: skip
