@@ -5,16 +5,23 @@ Where PyTorch's ``torch.x`` is the very function ``F.x``, it is here too. The ot
 ATen's forms: every argument positional as its schema lists them, no ``inplace`` flag (an
 ``x_`` function instead), ``train`` for ``training``, ``torch.embedding(weight, indices)``
 with its arguments swapped and ``padding_idx=-1`` for none, ``torch.batch_norm`` taking the
-affine parameters before the running statistics. Each calls the functional op, so its graph
-is that op's.
+affine parameters before the running statistics, losses taking ATen's integer ``reduction``
+(0 none, 1 mean, 2 sum; any other int leaves the loss unreduced, as ATen). Left out, it is 0:
+PyTorch's schemas say 1, but its ``torch.*`` bindings leave these losses unreduced. Each calls the
+functional op, so its graph is that op's.
 """
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
+import numpy as np
+
 from .nn import functional as F
-from .tensor import Tensor
+from .nn.module import Module
+from .nn.rnn import _GATES, _STEPS, RNNBase
+from .tensor import Tensor, check_tensor
 
 # the same functions as nn.functional's, as in PyTorch
 adaptive_avg_pool1d = F.adaptive_avg_pool1d
@@ -138,6 +145,288 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any) -> tuple:
     return tuple(F.adaptive_max_pool1d(input, output_size, return_indices=True))
 
 
+def _reduction(op: str, code: Any) -> str:
+    """ATen's integer reduction as F's name: 1 'mean', 2 'sum', any other int 'none'."""
+    try:  # an int, or anything with __index__ (a NumPy int, a 0-d integer Tensor) but a bool
+        if isinstance(code, bool) or isinstance(code, Tensor) and code.ndim:
+            raise TypeError
+        code = operator.index(code)
+    except TypeError:
+        raise TypeError(
+            f"{op}(): argument 'reduction' must be int, not {type(code).__name__}"
+        ) from None
+    return {1: "mean", 2: "sum"}.get(code, "none")
+
+
+def kl_div(input: Tensor, target: Tensor, reduction: int = 0, *,
+           log_target: bool = False) -> Tensor:  # fmt: skip
+    """F.kl_div's pointwise loss; 1 averages it over all elements (without F's warning
+    about 'mean')."""
+    loss = F.kl_div(input, target, reduction="none", log_target=log_target)
+    mode = _reduction("kl_div", reduction)
+    return loss if mode == "none" else getattr(loss, mode)()
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     pos_weight: Tensor | None = None,
+                                     reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("binary_cross_entropy_with_logits", reduction)
+    return F.binary_cross_entropy_with_logits(input, target, weight, reduction=mode,
+                                              pos_weight=pos_weight)  # fmt: skip
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("cosine_embedding_loss", reduction)
+    return F.cosine_embedding_loss(input1, input2, target, margin, reduction=mode)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("hinge_embedding_loss", reduction)
+    return F.hinge_embedding_loss(input, target, margin, reduction=mode)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("margin_ranking_loss", reduction)
+    return F.margin_ranking_loss(input1, input2, target, margin, reduction=mode)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2.0, eps: float = 1e-6, swap: bool = False,
+                        reduction: int = 0) -> Tensor:  # fmt: skip
+    mode = _reduction("triplet_margin_loss", reduction)
+    return F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction=mode)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool, full: bool, eps: float,
+                     reduction: int) -> Tensor:  # fmt: skip
+    mode = _reduction("poisson_nll_loss", reduction)
+    return F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=mode)
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any,
+             blank: int = 0, reduction: int = 0,
+             zero_infinity: bool = False) -> Tensor:  # fmt: skip
+    mode = _reduction("ctc_loss", reduction)
+    return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, mode, zero_infinity)
+
+
+def embedding_bag(weight: Tensor, indices: Tensor, offsets: Tensor,
+                  scale_grad_by_freq: bool = False, mode: int = 0, sparse: bool = False,
+                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> tuple:  # fmt: skip
+    """ATen's embedding_bag: F.embedding_bag's bags of 1-D ``indices`` cut at ``offsets``,
+    ``mode`` 0 sum, 1 mean, 2 max, a negative ``padding_idx`` counted from the end; and
+    ATen's bookkeeping, as its CPU kernel gives it: (output, offset2bag (each index's bag;
+    empty for a float32 sum without padding_idx, the kernel's fast path), bag_size (the
+    non-padding indices per bag; zeros for a sum), max_indices (for max, the row of each
+    maximum, (B, D); for mean bag_size; zeros for sum)). ATen ignores scale_grad_by_freq
+    for max, which F refuses."""
+    if mode not in (0, 1, 2):
+        raise RuntimeError(f"embedding_bag: `mode` must be sum, mean, or max, got {mode}.")
+    if indices.ndim != 1:
+        raise ValueError(f"embedding_bag: expected 1-D indices with offsets, got shape "
+                         f"{tuple(indices.shape)}")  # fmt: skip
+    rows = weight.shape[0]
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += rows
+    padding = padding_idx if padding_idx is not None and 0 <= padding_idx < rows else None
+    scale = scale_grad_by_freq and mode != 2
+    output = F.embedding_bag(indices, weight, offsets, None, 2, scale,
+                             ("sum", "mean", "max")[mode], sparse, per_sample_weights,
+                             include_last_offset, padding)  # fmt: skip
+    idx, starts = indices.data.astype(np.int64), offsets.data.astype(np.int64)
+    bags = output.shape[0]
+    starts = starts[:bags]
+    offset2bag = np.searchsorted(starts, np.arange(idx.size), side="right") - 1
+    kept = idx != padding if padding is not None else np.ones(idx.size, bool)
+    counts = np.bincount(offset2bag[kept], minlength=bags)[:bags] if idx.size else np.zeros(bags)
+    long = np.int64
+    if mode == 0:
+        fast = padding is None and weight.dtype == np.float32
+        o2b = np.zeros(0, long) if fast else offset2bag
+        return output, Tensor._new(o2b.astype(long)), *(Tensor._new(np.zeros(bags, long)),) * 2
+    bag_size = Tensor._new(counts.astype(long))
+    if mode == 1:
+        return (
+            output,
+            Tensor._new(offset2bag.astype(long)),
+            bag_size,
+            Tensor._new(counts.astype(long)),
+        )
+    W = weight.data
+    max_indices = np.zeros((bags, W.shape[1]), long)
+    for b in range(bags):
+        members = idx[(offset2bag == b) & kept]
+        if members.size:  # the first row reaching each column's maximum
+            max_indices[b] = members[np.argmax(W[members], axis=0)]
+    return output, Tensor._new(offset2bag.astype(long)), bag_size, Tensor._new(max_indices)
+
+
+def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
+                  b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:  # fmt: skip
+    """h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh); x (B, input_size), hx (B, hidden_size)."""
+    return _cell("rnn_tanh_cell", "RNN_TANH", input, (hx,), w_ih, w_hh, b_ih, b_hh)[0]
+
+
+def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
+                  b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:  # fmt: skip
+    """h' = relu(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh); x (B, input_size), hx (B, hidden_size)."""
+    return _cell("rnn_relu_cell", "RNN_RELU", input, (hx,), w_ih, w_hh, b_ih, b_hh)[0]
+
+
+def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
+             b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:  # fmt: skip
+    """nn.GRUCell's step with the weights given (gates r, z, n stacked in w_ih (3H, in))."""
+    return _cell("gru_cell", "GRU", input, (hx,), w_ih, w_hh, b_ih, b_hh)[0]
+
+
+def lstm_cell(input: Tensor, hx: Any, w_ih: Tensor, w_hh: Tensor,
+              b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> tuple:  # fmt: skip
+    """nn.LSTMCell's step with the weights given (gates i, f, g, o stacked in w_ih (4H, in)):
+    hx = (h, c), each (B, H); returns (h', c')."""
+    if not isinstance(hx, (tuple, list)) or not all(isinstance(h, Tensor) for h in hx):
+        raise TypeError(
+            f"lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not "
+            f"{type(hx).__name__}"
+        )
+    if len(hx) != 2:
+        raise RuntimeError(f"lstm_cell expects two hidden states, got {len(hx)}")
+    return _cell("lstm_cell", "LSTM", input, tuple(hx), w_ih, w_hh, b_ih, b_hh)
+
+
+def _cell(op: str, mode: str, input: Tensor, hx: tuple, w_ih: Tensor, w_hh: Tensor,
+          b_ih: Tensor | None, b_hh: Tensor | None) -> tuple:  # fmt: skip
+    """ATen's checks of a cell's input (B, w_ih's columns) and states (B, w_hh's columns),
+    then one step of ``mode``: the new states."""
+    for name, t in (("input", input), ("w_ih", w_ih), ("w_hh", w_hh), *(("hx", h) for h in hx)):
+        check_tensor(op, name, t)
+    if input.ndim < 2:
+        raise IndexError(
+            f"{op}: input of shape {tuple(input.shape)} has no feature dimension: Dimension out "
+            "of range (expected to be in range of [-1, 0], but got 1)"
+        )
+    if input.shape[1] != w_ih.shape[1]:
+        raise RuntimeError(
+            f"{op}: input has inconsistent input_size: got {input.shape[1]} expected "
+            f"{w_ih.shape[1]}"
+        )
+    for i, h in enumerate(hx):
+        if h.ndim < 2 or h.shape[0] != input.shape[0]:
+            raise RuntimeError(
+                f"{op}: Input batch size {input.shape[0]} doesn't match hidden{i} batch size "
+                f"{h.shape[0] if h.ndim else None} (hidden{i} of shape {tuple(h.shape)})"
+            )
+        if h.shape[1] != w_hh.shape[1]:
+            raise RuntimeError(
+                f"{op}: hidden{i} has inconsistent hidden_size: got {h.shape[1]}, expected "
+                f"{w_hh.shape[1]}"
+            )
+    return _STEPS[mode](F.linear(input, w_ih, b_ih), hx, w_hh, b_hh)
+
+
+def rnn_tanh(input: Tensor, hx: Any, params: Any, has_biases: bool, num_layers: int,
+             dropout: float, train: bool, bidirectional: bool,
+             batch_first: Any) -> tuple:  # fmt: skip
+    """nn.RNN's layers (tanh) over input with the flat weights ``params`` (w_ih, w_hh and,
+    with biases, b_ih, b_hh per layer and direction): (output, h_n). Given ``(data,
+    batch_sizes, hx, params, ...)`` (no batch_first), the packed form: data packed."""
+    return _flat("RNN_TANH", input, hx, params, has_biases, num_layers, dropout, train,
+                 bidirectional, batch_first)  # fmt: skip
+
+
+def rnn_relu(input: Tensor, hx: Any, params: Any, has_biases: bool, num_layers: int,
+             dropout: float, train: bool, bidirectional: bool,
+             batch_first: Any) -> tuple:  # fmt: skip
+    """rnn_tanh with relu: (output, h_n)."""
+    return _flat("RNN_RELU", input, hx, params, has_biases, num_layers, dropout, train,
+                 bidirectional, batch_first)  # fmt: skip
+
+
+def gru(input: Tensor, hx: Any, params: Any, has_biases: bool, num_layers: int,
+        dropout: float, train: bool, bidirectional: bool, batch_first: Any) -> tuple:  # fmt: skip
+    """nn.GRU's layers with the flat weights ``params``: (output, h_n); packed form as
+    rnn_tanh's."""
+    return _flat("GRU", input, hx, params, has_biases, num_layers, dropout, train,
+                 bidirectional, batch_first)  # fmt: skip
+
+
+def lstm(input: Tensor, hx: Any, params: Any, has_biases: bool, num_layers: int,
+         dropout: float, train: bool, bidirectional: bool, batch_first: Any) -> tuple:  # fmt: skip
+    """nn.LSTM's layers with the flat weights ``params`` (w_hr after the biases with a
+    projection, which hx = (h, c) of different widths asks for): (output, h_n, c_n);
+    packed form as rnn_tanh's."""
+    return _flat("LSTM", input, hx, params, has_biases, num_layers, dropout, train,
+                 bidirectional, batch_first)  # fmt: skip
+
+
+def _flat(mode: str, input: Tensor, *args: Any) -> tuple:
+    """ATen's flat-weight RNN: the ``.input`` form (input, hx, params, has_biases,
+    num_layers, dropout, train, bidirectional, batch_first), or the ``.data`` form (data,
+    batch_sizes, hx, params, has_biases, num_layers, dropout, train, bidirectional)."""
+    # the .data form's second argument is batch_sizes where the .input form has hx
+    packed = isinstance(args[0] if mode == "LSTM" else args[1], Tensor)
+    if packed:
+        batch_sizes, hx, params, has_biases, layers, dropout, train, bidirectional = args
+        batch_first = False
+    else:
+        hx, params, has_biases, layers, dropout, train, bidirectional, batch_first = args
+    name = mode.lower()
+    if mode == "LSTM" and not isinstance(hx, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'hx' must be tuple of Tensors, not "
+                        f"{type(hx).__name__}")  # fmt: skip
+    hx = tuple(hx) if mode == "LSTM" else (hx,)
+    for t in (input, *hx, *params):
+        check_tensor(name, "input, hx and params", t)
+    if len(hx) != (2 if mode == "LSTM" else 1):
+        raise RuntimeError(f"{name} expects two hidden states, got {len(hx)}")
+    per = (4 if has_biases else 2) + (mode == "LSTM" and hx[0].shape[-1] != hx[1].shape[-1])
+    directions = 2 if bidirectional else 1
+    if len(params) != per * layers * directions:
+        raise RuntimeError(
+            f"{name}: got {len(params)} weights, expected {per} for each of {layers} layers and "
+            f"{directions} directions"
+        )
+    rnn = _FlatRNN(mode, params, per, has_biases, layers, dropout, train, bidirectional, hx)
+    if packed:
+        out, states = rnn._packed_layers(input, [int(b) for b in batch_sizes.data], hx)
+        return (out, *states)
+    if input.ndim != 3:
+        raise IndexError(
+            f"{name}: input of shape {tuple(input.shape)} is not 3-D (sequence, batch, "
+            "features): Dimension out of range (expected to be in range of [-2, 1], but got 2)"
+        )
+    x = input.transpose(0, 1) if batch_first else input
+    expected = (layers * directions, x.shape[1])
+    if any(tuple(h.shape[:2]) != expected for h in hx):
+        raise RuntimeError(
+            f"{name}: Expected hidden size {expected} (layers * directions, batch), got "
+            f"{[tuple(h.shape) for h in hx]}"
+        )
+    out, states = rnn._layers(x, hx)
+    return (out.transpose(0, 1) if batch_first else out, *states)
+
+
+class _FlatRNN(RNNBase):
+    """An RNNBase over the weights given (ATen's flat list), not its own parameters."""
+
+    def __init__(self, mode: str, params: Any, per: int, has_biases: bool, layers: int,
+                 dropout: float, train: bool, bidirectional: bool, hx: tuple) -> None:  # fmt: skip
+        Module.__init__(self)
+        self.mode, self.num_layers, self.bidirectional = mode, layers, bidirectional
+        self.dropout, self.training = float(dropout), bool(train)
+        self.hidden_size = params[0].shape[0] // _GATES[mode]
+        self.proj_size = hx[0].shape[-1] if per in (3, 5) else 0
+        groups = [list(params[i : i + per]) for i in range(0, len(params), per)]
+        self._weights = groups if has_biases else [g[:2] + [None, None] + g[2:] for g in groups]
+
+    def _direction_weights(self, k: int) -> tuple:
+        w_ih, w_hh, b_ih, b_hh, *w_hr = self._weights[k]
+        return w_ih, w_hh, w_hr[0] if w_hr else None, b_ih, b_hh
+
+
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_max_pool1d",
@@ -145,6 +434,7 @@ __all__ = [
     "alpha_dropout_",
     "avg_pool1d",
     "batch_norm",
+    "binary_cross_entropy_with_logits",
     "bilinear",
     "celu",
     "celu_",
@@ -155,16 +445,26 @@ __all__ = [
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "cosine_embedding_loss",
     "cosine_similarity",
+    "ctc_loss",
     "dropout",
     "dropout_",
     "embedding",
+    "embedding_bag",
     "feature_alpha_dropout",
     "feature_alpha_dropout_",
     "group_norm",
+    "gru",
+    "gru_cell",
+    "hinge_embedding_loss",
     "hardshrink",
     "instance_norm",
+    "kl_div",
     "layer_norm",
+    "lstm",
+    "lstm_cell",
+    "margin_ranking_loss",
     "max_pool1d",
     "max_pool1d_with_indices",
     "max_pool2d",
@@ -174,10 +474,16 @@ __all__ = [
     "pdist",
     "pixel_shuffle",
     "pixel_unshuffle",
+    "poisson_nll_loss",
     "prelu",
     "rms_norm",
+    "rnn_relu",
+    "rnn_relu_cell",
+    "rnn_tanh",
+    "rnn_tanh_cell",
     "rrelu",
     "rrelu_",
     "selu",
     "selu_",
+    "triplet_margin_loss",
 ]

@@ -17,14 +17,17 @@ import numpy as np
 
 from . import functions, ops, select_ops
 from . import linalg_ops as _la
+from .engine import record
 from .errors import OpError
 from .linalg_ops import LinAlgError
+from .ops import _no_vjp
 from .return_types import return_type
 from .tensor import Tensor, check_tensor
 
 __all__ = [
     "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig",
-    "eigh", "eigvals", "eigvalsh", "householder_product", "inv", "inv_ex", "lstsq", "lu",
+    "eigh", "eigvals", "eigvalsh", "householder_product", "inv", "inv_ex", "ldl_factor",
+    "ldl_factor_ex", "ldl_solve", "lstsq", "lu",
     "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
     "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
     "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot",
@@ -42,6 +45,8 @@ Lstsq = return_type("linalg_lstsq", ["solution", "residuals", "rank", "singular_
 LUFactor = return_type("linalg_lu_factor", ["LU", "pivots"])
 LUFactorEx = return_type("linalg_lu_factor_ex", ["LU", "pivots", "info"])
 LU = return_type("linalg_lu", ["P", "L", "U"])
+LDLFactor = return_type("linalg_ldl_factor", ["LD", "pivots"])
+LDLFactorEx = return_type("linalg_ldl_factor_ex", ["LD", "pivots", "info"])
 
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
@@ -538,6 +543,77 @@ def lu_solve(
         return P @ solve_triangular(L.mT, Y, upper=True, unitriangular=True)
     Y = solve_triangular(L, P.mT @ B, upper=False, unitriangular=True)
     return solve_triangular(U, Y, upper=True)
+
+
+def ldl_factor_ex(
+    A: Tensor, *, hermitian: bool = False, check_errors: bool = False, out: Any = None
+) -> tuple:
+    """(LD, pivots, info): P A Pᵀ = L D Lᵀ from A's lower triangle, LAPACK's sytrf layout
+    (Bunch-Kaufman pivoting, D of 1x1 and 2x2 blocks; see linalg_ops.sytrf); info > 0 (the
+    first zero pivot) where D is singular. ``hermitian`` changes nothing for real A. As in
+    PyTorch, backward through LD raises (it has no derivative)."""
+    X = _la.matrix("linalg.ldl_factor_ex", A)
+    LD, piv, info = _la.sytrf(X)
+    if check_errors:
+        _la.raise_info("linalg.ldl_factor_ex", info, "The factorization could not be "
+                       "completed because D[{0},{0}] is zero.")  # fmt: skip
+    LD = record(LD, "LinalgLdlFactorEx", (A,), (_no_vjp("aten::linalg_ldl_factor_ex"),))
+    result = LDLFactorEx(LD, Tensor._new(piv), Tensor._new(info))
+    return (
+        result
+        if out is None
+        else LDLFactorEx(*functions._into("linalg.ldl_factor_ex", result, out))
+    )
+
+
+def ldl_factor(A: Tensor, *, hermitian: bool = False, out: Any = None) -> tuple:
+    """(LD, pivots) of ldl_factor_ex; LinAlgError (a RuntimeError) if D is singular."""
+    LD, piv, info = ldl_factor_ex(A, hermitian=hermitian)
+    _la.raise_info("linalg.ldl_factor", info.data, "The factorization could not be completed "
+                   "because D[{0},{0}] is zero.")  # fmt: skip
+    result = LDLFactor(LD, piv)
+    return result if out is None else LDLFactor(*functions._into("linalg.ldl_factor", result, out))
+
+
+def ldl_solve(
+    LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False, out: Any = None
+) -> Tensor:
+    """X with A X = B from ldl_factor(A)'s (LD, pivots); B (..., n, k), batch dims
+    broadcast. No derivative, as in PyTorch (backward raises)."""
+    op = "linalg.ldl_solve"
+    L = _la.matrix(op, LD, name="LD")
+    check_tensor(op, "B", B)
+    if B.ndim < 2:
+        raise IndexError(f"{op}: B of shape {tuple(B.shape)} is not a (batch of) matrices: "
+                         "Dimension out of range (expected to be in range of [-1, 0], but got "
+                         "-2)")  # fmt: skip
+    Bm = _la.matrix(op, B, square=False, name="B")
+    check_tensor(op, "pivots", pivots)
+    if pivots.data.dtype.kind not in "iu":
+        raise OpError(f"{op}: Expected pivots to be integers. Got {pivots.dtype}")
+    if tuple(pivots.shape) != L.shape[:-1]:
+        raise OpError(f"{op}: Expected LD.shape[:-1] and pivots.shape to be the same, but got "
+                      f"pivots with shape {list(pivots.shape)} instead")  # fmt: skip
+    if Bm.dtype != L.dtype:
+        raise OpError(f"{op}: Expected b and A to have the same dtype, but found b of type "
+                      f"{Bm.dtype} and A of type {L.dtype} instead.")  # fmt: skip
+    n = L.shape[-1]
+    if Bm.shape[-2] != n:
+        raise OpError(f"Incompatible matrix sizes for torch.{op}: each A matrix is {n} by {n} "
+                      f"but each b matrix is {Bm.shape[-2]} by {Bm.shape[-1]}")  # fmt: skip
+    try:
+        batch = np.broadcast_shapes(L.shape[:-2], Bm.shape[:-2])
+    except ValueError:
+        raise OpError(f"{op}: the batch dims of LD {LD.shape} and B {B.shape} do not "
+                      "broadcast") from None  # fmt: skip
+    size = math.prod(batch)
+    Ls = np.broadcast_to(L, batch + L.shape[-2:]).reshape((size, n, n))
+    Ps = np.broadcast_to(pivots.data, batch + (n,)).reshape((size, n))
+    Bs = np.broadcast_to(Bm, batch + Bm.shape[-2:]).reshape((size, *Bm.shape[-2:]))
+    X = np.stack([_la.sytrs(*args) for args in zip(Ls, Ps, Bs)]) if Bs.shape[0] else Bs.copy()
+    no_vjp = _no_vjp("aten::linalg_ldl_solve")
+    X = record(X.reshape(batch + Bm.shape[-2:]), "LinalgLdlSolve", (LD, B), (no_vjp, no_vjp))
+    return X if out is None else functions._into(op, X, out)
 
 
 # ---- products and shapes -----------------------------------------------------------------

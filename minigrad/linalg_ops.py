@@ -628,3 +628,114 @@ def vector_norm(x: Tensor, ord: float, dim, keepdim: bool) -> Tensor:
             return (X if ord == 2 else sg * a ** (ord - 1)) * scale
 
     return record(out, "LinalgVectorNorm", (x,), (vjp,), (x,), saves_out=True)
+
+
+# ---- LDLᵀ (Bunch-Kaufman) ----------------------------------------------------------------
+
+_BUNCH_KAUFMAN = (1 + math.sqrt(17)) / 8  # the pivot threshold α of LAPACK's sytf2
+
+
+def sytrf(X: np.ndarray) -> tuple:
+    """LAPACK's sytf2 (lower) on a batch of symmetric X (..., n, n), from their lower
+    triangles: P A Pᵀ = L D Lᵀ with Bunch-Kaufman pivoting, D of 1x1 and 2x2 blocks.
+    Returns LD (L's multipliers below the diagonal, D's blocks on and beside it), the
+    1-based pivots (int32: k for a 1x1 block after swapping rows/cols k and pivots[k];
+    -p twice for a 2x2 block after swapping its second row/col with p) and info (the
+    first zero pivot, 1-based, else 0)."""
+    n = X.shape[-1]
+    batch = X.shape[:-2]
+    LD = np.tril(X).reshape((math.prod(batch), n, n))
+    piv = np.zeros((LD.shape[0], n), np.int32)
+    info = np.zeros(LD.shape[0], np.int32)
+    for A, p, i in zip(LD, piv, range(LD.shape[0])):
+        info[i] = _sytf2(A, p)
+    return np.tril(LD).reshape(X.shape), piv.reshape(batch + (n,)), info.reshape(batch)
+
+
+def _sytf2(A: np.ndarray, piv: np.ndarray) -> int:
+    """sytf2 on one matrix A (n, n) in place, its lower triangle read; 0-based here."""
+    n, info, k = A.shape[0], 0, 0
+    alpha = _BUNCH_KAUFMAN
+    while k < n:
+        step = 1
+        absakk = abs(A[k, k])
+        imax = k + 1 + int(np.argmax(np.abs(A[k + 1 :, k]))) if k < n - 1 else k
+        colmax = abs(A[imax, k]) if k < n - 1 else 0.0
+        if np.fmax(absakk, colmax) == 0:  # Fortran's MAX, which skips a NaN, as PyTorch's
+            info = info or k + 1
+            kp = k
+        else:
+            kp = k
+            if not absakk >= alpha * colmax:  # LAPACK's test: a NaN searches on
+                # the largest off-diagonal of row/column imax
+                rowmax = np.abs(A[imax, k:imax]).max()
+                if imax < n - 1:
+                    rowmax = max(rowmax, np.abs(A[imax + 1 :, imax]).max())
+                if absakk >= alpha * colmax * (colmax / rowmax):
+                    kp = k
+                elif abs(A[imax, imax]) >= alpha * rowmax:
+                    kp = imax
+                else:
+                    kp, step = imax, 2
+            kk = k + step - 1
+            if kp != kk:  # swap rows and columns kk and kp of the trailing A[k:, k:]
+                A[kp + 1 :, [kk, kp]] = A[kp + 1 :, [kp, kk]]
+                col, row = A[kk + 1 : kp, kk].copy(), A[kp, kk + 1 : kp].copy()
+                A[kk + 1 : kp, kk], A[kp, kk + 1 : kp] = row, col
+                A[kk, kk], A[kp, kp] = A[kp, kp], A[kk, kk]
+                if step == 2:
+                    A[k + 1, k], A[kp, k] = A[kp, k], A[k + 1, k]
+            if step == 1 and k < n - 1:
+                d11 = 1 / A[k, k]
+                x = A[k + 1 :, k]
+                A[k + 1 :, k + 1 :] += x[:, None] * (-d11 * x)[None, :]
+                A[k + 1 :, k] = x * d11
+            elif step == 2 and k < n - 2:
+                d21 = A[k + 1, k]
+                d11, d22 = A[k + 1, k + 1] / d21, A[k, k] / d21
+                d21 = 1 / (d11 * d22 - 1) / d21
+                a, b = A[k + 2 :, k].copy(), A[k + 2 :, k + 1].copy()
+                wk, wkp1 = d21 * (d11 * a - b), d21 * (d22 * b - a)
+                A[k + 2 :, k + 2 :] = A[k + 2 :, k + 2 :] - a[:, None] * wk - b[:, None] * wkp1
+                A[k + 2 :, k], A[k + 2 :, k + 1] = wk, wkp1
+        piv[k : k + step] = kp + 1 if step == 1 else -(kp + 1)
+        k += step
+    return info
+
+
+def sytrs(LD: np.ndarray, piv: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """LAPACK's sytrs (lower): X with A X = B from sytrf's LD (n, n) and pivots (n,) of A,
+    B (n, k): L D Lᵀ solved by substitution, the rows swapped as the pivots say."""
+    B = B.copy()
+    n, k = LD.shape[0], 0
+    while k < n:  # L D Y = P B
+        if piv[k] > 0:
+            kp = piv[k] - 1
+            B[[k, kp]] = B[[kp, k]]
+            B[k + 1 :] -= LD[k + 1 :, k, None] * B[k]
+            B[k] /= LD[k, k]
+            k += 1
+        else:
+            kp = -piv[k] - 1
+            B[[k + 1, kp]] = B[[kp, k + 1]]
+            B[k + 2 :] -= LD[k + 2 :, k, None] * B[k]
+            B[k + 2 :] -= LD[k + 2 :, k + 1, None] * B[k + 1]
+            d21 = LD[k + 1, k]
+            d11, d22 = LD[k, k] / d21, LD[k + 1, k + 1] / d21
+            denom = d11 * d22 - 1
+            b1, b2 = B[k] / d21, B[k + 1] / d21
+            B[k], B[k + 1] = (d22 * b1 - b2) / denom, (d11 * b2 - b1) / denom
+            k += 2
+    k = n - 1
+    while k >= 0:  # Lᵀ Pᵀ X = Y
+        B[k] -= LD[k + 1 :, k] @ B[k + 1 :]
+        if piv[k] > 0:
+            kp = piv[k] - 1
+            B[[k, kp]] = B[[kp, k]]
+            k -= 1
+        else:
+            B[k - 1] -= LD[k + 1 :, k - 1] @ B[k + 1 :]
+            kp = -piv[k] - 1
+            B[[k, kp]] = B[[kp, k]]
+            k -= 2
+    return B

@@ -57,6 +57,7 @@ from .conv_transpose_layers import ConvTranspose1d, ConvTranspose2d, ConvTranspo
 from .fractional import FractionalMaxPool2d, FractionalMaxPool3d
 from .layers import (
     Bilinear,
+    Container,
     CosineSimilarity,
     Dropout,
     Embedding,
@@ -101,12 +102,15 @@ from .loss import (
     HuberLoss,
     KLDivLoss,
     L1Loss,
+    LinearCrossEntropyLoss,
+    LinearCrossEntropyOptions,
     MarginRankingLoss,
     MSELoss,
     MultiLabelMarginLoss,
     MultiLabelSoftMarginLoss,
     MultiMarginLoss,
     NLLLoss,
+    NLLLoss2d,
     PoissonNLLLoss,
     SmoothL1Loss,
     SoftMarginLoss,
@@ -123,6 +127,7 @@ from .more_layer_modules import (
     CircularPad2d,
     CircularPad3d,
     ConstantPad3d,
+    CrossMapLRN2d,
     Dropout1d,
     Dropout3d,
     FeatureAlphaDropout,
@@ -154,7 +159,9 @@ from .normalization import (
     InstanceNorm3d,
     LayerNorm,
     RMSNorm,
+    SyncBatchNorm,
 )
+from .parallel import DataParallel
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 from .resample import (
     ChannelShuffle,
@@ -327,6 +334,14 @@ __all__ = [
     "AdaptiveLogSoftmaxWithLoss",
     "FractionalMaxPool2d",
     "FractionalMaxPool3d",
+    "Container",
+    "LinearCrossEntropyLoss",
+    "LinearCrossEntropyOptions",
+    "NLLLoss2d",
+    "SyncBatchNorm",
+    "CrossMapLRN2d",
+    "DataParallel",
+    "parallel",
 ]
 
-from . import modules  # noqa: E402 - PyTorch's paths to the classes above
+from . import modules  # noqa: E402, I001 - PyTorch's paths to the classes above

@@ -27,6 +27,7 @@ from .functional import (
     _reduce,
     _reduced,
     _reduction,
+    cross_entropy,
     logsigmoid,
     pairwise_distance,
 )
@@ -35,7 +36,7 @@ __all__ = [
     "cosine_embedding_loss", "gaussian_nll_loss", "hinge_embedding_loss",
     "margin_ranking_loss", "multi_margin_loss", "multilabel_soft_margin_loss",
     "poisson_nll_loss", "soft_margin_loss", "triplet_margin_loss", "multilabel_margin_loss",
-    "triplet_margin_with_distance_loss",
+    "triplet_margin_with_distance_loss", "linear_cross_entropy",
 ]  # fmt: skip
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -398,3 +399,56 @@ def triplet_margin_with_distance_loss(
         dist_neg = ops.minimum(dist_neg, distance(positive, negative))
     loss = (margin + dist_pos - dist_neg).clamp_min(0)
     return _reduced("triplet_margin_with_distance_loss", loss, reduction)
+
+
+def linear_cross_entropy(
+    input: Tensor, linear_weight: Tensor, target: Tensor, *, linear_bias: Tensor | None = None,
+    weight: Tensor | None = None, reduction: str = "mean", ignore_index: int | None = None,
+    label_smoothing: float = 0.0, options: Any = None,
+) -> Tensor:  # fmt: skip
+    """cross_entropy(input W̃ᵀ + b̃, target): the logits of ``linear_weight`` (C, *K, in)
+    for ``input`` (N, in) or (in,), shaped (N, C, *K) for a K-dimensional loss.
+    ``ignore_index`` None means -100 (and must be None for probability targets). PyTorch's
+    ``options`` choose a chunked computation of the same values; minigrad computes the
+    logits whole whatever they say."""
+    _check_arguments("linear_cross_entropy", input=input, linear_weight=linear_weight,
+                     target=target)  # fmt: skip
+    if input.ndim not in (1, 2):
+        raise RuntimeError(
+            f"linear_cross_entropy: expected input with dimensionality 1 or 2, got {input.ndim}"
+        )
+    if linear_weight.ndim < 2:
+        raise RuntimeError(
+            "linear_cross_entropy: expected linear_weight with dimensionality at least 2, got "
+            f"{linear_weight.ndim}"
+        )
+    batch, n_in = input.shape[:-1], input.shape[-1]
+    if n_in != linear_weight.shape[-1]:
+        raise RuntimeError(
+            "linear_cross_entropy: expected equal input and linear_weight last dimensions "
+            f"(in_features), got {n_in} and {linear_weight.shape[-1]}, respectively"
+        )
+    classes, out_features = linear_weight.shape[0], linear_weight.shape[1:-1]
+    if linear_bias is not None and linear_bias.shape != (classes, *out_features):
+        raise RuntimeError(
+            f"linear_cross_entropy: expected linear_bias shape {(classes, *out_features)}, got "
+            f"{linear_bias.shape}"
+        )
+    if out_features and not batch:
+        raise RuntimeError(
+            "linear_cross_entropy: K-dimensional loss defined by linear_weight shape "
+            f"{linear_weight.shape} requires batched input, (N, {n_in}), got unbatched input "
+            f"with shape {input.shape}"
+        )
+    logits_shape = (*batch, classes, *out_features)
+    if target.shape == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    if out_features:
+        linear_weight = linear_weight.reshape(math.prod(out_features, start=classes), n_in)
+        if linear_bias is not None:
+            linear_bias = linear_bias.reshape(math.prod(out_features, start=classes))
+    logits = ops.linear(input, linear_weight, linear_bias).reshape(logits_shape)
+    return cross_entropy(
+        logits, target, weight, ignore_index=-100 if ignore_index is None else ignore_index,
+        reduction=reduction, label_smoothing=label_smoothing,
+    )  # fmt: skip

@@ -22,10 +22,10 @@ _PATHS = {
     "adaptive": "adaptive._ASMoutput AdaptiveLogSoftmaxWithLoss",
     "batchnorm": (
         "normalization._NormBase normalization._BatchNorm lazy._LazyNormBase BatchNorm1d "
-        "LazyBatchNorm1d BatchNorm2d LazyBatchNorm2d BatchNorm3d LazyBatchNorm3d"
+        "LazyBatchNorm1d BatchNorm2d LazyBatchNorm2d BatchNorm3d LazyBatchNorm3d SyncBatchNorm"
     ),
     "channelshuffle": "ChannelShuffle",
-    "container": "Sequential ModuleList ModuleDict ParameterList ParameterDict",
+    "container": "Container Sequential ModuleList ModuleDict ParameterList ParameterDict",
     "conv": (
         "conv_layers._ConvNd Conv1d Conv2d Conv3d conv_transpose_layers._ConvTransposeNd "
         "ConvTranspose1d ConvTranspose2d ConvTranspose3d lazy._LazyConvXdMixin LazyConv1d "
@@ -48,7 +48,7 @@ _PATHS = {
         "KLDivLoss MSELoss BCELoss BCEWithLogitsLoss HingeEmbeddingLoss MultiLabelMarginLoss "
         "SmoothL1Loss HuberLoss SoftMarginLoss CrossEntropyLoss MultiLabelSoftMarginLoss "
         "CosineEmbeddingLoss MarginRankingLoss MultiMarginLoss TripletMarginLoss "
-        "TripletMarginWithDistanceLoss CTCLoss"
+        "TripletMarginWithDistanceLoss CTCLoss NLLLoss2d LinearCrossEntropyLoss"
     ),
     "module": (
         "module._IncompatibleKeys Module module.register_module_forward_pre_hook "
@@ -58,7 +58,7 @@ _PATHS = {
         "module.register_module_buffer_registration_hook "
         "module.register_module_module_registration_hook"
     ),
-    "normalization": "LocalResponseNorm LayerNorm GroupNorm RMSNorm",
+    "normalization": "LocalResponseNorm CrossMapLRN2d LayerNorm GroupNorm RMSNorm",
     "padding": (
         "more_layer_modules._CircularPadNd CircularPad1d CircularPad2d CircularPad3d "
         "conv_layers._ConstantPadNd ConstantPad1d ConstantPad2d ConstantPad3d ReflectionPad1d "

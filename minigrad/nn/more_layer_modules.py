@@ -328,6 +328,29 @@ class LocalResponseNorm(Module):
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
 
 
+class CrossMapLRN2d(Module):
+    """LocalResponseNorm of (N, C, H, W) input only: x / (k + α/size Σ x² over ``size``
+    neighbouring channels)^β. PyTorch's own forward keeps channel 0's x² in the sum of
+    every channel (an off-by-one in its running sum; an even size also loses a channel),
+    so that its values and its backward disagree; minigrad computes the formula. Not a
+    LocalResponseNorm, as in PyTorch."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D instead.")
+        return ops.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
 class Softmax2d(Module):
     """Softmax over the channels of (N, C, H, W) or (C, H, W), at each place."""
 

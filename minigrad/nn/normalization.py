@@ -1,5 +1,5 @@
 """Normalization layers, as PyTorch's: ``LayerNorm``, ``GroupNorm``, ``BatchNorm1d/2d/3d``
-and ``InstanceNorm1d/2d/3d``."""
+``SyncBatchNorm`` and ``InstanceNorm1d/2d/3d``."""
 
 from __future__ import annotations
 
@@ -230,6 +230,50 @@ class BatchNorm3d(_BatchNorm):
     """Batch norm of (N, C, D, H, W) input."""
 
     _dims = (5,)
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch norm of (N, C, *) input, synchronised across processes in PyTorch's
+    distributed training. Without a process group (minigrad has none, as a PyTorch
+    program not started distributed) its statistics are the batch's own: it is
+    ``_BatchNorm`` with PyTorch's checks. ``process_group`` is kept, unused."""
+
+    def __init__(
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+        affine: bool = True, track_running_stats: bool = True, process_group: Any = None,
+        device: Any = None, dtype: Any = None, *, bias: bool = True,
+    ) -> None:  # fmt: skip
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)  # fmt: skip
+        self.process_group = process_group
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.ndim < 2:
+            raise ValueError(f"SyncBatchNorm: expected at least 2D input (got {input.ndim}D input)")
+        if input.shape[1] == 0:
+            raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
+        """``module`` with each BatchNorm*d in it (itself too) replaced by a SyncBatchNorm
+        sharing its parameters and buffers, as PyTorch's; the module itself is returned
+        unless it is a batch norm."""
+        out = module
+        if isinstance(module, _BatchNorm):
+            out = SyncBatchNorm(module.num_features, module.eps, module.momentum, module.affine,
+                                module.track_running_stats, process_group,
+                                bias=module.bias is not None)  # fmt: skip
+            if module.affine:
+                out.weight, out.bias = module.weight, module.bias
+            out.running_mean = module.running_mean
+            out.running_var = module.running_var
+            out.num_batches_tracked = module.num_batches_tracked
+            out.training = module.training
+            if hasattr(module, "qconfig"):
+                out.qconfig = module.qconfig
+        for name, child in module.named_children():
+            out.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return out
 
 
 class _InstanceNorm(_NormBase):

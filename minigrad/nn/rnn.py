@@ -363,6 +363,11 @@ class RNNBase(Module):
         """Nothing to do: PyTorch packs the weights for cuDNN here."""
 
     @property
+    def _flat_weights(self) -> list[Parameter]:
+        """The parameters in ATen's flat order (what ``torch.lstm`` & co. take), as PyTorch's."""
+        return [getattr(self, name) for name in self._flat_weights_names]
+
+    @property
     def all_weights(self) -> list[list[Parameter]]:
         """The parameters of each layer and direction, in PyTorch's order."""
         return [[getattr(self, name) for name in names] for names in self._all_weights]

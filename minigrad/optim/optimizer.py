@@ -391,6 +391,12 @@ def check_tensor_lr(lr: Any) -> None:
         raise ValueError("Tensor lr must be 1-element")
 
 
+def scalar_lr(lr: Any) -> Any:
+    """A Tensor lr as the 0-d value PyTorch's ``_to_scalar`` makes of it: a NumPy scalar of
+    its dtype, so that arithmetic with it rounds as PyTorch's with a 0-d Tensor does."""
+    return lr.data.reshape(())[()] if isinstance(lr, Tensor) else lr
+
+
 def _returned(result: Any, state_dict: dict) -> dict:
     """What a state-dict hook leaves: the dict it returned, or the one it was given."""
     return state_dict if result is None else result
