@@ -1348,6 +1348,99 @@ def adjoint(input: Tensor) -> Tensor:
     return input.adjoint()
 
 
+# ---- the *_copy forms of the view ops: the view's values in a new C-contiguous tensor ------
+
+
+def _copied(view: Any) -> Any:
+    """A view (or a tuple of views) copied into new memory, C-contiguous.   dx = g."""
+    if isinstance(view, tuple):
+        return tuple(_copied(v) for v in view)
+    return ops.clone(view) if view.data.flags.c_contiguous else ops.contiguous(view)
+
+
+def alias_copy(input: Tensor) -> Tensor:
+    return _copied(input[...])
+
+
+def detach_copy(input: Tensor) -> Tensor:
+    return _copied(input.detach())
+
+
+def as_strided_copy(
+    input: Tensor, size: Any, stride: Any, storage_offset: int | None = None
+) -> Tensor:
+    return _copied(as_strided(input, size, stride, storage_offset))
+
+
+def diagonal_copy(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    return _copied(input.diagonal(offset, dim1, dim2))
+
+
+def expand_copy(input: Tensor, size: Any, *, implicit: bool = False) -> Tensor:
+    return _copied(input.expand(size))
+
+
+def permute_copy(input: Tensor, dims: Any) -> Tensor:
+    return _copied(input.permute(dims))
+
+
+def select_copy(input: Tensor, dim: int, index: int) -> Tensor:
+    return _copied(select(input, dim, index))
+
+
+def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
+               step: int = 1) -> Tensor:  # fmt: skip
+    """input[start:end:step] along dim, copied."""
+    check_tensor("slice_copy", "input", input)
+    d = ops._one_axis("slice_copy", "dim", dim, input.data.ndim)
+    if step <= 0:
+        raise RuntimeError(f"slice_copy: slice step must be positive, got {step}")
+    return _copied(input[(slice(None),) * d + (slice(start, end, step),)])
+
+
+def split_copy(input: Tensor, split_size: int, dim: int = 0) -> tuple:
+    if not isinstance(split_size, int):
+        raise TypeError(f"split_copy(): argument 'split_size' must be int, not "
+                        f"{type(split_size).__name__}")  # fmt: skip
+    return _copied(more_ops.split(input, split_size, dim))
+
+
+def split_with_sizes_copy(input: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
+    return _copied(more_ops.split_with_sizes(input, split_sizes, dim))
+
+
+def squeeze_copy(input: Tensor, dim: Any = None) -> Tensor:
+    return _copied(input.squeeze() if dim is None else input.squeeze(dim))
+
+
+def t_copy(input: Tensor) -> Tensor:
+    return _copied(input.t())
+
+
+def transpose_copy(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    return _copied(input.transpose(dim0, dim1))
+
+
+def unbind_copy(input: Tensor, dim: int = 0) -> tuple:
+    return _copied(input.unbind(dim))
+
+
+def unfold_copy(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    return _copied(unfold(input, dimension, size, step))
+
+
+def unsqueeze_copy(input: Tensor, dim: int) -> Tensor:
+    return _copied(input.unsqueeze(dim))
+
+
+def view_copy(input: Tensor, size: Any) -> Tensor:
+    """input.reshape(size) (a copy even where a view could not be taken), or, given a dtype,
+    input.view(dtype), copied."""
+    check_tensor("view_copy", "input", input)
+    dtype = isinstance(size, (np.dtype, type))
+    return _copied(input.view(size) if dtype else input.reshape(size))
+
+
 def get_device(input: Tensor) -> int:
     return input.get_device()
 
@@ -1516,5 +1609,9 @@ __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trape
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window", "set_printoptions",
            "real", "imag", "asarray", "gradient", "adjoint",
-           "get_device", "frobenius_norm", "nuclear_norm", "from_dlpack", "to_dlpack",
+           "get_device", "alias_copy", "detach_copy", "as_strided_copy", "diagonal_copy",
+           "expand_copy", "permute_copy", "select_copy", "slice_copy", "split_copy",
+           "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy",
+           "unfold_copy", "unsqueeze_copy", "view_copy", "frobenius_norm", "nuclear_norm",
+           "from_dlpack", "to_dlpack",
            *(n for n in METHODS if n not in ("sum_to_size", "unfold", "put_"))]  # fmt: skip
