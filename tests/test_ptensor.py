@@ -48,3 +48,96 @@ def test_copy_forms_equal_the_views_but_own_their_memory():
     y = mg.alias_copy(x)
     y.zero_()
     assert x.sum().item() == 66.0
+
+
+# ---- ATen's forms -------------------------------------------------------------------------
+
+F = mg.nn.functional
+
+
+def test_native_norms_gradcheck_and_statistics():
+    x = leaf(2, 6, 5)
+    assert mg.gradcheck(lambda x: mg.native_layer_norm(x, [6, 5], None, None, 1e-5)[0], (x,))
+    assert mg.gradcheck(lambda x: mg.native_group_norm(x, None, None, 2, 6, 5, 3, 1e-5)[0], (x,))
+    assert mg.gradcheck(lambda x: mg.native_batch_norm(x, None, None, None, None, True, 0.1,
+                                                       1e-5)[0], (x,))  # fmt: skip
+    X = x.detach().numpy()
+    _, mean, rstd = mg.native_layer_norm(x, [5], None, None, 1e-3)
+    np.testing.assert_allclose(mean.numpy(), X.mean(-1, keepdims=True), rtol=1e-12)
+    np.testing.assert_allclose(rstd.numpy(), 1 / np.sqrt(X.var(-1, keepdims=True) + 1e-3),
+                               rtol=1e-12)  # fmt: skip
+    _, mean, rstd = mg.native_group_norm(x, None, None, 2, 6, 5, 3, 1e-5)
+    G = X.reshape(2, 3, 10)
+    np.testing.assert_allclose(mean.numpy(), G.mean(-1), rtol=1e-12)
+    np.testing.assert_allclose(rstd.numpy(), 1 / np.sqrt(G.var(-1) + 1e-5), rtol=1e-12)
+    _, mean, invstd = mg.native_batch_norm(x, None, None, None, None, True, 0.1, 1e-5)
+    np.testing.assert_allclose(mean.numpy(), X.mean((0, 2)), rtol=1e-12)
+    np.testing.assert_allclose(invstd.numpy(), 1 / np.sqrt(X.var((0, 2)) + 1e-5), rtol=1e-12)
+    assert not mean.requires_grad and not rstd.requires_grad
+    with pytest.raises(RuntimeError, match="native_batch_norm"):  # PyTorch 2.13 segfaults
+        mg.native_batch_norm(x, None, None, None, None, False, 0.1, 1e-5)
+
+
+def test_norm_except_dim_formula():
+    v = leaf(3, 4, 2)
+    V = v.detach().numpy()
+    np.testing.assert_allclose(mg.norm_except_dim(v, 2, 1).detach().numpy(),
+                               np.sqrt((V**2).sum((0, 2), keepdims=True)), rtol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(mg.norm_except_dim(v, 3, -1).detach().numpy(),
+                               (np.abs(V) ** 3).sum() ** (1 / 3), rtol=1e-12)  # fmt: skip
+    assert mg.gradcheck(lambda v: mg.norm_except_dim(v, 2, 2), (v,))
+
+
+def test_fill_and_constant_pad_nd():
+    x, v = leaf(2, 3), mg.tensor(0.5, dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(lambda x, v: mg.fill(x, v) * x, (x, v))
+    assert mg.fill(mg.arange(3), 2.9).tolist() == [2, 2, 2]
+    assert mg.gradcheck(lambda x: mg.constant_pad_nd(x, [1, -1, 2, 0], 3.0), (x,))
+    out = mg.constant_pad_nd(mg.ones(1, 2), [2, 0], 7).tolist()
+    assert out == [[7.0, 7.0, 1.0, 1.0]]
+
+
+def test_convolution_is_the_functional_convolution():
+    x, w, b = leaf(2, 4, 6), leaf(4, 2, 3), leaf(6)
+    got = mg.convolution(x, w, None, [2], [1], [1], False, [0], 2)
+    assert np.allclose(got.detach().numpy(), F.conv1d(x, w, None, 2, 1, 1, 2).detach().numpy())
+    got = mg.convolution(x, w, b[:4], [2], [1], [1], True, [1], 2)
+    want = F.conv_transpose1d(x, w, b[:4], 2, 1, 1, 2, 1)
+    assert np.allclose(got.detach().numpy(), want.detach().numpy())
+    assert mg.gradcheck(lambda x, w: mg.convolution(x, w, None, [1], [0], [2], True, [0], 2),
+                        (x, w))  # fmt: skip
+
+
+def test_native_dropout_statistics():
+    mg.manual_seed(0)
+    n, p = 40_000, 0.3
+    x = mg.ones(n, dtype=mg.float64, requires_grad=True)
+    out, mask = mg.native_dropout(x, p, True)
+    kept = mask.numpy().mean()
+    assert abs(kept - (1 - p)) < 5 * np.sqrt(p * (1 - p) / n)  # CLT, 5 sigma
+    assert np.array_equal(out.detach().numpy(), mask.numpy() / (1 - p))
+    out.sum().backward()
+    assert np.array_equal(x.grad.numpy(), mask.numpy() / (1 - p))
+
+
+def test_feature_dropout_statistics():
+    mg.manual_seed(1)
+    n, p = 20_000, 0.5
+    out = mg.feature_dropout(mg.ones(n, 2, 3, dtype=mg.float64), p, True).numpy()
+    per_channel = out[..., 0]
+    assert np.array_equal(out, np.repeat(per_channel[..., None], 3, -1))
+    assert set(np.unique(per_channel)) <= {0.0, 2.0}
+    assert abs((per_channel > 0).mean() - 0.5) < 5 * np.sqrt(0.25 / (2 * n))
+
+
+def test_grid_sampler_is_grid_sample():
+    x, g = leaf(1, 2, 3, 4), mg.tensor(RNG.uniform(-1, 1, (1, 2, 2, 2)))
+    for i, mode in enumerate(("bilinear", "nearest", "bicubic")):
+        for j, pad in enumerate(("zeros", "border", "reflection")):
+            want = F.grid_sample(x, g, mode, pad, True).detach().numpy()
+            assert np.array_equal(mg.grid_sampler_2d(x, g, i, j, True).detach().numpy(), want)
+    assert mg.gradcheck(lambda x: mg.grid_sampler(x, g, 0, 2, False), (x,))
+    with pytest.raises(RuntimeError, match="grid_sampler"):
+        mg.grid_sampler(x, g, 3, 0, False)
+    theta = leaf(1, 2, 3)
+    assert mg.gradcheck(lambda t: mg.affine_grid_generator(t, [1, 1, 3, 2], False), (theta,))

@@ -143,3 +143,240 @@ def test_detach_copy_values_and_fresh_memory():
     y = mg.detach_copy(m)
     y.add_(1)
     assert m.tolist() == X34.tolist()
+
+
+# ---- ATen's forms -------------------------------------------------------------------------
+
+X265 = RNG.normal(size=(2, 6, 5))
+ONES6 = np.linspace(0.5, 2.0, 6)
+
+
+def test_native_layer_norm_outputs_and_gradient():
+    for shape in ([5], (6, 5)):
+        grads_match(lambda x, shape=shape: mg.native_layer_norm(x, shape, None, None, 1e-5)[0],
+                    lambda x, shape=shape: torch.native_layer_norm(x, shape, None, None, 1e-5)[0],
+                    [X265])  # fmt: skip
+        m = mg.native_layer_norm(mg.tensor(X265), shape, None, None, 1e-3)
+        t = torch.native_layer_norm(torch.tensor(X265), shape, None, None, 1e-3)
+        for a, b in zip(m, t):
+            close(a, b)
+    w, b = np.linspace(-1, 1, 5), np.linspace(0, 1, 5)
+    grads_match(lambda x, w, b: mg.native_layer_norm(x, [5], w, b, 1e-5)[0],
+                lambda x, w, b: torch.native_layer_norm(x, [5], w, b, 1e-5)[0],
+                [X265, w, b])  # fmt: skip
+    m32 = mg.native_layer_norm(mg.tensor(X265, dtype=mg.float32), [5], None, None, 1e-5)
+    t32 = torch.native_layer_norm(torch.tensor(X265, dtype=torch.float32), [5], None, None, 1e-5)
+    for a, b in zip(m32, t32):
+        close(a, b, rtol=1e-5, atol=1e-6)
+    assert not m32[1].requires_grad and not t32[1].requires_grad
+
+
+def test_native_group_norm_outputs_and_gradient():
+    grads_match(lambda x, w: mg.native_group_norm(x, w, None, 2, 6, 5, 3, 1e-5)[0],
+                lambda x, w: torch.native_group_norm(x, w, None, 2, 6, 5, 3, 1e-5)[0],
+                [X265, ONES6])  # fmt: skip
+    m = mg.native_group_norm(mg.tensor(X265), None, None, 2, 6, 5, 2, 1e-5)
+    t = torch.native_group_norm(torch.tensor(X265), None, None, 2, 6, 5, 2, 1e-5)
+    for a, b in zip(m, t):
+        close(a, b)
+    for L in (mg, torch):
+        with pytest.raises(RuntimeError):
+            L.native_group_norm(L.tensor(X265), None, None, 2, 6, 4, 3, 1e-5)
+
+
+def test_native_batch_norm_training_and_eval():
+    rm_m, rv_m = mg.zeros(6, dtype=mg.float64), mg.ones(6, dtype=mg.float64)
+    rm_t, rv_t = torch.zeros(6, dtype=torch.float64), torch.ones(6, dtype=torch.float64)
+    m = mg.native_batch_norm(mg.tensor(X265), None, None, rm_m, rv_m, True, 0.2, 1e-5)
+    t = torch.native_batch_norm(torch.tensor(X265), None, None, rm_t, rv_t, True, 0.2, 1e-5)
+    for a, b in zip(m, t):
+        close(a, b)
+    close(rm_m, rm_t)
+    close(rv_m, rv_t)
+    m = mg.native_batch_norm(mg.tensor(X265), None, None, rm_m, rv_m, False, 0.2, 1e-5)
+    t = torch.native_batch_norm(torch.tensor(X265), None, None, rm_t, rv_t, False, 0.2, 1e-5)
+    for a, b in zip(m, t):
+        close(a, b)
+    grads_match(lambda x, w, b: mg.native_batch_norm(x, w, b, None, None, True, 0.1, 1e-5)[0],
+                lambda x, w, b: torch.native_batch_norm(x, w, b, None, None, True, 0.1, 1e-5)[0],
+                [X265, ONES6, ONES6 - 1])  # fmt: skip
+
+
+def test_native_norm_refuses_dense_tensors_as_torch():
+    for L in (mg, torch):
+        with pytest.raises(NotImplementedError):
+            L.native_norm(L.tensor(X265))
+
+
+@pytest.mark.parametrize("pow, dim", [(2, 0), (2, 1), (3, 2), (2, -1), (2, -2), (1, -3)])
+def test_norm_except_dim(pow, dim):
+    grads_match(lambda v: mg.norm_except_dim(v, pow, dim),
+                lambda v: torch.norm_except_dim(v, pow, dim), [X265])  # fmt: skip
+
+
+def test_norm_except_dim_errors():
+    for L in (mg, torch):
+        with pytest.raises(IndexError):
+            L.norm_except_dim(L.tensor(X265), 2, 3)
+        with pytest.raises(RuntimeError):
+            L.norm_except_dim(L.arange(3), 2, 0)
+        with pytest.raises(TypeError):
+            L.norm_except_dim(L.tensor(X265), 1.5, 0)
+
+
+@pytest.mark.parametrize("pad, value", [([1, 2], 0), ([1, 2, -1, 0], 2.5), ([0, 0, 0, 0, 1, 1], -1),
+                                        ([-2, -1], 0)])  # fmt: skip
+def test_constant_pad_nd(pad, value):
+    grads_match(lambda x: mg.constant_pad_nd(x, pad, value),
+                lambda x: torch.constant_pad_nd(x, pad, value), [X265])  # fmt: skip
+    close(mg.constant_pad_nd(mg.arange(12).reshape(3, 4), pad[:2], value),
+          torch.constant_pad_nd(torch.arange(12).reshape(3, 4), pad[:2], value))  # fmt: skip
+
+
+def test_constant_pad_nd_errors():
+    for L in (mg, torch):
+        for pad in ([1, 2, 3], [-3, -3]):
+            with pytest.raises(RuntimeError):
+                L.constant_pad_nd(L.tensor(X265), pad)
+
+
+def test_fill():
+    grads_match(lambda x: mg.fill(x, 2.5) * x, lambda x: torch.fill(x, 2.5) * x, [X265])
+    grads_match(lambda x, v: mg.fill(x, v), lambda x, v: torch.fill(x, v),
+                [X265, np.array(1.5)])  # fmt: skip
+    for a, v in [(np.arange(3), 2.7), (np.zeros(2, bool), 2.5), (np.zeros(2, np.float32), True),
+                 (np.zeros((0, 2)), 1.0)]:  # fmt: skip
+        close(mg.fill(mg.tensor(a), v), torch.fill(torch.tensor(a), v))
+    for L in (mg, torch):
+        with pytest.raises(RuntimeError):
+            L.fill(L.tensor(X265), L.tensor([1.0, 2.0]))
+        with pytest.raises(RuntimeError):
+            L.fill(L.arange(3), float("nan"))
+
+
+CONVOLUTIONS = [
+    ((2, 6, 5), (4, 3, 2), [2], [1], [1], False, [0], 2),
+    ((2, 6, 5), (4, 6, 2), [1], [0], [2], False, [0], 1),
+    ((2, 6, 5), (6, 2, 2), [2], [1], [1], True, [1], 3),
+    ((1, 2, 6, 5), (2, 3, 2, 2), [1, 2], [1], [1], True, [0, 1], 1),
+    ((1, 2, 6, 5), (3, 2, 2, 3), [1], [0, 1], [2, 1], False, [0], 1),
+    ((1, 2, 4, 3, 3), (2, 1, 2, 2, 1), [1], [1], [1], False, [0], 2),
+    ((1, 2, 3, 3, 2), (2, 1, 2, 2, 2), [2], [0], [1], True, [1], 1),
+]
+
+
+@pytest.mark.parametrize("case", range(len(CONVOLUTIONS)))
+def test_convolution(case):
+    xs, ws, s, p, d, tr, o, g = CONVOLUTIONS[case]
+    x, w, b = (
+        RNG.normal(size=xs),
+        RNG.normal(size=ws),
+        RNG.normal(size=ws[1 if tr else 0] * (g if tr else 1)),
+    )
+    grads_match(lambda x, w, b: mg.convolution(x, w, b, s, p, d, tr, o, g),
+                lambda x, w, b: torch.convolution(x, w, b, s, p, d, tr, o, g),
+                [x, w, b])  # fmt: skip
+    grads_match(lambda x, w: mg.convolution(x, w, None, s, p, d, tr, o, g),
+                lambda x, w: torch.convolution(x, w, None, s, p, d, tr, o, g), [x, w])  # fmt: skip
+
+
+def test_convolution_errors():
+    for L in (mg, torch):
+        x, w = L.tensor(X265), L.tensor(RNG.normal(size=(4, 3, 2)))
+        with pytest.raises(RuntimeError):
+            L.convolution(x, w, None, [2, 1], [1], [1], False, [0], 2)
+        with pytest.raises(RuntimeError):
+            L.convolution(x, w, None, [1], [1], [1], True, [0, 0], 2)
+        with pytest.raises(TypeError):
+            L.convolution(x, w, None, 2, [1], [1], False, [0], 2)
+        with pytest.raises(RuntimeError):
+            L.convolution(x, w, None, [1], [0], [1], False, [0], 1)  # 6 channels, not 3
+
+
+def test_native_dropout():
+    x = X265
+    for train in (False,):
+        m = mg.native_dropout(mg.tensor(x), 0.3, train)
+        t = torch.native_dropout(torch.tensor(x), 0.3, train)
+        for a, b in zip(m, t):
+            close(a, b)
+    for p in (0.0, 1.0):
+        grads_match(lambda x, p=p: mg.native_dropout(x, p, True)[0],
+                    lambda x, p=p: torch.native_dropout(x, p, True)[0], [x])  # fmt: skip
+        close(mg.native_dropout(mg.tensor(x), p, None)[1],
+              torch.native_dropout(torch.tensor(x), p, None)[1])  # fmt: skip
+    close(mg.native_dropout(mg.arange(3), 0.5, False)[0],
+          torch.native_dropout(torch.arange(3), 0.5, False)[0])  # fmt: skip
+    for L in (mg, torch):
+        with pytest.raises(RuntimeError):
+            L.native_dropout(L.tensor(x), 1.5, True)
+        with pytest.raises(RuntimeError):
+            L.native_dropout(L.arange(3), 0.5, True)
+        out, mask = L.native_dropout(L.tensor(x, requires_grad=True), 0.25, True)
+        assert mask.dtype == L.bool and out.requires_grad
+        np.testing.assert_allclose(out.detach().numpy(), x * mask.numpy() / 0.75, rtol=1e-12)
+        out.sum().backward()
+
+
+def test_feature_dropout_and_aten_dropout_errors():
+    for L in (mg, torch):
+        x = L.tensor(X265)
+        assert L.feature_dropout(x, 0.5, False) is x
+        close(L.feature_dropout(x, 1.0, True), torch.zeros(2, 6, 5, dtype=torch.float64))
+        out = L.feature_dropout(x, 0.5, True).numpy()
+        kept = out.any(-1)  # whole channels dropped
+        np.testing.assert_allclose(out[kept], 2 * X265[kept], rtol=1e-12)
+        assert not out[~kept].any()
+        y = L.tensor(X265.copy())
+        assert L.feature_dropout_(y, 0.5, True) is y
+        for f in (L.feature_dropout, L.feature_dropout_, L.dropout, L.dropout_, L.alpha_dropout,
+                  L.alpha_dropout_, L.feature_alpha_dropout, L.feature_alpha_dropout_):  # fmt: skip
+            with pytest.raises(RuntimeError):
+                f(L.tensor(X265), 1.5, True)
+        with pytest.raises(RuntimeError):
+            L.feature_dropout(L.ones(3), 0.5, True)
+
+
+GRID = RNG.uniform(-1.2, 1.2, size=(2, 3, 4, 2))
+GRID3 = RNG.uniform(-1.2, 1.2, size=(2, 2, 3, 4, 3))
+
+
+@pytest.mark.parametrize("mode", range(3))
+@pytest.mark.parametrize("padding", range(3))
+@pytest.mark.parametrize("align", [False, True])
+def test_grid_sampler_2d(mode, padding, align):
+    x = RNG.normal(size=(2, 3, 5, 4))
+    grads_match(lambda x, g: mg.grid_sampler(x, g, mode, padding, align),
+                lambda x, g: torch.grid_sampler(x, g, mode, padding, align),
+                [x, GRID], rtol=1e-9, atol=1e-11)  # fmt: skip
+    m, t = pair(x)
+    close(mg.grid_sampler_2d(m, mg.tensor(GRID), mode, padding, align),
+          torch.grid_sampler_2d(t, torch.tensor(GRID), mode, padding, align))  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", range(2))
+@pytest.mark.parametrize("padding", range(3))
+def test_grid_sampler_3d(mode, padding):
+    x = RNG.normal(size=(2, 2, 3, 4, 3))
+    grads_match(lambda x, g: mg.grid_sampler_3d(x, g, mode, padding, False),
+                lambda x, g: torch.grid_sampler_3d(x, g, mode, padding, False),
+                [x, GRID3], rtol=1e-9, atol=1e-11)  # fmt: skip
+
+
+def test_grid_sampler_errors():
+    for L in (mg, torch):
+        x4, x5 = L.ones(1, 2, 3, 4), L.ones(1, 2, 3, 4, 5)
+        with pytest.raises(RuntimeError):
+            L.grid_sampler_2d(x5, L.zeros(1, 2, 2, 2, 3), 0, 0, False)
+        with pytest.raises(RuntimeError):
+            L.grid_sampler_3d(x4, L.zeros(1, 2, 2, 2), 0, 0, False)
+        with pytest.raises(RuntimeError):
+            L.grid_sampler(x5, L.zeros(1, 2, 2, 2, 3), 2, 0, False)  # bicubic is 2-D only
+
+
+@pytest.mark.parametrize("size, align", [([2, 1, 4, 5], False), ([2, 3, 2, 3], True),
+                                         ([2, 1, 4, 5, 3], True)])  # fmt: skip
+def test_affine_grid_generator(size, align):
+    theta = RNG.normal(size=(2, len(size) - 2, len(size) - 1))
+    grads_match(lambda t: mg.affine_grid_generator(t, size, align),
+                lambda t: torch.affine_grid_generator(t, size, align), [theta])  # fmt: skip
