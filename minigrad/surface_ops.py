@@ -10,6 +10,7 @@ beside its vector-Jacobian products (``g`` the output's gradient).
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
 import itertools
 import math
@@ -841,7 +842,8 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
             f"\"histogramdd\" not implemented for '{dtypes.torch_name(X.dtype)}'"
         )
     if isinstance(bins, Tensor):
-        edges = bins.data.astype(X.dtype)
+        _check_edges(bins, X.dtype, 0)
+        edges = bins.data
     else:
         if bins <= 0:
             raise RuntimeError(f"histogram(): bins must be > 0, but got {bins} for dimension 0")
@@ -859,6 +861,137 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
 
 
 _HISTOGRAM = return_type("histogram", ["hist", "bin_edges"])
+
+
+def _check_edges(bins: Tensor, dtype: np.dtype, k: int) -> None:
+    if bins.dtype != dtype:
+        raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the "
+                           f"same dtype, but got input with dtype {dtype} and bins for "
+                           f"dimension {k} with dtype {bins.dtype}")  # fmt: skip
+
+
+def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | None = None,
+                density: bool = False) -> Any:  # fmt: skip  # noqa: A002 - PyTorch's name
+    """(hist, bin_edges): input (..., N) read as points in N dims, counted (or their weights
+    summed) in the N-dimensional bins whose edges along dim k are ``bins[k]`` (a 1-D Tensor)
+    or that many equal bins over range[2k:2k+2] (the data's if None); bins as histogram's.
+    With ``density``, divided by the total times the bin's volume. No gradient."""
+    check_tensor("histogramdd", "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"histogramdd\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    if X.ndim < 2:
+        raise RuntimeError(f"torch.histogramdd: input tensor should have at least 2 dimensions, "
+                           f"got {list(X.shape)}")  # fmt: skip
+    N = X.shape[-1]
+    bins = [bins] * N if isinstance(bins, int) else list(bins)
+    if len(bins) != N:
+        raise RuntimeError(f"histogramdd: The size of bins ({len(bins)}) must be equal to the "
+                           f"innermost dimension of the input ({N}).")  # fmt: skip
+    if range is not None and len(range) != 2 * N:
+        raise RuntimeError(f"torch.histogramdd: for a {N}-dimensional histogram range should "
+                           f"have {2 * N} elements, but got {len(range)}")  # fmt: skip
+    points = X.reshape(-1, N)
+    for k, b in enumerate(bins):
+        if isinstance(b, Tensor):
+            _check_edges(b, X.dtype, k)
+    edges = [histogram(Tensor._new(points[:, k]), b,
+                       range=None if range is None else tuple(range[2 * k : 2 * k + 2])).bin_edges
+             for k, b in enumerate(bins)]  # fmt: skip
+    W = None if weight is None else weight.data.reshape(-1)
+    hist, _ = np.histogramdd(points, [e.data for e in edges], weights=W)
+    if density:
+        volume = functools.reduce(np.multiply.outer, [np.diff(e.data) for e in edges])
+        hist = hist / (hist.sum() * volume)
+    return _HISTOGRAMDD(Tensor._new(hist.astype(X.dtype)), tuple(edges))
+
+
+_HISTOGRAMDD = return_type("histogramdd", ["hist", "bin_edges"])
+
+
+# ---- segment_reduce: a reduction over consecutive runs along one dim ----------------------
+
+# (the ufunc, the reduction of an empty run)
+_SEGMENT_REDUCTIONS = {"sum": (np.add, 0.0), "prod": (np.multiply, 1.0), "mean": (np.add, 0.0),
+                       "max": (np.maximum, -np.inf), "amax": (np.maximum, -np.inf),
+                       "min": (np.minimum, np.inf), "amin": (np.minimum, np.inf)}  # fmt: skip
+
+
+def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
+                   indices: Tensor | None = None, offsets: Tensor | None = None, axis: int = 0,
+                   unsafe: bool = False, initial: Any = None) -> Tensor:  # fmt: skip
+    """out[..., s, ...] = the ``reduce`` (sum, prod, mean, max, min) of data's run s along
+    ``axis``, the runs consecutive, of ``lengths`` (or between ``offsets``), one row of them
+    per index of data's dims before ``axis``; ``initial`` joins every run (mean: (initial +
+    Σ) / length); an empty run is ``initial``, else 0, 1, NaN, -inf, inf.
+    dx = g (sum), g / length (mean), g Π of the run's others (prod), g shared among the run's
+    elements equal to its max (min)."""
+    check_tensor("segment_reduce", "data", data)
+    if reduce not in _SEGMENT_REDUCTIONS:
+        raise RuntimeError(f"segment_reduce: reduce argument must be either sum, prod, mean, "
+                           f"amax or amin, got {reduce}")  # fmt: skip
+    if indices is not None:
+        raise RuntimeError("segment_reduce(): indices based reduction is not supported yet.")
+    if lengths is None and offsets is None:
+        raise RuntimeError("segment_reduce(): Either lengths or offsets must be defined.")
+    X = data.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"_segment_reduce_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    runs = lengths if lengths is not None else offsets
+    check_tensor("segment_reduce", "lengths" if lengths is not None else "offsets", runs)
+    R = runs.data
+    if R.dtype.kind not in "iu":
+        raise NotImplementedError(f"\"_segment_reduce_lengths_cpu_kernel1\" not implemented for "
+                                  f"'{dtypes.torch_name(R.dtype)}'")  # fmt: skip
+    d = ops._one_axis("segment_reduce", "axis", axis, X.ndim)
+    if R.ndim - 1 != d or R.shape[:-1] != X.shape[:d]:
+        raise RuntimeError(f"segment_reduce(): Expected axis to be the last dimension of lengths "
+                           f"(or offsets) of shape {list(X.shape[:d])} + [segments], but got "
+                           f"axis {axis} and shape {list(R.shape)}")  # fmt: skip
+    ends = np.cumsum(R, -1) if lengths is not None else R[..., 1:]
+    starts = ends - R if lengths is not None else R[..., :-1]
+    if np.any(starts > ends):
+        raise RuntimeError("segment_reduce: lengths contains negative value!")
+    if not unsafe and np.any(ends[..., -1:] != X.shape[d] if ends.shape[-1] else False):
+        raise RuntimeError(f"segment_reduce(): Expected all rows of lengths along axis to sum to "
+                           f"data.size({d}) = {X.shape[d]} when !unsafe.")  # fmt: skip
+    ufunc, empty = _SEGMENT_REDUCTIONS[reduce]
+    start = empty if initial is None else initial
+    out = np.empty(X.shape[:d] + (R.shape[-1] - (offsets is not None and lengths is None),)
+                   + X.shape[d + 1 :], X.dtype)  # fmt: skip
+    runs_at = [(i + (s,), i + (slice(starts[i + (s,)], ends[i + (s,)]),))
+               for i in np.ndindex(X.shape[:d]) for s in builtins.range(out.shape[d])]  # fmt: skip
+    for at, run in runs_at:
+        total = ufunc.reduce(X[run], 0, initial=start)
+        n = X[run].shape[0]
+        if reduce == "mean":
+            total = total / n if n else (np.full_like(total, np.nan) if initial is None else total)
+        out[at] = total
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(X.shape, g.dtype)
+        for at, run in runs_at:
+            x, y, gs = X[run], out[at], g[at]
+            if not x.shape[0]:
+                continue
+            if reduce == "sum":
+                dx[run] = gs
+            elif reduce == "mean":
+                dx[run] = gs / x.shape[0]
+            elif reduce == "prod":  # the product of the others, exactly (x may hold 0 or NaN)
+                left = np.cumprod(np.concatenate([np.full_like(x[:1], start), x[:-1]]), 0)
+                right = np.cumprod(np.concatenate([x[1:], np.ones_like(x[:1])])[::-1], 0)[::-1]
+                dx[run] = gs * left * right
+            else:
+                hit = (x == y) | (np.isnan(x) & np.isnan(y))
+                dx[run] = gs * hit / np.maximum(hit.sum(0), 1)
+        return dx
+
+    return record(out, "SegmentReduce", (data,), (vjp,))
 
 
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
@@ -1608,7 +1741,7 @@ __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trape
            "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window", "set_printoptions",
-           "real", "imag", "asarray", "gradient", "adjoint",
+           "real", "imag", "asarray", "gradient", "adjoint", "histogramdd", "segment_reduce",
            "get_device", "alias_copy", "detach_copy", "as_strided_copy", "diagonal_copy",
            "expand_copy", "permute_copy", "select_copy", "slice_copy", "split_copy",
            "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy",

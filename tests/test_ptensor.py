@@ -141,3 +141,73 @@ def test_grid_sampler_is_grid_sample():
         mg.grid_sampler(x, g, 3, 0, False)
     theta = leaf(1, 2, 3)
     assert mg.gradcheck(lambda t: mg.affine_grid_generator(t, [1, 1, 3, 2], False), (theta,))
+
+
+# ---- factories, draws, histograms, segment reductions, low-rank SVD -----------------------
+
+
+def test_empty_strided_and_permuted_layouts():
+    t = mg.empty_strided((2, 3), (1, 2), dtype=mg.float64)
+    assert t.stride() == (1, 2) and t.storage_offset() == 0
+    t.copy_(mg.arange(6.0, dtype=mg.float64).reshape(2, 3))
+    assert t.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    assert not t.is_contiguous() and t.t().is_contiguous()
+    p = mg.empty_permuted((2, 3, 4), (2, 0, 1))
+    assert p.stride() == (3, 1, 6) and p.permute(2, 0, 1).is_contiguous()
+
+
+def test_frombuffer_views_the_buffer():
+    b = bytearray(np.array([1.5, -2.0], np.float64).tobytes())
+    t = mg.frombuffer(b, dtype=mg.float64)
+    t.mul_(2)
+    assert np.frombuffer(b, np.float64).tolist() == [3.0, -4.0]
+
+
+def test_binomial_statistics():
+    mg.manual_seed(3)
+    n, p, k = 20.0, 0.3, 20_000
+    draws = mg.binomial(mg.full((k,), n, dtype=mg.float64), mg.full((k,), p, dtype=mg.float64))
+    X = draws.numpy()
+    assert draws.dtype == mg.float64 and np.all(X == np.round(X)) and X.min() >= 0 and X.max() <= n
+    sd = np.sqrt(n * p * (1 - p))
+    assert abs(X.mean() - n * p) < 5 * sd / np.sqrt(k)  # CLT, 5 sigma
+    assert abs(X.var() / sd**2 - 1) < 5 * np.sqrt(2 / k)  # rough: var of a variance estimate
+
+
+def test_histogramdd_formula():
+    pts = RNG.normal(size=(100, 2))
+    h, (ex, ey) = mg.histogramdd(mg.tensor(pts), [4, 3])
+    want, wx, wy = np.histogram2d(pts[:, 0], pts[:, 1], [ex.numpy(), ey.numpy()])
+    assert np.array_equal(h.numpy(), want) and h.numpy().sum() == 100
+    assert np.allclose(ex.numpy(), np.linspace(pts[:, 0].min(), pts[:, 0].max(), 5))
+    d = mg.histogramdd(mg.tensor(pts), 3, density=True).hist.numpy()
+    _, (ex, ey) = mg.histogramdd(mg.tensor(pts), 3)
+    assert np.isclose((d * np.outer(np.diff(ex.numpy()), np.diff(ey.numpy()))).sum(), 1.0)
+
+
+def test_segment_reduce_formulas_and_gradcheck():
+    x = mg.tensor([1.0, 2.0, 4.0, 3.0, 3.0, 0.5], dtype=mg.float64)
+    lengths = mg.tensor([2, 0, 4])
+    expect = {"sum": [3.0, 0.0, 10.5], "mean": [1.5, np.nan, 2.625], "max": [2.0, -np.inf, 4.0],
+              "min": [1.0, np.inf, 0.5], "prod": [2.0, 1.0, 18.0]}  # fmt: skip
+    for reduce, want in expect.items():
+        got = mg.segment_reduce(x, reduce, lengths=lengths).numpy()
+        np.testing.assert_allclose(got, want)
+    assert mg.segment_reduce(x, "mean", lengths=lengths, initial=2.0).tolist() == [2.5, 2.0, 3.125]
+    assert mg.segment_reduce(x, "sum", offsets=mg.tensor([0, 2, 2, 6])).tolist() == [3.0, 0.0, 10.5]
+    d = leaf(6, 2)
+    for reduce in ("sum", "mean", "prod", "max"):
+        f = lambda d, r=reduce: mg.segment_reduce(d, r, lengths=lengths, initial=0.3)  # noqa: E731
+        assert mg.gradcheck(f, (d,))
+
+
+def test_segment_reduce_tied_max_splits_any_gradient():
+    x = mg.tensor([0.0, 6.0, 6.0, 1.0], dtype=mg.float64, requires_grad=True)
+    mg.segment_reduce(x, "max", lengths=mg.tensor([1, 3])).backward(mg.tensor([1.0, -4.0]))
+    assert x.grad.tolist() == [1.0, -2.0, -2.0, 0.0]  # PyTorch 2.13 gives -4 to each
+
+
+def test_svd_lowrank_gradcheck_of_its_singular_values():
+    A = leaf(6, 4)
+    mg.manual_seed(0)
+    assert mg.gradcheck(lambda A: (mg.manual_seed(0), mg.svd_lowrank(A, q=4)[1])[1], (A,))
