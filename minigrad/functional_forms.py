@@ -250,8 +250,18 @@ def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:
         raise TypeError(f"norm_except_dim(): argument 'pow' must be int, not {type(pow).__name__}")
     if dim == -1:
         return linalg.vector_norm(v, pow)
+    if not v.ndim:
+        raise IndexError(f"norm_except_dim: Dimension specified as {dim} but tensor has no "
+                         f"dimensions")  # fmt: skip
     d = ops._one_axis("norm_except_dim", "dim", dim, v.ndim)
-    return linalg.vector_norm(v, pow, tuple(i for i in range(v.ndim) if i != d), keepdim=True)
+    if v.dtype.kind != "f":
+        raise RuntimeError(f"norm_except_dim: input dtype should be either floating point or "
+                           f"complex. Got {v.dtype} instead.")  # fmt: skip
+    if not v.numel():  # PyTorch's view(size(dim), -1) cannot take it
+        raise RuntimeError(f"norm_except_dim: cannot reshape tensor of 0 elements of size "
+                           f"{list(v.shape)} into [size(dim), -1]")  # fmt: skip
+    others = tuple(i for i in range(v.ndim) if i != d)
+    return linalg.vector_norm(v, pow, others, keepdim=True) if others else v.abs()
 
 
 def constant_pad_nd(input: Tensor, pad: Any, value: Any = 0) -> Tensor:

@@ -31,11 +31,11 @@ from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, memory_o
 # ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
 
 _INPLACE_FUNCTIONS = (
-    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ "
+    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ as_strided_ asin_ "
     "asinh_ atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ "
     "detach_ erf_ erfc_ exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ gcd_ i0_ index_put_ lcm_ "
     "ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ negative_ rad2deg_ "
-    "reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ "
+    "reciprocal_ relu_ resize_as_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ "
     "trunc_ xlogy_ zero_"
 ).split()
 
@@ -535,6 +535,17 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
             f"diagonal_scatter: diagonal dimensions cannot be identical {dim1}, {dim2}"
         )
     return _scatter_part("diagonal_scatter", input, src, lambda P: P.diagonal(offset, d1, d2))
+
+
+def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any,
+                       storage_offset: int | None = None) -> Tensor:  # fmt: skip
+    """input with the elements as_strided(size, stride, storage_offset) picks out of a
+    C-contiguous copy of it replaced by src."""
+    check_tensor("as_strided_scatter", "input", input)
+    return _scatter_part(
+        "as_strided_scatter", input, src,
+        lambda P: as_strided(Tensor._new(P), size, stride, storage_offset).data,
+    )  # fmt: skip
 
 
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
@@ -1722,7 +1733,7 @@ METHODS = (
     "nanmedian msort sum_to_size unfold as_strided put put_ index_reduce histogram narrow_copy "
     "unsafe_split unsafe_chunk unsafe_split_with_sizes nonzero_static conj resolve_conj "
     "resolve_neg conj_physical is_conj is_neg isreal angle select select_scatter slice_scatter "
-    "diagonal_scatter "
+    "diagonal_scatter as_strided_scatter "
     "masked_scatter index_put scatter_reduce renorm histc unique_consecutive bitwise_left_shift "
     "bitwise_right_shift is_same_size is_nonzero is_inference gcd lcm ldexp frexp nextafter i0 "
 ).split()

@@ -211,3 +211,52 @@ def test_svd_lowrank_gradcheck_of_its_singular_values():
     A = leaf(6, 4)
     mg.manual_seed(0)
     assert mg.gradcheck(lambda A: (mg.manual_seed(0), mg.svd_lowrank(A, q=4)[1])[1], (A,))
+
+
+# ---- Tensor methods on memory and metadata --------------------------------------------------
+
+
+def test_resize_grow_keeps_memory_order_and_shrink_shares():
+    x = mg.arange(6.0).reshape(3, 2).t()  # memory 0 .. 5, read as 0 2 4 1 3 5
+    assert x.resize_(8) is x
+    assert x[:6].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] and x.is_contiguous()
+    f = mg.from_numpy(np.asfortranarray(np.arange(6.0).reshape(2, 3)))  # memory 0 3 1 4 2 5
+    f.resize_(7)
+    assert f[:6].tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    y = mg.arange(6)
+    view = y[1:]
+    view.resize_(2, 2)
+    view.fill_(7)
+    assert y.tolist() == [0, 7, 7, 7, 7, 5]
+
+
+def test_set_shares_memory_and_bumps_version():
+    a, b = mg.arange(4.0), mg.zeros(1)
+    version = b._version[0]
+    b.set_(a, 1, (3,), (1,))
+    assert b._version[0] == version + 1
+    b.mul_(10)
+    assert a.tolist() == [0.0, 10.0, 20.0, 30.0]
+
+
+def test_as_strided_scatter_gradcheck():
+    x, s = leaf(2, 3), leaf(2)
+    assert mg.gradcheck(lambda x, s: mg.as_strided_scatter(x, s, (2,), (3,), 1), (x, s))
+    out = mg.as_strided_scatter(x, s, (2,), (3,), 1)
+    out.backward(mg.ones(2, 3, dtype=mg.float64))
+    assert x.grad.tolist() == [[1.0, 0.0, 1.0], [1.0, 0.0, 1.0]]  # PyTorch 2.13: its complement
+
+
+def test_dim_order_of_permutations():
+    for perm in [(0, 1, 2), (2, 0, 1), (1, 2, 0), (2, 1, 0)]:
+        shape = (2, 3, 4)
+        physical = mg.zeros(*[shape[d] for d in perm])
+        x = physical.permute(*np.argsort(perm).tolist())  # dims lie in memory in order perm
+        assert x.shape == shape and x.dim_order() == perm
+
+
+def test_map2_and_to_dense():
+    x = mg.tensor([1.0, 2.0])
+    x.map2_(mg.tensor([3.0, 4.0]), mg.tensor(10.0), lambda a, b, c: a * b + c)
+    assert x.tolist() == [13.0, 18.0]
+    assert x.to_dense() is x and x.output_nr == 0
