@@ -384,6 +384,7 @@ float16 = half = _dt.float16
 float32 = float = _dt.float32
 float64 = double = _dt.float64
 uint8 = _dt.uint8
+uint16, uint32, uint64 = _dt.uint16, _dt.uint32, _dt.uint64
 int8 = _dt.int8
 int16 = short = _dt.int16
 int32 = int = _dt.int32
@@ -397,10 +398,16 @@ __version__ = "0.1.0"
 _numpy_names.accept_in_namespace(globals())  # mg.sum(x, axis=0), as PyTorch takes it
 
 
+_COMPLEX = ("complex32", "complex64", "complex128", "cfloat", "cdouble", "chalf")
+
+
 def __getattr__(name: str):
     """``mg.viz`` imports on first use: it needs the optional graphviz package."""
     if name == "viz":
         import importlib
 
         return importlib.import_module(".viz", __name__)
+    if name in _COMPLEX:
+        raise AttributeError(f"module 'minigrad' has no attribute {name!r}: minigrad has no "
+                             f"complex dtypes (PyTorch's torch.{name})")  # fmt: skip
     raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

@@ -126,6 +126,11 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
                 ) from None
         if dtype is None and arr.dtype.kind in "fc" and not _has_numpy_wide(data, arr.dtype):
             arr = arr.astype(_default_like(arr.dtype))
+        elif (arr.dtype.kind == "f" and dtype is not None
+              and dtypes.as_dtype(dtype) == dtypes.uint64
+              and any(type(v) is float for v in np.array(data, object).flat)):  # fmt: skip
+            raise TypeError("tensor: an integer is required (PyTorch reads the numbers of a "
+                            "uint64 tensor as unsigned C integers, not Python floats)")  # fmt: skip
     # Python ints beyond int64, which NumPy widened to uint64, float64 or objects: PyTorch
     # refuses them where it reads them as integers (for an integer dtype, or among ints alone)
     wide = arr.dtype.kind in "fuO" and arr.size and isinstance(data, (list, tuple, int))
@@ -2349,7 +2354,8 @@ _REFLECTED = {np.add: "__radd__", np.subtract: "__rsub__", np.multiply: "__rmul_
               np.equal: "__eq__", np.not_equal: "__ne__"}  # fmt: skip
 
 # PyTorch's (CPU) tensor type names, which ``Tensor.type()`` returns and takes
-_TYPE_NAMES = {k: f"torch.{v}Tensor" for k, v in dtypes.TORCH_NAMES.items()}
+_TYPE_NAMES = {k: f"torch.{dtypes.torch_name(k)}Tensor"
+               for k in (*dtypes.TORCH_NAMES, "uint16", "uint32", "uint64")}  # fmt: skip
 _TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 
 

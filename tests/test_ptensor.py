@@ -260,3 +260,26 @@ def test_map2_and_to_dense():
     x.map2_(mg.tensor([3.0, 4.0]), mg.tensor(10.0), lambda a, b, c: a * b + c)
     assert x.tolist() == [13.0, 18.0]
     assert x.to_dense() is x and x.output_nr == 0
+
+
+# ---- uint16, uint32, uint64 ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dt", [mg.uint16, mg.uint32, mg.uint64])
+def test_barebones_unsigned_dtypes_hold_and_cast(dt):
+    x = mg.tensor(np.array([0, 7, np.iinfo(dt).max], dt))
+    assert mg.tensor([1, 2], dtype=dt).dtype == dt
+    assert x.dtype == dt and x.tolist() == [0, 7, int(np.iinfo(dt).max)]
+    assert (x == 7).tolist() == [False, True, False]
+    assert x.to(mg.float64).tolist() == [0.0, 7.0, float(np.iinfo(dt).max)]
+    assert (x[:2] * 3).dtype == dt and (x[:2] * 3).tolist() == [0, 21]
+    assert (x[:2] + mg.tensor([0.5])).dtype == mg.float32
+    with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64"):
+        x + mg.tensor([1])
+    with pytest.raises(RuntimeError, match="Promotion"):
+        mg.promote_types(dt, mg.bool)
+    with pytest.raises(NotImplementedError, match="arange"):
+        mg.arange(3, dtype=dt)
+    with pytest.raises(RuntimeError):
+        mg.tensor([1], dtype=dt, requires_grad=True)
+    assert mg.promote_types(dt, dt) == dt and mg.promote_types(dt, mg.float64) == mg.float64

@@ -791,3 +791,82 @@ def test_as_strided_scatter():
         with pytest.raises(RuntimeError):
             L.as_strided_scatter(L.ones(2, 3), L.ones(3), (2,), (3,))
         assert L.ones(2).is_distributed() is False
+
+
+# ---- uint16, uint32, uint64: values, casts and equality, but no promotion with other ints ---
+
+BAREBONES = ["uint16", "uint32", "uint64"]
+BAREBONE_OPS = [
+    lambda L, d: L.tensor([1, 2, 3], dtype=d),
+    lambda L, d: L.zeros(2, dtype=d),
+    lambda L, d: L.ones(2, 2, dtype=d),
+    lambda L, d: L.full((2,), 5, dtype=d),
+    lambda L, d: L.tensor([1.5, 2.7, 300.0]).to(d),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d).to(L.float32),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d).long(),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d) == 2,
+    lambda L, d: L.tensor([1, 2, 3], dtype=d) != L.tensor([1, 0, 3], dtype=d),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d) * L.tensor([4, 5, 6], dtype=d),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d) * 2,
+    lambda L, d: L.tensor([1, 2, 3], dtype=d) / 2,
+    lambda L, d: L.tensor([1, 2, 3], dtype=d) + L.tensor([0.5]),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d) & L.tensor([3, 3, 3], dtype=d),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d).sum(),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d).prod(),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d).cumsum(0),
+    lambda L, d: L.tensor([3, 1, 2], dtype=d).sort().values,
+    lambda L, d: L.tensor([3, 1, 3], dtype=d).unique(),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d)[L.tensor([2, 0])],
+    lambda L, d: L.cat([L.tensor([1], dtype=d), L.tensor([2, 3], dtype=d)]),
+    lambda L, d: L.stack([L.tensor([1], dtype=d), L.tensor([2], dtype=d)]),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d).sqrt(),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d).clone().fill_(7),
+    lambda L, d: L.tensor([1, 2, 3], dtype=d).reshape(3, 1).t(),
+    lambda L, d: L.zeros_like(L.tensor([1, 2], dtype=d)),
+    lambda L, d: L.where(
+        L.tensor([True, False]), L.tensor([1, 2], dtype=d), L.tensor([3, 4], dtype=d)
+    ),  # fmt: skip
+    lambda L, d: L.tensor([-1], dtype=d),  # wraps (uint64: OverflowError)
+    lambda L, d: L.tensor([2**40], dtype=d),  # too large for uint16, uint32
+    lambda L, d: L.tensor([1, 2], dtype=d) + L.tensor([1, 2]),
+    lambda L, d: L.tensor([1, 2], dtype=d) * L.tensor([1, 2], dtype=L.uint8),
+    lambda L, d: L.tensor([1, 2], dtype=d) * L.tensor([True, False]),
+    lambda L, d: L.cat([L.tensor([1], dtype=d), L.tensor([2])]),
+    lambda L, d: L.promote_types(d, L.int32),
+    lambda L, d: L.arange(3, dtype=d),
+    lambda L, d: L.tensor([1.0], dtype=d, requires_grad=True),
+]
+
+
+@pytest.mark.parametrize("name", BAREBONES)
+@pytest.mark.parametrize("case", range(len(BAREBONE_OPS)))
+def test_barebones_unsigned_dtypes(name, case):
+    f = BAREBONE_OPS[case]
+    outcome = []
+    for L in (mg, torch):
+        try:
+            r = f(L, getattr(L, name))
+        except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+            outcome.append(type(e))
+            continue
+        outcome.append((str(r.dtype).split(".")[-1], tuple(r.shape), r.tolist()))
+    assert outcome[0] == outcome[1]
+
+
+@pytest.mark.parametrize("name", BAREBONES)
+def test_barebones_names(name):
+    m, t = (
+        mg.tensor([1, 2], dtype=getattr(mg, name)),
+        torch.tensor([1, 2], dtype=getattr(torch, name)),
+    )
+    assert m.type() == t.type() and repr(m).split("dtype=")[1].split(".")[-1] == name + ")"
+    assert mg.iinfo(getattr(mg, name)).max == torch.iinfo(getattr(torch, name)).max
+    assert m.element_size() == t.element_size() and m.is_signed() is t.is_signed() is False
+    assert str(m.numpy().dtype) == str(t.numpy().dtype) == name
+
+
+def test_complex_dtype_names_are_refused_clearly():
+    for name in ("complex64", "complex128", "cfloat", "cdouble"):
+        assert hasattr(torch, name)
+        with pytest.raises(AttributeError, match="complex"):
+            getattr(mg, name)
