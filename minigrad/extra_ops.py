@@ -999,13 +999,18 @@ def binomial(count: Tensor, prob: Tensor, generator: Any = None) -> Tensor:
     if N.dtype.kind != "f":
         raise ValueError(f"binomial only supports floating-point dtypes for count, got: "
                          f"{dtypes.torch_name(N.dtype)}")  # fmt: skip
+    if N.dtype == np.float16:
+        raise NotImplementedError("\"binomial_cpu\" not implemented for 'Half'")
     if P.dtype != N.dtype:
         raise RuntimeError(f"binomial: Found dtype {dtypes.torch_name(P.dtype)} for prob but "
                            f"expected {dtypes.torch_name(N.dtype)}, count's")  # fmt: skip
     N, P = np.broadcast_arrays(N, P)
-    n = np.floor(np.nan_to_num(np.maximum(N, 0))).astype(np.int64)
+    n = np.floor(np.where(np.isfinite(N), np.maximum(N, 0), 0)).astype(np.int64)
     draws = _random.generator(generator, "binomial").binomial(n, np.clip(np.nan_to_num(P), 0, 1))
-    out = np.where(np.isnan(P) | np.isnan(N), np.nan, draws).astype(N.dtype)
+    # infinitely many trials: infinitely many successes, none, or NaN in between
+    endless = np.where(P >= 1, np.inf, np.where(P <= 0, 0.0, np.nan))
+    out = np.where(N == np.inf, endless, draws)
+    out = np.where(np.isnan(P) | np.isnan(N), np.nan, out).astype(N.dtype)
     no = special._no_vjp("binomial")
     return record(out, "Binomial", (count, prob), (no, no))
 

@@ -306,6 +306,11 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
             raise RuntimeError(f"convolution: expected {name} to be a single integer value or a "
                                f"list of {k} values to match the convolution dimensions, but "
                                f"got {name}={list(v)}")  # fmt: skip
+    check_tensor("convolution", "input", input)
+    if input.ndim != k + 2:
+        raise RuntimeError(f"convolution: Expected {k + 2}-dimensional input for {k + 2}-"
+                           f"dimensional weight {list(weight.shape)}, but got {input.ndim}-"
+                           f"dimensional input of size {list(input.shape)} instead")  # fmt: skip
     s, p, d, o = (tuple(v) * k if len(v) == 1 else tuple(v) for v in lists.values())
     if transposed:
         return _TRANSPOSED[k](input, weight, bias, s, p, o, groups, d)
@@ -348,6 +353,9 @@ grid_sampler_2d, grid_sampler_3d = _grid_sampler_nd(2), _grid_sampler_nd(3)
 
 
 def affine_grid_generator(theta: Tensor, size: Any, align_corners: bool) -> Tensor:
+    if len(size) not in (4, 5):
+        raise RuntimeError(f"affine_grid_generator: AffineGridGenerator needs 4d (spatial) or 5d "
+                           f"(volumetric) inputs, got size {list(size)}")  # fmt: skip
     return F.affine_grid(theta, size, align_corners)
 
 

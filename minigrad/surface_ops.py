@@ -862,7 +862,8 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
         if lo == hi:  # as PyTorch (and NumPy): a bin of width 1 around the value
             lo, hi = lo - 0.5, hi + 0.5
         if not lo <= hi:
-            raise ValueError(f"histogram(): min should not exceed max, but got min {lo} max {hi}")
+            raise RuntimeError(f"histogram(): min should not exceed max, but got min {lo} max "
+                               f"{hi}")  # fmt: skip
         edges = factories.linspace(float(lo), float(hi), bins + 1, dtype=X.dtype).data  # PyTorch's
     W = None if weight is None else weight.data.reshape(-1)
     hist, _ = np.histogram(X.reshape(-1), edges, weights=W)
@@ -911,6 +912,11 @@ def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor |
     edges = [histogram(Tensor._new(points[:, k]), b,
                        range=None if range is None else tuple(range[2 * k : 2 * k + 2])).bin_edges
              for k, b in enumerate(bins)]  # fmt: skip
+    if weight is not None and (weight.dtype != X.dtype or weight.shape != X.shape[:-1]):
+        raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, it should have the "
+                           f"input's dtype ({X.dtype}) and shape but the last dim "
+                           f"{list(X.shape[:-1])}, got {weight.dtype} "
+                           f"{list(weight.shape)}")  # fmt: skip
     W = None if weight is None else weight.data.reshape(-1)
     hist, _ = np.histogramdd(points, [e.data for e in edges], weights=W)
     if density:
@@ -958,6 +964,9 @@ def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
     if R.dtype.kind not in "iu":
         raise NotImplementedError(f"\"_segment_reduce_lengths_cpu_kernel1\" not implemented for "
                                   f"'{dtypes.torch_name(R.dtype)}'")  # fmt: skip
+    if R.ndim > X.ndim:
+        raise RuntimeError(f"segment_reduce: Expected data.dim() >= lengths.dim(), got data of "
+                           f"size {list(X.shape)} and lengths of size {list(R.shape)}")  # fmt: skip
     d = ops._one_axis("segment_reduce", "axis", axis, X.ndim)
     if R.ndim - 1 != d or R.shape[:-1] != X.shape[:d]:
         raise RuntimeError(f"segment_reduce(): Expected axis to be the last dimension of lengths "

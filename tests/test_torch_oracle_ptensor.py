@@ -300,6 +300,8 @@ def test_convolution_errors():
             L.convolution(x, w, None, 2, [1], [1], False, [0], 2)
         with pytest.raises(RuntimeError):
             L.convolution(x, w, None, [1], [0], [1], False, [0], 1)  # 6 channels, not 3
+        with pytest.raises(RuntimeError):  # F.conv1d takes an unbatched input, this does not
+            L.convolution(x[0, :3], w, None, [1], [0], [1], False, [0], 1)
 
 
 def test_native_dropout():
@@ -383,6 +385,12 @@ def test_grid_sampler_errors():
             L.grid_sampler(x5, L.zeros(1, 2, 2, 2, 3), 2, 0, False)  # bicubic is 2-D only
 
 
+def test_affine_grid_generator_refuses_other_sizes():
+    for L in (mg, torch):
+        with pytest.raises(RuntimeError):
+            L.affine_grid_generator(L.ones(1, 2, 3), [1, 1, 2], False)
+
+
 @pytest.mark.parametrize("size, align", [([2, 1, 4, 5], False), ([2, 3, 2, 3], True),
                                          ([2, 1, 4, 5, 3], True)])  # fmt: skip
 def test_affine_grid_generator(size, align):
@@ -454,8 +462,9 @@ def test_is_storage_is_distributed():
 
 
 def test_binomial_edges_dtypes_and_errors():
-    count = [10.0, 5.0, -3.0, 4.0, 7.0, 0.0]
-    prob = [0.0, 1.0, 0.5, 1.5, float("nan"), 0.5]
+    inf = float("inf")
+    count = [10.0, 5.0, -3.0, 4.0, 7.0, 0.0, inf, inf, -inf]  # (inf trials, p = 0.5: either
+    prob = [0.0, 1.0, 0.5, 1.5, float("nan"), 0.5, 1.0, 0.0, 0.5]  # NaN or inf in PyTorch)
     for dt in ("float32", "float64"):
         m = mg.binomial(mg.tensor(np.array(count, dt)), mg.tensor(np.array(prob, dt)))
         t = torch.binomial(torch.tensor(np.array(count, dt)), torch.tensor(np.array(prob, dt)))
@@ -464,6 +473,8 @@ def test_binomial_edges_dtypes_and_errors():
         assert L.binomial(L.ones(2, 1) * 3, L.ones(3) * 0.5).shape == (2, 3)
         with pytest.raises(ValueError):
             L.binomial(L.tensor([3, 4]), L.tensor([0.5, 0.5]))
+        with pytest.raises(NotImplementedError):
+            L.binomial(L.ones(2, dtype=L.float16), L.ones(2, dtype=L.float16))
         with pytest.raises(RuntimeError):
             L.binomial(L.tensor([3.0]), L.tensor([0.5], dtype=L.float64))
         c = L.tensor([3.0, 4.0], requires_grad=True)
@@ -506,6 +517,10 @@ HISTOGRAM_ERRORS = [
     (lambda L, x: L.histogramdd(L.ones(3, 2, dtype=L.int64), 3), NotImplementedError),
     (lambda L, x: L.histogramdd(x, [L.tensor([0.0, 1.0])] * 2), RuntimeError),
     (lambda L, x: L.histogram(x[:, 0], L.tensor([0.0, 1.0])), RuntimeError),
+    (lambda L, x: L.histogram(x[:, 0], 2, range=(1.0, 0.0)), RuntimeError),
+    (lambda L, x: L.histogramdd(x, 2, range=[1.0, 0.0, 0.0, 1.0]), RuntimeError),
+    (lambda L, x: L.histogramdd(x, 2, weight=L.ones(10)), RuntimeError),  # float32 weight
+    (lambda L, x: L.histogramdd(x, 2, weight=L.ones(9, dtype=L.float64)), RuntimeError),
 ]
 
 
@@ -558,6 +573,7 @@ SEGMENT_ERRORS = [
     (lambda L, d: L.segment_reduce(d, "sum"), RuntimeError),
     (lambda L, d: L.segment_reduce(d, "sum", indices=L.tensor([0, 0, 1, 1, 1])), RuntimeError),
     (lambda L, d: L.segment_reduce(d.long(), "sum", lengths=L.tensor([5])), NotImplementedError),
+    (lambda L, d: L.segment_reduce(d[0, 0], "sum", lengths=L.tensor([1])), RuntimeError),
 ]
 
 
