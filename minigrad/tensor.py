@@ -1137,10 +1137,12 @@ class Tensor:
              stride: Any = None) -> Tensor:  # fmt: skip
         """Make this tensor view ``source``'s memory: as source (shape, strides, start), or
         with ``size``, ``stride`` (C-contiguous if None) and ``storage_offset`` given; with no
-        source, an empty tensor. Refused on a tensor that requires grad."""
-        if self._requires_grad:
-            raise RuntimeError("set_: a Variable that requires grad is being used in an in-place "
-                               "operation (set_ cannot be recorded by autograd).")  # fmt: skip
+        source, an empty tensor. Refused, with grad mode on, on a tensor that requires grad
+        (PyTorch records a node whose backward raises for a non-leaf)."""
+        if self._requires_grad and _mode.enabled:
+            what = "a leaf Variable" if self._node is None else "a tensor in the graph"
+            raise RuntimeError(f"set_: {what} that requires grad is being used in an in-place "
+                               f"operation.")  # fmt: skip
         if source is None:
             self.data = np.empty(0, self.data.dtype)
         else:

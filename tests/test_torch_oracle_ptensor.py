@@ -681,6 +681,12 @@ def test_set_():
         assert L.zeros(2).set_(a, 0, (10,))[:6].tolist() == a.tolist()
         with pytest.raises(RuntimeError):
             L.zeros(2, requires_grad=True).set_(a)
+        p = L.nn.Parameter(L.zeros(2))
+        with L.no_grad():
+            assert p.set_(L.arange(3.0)) is p
+        assert p.tolist() == [0.0, 1.0, 2.0] and p.requires_grad and p.is_leaf
+        with L.no_grad(), pytest.raises(RuntimeError, match="resize"):
+            p.resize_(4)
         with pytest.raises(RuntimeError):
             L.zeros(2).set_(a.double())
 
