@@ -125,6 +125,13 @@ def _refuse(
         raise error(f"{name}: not supported for {X.dtype} tensors{hint}")
 
 
+def _no_barebones(kernel: str, X: np.ndarray) -> None:
+    """PyTorch has no CPU kernel for most ops on uint16, uint32 and uint64."""
+    if X.dtype in dtypes._BAREBONES:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+
+
 def _unary_float(fn: Any, x: np.ndarray) -> np.ndarray:
     """fn(x) for a float function: integer and bool tensors are computed in the default
     dtype, as in PyTorch (NumPy would compute exp of a bool in float16)."""
@@ -147,6 +154,7 @@ def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a - b.   da = g,   db = -g."""
     refuse_bool_sub(a, b)
+    _no_barebones("sub", a.data)
     if alpha != 1:
         return _add_scaled("sub", a, b, alpha)
     A, B, out = _binary("sub", np.subtract, a, b)
@@ -385,6 +393,7 @@ def remainder(input: Any, other: Any) -> Tensor:
     """a - floor(a / b) * b (sign of b, as Python's %).   da = g,   db = -g * floor(a / b).
     PyTorch has no db when a is a number (``2.5 % t``): backward raises there, as in PyTorch."""
     A, B, out = _binary_either("remainder", _remainder, input, other)
+    _no_barebones("remainder_cpu", out)
     _check_int_divisor("remainder", A, B)
     if not isinstance(input, Tensor):
         return record(out, "Remainder", (other,), (_no_remainder_vjp,))
@@ -402,6 +411,7 @@ def remainder(input: Any, other: Any) -> Tensor:
 def floor_divide(input: Any, other: Any) -> Tensor:
     """floor(a / b). PyTorch records it but has no derivative for it: backward raises."""
     A, B, out = _binary_either("floor_divide", _floor_divide, input, other)
+    _no_barebones("div_floor_cpu", out)
     _check_int_divisor("floor_divide", A, B)
     return record(out, "FloorDivide", (input, other), (_no_floor_divide_vjp, _no_floor_divide_vjp))
 
@@ -422,6 +432,7 @@ _no_remainder_vjp = _no_vjp("remainder")
 def neg(input: Tensor) -> Tensor:
     """-x.   dx = -g."""
     _refuse("neg", input.data, "b", hint="; to invert a mask, use ~ or logical_not()")
+    _no_barebones("neg_cpu", input.data)
     return record(np.negative(input.data), "Neg", (input,), (np.negative,))
 
 
@@ -651,6 +662,7 @@ def abs(input: Tensor) -> Tensor:
     """|x|.   dx = g * sign(x)  (0 at x == 0 and at NaN, as PyTorch's sgn)."""
     X = input.data
     _refuse("abs", X, "b", NotImplementedError)
+    _no_barebones("abs_cpu", X)
     return record(
         np.abs(X), "Abs", (input,), (lambda g: g * sgn(X, g.dtype),),
         saved=(input,),
@@ -1229,6 +1241,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
 def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """amax/amin: the gradient is shared evenly by the elements equal to the result."""
     X = x.data
+    _no_barebones(f"{name}_all", X)
     axes = _axes(name, dim, X.ndim)
     check_bool(name, "keepdim", keepdim)
     _check_nonempty(name, X, axes)
@@ -1266,6 +1279,7 @@ Min = return_type("min", ["values", "indices"])
 def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> tuple:
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
     X = x.data
+    _no_barebones(f"{name}_values_cpu", X)
     result = Max if name == "max" else Min
     check_bool(name, "keepdim", keepdim)
     if X.ndim == 0:  # the element itself, at index 0 (dim 0 or -1, as for one dim)
@@ -1393,6 +1407,7 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
     _refuse(fn.__name__, X, "b")
+    _no_barebones(f"{fn.__name__}_cpu", X)
     axes = _axes(fn.__name__, dim, X.ndim, single=True)
     check_bool(fn.__name__, "keepdim", keepdim)
     _check_nonempty(fn.__name__, X, axes, IndexError)
@@ -2165,6 +2180,8 @@ def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     """fn(a, b) in PyTorch's common dtype of the two: a 0-d operand is cast to it first
     (int8 < a 0-d uint8 200 compares with -56; float32 == a 0-d float64 0.1 is True)."""
     a = as_tensor(a)
+    if name[0] in "lg":  # lt le gt ge (eq and ne take every dtype)
+        _no_barebones(f"{name}_cpu", a.data)
     A, B = a.data, wrapped_int(_operand(b, name), a.data.dtype)
     if type(B) is np.ndarray and B.dtype != A.dtype:
         dt = dtypes.result_dtype(np.result_type(A, B), (A, B))

@@ -857,6 +857,17 @@ BAREBONE_OPS = [
     lambda L, d: L.promote_types(d, L.int32),
     lambda L, d: L.arange(3, dtype=d),
     lambda L, d: L.tensor([1.0], dtype=d, requires_grad=True),
+    lambda L, d: L.tensor([1, 2], dtype=d) - L.tensor([1, 1], dtype=d),
+    lambda L, d: L.tensor([1, 2], dtype=d) < 2,
+    lambda L, d: L.tensor([1, 2], dtype=d) >= L.tensor([1, 1], dtype=d),
+    lambda L, d: -L.tensor([1, 2], dtype=d),
+    lambda L, d: L.tensor([1, 2], dtype=d).abs(),
+    lambda L, d: L.tensor([1, 2], dtype=d).max(),
+    lambda L, d: L.tensor([[1, 2]], dtype=d).max(1),
+    lambda L, d: L.tensor([1, 2], dtype=d).amin(),
+    lambda L, d: L.tensor([1, 2], dtype=d).argmax(),
+    lambda L, d: L.tensor([1, 2], dtype=d) // 2,
+    lambda L, d: L.tensor([1, 2], dtype=d) % 2,
 ]
 
 
@@ -871,7 +882,8 @@ def test_barebones_unsigned_dtypes(name, case):
         except Exception as e:  # noqa: BLE001 - the exception type is what is compared
             outcome.append(type(e))
             continue
-        outcome.append((str(r.dtype).split(".")[-1], tuple(r.shape), r.tolist()))
+        r = r if isinstance(r, tuple) else (r,)
+        outcome.append([(str(o.dtype).split(".")[-1], tuple(o.shape), o.tolist()) for o in r])
     assert outcome[0] == outcome[1]
 
 
