@@ -868,6 +868,9 @@ BAREBONE_OPS = [
     lambda L, d: L.tensor([1, 2], dtype=d).argmax(),
     lambda L, d: L.tensor([1, 2], dtype=d) // 2,
     lambda L, d: L.tensor([1, 2], dtype=d) % 2,
+    lambda L, d: L.tensor([1, 2], dtype=d).copy_(L.tensor([5, -1])),
+    lambda L, d: L.tensor([1, 2], dtype=d).copy_(L.tensor([5.5, 7.0])),
+    lambda L, d: L.zeros(2).copy_(L.tensor([5, 6], dtype=d)),
 ]
 
 
