@@ -1586,12 +1586,15 @@ def unsqueeze_copy(input: Tensor, dim: int) -> Tensor:
     return _copied(input.unsqueeze(dim))
 
 
-def view_copy(input: Tensor, size: Any) -> Tensor:
-    """input.reshape(size) (a copy even where a view could not be taken), or, given a dtype,
-    input.view(dtype), copied."""
+def view_copy(input: Tensor, size: Any = None, dtype: Any = None) -> Tensor:
+    """input.reshape(size) (a copy even where a view could not be taken), or, given a dtype
+    (as ``dtype`` or in place of ``size``), input.view(dtype), copied."""
     check_tensor("view_copy", "input", input)
-    dtype = isinstance(size, (np.dtype, type))
-    return _copied(input.view(size) if dtype else input.reshape(size))
+    if isinstance(size, (np.dtype, type)):
+        size, dtype = None, size
+    if (size is None) == (dtype is None):
+        raise TypeError("view_copy() takes either a size or a dtype")
+    return _copied(input.reshape(size) if dtype is None else input.view(dtype))
 
 
 def get_device(input: Tensor) -> int:

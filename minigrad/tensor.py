@@ -1107,16 +1107,14 @@ class Tensor:
         if ``assign``, else this tensor with other's values copied in, detached."""
         return other.detach() if assign else self.copy_(other).detach()
 
-    def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
+    def resize_(self, *sizes: Any, size: Any = NOT_GIVEN, memory_format: Any = None) -> Tensor:
         """This tensor given shape ``sizes``, C-contiguous over its memory from where it
         starts (its shape and strides kept if the shape is the same). Growing past the end of
         that memory moves the tensor to new memory holding the old memory's elements first
         (the rest zeros here; PyTorch leaves them unspecified): other views of the old memory
         then no longer share this tensor's."""
         _device.check_memory_format("resize_", memory_format)
-        if not sizes:
-            raise TypeError('resize_() missing 1 required positional argument: "size"')
-        shape = size_arg(sizes, "resize_")
+        shape = size_arg(_sizes_or_keyword("resize_", "size", sizes, size), "resize_")
         if any(n < 0 for n in shape):
             raise RuntimeError(f"resize_: Trying to create tensor with negative dimension: "
                                f"{list(shape)}")  # fmt: skip

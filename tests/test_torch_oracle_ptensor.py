@@ -111,6 +111,8 @@ def test_copy_forms_keep_dtype_and_strides(dtype):
 def test_view_copy_to_a_dtype():
     m, t = pair(X34.astype(np.float32))
     close(mg.view_copy(m, mg.int32), torch.view_copy(t, torch.int32))
+    close(mg.view_copy(m, dtype=mg.int32), torch.view_copy(t, dtype=torch.int32))
+    close(mg.view_copy(input=m, size=(4, 3)), torch.view_copy(input=t, size=(4, 3)))
 
 
 def test_copy_forms_errors():
@@ -660,6 +662,7 @@ def test_resize_as_and_refusals():
             L.ones(2).resize_(-1)
         with pytest.raises(TypeError):
             L.ones(2).resize_()
+        assert tuple(L.ones(4).resize_(size=(2,)).shape) == (2,)
         x = L.arange(6.0)
         assert L.resize_as_(x, L.ones(2, 2)) is x and L.as_strided_(x, (2,), (2,)) is x
         assert x.tolist() == [0.0, 2.0]
