@@ -1065,6 +1065,7 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     """For each value, the index where inserting it keeps the innermost dim of
     ``sorted_sequence`` sorted: the first such place, or (right=True, side='right') the
     last. A 1-d sequence serves every value; else its leading dims match input's."""
+    ops._no_barebones("searchsorted_out_cpu", sorted_sequence)
     check_tensor("searchsorted", "sorted_sequence", sorted_sequence)
     if side is not None:
         if side not in ("left", "right"):
@@ -1132,6 +1133,7 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     """out[k] = the number of times k occurs in the 1-d non-negative integer input (or the
     sum of the ``weights`` at those places: float32 weights sum in float32, others in float64)."""
+    ops._no_barebones("bincount_cpu", input)
     check_tensor("bincount", "input", input)
     X = input.data
     if X.dtype.kind not in "iu":

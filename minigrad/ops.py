@@ -125,8 +125,10 @@ def _refuse(
         raise error(f"{name}: not supported for {X.dtype} tensors{hint}")
 
 
-def _no_barebones(kernel: str, X: np.ndarray) -> None:
-    """PyTorch has no CPU kernel for most ops on uint16, uint32 and uint64."""
+def _no_barebones(kernel: str, X: Any) -> None:
+    """PyTorch has no CPU kernel for most ops on uint16, uint32 and uint64 (X a Tensor, an
+    array or a number)."""
+    X = X.data if isinstance(X, Tensor) else np.asarray(X)
     if X.dtype in dtypes._BAREBONES:
         raise NotImplementedError(f"\"{kernel}\" not implemented for "
                                   f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
@@ -805,6 +807,7 @@ def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
     """clamp, clamp_min (``name`` "ClampMin") or clamp_max ("ClampMax"). As in PyTorch,
     the bounds are inputs of the graph only when one is a Tensor: clamp's both,
     clamp_min's and clamp_max's the one they take."""
+    _no_barebones("clamp_scalar_cpu", x)
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
     check_bounds("clamp", min, max)
@@ -855,6 +858,7 @@ clip = clamp
 def maximum(input: Any, other: Any) -> Tensor:
     """max(a, b) elementwise.   Each input gets g where it is larger, g/2 at ties, 0 where
     it is smaller (exactly 0, even for an inf or NaN g); both get g next to a NaN, as PyTorch."""
+    _no_barebones("maximum", input)
     _tensors_only("maximum", input, other, " (for a number, use clamp)")
     A, B, out = _binary("maximum", np.maximum, input, other)
     return record(
@@ -866,6 +870,7 @@ def maximum(input: Any, other: Any) -> Tensor:
 
 def minimum(input: Any, other: Any) -> Tensor:
     """min(a, b) elementwise.   As maximum, with the smaller input winning."""
+    _no_barebones("minimum", input)
     _tensors_only("minimum", input, other, " (for a number, use clamp)")
     A, B, out = _binary("minimum", np.minimum, input, other)
     return record(
@@ -932,6 +937,7 @@ def _bool_mask(mask: Any, error: str) -> Any:
 def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
     """x with ``value`` where ``mask`` (a bool tensor broadcast to x's shape), in x's dtype.
     dx = g where not mask,   dvalue = Σ g where mask  (a 0-d tensor value)."""
+    _no_barebones("masked_fill", x)
     M = fill_mask("masked_fill", x, mask, value)
     X = x.data
     if (
@@ -1378,6 +1384,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     Equal elements come in index order, as ``sort(stable=True)``. PyTorch's order of ties
     is whatever its partial sort (std::nth_element, std::partial_sort) leaves, which no
     simple rule gives, so the indices of tied values may differ from PyTorch's (a divergence)."""
+    _no_barebones("topk_cpu", input)
     X = input.data
     if not _is_int(k) or isinstance(k, Tensor):
         raise TypeError(f"topk(): argument 'k' must be int, not {type(k).__name__}")
@@ -1706,12 +1713,14 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """x with the elements above diagonal ``diagonal`` of its last two dims zeroed
     (j - i > diagonal).   dx = tril(g, diagonal)."""
+    _no_barebones("tril", input)
     return _triangle("tril", np.tril, input, diagonal)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """x with the elements below diagonal ``diagonal`` of its last two dims zeroed
     (j - i < diagonal).   dx = triu(g, diagonal)."""
+    _no_barebones("triu", input)
     return _triangle("triu", np.triu, input, diagonal)
 
 
@@ -1930,6 +1939,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     index.size(d) <= x.size(d) for d != dim): for dim = 1, out[i, j] = x[i, index[i, j]],
     of index's shape.   dx = zeros of x's shape with g added at the picked places
     (repeated indices accumulate)."""
+    _no_barebones("gather", input)
     check_tensor("gather", "index", index)
     if sparse_grad:
         raise NotImplementedError(

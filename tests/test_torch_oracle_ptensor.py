@@ -874,6 +874,20 @@ BAREBONE_OPS = [
     lambda L, d: L.tensor([1, 2], dtype=d).copy_(L.tensor([5, -1])),
     lambda L, d: L.tensor([1, 2], dtype=d).copy_(L.tensor([5.5, 7.0])),
     lambda L, d: L.zeros(2).copy_(L.tensor([5, 6], dtype=d)),
+    lambda L, d: L.tensor([2, 1], dtype=d).gather(0, L.tensor([1, 0])),
+    lambda L, d: L.tensor([2, 1], dtype=d).flip(0),
+    lambda L, d: L.tensor([2, 1], dtype=d).masked_fill(L.tensor([True, False]), 0),
+    lambda L, d: L.tensor([2, 1], dtype=d).clamp(0, 1),
+    lambda L, d: L.maximum(L.tensor([2, 1], dtype=d), L.tensor([1, 2], dtype=d)),
+    lambda L, d: L.tensor([2, 1], dtype=d).topk(1).values,
+    lambda L, d: L.tensor([2, 1], dtype=d).index_select(0, L.tensor([1])),
+    lambda L, d: L.tensor([2, 1], dtype=d).nonzero(),
+    lambda L, d: L.tensor([2, 1], dtype=d).median(),
+    lambda L, d: L.tensor([2, 1], dtype=d).bincount(),
+    lambda L, d: L.tensor([[2, 1]], dtype=d).tril(),
+    lambda L, d: L.tensor([2, 1], dtype=d).sign(),
+    lambda L, d: L.tensor([2, 1], dtype=d).sort().values,
+    lambda L, d: L.tensor([2, 1], dtype=d).argsort(),
 ]
 
 
