@@ -53,6 +53,7 @@ from .extra_ops import (
     atleast_3d,
     bernoulli,
     bincount,
+    binomial,
     block_diag,
     broadcast_shapes,
     broadcast_tensors,
@@ -71,13 +72,18 @@ from .extra_ops import (
     einsum,
     empty,
     empty_like,
+    empty_permuted,
+    empty_strided,
     finfo,
+    frombuffer,
     heaviside,
     hstack,
     iinfo,
     is_complex,
+    is_distributed,
     is_floating_point,
     is_signed,
+    is_storage,
     is_tensor,
     logspace,
     masked_fill,
@@ -338,10 +344,12 @@ from .linalg_torch import (
     norm,
     orgqr,
     ormqr,
+    pca_lowrank,
     pinverse,
     qr,
     slogdet,
     svd,
+    svd_lowrank,
     triangular_solve,
 )
 from .ops import (
@@ -385,6 +393,7 @@ float16 = half = _dt.float16
 float32 = float = _dt.float32
 float64 = double = _dt.float64
 uint8 = _dt.uint8
+uint16, uint32, uint64 = _dt.uint16, _dt.uint32, _dt.uint64
 int8 = _dt.int8
 int16 = short = _dt.int16
 int32 = int = _dt.int32
@@ -398,10 +407,16 @@ __version__ = "0.1.0"
 _numpy_names.accept_in_namespace(globals())  # mg.sum(x, axis=0), as PyTorch takes it
 
 
+_COMPLEX = ("complex32", "complex64", "complex128", "cfloat", "cdouble", "chalf")
+
+
 def __getattr__(name: str):
     """``mg.viz`` imports on first use: it needs the optional graphviz package."""
     if name == "viz":
         import importlib
 
         return importlib.import_module(".viz", __name__)
+    if name in _COMPLEX:
+        raise AttributeError(f"module 'minigrad' has no attribute {name!r}: minigrad has no "
+                             f"complex dtypes (PyTorch's torch.{name})")  # fmt: skip
     raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

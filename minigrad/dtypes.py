@@ -10,6 +10,12 @@ float16 = np.dtype("float16")
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
 uint8 = np.dtype("uint8")
+# PyTorch's "barebones" unsigned dtypes: they hold values, are cast and compared for
+# equality, but promote with no other integer dtype
+uint16 = np.dtype("uint16")
+uint32 = np.dtype("uint32")
+uint64 = np.dtype("uint64")
+_BAREBONES = (uint16, uint32, uint64)
 int8 = np.dtype("int8")
 int16 = np.dtype("int16")
 int32 = np.dtype("int32")
@@ -26,8 +32,9 @@ TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short"
 
 
 def torch_name(dtype: Any) -> str:
-    """PyTorch's name of a dtype in its error messages ("Long", "Float", ...)."""
-    return TORCH_NAMES.get(np.dtype(dtype).name, str(dtype))
+    """PyTorch's name of a dtype in its error messages ("Long", "Float", "UInt16", ...)."""
+    name = np.dtype(dtype).name
+    return TORCH_NAMES.get(name, name.replace("uint", "UInt"))
 
 
 def set_default_dtype(dtype: object) -> None:
@@ -60,6 +67,8 @@ def check_fits(values: Any, dtype: np.dtype) -> Any:
         return values
     if not np.all(fits):
         raise RuntimeError(f"value cannot be converted to type {dtype} without overflow")
+    if dtype == uint64 and np.any(v < 0):  # PyTorch reads the number as an unsigned C integer
+        raise OverflowError(f"can't convert negative int to unsigned ({dtype})")
     if dtype.kind == "u" and np.any(v < 0):
         return v.astype(np.int64).astype(dtype)[()]  # wraps, as PyTorch's cast
     return values
@@ -92,9 +101,16 @@ def _category(d: np.dtype) -> int:
 
 
 def promote(ds: list) -> np.dtype:
-    """The widest dtype of the highest category (int64 + float32 -> float32, as PyTorch)."""
+    """The widest dtype of the highest category (int64 + float32 -> float32, as PyTorch).
+    uint16, uint32 and uint64 promote only with floats and themselves (PyTorch's refusal)."""
     top = max(_category(d) for d in ds)
-    return np.result_type(*[d for d in ds if _category(d) == top])
+    tops = [d for d in ds if _category(d) == top]
+    odd = [d for d in ds if d in _BAREBONES]
+    if odd and top < 2 and any(d != odd[0] for d in ds):
+        a, b = odd[0], next(d for d in ds if d != odd[0])
+        raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, "
+                           f"attempted to promote {torch_name(a)} and {torch_name(b)}")  # fmt: skip
+    return np.result_type(*tops)
 
 
 def result_dtype(out: np.dtype, operands: tuple) -> np.dtype:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, factories, functions, ops
+from . import dtypes, factories, functions, ops, special
 from . import random as _random
 from .device import check as check_device
 from .device import (
@@ -141,6 +141,81 @@ def empty_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False,
     """A tensor of input's shape and dtype (or ``dtype``); here zeros."""
     check_tensor("empty_like", "input", input)
     return factories.zeros_like(input, dtype, requires_grad, device, memory_format=memory_format)
+
+
+def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None,
+                  device: Any = None, requires_grad: bool = False,
+                  pin_memory: bool = False) -> Tensor:  # fmt: skip
+    """A tensor of shape ``size`` whose element i is at memory position Σ_k i_k stride_k of
+    new memory just large enough (zeros here; PyTorch leaves them unspecified)."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"empty_strided: dimensionality of sizes ({len(size)}) must match "
+                           f"dimensionality of strides ({len(stride)})")  # fmt: skip
+    if any(n < 0 for n in size) or any(s < 0 for s in stride):
+        raise RuntimeError(f"empty_strided: sizes and strides must be non-negative, got sizes "
+                           f"{list(size)} and strides {list(stride)}")  # fmt: skip
+    memory = np.zeros(1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0,
+                      dtypes.or_default(dtype))  # fmt: skip
+    out = np.lib.stride_tricks.as_strided(memory, size, [s * memory.itemsize for s in stride])
+    return factories._wrap(out, requires_grad, device, "empty_strided")
+
+
+def empty_permuted(size: Any, physical_layout: Any, *, dtype: Any = None, layout: Any = None,
+                   device: Any = None, requires_grad: bool = False,
+                   pin_memory: bool = False) -> Tensor:  # fmt: skip
+    """A tensor of shape ``size`` whose dims lie in memory in the order ``physical_layout``
+    (outermost first): the C-contiguous array of shape size[physical_layout], permuted back.
+    Zeros here; PyTorch leaves them unspecified."""
+    size, order = tuple(size), tuple(physical_layout)
+    if len(size) != len(order):
+        raise RuntimeError(f"empty_permuted: len(size) = {len(size)} is not equal to "
+                           f"len(physical_layout) = {len(order)}")  # fmt: skip
+    if sorted(order) != list(builtins.range(len(size))):
+        raise RuntimeError(f"empty_permuted: physical_layout {list(order)} is not a permutation "
+                           f"of the dims (Duplicate dim not allowed)")  # fmt: skip
+    memory = np.zeros([size[d] for d in order], dtypes.or_default(dtype))
+    return factories._wrap(memory.transpose(np.argsort(order)), requires_grad, device,
+                           "empty_permuted")  # fmt: skip
+
+
+def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0,
+               requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """A 1-D tensor sharing the memory of an object with the buffer protocol (bytearray,
+    array.array, mmap, ...): ``count`` elements of ``dtype`` (-1: all) from byte ``offset``."""
+    dt = dtypes.as_dtype(dtype, "frombuffer")
+    total = memoryview(buffer).nbytes
+    if total == 0 and count == -1 or count == 0:
+        raise ValueError(f"frombuffer: both buffer length ({total}) and count ({count}) must "
+                         f"not be 0")  # fmt: skip
+    if not 0 <= offset < total:
+        raise ValueError(f"frombuffer: offset ({offset} bytes) must be non-negative and no "
+                         f"greater than buffer length ({total} bytes) minus 1")  # fmt: skip
+    if count < 0 and (total - offset) % dt.itemsize:
+        raise ValueError(f"frombuffer: buffer length ({total - offset} bytes) after offset "
+                         f"({offset} bytes) must be a multiple of element size "
+                         f"({dt.itemsize})")  # fmt: skip
+    if count > 0 and count * dt.itemsize > total - offset:
+        raise ValueError(f"frombuffer: requested buffer length ({count} * {dt.itemsize} bytes) "
+                         f"after offset ({offset} bytes) must not be greater than actual buffer "
+                         f"length ({total} bytes)")  # fmt: skip
+    out = np.frombuffer(buffer, dt, count, offset)
+    if not out.flags.writeable:
+        warnings.warn("frombuffer: The given buffer is not writable; the tensor is read-only "
+                      "(PyTorch makes it writable all the same)", UserWarning,
+                      stacklevel=2)  # fmt: skip
+    return factories._wrap(out, requires_grad, None, "frombuffer")
+
+
+def is_storage(obj: Any) -> bool:
+    """Whether obj is a storage object: minigrad has none, so False."""
+    return False
+
+
+def is_distributed(input: Tensor) -> bool:
+    """Whether input is spread over processes: never, in minigrad."""
+    check_tensor("is_distributed", "input", input)
+    return False
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -926,6 +1001,32 @@ def poisson(input: Tensor, generator: Any = None) -> Tensor:
     return record(out, "Poisson", (input,), (np.zeros_like,))
 
 
+def binomial(count: Tensor, prob: Tensor, generator: Any = None) -> Tensor:
+    """A Binomial(count, prob) draw per element (the two broadcast): the number of successes
+    in count trials (rounded down; negative: none) with success probability prob (clipped to
+    [0, 1]; NaN gives NaN), in count's floating dtype. Backward raises, as PyTorch's."""
+    check_tensor("binomial", "count", count)
+    check_tensor("binomial", "prob", prob)
+    N, P = count.data, prob.data
+    if N.dtype.kind != "f":
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: "
+                         f"{dtypes.torch_name(N.dtype)}")  # fmt: skip
+    if N.dtype == np.float16:
+        raise NotImplementedError("\"binomial_cpu\" not implemented for 'Half'")
+    if P.dtype != N.dtype:
+        raise RuntimeError(f"binomial: Found dtype {dtypes.torch_name(P.dtype)} for prob but "
+                           f"expected {dtypes.torch_name(N.dtype)}, count's")  # fmt: skip
+    N, P = np.broadcast_arrays(N, P)
+    n = np.floor(np.where(np.isfinite(N), np.maximum(N, 0), 0)).astype(np.int64)
+    draws = _random.generator(generator, "binomial").binomial(n, np.clip(np.nan_to_num(P), 0, 1))
+    # infinitely many trials: infinitely many successes, none, or NaN in between
+    endless = np.where(P >= 1, np.inf, np.where(P <= 0, 0.0, np.nan))
+    out = np.where(N == np.inf, endless, draws)
+    out = np.where(np.isnan(P) | np.isnan(N), np.nan, out).astype(N.dtype)
+    no = special._no_vjp("binomial")
+    return record(out, "Binomial", (count, prob), (no, no))
+
+
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
                 generator: Any = None) -> Tensor:  # fmt: skip
     """``num_samples`` category indices per row of the weights ``input`` (1-d or 2-d),
@@ -976,6 +1077,7 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     """For each value, the index where inserting it keeps the innermost dim of
     ``sorted_sequence`` sorted: the first such place, or (right=True, side='right') the
     last. A 1-d sequence serves every value; else its leading dims match input's."""
+    ops._no_barebones("searchsorted_out_cpu", sorted_sequence)
     check_tensor("searchsorted", "sorted_sequence", sorted_sequence)
     if side is not None:
         if side not in ("left", "right"):
@@ -1043,6 +1145,7 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     """out[k] = the number of times k occurs in the 1-d non-negative integer input (or the
     sum of the ``weights`` at those places: float32 weights sum in float32, others in float64)."""
+    ops._no_barebones("bincount_cpu", input)
     check_tensor("bincount", "input", input)
     X = input.data
     if X.dtype.kind not in "iu":

@@ -328,7 +328,7 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if ints else dtypes.get_default_dtype()
     dt = dtypes.as_dtype(dtype)
-    if dt.kind == "b":
+    if dt.kind == "b" or dt in dtypes._BAREBONES:
         raise _no_kernel("arange_cpu", dt)
     if not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")

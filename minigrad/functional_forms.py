@@ -18,9 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes, linalg, ops
+from .engine import record
 from .nn import functional as F
 from .nn.module import Module
+from .nn.more_layers import _dropout
 from .nn.rnn import _GATES, _STEPS, RNNBase
+from .random import generator
 from .tensor import Tensor, check_tensor
 
 # the same functions as nn.functional's, as in PyTorch
@@ -44,28 +48,67 @@ rrelu_ = F.rrelu_
 selu_ = F.selu_
 
 
+def _probability(op: str, p: Any) -> Any:
+    """ATen's check of a dropout probability: a RuntimeError (F's Python check is a
+    ValueError)."""
+    if isinstance(p, (int, float)) and not 0 <= p <= 1:
+        raise RuntimeError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
+    return p
+
+
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.dropout(input, p, train)
+    return F.dropout(input, _probability("dropout", p), train)
 
 
 def dropout_(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.dropout(input, p, train, inplace=True)
+    return F.dropout(input, _probability("dropout_", p), train, inplace=True)
 
 
 def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.alpha_dropout(input, p, train)
+    return F.alpha_dropout(input, _probability("alpha_dropout", p), train)
 
 
 def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.alpha_dropout(input, p, train, inplace=True)
+    return F.alpha_dropout(input, _probability("alpha_dropout_", p), train, inplace=True)
 
 
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.feature_alpha_dropout(input, p, train)
+    return F.feature_alpha_dropout(input, _probability("feature_alpha_dropout", p), train)
 
 
 def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    p = _probability("feature_alpha_dropout_", p)
     return F.feature_alpha_dropout(input, p, train, inplace=True)
+
+
+def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """Dropout of whole channels: one keep mask per index of the first two dims."""
+    return _dropout("feature_dropout", input, _probability("feature_dropout", p), train, False,
+                    2, False)  # fmt: skip
+
+
+def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    return _dropout("feature_dropout_", input, _probability("feature_dropout_", p), train, True,
+                    2, False)  # fmt: skip
+
+
+def native_dropout(input: Tensor, p: float, train: bool | None) -> tuple:
+    """(x m / (1 - p), m), m a bool keep mask drawn per element (all True unless training;
+    None trains), the scale 0 for p = 1.   dx = g m / (1 - p)."""
+    check_tensor("native_dropout", "input", input)
+    X = input.data
+    if train is False:
+        return ops.clone(input), Tensor._new(np.ones(X.shape, bool))
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"native_dropout: dropout probability has to be between 0 and 1, "
+                           f"but got {p}")  # fmt: skip
+    if X.dtype.kind != "f":
+        raise RuntimeError(f"native_dropout: result type Float can't be cast to the desired "
+                           f"output type {X.dtype}")  # fmt: skip
+    keep = generator().random(X.shape) >= p
+    scale = (keep * (0.0 if p == 1 else 1 / (1 - p))).astype(X.dtype)
+    out = record(X * scale, "NativeDropout", (input,), (lambda g: g * scale,))
+    return out, Tensor._new(keep)
 
 
 def selu(input: Tensor) -> Tensor:
@@ -427,7 +470,198 @@ class _FlatRNN(RNNBase):
         return w_ih, w_hh, w_hr[0] if w_hr else None, b_ih, b_hh
 
 
+# ---- ATen's forms with extra outputs or integer codes ------------------------------------
+
+
+def _stats(X: np.ndarray, axes: tuple, eps: float) -> tuple:
+    """The mean and 1 / sqrt(var + eps) (biased) of X over axes, kept as size-1 dims."""
+    mean = X.mean(axes, keepdims=True)
+    rstd = 1 / np.sqrt(((X - mean) ** 2).mean(axes, keepdims=True) + eps)
+    return Tensor._new(mean.astype(X.dtype)), Tensor._new(rstd.astype(X.dtype))
+
+
+def native_layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None,
+                      bias: Tensor | None, eps: float) -> tuple:  # fmt: skip
+    """(layer_norm(input), mean, rstd): the statistics over the last len(normalized_shape)
+    dims, of shape input.shape[:-k] + (1,) * k, without gradient."""
+    out = F.layer_norm(input, normalized_shape, weight, bias, eps)
+    k = len(tuple(normalized_shape))
+    return (out, *_stats(input.data, tuple(range(input.ndim - k, input.ndim)), eps))
+
+
+def native_group_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None, N: int,
+                      C: int, HxW: int, group: int, eps: float) -> tuple:  # fmt: skip
+    """(group_norm(input), mean, rstd), the statistics of each sample's groups, (N, group),
+    without gradient; input has N C HxW elements."""
+    check_tensor("native_group_norm", "input", input)
+    if input.numel() != N * C * HxW:
+        raise RuntimeError(f"native_group_norm: expected input of N * C * HxW = {N} * {C} * "
+                           f"{HxW} elements, but got input of size "
+                           f"{list(input.shape)}")  # fmt: skip
+    out = F.group_norm(input, group, weight, bias, eps)
+    mean, rstd = _stats(input.data.reshape(N, group, -1), (2,), eps)
+    return out, mean.reshape(N, group), rstd.reshape(N, group)
+
+
+def native_batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
+                      running_mean: Tensor | None, running_var: Tensor | None, training: bool,
+                      momentum: float, eps: float) -> tuple:  # fmt: skip
+    """(batch_norm(input), save_mean, save_invstd): in training the batch statistics of each
+    channel (C,), without gradient (the running ones are updated in place); else two empty
+    tensors."""
+    check_tensor("native_batch_norm", "input", input)
+    if not training and (running_mean is None or running_var is None):
+        raise RuntimeError("native_batch_norm: running_mean and running_var must be given when "
+                           "not training")  # fmt: skip
+    X = input.data
+    out = F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    if not training:
+        return out, Tensor._new(np.empty(0, X.dtype)), Tensor._new(np.empty(0, X.dtype))
+    mean, invstd = _stats(X, (0, *range(2, X.ndim)), eps)
+    return out, mean.reshape(-1), invstd.reshape(-1)
+
+
+def native_norm(input: Tensor, p: Any = 2, dim: Any = None, keepdim: bool = False,
+                dtype: Any = None) -> Tensor:  # fmt: skip
+    """PyTorch has it for sparse tensors only, which minigrad has not: it refuses dense ones,
+    as PyTorch's CPU backend does."""
+    raise NotImplementedError("native_norm: only sparse tensors are supported (this is a dense "
+                              f"tensor of size {list(input.shape)}); use torch.norm")  # fmt: skip
+
+
+def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:
+    """The pow-norm of v over all dims but ``dim``, kept as size-1 dims (weight_norm's g);
+    dim = -1 is the norm of all of v, 0-d."""
+    check_tensor("norm_except_dim", "v", v)
+    if not isinstance(pow, int):
+        raise TypeError(f"norm_except_dim(): argument 'pow' must be int, not {type(pow).__name__}")
+    if dim == -1:
+        return linalg.vector_norm(v, pow)
+    if not v.ndim:
+        raise IndexError(f"norm_except_dim: Dimension specified as {dim} but tensor has no "
+                         f"dimensions")  # fmt: skip
+    d = ops._one_axis("norm_except_dim", "dim", dim, v.ndim)
+    if v.dtype.kind != "f":
+        raise RuntimeError(f"norm_except_dim: input dtype should be either floating point or "
+                           f"complex. Got {v.dtype} instead.")  # fmt: skip
+    if not v.numel():  # PyTorch's view(size(dim), -1) cannot take it
+        raise RuntimeError(f"norm_except_dim: cannot reshape tensor of 0 elements of size "
+                           f"{list(v.shape)} into [size(dim), -1]")  # fmt: skip
+    others = tuple(i for i in range(v.ndim) if i != d)
+    return linalg.vector_norm(v, pow, others, keepdim=True) if others else v.abs()
+
+
+def constant_pad_nd(input: Tensor, pad: Any, value: Any = 0) -> Tensor:
+    """F.pad(input, pad, 'constant', value)."""
+    return F.pad(input, pad, "constant", value)
+
+
+def fill(input: Tensor, value: Any) -> Tensor:
+    """A tensor of input's shape and dtype, all ``value`` (a number or a 0-d tensor).
+    dinput = 0,   dvalue = Σ g."""
+    check_tensor("fill", "input", input)
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"fill only supports 0-dimension value tensor but got tensor with "
+                           f"{value.ndim} dimensions.")  # fmt: skip
+    X = input.data
+    v = value.data[()] if isinstance(value, Tensor) else value
+    out = np.full(X.shape, dtypes.check_fits(v, X.dtype), X.dtype)
+    return record(out, "Fill", (input, value),
+                  (np.zeros_like, lambda g: g.sum().astype(value.data.dtype)))  # fmt: skip
+
+
+_CONVOLUTIONS = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_TRANSPOSED = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
+                dilation: Any, transposed: bool, output_padding: Any,
+                groups: int) -> Tensor:  # fmt: skip
+    """conv{k}d, or conv_transpose{k}d if ``transposed`` (output_padding is read then only),
+    k = weight.ndim - 2 spatial dims; each list has 1 or k values."""
+    check_tensor("convolution", "weight", weight)
+    k = weight.ndim - 2
+    if k not in _CONVOLUTIONS:
+        raise RuntimeError(f"convolution: expected a weight of 3, 4 or 5 dims, got "
+                           f"{list(weight.shape)}")  # fmt: skip
+    lists = dict(stride=stride, padding=padding, dilation=dilation, output_padding=output_padding)
+    for name, v in lists.items():
+        if not isinstance(v, (list, tuple)):
+            raise TypeError(f"convolution(): argument '{name}' must be tuple of ints, not "
+                            f"{type(v).__name__}")  # fmt: skip
+        if len(v) not in (1, k):
+            raise RuntimeError(f"convolution: expected {name} to be a single integer value or a "
+                               f"list of {k} values to match the convolution dimensions, but "
+                               f"got {name}={list(v)}")  # fmt: skip
+    check_tensor("convolution", "input", input)
+    if input.ndim != k + 2:
+        raise RuntimeError(f"convolution: Expected {k + 2}-dimensional input for {k + 2}-"
+                           f"dimensional weight {list(weight.shape)}, but got {input.ndim}-"
+                           f"dimensional input of size {list(input.shape)} instead")  # fmt: skip
+    s, p, d, o = (tuple(v) * k if len(v) == 1 else tuple(v) for v in lists.values())
+    if transposed:
+        return _TRANSPOSED[k](input, weight, bias, s, p, o, groups, d)
+    return _CONVOLUTIONS[k](input, weight, bias, s, p, d, groups)
+
+
+_MODES = ("bilinear", "nearest", "bicubic")
+_PADDINGS = ("zeros", "border", "reflection")
+
+
+def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                 align_corners: bool) -> Tensor:  # fmt: skip
+    """F.grid_sample with the modes as ATen's codes: interpolation 0 bilinear, 1 nearest,
+    2 bicubic; padding 0 zeros, 1 border, 2 reflection."""
+    if interpolation_mode not in range(3) or padding_mode not in range(3):
+        raise RuntimeError(f"grid_sampler: interpolation_mode must be 0, 1 or 2 and padding_mode "
+                           f"0, 1 or 2, got {interpolation_mode} and {padding_mode}")  # fmt: skip
+    return F.grid_sample(input, grid, _MODES[interpolation_mode], _PADDINGS[padding_mode],
+                         align_corners)  # fmt: skip
+
+
+def _grid_sampler_nd(k: int) -> Any:
+    def grid_sampler_nd(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                        align_corners: bool) -> Tensor:  # fmt: skip
+        check_tensor(f"grid_sampler_{k}d", "input", input)
+        check_tensor(f"grid_sampler_{k}d", "grid", grid)
+        if input.ndim != k + 2 or grid.ndim != k + 2:
+            raise RuntimeError(f"grid_sampler(): expected {k + 2}D input and grid with same "
+                               f"number of dimensions, but got input with sizes "
+                               f"{list(input.shape)} and grid with sizes "
+                               f"{list(grid.shape)}")  # fmt: skip
+        return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)
+
+    grid_sampler_nd.__name__ = grid_sampler_nd.__qualname__ = f"grid_sampler_{k}d"
+    grid_sampler_nd.__doc__ = f"grid_sampler on a {k + 2}-D input."
+    return grid_sampler_nd
+
+
+grid_sampler_2d, grid_sampler_3d = _grid_sampler_nd(2), _grid_sampler_nd(3)
+
+
+def affine_grid_generator(theta: Tensor, size: Any, align_corners: bool) -> Tensor:
+    if len(size) not in (4, 5):
+        raise RuntimeError(f"affine_grid_generator: AffineGridGenerator needs 4d (spatial) or 5d "
+                           f"(volumetric) inputs, got size {list(size)}")  # fmt: skip
+    return F.affine_grid(theta, size, align_corners)
+
+
 __all__ = [
+    "affine_grid_generator",
+    "constant_pad_nd",
+    "convolution",
+    "feature_dropout",
+    "feature_dropout_",
+    "fill",
+    "grid_sampler",
+    "grid_sampler_2d",
+    "grid_sampler_3d",
+    "native_batch_norm",
+    "native_dropout",
+    "native_group_norm",
+    "native_layer_norm",
+    "native_norm",
+    "norm_except_dim",
     "adaptive_avg_pool1d",
     "adaptive_max_pool1d",
     "alpha_dropout",

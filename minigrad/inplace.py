@@ -133,8 +133,8 @@ def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> T
         _rebase(t, name, op(_prior(t, t.data.copy()), other))
         return t
     o = None if other is None else ops._operand(other)  # refuses lists, strings, ...
-    if type(o) is np.ndarray and o.dtype is not t.data.dtype:
-        o = _in_result_dtype(t.data, o)
+    if type(o) is np.ndarray and o.dtype is not t.data.dtype and ufunc is not _assign:
+        o = _in_result_dtype(t.data, o)  # (copy_ casts any dtype, even ones that do not promote)
     try:
         _ufunc_into(t.data, ufunc, o, name)
     except ValueError:  # from either write, so also when the retry below broadcasts

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, linalg, ops
+from . import dtypes, factories, linalg, ops
 from . import linalg_ops as _la
 from .errors import OpError
 from .return_types import return_type
@@ -18,7 +18,7 @@ from .tensor import Tensor, check_tensor
 __all__ = [
     "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "geqrf",
     "inverse", "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "norm",
-    "orgqr", "ormqr", "pinverse", "qr",
+    "orgqr", "ormqr", "pca_lowrank", "pinverse", "qr", "svd_lowrank",
     "slogdet", "svd", "triangular_solve",
 ]  # fmt: skip
 
@@ -232,3 +232,54 @@ def ormqr(
         raise OpError(f"{op}: input, tau and other must have the same dtype, got "
                       f"{input.dtype}, {input2.dtype} and {input3.dtype}")  # fmt: skip
     return linalg._apply_householder(input, input2, input3, left, transpose)
+
+
+# ---- randomized low-rank SVD and PCA (Halko, Martinsson and Tropp 2009, Algorithm 5.1) -----
+
+
+def _approximate_basis(A: Tensor, q: int, niter: int) -> Tensor:
+    """Q (..., m, q) with orthonormal columns whose span nearly holds A's range: QR of A R,
+    R (n, q) Gaussian, then ``niter`` power iterations (QR of Aᴴ Q, then of A Q)."""
+    dt = A.dtype if A.dtype.kind == "f" else dtypes.get_default_dtype()
+    Q = linalg.qr(A @ factories.randn(A.shape[-1], q, dtype=dt)).Q
+    for _ in range(niter):
+        Q = linalg.qr(A.mT @ Q).Q
+        Q = linalg.qr(A @ Q).Q
+    return Q
+
+
+def svd_lowrank(A: Tensor, q: int | None = 6, niter: int | None = 2,
+                M: Tensor | None = None) -> tuple:  # fmt: skip
+    """(U, S, V), a rank-q approximate SVD of A - M (A (..., m, n), M broadcast to it):
+    A - M ≈ U diag(S) Vᵀ, U (..., m, q), S (..., q), V (..., n, q), from random projections
+    (the values vary with the draws). Differentiable through its QRs and SVD."""
+    check_tensor("svd_lowrank", "A", A)
+    q = 6 if q is None else q
+    niter = 2 if niter is None else niter
+    if M is not None:
+        A = A - M.broadcast_to(A.shape)
+    m, n = A.shape[-2:]
+    if m < n:  # work on the tall one
+        A = A.mT
+    Q = _approximate_basis(A, q, niter)
+    U, S, Vh = linalg.svd(Q.mT @ A, full_matrices=False)
+    U, V = Q @ U, Vh.mT
+    return (V, S, U) if m < n else (U, S, V)
+
+
+def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True, niter: int = 2) -> tuple:
+    """(U, S, V), svd_lowrank of A with its column means subtracted (if ``center``): the
+    principal directions of the rows of A are V's columns, S² / (m - 1) their variances;
+    q = min(6, m, n) if None."""
+    check_tensor("pca_lowrank", "A", A)
+    m, n = A.shape[-2:]
+    if q is None:
+        q = min(6, m, n)
+    elif not 0 <= q <= min(m, n):
+        raise ValueError(f"q(={q}) must be non-negative integer and not greater than "
+                         f"min(m, n)={min(m, n)}")  # fmt: skip
+    if not niter >= 0:
+        raise ValueError(f"niter(={niter}) must be non-negative integer")
+    if center:
+        A = A - A.mean(-2, keepdim=True)
+    return svd_lowrank(A, q, niter)

@@ -27,6 +27,7 @@ from .ops import (
     _contiguous,
     _is_int,
     _matmul,
+    _no_barebones,
     _one_axis,
     _quiet,
     _read_by,
@@ -75,6 +76,7 @@ def _float_op(name: str, fn: Any, x: Tensor, vjp: Any, saves_out: bool = False) 
 
 def square(input: Tensor) -> Tensor:
     """x * x, as PyTorch's pow(x, 2) (integers stay integers, bools become int64)."""
+    _no_barebones("pow", input)
     return pow(input.long() if input.data.dtype == np.bool_ else input, 2)
 
 
@@ -158,6 +160,7 @@ def atan2(input: Tensor, other: Tensor) -> Tensor:
 
 def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of x (0 for NaN, as PyTorch; bools stay bools).   dx = 0."""
+    _no_barebones("sign_cpu", input)
     X = input.data
     out = X.copy() if X.dtype.kind == "b" else _sign_array(X, X.dtype)
     return record(out, "Sign", (input,), (np.zeros_like,))
@@ -404,6 +407,7 @@ def _required(op: str, name: str, args: tuple) -> None:
 
 def flip(x: Tensor, *dims: Any) -> Tensor:
     """x reversed along ``dims`` (a copy, as PyTorch's).   dx = g reversed back."""
+    _no_barebones("flip_cpu", x)
     _required("flip", "dims", dims)
     dims = size_arg(dims, "flip")
     axes = _axes("flip", dims, x.data.ndim) if dims else ()  # flip(()) is a copy
@@ -737,6 +741,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices of x at ``index`` (a vector of int64 or int32) along ``dim``.
     dx = zeros with g added at the indexed slices (repeated indices accumulate)."""
+    _no_barebones("index_select_out_cpu_", input)
     check_tensor("index_select", "index", index)
     X, I = input.data, index.data
     d = _one_axis("index_select", "dim", dim, X.ndim)

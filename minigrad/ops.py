@@ -126,6 +126,15 @@ def _refuse(
         raise error(f"{name}: not supported for {X.dtype} tensors{hint}")
 
 
+def _no_barebones(kernel: str, X: Any) -> None:
+    """PyTorch has no CPU kernel for most ops on uint16, uint32 and uint64 (X a Tensor, an
+    array or a number)."""
+    X = X.data if isinstance(X, Tensor) else np.asarray(X)
+    if X.dtype in dtypes._BAREBONES:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
+
+
 def _unary_float(fn: Any, x: np.ndarray) -> np.ndarray:
     """fn(x) for a float function: integer and bool tensors are computed in the default
     dtype, as in PyTorch (NumPy would compute exp of a bool in float16)."""
@@ -148,6 +157,7 @@ def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a - b.   da = g,   db = -g."""
     refuse_bool_sub(a, b)
+    _no_barebones("sub", a.data)
     if alpha != 1 or alpha is True:
         return _add_scaled("sub", a, b, alpha)
     A, B, out = _binary("sub", np.subtract, a, b)
@@ -388,6 +398,7 @@ def remainder(input: Any, other: Any) -> Tensor:
     """a - floor(a / b) * b (sign of b, as Python's %).   da = g,   db = -g * floor(a / b).
     PyTorch has no db when a is a number (``2.5 % t``): backward raises there, as in PyTorch."""
     A, B, out = _binary_either("remainder", _remainder, input, other)
+    _no_barebones("remainder_cpu", out)
     _check_int_divisor("remainder", A, B)
     if not isinstance(input, Tensor):
         return record(out, "Remainder", (other,), (_no_remainder_vjp,))
@@ -405,6 +416,7 @@ def remainder(input: Any, other: Any) -> Tensor:
 def floor_divide(input: Any, other: Any) -> Tensor:
     """floor(a / b). PyTorch records it but has no derivative for it: backward raises."""
     A, B, out = _binary_either("floor_divide", _floor_divide, input, other)
+    _no_barebones("div_floor_cpu", out)
     _check_int_divisor("floor_divide", A, B)
     return record(out, "FloorDivide", (input, other), (_no_floor_divide_vjp, _no_floor_divide_vjp))
 
@@ -425,6 +437,7 @@ _no_remainder_vjp = _no_vjp("remainder")
 def neg(input: Tensor) -> Tensor:
     """-x.   dx = -g."""
     _refuse("neg", input.data, "b", hint="; to invert a mask, use ~ or logical_not()")
+    _no_barebones("neg_cpu", input.data)
     return record(np.negative(input.data), "Neg", (input,), (np.negative,))
 
 
@@ -659,6 +672,7 @@ def abs(input: Tensor) -> Tensor:
     """|x|.   dx = g * sign(x)  (0 at x == 0 and at NaN, as PyTorch's sgn)."""
     X = input.data
     _refuse("abs", X, "b", NotImplementedError)
+    _no_barebones("abs_cpu", X)
     return record(
         np.abs(X), "Abs", (input,), (lambda g: g * sgn(X, g.dtype),),
         saved=(input,),
@@ -801,6 +815,7 @@ def clamp_op(x: Tensor, min: Any, max: Any, name: str) -> Tensor:
     """clamp, clamp_min (``name`` "ClampMin") or clamp_max ("ClampMax"). As in PyTorch,
     the bounds are inputs of the graph only when one is a Tensor: clamp's both,
     clamp_min's and clamp_max's the one they take."""
+    _no_barebones("clamp_scalar_cpu", x)
     if min is None and max is None:
         raise OpError("clamp: at least one of 'min' or 'max' must not be None")
     check_bounds("clamp", min, max)
@@ -851,6 +866,7 @@ clip = clamp
 def maximum(input: Any, other: Any) -> Tensor:
     """max(a, b) elementwise.   Each input gets g where it is larger, g/2 at ties, 0 where
     it is smaller (exactly 0, even for an inf or NaN g); both get g next to a NaN, as PyTorch."""
+    _no_barebones("maximum", input)
     _tensors_only("maximum", input, other, " (for a number, use clamp)")
     A, B, out = _binary("maximum", np.maximum, input, other)
     return record(
@@ -862,6 +878,7 @@ def maximum(input: Any, other: Any) -> Tensor:
 
 def minimum(input: Any, other: Any) -> Tensor:
     """min(a, b) elementwise.   As maximum, with the smaller input winning."""
+    _no_barebones("minimum", input)
     _tensors_only("minimum", input, other, " (for a number, use clamp)")
     A, B, out = _binary("minimum", np.minimum, input, other)
     return record(
@@ -928,6 +945,7 @@ def _bool_mask(mask: Any, error: str) -> Any:
 def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
     """x with ``value`` where ``mask`` (a bool tensor broadcast to x's shape), in x's dtype.
     dx = g where not mask,   dvalue = Σ g where mask  (a 0-d tensor value)."""
+    _no_barebones("masked_fill", x)
     M = fill_mask("masked_fill", x, mask, value)
     X = x.data
     if (
@@ -1237,6 +1255,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
 def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """amax/amin: the gradient is shared evenly by the elements equal to the result."""
     X = x.data
+    _no_barebones(f"{name}_all", X)
     axes = _axes(name, dim, X.ndim)
     check_bool(name, "keepdim", keepdim)
     _check_nonempty(name, X, axes)
@@ -1274,6 +1293,7 @@ Min = return_type("min", ["values", "indices"])
 def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> tuple:
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
     X = x.data
+    _no_barebones(f"{name}_values_cpu", X)
     result = Max if name == "max" else Min
     check_bool(name, "keepdim", keepdim)
     if X.ndim == 0:  # the element itself, at index 0 (dim 0 or -1, as for one dim)
@@ -1372,6 +1392,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     Equal elements come in index order, as ``sort(stable=True)``. PyTorch's order of ties
     is whatever its partial sort (std::nth_element, std::partial_sort) leaves, which no
     simple rule gives, so the indices of tied values may differ from PyTorch's (a divergence)."""
+    _no_barebones("topk_cpu", input)
     X = input.data
     if not _is_int(k) or isinstance(k, Tensor):
         raise TypeError(f"topk(): argument 'k' must be int, not {type(k).__name__}")
@@ -1401,6 +1422,7 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
     _refuse(fn.__name__, X, "b")
+    _no_barebones(f"{fn.__name__}_cpu", X)
     axes = _axes(fn.__name__, dim, X.ndim, single=True)
     check_bool(fn.__name__, "keepdim", keepdim)
     _check_nonempty(fn.__name__, X, axes, IndexError)
@@ -1721,12 +1743,14 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """x with the elements above diagonal ``diagonal`` of its last two dims zeroed
     (j - i > diagonal).   dx = tril(g, diagonal)."""
+    _no_barebones("tril", input)
     return _triangle("tril", np.tril, input, diagonal)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """x with the elements below diagonal ``diagonal`` of its last two dims zeroed
     (j - i < diagonal).   dx = triu(g, diagonal)."""
+    _no_barebones("triu", input)
     return _triangle("triu", np.triu, input, diagonal)
 
 
@@ -1945,6 +1969,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     index.size(d) <= x.size(d) for d != dim): for dim = 1, out[i, j] = x[i, index[i, j]],
     of index's shape.   dx = zeros of x's shape with g added at the picked places
     (repeated indices accumulate)."""
+    _no_barebones("gather", input)
     check_tensor("gather", "index", index)
     if sparse_grad:
         raise NotImplementedError(
@@ -2192,6 +2217,8 @@ def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     """fn(a, b) in PyTorch's common dtype of the two: a 0-d operand is cast to it first
     (int8 < a 0-d uint8 200 compares with -56; float32 == a 0-d float64 0.1 is True)."""
     a = as_tensor(a)
+    if name[0] in "lg":  # lt le gt ge (eq and ne take every dtype)
+        _no_barebones(f"{name}_cpu", a.data)
     A, B = a.data, wrapped_int(_operand(b, name), a.data.dtype)
     if type(B) is np.ndarray and B.dtype != A.dtype:
         dt = dtypes.result_dtype(np.result_type(A, B), (A, B))

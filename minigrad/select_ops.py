@@ -24,6 +24,7 @@ from .ops import (
     _axes,
     _binary,
     _contiguous,
+    _no_barebones,
     _no_vjp,
     _one_axis,
     _refuse,
@@ -118,6 +119,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
 def take(input: Tensor, index: Tensor) -> Tensor:
     """The elements of the flattened x at ``index`` (int64; negative counts from the end),
     in index's shape.   dx = zeros with g added at the taken places."""
+    _no_barebones("take_cpu", input)
     I = _check_index("take", index)
     X = input.data
     n = X.size
@@ -369,6 +371,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """The indices of x's nonzero elements: an (n, x.ndim) int64 tensor, or one vector per
     dim (``as_tuple``; a 0-d x counts as 1-d there)."""
+    _no_barebones("nonzero_cpu", input)
     X = input.data
     if as_tuple:
         return tuple(_new(i.astype(np.int64)) for i in np.nonzero(X.reshape(X.shape or (1,))))
@@ -544,11 +547,13 @@ def _cumulative_extreme(name: str, better: Any, x: Tensor, dim: int) -> tuple:
 
 def cummax(input: Tensor, dim: int) -> tuple:
     """(values, indices): the running maximum along ``dim`` and where it was last reached."""
+    _no_barebones("cummax_cpu", input)
     return _cumulative_extreme("cummax", np.greater, input, dim)
 
 
 def cummin(input: Tensor, dim: int) -> tuple:
     """(values, indices): the running minimum along ``dim`` and where it was last reached."""
+    _no_barebones("cummin_cpu", input)
     return _cumulative_extreme("cummin", np.less, input, dim)
 
 
@@ -637,6 +642,7 @@ def _quickselect(vals: list, k: int) -> int:
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:
     """(values, indices) of the k-th smallest elements along ``dim``."""
+    _no_barebones("kthvalue_cpu", input)
     return _kth("kthvalue", input, k, dim, keepdim, KthValue)
 
 
@@ -644,6 +650,7 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median (the ((n - 1) // 2)-th smallest; NaN if there is a NaN). Of all of x:
     one value, the gradient shared by the elements equal to it; along ``dim``:
     (values, indices), the gradient going to the index (a row's first NaN, if it has one)."""
+    _no_barebones("median_cpu", input)
     X = input.data
     if dim is not None:
         n = X.shape[_one_axis("median", "dim", dim, X.ndim)] if X.ndim else 1
@@ -672,6 +679,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
     """(values, indices): the most frequent value along ``dim`` (the smallest of equally
     frequent ones; NaNs are all different) and the last index it is at, as PyTorch's.
     dx = g at that index."""
+    _no_barebones("mode_cpu", input)
     X = input.data
     check_bool("mode", "keepdim", keepdim)
     d = _one_axis("mode", "dim", dim, X.ndim)
@@ -739,6 +747,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
 
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """How many elements (over ``dim``: an int or a tuple) are nonzero, as int64."""
+    _no_barebones("count_nonzero_cpu", input)
     axes = _axes("count_nonzero", dim, input.data.ndim)
     return _new(np.asarray(np.count_nonzero(input.data, axis=axes), np.int64))
 

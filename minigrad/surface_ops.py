@@ -10,6 +10,7 @@ beside its vector-Jacobian products (``g`` the output's gradient).
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
 import itertools
 import math
@@ -30,11 +31,11 @@ from .tensor import NOT_GIVEN, Tensor, _sizes_or_keyword, check_tensor, memory_o
 # ---- torch.* forms of in-place methods: torch.exp_(x) is x.exp_() ---------------------
 
 _INPLACE_FUNCTIONS = (
-    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ "
+    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ as_strided_ asin_ "
     "asinh_ atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ "
     "detach_ erf_ erfc_ exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ gcd_ i0_ index_put_ lcm_ "
     "ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ negative_ rad2deg_ "
-    "reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ "
+    "reciprocal_ relu_ resize_as_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ "
     "trunc_ xlogy_ zero_"
 ).split()
 
@@ -536,6 +537,17 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
     return _scatter_part("diagonal_scatter", input, src, lambda P: P.diagonal(offset, d1, d2))
 
 
+def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any,
+                       storage_offset: int | None = None) -> Tensor:  # fmt: skip
+    """input with the elements as_strided(size, stride, storage_offset) picks out of a
+    C-contiguous copy of it replaced by src."""
+    check_tensor("as_strided_scatter", "input", input)
+    return _scatter_part(
+        "as_strided_scatter", input, src,
+        lambda P: as_strided(Tensor._new(P), size, stride, storage_offset).data,
+    )  # fmt: skip
+
+
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """input (broadcast with mask) with the places where mask is True filled, in order, by
     source's first elements.   dinput = g where not mask,   dsource = g at the mask, in order."""
@@ -841,7 +853,8 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
             f"\"histogramdd\" not implemented for '{dtypes.torch_name(X.dtype)}'"
         )
     if isinstance(bins, Tensor):
-        edges = bins.data.astype(X.dtype)
+        _check_edges(bins, X.dtype, 0)
+        edges = bins.data
     else:
         if bins <= 0:
             raise RuntimeError(f"histogram(): bins must be > 0, but got {bins} for dimension 0")
@@ -849,7 +862,8 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
         if lo == hi:  # as PyTorch (and NumPy): a bin of width 1 around the value
             lo, hi = lo - 0.5, hi + 0.5
         if not lo <= hi:
-            raise ValueError(f"histogram(): min should not exceed max, but got min {lo} max {hi}")
+            raise RuntimeError(f"histogram(): min should not exceed max, but got min {lo} max "
+                               f"{hi}")  # fmt: skip
         edges = factories.linspace(float(lo), float(hi), bins + 1, dtype=X.dtype).data  # PyTorch's
     W = None if weight is None else weight.data.reshape(-1)
     hist, _ = np.histogram(X.reshape(-1), edges, weights=W)
@@ -859,6 +873,145 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
 
 
 _HISTOGRAM = return_type("histogram", ["hist", "bin_edges"])
+
+
+def _check_edges(bins: Tensor, dtype: np.dtype, k: int) -> None:
+    if bins.dtype != dtype:
+        raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the "
+                           f"same dtype, but got input with dtype {dtype} and bins for "
+                           f"dimension {k} with dtype {bins.dtype}")  # fmt: skip
+
+
+def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | None = None,
+                density: bool = False) -> Any:  # fmt: skip  # noqa: A002 - PyTorch's name
+    """(hist, bin_edges): input (..., N) read as points in N dims, counted (or their weights
+    summed) in the N-dimensional bins whose edges along dim k are ``bins[k]`` (a 1-D Tensor)
+    or that many equal bins over range[2k:2k+2] (the data's if None); bins as histogram's.
+    With ``density``, divided by the total times the bin's volume. No gradient."""
+    check_tensor("histogramdd", "input", input)
+    X = input.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"histogramdd\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    if X.ndim < 2:
+        raise RuntimeError(f"torch.histogramdd: input tensor should have at least 2 dimensions, "
+                           f"got {list(X.shape)}")  # fmt: skip
+    N = X.shape[-1]
+    bins = [bins] * N if isinstance(bins, int) else list(bins)
+    if len(bins) != N:
+        raise RuntimeError(f"histogramdd: The size of bins ({len(bins)}) must be equal to the "
+                           f"innermost dimension of the input ({N}).")  # fmt: skip
+    if range is not None and len(range) != 2 * N:
+        raise RuntimeError(f"torch.histogramdd: for a {N}-dimensional histogram range should "
+                           f"have {2 * N} elements, but got {len(range)}")  # fmt: skip
+    points = X.reshape(-1, N)
+    for k, b in enumerate(bins):
+        if isinstance(b, Tensor):
+            _check_edges(b, X.dtype, k)
+    edges = [histogram(Tensor._new(points[:, k]), b,
+                       range=None if range is None else tuple(range[2 * k : 2 * k + 2])).bin_edges
+             for k, b in enumerate(bins)]  # fmt: skip
+    if weight is not None and (weight.dtype != X.dtype or weight.shape != X.shape[:-1]):
+        raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, it should have the "
+                           f"input's dtype ({X.dtype}) and shape but the last dim "
+                           f"{list(X.shape[:-1])}, got {weight.dtype} "
+                           f"{list(weight.shape)}")  # fmt: skip
+    W = None if weight is None else weight.data.reshape(-1)
+    hist, _ = np.histogramdd(points, [e.data for e in edges], weights=W)
+    if density:
+        volume = functools.reduce(np.multiply.outer, [np.diff(e.data) for e in edges])
+        hist = hist / (hist.sum() * volume)
+    return _HISTOGRAMDD(Tensor._new(hist.astype(X.dtype)), tuple(edges))
+
+
+_HISTOGRAMDD = return_type("histogramdd", ["hist", "bin_edges"])
+
+
+# ---- segment_reduce: a reduction over consecutive runs along one dim ----------------------
+
+# (the ufunc, the reduction of an empty run)
+_SEGMENT_REDUCTIONS = {"sum": (np.add, 0.0), "prod": (np.multiply, 1.0), "mean": (np.add, 0.0),
+                       "max": (np.maximum, -np.inf), "amax": (np.maximum, -np.inf),
+                       "min": (np.minimum, np.inf), "amin": (np.minimum, np.inf)}  # fmt: skip
+
+
+def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
+                   indices: Tensor | None = None, offsets: Tensor | None = None, axis: int = 0,
+                   unsafe: bool = False, initial: Any = None) -> Tensor:  # fmt: skip
+    """out[..., s, ...] = the ``reduce`` (sum, prod, mean, max, min) of data's run s along
+    ``axis``, the runs consecutive, of ``lengths`` (or between ``offsets``), one row of them
+    per index of data's dims before ``axis``; ``initial`` joins every run (mean: (initial +
+    Σ) / length); an empty run is ``initial``, else 0, 1, NaN, -inf, inf.
+    dx = g (sum), g / length (mean), g Π of the run's others (prod), g shared among the run's
+    elements equal to its max (min)."""
+    check_tensor("segment_reduce", "data", data)
+    if reduce not in _SEGMENT_REDUCTIONS:
+        raise RuntimeError(f"segment_reduce: reduce argument must be either sum, prod, mean, "
+                           f"amax or amin, got {reduce}")  # fmt: skip
+    if indices is not None:
+        raise RuntimeError("segment_reduce(): indices based reduction is not supported yet.")
+    if lengths is None and offsets is None:
+        raise RuntimeError("segment_reduce(): Either lengths or offsets must be defined.")
+    X = data.data
+    if X.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"_segment_reduce_cpu\" not implemented for '{dtypes.torch_name(X.dtype)}'"
+        )
+    runs = lengths if lengths is not None else offsets
+    check_tensor("segment_reduce", "lengths" if lengths is not None else "offsets", runs)
+    R = runs.data
+    if R.dtype.kind not in "iu":
+        raise NotImplementedError(f"\"_segment_reduce_lengths_cpu_kernel1\" not implemented for "
+                                  f"'{dtypes.torch_name(R.dtype)}'")  # fmt: skip
+    if R.ndim > X.ndim:
+        raise RuntimeError(f"segment_reduce: Expected data.dim() >= lengths.dim(), got data of "
+                           f"size {list(X.shape)} and lengths of size {list(R.shape)}")  # fmt: skip
+    d = ops._one_axis("segment_reduce", "axis", axis, X.ndim)
+    if R.ndim - 1 != d or R.shape[:-1] != X.shape[:d]:
+        raise RuntimeError(f"segment_reduce(): Expected axis to be the last dimension of lengths "
+                           f"(or offsets) of shape {list(X.shape[:d])} + [segments], but got "
+                           f"axis {axis} and shape {list(R.shape)}")  # fmt: skip
+    ends = np.cumsum(R, -1) if lengths is not None else R[..., 1:]
+    starts = ends - R if lengths is not None else R[..., :-1]
+    if np.any(starts > ends):
+        raise RuntimeError("segment_reduce: lengths contains negative value!")
+    if not unsafe and np.any(ends[..., -1:] != X.shape[d] if ends.shape[-1] else False):
+        raise RuntimeError(f"segment_reduce(): Expected all rows of lengths along axis to sum to "
+                           f"data.size({d}) = {X.shape[d]} when !unsafe.")  # fmt: skip
+    ufunc, empty = _SEGMENT_REDUCTIONS[reduce]
+    start = empty if initial is None else initial
+    out = np.empty(X.shape[:d] + (R.shape[-1] - (offsets is not None and lengths is None),)
+                   + X.shape[d + 1 :], X.dtype)  # fmt: skip
+    runs_at = [(i + (s,), i + (slice(starts[i + (s,)], ends[i + (s,)]),))
+               for i in np.ndindex(X.shape[:d]) for s in builtins.range(out.shape[d])]  # fmt: skip
+    for at, run in runs_at:
+        total = ufunc.reduce(X[run], 0, initial=start)
+        n = X[run].shape[0]
+        if reduce == "mean":
+            total = total / n if n else (np.full_like(total, np.nan) if initial is None else total)
+        out[at] = total
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        dx = np.zeros(X.shape, g.dtype)
+        for at, run in runs_at:
+            x, y, gs = X[run], out[at], g[at]
+            if not x.shape[0]:
+                continue
+            if reduce == "sum":
+                dx[run] = gs
+            elif reduce == "mean":
+                dx[run] = gs / x.shape[0]
+            elif reduce == "prod":  # the product of the others, exactly (x may hold 0 or NaN)
+                left = np.cumprod(np.concatenate([np.full_like(x[:1], start), x[:-1]]), 0)
+                right = np.cumprod(np.concatenate([x[1:], np.ones_like(x[:1])])[::-1], 0)[::-1]
+                dx[run] = gs * left * right
+            else:
+                hit = (x == y) | (np.isnan(x) & np.isnan(y))
+                dx[run] = gs * hit / np.maximum(hit.sum(0), 1)
+        return dx
+
+    return record(out, "SegmentReduce", (data,), (vjp,))
 
 
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
@@ -1348,6 +1501,102 @@ def adjoint(input: Tensor) -> Tensor:
     return input.adjoint()
 
 
+# ---- the *_copy forms of the view ops: the view's values in a new C-contiguous tensor ------
+
+
+def _copied(view: Any) -> Any:
+    """A view (or a tuple of views) copied into new memory, C-contiguous.   dx = g."""
+    if isinstance(view, tuple):
+        return tuple(_copied(v) for v in view)
+    return ops.clone(view) if view.data.flags.c_contiguous else ops.contiguous(view)
+
+
+def alias_copy(input: Tensor) -> Tensor:
+    return _copied(input[...])
+
+
+def detach_copy(input: Tensor) -> Tensor:
+    return _copied(input.detach())
+
+
+def as_strided_copy(
+    input: Tensor, size: Any, stride: Any, storage_offset: int | None = None
+) -> Tensor:
+    return _copied(as_strided(input, size, stride, storage_offset))
+
+
+def diagonal_copy(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    return _copied(input.diagonal(offset, dim1, dim2))
+
+
+def expand_copy(input: Tensor, size: Any, *, implicit: bool = False) -> Tensor:
+    return _copied(input.expand(size))
+
+
+def permute_copy(input: Tensor, dims: Any) -> Tensor:
+    return _copied(input.permute(dims))
+
+
+def select_copy(input: Tensor, dim: int, index: int) -> Tensor:
+    return _copied(select(input, dim, index))
+
+
+def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
+               step: int = 1) -> Tensor:  # fmt: skip
+    """input[start:end:step] along dim, copied."""
+    check_tensor("slice_copy", "input", input)
+    d = ops._one_axis("slice_copy", "dim", dim, input.data.ndim)
+    if step <= 0:
+        raise RuntimeError(f"slice_copy: slice step must be positive, got {step}")
+    return _copied(input[(slice(None),) * d + (slice(start, end, step),)])
+
+
+def split_copy(input: Tensor, split_size: int, dim: int = 0) -> tuple:
+    if not isinstance(split_size, int):
+        raise TypeError(f"split_copy(): argument 'split_size' must be int, not "
+                        f"{type(split_size).__name__}")  # fmt: skip
+    return _copied(more_ops.split(input, split_size, dim))
+
+
+def split_with_sizes_copy(input: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
+    return _copied(more_ops.split_with_sizes(input, split_sizes, dim))
+
+
+def squeeze_copy(input: Tensor, dim: Any = None) -> Tensor:
+    return _copied(input.squeeze() if dim is None else input.squeeze(dim))
+
+
+def t_copy(input: Tensor) -> Tensor:
+    return _copied(input.t())
+
+
+def transpose_copy(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    return _copied(input.transpose(dim0, dim1))
+
+
+def unbind_copy(input: Tensor, dim: int = 0) -> tuple:
+    return _copied(input.unbind(dim))
+
+
+def unfold_copy(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    return _copied(unfold(input, dimension, size, step))
+
+
+def unsqueeze_copy(input: Tensor, dim: int) -> Tensor:
+    return _copied(input.unsqueeze(dim))
+
+
+def view_copy(input: Tensor, size: Any = None, dtype: Any = None) -> Tensor:
+    """input.reshape(size) (a copy even where a view could not be taken), or, given a dtype
+    (as ``dtype`` or in place of ``size``), input.view(dtype), copied."""
+    check_tensor("view_copy", "input", input)
+    if isinstance(size, (np.dtype, type)):
+        size, dtype = None, size
+    if (size is None) == (dtype is None):
+        raise TypeError("view_copy() takes either a size or a dtype")
+    return _copied(input.reshape(size) if dtype is None else input.view(dtype))
+
+
 def get_device(input: Tensor) -> int:
     return input.get_device()
 
@@ -1496,7 +1745,7 @@ METHODS = (
     "nanmedian msort sum_to_size unfold as_strided put put_ index_reduce histogram narrow_copy "
     "unsafe_split unsafe_chunk unsafe_split_with_sizes nonzero_static conj resolve_conj "
     "resolve_neg conj_physical is_conj is_neg isreal angle select select_scatter slice_scatter "
-    "diagonal_scatter "
+    "diagonal_scatter as_strided_scatter "
     "masked_scatter index_put scatter_reduce renorm histc unique_consecutive bitwise_left_shift "
     "bitwise_right_shift is_same_size is_nonzero is_inference gcd lcm ldexp frexp nextafter i0 "
 ).split()
@@ -1515,6 +1764,10 @@ __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trape
            "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window", "set_printoptions",
-           "real", "imag", "asarray", "gradient", "adjoint",
-           "get_device", "frobenius_norm", "nuclear_norm", "from_dlpack", "to_dlpack",
+           "real", "imag", "asarray", "gradient", "adjoint", "histogramdd", "segment_reduce",
+           "get_device", "alias_copy", "detach_copy", "as_strided_copy", "diagonal_copy",
+           "expand_copy", "permute_copy", "select_copy", "slice_copy", "split_copy",
+           "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy",
+           "unfold_copy", "unsqueeze_copy", "view_copy", "frobenius_norm", "nuclear_norm",
+           "from_dlpack", "to_dlpack",
            *(n for n in METHODS if n not in ("sum_to_size", "unfold", "put_"))]  # fmt: skip

@@ -126,6 +126,11 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
                 ) from None
         if dtype is None and arr.dtype.kind in "fc" and not _has_numpy_wide(data, arr.dtype):
             arr = arr.astype(_default_like(arr.dtype))
+        elif (arr.dtype.kind == "f" and dtype is not None
+              and dtypes.as_dtype(dtype) == dtypes.uint64
+              and any(type(v) is float for v in np.array(data, object).flat)):  # fmt: skip
+            raise TypeError("tensor: an integer is required (PyTorch reads the numbers of a "
+                            "uint64 tensor as unsigned C integers, not Python floats)")  # fmt: skip
     # Python ints beyond int64, which NumPy widened to uint64, float64 or objects: PyTorch
     # refuses them where it reads them as integers (for an integer dtype, or among ints alone)
     wide = arr.dtype.kind in "fuO" and arr.size and isinstance(data, (list, tuple, int))
@@ -200,6 +205,29 @@ def memory_owner(X: np.ndarray) -> np.ndarray:
             if not isinstance(base, np.ndarray):
                 return X
         X = base
+
+
+def _broadcast_values(op: str, t: Tensor, shape: tuple) -> list:
+    """t's elements broadcast to ``shape``, as a flat list of Python numbers."""
+    try:
+        return np.broadcast_to(t.data, shape).reshape(-1).tolist()
+    except ValueError:
+        raise RuntimeError(
+            f"{op}: the tensor of size {list(t.data.shape)} cannot be expanded "
+            f"to size {list(shape)}"
+        ) from None
+
+
+def _memory(X: np.ndarray, size: int) -> np.ndarray:
+    """The memory X lies in, 1-D in X's dtype from its first element, if it holds ``size``
+    elements; else new memory of that size holding its elements first (then zeros)."""
+    owner = memory_owner(X)
+    memory = owner.reshape(-1, order="A").view(X.dtype)  # a view: the owner is one block
+    if size <= memory.size:
+        return memory
+    grown = np.zeros(size, X.dtype)
+    grown[: memory.size] = memory
+    return grown
 
 
 def _legacy_array(args: tuple, dtype: Any) -> np.ndarray:
@@ -1026,6 +1054,171 @@ class Tensor:
         """How many elements into its memory (the array owning it) the tensor begins."""
         start = memory_owner(self.data).__array_interface__["data"][0]
         return (self.data_ptr() - start) // self.data.itemsize
+
+    def is_distributed(self) -> bool:
+        return False
+
+    def const_data_ptr(self) -> int:
+        return self.data_ptr()
+
+    def is_set_to(self, tensor: Tensor) -> bool:
+        """Whether both tensors view the same memory alike: same start, dtype, shape, strides."""
+        X, Y = self.data, tensor.data
+        return (memory_owner(X) is memory_owner(Y) and self.data_ptr() == tensor.data_ptr()
+                and X.dtype == Y.dtype and X.shape == Y.shape
+                and self.stride() == tensor.stride())  # fmt: skip
+
+    def dim_order(self, *, ambiguity_check: Any = False) -> tuple:
+        """The dims from outermost to innermost in memory (larger stride first; a tie goes to
+        the larger size, dims of stride 0 stay in place), as PyTorch orders them.
+        ``ambiguity_check`` (True, or a list of memory formats exactly one of which must fit)
+        refuses a tensor with a dim of size 1, two neighbouring dims of equal stride, or two
+        dims this order cannot tell apart (a stride 0)."""
+        shape, strides, n = self.data.shape, self.stride(), self.data.ndim
+        formats = ambiguity_check if isinstance(ambiguity_check, list) else []
+        check = ambiguity_check if isinstance(ambiguity_check, bool) else True
+        ambiguous = 1 in shape or any(a == b for a, b in zip(strides, strides[1:]))
+        fits = sum(self.is_contiguous(memory_format=f) for f in formats)
+        if check and ambiguous and fits != 1:
+            raise RuntimeError("dim_order: The tensor does not have unique dim order, or cannot "
+                               f"map to exact one of the given memory formats (shape "
+                               f"{list(shape)}, strides {list(strides)}).")  # fmt: skip
+        if n < 2 or self.data.flags.c_contiguous and n != 4:
+            return tuple(range(n))
+
+        def ge(a: int, b: int) -> bool:
+            return b == 0 or (a != 0 and (a >= b or a % b == 0))
+
+        def order(a: int, b: int) -> int:
+            """-1 if dim a is inside dim b in memory, 1 if outside, 0 if either will do."""
+            sa, sb = strides[a], strides[b]
+            if sa == 0 or sb == 0 or (sa == sb and ge(shape[b], shape[a])):
+                return 0
+            return 1 if sa == sb else -1 if ge(sb, sa) else 1
+
+        perm = list(reversed(range(n)))  # innermost first; an insertion sort
+        for i in range(1, n):
+            j = i
+            for k in reversed(range(i)):
+                c = order(perm[k], perm[j])
+                if c > 0:
+                    perm[k], perm[j] = perm[j], perm[k]
+                    j = k
+                elif c < 0:
+                    break
+        if ambiguity_check and any(order(a, b) != -1 for a, b in zip(perm, perm[1:])):
+            raise RuntimeError(f"dim_order: The tensor does not have unique dim order (shape "
+                               f"{list(shape)}, strides {list(strides)}).")  # fmt: skip
+        return tuple(reversed(perm))
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of its grad_fn this tensor is (0 for leaves and one-output ops)."""
+        n = self._node
+        return n.output_nr if type(n) is Output else 0
+
+    @property
+    def name(self) -> None:
+        """A named tensor's name in PyTorch; minigrad has no named tensors, so None."""
+        return None
+
+    def to_dense(self, dtype: Any = None, *, masked_grad: bool | None = None) -> Tensor:
+        """This tensor (every minigrad tensor is dense), cast to ``dtype`` if given."""
+        return self if dtype is None else self.to(dtype)
+
+    def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, device: Any = None,
+                          requires_grad: bool = False, layout: Any = None,
+                          pin_memory: bool = False) -> Tensor:  # fmt: skip
+        """empty_strided in this tensor's dtype (or ``dtype``)."""
+        return _extra.empty_strided(size, stride, dtype=_own(self, dtype), device=device,
+                                    requires_grad=requires_grad)  # fmt: skip
+
+    def module_load(self, other: Tensor, assign: bool = False) -> Tensor:
+        """What load_state_dict puts in place of this parameter or buffer: ``other.detach()``
+        if ``assign``, else this tensor with other's values copied in, detached."""
+        return other.detach() if assign else self.copy_(other).detach()
+
+    def resize_(self, *sizes: Any, size: Any = NOT_GIVEN, memory_format: Any = None) -> Tensor:
+        """This tensor given shape ``sizes``, C-contiguous over its memory from where it
+        starts (its shape and strides kept if the shape is the same). Growing past the end of
+        that memory moves the tensor to new memory holding the old memory's elements first
+        (the rest zeros here; PyTorch leaves them unspecified): other views of the old memory
+        then no longer share this tensor's."""
+        _device.check_memory_format("resize_", memory_format)
+        shape = size_arg(_sizes_or_keyword("resize_", "size", sizes, size), "resize_")
+        if any(n < 0 for n in shape):
+            raise RuntimeError(f"resize_: Trying to create tensor with negative dimension: "
+                               f"{list(shape)}")  # fmt: skip
+        if self._requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        if shape == self.data.shape:
+            return self
+        start = self.storage_offset()
+        need = start + math.prod(shape)
+        self.data = _memory(self.data, need)[start:need].reshape(shape)
+        self._version[0] += 1
+        return self
+
+    def resize_as_(self, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
+        return self.resize_(the_template.shape, memory_format=memory_format)
+
+    def set_(self, source: Tensor | None = None, storage_offset: int = 0, size: Any = None,
+             stride: Any = None) -> Tensor:  # fmt: skip
+        """Make this tensor view ``source``'s memory: as source (shape, strides, start), or
+        with ``size``, ``stride`` (C-contiguous if None) and ``storage_offset`` given; with no
+        source, an empty tensor. Refused, with grad mode on, on a tensor that requires grad
+        (PyTorch records a node whose backward raises for a non-leaf)."""
+        if self._requires_grad and _mode.enabled:
+            what = "a leaf Variable" if self._node is None else "a tensor in the graph"
+            raise RuntimeError(f"set_: {what} that requires grad is being used in an in-place "
+                               f"operation.")  # fmt: skip
+        if source is None:
+            self.data = np.empty(0, self.data.dtype)
+        else:
+            check_tensor("set_", "source", source)
+            if source.data.dtype != self.data.dtype:
+                raise RuntimeError(f"set_: Could not set tensor of type {source.data.dtype} to a "
+                                   f"tensor of type {self.data.dtype}")  # fmt: skip
+            if size is None:
+                self.data = source.data
+            else:
+                size = tuple(size)
+                if stride is None:
+                    stride = [math.prod(size[d + 1 :]) for d in range(len(size))]
+                need = storage_offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
+                memory = _memory(source.data, need if all(size) else 0)
+                self.data = np.lib.stride_tricks.as_strided(
+                    memory[storage_offset:], size, [s * memory.itemsize for s in stride]
+                )
+        self._version[0] += 1
+        return self
+
+    def as_strided_(self, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+        """This tensor made the view ``as_strided(size, stride, storage_offset)`` of its
+        memory, in place (inside the graph, it takes that view's node)."""
+        if self._requires_grad and self._node is None and _mode.enabled:
+            raise RuntimeError("as_strided_: a leaf Variable that requires grad is being used in "
+                               "an in-place operation.")  # fmt: skip
+        out = _inplace._prior(self, self.data).as_strided(size, stride, storage_offset)
+        self.data = out.data
+        if out._node is not None:
+            _inplace._set_grad_fn(self, out._node)
+        self._version[0] += 1
+        return self
+
+    def map2_(self, x: Tensor, y: Tensor, callable: Callable) -> Tensor:
+        """Each element replaced in place by ``callable(element, x's, y's)``, x and y
+        broadcast to this tensor's shape (and of its dtype)."""
+        X = self.data
+        for name, t in (("x", x), ("y", y)):
+            if t.data.dtype != X.dtype:
+                raise TypeError(f"map2_: expected a tensor of dtype {X.dtype} for argument "
+                                f"'{name}' (got {t.data.dtype})")  # fmt: skip
+        xs, ys = (_broadcast_values("map2_", t, X.shape) for t in (x, y))
+        return self._map(
+            "map2_",
+            lambda X: [callable(a, b, c) for a, b, c in zip(X.reshape(-1).tolist(), xs, ys)],
+        )
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         return _ops.masked_fill(self, mask, value)
@@ -2008,7 +2201,7 @@ class Tensor:
     def map_(self, tensor: Tensor, callable: Callable) -> Tensor:
         """Each element replaced in place by ``callable(element, tensor's element)``, tensor
         broadcast to this one's shape."""
-        other = np.broadcast_to(_ops.as_tensor(tensor).data, self.data.shape).reshape(-1).tolist()
+        other = _broadcast_values("map_", _ops.as_tensor(tensor), self.data.shape)
         return self._map(
             "map_", lambda X: [callable(a, b) for a, b in zip(X.reshape(-1).tolist(), other)]
         )
@@ -2192,7 +2385,8 @@ _REFLECTED = {np.add: "__radd__", np.subtract: "__rsub__", np.multiply: "__rmul_
               np.equal: "__eq__", np.not_equal: "__ne__"}  # fmt: skip
 
 # PyTorch's (CPU) tensor type names, which ``Tensor.type()`` returns and takes
-_TYPE_NAMES = {k: f"torch.{v}Tensor" for k, v in dtypes.TORCH_NAMES.items()}
+_TYPE_NAMES = {k: f"torch.{dtypes.torch_name(k)}Tensor"
+               for k in (*dtypes.TORCH_NAMES, "uint16", "uint32", "uint64")}  # fmt: skip
 _TYPE_DTYPES = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 
 

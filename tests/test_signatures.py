@@ -25,9 +25,9 @@ def _public_functions():
 
 # PyTorch's own one-letter names: torch.tensordot(a, b, dims=2), torch.trapezoid(y, x) (and
 # its older name trapz), torch.vander(x, N), torch.set_default_tensor_type(t),
-# torch.set_warn_always(b)
+# torch.set_warn_always(b), torch.norm_except_dim(v, pow, dim)
 PYTORCH_ONE_LETTER = ("tensordot", "trapezoid", "trapz", "cumulative_trapezoid", "vander",
-                      "set_default_tensor_type", "set_warn_always")  # fmt: skip
+                      "set_default_tensor_type", "set_warn_always", "norm_except_dim")  # fmt: skip
 FUNCTIONS = [
     (n, p) for n, p in _public_functions() if n.removeprefix("minigrad.") not in PYTORCH_ONE_LETTER
 ]

@@ -210,7 +210,8 @@ NOT_UNARY = set(
     share_memory_ pin_memory cuda cpu to type storage untyped_storage data_ptr storage_offset
     new_empty random_ uniform_ normal_ exponential_ geometric_ cauchy_ log_normal_ bernoulli_
     element_size nbytes itemsize set_ stride poisson compile vmap to_dlpack set_default_device
-    set_default_tensor_type set_flush_denormal set_warn_always is_autocast_enabled""".split()
+    set_default_tensor_type set_flush_denormal set_warn_always is_autocast_enabled
+    const_data_ptr svd_lowrank pca_lowrank""".split()
 )  # draws, factories and settings
 LINALG = {"cholesky", "geqrf", "lu", "svd"}  # error types of integer inputs differ; not dtypes
 # shapes left out: PyTorch's median of an empty integer tensor is its NaN cast to the dtype
