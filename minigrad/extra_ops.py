@@ -995,7 +995,7 @@ def poisson(input: Tensor, generator: Any = None) -> Tensor:
     if not np.all(X >= 0):
         raise RuntimeError("poisson: invalid Poisson rate, expected rate to be non-negative")
     try:
-        out = _random.generator(generator, "poisson").poisson(X).astype(X.dtype)
+        out = np.asarray(_random.generator(generator, "poisson").poisson(X), X.dtype)
     except ValueError:  # NumPy's limit, about 9.2e18 (PyTorch returns garbage there)
         raise RuntimeError(f"poisson: rate {X.max()} too large to draw from") from None
     return record(out, "Poisson", (input,), (np.zeros_like,))

@@ -11,6 +11,7 @@ that saved the old array raises instead of using the new one.
 
 from __future__ import annotations
 
+import builtins
 import inspect
 import numbers
 from collections.abc import Callable
@@ -338,12 +339,9 @@ def _can_cast(src: np.dtype, dst: np.dtype) -> bool:
 def _scaled(name: str, t: Tensor, other: Any, alpha: Any) -> Any:
     """alpha * other (to be added to t): a graph op when other is in the graph, else plain
     NumPy."""
-    if (alpha is True or alpha is False) and t.data.dtype.kind != "b":
-        raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    if alpha == 1:
+    if type(alpha) is builtins.int and alpha == 1:
         return other
-    if not isinstance(alpha, (numbers.Number, Tensor)):
-        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
+    ops.check_alpha(name, alpha, t.data.dtype.kind, np.asarray(ops._operand(other)).dtype.kind)
     if isinstance(other, Tensor):
         return other * alpha if _mode.enabled and other._requires_grad else other.data * alpha
     return np.multiply(other, alpha)

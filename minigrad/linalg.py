@@ -275,9 +275,10 @@ def solve_triangular(
     diagonal taken as ones if ``unitriangular``); batch dims broadcast; X in A's dtype."""
     op = "linalg.solve_triangular"
     _la.matrix(op, A)
-    _la.matrix(op, B, square=False, name="B")
+    check_tensor(op, "B", B)
     if B.dtype != A.dtype:  # PyTorch solves in A's dtype (MultivariateNormal relies on it)
         B = B.to(A.dtype)
+    _la.matrix(op, B, square=False, name="B")
     n = A.shape[-1]
     if B.shape[-2 if left else -1] != n:
         eq = "AX = B" if left else "XA = B"

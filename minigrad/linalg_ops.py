@@ -311,12 +311,11 @@ def cholesky(A: Tensor, check_errors: bool = True) -> tuple:
     info = np.zeros(X.shape[:-2], np.int32)
     try:
         L = np.linalg.cholesky(np.tril(X) + T(np.tril(X, -1)))
+        failed = np.isnan(np.diagonal(L, axis1=-2, axis2=-1)).any()  # NumPy carries NaN on
     except np.linalg.LinAlgError:
-        L, info = _cholesky_or_nan(X)
-    nan_pivot = np.isnan(np.diagonal(L, axis1=-2, axis2=-1))  # NumPy carries NaN on; LAPACK stops
-    if nan_pivot.any():
-        info = np.where(info > 0, info, np.where(nan_pivot.any(-1), nan_pivot.argmax(-1) + 1, 0))
-        info = info.astype(np.int32)
+        failed = True
+    if failed:
+        L, info = _cholesky_each(X)
     if check_errors:
         raise_info("linalg.cholesky", info, "The factorization could not be completed because "
                    "the input is not positive-definite (the leading minor of order {} is not "
@@ -330,19 +329,22 @@ def cholesky(A: Tensor, check_errors: bool = True) -> tuple:
     return record(L, "LinalgCholeskyEx", (A,), (vjp,), saves_out=True), Tensor._new(info)
 
 
-def _cholesky_or_nan(X: np.ndarray) -> tuple:
-    """Cholesky per matrix: NaN and the order of the first leading minor that is not
-    positive-definite where the factorization fails."""
-    flat = X.reshape((-1,) + X.shape[-2:])
-    L = np.full(flat.shape, np.nan, X.dtype)
+def _cholesky_each(X: np.ndarray) -> tuple:
+    """Cholesky per matrix where a batch failed: where a pivot is not positive (or is NaN),
+    LAPACK's partial factor (columns left to right, stopping there with the pivot's value,
+    the columns after it as in A's lower triangle) and the pivot's order (else 0)."""
+    flat = np.tril(X.reshape((-1,) + X.shape[-2:]))
+    L = flat.copy()
     info = np.zeros(len(flat), np.int32)
-    for b, M in enumerate(flat):
-        M = np.tril(M) + np.tril(M, -1).T
-        try:
-            L[b] = np.linalg.cholesky(M)
-        except np.linalg.LinAlgError:
-            n = len(M)
-            info[b] = next(k for k in range(1, n + 1) if not np.linalg.eigvalsh(M[:k, :k])[0] > 0)
+    for b, A in enumerate(flat):
+        for j in range(len(A)):
+            pivot = A[j, j] - L[b, j, :j] @ L[b, j, :j]
+            if not pivot > 0:  # also NaN
+                L[b, j, j] = pivot
+                info[b] = j + 1
+                break
+            L[b, j, j] = np.sqrt(pivot)
+            L[b, j + 1 :, j] = (A[j + 1 :, j] - L[b, j + 1 :, :j] @ L[b, j, :j]) / L[b, j, j]
     return L.reshape(X.shape), info.reshape(X.shape[:-2])
 
 

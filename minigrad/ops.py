@@ -148,7 +148,7 @@ def _unary_float(fn: Any, x: np.ndarray) -> np.ndarray:
 
 def add(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a + b.   da = g,   db = g."""
-    if alpha != 1 or alpha is True:
+    if type(alpha) is not builtins.int or alpha != 1:  # a bool is not an int here
         return _add_scaled("add", a, b, alpha)
     A, B, out = _binary("add", np.add, a, b)
     return record(out, "Add", (a, b), (identity, identity))
@@ -158,7 +158,7 @@ def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
     """a - b.   da = g,   db = -g."""
     refuse_bool_sub(a, b)
     _no_barebones("sub", a.data)
-    if alpha != 1 or alpha is True:
+    if type(alpha) is not builtins.int or alpha != 1:
         return _add_scaled("sub", a, b, alpha)
     A, B, out = _binary("sub", np.subtract, a, b)
     return record(out, "Sub", (a, b), (identity, np.negative))
@@ -166,23 +166,28 @@ def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 
 def _add_scaled(name: str, a: Tensor, b: Any, alpha: Any) -> Tensor:
     """a ± alpha * b, in the dtype of a ± b (alpha does not promote), as PyTorch.
-    da = g,   db = ± alpha * g.   Integer tensors take only an integer alpha."""
-    if not isinstance(alpha, (numbers.Number, Tensor)):
-        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
-    if (
-        isinstance(alpha, builtins.float)
-        and a.data.dtype.kind in "biu"
-        and (np.asarray(_operand(b)).dtype.kind in "biu")
-    ):
-        raise RuntimeError(
-            "For integral input tensors, argument alpha must not be a floating point number."
-        )
+    da = g,   db = ± alpha * g."""
+    check_alpha(name, alpha, a.data.dtype.kind, np.asarray(_operand(b)).dtype.kind)
     k = alpha.item() if isinstance(alpha, Tensor) else alpha
     k = -k if name == "sub" else k
     A, B, out = _binary(name, lambda x, y: x + k * y, a, b)
-    if isinstance(alpha, builtins.bool) and out.dtype.kind != "b":
-        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     return record(out, name.capitalize(), (a, b), (identity, lambda g: k * g))
+
+
+def check_alpha(name: str, alpha: Any, kind: str, other_kind: str) -> None:
+    """PyTorch's checks of add's and sub's ``alpha`` for operands of dtype kinds ``kind`` and
+    ``other_kind`` (NumPy's letters): a number or a tensor; a bool (or bool tensor) only when
+    both are bool; not a float when both are integral."""
+    if not isinstance(alpha, (numbers.Number, Tensor)):
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
+    if (isinstance(alpha, builtins.bool) or getattr(alpha, "dtype", None) == np.bool_) and (
+        kind != "b" or other_kind != "b"
+    ):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, builtins.float) and kind in "biu" and other_kind in "biu":
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
 
 
 def rsub(a: Tensor, b: Any) -> Tensor:
@@ -563,10 +568,10 @@ def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     """linear with mixed dtypes or bools (errors, as in PyTorch), a 1-D weight w: x @ w (+ b),
     or a bias other than (out,) that broadcasts to the output (as (N, out)), or (1, out) for a
     1-D x: x @ Wᵀ, then + b."""
-    _refuse("linear", x.data, "b", NotImplementedError)
     for t in (weight, bias):
         if t is not None and t.data.dtype is not x.data.dtype:
             _same_dtype("linear", x.data, t.data)
+    _refuse("linear", x.data, "b", NotImplementedError)
     if weight.data.ndim == 2:
         out = linear(x, weight)
         if x.data.ndim == 1 and bias.data.shape == (1, *out.shape):  # PyTorch takes it: (out,)
@@ -1466,18 +1471,21 @@ def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
         W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
         e = np.exp(W - np.max(W, axis=d, keepdims=True))
         total = np.sum(e, axis=d, keepdims=True)
-        if X.dtype == np.float16 and not _along_last(d, X.ndim):
-            e = e.astype(np.float16).astype(np.float32)  # PyTorch's kernel across an inner
-            # dim holds exp(x - max) in float16 (not the sum)
+        if X.dtype == np.float16 and not _along_last(d, X.ndim) and _inner(d, X.shape) < 16:
+            e = e.astype(np.float16).astype(np.float32)  # PyTorch's kernel across inner dims
+            # of fewer than 16 elements holds exp(x - max) in float16 (not the sum)
         out = _contiguous((e / total).astype(X.dtype, copy=False))
     else:  # nothing to normalize (np.max of an empty axis raises)
         out = X.copy()
-
-    def vjp(g: np.ndarray) -> np.ndarray:
-        G, O = dtypes.opmath(g), dtypes.opmath(out)  # float16 in float32, rounded once
-        return (O * (G - np.sum(G * O, axis=d, keepdims=True))).astype(out.dtype, copy=False)
-
+    vjp = _opmath_vjp(lambda g, o: o * (g - np.sum(g * o, axis=d, keepdims=True)), out)
     return record(out, "Softmax", (input,), (vjp,), saves_out=True)
+
+
+def _opmath_vjp(vjp: Any, out: np.ndarray) -> Any:
+    """g -> vjp(g, out); for float16 computed in float32 and rounded once, as PyTorch."""
+    if out.dtype != np.float16:
+        return lambda g: vjp(g, out)
+    return lambda g: vjp(g.astype(np.float32), out.astype(np.float32)).astype(np.float16)
 
 
 def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
@@ -1490,11 +1498,7 @@ def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
         raise TypeError("log_softmax(): argument 'dim' must be int, not NoneType")
     d = _axes("log_softmax", dim, input.data.ndim, single=True)
     out = _contiguous(log_softmax_array(input.data, d))
-
-    def vjp(g: np.ndarray) -> np.ndarray:
-        G, O = dtypes.opmath(g), dtypes.opmath(out)  # float16 in float32, rounded once
-        return (G - np.exp(O) * np.sum(G, axis=d, keepdims=True)).astype(out.dtype, copy=False)
-
+    vjp = _opmath_vjp(lambda g, o: g - np.exp(o) * np.sum(g, axis=d, keepdims=True), out)
     return record(out, "LogSoftmax", (input,), (vjp,), saves_out=True)
 
 
@@ -1526,6 +1530,11 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return record(out, "Logsumexp", (input,), (vjp,), saved=(input,), saves_out=True)
 
 
+def _inner(axis: Any, shape: tuple) -> int:
+    """How many elements follow each of a softmax's ``axis`` (an int, or a tuple of one)."""
+    return math.prod(shape[np.ravel(axis)[0] % len(shape) + 1 :]) if shape else 1
+
+
 def _along_last(axis: Any, ndim: int) -> bool:
     """Whether a softmax over ``axis`` (an int, or a tuple of one) runs along the last dim."""
     axes = np.ravel(axis)
@@ -1537,14 +1546,16 @@ def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
     no exp overflows (shared with nn's cross-entropy); float16 in float32, rounded once."""
     if not X.size:  # nothing to normalize (np.max of an empty axis raises)
         return X.copy()
-    W = dtypes.opmath(X)
+    half = X.dtype == np.float16
+    W = X.astype(np.float32) if half else X
     shifted = W - np.max(W, axis=axis, keepdims=True)
     total = np.sum(np.exp(shifted), axis=axis, keepdims=True)
-    if X.dtype == np.float16 and _along_last(axis, X.ndim):
-        # PyTorch's kernel along the last dim holds the sum and its log in float16
-        log_total = np.log(total.astype(np.float16).astype(np.float32)).astype(np.float16)
-        return (shifted - log_total).astype(np.float16)
-    return (shifted - np.log(total)).astype(X.dtype, copy=False)
+    if not half:
+        return shifted - np.log(total)
+    if _along_last(axis, X.ndim):  # PyTorch's kernel holds the sum and its log in float16
+        total = np.log(total.astype(np.float16).astype(np.float32)).astype(np.float16)
+        return (shifted - total).astype(np.float16)
+    return (shifted - np.log(total)).astype(np.float16)
 
 
 # ---- shape ---------------------------------------------------------------------------

@@ -580,7 +580,9 @@ def spherical_bessel_j0(X: np.ndarray) -> np.ndarray:
     return np.where(np.isinf(X), 0.0, out)
 
 
-# ---- Cephes' approximations of Y, K and Ai (as PyTorch's kernels) ---------------------
+# ---- Y, K and Ai: Cephes' published approximations where they hold to float64 (K, large-x
+# Y and Ai), J's Miller recurrence for small-x Y and a series for Ai near 0; accurate to
+# float64, so PyTorch's kernels (which lose some digits) may differ in the last ones -------
 
 
 def _horner(X: np.ndarray, coefs: list) -> np.ndarray:

@@ -23,6 +23,18 @@ CALLS = [
     lambda lib, T: lib.nn.functional.linear(T([[True, False]]), T([[True, True]]), T([True])),
     lambda lib, T: lib.nn.functional.linear(T([[1, 0]]), T([[1, 1]])),
     lambda lib, T: lib.nn.functional.linear(T([1.0, 2.0]), T([3.0, 4.0])),
+    lambda lib, T: lib.nn.functional.linear(T([[True]]), T([[1.0]])),
+    lambda lib, T: lib.add(T([1, 2]), T([1, 1]), alpha=1.0),
+    lambda lib, T: lib.sub(T([1, 2]), T([1, 1]), alpha=1.0),
+    lambda lib, T: lib.add(T([1.0, 2.0]), T([1.0, 1.0]), alpha=1.0),
+    lambda lib, T: lib.add(T([1.0, 2.0]), T([1.0, 1.0]), alpha=T(True)),
+    lambda lib, T: lib.add(T([True]), T([True]), alpha=T(True)),
+    lambda lib, T: lib.add(T([1.0, 2.0]), T([1.0, 1.0]), alpha=T(2.0)),
+    lambda lib, T: lib.add(T([True]), True, alpha=True),
+    lambda lib, T: lib.add(T([1, 2]), 3.5, alpha=2),
+    lambda lib, T: T([1.0, 2.0]).add_(T([1.0, 1.0]), alpha=T(True)),
+    lambda lib, T: T([1, 2]).add_(T([1, 1]), alpha=1.0),
+    lambda lib, T: T([1, 2]).add_(T([1, 1]), alpha=2),
 ]
 
 

@@ -33,3 +33,34 @@ def test_float16_softmaxes_as_torch(name, dim):
             differ[i] += int((w != v).sum())
         total += a.size
     assert differ[0] <= 3 and differ[1] <= 3, (differ, total)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [(2, 8, 16), (4, 64, 16), (1, 64, 32), (4, 64, 64), (2, 3, 5), (3, 20, 15), (8, 16, 4, 4)],
+)
+def test_float16_softmax_across_an_inner_dim_as_torch(shape):
+    """PyTorch holds exp(x - max) in float16 when fewer than 16 elements follow the dim, and
+    in float32 (for these shapes) when more do."""
+    a = (np.random.default_rng(1).standard_normal(shape) * 4).astype(np.float16)
+    want = torch.softmax(torch.tensor(a), 1).numpy()
+    got = mg.softmax(mg.tensor(a), 1).numpy()
+    assert (got != want).sum() <= 2
+
+
+@pytest.mark.parametrize(
+    "kw", [{}, {"label_smoothing": 0.1}, {"reduction": "sum"}, {"ignore_index": 2}]
+)
+def test_float16_cross_entropy_gradient_as_torch(kw):
+    """The gradient of log p rounded to float16 (nll_loss's), then log_softmax's in float32."""
+    rng = np.random.default_rng(2)
+    differ = 0
+    for _ in range(10):
+        x = (rng.standard_normal((64, 10)) * 3).astype(np.float16)
+        y = rng.integers(0, 10, 64)
+        a, b = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+        torch.nn.functional.cross_entropy(a, torch.tensor(y), **kw).backward()
+        mg.nn.functional.cross_entropy(b, mg.tensor(y), **kw).backward()
+        np.testing.assert_array_max_ulp(a.grad.numpy(), b.grad.numpy(), maxulp=1)
+        differ += int((a.grad.numpy() != b.grad.numpy()).sum())
+    assert differ <= 10  # of 6,400 (it was 300 to 2,300 computed in float16)

@@ -790,21 +790,26 @@ def test_lowrank_mvn_with_a_nan_factor_fails_in_the_capacitance_cholesky_as_torc
 
 
 def test_wishart_is_an_exponential_family_and_its_kl_is_torchs():
-    def run(lib):
+    def run(lib, dfs):
         D = lib.distributions
         f64 = lib.float64
         p = D.Wishart(lib.tensor(5.0, dtype=f64), lib.eye(2, dtype=f64) * 2)
         q = D.Wishart(lib.tensor(6.0, dtype=f64), lib.tensor([[1.0, 0.3], [0.3, 2.0]], dtype=f64))
-        df = lib.tensor([4.0, 7.0], dtype=f64, requires_grad=True)
+        df = lib.tensor(dfs, dtype=f64, requires_grad=True)
         dq = lib.tensor(5.0, dtype=f64, requires_grad=True)
-        k = D.kl_divergence(
-            D.Wishart(df, lib.eye(3, dtype=f64)), D.Wishart(dq, 2 * lib.eye(3, dtype=f64))
-        )
+        eye = lib.eye(3, dtype=f64).expand(tuple(df.shape) + (3, 3))
+        k = D.kl_divergence(D.Wishart(df, eye), D.Wishart(dq, 2 * eye))
         k.sum().backward()
         return (isinstance(p, D.ExponentialFamily), D.kl_divergence(p, q).item(),
-                D.kl_divergence(q, p).item(), k.tolist(), df.grad, dq.grad.item())  # fmt: skip
+                D.kl_divergence(q, p).item(), k.detach().reshape(-1).tolist(), df.grad,
+                dq.grad.item())  # fmt: skip
 
-    got, want = run(mg), run(torch)
-    assert got[0] and want[0] and got[4] is None and want[4] is None
-    np.testing.assert_allclose(np.hstack([got[1:3], got[3], got[5]]),
-                               np.hstack([want[1:3], want[3], want[5]]), rtol=1e-10)  # fmt: skip
+    got = run(mg, [4.0, 7.0])
+    assert got[0] and got[4] is None
+    # PyTorch sums the df term over the batch when the batch is not empty (its
+    # _sum_rightmost counts the event's dims): held against its unbatched KL, element by element
+    for i, df in enumerate([4.0, 7.0]):
+        want = run(torch, df)
+        assert want[0] and want[4] is None
+        np.testing.assert_allclose(got[1:3] + (got[3][i],), want[1:3] + (want[3][0],), rtol=1e-10)
+    np.testing.assert_allclose(got[5], run(torch, 4.0)[5] + run(torch, 7.0)[5], rtol=1e-10)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import special_functions as _sf
 from ..engine import record
-from ..factories import tensor
+from ..extra_ops import as_tensor
 from ..functions import log, xlogy
 from ..random import generator
 from ..special import digamma, gammainc
@@ -74,8 +74,7 @@ class Gamma(ExponentialFamily):
 
     def log_prob(self, value: Any) -> Tensor:
         """a log rate + (a - 1) log x - rate x - log Γ(a)."""
-        if not isinstance(value, Tensor):
-            value = tensor(value, dtype=self.rate.dtype)
+        value = as_tensor(value, dtype=self.rate.dtype)  # a tensor of another dtype too
         if self._validate_args:
             self._validate_sample(value)
         a, rate = self.concentration, self.rate

@@ -169,6 +169,11 @@ def _kl_laplace_laplace(p: Laplace, q: Laplace) -> Tensor:
     )
 
 
+def _batch_trace_XXT(X: Tensor) -> Tensor:
+    """tr(X Xᵀ) = Σ X_ij², over the last two dims."""
+    return X.pow(2).sum((-2, -1))
+
+
 @register_kl(MultivariateNormal, MultivariateNormal)
 def _kl_multivariatenormal_multivariatenormal(
     p: MultivariateNormal, q: MultivariateNormal
@@ -182,7 +187,7 @@ def _kl_multivariatenormal_multivariatenormal(
     half_term1 = _half_log_det(Lq) - _half_log_det(Lp)
     n = p.event_shape[0]
     shape = broadcast_shapes(tuple(Lq.shape[:-2]), tuple(Lp.shape[:-2])) + (n, n)
-    term2 = solve_triangular(Lq.expand(shape), Lp.expand(shape), upper=False).pow(2).sum((-2, -1))
+    term2 = _batch_trace_XXT(solve_triangular(Lq.expand(shape), Lp.expand(shape), upper=False))
     term3 = _batch_mahalanobis(Lq, q.loc - p.loc)
     return half_term1 + 0.5 * (term2 + term3 - n)
 
@@ -244,40 +249,6 @@ def _kl_uniform_normal(p: Uniform, q: Normal) -> Tensor:
 def _kl_uniform_exponential(p: Uniform, q: Exponential) -> Tensor:
     result = q.rate * (p.high + p.low) / 2 - log((p.high - p.low) * q.rate)
     return where(p.low < 0, math.inf, result)
-
-
-@register_kl(Exponential, Beta)
-@register_kl(Exponential, Uniform)
-def _kl_exponential_infinity(p: Exponential, q: Distribution) -> Tensor:
-    return full_like(p.rate, math.inf)
-
-
-@register_kl(Normal, Beta)
-@register_kl(Normal, Exponential)
-@register_kl(Normal, Gamma)
-@register_kl(Normal, Uniform)
-@register_kl(Laplace, Beta)
-@register_kl(Laplace, Exponential)
-@register_kl(Laplace, Gamma)
-@register_kl(Laplace, Uniform)
-@register_kl(Gumbel, Beta)
-@register_kl(Gumbel, Exponential)
-@register_kl(Gumbel, Gamma)
-@register_kl(Gumbel, Uniform)
-def _kl_loc_infinity(p: Any, q: Distribution) -> Tensor:
-    return full_like(p.loc, math.inf)
-
-
-@register_kl(Gamma, Beta)
-@register_kl(Gamma, Uniform)
-def _kl_gamma_infinity(p: Gamma, q: Distribution) -> Tensor:
-    return full_like(p.concentration, math.inf)
-
-
-@register_kl(Poisson, Bernoulli)
-@register_kl(Poisson, Binomial)
-def _kl_poisson_infinity(p: Poisson, q: Distribution) -> Tensor:
-    return full_like(p.rate, math.inf)
 
 
 @register_kl(Bernoulli, Poisson)
@@ -512,23 +483,12 @@ def _kl_transformed_transformed(p: TransformedDistribution, q: TransformedDistri
     return kl_divergence(p.base_dist, q.base_dist)
 
 
-def _batch_trace_XXT(X: Tensor) -> Tensor:
-    """tr(X Xᵀ) = Σ X_ij², over the last two dims."""
-    return X.pow(2).sum((-2, -1))
-
-
 def _check_event_shapes(p: Distribution, q: Distribution) -> None:
     if p.event_shape != q.event_shape:
         raise ValueError(
             f"KL-divergence between two (Low Rank) Multivariate Normals with different event "
             f"shapes cannot be computed: {p.event_shape} vs {q.event_shape}"
         )
-
-
-def _lowrank_inv_cov_factor(q: LowRankMultivariateNormal) -> Tensor:
-    """A = L_C⁻¹ Wᵀ D⁻¹, so that Σ_q⁻¹ = D⁻¹ - Aᵀ A (the Woodbury identity)."""
-    W, D = q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag
-    return solve_triangular(q._capacitance_tril, W.transpose(-2, -1) / D.unsqueeze(-2), upper=False)
 
 
 def _lowrank_logdet(p: LowRankMultivariateNormal) -> Tensor:
@@ -551,7 +511,7 @@ def _kl_lowrankmultivariatenormal_lowrankmultivariatenormal(
     _check_event_shapes(p, q)
     term1 = _lowrank_logdet(q) - _lowrank_logdet(p)
     term3 = _lowrank_mahalanobis(q, q.loc - p.loc)
-    A = _lowrank_inv_cov_factor(q)
+    A = q._inv_cov_factor()
     pW, pD, qD = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag, q._unbroadcasted_cov_diag
     term21 = (pD / qD).sum(-1)
     term22 = _batch_trace_XXT(pW * qD.rsqrt().unsqueeze(-1))
@@ -568,7 +528,7 @@ def _kl_multivariatenormal_lowrankmultivariatenormal(
     Lp = p._unbroadcasted_scale_tril
     term1 = _lowrank_logdet(q) - 2 * _half_log_det(Lp)
     term3 = _lowrank_mahalanobis(q, q.loc - p.loc)
-    A = _lowrank_inv_cov_factor(q)
+    A = q._inv_cov_factor()
     term21 = _batch_trace_XXT(Lp * q._unbroadcasted_cov_diag.rsqrt().unsqueeze(-1))
     term22 = _batch_trace_XXT(A @ Lp)
     return 0.5 * (term1 + term21 - term22 + term3 - p.event_shape[0])
@@ -611,7 +571,9 @@ def _kl_expfamily_expfamily(p: ExponentialFamily, q: ExponentialFamily) -> Tenso
     gradients = grad(lg_normal.sum(), p_nparams, retain_graph=True)
     result = q._log_normalizer(*q_nparams) - lg_normal
     for pnp, qnp, g in zip(p_nparams, q_nparams, gradients):
-        result = result - _sum_rightmost((qnp - pnp) * g, len(q.event_shape))
+        term = (qnp - pnp) * g  # summed over its dims beyond the batch's (PyTorch sums the
+        # event's number of dims, across the batch for Wishart's df term: not copied)
+        result = result - _sum_rightmost(term, term.ndim - result.ndim)
     return result
 
 
@@ -734,19 +696,15 @@ def _infinity_of(param: str) -> Callable:
 for _p, _q, _param in [
     (Beta, Pareto, "concentration1"),
     (ContinuousBernoulli, Pareto, "probs"),
-    (Exponential, ContinuousBernoulli, "rate"),
-    (Exponential, Pareto, "rate"),
-    (Gamma, ContinuousBernoulli, "concentration"),
-    (Gamma, Pareto, "concentration"),
-    (Gumbel, ContinuousBernoulli, "loc"),
-    (Gumbel, Pareto, "loc"),
-    (Laplace, ContinuousBernoulli, "loc"),
-    (Laplace, Pareto, "loc"),
-    (Normal, ContinuousBernoulli, "loc"),
-    (Normal, Pareto, "loc"),
-    (Pareto, Beta, "scale"),
-    (Pareto, ContinuousBernoulli, "scale"),
-    (Pareto, Uniform, "scale"),
+    *((Exponential, q, "rate") for q in (Beta, ContinuousBernoulli, Pareto, Uniform)),
+    *((Gamma, q, "concentration") for q in (Beta, ContinuousBernoulli, Pareto, Uniform)),
+    *(
+        (p, q, "loc")
+        for p in (Gumbel, Laplace, Normal)
+        for q in (Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform)
+    ),
+    *((Pareto, q, "scale") for q in (Beta, ContinuousBernoulli, Uniform)),
+    *((Poisson, q, "rate") for q in (Bernoulli, Binomial)),
 ]:
     register_kl(_p, _q)(_infinity_of(_param))
 del _p, _q, _param

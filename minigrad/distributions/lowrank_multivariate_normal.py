@@ -134,12 +134,16 @@ class LowRankMultivariateNormal(Distribution):
 
     @lazy_property
     def precision_matrix(self) -> Tensor:
-        """D⁻¹ - Aᵀ A, A = L_C⁻¹ Wᵀ D⁻¹ (the Woodbury identity)."""
-        W, D = self._unbroadcasted_cov_factor, self._unbroadcasted_cov_diag
-        A = solve_triangular(self._capacitance_tril, W.transpose(-2, -1) / D.unsqueeze(-2),
-                             upper=False)  # fmt: skip
-        precision = diag_embed(D.reciprocal()) - A.transpose(-2, -1) @ A
+        """D⁻¹ - Aᵀ A (the Woodbury identity, A as ``_inv_cov_factor``)."""
+        A = self._inv_cov_factor()
+        precision = diag_embed(self._unbroadcasted_cov_diag.reciprocal()) - A.transpose(-2, -1) @ A
         return precision.expand(self._matrix_shape())
+
+    def _inv_cov_factor(self) -> Tensor:
+        """A = L_C⁻¹ Wᵀ D⁻¹, so that Σ⁻¹ = D⁻¹ - Aᵀ A."""
+        W, D = self._unbroadcasted_cov_factor, self._unbroadcasted_cov_diag
+        return solve_triangular(self._capacitance_tril, W.transpose(-2, -1) / D.unsqueeze(-2),
+                                upper=False)  # fmt: skip
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """loc + W ε_W + √D ε_D, ε_W ~ N(0, I_rank), ε_D ~ N(0, I_n)."""

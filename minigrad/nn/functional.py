@@ -1269,6 +1269,15 @@ def _plain_indices(
     )  # fmt: skip
 
 
+def _half_log_softmax_grad(G: np.ndarray, logp: np.ndarray, axis: int) -> np.ndarray:
+    """PyTorch's float16 cross-entropy gradient: G, the loss's gradient of log p, rounded to
+    float16 (as its nll_loss gives it), then log_softmax's backward in float32, rounded once.
+    dx = G - p Σ G."""
+    G = G.astype(np.float16).astype(np.float32)
+    p = np.exp(logp.astype(np.float32))
+    return (G - p * G.sum(axis, keepdims=True)).astype(np.float16)
+
+
 def _cross_entropy_mean(input: Tensor, target: Tensor, logp: np.ndarray) -> Tensor:
     """-mean_n log softmax(x)[n, y_n].   dx = (softmax(x) - onehot(y)) g / N."""
     T = target.data
@@ -1280,6 +1289,13 @@ def _cross_entropy_mean(input: Tensor, target: Tensor, logp: np.ndarray) -> Tens
         d[rows, T] -= 1
         d *= g / N
         return d
+
+    if logp.dtype == np.float16:
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            G = np.zeros(logp.shape, np.float32)
+            G[rows, T] = -g / N
+            return _half_log_softmax_grad(G, logp, 1)
 
     out = np.asarray(-logp[rows, T].sum() / N, logp.dtype)
     # class indices are not an input of the graph, as in PyTorch (no gradient goes there)
@@ -1373,8 +1389,11 @@ def cross_entropy(
     out, per_element = _reduce("cross_entropy", loss, reduction, count)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
-        q_total = q.sum(axis, keepdims=True)
-        d = (q_total * np.exp(logp) - q) * _along_classes(per_element(g), axis)
+        weights = _along_classes(per_element(g), axis)
+        if logp.dtype == np.float16:
+            d = _half_log_softmax_grad(-q * weights, logp, axis)
+        else:
+            d = (q.sum(axis, keepdims=True) * np.exp(logp) - q) * weights
         # an ignored sample gets 0, even from a mean over nothing (NaN)
         return d if keep is None else np.where(keep, d, 0)
 
