@@ -32,8 +32,8 @@ adaptive_avg_pool1d = F.adaptive_avg_pool1d
 avg_pool1d = F.avg_pool1d
 bilinear = F.bilinear
 celu_ = F.celu_
-channel_shuffle = native_channel_shuffle = F.channel_shuffle
-conv1d, conv2d, conv3d = F.conv1d, F.conv2d, F.conv3d
+channel_shuffle, native_channel_shuffle = F.channel_shuffle, F.native_channel_shuffle
+conv1d, conv2d, conv3d, conv_tbc = F.conv1d, F.conv2d, F.conv3d, F.conv_tbc
 conv_transpose1d = F.conv_transpose1d
 conv_transpose2d = F.conv_transpose2d
 conv_transpose3d = F.conv_transpose3d
@@ -674,6 +674,7 @@ __all__ = [
     "celu_",
     "channel_shuffle",
     "conv1d",
+    "conv_tbc",
     "conv2d",
     "conv3d",
     "conv_transpose1d",

@@ -4,6 +4,7 @@ minigrad's reverse mode and, for ``vmap``, a Python loop over the slices: PyTorc
 semantics, not its speed; no forward mode and no double backward (``jvp``, ``linearize``
 and ``hessian`` raise NotImplementedError)."""
 
+from .batch_norm_replacement import replace_all_batch_norm_modules_
 from .eager_transforms import (
     grad,
     grad_and_value,
@@ -19,5 +20,5 @@ from .vmap import vmap
 
 __all__ = [
     "grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "hessian", "jvp", "linearize",
-    "vmap", "functional_call", "stack_module_state",
+    "vmap", "functional_call", "stack_module_state", "replace_all_batch_norm_modules_",
 ]  # fmt: skip

@@ -30,7 +30,7 @@ from ..tensor import Tensor, check_bool, check_tensor
 
 __all__ = [
     "adaptive_avg_pool2d", "adaptive_avg_pool3d", "avg_pool2d", "avg_pool3d", "conv1d", "conv2d",
-    "conv3d", "dropout2d", "max_pool2d", "max_pool3d", "pad",
+    "conv3d", "conv_tbc", "dropout2d", "max_pool2d", "max_pool3d", "pad",
 ]  # fmt: skip
 
 
@@ -76,6 +76,33 @@ def conv1d(
 ) -> Tensor:  # fmt: skip
     """conv2d along one spatial dim: input (N, C, L) or (C, L), weight (O, C/groups, k)."""
     return _convolution("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tensor:
+    """conv1d in the (time, batch, channels) layout: input (T, B, C), weight (k, C, O), bias
+    (O,), ``pad`` steps of zeros at both ends of time (a negative pad crops); out (T', B, O)."""
+    for name, t in (("input", input), ("weight", weight), ("bias", bias)):
+        check_tensor("conv_tbc", name, t)
+    if input.ndim != 3:
+        raise OpError("conv_tbc: Input must have 3 dims: time, batch, in_channel")
+    if weight.ndim != 3:
+        raise OpError("conv_tbc: Weight tensor must have 3 dims: kernel_width, in_channels, "
+                      "out_channels.")  # fmt: skip
+    if bias.ndim != 1:
+        raise OpError("conv_tbc: Bias must be 1-D")
+    if input.shape[2] != weight.shape[1]:
+        raise OpError("conv_tbc: Input dim 2 (input channels) is not == dim 1 in the weight tensor")
+    if weight.shape[2] != bias.shape[0]:
+        raise OpError(
+            "conv_tbc: Bias size must equal dim 2 in the weight tensor (output channels)."
+        )
+    steps = input.shape[0] + 2 * pad - weight.shape[0] + 1
+    if steps < 0:
+        raise OpError(f"conv_tbc: Trying to create tensor with negative dimension {steps}: "
+                      f"[{steps}, {input.shape[1]}, {weight.shape[2]}]")  # fmt: skip
+    x = input[-pad : input.shape[0] + pad] if pad < 0 else input
+    out = conv1d(x.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=max(pad, 0))
+    return out.permute(2, 0, 1)
 
 
 def conv3d(

@@ -33,7 +33,8 @@ from .conv import _col2im as _conv_col2im
 from .module import Module
 
 __all__ = [
-    "affine_grid", "channel_shuffle", "fold", "grid_sample", "interpolate", "pixel_shuffle",
+    "affine_grid", "channel_shuffle", "fold", "grid_sample", "interpolate",
+    "native_channel_shuffle", "pixel_shuffle",
     "pixel_unshuffle", "unfold", "upsample", "upsample_bilinear", "upsample_nearest",
 ]  # fmt: skip
 
@@ -400,6 +401,9 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
                       f"{C} channels and {groups} groups.")  # fmt: skip
     x = input.reshape(N, groups, C // groups, *rest).transpose(1, 2)
     return x.reshape(*shape)
+
+
+native_channel_shuffle = channel_shuffle
 
 
 # ---- unfold and fold -----------------------------------------------------------------

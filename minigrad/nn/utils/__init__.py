@@ -1,7 +1,8 @@
 """``nn.utils``: clip gradients (``clip_grad``), flatten parameters into a vector and back
 (``convert_parameters``), reparametrise a module's tensors (``parametrize``,
 ``parametrizations``, and the older hook-based ``weight_norm`` and ``spectral_norm``),
-fold BatchNorm into the layer before it (``fusion``), ``skip_init``, and batches of
+fold BatchNorm into the layer before it (``fusion``), ``skip_init``, lay out conv weights
+(``memory_format``), and batches of
 sequences of different lengths (``rnn``: ``PackedSequence``, packing and padding)."""
 
 from . import (
@@ -35,6 +36,7 @@ from .fusion import (
     fuse_linear_bn_weights,
 )
 from .init import skip_init
+from .memory_format import convert_conv2d_weight_memory_format, convert_conv3d_weight_memory_format
 from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
@@ -45,4 +47,5 @@ __all__ = [
     "get_total_norm", "parameters_to_vector", "vector_to_parameters", "fuse_conv_bn_eval",
     "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights", "skip_init",
     "spectral_norm", "remove_spectral_norm", "weight_norm", "remove_weight_norm",
+    "convert_conv2d_weight_memory_format", "convert_conv3d_weight_memory_format",
 ]  # fmt: skip
