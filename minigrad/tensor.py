@@ -458,10 +458,10 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:
-        if not self.data.ndim:  # PyTorch: the identity on a 0-d tensor, deprecated
+        if not self.data.ndim:  # PyTorch: the identity on a 0-d tensor (self itself), deprecated
             warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
                           "in these cases.", UserWarning, stacklevel=2)  # fmt: skip
-            return _ops.permute(self, ())
+            return self
         if self.data.ndim < 2:
             raise RuntimeError(
                 "tensor.mT is only supported on matrices or batches of matrices. Got "
@@ -981,13 +981,13 @@ class Tensor:
         return self._conj_transpose("adjoint()", None, "matrices or batches of matrices")
 
     def _conj_transpose(self, name: str, ndims: tuple | None, kind: str) -> Tensor:
-        """mT for the dims ``ndims`` allows (None: 2 or more); the identity, with PyTorch's
-        deprecation warning, on a 0-d tensor."""
+        """mT for the dims ``ndims`` allows (None: 2 or more); the identity (self itself), with
+        PyTorch's deprecation warning, on a 0-d tensor."""
         n = self.data.ndim
         if not n:
             warnings.warn(f"{name} is deprecated on 0-D tensors. Consider using x.conj().",
                           UserWarning, stacklevel=3)  # fmt: skip
-            return _ops.permute(self, ())
+            return self
         if (n not in ndims) if ndims else n < 2:
             label = name.removesuffix("()") if name.startswith("Tensor.") else "tensor.adjoint()"
             label = label.replace("Tensor.", "tensor.")
