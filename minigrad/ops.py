@@ -682,8 +682,8 @@ def cos(input: Tensor) -> Tensor:
 
 
 def relu(input: Tensor) -> Tensor:
-    """max(x, 0).   dx = g * [out != 0]: 0 at x <= 0, g at x > 0 and at NaN, as PyTorch
-    (but a NaN or inf g at x <= 0 stays NaN: a multiply, not PyTorch's slower where)."""
+    """max(x, 0).   dx = g where out != 0 (x > 0, or NaN), else 0, as PyTorch: a select, not
+    a multiply, so an inf or NaN g at x <= 0 gives 0 (sqrt(relu(x)) has no NaN gradient)."""
     try:
         if input.data.dtype.kind == "b":  # checked inline: relu is on every training step's path
             _refuse("relu", input.data, "b")
@@ -691,7 +691,7 @@ def relu(input: Tensor) -> Tensor:
         check_tensor("relu", "input", input)
         raise
     out = np.maximum(input.data, 0)
-    return record(out, "Relu", (input,), (lambda g: g * (out != 0),), saves_out=True)
+    return record(out, "Relu", (input,), (lambda g: np.where(out, g, 0),), saves_out=True)
 
 
 def sigmoid(input: Tensor) -> Tensor:

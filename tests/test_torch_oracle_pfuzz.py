@@ -46,6 +46,13 @@ CASES = [
     ("R = x.H; S = R is x", 2.0),
     ("R = x.adjoint(); S = R is x", 2.0),
     ("y = x * 3; R = y.mT; S = R is y", 2.0),
+    # relu's gradient is a select, not a multiply: an inf or NaN gradient where x <= 0 gives
+    # 0, as PyTorch (minigrad gave NaN: sqrt(relu(x)) had NaN gradients at every x < 0)
+    ("R = x.relu().sqrt()", [-1.0, 0.0, 2.0, -3.0]),
+    ("R = (x.relu() ** 0.5).sum()", [[-1.0, 4.0], [0.0, -0.5]]),
+    ("R = T.nn.functional.relu(x * 2).log()", [-1.0, 0.0, 2.0]),
+    ("y = x.relu(); y.register_hook(lambda g: g * float('nan')); R = y + 1", [-1.0, 0.0, 2.0]),
+    ("y = x * 1; y.relu_(); R = y.sqrt()", [-1.0, 0.0, 2.0]),
 ]
 
 
