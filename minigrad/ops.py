@@ -1158,9 +1158,11 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool
         if n - c <= 0 and (axes is None or not X.ndim):  # var's inf or NaN times g / (2 out)
             return np.full(X.shape, np.nan)
         o = _expand_back(out, axes, keepdim, X.shape)
-        inv = np.divide(1, o, out=np.zeros(o.shape, o.dtype), where=o != 0)
+        G = _expand_back(g, axes, keepdim, X.shape)
+        q = np.divide(G, o, out=np.zeros(np.broadcast_shapes(G.shape, o.shape), o.dtype),
+                      where=o != 0)  # 0 there even for an inf or NaN g  # fmt: skip
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _expand_back(g, axes, keepdim, X.shape) * dev * inv / (n - c)
+            return q * dev / (n - c)
 
     return record(out, "Std", (input,), (vjp,), saved=(input,), saves_out=True)
 

@@ -38,3 +38,15 @@ def test_relu_gradient_is_a_select():
         z.relu().sum().backward()
         assert z.grad.dtype == dtype
         np.testing.assert_array_equal(z.grad.numpy(), [0.0, 1.0])
+
+
+def test_std_gradient_is_zero_over_a_constant_slice():
+    """d std = g (x - mean) / ((n - 1) std), and 0 where std = 0 even for g = inf (1 / std)."""
+    X = np.array([[1.0, 1.0, 1.0], [2.0, 0.5, -3.0]])
+    x = mg.tensor(X, dtype=mg.float64, requires_grad=True)
+    (1 / x.std(1)).sum().backward()
+    s = X[1].std(ddof=1)
+    np.testing.assert_allclose(x.grad.numpy()[1], -(X[1] - X[1].mean()) / (2 * s) / s**2)
+    np.testing.assert_array_equal(x.grad.numpy()[0], 0.0)
+    y = mg.tensor(X[1:] * [[1.0, 2.0, 3.0]], dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(lambda t: 1 / t.std(1), [y])

@@ -53,6 +53,11 @@ CASES = [
     ("R = T.nn.functional.relu(x * 2).log()", [-1.0, 0.0, 2.0]),
     ("y = x.relu(); y.register_hook(lambda g: g * float('nan')); R = y + 1", [-1.0, 0.0, 2.0]),
     ("y = x * 1; y.relu_(); R = y.sqrt()", [-1.0, 0.0, 2.0]),
+    # std's gradient is 0 over a slice whose std is 0, even for an inf or NaN g (PyTorch's
+    # masked_fill); minigrad multiplied g by 0 there: NaN (1 / x.std(1) of tied rows)
+    ("R = 1 / x.std(1)", [[1.0, 1.0, 1.0], [2.0, 0.5, -3.0]]),
+    ("R = (x.std(-1, keepdim=True) + 0).log()", [[[2.0, 2.0], [1.0, 0.0]]]),
+    ("R = x.std((0, 2)).sqrt()", [[[2.0, 2.0]], [[2.0, 2.0]]]),
 ]
 
 
