@@ -1012,10 +1012,16 @@ class Tensor:
     def stride(self, dim: int | None = None) -> Any:
         """How many elements apart consecutive entries of each dim are (a tuple, or dim's)."""
         X = self.data
-        strides = tuple(s // X.itemsize for s in X.strides)
+        strides = [s // X.itemsize for s in X.strides]
         if X.size == 0 and not any(strides):
             # A fresh empty NumPy array has zero strides; PyTorch gives C-order ones of sizes >= 1
-            strides = tuple(math.prod(max(n, 1) for n in X.shape[d + 1 :]) for d in range(X.ndim))
+            strides = [math.prod(max(n, 1) for n in X.shape[d + 1 :]) for d in range(X.ndim)]
+        for d in range(X.ndim - 1, -1, -1):
+            if X.shape[d] == 1 and strides[d] == 0:
+                # a dim of size 1 that None inserted (NumPy: stride 0); PyTorch's unsqueeze
+                # gives it the next dim's size times its stride (1 if it is the last)
+                strides[d] = X.shape[d + 1] * strides[d + 1] if d + 1 < X.ndim else 1
+        strides = tuple(strides)
         return strides if dim is None else strides[_ops._one_axis("stride", "dim", dim, self.ndim)]
 
     def data_ptr(self) -> int:

@@ -50,3 +50,16 @@ def test_std_gradient_is_zero_over_a_constant_slice():
     np.testing.assert_array_equal(x.grad.numpy()[0], 0.0)
     y = mg.tensor(X[1:] * [[1.0, 2.0, 3.0]], dtype=mg.float64, requires_grad=True)
     assert mg.gradcheck(lambda t: 1 / t.std(1), [y])
+
+
+def test_stride_of_a_dim_none_inserted():
+    """x[None] is x.unsqueeze(0): a new dim of size 1 has stride size(d + 1) * stride(d + 1)
+    (1 at the end), as PyTorch's unsqueeze, not NumPy's 0; view(dtype) accepts it last."""
+    x = mg.ones(2, 3)
+    assert x[None].stride() == x.unsqueeze(0).stride() == (6, 3, 1)
+    assert x[:, None].stride() == x.unsqueeze(1).stride() == (3, 3, 1)
+    assert x[..., None].stride() == x.unsqueeze(2).stride() == (3, 1, 1)
+    assert x.t()[None].stride() == (3, 1, 3)
+    assert mg.tensor(2.0)[None, None].stride() == (1, 1)
+    assert x[..., None].view(mg.int32).shape == (2, 3, 1)
+    assert x[:1].expand(2, 3).stride() == (0, 1)  # a broadcast dim keeps its 0
