@@ -701,8 +701,8 @@ def cos(input: Tensor) -> Tensor:
 
 
 def relu(input: Tensor) -> Tensor:
-    """max(x, 0).   dx = g * [out != 0]: 0 at x <= 0, g at x > 0 and at NaN, as PyTorch
-    (but a NaN or inf g at x <= 0 stays NaN: a multiply, not PyTorch's slower where)."""
+    """max(x, 0).   dx = g where out != 0 (x > 0, or NaN), else 0, as PyTorch: a select, not
+    a multiply, so an inf or NaN g at x <= 0 gives 0 (sqrt(relu(x)) has no NaN gradient)."""
     try:
         if input.data.dtype.kind == "b":  # checked inline: relu is on every training step's path
             _refuse("relu", input.data, "b")
@@ -710,7 +710,7 @@ def relu(input: Tensor) -> Tensor:
         check_tensor("relu", "input", input)
         raise
     out = np.maximum(input.data, 0)
-    return record(out, "Relu", (input,), (lambda g: g * (out != 0),), saves_out=True)
+    return record(out, "Relu", (input,), (lambda g: np.where(out, g, 0),), saves_out=True)
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -1181,9 +1181,11 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool
         if n - c <= 0 and (axes is None or not X.ndim):  # var's inf or NaN times g / (2 out)
             return np.full(X.shape, np.nan)
         o = _expand_back(out, axes, keepdim, X.shape)
-        inv = np.divide(1, o, out=np.zeros(o.shape, o.dtype), where=o != 0)
+        G = _expand_back(g, axes, keepdim, X.shape)
+        q = np.divide(G, o, out=np.zeros(np.broadcast_shapes(G.shape, o.shape), o.dtype),
+                      where=o != 0)  # 0 there even for an inf or NaN g  # fmt: skip
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _expand_back(g, axes, keepdim, X.shape) * dev * inv / (n - c)
+            return q * dev / (n - c)
 
     return record(out, "Std", (input,), (vjp,), saved=(input,), saves_out=True)
 

@@ -486,10 +486,10 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:
-        if not self.data.ndim:  # PyTorch: the identity on a 0-d tensor, deprecated
+        if not self.data.ndim:  # PyTorch: the identity on a 0-d tensor (self itself), deprecated
             warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
                           "in these cases.", UserWarning, stacklevel=2)  # fmt: skip
-            return _ops.permute(self, ())
+            return self
         if self.data.ndim < 2:
             raise RuntimeError(
                 "tensor.mT is only supported on matrices or batches of matrices. Got "
@@ -1009,13 +1009,13 @@ class Tensor:
         return self._conj_transpose("adjoint()", None, "matrices or batches of matrices")
 
     def _conj_transpose(self, name: str, ndims: tuple | None, kind: str) -> Tensor:
-        """mT for the dims ``ndims`` allows (None: 2 or more); the identity, with PyTorch's
-        deprecation warning, on a 0-d tensor."""
+        """mT for the dims ``ndims`` allows (None: 2 or more); the identity (self itself), with
+        PyTorch's deprecation warning, on a 0-d tensor."""
         n = self.data.ndim
         if not n:
             warnings.warn(f"{name} is deprecated on 0-D tensors. Consider using x.conj().",
                           UserWarning, stacklevel=3)  # fmt: skip
-            return _ops.permute(self, ())
+            return self
         if (n not in ndims) if ndims else n < 2:
             label = name.removesuffix("()") if name.startswith("Tensor.") else "tensor.adjoint()"
             label = label.replace("Tensor.", "tensor.")
@@ -1040,10 +1040,16 @@ class Tensor:
     def stride(self, dim: int | None = None) -> Any:
         """How many elements apart consecutive entries of each dim are (a tuple, or dim's)."""
         X = self.data
-        strides = tuple(s // X.itemsize for s in X.strides)
+        strides = [s // X.itemsize for s in X.strides]
         if X.size == 0 and not any(strides):
             # A fresh empty NumPy array has zero strides; PyTorch gives C-order ones of sizes >= 1
-            strides = tuple(math.prod(max(n, 1) for n in X.shape[d + 1 :]) for d in range(X.ndim))
+            strides = [math.prod(max(n, 1) for n in X.shape[d + 1 :]) for d in range(X.ndim)]
+        for d in range(X.ndim - 1, -1, -1):
+            if X.shape[d] == 1 and strides[d] == 0:
+                # a dim of size 1 that None inserted (NumPy: stride 0); PyTorch's unsqueeze
+                # gives it the next dim's size times its stride (1 if it is the last)
+                strides[d] = X.shape[d + 1] * strides[d + 1] if d + 1 < X.ndim else 1
+        strides = tuple(strides)
         return strides if dim is None else strides[_ops._one_axis("stride", "dim", dim, self.ndim)]
 
     def data_ptr(self) -> int:
