@@ -33,3 +33,20 @@ def test_failed_cholesky_keeps_the_factor_of_the_leading_block():
     L = L.numpy()
     np.testing.assert_allclose(L[:3, :3] @ L[:3, :3].T, A[:3, :3], rtol=1e-12)
     np.testing.assert_array_equal(np.tril(L[4:, 4:]), np.tril(A[4:, 4:]))  # untouched
+
+
+def test_relu_gradient_is_a_select_on_small_and_large_arrays():
+    """g where x > 0 (or NaN), else +0 even for an inf or NaN g, as PyTorch: np.where on small
+    arrays, a bitwise mask on large ones (the two paths of ops._pass_where)."""
+    rng = np.random.default_rng(3)
+    for shape in [(8, 4), (128, 128)]:
+        for dtype in (mg.float32, mg.float64):
+            X = rng.standard_normal(shape)
+            X[0, 0] = np.nan
+            G = rng.standard_normal(shape)
+            G[X < 0] = np.where(rng.random((X < 0).sum()) < 0.5, np.inf, np.nan)
+            x = mg.tensor(X, dtype=dtype, requires_grad=True)
+            x.relu().backward(mg.tensor(G, dtype=dtype))
+            want = np.where(np.isnan(X) | (X > 0), G, 0.0).astype(x.grad.numpy().dtype)
+            np.testing.assert_array_equal(x.grad.numpy(), want)
+            assert not np.signbit(x.grad.numpy()[X < 0]).any()
