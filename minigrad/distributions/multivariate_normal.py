@@ -32,6 +32,30 @@ def _precision_to_scale_tril(P: Tensor) -> Tensor:
     return solve_triangular(L_inv, eye(P.shape[-1], dtype=P.dtype), upper=False)
 
 
+def the_matrix(
+    error: type, covariance_matrix: Any, precision_matrix: Any, scale_tril: Any
+) -> tuple:
+    """(name, matrix): the one of the three that is given, at least 2-D; ``error`` unless
+    exactly one is (PyTorch's MultivariateNormal raises ValueError, its Wishart
+    AssertionError)."""
+    given = {
+        "covariance_matrix": covariance_matrix,
+        "precision_matrix": precision_matrix,
+        "scale_tril": scale_tril,
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    if len(given) != 1:
+        raise error(
+            "Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified."
+        )
+    ((name, matrix),) = given.items()
+    if matrix.dim() < 2:
+        raise ValueError(
+            f"{name} must be at least two-dimensional, with optional leading batch dimensions"
+        )
+    return name, matrix
+
+
 class MultivariateNormal(Distribution):
     """N(loc, Σ) over vectors of size n, with Σ given as exactly one of
     ``covariance_matrix``, ``precision_matrix`` (Σ⁻¹) or ``scale_tril`` (L, Σ = L Lᵀ)."""
@@ -50,22 +74,7 @@ class MultivariateNormal(Distribution):
                  validate_args: bool | None = None) -> None:  # fmt: skip
         if loc.dim() < 1:
             raise ValueError("loc must be at least one-dimensional.")
-        given = {
-            "covariance_matrix": covariance_matrix,
-            "precision_matrix": precision_matrix,
-            "scale_tril": scale_tril,
-        }
-        given = {k: v for k, v in given.items() if v is not None}
-        if len(given) != 1:
-            raise ValueError(
-                "Exactly one of covariance_matrix or precision_matrix or scale_tril may be "
-                "specified."
-            )
-        ((name, matrix),) = given.items()
-        if matrix.dim() < 2:
-            raise ValueError(
-                f"{name} must be at least two-dimensional, with optional leading batch dimensions"
-            )
+        name, matrix = the_matrix(ValueError, covariance_matrix, precision_matrix, scale_tril)
         batch_shape = broadcast_shapes(tuple(matrix.shape[:-2]), tuple(loc.shape[:-1]))
         setattr(self, name, matrix.expand(batch_shape + (-1, -1)))
         self.loc = loc.expand(batch_shape + (-1,))

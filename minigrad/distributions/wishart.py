@@ -20,7 +20,7 @@ from . import constraints
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .gamma import Gamma
-from .multivariate_normal import _precision_to_scale_tril
+from .multivariate_normal import _precision_to_scale_tril, the_matrix
 from .utils import lazy_property
 
 _LOG_2 = math.log(2)
@@ -52,23 +52,7 @@ class Wishart(ExponentialFamily):
     def __init__(self, df: Any, covariance_matrix: Tensor | None = None,
                  precision_matrix: Tensor | None = None, scale_tril: Tensor | None = None,
                  validate_args: bool | None = None) -> None:  # fmt: skip
-        given = {
-            "covariance_matrix": covariance_matrix,
-            "precision_matrix": precision_matrix,
-            "scale_tril": scale_tril,
-        }
-        given = {k: v for k, v in given.items() if v is not None}
-        if len(given) != 1:
-            raise AssertionError(
-                "Exactly one of covariance_matrix or precision_matrix or scale_tril may be "
-                "specified."
-            )
-        ((name, param),) = given.items()
-        if param.dim() < 2:
-            raise ValueError(
-                "scale_tril must be at least two-dimensional, with optional leading batch "
-                "dimensions"
-            )
+        name, param = the_matrix(AssertionError, covariance_matrix, precision_matrix, scale_tril)
         if isinstance(df, Number):
             batch_shape = tuple(param.shape[:-2])
             self.df = tensor(df, dtype=param.dtype)
