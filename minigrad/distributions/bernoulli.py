@@ -13,9 +13,9 @@ from ..grad_mode import no_grad
 from ..more_ops import logit
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..tensor import Tensor
-from . import constraints
+from . import constraints, utils
 from .exp_family import ExponentialFamily
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import broadcast_all
 
 
 class Bernoulli(ExponentialFamily):
@@ -39,16 +39,11 @@ class Bernoulli(ExponentialFamily):
         batch_shape = () if isinstance(given, Number) else tuple(param.shape)
         super().__init__(batch_shape, validate_args=validate_args)
 
+    logits = utils.logits  # derived from probs on first use, and the reverse
+    probs = utils.probs
+
     def expand(self, batch_shape: Any, _instance: Any = None) -> Bernoulli:
         return self._expand_params(Bernoulli, batch_shape, _instance)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self) -> tuple:

@@ -9,9 +9,9 @@ from ..functions import abs, exp, log1p
 from ..random import generator
 from ..special import gammaln as lgamma
 from ..tensor import Tensor
-from . import constraints
+from . import constraints, utils
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import counts_and_param
 
 
 def _clamp_by_zero(x: Tensor) -> Tensor:
@@ -31,16 +31,11 @@ class Binomial(Distribution):
 
     def __init__(self, total_count: Any = 1, probs: Any = None, logits: Any = None,
                  validate_args: bool | None = None) -> None:  # fmt: skip
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.to(self.probs.dtype)
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.to(self.logits.dtype)
-        self._param = self.probs if probs is not None else self.logits
+        self.total_count, self._param = counts_and_param(self, total_count, probs, logits)
         super().__init__(tuple(self._param.shape), validate_args=validate_args)
+
+    logits = utils.logits  # derived from probs on first use, and the reverse
+    probs = utils.probs
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Binomial:
         return self._expand_params(Binomial, batch_shape, _instance)
@@ -60,14 +55,6 @@ class Binomial(Distribution):
     @property
     def variance(self) -> Tensor:
         return self.total_count * self.probs * (1 - self.probs)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self) -> tuple:

@@ -12,9 +12,9 @@ from ..functions import log, log1p, where
 from ..grad_mode import no_grad
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..tensor import Tensor
-from . import constraints
+from . import constraints, utils
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import broadcast_all
 
 
 class Geometric(Distribution):
@@ -41,6 +41,9 @@ class Geometric(Distribution):
                 f"invalid values:\n{self.probs}"
             )
 
+    logits = utils.logits  # derived from probs on first use, and the reverse
+    probs = utils.probs
+
     def expand(self, batch_shape: Any, _instance: Any = None) -> Geometric:
         return self._expand_params(Geometric, batch_shape, _instance)
 
@@ -55,14 +58,6 @@ class Geometric(Distribution):
     @property
     def variance(self) -> Tensor:
         return (1.0 / self.probs - 1.0) / self.probs
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """floor(log u / log(1 - p)), u ~ U(tiny, 1) (no gradient)."""

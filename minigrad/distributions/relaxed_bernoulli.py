@@ -7,11 +7,11 @@ from typing import Any
 
 from ..factories import rand
 from ..tensor import Tensor
-from . import constraints
+from . import constraints, utils
 from .distribution import Distribution
 from .transformed_distribution import TransformedDistribution
 from .transforms import SigmoidTransform
-from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
+from .utils import broadcast_all, clamp_probs
 
 
 class LogitRelaxedBernoulli(Distribution):
@@ -36,18 +36,13 @@ class LogitRelaxedBernoulli(Distribution):
         batch_shape = () if isinstance(given, Number) else tuple(self._param.shape)
         super().__init__(batch_shape, validate_args=validate_args)
 
+    logits = utils.logits  # derived from probs on first use, and the reverse
+    probs = utils.probs
+
     def expand(self, batch_shape: Any, _instance: Any = None) -> LogitRelaxedBernoulli:
         new = self._expand_params(LogitRelaxedBernoulli, batch_shape, _instance)
         new.temperature = self.temperature
         return new
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self) -> tuple:

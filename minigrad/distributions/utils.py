@@ -58,6 +58,31 @@ class lazy_property:
         return value
 
 
+@lazy_property
+def logits(self: Any) -> Tensor:
+    """A binary distribution's log-odds log(p / (1 - p)), from its ``probs``, on first use (a
+    class body shares it: ``logits = utils.logits``)."""
+    return probs_to_logits(self.probs, is_binary=True)
+
+
+@lazy_property
+def probs(self: Any) -> Tensor:
+    """A binary distribution's probability sigmoid(logits), from its ``logits``."""
+    return logits_to_probs(self.logits, is_binary=True)
+
+
+def counts_and_param(dist: Any, total_count: Any, probs: Any, logits: Any) -> tuple:
+    """Binomial's and NegativeBinomial's parameters: ``total_count`` broadcast with the one of
+    ``probs`` / ``logits`` given (set on ``dist``) and cast to its dtype; returns
+    (total_count, that parameter)."""
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+    name, value = ("probs", probs) if probs is not None else ("logits", logits)
+    total_count, param = broadcast_all(total_count, value)
+    setattr(dist, name, param)
+    return total_count.to(param.dtype), param
+
+
 def size_repr(shape: tuple) -> str:
     """A shape as PyTorch prints it: ``torch.Size([2, 3])``."""
     return f"torch.Size({list(shape)})"
