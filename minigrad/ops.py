@@ -1512,8 +1512,13 @@ def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
         raise TypeError("log_softmax(): argument 'dim' must be int, not NoneType")
     d = _axes("log_softmax", dim, input.data.ndim, single=True)
     out = _contiguous(log_softmax_array(input.data, d))
-    vjp = _opmath_vjp(lambda g, o: g - np.exp(o) * np.sum(g, axis=d, keepdims=True), out)
-    return record(out, "LogSoftmax", (input,), (vjp,), saves_out=True)
+    return record(out, "LogSoftmax", (input,), (log_softmax_vjp(out, d),), saves_out=True)
+
+
+def log_softmax_vjp(out: np.ndarray, d: Any) -> Any:
+    """g -> g - exp(out) Σ g along d, log_softmax's VJP (shared with cross-entropy's float16
+    gradient); float16 in float32, rounded once."""
+    return _opmath_vjp(lambda g, o: g - np.exp(o) * np.sum(g, axis=d, keepdims=True), out)
 
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:

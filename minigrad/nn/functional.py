@@ -1273,9 +1273,7 @@ def _half_log_softmax_grad(G: np.ndarray, logp: np.ndarray, axis: int) -> np.nda
     """PyTorch's float16 cross-entropy gradient: G, the loss's gradient of log p, rounded to
     float16 (as its nll_loss gives it), then log_softmax's backward in float32, rounded once.
     dx = G - p Σ G."""
-    G = G.astype(np.float16).astype(np.float32)
-    p = np.exp(logp.astype(np.float32))
-    return (G - p * G.sum(axis, keepdims=True)).astype(np.float16)
+    return ops.log_softmax_vjp(logp, axis)(G.astype(np.float16))
 
 
 def _cross_entropy_mean(input: Tensor, target: Tensor, logp: np.ndarray) -> Tensor:
