@@ -13,6 +13,7 @@ its vector-Jacobian products, ``g`` the output's gradient, as in ``ops.py``.
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 import warnings
 from typing import Any
@@ -21,6 +22,7 @@ import numpy as np
 
 from . import dtypes, factories, functions, ops, special
 from . import random as _random
+from . import random_kernels as _rk
 from .device import check as check_device
 from .device import (
     check_memory_format,
@@ -932,7 +934,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
            device: Any = None) -> Tensor:  # fmt: skip
     """Samples of N(mean, std²), mean and std Tensors (broadcast) or numbers: with two
     numbers, ``size`` gives the shape. The samples' gradient is 0, as PyTorch's."""
-    rng = _random.generator(generator, "normal")
+    gen = _random.generator(generator, "normal")
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     numbers = [x for x in (mean, std) if not isinstance(x, Tensor)]
     if not builtins.all(isinstance(x, (int, float)) for x in numbers):
@@ -949,7 +951,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         dt = factories.random_dtype(dtype, "normal_kernel_cpu")
         shape = factories._shape((size,), op="normal")
-        arr = (rng.standard_normal(shape) * std + mean).astype(dt)
+        arr = _rk.normal(gen, math.prod(shape), dt, mean, std).reshape(shape)
         return factories._wrap(arr, requires_grad, device, "normal")
     dt = tensors[0].dtype
     if dt.kind != "f":
@@ -962,7 +964,12 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
     except ValueError:
         raise OpError(f"normal: the shapes of mean {np.shape(M)} and std {np.shape(S)} do not "
                       "broadcast") from None  # fmt: skip
-    out = (rng.standard_normal(shape) * S + M).astype(dt)
+    # as PyTorch: N(0, std) plus mean for a number std, else N(0, 1) times std plus mean
+    if isinstance(std, Tensor):
+        out = _rk.normal(gen, math.prod(shape), dt).reshape(shape) * S + M
+    else:
+        out = _rk.normal(gen, math.prod(shape), dt, 0.0, std).reshape(shape) + M
+    out = np.asarray(out).astype(dt)
     return record(out, "Normal", (mean, std), (np.zeros_like, np.zeros_like))
 
 
@@ -977,8 +984,9 @@ def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
     if p is None and not np.all((X >= 0) & (X <= 1)):
         raise RuntimeError("bernoulli: expected all probabilities in input to be in [0, 1]")
-    u = _random.generator(generator, "bernoulli").random(X.shape)
-    out = (u < (X if p is None else p)).astype(X.dtype)
+    gen = _random.generator(generator, "bernoulli")
+    out = _rk.bernoulli(gen, X.size, X.reshape(-1) if p is None else p)
+    out = out.reshape(X.shape).astype(X.dtype)
     vjp = np.zeros_like if p is None else ops._no_vjp("bernoulli with a probability p")
     return record(out, "Bernoulli", (input,), (vjp,))
 
@@ -995,7 +1003,7 @@ def poisson(input: Tensor, generator: Any = None) -> Tensor:
     if not np.all(X >= 0):
         raise RuntimeError("poisson: invalid Poisson rate, expected rate to be non-negative")
     try:
-        out = np.asarray(_random.generator(generator, "poisson").poisson(X), X.dtype)
+        out = np.asarray(_random.generator(generator, "poisson")._rng.poisson(X), X.dtype)
     except ValueError:  # NumPy's limit, about 9.2e18 (PyTorch returns garbage there)
         raise RuntimeError(f"poisson: rate {X.max()} too large to draw from") from None
     return record(out, "Poisson", (input,), (np.zeros_like,))
@@ -1018,7 +1026,8 @@ def binomial(count: Tensor, prob: Tensor, generator: Any = None) -> Tensor:
                            f"expected {dtypes.torch_name(N.dtype)}, count's")  # fmt: skip
     N, P = np.broadcast_arrays(N, P)
     n = np.floor(np.where(np.isfinite(N), np.maximum(N, 0), 0)).astype(np.int64)
-    draws = _random.generator(generator, "binomial").binomial(n, np.clip(np.nan_to_num(P), 0, 1))
+    gen = _random.generator(generator, "binomial")
+    draws = gen._rng.binomial(n, np.clip(np.nan_to_num(P), 0, 1))
     # infinitely many trials: infinitely many successes, none, or NaN in between
     endless = np.where(P >= 1, np.inf, np.where(P <= 0, 0.0, np.nan))
     out = np.where(N == np.inf, endless, draws)
@@ -1048,22 +1057,15 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     if not replacement and n > W.shape[-1]:
         raise RuntimeError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples "
                            f"without replacement ({n} > {W.shape[-1]})")  # fmt: skip
-    rows = W.reshape(-1, W.shape[-1]).astype(np.float64)
+    rows = W.reshape(-1, W.shape[-1])
     if not np.all(np.isfinite(rows) & (rows >= 0)):
         raise RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or "
                            "element < 0")  # fmt: skip
     if np.any(rows.sum(-1) <= 0):
         raise RuntimeError("multinomial: invalid multinomial distribution (sum of probabilities "
                            "<= 0)")  # fmt: skip
-    rng = _random.generator(generator, "multinomial")
-    if replacement:
-        cdf = np.cumsum(rows, -1)
-        u = rng.random((rows.shape[0], n)) * cdf[:, -1:]
-        out = np.stack([np.searchsorted(c, v, side="right") for c, v in zip(cdf, u)])
-        out = np.minimum(out, rows.shape[1] - 1)  # u * total rounded up to the total
-    else:
-        keys = rows / rng.standard_exponential(rows.shape)
-        out = np.argsort(-keys, axis=-1, kind="stable")[:, :n]
+    gen = _random.generator(generator, "multinomial")
+    out = _rk.multinomial(gen, np.ascontiguousarray(rows), n, replacement)
     out = out.astype(dtypes.int64).reshape(W.shape[:-1] + (n,))
     return Tensor._new(np.ascontiguousarray(out))
 

@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from . import random_kernels as _rk
 from .device import check as check_device
 from .device import laid_out_like, preserve_format
 from .dtypes import check_fits
 from .errors import OpError
-from .random import generator as _rng
+from .random import generator as _generator
 from .tensor import Tensor, _default_like, as_array, check_bool, check_tensor
 
 
@@ -180,11 +181,8 @@ def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = Non
           requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
     """Standard normal samples (from ``generator``, a :class:`Generator`, if given)."""
     dt = random_dtype(dtype, "normal_kernel_cpu")
-    arr = (
-        _rng(generator, "randn")
-        .standard_normal(_shape(sizes, size, "randn"))
-        .astype(dt, copy=False)
-    )
+    shape = _shape(sizes, size, "randn")
+    arr = _rk.normal(_generator(generator, "randn"), math.prod(shape), dt).reshape(shape)
     return _wrap(arr, requires_grad, device, "randn")
 
 
@@ -192,12 +190,9 @@ def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None
          requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
     """Uniform samples in [0, 1) (from ``generator``, a :class:`Generator`, if given)."""
     dt = random_dtype(dtype, "check_uniform_bounds")
-    return _wrap(
-        _rng(generator, "rand").random(_shape(sizes, size, "rand")).astype(dt, copy=False),
-        requires_grad,
-        device,
-        "rand",
-    )
+    shape = _shape(sizes, size, "rand")
+    arr = _rk.uniform(_generator(generator, "rand"), math.prod(shape), dt).reshape(shape)
+    return _wrap(arr, requires_grad, device, "rand")
 
 
 def randn_like(
@@ -256,9 +251,8 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
             raise RuntimeError(f"randint: to - 1 is out of bounds for {dt}")
     else:
         check_fits((low, high - 1), dt)
-    arr = _rng(generator, "randint").integers(
-        low, high, size=_shape((size,), op="randint"), dtype=np.int64
-    )
+    shape = _shape((size,), op="randint")
+    arr = _rk.integers(_generator(generator, "randint"), math.prod(shape), low, high).reshape(shape)
     return _wrap(arr.astype(dt, copy=False), requires_grad, device, "randint")
 
 
@@ -296,9 +290,8 @@ def randperm(n: int, dtype: Any = None, requires_grad: bool = False, device: Any
         raise _no_kernel("randperm", dt)
     (n,) = _shape((n,), op="randperm")
     check_fits(n - 1, dt)
-    return _wrap(
-        _rng(generator, "randperm").permutation(n).astype(dt), requires_grad, device, "randperm"
-    )
+    arr = _rk.permutation(_generator(generator, "randperm"), n).astype(dt)
+    return _wrap(arr, requires_grad, device, "randperm")
 
 
 def _number(value: Any, name: str) -> Any:

@@ -25,6 +25,7 @@ from .nn.module import Module
 from .nn.more_layers import _dropout
 from .nn.rnn import _GATES, _STEPS, RNNBase
 from .random import generator
+from .random_kernels import keep_mask
 from .tensor import Tensor, check_tensor
 
 # the same functions as nn.functional's, as in PyTorch
@@ -105,7 +106,7 @@ def native_dropout(input: Tensor, p: float, train: bool | None) -> tuple:
     if X.dtype.kind != "f":
         raise RuntimeError(f"native_dropout: result type Float can't be cast to the desired "
                            f"output type {X.dtype}")  # fmt: skip
-    keep = generator().random(X.shape) >= p
+    keep = keep_mask(generator(), X.shape, p, np.dtype(bool))
     scale = (keep * (0.0 if p == 1 else 1 / (1 - p))).astype(X.dtype)
     out = record(X * scale, "NativeDropout", (input,), (lambda g: g * scale,))
     return out, Tensor._new(keep)

@@ -934,6 +934,9 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
         out = np.zeros(target, A.dtype) if beta == 0 else beta * C
     elif beta == 0:  # the sums start from +0, as PyTorch's: alpha < 0 times a 0 is +0
         out = alpha * (A @ B) + 0
+    elif A.dtype == np.float16:  # PyTorch sums in float32 and rounds once
+        F = np.float32
+        out = beta * C.astype(F) + alpha * (A.astype(F) @ B.astype(F))
     else:
         out = beta * C + alpha * (A @ B)
     out = np.asarray(out, dtype=A.dtype)

@@ -558,7 +558,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if B is None:
         return record(out, "Linear", (input, weight), vjps[:2], saved=saved)
     try:
-        out += B
+        if out.dtype is _HALF:  # PyTorch adds the bias to the float32 product, then rounds
+            out = (X.astype(np.float32) @ W.T.astype(np.float32) + B).astype(_HALF)
+        else:
+            out += B
     except ValueError:
         raise OpError(f"linear: bias {B.shape} does not match the output {out.shape}") from None
     return record(out, "Linear", (input, weight, bias), vjps, saved=saved)
@@ -592,6 +595,7 @@ def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
 
 
 _BOOL = np.dtype(bool)
+_HALF = np.dtype(np.float16)
 
 
 def _same_dtype(name: str, A: np.ndarray, B: np.ndarray) -> None:

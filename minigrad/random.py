@@ -1,5 +1,12 @@
-"""minigrad's random number generators: ``Generator`` objects built on NumPy's, and the
-default one that every draw without ``generator=`` uses (``mg.manual_seed`` reseeds it)."""
+"""minigrad's random number generators, as PyTorch's CPU ones: ``Generator`` objects and the
+default one that every draw without ``generator=`` uses (``mg.manual_seed`` reseeds it).
+
+A generator is PyTorch's: a 32-bit Mersenne Twister (MT19937) seeded with the low 32 bits
+of the seed, plus the second Box-Muller sample it keeps for the next normal draw. The
+draws turn its words into numbers with PyTorch's formulas (``random_kernels``), so the same
+seed gives PyTorch's numbers; the state is PyTorch's 5056 bytes, so states can be passed
+between the two.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +19,34 @@ from .device import check as check_device
 from .device import device as _device
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's default seed: unseeded runs repeat too
-_STATE_BYTES = 48  # seed (8), PCG64 state (16) and increment (16), cached 32-bit draw (8)
+_N = 624  # words in the Mersenne Twister's state
+# PyTorch's state layout (CPUGeneratorImplState): the seed, the twister's `left`, `seeded`
+# and `next`, its 624 words (as uint64), the cached normal sample (x, y, rho, valid) and
+# the float one (value, valid), with C's padding
+_STATE = np.dtype([
+    ("seed", "<u8"), ("left", "<i4"), ("seeded", "<i4"), ("next", "<u8"), ("words", "<u8", (_N,)),
+    ("normal_x", "<f8"), ("normal_y", "<f8"), ("normal_rho", "<f8"), ("normal_valid", "<i4"),
+    ("pad", "<i4"), ("float_normal", "<f4"), ("float_valid", "u1"), ("pad2", "u1", (3,)),
+])  # fmt: skip
+
+
+def _twister(seed: int) -> np.random.MT19937:
+    """A Mersenne Twister seeded as C++'s ``std::mt19937(seed)`` (``init_genrand``), which is
+    what NumPy's legacy ``RandomState(seed)`` does too."""
+    key = np.random.RandomState(seed & 0xFFFFFFFF).get_state()[1]
+    mt = np.random.MT19937(0)
+    mt.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": _N}}
+    return mt
 
 
 class Generator:
     """A random number generator, as ``torch.Generator``: ``g = mg.Generator().manual_seed(42)``
     and ``generator=g`` to the random factories, samplers, ``random_split`` and ``DataLoader``.
+    Only the CPU is a device.
 
-    Its numbers come from a NumPy ``Generator`` (PCG64) seeded with the seed, so they differ
-    from PyTorch's for the same seed (a documented divergence); the same seed gives the same
-    numbers. Only the CPU is a device.
+    ``_mt`` is the Mersenne Twister, ``_normal`` the cached second sample of the last
+    Box-Muller pair (or None), and ``_rng`` a NumPy ``Generator`` on the same twister, for
+    the draws whose PyTorch algorithm minigrad does not reproduce (gamma, Poisson, ...).
     """
 
     def __init__(self, device: Any = "cpu") -> None:
@@ -31,7 +56,9 @@ class Generator:
 
     def _set_seed(self, seed: int) -> None:
         self._seed = seed
-        self._rng = np.random.default_rng(seed)
+        self._mt = _twister(seed)
+        self._rng = np.random.Generator(self._mt)
+        self._normal = None
 
     def manual_seed(self, seed: int) -> Generator:
         """Seed the generator (an int in [-2**63, 2**64); a negative one wraps around) and
@@ -52,27 +79,25 @@ class Generator:
         return self._seed
 
     def get_state(self) -> Any:
-        """The generator's state as a 1-D uint8 Tensor, to give back to :meth:`set_state`.
-
-        minigrad's own layout (48 bytes: the seed, then NumPy's PCG64 state), not PyTorch's
-        5056-byte one: ``g.set_state(g.get_state())`` continues the same stream of numbers,
-        but a state from PyTorch cannot be loaded, nor one from minigrad into PyTorch.
-        """
+        """The generator's state as a 1-D uint8 Tensor of PyTorch's 5056 bytes, to give back to
+        :meth:`set_state` (of this or of a PyTorch generator)."""
         from .tensor import Tensor
 
-        st = self._rng.bit_generator.state
-        words = [
-            self._seed,
-            st["state"]["state"] & (2**64 - 1),
-            st["state"]["state"] >> 64,
-            st["state"]["inc"] & (2**64 - 1),
-            st["state"]["inc"] >> 64,
-            st["has_uint32"] | st["uinteger"] << 32,
-        ]
-        return Tensor._new(np.array(words, dtype="<u8").view(np.uint8))
+        mt = self._mt.state["state"]
+        pos = int(mt["pos"])
+        st = np.zeros((), _STATE)
+        st["seed"], st["seeded"], st["words"] = self._seed, 1, mt["key"]
+        # the twister's next word is words[next] after `left - 1` more draws; one freshly
+        # seeded has left 1 and next 0 (it twists before its first word)
+        fresh = pos == _N and np.array_equal(mt["key"], _twister(self._seed).state["state"]["key"])
+        st["left"], st["next"] = (1, 0) if fresh else (_N + 1 - pos, pos)
+        if self._normal is not None:
+            st["normal_y"], st["normal_valid"] = self._normal, 1
+        return Tensor._new(st.reshape(1).view(np.uint8).copy())
 
     def set_state(self, new_state: Any) -> Generator:
-        """Restore a state that :meth:`get_state` returned (seed included); returns self."""
+        """Restore a state that :meth:`get_state` (or PyTorch's ``get_state``) returned,
+        seed included; returns self."""
         from .tensor import Tensor
 
         if not isinstance(new_state, Tensor):
@@ -81,21 +106,23 @@ class Generator:
             )
         if new_state.dtype != np.uint8:
             raise TypeError("RNG state must be a ByteTensor (uint8 Tensor)")
-        if new_state.numel() != _STATE_BYTES:
+        if new_state.numel() != _STATE.itemsize:
             raise RuntimeError(
-                f"Expected a minigrad Generator state of size {_STATE_BYTES} but found the "
-                f"input RNG state size to be {new_state.numel()}"
+                f"Expected either a CPUGeneratorImplStateLegacy of size 5048 or a "
+                f"CPUGeneratorImplState of size {_STATE.itemsize} but found the input RNG "
+                f"state size to be {new_state.numel()}"
             )
-        seed, s_lo, s_hi, i_lo, i_hi, cached = (
-            int(w) for w in np.ascontiguousarray(new_state.data).reshape(-1).view("<u8")
-        )
-        self._set_seed(seed)
-        self._rng.bit_generator.state = {
-            "bit_generator": "PCG64",
-            "state": {"state": s_lo | s_hi << 64, "inc": i_lo | i_hi << 64},
-            "has_uint32": cached & 1,
-            "uinteger": cached >> 32,
-        }
+        st = np.ascontiguousarray(new_state.data).reshape(-1).view(_STATE)[0]
+        left = int(st["left"])
+        if not 1 <= left <= _N:
+            raise RuntimeError("Invalid mt19937 state: left must be in [1, 624]")
+        self._seed = int(st["seed"])
+        self._mt = np.random.MT19937(0)
+        pos = _N if left == 1 else _N + 1 - left  # left 1: the next draw twists first
+        words = st["words"].astype(np.uint32)
+        self._mt.state = {"bit_generator": "MT19937", "state": {"key": words, "pos": pos}}
+        self._rng = np.random.Generator(self._mt)
+        self._normal = float(st["normal_y"]) if st["normal_valid"] else None
         return self
 
     def __repr__(self) -> str:
@@ -103,7 +130,7 @@ class Generator:
 
 
 def _wrapped_seed(seed: int) -> int:
-    if not -(2**63) <= seed < 2**64:  # PyTorch's range; a negative seed wraps around
+    if not -(2**63) <= seed < 2**64:  # PyTorch's range; a negative one wraps around
         raise ValueError(f"manual_seed: seed {seed} is outside [-2**63, 2**64)")
     return seed % 2**64
 
@@ -114,7 +141,7 @@ default_generator = Generator()
 def manual_seed(seed: int) -> Generator:
     """Seed every random draw minigrad makes without a ``generator=`` (factories, init,
     dropout, shuffling); returns the default generator, as PyTorch."""
-    default_generator._set_seed(_wrapped_seed(int(seed)))
+    default_generator._set_seed(_wrapped_seed(int(seed)))  # int(seed), as PyTorch's
     return default_generator
 
 
@@ -138,14 +165,14 @@ def set_rng_state(new_state: Any) -> None:
     default_generator.set_state(new_state)
 
 
-def generator(given: Any = None, op: str = "") -> np.random.Generator:
-    """The NumPy generator to draw from: ``given``'s (a :class:`Generator`), or the default
-    one's (reseeded by :func:`manual_seed`) when ``given`` is None."""
+def generator(given: Any = None, op: str = "") -> Generator:
+    """The generator to draw from: ``given`` (a :class:`Generator`), or the default one
+    (reseeded by :func:`manual_seed`) when ``given`` is None."""
     if given is None:
-        return default_generator._rng
+        return default_generator
     if not isinstance(given, Generator):
         where = f"{op}(): " if op else ""
         raise TypeError(
             f"{where}argument 'generator' must be Generator, not {type(given).__name__}"
         )
-    return given._rng
+    return given

@@ -2158,47 +2158,49 @@ class Tensor:
         if from_ > to:
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                                f"from={from_} > to={to}")  # fmt: skip
-        draw = _random.generator(generator, "uniform_").random
-        return self._refill(
-            "uniform_", "check_uniform_bounds", lambda s: from_ + (to - from_) * draw(s)
-        )
+        gen = _random.generator(generator, "uniform_")
+        return self._refill("uniform_", "check_uniform_bounds",
+                            lambda n, dt: _rk.uniform(gen, n, dt, from_, to))  # fmt: skip
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Each element drawn from N(mean, std²)."""
         if not std >= 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-        draw = _random.generator(generator, "normal_").standard_normal
-        return self._refill("normal_", "normal_kernel_cpu", lambda s: mean + std * draw(s))
+        gen = _random.generator(generator, "normal_")
+        contiguous = self.data.flags.c_contiguous
+        fill = lambda n, dt: _rk.normal(gen, n, dt, mean, std, contiguous)  # noqa: E731
+        return self._refill("normal_", "normal_kernel_cpu", fill)
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
         """Each element drawn from Exp(lambd) (mean 1 / lambd)."""
         if not lambd > 0:
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-        draw = _random.generator(generator, "exponential_").standard_exponential
-        return self._refill("exponential_", "exponential", lambda s: draw(s) / lambd)
+        gen = _random.generator(generator, "exponential_")
+        return self._refill("exponential_", "exponential",
+                            lambda n, dt: _rk.exponential(gen, n, lambd))  # fmt: skip
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
         """Each element drawn from Cauchy(median, sigma): median + sigma tan(π (u - 1/2))."""
         if not sigma > 0:
             raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
-        draw = _random.generator(generator, "cauchy_").random
-        return self._refill("cauchy_", "cauchy", lambda s: median + sigma * np.tan(
-            np.pi * (draw(s) - 0.5)))  # fmt: skip
+        gen = _random.generator(generator, "cauchy_")
+        return self._refill("cauchy_", "cauchy", lambda n, dt: _rk.cauchy(gen, n, median, sigma))
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *,
                     generator: Any = None) -> Tensor:  # fmt: skip
         """Each element exp(y), y drawn from N(mean, std²)."""
         if not std > 0:
             raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
-        draw = _random.generator(generator, "log_normal_").standard_normal
-        return self._refill("log_normal_", "log_normal", lambda s: np.exp(mean + std * draw(s)))
+        gen = _random.generator(generator, "log_normal_")
+        return self._refill("log_normal_", "log_normal",
+                            lambda n, dt: _rk.log_normal(gen, n, mean, std))  # fmt: skip
 
     def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
         """Each element the number of Bernoulli(p) trials up to the first success (>= 1)."""
         if not 0 < p < 1:
             raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
-        draw = _random.generator(generator, "geometric_").geometric
-        return self._refill("geometric_", None, lambda s: draw(p, s))
+        gen = _random.generator(generator, "geometric_")
+        return self._refill("geometric_", None, lambda n, dt: _rk.geometric(gen, n, p))
 
     def apply_(self, callable: Callable) -> Tensor:
         """Each element replaced in place by ``callable(element)`` (a Python number)."""
@@ -2226,8 +2228,10 @@ class Tensor:
         P = p.data if isinstance(p, Tensor) else p
         if not np.all((np.asarray(P) >= 0) & (np.asarray(P) <= 1)):
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
-        draw = _random.generator(generator, "bernoulli_").random
-        return self._refill("bernoulli_", None, lambda s: draw(s) < P)
+        gen = _random.generator(generator, "bernoulli_")
+        if isinstance(P, np.ndarray):  # p's elements in the order this tensor's are filled
+            P = _rk.in_fill_order(np.broadcast_to(P, self.shape), self.data)
+        return self._refill("bernoulli_", None, lambda n, dt: _rk.bernoulli(gen, n, P))
 
     def random_(self, *bounds: Any, to: Any = None, generator: Any = None) -> Tensor:
         """Each element drawn uniformly from the integers in [from, to): ``random_(to)``,
@@ -2260,10 +2264,10 @@ class Tensor:
                 raise RuntimeError(f"random_: from is out of bounds for {dtypes.torch_name(dt)}")
             if last > top:
                 raise RuntimeError(f"random_: to - 1 is out of bounds for {dtypes.torch_name(dt)}")
-        draw = _random.generator(generator, "random_").integers
-        return self._refill(
-            "random_", None, lambda s: draw(low, last, size=s, dtype=np.int64, endpoint=True)
-        )
+        gen = _random.generator(generator, "random_")
+        if not bounds and to is None:
+            return self._refill("random_", None, lambda n, dt: _rk.full_range(gen, n, dt))
+        return self._refill("random_", None, lambda n, dt: _rk.integers(gen, n, low, last + 1))
 
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
         """``fill_value`` on the main diagonal (all dims of equal length beyond 2-d; a tall
@@ -2280,9 +2284,10 @@ class Tensor:
         return _inplace.masked_fill_(self, Tensor._new(diagonal), fill_value, "fill_diagonal_")
 
     def _refill(self, name: str, kernel: str | None, values: Callable) -> Tensor:
-        """The tensor's elements replaced in place by ``values(shape)``, as ``copy_`` does
-        (a leaf that requires grad refuses outside no_grad; in a graph, the old values get
-        no gradient). ``kernel``: PyTorch's, which takes floating dtypes only."""
+        """The tensor's elements replaced in place by ``values(n, dtype)`` (n of them, in the
+        order of the tensor's memory, as PyTorch's kernels fill it), as ``copy_`` does (a leaf
+        that requires grad refuses outside no_grad; in a graph, the old values get no
+        gradient). ``kernel``: PyTorch's, which takes floating dtypes only."""
         if kernel is not None and self.data.dtype.kind != "f":
             if name == "exponential_":
                 raise RuntimeError("Exponential distribution is a continuous probability "
@@ -2291,7 +2296,14 @@ class Tensor:
             dtype = dtypes.torch_name(self.data.dtype)
             raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype}' ({name})")
         _inplace._check_leaf(self, name)
-        new = np.asarray(values(self.shape)).astype(self.data.dtype)
+        X = self.data
+        flat = np.asarray(values(X.size, X.dtype)).astype(X.dtype)
+        if X.flags.c_contiguous:
+            new = flat.reshape(X.shape)
+        else:  # element k of the memory order gets flat[k]
+            new = np.empty(X.size, X.dtype)
+            new[_rk.memory_order(X)] = flat
+            new = new.reshape(X.shape)
         return self.copy_(Tensor._new(new))
 
     # ---- new tensors like this one: its dtype unless told ----------------------------
@@ -2431,6 +2443,7 @@ from . import linalg_torch as _lt  # noqa: E402
 from . import more_ops as _more  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import random as _random  # noqa: E402
+from . import random_kernels as _rk  # noqa: E402
 from . import select_ops as _sel  # noqa: E402
 from . import special as _special  # noqa: E402
 from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa: E402

@@ -53,11 +53,12 @@ def test_a_generator_leaves_the_default_stream_alone():
     assert mg.randn(3, generator=mg.Generator().manual_seed(7)).tolist() == a
 
 
-def test_the_default_stream_is_unchanged_by_the_generator_argument():
-    mg.manual_seed(11)
-    expected = np.random.default_rng(11)
-    assert np.allclose(mg.randn(3, dtype=mg.float64).data, expected.standard_normal(3))
-    assert mg.randperm(5).tolist() == expected.permutation(5).tolist()
+def test_the_default_stream_is_cpps_mt19937():
+    # C++ requires std::mt19937 seeded with 5489 to give 3499211612 first and 4123659995
+    # as its 10,000th word; random_() of int32 keeps a word's low 31 bits
+    mg.manual_seed(5489)
+    words = mg.empty(10000, dtype=mg.int32).random_()
+    assert words[0].item() == 3499211612 % 2**31 and words[-1].item() == 4123659995 % 2**31
     assert mg.manual_seed(3) is mg.default_generator and mg.initial_seed() == 3
 
 
@@ -153,8 +154,13 @@ def test_random_sampler_permutes_and_repeats_with_its_generator():
     assert len(set(more[8:])) == 2
     drawn = list(RandomSampler(range(3), replacement=True, num_samples=50))
     assert len(drawn) == 50 and set(drawn) == {0, 1, 2}
-    mg.manual_seed(6)  # without a generator: the default one, as shuffle=True today
-    assert list(RandomSampler(range(9))) == np.random.default_rng(6).permutation(9).tolist()
+    # without a generator, as PyTorch's: one of its own, seeded with an int64 drawn from the
+    # default generator
+    mg.manual_seed(6)
+    seed = mg.empty((), dtype=mg.int64).random_().item()
+    expected = mg.randperm(9, generator=mg.Generator().manual_seed(seed)).tolist()
+    mg.manual_seed(6)
+    assert list(RandomSampler(range(9))) == expected
 
 
 def test_random_sampler_errors():
@@ -228,11 +234,18 @@ def _firsts(loader):
     return [b[0].tolist() for b in loader]
 
 
-def test_shuffle_keeps_the_default_stream_of_today():
+def test_shuffle_draws_as_pytorchs_loader():
+    # each pass: the base seed PyTorch's iterator draws, then the sampler's seed, then the
+    # permutation from a generator of that seed
     mg.manual_seed(5)
     orders = [_firsts(DataLoader(_rows(11), batch_size=11, shuffle=True)) for _ in range(2)]
-    rng = np.random.default_rng(5)
-    assert orders == [[rng.permutation(11).tolist()] for _ in range(2)]
+    mg.manual_seed(5)
+    expected = []
+    for _ in range(2):
+        mg.empty((), dtype=mg.int64).random_()
+        seed = mg.empty((), dtype=mg.int64).random_().item()
+        expected.append([mg.randperm(11, generator=mg.Generator().manual_seed(seed)).tolist()])
+    assert orders == expected and orders[0] != orders[1]
 
 
 def test_a_loader_shuffles_with_its_generator():

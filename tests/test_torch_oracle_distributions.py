@@ -607,17 +607,15 @@ RSAMPLE = {
 def test_rsample_gradient_matches_torch_for_the_same_noise(case, sample_shape, dtype):
     params, ctor, _ = CASES[case]
     noise, reparam = RSAMPLE[case]
-    # the noise, recovered in float64 from a float64 draw of the same seed (a float32 draw
-    # rounds the same underlying numbers)
-    mg.manual_seed(7)
-    d64 = ctor(mg.distributions, _leaves(mg, params, "float64"))
-    with mg.no_grad():
-        z = noise(d64, d64.rsample(sample_shape))
-    z = np.asarray(z.numpy() if isinstance(z, mg.Tensor) else z, dtype=np.float64)
     mg.manual_seed(7)
     Pm = _leaves(mg, params, dtype)
     dm = ctor(mg.distributions, Pm)
     xm = dm.rsample(sample_shape)
+    # the noise behind the sample, recovered in float64
+    d64 = ctor(mg.distributions, _leaves(mg, params, "float64"))
+    with mg.no_grad():
+        z = noise(d64, xm.detach().double())
+    z = np.asarray(z.numpy() if isinstance(z, mg.Tensor) else z, dtype=np.float64)
     w = 1.0 + np.arange(xm.numel()).reshape(xm.shape) % 4
     (xm * mg.tensor(w, dtype=xm.dtype)).sum().backward()
     Pt = _leaves(torch, params, dtype)

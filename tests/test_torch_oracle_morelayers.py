@@ -17,7 +17,6 @@ import pytest
 from torch_oracle import import_torch
 
 import minigrad as mg
-from minigrad.nn import more_layers
 
 torch = import_torch()
 
@@ -275,21 +274,10 @@ def test_pdist_with_equal_rows_and_ties(p):
 # ---- random ops on PyTorch's own draws -----------------------------------------------
 
 
-class _Given:
-    """A generator whose draws are PyTorch's: ``random`` the keep mask (1 kept, 0 dropped,
-    so ``>= p`` keeps exactly those), ``uniform`` the slopes."""
-
-    def __init__(self, keep=None, slopes=None):
-        self.keep, self.slopes = keep, slopes
-
-    def random(self, shape):
-        k = self.keep  # of the input's shape: its first place along each dim the noise lacks
-        index = tuple(slice(None) if n != 1 else slice(0, 1) for n in shape)
-        index += (slice(0, 1),) * (k.ndim - len(shape))
-        return k[index].reshape(shape).astype(np.float64)
-
-    def uniform(self, low, high, shape):
-        return self.slopes
+def _seed_both(seed):
+    """Seed PyTorch and minigrad alike: their generators give the same numbers."""
+    torch.manual_seed(seed)
+    mg.manual_seed(seed)
 
 
 DROPOUTS = [
@@ -304,7 +292,7 @@ DROPOUTS = [
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name, shape, p", DROPOUTS)
-def test_dropouts_on_pytorchs_mask(name, shape, p, dtype, monkeypatch):
+def test_dropouts_on_pytorchs_mask(name, shape, p, dtype):
     a = np.random.default_rng(1).standard_normal(shape).astype(dtype)
     torch.manual_seed(3)
     fn = lambda M, x: getattr(M.nn.functional, name)(x, p, training=True)  # noqa: E731
@@ -312,23 +300,19 @@ def test_dropouts_on_pytorchs_mask(name, shape, p, dtype, monkeypatch):
     keep = t_grad != 0
     if a.size >= 20:  # a mask with both kinds of places
         assert keep.any() and not keep.all()
-    monkeypatch.setattr(more_layers, "generator", lambda: _Given(keep=keep))
-    torch.manual_seed(3)
+    _seed_both(3)  # the same seed draws the same mask
     _compare(fn, None, arrays=[a])
     in_place = lambda M, x: getattr(M.nn.functional, name)(x * 1, p, True, True)  # noqa: E731
-    torch.manual_seed(3)
+    _seed_both(3)
     _compare(in_place, None, arrays=[a])
 
 
 @pytest.mark.parametrize("name", ["Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"])
-def test_dropout_modules_on_pytorchs_mask(name, monkeypatch):
+def test_dropout_modules_on_pytorchs_mask(name):
     shape = (4, 3, 2, 2, 3) if name == "Dropout3d" else (4, 3, 5)
     a = np.random.default_rng(2).standard_normal(shape)
     fn = lambda M, x: getattr(M.nn, name)(0.4)(x)  # noqa: E731
-    torch.manual_seed(5)
-    _, (t_grad,), _ = _run(torch, fn, [a])
-    monkeypatch.setattr(more_layers, "generator", lambda: _Given(keep=t_grad != 0))
-    torch.manual_seed(5)
+    _seed_both(5)
     _compare(fn, None, arrays=[a])
     evaluated = lambda M, x: getattr(M.nn, name)(0.4).eval()(x)  # noqa: E731
     _compare(evaluated, None, arrays=[a])
@@ -349,21 +333,20 @@ def test_dropouts_deterministic_modes(name, p, training):
     "shape, lower, upper",
     [((4, 5, 6), 0.125, 1 / 3), ((30,), 0.1, 0.9), ((), 0.2, 0.3), ((3, 4), 0.5, 0.5)],
 )
-def test_rrelu_on_pytorchs_slopes(shape, lower, upper, dtype, monkeypatch):
+def test_rrelu_on_pytorchs_slopes(shape, lower, upper, dtype):
     a = np.random.default_rng(4).standard_normal(shape).astype(dtype)
     fn = lambda M, x: M.nn.functional.rrelu(x, lower, upper, training=True)  # noqa: E731
     torch.manual_seed(7)
     _, (t_grad,), t = _run(torch, fn, [a])
     slopes = t_grad / t
     assert np.all((slopes[a <= 0] >= lower - 1e-6) & (slopes[a <= 0] <= upper + 1e-6))
-    monkeypatch.setattr(more_layers, "generator", lambda: _Given(slopes=slopes))
-    torch.manual_seed(7)
+    _seed_both(7)  # the same seed draws the same slopes
     _compare(fn, None, arrays=[a])
     module = lambda M, x: M.nn.RReLU(lower, upper)(x)  # noqa: E731
-    torch.manual_seed(7)
+    _seed_both(7)
     _compare(module, None, arrays=[a])
     in_place = lambda M, x: M.nn.functional.rrelu(x * 1, lower, upper, True, True)  # noqa: E731
-    torch.manual_seed(7)
+    _seed_both(7)
     _compare(in_place, None, arrays=[a])
 
 

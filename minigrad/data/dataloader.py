@@ -13,6 +13,8 @@ import numpy as np
 
 from .. import dtypes, ops
 from ..factories import tensor
+from ..random import generator
+from ..random_kernels import full_range
 from ..tensor import Tensor
 from .dataset import Dataset, IterableDataset, TensorDataset, fetch_samples
 from .sampler import (
@@ -281,6 +283,8 @@ class _LoaderIter:
     def __init__(self, loader: DataLoader) -> None:
         self._loader = loader
         self._batches = loader._batches()
+        # the base seed PyTorch's iterator draws for its workers: the same numbers follow
+        full_range(generator(loader.generator, "DataLoader"), 1, np.dtype(np.int64))
 
     def __iter__(self) -> _LoaderIter:
         return self

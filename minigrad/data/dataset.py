@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from ..random import generator as _generator
+from ..random_kernels import permutation
 from ..tensor import Tensor
 
 T_co = TypeVar("T_co", covariant=True)
@@ -209,7 +210,7 @@ def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = 
             "Sum of input lengths does not equal the length of the input dataset! "
             f"(lengths {list(lengths)}, {n} samples)"
         )
-    order = _generator(generator, "randperm").permutation(n).tolist()
+    order = permutation(_generator(generator, "randperm"), n).tolist()
     return [
         Subset(dataset, order[end - size : end])
         for end, size in zip(itertools.accumulate(lengths), lengths)

@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterator, Sized
 
 from ..random import Generator
+from ..random_kernels import permutation
 from .sampler import Sampler, T_co
 
 
@@ -53,8 +54,7 @@ class DistributedSampler(Sampler[T_co]):
     def __iter__(self) -> Iterator[int]:
         n = len(self.dataset)
         if self.shuffle:
-            rng = Generator().manual_seed(self.seed + self.epoch)._rng
-            indices = rng.permutation(n).tolist()
+            indices = permutation(Generator().manual_seed(self.seed + self.epoch), n).tolist()
         else:
             indices = list(range(n))
         if self.drop_last:

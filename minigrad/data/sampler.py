@@ -10,7 +10,9 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from ..factories import tensor
+from ..random import Generator
 from ..random import generator as _generator
+from ..random_kernels import full_range, integers, multinomial, permutation
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -71,14 +73,18 @@ class RandomSampler(Sampler[int]):
 
     def __iter__(self) -> Iterator[int]:
         n = len(self.data_source)
-        rng = _generator(self.generator, "randperm")
+        gen = _generator(self.generator, "randperm")
+        if (
+            self.generator is None
+        ):  # as PyTorch: a generator of its own, seeded from the default one
+            seed = int(full_range(gen, 1, np.dtype(np.int64))[0])
+            gen = Generator().manual_seed(seed)
         if self.replacement:
-            yield from rng.integers(0, n, size=self.num_samples).tolist()
+            yield from integers(gen, self.num_samples, 0, n).tolist()
             return
         for _ in range(self.num_samples // n):
-            yield from rng.permutation(n).tolist()
-        if self.num_samples % n:
-            yield from rng.permutation(n)[: self.num_samples % n].tolist()
+            yield from permutation(gen, n).tolist()
+        yield from permutation(gen, n)[: self.num_samples % n].tolist()
 
     def __len__(self) -> int:
         return self.num_samples
@@ -92,7 +98,7 @@ class SubsetRandomSampler(Sampler[int]):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        for i in _generator(self.generator, "randperm").permutation(len(self.indices)).tolist():
+        for i in permutation(_generator(self.generator, "randperm"), len(self.indices)).tolist():
             yield self.indices[i]
 
     def __len__(self) -> int:
@@ -140,7 +146,7 @@ class WeightedRandomSampler(Sampler[int]):
 
 def _multinomial(w: np.ndarray, k: int, replacement: bool, generator: Any) -> np.ndarray:
     """k indices drawn with probabilities proportional to ``w``, as ``torch.multinomial``."""
-    rng = _generator(generator, "multinomial")
+    gen = _generator(generator, "multinomial")
     if w.size == 0:
         raise RuntimeError("cannot sample from an empty probability distribution")
     if not replacement and k > w.size:
@@ -151,11 +157,7 @@ def _multinomial(w: np.ndarray, k: int, replacement: bool, generator: Any) -> np
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if w.sum() <= 0:
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    if replacement:
-        return rng.choice(w.size, size=k, p=w / w.sum())
-    # Exponential races: the k largest w_i / E_i are a draw without replacement, in order
-    keys = w / rng.exponential(size=w.size)
-    return np.argsort(-keys, kind="stable")[:k]
+    return multinomial(gen, w.reshape(1, -1), k, replacement)[0]
 
 
 class BatchSampler(Sampler[list]):

@@ -65,7 +65,7 @@ class Binomial(Distribution):
         shape = self._extended_shape(sample_shape)
         n = self.total_count.detach().expand(shape).numpy().astype("int64")
         p = self.probs.detach().expand(shape).numpy()
-        return tensor(generator(None, "binomial").binomial(n, p), dtype=self._param.dtype)
+        return tensor(generator(None, "binomial")._rng.binomial(n, p), dtype=self._param.dtype)
 
     def log_prob(self, value: Tensor) -> Tensor:
         """log C(n, k) + k·logits - n·log(1 + e^logits), computed stably."""

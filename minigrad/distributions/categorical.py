@@ -11,6 +11,7 @@ from ..extra_ops import broadcast_tensors
 from ..factories import arange, full, tensor
 from ..functions import clamp, gather, logsumexp
 from ..random import generator
+from ..random_kernels import multinomial
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
@@ -84,12 +85,13 @@ class Categorical(Distribution):
         return full(self._extended_shape(), math.nan, dtype=self.probs.dtype)
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
-        """int64 class indices of shape ``sample_shape + batch_shape`` (inverse-cdf draws)."""
+        """int64 class indices of shape ``sample_shape + batch_shape``: as PyTorch, one
+        ``multinomial`` row (with replacement) per batch element."""
         shape = self._extended_shape(sample_shape)
-        cdf = np.cumsum(self.probs.data, axis=-1)
-        u = generator(None, "categorical").random(shape)[..., None] * cdf[..., -1:]
-        idx = np.minimum((u >= cdf).sum(-1), self._num_events - 1)
-        return tensor(idx, dtype=np.int64)
+        rows = np.ascontiguousarray(self.probs.data.reshape(-1, self._num_events))
+        n = math.prod(shape[: len(shape) - len(self.batch_shape)])
+        idx = multinomial(generator(None, "categorical"), rows, n, True).T
+        return tensor(idx.reshape(shape), dtype=np.int64)
 
     def log_prob(self, value: Tensor) -> Tensor:
         """logits[..., x] (normalised), broadcasting ``value`` against the batch."""

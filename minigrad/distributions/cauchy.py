@@ -8,6 +8,7 @@ from typing import Any
 from ..factories import full, tensor
 from ..functions import atan, log, log1p, tan
 from ..random import generator
+from ..random_kernels import cauchy
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
@@ -43,7 +44,8 @@ class Cauchy(Distribution):
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """loc + scale·eps, eps standard Cauchy."""
         shape = self._extended_shape(sample_shape)
-        eps = tensor(generator(None, "cauchy").standard_cauchy(shape), dtype=self.loc.dtype)
+        eps = cauchy(generator(None, "cauchy"), math.prod(shape), 0.0, 1.0).reshape(shape)
+        eps = tensor(eps, dtype=self.loc.dtype)
         return self.loc + eps * self.scale
 
     def log_prob(self, value: Tensor) -> Tensor:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..factories import tensor, zeros_like
 from ..functions import exp, log, log1p
 from ..random import generator
+from ..random_kernels import exponential
 from ..tensor import Tensor
 from . import constraints
 from .exp_family import ExponentialFamily
@@ -46,9 +48,8 @@ class Exponential(ExponentialFamily):
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """e / rate, e ~ Exp(1)."""
         shape = self._extended_shape(sample_shape)
-        e = tensor(
-            generator(None, "exponential").standard_exponential(shape), dtype=self.rate.dtype
-        )
+        e = exponential(generator(None, "exponential"), math.prod(shape), 1.0).reshape(shape)
+        e = tensor(e, dtype=self.rate.dtype)
         return e / self.rate
 
     def log_prob(self, value: Tensor) -> Tensor:

@@ -25,7 +25,7 @@ def standard_gamma(concentration: Tensor, shape: tuple) -> Tensor:
     cdf, holding u = P(a, x) fixed gives dx/da = -(∂P/∂a)(a, x) / p(x; a), p the density."""
     a = np.broadcast_to(concentration.data, shape)
     dtype = concentration.dtype
-    x = generator(None, "standard_gamma").standard_gamma(a)
+    x = generator(None, "standard_gamma")._rng.standard_gamma(a)
     x = np.maximum(x, np.finfo(dtype).tiny).astype(dtype)
 
     def vjp(g: np.ndarray) -> np.ndarray:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..factories import tensor
 from ..functions import exp, where
-from ..random import generator
 from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
@@ -69,11 +70,12 @@ class Multinomial(Distribution):
         return self._categorical.param_shape
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
-        """Count vectors in the parameter's dtype, shape ``sample_shape + batch + (K,)``."""
-        shape = self._extended_shape(sample_shape)
-        probs = self.probs.detach().numpy().astype("float64")
-        probs = probs / probs.sum(-1, keepdims=True)  # NumPy insists on Σ p ≤ 1 in float64
-        counts = generator(None, "multinomial").multinomial(self.total_count, probs, shape[:-1])
+        """Count vectors in the parameter's dtype, shape ``sample_shape + batch + (K,)``: as
+        PyTorch, ``total_count`` categorical draws per vector, counted."""
+        sample_shape = tuple(sample_shape)
+        draws = self._categorical.sample((self.total_count,) + sample_shape).numpy()
+        k = self._categorical._num_events
+        counts = (np.moveaxis(draws, 0, -1)[..., None] == np.arange(k)).sum(-2)
         return tensor(counts, dtype=self.probs.dtype)
 
     def log_prob(self, value: Tensor) -> Tensor:

@@ -43,7 +43,7 @@ class Poisson(ExponentialFamily):
         """Counts in the rate's dtype (no gradient)."""
         shape = self._extended_shape(sample_shape)
         lam = self.rate.detach().expand(shape).numpy()
-        return tensor(generator(None, "poisson").poisson(lam), dtype=self.rate.dtype)
+        return tensor(generator(None, "poisson")._rng.poisson(lam), dtype=self.rate.dtype)
 
     def log_prob(self, value: Tensor) -> Tensor:
         """k log rate - rate - log k!."""

@@ -10,6 +10,7 @@ import numpy as np
 from ..functions import cos, where
 from ..grad_mode import no_grad
 from ..random import generator
+from ..random_kernels import uniform
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
@@ -56,11 +57,11 @@ def _rejection_sample(loc: np.ndarray, kappa: np.ndarray, r: np.ndarray,
                       shape: tuple) -> np.ndarray:  # fmt: skip
     """Best & Fisher's (1979) wrapped-Cauchy envelope: propose f = cos of a uniform angle
     mapped through (1 + r z)/(r + z), accept by the c tests, redraw the rest."""
-    rng = generator(None, "von_mises")
+    gen = generator(None, "von_mises")
     x = np.zeros(shape)
     done = np.zeros(shape, dtype=bool)
     while not done.all():
-        u1, u2, u3 = rng.random((3,) + shape)
+        u1, u2, u3 = uniform(gen, 3 * math.prod(shape), np.dtype(np.float64)).reshape((3,) + shape)
         z = np.cos(math.pi * u1)
         f = (1 + r * z) / (r + z)
         c = kappa * (r - f)

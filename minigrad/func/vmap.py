@@ -37,7 +37,7 @@ def check_randomness(randomness: str) -> None:
 
 
 class _NoRandomness:
-    """Stands in for the default generator's NumPy generator under ``randomness='error'``."""
+    """Stands in for the default generator's twister under ``randomness='error'``."""
 
     def __getattr__(self, name: str) -> Any:
         raise RuntimeError(
@@ -53,19 +53,20 @@ def randomness_mode(randomness: str) -> Iterator[Callable[[], None]]:
     one state (every slice draws the same numbers), 'different' lets it run on, 'error'
     makes any draw from it raise."""
     gen = random.default_generator
-    saved = gen._rng
+    saved = gen._mt, gen._rng
     if randomness == "error":
-        gen._rng = _NoRandomness()
-    state = saved.bit_generator.state if randomness == "same" else None
+        gen._mt = gen._rng = _NoRandomness()
+    state = gen.get_state() if randomness == "same" else None
 
     def before_slice() -> None:
         if randomness == "same":
-            gen._rng.bit_generator.state = state
+            gen.set_state(state)
 
     try:
         yield before_slice
     finally:
-        gen._rng = saved
+        if randomness == "error":
+            gen._mt, gen._rng = saved
 
 
 def _describe(func: Callable, in_dims: Any) -> str:

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import random_kernels as _rk
 from ..factories import full_like, random_dtype
 from ..grad_mode import no_grad
-from ..random import generator
+from ..random import generator as generator_of
 from ..tensor import Tensor
 
 
@@ -80,7 +81,8 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
         raise RuntimeError(
             f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}"
         )
-    return _fill(tensor, _generator(generator).uniform(a, b, tensor.shape))
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 @_fills_arrays
@@ -89,12 +91,8 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any 
     if not std >= 0.0:  # NaN too
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     random_dtype(tensor.dtype, "normal_kernel_cpu")
-    return _fill(tensor, _generator(generator).normal(mean, std, tensor.shape))
-
-
-def _generator(given: Any) -> np.random.Generator:
-    """``given``'s NumPy generator (a ``mg.Generator``), or the default one's if None."""
-    return generator(given, "init")
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 @_fills_arrays
@@ -190,8 +188,9 @@ def trunc_normal_(
     generator: Any = None,
 ) -> Tensor:  # fmt: skip
     """Fill with samples of N(mean, std²) conditioned on [a, b], by rejection, as PyTorch:
-    normal draws redrawn until inside when [a, b] holds more than 30% of the mass, else
-    uniform draws on [a, b] accepted with probability exp(-½ ((x - mean) / std)²) / peak.
+    when [a, b] holds more than 30% of the mass, normal draws (of the whole tensor each round)
+    replace the values outside until none is; else uniform draws on [a, b], each accepted
+    when log u < -½ ((x - mean) / std)² - log peak, u a second uniform, until all are.
     """
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
@@ -199,28 +198,41 @@ def trunc_normal_(
             "The distribution of values may be incorrect.",
             stacklevel=2,
         )
-    rng, shape = _generator(generator), tensor.shape
 
     def norm_cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
-    if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
-        random_dtype(tensor.dtype, "normal_kernel_cpu")
-        values = rng.normal(mean, std, shape)
-        while (outside := (values < a) | (values > b)).any():
-            values[outside] = rng.normal(mean, std, int(outside.sum()))
-    else:
+    def draw(fill: str, *args: float) -> np.ndarray:
+        return getattr(Tensor._new(np.empty_like(tensor.data)), fill)(
+            *args, generator=generator
+        ).data
+
+    with no_grad():
+        if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+            random_dtype(tensor.dtype, "normal_kernel_cpu")
+            lo, hi = (
+                tensor.dtype.type(a),
+                tensor.dtype.type(b),
+            )  # the bounds as the dtype holds them
+            values = draw("normal_", mean, std)
+            while (outside := (values < lo) | (values > hi)).any():
+                values = np.where(outside, draw("normal_", mean, std), values)
+            return _fill(tensor, values)
         random_dtype(tensor.dtype, "check_uniform_bounds")
+        dt = tensor.dtype.type
         log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
-        values = np.empty(shape)
-        pending = np.ones(shape, dtype=bool)
+
+        def log_pdf(x: np.ndarray) -> np.ndarray:  # in the dtype, one rounding per step
+            z = (x - dt(mean)) / dt(std)
+            return z * z * dt(-0.5) - dt(log_peak)
+
+        values = draw("uniform_", a, b)
+        pending = np.log(draw("uniform_", 0.0, 1.0)) > log_pdf(values)
         while pending.any():
-            x = rng.uniform(a, b, int(pending.sum()))
-            accept = np.log(rng.uniform(size=x.size)) <= -0.5 * ((x - mean) / std) ** 2 - log_peak
-            done = np.flatnonzero(pending)[accept]
-            values.flat[done] = x[accept]
-            pending.flat[done] = False
-    return _fill(tensor, values)
+            candidates = draw("uniform_", a, b)
+            values = np.where(pending, candidates, values)
+            pending &= np.log(draw("uniform_", 0.0, 1.0)) > log_pdf(candidates)
+        return _fill(tensor, values)
 
 
 @_fills_arrays
@@ -235,7 +247,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
     random_dtype(tensor.dtype, "normal_kernel_cpu")
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flattened = _generator(generator).normal(0.0, 1.0, (rows, cols))
+    flattened = _rk.normal(generator_of(generator, "init"), rows * cols, tensor.dtype)
+    flattened = flattened.reshape(rows, cols)
     if rows < cols:
         flattened = flattened.T
     q, r = np.linalg.qr(flattened)
@@ -282,7 +295,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
     normal_(tensor, 0, std, generator)
     values = tensor.data.copy()
     for col in range(cols):
-        values[_generator(None).permutation(rows)[:num_zeros], col] = 0
+        values[_rk.permutation(generator_of(None), rows)[:num_zeros], col] = 0
     return _fill(tensor, values)
 
 

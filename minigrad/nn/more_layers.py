@@ -18,6 +18,7 @@ from .. import dtypes
 from ..engine import record
 from ..errors import OpError
 from ..random import generator
+from ..random_kernels import keep_mask, uniform01
 from ..tensor import Tensor, check_bool, check_tensor
 from . import conv, layer_ops
 from .conv_layers import _ntuple
@@ -420,14 +421,13 @@ def _dropout(op: str, input: Tensor, p: float, training: bool, inplace: bool, le
             raise OpError(f"{op}: result type Float can't be cast to the desired output type "
                           f"{dtypes.torch_name(X.dtype)}")  # fmt: skip
         shape = X.shape[:lead] + (1,) * (X.ndim - lead)
-        keep = (generator().random(shape) >= p).astype(np.float64)
-        if alpha:
+        keep, dt = keep_mask(generator(), shape, p, X.dtype), X.dtype.type
+        if alpha:  # in the dtype, one rounding per step, as PyTorch
             a = 1 / math.sqrt((_SELU_ALPHA_SCALED**2 * p + 1) * (1 - p))
-            scale = (keep * a).astype(X.dtype)
-            shift = (keep - 1) * (_SELU_ALPHA_SCALED * a) + _SELU_ALPHA_SCALED * a * p
-            shift = shift.astype(X.dtype)  # fmt: skip
+            shift = (keep - dt(1)) * dt(_SELU_ALPHA_SCALED * a) + dt(_SELU_ALPHA_SCALED * a * p)
+            scale = keep * dt(a)
         else:
-            scale, shift = (keep / (1 - p)).astype(X.dtype), None
+            scale, shift = keep / dt(1 - p), None
     if inplace:
         input.mul_(scale)
         return input if shift is None else input.add_(shift)
@@ -495,7 +495,15 @@ def rrelu(
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
     X = _float_array("rrelu", input, "rrelu_with_noise_out_cpu")
-    slope = np.where(X <= 0, generator().uniform(lower, upper, X.shape), 1).astype(X.dtype)
+    # a drawn for each x <= 0, in order: u (upper - lower) + lower in double, the bounds
+    # first rounded to x's dtype (float32 for float16), as PyTorch's kernel
+    negative = X <= 0
+    slope = np.ones(X.shape, X.dtype)
+    bound = np.float64 if X.dtype == np.float64 else np.float32
+    lo, hi = float(bound(lower)), float(bound(upper))
+    slope[negative] = (
+        uniform01(generator(), int(negative.sum()), np.dtype(np.float64)) * (hi - lo) + lo
+    )
     if inplace:
         return input.mul_(slope)
     return record(X * slope, "RreluWithNoise", (input,), (lambda g: g * slope,))

@@ -1,0 +1,289 @@
+"""PyTorch's CPU sampling kernels, step for step, so that a seed gives PyTorch's numbers.
+
+Every draw reads 32-bit words from the generator's Mersenne Twister (``random.Generator``)
+in PyTorch's order and turns them into numbers with PyTorch's formulas:
+
+- a uniform float in [0, 1) keeps the low 24 bits of a word times 2^-24 (float32, also
+  for float16), a double the low 53 bits of two words (the first the high half) times 2^-53;
+- a normal sample is Box-Muller's. Tensors of 16 or more contiguous elements are filled
+  16 at a time (8 pairs: ``u1`` from the first 8 uniforms, ``u2`` from the next 8; a tail
+  redraws the last 16); smaller ones draw a double pair per two samples and keep the
+  second, ``r sin θ``, in the generator for the next draw;
+- the values come out in the tensor's memory order, as PyTorch's kernels write them.
+
+The float32 fill is PyTorch's AVX2 kernel (``avx_mathfun``'s Cephes polynomials for log,
+sin and cos, with the multiply-adds fused as its compiler fuses them); a PyTorch built or
+run without AVX2 differs from it in the last bit of a few samples.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+_f32, _f64 = np.float32, np.float64
+
+
+# ---- words -----------------------------------------------------------------------------
+def words(gen: Any, n: int) -> np.ndarray:
+    """n 32-bit words (as uint64), PyTorch's ``random()``."""
+    return gen._mt.random_raw(n)
+
+
+def words64(gen: Any, n: int) -> np.ndarray:
+    """n 64-bit words, each from two 32-bit ones, the first the high half (``random64()``)."""
+    w = gen._mt.random_raw(2 * n)
+    return (w[0::2] << np.uint64(32)) | w[1::2]
+
+
+def fma(a: Any, b: Any, c: Any, dt: np.dtype) -> np.ndarray:
+    """a·b + c rounded once to ``dt``, as the fused multiply-add PyTorch's compiled kernels use.
+
+    float32: exact in float64, then rounded. float64: the product's rounding error (Dekker's
+    split) and the sum's (Knuth's two-sum) added back before the last rounding.
+    """
+    if dt != _f64:
+        return (np.asarray(a, _f64) * np.asarray(b, _f64) + np.asarray(c, _f64)).astype(dt)
+    a, b, c = np.asarray(a, _f64), np.asarray(b, _f64), np.asarray(c, _f64)
+    p = a * b
+    err = _split_product_error(a, b, p)
+    s = p + c
+    bv = s - p
+    t = (p - (s - bv)) + (c - bv)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = s + (t + err)
+    return np.where(np.isfinite(p) & np.isfinite(s), out, a * b + c)
+
+
+def _split_product_error(a: np.ndarray, b: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """The exact a·b - p (Dekker), for p = a·b rounded."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        factor = 134217729.0  # 2^27 + 1
+        ah = a * factor
+        ah = ah - (ah - a)
+        bh = b * factor
+        bh = bh - (bh - b)
+        al, bl = a - ah, b - bh
+        return ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def memory_order(arr: np.ndarray) -> np.ndarray:
+    """The C-order flat indices of ``arr``'s elements, sorted by their place in memory: the
+    order PyTorch's kernels fill a tensor that is not contiguous."""
+    offsets = sum(
+        np.arange(n).reshape((n,) + (1,) * (arr.ndim - 1 - d)) * stride
+        for d, (n, stride) in enumerate(zip(arr.shape, arr.strides))
+    )
+    return np.argsort(np.broadcast_to(offsets, arr.shape).reshape(-1), kind="stable")
+
+
+def in_fill_order(values: np.ndarray, arr: np.ndarray) -> np.ndarray:
+    """``values`` (of ``arr``'s shape) flat, in the order ``arr``'s elements are filled."""
+    flat = np.ascontiguousarray(values).reshape(-1)
+    return flat if arr.flags.c_contiguous else flat[memory_order(arr)]
+
+
+# ---- uniform ---------------------------------------------------------------------------
+def uniform01(gen: Any, n: int, dt: np.dtype) -> np.ndarray:
+    """n uniforms in [0, 1), in the type PyTorch computes ``dt``'s in (float16's in float32)."""
+    if dt == _f64:
+        return (words64(gen, n) & np.uint64(2**53 - 1)).astype(_f64) * 2.0**-53
+    return (words(gen, n) & np.uint64(2**24 - 1)).astype(_f32) * _f32(2.0**-24)
+
+
+def uniform(gen: Any, n: int, dt: np.dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    """``uniform_(low, high)``: u·(high - low) + low, the bounds first cast to ``dt``."""
+    x = uniform01(gen, n, dt)
+    lo, hi = dt.type(low), dt.type(high)
+    return fma(x, hi - lo, lo, _f64 if dt == _f64 else _f32).astype(dt)
+
+
+# ---- normal ----------------------------------------------------------------------------
+def normal(gen: Any, n: int, dt: np.dtype, mean: float = 0.0, std: float = 1.0,
+           contiguous: bool = True) -> np.ndarray:  # fmt: skip
+    """``normal_(mean, std)`` of n elements: the 16-wide fill, or one sample at a time."""
+    if n >= 16 and contiguous:
+        return _normal_fill(gen, n, dt, mean, std)
+    return np.array([_normal_sample(gen, mean, std) for _ in range(n)], _f64).astype(dt)
+
+
+def _normal_sample(gen: Any, mean: float, std: float) -> float:
+    """One double sample: the cached ``r sin θ`` if there is one, else ``r cos θ`` of a new
+    pair (u1, u2), r = sqrt(-2 log(1 - u2)), θ = 2π u1, keeping ``r sin θ``."""
+    x = gen._normal
+    if x is None:
+        u1, u2 = uniform01(gen, 2, _f64)
+        r = np.sqrt(-2.0 * np.log1p(-u2))
+        theta = 2.0 * np.pi * u1
+        gen._normal = float(r * np.sin(theta))
+        x = r * np.cos(theta)
+    else:
+        gen._normal = None
+    return float(fma(x, std, mean, _f64))
+
+
+def _normal_fill(gen: Any, n: int, dt: np.dtype, mean: float, std: float) -> np.ndarray:
+    """PyTorch's ``normal_fill``: n uniforms, turned into normals 16 at a time (the first 8
+    give u1 = 1 - u, the next 8 u2), and if n is not a multiple of 16, 16 fresh uniforms
+    for the last 16 elements."""
+    calc = _f64 if dt == _f64 else _f32
+    u = uniform01(gen, n, dt).astype(calc)
+    whole = n - n % 16
+    out = np.empty(n, calc)
+    out[:whole] = _box_muller_16(u[:whole].reshape(-1, 16), calc).reshape(-1)
+    if n % 16:
+        tail = uniform01(gen, 16, dt).astype(calc)
+        out[n - 16 :] = _box_muller_16(tail.reshape(1, 16), calc).reshape(-1)
+    return fma(out, calc(std), calc(mean), calc).astype(dt)
+
+
+def _box_muller_16(u: np.ndarray, calc: type) -> np.ndarray:
+    """Rows of 16 uniforms to rows of 16 normals: [r cos θ, r sin θ], r = sqrt(-2 log u1)."""
+    u1, u2 = calc(1) - u[:, :8], u[:, 8:]
+    if calc is _f64:
+        r = np.sqrt(-2.0 * np.log(u1))
+        theta = 2.0 * np.pi * u2
+        return np.concatenate([r * np.cos(theta), r * np.sin(theta)], axis=1)
+    r = np.sqrt(_f32(-2) * _log_ps(u1))
+    sin, cos = _sincos_ps(_f32(2.0 * np.pi) * u2)
+    return np.concatenate([r * cos, r * sin], axis=1)
+
+
+# float32 log, sin and cos of PyTorch's AVX2 kernel (Cephes' single-precision polynomials)
+_LOG_P = (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+          1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+          3.3333331174e-1)  # fmt: skip
+_SIN_P = (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1)
+_COS_P = (2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2)
+_PI4_PARTS = (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8)  # -π/4 in 3 parts
+
+
+def _log_ps(x: np.ndarray) -> np.ndarray:
+    """log x, x > 0: x = m·2^e with m in [√½, √2), then log m = t - t²/2 + t³ P(t), t = m - 1."""
+    bits = np.maximum(x, _f32(np.finfo(_f32).tiny)).view(np.int32)
+    e = ((bits >> 23) - 127).astype(_f32) + _f32(1)
+    m = ((bits & ~0x7F800000) | 0x3F000000).view(_f32)  # the mantissa in [0.5, 1)
+    small = m < _f32(0.707106781186547524)
+    t = (m - _f32(1)) + np.where(small, m, _f32(0))  # 2m - 1 below √½, else m - 1
+    e = e - small.astype(_f32)
+    z = t * t
+    y = np.full_like(t, _f32(_LOG_P[0]))
+    for c in _LOG_P[1:]:
+        y = fma(y, t, _f32(c), _f32)
+    y = fma(y * t, z, e * _f32(-2.12194440e-4), _f32)
+    y = y - z * _f32(0.5)
+    return (t + y) + e * _f32(0.693359375)
+
+
+def _sincos_ps(x: np.ndarray) -> tuple:
+    """(sin x, cos x): x reduced by multiples j of π/4 (j even), then the sine or the cosine
+    polynomial on the remainder, chosen and signed by j."""
+    negative = np.signbit(x)
+    x = np.abs(x)
+    j = (x * _f32(1.27323954473516)).astype(np.int32)  # 4/π
+    j = (j + 1) & ~1
+    y = j.astype(_f32)
+    for part in _PI4_PARTS:
+        x = fma(y, _f32(part), x, _f32)
+    z = x * x
+    c = fma(np.full_like(x, _f32(_COS_P[0])), z, _f32(_COS_P[1]), _f32)
+    c = fma(c, z, _f32(_COS_P[2]), _f32)
+    c = fma(c * z, z, -(z * _f32(0.5)), _f32) + _f32(1)
+    s = fma(np.full_like(x, _f32(_SIN_P[0])), z, _f32(_SIN_P[1]), _f32)
+    s = fma(s, z, _f32(_SIN_P[2]), _f32)
+    s = fma(s * z, x, x, _f32)
+    sine_poly = (j & 2) == 0
+    sin, cos = np.where(sine_poly, s, c), np.where(sine_poly, c, s)
+    sin = np.where(negative ^ ((j & 4) != 0), -sin, sin)
+    cos = np.where(((j - 2) & 4) == 0, -cos, cos)
+    return sin, cos
+
+
+# ---- integers --------------------------------------------------------------------------
+def integers(gen: Any, n: int, low: int, high: int) -> np.ndarray:
+    """``random_(low, high)``: low + w mod (high - low), w a 64-bit word when the range is
+    2^28 or more, else a 32-bit one (int64 results, wrapping as PyTorch's)."""
+    span = high - low
+    w = words64(gen, n) if span >= 2**28 else words(gen, n)
+    return ((w % np.uint64(span)) + np.uint64(low % 2**64)).view(np.int64)
+
+
+def full_range(gen: Any, n: int, dt: np.dtype) -> np.ndarray:
+    """``random_()``: w mod (largest + 1), the largest the dtype's largest integer (its
+    2^digits for a float one), w 64-bit for int64 and float64, else 32-bit."""
+    if dt.kind == "b":
+        top = 2
+    elif dt.kind == "f":
+        top = 2 ** (np.finfo(dt).nmant + 1) + 1
+    else:
+        top = int(np.iinfo(dt).max) + 1
+    w = words64(gen, n) if dt.itemsize == 8 else words(gen, n)
+    return (w % np.uint64(top)).astype(dt) if top < 2**64 else w.astype(dt)
+
+
+def permutation(gen: Any, n: int) -> np.ndarray:
+    """``randperm(n)``: Fisher-Yates from the front, element i swapped with i + w mod (n - i)."""
+    order = list(range(n))
+    picks = (words(gen, max(n - 1, 0)) % np.arange(n, 1, -1, dtype=np.uint64)).tolist()
+    for i, z in enumerate(picks):
+        k = i + z
+        order[i], order[k] = order[k], order[i]
+    return np.array(order, np.int64)
+
+
+# ---- other distributions ---------------------------------------------------------------
+def bernoulli(gen: Any, n: int, p: Any) -> np.ndarray:
+    """1 where a uniform falls below p: a double one for a number p or a float64 tensor p,
+    a float32 one for another p (``p`` an array of n elements, or a number)."""
+    if isinstance(p, np.ndarray) and p.dtype != _f64:
+        return uniform01(gen, n, _f32) < p.astype(_f32)
+    return uniform01(gen, n, _f64) < p
+
+
+def keep_mask(gen: Any, shape: tuple, p: float, dt: np.dtype) -> np.ndarray:
+    """Dropout's noise: 1 with probability 1 - p (``bernoulli_(1 - p)``), else 0, in ``dt``."""
+    return bernoulli(gen, math.prod(shape), 1 - p).reshape(shape).astype(dt)
+
+
+def exponential(gen: Any, n: int, lambd: float) -> np.ndarray:
+    """-log(1 - u) / lambd, u a double uniform."""
+    return -1.0 / lambd * np.log1p(-uniform01(gen, n, _f64))
+
+
+def cauchy(gen: Any, n: int, median: float, sigma: float) -> np.ndarray:
+    """median + sigma tan(π (u - 1/2)), u a double uniform."""
+    return fma(sigma, np.tan(np.pi * (uniform01(gen, n, _f64) - 0.5)), median, _f64)
+
+
+def log_normal(gen: Any, n: int, mean: float, std: float) -> np.ndarray:
+    """exp of a normal sample, one at a time (the cached pair included)."""
+    return np.exp(np.array([_normal_sample(gen, mean, std) for _ in range(n)], _f64))
+
+
+def geometric(gen: Any, n: int, p: float) -> np.ndarray:
+    """ceil(log u / log(1 - p)), u a double uniform: the trials up to the first success."""
+    with np.errstate(divide="ignore"):
+        return np.ceil(np.log(uniform01(gen, n, _f64)) / np.log1p(-p))
+
+
+def multinomial(gen: Any, probs: np.ndarray, num_samples: int, replacement: bool) -> np.ndarray:
+    """``multinomial`` of rows of weights (rows, k) -> (rows, num_samples) indices.
+
+    Without replacement, or for one sample: the largest of p / q, q ~ Exp(1) drawn for every
+    weight (Gumbel's top-k). With replacement: per row, a double uniform per sample looked
+    up in the row's normalized running sum (its last entry set to 1).
+    """
+    rows, k = probs.shape
+    if not replacement or num_samples == 1:
+        q = probs / exponential(gen, rows * k, 1.0).astype(probs.dtype).reshape(rows, k)
+        return np.argsort(-q, axis=1, kind="stable")[:, :num_samples]
+    out = np.empty((rows, num_samples), np.int64)
+    for i, row in enumerate(probs):
+        cum = np.cumsum(row)
+        if cum[-1] > 0:
+            cum = cum / cum[-1]
+        cum[-1] = 1
+        out[i] = np.searchsorted(cum.astype(_f64), uniform01(gen, num_samples, _f64))
+    return out
