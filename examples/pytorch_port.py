@@ -13,6 +13,8 @@ PyTorch script, change these lines and nothing else:
     torch.save(model.state_dict(), "m.pt")      mg.save(model.state_dict(), "m.npz")
 
 mg.save writes NumPy's .npz format, and mg.load reads it without unpickling anything.
+mg.manual_seed gives PyTorch's random numbers for the same seed, so the initial weights,
+the shuffled batches and the dropout masks are the ones the PyTorch original draws.
 
 The data are two interleaved half-moons with Gaussian noise, two classes.
 

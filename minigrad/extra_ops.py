@@ -1002,10 +1002,7 @@ def poisson(input: Tensor, generator: Any = None) -> Tensor:
         )
     if not np.all(X >= 0):
         raise RuntimeError("poisson: invalid Poisson rate, expected rate to be non-negative")
-    try:
-        out = np.asarray(_random.generator(generator, "poisson")._rng.poisson(X), X.dtype)
-    except ValueError:  # NumPy's limit, about 9.2e18 (PyTorch returns garbage there)
-        raise RuntimeError(f"poisson: rate {X.max()} too large to draw from") from None
+    out = _rk.poisson(_random.generator(generator, "poisson"), X).reshape(X.shape).astype(X.dtype)
     return record(out, "Poisson", (input,), (np.zeros_like,))
 
 

@@ -10,7 +10,9 @@ between the two.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -125,6 +127,22 @@ class Generator:
         self._normal = float(st["normal_y"]) if st["normal_valid"] else None
         return self
 
+    def clone_state(self) -> Generator:
+        """A new generator in this one's state (the two then draw independently)."""
+        return Generator().set_state(self.get_state())
+
+    def graphsafe_get_state(self) -> Any:
+        raise NotImplementedError("graphsafe_get_state is not supported in this Generator")
+
+    def graphsafe_set_state(self, state: Any) -> Any:
+        raise NotImplementedError("graphsafe_set_state is not supported in this Generator")
+
+    def get_offset(self) -> int:
+        raise RuntimeError("CPU Generator does not use offset")
+
+    def set_offset(self, offset: int) -> Generator:
+        raise RuntimeError("CPU Generator does not use offset")
+
     def __repr__(self) -> str:
         return f"<minigrad.Generator object at {id(self):#x}>"
 
@@ -163,6 +181,27 @@ def get_rng_state() -> Any:
 def set_rng_state(new_state: Any) -> None:
     """Restore the default generator's state from :func:`get_rng_state`."""
     default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng",
+             _devices_kw: str = "devices", device_type: Any = None) -> Iterator[None]:  # fmt: skip
+    """Run the block, then put the default generator back in its state from before it (there
+    are no other devices' generators to fork)."""
+    if not enabled:
+        yield
+        return
+    state = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
+
+
+def thread_safe_generator() -> Generator | None:
+    """The generator of the DataLoader worker thread calling it: None here, where batches load
+    in the main process (the default generator then draws, as in PyTorch's main process)."""
+    return None
 
 
 def generator(given: Any = None, op: str = "") -> Generator:

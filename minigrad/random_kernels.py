@@ -268,6 +268,78 @@ def geometric(gen: Any, n: int, p: float) -> np.ndarray:
         return np.ceil(np.log(uniform01(gen, n, _f64)) / np.log1p(-p))
 
 
+def gamma(gen: Any, alpha: np.ndarray, scalar: type) -> np.ndarray:
+    """Gamma(alpha, 1) draws, one per element of ``alpha`` in order (float64 results), by
+    Marsaglia and Tsang's method, with PyTorch's draws and arithmetic: ``scalar`` is the type
+    PyTorch holds alpha in (float32 for a float32 Gamma, float64 for any Dirichlet)."""
+    return np.array([_gamma_one(gen, a, scalar) for a in alpha.reshape(-1).tolist()], _f64)
+
+
+def _gamma_one(gen: Any, alpha: float, scalar: type) -> float:
+    """One draw: for alpha < 1, a draw for alpha + 1 times U^(1/alpha); then d = alpha - 1/3,
+    c = 1/sqrt(9d), and d (1 + c x)³ for the first normal x whose (1 + c x)³ = v passes
+    u < 1 - 0.0331 x⁴ or log u < x²/2 + d (1 - v + log v), u = 1 - a uniform."""
+    scale = 1.0
+    a = scalar(alpha)
+    if a < 1:
+        if a == 0:
+            return 0.0
+        scale *= (1.0 - float(uniform01(gen, 1, _f64)[0])) ** float(scalar(1.0) / a)
+        a = scalar(a + scalar(1.0))
+    d = float(a - scalar(_f32(1.0) / _f32(3.0)))
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        y = 0.0
+        while y <= 0:
+            x = _normal_sample(gen, 0.0, 1.0)
+            y = 1.0 + c * x
+        v = y * y * y
+        u = 1.0 - float(uniform01(gen, 1, _f64)[0])
+        xx = x * x
+        if u < 1.0 - float(_f32(0.0331)) * xx * xx:
+            return scale * d * v
+        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v
+
+
+def poisson(gen: Any, rates: np.ndarray) -> np.ndarray:
+    """A Poisson draw per rate, in order (float64 results): Hörmann's transformed rejection
+    for rates of 10 or more, else multiplying uniforms until the product falls to e^-rate."""
+    return np.array([_poisson_one(gen, lam) for lam in rates.reshape(-1).tolist()], _f64)
+
+
+def _poisson_one(gen: Any, lam: float) -> float:
+    def u() -> float:
+        return float(uniform01(gen, 1, _f64)[0])
+
+    if lam >= 10:
+        slam, loglam = math.sqrt(lam), math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            U = u() - 0.5
+            V = u()
+            us = 0.5 - abs(U)
+            k = math.floor((2 * a / us + b) * U + lam + 0.43)
+            if us >= 0.07 and V <= vr:
+                return float(k)
+            if k < 0 or (us < 0.013 and V > us):
+                continue
+            if (math.log(V) + math.log(invalpha) - math.log(a / (us * us) + b)
+                    <= -lam + k * loglam - math.lgamma(k + 1.0)):  # fmt: skip
+                return float(k)
+    if lam == 0:
+        return 0.0
+    count, prod, limit = 0, 1.0, math.exp(-lam)
+    while True:
+        prod *= u()
+        if prod <= limit:
+            return float(count)
+        count += 1
+
+
 def multinomial(gen: Any, probs: np.ndarray, num_samples: int, replacement: bool) -> np.ndarray:
     """``multinomial`` of rows of weights (rows, k) -> (rows, num_samples) indices.
 

@@ -146,3 +146,13 @@ def test_seeds_wrap_to_64_bits_and_use_the_low_32():
     b = mg.rand(4).tolist()
     mg.manual_seed(5)
     assert mg.rand(4).tolist() == b
+
+
+def test_fork_rng_restores_the_default_generator():
+    mg.manual_seed(13)
+    with mg.random.fork_rng():
+        inside = mg.randn(4).tolist()
+    assert mg.randn(4).tolist() == inside
+    with mg.random.fork_rng(enabled=False):
+        mg.randn(4)
+    assert mg.randn(4).tolist() != inside

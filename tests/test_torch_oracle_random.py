@@ -337,16 +337,67 @@ SAMPLES = {
     "Multinomial": lambda D, M: D.Multinomial(10, M.tensor([0.2, 0.3, 0.5])),
     "RelaxedBernoulli": lambda D, M: D.RelaxedBernoulli(M.tensor(0.5), M.tensor([0.2, 0.7])),
     "ContinuousBernoulli": lambda D, M: D.ContinuousBernoulli(M.tensor([0.2, 0.7])),
+    "MultivariateNormal": lambda D, M: D.MultivariateNormal(
+        M.zeros(3), scale_tril=M.tensor([[1.0, 0, 0], [0.5, 2, 0], [0.1, 0.2, 0.3]])),
+    "LowRankMultivariateNormal": lambda D, M: D.LowRankMultivariateNormal(
+        M.zeros(3), M.ones(3, 2) * 0.5, M.ones(3)),
+    "Weibull": lambda D, M: D.Weibull(M.tensor([1.0, 2.0]), M.tensor([0.5, 3.0])),
+    "Pareto": lambda D, M: D.Pareto(M.tensor([1.0, 2.0]), M.tensor([0.5, 3.0])),
+    "Kumaraswamy": lambda D, M: D.Kumaraswamy(M.tensor([1.0, 2.0]), M.tensor([0.5, 3.0])),
+    "VonMises": lambda D, M: D.VonMises(M.tensor([0.0, 1.0]), M.tensor([1.0, 5.0])),
+    "HalfCauchy": lambda D, M: D.HalfCauchy(M.tensor([1.0, 2.0])),
+    "GeneralizedPareto": lambda D, M: D.GeneralizedPareto(
+        M.tensor([0.0, 1.0]), M.tensor([1.0, 2.0]), M.tensor([0.1, 0.3])),
+    "LogisticNormal": lambda D, M: D.LogisticNormal(M.zeros(3), M.ones(3)),
+    "RelaxedOneHotCategorical": lambda D, M: D.RelaxedOneHotCategorical(
+        M.tensor(0.5), M.tensor([0.2, 0.3, 0.5])),
+    "MixtureSameFamily": lambda D, M: D.MixtureSameFamily(
+        D.Categorical(M.tensor([0.3, 0.7])), D.Normal(M.tensor([0.0, 5.0]), M.ones(2))),
+    "Gamma": lambda D, M: D.Gamma(M.tensor([3.0, 0.5, 0.05]), M.tensor([1.0, 2.0, 1.0])),
+    "Chi2": lambda D, M: D.Chi2(M.tensor([1.0, 2.0, 30.0])),
+    "StudentT": lambda D, M: D.StudentT(M.tensor([3.0, 5.0]), 1.0, 2.0),
+    "Beta": lambda D, M: D.Beta(M.tensor([3.0, 5.0]), M.tensor([1.0, 0.2])),
+    "Dirichlet": lambda D, M: D.Dirichlet(M.tensor([[1.0, 2.0, 0.3], [0.1, 4.0, 9.0]])),
+    "InverseGamma": lambda D, M: D.InverseGamma(M.tensor([2.0, 3.0]), M.tensor([1.0, 2.0])),
+    "FisherSnedecor": lambda D, M: D.FisherSnedecor(M.tensor([2.0, 3.0]), M.tensor([4.0, 5.0])),
+    "Poisson": lambda D, M: D.Poisson(M.tensor([0.5, 3.0, 12.0, 400.0])),
+    "NegativeBinomial": lambda D, M: D.NegativeBinomial(10, M.tensor([0.3, 0.5])),
 }  # fmt: skip
 
 
+@pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("name", SAMPLES)
-def test_distributions_sample_pytorchs_numbers(name):
-    for shape in [(), (3,), (2, 4)]:
-        _seed(2)
-        t = SAMPLES[name](torch.distributions, torch).sample(shape)
-        m = SAMPLES[name](mg.distributions, mg).sample(shape)
-        np.testing.assert_allclose(m.numpy(), t.numpy(), rtol=1e-6, atol=1e-7)
+def test_distributions_sample_pytorchs_numbers(name, dtype):
+    torch.set_default_dtype(getattr(torch, dtype))
+    mg.set_default_dtype(getattr(mg, dtype))
+    try:
+        for shape in [(), (3,), (2, 4)]:
+            _seed(2)
+            t = SAMPLES[name](torch.distributions, torch).sample(shape)
+            m = SAMPLES[name](mg.distributions, mg).sample(shape)
+            # the same draws; composite formulas may round the last bit differently
+            np.testing.assert_allclose(m.numpy(), t.numpy(), rtol=2e-6 if dtype == "float32"
+                                       else 1e-14, atol=1e-30)  # fmt: skip
+    finally:
+        torch.set_default_dtype(torch.float32)
+        mg.set_default_dtype(mg.float32)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_gamma_and_poisson_draws(dtype):
+    alpha = np.array([0.05, 0.3, 0.9, 1.0, 1.5, 3.0, 7.5, 30.0, 250.0] * 5)
+    rates = np.array([0.0, 0.1, 1.0, 4.5, 9.99, 10.0, 25.0, 300.0, 1e5] * 5)
+    _seed(1)
+    t = torch._standard_gamma(torch.tensor(alpha, dtype=getattr(torch, dtype)))
+    m = mg.distributions.Gamma(mg.tensor(alpha, dtype=getattr(mg, dtype)), 1.0).sample()
+    _same(m, t)
+    _both(2, lambda M: M.poisson(M.tensor(rates, dtype=getattr(M, dtype))))
+    # Dirichlet: the same gammas, normalized by sums whose order differs in the last bit
+    _seed(3)
+    t = torch._sample_dirichlet(torch.tensor(alpha.reshape(5, 9), dtype=getattr(torch, dtype)))
+    m = mg.distributions.Dirichlet(mg.tensor(alpha.reshape(5, 9), dtype=getattr(mg, dtype)))
+    np.testing.assert_allclose(m.sample().numpy(), t.numpy(), rtol=2e-6 if dtype == "float32"
+                               else 1e-15)  # fmt: skip
 
 
 def test_a_seeded_training_script_is_pytorchs_step_for_step():
@@ -374,3 +425,24 @@ def test_a_seeded_training_script_is_pytorchs_step_for_step():
     np.testing.assert_allclose(m_losses, t_losses, rtol=1e-5)
     for a, b in zip(m_params, t_params):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_clone_state_fork_rng_and_the_cpu_generators_refusals():
+    def program(M):
+        g = M.Generator().manual_seed(12)
+        M.randn(3, generator=g)
+        h = g.clone_state()
+        out = [M.randn(19, generator=g), M.randn(19, generator=h)]
+        with M.random.fork_rng():
+            out.append(M.randn(5))
+        out.append(M.randn(5))  # the same five again: fork_rng put the state back
+        return out
+
+    _both(0, program)
+    for M in (torch, mg):
+        g = M.Generator()
+        with pytest.raises(RuntimeError, match="CPU Generator does not use offset"):
+            g.get_offset()
+        with pytest.raises(NotImplementedError, match="graphsafe_get_state"):
+            g.graphsafe_get_state()
+        assert M.random.thread_safe_generator() is None

@@ -34,9 +34,14 @@ class Dirichlet(ExponentialFamily):
         return self._expand_params(Dirichlet, batch_shape, _instance)
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        """g / Σ g, g_k ~ Gamma(α_k, 1) reparametrised implicitly."""
-        g = standard_gamma(self.concentration, self._extended_shape(sample_shape))
-        return g / g.sum(-1, keepdim=True)
+        """g / Σ g, g_k ~ Gamma(α_k, 1) reparametrised implicitly; as PyTorch, drawn and
+        normalized in float64, then rounded to the concentration's dtype."""
+        alpha = self.concentration
+        g = standard_gamma(alpha.double(), self._extended_shape(sample_shape))
+        x = (g / g.sum(-1, keepdim=True)).to(alpha.dtype)
+        one = x.dtype.type(1)  # and inside [tiny, 1) as PyTorch's (not recorded)
+        np.clip(x.data, np.finfo(x.dtype).tiny, np.nextafter(one, 0 * one), out=x.data)
+        return x
 
     def log_prob(self, value: Tensor) -> Tensor:
         """Σ (α_k - 1) log x_k + log Γ(Σ α_k) - Σ log Γ(α_k)."""

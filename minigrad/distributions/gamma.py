@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import random_kernels as rk
 from .. import special_functions as _sf
 from ..engine import record
 from ..extra_ops import as_tensor
@@ -25,8 +26,9 @@ def standard_gamma(concentration: Tensor, shape: tuple) -> Tensor:
     cdf, holding u = P(a, x) fixed gives dx/da = -(∂P/∂a)(a, x) / p(x; a), p the density."""
     a = np.broadcast_to(concentration.data, shape)
     dtype = concentration.dtype
-    x = generator(None, "standard_gamma")._rng.standard_gamma(a)
-    x = np.maximum(x, np.finfo(dtype).tiny).astype(dtype)
+    scalar = np.float64 if dtype == np.float64 else np.float32  # how PyTorch holds alpha
+    x = rk.gamma(generator(None, "standard_gamma"), a, scalar).reshape(shape).astype(dtype)
+    x = np.maximum(x, np.finfo(dtype).tiny)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         a64, x64 = a.astype(np.float64), x.astype(np.float64)

@@ -7,6 +7,7 @@ from typing import Any
 from ..factories import tensor
 from ..functions import xlogy
 from ..random import generator
+from ..random_kernels import poisson
 from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
@@ -43,7 +44,8 @@ class Poisson(ExponentialFamily):
         """Counts in the rate's dtype (no gradient)."""
         shape = self._extended_shape(sample_shape)
         lam = self.rate.detach().expand(shape).numpy()
-        return tensor(generator(None, "poisson")._rng.poisson(lam), dtype=self.rate.dtype)
+        counts = poisson(generator(None, "poisson"), lam).reshape(lam.shape)
+        return tensor(counts, dtype=self.rate.dtype)
 
     def log_prob(self, value: Tensor) -> Tensor:
         """k log rate - rate - log k!."""

@@ -67,7 +67,7 @@ def _rejection_sample(loc: np.ndarray, kappa: np.ndarray, r: np.ndarray,
         c = kappa * (r - f)
         with np.errstate(divide="ignore", invalid="ignore"):
             accept = ((c * (2 - c) - u2) > 0) | (np.log(c / u2) + 1 - c >= 0)
-        accept &= ~done
+        # as PyTorch: a place accepted again later takes the later draw (also a valid one)
         x = np.where(accept, np.sign(u3 - 0.5) * np.arccos(np.clip(f, -1, 1)), x)
         done |= accept
     return np.mod(x + math.pi + loc, 2 * math.pi) - math.pi
