@@ -1022,9 +1022,9 @@ def binomial(count: Tensor, prob: Tensor, generator: Any = None) -> Tensor:
         raise RuntimeError(f"binomial: Found dtype {dtypes.torch_name(P.dtype)} for prob but "
                            f"expected {dtypes.torch_name(N.dtype)}, count's")  # fmt: skip
     N, P = np.broadcast_arrays(N, P)
-    n = np.floor(np.where(np.isfinite(N), np.maximum(N, 0), 0)).astype(np.int64)
     gen = _random.generator(generator, "binomial")
-    draws = gen._rng.binomial(n, np.clip(np.nan_to_num(P), 0, 1))
+    finite = np.where(np.isfinite(N), N, 0)  # no draws for these: they are set below
+    draws = _rk.binomial(gen, finite, P, N.dtype.type).reshape(N.shape)
     # infinitely many trials: infinitely many successes, none, or NaN in between
     endless = np.where(P >= 1, np.inf, np.where(P <= 0, 0.0, np.nan))
     out = np.where(N == np.inf, endless, draws)

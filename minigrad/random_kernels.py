@@ -340,6 +340,88 @@ def _poisson_one(gen: Any, lam: float) -> float:
         count += 1
 
 
+def binomial(gen: Any, count: np.ndarray, prob: np.ndarray, scalar: type) -> np.ndarray:
+    """A Binomial(count, prob) draw per pair, in order (float64 results): inverting geometric
+    waiting times when count·p < 10, else BTRS (Hörmann's transformed rejection), on the
+    smaller of p and 1 - p; ``scalar`` is the type PyTorch holds count and prob in."""
+    pairs = zip(count.reshape(-1).tolist(), prob.reshape(-1).tolist())
+    return np.array([_binomial_one(gen, scalar(n), scalar(p), scalar) for n, p in pairs], _f64)
+
+
+def _binomial_one(gen: Any, n: Any, p: Any, scalar: type) -> float:
+    """One draw; n and p of the type ``scalar`` (their products round as PyTorch's do)."""
+    if n <= 0 or p <= 0:
+        return 0.0
+    if p >= 1:
+        return float(n)
+    if p <= 0.5:
+        return _binomial_small_p(gen, n, p, scalar)
+    if p > 0.5:
+        return float(n) - _binomial_small_p(gen, n, scalar(1.0 - float(p)), scalar)
+    return math.nan  # p is NaN
+
+
+def _binomial_small_p(gen: Any, n: Any, p: Any, scalar: type) -> float:
+    """A draw for p <= 1/2: BTRS when n p >= 10, else the geometric waiting times that fit
+    in n trials (ceil(log u / log(1 - p)) each)."""
+    if n * p >= 10:
+        return _btrs(gen, n, p, scalar)
+    log_q = math.log1p(-float(p))
+    total, successes = 0.0, 0.0
+    while True:
+        total += math.ceil(math.log(float(uniform01(gen, 1, _f64)[0])) / log_q)
+        if total > n:
+            return successes
+        successes += 1
+
+
+def _stirling_tail(k: float) -> float:
+    """log k! minus Stirling's approximation of it (a table up to 9)."""
+    if k <= 9:
+        return _STIRLING_TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+_STIRLING_TAIL = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983,
+                  0.02079067210376509, 0.0166446911898211, 0.0138761288230707,
+                  0.0118967099458917, 0.0104112652619720, 0.00925546218271273,
+                  0.00833056343336287)  # fmt: skip
+
+
+def _btrs(gen: Any, n: Any, p: Any, scalar: type) -> float:
+    """Hörmann's BTRS: k = floor((2a/us + b) U + c) for uniforms U - 1/2, V, accepted inside
+    the box (us >= 0.07, V <= v_r) or when log(V α / (a/us² + b)) is under the bound made of
+    the log-ratio of the binomial at k and at its mode m (with Stirling's tails)."""
+    one = scalar(1.0)
+    spq = math.sqrt(float(n * p * (one - p)))
+    b = 1.15 + 2.53 * spq
+    a = -0.0873 + 0.0248 * b + 0.01 * float(p)
+    c = float(n * p) + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = float(p / (one - p))
+    alpha = (2.83 + 5.1 / b) * spq
+    m = math.floor(float((n + one) * p))
+    nf = float(n)
+    while True:
+        U = float(uniform01(gen, 1, _f64)[0]) - 0.5
+        V = float(uniform01(gen, 1, _f64)[0])
+        us = 0.5 - abs(U)
+        k = float(scalar(math.floor((2 * a / us + b) * U + c)))
+        if k < 0 or k > nf:
+            continue
+        if us >= 0.07 and V <= v_r:
+            return k
+        V = math.log(V * alpha / (a / (us * us) + b))
+        bound = ((m + 0.5) * math.log((m + 1) / (r * (nf - m + 1)))
+                 + (nf + 1) * math.log((nf - m + 1) / (nf - k + 1))
+                 + (k + 0.5) * math.log(r * (nf - k + 1) / (k + 1))
+                 + _stirling_tail(m) + _stirling_tail(nf - m)
+                 - _stirling_tail(k) - _stirling_tail(nf - k))  # fmt: skip
+        if V <= bound:
+            return k
+
+
 def multinomial(gen: Any, probs: np.ndarray, num_samples: int, replacement: bool) -> np.ndarray:
     """``multinomial`` of rows of weights (rows, k) -> (rows, num_samples) indices.
 

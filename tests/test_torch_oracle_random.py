@@ -362,6 +362,7 @@ SAMPLES = {
     "FisherSnedecor": lambda D, M: D.FisherSnedecor(M.tensor([2.0, 3.0]), M.tensor([4.0, 5.0])),
     "Poisson": lambda D, M: D.Poisson(M.tensor([0.5, 3.0, 12.0, 400.0])),
     "NegativeBinomial": lambda D, M: D.NegativeBinomial(10, M.tensor([0.3, 0.5])),
+    "Binomial": lambda D, M: D.Binomial(M.tensor([10.0, 200.0, 5000.0]), M.tensor([0.3, 0.9, 0.5])),
 }  # fmt: skip
 
 
@@ -392,6 +393,12 @@ def test_gamma_and_poisson_draws(dtype):
     m = mg.distributions.Gamma(mg.tensor(alpha, dtype=getattr(mg, dtype)), 1.0).sample()
     _same(m, t)
     _both(2, lambda M: M.poisson(M.tensor(rates, dtype=getattr(M, dtype))))
+    # binomial: inversion for n p < 10, BTRS above, on the smaller of p and 1 - p
+    counts = np.floor(np.random.default_rng(0).uniform(0, 400, 300))
+    counts[:6] = [0, 1, 7.5, 1e4, 1e6, -3]
+    probs = np.random.default_rng(1).uniform(-0.05, 1.05, 300)
+    _both(4, lambda M: M.binomial(M.tensor(counts, dtype=getattr(M, dtype)),
+                                  M.tensor(probs, dtype=getattr(M, dtype))))  # fmt: skip
     # Dirichlet: the same gammas, normalized by sums whose order differs in the last bit
     _seed(3)
     t = torch._sample_dirichlet(torch.tensor(alpha.reshape(5, 9), dtype=getattr(torch, dtype)))

@@ -7,6 +7,7 @@ from typing import Any
 from ..factories import arange, tensor
 from ..functions import abs, exp, log1p
 from ..random import generator
+from ..random_kernels import binomial
 from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints, utils
@@ -63,9 +64,10 @@ class Binomial(Distribution):
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """Counts in the parameter's dtype (no gradient)."""
         shape = self._extended_shape(sample_shape)
-        n = self.total_count.detach().expand(shape).numpy().astype("int64")
+        n = self.total_count.detach().expand(shape).numpy()
         p = self.probs.detach().expand(shape).numpy()
-        return tensor(generator(None, "binomial")._rng.binomial(n, p), dtype=self._param.dtype)
+        draws = binomial(generator(None, "binomial"), n, p, self._param.dtype.type)
+        return tensor(draws.reshape(shape), dtype=self._param.dtype)
 
     def log_prob(self, value: Tensor) -> Tensor:
         """log C(n, k) + k·logits - n·log(1 + e^logits), computed stably."""
