@@ -46,9 +46,8 @@ class Generator:
     and ``generator=g`` to the random factories, samplers, ``random_split`` and ``DataLoader``.
     Only the CPU is a device.
 
-    ``_mt`` is the Mersenne Twister, ``_normal`` the cached second sample of the last
-    Box-Muller pair (or None), and ``_rng`` a NumPy ``Generator`` on the same twister, for
-    the draws whose PyTorch algorithm minigrad does not reproduce (gamma, Poisson, ...).
+    ``_mt`` is the Mersenne Twister (NumPy's, whose raw words are C++'s ``std::mt19937``'s)
+    and ``_normal`` the cached second sample of the last Box-Muller pair (or None).
     """
 
     def __init__(self, device: Any = "cpu") -> None:
@@ -59,7 +58,6 @@ class Generator:
     def _set_seed(self, seed: int) -> None:
         self._seed = seed
         self._mt = _twister(seed)
-        self._rng = np.random.Generator(self._mt)
         self._normal = None
 
     def manual_seed(self, seed: int) -> Generator:
@@ -123,7 +121,6 @@ class Generator:
         pos = _N if left == 1 else _N + 1 - left  # left 1: the next draw twists first
         words = st["words"].astype(np.uint32)
         self._mt.state = {"bit_generator": "MT19937", "state": {"key": words, "pos": pos}}
-        self._rng = np.random.Generator(self._mt)
         self._normal = float(st["normal_y"]) if st["normal_valid"] else None
         return self
 

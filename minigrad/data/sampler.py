@@ -74,9 +74,8 @@ class RandomSampler(Sampler[int]):
     def __iter__(self) -> Iterator[int]:
         n = len(self.data_source)
         gen = _generator(self.generator, "randperm")
-        if (
-            self.generator is None
-        ):  # as PyTorch: a generator of its own, seeded from the default one
+        # as PyTorch, without a generator: one of its own, seeded from the default one
+        if self.generator is None:
             seed = int(full_range(gen, 1, np.dtype(np.int64))[0])
             gen = Generator().manual_seed(seed)
         if self.replacement:

@@ -53,9 +53,9 @@ def randomness_mode(randomness: str) -> Iterator[Callable[[], None]]:
     one state (every slice draws the same numbers), 'different' lets it run on, 'error'
     makes any draw from it raise."""
     gen = random.default_generator
-    saved = gen._mt, gen._rng
+    saved = gen._mt
     if randomness == "error":
-        gen._mt = gen._rng = _NoRandomness()
+        gen._mt = _NoRandomness()
     state = gen.get_state() if randomness == "same" else None
 
     def before_slice() -> None:
@@ -66,7 +66,7 @@ def randomness_mode(randomness: str) -> Iterator[Callable[[], None]]:
         yield before_slice
     finally:
         if randomness == "error":
-            gen._mt, gen._rng = saved
+            gen._mt = saved
 
 
 def _describe(func: Callable, in_dims: Any) -> str:

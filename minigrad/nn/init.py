@@ -210,10 +210,8 @@ def trunc_normal_(
     with no_grad():
         if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
             random_dtype(tensor.dtype, "normal_kernel_cpu")
-            lo, hi = (
-                tensor.dtype.type(a),
-                tensor.dtype.type(b),
-            )  # the bounds as the dtype holds them
+            # the bounds as the dtype holds them
+            lo, hi = tensor.dtype.type(a), tensor.dtype.type(b)
             values = draw("normal_", mean, std)
             while (outside := (values < lo) | (values > hi)).any():
                 values = np.where(outside, draw("normal_", mean, std), values)
