@@ -205,8 +205,21 @@ def randn_like(
     memory_format: Any = preserve_format,
 ) -> Tensor:
     check_tensor("randn_like", "input", input)
-    arr = randn(input.shape, generator=generator, dtype=dtype or input.dtype, device=device).data
-    return _like(arr, input, requires_grad, device, memory_format, "randn_like")
+    dt = random_dtype(dtype or input.dtype, "normal_kernel_cpu")
+    gen = _generator(generator, "randn_like")
+    arr = _drawn_like(input, dt, memory_format, "randn_like",
+                      lambda n, c: _rk.normal(gen, n, dt, contiguous=c))  # fmt: skip
+    return _wrap(arr, requires_grad, device, "randn_like")
+
+
+def _drawn_like(input: Tensor, dt: np.dtype, memory_format: Any, name: str,
+                draw: Any) -> np.ndarray:  # fmt: skip
+    """A ``rand*_like`` array: laid out as ``input`` (by ``memory_format``), then filled in
+    the order of its memory with ``draw(n, contiguous)``, as PyTorch's ``empty_like`` and
+    fill."""
+    arr = laid_out_like(np.empty(input.shape, dt), input.data, memory_format, name)
+    arr[...] = _rk.place(draw(arr.size, arr.flags.c_contiguous).astype(dt, copy=False), arr)
+    return arr
 
 
 def rand_like(
@@ -219,8 +232,10 @@ def rand_like(
     memory_format: Any = preserve_format,
 ) -> Tensor:
     check_tensor("rand_like", "input", input)
-    arr = rand(input.shape, generator=generator, dtype=dtype or input.dtype, device=device).data
-    return _like(arr, input, requires_grad, device, memory_format, "rand_like")
+    dt = random_dtype(dtype or input.dtype, "check_uniform_bounds")
+    gen = _generator(generator, "rand_like")
+    arr = _drawn_like(input, dt, memory_format, "rand_like", lambda n, c: _rk.uniform(gen, n, dt))
+    return _wrap(arr, requires_grad, device, "rand_like")
 
 
 def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = None,
@@ -267,9 +282,10 @@ def randint_like(input: Tensor, low: Any = None, high: Any = None, *, dtype: Any
             raise TypeError("randint_like() missing 1 required positional argument: 'high'")
         low, high = 0, low
     low = 0 if low is None else low
-    arr = randint(low, high, input.shape, dtype=dtype or input.dtype, device=device,
-                  generator=generator).data  # fmt: skip
-    return _like(arr, input, requires_grad, device, memory_format, "randint_like")
+    drawn = randint(low, high, input.shape, dtype=dtype or input.dtype, device=device,
+                    generator=generator).data.reshape(-1)  # fmt: skip
+    arr = _drawn_like(input, drawn.dtype, memory_format, "randint_like", lambda n, c: drawn)
+    return _wrap(arr, requires_grad, device, "randint_like")
 
 
 def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False,

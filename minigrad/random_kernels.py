@@ -79,6 +79,16 @@ def memory_order(arr: np.ndarray) -> np.ndarray:
     return np.argsort(np.broadcast_to(offsets, arr.shape).reshape(-1), kind="stable")
 
 
+def place(flat: np.ndarray, arr: np.ndarray) -> np.ndarray:
+    """An array of ``arr``'s shape whose elements, taken in ``arr``'s memory order, are ``flat``
+    (C order when ``arr`` is contiguous)."""
+    if arr.flags.c_contiguous:
+        return flat.reshape(arr.shape)
+    out = np.empty(arr.size, flat.dtype)
+    out[memory_order(arr)] = flat
+    return out.reshape(arr.shape)
+
+
 def in_fill_order(values: np.ndarray, arr: np.ndarray) -> np.ndarray:
     """``values`` (of ``arr``'s shape) flat, in the order ``arr``'s elements are filled."""
     flat = np.ascontiguousarray(values).reshape(-1)
@@ -94,10 +104,12 @@ def uniform01(gen: Any, n: int, dt: np.dtype) -> np.ndarray:
 
 
 def uniform(gen: Any, n: int, dt: np.dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
-    """``uniform_(low, high)``: u·(high - low) + low, the bounds first cast to ``dt``."""
-    x = uniform01(gen, n, dt)
-    lo, hi = dt.type(low), dt.type(high)
-    return fma(x, hi - lo, lo, _f64 if dt == _f64 else _f32).astype(dt)
+    """``uniform_(low, high)``: u·(high - low) + low, the bounds first cast to the type it is
+    computed in (float32 for float16); a value that rounds up to ``high`` becomes ``low``."""
+    calc = _f64 if dt == _f64 else _f32
+    lo, hi = calc(low), calc(high)
+    out = fma(uniform01(gen, n, dt), hi - lo, lo, calc).astype(dt)
+    return np.where(out == dt.type(hi), dt.type(lo), out)
 
 
 # ---- normal ----------------------------------------------------------------------------
@@ -106,22 +118,68 @@ def normal(gen: Any, n: int, dt: np.dtype, mean: float = 0.0, std: float = 1.0,
     """``normal_(mean, std)`` of n elements: the 16-wide fill, or one sample at a time."""
     if n >= 16 and contiguous:
         return _normal_fill(gen, n, dt, mean, std)
-    return np.array([_normal_sample(gen, mean, std) for _ in range(n)], _f64).astype(dt)
+    return fma(_normal_samples(gen, n), std, mean, _f64).astype(dt)
 
 
-def _normal_sample(gen: Any, mean: float, std: float) -> float:
-    """One double sample: the cached ``r sin θ`` if there is one, else ``r cos θ`` of a new
-    pair (u1, u2), r = sqrt(-2 log(1 - u2)), θ = 2π u1, keeping ``r sin θ``."""
-    x = gen._normal
-    if x is None:
-        u1, u2 = uniform01(gen, 2, _f64)
-        r = np.sqrt(-2.0 * np.log1p(-u2))
-        theta = 2.0 * np.pi * u1
-        gen._normal = float(r * np.sin(theta))
-        x = r * np.cos(theta)
-    else:
-        gen._normal = None
-    return float(fma(x, std, mean, _f64))
+def _normal_samples(gen: Any, n: int) -> np.ndarray:
+    """n double samples one at a time, as PyTorch draws them: the cached ``r sin θ`` first if
+    there is one, then ``r cos θ`` and ``r sin θ`` of new pairs (u1, u2), r = sqrt(-2 log(1 -
+    u2)), θ = 2π u1; an unused last ``r sin θ`` stays cached for the next draw."""
+    out = np.empty(n, _f64)
+    start = 0
+    if n and gen._normal is not None:
+        out[0], gen._normal, start = gen._normal, None, 1
+    pairs = (n - start + 1) // 2
+    u = uniform01(gen, 2 * pairs, _f64).reshape(-1, 2)
+    r, theta = np.sqrt(-2.0 * np.log1p(-u[:, 1])), 2.0 * np.pi * u[:, 0]
+    both = np.stack([r * np.cos(theta), r * np.sin(theta)], axis=1).reshape(-1)
+    out[start:] = both[: n - start]
+    if (n - start) % 2:
+        gen._normal = float(both[-1])
+    return out
+
+
+class _Doubles:
+    """Double uniforms for the rejection samplers, which read them one at a time: drawn
+    ahead in blocks, and ``close`` leaves the twister just after the last one read."""
+
+    def __init__(self, gen: Any, ahead: int) -> None:
+        self.gen, self.start, self.ahead = gen, gen._mt.state, max(ahead, 64)
+        self.block: list = []
+        self.i = self.used = 0
+
+    def __call__(self) -> float:
+        if self.i == len(self.block):
+            self.block, self.i = uniform01(self.gen, self.ahead, _f64).tolist(), 0
+        self.i += 1
+        self.used += 1
+        return self.block[self.i - 1]
+
+    def normal(self) -> float:
+        """A standard normal sample, as ``_normal_samples`` draws them (with the cache)."""
+        x = self.gen._normal
+        if x is not None:
+            self.gen._normal = None
+            return x
+        u1, u2 = self(), self()
+        r, theta = math.sqrt(-2.0 * math.log1p(-u2)), 2.0 * math.pi * u1
+        self.gen._normal = r * math.sin(theta)
+        return r * math.cos(theta)
+
+    def close(self) -> None:
+        mt = self.gen._mt
+        mt.state = self.start
+        for k in range(0, 2 * self.used, 1 << 20):  # two words a double
+            mt.random_raw(min(1 << 20, 2 * self.used - k))
+
+
+def _each(gen: Any, values: list, one: Any, ahead: int) -> np.ndarray:
+    """``one(doubles, value)`` for each value in order, reading one stream of doubles."""
+    doubles = _Doubles(gen, ahead)
+    try:
+        return np.array([one(doubles, v) for v in values], _f64)
+    finally:
+        doubles.close()
 
 
 def _normal_fill(gen: Any, n: int, dt: np.dtype, mean: float, std: float) -> np.ndarray:
@@ -129,22 +187,26 @@ def _normal_fill(gen: Any, n: int, dt: np.dtype, mean: float, std: float) -> np.
     give u1 = 1 - u, the next 8 u2), and if n is not a multiple of 16, 16 fresh uniforms
     for the last 16 elements."""
     calc = _f64 if dt == _f64 else _f32
-    u = uniform01(gen, n, dt).astype(calc)
     whole = n - n % 16
+    # float16's kernel draws its uniforms 16 at a time, so it draws none for the part of
+    # the last block that the tail redraws
+    u = uniform01(gen, whole if dt == np.float16 else n, dt).astype(calc)
+    avx = dt == _f32
     out = np.empty(n, calc)
-    out[:whole] = _box_muller_16(u[:whole].reshape(-1, 16), calc).reshape(-1)
+    out[:whole] = _box_muller_16(u[:whole].reshape(-1, 16), calc, avx).reshape(-1)
     if n % 16:
         tail = uniform01(gen, 16, dt).astype(calc)
-        out[n - 16 :] = _box_muller_16(tail.reshape(1, 16), calc).reshape(-1)
+        out[n - 16 :] = _box_muller_16(tail.reshape(1, 16), calc, avx).reshape(-1)
     return fma(out, calc(std), calc(mean), calc).astype(dt)
 
 
-def _box_muller_16(u: np.ndarray, calc: type) -> np.ndarray:
-    """Rows of 16 uniforms to rows of 16 normals: [r cos θ, r sin θ], r = sqrt(-2 log u1)."""
+def _box_muller_16(u: np.ndarray, calc: type, avx: bool) -> np.ndarray:
+    """Rows of 16 uniforms to rows of 16 normals: [r cos θ, r sin θ], r = sqrt(-2 log u1);
+    ``avx``: with the float32 log, sin and cos of PyTorch's AVX2 kernel."""
     u1, u2 = calc(1) - u[:, :8], u[:, 8:]
-    if calc is _f64:
-        r = np.sqrt(-2.0 * np.log(u1))
-        theta = 2.0 * np.pi * u2
+    if not avx:
+        r = np.sqrt(calc(-2.0) * np.log(u1))
+        theta = calc(2.0 * np.pi) * u2
         return np.concatenate([r * np.cos(theta), r * np.sin(theta)], axis=1)
     r = np.sqrt(_f32(-2) * _log_ps(u1))
     sin, cos = _sincos_ps(_f32(2.0 * np.pi) * u2)
@@ -206,6 +268,8 @@ def integers(gen: Any, n: int, low: int, high: int) -> np.ndarray:
     """``random_(low, high)``: low + w mod (high - low), w a 64-bit word when the range is
     2^28 or more, else a 32-bit one (int64 results, wrapping as PyTorch's)."""
     span = high - low
+    if span == 2**64:  # all of int64: the words themselves
+        return words64(gen, n).view(np.int64)
     w = words64(gen, n) if span >= 2**28 else words(gen, n)
     return ((w % np.uint64(span)) + np.uint64(low % 2**64)).view(np.int64)
 
@@ -242,9 +306,23 @@ def bernoulli(gen: Any, n: int, p: Any) -> np.ndarray:
     return uniform01(gen, n, _f64) < p
 
 
-def keep_mask(gen: Any, shape: tuple, p: float, dt: np.dtype) -> np.ndarray:
-    """Dropout's noise: 1 with probability 1 - p (``bernoulli_(1 - p)``), else 0, in ``dt``."""
-    return bernoulli(gen, math.prod(shape), 1 - p).reshape(shape).astype(dt)
+def keep_mask(gen: Any, shape: tuple, p: float, dt: np.dtype, like: Any = None) -> np.ndarray:
+    """Dropout's noise: 1 with probability 1 - p (``bernoulli_(1 - p)``), else 0, in ``dt``;
+    drawn in the memory order of ``like`` (the input, when the noise is ``empty_like`` it)."""
+    keep = bernoulli(gen, math.prod(shape), 1 - p).astype(dt)
+    return keep.reshape(shape) if like is None else place(keep, like)
+
+
+def dropout_noise(gen: Any, x: np.ndarray, p: float) -> np.ndarray:
+    """PyTorch's ``empty_like(x).bernoulli_(1 - p).div_(1 - p)``."""
+    return scaled_keep(keep_mask(gen, x.shape, p, x.dtype, like=x), p)
+
+
+def scaled_keep(keep: np.ndarray, p: float) -> np.ndarray:
+    """A keep mask divided by 1 - p in its dtype, as PyTorch's ``div_`` by a number (which for
+    float16 multiplies by the rounded reciprocal)."""
+    dt = keep.dtype.type
+    return keep * dt(1 / (1 - p)) if keep.dtype == np.float16 else keep / dt(1 - p)
 
 
 def exponential(gen: Any, n: int, lambd: float) -> np.ndarray:
@@ -259,7 +337,7 @@ def cauchy(gen: Any, n: int, median: float, sigma: float) -> np.ndarray:
 
 def log_normal(gen: Any, n: int, mean: float, std: float) -> np.ndarray:
     """exp of a normal sample, one at a time (the cached pair included)."""
-    return np.exp(np.array([_normal_sample(gen, mean, std) for _ in range(n)], _f64))
+    return np.exp(fma(_normal_samples(gen, n), std, mean, _f64))
 
 
 def geometric(gen: Any, n: int, p: float) -> np.ndarray:
@@ -272,10 +350,11 @@ def gamma(gen: Any, alpha: np.ndarray, scalar: type) -> np.ndarray:
     """Gamma(alpha, 1) draws, one per element of ``alpha`` in order (float64 results), by
     Marsaglia and Tsang's method, with PyTorch's draws and arithmetic: ``scalar`` is the type
     PyTorch holds alpha in (float32 for a float32 Gamma, float64 for any Dirichlet)."""
-    return np.array([_gamma_one(gen, a, scalar) for a in alpha.reshape(-1).tolist()], _f64)
+    values = alpha.reshape(-1).tolist()
+    return _each(gen, values, lambda s, a: _gamma_one(s, a, scalar), 3 * len(values))
 
 
-def _gamma_one(gen: Any, alpha: float, scalar: type) -> float:
+def _gamma_one(u: _Doubles, alpha: float, scalar: type) -> float:
     """One draw: for alpha < 1, a draw for alpha + 1 times U^(1/alpha); then d = alpha - 1/3,
     c = 1/sqrt(9d), and d (1 + c x)³ for the first normal x whose (1 + c x)³ = v passes
     u < 1 - 0.0331 x⁴ or log u < x²/2 + d (1 - v + log v), u = 1 - a uniform."""
@@ -284,34 +363,37 @@ def _gamma_one(gen: Any, alpha: float, scalar: type) -> float:
     if a < 1:
         if a == 0:
             return 0.0
-        scale *= (1.0 - float(uniform01(gen, 1, _f64)[0])) ** float(scalar(1.0) / a)
+        scale *= (1.0 - u()) ** float(scalar(1.0) / a)
         a = scalar(a + scalar(1.0))
     d = float(a - scalar(_f32(1.0) / _f32(3.0)))
-    c = 1.0 / math.sqrt(9.0 * d)
+    with np.errstate(divide="ignore", invalid="ignore"):  # alpha < 0 or NaN: NaN, as PyTorch
+        c = float(1.0 / np.sqrt(_f64(9.0 * d)))
     while True:
         y = 0.0
         while y <= 0:
-            x = _normal_sample(gen, 0.0, 1.0)
+            x = u.normal()
             y = 1.0 + c * x
         v = y * y * y
-        u = 1.0 - float(uniform01(gen, 1, _f64)[0])
+        w = 1.0 - u()
         xx = x * x
-        if u < 1.0 - float(_f32(0.0331)) * xx * xx:
+        if w < 1.0 - float(_f32(0.0331)) * xx * xx:
             return scale * d * v
-        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+        if math.log(w) < 0.5 * xx + d * (1.0 - v + (math.log(v) if v > 0 else math.nan)):
             return scale * d * v
 
 
 def poisson(gen: Any, rates: np.ndarray) -> np.ndarray:
     """A Poisson draw per rate, in order (float64 results): Hörmann's transformed rejection
     for rates of 10 or more, else multiplying uniforms until the product falls to e^-rate."""
-    return np.array([_poisson_one(gen, lam) for lam in rates.reshape(-1).tolist()], _f64)
+    rates = rates.reshape(-1)
+    if not np.all(rates.astype(_f64) < 2.0**63):  # inf too (NaN is refused by the callers)
+        raise RuntimeError(f"poisson: rate {rates.max()} too large to draw from (PyTorch returns "
+                           "a meaningless count)")  # fmt: skip
+    values = rates.tolist()
+    return _each(gen, values, _poisson_one, int(sum(min(v, 10.0) for v in values)) + len(values))
 
 
-def _poisson_one(gen: Any, lam: float) -> float:
-    def u() -> float:
-        return float(uniform01(gen, 1, _f64)[0])
-
+def _poisson_one(u: _Doubles, lam: float) -> float:
     if lam >= 10:
         slam, loglam = math.sqrt(lam), math.log(lam)
         b = 0.931 + 2.53 * slam
@@ -344,32 +426,36 @@ def binomial(gen: Any, count: np.ndarray, prob: np.ndarray, scalar: type) -> np.
     """A Binomial(count, prob) draw per pair, in order (float64 results): inverting geometric
     waiting times when count·p < 10, else BTRS (Hörmann's transformed rejection), on the
     smaller of p and 1 - p; ``scalar`` is the type PyTorch holds count and prob in."""
-    pairs = zip(count.reshape(-1).tolist(), prob.reshape(-1).tolist())
-    return np.array([_binomial_one(gen, scalar(n), scalar(p), scalar) for n, p in pairs], _f64)
+    pairs = list(zip(count.reshape(-1).tolist(), prob.reshape(-1).tolist()))
+
+    def one(u: _Doubles, pair: tuple) -> float:
+        return _binomial_one(u, scalar(pair[0]), scalar(pair[1]), scalar)
+
+    return _each(gen, pairs, one, 4 * len(pairs))
 
 
-def _binomial_one(gen: Any, n: Any, p: Any, scalar: type) -> float:
+def _binomial_one(u: _Doubles, n: Any, p: Any, scalar: type) -> float:
     """One draw; n and p of the type ``scalar`` (their products round as PyTorch's do)."""
     if n <= 0 or p <= 0:
         return 0.0
     if p >= 1:
         return float(n)
     if p <= 0.5:
-        return _binomial_small_p(gen, n, p, scalar)
+        return _binomial_small_p(u, n, p, scalar)
     if p > 0.5:
-        return float(n) - _binomial_small_p(gen, n, scalar(1.0 - float(p)), scalar)
+        return float(n) - _binomial_small_p(u, n, scalar(1.0 - float(p)), scalar)
     return math.nan  # p is NaN
 
 
-def _binomial_small_p(gen: Any, n: Any, p: Any, scalar: type) -> float:
+def _binomial_small_p(u: _Doubles, n: Any, p: Any, scalar: type) -> float:
     """A draw for p <= 1/2: BTRS when n p >= 10, else the geometric waiting times that fit
     in n trials (ceil(log u / log(1 - p)) each)."""
     if n * p >= 10:
-        return _btrs(gen, n, p, scalar)
+        return _btrs(u, n, p, scalar)
     log_q = math.log1p(-float(p))
     total, successes = 0.0, 0.0
     while True:
-        total += math.ceil(math.log(float(uniform01(gen, 1, _f64)[0])) / log_q)
+        total += math.ceil(math.log(u()) / log_q)
         if total > n:
             return successes
         successes += 1
@@ -389,7 +475,7 @@ _STIRLING_TAIL = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983,
                   0.00833056343336287)  # fmt: skip
 
 
-def _btrs(gen: Any, n: Any, p: Any, scalar: type) -> float:
+def _btrs(u: _Doubles, n: Any, p: Any, scalar: type) -> float:
     """Hörmann's BTRS: k = floor((2a/us + b) U + c) for uniforms U - 1/2, V, accepted inside
     the box (us >= 0.07, V <= v_r) or when log(V α / (a/us² + b)) is under the bound made of
     the log-ratio of the binomial at k and at its mode m (with Stirling's tails)."""
@@ -404,8 +490,8 @@ def _btrs(gen: Any, n: Any, p: Any, scalar: type) -> float:
     m = math.floor(float((n + one) * p))
     nf = float(n)
     while True:
-        U = float(uniform01(gen, 1, _f64)[0]) - 0.5
-        V = float(uniform01(gen, 1, _f64)[0])
+        U = u() - 0.5
+        V = u()
         us = 0.5 - abs(U)
         k = float(scalar(math.floor((2 * a / us + b) * U + c)))
         if k < 0 or k > nf:
@@ -435,7 +521,7 @@ def multinomial(gen: Any, probs: np.ndarray, num_samples: int, replacement: bool
         return np.argsort(-q, axis=1, kind="stable")[:, :num_samples]
     out = np.empty((rows, num_samples), np.int64)
     for i, row in enumerate(probs):
-        cum = np.cumsum(row)
+        cum = np.cumsum(row, dtype=_f32 if row.dtype == np.float16 else row.dtype)
         if cum[-1] > 0:
             cum = cum / cum[-1]
         cum[-1] = 1

@@ -2296,14 +2296,9 @@ class Tensor:
             dtype = dtypes.torch_name(self.data.dtype)
             raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype}' ({name})")
         _inplace._check_leaf(self, name)
+        _inplace._check_writable(self, name)  # before drawing, so a refusal draws nothing
         X = self.data
-        flat = np.asarray(values(X.size, X.dtype)).astype(X.dtype)
-        if X.flags.c_contiguous:
-            new = flat.reshape(X.shape)
-        else:  # element k of the memory order gets flat[k]
-            new = np.empty(X.size, X.dtype)
-            new[_rk.memory_order(X)] = flat
-            new = new.reshape(X.shape)
+        new = _rk.place(np.asarray(values(X.size, X.dtype)).astype(X.dtype), X)
         return self.copy_(Tensor._new(new))
 
     # ---- new tensors like this one: its dtype unless told ----------------------------

@@ -156,3 +156,32 @@ def test_fork_rng_restores_the_default_generator():
     with mg.random.fork_rng(enabled=False):
         mg.randn(4)
     assert mg.randn(4).tolist() != inside
+
+
+def test_poisson_refuses_rates_it_cannot_count_to():
+    with pytest.raises(RuntimeError, match="too large to draw from"):
+        mg.poisson(mg.tensor([1.0, float("inf")]))
+    with pytest.raises(RuntimeError, match="too large to draw from"):
+        mg.poisson(mg.tensor([1e6], dtype=mg.float16))  # inf in float16
+
+
+def test_rejection_samplers_leave_the_twister_after_the_words_they_read():
+    # a sampler reads its doubles ahead in blocks; what it did not read is drawn again
+    mg.manual_seed(14)
+    a = mg.poisson(mg.full((5,), 3.0))
+    after = mg.rand(4, dtype=mg.float64).tolist()
+    mg.manual_seed(14)
+    assert mg.poisson(mg.full((5,), 3.0)).tolist() == a.tolist()
+    assert mg.rand(4, dtype=mg.float64).tolist() == after
+    # the counts are those of multiplying uniforms until the product falls to e^-3
+    mg.manual_seed(14)
+    u = mg.rand(200, dtype=mg.float64).tolist()
+    counts, prod, k = [], 1.0, 0
+    for v in u:
+        prod *= v
+        if prod <= np.exp(-3.0):
+            counts.append(float(k))
+            prod, k = 1.0, 0
+        else:
+            k += 1
+    assert a.tolist() == counts[:5]

@@ -453,3 +453,54 @@ def test_clone_state_fork_rng_and_the_cpu_generators_refusals():
         with pytest.raises(NotImplementedError, match="graphsafe_get_state"):
             g.graphsafe_get_state()
         assert M.random.thread_safe_generator() is None
+
+
+def _then(fn):
+    """fn, then a few more draws: the generator must be where PyTorch's is afterwards."""
+
+    def program(M):
+        out = fn(M)
+        return (out if isinstance(out, list) else [out]) + [M.rand(3, dtype=M.float64)]
+
+    return program
+
+
+REVIEWED = {
+    "randn float16, odd sizes": lambda M: [M.randn(n, dtype=M.float16) for n in (17, 20, 33, 50)],
+    "rand float16 stays below 1": lambda M: M.rand(4000, dtype=M.float16),
+    "uniform_ that rounds to `to` gives `from`": lambda M: M.empty(1000).uniform_(1e8, 1e8 + 64),
+    "uniform_ float16 with float32 bounds": lambda M: M.empty(50, dtype=M.float16).uniform_(
+        -3.3, 2.9),
+    "dropout float16 scale": lambda M: M.nn.functional.dropout(M.ones(40, dtype=M.float16), 0.3),
+    "dropout of a transposed input": lambda M: M.nn.functional.dropout(
+        M.arange(30.0).reshape(5, 6).t(), 0.5),
+    "alpha_dropout of a transposed input": lambda M: M.nn.functional.alpha_dropout(
+        M.arange(30.0).reshape(5, 6).t(), 0.5, True),
+    "rand_like of a transposed input": lambda M: M.rand_like(M.zeros(5, 4).t()),
+    "randn_like of a transposed input": lambda M: M.randn_like(M.zeros(20, 4).t()),
+    "randint_like of a transposed input": lambda M: M.randint_like(M.zeros(5, 4).t(), 9),
+    "random_ over all of int64": lambda M: M.empty(4, dtype=M.int64).random_(-(2**63), None),
+    "multinomial float16 with replacement": lambda M: M.multinomial(
+        M.tensor([0.3, 0.2, 0.1, 0.1, 0.3] * 20, dtype=M.float16), 20, True),
+    "Gamma of a negative or NaN concentration": lambda M: M.distributions.Gamma(
+        M.tensor([-1.0, float("nan"), 2.0]), 1.0, validate_args=False).sample(),
+    "xavier_uniform_ float64": lambda M: M.nn.init.xavier_uniform_(M.empty(5, 7, dtype=M.float64)),
+    "gamma, poisson, binomial leave the state": lambda M: [
+        M._standard_gamma(M.full((50,), 0.7)) if M is torch
+        else M.distributions.Gamma(M.full((50,), 0.7), 1.0).sample(),
+        M.poisson(M.full((30,), 4.0)), M.binomial(M.full((30,), 40.0), M.full((30,), 0.4))],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", REVIEWED)
+def test_draws_a_review_found_different(name):
+    for seed in (0, 1):
+        _both(seed, _then(REVIEWED[name]))
+
+
+def test_a_refused_fill_draws_nothing():
+    _seed(0)
+    for M in (torch, mg):
+        with pytest.raises(RuntimeError, match="more than one element"):
+            M.zeros(1, 3).expand(20, 3).normal_()
+    _same(mg.rand(3), torch.rand(3))

@@ -28,7 +28,7 @@ def standard_gamma(concentration: Tensor, shape: tuple) -> Tensor:
     dtype = concentration.dtype
     scalar = np.float64 if dtype == np.float64 else np.float32  # how PyTorch holds alpha
     x = rk.gamma(generator(None, "standard_gamma"), a, scalar).reshape(shape).astype(dtype)
-    x = np.maximum(x, np.finfo(dtype).tiny)
+    x = np.fmax(x, np.finfo(dtype).tiny)  # NaN too, as PyTorch's max(tiny, x)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         a64, x64 = a.astype(np.float64), x.astype(np.float64)

@@ -26,7 +26,7 @@ from .. import dtypes
 from ..engine import COPY_SLICES, record
 from ..errors import OpError
 from ..random import generator
-from ..random_kernels import keep_mask
+from ..random_kernels import keep_mask, scaled_keep
 from ..tensor import Tensor, check_bool, check_tensor
 
 __all__ = [
@@ -796,7 +796,7 @@ def dropout2d(
         raise OpError(f"dropout2d: result type Float can't be cast to the desired output type "
                       f"{X.dtype}")  # fmt: skip
     else:
-        mask = keep_mask(generator(), shape, p, X.dtype) / X.dtype.type(1 - p)
+        mask = scaled_keep(keep_mask(generator(), shape, p, X.dtype), p)
     if inplace:
         return input.mul_(mask)
     return record(X * mask, "Mul", (input,), (lambda g: g * mask,))

@@ -29,7 +29,7 @@ from ..engine import next_seq, record
 from ..errors import NotATensorError, OpError
 from ..grad_mode import _mode, no_grad
 from ..random import generator
-from ..random_kernels import keep_mask
+from ..random_kernels import dropout_noise
 from ..tensor import Tensor, check_bool, check_tensor
 from .erf import erf
 
@@ -578,7 +578,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
             f"dropout: result type Float can't be cast to the desired output type {X.dtype}"
         )
     else:
-        mask = keep_mask(generator(), X.shape, p, X.dtype) / X.dtype.type(1 - p)
+        mask = dropout_noise(generator(), X, p)
     if inplace:
         return input.mul_(mask)
     return record(X * mask, "Dropout", (input,), (lambda g: g * mask,))

@@ -142,7 +142,7 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
     """Glorot: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    a = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    a = math.sqrt(3.0) * (gain * math.sqrt(2.0 / (fan_in + fan_out)))  # PyTorch's order
     return uniform_(tensor, -a, a, generator)
 
 

@@ -18,7 +18,7 @@ from .. import dtypes
 from ..engine import record
 from ..errors import OpError
 from ..random import generator
-from ..random_kernels import keep_mask, uniform01
+from ..random_kernels import keep_mask, scaled_keep, uniform01
 from ..tensor import Tensor, check_bool, check_tensor
 from . import conv, layer_ops
 from .conv_layers import _ntuple
@@ -421,13 +421,15 @@ def _dropout(op: str, input: Tensor, p: float, training: bool, inplace: bool, le
             raise OpError(f"{op}: result type Float can't be cast to the desired output type "
                           f"{dtypes.torch_name(X.dtype)}")  # fmt: skip
         shape = X.shape[:lead] + (1,) * (X.ndim - lead)
-        keep, dt = keep_mask(generator(), shape, p, X.dtype), X.dtype.type
+        # the whole input's noise is empty_like it (its memory order), a feature noise not
+        like = X if shape == X.shape else None
+        keep, dt = keep_mask(generator(), shape, p, X.dtype, like), X.dtype.type
         if alpha:  # in the dtype, one rounding per step, as PyTorch
             a = 1 / math.sqrt((_SELU_ALPHA_SCALED**2 * p + 1) * (1 - p))
             shift = (keep - dt(1)) * dt(_SELU_ALPHA_SCALED * a) + dt(_SELU_ALPHA_SCALED * a * p)
             scale = keep * dt(a)
         else:
-            scale, shift = keep / dt(1 - p), None
+            scale, shift = scaled_keep(keep, p), None
     if inplace:
         input.mul_(scale)
         return input if shift is None else input.add_(shift)
