@@ -25,11 +25,11 @@ import numpy as np
 
 from .. import dtypes, more_ops, ops
 from .. import inplace as _inplace
+from .. import random_kernels as _rk
 from ..engine import next_seq, record
 from ..errors import NotATensorError, OpError
 from ..grad_mode import _mode, no_grad
 from ..random import generator
-from ..random_kernels import dropout_noise
 from ..tensor import Tensor, check_bool, check_tensor
 from .erf import erf
 
@@ -578,7 +578,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
             f"dropout: result type Float can't be cast to the desired output type {X.dtype}"
         )
     else:
-        mask = dropout_noise(generator(), X, p)
+        mask = _rk.dropout_noise(generator(), X, p)
     if inplace:
         return input.mul_(mask)
     return record(X * mask, "Dropout", (input,), (lambda g: g * mask,))
