@@ -595,7 +595,7 @@ def _linear_unusual(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
 
 
 _BOOL = np.dtype(bool)
-_HALF = np.dtype(np.float16)
+_HALF = dtypes.float16
 
 
 def _same_dtype(name: str, A: np.ndarray, B: np.ndarray) -> None:

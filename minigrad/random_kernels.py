@@ -95,6 +95,11 @@ def in_fill_order(values: np.ndarray, arr: np.ndarray) -> np.ndarray:
     return flat if arr.flags.c_contiguous else flat[memory_order(arr)]
 
 
+def calc_type(dt: np.dtype) -> type:
+    """The type PyTorch computes a dtype's draws in: float64 for float64, else float32."""
+    return _f64 if dt == _f64 else _f32
+
+
 # ---- uniform ---------------------------------------------------------------------------
 def uniform01(gen: Any, n: int, dt: np.dtype) -> np.ndarray:
     """n uniforms in [0, 1), in the type PyTorch computes ``dt``'s in (float16's in float32)."""
@@ -106,7 +111,7 @@ def uniform01(gen: Any, n: int, dt: np.dtype) -> np.ndarray:
 def uniform(gen: Any, n: int, dt: np.dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """``uniform_(low, high)``: u·(high - low) + low, the bounds first cast to the type it is
     computed in (float32 for float16); a value that rounds up to ``high`` becomes ``low``."""
-    calc = _f64 if dt == _f64 else _f32
+    calc = calc_type(dt)
     lo, hi = calc(low), calc(high)
     out = fma(uniform01(gen, n, dt), hi - lo, lo, calc).astype(dt)
     return np.where(out == dt.type(hi), dt.type(lo), out)
@@ -139,54 +144,11 @@ def _normal_samples(gen: Any, n: int) -> np.ndarray:
     return out
 
 
-class _Doubles:
-    """Double uniforms for the rejection samplers, which read them one at a time: drawn
-    ahead in blocks, and ``close`` leaves the twister just after the last one read."""
-
-    def __init__(self, gen: Any, ahead: int) -> None:
-        self.gen, self.start, self.ahead = gen, gen._mt.state, max(ahead, 64)
-        self.block: list = []
-        self.i = self.used = 0
-
-    def __call__(self) -> float:
-        if self.i == len(self.block):
-            self.block, self.i = uniform01(self.gen, self.ahead, _f64).tolist(), 0
-        self.i += 1
-        self.used += 1
-        return self.block[self.i - 1]
-
-    def normal(self) -> float:
-        """A standard normal sample, as ``_normal_samples`` draws them (with the cache)."""
-        x = self.gen._normal
-        if x is not None:
-            self.gen._normal = None
-            return x
-        u1, u2 = self(), self()
-        r, theta = math.sqrt(-2.0 * math.log1p(-u2)), 2.0 * math.pi * u1
-        self.gen._normal = r * math.sin(theta)
-        return r * math.cos(theta)
-
-    def close(self) -> None:
-        mt = self.gen._mt
-        mt.state = self.start
-        for k in range(0, 2 * self.used, 1 << 20):  # two words a double
-            mt.random_raw(min(1 << 20, 2 * self.used - k))
-
-
-def _each(gen: Any, values: list, one: Any, ahead: int) -> np.ndarray:
-    """``one(doubles, value)`` for each value in order, reading one stream of doubles."""
-    doubles = _Doubles(gen, ahead)
-    try:
-        return np.array([one(doubles, v) for v in values], _f64)
-    finally:
-        doubles.close()
-
-
 def _normal_fill(gen: Any, n: int, dt: np.dtype, mean: float, std: float) -> np.ndarray:
     """PyTorch's ``normal_fill``: n uniforms, turned into normals 16 at a time (the first 8
     give u1 = 1 - u, the next 8 u2), and if n is not a multiple of 16, 16 fresh uniforms
     for the last 16 elements."""
-    calc = _f64 if dt == _f64 else _f32
+    calc = calc_type(dt)
     whole = n - n % 16
     # float16's kernel draws its uniforms 16 at a time, so it draws none for the part of
     # the last block that the tail redraws
@@ -344,6 +306,49 @@ def geometric(gen: Any, n: int, p: float) -> np.ndarray:
     """ceil(log u / log(1 - p)), u a double uniform: the trials up to the first success."""
     with np.errstate(divide="ignore"):
         return np.ceil(np.log(uniform01(gen, n, _f64)) / np.log1p(-p))
+
+
+class _Doubles:
+    """Double uniforms for the rejection samplers, which read them one at a time: drawn
+    ahead in blocks, and ``close`` leaves the twister just after the last one read."""
+
+    def __init__(self, gen: Any, ahead: int) -> None:
+        self.gen, self.start, self.ahead = gen, gen._mt.state, max(ahead, 64)
+        self.block: list = []
+        self.i = self.used = 0
+
+    def __call__(self) -> float:
+        if self.i == len(self.block):
+            self.block, self.i = uniform01(self.gen, self.ahead, _f64).tolist(), 0
+        self.i += 1
+        self.used += 1
+        return self.block[self.i - 1]
+
+    def normal(self) -> float:
+        """A standard normal sample, as ``_normal_samples`` draws them (with the cache)."""
+        x = self.gen._normal
+        if x is not None:
+            self.gen._normal = None
+            return x
+        u1, u2 = self(), self()
+        r, theta = math.sqrt(-2.0 * math.log1p(-u2)), 2.0 * math.pi * u1
+        self.gen._normal = r * math.sin(theta)
+        return r * math.cos(theta)
+
+    def close(self) -> None:
+        mt = self.gen._mt
+        mt.state = self.start
+        for k in range(0, 2 * self.used, 1 << 20):  # two words a double
+            mt.random_raw(min(1 << 20, 2 * self.used - k))
+
+
+def _each(gen: Any, values: list, one: Any, ahead: int) -> np.ndarray:
+    """``one(doubles, value)`` for each value in order, reading one stream of doubles."""
+    doubles = _Doubles(gen, ahead)
+    try:
+        return np.array([one(doubles, v) for v in values], _f64)
+    finally:
+        doubles.close()
 
 
 def gamma(gen: Any, alpha: np.ndarray, scalar: type) -> np.ndarray:

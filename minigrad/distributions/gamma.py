@@ -26,8 +26,11 @@ def standard_gamma(concentration: Tensor, shape: tuple) -> Tensor:
     cdf, holding u = P(a, x) fixed gives dx/da = -(∂P/∂a)(a, x) / p(x; a), p the density."""
     a = np.broadcast_to(concentration.data, shape)
     dtype = concentration.dtype
-    scalar = np.float64 if dtype == np.float64 else np.float32  # how PyTorch holds alpha
-    x = rk.gamma(generator(None, "standard_gamma"), a, scalar).reshape(shape).astype(dtype)
+    x = (
+        rk.gamma(generator(None, "standard_gamma"), a, rk.calc_type(dtype))
+        .reshape(shape)
+        .astype(dtype)
+    )
     x = np.fmax(x, np.finfo(dtype).tiny)  # NaN too, as PyTorch's max(tiny, x)
 
     def vjp(g: np.ndarray) -> np.ndarray:

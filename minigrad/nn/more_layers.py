@@ -18,7 +18,7 @@ from .. import dtypes
 from ..engine import record
 from ..errors import OpError
 from ..random import generator
-from ..random_kernels import keep_mask, scaled_keep, uniform01
+from ..random_kernels import calc_type, keep_mask, scaled_keep, uniform01
 from ..tensor import Tensor, check_bool, check_tensor
 from . import conv, layer_ops
 from .conv_layers import _ntuple
@@ -501,7 +501,7 @@ def rrelu(
     # first rounded to x's dtype (float32 for float16), as PyTorch's kernel
     negative = X <= 0
     slope = np.ones(X.shape, X.dtype)
-    bound = np.float64 if X.dtype == np.float64 else np.float32
+    bound = calc_type(X.dtype)
     lo, hi = float(bound(lower)), float(bound(upper))
     slope[negative] = (
         uniform01(generator(), int(negative.sum()), np.dtype(np.float64)) * (hi - lo) + lo
