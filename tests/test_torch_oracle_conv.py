@@ -161,6 +161,22 @@ OTHER_PROGRAMS = [
     "x = M.ones(1, 1, 3, 3, dtype=M.float64, requires_grad=True); w = M.ones(1, 1, 2, 2, dtype=M.float64, requires_grad=True) * 1; y = M.nn.functional.conv2d(x, w); w.add_(1); y.sum().backward()",
     "w = M.ones(1, 1, 2, 2, dtype=M.float64, requires_grad=True); x = M.ones(1, 1, 3, 3, dtype=M.float64, requires_grad=True) * 1; y = M.nn.functional.conv2d(x, w); x.add_(1); y.sum().backward()",
     "w = M.ones(1, 1, 2, 2, dtype=M.float64); x = M.ones(1, 1, 3, 3, dtype=M.float64, requires_grad=True) * 1; y = M.nn.functional.conv2d(x, w); x.add_(1); y.sum().backward(); R = x.grad",
+    # max pooling saves its input, as PyTorch: changing it in place is caught at backward
+    "x = M.ones(1, 1, 4, 4, dtype=M.float64, requires_grad=True) * 1; y = M.nn.functional.max_pool2d(x, 2); x.add_(1); y.sum().backward()",
+    "x = M.ones(1, 1, 4, 4, dtype=M.float64, requires_grad=True) * 1; y = M.nn.functional.max_pool2d(x, 2); y.add_(1); y.sum().backward(); R = x.grad",
+    # many ties (small integers as floats) in overlapping, padded, dilated and ceil-mode windows
+    *(
+        "x = ((M.arange(2 * 3 * 9 * 8) * 7 % 5) - 2.).reshape(2, 3, 9, 8).requires_grad_(); "
+        f"y, i = M.nn.functional.max_pool2d(x, {args}, return_indices=True); "
+        "(y * M.arange(y.numel()).reshape(y.shape)).sum().backward(); R = (y, i, x.grad)"
+        for args in (
+            "2",
+            "3, 1, 1",
+            "3, 2, 1, 2",
+            "(2, 3), (1, 2), (1, 0), ceil_mode=True",
+            "3, 2, 1, ceil_mode=True",
+        )
+    ),
     # no grad mode, and requires_grad of the result
     "x = M.ones(1, 1, 3, 3, requires_grad=True)\nwith M.no_grad(): y = M.nn.functional.conv2d(x, M.ones(1, 1, 2, 2))\nR = (y, y.requires_grad, M.nn.functional.conv2d(M.ones(1, 1, 3, 3), M.ones(1, 1, 2, 2)).requires_grad)",
     "R = M.nn.functional.conv2d(M.ones(0, 3, 5, 5), M.ones(4, 3, 3, 3)).shape",

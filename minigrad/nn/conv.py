@@ -25,6 +25,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .. import dtypes
 from ..engine import COPY_SLICES, record
 from ..errors import OpError
+from ..ops import _pass_where
 from ..random import generator
 from ..random_kernels import keep_mask, scaled_keep
 from ..tensor import Tensor, check_bool, check_tensor
@@ -404,50 +405,66 @@ def _max_pool(
     X, batched, out_size = _pool_input(op, input, k, s, p, d, ceil_mode)
     if X.dtype.kind == "b":
         raise NotImplementedError(f"{op}: \"{op}\" not implemented for 'Bool'")
-    N, C, *spatial = X.shape
+    spatial = X.shape[2:]
     low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
     right = [_padding_right(n, o, *a) for n, o, a in zip(spatial, out_size, zip(k, s, p, d))]
-    Xp = np.pad(X, ((0, 0), (0, 0), *zip(p, right)), constant_values=low)
-    # one strided slice per kernel point; the index is PyTorch's scan: the first of tied
-    # maxima, but the last NaN (a NaN replaces anything, and a later NaN an earlier one)
+    padded = any(p) or any(right)
+    Xp = np.pad(X, ((0, 0), (0, 0), *zip(p, right)), constant_values=low) if padded else X
+    # one strided slice per kernel point; arg (the kernel point of each maximum) is PyTorch's
+    # scan: the first of tied maxima, but the last NaN (a NaN replaces anything, and a later
+    # NaN an earlier one)
     points = list(_offsets(Xp, k, s, d, out_size))
     out = points[0].copy()
     for v in points[1:]:
         np.maximum(out, v, out=out)  # NaN wins
-    arg = np.zeros((N, C, *out_size), np.intp)
-    for t in range(len(points) - 1, -1, -1):  # the first equal to the maximum, last
-        np.copyto(arg, t, where=points[t] == out)
+    differ = points[0] != out  # the first maximum's point: how many points before it differ
+    arg = differ.astype(np.min_scalar_type(len(points) - 1))
+    for v in points[1:-1]:
+        differ &= v != out
+        arg += differ
     if X.dtype.kind == "f" and np.isnan(out).any():
         for t, v in enumerate(points):
             np.copyto(arg, t, where=np.isnan(v))
-    # the position of each maximum along each spatial dim, from the window's start
-    starts = [(np.arange(o) * si - pi).reshape(-1, *(1,) * (nd - 1 - j))
-              for j, (o, si, pi) in enumerate(zip(out_size, s, p))]  # fmt: skip
-    pos = [st + a * di for st, a, di in zip(starts, np.unravel_index(arg, k), d)]
-    if any(p) or ceil_mode:
-        # a window of only the lowest value: PyTorch keeps its first point inside the input
-        outside = np.zeros(arg.shape, bool)
-        for q, n in zip(pos, spatial):
-            outside |= (q < 0) | (q >= n)
-        firsts = (st + -(st // di) * di * (st < 0) for st, di in zip(starts, d))
-        pos = [np.where(outside, first, q) for first, q in zip(firsts, pos)]
-    index = np.zeros(arg.shape, np.int64)
-    for q, n in zip(pos, spatial):
-        index = index * n + q
-    volume, P = math.prod(spatial), math.prod(out_size)
+    if padded and (out == low).any():
+        # a window of only the lowest value: its first maximum may be padding, where PyTorch
+        # takes the window's first point inside the input
+        at = zip(np.unravel_index(arg, k), _starts(out_size, s, p), d, spatial)
+        at = [_first_inside(a, st, di, n) for a, st, di, n in at]
+        arg = np.ravel_multi_index(at, k).astype(arg.dtype)
 
-    def vjp(g: np.ndarray) -> np.ndarray:
+    def vjp(g: np.ndarray) -> np.ndarray:  # each window's g added at its maximum
         g = g if batched else g[None]
-        flat = (np.arange(N * C, dtype=np.int64) * volume)[:, None] + index.reshape(N * C, P)
-        dx = np.bincount(flat.ravel(), g.ravel(), N * C * volume).astype(g.dtype, copy=False)
-        return dx.reshape(input.data.shape)
+        dx = np.zeros(Xp.shape, g.dtype)
+        for t, view in enumerate(_offsets(dx, k, s, d, out_size)):
+            view += _pass_where(arg == t, g)
+        inside = (..., *(slice(pi, pi + n) for pi, n in zip(p, spatial)))
+        return np.ascontiguousarray(dx[inside]).reshape(input.data.shape)
 
     if not batched:
-        out, index = out[0], index[0]
-    result = record(np.ascontiguousarray(out), f"MaxPool{nd}DWithIndices", (input,), (vjp,))
-    if return_indices:
-        return result, Tensor._new(np.ascontiguousarray(index))
-    return result
+        out = out[0]
+    result = record(np.ascontiguousarray(out), f"MaxPool{nd}DWithIndices", (input,), (vjp,),
+                    saved=(input,))  # fmt: skip
+    if not return_indices:
+        return result
+    index = np.zeros(arg.shape, np.int64)  # flat in the input's plane (or volume)
+    for a, st, di, n in zip(np.unravel_index(arg, k), _starts(out_size, s, p), d, spatial):
+        index = index * n + (st + a * di)
+    return result, Tensor._new(np.ascontiguousarray(index if batched else index[0]))
+
+
+def _starts(out_size: tuple, s: tuple, p: tuple) -> list:
+    """Per spatial dim, where each window starts in the input (negative in the padding),
+    shaped to broadcast against the (N, C, *out) output."""
+    nd = len(out_size)
+    return [(np.arange(o) * si - pi).reshape(-1, *(1,) * (nd - 1 - j))
+            for j, (o, si, pi) in enumerate(zip(out_size, s, p))]  # fmt: skip
+
+
+def _first_inside(a: np.ndarray, start: np.ndarray, d: int, n: int) -> np.ndarray:
+    """The kernel offsets ``a`` along one dim, moved to the window's first point inside the
+    input (0 <= start + a d < n) where they point into the padding."""
+    q = start + a * d
+    return np.where((q < 0) | (q >= n), -(start // d) * (start < 0), a)
 
 
 def avg_pool2d(
