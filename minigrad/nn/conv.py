@@ -284,27 +284,38 @@ def _convnd(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: in
 
 def _col2im(cols: np.ndarray, padded: tuple, s: tuple, d: tuple, pads: tuple) -> np.ndarray:
     """Add the windows cols (G, Cg, *k, N, *out) back into the padded image of size
-    ``padded`` they were taken from; return the image (N, G*Cg, *spatial) inside the padding.
-
-    One add per kernel point, over the whole image as one flat run: the point's columns are
-    first spread to where its windows start (zeros elsewhere), and a point is a constant
-    shift of that in the flat image. (An add through a strided view is several times slower
-    in NumPy than one over contiguous memory.)"""
+    ``padded`` they were taken from; return the image (N, G*Cg, *spatial) inside the padding."""
     nd = len(padded)
     G, Cg = cols.shape[:2]
     k, N, out_size = cols.shape[2 : 2 + nd], cols.shape[2 + nd], cols.shape[3 + nd :]
-    flat_strides = [math.prod(padded[i + 1 :]) for i in range(nd)]
+    points = (cols[(slice(None), slice(None), *point)] for point in np.ndindex(*k))
+    dX = _add_windows(points, (G, Cg, N, *padded), out_size, k, s, d, cols.dtype)
+    dX = dX.reshape(G * Cg, N, *padded).swapaxes(0, 1)
+    return dX[(..., *(slice(lo, n - hi) for n, (lo, hi) in zip(padded, pads)))]
+
+
+def _add_windows(points: Any, shape: tuple, out_size: tuple, k: tuple, s: tuple, d: tuple,
+                 dtype: np.dtype) -> np.ndarray:  # fmt: skip
+    """The image of ``shape`` (*batch, *padded) that sums what each window point holds:
+    ``points`` gives, per kernel point in row-major order, an array (*batch, *out_size) of
+    one value per window (windows s apart, their points d apart, as _offsets takes them).
+
+    One add per point, over the whole image as one flat run: the point's values are spread
+    to where the windows start (zeros elsewhere), and the point is a constant shift of that
+    in the flat image. (An add through a strided view is several times slower in NumPy than
+    one over contiguous memory; a copy into one is not.)"""
+    padded = shape[len(shape) - len(k) :]
+    flat_strides = [math.prod(padded[i + 1 :]) for i in range(len(k))]
     shifts = [sum(i * di * st for i, di, st in zip(point, d, flat_strides))
               for point in np.ndindex(*k)]  # fmt: skip
-    size = G * Cg * N * math.prod(padded)
-    dX = np.zeros(size + max(shifts), cols.dtype)
-    spread = np.zeros((G, Cg, N, *padded), cols.dtype)
+    size = math.prod(shape)
+    image = np.zeros(size + max(shifts), dtype)
+    spread = np.zeros(shape, dtype)
     starts = (..., *(slice(0, si * (o - 1) + 1, si) for si, o in zip(s, out_size)))
-    for shift, point in zip(shifts, np.ndindex(*k)):  # row-major, as the kernel
-        spread[starts] = cols[(slice(None), slice(None), *point)]
-        dX[shift : shift + size] += spread.reshape(-1)
-    dX = dX[:size].reshape(G * Cg, N, *padded).swapaxes(0, 1)
-    return dX[(..., *(slice(lo, n - hi) for n, (lo, hi) in zip(padded, pads)))]
+    for shift, values in zip(shifts, points):
+        spread[starts] = values
+        image[shift : shift + size] += spread.reshape(-1)
+    return image[:size].reshape(shape)
 
 
 # ---- pooling -------------------------------------------------------------------------
@@ -443,9 +454,8 @@ def _max_pool(
 
     def vjp(g: np.ndarray) -> np.ndarray:  # each window's g added at its maximum
         g = g if batched else g[None]
-        dx = np.zeros(Xp.shape, g.dtype)
-        for t, view in enumerate(_offsets(dx, k, s, d, out_size)):
-            view += _pass_where(arg == t, g)
+        at_max = (_pass_where(arg == t, g) for t in range(len(points)))
+        dx = _add_windows(at_max, Xp.shape, out_size, k, s, d, g.dtype)
         inside = (..., *(slice(pi, pi + n) for pi, n in zip(p, spatial)))
         return np.ascontiguousarray(dx[inside]).reshape(input.data.shape)
 
