@@ -1976,9 +1976,13 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
         for p in (index if isinstance(index, tuple) else (index,))
     )
 
+    rows = _row_index(index, shape[0]) if repeats else None
+
     def vjp(g: np.ndarray) -> np.ndarray:
         dx = np.zeros(shape, g.dtype)
-        if repeats:
+        if rows is not None:
+            _add_rows(dx, rows, g.reshape(rows.size, *shape[1:]))
+        elif repeats:
             np.add.at(dx, index, g)  # integer indices may repeat: accumulate
         else:
             dx[index] = g
@@ -1996,6 +2000,37 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
     for at, name in steps:
         x = _index_step(x, at, name)
     return x
+
+
+def _row_index(index: Any, n: int) -> np.ndarray | None:
+    """The rows an index of one integer array picks from the first dim (of size n), flat
+    and made non-negative; None for any other index."""
+    if isinstance(index, tuple):
+        if len(index) != 1:
+            return None
+        index = index[0]
+    if not isinstance(index, np.ndarray) or index.dtype.kind not in "iu":
+        return None
+    rows = index.reshape(-1)
+    return np.where(rows < 0, rows + n, rows) if rows.size and rows.min() < 0 else rows
+
+
+def _add_rows(out: np.ndarray, rows: np.ndarray, values: np.ndarray, rounds: int = 64) -> None:
+    """out[rows[i]] += values[i] for each i in order, as np.add.at(out, rows, values) (and
+    PyTorch's index_add_) does, with the same sums in the same order, but several times
+    faster: ``rows`` (non-negative) are sorted stably, and round r adds the r-th value of
+    every row at once (one fancy-index add, no row twice). Past ``rounds``, np.add.at."""
+    order = np.argsort(rows, kind="stable")
+    keys = rows[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else keys
+    counts = np.diff(np.r_[starts, keys.size])
+    most = int(counts.max()) if counts.size else 0
+    for r in range(builtins.min(most, rounds)):
+        live = starts[counts > r]
+        out[keys[live]] += values[order[live + r]]
+    if most > rounds:
+        late = np.arange(keys.size) - np.repeat(starts, counts) >= rounds
+        np.add.at(out, keys[late], values[order[late]])
 
 
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:

@@ -396,3 +396,18 @@ def test_float32_matches_pytorch(name, xs, ws, kwargs):
         # atol as torch.testing's for float32: a sum of 27 products of size ~1 that cancels
         # to ~0.1 is only good to ~27 * 6e-8 * 3 in absolute terms, whatever its order
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("args", [(3, 1, 1), (3, 2, 1), (3, 1, 0, 2), (2, 1), (2,)])
+def test_max_pool_gradient_is_pytorchs_bit_for_bit_in_float32(args):
+    """An element that is the maximum of several windows gets their gradients summed in
+    the windows' order, as PyTorch's kernel sums them: the same float32 bits."""
+    rng = np.random.default_rng(0)
+    x = rng.integers(-2, 3, (4, 3, 12, 11)).astype(np.float32)  # many ties
+    tx = torch.tensor(x, requires_grad=True)
+    y = torch.nn.functional.max_pool2d(tx, *args)
+    g = rng.standard_normal(tuple(y.shape)).astype(np.float32) * 100
+    y.backward(torch.tensor(g))
+    mx = mg.tensor(x, requires_grad=True)
+    mg.nn.functional.max_pool2d(mx, *args).backward(mg.tensor(g))
+    np.testing.assert_array_equal(mx.grad.numpy(), tx.grad.numpy())

@@ -288,31 +288,31 @@ def _col2im(cols: np.ndarray, padded: tuple, s: tuple, d: tuple, pads: tuple) ->
     nd = len(padded)
     G, Cg = cols.shape[:2]
     k, N, out_size = cols.shape[2 : 2 + nd], cols.shape[2 + nd], cols.shape[3 + nd :]
-    points = (cols[(slice(None), slice(None), *point)] for point in np.ndindex(*k))
-    dX = _add_windows(points, (G, Cg, N, *padded), out_size, k, s, d, cols.dtype)
+    points = ((p, cols[(slice(None), slice(None), *p)]) for p in np.ndindex(*k))  # row-major
+    dX = _add_windows(points, (G, Cg, N, *padded), out_size, s, d, cols.dtype)
     dX = dX.reshape(G * Cg, N, *padded).swapaxes(0, 1)
     return dX[(..., *(slice(lo, n - hi) for n, (lo, hi) in zip(padded, pads)))]
 
 
-def _add_windows(points: Any, shape: tuple, out_size: tuple, k: tuple, s: tuple, d: tuple,
+def _add_windows(points: Any, shape: tuple, out_size: tuple, s: tuple, d: tuple,
                  dtype: np.dtype) -> np.ndarray:  # fmt: skip
     """The image of ``shape`` (*batch, *padded) that sums what each window point holds:
-    ``points`` gives, per kernel point in row-major order, an array (*batch, *out_size) of
-    one value per window (windows s apart, their points d apart, as _offsets takes them).
+    ``points`` gives pairs (kernel point, an array (*batch, *out_size) of one value per
+    window), windows s apart and their points d apart, as _offsets takes them. Each image
+    element gets its values added in the order the points come.
 
     One add per point, over the whole image as one flat run: the point's values are spread
     to where the windows start (zeros elsewhere), and the point is a constant shift of that
     in the flat image. (An add through a strided view is several times slower in NumPy than
     one over contiguous memory; a copy into one is not.)"""
-    padded = shape[len(shape) - len(k) :]
-    flat_strides = [math.prod(padded[i + 1 :]) for i in range(len(k))]
-    shifts = [sum(i * di * st for i, di, st in zip(point, d, flat_strides))
-              for point in np.ndindex(*k)]  # fmt: skip
+    padded = shape[len(shape) - len(s) :]
+    flat_strides = [math.prod(padded[i + 1 :]) for i in range(len(s))]
     size = math.prod(shape)
-    image = np.zeros(size + max(shifts), dtype)
+    image = np.zeros(size + math.prod(padded), dtype)  # a shift is less than one image
     spread = np.zeros(shape, dtype)
     starts = (..., *(slice(0, si * (o - 1) + 1, si) for si, o in zip(s, out_size)))
-    for shift, values in zip(shifts, points):
+    for point, values in points:
+        shift = sum(i * di * st for i, di, st in zip(point, d, flat_strides))
         spread[starts] = values
         image[shift : shift + size] += spread.reshape(-1)
     return image[:size].reshape(shape)
@@ -454,8 +454,11 @@ def _max_pool(
 
     def vjp(g: np.ndarray) -> np.ndarray:  # each window's g added at its maximum
         g = g if batched else g[None]
-        at_max = (_pass_where(arg == t, g) for t in range(len(points)))
-        dx = _add_windows(at_max, Xp.shape, out_size, k, s, d, g.dtype)
+        # the last point first: each element then gets its windows' gradients in the
+        # windows' order, as PyTorch adds them
+        kernel = reversed(list(enumerate(np.ndindex(*k))))
+        at_max = ((point, _pass_where(arg == t, g)) for t, point in kernel)
+        dx = _add_windows(at_max, Xp.shape, out_size, s, d, g.dtype)
         inside = (..., *(slice(pi, pi + n) for pi, n in zip(p, spatial)))
         return np.ascontiguousarray(dx[inside]).reshape(input.data.shape)
 

@@ -111,7 +111,7 @@ def embedding(
             counts = np.bincount(I.ravel(), minlength=n)
             g = g * (1.0 / counts[I]).astype(g.dtype)[..., None]
         dw = np.zeros(W.shape, g.dtype)
-        np.add.at(dw, I, g)  # repeated indices accumulate
+        ops._add_rows(dw, I.reshape(-1), g.reshape(I.size, -1))  # repeated indices accumulate
         if pad is not None:
             dw[pad] = 0
         return dw

@@ -1,0 +1,100 @@
+"""The faster forms of scatter-adds and window sums give what the plain forms give, bit for
+bit: the same sums in the same order (np.add.at's, which is PyTorch's)."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import ops
+from minigrad.nn import conv
+from minigrad.nn import functional as F
+
+
+def _add_at(shape, rows, values):
+    out = np.zeros(shape, values.dtype)
+    np.add.at(out, rows, values)
+    return out
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [3, 1, 3, 3, 0, 1],
+        list(range(10)),
+        [5] * 200 + [2, 5, 2],  # past the rounds: the rest by np.add.at, in order
+        [],
+    ],
+)
+def test_add_rows_is_add_at_bit_for_bit(rows):
+    rng = np.random.default_rng(0)
+    rows = np.array(rows, np.int64)
+    scale = 10.0 ** rng.integers(-3, 4, (rows.size, 1, 1))
+    values = (rng.standard_normal((rows.size, 3, 2)) * scale).astype(np.float32)
+    out = np.zeros((10, 3, 2), np.float32)
+    ops._add_rows(out, rows, values, rounds=64)
+    np.testing.assert_array_equal(out, _add_at((10, 3, 2), rows, values))
+
+
+def test_index_and_embedding_gradients_add_repeats_in_order():
+    """x[i] and embedding with repeated and negative rows: the gradient is np.add.at's."""
+    rng = np.random.default_rng(1)
+    i = rng.integers(-6, 6, 300)
+    g = rng.standard_normal((300, 4)).astype(np.float32) * 100
+    x = mg.zeros(6, 4, requires_grad=True)
+    x[mg.tensor(i)].backward(mg.tensor(g))
+    np.testing.assert_array_equal(x.grad.numpy(), _add_at((6, 4), i, g))
+    w = mg.zeros(6, 4, requires_grad=True)
+    rows = (i % 6).reshape(30, 10)
+    F.embedding(mg.tensor(rows), w).backward(mg.tensor(g.reshape(30, 10, 4)))
+    np.testing.assert_array_equal(w.grad.numpy(), _add_at((6, 4), rows.ravel(), g))
+
+
+def _col2im_by_strided_adds(cols, padded, s, d, pads):
+    """col2im as one add per kernel point through a strided view of the padded image."""
+    nd = len(padded)
+    G, Cg = cols.shape[:2]
+    k, N, out = cols.shape[2 : 2 + nd], cols.shape[2 + nd], cols.shape[3 + nd :]
+    dX = np.zeros((G, Cg, N, *padded), cols.dtype)
+    for point in np.ndindex(*k):
+        at = tuple(slice(i * di, i * di + si * (o - 1) + 1, si)
+                   for i, di, si, o in zip(point, d, s, out))  # fmt: skip
+        dX[(..., *at)] += cols[(slice(None), slice(None), *point)]
+    dX = dX.reshape(G * Cg, N, *padded).swapaxes(0, 1)
+    return dX[(..., *(slice(lo, n - hi) for n, (lo, hi) in zip(padded, pads)))]
+
+
+@pytest.mark.parametrize(
+    "k, s, d, p",
+    [((3, 3), (1, 1), (1, 1), 1), ((2, 2), (2, 2), (1, 1), 0), ((3, 2), (2, 1), (2, 1), 2),
+     ((5,), (3,), (1,), 1), ((2, 2, 2), (1, 2, 1), (1, 1, 2), 1)],
+)  # fmt: skip
+def test_col2im_is_strided_adds_bit_for_bit(k, s, d, p):
+    rng = np.random.default_rng(2)
+    nd = len(k)
+    padded = tuple(7 + 2 * p + i for i in range(nd))
+    out = tuple((n - di * (ki - 1) - 1) // si + 1 for n, ki, si, di in zip(padded, k, s, d))
+    cols = rng.standard_normal((2, 3, *k, 4, *out)).astype(np.float32)
+    pads = ((p, p),) * nd
+    got = conv._col2im(cols, padded, s, d, pads)
+    np.testing.assert_array_equal(got, _col2im_by_strided_adds(cols, padded, s, d, pads))
+
+
+@pytest.mark.parametrize(
+    "k, s, p, d, ceil", itertools.product([2, 3], [1, 2], [0, 1], [1, 2], [False, True])
+)
+def test_max_pool_gradient_is_add_at_of_the_indices(k, s, p, d, ceil):
+    """Each window's gradient lands on its returned index, summed as np.add.at sums (in the
+    windows' order, as PyTorch: an element that is the maximum of three windows or more
+    gets the same float32 sum)."""
+    if p > (d * (k - 1) + 1) // 2:
+        return
+    rng = np.random.default_rng(3)
+    x = mg.tensor(rng.integers(-2, 3, (2, 3, 9, 8)).astype(np.float32), requires_grad=True)
+    y, idx = F.max_pool2d(x, k, s, p, d, ceil_mode=ceil, return_indices=True)
+    g = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(mg.tensor(g))
+    flat = idx.numpy().reshape(6, -1)
+    want = np.stack([_add_at(72, f, gi) for f, gi in zip(flat, g.reshape(6, -1))])
+    np.testing.assert_array_equal(x.grad.numpy(), want.reshape(x.shape))
