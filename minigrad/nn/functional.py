@@ -1433,8 +1433,8 @@ def layer_norm(
             )
     _check_norm_dtypes("layer_norm", "LayerNormKernelImpl", X, weight, bias)
     axes = tuple(range(X.ndim - k, X.ndim))
-    mean, var = _moments(X.astype(np.float64, copy=False), axes)
-    return _normalized("NativeLayerNorm", input, weight, bias, mean, var, eps, shape, axes)
+    mean, var, dev = _moments(X, axes)
+    return _normalized("NativeLayerNorm", input, weight, bias, mean, var, eps, shape, axes, dev)
 
 
 def batch_norm(
@@ -1479,10 +1479,10 @@ def batch_norm(
         mean, var = running_mean.data.reshape(shape), running_var.data.reshape(shape)
         return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, None)
     n = X.size // C
-    mean, var = _moments(X.astype(np.float64, copy=False), axes)
+    mean, var, dev = _moments(X, axes)
     _update_running(running_mean, running_var, mean.reshape(C), var.reshape(C) * (n / (n - 1)),
                     momentum)  # fmt: skip
-    return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, axes)
+    return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, axes, dev)
 
 
 def _empty_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
@@ -1629,9 +1629,9 @@ def _grouped(
     X = input.data
     view = (X.shape[0], groups, X.shape[1] // groups, *X.shape[2:])
     axes = tuple(range(2, len(view)))
-    mean, var = _moments(X.reshape(view).astype(np.float64, copy=False), axes)
+    mean, var, dev = _moments(X.reshape(view), axes)
     shape = view[1:3] + (1,) * (X.ndim - 2)
-    out = _normalized(name, input, weight, bias, mean, var, eps, shape, axes, view)
+    out = _normalized(name, input, weight, bias, mean, var, eps, shape, axes, dev)
     return out, mean, var
 
 
@@ -1649,53 +1649,59 @@ def _check_norm_dtypes(name: str, kernel: str, X: np.ndarray, *params: Any) -> N
 
 
 def _moments(X: np.ndarray, axes: tuple) -> tuple:
-    """Mean and biased variance over ``axes`` (kept as dims of size 1; NaN over none)."""
-    mean = ops._mean(X, axes, True)
-    dev = X - mean
-    return mean, ops._mean(dev * dev, axes, True)
+    """Mean and biased variance over ``axes`` (kept as dims of size 1; NaN over none), and
+    the deviations x - mean, all in float64."""
+    dev = X.astype(np.float64)  # a copy, which becomes x - mean
+    mean = ops._mean(dev, axes, True)
+    dev -= mean
+    return mean, ops._mean(np.square(dev), axes, True), dev
 
 
 def _normalized(
     name: str, input: Tensor, weight: Tensor | None, bias: Tensor | None, mean: np.ndarray,
-    var: np.ndarray, eps: float, shape: tuple, axes: tuple | None, view: tuple | None = None,
+    var: np.ndarray, eps: float, shape: tuple, axes: tuple | None, dev: np.ndarray | None = None,
 ) -> Tensor:  # fmt: skip
     """x̂ w + b with x̂ = (x - μ) r, r = 1 / sqrt(σ² + eps), w and b reshaped to ``shape``,
-    computed in float64 and rounded once to x's dtype (float32 sums lose too much). All of
-    it on x reshaped to ``view`` if given (GroupNorm's groups), the result in x's shape.
+    computed in float64 and rounded once to x's dtype (float32 sums lose too much).
 
-    μ and σ² are x's moments over ``axes``, or constants (BatchNorm's running stats) when
-    ``axes`` is None. With ĝ = g w:
+    μ and σ² are x's moments over ``axes``, with ``dev`` = x - μ in float64 (which this
+    takes over), viewed as the moments saw x (GroupNorm's groups); or constants (BatchNorm's
+    running stats) when ``axes`` is None. With ĝ = g w:
     dx = r (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)) (means over ``axes``),  or dx = r ĝ for constants;
     dw = Σ g x̂,   db = Σ g  (sums over the dims w is broadcast along).
     """
-    X = input.data.astype(np.float64, copy=False).reshape(view or input.data.shape)
     r = 1 / np.sqrt(var + eps)
-    xhat = (X - mean) * r
+    xhat = np.subtract(input.data, mean, dtype=np.float64) if dev is None else dev
+    xhat *= r
     W = None if weight is None else weight.data.reshape(shape).astype(np.float64, copy=False)
-    out = xhat if W is None else xhat * W
-    if bias is not None:
-        out = out + bias.data.reshape(shape)
-    padded = (1,) * (X.ndim - len(shape)) + shape
+    out = np.empty(xhat.shape, input.data.dtype)  # the result, rounded once
+    scaled = xhat if W is None else xhat * W
+    if bias is None:
+        out[...] = scaled
+    else:
+        np.add(scaled, bias.data.reshape(shape), out=out)
+    padded = (1,) * (xhat.ndim - len(shape)) + shape
     param_axes = tuple(i for i, n in enumerate(padded) if n == 1)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
-        g = g.reshape(X.shape)
+        g = g.reshape(xhat.shape)
         gh = g if W is None else g * W
         if axes is None:
-            dx = gh * r
-        else:
-            dx = r * (
-                gh - gh.mean(axes, keepdims=True) - xhat * (gh * xhat).mean(axes, keepdims=True)
-            )
+            return (gh * r).reshape(input.data.shape)
+        t = gh * xhat
+        mean_gx = t.mean(axes, keepdims=True)
+        centered = np.subtract(gh, gh.mean(axes, keepdims=True), out=None if gh is g else gh)
+        dx = np.subtract(centered, np.multiply(xhat, mean_gx, out=t), out=t)
+        dx *= r
         return dx.reshape(input.data.shape)
 
     def vjp_weight(g: np.ndarray) -> np.ndarray:
-        return np.sum(g.reshape(X.shape) * xhat, axis=param_axes).reshape(weight.data.shape)
+        return np.sum(g.reshape(xhat.shape) * xhat, axis=param_axes).reshape(weight.data.shape)
 
     def vjp_bias(g: np.ndarray) -> np.ndarray:
-        return np.sum(g.reshape(X.shape), axis=param_axes).reshape(bias.data.shape)
+        return np.sum(g.reshape(xhat.shape), axis=param_axes).reshape(bias.data.shape)
 
-    out = ops._contiguous(out.reshape(input.data.shape).astype(input.data.dtype, copy=False))
+    out = out.reshape(input.data.shape)
     return record(out, name, (input, weight, bias), (vjp_input, vjp_weight, vjp_bias),
                   saved=ops._tensors(input, weight))  # fmt: skip
 
