@@ -300,7 +300,9 @@ def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
                            f"not {approximate!r}")  # fmt: skip
     X = _float_input("gelu", input, "GeluKernelImpl")
     if approximate == "none":
-        cdf = 0.5 * (1 + erf(X * _SQRT1_2))
+        cdf = erf(X * _SQRT1_2, single=input.data.dtype.itemsize <= 4)
+        cdf += 1
+        cdf *= 0.5
         out = X * cdf
 
         def vjp(g: np.ndarray) -> np.ndarray:
