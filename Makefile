@@ -32,6 +32,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) benchmarks/bench_train.py
 	$(PY) benchmarks/bench_ops.py
+	$(PY) benchmarks/bench_layers.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

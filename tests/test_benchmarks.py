@@ -35,3 +35,27 @@ def test_bench_train_frameworks_agree():
         assert len(results["minigrad"]["losses"]) == 3
     assert report["ok"]
     assert proc.returncode == 0, proc.stderr
+
+
+BENCH_LAYERS = BENCH_TRAIN.with_name("bench_layers.py")
+
+
+def test_bench_layers_agree_with_pytorch():
+    """bench_layers.py times a layer only after its output and input gradient matched
+    PyTorch's; without torch it has nothing to compare and reports no case."""
+    proc = subprocess.run(
+        [sys.executable, str(BENCH_LAYERS), "--check-only", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.stdout, proc.stderr
+    report = json.loads(proc.stdout)
+    if importlib.util.find_spec("torch") is None:
+        assert report["cases"] == {} and report["torch"] is None
+    else:
+        assert len(report["cases"]) == 13
+        for name, entry in report["cases"].items():
+            assert entry["status"] == "ok", (name, entry.get("reason"))
+    assert report["ok"]
+    assert proc.returncode == 0, proc.stderr

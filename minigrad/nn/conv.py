@@ -25,7 +25,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .. import dtypes
 from ..engine import COPY_SLICES, record
 from ..errors import OpError
-from ..ops import _pass_where
 from ..random import generator
 from ..random_kernels import keep_mask, scaled_keep
 from ..tensor import Tensor, check_bool, check_tensor
@@ -284,38 +283,26 @@ def _convnd(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: in
 
 def _col2im(cols: np.ndarray, padded: tuple, s: tuple, d: tuple, pads: tuple) -> np.ndarray:
     """Add the windows cols (G, Cg, *k, N, *out) back into the padded image of size
-    ``padded`` they were taken from; return the image (N, G*Cg, *spatial) inside the padding."""
+    ``padded`` they were taken from; return the image (N, G*Cg, *spatial) inside the padding.
+
+    One add per kernel point, over the whole image as one flat run: the point's columns are
+    first spread to where its windows start (zeros elsewhere), and the point is a constant
+    shift of that in the flat image. (An add through a strided view is several times slower
+    in NumPy than one over contiguous memory; a copy into one is not.)"""
     nd = len(padded)
     G, Cg = cols.shape[:2]
     k, N, out_size = cols.shape[2 : 2 + nd], cols.shape[2 + nd], cols.shape[3 + nd :]
-    points = ((p, cols[(slice(None), slice(None), *p)]) for p in np.ndindex(*k))  # row-major
-    dX = _add_windows(points, (G, Cg, N, *padded), out_size, s, d, cols.dtype)
-    dX = dX.reshape(G * Cg, N, *padded).swapaxes(0, 1)
-    return dX[(..., *(slice(lo, n - hi) for n, (lo, hi) in zip(padded, pads)))]
-
-
-def _add_windows(points: Any, shape: tuple, out_size: tuple, s: tuple, d: tuple,
-                 dtype: np.dtype) -> np.ndarray:  # fmt: skip
-    """The image of ``shape`` (*batch, *padded) that sums what each window point holds:
-    ``points`` gives pairs (kernel point, an array (*batch, *out_size) of one value per
-    window), windows s apart and their points d apart, as _offsets takes them. Each image
-    element gets its values added in the order the points come.
-
-    One add per point, over the whole image as one flat run: the point's values are spread
-    to where the windows start (zeros elsewhere), and the point is a constant shift of that
-    in the flat image. (An add through a strided view is several times slower in NumPy than
-    one over contiguous memory; a copy into one is not.)"""
-    padded = shape[len(shape) - len(s) :]
-    flat_strides = [math.prod(padded[i + 1 :]) for i in range(len(s))]
-    size = math.prod(shape)
-    image = np.zeros(size + math.prod(padded), dtype)  # a shift is less than one image
-    spread = np.zeros(shape, dtype)
+    flat_strides = [math.prod(padded[i + 1 :]) for i in range(nd)]
+    size = G * Cg * N * math.prod(padded)
+    dX = np.zeros(size + math.prod(padded), cols.dtype)  # a point's shift is less than an image
+    spread = np.zeros((G, Cg, N, *padded), cols.dtype)
     starts = (..., *(slice(0, si * (o - 1) + 1, si) for si, o in zip(s, out_size)))
-    for point, values in points:
+    for point in np.ndindex(*k):  # row-major, as the kernel
         shift = sum(i * di * st for i, di, st in zip(point, d, flat_strides))
-        spread[starts] = values
-        image[shift : shift + size] += spread.reshape(-1)
-    return image[:size].reshape(shape)
+        spread[starts] = cols[(slice(None), slice(None), *point)]
+        dX[shift : shift + size] += spread.reshape(-1)
+    dX = dX[:size].reshape(G * Cg, N, *padded).swapaxes(0, 1)
+    return dX[(..., *(slice(lo, n - hi) for n, (lo, hi) in zip(padded, pads)))]
 
 
 # ---- pooling -------------------------------------------------------------------------
@@ -452,15 +439,13 @@ def _max_pool(
         at = [_first_inside(a, st, di, n) for a, st, di, n in at]
         arg = np.ravel_multi_index(at, k).astype(arg.dtype)
 
-    def vjp(g: np.ndarray) -> np.ndarray:  # each window's g added at its maximum
-        g = g if batched else g[None]
-        # the last point first: each element then gets its windows' gradients in the
-        # windows' order, as PyTorch adds them
-        kernel = reversed(list(enumerate(np.ndindex(*k))))
-        at_max = ((point, _pass_where(arg == t, g)) for t, point in kernel)
-        dx = _add_windows(at_max, Xp.shape, out_size, s, d, g.dtype)
+    def vjp(g: np.ndarray) -> np.ndarray:
+        # each window's g added at its maximum in the padded input, flat: np.add.at adds
+        # in the windows' order, as PyTorch's kernel (the same float32 sums where they overlap)
+        dx = np.zeros(Xp.size, g.dtype)
+        np.add.at(dx, _flat_maxima(arg, Xp.shape, k, s, d).reshape(-1), g.reshape(-1))
         inside = (..., *(slice(pi, pi + n) for pi, n in zip(p, spatial)))
-        return np.ascontiguousarray(dx[inside]).reshape(input.data.shape)
+        return np.ascontiguousarray(dx.reshape(Xp.shape)[inside]).reshape(input.data.shape)
 
     if not batched:
         out = out[0]
@@ -472,6 +457,22 @@ def _max_pool(
     for a, st, di, n in zip(np.unravel_index(arg, k), _starts(out_size, s, p), d, spatial):
         index = index * n + (st + a * di)
     return result, Tensor._new(np.ascontiguousarray(index if batched else index[0]))
+
+
+def _flat_maxima(arg: np.ndarray, padded_shape: tuple, k: tuple, s: tuple, d: tuple) -> np.ndarray:
+    """Where each window's maximum is in the flat padded input (N, C, *padded): the offset
+    of its kernel point ``arg``, plus its window's start in the plane, plus its plane's."""
+    N, C, *padded = padded_shape
+    strides = [math.prod(padded[i + 1 :]) for i in range(len(padded))]
+    offsets = [sum(i * di * st for i, di, st in zip(point, d, strides)) for point in np.ndindex(*k)]
+    flat = np.asarray(offsets, np.intp)[arg]  # (indexing is faster than take here)
+    window_starts = sum(
+        (np.arange(o) * (si * st)).reshape(-1, *(1,) * (len(s) - 1 - j))
+        for j, (o, si, st) in enumerate(zip(arg.shape[2:], s, strides))
+    )
+    flat += window_starts
+    flat += (np.arange(N * C) * math.prod(padded)).reshape(N, C, *(1,) * len(s))
+    return flat
 
 
 def _starts(out_size: tuple, s: tuple, p: tuple) -> list:
