@@ -718,13 +718,13 @@ def relu(input: Tensor) -> Tensor:
 
 
 def _pass_where(mask: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """g where ``mask`` (bool, or g's dtype) is nonzero, else 0 (+0.0, also for an inf or NaN
-    g), as PyTorch's where. np.where branches per element, so on large arrays (10x a multiply
-    at 256x512) g's bits are ANDed with an all-ones or all-zeros mask of the same width."""
-    if mask.size <= 1024 or g.dtype.kind != "f" or mask.dtype not in (g.dtype, _BOOL):
+    """g where ``mask`` is nonzero, else 0 (+0.0, also for an inf or NaN g), as PyTorch's where.
+    np.where branches per element, so on large arrays (10x a multiply at 256x512) g's bits
+    are ANDed with an all-ones or all-zeros mask of the same width instead."""
+    if mask.size <= 1024 or g.dtype != mask.dtype or g.dtype.kind != "f":
         return np.where(mask, g, 0)
     ints = np.dtype(f"i{g.itemsize}")
-    bits = (mask if mask.dtype is _BOOL else mask != 0).astype(ints)
+    bits = (mask != 0).astype(ints)
     np.negative(bits, out=bits)  # -1: all ones
     return np.bitwise_and(g.view(ints), bits, out=bits).view(g.dtype)
 
