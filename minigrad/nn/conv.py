@@ -5,7 +5,8 @@ Shapes are PyTorch's: input (N, C, H, W) or unbatched (C, H, W); a 2-D conv weig
 convolution over 1 (or 3) spatial dims, and the pooling is over 2 or 3. A convolution is
 one graph node (ConvolutionBackward): its forward gathers the windows of the padded input
 with ``sliding_window_view`` (im2col) and does one matmul per group batch; its input VJP
-puts the column gradients back with one strided add per kernel point (col2im).
+puts the column gradients back with one add per kernel point, a shift in the flat padded
+image (col2im). Max pooling's VJP adds each window's gradient at its maximum, in order.
 
 Notation: s stride, p padding, d dilation, k kernel size, OH x OW the output size,
 ``cols`` the (G, C/G*kH*kW, N*OH*OW) matrix of windows.
