@@ -98,3 +98,21 @@ def test_max_pool_gradient_is_add_at_of_the_indices(k, s, p, d, ceil):
     flat = idx.numpy().reshape(6, -1)
     want = np.stack([_add_at(72, f, gi) for f, gi in zip(flat, g.reshape(6, -1))])
     np.testing.assert_array_equal(x.grad.numpy(), want.reshape(x.shape))
+
+
+def test_embedding_of_no_indices_has_a_zero_gradient():
+    w = mg.randn(5, 3, requires_grad=True)
+    F.embedding(mg.zeros((0, 10), dtype=mg.int64), w).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), np.zeros((5, 3), np.float32))
+
+
+def test_gelu_of_float32_is_gelu_of_float64_rounded():
+    """GELU's float32 values and gradients are its float64 ones rounded: erf at full
+    precision (1 + erf x loses erf's leading digits where x < 0)."""
+    x = np.linspace(-7, 4, 20001).astype(np.float32)
+    got, want = (mg.tensor(x, dtype=dt, requires_grad=True) for dt in (mg.float32, mg.float64))
+    for t in (got, want):
+        F.gelu(t).sum().backward()
+    np.testing.assert_array_equal(F.gelu(got).detach().numpy(),
+                                  F.gelu(want).detach().numpy().astype(np.float32))  # fmt: skip
+    np.testing.assert_array_equal(got.grad.numpy(), want.grad.numpy().astype(np.float32))

@@ -111,7 +111,7 @@ def embedding(
             counts = np.bincount(I.ravel(), minlength=n)
             g = g * (1.0 / counts[I]).astype(g.dtype)[..., None]
         dw = np.zeros(W.shape, g.dtype)
-        ops._add_rows(dw, I.reshape(-1), g.reshape(I.size, -1))  # repeated indices accumulate
+        ops._add_rows(dw, I.reshape(-1), g.reshape(I.size, *W.shape[1:]))  # repeats accumulate
         if pad is not None:
             dw[pad] = 0
         return dw
@@ -300,7 +300,7 @@ def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
                            f"not {approximate!r}")  # fmt: skip
     X = _float_input("gelu", input, "GeluKernelImpl")
     if approximate == "none":
-        cdf = erf(X * _SQRT1_2, single=input.data.dtype.itemsize <= 4)
+        cdf = erf(X * _SQRT1_2, single=False)  # 1 + erf x needs erf's last bits where x < 0
         cdf += 1
         cdf *= 0.5
         out = X * cdf
