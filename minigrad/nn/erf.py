@@ -24,8 +24,9 @@ _BLOCK = 1 << 16  # elements per block
 def erf(X: np.ndarray, single: bool | None = None) -> np.ndarray:
     """erf of each element, in float64 (NaN stays NaN, ±inf gives ±1). ``single`` (by
     default, for float16 and float32 x) for a result to be rounded to float32: the
-    polynomial then stops at degree 3 and erf(c) is not split (error below 5e-11, and
-    below 5e-8 relative to 1 - |erf x| in the tails, where GELU takes 1 + erf x)."""
+    polynomial then stops at degree 3 and erf(c) is not split (error below 5e-11, but up
+    to 5e-8 relative to 1 - |erf x| in the tails: a caller that takes 1 + erf x, as GELU
+    does, asks for ``single=False``)."""
     X = np.asarray(X)
     out = np.empty(X.shape, np.float64)
     x_flat, out_flat = X.reshape(-1), out.reshape(-1)
