@@ -1487,12 +1487,14 @@ def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
     d = _axes("softmax", dim, X.ndim, single=True)
     if X.size:
         W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
-        e = np.exp(W - np.max(W, axis=d, keepdims=True))
+        e = np.asarray(W - np.max(W, axis=d, keepdims=True))  # (a 0-d x gives a scalar)
+        np.exp(e, out=e)  # in place: one array of x's size, not three
         total = np.sum(e, axis=d, keepdims=True)
         if X.dtype == np.float16 and not _along_last(d, X.ndim) and _inner(d, X.shape) < 16:
             e = e.astype(np.float16).astype(np.float32)  # PyTorch's kernel across inner dims
             # of fewer than 16 elements holds exp(x - max) in float16 (not the sum)
-        out = _contiguous((e / total).astype(X.dtype, copy=False))
+        e /= total
+        out = _contiguous(e.astype(X.dtype, copy=False))
     else:  # nothing to normalize (np.max of an empty axis raises)
         out = X.copy()
     vjp = _opmath_vjp(lambda g, o: o * (g - np.sum(g * o, axis=d, keepdims=True)), out)
@@ -1571,10 +1573,11 @@ def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
         return X.copy()
     half = X.dtype == np.float16
     W = X.astype(np.float32) if half else X
-    shifted = W - np.max(W, axis=axis, keepdims=True)
+    shifted = np.asarray(W - np.max(W, axis=axis, keepdims=True))  # (a 0-d x gives a scalar)
     total = np.sum(np.exp(shifted), axis=axis, keepdims=True)
     if not half:
-        return shifted - np.log(total)
+        shifted -= np.log(total)
+        return shifted
     if _along_last(axis, X.ndim):  # PyTorch's kernel holds the sum and its log in float16
         total = np.log(total.astype(np.float16).astype(np.float32)).astype(np.float16)
         return (shifted - total).astype(np.float16)
