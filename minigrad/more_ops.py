@@ -20,6 +20,7 @@ from .errors import IndexOutOfRangeError, OpError
 from .grad_mode import _mode
 from .ops import (
     NOT_GIVEN,
+    _add_rows,
     _as_view,
     _axes,
     _binary,
@@ -761,11 +762,10 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
             f"{Xv.shape[d]}"
         )
     picked = np.take(Xv, I, axis=d)
-    at = (slice(None),) * d + (I,)
 
-    def vjp(g: np.ndarray) -> np.ndarray:
+    def vjp(g: np.ndarray) -> np.ndarray:  # repeated indices accumulate, in order
         dx = np.zeros(Xv.shape, g.dtype)
-        np.add.at(dx, at, g.reshape(picked.shape))
+        _add_rows(np.moveaxis(dx, d, 0), I, np.moveaxis(g.reshape(picked.shape), d, 0))
         return dx.reshape(X.shape)
 
     out = picked if X.ndim else picked.reshape(())

@@ -1979,10 +1979,9 @@ def getitem(x: Tensor, index: Any, _keys: tuple = ()) -> Tensor:
         for p in (index if isinstance(index, tuple) else (index,))
     )
 
-    rows = _row_index(index, shape[0]) if repeats else None
-
     def vjp(g: np.ndarray) -> np.ndarray:
         dx = np.zeros(shape, g.dtype)
+        rows = _row_index(index, shape[0]) if repeats else None
         if rows is not None:
             _add_rows(dx, rows, g.reshape(rows.size, *shape[1:]))
         elif repeats:

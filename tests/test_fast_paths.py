@@ -116,3 +116,16 @@ def test_gelu_of_float32_is_gelu_of_float64_rounded():
     np.testing.assert_array_equal(F.gelu(got).detach().numpy(),
                                   F.gelu(want).detach().numpy().astype(np.float32))  # fmt: skip
     np.testing.assert_array_equal(got.grad.numpy(), want.grad.numpy().astype(np.float32))
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_index_select_gradient_adds_repeats_as_add_at(dim):
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((5, 6, 7)).astype(np.float32)
+    i = rng.integers(0, x.shape[dim], 300)
+    g = (rng.standard_normal(np.take(x, i, axis=dim).shape) * 100).astype(np.float32)
+    t = mg.tensor(x, requires_grad=True)
+    mg.index_select(t, dim, mg.tensor(i)).backward(mg.tensor(g))
+    want = np.zeros(x.shape, np.float32)
+    np.add.at(want, (slice(None),) * (dim % 3) + (i,), g)
+    np.testing.assert_array_equal(t.grad.numpy(), want)

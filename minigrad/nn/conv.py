@@ -416,8 +416,8 @@ def _max_pool(
     spatial = X.shape[2:]
     low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
     right = [_padding_right(n, o, *a) for n, o, a in zip(spatial, out_size, zip(k, s, p, d))]
-    padded = any(p) or any(right)
-    Xp = np.pad(X, ((0, 0), (0, 0), *zip(p, right)), constant_values=low) if padded else X
+    pads = any(p) or any(right)
+    Xp = np.pad(X, ((0, 0), (0, 0), *zip(p, right)), constant_values=low) if pads else X
     # one strided slice per kernel point; arg (the kernel point of each maximum) is PyTorch's
     # scan: the first of tied maxima, but the last NaN (a NaN replaces anything, and a later
     # NaN an earlier one)
@@ -433,7 +433,7 @@ def _max_pool(
     if X.dtype.kind == "f" and np.isnan(out).any():
         for t, v in enumerate(points):
             np.copyto(arg, t, where=np.isnan(v))
-    if padded and (out == low).any():
+    if pads and (out == low).any():
         # a window of only the lowest value: its first maximum may be padding, where PyTorch
         # takes the window's first point inside the input
         at = zip(np.unravel_index(arg, k), _starts(out_size, s, p), d, spatial)
@@ -467,11 +467,7 @@ def _flat_maxima(arg: np.ndarray, padded_shape: tuple, k: tuple, s: tuple, d: tu
     strides = [math.prod(padded[i + 1 :]) for i in range(len(padded))]
     offsets = [sum(i * di * st for i, di, st in zip(point, d, strides)) for point in np.ndindex(*k)]
     flat = np.asarray(offsets, np.intp)[arg]  # (indexing is faster than take here)
-    window_starts = sum(
-        (np.arange(o) * (si * st)).reshape(-1, *(1,) * (len(s) - 1 - j))
-        for j, (o, si, st) in enumerate(zip(arg.shape[2:], s, strides))
-    )
-    flat += window_starts
+    flat += sum(st * w for st, w in zip(strides, _starts(arg.shape[2:], s, (0,) * len(s))))
     flat += (np.arange(N * C) * math.prod(padded)).reshape(N, C, *(1,) * len(s))
     return flat
 
