@@ -129,3 +129,62 @@ def test_index_select_gradient_adds_repeats_as_add_at(dim):
     want = np.zeros(x.shape, np.float32)
     np.add.at(want, (slice(None),) * (dim % 3) + (i,), g)
     np.testing.assert_array_equal(t.grad.numpy(), want)
+
+
+def _running(c, dtype):
+    return mg.tensor(np.linspace(-1, 1, c).astype(dtype)), mg.tensor(
+        np.linspace(0.5, 2, c).astype(dtype)
+    )
+
+
+# name: (input shape, norm(x, w, b), w's shape)
+_NORMS = {
+    "layer_norm": ((6, 5, 8), lambda x, w, b: F.layer_norm(x, (8,), w, b), (8,)),
+    "layer_norm of 2 dims": ((6, 5, 8), lambda x, w, b: F.layer_norm(x, (5, 8), w, b), (5, 8)),
+    "batch_norm": ((6, 5, 4, 3), lambda x, w, b: F.batch_norm(x, None, None, w, b, True), (5,)),
+    "batch_norm, eval": (
+        (6, 5, 4, 3),
+        lambda x, w, b: F.batch_norm(x, *_running(5, x.dtype), w, b),
+        (5,),
+    ),
+    "group_norm": ((4, 6, 3, 5), lambda x, w, b: F.group_norm(x, 3, w, b), (6,)),
+    "instance_norm": ((4, 6, 7), lambda x, w, b: F.instance_norm(x, weight=w, bias=b), (6,)),
+}
+
+
+def _norm_run(name, dtype, with_params=True):
+    shape, norm, wshape = _NORMS[name]
+    rng = np.random.default_rng(3)
+    x = mg.tensor((rng.standard_normal(shape) * 3 + 1).astype(dtype), requires_grad=True)
+    w, b = (mg.tensor(rng.standard_normal(wshape).astype(dtype), requires_grad=True)
+            if with_params else None for _ in range(2))  # fmt: skip
+    y = norm(x, w, b)
+    y.backward(mg.tensor(rng.standard_normal(shape).astype(dtype)))
+    grads = (w.grad.numpy(), b.grad.numpy()) if with_params else ()
+    return y.detach().numpy(), x.grad.numpy(), grads
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("with_params", [True, False])
+@pytest.mark.parametrize("name", list(_NORMS))
+def test_norms_in_slabs_give_the_whole_arrays_results(monkeypatch, name, dtype, with_params):
+    # the norms work on slabs of rows (or channels) at a time; one row per slab must give
+    # what one slab of everything gives: bit for bit where each value comes from one slab
+    whole = _norm_run(name, dtype, with_params)
+    monkeypatch.setattr(F, "_SLAB", 1)
+    sliced = _norm_run(name, dtype, with_params)
+    np.testing.assert_array_equal(sliced[0], whole[0])
+    np.testing.assert_array_equal(sliced[1], whole[1])
+    # w's and b's gradients add the slabs' sums (in float64) in another order
+    for got, want in zip(sliced[2], whole[2]):
+        np.testing.assert_allclose(got, want, rtol=1e-6 if dtype == np.float32 else 1e-13)
+
+
+@pytest.mark.parametrize("name", list(_NORMS))
+def test_norms_in_slabs_match_finite_differences(monkeypatch, name):
+    monkeypatch.setattr(F, "_SLAB", 7)  # slabs of one or two rows or channels
+    shape, norm, wshape = _NORMS[name]
+    rng = np.random.default_rng(4)
+    x, w, b = (mg.tensor(rng.standard_normal(s), requires_grad=True)
+               for s in (shape, wshape, wshape))  # fmt: skip
+    assert mg.autograd.gradcheck(norm, (x, w, b))

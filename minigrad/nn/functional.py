@@ -1434,9 +1434,9 @@ def layer_norm(
                 f"{arg} of shape {list(p.data.shape)} and normalized_shape = {list(shape)}"
             )
     _check_norm_dtypes("layer_norm", "LayerNormKernelImpl", X, weight, bias)
-    axes = tuple(range(X.ndim - k, X.ndim))
-    mean, var, dev = _moments(X, axes)
-    return _normalized("NativeLayerNorm", input, weight, bias, mean, var, eps, shape, axes, dev)
+    view = (math.prod(X.shape[: X.ndim - k]), *shape)  # the leading dims as one, in slabs
+    axes = tuple(range(1, k + 1))
+    return _normalized("NativeLayerNorm", input, weight, bias, eps, shape, axes, view)[0]
 
 
 def batch_norm(
@@ -1478,13 +1478,13 @@ def batch_norm(
     if not training:
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm: running_mean must be defined in evaluation mode")
-        mean, var = running_mean.data.reshape(shape), running_var.data.reshape(shape)
-        return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, None)
+        stats = (running_mean.data.reshape(1, *shape), running_var.data.reshape(1, *shape))
+        return _normalized("NativeBatchNorm", input, weight, bias, eps, shape, axes, stats=stats)[0]
     n = X.size // C
-    mean, var, dev = _moments(X, axes)
+    out, mean, var = _normalized("NativeBatchNorm", input, weight, bias, eps, shape, axes)
     _update_running(running_mean, running_var, mean.reshape(C), var.reshape(C) * (n / (n - 1)),
                     momentum)  # fmt: skip
-    return _normalized("NativeBatchNorm", input, weight, bias, mean, var, eps, shape, axes, dev)
+    return out
 
 
 def _empty_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
@@ -1631,10 +1631,8 @@ def _grouped(
     X = input.data
     view = (X.shape[0], groups, X.shape[1] // groups, *X.shape[2:])
     axes = tuple(range(2, len(view)))
-    mean, var, dev = _moments(X.reshape(view), axes)
     shape = view[1:3] + (1,) * (X.ndim - 2)
-    out = _normalized(name, input, weight, bias, mean, var, eps, shape, axes, dev)
-    return out, mean, var
+    return _normalized(name, input, weight, bias, eps, shape, axes, view)
 
 
 def _check_norm_dtypes(name: str, kernel: str, X: np.ndarray, *params: Any) -> None:
@@ -1650,62 +1648,121 @@ def _check_norm_dtypes(name: str, kernel: str, X: np.ndarray, *params: Any) -> N
             )
 
 
-def _moments(X: np.ndarray, axes: tuple) -> tuple:
-    """Mean and biased variance over ``axes`` (kept as dims of size 1; NaN over none), and
-    the deviations x - mean, all in float64."""
-    dev = X.astype(np.float64)  # a copy, which becomes x - mean
-    mean = ops._mean(dev, axes, True)
-    dev -= mean
-    return mean, ops._mean(np.square(dev), axes, True), dev
+_SLAB = 1 << 16  # elements a norm works on at a time: 512 KB in float64, within L2 cache
+
+
+def _slabs(shape: tuple, axes: tuple) -> list:
+    """Index tuples cutting an array of ``shape`` along its first dim outside ``axes`` into
+    slabs of about _SLAB elements. The norms take all their steps on one slab while it is
+    in cache, then go to the next: on the whole array, each step would be a pass through
+    memory. Reductions over ``axes`` stay within a slab."""
+    ax = next((i for i in range(len(shape)) if i not in axes), None)
+    if ax is None:
+        return [(...,)]
+    step = max(1, _SLAB * shape[ax] // max(math.prod(shape), 1))
+    return [(slice(None),) * ax + (slice(i, i + step),) for i in range(0, shape[ax], step)]
+
+
+def _mean_over(a: np.ndarray, axes: tuple) -> np.ndarray:
+    """The mean over ``axes`` (kept as dims of size 1; NaN over none), each a pairwise sum
+    of one contiguous row, so it does not depend on how the array was cut into slabs."""
+    kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+    n = math.prod(a.shape[i] for i in axes)
+    rows = np.moveaxis(a, axes, range(-len(axes), 0)).reshape(math.prod(kept), n)
+    return ops._mean(rows, 1, True).reshape(kept)
+
+
+def _cut(a: np.ndarray, idx: tuple) -> np.ndarray:
+    """``a``'s part of the slab ``idx`` (all of ``a`` if it is broadcast along the cut)."""
+    return a if idx[-1] is Ellipsis or a.shape[len(idx) - 1] == 1 else a[idx]
 
 
 def _normalized(
-    name: str, input: Tensor, weight: Tensor | None, bias: Tensor | None, mean: np.ndarray,
-    var: np.ndarray, eps: float, shape: tuple, axes: tuple | None, dev: np.ndarray | None = None,
-) -> Tensor:  # fmt: skip
-    """x̂ w + b with x̂ = (x - μ) r, r = 1 / sqrt(σ² + eps), w and b reshaped to ``shape``,
+    name: str, input: Tensor, weight: Tensor | None, bias: Tensor | None, eps: float,
+    shape: tuple, axes: tuple, view: tuple | None = None, stats: tuple | None = None,
+) -> tuple:  # fmt: skip
+    """x̂ w + b with x̂ = (x - μ) r, r = 1 / sqrt(σ² + eps), w and b reshaped to ``shape``;
     computed in float64 and rounded once to x's dtype (float32 sums lose too much).
 
-    μ and σ² are x's moments over ``axes``, with ``dev`` = x - μ in float64 (which this
-    takes over), viewed as the moments saw x (GroupNorm's groups); or constants (BatchNorm's
-    running stats) when ``axes`` is None. With ĝ = g w:
+    μ and σ² (biased) are x's moments over ``axes`` of x viewed as ``view`` (GroupNorm's
+    groups, LayerNorm's rows), or the constants ``stats`` (BatchNorm's running stats, shaped
+    to broadcast). Returns the output, μ and σ² (kept as dims of size 1; NaN over none).
+    Backward computes x̂ again from x, μ and r, as PyTorch, rather than keep it. With ĝ = g w:
     dx = r (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)) (means over ``axes``),  or dx = r ĝ for constants;
     dw = Σ g x̂,   db = Σ g  (sums over the dims w is broadcast along).
     """
-    r = 1 / np.sqrt(var + eps)
-    xhat = np.subtract(input.data, mean, dtype=np.float64) if dev is None else dev
-    xhat *= r
-    W = None if weight is None else weight.data.reshape(shape).astype(np.float64, copy=False)
-    out = np.empty(xhat.shape, input.data.dtype)  # the result, rounded once
-    scaled = xhat if W is None else xhat * W
-    if bias is None:
-        out[...] = scaled
+    X = input.data if view is None else input.data.reshape(view)
+    padded = (1,) * (X.ndim - len(shape)) + shape  # w's shape among x's dims
+    W = None if weight is None else weight.data.reshape(padded).astype(np.float64, copy=False)
+    B = None if bias is None else bias.data.reshape(padded).astype(np.float64, copy=False)
+    if stats is None:
+        mean, var = np.empty((2, *(1 if i in axes else n for i, n in enumerate(X.shape))))
+        r = np.empty(mean.shape)
     else:
-        np.add(scaled, bias.data.reshape(shape), out=out)
-    padded = (1,) * (xhat.ndim - len(shape)) + shape
-    param_axes = tuple(i for i, n in enumerate(padded) if n == 1)
+        mean, var = stats
+        r = 1 / np.sqrt(var + eps)
+    out = np.empty(X.shape, X.dtype)  # the result, rounded once
+    slabs = _slabs(X.shape, axes)
+
+    def xhat(idx: tuple) -> np.ndarray:
+        d = X[idx].astype(np.float64)
+        np.subtract(d, _cut(mean, idx), out=d)
+        d *= _cut(r, idx)
+        return d
+
+    for idx in slabs:
+        if stats is None:  # the moments, in float64
+            d = X[idx].astype(np.float64)
+            m = _cut(mean, idx)
+            m[...] = _mean_over(d, axes)
+            d -= m
+            v = _cut(var, idx)
+            v[...] = _mean_over(np.square(d), axes)
+            _cut(r, idx)[...] = 1 / np.sqrt(v + eps)
+        xh = xhat(idx)  # (the same bits as d * r, for backward to match)
+        # one dtype per NumPy call: mixing float32 and float64 in one costs about twice
+        if W is not None:
+            xh *= _cut(W, idx)
+        if B is not None:
+            xh += _cut(B, idx)
+        out[idx] = xh
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
-        g = g.reshape(xhat.shape)
-        gh = g if W is None else g * W
-        if axes is None:
-            return (gh * r).reshape(input.data.shape)
-        t = gh * xhat
-        mean_gx = t.mean(axes, keepdims=True)
-        centered = np.subtract(gh, gh.mean(axes, keepdims=True), out=None if gh is g else gh)
-        dx = np.subtract(centered, np.multiply(xhat, mean_gx, out=t), out=t)
-        dx *= r
+        g = g.reshape(X.shape)
+        dx = np.empty(X.shape, X.dtype)
+        for idx in slabs:
+            gh = g[idx].astype(np.float64)
+            if W is not None:
+                gh *= _cut(W, idx)
+            if stats is None:
+                xh = xhat(idx)
+                mean_gx = _mean_over(np.multiply(gh, xh), axes)
+                gh -= _mean_over(gh, axes)
+                gh -= np.multiply(xh, mean_gx, out=xh)
+            np.multiply(gh, _cut(r, idx), out=dx[idx])
         return dx.reshape(input.data.shape)
 
-    def vjp_weight(g: np.ndarray) -> np.ndarray:
-        return np.sum(g.reshape(xhat.shape) * xhat, axis=param_axes).reshape(weight.data.shape)
+    param_axes = tuple(i for i, n in enumerate(padded) if n == 1)
 
-    def vjp_bias(g: np.ndarray) -> np.ndarray:
-        return np.sum(g.reshape(xhat.shape), axis=param_axes).reshape(bias.data.shape)
+    def param_sum(g: np.ndarray, times_xhat: bool) -> np.ndarray:
+        g = g.reshape(X.shape)
+        total = np.zeros(padded)
+        for idx in slabs:
+            part = g[idx].astype(np.float64)
+            if times_xhat:
+                part *= xhat(idx)
+            t = _cut(total, idx)
+            t += np.sum(part, axis=param_axes, keepdims=True)
+        return total
 
-    out = out.reshape(input.data.shape)
-    return record(out, name, (input, weight, bias), (vjp_input, vjp_weight, vjp_bias),
-                  saved=ops._tensors(input, weight))  # fmt: skip
+    vjps = (
+        vjp_input,
+        lambda g: param_sum(g, True).reshape(weight.data.shape),
+        lambda g: param_sum(g, False).reshape(bias.data.shape),
+    )
+    out = record(out.reshape(input.data.shape), name, (input, weight, bias), vjps,
+                 saved=ops._tensors(input, weight))  # fmt: skip
+    return out, mean, var
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
