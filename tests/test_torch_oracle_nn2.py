@@ -507,3 +507,26 @@ PROGRAMS += [
     f"{_F}x = M.tensor([[-2.5, 1.]], requires_grad=True); y = M.zeros(0, 1); L = F.huber_loss(x, y, reduction='none'); L.sum().backward(); R = (L, x.grad)",
     f"{_F}x = M.tensor(1.5, requires_grad=True); y = M.zeros(0, 3); L = F.l1_loss(x, y, reduction='none'); L.sum().backward(); R = (L, x.grad)",
 ]
+
+
+def test_gelu_in_float32_is_pytorchs_kernel():
+    """PyTorch's float32 GELU does not use torch.erf but an approximation, vectorized with
+    fused multiply-adds; minigrad computes the same formula. Most values are PyTorch's bits
+    (an exact erf gives 30% of them), and so are the signed zeros, infinities and NaN."""
+    rng = np.random.default_rng(0)
+    special = [0.0, -0.0, 1e-30, -1e-30, 60000, -60000, 3e38, -3e38, np.inf, -np.inf, np.nan]
+    x = np.concatenate([rng.standard_normal(100_000) * 3, special]).astype(np.float32)
+    g = rng.standard_normal(x.shape).astype(np.float32)
+    t = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.gelu(t).backward(torch.tensor(g))
+    m = mg.tensor(x, requires_grad=True)
+    y = mg.nn.functional.gelu(m)
+    y.backward(mg.tensor(g))
+    want, got = torch.nn.functional.gelu(torch.tensor(x)).numpy(), y.detach().numpy()
+    same = want.view(np.int32) == got.view(np.int32)
+    assert same[-len(special) :].all()
+    assert same.mean() > 0.8
+    np.testing.assert_allclose(got, want, rtol=1e-3, atol=3e-7)  # the tails lose digits
+    grads = t.grad.numpy(), m.grad.numpy()
+    assert (grads[0] == grads[1]).mean() > 0.4  # an exact erf: 29%
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-3, atol=1e-6, equal_nan=True)
