@@ -5,9 +5,9 @@ NumPy), runs the layer and then ``backward`` with a random output gradient (also
 in both), and times the two phases separately. Each framework runs in its own process (a
 process that has run PyTorch's threads slows NumPy in it down), in rounds that alternate
 between the frameworks, so drift hits both alike; the table shows the median over all
-repetitions and the ratio minigrad / PyTorch. A last case, ``cnn step``, is a whole
-training step (forward, cross-entropy, zero_grad, backward, SGD) of a small CNN, timed as
-one phase.
+repetitions and the ratio minigrad / PyTorch. Two last cases, ``cnn step`` and
+``transformer step``, are whole training steps (forward, cross-entropy, zero_grad,
+backward, SGD) of a small CNN and of a small transformer, timed as one phase.
 
 Before timing, each case is checked: minigrad's output and input gradient must match
 PyTorch's (rtol 1e-4, atol 1e-5 of the largest value); a mismatch is printed as FAILURE and
@@ -68,7 +68,6 @@ CASES = [
     Case("embedding", (1000, 64), lambda L, x: _F(L).embedding(L.arange(20000) % 1000, x)),
     Case("x[int index]", (10000, 64), lambda L, x: x[L.arange(20000) * 7 % 10000]),
 ]  # fmt: skip
-CNN = "cnn step"
 
 
 def _tensors(lib: Any, shapes: tuple) -> list:
@@ -116,6 +115,33 @@ def _cnn(lib: Any) -> Callable[[], Any]:
     return step
 
 
+def _transformer(lib: Any) -> Callable[[], Any]:
+    """A training step of a small transformer language model, as a user writes it: token
+    embedding, one encoder layer (4 heads, GELU, no dropout) and a linear head over a
+    vocabulary of 1000, next-token cross-entropy over 32 sequences of 32 tokens."""
+    nn = lib.nn
+    lib.manual_seed(SEED)
+    d, vocab = 64, 1000
+    layer = nn.TransformerEncoderLayer(d, 4, 256, dropout=0.0, activation="gelu",
+                                       batch_first=True)  # fmt: skip
+    model = nn.Sequential(nn.Embedding(vocab, d), layer, nn.Linear(d, vocab))
+    opt = lib.optim.SGD(model.parameters(), lr=0.01)
+    tokens = np.random.default_rng(SEED).integers(0, vocab, (32, 33))
+    x, y = lib.tensor(tokens[:, :-1]), lib.tensor(tokens[:, 1:].reshape(-1))
+
+    def step() -> Any:
+        loss = nn.functional.cross_entropy(model(x).reshape(-1, vocab), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+STEPS = {"cnn step": _cnn, "transformer step": _transformer}
+
+
 def _worker(framework: str, names: list, reps: int, threads: int) -> dict:
     """In a fresh process: per case, the phases' times over ``reps`` repetitions after one
     warm-up (``reps`` 0: one run, returning the output and the input gradient instead)."""
@@ -130,17 +156,17 @@ def _worker(framework: str, names: list, reps: int, threads: int) -> dict:
                               "backward": [r[1] for r in runs[1:]]}  # fmt: skip
         else:
             out[case.name] = runs[0][2:]
-    if CNN in names:
-        step = _cnn(lib)
+    for name in [n for n in STEPS if n in names]:
+        step = STEPS[name](lib)
         if reps:
             times = []
             for _ in range(reps + 3):  # 3 warm-up steps
                 t0 = time.perf_counter()
                 step()
                 times.append(time.perf_counter() - t0)
-            out[CNN] = {"step": times[3:]}
+            out[name] = {"step": times[3:]}
         else:
-            out[CNN] = [float(step().item()) for _ in range(3)]
+            out[name] = [float(step().item()) for _ in range(3)]
     return out
 
 
@@ -150,7 +176,8 @@ def _in_process(framework: str, names: list, reps: int, threads: int) -> dict:
 
 
 def _mismatch(mine: Any, theirs: Any) -> str | None:
-    """Why minigrad's (output, input gradient) or CNN losses differ from PyTorch's, or None."""
+    """Why minigrad's (output, input gradient) or a step's losses differ from PyTorch's, or
+    None."""
     if isinstance(mine, list):
         ok = np.allclose(mine, theirs, rtol=1e-4)
         return None if ok else f"losses {mine}, PyTorch's {theirs}"
@@ -216,7 +243,7 @@ def table(report: dict) -> str:
 
 def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    names = [c.name for c in CASES] + [CNN]
+    names = [c.name for c in CASES] + list(STEPS)
     parser.add_argument("--cases", help="comma-separated substrings of case names (default all)")
     parser.add_argument("--reps", type=int, default=10, help="timed repetitions per round")
     parser.add_argument("--rounds", type=int, default=2, help="rounds per framework")

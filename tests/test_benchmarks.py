@@ -54,7 +54,7 @@ def test_bench_layers_agree_with_pytorch():
     if importlib.util.find_spec("torch") is None:
         assert report["cases"] == {} and report["torch"] is None
     else:
-        assert len(report["cases"]) == 13
+        assert len(report["cases"]) == 14
         for name, entry in report["cases"].items():
             assert entry["status"] == "ok", (name, entry.get("reason"))
     assert report["ok"]
