@@ -1801,7 +1801,8 @@ def _normalized(
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         g = g.reshape(X.shape)
-        dx = np.empty(X.shape, X.dtype)
+        dx_out = np.empty(input.data.shape, X.dtype)  # returned whole: a leaf keeps it as is
+        dx = dx_out.reshape(X.shape)
         for idx in slabs:
             gh = g[idx].astype(np.float64)
             if W is not None:
@@ -1812,7 +1813,7 @@ def _normalized(
                 gh -= _mean_over(gh, axes)
                 gh -= np.multiply(xh, mean_gx, out=xh)
             np.multiply(gh, _cut(r, idx), out=dx[idx])
-        return dx.reshape(input.data.shape)
+        return dx_out
 
     param_axes = tuple(i for i, n in enumerate(padded) if n == 1)
 
