@@ -2,6 +2,7 @@
 bit: the same sums in the same order (np.add.at's, which is PyTorch's)."""
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -197,3 +198,33 @@ def test_norms_in_slabs_match_finite_differences(monkeypatch, name):
     x, w, b = (mg.tensor(rng.standard_normal(s), requires_grad=True)
                for s in (shape, wshape, wshape))  # fmt: skip
     assert mg.autograd.gradcheck(norm, (x, w, b))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_in_place_is_the_formula_in_pytorchs_order(dtype, amsgrad):
+    """Adam's step works in one scratch array per parameter; its values are those of the
+    formula written out, operation by operation, in PyTorch's order."""
+    rng = np.random.default_rng(5)
+    shapes = [(4, 3), (3,), ()]
+    params = [mg.tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in shapes]
+    lr, (b1, b2), eps, wd = 1e-2, (0.8, 0.95), 1e-6, 0.1
+    opt = mg.optim.Adam(params, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd, amsgrad=amsgrad)
+    theta = [p.detach().numpy().copy() for p in params]
+    m, v, v_max = ([np.zeros_like(a) for a in theta] for _ in range(3))
+    for t in range(1, 4):
+        grads = [rng.standard_normal(s).astype(dtype) for s in shapes]
+        for p, g in zip(params, grads):
+            p.grad = mg.tensor(g)
+        opt.step()
+        for i, g in enumerate(grads):
+            g = g + wd * theta[i]
+            m[i] += (1 - b1) * (g - m[i])
+            v[i] *= b2
+            v[i] += (1 - b2) * g * g
+            if amsgrad:
+                v_max[i] = np.maximum(v_max[i], v[i])
+            denom = np.sqrt(v_max[i] if amsgrad else v[i]) / math.sqrt(1 - b2**t) + eps
+            theta[i] = theta[i] - lr / (1 - b1**t) * (m[i] / denom)
+    for p, want in zip(params, theta):
+        np.testing.assert_array_equal(p.detach().numpy(), want)

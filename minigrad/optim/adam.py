@@ -81,8 +81,11 @@ class Adam(Optimizer):
                     v_max = state["max_exp_avg_sq"].data
                     np.maximum(v_max, v, out=v_max)
                     v = v_max
-                denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + group["eps"]
-                self._descend(p, lr / (1 - beta1**t) * (m / denom))
+                step = np.asarray(np.sqrt(v))  # one buffer for what follows (0-d included)
+                step /= math.sqrt(1 - beta2**t)
+                step += group["eps"]  # the denominator
+                np.divide(m, step, out=step)
+                self._descend(p, lr / (1 - beta1**t) * step)  # (lr may be a Tensor)
         return loss
 
 
@@ -136,17 +139,21 @@ def _moments(state: dict, g: np.ndarray, beta1: float, beta2: float) -> tuple:
     m, v = state["exp_avg"].data, state["exp_avg_sq"].data
     _lerp(m, g, 1 - beta1)
     v *= beta2
-    v += (1 - beta2) * g * g
+    g2 = g * (1 - beta2)
+    g2 *= g
+    v += g2
     return m, v
 
 
 def _lerp(start: np.ndarray, end: np.ndarray, w: float) -> None:
     """start ← start + w (end - start), in place, in PyTorch's two forms (each is exact at
     its own end of [0, 1])."""
+    t = end - start
+    t *= w if w < 0.5 else 1 - w
     if w < 0.5:
-        start += w * (end - start)
+        start += t
     else:
-        np.subtract(end, (end - start) * (1 - w), out=start)
+        np.subtract(end, t, out=start)
 
 
 class AdamW(Adam):
