@@ -530,3 +530,39 @@ def test_gelu_in_float32_is_pytorchs_kernel():
     grads = t.grad.numpy(), m.grad.numpy()
     assert (grads[0] == grads[1]).mean() > 0.4  # an exact erf: 29%
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-3, atol=1e-6, equal_nan=True)
+
+
+def test_gelu_of_one_element_is_pytorchs_scalar_path():
+    """For a single element PyTorch's kernel takes its scalar path (erf within an ulp, no
+    fused multiply-add), so GELU of -10 is -0.0 there, and +0.0 in a longer tensor."""
+    values = np.random.default_rng(1).standard_normal(300).astype(np.float32) * 3
+    same = 0
+    for v in [*values, -0.0, -10.0, -1e30]:
+        want = torch.nn.functional.gelu(torch.tensor(v)).numpy()
+        got = mg.nn.functional.gelu(mg.tensor(np.float32(v))).numpy()
+        same += want.tobytes() == got.tobytes()
+    assert same / (len(values) + 3) > 0.95  # PyTorch's erff is not always correctly rounded
+    for v in (-0.0, -10.0):
+        assert np.signbit(mg.nn.functional.gelu(mg.tensor(np.float32(v))).numpy())
+        assert not np.signbit(mg.nn.functional.gelu(mg.tensor(np.float32([v, v]))).numpy()).any()
+
+
+def test_batch_norm_in_eval_reads_the_running_stats_at_backward():
+    """Eval batch_norm saves its running stats: changed in place before backward, backward
+    raises; updated by a training forward (which, as PyTorch's kernel, leaves their
+    version alone), backward uses the new values, as PyTorch's does."""
+    x = np.random.default_rng(2).standard_normal((6, 3)).astype(np.float32)
+    grads = []
+    for lib in (torch, mg):
+        rm, rv = lib.zeros(3), lib.ones(3)
+        w = lib.tensor(np.array([1.0, 2.0, -1.0], np.float32), requires_grad=True)
+        y = lib.nn.functional.batch_norm(lib.tensor(x), rm, rv, w, None, False)
+        lib.nn.functional.batch_norm(lib.tensor(x) * 2, rm, rv, training=True)
+        y.sum().backward()
+        grads.append(w.grad.numpy())
+        y = lib.nn.functional.batch_norm(lib.tensor(x), rm, rv, w, None, False)
+        with lib.no_grad():
+            rm.add_(1.0)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-6)

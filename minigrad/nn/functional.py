@@ -325,8 +325,8 @@ def _gelu32(X: np.ndarray) -> tuple:
         np.subtract(1, q, out=q)
         r[...] = q  # erf |z|
         np.copysign(r, z, out=erf_flat[block])
-        half = np.multiply(x, 0.5, dtype=np.float64)
-        np.multiply(half, erf_flat[block], out=q)
+        half = x * np.float32(0.5)  # rounded to float32 (a subnormal x's last bit goes)
+        np.multiply(half, erf_flat[block], out=q, dtype=np.float64)
         q += half
         out_flat[block] = q
     return out, erf
@@ -348,8 +348,12 @@ def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
                            f"not {approximate!r}")  # fmt: skip
     if approximate == "none" and _float_array("gelu", input, "GeluKernelImpl").itemsize <= 4:
         X = input.data.astype(np.float32, copy=False)  # float16 too, rounded at the end
-        out, erf_z = _gelu32(X)
-        if input.data.dtype == np.float16:  # PyTorch's half kernel: x/2 (1 + erf), unfused
+        single = X.size == 1  # PyTorch's kernel takes its scalar path: erf within an ulp
+        if single:
+            erf_z = erf(X * np.float32(_SQRT1_2)).astype(np.float32)
+        else:
+            out, erf_z = _gelu32(X)
+        if single or input.data.dtype == np.float16:  # x/2 (1 + erf), no fused multiply-add
             out = (X * np.float32(0.5)) * (erf_z + np.float32(1))
 
         @np.errstate(over="ignore", invalid="ignore")  # inf * 0 is NaN at x = ±inf, as PyTorch
@@ -363,9 +367,11 @@ def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
                 pdf = np.exp(pdf, out=pdf)
                 pdf *= np.float32(_GELU_PDF)
                 pdf *= x
-                cdf = erf_ + np.float32(1)
-                cdf *= np.float32(0.5)
-                pdf += cdf
+                if single:  # Φ + x φ
+                    pdf += (erf_ + np.float32(1)) * np.float32(0.5)
+                else:  # the vector kernel's order: (1/2 + x φ) + erf / 2
+                    pdf += np.float32(0.5)
+                    pdf += erf_ * np.float32(0.5)
                 np.multiply(g_, pdf, out=out)
             return dx
 
@@ -1550,7 +1556,7 @@ def batch_norm(
     if not training:
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm: running_mean must be defined in evaluation mode")
-        stats = (running_mean.data.reshape(1, *shape), running_var.data.reshape(1, *shape))
+        stats = (running_mean, running_var)
         return _normalized("NativeBatchNorm", input, weight, bias, eps, shape, axes, stats=stats)[0]
     n = X.size // C
     out, mean, var = _normalized("NativeBatchNorm", input, weight, bias, eps, shape, axes)
@@ -1575,10 +1581,9 @@ def _update_running(
     unbiased_var: np.ndarray, momentum: float,
 ) -> None:  # fmt: skip
     """r = (1 - momentum) r + momentum s, in place, for each running stat that is given."""
-    with no_grad():
-        for r, s in ((running_mean, mean), (running_var, unbiased_var)):
-            if r is not None:
-                r.copy_(Tensor._new(momentum * s + (1 - momentum) * r.data))
+    for r, s in ((running_mean, mean), (running_var, unbiased_var)):
+        if r is not None:  # written as PyTorch's kernel does: the version does not move
+            r.data[...] = momentum * s + (1 - momentum) * r.data
 
 
 def group_norm(
@@ -1749,6 +1754,7 @@ def _cut(a: np.ndarray, idx: tuple) -> np.ndarray:
     return a if idx[-1] is Ellipsis or a.shape[len(idx) - 1] == 1 else a[idx]
 
 
+@np.errstate(invalid="ignore", divide="ignore", over="ignore")  # NaN, inf as PyTorch, quietly
 def _normalized(
     name: str, input: Tensor, weight: Tensor | None, bias: Tensor | None, eps: float,
     shape: tuple, axes: tuple, view: tuple | None = None, stats: tuple | None = None,
@@ -1757,8 +1763,9 @@ def _normalized(
     computed in float64 and rounded once to x's dtype (float32 sums lose too much).
 
     μ and σ² (biased) are x's moments over ``axes`` of x viewed as ``view`` (GroupNorm's
-    groups, LayerNorm's rows), or the constants ``stats`` (BatchNorm's running stats, shaped
-    to broadcast). Returns the output, μ and σ² (kept as dims of size 1; NaN over none).
+    groups, LayerNorm's rows), or the constants ``stats`` (BatchNorm's running stats, as
+    Tensors: saved, and read again by backward, as PyTorch). Returns the output, μ and σ²
+    (kept as dims of size 1; NaN over none).
     Backward computes x̂ again from x, μ and r, as PyTorch, rather than keep it. With ĝ = g w:
     dx = r (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)) (means over ``axes``),  or dx = r ĝ for constants;
     dw = Σ g x̂,   db = Σ g  (sums over the dims w is broadcast along).
@@ -1771,8 +1778,7 @@ def _normalized(
         mean, var = np.empty((2, *(1 if i in axes else n for i, n in enumerate(X.shape))))
         r = np.empty(mean.shape)
     else:
-        mean, var = stats
-        r = 1 / np.sqrt(var + eps)
+        mean, var, r = _constant_stats(stats, padded, eps)
     out = np.empty(X.shape, X.dtype)  # the result, rounded once
     slabs = _slabs(X.shape, axes)
 
@@ -1799,7 +1805,11 @@ def _normalized(
             xh += _cut(B, idx)
         out[idx] = xh
 
+    @np.errstate(invalid="ignore", over="ignore")
     def vjp_input(g: np.ndarray) -> np.ndarray:
+        nonlocal mean, r
+        if stats is not None:
+            mean, _, r = _constant_stats(stats, padded, eps)
         g = g.reshape(X.shape)
         dx_out = np.empty(input.data.shape, X.dtype)  # returned whole: a leaf keeps it as is
         dx = dx_out.reshape(X.shape)
@@ -1817,7 +1827,11 @@ def _normalized(
 
     param_axes = tuple(i for i, n in enumerate(padded) if n == 1)
 
+    @np.errstate(invalid="ignore", over="ignore")
     def param_sum(g: np.ndarray, times_xhat: bool) -> np.ndarray:
+        nonlocal mean, r
+        if times_xhat and stats is not None:
+            mean, _, r = _constant_stats(stats, padded, eps)
         g = g.reshape(X.shape)
         total = np.zeros(padded)
         for idx in slabs:
@@ -1833,9 +1847,16 @@ def _normalized(
         lambda g: param_sum(g, True).reshape(weight.data.shape),
         lambda g: param_sum(g, False).reshape(bias.data.shape),
     )
-    out = record(out.reshape(input.data.shape), name, (input, weight, bias), vjps,
-                 saved=ops._tensors(input, weight))  # fmt: skip
+    saved = ops._tensors(input, weight, *(stats or ()))
+    out = record(out.reshape(input.data.shape), name, (input, weight, bias), vjps, saved=saved)
     return out, mean, var
+
+
+def _constant_stats(stats: tuple, shape: tuple, eps: float) -> tuple:
+    """μ, σ² and r = 1 / sqrt(σ² + eps) from the running stats as they are now, shaped to
+    ``shape``; r in float32 for float16 and float32 stats, as PyTorch's kernel."""
+    mean, var = (t.data.reshape(shape) for t in stats)
+    return mean, var, 1 / np.sqrt(dtypes.opmath(var) + eps)
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
