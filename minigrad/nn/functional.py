@@ -1782,11 +1782,14 @@ def _normalized(
     out = np.empty(X.shape, X.dtype)  # the result, rounded once
     slabs = _slabs(X.shape, axes)
 
-    def xhat(idx: tuple) -> np.ndarray:
+    def xhat(idx: tuple, mean: np.ndarray, r: np.ndarray) -> np.ndarray:
         d = X[idx].astype(np.float64)
         np.subtract(d, _cut(mean, idx), out=d)
         d *= _cut(r, idx)
         return d
+
+    def stats_now() -> tuple:  # μ and r for backward: the running stats as they are now
+        return (mean, r) if stats is None else _constant_stats(stats, padded, eps)[::2]
 
     for idx in slabs:
         if stats is None:  # the moments, in float64
@@ -1797,7 +1800,7 @@ def _normalized(
             v = _cut(var, idx)
             v[...] = _mean_over(np.square(d), axes)
             _cut(r, idx)[...] = 1 / np.sqrt(v + eps)
-        xh = xhat(idx)  # (the same bits as d * r, for backward to match)
+        xh = xhat(idx, mean, r)  # (the same bits as d * r, for backward to match)
         # one dtype per NumPy call: mixing float32 and float64 in one costs about twice
         if W is not None:
             xh *= _cut(W, idx)
@@ -1807,9 +1810,7 @@ def _normalized(
 
     @np.errstate(invalid="ignore", over="ignore")
     def vjp_input(g: np.ndarray) -> np.ndarray:
-        nonlocal mean, r
-        if stats is not None:
-            mean, _, r = _constant_stats(stats, padded, eps)
+        mean, r = stats_now()
         g = g.reshape(X.shape)
         dx_out = np.empty(input.data.shape, X.dtype)  # returned whole: a leaf keeps it as is
         dx = dx_out.reshape(X.shape)
@@ -1818,7 +1819,7 @@ def _normalized(
             if W is not None:
                 gh *= _cut(W, idx)
             if stats is None:
-                xh = xhat(idx)
+                xh = xhat(idx, mean, r)
                 mean_gx = _mean_over(np.multiply(gh, xh), axes)
                 gh -= _mean_over(gh, axes)
                 gh -= np.multiply(xh, mean_gx, out=xh)
@@ -1829,15 +1830,13 @@ def _normalized(
 
     @np.errstate(invalid="ignore", over="ignore")
     def param_sum(g: np.ndarray, times_xhat: bool) -> np.ndarray:
-        nonlocal mean, r
-        if times_xhat and stats is not None:
-            mean, _, r = _constant_stats(stats, padded, eps)
+        mean, r = stats_now()
         g = g.reshape(X.shape)
         total = np.zeros(padded)
         for idx in slabs:
             part = g[idx].astype(np.float64)
             if times_xhat:
-                part *= xhat(idx)
+                part *= xhat(idx, mean, r)
             t = _cut(total, idx)
             t += np.sum(part, axis=param_axes, keepdims=True)
         return total
