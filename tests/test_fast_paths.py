@@ -228,3 +228,21 @@ def test_adam_in_place_is_the_formula_in_pytorchs_order(dtype, amsgrad):
             theta[i] = theta[i] - lr / (1 - b1**t) * (m[i] / denom)
     for p, want in zip(params, theta):
         np.testing.assert_array_equal(p.detach().numpy(), want)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.bool_])
+def test_padded_is_np_pad(dtype):
+    rng = np.random.default_rng(6)
+    cases = [
+        ((2, 3, 5), [(1, 2)]),
+        ((1, 2, 4, 3), [(0, 3), (2, 0)]),
+        ((2, 1, 2, 3, 4), [(1, 1), (0, 0), (2, 1)]),
+        ((0, 2, 3), [(1, 1)]),
+    ]
+    for shape, pads in cases:
+        X = (rng.standard_normal(shape) * 5).astype(dtype)
+        for value in (0, -np.inf) if dtype in (np.float32, np.float64) else (0, 1):
+            want = np.pad(X, ((0, 0), (0, 0), *pads), constant_values=value)
+            got = conv._padded(X, pads, value)
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)

@@ -253,7 +253,7 @@ def _convnd(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: in
     O, Cg, *k = W.shape
     nd, Og = len(k), O // G
     if any(lo or hi for lo, hi in pads):
-        X = np.pad(X, ((0, 0), (0, 0), *pads))
+        X = _padded(X, pads)
     padded = X.shape[2:]
     span = tuple(di * (ki - 1) + 1 for di, ki in zip(d, k))
     win = sliding_window_view(X, span, axis=tuple(range(2, 2 + nd)))
@@ -280,6 +280,16 @@ def _convnd(X: np.ndarray, W: np.ndarray, s: tuple, pads: tuple, d: tuple, G: in
         return _col2im(dcols.reshape(G, Cg, *k, N, *out_size), padded, s, d, pads)
 
     return out.reshape(N, O, *out_size), vjp_x, vjp_w
+
+
+def _padded(X: np.ndarray, pads: list, value: Any = 0) -> np.ndarray:
+    """X (N, C, *spatial) padded by ``pads`` ((before, after) per spatial dim) with ``value``:
+    np.pad's result, made as one filled array and one copy (np.pad takes about 1.8x as long)."""
+    spatial = X.shape[2:]
+    shape = (*X.shape[:2], *(n + lo + hi for n, (lo, hi) in zip(spatial, pads)))
+    out = np.zeros(shape, X.dtype) if value == 0 else np.full(shape, value, X.dtype)
+    out[(..., *(slice(lo, lo + n) for n, (lo, _) in zip(spatial, pads)))] = X
+    return out
 
 
 def _col2im(cols: np.ndarray, padded: tuple, s: tuple, d: tuple, pads: tuple) -> np.ndarray:
@@ -417,7 +427,7 @@ def _max_pool(
     low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
     right = [_padding_right(n, o, *a) for n, o, a in zip(spatial, out_size, zip(k, s, p, d))]
     pads = any(p) or any(right)
-    Xp = np.pad(X, ((0, 0), (0, 0), *zip(p, right)), constant_values=low) if pads else X
+    Xp = _padded(X, list(zip(p, right)), low) if pads else X
     # one strided slice per kernel point; arg (the kernel point of each maximum) is PyTorch's
     # scan: the first of tied maxima, but the last NaN (a NaN replaces anything, and a later
     # NaN an earlier one)
@@ -516,7 +526,7 @@ def _avg_pool(
         )
     N, C, *spatial = X.shape
     right = [_padding_right(n, o, *a) for n, o, a in zip(spatial, out_size, zip(k, s, p, d))]
-    Xp = np.pad(X, ((0, 0), (0, 0), *zip(p, right)))
+    Xp = _padded(X, list(zip(p, right)))
     sums = np.zeros((N, C, *out_size), X.dtype)
     for v in _offsets(Xp, k, s, d, out_size):  # in PyTorch's order of summation
         sums += v
