@@ -246,3 +246,62 @@ def test_padded_is_np_pad(dtype):
             got = conv._padded(X, pads, value)
             assert got.dtype == want.dtype
             np.testing.assert_array_equal(got, want)
+
+
+def _lstm_ops(gi, state, w_hh, b_hh):
+    """The LSTM step op by op, as the fused cell's reference."""
+    h, c = state
+    i, f, g, o = (F.linear(h, w_hh, b_hh) + gi).chunk(4, 1)
+    c = mg.sigmoid(f) * c + mg.sigmoid(i) * mg.tanh(g)
+    return mg.sigmoid(o) * mg.tanh(c), c
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("use", ["h", "c", "both"])
+def test_fused_lstm_cell_is_the_ops_bit_for_bit(dtype, bias, use):
+    """The LSTM step is one node; over three steps its outputs and the gradients of every
+    input (and of the first state) are those of the same step op by op, bit for bit."""
+    from minigrad.nn.rnn import _lstm_step
+
+    rng = np.random.default_rng(7)
+    B, H = 3, 5
+    arrays = [rng.standard_normal(s).astype(dtype) for s in
+              [(3, B, 4 * H), (B, H), (B, H), (4 * H, H), (4 * H,)]]  # fmt: skip
+    results = []
+    for step in (_lstm_step, _lstm_ops):
+        gi, h, c, w, b = (mg.tensor(a, requires_grad=True) for a in arrays)
+        state = (h, c)
+        for t in range(3):
+            state = step(gi[t], state, w, b if bias else None)
+        h_t, c_t = state
+        if use == "h":
+            loss = (h_t**2).sum()
+        elif use == "c":
+            loss = (c_t * 3).sum()
+        else:
+            loss = (h_t * c_t).sum() + c_t.sum()
+        loss.backward()
+        grads = [t.grad.numpy() for t in (gi, h, c, w) + ((b,) if bias else ())]
+        results.append([h_t.detach().numpy(), c_t.detach().numpy(), *grads])
+    for got, want in zip(*results):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_fused_lstm_cell_grad_of_some_inputs_and_in_place_change():
+    from minigrad.nn.rnn import _lstm_step
+
+    rng = np.random.default_rng(8)
+    gi, h, c, w = (mg.tensor(rng.standard_normal(s), requires_grad=True)
+                   for s in [(2, 8), (2, 2), (2, 2), (8, 2)])  # fmt: skip
+    h1, c1 = _lstm_step(gi, (h, c), w, None)
+    # autograd.grad through one output, of one input: the same as the ops give
+    (dw,) = mg.autograd.grad((h1 * c1).sum(), [w], retain_graph=True)
+    (dw_ops,) = mg.autograd.grad(
+        (lambda s: (s[0] * s[1]).sum())(_lstm_ops(gi, (h, c), w, None)), [w]
+    )
+    np.testing.assert_array_equal(dw.numpy(), dw_ops.numpy())
+    with mg.no_grad():
+        h.mul_(2)  # the cell reads h at backward
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        h1.sum().backward()

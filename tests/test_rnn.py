@@ -271,14 +271,15 @@ def _graph_nodes(root):
 
 @pytest.mark.parametrize("bidirectional", [False, True])
 def test_input_projection_is_one_matmul_per_layer_and_direction(bidirectional):
-    """The loop over time holds only h W_hhᵀ: x W_ihᵀ + b_ih is one Linear node per
-    layer and direction over the whole sequence, so there are D * L * (T + 1) of them, and
+    """The loop over time holds only the cell (h W_hhᵀ inside it, one node per step):
+    x W_ihᵀ + b_ih is one Linear node per layer and direction over the whole sequence, and
     one unbind (one node, with T outputs) cuts it into time steps."""
     T, L = 7, 2
     D = 2 if bidirectional else 1
     out, (h, c) = nn.LSTM(3, 4, num_layers=L, bidirectional=bidirectional)(mg.zeros(T, 2, 3))
     names = _graph_nodes(out.sum() + h.sum() + c.sum())
-    assert names.count("LinearBackward") == D * L * (T + 1)
+    assert names.count("LinearBackward") == D * L
+    assert names.count("ThnnFusedLstmCellBackward") == D * L * T
     assert names.count("UnbindBackward") == D * L
 
 

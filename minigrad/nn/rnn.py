@@ -28,8 +28,10 @@ import numpy as np
 
 from .. import dtypes
 from ..device import check as check_device
+from ..engine import PASS, Node, set_outputs, take
 from ..factories import _shape, zeros
-from ..ops import cat, relu, sigmoid, stack, tanh
+from ..grad_mode import _mode
+from ..ops import cat, expit, relu, sigmoid, stack, tanh
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -55,10 +57,72 @@ def _rnn_relu_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) 
 
 
 def _lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
+    """One LSTM step as one node with two outputs, h' and c' (as PyTorch's fused cell):
+    i, f, g, o = σ, σ, tanh, σ of the four blocks of  a = h W_hhᵀ (+ b_hh) + gi;
+    c' = f c + i g,   h' = o tanh c'.
+    Backward, from dh' and dc' (either may be absent), each step as the VJP of the op
+    it undoes, in the order those ops' VJPs take:
+    dc = dc' + dh' o (1 - tanh² c'),  do = dh' tanh c',  di = dc g,  df = dc c,  dg = dc i;
+    da = [di i (1 - i), df f (1 - f), dg (1 - g²), do o (1 - o)];
+    d gi = da,  dh = da W_hh,  dc_prev = dc f,  dW_hh = daᵀ h,  db_hh = Σ_rows da."""
     h, c = state
-    i, f, g, o = (F.linear(h, w_hh, b_hh) + gi).chunk(4, 1)
-    c = sigmoid(f) * c + sigmoid(i) * tanh(g)
-    return sigmoid(o) * tanh(c), c
+    H, W = h.data, w_hh.data
+    arrays = (H, c.data, gi.data, W) + (() if b_hh is None else (b_hh.data,))
+    if (
+        H.ndim != 2
+        or any(x.dtype != H.dtype for x in arrays)
+        or H.dtype.kind != "f"
+        or (
+            H.dtype == np.float16  # (PyTorch adds float16's bias to the float32 product)
+        )
+    ):  # PyTorch's errors and roundings, from the ops one by one
+        i, f, g, o = (F.linear(h, w_hh, b_hh) + gi).chunk(4, 1)
+        c = sigmoid(f) * c + sigmoid(i) * tanh(g)
+        return sigmoid(o) * tanh(c), c
+    a = H @ W.T
+    if b_hh is not None:
+        a += b_hh.data
+    a = a + gi.data
+    i, f, o = (expit(a[:, k * a.shape[1] // 4 : (k + 1) * a.shape[1] // 4]) for k in (0, 1, 3))
+    g = np.tanh(a[:, a.shape[1] // 2 : 3 * a.shape[1] // 4])
+    C = c.data
+    c_new = f * C + i * g
+    tc = np.tanh(c_new)
+    outs = (Tensor._new(o * tc), Tensor._new(c_new))
+    inputs = (gi, h, c, w_hh, b_hh)
+    needs = [isinstance(x, Tensor) and x._requires_grad for x in inputs]
+    if not (_mode.enabled and any(needs)):
+        return outs
+    slots: list = [None, None]
+    da: list = [None, None]  # (da, dc) of the pass under way
+
+    def grads() -> tuple:
+        if slots[0] is not None or slots[1] is not None:  # a new pass: the outputs' g
+            dh_new, dc_new = take(slots)
+            dc = np.zeros_like(c_new) if dc_new is None else dc_new
+            do = np.zeros_like(o)
+            if dh_new is not None:
+                do = dh_new * tc
+                dtc = dh_new * o
+                dc = dc + dtc * (1 - tc * tc) if dc_new is not None else dtc * (1 - tc * tc)
+            blocks = (dc * g * (1 - i) * i, dc * C * (1 - f) * f, dc * i * (1 - g * g),
+                      do * (1 - o) * o)  # fmt: skip
+            da[:] = np.concatenate(blocks, 1), dc
+        return da
+
+    vjps = (
+        lambda _: grads()[0],
+        lambda _: grads()[0] @ W,
+        lambda _: grads()[1] * f,
+        lambda _: grads()[0].T @ H,
+        lambda _: np.add.reduce(grads()[0], 0),
+    )
+    vjps = tuple(v if need else None for v, need in zip(vjps, needs))
+    sources = [x._node or x if isinstance(x, Tensor) else None for x in inputs]
+    saved = tuple(x for x in (h, c, w_hh) if isinstance(x, Tensor))
+    node = Node("ThnnFusedLstmCell", sources, vjps, saved, None, PASS.shape, PASS.dtype)
+    set_outputs(node, outs, slots)
+    return outs
 
 
 def _gru_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
