@@ -83,8 +83,10 @@ def _lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> S
     if b_hh is not None:
         a += b_hh.data
     a = a + gi.data
-    i, f, o = (expit(a[:, k * a.shape[1] // 4 : (k + 1) * a.shape[1] // 4]) for k in (0, 1, 3))
-    g = np.tanh(a[:, a.shape[1] // 2 : 3 * a.shape[1] // 4])
+    n = a.shape[1] // 4
+    s = expit(a)  # (one call over all four blocks; g's is not used)
+    i, f, o = s[:, :n], s[:, n : 2 * n], s[:, 3 * n :]
+    g = np.tanh(a[:, 2 * n : 3 * n])
     C = c.data
     c_new = f * C + i * g
     tc = np.tanh(c_new)
