@@ -56,6 +56,9 @@ def _rnn_relu_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) 
     return (relu(F.linear(state[0], w_hh, b_hh) + gi),)
 
 
+_FUSED = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes of the fused LSTM cell
+
+
 def _lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
     """One LSTM step as one node with two outputs, h' and c' (as PyTorch's fused cell):
     i, f, g, o = σ, σ, tanh, σ of the four blocks of  a = h W_hhᵀ (+ b_hh) + gi;
@@ -67,15 +70,9 @@ def _lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> S
     d gi = da,  dh = da W_hh,  dc_prev = dc f,  dW_hh = daᵀ h,  db_hh = Σ_rows da."""
     h, c = state
     H, W = h.data, w_hh.data
-    arrays = (H, c.data, gi.data, W) + (() if b_hh is None else (b_hh.data,))
-    if (
-        H.ndim != 2
-        or any(x.dtype != H.dtype for x in arrays)
-        or H.dtype.kind != "f"
-        or (
-            H.dtype == np.float16  # (PyTorch adds float16's bias to the float32 product)
-        )
-    ):  # PyTorch's errors and roundings, from the ops one by one
+    arrays = (c.data, gi.data, W) + (() if b_hh is None else (b_hh.data,))
+    if H.ndim != 2 or H.dtype not in _FUSED or any(x.dtype != H.dtype for x in arrays):
+        # PyTorch's errors, and its float16 roundings (it adds the bias in float32): the ops
         i, f, g, o = (F.linear(h, w_hh, b_hh) + gi).chunk(4, 1)
         c = sigmoid(f) * c + sigmoid(i) * tanh(g)
         return sigmoid(o) * tanh(c), c
@@ -100,13 +97,12 @@ def _lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> S
 
     def grads() -> tuple:
         if slots[0] is not None or slots[1] is not None:  # a new pass: the outputs' g
-            dh_new, dc_new = take(slots)
-            dc = np.zeros_like(c_new) if dc_new is None else dc_new
+            dh_new, dc = take(slots)
             do = np.zeros_like(o)
             if dh_new is not None:
                 do = dh_new * tc
-                dtc = dh_new * o
-                dc = dc + dtc * (1 - tc * tc) if dc_new is not None else dtc * (1 - tc * tc)
+                via_h = (dh_new * o) * (1 - tc * tc)
+                dc = via_h if dc is None else dc + via_h
             blocks = (dc * g * (1 - i) * i, dc * C * (1 - f) * f, dc * i * (1 - g * g),
                       do * (1 - o) * o)  # fmt: skip
             da[:] = np.concatenate(blocks, 1), dc
