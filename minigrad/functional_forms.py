@@ -23,7 +23,7 @@ from .engine import record
 from .nn import functional as F
 from .nn.module import Module
 from .nn.more_layers import _dropout
-from .nn.rnn import _GATES, _STEPS, RNNBase
+from .nn.rnn import _CELL_STEPS, _GATES, RNNBase
 from .random import generator
 from .random_kernels import keep_mask
 from .tensor import Tensor, check_tensor
@@ -368,7 +368,7 @@ def _cell(op: str, mode: str, input: Tensor, hx: tuple, w_ih: Tensor, w_hh: Tens
                 f"{op}: hidden{i} has inconsistent hidden_size: got {h.shape[1]}, expected "
                 f"{w_hh.shape[1]}"
             )
-    return _STEPS[mode](F.linear(input, w_ih, b_ih), hx, w_hh, b_hh)
+    return _CELL_STEPS[mode](F.linear(input, w_ih, b_ih), hx, w_hh, b_hh)
 
 
 def rnn_tanh(input: Tensor, hx: Any, params: Any, has_biases: bool, num_layers: int,

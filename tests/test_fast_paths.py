@@ -11,6 +11,7 @@ import minigrad as mg
 from minigrad import ops
 from minigrad.nn import conv
 from minigrad.nn import functional as F
+from minigrad.nn.rnn import _lstm_ops, _lstm_step
 
 
 def _add_at(shape, rows, values):
@@ -248,22 +249,12 @@ def test_padded_is_np_pad(dtype):
             np.testing.assert_array_equal(got, want)
 
 
-def _lstm_ops(gi, state, w_hh, b_hh):
-    """The LSTM step op by op, as the fused cell's reference."""
-    h, c = state
-    i, f, g, o = (F.linear(h, w_hh, b_hh) + gi).chunk(4, 1)
-    c = mg.sigmoid(f) * c + mg.sigmoid(i) * mg.tanh(g)
-    return mg.sigmoid(o) * mg.tanh(c), c
-
-
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("bias", [False, True])
 @pytest.mark.parametrize("use", ["h", "c", "both"])
 def test_fused_lstm_cell_is_the_ops_bit_for_bit(dtype, bias, use):
     """The LSTM step is one node; over three steps its outputs and the gradients of every
     input (and of the first state) are those of the same step op by op, bit for bit."""
-    from minigrad.nn.rnn import _lstm_step
-
     rng = np.random.default_rng(7)
     B, H = 3, 5
     arrays = [rng.standard_normal(s).astype(dtype) for s in
@@ -289,8 +280,6 @@ def test_fused_lstm_cell_is_the_ops_bit_for_bit(dtype, bias, use):
 
 
 def test_fused_lstm_cell_grad_of_some_inputs_and_in_place_change():
-    from minigrad.nn.rnn import _lstm_step
-
     rng = np.random.default_rng(8)
     gi, h, c, w = (mg.tensor(rng.standard_normal(s), requires_grad=True)
                    for s in [(2, 8), (2, 2), (2, 2), (8, 2)])  # fmt: skip
@@ -305,3 +294,12 @@ def test_fused_lstm_cell_grad_of_some_inputs_and_in_place_change():
         h.mul_(2)  # the cell reads h at backward
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         h1.sum().backward()
+
+
+def test_lstm_cell_records_the_ops_and_the_layer_the_fused_step():
+    """As PyTorch on a CPU: LSTMCell's graph is its ops (Mul, Add); a sequence layer's step
+    is one node."""
+    h, c = mg.nn.LSTMCell(3, 4)(mg.randn(2, 3))
+    assert (h.grad_fn.name(), c.grad_fn.name()) == ("MulBackward", "AddBackward")
+    out, (h, c) = mg.nn.LSTM(3, 4)(mg.randn(5, 2, 3))
+    assert c.grad_fn.next_functions[0][0].name() == "ThnnFusedLstmCellBackward"

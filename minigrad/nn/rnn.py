@@ -56,11 +56,20 @@ def _rnn_relu_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) 
     return (relu(F.linear(state[0], w_hh, b_hh) + gi),)
 
 
+def _lstm_ops(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
+    """One LSTM step op by op, as PyTorch's LSTMCell records it on a CPU."""
+    h, c = state
+    i, f, g, o = (F.linear(h, w_hh, b_hh) + gi).chunk(4, 1)
+    c = sigmoid(f) * c + sigmoid(i) * tanh(g)
+    return sigmoid(o) * tanh(c), c
+
+
 _FUSED = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes of the fused LSTM cell
 
 
 def _lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
-    """One LSTM step as one node with two outputs, h' and c' (as PyTorch's fused cell):
+    """One step of an LSTM layer as one node with two outputs, h' and c' (PyTorch's LSTM
+    layer is one node; its fused cell's name is taken):
     i, f, g, o = σ, σ, tanh, σ of the four blocks of  a = h W_hhᵀ (+ b_hh) + gi;
     c' = f c + i g,   h' = o tanh c'.
     Backward, from dh' and dc' (either may be absent), each step as the VJP of the op
@@ -73,9 +82,7 @@ def _lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> S
     arrays = (c.data, gi.data, W) + (() if b_hh is None else (b_hh.data,))
     if H.ndim != 2 or H.dtype not in _FUSED or any(x.dtype != H.dtype for x in arrays):
         # PyTorch's errors, and its float16 roundings (it adds the bias in float32): the ops
-        i, f, g, o = (F.linear(h, w_hh, b_hh) + gi).chunk(4, 1)
-        c = sigmoid(f) * c + sigmoid(i) * tanh(g)
-        return sigmoid(o) * tanh(c), c
+        return _lstm_ops(gi, state, w_hh, b_hh)
     a = H @ W.T
     if b_hh is not None:
         a += b_hh.data
@@ -133,12 +140,13 @@ def _gru_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> St
     return ((h - n) * z + n,)  # (1 - z) * n + z * h, in PyTorch's order
 
 
-_STEPS: dict[str, Callable] = {
+_STEPS: dict[str, Callable] = {  # a sequence layer's steps
     "RNN_TANH": _rnn_tanh_step,
     "RNN_RELU": _rnn_relu_step,
     "LSTM": _lstm_step,
     "GRU": _gru_step,
 }
+_CELL_STEPS = {**_STEPS, "LSTM": _lstm_ops}  # a cell's: PyTorch's LSTMCell records the ops
 
 
 def _input_gates(mode: str, x: Tensor, w_ih: Tensor, b_ih: Tensor | None,
@@ -252,7 +260,7 @@ class RNNCellBase(Module):
 
     def _step(self, mode: str, input: Tensor, state: State) -> State:
         gi = F.linear(input, self.weight_ih, self.bias_ih)
-        return _STEPS[mode](gi, state, self.weight_hh, self.bias_hh)
+        return _CELL_STEPS[mode](gi, state, self.weight_hh, self.bias_hh)
 
 
 class RNNCell(RNNCellBase):
