@@ -426,8 +426,8 @@ def _max_pool(
     spatial = X.shape[2:]
     low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
     right = [_padding_right(n, o, *a) for n, o, a in zip(spatial, out_size, zip(k, s, p, d))]
-    pads = any(p) or any(right)
-    Xp = _padded(X, list(zip(p, right)), low) if pads else X
+    has_padding = any(p) or any(right)
+    Xp = _padded(X, list(zip(p, right)), low) if has_padding else X
     # one strided slice per kernel point; arg (the kernel point of each maximum) is PyTorch's
     # scan: the first of tied maxima, but the last NaN (a NaN replaces anything, and a later
     # NaN an earlier one)
@@ -443,7 +443,7 @@ def _max_pool(
     if X.dtype.kind == "f" and np.isnan(out).any():
         for t, v in enumerate(points):
             np.copyto(arg, t, where=np.isnan(v))
-    if pads and (out == low).any():
+    if has_padding and (out == low).any():
         # a window of only the lowest value: its first maximum may be padding, where PyTorch
         # takes the window's first point inside the input
         at = zip(np.unravel_index(arg, k), _starts(out_size, s, p), d, spatial)
