@@ -84,7 +84,7 @@ def test_col2im_is_strided_adds_bit_for_bit(k, s, d, p):
 
 
 @pytest.mark.parametrize(
-    "k, s, p, d, ceil", itertools.product([2, 3], [1, 2], [0, 1], [1, 2], [False, True])
+    "k, s, p, d, ceil", list(itertools.product([2, 3], [1, 2], [0, 1], [1, 2], [False, True]))
 )
 def test_max_pool_gradient_is_add_at_of_the_indices(k, s, p, d, ceil):
     """Each window's gradient lands on its returned index, summed as np.add.at sums (in the
