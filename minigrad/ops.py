@@ -492,15 +492,26 @@ def _matmul(a: Any, b: Any, name: str) -> Tensor:
         raise OpError(f"{name}: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
     _same_dtype(name, A, B)
     _refuse(name, A, "b", NotImplementedError)
+    fold = A.ndim > 2 and B.ndim <= 2  # a's batch dims folded into rows, as PyTorch: one GEMM
+    B2 = B[:, None] if B.ndim == 1 else B
     try:
-        out = np.matmul(A, B)
+        if fold:
+            rows = _flat(A)
+            out = (rows @ B2).reshape(*A.shape[:-1], *B.shape[1:])
+        else:
+            out = np.matmul(A, B)
     except ValueError:
         raise OpError(f"{name}: shapes {A.shape} and {B.shape} cannot be multiplied") from None
+    if fold:  # with G = g as (rows, columns of b):  da = G bᵀ,  db = rowsᵀ G
+        G_shape = (rows.shape[0], B2.shape[1])
+        return record(out, name.capitalize(), (a, b), (
+            lambda g: (g.reshape(G_shape) @ B2.T).reshape(A.shape),
+            lambda g: (rows.T @ g.reshape(G_shape)).reshape(B.shape),
+        ), saved=_saved_for_product(a, b))  # fmt: skip
     if A.ndim == 2 and B.ndim == 2:
         return record(out, name.capitalize(), (a, b), (lambda g: g @ B.T, lambda g: A.T @ g),
                       saved=_saved_for_product(a, b))  # fmt: skip
     A2 = A[None, :] if A.ndim == 1 else A
-    B2 = B[:, None] if B.ndim == 1 else B
 
     def lift(g: np.ndarray) -> np.ndarray:  # g in the shape of A2 @ B2
         if B.ndim == 1:
@@ -539,19 +550,22 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise
     if unusual:
         return _linear_unusual(input, weight, bias)
+    # batch dimensions folded into the rows, as PyTorch does: one GEMM, not one per matrix
+    rows = _flat(X) if X.ndim else X
     try:
-        out = X @ W.T
+        out = rows @ W.T
     except ValueError:
         raise OpError(
             f"linear: input {X.shape} does not match weight {W.shape} (out, in)"
         ) from None
-    rows = _flat(X)  # batch dimensions flattened: dW and db sum over all of them
+    if X.ndim != 2:
+        out = out.reshape(*X.shape[:-1], W.shape[0])
     if weight._requires_grad:  # what the VJPs read (checked for in-place changes)
         saved = (weight, input) if input._requires_grad else (input,)  # dx reads W, dW reads x
     else:
         saved = _saved_for_product(input, weight)
     vjps = (
-        lambda g: g @ W,
+        (lambda g: g @ W) if X.ndim <= 2 else (lambda g: (_flat(g) @ W).reshape(X.shape)),
         lambda g: _flat(g).T @ rows,
         lambda g: np.add.reduce(_flat(g), 0),
     )
@@ -663,6 +677,7 @@ def log(input: Tensor) -> Tensor:
 
 
 _log = np.errstate(divide="ignore", invalid="ignore")(np.log)  # -inf at 0, NaN below, quietly
+_minus = np.errstate(invalid="ignore")(np.subtract)  # inf - inf = NaN, quietly
 _sqrt = np.errstate(invalid="ignore")(np.sqrt)  # NaN below 0, quietly
 
 
@@ -1487,7 +1502,7 @@ def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
     d = _axes("softmax", dim, X.ndim, single=True)
     if X.size:
         W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
-        e = np.asarray(W - np.max(W, axis=d, keepdims=True))  # (a 0-d x gives a scalar)
+        e = np.asarray(_minus(W, np.max(W, axis=d, keepdims=True)))  # (0-d x: a scalar)
         np.exp(e, out=e)  # in place: one array of x's size, not three
         total = np.sum(e, axis=d, keepdims=True)
         if X.dtype == np.float16 and not _along_last(d, X.ndim) and _inner(d, X.shape) < 16:
@@ -1573,7 +1588,7 @@ def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
         return X.copy()
     half = X.dtype == np.float16
     W = X.astype(np.float32) if half else X
-    shifted = np.asarray(W - np.max(W, axis=axis, keepdims=True))  # (a 0-d x gives a scalar)
+    shifted = np.asarray(_minus(W, np.max(W, axis=axis, keepdims=True)))  # (0-d x: a scalar)
     total = np.sum(np.exp(shifted), axis=axis, keepdims=True)
     if not half:
         shifted -= np.log(total)

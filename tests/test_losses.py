@@ -1,6 +1,7 @@
 """Losses: values by hand, every reduction, finite differences, extreme logits, modules."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -427,3 +428,19 @@ def test_cross_entropy_fast_path_matches_the_general_path():
     assert mg.gradcheck(lambda x: F.cross_entropy(x, target), [fast_x])
     with pytest.raises(IndexError, match="out of bounds"):
         F.cross_entropy(fast_x, mg.tensor([0, 1, 2, 3, 4, 0, 0]))
+
+
+@pytest.mark.parametrize("row", [[np.inf, 0.0, 1.0], [-np.inf] * 3, [np.nan, 1.0, 2.0]])
+def test_softmax_of_a_non_finite_row_is_nan_without_numpy_warnings(row):
+    """As PyTorch: NaN everywhere in the row, and no warning (inf - inf in the shift)."""
+    x = mg.tensor(np.array([row, [0.0, 1.0, 2.0]], np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        outs = [
+            mg.softmax(x, 1),
+            F.log_softmax(x, 1),
+            F.cross_entropy(x, mg.tensor([1, 1]), reduction="none"),
+        ]
+    for out in outs:
+        assert np.isnan(out.numpy()[0]).all()
+        assert np.isfinite(out.numpy()[1]).all()
