@@ -123,11 +123,22 @@ def test_default_collate_numbers_take_pytorch_dtypes():
     assert default_collate([np.float32(1), np.float32(2)]).dtype == mg.float32
 
 
+def test_default_collate_promotes_numpy_samples_as_pytorch():
+    """Mixed NumPy dtypes promote by PyTorch's rules (NumPy's would give float64)."""
+    assert default_collate([np.int32(1), np.float32(2)]).dtype == mg.float32
+    batch = default_collate([np.array([1, 2]), np.array([3.0, 4.0], np.float32)])
+    assert batch.dtype == mg.float32
+    assert batch.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert default_collate([np.array([1], np.int32), np.array([2], np.int64)]).dtype == mg.int64
+
+
 def test_default_collate_refuses_what_it_cannot_batch():
     with pytest.raises(TypeError, match="found <class 'NoneType'>"):
         default_collate([None, None])
     with pytest.raises(RuntimeError, match="equal size"):
         default_collate([[1, 2], [3]])
+    with pytest.raises(RuntimeError, match="equal size"):  # PyTorch's error, not NumPy's
+        default_collate([np.zeros(2), np.zeros(3)])
 
 
 def test_the_base_dataset_must_be_subclassed():

@@ -46,7 +46,8 @@ def default_collate(batch: Sequence) -> Any:
     if isinstance(first, (np.ndarray, np.generic)):
         if first.dtype.kind in "SUO":
             raise TypeError(_COLLATE_ERROR.format(first.dtype))
-        return tensor(np.stack(batch))
+        # stacked as Tensors: PyTorch's promotion of mixed dtypes, and its error for ragged ones
+        return ops.stack([Tensor._new(np.asarray(s)) for s in batch])
     if isinstance(first, float):
         return tensor(batch, dtype=dtypes.float64)
     if isinstance(first, int):
