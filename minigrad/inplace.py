@@ -27,6 +27,10 @@ from .errors import OpError
 from .grad_mode import _mode
 from .tensor import FunctionOutputViews, Tensor
 
+# outside the graph PyTorch writes these into an expanded tensor: every element of it gets
+# the same value, whatever place it shares
+_SAME_EVERYWHERE = ("fill_", "zero_")
+
 
 def _check_leaf(t: Tensor, name: str) -> None:
     if t._requires_grad and t._node is None and _mode.enabled:
@@ -35,11 +39,14 @@ def _check_leaf(t: Tensor, name: str) -> None:
         )
 
 
-def _check_writable(t: Tensor, name: str, a: np.ndarray | None = None) -> None:
+def _check_writable(
+    t: Tensor, name: str, a: np.ndarray | None = None, shared_ok: bool = False
+) -> None:
     """Refuse to write into t (or its part ``a``) where several of its elements share one
-    place (a dim of stride 0, from expand), as PyTorch; or into read-only memory."""
+    place (a dim of stride 0, from expand), as PyTorch, unless ``shared_ok``; or into
+    read-only memory."""
     a = t.data if a is None else a
-    if not a.flags.writeable or (0 in a.strides and _repeats(a)):
+    if not a.flags.writeable or (not shared_ok and 0 in a.strides and _repeats(a)):
         raise RuntimeError(
             f"{name}: unsupported operation: more than one element of the written-to tensor "
             "refers to a single memory location. Please clone() the tensor before performing "
@@ -126,9 +133,10 @@ def _check_no_grad_view(t: Tensor, other: Any, name: str) -> None:
 
 def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> Tensor:
     _check_leaf(t, name)
-    _check_writable(t, name)
+    in_graph = _in_graph(t, other)
+    _check_writable(t, name, shared_ok=not in_graph and name in _SAME_EVERYWHERE)
     _check_no_grad_view(t, other, name)
-    if _in_graph(t, other):
+    if in_graph:
         # the op may save its input (mul_ and div_ for the other's gradient, clamp_
         # for its mask): it gets the old values, since t's array is about to change
         _rebase(t, name, op(_prior(t, t.data.copy()), other))

@@ -387,6 +387,25 @@ def test_in_place_on_an_expanded_tensor():
         y.expand(2, 3)[:, 0] = 5.0
 
 
+def test_fill_and_zero_write_an_expanded_tensor_outside_the_graph():
+    """As PyTorch: every element gets the same value, so the shared places are no
+    ambiguity; in the graph they raise all the same."""
+    y = mg.ones(3)
+    y.expand(2, 3).fill_(7.0)
+    assert y.tolist() == [7.0, 7.0, 7.0]
+    y.expand(4, 3).zero_()
+    assert y.tolist() == [0.0, 0.0, 0.0]
+    w = mg.ones(3, requires_grad=True)
+    with mg.no_grad():
+        w.expand(2, 3).fill_(2.0)
+    assert w.tolist() == [2.0, 2.0, 2.0]
+    h = w * 1
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        h.expand(2, 3).fill_(1.0)
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        y.expand(2, 3).add_(1)
+
+
 def test_assignment_errors_name_the_shapes():
     y = mg.zeros(2, 3)
     with pytest.raises(RuntimeError, match=r"value of shape \(4,\) cannot be broadcast"):
