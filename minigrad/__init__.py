@@ -3,6 +3,7 @@
 import math as _math
 
 from . import (
+    _malloc,  # noqa: F401  (keeps freed memory mapped: see its docstring)
     accelerator,
     amp,
     autograd,
