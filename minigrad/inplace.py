@@ -27,8 +27,8 @@ from .errors import OpError
 from .grad_mode import _mode
 from .tensor import FunctionOutputViews, Tensor
 
-# outside the graph PyTorch writes these into an expanded tensor: every element of it gets
-# the same value, whatever place it shares
+# outside the graph PyTorch writes these, with a number, into an expanded tensor: every
+# element of it gets the same value, whatever place it shares
 _SAME_EVERYWHERE = ("fill_", "zero_")
 
 
@@ -134,7 +134,8 @@ def _check_no_grad_view(t: Tensor, other: Any, name: str) -> None:
 def _apply(t: Tensor, name: str, ufunc: Callable, other: Any, op: Callable) -> Tensor:
     _check_leaf(t, name)
     in_graph = _in_graph(t, other)
-    _check_writable(t, name, shared_ok=not in_graph and name in _SAME_EVERYWHERE)
+    shared_ok = not in_graph and name in _SAME_EVERYWHERE and not isinstance(other, Tensor)
+    _check_writable(t, name, shared_ok=shared_ok)
     _check_no_grad_view(t, other, name)
     if in_graph:
         # the op may save its input (mul_ and div_ for the other's gradient, clamp_

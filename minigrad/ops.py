@@ -492,7 +492,9 @@ def _matmul(a: Any, b: Any, name: str) -> Tensor:
         raise OpError(f"{name}: both arguments must be at least 1-D, got {A.shape} and {B.shape}")
     _same_dtype(name, A, B)
     _refuse(name, A, "b", NotImplementedError)
-    fold = A.ndim > 2 and B.ndim <= 2  # a's batch dims folded into rows, as PyTorch: one GEMM
+    # a's batch dims folded into rows, as PyTorch: one GEMM (not for a strided a, which
+    # folding would copy, an expanded one whole)
+    fold = A.ndim > 2 and B.ndim <= 2 and A.flags.c_contiguous
     B2 = B[:, None] if B.ndim == 1 else B
     try:
         if fold:
@@ -564,8 +566,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         saved = (weight, input) if input._requires_grad else (input,)  # dx reads W, dW reads x
     else:
         saved = _saved_for_product(input, weight)
+    shape = X.shape  # (not X: dx needs only W, and x may be freed)
     vjps = (
-        (lambda g: g @ W) if X.ndim <= 2 else (lambda g: (_flat(g) @ W).reshape(X.shape)),
+        (lambda g: g @ W) if X.ndim <= 2 else (lambda g: (_flat(g) @ W).reshape(shape)),
         lambda g: _flat(g).T @ rows,
         lambda g: np.add.reduce(_flat(g), 0),
     )
@@ -677,7 +680,7 @@ def log(input: Tensor) -> Tensor:
 
 
 _log = np.errstate(divide="ignore", invalid="ignore")(np.log)  # -inf at 0, NaN below, quietly
-_minus = np.errstate(invalid="ignore")(np.subtract)  # inf - inf = NaN, quietly
+_minus = np.errstate(invalid="ignore", over="ignore")(np.subtract)  # inf - inf = NaN, quietly
 _sqrt = np.errstate(invalid="ignore")(np.sqrt)  # NaN below 0, quietly
 
 

@@ -139,6 +139,9 @@ def test_default_collate_refuses_what_it_cannot_batch():
         default_collate([[1, 2], [3]])
     with pytest.raises(RuntimeError, match="equal size"):  # PyTorch's error, not NumPy's
         default_collate([np.zeros(2), np.zeros(3)])
+    for later in (np.array(["a", "b"]), np.array(["2020-01-01"] * 2, "datetime64[D]")):
+        with pytest.raises(TypeError, match="found"):  # any sample, not only the first
+            default_collate([np.zeros(2, np.float32), later])
 
 
 def test_the_base_dataset_must_be_subclassed():

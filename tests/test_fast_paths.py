@@ -1,8 +1,10 @@
 """The faster forms of scatter-adds and window sums give what the plain forms give, bit for
 bit: the same sums in the same order (np.add.at's, which is PyTorch's)."""
 
+import gc
 import itertools
 import math
+import weakref
 
 import numpy as np
 import pytest
@@ -303,3 +305,31 @@ def test_lstm_cell_records_the_ops_and_the_layer_the_fused_step():
     assert (h.grad_fn.name(), c.grad_fn.name()) == ("MulBackward", "AddBackward")
     out, (h, c) = mg.nn.LSTM(3, 4)(mg.randn(5, 2, 3))
     assert c.grad_fn.next_functions[0][0].name() == "ThnnFusedLstmCellBackward"
+
+
+def test_linear_and_matmul_fold_batch_dims_into_one_product():
+    """x (..., n) @ Wᵀ and a (..., m) @ b (2-D or 1-D) are one GEMM over the rows, as
+    PyTorch folds them: the same values and gradients as the batched products to within
+    rounding, float64 gradcheck, and no hold on an input dx does not need."""
+    rng = np.random.default_rng(10)
+    for shape in [(3, 4, 5), (2, 3, 4, 5), (0, 4, 5), (3, 0, 5)]:
+        X, W = rng.standard_normal(shape), rng.standard_normal((6, 5))
+        x, w = mg.tensor(X, requires_grad=True), mg.tensor(W, requires_grad=True)
+        out = mg.nn.functional.linear(x, w)
+        G = rng.standard_normal(out.shape)
+        out.backward(mg.tensor(G))
+        np.testing.assert_allclose(out.detach().numpy(), np.matmul(X, W.T), rtol=1e-12)
+        np.testing.assert_allclose(x.grad.numpy(), np.matmul(G, W), rtol=1e-12)
+        np.testing.assert_allclose(w.grad.numpy(), G.reshape(-1, 6).T @ X.reshape(-1, 5), atol=1e-12)
+        for b_shape in [(5, 2), (5,)]:
+            assert mg.gradcheck(lambda a, b: a @ b, (mg.tensor(X, requires_grad=True),
+                                                     mg.tensor(rng.standard_normal(b_shape),
+                                                               requires_grad=True)))  # fmt: skip
+    w = mg.randn(8, 32)  # frozen: dx needs W alone, and the input may be freed
+    h = mg.randn(4, 16, 32, requires_grad=True) * 2
+    ref = weakref.ref(h.data)
+    y = mg.nn.functional.linear(h, w)
+    del h
+    gc.collect()
+    assert ref() is None
+    assert y.shape == (4, 16, 8)

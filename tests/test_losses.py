@@ -444,3 +444,12 @@ def test_softmax_of_a_non_finite_row_is_nan_without_numpy_warnings(row):
     for out in outs:
         assert np.isnan(out.numpy()[0]).all()
         assert np.isfinite(out.numpy()[1]).all()
+
+
+def test_softmax_of_a_row_spanning_the_float32_range_is_quiet():
+    """x - max overflows to -inf for [-3e38, 3e38]: softmax [0, 1], log_softmax [-inf, 0]."""
+    x = mg.tensor(np.array([[-3e38, 3e38]], np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mg.softmax(x, 1).tolist() == [[0.0, 1.0]]
+        assert F.log_softmax(x, 1).tolist() == [[-np.inf, 0.0]]

@@ -403,6 +403,8 @@ def test_fill_and_zero_write_an_expanded_tensor_outside_the_graph():
     with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
         h.expand(2, 3).fill_(1.0)
     with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        y.expand(2, 3).fill_(mg.tensor(1.0))  # a 0-d Tensor value: PyTorch refuses
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
         y.expand(2, 3).add_(1)
 
 

@@ -44,10 +44,14 @@ def default_collate(batch: Sequence) -> Any:
     if isinstance(first, (str, bytes)):
         return batch
     if isinstance(first, (np.ndarray, np.generic)):
-        if first.dtype.kind in "SUO":
-            raise TypeError(_COLLATE_ERROR.format(first.dtype))
-        # stacked as Tensors: PyTorch's promotion of mixed dtypes, and its error for ragged ones
-        return ops.stack([Tensor._new(np.asarray(s)) for s in batch])
+        arrays = [np.asarray(s) for s in batch]
+        for a in arrays:
+            if a.dtype.kind not in "biufc":  # strings, objects, dates, records
+                raise TypeError(_COLLATE_ERROR.format(a.dtype))
+        try:  # mixed dtypes promote as PyTorch's (int64 and float32 give float32)
+            return Tensor._new(np.stack(arrays, dtype=dtypes.promote([a.dtype for a in arrays])))
+        except ValueError:  # ragged: PyTorch's RuntimeError, from stack
+            return ops.stack([Tensor._new(a) for a in arrays])
     if isinstance(first, float):
         return tensor(batch, dtype=dtypes.float64)
     if isinstance(first, int):

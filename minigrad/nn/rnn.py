@@ -152,8 +152,8 @@ _CELL_STEPS = {**_STEPS, "LSTM": _lstm_ops}  # a cell's: PyTorch's LSTMCell reco
 def _input_gates(mode: str, x: Tensor, w_ih: Tensor, b_ih: Tensor | None,
                  b_hh: Tensor | None) -> tuple:  # fmt: skip
     """W_ih x + b_ih for all time steps of x (T, B, input_size), with b_hh folded in where
-    the step allows (one bias b_ih + b_hh, as PyTorch's fused LSTM layer takes it); and the
-    hidden bias the step still has to add."""
+    the step allows (one bias b_ih + b_hh, as PyTorch's oneDNN LSTM layer takes it); and
+    the hidden bias the step still has to add."""
     if mode == "GRU" or b_hh is None:
         return F.linear(x, w_ih, b_ih), b_hh
     return F.linear(x, w_ih, b_hh if b_ih is None else b_ih + b_hh), None
