@@ -552,26 +552,29 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise
     if unusual:
         return _linear_unusual(input, weight, bias)
-    # batch dimensions folded into the rows, as PyTorch does: one GEMM, not one per matrix
-    rows = _flat(X) if X.ndim else X
+    # batch dimensions (or a 1-D x's one row) folded into rows, as PyTorch: one GEMM
+    batched = X.ndim != 2
+    rows = _flat(X) if batched and X.ndim else X
     try:
         out = rows @ W.T
     except ValueError:
         raise OpError(
             f"linear: input {X.shape} does not match weight {W.shape} (out, in)"
         ) from None
-    if X.ndim != 2:
-        out = out.reshape(*X.shape[:-1], W.shape[0])
     if weight._requires_grad:  # what the VJPs read (checked for in-place changes)
         saved = (weight, input) if input._requires_grad else (input,)  # dx reads W, dW reads x
     else:
         saved = _saved_for_product(input, weight)
-    shape = X.shape  # (not X: dx needs only W, and x may be freed)
-    vjps = (
-        (lambda g: g @ W) if X.ndim <= 2 else (lambda g: (_flat(g) @ W).reshape(shape)),
-        lambda g: _flat(g).T @ rows,
-        lambda g: np.add.reduce(_flat(g), 0),
-    )
+    if batched:  # the same, with g's batch dims folded (x's shape kept, not x: dx needs W)
+        shape = X.shape
+        out = out.reshape(*shape[:-1], W.shape[0])
+        vjps = (
+            lambda g: (_flat(g) @ W).reshape(shape),
+            lambda g: _flat(g).T @ rows,
+            lambda g: np.add.reduce(_flat(g), 0),
+        )
+    else:
+        vjps = (lambda g: g @ W, lambda g: g.T @ rows, lambda g: np.add.reduce(g, 0))
     if B is None:
         return record(out, "Linear", (input, weight), vjps[:2], saved=saved)
     try:
