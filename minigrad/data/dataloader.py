@@ -45,11 +45,12 @@ def default_collate(batch: Sequence) -> Any:
         return batch
     if isinstance(first, (np.ndarray, np.generic)):
         arrays = [np.asarray(s) for s in batch]
-        for a in arrays:
-            if a.dtype.kind not in "biufc":  # strings, objects, dates, records
-                raise TypeError(_COLLATE_ERROR.format(a.dtype))
+        kinds = {a.dtype for a in arrays}
+        for dtype in kinds:
+            if dtype.kind not in "biufc":  # strings, objects, dates, records
+                raise TypeError(_COLLATE_ERROR.format(dtype))
         try:  # mixed dtypes promote as PyTorch's (int64 and float32 give float32)
-            return Tensor._new(np.stack(arrays, dtype=dtypes.promote([a.dtype for a in arrays])))
+            return Tensor._new(np.stack(arrays, dtype=dtypes.promote(list(kinds))))
         except ValueError:  # ragged: PyTorch's RuntimeError, from stack
             return ops.stack([Tensor._new(a) for a in arrays])
     if isinstance(first, float):
