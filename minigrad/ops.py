@@ -683,7 +683,7 @@ def log(input: Tensor) -> Tensor:
 
 
 _log = np.errstate(divide="ignore", invalid="ignore")(np.log)  # -inf at 0, NaN below, quietly
-_minus = np.errstate(invalid="ignore", over="ignore")(np.subtract)  # inf - inf = NaN, quietly
+_minus = np.errstate(invalid="ignore", over="ignore")(np.subtract)  # inf - inf: NaN, quietly
 _sqrt = np.errstate(invalid="ignore")(np.sqrt)  # NaN below 0, quietly
 
 
