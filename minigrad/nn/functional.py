@@ -1789,7 +1789,10 @@ def _normalized(
         return d
 
     def stats_now() -> tuple:  # μ and r for backward: the running stats as they are now
-        return (mean, r) if stats is None else _constant_stats(stats, padded, eps)[::2]
+        if stats is None:
+            return mean, r
+        mean_now, _, r_now = _constant_stats(stats, padded, eps)
+        return mean_now, r_now
 
     for idx in slabs:
         if stats is None:  # the moments, in float64

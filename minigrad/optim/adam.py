@@ -149,10 +149,11 @@ def _lerp(start: np.ndarray, end: np.ndarray, w: float) -> None:
     """start ← start + w (end - start), in place, in PyTorch's two forms (each is exact at
     its own end of [0, 1])."""
     t = end - start
-    t *= w if w < 0.5 else 1 - w
     if w < 0.5:
+        t *= w
         start += t
     else:
+        t *= 1 - w
         np.subtract(end, t, out=start)
 
 
