@@ -320,7 +320,8 @@ def test_linear_and_matmul_fold_batch_dims_into_one_product():
         out.backward(mg.tensor(G))
         np.testing.assert_allclose(out.detach().numpy(), np.matmul(X, W.T), rtol=1e-12)
         np.testing.assert_allclose(x.grad.numpy(), np.matmul(G, W), rtol=1e-12)
-        np.testing.assert_allclose(w.grad.numpy(), G.reshape(-1, 6).T @ X.reshape(-1, 5), atol=1e-12)
+        dw = G.reshape(-1, 6).T @ X.reshape(-1, 5)
+        np.testing.assert_allclose(w.grad.numpy(), dw, atol=1e-12)
         for b_shape in [(5, 2), (5,)]:
             assert mg.gradcheck(lambda a, b: a @ b, (mg.tensor(X, requires_grad=True),
                                                      mg.tensor(rng.standard_normal(b_shape),
