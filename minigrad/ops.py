@@ -1088,9 +1088,25 @@ def _count(X: np.ndarray, axes: tuple | None) -> int:
     return X.size if axes is None else builtins.int(np.prod([X.shape[a] for a in axes]))
 
 
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def _dim_or_all(op: str, dim: Any, keepdim: Any, none_ok: bool = True) -> tuple:
+    """(dim, keepdim) of a reduction with PyTorch's two overloads: op() over every element,
+    or op(dim, keepdim=False), where dim=None means every element only if ``none_ok``.
+    keepdim without dim fits neither (TypeError, as PyTorch's)."""
+    if dim is NOT_GIVEN:
+        if keepdim is not NOT_GIVEN:
+            raise TypeError(f"{op}(): keepdim needs a dim ({op}(dim, keepdim)), as in PyTorch")
+        return None, False
+    if dim is None and not none_ok:
+        raise TypeError(f"{op}(): argument 'dim' must be int, not NoneType")
+    return dim, False if keepdim is NOT_GIVEN else keepdim
+
+
+def sum(
+    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, dtype: Any = None
+) -> Tensor:
     """Σ over ``dim`` (all by default), in ``dtype`` if given (x cast to it first).
     dx = g broadcast back to x's shape."""
+    dim, keepdim = _dim_or_all("sum", dim, keepdim)
     X = (
         input.data
         if dtype is None
@@ -1120,9 +1136,12 @@ def _reduce_dtype(name: str, x: Tensor, dtype: Any) -> np.dtype:
     return dtype
 
 
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """Mean over ``dim``, in ``dtype`` if given (x cast to it first).
+def mean(
+    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, dtype: Any = None
+) -> Tensor:
+    """Mean over ``dim`` (all by default), in ``dtype`` if given (x cast to it first).
     dx = g / n broadcast back, n the number of averaged elements."""
+    dim, keepdim = _dim_or_all("mean", dim, keepdim)
     X = (
         input.data
         if dtype is None

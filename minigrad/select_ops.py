@@ -24,6 +24,7 @@ from .ops import (
     _axes,
     _binary,
     _contiguous,
+    _dim_or_all,
     _no_barebones,
     _no_vjp,
     _one_axis,
@@ -44,7 +45,7 @@ from .ops import (
     unsqueeze,
 )
 from .return_types import return_type
-from .tensor import Tensor, check_bool, check_tensor, size_arg
+from .tensor import NOT_GIVEN, Tensor, check_bool, check_tensor, size_arg
 
 _new = Tensor._new
 
@@ -646,11 +647,12 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
     return _kth("kthvalue", input, k, dim, keepdim, KthValue)
 
 
-def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+def median(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     """The lower median (the ((n - 1) // 2)-th smallest; NaN if there is a NaN). Of all of x:
     one value, the gradient shared by the elements equal to it; along ``dim``:
     (values, indices), the gradient going to the index (a row's first NaN, if it has one)."""
     _no_barebones("median_cpu", input)
+    dim, keepdim = _dim_or_all("median", dim, keepdim, none_ok=False)
     X = input.data
     if dim is not None:
         n = X.shape[_one_axis("median", "dim", dim, X.ndim)] if X.ndim else 1

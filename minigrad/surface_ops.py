@@ -318,11 +318,12 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
 Median = return_type("nanmedian", ["values", "indices"])
 
 
-def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+def nanmedian(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any:
     """The lower median of the values that are not NaN (NaN if all are). Of all of x: one
     value, the gradient shared by the elements equal to it; along ``dim``: (values,
     indices), the gradient going to the index."""
     check_tensor("nanmedian", "input", input)
+    dim, keepdim = ops._dim_or_all("nanmedian", dim, keepdim, none_ok=False)
     X = input.data
     if X.dtype.kind == "b":
         raise NotImplementedError("\"nanmedian_cpu\" not implemented for 'Bool'")

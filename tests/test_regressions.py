@@ -725,3 +725,27 @@ def test_bad_arguments_name_the_op(call, error, message):
     # found by a probe of bad input: these were NumPy's or Python's own errors
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x.sum(keepdim=True),
+        lambda x: mg.mean(x, keepdim=False),
+        lambda x: x.sum(dtype=mg.float64, keepdim=True),
+        lambda x: x.median(keepdim=True),
+        lambda x: x.median(dim=None),
+        lambda x: mg.nanmedian(x, None),
+    ],
+)
+def test_keepdim_without_dim_fits_no_overload(call):
+    # PyTorch's sum/mean/median are op() of all or op(dim, keepdim): these fit neither
+    with pytest.raises(TypeError, match="dim"):
+        call(mg.ones(2, 3))
+
+
+def test_an_explicit_dim_none_reduces_everything():
+    x = mg.arange(6.0).reshape(2, 3)
+    assert x.sum(None, True).shape == (1, 1) and x.sum(None, True).item() == 15.0
+    assert mg.mean(x, dim=None, keepdim=True).shape == (1, 1)
+    assert x.sum(dim=()).shape == () and x.median().item() == 2.0
