@@ -51,11 +51,22 @@ INDEX_INTS = (np.int64, np.int32)
 MASK_OR_INDEX = (*INDEX_INTS, np.uint8, np.bool_)
 
 
+def check_c_int(v: int, op: str = "") -> int:
+    """PyTorch's OverflowError for a Python int it cannot read as a C integer: it takes
+    int64, and a positive number up to uint64's largest."""
+    if not -(2**63) <= v < 2**64:
+        why = "can't convert negative int to unsigned" if v < 0 else "int too big to convert"
+        raise OverflowError(f"{op}{': ' if op else ''}{why} ({v})")
+    return v
+
+
 def check_fits(values: Any, dtype: np.dtype) -> Any:
     """PyTorch's RuntimeError for numbers ``dtype`` cannot hold: NaN, inf or out of range for an
     integer dtype, a finite number beyond the largest of a float dtype. An unsigned dtype also
     takes negative integers (not floats) down to minus its largest value, which wrap (-1 is
     255 in uint8): returns the values as ``dtype`` can hold them."""
+    if type(values) is int:
+        check_c_int(values)
     v = np.asarray(values)
     if dtype.kind in "iu":
         top = np.iinfo(dtype).max

@@ -875,24 +875,25 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any
     return nansum(x, dim, keepdim) / count
 
 
-def var_mean(input: Tensor, dim: Any = None, unbiased: Any = ops.NOT_GIVEN, keepdim: bool = False,
+def var_mean(input: Tensor, dim: Any = ops.NOT_GIVEN, unbiased: Any = ops.NOT_GIVEN, keepdim: Any = ops.NOT_GIVEN,
              *, correction: Any = None) -> tuple:  # fmt: skip
     """(var(input, ...), mean(input, ...)) over the same dims (the arguments as ``var``'s)."""
     check_tensor("var_mean", "input", input)
     return _spread_mean("var", input, dim, unbiased, keepdim, correction)
 
 
-def std_mean(input: Tensor, dim: Any = None, unbiased: Any = ops.NOT_GIVEN, keepdim: bool = False,
+def std_mean(input: Tensor, dim: Any = ops.NOT_GIVEN, unbiased: Any = ops.NOT_GIVEN, keepdim: Any = ops.NOT_GIVEN,
              *, correction: Any = None) -> tuple:  # fmt: skip
     """(std(input, ...), mean(input, ...)) over the same dims (the arguments as ``std``'s)."""
     check_tensor("std_mean", "input", input)
     return _spread_mean("std", input, dim, unbiased, keepdim, correction)
 
 
-def _spread_mean(name: str, x: Tensor, dim: Any, unbiased: Any, keepdim: bool, c: Any) -> tuple:
+def _spread_mean(name: str, x: Tensor, dim: Any, unbiased: Any, keepdim: Any, c: Any) -> tuple:
     if x.dtype.kind not in "fc":
         raise RuntimeError(f"{name}_mean only support floating point and complex dtypes, "
                            f"got {x.dtype}")  # fmt: skip
+    dim, keepdim = ops._spread_overload(f"{name}_mean", dim, unbiased, keepdim)
     spread = getattr(ops, name)(x, dim, unbiased, keepdim, correction=c)
     if isinstance(dim, bool):  # the overload var_mean(input, unbiased)
         dim = None

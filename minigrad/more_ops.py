@@ -976,6 +976,8 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
             )
     if X.dtype.kind not in "fc":
         raise NotImplementedError(f"lerp: not implemented for dtype {X.dtype}")
+    if not isinstance(weight, Tensor):
+        weight = _opmath_fits(weight, X.dtype)
     (X, E, W), _ = _operands("lerp", input, end, weight)
     with np.errstate(invalid="ignore", over="ignore"):
         out = np.where(np.abs(W) < 0.5, X + W * (E - X), E - (E - X) * (1 - W))
@@ -986,6 +988,11 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     return record(out, "Lerp", (input, end, weight), vjps, saved=saved)
 
 
+def _opmath_fits(v: Any, dtype: np.dtype) -> Any:
+    """A number as PyTorch checks it for a kernel that computes float16 in float32."""
+    return dtypes.check_fits(v, dtypes.float32 if dtype == dtypes.float16 else dtype)
+
+
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """x + value * t1 * t2, broadcast.   dx = g,   dt1 = g (t2 value),   dt2 = g (t1 value)."""
     check_tensor("addcmul", "tensor1", tensor1)
@@ -993,7 +1000,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     (X, A, B), dt = _operands("addcmul", input, tensor1, tensor2)
     if dt.kind == "b":
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
-    v = dt.type(value)  # in the result's dtype, as PyTorch casts it (0.5 is 0 for integers)
+    v = dt.type(_opmath_fits(value, dt))  # in the result's dtype (0.5 is 0 for integers)
     out = X + v * A * B
     return record(out, "Addcmul", (input, tensor1, tensor2),
                   (identity, lambda g: g * (B * v), lambda g: g * (A * v)),
@@ -1012,7 +1019,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
             "(input + value * tensor1 / tensor2) instead."
         )
     (X, A, B), dt = _operands("addcdiv", input, tensor1, tensor2)
-    v = dt.type(value)
+    v = dt.type(_opmath_fits(value, dt))
     with np.errstate(divide="ignore", invalid="ignore"):
         out = X + v * A / B
     vjps = (identity, _quiet(lambda g: g * (v / B)), _quiet(lambda g: -g * (v * A / (B * B))))

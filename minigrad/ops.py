@@ -47,7 +47,7 @@ def _operand(x: Any, op: str = "") -> Any:
     if isinstance(x, Tensor):
         return x.data
     if isinstance(x, (builtins.int, builtins.float)):  # bool is an int
-        return x
+        return dtypes.check_c_int(x, op) if type(x) is builtins.int else x
     if isinstance(x, np.number):  # PyTorch reads a NumPy number as a Python number
         return x.item()
     if not isinstance(x, OPERANDS):
@@ -169,6 +169,8 @@ def _add_scaled(name: str, a: Tensor, b: Any, alpha: Any) -> Tensor:
     da = g,   db = ± alpha * g."""
     check_alpha(name, alpha, a.data.dtype.kind, np.asarray(_operand(b)).dtype.kind)
     k = alpha.item() if isinstance(alpha, Tensor) else alpha
+    A, B = a.data, _operand(b)
+    dtypes.check_fits(k, dtypes.result_dtype(np.result_type(A, B), (A, B)))  # as PyTorch's
     k = -k if name == "sub" else k
     A, B, out = _binary(name, lambda x, y: x + k * y, a, b)
     return record(out, name.capitalize(), (a, b), (identity, lambda g: k * g))
@@ -180,6 +182,8 @@ def check_alpha(name: str, alpha: Any, kind: str, other_kind: str) -> None:
     both are bool; not a float when both are integral."""
     if not isinstance(alpha, (numbers.Number, Tensor)):
         raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
+    if type(alpha) is builtins.int:
+        dtypes.check_c_int(alpha, name)
     if (isinstance(alpha, builtins.bool) or getattr(alpha, "dtype", None) == np.bool_) and (
         kind != "b" or other_kind != "b"
     ):
@@ -234,6 +238,11 @@ def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
 
 # x / 0 is ±inf or NaN, quietly, as in PyTorch (NumPy warns); also in the VJPs that divide
 _quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+# a number cast beyond its dtype's range, quietly (where checks it; a half takes inf)
+_quiet_cast = np.errstate(over="ignore")  # as a decorator: an errstate is entered once only
+_where_quietly = _quiet_cast(np.where)
+_promoted_quietly = _quiet_cast(_promoted)
+_put_quietly = _quiet_cast(operator.setitem)
 _true_divide = _quiet(np.true_divide)
 _floor_divide = _quiet(np.floor_divide)
 _remainder = _quiet(np.remainder)
@@ -954,14 +963,18 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
         C = _bool_mask(condition, error)
     A, B = _operand(input, "where"), _operand(other, "where")  # numbers stay weak in the promotion
     try:
-        out = np.where(C, A, B)
+        out = _where_quietly(C, A, B)
     except ValueError:
         raise OpError(
             f"where: shapes {np.shape(C)}, {np.shape(A)} and {np.shape(B)} cannot be broadcast "
             "together"
         ) from None
     if not (type(A) is np.ndarray and type(B) is np.ndarray and A.dtype is B.dtype is out.dtype):
-        out = _promoted(out, (A, B))  # PyTorch's promotion (a 0-d operand counts less)
+        out = _promoted_quietly(out, (A, B))  # PyTorch's promotion (a 0-d operand counts less)
+        if out.dtype != dtypes.float16:  # PyTorch checks the numbers it casts (not to half)
+            for v in (A, B):
+                if type(v) is builtins.int or type(v) is builtins.float:
+                    dtypes.check_fits(v, out.dtype)
     vjps = (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g))
     return record(out, "Where", (input, other), vjps, saved=_tensors(condition))
 
@@ -1156,6 +1169,17 @@ def mean(
     return record(out, "Mean", (input,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
 
 
+def _spread_overload(name: str, dim: Any, unbiased: Any, keepdim: Any) -> tuple:
+    """(dim, keepdim) of var or std. PyTorch's overload that takes ``unbiased`` without a
+    dim takes nothing else: var(unbiased=True, keepdim=True) is its TypeError."""
+    if dim is NOT_GIVEN:
+        if unbiased is not NOT_GIVEN and keepdim is not NOT_GIVEN:
+            raise TypeError(f"{name}(): unbiased and keepdim need a dim ({name}(dim, unbiased, "
+                            "keepdim)), as in PyTorch")  # fmt: skip
+        dim = None
+    return dim, False if keepdim is NOT_GIVEN else keepdim
+
+
 def _spread(
     x: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: int | None, name: str
 ) -> tuple:
@@ -1212,9 +1236,10 @@ def _variance(dev: np.ndarray, axes: Any, n: int, c: int, keepdim: bool, dtype: 
     return _contiguous((np.sqrt(v) if root else v).astype(dtype))
 
 
-def var(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
+def var(input: Tensor, dim: Any = NOT_GIVEN, unbiased: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """Σ (x - mean)² / (n - c), c = 1 if unbiased.   dx = g * 2 (x - mean) / (n - c)."""
+    dim, keepdim = _spread_overload("var", dim, unbiased, keepdim)
     X, axes, c, dev, n = _spread(input, dim, unbiased, keepdim, correction, "var")
     out = _variance(dev, axes, n, c, keepdim, X.dtype)
 
@@ -1227,9 +1252,10 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool
     return record(out, "Var", (input,), (vjp,), saved=(input,))
 
 
-def std(input: Tensor, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
+def std(input: Tensor, dim: Any = NOT_GIVEN, unbiased: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *,
         correction: int | None = None) -> Tensor:  # fmt: skip
     """sqrt(var(x)).   dx = g * (x - mean) / ((n - c) * out)."""
+    dim, keepdim = _spread_overload("std", dim, unbiased, keepdim)
     X, axes, c, dev, n = _spread(input, dim, unbiased, keepdim, correction, "std")
     out = _variance(dev, axes, n, c, keepdim, X.dtype, root=True)
 
@@ -2180,10 +2206,16 @@ def _assign(X: np.ndarray, index: Any, value: Any) -> None:
         lead = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
         value = value.reshape(value.shape[lead:])  # PyTorch's slicePrefix1sSize
     elif isinstance(value, numbers.Number):  # PyTorch's RuntimeError for NaN into an int...
-        value = dtypes.check_fits(value, X.dtype)
+        if type(value) is builtins.int and not -(2**63) <= value < 2**63:  # ... it reads an int
+            raise ValueError(f"setitem: Overflow when unpacking long long ({value})")  # as int64
+        if X.dtype != dtypes.float16:  # PyTorch's half takes any float (inf beyond its range)
+            value = dtypes.check_fits(value, X.dtype)
     target, at = _located(X, index)
     try:
-        target[at] = value
+        if X.dtype == dtypes.float16:  # 1e39 is inf, quietly, as PyTorch's
+            _put_quietly(target, at, value)
+        else:
+            target[at] = value
     except IndexError as e:
         raise _index_error("setitem", e, index, X) from None
     except (ValueError, TypeError):  # TypeError: NumPy's for a value of 2+ dims under a mask

@@ -234,7 +234,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
         )
     X = input.data
     out = X.reshape(X.shape or (1,)).copy()
-    out[at] = value.data if isinstance(value, Tensor) else value
+    out[at] = value.data if isinstance(value, Tensor) else dtypes.check_fits(value, X.dtype)
     out = out.reshape(X.shape)
     if not isinstance(value, Tensor):  # a number is not an input of the graph
         return record(out, "IndexFill", (input,), (_zeroed_at(at),), saved=(index,))
@@ -310,7 +310,7 @@ def scatter(
     if reduce is not None:
         return _scatter_reduced(input, src, out, at, pick, reduce)
     if not isinstance(src, Tensor):  # a number is not an input of the graph
-        out[at] = src
+        out[at] = dtypes.check_fits(src, X.dtype)
         return record(out.reshape(X.shape), "Scatter", (input,), (_zeroed_at(at),), saved=(index,))
     S = src.data
     out[at] = S.reshape(S.shape or (1,))[pick]
@@ -791,6 +791,12 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
     if input.data.dtype != other.data.dtype:
         names = dtypes.torch_name(input.data.dtype), dtypes.torch_name(other.data.dtype)
         raise RuntimeError(f"isclose: {names[0]} did not match {names[1]}")
+    rtol, atol = builtins.float(rtol), builtins.float(atol)
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if not tol >= 0:  # NaN too
+            raise RuntimeError(
+                f"isclose: {name} must be greater than or equal to zero, but got {tol}"
+            )
     try:
         return _new(np.asarray(np.isclose(input.data, other.data, rtol, atol, equal_nan)))
     except ValueError:

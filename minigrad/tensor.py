@@ -1448,11 +1448,11 @@ class Tensor:
     def mean(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, dtype: Any = None) -> Tensor:
         return _ops.mean(self, dim, keepdim, dtype=dtype)
 
-    def var(self, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
+    def var(self, dim: Any = NOT_GIVEN, unbiased: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *,
             correction: int | None = None) -> Tensor:  # fmt: skip
         return _ops.var(self, dim, unbiased, keepdim, correction=correction)
 
-    def std(self, dim: Any = None, unbiased: Any = NOT_GIVEN, keepdim: bool = False, *,
+    def std(self, dim: Any = NOT_GIVEN, unbiased: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *,
             correction: int | None = None) -> Tensor:  # fmt: skip
         return _ops.std(self, dim, unbiased, keepdim, correction=correction)
 

@@ -542,3 +542,32 @@ def test_loading_a_live_state_dict_shares_its_buffers_as_pytorch():
     wide.load_state_dict(opt.state_dict())  # float32 buffers for a float64 parameter: cast
     (buffers,) = wide.state.values()
     assert buffers["exp_avg"].dtype == mg.float64 and buffers["step"] is opt.state[p]["step"]
+
+
+@pytest.mark.parametrize("first, then", [("float", "double"), ("double", "float")])
+def test_adam_refuses_a_gradient_of_another_dtype_than_its_state(first, then):
+    # as PyTorch's lerp_ of exp_avg: a model cast after a step would mix the two dtypes
+    m = mg.nn.Linear(2, 1)
+    getattr(m, first)()
+    opt = mg.optim.Adam(m.parameters(), lr=0.1)
+    m(mg.ones(1, 2, dtype=m.weight.dtype)).sum().backward()
+    opt.step()
+    opt.zero_grad()
+    getattr(m, then)()
+    m(mg.ones(1, 2, dtype=m.weight.dtype)).sum().backward()
+    before = m.weight.detach().clone()
+    with pytest.raises(RuntimeError, match="expected dtype"):
+        opt.step()
+    assert mg.equal(m.weight, before)
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 3.0])
+def test_clip_grad_norm_of_an_overflowing_norm_is_quiet(norm_type):
+    # float32 squares of 1e30 overflow: the norm is inf and the gradients 0, without
+    # NumPy's RuntimeWarning (PyTorch prints nothing)
+    p = mg.zeros(2, requires_grad=True)
+    p.grad = mg.tensor([1e30, 1e30])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        total = nn.utils.clip_grad_norm_([p], 1.0, norm_type=norm_type)
+    assert total.item() == math.inf and p.grad.tolist() == [0.0, 0.0]

@@ -736,6 +736,9 @@ def test_bad_arguments_name_the_op(call, error, message):
         lambda x: x.median(keepdim=True),
         lambda x: x.median(dim=None),
         lambda x: mg.nanmedian(x, None),
+        lambda x: x.var(unbiased=True, keepdim=True),
+        lambda x: mg.std(x, unbiased=False, keepdim=False),
+        lambda x: mg.var_mean(x, unbiased=True, keepdim=True),
     ],
 )
 def test_keepdim_without_dim_fits_no_overload(call):
@@ -749,3 +752,67 @@ def test_an_explicit_dim_none_reduces_everything():
     assert x.sum(None, True).shape == (1, 1) and x.sum(None, True).item() == 15.0
     assert mg.mean(x, dim=None, keepdim=True).shape == (1, 1)
     assert x.sum(dim=()).shape == () and x.median().item() == 2.0
+    assert x.var(keepdim=True).shape == x.var(None, True, True).shape == (1, 1)
+    assert x.std(True).item() == pytest.approx(np.std(np.arange(6.0), ddof=1))
+
+
+def _t(dtype):
+    return mg.tensor([0, 1, 2], dtype=dtype)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: _t(mg.int8).scatter(0, mg.tensor([0]), 300),
+        lambda: _t(mg.int64).scatter(0, mg.tensor([0]), float("nan")),
+        lambda: _t(mg.int8).index_fill(0, mg.tensor([0]), 300),
+        lambda: mg.addcmul(_t(mg.int64), _t(mg.int64), _t(mg.int64), value=float("inf")),
+        lambda: mg.where(_t(mg.int8) > 0, _t(mg.int8), 300),
+        lambda: mg.where(_t(mg.float32) > 0, _t(mg.float32), 1e39),
+        lambda: mg.lerp(_t(mg.float32), _t(mg.float32), 1e39),
+        lambda: F.threshold(_t(mg.float32), 0.0, 1e39),
+        lambda: F.hardtanh(_t(mg.int8), -1, 300),
+        lambda: _t(mg.int8).sub(_t(mg.int8), alpha=300),
+        lambda: mg.isclose(_t(mg.float32), _t(mg.float32), rtol=-1),
+        lambda: mg.isclose(_t(mg.float32), _t(mg.float32), atol=float("nan")),
+    ],
+)
+def test_numbers_a_dtype_cannot_hold_raise_pytorchs_error(call):
+    # found by a sweep of scalar arguments against PyTorch: NumPy's errors, or silent wraps
+    with pytest.raises(RuntimeError, match="overflow|greater than or equal to zero"):
+        call()
+
+
+def test_numbers_pytorch_casts_without_a_check():
+    assert _t(mg.uint8).scatter(0, mg.tensor([0]), -1).tolist() == [255, 1, 2]  # wraps
+    assert F.threshold(_t(mg.uint8), 0, -1).tolist() == [255, 1, 2]
+    assert mg.where(_t(mg.float16) > 0, _t(mg.float16), 1e39).tolist() == [np.inf, 1, 2]
+    assert mg.lerp(_t(mg.float16), _t(mg.float16), 70000.0).dtype == mg.float16  # in float32
+    t = _t(mg.float16)
+    t[0] = 1e39  # a half takes any float, inf beyond its range
+    assert t.tolist() == [np.inf, 1, 2]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t + 2**64,
+        lambda t: t * (-(2**63) - 1),
+        lambda t: t.clamp(max=2**64),
+        lambda t: mg.where(t > 0, t, 2**64),
+        lambda t: t.clone().fill_(2**64),
+        lambda t: t.add(t, alpha=2**64),
+    ],
+)
+def test_a_python_int_beyond_64_bits_is_an_overflow_error(call):
+    # PyTorch reads a Python int as a C int64 (or uint64 if positive), for every dtype
+    with pytest.raises(OverflowError):
+        call(_t(mg.float32))
+
+
+def test_setitem_reads_a_python_int_as_int64():
+    t = _t(mg.float32)
+    with pytest.raises(ValueError, match="Overflow when unpacking long long"):
+        t[0] = 2**63
+    t[0] = 2**63 - 1
+    assert t[0].item() == 2.0**63

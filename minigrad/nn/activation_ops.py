@@ -10,7 +10,6 @@ PyTorch's backward formula gives there: it is named in each docstring.
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
@@ -118,12 +117,8 @@ def _threshold(input: Tensor, threshold: float, value: float) -> Tensor:
 
 def _scalar(dtype: np.dtype, v: float) -> Any:
     """A Python number as a scalar of ``dtype`` (an integer one truncates), or PyTorch's
-    error for a value that does not fit."""
-    if dtype.kind in "iu" and not (
-        math.isfinite(v) and np.iinfo(dtype).min <= v <= np.iinfo(dtype).max
-    ):
-        raise RuntimeError(f"value cannot be converted to type {dtype}_t without overflow")
-    return dtype.type(v)
+    error for a value that does not fit (an unsigned one wraps a negative integer)."""
+    return dtype.type(dtypes.check_fits(v, dtype))
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:

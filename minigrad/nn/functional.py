@@ -468,6 +468,8 @@ def _hardtanh(input: Tensor, min_val: float, max_val: float, inplace: bool = Fal
     if X.dtype.kind == "u" and (min_val < 0 or max_val < 0):
         raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type with negative "
                            f"limits ({min_val}, {max_val})")  # fmt: skip
+    for v in (min_val, max_val):  # PyTorch's checks of its numbers (NaN for integers, ...)
+        dtypes.check_fits(v, X.dtype)
     if inplace:
         return _in_place(_hardtanh, input, min_val, max_val, name="hardtanh_")
     out = ops.clip_array(X, min_val, max_val).astype(X.dtype, copy=False)

@@ -73,9 +73,10 @@ def get_total_norm(
             "operation does not have an identity"
         )
     dtype = np.result_type(*arrays)
-    norms = np.array([np.linalg.norm(opmath(a.ravel()), norm_type).astype(a.dtype)
-                      for a in arrays], dtype)  # fmt: skip
-    total = np.asarray(np.linalg.norm(opmath(norms), norm_type), dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # an inf norm, quietly, as PyTorch's
+        norms = np.array([np.linalg.norm(opmath(a.ravel()), norm_type).astype(a.dtype)
+                          for a in arrays], dtype)  # fmt: skip
+        total = np.asarray(np.linalg.norm(opmath(norms), norm_type), dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
@@ -99,8 +100,9 @@ def clip_grads_with_norm_(
     if not grads:
         return
     scale = np.minimum(max_norm / (total_norm.data + 1e-6), 1.0)
-    for g in grads:
-        g *= scale.astype(g.dtype)
+    with np.errstate(invalid="ignore"):  # inf * 0 is NaN, quietly, as PyTorch's
+        for g in grads:
+            g *= scale.astype(g.dtype)
 
 
 def clip_grad_value_(
