@@ -875,15 +875,15 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any
     return nansum(x, dim, keepdim) / count
 
 
-def var_mean(input: Tensor, dim: Any = ops.NOT_GIVEN, unbiased: Any = ops.NOT_GIVEN, keepdim: Any = ops.NOT_GIVEN,
-             *, correction: Any = None) -> tuple:  # fmt: skip
+def var_mean(input: Tensor, dim: Any = ops.NOT_GIVEN, unbiased: Any = ops.NOT_GIVEN,
+             keepdim: Any = ops.NOT_GIVEN, *, correction: Any = None) -> tuple:  # fmt: skip
     """(var(input, ...), mean(input, ...)) over the same dims (the arguments as ``var``'s)."""
     check_tensor("var_mean", "input", input)
     return _spread_mean("var", input, dim, unbiased, keepdim, correction)
 
 
-def std_mean(input: Tensor, dim: Any = ops.NOT_GIVEN, unbiased: Any = ops.NOT_GIVEN, keepdim: Any = ops.NOT_GIVEN,
-             *, correction: Any = None) -> tuple:  # fmt: skip
+def std_mean(input: Tensor, dim: Any = ops.NOT_GIVEN, unbiased: Any = ops.NOT_GIVEN,
+             keepdim: Any = ops.NOT_GIVEN, *, correction: Any = None) -> tuple:  # fmt: skip
     """(std(input, ...), mean(input, ...)) over the same dims (the arguments as ``std``'s)."""
     check_tensor("std_mean", "input", input)
     return _spread_mean("std", input, dim, unbiased, keepdim, correction)

@@ -138,8 +138,10 @@ def _moments(state: dict, g: np.ndarray, beta1: float, beta2: float) -> tuple:
     """m ← β1 m + (1 - β1) g,  v ← β2 v + (1 - β2) g², in place, in PyTorch's order."""
     m, v = state["exp_avg"].data, state["exp_avg_sq"].data
     if m.dtype != g.dtype:  # a model cast after a step: PyTorch's lerp_ refuses it
-        raise RuntimeError(f"Adam: lerp_: expected dtype {m.dtype} for `end` but got dtype "
-                           f"{g.dtype} (the optimizer's state has the parameter's old dtype)")  # fmt: skip
+        raise RuntimeError(
+            f"Adam: lerp_: expected dtype {m.dtype} for `end` but got dtype {g.dtype} (the "
+            "optimizer's state has the parameter's old dtype)"
+        )
     _lerp(m, g, 1 - beta1)
     v *= beta2
     g2 = g * (1 - beta2)
