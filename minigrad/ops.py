@@ -167,9 +167,9 @@ def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 def _add_scaled(name: str, a: Tensor, b: Any, alpha: Any) -> Tensor:
     """a ± alpha * b, in the dtype of a ± b (alpha does not promote), as PyTorch.
     da = g,   db = ± alpha * g."""
-    check_alpha(name, alpha, a.data.dtype.kind, np.asarray(_operand(b)).dtype.kind)
-    k = alpha.item() if isinstance(alpha, Tensor) else alpha
     A, B = a.data, _operand(b)
+    check_alpha(name, alpha, A.dtype.kind, np.asarray(B).dtype.kind)
+    k = alpha.item() if isinstance(alpha, Tensor) else alpha
     dtypes.check_fits(k, dtypes.result_dtype(np.result_type(A, B), (A, B)))  # as PyTorch's
     k = -k if name == "sub" else k
     A, B, out = _binary(name, lambda x, y: x + k * y, a, b)
