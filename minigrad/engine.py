@@ -342,6 +342,9 @@ def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     lead = g.ndim - len(shape)
     if lead < 0:
         g, lead = g.reshape((1,) * -lead + g.shape), 0
+    if any(n != 1 and n != m for n, m in zip(shape, g.shape[lead:])):  # as PyTorch's engine
+        raise RuntimeError(f"returned an invalid gradient - got {list(g.shape)} but expected "
+                           f"shape compatible with {list(shape)}")  # fmt: skip
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
     )
@@ -479,7 +482,10 @@ def _drain(
             if gi is None:  # a Function's backward may give no gradient to an input
                 continue
             if gi.shape != shape:
-                gi = unbroadcast(gi, shape)
+                try:
+                    gi = unbroadcast(gi, shape)
+                except RuntimeError as e:  # (t_ under no_grad changed an input's shape)
+                    raise RuntimeError(f"Function {node.name()} {e}") from None
             if gi.dtype is not dtype:
                 gi = gi.astype(dtype)
             if type(gi) is not _ndarray:  # NumPy gives scalars for 0-d results

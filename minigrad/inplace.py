@@ -24,7 +24,7 @@ from .device import is_dense
 from .dtypes import check_fits
 from .engine import COPY_SLICES, next_seq, record
 from .errors import OpError
-from .grad_mode import _mode
+from .grad_mode import _mode, enable_grad
 from .tensor import FunctionOutputViews, Tensor
 
 # outside the graph PyTorch writes these, with a number, into an expanded tensor: every
@@ -698,6 +698,13 @@ def _view(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
     t.data = new.data
     if new._node is not None:
         _set_grad_fn(t, new._node)
+    elif t._requires_grad and t._node is None and t._views is not None:
+        # a leaf changed shape (under no_grad): as PyTorch, its views in the graph now
+        # read it in its new one, so their gradients reach the elements they hold
+        with enable_grad():
+            for v in list(t._views.live):
+                if v is not t and v._node is not None:
+                    _as_view(v, t)
     t._version[0] = next_seq()
     return t
 

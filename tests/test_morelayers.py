@@ -352,3 +352,34 @@ def test_inplace_random_ops_change_the_input():
     np.testing.assert_array_equal(x.data[pos], before[pos])
     slope = x.data[~pos] / before[~pos]
     assert np.all((slope >= 0.2) & (slope <= 0.3))
+
+
+def test_avg_pool3d_refuses_an_input_smaller_than_its_kernel():
+    # ATen's 3-d average pool checks the unpadded input (its 2-d one does not)
+    with pytest.raises(RuntimeError, match=r"input image \(T: 2 H: 2 W: 3\) smaller than kernel"):
+        F.avg_pool3d(mg.ones(1, 1, 2, 2, 3), 3, padding=1)
+    assert F.avg_pool3d(mg.ones(1, 1, 3, 3, 3), 3).shape == (1, 1, 1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "pool, op",
+    [
+        (lambda x: F.adaptive_avg_pool2d(x, (0, 8)), "adaptive_avg_pool2d"),
+        (lambda x: F.adaptive_max_pool2d(x, (0, 8)), "adaptive_max_pool2d"),
+        (lambda x: F.interpolate(x, size=(0, 3), mode="area"), "adaptive_avg_pool2d"),
+    ],
+)
+def test_adaptive_pools_backward_refuses_an_empty_output_as_pytorch(pool, op):
+    x = mg.ones(1, 1, 1, 4, requires_grad=True)
+    y = pool(x)
+    assert y.shape[2] == 0  # the forward gives the empty tensor
+    with pytest.raises(RuntimeError, match=f"{op}_backward.*dimension 2 being empty"):
+        y.sum().backward()
+
+
+def test_multihead_attention_checks_key_and_value_widths_against_kdim_vdim():
+    m = nn.MultiheadAttention(4, 2, kdim=3, vdim=3)
+    q = mg.randn(5, 1, 4)
+    with pytest.raises(AssertionError, match=r"key weights shape of \(4, 4\)"):
+        m(q, mg.randn(6, 1, 4), mg.randn(6, 1, 3))
+    assert m(q, mg.randn(6, 1, 3), mg.randn(6, 1, 3))[0].shape == (5, 1, 4)

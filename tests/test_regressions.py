@@ -816,3 +816,25 @@ def test_setitem_reads_a_python_int_as_int64():
         t[0] = 2**63
     t[0] = 2**63 - 1
     assert t[0].item() == 2.0**63
+
+
+def test_views_of_a_leaf_transposed_in_place_under_no_grad_follow_its_new_shape():
+    # as PyTorch: the view's gradient reaches the elements it holds, not a reshape of them
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    v = x.reshape(-1)
+    with mg.no_grad():
+        x.t_()
+    (v * mg.tensor([1.0, 10.0, 100.0, 1000.0])).sum().backward()
+    assert x.grad.tolist() == [[1.0, 100.0], [10.0, 1000.0]]
+
+
+def test_a_gradient_of_another_shape_than_its_input_raises_not_reshapes():
+    # t_ under no_grad changed y's shape after (y * W) was recorded: PyTorch's engine
+    # refuses the (3, 2) gradient for the (2, 3) input; it was silently reshaped
+    x = mg.ones(2, 3, requires_grad=True)
+    y = x * 1
+    with mg.no_grad():
+        y.t_()
+    z = (y * mg.ones(3, 2)).sum()
+    with pytest.raises(RuntimeError, match=r"MulBackward returned an invalid gradient.*\[3, 2\]"):
+        z.backward()

@@ -170,6 +170,10 @@ def multi_head_attention_forward(
     biases = (None, None, None) if b is None else (b[:E], b[E : 2 * E], b[2 * E :])
     if use_separate_proj_weight:
         weights = (q_proj_weight, k_proj_weight, v_proj_weight)
+        for name, x, w in zip(("query", "key", "value"), (query, key, value), weights):
+            if w.shape != (E, x.shape[-1]):  # PyTorch's _in_projection asserts it
+                raise AssertionError(f"expecting {name} weights shape of {(E, x.shape[-1])}, "
+                                     f"but got {w.shape}")  # fmt: skip
     else:
         W = in_proj_weight
         weights = (W[:E], W[E : 2 * E], W[2 * E :])

@@ -518,6 +518,10 @@ def _avg_pool(
     k, s, p, d = _pool_args(op, kernel_size, stride, padding, 1, nd)
     check_bool(op, "count_include_pad", count_include_pad)
     X, batched, out_size = _pool_input(op, input, k, s, p, d, ceil_mode)
+    if nd == 3 and any(n < kk for n, kk in zip(X.shape[-3:], k)):  # padding or not, as ATen's
+        T, H, W = X.shape[-3:]
+        raise RuntimeError(f"{op}: input image (T: {T} H: {H} W: {W}) smaller than kernel size "
+                           f"(kT: {k[0]} kH: {k[1]} kW: {k[2]})")  # fmt: skip
     if divisor_override is not None and divisor_override == 0:
         raise OpError(f"{op}: divisor must be not zero")
     if X.dtype.kind != "f" and X.dtype != np.int64:  # PyTorch's kernels: floats and Long
@@ -634,7 +638,24 @@ def _adaptive_avg_pool(op: str, nd: int, input: Tensor, output_size: Any) -> Ten
             g = spread(g, axis, start, end)
         return g
 
-    return record(np.ascontiguousarray(out / n), f"AdaptiveAvgPool{nd}D", (input,), (vjp,))
+    out = np.ascontiguousarray(out / n)
+    vjp = refuse_empty_output(f"adaptive_avg_pool{nd}d", nd, out.shape, vjp)
+    return record(out, f"AdaptiveAvgPool{nd}D", (input,), (vjp,))
+
+
+def refuse_empty_output(op: str, nd: int, shape: tuple, vjp: Any) -> Any:
+    """An adaptive pool's VJP, or, for an output empty in one of its last nd dims (a
+    forward PyTorch gives), one that raises PyTorch's backward error."""
+    empty = [d for d in range(len(shape) - nd, len(shape)) if shape[d] == 0]
+    if not empty:
+        return vjp
+
+    def refuse(g: np.ndarray) -> np.ndarray:
+        raise RuntimeError(f"{op}_backward(): Expected grad_output to have non-zero size for "
+                           f"non-batch dimensions, but grad_output has sizes {list(shape)} "
+                           f"with dimension {empty[0]} being empty")  # fmt: skip
+
+    return refuse
 
 
 def _window_matrix(start: np.ndarray, end: np.ndarray, n: int, dtype: np.dtype) -> np.ndarray:

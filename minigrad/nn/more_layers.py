@@ -109,6 +109,7 @@ def _adaptive_max_pool(op: str, n: int, input: Tensor, output_size: Any,
         at = (np.arange(m)[:, None] * block + flat.reshape(m, math.prod(out_size))).ravel()
         return np.bincount(at, g.ravel(), m * block).astype(g.dtype, copy=False).reshape(X.shape)
 
+    vjp = conv.refuse_empty_output(f"adaptive_max_pool{n}d", n, out.shape, vjp)
     result = record(out, f"AdaptiveMaxPool{n}D", (input,), (vjp,))
     if return_indices:
         return result, Tensor._new(index.astype(np.int64))

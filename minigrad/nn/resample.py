@@ -30,6 +30,7 @@ from ..errors import OpError
 from ..factories import from_numpy
 from ..tensor import Tensor, check_tensor
 from .conv import _col2im as _conv_col2im
+from .conv import refuse_empty_output
 from .module import Module
 
 __all__ = [
@@ -169,6 +170,9 @@ def _resample(input: Tensor, sizes: list, scales: list | None, mode: str, corner
         for axis, (idx, w) in reversed(list(enumerate(taps, 2))):
             g = _scatter(g, idx, w, axis, X.shape[axis])
         return g
+
+    if mode == "area":  # PyTorch's adaptive average pool
+        vjp = refuse_empty_output(f"adaptive_avg_pool{nd}d", nd, out.shape, vjp)
 
     return record(out, f"{_NODE[mode]}{nd}D{'Aa' if antialias else ''}", (input,), (vjp,))
 
