@@ -60,6 +60,17 @@ def check_c_int(v: int, op: str = "") -> int:
     return v
 
 
+# what a Python number must stay within to be held exactly as it is: checked first, so
+# that the common case needs no arrays
+_FITS = {
+    **{np.dtype(t): (-float(np.finfo(t).max), float(np.finfo(t).max)) for t in "efd"},
+    **{
+        np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
+        for t in np.typecodes["AllInteger"]
+    },
+}
+
+
 def check_fits(values: Any, dtype: np.dtype) -> Any:
     """PyTorch's RuntimeError for numbers ``dtype`` cannot hold: NaN, inf or out of range for an
     integer dtype, a finite number beyond the largest of a float dtype. An unsigned dtype also
@@ -67,6 +78,10 @@ def check_fits(values: Any, dtype: np.dtype) -> Any:
     255 in uint8): returns the values as ``dtype`` can hold them."""
     if type(values) is int:
         check_c_int(values)
+    if type(values) is float or type(values) is int:
+        low, top = _FITS.get(dtype, (0, -1))
+        if low <= values <= top or (dtype.kind == "f" and values != values):  # NaN fits floats
+            return values
     v = np.asarray(values)
     if dtype.kind in "iu":
         top = np.iinfo(dtype).max

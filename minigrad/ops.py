@@ -240,8 +240,16 @@ def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
 _quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
 # a number cast beyond its dtype's range, quietly (where checks it; a half takes inf)
 _quiet_cast = np.errstate(over="ignore")  # as a decorator: an errstate is entered once only
-_where_quietly = _quiet_cast(np.where)
 _promoted_quietly = _quiet_cast(_promoted)
+
+
+@_quiet_cast
+def _where_numbers(C: np.ndarray, A: Any, B: Any) -> np.ndarray:
+    """np.where with a number among A and B, in PyTorch's dtype (one beyond its range is
+    cast quietly here, and refused by ``where``)."""
+    return _promoted(np.where(C, A, B), (A, B))
+
+
 _put_quietly = _quiet_cast(operator.setitem)
 _true_divide = _quiet(np.true_divide)
 _floor_divide = _quiet(np.floor_divide)
@@ -962,19 +970,20 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     else:
         C = _bool_mask(condition, error)
     A, B = _operand(input, "where"), _operand(other, "where")  # numbers stay weak in the promotion
+    arrays = type(A) is np.ndarray and type(B) is np.ndarray
     try:
-        out = _where_quietly(C, A, B)
+        out = np.where(C, A, B) if arrays else _where_numbers(C, A, B)
     except ValueError:
         raise OpError(
             f"where: shapes {np.shape(C)}, {np.shape(A)} and {np.shape(B)} cannot be broadcast "
             "together"
         ) from None
-    if not (type(A) is np.ndarray and type(B) is np.ndarray and A.dtype is B.dtype is out.dtype):
+    if not arrays and out.dtype != dtypes.float16:  # PyTorch checks the numbers it casts
+        for v in (A, B):  # (but not into a half)
+            if type(v) is builtins.int or type(v) is builtins.float:
+                dtypes.check_fits(v, out.dtype)
+    elif arrays and not A.dtype is B.dtype is out.dtype:
         out = _promoted_quietly(out, (A, B))  # PyTorch's promotion (a 0-d operand counts less)
-        if out.dtype != dtypes.float16:  # PyTorch checks the numbers it casts (not to half)
-            for v in (A, B):
-                if type(v) is builtins.int or type(v) is builtins.float:
-                    dtypes.check_fits(v, out.dtype)
     vjps = (lambda g: np.where(C, g, 0), lambda g: np.where(C, 0, g))
     return record(out, "Where", (input, other), vjps, saved=_tensors(condition))
 
