@@ -167,12 +167,16 @@ def sub(a: Tensor, b: Any, alpha: Any = 1) -> Tensor:
 def _add_scaled(name: str, a: Tensor, b: Any, alpha: Any) -> Tensor:
     """a ± alpha * b, in the dtype of a ± b (alpha does not promote), as PyTorch.
     da = g,   db = ± alpha * g."""
-    A, B = a.data, _operand(b)
-    check_alpha(name, alpha, A.dtype.kind, np.asarray(B).dtype.kind)
-    k = alpha.item() if isinstance(alpha, Tensor) else alpha
-    dtypes.check_fits(k, dtypes.result_dtype(np.result_type(A, B), (A, B)))  # as PyTorch's
-    k = -k if name == "sub" else k
-    A, B, out = _binary(name, lambda x, y: x + k * y, a, b)
+    check_alpha(name, alpha, a.data.dtype.kind, np.asarray(_operand(b)).dtype.kind)
+    alpha = alpha.item() if isinstance(alpha, Tensor) else alpha
+    k = -alpha if name == "sub" else alpha
+    try:
+        A, B, out = _binary(name, lambda x, y: x + k * y, a, b)
+    except OverflowError:  # NumPy's, for an alpha the integer dtype cannot hold
+        A, B = a.data, _operand(b)
+        dtypes.check_fits(alpha, dtypes.result_dtype(np.result_type(A, B), (A, B)))
+        raise
+    dtypes.check_fits(alpha, out.dtype)  # as PyTorch's (also beyond a float dtype's range)
     return record(out, name.capitalize(), (a, b), (identity, lambda g: k * g))
 
 
