@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, runtime
 from . import random_kernels as _rk
 from .device import check as check_device
 from .device import laid_out_like, preserve_format
@@ -352,7 +352,36 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
         n = math.ceil((end - start) / step)
         values = int(start) + np.arange(n, dtype=np.int64) * int(step)
         return _wrap(values.astype(dt), requires_grad, device, "arange")
+    if dt.kind == "f" and dt in _LANES and math.ceil((end - start) / step) < 2**26:
+        return _wrap(_float_range(start, step, math.ceil((end - start) / step), dt),
+                     requires_grad, device, "arange")  # fmt: skip
     return _wrap(np.arange(start, end, step).astype(dt), requires_grad, device, "arange")
+
+
+_LANES = {dtypes.float16: 16, dtypes.float32: 8, dtypes.float64: 4}  # AVX2's vectors
+_GRAIN = 32768  # ATen's grain: a range this long or shorter is one thread's
+
+
+@np.errstate(over="ignore", invalid="ignore")  # beyond float16's range: inf, as PyTorch's
+def _float_range(start: float, step: float, n: int, dt: np.dtype) -> np.ndarray:
+    """start + i step, i < n, rounded as PyTorch's CPU kernel rounds it, to the bit.
+
+    The range is cut into one piece per thread (above ``_GRAIN`` elements). In each piece,
+    pairs of vectors of ``_LANES[dt]`` elements from index b take base = start + b step,
+    rounded to dt, then base + j step (j < lanes); the elements after the last pair take
+    start + i step. Every a * k + c is fused (one rounding, in double).
+    """
+    i = np.arange(n)
+    threads = 1 if n <= _GRAIN else min(runtime.get_num_threads(), -(-n // _GRAIN))
+    piece = max(-(-n // threads), 1)
+    first = i - i % piece  # where each element's piece starts
+    at = i - first
+    lanes = _LANES[dt]
+    length = np.minimum(piece, n - first)
+    paired = at < length - length % (2 * lanes)
+    base = _mul_add(step, i - at % lanes, start, dtypes.float64).astype(dt)
+    paired_value = _mul_add(step, at % lanes, base.astype(np.float64), dtypes.float64)
+    return np.where(paired, paired_value, _mul_add(step, i, start, dtypes.float64)).astype(dt)
 
 
 def _mul_add(a: Any, k: np.ndarray, c: Any, dtype: np.dtype) -> np.ndarray:

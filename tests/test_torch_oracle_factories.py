@@ -370,3 +370,26 @@ def test_zero_element_init_warns_as_pytorch(name, shape):
     assert messages(mg) == messages(torch)
     if name.startswith("kaiming"):
         assert messages(mg), "the warning must be there to compare"
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize(
+    "args",
+    [(0, 0.95, 0.05), (1, 0, -0.1), (-3.3, 7.7, 0.37), (0, 1000, 0.7), (0.1, 50.3, 0.013),
+     (5, -5, -0.03), (0, 1e4, 0.3), (0, 40000, 0.9), (1e-3, 1.0, 1.7e-4)],
+)  # fmt: skip
+def test_arange_with_a_fractional_step_is_pytorchs_to_the_bit(args, dtype, threads):
+    # PyTorch's kernel rounds a vector's base, then adds to it (np.arange rounds each
+    # start + i step once); a range longer than one grain is cut into one piece per thread
+    before = torch.get_num_threads(), mg.get_num_threads()
+    torch.set_num_threads(threads)
+    mg.set_num_threads(threads)
+    try:
+        expected = torch.arange(*args, dtype=getattr(torch, dtype)).numpy()
+        got = mg.arange(*args, dtype=getattr(mg, dtype)).numpy()
+    finally:
+        torch.set_num_threads(before[0])
+        mg.set_num_threads(before[1])
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
