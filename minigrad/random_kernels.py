@@ -123,7 +123,13 @@ def normal(gen: Any, n: int, dt: np.dtype, mean: float = 0.0, std: float = 1.0,
     """``normal_(mean, std)`` of n elements: the 16-wide fill, or one sample at a time."""
     if n >= 16 and contiguous:
         return _normal_fill(gen, n, dt, mean, std)
-    return fma(_normal_samples(gen, n), std, mean, _f64).astype(dt)
+    return via_float(fma(_normal_samples(gen, n), std, mean, _f64), dt)
+
+
+def via_float(values: np.ndarray, dt: np.dtype) -> np.ndarray:
+    """Doubles as ``dt``: a float16 through float32, rounded twice, as PyTorch's kernels
+    store a double sample in a half."""
+    return values.astype(_f32).astype(dt) if dt == np.float16 else values.astype(dt)
 
 
 def _normal_samples(gen: Any, n: int) -> np.ndarray:

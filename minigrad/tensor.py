@@ -2298,7 +2298,7 @@ class Tensor:
         _inplace._check_leaf(self, name)
         _inplace._check_writable(self, name)  # before drawing, so a refusal draws nothing
         X = self.data
-        new = _rk.place(np.asarray(values(X.size, X.dtype)).astype(X.dtype), X)
+        new = _rk.place(_rk.via_float(np.asarray(values(X.size, X.dtype)), X.dtype), X)
         return self.copy_(Tensor._new(new))
 
     # ---- new tensors like this one: its dtype unless told ----------------------------
