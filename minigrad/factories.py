@@ -352,9 +352,10 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
         n = math.ceil((end - start) / step)
         values = int(start) + np.arange(n, dtype=np.int64) * int(step)
         return _wrap(values.astype(dt), requires_grad, device, "arange")
-    if dt.kind == "f" and dt in _LANES and math.ceil((end - start) / step) < 2**26:
-        return _wrap(_float_range(start, step, math.ceil((end - start) / step), dt),
-                     requires_grad, device, "arange")  # fmt: skip
+    length = (end - start) / step
+    if dt in _LANES and length < 2**26:  # a float dtype (and indices _mul_add takes)
+        n = math.ceil(length)
+        return _wrap(_float_range(start, step, n, dt), requires_grad, device, "arange")
     return _wrap(np.arange(start, end, step).astype(dt), requires_grad, device, "arange")
 
 
