@@ -16,7 +16,7 @@ from .device import laid_out_like, preserve_format
 from .dtypes import check_fits
 from .errors import OpError
 from .random import generator as _generator
-from .tensor import Tensor, _default_like, as_array, check_bool, check_tensor
+from .tensor import Tensor, _default_like, as_array, check_bool, check_numpy_dtype, check_tensor
 
 
 def _int(value: Any, name: str, op: str = "") -> int:
@@ -81,8 +81,7 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     """A tensor sharing ``arr``'s memory (changes to one show in the other)."""
     if not isinstance(arr, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(arr).__name__})")
-    if arr.dtype.kind not in "biufc":
-        raise TypeError(f"from_numpy: can't convert an array of dtype {arr.dtype} (numbers only)")
+    check_numpy_dtype("from_numpy", arr)
     return Tensor._new(as_array(arr, copy=False))  # refuses a non-native byte order
 
 

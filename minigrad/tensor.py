@@ -100,12 +100,23 @@ def check_tensor(op: str, name: str, value: Any) -> None:
         raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(value).__name__}")
 
 
+def check_numpy_dtype(op: str, arr: np.ndarray) -> None:
+    """PyTorch's TypeError for an array of a dtype no tensor has (objects, long double, ...)."""
+    if arr.dtype.kind not in "biufc" or arr.dtype.itemsize > (16 if arr.dtype.kind == "c" else 8):
+        raise TypeError(
+            f"{op}: can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
+            "supported types are: float64, float32, float16, complex64, complex128, int64, "
+            "int32, int16, int8, uint64, uint32, uint16, uint8, and bool."
+        )
+
+
 def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     """Convert ``data`` to an ndarray as ``mg.tensor`` does (Python floats -> default dtype)."""
     if isinstance(data, Tensor):
         arr = data.data
     elif isinstance(data, np.ndarray):
         arr = data
+        check_numpy_dtype("tensor", arr)
         if not arr.dtype.isnative:
             raise ValueError(
                 "given numpy array has byte order different from the native byte order. "

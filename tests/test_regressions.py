@@ -838,3 +838,15 @@ def test_a_gradient_of_another_shape_than_its_input_raises_not_reshapes():
     z = (y * mg.ones(3, 2)).sum()
     with pytest.raises(RuntimeError, match=r"MulBackward returned an invalid gradient.*\[3, 2\]"):
         z.backward()
+
+
+# (long double is float64 on some platforms, a dtype tensors have)
+@pytest.mark.parametrize(
+    "dtype", [object] + [np.longdouble] * (np.dtype(np.longdouble).itemsize > 8)
+)
+def test_an_array_of_a_dtype_no_tensor_has_is_refused(dtype):
+    # PyTorch's TypeError; objects were silently converted, long double kept as float128
+    arr = np.array([1.0, 2.0], dtype=dtype)
+    for make in (mg.tensor, mg.as_tensor, mg.from_numpy):
+        with pytest.raises(TypeError, match="can't convert np.ndarray of type numpy"):
+            make(arr)
