@@ -240,21 +240,21 @@ def div(a: Tensor, b: Any, *, rounding_mode: str | None = None) -> Tensor:
                   saved=_tensors(a, b) if b_grad else _tensors(b))  # fmt: skip
 
 
-# x / 0 is ±inf or NaN, quietly, as in PyTorch (NumPy warns); also in the VJPs that divide
+# x / 0 is ±inf or NaN, quietly, as in PyTorch (NumPy warns); also in the VJPs that divide,
+# and where a number is cast beyond its dtype's range (where checks it; a half takes inf).
+# A decorator: an errstate can be entered once only
 _quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
-# a number cast beyond its dtype's range, quietly (where checks it; a half takes inf)
-_quiet_cast = np.errstate(over="ignore")  # as a decorator: an errstate is entered once only
-_promoted_quietly = _quiet_cast(_promoted)
+_promoted_quietly = _quiet(_promoted)
 
 
-@_quiet_cast
+@_quiet
 def _where_numbers(C: np.ndarray, A: Any, B: Any) -> np.ndarray:
     """np.where with a number among A and B, in PyTorch's dtype (one beyond its range is
     cast quietly here, and refused by ``where``)."""
     return _promoted(np.where(C, A, B), (A, B))
 
 
-_put_quietly = _quiet_cast(operator.setitem)
+_put_quietly = _quiet(operator.setitem)
 _true_divide = _quiet(np.true_divide)
 _floor_divide = _quiet(np.floor_divide)
 _remainder = _quiet(np.remainder)
