@@ -417,7 +417,7 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module(".viz", __name__)
-    if name in _COMPLEX:
+    if name in _COMPLEX or name == "fft":
         raise AttributeError(f"module 'minigrad' has no attribute {name!r}: minigrad has no "
                              f"complex dtypes (PyTorch's torch.{name})")  # fmt: skip
     raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

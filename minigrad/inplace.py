@@ -226,7 +226,10 @@ def _rebase(t: Tensor, name: str, new: Tensor) -> None:
         _write(t, name, new.data, new)
         _set_grad_fn(base, _copy_slices(prior, new, region)._node)
     for v in views:
-        _as_view(v, base)
+        if t._views.taken_under_no_grad(v):
+            _forbid(v, base)
+        else:
+            _as_view(v, base)
 
 
 def _of_a_leaf(t: Tensor, base: Tensor) -> bool:
@@ -268,6 +271,23 @@ def _copy_slices(base: Tensor, src: Tensor, region: np.ndarray) -> Tensor:
 def _as_view(v: Tensor, base: Tensor) -> None:
     """Make the view v's grad_fn read it off ``base`` as it now is."""
     _set_grad_fn(v, _view_node(base, v.data, _region(base.data, v.data))._node)
+
+
+def _forbid(v: Tensor, base: Tensor) -> None:
+    """A view taken under no_grad whose base changed in place in the graph: which history
+    does it have? PyTorch refuses to say; a gradient that reaches v raises."""
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        raise RuntimeError(
+            "A view was created in no_grad mode and its base or another view of its base has "
+            "been modified inplace with grad mode enabled. Given that this use case is "
+            "ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
+            "both the view and the inplace either both inside the no_grad block (if you don't "
+            "want the inplace to be tracked) or both outside (if you want the inplace to be "
+            "tracked)."
+        )
+
+    _set_grad_fn(v, record(v.data, "AsStrided", (base,), (vjp,))._node)
 
 
 def _view_node(base: Tensor, values: np.ndarray, region: np.ndarray) -> Tensor:

@@ -3,7 +3,8 @@
 Every op computes its result with NumPy and hands ``record`` one VJP per input:
 a function from the output's gradient ``g`` to that input's gradient. Broadcasting
 is undone once, by the engine (``engine.unbroadcast``), so the VJPs below are the
-plain calculus. ``x``/``a``/``b`` name input arrays, ``out`` the result array.
+plain calculus (a fused op such as ``linear`` sums its bias's gradient over the rows
+itself). ``x``/``a``/``b`` name input arrays, ``out`` the result array.
 """
 
 from __future__ import annotations
@@ -1292,7 +1293,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
     linalg.vector_norm_backward, with s = sgn(x) and g, out broadcast back:
     p = 2: dx = g x / out (0 where out = 0);  p = 1: dx = g s;  p = ±inf: g s shared by the
     elements with |x| = out;  p = 0: none (x.grad stays None);
-    else dx = g s |x|^(p-1) / out^(p-1)  (0 where out = 0)."""
+    else dx = g s |x|^(p-1) / out^(p-1)  (0 where out = 0; for p < 1, 0 where x = 0)."""
     X = input.data
     if p is None or p == "fro":
         p = 2.0
@@ -1490,7 +1491,8 @@ def sort_order(X: np.ndarray, d: int, descending: bool) -> np.ndarray:
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopK:
     """The k largest (or smallest) elements along ``dim`` and their indices, largest
-    first (NaN counts as largest); always sorted.   dx = g at the picked indices, 0 elsewhere.
+    first (smallest first with ``largest=False``; NaN counts as largest); always sorted.
+    dx = g at the picked indices, 0 elsewhere.
     Equal elements come in index order, as ``sort(stable=True)``. PyTorch's order of ties
     is whatever its partial sort (std::nth_element, std::partial_sort) leaves, which no
     simple rule gives, so the indices of tied values may differ from PyTorch's (a divergence)."""

@@ -1663,6 +1663,11 @@ def conj(input: Tensor) -> Tensor:
 resolve_conj = resolve_neg = conj_physical = conj
 
 
+def conj_physical_(input: Tensor) -> Tensor:
+    """input, unchanged in place: a real tensor is its own conjugate."""
+    return inplace.op_(input, "conj_physical_", conj)
+
+
 def is_conj(input: Tensor) -> bool:
     """False: a real tensor has no lazy conjugate (nor negation: is_neg)."""
     check_tensor("is_conj", "input", input)
@@ -1745,8 +1750,8 @@ METHODS = (
     "addmv addr addbmm baddbmm aminmax cov corrcoef logcumsumexp quantile nanquantile "
     "nanmedian msort sum_to_size unfold as_strided put put_ index_reduce histogram narrow_copy "
     "unsafe_split unsafe_chunk unsafe_split_with_sizes nonzero_static conj resolve_conj "
-    "resolve_neg conj_physical is_conj is_neg isreal angle select select_scatter slice_scatter "
-    "diagonal_scatter as_strided_scatter "
+    "resolve_neg conj_physical conj_physical_ is_conj is_neg isreal angle select select_scatter "
+    "slice_scatter diagonal_scatter as_strided_scatter "
     "masked_scatter index_put scatter_reduce renorm histc unique_consecutive bitwise_left_shift "
     "bitwise_right_shift is_same_size is_nonzero is_inference gcd lcm ldexp frexp nextafter i0 "
 ).split()

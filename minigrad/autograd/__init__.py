@@ -207,6 +207,16 @@ def _batched_grad(
     )
 
 
+def __getattr__(name: str) -> Any:
+    if name == "forward_ad":
+        raise AttributeError(
+            "module 'minigrad.autograd' has no attribute 'forward_ad': minigrad has no "
+            "forward-mode AD (PyTorch's torch.autograd.forward_ad); its gradients are "
+            "reverse mode only"
+        )
+    raise AttributeError(f"module 'minigrad.autograd' has no attribute {name!r}")
+
+
 def _no_graph_of_backward(name: str, create_graph: bool) -> None:
     if create_graph:
         raise NotImplementedError(

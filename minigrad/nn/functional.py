@@ -1029,7 +1029,8 @@ def kl_div(
     y log y - y x  (0 where y = 0), or exp(y) (y - x) for log-probabilities y (``log_target``).
     Composed of ops as PyTorch's. 'batchmean' divides the sum by the batch size x.shape[0];
     'mean' (by the number of elements) warns, as PyTorch.
-    dx = -y g',   dy = (log y + 1 - x) g'  (or exp(y) (y - x + 1) g')."""
+    dx = -y g',   dy = (log y + 1 - x) g'  (with ``log_target``: dx = -exp(y) g',
+    dy = exp(y) (y - x + 1) g')."""
     check_tensor("kl_div", "input", input)
     check_tensor("kl_div", "target", target)
     check_bool("kl_div", "log_target", log_target)

@@ -135,7 +135,7 @@ class L1Loss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    """Squared error below ``beta``, absolute error (less beta / 2) above it."""
+    """0.5 d² / beta for |d| < ``beta``, |d| - beta / 2 above it (d = input - target)."""
 
     def __init__(
         self,

@@ -19,7 +19,7 @@ class RMSprop(Optimizer):
     g ← -g                       (only with maximize)
     g ← g + λ θ                  (weight_decay λ)
     v ← α v + (1 - α) g²         (``square_avg``)
-    v' ← v - ḡ²,  ḡ ← α ḡ + (1 - α) g    (only when centered; ḡ is ``grad_avg``)
+    ḡ ← α ḡ + (1 - α) g,  v' ← v - ḡ²    (only when centered; ḡ is ``grad_avg``)
     b ← μ b + g / (sqrt(v') + ε),  θ ← θ - γ b    (momentum μ > 0, ``momentum_buffer``)
     θ ← θ - γ g / (sqrt(v') + ε)                  (otherwise; lr γ)
     """

@@ -1,0 +1,76 @@
+"""Divergences from PyTorch found by the nineteenth session's probes (each test fails on
+the code before its fix; the expected values are PyTorch 2.13's)."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+
+def test_a_no_grad_view_whose_base_changed_in_place_refuses_a_gradient():
+    """PyTorch: "A view was created in no_grad mode and its base ... has been modified
+    inplace with grad mode enabled ... it is forbidden". minigrad used to re-derive the
+    view from its base and give x.grad = [6, 6, 0]."""
+    x = mg.ones(3, requires_grad=True)
+    y = x * 2
+    with mg.no_grad():
+        v = y[:2]
+    y.mul_(3)
+    assert v.tolist() == [6.0, 6.0]  # it still shows the memory's values
+    with pytest.raises(RuntimeError, match="A view was created in no_grad mode and its base"):
+        (v * 1).sum().backward()
+    assert x.grad is None
+    y.sum().backward()  # the base itself is fine
+    assert x.grad.tolist() == [6.0, 6.0, 6.0]
+
+
+def test_a_no_grad_view_unused_in_the_graph_does_not_stop_its_base():
+    x = mg.ones(3, requires_grad=True)
+    y = x * 2
+    with mg.no_grad():
+        v = y[1:]
+    y.add_(1)
+    with mg.no_grad():
+        assert (v * 2).tolist() == [6.0, 6.0]
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_a_view_taken_with_grad_on_is_still_re_derived():
+    x = mg.ones(3, requires_grad=True)
+    y = x * 2
+    v = y[:2]
+    y.mul_(3)
+    v.sum().backward()
+    assert x.grad.tolist() == [6.0, 6.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "get, says",
+    [
+        (lambda: mg.fft, "no complex dtypes"),
+        (lambda: mg.autograd.forward_ad, "no forward-mode AD"),
+    ],
+)
+def test_what_minigrad_lacks_says_so(get, says):
+    with pytest.raises(AttributeError, match=says):
+        get()
+
+
+def test_an_unknown_autograd_name_is_a_plain_attribute_error():
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'$"):
+        mg.autograd.nothing  # noqa: B018
+    assert not hasattr(mg.autograd, "nothing")
+
+
+def test_conj_physical_in_place_leaves_a_real_tensor_as_it_is():
+    x = mg.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        x.conj_physical_()
+    y = x * 2
+    assert y.conj_physical_() is y
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0, 2.0]
+    t = mg.arange(3)
+    assert mg.conj_physical_(t) is t
+    np.testing.assert_array_equal(t.numpy(), [0, 1, 2])
