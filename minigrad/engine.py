@@ -334,6 +334,17 @@ def record(
     return t
 
 
+def refuse_shared_places(name: str, a: np.ndarray, always: bool = False) -> None:
+    """Refuse to write into ``a`` if an element of it is at the place of another (a dim of
+    stride 0, from expand; NumPy gives an empty array strides of 0), as PyTorch."""
+    if always or (a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))):
+        raise RuntimeError(
+            f"{name}: unsupported operation: more than one element of the written-to tensor "
+            "refers to a single memory location. Please clone() the tensor before performing "
+            "the operation."
+        )
+
+
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum ``g`` down to ``shape``: the VJP of broadcasting ``shape`` up to ``g.shape``
     (which may also drop leading dims of size 1, as an assignment ``x[i] = v`` does)."""
@@ -506,7 +517,10 @@ def _drain(
                 # through, or a view) is copied, so later in-place accumulation is safe
                 p._grad = _new(gi.copy() if gi is g or gi.base is not None else gi)
             else:
-                p._grad.data += gi
+                acc = p._grad.data
+                if 0 in acc.strides:  # a .grad the user assigned, expanded
+                    refuse_shared_places("AccumulateGrad", acc)
+                acc += gi
         if not retain_graph and node._name not in KEEPS_VJPS and (type(node) is Node or node.frees):
             node.vjps = None
             node.saved = ()
@@ -669,7 +683,10 @@ def accumulate(leaf: Tensor, g: np.ndarray) -> None:
     if leaf._grad is None:
         leaf._grad = _new(g.copy())
     else:
-        leaf._grad.data += g
+        acc = leaf._grad.data
+        if 0 in acc.strides:
+            refuse_shared_places("AccumulateGrad", acc)
+        acc += g
     if acc is None:
         return
     with no_grad():

@@ -22,7 +22,7 @@ import numpy as np
 from . import dtypes, ops
 from .device import is_dense
 from .dtypes import check_fits
-from .engine import COPY_SLICES, next_seq, record
+from .engine import COPY_SLICES, next_seq, record, refuse_shared_places
 from .errors import OpError
 from .grad_mode import _mode, enable_grad
 from .tensor import FunctionOutputViews, Tensor
@@ -46,18 +46,10 @@ def _check_writable(
     place (a dim of stride 0, from expand), as PyTorch, unless ``shared_ok``; or into
     read-only memory."""
     a = t.data if a is None else a
-    if not a.flags.writeable or (not shared_ok and 0 in a.strides and _repeats(a)):
-        raise RuntimeError(
-            f"{name}: unsupported operation: more than one element of the written-to tensor "
-            "refers to a single memory location. Please clone() the tensor before performing "
-            "the operation."
-        )
-
-
-def _repeats(a: np.ndarray) -> bool:
-    """Whether an element of ``a`` is at the place of another (NumPy gives an empty array
-    strides of 0)."""
-    return a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+    if not a.flags.writeable:
+        refuse_shared_places(name, a, always=True)
+    if not shared_ok and 0 in a.strides:
+        refuse_shared_places(name, a)
 
 
 def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) -> None:

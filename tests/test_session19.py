@@ -74,3 +74,27 @@ def test_conj_physical_in_place_leaves_a_real_tensor_as_it_is():
     t = mg.arange(3)
     assert mg.conj_physical_(t) is t
     np.testing.assert_array_equal(t.numpy(), [0, 1, 2])
+
+
+def test_a_grad_assigned_an_expanded_tensor_is_not_accumulated_into():
+    """PyTorch's accumulation refuses a .grad whose elements share memory; minigrad used to
+    add into it, writing the same place several times and changing the expanded tensor."""
+    x = mg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    base = mg.zeros(3)
+    x.grad = base.expand(2, 3)
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        (x * 2).sum().backward()
+    assert base.tolist() == [0.0, 0.0, 0.0]
+    y = mg.ones(3, requires_grad=True)
+    y.grad = mg.zeros(1).expand(3)
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        mg.autograd.backward([y], [mg.ones(3)])  # a root that is a leaf: accumulate()
+
+
+def test_a_grad_with_a_zero_stride_on_a_dim_of_one_still_accumulates():
+    x = mg.ones(1, 3, dtype=mg.float64, requires_grad=True)
+    g = np.lib.stride_tricks.as_strided(np.zeros(3), (1, 3), (0, 8))
+    assert g.strides == (0, 8)
+    x.grad = mg.from_numpy(g)
+    (x * 2).sum().backward()
+    assert x.grad.tolist() == [[2.0, 2.0, 2.0]]
