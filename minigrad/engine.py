@@ -683,10 +683,10 @@ def accumulate(leaf: Tensor, g: np.ndarray) -> None:
     if leaf._grad is None:
         leaf._grad = _new(g.copy())
     else:
-        acc = leaf._grad.data
-        if 0 in acc.strides:
-            refuse_shared_places("AccumulateGrad", acc)
-        acc += g
+        into = leaf._grad.data
+        if 0 in into.strides:
+            refuse_shared_places("AccumulateGrad", into)
+        into += g
     if acc is None:
         return
     with no_grad():

@@ -98,3 +98,18 @@ def test_a_grad_with_a_zero_stride_on_a_dim_of_one_still_accumulates():
     x.grad = mg.from_numpy(g)
     (x * 2).sum().backward()
     assert x.grad.tolist() == [[2.0, 2.0, 2.0]]
+
+
+def test_a_leaf_root_accumulates_twice_through_its_accumulate_grad():
+    """A regression of the check above: accumulate() must still reach its node's hooks."""
+    x = mg.ones(2, requires_grad=True)
+    seen = []
+    x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+    x.backward(mg.ones(2))
+    x.backward(mg.ones(2))
+    assert x.grad.tolist() == [2.0, 2.0]
+    assert seen == [[1.0, 1.0], [2.0, 2.0]]
+    y = mg.ones(2, requires_grad=True)
+    (y * 2).sum().backward(inputs=[y])
+    (y * 2).sum().backward(inputs=[y])
+    assert y.grad.tolist() == [4.0, 4.0]
