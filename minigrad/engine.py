@@ -453,8 +453,9 @@ def _drain(
             g = _run_hooks(node._hooks, g)
             if node.retained is not None:
                 _retain(node, g)
-        if slot is not None and not needed[id(node)]:
-            _add_to(slot, g)
+        if needed is not None and not needed[id(node)]:  # the pass ends here: at a captured
+            if slot is not None:  # tensor, or at a root that leads to no input (it does not run)
+                _add_to(slot, g)
             continue
         vjps = node.vjps
         if vjps is None:
@@ -487,8 +488,10 @@ def _drain(
                 continue
             if is_node:
                 shape, dtype = p.shape, p.dtype
-            else:  # a leaf: read its array, not the Tensor's properties
+            elif p._requires_grad:  # a leaf: read its array, not the Tensor's properties
                 shape, dtype = p.data.shape, p.data.dtype
+            else:  # requires_grad_(False) since the forward: as PyTorch, no gradient
+                continue
             gi = f(g)
             if gi is None:  # a Function's backward may give no gradient to an input
                 continue
@@ -706,7 +709,7 @@ def _to_capture(capture: dict, leaf: Tensor, gi: np.ndarray) -> None:
 
 def _add_to(slot: list, g: np.ndarray) -> None:
     """Sum ``g`` into ``slot[1]`` (a gradient being collected, None before the first)."""
-    slot[1] = g if slot[1] is None else slot[1] + g
+    slot[1] = g if slot[1] is None else np.asarray(slot[1] + g)  # a sum of 0-d arrays is a scalar
 
 
 def _late_imports() -> None:

@@ -256,6 +256,7 @@ def _where_numbers(C: np.ndarray, A: Any, B: Any) -> np.ndarray:
 
 
 _put_quietly = _quiet(operator.setitem)
+_number_as = _quiet(lambda dtype, x: dtype.type(x))  # 1e39 is inf in float32
 _true_divide = _quiet(np.true_divide)
 _floor_divide = _quiet(np.floor_divide)
 _remainder = _quiet(np.remainder)
@@ -2381,6 +2382,12 @@ def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     if type(B) is np.ndarray and B.dtype != A.dtype:
         dt = dtypes.result_dtype(np.result_type(A, B), (A, B))
         A, B = _cast(A, dt), _cast(B, dt)
+    elif type(B) is builtins.float:
+        if A.dtype.kind in "biu":  # PyTorch compares in the default float dtype
+            dt = dtypes.get_default_dtype()
+            A, B = A.astype(dt), _number_as(dt, B)
+        elif not -65504.0 <= B <= 65504.0 and A.dtype.itemsize < 8:  # inf in float16/32
+            B = _number_as(A.dtype, B)
     try:
         return _new(np.asarray(fn(A, B)))
     except ValueError:

@@ -135,6 +135,8 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
                 raise ValueError(
                     f"tensor: cannot build a tensor from ragged or mixed data: {e}"
                 ) from None
+        if arr.dtype.kind == "c" and dtype is not None and dtypes.as_dtype(dtype).kind != "b":
+            _refuse_for(dtype, "complex")  # (a bool dtype takes a complex number's truth)
         if dtype is None and arr.dtype.kind in "fc" and not _has_numpy_wide(data, arr.dtype):
             arr = arr.astype(_default_like(arr.dtype))
         elif (arr.dtype.kind == "f" and dtype is not None
@@ -151,6 +153,7 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     if arr.dtype.kind == "O":
         odd = [v for v in arr.reshape(-1) if not isinstance(v, (int, float))]
         if odd:  # an element that is not a number (None, a dict, ...)
+            _refuse_for(dtype, type(odd[0]).__name__)
             raise RuntimeError(f"tensor: Could not infer dtype of {type(odd[0]).__name__}")
         arr = arr.astype(np.float64 if dtype is not None else dtypes.get_default_dtype())
     if arr.dtype.kind not in "biufc":
@@ -158,6 +161,15 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     if dtype is not None:
         return np.array(arr, dtype=dtypes.as_dtype(dtype), copy=True if copy else None)
     return arr.copy() if copy else arr
+
+
+def _refuse_for(dtype: Any, what: str) -> None:
+    """PyTorch's TypeError for a Python object that is not a number of ``dtype``."""
+    if dtype is None:
+        return
+    if dtypes.as_dtype(dtype).kind == "f":
+        raise TypeError(f"tensor: must be real number, not {what}")
+    raise TypeError(f"tensor: '{what}' object cannot be interpreted as an integer")
 
 
 def _has_numpy_wide(data: Any, dtype: np.dtype) -> bool:

@@ -113,3 +113,84 @@ def test_a_leaf_root_accumulates_twice_through_its_accumulate_grad():
     (y * 2).sum().backward(inputs=[y])
     (y * 2).sum().backward(inputs=[y])
     assert y.grad.tolist() == [4.0, 4.0]
+
+
+def test_a_leaf_whose_requires_grad_is_turned_off_after_the_forward_gets_no_grad():
+    """PyTorch's AccumulateGrad skips a leaf that no longer requires grad: a layer frozen
+    between forward and backward keeps .grad None, and the optimizer leaves it alone."""
+    mg.manual_seed(0)
+    model = mg.nn.Sequential(mg.nn.Linear(2, 2), mg.nn.ReLU(), mg.nn.Linear(2, 1))
+    opt = mg.optim.SGD(model.parameters(), lr=0.1)
+    loss = model(mg.ones(4, 2)).pow(2).mean()
+    model[0].requires_grad_(False)
+    loss.backward()
+    before = model[0].weight.detach().clone()
+    opt.step()
+    assert model[0].weight.grad is None and model[0].bias.grad is None
+    assert model[2].weight.grad is not None
+    assert mg.equal(model[0].weight, before)
+
+
+@pytest.mark.parametrize(
+    "t, number, less, equal",
+    [
+        (mg.tensor([3]), 3.0000000001, [False], [True]),  # the number is 3.0 in float32
+        (mg.tensor([16777217], dtype=mg.int32), 16777216.0, [False], [True]),
+        (mg.tensor([True, False]), 0.9999999999, [False, True], [True, False]),
+        (mg.tensor([200], dtype=mg.uint8), 1e39, [True], [False]),
+    ],
+)
+def test_an_integer_tensor_compares_with_a_float_in_the_default_dtype(t, number, less, equal):
+    assert (t < number).tolist() == less
+    assert (t == number).tolist() == equal
+    assert (number > t).tolist() == less
+
+
+def test_an_integer_tensor_compares_with_a_float_in_float64_when_that_is_the_default():
+    mg.set_default_dtype(mg.float64)
+    try:
+        assert (mg.tensor([3]) < 3.0000000001).tolist() == [True]
+    finally:
+        mg.set_default_dtype(mg.float32)
+
+
+def test_a_float16_tensor_compares_with_a_number_beyond_its_range_quietly(recwarn):
+    t = mg.tensor([3.0, float("inf")], dtype=mg.float16)
+    assert (t < 16777216.0).tolist() == [True, False]
+    assert (t == 1e39).tolist() == [False, True]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_0d_leaf_summed_over_paths_keeps_an_array_grad():
+    s = mg.nn.Parameter(mg.tensor(2.0))
+    (s * s + s).backward(inputs=[s])
+    assert type(s.grad.numpy()) is np.ndarray and s.grad.item() == 5.0
+    s.grad.zero_()
+    assert s.grad.item() == 0.0
+
+
+def test_autograd_grad_does_not_run_a_root_that_leads_to_no_input():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    z = mg.tensor([3.0], requires_grad=True)
+    y = x.exp()
+    assert mg.autograd.grad(y, [z], grad_outputs=mg.ones(2), allow_unused=True) == (None,)
+    y.sum().backward()  # y's node was not run, so not freed
+    np.testing.assert_allclose(x.grad.numpy(), np.exp([1.0, 2.0]), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "data, dtype, says",
+    [
+        ([1 + 2j], mg.float64, "must be real number, not complex"),
+        ([[1.0, 2j]], mg.int64, "'complex' object cannot be interpreted as an integer"),
+        ([None], mg.float64, "must be real number, not NoneType"),
+        ([1, None], mg.bool, "'NoneType' object cannot be interpreted as an integer"),
+    ],
+)
+def test_tensor_of_what_is_not_a_number_of_the_dtype_is_a_type_error(data, dtype, says):
+    with pytest.raises(TypeError, match=says):
+        mg.tensor(data, dtype=dtype)
+
+
+def test_a_complex_number_as_bool_is_its_truth():
+    assert mg.tensor([1 + 2j, 0j], dtype=mg.bool).tolist() == [True, False]
