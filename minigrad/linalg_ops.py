@@ -604,7 +604,8 @@ def vector_norm(x: Tensor, ord: float, dim, keepdim: bool) -> Tensor:
             n = a.max(axes, keepdims=True, initial=0)
         elif ord == -np.inf:
             n = a.min(axes, keepdims=True)
-        elif ord == 1:
+        elif ord == 1 or math.prod(np.shape(a)[d] for d in np.atleast_1d(axes)) == 1:
+            # over one element the norm is |x|, as PyTorch's (no |x|^p to overflow)
             n = a.sum(axes, keepdims=True)
         elif ord == 2:
             n = np.sqrt((opmath(a) ** 2).sum(axes, keepdims=True)).astype(a.dtype)

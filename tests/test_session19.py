@@ -194,3 +194,35 @@ def test_tensor_of_what_is_not_a_number_of_the_dtype_is_a_type_error(data, dtype
 
 def test_a_complex_number_as_bool_is_its_truth():
     assert mg.tensor([1 + 2j, 0j], dtype=mg.bool).tolist() == [True, False]
+
+
+def test_bce_of_confident_correct_predictions_keeps_its_digits():
+    """PyTorch computes (y - 1) log(1 - x) - y log x: where y = 1 and x is near 1 the loss is
+    -log x. minigrad's -(log(1-x) + y (log x - log(1-x))) cancelled the large log(1 - x):
+    0.99999994 gave -0.0 instead of 5.96e-08."""
+    x = np.array([0.9999, 0.99999994, 0.999999], np.float32)
+    got = mg.nn.BCELoss(reduction="none")(mg.tensor(x), mg.ones(3)).numpy()
+    np.testing.assert_allclose(got, -np.log(x), rtol=1e-6)
+    x64 = np.array([0.999999, 1e-300, 0.5])
+    y64 = np.array([1.0, 0.0, 0.25])
+    got = mg.nn.functional.binary_cross_entropy(
+        mg.tensor(x64), mg.tensor(y64), reduction="none"
+    ).numpy()
+    want = (y64 - 1) * np.log1p(-x64) - y64 * np.log(x64)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_the_norm_of_one_element_is_its_magnitude_without_overflow():
+    """As PyTorch's: no |x|^p to overflow over a single element (vector_norm, and the total
+    norm of clip_grad_norm_ over one one-element gradient)."""
+    x = mg.full((1,), 1e25)
+    for p in (2, 3, -2, 4):
+        assert mg.linalg.vector_norm(x, p).item() == np.float32(1e25)
+    assert mg.linalg.vector_norm(x, 0).item() == 1.0
+    assert mg.linalg.vector_norm(mg.full((3, 1), 1e25), dim=1).tolist() == [np.float32(1e25)] * 3
+    assert mg.linalg.vector_norm(mg.full((2,), 1e25)).item() == float("inf")  # as PyTorch
+    p = mg.nn.Parameter(mg.ones(1))
+    p.grad = mg.full((1,), 1e25)
+    total = mg.nn.utils.clip_grad_norm_([p], 1.0)
+    assert total.item() == np.float32(1e25)
+    np.testing.assert_allclose(p.grad.numpy(), [1.0], rtol=1e-6)

@@ -1093,7 +1093,7 @@ def binary_cross_entropy(
     except TypeError:  # an integer or bool input, which only PyTorch's dtype check refuses
         _refuse_integers("binary_cross_entropy", X)
         raise
-    loss = -(log_1mx + Y * (log_x - log_1mx))  # -[y log x + (1 - y) log(1 - x)]
+    loss = (Y - 1) * log_1mx - Y * log_x  # in PyTorch's order: exact where y = 1, x ≈ 1
     out, per_element = _reduce("binary_cross_entropy", loss if W is None else W * loss, reduction)
     if math.isnan(out if out.ndim == 0 else np.add.reduce(out, None)):
         _check_probabilities("input", X)  # an input outside [0, 1] (or NaN) made a log NaN

@@ -53,6 +53,13 @@ def clip_grad_norm_(
     return total
 
 
+def _norm(a: np.ndarray, p: float) -> np.ndarray:
+    """‖a‖_p of the flattened array; over one element |a|, as PyTorch's (no |a|^p to overflow)."""
+    if a.size == 1 and p != 0:
+        return np.abs(a.reshape(()))
+    return np.asarray(np.linalg.norm(opmath(a.ravel()), p))
+
+
 def get_total_norm(
     tensors: Tensor | Iterable[Tensor],
     norm_type: float = 2.0,
@@ -74,9 +81,8 @@ def get_total_norm(
         )
     dtype = np.result_type(*arrays)
     with np.errstate(over="ignore", invalid="ignore"):  # an inf norm, quietly, as PyTorch's
-        norms = np.array([np.linalg.norm(opmath(a.ravel()), norm_type).astype(a.dtype)
-                          for a in arrays], dtype)  # fmt: skip
-        total = np.asarray(np.linalg.norm(opmath(norms), norm_type), dtype)
+        norms = np.array([_norm(a, norm_type).astype(a.dtype) for a in arrays], dtype)
+        total = np.asarray(_norm(norms, norm_type), dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
