@@ -95,12 +95,13 @@ def _read_npz(file: IO[bytes], name: str) -> dict[str, Tensor]:
             raise ValueError("it holds a single array, not an .npz archive of named arrays")
         with archive:
             out = {}
-            for key in archive.files:
-                if key == _METADATA:
+            for member in archive.zip.namelist():  # by member: a key "x.npy" is "x.npy.npy"
+                if member == _METADATA:
                     out = OrderedDict(out)
                     out._metadata = OrderedDict(json.loads(archive.zip.read(_METADATA)))
                     continue
-                arr = archive[key]
+                key = member.removesuffix(".npy")
+                arr = archive[member]
                 if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "biufc":
                     raise ValueError(f"entry {key!r} is not a numeric array")
                 out[key] = Tensor._new(arr)

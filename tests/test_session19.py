@@ -226,3 +226,17 @@ def test_the_norm_of_one_element_is_its_magnitude_without_overflow():
     total = mg.nn.utils.clip_grad_norm_([p], 1.0)
     assert total.item() == np.float32(1e25)
     np.testing.assert_allclose(p.grad.numpy(), [1.0], rtol=1e-6)
+
+
+def test_save_and_load_keep_keys_that_look_like_member_names(tmp_path):
+    """A key "x.npy" beside "x", and a key "_metadata.json", come back as they were saved
+    (NumPy's NpzFile matched "x.npy" to the member of "x"; the other raised)."""
+    sd = {"x.npy": mg.tensor([1.0, 2.0]), "x": mg.tensor([3.0, 4.0, 5.0]),
+          "_metadata.json": mg.tensor([6.0])}  # fmt: skip
+    mg.save(sd, tmp_path / "sd")
+    back = mg.load(tmp_path / "sd")
+    assert list(back) == list(sd)
+    assert {k: v.tolist() for k, v in back.items()} == {k: v.tolist() for k, v in sd.items()}
+    model = mg.nn.Linear(2, 1)
+    mg.save(model.state_dict(), tmp_path / "m")
+    assert list(mg.load(tmp_path / "m")) == ["weight", "bias"]
