@@ -334,15 +334,19 @@ def record(
     return t
 
 
-def refuse_shared_places(name: str, a: np.ndarray, always: bool = False) -> None:
-    """Refuse to write into ``a`` if an element of it is at the place of another (a dim of
-    stride 0, from expand; NumPy gives an empty array strides of 0), as PyTorch."""
-    if always or (a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))):
-        raise RuntimeError(
-            f"{name}: unsupported operation: more than one element of the written-to tensor "
-            "refers to a single memory location. Please clone() the tensor before performing "
-            "the operation."
-        )
+def shares_places(a: np.ndarray) -> bool:
+    """Whether an element of ``a`` is at the place of another (a dim of stride 0, from
+    expand; NumPy gives an empty array strides of 0)."""
+    return a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+
+
+def shared_places_error(name: str) -> RuntimeError:
+    """PyTorch's refusal to write into memory that several elements share."""
+    return RuntimeError(
+        f"{name}: unsupported operation: more than one element of the written-to tensor "
+        "refers to a single memory location. Please clone() the tensor before performing "
+        "the operation."
+    )
 
 
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
@@ -520,10 +524,7 @@ def _drain(
                 # through, or a view) is copied, so later in-place accumulation is safe
                 p._grad = _new(gi.copy() if gi is g or gi.base is not None else gi)
             else:
-                acc = p._grad.data
-                if 0 in acc.strides:  # a .grad the user assigned, expanded
-                    refuse_shared_places("AccumulateGrad", acc)
-                acc += gi
+                _add_into(p._grad.data, gi)
         if not retain_graph and node._name not in KEEPS_VJPS and (type(node) is Node or node.frees):
             node.vjps = None
             node.saved = ()
@@ -686,10 +687,7 @@ def accumulate(leaf: Tensor, g: np.ndarray) -> None:
     if leaf._grad is None:
         leaf._grad = _new(g.copy())
     else:
-        into = leaf._grad.data
-        if 0 in into.strides:
-            refuse_shared_places("AccumulateGrad", into)
-        into += g
+        _add_into(leaf._grad.data, g)
     if acc is None:
         return
     with no_grad():
@@ -698,6 +696,14 @@ def accumulate(leaf: Tensor, g: np.ndarray) -> None:
                 raise RuntimeError("Tensor post accumulate grad hooks should return None.")
     if acc._node_hooks is not None:
         _through(acc._node_hooks[1], [], [g])
+
+
+def _add_into(grad: np.ndarray, g: np.ndarray) -> None:
+    """grad += g, in place, unless grad's elements share memory (a .grad the user assigned,
+    expanded): PyTorch's AccumulateGrad refuses that too."""
+    if 0 in grad.strides and shares_places(grad):
+        raise shared_places_error("AccumulateGrad")
+    grad += g
 
 
 def _to_capture(capture: dict, leaf: Tensor, gi: np.ndarray) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 from . import dtypes, ops
 from .device import is_dense
 from .dtypes import check_fits
-from .engine import COPY_SLICES, next_seq, record, refuse_shared_places
+from .engine import COPY_SLICES, next_seq, record, shared_places_error, shares_places
 from .errors import OpError
 from .grad_mode import _mode, enable_grad
 from .tensor import FunctionOutputViews, Tensor
@@ -46,10 +46,8 @@ def _check_writable(
     place (a dim of stride 0, from expand), as PyTorch, unless ``shared_ok``; or into
     read-only memory."""
     a = t.data if a is None else a
-    if not a.flags.writeable:
-        refuse_shared_places(name, a, always=True)
-    if not shared_ok and 0 in a.strides:
-        refuse_shared_places(name, a)
+    if not a.flags.writeable or (not shared_ok and 0 in a.strides and shares_places(a)):
+        raise shared_places_error(name)
 
 
 def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) -> None:

@@ -2374,7 +2374,8 @@ def to(x: Tensor, dtype: Any) -> Tensor:
 
 def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
     """fn(a, b) in PyTorch's common dtype of the two: a 0-d operand is cast to it first
-    (int8 < a 0-d uint8 200 compares with -56; float32 == a 0-d float64 0.1 is True)."""
+    (int8 < a 0-d uint8 200 compares with -56; float32 == a 0-d float64 0.1 is True), and
+    an integer or bool tensor meets a Python float in the default float dtype."""
     a = as_tensor(a)
     if name[0] in "lg":  # lt le gt ge (eq and ne take every dtype)
         _no_barebones(f"{name}_cpu", a.data)
