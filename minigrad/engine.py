@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
@@ -349,6 +350,34 @@ def shared_places_error(name: str) -> RuntimeError:
     )
 
 
+_PAIRWISE_FROM = 1024  # summands below which NumPy's slice-by-slice sum is as good
+
+
+def sum_over(X: np.ndarray, axes: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:
+    """np.sum of X over ``axes`` (an int, a tuple, or None for all), pairwise in every layout.
+
+    NumPy sums pairwise only along the axis it runs innermost, the one contiguous in
+    memory; over the others it adds one slice at a time, an error that grows with their
+    length (1% for the mean of 10^6 float32 rows of 0.1). PyTorch's cascade sum stays
+    within a few ulp. So a long float reduction is laid out with the summed axes last and
+    contiguous (a copy, unless they already are) and summed along them.
+    """
+    if X.size < _PAIRWISE_FROM or X.dtype.kind not in "fc":
+        return np.sum(X, axis=axes, keepdims=keepdims, dtype=dtype)
+    nd = X.ndim
+    axes = range(nd) if axes is None else (axes,) if isinstance(axes, int) else axes
+    summed = sorted({a % nd for a in axes})
+    n = math.prod(X.shape[a] for a in summed)
+    if n < _PAIRWISE_FROM:
+        return np.sum(X, axis=tuple(summed), keepdims=keepdims, dtype=dtype)
+    kept = [a for a in range(nd) if a not in summed]
+    rows = np.ascontiguousarray(X.transpose(kept + summed))
+    out = np.add.reduce(rows.reshape(rows.shape[: len(kept)] + (n,)), -1, dtype=dtype)
+    if keepdims:
+        out = out.reshape([1 if a in summed else m for a, m in enumerate(X.shape)])
+    return out
+
+
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum ``g`` down to ``shape``: the VJP of broadcasting ``shape`` up to ``g.shape``
     (which may also drop leading dims of size 1, as an assignment ``x[i] = v`` does)."""
@@ -363,7 +392,7 @@ def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
     )
-    return g.sum(axis=axes).reshape(shape)
+    return sum_over(g, axes).reshape(shape)
 
 
 def run_backward(

@@ -319,8 +319,8 @@ def prod(
 def _running_sum(X: np.ndarray, d: int) -> np.ndarray:
     """np.cumsum along d, whose sums start from +0 as PyTorch's, so none is -0 (NumPy starts
     from the first element: a leading -0, and the running sums of -0s after it, stay -0).
-    float16 accumulates in float32, as PyTorch's."""
-    wide = dtypes.opmath(X)
+    float16 accumulates in float32 and float32 in float64, as PyTorch's."""
+    wide = dtypes.scan_math(X)
     out = np.cumsum(wide, axis=d, dtype=wide.dtype).astype(X.dtype, copy=False)
     if out.dtype.kind == "f":
         out += 0.0  # -0 + 0 = +0, every other value unchanged
@@ -347,7 +347,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     X = X.astype(_scan_dtype(input, dtype, "cumprod"), copy=False)
     if not X.ndim:
         return record(X.copy(), "Cumprod", (input,), (identity,))
-    wide = dtypes.opmath(X)  # float16 accumulates in float32, as PyTorch's
+    wide = dtypes.scan_math(X)  # float16 accumulates in float32, float32 in float64, as PyTorch's
     out = _contiguous(np.cumprod(wide, axis=d, dtype=wide.dtype).astype(X.dtype, copy=False))
 
     @_quiet

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import dtypes
 from .device import in_memory_order, is_in_memory_order, preserved
-from .engine import COPY_SLICES, record
+from .engine import COPY_SLICES, record, sum_over
 from .errors import OpError
 from .grad_mode import _mode
 from .return_types import return_type
@@ -556,6 +556,11 @@ def _matmul(a: Any, b: Any, name: str) -> Tensor:
     return record(out, name.capitalize(), (a, b), (vjp_a, vjp_b), saved=_saved_for_product(a, b))
 
 
+def _sum_rows(g: np.ndarray) -> np.ndarray:
+    """Σ over the rows of a 2-D g (the bias's gradient); a long batch pairwise (sum_over)."""
+    return np.add.reduce(g, 0) if len(g) < 1024 else sum_over(g, 0)
+
+
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ Wᵀ + b, one node (PyTorch's addmm).   dx = g @ W,  dW = gᵀ x,  db = Σ_rows g."""
     try:
@@ -594,10 +599,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         vjps = (
             lambda g: (_flat(g) @ W).reshape(shape),
             lambda g: _flat(g).T @ rows,
-            lambda g: np.add.reduce(_flat(g), 0),
+            lambda g: _sum_rows(_flat(g)),
         )
     else:
-        vjps = (lambda g: g @ W, lambda g: g.T @ rows, lambda g: np.add.reduce(g, 0))
+        vjps = (lambda g: g @ W, lambda g: g.T @ rows, _sum_rows)
     if B is None:
         return record(out, "Linear", (input, weight), vjps[:2], saved=saved)
     try:
@@ -1143,7 +1148,7 @@ def sum(
     axes = _axes("sum", dim, X.ndim)
     check_bool("sum", "keepdim", keepdim)
     acc = dtypes.float32 if X.dtype is dtypes.float16 else dtype  # as PyTorch accumulates it
-    out = _contiguous(np.sum(X, axis=axes, keepdims=keepdim, dtype=acc))  # C order, as PyTorch's
+    out = _contiguous(sum_over(X, axes, keepdim, acc))  # C order, as PyTorch's
     if dtype is None and X.dtype.kind in "biu" and out.dtype != dtypes.int64:
         out = out.astype(dtypes.int64)  # PyTorch sums integers in int64
     elif acc is not dtype:
@@ -1226,6 +1231,10 @@ def _spread(
 
 def _mean(X: np.ndarray, axes: Any, keepdim: bool) -> np.ndarray:
     """np.mean; over no elements it is NaN, quietly (NumPy warns, PyTorch does not)."""
+    if X.size >= 1024:  # summed pairwise in every layout (engine.sum_over), then divided
+        wide = dtypes.float32 if X.dtype == dtypes.float16 else None
+        total = sum_over(X, axes, keepdim, wide)
+        return np.true_divide(total, _count(X, axes)).astype(X.dtype, copy=False)
     if X.size:
         return np.mean(X, axis=axes, keepdims=keepdim)
     with warnings.catch_warnings():
@@ -1625,7 +1634,7 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     m = np.max(X, axis=axes, keepdims=True, initial=-np.inf)
     m = np.where(np.isinf(m), 0, m)
     wide = np.float32 if X.dtype == np.float16 else None  # PyTorch sums float16 in float32
-    total = np.sum(np.exp(X - m), axis=axes, keepdims=True, dtype=wide).astype(X.dtype, copy=False)
+    total = sum_over(np.exp(X - m), axes, True, wide).astype(X.dtype, copy=False)
     with np.errstate(divide="ignore"):  # log(0) = -inf for an all -inf or empty slice
         kept = np.log(total) + m
     out = _contiguous(kept if keepdim else np.squeeze(kept, axes))
