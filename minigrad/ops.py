@@ -1116,9 +1116,11 @@ def _expand_back(g: np.ndarray, axes: tuple | None, keepdim: bool, shape: tuple)
     return np.broadcast_to(g, shape)
 
 
-def _count(X: np.ndarray, axes: tuple | None) -> int:
+def _count(X: np.ndarray, axes: Any) -> int:
     """How many elements a reduction over ``axes`` combines into each result."""
-    return X.size if axes is None else builtins.int(np.prod([X.shape[a] for a in axes]))
+    if axes is None:
+        return X.size
+    return builtins.int(np.prod([X.shape[a] for a in np.atleast_1d(axes)]))
 
 
 def _dim_or_all(op: str, dim: Any, keepdim: Any, none_ok: bool = True) -> tuple:
