@@ -213,7 +213,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     if X.dtype.kind not in "fc":
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for '
                                   f"'{dtypes.torch_name(X.dtype)}'")  # fmt: skip
-    wide = dtypes.scan_math(X)  # a float32 scan accumulates in float64, as PyTorch's
+    wide = dtypes.scan_math(X)  # a float32 scan accumulates in float64, as PyTorch's forward
     if X.ndim:
         out = ops._contiguous(np.logaddexp.accumulate(wide, axis=d).astype(X.dtype, copy=False))
     else:
@@ -222,13 +222,13 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     def vjp(g: np.ndarray) -> np.ndarray:
         if not X.ndim:
             return g
-        with np.errstate(divide="ignore", invalid="ignore"):
-            total = np.zeros_like(wide)
-            for sign in (1, -1):  # logs: -inf where g has the other sign
-                logs = np.log(np.maximum(sign * dtypes.scan_math(g), 0)) - out
+        with np.errstate(divide="ignore", invalid="ignore"):  # in x's dtype, as PyTorch's
+            total = np.zeros_like(X)
+            for sign in (1, -1):
+                logs = np.log(np.maximum(sign * g, 0)) - out  # -inf where g has the other sign
                 back = np.flip(np.logaddexp.accumulate(np.flip(logs, d), axis=d), d)
-                total += sign * np.exp(back + wide)
-        return total.astype(X.dtype, copy=False)
+                total += sign * np.exp(back + X)
+        return total
 
     return record(out, "Logcumsumexp", (input,), (vjp,), saved=(input,), saves_out=True)
 
