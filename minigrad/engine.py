@@ -350,7 +350,7 @@ def shared_places_error(name: str) -> RuntimeError:
     )
 
 
-_PAIRWISE_FROM = 1024  # summands below which NumPy's slice-by-slice sum is as good
+PAIRWISE_FROM = 1024  # summands below which NumPy's slice-by-slice sum is as good
 
 
 def sum_over(X: np.ndarray, axes: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:
@@ -362,13 +362,13 @@ def sum_over(X: np.ndarray, axes: Any = None, keepdims: bool = False, dtype: Any
     within a few ulp. So a long float reduction is laid out with the summed axes last and
     contiguous (a copy, unless they already are) and summed along them.
     """
-    if X.size < _PAIRWISE_FROM or X.dtype.kind not in "fc":
+    if X.size < PAIRWISE_FROM or X.dtype.kind not in "fc":
         return np.sum(X, axis=axes, keepdims=keepdims, dtype=dtype)
     nd = X.ndim
     axes = range(nd) if axes is None else (axes,) if isinstance(axes, int) else axes
     summed = sorted({a % nd for a in axes})
     n = math.prod(X.shape[a] for a in summed)
-    if n < _PAIRWISE_FROM:
+    if n < PAIRWISE_FROM:
         return np.sum(X, axis=tuple(summed), keepdims=keepdims, dtype=dtype)
     kept = [a for a in range(nd) if a not in summed]
     rows = np.ascontiguousarray(X.transpose(kept + summed))

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import dtypes
 from .device import in_memory_order, is_in_memory_order, preserved
-from .engine import COPY_SLICES, record, sum_over
+from .engine import COPY_SLICES, PAIRWISE_FROM, record, sum_over
 from .errors import OpError
 from .grad_mode import _mode
 from .return_types import return_type
@@ -558,7 +558,7 @@ def _matmul(a: Any, b: Any, name: str) -> Tensor:
 
 def _sum_rows(g: np.ndarray) -> np.ndarray:
     """Σ over the rows of a 2-D g (the bias's gradient); a long batch pairwise (sum_over)."""
-    return np.add.reduce(g, 0) if len(g) < 1024 else sum_over(g, 0)
+    return np.add.reduce(g, 0) if len(g) < PAIRWISE_FROM else sum_over(g, 0)
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -1232,16 +1232,11 @@ def _spread(
 
 
 def _mean(X: np.ndarray, axes: Any, keepdim: bool) -> np.ndarray:
-    """np.mean; over no elements it is NaN, quietly (NumPy warns, PyTorch does not)."""
-    if X.size >= 1024:  # summed pairwise in every layout (engine.sum_over), then divided
-        wide = dtypes.float32 if X.dtype == dtypes.float16 else None
-        total = sum_over(X, axes, keepdim, wide)
-        return np.true_divide(total, _count(X, axes)).astype(X.dtype, copy=False)
-    if X.size:
-        return np.mean(X, axis=axes, keepdims=keepdim)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.mean(X, axis=axes, keepdims=keepdim)
+    """Σ x / n, the sum pairwise in every layout (engine.sum_over; float16 in float32), as
+    np.mean; over no elements NaN, quietly (NumPy warns, PyTorch does not)."""
+    wide = dtypes.float32 if X.dtype == dtypes.float16 else None
+    total = sum_over(X, axes, keepdim, wide)
+    return _true_divide(total, _count(X, axes)).astype(X.dtype, copy=False)
 
 
 @np.errstate(divide="ignore", invalid="ignore", over="ignore")  # NaN, inf as PyTorch
