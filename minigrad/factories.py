@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import warnings
 from typing import Any
 
 import numpy as np
@@ -82,6 +83,10 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     if not isinstance(arr, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(arr).__name__})")
     check_numpy_dtype("from_numpy", arr)
+    if not arr.flags.writeable:
+        warnings.warn("from_numpy: The given NumPy array is not writable; the tensor is "
+                      "read-only (PyTorch makes it writable all the same)", UserWarning,
+                      stacklevel=2)  # fmt: skip
     return Tensor._new(as_array(arr, copy=False))  # refuses a non-native byte order
 
 

@@ -47,7 +47,10 @@ def _check_writable(
     read-only memory."""
     a = t.data if a is None else a
     if not a.flags.writeable or (not shared_ok and 0 in a.strides and shares_places(a)):
-        raise shared_places_error(name)
+        if a.flags.writeable or shares_places(a):
+            raise shared_places_error(name)
+        raise RuntimeError(f"{name}: the tensor's memory is read-only (from_numpy or frombuffer "
+                           "of memory that is not writable); clone() it first")  # fmt: skip
 
 
 def _check_overlap(name: str, a: np.ndarray, others: tuple, full: bool = False) -> None:

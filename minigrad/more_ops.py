@@ -1138,9 +1138,7 @@ def sinc(input: Tensor) -> Tensor:
         den = px * X  # 0 at x = 0 and where x² underflows
         return g * np.where(den == 0, 0, (px * np.cos(px) - np.sin(px)) / den)
 
-    # float16 in float32, as PyTorch: π·65504 overflows float16 (sinc is 0 there, not NaN)
-    sinc = lambda X: np.sinc(dtypes.opmath(X)).astype(X.dtype, copy=False)  # noqa: E731
-    return _float_op("Sinc", sinc, input, vjp)
+    return _float_op("Sinc", np.sinc, input, vjp)
 
 
 def asinh(input: Tensor) -> Tensor:

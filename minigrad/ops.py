@@ -137,10 +137,14 @@ def _no_barebones(kernel: str, X: Any) -> None:
 
 
 def _unary_float(fn: Any, x: np.ndarray) -> np.ndarray:
-    """fn(x) for a float function: integer and bool tensors are computed in the default
-    dtype, as in PyTorch (NumPy would compute exp of a bool in float16)."""
+    """fn(x) for a float function, in the dtype PyTorch computes it in: integer and bool
+    tensors in the default dtype (NumPy would compute exp of a bool in float16), float16 in
+    float32 rounded once at the end (a formula of several steps would round at each, and
+    overflow where its result fits: exp(12) in sigmoid(-12))."""
     if x.dtype.kind in "biu":
         x = x.astype(dtypes.get_default_dtype())
+    elif x.dtype.char == "e":
+        return fn(x.astype(np.float32)).astype(np.float16)
     return fn(x)
 
 
@@ -1188,7 +1192,8 @@ def mean(
     out = _contiguous(_mean(X, axes, keepdim))
     n = _count(X, axes)
     shape = X.shape
-    return record(out, "Mean", (input,), (lambda g: _expand_back(g / n, axes, keepdim, shape),))
+    m = n or 1  # (n = 0: x is empty, and so is its gradient)
+    return record(out, "Mean", (input,), (lambda g: _expand_back(g / m, axes, keepdim, shape),))
 
 
 def _spread_overload(name: str, dim: Any, unbiased: Any, keepdim: Any) -> tuple:

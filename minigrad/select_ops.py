@@ -659,9 +659,10 @@ def median(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any
         if not X.ndim:  # kthvalue's shortcut for a 0-d tensor, which median has not
             _refuse("median", X, "b", NotImplementedError)
         return _kth("median", input, (n - 1) // 2 + 1 if n else 1, dim, keepdim, Median)
-    if not X.size:
+    if not X.size:  # NaN, or for integers what PyTorch's cast of NaN gives, the least value
+        nan = np.iinfo(X.dtype).min if X.dtype.kind in "iu" else np.nan
         return record(
-            np.asarray(np.nan, X.dtype), "Median", (input,), (lambda g: np.zeros(X.shape, g.dtype),)
+            np.asarray(nan, X.dtype), "Median", (input,), (lambda g: np.zeros(X.shape, g.dtype),)
         )
     _refuse("median", X, "b", NotImplementedError)
     flat = np.sort(X.reshape(-1), kind="stable")

@@ -40,8 +40,9 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     X = _float_array("hardswish", input, "hardswish_cpu")
     if inplace:
         return _in_place(hardswish, input, name="hardswish_")
-    three, six = X.dtype.type(3), X.dtype.type(6)
-    out = X * np.minimum(np.maximum(X + three, 0), six) / six
+    three = X.dtype.type(3)
+    W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
+    out = (W * np.minimum(np.maximum(W + 3, 0), 6) / 6).astype(X.dtype, copy=False)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         return np.where(X <= -three, 0, np.where(X < three, g * (X / three + X.dtype.type(0.5)), g))
@@ -58,8 +59,9 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     X = _float_array("hardsigmoid", input, "hardsigmoid_cpu")
     if inplace:
         return _in_place(hardsigmoid, input, name="hardsigmoid_")
-    three, six = X.dtype.type(3), X.dtype.type(6)
-    out = np.minimum(np.maximum(X + three, 0), six) / six
+    three = X.dtype.type(3)
+    W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
+    out = (np.minimum(np.maximum(W + 3, 0), 6) / 6).astype(X.dtype, copy=False)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         return np.where((X > -three) & (X < three), g * g.dtype.type(_SIXTH), 0)

@@ -593,7 +593,8 @@ def scaled_dot_product_attention(
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
         key = key.repeat_interleave(query.shape[-3] // key.shape[-3], -3)
         value = value.repeat_interleave(query.shape[-3] // value.shape[-3], -3)
-    factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    E = query.shape[-1]
+    factor = scale if scale is not None else 1 / math.sqrt(E) if E else 1.0  # E = 0: scores 0
     scores = ops.matmul(query, key.transpose(-2, -1)) * factor
     L, S = query.shape[-2], key.shape[-2]
     if is_causal:
@@ -1430,12 +1431,12 @@ def cross_entropy(
         # dtype (the loss promotes) and get a gradient, dw = -Σ_samples p log softmax(x) g'
         w = _class_weights(name, weight, C, X.dtype, strict=False)
         w = w.reshape((C,) + (1,) * (X.ndim - axis - 1)).astype(np.result_type(X, T, w))
-        p = T * (1 - eps) + eps / C  # in the target's dtype, as PyTorch smooths it
+        p = T * (1 - eps) + eps / max(C, 1)  # in the target's dtype, as PyTorch smooths it
         q = w * p  # in the loss's dtype
         read = target if eps == 0 else None  # PyTorch's VJPs read the smoothed copy of it
         keep = None  # no sample is ignored
         loss = -(q * logp).sum(axis)
-        count = X.size // C
+        count = X.size // max(C, 1)  # no classes: no samples, the mean is NaN
 
         def vjp_target(g: np.ndarray) -> np.ndarray:
             d = -w * logp * _along_classes(per_element(g), axis)

@@ -143,13 +143,13 @@ def rms_norm(
     eps = float(X.dtype.type(eps))  # x's dtype's number, as PyTorch's kernel adds it
     dims = tuple(range(X.ndim - k, X.ndim))
     X64 = X.astype(np.float64, copy=False)
-    r = 1 / np.sqrt((X64 * X64).mean(dims, keepdims=True) + eps)
+    r = 1 / np.sqrt(ops._mean(X64 * X64, dims, True) + eps)  # (quiet over no elements)
     xhat = X64 * r
     W = None if weight is None else weight.data.astype(np.float64, copy=False)
 
     def vjp_input(g: np.ndarray) -> np.ndarray:
         gh = g if W is None else g * W
-        return r * gh - X64 * r**3 * (gh * X64).mean(dims, keepdims=True)
+        return r * gh - X64 * r**3 * ops._mean(gh * X64, dims, True)
 
     def vjp_weight(g: np.ndarray) -> np.ndarray:
         return (g * xhat).sum(tuple(range(X.ndim - k)))
