@@ -721,8 +721,12 @@ def accumulate(leaf: Tensor, g: np.ndarray) -> None:
         return
     with no_grad():
         for hook in list(acc._post_accumulate.values()):
-            if hook(leaf) is not None:
-                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+            out = hook(leaf)  # None, or the leaf itself (as `p.add_(...)` returns it)
+            if out is None or out is leaf:
+                continue
+            if not isinstance(out, _Tensor):
+                raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")
     if acc._node_hooks is not None:
         _through(acc._node_hooks[1], [], [g])
 

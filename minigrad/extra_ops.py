@@ -249,8 +249,11 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     d operand_i = einsum(o, s_j for j != i -> s_i) of g and the other operands, broadcast
     over the letters only s_i has, put on the diagonal where s_i repeats a letter.
     One node, EinsumBackward (PyTorch's graph is the permutes, products and sums that
-    einsum decomposes into).
+    einsum decomposes into). Also PyTorch's sublist form, ``einsum(a, [0, 1], b, [1, 2],
+    [0, 2])`` for "AB,BC->AC": dims numbered 0-51 (A-Z, a-z), ``...`` as Ellipsis.
     """
+    if isinstance(equation, Tensor):
+        equation, operands = _from_sublists((equation, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not operands:
@@ -275,6 +278,28 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     result = np.array(result, copy=True)
     vjps = tuple(_einsum_vjp(i, terms, out, arrays, sizes) for i in range(len(terms)))
     return record(result, "Einsum", operands, vjps, saved=operands)
+
+
+def _from_sublists(args: tuple) -> tuple:
+    """(equation, operands) of einsum's sublist form: operand, dims, operand, dims, ...,
+    and the output's dims last if given."""
+
+    def letters(dims: Any) -> str:
+        out = ""
+        for n in dims:
+            if n is Ellipsis:
+                out += "..."
+            elif isinstance(n, int) and 0 <= n < len(_LETTERS):
+                out += _LETTERS[n]
+            else:
+                raise ValueError("einsum(): subscript in subscript list is not within the "
+                                 "valid range [0, 52)")  # fmt: skip
+        return out
+
+    equation = ",".join(letters(dims) for dims in args[1::2])
+    if len(args) % 2:
+        return equation + "->" + letters(args[-1]), args[:-1:2]
+    return equation, args[::2]
 
 
 def _einsum_vjp(i: int, terms: list, out: str, arrays: list, sizes: dict) -> Any:

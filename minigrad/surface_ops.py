@@ -1165,7 +1165,7 @@ def i0(input: Tensor) -> Tensor:
     X = input.data
     if X.dtype.kind in "biu":
         X = X.astype(dtypes.get_default_dtype())
-    out = np.i0(X).astype(X.dtype)
+    out = np.i0(dtypes.opmath(X)).astype(X.dtype)  # float16 in float32: I0(12) fits, 12^2k not
     return record(
         out, "I0", (input,), (lambda g: g * bessel_i(X, 1).astype(g.dtype),), saved=(input,)
     )
@@ -1273,7 +1273,10 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None, edge_order: in
 
 def _gradient_at_points(f: Tensor, at: Callable, x: np.ndarray, d: int, edge_order: int) -> Tensor:
     """gradient along d at the sample coordinates x (NumPy's three-point weights, in x's
-    dtype: float64 coordinates make a float32 input's gradient float64, as PyTorch's)."""
+    dtype: float64 coordinates make a float32 input's gradient float64, as PyTorch's; integer
+    ones divide into the default float dtype)."""
+    if x.dtype.kind in "biu":
+        x = x.astype(dtypes.get_default_dtype())
     h = np.diff(x)
 
     def along(v: np.ndarray) -> Tensor:  # weights shaped to broadcast along d
@@ -1699,10 +1702,12 @@ def angle(input: Tensor) -> Tensor:
 
 
 def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
-            requires_grad: bool = False) -> Tensor:  # fmt: skip
+            requires_grad: bool | None = None) -> Tensor:  # fmt: skip
     """obj as a Tensor, sharing its memory where it can (a Tensor of that dtype is returned
     itself, an ndarray is shared as by from_numpy), copying where ``copy`` or it must (a
-    ValueError if ``copy=False`` and it must)."""
+    ValueError if ``copy=False`` and it must). ``requires_grad`` None keeps obj's graph;
+    False takes the result out of it, as PyTorch: a leaf returned as it is stops requiring
+    grad, anything else is detached."""
     check_device(device)
     dt = None if dtype is None else dtypes.as_dtype(dtype)
     if isinstance(obj, np.generic) and copy is False:
@@ -1720,7 +1725,9 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | Non
         raise ValueError("can't alias arbitrary sequence into a tensor.")
     else:
         out = factories.tensor(obj, dtype=dt)
-    if requires_grad and not out._requires_grad:
+    if requires_grad is False and out._requires_grad:
+        out = out.requires_grad_(False) if out.is_leaf else out.detach()
+    elif requires_grad and not out._requires_grad:
         out.requires_grad_()
     return out
 

@@ -1104,6 +1104,12 @@ class Tensor:
         refuses a tensor with a dim of size 1, two neighbouring dims of equal stride, or two
         dims this order cannot tell apart (a stride 0)."""
         shape, strides, n = self.data.shape, self.stride(), self.data.ndim
+        if not isinstance(ambiguity_check, bool) and not (
+            isinstance(ambiguity_check, list)
+            and all(isinstance(f, _device.memory_format) for f in ambiguity_check)
+        ):
+            raise TypeError("The ambiguity_check argument must be a bool or a list of memory "
+                            "formats.")  # fmt: skip
         formats = ambiguity_check if isinstance(ambiguity_check, list) else []
         check = ambiguity_check if isinstance(ambiguity_check, bool) else True
         ambiguous = 1 in shape or any(a == b for a, b in zip(strides, strides[1:]))

@@ -6,12 +6,14 @@ import copy
 import itertools
 import math
 import multiprocessing
+import random
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .. import dtypes, ops
+from .. import random as _random
 from ..factories import tensor
 from ..random import generator
 from ..random_kernels import full_range
@@ -98,10 +100,61 @@ def _same_mapping(like: Mapping, fields: dict) -> Mapping:
         return fields
 
 
-def get_worker_info() -> None:
-    """Information about the loader's worker process this runs in: None, as minigrad loads
-    every batch in the main process (PyTorch's answer there)."""
-    return None
+class WorkerInfo:
+    """A loader's worker, as :func:`get_worker_info` gives it inside the worker: ``id``,
+    ``num_workers``, ``seed`` and ``dataset`` (the worker's copy)."""
+
+    def __init__(self, id: int, num_workers: int, seed: int, dataset: Any) -> None:
+        self.id, self.num_workers, self.seed, self.dataset = id, num_workers, seed, dataset
+
+    def __repr__(self) -> str:
+        return (f"WorkerInfo(id={self.id}, num_workers={self.num_workers}, seed={self.seed}, "
+                f"dataset={self.dataset!r})")  # fmt: skip
+
+
+_running: list = [None]  # the WorkerInfo of the worker whose code runs now
+
+
+def get_worker_info() -> WorkerInfo | None:
+    """The worker this code runs in (in a dataset's ``__iter__`` or ``__getitem__``, or in
+    ``worker_init_fn``), or None in the main process."""
+    return _running[0]
+
+
+class _Worker:
+    """One of PyTorch's worker processes, played in this process. It has its own shallow
+    copy of the dataset (so ``worker_init_fn`` may set its attributes), and its own random
+    state: minigrad's default generator and Python's ``random`` seeded with base + id, as
+    PyTorch seeds a worker's (NumPy's global state is not switched). Its code runs inside
+    ``with worker:``, which swaps that state in and the main process's back out."""
+
+    def __init__(self, loader: DataLoader, id: int, base_seed: int) -> None:
+        try:
+            dataset = copy.copy(loader.dataset)
+        except Exception:  # an object that cannot be copied is shared
+            dataset = loader.dataset
+        self.info = WorkerInfo(id, loader.num_workers, base_seed + id, dataset)
+        self.state: tuple | None = None
+        with self:
+            if loader.worker_init_fn is not None:
+                loader.worker_init_fn(id)
+
+    def __enter__(self) -> _Worker:
+        self.outside = (_running[0], _random.get_rng_state(), random.getstate())
+        _running[0] = self.info
+        if self.state is None:
+            _random.manual_seed(self.info.seed)
+            random.seed(self.info.seed)
+        else:
+            _random.set_rng_state(self.state[0])
+            random.setstate(self.state[1])
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.state = (_random.get_rng_state(), random.getstate())
+        _running[0], rng, py = self.outside
+        _random.set_rng_state(rng)
+        random.setstate(py)
 
 
 class DataLoader:
@@ -114,11 +167,14 @@ class DataLoader:
     :class:`BatchSampler` (``drop_last`` skips a final short batch) unless ``batch_sampler``
     gives the batches. An :class:`IterableDataset` is batched in the order it yields its items.
     ``collate_fn`` turns a list of samples into a batch (``default_collate`` if None).
-    ``num_workers``, ``pin_memory``, ``timeout``, ``worker_init_fn``,
-    ``multiprocessing_context``, ``prefetch_factor``, ``persistent_workers``,
-    ``pin_memory_device`` and ``in_order`` are checked and kept for PyTorch programs, but
-    batches are loaded in this process, on the CPU, in order, either way (``worker_init_fn``
-    is not called, and :func:`get_worker_info` is None).
+    With ``num_workers`` > 0 the batches come from PyTorch's workers in turn, played in this
+    process (:class:`_Worker`): worker i loads batches i, i + n, ... of a dataset, and each
+    worker iterates over its own copy of an :class:`IterableDataset` (which gives every item
+    n times unless ``worker_init_fn`` or the dataset splits the work by
+    :func:`get_worker_info`). ``persistent_workers`` keeps the workers, and their random
+    state, from one epoch to the next. ``pin_memory``, ``timeout``,
+    ``multiprocessing_context``, ``prefetch_factor``, ``pin_memory_device`` and ``in_order``
+    are checked and kept for PyTorch programs; batches are loaded on the CPU, in order.
     """
 
     _FROZEN = (
@@ -232,6 +288,7 @@ class DataLoader:
             collate_fn = default_collate if batch_sampler is not None else default_convert
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
+        self._iterator: _LoaderIter | None = None
         self._initialized = True
 
     def __setattr__(self, attr: str, value: Any) -> None:
@@ -250,37 +307,73 @@ class DataLoader:
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self) -> _LoaderIter:
+        if self.persistent_workers and self.num_workers > 0:  # one iterator for all epochs,
+            if self._iterator is None:  # as PyTorch's (its workers' seed is drawn once)
+                self._iterator = _LoaderIter(self)
+            else:
+                self._iterator._reset()
+            return self._iterator
         return _LoaderIter(self)
 
-    def _batches(self) -> Iterator[Any]:
-        if self._iterable:
-            items = iter(self.dataset)
-            if self.batch_sampler is None:
-                yield from map(self.collate_fn, items)
-                return
-            for indices in self.batch_sampler:  # lists of None: only their lengths count
-                batch = list(itertools.islice(items, len(indices)))
-                if not batch or (self.drop_last and len(batch) < len(indices)):
-                    return
-                yield self.collate_fn(batch)
-            return
-        if self.batch_sampler is None:
-            for index in self.sampler:
-                yield self.collate_fn(self.dataset[index])
-            return
-        for indices in self.batch_sampler:
-            yield self._fetch(indices)
+    def _batches(self, workers: list) -> Iterator[Any]:
+        if not self._iterable:
+            if not workers:
+                return map(self._fetch, self._indices())
+            turns = itertools.cycle(workers)  # batch k from worker k mod n
+            return (_in(next(turns), self._fetch, i) for i in self._indices())
+        if not workers:
+            return self._iterable_batches(iter(self.dataset))
+        return _round_robin([(w, self._iterable_batches(_in(w, iter, w.info.dataset)))
+                             for w in workers])  # fmt: skip
 
-    def _fetch(self, indices: list) -> Any:
+    def _indices(self) -> Iterable:
+        return self.sampler if self.batch_sampler is None else self.batch_sampler
+
+    def _iterable_batches(self, items: Iterator) -> Iterator[Any]:
+        if self.batch_sampler is None:
+            yield from map(self.collate_fn, items)
+            return
+        for indices in self.batch_sampler:  # lists of None: only their lengths count
+            batch = list(itertools.islice(items, len(indices)))
+            if not batch or (self.drop_last and len(batch) < len(indices)):
+                return
+            yield self.collate_fn(batch)
+
+    def _fetch(self, indices: Any) -> Any:
+        dataset = self.dataset if _running[0] is None else _running[0].dataset
+        if self.batch_sampler is None:
+            return self.collate_fn(dataset[indices])
         if (
             self.collate_fn is default_collate
-            and type(self.dataset).__getitem__ is TensorDataset.__getitem__
-            and not hasattr(self.dataset, "__getitems__")
+            and type(dataset).__getitem__ is TensorDataset.__getitem__
+            and not hasattr(dataset, "__getitems__")
         ):
             # one indexing op per tensor instead of stacking single rows: same batch, faster
             rows = np.asarray(indices, dtype=np.int64)
-            return [t[rows] for t in self.dataset.tensors]
-        return self.collate_fn(fetch_samples(self.dataset, indices))
+            return [t[rows] for t in dataset.tensors]
+        return self.collate_fn(fetch_samples(dataset, indices))
+
+
+def _in(worker: _Worker, fn: Callable, *args: Any) -> Any:
+    with worker:
+        return fn(*args)
+
+
+def _round_robin(streams: list) -> Iterator[Any]:
+    """The next batch of each worker's stream in turn; a worker whose stream ends drops out
+    (PyTorch's order for an IterableDataset)."""
+    while streams:
+        for pair in list(streams):
+            worker, batches = pair
+            with worker:
+                batch = next(batches, _END)
+            if batch is _END:
+                streams.remove(pair)
+            else:
+                yield batch
+
+
+_END = object()
 
 
 class _LoaderIter:
@@ -288,9 +381,14 @@ class _LoaderIter:
 
     def __init__(self, loader: DataLoader) -> None:
         self._loader = loader
-        self._batches = loader._batches()
-        # the base seed PyTorch's iterator draws for its workers: the same numbers follow
-        full_range(generator(loader.generator, "DataLoader"), 1, np.dtype(np.int64))
+        # the base seed PyTorch's iterator draws for its workers (also with none)
+        base = int(full_range(generator(loader.generator, "DataLoader"), 1, np.dtype(np.int64))[0])
+        self._workers = [_Worker(loader, i, base) for i in range(loader.num_workers)]
+        self._batches = loader._batches(self._workers)
+
+    def _reset(self) -> None:
+        """The next epoch of a loader with persistent workers."""
+        self._batches = self._loader._batches(self._workers)
 
     def __iter__(self) -> _LoaderIter:
         return self

@@ -34,8 +34,9 @@ class IterableDataset(Dataset[T_co], Iterable[T_co]):
     """A dataset that is a stream of samples: subclasses define ``__iter__`` (it is abstract,
     so the class itself cannot be instantiated) and may define ``__len__``.
 
-    A ``DataLoader`` batches the items in the order ``__iter__`` yields them; it loads them
-    in this process, so :func:`get_worker_info` is None there. ``a + b`` chains them.
+    A ``DataLoader`` batches the items in the order ``__iter__`` yields them; with
+    ``num_workers`` > 0 each worker iterates over its own copy (split the stream by
+    :func:`get_worker_info`, as in PyTorch). ``a + b`` chains them.
     """
 
     def __add__(self, other: Dataset) -> ChainDataset:
