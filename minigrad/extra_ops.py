@@ -252,12 +252,13 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     einsum decomposes into). Also PyTorch's sublist form, ``einsum(a, [0, 1], b, [1, 2],
     [0, 2])`` for "AB,BC->AC": dims numbered 0-51 (A-Z, a-z), ``...`` as Ellipsis.
     """
-    if isinstance(equation, Tensor):
-        equation, operands = _from_sublists((equation, *operands))
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)) and isinstance(equation, str):
         operands = tuple(operands[0])
     if not operands:
-        raise ValueError("einsum(): must specify the equation string and at least one operand")
+        raise ValueError("einsum(): must specify the equation string and at least one operand, "
+                         "or at least one operand and its subscripts list")  # fmt: skip
+    if isinstance(equation, Tensor):
+        equation, operands = _from_sublists((equation, *operands))
     for i, t in enumerate(operands):
         if not isinstance(t, Tensor):
             raise TypeError(

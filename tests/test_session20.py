@@ -242,6 +242,8 @@ def test_einsum_sublist_form():
     np.testing.assert_array_equal(mg.einsum(a, [0, 1, 2]).numpy(), a.numpy())  # no output list
     with pytest.raises(ValueError, match=r"not within the valid range \[0, 52\)"):
         mg.einsum(a, [0, 1, 52])
+    with pytest.raises(ValueError, match="or at least one operand and its subscripts list"):
+        mg.einsum(a)
 
 
 def test_a_post_accumulate_grad_hook_may_return_its_tensor():
