@@ -175,6 +175,15 @@ def scan_math(a: np.ndarray) -> np.ndarray:
     return a.astype(np.float64) if a.dtype == np.float32 else opmath(a)
 
 
+def via_float32(a: Any, dt: np.dtype) -> Any:
+    """``a`` (an array or a number) ready to cast to ``dt``: float64 bound for float16 goes
+    through float32 first, as in PyTorch, whose Half is made from a float (so 2.68652343
+    rounds twice, to 2.6875, where once gives 2.685546875)."""
+    if dt == np.float16 and (type(a) is float or getattr(a, "dtype", None) == np.float64):
+        return np.asarray(a, np.float32)
+    return a
+
+
 def opmath(a: np.ndarray) -> np.ndarray:
     """``a`` in the dtype PyTorch computes with: float16 in float32 (300² overflows float16)."""
     return a.astype(np.float32) if a.dtype == np.float16 else a

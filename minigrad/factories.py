@@ -124,9 +124,10 @@ def full(
             else _default_like(np.dtype(complex)) if isinstance(fill_value, complex)
             else dtypes.get_default_dtype()
         )  # fmt: skip
-    fill_value = check_fits(fill_value, dtypes.as_dtype(dtype))
+    dtype = dtypes.as_dtype(dtype)
+    fill_value = dtypes.via_float32(check_fits(fill_value, dtype), dtype)
     return _wrap(
-        np.full(_shape((size,), op="full"), fill_value, dtypes.as_dtype(dtype)),
+        np.full(_shape((size,), op="full"), fill_value, dtype),
         requires_grad,
         device,
         "full",

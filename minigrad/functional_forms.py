@@ -500,7 +500,7 @@ def native_group_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
                            f"{HxW} elements, but got input of size "
                            f"{list(input.shape)}")  # fmt: skip
     out = F.group_norm(input, group, weight, bias, eps)
-    mean, rstd = _stats(input.data.reshape(N, group, -1), (2,), eps)
+    mean, rstd = _stats(input.data.reshape(N, group, C // group * HxW), (2,), eps)
     return out, mean.reshape(N, group), rstd.reshape(N, group)
 
 

@@ -407,4 +407,4 @@ pow, cat, stack, maximum, minimum, remainder, floor_divide = (
 
 def tile(input: Any, dims: Any) -> Tensor:
     """input repeated ``dims[i]`` times along dim i, ``dims`` one tuple or list, as in PyTorch."""
-    return _tile(input, *_int_sequence("tile", "dims", dims))
+    return _tile(input, tuple(_int_sequence("tile", "dims", dims)))

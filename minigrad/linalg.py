@@ -694,7 +694,7 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Any = None) -> Tensor:
         dims = [d % A.ndim for d in dims]
         A = ops.permute(A, *[d for d in range(A.ndim) if d not in dims], *dims)
     rest = A.shape[B.ndim :]
-    if math.prod(rest) != B.numel() or A.shape[: B.ndim] != B.shape:
+    if not math.prod(rest) == math.prod(A.shape[: B.ndim]) == B.numel():
         raise OpError(
             "Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
             f"prod(self.shape[:other.ndim]), but got A {A.shape} and B {B.shape}"

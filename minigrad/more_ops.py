@@ -421,6 +421,10 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     dx = g shifted back."""
     shifts = (shifts,) if _is_int(shifts) else size_arg((shifts,), "roll")
     dims = () if dims is None else (dims,) if _is_int(dims) else size_arg((dims,), "roll")
+    if not shifts:
+        raise RuntimeError("roll: `shifts` required")
+    if dims and not input.data.ndim:
+        raise IndexError(f"roll: Dimension specified as {dims[0]} but tensor has no dimensions")
     if len(shifts) != len(dims) and not (len(shifts) == 1 and not dims):
         raise RuntimeError(
             f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"

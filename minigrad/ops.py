@@ -2374,7 +2374,8 @@ def to(x: Tensor, dtype: Any) -> Tensor:
     if dtype == x.data.dtype:
         return x
     old = x.data.dtype
-    out = x.data.astype(dtype) if x.data.flags.c_contiguous else preserved(x.data, dtype)
+    X = dtypes.via_float32(x.data, dtype)
+    out = X.astype(dtype) if X.flags.c_contiguous else preserved(X, dtype)
     if dtype.kind not in "fc":
         return _new(out)
     return record(out, "ToCopy", (x,), (lambda g: g.astype(old),))

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes
+
 _f32, _f64 = np.float32, np.float64
 
 
@@ -129,7 +131,7 @@ def normal(gen: Any, n: int, dt: np.dtype, mean: float = 0.0, std: float = 1.0,
 def via_float(values: np.ndarray, dt: np.dtype) -> np.ndarray:
     """Doubles as ``dt``: a float16 through float32, rounded twice, as PyTorch's kernels
     store a double sample in a half."""
-    return values.astype(_f32).astype(dt) if dt == np.float16 else values.astype(dt)
+    return dtypes.via_float32(values, dt).astype(dt)
 
 
 def _normal_samples(gen: Any, n: int) -> np.ndarray:

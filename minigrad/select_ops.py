@@ -114,6 +114,9 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
         raise OpError(f"take_along_dim: shapes {X.shape} and {I.shape} do not broadcast") from None
     xs, is_ = list(shape), list(shape)
     xs[d], is_[d] = X.shape[d], I.shape[d]
+    n = X.shape[d]
+    if n and I.size and (I.min() < 0 or I.max() >= n):  # PyTorch wraps them around dim
+        indices = _new(I % n)
     return gather(expand(input, *xs), d, expand(indices, *is_))
 
 
@@ -238,7 +241,9 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     out = out.reshape(X.shape)
     if not isinstance(value, Tensor):  # a number is not an input of the graph
         return record(out, "IndexFill", (input,), (_zeroed_at(at),), saved=(index,))
-    vjp_v = lambda g: np.asarray(g.reshape(g.shape or (1,))[at].sum())  # noqa: E731
+    filled = np.zeros(X.shape or (1,), bool)
+    filled[at] = True  # each place once, however often index names it
+    vjp_v = lambda g: np.asarray(g.reshape(filled.shape)[filled].sum())  # noqa: E731
     return record(out, "IndexFill", (input, value), (_zeroed_at(at), vjp_v), saved=(index,))
 
 
@@ -455,11 +460,11 @@ def diff(
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
     d = _one_axis("diff", "dim", dim, X.ndim)
+    if n == 0:  # a copy of x (without prepend and append), as PyTorch's CopyBackwards
+        return clone(input)
     parts = [p for p in (prepend, input, append) if p is not None]
     if len(parts) > 1:
         input = cat([p if isinstance(p, Tensor) else as_tensor(p) for p in parts], d)
-    if n == 0:  # a copy, as PyTorch's (whose node is a CopyBackwards, here a Clone)
-        return clone(input)
     for _ in range(n):
         m = input.data.shape[d]
         if m == 0:

@@ -654,10 +654,9 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         raise RuntimeError(f"scatter_reduce(): Expected index {I.shape} to be smaller than self "
                            f"{X.shape} apart from dimension {d} and to be smaller size than src "
                            f"{S.shape}")  # fmt: skip
-    if I.size and (I.min() < 0 or I.max() >= X.shape[d]):
-        raise RuntimeError(
-            f"scatter_reduce(): index out of range for dimension {d} of size {X.shape[d]}"
-        )
+    n = X.shape[d] if X.ndim else 1
+    if I.size and (I.min() < 0 or I.max() >= n):
+        raise RuntimeError(f"scatter_reduce(): index out of range for dimension {d} of size {n}")
     at = list(np.indices(I.shape, sparse=True)) if I.ndim else []
     if I.ndim:
         at[d] = I
@@ -756,6 +755,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     """A copy of input with its elements at the flat (C-order) positions ``index`` set to
     source's (or, with ``accumulate``, source's added): an index_put."""
     check_tensor("put", "input", input)
+    if not input.data.ndim:  # as its one element
+        return put(input.reshape(1), index, source, accumulate).reshape(())
     at, values = _put_at("put", input, index, source)
     return index_put(input, at, values, accumulate)
 
@@ -763,6 +764,9 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
 def put_(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
     """put, in place."""
     check_tensor("put_", "input", input)
+    if not input.data.ndim:  # through a view of its one element
+        put_(input.view(1), index, source, accumulate)
+        return input
     at, values = _put_at("put_", input, index, source)
     return input.index_put_(at, values, accumulate)
 
@@ -789,7 +793,7 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     shape = [1] * source.data.ndim
     if shape:
         shape[d] = -1
-    spread = index.reshape(*shape).expand(*source.data.shape)
+    spread = index.reshape(tuple(shape)).expand(source.data.shape)
     return scatter_reduce(input, d, spread, source, reduce, include_self=include_self)
 
 
@@ -1233,6 +1237,7 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None, edge_order: in
     else:
         dims = tuple(ops._one_axis("gradient", "dim", d, X.ndim)
                      for d in (dim if isinstance(dim, (tuple, list)) else (dim,)))  # fmt: skip
+    spacing = 1 if spacing is None else spacing  # (PyTorch's None: unit steps)
     steps = spacing if isinstance(spacing, (tuple, list)) else (spacing,) * len(dims)
     if len(steps) != len(dims):
         raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's "

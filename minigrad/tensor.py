@@ -159,7 +159,8 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"tensor: unsupported data of dtype {arr.dtype} ({type(data).__name__})")
     if dtype is not None:
-        return np.array(arr, dtype=dtypes.as_dtype(dtype), copy=True if copy else None)
+        dt = dtypes.as_dtype(dtype)
+        return np.array(dtypes.via_float32(arr, dt), dtype=dt, copy=True if copy else None)
     return arr.copy() if copy else arr
 
 
@@ -704,6 +705,10 @@ class Tensor:
         this tensor if nothing changes (a copy with ``copy=True``), as PyTorch."""
         if args and isinstance(args[0], Tensor):
             args = (args[0].data.dtype,) + args[1:]
+        flags = [a for a in args if type(a) is bool]  # non_blocking and copy, positionally
+        if flags and len(flags) <= 2:
+            args = tuple(a for a in args if type(a) is not bool)
+            kwargs = {**dict(zip(("non_blocking", "copy"), flags)), **kwargs}
         dtype = _device.dtype_of_to(args, kwargs)
         out = self if dtype is None else _ops.to(self, dtype)
         out = out._laid_out(kwargs.get("memory_format"))

@@ -280,3 +280,109 @@ def test_dim_order_refuses_an_ambiguity_check_of_another_type(check):
     with pytest.raises(TypeError, match="must be a bool or a list of memory formats"):
         mg.empty(1, 2, 3, 4).dim_order(ambiguity_check=check)
     assert mg.empty(2, 3).dim_order(ambiguity_check=[mg.contiguous_format]) == (0, 1)
+
+
+# ---- found by the probes that ran PyTorch's OpInfo database -----------------------------
+
+
+def test_index_fill_value_gradient_counts_each_filled_place_once():
+    """A repeated index fills a place once; the value's gradient summed it twice (19, not
+    PyTorch's 14 = 1 + 3 + 4 + 6)."""
+    v = mg.tensor(1.5, requires_grad=True)
+    g = mg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    mg.index_fill(mg.zeros(2, 3), 1, mg.tensor([0, 0, 2]), v).backward(g)
+    assert v.grad.item() == 14.0
+
+
+def test_diff_of_order_zero_is_the_input_without_prepend_or_append():
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    out = mg.diff(x, n=0, dim=0, prepend=mg.zeros(1, 2), append=mg.ones(2, 2))
+    assert out.tolist() == x.tolist() and out is not x
+
+
+def test_integer_avg_pool_truncates_toward_zero_with_a_negative_divisor():
+    x = mg.tensor([[[[-8, 6], [0, 5]]]])  # the window's sum is 3
+    assert F.avg_pool2d(x, 2, divisor_override=-2).item() == int(3 / -2) == -1
+    assert F.avg_pool2d(-x, 2, divisor_override=-2).item() == 1
+    assert F.avg_pool3d(x, (1, 2, 2), divisor_override=-2).item() == -1
+
+
+def test_float64_to_float16_rounds_through_float32_as_pytorch():
+    """PyTorch builds a Half from a float, so a double is rounded twice."""
+    x = np.array([2.68652343, -8.9023437, 2.39355464])
+    twice = x.astype(np.float32).astype(np.float16)
+    assert not np.array_equal(twice, x.astype(np.float16))  # these are such cases
+    t = mg.tensor(x)
+    for out in (t.half(), t.to(mg.float16), t.type(mg.float16), mg.tensor(x, dtype=mg.float16),
+                mg.tensor(x.tolist(), dtype=mg.float16)):  # fmt: skip
+        np.testing.assert_array_equal(out.numpy(), twice)
+    assert mg.full((1,), 2.68652343, dtype=mg.float16).item() == 2.6875
+
+
+def test_gradient_with_spacing_none_takes_unit_steps():
+    x = mg.tensor([1.0, 4.0, 9.0, 16.0])
+    assert mg.gradient(x, spacing=None)[0].tolist() == mg.gradient(x)[0].tolist() == [3, 4, 6, 7]
+
+
+@pytest.mark.parametrize(("reduce", "expected"), [("prod", 10.0), ("mean", 3.5), ("amax", 5.0),
+                                                   ("amin", 2.0)])  # fmt: skip
+def test_index_reduce_and_scatter_reduce_of_0d_tensors(reduce, expected):
+    x = mg.tensor(2.0)
+    assert x.index_reduce(0, mg.tensor([0]), mg.tensor(5.0), reduce).item() == expected
+    assert mg.scatter_reduce(x, 0, mg.tensor(0), mg.tensor(5.0), reduce).item() == expected
+
+
+def test_put_into_a_0d_tensor():
+    assert mg.put(mg.tensor(1.0), mg.tensor(0), mg.tensor(5.0), accumulate=True).item() == 6.0
+    x = mg.tensor(1.0, requires_grad=True)
+    y = x * 2
+    y.put_(mg.tensor([-1]), mg.tensor([5.0]), accumulate=True)
+    y.backward()
+    assert y.item() == 7.0 and x.grad.item() == 2.0
+
+
+def test_native_group_norm_of_an_empty_batch():
+    out = mg.native_group_norm(mg.randn(0, 2), None, None, 0, 2, 1, 1, 1e-5)
+    assert [t.shape for t in out] == [(0, 2), (0, 1), (0, 1)]
+
+
+def test_to_takes_non_blocking_and_copy_positionally():
+    x = mg.ones(2)
+    assert x.to(mg.float64, False, True).dtype == mg.float64
+    assert x.to("cpu", mg.float64, False, True).dtype == mg.float64
+    assert x.to(mg.float32, False, True) is not x  # copy=True
+    assert x.to(mg.float32, False) is x
+
+
+def test_tile_function_with_no_dims_is_the_input():
+    x = mg.tensor([1.0, 2.0])
+    assert mg.tile(x, ()).tolist() == [1.0, 2.0]
+    assert mg.tile(x, (2,)).tolist() == [1.0, 2.0, 1.0, 2.0]
+
+
+def test_take_along_dim_wraps_indices_around_the_dim():
+    """PyTorch takes them modulo the dim's size (-1 the last; without a dim it raises)."""
+    x = mg.arange(6.0).reshape(2, 3)
+    idx = np.array([[-1], [-4]])
+    got = mg.take_along_dim(x, mg.tensor(idx), 1)
+    np.testing.assert_array_equal(got.numpy(), np.take_along_axis(x.numpy(), idx % 3, 1))
+    assert mg.take_along_dim(mg.arange(5.0), mg.tensor([-1, 0]), 0).tolist() == [4.0, 0.0]
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        mg.take_along_dim(x, mg.tensor([-1]))
+
+
+def test_tensorsolve_needs_equal_products_not_equal_shapes():
+    mg.manual_seed(0)
+    A, B = mg.randn(2, 3, 6, dtype=mg.float64), mg.randn(2, 3, dtype=mg.float64)
+    X = mg.linalg.tensorsolve(A, B, dims=(0, 2))
+    assert X.shape == (6,)
+    moved = A.permute(1, 0, 2).reshape(6, 6)  # A's dims (0, 2) moved to the end: (3, 2, 6)
+    np.testing.assert_allclose((moved @ X).numpy(), B.reshape(-1).numpy(), atol=1e-12)
+
+
+def test_roll_errors_as_pytorch():
+    with pytest.raises(IndexError, match="Dimension specified as 0 but tensor has no dimensions"):
+        mg.roll(mg.tensor(1.0), 0, 0)
+    with pytest.raises(RuntimeError, match="`shifts` required"):
+        mg.roll(mg.ones(2), ())
+    assert mg.roll(mg.tensor(1.0), 1).item() == 1.0

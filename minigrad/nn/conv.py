@@ -546,7 +546,7 @@ def _avg_pool(
             per_dim.append(end - start)
         div = functools.reduce(np.multiply.outer, per_dim)
     if X.dtype.kind in "biu":
-        out = (np.sign(sums) * (np.abs(sums) // div)).astype(X.dtype)
+        out = (np.sign(sums) * np.sign(div) * (np.abs(sums) // np.abs(div))).astype(X.dtype)
     else:
         out = (sums / div).astype(X.dtype, copy=False)
 
