@@ -386,3 +386,17 @@ def test_roll_errors_as_pytorch():
     with pytest.raises(RuntimeError, match="`shifts` required"):
         mg.roll(mg.ones(2), ())
     assert mg.roll(mg.tensor(1.0), 1).item() == 1.0
+
+
+def test_logspace_refuses_1d_endpoints_as_pytorch():
+    with pytest.raises(RuntimeError, match="logspace only supports 0-dimensional start and end"):
+        mg.logspace(mg.tensor([1, 2]), mg.tensor([3, 4]), 1)
+    assert mg.logspace(mg.tensor(1.0), mg.tensor(2.0), 3).tolist() == pytest.approx(
+        [10.0, 10**1.5, 100.0], rel=1e-6
+    )
+
+
+def test_resuming_a_scheduler_without_initial_lr_says_why():
+    opt = mg.optim.SGD([mg.nn.Parameter(mg.ones(1))], lr=0.1)
+    with pytest.raises(KeyError, match="when resuming scheduler with last_epoch >= 0"):
+        mg.optim.lr_scheduler.StepLR(opt, 2, last_epoch=3)
