@@ -400,3 +400,10 @@ def test_resuming_a_scheduler_without_initial_lr_says_why():
     opt = mg.optim.SGD([mg.nn.Parameter(mg.ones(1))], lr=0.1)
     with pytest.raises(KeyError, match="when resuming scheduler with last_epoch >= 0"):
         mg.optim.lr_scheduler.StepLR(opt, 2, last_epoch=3)
+
+
+def test_huber_loss_refuses_a_delta_that_is_not_a_number_when_built():
+    for delta in (1j, "a", None):
+        with pytest.raises(TypeError, match="delta must be a float or int, got: <class"):
+            mg.nn.HuberLoss(delta=delta)
+    assert mg.nn.HuberLoss(delta=2).delta == 2
