@@ -41,8 +41,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     if inplace:
         return _in_place(hardswish, input, name="hardswish_")
     three = X.dtype.type(3)
-    W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
-    out = (W * np.minimum(np.maximum(W + 3, 0), 6) / 6).astype(X.dtype, copy=False)
+    out = ops._unary_float(lambda W: W * np.minimum(np.maximum(W + 3, 0), 6) / 6, X)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         return np.where(X <= -three, 0, np.where(X < three, g * (X / three + X.dtype.type(0.5)), g))
@@ -60,8 +59,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     if inplace:
         return _in_place(hardsigmoid, input, name="hardsigmoid_")
     three = X.dtype.type(3)
-    W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
-    out = (np.minimum(np.maximum(W + 3, 0), 6) / 6).astype(X.dtype, copy=False)
+    out = ops._unary_float(lambda W: np.minimum(np.maximum(W + 3, 0), 6) / 6, X)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         return np.where((X > -three) & (X < three), g * g.dtype.type(_SIXTH), 0)
