@@ -805,13 +805,14 @@ def expit(X: np.ndarray) -> np.ndarray:
 
 
 def tanh(input: Tensor) -> Tensor:
-    """tanh(x).   dx = g * (1 - out**2)."""
+    """tanh(x).   dx = g * (1 - out**2) (for float16 in float32, PyTorch's tanh_backward)."""
     try:
         out = _unary_float(np.tanh, input.data)
     except AttributeError:  # not a Tensor
         check_tensor("tanh", "input", input)
         raise
-    return record(out, "Tanh", (input,), (lambda g: g * (1 - out * out),), saves_out=True)
+    vjp = _opmath_vjp(lambda g, o: g * (1 - o * o), out)
+    return record(out, "Tanh", (input,), (vjp,), saves_out=True)
 
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:

@@ -57,6 +57,18 @@ def test_float16_sigmoid_and_rsqrt_gradients_read_the_once_rounded_output():
     np.testing.assert_array_equal(x.grad.numpy(), (1 - o) * o)  # PyTorch's float16 steps
 
 
+def test_float16_tanh_gradient_is_computed_in_float32_as_pytorchs_tanh_backward():
+    """PyTorch's fused tanh_backward computes g (1 - y²) in float32 for float16 (unlike
+    sigmoid's backward, which rounds at each step): up to 16 ulp apart before."""
+    x = mg.tensor(HALF, requires_grad=True)
+    y = mg.tanh(x)
+    g = np.random.default_rng(0).uniform(0.5, 2, HALF.size).astype(np.float16)
+    y.backward(mg.tensor(g))
+    o = y.detach().numpy().astype(np.float32)
+    expected = (g.astype(np.float32) * (1 - o * o)).astype(np.float16)
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
+
+
 def test_scaled_dot_product_attention_with_no_query_features_averages_the_values():
     """E = 0: every score is 0, so each query averages V (PyTorch); 1 / sqrt(0) raised."""
     q = mg.zeros(2, 3, 0, requires_grad=True)
