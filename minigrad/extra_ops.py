@@ -938,10 +938,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     steps = factories._int(steps, "steps", "logspace")
     if steps < 0:
         raise RuntimeError(f"logspace: number of steps must be non-negative, got {steps}")
-    for v in (start, end):
-        if isinstance(v, Tensor) and v.ndim:
-            raise RuntimeError("logspace only supports 0-dimensional start and end tensors")
-    start, end = factories._number(start, "start"), factories._number(end, "end")
+    start, end = factories._ends("logspace", start, end)
     used = (start, end) if steps > 1 else (start,) * steps
     dtypes.check_fits(used, dt)
     if dt.kind == "u" and any(v < 0 and isinstance(v, float) for v in used):  # ints wrap

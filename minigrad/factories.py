@@ -408,6 +408,14 @@ def _mul_add(a: Any, k: np.ndarray, c: Any, dtype: np.dtype) -> np.ndarray:
     return np.where(np.isfinite(s), s + (e + err), s)
 
 
+def _ends(op: str, start: Any, end: Any) -> tuple:
+    """start and end of linspace or logspace as numbers (0-d tensors taken, not others)."""
+    for v in (start, end):
+        if isinstance(v, Tensor) and v.ndim:
+            raise RuntimeError(f"{op} only supports 0-dimensional start and end tensors")
+    return _number(start, "start"), _number(end, "end")
+
+
 def linspace(start: Any, end: Any, steps: int, dtype: Any = None,
              requires_grad: bool = False, device: Any = None) -> Tensor:  # fmt: skip
     """``steps`` values evenly spaced from start to end.
@@ -422,10 +430,7 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None,
     steps = _int(steps, "steps")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    for v in (start, end):
-        if isinstance(v, Tensor) and v.ndim:
-            raise RuntimeError("linspace only supports 0-dimensional start and end tensors")
-    start, end = _number(start, "start"), _number(end, "end")
+    start, end = _ends("linspace", start, end)
     if steps < 2:  # start alone, or nothing: PyTorch checks only the values it uses
         check_fits([start] * steps, dt)
         return _wrap(np.full(steps, start, dt), requires_grad, device, "linspace")

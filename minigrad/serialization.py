@@ -45,9 +45,9 @@ def save(obj: Any, f: FileLike) -> None:
         metadata = getattr(obj, "_metadata", None)
         extra = {} if metadata is None else {_METADATA: json.dumps(list(metadata.items()))}
     else:
-        tensors: list = []
+        tensors: dict = {}  # id -> (its member's number, the tensor)
         extra = {_OBJECT: json.dumps(_encode(obj, tensors, "obj"))}
-        arrays = {str(i): t.data for i, t in enumerate(tensors)}
+        arrays = {str(i): t.data for i, t in tensors.values()}
     if isinstance(f, (str, os.PathLike)):
         with open(f, "wb") as file:
             _write_npz(arrays, extra, file)
@@ -64,15 +64,13 @@ _OBJECT = "_object.json"
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _encode(obj: Any, tensors: list, where: str) -> Any:
+def _encode(obj: Any, tensors: dict, where: str) -> Any:
     """obj as JSON: {"t": i} for the i-th tensor (and "rg" if it requires grad), {"d": [[key,
     value], ...]} for a dict (keys are numbers or strings; "m" its state_dict metadata),
     {"l": [...]} and {"tu": [...]} for lists and tuples, {"v": x} for a number, string,
     bool or None."""
     if isinstance(obj, Tensor):  # a tensor met twice is saved once, and loads as one
-        i = next((i for i, t in enumerate(tensors) if t is obj), len(tensors))
-        if i == len(tensors):
-            tensors.append(obj)
+        i = tensors.setdefault(id(obj), (len(tensors), obj))[0]
         return {"t": i, "rg": obj.requires_grad}
     if isinstance(obj, Mapping):
         for k in obj:
