@@ -291,6 +291,14 @@ def _keep(node: Node, slots: list, k: int, g: np.ndarray) -> np.ndarray:
     return PASS
 
 
+def complex_autograd_error(op: str, dtype: np.dtype) -> NotImplementedError:
+    """minigrad holds complex data but does not differentiate it (PyTorch does)."""
+    return NotImplementedError(
+        f"{op}: minigrad does not support gradients of complex tensors (got dtype {dtype}); "
+        "complex values may be computed without gradients"
+    )
+
+
 def record(
     out: np.ndarray,
     name: str,
@@ -326,6 +334,8 @@ def record(
             constant = True
     if not need:
         return t
+    if out.dtype.kind == "c":
+        raise complex_autograd_error(name, out.dtype)
     if constant:  # drop the VJPs of constants: their closures may hold large arrays
         vjps = tuple(f if isinstance(x, _Tensor) and x._requires_grad else None
                      for x, f in zip(inputs, vjps))  # fmt: skip

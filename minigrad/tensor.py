@@ -66,7 +66,9 @@ _T_DEPRECATED = (
 
 
 def _check_grad_dtype(dtype: np.dtype) -> None:
-    if dtype.kind not in "fc":
+    if dtype.kind != "f":
+        if dtype.kind == "c":
+            raise complex_autograd_error("requires_grad", dtype)
         raise RuntimeError(
             f"Only Tensors of floating point dtype can require gradients, got dtype {dtype}"
         )
@@ -2475,7 +2477,13 @@ from . import random as _random  # noqa: E402
 from . import random_kernels as _rk  # noqa: E402
 from . import select_ops as _sel  # noqa: E402
 from . import special as _special  # noqa: E402
-from .engine import Output, _late_imports, grad_accumulator, short_name  # noqa: E402
+from .engine import (  # noqa: E402
+    Output,
+    _late_imports,
+    complex_autograd_error,
+    grad_accumulator,
+    short_name,
+)
 from .nn import activation_ops as _activation  # noqa: E402
 from .numpy_names import accept_in_class  # noqa: E402
 

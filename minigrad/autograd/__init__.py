@@ -55,6 +55,11 @@ def _seeds(outputs: list, grad_outputs: Any, op: str) -> list:
             seed.fill(1)  # np.ones is a Python function, several times slower for one element
             seeds.append(seed)
             continue
+        if g.data.dtype.kind == "c":  # PyTorch takes one only for a complex output
+            raise RuntimeError(
+                f"{op}: a complex gradient ({g.data.dtype}) for an output of dtype "
+                f"{t.data.dtype}: both must have the same dtype"
+            )
         arr = np.array(g.data, dtype=t.data.dtype)
         if arr.shape != t.data.shape:
             raise RuntimeError(
