@@ -291,6 +291,9 @@ def _keep(node: Node, slots: list, k: int, g: np.ndarray) -> np.ndarray:
     return PASS
 
 
+_FLOAT32 = np.dtype(np.float32)
+
+
 def complex_autograd_error(op: str, dtype: np.dtype) -> NotImplementedError:
     """minigrad holds complex data but does not differentiate it (PyTorch does)."""
     return NotImplementedError(
@@ -334,13 +337,14 @@ def record(
             constant = True
     if not need:
         return t
-    if out.dtype.kind == "c":
-        raise complex_autograd_error(name, out.dtype)
+    dtype = out.dtype
+    if dtype is not _FLOAT32 and dtype.kind == "c":  # (`is` first: the usual dtype, cheaply)
+        raise complex_autograd_error(name, dtype)
     if constant:  # drop the VJPs of constants: their closures may hold large arrays
         vjps = tuple(f if isinstance(x, _Tensor) and x._requires_grad else None
                      for x, f in zip(inputs, vjps))  # fmt: skip
     t._node = Node(name, sources, vjps, saved, t._version if saves_out else None,
-                     out.shape, out.dtype)  # fmt: skip
+                     out.shape, dtype)  # fmt: skip
     t._requires_grad = True
     return t
 
