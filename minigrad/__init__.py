@@ -400,6 +400,8 @@ int16 = short = _dt.int16
 int32 = int = _dt.int32
 int64 = long = _dt.int64
 bool = _dt.bool_
+complex64 = cfloat = _dt.complex64
+complex128 = cdouble = _dt.complex128
 
 pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None
 
@@ -408,7 +410,7 @@ __version__ = "0.1.0"
 _numpy_names.accept_in_namespace(globals())  # mg.sum(x, axis=0), as PyTorch takes it
 
 
-_COMPLEX = ("complex32", "complex64", "complex128", "cfloat", "cdouble", "chalf")
+_COMPLEX = ("complex32", "chalf")
 
 
 def __getattr__(name: str):
@@ -417,7 +419,10 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module(".viz", __name__)
-    if name in _COMPLEX or name == "fft":
-        raise AttributeError(f"module 'minigrad' has no attribute {name!r}: minigrad has no "
-                             f"complex dtypes (PyTorch's torch.{name})")  # fmt: skip
+    if name in _COMPLEX:
+        raise AttributeError(f"module 'minigrad' has no attribute {name!r}: NumPy has no "
+                             f"complex dtype of two float16s (PyTorch's torch.{name})")  # fmt: skip
+    if name == "fft":
+        raise AttributeError("module 'minigrad' has no attribute 'fft': minigrad has no "
+                             "Fourier transforms (PyTorch's torch.fft)")  # fmt: skip
     raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

@@ -21,6 +21,8 @@ int16 = np.dtype("int16")
 int32 = np.dtype("int32")
 int64 = np.dtype("int64")
 bool_ = np.dtype("bool")
+complex64 = np.dtype("complex64")  # data only: complex tensors do not require grad
+complex128 = np.dtype("complex128")
 
 _default = [float32]
 
@@ -28,13 +30,19 @@ _default = [float32]
 # ("torch.FloatTensor") have them
 TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
                "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
-               "float64": "Double"}  # fmt: skip
+               "float64": "Double", "complex64": "ComplexFloat",
+               "complex128": "ComplexDouble"}  # fmt: skip
 
 
 def torch_name(dtype: Any) -> str:
     """PyTorch's name of a dtype in its error messages ("Long", "Float", "UInt16", ...)."""
     name = np.dtype(dtype).name
     return TORCH_NAMES.get(name, name.replace("uint", "UInt"))
+
+
+def real_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype of a complex dtype's parts (complex64: float32); others as they are."""
+    return np.dtype(dtype.char.lower()) if dtype.kind == "c" else dtype
 
 
 def set_default_dtype(dtype: object) -> None:
@@ -83,6 +91,10 @@ def check_fits(values: Any, dtype: np.dtype) -> Any:
         if low <= values <= top or (dtype.kind == "f" and values != values):  # NaN fits floats
             return values
     v = np.asarray(values)
+    if v.dtype.kind == "c" and dtype.kind != "c":  # a complex number fits if it is real
+        if np.any(v.imag != 0):
+            raise RuntimeError(f"value cannot be converted to type {dtype} without overflow")
+        v = values = v.real
     if dtype.kind in "iu":
         top = np.iinfo(dtype).max
         low = -top if dtype.kind == "u" and v.dtype.kind != "f" else np.iinfo(dtype).min
@@ -123,7 +135,17 @@ def as_dtype(dtype: object, op: str = "") -> np.dtype:
 
 
 def _category(d: np.dtype) -> int:
-    return 0 if d.kind == "b" else 2 if d.kind in "fc" else 1
+    """PyTorch's ranks: bool 0 < integer 1 < float 2 < complex 3."""
+    return 0 if d.kind == "b" else 2 if d.kind == "f" else 3 if d.kind == "c" else 1
+
+
+def _lifted(best: np.dtype | None, top: np.dtype) -> np.dtype:
+    """``top``, of a higher category than ``best``, as it lifts it: a complex number lifts a
+    float tensor to the complex dtype of its precision (float64 + 1j: complex128, as PyTorch;
+    float16's complex32, which NumPy lacks, is complex64)."""
+    if top.kind == "c" and best is not None and best.kind == "f":
+        return np.result_type(best, np.complex64)
+    return top
 
 
 def promote(ds: list) -> np.dtype:
@@ -142,7 +164,7 @@ def promote(ds: list) -> np.dtype:
 def result_dtype(out: np.dtype, operands: tuple) -> np.dtype:
     """PyTorch's result dtype for an elementwise op whose NumPy result has dtype ``out``.
 
-    ``operands`` holds arrays and Python scalars. PyTorch ranks bool < int < float;
+    ``operands`` holds arrays and Python scalars. PyTorch ranks bool < int < float < complex;
     dimensioned tensors decide within a category, 0-d tensors only when they rank
     higher, and Python scalars only lift the category (floats to the default dtype).
     Called only when the operands' dtypes differ or are not floats.
@@ -156,12 +178,13 @@ def result_dtype(out: np.dtype, operands: tuple) -> np.dtype:
     if zero:
         z = promote(zero)
         if best is None or _category(z) > _category(best):
-            best = z
+            best = _lifted(best, z)
     for s in operands:
         if not isinstance(s, np.ndarray):
             sc = _category(np.asarray(s).dtype)
             if best is None or sc > _category(best):
-                best = _default[0] if sc == 2 else int64 if sc == 1 else bool_
+                kind = (bool_, int64, _default[0], np.result_type(_default[0], np.complex64))
+                best = _lifted(best, kind[sc])
     if best is None:
         return out
     if out.kind == "f" and best.kind != "f":  # true division or a float function of integers

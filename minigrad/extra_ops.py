@@ -1242,6 +1242,7 @@ class finfo:
 
     def __init__(self, type: Any = None) -> None:
         dt = dtypes.get_default_dtype() if type is None else _info_dtype("finfo", type)
+        dt = dtypes.real_dtype(dt)  # a complex dtype's: its parts' (complex64: float32)
         if dt.kind != "f":
             raise TypeError("finfo() requires a floating point input type. Use iinfo to handle "
                             f"'{dt}'")  # fmt: skip

@@ -1173,12 +1173,16 @@ def rad2deg(input: Tensor) -> Tensor:
 
 
 def float_power(input: Any, exponent: Any) -> Tensor:
-    """a ** b in float64, as PyTorch's: pow of the operands cast to float64 (ToCopy nodes)."""
+    """a ** b in float64 (complex128 if either is complex), as PyTorch's: pow of the operands
+    cast to that dtype (ToCopy nodes)."""
     if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         raise TypeError("float_power(): expected a Tensor as the base or the exponent")
+    kinds = [
+        np.asarray(v.data if isinstance(v, Tensor) else v).dtype.kind for v in (input, exponent)
+    ]
+    wide = np.dtype(np.complex128 if "c" in kinds else np.float64)
     input, exponent = (
-        _to(v, np.dtype(np.float64)) if isinstance(v, Tensor) else float(v)
-        for v in (input, exponent)
+        _to(v, wide) if isinstance(v, Tensor) else wide.type(v).item() for v in (input, exponent)
     )
     return pow(input, exponent)
 
@@ -1289,9 +1293,10 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
 
 
 def vdot(input: Tensor, other: Tensor) -> Tensor:
-    """Σ a_i b_i of two vectors (for real tensors, dot; PyTorch conjugates a complex a).
-    da = g b,   db = g a."""
+    """Σ conj(a_i) b_i of two vectors (for real tensors, dot).   da = g b,   db = g a."""
     check_tensor("vdot", "other", other)
+    if input.data.dtype.kind == "c":  # (no gradient: complex tensors do not require grad)
+        input = Tensor._new(np.conj(input.data))
     return _renamed(dot(input, other), "Vdot")
 
 

@@ -38,7 +38,7 @@ def as_tensor(x: Any) -> Tensor:
     return _new(as_array(x.item() if isinstance(x, np.number) else x))
 
 
-OPERANDS = (Tensor, builtins.int, builtins.float, np.ndarray, np.generic)
+OPERANDS = (Tensor, builtins.int, builtins.float, builtins.complex, np.ndarray, np.generic)
 
 
 def _operand(x: Any, op: str = "") -> Any:
@@ -47,7 +47,7 @@ def _operand(x: Any, op: str = "") -> Any:
     (the message names ``op`` when given)."""
     if isinstance(x, Tensor):
         return x.data
-    if isinstance(x, (builtins.int, builtins.float)):  # bool is an int
+    if isinstance(x, (builtins.int, builtins.float, builtins.complex)):  # bool is an int
         return dtypes.check_c_int(x, op) if type(x) is builtins.int else x
     if isinstance(x, np.number):  # PyTorch reads a NumPy number as a Python number
         return x.item()
@@ -726,7 +726,11 @@ def sqrt(input: Tensor) -> Tensor:
 
 
 def sgn(X: np.ndarray, dtype: Any) -> np.ndarray:
-    """-1, 0 or 1 by the sign of x, and 0 at NaN (PyTorch's sgn; NumPy's sign gives NaN)."""
+    """-1, 0 or 1 by the sign of x, and 0 at NaN (PyTorch's sgn; NumPy's sign gives NaN);
+    z / |z| for a complex z (0 at 0)."""
+    if X.dtype.kind == "c":
+        size = np.abs(X)
+        return np.divide(X, size, out=np.zeros(X.shape, dtype), where=size != 0)
     return np.subtract(X > 0, X < 0, dtype=dtype)
 
 
@@ -1230,7 +1234,7 @@ def _spread(
     check_bool(name, "unbiased", unbiased)
     check_bool(name, "keepdim", keepdim)
     c = (1 if unbiased else 0) if correction is None else correction
-    Xw = X.astype(np.float64, copy=False)
+    Xw = X.astype(np.complex128 if X.dtype.kind == "c" else np.float64, copy=False)
     first = tuple(slice(0, 1) if axes is None or i in axes else slice(None) for i in range(X.ndim))
     ref = Xw[first]
     D = Xw - np.where(np.isfinite(ref), ref, 0)  # an inf or NaN first element shifts nothing
@@ -1248,9 +1252,10 @@ def _mean(X: np.ndarray, axes: Any, keepdim: bool) -> np.ndarray:
 @np.errstate(divide="ignore", invalid="ignore", over="ignore")  # NaN, inf as PyTorch
 def _variance(dev: np.ndarray, axes: Any, n: int, c: int, keepdim: bool, dtype: np.dtype,
               root: bool = False) -> np.ndarray:  # fmt: skip
-    """Σ dev² / max(n - c, 0) over ``axes`` (``dev`` = x - mean, float64), or its square
-    root, cast to ``dtype`` (a float32 variance above 3.4e38 is inf, as PyTorch's). With
-    no degrees of freedom left it is inf or NaN, and PyTorch's warning says why."""
+    """Σ |dev|² / max(n - c, 0) over ``axes`` (``dev`` = x - mean, float64 or complex128),
+    or its square root, cast to the real ``dtype`` (a float32 variance above 3.4e38 is inf,
+    as PyTorch's). With no degrees of freedom left it is inf or NaN, and PyTorch's warning
+    says why."""
     if n - c <= 0:
         warnings.warn(
             f"{'std' if root else 'var'}(): degrees of freedom is <= 0. Correction should be "
@@ -1259,8 +1264,9 @@ def _variance(dev: np.ndarray, axes: Any, n: int, c: int, keepdim: bool, dtype: 
             stacklevel=3,
         )
     with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.sum(dev * dev, axis=axes, keepdims=keepdim) / builtins.max(n - c, 0)
-    return _contiguous((np.sqrt(v) if root else v).astype(dtype))
+        square = dev.real**2 + dev.imag**2 if dev.dtype.kind == "c" else dev * dev
+        v = np.sum(square, axis=axes, keepdims=keepdim) / builtins.max(n - c, 0)
+    return _contiguous((np.sqrt(v) if root else v).astype(dtypes.real_dtype(dtype)))
 
 
 def var(input: Tensor, dim: Any = NOT_GIVEN, unbiased: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *,

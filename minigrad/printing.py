@@ -11,6 +11,7 @@ elements shows its first and last 3 entries along each dimension.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -58,6 +59,23 @@ class _Formatter:
         return self._text(value).rjust(self.width)
 
 
+class _ComplexFormatter:
+    """A complex element as PyTorch prints it: its real part in the real parts' format, then
+    its imaginary part in theirs with its sign and a ``j`` (``1.+2.j``, ``-3.5000-0.5000j``)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.real, self.imag = _Formatter(values.real), _Formatter(values.imag)
+        self.width = self.real.width + self.imag.width + 1  # what a line fits, as PyTorch
+
+    def format(self, value: complex) -> str:
+        imag = (self.imag.format(value.imag) + "j").lstrip()
+        return self.real.format(value.real) + ("" if imag[0] in "+-" else "+") + imag
+
+
+def _formatter(values: np.ndarray) -> _Formatter | _ComplexFormatter:
+    return _ComplexFormatter(values) if values.dtype.kind == "c" else _Formatter(values)
+
+
 def _summarized(a: np.ndarray) -> np.ndarray:
     """The entries that a summarized print shows: EDGEITEMS at each end of every dimension."""
     for axis, n in enumerate(a.shape):
@@ -67,7 +85,7 @@ def _summarized(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _body(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
+def _body(a: np.ndarray, indent: int, summarize: bool, fmt: Any) -> str:
     """The bracketed rows of ``a``; ``indent`` is the column its opening bracket is at."""
     if a.ndim == 0:
         return fmt.format(a.item())
@@ -100,7 +118,7 @@ def tensor_repr(data: np.ndarray, suffixes: list) -> str:
         text = prefix + "[]"
     else:
         summarize = data.size > THRESHOLD
-        fmt = _Formatter(_summarized(data) if summarize else data)
+        fmt = _formatter(_summarized(data) if summarize else data)
         text = prefix + _body(data, len(prefix), summarize, fmt)
     parts = [text]
     line = len(text) - text.rfind("\n") + 1

@@ -20,7 +20,18 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, factories, inplace, linalg, more_ops, ops, printing, select_ops
+from . import (
+    dtypes,
+    engine,
+    factories,
+    grad_mode,
+    inplace,
+    linalg,
+    more_ops,
+    ops,
+    printing,
+    select_ops,
+)
 from .device import check as check_device
 from .engine import record
 from .nn import activation_ops
@@ -192,7 +203,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
                       "than the number of observations.", UserWarning, stacklevel=2)  # fmt: skip
         norm = norm * 0
     xm = x - avg.unsqueeze(1)
-    return (xm.mm((xm if w is None else xm * w).t()) / norm).squeeze()
+    return (xm.mm((xm if w is None else xm * w).t().conj()) / norm).squeeze()
 
 
 def corrcoef(input: Tensor) -> Tensor:
@@ -201,7 +212,10 @@ def corrcoef(input: Tensor) -> Tensor:
     if not c.data.ndim:
         return c / c
     stddev = c.diagonal().sqrt()
-    return (c / stddev.reshape(-1, 1) / stddev.reshape(1, -1)).clip(-1, 1)
+    r = c / stddev.reshape(-1, 1) / stddev.reshape(1, -1)
+    if r.data.dtype.kind == "c":  # each part clipped (a complex tensor has no order)
+        return Tensor._new(r.data.real.clip(-1, 1) + 1j * r.data.imag.clip(-1, 1))
+    return r.clip(-1, 1)
 
 
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
@@ -1656,23 +1670,39 @@ def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
 
 
 def real(input: Tensor) -> Tensor:
-    """input itself: a real tensor is its own real part."""
+    """The real part of a complex tensor, a view of its memory; a real tensor is its own."""
     check_tensor("real", "input", input)
-    return input
+    X = input.data
+    return ops._view(X.real, input, "Real", None) if X.dtype.kind == "c" else input
 
 
 def imag(input: Tensor) -> Tensor:
+    """The imaginary part of a complex tensor, a view of its memory."""
     check_tensor("imag", "input", input)
-    raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    if input.data.dtype.kind != "c":
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return ops._view(input.data.imag, input, "Imag", None)
 
 
 def conj(input: Tensor) -> Tensor:
-    """input itself: a real tensor is its own conjugate (so are resolve_conj, resolve_neg)."""
+    """The complex conjugate, in new memory (PyTorch's is a lazy view: minigrad has no conj
+    bit, so is_conj() is False); a real tensor is its own conjugate (so are resolve_conj and
+    resolve_neg of any tensor)."""
     check_tensor("conj", "input", input)
+    X = input.data
+    return Tensor._new(np.conj(X)) if X.dtype.kind == "c" else input
+
+
+conj_physical = conj
+
+
+def resolve_conj(input: Tensor) -> Tensor:
+    """input itself: minigrad's conj is already in memory (no lazy conjugate or negation)."""
+    check_tensor("resolve_conj", "input", input)
     return input
 
 
-resolve_conj = resolve_neg = conj_physical = conj
+resolve_neg = resolve_conj
 
 
 def conj_physical_(input: Tensor) -> Tensor:
@@ -1689,17 +1719,91 @@ def is_conj(input: Tensor) -> bool:
 is_neg = is_conj
 
 
+def view_as_real(input: Tensor) -> Tensor:
+    """A complex tensor's memory seen as real numbers: a view of shape (..., 2), [re, im]."""
+    check_tensor("view_as_real", "input", input)
+    X = input.data
+    if X.dtype.kind != "c":
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    parts = X.real  # (a view with X's strides, at the real parts)
+    view = np.lib.stride_tricks.as_strided(
+        parts, X.shape + (2,), parts.strides + (parts.itemsize,), writeable=X.flags.writeable
+    )
+    return ops._view(view, input, "ViewAsReal", None)
+
+
+def view_as_complex(input: Tensor) -> Tensor:
+    """A float tensor of shape (..., 2) seen as complex numbers re + i im: a view, (...)."""
+    check_tensor("view_as_complex", "input", input)
+    X = input.data
+    if X.dtype not in (dtypes.float32, dtypes.float64):  # (NumPy has no complex32)
+        raise RuntimeError(
+            "view_as_complex is only supported for float and double tensors, but got a tensor "
+            f"of scalar type: {dtypes.torch_name(X.dtype)}"
+        )
+    if not X.ndim or X.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if X.strides[-1] != X.itemsize:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(s % (2 * X.itemsize) for s in X.strides[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    view = X.view(np.result_type(X.dtype, np.complex64))[..., 0]  # (..., 1) -> (...)
+    return ops._view(view, input, "ViewAsComplex", None)
+
+
+def _complex_of(name: str, a: Tensor, b: Tensor, parts: Callable) -> Tensor:
+    """complex and polar: a complex tensor from two real ones of one float dtype (no graph:
+    minigrad does not differentiate complex results)."""
+    check_tensor(name, "a", a)
+    check_tensor(name, "b", b)
+    A, B = a.data, b.data
+    ta, tb = dtypes.torch_name(A.dtype), dtypes.torch_name(B.dtype)
+    if A.dtype.kind != "f" or B.dtype.kind != "f":
+        raise RuntimeError(
+            f"{name}: expected both inputs to be Float or Double tensors but got {ta} and {tb}"
+        )
+    if A.dtype != B.dtype:
+        raise RuntimeError(
+            f"{name}: expected object of scalar type {ta} but got scalar type {tb} for second "
+            "argument"
+        )
+    if (a._requires_grad or b._requires_grad) and grad_mode.is_grad_enabled():
+        raise engine.complex_autograd_error(name, np.result_type(A, np.complex64))
+    try:
+        re, im = parts(A, B)
+    except ValueError:
+        raise ops.OpError(
+            f"{name}: shapes {A.shape} and {B.shape} cannot be broadcast together"
+        ) from None
+    out = np.empty(re.shape, np.result_type(A, np.complex64))
+    out.real, out.imag = re, im
+    return Tensor._new(out)
+
+
+def complex(real: Tensor, imag: Tensor) -> Tensor:  # noqa: A001 (PyTorch's name)
+    """real + i imag, broadcast, of the complex dtype of their float dtype."""
+    return _complex_of("complex", real, imag, np.broadcast_arrays)
+
+
+def polar(abs: Tensor, angle: Tensor) -> Tensor:  # noqa: A002 (PyTorch's names)
+    """abs (cos angle + i sin angle), broadcast."""
+    return _complex_of("polar", abs, angle, lambda r, t: (r * np.cos(t), r * np.sin(t)))
+
+
 def isreal(input: Tensor) -> Tensor:
-    """True everywhere: every element of a real tensor is real."""
+    """Whether each element's imaginary part is 0 (True everywhere for a real tensor)."""
     check_tensor("isreal", "input", input)
-    return Tensor._new(np.ones(input.data.shape, bool))
+    X = input.data
+    return Tensor._new(X.imag == 0 if X.dtype.kind == "c" else np.ones(X.shape, bool))
 
 
 def angle(input: Tensor) -> Tensor:
-    """The argument of each element: π where x < 0, 0 where x >= 0, NaN at NaN; integers give
-    the default float dtype.   dx = 0."""
+    """The argument of each element: atan2(Im z, Re z) for complex z; for real x π where
+    x < 0, 0 where x >= 0, NaN at NaN; integers give the default float dtype.   dx = 0."""
     check_tensor("angle", "input", input)
     X = input.data
+    if X.dtype.kind == "c":  # (no gradient: complex tensors do not require grad)
+        return Tensor._new(np.angle(X))
     dt = X.dtype if X.dtype.kind == "f" else dtypes.get_default_dtype()
     out = np.where(X < 0, dt.type(math.pi), dt.type(0)).astype(dt)
     out[np.isnan(X)] = np.nan
@@ -1773,6 +1877,7 @@ METHODS = (
 ).split()
 for _name in METHODS:
     setattr(Tensor, _name, globals()[_name])
+Tensor.real, Tensor.imag = property(real), property(imag)
 inplace.install(Tensor)  # exp2_, ge_, t_, addmv_, ...: from their out-of-place methods
 # the shift operators: t << n, n << t, t <<= n (and >>)
 Tensor.__lshift__, Tensor.__rshift__ = bitwise_left_shift, bitwise_right_shift
@@ -1786,7 +1891,8 @@ __all__ = [*_INPLACE_FUNCTIONS, "isin", "cartesian_prod", "combinations", "trape
            "cumulative_trapezoid", "vander", "unravel_index", "rsub", "result_type",
            "promote_types", "can_cast", "threshold", "threshold_", "hann_window", "hamming_window",
            "blackman_window", "bartlett_window", "kaiser_window", "set_printoptions",
-           "real", "imag", "asarray", "gradient", "adjoint", "histogramdd", "segment_reduce",
+           "real", "imag", "view_as_real", "view_as_complex", "complex", "polar",
+           "asarray", "gradient", "adjoint", "histogramdd", "segment_reduce",
            "get_device", "alias_copy", "detach_copy", "as_strided_copy", "diagonal_copy",
            "expand_copy", "permute_copy", "select_copy", "slice_copy", "split_copy",
            "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy",

@@ -137,7 +137,7 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
                 raise ValueError(
                     f"tensor: cannot build a tensor from ragged or mixed data: {e}"
                 ) from None
-        if arr.dtype.kind == "c" and dtype is not None and dtypes.as_dtype(dtype).kind != "b":
+        if arr.dtype.kind == "c" and dtype is not None and dtypes.as_dtype(dtype).kind not in "bc":
             _refuse_for(dtype, "complex")  # (a bool dtype takes a complex number's truth)
         if dtype is None and arr.dtype.kind in "fc" and not _has_numpy_wide(data, arr.dtype):
             arr = arr.astype(_default_like(arr.dtype))
@@ -622,10 +622,22 @@ class Tensor:
         return self.data.tolist()
 
     def __float__(self) -> float:
-        return float(self._scalar())
+        return float(self._real_scalar("double"))
 
     def __int__(self) -> int:
-        return int(self._scalar())
+        return int(self._real_scalar("int64_t"))
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar())
+
+    def _real_scalar(self, ctype: str) -> np.generic:
+        """The one element; of a complex tensor, its real part if its imaginary part is 0."""
+        v = self._scalar()
+        if isinstance(v, np.complexfloating):
+            if v.imag:
+                raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+            v = v.real
+        return v
 
     def _scalar(self) -> np.generic:
         """The one element, as a NumPy scalar of this tensor's dtype."""
@@ -775,6 +787,12 @@ class Tensor:
     def half(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
         return self._as("half", dtypes.float16, memory_format)
 
+    def cfloat(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("cfloat", dtypes.complex64, memory_format)
+
+    def cdouble(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
+        return self._as("cdouble", dtypes.complex128, memory_format)
+
     def char(self, *, memory_format: Any = _device.preserve_format) -> Tensor:
         return self._as("char", dtypes.int8, memory_format)
 
@@ -789,7 +807,9 @@ class Tensor:
         if d.size == 0:  # no values to tell an int64 tensor from a float one
             shown = d.dtype != dtypes.get_default_dtype()
         else:
-            shown = d.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool_)
+            default = dtypes.get_default_dtype()  # (and the complex dtype made of it)
+            shown = d.dtype not in (default, _default_like(np.dtype(np.complex64)), dtypes.int64,
+                                    dtypes.bool_)  # fmt: skip
         if shown:
             suffixes.append(f"dtype=minigrad.{d.dtype}")
         if self._node is not None:
@@ -1016,22 +1036,13 @@ class Tensor:
         return _shared_memory.get(id(owner)) is owner
 
     @property
-    def real(self) -> Tensor:
-        """self: a real tensor is its own real part."""
-        return self
-
-    @property
-    def imag(self) -> Tensor:
-        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-
-    @property
     def H(self) -> Tensor:
-        """The conjugate transpose of a matrix: its transpose."""
+        """The conjugate transpose of a matrix (of a real one, its transpose)."""
         return self._conj_transpose("Tensor.H", (2,), "matrices (2-D tensors)")
 
     @property
     def mH(self) -> Tensor:
-        """The conjugate transpose of the last two dims: mT."""
+        """The conjugate transpose of the last two dims (of a real tensor, mT)."""
         return self._conj_transpose("Tensor.mH", None, "matrices or batches of matrices")
 
     def adjoint(self) -> Tensor:
@@ -1050,7 +1061,7 @@ class Tensor:
             label = name.removesuffix("()") if name.startswith("Tensor.") else "tensor.adjoint()"
             label = label.replace("Tensor.", "tensor.")
             raise RuntimeError(f"{label} is only supported on {kind}. Got {n}-D tensor.")
-        return self.mT
+        return self.mT.conj()
 
     # ---- the memory behind the tensor, in PyTorch's units (elements, not bytes) ---------
     def nelement(self) -> int:
@@ -2462,9 +2473,11 @@ class TensorType(type):
         return f"<class 'minigrad.{cls.__name__}'>"
 
 
+# (PyTorch has no ComplexFloatTensor)
 (BoolTensor, ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, HalfTensor, FloatTensor,
  DoubleTensor) = (TensorType(f"{name}Tensor", (), {"dtype": np.dtype(numpy_name)})
-                  for numpy_name, name in dtypes.TORCH_NAMES.items())  # fmt: skip
+                  for numpy_name, name in dtypes.TORCH_NAMES.items()
+                  if "complex" not in numpy_name)  # fmt: skip
 
 from . import autograd as _autograd  # noqa: E402
 from . import extra_ops as _extra  # noqa: E402

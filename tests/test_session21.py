@@ -54,3 +54,39 @@ def test_a_complex_gradient_for_a_real_output_is_refused():
     with pytest.raises(RuntimeError, match="complex gradient"):
         (x * 2).backward(mg.tensor(np.array([1j, 1])))
     assert x.grad is None
+
+
+def test_complex_functions_on_complex_tensors():
+    """PyTorch's values (before: real/conj were the input itself, imag raised, angle was 0 or
+    π by the real part's sign, isreal all True, sgn the real part's sign, var of the real
+    parts in a complex dtype, vdot without the conjugate)."""
+    z = mg.tensor(np.array([3 + 4j, 1j, -2, 0], np.complex128))
+    assert z.real.tolist() == [3, 0, -2, 0] and z.imag.tolist() == [4, 1, 0, 0]
+    assert z.conj().tolist() == [3 - 4j, -1j, -2, 0]
+    np.testing.assert_allclose(mg.angle(z).data, [np.arctan2(4, 3), np.pi / 2, np.pi, 0])
+    assert mg.isreal(z).tolist() == [False, False, True, True]
+    np.testing.assert_allclose(mg.sgn(z).data, [0.6 + 0.8j, 1j, -1, 0], rtol=1e-15)
+    v = mg.tensor(np.array([1j, -1j], np.complex64)).var()
+    assert v.dtype == mg.float32 and v.item() == 2.0  # Σ|z - mean|² / (n - 1)
+    assert mg.vdot(mg.tensor([1j, 1]), mg.tensor([1j, 1])).item() == 2
+    assert complex(mg.tensor([1 - 2j])) == 1 - 2j
+    m = mg.tensor(np.array([[1 + 1j, 2j], [3, 4 - 1j]]))
+    assert m.H.tolist() == [[1 - 1j, 3], [-2j, 4 + 1j]]
+
+
+def test_a_complex_number_lifts_a_real_tensor():
+    """PyTorch's category complex > float: x * tensor(1j) was float32 zeros, and x * 1j a
+    TypeError."""
+    x = mg.tensor([1.0, 2.0])
+    assert (x * mg.tensor(1j)).tolist() == [1j, 2j] and (x * 1j).dtype == mg.complex64
+    assert (x.double() + mg.tensor(1j)).dtype == mg.complex128
+    assert (mg.tensor([1 + 2j, 1j]) == (1 + 2j)).tolist() == [True, False]
+
+
+def test_complex_repr_is_pytorchs():
+    assert repr(mg.tensor([1 + 2j, -3.5 + 0.5j, 0])) == (
+        "tensor([ 1.0000+2.0000j, -3.5000+0.5000j,  0.0000+0.0000j])"
+    )
+    assert repr(mg.tensor(1 - 2j, dtype=mg.complex128)) == (
+        "tensor(1.-2.j, dtype=minigrad.complex128)"
+    )
