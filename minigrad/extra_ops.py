@@ -599,7 +599,8 @@ def broadcast_tensors(*tensors: Any) -> tuple:
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     """Σ over the contracted dims: with dims=k, a's last k dims against b's first k; with
-    dims=(dims_a, dims_b), those lists pairwise. The free dims of a, then of b, remain.
+    dims=(dims_a, dims_b), those lists pairwise (a dim of size 1 broadcasts against the
+    other). The free dims of a, then of b, remain.
     Computed as a permute and reshape of each into a matrix and one mm, so the gradient
     flows through those nodes."""
     check_tensor("tensordot", "a", a)
@@ -632,7 +633,13 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     da = [ops._one_axis("tensordot", "dims", d, a.ndim) for d in da]
     db = [ops._one_axis("tensordot", "dims", d, b.ndim) for d in db]
     for i, j in zip(da, db):
-        if a.shape[i] != b.shape[j]:
+        if a.shape[i] == b.shape[j]:
+            continue
+        if b.shape[j] == 1:  # a dim of size 1 broadcasts: the other side's is summed first
+            a = a.sum(i, keepdim=True, dtype=a.dtype)
+        elif a.shape[i] == 1:
+            b = b.sum(j, keepdim=True, dtype=b.dtype)
+        else:
             raise RuntimeError(
                 f"tensordot: contracted dimensions need to match, but first has size "
                 f"{a.shape[i]} in dim {i} and second has size {b.shape[j]} in dim {j}"

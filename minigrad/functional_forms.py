@@ -515,6 +515,11 @@ def native_batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
         raise RuntimeError("native_batch_norm: running_mean and running_var must be given when "
                            "not training")  # fmt: skip
     X = input.data
+    if training and X.size == 0:  # no batch statistics (F.batch_norm gives a copy)
+        raise (IndexError if X.ndim < 2 else RuntimeError)(
+            f"native_batch_norm: input tensor must have at least one element and a channel "
+            f"dim 1, but got input_sizes = {list(X.shape)}"
+        )
     out = F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
     if not training:
         return out, Tensor._new(np.empty(0, X.dtype)), Tensor._new(np.empty(0, X.dtype))

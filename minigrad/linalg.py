@@ -432,14 +432,17 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:
                       f"input.shape[:-2], but got {list(tau.shape[:-1])}")  # fmt: skip
     if tau.dtype != A.dtype:
         raise OpError(f"{op}: tau dtype {tau.dtype} does not match input dtype {A.dtype}")
-    # I as a node of A, so that the product has a grad_fn even for an empty tau
-    return _apply_householder(A, tau, _la.identity_like(A), left=True, transpose=False)
+    eye = np.broadcast_to(np.eye(m, n, dtype=A.dtype), A.shape).copy()
+    return _apply_householder(A, tau, Tensor._new(eye), left=True, transpose=False)
 
 
 def _apply_householder(A: Tensor, tau: Tensor, C: Tensor, left: bool, transpose: bool) -> Tensor:
     """Q C, Qᵀ C, C Q or C Qᵀ for Q = H₁ ... H_k of the Householder vectors below A's
     diagonal (geqrf's), one reflector H_i = I - τ_i v_i v_iᵀ at a time."""
     m, k = A.shape[-2], tau.shape[-1]
+    # from a copy of C that is a node of A and tau too: a new tensor with a grad_fn even for
+    # an empty tau, when A and tau get no gradient (None, as PyTorch's)
+    C = record(C.data.copy(), "Copy", (A, tau, C), (None, None, ops.identity))
     V = A[..., :, :k].tril(-1) + Tensor._new(np.eye(m, k, dtype=A.dtype))
     for i in range(k) if left == transpose else reversed(range(k)):
         v, t = V[..., :, i : i + 1], tau[..., i : i + 1, None]

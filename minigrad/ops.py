@@ -2149,6 +2149,11 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
         )
     X, I = input.data, index.data
     d = _one_axis("gather", "dim", dim, X.ndim)
+    if I.size == 0:  # PyTorch checks neither the dtype nor the shape of an empty index
+        zeros = lambda g: np.zeros(X.shape, g.dtype)  # noqa: E731
+        return record(
+            np.empty(I.shape, X.dtype), "Gather", (input,), (zeros,), saved=(input, index)
+        )
     if I.dtype not in dtypes.INDEX_INTS:
         raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {I.dtype}")
     Xv, Iv = X.reshape(X.shape or (1,)), I.reshape(I.shape or (1,))  # a 0-d tensor is 1-D here
@@ -2158,7 +2163,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
             f"got index {I.shape} and input {X.shape}"
         )
     for k, (m, n) in enumerate(zip(Iv.shape, Xv.shape)):
-        if k != d and m > n and Iv.size:  # PyTorch checks no sizes for an empty index
+        if k != d and m > n:
             raise RuntimeError(
                 f"gather(): Size does not match at dimension {k} expected index {list(I.shape)} "
                 f"to be no larger than self {list(X.shape)} apart from dimension {d}"

@@ -251,21 +251,24 @@ def _scatter_at(name: str, x: Tensor, dim: int, index: Tensor, src: Any) -> tupl
     """dim as an axis, ``at`` (the places of x that ``index`` names: index[i][j] along dim,
     i, j elsewhere) and ``pick`` (src's elements for them), after PyTorch's checks."""
     X = x.data
-    I = _check_index(name, index, INT32_OR_64)
+    check_tensor(name, "index", index)
     d = _one_axis(name, "dim", dim, X.ndim)
+    S = src.data if isinstance(src, Tensor) else None
+    if index.data.size == 0:  # PyTorch checks neither the dtype nor the shapes of an empty index
+        none = np.empty(0, np.intp)
+        return (none,) * max(X.ndim, 1), (none,) * (1 if S is None else max(S.ndim, 1))
+    I = _check_index(name, index, INT32_OR_64)
     Xv, Iv = X.reshape(X.shape or (1,)), I.reshape(I.shape or (1,))
     if Iv.ndim != Xv.ndim:
         raise RuntimeError(
             "Index tensor must have the same number of dimensions as self tensor "
             f"({name}: index {I.shape}, self {X.shape})"
         )
-    S = src.data if isinstance(src, Tensor) else None
     if S is not None and S.reshape(S.shape or (1,)).ndim != Iv.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
     for k, m in enumerate(Iv.shape):
-        if Iv.size and (
-            (k != d and m > Xv.shape[k])
-            or (S is not None and m > S.reshape(S.shape or (1,)).shape[k])
+        if (k != d and m > Xv.shape[k]) or (
+            S is not None and m > S.reshape(S.shape or (1,)).shape[k]
         ):
             raise RuntimeError(
                 f"Expected index {list(I.shape)} to be no larger than self {list(X.shape)} apart "

@@ -218,7 +218,7 @@ def test_householder_product_with_empty_tau_is_the_identity_in_the_graph():
     H = mg.linalg.householder_product(A, mg.zeros(0, dtype=mg.float64))
     np.testing.assert_array_equal(H.detach().numpy(), np.eye(3, 2))
     H.sum().backward()
-    np.testing.assert_array_equal(A.grad.numpy(), np.zeros((3, 2)))
+    assert A.grad is None  # as PyTorch 2.13: no gradient at all for an empty tau
 
 
 def test_vander_of_a_number_is_one_row():

@@ -144,6 +144,9 @@ def _convolution(
     pads = _conv_padding(op, padding, s, d, k)
     if groups <= 0:
         raise OpError(f"{op}: non-positive groups is not supported")
+    if W.shape[0] < groups:
+        raise OpError(f"{op}: Given groups={groups}, expected weight to be at least {groups} at "
+                      f"dimension 0, but got weight of size {list(W.shape)} instead")  # fmt: skip
     batched = X.ndim == nd + 2
     C = X.shape[1 if batched else 0]
     if C != W.shape[1] * groups:
@@ -170,6 +173,10 @@ def _convolution(
             f"Kernel size: ({' x '.join(map(str, span))}). Kernel size can't be greater than "
             f"actual input size (input {list(X.shape)}, weight {list(W.shape)})"
         )
+    if C == 0:  # as PyTorch's (its empty backend): no input channels give no output channels
+        size = tuple((n - sp) // si + 1 for n, sp, si in zip(padded, span, s))
+        out = input.reshape(-1) * weight.reshape(-1)
+        return (out if bias is None else out + bias[0]).reshape(*X.shape[: -nd - 1], 0, *size)
     if X.dtype.kind == "b":
         raise NotImplementedError(f"{op}: \"slow_conv2d_cpu\" not implemented for 'Bool'")
     return _conv_node(input, weight, bias, B, _convnd(X if batched else X[None], W, s, pads, d,

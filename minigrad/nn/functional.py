@@ -1534,6 +1534,8 @@ def batch_norm(
     """
     check_tensor("batch_norm", "input", input)
     X = input.data
+    if training and X.ndim == 0:  # PyTorch counts the values per channel along dims 0 and 2+
+        raise IndexError("batch_norm: expected an input with a batch dim 0, got shape ()")
     if training and X.shape[0] * math.prod(X.shape[2:]) == 1:
         raise ValueError(
             f"batch_norm: Expected more than 1 value per channel when training, got input size "
@@ -1542,15 +1544,19 @@ def batch_norm(
     if eps <= 0 and (training or eps < 0):
         bound = "positive during training" if training else "non-negative"
         raise ValueError(f"batch_norm eps must be {bound}, but got {eps}")
-    if X.ndim < 2:
-        raise ValueError(f"batch_norm: expected an input with a channel dim 1, got shape {X.shape}")
     if X.size == 0:
         return _empty_norm(input, weight, bias)
-    C = X.shape[1]
+    C = X.shape[1] if X.ndim > 1 else 0  # as PyTorch, which counts no channels in (), (N,)
     for arg, t in (("running_mean", running_mean), ("running_var", running_var),
                    ("weight", weight), ("bias", bias)):  # fmt: skip
         if t is not None and t.data.size != C:
-            raise RuntimeError(f"batch_norm: {arg} should contain {C} elements not {t.data.size}")
+            raise RuntimeError(f"batch_norm: {arg} should contain {C} elements not "
+                               f"{t.data.size} (input of shape {X.shape})")  # fmt: skip
+    for arg, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if not training and t is None:
+            raise RuntimeError(f"batch_norm: {arg} must be defined in evaluation mode")
+    if X.ndim < 2:
+        raise IndexError(f"batch_norm: expected an input with a channel dim 1, got shape {X.shape}")
     if training and (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm: running_mean and running_var must either both be None or "
                          "neither be None")  # fmt: skip
@@ -1558,8 +1564,6 @@ def batch_norm(
     axes = (0, *range(2, X.ndim))
     shape = (C,) + (1,) * (X.ndim - 2)  # a per-channel vector, broadcast along dim 1
     if not training:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("batch_norm: running_mean must be defined in evaluation mode")
         stats = (running_mean, running_var)
         return _normalized("NativeBatchNorm", input, weight, bias, eps, shape, axes, stats=stats)[0]
     n = X.size // C
