@@ -398,6 +398,8 @@ def sum_to_size(input: Tensor, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
     if not ok:
         raise RuntimeError(f"sum_to_size: size {list(shape)} is not expandable to size "
                            f"{list(X.shape)}")  # fmt: skip
+    if not shape:  # PyTorch's sum() of it all, even of a 0-d tensor (integers in int64)
+        return input.sum()
     lead = X.ndim - len(shape)
     out = input.sum(tuple(range(lead))) if lead else input
     kept = tuple(i for i, n in enumerate(shape) if n == 1 and out.data.shape[i] != 1)
@@ -889,16 +891,46 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
                                f"{hi}")  # fmt: skip
         edges = factories.linspace(float(lo), float(hi), bins + 1, dtype=X.dtype).data  # PyTorch's
     W = None if weight is None else weight.data.reshape(-1)
-    hist, _ = np.histogram(X.reshape(-1), edges, weights=W)
+    hist = _counts([_bin_positions(X.reshape(-1), edges)], [len(edges) - 1], W)
     if density:
-        hist = hist / (hist.sum() * np.diff(edges))
+        with np.errstate(divide="ignore", invalid="ignore"):  # no counts: NaN, quietly
+            hist = hist / (hist.sum() * np.diff(edges))
     return _HISTOGRAM(Tensor._new(hist.astype(X.dtype)), Tensor._new(edges))
 
 
 _HISTOGRAM = return_type("histogram", ["hist", "bin_edges"])
 
 
+def _bin_positions(x: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Each x's bin as PyTorch finds it: only for edges[0] <= x <= edges[-1], by std::upper_bound's
+    binary search (whose answer for edges that do not increase is PyTorch's, not NumPy's), the
+    last bin closed on the right; -1 for an x in no bin."""
+    n = len(edges)
+    first, count = np.zeros(x.shape, np.intp), np.full(x.shape, n, np.intp)
+    while count.any():  # the search halves every count: about log2(n) rounds
+        step = count // 2
+        right = (count > 0) & ~(x < edges[np.minimum(first + step, n - 1)])
+        first = np.where(right, first + step + 1, first)
+        count = np.where(right, count - step - 1, step)
+    pos = np.minimum(first - 1, n - 2)
+    return np.where((x >= edges[0]) & (x <= edges[-1]) & (pos >= 0), pos, -1)
+
+
+def _counts(positions: list, sizes: list, weights: np.ndarray | None) -> np.ndarray:
+    """The histogram of shape ``sizes`` of points at ``positions`` (one array per dim; -1 in
+    any of them: in no bin), each counting 1 or its weight."""
+    kept = np.logical_and.reduce([p >= 0 for p in positions])
+    flat = np.ravel_multi_index([p[kept] for p in positions], sizes) if kept.any() else []
+    w = None if weights is None else weights[kept]
+    return np.bincount(flat, w, minlength=math.prod(sizes)).reshape(sizes)
+
+
 def _check_edges(bins: Tensor, dtype: np.dtype, k: int) -> None:
+    if bins.data.size < 2:
+        if not bins.data.size:
+            raise RuntimeError(f"torch.histogramdd: bins tensor should have at least 1 element, "
+                               f"but got 0 elements in the bins tensor for dimension {k}")  # fmt: skip
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got 0 for dimension {k}")
     if bins.dtype != dtype:
         raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the "
                            f"same dtype, but got input with dtype {dtype} and bins for "
@@ -941,10 +973,12 @@ def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor |
                            f"{list(X.shape[:-1])}, got {weight.dtype} "
                            f"{list(weight.shape)}")  # fmt: skip
     W = None if weight is None else weight.data.reshape(-1)
-    hist, _ = np.histogramdd(points, [e.data for e in edges], weights=W)
+    positions = [_bin_positions(points[:, k], e.data) for k, e in enumerate(edges)]
+    hist = _counts(positions, [e.data.size - 1 for e in edges], W)
     if density:
         volume = functools.reduce(np.multiply.outer, [np.diff(e.data) for e in edges])
-        hist = hist / (hist.sum() * volume)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hist = hist / (hist.sum() * volume)
     return _HISTOGRAMDD(Tensor._new(hist.astype(X.dtype)), tuple(edges))
 
 

@@ -90,3 +90,27 @@ def test_complex_repr_is_pytorchs():
     assert repr(mg.tensor(1 - 2j, dtype=mg.complex128)) == (
         "tensor(1.-2.j, dtype=minigrad.complex128)"
     )
+
+
+# ---- found and left by the twentieth session, fixed here -------------------------------
+
+
+def test_histogram_finds_bins_as_pytorchs_binary_search():
+    """PyTorch counts x only for edges[0] <= x <= edges[-1], then std::upper_bound: for
+    edges that do not increase it counts nothing or by its search path (NumPy raised)."""
+    x = mg.tensor([0.5, 1.0, 1.5, 2.0, 2.5, 3.0, float("nan"), -1.0])
+    assert mg.histogram(x, mg.tensor([3.0, 2.0, 1.0])).hist.tolist() == [0, 0]
+    assert mg.histogram(x, mg.tensor([1.0, 3.0, 2.0])).hist.tolist() == [3, 0]
+    assert mg.histogram(x, mg.tensor([1.0, 2.0, 2.0, 3.0])).hist.tolist() == [2, 0, 3]
+    with pytest.raises(RuntimeError, match="bins must be > 0"):
+        mg.histogram(x, mg.tensor([2.0]))
+    with pytest.raises(RuntimeError, match="at least 1 element"):
+        mg.histogram(x, mg.tensor([]))
+
+
+def test_sum_to_size_of_no_dims_is_the_sum():
+    """PyTorch: sum() (integers in int64, and a new node for a 0-d float)."""
+    assert mg.tensor(True).sum_to_size(()).dtype == mg.int64
+    x = mg.tensor(2.0, requires_grad=True)
+    y = x.sum_to_size(())
+    assert y is not x and y.grad_fn.name() == "SumBackward"
