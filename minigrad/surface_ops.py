@@ -928,8 +928,10 @@ def _counts(positions: list, sizes: list, weights: np.ndarray | None) -> np.ndar
 def _check_edges(bins: Tensor, dtype: np.dtype, k: int) -> None:
     if bins.data.size < 2:
         if not bins.data.size:
-            raise RuntimeError(f"torch.histogramdd: bins tensor should have at least 1 element, "
-                               f"but got 0 elements in the bins tensor for dimension {k}")  # fmt: skip
+            raise RuntimeError(
+                "torch.histogramdd: bins tensor should have at least 1 element, but got 0 "
+                f"elements in the bins tensor for dimension {k}"
+            )
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got 0 for dimension {k}")
     if bins.dtype != dtype:
         raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the "
