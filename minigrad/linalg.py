@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import functions, ops, select_ops
+from . import dtypes, functions, ops, select_ops
 from . import linalg_ops as _la
 from .engine import record
 from .errors import OpError
@@ -62,9 +62,16 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
 # ---- norms -------------------------------------------------------------------------------
 
 
-def _float(op: str, x: Tensor, dtype: Any = None, name: str = "input") -> Tensor:
-    """x (cast to ``dtype``), which must be a float tensor, as PyTorch's norms require."""
+def _float(
+    op: str, x: Tensor, dtype: Any = None, name: str = "input", modulus: bool = False
+) -> Tensor:
+    """x (cast to ``dtype``), which must be a float tensor, as PyTorch's norms require; with
+    ``modulus`` (a norm that sees only each element's size) a complex x is taken as |x|."""
     check_tensor(op, name, x)
+    if x.data.dtype.kind == "c":
+        if not modulus:
+            raise _la.complex_error(op, x.data.dtype)
+        return ops.abs(x if dtype is None else ops.to(x, dtypes.as_dtype(dtype)))
     if x.data.dtype.kind != "f":  # before any cast: an integer x with a float dtype too
         kind = "Long" if x.data.dtype.kind in "iu" else str(x.data.dtype)
         raise OpError(f"{op}: Expected a floating point or complex tensor as input. Got {kind}")
@@ -92,7 +99,7 @@ def vector_norm(
         raise TypeError(
             f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}"
         )
-    x = _float("linalg.vector_norm", x, dtype, "x")
+    x = _float("linalg.vector_norm", x, dtype, "x", modulus=True)
     dims = _dims(dim) or None  # dim=() is every dim, as None
     if dims is not None:
         for d in dims:
@@ -114,7 +121,7 @@ def matrix_norm(
 ) -> Tensor:
     """A matrix norm over the two dims ``dim``: 'fro' (√Σa²), 'nuc' (Σσ), 2 / -2 (max / min
     σ), 1 / -1 (max / min column sum of |a|), inf / -inf (max / min row sum)."""
-    A = _float("linalg.matrix_norm", A, dtype, "A")
+    A = _float("linalg.matrix_norm", A, dtype, "A", modulus=ord not in ("nuc", 2, -2))
     if A.ndim < 2:
         raise OpError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
     dims = _dims(dim)

@@ -33,10 +33,19 @@ def T(x: np.ndarray) -> np.ndarray:
     return np.swapaxes(x, -1, -2)
 
 
+def complex_error(op: str, dtype: np.dtype) -> NotImplementedError:
+    return NotImplementedError(
+        f"{op}: minigrad's linear algebra takes real tensors only (got {dtype}; PyTorch's "
+        "also takes complex ones)"
+    )
+
+
 def matrix(op: str, A: Tensor, square: bool = True, name: str = "A") -> np.ndarray:
     """A's array, checked as PyTorch checks a (batch of) float matrices."""
     check_tensor(op, name, A)
     X = A.data
+    if X.dtype.kind == "c":
+        raise complex_error(op, X.dtype)
     if X.dtype.kind != "f":
         kind = "Long" if X.dtype.kind in "iu" else str(X.dtype)
         raise OpError(f"{op}: Expected a floating point or complex tensor as input. Got {kind}")

@@ -51,7 +51,9 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
         dims = tuple(range(input.ndim)) if dim is None else dim
         return linalg.matrix_norm(input, p, dims, keepdim, dtype=dtype)
     dtype = None if dtype is None else dtypes.as_dtype(dtype)
-    return ops.norm(linalg._float("linalg.vector_norm", input, dtype), p, dim, keepdim)
+    return ops.norm(
+        linalg._float("linalg.vector_norm", input, dtype, modulus=True), p, dim, keepdim
+    )
 
 
 def det(input: Tensor) -> Tensor:

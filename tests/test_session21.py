@@ -114,3 +114,18 @@ def test_sum_to_size_of_no_dims_is_the_sum():
     x = mg.tensor(2.0, requires_grad=True)
     y = x.sum_to_size(())
     assert y is not x and y.grad_fn.name() == "SumBackward"
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda c: mg.linalg.det(c),
+        lambda c: mg.linalg.inv(c),
+        lambda c: mg.linalg.matrix_norm(c, "nuc"),
+        lambda c: mg.linalg.vecdot(c, c),
+    ],
+)
+def test_linear_algebra_of_complex_tensors_says_it_takes_real_ones(op):
+    """It said "Expected a floating point or complex tensor as input. Got complex64"."""
+    with pytest.raises(NotImplementedError, match="takes real tensors only .got complex64"):
+        op(mg.ones(2, 2, dtype=mg.complex64))

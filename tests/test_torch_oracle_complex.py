@@ -58,6 +58,17 @@ CASES = {
     "float_power 1j": lambda L, c, x: L.float_power(x, 1j),
     "cov": lambda L, c, x: L.cov(c),
     "corrcoef": lambda L, c, x: L.corrcoef(c),
+    # the norms that see only each element's size: of |z|, real
+    "vector_norm": lambda L, c, x: L.linalg.vector_norm(c, 3, 1),
+    "vector_norm inf": lambda L, c, x: L.linalg.vector_norm(c, float("inf")),
+    "vector_norm dtype": lambda L, c, x: L.linalg.vector_norm(c, dtype=L.complex128),
+    "matrix_norm 1": lambda L, c, x: L.linalg.matrix_norm(c, 1),
+    "matrix_norm fro": lambda L, c, x: L.linalg.matrix_norm(c),
+    "Tensor.norm": lambda L, c, x: c.norm(1),
+    "norm dim": lambda L, c, x: L.norm(c, dim=0),
+    "normalize": lambda L, c, x: L.nn.functional.normalize(c),
+    "dist": lambda L, c, x: L.dist(c, c * 2),
+    "pairwise_distance": lambda L, c, x: L.nn.functional.pairwise_distance(c, c * 2),
     "sum": lambda L, c, x: c.sum(0),
     "mean": lambda L, c, x: c.mean(),
 }
