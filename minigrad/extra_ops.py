@@ -869,6 +869,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     int64.   dx = g broadcast back, 0 where x is NaN."""
     check_tensor("nansum", "input", input)
     X = input.data
+    ops._refuse("nansum", X, "c")
     if dtype is not None:
         dt = ops._reduce_dtype("nansum", input, dtypes.as_dtype(dtype, "nansum"))
         if X.dtype.kind in "fc" and dt.kind not in "fc":  # skip the NaNs before they become ints
@@ -1144,6 +1145,7 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
         raise TypeError(f"searchsorted(): argument 'input' must be Tensor or Number, not "
                         f"{type(input).__name__}")  # fmt: skip
     V = np.asarray(input) if scalar else input.data
+    ops.refuse_complex("searchsorted", S, V)
     if S.ndim > 1 and (scalar or S.shape[:-1] != V.shape[:-1]):
         raise RuntimeError(
             f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
@@ -1213,6 +1215,7 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:
     if X.dtype != V.dtype:
         raise RuntimeError(f"heaviside is not yet implemented for tensors with different dtypes "
                            f"({X.dtype} and {V.dtype})")  # fmt: skip
+    ops._refuse("heaviside", X, "c")
     try:
         out = np.where(X == 0, V, X > 0).astype(X.dtype)
     except ValueError:

@@ -261,6 +261,9 @@ def randint(low: Any = None, high: Any = None, size: Any = None, dtype: Any = No
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
     dt = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
+    if dt.kind == "c":
+        raise RuntimeError(f"randint: no random integers in {dt} (only integral, floating-point "
+                           "and boolean dtypes)")  # fmt: skip
     if dt.kind == "b" and high > 2:
         raise RuntimeError("randint: to - 1 is out of bounds for bool")
     if dt.kind in "iu":  # the bounds themselves must fit (no wrapping here)
@@ -342,7 +345,7 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if ints else dtypes.get_default_dtype()
     dt = dtypes.as_dtype(dtype)
-    if dt.kind == "b" or dt in dtypes._BAREBONES:
+    if dt.kind in "bc" or dt in dtypes._BAREBONES:
         raise _no_kernel("arange_cpu", dt)
     if not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")

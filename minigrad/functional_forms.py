@@ -21,6 +21,7 @@ import numpy as np
 from . import dtypes, linalg, ops
 from .engine import record
 from .nn import functional as F
+from .nn.conv import _pad
 from .nn.module import Module
 from .nn.more_layers import _dropout
 from .nn.rnn import _CELL_STEPS, _GATES, RNNBase
@@ -559,7 +560,7 @@ def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:
 
 def constant_pad_nd(input: Tensor, pad: Any, value: Any = 0) -> Tensor:
     """F.pad(input, pad, 'constant', value)."""
-    return F.pad(input, pad, "constant", value)
+    return _pad(input, pad, "constant", value)
 
 
 def fill(input: Tensor, value: Any) -> Tensor:

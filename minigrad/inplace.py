@@ -428,6 +428,8 @@ def masked_fill_(t: Tensor, mask: Any, value: Any, name: str = "masked_fill_") -
 
 
 def relu_(t: Tensor) -> Tensor:
+    if t.data.dtype.kind == "c":  # checked inline, as relu's
+        ops._refuse("relu_", t.data, "c", NotImplementedError)
     return _apply(t, "relu_", lambda a, _, out: np.maximum(a, 0, out=out), None,
                   lambda old, _: ops.relu(old))  # fmt: skip
 

@@ -36,6 +36,8 @@ def range(  # noqa: A001 - PyTorch's name
                            f"(start {start}, end {end}, step {step})")  # fmt: skip
     check_device(device)
     dt = dtypes.or_default(dtype)
+    if dt.kind == "c":
+        raise NotImplementedError(f"\"range_cpu\" not implemented for '{dt}'")
     n = int(math.floor((end - start) / step)) + 1
     out = (start + np.arange(n, dtype=np.float64) * step).astype(dt)
     return Tensor._new(out).requires_grad_(requires_grad)

@@ -50,6 +50,7 @@ from .ops import (
     mul,
     permute,
     pow,
+    refuse_complex,
     reshape,
     sort_order,
     view,
@@ -163,6 +164,7 @@ def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of x (0 for NaN, as PyTorch; bools stay bools).   dx = 0."""
     _no_barebones("sign_cpu", input)
     X = input.data
+    _refuse("sign", X, "c", NotImplementedError, hint="; for z / |z|, use sgn()")
     out = X.copy() if X.dtype.kind == "b" else _sign_array(X, X.dtype)
     return record(out, "Sign", (input,), (np.zeros_like,))
 
@@ -170,7 +172,7 @@ def sign(input: Tensor) -> Tensor:
 def _rounding(name: str, fn: Any, x: Tensor) -> Tensor:
     """floor, ceil and trunc: integers are copied, bools refused (as PyTorch).   dx = 0."""
     X = x.data
-    _refuse(name, X, "b", NotImplementedError)
+    _refuse(name, X, "bc", NotImplementedError)
     out = X.copy() if X.dtype.kind in "iu" else fn(X)
     return record(out, name.capitalize(), (x,), (np.zeros_like,))
 
@@ -193,7 +195,7 @@ def trunc(input: Tensor) -> Tensor:
 def frac(input: Tensor) -> Tensor:
     """x - trunc(x) (the sign of x); floats only, as PyTorch.   dx = g."""
     X = input.data
-    _refuse("frac", X, "biu", NotImplementedError)
+    _refuse("frac", X, "biuc", NotImplementedError)
     return record(_quiet(lambda: X - np.trunc(X))(), "Frac", (input,), (identity,))
 
 
@@ -202,6 +204,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
     PyTorch for eps > 0.5; x itself without eps).
     dx = g / (x (1 - x)); outside [eps, 1 - eps] 0, or NaN outside [0, 1] without eps."""
     X = input.data
+    _refuse("logit", X, "c", NotImplementedError)
     if X.dtype.kind in "biu":
         X = X.astype(dtypes.get_default_dtype())
     lo, hi = (0, 1) if eps is None else (eps, 1 - eps)
@@ -381,6 +384,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool
     """(values, indices) of x sorted along ``dim`` (ties keep their order: always stable).
     dx = g scattered back to the indices."""
     X = input.data
+    _refuse("sort", X, "c")
     d = _one_axis("sort", "dim", dim, X.ndim)
     check_bool("sort", "descending", descending)
     check_bool("sort", "stable", stable)
@@ -1040,12 +1044,14 @@ def erf(input: Tensor) -> Tensor:
     """erf x = 2/√π ∫₀ˣ exp(-t²) dt.   dx = g 2/√π exp(-x²)."""
     from .nn.erf import erf as erf_array  # nn imports this module: import on use
 
+    _refuse("erf", input.data, "c", NotImplementedError)
     return _float_op("Erf", lambda X: erf_array(X).astype(X.dtype), input,
                      lambda g, X, out: g * (2 / _SQRT_PI) * np.exp(-X * X))  # fmt: skip
 
 
 def erfc(input: Tensor) -> Tensor:
     """1 - erf x, without the cancellation for large x.   dx = -g 2/√π exp(-x²)."""
+    _refuse("erfc", input.data, "c", NotImplementedError)
     return _float_op("Erfc", lambda X: special_functions.erfc(X).astype(X.dtype), input,
                      lambda g, X, out: g * (-2 / _SQRT_PI) * np.exp(-X * X))  # fmt: skip
 
@@ -1058,6 +1064,7 @@ def _erfinv_array(Y: np.ndarray) -> np.ndarray:
 def erfinv(input: Tensor) -> Tensor:
     """The y with erf y = x (for x in [-1, 1]).   dx = g √π/2 exp(erfinv(x)²) (from x, as
     PyTorch: it saves x, not the result)."""
+    _refuse("erfinv", input.data, "c", NotImplementedError)
     vjp = lambda g, X, out: g * (_SQRT_PI / 2) * np.exp(np.square(_erfinv_array(X)))  # noqa: E731
     return _float_op("Erfinv", _erfinv_array, input, vjp)
 
@@ -1111,6 +1118,7 @@ def _x_log(name: str, node: str, log: Any, pole: float, input: Any, other: Any) 
             f"{name}(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
         )
     (A, B), dt = _operands(name, input, other, floating=True)
+    refuse_complex(name, A, B)
     with np.errstate(over="ignore"):  # a number is cast to dt first, as PyTorch's: 1e-50 is 0
         A, B = (np.asarray(v, dt) for v in (A, B))  # in float32 (and log1p(True) not float16)
 
@@ -1162,12 +1170,14 @@ def atanh(input: Tensor) -> Tensor:
 
 def deg2rad(input: Tensor) -> Tensor:
     """x π/180.   dx = g π/180."""
+    _refuse("deg2rad", input.data, "c")
     out = _unary_float(lambda X: X * (math.pi / 180), input.data)
     return record(out, "Deg2Rad", (input,), (lambda g: g * (math.pi / 180),))
 
 
 def rad2deg(input: Tensor) -> Tensor:
     """x 180/π.   dx = g 180/π."""
+    _refuse("rad2deg", input.data, "c")
     out = _unary_float(lambda X: X * (180 / math.pi), input.data)
     return record(out, "Rad2Deg", (input,), (lambda g: g * (180 / math.pi),))
 
@@ -1209,6 +1219,7 @@ def _nan_ignoring(name: str, fn: Any, a: Tensor, b: Tensor, wins: Any) -> Tensor
     """fmax and fmin: a gets g where it wins (ties included) or b is NaN, b the rest."""
     _tensors_only(name, a, b)
     A, B, out = _binary(name, fn, a, b)
+    _refuse(name, out, "c")
     first = lambda: wins(A, B) | np.isnan(B)  # noqa: E731
     return record(out, name.capitalize(), (a, b),
                   (lambda g: np.where(first(), g, 0), lambda g: np.where(first(), 0, g)),

@@ -77,6 +77,9 @@ def _binary(name: str, fn: Any, a: Tensor, b: Any) -> tuple:
         except OverflowError:  # NumPy refuses a Python int the tensor's dtype cannot hold
             B = wrapped_int(B, A.dtype)
             out = fn(A, B)
+    except TypeError:  # NumPy has no loop for these dtypes (floor_divide of complex numbers)
+        refuse_complex(name, A, B)
+        raise
     except ValueError as e:
         if "broadcast" not in str(e):
             raise OpError(f"{name}: {e}") from None
@@ -125,6 +128,13 @@ def _refuse(
     """Raise ``error`` for a tensor of a dtype kind (NumPy's letters) that PyTorch refuses."""
     if X.dtype.kind in kinds:
         raise error(f"{name}: not supported for {X.dtype} tensors{hint}")
+
+
+def refuse_complex(name: str, *xs: Any, error: type = NotImplementedError) -> None:
+    """``_refuse`` for complex operands (arrays or numbers) of an op PyTorch has only for
+    real numbers: NumPy would order complex numbers by their real parts first."""
+    for x in xs:
+        _refuse(name, np.asarray(x), "c", error)
 
 
 def _no_barebones(kernel: str, X: Any) -> None:
@@ -765,8 +775,9 @@ def relu(input: Tensor) -> Tensor:
     """max(x, 0).   dx = g where out != 0 (x > 0, or NaN), else 0, as PyTorch: a select, not
     a multiply, so an inf or NaN g at x <= 0 gives 0 (sqrt(relu(x)) has no NaN gradient)."""
     try:
-        if input.data.dtype.kind == "b":  # checked inline: relu is on every training step's path
+        if input.data.dtype.kind in "bc":  # checked inline: relu is on every training step's path
             _refuse("relu", input.data, "b")
+            _refuse("relu", input.data, "c", NotImplementedError)
     except AttributeError:  # not a Tensor (an ndarray's .data is a memoryview)
         check_tensor("relu", "input", input)
         raise
@@ -824,7 +835,7 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     float32, as PyTorch, where x * 10^d would overflow).
     dx = 0 (piecewise constant; PyTorch records the node all the same)."""
     X = input.data
-    _refuse("round", X, "b", NotImplementedError)
+    _refuse("round", X, "bc", NotImplementedError)
     if not isinstance(decimals, (builtins.int, np.integer)) or isinstance(decimals, builtins.bool):
         raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
     if decimals and X.dtype.kind in "iu":
@@ -870,11 +881,13 @@ def clamp_operands(X: np.ndarray, min: Any, max: Any) -> tuple:
         return X, lo, hi
     bounds = [v for v in (lo, hi) if v is not None]
     dt = dtypes.result_dtype(np.result_type(X, *bounds), (X, *bounds))
-    return tuple(
+    X, lo, hi = (
         dtypes.check_fits(v, dt) if isinstance(v, (builtins.int, builtins.float))
         else v if v is None else _cast(v, dt)
         for v in (X, lo, hi)
     )  # fmt: skip
+    _refuse("clamp", X, "c", NotImplementedError)  # complex numbers have no order
+    return X, lo, hi
 
 
 def check_bounds(name: str, min: Any, max: Any) -> None:
@@ -948,6 +961,7 @@ def maximum(input: Any, other: Any) -> Tensor:
     _no_barebones("maximum", input)
     _tensors_only("maximum", input, other, " (for a number, use clamp)")
     A, B, out = _binary("maximum", np.maximum, input, other)
+    _refuse("maximum", out, "c")
     return record(
         out, "Maximum", (input, other),
         (lambda g: _unless(A < B, A == B, g), lambda g: _unless(B < A, A == B, g)),
@@ -960,6 +974,7 @@ def minimum(input: Any, other: Any) -> Tensor:
     _no_barebones("minimum", input)
     _tensors_only("minimum", input, other, " (for a number, use clamp)")
     A, B, out = _binary("minimum", np.minimum, input, other)
+    _refuse("minimum", out, "c")
     return record(
         out, "Minimum", (input, other),
         (lambda g: _unless(A > B, A == B, g), lambda g: _unless(B > A, A == B, g)),
@@ -1381,6 +1396,8 @@ def _extreme(name: str, fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     axes = _axes(name, dim, X.ndim)
     check_bool(name, "keepdim", keepdim)
     _check_nonempty(name, X, axes)
+    if X.size:  # (PyTorch's kernel is not called for an empty result)
+        _refuse(name, X, "c", NotImplementedError)
     out = _contiguous(fn(X, axis=axes, keepdims=keepdim))
     shape = X.shape
 
@@ -1416,6 +1433,7 @@ def _extreme_dim(name: str, arg: Any, x: Tensor, dim: int, keepdim: bool) -> tup
     """max/min along ``dim``: (values, indices); the gradient goes to the returned index."""
     X = x.data
     _no_barebones(f"{name}_values_cpu", X)
+    _refuse(name, X, "c")
     result = Max if name == "max" else Min
     check_bool(name, "keepdim", keepdim)
     if X.ndim == 0:  # the element itself, at index 0 (dim 0 or -1, as for one dim)
@@ -1519,7 +1537,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     X = input.data
     if not _is_int(k) or isinstance(k, Tensor):
         raise TypeError(f"topk(): argument 'k' must be int, not {type(k).__name__}")
-    _refuse("topk", X, "b")
+    _refuse("topk", X, "bc")
     check_bool("topk", "largest", largest)
     check_bool("topk", "sorted", sorted)
     d = _one_axis("topk", "dim", dim, X.ndim)
@@ -1544,7 +1562,7 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 
 def _arg(fn: Any, X: np.ndarray, dim: int | None, keepdim: bool) -> Any:
-    _refuse(fn.__name__, X, "b")
+    _refuse(fn.__name__, X, "bc")
     _no_barebones(f"{fn.__name__}_cpu", X)
     axes = _axes(fn.__name__, dim, X.ndim, single=True)
     check_bool(fn.__name__, "keepdim", keepdim)
@@ -1586,6 +1604,7 @@ def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
         raise TypeError("softmax(): argument 'dim' must be int, not NoneType")
     d = _axes("softmax", dim, X.ndim, single=True)
     if X.size:
+        _refuse("softmax", X, "c", NotImplementedError)  # (an empty x is returned as it is)
         W = dtypes.opmath(X)  # float16 in float32, rounded once, as PyTorch
         e = np.asarray(_minus(W, np.max(W, axis=d, keepdims=True)))  # (0-d x: a scalar)
         np.exp(e, out=e)  # in place: one array of x's size, not three
@@ -1671,6 +1690,7 @@ def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
     no exp overflows (shared with nn's cross-entropy); float16 in float32, rounded once."""
     if not X.size:  # nothing to normalize (np.max of an empty axis raises)
         return X.copy()
+    _refuse("log_softmax", X, "c", NotImplementedError)
     half = X.dtype == np.float16
     W = X.astype(np.float32) if half else X
     shifted = np.asarray(_minus(W, np.max(W, axis=axis, keepdims=True)))  # (0-d x: a scalar)
@@ -2413,6 +2433,8 @@ def _compare(name: str, fn: Any, a: Any, b: Any) -> Tensor:
             A, B = A.astype(dt), _number_as(dt, B)
         elif not -65504.0 <= B <= 65504.0 and A.dtype.itemsize < 8:  # inf in float16/32
             B = _number_as(A.dtype, B)
+    if name[0] in "lg" and (A.dtype.kind == "c" or type(B) is builtins.complex):
+        refuse_complex(name, A, B)  # complex numbers have no order
     try:
         return _new(np.asarray(fn(A, B)))
     except ValueError:

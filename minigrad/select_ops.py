@@ -525,6 +525,8 @@ def _cumulative_extreme(name: str, better: Any, x: Tensor, dim: int) -> tuple:
     (a NaN wins and stays).   dx = g added at those indices."""
     X = x.data
     d = _one_axis(name, "dim", dim, X.ndim)
+    if X.ndim and X.size:  # (PyTorch's kernel is not called for 0-d or empty x)
+        _refuse(name, X, "c", NotImplementedError)
     Xm = np.moveaxis(X.reshape(X.shape or (1,)), d if X.ndim else 0, -1)
     values, idx = np.empty_like(Xm), np.zeros(Xm.shape, np.int64)
     if Xm.shape[-1] and Xm.size:
@@ -584,7 +586,7 @@ def _kth(name: str, x: Tensor, k: Any, dim: int, keepdim: bool, tup: Any) -> tup
         return tup(
             record(X.copy(), name.capitalize(), (x,), (identity,)), _new(np.zeros((), np.int64))
         )
-    _refuse(name, X, "b", NotImplementedError)  # past PyTorch's shortcuts for 0-d and empty
+    _refuse(name, X, "bc", NotImplementedError)  # past PyTorch's shortcuts for 0-d and empty
     idx = np.take(sort_order(X, d, False), [k - 1], axis=d)
     if name == "kthvalue":
         idx = _tied_kth(X, d, k - 1, idx)
@@ -665,14 +667,14 @@ def median(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> Any
     if dim is not None:
         n = X.shape[_one_axis("median", "dim", dim, X.ndim)] if X.ndim else 1
         if not X.ndim:  # kthvalue's shortcut for a 0-d tensor, which median has not
-            _refuse("median", X, "b", NotImplementedError)
+            _refuse("median", X, "bc", NotImplementedError)
         return _kth("median", input, (n - 1) // 2 + 1 if n else 1, dim, keepdim, Median)
     if not X.size:  # NaN, or for integers what PyTorch's cast of NaN gives, the least value
         nan = np.iinfo(X.dtype).min if X.dtype.kind in "iu" else np.nan
         return record(
             np.asarray(nan, X.dtype), "Median", (input,), (lambda g: np.zeros(X.shape, g.dtype),)
         )
-    _refuse("median", X, "b", NotImplementedError)
+    _refuse("median", X, "bc", NotImplementedError)
     flat = np.sort(X.reshape(-1), kind="stable")
     out = np.asarray(flat[(X.size - 1) // 2] if not np.isnan(flat[-1:]).any() else flat[-1])
 
@@ -698,6 +700,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
         return Mode(record(X.copy(), "Mode", (input,), (identity,)), _new(np.zeros((), np.int64)))
     if X.shape[d] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    _refuse("mode", X, "c", NotImplementedError)
     rows = np.moveaxis(X, d, -1).reshape(-1, X.shape[d])
     idx = np.zeros(rows.shape[0], np.int64)
     for r, row in enumerate(rows):
@@ -733,6 +736,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     and their counts. PyTorch records the node but has no derivative for it: backward
     raises."""
     X = input.data
+    _refuse("unique", X, "c", NotImplementedError)
     if dim is None:  # NaNs are all different, as PyTorch's (NumPy merges them by default)
         values, inverse, counts = np.unique(
             X.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
@@ -823,13 +827,16 @@ def equal(input: Tensor, other: Tensor) -> builtins.bool:
 
 
 def isneginf(input: Tensor) -> Tensor:
+    _refuse("isneginf", input.data, "c")
     return _new(np.isneginf(input.data))
 
 
 def isposinf(input: Tensor) -> Tensor:
+    _refuse("isposinf", input.data, "c")
     return _new(np.isposinf(input.data))
 
 
 def signbit(input: Tensor) -> Tensor:
     """Whether the sign bit is set (True for -0.0)."""
+    _refuse("signbit", input.data, "c", NotImplementedError)
     return _new(np.signbit(input.data))

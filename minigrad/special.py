@@ -33,7 +33,7 @@ from .more_ops import (
     sinc,
     xlogy,
 )
-from .ops import _quiet, _unary_float, logsumexp, round, sigmoid
+from .ops import _quiet, _refuse, _unary_float, logsumexp, refuse_complex, round, sigmoid
 from .surface_ops import i0  # torch.i0, defined with the Tensor surface
 from .tensor import Tensor, check_tensor
 
@@ -55,8 +55,14 @@ expit = sigmoid
 
 
 def _in(kernel: Any, *args: Any) -> Any:
-    """``kernel`` on X in float64, its result in X's dtype: fn(X) for _float_op."""
-    return lambda X: kernel(X, *args).astype(X.dtype)
+    """``kernel`` on X in float64, its result in X's dtype: fn(X) for _float_op. The kernels
+    are for real x only (a complex X would lose its imaginary part)."""
+
+    def fn(X: np.ndarray) -> np.ndarray:
+        _refuse(kernel.__name__, X, "c", NotImplementedError)
+        return kernel(X, *args).astype(X.dtype)
+
+    return fn
 
 
 # ---- the gamma function and its derivatives ----------------------------------------------
@@ -85,6 +91,7 @@ def polygamma(n: int, input: Tensor) -> Tensor:
         )
     if n < 0:
         raise RuntimeError(f"polygamma(n, x) does not support negative n, got n = {n}")
+    _refuse("polygamma", input.data, "c", NotImplementedError)
     return _float_op("Polygamma", lambda X: sf.polygamma(n, X).astype(X.dtype), input,
                      lambda g, X, out: g * sf.polygamma(n + 1, X).astype(X.dtype))  # fmt: skip
 
@@ -113,6 +120,8 @@ def _no_vjp(what: str) -> Any:
 
 
 def _igamma(name: str, input: Tensor, other: Tensor, upper: bool) -> Tensor:
+    check_tensor(name, "input", input)
+    refuse_complex(name, input.data, getattr(other, "data", other))
     A, Xs, out = _float_pair(
         name, lambda A, X: sf.gammainc(A, X, upper).astype(np.result_type(A, X)), input, other
     )
@@ -147,6 +156,7 @@ def zeta(input: Any, other: Any) -> Tensor:
             f"zeta(): expected a Tensor, got {type(input).__name__} and {type(other).__name__}"
         )
     (A, B), dt = _operands("zeta", input, other, floating=True)
+    refuse_complex("zeta", A, B)
     out = np.asarray(_quiet(sf.zeta)(A, B), dt)
 
     @_quiet
@@ -175,6 +185,7 @@ def erfcx(input: Tensor) -> Tensor:
 
 def entr(input: Tensor) -> Tensor:
     """-x log x (0 at x = 0, -inf below).   dx = -g (1 + log x)."""
+    _refuse("entr", input.data, "c", NotImplementedError)
 
     def entr_array(X: np.ndarray) -> np.ndarray:
         rest = np.where(X == 0, 0, np.where(X < 0, -np.inf, X))  # NaN stays NaN

@@ -155,6 +155,7 @@ Aminmax = return_type("aminmax", ["min", "max"])
 def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Aminmax:
     """(amin, amax) over ``dim`` (an int, or None for all elements)."""
     check_tensor("aminmax", "input", input)
+    ops._refuse("aminmax", input.data, "c", NotImplementedError)
     if dim is not None and not ops._is_int(dim):
         raise TypeError(f"aminmax(): argument 'dim' must be int, not {type(dim).__name__}")
     if dim is None and not input.data.size:
@@ -345,6 +346,8 @@ def nanmedian(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> 
     X = input.data
     if X.dtype.kind == "b":
         raise NotImplementedError("\"nanmedian_cpu\" not implemented for 'Bool'")
+    if X.size:  # (of no elements NaN, as PyTorch)
+        ops._refuse("nanmedian", X, "c", NotImplementedError)
     if dim is None:
         if X.size:
             at = _nanmedian_along(Tensor._new(X.reshape(-1)), 0).indices.data
@@ -671,6 +674,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                            f"{X.shape} apart from dimension {d} and to be smaller size than src "
                            f"{S.shape}")  # fmt: skip
     n = X.shape[d] if X.ndim else 1
+    if I.size and reduce in ("amax", "amin"):  # complex numbers have no order
+        ops._refuse(f"scatter_reduce ({reduce})", X, "c", NotImplementedError)
     if I.size and (I.min() < 0 or I.max() >= n):
         raise RuntimeError(f"scatter_reduce(): index out of range for dimension {d} of size {n}")
     at = list(np.indices(I.shape, sparse=True)) if I.ndim else []
@@ -1083,6 +1088,7 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
     T = test_elements.data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     if E.dtype.kind == "b" or T.dtype.kind == "b":  # PyTorch has no isin kernel for bools
         raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    ops.refuse_complex("isin", E, T, error=RuntimeError)
     return Tensor._new(np.asarray(np.isin(E, T, invert=invert)))
 
 
@@ -1092,6 +1098,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
     where each element's run is in the result and how long each run is."""
     check_tensor("unique_consecutive", "input", input)
     X = input.data
+    ops._refuse("unique_consecutive", X, "c", NotImplementedError)
     if dim is None:
         flat = X.reshape(-1)
         starts = np.concatenate(([True], flat[1:] != flat[:-1])) if flat.size else np.zeros(0, bool)
@@ -1217,6 +1224,7 @@ def i0(input: Tensor) -> Tensor:
     (integers computed in the default float dtype).   dx = g I1(x)."""
     check_tensor("i0", "input", input)
     X = input.data
+    ops._refuse("i0", X, "c", NotImplementedError)
     if X.dtype.kind in "biu":
         X = X.astype(dtypes.get_default_dtype())
     out = ops._unary_float(np.i0, X)

@@ -1337,6 +1337,7 @@ class Tensor:
 
     # in-place forms of elementwise ops: x.exp_() makes x its own exp, in its memory
     def abs_(self) -> Tensor:
+        _ops._refuse("abs_", self.data, "c", hint=" (|z| is real: use abs())")
         return _inplace.op_(self, "abs_", Tensor.abs)
 
     def neg_(self) -> Tensor:

@@ -106,6 +106,7 @@ def _check_threshold(name: str, input: Any) -> None:
     check_tensor(name, "input", input)
     if input.data.dtype.kind == "b":
         raise NotImplementedError(f"{name}: \"threshold_cpu\" not implemented for 'Bool'")
+    ops._refuse(name, input.data, "c", NotImplementedError)
 
 
 def _threshold(input: Tensor, threshold: float, value: float) -> Tensor:

@@ -26,6 +26,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .. import dtypes
 from ..engine import COPY_SLICES, record
 from ..errors import OpError
+from ..ops import _refuse
 from ..random import generator
 from ..random_kernels import keep_mask, scaled_keep
 from ..tensor import Tensor, check_bool, check_tensor
@@ -430,6 +431,7 @@ def _max_pool(
     X, batched, out_size = _pool_input(op, input, k, s, p, d, ceil_mode)
     if X.dtype.kind == "b":
         raise NotImplementedError(f"{op}: \"{op}\" not implemented for 'Bool'")
+    _refuse(op, X, "c", NotImplementedError)
     spatial = X.shape[2:]
     low = -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min if X.dtype.kind in "iu" else 0
     right = [_padding_right(n, o, *a) for n, o, a in zip(spatial, out_size, zip(k, s, p, d))]
@@ -706,6 +708,14 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
 
 
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """``_pad``, for a real ``value`` (PyTorch's F.pad takes a float; constant_pad_nd any
+    number)."""
+    if isinstance(value, complex):
+        raise TypeError("pad(): argument 'value' (position 4) must be float, not complex")
+    return _pad(input, pad, mode, value)
+
+
+def _pad(input: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tensor:
     """Pad (or, with negative amounts, crop) the last len(pad) / 2 dims: pad = (left of the
     last dim, right of it, left of the one before, ...).
 
@@ -867,7 +877,8 @@ def dropout2d(
     shape = X.shape[:2] + (1,) * (X.ndim - 2)
     if p == 1:
         mask = np.zeros(shape, X.dtype)
-    elif X.dtype.kind not in "fc":
+    elif X.dtype.kind not in "f":
+        _refuse("dropout2d", X, "c", NotImplementedError)  # PyTorch has no complex Bernoulli noise
         raise OpError(f"dropout2d: result type Float can't be cast to the desired output type "
                       f"{X.dtype}")  # fmt: skip
     else:

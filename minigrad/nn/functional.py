@@ -465,6 +465,7 @@ def _hardtanh(input: Tensor, min_val: float, max_val: float, inplace: bool = Fal
     X = input.data
     if X.dtype.kind == "b":
         raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh")
+    ops._refuse("hardtanh", X, "c", NotImplementedError)  # a clamp
     if X.dtype.kind == "u" and (min_val < 0 or max_val < 0):
         raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type with negative "
                            f"limits ({min_val}, {max_val})")  # fmt: skip
@@ -661,6 +662,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
             f"dropout: result type Float can't be cast to the desired output type {X.dtype}"
         )
     else:
+        if X.size:  # PyTorch draws no Bernoulli noise in a complex dtype (none for no elements)
+            ops._refuse("dropout", X, "c", NotImplementedError)
         mask = _rk.dropout_noise(generator(), X, p)
     if inplace:
         return input.mul_(mask)
@@ -1286,7 +1289,7 @@ def nll_loss(
     name = "nll_loss"
     _check_tensors(name, input, target)
     X = input.data
-    ops._refuse("nll_loss", X, "biu", NotImplementedError)
+    ops._refuse("nll_loss", X, "biuc", NotImplementedError)
     axis = _class_axis(name, X)
     index, keep, w_y, _ = _index_targets(name, X, target, weight, ignore_index, axis, reduction)
     loss = np.where(keep, -w_y * _gather(X, index, axis), 0).astype(X.dtype)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, ops
 from ..engine import record
 from ..errors import OpError
 from ..random import generator
@@ -418,6 +418,7 @@ def _dropout(op: str, input: Tensor, p: float, training: bool, inplace: bool, le
         if X.ndim < lead:
             raise OpError(f"{op}: Feature dropout requires at least 2 dimensions in the input, "
                           f"got {list(X.shape)}")  # fmt: skip
+        ops._refuse(op, X, "c", NotImplementedError)  # PyTorch has no complex Bernoulli noise
         if X.dtype.kind != "f":
             raise OpError(f"{op}: result type Float can't be cast to the desired output type "
                           f"{dtypes.torch_name(X.dtype)}")  # fmt: skip
