@@ -45,14 +45,18 @@ def _shape(sizes: tuple, size: Any = None, op: str = "") -> tuple:
     return shape
 
 
+COMPLEX_KERNELS = ("normal_kernel_cpu", "check_uniform_bounds")  # PyTorch's, for complex too
+
+
 def _no_kernel(kernel: str, dtype: np.dtype) -> NotImplementedError:
     return NotImplementedError(f"\"{kernel}\" not implemented for '{dtype}'")
 
 
 def random_dtype(dtype: Any, kernel: str) -> np.dtype:
-    """The dtype random samples fill: a float one, as PyTorch has no random kernel for the rest."""
+    """The dtype random samples fill: a float one, as PyTorch has no random kernel for the rest
+    (but for normal and uniform samples, which also fill a complex one's parts)."""
     dt = dtypes.or_default(dtype)
-    if dt.kind != "f":
+    if dt.kind != "f" and not (dt.kind == "c" and kernel in COMPLEX_KERNELS):
         raise _no_kernel(kernel, dt)
     return dt
 

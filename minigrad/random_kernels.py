@@ -112,7 +112,10 @@ def uniform01(gen: Any, n: int, dt: np.dtype) -> np.ndarray:
 
 def uniform(gen: Any, n: int, dt: np.dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """``uniform_(low, high)``: u·(high - low) + low, the bounds first cast to the type it is
-    computed in (float32 for float16); a value that rounds up to ``high`` becomes ``low``."""
+    computed in (float32 for float16); a value that rounds up to ``high`` becomes ``low``.
+    A complex dt: its 2n parts (re, im) so drawn, as PyTorch fills view_as_real(x)."""
+    if dt.kind == "c":
+        return uniform(gen, 2 * n, dtypes.real_dtype(dt), low, high).view(dt)
     calc = calc_type(dt)
     lo, hi = calc(low), calc(high)
     out = fma(uniform01(gen, n, dt), hi - lo, lo, calc).astype(dt)
@@ -122,7 +125,12 @@ def uniform(gen: Any, n: int, dt: np.dtype, low: float = 0.0, high: float = 1.0)
 # ---- normal ----------------------------------------------------------------------------
 def normal(gen: Any, n: int, dt: np.dtype, mean: float = 0.0, std: float = 1.0,
            contiguous: bool = True) -> np.ndarray:  # fmt: skip
-    """``normal_(mean, std)`` of n elements: the 16-wide fill, or one sample at a time."""
+    """``normal_(mean, std)`` of n elements: the 16-wide fill, or one sample at a time. A
+    complex dt: its 2n parts (re, im) drawn with std / √2 (so E|z - mean|² = std²), as
+    PyTorch fills view_as_real(x)."""
+    if dt.kind == "c":
+        part = dtypes.real_dtype(dt)
+        return normal(gen, 2 * n, part, mean, std / math.sqrt(2), contiguous).view(dt)
     if n >= 16 and contiguous:
         return _normal_fill(gen, n, dt, mean, std)
     return via_float(fma(_normal_samples(gen, n), std, mean, _f64), dt)

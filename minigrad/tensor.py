@@ -2336,7 +2336,12 @@ class Tensor:
         order of the tensor's memory, as PyTorch's kernels fill it), as ``copy_`` does (a leaf
         that requires grad refuses outside no_grad; in a graph, the old values get no
         gradient). ``kernel``: PyTorch's, which takes floating dtypes only."""
-        if kernel is not None and self.data.dtype.kind != "f":
+        kind = self.data.dtype.kind
+        if (
+            kernel is not None
+            and kind != "f"
+            and not (kind == "c" and kernel in _factories.COMPLEX_KERNELS)
+        ):
             if name == "exponential_":
                 raise RuntimeError("Exponential distribution is a continuous probability "
                                    f"distribution. dtype must be a floating point but you "

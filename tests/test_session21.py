@@ -129,3 +129,12 @@ def test_linear_algebra_of_complex_tensors_says_it_takes_real_ones(op):
     """It said "Expected a floating point or complex tensor as input. Got complex64"."""
     with pytest.raises(NotImplementedError, match="takes real tensors only .got complex64"):
         op(mg.ones(2, 2, dtype=mg.complex64))
+
+
+def test_complex_normal_draws_fill_the_parts_with_std_over_root_two():
+    """PyTorch's randn(dtype=complex64): view_as_real filled with N(0, 1/2) (refused before)."""
+    mg.manual_seed(0)
+    z = mg.randn(3, dtype=mg.complex64)
+    mg.manual_seed(0)
+    parts = mg.empty(3, 2).normal_(0, 1 / np.sqrt(2))
+    assert z.dtype == mg.complex64 and np.array_equal(mg.view_as_real(z).data, parts.data)

@@ -140,3 +140,27 @@ def test_a_real_complex_number_converts():
 def test_repr_as_pytorch(values):
     want = repr(torch.from_numpy(values.copy()))
     assert repr(mg.tensor(values)).replace("minigrad.", "torch.") == want
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda L: L.randn(3, dtype=L.complex64),
+        lambda L: L.randn(40, dtype=L.complex64),
+        lambda L: L.randn(5, 7, dtype=L.complex128),
+        lambda L: L.rand(50, dtype=L.complex128),
+        lambda L: L.randn_like(L.ones(9, dtype=L.complex64)),
+        lambda L: L.rand_like(L.ones(9, dtype=L.complex64)),
+        lambda L: L.ones(20, dtype=L.complex64).normal_(1, 2),
+        lambda L: L.ones(4, 6, dtype=L.complex64).t().normal_(1, 2),
+        lambda L: L.ones(20, dtype=L.complex64).uniform_(-1, 2),
+    ],
+)
+def test_complex_random_draws_are_pytorchs(draw):
+    """PyTorch fills view_as_real(x): 2n parts, normal ones with std / √2."""
+    out = []
+    for L in (torch, mg):
+        L.manual_seed(0)
+        r = draw(L)
+        out.append(np.asarray(r.numpy() if L is torch else r.data))
+    assert out[0].dtype == out[1].dtype and np.array_equal(out[0], out[1])
