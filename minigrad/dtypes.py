@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,17 @@ def torch_name(dtype: Any) -> str:
     """PyTorch's name of a dtype in its error messages ("Long", "Float", "UInt16", ...)."""
     name = np.dtype(dtype).name
     return TORCH_NAMES.get(name, name.replace("uint", "UInt"))
+
+
+def discard_imag(values: Any, dtype: np.dtype) -> Any:
+    """``values`` ready to cast to ``dtype``: a complex array bound for a real dtype (not bool,
+    which takes each number's truth) is its real part, with PyTorch's warning (NumPy's would be
+    a ComplexWarning)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "c" and dtype.kind not in "bc":
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning,
+                      stacklevel=4)  # fmt: skip
+        return values.real
+    return values
 
 
 def real_dtype(dtype: np.dtype) -> np.dtype:

@@ -463,7 +463,7 @@ def op_(t: Tensor, name: str, fn: Callable, *others: Any) -> Tensor:
 
 
 def _assign(a: np.ndarray, value: Any, out: np.ndarray) -> None:
-    np.copyto(out, value, casting="unsafe")
+    np.copyto(out, dtypes.discard_imag(value, out.dtype), casting="unsafe")
 
 
 def _replace(name: str) -> Callable:

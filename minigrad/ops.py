@@ -2406,7 +2406,7 @@ def to(x: Tensor, dtype: Any) -> Tensor:
     if dtype == x.data.dtype:
         return x
     old = x.data.dtype
-    X = dtypes.via_float32(x.data, dtype)
+    X = dtypes.via_float32(dtypes.discard_imag(x.data, dtype), dtype)
     out = X.astype(dtype) if X.flags.c_contiguous else preserved(X, dtype)
     if dtype.kind not in "fc":
         return _new(out)

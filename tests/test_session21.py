@@ -1,6 +1,8 @@
 """Divergences found by the twenty-first session (each test fails on the code before its
 fix; expected values are PyTorch 2.13's, or its documented rule)."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -138,3 +140,18 @@ def test_complex_normal_draws_fill_the_parts_with_std_over_root_two():
     mg.manual_seed(0)
     parts = mg.empty(3, 2).normal_(0, 1 / np.sqrt(2))
     assert z.dtype == mg.complex64 and np.array_equal(mg.view_as_real(z).data, parts.data)
+
+
+@pytest.mark.parametrize(
+    "cast",
+    [lambda c: c.float(), lambda c: c.to(mg.int64), lambda c: mg.ones(2).copy_(c)],
+)
+def test_complex_to_real_warns_as_pytorch(cast):
+    """PyTorch's UserWarning (NumPy's ComplexWarning leaked); a bool cast takes the truth."""
+    c = mg.tensor([1j, 2 + 1j])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert cast(c).tolist() == [0, 2]
+    assert [type(w.message) for w in seen] == [UserWarning]
+    assert "discards the imaginary part" in str(seen[0].message)
+    assert c.bool().tolist() == [True, True]
