@@ -189,8 +189,10 @@ def _add_scaled(name: str, a: Tensor, b: Any, alpha: Any) -> Tensor:
         A, B, out = _binary(name, lambda x, y: x + k * y, a, b)
     except OverflowError:  # NumPy's, for an alpha the integer dtype cannot hold
         A, B = a.data, _operand(b)
-        dtypes.check_fits(alpha, dtypes.result_dtype(np.result_type(A, B), (A, B)))
-        raise
+        dt = dtypes.result_dtype(np.result_type(A, B), (A, B))
+        dtypes.check_fits(alpha, dt)  # PyTorch's error, for one beyond it
+        k = wrapped_int(k, dt)  # a negative one wraps, as PyTorch casts it to unsigned
+        A, B, out = _binary(name, lambda x, y: x + k * y, a, b)
     dtypes.check_fits(alpha, out.dtype)  # as PyTorch's (also beyond a float dtype's range)
     return record(out, name.capitalize(), (a, b), (identity, lambda g: k * g))
 
@@ -215,6 +217,8 @@ def check_alpha(name: str, alpha: Any, kind: str, other_kind: str) -> None:
 
 def rsub(a: Tensor, b: Any) -> Tensor:
     """b - a (for ``2 - t``).   da = -g."""
+    if isinstance(b, Tensor):  # (a.__rsub__(b) called as such: b is an input too)
+        return sub(b, a)
     refuse_bool_sub(a, b)
     A, B, out = _binary("sub", lambda x, y: np.subtract(y, x), a, b)
     return record(out, "Rsub", (a,), (np.negative,))
@@ -420,6 +424,8 @@ def _power(A: np.ndarray, e: Any) -> np.ndarray:
 
 def rpow(a: Tensor, b: Any) -> Tensor:
     """b ** a (for ``2 ** t``).   da = g * out * log(b)."""
+    if isinstance(b, Tensor):  # (a.__rpow__(b) called as such: b is an input too)
+        return pow(b, a)
     _refuse_bools("pow", a.data, _operand(b))
     A, B, out = _binary("pow", lambda x, y: _power(np.asarray(y), x), a, b)
     out = _contiguous(out)  # PyTorch's number ** tensor is in C order, whatever a's layout

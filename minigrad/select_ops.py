@@ -43,6 +43,7 @@ from .ops import (
     sort_order,
     sub,
     unsqueeze,
+    wrapped_int,
 )
 from .return_types import return_type
 from .tensor import NOT_GIVEN, Tensor, check_bool, check_tensor, size_arg
@@ -188,7 +189,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     d, at = _index_along("index_add", input, dim, index, INT32_OR_64)
     S = _source("index_add", input, source, d, at)
     X = input.data
-    a = X.dtype.type(alpha)  # in x's dtype, as PyTorch casts it (0.5 is 0 for integers)
+    a = X.dtype.type(wrapped_int(alpha, X.dtype))  # in x's dtype, as PyTorch casts it (0.5
+    # is 0 for integers, -1 is 255 for uint8)
     out = X.reshape(X.shape or (1,)).copy()
     np.add.at(out, at, a * S)
     out = out.reshape(X.shape)

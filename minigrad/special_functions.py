@@ -204,9 +204,10 @@ def polygamma(n: int, X: np.ndarray) -> np.ndarray:
 
 
 def _igam_prefactor(A: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """x^a e^-x / Γ(a); for a > 20 as e^(a log1pmx((x - a) / a)) √(a / 2π) / Γ*(a), with
-    log Γ*(a) = 1/(12a) - 1/(360a³) + ... (Stirling), so that no large logarithms cancel."""
-    big = A > 20
+    """x^a e^-x / Γ(a); for a > 20 and x within 0.4 a of a (Cephes' region for it) as
+    e^(a log1pmx((x - a) / a)) √(a / 2π) / Γ*(a), with log Γ*(a) = 1/(12a) - 1/(360a³) + ...
+    (Stirling), so that no large logarithms cancel."""
+    big = (A > 20) & (np.abs(A - X) <= 0.4 * A)
     a, x = A[big], X[big]
     out = np.exp(A * np.log(X) - X - lgamma(A))
     t = 1 / (a * a)
@@ -218,9 +219,10 @@ def _igam_prefactor(A: np.ndarray, X: np.ndarray) -> np.ndarray:
 def gammainc(A: np.ndarray, X: np.ndarray, upper: bool = False) -> np.ndarray:
     """The regularized lower incomplete gamma P(a, x) = γ(a, x) / Γ(a) (or the upper
     Q = 1 - P): Temme's uniform expansion where a is large and x near a (Cephes' regions,
-    as PyTorch), else the series Σ x^k / (a (a+1) ... (a+k)) for x < a + 1, else Lentz's
-    continued fraction of Q; each gives the other as one minus it. NaN for a < 0 or
-    x < 0 and at a = x = 0, as PyTorch."""
+    as PyTorch), else, in Cephes' regions as PyTorch: the series Σ x^k / (a (a+1) ... (a+k))
+    of P, Lentz's continued fraction of Q (x > 1.1), or the series of Q for small x (no
+    cancellation in 1 - P for a small a); each gives the other as one minus it. NaN for
+    a < 0 or x < 0 and at a = x = 0, as PyTorch."""
     A, X = np.broadcast_arrays(np.asarray(A, np.float64), np.asarray(X, np.float64))
     P = np.full(A.shape, np.nan)
     undecided = ~((X < 0) | (A < 0))
@@ -238,14 +240,22 @@ def gammainc(A: np.ndarray, X: np.ndarray, upper: bool = False) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         near = np.abs(X - A) / A
     asy = live & (((A > 20) & (A < 200) & (near < 0.3)) | ((A > 200) & (near < 4.5 / np.sqrt(A))))
-    series = live & ~asy & (X < A + 1)
-    frac = live & ~asy & ~series
+    rest = live & ~asy
+    if upper:  # Q where PyTorch's calc_igammac computes it itself
+        frac = rest & (X > 1.1) & (X >= A)
+        with np.errstate(divide="ignore"):
+            small = rest & (X <= 1.1) & np.where(X <= 0.5, -0.4 / np.log(X) >= A, X * 1.1 >= A)
+    else:  # P is 1 - Q (calc_igammac's) for x > 1 and x > a
+        frac = rest & (X > 1.1) & (X > A)
+        small = rest & (X > 1) & (X <= 1.1) & (X > A)
+    series = rest & ~frac & ~small
     Q = np.asarray(1 - P)  # (NumPy gives a scalar for 0-d)
     P[asy], Q[asy] = _igam_temme(A[asy], X[asy])
     P[series] = _igam_series(A[series], X[series])
     Q[series] = 1 - P[series]
     Q[frac] = _igamc_fraction(A[frac], X[frac])
-    P[frac] = 1 - Q[frac]
+    Q[small] = _igamc_series(A[small], X[small])
+    P[frac | small] = 1 - Q[frac | small]
     return Q if upper else P
 
 
@@ -274,8 +284,26 @@ def _igam_series(a: np.ndarray, x: np.ndarray) -> np.ndarray:
         total = total + term
         return np.abs(term) < np.abs(total) * 1e-17, total, a, x, term, total
 
-    total = _until_converged((a, x, 1 / a, 1 / a), step, np.empty_like(a), 2000)
-    return total * _igam_prefactor(a, x)
+    ones = np.ones_like(a)  # the sum times a: 1 / a would overflow for a subnormal a
+    total = _until_converged((a, x, ones, ones), step, np.empty_like(a), 2000)
+    return total * _igam_prefactor(a, x) / a
+
+
+def _igamc_series(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Q(a, x) = 1 - x^a / Γ(a + 1) - x^a / Γ(a) Σ_{n>=1} (-x)^n / (n! (a + n)) (DLMF 8.7.3),
+    its first part as -expm1(a log x - lgamma(a + 1)): exact for small a, where 1 - P
+    cancels."""
+
+    def step(n, a, x, fac, total):
+        fac = fac * -x / n
+        term = fac / (a + n)
+        total = total + term
+        return np.abs(term) <= 1.1102230246251565e-16 * np.abs(total), total, a, x, fac, total
+
+    zeros = np.zeros_like(a)
+    total = _until_converged((a, x, zeros + 1, zeros), step, np.empty_like(a), 1999)
+    log_x = np.log(x)
+    return -np.expm1(a * log_x - lgamma(1 + a)) - np.exp(a * log_x - lgamma(a)) * total
 
 
 def _igamc_fraction(a: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -371,7 +399,8 @@ def _temme_coefficients(K: int = 25, N: int = 25) -> np.ndarray:
 
 def _exp_square(X: np.ndarray) -> np.ndarray:
     """exp(x²), x² split into an exact part and a small rest so the rounding of x² does
-    not reach the result."""
+    not reach the result (inf beyond |x| = 27, where it overflows: x 2^12 would too)."""
+    X = np.clip(X, -27.0, 27.0)
     hi = np.round(X * 2.0**12) / 2.0**12  # 12 fractional bits: hi² is exact for |x| < 2^20
     lo = X - hi
     return np.exp(hi * hi) * np.exp(lo * (X + hi))
@@ -492,7 +521,7 @@ def _bessel_i_asymptotic(X: np.ndarray, nu: int) -> np.ndarray:
     for j in range(1, 40):  # x > 20: the terms shrink up to j = 2x
         term = term * -(4 * nu * nu - (2 * j - 1) ** 2) / (8 * j * X)
         total += term
-    return total / np.sqrt(2 * np.pi * X)
+    return total / (np.sqrt(2 * np.pi) * np.sqrt(X))  # (2πx overflows for x > 2.8e307)
 
 
 def bessel_ie(X: np.ndarray, nu: int) -> np.ndarray:

@@ -136,7 +136,8 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
     """beta * input + alpha * Σ_b batch1[b] @ batch2[b]: (n, p) from (B, n, m), (B, m, p)."""
     _dims("addbmm", "batch1", batch1, 3)
     _dims("addbmm", "batch2", batch2, 3)
-    return _add_product("addbmm", input, batch1.bmm(batch2).sum(0), beta, alpha)
+    products = batch1.bmm(batch2)  # summed in their dtype (sum would widen integers)
+    return _add_product("addbmm", input, products.sum(0, dtype=products.dtype), beta, alpha)
 
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
@@ -1227,7 +1228,8 @@ def i0(input: Tensor) -> Tensor:
     ops._refuse("i0", X, "c", NotImplementedError)
     if X.dtype.kind in "biu":
         X = X.astype(dtypes.get_default_dtype())
-    out = ops._unary_float(np.i0, X)
+    with np.errstate(over="ignore"):  # inf beyond x = 713, quietly, as PyTorch
+        out = ops._unary_float(np.i0, X)
     return record(
         out, "I0", (input,), (lambda g: g * bessel_i(X, 1).astype(g.dtype),), saved=(input,)
     )

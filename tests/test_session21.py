@@ -155,3 +155,67 @@ def test_complex_to_real_warns_as_pytorch(cast):
     assert [type(w.message) for w in seen] == [UserWarning]
     assert "discards the imaginary part" in str(seen[0].message)
     assert c.bool().tolist() == [True, True]
+
+
+# ---- probe 14 (PyTorch's OpInfo reference inputs and extremal values) --------------------
+
+
+def test_gammaincc_of_a_small_a_has_no_cancellation():
+    """Q(a, 0.5) for small a is about a E1(0.5): PyTorch (Cephes) sums Q's own series there;
+    1 - P cancelled to -inf, -2.7e-14 and 8.9e-16 where the answers are about 6e-309, 2.5e-308
+    and 1.1e-20."""
+    a = mg.tensor([5.56e-309, 2.2250738585072014e-308, 1e-300, 1e-20, 1e-8], dtype=mg.float64)
+    q = mg.special.gammaincc(a, mg.full((5,), 0.5, dtype=mg.float64)).data
+    want = [6.32166028e-309, 2.52988508e-308, 1.13698926e-300, 1.13698926e-20, 5.597736012e-09]
+    np.testing.assert_allclose(q, want, rtol=1e-8)
+
+
+def test_gammainc_of_a_tiny_result_for_a_large_a():
+    """P(28.64, 5.8e-7) = 1.076732694413965e-209 (mpmath): the Stirling prefactor only where
+    x is within 0.4 a of a, as Cephes (it was 1e-7 off)."""
+    p = mg.special.gammainc(mg.tensor(28.641334248276547, dtype=mg.float64),
+                            mg.tensor(5.835620548612827e-07, dtype=mg.float64))  # fmt: skip
+    assert abs(p.item() / 1.076732694413965e-209 - 1) < 1e-12
+
+
+def test_erfcx_of_a_huge_negative_x_is_inf():
+    x = mg.tensor([-1e308, -4.4e304, -27.5], dtype=mg.float64, requires_grad=True)
+    y = mg.special.erfcx(x)
+    y.sum().backward()
+    assert y.tolist() == [np.inf] * 3 and x.grad.tolist() == [-np.inf] * 3
+
+
+def test_scaled_bessel_of_a_huge_x_does_not_underflow():
+    x = mg.tensor([1e308, -1e308], dtype=mg.float64)
+    np.testing.assert_allclose(mg.special.i0e(x).data, 3.989422804014327e-155, rtol=1e-14)
+    assert mg.special.i1(x).tolist() == [np.inf, -np.inf]
+
+
+def test_reflected_sub_and_pow_with_a_tensor_give_it_a_gradient():
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    b = mg.tensor([3.0, 4.0], requires_grad=True)
+    a.__rsub__(b).sum().backward()
+    assert b.grad.tolist() == [1, 1] and a.grad.tolist() == [-1, -1]
+    b.grad = None
+    a.__rpow__(b).sum().backward()
+    assert b.grad.tolist() == [1, 8]  # a b^(a - 1)
+
+
+def test_unsigned_add_with_a_negative_alpha_wraps():
+    a, b = mg.tensor([10, 200], dtype=mg.uint8), mg.tensor([3, 100], dtype=mg.uint8)
+    assert mg.add(a, b, alpha=-3).tolist() == [1, 156]
+    assert mg.sub(a, b, alpha=2).tolist() == [4, 0]
+    z = mg.zeros(3, dtype=mg.uint8).index_add(
+        0, mg.tensor([0, 2]), mg.tensor([5, 7], dtype=mg.uint8), alpha=-1
+    )
+    assert z.tolist() == [251, 0, 249]
+
+
+def test_addbmm_of_integers_keeps_their_dtype():
+    M, b1, b2 = (
+        mg.ones(2, 2, dtype=mg.int32),
+        mg.full((3, 2, 4), 5, dtype=mg.int32),
+        mg.full((3, 4, 2), 7, dtype=mg.int32),
+    )
+    out = mg.addbmm(M, b1, b2, beta=2, alpha=3)
+    assert out.dtype == mg.int32 and out.tolist() == [[1262, 1262]] * 2
