@@ -64,6 +64,10 @@ def zeta(X: np.ndarray, Q: np.ndarray) -> np.ndarray:
         more = ~done & ((i < 9) | (a <= 9))
         if not more.any():
             break
+        if i == 64:  # a q far below 9: the rest of its terms a block at a time
+            for j in np.flatnonzero(more):
+                a[j], b[j], s[j], done[j] = _zeta_terms(x[j], a[j], s[j])
+            continue
         i += 1
         a = np.where(more, a + 1, a)
         b = np.where(more, a**-x, b)
@@ -84,6 +88,24 @@ def zeta(X: np.ndarray, Q: np.ndarray) -> np.ndarray:
         k += 1
     out[live] = s
     return out.reshape(shape)
+
+
+def _zeta_terms(x: float, a: float, s: float, block: int = 65536) -> tuple:
+    """zeta's direct terms for one element, from a: a += 1, b = a^-x, s += b until b is
+    below s's last bit or a passes 9, each step as the loop takes it (a + k is exact, and a
+    cumulative sum adds in the loop's order), ``block`` steps per NumPy call.
+    Returns (a, b, s, done)."""
+    steps = np.arange(1, block + 1, dtype=np.float64)
+    while True:
+        av = a + steps
+        bv = av**-x
+        sv = np.cumsum(np.concatenate(([s], bv)))[1:]
+        converged = np.abs(bv) < _MACHEP * sv
+        stop = np.flatnonzero(converged | (av > 9))
+        if stop.size:
+            k = stop[0]
+            return av[k], bv[k], sv[k], converged[k]
+        a, s = av[-1], sv[-1]
 
 
 # ---- gamma function and its derivatives ------------------------------------------------
