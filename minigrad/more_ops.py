@@ -1192,7 +1192,8 @@ def float_power(input: Any, exponent: Any) -> Tensor:
     ]
     wide = np.dtype(np.complex128 if "c" in kinds else np.float64)
     input, exponent = (
-        _to(v, wide) if isinstance(v, Tensor) else wide.type(v).item() for v in (input, exponent)
+        _to(v, wide) if isinstance(v, Tensor) else (complex(v) if wide.kind == "c" else float(v))
+        for v in (input, exponent)
     )
     return pow(input, exponent)
 
