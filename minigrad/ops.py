@@ -787,7 +787,7 @@ def relu(input: Tensor) -> Tensor:
     except AttributeError:  # not a Tensor (an ndarray's .data is a memoryview)
         check_tensor("relu", "input", input)
         raise
-    out = np.maximum(input.data, 0)
+    out = np.maximum(0, input.data)  # (in this order -0.0 stays -0.0, as in PyTorch)
     return record(out, "Relu", (input,), (lambda g: _pass_where(out, g),), saves_out=True)
 
 

@@ -228,3 +228,9 @@ def test_zeta_of_a_q_far_below_zero_is_pytorchs_and_quick():
     x = mg.tensor([3.0, 4.0], dtype=mg.float64)
     q = mg.tensor([-1e6 - 0.5, -300.25], dtype=mg.float64)
     assert mg.special.zeta(x, q).tolist() == [4.992576273736516e-13, 259.7575760784197]
+
+
+def test_relu_of_negative_zero_is_negative_zero():
+    """PyTorch's relu keeps -0.0 (x < 0 ? 0 : x); np.maximum(x, 0) gave +0.0."""
+    y = mg.relu(mg.tensor([-0.0, 0.0, -1.0, 2.0]))
+    assert np.signbit(y.data).tolist() == [True, False, False, False]
