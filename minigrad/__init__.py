@@ -17,6 +17,7 @@ from . import (
     optim,
     reference,
     special,
+    testing,
     utils,
 )
 from . import dtypes as _dt

@@ -234,3 +234,18 @@ def test_relu_of_negative_zero_is_negative_zero():
     """PyTorch's relu keeps -0.0 (x < 0 ? 0 : x); np.maximum(x, 0) gave +0.0."""
     y = mg.relu(mg.tensor([-0.0, 0.0, -1.0, 2.0]))
     assert np.signbit(y.data).tolist() == [True, False, False, False]
+
+
+def test_assert_close_says_where_and_by_how_much():
+    """PyTorch's torch.testing.assert_close (minigrad had no testing module)."""
+    mg.testing.assert_close(mg.tensor([1.0, 2.0]), mg.tensor([1.0, 2.0 + 1e-6]))
+    with pytest.raises(AssertionError) as e:
+        mg.testing.assert_close(mg.tensor([1.0, 2.0, 3.0]), mg.tensor([1.0, 2.5, 3.0]))
+    assert str(e.value).splitlines()[2:4] == [
+        "Mismatched elements: 1 / 3 (33.3%)",
+        "Greatest absolute difference: 0.5 at index (1,) (up to 1e-05 allowed)",
+    ]
+    with pytest.raises(AssertionError, match=r"'dtype' do not match"):
+        mg.testing.assert_close(mg.ones(2), mg.ones(2, dtype=mg.float64))
+    with pytest.raises(ValueError, match="no atol"):
+        mg.testing.assert_close(mg.ones(2), mg.ones(2), rtol=0.1)
