@@ -249,3 +249,66 @@ def test_assert_close_says_where_and_by_how_much():
         mg.testing.assert_close(mg.ones(2), mg.ones(2, dtype=mg.float64))
     with pytest.raises(ValueError, match="no atol"):
         mg.testing.assert_close(mg.ones(2), mg.ones(2), rtol=0.1)
+
+
+# ---- probe 15 (nn.utils) ----------------------------------------------------------------
+
+
+def test_weight_norm_takes_the_norm_over_the_other_dims_of_any_dim():
+    """norm_except_dim as PyTorch's: a negative dim counts from the end and a 1-D tensor's
+    norm is |v| (both took the norm of everything); a dim out of range is IndexError."""
+    PZ = mg.nn.utils.parametrizations
+    assert PZ.weight_norm(
+        mg.nn.Linear(5, 3), name="bias"
+    ).parametrizations.bias.original0.shape == (3,)
+    assert PZ.weight_norm(mg.nn.Linear(5, 3), dim=-2).parametrizations.weight.original0.shape == (
+        3,
+        1,
+    )
+    with pytest.warns(FutureWarning):
+        assert mg.nn.utils.weight_norm(mg.nn.Linear(5, 3), name="bias").bias_g.shape == (3,)
+    with pytest.raises(IndexError):
+        PZ.weight_norm(mg.nn.Linear(5, 3), dim=5)
+
+
+def test_spectral_norm_of_a_transposed_convolution_subclass_uses_dim_1():
+    class Up(mg.nn.ConvTranspose2d):
+        pass
+
+    m = mg.nn.utils.parametrizations.spectral_norm(Up(2, 5, 3))
+    assert m.parametrizations.weight[0].dim == 1 and m.parametrizations.weight[0]._u.shape == (5,)
+
+
+def test_a_parametrization_is_checked_against_the_tensor_before_right_inverse():
+    """PyTorch compares the parametrized tensor with the original's shape from before
+    right_inverse: a reshaping pair registers; a right_inverse that cuts is refused."""
+
+    class Flat(mg.nn.Module):
+        def forward(self, x):
+            return x.reshape(4, 4)
+
+        def right_inverse(self, w):
+            return w.reshape(-1)
+
+    class Cut(mg.nn.Module):
+        def forward(self, x):
+            return x
+
+        def right_inverse(self, w):
+            return w[:2]
+
+    m = mg.nn.Linear(4, 4)
+    mg.nn.utils.parametrize.register_parametrization(m, "weight", Flat())
+    assert m.weight.shape == (4, 4)
+    with pytest.raises(ValueError, match="may not change the shape"):
+        mg.nn.utils.parametrize.register_parametrization(mg.nn.Linear(4, 4), "weight", Cut())
+
+
+def test_clip_grad_norm_with_no_identity_for_an_empty_gradient_raises():
+    ps = [mg.ones(0, requires_grad=True), mg.ones(3, requires_grad=True)]
+    for p in ps:
+        p.grad = mg.ones_like(p)
+    with pytest.raises(RuntimeError, match="cannot compute the -1 norm on an empty tensor"):
+        mg.nn.utils.clip_grad_norm_(ps, 1.0, -1)
+    with pytest.raises(RuntimeError, match="scalar tensor expected to be 0 dim"):
+        mg.nn.utils.clip_grads_with_norm_(ps, 1.0, mg.tensor([10.0]))

@@ -32,7 +32,8 @@ def clip_grad_norm_(
     total_norm is the ``norm_type``-norm of all gradients taken together, as if they
     were one vector (``inf`` for the largest absolute value), in the gradients' common
     dtype, in which the scale is computed too (as PyTorch). Returns it as a Tensor.
-    ``foreach`` picks among PyTorch's implementations; minigrad has one.
+    ``foreach`` picks among PyTorch's implementations; minigrad has one (it only changes
+    the words of the error for an inf norm of an empty gradient).
     """
     if isinstance(parameters, Tensor):
         parameters = [parameters]
@@ -48,7 +49,7 @@ def clip_grad_norm_(
     grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
         return tensor(0.0)
-    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    total = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
     clip_grads_with_norm_(parameters, max_norm, total)
     return total
 
@@ -74,10 +75,17 @@ def get_total_norm(
         return tensor(0.0)
     norm_type = float(norm_type)
     arrays = [t.data for t in tensors]
-    if math.isinf(norm_type) and any(a.size == 0 for a in arrays):
+    if (norm_type < 0 or math.isinf(norm_type)) and any(a.size == 0 for a in arrays):
+        # no identity for a max, a min or a negative power (as PyTorch: +inf's message
+        # names _foreach_norm unless foreach=False, the others linalg.vector_norm)
+        if norm_type == math.inf and foreach is not False:
+            raise RuntimeError(
+                "_foreach_norm cannot compute the infinity norm on an empty tensor because the "
+                "operation does not have an identity"
+            )
         raise RuntimeError(
-            "_foreach_norm cannot compute the infinity norm on an empty tensor because the "
-            "operation does not have an identity"
+            f"linalg.vector_norm cannot compute the {norm_type:g} norm on an empty tensor "
+            "because the operation does not have an identity"
         )
     dtype = np.result_type(*arrays)
     with np.errstate(over="ignore", invalid="ignore"):  # an inf norm, quietly, as PyTorch's
@@ -105,6 +113,9 @@ def clip_grads_with_norm_(
     max_norm = float(max_norm)
     if not grads:
         return
+    if total_norm.ndim:
+        raise RuntimeError(f"scalar tensor expected to be 0 dim but it has {total_norm.ndim} "
+                           f"dimensions and {total_norm.numel()} elements.")  # fmt: skip
     scale = np.minimum(max_norm / (total_norm.data + 1e-6), 1.0)
     with np.errstate(invalid="ignore"):  # inf * 0 is NaN, quietly, as PyTorch's
         for g in grads:

@@ -56,15 +56,15 @@ def _set(dest: Tensor, src: Tensor) -> None:
     dest.data = src.data
 
 
-def _check_same(what: str, name: str, y: Tensor, x: Any, unsafe_hint: str) -> None:
-    """Refuse ``x`` unless it is a Tensor of ``y``'s dtype and shape."""
+def _check_same(what: str, name: str, y: tuple, x: Any, unsafe_hint: str) -> None:
+    """Refuse ``x`` unless it is a Tensor of dtype and shape ``y``."""
     if not isinstance(x, Tensor):
         raise ValueError(f"A parametrization must return a tensor. Got {type(x).__name__}.")
-    for attr in ("dtype", "shape"):
-        if getattr(x, attr) != getattr(y, attr):
+    for attr, want in zip(("dtype", "shape"), y):
+        if getattr(x, attr) != want:
             raise ValueError(
                 f"Registering a parametrization may not change the {attr} of the tensor, "
-                f"unless {unsafe_hint} flag is enabled.\n{name} {attr}: {getattr(y, attr)}\n"
+                f"unless {unsafe_hint} flag is enabled.\n{name} {attr}: {want}\n"
                 f"{what} {attr}: {getattr(x, attr)}"
             )
 
@@ -78,6 +78,7 @@ class ParametrizationList(ModuleList):
             raise ValueError("ParametrizationList requires one or more modules.")
         super().__init__(modules)
         self.unsafe = unsafe
+        before = (original.dtype, original.shape)  # what the parametrized tensor must have
         new: Any = original
         with no_grad():
             for module in reversed(list(self)):
@@ -116,7 +117,7 @@ class ParametrizationList(ModuleList):
                 originali.requires_grad_(original.requires_grad)
                 _register_parameter_or_buffer(self, f"original{i}", originali)
         if not self.unsafe:
-            _check_same("parametrized", "unparametrized", original, self(), "`unsafe`")
+            _check_same("parametrized", "unparametrized", before, self(), "`unsafe`")
 
     def right_inverse(self, value: Tensor) -> None:
         """Store ``value``: the originals become the parametrizations' right inverses of it,
@@ -239,7 +240,7 @@ def register_parametrization(
             y = getattr(module, tensor_name)
             x = parametrization(y)
             name = f"module.{tensor_name}"
-            _check_same(f"parametrization({name})", name, y, x, "the `unsafe`")
+            _check_same(f"parametrization({name})", name, (y.dtype, y.shape), x, "the `unsafe`")
             if hasattr(parametrization, "right_inverse"):
                 try:
                     z = parametrization.right_inverse(x)
@@ -251,7 +252,7 @@ def register_parametrization(
                             "parametrization.right_inverse must return a tensor. Got: "
                             f"{type(z).__name__}"
                         )
-                    _check_same("returned", name, y, z, "the `unsafe`")
+                    _check_same("returned", name, (y.dtype, y.shape), z, "the `unsafe`")
         module.parametrizations[tensor_name].append(parametrization)
         module.parametrizations[tensor_name].unsafe |= unsafe
     elif tensor_name in module._buffers or tensor_name in module._parameters:

@@ -12,6 +12,7 @@ from ...factories import randn
 from ...grad_mode import no_grad
 from ...tensor import Tensor
 from .. import functional as F
+from ..conv_transpose_layers import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from ..module import Module
 from ..parameter import Parameter
 
@@ -110,7 +111,8 @@ def _default_dim(module: Module, dim: int | None) -> int:
     """The dimension of the output channels: 1 for transposed convolutions, else 0."""
     if dim is not None:
         return dim
-    return 1 if type(module).__name__.startswith("ConvTranspose") else 0
+    transposed = (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)  # (and subclasses)
+    return 1 if isinstance(module, transposed) else 0
 
 
 T_module = TypeVar("T_module", bound=Module)

@@ -8,19 +8,12 @@ from __future__ import annotations
 import warnings
 from typing import Any, TypeVar
 
+from ...functional_forms import norm_except_dim
 from ...tensor import Tensor
 from ..module import Module
 from ..parameter import Parameter
 
 __all__ = ["WeightNorm", "weight_norm", "remove_weight_norm"]
-
-
-def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
-    """The 2-norm of each slice of ``v`` along ``dim`` (over all other dimensions, kept
-    as size 1), or of all of ``v`` (0-d) for ``dim=-1``, as ``torch.norm_except_dim``."""
-    if dim == -1:
-        return v.norm(pow)
-    return v.norm(pow, dim=[d for d in range(v.ndim) if d != dim], keepdim=True)
 
 
 def _weight_norm(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
