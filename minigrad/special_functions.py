@@ -479,16 +479,23 @@ def erfinv(Y: np.ndarray) -> np.ndarray:
             p = np.where(small, p * ws + c_small, p * wb + c_big)
         a = np.abs(y)
         z = np.abs(p * y)
-        tail = a > 0.5
-        log_rest = np.log(1 - a)  # 1 - a exact for a > 1/2
-        for _ in range(5):  # Giles' start is poor far out in the tails (w > 17)
-            # Newton on erf z = a, or on log erfc z = log(1 - a) in the tail, where
-            # log erfc z = log erfcx z - z² and (log erfc)'(z) = -2/√π / erfcx z
-            zt = np.where(tail, z, 1)
+        # Newton on erf z = a, or on log erfc z = log(1 - a) in the tail (1 - a exact for
+        # a > 1/2), where log erfc z = log erfcx z - z² and (log erfc)'(z) = -2/√π / erfcx z;
+        # five steps (Giles' start is poor far out in the tails, w > 17), each on the
+        # elements whose last step moved them
+        tail = np.flatnonzero(a > 0.5)
+        mid = np.flatnonzero(~(a > 0.5))
+        log_rest = np.log(1 - a[tail])
+        for _ in range(5):
+            zt = z[tail]
             cx = erfcx(zt)
-            step_tail = (np.log(cx) - zt * zt - log_rest) * cx * (_SQRT_PI / 2)
-            step_mid = (erf(z) - a) / ((2 / _SQRT_PI) * np.exp(-z * z))
-            z = np.where(tail, z + step_tail, z - step_mid)
+            step = (np.log(cx) - zt * zt - log_rest) * cx * (_SQRT_PI / 2)
+            z[tail] = zt + step
+            tail, log_rest = tail[step != 0], log_rest[step != 0]
+            zm = z[mid]
+            step = (erf(zm) - a[mid]) / ((2 / _SQRT_PI) * np.exp(-zm * zm))
+            z[mid] = zm - step
+            mid = mid[step != 0]
         z = np.where(a == 1, np.inf, z)
         return np.where(a > 1, np.nan, np.copysign(z, y))
 
