@@ -483,18 +483,19 @@ def erfinv(Y: np.ndarray) -> np.ndarray:
         # a > 1/2), where log erfc z = log erfcx z - z² and (log erfc)'(z) = -2/√π / erfcx z;
         # five steps (Giles' start is poor far out in the tails, w > 17), each on the
         # elements whose last step moved them
-        tail = np.flatnonzero(a > 0.5)
-        mid = np.flatnonzero(~(a > 0.5))
-        log_rest = np.log(1 - a[tail])
+        flat, a_flat = z.reshape(-1), a.reshape(-1)  # (z is a new array: flat is a view)
+        tail = np.flatnonzero(a_flat > 0.5)
+        mid = np.flatnonzero(~(a_flat > 0.5))
+        log_rest = np.log(1 - a_flat[tail])
         for _ in range(5):
-            zt = z[tail]
+            zt = flat[tail]
             cx = erfcx(zt)
             step = (np.log(cx) - zt * zt - log_rest) * cx * (_SQRT_PI / 2)
-            z[tail] = zt + step
+            flat[tail] = zt + step
             tail, log_rest = tail[step != 0], log_rest[step != 0]
-            zm = z[mid]
-            step = (erf(zm) - a[mid]) / ((2 / _SQRT_PI) * np.exp(-zm * zm))
-            z[mid] = zm - step
+            zm = flat[mid]
+            step = (erf(zm) - a_flat[mid]) / ((2 / _SQRT_PI) * np.exp(-zm * zm))
+            flat[mid] = zm - step
             mid = mid[step != 0]
         z = np.where(a == 1, np.inf, z)
         return np.where(a > 1, np.nan, np.copysign(z, y))
