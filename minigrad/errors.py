@@ -1,4 +1,16 @@
-"""The exception for arguments that do not fit an op."""
+"""The exceptions for arguments that do not fit an op, and PyTorch's once-a-process warnings."""
+
+import warnings
+
+_warned: set = set()
+
+
+def warn_once(message: str, stacklevel: int = 3) -> None:
+    """A UserWarning the first time ``message`` is given in this process (PyTorch's
+    TORCH_WARN_ONCE)."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
 
 
 class OpError(ValueError, RuntimeError):

@@ -4,14 +4,13 @@ older names and argument orders, each a call of the ``minigrad.linalg`` function
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 
 from . import dtypes, factories, linalg, ops
 from . import linalg_ops as _la
-from .errors import OpError
+from .errors import OpError, warn_once
 from .return_types import return_type
 from .tensor import Tensor, check_tensor
 
@@ -29,14 +28,10 @@ TriangularSolve = return_type("triangular_solve", ["solution", "cloned_coefficie
 LUUnpack = return_type("lu_unpack", ["P", "L", "U"])
 Geqrf = return_type("geqrf", ["a", "tau"])
 
-_warned: set = set()  # PyTorch warns of a deprecated function once per process
-
 
 def _deprecated(name: str, instead: str) -> None:
-    if name not in _warned:
-        _warned.add(name)
-        warnings.warn(f"{name} is deprecated in favor of {instead} and will be removed in a "
-                      "future PyTorch release.", UserWarning, stacklevel=3)  # fmt: skip
+    warn_once(f"{name} is deprecated in favor of {instead} and will be removed in a future "
+              "PyTorch release.", stacklevel=3)  # fmt: skip
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, *,

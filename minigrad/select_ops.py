@@ -18,7 +18,7 @@ import numpy as np
 
 from . import dtypes
 from .engine import NOT_IMPLEMENTED, record
-from .errors import IndexOutOfRangeError, OpError
+from .errors import IndexOutOfRangeError, OpError, warn_once
 from .more_ops import index_select, narrow
 from .ops import (
     _axes,
@@ -491,6 +491,10 @@ def cross(input: Tensor, other: Tensor, dim: Any = None) -> Tensor:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     A, B, out = _binary("cross", lambda P, Q: np.broadcast_arrays(P, Q)[0] * 1, input, other)
     if dim is None:
+        warn_once("Using torch.cross without specifying the dim arg is deprecated.\nPlease "
+                  "either pass the dim explicitly or simply use torch.linalg.cross.\nThe default "
+                  "value of dim will change to agree with that of linalg.cross in a future "
+                  "release.")  # fmt: skip
         sizes = [i for i, s in enumerate(out.shape) if s == 3]
         if not sizes:
             raise RuntimeError("no dimension of size 3 in input")

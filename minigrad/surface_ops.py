@@ -34,6 +34,7 @@ from . import (
 )
 from .device import check as check_device
 from .engine import record
+from .errors import warn_once
 from .nn import activation_ops
 from .return_types import return_type
 from .special_functions import bessel_i
@@ -799,6 +800,7 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     mean, amax, amin): a scatter_reduce with index spread over source's shape."""
     check_tensor("index_reduce", "index", index)
     check_tensor("index_reduce", "source", source)
+    warn_once("index_reduce() is in beta and the API may change at any time.")
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
                            f"amin but got {reduce}.")  # fmt: skip

@@ -312,3 +312,18 @@ def test_clip_grad_norm_with_no_identity_for_an_empty_gradient_raises():
         mg.nn.utils.clip_grad_norm_(ps, 1.0, -1)
     with pytest.raises(RuntimeError, match="scalar tensor expected to be 0 dim"):
         mg.nn.utils.clip_grads_with_norm_(ps, 1.0, mg.tensor([10.0]))
+
+
+def test_cross_without_dim_and_index_reduce_warn_once_as_pytorch():
+    from minigrad import errors
+
+    errors._warned.clear()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            mg.cross(mg.ones(3, 3), mg.ones(3, 3))
+            mg.ones(3).index_reduce(0, mg.tensor([0]), mg.ones(1), "prod")
+    assert [str(w.message).split("\n")[0] for w in seen] == [
+        "Using torch.cross without specifying the dim arg is deprecated.",
+        "index_reduce() is in beta and the API may change at any time.",
+    ]
