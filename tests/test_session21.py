@@ -327,3 +327,23 @@ def test_cross_without_dim_and_index_reduce_warn_once_as_pytorch():
         "Using torch.cross without specifying the dim arg is deprecated.",
         "index_reduce() is in beta and the API may change at any time.",
     ]
+
+
+# ---- probe 16 (distributions) ------------------------------------------------------------
+
+
+def test_positive_definite_checks_symmetry_first_as_pytorch():
+    """PyTorch's positive_definite (as its positive_semidefinite) answers with the symmetry
+    check alone when a matrix of the batch is not symmetric."""
+    indefinite = [[1.0, 2, 0], [2, 1, 0], [0, 0, 1]]
+    lower = [[1.0, 0, 0], [0.5, 1, 0], [0, 0, 1]]
+    check = mg.distributions.constraints.positive_definite.check
+    assert check(mg.tensor([indefinite, lower])).tolist() == [True, False]
+    assert check(mg.tensor([indefinite, np.eye(3)])).tolist() == [False, True]
+
+
+def test_a_sample_shape_is_a_sequence_and_student_t_checks_df():
+    with pytest.raises(TypeError, match="not iterable"):
+        mg.distributions.Normal(0.0, 1.0).sample(3)
+    with pytest.raises(ValueError, match="Chi2"):  # PyTorch's χ²(df) checks it regardless
+        mg.distributions.StudentT(mg.tensor(0.0), validate_args=False)

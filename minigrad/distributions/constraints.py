@@ -255,21 +255,6 @@ class _LowerCholesky(Constraint):
         return _bool(lower & (np.diagonal(v, axis1=-2, axis2=-1) > 0).all(-1))
 
 
-class _PositiveDefinite(Constraint):
-    """Symmetric positive-definite matrices (Cholesky succeeds)."""
-
-    event_dim = 2
-
-    def check(self, value: Any) -> Tensor:
-        v = _arr(value)
-        symmetric = np.isclose(v, np.swapaxes(v, -1, -2), atol=1e-6).all((-2, -1))
-        if _cholesky_ok(v):  # the whole stack at once; matrix by matrix only to find failures
-            return _bool(symmetric)
-        flat = v.reshape((-1,) + v.shape[-2:])
-        ok = np.array([_cholesky_ok(m) for m in flat], dtype=bool).reshape(v.shape[:-2])
-        return _bool(symmetric & ok)
-
-
 def _cholesky_ok(m: np.ndarray) -> bool:
     try:
         np.linalg.cholesky(m)
@@ -387,6 +372,22 @@ class _Symmetric(_Square):
             return square
         v = _arr(value)
         return _bool(np.isclose(v, np.swapaxes(v, -1, -2), atol=1e-6).all((-2, -1)))
+
+
+class _PositiveDefinite(_Symmetric):
+    """Symmetric positive-definite matrices (Cholesky succeeds). As PyTorch's (and
+    positive_semidefinite), a batch with a matrix that is not symmetric gets the symmetry
+    check alone."""
+
+    def check(self, value: Any) -> Tensor:
+        symmetric = super().check(value)
+        if not symmetric.data.all():
+            return symmetric
+        v = _arr(value)
+        if _cholesky_ok(v):  # the whole stack at once; matrix by matrix only to find failures
+            return symmetric
+        flat = v.reshape((-1,) + v.shape[-2:])
+        return _bool(np.array([_cholesky_ok(m) for m in flat], dtype=bool).reshape(v.shape[:-2]))
 
 
 class _PositiveSemidefinite(_Symmetric):

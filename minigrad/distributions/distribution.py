@@ -13,10 +13,6 @@ from . import constraints
 from .utils import lazy_property, size_repr
 
 
-def _shape(sample_shape: Any) -> tuple:
-    return (sample_shape,) if isinstance(sample_shape, int) else tuple(sample_shape)
-
-
 class Distribution:
     """A batch of probability distributions: ``batch_shape`` independent ones, each over
     events of ``event_shape``; samples have shape ``sample_shape + batch_shape + event_shape``."""
@@ -132,7 +128,7 @@ class Distribution:
         return self.entropy().exp()
 
     def _extended_shape(self, sample_shape: Any = ()) -> tuple:
-        return _shape(sample_shape) + self._batch_shape + self._event_shape
+        return tuple(sample_shape) + self._batch_shape + self._event_shape  # (an int: TypeError)
 
     def _validate_sample(self, value: Any) -> None:
         """Raise ValueError unless ``value`` broadcasts with the shapes and lies in the support."""

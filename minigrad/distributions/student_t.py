@@ -13,6 +13,7 @@ from ..special import digamma
 from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
+from .chi2 import Chi2
 from .distribution import Distribution
 from .gamma import standard_gamma
 from .utils import broadcast_all
@@ -32,6 +33,7 @@ class StudentT(Distribution):
     def __init__(self, df: Any, loc: Any = 0.0, scale: Any = 1.0,
                  validate_args: bool | None = None) -> None:  # fmt: skip
         self.df, self.loc, self.scale = broadcast_all(df, loc, scale)
+        Chi2(self.df)  # PyTorch builds its χ²(df) here, which checks df whatever validate_args
         super().__init__(tuple(self.df.shape), validate_args=validate_args)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> StudentT:
