@@ -390,7 +390,7 @@ def _negative_int(e: Any) -> bool:
     return isinstance(e, (builtins.int, np.integer)) and not isinstance(e, builtins.bool) and e < 0
 
 
-@np.errstate(divide="ignore", invalid="ignore")  # 0 ** -1 = inf, (-1) ** 0.5 = NaN, quietly
+@np.errstate(divide="ignore", invalid="ignore", over="ignore")  # 0 ** -1, (-1) ** 0.5, 1e300 ** 2
 def _power(A: np.ndarray, e: Any) -> np.ndarray:
     """A ** e. For a float A and a number e, computed as PyTorch's kernel does for the
     exponents it special-cases (sqrt, 1 / sqrt, products, reciprocals), so that -0.0,
@@ -761,20 +761,20 @@ def abs(input: Tensor) -> Tensor:
     )  # fmt: skip
 
 
+_sin = np.errstate(invalid="ignore")(np.sin)  # NaN at ±inf, quietly
+_cos = np.errstate(invalid="ignore")(np.cos)
+
+
 def sin(input: Tensor) -> Tensor:
     """sin(x).   dx = g * cos(x)."""
     X = input.data
-    return record(
-        _unary_float(np.sin, X), "Sin", (input,), (lambda g: g * np.cos(X),), saved=(input,)
-    )
+    return record(_unary_float(_sin, X), "Sin", (input,), (lambda g: g * _cos(X),), saved=(input,))
 
 
 def cos(input: Tensor) -> Tensor:
     """cos(x).   dx = -g * sin(x)."""
     X = input.data
-    return record(
-        _unary_float(np.cos, X), "Cos", (input,), (lambda g: -g * np.sin(X),), saved=(input,)
-    )
+    return record(_unary_float(_cos, X), "Cos", (input,), (lambda g: -g * _sin(X),), saved=(input,))
 
 
 def relu(input: Tensor) -> Tensor:
@@ -2412,8 +2412,9 @@ def to(x: Tensor, dtype: Any) -> Tensor:
     if dtype == x.data.dtype:
         return x
     old = x.data.dtype
-    X = dtypes.via_float32(dtypes.discard_imag(x.data, dtype), dtype)
-    out = X.astype(dtype) if X.flags.c_contiguous else preserved(X, dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf or NaN to an integer, 1e39 to
+        X = dtypes.via_float32(dtypes.discard_imag(x.data, dtype), dtype)  # float32: quietly
+        out = X.astype(dtype) if X.flags.c_contiguous else preserved(X, dtype)
     if dtype.kind not in "fc":
         return _new(out)
     return record(out, "ToCopy", (x,), (lambda g: g.astype(old),))

@@ -347,3 +347,25 @@ def test_a_sample_shape_is_a_sequence_and_student_t_checks_df():
         mg.distributions.Normal(0.0, 1.0).sample(3)
     with pytest.raises(ValueError, match="Chi2"):  # PyTorch's χ²(df) checks it regardless
         mg.distributions.StudentT(mg.tensor(0.0), validate_args=False)
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda x: mg.sin(x),
+        lambda x: mg.cos(x),
+        lambda x: x**2,
+        lambda x: mg.square(x),
+        lambda x: x.long(),
+        lambda x: x.half(),
+        lambda x: x.float(),
+        lambda x: mg.i0(x),
+    ],
+)
+def test_special_values_compute_quietly_as_pytorch(op):
+    """sin(inf), 1e300 ** 2, inf cast to an integer, 1e300 to float32: PyTorch is quiet
+    (NumPy's RuntimeWarnings leaked)."""
+    x = mg.tensor([float("inf"), -float("inf"), 1e300, float("nan"), 1000.0], dtype=mg.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        op(x)
