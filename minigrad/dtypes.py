@@ -164,7 +164,8 @@ def promote(ds: list) -> np.dtype:
     """The widest dtype of the highest category (int64 + float32 -> float32, as PyTorch).
     uint16, uint32 and uint64 promote only with floats and themselves (PyTorch's refusal)."""
     top = max(_category(d) for d in ds)
-    tops = [d for d in ds if _category(d) == top]
+    # (a complex dtype takes the floats' precision too: complex64 + float64 is complex128)
+    tops = [d for d in ds if _category(d) == top or (top == 3 and _category(d) == 2)]
     odd = [d for d in ds if d in _BAREBONES]
     if odd and top < 2 and any(d != odd[0] for d in ds):
         a, b = odd[0], next(d for d in ds if d != odd[0])

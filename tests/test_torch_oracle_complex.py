@@ -22,6 +22,8 @@ CASES = {
     "real + 0-d complex128": lambda L, c, x: x + L.tensor(1j, dtype=L.complex128),
     "float64 * 0-d complex64": lambda L, c, x: x.double() * L.tensor(1j),
     "int * 0-d complex128": lambda L, c, x: x.long() * L.tensor(1j, dtype=L.complex128),
+    "complex64 + float64": lambda L, c, x: c + x.double()[:, None].expand(2, 3),
+    "0-d complex64 + 0-d float64": lambda L, c, x: L.tensor(1j) + L.tensor(1.0, dtype=L.float64),
     "real / 1j": lambda L, c, x: x / 1j,
     "1j - real": lambda L, c, x: 1j - x,
     "complex * 1j": lambda L, c, x: c * 1j,
