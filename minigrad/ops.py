@@ -1665,8 +1665,8 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
         raise RuntimeError(f"logsumexp: dim=() is not supported for a tensor of shape {X.shape}")
     axes = _axes("logsumexp", dim, X.ndim)
     check_bool("logsumexp", "keepdim", keepdim)
-    m = np.max(X, axis=axes, keepdims=True, initial=-np.inf)
-    m = np.where(np.isinf(m), 0, m)
+    m = np.max(X.real, axis=axes, keepdims=True, initial=-np.inf)  # (a complex x: real parts,
+    m = np.where(np.isinf(m), 0, m)  # so the log's imaginary part stays in (-π, π])
     wide = np.float32 if X.dtype == np.float16 else None  # PyTorch sums float16 in float32
     total = sum_over(np.exp(X - m), axes, True, wide).astype(X.dtype, copy=False)
     with np.errstate(divide="ignore"):  # log(0) = -inf for an all -inf or empty slice

@@ -71,6 +71,7 @@ CASES = {
     "normalize": lambda L, c, x: L.nn.functional.normalize(c),
     "dist": lambda L, c, x: L.dist(c, c * 2),
     "pairwise_distance": lambda L, c, x: L.nn.functional.pairwise_distance(c, c * 2),
+    "logsumexp": lambda L, c, x: L.logsumexp(c * 3, 1),  # its log's imaginary part in (-π, π]
     "sum": lambda L, c, x: c.sum(0),
     "mean": lambda L, c, x: c.mean(),
 }
