@@ -11,7 +11,6 @@ here, so that their graphs have PyTorch's nodes.
 from __future__ import annotations
 
 import builtins
-import warnings
 from typing import Any
 
 import numpy as np
@@ -336,12 +335,10 @@ def _scatter_reduced(
 ) -> Tensor:
     """scatter(..., reduce=): src (a Tensor or a number) combined into ``out`` at ``at``."""
     if isinstance(src, Tensor):
-        warnings.warn(
+        warn_once(
             "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
             "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
-            "reduction options.",
-            UserWarning,
-            stacklevel=3,
+            "reduction options."
         )
         S = src.data.reshape(src.data.shape or (1,))[pick]
     else:

@@ -25,7 +25,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import dtypes
 from ..engine import COPY_SLICES, record
-from ..errors import OpError
+from ..errors import OpError, warn_once
 from ..ops import _refuse
 from ..random import generator
 from ..random_kernels import keep_mask, scaled_keep
@@ -239,7 +239,7 @@ def _conv_padding(op: str, padding: Any, s: tuple, d: tuple, k: tuple) -> tuple:
             pads = tuple((di * (ki - 1) // 2, di * (ki - 1) - di * (ki - 1) // 2)
                          for di, ki in zip(d, k))  # fmt: skip
             if any(lo != hi for lo, hi in pads):
-                warnings.warn(
+                warn_once(
                     "Using padding='same' with even kernel lengths and odd dilation may require "
                     "a zero-padded copy of the input be created",
                     stacklevel=4,
