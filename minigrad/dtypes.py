@@ -52,6 +52,12 @@ def discard_imag(values: Any, dtype: np.dtype) -> Any:
     return values
 
 
+def complex_dtype(dtype: Any) -> np.dtype:
+    """The complex dtype of a float dtype's precision (float32: complex64; float16's
+    complex32, which NumPy lacks, is complex64)."""
+    return np.result_type(dtype, np.complex64)
+
+
 def real_dtype(dtype: np.dtype) -> np.dtype:
     """The dtype of a complex dtype's parts (complex64: float32); others as they are."""
     return np.dtype(dtype.char.lower()) if dtype.kind == "c" else dtype
@@ -156,7 +162,7 @@ def _lifted(best: np.dtype | None, top: np.dtype) -> np.dtype:
     float tensor to the complex dtype of its precision (float64 + 1j: complex128, as PyTorch;
     float16's complex32, which NumPy lacks, is complex64)."""
     if top.kind == "c" and best is not None and best.kind == "f":
-        return np.result_type(best, np.complex64)
+        return complex_dtype(best)
     return top
 
 
@@ -196,7 +202,7 @@ def result_dtype(out: np.dtype, operands: tuple) -> np.dtype:
         if not isinstance(s, np.ndarray):
             sc = _category(np.asarray(s).dtype)
             if best is None or sc > _category(best):
-                kind = (bool_, int64, _default[0], np.result_type(_default[0], np.complex64))
+                kind = (bool_, int64, _default[0], complex_dtype(_default[0]))
                 best = _lifted(best, kind[sc])
     if best is None:
         return out

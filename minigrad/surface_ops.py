@@ -1795,7 +1795,7 @@ def view_as_complex(input: Tensor) -> Tensor:
         raise RuntimeError("Tensor must have a last dimension with stride 1")
     if any(s % (2 * X.itemsize) for s in X.strides[:-1]):
         raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
-    view = X.view(np.result_type(X.dtype, np.complex64))[..., 0]  # (..., 1) -> (...)
+    view = X.view(dtypes.complex_dtype(X.dtype))[..., 0]  # (..., 1) -> (...)
     return ops._view(view, input, "ViewAsComplex", None)
 
 
@@ -1816,14 +1816,14 @@ def _complex_of(name: str, a: Tensor, b: Tensor, parts: Callable) -> Tensor:
             "argument"
         )
     if (a._requires_grad or b._requires_grad) and grad_mode.is_grad_enabled():
-        raise engine.complex_autograd_error(name, np.result_type(A, np.complex64))
+        raise engine.complex_autograd_error(name, dtypes.complex_dtype(A.dtype))
     try:
         re, im = parts(A, B)
     except ValueError:
         raise ops.OpError(
             f"{name}: shapes {A.shape} and {B.shape} cannot be broadcast together"
         ) from None
-    out = np.empty(re.shape, np.result_type(A, np.complex64))
+    out = np.empty(re.shape, dtypes.complex_dtype(A.dtype))
     out.real, out.imag = re, im
     return Tensor._new(out)
 

@@ -189,7 +189,7 @@ def _has_numpy_wide(data: Any, dtype: np.dtype) -> bool:
 def _default_like(dtype: np.dtype) -> np.dtype:
     """The default float dtype, or the complex dtype made of it, for a float or complex dtype."""
     default = dtypes.get_default_dtype()
-    return default if dtype.kind == "f" else np.result_type(default, np.complex64)
+    return default if dtype.kind == "f" else dtypes.complex_dtype(default)
 
 
 def _beyond_int64(data: Any, kind: str | None) -> bool:
