@@ -571,10 +571,7 @@ def test_results_of_single_matrices_are_0d_arrays():
     ["mg.cholesky(S)", "S.qr()", "mg.chain_matmul(S, S)", "mg.triangular_solve(S, S)",
      "mg.lu_solve(S, *L.lu_factor(S))", "S.lu()"],
 )  # fmt: skip
-def test_deprecated_torch_functions_warn_once_as_pytorch(call, monkeypatch):
-    from minigrad import linalg_torch
-
-    monkeypatch.setattr(linalg_torch, "_warned", set())
+def test_deprecated_torch_functions_warn_once_as_pytorch(call):
     env = dict(mg=mg, L=L, S=mg.tensor(_spd(3, 3)))
     with pytest.warns(UserWarning, match="deprecated in favor of"):
         eval(call, env)
