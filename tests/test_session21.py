@@ -366,3 +366,11 @@ def test_special_values_compute_quietly_as_pytorch(op):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         op(x)
+
+
+def test_interpolate_nearest_of_a_uint8_image_picks_pixels():
+    x = mg.tensor([[[10, 20, 30]]], dtype=mg.uint8)
+    y = mg.nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+    assert y.dtype == mg.uint8 and y.tolist() == [[[10, 10, 20, 20, 30, 30]]]
+    with pytest.raises(NotImplementedError, match="upsamplelinear1d"):
+        mg.nn.functional.interpolate(x, scale_factor=2, mode="linear")

@@ -8,9 +8,12 @@ harness: same values, dtypes and requires_grad, or both raise the same class of 
 Runs only where torch is installed.
 """
 
+import numpy as np
 import pytest
 from test_torch_oracle_autograd import test_program_matches_pytorch as _program_matches
 from torch_oracle import import_torch
+
+import minigrad as mg
 
 torch = import_torch()
 
@@ -107,3 +110,14 @@ CONV += ["R = M.nn.Conv1d(0, 3, 2)(M.ones(2, 0, 5)).shape"]
 @pytest.mark.parametrize("program", HOUSEHOLDER + BATCH_NORM + GATHER_SCATTER + TENSORDOT + CONV)
 def test_session21_left_program_matches_pytorch(program):
     _program_matches(program)
+
+
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])
+@pytest.mark.parametrize("shape", [(2, 3, 5, 7), (2, 3, 7), (1, 2, 3, 4, 5)])
+@pytest.mark.parametrize("kw", [{"scale_factor": 1.7}, {"scale_factor": 0.45}, {"size": 9}])
+def test_interpolate_of_a_uint8_image_as_pytorch(mode, shape, kw):
+    """PyTorch's nearest kernels take uint8 (minigrad refused it)."""
+    x = np.random.default_rng(1).integers(0, 256, shape).astype(np.uint8)
+    want = torch.nn.functional.interpolate(torch.from_numpy(x), mode=mode, **kw).numpy()
+    got = mg.nn.functional.interpolate(mg.tensor(x), mode=mode, **kw)
+    assert got.dtype == mg.uint8 and np.array_equal(got.data, want)

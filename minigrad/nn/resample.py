@@ -150,14 +150,17 @@ def _resample(input: Tensor, sizes: list, scales: list | None, mode: str, corner
     if 0 in X.shape[1:]:
         raise OpError(f"interpolate: Non-empty {X.ndim}D data tensor expected but got a tensor "
                       f"with sizes {list(X.shape)}")  # fmt: skip
-    if X.dtype.kind != "f":
+    if X.dtype.kind != "f" and not (X.dtype == np.uint8 and mode.startswith("nearest")):
+        # (PyTorch's nearest kernels also take uint8 images; its fixed-point uint8 bilinear
+        # and bicubic are not here)
         raise NotImplementedError(f'interpolate: "{_NODE[mode].lower()}{nd}d" not implemented '
                                   f"for '{dtypes.torch_name(X.dtype)}'")  # fmt: skip
     if mode == "area" and all(s == 1 for s in sizes):  # PyTorch's shortcut: a mean
         return input.mean(tuple(range(2, X.ndim)), keepdim=True)
+    calc = X.dtype.type if X.dtype.kind == "f" else np.float32  # (a uint8 image's positions)
     taps = [
         _taps(
-            mode, n, o, None if scales is None else scales[i], corners, X.dtype.type, nd, antialias
+            mode, n, o, None if scales is None else scales[i], corners, calc, nd, antialias
         )  # fmt: skip
         for i, (n, o) in enumerate(zip(spatial, sizes))
     ]
