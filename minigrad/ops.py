@@ -1696,7 +1696,8 @@ def log_softmax_array(X: np.ndarray, axis: Any) -> np.ndarray:
     no exp overflows (shared with nn's cross-entropy); float16 in float32, rounded once."""
     if not X.size:  # nothing to normalize (np.max of an empty axis raises)
         return X.copy()
-    _refuse("log_softmax", X, "c", NotImplementedError)
+    if X.dtype.kind == "c":  # (checked inline: cross-entropy is on a training step's path)
+        _refuse("log_softmax", X, "c", NotImplementedError)
     half = X.dtype == np.float16
     W = X.astype(np.float32) if half else X
     shifted = np.asarray(_minus(W, np.max(W, axis=axis, keepdims=True)))  # (0-d x: a scalar)

@@ -22,9 +22,7 @@ import numpy as np
 
 from . import (
     dtypes,
-    engine,
     factories,
-    grad_mode,
     inplace,
     linalg,
     more_ops,
@@ -1800,8 +1798,9 @@ def view_as_complex(input: Tensor) -> Tensor:
 
 
 def _complex_of(name: str, a: Tensor, b: Tensor, parts: Callable) -> Tensor:
-    """complex and polar: a complex tensor from two real ones of one float dtype (no graph:
-    minigrad does not differentiate complex results)."""
+    """complex and polar: a complex tensor from two real ones of one float dtype (recorded
+    without VJPs: the engine refuses it if an input requires grad, as for any complex
+    result)."""
     check_tensor(name, "a", a)
     check_tensor(name, "b", b)
     A, B = a.data, b.data
@@ -1815,8 +1814,6 @@ def _complex_of(name: str, a: Tensor, b: Tensor, parts: Callable) -> Tensor:
             f"{name}: expected object of scalar type {ta} but got scalar type {tb} for second "
             "argument"
         )
-    if (a._requires_grad or b._requires_grad) and grad_mode.is_grad_enabled():
-        raise engine.complex_autograd_error(name, dtypes.complex_dtype(A.dtype))
     try:
         re, im = parts(A, B)
     except ValueError:
@@ -1825,7 +1822,7 @@ def _complex_of(name: str, a: Tensor, b: Tensor, parts: Callable) -> Tensor:
         ) from None
     out = np.empty(re.shape, dtypes.complex_dtype(A.dtype))
     out.real, out.imag = re, im
-    return Tensor._new(out)
+    return record(out, name.capitalize(), (a, b), (None, None))
 
 
 def complex(real: Tensor, imag: Tensor) -> Tensor:  # noqa: A001 (PyTorch's name)

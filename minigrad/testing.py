@@ -55,11 +55,8 @@ def assert_close(
 
 def _compare(actual: Any, expected: Any, path: tuple, options: dict) -> None:
     """Compare two items at ``path`` (the keys and indices that lead to them)."""
-    tensors = (Tensor, np.ndarray)
-    if (
-        isinstance(actual, tensors)
-        and type(actual) is type(expected)
-        or (isinstance(actual, Tensor) and isinstance(expected, Tensor))
+    if (isinstance(actual, Tensor) and isinstance(expected, Tensor)) or (
+        isinstance(actual, np.ndarray) and type(actual) is type(expected)
     ):
         return _fail_at(path, _tensors(actual, expected, **options))
     numbers = (bool, int, float, complex)
