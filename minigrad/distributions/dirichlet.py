@@ -6,14 +6,16 @@ from typing import Any
 
 import numpy as np
 
+from ..engine import record
 from ..factories import tensor
 from ..functions import where, xlogy
 from ..special import digamma
 from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
+from ._special import dirichlet_grad
 from .exp_family import ExponentialFamily
-from .gamma import standard_gamma
+from .gamma import sample_standard_gamma
 
 
 class Dirichlet(ExponentialFamily):
@@ -34,14 +36,22 @@ class Dirichlet(ExponentialFamily):
         return self._expand_params(Dirichlet, batch_shape, _instance)
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        """g / Σ g, g_k ~ Gamma(α_k, 1) reparametrised implicitly; as PyTorch, drawn and
-        normalized in float64, then rounded to the concentration's dtype."""
-        alpha = self.concentration
-        g = standard_gamma(alpha.double(), self._extended_shape(sample_shape))
-        x = (g / g.sum(-1, keepdim=True)).to(alpha.dtype)
-        one = x.dtype.type(1)  # and inside [tiny, 1) as PyTorch's (not recorded)
-        np.clip(x.data, np.finfo(x.dtype).tiny, np.nextafter(one, 0 * one), out=x.data)
-        return x
+        """g / Σ g, g_k ~ Gamma(α_k, 1), as PyTorch's drawn and normalized in float64, rounded
+        to α's dtype and kept inside [tiny, 1). The gradient is PyTorch's: each x_k is
+        Beta(α_k, α₀ - α_k), and with d_k its reparametrised dx_k/dα_k (scaled by 1/(1 - x_k)),
+        the VJP of g is d ⊙ (g - Σ_k x_k g_k)."""
+        shape = self._extended_shape(sample_shape)
+        alpha = np.broadcast_to(self.concentration.data, shape)
+        g = sample_standard_gamma(alpha.astype(np.float64), np.dtype(np.float64))
+        x = (g / g.sum(-1, keepdims=True)).astype(alpha.dtype)
+        one = x.dtype.type(1)
+        np.clip(x, np.finfo(x.dtype).tiny, np.nextafter(one, 0 * one), out=x)
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            d = dirichlet_grad(x, alpha, alpha.sum(-1, keepdims=True))
+            return d * (g - (x * g).sum(-1, keepdims=True))
+
+        return record(x, "_Dirichlet", (self.concentration,), (vjp,), saved=(self.concentration,))
 
     def log_prob(self, value: Tensor) -> Tensor:
         """Σ (α_k - 1) log x_k + log Γ(Σ α_k) - Σ log Γ(α_k)."""

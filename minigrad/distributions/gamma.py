@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 
 from .. import random_kernels as rk
-from .. import special_functions as _sf
 from ..engine import record
 from ..extra_ops import as_tensor
 from ..functions import log, xlogy
@@ -16,30 +15,27 @@ from ..special import digamma, gammainc
 from ..special import gammaln as lgamma
 from ..tensor import Tensor
 from . import constraints
-from ._special import gammainc_da
+from ._special import standard_gamma_grad
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all, scalar_batch
 
 
+def sample_standard_gamma(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Gamma(a, 1) draws of ``a``'s shape in ``dtype``, at least tiny (NaN too, as PyTorch's
+    max(tiny, x))."""
+    x = rk.gamma(generator(None, "standard_gamma"), a, rk.calc_type(dtype))
+    return np.fmax(x.reshape(a.shape).astype(dtype), np.finfo(dtype).tiny)
+
+
 def standard_gamma(concentration: Tensor, shape: tuple) -> Tensor:
-    """Gamma(concentration, 1) draws of ``shape``, reparametrised implicitly: with P(a, x) the
-    cdf, holding u = P(a, x) fixed gives dx/da = -(∂P/∂a)(a, x) / p(x; a), p the density."""
+    """Gamma(concentration, 1) draws of ``shape``, reparametrised implicitly: holding the cdf
+    P(a, x) fixed, dx/da = -(∂P/∂a)(a, x) / p(x; a), by PyTorch's approximation of it."""
     a = np.broadcast_to(concentration.data, shape)
     dtype = concentration.dtype
-    x = (
-        rk.gamma(generator(None, "standard_gamma"), a, rk.calc_type(dtype))
-        .reshape(shape)
-        .astype(dtype)
-    )
-    x = np.fmax(x, np.finfo(dtype).tiny)  # NaN too, as PyTorch's max(tiny, x)
+    x = sample_standard_gamma(a, dtype)
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        a64, x64 = a.astype(np.float64), x.astype(np.float64)
-        dP = gammainc_da(a64, x64)
-        log_density = (a64 - 1) * np.log(x64) - x64 - _sf.lgamma(a64)
-        with np.errstate(divide="ignore", over="ignore"):
-            dx = -np.sign(dP) * np.exp(np.log(np.abs(dP)) - log_density)
-        return (g * dx).astype(dtype)
+        return g * standard_gamma_grad(a, x).astype(dtype)
 
     return record(x, "StandardGamma", (concentration,), (vjp,), saved=(concentration,))
 
