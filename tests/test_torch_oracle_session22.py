@@ -100,3 +100,23 @@ def test_dirichlet_and_beta_nodes_are_named_as_pytorchs():
             expected = names
         else:
             assert names == (expected[0], expected[1].rstrip("0"))
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda M, a: M.distributions.Gamma(a, 1.0).rsample((3,)),
+        lambda M, a: M.distributions.Gamma(a, 1.0).sample((3,)),
+        lambda M, a: M.distributions.Chi2(a).sample(),
+        lambda M, a: M.distributions.Dirichlet(a).rsample(),
+        lambda M, a: M.distributions.Beta(a[0], a[1]).sample(),
+    ],
+)
+def test_float16_gamma_and_dirichlet_draws_are_refused_as_pytorchs(draw):
+    """PyTorch's CPU gamma and Dirichlet kernels have no float16: both raise the same."""
+    messages = []
+    for M in (torch, mg):
+        with pytest.raises(NotImplementedError) as e:
+            draw(M, M.tensor([2.0, 1.0], dtype=M.float16))
+        messages.append(str(e.value))
+    assert messages[1] == messages[0]

@@ -42,6 +42,8 @@ class Dirichlet(ExponentialFamily):
         the VJP of g is d ⊙ (g - Σ_k x_k g_k)."""
         shape = self._extended_shape(sample_shape)
         alpha = np.broadcast_to(self.concentration.data, shape)
+        if alpha.dtype == np.float16:  # as PyTorch's CPU kernel
+            raise NotImplementedError("\"dirichlet\" not implemented for 'Half'")
         g = sample_standard_gamma(alpha.astype(np.float64), np.dtype(np.float64))
         x = (g / g.sum(-1, keepdims=True)).astype(alpha.dtype)
         one = x.dtype.type(1)

@@ -22,7 +22,9 @@ from .utils import broadcast_all, scalar_batch
 
 def sample_standard_gamma(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """Gamma(a, 1) draws of ``a``'s shape in ``dtype``, at least tiny (NaN too, as PyTorch's
-    max(tiny, x))."""
+    max(tiny, x)). PyTorch's CPU kernel has no float16."""
+    if dtype == np.float16:
+        raise NotImplementedError("\"gamma_cpu\" not implemented for 'Half'")
     x = rk.gamma(generator(None, "standard_gamma"), a, rk.calc_type(dtype))
     return np.fmax(x.reshape(a.shape).astype(dtype), np.finfo(dtype).tiny)
 
