@@ -445,11 +445,14 @@ def run_backward(
             heappush(heap, (-n.seq, n))
         else:
             n.g = n.g + g
+    fresh: list = []  # the leaves whose .grad this pass made
     try:
-        _drain(heap, retain_graph, capture, captured, needed)
+        _drain(heap, retain_graph, capture, captured, needed, fresh)
     except BaseException:
         for _, n in heap:  # leave no half-propagated gradient behind for the next call
             n.g = None
+        for leaf in fresh:  # nor part of a leaf's gradient in its .grad
+            leaf._grad = None
         raise
 
 
@@ -478,12 +481,18 @@ def _leading_to(roots: list, capture: dict, captured: dict) -> dict:
 
 
 def _drain(
-    heap: list, retain_graph: bool, capture: dict | None, captured: dict, needed: dict | None
-) -> None:
+    heap: list, retain_graph: bool, capture: dict | None, captured: dict, needed: dict | None,
+    fresh: list,
+) -> None:  # fmt: skip
     """Run the queued nodes, newest first, until every gradient has reached a leaf (or,
-    with ``needed``, every node that leads to a captured tensor has run). Leaves with
-    hooks get their gradient last, once, summed over all paths."""
-    hooked: dict = {}
+    with ``needed``, every node that leads to a captured tensor has run).
+
+    A leaf without a ``.grad`` gets the first gradient that reaches it as its ``.grad``
+    (listed in ``fresh``, so that a pass that fails can take it back) and the others
+    added in. Leaves with hooks or a ``.grad`` from before get theirs last, once, summed
+    over all paths (as PyTorch's AccumulateGrad): a pass that fails adds nothing to them."""
+    later: dict = {}
+    made = None  # the ids of the leaves in ``fresh``, when first needed
     check_anomaly = anomaly[0]
     while heap:
         node = heappop(heap)[1]
@@ -559,20 +568,26 @@ def _drain(
                     p.g = p.g + gi
                 continue
             if p._hooks is not None:  # hooks see the sum over all paths: add it up first
-                _add_to(hooked.setdefault(id(p), [p, None]), gi)
+                _add_to(later.setdefault(id(p), [p, None]), gi)
             elif capture is not None:
                 _to_capture(capture, p, gi)
             elif p._grad is None:
                 # a fresh array becomes .grad as it is; one that may be shared (g passed
                 # through, or a view) is copied, so later in-place accumulation is safe
                 p._grad = _new(gi.copy() if gi is g or gi.base is not None else gi)
+                fresh.append(p)
             else:
-                _add_into(p._grad.data, gi)
+                if made is None or len(made) != len(fresh):
+                    made = {id(q) for q in fresh}
+                if id(p) in made:  # a later path to a leaf this pass gave its .grad
+                    _add_into(p._grad.data, gi)
+                else:
+                    _add_to(later.setdefault(id(p), [p, None]), gi)
         if not retain_graph and node._name not in KEEPS_VJPS and (type(node) is Node or node.frees):
             node.vjps = None
             node.saved = ()
             node.out_version = None
-    for leaf, g in hooked.values():
+    for leaf, g in later.values():
         _to_leaf(leaf, g, capture)
 
 

@@ -86,3 +86,50 @@ def test_dirichlet_rsample_is_one_node_named_as_pytorchs():
     x = D.Dirichlet(a).rsample((4,))
     assert x.grad_fn.name() == "_DirichletBackward"
     assert x.grad_fn.next_functions[0][0].variable is a
+
+
+# ---- a backward that fails leaves no part of a gradient in .grad --------------------------
+# Before, a leaf reached by two paths kept the gradient of the path that ran before the
+# error (and added it to a .grad it had): a loop that caught the error and went on used a
+# wrong gradient. PyTorch's AccumulateGrad adds a leaf's gradient only once all of it is in.
+
+
+def _two_paths_one_broken(a):
+    x = a.sigmoid()
+    x.mul_(2)  # changes sigmoid's saved output: its backward raises
+    return (a * 3).sum() + x.sum()
+
+
+def test_a_failed_backward_leaves_no_partial_gradient_in_a_fresh_grad():
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        _two_paths_one_broken(a).backward()
+    assert a.grad is None
+
+
+def test_a_failed_backward_adds_nothing_to_an_existing_grad():
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    a.grad = mg.tensor([10.0, 20.0])
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        _two_paths_one_broken(a).backward()
+    np.testing.assert_array_equal(a.grad.numpy(), [10.0, 20.0])
+
+
+def test_a_hook_that_raises_leaves_no_partial_gradient():
+    b = mg.tensor([1.0, 2.0], requires_grad=True)
+    h = b * 2
+    h.register_hook(lambda g: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        ((b * 5).sum() + h.sum()).backward()
+    assert b.grad is None
+    ((b * 5).sum() + (b * 2).sum()).backward()  # and the next pass starts clean
+    np.testing.assert_array_equal(b.grad.numpy(), [7.0, 7.0])
+
+
+def test_a_leafs_paths_are_summed_before_they_join_its_existing_grad():
+    """old + (3 + 3), as PyTorch's AccumulateGrad: 1e8 + 6 rounds to 1e8 + 8 in float32,
+    where (1e8 + 3) + 3 stays at 1e8."""
+    c = mg.tensor([1.0], requires_grad=True)
+    c.grad = mg.tensor([1e8])
+    ((c * 3).sum() + (c * 3).sum()).backward()
+    assert c.grad.item() == 100000008.0
