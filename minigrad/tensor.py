@@ -130,11 +130,11 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
         try:
             arr = np.array(data)
         except ValueError as e:  # ragged, or a Tensor among numbers: try them as numbers
+            given, data = data, _scalars(data)
             try:
-                data = _scalars(data)
                 arr = np.array(data)
             except ValueError:
-                raise ValueError(
+                raise _ragged_error(given) or ValueError(
                     f"tensor: cannot build a tensor from ragged or mixed data: {e}"
                 ) from None
         if arr.dtype.kind == "c" and dtype is not None and dtypes.as_dtype(dtype).kind not in "bc":
@@ -205,6 +205,52 @@ def _first(data: Any) -> Any:
     while isinstance(data, (list, tuple)) and data:
         data = data[0]
     return data
+
+
+def _ragged_error(data: Any) -> Exception | None:
+    """PyTorch's error for nested sequences that are not a box: the shape is read from the
+    first element at each depth; a sequence of another length is a ValueError, a number
+    where a sequence belongs or a sequence where a number belongs a TypeError."""
+
+    def is_seq(x: Any) -> bool:
+        return isinstance(x, (list, tuple)) or (isinstance(x, (np.ndarray, Tensor)) and x.ndim > 0)
+
+    shape: list = []
+    x = data
+    while is_seq(x):
+        shape.append(len(x))
+        if not len(x):
+            break
+        x = x[0]
+    numbers = [v for v in _flat_items(data) if not is_seq(v)]
+    integral = all(isinstance(v, (bool, int, np.integer, np.bool_)) for v in numbers)
+
+    def walk(x: Any, dim: int) -> Exception | None:
+        if dim == len(shape):
+            if not is_seq(x):
+                return None
+            name = type(x).__name__
+            return TypeError(
+                f"tensor: '{name}' object cannot be interpreted as an integer" if integral
+                else f"tensor: must be real number, not {name}"
+            )  # fmt: skip
+        if not is_seq(x):
+            return TypeError(f"tensor: not a sequence (a {type(x).__name__} at dim {dim})")
+        if len(x) != shape[dim]:
+            return ValueError(f"tensor: ragged data: expected sequence of length {shape[dim]} "
+                              f"at dim {dim} (got {len(x)})")  # fmt: skip
+        return next((e for e in (walk(y, dim + 1) for y in x) if e is not None), None)
+
+    return walk(data, 0)
+
+
+def _flat_items(data: Any) -> Iterator:
+    """The items of nested lists and tuples, depth first."""
+    for v in data if isinstance(data, (list, tuple)) else (data,):
+        if isinstance(v, (list, tuple)):
+            yield from _flat_items(v)
+        else:
+            yield v
 
 
 def _scalars(data: Any) -> Any:

@@ -133,3 +133,26 @@ def test_a_leafs_paths_are_summed_before_they_join_its_existing_grad():
     c.grad = mg.tensor([1e8])
     ((c * 3).sum() + (c * 3).sum()).backward()
     assert c.grad.item() == 100000008.0
+
+
+# ---- nested lists that are not a box: PyTorch's exception classes -------------------------
+# Before, every such list was a ValueError; PyTorch reads the shape from the first element
+# at each depth and raises TypeError where a number and a sequence meet.
+
+
+@pytest.mark.parametrize(
+    "data, error, message",
+    [
+        ([[1.0, 2.0], [3.0]], ValueError, r"expected sequence of length 2 at dim 1 \(got 1\)"),
+        ([[[1, 2], [3, 4]], [[5, 6], [7]]], ValueError, "length 2 at dim 2 \\(got 1\\)"),
+        ([[1, 2], np.array([3])], ValueError, "length 2 at dim 1"),
+        ([1, [2]], TypeError, "'list' object cannot be interpreted as an integer"),
+        ([1, (2,)], TypeError, "'tuple' object cannot be interpreted as an integer"),
+        ([1.5, [2]], TypeError, "must be real number, not list"),
+        ([mg.tensor(1.0), [2.0]], TypeError, "must be real number, not list"),
+        ([[1], 2], TypeError, "not a sequence"),
+    ],
+)
+def test_a_list_that_is_not_a_box_raises_pytorchs_error(data, error, message):
+    with pytest.raises(error, match=message):
+        mg.tensor(data)
