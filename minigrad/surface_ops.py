@@ -1096,7 +1096,8 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
                        dim: int | None = None) -> Any:  # fmt: skip
     """The first of each run of equal elements (slices along ``dim``, if given), and, if asked,
-    where each element's run is in the result and how long each run is."""
+    where each element's run is in the result and how long each run is. No gradient (its
+    backward raises, as PyTorch's)."""
     check_tensor("unique_consecutive", "input", input)
     X = input.data
     ops._refuse("unique_consecutive", X, "c", NotImplementedError)
@@ -1123,8 +1124,15 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
         extra.append(
             Tensor._new(np.diff(np.append(np.nonzero(starts)[0], starts.size)).astype(np.int64))
         )
-    result = Tensor._new(np.ascontiguousarray(out))
+    # PyTorch records the node but has no derivative for it: backward raises
+    result = record(
+        np.ascontiguousarray(out), "UniqueConsecutive", (input,), (_no_unique_consecutive_vjp,)
+    )
     return (result, *extra) if extra else result
+
+
+def _no_unique_consecutive_vjp(g: np.ndarray) -> np.ndarray:
+    raise NotImplementedError("the derivative for 'unique_consecutive' is not implemented.")
 
 
 # ---- tests of tensors ---------------------------------------------------------------------

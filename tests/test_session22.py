@@ -156,3 +156,16 @@ def test_a_leafs_paths_are_summed_before_they_join_its_existing_grad():
 def test_a_list_that_is_not_a_box_raises_pytorchs_error(data, error, message):
     with pytest.raises(error, match=message):
         mg.tensor(data)
+
+
+# ---- unique_consecutive records its node, as PyTorch's (with no derivative) --------------
+
+
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_unique_consecutive_requires_grad_and_its_backward_raises(dim):
+    x = mg.tensor([[1.0, 1.0], [1.0, 1.0], [2.0, 3.0]], requires_grad=True)
+    y = mg.unique_consecutive(x, dim=dim)
+    assert y.requires_grad and y.grad_fn.name() == "UniqueConsecutiveBackward"
+    with pytest.raises(NotImplementedError, match="derivative for 'unique_consecutive'"):
+        y.sum().backward()
+    assert not mg.unique_consecutive(x.detach()).requires_grad
