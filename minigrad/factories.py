@@ -17,7 +17,15 @@ from .device import laid_out_like, preserve_format
 from .dtypes import check_fits
 from .errors import OpError
 from .random import generator as _generator
-from .tensor import Tensor, _default_like, as_array, check_bool, check_numpy_dtype, check_tensor
+from .tensor import (
+    Tensor,
+    _default_like,
+    as_array,
+    check_bool,
+    check_numpy_dtype,
+    check_tensor,
+    refuse_negative_strides,
+)
 
 
 def _int(value: Any, name: str, op: str = "") -> int:
@@ -75,6 +83,7 @@ def _wrap(arr: np.ndarray, requires_grad: bool, device: Any, name: str) -> Tenso
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (Python floats become the default dtype)."""
     check_device(device)
+    refuse_negative_strides(data)
     check_bool("tensor", "requires_grad", requires_grad)
     t = _wrap(as_array(data, dtype), requires_grad, None, "tensor")
     if dtype is not None and t.dtype.kind in "iu" and not isinstance(data, (Tensor, np.ndarray)):
@@ -87,6 +96,7 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     if not isinstance(arr, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(arr).__name__})")
     check_numpy_dtype("from_numpy", arr)
+    refuse_negative_strides(arr)
     if not arr.flags.writeable:
         warnings.warn("from_numpy: The given NumPy array is not writable; the tensor is "
                       "read-only (PyTorch makes it writable all the same)", UserWarning,

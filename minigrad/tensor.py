@@ -112,6 +112,17 @@ def check_numpy_dtype(op: str, arr: np.ndarray) -> None:
         )
 
 
+def refuse_negative_strides(arr: Any) -> None:
+    """PyTorch's ValueError for an array read backwards (``a[::-1]``): a tensor's strides
+    are never negative. (As operands of ops, such arrays are taken.)"""
+    if isinstance(arr, np.ndarray) and any(s < 0 for s in arr.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with "
+            "negative strides are not currently supported. (You can probably work around "
+            f"this by making a copy of your array with array.copy().) Strides: {arr.strides}"
+        )
+
+
 def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     """Convert ``data`` to an ndarray as ``mg.tensor`` does (Python floats -> default dtype)."""
     if isinstance(data, Tensor):
@@ -317,6 +328,7 @@ def _legacy_array(args: tuple, dtype: Any) -> np.ndarray:
     data = args[0]
     if isinstance(data, Tensor) and dtype is None:
         return data.data
+    refuse_negative_strides(data)
     return as_array(data, dt)
 
 

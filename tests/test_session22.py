@@ -169,3 +169,24 @@ def test_unique_consecutive_requires_grad_and_its_backward_raises(dim):
     with pytest.raises(NotImplementedError, match="derivative for 'unique_consecutive'"):
         y.sum().backward()
     assert not mg.unique_consecutive(x.detach()).requires_grad
+
+
+# ---- arrays read backwards: PyTorch's tensors have no negative strides ---------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [mg.tensor, mg.from_numpy, mg.as_tensor, mg.asarray, mg.Tensor],
+)
+def test_an_array_with_a_negative_stride_is_refused_as_pytorch_refuses_it(make):
+    a = np.arange(6.0).reshape(2, 3)[:, ::-1]
+    with pytest.raises(
+        ValueError, match="At least one stride in the given numpy array is negative"
+    ):
+        make(a)
+    with pytest.raises(ValueError, match="negative"):
+        make(a.T)
+    # a copy, a list of its rows, or the array as an operand are taken
+    np.testing.assert_array_equal(make(a.copy()).numpy(), a)
+    np.testing.assert_array_equal(mg.tensor([a[0], a[1]]).numpy(), a)
+    np.testing.assert_array_equal((mg.ones(2, 3) * a).numpy(), a)
