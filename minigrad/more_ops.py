@@ -66,14 +66,15 @@ _new = Tensor._new
 # ---- elementwise ---------------------------------------------------------------------
 
 
-def _float_op(name: str, fn: Any, x: Tensor, vjp: Any, saves_out: bool = False) -> Tensor:
+def _float_op(name: str, fn: Any, x: Tensor, vjp: Any, reads: str = "x") -> Tensor:
     """fn(x) for a float function (integers and bools computed in the default dtype),
     quietly at the edges of its domain (inf, NaN), as PyTorch. ``vjp(g, X, out)`` is the
-    input's gradient; it reads x (saved) unless ``saves_out``."""
+    input's gradient; ``reads`` says what it reads, "x", "out" or "both" (saved: an
+    in-place change to them before backward raises)."""
     X = x.data
     out = _unary_float(_quiet(fn), X)
     return record(out, name, (x,), (_quiet(lambda g: vjp(g, X, out)),),
-                  saved=() if saves_out else (x,), saves_out=saves_out)  # fmt: skip
+                  saved=(x,) if reads != "out" else (), saves_out=reads != "x")  # fmt: skip
 
 
 def square(input: Tensor) -> Tensor:
@@ -85,7 +86,7 @@ def square(input: Tensor) -> Tensor:
 def rsqrt(input: Tensor) -> Tensor:
     """1 / sqrt(x).   dx = -g * out³ / 2."""
     return _float_op("Rsqrt", lambda X: 1 / np.sqrt(X), input,
-                     lambda g, X, out: -0.5 * g * out**3, saves_out=True)  # fmt: skip
+                     lambda g, X, out: -0.5 * g * out**3, reads="out")  # fmt: skip
 
 
 def log1p(input: Tensor) -> Tensor:
@@ -95,7 +96,7 @@ def log1p(input: Tensor) -> Tensor:
 
 def expm1(input: Tensor) -> Tensor:
     """exp(x) - 1, exact for small x.   dx = g * (out + 1)."""
-    return _float_op("Expm1", np.expm1, input, lambda g, X, out: g * (out + 1), saves_out=True)
+    return _float_op("Expm1", np.expm1, input, lambda g, X, out: g * (out + 1), reads="out")
 
 
 def log2(input: Tensor) -> Tensor:
@@ -110,9 +111,7 @@ def log10(input: Tensor) -> Tensor:
 
 def exp2(input: Tensor) -> Tensor:
     """2 ** x.   dx = g * out * ln 2."""
-    return _float_op(
-        "Exp2", np.exp2, input, lambda g, X, out: g * out * math.log(2), saves_out=True
-    )
+    return _float_op("Exp2", np.exp2, input, lambda g, X, out: g * out * math.log(2), reads="out")
 
 
 def sinh(input: Tensor) -> Tensor:
@@ -127,7 +126,7 @@ def cosh(input: Tensor) -> Tensor:
 
 def tan(input: Tensor) -> Tensor:
     """tan x.   dx = g * (1 + out²)."""
-    return _float_op("Tan", np.tan, input, lambda g, X, out: g * (1 + out * out), saves_out=True)
+    return _float_op("Tan", np.tan, input, lambda g, X, out: g * (1 + out * out), reads="out")
 
 
 def asin(input: Tensor) -> Tensor:

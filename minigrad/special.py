@@ -180,7 +180,8 @@ _SQRT_2PI = math.sqrt(2 * math.pi)
 def erfcx(input: Tensor) -> Tensor:
     """exp(x²) erfc(x), without overflow for large x.   dx = g (2x out - 2/√π)."""
     return _float_op("SpecialErfcx", _in(sf.erfcx), input,
-                     lambda g, X, out: g * (2 * X * out - 2 / math.sqrt(math.pi)))  # fmt: skip
+                     lambda g, X, out: g * (2 * X * out - 2 / math.sqrt(math.pi)),
+                     reads="both")  # fmt: skip
 
 
 def entr(input: Tensor) -> Tensor:
@@ -202,7 +203,7 @@ def ndtr(input: Tensor) -> Tensor:
 def ndtri(input: Tensor) -> Tensor:
     """Φ⁻¹(p), the standard normal quantile (∓inf at 0, 1).   dp = g √(2π) exp(out²/2)."""
     vjp = lambda g, X, out: g * _SQRT_2PI * np.exp(out * out / 2)  # noqa: E731
-    return _float_op("SpecialNdtri", _in(sf.ndtri), input, vjp, saves_out=True)
+    return _float_op("SpecialNdtri", _in(sf.ndtri), input, vjp, reads="out")
 
 
 def log_ndtr(input: Tensor) -> Tensor:
@@ -214,7 +215,7 @@ def log_ndtr(input: Tensor) -> Tensor:
         tail = math.sqrt(2 / math.pi) / sf.erfcx(-np.where(low, X, -1) * math.sqrt(0.5))
         return g * np.where(low, tail, np.exp(-X * X / 2 - out) / _SQRT_2PI).astype(X.dtype)
 
-    return _float_op("SpecialLogNdtr", _in(sf.log_ndtr), input, vjp)
+    return _float_op("SpecialLogNdtr", _in(sf.log_ndtr), input, vjp, reads="both")
 
 
 # ---- Bessel functions --------------------------------------------------------------------
@@ -225,6 +226,7 @@ def i0e(input: Tensor) -> Tensor:
     return _float_op(
         "SpecialI0E", _in(sf.bessel_ie, 0), input,
         lambda g, X, out: g * (sf.bessel_ie(X, 1).astype(X.dtype) - np.sign(X) * out),
+        reads="both",
     )  # fmt: skip
 
 
@@ -241,7 +243,7 @@ def i1(input: Tensor) -> Tensor:
     def vjp(g: np.ndarray, X: np.ndarray, out: np.ndarray) -> np.ndarray:
         return g * _near_zero(X, lambda x: sf.bessel_i(x, 0).astype(X.dtype) - out / x)
 
-    return _float_op("SpecialI1", _in(sf.bessel_i, 1), input, vjp)
+    return _float_op("SpecialI1", _in(sf.bessel_i, 1), input, vjp, reads="both")
 
 
 def i1e(input: Tensor) -> Tensor:
@@ -252,7 +254,7 @@ def i1e(input: Tensor) -> Tensor:
             X, lambda x: sf.bessel_ie(x, 0).astype(X.dtype) - out * (np.sign(x) + 1 / x)
         )
 
-    return _float_op("SpecialI1E", _in(sf.bessel_ie, 1), input, vjp)
+    return _float_op("SpecialI1E", _in(sf.bessel_ie, 1), input, vjp, reads="both")
 
 
 def _no_grad_op(fn: Any, input: Tensor, name: str = "input") -> Tensor:

@@ -359,7 +359,7 @@ def nanmedian(input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN) -> 
             hit = np.isnan(X) if np.isnan(out) else X == out
             return np.where(hit, g / builtins.max(np.count_nonzero(hit), 1), 0)
 
-        return record(out, "Nanmedian", (input,), (vjp,))
+        return record(out, "Nanmedian", (input,), (vjp,), saved=(input,), saves_out=True)
     d = ops._one_axis("nanmedian", "dim", dim, X.ndim)
     if X.ndim and not X.shape[d]:
         raise IndexError(f"nanmedian(): Expected reduction dim {d} to have non-zero size.")
@@ -744,7 +744,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         return ds
 
     return record(out, "ScatterReduce", (input, src), (lambda g: split(g)[0], vjp_src),
-                  saved=(input, src))  # fmt: skip
+                  saved=(input, src), saves_out=True)  # fmt: skip
 
 
 def _put_at(name: str, input: Tensor, index: Tensor, source: Tensor) -> tuple:

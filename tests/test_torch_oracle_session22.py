@@ -1,9 +1,12 @@
 """The twenty-second session's fixes against PyTorch: the reparametrised gradients of
 Gamma, Beta and Dirichlet draws (and the distributions built on them) are PyTorch's, value
-for value. Runs only where torch is installed."""
+for value; ops that read their output or input in backward catch in-place changes to them.
+Programs leave ``R`` and run with ``M`` bound to torch and to minigrad (the autograd harness:
+same values, or both raise the same class of error). Runs only where torch is installed."""
 
 import numpy as np
 import pytest
+from test_torch_oracle_autograd import test_program_matches_pytorch as _program_matches
 from torch_oracle import import_torch
 
 import minigrad as mg
@@ -120,3 +123,33 @@ def test_float16_gamma_and_dirichlet_draws_are_refused_as_pytorchs(draw):
             draw(M, M.tensor([2.0, 1.0], dtype=M.float16))
         messages.append(str(e.value))
     assert messages[1] == messages[0]
+
+
+# Before, these ops' backward read an array changed in place without noticing: a gradient of
+# NaNs (scatter_reduce amax), of 0 (nanmedian), or of the doubled output (i0e, erfcx, ...).
+_X = "x = M.tensor([[1., 5., 2.]], dtype=M.float64, requires_grad=True)"
+_V = "x = M.tensor([0.5, 1.], dtype=M.float64, requires_grad=True)"
+_N = "x = M.tensor([1., float('nan'), 3., 2.], dtype=M.float64, requires_grad=True)"
+_SRC = "M.tensor([[3., -4.]], dtype=M.float64)"
+SAVED_CHANGED = [
+    *(f"{_X}; z = x.scatter_reduce(1, M.tensor([[0, 0]]), {_SRC}, '{r}'); z.mul_(2); "
+      "z.sum().backward(); R = x.grad" for r in ("amax", "amin", "sum", "prod", "mean")),
+    *(f"{_X}; y = x * 1; y.scatter_reduce_(1, M.tensor([[0, 0]]), {_SRC}, '{r}'); "
+      "y.sum().backward(); R = x.grad" for r in ("amax", "prod")),
+    *(f"{_X}; z = x.index_reduce(1, M.tensor([0, 0]), {_SRC}, '{r}'); z.mul_(2); "
+      "z.sum().backward(); R = x.grad" for r in ("amax", "amin")),
+    f"{_X}; y = x * 1; y.index_reduce_(1, M.tensor([0, 0]), {_SRC}, 'amin'); "
+    "y.sum().backward(); R = x.grad",
+    f"{_N}; z = x.nanmedian(); z.mul_(2); z.backward(); R = x.grad",
+    f"{_N}; y = x * 1; z = y.nanmedian(); y.mul_(2); z.backward(); R = x.grad",
+    *(f"{_V}; z = M.special.{f}(x); z.mul_(2); z.sum().backward(); R = x.grad"
+      for f in ("i0e", "i1", "i1e", "erfcx", "log_ndtr")),
+    *(f"{_V}; y = x * 1; z = M.special.{f}(y); y.mul_(2); z.sum().backward(); R = x.grad"
+      for f in ("i0e", "i1", "i1e", "erfcx", "log_ndtr")),
+    f"{_V}; y = x * 1; z = M.tan(y); y.mul_(2); z.sum().backward(); R = x.grad",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", SAVED_CHANGED)
+def test_a_saved_array_changed_in_place_is_caught_as_pytorch_catches_it(program):
+    _program_matches(program)
