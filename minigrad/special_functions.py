@@ -465,7 +465,8 @@ def erfinv(Y: np.ndarray) -> np.ndarray:
     """The inverse of erf on [-1, 1] (±inf at ±1, NaN outside): Giles' single-precision
     approximation, then Newton steps on erf, or on log erfc for |y| > 1/2 (where 1 - |y|
     is exact, so the tails keep their relative accuracy)."""
-    y = np.asarray(Y, np.float64)
+    shape = np.shape(Y)
+    y = np.asarray(Y, np.float64).reshape(-1)  # 1-D: a 0-d y would make z a NumPy scalar
     with np.errstate(divide="ignore", invalid="ignore"):
         w = -np.log((1 - y) * (1 + y))
         small = w < 5
@@ -483,22 +484,21 @@ def erfinv(Y: np.ndarray) -> np.ndarray:
         # a > 1/2), where log erfc z = log erfcx z - z² and (log erfc)'(z) = -2/√π / erfcx z;
         # five steps (Giles' start is poor far out in the tails, w > 17), each on the
         # elements whose last step moved them
-        flat, a_flat = z.reshape(-1), a.reshape(-1)  # (z is a new array: flat is a view)
-        tail = np.flatnonzero(a_flat > 0.5)
-        mid = np.flatnonzero(~(a_flat > 0.5))
-        log_rest = np.log(1 - a_flat[tail])
+        tail = np.flatnonzero(a > 0.5)
+        mid = np.flatnonzero(~(a > 0.5))
+        log_rest = np.log(1 - a[tail])
         for _ in range(5):
-            zt = flat[tail]
+            zt = z[tail]
             cx = erfcx(zt)
             step = (np.log(cx) - zt * zt - log_rest) * cx * (_SQRT_PI / 2)
-            flat[tail] = zt + step
+            z[tail] = zt + step
             tail, log_rest = tail[step != 0], log_rest[step != 0]
-            zm = flat[mid]
-            step = (erf(zm) - a_flat[mid]) / ((2 / _SQRT_PI) * np.exp(-zm * zm))
-            flat[mid] = zm - step
+            zm = z[mid]
+            step = (erf(zm) - a[mid]) / ((2 / _SQRT_PI) * np.exp(-zm * zm))
+            z[mid] = zm - step
             mid = mid[step != 0]
         z = np.where(a == 1, np.inf, z)
-        return np.where(a > 1, np.nan, np.copysign(z, y))
+        return np.where(a > 1, np.nan, np.copysign(z, y)).reshape(shape)
 
 
 def ndtri(P: np.ndarray) -> np.ndarray:
