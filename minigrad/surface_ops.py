@@ -596,11 +596,12 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
                            f"of ones in mask ({k})")  # fmt: skip
     out = X.copy()
     out[M] = S[:k]
+    source_shape = source.data.shape  # (source may change shape in place before backward)
 
     def vjp_source(g: np.ndarray) -> np.ndarray:
         ds = np.zeros(S.size, g.dtype)
         ds[:k] = g[M]
-        return ds.reshape(source.data.shape)
+        return ds.reshape(source_shape)
 
     return record(out, "MaskedScatter", (input, source),
                   (lambda g: np.where(M, 0, g), vjp_source))  # fmt: skip

@@ -153,3 +153,24 @@ SAVED_CHANGED = [
 @pytest.mark.parametrize("program", SAVED_CHANGED)
 def test_a_saved_array_changed_in_place_is_caught_as_pytorch_catches_it(program):
     _program_matches(program)
+
+
+# Before, masked_scatter's backward read source's shape at backward time: after an in-place
+# change of shape (t_, unsqueeze_, transpose_) it returned a gradient of the wrong shape.
+_MS = (
+    "x = M.tensor(np.arange(1., 7.).reshape(1, 6), requires_grad=True); y = x * 1; "
+    "z = M.zeros(1, 6, dtype=M.float64).masked_scatter("
+    "M.tensor([[True, False, True, False, False, True]]), y); "
+)
+SHAPE_CHANGED = [
+    _MS + f"y.{op}; z.sum().backward(); R = x.grad"
+    for op in ("t_()", "unsqueeze_(0)", "transpose_(0, 1)", "squeeze_(0)")
+] + [
+    "x = M.tensor(np.arange(16.).reshape(1, 1, 4, 4), requires_grad=True); y = x * 1; "
+    "z = M.nn.functional.max_pool2d(y, 2); y.squeeze_(0); z.sum().backward(); R = x.grad",
+]
+
+
+@pytest.mark.parametrize("program", SHAPE_CHANGED)
+def test_an_input_changed_in_shape_in_place_before_backward_as_pytorch(program):
+    _program_matches(program)

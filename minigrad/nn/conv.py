@@ -459,13 +459,15 @@ def _max_pool(
         at = [_first_inside(a, st, di, n) for a, st, di, n in at]
         arg = np.ravel_multi_index(at, k).astype(arg.dtype)
 
+    in_shape = input.data.shape  # (input may change shape in place before backward)
+
     def vjp(g: np.ndarray) -> np.ndarray:
         # each window's g added at its maximum in the padded input, flat: np.add.at adds
         # in the windows' order, as PyTorch's kernel (the same float32 sums where they overlap)
         dx = np.zeros(Xp.size, g.dtype)
         np.add.at(dx, _flat_maxima(arg, Xp.shape, k, s, d).reshape(-1), g.reshape(-1))
         inside = (..., *(slice(pi, pi + n) for pi, n in zip(p, spatial)))
-        return np.ascontiguousarray(dx.reshape(Xp.shape)[inside]).reshape(input.data.shape)
+        return np.ascontiguousarray(dx.reshape(Xp.shape)[inside]).reshape(in_shape)
 
     if not batched:
         out = out[0]
