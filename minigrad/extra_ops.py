@@ -1238,8 +1238,9 @@ def copysign(input: Tensor, other: Any) -> Tensor:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(A == 0, 0, g * (out / A))
 
-    return record(out, "Copysign", (input, other), (d_input, np.zeros_like), saved=(input,),
-                  saves_out=True)  # fmt: skip
+    # input is kept only for its own gradient (as PyTorch's; the output always)
+    return record(out, "Copysign", (input, other), (d_input, np.zeros_like),
+                  saved=(input,) if input._requires_grad else (), saves_out=True)  # fmt: skip
 
 
 # ---- dtype information ---------------------------------------------------------------------------

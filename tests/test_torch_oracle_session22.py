@@ -174,3 +174,21 @@ SHAPE_CHANGED = [
 @pytest.mark.parametrize("program", SHAPE_CHANGED)
 def test_an_input_changed_in_shape_in_place_before_backward_as_pytorch(program):
     _program_matches(program)
+
+
+# Before, copysign kept its input for backward even where only other needed a gradient (0):
+# changing the input in place then made backward raise, where PyTorch keeps nothing of it.
+COPYSIGN = [
+    "c = M.tensor([-1., 2., 0.], dtype=M.float64); y = M.tensor([1., -1., 1.], dtype=M.float64, "
+    f"requires_grad=True); z = M.copysign(c, y); {change}; z.sum().backward(); R = (y.grad, z)"
+    for change in ("c.relu_()", "z.mul_(2)", "c.add_(1)")
+] + [
+    "c = M.tensor([-1., 2., 3.], dtype=M.float64, requires_grad=True); y = M.tensor([1., -1., 1.]"
+    f", dtype=M.float64); z = M.copysign(c * 1, y); {change}; z.sum().backward(); R = c.grad"
+    for change in ("z.mul_(2)", "y.neg_()")
+]
+
+
+@pytest.mark.parametrize("program", COPYSIGN)
+def test_copysign_keeps_for_backward_what_pytorch_keeps(program):
+    _program_matches(program)
