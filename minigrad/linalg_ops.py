@@ -61,9 +61,11 @@ def matrix(op: str, A: Tensor, square: bool = True, name: str = "A") -> np.ndarr
     return X
 
 
-def several(name: str, A: Tensor, arrays: tuple, vjp) -> tuple:
+def several(name: str, A: Tensor, arrays: tuple, vjp, reads: tuple | None = None) -> tuple:
     """``arrays`` as the outputs of one node with input A; ``vjp`` maps the list of their
-    gradients (None for an output that got none) to A's."""
+    gradients (None for an output that got none) to A's. ``reads`` names what the VJP
+    reads, as PyTorch's backward saves it ("A" and the outputs' numbers; all by default):
+    an in-place change of any of those before backward makes it raise."""
     outs = tuple(Tensor._new(np.asarray(a)) for a in arrays)  # NumPy gives scalars for 0-d
     if not (_mode.enabled and A._requires_grad):
         return outs
@@ -72,8 +74,8 @@ def several(name: str, A: Tensor, arrays: tuple, vjp) -> tuple:
     def node_vjp(_: np.ndarray) -> np.ndarray:
         return vjp(take(slots))
 
-    # the VJPs read A and the outputs: an in-place change of any makes backward raise
-    node = Node(name, [A._node or A], (node_vjp,), (A, *outs), None, PASS.shape, PASS.dtype)
+    saved = (A, *outs) if reads is None else tuple(A if r == "A" else outs[r] for r in reads)
+    node = Node(name, [A._node or A], (node_vjp,), saved, None, PASS.shape, PASS.dtype)
     set_outputs(node, outs, slots)
     return outs
 
@@ -262,7 +264,7 @@ def slogdet(A: Tensor) -> tuple:
         eye = np.eye(X.shape[-1], dtype=X.dtype)
         return solve_array(X, g[..., None, None] * eye, adjoint=True)
 
-    return several("LinalgSlogdet", A, (sign, logabs), vjp)
+    return several("LinalgSlogdet", A, (sign, logabs), vjp, reads=("A", 0))
 
 
 def inv(A: Tensor, check_errors: bool = True) -> tuple:
@@ -417,11 +419,11 @@ def qr(A: Tensor, mode: str) -> tuple:
         gQ, gR = zeros_for(gs, (Q, R))
         if m >= n:
             return _qr_vjp(Q, R, gQ, gR)
-        gV = gR[..., m:]
-        gX = _qr_vjp(Q, R[..., :m], gQ + X[..., m:] @ T(gV), gR[..., :m])
+        gV = gR[..., m:]  # A's last columns Y = Q V, V = R's last columns
+        gX = _qr_vjp(Q, R[..., :m], gQ + (Q @ R[..., m:]) @ T(gV), gR[..., :m])
         return np.concatenate([gX, Q @ gV], -1)
 
-    return several("LinalgQr", A, (Q, R), vjp)
+    return several("LinalgQr", A, (Q, R), vjp, reads=(0, 1))
 
 
 def geqrf(A: Tensor) -> tuple:
@@ -462,7 +464,7 @@ def eigh(A: Tensor, UPLO: str) -> tuple:
         F[..., range(n), range(n)] = gl
         return V @ F @ T(V)
 
-    return several("LinalgEigh", A, (lam, V), vjp)
+    return several("LinalgEigh", A, (lam, V), vjp, reads=(0, 1))
 
 
 def svd(A: Tensor, full_matrices: bool) -> tuple:
@@ -483,7 +485,7 @@ def svd(A: Tensor, full_matrices: bool) -> tuple:
             return (u * gS[..., None, :]) @ vh
         return _svd_vjp(u, S, vh, gU, gS, gVh)
 
-    return several("LinalgSvd", A, (U, S, Vh), vjp)
+    return several("LinalgSvd", A, (U, S, Vh), vjp, reads=(0, 1, 2))
 
 
 def _svd_vjp(U, S, Vh, gU, gS, gVh) -> np.ndarray:
@@ -502,14 +504,14 @@ def _svd_vjp(U, S, Vh, gU, gS, gVh) -> np.ndarray:
 
 
 def svdvals(A: Tensor) -> Tensor:
-    """The singular values, descending.   dA = U diag(g) Vh."""
+    """The singular values, descending.   dA = U diag(g) Vh, U and Vh computed with them
+    where A needs a gradient (as PyTorch, which keeps them, and the values, for backward)."""
     X = matrix("linalg.svdvals", A, square=False)
-
-    def vjp(g: np.ndarray) -> np.ndarray:
-        U, _, Vh = np.linalg.svd(X, full_matrices=False)
-        return (U * g[..., None, :]) @ Vh
-
-    return record(np.linalg.svd(X, compute_uv=False), "LinalgSvdvals", (A,), (vjp,), (A,))
+    if not (_mode.enabled and A._requires_grad):
+        return Tensor._new(np.linalg.svd(X, compute_uv=False))
+    U, S, Vh = np.linalg.svd(X, full_matrices=False)
+    return record(S, "LinalgSvdvals", (A,), (lambda g: (U * g[..., None, :]) @ Vh,),
+                  saves_out=True)  # fmt: skip
 
 
 def pinv(A: Tensor, atol, rtol, hermitian: bool) -> Tensor:

@@ -544,7 +544,8 @@ def test_householder_product_of_geqrf_is_qr_q():
         lambda A, B: L.qr(A).R,
         lambda A, B: L.eigh(A @ A.mT).eigenvectors,
         lambda A, B: L.svd(A).S,
-        lambda A, B: L.slogdet(A).logabsdet,
+        lambda A, B: L.svdvals(A),
+        lambda A, B: L.slogdet(A).sign,
     ],
 )
 def test_changing_an_output_in_place_before_backward_raises(fn):
@@ -555,6 +556,17 @@ def test_changing_an_output_in_place_before_backward_raises(fn):
         out.mul_(2)
     with pytest.raises(RuntimeError):
         out.sum().backward()
+
+
+def test_slogdets_logabsdet_is_not_read_by_backward():
+    """Its gradient is g A⁻ᵀ, from A alone (PyTorch keeps A, the sign and A's LU): changing
+    the output in place changes nothing in backward, as in PyTorch."""
+    A = _t(_tri(3, 3))
+    out = L.slogdet(A).logabsdet
+    with mg.no_grad():
+        out.mul_(2)
+    out.backward()
+    _close(A.grad.numpy(), np.linalg.inv(A.detach().numpy()).T)
 
 
 def test_results_of_single_matrices_are_0d_arrays():

@@ -192,3 +192,29 @@ COPYSIGN = [
 @pytest.mark.parametrize("program", COPYSIGN)
 def test_copysign_keeps_for_backward_what_pytorch_keeps(program):
     _program_matches(program)
+
+
+# Before, the decompositions kept their input for backward, where PyTorch keeps only their
+# outputs (svd, svdvals, qr, eigh; slogdet keeps A and the sign but not log|det|): changing
+# the input in place made backward raise, and changing svdvals' output did not.
+_A = ("A = M.tensor([[2., 1., 0.], [1., 3., 1.], [0., 1., 4.]], dtype=M.float64, "
+      "requires_grad=True); B = A * 1; ")  # fmt: skip
+DECOMPOSITIONS = [
+    _A + "s = M.linalg.svdvals(B); B.mul_(2); s.sum().backward(); R = A.grad",
+    _A + "s = M.linalg.svdvals(B); s.mul_(2); s.sum().backward(); R = A.grad",
+    _A + "U, S, V = M.linalg.svd(B); B.mul_(2); S.sum().backward(); R = A.grad",
+    _A + "Q, Rr = M.linalg.qr(B); B.mul_(2); (Q.sum() + Rr.sum()).backward(); R = A.grad",
+    _A + "Q, Rr = M.linalg.qr(B); Rr.mul_(2); Q.sum().backward(); R = A.grad",
+    _A + "Q, Rr = M.linalg.qr(B[:2]); B.mul_(2); (Q.sin().sum() + Rr.cos().sum()).backward(); "
+    "R = A.grad",
+    _A + "sg, ld = M.linalg.slogdet(B); ld.mul_(2); ld.backward(); R = A.grad",
+    _A + "sg, ld = M.linalg.slogdet(B); B.mul_(2); ld.backward(); R = A.grad",
+    _A + "w, v = M.linalg.eigh(B); B.mul_(2); w.sum().backward(); R = A.grad",
+    _A + "w, v = M.linalg.eigh(B); w.mul_(2); w.sum().backward(); R = A.grad",
+    _A + "n = M.linalg.matrix_norm(B, 'nuc'); B.mul_(2); n.backward(); R = A.grad",
+]
+
+
+@pytest.mark.parametrize("program", DECOMPOSITIONS)
+def test_decompositions_keep_for_backward_what_pytorch_keeps(program):
+    _program_matches(program)
