@@ -349,6 +349,16 @@ def record(
     return t
 
 
+def no_derivative(what: str) -> Callable:
+    """The VJP of an input PyTorch records but has no derivative for: backward raises
+    PyTorch's NotImplementedError, naming ``what``."""
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
+
+    return vjp
+
+
 def shares_places(a: np.ndarray) -> bool:
     """Whether an element of ``a`` is at the place of another (a dim of stride 0, from
     expand; NumPy gives an empty array strides of 0)."""

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import opmath
-from .engine import PASS, Node, record, set_outputs, take
+from .engine import PASS, Node, no_derivative, record, set_outputs, take
 from .errors import OpError
 from .grad_mode import _mode
 from .ops import sgn
@@ -430,11 +430,7 @@ def geqrf(A: Tensor) -> tuple:
     """LAPACK's geqrf: (a, tau), Householder vectors below a's diagonal; no derivative."""
     X = matrix("geqrf", A, square=False, name="input")
     h, tau = np.linalg.qr(X, mode="raw")
-
-    def vjp(gs: list) -> np.ndarray:
-        raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
-
-    return several("Geqrf", A, (np.ascontiguousarray(T(h)), tau), vjp)
+    return several("Geqrf", A, (np.ascontiguousarray(T(h)), tau), no_derivative("geqrf"))
 
 
 def _qr_vjp(Q: np.ndarray, R: np.ndarray, gQ: np.ndarray, gR: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .engine import NOT_IMPLEMENTED, record
+from .engine import NOT_IMPLEMENTED, no_derivative, record
 from .errors import IndexOutOfRangeError, OpError, warn_once
 from .more_ops import index_select, narrow
 from .ops import (
@@ -724,14 +724,6 @@ def _check_unselected_sizes(name: str, shape: tuple, d: int) -> None:
                            f"so unique cannot be applied (shape {shape}, dim {d})")  # fmt: skip
 
 
-def _no_unique_vjp(g: np.ndarray) -> np.ndarray:
-    raise NotImplementedError("the derivative for '_unique2' is not implemented.")
-
-
-def _no_unique_dim_vjp(g: np.ndarray) -> np.ndarray:
-    raise NotImplementedError("the derivative for 'unique_dim' is not implemented.")
-
-
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: Any = None) -> Any:  # fmt: skip
     """The distinct elements of x (or, along ``dim``, its distinct slices), sorted (always,
@@ -744,7 +736,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
         values, inverse, counts = np.unique(
             X.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
         )
-        out = record(values, "Unique2", (input,), (_no_unique_vjp,))
+        out = record(values, "Unique2", (input,), (no_derivative("_unique2"),))
         inverse = inverse.reshape(X.shape)
     else:
         d = _one_axis("unique", "dim", dim, X.ndim)
@@ -752,7 +744,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
         values, inverse, counts = np.unique(
             X, return_inverse=True, return_counts=True, axis=d, equal_nan=False
         )
-        out = record(values, "UniqueDim", (input,), (_no_unique_dim_vjp,))
+        out = record(values, "UniqueDim", (input,), (no_derivative("unique_dim"),))
         inverse = inverse.reshape(-1)
     extra = ((_new(inverse.astype(np.int64)),) if return_inverse else ()) + (
         (_new(counts.astype(np.int64)),) if return_counts else ()

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import dtypes
 from . import special_functions as sf
-from .engine import record
+from .engine import no_derivative, record
 from .more_ops import (
     _float_op,
     _float_pair,
@@ -110,15 +110,6 @@ def multigammaln(input: Tensor, p: int) -> Tensor:
 # ---- incomplete gamma and zeta -----------------------------------------------------------
 
 
-def _no_vjp(what: str) -> Any:
-    """The VJP of an input PyTorch has no derivative for: raises at backward, as PyTorch."""
-
-    def vjp(g: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
-
-    return vjp
-
-
 def _igamma(name: str, input: Tensor, other: Tensor, upper: bool) -> Tensor:
     check_tensor(name, "input", input)
     refuse_complex(name, input.data, getattr(other, "data", other))
@@ -132,7 +123,7 @@ def _igamma(name: str, input: Tensor, other: Tensor, upper: bool) -> Tensor:
         # d/dx P(a, x) = x^(a-1) e^-x / Γ(a)
         return g * sign * np.exp((A - 1) * np.log(Xs) - Xs - sf.lgamma(A)).astype(out.dtype)
 
-    vjps = (_no_vjp("igamma: input" if not upper else "igammac: input"), vjp_other)
+    vjps = (no_derivative("igamma: input" if not upper else "igammac: input"), vjp_other)
     return record(out, name.capitalize(), (input, other), vjps, saved=(input, other))
 
 
@@ -163,7 +154,7 @@ def zeta(input: Any, other: Any) -> Tensor:
     def vjp_other(g: np.ndarray) -> np.ndarray:
         return g * (-A * sf.zeta(A + 1, B)).astype(dt)
 
-    return record(out, "Zeta", (input, other), (_no_vjp("zeta"), vjp_other))
+    return record(out, "Zeta", (input, other), (no_derivative("zeta"), vjp_other))
 
 
 def xlog1py(input: Any, other: Any) -> Tensor:

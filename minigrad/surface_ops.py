@@ -31,7 +31,7 @@ from . import (
     select_ops,
 )
 from .device import check as check_device
-from .engine import record
+from .engine import no_derivative, record
 from .errors import warn_once
 from .nn import activation_ops
 from .return_types import return_type
@@ -1127,13 +1127,12 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
         )
     # PyTorch records the node but has no derivative for it: backward raises
     result = record(
-        np.ascontiguousarray(out), "UniqueConsecutive", (input,), (_no_unique_consecutive_vjp,)
+        np.ascontiguousarray(out),
+        "UniqueConsecutive",
+        (input,),
+        (no_derivative("unique_consecutive"),),
     )
     return (result, *extra) if extra else result
-
-
-def _no_unique_consecutive_vjp(g: np.ndarray) -> np.ndarray:
-    raise NotImplementedError("the derivative for 'unique_consecutive' is not implemented.")
 
 
 # ---- tests of tensors ---------------------------------------------------------------------
