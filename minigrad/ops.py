@@ -1661,10 +1661,15 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
         X = X.astype(dtypes.get_default_dtype())
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
-    if isinstance(dim, (tuple, list)) and not dim and X.ndim:  # PyTorch's error for dim=()
-        raise RuntimeError(f"logsumexp: dim=() is not supported for a tensor of shape {X.shape}")
-    axes = _axes("logsumexp", dim, X.ndim)
     check_bool("logsumexp", "keepdim", keepdim)
+    if isinstance(dim, (tuple, list)) and not dim and X.ndim:
+        if not keepdim:  # PyTorch reduces all dims into an output of shape () and then fails
+            raise RuntimeError(
+                f"logsumexp: dim=() reduces all dims of a tensor of shape {X.shape}, "
+                "which PyTorch supports only with keepdim=True"
+            )
+        dim = tuple(range(X.ndim))
+    axes = _axes("logsumexp", dim, X.ndim)
     m = np.max(X.real, axis=axes, keepdims=True, initial=-np.inf)  # (a complex x: real parts,
     m = np.where(np.isinf(m), 0, m)  # so the log's imaginary part stays in (-π, π])
     wide = np.float32 if X.dtype == np.float16 else None  # PyTorch sums float16 in float32
