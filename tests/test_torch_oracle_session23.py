@@ -8,11 +8,14 @@ from torch_oracle import import_torch
 
 torch = import_torch()
 
+_X = "x = M.tensor([[1., 2.], [3., 4.]], dtype=M.float64, requires_grad=True)"
 LOGSUMEXP_NO_DIMS = [
-    "x = M.tensor([[1., 2.], [3., 4.]], dtype=M.float64, requires_grad=True); y = x.logsumexp((), keepdim=True); y.sum().backward(); R = (y, x.grad)",
-    "x = M.tensor([[1., 2.], [3., 4.]], dtype=M.float64, requires_grad=True); y = M.logsumexp(x, [], True); y.backward(M.ones(1, 1)); R = (y, x.grad)",
-    "x = M.tensor([[1., 2.], [3., 4.]]); R = x.logsumexp(())",
-    "x = M.tensor(2.5, requires_grad=True); y = x.logsumexp((), keepdim=True); y.backward(); R = (y, x.grad)",
+    f"{_X}; y = x.logsumexp((), keepdim=True); y.sum().backward(); R = (y, x.grad)",
+    f"{_X}; y = M.logsumexp(x, [], True); y.backward(M.ones(1, 1, dtype=M.float64)); "
+    "R = (y, x.grad)",
+    f"{_X}; R = x.logsumexp(())",
+    "x = M.tensor(2.5, requires_grad=True); y = x.logsumexp((), keepdim=True); y.backward(); "
+    "R = (y, x.grad)",
 ]
 
 
