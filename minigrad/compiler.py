@@ -62,7 +62,9 @@ def compile(
     """``model`` as PyTorch's compile returns it (see the module docstring); without a
     model, a decorator that compiles the function it gets."""
     if mode is not None and options is not None:
-        raise RuntimeError("Either mode or options can be specified, but both can't be specified")
+        raise RuntimeError(
+            "Either mode or options can be specified, but both can't be specified at the same time."
+        )
     if model is None:
         return lambda fn: compile(fn, disable=disable)
     if not callable(model):

@@ -2464,7 +2464,8 @@ def _own(t: Tensor, dtype: Any) -> Any:
 
 def zero_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
     """What Module.zero_grad and Optimizer.zero_grad do: each parameter's ``.grad`` to None,
-    or to zeros in place (a gradient in a graph leaves it first, as in PyTorch)."""
+    or to zeros in place (a gradient in a graph is detached in place first, as in PyTorch:
+    it stays the same tensor)."""
     for p in params:
         if p._grad is None:
             continue
@@ -2475,7 +2476,7 @@ def zero_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
             if p._grad._node is None:
                 p._grad.requires_grad_(False)
             else:
-                p._grad = p._grad.detach()
+                p._grad.detach_()
         p._grad.zero_()
 
 

@@ -601,6 +601,14 @@ class Module:
         """Reset the parameters' gradients: to None (the default), or to zeros."""
         zero_grads(self.parameters(), set_to_none)
 
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """PyTorch's in-place ``torch.compile`` of this module's calls, taking its
+        arguments. There is no compiler here: the module computes as it did, and keeps its
+        state_dict keys (unlike ``minigrad.compile(module)``, which wraps it)."""
+        from ..compiler import compile
+
+        compile(self.__call__, *args, **kwargs)
+
     # ---- dtype and device ----------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Cast floating point parameters (in place), their gradients and buffers to a dtype:

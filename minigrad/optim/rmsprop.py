@@ -74,7 +74,10 @@ class RMSprop(Optimizer):
                 if group["centered"]:
                     g_avg = state["grad_avg"].data
                     _lerp(g_avg, g, 1 - alpha)
-                    avg = np.sqrt(v - g_avg * g_avg)
+                    avg = v - g_avg * g_avg
+                    if np.isinf(v).any():  # PyTorch's fused v - ḡ ḡ stays inf where ḡ² overflows
+                        np.copyto(avg, v, where=np.isposinf(v) & np.isfinite(g_avg))
+                    avg = np.sqrt(avg, out=avg)
                 else:
                     avg = np.sqrt(v)
                 avg += group["eps"]

@@ -1,0 +1,77 @@
+"""Divergences found by the twenty-third session (each test fails on the code before its
+fix; expected values are PyTorch 2.13's, or its documented rule)."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+# ---- RMSprop(centered=True) where ḡ² overflows -----------------------------------------------
+# PyTorch computes v - ḡ ḡ with one fused addcmul, whose product does not overflow on its own:
+# with v = inf the difference is inf and the step g / inf is 0. minigrad formed ḡ² = inf first
+# and took inf - inf = NaN, and the parameter stayed NaN.
+
+
+@pytest.mark.parametrize(("dtype", "big"), [(np.float32, 1e21), (np.float64, 1e160)])
+def test_centered_rmsprop_keeps_a_parameter_whose_squared_average_overflows(dtype, big):
+    p = mg.nn.Parameter(mg.tensor(np.array([0.5, 0.5], dtype)))
+    opt = mg.optim.RMSprop([p], lr=0.01, centered=True)
+    v = ga = 0.0
+    for _ in range(3):
+        p.grad = mg.tensor(np.array([big, 1.0], dtype))
+        opt.step()
+        v, ga = 0.99 * v + 0.01, 0.99 * ga + 0.01  # the unit gradient's averages
+    assert p.data[0] == dtype(0.5)  # each step big / inf = 0
+    expected = 0.5 - 0.01 * sum(
+        1 / (np.sqrt(a - b * b) + 1e-8)
+        for a, b in [(0.01, 0.01), (0.0199, 0.0199), (0.029701, 0.029701)]
+    )
+    np.testing.assert_allclose(p.data[1], expected, rtol=1e-6)
+
+
+def test_centered_rmsprop_still_gives_nan_for_a_nan_gradient():
+    p = mg.nn.Parameter(mg.tensor([0.5]))
+    opt = mg.optim.RMSprop([p], centered=True)
+    p.grad = mg.tensor([float("nan")])
+    opt.step()
+    assert np.isnan(p.data[0])
+
+
+# ---- zero_grad(set_to_none=False) of a gradient in a graph -------------------------------------
+# PyTorch detaches the gradient in place and zeroes it: p.grad stays the tensor the user
+# holds. minigrad put a detached copy in its place and left the user's tensor in the graph.
+
+
+@pytest.mark.parametrize("where", ["optimizer", "module"])
+def test_zero_grad_to_zeros_detaches_a_gradient_in_a_graph_in_place(where):
+    lin = mg.nn.Linear(3, 1)
+    p = lin.weight
+    g = mg.ones(1, 3, requires_grad=True) * 2
+    p.grad = g
+    if where == "optimizer":
+        mg.optim.SGD(lin.parameters(), lr=0.1).zero_grad(set_to_none=False)
+    else:
+        lin.zero_grad(set_to_none=False)
+    assert p.grad is g
+    assert not g.requires_grad and g.grad_fn is None
+    assert g.tolist() == [[0.0, 0.0, 0.0]]
+
+
+# ---- Module.compile ------------------------------------------------------------------------------
+
+
+def test_module_compile_is_in_place_and_keeps_the_module():
+    lin = mg.nn.Linear(2, 1)
+    x = mg.randn(4, 2)
+    before = lin(x)
+    assert lin.compile() is None
+    assert type(lin) is mg.nn.Linear and list(lin.state_dict()) == ["weight", "bias"]
+    assert mg.equal(lin(x), before)
+
+
+def test_module_compile_checks_its_arguments_as_torch_compile():
+    lin = mg.nn.Linear(2, 1)
+    with pytest.raises(RuntimeError, match="Either mode or options"):
+        lin.compile(mode="max-autotune", options={})
+    with pytest.raises(TypeError):
+        lin.compile("inductor")  # torch.compile's options are keywords
