@@ -75,3 +75,34 @@ def test_module_compile_checks_its_arguments_as_torch_compile():
         lin.compile(mode="max-autotune", options={})
     with pytest.raises(TypeError):
         lin.compile("inductor")  # torch.compile's options are keywords
+
+
+# ---- interpolate(antialias=True) along an axis whose size a scale_factor keeps ---------------
+# PyTorch's separable antialiasing kernel leaves such an axis as it is (floor(6 · 1.1) = 6);
+# minigrad resampled it with the scale 1 / 1.1, blurring it.
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+def test_antialiased_interpolate_keeps_an_axis_whose_size_is_kept(mode):
+    x = mg.tensor((np.arange(12.0) ** 2).reshape(1, 1, 2, 6), requires_grad=True)
+    F = mg.nn.functional
+    kept = F.interpolate(x, scale_factor=(1, 1.1), mode=mode, antialias=True)
+    assert kept.shape == x.shape and np.array_equal(kept.data, x.data)
+    rows = F.interpolate(x, scale_factor=(1.5, 1.1), mode=mode, antialias=True)
+    by_size = F.interpolate(x, size=(3, 6), mode=mode, antialias=True)
+    assert np.array_equal(rows.data, by_size.data)
+    g = np.arange(18.0).reshape(1, 1, 3, 6)
+    (rows * mg.tensor(g)).sum().backward()
+    # the gradient is that of the forward: finite differences of its sum against g
+    eps, fd = 1e-6, np.zeros(x.shape)
+    for k in np.ndindex(x.shape):
+        d = np.zeros(x.shape)
+        d[k] = eps
+        up = F.interpolate(
+            mg.tensor(x.data + d), scale_factor=(1.5, 1.1), mode=mode, antialias=True
+        )
+        dn = F.interpolate(
+            mg.tensor(x.data - d), scale_factor=(1.5, 1.1), mode=mode, antialias=True
+        )
+        fd[k] = ((up.data - dn.data) * g).sum() / (2 * eps)
+    np.testing.assert_allclose(x.grad.data, fd, rtol=1e-6, atol=1e-8)

@@ -22,3 +22,15 @@ LOGSUMEXP_NO_DIMS = [
 @pytest.mark.parametrize("program", LOGSUMEXP_NO_DIMS)
 def test_logsumexp_over_no_dims_reduces_all_with_keepdim_as_pytorch(program):
     _program_matches(program)
+
+
+ANTIALIAS_KEPT_AXIS = [
+    f"x = M.tensor([[[[0., 1., 4., 9., 16., 25.], [3., 1., 4., 1., 5., 9.]]]], dtype=M.float64); "
+    f"R = M.nn.functional.interpolate(x, scale_factor={s}, mode='{m}', antialias=True)"
+    for m in ("bilinear", "bicubic") for s in ("(1, 1.1)", "(1.5, 1.1)", "(1.1, 0.95)", "1.05")
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", ANTIALIAS_KEPT_AXIS)
+def test_antialiased_interpolate_keeps_an_axis_of_kept_size_as_pytorch(program):
+    _program_matches(program)

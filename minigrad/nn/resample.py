@@ -245,8 +245,8 @@ def _taps(mode: str, n: int, out: int, scale: float | None, corners: bool, dt: t
         s = dt(1.0 / scale)
     else:
         s = dt(n) / dt(out)
-    if antialias:
-        return _taps_antialiased(mode, n, out, float(s), dt)
+    if antialias:  # PyTorch's separable kernel leaves an axis of unchanged size as it is
+        return (i[None], ones) if out == n else _taps_antialiased(mode, n, out, float(s), dt)
     if mode == "nearest":  # floor(s i), as OpenCV's INTER_NEAREST
         return np.minimum(_floorf(s * i.astype(dt)), n - 1)[None], ones
     if kernel2d:  # nearest-exact
