@@ -34,3 +34,19 @@ ANTIALIAS_KEPT_AXIS = [
 @pytest.mark.parametrize("program", ANTIALIAS_KEPT_AXIS)
 def test_antialiased_interpolate_keeps_an_axis_of_kept_size_as_pytorch(program):
     _program_matches(program)
+
+
+_NORM = "M.nn.functional.normalize"
+_ROW = "x = M.tensor([[3., 4.]], requires_grad=True)"
+NORMALIZE_OUT = [
+    f"x = M.tensor([[3., 4.], [0., 0.]]); o = M.empty(2, 2); r = {_NORM}(x, out=o); "
+    "R = (o, r is o)",
+    f"{_ROW}; {_NORM}(x, out=M.empty(1, 2))",
+    f"{_ROW}\nwith M.no_grad(): o = M.empty(1, 2); {_NORM}(x, dim=0, out=o)\nR = o",
+    f"x = M.tensor([[3., 4.]]); o = M.empty(3); {_NORM}(x, p=1, out=o); R = o",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", NORMALIZE_OUT)
+def test_normalize_takes_out_as_pytorch(program):
+    _program_matches(program)

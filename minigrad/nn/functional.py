@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes, more_ops, ops
+from .. import dtypes, functions, more_ops, ops
 from .. import inplace as _inplace
 from .. import random_kernels as _rk
 from ..engine import next_seq, record
@@ -1872,11 +1872,14 @@ def _constant_stats(stats: tuple, shape: tuple, eps: float) -> tuple:
     return mean, var, 1 / np.sqrt(dtypes.opmath(var) + eps)
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+def normalize(
+    input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None
+) -> Tensor:
     """x / max(‖x‖_p, eps), the norm along ``dim``: composed of norm, clamp_min, expand
-    and div as PyTorch's, so its gradients (and graph) are theirs."""
+    and div as PyTorch's, so its gradients (and graph) are theirs; ``out`` as div's."""
     _check_tensors("normalize", input)
-    return input / input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / denom if out is None else functions.div(input, denom, out=out)
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
