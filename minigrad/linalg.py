@@ -9,6 +9,7 @@ are what those compositions give.
 
 from __future__ import annotations
 
+import inspect
 import math
 import operator
 from typing import Any
@@ -333,10 +334,17 @@ def matrix_exp(A: Tensor) -> Tensor:
 
 
 def matrix_rank(
-    A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False
-) -> Tensor:
+    A: Tensor, *older: Any, atol: Any = None, rtol: Any = None, hermitian: bool = False,
+    **older_kw: Any,
+) -> Tensor:  # fmt: skip
     """The number of singular values (|eigenvalues| if ``hermitian``) above
-    max(atol, rtol · σ_max), rtol defaulting to eps · max(m, n) when atol is not given."""
+    max(atol, rtol · σ_max), rtol defaulting to eps · max(m, n) when atol is not given.
+    PyTorch's older overload ``matrix_rank(A, tol, hermitian=False)`` is atol = tol, rtol = 0."""
+    if older or older_kw:
+        tol, hermitian = _older_overload(
+            "matrix_rank", "tol", older, older_kw, atol, rtol, hermitian
+        )
+        atol, rtol = tol, 0.0
     X = _la.matrix("linalg.matrix_rank", A, square=hermitian)
     s = np.abs(np.linalg.eigvalsh(X)) if hermitian else np.linalg.svd(X, compute_uv=False)
     atol_, rtol_ = _tolerances(X, atol, rtol)
@@ -359,11 +367,50 @@ def _tolerances(X: np.ndarray, atol: Any, rtol: Any) -> tuple:
     return a, arr(rtol)
 
 
-def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
+def _older_overload(
+    op: str, name: str, args: tuple, kwargs: dict, atol: Any, rtol: Any, hermitian: bool
+) -> tuple:
+    """(``name``'s value, hermitian) of PyTorch's older overload ``op(A, name,
+    hermitian=False)``, which takes neither atol nor rtol."""
+    older = inspect.Signature([
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("hermitian", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=hermitian),
+    ])  # fmt: skip
+    try:
+        bound = older.bind(*args, **kwargs)
+    except TypeError as e:
+        raise TypeError(f"linalg_{op}(): {e}") from None
+    if atol is not None or rtol is not None:
+        raise TypeError(f"linalg_{op}(): '{name}' is not taken with 'atol' or 'rtol'")
+    bound.apply_defaults()
+    return bound.arguments[name], bound.arguments["hermitian"]
+
+
+def pinv(
+    A: Tensor, *older: Any, atol: Any = None, rtol: Any = None, hermitian: bool = False,
+    **older_kw: Any,
+) -> Tensor:  # fmt: skip
     """The pseudo-inverse A⁺ = V diag(1/σ) Uᵀ over singular values above
-    max(atol, rtol · σ_max) (by eigh if ``hermitian``)."""
+    max(atol, rtol · σ_max) (by eigh if ``hermitian``). PyTorch's older overload
+    ``pinv(A, rcond, hermitian=False)`` is atol = 0, rtol = rcond."""
+    if older or older_kw:
+        rcond, hermitian = _older_overload("pinv", "rcond", older, older_kw, atol, rtol, hermitian)
+        atol, rtol = 0.0, rcond
     X = _la.matrix("linalg.pinv", A, square=hermitian)
     return _la.pinv(A, *_tolerances(X, atol, rtol), hermitian)
+
+
+def _documented(f: Any) -> None:
+    """Show f's signature without the older overload's ``*older, **older_kw``."""
+    sig = inspect.signature(f)
+    kinds = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    f.__signature__ = sig.replace(
+        parameters=[p for p in sig.parameters.values() if p.kind not in kinds]
+    )
+
+
+_documented(matrix_rank)
+_documented(pinv)
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> tuple:

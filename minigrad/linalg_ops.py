@@ -40,8 +40,21 @@ def complex_error(op: str, dtype: np.dtype) -> NotImplementedError:
     )
 
 
-def matrix(op: str, A: Tensor, square: bool = True, name: str = "A") -> np.ndarray:
-    """A's array, checked as PyTorch checks a (batch of) float matrices."""
+# PyTorch's RuntimeError for float16 where its own check comes before its kernels' (the
+# others raise NotImplementedError, "not implemented for 'Half'")
+_HALF_REFUSED = dict.fromkeys(("linalg.inv", "linalg.slogdet", "linalg.pinv"),
+                              "Low precision dtypes not supported. Got Half")  # fmt: skip
+_HALF_REFUSED.update(dict.fromkeys(
+    ("torch.linalg.lstsq", "linalg.matrix_rank"),
+    "This function doesn't handle types other than float and double",
+))  # fmt: skip
+
+
+def matrix(
+    op: str, A: Tensor, square: bool = True, name: str = "A", half: bool = False
+) -> np.ndarray:
+    """A's array, checked as PyTorch checks a (batch of) float matrices (float16 too if
+    ``half``)."""
     check_tensor(op, name, A)
     X = A.data
     if X.dtype.kind == "c":
@@ -49,7 +62,9 @@ def matrix(op: str, A: Tensor, square: bool = True, name: str = "A") -> np.ndarr
     if X.dtype.kind != "f":
         kind = "Long" if X.dtype.kind in "iu" else str(X.dtype)
         raise OpError(f"{op}: Expected a floating point or complex tensor as input. Got {kind}")
-    if X.dtype.itemsize < 4:
+    if X.dtype.itemsize < 4 and not half:
+        if op in _HALF_REFUSED:
+            raise RuntimeError(f"{op}: {_HALF_REFUSED[op]}")
         raise NotImplementedError(f"{op}: not implemented for '{X.dtype}'")
     if X.ndim < 2:
         raise OpError(f"{op}: The input tensor {name} must have at least 2 dimensions.")
@@ -223,12 +238,13 @@ def det(A: Tensor) -> Tensor:
     X = matrix("linalg.det", A)
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        U, s, Vh = np.linalg.svd(X)
+        bad = ~np.isfinite(X).all((-2, -1))  # an inf or NaN in A: NaN, as PyTorch's
+        U, s, Vh = np.linalg.svd(np.where(bad[..., None, None], 0, X) if bad.any() else X)
         n = s.shape[-1]
         left = np.cumprod(np.concatenate([np.ones_like(s[..., :1]), s[..., :-1]], -1), -1)
         right = np.cumprod(np.concatenate([np.ones_like(s[..., :1]), s[..., :0:-1]], -1), -1)
         others = left * right[..., ::-1] if n else s
-        scale = g * np.linalg.det(U) * np.linalg.det(Vh)
+        scale = g * np.linalg.det(U) * np.linalg.det(Vh) * np.where(bad, np.nan, 1)
         return scale[..., None, None] * ((U * others[..., None, :]) @ Vh)
 
     with np.errstate(over="ignore"):  # inf, as PyTorch
@@ -467,7 +483,9 @@ def svd(A: Tensor, full_matrices: bool) -> tuple:
     """A = U diag(S) Vh, S descending.   With k = min(m, n) (full matrices narrowed to k
     columns, as PyTorch), E_jk = S_k² - S_j² and skew(X) = X - Xᵀ:
     dA = U [(skew(Uᵀ gU) S + S skew(Vᵀ gV)) / E + diag(gS)] Vh
-         + (I - U Uᵀ) gU S⁻¹ Vh + U S⁻¹ gVᵀ (I - V Vᵀ);
+         + (I - U Uᵀ) gU S⁻¹ Vh + U S⁻¹ gVᵀ (I - V Vᵀ),
+    each of the last two terms only where U (V) has more rows than k and got a gradient,
+    as PyTorch (else it is 0, or 0 / 0 at a zero σ);
     dA = U diag(gS) Vh when neither U nor Vh got a gradient (finite at repeated S)."""
     X = matrix("linalg.svd", A, square=False)
     U, S, Vh = np.linalg.svd(X, full_matrices=full_matrices)
@@ -479,12 +497,12 @@ def svd(A: Tensor, full_matrices: bool) -> tuple:
         u, vh = U[..., :k], Vh[..., :k, :]
         if gs[0] is None and gs[2] is None:
             return (u * gS[..., None, :]) @ vh
-        return _svd_vjp(u, S, vh, gU, gS, gVh)
+        return _svd_vjp(u, S, vh, gU, gS, gVh, gs[0] is not None, gs[2] is not None)
 
     return several("LinalgSvd", A, (U, S, Vh), vjp, reads=(0, 1, 2))
 
 
-def _svd_vjp(U, S, Vh, gU, gS, gVh) -> np.ndarray:
+def _svd_vjp(U, S, Vh, gU, gS, gVh, got_U: bool, got_V: bool) -> np.ndarray:
     V, gV = T(Vh), T(gVh)
     UtgU, VtgV = T(U) @ gU, Vh @ gV
     E = S[..., None, :] ** 2 - S[..., :, None] ** 2
@@ -494,8 +512,12 @@ def _svd_vjp(U, S, Vh, gU, gS, gVh) -> np.ndarray:
         gA = ((UtgU - T(UtgU)) * S[..., None, :] + S[..., :, None] * (VtgV - T(VtgV))) / E
         gA[..., range(k), range(k)] = gS
         gA = U @ gA @ Vh
-        gA = gA + (gU - U @ (T(U) @ gU)) / S[..., None, :] @ Vh
-        gA = gA + U @ T((gV - V @ (Vh @ gV)) / S[..., None, :])
+        # the parts of gU, gV outside U's and V's columns: none where those are square
+        # (PyTorch leaves the terms out there, where a zero σ would make them 0 / 0)
+        if got_U and U.shape[-2] > k:
+            gA = gA + (gU - U @ (T(U) @ gU)) / S[..., None, :] @ Vh
+        if got_V and Vh.shape[-1] > k:
+            gA = gA + U @ T((gV - V @ (Vh @ gV)) / S[..., None, :])
     return gA
 
 
@@ -572,7 +594,7 @@ def lu_factor(A: Tensor) -> tuple:
 def matrix_exp(A: Tensor) -> Tensor:
     """exp(A) = Σ A^k / k!, by scaling and squaring.   dA = the upper-right block of
     exp([[Aᵀ, g], [0, Aᵀ]]) (the Fréchet derivative at Aᵀ applied to g)."""
-    X = matrix("linalg.matrix_exp", A)
+    X = matrix("linalg.matrix_exp", A, half=True)
 
     def vjp(g: np.ndarray) -> np.ndarray:
         n = X.shape[-1]
@@ -585,6 +607,12 @@ def matrix_exp(A: Tensor) -> Tensor:
 
 
 def _expm(X: np.ndarray) -> np.ndarray:
+    """exp of each matrix (float16 computed in float32); NaN for one with an inf or NaN."""
+    if X.dtype == np.float16:
+        return _expm(X.astype(np.float32)).astype(np.float16)
+    bad = ~np.isfinite(X).all((-2, -1))
+    if bad.any():
+        X = np.where(bad[..., None, None], 0, X)
     norm = np.abs(X).sum(-2).max() if X.size else 0.0
     s = int(max(0, np.ceil(np.log2(norm / 0.5)))) if norm > 0.5 else 0
     Y = X / 2**s
@@ -594,6 +622,8 @@ def _expm(X: np.ndarray) -> np.ndarray:
         out = out + term
     for _ in range(s):
         out = out @ out
+    if bad.any():
+        out[bad] = np.nan
     return out
 
 

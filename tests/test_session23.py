@@ -106,3 +106,100 @@ def test_antialiased_interpolate_keeps_an_axis_whose_size_is_kept(mode):
         )
         fd[k] = ((up.data - dn.data) * g).sum() / (2 * eps)
     np.testing.assert_allclose(x.grad.data, fd, rtol=1e-6, atol=1e-8)
+
+
+# ---- linear algebra (from probe 21) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("full_matrices", [False, True])
+def test_svd_gradient_of_a_square_matrix_with_a_zero_singular_value_is_finite(full_matrices):
+    """U diag(S) Vh = A, so the gradient of Σ W ⊙ (U S Vh) is W. For a square A the
+    (I - U Uᵀ) gU / S terms are 0 (PyTorch leaves them out); minigrad computed 0 / 0."""
+    X = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [0.0, 0.0, 0.0]])
+    W = np.arange(9.0).reshape(3, 3) / 10
+    a = mg.tensor(X, requires_grad=True)
+    U, S, Vh = mg.linalg.svd(a, full_matrices=full_matrices)
+    assert S.data[-1] == 0
+    ((U * S[None, :]) @ Vh * mg.tensor(W)).sum().backward()
+    np.testing.assert_allclose(a.grad.data, W, atol=1e-12)
+
+
+def test_svd_gradient_of_a_tall_matrix_still_has_its_projection_term():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((4, 2))
+    W = rng.standard_normal((4, 2))
+
+    def loss(M):  # sign-invariant: the projector U Uᵀ weighted
+        U = np.linalg.svd(M, full_matrices=False)[0]
+        return (U @ U.T @ W).sum()
+
+    a = mg.tensor(X, requires_grad=True)
+    U = mg.linalg.svd(a, full_matrices=False)[0]
+    (U @ U.T @ mg.tensor(W)).sum().backward()
+    eps, fd = 1e-6, np.zeros_like(X)
+    for k in np.ndindex(X.shape):
+        d = np.zeros_like(X)
+        d[k] = eps
+        fd[k] = (loss(X + d) - loss(X - d)) / (2 * eps)
+    np.testing.assert_allclose(a.grad.data, fd, atol=1e-7)
+
+
+def test_matrix_exp_of_a_matrix_with_inf_or_nan_is_nan_and_the_others_are_kept():
+    X = np.array([[[np.inf, 1.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 0.0]], [[np.nan, 0], [0, 0]]])
+    out = mg.linalg.matrix_exp(mg.tensor(X)).data
+    assert np.isnan(out[0]).all() and np.isnan(out[2]).all()
+    np.testing.assert_allclose(out[1], [[1.0, 1.0], [0.0, 1.0]], atol=1e-15)  # exp of a nilpotent
+
+
+def test_matrix_exp_takes_float16():
+    X = np.array([[0.0, 1.0], [-1.0, 0.0]], np.float16)  # a rotation by 1 radian
+    a = mg.tensor(X, requires_grad=True)
+    out = mg.linalg.matrix_exp(a)
+    c, s = np.cos(1.0), np.sin(1.0)
+    assert out.dtype == mg.float16
+    np.testing.assert_allclose(out.data, [[c, s], [-s, c]], atol=1e-3)
+    out.sum().backward()
+    assert a.grad.dtype == mg.float16 and np.isfinite(a.grad.data).all()
+
+
+def test_det_gradient_of_a_matrix_with_nan_is_nan():
+    X = np.array([[[np.nan, 1.0], [1.0, 2.0]], [[1.0, 2.0], [3.0, 4.0]]])
+    a = mg.tensor(X, requires_grad=True)
+    mg.linalg.det(a).sum().backward()  # raised LinAlgError (an SVD of NaN)
+    assert np.isnan(a.grad.data[0]).all()
+    np.testing.assert_allclose(a.grad.data[1], [[4.0, -3.0], [-2.0, 1.0]], rtol=1e-14)
+
+
+def test_pinv_rcond_and_matrix_rank_tol_are_pytorchs_older_tolerances():
+    A = mg.tensor([[1.0, 2.0], [2.0, 4.0001]], dtype=mg.float64)
+    for rcond in (1e-3, 1e-6):
+        np.testing.assert_array_equal(
+            mg.linalg.pinv(A, rcond=rcond).data, mg.linalg.pinv(A, atol=0.0, rtol=rcond).data
+        )
+        assert mg.linalg.pinv(A, rcond).shape == (2, 2)  # positional, as PyTorch's overload
+    assert mg.linalg.matrix_rank(A, tol=1e-3).item() == 1
+    assert mg.linalg.matrix_rank(A * 1000, tol=1e-3).item() == 2  # an absolute tolerance
+    assert mg.linalg.matrix_rank(A, 1e-6).item() == 2
+    with pytest.raises(TypeError):
+        mg.linalg.pinv(A, rcond=1e-3, atol=0.1)
+    with pytest.raises(TypeError):
+        mg.linalg.matrix_rank(A, tol=1e-3, rtol=0.1)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a: mg.linalg.inv(a),
+        lambda a: mg.linalg.inv_ex(a),
+        lambda a: mg.linalg.slogdet(a),
+        lambda a: mg.linalg.pinv(a),
+        lambda a: mg.linalg.matrix_rank(a),
+        lambda a: mg.linalg.lstsq(a, a),
+        lambda a: mg.linalg.tensorinv(a, ind=1),
+    ],
+)
+def test_float16_linear_algebra_refused_with_pytorchs_runtime_error(call):
+    a = mg.tensor([[2.0, 1.0], [1.0, 3.0]], dtype=mg.float16)
+    with pytest.raises(RuntimeError) as err:
+        call(a)
+    assert not isinstance(err.value, NotImplementedError)

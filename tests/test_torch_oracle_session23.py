@@ -50,3 +50,33 @@ NORMALIZE_OUT = [
 @pytest.mark.parametrize("program", NORMALIZE_OUT)
 def test_normalize_takes_out_as_pytorch(program):
     _program_matches(program)
+
+
+_Z = "x = M.tensor([[1., 2., 3.], [4., 5., 6.], [0., 0., 0.]], dtype=M.float64, requires_grad=True)"
+_W = "W = M.arange(9., dtype=M.float64).reshape(3, 3) / 10"
+_A = "A = M.tensor([[1., 2.], [2., 4.0001]], dtype=M.float64)"
+_H = "h = M.tensor([[2., 1.], [1., 3.]], dtype=M.float16)"
+LINALG = [
+    f"{_Z}; {_W}; U, S, Vh = M.linalg.svd(x, full_matrices=False); "
+    "((U * S) @ Vh * W).sum().backward(); R = x.grad",
+    f"{_Z}; {_W}; U, S, Vh = M.linalg.svd(x); ((U * S) @ Vh * W).sum().backward(); R = x.grad",
+    "x = M.tensor([[float('nan'), 1.], [1., 2.]], dtype=M.float64, requires_grad=True); "
+    "M.linalg.det(x).backward(); R = x.grad",
+    "R = M.linalg.matrix_exp(M.tensor([[float('inf'), 1.], [0., 1.]], dtype=M.float64))",
+    f"{_A}; R = M.linalg.pinv(A, rcond=1e-3)",
+    f"{_A}; R = M.linalg.pinv(A, 1e-3)",
+    f"{_A}; R = M.linalg.pinv(A, 1e-3, True)",
+    f"{_A}; R = (M.linalg.matrix_rank(A, tol=1e-3), M.linalg.matrix_rank(A * 1000, 1e-3))",
+    f"{_A}; R = M.linalg.matrix_rank(A, tol=1e-6, hermitian=True)",
+    f"{_A}; M.linalg.pinv(A, rcond=1e-3, atol=0.1)",
+    *(f"{_H}; {call}" for call in (
+        "M.linalg.inv(h)", "M.linalg.inv_ex(h)", "M.linalg.slogdet(h)", "M.linalg.pinv(h)",
+        "M.linalg.matrix_rank(h)", "M.linalg.lstsq(h, h)", "M.linalg.tensorinv(h, ind=1)",
+        "M.linalg.det(h)", "M.linalg.cholesky(h)",
+    )),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", LINALG)
+def test_linear_algebra_fixes_match_pytorch(program):
+    _program_matches(program)
