@@ -148,6 +148,7 @@ def zeta(input: Any, other: Any) -> Tensor:
         )
     (A, B), dt = _operands("zeta", input, other, floating=True)
     refuse_complex("zeta", A, B)
+    _refuse_dtype("zeta", dt)
     out = np.asarray(_quiet(sf.zeta)(A, B), dt)
 
     @_quiet
@@ -170,6 +171,7 @@ _SQRT_2PI = math.sqrt(2 * math.pi)
 
 def erfcx(input: Tensor) -> Tensor:
     """exp(x²) erfc(x), without overflow for large x.   dx = g (2x out - 2/√π)."""
+    _refuse_dtype("erfcx", input.data.dtype)
     return _float_op("SpecialErfcx", _in(sf.erfcx), input,
                      lambda g, X, out: g * (2 * X * out - 2 / math.sqrt(math.pi)),
                      reads="both")  # fmt: skip
@@ -193,6 +195,7 @@ def ndtr(input: Tensor) -> Tensor:
 
 def ndtri(input: Tensor) -> Tensor:
     """Φ⁻¹(p), the standard normal quantile (∓inf at 0, 1).   dp = g √(2π) exp(out²/2)."""
+    _refuse_dtype("ndtri", input.data.dtype)
     vjp = lambda g, X, out: g * _SQRT_2PI * np.exp(out * out / 2)  # noqa: E731
     return _float_op("SpecialNdtri", _in(sf.ndtri), input, vjp, reads="out")
 
@@ -206,6 +209,7 @@ def log_ndtr(input: Tensor) -> Tensor:
         tail = math.sqrt(2 / math.pi) / sf.erfcx(-np.where(low, X, -1) * math.sqrt(0.5))
         return g * np.where(low, tail, np.exp(-X * X / 2 - out) / _SQRT_2PI).astype(X.dtype)
 
+    _refuse_dtype("log_ndtr", input.data.dtype)
     return _float_op("SpecialLogNdtr", _in(sf.log_ndtr), input, vjp, reads="both")
 
 
@@ -257,8 +261,9 @@ def _no_grad_op(fn: Any, input: Tensor, name: str = "input") -> Tensor:
 
 
 def _refuse_dtype(name: str, dt: np.dtype) -> None:
+    """PyTorch's error for a float16 or complex tensor, which its CPU kernel has no case for."""
     if dt == np.float16 or dt.kind == "c":
-        raise NotImplementedError(f'"{name}_cpu" not implemented for {dt}')
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dtypes.torch_name(dt)}'")
 
 
 def _named(name: str, kernel: Any, *args: Any) -> Any:

@@ -80,3 +80,16 @@ LINALG = [
 @pytest.mark.parametrize("program", LINALG)
 def test_linear_algebra_fixes_match_pytorch(program):
     _program_matches(program)
+
+
+SPECIAL_FLOAT16 = [
+    f"x = M.tensor([0.5, 1.5], dtype=M.float16); R = {call}"
+    for call in ("M.special.erfcx(x)", "M.special.log_ndtr(x)", "M.special.ndtri(x * 0.5)",
+                 "M.special.zeta(x + 1, x)", "M.special.zeta(x + 1, 1.)", "M.special.zeta(2., x)",
+                 "M.special.erfcx(x.double())", "M.special.zeta(x.double() + 1, 1.)")
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", SPECIAL_FLOAT16)
+def test_special_functions_without_a_float16_kernel_refuse_it_as_pytorch(program):
+    _program_matches(program)
