@@ -438,8 +438,8 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> tup
     if Bm.ndim < 2 or Bm.shape[-2] != A.shape[-2]:
         raise OpError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2), "
                       f"got A {A.shape} and B {B.shape}")  # fmt: skip
-    rtol = None if rcond is None else rcond
-    sol = _la.pinv(A, *_tolerances(X, 0.0 if rcond is not None else None, rtol), False) @ Bm
+    rtol = None if driver == "gels" else rcond  # gels (QR, A of full rank) has no rcond
+    sol = _la.pinv(A, *_tolerances(X, 0.0 if rtol is not None else None, rtol), False) @ Bm
     rank = matrix_rank(A, rtol=rtol) if driver != "gels" else Tensor._new(np.empty(0, np.int64))
     svd_driver = driver in ("gelsd", "gelss")
     m, n = X.shape[-2:]

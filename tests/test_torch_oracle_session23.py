@@ -69,6 +69,9 @@ LINALG = [
     f"{_A}; R = (M.linalg.matrix_rank(A, tol=1e-3), M.linalg.matrix_rank(A * 1000, 1e-3))",
     f"{_A}; R = M.linalg.matrix_rank(A, tol=1e-6, hermitian=True)",
     f"{_A}; M.linalg.pinv(A, rcond=1e-3, atol=0.1)",
+    "A = M.tensor([[1., .2, 0.], [.3, 1., .1], [.9, .9, .05], [.5, .1, .2]], dtype=M.float64); "
+    "R = M.linalg.lstsq(A, M.tensor([[1.], [2.], [3.], [4.]], dtype=M.float64), rcond=0.2, "
+    "driver='gels')",
     *(f"{_H}; {call}" for call in (
         "M.linalg.inv(h)", "M.linalg.inv_ex(h)", "M.linalg.slogdet(h)", "M.linalg.pinv(h)",
         "M.linalg.matrix_rank(h)", "M.linalg.lstsq(h, h)", "M.linalg.tensorinv(h, ind=1)",
