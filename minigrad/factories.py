@@ -85,6 +85,14 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
     check_device(device)
     refuse_negative_strides(data)
     check_bool("tensor", "requires_grad", requires_grad)
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
+            "rather than torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
     t = _wrap(as_array(data, dtype), requires_grad, None, "tensor")
     if dtype is not None and t.dtype.kind in "iu" and not isinstance(data, (Tensor, np.ndarray)):
         check_fits(as_array(data, copy=False), t.dtype)  # PyTorch checks Python numbers, not arrays

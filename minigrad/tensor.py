@@ -2445,6 +2445,7 @@ class Tensor:
                 UserWarning,
                 stacklevel=2,
             )
+            data = data.data  # (tensor() would warn again, naming itself)
         return _factories.tensor(data, dtype=_own(self, dtype), device=device,
                                  requires_grad=requires_grad)  # fmt: skip
 

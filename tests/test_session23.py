@@ -203,3 +203,48 @@ def test_float16_linear_algebra_refused_with_pytorchs_runtime_error(call):
     with pytest.raises(RuntimeError) as err:
         call(a)
     assert not isinstance(err.value, NotImplementedError)
+
+
+# ---- autograd (from probe 22) ----------------------------------------------------------------
+
+
+def test_extra_grad_outputs_go_unused_as_pytorchs_zip_leaves_them():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2).sum()
+    (gx,) = mg.autograd.grad(
+        [y], x, grad_outputs=[mg.tensor(1.0), mg.tensor(5.0)], retain_graph=True
+    )
+    assert gx.tolist() == [2.0, 2.0]
+    mg.autograd.backward([y], grad_tensors=[mg.tensor(3.0), mg.tensor(5.0)])
+    assert x.grad.tolist() == [6.0, 6.0]
+    with pytest.raises(RuntimeError, match="got 2 tensors and 1 gradients"):
+        mg.autograd.grad([y, y], x, grad_outputs=[mg.tensor(1.0)])
+
+
+def test_tensor_of_a_tensor_warns_as_pytorch_and_copies():
+    t = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match=r"rather than torch.tensor\(sourceTensor\)"):
+        c = mg.tensor(t)
+    assert not c.requires_grad and c.is_leaf and not np.shares_memory(c.data, t.data)
+    with pytest.warns(UserWarning) as record:
+        t.new_tensor(t)
+    assert len(record) == 1 and "new_tensor(sourceTensor)" in str(record[0].message)
+
+
+def test_instantiating_an_autograd_function_warns_as_pytorch():
+    class Double(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    with pytest.warns(DeprecationWarning, match="should not be instantiated"):
+        f = Double()
+    with pytest.raises(RuntimeError, match="Legacy autograd function"):
+        f(mg.ones(1))
+    x = mg.ones(2, requires_grad=True)
+    Double.apply(x).sum().backward()  # the static form, unchanged
+    assert x.grad.tolist() == [2.0, 2.0]

@@ -40,7 +40,7 @@ def _seeds(outputs: list, grad_outputs: Any, op: str) -> list:
     for g in given:
         if g is not None and not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-    if len(given) != len(outputs):
+    if len(given) < len(outputs):  # (PyTorch pairs them with zip: extra ones go unused)
         raise RuntimeError(f"{op}: got {len(outputs)} tensors and {len(given)} gradients")
     seeds = []
     for i, (t, g) in enumerate(zip(outputs, given)):
