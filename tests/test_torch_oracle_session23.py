@@ -19,21 +19,11 @@ LOGSUMEXP_NO_DIMS = [
 ]
 
 
-@pytest.mark.parametrize("program", LOGSUMEXP_NO_DIMS)
-def test_logsumexp_over_no_dims_reduces_all_with_keepdim_as_pytorch(program):
-    _program_matches(program)
-
-
 ANTIALIAS_KEPT_AXIS = [
     f"x = M.tensor([[[[0., 1., 4., 9., 16., 25.], [3., 1., 4., 1., 5., 9.]]]], dtype=M.float64); "
     f"R = M.nn.functional.interpolate(x, scale_factor={s}, mode='{m}', antialias=True)"
     for m in ("bilinear", "bicubic") for s in ("(1, 1.1)", "(1.5, 1.1)", "(1.1, 0.95)", "1.05")
 ]  # fmt: skip
-
-
-@pytest.mark.parametrize("program", ANTIALIAS_KEPT_AXIS)
-def test_antialiased_interpolate_keeps_an_axis_of_kept_size_as_pytorch(program):
-    _program_matches(program)
 
 
 _NORM = "M.nn.functional.normalize"
@@ -45,11 +35,6 @@ NORMALIZE_OUT = [
     f"{_ROW}\nwith M.no_grad(): o = M.empty(1, 2); {_NORM}(x, dim=0, out=o)\nR = o",
     f"x = M.tensor([[3., 4.]]); o = M.empty(3); {_NORM}(x, p=1, out=o); R = o",
 ]  # fmt: skip
-
-
-@pytest.mark.parametrize("program", NORMALIZE_OUT)
-def test_normalize_takes_out_as_pytorch(program):
-    _program_matches(program)
 
 
 _Z = "x = M.tensor([[1., 2., 3.], [4., 5., 6.], [0., 0., 0.]], dtype=M.float64, requires_grad=True)"
@@ -80,11 +65,6 @@ LINALG = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("program", LINALG)
-def test_linear_algebra_fixes_match_pytorch(program):
-    _program_matches(program)
-
-
 SPECIAL_FLOAT16 = [
     f"x = M.tensor([0.5, 1.5], dtype=M.float16); R = {call}"
     for call in ("M.special.erfcx(x)", "M.special.log_ndtr(x)", "M.special.ndtri(x * 0.5)",
@@ -93,6 +73,18 @@ SPECIAL_FLOAT16 = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("program", SPECIAL_FLOAT16)
-def test_special_functions_without_a_float16_kernel_refuse_it_as_pytorch(program):
+PROGRAMS = {
+    "logsumexp over dim=() with keepdim reduces all dims": LOGSUMEXP_NO_DIMS,
+    "antialiased interpolate keeps an axis whose size a scale_factor keeps": ANTIALIAS_KEPT_AXIS,
+    "F.normalize takes out=": NORMALIZE_OUT,
+    "svd/det/matrix_exp at zero σ, NaN, inf; pinv rcond, matrix_rank tol; float16": LINALG,
+    "special functions without a float16 kernel refuse it": SPECIAL_FLOAT16,
+}
+
+
+@pytest.mark.parametrize(
+    "program",
+    [pytest.param(p, id=f"{k}-{i}") for k, ps in PROGRAMS.items() for i, p in enumerate(ps)],
+)
+def test_session23_fix_matches_pytorch(program):
     _program_matches(program)
