@@ -88,5 +88,6 @@ class ASGD(Optimizer):
                     state[key] = _scalar(float(state[key]))
 
 
-def _scalar(value: float) -> Tensor:
-    return tensor(value, dtype=get_default_dtype())
+def _scalar(value: Any) -> Tensor:
+    """A 0-d tensor of ``value`` (a number, or a Tensor lr's value) in the default dtype."""
+    return tensor(value.data if isinstance(value, Tensor) else value, dtype=get_default_dtype())
