@@ -86,17 +86,23 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
     refuse_negative_strides(data)
     check_bool("tensor", "requires_grad", requires_grad)
     if isinstance(data, Tensor):
-        warnings.warn(
-            "To copy construct from a tensor, it is recommended to use "
-            "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
-            "rather than torch.tensor(sourceTensor).",
-            UserWarning,
-            stacklevel=2,
-        )
+        warn_copy_construct("torch.tensor")
     t = _wrap(as_array(data, dtype), requires_grad, None, "tensor")
     if dtype is not None and t.dtype.kind in "iu" and not isinstance(data, (Tensor, np.ndarray)):
         check_fits(as_array(data, copy=False), t.dtype)  # PyTorch checks Python numbers, not arrays
     return t
+
+
+def warn_copy_construct(call: str) -> None:
+    """PyTorch's UserWarning for a tensor made by ``call`` from a tensor (at the caller's
+    caller: the user's line)."""
+    warnings.warn(
+        "To copy construct from a tensor, it is recommended to use "
+        "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
+        f"rather than {call}(sourceTensor).",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def from_numpy(arr: np.ndarray) -> Tensor:

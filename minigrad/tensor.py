@@ -2438,13 +2438,7 @@ class Tensor:
                    requires_grad: bool = False) -> Tensor:  # fmt: skip
         """A copy of ``data`` in this tensor's dtype (or ``dtype``): a new leaf."""
         if isinstance(data, Tensor):
-            warnings.warn(
-                "To copy construct from a tensor, it is recommended to use "
-                "sourceTensor.detach().clone() or sourceTensor.detach().clone()"
-                ".requires_grad_(True), rather than tensor.new_tensor(sourceTensor).",
-                UserWarning,
-                stacklevel=2,
-            )
+            _factories.warn_copy_construct("tensor.new_tensor")
             data = data.data  # (tensor() would warn again, naming itself)
         return _factories.tensor(data, dtype=_own(self, dtype), device=device,
                                  requires_grad=requires_grad)  # fmt: skip
