@@ -77,7 +77,7 @@ PROGRAMS = {
     "logsumexp over dim=() with keepdim reduces all dims": LOGSUMEXP_NO_DIMS,
     "antialiased interpolate keeps an axis whose size a scale_factor keeps": ANTIALIAS_KEPT_AXIS,
     "F.normalize takes out=": NORMALIZE_OUT,
-    "svd/det/matrix_exp at zero σ, NaN, inf; pinv rcond, matrix_rank tol; float16": LINALG,
+    "svd/det/matrix_exp at zero sigma, NaN, inf; pinv rcond, matrix_rank tol; float16": LINALG,
     "special functions without a float16 kernel refuse it": SPECIAL_FLOAT16,
 }
 
