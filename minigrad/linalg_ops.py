@@ -42,12 +42,22 @@ def complex_error(op: str, dtype: np.dtype) -> NotImplementedError:
 
 # PyTorch's RuntimeError for float16 where its own check comes before its kernels' (the
 # others raise NotImplementedError, "not implemented for 'Half'")
-_HALF_REFUSED = dict.fromkeys(("linalg.inv", "linalg.slogdet", "linalg.pinv"),
-                              "Low precision dtypes not supported. Got Half")  # fmt: skip
-_HALF_REFUSED.update(dict.fromkeys(
-    ("torch.linalg.lstsq", "linalg.matrix_rank"),
-    "This function doesn't handle types other than float and double",
-))  # fmt: skip
+_LOW = "Low precision dtypes not supported. Got Half"
+_ONLY = "This function doesn't handle types other than float and double"
+_HALF_REFUSED = {"linalg.inv": _LOW, "linalg.slogdet": _LOW, "linalg.pinv": _LOW,
+                 "torch.linalg.lstsq": _ONLY, "linalg.matrix_rank": _ONLY}  # fmt: skip
+
+
+def nan_where_not_finite(fn: Any, X: np.ndarray) -> np.ndarray:
+    """fn(X) for an fn that maps each matrix to an array of its shape; NaN for a matrix
+    holding an inf or NaN (as PyTorch's results), computed on zeros in its place so that
+    LAPACK and the scaling see finite numbers."""
+    bad = ~np.isfinite(X).all((-2, -1))
+    if not bad.any():
+        return fn(X)
+    out = fn(np.where(bad[..., None, None], 0, X))
+    out[bad] = np.nan
+    return out
 
 
 def matrix(
@@ -237,15 +247,17 @@ def det(A: Tensor) -> Tensor:
     singular A works)."""
     X = matrix("linalg.det", A)
 
-    def vjp(g: np.ndarray) -> np.ndarray:
-        bad = ~np.isfinite(X).all((-2, -1))  # an inf or NaN in A: NaN, as PyTorch's
-        U, s, Vh = np.linalg.svd(np.where(bad[..., None, None], 0, X) if bad.any() else X)
+    def cofactors(g: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        U, s, Vh = np.linalg.svd(Y)
         n = s.shape[-1]
         left = np.cumprod(np.concatenate([np.ones_like(s[..., :1]), s[..., :-1]], -1), -1)
         right = np.cumprod(np.concatenate([np.ones_like(s[..., :1]), s[..., :0:-1]], -1), -1)
         others = left * right[..., ::-1] if n else s
-        scale = g * np.linalg.det(U) * np.linalg.det(Vh) * np.where(bad, np.nan, 1)
+        scale = g * np.linalg.det(U) * np.linalg.det(Vh)
         return scale[..., None, None] * ((U * others[..., None, :]) @ Vh)
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return nan_where_not_finite(lambda Y: cofactors(g, Y), X)
 
     with np.errstate(over="ignore"):  # inf, as PyTorch
         out = lapack(np.linalg.det, X)
@@ -610,9 +622,10 @@ def _expm(X: np.ndarray) -> np.ndarray:
     """exp of each matrix (float16 computed in float32); NaN for one with an inf or NaN."""
     if X.dtype == np.float16:
         return _expm(X.astype(np.float32)).astype(np.float16)
-    bad = ~np.isfinite(X).all((-2, -1))
-    if bad.any():
-        X = np.where(bad[..., None, None], 0, X)
+    return nan_where_not_finite(_expm_finite, X)
+
+
+def _expm_finite(X: np.ndarray) -> np.ndarray:
     norm = np.abs(X).sum(-2).max() if X.size else 0.0
     s = int(max(0, np.ceil(np.log2(norm / 0.5)))) if norm > 0.5 else 0
     Y = X / 2**s
@@ -622,8 +635,6 @@ def _expm(X: np.ndarray) -> np.ndarray:
         out = out + term
     for _ in range(s):
         out = out @ out
-    if bad.any():
-        out[bad] = np.nan
     return out
 
 
